@@ -1,0 +1,85 @@
+import nx from '@nx/eslint-plugin';
+
+// Layers, lowest first. A project may depend only on projects of a lower layer (or its own layer
+// where listed). This encodes the dependency direction of the target spec (§3).
+const DRIVERS = ['better-sqlite3', 'pg', 'bullmq', 'ioredis'];
+
+export const depConstraints = [
+  { sourceTag: 'layer:core', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'layer:platform', onlyDependOnLibsWithTags: ['layer:core', 'layer:platform'] },
+  {
+    sourceTag: 'layer:service-base',
+    onlyDependOnLibsWithTags: ['layer:core', 'layer:platform'],
+    bannedExternalImports: DRIVERS,
+  },
+  {
+    sourceTag: 'layer:service',
+    onlyDependOnLibsWithTags: ['layer:core', 'layer:platform', 'layer:service-base'],
+    bannedExternalImports: DRIVERS,
+  },
+  {
+    sourceTag: 'layer:orchestrator',
+    onlyDependOnLibsWithTags: ['layer:core', 'layer:platform', 'layer:service-base', 'layer:service'],
+    bannedExternalImports: DRIVERS,
+  },
+  {
+    sourceTag: 'layer:runtime',
+    onlyDependOnLibsWithTags: ['layer:core', 'layer:platform', 'layer:service-base', 'layer:service', 'layer:orchestrator'],
+    bannedExternalImports: DRIVERS,
+  },
+  { sourceTag: 'layer:client', onlyDependOnLibsWithTags: ['layer:core'], bannedExternalImports: DRIVERS },
+  {
+    sourceTag: 'layer:app',
+    onlyDependOnLibsWithTags: ['layer:core', 'layer:platform', 'layer:runtime', 'layer:client'],
+    bannedExternalImports: DRIVERS,
+  },
+  { sourceTag: 'layer:tools', onlyDependOnLibsWithTags: ['*'] },
+];
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  ...nx.configs['flat/javascript'],
+  { ignores: ['**/dist', '**/node_modules', '**/.nx', '**/coverage', '**/test-artifacts'] },
+  {
+    files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.mjs'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          banTransitiveDependencies: false,
+          checkDynamicDependenciesExceptions: [],
+          depConstraints,
+        },
+      ],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@tasksgodzilla/*/src', '@tasksgodzilla/*/src/*'], message: 'Import the package entry point, never its src files.' }] },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Services, runtime and apps never spawn processes themselves: engines and git own that.
+    files: ['packages/services-*/src/**/*.ts', 'packages/runtime/src/**/*.ts', 'packages/client/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'node:child_process', message: 'Only platform-* packages spawn processes.' },
+            { name: 'child_process', message: 'Only platform-* packages spawn processes.' },
+          ],
+          patterns: [{ group: ['@tasksgodzilla/*/src', '@tasksgodzilla/*/src/*'], message: 'Import the package entry point, never its src files.' }],
+        },
+      ],
+    },
+  },
+
+  {
+    files: ['**/*.spec.ts', '**/*.spec.tsx', '**/test/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+];

@@ -1,0 +1,63 @@
+import { CONFIG_VARIABLES, loadConfig } from './config.js';
+import { ConfigError } from './errors.js';
+
+describe('loadConfig', () => {
+  it('gives the embedded defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.queueBackend).toBe('embedded');
+    expect(config.dbUrl).toBeUndefined();
+    expect(config.dbPath).toBe('.tasksgodzilla/tasksgodzilla.sqlite');
+    expect(config.runsDir).toBe('.tasksgodzilla/runs');
+    expect(config.tokenBudgetMode).toBe('strict');
+    expect(config.singleWorktree).toBe(false);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('parses every kind of variable', () => {
+    const config = loadConfig({
+      TASKSGODZILLA_DATA_DIR: '/var/tgz',
+      TASKSGODZILLA_DB_URL: 'postgresql://localhost/test',
+      TASKSGODZILLA_INLINE_RQ_WORKER: 'Yes',
+      TASKSGODZILLA_WORKER_CONCURRENCY: '4',
+      TASKSGODZILLA_MAX_COST_USD_PER_STEP: '0.75',
+      TASKSGODZILLA_TOKEN_BUDGET_MODE: 'WARN',
+      GH_TOKEN: 'ghp_x',
+    });
+    expect(config.dbUrl).toBe('postgresql://localhost/test');
+    expect(config.dbPath).toBe('/var/tgz/tasksgodzilla.sqlite');
+    expect(config.inlineWorker).toBe(true);
+    expect(config.workerConcurrency).toBe(4);
+    expect(config.maxCostUsdPerStep).toBe(0.75);
+    expect(config.tokenBudgetMode).toBe('warn');
+    expect(config.githubToken).toBe('ghp_x');
+  });
+
+  it('reports every problem at once, naming each variable', () => {
+    let caught: unknown;
+    try {
+      loadConfig({
+        TASKSGODZILLA_WORKER_CONCURRENCY: 'many',
+        TASKSGODZILLA_LOG_JSON: 'maybe',
+        TASKSGODZILLA_DB_URL: 'sqlite:///x.db',
+        TASKSGODZILLA_QUEUE_BACKEND: 'bullmq',
+        TASKSGODZILLA_SPEC_AUDIT_INTERVAL_SECONDS: '5',
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const message = (caught as ConfigError).message;
+    expect(message).toContain('TASKSGODZILLA_WORKER_CONCURRENCY must be a whole number');
+    expect(message).toContain('TASKSGODZILLA_LOG_JSON must be one of');
+    expect(message).toContain('TASKSGODZILLA_DB_URL must start with postgres');
+    expect(message).toContain('TASKSGODZILLA_REDIS_URL is required');
+    expect(message).toContain('TASKSGODZILLA_SPEC_AUDIT_INTERVAL_SECONDS must be at least 30');
+    expect(((caught as ConfigError).details?.issues as unknown[]).length).toBe(5);
+  });
+
+  it('lists each variable once with a description', () => {
+    const names = CONFIG_VARIABLES.map((v) => v.env);
+    expect(new Set(names).size).toBe(names.length);
+    for (const variable of CONFIG_VARIABLES) expect(variable.description.length).toBeGreaterThan(5);
+  });
+});

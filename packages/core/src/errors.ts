@@ -1,0 +1,150 @@
+/** Broad classes of failure; the api maps them to HTTP status codes, the cli to exit codes. */
+export const ERROR_CATEGORIES = [
+  'validation',
+  'not_found',
+  'conflict',
+  'unauthorized',
+  'budget',
+  'config',
+  'engine',
+  'git',
+  'queue',
+  'timeout',
+  'cancelled',
+  'storage',
+  'internal',
+] as const;
+export type ErrorCategory = (typeof ERROR_CATEGORIES)[number];
+
+export interface AppErrorOptions {
+  /** Machine-readable code, e.g. `protocol_status_conflict`. Defaults to the category. */
+  code?: string;
+  /** Whether a job that failed with this error may be retried with backoff. */
+  retryable?: boolean;
+  cause?: unknown;
+  /** Structured details safe to show to a client (field paths, ids, expected status…). */
+  details?: Record<string, unknown>;
+}
+
+/** Base of every error TasksGodzilla throws on purpose. */
+export class AppError extends Error {
+  readonly code: string;
+  readonly category: ErrorCategory;
+  readonly retryable: boolean;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(category: ErrorCategory, message: string, options: AppErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.category = category;
+    this.code = options.code ?? category;
+    this.retryable = options.retryable ?? false;
+    this.details = options.details;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, code: this.code, category: this.category, message: this.message, retryable: this.retryable, details: this.details };
+  }
+}
+
+/** One problem of a validation error, with the path of the offending field. */
+export interface FieldIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+export class ValidationError extends AppError {
+  readonly issues: FieldIssue[];
+  constructor(message: string, issues: FieldIssue[] = [], options: AppErrorOptions = {}) {
+    super('validation', message, { code: 'validation_error', ...options, details: { issues, ...options.details } });
+    this.issues = issues;
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super('not_found', message, { code: 'not_found', ...options });
+  }
+}
+
+/** A lost compare-and-swap race, an illegal transition, or a duplicate. HTTP 409. */
+export class ConflictError extends AppError {
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super('conflict', message, { code: 'conflict', ...options });
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super('unauthorized', message, { code: 'unauthorized', ...options });
+  }
+}
+
+export class BudgetExceededError extends AppError {
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super('budget', message, { code: 'budget_exceeded', ...options, retryable: false });
+  }
+}
+
+export class ConfigError extends AppError {
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super('config', message, { code: 'config_error', ...options, retryable: false });
+  }
+}
+
+export class EngineError extends AppError {
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super('engine', message, { code: 'engine_error', retryable: true, ...options });
+  }
+}
+
+export class GitError extends AppError {
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super('git', message, { code: 'git_error', retryable: true, ...options });
+  }
+}
+
+export class QueueError extends AppError {
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super('queue', message, { code: 'queue_error', retryable: true, ...options });
+  }
+}
+
+export class TimeoutError extends AppError {
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super('timeout', message, { code: 'timeout', retryable: true, ...options });
+  }
+}
+
+export class CancelledError extends AppError {
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super('cancelled', message, { code: 'cancelled', retryable: false, ...options });
+  }
+}
+
+export class StorageError extends AppError {
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super('storage', message, { code: 'storage_error', retryable: true, ...options });
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}
+
+/** Unknown (non-AppError) failures are treated as retryable, as the original did. */
+export function isRetryable(error: unknown): boolean {
+  return isAppError(error) ? error.retryable : true;
+}
+
+/** Wraps anything thrown into an AppError, keeping AppErrors as they are. */
+export function toAppError(error: unknown): AppError {
+  if (isAppError(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new AppError('internal', message, { code: 'internal_error', retryable: true, cause: error });
+}
+
+/** A readable one-line description of any thrown value. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

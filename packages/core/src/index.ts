@@ -1,0 +1,61 @@
+export {
+  AppError,
+  BudgetExceededError,
+  CancelledError,
+  ConfigError,
+  ConflictError,
+  ERROR_CATEGORIES,
+  EngineError,
+  GitError,
+  NotFoundError,
+  QueueError,
+  StorageError,
+  TimeoutError,
+  UnauthorizedError,
+  ValidationError,
+  errorMessage,
+  isAppError,
+  isRetryable,
+  toAppError,
+} from './errors.js';
+export type { AppErrorOptions, ErrorCategory, FieldIssue } from './errors.js';
+export {
+  JOB_STATUSES,
+  JOB_TRANSITIONS,
+  PROTOCOL_STATUSES,
+  PROTOCOL_TRANSITIONS,
+  STEP_STATUSES,
+  STEP_TRANSITIONS,
+  TERMINAL_JOB_STATUSES,
+  TERMINAL_PROTOCOL_STATUSES,
+  TERMINAL_STEP_STATUSES,
+  assertTransition,
+  isJobStatus,
+  isLegalTransition,
+  isProtocolStatus,
+  isStepStatus,
+  isTerminalProtocolStatus,
+} from './statuses.js';
+export type { JobStatus, ProtocolStatus, StepStatus, TransitionTable } from './statuses.js';
+export { CI_PROVIDERS, JOB_TYPES, redactSecrets } from './domain.js';
+export type {
+  CiProvider,
+  DefaultModels,
+  Event,
+  IsoTimestamp,
+  JobRun,
+  JobType,
+  JsonObject,
+  JsonValue,
+  Page,
+  PageRequest,
+  Project,
+  ProtocolRun,
+  StepRun,
+  StepType,
+} from './domain.js';
+export { createManualClock, nowIso, systemClock, toIso } from './clock.js';
+export type { Clock } from './clock.js';
+export { newId } from './ids.js';
+export { CONFIG_VARIABLES, loadConfig } from './config.js';
+export type { BudgetMode, Config, ConfigVariable, EnvSource, LogFormat, QueueBackend } from './config.js';

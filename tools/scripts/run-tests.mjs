@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// `npm test`: lint, typecheck, build and every test suite of every project, through Nx, offline.
+import { spawnSync } from 'node:child_process';
+
+const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: process.env.FORCE_COLOR ?? '0' };
+const extra = process.argv.slice(2);
+const steps = [
+  ['run-many', '-t', 'lint', 'typecheck', 'build', '--outputStyle=stream', '--parallel=2', ...extra],
+  ['run-many', '-t', 'test', '--outputStyle=stream', '--parallel=2', ...extra],
+  ['run-many', '-t', 'e2e', '--outputStyle=stream', '--parallel=1', ...extra],
+];
+for (const args of steps) {
+  console.log(`\n$ nx ${args.join(' ')}`);
+  const result = spawnSync('npx', ['nx', ...args], { stdio: 'inherit', env });
+  if (result.status !== 0) {
+    process.exit(result.status ?? 1);
+  }
+}

@@ -1,0 +1,91 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver } from 'kysely';
+import pg from 'pg';
+import { ConfigError, StorageError } from '@tasksgodzilla/core';
+import { createMigrationProvider } from './migrations/index.js';
+import type { DatabaseHandle, DatabaseOptions } from './database.types.js';
+import type { DatabaseSchema } from './schema.js';
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://<invalid url>';
+  }
+}
+
+// Write transactions take the write lock up front (BEGIN IMMEDIATE), so several processes sharing one
+// SQLite file wait on the busy timeout instead of failing a lock upgrade half way through.
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly database: SQLite.Database) {
+    super({ database });
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver({ database: this.database });
+  }
+}
+
+/**
+ * Opens the database: PostgreSQL when `url` is given, else the SQLite file at `path` (created with
+ * its folder; WAL, foreign keys on, busy timeout; one connection per process). Does not migrate:
+ * call `migrateToLatest(handle)`.
+ */
+export function openDatabase(options: DatabaseOptions): DatabaseHandle {
+  if (options.url) {
+    if (!/^postgres(ql)?:\/\//.test(options.url)) throw new ConfigError(`Unsupported database URL ${redactUrl(options.url)}: use postgres:// or postgresql://`);
+    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 5 });
+    // A dropped idle connection must not crash the process; the next query reconnects.
+    pool.on('error', () => undefined);
+    const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+    return {
+      db,
+      dialect: 'postgres',
+      location: redactUrl(options.url),
+      ping: async () => {
+        await sql`select 1`.execute(db);
+      },
+      close: () => db.destroy(),
+    };
+  }
+  const path = options.path ?? ':memory:';
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  let sqlite: SQLite.Database;
+  try {
+    sqlite = new SQLite(path, { timeout: options.busyTimeoutMs ?? 5000 });
+  } catch (error) {
+    throw new StorageError(`Cannot open SQLite database at ${path}: ${(error as Error).message}`, { cause: error, retryable: false });
+  }
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('synchronous = NORMAL');
+  const db = new Kysely<DatabaseSchema>({ dialect: new ImmediateSqliteDialect(sqlite) });
+  return {
+    db,
+    dialect: 'sqlite',
+    location: path,
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+/** Applies every pending migration (same history on SQLite and PostgreSQL). Safe to call concurrently from several processes on SQLite; on PostgreSQL Kysely takes an advisory lock. */
+export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
+  const migrator = new Migrator({ db: handle.db, provider: createMigrationProvider(handle.dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    throw new StorageError(`Database migration failed: ${(error as Error).message ?? String(error)}`, { cause: error, retryable: false });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

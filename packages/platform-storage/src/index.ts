@@ -1,0 +1,29 @@
+export { openDatabase, migrateToLatest } from './database.js';
+export { MIGRATION_NAMES } from './migrations/index.js';
+export { createStorage } from './storage.js';
+export type { Storage, StorageOptions, StorageTx } from './storage.js';
+export type { DatabaseHandle, DatabaseOptions, Executor, SqlDialect } from './database.types.js';
+export type { DatabaseSchema, EventsTable, JobRunsTable, ProjectsTable, ProtocolRunsTable, StepRunsTable } from './schema.js';
+export { createRepositories } from './repositories/index.js';
+export { decodeCursor, encodeCursor, clampLimit } from './pagination.js';
+export type {
+  EventFilter,
+  EventRepository,
+  JobRunFilter,
+  JobRunPatch,
+  JobRunRepository,
+  NewEvent,
+  NewJobRun,
+  NewProject,
+  NewProtocolRun,
+  NewStepRun,
+  ProjectPatch,
+  ProjectRepository,
+  ProtocolRunListFilter,
+  ProtocolRunPatch,
+  ProtocolRunRepository,
+  Repositories,
+  StatusTransition,
+  StepRunPatch,
+  StepRunRepository,
+} from './repositories/repositories.types.js';

@@ -1,0 +1,28 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import type { SqlDialect } from '../database.types.js';
+import * as m0001 from './0001-initial.js';
+
+interface DialectMigration {
+  up(db: Parameters<Migration['up']>[0], dialect: SqlDialect): Promise<void>;
+  down?(db: Parameters<Migration['up']>[0], dialect: SqlDialect): Promise<void>;
+}
+
+/** The one migration history, in order. Append new migrations; never edit shipped ones. */
+const MIGRATIONS: Record<string, DialectMigration> = {
+  '0001-initial': m0001,
+};
+
+export function createMigrationProvider(dialect: SqlDialect): MigrationProvider {
+  return {
+    async getMigrations() {
+      return Object.fromEntries(
+        Object.entries(MIGRATIONS).map(([name, m]) => [
+          name,
+          { up: (db) => m.up(db, dialect), down: m.down ? (db) => m.down!(db, dialect) : undefined } satisfies Migration,
+        ]),
+      );
+    },
+  };
+}
+
+export const MIGRATION_NAMES = Object.keys(MIGRATIONS);

@@ -1,0 +1,28 @@
+import { ValidationError } from '@tasksgodzilla/core';
+
+export const DEFAULT_LIMIT = 50;
+export const MAX_LIMIT = 500;
+
+/** Clamps a page size to 1..500 (default 50), as the original's recent-events listing. */
+export function clampLimit(limit: number | undefined, fallback = DEFAULT_LIMIT): number {
+  if (limit === undefined || !Number.isFinite(limit)) return fallback;
+  return Math.min(MAX_LIMIT, Math.max(1, Math.trunc(limit)));
+}
+
+/** Opaque cursor: base64url of the JSON key of the last row of a page. */
+export function encodeCursor(key: Record<string, string | number>): string {
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+export function decodeCursor<K extends Record<string, string | number>>(cursor: string, fields: (keyof K)[]): K {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    for (const field of fields) {
+      const value = parsed[field as string];
+      if (typeof value !== 'string' && typeof value !== 'number') throw new Error('missing field');
+    }
+    return parsed as K;
+  } catch {
+    throw new ValidationError('Invalid cursor', [{ path: ['cursor'], message: 'not a cursor returned by this api' }]);
+  }
+}

@@ -1,0 +1,71 @@
+import type { Clock } from '@tasksgodzilla/core';
+import { systemClock } from '@tasksgodzilla/core';
+import type { DatabaseHandle, Executor, SqlDialect } from './database.types.js';
+import { createRepositories } from './repositories/index.js';
+import type { Repositories } from './repositories/repositories.types.js';
+
+/** Repositories bound to one open transaction, plus hooks to run once it commits. */
+export interface StorageTx extends Repositories {
+  readonly executor: Executor;
+  readonly dialect: SqlDialect;
+  readonly clock: Clock;
+  /** Runs `fn` after the outermost transaction commits (never if it rolls back). Errors are reported to onAfterCommitError. */
+  afterCommit(fn: () => void | Promise<void>): void;
+  /** Nested call: runs in this same transaction. */
+  transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T>;
+}
+
+export interface Storage extends Repositories {
+  readonly handle: DatabaseHandle;
+  readonly executor: Executor;
+  readonly dialect: SqlDialect;
+  readonly clock: Clock;
+  /** Runs `fn` in one transaction: every repository write and queue enqueue made through `tx` commits or rolls back together. */
+  transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T>;
+}
+
+export interface StorageOptions {
+  clock?: Clock;
+  /** Called when an afterCommit hook throws (the transaction is already committed). */
+  onAfterCommitError?: (error: unknown) => void;
+}
+
+export function createStorage(handle: DatabaseHandle, options: StorageOptions = {}): Storage {
+  const clock = options.clock ?? systemClock;
+  const dialect = handle.dialect;
+  const onHookError = options.onAfterCommitError ?? (() => undefined);
+
+  const transaction = async <T>(fn: (tx: StorageTx) => Promise<T>): Promise<T> => {
+    const hooks: (() => void | Promise<void>)[] = [];
+    const result = await handle.db.transaction().execute(async (trx) => {
+      const tx: StorageTx = {
+        ...createRepositories(trx, dialect, clock),
+        executor: trx,
+        dialect,
+        clock,
+        afterCommit: (hook) => {
+          hooks.push(hook);
+        },
+        transaction: (inner) => inner(tx),
+      };
+      return fn(tx);
+    });
+    for (const hook of hooks) {
+      try {
+        await hook();
+      } catch (error) {
+        onHookError(error);
+      }
+    }
+    return result;
+  };
+
+  return {
+    ...createRepositories(handle.db, dialect, clock),
+    handle,
+    executor: handle.db,
+    dialect,
+    clock,
+    transaction,
+  };
+}

@@ -79,7 +79,22 @@ export default [
   },
 
   {
-    files: ['**/*.spec.ts', '**/*.spec.tsx', '**/test/**/*.ts'],
-    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+    // Tests may also use the workspace's test helpers (@tasksgodzilla/testing, tagged layer:tools).
+    files: ['**/*.spec.ts', '**/*.spec.tsx', '**/test/**/*.ts', '**/*.test-helpers.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          banTransitiveDependencies: false,
+          checkDynamicDependenciesExceptions: [],
+          depConstraints: depConstraints.map((c) =>
+            c.sourceTag === 'layer:tools' ? c : { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'layer:tools'] },
+          ),
+        },
+      ],
+    },
   },
 ];

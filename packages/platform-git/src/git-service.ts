@@ -1,0 +1,470 @@
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { GitError, ValidationError, isAppError } from '@tasksgodzilla/core';
+import { assertBranchName } from './branch-name.js';
+import { createCommandRunner, type CommandOptions, type CommandResult } from './command-runner.js';
+import { findExecutable } from './find-executable.js';
+import { createPullRequestWithCli } from './forge-cli.js';
+import { createGithubPullRequest } from './github-rest.js';
+import { createGitlabMergeRequest } from './gitlab-rest.js';
+import type {
+  CommitInput,
+  CommitResult,
+  EnsureOriginInput,
+  EnsureOriginResult,
+  EnsureRepoInput,
+  EnsureRepoResult,
+  EnsureWorktreeInput,
+  GitIdentity,
+  GitLogger,
+  GitService,
+  GitServiceDeps,
+  OpenPullRequestInput,
+  PullRequestResult,
+  PushInput,
+  PushResult,
+  RepoLocator,
+  WorktreeEntry,
+  WorktreeInfo,
+} from './git-service.types.js';
+import { redactCredentials as redactUrl } from './git-errors.js';
+import { inferForgeProvider, parseRemoteUrl, toGithubSshUrl } from './remote-url.js';
+import { layoutRepoPath, layoutWorktreePath } from './repo-layout.js';
+
+const DEFAULT_COMMAND_TIMEOUT_MS = 10 * 60 * 1000;
+const DEFAULT_HTTP_TIMEOUT_MS = 30 * 1000;
+const DEFAULT_SHARED_BRANCH = 'tasksgodzilla-worktree';
+// Applied to every git call: raw UTF-8 paths in output, and no `ext::` transport (it runs commands).
+const GIT_PREFIX = ['-c', 'core.quotepath=false', '-c', 'protocol.ext.allow=never'];
+
+const SILENT_LOGGER: GitLogger = { info: () => undefined, warn: () => undefined };
+
+function samePath(a: string, b: string): boolean {
+  const real = (path: string) => {
+    try {
+      return realpathSync(path);
+    } catch {
+      return resolve(path);
+    }
+  };
+  return real(a) === real(b);
+}
+
+function assertIdentity(identity: GitIdentity): GitIdentity {
+  for (const key of ['name', 'email'] as const) {
+    const value = identity[key];
+    if (typeof value !== 'string' || !value.trim() || /[\n\r<>\0]/.test(value)) {
+      throw new ValidationError(`Invalid git identity ${key}`, [{ path: ['identity', key], message: 'non-empty, one line, no < or >' }]);
+    }
+  }
+  return identity;
+}
+
+function assertOptionSafe(value: string, field: string): string {
+  if (typeof value !== 'string' || !value.trim() || value.startsWith('-') || value.includes('\0')) {
+    throw new ValidationError(`Invalid ${field}: ${JSON.stringify(value)}`, [{ path: [field], message: 'must be non-empty and not start with "-"' }]);
+  }
+  return value;
+}
+
+function parseWorktreeList(output: string): WorktreeEntry[] {
+  const entries: WorktreeEntry[] = [];
+  let current: WorktreeEntry | null = null;
+  for (const line of output.split('\n')) {
+    if (line.startsWith('worktree ')) {
+      current = { path: line.slice('worktree '.length), head: null, branch: null, bare: false };
+      entries.push(current);
+    } else if (current && line.startsWith('HEAD ')) {
+      current.head = line.slice('HEAD '.length);
+    } else if (current && line.startsWith('branch ')) {
+      current.branch = line.slice('branch '.length).replace(/^refs\/heads\//, '');
+    } else if (current && line === 'bare') {
+      current.bare = true;
+    }
+  }
+  return entries;
+}
+
+/** Creates the GitService. Nothing runs until a method is called. */
+export function createGitService(deps: GitServiceDeps): GitService {
+  const logger = deps.logger ?? SILENT_LOGGER;
+  const gitBinary = deps.gitBinary ?? 'git';
+  const sharedBranch = deps.worktreeBranch ?? DEFAULT_SHARED_BRANCH;
+  const httpTimeoutMs = deps.httpTimeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
+  // The parent's environment is passed through to children; git must never wait for a password prompt.
+  const childEnv: Record<string, string | undefined> = { ...(deps.env ?? process.env), GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never' };
+  const run = createCommandRunner({ env: childEnv, timeoutMs: deps.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS });
+
+  // git messages are matched ("nothing to commit", "already exists"), so they must be in English.
+  const git = (cwd: string, args: string[], options: Omit<CommandOptions, 'cwd'> = {}): Promise<CommandResult> =>
+    run(gitBinary, [...GIT_PREFIX, ...args], { ...options, cwd, env: { LC_ALL: 'C', LANGUAGE: undefined, ...options.env } });
+
+  const gitOut = async (cwd: string, args: string[], options: Omit<CommandOptions, 'cwd'> = {}): Promise<string> =>
+    (await git(cwd, args, options)).stdout.trim();
+
+  async function isRepository(path: string): Promise<boolean> {
+    if (!path || !existsSync(path)) return false;
+    try {
+      // A plain folder inside some other repo must not count: the top level has to be the folder itself.
+      const top = await gitOut(path, ['rev-parse', '--show-toplevel']);
+      return samePath(top, path);
+    } catch {
+      return false;
+    }
+  }
+
+  async function requireRepository(path: string): Promise<string> {
+    const absolute = resolve(path);
+    if (!(await isRepository(absolute))) {
+      throw new GitError(`Not a git repository: ${absolute}`, { code: 'git_not_a_repository', retryable: false, details: { path: absolute } });
+    }
+    return absolute;
+  }
+
+  async function getOriginUrl(repoPath: string): Promise<string | null> {
+    const result = await git(repoPath, ['config', '--get', 'remote.origin.url'], { okExitCodes: [0, 1] });
+    const url = result.stdout.trim();
+    return result.exitCode === 0 && url ? url : null;
+  }
+
+  async function hasOrigin(repoPath: string): Promise<boolean> {
+    return (await getOriginUrl(repoPath)) !== null;
+  }
+
+  async function refExists(repoPath: string, ref: string): Promise<boolean> {
+    const result = await git(repoPath, ['show-ref', '--verify', '--quiet', ref], { okExitCodes: [0, 1] });
+    return result.exitCode === 0;
+  }
+
+  async function listWorktrees(repoPath: string): Promise<WorktreeEntry[]> {
+    return parseWorktreeList((await git(repoPath, ['worktree', 'list', '--porcelain'])).stdout);
+  }
+
+  function branchFor(protocolName: string, branch?: string): string {
+    if (deps.singleWorktree) return assertBranchName(sharedBranch, 'worktreeBranch');
+    return assertBranchName(branch ?? protocolName, branch === undefined ? 'protocolName' : 'branch');
+  }
+
+  function worktreePathFor(repoPath: string, branch: string): string {
+    return layoutWorktreePath(repoPath, assertBranchName(branch), deps.worktreesRoot);
+  }
+
+  async function resolveRepoPath(locator: RepoLocator): Promise<string | null> {
+    if (locator.localPath && (await isRepository(locator.localPath))) return resolve(locator.localPath);
+    const layoutPath = layoutRepoPath(deps.projectsRoot, locator);
+    return (await isRepository(layoutPath)) ? layoutPath : null;
+  }
+
+  async function ensureRepo(input: EnsureRepoInput): Promise<EnsureRepoResult> {
+    const found = await resolveRepoPath(input);
+    if (found) return { path: found, cloned: false };
+    const target = layoutRepoPath(deps.projectsRoot, input);
+    if (input.cloneIfMissing === false) {
+      throw new GitError(`Repository not present locally at ${target}`, {
+        code: 'repo_not_present',
+        retryable: false,
+        details: { path: target, git_url: redactUrl(input.gitUrl) },
+      });
+    }
+    const gitUrl = assertOptionSafe(input.gitUrl, 'gitUrl');
+    if (existsSync(target) && readdirSync(target).length > 0) {
+      throw new GitError(`Cannot clone into ${target}: the folder exists and is not an empty git checkout`, {
+        code: 'repo_path_occupied',
+        retryable: false,
+        details: { path: target },
+      });
+    }
+    await mkdir(dirname(target), { recursive: true });
+    logger.info('cloning repository', { git_url: redactUrl(gitUrl), path: target });
+    await git(dirname(target), ['clone', '--', gitUrl, target], { network: true });
+    return { path: target, cloned: true };
+  }
+
+  async function addWorktree(repo: string, path: string, branch: string, baseBranch: string): Promise<string | null> {
+    await mkdir(dirname(path), { recursive: true });
+    if (await refExists(repo, `refs/heads/${branch}`)) {
+      // The worktree was removed earlier but its branch (and its commits) are kept: check it out again.
+      await git(repo, ['worktree', 'add', path, branch]);
+      return null;
+    }
+    if (await hasOrigin(repo)) {
+      await git(repo, ['fetch', '--no-tags', 'origin', `+refs/heads/${baseBranch}:refs/remotes/origin/${baseBranch}`], { network: true });
+      await git(repo, ['worktree', 'add', '--no-track', '-b', branch, path, `refs/remotes/origin/${baseBranch}`]);
+      return `origin/${baseBranch}`;
+    }
+    if (!(await refExists(repo, `refs/heads/${baseBranch}`))) {
+      throw new GitError(`Base branch ${baseBranch} does not exist in ${repo} (and there is no origin to fetch it from)`, {
+        code: 'git_bad_ref',
+        retryable: false,
+        details: { repo, base_branch: baseBranch },
+      });
+    }
+    await git(repo, ['worktree', 'add', '-b', branch, path, `refs/heads/${baseBranch}`]);
+    return baseBranch;
+  }
+
+  async function findBranchWorktree(repo: string, branch: string): Promise<WorktreeEntry | null> {
+    const entries = await listWorktrees(repo);
+    const index = entries.findIndex((entry) => entry.branch === branch);
+    if (index < 0) return null;
+    if (index === 0) {
+      throw new GitError(`Branch ${branch} is checked out in the main checkout ${repo}; a protocol needs a branch of its own`, {
+        code: 'branch_checked_out',
+        retryable: false,
+        details: { repo, branch },
+      });
+    }
+    return entries[index] ?? null;
+  }
+
+  async function ensureWorktree(input: EnsureWorktreeInput): Promise<WorktreeInfo> {
+    const branch = branchFor(input.protocolName, input.branch);
+    const baseBranch = assertBranchName(input.baseBranch ?? 'main', 'baseBranch');
+    const repo = await requireRepository(input.repoPath);
+    const path = worktreePathFor(repo, branch);
+    // Forget worktrees whose folders were deleted by hand, so they can be recreated.
+    await git(repo, ['worktree', 'prune']);
+    const existing = await findBranchWorktree(repo, branch);
+    if (existing) return { path: existing.path, branch, created: false, startPoint: null };
+    if (existsSync(path) && readdirSync(path).length > 0) {
+      throw new GitError(`Cannot create the worktree of ${branch}: ${path} exists and is not a worktree of ${repo}`, {
+        code: 'worktree_path_occupied',
+        retryable: false,
+        details: { repo, branch, path },
+      });
+    }
+    try {
+      const startPoint = await addWorktree(repo, path, branch, baseBranch);
+      logger.info('worktree created', { repo, branch, path, start_point: startPoint });
+      return { path, branch, created: true, startPoint };
+    } catch (error) {
+      // Another worker may have created the same worktree a moment ago: that is the idempotent outcome.
+      if (isAppError(error) && error.code === 'git_already_exists') {
+        const raced = await findBranchWorktree(repo, branch);
+        if (raced) return { path: raced.path, branch, created: false, startPoint: null };
+      }
+      throw error;
+    }
+  }
+
+  async function removeWorktree(repoPath: string, worktreePath: string): Promise<{ removed: boolean }> {
+    const repo = resolve(repoPath);
+    await git(repo, ['worktree', 'prune']);
+    const entries = await listWorktrees(repo);
+    const entry = entries.slice(1).find((candidate) => samePath(candidate.path, worktreePath));
+    if (!entry) return { removed: false };
+    await git(repo, ['worktree', 'remove', '--force', entry.path]);
+    await git(repo, ['worktree', 'prune']);
+    logger.info('worktree removed', { repo, path: entry.path, branch: entry.branch });
+    return { removed: true };
+  }
+
+  async function commitAll(input: CommitInput): Promise<CommitResult> {
+    if (typeof input.message !== 'string' || !input.message.trim()) {
+      throw new ValidationError('A commit message is required', [{ path: ['message'], message: 'empty' }]);
+    }
+    const identity = input.author ?? deps.identity;
+    const identityArgs = identity ? ['-c', `user.name=${assertIdentity(identity).name}`, '-c', `user.email=${identity.email}`] : [];
+    await git(input.repoPath, ['add', '-A']);
+    const staged = await git(input.repoPath, ['diff', '--cached', '--quiet'], { okExitCodes: [0, 1] });
+    if (staged.exitCode === 0) return { committed: false };
+    try {
+      await git(input.repoPath, [...identityArgs, 'commit', '--quiet', '-m', input.message]);
+    } catch (error) {
+      const output = isAppError(error) ? `${String(error.details?.stdout ?? '')}\n${String(error.details?.stderr ?? '')}` : '';
+      if (/nothing to commit|nothing added to commit|no changes added to commit/i.test(output)) return { committed: false };
+      throw error;
+    }
+    const sha = await gitOut(input.repoPath, ['rev-parse', 'HEAD']);
+    const changed = await git(input.repoPath, ['diff-tree', '--no-commit-id', '--name-only', '-r', '-z', '--root', sha]);
+    const files = changed.stdout.split('\0').filter((file) => file.length > 0);
+    return { committed: true, sha, files };
+  }
+
+  async function showCommit(repoPath: string, sha: string): Promise<string> {
+    assertOptionSafe(sha, 'sha');
+    const verified = await git(repoPath, ['rev-parse', '--verify', '--quiet', `${sha}^{commit}`], { okExitCodes: [0, 1, 128] });
+    const full = verified.stdout.trim();
+    if (verified.exitCode !== 0 || !full) {
+      throw new GitError(`Commit ${sha} not found in ${repoPath}`, { code: 'commit_not_found', retryable: false, details: { sha, repo: repoPath } });
+    }
+    return (await git(repoPath, ['show', '--no-color', '--no-ext-diff', '--stat', '--patch', '--format=fuller', full])).stdout;
+  }
+
+  async function headSha(repoPath: string): Promise<string> {
+    return gitOut(repoPath, ['rev-parse', 'HEAD']);
+  }
+
+  async function currentBranch(repoPath: string): Promise<string | null> {
+    const result = await git(repoPath, ['symbolic-ref', '--quiet', '--short', 'HEAD'], { okExitCodes: [0, 1] });
+    return result.exitCode === 0 ? result.stdout.trim() || null : null;
+  }
+
+  async function push(input: PushInput): Promise<PushResult> {
+    const branch = assertBranchName(input.branch);
+    if (!(await hasOrigin(input.repoPath))) {
+      logger.info('no origin: push skipped', { repo: input.repoPath, branch });
+      return { pushed: false, reason: 'no_origin', branch };
+    }
+    await git(input.repoPath, ['push', '-u', 'origin', branch], { network: true });
+    logger.info('branch pushed', { repo: input.repoPath, branch });
+    return { pushed: true, remote: 'origin', branch };
+  }
+
+  async function setOriginUrl(repoPath: string, url: string): Promise<void> {
+    assertOptionSafe(url, 'url');
+    if (await hasOrigin(repoPath)) await git(repoPath, ['remote', 'set-url', 'origin', url]);
+    else await git(repoPath, ['remote', 'add', 'origin', url]);
+  }
+
+  async function ensureOrigin(input: EnsureOriginInput): Promise<EnsureOriginResult> {
+    let url = await getOriginUrl(input.repoPath);
+    let changed = false;
+    if (!url) {
+      url = assertOptionSafe(input.gitUrl, 'gitUrl');
+      await git(input.repoPath, ['remote', 'add', 'origin', url]);
+      changed = true;
+    }
+    const ssh = input.preferSsh ? toGithubSshUrl(url) : null;
+    if (ssh && ssh !== url) {
+      await git(input.repoPath, ['remote', 'set-url', 'origin', ssh]);
+      url = ssh;
+      changed = true;
+    }
+    return { url, changed };
+  }
+
+  async function configureIdentity(repoPath: string, identity?: GitIdentity): Promise<GitIdentity | null> {
+    const chosen = identity ?? deps.identity;
+    if (!chosen) return null;
+    assertIdentity(chosen);
+    await git(repoPath, ['config', '--local', 'user.name', chosen.name]);
+    await git(repoPath, ['config', '--local', 'user.email', chosen.email]);
+    return { name: chosen.name, email: chosen.email };
+  }
+
+  async function listRemoteBranches(repoPath: string): Promise<string[]> {
+    if (!(await hasOrigin(repoPath))) return [];
+    const output = await gitOut(repoPath, ['ls-remote', '--heads', 'origin'], { network: true });
+    return output
+      .split('\n')
+      .map((line) => line.split('\t')[1] ?? '')
+      .filter((ref) => ref.startsWith('refs/heads/'))
+      .map((ref) => ref.slice('refs/heads/'.length));
+  }
+
+  async function remoteBranchExists(repoPath: string, branch: string): Promise<boolean> {
+    assertBranchName(branch);
+    if (!(await hasOrigin(repoPath))) return false;
+    const result = await git(repoPath, ['ls-remote', '--exit-code', '--heads', 'origin', `refs/heads/${branch}`], { network: true, okExitCodes: [0, 2] });
+    return result.exitCode === 0 && result.stdout.trim().length > 0;
+  }
+
+  async function deleteRemoteBranch(repoPath: string, branch: string): Promise<{ deleted: true; branch: string }> {
+    assertBranchName(branch);
+    if (!(await hasOrigin(repoPath))) {
+      throw new GitError(`Cannot delete remote branch ${branch}: ${repoPath} has no origin`, { code: 'no_origin', retryable: false, details: { repo: repoPath, branch } });
+    }
+    await git(repoPath, ['push', 'origin', '--delete', `refs/heads/${branch}`], { network: true });
+    logger.info('remote branch deleted', { repo: repoPath, branch });
+    return { deleted: true, branch };
+  }
+
+  async function openPullRequest(input: OpenPullRequestInput): Promise<PullRequestResult> {
+    const head = assertBranchName(input.branch);
+    const base = assertBranchName(input.base, 'base');
+    if (typeof input.title !== 'string' || !input.title.trim()) {
+      throw new ValidationError('A pull request title is required', [{ path: ['title'], message: 'empty' }]);
+    }
+    const origin = await getOriginUrl(input.repoPath);
+    const provider = input.provider ?? (origin ? inferForgeProvider(origin) : null);
+    if (!provider) {
+      throw new GitError(`Cannot tell whether origin ${origin ? redactUrl(origin) : '(none)'} is on GitHub or GitLab; set the project's CI provider`, {
+        code: 'forge_unknown',
+        retryable: false,
+        details: { repo: input.repoPath, origin: origin ? redactUrl(origin) : null },
+      });
+    }
+    const body = input.body ?? '';
+    const draft = input.draft ?? false;
+    const cliName = provider === 'github' ? (deps.ghBinary === undefined ? 'gh' : deps.ghBinary) : deps.glabBinary === undefined ? 'glab' : deps.glabBinary;
+    const cliPath = cliName ? await findExecutable(cliName, childEnv.PATH) : null;
+    if (cliPath) {
+      const token = provider === 'github' ? deps.githubToken : deps.gitlabToken;
+      const result = await createPullRequestWithCli(run, { provider, binary: cliPath, cwd: input.repoPath, head, base, title: input.title, body, draft, token });
+      logger.info('pull request opened', { ...result, branch: head, base });
+      return result;
+    }
+    const token = provider === 'github' ? deps.githubToken : deps.gitlabToken;
+    if (!token) {
+      throw new GitError(
+        provider === 'github'
+          ? 'Cannot open a pull request: gh is not installed and no GitHub token is configured (GITHUB_TOKEN)'
+          : 'Cannot open a merge request: glab is not installed and no GitLab token is configured (GITLAB_TOKEN)',
+        { code: 'forge_credentials_missing', retryable: false, details: { provider } },
+      );
+    }
+    const location = origin ? parseRemoteUrl(origin) : null;
+    if (!location || (provider === 'github' && location.owner.includes('/'))) {
+      throw new GitError(`Cannot read owner/repo from origin ${origin ? redactUrl(origin) : '(none)'}`, {
+        code: 'forge_remote_unparsable',
+        retryable: false,
+        details: { provider, origin: origin ? redactUrl(origin) : null },
+      });
+    }
+    const result =
+      provider === 'github'
+        ? await createGithubPullRequest({
+            apiUrl: deps.githubApiUrl,
+            token,
+            owner: location.owner,
+            repo: location.repo,
+            head,
+            base,
+            title: input.title,
+            body,
+            draft,
+            timeoutMs: httpTimeoutMs,
+          })
+        : await createGitlabMergeRequest({
+            apiUrl: deps.gitlabApiUrl,
+            token,
+            projectPath: location.fullPath,
+            sourceBranch: head,
+            targetBranch: base,
+            title: input.title,
+            description: body,
+            draft,
+            timeoutMs: httpTimeoutMs,
+          });
+    logger.info(result.created ? 'pull request opened' : 'pull request already open', { ...result, branch: head, base });
+    return result;
+  }
+
+  return {
+    repoPathFor: (locator) => layoutRepoPath(deps.projectsRoot, locator),
+    resolveRepoPath,
+    ensureRepo,
+    isRepository,
+    branchFor,
+    worktreePathFor,
+    ensureWorktree,
+    listWorktrees: async (repoPath) => listWorktrees(await requireRepository(repoPath)),
+    removeWorktree,
+    commitAll,
+    showCommit,
+    headSha,
+    currentBranch,
+    push,
+    hasOrigin,
+    getOriginUrl,
+    setOriginUrl,
+    ensureOrigin,
+    configureIdentity,
+    listRemoteBranches,
+    remoteBranchExists,
+    deleteRemoteBranch,
+    openPullRequest,
+  };
+}

@@ -1,0 +1,28 @@
+export { createGitService } from './git-service.js';
+export type {
+  CommitInput,
+  CommitResult,
+  EnsureOriginInput,
+  EnsureOriginResult,
+  EnsureRepoInput,
+  EnsureRepoResult,
+  EnsureWorktreeInput,
+  ForgeProvider,
+  GitIdentity,
+  GitLogger,
+  GitService,
+  GitServiceDeps,
+  OpenPullRequestInput,
+  PullRequestResult,
+  PushInput,
+  PushResult,
+  RepoLocator,
+  WorktreeEntry,
+  WorktreeInfo,
+} from './git-service.types.js';
+export { resolveInside, sanitizeStepFilename } from './path-safety.js';
+export { inferForgeProvider, parseRemoteUrl, repoNameFromUrl, toGithubSshUrl } from './remote-url.js';
+export type { RemoteLocation } from './remote-url.js';
+export { assertBranchName } from './branch-name.js';
+export { classifyGitFailure, redactCredentials } from './git-errors.js';
+export type { GitFailureClass } from './git-errors.js';

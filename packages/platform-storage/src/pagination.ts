@@ -1,4 +1,4 @@
-import { ValidationError } from '@tasksgodzilla/core';
+import { ValidationError, type Page } from '@tasksgodzilla/core';
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 500;
@@ -25,4 +25,15 @@ export function decodeCursor<K extends Record<string, string | number>>(cursor: 
   } catch {
     throw new ValidationError('Invalid cursor', [{ path: ['cursor'], message: 'not a cursor returned by this api' }]);
   }
+}
+
+/**
+ * Builds a page from rows fetched with `limit + 1`: the extra row only tells that a next page
+ * exists, and the cursor is the key of the last row returned.
+ */
+export function toPage<R, T>(rows: R[], limit: number, map: (row: R) => T, keyOf: (row: R) => Record<string, string | number>): Page<T> {
+  const hasMore = rows.length > limit;
+  const pageRows = hasMore ? rows.slice(0, limit) : rows;
+  const last = pageRows[pageRows.length - 1];
+  return { items: pageRows.map(map), next_cursor: hasMore && last !== undefined ? encodeCursor(keyOf(last)) : null };
 }

@@ -44,7 +44,7 @@ export async function up(db: Kysely<any>, dialect: SqlDialect): Promise<void> {
   await db.schema.createIndex('idx_protocol_runs_project').on('protocol_runs').columns(['project_id', 'created_at', 'id']).execute();
   await db.schema.createIndex('idx_protocol_runs_branch').on('protocol_runs').column('branch_name').execute();
   await db.schema.createIndex('idx_protocol_runs_name').on('protocol_runs').column('protocol_name').execute();
-  await db.schema.createIndex('idx_protocol_runs_status').on('protocol_runs').columns(['status', 'id']).execute();
+  await db.schema.createIndex('idx_protocol_runs_status').on('protocol_runs').columns(['status', 'created_at', 'id']).execute();
 
   await db.schema
     .createTable('step_runs')
@@ -120,7 +120,10 @@ export async function up(db: Kysely<any>, dialect: SqlDialect): Promise<void> {
   await db.schema.createIndex('idx_job_runs_status').on('job_runs').columns(['status', 'created_at', 'run_id']).execute();
   await db.schema.createIndex('idx_job_runs_type_status').on('job_runs').columns(['job_type', 'status', 'created_at']).execute();
   await db.schema.createIndex('idx_job_runs_lease').on('job_runs').columns(['status', 'lease_expires_at']).execute();
+  await db.schema.createIndex('idx_job_runs_created').on('job_runs').columns(['created_at', 'run_id']).execute();
+  await db.schema.createIndex('idx_job_runs_project').on('job_runs').columns(['project_id', 'created_at']).execute();
   await db.schema.createIndex('idx_job_runs_protocol').on('job_runs').columns(['protocol_run_id', 'created_at']).execute();
+  await db.schema.createIndex('idx_job_runs_step').on('job_runs').columns(['step_run_id', 'created_at']).execute();
   await db.schema.createIndex('idx_job_runs_unpublished').on('job_runs').columns(['published_at', 'status']).execute();
   void sql;
 }

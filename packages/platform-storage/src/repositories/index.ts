@@ -1,12 +1,20 @@
 import type { Clock } from '@tasksgodzilla/core';
 import type { Executor, SqlDialect } from '../database.types.js';
+import { createEventRepository } from './events.repository.js';
+import { createJobRunRepository } from './job-runs.repository.js';
+import { createProjectRepository } from './projects.repository.js';
+import { createProtocolRunRepository } from './protocol-runs.repository.js';
 import type { Repositories } from './repositories.types.js';
+import { createStepRunRepository } from './step-runs.repository.js';
 
-// Placeholder until the repositories land (being written now); it fails loudly if used.
-export function createRepositories(_executor: Executor, _dialect: SqlDialect, _clock: Clock): Repositories {
-  return new Proxy({} as Repositories, {
-    get(_target, key) {
-      throw new Error(`repository ${String(key)} is not written yet`);
-    },
-  });
+/** Every repository bound to one executor: the database, or an open transaction (see createStorage). */
+export function createRepositories(executor: Executor, dialect: SqlDialect, clock: Clock): Repositories {
+  const ctx = { db: executor, dialect, clock };
+  return {
+    projects: createProjectRepository(ctx),
+    protocolRuns: createProtocolRunRepository(ctx),
+    stepRuns: createStepRunRepository(ctx),
+    events: createEventRepository(ctx),
+    jobRuns: createJobRunRepository(ctx),
+  };
 }

@@ -207,6 +207,8 @@ export interface JobRunRepository {
   create(input: NewJobRun): Promise<JobRun>;
   get(runId: string): Promise<JobRun>;
   find(runId: string): Promise<JobRun | null>;
+  /** The job enqueued with this idempotency key, if any (to answer a duplicate enqueue with the first job). */
+  findByIdempotencyKey(key: string): Promise<JobRun | null>;
   /** Newest first; limit clamped to 1..500. */
   list(filter?: JobRunFilter, page?: PageRequest): Promise<Page<JobRun>>;
   /** Writes only the keys present in patch (null clears); status writes are checked against the job transition table. */

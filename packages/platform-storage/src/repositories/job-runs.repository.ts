@@ -1,0 +1,157 @@
+import { ConflictError, JOB_STATUSES, JOB_TRANSITIONS, NotFoundError, ValidationError, assertTransition, type JobRun, type JobStatus, type JsonObject, type JsonValue } from '@tasksgodzilla/core';
+import type { Insertable, Updateable } from 'kysely';
+import { clampLimit, decodeCursor, toPage } from '../pagination.js';
+import type { JobRunsTable } from '../schema.js';
+import { constraintViolation } from './db-errors.js';
+import { toJsonText } from './json.js';
+import { toJobRun } from './mappers.js';
+import { idFiltersValid, nowIso, type RepositoryContext } from './repository-context.js';
+import type { JobRunFilter, JobRunPatch, JobRunRepository, NewJobRun } from './repositories.types.js';
+import { optionalInteger, optionalNumber, optionalObject, optionalText, optionalTimestamp, requireInteger, requireOneOf, requireText } from './validation.js';
+
+export function jobRunNotFound(runId: string): NotFoundError {
+  return new NotFoundError(`JobRun ${runId} not found`, { code: 'job_run_not_found', details: { run_id: runId } });
+}
+
+function patchValues(patch: JobRunPatch): Updateable<JobRunsTable> {
+  const values: Updateable<JobRunsTable> = {};
+  if (patch.attempts !== undefined) values.attempts = requireInteger('attempts', patch.attempts);
+  if (patch.params !== undefined) values.params = toJsonText(optionalObject('params', patch.params) as JsonObject | null);
+  if (patch.result !== undefined) values.result = toJsonText(patch.result as JsonValue | null);
+  if (patch.error !== undefined) values.error = optionalText('error', patch.error);
+  if (patch.log_path !== undefined) values.log_path = optionalText('log_path', patch.log_path);
+  if (patch.prompt_version !== undefined) values.prompt_version = optionalText('prompt_version', patch.prompt_version);
+  if (patch.cost_tokens !== undefined) values.cost_tokens = optionalInteger('cost_tokens', patch.cost_tokens, 0);
+  if (patch.cost_cents !== undefined) values.cost_cents = optionalNumber('cost_cents', patch.cost_cents);
+  if (patch.started_at !== undefined) values.started_at = optionalTimestamp('started_at', patch.started_at);
+  if (patch.finished_at !== undefined) values.finished_at = optionalTimestamp('finished_at', patch.finished_at);
+  return values;
+}
+
+function duplicate(input: Insertable<JobRunsTable>, columns: string[], cause: unknown): ConflictError {
+  if (columns.includes('idempotency_key')) {
+    return new ConflictError(`A job with idempotency key '${input.idempotency_key}' already exists`, {
+      code: 'idempotency_key_exists',
+      details: { idempotency_key: input.idempotency_key },
+      cause,
+    });
+  }
+  return new ConflictError(`JobRun ${input.run_id} already exists`, { code: 'job_run_exists', details: { run_id: input.run_id }, cause });
+}
+
+export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository {
+  const { db } = ctx;
+
+  const find = async (runId: string): Promise<JobRun | null> => {
+    if (typeof runId !== 'string') return null;
+    const row = await db.selectFrom('job_runs').selectAll().where('run_id', '=', runId).executeTakeFirst();
+    return row ? toJobRun(row) : null;
+  };
+
+  return {
+    async create(input: NewJobRun): Promise<JobRun> {
+      const now = nowIso(ctx);
+      const values: Insertable<JobRunsTable> = {
+        run_id: requireText('run_id', input.run_id),
+        job_type: requireText('job_type', input.job_type),
+        status: input.status === undefined ? 'queued' : requireOneOf('status', input.status, JOB_STATUSES),
+        queue: input.queue === undefined ? 'default' : requireText('queue', input.queue),
+        attempts: 0,
+        max_attempts: input.max_attempts === undefined ? 3 : requireInteger('max_attempts', input.max_attempts, 1),
+        params: toJsonText(optionalObject('params', input.params) as JsonObject | null),
+        result: null,
+        error: null,
+        log_path: optionalText('log_path', input.log_path),
+        prompt_version: optionalText('prompt_version', input.prompt_version),
+        cost_tokens: optionalInteger('cost_tokens', input.cost_tokens, 0),
+        cost_cents: optionalNumber('cost_cents', input.cost_cents),
+        project_id: optionalInteger('project_id', input.project_id, 1),
+        protocol_run_id: optionalInteger('protocol_run_id', input.protocol_run_id, 1),
+        step_run_id: optionalInteger('step_run_id', input.step_run_id, 1),
+        idempotency_key: optionalText('idempotency_key', input.idempotency_key),
+        priority: input.priority === undefined ? 0 : requireInteger('priority', input.priority, Number.MIN_SAFE_INTEGER),
+        run_at: optionalTimestamp('run_at', input.run_at) ?? now,
+        timeout_seconds: optionalInteger('timeout_seconds', input.timeout_seconds, 1),
+        created_at: now,
+        updated_at: now,
+        started_at: optionalTimestamp('started_at', input.started_at),
+        finished_at: null,
+      };
+      try {
+        const row = await db.insertInto('job_runs').values(values).returningAll().executeTakeFirstOrThrow();
+        return toJobRun(row);
+      } catch (error) {
+        const violation = constraintViolation(error);
+        if (violation?.kind === 'unique') throw duplicate(values, violation.columns, error);
+        throw error;
+      }
+    },
+
+    find,
+
+    async get(runId: string): Promise<JobRun> {
+      const job = await find(runId);
+      if (!job) throw jobRunNotFound(runId);
+      return job;
+    },
+
+    async findByIdempotencyKey(key: string): Promise<JobRun | null> {
+      const row = await db.selectFrom('job_runs').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
+      return row ? toJobRun(row) : null;
+    },
+
+    async list(filter: JobRunFilter = {}, page = {}) {
+      const limit = clampLimit(page.limit);
+      if (!idFiltersValid([filter.project_id, filter.protocol_run_id, filter.step_run_id])) return { items: [], next_cursor: null };
+      let query = db.selectFrom('job_runs').selectAll();
+      if (filter.job_type !== undefined) query = query.where('job_type', '=', filter.job_type);
+      if (filter.status !== undefined) query = query.where('status', '=', requireOneOf('status', filter.status, JOB_STATUSES));
+      if (filter.queue !== undefined) query = query.where('queue', '=', filter.queue);
+      if (filter.project_id !== undefined) query = query.where('project_id', '=', filter.project_id);
+      if (filter.protocol_run_id !== undefined) query = query.where('protocol_run_id', '=', filter.protocol_run_id);
+      if (filter.step_run_id !== undefined) query = query.where('step_run_id', '=', filter.step_run_id);
+      if (page.cursor) {
+        const { c, r } = decodeCursor<{ c: string; r: string }>(page.cursor, ['c', 'r']);
+        query = query.where((eb) => eb.or([eb('created_at', '<', c), eb.and([eb('created_at', '=', c), eb('run_id', '<', r)])]));
+      }
+      const rows = await query.orderBy('created_at', 'desc').orderBy('run_id', 'desc').limit(limit + 1).execute();
+      return toPage(rows, limit, toJobRun, (row) => ({ c: row.created_at, r: row.run_id }));
+    },
+
+    async update(runId: string, patch: JobRunPatch): Promise<JobRun> {
+      const values = patchValues(patch);
+      const to = patch.status === undefined ? undefined : requireOneOf('status', patch.status, JOB_STATUSES);
+      let query = db.updateTable('job_runs').set({ ...values, updated_at: nowIso(ctx) }).where('run_id', '=', runId);
+      let expected: JobStatus | undefined;
+      if (to !== undefined) {
+        const current = await db.selectFrom('job_runs').select('status').where('run_id', '=', runId).executeTakeFirst();
+        if (!current) throw jobRunNotFound(runId);
+        expected = current.status as JobStatus;
+        // Writing the status it already has is not a transition (e.g. a heartbeat that repeats `running`).
+        if (expected !== to) assertTransition('job', JOB_TRANSITIONS, expected, to);
+        query = query.set({ status: to }).where('status', '=', expected);
+      }
+      const row = await query.returningAll().executeTakeFirst();
+      if (row) return toJobRun(row);
+      if (expected === undefined) throw jobRunNotFound(runId);
+      throw new ConflictError(`JobRun ${runId} status conflict`, { code: 'job_status_conflict', details: { run_id: runId, expected, to } });
+    },
+
+    async usageTotals(filter: { protocol_run_id?: number; step_run_id?: number }) {
+      if (filter.protocol_run_id === undefined && filter.step_run_id === undefined) {
+        throw new ValidationError('usageTotals needs protocol_run_id or step_run_id', [{ path: ['protocol_run_id'], message: 'required (or step_run_id)' }]);
+      }
+      if (!idFiltersValid([filter.protocol_run_id, filter.step_run_id])) return { tokens: 0, cost_cents: 0 };
+      let query = db
+        .selectFrom('job_runs')
+        .select((eb) => [
+          eb.fn.coalesce(eb.fn.sum<number | string>('cost_tokens'), eb.lit(0)).as('tokens'),
+          eb.fn.coalesce(eb.fn.sum<number | string>('cost_cents'), eb.lit(0)).as('cost_cents'),
+        ]);
+      if (filter.protocol_run_id !== undefined) query = query.where('protocol_run_id', '=', filter.protocol_run_id);
+      if (filter.step_run_id !== undefined) query = query.where('step_run_id', '=', filter.step_run_id);
+      const row = await query.executeTakeFirst();
+      return { tokens: Number(row?.tokens ?? 0), cost_cents: Number(row?.cost_cents ?? 0) };
+    },
+  };
+}

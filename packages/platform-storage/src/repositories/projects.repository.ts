@@ -1,0 +1,97 @@
+import { CI_PROVIDERS, NotFoundError, type JsonObject, type Project } from '@tasksgodzilla/core';
+import type { Updateable } from 'kysely';
+import { clampLimit, decodeCursor, toPage } from '../pagination.js';
+import type { ProjectsTable } from '../schema.js';
+import { toJsonText } from './json.js';
+import { toProject } from './mappers.js';
+import { isRowId, nowIso, type RepositoryContext } from './repository-context.js';
+import type { NewProject, ProjectPatch, ProjectRepository } from './repositories.types.js';
+import { optionalObject, optionalText, requireOneOf, requireText } from './validation.js';
+
+export function projectNotFound(id: number): NotFoundError {
+  return new NotFoundError(`Project ${id} not found`, { code: 'project_not_found', details: { project_id: id } });
+}
+
+function ciProvider(value: unknown): string | null {
+  return value === null || value === undefined ? null : requireOneOf('ci_provider', value, CI_PROVIDERS);
+}
+
+function jsonObject(field: string, value: unknown): string | null {
+  return toJsonText(optionalObject(field, value) as JsonObject | null);
+}
+
+function patchValues(patch: ProjectPatch): Updateable<ProjectsTable> {
+  const values: Updateable<ProjectsTable> = {};
+  if (patch.name !== undefined) values.name = requireText('name', patch.name);
+  if (patch.git_url !== undefined) values.git_url = requireText('git_url', patch.git_url);
+  if (patch.base_branch !== undefined) values.base_branch = requireText('base_branch', patch.base_branch);
+  if (patch.local_path !== undefined) values.local_path = optionalText('local_path', patch.local_path);
+  if (patch.ci_provider !== undefined) values.ci_provider = ciProvider(patch.ci_provider);
+  if (patch.secrets !== undefined) values.secrets = jsonObject('secrets', patch.secrets);
+  if (patch.default_models !== undefined) values.default_models = jsonObject('default_models', patch.default_models);
+  return values;
+}
+
+export function createProjectRepository(ctx: RepositoryContext): ProjectRepository {
+  const { db } = ctx;
+
+  const find = async (id: number): Promise<Project | null> => {
+    if (!isRowId(id)) return null;
+    const row = await db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toProject(row) : null;
+  };
+
+  return {
+    async create(input: NewProject): Promise<Project> {
+      const now = nowIso(ctx);
+      const row = await db
+        .insertInto('projects')
+        .values({
+          name: requireText('name', input.name),
+          git_url: requireText('git_url', input.git_url),
+          base_branch: input.base_branch === undefined ? 'main' : requireText('base_branch', input.base_branch),
+          local_path: optionalText('local_path', input.local_path),
+          ci_provider: ciProvider(input.ci_provider),
+          secrets: jsonObject('secrets', input.secrets),
+          default_models: jsonObject('default_models', input.default_models),
+          created_at: now,
+          updated_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toProject(row);
+    },
+
+    find,
+
+    async get(id: number): Promise<Project> {
+      const project = await find(id);
+      if (!project) throw projectNotFound(id);
+      return project;
+    },
+
+    async list(page = {}) {
+      const limit = clampLimit(page.limit);
+      let query = db.selectFrom('projects').selectAll();
+      if (page.cursor) {
+        const { c, i } = decodeCursor<{ c: string; i: number }>(page.cursor, ['c', 'i']);
+        query = query.where((eb) => eb.or([eb('created_at', '<', c), eb.and([eb('created_at', '=', c), eb('id', '<', i)])]));
+      }
+      const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+      return toPage(rows, limit, toProject, (row) => ({ c: row.created_at, i: row.id }));
+    },
+
+    async update(id: number, patch: ProjectPatch): Promise<Project> {
+      const values = patchValues(patch);
+      if (!isRowId(id)) throw projectNotFound(id);
+      const row = await db
+        .updateTable('projects')
+        .set({ ...values, updated_at: nowIso(ctx) })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) throw projectNotFound(id);
+      return toProject(row);
+    },
+  };
+}

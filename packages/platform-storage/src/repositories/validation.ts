@@ -1,0 +1,59 @@
+import { ValidationError } from '@tasksgodzilla/core';
+
+function invalid(field: string, message: string): ValidationError {
+  return new ValidationError(`Invalid ${field}: ${message}`, [{ path: [field], message }]);
+}
+
+export function requireText(field: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') throw invalid(field, 'must be a non-empty string');
+  return value;
+}
+
+export function optionalText(field: string, value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'string') throw invalid(field, 'must be a string or null');
+  return value;
+}
+
+export function requireInteger(field: string, value: unknown, min = 0): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    throw invalid(field, min === Number.MIN_SAFE_INTEGER ? 'must be an integer' : `must be an integer >= ${min}`);
+  }
+  return value;
+}
+
+export function optionalNumber(field: string, value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(field, 'must be a finite number or null');
+  return value;
+}
+
+export function requireBoolean(field: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw invalid(field, 'must be a boolean');
+  return value;
+}
+
+export function requireOneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) throw invalid(field, `must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+/** A JSON column value: must be an object (or null to clear). */
+export function optionalObject(field: string, value: unknown): Record<string, unknown> | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'object' || Array.isArray(value)) throw invalid(field, 'must be a JSON object or null');
+  return value as Record<string, unknown>;
+}
+
+/** An ISO-8601 timestamp as stored: normalized to UTC with milliseconds. */
+export function optionalTimestamp(field: string, value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  const date = typeof value === 'string' ? new Date(value) : null;
+  if (!date || Number.isNaN(date.getTime())) throw invalid(field, 'must be an ISO-8601 timestamp or null');
+  return date.toISOString();
+}
+
+export function optionalInteger(field: string, value: unknown, min = Number.MIN_SAFE_INTEGER): number | null {
+  if (value === null || value === undefined) return null;
+  return requireInteger(field, value, min);
+}

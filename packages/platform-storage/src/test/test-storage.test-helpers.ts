@@ -1,0 +1,96 @@
+import { join } from 'node:path';
+import { createManualClock } from '@tasksgodzilla/core';
+import { createTempDir, createTestPostgresDatabase, postgresAvailable, type TempDir, type TestPostgresDatabase } from '@tasksgodzilla/testing';
+import { sql } from 'kysely';
+import { migrateToLatest, openDatabase } from '../database.js';
+import type { DatabaseHandle, SqlDialect } from '../database.types.js';
+import { createStorage, type Storage, type StorageOptions } from '../storage.js';
+
+/** Every storage suite runs once per backend. */
+export const BACKENDS: SqlDialect[] = ['sqlite', 'postgres'];
+
+export const START = '2026-11-27T17:00:00.000Z';
+
+export type ManualClock = ReturnType<typeof createManualClock>;
+
+export interface TestStorage {
+  storage: Storage;
+  clock: ManualClock;
+  handle: DatabaseHandle;
+  dialect: SqlDialect;
+  /** Errors reported by afterCommit hooks. */
+  hookErrors: unknown[];
+}
+
+const TABLES = ['events', 'job_runs', 'step_runs', 'protocol_runs', 'projects'];
+
+async function emptyTables(handle: DatabaseHandle): Promise<void> {
+  if (handle.dialect === 'postgres') {
+    await sql.raw(`truncate ${TABLES.join(', ')} restart identity cascade`).execute(handle.db);
+    return;
+  }
+  for (const table of TABLES) await sql.raw(`delete from ${table}`).execute(handle.db);
+  await sql.raw(`delete from sqlite_sequence`).execute(handle.db);
+}
+
+/**
+ * One migrated database per suite (a SQLite temp file, or a fresh PostgreSQL database with a pool of
+ * 8), emptied before each case (ids restart at 1) and dropped afterwards. The returned `it` runs the
+ * case with the storage; PostgreSQL cases are skipped with a warning only when the server is
+ * unreachable outside CI (postgresAvailable throws under CI=true, failing the suite).
+ */
+export function useTestStorage(dialect: SqlDialect, options: Omit<StorageOptions, 'clock'> = {}) {
+  let ctx: TestStorage | undefined;
+  let available = true;
+  let dir: TempDir | undefined;
+  let database: TestPostgresDatabase | undefined;
+
+  beforeAll(async () => {
+    let handle: DatabaseHandle;
+    if (dialect === 'postgres') {
+      available = await postgresAvailable();
+      if (!available) return;
+      database = await createTestPostgresDatabase('tgz_storage');
+      handle = openDatabase({ url: database.url, poolSize: 8 });
+    } else {
+      dir = createTempDir('tgz-storage-');
+      handle = openDatabase({ path: join(dir.path, 'test.sqlite') });
+    }
+    await migrateToLatest(handle);
+    const clock = createManualClock(START);
+    const hookErrors: unknown[] = [];
+    const storage = createStorage(handle, { ...options, clock, onAfterCommitError: (error) => hookErrors.push(error) });
+    ctx = { storage, clock, handle, dialect, hookErrors };
+  });
+
+  beforeEach(async () => {
+    if (!ctx) return;
+    await emptyTables(ctx.handle);
+    ctx.clock.set(START);
+    ctx.hookErrors.length = 0;
+  });
+
+  afterAll(async () => {
+    await ctx?.handle.close();
+    await database?.drop();
+    dir?.remove();
+  });
+
+  const test = (name: string, fn: (t: TestStorage) => Promise<void>) =>
+    it(name, async () => {
+      if (!available) return;
+      if (!ctx) throw new Error('test storage was not opened');
+      await fn(ctx);
+    });
+  return { it: test };
+}
+
+/** Awaits a promise expected to reject and returns the error, for checks on its class, message and code. */
+export async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string; details?: Record<string, unknown> }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & { code?: string };
+  }
+  throw new Error('expected the promise to reject');
+}

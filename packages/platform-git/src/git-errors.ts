@@ -25,7 +25,7 @@ const RULES: { pattern: RegExp; code: string; retryable: boolean }[] = [
   { pattern: /already exists|already checked out|is already used by worktree|already registered/i, code: 'git_already_exists', retryable: false },
   { pattern: /\[rejected\]|non-fast-forward|failed to push some refs|protected branch|pre-receive hook declined/i, code: 'git_push_rejected', retryable: false },
   { pattern: /conflict|needs merge|you have unmerged paths/i, code: 'git_conflict', retryable: false },
-  { pattern: /index\.lock|\.lock': file exists|another git process/i, code: 'git_locked', retryable: true },
+  { pattern: /index\.lock|\.lock': file exists|another git process|cannot lock ref|unable to lock/i, code: 'git_locked', retryable: true },
   {
     pattern:
       /could not resolve host|could not resolve hostname|connection (timed out|refused|reset|closed)|operation timed out|network is unreachable|no route to host|the remote end hung up|early eof|rpc failed|unable to access|\b(ssl|tls|gnutls)\b|could not read from remote repository|temporary failure|\b(429|502|503|504)\b/i,

@@ -6,6 +6,7 @@ import { assertBranchName } from './branch-name.js';
 import { createCommandRunner, type CommandOptions, type CommandResult } from './command-runner.js';
 import { findExecutable } from './find-executable.js';
 import { createPullRequestWithCli } from './forge-cli.js';
+import { createKeyedLock } from './keyed-lock.js';
 import { createGithubPullRequest } from './github-rest.js';
 import { createGitlabMergeRequest } from './gitlab-rest.js';
 import type {
@@ -40,15 +41,16 @@ const GIT_PREFIX = ['-c', 'core.quotepath=false', '-c', 'protocol.ext.allow=neve
 
 const SILENT_LOGGER: GitLogger = { info: () => undefined, warn: () => undefined };
 
+function realOrResolved(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
 function samePath(a: string, b: string): boolean {
-  const real = (path: string) => {
-    try {
-      return realpathSync(path);
-    } catch {
-      return resolve(path);
-    }
-  };
-  return real(a) === real(b);
+  return realOrResolved(a) === realOrResolved(b);
 }
 
 function assertIdentity(identity: GitIdentity): GitIdentity {
@@ -94,6 +96,9 @@ export function createGitService(deps: GitServiceDeps): GitService {
   const httpTimeoutMs = deps.httpTimeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
   // The parent's environment is passed through to children; git must never wait for a password prompt.
   const childEnv: Record<string, string | undefined> = { ...(deps.env ?? process.env), GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never' };
+  // Worktree changes of one repo are serialized in-process; across processes git's own locks and the
+  // "already exists" recovery below keep ensureWorktree idempotent.
+  const withRepoLock = createKeyedLock();
   const run = createCommandRunner({ env: childEnv, timeoutMs: deps.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS });
 
   // git messages are matched ("nothing to commit", "already exists"), so they must be in English.
@@ -222,6 +227,10 @@ export function createGitService(deps: GitServiceDeps): GitService {
     const branch = branchFor(input.protocolName, input.branch);
     const baseBranch = assertBranchName(input.baseBranch ?? 'main', 'baseBranch');
     const repo = await requireRepository(input.repoPath);
+    return withRepoLock(realOrResolved(repo), () => ensureWorktreeLocked(repo, branch, baseBranch));
+  }
+
+  async function ensureWorktreeLocked(repo: string, branch: string, baseBranch: string): Promise<WorktreeInfo> {
     const path = worktreePathFor(repo, branch);
     // Forget worktrees whose folders were deleted by hand, so they can be recreated.
     await git(repo, ['worktree', 'prune']);
@@ -249,7 +258,11 @@ export function createGitService(deps: GitServiceDeps): GitService {
   }
 
   async function removeWorktree(repoPath: string, worktreePath: string): Promise<{ removed: boolean }> {
-    const repo = resolve(repoPath);
+    const repo = await requireRepository(repoPath);
+    return withRepoLock(realOrResolved(repo), () => removeWorktreeLocked(repo, worktreePath));
+  }
+
+  async function removeWorktreeLocked(repo: string, worktreePath: string): Promise<{ removed: boolean }> {
     await git(repo, ['worktree', 'prune']);
     const entries = await listWorktrees(repo);
     const entry = entries.slice(1).find((candidate) => samePath(candidate.path, worktreePath));
@@ -366,7 +379,7 @@ export function createGitService(deps: GitServiceDeps): GitService {
     if (!(await hasOrigin(repoPath))) {
       throw new GitError(`Cannot delete remote branch ${branch}: ${repoPath} has no origin`, { code: 'no_origin', retryable: false, details: { repo: repoPath, branch } });
     }
-    await git(repoPath, ['push', 'origin', '--delete', `refs/heads/${branch}`], { network: true });
+    await git(repoPath, ['push', 'origin', '--delete', branch], { network: true });
     logger.info('remote branch deleted', { repo: repoPath, branch });
     return { deleted: true, branch };
   }

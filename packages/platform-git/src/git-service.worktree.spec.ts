@@ -73,6 +73,21 @@ describe('GitService: worktrees and commits', () => {
     expect(listed.map((entry) => entry.branch)).toEqual(['main', 'again']);
   });
 
+  it('stays idempotent under concurrent calls', async () => {
+    const service = createTestGitService(dir.path);
+    const { path } = createTestRepo(dir.path);
+    const results = await Promise.all([
+      service.ensureWorktree({ repoPath: path, protocolName: 'busy' }),
+      service.ensureWorktree({ repoPath: path, protocolName: 'busy' }),
+      service.ensureWorktree({ repoPath: path, protocolName: 'other' }),
+    ]);
+    // Exactly one of the two calls for the same protocol creates it; which one is up to the scheduler.
+    expect([results[0]?.created, results[1]?.created].sort()).toEqual([false, true]);
+    expect(results[2]?.created).toBe(true);
+    expect(results[0]?.path).toBe(results[1]?.path);
+    expect((await service.listWorktrees(path)).map((entry) => entry.branch).sort()).toEqual(['busy', 'main', 'other']);
+  });
+
   it('recreates a worktree on the kept branch after removal, and after its folder was deleted by hand', async () => {
     const service = createTestGitService(dir.path);
     const { path } = createTestRepo(dir.path);

@@ -16,7 +16,7 @@ export function isolatedGitEnv(dir: string, extra: Record<string, string> = {}):
   writeFileSync(emptyConfig, '');
   const env: Record<string, string | undefined> = { ...process.env, GIT_CONFIG_GLOBAL: emptyConfig, GIT_CONFIG_NOSYSTEM: '1', ...extra };
   for (const key of Object.keys(env)) {
-    if (/^GIT_(AUTHOR|COMMITTER)_|^EMAIL$|^GIT_DIR$|^GIT_WORK_TREE$|^GIT_INDEX_FILE$/.test(key)) delete env[key];
+    if (/^GIT_(AUTHOR|COMMITTER)_|^EMAIL$|^GIT_DIR$|^GIT_WORK_TREE$|^GIT_INDEX_FILE$|^(http|https|all)_proxy$/i.test(key)) delete env[key];
   }
   return env;
 }

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { GitError, ValidationError, isAppError } from '@tasksgodzilla/core';
 import { assertBranchName } from './branch-name.js';
 import { createCommandRunner, type CommandOptions, type CommandResult } from './command-runner.js';
@@ -172,7 +172,9 @@ export function createGitService(deps: GitServiceDeps): GitService {
         details: { path: target, git_url: redactUrl(input.gitUrl) },
       });
     }
-    const gitUrl = assertOptionSafe(input.gitUrl, 'gitUrl');
+    assertOptionSafe(input.gitUrl, 'gitUrl');
+    // git clones from the target's parent folder, so a relative local path is made absolute first.
+    const gitUrl = !isAbsolute(input.gitUrl) && existsSync(input.gitUrl) ? resolve(input.gitUrl) : input.gitUrl;
     if (existsSync(target) && readdirSync(target).length > 0) {
       throw new GitError(`Cannot clone into ${target}: the folder exists and is not an empty git checkout`, {
         code: 'repo_path_occupied',
@@ -413,8 +415,8 @@ export function createGitService(deps: GitServiceDeps): GitService {
     if (!token) {
       throw new GitError(
         provider === 'github'
-          ? 'Cannot open a pull request: gh is not installed and no GitHub token is configured (GITHUB_TOKEN)'
-          : 'Cannot open a merge request: glab is not installed and no GitLab token is configured (GITLAB_TOKEN)',
+          ? 'Cannot open a pull request: gh is not available and no GitHub token is configured (GITHUB_TOKEN)'
+          : 'Cannot open a merge request: glab is not available and no GitLab token is configured (GITLAB_TOKEN)',
         { code: 'forge_credentials_missing', retryable: false, details: { provider } },
       );
     }

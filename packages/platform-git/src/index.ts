@@ -1,4 +1,5 @@
 export { createGitService } from './git-service.js';
+export { gitServiceDepsFromConfig } from './git-config.js';
 export type {
   CommitInput,
   CommitResult,

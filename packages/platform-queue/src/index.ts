@@ -1,0 +1,34 @@
+export { createQueue } from './create-queue.js';
+export { createWorkerRunner } from './worker-runner.js';
+export { exponentialBackoff } from './backoff.js';
+export type { BackoffFn, ExponentialBackoffOptions } from './backoff.js';
+export { LeaseLostError, UnknownJobTypeError } from './queue.errors.js';
+export { JOB_PAYLOAD_SCHEMAS, parseJobPayload } from './queue.schemas.js';
+export type { JobPayload, JobPayloadInput } from './queue.schemas.js';
+export { DEFAULT_QUEUE, DEFAULT_QUEUE_DEFAULTS } from './ledger-queue.js';
+export { bullmqPriority, messageId } from './bullmq-transport.js';
+export type {
+  ActiveJob,
+  AttemptReport,
+  BullmqQueueOptions,
+  ClaimOptions,
+  ClaimedJob,
+  CreateQueueOptions,
+  EmbeddedQueueOptions,
+  EnqueueInput,
+  EnqueueOptions,
+  HandlerResult,
+  HeartbeatResult,
+  JobQueue,
+  JobUsage,
+  ListJobsRequest,
+  QueueBackendName,
+  QueueCounts,
+  QueueDefaults,
+  QueueEvent,
+  QueueJob,
+  QueueLogger,
+  QueueStats,
+  QueueTx,
+} from './queue.types.js';
+export type { JobContext, JobHandler, JobHandlers, JobMetricsHooks, JobOutcome, StopOptions, WorkerRunner, WorkerRunnerOptions } from './worker-runner.types.js';

@@ -1,0 +1,192 @@
+import type { Clock, IsoTimestamp, JobRun, JobStatus, JobType, JsonValue, Page } from '@tasksgodzilla/core';
+import type { Executor, SqlDialect } from '@tasksgodzilla/platform-storage';
+import type { BackoffFn } from './backoff.js';
+import type { JobPayload, JobPayloadInput } from './queue.schemas.js';
+
+export type QueueBackendName = 'embedded' | 'bullmq';
+
+/** A job as the queue reports it: the ledger row (core JobRun) plus the queue's own columns. */
+export interface QueueJob extends JobRun {
+  timeout_seconds: number | null;
+  cancel_requested: boolean;
+  /** When the BullMQ backend received the job (null: not yet, or embedded backend). */
+  published_at: IsoTimestamp | null;
+}
+
+/** A job claimed by one worker. `lease_owner` + `attempts` fence every write of this attempt. */
+export interface ClaimedJob extends QueueJob {
+  status: 'running';
+  lease_owner: string;
+  lease_expires_at: IsoTimestamp;
+}
+
+/** The caller's open transaction (platform-storage's StorageTx satisfies it). */
+export interface QueueTx {
+  readonly executor: Executor;
+  afterCommit(fn: () => void | Promise<void>): void;
+}
+
+export interface EnqueueInput<T extends JobType = JobType> {
+  job_type: T;
+  payload: JobPayloadInput<T>;
+  /** Queue name (default `default`). */
+  queue?: string;
+  /** A second enqueue with the same key returns the first job instead of creating one. */
+  idempotency_key?: string;
+  /** Run no earlier than now + delay_ms. */
+  delay_ms?: number;
+  /** Run no earlier than this instant (exclusive with delay_ms). */
+  run_at?: Date | IsoTimestamp;
+  /** Higher runs first among due jobs (default 0). */
+  priority?: number;
+  max_attempts?: number;
+  timeout_seconds?: number;
+  /** Ledger links; default to the payload's fields of the same name. */
+  project_id?: number | null;
+  protocol_run_id?: number | null;
+  step_run_id?: number | null;
+}
+
+export interface EnqueueOptions {
+  /** Enqueue inside this transaction: the job exists only if the transaction commits. */
+  tx?: QueueTx;
+}
+
+export interface ListJobsRequest {
+  status?: JobStatus;
+  job_type?: string;
+  queue?: string;
+  limit?: number;
+  cursor?: string | null;
+}
+
+/** Counts of one queue, from the ledger. */
+export interface QueueCounts {
+  /** Waiting and due now. */
+  queued: number;
+  /** Waiting with run_at in the future (delayed jobs and pending retries). */
+  delayed: number;
+  /** Waiting (due or not) after at least one failed attempt: a subset of queued + delayed. */
+  retrying: number;
+  running: number;
+  succeeded: number;
+  /** The dead letter: non-retryable failures and exhausted retries. `retry()` requeues them. */
+  failed: number;
+  cancelled: number;
+}
+
+export interface QueueStats {
+  backend: QueueBackendName;
+  /** One entry per queue name that has jobs, plus `default` always. */
+  queues: { default: QueueCounts } & Record<string, QueueCounts>;
+}
+
+export interface JobUsage {
+  tokens?: number;
+  cost_cents?: number;
+}
+
+/** What a handler may return; everything is optional. */
+export interface HandlerResult {
+  result?: JsonValue;
+  log_path?: string;
+  usage?: JobUsage;
+}
+
+/** Facts about an attempt that are written to the ledger whatever its outcome. */
+export interface AttemptReport {
+  log_path?: string;
+  usage?: JobUsage;
+}
+
+export interface ClaimOptions {
+  workerId: string;
+  leaseSeconds?: number;
+  /** Queues to take jobs from (default `['default']`). */
+  queues?: string[];
+}
+
+export interface HeartbeatResult {
+  lease_expires_at: IsoTimestamp;
+  cancel_requested: boolean;
+}
+
+/** In-process notifications, so a runner sharing the queue object reacts without waiting for a poll. */
+export type QueueEvent = { type: 'enqueued'; queue: string; run_id: string } | { type: 'cancel_requested'; run_id: string };
+
+export interface QueueDefaults {
+  maxAttempts: number;
+  timeoutSeconds: number;
+  leaseSeconds: number;
+}
+
+/**
+ * The queue port. Producers and the api use enqueue/get/list/stats/cancel/retry; the worker runner
+ * uses claim/heartbeat/complete/fail/markCancelled/release/reclaimExpired/publishPending.
+ */
+export interface JobQueue {
+  readonly backend: QueueBackendName;
+  readonly defaults: Readonly<QueueDefaults>;
+  readonly clock: Clock;
+
+  enqueue<T extends JobType>(input: EnqueueInput<T>, options?: EnqueueOptions): Promise<QueueJob>;
+  /** NotFoundError when missing. */
+  get(runId: string): Promise<QueueJob>;
+  find(runId: string): Promise<QueueJob | null>;
+  /** Newest first; limit 1..500 (default 50); `cursor` from the previous page's next_cursor. */
+  list(request?: ListJobsRequest): Promise<Page<QueueJob>>;
+  stats(): Promise<QueueStats>;
+  /** queued → cancelled at once; running → cancel requested (the runner aborts the handler). */
+  cancel(runId: string, reason?: string): Promise<QueueJob>;
+  /** failed/cancelled → queued again with attempts reset. */
+  retry(runId: string): Promise<QueueJob>;
+
+  claim(options: ClaimOptions): Promise<ClaimedJob | null>;
+  /** Renews the lease; LeaseLostError when this attempt no longer owns the job. */
+  heartbeat(job: ClaimedJob, leaseSeconds?: number): Promise<HeartbeatResult>;
+  complete(job: ClaimedJob, outcome?: HandlerResult): Promise<QueueJob>;
+  /** Retryable error with attempts left → queued with backoff; otherwise → failed (dead letter). */
+  fail(job: ClaimedJob, error: unknown, report?: AttemptReport): Promise<QueueJob>;
+  markCancelled(job: ClaimedJob, reason?: string, report?: AttemptReport): Promise<QueueJob>;
+  /** Gives the job back (worker shutting down): queued, due now, the attempt not counted. */
+  release(job: ClaimedJob, report?: AttemptReport): Promise<QueueJob>;
+  /** Running jobs whose lease expired go back to queued (or failed when out of attempts). */
+  reclaimExpired(limit?: number): Promise<QueueJob[]>;
+  /** Outbox relay: publishes queued jobs the transport has not received (no-op when embedded). */
+  publishPending(options?: { reconcile?: boolean; limit?: number }): Promise<number>;
+  subscribe(listener: (event: QueueEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+export interface QueueLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+interface CommonQueueOptions {
+  /** The database holding the ledger (and, when embedded, the queue). */
+  db: Executor;
+  dialect: SqlDialect;
+  clock?: Clock;
+  defaults?: Partial<QueueDefaults>;
+  backoff?: BackoffFn;
+  logger?: QueueLogger;
+}
+
+export interface EmbeddedQueueOptions extends CommonQueueOptions {
+  backend: 'embedded';
+}
+
+export interface BullmqQueueOptions extends CommonQueueOptions {
+  backend: 'bullmq';
+  redisUrl: string;
+  /** Redis key prefix of the BullMQ queues (config `queuePrefix`, default `tgz`). */
+  prefix?: string;
+}
+
+export type CreateQueueOptions = EmbeddedQueueOptions | BullmqQueueOptions;
+
+/** The job a handler receives: the claimed ledger row with its payload parsed by the job type's schema. */
+export type ActiveJob<T extends JobType = JobType> = ClaimedJob & { job_type: T; payload: JobPayload<T> };

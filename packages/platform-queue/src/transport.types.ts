@@ -1,0 +1,17 @@
+import type { Ledger } from './ledger.js';
+import type { ClaimedJob, QueueBackendName, QueueJob } from './queue.types.js';
+
+/**
+ * How jobs reach workers. The ledger decides every state change; a transport only moves run ids:
+ * embedded workers claim straight from the table, BullMQ workers take an id off Redis first.
+ */
+export interface Transport {
+  readonly name: QueueBackendName;
+  /** A job became queued (enqueue committed, retry scheduled, lease reclaimed, release, retry()). Never throws. */
+  jobQueued(ledger: Ledger, job: QueueJob): Promise<void>;
+  /** A queued job was cancelled (lets the transport drop its message). Never throws. */
+  jobCancelled(ledger: Ledger, job: QueueJob): Promise<void>;
+  claim(ledger: Ledger, workerId: string, leaseSeconds: number, queues: string[]): Promise<ClaimedJob | null>;
+  publishPending(ledger: Ledger, options: { reconcile: boolean; limit: number }): Promise<number>;
+  close(): Promise<void>;
+}

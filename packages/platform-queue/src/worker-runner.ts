@@ -1,0 +1,343 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import PQueue from 'p-queue';
+import { CancelledError, QueueError, TimeoutError, type JobType } from '@tasksgodzilla/core';
+import { noopLogger } from './ledger-queue.js';
+import { LeaseLostError, UnknownJobTypeError } from './queue.errors.js';
+import { isJobType, parseJobPayload } from './queue.schemas.js';
+import type { ActiveJob, AttemptReport, ClaimedJob, HandlerResult, QueueLogger } from './queue.types.js';
+import type { JobContext, JobHandler, JobOutcome, StopOptions, WorkerRunner, WorkerRunnerOptions } from './worker-runner.types.js';
+
+type AbortCause = 'timeout' | 'cancel' | 'lease_lost' | 'shutdown';
+
+interface Attempt {
+  job: ClaimedJob;
+  controller: AbortController;
+  cause: AbortCause | null;
+  report: AttemptReport;
+}
+
+function bindLogger(logger: QueueLogger, bindings: Record<string, unknown>): QueueLogger {
+  return {
+    debug: (obj, msg) => logger.debug({ ...bindings, ...obj }, msg),
+    info: (obj, msg) => logger.info({ ...bindings, ...obj }, msg),
+    warn: (obj, msg) => logger.warn({ ...bindings, ...obj }, msg),
+    error: (obj, msg) => logger.error({ ...bindings, ...obj }, msg),
+  };
+}
+
+/** Settles with the handler, or rejects with the abort reason when the handler ignores its signal past the grace period. */
+function settleOrAbandon<T>(run: () => Promise<T>, signal: AbortSignal, graceMs: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let grace: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      grace = setTimeout(() => reject(signal.reason), graceMs);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    Promise.resolve()
+      .then(run)
+      .then(resolve, reject)
+      .finally(() => {
+        clearTimeout(grace);
+        signal.removeEventListener('abort', onAbort);
+      });
+  });
+}
+
+function addUsage(report: AttemptReport, usage: { tokens?: number; cost_cents?: number } | undefined): void {
+  if (!usage) return;
+  const total = (report.usage ??= {});
+  if (usage.tokens !== undefined) total.tokens = (total.tokens ?? 0) + usage.tokens;
+  if (usage.cost_cents !== undefined) total.cost_cents = (total.cost_cents ?? 0) + usage.cost_cents;
+}
+
+/**
+ * Claims jobs from the queue and runs their handlers with in-process concurrency (p-queue), a lease
+ * kept alive by heartbeats, a per-job timeout and cancellation through an AbortSignal.
+ */
+export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
+  const { queue, handlers } = options;
+  const concurrency = Math.max(1, Math.trunc(options.concurrency ?? 1));
+  const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const maxPollIntervalMs = Math.max(pollIntervalMs, options.maxPollIntervalMs ?? 2000);
+  const leaseSeconds = options.leaseSeconds ?? queue.defaults.leaseSeconds;
+  const heartbeatIntervalMs = Math.max(20, options.heartbeatIntervalMs ?? Math.floor((leaseSeconds * 1000) / 3));
+  const reconcileIntervalMs = options.reconcileIntervalMs ?? 30_000;
+  const abortGraceMs = options.abortGraceMs ?? 5000;
+  const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const queues = options.queues ?? ['default'];
+  const logger = bindLogger(options.logger ?? noopLogger, { worker_id: workerId });
+  const metrics = options.metrics ?? {};
+
+  const pool = new PQueue({ concurrency });
+  const active = new Map<string, Attempt>();
+  let loop: Promise<void> | null = null;
+  let stopping = false;
+  let wake: (() => void) | null = null;
+  let lastReconcile = 0;
+  let unsubscribe: (() => void) | null = null;
+
+  const poke = () => {
+    const resume = wake;
+    wake = null;
+    resume?.();
+  };
+
+  const nap = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        if (wake === done) wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      wake = done;
+    });
+
+  const abort = (attempt: Attempt, cause: AbortCause, reason: Error) => {
+    if (attempt.cause) return;
+    attempt.cause = cause;
+    attempt.controller.abort(reason);
+  };
+
+  const subscribe = () => {
+    unsubscribe ??= queue.subscribe((event) => {
+      if (event.type === 'enqueued') {
+        if (queues.includes(event.queue)) poke();
+        return;
+      }
+      const attempt = active.get(event.run_id);
+      if (attempt) abort(attempt, 'cancel', new CancelledError('Job cancelled by request', { code: 'job_cancelled' }));
+    });
+  };
+
+  const maintenance = async (reconcile: boolean) => {
+    try {
+      await queue.reclaimExpired();
+    } catch (error) {
+      logger.warn({ err: error }, 'reclaiming expired leases failed');
+    }
+    try {
+      await queue.publishPending({ reconcile });
+    } catch (error) {
+      logger.warn({ err: error }, 'relaying unpublished jobs failed');
+    }
+  };
+
+  const finish = async (attempt: Attempt, error: unknown, log: QueueLogger): Promise<JobOutcome> => {
+    const { job, report } = attempt;
+    switch (attempt.cause) {
+      case 'lease_lost':
+        log.warn({ err: error }, 'job abandoned: lease lost');
+        return 'lease_lost';
+      case 'shutdown':
+        return 'released';
+      case 'cancel':
+        await queue.markCancelled(job, 'cancelled by request', report);
+        log.info({}, 'job cancelled');
+        return 'cancelled';
+      default: {
+        // A timeout is the TimeoutError the runner aborted with, whatever the handler threw.
+        const cause = attempt.cause === 'timeout' ? attempt.controller.signal.reason : error;
+        const updated = await queue.fail(job, cause, report);
+        const outcome = updated.status === 'queued' ? 'retried' : 'failed';
+        log.warn({ err: cause, outcome, next_run_at: outcome === 'retried' ? updated.run_at : undefined }, outcome === 'retried' ? 'job failed; retrying with backoff' : 'job failed permanently');
+        return outcome;
+      }
+    }
+  };
+
+  const runAttempt = async (attempt: Attempt, log: QueueLogger): Promise<JobOutcome> => {
+    const { job, controller, report } = attempt;
+    const handler = isJobType(job.job_type) ? (handlers[job.job_type] as JobHandler<JobType> | undefined) : undefined;
+    if (!handler) {
+      const error = new UnknownJobTypeError(job.job_type);
+      await queue.fail(job, error, report);
+      log.error({ err: error }, 'job failed: unknown job type');
+      return 'failed';
+    }
+    let payload: ActiveJob['payload'];
+    try {
+      payload = parseJobPayload(job.job_type, job.params) as ActiveJob['payload'];
+    } catch (error) {
+      await queue.fail(job, error, report);
+      log.error({ err: error }, 'job failed: invalid payload');
+      return 'failed';
+    }
+    const ctx: JobContext = {
+      signal: controller.signal,
+      workerId,
+      attempt: job.attempts,
+      log,
+      heartbeat: async () => {
+        try {
+          const beat = await queue.heartbeat(job, leaseSeconds);
+          if (beat.cancel_requested) abort(attempt, 'cancel', new CancelledError('Job cancelled by request', { code: 'job_cancelled' }));
+        } catch (error) {
+          if (error instanceof LeaseLostError) abort(attempt, 'lease_lost', error);
+          throw error;
+        }
+      },
+      setLogPath: (path) => {
+        report.log_path = path;
+      },
+      addUsage: (usage) => addUsage(report, usage),
+    };
+    const activeJob = { ...job, job_type: job.job_type, payload } as ActiveJob;
+    let result: HandlerResult | void;
+    try {
+      result = await settleOrAbandon(() => handler(activeJob, ctx), controller.signal, abortGraceMs);
+    } catch (error) {
+      return finish(attempt, error, log);
+    }
+    if (attempt.cause === 'lease_lost') return 'lease_lost';
+    if (attempt.cause === 'shutdown') return 'released';
+    // The handler finished its work (even if a cancel or timeout arrived meanwhile): the ledger says so.
+    if (result?.log_path !== undefined) report.log_path = result.log_path;
+    addUsage(report, result?.usage);
+    await queue.complete(job, { result: result?.result, log_path: report.log_path, usage: report.usage });
+    log.info({}, 'job completed');
+    return 'completed';
+  };
+
+  const execute = async (attempt: Attempt): Promise<void> => {
+    const { job } = attempt;
+    const started = performance.now();
+    const log = bindLogger(logger, { run_id: job.run_id, job_type: job.job_type, attempt: job.attempts });
+    metrics.onJobStarted?.(job.job_type);
+    log.info({}, 'job started');
+    const heartbeat = setInterval(() => {
+      queue
+        .heartbeat(job, leaseSeconds)
+        .then((beat) => {
+          if (beat.cancel_requested) abort(attempt, 'cancel', new CancelledError('Job cancelled by request', { code: 'job_cancelled' }));
+        })
+        .catch((error: unknown) => {
+          if (error instanceof LeaseLostError) abort(attempt, 'lease_lost', error);
+          else log.warn({ err: error }, 'heartbeat failed');
+        });
+    }, heartbeatIntervalMs);
+    const timeoutSeconds = job.timeout_seconds ?? queue.defaults.timeoutSeconds;
+    const timeout = setTimeout(
+      () => abort(attempt, 'timeout', new TimeoutError(`Job exceeded its timeout of ${timeoutSeconds}s`, { code: 'job_timeout' })),
+      timeoutSeconds * 1000,
+    );
+    let outcome: JobOutcome;
+    try {
+      outcome = await runAttempt(attempt, log);
+    } catch (error) {
+      outcome = 'lease_lost';
+      if (error instanceof LeaseLostError) log.warn({ err: error }, 'job outcome rejected: lease lost');
+      else log.error({ err: error }, 'recording the job outcome failed; the lease will expire and the job be reclaimed');
+    } finally {
+      clearInterval(heartbeat);
+      clearTimeout(timeout);
+      active.delete(job.run_id);
+      poke();
+    }
+    metrics.onJobFinished?.(job.job_type, outcome, (performance.now() - started) / 1000);
+  };
+
+  const claimBatch = async (): Promise<number> => {
+    let claimed = 0;
+    while (!stopping && active.size < concurrency) {
+      const job = await queue.claim({ workerId, leaseSeconds, queues });
+      if (!job) break;
+      claimed++;
+      const attempt: Attempt = { job, controller: new AbortController(), cause: null, report: {} };
+      active.set(job.run_id, attempt);
+      void pool.add(() => execute(attempt));
+    }
+    return claimed;
+  };
+
+  const run = async () => {
+    let idle = pollIntervalMs;
+    while (!stopping) {
+      const reconcile = Date.now() - lastReconcile >= reconcileIntervalMs;
+      if (reconcile) lastReconcile = Date.now();
+      await maintenance(reconcile);
+      let claimed = 0;
+      try {
+        claimed = await claimBatch();
+      } catch (error) {
+        logger.error({ err: error }, 'claiming jobs failed');
+      }
+      if (stopping) break;
+      if (active.size >= concurrency) {
+        idle = pollIntervalMs;
+        await nap(maxPollIntervalMs);
+      } else if (claimed > 0) {
+        idle = pollIntervalMs;
+        await nap(pollIntervalMs);
+      } else {
+        await nap(idle);
+        idle = Math.min(idle * 2, maxPollIntervalMs);
+      }
+    }
+  };
+
+  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref?.());
+
+  return {
+    workerId,
+    get activeJobs() {
+      return active.size;
+    },
+    get started() {
+      return loop !== null;
+    },
+
+    start() {
+      if (loop) return;
+      stopping = false;
+      subscribe();
+      loop = run().catch((error: unknown) => logger.error({ err: error }, 'worker loop crashed'));
+      logger.info({ concurrency, queues, backend: queue.backend }, 'worker started');
+    },
+
+    async stop({ graceful = true, timeoutMs = 30_000 }: StopOptions = {}) {
+      stopping = true;
+      poke();
+      if (loop) await loop;
+      loop = null;
+      if (graceful && active.size > 0) await Promise.race([pool.onIdle(), sleep(timeoutMs)]);
+      const leftovers = [...active.values()].filter((attempt) => attempt.cause === null);
+      await Promise.all(
+        leftovers.map(async (attempt) => {
+          abort(attempt, 'shutdown', new CancelledError('Worker shutting down', { code: 'worker_shutdown' }));
+          try {
+            await queue.release(attempt.job, attempt.report);
+            logger.info({ run_id: attempt.job.run_id }, 'job released for another worker');
+          } catch (error) {
+            if (!(error instanceof LeaseLostError)) logger.warn({ err: error, run_id: attempt.job.run_id }, 'releasing a job failed; its lease will expire');
+          }
+        }),
+      );
+      if (active.size > 0) await Promise.race([pool.onIdle(), sleep(abortGraceMs + 100)]);
+      unsubscribe?.();
+      unsubscribe = null;
+      stopping = false;
+      logger.info({}, 'worker stopped');
+    },
+
+    async runOnce() {
+      if (loop) throw new QueueError('runOnce and drain cannot be used while the runner is started', { retryable: false });
+      subscribe();
+      await maintenance(true);
+      const claimed = await claimBatch();
+      await pool.onIdle();
+      return claimed;
+    },
+
+    async drain() {
+      let total = 0;
+      for (;;) {
+        const ran = await this.runOnce();
+        total += ran;
+        if (ran === 0) return total;
+      }
+    },
+  };
+}

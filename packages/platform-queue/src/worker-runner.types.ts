@@ -1,0 +1,77 @@
+import type { JobType } from '@tasksgodzilla/core';
+import type { ActiveJob, HandlerResult, JobQueue, JobUsage, QueueLogger } from './queue.types.js';
+
+export interface JobContext {
+  /** Aborted on timeout, cancellation, lease loss and worker shutdown; `signal.reason` is the AppError. */
+  readonly signal: AbortSignal;
+  readonly workerId: string;
+  /** 1 on the first attempt. */
+  readonly attempt: number;
+  /** The runner's logger bound to run_id, job_type and attempt. */
+  readonly log: QueueLogger;
+  /** Renews the lease now (the runner also does it on a timer); LeaseLostError when it was lost. */
+  heartbeat(): Promise<void>;
+  /** Recorded in the ledger whatever the outcome. */
+  setLogPath(path: string): void;
+  /** Adds tokens / cents to the ledger row (summed over attempts), whatever the outcome. */
+  addUsage(usage: JobUsage): void;
+}
+
+export type JobHandler<T extends JobType = JobType> = (job: ActiveJob<T>, ctx: JobContext) => Promise<HandlerResult | void>;
+export type JobHandlers = { [T in JobType]?: JobHandler<T> };
+
+/** How an attempt ended, as seen by metrics (`completed`, `retried`, `failed` are the original's labels). */
+export type JobOutcome = 'completed' | 'retried' | 'failed' | 'cancelled' | 'lease_lost' | 'released';
+
+/** Telemetry plugs in here (prom-client lives in platform-telemetry, not in this package). */
+export interface JobMetricsHooks {
+  onJobStarted?(jobType: string): void;
+  onJobFinished?(jobType: string, outcome: JobOutcome, durationSeconds: number): void;
+}
+
+export interface WorkerRunnerOptions {
+  queue: JobQueue;
+  handlers: JobHandlers;
+  /** Jobs run at once (default 1). */
+  concurrency?: number;
+  /** First idle wait between polls (default 250 ms); doubles while idle up to maxPollIntervalMs. */
+  pollIntervalMs?: number;
+  /** Longest idle wait (default 2000 ms). */
+  maxPollIntervalMs?: number;
+  /** Lease of a claimed job (default: the queue's defaults.leaseSeconds). */
+  leaseSeconds?: number;
+  /** Heartbeat period (default a third of the lease). */
+  heartbeatIntervalMs?: number;
+  /** How often the BullMQ relay also reconciles published jobs with Redis (default 30000 ms). */
+  reconcileIntervalMs?: number;
+  /** How long an aborted handler may take to settle before the runner records the outcome anyway (default 5000 ms). */
+  abortGraceMs?: number;
+  /** Default `<hostname>:<pid>:<random>`. */
+  workerId?: string;
+  /** Queues to take jobs from (default `['default']`). */
+  queues?: string[];
+  logger?: QueueLogger;
+  metrics?: JobMetricsHooks;
+}
+
+export interface StopOptions {
+  /** Wait for running jobs (up to timeoutMs) before releasing them (default true). */
+  graceful?: boolean;
+  /** Default 30000 ms. */
+  timeoutMs?: number;
+}
+
+export interface WorkerRunner {
+  readonly workerId: string;
+  /** Jobs claimed and not yet finished. */
+  readonly activeJobs: number;
+  readonly started: boolean;
+  /** Starts the poll loop (idempotent). */
+  start(): void;
+  /** Stops claiming, waits for running jobs up to the timeout, then releases (requeues) the rest. */
+  stop(options?: StopOptions): Promise<void>;
+  /** One poll: reclaim, relay, claim up to `concurrency` due jobs and wait for them. Returns the number run. */
+  runOnce(): Promise<number>;
+  /** runOnce until nothing is due. Returns the number of jobs run. */
+  drain(): Promise<number>;
+}

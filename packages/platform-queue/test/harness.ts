@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { createManualClock, type Clock } from '@tasksgodzilla/core';
+import { createStorage, migrateToLatest, openDatabase, type DatabaseHandle, type Storage } from '@tasksgodzilla/platform-storage';
+import { REDIS_URL, createTempDir, createTestPostgresDatabase, postgresAvailable, redisAvailable, type TempDir, type TestPostgresDatabase } from '@tasksgodzilla/testing';
+import { createQueue, type BackoffFn, type JobQueue, type QueueDefaults } from '../src/index.js';
+
+export type BackendName = 'sqlite' | 'postgres' | 'bullmq';
+
+export interface QueueFactoryOptions {
+  clock?: Clock;
+  backoff?: BackoffFn;
+  defaults?: Partial<QueueDefaults>;
+}
+
+/** One backend under test: a migrated database, plus Redis for bullmq, and per-test isolation. */
+export interface Harness {
+  readonly name: BackendName;
+  readonly handle: DatabaseHandle;
+  readonly storage: Storage;
+  /** Redis key prefix of the current test (bullmq only). */
+  readonly prefix: string;
+  createQueue(options?: QueueFactoryOptions): JobQueue;
+  /** A raw BullMQ queue on the current test's prefix, for assertions (bullmq only). */
+  bullQueue(name?: string): Queue;
+  /** Empties the ledger and starts a fresh Redis prefix. */
+  reset(): Promise<void>;
+  /** Closes queues, deletes Redis keys; call in afterEach. */
+  cleanup(): Promise<void>;
+  teardown(): Promise<void>;
+}
+
+/** The backends this machine can run; under CI=true an unreachable service throws instead. */
+export async function availableBackends(): Promise<BackendName[]> {
+  const names: BackendName[] = ['sqlite'];
+  const pg = await postgresAvailable();
+  if (pg) names.push('postgres');
+  if (pg && (await redisAvailable())) names.push('bullmq');
+  return names;
+}
+
+export const START = '2026-03-01T10:00:00.000Z';
+
+export function manualClock() {
+  return createManualClock(START);
+}
+
+async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+}
+
+export async function createHarness(name: BackendName): Promise<Harness> {
+  let dir: TempDir | undefined;
+  let database: TestPostgresDatabase | undefined;
+  let handle: DatabaseHandle;
+  if (name === 'sqlite') {
+    dir = createTempDir('tgz-queue-');
+    handle = openDatabase({ path: `${dir.path}/queue.sqlite` });
+  } else {
+    database = await createTestPostgresDatabase('tgz_queue');
+    handle = openDatabase({ url: database.url, poolSize: 10 });
+  }
+  await migrateToLatest(handle);
+  const storage = createStorage(handle);
+  const redis = name === 'bullmq' ? new Redis(REDIS_URL, { maxRetriesPerRequest: 1 }) : undefined;
+  const queues: JobQueue[] = [];
+  const peeks: Queue[] = [];
+  let prefix = '';
+
+  const newPrefix = () => `tgz-test-${randomBytes(5).toString('hex')}`;
+
+  const harness: Harness = {
+    name,
+    handle,
+    storage,
+    get prefix() {
+      return prefix;
+    },
+    createQueue(options = {}) {
+      const common = { db: handle.db, dialect: handle.dialect, clock: options.clock, backoff: options.backoff ?? (() => 0), defaults: options.defaults };
+      const queue = name === 'bullmq' ? createQueue({ ...common, backend: 'bullmq', redisUrl: REDIS_URL, prefix }) : createQueue({ ...common, backend: 'embedded' });
+      queues.push(queue);
+      return queue;
+    },
+    bullQueue(queueName = 'default') {
+      if (name !== 'bullmq') throw new Error('bullQueue is for the bullmq backend');
+      const queue = new Queue(queueName, { connection: { url: REDIS_URL, maxRetriesPerRequest: 1 }, prefix });
+      peeks.push(queue);
+      return queue;
+    },
+    async reset() {
+      await handle.db.deleteFrom('job_runs').execute();
+      prefix = newPrefix();
+    },
+    async cleanup() {
+      await Promise.all(queues.splice(0).map((queue) => queue.close()));
+      await Promise.all(peeks.splice(0).map((queue) => queue.close()));
+      if (redis && prefix) await deleteKeys(redis, prefix);
+    },
+    async teardown() {
+      await harness.cleanup();
+      await redis?.quit();
+      await handle.close();
+      await database?.drop();
+      dir?.remove();
+    },
+  };
+  prefix = newPrefix();
+  return harness;
+}
+
+/** Polls `check` until it returns a truthy value (default: give up after 15 s). */
+export async function waitFor<T>(check: () => T | Promise<T>, what = 'condition', timeoutMs = 15_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** A promise plus its resolver, for handlers that signal the test. */
+export function deferred<T = void>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+/** Resolves never; rejects with the signal's reason once aborted (a well-behaved long handler). */
+export function untilAborted(signal: AbortSignal): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}

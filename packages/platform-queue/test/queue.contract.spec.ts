@@ -1,0 +1,475 @@
+import { BudgetExceededError, CancelledError, ConflictError, EngineError, NotFoundError, TimeoutError, ValidationError } from '@tasksgodzilla/core';
+import { LeaseLostError, createWorkerRunner, type JobHandlers, type JobMetricsHooks, type JobOutcome, type JobQueue, type WorkerRunnerOptions } from '../src/index.js';
+import { availableBackends, createHarness, deferred, manualClock, START, untilAborted, waitFor, type Harness } from './harness.js';
+
+const backends = await availableBackends();
+
+describe.each(backends)('queue contract on %s', (backendName) => {
+  let h: Harness;
+  let clock: ReturnType<typeof manualClock>;
+  let queue: JobQueue;
+
+  beforeAll(async () => {
+    h = await createHarness(backendName);
+  });
+  afterAll(async () => {
+    await h?.teardown();
+  });
+  beforeEach(async () => {
+    await h.reset();
+    clock = manualClock();
+    queue = h.createQueue({ clock });
+  });
+  afterEach(async () => {
+    await h.cleanup();
+  });
+
+  const runner = (handlers: JobHandlers, options: Partial<WorkerRunnerOptions> = {}) =>
+    createWorkerRunner({ queue, handlers, workerId: 'test-worker', pollIntervalMs: 20, maxPollIntervalMs: 100, heartbeatIntervalMs: 50, ...options });
+
+  const plan = (protocolRunId: number, extra: Record<string, unknown> = {}) => ({ job_type: 'plan_protocol_job' as const, payload: { protocol_run_id: protocolRunId }, ...extra });
+
+  const recordMetrics = () => {
+    const seen: { jobType: string; outcome: JobOutcome; duration: number }[] = [];
+    const hooks: JobMetricsHooks = { onJobFinished: (jobType, outcome, duration) => seen.push({ jobType, outcome, duration }) };
+    return { seen, hooks };
+  };
+
+  it('enqueues a queued ledger row with the payload, links and defaults', async () => {
+    const job = await queue.enqueue({ job_type: 'execute_step_job', payload: { step_run_id: 7, protocol_run_id: 3, project_id: 1, request_id: 'req-1' } });
+    expect(job).toMatchObject({
+      job_type: 'execute_step_job',
+      status: 'queued',
+      queue: 'default',
+      attempts: 0,
+      max_attempts: 3,
+      priority: 0,
+      params: { step_run_id: 7, protocol_run_id: 3, project_id: 1, request_id: 'req-1' },
+      project_id: 1,
+      protocol_run_id: 3,
+      step_run_id: 7,
+      run_at: START,
+      created_at: START,
+      started_at: null,
+      finished_at: null,
+      result: null,
+      error: null,
+      lease_owner: null,
+      timeout_seconds: 3600,
+    });
+    expect(await queue.get(job.run_id)).toEqual(await queue.find(job.run_id));
+    await expect(queue.get('missing')).rejects.toBeInstanceOf(NotFoundError);
+    if (h.name === 'bullmq') {
+      expect((await queue.get(job.run_id)).published_at).not.toBeNull();
+      expect(await h.bullQueue().getJobState(job.run_id)).toBe('prioritized');
+    }
+  });
+
+  it('enqueues inside the caller transaction: a rollback leaves no job and publishes nothing', async () => {
+    await expect(
+      h.storage.transaction(async (tx) => {
+        await queue.enqueue(plan(1), { tx });
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect((await queue.list()).items).toHaveLength(0);
+    if (h.name === 'bullmq') {
+      const counts = await h.bullQueue().getJobCounts();
+      expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(0);
+    }
+
+    const committed = await h.storage.transaction((tx) => queue.enqueue(plan(2), { tx }));
+    expect((await queue.get(committed.run_id)).status).toBe('queued');
+    if (h.name === 'bullmq') expect(await h.bullQueue().getJobState(committed.run_id)).not.toBe('unknown');
+    const handled: number[] = [];
+    expect(await runner({ plan_protocol_job: async (job) => void handled.push(job.payload.protocol_run_id) }).drain()).toBe(1);
+    expect(handled).toEqual([2]);
+  });
+
+  it('returns the existing job for a repeated idempotency key, also under concurrent enqueues', async () => {
+    const first = await queue.enqueue(plan(1, { idempotency_key: 'run-1' }));
+    const again = await queue.enqueue(plan(1, { idempotency_key: 'run-1' }));
+    expect(again.run_id).toBe(first.run_id);
+
+    const racing = await Promise.all(Array.from({ length: 8 }, () => queue.enqueue(plan(2, { idempotency_key: 'run-2' }))));
+    expect(new Set(racing.map((job) => job.run_id)).size).toBe(1);
+
+    const inTx = await h.storage.transaction((tx) => queue.enqueue(plan(1, { idempotency_key: 'run-1' }), { tx }));
+    expect(inTx.run_id).toBe(first.run_id);
+    await expect(queue.enqueue({ job_type: 'open_pr_job', payload: { protocol_run_id: 1 }, idempotency_key: 'run-1' })).rejects.toBeInstanceOf(ConflictError);
+    expect((await queue.list()).items).toHaveLength(2);
+
+    const handled: number[] = [];
+    expect(await runner({ plan_protocol_job: async (job) => void handled.push(job.payload.protocol_run_id) }).drain()).toBe(2);
+    expect(handled.sort()).toEqual([1, 2]);
+  });
+
+  it('rejects a bad payload or bad options at enqueue with the field path, writing nothing', async () => {
+    const issuesOf = async (promise: Promise<unknown>) => {
+      const error = await promise.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ValidationError);
+      return (error as ValidationError).issues.map((issue) => issue.path.join('.'));
+    };
+    expect(await issuesOf(queue.enqueue({ job_type: 'plan_protocol_job', payload: {} as never }))).toEqual(['payload.protocol_run_id']);
+    expect(await issuesOf(queue.enqueue({ job_type: 'execute_step_job', payload: { step_run_id: 'seven' as never } }))).toEqual(['payload.step_run_id']);
+    expect(await issuesOf(queue.enqueue({ job_type: 'open_pr_job', payload: { protocol_run_id: 1, branch: 'x' } as never }))).toEqual(['payload']);
+    expect(await issuesOf(queue.enqueue({ job_type: 'nope_job' as never, payload: {} as never }))).toEqual(['job_type']);
+    expect(await issuesOf(queue.enqueue(plan(1, { priority: 1.5 })))).toEqual(['priority']);
+    expect(await issuesOf(queue.enqueue(plan(1, { delay_ms: 10, run_at: START })))).toEqual(['run_at']);
+    expect((await queue.list()).items).toHaveLength(0);
+  });
+
+  it('fails a job whose stored payload no longer validates, without calling the handler and without retrying', async () => {
+    const job = await queue.enqueue(plan(1));
+    await h.handle.db.updateTable('job_runs').set({ params: JSON.stringify({ protocol_run_id: 'x' }) }).where('run_id', '=', job.run_id).execute();
+    const calls: string[] = [];
+    const metrics = recordMetrics();
+    await runner({ plan_protocol_job: async () => void calls.push('called') }, { metrics: metrics.hooks }).drain();
+    const failed = await queue.get(job.run_id);
+    expect(calls).toEqual([]);
+    expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(failed.error).toContain('Invalid plan_protocol_job payload');
+    expect(metrics.seen.map((m) => m.outcome)).toEqual(['failed']);
+  });
+
+  it('fails an unknown job type at once instead of reporting success', async () => {
+    const job = await queue.enqueue(plan(1));
+    await h.handle.db.updateTable('job_runs').set({ job_type: 'mystery_job' }).where('run_id', '=', job.run_id).execute();
+    const other = await queue.enqueue({ job_type: 'open_pr_job', payload: { protocol_run_id: 2 } });
+    await runner({ plan_protocol_job: async () => undefined }).drain();
+    expect(await queue.get(job.run_id)).toMatchObject({ status: 'failed', attempts: 1, error: 'UnknownJobTypeError: unknown job type: mystery_job' });
+    // A known type without a handler in this worker is the same non-retryable failure.
+    expect(await queue.get(other.run_id)).toMatchObject({ status: 'failed', attempts: 1, error: 'UnknownJobTypeError: unknown job type: open_pr_job' });
+  });
+
+  it('does not run a delayed job before it is due', async () => {
+    const job = await queue.enqueue(plan(1, { delay_ms: 60_000 }));
+    expect(job.run_at).toBe('2026-03-01T10:01:00.000Z');
+    const handled: string[] = [];
+    const worker = runner({ plan_protocol_job: async (j) => void handled.push(j.run_id) });
+    expect(await worker.drain()).toBe(0);
+    expect((await queue.stats()).queues.default).toMatchObject({ queued: 0, delayed: 1 });
+    clock.advance(59_000);
+    expect(await worker.drain()).toBe(0);
+    clock.advance(1_000);
+    expect(await worker.drain()).toBe(1);
+    expect(handled).toEqual([job.run_id]);
+    expect((await queue.get(job.run_id)).status).toBe('succeeded');
+
+    const at = await queue.enqueue(plan(2, { run_at: new Date('2026-03-01T11:00:00.000Z') }));
+    expect(at.run_at).toBe('2026-03-01T11:00:00.000Z');
+  });
+
+  it('runs due jobs by priority, highest first', async () => {
+    for (const priority of [0, 10, 5, -3]) await queue.enqueue(plan(100 + priority, { priority }));
+    const order: number[] = [];
+    await runner({ plan_protocol_job: async (job) => void order.push(job.priority) }, { concurrency: 1 }).drain();
+    expect(order).toEqual([10, 5, 0, -3]);
+  });
+
+  it('retries a retryable error with backoff and records the attempt', async () => {
+    const backoffCalls: number[] = [];
+    queue = h.createQueue({
+      clock,
+      backoff: (attempt) => {
+        backoffCalls.push(attempt);
+        return 5_000;
+      },
+    });
+    const job = await queue.enqueue(plan(1));
+    let calls = 0;
+    const metrics = recordMetrics();
+    const worker = runner(
+      {
+        plan_protocol_job: async () => {
+          calls++;
+          if (calls === 1) throw new EngineError('engine crashed');
+          return { result: { ok: true } };
+        },
+      },
+      { metrics: metrics.hooks },
+    );
+    expect(await worker.drain()).toBe(1);
+    const waiting = await queue.get(job.run_id);
+    expect(waiting).toMatchObject({ status: 'queued', attempts: 1, error: 'EngineError: engine crashed', lease_owner: null, run_at: '2026-03-01T10:00:05.000Z' });
+    expect(backoffCalls).toEqual([1]);
+    expect((await queue.stats()).queues.default).toMatchObject({ delayed: 1, retrying: 1, queued: 0 });
+
+    clock.advance(5_000);
+    expect(await worker.drain()).toBe(1);
+    expect(await queue.get(job.run_id)).toMatchObject({ status: 'succeeded', attempts: 2, error: null, result: { ok: true } });
+    expect(metrics.seen.map((m) => m.outcome)).toEqual(['retried', 'completed']);
+    expect(metrics.seen.every((m) => m.jobType === 'plan_protocol_job' && m.duration >= 0)).toBe(true);
+  });
+
+  it('fails a non-retryable error at once', async () => {
+    const a = await queue.enqueue(plan(1));
+    const b = await queue.enqueue(plan(2));
+    await runner({
+      plan_protocol_job: async (job) => {
+        if (job.payload.protocol_run_id === 1) throw new ValidationError('bad spec');
+        throw new BudgetExceededError('over budget');
+      },
+    }).drain();
+    expect(await queue.get(a.run_id)).toMatchObject({ status: 'failed', attempts: 1, error: 'ValidationError: bad spec' });
+    expect(await queue.get(b.run_id)).toMatchObject({ status: 'failed', attempts: 1, error: 'BudgetExceededError: over budget' });
+    expect((await queue.get(a.run_id)).finished_at).toBe(START);
+  });
+
+  it('dead-letters a job after max attempts; retry() queues it again with attempts reset', async () => {
+    const job = await queue.enqueue(plan(1, { max_attempts: 2 }));
+    let healthy = false;
+    const worker = runner({
+      plan_protocol_job: async () => {
+        if (!healthy) throw new Error('flaky network');
+      },
+    });
+    expect(await worker.drain()).toBe(2);
+    const dead = await queue.get(job.run_id);
+    expect(dead).toMatchObject({ status: 'failed', attempts: 2, error: 'Error: flaky network' });
+    expect((await queue.list({ status: 'failed' })).items.map((j) => j.run_id)).toEqual([job.run_id]);
+    expect((await queue.stats()).queues.default.failed).toBe(1);
+
+    await expect(queue.retry('missing')).rejects.toBeInstanceOf(NotFoundError);
+    const requeued = await queue.retry(job.run_id);
+    expect(requeued).toMatchObject({ status: 'queued', attempts: 0, error: null, finished_at: null });
+    await expect(queue.retry(job.run_id)).rejects.toBeInstanceOf(ConflictError);
+    healthy = true;
+    expect(await worker.drain()).toBe(1);
+    expect(await queue.get(job.run_id)).toMatchObject({ status: 'succeeded', attempts: 1 });
+    await expect(queue.retry(job.run_id)).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('aborts a handler past its timeout and treats the timeout as retryable', async () => {
+    const job = await queue.enqueue(plan(1, { timeout_seconds: 1, max_attempts: 2 }));
+    const reasons: unknown[] = [];
+    await runner({
+      plan_protocol_job: async (_job, ctx) => {
+        if (ctx.attempt === 1) {
+          try {
+            await untilAborted(ctx.signal);
+          } catch (error) {
+            reasons.push(error);
+            throw error;
+          }
+        }
+        return { result: 'second time lucky' };
+      },
+    }).drain();
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toBeInstanceOf(TimeoutError);
+    expect(await queue.get(job.run_id)).toMatchObject({ status: 'succeeded', attempts: 2, result: 'second time lucky' });
+
+    const stubborn = await queue.enqueue(plan(2, { timeout_seconds: 1, max_attempts: 1 }));
+    // A handler that ignores its signal is abandoned after the grace period.
+    await runner({ plan_protocol_job: () => new Promise(() => undefined) }, { abortGraceMs: 50 }).drain();
+    const failed = await queue.get(stubborn.run_id);
+    expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(failed.error).toBe('TimeoutError: Job exceeded its timeout of 1s');
+  });
+
+  it('cancels a queued job at once; it never runs', async () => {
+    const job = await queue.enqueue(plan(1));
+    const cancelled = await queue.cancel(job.run_id);
+    expect(cancelled).toMatchObject({ status: 'cancelled', error: 'cancelled by request', finished_at: START });
+    expect(await queue.cancel(job.run_id)).toMatchObject({ status: 'cancelled' });
+    const calls: string[] = [];
+    const worker = runner({ plan_protocol_job: async (j) => void calls.push(j.run_id) });
+    expect(await worker.drain()).toBe(0);
+    expect(calls).toEqual([]);
+    await expect(queue.cancel('missing')).rejects.toBeInstanceOf(NotFoundError);
+
+    await queue.retry(job.run_id);
+    expect(await worker.drain()).toBe(1);
+    await expect(queue.cancel(job.run_id)).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it.each(['the same queue object', 'another process'])('cancels a running job requested through %s: the handler sees the abort', async (via) => {
+    const job = await queue.enqueue(plan(1));
+    const started = deferred();
+    const reasons: unknown[] = [];
+    const metrics = recordMetrics();
+    const run = runner(
+      {
+        plan_protocol_job: async (_job, ctx) => {
+          ctx.addUsage({ tokens: 12 });
+          started.resolve();
+          try {
+            await untilAborted(ctx.signal);
+          } catch (error) {
+            reasons.push(error);
+            throw error;
+          }
+        },
+      },
+      { metrics: metrics.hooks },
+    ).runOnce();
+    await started.promise;
+    const requester = via === 'the same queue object' ? queue : h.createQueue({ clock });
+    const requested = await requester.cancel(job.run_id);
+    expect(requested).toMatchObject({ status: 'running', cancel_requested: true });
+    expect(await run).toBe(1);
+    expect(reasons[0]).toBeInstanceOf(CancelledError);
+    expect(await queue.get(job.run_id)).toMatchObject({ status: 'cancelled', attempts: 1, error: 'cancelled by request', lease_owner: null, cost_tokens: 12 });
+    expect(metrics.seen.map((m) => m.outcome)).toEqual(['cancelled']);
+  });
+
+  it('reclaims a job whose lease expired and fences the stale worker out', async () => {
+    const job = await queue.enqueue(plan(1));
+    const stale = await queue.claim({ workerId: 'worker-a', leaseSeconds: 30 });
+    expect(stale).toMatchObject({ run_id: job.run_id, status: 'running', attempts: 1, lease_expires_at: '2026-03-01T10:00:30.000Z', started_at: START });
+    expect(stale!.lease_owner.startsWith('worker-a/')).toBe(true);
+    expect(await queue.claim({ workerId: 'worker-b' })).toBeNull();
+    await queue.heartbeat(stale!, 30);
+
+    clock.advance(29_000);
+    expect(await queue.reclaimExpired()).toEqual([]);
+    clock.advance(31_001);
+    const other = h.createQueue({ clock });
+    const reclaimed = await other.reclaimExpired();
+    expect(reclaimed.map((j) => [j.run_id, j.status])).toEqual([[job.run_id, 'queued']]);
+    expect(reclaimed[0]!.error).toContain('lease expired');
+
+    const fresh = await other.claim({ workerId: 'worker-b' });
+    expect(fresh).toMatchObject({ run_id: job.run_id, attempts: 2 });
+    await expect(queue.complete(stale!, { result: 'stale' })).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(queue.heartbeat(stale!)).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(queue.fail(stale!, new Error('late'))).rejects.toBeInstanceOf(LeaseLostError);
+    expect(await other.complete(fresh!, { result: 'fresh' })).toMatchObject({ status: 'succeeded', attempts: 2, result: 'fresh', lease_owner: null });
+    await expect(other.complete(fresh!, { result: 'twice' })).rejects.toBeInstanceOf(LeaseLostError);
+    expect((await queue.get(job.run_id)).result).toBe('fresh');
+
+    // Out of attempts, an expired lease dead-letters the job.
+    const last = await queue.enqueue(plan(2, { max_attempts: 1 }));
+    await queue.claim({ workerId: 'worker-a', leaseSeconds: 5 });
+    clock.advance(6_000);
+    await queue.reclaimExpired();
+    expect(await queue.get(last.run_id)).toMatchObject({ status: 'failed', attempts: 1 });
+  });
+
+  it('reports stats per status and queue, and lists jobs by status with pagination', async () => {
+    queue = h.createQueue({ clock, backoff: () => 60_000 });
+    const running = await queue.enqueue(plan(1));
+    expect((await queue.claim({ workerId: 'stats' }))?.run_id).toBe(running.run_id);
+    await queue.enqueue(plan(2));
+    await queue.enqueue(plan(3));
+    await queue.enqueue(plan(4));
+    await runner({
+      plan_protocol_job: async (job) => {
+        if (job.payload.protocol_run_id === 3) throw new ValidationError('no');
+        if (job.payload.protocol_run_id === 4) throw new EngineError('later');
+      },
+    }).drain();
+    const cancelled = await queue.enqueue(plan(5));
+    await queue.cancel(cancelled.run_id);
+    await queue.enqueue(plan(6));
+    await queue.enqueue(plan(7, { delay_ms: 1_000 }));
+    await queue.enqueue(plan(8, { queue: 'other' }));
+
+    const stats = await queue.stats();
+    expect(stats.backend).toBe(h.name === 'bullmq' ? 'bullmq' : 'embedded');
+    expect(stats.queues.default).toEqual({ queued: 1, delayed: 2, retrying: 1, running: 1, succeeded: 1, failed: 1, cancelled: 1 });
+    expect(stats.queues.other).toEqual({ queued: 1, delayed: 0, retrying: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 });
+
+    expect((await queue.list({ status: 'running' })).items.map((j) => j.run_id)).toEqual([running.run_id]);
+    expect((await queue.list({ status: 'queued', queue: 'other' })).items).toHaveLength(1);
+    expect((await queue.list({ job_type: 'open_pr_job' })).items).toHaveLength(0);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await queue.list({ limit: 3, cursor });
+      expect(page.items.length).toBeLessThanOrEqual(3);
+      seen.push(...page.items.map((j) => j.run_id));
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(seen).toHaveLength(8);
+    expect(new Set(seen).size).toBe(8);
+    await expect(queue.list({ cursor: 'garbage' })).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('keeps the ledger up to date: timestamps, result, log path and usage summed over attempts', async () => {
+    const job = await queue.enqueue(plan(1));
+    await runner({
+      plan_protocol_job: async (_job, ctx) => {
+        clock.advance(1_000);
+        if (ctx.attempt === 1) {
+          ctx.addUsage({ tokens: 10, cost_cents: 0.5 });
+          ctx.setLogPath('/runs/first.log');
+          throw new EngineError('try again');
+        }
+        ctx.addUsage({ tokens: 100, cost_cents: 2 });
+        return { result: { summary: 'done' }, log_path: '/runs/final.log', usage: { tokens: 50 } };
+      },
+    }).drain();
+    const done = await queue.get(job.run_id);
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      attempts: 2,
+      result: { summary: 'done' },
+      error: null,
+      log_path: '/runs/final.log',
+      cost_tokens: 160,
+      cost_cents: 2.5,
+      lease_owner: null,
+      lease_expires_at: null,
+      started_at: '2026-03-01T10:00:01.000Z',
+      finished_at: '2026-03-01T10:00:02.000Z',
+    });
+  });
+
+  it('relays jobs whose publication never happened or whose message vanished', async () => {
+    // The afterCommit hook is dropped, as if the process died right after the commit.
+    const lost = await h.storage.transaction((tx) => queue.enqueue(plan(1), { tx: { executor: tx.executor, afterCommit: () => undefined } }));
+    expect((await queue.get(lost.run_id)).published_at).toBeNull();
+    const vanished = await queue.enqueue(plan(2));
+    if (h.name === 'bullmq') {
+      expect(await h.bullQueue().getJobState(lost.run_id)).toBe('unknown');
+      await h.bullQueue().remove(vanished.run_id);
+    }
+    const handled: number[] = [];
+    expect(await runner({ plan_protocol_job: async (job) => void handled.push(job.payload.protocol_run_id) }).drain()).toBe(2);
+    expect(handled.sort()).toEqual([1, 2]);
+    if (h.name === 'bullmq') expect((await queue.get(lost.run_id)).status).toBe('succeeded');
+    expect(await queue.publishPending()).toBe(0);
+  });
+
+  it('picks up new jobs while started, and on graceful stop waits for quick jobs and releases the rest', async () => {
+    const worker = runner(
+      {
+        plan_protocol_job: async (job, ctx) => {
+          if (job.payload.protocol_run_id === 1) return { result: 'quick' };
+          slowStarted.resolve();
+          try {
+            await untilAborted(ctx.signal);
+          } catch (error) {
+            slowReasons.push(error);
+            throw error;
+          }
+        },
+      },
+      { concurrency: 2 },
+    );
+    const slowStarted = deferred();
+    const slowReasons: unknown[] = [];
+    worker.start();
+    worker.start();
+    expect(worker.started).toBe(true);
+    const quick = await queue.enqueue(plan(1));
+    const slow = await queue.enqueue(plan(2));
+    await slowStarted.promise;
+    await waitFor(async () => (await queue.get(quick.run_id)).status === 'succeeded', 'the quick job');
+    expect(worker.activeJobs).toBe(1);
+    await worker.stop({ graceful: true, timeoutMs: 100 });
+    expect(worker.started).toBe(false);
+    expect(slowReasons[0]).toBeInstanceOf(CancelledError);
+    expect(await queue.get(slow.run_id)).toMatchObject({ status: 'queued', attempts: 0, lease_owner: null, lease_expires_at: null });
+
+    // The released job runs on the next worker.
+    const handled: number[] = [];
+    expect(await runner({ plan_protocol_job: async (job) => void handled.push(job.payload.protocol_run_id) }).drain()).toBe(1);
+    expect(handled).toEqual([2]);
+  });
+});

@@ -1,0 +1,77 @@
+import { readdir } from 'node:fs/promises';
+import type { SpecStepType } from './spec.schemas.js';
+
+/** Files of a protocol folder that are never steps. */
+export const PROTOCOL_DOC_FILES = ['plan.md', 'context.md', 'log.md'] as const;
+
+/** A step file: a Markdown file whose name starts with two digits (`00-setup.md`, `01-api.md`). */
+export function isStepFilename(name: string): boolean {
+  return /^\d\d/.test(name) && name.toLowerCase().endsWith('.md') && !(PROTOCOL_DOC_FILES as readonly string[]).includes(name);
+}
+
+/**
+ * Step files of a protocol folder (not recursive), sorted by name in code-point order as the
+ * original's `sorted()`. `includeSetup: false` drops `00-setup*` (decomposition skips it).
+ */
+export async function listStepFiles(protocolRoot: string, options: { includeSetup?: boolean } = {}): Promise<string[]> {
+  const includeSetup = options.includeSetup ?? true;
+  const entries = await readdir(protocolRoot, { withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && isStepFilename(entry.name))
+    .map((entry) => entry.name)
+    .filter((name) => includeSetup || !name.toLowerCase().startsWith('00-setup'))
+    .sort(compareCodePoints);
+}
+
+function compareCodePoints(a: string, b: string): number {
+  const left = Array.from(a, (c) => c.codePointAt(0) ?? 0);
+  const right = Array.from(b, (c) => c.codePointAt(0) ?? 0);
+  for (let i = 0; i < Math.min(left.length, right.length); i += 1) {
+    const diff = (left[i] ?? 0) - (right[i] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return left.length - right.length;
+}
+
+/**
+ * The original's step-type inference from a step name: starts with `00-` or contains `setup` →
+ * setup; contains `qa` (a plain substring, so "qatar" counts) → qa; else work.
+ */
+export function inferStepType(name: string): SpecStepType {
+  const lower = name.toLowerCase();
+  if (lower.startsWith('00-') || lower.includes('setup')) return 'setup';
+  if (lower.includes('qa')) return 'qa';
+  return 'work';
+}
+
+/** `01-build.md` → `01-build`: the file name without its last extension. */
+export function stepStem(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(0, dot) : name;
+}
+
+/**
+ * The agent id a step name stands for, as the policy runtime maps it: the text after the first
+ * `-`, without the last extension (`02-review.md` → `review`). A name without `-` is its own id.
+ */
+export function agentIdFromStepName(name: string): string {
+  const dash = name.indexOf('-');
+  return stepStem(dash >= 0 ? name.slice(dash + 1) : name);
+}
+
+/**
+ * QA checks declared in a step file: every non-blank, non-`#` line of fenced blocks whose info
+ * string is `checks` (```` ```checks ````). The shell engine runs only `sh`/`bash` blocks, so a
+ * checks block is never executed as part of the step itself.
+ */
+export function extractChecks(markdown: string): string[] {
+  const checks: string[] = [];
+  const fence = /^(```+|~~~+)[ \t]*checks[ \t]*\r?\n([\s\S]*?)^\1[ \t]*$/gm;
+  for (const match of markdown.matchAll(fence)) {
+    for (const line of (match[2] ?? '').split(/\r?\n/)) {
+      const command = line.trim();
+      if (command && !command.startsWith('#')) checks.push(command);
+    }
+  }
+  return checks;
+}

@@ -1,12 +1,13 @@
-import { sql, type Kysely } from 'kysely';
+import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
 import type { SqlDialect } from '../database.types.js';
 
-// Frozen in time: never edit a migration that has shipped; add a new one.
+// Frozen in time: never edit a migration that has shipped; add a new one. Migrations take
+// Kysely<unknown> (not the app schema) so they never depend on today's table types.
 
-export async function up(db: Kysely<any>, dialect: SqlDialect): Promise<void> {
+export async function up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void> {
   const idType = dialect === 'postgres' ? 'serial' : 'integer';
   const realType = dialect === 'postgres' ? 'double precision' : 'real';
-  const autoId = (col: any) => (dialect === 'postgres' ? col.primaryKey() : col.primaryKey().autoIncrement());
+  const autoId = (col: ColumnDefinitionBuilder) => (dialect === 'postgres' ? col.primaryKey() : col.primaryKey().autoIncrement());
 
   await db.schema
     .createTable('projects')
@@ -125,10 +126,9 @@ export async function up(db: Kysely<any>, dialect: SqlDialect): Promise<void> {
   await db.schema.createIndex('idx_job_runs_protocol').on('job_runs').columns(['protocol_run_id', 'created_at']).execute();
   await db.schema.createIndex('idx_job_runs_step').on('job_runs').columns(['step_run_id', 'created_at']).execute();
   await db.schema.createIndex('idx_job_runs_unpublished').on('job_runs').columns(['published_at', 'status']).execute();
-  void sql;
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   for (const table of ['job_runs', 'events', 'step_runs', 'protocol_runs', 'projects']) {
     await db.schema.dropTable(table).ifExists().execute();
   }

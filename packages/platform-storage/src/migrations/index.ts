@@ -16,9 +16,9 @@ export function createMigrationProvider(dialect: SqlDialect): MigrationProvider 
   return {
     async getMigrations() {
       return Object.fromEntries(
-        Object.entries(MIGRATIONS).map(([name, m]) => [
+        Object.entries(MIGRATIONS).map(([name, { up, down }]) => [
           name,
-          { up: (db) => m.up(db, dialect), down: m.down ? (db) => m.down!(db, dialect) : undefined } satisfies Migration,
+          { up: (db) => up(db, dialect), down: down ? (db) => down(db, dialect) : undefined } satisfies Migration,
         ]),
       );
     },

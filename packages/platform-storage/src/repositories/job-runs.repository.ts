@@ -127,8 +127,8 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
         const current = await db.selectFrom('job_runs').select('status').where('run_id', '=', runId).executeTakeFirst();
         if (!current) throw jobRunNotFound(runId);
         expected = current.status as JobStatus;
-        // Writing the status it already has is not a transition (e.g. a heartbeat that repeats `running`).
-        if (expected !== to) assertTransition('job', JOB_TRANSITIONS, expected, to);
+        // No self-transitions: with concurrent writers exactly one `queued -> running` succeeds.
+        assertTransition('job', JOB_TRANSITIONS, expected, to);
         query = query.set({ status: to }).where('status', '=', expected);
       }
       const row = await query.returningAll().executeTakeFirst();

@@ -148,7 +148,11 @@ export interface EventFilter {
 }
 
 export interface EventRepository {
-  /** Appends one event; request_id / job_id are also copied into metadata when absent there. */
+  /**
+   * Appends one event; request_id / job_id are also copied into metadata when absent there (and kept in
+   * their columns). With only step_run_id, protocol_run_id is taken from the step. A run of another
+   * project, or a step of another run, is a ValidationError; a missing project/run/step a NotFoundError.
+   */
   append(input: NewEvent): Promise<Event>;
   /** Newest first (id desc), joined with protocol_name and project_name. limit clamped to 1..500. */
   list(filter?: EventFilter, page?: PageRequest): Promise<Page<Event>>;
@@ -211,9 +215,13 @@ export interface JobRunRepository {
   findByIdempotencyKey(key: string): Promise<JobRun | null>;
   /** Newest first; limit clamped to 1..500. */
   list(filter?: JobRunFilter, page?: PageRequest): Promise<Page<JobRun>>;
-  /** Writes only the keys present in patch (null clears); status writes are checked against the job transition table. */
+  /**
+   * Writes only the keys present in patch (null clears). A `status` key is a compare-and-swap from the
+   * status read just before, checked against the job transition table (no self-transitions: pass status
+   * only to change it); illegal or lost → ConflictError.
+   */
   update(runId: string, patch: JobRunPatch): Promise<JobRun>;
-  /** Token and cost totals over the ledger rows of a protocol run (or one step). */
+  /** Token and cost totals over the ledger rows of a protocol run (or one step); one of the two is required. */
   usageTotals(filter: { protocol_run_id?: number; step_run_id?: number }): Promise<{ tokens: number; cost_cents: number }>;
 }
 

@@ -25,12 +25,15 @@ export interface TestStorage {
 const TABLES = ['events', 'job_runs', 'step_runs', 'protocol_runs', 'projects'];
 
 async function emptyTables(handle: DatabaseHandle): Promise<void> {
-  if (handle.dialect === 'postgres') {
-    await sql.raw(`truncate ${TABLES.join(', ')} restart identity cascade`).execute(handle.db);
+  // DELETE rather than TRUNCATE: on a few rows it is much cheaper than TRUNCATE's lock and file swap.
+  for (const table of TABLES) await sql.raw(`delete from ${table}`).execute(handle.db);
+  if (handle.dialect === 'sqlite') {
+    await sql.raw(`delete from sqlite_sequence`).execute(handle.db);
     return;
   }
-  for (const table of TABLES) await sql.raw(`delete from ${table}`).execute(handle.db);
-  await sql.raw(`delete from sqlite_sequence`).execute(handle.db);
+  for (const table of TABLES.filter((t) => t !== 'job_runs')) {
+    await sql`select setval(pg_get_serial_sequence(${table}, 'id'), 1, false)`.execute(handle.db);
+  }
 }
 
 /**

@@ -1,0 +1,24 @@
+export { PROMPT_ROLES } from './prompt.types.js';
+export type { PromptInfo, PromptResult, PromptRole, PromptTemplate, PromptVars } from './prompt.types.js';
+export { fingerprintFile, fingerprintText, promptVersion } from './fingerprint.js';
+export { renderTemplate, templateVariables } from './template-render.js';
+export { defaultTemplatesDir, listTemplates, loadTemplate } from './prompt-templates.js';
+export {
+  decomposePromptVars,
+  discoveryPromptVars,
+  execPromptVars,
+  formatChecks,
+  planningPromptVars,
+  qaPromptVars,
+  splitProtocolName,
+} from './prompt.builders.js';
+export type {
+  DecomposePromptInput,
+  DiscoveryPromptInput,
+  ExecPromptInput,
+  PlanningPromptInput,
+  QaCheck,
+  QaPromptInput,
+} from './prompt.builders.js';
+export { createPromptService } from './prompt.service.js';
+export type { PromptService, PromptServiceDeps } from './prompt.service.js';

@@ -1,0 +1,54 @@
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NotFoundError, ValidationError } from '@tasksgodzilla/core';
+import { fingerprintText } from './fingerprint.js';
+import type { PromptInfo, PromptTemplate } from './prompt.types.js';
+import { templateVariables } from './template-render.js';
+
+/**
+ * The templates shipped with this package (`<package>/prompts/`). Both `src/` and `dist/` sit one
+ * level below the package root, so the same relative URL works from either.
+ */
+export function defaultTemplatesDir(): string {
+  return fileURLToPath(new URL('../prompts/', import.meta.url));
+}
+
+const ROLE_NAME = /^[a-z][a-z0-9-]*$/;
+
+function templatePath(dir: string, role: string): string {
+  if (!ROLE_NAME.test(role)) {
+    throw new ValidationError(`Invalid prompt role: ${JSON.stringify(role)}`, [{ path: ['role'], message: 'lowercase letters, digits and hyphens only' }]);
+  }
+  return join(dir, `${role}.md`);
+}
+
+/** Reads one template; a NotFoundError when the folder has no `<role>.md`. */
+export async function loadTemplate(dir: string, role: string): Promise<PromptTemplate> {
+  const path = templatePath(dir, role);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`Prompt template not found for role ${role}: ${path}`, { cause: error });
+    throw error;
+  }
+  const text = bytes.toString('utf8');
+  return { role, path, text, version: fingerprintText(bytes), variables: templateVariables(text) };
+}
+
+/** Every `<role>.md` of the folder, sorted by role. */
+export async function listTemplates(dir: string): Promise<PromptInfo[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`Prompt templates folder not found: ${dir}`, { cause: error });
+    throw error;
+  }
+  const roles = names.filter((name) => name.endsWith('.md')).map((name) => name.slice(0, -3)).filter((role) => ROLE_NAME.test(role)).sort();
+  return Promise.all(roles.map(async (role) => {
+    const { path, version } = await loadTemplate(dir, role);
+    return { role, path, version };
+  }));
+}

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { NotFoundError } from '@tasksgodzilla/core';
 import { createTempDir } from '@tasksgodzilla/testing';
 import type { TempDir } from '@tasksgodzilla/testing';
 import { agentIdFromStepName, extractChecks, inferStepType, isStepFilename, listStepFiles, stepStem } from './step-files.js';
@@ -18,6 +19,10 @@ describe('step files', () => {
     mkdirSync(join(dir.path, '04-folder.md'));
     expect(await listStepFiles(dir.path)).toEqual(['00-setup.md', '01-a.md', '02-b.md', '10-last.md']);
     expect(await listStepFiles(dir.path, { includeSetup: false })).toEqual(['01-a.md', '02-b.md', '10-last.md']);
+  });
+
+  it('is a NotFoundError for a missing folder', async () => {
+    await expect(listStepFiles(join(dir.path, 'missing'))).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('infers step types as the original (setup, qa substring, work)', () => {

@@ -1,4 +1,5 @@
 import { readdir } from 'node:fs/promises';
+import { NotFoundError } from '@tasksgodzilla/core';
 import type { SpecStepType } from './spec.schemas.js';
 
 /** Files of a protocol folder that are never steps. */
@@ -15,7 +16,13 @@ export function isStepFilename(name: string): boolean {
  */
 export async function listStepFiles(protocolRoot: string, options: { includeSetup?: boolean } = {}): Promise<string[]> {
   const includeSetup = options.includeSetup ?? true;
-  const entries = await readdir(protocolRoot, { withFileTypes: true });
+  let entries;
+  try {
+    entries = await readdir(protocolRoot, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`Protocol folder not found: ${protocolRoot}`, { cause: error });
+    throw error;
+  }
   return entries
     .filter((entry) => entry.isFile() && isStepFilename(entry.name))
     .map((entry) => entry.name)

@@ -1,0 +1,43 @@
+import type { Config } from '@tasksgodzilla/core';
+import type { EngineRegistry, EngineUsage } from '@tasksgodzilla/platform-engines';
+import type { TelemetryService } from '@tasksgodzilla/platform-telemetry';
+import type { PromptService } from '@tasksgodzilla/services-prompts';
+
+export type DecompositionConfig = Pick<Config, 'decomposeModel' | 'skipSimpleDecompose' | 'engineTimeoutSeconds' | 'engineStallTimeoutSeconds'>;
+
+export interface DecompositionServiceDeps {
+  engines: EngineRegistry;
+  prompts: PromptService;
+  telemetry: TelemetryService;
+  config: DecompositionConfig;
+}
+
+export interface DecomposeInput {
+  protocolRoot: string;
+  protocolName: string;
+  workingDir: string;
+  engineId: string;
+  model?: string | null;
+  skipSimple?: boolean;
+  logPath: string;
+  signal?: AbortSignal;
+  /** Only these step files (default: every numbered step file except 00-setup). */
+  files?: string[];
+}
+
+export interface DecomposeResult {
+  model: string | null;
+  decomposed: string[];
+  skipped: string[];
+  usage: EngineUsage | null;
+  cost_usd: number | null;
+}
+
+export interface DecompositionService {
+  /** Rewrites each eligible step file with the engine's refined version (never emptied on a failed run). */
+  decomposeProtocol(input: DecomposeInput): Promise<DecomposeResult>;
+  /** Decomposes one step file. */
+  decomposeStep(input: DecomposeInput & { file: string }): Promise<DecomposeResult>;
+  /** The original's heuristic, with numbered-list bullets counted (its regex defect fixed). */
+  isSimpleStep(content: string): boolean;
+}

@@ -1,0 +1,107 @@
+import type { Config, JsonObject, Project, ProtocolRun, StepRun } from '@tasksgodzilla/core';
+import type { EngineOutcome, EngineRegistry, EngineUsage } from '@tasksgodzilla/platform-engines';
+import type { GitService } from '@tasksgodzilla/platform-git';
+import type { TelemetryService } from '@tasksgodzilla/platform-telemetry';
+import type { PromptService } from '@tasksgodzilla/services-prompts';
+import type { ProtocolSpec, StepSpec } from '@tasksgodzilla/services-spec';
+
+/** Token and cost totals already spent, for cumulative budgets. */
+export interface UsageTotals {
+  tokens: number;
+  cost_usd: number;
+}
+
+export type ExecutionConfig = Pick<
+  Config,
+  | 'execModel'
+  | 'defaultEngine'
+  | 'maxTokensPerStep'
+  | 'maxTokensPerProtocol'
+  | 'maxCostUsdPerStep'
+  | 'maxCostUsdPerProtocol'
+  | 'tokenBudgetMode'
+  | 'engineTimeoutSeconds'
+  | 'engineStallTimeoutSeconds'
+  | 'runsDir'
+>;
+
+export interface ExecutionServiceDeps {
+  engines: EngineRegistry;
+  git: GitService;
+  prompts: PromptService;
+  telemetry: TelemetryService;
+  config: ExecutionConfig;
+}
+
+/** Everything the orchestrator has already resolved for one step run. */
+export interface ExecuteStepInput {
+  project: Project;
+  run: ProtocolRun;
+  step: StepRun;
+  /** The run's spec (template_config.protocol_spec) and this step's entry, when present. */
+  spec: ProtocolSpec | null;
+  stepSpec: StepSpec | null;
+  /** The protocol worktree (engine working dir, where the commit is made). */
+  worktreePath: string;
+  /** `<worktree>/.protocols/<protocol_name>`. */
+  protocolRoot: string;
+  /** Branch of the worktree (pushed when an origin exists). */
+  branch: string;
+  /** Where the engine's output streams (the job's run log). */
+  logPath: string;
+  jobId?: string | null;
+  requestId?: string | null;
+  signal?: AbortSignal;
+  /** Spent so far (from the job ledger) for cumulative budgets. */
+  spent: { protocol: UsageTotals; step: UsageTotals };
+}
+
+/** Dry run: what executeStep would do, without running anything. */
+export interface ExecutionPlan {
+  engine_id: string;
+  model: string | null;
+  prompt: string;
+  prompt_version: string;
+  prompt_path: string | null;
+  /** Absolute output paths (never the step's own instruction file unless the spec says so explicitly). */
+  outputs: string[];
+  estimated_tokens: number;
+  sandbox: 'workspace-write';
+  /** Budget verdict of the pre-flight check. */
+  budget: { ok: boolean; mode: Config['tokenBudgetMode']; message: string | null };
+}
+
+export interface ExecuteStepResult {
+  /** `succeeded` only when the engine succeeded; the orchestrator decides what follows. */
+  outcome: EngineOutcome;
+  engine_id: string;
+  model: string | null;
+  prompt_version: string;
+  prompt_path: string | null;
+  outputs_written: string[];
+  /** The commit made in the worktree after the run (null: nothing to commit, or the run failed before). */
+  commit: { sha: string; files: string[] } | null;
+  push: { pushed: boolean; branch: string; error: string | null; reason?: string | null };
+  usage: EngineUsage | null;
+  cost_usd: number | null;
+  estimated_tokens: number;
+  final_message: string | null;
+  log_path: string;
+  /** Human-readable failure reason when outcome is not `succeeded`. */
+  error: string | null;
+  /** Set when the budget mode is `warn` and a limit was passed. */
+  budget_warning: string | null;
+  /** Extra metadata for the `step_completed` / `step_execution_failed` events. */
+  metadata: JsonObject;
+}
+
+export interface ExecutionService {
+  /** Builds the plan (engine, model, prompt, outputs, budget) without running anything. */
+  buildExecutionPlan(input: ExecuteStepInput): Promise<ExecutionPlan>;
+  /**
+   * Runs the step: budget pre-check (strict: throws BudgetExceededError; warn: goes on), engine
+   * execute in the worktree, outputs written, commit, best-effort push (with its events). Returns the
+   * result; never changes step or protocol status and never enqueues anything.
+   */
+  executeStep(input: ExecuteStepInput): Promise<ExecuteStepResult>;
+}

@@ -1,0 +1,92 @@
+import type { Config, Event, JsonObject, Project, ProtocolRun } from '@tasksgodzilla/core';
+import type { EngineRegistry } from '@tasksgodzilla/platform-engines';
+import type { GitService } from '@tasksgodzilla/platform-git';
+import type { ProjectRepository } from '@tasksgodzilla/platform-storage';
+import type { TelemetryService } from '@tasksgodzilla/platform-telemetry';
+import type { PromptService } from '@tasksgodzilla/services-prompts';
+
+export type OnboardingConfig = Pick<
+  Config,
+  | 'autoClone'
+  | 'ghSsh'
+  | 'gitUser'
+  | 'gitEmail'
+  | 'discoveryModel'
+  | 'discoveryTimeoutSeconds'
+  | 'requireOnboardingClarifications'
+  | 'defaultEngine'
+  | 'projectsRoot'
+  | 'engineStallTimeoutSeconds'
+>;
+
+export interface OnboardingServiceDeps {
+  projects: Pick<ProjectRepository, 'get' | 'update'>;
+  git: GitService;
+  engines: EngineRegistry;
+  prompts: PromptService;
+  telemetry: TelemetryService;
+  config: OnboardingConfig;
+}
+
+export interface Clarification {
+  key: string;
+  question: string;
+  recommended: unknown;
+  options?: unknown[];
+  detected?: unknown;
+}
+
+export type OnboardingStageKey = 'resolve' | 'discovery' | 'assets' | 'git' | 'clarifications';
+export type OnboardingStageStatus = 'pending' | 'running' | 'skipped' | 'warning' | 'blocked' | 'completed' | 'failed';
+
+export interface OnboardingStage {
+  key: OnboardingStageKey;
+  name: string;
+  status: OnboardingStageStatus;
+  message: string | null;
+  event_type: string | null;
+  created_at: string | null;
+}
+
+export interface OnboardingSummary {
+  project_id: number;
+  protocol_run_id: number | null;
+  status: string;
+  workspace_path: string | null;
+  hint: string | null;
+  stages: OnboardingStage[];
+  /** The newest event (the original returned the oldest). */
+  last_event: Event | null;
+}
+
+export interface ProjectSetupInput {
+  project: Project;
+  /** The `setup-<project_id>` run; its status is the orchestrator's business. */
+  run: ProtocolRun;
+  jobId?: string | null;
+  logPath: string;
+  signal?: AbortSignal;
+}
+
+export interface ProjectSetupResult {
+  /** What the orchestrator should set the setup run to. */
+  status: 'completed' | 'blocked' | 'failed';
+  local_path: string | null;
+  clarifications: Clarification[];
+  blocking: boolean;
+  error: string | null;
+  details: JsonObject;
+}
+
+export interface OnboardingService {
+  /**
+   * The onboarding job body: resolve or clone, discovery through the engine registry (an explicit
+   * `setup_discovery_skipped` event with the reason when no engine can run), starter assets shipped
+   * as package files, git origin and identity, clarifications. Writes the `setup_*` events; records
+   * the project's local_path. Returns the status the setup run should take.
+   */
+  runProjectSetup(input: ProjectSetupInput): Promise<ProjectSetupResult>;
+  clarifications(project: Project): Clarification[];
+  /** The stage summary the api shows, derived from the setup run and its events (newest first input). */
+  summarize(project: Project, run: ProtocolRun | null, events: Event[]): OnboardingSummary;
+}

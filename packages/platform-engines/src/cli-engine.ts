@@ -1,0 +1,263 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EngineError, type JsonValue } from '@tasksgodzilla/core';
+import { prepareRequest } from './engine-request.js';
+import { probeExecutable } from './engine-probe.js';
+import type {
+  Engine,
+  EngineCapabilities,
+  EngineEvent,
+  EngineOperation,
+  EngineOutcome,
+  EngineProbeResult,
+  EngineRequest,
+  EngineResult,
+  EngineRunDefaults,
+  EngineSandbox,
+} from './engine.types.js';
+import { parseJsonRecord, type JsonRecord } from './json-record.js';
+import { startProcess, type ProcessHandle, type ProcessRunResult } from './process-runner.js';
+import { createRunContext } from './run-context.js';
+import { parseStructuredOutput, schemaInstruction } from './structured-output.js';
+
+/** What a stream says about how the run ended. */
+export interface StreamVerdict {
+  outcome: EngineOutcome;
+  reason: string | null;
+}
+
+/**
+ * Per-run state machine over one engine's JSONL stream. It maps records to normalized events and
+ * decides the outcome once the process is gone.
+ */
+export interface EngineStreamParser {
+  /** Maps one JSON object printed by the engine to normalized events (possibly none). */
+  accept(record: JsonRecord): EngineEvent[];
+  /** True once the engine's own terminal event has been seen. */
+  readonly terminalSeen: boolean;
+  finalMessage(): string | null;
+  /** Structured output the engine reported itself (Claude `structured_output`); undefined if none. */
+  reportedStructuredOutput(): JsonValue | undefined;
+  /**
+   * The outcome from the stream and the exit code. `killedAfterTerminal` is true when the runner
+   * killed a process that lingered after its terminal event (its exit code then means nothing).
+   */
+  classify(exit: { exitCode: number | null; killedAfterTerminal: boolean }): StreamVerdict;
+}
+
+export interface CliInvocation {
+  args: string[];
+  /** Prompt (or other text) for stdin; null gives the engine an empty stdin. */
+  stdin: string | null;
+  env?: Record<string, string>;
+}
+
+export interface CliInvocationInput {
+  operation: EngineOperation;
+  request: EngineRequest;
+  sandbox: EngineSandbox;
+  model: string | null;
+  /** The prompt, with a schema instruction appended when the engine has no native schema flag. */
+  prompt: string;
+  /** Writes a file into a temp folder removed after the run; returns its path. */
+  writeTempFile(name: string, content: string): string;
+}
+
+/** What an adapter provides; the shared runner does everything else. */
+export interface CliEngineDefinition {
+  id: string;
+  displayName: string;
+  defaultModel: string | null;
+  capabilities: EngineCapabilities;
+  /** Executable to run (path or name on PATH). */
+  binary: string;
+  buildInvocation(input: CliInvocationInput): CliInvocation;
+  createParser(): EngineStreamParser;
+}
+
+export interface CliEngineOptions extends EngineRunDefaults {
+  /** Executable path or name; the runtime passes Config.codexBin / claudeBin / opencodeBin. */
+  binary?: string;
+  /** Model used when a request names none (null: the CLI's own default). */
+  defaultModel?: string | null;
+  /** Arguments added before the prompt, for flags this adapter does not model. */
+  extraArgs?: string[];
+  /** How long a process may linger after its terminal event before its group is killed. Default 5000. */
+  postTerminalGraceMs?: number;
+  /** Timeout of `--version` in probe(). Default 5000. */
+  probeTimeoutMs?: number;
+}
+
+const DEFAULT_POST_TERMINAL_GRACE_MS = 5_000;
+
+function quoteArg(arg: string): string {
+  const shown = arg.length > 200 ? `${arg.slice(0, 200)}…(${arg.length} chars)` : arg;
+  return /^[\w@%+=:,./-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, `'\\''`)}'`;
+}
+
+function processVerdict(run: ProcessRunResult): StreamVerdict | null {
+  switch (run.termination) {
+    case 'aborted':
+      return { outcome: 'interrupted', reason: run.terminationReason };
+    case 'timeout':
+      return { outcome: 'timeout', reason: run.terminationReason };
+    case 'stalled':
+      return { outcome: 'stalled', reason: run.terminationReason };
+    default:
+      return null;
+  }
+}
+
+/**
+ * Turns an adapter definition into an Engine: request checks, temp files, the log, the child
+ * process (through the shared process runner), live events, live budget caps, and the outcome.
+ */
+export function createCliEngine(definition: CliEngineDefinition, options: CliEngineOptions = {}): Engine {
+  const postTerminalGraceMs = options.postTerminalGraceMs ?? DEFAULT_POST_TERMINAL_GRACE_MS;
+  const binary = definition.binary;
+
+  async function run(operation: EngineOperation, request: EngineRequest): Promise<EngineResult> {
+    const settings = prepareRequest(definition.id, operation, request, options);
+    const model = request.model ?? definition.defaultModel;
+    const schema = request.outputSchema ?? null;
+    const prompt = schema && !definition.capabilities.structuredOutput ? request.prompt + schemaInstruction(schema) : request.prompt;
+
+    let tempDir: string | null = null;
+    const writeTempFile = (name: string, content: string): string => {
+      tempDir ??= mkdtempSync(join(tmpdir(), `tgz-${definition.id}-`));
+      const path = join(tempDir, name);
+      writeFileSync(path, content);
+      return path;
+    };
+
+    const ctx = createRunContext({ engineId: definition.id, operation, model, request });
+    try {
+      const invocation = definition.buildInvocation({ operation, request, sandbox: settings.sandbox, model, prompt, writeTempFile });
+      const args = [...invocation.args];
+      if (options.extraArgs?.length) {
+        // Extra flags go before a trailing prompt argument ("-" for stdin or the prompt itself).
+        const promptIndex = invocation.stdin === null || args[args.length - 1] === '-' ? args.length - 1 : args.length;
+        args.splice(promptIndex, 0, ...options.extraArgs);
+      }
+      ctx.log.note(`engine=${definition.id} operation=${operation} model=${model ?? '(engine default)'} sandbox=${settings.sandbox} cwd=${request.workingDir}`);
+      ctx.log.note(`$ ${[binary, ...args].map(quoteArg).join(' ')}${invocation.stdin !== null ? ` < prompt (${invocation.stdin.length} chars)` : ''}`);
+
+      const parser = definition.createParser();
+      let unparsed = 0;
+      let budgetReason: string | null = null;
+      let killedAfterTerminal = false;
+      let terminalTimer: NodeJS.Timeout | null = null;
+      let handle: ProcessHandle | null = null;
+
+      const checkBudget = () => {
+        if (budgetReason !== null || !handle) return;
+        const usage = ctx.usage.usage();
+        const cost = ctx.usage.costUsd();
+        if (request.maxTokens && usage && usage.total_tokens > request.maxTokens) {
+          budgetReason = `token budget of ${request.maxTokens} exceeded (${usage.total_tokens} used)`;
+        } else if (request.maxBudgetUsd && cost !== null && cost > request.maxBudgetUsd) {
+          budgetReason = `USD budget of ${request.maxBudgetUsd} exceeded (${cost} spent)`;
+        }
+        if (budgetReason !== null && !parser.terminalSeen) handle.stop(budgetReason);
+      };
+
+      const onLine = (line: string) => {
+        if (line.trim() === '') return;
+        const record = parseJsonRecord(line);
+        if (!record) {
+          unparsed += 1;
+          return;
+        }
+        for (const event of parser.accept(record)) {
+          ctx.emit(event);
+          if (event.type === 'usage') checkBudget();
+        }
+        if (parser.terminalSeen && terminalTimer === null) {
+          // Some CLIs keep running after their terminal event; do not wait for them forever.
+          terminalTimer = setTimeout(() => {
+            if (!parser.terminalSeen || !handle) return;
+            killedAfterTerminal = true;
+            handle.stop(`still running ${postTerminalGraceMs}ms after its terminal event`);
+          }, postTerminalGraceMs);
+        }
+      };
+
+      handle = startProcess({
+        command: binary,
+        args,
+        cwd: request.workingDir,
+        env: { ...invocation.env, ...request.env },
+        stdin: invocation.stdin,
+        log: ctx.log,
+        timeoutMs: settings.timeoutMs,
+        stallTimeoutMs: settings.stallTimeoutMs,
+        killGraceMs: settings.killGraceMs,
+        signal: request.signal,
+        onStdoutLine: onLine,
+      });
+      const processRun = await handle.done;
+      if (terminalTimer) clearTimeout(terminalTimer);
+
+      if (processRun.spawnError) {
+        const code = processRun.spawnError.code;
+        const notFound = code === 'ENOENT';
+        throw new EngineError(
+          notFound
+            ? `${definition.displayName} is not installed: cannot find "${binary}" (set its binary path or install it)`
+            : `Cannot start ${definition.displayName} ("${binary}"): ${processRun.spawnError.message}`,
+          { code: notFound ? 'engine_not_installed' : 'engine_spawn_failed', retryable: false, cause: processRun.spawnError, details: { engine_id: definition.id, binary } },
+        );
+      }
+
+      let verdict: StreamVerdict;
+      if (!processRun.spawned) {
+        verdict = { outcome: 'interrupted', reason: processRun.terminationReason };
+      } else if (budgetReason !== null && !parser.terminalSeen) {
+        verdict = { outcome: 'budget_exceeded', reason: budgetReason };
+      } else if (!parser.terminalSeen && processVerdict(processRun)) {
+        verdict = processVerdict(processRun) as StreamVerdict;
+      } else {
+        verdict = parser.classify({
+          exitCode: processRun.exitCode,
+          killedAfterTerminal: killedAfterTerminal || (processRun.termination !== 'exited' && parser.terminalSeen),
+        });
+        if (verdict.outcome === 'succeeded' && budgetReason !== null) verdict = { outcome: 'budget_exceeded', reason: budgetReason };
+      }
+      if (verdict.outcome !== 'succeeded' && verdict.reason === null) {
+        verdict = { ...verdict, reason: ctx.errors.at(-1) ?? processRun.stderrTail.at(-1) ?? null };
+      }
+
+      const finalMessage = parser.finalMessage();
+      const reported = parser.reportedStructuredOutput();
+      const structuredOutput = schema ? (reported !== undefined ? reported : parseStructuredOutput(finalMessage)) : null;
+      return ctx.finish({
+        outcome: verdict.outcome,
+        reason: verdict.reason,
+        finalMessage,
+        structuredOutput,
+        exitCode: processRun.exitCode,
+        signal: processRun.signal,
+        unparsedLines: unparsed,
+      });
+    } catch (error) {
+      ctx.abandon(`run failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    } finally {
+      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    }
+  }
+
+  return {
+    id: definition.id,
+    displayName: definition.displayName,
+    kind: 'cli',
+    defaultModel: definition.defaultModel,
+    capabilities: definition.capabilities,
+    plan: (request) => run('plan', request),
+    execute: (request) => run('execute', request),
+    qa: (request) => run('qa', request),
+    run,
+    probe: (): Promise<EngineProbeResult> => probeExecutable({ engineId: definition.id, binary, timeoutMs: options.probeTimeoutMs }),
+  };
+}

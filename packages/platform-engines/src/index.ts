@@ -1,0 +1,40 @@
+export { ENGINE_OPERATIONS, ENGINE_OUTCOMES, ENGINE_SANDBOXES } from './engine.types.js';
+export type {
+  Engine,
+  EngineCapabilities,
+  EngineEvent,
+  EngineEventType,
+  EngineKind,
+  EngineOperation,
+  EngineOutcome,
+  EngineProbeResult,
+  EngineRequest,
+  EngineResult,
+  EngineRunDefaults,
+  EngineSandbox,
+  EngineUsage,
+  ToolPhase,
+} from './engine.types.js';
+export { createEngineRegistry } from './engine.registry.js';
+export type { EngineRegistry, EngineRegistryOptions } from './engine.registry.js';
+export { HARD_FALLBACK_MODELS, resolveEngineAndModel } from './engine.resolution.js';
+export type { EnginePhase, EngineResolution, EngineResolutionInput, ResolutionSource } from './engine.resolution.js';
+export { DEFAULT_ENGINE_STALL_TIMEOUT_MS, DEFAULT_ENGINE_TIMEOUT_MS, DEFAULT_KILL_GRACE_MS, defaultSandbox } from './engine-request.js';
+export { DEFAULT_PROBE_TIMEOUT_MS, parseVersion, probeEngines, probeExecutable } from './engine-probe.js';
+export { streamEngineRun } from './engine-stream.js';
+export type { EngineRunStream } from './engine-stream.js';
+export { runProcess, signalProcessGroup, startProcess } from './process-runner.js';
+export type { ProcessHandle, ProcessRunOptions, ProcessRunResult, ProcessTermination } from './process-runner.js';
+export { openRunLog } from './run-log.js';
+export type { RunLog } from './run-log.js';
+export { createCliEngine } from './cli-engine.js';
+export type {
+  CliEngineDefinition,
+  CliEngineOptions,
+  CliInvocation,
+  CliInvocationInput,
+  EngineStreamParser,
+  StreamVerdict,
+} from './cli-engine.js';
+export { emptyUsage } from './usage-tracker.js';
+export { parseStructuredOutput } from './structured-output.js';

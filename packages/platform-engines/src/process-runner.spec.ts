@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTempDir, type TempDir } from '@tasksgodzilla/testing';
+import { runProcess, startProcess } from './process-runner.js';
+import { openRunLog } from './run-log.js';
+import { waitForExit } from './testing/fake-engines.test-helpers.js';
+
+const node = process.execPath;
+
+describe('process runner', () => {
+  let tmp: TempDir;
+  beforeEach(() => {
+    tmp = createTempDir('tgz-runner-');
+  });
+  afterEach(() => tmp.remove());
+
+  it('streams stdout and stderr lines to the callbacks and the log, and reports the exit code', async () => {
+    const log = openRunLog(join(tmp.path, 'nested', 'run.log'));
+    const out: string[] = [];
+    const err: string[] = [];
+    const result = await runProcess({
+      command: node,
+      args: ['-e', 'process.stdout.write("one\\ntwo\\r\\nthree"); console.error("oops"); process.exitCode = 3'],
+      cwd: tmp.path,
+      log,
+      onStdoutLine: (line) => out.push(line),
+      onStderrLine: (line) => err.push(line),
+    });
+    log.close();
+    expect(result).toMatchObject({ spawned: true, exitCode: 3, signal: null, termination: 'exited', spawnError: null, stderrTail: ['oops'] });
+    expect(out).toEqual(['one', 'two', 'three']);
+    expect(err).toEqual(['oops']);
+    const text = readFileSync(join(tmp.path, 'nested', 'run.log'), 'utf8');
+    expect(text).toContain('one\ntwo\n');
+    expect(text).toContain('three\n');
+    expect(text).toContain('[stderr] oops\n');
+  });
+
+  it('writes stdin, runs in cwd and adds env to the inherited environment', async () => {
+    const out: string[] = [];
+    await runProcess({
+      command: node,
+      args: ['-e', 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.stringify({s,cwd:process.cwd(),x:process.env.TGZ_X,path:!!process.env.PATH})))'],
+      cwd: tmp.path,
+      stdin: 'hello prompt',
+      env: { TGZ_X: 'y' },
+      onStdoutLine: (line) => out.push(line),
+    });
+    expect(JSON.parse(out[0] ?? '{}')).toEqual({ s: 'hello prompt', cwd: tmp.path, x: 'y', path: true });
+  });
+
+  it('kills a silent process group on stall', async () => {
+    const result = await runProcess({ command: node, args: ['-e', 'setInterval(() => {}, 1000)'], cwd: tmp.path, stallTimeoutMs: 300, killGraceMs: 200 });
+    expect(result.termination).toBe('stalled');
+    expect(result.signal).toBe('SIGTERM');
+    expect(result.terminationReason).toBe('no output for 300ms');
+  });
+
+  it('enforces the wall-clock limit on a chatty process', async () => {
+    const result = await runProcess({
+      command: node,
+      args: ['-e', 'setInterval(() => console.log("tick"), 50)'],
+      cwd: tmp.path,
+      timeoutMs: 500,
+      stallTimeoutMs: 10_000,
+    });
+    expect(result.termination).toBe('timeout');
+  });
+
+  it('aborts on the signal, and does not start at all when it is already aborted', async () => {
+    const controller = new AbortController();
+    const result = await runProcess({
+      command: node,
+      args: ['-e', 'console.log("ready"); setInterval(() => {}, 1000)'],
+      cwd: tmp.path,
+      signal: controller.signal,
+      onStdoutLine: () => controller.abort(),
+    });
+    expect(result.termination).toBe('aborted');
+    const early = await runProcess({ command: node, args: ['-e', ''], cwd: tmp.path, signal: controller.signal });
+    expect(early).toMatchObject({ spawned: false, termination: 'aborted', pid: null });
+  });
+
+  it('escalates to SIGKILL when SIGTERM is ignored', async () => {
+    // stop() only after the first line, so the SIGTERM handler is installed by then.
+    const handle = startProcess({
+      command: node,
+      args: ['-e', 'process.on("SIGTERM", () => {}); console.log("x"); setInterval(() => {}, 1000)'],
+      cwd: tmp.path,
+      killGraceMs: 200,
+      onStdoutLine: () => handle.stop('test'),
+    });
+    const result = await handle.done;
+    expect(result.termination).toBe('stopped');
+    expect(result.signal).toBe('SIGKILL');
+  });
+
+  it('kills grandchildren left behind by a leader that exited normally', async () => {
+    const out: string[] = [];
+    const result = await runProcess({
+      command: 'bash',
+      args: ['-c', 'sleep 300 & echo $!'],
+      cwd: tmp.path,
+      killGraceMs: 200,
+      onStdoutLine: (line) => out.push(line),
+    });
+    expect(result).toMatchObject({ exitCode: 0, termination: 'exited' });
+    expect(await waitForExit(Number(out[0]))).toBe(true);
+  });
+
+  it('stop() kills the group with a reason', async () => {
+    const handle = startProcess({
+      command: node,
+      args: ['-e', 'console.log("go"); setInterval(() => {}, 1000)'],
+      cwd: tmp.path,
+      onStdoutLine: () => handle.stop('budget exceeded'),
+    });
+    const result = await handle.done;
+    expect(result).toMatchObject({ termination: 'stopped', terminationReason: 'budget exceeded' });
+  });
+
+  it('reports a missing executable as a spawn error', async () => {
+    const result = await runProcess({ command: join(tmp.path, 'missing-binary'), args: [], cwd: tmp.path });
+    expect(result.spawned).toBe(false);
+    expect(result.spawnError?.code).toBe('ENOENT');
+  });
+});

@@ -1,0 +1,88 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTempDir, type TempDir } from '@tasksgodzilla/testing';
+import type { Engine, EngineEvent, EngineRequest, EngineResult } from '../engine.types.js';
+
+/** tools/fake-engines of the workspace. */
+export const FAKE_ENGINES_DIR = fileURLToPath(new URL('../../../../tools/fake-engines/', import.meta.url));
+
+export function fakeBinary(name: 'codex' | 'claude' | 'opencode'): string {
+  return join(FAKE_ENGINES_DIR, `fake-${name}.mjs`);
+}
+
+/** True while the process exists and is not a zombie. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return existsSync(`/proc/${pid}`);
+  }
+}
+
+/** Polls until the process is gone; false if it is still alive after `limitMs`. */
+export async function waitForExit(pid: number, limitMs = 5000): Promise<boolean> {
+  const until = Date.now() + limitMs;
+  while (Date.now() < until) {
+    if (!isAlive(pid)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return !isAlive(pid);
+}
+
+export function readPid(path: string): number {
+  return Number(readFileSync(path, 'utf8').trim());
+}
+
+export interface FakeRun {
+  result: EngineResult;
+  events: EngineEvent[];
+  log: string;
+}
+
+/** A temp workspace for one contract test: working dir, log path, argv record. */
+export interface FakeWorkspace {
+  dir: TempDir;
+  workingDir: string;
+  logPath: string;
+  argvFile: string;
+  /** Runs the engine with the fake's env (fixture and recording) and collects events and log. */
+  run(engine: Engine, operation: 'plan' | 'execute' | 'qa', env: Record<string, string>, request?: Partial<EngineRequest>): Promise<FakeRun>;
+  argv(): { argv: string[]; cwd: string; stdin: string; env: Record<string, string> };
+  remove(): void;
+}
+
+export function createFakeWorkspace(): FakeWorkspace {
+  const dir = createTempDir('tgz-engines-');
+  const workingDir = dir.path;
+  const logPath = join(dir.path, 'logs', 'run.log');
+  const argvFile = join(dir.path, 'argv.json');
+  return {
+    dir,
+    workingDir,
+    logPath,
+    argvFile,
+    async run(engine, operation, env, request = {}) {
+      const events: EngineEvent[] = [];
+      const result = await engine.run(operation, {
+        prompt: 'Add a greeting module with a test.',
+        workingDir,
+        logPath,
+        stallTimeoutMs: 10_000,
+        timeoutMs: 20_000,
+        onEvent: (event) => events.push(event),
+        ...request,
+        env: { FAKE_ENGINE_ARGV_FILE: argvFile, ...env, ...request.env },
+      });
+      return { result, events, log: existsSync(logPath) ? readFileSync(logPath, 'utf8') : '' };
+    },
+    argv: () => JSON.parse(readFileSync(argvFile, 'utf8')),
+    remove: () => dir.remove(),
+  };
+}

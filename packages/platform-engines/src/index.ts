@@ -38,3 +38,19 @@ export type {
 } from './cli-engine.js';
 export { emptyUsage } from './usage-tracker.js';
 export { parseStructuredOutput } from './structured-output.js';
+export { CODEX_ENGINE_ID, buildCodexInvocation, createCodexEngine } from './adapters/codex.engine.js';
+export type { CodexEngineOptions } from './adapters/codex.engine.js';
+export { createCodexStreamParser } from './adapters/codex.stream.js';
+export {
+  CLAUDE_CODE_ENGINE_ID,
+  CLAUDE_READ_ONLY_TOOLS,
+  CLAUDE_WORKSPACE_WRITE_TOOLS,
+  buildClaudeCodeInvocation,
+  createClaudeCodeEngine,
+} from './adapters/claude-code.engine.js';
+export type { ClaudeCodeEngineOptions } from './adapters/claude-code.engine.js';
+export { createClaudeCodeStreamParser } from './adapters/claude-code.stream.js';
+export { OPENCODE_ENGINE_ID, buildOpencodeInvocation, createOpencodeEngine, opencodePermissions } from './adapters/opencode.engine.js';
+export type { OpencodeEngineOptions } from './adapters/opencode.engine.js';
+export { createOpencodeStreamParser } from './adapters/opencode.stream.js';
+export type { OpencodeStreamOptions } from './adapters/opencode.stream.js';

@@ -1,0 +1,142 @@
+import { join } from 'node:path';
+import { EngineError } from '@tasksgodzilla/core';
+import {
+  createFakeWorkspace,
+  fakeBinary,
+  readPid,
+  waitForExit,
+  type FakeWorkspace,
+} from '../testing/fake-engines.test-helpers.js';
+import { CLAUDE_READ_ONLY_TOOLS, CLAUDE_WORKSPACE_WRITE_TOOLS, createClaudeCodeEngine } from './claude-code.engine.js';
+
+describe('claude-code adapter (contract, fake claude CLI)', () => {
+  let ws: FakeWorkspace;
+  const engine = createClaudeCodeEngine({ binary: fakeBinary('claude'), killGraceMs: 300 });
+
+  beforeEach(() => {
+    ws = createFakeWorkspace();
+  });
+  afterEach(() => ws.remove());
+
+  it('builds `claude -p --output-format stream-json --verbose` with a never-ask permission mode', async () => {
+    const schema = { type: 'object', required: ['plan_md'] };
+    await ws.run(engine, 'plan', { FAKE_ENGINE_FIXTURE: 'success' }, { model: 'claude-sonnet-4-5', outputSchema: schema, maxBudgetUsd: 1.5, maxTurns: 12, addDirs: ['/tmp/extra'] });
+    const { argv, cwd, stdin } = ws.argv();
+    expect(argv.slice(0, 4)).toEqual(['-p', '--output-format', 'stream-json', '--verbose']);
+    expect(argv).toEqual(
+      expect.arrayContaining([
+        '--model', 'claude-sonnet-4-5',
+        '--permission-mode', 'dontAsk',
+        '--allowedTools', CLAUDE_READ_ONLY_TOOLS.join(','),
+        '--disallowedTools', 'AskUserQuestion',
+        '--add-dir', '/tmp/extra',
+        '--max-budget-usd', '1.5',
+        '--max-turns', '12',
+        '--json-schema', JSON.stringify(schema),
+      ]),
+    );
+    expect(cwd).toBe(ws.workingDir);
+    expect(stdin).toBe('Add a greeting module with a test.');
+  });
+
+  it('maps workspace-write and danger-full-access to permission flags', async () => {
+    await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' });
+    expect(ws.argv().argv).toEqual(expect.arrayContaining(['--permission-mode', 'dontAsk', '--allowedTools', CLAUDE_WORKSPACE_WRITE_TOOLS.join(',')]));
+    await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' }, { sandbox: 'danger-full-access' });
+    expect(ws.argv().argv).toEqual(expect.arrayContaining(['--permission-mode', 'bypassPermissions']));
+    expect(ws.argv().argv).not.toContain('--allowedTools');
+  });
+
+  it('success: events, usage with cache tokens, USD cost, final message, session', async () => {
+    const { result, events } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' });
+    expect(result).toMatchObject({
+      engine_id: 'claude-code',
+      outcome: 'succeeded',
+      session_id: '8f3b6c1e-2c4a-4f0e-9a51-3d2f6b7e9c10',
+      usage: { input_tokens: 12 + 6120 + 45210, cached_input_tokens: 45210, output_tokens: 812, total_tokens: 12 + 6120 + 45210 + 812 },
+      cost_usd: 0.0421735,
+      final_message: 'Added `src/greeting.ts` exporting `greet(name)`; `npm test` passes.',
+      exit_code: 0,
+    });
+    expect(events[0]).toEqual({ type: 'session', session_id: '8f3b6c1e-2c4a-4f0e-9a51-3d2f6b7e9c10', model: 'claude-sonnet-4-5-20250929' });
+    expect(events.map((e) => e.type)).toEqual([
+      'session', 'message', 'tool', 'tool', 'reasoning', 'tool', 'tool', 'file_change', 'tool', 'tool', 'message', 'usage', 'terminal',
+    ]);
+    expect(events.find((e) => e.type === 'file_change')).toMatchObject({ paths: ['/work/repo/src/greeting.ts'] });
+    expect(events.filter((e) => e.type === 'tool' && e.phase === 'end').map((e) => e.type === 'tool' && e.name)).toEqual(['Bash', 'Write', 'Bash']);
+  });
+
+  it('failure: an error result with exit 1 is failed', async () => {
+    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'failure', FAKE_ENGINE_EXIT_CODE: '1' });
+    expect(result.outcome).toBe('failed');
+    expect(result.reason).toContain('spawn /bin/sh ENOENT');
+    expect(result.cost_usd).toBe(0.0031);
+  });
+
+  it('exit 0 with subtype success but is_error (rate limit) is failed', async () => {
+    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'exit0-failed' });
+    expect(result.exit_code).toBe(0);
+    expect(result.outcome).toBe('failed');
+    expect(result.reason).toContain('API error 429');
+  });
+
+  it('permission denials are permission_denied even with subtype success and exit 0', async () => {
+    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'permission-denied' });
+    expect(result.outcome).toBe('permission_denied');
+    expect(result.reason).toContain('Bash');
+  });
+
+  it('error_max_budget_usd is budget_exceeded', async () => {
+    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'budget-exceeded' }, { maxBudgetUsd: 0.5 });
+    expect(result.outcome).toBe('budget_exceeded');
+    expect(result.cost_usd).toBe(0.5213);
+  });
+
+  it('a stream without a result event is no_terminal_event', async () => {
+    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'no-terminal' });
+    expect(result.outcome).toBe('no_terminal_event');
+    expect(result.final_message).toBe('Let me look at the failing test.');
+    expect(result.usage).toBeNull();
+  });
+
+  it('garbage lines are tolerated', async () => {
+    const { result, log } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'garbage' });
+    expect(result.outcome).toBe('succeeded');
+    expect(result.unparsed_lines).toBe(4);
+    expect(log).toContain('DeprecationWarning');
+  });
+
+  it('a stream that hangs mid-conversation is stalled', async () => {
+    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'hang', FAKE_ENGINE_HANG: 'end' }, { stallTimeoutMs: 500 });
+    expect(result.outcome).toBe('stalled');
+  });
+
+  it('wall-clock timeout, and abort that kills the process group', async () => {
+    const timedOut = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success', FAKE_ENGINE_LINE_DELAY_MS: '200' }, { timeoutMs: 600 });
+    expect(timedOut.result.outcome).toBe('timeout');
+    const pidFile = join(ws.workingDir, 'pid');
+    const childPidFile = join(ws.workingDir, 'child');
+    const controller = new AbortController();
+    const aborted = await ws.run(
+      engine,
+      'execute',
+      { FAKE_ENGINE_FIXTURE: 'hang', FAKE_ENGINE_HANG: 'end', FAKE_ENGINE_PID_FILE: pidFile, FAKE_ENGINE_CHILD_PID_FILE: childPidFile },
+      { signal: controller.signal, onEvent: (event) => event.type === 'message' && controller.abort() },
+    );
+    expect(aborted.result.outcome).toBe('interrupted');
+    expect(await waitForExit(readPid(pidFile))).toBe(true);
+    expect(await waitForExit(readPid(childPidFile))).toBe(true);
+  });
+
+  it('takes structured_output from the result event', async () => {
+    const { result } = await ws.run(engine, 'plan', { FAKE_ENGINE_FIXTURE: 'structured-output' }, { outputSchema: { type: 'object' } });
+    expect(result.structured_output).toEqual({ plan_md: '# Plan', context_md: 'ctx', log_md: '', step_files: [{ filename: '01-a.md', content: '# A' }] });
+  });
+
+  it('missing binary and probe', async () => {
+    const missing = createClaudeCodeEngine({ binary: join(ws.workingDir, 'nope') });
+    await expect(ws.run(missing, 'qa', {})).rejects.toBeInstanceOf(EngineError);
+    await expect(missing.probe()).resolves.toMatchObject({ installed: false });
+    await expect(engine.probe()).resolves.toMatchObject({ engine_id: 'claude-code', installed: true, version: '2.0.55' });
+  });
+});

@@ -1,0 +1,58 @@
+import { createCliEngine, type CliEngineOptions, type CliInvocation, type CliInvocationInput } from '../cli-engine.js';
+import type { Engine } from '../engine.types.js';
+import { createClaudeCodeStreamParser } from './claude-code.stream.js';
+
+export const CLAUDE_CODE_ENGINE_ID = 'claude-code';
+
+/** Tools pre-approved in `read-only` runs (everything else is denied, never asked). */
+export const CLAUDE_READ_ONLY_TOOLS: readonly string[] = ['Read', 'Glob', 'Grep', 'LS', 'TodoWrite'];
+/** Tools pre-approved in `workspace-write` runs. */
+export const CLAUDE_WORKSPACE_WRITE_TOOLS: readonly string[] = [...CLAUDE_READ_ONLY_TOOLS, 'Edit', 'MultiEdit', 'Write', 'NotebookEdit', 'Bash'];
+
+export interface ClaudeCodeEngineOptions extends CliEngineOptions {
+  /** Overrides CLAUDE_READ_ONLY_TOOLS. */
+  readOnlyTools?: readonly string[];
+  /** Overrides CLAUDE_WORKSPACE_WRITE_TOOLS. */
+  workspaceWriteTools?: readonly string[];
+}
+
+/**
+ * `claude -p --output-format stream-json --verbose [--model M] --permission-mode dontAsk
+ * --allowedTools <list> --disallowedTools AskUserQuestion [--add-dir D]… [--max-budget-usd X]
+ * [--max-turns N] [--json-schema '<schema>']`, prompt on stdin. `dontAsk` denies whatever is not
+ * pre-approved instead of asking, so a headless run never waits on a question;
+ * `danger-full-access` is `--permission-mode bypassPermissions`.
+ */
+export function buildClaudeCodeInvocation(input: CliInvocationInput, options: ClaudeCodeEngineOptions = {}): CliInvocation {
+  const { request, sandbox, model, prompt } = input;
+  const args = ['-p', '--output-format', 'stream-json', '--verbose'];
+  if (model) args.push('--model', model);
+  if (sandbox === 'danger-full-access') {
+    args.push('--permission-mode', 'bypassPermissions');
+  } else {
+    const tools = sandbox === 'read-only' ? (options.readOnlyTools ?? CLAUDE_READ_ONLY_TOOLS) : (options.workspaceWriteTools ?? CLAUDE_WORKSPACE_WRITE_TOOLS);
+    args.push('--permission-mode', 'dontAsk', '--allowedTools', tools.join(','));
+  }
+  args.push('--disallowedTools', 'AskUserQuestion');
+  for (const dir of request.addDirs ?? []) args.push('--add-dir', dir);
+  if (request.maxBudgetUsd) args.push('--max-budget-usd', String(request.maxBudgetUsd));
+  if (request.maxTurns) args.push('--max-turns', String(request.maxTurns));
+  if (request.outputSchema) args.push('--json-schema', JSON.stringify(request.outputSchema));
+  return { args, stdin: prompt };
+}
+
+/** The Claude Code adapter (`claude -p --output-format stream-json --verbose`). */
+export function createClaudeCodeEngine(options: ClaudeCodeEngineOptions = {}): Engine {
+  return createCliEngine(
+    {
+      id: CLAUDE_CODE_ENGINE_ID,
+      displayName: 'Claude Code',
+      defaultModel: options.defaultModel ?? null,
+      capabilities: { structuredOutput: true, budgetCap: true, reportsCost: true, resume: true, usageIsCumulative: false },
+      binary: options.binary ?? 'claude',
+      buildInvocation: (input) => buildClaudeCodeInvocation(input, options),
+      createParser: createClaudeCodeStreamParser,
+    },
+    options,
+  );
+}

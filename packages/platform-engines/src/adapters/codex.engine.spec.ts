@@ -1,0 +1,188 @@
+import { join } from 'node:path';
+import { EngineError } from '@tasksgodzilla/core';
+import {
+  createFakeWorkspace,
+  fakeBinary,
+  readPid,
+  waitForExit,
+  type FakeWorkspace,
+} from '../testing/fake-engines.test-helpers.js';
+import { createCodexEngine } from './codex.engine.js';
+
+describe('codex adapter (contract, fake codex CLI)', () => {
+  let ws: FakeWorkspace;
+  const engine = createCodexEngine({ binary: fakeBinary('codex'), killGraceMs: 300 });
+
+  beforeEach(() => {
+    ws = createFakeWorkspace();
+  });
+  afterEach(() => ws.remove());
+
+  it('builds `codex exec --json` with sandbox, model, schema and the prompt on stdin', async () => {
+    const schema = { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] };
+    await ws.run(engine, 'plan', { FAKE_ENGINE_FIXTURE: 'success' }, { model: 'gpt-5.1-codex-max', outputSchema: schema, addDirs: ['/tmp/extra'] });
+    const recorded = ws.argv();
+    expect(recorded.argv.slice(0, 2)).toEqual(['exec', '--json']);
+    expect(recorded.argv).toEqual(expect.arrayContaining(['--skip-git-repo-check', '--cd', ws.workingDir, '--sandbox', 'read-only', '--model', 'gpt-5.1-codex-max', '-c', 'approval_policy="never"', '--add-dir', '/tmp/extra']));
+    expect(recorded.argv).not.toContain('--dangerously-bypass-approvals-and-sandbox');
+    expect(recorded.argv.at(-1)).toBe('-');
+    const schemaFlag = recorded.argv.indexOf('--output-schema');
+    expect(schemaFlag).toBeGreaterThan(0);
+    expect(recorded.cwd).toBe(ws.workingDir);
+    expect(recorded.stdin).toBe('Add a greeting module with a test.');
+  });
+
+  it('uses workspace-write for execute by default and passes danger-full-access through', async () => {
+    await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' });
+    expect(ws.argv().argv).toEqual(expect.arrayContaining(['--sandbox', 'workspace-write']));
+    expect(ws.argv().argv).not.toContain('--model');
+    await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' }, { sandbox: 'danger-full-access' });
+    expect(ws.argv().argv).toEqual(expect.arrayContaining(['--sandbox', 'danger-full-access']));
+  });
+
+  it('success: normalized events, cumulative usage, final message, session, log', async () => {
+    const { result, events, log } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' }, { model: 'gpt-5.1-codex-max' });
+    expect(result).toMatchObject({
+      engine_id: 'codex',
+      operation: 'execute',
+      outcome: 'succeeded',
+      reason: null,
+      model: 'gpt-5.1-codex-max',
+      session_id: '0199a213-81c0-7800-8aa1-bbab2a035a53',
+      usage: { input_tokens: 24763, cached_input_tokens: 24448, output_tokens: 1122, reasoning_tokens: 0, total_tokens: 25885 },
+      cost_usd: null,
+      final_message: 'Added `src/greeting.ts` with `greet(name)` and documented it in README.md. `npm test` passes (2 tests).',
+      exit_code: 0,
+      log_path: ws.logPath,
+      unparsed_lines: 0,
+    });
+    expect(events.map((e) => e.type)).toEqual(['session', 'reasoning', 'tool', 'tool', 'file_change', 'tool', 'tool', 'message', 'usage', 'terminal']);
+    expect(events.find((e) => e.type === 'file_change')).toMatchObject({ paths: ['src/greeting.ts', 'README.md'] });
+    expect(events.find((e) => e.type === 'usage')).toMatchObject({ cumulative: true });
+    expect(events.at(-1)).toEqual({ type: 'terminal', outcome: 'succeeded', reason: null });
+    expect(events.filter((e) => e.type === 'tool' && e.phase === 'end').map((e) => e.type === 'tool' && e.exit_code)).toEqual([0, 0]);
+    expect(log).toContain('"type":"turn.completed"');
+    expect(log).toContain('[tgz] $ ');
+    expect(log).toContain('outcome=succeeded');
+  });
+
+  it('failure: turn.failed with exit 1 is failed with the error message', async () => {
+    const { result, events } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'failure', FAKE_ENGINE_EXIT_CODE: '1' });
+    expect(result.outcome).toBe('failed');
+    expect(result.exit_code).toBe(1);
+    expect(result.reason).toContain('stream disconnected');
+    expect(result.errors[0]).toContain('Model metadata');
+    expect(events.filter((e) => e.type === 'error').map((e) => e.type === 'error' && e.fatal)).toEqual([false, true, true]);
+  });
+
+  it('exit 0 with a failed turn is still failed', async () => {
+    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'exit0-failed', FAKE_ENGINE_EXIT_CODE: '0' });
+    expect(result.exit_code).toBe(0);
+    expect(result.outcome).toBe('failed');
+    expect(result.reason).toContain('not supported');
+  });
+
+  it('a completed turn with a non-zero exit is failed', async () => {
+    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success', FAKE_ENGINE_EXIT_CODE: '2' });
+    expect(result.outcome).toBe('failed');
+    expect(result.reason).toContain('exit code 2');
+  });
+
+  it('a declined command is permission_denied even though the turn completed', async () => {
+    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'permission-denied' });
+    expect(result.outcome).toBe('permission_denied');
+    expect(result.reason).toContain('npm install left-pad');
+  });
+
+  it('a usage limit is budget_exceeded', async () => {
+    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'budget-exceeded', FAKE_ENGINE_EXIT_CODE: '1' });
+    expect(result.outcome).toBe('budget_exceeded');
+    expect(result.reason).toContain('usage limit');
+  });
+
+  it('no terminal event (interrupted turn) is no_terminal_event', async () => {
+    const { result, events } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'no-terminal' });
+    expect(result.outcome).toBe('no_terminal_event');
+    expect(result.final_message).toBe('Working on it');
+    expect(events.at(-1)).toMatchObject({ type: 'terminal', outcome: 'no_terminal_event' });
+  });
+
+  it('garbage lines are skipped, counted and logged; the outcome comes from the rest', async () => {
+    const { result, log } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'garbage' });
+    expect(result.outcome).toBe('succeeded');
+    expect(result.unparsed_lines).toBe(5);
+    expect(result.final_message).toBe('Done despite the noise.');
+    expect(log).toContain('Reading prompt from stdin...');
+    expect(log).toContain('not json at all');
+  });
+
+  it('a silent engine is stalled', async () => {
+    const { result, events } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'hang', FAKE_ENGINE_HANG: 'end' }, { stallTimeoutMs: 500 });
+    expect(result.outcome).toBe('stalled');
+    expect(result.reason).toContain('no output');
+    expect(events.at(-1)).toMatchObject({ type: 'terminal', outcome: 'stalled' });
+  });
+
+  it('kills the whole process group, grandchildren included, with SIGKILL when SIGTERM is ignored', async () => {
+    const pidFile = join(ws.workingDir, 'pid');
+    const childPidFile = join(ws.workingDir, 'child-pid');
+    const controller = new AbortController();
+    const { result } = await ws.run(
+      engine,
+      'execute',
+      { FAKE_ENGINE_FIXTURE: 'hang', FAKE_ENGINE_HANG: 'end', FAKE_ENGINE_IGNORE_SIGTERM: '1', FAKE_ENGINE_PID_FILE: pidFile, FAKE_ENGINE_CHILD_PID_FILE: childPidFile },
+      // The first event proves the fake is up (pid files written, SIGTERM handler installed).
+      { signal: controller.signal, onEvent: (event) => event.type === 'session' && controller.abort() },
+    );
+    expect(result.outcome).toBe('interrupted');
+    expect(result.signal).toBe('SIGKILL');
+    expect(await waitForExit(readPid(pidFile))).toBe(true);
+    expect(await waitForExit(readPid(childPidFile))).toBe(true);
+  });
+
+  it('the wall-clock limit gives timeout even while output keeps coming', async () => {
+    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success', FAKE_ENGINE_LINE_DELAY_MS: '200' }, { timeoutMs: 600, stallTimeoutMs: 10_000 });
+    expect(result.outcome).toBe('timeout');
+    expect(result.reason).toContain('wall-clock');
+  });
+
+  it('aborting the signal interrupts the run', async () => {
+    const controller = new AbortController();
+    const { result } = await ws.run(
+      engine,
+      'execute',
+      { FAKE_ENGINE_FIXTURE: 'hang', FAKE_ENGINE_HANG: 'end' },
+      { signal: controller.signal, onEvent: (event) => event.type === 'session' && controller.abort() },
+    );
+    expect(result.outcome).toBe('interrupted');
+    expect(result.session_id).toBe('0199a213-81c0-7800-8aa1-bbab2a035a53');
+  });
+
+  it('an engine still running after turn.completed is killed and keeps its outcome', async () => {
+    const pidFile = join(ws.workingDir, 'pid');
+    const lingering = createCodexEngine({ binary: fakeBinary('codex'), killGraceMs: 300, postTerminalGraceMs: 300 });
+    const { result } = await ws.run(lingering, 'execute', { FAKE_ENGINE_FIXTURE: 'success', FAKE_ENGINE_HANG: 'end', FAKE_ENGINE_PID_FILE: pidFile });
+    expect(result.outcome).toBe('succeeded');
+    expect(result.exit_code).toBeNull();
+    expect(await waitForExit(readPid(pidFile))).toBe(true);
+  });
+
+  it('parses the final message as structured output when a schema was given', async () => {
+    const { result } = await ws.run(engine, 'plan', { FAKE_ENGINE_FIXTURE: 'structured-output' }, { outputSchema: { type: 'object' } });
+    expect(result.outcome).toBe('succeeded');
+    expect(result.structured_output).toMatchObject({ plan_md: '# Plan\n- [ ] Add greeting', step_files: [{ filename: '00-setup.md' }, { filename: '01-greeting.md' }] });
+  });
+
+  it('throws engine_not_installed when the binary does not exist', async () => {
+    const missing = createCodexEngine({ binary: join(ws.workingDir, 'no-such-codex') });
+    const error = await ws.run(missing, 'execute', {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EngineError);
+    expect(error).toMatchObject({ code: 'engine_not_installed', retryable: false });
+  });
+
+  it('probe reports the installed version, or not installed', async () => {
+    await expect(engine.probe()).resolves.toEqual({ engine_id: 'codex', binary: fakeBinary('codex'), installed: true, version: '0.63.0', error: null });
+    const missing = await createCodexEngine({ binary: join(ws.workingDir, 'no-such-codex') }).probe();
+    expect(missing).toMatchObject({ engine_id: 'codex', installed: false, version: null });
+  });
+});

@@ -1,0 +1,41 @@
+import { createCliEngine, type CliEngineOptions, type CliInvocation, type CliInvocationInput } from '../cli-engine.js';
+import type { Engine } from '../engine.types.js';
+import { createCodexStreamParser } from './codex.stream.js';
+
+export const CODEX_ENGINE_ID = 'codex';
+
+export type CodexEngineOptions = CliEngineOptions;
+
+/**
+ * `codex exec --json --skip-git-repo-check --cd <dir> --sandbox <sandbox> [--model M]
+ * -c approval_policy="never" [--add-dir D]… [--output-schema <file>] -`, prompt on stdin.
+ * The sandbox flag is never combined with the bypass flag, so `read-only` really is read-only.
+ */
+export function buildCodexInvocation(input: CliInvocationInput): CliInvocation {
+  const { request, sandbox, model, prompt } = input;
+  const args = ['exec', '--json', '--skip-git-repo-check', '--cd', request.workingDir, '--sandbox', sandbox];
+  if (model) args.push('--model', model);
+  args.push('-c', 'approval_policy="never"');
+  for (const dir of request.addDirs ?? []) args.push('--add-dir', dir);
+  if (request.outputSchema) {
+    args.push('--output-schema', input.writeTempFile('output-schema.json', JSON.stringify(request.outputSchema)));
+  }
+  args.push('-');
+  return { args, stdin: prompt };
+}
+
+/** The Codex CLI adapter (`codex exec --json`). */
+export function createCodexEngine(options: CodexEngineOptions = {}): Engine {
+  return createCliEngine(
+    {
+      id: CODEX_ENGINE_ID,
+      displayName: 'Codex CLI',
+      defaultModel: options.defaultModel ?? null,
+      capabilities: { structuredOutput: true, budgetCap: false, reportsCost: false, resume: true, usageIsCumulative: true },
+      binary: options.binary ?? 'codex',
+      buildInvocation: buildCodexInvocation,
+      createParser: createCodexStreamParser,
+    },
+    options,
+  );
+}

@@ -1,0 +1,162 @@
+import { join } from 'node:path';
+import {
+  createFakeWorkspace,
+  fakeBinary,
+  readPid,
+  waitForExit,
+  type FakeWorkspace,
+} from '../testing/fake-engines.test-helpers.js';
+import { createOpencodeEngine, opencodePermissions } from './opencode.engine.js';
+
+describe('opencode adapter (contract, fake opencode CLI)', () => {
+  let ws: FakeWorkspace;
+  const engine = createOpencodeEngine({ binary: fakeBinary('opencode'), killGraceMs: 300 });
+
+  beforeEach(() => {
+    ws = createFakeWorkspace();
+  });
+  afterEach(() => ws.remove());
+
+  it('builds `opencode run --format json` with --dir, model, the prompt and a permission config without ask rules', async () => {
+    await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' }, { model: 'anthropic/claude-sonnet-4-5' });
+    const { argv, cwd, env } = ws.argv();
+    expect(argv).toEqual(['run', '--format', 'json', '--dir', ws.workingDir, '--model', 'anthropic/claude-sonnet-4-5', 'Add a greeting module with a test.']);
+    expect(cwd).toBe(ws.workingDir);
+    const config = JSON.parse(env['OPENCODE_CONFIG_CONTENT'] ?? '{}');
+    expect(config.permission).toEqual(opencodePermissions('workspace-write'));
+    for (const sandbox of ['read-only', 'workspace-write', 'danger-full-access'] as const) {
+      expect(Object.values(opencodePermissions(sandbox))).not.toContain('ask');
+    }
+    expect(opencodePermissions('read-only')).toMatchObject({ edit: 'deny', bash: 'deny' });
+  });
+
+  it('sends very long prompts through an attached file', async () => {
+    const prompt = `Implement this:\n${'x'.repeat(120_000)}`;
+    await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' }, { prompt });
+    const { argv } = ws.argv();
+    expect(argv).toContain('--file');
+    expect(argv.at(-1)).toBe('Follow the instructions in the attached file prompt.md.');
+  });
+
+  it('success: summed per-step usage and cost, file changes, final text', async () => {
+    const { result, events } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' });
+    expect(result).toMatchObject({
+      engine_id: 'opencode',
+      outcome: 'succeeded',
+      session_id: 'ses_52c1a8f3dffe1XbV0q6h3k2LmN',
+      final_message: 'Added src/greeting.ts exporting greet(name); npm test passes.',
+      cost_usd: 0.0246,
+      exit_code: 0,
+    });
+    // Three steps, each with 11000 cache reads and 4200 cache writes on top of its own input.
+    expect(result.usage).toEqual({
+      input_tokens: 10 + 6 + 4 + 3 * (11000 + 4200),
+      cached_input_tokens: 33000,
+      output_tokens: 120 + 95 + 40,
+      reasoning_tokens: 0,
+      total_tokens: 10 + 6 + 4 + 3 * (11000 + 4200) + 120 + 95 + 40,
+    });
+    expect(events.filter((e) => e.type === 'usage').every((e) => e.type === 'usage' && !e.cumulative)).toBe(true);
+    expect(events.find((e) => e.type === 'file_change')).toMatchObject({ paths: ['/work/repo/src/greeting.ts'] });
+  });
+
+  it('failure: an error event with exit 1 is failed', async () => {
+    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'failure', FAKE_ENGINE_EXIT_CODE: '1' });
+    expect(result.outcome).toBe('failed');
+    expect(result.reason).toBe('APIError: Overloaded');
+  });
+
+  it('exit 0 with an error event is failed', async () => {
+    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'exit0-failed' });
+    expect(result.exit_code).toBe(0);
+    expect(result.outcome).toBe('failed');
+    expect(result.reason).toContain('ProviderAuthError');
+  });
+
+  it('rejected permissions are permission_denied', async () => {
+    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'permission-denied' });
+    expect(result.outcome).toBe('permission_denied');
+    expect(result.reason).toContain('bash');
+  });
+
+  it('an empty final message after done is failed (auto-rejection trap)', async () => {
+    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'empty-final' });
+    expect(result.outcome).toBe('failed');
+    expect(result.reason).toBe('empty final message');
+  });
+
+  it('live USD cap: the run is killed once reported cost passes maxBudgetUsd', async () => {
+    const pidFile = join(ws.workingDir, 'pid');
+    const { result, events } = await ws.run(
+      engine,
+      'execute',
+      { FAKE_ENGINE_FIXTURE: 'budget-exceeded', FAKE_ENGINE_HANG: 'end', FAKE_ENGINE_PID_FILE: pidFile },
+      { maxBudgetUsd: 0.5 },
+    );
+    expect(result.outcome).toBe('budget_exceeded');
+    expect(result.cost_usd).toBe(0.59);
+    expect(result.reason).toContain('USD budget of 0.5');
+    expect(events.at(-1)).toMatchObject({ type: 'terminal', outcome: 'budget_exceeded' });
+    expect(await waitForExit(readPid(pidFile))).toBe(true);
+  });
+
+  it('live token cap works the same way', async () => {
+    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'budget-exceeded', FAKE_ENGINE_HANG: 'end' }, { maxTokens: 20_000 });
+    expect(result.outcome).toBe('budget_exceeded');
+    expect(result.reason).toContain('token budget of 20000');
+  });
+
+  it('a provider credit error is budget_exceeded', async () => {
+    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'quota-error', FAKE_ENGINE_EXIT_CODE: '1' });
+    expect(result.outcome).toBe('budget_exceeded');
+    expect(result.reason).toContain('credit balance');
+  });
+
+  it('no done and no final step is no_terminal_event', async () => {
+    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'no-terminal' });
+    expect(result.outcome).toBe('no_terminal_event');
+  });
+
+  it('builds without `done`: a final stop step ends the run, unless requireDoneEvent', async () => {
+    const legacy = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'legacy-no-done' });
+    expect(legacy.result.outcome).toBe('succeeded');
+    const strict = createOpencodeEngine({ binary: fakeBinary('opencode'), requireDoneEvent: true });
+    const strictRun = await ws.run(strict, 'execute', { FAKE_ENGINE_FIXTURE: 'legacy-no-done' });
+    expect(strictRun.result.outcome).toBe('no_terminal_event');
+  });
+
+  it('garbage lines are tolerated', async () => {
+    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'garbage' });
+    expect(result.outcome).toBe('succeeded');
+    expect(result.final_message).toBe('All good.');
+    expect(result.unparsed_lines).toBe(3);
+  });
+
+  it('hang → stalled, wall-clock → timeout, abort → interrupted with the group killed', async () => {
+    const stalled = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'hang', FAKE_ENGINE_HANG: 'end' }, { stallTimeoutMs: 500 });
+    expect(stalled.result.outcome).toBe('stalled');
+    const timedOut = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success', FAKE_ENGINE_LINE_DELAY_MS: '200' }, { timeoutMs: 600 });
+    expect(timedOut.result.outcome).toBe('timeout');
+    const childPidFile = join(ws.workingDir, 'child');
+    const controller = new AbortController();
+    const aborted = await ws.run(
+      engine,
+      'execute',
+      { FAKE_ENGINE_FIXTURE: 'hang', FAKE_ENGINE_HANG: 'end', FAKE_ENGINE_CHILD_PID_FILE: childPidFile },
+      { signal: controller.signal, onEvent: (event) => event.type === 'session' && controller.abort() },
+    );
+    expect(aborted.result.outcome).toBe('interrupted');
+    expect(await waitForExit(readPid(childPidFile))).toBe(true);
+  });
+
+  it('without native schema support, asks for JSON in the prompt and parses the answer', async () => {
+    const schema = { type: 'object', required: ['plan_md'] };
+    const { result } = await ws.run(engine, 'plan', { FAKE_ENGINE_FIXTURE: 'structured-output' }, { outputSchema: schema });
+    expect(ws.argv().argv.at(-1)).toContain('validates against this JSON Schema');
+    expect(result.structured_output).toMatchObject({ plan_md: '# Plan' });
+  });
+
+  it('probe', async () => {
+    await expect(engine.probe()).resolves.toMatchObject({ engine_id: 'opencode', installed: true, version: '1.0.119' });
+  });
+});

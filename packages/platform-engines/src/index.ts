@@ -54,3 +54,13 @@ export { OPENCODE_ENGINE_ID, buildOpencodeInvocation, createOpencodeEngine, open
 export type { OpencodeEngineOptions } from './adapters/opencode.engine.js';
 export { createOpencodeStreamParser } from './adapters/opencode.stream.js';
 export type { OpencodeStreamOptions } from './adapters/opencode.stream.js';
+export { SHELL_ENGINE_ID, createShellEngine } from './shell/shell.engine.js';
+export type { ShellEngineOptions } from './shell/shell.engine.js';
+export { PROTOCOL_PLAN_SCHEMA, STEP_FILE_PATTERN, readProtocolTemplate } from './shell/protocol-template.js';
+export type { ProtocolPlan } from './shell/protocol-template.js';
+export { parseStepFile } from './shell/step-file.js';
+export type { ParsedStepFile, ShellBlock } from './shell/step-file.js';
+export { formatQaReport } from './shell/qa-report.js';
+export type { QaCheckResult, QaVerdict } from './shell/qa-report.js';
+export { createDefaultEngines } from './default-engines.js';
+export type { EngineConfig } from './default-engines.js';

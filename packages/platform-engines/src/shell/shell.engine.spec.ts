@@ -1,0 +1,183 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ValidationError } from '@tasksgodzilla/core';
+import { createTempDir, type TempDir } from '@tasksgodzilla/testing';
+import type { EngineEvent, EngineRequest } from '../engine.types.js';
+import { waitForExit } from '../testing/fake-engines.test-helpers.js';
+import { createShellEngine } from './shell.engine.js';
+
+const fence = '```';
+
+function step(...parts: string[]): string {
+  return parts.join('\n');
+}
+
+describe('shell engine', () => {
+  let tmp: TempDir;
+  let work: string;
+  let logPath: string;
+  const engine = createShellEngine({ killGraceMs: 300 });
+
+  const request = (overrides: Partial<EngineRequest> = {}): EngineRequest => ({ prompt: '', workingDir: work, logPath, stallTimeoutMs: 10_000, timeoutMs: 20_000, ...overrides });
+  const writeStep = (name: string, content: string) => {
+    writeFileSync(join(work, name), content);
+    return name;
+  };
+
+  beforeEach(() => {
+    tmp = createTempDir('tgz-shell-');
+    work = join(tmp.path, 'worktree');
+    mkdirSync(work);
+    logPath = join(tmp.path, 'runs', 'shell.log');
+  });
+  afterEach(() => tmp.remove());
+
+  describe('plan', () => {
+    it('reads a protocol template into the planning shape, steps in numeric order', async () => {
+      const template = join(tmp.path, 'template');
+      mkdirSync(template);
+      writeFileSync(join(template, 'plan.md'), '# Plan\n- [ ] build\n');
+      writeFileSync(join(template, 'context.md'), 'Context.\n');
+      writeFileSync(join(template, '10-finalize.md'), '# Finalize\n');
+      writeFileSync(join(template, '01-build.md'), '# Build\n');
+      writeFileSync(join(template, '00-setup.md'), '# Setup\n');
+      writeFileSync(join(template, 'notes.md'), 'not a step\n');
+      const events: EngineEvent[] = [];
+      const result = await engine.plan(request({ templateDir: template, onEvent: (e) => events.push(e) }));
+      const expected = {
+        plan_md: '# Plan\n- [ ] build\n',
+        context_md: 'Context.\n',
+        log_md: '',
+        step_files: [
+          { filename: '00-setup.md', content: '# Setup\n' },
+          { filename: '01-build.md', content: '# Build\n' },
+          { filename: '10-finalize.md', content: '# Finalize\n' },
+        ],
+      };
+      expect(result).toMatchObject({ engine_id: 'shell', operation: 'plan', outcome: 'succeeded', structured_output: expected, cost_usd: 0 });
+      expect(JSON.parse(result.final_message ?? '')).toEqual(expected);
+      expect(result.usage).toEqual({ input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_tokens: 0, total_tokens: 0 });
+      expect(events.map((e) => e.type)).toEqual(['usage', 'message', 'terminal']);
+    });
+
+    it('rejects a missing template folder, plan.md or step files', async () => {
+      await expect(engine.plan(request())).rejects.toThrow(ValidationError);
+      await expect(engine.plan(request({ templateDir: join(tmp.path, 'nope') }))).rejects.toThrow(/does not exist/);
+      const template = join(tmp.path, 'empty');
+      mkdirSync(template);
+      await expect(engine.plan(request({ templateDir: template }))).rejects.toThrow(/no plan.md/);
+      writeFileSync(join(template, 'plan.md'), '# Plan');
+      await expect(engine.plan(request({ templateDir: template }))).rejects.toThrow(/no numbered step files/);
+    });
+  });
+
+  describe('execute', () => {
+    it('runs the sh/bash blocks in order inside the working dir, skipping checks', async () => {
+      const file = writeStep(
+        '01-build.md',
+        step('# Build', fence + 'sh', 'mkdir -p out', 'echo "hello" > out/greeting.txt', fence, 'Text.', fence + 'bash', 'test "$(cat out/greeting.txt)" = hello', 'echo "step=$TGZ_STEP_FILE"', fence, fence + 'sh check', 'touch checked', fence),
+      );
+      const events: EngineEvent[] = [];
+      const result = await engine.execute(request({ stepFile: file, onEvent: (e) => events.push(e) }));
+      expect(result).toMatchObject({ outcome: 'succeeded', exit_code: 0, final_message: 'Ran all 2 block(s) of 01-build.md successfully.' });
+      expect(readFileSync(join(work, 'out', 'greeting.txt'), 'utf8')).toBe('hello\n');
+      expect(existsSync(join(work, 'checked'))).toBe(false);
+      const tools = events.filter((e): e is Extract<EngineEvent, { type: 'tool' }> => e.type === 'tool');
+      expect(tools.map((t) => [t.phase, t.call_id, t.exit_code])).toEqual([
+        ['start', 'block-1', null],
+        ['end', 'block-1', 0],
+        ['start', 'block-2', null],
+        ['end', 'block-2', 0],
+      ]);
+      expect(tools[3]?.output).toBe(`step=${join(work, '01-build.md')}`);
+      const log = readFileSync(logPath, 'utf8');
+      expect(log).toContain('  | mkdir -p out');
+      expect(log).toContain('step=');
+      expect(log).toContain('outcome=succeeded');
+    });
+
+    it('stops at the first failing block (errexit and pipefail apply)', async () => {
+      const file = writeStep('02-fail.md', step(fence + 'sh', 'touch first', fence, fence + 'sh', 'false | true', 'touch not-reached', fence, fence + 'sh', 'touch third', fence));
+      const result = await engine.execute(request({ stepFile: file }));
+      expect(result.outcome).toBe('failed');
+      expect(result.reason).toBe('block 2 (line 4) exited with 1');
+      expect(result.exit_code).toBe(1);
+      expect(existsSync(join(work, 'first'))).toBe(true);
+      expect(existsSync(join(work, 'not-reached'))).toBe(false);
+      expect(existsSync(join(work, 'third'))).toBe(false);
+    });
+
+    it('succeeds and says so when a step has no blocks', async () => {
+      const result = await engine.execute(request({ stepFile: writeStep('00-setup.md', '# Setup\nNothing to run.\n') }));
+      expect(result).toMatchObject({ outcome: 'succeeded', exit_code: null, final_message: '00-setup.md has no sh/bash blocks to run; nothing was executed.' });
+    });
+
+    it('kills a block on wall-clock timeout, with its children', async () => {
+      const file = writeStep('03-slow.md', step(fence + 'sh', 'sleep 30 & echo $! > sleeper.pid', 'while true; do echo tick; sleep 0.05; done', fence));
+      const result = await engine.execute(request({ stepFile: file, timeoutMs: 700 }));
+      expect(result.outcome).toBe('timeout');
+      // Present unless the machine was too slow to start bash within the limit.
+      const pidFile = join(work, 'sleeper.pid');
+      if (existsSync(pidFile)) expect(await waitForExit(Number(readFileSync(pidFile, 'utf8')))).toBe(true);
+    });
+
+    it('stalls a silent block and interrupts on abort', async () => {
+      const file = writeStep('04-hang.md', step(fence + 'sh', 'echo started', 'sleep 30', fence));
+      expect((await engine.execute(request({ stepFile: file, stallTimeoutMs: 400 }))).outcome).toBe('stalled');
+      const controller = new AbortController();
+      const aborted = await engine.execute(request({ stepFile: file, signal: controller.signal, onEvent: (e) => e.type === 'tool' && controller.abort() }));
+      expect(aborted.outcome).toBe('interrupted');
+    });
+
+    it('requires an existing step file', async () => {
+      await expect(engine.execute(request())).rejects.toThrow(ValidationError);
+      await expect(engine.execute(request({ stepFile: 'missing.md' }))).rejects.toThrow(/does not exist/);
+    });
+  });
+
+  describe('qa', () => {
+    it('runs every check and ends the report with Verdict: PASS', async () => {
+      writeFileSync(join(work, 'app.txt'), 'hello\n');
+      const file = writeStep('01-build.md', step('# Build', fence + 'sh', 'touch should-not-run', fence, fence + 'sh check', 'test -f app.txt', fence, '## Checks', fence + 'bash', 'grep -q hello app.txt', fence));
+      const result = await engine.qa(request({ stepFile: file }));
+      expect(result.outcome).toBe('succeeded');
+      expect(result.final_message?.split('\n').at(-1)).toBe('Verdict: PASS');
+      expect(result.final_message).toContain('1. PASS: `test -f app.txt`');
+      expect(result.structured_output).toMatchObject({ verdict: 'PASS', checks: [{ passed: true, exit_code: 0 }, { passed: true, exit_code: 0 }] });
+      expect(existsSync(join(work, 'should-not-run'))).toBe(false);
+    });
+
+    it('a failing check gives Verdict: FAIL with its output, after running all checks', async () => {
+      const file = writeStep('01-build.md', step('## Checks', fence + 'sh', 'echo "missing dist/app.js" >&2; exit 3', fence, fence + 'sh', 'touch second-ran', fence));
+      const result = await engine.qa(request({ stepFile: file }));
+      expect(result.outcome).toBe('succeeded');
+      expect(result.final_message).toMatch(/Verdict: FAIL$/);
+      expect(result.final_message).toContain('missing dist/app.js');
+      expect(result.final_message).toContain('1 passed, 1 failed.');
+      expect(existsSync(join(work, 'second-ran'))).toBe(true);
+    });
+
+    it('a step without checks is FAIL by default (nothing verified), PASS when configured', async () => {
+      const file = writeStep('01-build.md', '# Build\n');
+      const result = await engine.qa(request({ stepFile: file }));
+      expect(result).toMatchObject({ outcome: 'succeeded', reason: 'no checks found' });
+      expect(result.final_message).toMatch(/No checks found[\s\S]*Verdict: FAIL$/);
+      const lenient = createShellEngine({ noChecksVerdict: 'PASS' });
+      expect((await lenient.qa(request({ stepFile: file }))).final_message).toMatch(/Verdict: PASS$/);
+    });
+
+    it('a check that times out is a timeout outcome whose report never passes', async () => {
+      const file = writeStep('01-build.md', step(fence + 'sh check', 'while true; do echo tick; sleep 0.05; done', fence));
+      const result = await engine.qa(request({ stepFile: file, timeoutMs: 500 }));
+      expect(result.outcome).toBe('timeout');
+      expect(result.final_message).toMatch(/Stopped early[\s\S]*Verdict: FAIL$/);
+    });
+  });
+
+  it('probe finds bash', async () => {
+    const probe = await engine.probe();
+    expect(probe).toMatchObject({ engine_id: 'shell', binary: 'bash', installed: true, error: null });
+    expect(probe.version).toMatch(/^\d+\.\d+/);
+    expect(await createShellEngine({ bash: join(tmp.path, 'no-bash') }).probe()).toMatchObject({ installed: false });
+  });
+});

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineError, type JsonValue } from '@tasksgodzilla/core';
-import { prepareRequest } from './engine-request.js';
-import { probeExecutable } from './engine-probe.js';
+import { prepareRequest } from './engine.request.js';
+import { probeExecutable } from './engine.probe.js';
 import type {
   Engine,
   EngineCapabilities,

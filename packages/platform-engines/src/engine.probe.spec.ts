@@ -2,7 +2,7 @@ import { createClaudeCodeEngine } from './adapters/claude-code.engine.js';
 import { createCodexEngine } from './adapters/codex.engine.js';
 import { createOpencodeEngine } from './adapters/opencode.engine.js';
 import { createEngineRegistry } from './engine.registry.js';
-import { parseVersion, probeEngines, probeExecutable } from './engine-probe.js';
+import { parseVersion, probeEngines, probeExecutable } from './engine.probe.js';
 import { createShellEngine } from './shell/shell.engine.js';
 import { fakeBinary } from './testing/fake-engines.test-helpers.js';
 

@@ -1,6 +1,6 @@
 import { ValidationError } from '@tasksgodzilla/core';
 import { createTempDir, type TempDir } from '@tasksgodzilla/testing';
-import { defaultSandbox, prepareRequest } from './engine-request.js';
+import { defaultSandbox, prepareRequest } from './engine.request.js';
 import type { EngineRequest } from './engine.types.js';
 
 describe('prepareRequest', () => {

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCodexEngine } from './adapters/codex.engine.js';
 import type { EngineEvent } from './engine.types.js';
-import { streamEngineRun } from './engine-stream.js';
+import { streamEngineRun } from './engine.stream.js';
 import { createShellEngine } from './shell/shell.engine.js';
 import { fakeBinary } from './testing/fake-engines.test-helpers.js';
 

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { EngineError, ValidationError, type JsonValue } from '@tasksgodzilla/core';
-import { prepareRequest, type RunSettings } from '../engine-request.js';
-import { probeExecutable } from '../engine-probe.js';
+import { prepareRequest, type RunSettings } from '../engine.request.js';
+import { probeExecutable } from '../engine.probe.js';
 import type {
   Engine,
   EngineOperation,

@@ -1,6 +1,5 @@
 import type { StepRun } from '@tasksgodzilla/core';
 import {
-  agentIdOf,
   conditionAllows,
   decideLoop,
   decideTrigger,
@@ -45,11 +44,6 @@ describe('policy helpers', () => {
     expect(conditionAllows({ condition: 'exec_failed' }, 'qa_failed')).toBe(false);
   });
 
-  it('derives agent ids from step names', () => {
-    expect(agentIdOf('01-build.md')).toBe('build');
-    expect(agentIdOf('02-code-review.md')).toBe('code-review');
-    expect(agentIdOf('plain')).toBe('plain');
-  });
 });
 
 describe('decideLoop', () => {

@@ -1,4 +1,5 @@
 import type { JsonObject, JsonValue, ProtocolRun, StepRun, StepStatus } from '@tasksgodzilla/core';
+import { agentIdFromStepName } from '@tasksgodzilla/services-spec';
 
 // Loop and trigger policies (reference original-services §11) as pure decisions: given the steps
 // of a run, the step that just finished and why, they say which steps change and which events to
@@ -106,12 +107,6 @@ function asObject(value: JsonObject | null): JsonObject {
   return value ? { ...value } : {};
 }
 
-/** Agent id of a step: its name after the first "-", without the last extension (`01-build.md` → `build`). */
-export function agentIdOf(stepName: string): string {
-  const rest = stepName.includes('-') ? stepName.slice(stepName.indexOf('-') + 1) : stepName;
-  const dot = rest.lastIndexOf('.');
-  return dot > 0 ? rest.slice(0, dot) : rest;
-}
 
 function byIndex(steps: readonly StepRun[]): StepRun[] {
   return [...steps].sort((a, b) => a.step_index - b.step_index || a.id - b.id);
@@ -206,7 +201,7 @@ export function decideTrigger(source: StepRun, steps: readonly StepRun[], reason
   const state = asObject(source.runtime_state);
   const depth = Number(state.inline_trigger_depth ?? 0) + 1;
   const byAgent = new Map<string, StepRun>();
-  for (const step of byIndex(steps)) byAgent.set(agentIdOf(step.step_name), step);
+  for (const step of byIndex(steps)) byAgent.set(agentIdFromStepName(step.step_name), step);
   for (const policy of readPolicies(source)) {
     if ((policy.behavior ?? '').toString().toLowerCase() !== 'trigger') continue;
     const moduleId = String(policy.module_id ?? policy.id ?? 'trigger');

@@ -18,7 +18,7 @@ describe('buildSpecFromProtocolFiles', () => {
       ['context.md', ''],
       ['log.md', ''],
       ['00-setup.md', 'Install.'],
-      ['01-build-api.md', 'Build.\n```checks\nnpm test\n```\n'],
+      ['01-build-api.md', 'Build.\n```sh check\nnpm test\n```\n'],
       ['02-qa-review.md', 'Review.'],
     ]) {
       writeFileSync(join(dir.path, name as string), content as string);

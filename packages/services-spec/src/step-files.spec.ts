@@ -43,23 +43,26 @@ describe('step files', () => {
     expect(isStepFilename('1-a.md')).toBe(false);
   });
 
-  it('extracts checks from ```checks blocks only', () => {
+  it('extracts checks with the shell engine convention: ```sh check blocks and blocks under a Checks heading', () => {
     const markdown = [
       '# Step',
       '```bash',
       'echo build',
       '```',
-      '```checks',
+      '```sh check',
       'npm test',
-      '# a comment',
-      '',
-      '  npm run lint  ',
       '```',
-      '~~~checks',
+      '## Checks',
+      '```bash',
       'test -f out.txt',
-      '~~~',
+      'grep -q ok out.txt',
+      '```',
+      '## Notes',
+      '```sh',
+      'echo not a check',
+      '```',
     ].join('\n');
-    expect(extractChecks(markdown)).toEqual(['npm test', 'npm run lint', 'test -f out.txt']);
+    expect(extractChecks(markdown)).toEqual(['npm test', 'test -f out.txt\ngrep -q ok out.txt']);
     expect(extractChecks('no checks')).toEqual([]);
   });
 });

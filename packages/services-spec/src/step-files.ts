@@ -1,3 +1,4 @@
+import { parseStepFile } from '@tasksgodzilla/platform-engines';
 import { readdir } from 'node:fs/promises';
 import { NotFoundError } from '@tasksgodzilla/core';
 import type { SpecStepType } from './spec.schemas.js';
@@ -67,18 +68,10 @@ export function agentIdFromStepName(name: string): string {
 }
 
 /**
- * QA checks declared in a step file: every non-blank, non-`#` line of fenced blocks whose info
- * string is `checks` (```` ```checks ````). The shell engine runs only `sh`/`bash` blocks, so a
- * checks block is never executed as part of the step itself.
+ * QA checks declared in a step file, with the shell engine's convention (one source of truth,
+ * platform-engines' parseStepFile): ```` ```sh check ```` blocks, or sh/bash blocks under a
+ * "Checks" heading. Each block is one command (run with bash); execution skips them.
  */
 export function extractChecks(markdown: string): string[] {
-  const checks: string[] = [];
-  const fence = /^(```+|~~~+)[ \t]*checks[ \t]*\r?\n([\s\S]*?)^\1[ \t]*$/gm;
-  for (const match of markdown.matchAll(fence)) {
-    for (const line of (match[2] ?? '').split(/\r?\n/)) {
-      const command = line.trim();
-      if (command && !command.startsWith('#')) checks.push(command);
-    }
-  }
-  return checks;
+  return parseStepFile(markdown).checkBlocks.map((block) => block.code.trim()).filter((code) => code !== '');
 }

@@ -26,6 +26,14 @@ export interface OnboardingServiceDeps {
   prompts: PromptService;
   telemetry: TelemetryService;
   config: OnboardingConfig;
+  /**
+   * Discovery never gets less wall-clock time than this (seconds), whatever
+   * `config.discoveryTimeoutSeconds` says: the original's 15 s default always timed out (defect 25).
+   * Default `DISCOVERY_TIMEOUT_FLOOR_SECONDS` (300).
+   */
+  discoveryTimeoutFloorSeconds?: number;
+  /** Folder of starter assets copied into the repository; default the `assets/` shipped with this package. */
+  assetsDir?: string;
 }
 
 export interface Clarification {
@@ -46,6 +54,8 @@ export interface OnboardingStage {
   message: string | null;
   event_type: string | null;
   created_at: string | null;
+  /** The deciding event's metadata (the api's OnboardingStage carries it). */
+  metadata?: JsonObject | null;
 }
 
 export interface OnboardingSummary {

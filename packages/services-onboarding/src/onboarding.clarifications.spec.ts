@@ -1,0 +1,56 @@
+import { buildClarifications } from './onboarding.clarifications.js';
+import { makeProject } from './onboarding.test-helpers.js';
+
+const baseConfig = { ghSsh: true, gitUser: undefined, gitEmail: undefined };
+
+describe('buildClarifications', () => {
+  it('lists the nine questions of the original, in order, with the original defaults', () => {
+    const questions = buildClarifications(makeProject({ git_url: 'file:///srv/repos/widgets.git', base_branch: '' }), baseConfig);
+    expect(questions.map((question) => question.key)).toEqual([
+      'ci_provider',
+      'prefer_ssh',
+      'git_identity',
+      'branch_naming',
+      'required_checks',
+      'pr_policy',
+      'default_models',
+      'secrets',
+      'codex_discovery',
+    ]);
+    const byKey = Object.fromEntries(questions.map((question) => [question.key, question]));
+    expect(byKey['ci_provider']).toMatchObject({ recommended: 'github', options: ['github', 'gitlab'], detected: null });
+    expect(byKey['prefer_ssh']).toMatchObject({ recommended: true, detected: true });
+    expect(byKey['git_identity']).toMatchObject({ recommended: { user: 'Demo Bot', email: 'demo-bot@example.com' }, detected: null });
+    expect(byKey['branch_naming']?.recommended).toEqual({ base_branch: 'main', pattern: '<number>-<task>' });
+    expect(byKey['required_checks']?.recommended).toEqual(['scripts/ci/test.sh', 'scripts/ci/lint.sh', 'scripts/ci/typecheck.sh', 'scripts/ci/build.sh']);
+    expect(byKey['pr_policy']?.recommended).toEqual({ mode: 'draft', auto_assign: false });
+    expect(byKey['default_models']?.recommended).toEqual({ planning: 'gpt-5.1-high', exec: 'codex-5.1-max-xhigh' });
+    expect(byKey['secrets']).toMatchObject({ recommended: ['TASKSGODZILLA_API_TOKEN', 'TASKSGODZILLA_WEBHOOK_TOKEN'], detected: [] });
+    expect(byKey['codex_discovery']?.recommended).toBe(true);
+    for (const question of questions) expect(question.question.length).toBeGreaterThan(10);
+  });
+
+  it('uses the project and the configuration where they say something', () => {
+    const project = makeProject({
+      git_url: 'git@gitlab.com:acme/widgets.git',
+      base_branch: 'develop',
+      default_models: { planning: 'opus', exec: 'sonnet' },
+      secrets: { GITLAB_TOKEN: 'glpat-very-secret' },
+    });
+    const questions = buildClarifications(project, { ghSsh: false, gitUser: 'Bot', gitEmail: 'bot@example.com' });
+    const byKey = Object.fromEntries(questions.map((question) => [question.key, question]));
+    expect(byKey['ci_provider']).toMatchObject({ recommended: 'gitlab', detected: 'gitlab' });
+    expect(byKey['prefer_ssh']).toMatchObject({ recommended: false, detected: false });
+    expect(byKey['git_identity']).toMatchObject({ recommended: { user: 'Bot', email: 'bot@example.com' }, detected: { user: 'Bot', email: 'bot@example.com' } });
+    expect(byKey['branch_naming']?.recommended).toMatchObject({ base_branch: 'develop' });
+    expect(byKey['default_models']).toMatchObject({ recommended: { planning: 'opus', exec: 'sonnet' }, detected: { planning: 'opus', exec: 'sonnet' } });
+    // Secret names only, never values.
+    expect(byKey['secrets']?.detected).toEqual(['GITLAB_TOKEN']);
+    expect(JSON.stringify(questions)).not.toContain('glpat-very-secret');
+  });
+
+  it('an explicit ci_provider wins over the URL', () => {
+    const questions = buildClarifications(makeProject({ git_url: 'https://github.com/acme/widgets.git', ci_provider: 'gitlab' }), baseConfig);
+    expect(questions[0]).toMatchObject({ recommended: 'gitlab', detected: 'gitlab' });
+  });
+});

@@ -1,0 +1,54 @@
+import { errorMessage, isAppError, type JsonObject, type ProtocolRun, type StepRun } from '@tasksgodzilla/core';
+import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
+import type { FailedJob } from '../orchestrator.types.js';
+import { setupRunName } from '../lifecycle/projects.js';
+import { moveStep } from '../lifecycle/run-state.js';
+import { blockRun } from '../lifecycle/step-flow.js';
+
+function idOf(value: unknown): number | null {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : null;
+}
+
+/**
+ * A job failed for good (the runner dead-lettered it): `job_failed` on its run, its step failed
+ * (when it was still in that job's hands) and its run blocked. Setup runs fail instead. open_pr and
+ * spec_audit failures only leave the event. Never called for an attempt that will be retried.
+ */
+export async function handleJobFailed(ctx: OrchestratorContext, job: FailedJob, error: unknown): Promise<void> {
+  const params = job.params ?? {};
+  const trace: Trace = { requestId: typeof params.request_id === 'string' ? params.request_id : null, jobId: job.run_id };
+  const stepId = idOf(params.step_run_id) ?? idOf(job.step_run_id);
+  const runIdHint = idOf(params.protocol_run_id) ?? idOf(params.protocol_id) ?? idOf(job.protocol_run_id);
+  const projectIdHint = idOf(params.project_id) ?? idOf(job.project_id);
+  const message = `${job.job_type} failed: ${errorMessage(error)}`;
+  const metadata: JsonObject = {
+    job_id: job.run_id,
+    job_type: job.job_type,
+    attempts: job.attempts,
+    error: errorMessage(error),
+    error_type: (error as Error)?.name ?? 'Error',
+    error_category: isAppError(error) ? error.category : 'internal',
+  };
+
+  await ctx.deps.storage.transaction(async (tx) => {
+    let step: StepRun | null = stepId ? await tx.stepRuns.find(stepId) : null;
+    let run: ProtocolRun | null = step ? await tx.protocolRuns.find(step.protocol_run_id) : runIdHint ? await tx.protocolRuns.find(runIdHint) : null;
+    if (!run && job.job_type === 'project_setup_job' && projectIdHint) run = await tx.protocolRuns.findByName(projectIdHint, setupRunName(projectIdHint));
+    if (!run) {
+      if (projectIdHint && (await tx.projects.find(projectIdHint))) await ctx.record(tx, { type: 'job_failed', message, projectId: projectIdHint, metadata }, trace);
+      else ctx.logger.error({ err: error, job_id: job.run_id, job_type: job.job_type }, message);
+      return;
+    }
+    if (step) {
+      const owned = (job.job_type === 'execute_step_job' && step.status === 'running') || (job.job_type === 'run_quality_job' && step.status === 'needs_qa');
+      if (owned) step = await moveStep(tx, step, 'failed', { summary: message });
+    }
+    await ctx.record(tx, { type: 'job_failed', message, run, step, metadata }, trace);
+    if (job.job_type === 'open_pr_job' || job.job_type === 'spec_audit_job') return;
+    if (job.job_type === 'project_setup_job') {
+      if (run.status === 'running') await tx.protocolRuns.transition(run.id, { from: 'running', to: 'failed' });
+      return;
+    }
+    await blockRun(tx, run);
+  });
+}

@@ -1,0 +1,42 @@
+import { join } from 'node:path';
+import { isRetryable, type JobType, type JsonValue } from '@tasksgodzilla/core';
+import type { ActiveJob, HandlerResult, JobContext } from '@tasksgodzilla/platform-queue';
+import { withLogContext } from '@tasksgodzilla/platform-telemetry';
+import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
+
+/** Where a job's engine output and notes go: `<runsDir>/<job_id>/logs.txt`. */
+export function jobLogPath(ctx: OrchestratorContext, job: Pick<ActiveJob, 'run_id'>): string {
+  return join(ctx.config.runsDir, job.run_id, 'logs.txt');
+}
+
+export function jobTrace(job: ActiveJob): Trace {
+  const requestId = (job.payload as { request_id?: string }).request_id;
+  return { requestId: requestId ?? null, jobId: job.run_id };
+}
+
+/** Runs a handler body with the job's ids on every log line and event. */
+export function inJobScope<T>(job: ActiveJob, ids: { project_id?: number | null; protocol_run_id?: number | null; step_run_id?: number | null }, fn: () => Promise<T>): Promise<T> {
+  const requestId = (job.payload as { request_id?: string }).request_id;
+  return withLogContext(
+    {
+      request_id: requestId,
+      job_id: job.run_id,
+      run_id: job.run_id,
+      project_id: ids.project_id ?? undefined,
+      protocol_run_id: ids.protocol_run_id ?? undefined,
+      step_run_id: ids.step_run_id ?? undefined,
+    },
+    fn,
+  );
+}
+
+/** A handler result for a job that found nothing to do (its subject moved on, or it already ran). */
+export function skipped(reason: string, extra: Record<string, JsonValue> = {}): HandlerResult {
+  return { result: { skipped: true, reason, ...extra } };
+}
+
+/** Re-throws when the runner should take over: the job was aborted, or the error will be retried. */
+export function rethrowIfRunnerOwns(job: ActiveJob<JobType>, jobCtx: JobContext, error: unknown): void {
+  if (jobCtx.signal.aborted) throw jobCtx.signal.reason ?? error;
+  if (isRetryable(error) && jobCtx.attempt < job.max_attempts) throw error;
+}

@@ -1,0 +1,38 @@
+export { createOrchestratorService } from './orchestrator.service.js';
+export type {
+  AuditSpecsInput,
+  CallOptions,
+  CiStatus,
+  CiStatusInput,
+  CiStatusResult,
+  CreateProjectInput,
+  CreateProtocolInput,
+  ExecutionPlanResult,
+  FailedJob,
+  ImportCodeMachineInput,
+  OrchestratorConfig,
+  OrchestratorService,
+  OrchestratorServiceDeps,
+  ProjectCreated,
+  ProtocolUsage,
+  RunActionResult,
+  StartProtocolOptions,
+  StepActionResult,
+  UsageLine,
+} from './orchestrator.types.js';
+export {
+  MAX_TRIGGER_DEPTH,
+  POLICY_REASONS,
+  conditionAllows,
+  decideLoop,
+  decideTrigger,
+  isProtocolComplete,
+  latestRetryableStep,
+  nextPendingStep,
+  nextRunnableStep,
+  readPolicies,
+} from './policies.js';
+export type { LoopDecision, PolicyEventDraft, PolicyOutcome, PolicyReason, PolicySpec, StepChange, TriggerDecision } from './policies.js';
+export { ENGINE_ID_KEY, SPEC_ORIGIN_KEY, TEMPLATE_DIR_KEY } from './lifecycle/protocols.js';
+export { setupRunName } from './lifecycle/projects.js';
+export { USAGE_EVENT_TYPES } from './lifecycle/usage.js';

@@ -1,0 +1,115 @@
+import {
+  isLegalTransition,
+  NotFoundError,
+  PROTOCOL_TRANSITIONS,
+  STEP_TRANSITIONS,
+  ValidationError,
+  type JsonObject,
+  type ProtocolRun,
+  type StepRun,
+} from '@tasksgodzilla/core';
+import type { QueueJob } from '@tasksgodzilla/platform-queue';
+import type { StorageTx } from '@tasksgodzilla/platform-storage';
+import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
+import type { CallOptions, CiStatus, CiStatusInput, CiStatusResult } from '../orchestrator.types.js';
+import { finalizeRunAfterCommit } from './finalize.js';
+import { getRun, isTerminalRun, moveStep } from './run-state.js';
+import { blockRun, completeOrAdvance, enqueueQa } from './step-flow.js';
+
+const CI_STATUSES: readonly CiStatus[] = ['running', 'success', 'failure', 'merged'];
+
+async function findRun(tx: StorageTx, input: CiStatusInput): Promise<ProtocolRun> {
+  if (input.protocol_run_id) return getRun(tx, input.protocol_run_id);
+  const branch = input.branch ?? '';
+  const run = branch ? await tx.protocolRuns.findByBranch(branch, input.project_id ?? undefined) : null;
+  if (!run) throw new NotFoundError('Protocol run not found for webhook', { code: 'webhook_run_not_found', details: { branch } });
+  return run;
+}
+
+/** A merge closes the run from any active status, through `running` (or `planned`) where the table has no direct edge. */
+async function completeMerged(tx: StorageTx, run: ProtocolRun): Promise<ProtocolRun> {
+  let current = run;
+  if (!isLegalTransition(PROTOCOL_TRANSITIONS, current.status, 'completed')) {
+    const via = current.status === 'planning' ? 'planned' : 'running';
+    current = await tx.protocolRuns.transition(current.id, { from: current.status, to: via });
+  }
+  return tx.protocolRuns.transition(current.id, { from: current.status, to: 'completed' });
+}
+
+function canMove(step: StepRun, to: StepRun['status']): boolean {
+  return step.status === to || isLegalTransition(STEP_TRANSITIONS, step.status, to);
+}
+
+/**
+ * A CI report (the api parses the GitHub/GitLab payload into `status`). On the run's most recently
+ * updated step: running → step running; success → step needs_qa + QA job (Config.autoQaOnCi) or
+ * completed + completion/auto-advance; failure → step failed + run blocked. merged → run completed
+ * from any active status. Terminal runs only get the webhook event.
+ */
+export async function handleCiStatus(ctx: OrchestratorContext, input: CiStatusInput, options: CallOptions = {}): Promise<CiStatusResult> {
+  if (!input || !CI_STATUSES.includes(input.status)) {
+    throw new ValidationError('Invalid CI status', [{ path: ['status'], message: `must be one of ${CI_STATUSES.join(', ')}` }]);
+  }
+  if (input.provider !== 'github' && input.provider !== 'gitlab') {
+    throw new ValidationError('Invalid CI provider', [{ path: ['provider'], message: 'must be github or gitlab' }]);
+  }
+  const trace: Trace = { requestId: options.requestId };
+  return ctx.deps.storage.transaction(async (tx) => {
+    let run = await findRun(tx, input);
+    let step = await tx.stepRuns.latest(run.id);
+    const eventType = input.event_type || input.provider;
+    const base: JsonObject = {
+      ...(input.metadata ?? {}),
+      provider: input.provider,
+      status: input.status,
+      conclusion: input.conclusion ?? null,
+      branch: input.branch ?? run.branch_name ?? null,
+      sha: input.sha ?? null,
+      pr_number: input.pr_number ?? null,
+      url: input.url ?? null,
+      protocol_run_id: run.id,
+      step_run_id: step?.id ?? null,
+    };
+    await ctx.record(tx, { type: eventType, message: `${input.provider === 'github' ? 'GitHub' : 'GitLab'} webhook ${eventType} status=${input.status}`, run, step, metadata: base }, trace);
+    let job: QueueJob | null = null;
+    let action = 'ignored';
+
+    if (isTerminalRun(run)) return { run, step, job, action };
+
+    if (input.status === 'merged') {
+      const completed = await completeMerged(tx, run);
+      const type = input.provider === 'github' ? 'pr_merged' : 'mr_merged';
+      const message = input.provider === 'github' ? 'PR merged; protocol completed' : 'Merge request merged; protocol completed';
+      await ctx.record(tx, { type, message, run: completed, metadata: { pr_number: input.pr_number ?? null, branch: base.branch ?? null } }, trace);
+      finalizeRunAfterCommit(ctx, tx, await tx.projects.get(run.project_id), completed, { push: false });
+      return { run: completed, step, job, action: 'run_completed' };
+    }
+    if (!step) return { run, step, job, action };
+
+    if (input.status === 'running') {
+      if (step.status !== 'running' && canMove(step, 'running')) {
+        step = await moveStep(tx, step, 'running', { summary: 'CI running' });
+        action = 'step_running';
+      }
+    } else if (input.status === 'success') {
+      if (ctx.config.autoQaOnCi && step.status !== 'completed' && step.status !== 'cancelled') {
+        const queued = await enqueueQa(ctx, tx, run, step, { source: 'ci_webhook', summary: 'CI passed; running QA', metadata: { provider: input.provider }, trace });
+        step = queued.step;
+        job = queued.job;
+        action = 'qa_enqueued';
+      } else if (step.status !== 'cancelled') {
+        if (step.status !== 'completed') step = await moveStep(tx, step, 'completed', { summary: 'CI passed' });
+        const follow = await completeOrAdvance(ctx, tx, run.id, trace);
+        run = follow.run;
+        job = follow.job;
+        action = 'step_completed';
+      }
+    } else if (step.status !== 'cancelled' && canMove(step, 'failed')) {
+      step = await moveStep(tx, step, 'failed', { summary: 'CI failed' });
+      run = await blockRun(tx, run);
+      await ctx.record(tx, { type: eventType, message: 'CI failed; protocol blocked', run, step, metadata: { conclusion: input.conclusion ?? input.status } }, trace);
+      action = 'step_failed';
+    }
+    return { run, step, job, action };
+  });
+}

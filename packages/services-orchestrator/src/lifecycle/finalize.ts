@@ -1,0 +1,33 @@
+import { errorMessage, type Project, type ProtocolRun } from '@tasksgodzilla/core';
+import type { StorageTx } from '@tasksgodzilla/platform-storage';
+import { isCodeMachineRun } from '@tasksgodzilla/services-spec';
+import type { OrchestratorContext } from '../orchestrator.context.js';
+
+/**
+ * Once the transaction that ended a run commits: push its branch (best effort, when asked) and
+ * remove its worktree when Config.removeWorktreeOnEnd (the branch is kept). CodeMachine runs work
+ * in the user's workspace, which is never removed.
+ */
+export function finalizeRunAfterCommit(ctx: OrchestratorContext, tx: StorageTx, project: Project, run: ProtocolRun, options: { push: boolean }): void {
+  if (!run.worktree_path || isCodeMachineRun(run)) return;
+  const worktree = run.worktree_path;
+  const branch = run.branch_name ?? run.protocol_name;
+  tx.afterCommit(async () => {
+    const { git } = ctx.deps;
+    const log = ctx.logger.child({ protocol_run_id: run.id, project_id: run.project_id });
+    if (options.push) {
+      try {
+        await git.push({ repoPath: worktree, branch });
+      } catch (error) {
+        log.warn({ err: error, branch }, `pushing ${branch} at the end of the run failed: ${errorMessage(error)}`);
+      }
+    }
+    if (!ctx.config.removeWorktreeOnEnd) return;
+    try {
+      const repo = await git.resolveRepoPath({ projectId: project.id, gitUrl: project.git_url, projectName: project.name, localPath: project.local_path });
+      if (repo) await git.removeWorktree(repo, worktree);
+    } catch (error) {
+      log.warn({ err: error, worktree }, `removing the worktree ${worktree} failed: ${errorMessage(error)}`);
+    }
+  });
+}

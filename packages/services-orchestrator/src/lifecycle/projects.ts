@@ -1,0 +1,75 @@
+import { ConflictError, NotFoundError, type Project, type ProtocolRun } from '@tasksgodzilla/core';
+import type { QueueJob } from '@tasksgodzilla/platform-queue';
+import type { StorageTx } from '@tasksgodzilla/platform-storage';
+import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
+import type { CallOptions, CreateProjectInput, ProjectCreated, RunActionResult } from '../orchestrator.types.js';
+import { assertBaseBranch, requireText } from './input-validation.js';
+
+/** Name of a project's onboarding run. */
+export function setupRunName(projectId: number): string {
+  return `setup-${projectId}`;
+}
+
+async function enqueueSetup(ctx: OrchestratorContext, tx: StorageTx, project: Project, run: ProtocolRun, trace: Trace): Promise<QueueJob> {
+  const job = await ctx.enqueue(tx, 'project_setup_job', { project_id: project.id, protocol_run_id: run.id }, `run-${run.id}`, trace);
+  await ctx.record(tx, { type: 'setup_enqueued', message: 'Project setup enqueued.', run, metadata: { job_id: job.run_id } }, trace);
+  return job;
+}
+
+/** Inserts the project and its `setup-<id>` run, records `setup_enqueued` and enqueues `project_setup_job`, in one transaction. */
+export async function createProject(ctx: OrchestratorContext, input: CreateProjectInput, options: CallOptions = {}): Promise<ProjectCreated> {
+  const name = requireText(input?.name, 'name');
+  const gitUrl = requireText(input?.git_url, 'git_url');
+  const baseBranch = input.base_branch === undefined ? undefined : assertBaseBranch(input.base_branch);
+  const trace: Trace = { requestId: options.requestId };
+  return ctx.deps.storage.transaction(async (tx) => {
+    const project = await tx.projects.create({
+      name,
+      git_url: gitUrl,
+      ...(baseBranch !== undefined ? { base_branch: baseBranch } : {}),
+      ...(input.local_path !== undefined ? { local_path: input.local_path } : {}),
+      ...(input.ci_provider !== undefined ? { ci_provider: input.ci_provider } : {}),
+      ...(input.secrets !== undefined ? { secrets: input.secrets } : {}),
+      ...(input.default_models !== undefined ? { default_models: input.default_models } : {}),
+    });
+    const setupRun = await tx.protocolRuns.create({
+      project_id: project.id,
+      protocol_name: setupRunName(project.id),
+      status: 'pending',
+      base_branch: project.base_branch,
+      description: 'Project onboarding',
+    });
+    const job = await enqueueSetup(ctx, tx, project, setupRun, trace);
+    return { project, setup_run: setupRun, job };
+  });
+}
+
+/**
+ * Starts onboarding again on the project's setup run (created when missing). Only a `pending` or
+ * `blocked` setup run can be (re)started: `completed` and `failed` are terminal (409), and a
+ * running one is already at work (409).
+ */
+export async function startOnboarding(ctx: OrchestratorContext, projectId: number, options: CallOptions = {}): Promise<RunActionResult & { job: QueueJob }> {
+  const trace: Trace = { requestId: options.requestId };
+  const outcome = await ctx.deps.storage.transaction(async (tx) => {
+    const project = await tx.projects.find(projectId);
+    if (!project) throw new NotFoundError(`Project ${projectId} not found`, { details: { project_id: projectId } });
+    const run =
+      (await tx.protocolRuns.findByName(project.id, setupRunName(project.id))) ??
+      (await tx.protocolRuns.create({ project_id: project.id, protocol_name: setupRunName(project.id), status: 'pending', base_branch: project.base_branch, description: 'Project onboarding' }));
+    if (run.status === 'running' || run.status === 'planning') {
+      throw new ConflictError('Onboarding already running', { code: 'onboarding_running', details: { protocol_run_id: run.id, status: run.status } });
+    }
+    if (run.status !== 'pending' && run.status !== 'blocked') {
+      throw new ConflictError(`Onboarding already ${run.status}`, { code: 'onboarding_terminal', details: { protocol_run_id: run.id, status: run.status } });
+    }
+    // A setup job still waiting in the queue is the answer to a second click.
+    const waiting = (await tx.jobRuns.list({ protocol_run_id: run.id, job_type: 'project_setup_job', status: 'queued' }, { limit: 1 })).items[0];
+    if (waiting) return { run, job: null, waitingId: waiting.run_id };
+    const job = await enqueueSetup(ctx, tx, project, run, trace);
+    return { run, job, waitingId: null };
+  });
+  // Read outside the transaction: on SQLite the queue shares the one connection the transaction holds.
+  const job = outcome.job ?? (await ctx.deps.queue.get(outcome.waitingId as string));
+  return { run: outcome.run, job };
+}

@@ -1,0 +1,112 @@
+import { systemClock, type Clock, type Event, type JobType, type JsonObject, type ProtocolRun, type StepRun } from '@tasksgodzilla/core';
+import type { JobPayloadInput, QueueJob } from '@tasksgodzilla/platform-queue';
+import type { StorageTx } from '@tasksgodzilla/platform-storage';
+import type { Logger } from '@tasksgodzilla/platform-telemetry';
+import { rawSpecOf } from '@tasksgodzilla/services-spec';
+import type { OrchestratorConfig, OrchestratorServiceDeps } from './orchestrator.types.js';
+
+/** Correlation of one call chain: the api request that started it and the job running it. */
+export interface Trace {
+  requestId?: string | null;
+  jobId?: string | null;
+}
+
+export interface EventDraft {
+  type: string;
+  message: string;
+  /** The run the event belongs to (also gives project_id and the spec hash). */
+  run?: Pick<ProtocolRun, 'id' | 'project_id' | 'template_config'> | null;
+  step?: Pick<StepRun, 'id'> | null;
+  /** Required for project-level events (no run). */
+  projectId?: number;
+  metadata?: JsonObject;
+}
+
+/** What every lifecycle module and handler shares: the deps plus event and enqueue helpers. */
+export interface OrchestratorContext {
+  readonly deps: OrchestratorServiceDeps;
+  readonly config: OrchestratorConfig;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Records an event (through `tx` when given) with request_id / job_id from the trace and the run's spec_hash. */
+  record(tx: StorageTx | null, draft: EventDraft, trace?: Trace): Promise<Event>;
+  /**
+   * Enqueues a job in `tx`. The idempotency key is `<job_type>:<subject>:<n>`, n being one more than
+   * the jobs of that type already enqueued for the subject: two racing callers get the same key, so
+   * the job exists once (the first caller's).
+   */
+  enqueue<T extends JobType>(tx: StorageTx, jobType: T, payload: JobPayloadInput<T>, subject: string, trace?: Trace): Promise<QueueJob>;
+}
+
+function specHashOf(deps: OrchestratorServiceDeps, run: EventDraft['run']): string | null {
+  const raw = rawSpecOf(run?.template_config ?? null);
+  return raw ? deps.spec.hash(raw) : null;
+}
+
+async function countJobs(tx: StorageTx, filter: { job_type: JobType; protocol_run_id?: number; step_run_id?: number; project_id?: number }): Promise<number> {
+  let count = 0;
+  let cursor: string | null = null;
+  do {
+    const page = await tx.jobRuns.list(filter, { limit: 500, cursor });
+    count += page.items.length;
+    cursor = page.next_cursor;
+  } while (cursor);
+  return count;
+}
+
+function subjectFilter(jobType: JobType, payload: Record<string, unknown>): { protocol_run_id?: number; step_run_id?: number; project_id?: number } {
+  if (typeof payload.step_run_id === 'number') return { step_run_id: payload.step_run_id };
+  if (typeof payload.protocol_run_id === 'number') return { protocol_run_id: payload.protocol_run_id };
+  if (jobType === 'spec_audit_job' && typeof payload.protocol_id === 'number') return { protocol_run_id: payload.protocol_id };
+  if (typeof payload.project_id === 'number') return { project_id: payload.project_id };
+  return {};
+}
+
+export function createOrchestratorContext(deps: OrchestratorServiceDeps): OrchestratorContext {
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.telemetry.logger;
+  return {
+    deps,
+    config: deps.config,
+    clock,
+    logger,
+
+    async record(tx, draft, trace = {}) {
+      const metadata: JsonObject = { ...(draft.metadata ?? {}) };
+      if (draft.run && metadata.spec_hash === undefined) {
+        const hash = specHashOf(deps, draft.run);
+        if (hash) metadata.spec_hash = hash;
+      }
+      const projectId = draft.run?.project_id ?? draft.projectId;
+      if (projectId === undefined) throw new TypeError(`event ${draft.type} needs a run or a project id`);
+      return deps.telemetry.recordEvent(
+        {
+          project_id: projectId,
+          protocol_run_id: draft.run?.id ?? null,
+          step_run_id: draft.step?.id ?? null,
+          event_type: draft.type,
+          message: draft.message,
+          metadata,
+          ...(trace.requestId !== undefined ? { request_id: trace.requestId } : {}),
+          ...(trace.jobId !== undefined ? { job_id: trace.jobId } : {}),
+        },
+        tx ? { tx } : {},
+      );
+    },
+
+    async enqueue(tx, jobType, payload, subject, trace = {}) {
+      const body = { ...(payload as Record<string, unknown>) };
+      if (trace.requestId) body.request_id = trace.requestId;
+      const filter = subjectFilter(jobType, body);
+      const n = Object.keys(filter).length > 0 ? (await countJobs(tx, { job_type: jobType, ...filter })) + 1 : null;
+      return deps.queue.enqueue(
+        {
+          job_type: jobType,
+          payload: body as JobPayloadInput<typeof jobType>,
+          ...(n !== null ? { idempotency_key: `${jobType}:${subject}:${n}` } : {}),
+        },
+        { tx },
+      );
+    },
+  };
+}

@@ -1,0 +1,208 @@
+import type { CiProvider, Clock, Config, DefaultModels, JsonObject, Project, ProtocolRun, StepRun } from '@tasksgodzilla/core';
+import type { EngineRegistry } from '@tasksgodzilla/platform-engines';
+import type { GitService } from '@tasksgodzilla/platform-git';
+import type { JobHandlers, JobQueue, QueueJob } from '@tasksgodzilla/platform-queue';
+import type { Storage } from '@tasksgodzilla/platform-storage';
+import type { TelemetryService } from '@tasksgodzilla/platform-telemetry';
+import type { DecompositionService } from '@tasksgodzilla/services-decomposition';
+import type { ExecutionPlan, ExecutionService } from '@tasksgodzilla/services-execution';
+import type { OnboardingService } from '@tasksgodzilla/services-onboarding';
+import type { PromptService } from '@tasksgodzilla/services-prompts';
+import type { QualityService } from '@tasksgodzilla/services-quality';
+import type { SpecService } from '@tasksgodzilla/services-spec';
+
+/** The configuration values the orchestrator reads. */
+export type OrchestratorConfig = Pick<
+  Config,
+  | 'autoQaOnCi'
+  | 'autoQaAfterExec'
+  | 'removeWorktreeOnEnd'
+  | 'runsDir'
+  | 'defaultEngine'
+  | 'planningModel'
+  | 'decomposeModel'
+  | 'execModel'
+  | 'qaModel'
+  | 'discoveryModel'
+  | 'skipSimpleDecompose'
+  | 'autoClone'
+  | 'engineTimeoutSeconds'
+  | 'engineStallTimeoutSeconds'
+>;
+
+export interface OrchestratorServiceDeps {
+  storage: Storage;
+  queue: JobQueue;
+  telemetry: TelemetryService;
+  engines: EngineRegistry;
+  git: GitService;
+  spec: SpecService;
+  prompts: PromptService;
+  execution: ExecutionService;
+  quality: QualityService;
+  decomposition: DecompositionService;
+  onboarding: OnboardingService;
+  config: OrchestratorConfig;
+  clock?: Clock;
+}
+
+/** Per-call options of the api-facing methods. */
+export interface CallOptions {
+  /** The api request id: stored on the events written and carried by the jobs enqueued. */
+  requestId?: string | null;
+}
+
+export interface CreateProjectInput {
+  name: string;
+  git_url: string;
+  base_branch?: string;
+  local_path?: string | null;
+  ci_provider?: CiProvider | null;
+  secrets?: JsonObject | null;
+  default_models?: DefaultModels | null;
+}
+
+export interface CreateProtocolInput {
+  protocol_name: string;
+  /** Default: the project's base branch. */
+  base_branch?: string;
+  description?: string | null;
+  /** A `protocol_spec` given here is honoured: re-planning never rebuilds it. */
+  template_config?: JsonObject | null;
+  template_source?: JsonObject | null;
+  /** A protocol template folder (absolute, or relative to the repository): planning copies it instead of asking an engine. */
+  template?: string | null;
+  /** Engine of the steps built from the plan (default: Config.defaultEngine). */
+  engine_id?: string | null;
+  /** After a step completes, enqueue the next one by itself. Default false. */
+  auto_advance?: boolean;
+}
+
+export interface StartProtocolOptions extends CallOptions {
+  /** Plan a `planned`, `paused` or `blocked` run again (files and generated spec are rebuilt). */
+  replan?: boolean;
+}
+
+export interface ImportCodeMachineInput {
+  protocol_name: string;
+  workspace_path: string;
+  base_branch?: string;
+  description?: string | null;
+  /** true: import in a `codemachine_import_job`; false: import now, in this call. Default true. */
+  enqueue?: boolean;
+  auto_advance?: boolean;
+}
+
+export interface AuditSpecsInput {
+  project_id?: number | null;
+  protocol_id?: number | null;
+  backfill_missing?: boolean;
+}
+
+export type CiStatus = 'running' | 'success' | 'failure' | 'merged';
+
+export interface CiStatusInput {
+  /** The run, when the webhook names it; else it is found by `branch`. */
+  protocol_run_id?: number | null;
+  branch?: string | null;
+  /** Narrows the branch lookup to one project. */
+  project_id?: number | null;
+  provider: CiProvider;
+  status: CiStatus;
+  /** Type of the webhook event recorded (the GitHub event header / GitLab object kind). Default: the provider. */
+  event_type?: string | null;
+  pr_number?: number | null;
+  sha?: string | null;
+  conclusion?: string | null;
+  url?: string | null;
+  /** Extra metadata kept on the recorded webhook event. */
+  metadata?: JsonObject | null;
+}
+
+export interface ProjectCreated {
+  project: Project;
+  setup_run: ProtocolRun;
+  job: QueueJob;
+}
+
+export interface RunActionResult {
+  run: ProtocolRun;
+  /** The job enqueued by the action, if any. */
+  job: QueueJob | null;
+}
+
+export interface StepActionResult {
+  run: ProtocolRun;
+  step: StepRun;
+  job: QueueJob | null;
+}
+
+export interface CiStatusResult {
+  run: ProtocolRun;
+  step: StepRun | null;
+  job: QueueJob | null;
+  /** What the orchestrator did: `step_running`, `step_completed`, `qa_enqueued`, `step_failed`, `run_completed`, `ignored`. */
+  action: string;
+}
+
+export interface UsageLine {
+  tokens: number;
+  cost_usd: number;
+}
+
+export interface ProtocolUsage {
+  protocol_run_id: number;
+  /** Totals from the job ledger (what the engines reported). */
+  totals: UsageLine;
+  /** By phase (planning, decompose, exec, qa, setup…), from the ledger's job types. */
+  by_phase: (UsageLine & { phase: string; jobs: number })[];
+  /** By phase and model, from the events that carry usage. */
+  by_model: (UsageLine & { phase: string; model: string | null; engine_id: string | null })[];
+  /** By step, from the ledger. */
+  by_step: (UsageLine & { step_run_id: number; step_name: string })[];
+}
+
+export interface ExecutionPlanResult {
+  step: StepRun;
+  plan: ExecutionPlan;
+}
+
+export interface OrchestratorService {
+  createProject(input: CreateProjectInput, options?: CallOptions): Promise<ProjectCreated>;
+  /** (Re)starts onboarding on the project's `setup-<id>` run. */
+  startOnboarding(projectId: number, options?: CallOptions): Promise<RunActionResult & { job: QueueJob }>;
+  createProtocolRun(projectId: number, input: CreateProtocolInput, options?: CallOptions): Promise<ProtocolRun>;
+  startProtocol(protocolRunId: number, options?: StartProtocolOptions): Promise<RunActionResult & { job: QueueJob }>;
+  pauseProtocol(protocolRunId: number, options?: CallOptions): Promise<ProtocolRun>;
+  resumeProtocol(protocolRunId: number, options?: CallOptions): Promise<RunActionResult>;
+  cancelProtocol(protocolRunId: number, options?: CallOptions): Promise<ProtocolRun>;
+  runNextStep(protocolRunId: number, options?: CallOptions): Promise<StepActionResult & { job: QueueJob }>;
+  retryLatest(protocolRunId: number, options?: CallOptions): Promise<StepActionResult & { job: QueueJob }>;
+  runStep(stepRunId: number, options?: CallOptions): Promise<StepActionResult & { job: QueueJob }>;
+  runStepQa(stepRunId: number, options?: CallOptions): Promise<StepActionResult & { job: QueueJob }>;
+  approveStep(stepRunId: number, options?: CallOptions): Promise<StepActionResult>;
+  openPr(protocolRunId: number, options?: CallOptions): Promise<RunActionResult & { job: QueueJob }>;
+  importCodeMachine(projectId: number, input: ImportCodeMachineInput, options?: CallOptions): Promise<RunActionResult>;
+  auditSpecs(input: AuditSpecsInput, options?: CallOptions): Promise<{ job: QueueJob }>;
+  handleCiStatus(input: CiStatusInput, options?: CallOptions): Promise<CiStatusResult>;
+  planExecution(stepRunId: number): Promise<ExecutionPlanResult>;
+  usage(protocolRunId: number): Promise<ProtocolUsage>;
+  /** The handlers of the seven job types, for the worker runner. */
+  jobHandlers(): JobHandlers;
+  /**
+   * For the worker: a job failed for good (non-retryable, or out of attempts). Writes `job_failed`,
+   * fails the job's step and blocks its run (never called for an attempt that will be retried).
+   */
+  onJobFailed(job: FailedJob, error: unknown): Promise<void>;
+}
+
+/** What onJobFailed needs of the failed job. */
+export interface FailedJob {
+  run_id: string;
+  job_type: string;
+  attempts: number;
+  params: JsonObject | null;
+  project_id?: number | null;
+  protocol_run_id?: number | null;
+  step_run_id?: number | null;
+}

@@ -1,0 +1,283 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, type Config, type Event, type JobRun, type ProtocolRun, type StepRun } from '@tasksgodzilla/core';
+import { createEngineRegistry, createShellEngine, type EngineRegistry } from '@tasksgodzilla/platform-engines';
+import { createGitService, type GitService } from '@tasksgodzilla/platform-git';
+import { createQueue, createWorkerRunner, parseJobPayload, type ActiveJob, type JobContext, type JobQueue, type WorkerRunner } from '@tasksgodzilla/platform-queue';
+import { createStorage, migrateToLatest, openDatabase, type DatabaseHandle, type Storage } from '@tasksgodzilla/platform-storage';
+import { createLogger, createMetrics, createTelemetryService, type TelemetryService } from '@tasksgodzilla/platform-telemetry';
+import type { DecompositionService } from '@tasksgodzilla/services-decomposition';
+import type { ExecuteStepInput, ExecuteStepResult, ExecutionService } from '@tasksgodzilla/services-execution';
+import type { OnboardingService, ProjectSetupInput, ProjectSetupResult } from '@tasksgodzilla/services-onboarding';
+import { createPromptService } from '@tasksgodzilla/services-prompts';
+import type { QaInput, QaResult, QualityService } from '@tasksgodzilla/services-quality';
+import { createSpecService, effectiveQaPolicy, type SpecService } from '@tasksgodzilla/services-spec';
+import { createTempDir, createTestPostgresDatabase, createTestRepo, type TempDir, type TestPostgresDatabase, type TestRepo } from '@tasksgodzilla/testing';
+import { createOrchestratorService, type OrchestratorService } from '../src/index.js';
+
+export const FIXTURES = join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures');
+export const DEMO_TEMPLATE = join(FIXTURES, 'templates', 'demo');
+
+type ExecBehaviour = (input: ExecuteStepInput) => Promise<Partial<ExecuteStepResult>> | Partial<ExecuteStepResult>;
+type QaBehaviour = (input: QaInput) => Promise<Partial<QaResult>> | Partial<QaResult>;
+
+/** Small in-test fakes of the four services whose real implementations have their own suites. */
+export interface Fakes {
+  execution: ExecutionService & { calls: ExecuteStepInput[]; behaviour: ExecBehaviour };
+  quality: QualityService & { calls: QaInput[]; behaviour: QaBehaviour };
+  onboarding: OnboardingService & { calls: ProjectSetupInput[]; result: Partial<ProjectSetupResult> };
+  decomposition: DecompositionService & { calls: number };
+}
+
+function createFakes(git: GitService): Fakes {
+  const execution = {
+    calls: [] as ExecuteStepInput[],
+    behaviour: (() => ({})) as ExecBehaviour,
+    async buildExecutionPlan(input: ExecuteStepInput) {
+      return {
+        engine_id: input.step.engine_id ?? 'shell',
+        model: null,
+        prompt: `run ${input.step.step_name}`,
+        prompt_version: 'v1',
+        prompt_path: join(input.protocolRoot, input.step.step_name),
+        outputs: [],
+        estimated_tokens: 3,
+        sandbox: 'workspace-write' as const,
+        budget: { ok: true, mode: 'strict' as const, message: null },
+      };
+    },
+    async executeStep(input: ExecuteStepInput): Promise<ExecuteStepResult> {
+      execution.calls.push(input);
+      const override = await execution.behaviour(input);
+      const marker = join(input.worktreePath, 'work', `${input.step.step_name}.done`);
+      mkdirSync(join(input.worktreePath, 'work'), { recursive: true });
+      writeFileSync(marker, `${execution.calls.length}\n`);
+      const commit = await git.commitAll({ repoPath: input.worktreePath, message: `${input.run.protocol_name}: ${input.step.step_name}` });
+      return {
+        outcome: 'succeeded',
+        engine_id: input.step.engine_id ?? 'shell',
+        model: null,
+        prompt_version: 'v1',
+        prompt_path: null,
+        outputs_written: [],
+        commit: commit.committed ? { sha: commit.sha, files: commit.files } : null,
+        push: { pushed: false, branch: input.branch, error: null, reason: 'test' },
+        usage: { input_tokens: 10, cached_input_tokens: 0, output_tokens: 5, reasoning_tokens: 0, total_tokens: 15 },
+        cost_usd: 0.01,
+        estimated_tokens: 3,
+        final_message: 'done',
+        log_path: input.logPath,
+        error: null,
+        budget_warning: null,
+        metadata: {},
+        ...override,
+      };
+    },
+  };
+  const quality = {
+    calls: [] as QaInput[],
+    behaviour: (() => ({})) as QaBehaviour,
+    async runQa(input: QaInput): Promise<QaResult> {
+      quality.calls.push(input);
+      const override = await quality.behaviour(input);
+      return {
+        outcome: 'PASS',
+        policy: input.policyOverride ?? effectiveQaPolicy(input.stepSpec),
+        report_path: join(input.protocolRoot, 'quality', `${input.step.step_name}-1.md`),
+        report: 'Verdict: PASS',
+        checks: [],
+        agent: { verdict: 'PASS', outcome: 'succeeded', engine_id: 'shell', model: null },
+        usage: null,
+        cost_usd: null,
+        prompt_version: 'qa-v1',
+        error: null,
+        ...override,
+      };
+    },
+    determineVerdict: (report: string) => (/PASS/.test(report) ? ('PASS' as const) : /FAIL/.test(report) ? ('FAIL' as const) : null),
+    shouldEvaluate: (stepSpec: Parameters<QualityService['shouldEvaluate']>[0]) => effectiveQaPolicy(stepSpec) !== 'skip' || (stepSpec?.checks?.length ?? 0) > 0,
+  };
+  const onboarding = {
+    calls: [] as ProjectSetupInput[],
+    result: {} as Partial<ProjectSetupResult>,
+    async runProjectSetup(input: ProjectSetupInput): Promise<ProjectSetupResult> {
+      onboarding.calls.push(input);
+      return { status: 'completed', local_path: input.project.local_path, clarifications: [], blocking: false, error: null, details: {}, ...onboarding.result };
+    },
+    clarifications: () => [],
+    summarize: () => {
+      throw new Error('not used');
+    },
+  };
+  const decomposition = {
+    calls: 0,
+    async decomposeProtocol() {
+      decomposition.calls += 1;
+      return { model: null, decomposed: [], skipped: [], usage: null, cost_usd: null };
+    },
+    async decomposeStep() {
+      return { model: null, decomposed: [], skipped: [], usage: null, cost_usd: null };
+    },
+    isSimpleStep: () => false,
+  };
+  return { execution, quality, onboarding, decomposition } as unknown as Fakes;
+}
+
+export interface Harness {
+  dir: TempDir;
+  repo: TestRepo;
+  config: Config;
+  handle: DatabaseHandle;
+  storage: Storage;
+  queue: JobQueue;
+  telemetry: TelemetryService;
+  engines: EngineRegistry;
+  git: GitService;
+  spec: SpecService;
+  fakes: Fakes;
+  orchestrator: OrchestratorService;
+  runner: WorkerRunner;
+  /** Runs every due job until the queue is idle. */
+  drain(): Promise<number>;
+  /** Runs a job's handler once more, directly (as a re-delivery would). */
+  rerun(jobId: string): Promise<unknown>;
+  /** A project whose local checkout is the test repo (with a bare origin). */
+  project(): Promise<number>;
+  snapshot(runId: number): Promise<{ run: ProtocolRun; steps: StepRun[]; events: Event[]; jobs: JobRun[] }>;
+  events(runId: number): Promise<Event[]>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  dialect?: 'sqlite' | 'postgres';
+  config?: Partial<Config>;
+}
+
+/** Real storage (SQLite temp file or a fresh PostgreSQL database), embedded queue, git, shell engine, spec and prompts; fakes for the four services. */
+export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const dir = createTempDir('tgz-orch-');
+  const repo = createTestRepo(join(dir.path, 'git'));
+  let database: TestPostgresDatabase | undefined;
+  let handle: DatabaseHandle;
+  if (options.dialect === 'postgres') {
+    database = await createTestPostgresDatabase('tgz_orch');
+    handle = openDatabase({ url: database.url, poolSize: 4 });
+  } else {
+    handle = openDatabase({ path: join(dir.path, 'db.sqlite') });
+  }
+  await migrateToLatest(handle);
+  const config = loadConfig(
+    {},
+    {
+      dataDir: dir.path,
+      runsDir: join(dir.path, 'runs'),
+      projectsRoot: join(dir.path, 'projects'),
+      defaultEngine: 'shell',
+      removeWorktreeOnEnd: false,
+      ...options.config,
+    },
+  );
+  const storage = createStorage(handle);
+  const queue = createQueue({ backend: 'embedded', db: handle.db, dialect: handle.dialect, defaults: { maxAttempts: 2 }, backoff: () => 0 });
+  const telemetry = createTelemetryService({ events: storage.events, logger: createLogger({ level: 'silent' }), metrics: createMetrics() });
+  const engines = createEngineRegistry([createShellEngine()], { defaultEngineId: 'shell' });
+  const git = createGitService({
+    projectsRoot: config.projectsRoot,
+    githubApiUrl: 'http://127.0.0.1:9',
+    gitlabApiUrl: 'http://127.0.0.1:9',
+    ghBinary: null,
+    glabBinary: null,
+    identity: { name: 'TasksGodzilla Test', email: 'test@tasksgodzilla.invalid' },
+  });
+  const spec = createSpecService({ defaultEngine: 'shell', knownEngines: engines.ids() });
+  const fakes = createFakes(git);
+  const orchestrator = createOrchestratorService({
+    storage,
+    queue,
+    telemetry,
+    engines,
+    git,
+    spec,
+    prompts: createPromptService(),
+    execution: fakes.execution,
+    quality: fakes.quality,
+    decomposition: fakes.decomposition,
+    onboarding: fakes.onboarding,
+    config,
+  });
+  const handlers = orchestrator.jobHandlers();
+  const runner = createWorkerRunner({ queue, handlers, concurrency: 1, pollIntervalMs: 20, maxPollIntervalMs: 50 });
+
+  const all = async <T>(list: (cursor: string | null) => Promise<{ items: T[]; next_cursor: string | null }>): Promise<T[]> => {
+    const out: T[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await list(cursor);
+      out.push(...page.items);
+      cursor = page.next_cursor;
+    } while (cursor);
+    return out;
+  };
+
+  const harness: Harness = {
+    dir,
+    repo,
+    config,
+    handle,
+    storage,
+    queue,
+    telemetry,
+    engines,
+    git,
+    spec,
+    fakes,
+    orchestrator,
+    runner,
+    drain: () => runner.drain(),
+    async rerun(jobId) {
+      const job = await queue.get(jobId);
+      const active = { ...job, status: 'running', lease_owner: 'test', lease_expires_at: job.updated_at, payload: parseJobPayload(job.job_type, job.params) } as unknown as ActiveJob;
+      const ctx: JobContext = {
+        signal: new AbortController().signal,
+        workerId: 'test',
+        attempt: Math.max(1, job.attempts),
+        log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+        heartbeat: async () => undefined,
+        setLogPath: () => undefined,
+        addUsage: () => undefined,
+      };
+      const handler = (handlers as Record<string, (job: ActiveJob, ctx: JobContext) => Promise<unknown>>)[job.job_type];
+      if (!handler) throw new Error(`no handler for ${job.job_type}`);
+      return handler(active, ctx);
+    },
+    async project() {
+      const created = await orchestrator.createProject({ name: 'demo', git_url: repo.originPath, local_path: repo.path });
+      return created.project.id;
+    },
+    async snapshot(runId) {
+      return {
+        run: await storage.protocolRuns.get(runId),
+        steps: await storage.stepRuns.listByRun(runId),
+        events: await all((cursor) => storage.events.list({ protocol_run_id: runId }, { limit: 500, cursor })),
+        jobs: await all((cursor) => storage.jobRuns.list({ protocol_run_id: runId }, { limit: 500, cursor })),
+      };
+    },
+    async events(runId) {
+      return (await all((cursor) => storage.events.list({ protocol_run_id: runId }, { limit: 500, cursor }))).reverse();
+    },
+    async close() {
+      if (runner.started) await runner.stop({ graceful: false, timeoutMs: 1000 });
+      await queue.close();
+      await handle.close();
+      await database?.drop();
+      dir.remove();
+    },
+  };
+  return harness;
+}
+
+/** The types of a run's events, oldest first. */
+export async function eventTypes(harness: Harness, runId: number): Promise<string[]> {
+  return (await harness.events(runId)).map((event) => event.event_type);
+}

@@ -36,3 +36,4 @@ export type { LoopDecision, PolicyEventDraft, PolicyOutcome, PolicyReason, Polic
 export { ENGINE_ID_KEY, SPEC_ORIGIN_KEY, TEMPLATE_DIR_KEY } from './lifecycle/protocols.js';
 export { setupRunName } from './lifecycle/projects.js';
 export { USAGE_EVENT_TYPES } from './lifecycle/usage.js';
+export { GITHUB_VALUE_SETS, GITLAB_VALUE_SETS, classifyCiValue, interpretGithubWebhook, interpretGitlabWebhook, type WebhookCiInput, type WebhookInterpretation } from './webhooks/index.js';

@@ -14,7 +14,7 @@ import { createPromptService } from '@tasksgodzilla/services-prompts';
 import type { QaInput, QaResult, QualityService } from '@tasksgodzilla/services-quality';
 import { createSpecService, effectiveQaPolicy, type SpecService } from '@tasksgodzilla/services-spec';
 import { createTempDir, createTestPostgresDatabase, createTestRepo, type TempDir, type TestPostgresDatabase, type TestRepo } from '@tasksgodzilla/testing';
-import { createOrchestratorService, type OrchestratorService } from '../src/index.js';
+import { createOrchestratorService, type CreateProtocolInput, type OrchestratorService } from '../src/index.js';
 
 export const FIXTURES = join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures');
 export const DEMO_TEMPLATE = join(FIXTURES, 'templates', 'demo');
@@ -144,6 +144,8 @@ export interface Harness {
   rerun(jobId: string): Promise<unknown>;
   /** A project whose local checkout is the test repo (with a bare origin). */
   project(): Promise<number>;
+  /** A project (onboarded) and a protocol planned from the demo template; returns its run. */
+  planned(input?: Partial<CreateProtocolInput>): Promise<{ projectId: number; run: ProtocolRun; steps: StepRun[] }>;
   snapshot(runId: number): Promise<{ run: ProtocolRun; steps: StepRun[]; events: Event[]; jobs: JobRun[] }>;
   events(runId: number): Promise<Event[]>;
   close(): Promise<void>;
@@ -254,6 +256,14 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     async project() {
       const created = await orchestrator.createProject({ name: 'demo', git_url: repo.originPath, local_path: repo.path });
       return created.project.id;
+    },
+    async planned(input = {}) {
+      const projectId = await harness.project();
+      await runner.drain();
+      const created = await orchestrator.createProtocolRun(projectId, { protocol_name: '0001-demo', template: DEMO_TEMPLATE, ...input });
+      await orchestrator.startProtocol(created.id);
+      await runner.drain();
+      return { projectId, run: await storage.protocolRuns.get(created.id), steps: await storage.stepRuns.listByRun(created.id) };
     },
     async snapshot(runId) {
       return {

@@ -1,0 +1,69 @@
+import type { JsonObject, JsonValue } from '@tasksgodzilla/core';
+import type { CiStatus } from '../orchestrator.types.js';
+
+type Classified = Exclude<CiStatus, 'merged'>;
+
+/**
+ * GitHub's value sets, in the order the original evaluated them (reference §3.2), plus
+ * `startup_failure` (a workflow that could not start failed; the original ignored it).
+ * `merged` is a success here as in the original; a merged pull_request event becomes `merged`.
+ */
+export const GITHUB_VALUE_SETS: Readonly<Record<Classified, readonly string[]>> = {
+  success: ['success', 'neutral', 'passed', 'ok', 'merged'],
+  running: ['in_progress', 'queued', 'requested', 'pending'],
+  failure: ['failure', 'timed_out', 'cancelled', 'canceled', 'action_required', 'error', 'startup_failure'],
+};
+
+/**
+ * GitLab's value sets (reference §3.3), plus `failure` (what `scripts/ci/report.sh failure` sends;
+ * the original's GitLab set lacked it, so a reported failure changed nothing).
+ */
+export const GITLAB_VALUE_SETS: Readonly<Record<Classified, readonly string[]>> = {
+  success: ['success', 'passed', 'merge'],
+  running: ['running', 'pending'],
+  failure: ['failed', 'canceled', 'cancelled', 'failure'],
+};
+
+/** The class of a lowercased CI value, or null when it is in no set (`skipped`, `stale`, `manual`, …). */
+export function classifyCiValue(sets: Readonly<Record<Classified, readonly string[]>>, value: string): Classified | null {
+  for (const status of ['success', 'running', 'failure'] as const) {
+    if (sets[status].includes(value)) return status;
+  }
+  return null;
+}
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The object at `key`, or `{}` (an explicit null or a scalar reads as empty, never a crash). */
+export function objectAt(source: JsonObject, key: string): JsonObject {
+  const value = source[key];
+  return isObject(value) ? value : {};
+}
+
+/** A non-empty string, else null. */
+export function text(value: JsonValue | undefined): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+/** An integer, else null. */
+export function integer(value: JsonValue | undefined): number | null {
+  return typeof value === 'number' && Number.isInteger(value) ? value : null;
+}
+
+/** The `number` of the first entry of a `pull_requests` array. */
+export function firstPullRequestNumber(value: JsonValue | undefined): number | null {
+  if (!Array.isArray(value) || value.length === 0) return null;
+  const first = value[0];
+  return isObject(first) ? integer(first['number']) : null;
+}
+
+/** Drops null and undefined entries, so the recorded metadata only carries what the payload had. */
+export function compact(entries: Record<string, JsonValue | undefined>): JsonObject {
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(entries)) {
+    if (value !== undefined && value !== null) out[key] = value;
+  }
+  return out;
+}

@@ -1,0 +1,101 @@
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { createHarness, FIXTURES, type Harness } from './harness.js';
+
+/** What a re-run must leave exactly as it was. */
+async function state(h: Harness, runId: number) {
+  const snap = await h.snapshot(runId);
+  return {
+    run: snap.run,
+    steps: snap.steps,
+    events: snap.events.map((e) => e.id),
+    jobs: snap.jobs.map((j) => [j.run_id, j.status]),
+  };
+}
+
+describe('job handlers are idempotent: running a job twice changes nothing the second time', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await createHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('plan_protocol_job', async () => {
+    const { run } = await h.planned();
+    const job = (await h.storage.jobRuns.list({ protocol_run_id: run.id, job_type: 'plan_protocol_job' })).items[0]!;
+    const before = await state(h, run.id);
+    expect(await h.rerun(job.run_id)).toMatchObject({ result: { skipped: true, reason: 'protocol is planned' } });
+    expect(await state(h, run.id)).toEqual(before);
+  });
+
+  it('execute_step_job', async () => {
+    const { run } = await h.planned();
+    const next = await h.orchestrator.runNextStep(run.id);
+    await h.drain();
+    const before = await state(h, run.id);
+    expect(await h.rerun(next.job.run_id)).toMatchObject({ result: { skipped: true, reason: 'step is needs_qa' } });
+    expect(await state(h, run.id)).toEqual(before);
+    expect(h.fakes.execution.calls).toHaveLength(1);
+  });
+
+  it('run_quality_job', async () => {
+    const { run, steps } = await h.planned();
+    await h.orchestrator.runNextStep(run.id);
+    await h.drain();
+    const qa = await h.orchestrator.runStepQa(steps[0]!.id);
+    await h.drain();
+    const before = await state(h, run.id);
+    expect(await h.rerun(qa.job.run_id)).toMatchObject({ result: { skipped: true, reason: 'step is completed' } });
+    expect(await state(h, run.id)).toEqual(before);
+    expect(h.fakes.quality.calls).toHaveLength(1);
+  });
+
+  it('project_setup_job', async () => {
+    const created = await h.orchestrator.createProject({ name: 'demo', git_url: h.repo.originPath, local_path: h.repo.path });
+    await h.drain();
+    const before = await state(h, created.setup_run.id);
+    expect(await h.rerun(created.job.run_id)).toMatchObject({ result: { skipped: true } });
+    expect(await state(h, created.setup_run.id)).toEqual(before);
+    expect(h.fakes.onboarding.calls).toHaveLength(1);
+  });
+
+  it('open_pr_job', async () => {
+    const { run } = await h.planned();
+    const pr = await h.orchestrator.openPr(run.id);
+    await h.drain();
+    const before = await state(h, run.id);
+    // No forge for a local origin: the PR request fails (recorded), the run is not blocked.
+    expect(before.run.status).toBe('planned');
+    expect((await h.events(run.id)).map((e) => e.event_type)).toContain('open_pr_failed');
+    expect(await h.rerun(pr.job.run_id)).toMatchObject({ result: { skipped: true, reason: 'already handled' } });
+    expect(await state(h, run.id)).toEqual(before);
+  });
+
+  it('codemachine_import_job', async () => {
+    const projectId = await h.project();
+    const workspace = join(h.dir.path, 'cm');
+    cpSync(join(FIXTURES, 'codemachine', 'workspace'), workspace, { recursive: true });
+    const imported = await h.orchestrator.importCodeMachine(projectId, { protocol_name: 'cm-demo', workspace_path: workspace });
+    expect(imported.run.status).toBe('planning');
+    await h.drain();
+    const before = await state(h, imported.run.id);
+    expect(before.run.status).toBe('planned');
+    expect(before.steps.map((s) => s.step_name)).toEqual(['00-build', '01-docs']);
+    expect(await h.rerun(imported.job!.run_id)).toMatchObject({ result: { skipped: true } });
+    expect(await state(h, imported.run.id)).toEqual(before);
+  });
+
+  it('spec_audit_job', async () => {
+    const { run } = await h.planned();
+    const audit = await h.orchestrator.auditSpecs({ protocol_id: run.id });
+    await h.drain();
+    const before = await state(h, run.id);
+    const audits = (await h.events(run.id)).filter((e) => e.event_type === 'spec_audit');
+    expect(audits).toHaveLength(1);
+    expect(audits[0]!.metadata).toMatchObject({ status: 'valid', errors: [], backfilled: false });
+    await h.rerun(audit.job.run_id);
+    expect(await state(h, run.id)).toEqual(before);
+  });
+});

@@ -1,6 +1,7 @@
 export { createQueue } from './create-queue.js';
 export { createWorkerRunner } from './worker-runner.js';
 export { exponentialBackoff } from './backoff.js';
+export { flattenQueueStats } from './queue-stats.js';
 export type { BackoffFn, ExponentialBackoffOptions } from './backoff.js';
 export { LeaseLostError, UnknownJobTypeError } from './queue.errors.js';
 export { JOB_PAYLOAD_SCHEMAS, parseJobPayload } from './queue.schemas.js';

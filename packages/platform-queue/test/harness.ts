@@ -9,6 +9,8 @@ import { createQueue, type BackoffFn, type JobQueue, type QueueDefaults } from '
 export type BackendName = 'sqlite' | 'postgres' | 'bullmq';
 
 export interface QueueFactoryOptions {
+  /** Another connection to the same database (see openHandle); default the harness's own. */
+  handle?: DatabaseHandle;
   clock?: Clock;
   backoff?: BackoffFn;
   defaults?: Partial<QueueDefaults>;
@@ -19,9 +21,17 @@ export interface Harness {
   readonly name: BackendName;
   readonly handle: DatabaseHandle;
   readonly storage: Storage;
+  /** PostgreSQL URL of the test database (postgres and bullmq backends). */
+  readonly databaseUrl: string | undefined;
   /** Redis key prefix of the current test (bullmq only). */
   readonly prefix: string;
   createQueue(options?: QueueFactoryOptions): JobQueue;
+  /**
+   * Another pool to the same PostgreSQL database, closed by cleanup(). On SQLite this is the harness's
+   * own handle: one connection per process (a second one in the same process would block the event
+   * loop on the file lock its sibling holds); several processes are covered by the crash test.
+   */
+  openHandle(): DatabaseHandle;
   /** A raw BullMQ queue on the current test's prefix, for assertions (bullmq only). */
   bullQueue(name?: string): Queue;
   /** Empties the ledger and starts a fresh Redis prefix. */
@@ -71,6 +81,7 @@ export async function createHarness(name: BackendName): Promise<Harness> {
   const redis = name === 'bullmq' ? new Redis(REDIS_URL, { maxRetriesPerRequest: 1 }) : undefined;
   const queues: JobQueue[] = [];
   const peeks: Queue[] = [];
+  const extraHandles: DatabaseHandle[] = [];
   let prefix = '';
 
   const newPrefix = () => `tgz-test-${randomBytes(5).toString('hex')}`;
@@ -79,14 +90,22 @@ export async function createHarness(name: BackendName): Promise<Harness> {
     name,
     handle,
     storage,
+    databaseUrl: database?.url,
     get prefix() {
       return prefix;
     },
     createQueue(options = {}) {
-      const common = { db: handle.db, dialect: handle.dialect, clock: options.clock, backoff: options.backoff ?? (() => 0), defaults: options.defaults };
+      const db = options.handle ?? handle;
+      const common = { db: db.db, dialect: db.dialect, clock: options.clock, backoff: options.backoff ?? (() => 0), defaults: options.defaults };
       const queue = name === 'bullmq' ? createQueue({ ...common, backend: 'bullmq', redisUrl: REDIS_URL, prefix }) : createQueue({ ...common, backend: 'embedded' });
       queues.push(queue);
       return queue;
+    },
+    openHandle() {
+      if (name === 'sqlite') return handle;
+      const extra = openDatabase({ url: database!.url, poolSize: 5 });
+      extraHandles.push(extra);
+      return extra;
     },
     bullQueue(queueName = 'default') {
       if (name !== 'bullmq') throw new Error('bullQueue is for the bullmq backend');
@@ -101,6 +120,7 @@ export async function createHarness(name: BackendName): Promise<Harness> {
     async cleanup() {
       await Promise.all(queues.splice(0).map((queue) => queue.close()));
       await Promise.all(peeks.splice(0).map((queue) => queue.close()));
+      await Promise.all(extraHandles.splice(0).map((extra) => extra.close()));
       if (redis && prefix) await deleteKeys(redis, prefix);
     },
     async teardown() {

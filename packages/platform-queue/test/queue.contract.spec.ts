@@ -1,5 +1,5 @@
 import { BudgetExceededError, CancelledError, ConflictError, EngineError, NotFoundError, TimeoutError, ValidationError } from '@tasksgodzilla/core';
-import { LeaseLostError, createWorkerRunner, type JobHandlers, type JobMetricsHooks, type JobOutcome, type JobQueue, type WorkerRunnerOptions } from '../src/index.js';
+import { LeaseLostError, createWorkerRunner, type JobHandlers, type JobMetricsHooks, type JobOutcome, type JobQueue, type WorkerRunner, type WorkerRunnerOptions } from '../src/index.js';
 import { availableBackends, createHarness, deferred, manualClock, START, untilAborted, waitFor, type Harness } from './harness.js';
 
 const backends = await availableBackends();
@@ -8,6 +8,8 @@ describe.each(backends)('queue contract on %s', (backendName) => {
   let h: Harness;
   let clock: ReturnType<typeof manualClock>;
   let queue: JobQueue;
+  // Stopped after each test, even a failing one, so no poll loop outlives its test.
+  const runners: WorkerRunner[] = [];
 
   beforeAll(async () => {
     h = await createHarness(backendName);
@@ -21,11 +23,15 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     queue = h.createQueue({ clock });
   });
   afterEach(async () => {
+    await Promise.all(runners.splice(0).map((r) => r.stop({ graceful: false })));
     await h.cleanup();
   });
 
-  const runner = (handlers: JobHandlers, options: Partial<WorkerRunnerOptions> = {}) =>
-    createWorkerRunner({ queue, handlers, workerId: 'test-worker', pollIntervalMs: 20, maxPollIntervalMs: 100, heartbeatIntervalMs: 50, ...options });
+  const runner = (handlers: JobHandlers, options: Partial<WorkerRunnerOptions> = {}) => {
+    const created = createWorkerRunner({ queue, handlers, workerId: 'test-worker', pollIntervalMs: 20, maxPollIntervalMs: 100, heartbeatIntervalMs: 50, ...options });
+    runners.push(created);
+    return created;
+  };
 
   const plan = (protocolRunId: number, extra: Record<string, unknown> = {}) => ({ job_type: 'plan_protocol_job' as const, payload: { protocol_run_id: protocolRunId }, ...extra });
 
@@ -436,6 +442,28 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     expect(await queue.publishPending()).toBe(0);
   });
 
+  it('runs every job exactly once with two workers competing for the queue', async () => {
+    const jobs = await Promise.all(Array.from({ length: 40 }, (_, i) => queue.enqueue(plan(i + 1))));
+    const other = h.createQueue({ clock, handle: h.openHandle() });
+    const runs: string[] = [];
+    const handlers: JobHandlers = {
+      plan_protocol_job: async (job) => {
+        runs.push(job.run_id);
+        await new Promise((resolve) => setImmediate(resolve));
+      },
+    };
+    const workers = [runner(handlers, { concurrency: 3, workerId: 'w1' }), runner(handlers, { queue: other, concurrency: 3, workerId: 'w2' })];
+    workers.forEach((worker) => worker.start());
+    try {
+      await waitFor(async () => (await queue.stats()).queues.default.succeeded === jobs.length, 'all jobs to succeed');
+    } finally {
+      await Promise.all(workers.map((worker) => worker.stop()));
+    }
+    expect(runs.sort()).toEqual(jobs.map((job) => job.run_id).sort());
+    const attempts = await h.handle.db.selectFrom('job_runs').select('attempts').distinct().execute();
+    expect(attempts.map((row) => Number(row.attempts))).toEqual([1]);
+  });
+
   it('picks up new jobs while started, and on graceful stop waits for quick jobs and releases the rest', async () => {
     const worker = runner(
       {
@@ -461,7 +489,7 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     const slow = await queue.enqueue(plan(2));
     await slowStarted.promise;
     await waitFor(async () => (await queue.get(quick.run_id)).status === 'succeeded', 'the quick job');
-    expect(worker.activeJobs).toBe(1);
+    await waitFor(() => worker.activeJobs === 1, 'the quick job to leave the runner');
     await worker.stop({ graceful: true, timeoutMs: 100 });
     expect(worker.started).toBe(false);
     expect(slowReasons[0]).toBeInstanceOf(CancelledError);

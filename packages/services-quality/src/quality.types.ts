@@ -41,6 +41,10 @@ export interface CheckResult {
   passed: boolean;
   /** Last lines of the command's output. */
   output_tail: string;
+  /** Stopped by the wall-clock or stall limit. */
+  timed_out?: boolean;
+  /** Why it did not run to its own end (timeout, abort, could not start); null otherwise. */
+  error?: string | null;
 }
 
 export interface QaResult {
@@ -55,6 +59,12 @@ export interface QaResult {
   cost_usd: number | null;
   prompt_version: string | null;
   error: string | null;
+  /** The n of the report file `<stem>-<n>.md`; null when skipped. */
+  attempt?: number | null;
+  /** One sentence: why the outcome is what it is (also the report's "Result" section). */
+  reason?: string;
+  /** Set when the budget mode is `warn` and the QA prompt passed the per-step token limit. */
+  budget_warning?: string | null;
 }
 
 export interface QualityService {

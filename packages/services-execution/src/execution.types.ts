@@ -68,7 +68,17 @@ export interface ExecutionPlan {
   estimated_tokens: number;
   sandbox: 'workspace-write';
   /** Budget verdict of the pre-flight check. */
-  budget: { ok: boolean; mode: Config['tokenBudgetMode']; message: string | null };
+  budget: {
+    ok: boolean;
+    mode: Config['tokenBudgetMode'];
+    message: string | null;
+    /** Left before this run (limit − spent); the engine's live caps in `strict` mode. Null: no limit. */
+    remaining?: { tokens: number | null; cost_usd: number | null };
+  };
+  /** Fingerprint of the exec prompt template (prompt_version is the step file's, as the original). */
+  template_version?: string;
+  /** QA check commands of the step (spec `checks`, else the step file's ```checks blocks). */
+  checks?: string[];
 }
 
 export interface ExecuteStepResult {

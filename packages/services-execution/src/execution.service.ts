@@ -1,0 +1,272 @@
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { BudgetExceededError, ValidationError, errorMessage, isAppError, type JsonObject, type Project } from '@tasksgodzilla/core';
+import { resolveEngineAndModel, type Engine, type EngineResult } from '@tasksgodzilla/platform-engines';
+import { extractChecks, specHash } from '@tasksgodzilla/services-spec';
+import { checkBudget } from './execution-budget.js';
+import type { ExecuteStepInput, ExecuteStepResult, ExecutionPlan, ExecutionService, ExecutionServiceDeps } from './execution.types.js';
+import { readOptional, resolveStepTarget, type StepTarget } from './step-target.js';
+
+interface Prepared {
+  plan: ExecutionPlan;
+  engine: Engine;
+  target: StepTarget;
+}
+
+/** `<protocol_name>: <step_name> [step <index>]`, the message of the commit made after a step. */
+export function stepCommitMessage(protocolName: string, stepName: string, stepIndex: number): string {
+  return `${protocolName}: ${stepName} [step ${stepIndex}]`;
+}
+
+/** The project's default engine, when its `default_models` JSON carries an `engine` key. */
+function projectDefaultEngine(project: Project): string | null {
+  const value = (project.default_models as Record<string, unknown> | null)?.engine;
+  return typeof value === 'string' && value.trim() !== '' ? value : null;
+}
+
+function checksSection(checks: string[], stepContent: string): string {
+  const unseen = checks.filter((command) => !stepContent.includes(command));
+  if (unseen.length === 0) return '';
+  return `\n\nQA checks the orchestrator runs after this step (make them pass):\n${unseen.map((command) => `- \`${command}\``).join('\n')}\n`;
+}
+
+function positiveOrNull(value: number | null | undefined): number | null {
+  return typeof value === 'number' && value > 0 ? value : null;
+}
+
+/**
+ * ExecutionService: one step run, start to commit. It resolves engine, model, prompt and outputs,
+ * checks the budget, runs the engine in the worktree, writes the final message to the outputs,
+ * commits, pushes (best effort) and reports usage. It never changes statuses or enqueues.
+ */
+export function createExecutionService(deps: ExecutionServiceDeps): ExecutionService {
+  const { engines, git, prompts, telemetry, config } = deps;
+
+  async function prepare(input: ExecuteStepInput): Promise<Prepared> {
+    const { project, run, step, protocolRoot, worktreePath } = input;
+    if (!worktreePath || !existsSync(worktreePath) || !statSync(worktreePath).isDirectory()) {
+      throw new ValidationError(`Worktree ${worktreePath} is not an existing directory`, [{ path: ['worktreePath'], message: 'not an existing directory' }]);
+    }
+    const target = await resolveStepTarget(step, input.stepSpec, { protocolRoot, workspaceRoot: worktreePath });
+    const resolution = resolveEngineAndModel({
+      phase: 'exec',
+      stepSpec: target.stepSpec,
+      stepRun: step,
+      project: { default_models: project.default_models, default_engine_id: projectDefaultEngine(project) },
+      config: {
+        defaultEngine: config.defaultEngine,
+        execModel: config.execModel,
+        planningModel: undefined,
+        decomposeModel: undefined,
+        qaModel: undefined,
+        discoveryModel: '',
+      },
+      registry: engines,
+    });
+    const engine = engines.get(resolution.engine_id);
+    const checks = target.stepSpec.checks ?? extractChecks(target.content);
+    const [plan, context] = await Promise.all([readOptional(join(protocolRoot, 'plan.md')), readOptional(join(protocolRoot, 'context.md'))]);
+    const rendered = await prompts.buildExecPrompt({
+      protocolName: run.protocol_name,
+      stepFilename: target.stepFilename,
+      stepContent: target.content,
+      plan,
+      context,
+      workspaceRoot: worktreePath,
+      protocolRoot,
+      outputs: { protocol: target.outputs.protocol, aux: target.outputs.aux },
+    });
+    const prompt = rendered.text + checksSection(checks, target.content);
+    const estimated = telemetry.estimateTokens(prompt);
+    const budget = checkBudget({
+      estimatedTokens: estimated,
+      spent: input.spent,
+      limits: {
+        mode: config.tokenBudgetMode,
+        maxTokensPerStep: config.maxTokensPerStep,
+        maxTokensPerProtocol: config.maxTokensPerProtocol,
+        maxCostUsdPerStep: config.maxCostUsdPerStep,
+        maxCostUsdPerProtocol: config.maxCostUsdPerProtocol,
+      },
+      context: `exec:${target.stepFilename}`,
+    });
+    const outputs = [...new Set([target.outputs.protocol, ...Object.values(target.outputs.aux)])];
+    return {
+      engine,
+      target,
+      plan: {
+        engine_id: resolution.engine_id,
+        model: resolution.model,
+        prompt,
+        prompt_version: target.version,
+        prompt_path: target.stepFile,
+        outputs,
+        estimated_tokens: estimated,
+        sandbox: 'workspace-write',
+        budget: { ok: budget.ok, mode: budget.mode, message: budget.message, remaining: budget.remaining },
+        template_version: rendered.version,
+        checks,
+      },
+    };
+  }
+
+  async function recordPushEvent(input: ExecuteStepInput, eventType: string, message: string, metadata: JsonObject): Promise<void> {
+    try {
+      await telemetry.recordEvent({
+        project_id: input.project.id,
+        protocol_run_id: input.run.id,
+        step_run_id: input.step.id,
+        event_type: eventType,
+        message,
+        metadata,
+        ...(input.requestId !== undefined ? { request_id: input.requestId } : {}),
+        ...(input.jobId !== undefined ? { job_id: input.jobId } : {}),
+      });
+    } catch (error) {
+      // The push already happened (or failed); a lost audit line must not fail the step.
+      telemetry.logger.warn({ err: error, event_type: eventType }, `could not record ${eventType}: ${errorMessage(error)}`);
+    }
+  }
+
+  async function push(input: ExecuteStepInput, commitSha: string | null): Promise<ExecuteStepResult['push']> {
+    const { branch, step } = input;
+    try {
+      const pushed = await git.push({ repoPath: input.worktreePath, branch });
+      if (!pushed.pushed) return { pushed: false, branch, error: null, reason: pushed.reason };
+      await recordPushEvent(input, 'step_pushed', `Pushed ${branch} after ${step.step_name}.`, { branch, commit_sha: commitSha, step_name: step.step_name });
+      return { pushed: true, branch, error: null, reason: null };
+    } catch (error) {
+      const message = errorMessage(error);
+      const code = isAppError(error) ? error.code : 'push_failed';
+      await recordPushEvent(input, 'open_pr_failed', `Failed to push branch ${branch}: ${message}`, {
+        branch,
+        commit_sha: commitSha,
+        step_name: step.step_name,
+        error: message,
+        error_code: code,
+      });
+      return { pushed: false, branch, error: message, reason: code };
+    }
+  }
+
+  async function writeOutputs(paths: string[], text: string): Promise<string[]> {
+    const body = text.endsWith('\n') ? text : `${text}\n`;
+    for (const path of paths) {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, body);
+    }
+    return paths;
+  }
+
+  async function executeStep(input: ExecuteStepInput): Promise<ExecuteStepResult> {
+    const { plan, engine, target } = await prepare(input);
+    const { run, step } = input;
+    let budgetWarning: string | null = null;
+    if (!plan.budget.ok) {
+      if (plan.budget.mode === 'strict') {
+        throw new BudgetExceededError(plan.budget.message ?? 'Budget exceeded', {
+          details: { step_name: step.step_name, estimated_tokens: plan.estimated_tokens, spent: { ...input.spent } },
+        });
+      }
+      budgetWarning = plan.budget.message;
+      telemetry.logger.warn({ step_run_id: step.id, protocol_run_id: run.id, budget_mode: plan.budget.mode }, budgetWarning ?? 'budget exceeded');
+    }
+    telemetry.observeEstimatedTokens('exec', plan.model, plan.estimated_tokens);
+
+    const strict = plan.budget.mode === 'strict';
+    let result: EngineResult | null = null;
+    let engineError: string | null = null;
+    try {
+      result = await engine.execute({
+        prompt: plan.prompt,
+        model: plan.model,
+        workingDir: input.worktreePath,
+        sandbox: 'workspace-write',
+        logPath: input.logPath,
+        stepFile: target.stepFile,
+        timeoutMs: config.engineTimeoutSeconds * 1000,
+        stallTimeoutMs: config.engineStallTimeoutSeconds * 1000,
+        maxTokens: strict ? positiveOrNull(plan.budget.remaining?.tokens) : null,
+        maxBudgetUsd: strict ? positiveOrNull(plan.budget.remaining?.cost_usd) : null,
+        ...(input.signal ? { signal: input.signal } : {}),
+      });
+    } catch (error) {
+      // The engine could not run at all (not installed, bad request): a failed execution.
+      engineError = `Engine ${plan.engine_id} could not run: ${errorMessage(error)}`;
+      telemetry.logger.warn({ err: error, step_run_id: step.id, engine_id: plan.engine_id }, engineError);
+    }
+
+    const usage = result?.usage ?? null;
+    const cost = result?.cost_usd ?? null;
+    if (usage || cost !== null) {
+      telemetry.observeTokens({
+        phase: 'exec',
+        model: result?.model ?? plan.model,
+        engine: plan.engine_id,
+        input: usage?.input_tokens ?? 0,
+        output: usage?.output_tokens ?? 0,
+        cached: usage?.cached_input_tokens ?? 0,
+        costUsd: cost,
+      });
+    }
+
+    const outcome = result?.outcome ?? 'failed';
+    const succeeded = outcome === 'succeeded';
+    const finalMessage = result?.final_message ?? null;
+    let outputsWritten: string[] = [];
+    let commit: ExecuteStepResult['commit'] = null;
+    let pushResult: ExecuteStepResult['push'] = { pushed: false, branch: input.branch, error: null, reason: 'not_attempted' };
+    if (succeeded) {
+      if (finalMessage && finalMessage.trim() !== '') outputsWritten = await writeOutputs(plan.outputs, finalMessage);
+      const committed = await git.commitAll({ repoPath: input.worktreePath, message: stepCommitMessage(run.protocol_name, step.step_name, step.step_index) });
+      if (committed.committed) commit = { sha: committed.sha, files: committed.files };
+      pushResult = await push(input, commit?.sha ?? null);
+    }
+
+    const error = succeeded ? null : (engineError ?? `Execution ${outcome}${result?.reason ? `: ${result.reason}` : ''}`);
+    const metadata: JsonObject = {
+      engine_id: plan.engine_id,
+      model: plan.model,
+      prompt_path: plan.prompt_path,
+      prompt_versions: { exec: plan.prompt_version, exec_template: plan.template_version ?? null },
+      estimated_tokens: { exec: plan.estimated_tokens },
+      outputs: { protocol: target.outputs.protocol, aux: { ...target.outputs.aux } },
+      spec_hash: specHash(input.spec),
+      spec_validated: target.declared,
+      outcome,
+      reason: result?.reason ?? engineError,
+      session_id: result?.session_id ?? null,
+      duration_ms: result?.duration_ms ?? null,
+      log_path: input.logPath,
+      commit_sha: commit?.sha ?? null,
+      pushed: pushResult.pushed,
+      budget_warning: budgetWarning,
+      usage: usage ? { ...usage } : null,
+      cost_usd: cost,
+    };
+    return {
+      outcome,
+      engine_id: plan.engine_id,
+      model: result?.model ?? plan.model,
+      prompt_version: plan.prompt_version,
+      prompt_path: plan.prompt_path,
+      outputs_written: outputsWritten,
+      commit,
+      push: pushResult,
+      usage,
+      cost_usd: cost,
+      estimated_tokens: plan.estimated_tokens,
+      final_message: finalMessage,
+      log_path: result?.log_path ?? input.logPath,
+      error,
+      budget_warning: budgetWarning,
+      metadata,
+    };
+  }
+
+  return {
+    buildExecutionPlan: async (input) => (await prepare(input)).plan,
+    executeStep,
+  };
+}

@@ -28,9 +28,14 @@ export interface DecomposeInput {
 export interface DecomposeResult {
   model: string | null;
   decomposed: string[];
+  /** Files left as they were: simple steps, and failed engine runs (also listed in `failed`). */
   skipped: string[];
   usage: EngineUsage | null;
   cost_usd: number | null;
+  /** Subset of `skipped`: the engine run failed or its answer was unusable; the file was kept. */
+  failed?: string[];
+  /** Why each skipped file was skipped (`simple step`, `engine run timeout: …`, `empty answer`, …). */
+  reasons?: Record<string, string>;
 }
 
 export interface DecompositionService {

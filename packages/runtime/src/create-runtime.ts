@@ -1,0 +1,133 @@
+import { errorMessage, systemClock, type Config } from '@tasksgodzilla/core';
+import { createDefaultEngines, createEngineRegistry } from '@tasksgodzilla/platform-engines';
+import { createGitService, gitServiceDepsFromConfig, type GitLogger } from '@tasksgodzilla/platform-git';
+import { createQueue, createWorkerRunner, type WorkerRunner } from '@tasksgodzilla/platform-queue';
+import { createStorage, migrateToLatest, openDatabase } from '@tasksgodzilla/platform-storage';
+import { createLogger, createMetrics, createTelemetryService, loggerOptionsFromConfig, type Logger } from '@tasksgodzilla/platform-telemetry';
+import { createDecompositionService } from '@tasksgodzilla/services-decomposition';
+import { createExecutionService } from '@tasksgodzilla/services-execution';
+import { createOnboardingService } from '@tasksgodzilla/services-onboarding';
+import { createOrchestratorService } from '@tasksgodzilla/services-orchestrator';
+import { createPromptService } from '@tasksgodzilla/services-prompts';
+import { createQualityService } from '@tasksgodzilla/services-quality';
+import { createSpecService } from '@tasksgodzilla/services-spec';
+import { checkHealth } from './health.js';
+import type { Runtime, RuntimeOverrides, RuntimeServices, WorkerOptions } from './runtime.types.js';
+import { jobMetricsHooks, queueLogger, withDeadLetterHook } from './worker.js';
+
+/** How often the BullMQ outbox relay publishes jobs committed but not yet handed to Redis. */
+const RELAY_INTERVAL_MS = 5000;
+
+function gitLogger(logger: Logger): GitLogger {
+  return {
+    info: (message, fields) => logger.info(fields ?? {}, message),
+    warn: (message, fields) => logger.warn(fields ?? {}, message),
+  };
+}
+
+/**
+ * The composition root: opens the database (SQLite at Config.dbPath, or PostgreSQL at Config.dbUrl)
+ * and wires storage, queue, telemetry, engines, git and every service once. Nothing is migrated,
+ * connected to Redis or started until `start()` / `createWorker()`; `close()` releases everything.
+ */
+export function createRuntime(config: Readonly<Config>, overrides: RuntimeOverrides = {}): Runtime {
+  const clock = overrides.clock ?? systemClock;
+  const logger = overrides.logger ?? createLogger({ ...loggerOptionsFromConfig(config), clock });
+  const metrics = overrides.metrics ?? createMetrics();
+  const db = config.dbUrl ? openDatabase({ url: config.dbUrl, poolSize: config.dbPoolSize }) : openDatabase({ path: config.dbPath });
+  const storage = createStorage(db, {
+    clock,
+    onAfterCommitError: (error) => logger.warn({ err: error }, `after-commit hook failed: ${errorMessage(error)}`),
+  });
+  const telemetry = createTelemetryService({ events: storage.events, logger, metrics, clock });
+  const queue = createQueue({
+    ...(config.queueBackend === 'bullmq' ? { backend: 'bullmq' as const, redisUrl: config.redisUrl ?? '', prefix: config.queuePrefix } : { backend: 'embedded' as const }),
+    db: db.db,
+    dialect: db.dialect,
+    clock,
+    logger: queueLogger(logger.child({ component: 'queue' })),
+    defaults: { maxAttempts: config.jobMaxAttempts, timeoutSeconds: config.jobTimeoutSeconds, leaseSeconds: config.leaseSeconds },
+  });
+  const engines = createEngineRegistry(overrides.engines ?? createDefaultEngines(config), { defaultEngineId: config.defaultEngine });
+  const git = createGitService({ ...gitServiceDepsFromConfig(config), logger: gitLogger(logger.child({ component: 'git' })), ...(overrides.gitEnv ? { env: overrides.gitEnv } : {}) });
+  const prompts = createPromptService();
+  const spec = createSpecService({ clock, defaultEngine: config.defaultEngine, knownEngines: engines.ids() });
+  const execution = createExecutionService({ engines, git, prompts, telemetry, config });
+  const quality = createQualityService({ engines, git, prompts, telemetry, config });
+  const decomposition = createDecompositionService({ engines, prompts, telemetry, config });
+  const onboarding = createOnboardingService({ projects: storage.projects, git, engines, prompts, telemetry, config });
+  const orchestrator = createOrchestratorService({ storage, queue, telemetry, engines, git, spec, prompts, execution, quality, decomposition, onboarding, config, clock });
+  const services: RuntimeServices = { orchestrator, onboarding, spec, prompts, execution, quality, decomposition };
+
+  const workers = new Set<WorkerRunner>();
+  let relay: NodeJS.Timeout | null = null;
+  let started: Promise<void> | null = null;
+  let closed: Promise<void> | null = null;
+
+  const relayOnce = async () => {
+    try {
+      await queue.publishPending({ reconcile: false });
+    } catch (error) {
+      logger.warn({ err: error }, `queue relay failed: ${errorMessage(error)}`);
+    }
+  };
+
+  return {
+    config,
+    db,
+    storage,
+    queue,
+    telemetry,
+    logger,
+    metrics,
+    engines,
+    git,
+    services,
+
+    createWorker(options: WorkerOptions = {}) {
+      const runner = createWorkerRunner({
+        queue,
+        handlers: withDeadLetterHook(orchestrator.jobHandlers(), (job, error) => orchestrator.onJobFailed(job, error), logger),
+        concurrency: options.concurrency ?? config.workerConcurrency,
+        leaseSeconds: config.leaseSeconds,
+        logger: queueLogger(logger.child({ component: 'worker' })),
+        metrics: jobMetricsHooks(telemetry),
+        ...(options.workerId !== undefined ? { workerId: options.workerId } : {}),
+        ...(options.queues !== undefined ? { queues: options.queues } : {}),
+        ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
+        ...(options.maxPollIntervalMs !== undefined ? { maxPollIntervalMs: options.maxPollIntervalMs } : {}),
+        ...(options.abortGraceMs !== undefined ? { abortGraceMs: options.abortGraceMs } : {}),
+      });
+      workers.add(runner);
+      return runner;
+    },
+
+    health: () => checkHealth(db, queue),
+
+    start() {
+      started ??= (async () => {
+        await migrateToLatest(db);
+        if (queue.backend === 'bullmq') {
+          await relayOnce();
+          relay = setInterval(() => void relayOnce(), RELAY_INTERVAL_MS);
+          relay.unref();
+        }
+      })();
+      return started;
+    },
+
+    close() {
+      closed ??= (async () => {
+        if (relay) clearInterval(relay);
+        relay = null;
+        for (const runner of workers) {
+          if (runner.started) await runner.stop({ graceful: true, timeoutMs: 10_000 });
+        }
+        workers.clear();
+        await queue.close();
+        await db.close();
+      })();
+      return closed;
+    },
+  };
+}

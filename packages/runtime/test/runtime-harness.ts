@@ -1,0 +1,115 @@
+import { cpSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, type Config, type Event, type ProtocolRun, type StepRun } from '@tasksgodzilla/core';
+import type { Engine } from '@tasksgodzilla/platform-engines';
+import type { WorkerRunner } from '@tasksgodzilla/platform-queue';
+import { createTempDir, createTestPostgresDatabase, createTestRepo, type TempDir, type TestPostgresDatabase, type TestRepo } from '@tasksgodzilla/testing';
+import { createRuntime, type Runtime } from '../src/index.js';
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+/** The protocol template fixture (plan.md, context.md, log.md, 00-setup.md, 01-build.md, 02-docs.md). */
+export const DEMO_TEMPLATE = join(HERE, '..', '..', 'services-orchestrator', 'test', 'fixtures', 'templates', 'demo');
+export const CODEMACHINE_WORKSPACE = join(HERE, '..', '..', 'services-orchestrator', 'test', 'fixtures', 'codemachine', 'workspace');
+
+export interface RuntimeHarness {
+  rt: Runtime;
+  dir: TempDir;
+  repo: TestRepo;
+  worker: WorkerRunner;
+  /** Onboards a project whose checkout is the test repo (bare origin next to it). */
+  project(): Promise<number>;
+  /** A copy of the demo template with some step files replaced. */
+  template(files?: Record<string, string>): string;
+  /** Polls until `check` holds (or fails with what it last saw after the timeout). */
+  waitFor<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs?: number): Promise<T>;
+  run(id: number): Promise<ProtocolRun>;
+  steps(id: number): Promise<StepRun[]>;
+  /** Events of a run, oldest first. */
+  events(id: number): Promise<Event[]>;
+  close(): Promise<void>;
+}
+
+export interface RuntimeHarnessOptions {
+  dialect?: 'sqlite' | 'postgres';
+  config?: Partial<Config>;
+  engines?: Engine[];
+}
+
+export async function openRuntime(options: RuntimeHarnessOptions = {}): Promise<RuntimeHarness> {
+  const dir = createTempDir('tgz-runtime-');
+  const repo = createTestRepo(join(dir.path, 'git'));
+  let database: TestPostgresDatabase | undefined;
+  if (options.dialect === 'postgres') database = await createTestPostgresDatabase('tgz_runtime');
+  const config = loadConfig(
+    {},
+    {
+      dataDir: dir.path,
+      dbPath: join(dir.path, 'tgz.sqlite'),
+      dbUrl: database?.url,
+      runsDir: join(dir.path, 'runs'),
+      projectsRoot: join(dir.path, 'projects'),
+      defaultEngine: 'shell',
+      logLevel: 'silent',
+      workerConcurrency: 1,
+      jobMaxAttempts: 2,
+      gitUser: 'TasksGodzilla Test',
+      gitEmail: 'test@tasksgodzilla.invalid',
+      githubApiUrl: 'http://127.0.0.1:9',
+      gitlabApiUrl: 'http://127.0.0.1:9',
+      engineTimeoutSeconds: 120,
+      ...options.config,
+    },
+  );
+  const rt = createRuntime(config, options.engines ? { engines: options.engines } : {});
+  await rt.start();
+  const worker = rt.createWorker({ pollIntervalMs: 20, maxPollIntervalMs: 100, abortGraceMs: 3000 });
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const { storage } = rt;
+
+  return {
+    rt,
+    dir,
+    repo,
+    worker,
+    async project() {
+      const created = await rt.services.orchestrator.createProject({ name: 'demo', git_url: repo.originPath, local_path: repo.path });
+      if (!worker.started) await worker.drain();
+      return created.project.id;
+    },
+    template(files = {}) {
+      const target = join(dir.path, `template-${Math.random().toString(36).slice(2, 8)}`);
+      cpSync(DEMO_TEMPLATE, target, { recursive: true });
+      for (const [name, content] of Object.entries(files)) writeFileSync(join(target, name), content);
+      return target;
+    },
+    async waitFor(read, check, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      let value = await read();
+      while (!check(value)) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting; last value: ${JSON.stringify(value)}`);
+        await sleep(50);
+        value = await read();
+      }
+      return value;
+    },
+    run: (id) => storage.protocolRuns.get(id),
+    steps: (id) => storage.stepRuns.listByRun(id),
+    async events(id) {
+      const out: Event[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await storage.events.list({ protocol_run_id: id }, { limit: 500, cursor });
+        out.push(...page.items);
+        cursor = page.next_cursor;
+      } while (cursor);
+      return out.reverse();
+    },
+    async close() {
+      if (worker.started) await worker.stop({ graceful: false, timeoutMs: 2000 });
+      await rt.close();
+      await database?.drop();
+      dir.remove();
+    },
+  };
+}

@@ -1,0 +1,238 @@
+import type { JsonObject, Page, PageRequest } from '@tasksgodzilla/core';
+import type {
+  ActionResponse,
+  BranchDeleteRequest,
+  BranchDeleteResponse,
+  BranchListResponse,
+  CallOptions,
+  ClientOptions,
+  CodeMachineImportRequest,
+  CodeMachineImportResponse,
+  CodexRunCreate,
+  CodexRunOut,
+  ConsoleRunsParams,
+  EventOut,
+  GithubWebhookRequest,
+  GitlabWebhookRequest,
+  HealthOut,
+  Id,
+  Job,
+  ListCodexRunsParams,
+  ListEventsParams,
+  ListQueueJobsParams,
+  OnboardingSummary,
+  PageParams,
+  ProjectCreate,
+  ProjectOut,
+  ProtocolRunCreate,
+  ProtocolRunOut,
+  ProtocolSpecOut,
+  ProtocolUsageOut,
+  QueueStats,
+  SpecAuditRequest,
+  StepRunCreate,
+  StepRunOut,
+  StreamEventsParams,
+} from './client.types.js';
+import { streamEventsFrom } from './event-stream.js';
+import { parseJson, pathSegments, resolveConfig, seg, send, type HttpConfig, type Query, type RequestSpec } from './http.js';
+import { iterate, toPage, type ListFn } from './pagination.js';
+import { signWebhookBody, webhookBody } from './webhooks.js';
+
+/** A request the typed methods do not cover (escape hatch; same auth, errors and timeout). */
+export interface RawRequest {
+  method: RequestSpec['method'];
+  /** Path under the base url, e.g. `/protocols/7`. */
+  path: string;
+  query?: Query;
+  json?: unknown;
+}
+
+/** One typed method per api endpoint. Every method takes optional CallOptions last. */
+export interface TasksGodzillaClient {
+  readonly baseUrl: string;
+
+  // system
+  /** `GET /health`; returns the body for 200 (`ok`) and 503 (`degraded`) alike. */
+  health(options?: CallOptions): Promise<HealthOut>;
+  /** `GET /metrics` (Prometheus text). */
+  metrics(options?: CallOptions): Promise<string>;
+  /** `GET /openapi.json`. */
+  openapi(options?: CallOptions): Promise<JsonObject>;
+  /** `GET /console/runs` (an HTML table of the job ledger). */
+  consoleRuns(params?: ConsoleRunsParams, options?: CallOptions): Promise<string>;
+
+  // projects
+  listProjects(params?: PageParams, options?: CallOptions): Promise<Page<ProjectOut>>;
+  createProject(body: ProjectCreate, options?: CallOptions): Promise<ProjectOut>;
+  getProject(projectId: Id, options?: CallOptions): Promise<ProjectOut>;
+  listBranches(projectId: Id, options?: CallOptions): Promise<BranchListResponse>;
+  /** Deletes a remote branch; the api requires `{ confirm: true }`. */
+  deleteBranch(projectId: Id, branch: string, body: BranchDeleteRequest, options?: CallOptions): Promise<BranchDeleteResponse>;
+  createProtocol(projectId: Id, body: ProtocolRunCreate, options?: CallOptions): Promise<ProtocolRunOut>;
+  listProtocols(projectId: Id, params?: PageParams, options?: CallOptions): Promise<Page<ProtocolRunOut>>;
+  importCodeMachine(projectId: Id, body: CodeMachineImportRequest, options?: CallOptions): Promise<CodeMachineImportResponse>;
+  getOnboarding(projectId: Id, options?: CallOptions): Promise<OnboardingSummary>;
+  startOnboarding(projectId: Id, options?: CallOptions): Promise<ActionResponse>;
+
+  // protocols
+  getProtocol(protocolId: Id, options?: CallOptions): Promise<ProtocolRunOut>;
+  getProtocolSpec(protocolId: Id, options?: CallOptions): Promise<ProtocolSpecOut>;
+  getProtocolUsage(protocolId: Id, options?: CallOptions): Promise<ProtocolUsageOut>;
+  startProtocol(protocolId: Id, options?: CallOptions): Promise<ActionResponse>;
+  pauseProtocol(protocolId: Id, options?: CallOptions): Promise<ProtocolRunOut>;
+  resumeProtocol(protocolId: Id, options?: CallOptions): Promise<ProtocolRunOut>;
+  cancelProtocol(protocolId: Id, options?: CallOptions): Promise<ProtocolRunOut>;
+  runNextStep(protocolId: Id, options?: CallOptions): Promise<ActionResponse>;
+  retryLatest(protocolId: Id, options?: CallOptions): Promise<ActionResponse>;
+  openPr(protocolId: Id, options?: CallOptions): Promise<ActionResponse>;
+  createStep(protocolId: Id, body: StepRunCreate, options?: CallOptions): Promise<StepRunOut>;
+  listSteps(protocolId: Id, params?: PageParams, options?: CallOptions): Promise<Page<StepRunOut>>;
+  listProtocolEvents(protocolId: Id, params?: PageParams, options?: CallOptions): Promise<Page<EventOut>>;
+
+  // steps
+  getStep(stepId: Id, options?: CallOptions): Promise<StepRunOut>;
+  /** `GET /steps/{id}/log`: the step's latest run log (text). */
+  getStepLog(stepId: Id, options?: CallOptions): Promise<string>;
+  /** `GET /steps/{id}/diff`: the patch of the step's commit (text). */
+  getStepDiff(stepId: Id, options?: CallOptions): Promise<string>;
+  runStep(stepId: Id, options?: CallOptions): Promise<ActionResponse>;
+  runStepQa(stepId: Id, options?: CallOptions): Promise<ActionResponse>;
+  approveStep(stepId: Id, options?: CallOptions): Promise<StepRunOut>;
+
+  // events
+  listEvents(params?: ListEventsParams, options?: CallOptions): Promise<Page<EventOut>>;
+  /** `GET /events/stream` (server-sent events), reconnecting with `Last-Event-ID`. */
+  streamEvents(params?: StreamEventsParams): AsyncIterable<EventOut>;
+
+  // queues
+  /** `GET /queues`: counts per queue and status. */
+  queueStats(options?: CallOptions): Promise<QueueStats>;
+  /** Alias of queueStats(). */
+  listQueues(options?: CallOptions): Promise<QueueStats>;
+  listQueueJobs(params?: ListQueueJobsParams, options?: CallOptions): Promise<Page<Job>>;
+  /** `POST /queues/jobs/{id}/retry`: re-enqueues a dead-lettered (or failed) job. */
+  retryJob(jobId: string, options?: CallOptions): Promise<ActionResponse>;
+  /** `POST /queues/jobs/{id}/cancel`: cancels a queued or running job. */
+  cancelJob(jobId: string, options?: CallOptions): Promise<ActionResponse>;
+
+  // job ledger (the original's codex runs)
+  listCodexRuns(params?: ListCodexRunsParams, options?: CallOptions): Promise<Page<CodexRunOut>>;
+  startCodexRun(body: CodexRunCreate, options?: CallOptions): Promise<CodexRunOut>;
+  getCodexRun(runId: string, options?: CallOptions): Promise<CodexRunOut>;
+  getCodexRunLogs(runId: string, options?: CallOptions): Promise<string>;
+  auditSpecs(body: SpecAuditRequest, options?: CallOptions): Promise<ActionResponse>;
+
+  // webhooks (sent as GitHub/GitLab would: raw JSON body, provider headers, no bearer by default)
+  sendGithubWebhook(request: GithubWebhookRequest, options?: CallOptions): Promise<ActionResponse>;
+  sendGitlabWebhook(request: GitlabWebhookRequest, options?: CallOptions): Promise<ActionResponse>;
+
+  // helpers
+  /** Walks all pages of a list method: `client.iterate((p) => client.listSteps(7, p))`. */
+  iterate<T, P extends PageRequest>(listFn: ListFn<T, P>, params?: P): AsyncGenerator<T, void, undefined>;
+  /** Any other request, parsed as JSON. */
+  request<T = unknown>(request: RawRequest, options?: CallOptions): Promise<T>;
+}
+
+const TEXT_ACCEPT = 'text/plain, */*';
+
+/** Creates the client. No request is made until a method is called. */
+export function createClient(options: ClientOptions): TasksGodzillaClient {
+  const config: HttpConfig = resolveConfig(options);
+
+  const json = async <T>(spec: RequestSpec, call?: CallOptions): Promise<T> => parseJson<T>(await send(config, spec, call), spec.method, spec.path);
+  const text = async (spec: RequestSpec, call?: CallOptions): Promise<string> => (await send(config, { accept: TEXT_ACCEPT, ...spec }, call)).text;
+  const page = async <T>(path: string, query: Query, call?: CallOptions): Promise<Page<T>> => {
+    const result = await send(config, { method: 'GET', path, query }, call);
+    return toPage<T>(parseJson<unknown>(result, 'GET', path), result.response.headers);
+  };
+  const get = <T>(path: string, call?: CallOptions, query?: Query) => json<T>({ method: 'GET', path, query }, call);
+  const post = <T>(path: string, body: unknown, call?: CallOptions) => json<T>({ method: 'POST', path, json: body }, call);
+  const pageQuery = (params: PageParams | undefined): Query => ({ limit: params?.limit, cursor: params?.cursor });
+
+  const projectPath = (id: Id) => `/projects/${seg(id)}`;
+  const protocolPath = (id: Id) => `/protocols/${seg(id)}`;
+  const stepPath = (id: Id) => `/steps/${seg(id)}`;
+
+  return {
+    baseUrl: config.baseUrl,
+
+    health: (call) => json<HealthOut>({ method: 'GET', path: '/health', okStatuses: [503] }, call),
+    metrics: (call) => text({ method: 'GET', path: '/metrics' }, call),
+    openapi: (call) => get<JsonObject>('/openapi.json', call),
+    consoleRuns: (params, call) => text({ method: 'GET', path: '/console/runs', query: { limit: params?.limit }, accept: 'text/html' }, call),
+
+    listProjects: (params, call) => page<ProjectOut>('/projects', pageQuery(params), call),
+    createProject: (body, call) => post<ProjectOut>('/projects', body, call),
+    getProject: (id, call) => get<ProjectOut>(projectPath(id), call),
+    listBranches: (id, call) => get<BranchListResponse>(`${projectPath(id)}/branches`, call),
+    deleteBranch: (id, branch, body, call) => post<BranchDeleteResponse>(`${projectPath(id)}/branches/${pathSegments(branch)}/delete`, body, call),
+    createProtocol: (id, body, call) => post<ProtocolRunOut>(`${projectPath(id)}/protocols`, body, call),
+    listProtocols: (id, params, call) => page<ProtocolRunOut>(`${projectPath(id)}/protocols`, pageQuery(params), call),
+    importCodeMachine: (id, body, call) => post<CodeMachineImportResponse>(`${projectPath(id)}/codemachine/import`, body, call),
+    getOnboarding: (id, call) => get<OnboardingSummary>(`${projectPath(id)}/onboarding`, call),
+    startOnboarding: (id, call) => post<ActionResponse>(`${projectPath(id)}/onboarding/actions/start`, undefined, call),
+
+    getProtocol: (id, call) => get<ProtocolRunOut>(protocolPath(id), call),
+    getProtocolSpec: (id, call) => get<ProtocolSpecOut>(`${protocolPath(id)}/spec`, call),
+    getProtocolUsage: (id, call) => get<ProtocolUsageOut>(`${protocolPath(id)}/usage`, call),
+    startProtocol: (id, call) => post<ActionResponse>(`${protocolPath(id)}/actions/start`, undefined, call),
+    pauseProtocol: (id, call) => post<ProtocolRunOut>(`${protocolPath(id)}/actions/pause`, undefined, call),
+    resumeProtocol: (id, call) => post<ProtocolRunOut>(`${protocolPath(id)}/actions/resume`, undefined, call),
+    cancelProtocol: (id, call) => post<ProtocolRunOut>(`${protocolPath(id)}/actions/cancel`, undefined, call),
+    runNextStep: (id, call) => post<ActionResponse>(`${protocolPath(id)}/actions/run_next_step`, undefined, call),
+    retryLatest: (id, call) => post<ActionResponse>(`${protocolPath(id)}/actions/retry_latest`, undefined, call),
+    openPr: (id, call) => post<ActionResponse>(`${protocolPath(id)}/actions/open_pr`, undefined, call),
+    createStep: (id, body, call) => post<StepRunOut>(`${protocolPath(id)}/steps`, body, call),
+    listSteps: (id, params, call) => page<StepRunOut>(`${protocolPath(id)}/steps`, pageQuery(params), call),
+    listProtocolEvents: (id, params, call) => page<EventOut>(`${protocolPath(id)}/events`, pageQuery(params), call),
+
+    getStep: (id, call) => get<StepRunOut>(stepPath(id), call),
+    getStepLog: (id, call) => text({ method: 'GET', path: `${stepPath(id)}/log` }, call),
+    getStepDiff: (id, call) => text({ method: 'GET', path: `${stepPath(id)}/diff` }, call),
+    runStep: (id, call) => post<ActionResponse>(`${stepPath(id)}/actions/run`, undefined, call),
+    runStepQa: (id, call) => post<ActionResponse>(`${stepPath(id)}/actions/run_qa`, undefined, call),
+    approveStep: (id, call) => post<StepRunOut>(`${stepPath(id)}/actions/approve`, undefined, call),
+
+    listEvents: (params, call) =>
+      page<EventOut>('/events', { ...pageQuery(params), project_id: params?.project_id, protocol_run_id: params?.protocol_run_id, kind: params?.kind }, call),
+    streamEvents: (params) => streamEventsFrom(config, params),
+
+    queueStats: (call) => get<QueueStats>('/queues', call),
+    listQueues: (call) => get<QueueStats>('/queues', call),
+    listQueueJobs: (params, call) => page<Job>('/queues/jobs', { ...pageQuery(params), status: params?.status }, call),
+    retryJob: (jobId, call) => post<ActionResponse>(`/queues/jobs/${seg(jobId)}/retry`, undefined, call),
+    cancelJob: (jobId, call) => post<ActionResponse>(`/queues/jobs/${seg(jobId)}/cancel`, undefined, call),
+
+    listCodexRuns: (params, call) => page<CodexRunOut>('/codex/runs', { ...pageQuery(params), job_type: params?.job_type, status: params?.status }, call),
+    startCodexRun: (body, call) => post<CodexRunOut>('/codex/runs/start', body, call),
+    getCodexRun: (runId, call) => get<CodexRunOut>(`/codex/runs/${seg(runId)}`, call),
+    getCodexRunLogs: (runId, call) => text({ method: 'GET', path: `/codex/runs/${seg(runId)}/logs` }, call),
+    auditSpecs: (body, call) => post<ActionResponse>('/specs/audit', body, call),
+
+    sendGithubWebhook: async (request, call) => {
+      const body = webhookBody(request);
+      const headers: Record<string, string> = { 'X-GitHub-Event': request.event };
+      const signature = request.signature ?? (request.secret !== undefined ? await signWebhookBody(request.secret, body) : undefined);
+      if (signature !== undefined) headers['X-Hub-Signature-256'] = signature;
+      if (request.delivery_id) headers['X-GitHub-Delivery'] = request.delivery_id;
+      return json<ActionResponse>(
+        { method: 'POST', path: '/webhooks/github', query: { protocol_run_id: request.protocol_run_id }, rawBody: body, auth: request.include_auth ?? false },
+        { ...call, headers: { ...headers, ...(call?.headers ?? {}) } },
+      );
+    },
+    sendGitlabWebhook: async (request, call) => {
+      const body = webhookBody(request);
+      const headers: Record<string, string> = { 'X-Gitlab-Event': request.event };
+      if (request.token !== undefined) headers['X-Gitlab-Token'] = request.token;
+      if (request.secret !== undefined) headers['X-Gitlab-Signature-256'] = await signWebhookBody(request.secret, body);
+      return json<ActionResponse>(
+        { method: 'POST', path: '/webhooks/gitlab', query: { protocol_run_id: request.protocol_run_id }, rawBody: body, auth: request.include_auth ?? false },
+        { ...call, headers: { ...headers, ...(call?.headers ?? {}) } },
+      );
+    },
+
+    iterate,
+    request: (request, call) => json({ method: request.method, path: request.path, query: request.query, json: request.json }, call),
+  };
+}

@@ -1,6 +1,6 @@
-import { ConfigError } from '@tasksgodzilla/core';
+import { ConfigError, loadConfig } from '@tasksgodzilla/core';
 import { migrateToLatest, openDatabase } from '@tasksgodzilla/platform-storage';
-import { createQueue } from './create-queue.js';
+import { createQueue, queueOptionsFromConfig } from './create-queue.js';
 
 describe('createQueue', () => {
   it('needs a Redis URL for bullmq and rejects unknown backends', async () => {
@@ -36,5 +36,20 @@ describe('flattenQueueStats', () => {
     const { flattenQueueStats } = await import('./queue-stats.js');
     const counts = { queued: 1, delayed: 0, retrying: 0, running: 0, succeeded: 2, failed: 0, cancelled: 0 };
     expect(flattenQueueStats({ backend: 'embedded', queues: { default: counts } })).toEqual({ backend: 'embedded', default: counts });
+  });
+});
+
+describe('queueOptionsFromConfig', () => {
+  const database = { db: {} as never, dialect: 'sqlite' as const };
+
+  it('maps the configuration defaults onto the embedded backend', () => {
+    const options = queueOptionsFromConfig(loadConfig({}), database);
+    expect(options).toMatchObject({ backend: 'embedded', dialect: 'sqlite', defaults: { maxAttempts: 3, timeoutSeconds: 3600, leaseSeconds: 30 } });
+  });
+
+  it('selects bullmq with the Redis URL and prefix, and needs the URL', () => {
+    const env = { TASKSGODZILLA_QUEUE_BACKEND: 'bullmq', TASKSGODZILLA_REDIS_URL: 'redis://127.0.0.1:6379/2', TASKSGODZILLA_QUEUE_PREFIX: 'tgz-a', TASKSGODZILLA_LEASE_SECONDS: '10' };
+    expect(queueOptionsFromConfig(loadConfig(env), database)).toMatchObject({ backend: 'bullmq', redisUrl: 'redis://127.0.0.1:6379/2', prefix: 'tgz-a', defaults: { leaseSeconds: 10 } });
+    expect(() => queueOptionsFromConfig(loadConfig({ TASKSGODZILLA_QUEUE_BACKEND: 'bullmq' }), database)).toThrow(ConfigError);
   });
 });

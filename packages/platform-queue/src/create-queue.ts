@@ -1,8 +1,9 @@
-import { ConfigError, systemClock } from '@tasksgodzilla/core';
+import { ConfigError, systemClock, type Config } from '@tasksgodzilla/core';
+import type { Executor, SqlDialect } from '@tasksgodzilla/platform-storage';
 import { createBullmqTransport } from './bullmq-transport.js';
 import { createEmbeddedTransport } from './embedded-transport.js';
 import { createLedgerQueue, noopLogger } from './ledger-queue.js';
-import type { CreateQueueOptions, JobQueue } from './queue.types.js';
+import type { CreateQueueOptions, EmbeddedQueueOptions, JobQueue } from './queue.types.js';
 
 /**
  * Opens the job queue. `embedded`: jobs live in the ledger table of `db` (SQLite or PostgreSQL).
@@ -19,4 +20,26 @@ export function createQueue(options: CreateQueueOptions): JobQueue {
     return createLedgerQueue({ ...options, clock, logger }, transport);
   }
   throw new ConfigError(`Unknown queue backend ${JSON.stringify((options as { backend: unknown }).backend)}: use embedded or bullmq`);
+}
+
+/** The config fields the queue reads (core's Config satisfies it). */
+export type QueueConfig = Pick<Config, 'queueBackend' | 'redisUrl' | 'queuePrefix' | 'jobMaxAttempts' | 'jobTimeoutSeconds' | 'leaseSeconds'>;
+
+/** Maps the parsed configuration onto createQueue's options (the composition root's one-liner). */
+export function queueOptionsFromConfig(
+  config: QueueConfig,
+  database: { db: Executor; dialect: SqlDialect },
+  extra: Pick<EmbeddedQueueOptions, 'clock' | 'logger' | 'backoff'> = {},
+): CreateQueueOptions {
+  const common = {
+    ...extra,
+    db: database.db,
+    dialect: database.dialect,
+    defaults: { maxAttempts: config.jobMaxAttempts, timeoutSeconds: config.jobTimeoutSeconds, leaseSeconds: config.leaseSeconds },
+  };
+  if (config.queueBackend === 'bullmq') {
+    if (!config.redisUrl) throw new ConfigError('TASKSGODZILLA_QUEUE_BACKEND=bullmq needs TASKSGODZILLA_REDIS_URL');
+    return { ...common, backend: 'bullmq', redisUrl: config.redisUrl, prefix: config.queuePrefix };
+  }
+  return { ...common, backend: 'embedded' };
 }

@@ -1,4 +1,5 @@
-export { createQueue } from './create-queue.js';
+export { createQueue, queueOptionsFromConfig } from './create-queue.js';
+export type { QueueConfig } from './create-queue.js';
 export { createWorkerRunner } from './worker-runner.js';
 export { exponentialBackoff } from './backoff.js';
 export { flattenQueueStats } from './queue-stats.js';

@@ -78,6 +78,15 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
   let lastReconcile = 0;
   let unsubscribe: (() => void) | null = null;
 
+  // A throwing metrics hook must not take the worker down.
+  const observe = (record: () => void) => {
+    try {
+      record();
+    } catch (error) {
+      logger.warn({ err: error }, 'metrics hook failed');
+    }
+  };
+
   const poke = () => {
     const resume = wake;
     wake = null;
@@ -205,7 +214,7 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
     const { job } = attempt;
     const started = performance.now();
     const log = bindLogger(logger, { run_id: job.run_id, job_type: job.job_type, attempt: job.attempts });
-    metrics.onJobStarted?.(job.job_type);
+    observe(() => metrics.onJobStarted?.(job.job_type));
     log.info({}, 'job started');
     const heartbeat = setInterval(() => {
       queue
@@ -236,7 +245,8 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
       active.delete(job.run_id);
       poke();
     }
-    metrics.onJobFinished?.(job.job_type, outcome, (performance.now() - started) / 1000);
+    const seconds = (performance.now() - started) / 1000;
+    observe(() => metrics.onJobFinished?.(job.job_type, outcome, seconds));
   };
 
   const claimBatch = async (): Promise<number> => {

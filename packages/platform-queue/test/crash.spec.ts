@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -11,8 +11,9 @@ import { availableBackends, createHarness, waitFor, type Harness } from './harne
 
 const here = dirname(fileURLToPath(import.meta.url));
 const backends = await availableBackends();
-// Inside the package so the bundle's bare imports (kysely, pg, better-sqlite3, bullmq…) resolve from node_modules.
-const buildDir = join(here, '.tmp', `crash-${process.pid}`);
+// Inside the package so the bundle's bare imports (kysely, pg, better-sqlite3, bullmq…) resolve from
+// node_modules; test-artifacts/ is ignored by git and eslint (lint may run while this test does).
+const buildDir = join(here, '..', 'test-artifacts', `crash-${process.pid}`);
 const bundle = join(buildDir, 'crash-worker.mjs');
 
 beforeAll(async () => {
@@ -32,6 +33,12 @@ beforeAll(async () => {
 
 afterAll(() => {
   rmSync(buildDir, { recursive: true, force: true });
+  // Leave no empty test-artifacts folder behind (another run may still be using it).
+  try {
+    rmdirSync(dirname(buildDir));
+  } catch {
+    // not empty
+  }
 });
 
 describe.each(backends)('a worker process killed mid-job on %s', (backendName) => {

@@ -356,6 +356,66 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     expect(await queue.get(last.run_id)).toMatchObject({ status: 'failed', attempts: 1 });
   });
 
+  it('keeps the lease of a running job alive with heartbeats, so reclaim leaves it alone', async () => {
+    const job = await queue.enqueue(plan(1));
+    const started = deferred();
+    const release = deferred();
+    const run = runner(
+      {
+        plan_protocol_job: async () => {
+          started.resolve();
+          await release.promise;
+          return { result: 'kept' };
+        },
+      },
+      { leaseSeconds: 30 },
+    ).runOnce();
+    await started.promise;
+    expect((await queue.get(job.run_id)).lease_expires_at).toBe('2026-03-01T10:00:30.000Z');
+    clock.advance(20_000);
+    await waitFor(async () => (await queue.get(job.run_id)).lease_expires_at === '2026-03-01T10:00:50.000Z', 'a heartbeat');
+    clock.advance(20_000);
+    await waitFor(async () => (await queue.get(job.run_id)).lease_expires_at === '2026-03-01T10:01:10.000Z', 'another heartbeat');
+    expect(await h.createQueue({ clock }).reclaimExpired()).toEqual([]);
+    release.resolve();
+    expect(await run).toBe(1);
+    expect(await queue.get(job.run_id)).toMatchObject({ status: 'succeeded', attempts: 1, result: 'kept' });
+  });
+
+  it('aborts a handler whose lease was lost and records nothing for it', async () => {
+    const job = await queue.enqueue(plan(1));
+    const started = deferred();
+    const proceed = deferred();
+    const seen: unknown[] = [];
+    const metrics = recordMetrics();
+    const run = runner(
+      {
+        plan_protocol_job: async (_job, ctx) => {
+          started.resolve();
+          await proceed.promise;
+          await ctx.heartbeat().catch((error: unknown) => seen.push(error));
+          seen.push(ctx.signal.reason);
+          return { result: 'stale' };
+        },
+      },
+      { heartbeatIntervalMs: 60_000, metrics: metrics.hooks },
+    ).runOnce();
+    await started.promise;
+    clock.advance(31_000);
+    const other = h.createQueue({ clock });
+    await other.reclaimExpired();
+    const fresh = await other.claim({ workerId: 'other' });
+    expect(fresh?.attempts).toBe(2);
+    proceed.resolve();
+    expect(await run).toBe(1);
+    expect(seen[0]).toBeInstanceOf(LeaseLostError);
+    expect(seen[1]).toBeInstanceOf(LeaseLostError);
+    expect(metrics.seen.map((m) => m.outcome)).toEqual(['lease_lost']);
+    expect(await queue.get(job.run_id)).toMatchObject({ status: 'running', attempts: 2, result: null });
+    await other.complete(fresh!, { result: 'fresh' });
+    expect(await queue.get(job.run_id)).toMatchObject({ status: 'succeeded', result: 'fresh' });
+  });
+
   it('reports stats per status and queue, and lists jobs by status with pagination', async () => {
     queue = h.createQueue({ clock, backoff: () => 60_000 });
     const running = await queue.enqueue(plan(1));

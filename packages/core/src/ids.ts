@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
-
-/** A new random id for jobs, runs and requests. */
+/** A new random id (UUID v4) for jobs, runs and requests. WebCrypto: works in Node 20 and browsers. */
 export function newId(): string {
-  return randomUUID();
+  return globalThis.crypto.randomUUID();
 }

@@ -77,7 +77,7 @@ export interface ExecutionPlan {
   };
   /** Fingerprint of the exec prompt template (prompt_version is the step file's, as the original). */
   template_version?: string;
-  /** QA check commands of the step (spec `checks`, else the step file's ```checks blocks). */
+  /** QA check commands of the step (spec `checks`, else the step file's check blocks, services-spec `extractChecks`). */
   checks?: string[];
 }
 

@@ -1,0 +1,45 @@
+import type { CodeMachineImportResponse } from '@tasksgodzilla/client';
+import type { Command } from 'commander';
+import type { CommandContext } from '../cli.types.js';
+import { withContext, type ContextFactory } from '../context.js';
+import { hostPath, nonBlank, parseId } from '../parse.js';
+import { examples } from './command-helpers.js';
+
+export interface ImportInput {
+  project: number;
+  protocolName: string;
+  workspacePath: string;
+  baseBranch: string;
+  description?: string;
+  enqueue?: boolean;
+}
+
+export async function importCodeMachine(ctx: CommandContext, input: ImportInput): Promise<CodeMachineImportResponse> {
+  const result = await ctx.client.importCodeMachine(input.project, {
+    protocol_name: input.protocolName,
+    workspace_path: input.workspacePath,
+    base_branch: input.baseBranch,
+    description: input.description ?? null,
+    enqueue: input.enqueue === true,
+  });
+  if (ctx.json) ctx.printJson(result);
+  else ctx.print(`${result.message} Protocol ${result.protocol_run.protocol_name} (${result.protocol_run.id}), status ${result.protocol_run.status}.`);
+  return result;
+}
+
+export function registerCodeMachineCommands(program: Command, ctxOf: ContextFactory): void {
+  const codemachine = program.command('codemachine').description('import CodeMachine workspaces as protocol runs');
+
+  examples(
+    codemachine
+      .command('import')
+      .description('import a CodeMachine workspace (.codemachine folder on the api host) as a protocol run')
+      .requiredOption('--project <id>', 'project id', parseId)
+      .requiredOption('--protocol-name <name>', 'name of the new protocol run', nonBlank)
+      .requiredOption('--workspace-path <path>', 'workspace folder on the api host (a local path is sent absolute)', hostPath)
+      .option('--base-branch <branch>', 'base branch', 'main')
+      .option('--description <text>', 'description of the run')
+      .option('--enqueue', 'import in a background job instead of inline'),
+    ['tgz codemachine import --project 1 --protocol-name 0002-cm --workspace-path ./cm-workspace', 'tgz codemachine import --project 1 --protocol-name 0003-cm --workspace-path /srv/cm --enqueue'],
+  ).action(withContext(ctxOf, (ctx, opts: ImportInput) => importCodeMachine(ctx, opts)));
+}

@@ -1,0 +1,27 @@
+import type { HealthOut } from '@tasksgodzilla/client';
+import type { Command } from 'commander';
+import { CommandFailedError } from '../cli.errors.js';
+import type { CommandContext } from '../cli.types.js';
+import { withContext, type ContextFactory } from '../context.js';
+import { cell } from '../format.js';
+import { examples } from './command-helpers.js';
+
+/** `GET /health`; exit 1 when the api reports itself degraded. */
+export async function checkHealth(ctx: CommandContext): Promise<HealthOut> {
+  const health = await ctx.client.health();
+  if (ctx.json) ctx.printJson(health);
+  else {
+    const parts = Object.entries(health)
+      .filter(([k]) => k !== 'status')
+      .map(([k, v]) => `${k}: ${typeof v === 'object' && v !== null && 'status' in v ? cell((v as { status: unknown }).status) : cell(v)}`);
+    ctx.print(`${ctx.globals.apiBase}: ${health.status}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`);
+  }
+  if (health.status !== 'ok') throw new CommandFailedError(`the api at ${ctx.globals.apiBase} is ${health.status}`);
+  return health;
+}
+
+export function registerHealthCommand(program: Command, ctxOf: ContextFactory): void {
+  examples(program.command('health').description('check that the api answers and its database and queue are healthy'), ['tgz health', 'tgz health --api-base http://127.0.0.1:8010']).action(
+    withContext(ctxOf, (ctx) => checkHealth(ctx)),
+  );
+}

@@ -1,0 +1,135 @@
+import type { ProjectCreate, ProjectOut } from '@tasksgodzilla/client';
+import type { CiProvider, DefaultModels, JsonObject } from '@tasksgodzilla/core';
+import { Option, type Command } from 'commander';
+import type { CommandContext } from '../cli.types.js';
+import { withContext, type ContextFactory } from '../context.js';
+import { formatTs, renderOnboarding, renderRecord, renderTable } from '../format.js';
+import { hostPath, nonBlank, oneOf, parseId, parseJsonObject } from '../parse.js';
+import { collectAll, examples, printAction } from './command-helpers.js';
+
+export async function listProjects(ctx: CommandContext): Promise<ProjectOut[]> {
+  const projects = await collectAll(ctx, (p) => ctx.client.listProjects(p));
+  if (ctx.json) ctx.printJson(projects);
+  else if (projects.length === 0) ctx.print('No projects.');
+  else ctx.print(renderTable(['ID', 'Name', 'Base', 'Git', 'Updated'], projects.map((p) => [p.id, p.name, p.base_branch, p.git_url, formatTs(p.updated_at)])));
+  return projects;
+}
+
+export async function createProject(ctx: CommandContext, input: ProjectCreate): Promise<ProjectOut> {
+  const project = await ctx.client.createProject(input);
+  if (ctx.json) ctx.printJson(project);
+  else ctx.print(`Created project ${project.id} (${project.name}). Setup job enqueued.`);
+  return project;
+}
+
+export async function showProject(ctx: CommandContext, id: number): Promise<ProjectOut> {
+  const project = await ctx.client.getProject(id);
+  if (ctx.json) ctx.printJson(project);
+  else ctx.print(renderRecord(project as unknown as Record<string, unknown>, ['id', 'name', 'git_url', 'local_path', 'base_branch', 'ci_provider', 'default_models', 'secrets', 'created_at', 'updated_at']));
+  return project;
+}
+
+export async function showOnboarding(ctx: CommandContext, id: number): Promise<void> {
+  const summary = await ctx.client.getOnboarding(id);
+  if (ctx.json) ctx.printJson(summary);
+  else ctx.print(summary ? renderOnboarding(summary) : 'No onboarding summary.');
+}
+
+export async function startOnboarding(ctx: CommandContext, id: number): Promise<void> {
+  printAction(ctx, await ctx.client.startOnboarding(id));
+}
+
+export async function listBranches(ctx: CommandContext, id: number): Promise<void> {
+  const result = await ctx.client.listBranches(id);
+  if (ctx.json) ctx.printJson(result);
+  else if (result.branches.length === 0) ctx.print('No remote branches.');
+  else ctx.print(result.branches.join('\n'));
+}
+
+export async function deleteBranch(ctx: CommandContext, id: number, branch: string, confirm: boolean): Promise<void> {
+  const result = await ctx.client.deleteBranch(id, branch, { confirm });
+  if (ctx.json) ctx.printJson(result);
+  else ctx.print(`Deleted remote branch ${result.branch}.`);
+}
+
+interface CreateOptions {
+  name: string;
+  gitUrl: string;
+  baseBranch: string;
+  localPath?: string;
+  ciProvider?: CiProvider;
+  defaultModels?: Record<string, unknown>;
+  secrets?: Record<string, unknown>;
+}
+
+export function registerProjectsCommands(program: Command, ctxOf: ContextFactory): void {
+  const projects = program
+    .command('projects')
+    .description('register repositories (projects), follow their onboarding, list and delete remote branches');
+
+  examples(projects.command('list').description('list projects, newest first'), ['tgz projects list', 'tgz projects list --json']).action(
+    withContext(ctxOf, (ctx) => listProjects(ctx)),
+  );
+
+  examples(
+    projects
+      .command('create')
+      .description('register a repository; the api enqueues its onboarding (clone, assets, git identity)')
+      .requiredOption('--name <name>', 'project name', nonBlank)
+      .requiredOption('--git-url <url-or-path>', 'git URL or a path on the api host (a local path is sent absolute)', hostPath)
+      .option('--base-branch <branch>', 'base branch', 'main')
+      .option('--local-path <path>', 'existing checkout to use instead of cloning', hostPath)
+      .addOption(new Option('--ci-provider <provider>', 'CI provider').argParser(oneOf(['github', 'gitlab'] as const)))
+      .option('--default-models <json>', 'default models by phase, e.g. \'{"planning":"gpt-5.1-high"}\'', parseJsonObject)
+      .option('--secrets <json>', 'project secrets (stored server-side; responses show only the keys)', parseJsonObject),
+    [
+      'tgz projects create --name demo --git-url /srv/git/demo.git',
+      'tgz projects create --name api --git-url git@github.com:acme/api.git --base-branch develop --ci-provider github',
+      'tgz projects create --name demo --git-url ./demo --default-models \'{"exec":"gpt-5.1-codex-max"}\' --json',
+    ],
+  ).action(
+    withContext(ctxOf, (ctx, opts: CreateOptions) =>
+      createProject(ctx, {
+        name: opts.name,
+        git_url: opts.gitUrl,
+        base_branch: opts.baseBranch,
+        local_path: opts.localPath ?? null,
+        ci_provider: opts.ciProvider ?? null,
+        default_models: (opts.defaultModels as DefaultModels | undefined) ?? null,
+        ...(opts.secrets ? { secrets: opts.secrets as JsonObject } : {}),
+      }),
+    ),
+  );
+
+  examples(projects.command('show').description('show one project (secrets redacted)').argument('<project-id>', 'project id', parseId), ['tgz projects show 1']).action(
+    withContext(ctxOf, (ctx, id: number) => showProject(ctx, id)),
+  );
+
+  examples(
+    projects.command('onboarding').description('show the onboarding summary: status, stages, recent events').argument('<project-id>', 'project id', parseId),
+    ['tgz projects onboarding 1', 'tgz projects onboarding 1 --json'],
+  ).action(withContext(ctxOf, (ctx, id: number) => showOnboarding(ctx, id)));
+
+  examples(
+    projects
+      .command('start-onboarding')
+      .alias('onboarding-start')
+      .description('enqueue the onboarding (project setup) job again')
+      .argument('<project-id>', 'project id', parseId),
+    ['tgz projects start-onboarding 1'],
+  ).action(withContext(ctxOf, (ctx, id: number) => startOnboarding(ctx, id)));
+
+  examples(projects.command('branches').description("list the remote branches of the project's origin").argument('<project-id>', 'project id', parseId), [
+    'tgz projects branches 1',
+  ]).action(withContext(ctxOf, (ctx, id: number) => listBranches(ctx, id)));
+
+  examples(
+    projects
+      .command('delete-branch')
+      .description('delete a remote branch on origin (needs --yes)')
+      .argument('<project-id>', 'project id', parseId)
+      .argument('<branch>', 'branch name (may contain /)', nonBlank)
+      .requiredOption('--yes', 'confirm the deletion'),
+    ['tgz projects delete-branch 1 0001-demo --yes'],
+  ).action(withContext(ctxOf, (ctx, id: number, branch: string, opts: { yes: boolean }) => deleteBranch(ctx, id, branch, opts.yes === true)));
+}

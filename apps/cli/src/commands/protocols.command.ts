@@ -1,0 +1,298 @@
+import type { ActionResponse, ProtocolRunCreate, ProtocolRunOut } from '@tasksgodzilla/client';
+import { PROTOCOL_STATUSES, type ProtocolStatus } from '@tasksgodzilla/core';
+import { Option, type Command } from 'commander';
+import { CommandFailedError } from '../cli.errors.js';
+import type { CommandContext } from '../cli.types.js';
+import { withContext, type ContextFactory } from '../context.js';
+import { formatDuration, formatTs, renderProtocolSpec, renderRecord, renderTable, renderUsage, shortHash } from '../format.js';
+import { hostPath, nonBlank, oneOf, parseId, parseSeconds } from '../parse.js';
+import { collectAll, examples, printAction } from './command-helpers.js';
+
+/** Statuses after which a run will not move without a person: waiting stops there. */
+const END_STATUSES: readonly ProtocolStatus[] = ['completed', 'cancelled', 'failed', 'blocked'];
+
+export async function listProtocols(ctx: CommandContext, projectId: number): Promise<ProtocolRunOut[]> {
+  const runs = await collectAll(ctx, (p) => ctx.client.listProtocols(projectId, p));
+  if (ctx.json) ctx.printJson(runs);
+  else if (runs.length === 0) ctx.print('No protocol runs.');
+  else
+    ctx.print(
+      renderTable(
+        ['ID', 'Name', 'Status', 'Base', 'Branch', 'Auto', 'Spec', 'SpecValid', 'SpecAt', 'Updated'],
+        runs.map((r) => [
+          r.id,
+          r.protocol_name,
+          r.status,
+          r.base_branch,
+          r.branch_name,
+          r.auto_advance ? 'yes' : 'no',
+          shortHash(r.spec_hash),
+          r.spec_validation_status,
+          formatTs(r.spec_validated_at),
+          formatTs(r.updated_at),
+        ]),
+      ),
+    );
+  return runs;
+}
+
+export interface CreateProtocolInput {
+  projectId: number;
+  name: string;
+  baseBranch?: string;
+  description?: string;
+  template?: string;
+  autoAdvance?: boolean;
+}
+
+function createBody(input: CreateProtocolInput): ProtocolRunCreate {
+  return {
+    protocol_name: input.name,
+    ...(input.baseBranch ? { base_branch: input.baseBranch } : {}),
+    description: input.description ?? null,
+    ...(input.template ? { template: input.template } : {}),
+    ...(input.autoAdvance ? { auto_advance: true } : {}),
+  };
+}
+
+/** Creates a run (pending); with `start`, also enqueues its planning. */
+export async function createProtocol(ctx: CommandContext, input: CreateProtocolInput, start: boolean): Promise<{ protocol: ProtocolRunOut; start: ActionResponse | null }> {
+  const protocol = await ctx.client.createProtocol(input.projectId, createBody(input));
+  const started = start ? await ctx.client.startProtocol(protocol.id) : null;
+  if (ctx.json) ctx.printJson(start ? { protocol, start: started } : protocol);
+  else if (started) ctx.print(`Protocol ${protocol.protocol_name} (${protocol.id}) created; planning enqueued (job ${started.job?.job_id ?? '-'}).`);
+  else ctx.print(`Created protocol ${protocol.id} (${protocol.protocol_name}), status ${protocol.status}${protocol.auto_advance ? ', auto-advance on' : ''}. Start it with: tgz protocols start ${protocol.id}`);
+  return { protocol, start: started };
+}
+
+export async function showProtocol(ctx: CommandContext, id: number): Promise<ProtocolRunOut> {
+  const run = await ctx.client.getProtocol(id);
+  if (ctx.json) ctx.printJson(run);
+  else
+    ctx.print(
+      renderRecord(run as unknown as Record<string, unknown>, [
+        'id',
+        'project_id',
+        'protocol_name',
+        'status',
+        'base_branch',
+        'branch_name',
+        'auto_advance',
+        'worktree_path',
+        'protocol_root',
+        'description',
+        'spec_hash',
+        'spec_validation_status',
+        'spec_validated_at',
+        'created_at',
+        'updated_at',
+      ]),
+    );
+  return run;
+}
+
+export async function startProtocol(ctx: CommandContext, id: number): Promise<void> {
+  printAction(ctx, await ctx.client.startProtocol(id));
+}
+
+type RunAction = 'pause' | 'resume' | 'cancel';
+
+export async function changeProtocol(ctx: CommandContext, id: number, action: RunAction): Promise<ProtocolRunOut> {
+  const run = action === 'pause' ? await ctx.client.pauseProtocol(id) : action === 'resume' ? await ctx.client.resumeProtocol(id) : await ctx.client.cancelProtocol(id);
+  if (ctx.json) ctx.printJson(run);
+  else ctx.print(`OK: protocol ${run.id} (${run.protocol_name}) is ${run.status}.`);
+  return run;
+}
+
+export async function runNextStep(ctx: CommandContext, id: number): Promise<void> {
+  printAction(ctx, await ctx.client.runNextStep(id));
+}
+
+export async function retryLatest(ctx: CommandContext, id: number): Promise<void> {
+  printAction(ctx, await ctx.client.retryLatest(id));
+}
+
+export async function openPr(ctx: CommandContext, id: number): Promise<void> {
+  printAction(ctx, await ctx.client.openPr(id));
+}
+
+export async function showSpec(ctx: CommandContext, id: number): Promise<void> {
+  const spec = await ctx.client.getProtocolSpec(id);
+  if (ctx.json) ctx.printJson(spec);
+  else ctx.print(renderProtocolSpec(spec));
+}
+
+export async function showUsage(ctx: CommandContext, id: number): Promise<void> {
+  const usage = await ctx.client.getProtocolUsage(id);
+  if (ctx.json) ctx.printJson(usage);
+  else ctx.print(renderUsage(usage));
+}
+
+export interface WaitOptions {
+  until: ProtocolStatus;
+  /** Seconds; 0 waits without a limit. */
+  timeout: number;
+  /** Seconds between polls. */
+  interval: number;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Why a run stopped: its failed or blocked steps with their summaries. */
+async function stuckSteps(ctx: CommandContext, id: number): Promise<string> {
+  try {
+    const steps = await collectAll(ctx, (p) => ctx.client.listSteps(id, p));
+    const bad = steps.filter((s) => s.status === 'failed' || s.status === 'blocked');
+    return bad.map((s) => `\n  step ${s.id} ${s.step_name}: ${s.status}${s.summary ? ` (${s.summary})` : ''}`).join('');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Polls the run until it reaches `until` or stops elsewhere (completed, cancelled, failed, blocked).
+ * Reaching anything but `until` (or the timeout, or Ctrl-C) is a failure (exit 1).
+ */
+export async function waitForProtocol(ctx: CommandContext, id: number, options: WaitOptions): Promise<ProtocolRunOut> {
+  const started = ctx.now();
+  const { signal, dispose } = ctx.interruptSignal();
+  let last: ProtocolStatus | undefined;
+  try {
+    for (;;) {
+      const run = await ctx.client.getProtocol(id);
+      if (run.status !== last) {
+        const line = `[${formatTs(new Date(ctx.now()).toISOString())}] protocol ${run.id} (${run.protocol_name}): ${run.status}`;
+        if (ctx.json) ctx.note(line);
+        else ctx.print(line);
+        last = run.status;
+      }
+      if (run.status === options.until || END_STATUSES.includes(run.status)) {
+        if (ctx.json) ctx.printJson(run);
+        if (run.status === options.until) {
+          if (!ctx.json) ctx.print(`Protocol ${run.id} (${run.protocol_name}) is ${run.status} after ${formatDuration(ctx.now() - started)}.`);
+          return run;
+        }
+        throw new CommandFailedError(`protocol ${run.id} (${run.protocol_name}) ended ${run.status}, not ${options.until}${await stuckSteps(ctx, id)}`);
+      }
+      const elapsed = ctx.now() - started;
+      if (options.timeout > 0 && elapsed >= options.timeout * 1000) {
+        throw new CommandFailedError(`timed out after ${options.timeout} s waiting for protocol ${run.id} (${run.protocol_name}) to be ${options.until}; it is ${run.status}`);
+      }
+      const remaining = options.timeout > 0 ? options.timeout * 1000 - elapsed : Number.POSITIVE_INFINITY;
+      await sleep(Math.min(options.interval * 1000, remaining), signal);
+      if (signal.aborted) throw new CommandFailedError(`interrupted while waiting for protocol ${run.id}; it is ${run.status}`);
+    }
+  } finally {
+    dispose();
+  }
+}
+
+interface CreateFlags {
+  project: number;
+  name: string;
+  baseBranch?: string;
+  description?: string;
+  template?: string;
+  autoAdvance?: boolean;
+  start?: boolean;
+}
+
+const toInput = (opts: CreateFlags): CreateProtocolInput => ({
+  projectId: opts.project,
+  name: opts.name,
+  baseBranch: opts.baseBranch,
+  description: opts.description,
+  template: opts.template,
+  autoAdvance: opts.autoAdvance === true,
+});
+
+function addCreateOptions(command: Command): Command {
+  return command
+    .requiredOption('--project <id>', 'project id', parseId)
+    .requiredOption('--name <name>', 'protocol name, NNNN-task (also the branch name)', nonBlank)
+    .option('--base-branch <branch>', "base branch (default: the project's)")
+    .option('--description <text>', 'what the task is about (the planning prompt uses it)')
+    .option('--template <dir>', 'plan from a protocol template folder on the api host (plan.md, context.md, log.md, NN-*.md) instead of a planning agent', hostPath)
+    .option('--auto-advance', 'after each completed step, enqueue the next one until the run is done');
+}
+
+export function registerProtocolsCommands(program: Command, ctxOf: ContextFactory): void {
+  const protocols = program.command('protocols').description('protocol runs: create, start, pause/resume/cancel, step actions, spec, usage, wait');
+
+  examples(protocols.command('list').description("list a project's protocol runs, newest first").requiredOption('--project <id>', 'project id', parseId), [
+    'tgz protocols list --project 1',
+  ]).action(withContext(ctxOf, (ctx, opts: { project: number }) => listProtocols(ctx, opts.project)));
+
+  examples(
+    addCreateOptions(protocols.command('create').description('create a protocol run (pending); --start also enqueues planning')).option('--start', 'start planning right away'),
+    [
+      'tgz protocols create --project 1 --name 0001-demo --description "Add a greeting script"',
+      'tgz protocols create --project 1 --name 0002-demo --template ./tools/demo/template --auto-advance --start',
+    ],
+  ).action(withContext(ctxOf, (ctx, opts: CreateFlags) => createProtocol(ctx, toInput(opts), opts.start === true)));
+
+  examples(addCreateOptions(protocols.command('create-and-start').description('create a protocol run and enqueue its planning (the original command)')), [
+    'tgz protocols create-and-start --project 1 --name 0001-demo --description "Add a greeting script"',
+  ]).action(withContext(ctxOf, (ctx, opts: CreateFlags) => createProtocol(ctx, toInput(opts), true)));
+
+  examples(protocols.command('show').description('show one protocol run').argument('<protocol-id>', 'protocol run id', parseId), ['tgz protocols show 2']).action(
+    withContext(ctxOf, (ctx, id: number) => showProtocol(ctx, id)),
+  );
+
+  examples(protocols.command('start').description('enqueue planning of a pending run').argument('<protocol-id>', 'protocol run id', parseId), ['tgz protocols start 2']).action(
+    withContext(ctxOf, (ctx, id: number) => startProtocol(ctx, id)),
+  );
+
+  for (const [action, description] of [
+    ['pause', 'pause a run: no new step starts until it is resumed'],
+    ['resume', 'resume a paused run'],
+    ['cancel', 'cancel a run and its pending steps'],
+  ] as const) {
+    examples(protocols.command(action).description(description).argument('<protocol-id>', 'protocol run id', parseId), [`tgz protocols ${action} 2`]).action(
+      withContext(ctxOf, (ctx, id: number) => changeProtocol(ctx, id, action)),
+    );
+  }
+
+  examples(protocols.command('run-next').description('enqueue the first pending, blocked or failed step').argument('<protocol-id>', 'protocol run id', parseId), [
+    'tgz protocols run-next 2',
+  ]).action(withContext(ctxOf, (ctx, id: number) => runNextStep(ctx, id)));
+
+  examples(protocols.command('retry-latest').description('retry the last failed or blocked step').argument('<protocol-id>', 'protocol run id', parseId), [
+    'tgz protocols retry-latest 2',
+  ]).action(withContext(ctxOf, (ctx, id: number) => retryLatest(ctx, id)));
+
+  examples(protocols.command('open-pr').description('enqueue push + PR/MR creation for the run branch').argument('<protocol-id>', 'protocol run id', parseId), [
+    'tgz protocols open-pr 2',
+  ]).action(withContext(ctxOf, (ctx, id: number) => openPr(ctx, id)));
+
+  examples(protocols.command('spec').description('show the protocol spec: hash, validation, steps').argument('<protocol-id>', 'protocol run id', parseId), [
+    'tgz protocols spec 2',
+    'tgz protocols spec 2 --json',
+  ]).action(withContext(ctxOf, (ctx, id: number) => showSpec(ctx, id)));
+
+  examples(protocols.command('usage').description('show tokens and cost of a run, by phase and by model').argument('<protocol-id>', 'protocol run id', parseId), [
+    'tgz protocols usage 2',
+  ]).action(withContext(ctxOf, (ctx, id: number) => showUsage(ctx, id)));
+
+  examples(
+    protocols
+      .command('wait')
+      .description('poll a run until it reaches a status (default completed); exit 1 if it stops anywhere else or times out')
+      .argument('<protocol-id>', 'protocol run id', parseId)
+      .addOption(new Option('--until <status>', 'status to wait for').default('completed').argParser(oneOf(PROTOCOL_STATUSES)))
+      .option('--timeout <seconds>', 'give up after this long (0: no limit)', parseSeconds, 0)
+      .option('--interval <seconds>', 'seconds between polls', parseSeconds, 1),
+    ['tgz protocols wait 2', 'tgz protocols wait 2 --until planned --timeout 120', 'tgz protocols wait 2 --timeout 600 --json'],
+  ).action(withContext(ctxOf, (ctx, id: number, opts: WaitOptions) => waitForProtocol(ctx, id, { ...opts, interval: Math.max(0.1, opts.interval) })));
+}

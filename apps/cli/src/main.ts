@@ -1,0 +1,48 @@
+import { loadConfig } from '@tasksgodzilla/core';
+import { runCli } from './cli.js';
+import { EXIT_USAGE, formatError } from './cli.errors.js';
+import type { CliDefaults } from './cli.types.js';
+
+// The tgz binary: the only place that reads the environment and touches the process.
+
+function readDefaults(): CliDefaults {
+  // Only the client's three variables: an unrelated bad server variable must not break the cli.
+  const config = loadConfig({
+    TASKSGODZILLA_API_BASE: process.env['TASKSGODZILLA_API_BASE'],
+    TASKSGODZILLA_API_TOKEN: process.env['TASKSGODZILLA_API_TOKEN'],
+    TASKSGODZILLA_PROJECT_TOKEN: process.env['TASKSGODZILLA_PROJECT_TOKEN'],
+  });
+  return { apiBase: config.apiBase, token: config.apiToken, projectToken: config.projectToken };
+}
+
+function onInterrupt(handler: () => void): () => void {
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
+
+async function main(): Promise<void> {
+  // `tgz … | head` closes stdout early: that is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+  let defaults: CliDefaults;
+  try {
+    defaults = readDefaults();
+  } catch (error) {
+    process.stderr.write(`${formatError(error, false)}\n`);
+    process.exitCode = EXIT_USAGE;
+    return;
+  }
+  process.exitCode = await runCli(process.argv.slice(2), {
+    io: { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin },
+    defaults,
+    onInterrupt,
+  });
+}
+
+void main();

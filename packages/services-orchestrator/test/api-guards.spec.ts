@@ -1,4 +1,6 @@
-import { createHarness, DEMO_TEMPLATE, eventTypes, type Harness } from './harness.js';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createHarness, DEMO_TEMPLATE, eventTypes, FIXTURES, type Harness } from './harness.js';
 
 describe('api-facing methods: guards and errors', () => {
   let h: Harness;
@@ -199,5 +201,55 @@ describe('api-facing methods: guards and errors', () => {
       expect(result.action).toBe('step_running');
       expect(await eventTypes(h, run.id)).toContain('workflow_run');
     });
+  });
+});
+
+describe('more api-facing methods', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await createHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('planExecution is a dry run of a planned step', async () => {
+    const projectId = await h.project();
+    const pending = await h.orchestrator.createProtocolRun(projectId, { protocol_name: 'p0' });
+    const { run, steps } = await h.planned({ protocol_name: 'p1' });
+    const result = await h.orchestrator.planExecution(steps[1]!.id);
+    expect(result.step.id).toBe(steps[1]!.id);
+    expect(result.plan).toMatchObject({ engine_id: 'shell', sandbox: 'workspace-write', budget: { ok: true } });
+    expect(h.fakes.execution.calls).toHaveLength(0);
+    expect((await h.storage.protocolRuns.get(run.id)).status).toBe('planned');
+    await expect(h.orchestrator.planExecution(424242)).rejects.toMatchObject({ name: 'NotFoundError', message: 'Step not found' });
+    expect(pending.status).toBe('pending');
+  });
+
+  it('imports a CodeMachine workspace inline (enqueue: false): planned at once, or a 422 that creates nothing', async () => {
+    const projectId = await h.project();
+    const workspace = join(h.dir.path, 'cm');
+    cpSync(join(FIXTURES, 'codemachine', 'workspace'), workspace, { recursive: true });
+    const imported = await h.orchestrator.importCodeMachine(projectId, { protocol_name: 'cm-inline', workspace_path: workspace, enqueue: false });
+    expect(imported.job).toBeNull();
+    expect(imported.run).toMatchObject({ status: 'planned', worktree_path: workspace, protocol_root: join(workspace, '.codemachine') });
+    expect(imported.run.template_config).toMatchObject({ spec_meta: { status: 'valid' } });
+    expect((await h.storage.stepRuns.listByRun(imported.run.id)).map((s) => s.step_name)).toEqual(['00-build', '01-docs']);
+    expect(await eventTypes(h, imported.run.id)).toEqual(['codemachine_imported']);
+
+    const broken = join(h.dir.path, 'cm-broken');
+    mkdirSync(join(broken, '.codemachine', 'config'), { recursive: true });
+    writeFileSync(join(broken, '.codemachine', 'config', 'main.agents.js'), 'export default [ { promptPath: "x.md" } ];');
+    await expect(h.orchestrator.importCodeMachine(projectId, { protocol_name: 'cm-broken', workspace_path: broken, enqueue: false })).rejects.toMatchObject({ name: 'ValidationError' });
+    expect(await h.storage.protocolRuns.findByName(projectId, 'cm-broken')).toBeNull();
+  });
+
+  it('a dead-lettered setup job fails the setup run', async () => {
+    const created = await h.orchestrator.createProject({ name: 'demo', git_url: h.repo.originPath, local_path: h.repo.path });
+    await h.storage.protocolRuns.transition(created.setup_run.id, { from: 'pending', to: 'running' });
+    await h.orchestrator.onJobFailed(created.job, new Error('disk full'));
+    expect((await h.storage.protocolRuns.get(created.setup_run.id)).status).toBe('failed');
+    const failed = (await h.events(created.setup_run.id)).find((e) => e.event_type === 'job_failed');
+    expect(failed?.message).toBe('project_setup_job failed: disk full');
   });
 });

@@ -1,6 +1,6 @@
 import { BudgetExceededError, type JsonObject } from '@tasksgodzilla/core';
-import { git } from '@tasksgodzilla/testing';
-import { createHarness, eventTypes, type Harness } from './harness.js';
+import { git, postgresAvailable } from '@tasksgodzilla/testing';
+import { createHarness, eventTypes, type Harness, type HarnessOptions } from './harness.js';
 
 const NAMES = ['00-setup.md', '01-build.md', '02-docs.md'];
 
@@ -19,14 +19,21 @@ function userSpec(overrides: Record<string, { qa?: 'skip' | 'light' | 'full'; po
   };
 }
 
-describe('step lifecycle (fake execution and QA)', () => {
+describe.each(['sqlite', 'postgres'] as const)('step lifecycle (fake execution and QA) on %s', (dialect) => {
   let h: Harness;
+  let available = true;
+  const open = (options: HarnessOptions = {}) => createHarness({ ...options, dialect });
+  beforeAll(async () => {
+    if (dialect === 'postgres') available = await postgresAvailable();
+  });
   beforeEach(async () => {
-    h = await createHarness();
+    if (available) h = await open();
   });
   afterEach(async () => {
-    await h.close();
+    if (available) await h.close();
   });
+  // PostgreSQL cases are skipped (with a printed warning) only when the server is unreachable outside CI.
+  const it = (name: string, fn: () => Promise<void>) => global.it(name, async () => (available ? fn() : undefined));
 
   it('auto-advances plan → execute → QA for every step and completes the run', async () => {
     const { run } = await h.planned({ auto_advance: true });
@@ -247,7 +254,7 @@ describe('step lifecycle (fake execution and QA)', () => {
 
     it('with autoQaOnCi a success enqueues QA on the latest step', async () => {
       await h.close();
-      h = await createHarness({ config: { autoQaOnCi: true } });
+      h = await open({ config: { autoQaOnCi: true } });
       const { run } = await h.planned();
       const next = await h.orchestrator.runNextStep(run.id);
       await h.drain();

@@ -1,0 +1,140 @@
+import { cpSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, type Config } from '@tasksgodzilla/core';
+import type { WorkerRunner } from '@tasksgodzilla/platform-queue';
+import { createLogger } from '@tasksgodzilla/platform-telemetry';
+import { createRuntime, type Runtime } from '@tasksgodzilla/runtime';
+import { createTempDir, createTestRepo, type TempDir, type TestRepo } from '@tasksgodzilla/testing';
+import { buildApi } from './api.js';
+import type { Api, ApiOptions } from './api.types.js';
+
+/** The protocol template the e2e suite uses too (shell steps with checks). */
+export const TEMPLATE_DIR = fileURLToPath(new URL('../e2e/fixtures/template/', import.meta.url));
+
+export interface Response<T = unknown> {
+  status: number;
+  body: T;
+  text: string;
+  headers: Record<string, string | string[] | number | undefined>;
+}
+
+export interface CallInit {
+  body?: unknown;
+  /** Sent as it is (with `Content-Type: application/json` unless headers say otherwise). */
+  rawBody?: string | Buffer;
+  headers?: Record<string, string>;
+  query?: Record<string, string | number | boolean | undefined>;
+}
+
+export interface ApiHarness {
+  app: Api;
+  runtime: Runtime;
+  dir: TempDir;
+  repo: TestRepo;
+  worker: WorkerRunner;
+  call<T = any>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, init?: CallInit): Promise<Response<T>>;
+  /** Runs every due job (the inline worker, deterministically). */
+  drain(): Promise<number>;
+  /** Creates a project on the test repo over the api and runs its onboarding; returns its id. */
+  project(extra?: Record<string, unknown>, headers?: Record<string, string>): Promise<number>;
+  /** A copy of the template folder with some step files replaced. */
+  template(files?: Record<string, string>): string;
+  /** A protocol run created from the template and planned (drained); returns its id and step ids. */
+  planned(projectId: number, name: string, extra?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ id: number; steps: { id: number; step_name: string; status: string }[] }>;
+  close(): Promise<void>;
+}
+
+export interface ApiHarnessOptions {
+  config?: Partial<Config>;
+  api?: ApiOptions;
+}
+
+/** A real runtime (temp SQLite file, embedded queue, shell engine, temp git repos) and the api over it. */
+export async function openApi(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
+  const dir = createTempDir('tgz-api-');
+  const repo = createTestRepo(join(dir.path, 'git'));
+  const config = loadConfig(
+    {},
+    {
+      dataDir: dir.path,
+      dbPath: join(dir.path, 'tgz.sqlite'),
+      runsDir: join(dir.path, 'runs'),
+      projectsRoot: join(dir.path, 'projects'),
+      defaultEngine: 'shell',
+      logLevel: 'silent',
+      workerConcurrency: 1,
+      jobMaxAttempts: 1,
+      gitUser: 'TasksGodzilla Test',
+      gitEmail: 'test@tasksgodzilla.invalid',
+      githubApiUrl: 'http://127.0.0.1:9',
+      gitlabApiUrl: 'http://127.0.0.1:9',
+      engineTimeoutSeconds: 120,
+      ...options.config,
+    },
+  );
+  const runtime = createRuntime(config, { logger: createLogger({ level: 'silent' }) });
+  await runtime.start();
+  const app = await buildApi(runtime, options.api);
+  const worker = runtime.createWorker({ pollIntervalMs: 20, maxPollIntervalMs: 100, abortGraceMs: 3000 });
+
+  const call: ApiHarness['call'] = async (method, url, init = {}) => {
+    const headers: Record<string, string> = { ...(init.headers ?? {}) };
+    let payload: string | Buffer | undefined;
+    if (init.rawBody !== undefined) {
+      payload = init.rawBody;
+      headers['content-type'] ??= 'application/json';
+    } else if (init.body !== undefined) {
+      payload = JSON.stringify(init.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const query = Object.fromEntries(Object.entries(init.query ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+    const response = await app.inject({ method, url, headers, ...(payload !== undefined ? { payload } : {}), query });
+    let body: unknown = response.body;
+    try {
+      body = JSON.parse(response.body);
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.statusCode, body: body as any, text: response.body, headers: response.headers };
+  };
+
+  const harness: ApiHarness = {
+    app,
+    runtime,
+    dir,
+    repo,
+    worker,
+    call,
+    drain: () => worker.drain(),
+    async project(extra = {}, headers = {}) {
+      const response = await call('POST', '/projects', { body: { name: 'demo', git_url: repo.originPath, local_path: repo.path, ...extra }, headers });
+      if (response.status !== 200) throw new Error(`create project: ${response.status} ${response.text}`);
+      await worker.drain();
+      return (response.body as { id: number }).id;
+    },
+    template(files = {}) {
+      const target = join(dir.path, `template-${Math.random().toString(36).slice(2, 8)}`);
+      cpSync(TEMPLATE_DIR, target, { recursive: true });
+      for (const [name, content] of Object.entries(files)) writeFileSync(join(target, name), content);
+      return target;
+    },
+    async planned(projectId, name, extra = {}, headers = {}) {
+      const created = await call('POST', `/projects/${projectId}/protocols`, { body: { protocol_name: name, template: TEMPLATE_DIR, ...extra }, headers });
+      if (created.status !== 200) throw new Error(`create protocol: ${created.status} ${created.text}`);
+      const id = (created.body as { id: number }).id;
+      const started = await call('POST', `/protocols/${id}/actions/start`, { headers });
+      if (started.status !== 200) throw new Error(`start protocol: ${started.status} ${started.text}`);
+      await worker.drain();
+      const steps = await call('GET', `/protocols/${id}/steps`, { headers });
+      return { id, steps: steps.body as { id: number; step_name: string; status: string }[] };
+    },
+    async close() {
+      await app.close();
+      if (worker.started) await worker.stop({ graceful: false, timeoutMs: 2000 });
+      await runtime.close();
+      dir.remove();
+    },
+  };
+  return harness;
+}

@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyRequest } from 'fastify';
+import { jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Runtime } from '@tasksgodzilla/runtime';
+import type { Api, ApiOptions, ResolvedApiOptions, RouteContext } from './api.types.js';
+import { assertBearer } from './http/auth.js';
+import type { StreamRegistry } from './http/event-stream.js';
+import { HttpError, toErrorBody } from './http/http-errors.js';
+import { registerRequestContext, requestIdFor } from './http/request-context.js';
+import { passThroughCompiler, validateRequest } from './http/request-validation.js';
+import { registerCodexRunRoutes } from './routes/codex-runs.js';
+import { registerConsoleRoutes } from './routes/console.js';
+import { registerEventRoutes } from './routes/events.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerProjectRoutes } from './routes/projects.js';
+import { registerProtocolRoutes } from './routes/protocols.js';
+import { registerQueueRoutes } from './routes/queues.js';
+import { registerSpecRoutes } from './routes/specs.js';
+import { registerStepRoutes } from './routes/steps.js';
+import { registerWebhookRoutes } from './routes/webhooks.js';
+
+export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../public/', import.meta.url));
+export const DEFAULT_SSE_HEARTBEAT_MS = 15_000;
+export const DEFAULT_SSE_POLL_MS = 1_000;
+export const API_TITLE = 'TasksGodzilla Orchestrator API';
+
+function apiVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export function resolveApiOptions(options: ApiOptions = {}): ResolvedApiOptions {
+  return {
+    consoleDir: options.consoleDir ?? DEFAULT_CONSOLE_DIR,
+    sseHeartbeatMs: options.sseHeartbeatMs ?? DEFAULT_SSE_HEARTBEAT_MS,
+    ssePollMs: options.ssePollMs ?? DEFAULT_SSE_POLL_MS,
+  };
+}
+
+/** Routes of the docs UI are public like `/openapi.json`, `/health`, `/metrics` and the console. */
+function authMode(request: FastifyRequest): 'bearer' | 'none' | 'webhook' {
+  const declared = request.routeOptions.config?.auth;
+  if (declared) return declared;
+  if (request.is404 || request.routeOptions.url?.startsWith('/docs')) return 'none';
+  return 'bearer';
+}
+
+/**
+ * The HTTP api over a runtime: every endpoint of the original (reference §1) plus the event stream,
+ * step log/diff, queue job actions and usage. Returns a ready fastify instance (use `inject` in tests,
+ * `listen` to serve). Closing it ends open event streams; the runtime is the caller's to close.
+ */
+export async function buildApi(runtime: Runtime, options: ApiOptions = {}): Promise<Api> {
+  const config = runtime.config;
+  const resolved = resolveApiOptions(options);
+  const streams: StreamRegistry = new Set();
+  const app = Fastify({ logger: false, bodyLimit: config.maxBodyBytes, genReqId: requestIdFor, return503OnClosing: true }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(passThroughCompiler);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
+  // An empty JSON body is no body (action routes take none); invalid JSON is a 400 that says why.
+  const defaultJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    defaultJson(request, text, (error, value) => {
+      if (!error) return done(null, value);
+      let reason = error.message;
+      try {
+        JSON.parse(text);
+      } catch (syntax) {
+        reason = (syntax as Error).message;
+      }
+      done(new HttpError(400, `Invalid JSON body: ${reason}`, 'invalid_json'), undefined);
+    });
+  });
+
+  registerRequestContext(app, { logger: runtime.logger, metrics: runtime.metrics });
+  app.addHook('onRequest', async (request) => {
+    if (authMode(request) === 'bearer') assertBearer(request, config.apiToken);
+  });
+  app.addHook('preValidation', validateRequest);
+  app.addHook('preClose', async () => {
+    for (const close of [...streams]) close();
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body } = toErrorBody(error, { maxBodyBytes: config.maxBodyBytes });
+    if (status >= 500) runtime.logger.error({ err: error, request_id: request.id, path: request.url.split('?')[0], method: request.method }, 'request failed');
+    return reply.code(status).send(body);
+  });
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ detail: 'Not Found', code: 'not_found' }));
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: API_TITLE, version: apiVersion(), description: 'Orchestrates AI coding agents over git repositories.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'TASKSGODZILLA_API_TOKEN, when set' },
+          projectToken: { type: 'apiKey', in: 'header', name: 'X-Project-Token', description: "The project's secrets.api_token, when set" },
+        },
+      },
+      security: [{ bearer: [], projectToken: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  const context: RouteContext = { runtime, options: resolved };
+  app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger());
+  registerHealthRoutes(app, context);
+  registerConsoleRoutes(app, context);
+  registerProjectRoutes(app, context);
+  registerProtocolRoutes(app, context);
+  registerStepRoutes(app, context);
+  registerEventRoutes(app, context, streams);
+  registerQueueRoutes(app, context);
+  registerCodexRunRoutes(app, context);
+  registerSpecRoutes(app, context);
+  registerWebhookRoutes(app, context);
+
+  await app.ready();
+  return app;
+}

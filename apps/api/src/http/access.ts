@@ -1,0 +1,29 @@
+import type { FastifyRequest } from 'fastify';
+import type { Project, ProtocolRun, StepRun } from '@tasksgodzilla/core';
+import type { Runtime } from '@tasksgodzilla/runtime';
+import { assertProjectToken } from './auth.js';
+import { HttpError } from './http-errors.js';
+
+// Existence and per-project access, in the original's order: load (404), then X-Project-Token
+// (401). Missing ids are 404 everywhere (the original answered 500 for protocol routes).
+
+export async function projectAccess(runtime: Runtime, request: FastifyRequest, projectId: number): Promise<Project> {
+  const project = await runtime.storage.projects.find(projectId);
+  if (!project) throw new HttpError(404, 'Project not found', 'not_found');
+  assertProjectToken(request, project);
+  return project;
+}
+
+export async function runAccess(runtime: Runtime, request: FastifyRequest, runId: number): Promise<{ run: ProtocolRun; project: Project }> {
+  const run = await runtime.storage.protocolRuns.find(runId);
+  if (!run) throw new HttpError(404, 'Protocol run not found', 'not_found');
+  const project = await projectAccess(runtime, request, run.project_id);
+  return { run, project };
+}
+
+export async function stepAccess(runtime: Runtime, request: FastifyRequest, stepId: number): Promise<{ step: StepRun; run: ProtocolRun; project: Project }> {
+  const step = await runtime.storage.stepRuns.find(stepId);
+  if (!step) throw new HttpError(404, 'Step not found', 'not_found');
+  const { run, project } = await runAccess(runtime, request, step.protocol_run_id);
+  return { step, run, project };
+}

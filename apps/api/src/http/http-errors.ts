@@ -1,0 +1,107 @@
+import { isAppError, type AppError, type ErrorCategory, type FieldIssue } from '@tasksgodzilla/core';
+
+/** One item of a FastAPI-like 422 `detail` array. */
+export interface DetailIssue {
+  loc: (string | number)[];
+  msg: string;
+  type: string;
+}
+
+/** Where a request value came from, as FastAPI names it in `loc`. */
+export type RequestPart = 'path' | 'query' | 'body' | 'header';
+
+/** The request failed schema validation; every problem of every part is reported at once (422). */
+export class RequestValidationError extends Error {
+  readonly issues: DetailIssue[];
+  constructor(issues: DetailIssue[]) {
+    super(issues.map((issue) => `${issue.loc.join('.')}: ${issue.msg}`).join('; '));
+    this.name = 'RequestValidationError';
+    this.issues = issues;
+  }
+}
+
+/** An answer decided at the edge (auth, signature, missing ids), with the original's `detail` text. */
+export class HttpError extends Error {
+  readonly statusCode: number;
+  readonly code: string;
+  constructor(statusCode: number, detail: string, code = 'http_error') {
+    super(detail);
+    this.name = 'HttpError';
+    this.statusCode = statusCode;
+    this.code = code;
+  }
+}
+
+const STATUS_BY_CATEGORY: Record<ErrorCategory, number> = {
+  validation: 422,
+  not_found: 404,
+  conflict: 409,
+  unauthorized: 401,
+  budget: 409,
+  cancelled: 409,
+  config: 500,
+  engine: 502,
+  git: 502,
+  queue: 503,
+  storage: 503,
+  timeout: 504,
+  internal: 500,
+};
+
+export function statusForAppError(error: AppError): number {
+  return STATUS_BY_CATEGORY[error.category] ?? 500;
+}
+
+const PARTS: readonly string[] = ['path', 'query', 'body', 'header'];
+
+/** A service's field issues as `detail` items; paths without a known part are body fields. */
+export function issuesFromFieldIssues(issues: readonly FieldIssue[], message: string): DetailIssue[] {
+  if (issues.length === 0) return [{ loc: ['body'], msg: message, type: 'value_error' }];
+  return issues.map((issue) => {
+    const first = issue.path[0];
+    const loc = typeof first === 'string' && PARTS.includes(first) ? [...issue.path] : ['body', ...issue.path];
+    return { loc, msg: issue.message, type: 'value_error' };
+  });
+}
+
+export interface ErrorBody {
+  status: number;
+  body: { detail: string | DetailIssue[]; code?: string };
+}
+
+interface FastifyLikeError {
+  statusCode?: number;
+  code?: string;
+  message?: string;
+}
+
+const FASTIFY_MESSAGES: Record<string, (error: FastifyLikeError, limits: { maxBodyBytes: number }) => string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: (_error, limits) => `Request body is too large (limit ${limits.maxBodyBytes} bytes)`,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: (error) => `Unsupported media type: ${error.message ?? ''}`.trim(),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => 'Request body size did not match Content-Length',
+};
+
+/**
+ * Maps anything thrown by a handler or hook to a status and a JSON body: AppErrors by category
+ * (404, 409, 422, …), the edge's own errors as they are, fastify's 4xx with a readable `detail`,
+ * and everything else to a 500 that carries no internals.
+ */
+export function toErrorBody(error: unknown, limits: { maxBodyBytes: number }): ErrorBody {
+  if (error instanceof RequestValidationError) return { status: 422, body: { detail: error.issues, code: 'validation_error' } };
+  if (error instanceof HttpError) return { status: error.statusCode, body: { detail: error.message, code: error.code } };
+  if (isAppError(error)) {
+    const status = statusForAppError(error);
+    if (status === 422) {
+      const issues = (error as AppError & { issues?: FieldIssue[] }).issues ?? [];
+      return { status, body: { detail: issuesFromFieldIssues(issues, error.message), code: error.code } };
+    }
+    return { status, body: { detail: status >= 500 && error.category === 'internal' ? 'Internal Server Error' : error.message, code: error.code } };
+  }
+  const candidate = (error ?? {}) as FastifyLikeError;
+  const status = typeof candidate.statusCode === 'number' ? candidate.statusCode : 500;
+  if (status >= 400 && status < 500) {
+    const message = candidate.code ? FASTIFY_MESSAGES[candidate.code]?.(candidate, limits) : undefined;
+    return { status, body: { detail: message ?? candidate.message ?? 'Bad Request', code: candidate.code ?? 'bad_request' } };
+  }
+  return { status: 500, body: { detail: 'Internal Server Error', code: 'internal_error' } };
+}

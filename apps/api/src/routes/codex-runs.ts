@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { JobRun } from '@tasksgodzilla/core';
+import type { Api, RouteContext } from '../api.types.js';
+import { HttpError } from '../http/http-errors.js';
+import { sendPage } from '../http/pagination.js';
+import { createRunLog, openRunLog } from '../http/runs-folder.js';
+import { codexRunOut } from '../presenters.js';
+import { CodexRunCreate, CodexRunOut, CodexRunsQuery, ConsoleRunsQuery, Detail, RunParams } from '../schemas.js';
+
+const TAGS = ['codex runs'];
+/** Ledger queue of runs registered through `/codex/runs/start`: no worker claims them. */
+export const EXTERNAL_RUNS_QUEUE = 'external';
+
+function escapeHtml(value: unknown): string {
+  return String(value ?? '').replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/** The original's "Codex Runs" page (reference §1.4), every value escaped. */
+export function renderRunsPage(runs: JobRun[]): string {
+  const cell = (value: string | null) => (value ? escapeHtml(value) : '-');
+  const rows = runs.length
+    ? runs
+        .map((run) => {
+          const logs = run.log_path ? `<a href="/codex/runs/${encodeURIComponent(run.run_id)}/logs">logs</a>` : '-';
+          return `<tr><td>${escapeHtml(run.run_id)}</td><td>${escapeHtml(run.job_type)}</td><td><span class="pill status-${escapeHtml(run.status.toLowerCase())}">${escapeHtml(run.status)}</span></td><td>${cell(run.prompt_version)}</td><td>${escapeHtml(run.created_at)}</td><td>${cell(run.started_at)}</td><td>${cell(run.finished_at)}</td><td>${logs}</td></tr>`;
+        })
+        .join('\n')
+    : '<tr><td colspan="8">No runs yet</td></tr>';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Codex Runs</title>
+<style>body{font-family:system-ui,sans-serif;background:#0c111b;color:#e5e7eb;margin:2rem}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #1f2937;padding:.4rem .6rem;text-align:left}a{color:#60a5fa}.pill{border-radius:999px;padding:.1rem .6rem;background:#374151}.status-running{background:#1d4ed8}.status-succeeded{background:#047857}.status-failed{background:#b91c1c}.status-cancelled{background:#a16207}.status-queued{background:#4b5563}</style>
+</head><body><h1>Codex Runs</h1><p>Showing up to ${runs.length} run(s).</p>
+<table><thead><tr><th>Run ID</th><th>Job Type</th><th>Status</th><th>Prompt Version</th><th>Created</th><th>Started</th><th>Finished</th><th>Logs</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table></body></html>
+`;
+}
+
+export function registerCodexRunRoutes(app: Api, { runtime }: RouteContext): void {
+  const { jobRuns } = runtime.storage;
+  const runsDir = runtime.config.runsDir;
+
+  async function findRun(runId: string): Promise<JobRun> {
+    const run = await jobRuns.find(runId);
+    if (!run) throw new HttpError(404, 'Run not found', 'not_found');
+    return run;
+  }
+
+  app.get('/codex/runs', { schema: { tags: TAGS, summary: 'The job ledger, newest first', querystring: CodexRunsQuery, response: { 200: CodexRunOut.array() } } }, async (request, reply) => {
+    const { job_type, status, limit, cursor } = request.query;
+    return sendPage(reply, await jobRuns.list({ job_type, status }, { limit, cursor }), codexRunOut);
+  });
+
+  app.post(
+    '/codex/runs/start',
+    { schema: { tags: TAGS, summary: 'Register (or restart) a run started outside the queue; its log lives in the runs folder', body: CodexRunCreate, response: { 200: CodexRunOut, 409: Detail, 422: Detail } } },
+    async (request) => {
+      const body = request.body;
+      const runId = body.run_id ?? randomUUID();
+      const existing = await jobRuns.find(runId);
+      if (existing && existing.queue !== EXTERNAL_RUNS_QUEUE) throw new HttpError(409, `Run ${runId} is a queue job; it cannot be restarted here`, 'run_is_queue_job');
+      if (existing && existing.status !== 'running') throw new HttpError(409, `Run ${runId} is ${existing.status}; it cannot be restarted`, 'run_status_conflict');
+      const logPath = body.log_path ? await createRunLog(runsDir, body.log_path) : (existing?.log_path ?? (await createRunLog(runsDir, join(runId, 'logs.txt'))));
+      const startedAt = runtime.storage.clock.now().toISOString();
+      if (existing) {
+        const updated = await jobRuns.update(runId, {
+          log_path: logPath,
+          started_at: startedAt,
+          ...(body.params !== undefined ? { params: body.params } : {}),
+          ...(body.prompt_version !== undefined ? { prompt_version: body.prompt_version } : {}),
+        });
+        return codexRunOut(updated);
+      }
+      const created = await jobRuns.create({
+        run_id: runId,
+        job_type: body.job_type,
+        status: 'running',
+        queue: EXTERNAL_RUNS_QUEUE,
+        params: body.params ?? null,
+        prompt_version: body.prompt_version ?? null,
+        log_path: logPath,
+        cost_tokens: body.cost_tokens ?? null,
+        cost_cents: body.cost_cents ?? null,
+        started_at: startedAt,
+      });
+      return codexRunOut(created);
+    },
+  );
+
+  app.get('/codex/runs/:run_id', { schema: { tags: TAGS, summary: 'One run of the ledger', params: RunParams, response: { 200: CodexRunOut, 404: Detail } } }, async (request) => {
+    return codexRunOut(await findRun(request.params.run_id));
+  });
+
+  app.get(
+    '/codex/runs/:run_id/logs',
+    { schema: { tags: TAGS, summary: "The run's log file, as text (only inside the runs folder)", params: RunParams, produces: ['text/plain'] } },
+    async (request, reply) => {
+      const run = await findRun(request.params.run_id);
+      if (!run.log_path) throw new HttpError(404, 'Log path not recorded', 'log_not_recorded');
+      return reply.type('text/plain; charset=utf-8').send(await openRunLog(runsDir, run.log_path));
+    },
+  );
+
+  app.get(
+    '/console/runs',
+    { schema: { tags: TAGS, summary: 'An HTML table of the newest runs', querystring: ConsoleRunsQuery, produces: ['text/html'] } },
+    async (request, reply) => {
+      const page = await jobRuns.list({}, { limit: request.query.limit });
+      return reply.type('text/html; charset=utf-8').send(renderRunsPage(page.items));
+    },
+  );
+}

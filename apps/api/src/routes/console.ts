@@ -1,0 +1,50 @@
+import { readFile, realpath } from 'node:fs/promises';
+import { extname, isAbsolute, relative, resolve } from 'node:path';
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import type { Api, RouteContext } from '../api.types.js';
+import { HttpError } from '../http/http-errors.js';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** A file of the console folder, never outside it (symlinks included), or 404. */
+async function sendConsoleFile(reply: FastifyReply, root: string, file: string): Promise<FastifyReply> {
+  const notFound = new HttpError(404, 'Console assets not available', 'not_found');
+  const base = await realpath(root).catch(() => null);
+  if (!base) throw notFound;
+  const target = await realpath(resolve(base, file)).catch(() => null);
+  const rel = target ? relative(base, target) : '..';
+  if (!target || rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw notFound;
+  const body = await readFile(target).catch(() => null);
+  if (!body) throw notFound;
+  return reply.type(CONTENT_TYPES[extname(target).toLowerCase()] ?? 'application/octet-stream').send(body);
+}
+
+/**
+ * The web console: `index.html` at `/` and `/console`, assets under `/console/static/`, from a
+ * configurable folder (the app's `public/` by default; a built console later). No auth, as the
+ * original: the page holds no data, the api calls it makes do.
+ */
+export function registerConsoleRoutes(app: Api, { options }: RouteContext): void {
+  const page = { config: { auth: 'none' as const }, schema: { tags: ['console'], summary: 'The web console', produces: ['text/html'] } };
+  app.get('/', page, (_request, reply) => sendConsoleFile(reply, options.consoleDir, 'index.html'));
+  app.get('/console', page, (_request, reply) => sendConsoleFile(reply, options.consoleDir, 'index.html'));
+  app.get(
+    '/console/static/*',
+    { config: { auth: 'none' }, schema: { tags: ['console'], summary: 'Console assets', params: z.object({ '*': z.string() }) } },
+    (request, reply) => sendConsoleFile(reply, options.consoleDir, request.params['*']),
+  );
+}

@@ -1,0 +1,64 @@
+import type { EventFilter } from '@tasksgodzilla/platform-storage';
+import type { FastifyRequest } from 'fastify';
+import type { Api, RouteContext } from '../api.types.js';
+import { projectAccess, runAccess } from '../http/access.js';
+import { openEventStream, type StreamRegistry } from '../http/event-stream.js';
+import { sendPage } from '../http/pagination.js';
+import { eventOut } from '../presenters.js';
+import { Detail, EventOut, EventStreamQuery, EventsQuery } from '../schemas.js';
+
+const TAGS = ['events'];
+const ONBOARDING_EVENT_PREFIX = 'setup_';
+
+/** Filters by project and run, with the per-project token checked for each one named. */
+async function scopedFilter(context: RouteContext, request: FastifyRequest, query: { project_id?: number; protocol_run_id?: number }): Promise<EventFilter> {
+  const filter: EventFilter = {};
+  if (query.project_id !== undefined) filter.project_id = (await projectAccess(context.runtime, request, query.project_id)).id;
+  if (query.protocol_run_id !== undefined) filter.protocol_run_id = (await runAccess(context.runtime, request, query.protocol_run_id)).run.id;
+  return filter;
+}
+
+/** `Last-Event-ID` (what EventSource sends on reconnect) wins over `?last_event_id=`. */
+function lastEventId(request: FastifyRequest, query: { last_event_id?: number }): number | null {
+  const header = request.headers['last-event-id'];
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value !== undefined && /^\d{1,15}$/.test(value.trim())) return Number(value.trim());
+  return query.last_event_id ?? null;
+}
+
+export function registerEventRoutes(app: Api, context: RouteContext, streams: StreamRegistry): void {
+  const { runtime, options } = context;
+
+  app.get(
+    '/events',
+    { schema: { tags: TAGS, summary: 'Recent events across runs, newest first, with protocol and project names', querystring: EventsQuery, response: { 200: EventOut.array(), 404: Detail } } },
+    async (request, reply) => {
+      const filter = await scopedFilter(context, request, request.query);
+      if (request.query.kind === 'onboarding') filter.event_types = [ONBOARDING_EVENT_PREFIX];
+      const page = await runtime.storage.events.list(filter, { limit: request.query.limit, cursor: request.query.cursor });
+      return sendPage(reply, page, eventOut);
+    },
+  );
+
+  app.get(
+    '/events/stream',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Server-sent events (`id:`, `event:`, `data:` EventOut JSON); resume with Last-Event-ID or ?last_event_id=',
+        querystring: EventStreamQuery,
+        produces: ['text/event-stream'],
+        response: { 404: Detail },
+      },
+    },
+    async (request, reply) => {
+      const filter = await scopedFilter(context, request, request.query);
+      await openEventStream(runtime, request, reply, streams, {
+        filter,
+        lastEventId: lastEventId(request, request.query),
+        heartbeatMs: options.sseHeartbeatMs,
+        pollMs: options.ssePollMs,
+      });
+    },
+  );
+}

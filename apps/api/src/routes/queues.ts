@@ -1,0 +1,48 @@
+import { flattenQueueStats } from '@tasksgodzilla/platform-queue';
+import type { JobStatus } from '@tasksgodzilla/core';
+import type { Api, RouteContext } from '../api.types.js';
+import { HttpError } from '../http/http-errors.js';
+import { sendPage } from '../http/pagination.js';
+import { actionResponse, jobOut } from '../presenters.js';
+import { ActionResponse, Detail, JobOut, JobParams, QueueJobsQuery, QueueStatsOut } from '../schemas.js';
+
+const TAGS = ['queues'];
+/** The original's RQ registry names for the ledger's statuses. */
+const STATUS_ALIASES: Record<string, JobStatus> = { started: 'running', finished: 'succeeded' };
+
+export function registerQueueRoutes(app: Api, { runtime }: RouteContext): void {
+  app.get('/queues', { schema: { tags: TAGS, summary: 'Job counts per queue and status, from the ledger', response: { 200: QueueStatsOut } } }, async () => {
+    return flattenQueueStats(await runtime.queue.stats());
+  });
+
+  app.get(
+    '/queues/jobs',
+    { schema: { tags: TAGS, summary: 'Jobs, newest first (`started`/`finished` read as running/succeeded)', querystring: QueueJobsQuery, response: { 200: JobOut.array() } } },
+    async (request, reply) => {
+      const { status, job_type, limit, cursor } = request.query;
+      const page = await runtime.queue.list({ status: status ? (STATUS_ALIASES[status] ?? (status as JobStatus)) : undefined, job_type, limit, cursor });
+      return sendPage(reply, page, jobOut);
+    },
+  );
+
+  app.post(
+    '/queues/jobs/:job_id/retry',
+    { schema: { tags: TAGS, summary: 'Re-enqueue a failed (dead-lettered) or cancelled job', params: JobParams, response: { 200: ActionResponse, 404: Detail, 409: Detail } } },
+    async (request) => {
+      const current = await runtime.queue.get(request.params.job_id);
+      if (current.status !== 'failed' && current.status !== 'cancelled') {
+        throw new HttpError(409, `Job is ${current.status}; only failed or cancelled jobs can be retried`, 'job_status_conflict');
+      }
+      return actionResponse('Job re-enqueued', await runtime.queue.retry(current.run_id));
+    },
+  );
+
+  app.post(
+    '/queues/jobs/:job_id/cancel',
+    { schema: { tags: TAGS, summary: 'Cancel a queued job, or ask a running one to stop', params: JobParams, response: { 200: ActionResponse, 404: Detail, 409: Detail } } },
+    async (request) => {
+      const job = await runtime.queue.cancel(request.params.job_id, `cancelled through the api (request ${request.id})`);
+      return actionResponse(job.status === 'cancelled' ? 'Job cancelled' : 'Cancellation requested', job);
+    },
+  );
+}

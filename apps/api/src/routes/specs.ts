@@ -1,0 +1,26 @@
+import type { Api, RouteContext } from '../api.types.js';
+import { projectAccess, runAccess } from '../http/access.js';
+import { actionResponse } from '../presenters.js';
+import { ActionResponse, Detail, SpecAuditRequest } from '../schemas.js';
+
+export function registerSpecRoutes(app: Api, { runtime }: RouteContext): void {
+  app.post(
+    '/specs/audit',
+    {
+      schema: {
+        tags: ['specs'],
+        summary: 'Enqueue a spec audit of one run, one project, or everything',
+        body: SpecAuditRequest,
+        response: { 200: ActionResponse, 404: Detail, 422: Detail },
+      },
+    },
+    async (request) => {
+      const { project_id, protocol_id, backfill } = request.body;
+      // The project token guards the project named directly or through its run (the original skipped the latter).
+      if (project_id) await projectAccess(runtime, request, project_id);
+      if (protocol_id) await runAccess(runtime, request, protocol_id);
+      const { job } = await runtime.services.orchestrator.auditSpecs({ project_id: project_id ?? null, protocol_id: protocol_id ?? null, backfill_missing: backfill }, { requestId: request.id });
+      return actionResponse('Spec audit enqueued.', job);
+    },
+  );
+}

@@ -1,0 +1,79 @@
+import type { FastifyRequest } from 'fastify';
+import type { Api, RouteContext } from '../api.types.js';
+import { checkWebhookAuth } from '../http/auth.js';
+import { HttpError } from '../http/http-errors.js';
+import { interpretGithubWebhook, interpretGitlabWebhook, type WebhookInterpretation } from '../orchestrator-helpers.js';
+import { actionResponse } from '../presenters.js';
+import { ActionResponse, Detail, WebhookQuery } from '../schemas.js';
+
+type Provider = 'github' | 'gitlab';
+
+const INTERPRETERS: Record<Provider, (event: string | undefined, payload: unknown) => WebhookInterpretation> = {
+  github: interpretGithubWebhook,
+  gitlab: interpretGitlabWebhook,
+};
+const EVENT_HEADERS: Record<Provider, string> = { github: 'x-github-event', gitlab: 'x-gitlab-event' };
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The delivery's JSON: an empty body is `{}`; a form-encoded GitHub delivery carries it in `payload`. */
+function parsePayload(raw: Buffer, contentType: string | undefined): unknown {
+  let text = raw.toString('utf8');
+  if (contentType?.startsWith('application/x-www-form-urlencoded')) text = new URLSearchParams(text).get('payload') ?? '';
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new HttpError(400, `Invalid JSON payload: ${error instanceof Error ? error.message : String(error)}`, 'invalid_json');
+  }
+}
+
+/**
+ * GitHub and GitLab CI webhooks. The body is kept raw: the signature is checked over the exact bytes
+ * before anything is parsed (the original parsed first, so junk bodies gave 500s). Then the payload is
+ * interpreted (services-orchestrator) and handed to the orchestrator, which records the event and
+ * moves the step and run with guarded transitions.
+ */
+export function registerWebhookRoutes(app: Api, { runtime }: RouteContext): void {
+  void app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+    for (const provider of ['github', 'gitlab'] as const) {
+      scope.post(
+        `/webhooks/${provider}`,
+        {
+          config: { auth: 'webhook' },
+          schema: {
+            tags: ['webhooks'],
+            summary:
+              provider === 'github'
+                ? 'GitHub delivery (X-GitHub-Event; X-Hub-Signature-256 when a webhook secret is set)'
+                : 'GitLab delivery (X-Gitlab-Event; X-Gitlab-Token when a webhook secret is set, optional X-Gitlab-Signature-256)',
+            querystring: WebhookQuery,
+            response: { 200: ActionResponse, 400: Detail, 401: Detail, 404: Detail, 422: Detail },
+          },
+        },
+        async (request) => {
+          const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+          const auth = checkWebhookAuth(provider, request, raw, { webhookToken: runtime.config.webhookToken, apiToken: runtime.config.apiToken });
+          if (!auth.ok) {
+            runtime.metrics.observeWebhook(provider, 'unauthorized');
+            throw new HttpError(401, auth.detail, 'webhook_unauthorized');
+          }
+          runtime.metrics.observeWebhook(provider, 'received');
+          const interpretation = INTERPRETERS[provider](header(request, EVENT_HEADERS[provider]), parsePayload(raw, header(request, 'content-type')));
+          if (!interpretation.input) return { message: `Webhook ignored: ${interpretation.ignored_reason ?? 'nothing to do'}`, job: null };
+          const result = await runtime.services.orchestrator.handleCiStatus(
+            { ...interpretation.input, protocol_run_id: (request.query as { protocol_run_id?: number }).protocol_run_id ?? null },
+            { requestId: request.id },
+          );
+          return actionResponse('Webhook recorded', result.job);
+        },
+      );
+    }
+  });
+}

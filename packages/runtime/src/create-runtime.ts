@@ -1,7 +1,7 @@
 import { errorMessage, systemClock, type Config } from '@tasksgodzilla/core';
 import { createDefaultEngines, createEngineRegistry } from '@tasksgodzilla/platform-engines';
 import { createGitService, gitServiceDepsFromConfig, type GitLogger } from '@tasksgodzilla/platform-git';
-import { createQueue, createWorkerRunner, type WorkerRunner } from '@tasksgodzilla/platform-queue';
+import { createQueue, createWorkerRunner, queueOptionsFromConfig, type WorkerRunner } from '@tasksgodzilla/platform-queue';
 import { createStorage, migrateToLatest, openDatabase } from '@tasksgodzilla/platform-storage';
 import { createLogger, createMetrics, createTelemetryService, loggerOptionsFromConfig, type Logger } from '@tasksgodzilla/platform-telemetry';
 import { createDecompositionService } from '@tasksgodzilla/services-decomposition';
@@ -40,14 +40,7 @@ export function createRuntime(config: Readonly<Config>, overrides: RuntimeOverri
     onAfterCommitError: (error) => logger.warn({ err: error }, `after-commit hook failed: ${errorMessage(error)}`),
   });
   const telemetry = createTelemetryService({ events: storage.events, logger, metrics, clock });
-  const queue = createQueue({
-    ...(config.queueBackend === 'bullmq' ? { backend: 'bullmq' as const, redisUrl: config.redisUrl ?? '', prefix: config.queuePrefix } : { backend: 'embedded' as const }),
-    db: db.db,
-    dialect: db.dialect,
-    clock,
-    logger: queueLogger(logger.child({ component: 'queue' })),
-    defaults: { maxAttempts: config.jobMaxAttempts, timeoutSeconds: config.jobTimeoutSeconds, leaseSeconds: config.leaseSeconds },
-  });
+  const queue = createQueue(queueOptionsFromConfig(config, db, { clock, logger: queueLogger(logger.child({ component: 'queue' })) }));
   const engines = createEngineRegistry(overrides.engines ?? createDefaultEngines(config), { defaultEngineId: config.defaultEngine });
   const git = createGitService({ ...gitServiceDepsFromConfig(config), logger: gitLogger(logger.child({ component: 'git' })), ...(overrides.gitEnv ? { env: overrides.gitEnv } : {}) });
   const prompts = createPromptService();

@@ -1,12 +1,33 @@
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { JsonObject } from '@tasksgodzilla/core';
+import { createCodexEngine, createShellEngine, type Engine, type EngineOperation, type EngineRequest } from '@tasksgodzilla/platform-engines';
 import { createWorkerRunner } from '@tasksgodzilla/platform-queue';
 import { git } from '@tasksgodzilla/testing';
 import { withDeadLetterHook } from '../src/index.js';
 import { CODEMACHINE_WORKSPACE, openRuntime, type RuntimeHarness } from './runtime-harness.js';
 
 const NAMES = ['00-setup.md', '01-build.md', '02-docs.md'];
+
+const FAKE_CODEX = fileURLToPath(new URL('../../../tools/fake-engines/fake-codex.mjs', import.meta.url));
+
+/** An engine whose runs get extra environment variables (how a fake CLI is told which fixture to play). */
+function withEnv(engine: Engine, env: Record<string, string>): Engine {
+  const run = (operation: EngineOperation, request: EngineRequest) => engine.run(operation, { ...request, env: { ...request.env, ...env } });
+  return {
+    id: engine.id,
+    displayName: engine.displayName,
+    kind: engine.kind,
+    defaultModel: engine.defaultModel,
+    capabilities: engine.capabilities,
+    plan: (request) => run('plan', request),
+    execute: (request) => run('execute', request),
+    qa: (request) => run('qa', request),
+    run,
+    probe: () => engine.probe(),
+  };
+}
 
 /** A caller spec over the demo files, honoured by planning (it is how policies reach the steps). */
 function specWith(overrides: Record<string, { qa?: 'skip' | 'light' | 'full'; policies?: JsonObject[] }>): JsonObject {
@@ -274,5 +295,42 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
     expect(events[0]!.metadata).toMatchObject({ job_id: next.job.run_id, attempts: 2, error: 'flaky infrastructure' });
     expect((await h.steps(run.id))[0]!.status).toBe('failed');
     expect((await h.run(run.id)).status).toBe('blocked');
+  });
+
+  it('plans through an LLM engine CLI (fake codex playing a recorded planning answer)', async () => {
+    const codex = withEnv(createCodexEngine({ binary: FAKE_CODEX }), { FAKE_ENGINE_FIXTURE: 'structured-output' });
+    h = await openRuntime({ engines: [codex, createShellEngine()] });
+    const { orchestrator } = h.rt.services;
+    const projectId = await h.project();
+    const run = await orchestrator.createProtocolRun(projectId, { protocol_name: '0008-llm', engine_id: 'codex', description: 'Add a greeting', template_config: { decompose: false } });
+    await orchestrator.startProtocol(run.id);
+    await h.worker.drain();
+    const planned = await h.run(run.id);
+    expect(planned.status).toBe('planned');
+    expect((await h.steps(run.id)).map((s) => [s.step_name, s.engine_id])).toEqual([
+      ['00-setup.md', 'codex'],
+      ['01-greeting.md', 'codex'],
+    ]);
+    expect(readFileSync(join(planned.protocol_root!, 'plan.md'), 'utf8')).toContain('Add greeting');
+    const event = (await h.events(run.id)).find((e) => e.event_type === 'planned')!;
+    expect(event.metadata).toMatchObject({ models: { planning: 'gpt-5.1-codex-max' }, engine_id: 'codex', usage: { phase: 'planning', engine_id: 'codex' } });
+    expect((event.metadata!.prompt_versions as JsonObject).planning).toEqual(expect.any(String));
+    const usage = await orchestrator.usage(run.id);
+    expect(usage.by_phase.find((p) => p.phase === 'planning')!.tokens).toBeGreaterThan(0);
+  });
+
+  it('decomposes the step files of an engine plan (decompose_started / decompose_completed)', async () => {
+    const codex = withEnv(createCodexEngine({ binary: FAKE_CODEX }), { FAKE_ENGINE_FIXTURE: 'structured-output' });
+    h = await openRuntime({ engines: [codex, createShellEngine()] });
+    const { orchestrator } = h.rt.services;
+    const projectId = await h.project();
+    const run = await orchestrator.createProtocolRun(projectId, { protocol_name: '0009-decompose', engine_id: 'codex' });
+    await orchestrator.startProtocol(run.id);
+    await h.worker.drain();
+    const events = await h.events(run.id);
+    const types = events.map((e) => e.event_type);
+    expect(types).toEqual(expect.arrayContaining(['decompose_started', 'decompose_completed', 'planned']));
+    expect(events.find((e) => e.event_type === 'decompose_started')!.metadata).toMatchObject({ steps: ['01-greeting.md'] });
+    expect((await h.run(run.id)).status).toBe('planned');
   });
 });

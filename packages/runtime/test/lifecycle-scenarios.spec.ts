@@ -238,10 +238,13 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
 
   it('onboarding completes, or ends blocked when clarifications are required', async () => {
     h = await openRuntime();
-    let created = await h.rt.services.orchestrator.createProject({ name: 'demo', git_url: h.repo.originPath, local_path: h.repo.path });
+    let created = await h.rt.services.orchestrator.createProject({ name: 'demo', git_url: h.repo.originPath, local_path: h.repo.path }, { requestId: 'req-onboard' });
     await h.worker.drain();
     expect((await h.run(created.setup_run.id)).status).toBe('completed');
-    let types = (await h.events(created.setup_run.id)).map((e) => e.event_type);
+    const setupEvents = await h.events(created.setup_run.id);
+    // Events written by onboarding inside the job carry the api request id and the job id.
+    expect(setupEvents.find((e) => e.event_type === 'setup_completed')!.metadata).toMatchObject({ request_id: 'req-onboard', job_id: created.job.run_id });
+    let types = setupEvents.map((e) => e.event_type);
     expect(types[0]).toBe('setup_enqueued');
     expect(types).toEqual(expect.arrayContaining(['setup_started', 'setup_clarifications', 'setup_completed']));
     await h.close();

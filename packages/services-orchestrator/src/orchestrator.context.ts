@@ -73,7 +73,8 @@ export function createOrchestratorContext(deps: OrchestratorServiceDeps): Orches
 
     async record(tx, draft, trace = {}) {
       const metadata: JsonObject = { ...(draft.metadata ?? {}) };
-      if (draft.run && metadata.spec_hash === undefined) {
+      // A spec_hash key left null by the caller means "the run's hash, if it has a spec".
+      if (draft.run && (metadata.spec_hash === undefined || metadata.spec_hash === null)) {
         const hash = specHashOf(deps, draft.run);
         if (hash) metadata.spec_hash = hash;
       }

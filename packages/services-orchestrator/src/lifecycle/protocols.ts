@@ -56,7 +56,7 @@ export async function createProtocolRun(ctx: OrchestratorContext, projectId: num
 
 async function enqueuePlanning(ctx: OrchestratorContext, tx: StorageTx, run: ProtocolRun, trace: Trace, replan: boolean): Promise<QueueJob> {
   const job = await ctx.enqueue(tx, 'plan_protocol_job', { protocol_run_id: run.id, project_id: run.project_id }, `run-${run.id}`, trace);
-  await ctx.record(tx, { type: 'planning_enqueued', message: 'Planning job enqueued.', run, metadata: { job_id: job.run_id, replan } }, trace);
+  await ctx.record(tx, { type: 'planning_enqueued', message: 'Planning job enqueued.', run, metadata: { job_id: job.run_id, spec_hash: null, replan } }, trace);
   return job;
 }
 

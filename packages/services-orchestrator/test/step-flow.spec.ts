@@ -208,6 +208,25 @@ describe.each(['sqlite', 'postgres'] as const)('step lifecycle (fake execution a
     expect(snap.run.status).toBe('completed');
   });
 
+  it('a QA job that finds the run paused leaves the step waiting; resume enqueues its QA again', async () => {
+    const { run } = await h.planned({ auto_advance: false });
+    await h.storage.protocolRuns.update(run.id, { auto_advance: true });
+    await h.orchestrator.runNextStep(run.id);
+    expect(await h.runner.runOnce()).toBe(1);
+    expect((await h.storage.stepRuns.listByRun(run.id))[0]!.status).toBe('needs_qa');
+    await h.orchestrator.pauseProtocol(run.id);
+    expect(await h.runner.runOnce()).toBe(1);
+    let snap = await h.snapshot(run.id);
+    expect(snap.steps[0]!.status).toBe('needs_qa');
+    expect(snap.events.find((e) => e.event_type === 'step_deferred')?.metadata).toMatchObject({ phase: 'qa' });
+    expect(h.fakes.quality.calls).toHaveLength(0);
+    const resumed = await h.orchestrator.resumeProtocol(run.id);
+    expect(resumed.job?.job_type).toBe('run_quality_job');
+    await h.drain();
+    snap = await h.snapshot(run.id);
+    expect(snap.run.status).toBe('completed');
+  });
+
   it('cancel while a QA job waits: the job is cancelled and nothing resurrects the run', async () => {
     const { run } = await h.planned({ auto_advance: false });
     await h.orchestrator.runNextStep(run.id);

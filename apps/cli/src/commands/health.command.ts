@@ -1,10 +1,19 @@
-import type { HealthOut } from '@tasksgodzilla/client';
+import type { HealthComponent, HealthOut } from '@tasksgodzilla/client';
 import type { Command } from 'commander';
 import { CommandFailedError } from '../cli.errors.js';
 import type { CommandContext } from '../cli.types.js';
 import { withContext, type ContextFactory } from '../context.js';
 import { cell } from '../format.js';
 import { examples } from './command-helpers.js';
+
+/** `ok (sqlite)`, `down: <error>`, or the value itself. */
+function componentText(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return cell(value);
+  const c = value as HealthComponent & { ok?: unknown; backend?: unknown };
+  const state = c.ok === true ? 'ok' : c.ok === false ? 'down' : cell(c.status);
+  const backend = typeof c.backend === 'string' ? ` (${c.backend})` : '';
+  return `${state}${backend}${c.error ? `: ${c.error}` : ''}`;
+}
 
 /** `GET /health`; exit 1 when the api reports itself degraded. */
 export async function checkHealth(ctx: CommandContext): Promise<HealthOut> {
@@ -13,7 +22,7 @@ export async function checkHealth(ctx: CommandContext): Promise<HealthOut> {
   else {
     const parts = Object.entries(health)
       .filter(([k]) => k !== 'status')
-      .map(([k, v]) => `${k}: ${typeof v === 'object' && v !== null && 'status' in v ? cell((v as { status: unknown }).status) : cell(v)}`);
+      .map(([k, v]) => `${k}: ${componentText(v)}`);
     ctx.print(`${ctx.globals.apiBase}: ${health.status}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`);
   }
   if (health.status !== 'ok') throw new CommandFailedError(`the api at ${ctx.globals.apiBase} is ${health.status}`);

@@ -1,0 +1,48 @@
+import type { EventOut, ProtocolUsageOut } from '@tasksgodzilla/client';
+import { qaCounts } from '../lib/events.js';
+import { formatTokens, formatUsd } from '../lib/format.js';
+import { usageByStep } from '../lib/run-info.js';
+import { PassRate, UsageBars } from './bars.js';
+import { Empty, LoadError } from './panel.js';
+
+/** Cost of the run (total and per step) and its observability: QA pass rate, tokens and cost per phase and model. */
+export function RunUsage({ usage, error, events }: { usage: ProtocolUsageOut | undefined; error: unknown; events: EventOut[] }) {
+  const qa = qaCounts(events);
+  const verdicts = [
+    { verdict: 'PASS', count: qa.pass },
+    { verdict: 'FAIL', count: qa.fail },
+    { verdict: 'ERROR', count: qa.error },
+  ].filter((row) => row.count > 0);
+  const steps = usageByStep(usage);
+  return (
+    <div className="run-usage">
+      <LoadError error={error} />
+      <div className="totals">
+        <div>
+          <span className="muted small">Run cost</span>
+          <strong data-testid="run-cost">{usage ? formatUsd(usage.cost_usd) : '-'}</strong>
+        </div>
+        <div>
+          <span className="muted small">Tokens</span>
+          <strong>{usage ? formatTokens(usage.tokens) : '-'}</strong>
+        </div>
+        <div>
+          <span className="muted small">QA verdicts</span>
+          <strong>{qa.total}</strong>
+        </div>
+      </div>
+      {qa.total > 0 ? <PassRate pass={qa.pass} total={qa.total} verdicts={verdicts} /> : <Empty>No QA verdicts for this run yet.</Empty>}
+      {usage && usage.by_phase.length > 0 ? (
+        <UsageBars label="Phase" rows={usage.by_phase.map((row) => ({ key: row.phase, tokens: row.tokens, costUsd: row.cost_usd }))} />
+      ) : null}
+      {usage && usage.by_model.length > 0 ? (
+        <UsageBars label="Model" rows={usage.by_model.map((row) => ({ key: `${row.model ?? 'default'}${hasEngine(row) ? ` (${row.engine_id})` : ''}`, tokens: row.tokens, costUsd: row.cost_usd }))} />
+      ) : null}
+      {steps.length > 0 ? <UsageBars label="Step" rows={steps.map((row) => ({ key: row.step_name, tokens: row.tokens, costUsd: row.cost_usd }))} /> : null}
+    </div>
+  );
+}
+
+function hasEngine(row: object): row is { engine_id: string } {
+  return typeof (row as { engine_id?: unknown }).engine_id === 'string';
+}

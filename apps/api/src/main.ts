@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, errorMessage, loadConfig } from '@tasksgodzilla/core';
 import { createMetrics } from '@tasksgodzilla/platform-telemetry';
 import { createRuntime } from '@tasksgodzilla/runtime';
@@ -8,6 +10,15 @@ import { startApiServer } from './server.js';
 // `node apps/api/dist/main.js`: configuration from the environment and flags, the runtime, the
 // api (and its inline worker and spec-audit cron), and a graceful stop on SIGINT/SIGTERM.
 
+/** The web console built by apps/console (`apps/console/dist`, next to this app's dist). */
+const BUILT_CONSOLE_DIR = fileURLToPath(new URL('../../console/dist/', import.meta.url));
+
+/** `--console-dir`, else the built console when it exists, else buildApi's default (the placeholder page). */
+function consoleDir(flag: string | undefined): string | undefined {
+  if (flag) return flag;
+  return existsSync(`${BUILT_CONSOLE_DIR}index.html`) ? BUILT_CONSOLE_DIR : undefined;
+}
+
 async function main(argv: string[]): Promise<void> {
   const flags = parseApiFlags(argv);
   if (flags.help) {
@@ -15,6 +26,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const config = loadConfig(process.env, flags.overrides);
+  const consoleFolder = consoleDir(flags.consoleDir);
   const runtime = createRuntime(config, { metrics: createMetrics({ collectDefault: true }) });
   const logger = runtime.logger.child({ component: 'api' });
   let server;
@@ -25,7 +37,7 @@ async function main(argv: string[]): Promise<void> {
       inlineWorker: config.inlineWorker,
       workerConcurrency: config.workerConcurrency,
       specAuditIntervalSeconds: config.specAuditIntervalSeconds,
-      ...(flags.consoleDir ? { consoleDir: flags.consoleDir } : {}),
+      ...(consoleFolder ? { consoleDir: consoleFolder } : {}),
     });
   } catch (error) {
     await runtime.close().catch(() => undefined);

@@ -1,0 +1,145 @@
+import { createClient, type EventOut } from '@tasksgodzilla/client';
+import { openApi, TEMPLATE_DIR, type ApiHarness } from './api.test-helpers.js';
+
+/** Reads events from an async iterator until `count` arrived. */
+async function take(iterator: AsyncIterator<EventOut>, count: number): Promise<EventOut[]> {
+  const out: EventOut[] = [];
+  while (out.length < count) {
+    const next = await iterator.next();
+    if (next.done) break;
+    out.push(next.value);
+  }
+  return out;
+}
+
+describe('GET /events', () => {
+  let h: ApiHarness;
+  let projectId: number;
+  beforeAll(async () => {
+    h = await openApi();
+    projectId = await h.project();
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('lists newest first with joined names, filters by project and run, pages with X-Next-Cursor', async () => {
+    const { id } = await h.planned(projectId, '0001-events');
+    const all = await h.call<EventOut[]>('GET', '/events', { query: { limit: 500 } });
+    expect(all.status).toBe(200);
+    const ids = all.body.map((e) => e.id);
+    expect([...ids].sort((a, b) => b - a)).toEqual(ids);
+    const planned = all.body.find((e) => e.event_type === 'planned');
+    expect(planned).toMatchObject({ protocol_run_id: id, project_id: projectId, protocol_name: '0001-events', project_name: 'demo' });
+
+    const byRun = await h.call<EventOut[]>('GET', '/events', { query: { protocol_run_id: id } });
+    expect(byRun.body.length).toBeGreaterThan(0);
+    expect(byRun.body.every((e) => e.protocol_run_id === id)).toBe(true);
+    const byProject = await h.call<EventOut[]>('GET', '/events', { query: { project_id: projectId, limit: 2 } });
+    expect(byProject.body).toHaveLength(2);
+    const cursor = byProject.headers['x-next-cursor'] as string;
+    expect(cursor).toBeTruthy();
+    const next = await h.call<EventOut[]>('GET', '/events', { query: { project_id: projectId, limit: 2, cursor } });
+    expect(next.body[0]!.id).toBeLessThan(byProject.body[1]!.id);
+
+    expect((await h.call('GET', '/events', { query: { project_id: 999999 } })).status).toBe(404);
+    expect((await h.call('GET', '/events', { query: { protocol_run_id: 999999 } })).status).toBe(404);
+    const badKind = await h.call('GET', '/events', { query: { kind: 'everything' } });
+    expect(badKind.status).toBe(422);
+    expect(badKind.body.detail[0].loc).toEqual(['query', 'kind']);
+    expect((await h.call('GET', '/events', { query: { limit: 501 } })).status).toBe(422);
+  });
+});
+
+describe('GET /events/stream (server-sent events over a real socket)', () => {
+  let h: ApiHarness;
+  let projectId: number;
+  let baseUrl: string;
+  beforeAll(async () => {
+    h = await openApi({ api: { ssePollMs: 50, sseHeartbeatMs: 100 } });
+    projectId = await h.project();
+    baseUrl = await h.app.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('delivers live events as id/event/data, and resumes after Last-Event-ID without loss or repeats', async () => {
+    const client = createClient({ baseUrl });
+    const controller = new AbortController();
+    // Resuming from the newest id makes the test independent of when the connection is made.
+    const since = (await client.listEvents({ limit: 1 })).items[0]?.id ?? 0;
+    const stream = client.streamEvents({ project_id: projectId, last_event_id: since, signal: controller.signal })[Symbol.asyncIterator]();
+    const firstRead = take(stream, 1);
+    const created = await client.createProtocol(projectId, { protocol_name: '0001-stream', template: TEMPLATE_DIR });
+    await client.startProtocol(created.id, { requestId: 'req-sse-1' });
+    const [first] = await firstRead;
+    expect(first).toMatchObject({ event_type: 'planning_enqueued', protocol_run_id: created.id, project_id: projectId, protocol_name: '0001-stream' });
+    expect(first!.metadata?.request_id).toBe('req-sse-1');
+    controller.abort();
+
+    // Events written while nobody listens (by the worker), then a resume from the last id seen.
+    await h.drain();
+    const expected = (await client.listEvents({ protocol_run_id: created.id, limit: 500 })).items.filter((e) => e.id > first!.id).reverse();
+    expect(expected.length).toBeGreaterThan(0);
+    const resumeController = new AbortController();
+    const resumed = client.streamEvents({ protocol_run_id: created.id, last_event_id: first!.id, signal: resumeController.signal })[Symbol.asyncIterator]();
+    const got = await take(resumed, expected.length);
+    resumeController.abort();
+    expect(got.map((e) => e.id)).toEqual(expected.map((e) => e.id));
+    expect(got.map((e) => e.event_type)).toContain('planned');
+  });
+
+  it('picks up events written by other processes (not through this telemetry) by polling', async () => {
+    const client = createClient({ baseUrl });
+    const controller = new AbortController();
+    const since = (await client.listEvents({ limit: 1 })).items[0]?.id ?? 0;
+    const stream = client.streamEvents({ project_id: projectId, last_event_id: since, signal: controller.signal })[Symbol.asyncIterator]();
+    await h.runtime.storage.events.append({ project_id: projectId, event_type: 'external_note', message: 'first' });
+    const [first] = await take(stream, 1);
+    // The stream is connected and caught up; this one reaches it only through the poll.
+    await h.runtime.storage.events.append({ project_id: projectId, event_type: 'external_note', message: 'second' });
+    const [second] = await take(stream, 1);
+    controller.abort();
+    expect([first?.message, second?.message]).toEqual(['first', 'second']);
+    expect(second).toMatchObject({ event_type: 'external_note', protocol_run_id: null });
+  });
+
+  it('sends heartbeat comments, answers errors before streaming, and honours ?last_event_id=', async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${baseUrl}/events/stream?project_id=${projectId}&last_event_id=0`, { signal: controller.signal, headers: { 'x-request-id': 'req-stream' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    expect(response.headers.get('x-request-id')).toBe('req-stream');
+    const reader = response.body!.getReader();
+    let text = '';
+    while (!text.includes(': heartbeat')) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      text += new TextDecoder().decode(chunk.value);
+    }
+    controller.abort();
+    expect(text).toMatch(/^retry: \d+/);
+    // From id 0: the whole project history came first, oldest first.
+    expect(text).toMatch(/id: \d+\nevent: setup_enqueued\ndata: \{/);
+    expect(text).toContain(': heartbeat');
+
+    const missing = await fetch(`${baseUrl}/events/stream?project_id=999999`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ detail: 'Project not found', code: 'not_found' });
+    const bad = await fetch(`${baseUrl}/events/stream?last_event_id=-4`);
+    expect(bad.status).toBe(422);
+  });
+
+  it('ends open streams when the api closes', async () => {
+    const other = await openApi({ api: { ssePollMs: 50 } });
+    const url = await other.app.listen({ host: '127.0.0.1', port: 0 });
+    const response = await fetch(`${url}/events/stream`);
+    const reader = response.body!.getReader();
+    await reader.read();
+    await other.close();
+    let done = false;
+    while (!done) done = (await reader.read()).done;
+    expect(done).toBe(true);
+  });
+});

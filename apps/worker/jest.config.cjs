@@ -1,1 +1,1 @@
-module.exports = { ...require('../../jest.preset.cjs'), displayName: '@tasksgodzilla/worker' };
+module.exports = { ...require('../../jest.preset.cjs'), displayName: '@tasksgodzilla/worker', testTimeout: 120000 };

@@ -1,9 +1,10 @@
 import { defineConfig } from 'tsup';
 
+// dist/index.js (startWorkerProcess and friends) and dist/main.js (`node apps/worker/dist/main.js`).
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: ['src/index.ts', 'src/main.ts'],
   format: ['esm'],
-  dts: { compilerOptions: { customConditions: ['@tasksgodzilla/source'] } },
+  dts: { entry: 'src/index.ts', compilerOptions: { customConditions: ['@tasksgodzilla/source'] } },
   tsconfig: 'tsconfig.lib.json',
   target: 'node20',
   sourcemap: true,

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+import { ConfigError, errorMessage, loadConfig } from '@tasksgodzilla/core';
+import { createMetrics } from '@tasksgodzilla/platform-telemetry';
+import { createRuntime } from '@tasksgodzilla/runtime';
+import { parseWorkerFlags, WORKER_USAGE } from './cli-flags.js';
+import { startWorkerProcess } from './worker-process.js';
+
+// `node apps/worker/dist/main.js`: configuration from the environment and flags, the runtime, a
+// worker runner claiming jobs, a health/metrics port, and a graceful stop on SIGINT/SIGTERM.
+
+async function main(argv: string[]): Promise<void> {
+  const flags = parseWorkerFlags(argv);
+  if (flags.help) {
+    process.stdout.write(WORKER_USAGE);
+    return;
+  }
+  const config = loadConfig(process.env, flags.overrides);
+  const runtime = createRuntime(config, { metrics: createMetrics({ collectDefault: true }) });
+  const logger = runtime.logger.child({ component: 'worker-main' });
+  let worker;
+  try {
+    worker = await startWorkerProcess(runtime, {
+      host: flags.host,
+      port: config.workerPort,
+      concurrency: config.workerConcurrency,
+      shutdownTimeoutMs: flags.shutdownTimeoutSeconds * 1000,
+      ...(flags.workerId ? { workerId: flags.workerId } : {}),
+    });
+  } catch (error) {
+    await runtime.close().catch(() => undefined);
+    throw error;
+  }
+  logger.info({ url: worker.url, worker_id: worker.runner.workerId, db: runtime.db.dialect, queue: runtime.queue.backend, concurrency: config.workerConcurrency }, 'Starting worker');
+  const running = worker;
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'Shutting down worker');
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, `shutdown failed: ${errorMessage(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`tasksgodzilla worker: ${errorMessage(error)}\n`);
+  process.exit(error instanceof ConfigError ? 2 : 1);
+});

@@ -6,7 +6,7 @@ import { resolveEngineAndModel, type Engine, type EngineResult } from '@tasksgod
 import { extractChecks, specHash } from '@tasksgodzilla/services-spec';
 import { checkBudget } from './execution-budget.js';
 import type { ExecuteStepInput, ExecuteStepResult, ExecutionPlan, ExecutionService, ExecutionServiceDeps } from './execution.types.js';
-import { readOptional, resolveStepTarget, type StepTarget } from './step-target.js';
+import { readOptional, resolveStepTarget, type StepTarget } from '@tasksgodzilla/services-spec';
 
 interface Prepared {
   plan: ExecutionPlan;

@@ -15,7 +15,7 @@ import { renderQaReport, writeQaReport } from './qa-report.js';
 import { QA_OUTPUT_SCHEMA, parseQaAnswer, renderQaAnswer } from './qa-structured.js';
 import type { QaInput, QaOutcome, QaResult, QaVerdict, QualityService, QualityServiceDeps } from './quality.types.js';
 import { determineVerdict } from './verdict.js';
-import { readOptional, resolveStepTarget, type StepTarget } from './step-target.js';
+import { readOptional, resolveStepTarget, type StepTarget } from '@tasksgodzilla/services-spec';
 
 interface AgentRun {
   engine_id: string;

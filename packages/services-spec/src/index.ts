@@ -68,3 +68,5 @@ export type {
   SpecService,
   SpecServiceDeps,
 } from './spec.service.js';
+export { readOptional, resolveStepTarget, synthesizeStepSpec } from './step-target.js';
+export type { StepTarget } from './step-target.js';

@@ -2,7 +2,9 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { NotFoundError, type StepRun } from '@tasksgodzilla/core';
-import { fingerprintText, resolveStepOutputs, resolveStepPrompt, type ResolvedStepOutputs, type StepSpec } from '@tasksgodzilla/services-spec';
+import { fingerprintText } from './fingerprint.js';
+import type { StepSpec } from './spec.schemas.js';
+import { resolveStepOutputs, resolveStepPrompt, type ResolvedStepOutputs } from './step-resolution.js';
 
 /** The step's instruction file, its content and where its final message goes. */
 export interface StepTarget {

@@ -111,10 +111,10 @@ describe('a project and a protocol run, end to end', () => {
   });
 
   it('protocols create --template --auto-advance --start, watched live, then wait → completed', async () => {
-    const watch = spawnTgz(['events', 'watch', '--project', String(projectId), '--json', '--api-base', api.base], api.env);
+    // --after: the stream replays from the newest event seen so far, however late the watch connects.
+    const [latest] = await runJson<{ id: number }[]>('events', 'recent', '--project', String(projectId), '--limit', '1');
+    const watch = spawnTgz(['events', 'watch', '--project', String(projectId), '--after', String(latest?.id ?? 0), '--json', '--api-base', api.base], api.env);
     try {
-      // The stream is open once the watch has connected; events recorded from then on arrive live.
-      await new Promise((r) => setTimeout(r, 1500));
       const created = await runJson<{ protocol: { id: number; status: string; auto_advance: boolean }; start: { message: string } }>(
         'protocols',
         'create',

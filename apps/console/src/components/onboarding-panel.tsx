@@ -56,24 +56,27 @@ export function OnboardingPanel({ projectId, summary, error, loading, onReload }
           {timeline.length === 0 ? (
             <Empty>No events yet.</Empty>
           ) : (
-            <table className="table" aria-label="Onboarding timeline">
-              <thead>
-                <tr>
-                  <th>Time</th>
-                  <th>Event</th>
-                  <th>Message</th>
-                </tr>
-              </thead>
-              <tbody>
-                {timeline.map((event) => (
-                  <tr key={event.id}>
-                    <td className="nowrap">{formatTime(event.created_at)}</td>
-                    <td className="mono">{event.event_type}</td>
-                    <td>{event.message}</td>
+            <details open={summary.status !== 'completed'}>
+              <summary className="small muted">Timeline (newest first)</summary>
+              <table className="table" aria-label="Onboarding timeline">
+                <thead>
+                  <tr>
+                    <th>Time</th>
+                    <th>Event</th>
+                    <th>Message</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {timeline.map((event) => (
+                    <tr key={event.id}>
+                      <td className="nowrap">{formatTime(event.created_at)}</td>
+                      <td className="mono nowrap">{event.event_type}</td>
+                      <td>{event.message}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </details>
           )}
         </>
       )}

@@ -36,13 +36,16 @@ export function RunUsage({ usage, error, events }: { usage: ProtocolUsageOut | u
         <UsageBars label="Phase" rows={usage.by_phase.map((row) => ({ key: row.phase, tokens: row.tokens, costUsd: row.cost_usd }))} />
       ) : null}
       {usage && usage.by_model.length > 0 ? (
-        <UsageBars label="Model" rows={usage.by_model.map((row) => ({ key: `${row.model ?? 'default'}${hasEngine(row) ? ` (${row.engine_id})` : ''}`, tokens: row.tokens, costUsd: row.cost_usd }))} />
+        <UsageBars label="Model" rows={usage.by_model.map((row) => ({ key: modelLabel(row), tokens: row.tokens, costUsd: row.cost_usd }))} />
       ) : null}
       {steps.length > 0 ? <UsageBars label="Step" rows={steps.map((row) => ({ key: row.step_name, tokens: row.tokens, costUsd: row.cost_usd }))} /> : null}
     </div>
   );
 }
 
-function hasEngine(row: object): row is { engine_id: string } {
-  return typeof (row as { engine_id?: unknown }).engine_id === 'string';
+/** "<model> (<engine>) · <phase>": the api reports usage per phase, model and engine. */
+function modelLabel(row: { model: string | null; phase?: unknown; engine_id?: unknown }): string {
+  const engine = typeof row.engine_id === 'string' ? ` (${row.engine_id})` : '';
+  const phase = typeof row.phase === 'string' ? ` · ${row.phase}` : '';
+  return `${row.model ?? 'default model'}${engine}${phase}`;
 }

@@ -73,7 +73,7 @@ export function filterActivity(events: readonly EventOut[], invalidOnly: boolean
   });
 }
 
-/** "prompt_versions k:v · model:<m> · spec:<hash>" line of an event, or ''. */
+/** "k:v (prompt versions) · model:<m>" line of an event, or '' (the spec hash has a pill of its own). */
 export function eventContextLine(event: Pick<EventOut, 'metadata'>): string {
   const metadata = event.metadata ?? {};
   const parts: string[] = [];
@@ -81,8 +81,6 @@ export function eventContextLine(event: Pick<EventOut, 'metadata'>): string {
   if (versions) for (const [key, value] of Object.entries(versions)) parts.push(`${key}:${text(value) ?? '-'}`);
   const model = text(metadata['model']) ?? text(asObject(metadata['usage'])?.['model']);
   if (model) parts.push(`model:${model}`);
-  const spec = eventSpec(event).hash;
-  if (spec) parts.push(`spec:${spec.slice(0, 12)}`);
   return parts.join(' · ');
 }
 

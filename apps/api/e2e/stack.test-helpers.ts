@@ -11,7 +11,7 @@ export const API_TOKEN = 'e2e-api-token';
 export const WEBHOOK_SECRET = 'e2e-webhook-secret';
 
 /**
- * - `sqlite-worker`: api + a separate worker process sharing one SQLite file (embedded queue);
+ * - `sqlite-worker`: api + two separate worker processes sharing one SQLite file (embedded queue);
  * - `sqlite-inline`: the api alone, with its inline worker;
  * - `postgres-bullmq`: api + two workers on a fresh PostgreSQL database and BullMQ on Redis.
  */
@@ -65,7 +65,7 @@ export async function startStack(kind: StackKind): Promise<Stack> {
     const apiPort = await freePort();
     const api = await startApp('api', API_MAIN, apiPort, ['--host', '127.0.0.1', '--port', String(apiPort), ...(kind === 'sqlite-inline' ? ['--inline-worker'] : ['--no-inline-worker'])], env, dir.path);
     started.push(api);
-    const workerCount = kind === 'sqlite-inline' ? 0 : kind === 'postgres-bullmq' ? 2 : 1;
+    const workerCount = kind === 'sqlite-inline' ? 0 : 2;
     const workers: AppProcess[] = [];
     for (let index = 0; index < workerCount; index++) {
       const port = await freePort();

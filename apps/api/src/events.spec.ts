@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { createClient, type EventOut } from '@tasksgodzilla/client';
 import { openApi, TEMPLATE_DIR, type ApiHarness } from './api.test-helpers.js';
 
@@ -10,6 +11,14 @@ async function take(iterator: AsyncIterator<EventOut>, count: number): Promise<E
     out.push(next.value);
   }
   return out;
+}
+
+async function waitUntil(check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not reached');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 describe('GET /events', () => {
@@ -129,6 +138,35 @@ describe('GET /events/stream (server-sent events over a real socket)', () => {
     expect(await missing.json()).toEqual({ detail: 'Project not found', code: 'not_found' });
     const bad = await fetch(`${baseUrl}/events/stream?last_event_id=-4`);
     expect(bad.status).toBe(422);
+  });
+
+  it('releases a stream when its client disconnects (no more polling)', async () => {
+    const events = h.runtime.storage.events;
+    const original = events.listAfter.bind(events);
+    let reads = 0;
+    const spy = jest.spyOn(events, 'listAfter').mockImplementation((...args: Parameters<typeof original>) => {
+      reads += 1;
+      return original(...args);
+    });
+    try {
+      const controller = new AbortController();
+      const response = await fetch(`${baseUrl}/events/stream?project_id=${projectId}`, { signal: controller.signal });
+      const reader = response.body!.getReader();
+      await reader.read();
+      await waitUntil(() => reads >= 2);
+      controller.abort();
+      const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+      // Once the server has seen the disconnect, the stream's poll stops for good.
+      let before = -1;
+      for (let round = 0; round < 40 && before !== reads; round++) {
+        before = reads;
+        await sleep(250);
+      }
+      await sleep(300);
+      expect(reads).toBe(before);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('ends open streams when the api closes', async () => {

@@ -3,7 +3,7 @@ import type { Api, RouteContext } from '../api.types.js';
 import { projectAccess } from '../http/access.js';
 import { HttpError } from '../http/http-errors.js';
 import { sendPage } from '../http/pagination.js';
-import { setupRunName } from '../orchestrator-helpers.js';
+import { setupRunName } from '@tasksgodzilla/runtime';
 import { actionResponse, eventOut, projectOut, protocolRunOut, protocolRunsOut } from '../presenters.js';
 import {
   ActionResponse,

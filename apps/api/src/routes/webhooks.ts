@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Api, RouteContext } from '../api.types.js';
 import { checkWebhookAuth } from '../http/auth.js';
 import { HttpError } from '../http/http-errors.js';
-import { interpretGithubWebhook, interpretGitlabWebhook, type WebhookInterpretation } from '../orchestrator-helpers.js';
+import { interpretGithubWebhook, interpretGitlabWebhook, type WebhookInterpretation } from '@tasksgodzilla/runtime';
 import { actionResponse } from '../presenters.js';
 import { ActionResponse, Detail, WebhookQuery } from '../schemas.js';
 

@@ -13,6 +13,7 @@ import { registerStepsCommands } from './commands/steps.command.js';
 import { createContextFactory } from './context.js';
 import { addGlobalOptions, resolveGlobals, withoutGlobalOptions } from './global-options.js';
 import { runInteractiveMenu } from './interactive-menu.js';
+import { registerTuiCommand } from './tui/tui.command.js';
 
 export const CLI_VERSION = '0.1.0';
 
@@ -58,6 +59,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerSpecCommands(program, ctxOf);
   registerCodexRunsCommands(program, ctxOf);
   registerHealthCommand(program, ctxOf);
+  registerTuiCommand(program, ctxOf, deps.io);
   return program;
 }
 

@@ -1,0 +1,22 @@
+import { Box, Text, useInput } from 'ink';
+
+/** A yes/no question for destructive actions: y or enter confirms, n or esc cancels. */
+export function ConfirmModal({ title, message, confirm, close }: { title: string; message: string; confirm(): void; close(): void }) {
+  useInput((input, key) => {
+    if (input === 'y' || input === 'Y' || key.return) {
+      close();
+      confirm();
+    } else if (input === 'n' || input === 'N' || key.escape) {
+      close();
+    }
+  });
+  return (
+    <Box flexDirection="column" borderStyle="double" borderColor="yellow" paddingX={1}>
+      <Text bold color="yellow">
+        {title}
+      </Text>
+      <Text>{message}</Text>
+      <Text dimColor>y / enter: yes • n / esc: no</Text>
+    </Box>
+  );
+}

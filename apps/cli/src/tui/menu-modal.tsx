@@ -1,0 +1,32 @@
+import { Box, Text, useInput } from 'ink';
+import { useState } from 'react';
+import type { MenuItem } from './tui-modal.types.js';
+
+/** A list of actions: ↑↓ and enter, or the action's own key; esc closes. */
+export function MenuModal({ title, items, close }: { title: string; items: MenuItem[]; close(): void }) {
+  const [index, setIndex] = useState(0);
+  useInput((input, key) => {
+    if (key.escape || input === 'q') return close();
+    if (key.upArrow || input === 'k') return setIndex((index - 1 + items.length) % items.length);
+    if (key.downArrow || input === 'j') return setIndex((index + 1) % items.length);
+    const chosen = key.return ? items[index] : items.find((item) => item.key === input);
+    if (chosen) {
+      close();
+      chosen.run();
+    }
+  });
+  return (
+    <Box flexDirection="column" borderStyle="double" borderColor="cyan" paddingX={1}>
+      <Text bold color="cyan">
+        {title}
+      </Text>
+      {items.map((item, i) => (
+        <Text key={item.label} inverse={i === index}>
+          {item.key ? `[${item.key}] ` : '    '}
+          {item.label}
+        </Text>
+      ))}
+      <Text dimColor>↑↓ move • enter run • esc close</Text>
+    </Box>
+  );
+}

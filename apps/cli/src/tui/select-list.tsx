@@ -1,0 +1,47 @@
+import { Box, Text } from 'ink';
+import type { ListItem } from './tui-format.js';
+import { FRAME_LINES } from './tui-theme.js';
+
+export interface SelectListProps {
+  title: string;
+  items: ListItem[];
+  /** Index of the highlighted row (moved with the arrows; Enter selects it). */
+  highlight: number;
+  selectedId: string | null;
+  focused: boolean;
+  /** Total height, frame included. */
+  height: number;
+  width?: number | string;
+  emptyText?: string;
+}
+
+/** A titled list that scrolls with its highlight; `›` marks the selected item. */
+export function SelectList({ title, items, highlight, selectedId, focused, height, width, emptyText = '(empty)' }: SelectListProps) {
+  const rows = Math.max(1, height - FRAME_LINES);
+  const current = Math.min(Math.max(0, highlight), Math.max(0, items.length - 1));
+  const start = Math.max(0, Math.min(current - Math.floor(rows / 2), items.length - rows));
+  const shown = items.slice(start, start + rows);
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor={focused ? 'cyan' : 'gray'} height={height} width={width} flexGrow={width === undefined ? 1 : 0} flexShrink={1} overflow="hidden">
+      <Text bold color={focused ? 'cyan' : undefined} wrap="truncate-end">
+        {title}
+        {items.length > 0 ? ` (${items.length})` : ''}
+      </Text>
+      {items.length === 0 ? (
+        <Text dimColor wrap="truncate-end">
+          {emptyText}
+        </Text>
+      ) : (
+        shown.map((item, offset) => {
+          const index = start + offset;
+          return (
+            <Text key={item.id} inverse={focused && index === current} bold={item.id === selectedId} wrap="truncate-end">
+              {item.id === selectedId ? '›' : ' '} {item.label}
+              {item.subtitle ? <Text dimColor> • {item.subtitle}</Text> : null}
+            </Text>
+          );
+        })
+      )}
+    </Box>
+  );
+}

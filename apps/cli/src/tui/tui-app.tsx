@@ -1,0 +1,300 @@
+import { Box, useApp, useInput, useStdout } from 'ink';
+import { useEffect, useState, type ReactNode } from 'react';
+import { ConfirmModal } from './confirm-modal.js';
+import { ContextBar } from './context-bar.js';
+import { DashboardPage } from './dashboard-page.js';
+import { EventsPage } from './events-page.js';
+import { FormModal } from './form-modal.js';
+import { HelpModal } from './help-modal.js';
+import { MenuModal } from './menu-modal.js';
+import type { PageProps } from './page-props.js';
+import { ProjectsPage } from './projects-page.js';
+import { ProtocolsPage } from './protocols-page.js';
+import { QueuesPage } from './queues-page.js';
+import { SelectList } from './select-list.js';
+import { SettingsPage } from './settings-page.js';
+import { StatusBar } from './status-bar.js';
+import { StepsPage } from './steps-page.js';
+import { TabBar } from './tab-bar.js';
+import type { MenuItem, ModalSpec } from './tui-modal.types.js';
+import { LIST_TITLES, PAGES, listItems, pageSpec, selectItem, selectedId, type ListId, type PageId } from './tui-pages.js';
+import type { TuiStore } from './tui-store.js';
+import { useTuiState } from './use-tui-state.js';
+
+const PAGE_COMPONENTS: Record<PageId, (props: PageProps) => ReactNode> = {
+  dashboard: DashboardPage,
+  projects: ProjectsPage,
+  protocols: ProtocolsPage,
+  steps: StepsPage,
+  events: EventsPage,
+  queues: QueuesPage,
+  settings: SettingsPage,
+};
+
+/** Lines outside the page body: tabs, context, status, key line, and one spare so ink never scrolls. */
+const CHROME_LINES = 5;
+const yes = (value: string | undefined) => /^y/i.test((value ?? '').trim());
+const int = (value: string | undefined) => (value ?? '').trim();
+
+/** The TUI: tabs, context, the page (or a dialog), status. All keys are handled here. */
+export function TuiApp({ store }: { store: TuiStore }) {
+  const state = useTuiState(store);
+  const { exit } = useApp();
+  const { stdout } = useStdout();
+  const [size, setSize] = useState({ columns: stdout.columns || 120, rows: stdout.rows || 40 });
+  const [page, setPage] = useState<PageId>('dashboard');
+  const [focus, setFocus] = useState<Partial<Record<PageId, number>>>({});
+  const [highlight, setHighlight] = useState<Partial<Record<ListId, number>>>({});
+  const [modal, setModal] = useState<ModalSpec | null>(null);
+
+  useEffect(() => {
+    void store.start();
+    return () => store.stop();
+  }, [store]);
+
+  useEffect(() => {
+    const onResize = () => setSize({ columns: stdout.columns || 120, rows: stdout.rows || 40 });
+    stdout.on('resize', onResize);
+    return () => void stdout.off('resize', onResize);
+  }, [stdout]);
+
+  const spec = pageSpec(page);
+  const focusedList = spec.lists[focus[page] ?? 0];
+  /** The highlighted row of a list: where the user moved it, else on the selected item. */
+  const highlightOf = (id: ListId): number => {
+    const moved = highlight[id];
+    if (moved !== undefined) return moved;
+    const selected = selectedId(id, state);
+    const index = listItems(id, state, store).findIndex((item) => item.id === selected);
+    return Math.max(0, index);
+  };
+  const move = (delta: number) => {
+    if (!focusedList) return;
+    const count = listItems(focusedList, state, store).length;
+    if (count === 0) return;
+    // Functional: several keys may arrive before the next render.
+    setHighlight((current) => {
+      const from = current[focusedList] ?? highlightOf(focusedList);
+      return { ...current, [focusedList]: Math.min(count - 1, Math.max(0, from + delta)) };
+    });
+  };
+  const choose = () => {
+    if (!focusedList) return;
+    const item = listItems(focusedList, state, store)[highlightOf(focusedList)];
+    if (item) selectItem(focusedList, item.id, state, store);
+  };
+
+  // ---- dialogs ----
+  const close = () => setModal(null);
+  const failed = (ok: boolean) => (ok ? null : store.getState().status.text);
+  const protocol = store.selectedProtocol();
+  const project = state.projects.find((p) => p.id === state.projectId);
+
+  const configure = () =>
+    setModal({
+      kind: 'form',
+      title: 'Configure API / tokens (kept in memory only)',
+      fields: [
+        { name: 'apiBase', label: 'API base', value: state.settings.apiBase, required: true },
+        { name: 'token', label: 'API token', value: state.settings.token ?? '', secret: true, hint: '(empty: none)' },
+        { name: 'projectToken', label: 'Project token', value: state.settings.projectToken ?? '', secret: true, hint: '(empty: none)' },
+      ],
+      submit: async (v) => {
+        store.configure({ apiBase: int(v['apiBase']), token: int(v['token']) || undefined, projectToken: int(v['projectToken']) || undefined });
+        return null;
+      },
+    });
+  const newProject = () =>
+    setModal({
+      kind: 'form',
+      title: 'New project (clones and sets it up)',
+      fields: [
+        { name: 'name', label: 'Name', value: '', required: true },
+        { name: 'gitUrl', label: 'Git URL or path', value: '', required: true },
+        { name: 'baseBranch', label: 'Base branch', value: 'main' },
+        { name: 'localPath', label: 'Local path', value: '', hint: '(optional)' },
+        { name: 'ciProvider', label: 'CI provider', value: '', hint: '(github, gitlab or empty)' },
+      ],
+      submit: async (v) =>
+        failed(await store.createProject({ name: v['name'] ?? '', gitUrl: v['gitUrl'] ?? '', baseBranch: v['baseBranch'] ?? '', localPath: v['localPath'] ?? '', ciProvider: int(v['ciProvider']) })),
+    });
+  const newProtocol = () => {
+    if (!project) return store.setStatus('Select a project.', 'error');
+    setModal({
+      kind: 'form',
+      title: `New protocol in ${project.name}`,
+      fields: [
+        { name: 'name', label: 'Protocol name', value: '', required: true, hint: '(e.g. 0001-add-login)' },
+        { name: 'baseBranch', label: 'Base branch', value: project.base_branch },
+        { name: 'description', label: 'Description', value: '' },
+        { name: 'template', label: 'Template folder', value: '', hint: '(on the api host; optional)' },
+        { name: 'autoAdvance', label: 'Auto-advance? (y/N)', value: 'y' },
+        { name: 'start', label: 'Start planning now? (y/N)', value: 'y' },
+      ],
+      submit: async (v) =>
+        failed(
+          await store.createProtocol({
+            name: v['name'] ?? '',
+            baseBranch: v['baseBranch'] ?? '',
+            description: v['description'] ?? '',
+            template: v['template'] ?? '',
+            autoAdvance: yes(v['autoAdvance']),
+            start: yes(v['start']),
+          }),
+        ),
+    });
+  };
+  const specAudit = () =>
+    setModal({
+      kind: 'form',
+      title: 'Spec audit',
+      fields: [
+        { name: 'projectId', label: 'Project ID', value: state.projectId === null ? '' : String(state.projectId), hint: '(empty: all)' },
+        { name: 'protocolId', label: 'Protocol ID', value: state.protocolId === null ? '' : String(state.protocolId), hint: '(empty: all)' },
+        { name: 'backfill', label: 'Backfill missing? (y/N)', value: 'y' },
+        { name: 'interval', label: 'Interval seconds', value: '', hint: '(optional)' },
+      ],
+      submit: async (v) => {
+        const ids = ['projectId', 'protocolId', 'interval'].map((name) => int(v[name]));
+        const bad = ids.find((text) => text !== '' && !/^\d+$/.test(text));
+        if (bad !== undefined) return `Not a whole number: ${bad}`;
+        const [projectId, protocolId, interval] = ids.map((text) => (text ? Number(text) : null));
+        return failed(await store.specAudit({ projectId: projectId ?? null, protocolId: protocolId ?? null, backfill: yes(v['backfill']), intervalSeconds: interval ?? null }));
+      },
+    });
+  const importCodeMachine = () => {
+    if (!project) return store.setStatus('Select a project.', 'error');
+    setModal({
+      kind: 'form',
+      title: 'Import CodeMachine workspace (path on the api host)',
+      fields: [
+        { name: 'name', label: 'Protocol name', value: protocol ? `${protocol.protocol_name}-cm` : '', required: true },
+        { name: 'workspacePath', label: 'Workspace path', value: '', required: true },
+        { name: 'baseBranch', label: 'Base branch', value: protocol?.base_branch ?? project.base_branch },
+        { name: 'description', label: 'Description', value: '' },
+        { name: 'enqueue', label: 'Enqueue job? (y/N)', value: 'n' },
+      ],
+      submit: async (v) =>
+        failed(
+          await store.importCodeMachine({
+            name: v['name'] ?? '',
+            workspacePath: v['workspacePath'] ?? '',
+            baseBranch: v['baseBranch'] ?? '',
+            description: v['description'] ?? '',
+            enqueue: yes(v['enqueue']),
+          }),
+        ),
+    });
+  };
+  const confirmCancel = () => {
+    if (!protocol) return store.setStatus('Select a protocol.', 'error');
+    setModal({ kind: 'confirm', title: 'Cancel protocol', message: `Cancel ${protocol.protocol_name}? Its open steps are cancelled and a running step is stopped.`, confirm: () => void store.cancel() });
+  };
+  const confirmDeleteBranch = () => {
+    if (!state.branch) return store.setStatus('Select a branch.', 'error');
+    setModal({ kind: 'confirm', title: 'Delete branch', message: `Delete remote branch '${state.branch}'?`, confirm: () => void store.deleteBranch() });
+  };
+
+  const actions: Record<string, MenuItem> = {
+    n: { key: 'n', label: 'Run next step', run: () => void store.runNext() },
+    t: { key: 't', label: 'Retry latest', run: () => void store.retryLatest() },
+    y: { key: 'y', label: 'Run QA', run: () => void store.runQa() },
+    a: { key: 'a', label: 'Approve', run: () => void store.approve() },
+    u: { key: 'u', label: 'Run selected step', run: () => void store.runStep() },
+    o: { key: 'o', label: 'Open PR', run: () => void store.openPr() },
+    s: { key: 's', label: 'Start planning', run: () => void store.startProtocol() },
+    p: { key: 'p', label: 'Pause', run: () => void store.pause() },
+    e: { key: 'e', label: 'Resume', run: () => void store.resume() },
+    x: { key: 'x', label: 'Cancel protocol…', run: confirmCancel },
+    g: { key: 'g', label: 'New project…', run: newProject },
+    R: { key: 'R', label: 'New protocol…', run: newProtocol },
+    A: { key: 'A', label: 'Spec audit…', run: specAudit },
+    i: { key: 'i', label: 'Import CodeMachine…', run: importCodeMachine },
+    b: { key: 'b', label: 'Reload branches', run: () => void store.loadBranches(true) },
+    d: { key: 'd', label: 'Delete branch…', run: confirmDeleteBranch },
+    f: { key: 'f', label: 'Cycle step filter', run: () => store.cycleStepFilter() },
+    J: { key: 'J', label: 'Cycle job filter', run: () => void store.cycleJobFilter() },
+    L: { key: 'L', label: 'Live updates on/off', run: () => store.toggleLive() },
+    c: { key: 'c', label: 'Configure API / tokens…', run: configure },
+    r: { key: 'r', label: 'Refresh', run: () => void store.refreshAll() },
+  };
+  const menuKeys: Record<PageId, string[]> = {
+    dashboard: ['n', 't', 'y', 'a', 'o', 's', 'p', 'e', 'x', 'R', 'f', 'r'],
+    projects: ['g', 'R', 'b', 'd', 'i', 'A', 'r'],
+    protocols: ['s', 'p', 'e', 'x', 'n', 't', 'o', 'R', 'A', 'i', 'r'],
+    steps: ['u', 'y', 'a', 'n', 't', 'f', 'r'],
+    events: ['r'],
+    queues: ['J', 'r'],
+    settings: ['c', 'L', 'r'],
+  };
+  const openMenu = () => {
+    const items = menuKeys[page].map((key) => actions[key]).filter((item): item is MenuItem => item !== undefined);
+    if (page === 'queues') items.unshift({ label: 'Retry selected job', run: () => void store.retryJob() }, { label: 'Cancel selected job', run: () => void store.cancelJob() });
+    setModal({ kind: 'menu', title: `Actions · ${spec.title}`, items });
+  };
+
+  useInput(
+    (input, key) => {
+      if (key.tab) {
+        const count = spec.lists.length;
+        if (count > 0) setFocus((current) => ({ ...current, [page]: ((current[page] ?? 0) + (key.shift ? count - 1 : 1)) % count }));
+        return;
+      }
+      if (key.upArrow || input === 'k') return move(-1);
+      if (key.downArrow || input === 'j') return move(1);
+      if (key.pageUp) return move(-10);
+      if (key.pageDown) return move(10);
+      if (key.return) return choose();
+      const target = PAGES.find((p) => p.key === input);
+      if (target) return setPage(target.id);
+      if (input === 'q') {
+        store.stop();
+        return exit();
+      }
+      if (input === '?') {
+        store.setStatus('Keys: see the help dialog (esc closes).');
+        return setModal({ kind: 'help' });
+      }
+      if (input === 'm') return openMenu();
+      actions[input]?.run();
+    },
+    { isActive: modal === null },
+  );
+
+  const bodyHeight = Math.max(10, size.rows - CHROME_LINES);
+  const renderList: PageProps['list'] = (id, height, options = {}) => (
+    <SelectList
+      key={id}
+      title={options.title ?? LIST_TITLES[id]}
+      items={listItems(id, state, store)}
+      highlight={highlightOf(id)}
+      selectedId={selectedId(id, state)}
+      focused={id === focusedList && modal === null}
+      height={height}
+      width={options.width}
+      emptyText={options.emptyText}
+    />
+  );
+  const Page = PAGE_COMPONENTS[page];
+
+  return (
+    <Box flexDirection="column" width={size.columns} height={size.rows - 1}>
+      <TabBar page={page} live={state.live} refreshing={state.refreshing} />
+      <ContextBar page={page} state={state} />
+      <Box height={bodyHeight} flexDirection="column">
+        {modal === null ? (
+          <Page state={state} store={store} height={bodyHeight} list={renderList} />
+        ) : modal.kind === 'form' ? (
+          <FormModal title={modal.title} fields={modal.fields} submit={modal.submit} close={close} />
+        ) : modal.kind === 'menu' ? (
+          <MenuModal title={modal.title} items={modal.items} close={close} />
+        ) : modal.kind === 'confirm' ? (
+          <ConfirmModal title={modal.title} message={modal.message} confirm={modal.confirm} close={close} />
+        ) : (
+          <HelpModal close={close} />
+        )}
+      </Box>
+      <StatusBar status={state.status} />
+    </Box>
+  );
+}

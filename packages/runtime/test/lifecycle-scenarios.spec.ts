@@ -1,16 +1,14 @@
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { JsonObject } from '@tasksgodzilla/core';
 import { createCodexEngine, createShellEngine, type Engine, type EngineOperation, type EngineRequest } from '@tasksgodzilla/platform-engines';
 import { createWorkerRunner } from '@tasksgodzilla/platform-queue';
+import { CODEMACHINE_WORKSPACE, demoSpec, fakeEngineScript } from '@tasksgodzilla/service-testing';
 import { git } from '@tasksgodzilla/testing';
 import { withDeadLetterHook } from '../src/index.js';
-import { CODEMACHINE_WORKSPACE, openRuntime, type RuntimeHarness } from './runtime-harness.js';
+import { openRuntime, type RuntimeHarness } from './runtime-harness.js';
 
-const NAMES = ['00-setup.md', '01-build.md', '02-docs.md'];
-
-const FAKE_CODEX = fileURLToPath(new URL('../../../tools/fake-engines/fake-codex.mjs', import.meta.url));
+const FAKE_CODEX = fakeEngineScript('codex');
 
 /** An engine whose runs get extra environment variables (how a fake CLI is told which fixture to play). */
 function withEnv(engine: Engine, env: Record<string, string>): Engine {
@@ -26,21 +24,6 @@ function withEnv(engine: Engine, env: Record<string, string>): Engine {
     qa: (request) => run('qa', request),
     run,
     probe: () => engine.probe(),
-  };
-}
-
-/** A caller spec over the demo files, honoured by planning (it is how policies reach the steps). */
-function specWith(overrides: Record<string, { qa?: 'skip' | 'light' | 'full'; policies?: JsonObject[] }>): JsonObject {
-  return {
-    steps: NAMES.map((name, order) => ({
-      id: name.replace(/\.md$/, ''),
-      name,
-      engine_id: 'shell',
-      prompt_ref: name,
-      order,
-      qa: { policy: overrides[name]?.qa ?? 'full' },
-      policies: overrides[name]?.policies ?? [],
-    })),
   };
 }
 
@@ -95,7 +78,7 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
       template: h.template({ '02-docs.md': FLAKY_DOCS }),
       auto_advance: true,
       template_config: {
-        protocol_spec: specWith({
+        protocol_spec: demoSpec({
           '00-setup.md': { qa: 'skip' },
           '01-build.md': { policies: [{ behavior: 'trigger', module_id: 'to-docs', trigger_agent_id: 'docs', condition: 'qa_passed' }] },
           '02-docs.md': { policies: [{ behavior: 'loop', module_id: 'retry-docs', step_back: 1, max_iterations: 2, condition: 'qa_failed' }] },
@@ -147,7 +130,7 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
       protocol_name: '0004-cancel',
       template: h.template({ '01-build.md': SLOW_BUILD }),
       auto_advance: true,
-      template_config: { protocol_spec: specWith({ '00-setup.md': { qa: 'skip' } }) },
+      template_config: { protocol_spec: demoSpec({ '00-setup.md': { qa: 'skip' } }) },
     });
     await orchestrator.startProtocol(run.id);
     h.worker.start();
@@ -192,7 +175,7 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
     const run = await orchestrator.createProtocolRun(projectId, {
       protocol_name: '0006-invalid',
       template: h.template(),
-      template_config: { protocol_spec: specWith({ '01-build.md': { policies: [{ behavior: 'trigger', module_id: 't', trigger_agent_id: 'nobody' }] } }) },
+      template_config: { protocol_spec: demoSpec({ '01-build.md': { policies: [{ behavior: 'trigger', module_id: 't', trigger_agent_id: 'nobody' }] } }) },
     });
     await orchestrator.startProtocol(run.id);
     await h.worker.drain();

@@ -1,16 +1,11 @@
 import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadConfig, type Config, type Event, type ProtocolRun, type StepRun } from '@tasksgodzilla/core';
 import type { Engine } from '@tasksgodzilla/platform-engines';
 import type { WorkerRunner } from '@tasksgodzilla/platform-queue';
-import { createTempDir, createTestPostgresDatabase, createTestRepo, type TempDir, type TestPostgresDatabase, type TestRepo } from '@tasksgodzilla/testing';
+import { createTestBed, DEMO_TEMPLATE, runEvents, type TestDialect } from '@tasksgodzilla/service-testing';
+import type { TempDir, TestRepo } from '@tasksgodzilla/testing';
 import { createRuntime, type Runtime } from '../src/index.js';
-
-const HERE = fileURLToPath(new URL('.', import.meta.url));
-/** The protocol template fixture (plan.md, context.md, log.md, 00-setup.md, 01-build.md, 02-docs.md). */
-export const DEMO_TEMPLATE = join(HERE, '..', '..', 'services-orchestrator', 'test', 'fixtures', 'templates', 'demo');
-export const CODEMACHINE_WORKSPACE = join(HERE, '..', '..', 'services-orchestrator', 'test', 'fixtures', 'codemachine', 'workspace');
 
 export interface RuntimeHarness {
   rt: Runtime;
@@ -31,16 +26,14 @@ export interface RuntimeHarness {
 }
 
 export interface RuntimeHarnessOptions {
-  dialect?: 'sqlite' | 'postgres';
+  dialect?: TestDialect;
   config?: Partial<Config>;
   engines?: Engine[];
 }
 
 export async function openRuntime(options: RuntimeHarnessOptions = {}): Promise<RuntimeHarness> {
-  const dir = createTempDir('tgz-runtime-');
-  const repo = createTestRepo(join(dir.path, 'git'));
-  let database: TestPostgresDatabase | undefined;
-  if (options.dialect === 'postgres') database = await createTestPostgresDatabase('tgz_runtime');
+  const bed = await createTestBed({ prefix: 'tgz-runtime-', databasePrefix: 'tgz_runtime', dialect: options.dialect });
+  const { dir, repo, database } = bed;
   const config = loadConfig(
     {},
     {
@@ -95,21 +88,11 @@ export async function openRuntime(options: RuntimeHarnessOptions = {}): Promise<
     },
     run: (id) => storage.protocolRuns.get(id),
     steps: (id) => storage.stepRuns.listByRun(id),
-    async events(id) {
-      const out: Event[] = [];
-      let cursor: string | null = null;
-      do {
-        const page = await storage.events.list({ protocol_run_id: id }, { limit: 500, cursor });
-        out.push(...page.items);
-        cursor = page.next_cursor;
-      } while (cursor);
-      return out.reverse();
-    },
+    events: (id) => runEvents(storage, id),
     async close() {
       if (worker.started) await worker.stop({ graceful: false, timeoutMs: 2000 });
       await rt.close();
-      await database?.drop();
-      dir.remove();
+      await bed.dispose();
     },
   };
 }

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEMO_TEMPLATE } from '@tasksgodzilla/service-testing';
 import { git, postgresAvailable } from '@tasksgodzilla/testing';
-import { DEMO_TEMPLATE, openRuntime } from './runtime-harness.js';
+import { openRuntime } from './runtime-harness.js';
 
 // The DONE criterion: a multi-step protocol from a template folder, auto_advance on, the shell
 // engine, the embedded queue; it ends `completed` with one commit per step on the protocol branch.

@@ -2,10 +2,11 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { EngineError, NotFoundError, ValidationError } from '@tasksgodzilla/core';
 import { createCodexEngine, createEngineRegistry, createShellEngine, type Engine } from '@tasksgodzilla/platform-engines';
+import { createTestTelemetry, fakeEngineBinary, writeFixture, type TestTelemetry } from '@tasksgodzilla/service-testing';
 import { createPromptService } from '@tasksgodzilla/services-prompts';
 import { createTempDir, type TempDir } from '@tasksgodzilla/testing';
 import { createDecompositionService, decomposedContent, type DecomposeInput, type DecompositionConfig } from '../src/index.js';
-import { createTestTelemetry, fakeEngineBinary, testConfig, writeFixture, type TestTelemetry } from './harness.js';
+import { testConfig } from './harness.js';
 
 const SETUP = '# 00 Setup\n\n- install\n';
 const LONG = ['# 01 Greeting', '', ...Array.from({ length: 14 }, (_, i) => `${i + 1}. do part ${i + 1}`), '', '```sh check', 'test -f README.md', '```', ''].join('\n');

@@ -2,21 +2,12 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BudgetExceededError, EngineError, NotFoundError, ValidationError } from '@tasksgodzilla/core';
 import { createCodexEngine, createEngineRegistry, createShellEngine, type Engine } from '@tasksgodzilla/platform-engines';
+import { createTestTelemetry, createWorkspace, fakeEngineBinary, project, protocolRun, stepRun, type TestTelemetry, type Workspace } from '@tasksgodzilla/service-testing';
 import { createPromptService } from '@tasksgodzilla/services-prompts';
 import type { StepSpec } from '@tasksgodzilla/services-spec';
 import { git } from '@tasksgodzilla/testing';
 import { createExecutionService, type ExecuteStepInput, type ExecutionConfig } from '../src/index.js';
-import {
-  createTestTelemetry,
-  createWorkspace,
-  fakeEngineBinary,
-  project,
-  protocolRun,
-  stepRun,
-  testConfig,
-  type TestTelemetry,
-  type Workspace,
-} from './harness.js';
+import { testConfig } from './harness.js';
 
 const BUILD_STEP = ['# 01 Build', '', 'Write the greeting.', '', '```sh', 'echo hello > hello.txt', '```', '', '```sh check', 'test -f hello.txt', '```', ''].join('\n');
 const FAILING_STEP = ['# 02 Broken', '', '```sh', 'echo partial > partial.txt', 'exit 3', '```', ''].join('\n');

@@ -1,6 +1,7 @@
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createHarness, DEMO_TEMPLATE, eventTypes, FIXTURES, type Harness } from './harness.js';
+import { CODEMACHINE_WORKSPACE, DEMO_TEMPLATE } from '@tasksgodzilla/service-testing';
+import { createHarness, eventTypes, type Harness } from './harness.js';
 
 describe('api-facing methods: guards and errors', () => {
   let h: Harness;
@@ -229,7 +230,7 @@ describe('more api-facing methods', () => {
   it('imports a CodeMachine workspace inline (enqueue: false): planned at once, or a 422 that creates nothing', async () => {
     const projectId = await h.project();
     const workspace = join(h.dir.path, 'cm');
-    cpSync(join(FIXTURES, 'codemachine', 'workspace'), workspace, { recursive: true });
+    cpSync(CODEMACHINE_WORKSPACE, workspace, { recursive: true });
     const imported = await h.orchestrator.importCodeMachine(projectId, { protocol_name: 'cm-inline', workspace_path: workspace, enqueue: false });
     expect(imported.job).toBeNull();
     expect(imported.run).toMatchObject({ status: 'planned', worktree_path: workspace, protocol_root: join(workspace, '.codemachine') });

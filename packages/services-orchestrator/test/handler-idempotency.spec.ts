@@ -1,7 +1,8 @@
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
+import { CODEMACHINE_WORKSPACE } from '@tasksgodzilla/service-testing';
 import { postgresAvailable } from '@tasksgodzilla/testing';
-import { createHarness, FIXTURES, type Harness } from './harness.js';
+import { createHarness, type Harness } from './harness.js';
 
 /** What a re-run must leave exactly as it was. */
 async function state(h: Harness, runId: number) {
@@ -82,7 +83,7 @@ describe.each(['sqlite', 'postgres'] as const)('job handlers are idempotent on %
   it('codemachine_import_job', async () => {
     const projectId = await h.project();
     const workspace = join(h.dir.path, 'cm');
-    cpSync(join(FIXTURES, 'codemachine', 'workspace'), workspace, { recursive: true });
+    cpSync(CODEMACHINE_WORKSPACE, workspace, { recursive: true });
     const imported = await h.orchestrator.importCodeMachine(projectId, { protocol_name: 'cm-demo', workspace_path: workspace });
     expect(imported.run.status).toBe('planning');
     await h.drain();

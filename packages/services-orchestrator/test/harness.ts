@@ -1,23 +1,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadConfig, type Config, type Event, type JobRun, type ProtocolRun, type StepRun } from '@tasksgodzilla/core';
 import { createEngineRegistry, createShellEngine, type EngineRegistry } from '@tasksgodzilla/platform-engines';
 import { createGitService, type GitService } from '@tasksgodzilla/platform-git';
 import { createQueue, createWorkerRunner, parseJobPayload, type ActiveJob, type JobContext, type JobQueue, type WorkerRunner } from '@tasksgodzilla/platform-queue';
 import { createStorage, migrateToLatest, openDatabase, type DatabaseHandle, type Storage } from '@tasksgodzilla/platform-storage';
 import { createLogger, createMetrics, createTelemetryService, type TelemetryService } from '@tasksgodzilla/platform-telemetry';
+import { collectPages, createTestBed, DEMO_TEMPLATE, runEvents, type TestDialect } from '@tasksgodzilla/service-testing';
 import type { DecompositionService } from '@tasksgodzilla/services-decomposition';
 import type { ExecuteStepInput, ExecuteStepResult, ExecutionService } from '@tasksgodzilla/services-execution';
 import type { OnboardingService, ProjectSetupInput, ProjectSetupResult } from '@tasksgodzilla/services-onboarding';
 import { createPromptService } from '@tasksgodzilla/services-prompts';
 import type { QaInput, QaResult, QualityService } from '@tasksgodzilla/services-quality';
 import { createSpecService, effectiveQaPolicy, type SpecService } from '@tasksgodzilla/services-spec';
-import { createTempDir, createTestPostgresDatabase, createTestRepo, type TempDir, type TestPostgresDatabase, type TestRepo } from '@tasksgodzilla/testing';
+import type { TempDir, TestRepo } from '@tasksgodzilla/testing';
 import { createOrchestratorService, type CreateProtocolInput, type OrchestratorService } from '../src/index.js';
-
-export const FIXTURES = join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures');
-export const DEMO_TEMPLATE = join(FIXTURES, 'templates', 'demo');
 
 type ExecBehaviour = (input: ExecuteStepInput) => Promise<Partial<ExecuteStepResult>> | Partial<ExecuteStepResult>;
 type QaBehaviour = (input: QaInput) => Promise<Partial<QaResult>> | Partial<QaResult>;
@@ -152,22 +149,15 @@ export interface Harness {
 }
 
 export interface HarnessOptions {
-  dialect?: 'sqlite' | 'postgres';
+  dialect?: TestDialect;
   config?: Partial<Config>;
 }
 
 /** Real storage (SQLite temp file or a fresh PostgreSQL database), embedded queue, git, shell engine, spec and prompts; fakes for the four services. */
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const dir = createTempDir('tgz-orch-');
-  const repo = createTestRepo(join(dir.path, 'git'));
-  let database: TestPostgresDatabase | undefined;
-  let handle: DatabaseHandle;
-  if (options.dialect === 'postgres') {
-    database = await createTestPostgresDatabase('tgz_orch');
-    handle = openDatabase({ url: database.url, poolSize: 4 });
-  } else {
-    handle = openDatabase({ path: join(dir.path, 'db.sqlite') });
-  }
+  const bed = await createTestBed({ prefix: 'tgz-orch-', databasePrefix: 'tgz_orch', dialect: options.dialect });
+  const { dir, repo, database } = bed;
+  const handle: DatabaseHandle = database ? openDatabase({ url: database.url, poolSize: 4 }) : openDatabase({ path: join(dir.path, 'db.sqlite') });
   await migrateToLatest(handle);
   const config = loadConfig(
     {},
@@ -210,17 +200,6 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   });
   const handlers = orchestrator.jobHandlers();
   const runner = createWorkerRunner({ queue, handlers, concurrency: 1, pollIntervalMs: 20, maxPollIntervalMs: 50 });
-
-  const all = async <T>(list: (cursor: string | null) => Promise<{ items: T[]; next_cursor: string | null }>): Promise<T[]> => {
-    const out: T[] = [];
-    let cursor: string | null = null;
-    do {
-      const page = await list(cursor);
-      out.push(...page.items);
-      cursor = page.next_cursor;
-    } while (cursor);
-    return out;
-  };
 
   const harness: Harness = {
     dir,
@@ -269,19 +248,16 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       return {
         run: await storage.protocolRuns.get(runId),
         steps: await storage.stepRuns.listByRun(runId),
-        events: await all((cursor) => storage.events.list({ protocol_run_id: runId }, { limit: 500, cursor })),
-        jobs: await all((cursor) => storage.jobRuns.list({ protocol_run_id: runId }, { limit: 500, cursor })),
+        events: await collectPages((cursor) => storage.events.list({ protocol_run_id: runId }, { limit: 500, cursor })),
+        jobs: await collectPages((cursor) => storage.jobRuns.list({ protocol_run_id: runId }, { limit: 500, cursor })),
       };
     },
-    async events(runId) {
-      return (await all((cursor) => storage.events.list({ protocol_run_id: runId }, { limit: 500, cursor }))).reverse();
-    },
+    events: (runId) => runEvents(storage, runId),
     async close() {
       if (runner.started) await runner.stop({ graceful: false, timeoutMs: 1000 });
       await queue.close();
       await handle.close();
-      await database?.drop();
-      dir.remove();
+      await bed.dispose();
     },
   };
   return harness;

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEMO_TEMPLATE } from '@tasksgodzilla/service-testing';
 import { git } from '@tasksgodzilla/testing';
-import { createHarness, DEMO_TEMPLATE, eventTypes, type Harness } from './harness.js';
+import { createHarness, eventTypes, type Harness } from './harness.js';
 
 describe('planning (plan_protocol_job)', () => {
   let h: Harness;

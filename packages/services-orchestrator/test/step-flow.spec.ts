@@ -1,23 +1,7 @@
-import { BudgetExceededError, type JsonObject } from '@tasksgodzilla/core';
+import { BudgetExceededError } from '@tasksgodzilla/core';
+import { demoSpec } from '@tasksgodzilla/service-testing';
 import { git, postgresAvailable } from '@tasksgodzilla/testing';
 import { createHarness, eventTypes, type Harness, type HarnessOptions } from './harness.js';
-
-const NAMES = ['00-setup.md', '01-build.md', '02-docs.md'];
-
-/** A caller spec over the demo template's files (honoured by planning). */
-function userSpec(overrides: Record<string, { qa?: 'skip' | 'light' | 'full'; policies?: JsonObject[] }> = {}): JsonObject {
-  return {
-    steps: NAMES.map((name, order) => ({
-      id: name.replace(/\.md$/, ''),
-      name,
-      engine_id: 'shell',
-      prompt_ref: name,
-      order,
-      qa: { policy: overrides[name]?.qa ?? 'full' },
-      policies: overrides[name]?.policies ?? [],
-    })),
-  };
-}
 
 describe.each(['sqlite', 'postgres'] as const)('step lifecycle (fake execution and QA) on %s', (dialect) => {
   let h: Harness;
@@ -77,7 +61,7 @@ describe.each(['sqlite', 'postgres'] as const)('step lifecycle (fake execution a
     const { run } = await h.planned({
       auto_advance: false,
       template_config: {
-        protocol_spec: userSpec({
+        protocol_spec: demoSpec({
           '00-setup.md': { qa: 'skip' },
           '01-build.md': { policies: [{ behavior: 'trigger', module_id: 'to-docs', trigger_agent_id: 'docs', condition: 'qa_passed' }] },
           '02-docs.md': { policies: [{ behavior: 'loop', module_id: 'retry-docs', step_back: 1, max_iterations: 2, condition: 'qa_failed' }] },
@@ -122,7 +106,7 @@ describe.each(['sqlite', 'postgres'] as const)('step lifecycle (fake execution a
     h.fakes.execution.behaviour = (input) => (input.step.step_name === '01-build.md' && failures-- > 0 ? { outcome: 'failed', error: 'block 1 exited with 1', commit: null } : {});
     const { run } = await h.planned({
       auto_advance: true,
-      template_config: { protocol_spec: userSpec({ '01-build.md': { qa: 'skip', policies: [{ behavior: 'loop', module_id: 'again', step_back: 1, condition: 'exec_failed' }] } }) },
+      template_config: { protocol_spec: demoSpec({ '01-build.md': { qa: 'skip', policies: [{ behavior: 'loop', module_id: 'again', step_back: 1, condition: 'exec_failed' }] } }) },
     });
     const snap = await h.snapshot(run.id);
     expect(snap.run.status).toBe('completed');
@@ -179,7 +163,7 @@ describe.each(['sqlite', 'postgres'] as const)('step lifecycle (fake execution a
   it('light QA runs inline in the execute job; skip completes the step at once', async () => {
     const { run } = await h.planned({
       auto_advance: true,
-      template_config: { protocol_spec: userSpec({ '00-setup.md': { qa: 'skip' }, '01-build.md': { qa: 'light' }, '02-docs.md': { qa: 'light' } }) },
+      template_config: { protocol_spec: demoSpec({ '00-setup.md': { qa: 'skip' }, '01-build.md': { qa: 'light' }, '02-docs.md': { qa: 'light' } }) },
     });
     const snap = await h.snapshot(run.id);
     expect(snap.run.status).toBe('completed');

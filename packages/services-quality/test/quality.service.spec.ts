@@ -2,21 +2,11 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EngineError, NotFoundError } from '@tasksgodzilla/core';
 import { createCodexEngine, createEngineRegistry, createShellEngine, type Engine } from '@tasksgodzilla/platform-engines';
+import { createTestTelemetry, createWorkspace, fakeEngineBinary, project, protocolRun, stepRun, writeFixture, type TestTelemetry, type Workspace } from '@tasksgodzilla/service-testing';
 import { createPromptService } from '@tasksgodzilla/services-prompts';
 import type { StepSpec } from '@tasksgodzilla/services-spec';
 import { createQualityService, determineVerdict, type QaInput, type QualityConfig } from '../src/index.js';
-import {
-  createTestTelemetry,
-  createWorkspace,
-  fakeEngineBinary,
-  project,
-  protocolRun,
-  stepRun,
-  testConfig,
-  writeFixture,
-  type TestTelemetry,
-  type Workspace,
-} from './harness.js';
+import { testConfig } from './harness.js';
 
 const STEPS = {
   '01-build.md': ['# 01 Build', '', 'Build it.', '', '```sh check', 'test -f README.md', '```', ''].join('\n'),

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, type Config } from '@tasksgodzilla/core';
+import { integerFlag, logLevelFlag } from '@tasksgodzilla/runtime';
 
 export interface ApiFlags {
   help: boolean;
@@ -22,14 +23,7 @@ Options (each overrides its environment variable):
   -h, --help             show this help
 `;
 
-function integer(flag: string, text: string | undefined, min: number, max: number): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) throw new ConfigError(`--${flag} must be a whole number from ${min} to ${max} (got ${JSON.stringify(text)})`);
-  return value;
-}
 
-const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
 /** Parses the api's command line; unknown flags and bad values are a ConfigError (exit 2). */
 export function parseApiFlags(argv: readonly string[]): ApiFlags {
@@ -57,16 +51,14 @@ export function parseApiFlags(argv: readonly string[]): ApiFlags {
   const values = parsed.values;
   const overrides: Partial<Config> = {};
   if (values.host !== undefined) overrides.apiHost = values.host;
-  const port = integer('port', values.port, 0, 65535);
+  const port = integerFlag('port', values.port, 0, 65535);
   if (port !== undefined) overrides.apiPort = port;
   if (values['inline-worker']) overrides.inlineWorker = true;
   if (values['no-inline-worker']) overrides.inlineWorker = false;
-  const concurrency = integer('concurrency', values.concurrency, 1, 1000);
+  const concurrency = integerFlag('concurrency', values.concurrency, 1, 1000);
   if (concurrency !== undefined) overrides.workerConcurrency = concurrency;
   if (values['db-path'] !== undefined) overrides.dbPath = values['db-path'];
-  if (values['log-level'] !== undefined) {
-    if (!LOG_LEVELS.includes(values['log-level'])) throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
-    overrides.logLevel = values['log-level'];
-  }
+  const logLevel = logLevelFlag(values['log-level']);
+  if (logLevel !== undefined) overrides.logLevel = logLevel;
   return { help: values.help ?? false, overrides, consoleDir: values['console-dir'] };
 }

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, errorMessage, loadConfig } from '@tasksgodzilla/core';
+import { loadConfig } from '@tasksgodzilla/core';
 import { createMetrics } from '@tasksgodzilla/platform-telemetry';
-import { createRuntime } from '@tasksgodzilla/runtime';
+import { closeOnSignals, createRuntime, runMain } from '@tasksgodzilla/runtime';
 import { API_USAGE, parseApiFlags } from './cli-flags.js';
 import { startApiServer } from './server.js';
 
@@ -45,24 +45,7 @@ async function main(argv: string[]): Promise<void> {
   }
   logger.info({ url: server.url, env: config.env, db: runtime.db.dialect, queue: runtime.queue.backend, inline_worker: config.inlineWorker, auth: Boolean(config.apiToken) }, 'Starting API');
   const running = server;
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'Shutting down API');
-    running.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, `shutdown failed: ${errorMessage(error)}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  closeOnSignals('API', logger, () => running.close());
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(`tasksgodzilla api: ${errorMessage(error)}\n`);
-  process.exit(error instanceof ConfigError ? 2 : 1);
-});
+runMain('api', () => main(process.argv.slice(2)));

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, type Config } from '@tasksgodzilla/core';
+import { integerFlag, logLevelFlag } from '@tasksgodzilla/runtime';
 
 export interface WorkerFlags {
   help: boolean;
@@ -25,14 +26,7 @@ Options (each overrides its environment variable):
   -h, --help                   show this help
 `;
 
-const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
-function integer(flag: string, text: string | undefined, min: number, max: number): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) throw new ConfigError(`--${flag} must be a whole number from ${min} to ${max} (got ${JSON.stringify(text)})`);
-  return value;
-}
 
 /** Parses the worker's command line; unknown flags and bad values are a ConfigError (exit 2). */
 export function parseWorkerFlags(argv: readonly string[]): WorkerFlags {
@@ -58,21 +52,19 @@ export function parseWorkerFlags(argv: readonly string[]): WorkerFlags {
   }
   const values = parsed.values;
   const overrides: Partial<Config> = {};
-  const concurrency = integer('concurrency', values.concurrency, 1, 1000);
+  const concurrency = integerFlag('concurrency', values.concurrency, 1, 1000);
   if (concurrency !== undefined) overrides.workerConcurrency = concurrency;
-  const port = integer('port', values.port, 0, 65535);
+  const port = integerFlag('port', values.port, 0, 65535);
   if (port !== undefined) overrides.workerPort = port;
   if (values['db-path'] !== undefined) overrides.dbPath = values['db-path'];
-  if (values['log-level'] !== undefined) {
-    if (!LOG_LEVELS.includes(values['log-level'])) throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
-    overrides.logLevel = values['log-level'];
-  }
+  const logLevel = logLevelFlag(values['log-level']);
+  if (logLevel !== undefined) overrides.logLevel = logLevel;
   if (values['worker-id'] !== undefined && values['worker-id'].trim() === '') throw new ConfigError('--worker-id must not be empty');
   return {
     help: values.help ?? false,
     overrides,
     host: values.host ?? '127.0.0.1',
-    shutdownTimeoutSeconds: integer('shutdown-timeout', values['shutdown-timeout'], 0, 86_400) ?? 30,
+    shutdownTimeoutSeconds: integerFlag('shutdown-timeout', values['shutdown-timeout'], 0, 86_400) ?? 30,
     workerId: values['worker-id'],
   };
 }

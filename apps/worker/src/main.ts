@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { ConfigError, errorMessage, loadConfig } from '@tasksgodzilla/core';
+import { loadConfig } from '@tasksgodzilla/core';
 import { createMetrics } from '@tasksgodzilla/platform-telemetry';
-import { createRuntime } from '@tasksgodzilla/runtime';
+import { closeOnSignals, createRuntime, runMain } from '@tasksgodzilla/runtime';
 import { parseWorkerFlags, WORKER_USAGE } from './cli-flags.js';
 import { startWorkerProcess } from './worker-process.js';
 
@@ -32,24 +32,7 @@ async function main(argv: string[]): Promise<void> {
   }
   logger.info({ url: worker.url, worker_id: worker.runner.workerId, db: runtime.db.dialect, queue: runtime.queue.backend, concurrency: config.workerConcurrency }, 'Starting worker');
   const running = worker;
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'Shutting down worker');
-    running.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, `shutdown failed: ${errorMessage(error)}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  closeOnSignals('worker', logger, () => running.close());
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(`tasksgodzilla worker: ${errorMessage(error)}\n`);
-  process.exit(error instanceof ConfigError ? 2 : 1);
-});
+runMain('worker', () => main(process.argv.slice(2)));

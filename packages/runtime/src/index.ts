@@ -6,3 +6,5 @@ export type { HealthReport, Runtime, RuntimeOverrides, RuntimeServices, WorkerOp
 // of a project's setup run), re-exported so apps depend on the runtime only.
 export { interpretGithubWebhook, interpretGitlabWebhook, setupRunName } from '@tasksgodzilla/services-orchestrator';
 export type { WebhookInterpretation } from '@tasksgodzilla/services-orchestrator';
+export { LOG_LEVELS, closeOnSignals, integerFlag, logLevelFlag, runMain } from './process-main.js';
+export type { SignalTarget, StopLogger } from './process-main.js';

@@ -1,4 +1,4 @@
-import { cpSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CODEMACHINE_WORKSPACE } from '@tasksgodzilla/service-testing';
 import { postgresAvailable } from '@tasksgodzilla/testing';
@@ -92,6 +92,20 @@ describe.each(['sqlite', 'postgres'] as const)('job handlers are idempotent on %
     expect(before.steps.map((s) => s.step_name)).toEqual(['00-build', '01-docs']);
     expect(await h.rerun(imported.job!.run_id)).toMatchObject({ result: { skipped: true } });
     expect(await state(h, imported.run.id)).toEqual(before);
+  });
+
+  it('spec_audit_job skips a finished run whose protocol folder was removed, leaving its spec_meta as it was', async () => {
+    const { run } = await h.planned();
+    const cancelled = await h.orchestrator.cancelProtocol(run.id);
+    expect(cancelled.status).toBe('cancelled');
+    rmSync(run.protocol_root!, { recursive: true, force: true });
+    const metaBefore = (await h.storage.protocolRuns.get(run.id)).template_config?.spec_meta;
+    await h.orchestrator.auditSpecs({ protocol_id: run.id });
+    await h.drain();
+    const audits = (await h.events(run.id)).filter((e) => e.event_type === 'spec_audit');
+    expect(audits).toHaveLength(1);
+    expect(audits[0]!.metadata).toMatchObject({ skipped: true, reason: 'protocol_root_removed', status: 'cancelled' });
+    expect((await h.storage.protocolRuns.get(run.id)).template_config?.spec_meta).toEqual(metaBefore);
   });
 
   it('spec_audit_job', async () => {

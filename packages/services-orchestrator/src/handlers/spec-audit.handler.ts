@@ -1,4 +1,5 @@
-import type { JsonObject, ProtocolRun } from '@tasksgodzilla/core';
+import { existsSync } from 'node:fs';
+import { isTerminalProtocolStatus, type JsonObject, type ProtocolRun } from '@tasksgodzilla/core';
 import type { HandlerResult, JobHandler } from '@tasksgodzilla/platform-queue';
 import type { OrchestratorContext } from '../orchestrator.context.js';
 import { setupRunName } from '../lifecycle/projects.js';
@@ -39,6 +40,19 @@ export function createSpecAuditHandler(ctx: OrchestratorContext): JobHandler<'sp
       for (const run of runs) {
         const done = await storage.events.list({ protocol_run_id: run.id, event_types: ['spec_audit'] }, { limit: 20 });
         if (done.items.some((event) => event.metadata?.job_id === job.run_id)) continue;
+        if (isTerminalProtocolStatus(run.status) && run.protocol_root && !existsSync(run.protocol_root)) {
+          // A finished run's worktree is removed: its spec was validated while it ran; auditing the
+          // missing folder would wrongly mark it invalid.
+          await storage.transaction(async (tx) => {
+            await ctx.record(
+              tx,
+              { type: 'spec_audit', message: 'Spec audit skipped: the run ended and its protocol folder was removed.', run, metadata: { skipped: true, reason: 'protocol_root_removed', status: run.status } },
+              trace,
+            );
+          });
+          summary.push({ protocol_run_id: run.id, status: 'skipped', errors: 0, backfilled: false });
+          continue;
+        }
         const project = await storage.projects.get(run.project_id);
         const result = await spec.audit(run, { backfillMissing: job.payload.backfill_missing, project: { id: project.id, name: project.name, local_path: project.local_path } });
         const { template_config_patch: patch, ...report } = result;

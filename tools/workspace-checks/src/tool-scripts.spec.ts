@@ -1,0 +1,25 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const root = join(import.meta.dirname, '..', '..', '..');
+
+// The repo scripts run against the built packages (this project's test target builds them first).
+describe('tools scripts', () => {
+  it('shell-engine-round plans, executes, QAs and commits every template step on a temp repo', async () => {
+    const { stdout } = await run('node', [join(root, 'tools/scripts/shell-engine-round.mjs')], { cwd: root, timeout: 120_000 });
+    expect(stdout).toMatch(/^plan {5}succeeded: 3 step files/m);
+    for (const step of ['00-setup.md', '01-script.md', '02-test.md']) {
+      expect(stdout).toContain(`step     ${step}: execute succeeded, qa succeeded verdict PASS`);
+    }
+    expect(stdout.match(/^commit {3}[0-9a-f]{12} on 0001-round/gm)).toHaveLength(3);
+    expect(stdout).toContain('pushed 0001-round to origin: 3 commits ahead of main');
+  }, 180_000);
+
+  it('the storage/queue benchmark runs and prints its numbers', async () => {
+    const { stdout } = await run('node', [join(root, 'tools/bench/storage-queue.bench.mjs'), '--jobs', '20', '--events', '50'], { cwd: root, timeout: 120_000 });
+    expect(stdout).toMatch(/sqlite \(file, WAL\)\n {2}events: append 50 in \d+ ms/);
+    expect(stdout).toMatch(/claim\+run\+complete 20 in \d+ ms \(\d+\/s\), succeeded 20/);
+  }, 180_000);
+});

@@ -9,13 +9,16 @@ const LIVE: Record<LiveState, { text: string; color: string }> = {
   off: { text: '○ live off', color: 'gray' },
 };
 
+/** Below this width the banner shrinks so the tabs stay on one line. */
+const WIDE = 150;
+
 /** The banner and the page tabs with their number keys; the live-update state on the right. */
-export function TabBar({ page, live, refreshing }: { page: PageId; live: LiveState; refreshing: boolean }) {
+export function TabBar({ page, live, refreshing, columns }: { page: PageId; live: LiveState; refreshing: boolean; columns: number }) {
   return (
-    <Box justifyContent="space-between">
+    <Box justifyContent="space-between" height={1} overflow="hidden">
       <Box>
         <Text bold color="green">
-          TASKSGODZILLA • ORCHESTRATOR TUI{' '}
+          {columns >= WIDE ? 'TASKSGODZILLA • ORCHESTRATOR TUI ' : 'TGZ '}
         </Text>
         {PAGES.map((spec) => (
           <Text key={spec.id} inverse={spec.id === page} color={spec.id === page ? 'cyan' : undefined}>
@@ -23,7 +26,7 @@ export function TabBar({ page, live, refreshing }: { page: PageId; live: LiveSta
           </Text>
         ))}
       </Box>
-      <Text color={LIVE[live].color}>
+      <Text color={LIVE[live].color} wrap="truncate-end">
         {refreshing ? 'refreshing… ' : ''}
         {LIVE[live].text}
       </Text>

@@ -279,7 +279,7 @@ export function TuiApp({ store }: { store: TuiStore }) {
 
   return (
     <Box flexDirection="column" width={size.columns} height={size.rows - 1}>
-      <TabBar page={page} live={state.live} refreshing={state.refreshing} />
+      <TabBar page={page} live={state.live} refreshing={state.refreshing} columns={size.columns} />
       <ContextBar page={page} state={state} />
       <Box height={bodyHeight} flexDirection="column">
         {modal === null ? (

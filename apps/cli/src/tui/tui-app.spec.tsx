@@ -1,0 +1,106 @@
+import { render } from 'ink-testing-library';
+import { createFakeClient, run, until } from './fake-client.test-helpers.js';
+import { TuiApp } from './tui-app.js';
+import { createTuiStore, type TuiStore } from './tui-store.js';
+
+const settings = { apiBase: 'http://fake', token: undefined, projectToken: undefined };
+
+describe('TUI screens and keys (ink-testing-library)', () => {
+  let store: TuiStore;
+  let app: ReturnType<typeof render>;
+  let fake: ReturnType<typeof createFakeClient>;
+
+  const frame = () => app.lastFrame() ?? '';
+  /** Ink attaches a new screen's key handler just after drawing it: let it settle before typing. */
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+  const press = async (keys: string, expect: string) => {
+    app.stdin.write(keys);
+    await until(() => frame().includes(expect), `"${expect}" after ${JSON.stringify(keys)}:\n${frame()}`);
+    await settle();
+  };
+  const type = async (keys: string[]) => {
+    for (const key of keys) {
+      app.stdin.write(key);
+      await settle();
+    }
+  };
+
+  beforeEach(async () => {
+    fake = createFakeClient({ runs: [run({ id: 10, updated_at: '2026-11-27T17:00:09.000Z' }), run({ id: 11, protocol_name: '0002-other', status: 'completed' })] });
+    store = createTuiStore({ settings, createClient: () => fake.client });
+    app = render(<TuiApp store={store} />);
+    await until(() => frame().includes('Refreshed.') && frame().includes('● live'), 'the first refresh');
+    await settle();
+  });
+
+  afterEach(() => {
+    app.unmount();
+    store.stop();
+  });
+
+  it('shows the dashboard: tabs, context, projects, protocols, steps and events', () => {
+    const text = frame();
+    expect(text).toContain('1 Dashboard');
+    expect(text).toContain('7 Settings');
+    expect(text).toContain('Page: dashboard • Project: demo (1) • Protocol: 0001-demo (10) [running]');
+    expect(text).toContain('› 1 demo • main');
+    expect(text).toContain('0: 00-setup.md [completed]');
+    expect(text).toContain('step_completed: Step executed.');
+  });
+
+  it('switches pages with the number keys', async () => {
+    await press('2', 'Project detail');
+    expect(frame()).toContain('Page: projects');
+    await press('3', 'Spec & validation');
+    await press('4', 'Policy');
+    await press('5', 'Selected event');
+    await press('6', 'Queue stats');
+    await press('7', 'API: http://fake');
+    await press('1', 'Page: dashboard');
+  });
+
+  it('moves the focus and the highlight, and selects with enter', async () => {
+    await type(['\t', 'j', '\r']);
+    await until(() => frame().includes('Protocol: 0002-other (11)'), `the second protocol selected:\n${frame()}`);
+  });
+
+  it('creates and starts a protocol from the form', async () => {
+    await press('R', 'New protocol in demo');
+    await type(['0003-new', '\r', '\r', '\r']);
+    await until(() => frame().includes('▸ Template folder'), 'the template field');
+    await type(['/srv/templates/demo', '\r', '\r', '\r']);
+    await until(() => frame().includes('queued for planning.'), `the status:\n${frame()}`);
+    expect(fake.calls).toContain('createProtocol 1 0003-new template=/srv/templates/demo auto=true');
+    expect(frame()).toContain('0003-new');
+  });
+
+  it('refuses an empty required field in a form, and esc closes it', async () => {
+    await press('g', 'New project');
+    await type(['\r', '\r', '\r', '\r', '\r']);
+    await until(() => frame().includes('Name is required.'), 'the validation message');
+    await type(['\u001b']);
+    await until(() => !frame().includes('New project (clones'), 'the form closed');
+    expect(fake.calls.some((c) => c.startsWith('createProject'))).toBe(false);
+  });
+
+  it('pauses with p and cancels with x after confirming', async () => {
+    await press('p', 'Protocol paused.');
+    await until(() => frame().includes('[paused]'), 'the paused run');
+    await press('x', 'Cancel 0001-demo?');
+    await press('y', 'Protocol cancelled.');
+    await until(() => frame().includes('[cancelled]'), 'the cancelled run');
+    expect(fake.calls).toEqual(expect.arrayContaining(['pauseProtocol 10', 'cancelProtocol 10']));
+  });
+
+  it('runs actions from keys and the actions menu, and shows the help', async () => {
+    await press('n', 'Next step enqueued.');
+    await press('y', 'QA enqueued for 01-build.md.');
+    await press('m', 'Actions · Dashboard');
+    await press('t', 'Retry enqueued.');
+    await press('?', 'cycle the step filter');
+    await type(['\u001b']);
+    await until(() => !frame().includes('cycle the step filter'), 'the help closed');
+    await press('f', 'Step filter: pending');
+    expect(frame()).toContain('Steps · Filter: pending');
+  });
+});

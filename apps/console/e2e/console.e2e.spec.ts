@@ -111,7 +111,9 @@ describe('web console (headless Chromium, built api)', () => {
         await page.getByRole('tab', { name: 'Log' }).click();
         await log.waitFor();
 
-        await page.setViewportSize({ width: 1440, height: 1700 });
+        // The queue catches up with the jobs' ends (written after their last event).
+        await page.getByRole('list', { name: 'Queue jobs' }).getByRole('button', { name: 'Cancel job' }).first().waitFor({ state: 'detached', timeout: LONG });
+        await page.setViewportSize({ width: 1440, height: 1900 });
         await page.evaluate(() => window.scrollTo(0, 0));
         await screenshot(page, 'console-completed');
         await page.getByRole('region', { name: 'Run detail' }).screenshot({ path: `${ARTIFACTS}/console-run-detail.png` });

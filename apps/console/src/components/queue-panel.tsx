@@ -1,5 +1,5 @@
 import type { Job, QueueCounts } from '@tasksgodzilla/client';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useConsole } from '../console-context.js';
 import { useAction } from '../hooks/use-action.js';
 import { useCoalesced, useLiveEvents } from '../hooks/use-live-events.js';
@@ -10,6 +10,7 @@ import { Pill, StatusPill } from './pill.js';
 
 const STATUSES = ['', 'queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 const JOBS_SHOWN = 25;
+const OPEN_JOBS_RECHECK_MS = 3000;
 
 function queueRows(stats: Record<string, QueueCounts | string> | undefined): { queue: string; counts: QueueCounts }[] {
   if (!stats) return [];
@@ -32,6 +33,14 @@ export function QueuePanel() {
   };
   const reloadSoon = useCoalesced(reload, 1000);
   useLiveEvents(() => reloadSoon());
+  // A job's end is written to the ledger after its last event: look again while jobs are open.
+  const open = (jobs.data ?? []).some((job) => job.status === 'queued' || job.status === 'running');
+  const { data: jobList } = jobs;
+  useEffect(() => {
+    if (!open) return;
+    const timer = setTimeout(reloadSoon, OPEN_JOBS_RECHECK_MS);
+    return () => clearTimeout(timer);
+  }, [open, jobList, reloadSoon]);
 
   const retry = (job: Job) => run(`retry-${job.job_id}`, () => client.retryJob(job.job_id), `Job ${job.job_id} re-enqueued.`, reload);
   const cancel = (job: Job) => run(`cancel-${job.job_id}`, () => client.cancelJob(job.job_id), (result) => `${result.message}: ${job.job_id}.`, reload);

@@ -23,10 +23,11 @@ describe('runActions', () => {
     for (const status of ['pending', 'planning', 'paused'] as const) expect(runActions(run({ status }), []).retry).toBe(false);
   });
 
-  it('QA and approve target the latest step (highest index) while it is open', () => {
-    const steps = [step({ id: 1, step_index: 0, status: 'completed' }), step({ id: 2, step_index: 1, status: 'needs_qa' })];
+  it('QA and approve target the latest step (most recently updated) while it is open', () => {
+    const later = '2026-11-27T17:00:09.000Z';
+    const steps = [step({ id: 1, step_index: 0, status: 'completed' }), step({ id: 2, step_index: 1, status: 'needs_qa', updated_at: later }), step({ id: 3, step_index: 2 })];
     expect(runActions(run({ status: 'running' }), steps)).toMatchObject({ qaLatest: true, approveLatest: true });
-    const done = [step({ id: 1, step_index: 0, status: 'needs_qa' }), step({ id: 2, step_index: 1, status: 'completed' })];
+    const done = [step({ id: 1, step_index: 0, status: 'completed', updated_at: later }), step({ id: 2, step_index: 1, status: 'pending' })];
     expect(runActions(run({ status: 'running' }), done)).toMatchObject({ qaLatest: false, approveLatest: false });
     expect(runActions(run({ status: 'running' }), [])).toMatchObject({ qaLatest: false, approveLatest: false });
   });
@@ -58,6 +59,7 @@ describe('helpers', () => {
     expect(isTerminal('paused')).toBe(false);
     expect(isStepActive('running') && isStepActive('needs_qa') && !isStepActive('completed')).toBe(true);
     expect(latestStep([step({ id: 7, step_index: 2 }), step({ id: 8, step_index: 1 })])?.id).toBe(7);
+    expect(latestStep([step({ id: 7, step_index: 2 }), step({ id: 8, step_index: 1, updated_at: '2026-11-27T17:00:09.000Z' })])?.id).toBe(8);
     expect(latestStep([])).toBeUndefined();
   });
 

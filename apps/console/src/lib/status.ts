@@ -48,10 +48,15 @@ export function stepActions(runStatus: ProtocolStatus, step: Pick<StepRunOut, 's
   };
 }
 
-/** "Latest" step: the highest step_index (the original console's rule). */
+/**
+ * "Latest" step: the most recently updated one (ties: the higher index) — the step a person just
+ * watched run. The original took the highest step_index, which is often a step not started yet.
+ */
 export function latestStep(steps: readonly StepRunOut[]): StepRunOut | undefined {
   let latest: StepRunOut | undefined;
-  for (const step of steps) if (!latest || step.step_index > latest.step_index) latest = step;
+  for (const step of steps) {
+    if (!latest || step.updated_at > latest.updated_at || (step.updated_at === latest.updated_at && step.step_index > latest.step_index)) latest = step;
+  }
   return latest;
 }
 

@@ -39,7 +39,7 @@ describe('help', () => {
     const root = await tgz(['--help']);
     expect(root.code).toBe(0);
     const groups = helpCommands(root.stdout);
-    expect(groups.map((g) => g.name)).toEqual(['projects', 'protocols', 'steps', 'events', 'queues', 'codemachine', 'spec', 'codex-runs', 'health']);
+    expect(groups.map((g) => g.name)).toEqual(['projects', 'protocols', 'steps', 'events', 'queues', 'codemachine', 'spec', 'codex-runs', 'health', 'tui']);
     let leaves = 0;
     for (const group of groups) {
       expect(group.description).not.toBe('');

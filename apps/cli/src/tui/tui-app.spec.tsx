@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { render } from 'ink-testing-library';
 import { createFakeClient, run, until } from './fake-client.test-helpers.js';
 import { TuiApp } from './tui-app.js';
@@ -10,7 +11,8 @@ describe('TUI screens and keys (ink-testing-library)', () => {
   let app: ReturnType<typeof render>;
   let fake: ReturnType<typeof createFakeClient>;
 
-  const frame = () => app.lastFrame() ?? '';
+  // Colours are on when the runner forces them (FORCE_COLOR): compare the text only.
+  const frame = () => stripVTControlCharacters(app.lastFrame() ?? '');
   /** Ink attaches a new screen's key handler just after drawing it: let it settle before typing. */
   const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
   const press = async (keys: string, expect: string) => {

@@ -1,5 +1,5 @@
 import { Box, useApp, useInput, useStdout } from 'ink';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
 import { ConfirmModal } from './confirm-modal.js';
 import { ContextBar } from './context-bar.js';
 import { DashboardPage } from './dashboard-page.js';
@@ -42,10 +42,21 @@ export function TuiApp({ store }: { store: TuiStore }) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const [size, setSize] = useState({ columns: stdout.columns || 120, rows: stdout.rows || 40 });
-  const [page, setPage] = useState<PageId>('dashboard');
-  const [focus, setFocus] = useState<Partial<Record<PageId, number>>>({});
-  const [highlight, setHighlight] = useState<Partial<Record<ListId, number>>>({});
-  const [modal, setModal] = useState<ModalSpec | null>(null);
+  // Page, focus, highlight and dialog live in a ref: keys that arrive before the next render (a
+  // fast typist, a busy machine) must act on what the previous key did, not on a stale render.
+  const ui = useRef<{ page: PageId; focus: Partial<Record<PageId, number>>; highlight: Partial<Record<ListId, number>>; modal: ModalSpec | null }>({
+    page: 'dashboard',
+    focus: {},
+    highlight: {},
+    modal: null,
+  });
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const setUi = (patch: Partial<typeof ui.current>) => {
+    ui.current = { ...ui.current, ...patch };
+    rerender();
+  };
+  const { page, modal } = ui.current;
+  const setModal = (next: ModalSpec | null) => setUi({ modal: next });
 
   useEffect(() => {
     void store.start();
@@ -58,52 +69,64 @@ export function TuiApp({ store }: { store: TuiStore }) {
     return () => void stdout.off('resize', onResize);
   }, [stdout]);
 
-  const spec = pageSpec(page);
-  const focusedList = spec.lists[focus[page] ?? 0];
+  const focusedListOf = (): ListId | undefined => {
+    const current = pageSpec(ui.current.page);
+    return current.lists[ui.current.focus[current.id] ?? 0];
+  };
+  const focusedList = focusedListOf();
   /** The highlighted row of a list: where the user moved it, else on the selected item. */
   const highlightOf = (id: ListId): number => {
-    const moved = highlight[id];
+    const moved = ui.current.highlight[id];
     if (moved !== undefined) return moved;
-    const selected = selectedId(id, state);
-    const index = listItems(id, state, store).findIndex((item) => item.id === selected);
-    return Math.max(0, index);
+    const latest = store.getState();
+    const selected = selectedId(id, latest);
+    return Math.max(0, listItems(id, latest, store).findIndex((item) => item.id === selected));
   };
   const move = (delta: number) => {
-    if (!focusedList) return;
-    const count = listItems(focusedList, state, store).length;
+    const list = focusedListOf();
+    if (!list) return;
+    const count = listItems(list, store.getState(), store).length;
     if (count === 0) return;
-    // Functional: several keys may arrive before the next render.
-    setHighlight((current) => {
-      const from = current[focusedList] ?? highlightOf(focusedList);
-      return { ...current, [focusedList]: Math.min(count - 1, Math.max(0, from + delta)) };
-    });
+    setUi({ highlight: { ...ui.current.highlight, [list]: Math.min(count - 1, Math.max(0, highlightOf(list) + delta)) } });
   };
   const choose = () => {
-    if (!focusedList) return;
-    const item = listItems(focusedList, state, store)[highlightOf(focusedList)];
-    if (item) selectItem(focusedList, item.id, state, store);
+    const list = focusedListOf();
+    if (!list) return;
+    const latest = store.getState();
+    const item = listItems(list, latest, store)[highlightOf(list)];
+    if (item) selectItem(list, item.id, latest, store);
+  };
+  const cycleFocus = (back: boolean) => {
+    const current = pageSpec(ui.current.page);
+    const count = current.lists.length;
+    if (count > 0) setUi({ focus: { ...ui.current.focus, [current.id]: ((ui.current.focus[current.id] ?? 0) + (back ? count - 1 : 1)) % count } });
   };
 
   // ---- dialogs ----
   const close = () => setModal(null);
   const failed = (ok: boolean) => (ok ? null : store.getState().status.text);
-  const protocol = store.selectedProtocol();
-  const project = state.projects.find((p) => p.id === state.projectId);
+  /** The selection as the store has it now (dialogs open on the latest one, not the last render's). */
+  const current = () => {
+    const now = store.getState();
+    return { now, project: now.projects.find((p) => p.id === now.projectId), protocol: store.selectedProtocol() };
+  };
 
-  const configure = () =>
+  const configure = () => {
+    const { now } = current();
     setModal({
       kind: 'form',
       title: 'Configure API / tokens (kept in memory only)',
       fields: [
-        { name: 'apiBase', label: 'API base', value: state.settings.apiBase, required: true },
-        { name: 'token', label: 'API token', value: state.settings.token ?? '', secret: true, hint: '(empty: none)' },
-        { name: 'projectToken', label: 'Project token', value: state.settings.projectToken ?? '', secret: true, hint: '(empty: none)' },
+        { name: 'apiBase', label: 'API base', value: now.settings.apiBase, required: true },
+        { name: 'token', label: 'API token', value: now.settings.token ?? '', secret: true, hint: '(empty: none)' },
+        { name: 'projectToken', label: 'Project token', value: now.settings.projectToken ?? '', secret: true, hint: '(empty: none)' },
       ],
       submit: async (v) => {
         store.configure({ apiBase: int(v['apiBase']), token: int(v['token']) || undefined, projectToken: int(v['projectToken']) || undefined });
         return null;
       },
     });
+  };
   const newProject = () =>
     setModal({
       kind: 'form',
@@ -119,6 +142,7 @@ export function TuiApp({ store }: { store: TuiStore }) {
         failed(await store.createProject({ name: v['name'] ?? '', gitUrl: v['gitUrl'] ?? '', baseBranch: v['baseBranch'] ?? '', localPath: v['localPath'] ?? '', ciProvider: int(v['ciProvider']) })),
     });
   const newProtocol = () => {
+    const { project } = current();
     if (!project) return store.setStatus('Select a project.', 'error');
     setModal({
       kind: 'form',
@@ -144,13 +168,14 @@ export function TuiApp({ store }: { store: TuiStore }) {
         ),
     });
   };
-  const specAudit = () =>
+  const specAudit = () => {
+    const { now } = current();
     setModal({
       kind: 'form',
       title: 'Spec audit',
       fields: [
-        { name: 'projectId', label: 'Project ID', value: state.projectId === null ? '' : String(state.projectId), hint: '(empty: all)' },
-        { name: 'protocolId', label: 'Protocol ID', value: state.protocolId === null ? '' : String(state.protocolId), hint: '(empty: all)' },
+        { name: 'projectId', label: 'Project ID', value: now.projectId === null ? '' : String(now.projectId), hint: '(empty: all)' },
+        { name: 'protocolId', label: 'Protocol ID', value: now.protocolId === null ? '' : String(now.protocolId), hint: '(empty: all)' },
         { name: 'backfill', label: 'Backfill missing? (y/N)', value: 'y' },
         { name: 'interval', label: 'Interval seconds', value: '', hint: '(optional)' },
       ],
@@ -162,7 +187,9 @@ export function TuiApp({ store }: { store: TuiStore }) {
         return failed(await store.specAudit({ projectId: projectId ?? null, protocolId: protocolId ?? null, backfill: yes(v['backfill']), intervalSeconds: interval ?? null }));
       },
     });
+  };
   const importCodeMachine = () => {
+    const { project, protocol } = current();
     if (!project) return store.setStatus('Select a project.', 'error');
     setModal({
       kind: 'form',
@@ -187,12 +214,14 @@ export function TuiApp({ store }: { store: TuiStore }) {
     });
   };
   const confirmCancel = () => {
+    const { protocol } = current();
     if (!protocol) return store.setStatus('Select a protocol.', 'error');
     setModal({ kind: 'confirm', title: 'Cancel protocol', message: `Cancel ${protocol.protocol_name}? Its open steps are cancelled and a running step is stopped.`, confirm: () => void store.cancel() });
   };
   const confirmDeleteBranch = () => {
-    if (!state.branch) return store.setStatus('Select a branch.', 'error');
-    setModal({ kind: 'confirm', title: 'Delete branch', message: `Delete remote branch '${state.branch}'?`, confirm: () => void store.deleteBranch() });
+    const { now } = current();
+    if (!now.branch) return store.setStatus('Select a branch.', 'error');
+    setModal({ kind: 'confirm', title: 'Delete branch', message: `Delete remote branch '${now.branch}'?`, confirm: () => void store.deleteBranch() });
   };
 
   const actions: Record<string, MenuItem> = {
@@ -228,25 +257,22 @@ export function TuiApp({ store }: { store: TuiStore }) {
     settings: ['c', 'L', 'r'],
   };
   const openMenu = () => {
-    const items = menuKeys[page].map((key) => actions[key]).filter((item): item is MenuItem => item !== undefined);
-    if (page === 'queues') items.unshift({ label: 'Retry selected job', run: () => void store.retryJob() }, { label: 'Cancel selected job', run: () => void store.cancelJob() });
-    setModal({ kind: 'menu', title: `Actions · ${spec.title}`, items });
+    const items = menuKeys[ui.current.page].map((key) => actions[key]).filter((item): item is MenuItem => item !== undefined);
+    if (ui.current.page === 'queues') items.unshift({ label: 'Retry selected job', run: () => void store.retryJob() }, { label: 'Cancel selected job', run: () => void store.cancelJob() });
+    setModal({ kind: 'menu', title: `Actions · ${pageSpec(ui.current.page).title}`, items });
   };
 
   useInput(
     (input, key) => {
-      if (key.tab) {
-        const count = spec.lists.length;
-        if (count > 0) setFocus((current) => ({ ...current, [page]: ((current[page] ?? 0) + (key.shift ? count - 1 : 1)) % count }));
-        return;
-      }
+      if (ui.current.modal) return;
+      if (key.tab) return cycleFocus(key.shift);
       if (key.upArrow || input === 'k') return move(-1);
       if (key.downArrow || input === 'j') return move(1);
       if (key.pageUp) return move(-10);
       if (key.pageDown) return move(10);
       if (key.return) return choose();
       const target = PAGES.find((p) => p.key === input);
-      if (target) return setPage(target.id);
+      if (target) return setUi({ page: target.id });
       if (input === 'q') {
         store.stop();
         return exit();

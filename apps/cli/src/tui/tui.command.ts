@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { CommandFailedError } from '../cli.errors.js';
 import type { CliIo } from '../cli.types.js';
+import { examples } from '../commands/command-helpers.js';
 import { withContext, type ContextFactory } from '../context.js';
 
 /** `tgz tui`: the full-screen dashboard over the same client, live over the event stream. */
 export function registerTuiCommand(program: Command, ctxOf: ContextFactory, io: CliIo): void {
-  program
+  const command = program
     .command('tui')
     .description('full-screen terminal dashboard: projects, protocols, steps, events, queues; live over the event stream (press ? for keys)')
     .action(
@@ -24,4 +25,5 @@ export function registerTuiCommand(program: Command, ctxOf: ContextFactory, io: 
         });
       }),
     );
+  examples(command, ['tgz tui', 'tgz tui --api-base http://127.0.0.1:8010 --token "$TASKSGODZILLA_API_TOKEN"']);
 }

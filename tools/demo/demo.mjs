@@ -96,8 +96,8 @@ function build(options) {
     for (const file of [API_MAIN, CLI_MAIN]) if (!existsSync(file)) throw new DemoError(`${file} is missing: run without --skip-build`);
     return;
   }
-  step(`Building the api and the cli (nx run-many -t build; a few minutes on a fresh clone${options.verbose ? '' : ', --verbose shows it'})…`);
-  const result = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', '@tasksgodzilla/api', '@tasksgodzilla/cli', '--outputStyle=stream'], {
+  step(`Building the api, the console and the cli (nx run-many -t build; a few minutes on a fresh clone${options.verbose ? '' : ', --verbose shows it'})…`);
+  const result = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', '@tasksgodzilla/api', '@tasksgodzilla/console', '@tasksgodzilla/cli', '--outputStyle=stream'], {
     cwd: ROOT,
     env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
     stdio: options.verbose ? 'inherit' : 'pipe',

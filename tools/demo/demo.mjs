@@ -4,21 +4,16 @@
 // bare origin, starts the api (inline worker, fresh SQLite, shell engine, free port), registers the
 // project, waits for onboarding, runs a protocol from tools/demo/template with auto-advance until it
 // completes, prints a summary, stops the api and removes its temp folder (unless --keep).
-import { execFile, spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative, resolve } from 'node:path';
+import { API_MAIN, CLI_MAIN, ROOT, apiLogTail, cleanEnv, createOrigin, freePort, spawnApi, tgz as runTgz, waitForHealth } from '@tasksgodzilla/testing/api-process';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const API_MAIN = join(ROOT, 'apps', 'api', 'dist', 'main.js');
-const CLI_MAIN = join(ROOT, 'apps', 'cli', 'dist', 'main.js');
 const TEMPLATE = join(ROOT, 'tools', 'demo', 'template');
 const PROJECT_NAME = 'greeting-demo';
 const PROTOCOL_NAME = '0001-greeting';
-const GIT_USER = 'TasksGodzilla Demo';
-const GIT_EMAIL = 'demo@tasksgodzilla.invalid';
+const IDENTITY = { name: 'TasksGodzilla Demo', email: 'demo@tasksgodzilla.invalid' };
 
 const HELP = `Usage: npm run demo [-- options]    (or: node tools/demo/demo.mjs [options])
 
@@ -66,31 +61,6 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const step = (text) => process.stdout.write(`==> ${text}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** The environment of every child: no TASKSGODZILLA_* from the caller, a git identity of our own. */
-function childEnv(work) {
-  const env = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('TASKSGODZILLA_') && !key.startsWith('GIT_')) env[key] = value;
-  }
-  return {
-    ...env,
-    GIT_AUTHOR_NAME: GIT_USER,
-    GIT_AUTHOR_EMAIL: GIT_EMAIL,
-    GIT_COMMITTER_NAME: GIT_USER,
-    GIT_COMMITTER_EMAIL: GIT_EMAIL,
-    // The caller's git config (signing, hooks, templates) must not change what the demo does.
-    GIT_CONFIG_GLOBAL: join(work, 'gitconfig'),
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_TERMINAL_PROMPT: '0',
-  };
-}
-
-function git(cwd, args, env) {
-  const result = spawnSync('git', args, { cwd, env, encoding: 'utf8' });
-  if (result.status !== 0) throw new DemoError(`git ${args.join(' ')} failed in ${cwd}:\n${result.stderr || result.stdout}`);
-  return result.stdout.trim();
-}
-
 function build(options) {
   if (options.skipBuild) {
     for (const file of [API_MAIN, CLI_MAIN]) if (!existsSync(file)) throw new DemoError(`${file} is missing: run without --skip-build`);
@@ -110,137 +80,33 @@ function build(options) {
   for (const file of [API_MAIN, CLI_MAIN]) if (!existsSync(file)) throw new DemoError(`the build did not produce ${file}`);
 }
 
-/** A sample Node.js repository pushed to a local bare origin. */
-function createSampleRepo(work, env) {
-  writeFileSync(join(work, 'gitconfig'), `[user]\n\tname = ${GIT_USER}\n\temail = ${GIT_EMAIL}\n[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n`);
-  const seed = join(work, 'seed');
-  const origin = join(work, 'origin.git');
-  mkdirSync(seed);
-  git(work, ['init', '--bare', '-b', 'main', origin], env);
-  git(seed, ['init', '-b', 'main'], env);
-  writeFileSync(join(seed, 'README.md'), '# greeting-demo\n\nA sample repository for the TasksGodzilla demo.\n');
-  writeFileSync(join(seed, 'package.json'), `${JSON.stringify({ name: 'greeting-demo', version: '0.1.0', private: true, type: 'module' }, null, 2)}\n`);
-  writeFileSync(join(seed, '.gitignore'), 'node_modules/\n');
-  git(seed, ['add', '-A'], env);
-  git(seed, ['commit', '-m', 'Initial commit'], env);
-  git(seed, ['remote', 'add', 'origin', origin], env);
-  git(seed, ['push', '-u', 'origin', 'main'], env);
-  return origin;
-}
-
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-function tail(file, lines = 30) {
-  try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no api log)';
-  }
-}
-
-/** Starts the built api in its own process group, its output in a log file. */
-function startApi(work, port, env) {
-  const logPath = join(work, 'api.log');
-  const fd = openSync(logPath, 'a');
-  const child = spawn(process.execPath, [API_MAIN, '--host', '127.0.0.1', '--port', String(port)], {
-    cwd: work,
-    env: {
-      ...env,
-      TASKSGODZILLA_DATA_DIR: join(work, 'data'),
-      TASKSGODZILLA_INLINE_RQ_WORKER: 'true',
-      TASKSGODZILLA_DEFAULT_ENGINE: 'shell',
-      TASKSGODZILLA_GIT_USER: GIT_USER,
-      TASKSGODZILLA_GIT_EMAIL: GIT_EMAIL,
-      TASKSGODZILLA_API_HOST: '127.0.0.1',
-      TASKSGODZILLA_API_PORT: String(port),
-      TASKSGODZILLA_LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', fd, fd],
-    detached: true,
-  });
-  closeSync(fd);
-  const state = { exited: false, code: null, signal: null };
-  const exited = new Promise((r) =>
-    child.once('exit', (code, signal) => {
-      Object.assign(state, { exited: true, code, signal });
-      r();
-    }),
-  );
-  return { child, logPath, state, exited };
-}
-
-async function waitForHealth(api, base, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    if (api.state.exited) throw new DemoError(`the api exited during start-up (code ${api.state.code ?? api.state.signal}). Last log lines:\n${tail(api.logPath)}`);
-    try {
-      const response = await fetch(`${base}/health`, { signal: AbortSignal.timeout(2000) });
-      const body = await response.json().catch(() => ({}));
-      if (response.ok && body.status === 'ok') return body;
-      last = `HTTP ${response.status} ${JSON.stringify(body)}`;
-    } catch (error) {
-      last = error.cause?.code ?? error.message;
-    }
-    await sleep(250);
-  }
-  throw new DemoError(`the api did not become healthy within ${seconds(timeoutMs)} (${last}). Last log lines:\n${tail(api.logPath)}`);
-}
-
-/** Resolves true when the api exits within `ms`, false otherwise (no timer left behind). */
-function exitedWithin(api, ms) {
-  return new Promise((resolveExit) => {
-    const timer = setTimeout(() => resolveExit(false), ms);
-    api.exited.then(() => {
-      clearTimeout(timer);
-      resolveExit(true);
-    });
-  });
-}
-
-/** SIGTERM to the api's process group (graceful stop), SIGKILL after 15 s. */
-async function stopApi(api) {
-  if (api.state.exited) return;
-  try {
-    process.kill(-api.child.pid, 'SIGTERM');
-  } catch {
-    return;
-  }
-  if (await exitedWithin(api, 15_000)) return;
-  try {
-    process.kill(-api.child.pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-  await exitedWithin(api, 5000);
-}
-
 /** Runs `tgz <args> --json --api-base <base>`; resolves { code, json, stdout, stderr }. */
-function tgz(base, env, args, { verbose, allowFailure = false } = {}) {
-  const argv = [CLI_MAIN, ...args, '--json', '--api-base', base];
+async function tgz(base, env, args, { verbose, timeoutMs, allowFailure = false } = {}) {
   if (verbose) process.stdout.write(`    $ tgz ${args.join(' ')} --json\n`);
-  return new Promise((resolveRun, reject) => {
-    execFile(process.execPath, argv, { env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      if (code !== 0 && !allowFailure) return reject(new DemoError(`tgz ${args.join(' ')} failed (exit ${code}):\n${stderr.trim()}`));
-      let json = null;
-      try {
-        json = stdout.trim() ? JSON.parse(stdout) : null;
-      } catch {
-        if (code === 0) return reject(new DemoError(`tgz ${args.join(' ')} printed something that is not JSON:\n${stdout.slice(0, 500)}`));
-      }
-      resolveRun({ code, json, stdout, stderr });
-    });
-  });
+  const { code, stdout, stderr } = await runTgz([...args, '--json', '--api-base', base], { env, timeoutMs, cwd: process.cwd() });
+  if (code !== 0 && !allowFailure) throw new DemoError(`tgz ${args.join(' ')} failed (exit ${code}):\n${stderr.trim()}`);
+  try {
+    return { code, json: stdout.trim() ? JSON.parse(stdout) : null, stdout, stderr };
+  } catch {
+    if (code === 0) throw new DemoError(`tgz ${args.join(' ')} printed something that is not JSON:\n${stdout.slice(0, 500)}`);
+    return { code, json: null, stdout, stderr };
+  }
+}
+
+/** The files of the sample Node.js repository pushed to a local bare origin. */
+const SAMPLE_FILES = {
+  'README.md': '# greeting-demo\n\nA sample repository for the TasksGodzilla demo.\n',
+  'package.json': `${JSON.stringify({ name: 'greeting-demo', version: '0.1.0', private: true, type: 'module' }, null, 2)}\n`,
+  '.gitignore': 'node_modules/\n',
+};
+
+/** Errors of the shared helpers (git, api start-up) are the demo's own: their message says it all. */
+async function demoStep(action) {
+  try {
+    return await action();
+  } catch (error) {
+    throw new DemoError(error.message);
+  }
 }
 
 async function waitForOnboarding(run, projectId, timeoutMs) {
@@ -316,7 +182,7 @@ async function main() {
   build(options);
 
   const work = mkdtempSync(join(tmpdir(), 'tgz-demo-'));
-  const env = childEnv(work);
+  const env = cleanEnv(work, IDENTITY);
   let api;
   let keepApi = false;
   let interrupted = false;
@@ -324,7 +190,7 @@ async function main() {
     interrupted = true;
     process.stderr.write('\ndemo: interrupted, stopping…\n');
     void (async () => {
-      if (api) await stopApi(api);
+      if (api) await api.stop();
       if (!options.keep) rmSync(work, { recursive: true, force: true });
       process.exit(130);
     })();
@@ -336,15 +202,15 @@ async function main() {
   let qaPassed = false;
   try {
     step(`Sample repository with a local bare origin in ${work}`);
-    const origin = createSampleRepo(work, env);
+    const origin = await demoStep(() => createOrigin(work, env, SAMPLE_FILES));
 
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     step(`Starting the api on ${base} (inline worker, SQLite in ${join(work, 'data')}, shell engine)…`);
-    api = startApi(work, port, env);
-    await waitForHealth(api, base, 60_000);
+    api = spawnApi({ work, env, port, identity: IDENTITY, extraEnv: { TASKSGODZILLA_API_HOST: '127.0.0.1', TASKSGODZILLA_API_PORT: String(port) } });
+    await demoStep(() => waitForHealth(api, 60_000));
     if (options.verbose) step(`api log: ${api.logPath}`);
-    const run = (args, extra = {}) => tgz(base, env, args, { verbose: options.verbose, ...extra });
+    const run = (args, extra = {}) => tgz(base, env, args, { verbose: options.verbose, timeoutMs: options.timeout * 1000 + 120_000, ...extra });
 
     step(`tgz projects create --name ${PROJECT_NAME} --git-url ${origin}`);
     const project = (await run(['projects', 'create', '--name', PROJECT_NAME, '--git-url', origin, '--base-branch', 'main'])).json;
@@ -405,12 +271,12 @@ async function main() {
   } catch (error) {
     if (interrupted) return;
     problems.push(error instanceof DemoError ? error.message : (error?.stack ?? String(error)));
-    if (api && !(error instanceof DemoError && /Last log lines/.test(error.message))) problems.push(`Last api log lines:\n${tail(api.logPath)}`);
+    if (api && !(error instanceof DemoError && /Last log lines/.test(error.message))) problems.push(`Last api log lines:\n${apiLogTail(api, 30)}`);
   } finally {
     if (!interrupted) {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      if (api && !keepApi) await stopApi(api);
+      if (api && !keepApi) await api.stop();
       if (api && keepApi) api.child.unref();
       if (!options.keep) rmSync(work, { recursive: true, force: true });
       else if (!keepApi) process.stdout.write(`Files kept in ${work}\n`);

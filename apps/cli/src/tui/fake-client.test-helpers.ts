@@ -1,72 +1,16 @@
 import type { ActionResponse, EventOut, Job, OnboardingSummary, ProjectOut, ProtocolRunOut, StepRunOut, TasksGodzillaClient } from '@tasksgodzilla/client';
 import type { Page } from '@tasksgodzilla/core';
+import { FIXTURE_TIME as AT, event as baseEvent, project, run as baseRun, step as baseStep } from '@tasksgodzilla/testing/client-fixtures';
 
-const AT = '2026-11-27T17:00:00.000Z';
+export { project };
 
-export const project = (overrides: Partial<ProjectOut> = {}): ProjectOut => ({
-  id: 1,
-  name: 'demo',
-  git_url: '/srv/demo.git',
-  base_branch: 'main',
-  local_path: null,
-  ci_provider: null,
-  secrets: null,
-  default_models: null,
-  created_at: AT,
-  updated_at: AT,
-  ...overrides,
-});
+// The TUI suites' defaults: run 10 is running with step 100 completed on the shell engine.
+export const run = (overrides: Partial<ProtocolRunOut> = {}): ProtocolRunOut =>
+  baseRun({ id: 10, status: 'running', branch_name: '0001-demo', description: 'Say hello', auto_advance: true, spec_hash: 'abc123', spec_validation_status: 'valid', spec_validated_at: AT, ...overrides });
 
-export const run = (overrides: Partial<ProtocolRunOut> = {}): ProtocolRunOut => ({
-  id: 10,
-  project_id: 1,
-  protocol_name: '0001-demo',
-  status: 'running',
-  base_branch: 'main',
-  branch_name: '0001-demo',
-  worktree_path: null,
-  protocol_root: null,
-  description: 'Say hello',
-  template_config: null,
-  template_source: null,
-  auto_advance: true,
-  created_at: AT,
-  updated_at: AT,
-  spec_hash: 'abc123',
-  spec_validation_status: 'valid',
-  spec_validated_at: AT,
-  ...overrides,
-});
+export const step = (overrides: Partial<StepRunOut> = {}): StepRunOut => baseStep({ id: 100, protocol_run_id: 10, status: 'completed', engine_id: 'shell', ...overrides });
 
-export const step = (overrides: Partial<StepRunOut> = {}): StepRunOut => ({
-  id: 100,
-  protocol_run_id: 10,
-  step_index: 0,
-  step_name: '00-setup.md',
-  step_type: 'work',
-  status: 'completed',
-  retries: 0,
-  model: null,
-  engine_id: 'shell',
-  policy: null,
-  runtime_state: null,
-  summary: null,
-  created_at: AT,
-  updated_at: AT,
-  ...overrides,
-});
-
-export const event = (overrides: Partial<EventOut> = {}): EventOut => ({
-  id: 1,
-  project_id: 1,
-  protocol_run_id: 10,
-  step_run_id: null,
-  event_type: 'step_completed',
-  message: 'Step executed.',
-  metadata: null,
-  created_at: AT,
-  ...overrides,
-});
+export const event = (overrides: Partial<EventOut> = {}): EventOut => baseEvent({ protocol_run_id: 10, event_type: 'step_completed', message: 'Step executed.', ...overrides });
 
 const page = <T>(items: T[]): Page<T> => ({ items, next_cursor: null });
 const action = (message: string): ActionResponse => ({ message, job: null });

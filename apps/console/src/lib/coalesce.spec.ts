@@ -1,6 +1,6 @@
 import { coalesce } from './coalesce.js';
 import { createEventBus } from './event-bus.js';
-import { event } from './fixtures.test-helpers.js';
+import { event } from '@tasksgodzilla/testing/client-fixtures';
 
 describe('coalesce', () => {
   it('runs once per burst of calls', async () => {

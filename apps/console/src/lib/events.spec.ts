@@ -1,4 +1,4 @@
-import { event } from './fixtures.test-helpers.js';
+import { event } from '@tasksgodzilla/testing/client-fixtures';
 import { carriesUsage, eventContextLine, eventSpec, filterActivity, filterRunEvents, mergeEvents, policySnippet, qaCounts } from './events.js';
 
 describe('events', () => {

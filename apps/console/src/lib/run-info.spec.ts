@@ -1,4 +1,4 @@
-import { run } from './fixtures.test-helpers.js';
+import { run } from '@tasksgodzilla/testing/client-fixtures';
 import { templateLine, usageByStep } from './run-info.js';
 
 describe('run info', () => {

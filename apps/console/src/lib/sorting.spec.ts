@@ -1,4 +1,4 @@
-import { project, run } from './fixtures.test-helpers.js';
+import { project, run } from '@tasksgodzilla/testing/client-fixtures';
 import { sortProjects, sortRuns } from './sorting.js';
 
 describe('sorting', () => {

@@ -1,4 +1,4 @@
-import { run, step } from './fixtures.test-helpers.js';
+import { run, step } from '@tasksgodzilla/testing/client-fixtures';
 import { isStepActive, isTerminal, latestStep, runActions, stepActions, statusTone } from './status.js';
 
 describe('runActions', () => {

@@ -1,6 +1,9 @@
 import type { EventOut, ProjectOut, ProtocolRunOut, StepRunOut } from '@tasksgodzilla/client';
 
-const AT = '2026-11-27T17:00:00.000Z';
+// Client DTOs (what the api answers) for UI suites: the cli TUI and the console. Defaults are a fresh,
+// pending run 1 of project 1; suites override what they need.
+
+export const FIXTURE_TIME = '2026-11-27T17:00:00.000Z';
 
 export function run(overrides: Partial<ProtocolRunOut> = {}): ProtocolRunOut {
   return {
@@ -16,8 +19,8 @@ export function run(overrides: Partial<ProtocolRunOut> = {}): ProtocolRunOut {
     template_config: null,
     template_source: null,
     auto_advance: false,
-    created_at: AT,
-    updated_at: AT,
+    created_at: FIXTURE_TIME,
+    updated_at: FIXTURE_TIME,
     spec_hash: null,
     spec_validation_status: null,
     spec_validated_at: null,
@@ -39,14 +42,14 @@ export function step(overrides: Partial<StepRunOut> = {}): StepRunOut {
     policy: null,
     runtime_state: null,
     summary: null,
-    created_at: AT,
-    updated_at: AT,
+    created_at: FIXTURE_TIME,
+    updated_at: FIXTURE_TIME,
     ...overrides,
   };
 }
 
 export function event(overrides: Partial<EventOut> = {}): EventOut {
-  return { id: 1, project_id: 1, protocol_run_id: 1, step_run_id: null, event_type: 'planned', message: 'Planned.', metadata: null, created_at: AT, ...overrides };
+  return { id: 1, project_id: 1, protocol_run_id: 1, step_run_id: null, event_type: 'planned', message: 'Planned.', metadata: null, created_at: FIXTURE_TIME, ...overrides };
 }
 
 export function project(overrides: Partial<ProjectOut> = {}): ProjectOut {
@@ -59,8 +62,8 @@ export function project(overrides: Partial<ProjectOut> = {}): ProjectOut {
     ci_provider: null,
     secrets: null,
     default_models: null,
-    created_at: AT,
-    updated_at: AT,
+    created_at: FIXTURE_TIME,
+    updated_at: FIXTURE_TIME,
     ...overrides,
   };
 }

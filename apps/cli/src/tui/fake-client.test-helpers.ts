@@ -117,7 +117,7 @@ export function createFakeClient(data: { projects?: ProjectOut[]; runs?: Protoco
 }
 
 /** Waits until `check` holds, yielding to timers and promises in between (no timing assertions). */
-export async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+export async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -17,7 +17,9 @@ export class TmuxTerminal {
   /** Runs `argv` in a new window; when it exits the window stays, showing `[exited <code>]`. */
   static start(argv: string[], env: NodeJS.ProcessEnv, size = { columns: 160, rows: 45 }): TmuxTerminal {
     const socket = `tgz-console-e2e-${process.pid}-${Date.now()}`;
-    const terminal = new TmuxTerminal(socket, { ...env, TERM: 'xterm-256color' });
+    // A person's terminal, not CI: with CI set, ink prints only the final frame (is-in-ci).
+    const { CI: _ci, CONTINUOUS_INTEGRATION: _ci2, ...interactive } = env;
+    const terminal = new TmuxTerminal(socket, { ...interactive, TERM: 'xterm-256color' });
     const quoted = argv.map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`).join(' ');
     terminal.tmux(['-f', '/dev/null', 'new-session', '-d', '-s', 'tgz', '-x', String(size.columns), '-y', String(size.rows), `${quoted}; echo "[exited $?]"; sleep 3600`]);
     return terminal;

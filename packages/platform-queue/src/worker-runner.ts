@@ -123,7 +123,15 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
 
   const maintenance = async (reconcile: boolean) => {
     try {
-      await queue.reclaimExpired();
+      const reclaimed = await queue.reclaimExpired();
+      for (const job of reclaimed) {
+        if (job.status !== 'failed' || !options.onDeadLettered) continue;
+        try {
+          await options.onDeadLettered(job);
+        } catch (error) {
+          logger.error({ err: error, run_id: job.run_id, job_type: job.job_type }, 'recording a dead-lettered job failed');
+        }
+      }
     } catch (error) {
       logger.warn({ err: error }, 'reclaiming expired leases failed');
     }

@@ -1,5 +1,5 @@
 import type { JobType } from '@tasksgodzilla/core';
-import type { ActiveJob, HandlerResult, JobQueue, JobUsage, QueueLogger } from './queue.types.js';
+import type { ActiveJob, HandlerResult, JobQueue, JobUsage, QueueJob, QueueLogger } from './queue.types.js';
 
 export interface JobContext {
   /** Aborted on timeout, cancellation, lease loss and worker shutdown; `signal.reason` is the AppError. */
@@ -52,6 +52,11 @@ export interface WorkerRunnerOptions {
   queues?: string[];
   logger?: QueueLogger;
   metrics?: JobMetricsHooks;
+  /**
+   * Called for each job that reclaiming an expired lease sent to the dead letter (its worker died
+   * on the last attempt), so the owner of the job can record it as it does a handler's final failure.
+   */
+  onDeadLettered?: (job: QueueJob) => Promise<void> | void;
 }
 
 export interface StopOptions {

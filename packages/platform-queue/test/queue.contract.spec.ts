@@ -356,6 +356,27 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     expect(await queue.get(last.run_id)).toMatchObject({ status: 'failed', attempts: 1 });
   });
 
+  it('tells the runner owner about a job whose worker died on its last attempt (dead-lettered by reclaim)', async () => {
+    const last = await queue.enqueue(plan(3, { max_attempts: 1 }));
+    const retryable = await queue.enqueue(plan(4, { max_attempts: 2 }));
+    // Two workers claim and die without a word.
+    await queue.claim({ workerId: 'dead-1', leaseSeconds: 5 });
+    await queue.claim({ workerId: 'dead-2', leaseSeconds: 5 });
+    clock.advance(6_000);
+    const deadLettered: string[] = [];
+    const handled: number[] = [];
+    const survivor = runner(
+      { plan_protocol_job: async (job) => void handled.push(job.payload.protocol_run_id) },
+      { onDeadLettered: (job) => void deadLettered.push(`${job.run_id}:${job.status}`) },
+    );
+    await survivor.drain();
+    expect(deadLettered).toEqual([`${last.run_id}:failed`]);
+    expect(await queue.get(last.run_id)).toMatchObject({ status: 'failed' });
+    // The job with an attempt left went back to the queue instead, and ran.
+    expect(handled).toEqual([4]);
+    expect(await queue.get(retryable.run_id)).toMatchObject({ status: 'succeeded', attempts: 2 });
+  });
+
   it('keeps the lease of a running job alive with heartbeats, so reclaim leaves it alone', async () => {
     const job = await queue.enqueue(plan(1));
     const started = deferred();

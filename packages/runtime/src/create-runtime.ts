@@ -1,4 +1,4 @@
-import { errorMessage, systemClock, type Config } from '@tasksgodzilla/core';
+import { QueueError, errorMessage, systemClock, type Config } from '@tasksgodzilla/core';
 import { createDefaultEngines, createEngineRegistry } from '@tasksgodzilla/platform-engines';
 import { createGitService, gitServiceDepsFromConfig, type GitLogger } from '@tasksgodzilla/platform-git';
 import { createQueue, createWorkerRunner, queueOptionsFromConfig, type WorkerRunner } from '@tasksgodzilla/platform-queue';
@@ -85,6 +85,9 @@ export function createRuntime(config: Readonly<Config>, overrides: RuntimeOverri
         leaseSeconds: config.leaseSeconds,
         logger: queueLogger(logger.child({ component: 'worker' })),
         metrics: jobMetricsHooks(telemetry),
+        // A worker that died on a job's last attempt never reaches the handler hook above.
+        onDeadLettered: (job) =>
+          orchestrator.onJobFailed(job, new QueueError(job.error ?? 'The worker running this job stopped (lease expired)', { code: 'lease_expired', retryable: false })),
         ...(options.workerId !== undefined ? { workerId: options.workerId } : {}),
         ...(options.queues !== undefined ? { queues: options.queues } : {}),
         ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),

@@ -283,6 +283,26 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
     expect((await h.run(run.id)).status).toBe('blocked');
   });
 
+  it('a worker that dies on the last attempt: the reclaiming worker dead-letters the job and blocks the run', async () => {
+    h = await openRuntime({ config: { jobMaxAttempts: 1 } });
+    const { orchestrator } = h.rt.services;
+    const projectId = await h.project();
+    const run = await orchestrator.createProtocolRun(projectId, { protocol_name: '0010-crash', template: h.template() });
+    await orchestrator.startProtocol(run.id);
+    await h.worker.drain();
+    const next = await orchestrator.runNextStep(run.id);
+    // A worker claims the step job and dies: nobody renews its one-second lease.
+    expect(await h.rt.queue.claim({ workerId: 'crashed-worker', leaseSeconds: 1 })).toMatchObject({ run_id: next.job.run_id });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await h.worker.drain();
+    expect(await h.rt.queue.get(next.job.run_id)).toMatchObject({ status: 'failed', attempts: 1 });
+    const failed = (await h.events(run.id)).filter((e) => e.event_type === 'job_failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.metadata).toMatchObject({ job_id: next.job.run_id });
+    expect((await h.steps(run.id))[0]!.status).toBe('failed');
+    expect((await h.run(run.id)).status).toBe('blocked');
+  });
+
   it('plans through an LLM engine CLI (fake codex playing a recorded planning answer)', async () => {
     const codex = withEnv(createCodexEngine({ binary: FAKE_CODEX }), { FAKE_ENGINE_FIXTURE: 'structured-output' });
     h = await openRuntime({ engines: [codex, createShellEngine()] });

@@ -22,6 +22,9 @@ export interface ConfigVariable {
 export type QueueBackend = 'embedded' | 'bullmq';
 export type BudgetMode = 'strict' | 'warn' | 'off';
 export type LogFormat = 'json' | 'pretty';
+/** When the orchestrator opens the run's pull request by itself: never, as a draft after planning, or ready for review. */
+export type AutoPrMode = 'off' | 'draft' | 'ready';
+export const AUTO_PR_MODES: readonly AutoPrMode[] = ['off', 'draft', 'ready'];
 
 export interface Config {
   env: string;
@@ -67,6 +70,10 @@ export interface Config {
   specAuditIntervalSeconds: number | undefined;
   autoQaOnCi: boolean;
   autoQaAfterExec: boolean;
+  engineResume: boolean;
+  feedbackMaxChars: number;
+  reactToReviews: boolean;
+  autoPr: AutoPrMode;
   projectsRoot: string;
   worktreesRoot: string | undefined;
   removeWorktreeOnEnd: boolean;
@@ -132,6 +139,10 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   v({ env: 'TASKSGODZILLA_SPEC_AUDIT_INTERVAL_SECONDS', key: 'specAuditIntervalSeconds', kind: 'int', min: 30, description: 'Enables the periodic spec audit (at least 30).', original: true }),
   v({ env: 'TASKSGODZILLA_AUTO_QA_ON_CI', key: 'autoQaOnCi', kind: 'bool', default: 'false', description: 'On a CI-success webhook, run QA instead of completing the step.', original: true }),
   v({ env: 'TASKSGODZILLA_AUTO_QA_AFTER_EXEC', key: 'autoQaAfterExec', kind: 'bool', default: 'false', description: 'Run QA right after execution in the same job.', original: true }),
+  v({ env: 'TASKSGODZILLA_ENGINE_RESUME', key: 'engineResume', kind: 'bool', default: 'true', description: "A re-execution of a step continues the agent's previous session (engines that can resume) with only the feedback as the new message.", original: false }),
+  v({ env: 'TASKSGODZILLA_FEEDBACK_MAX_CHARS', key: 'feedbackMaxChars', kind: 'int', default: '6000', min: 500, description: 'Largest "what went wrong last time" section of a re-execution prompt (each output is a tail).', original: false }),
+  v({ env: 'TASKSGODZILLA_REACT_TO_REVIEWS', key: 'reactToReviews', kind: 'bool', default: 'false', description: "A PR/MR review comment starts a new attempt of the run's latest step (a run's `template_config.react_to_reviews` wins).", original: false }),
+  v({ env: 'TASKSGODZILLA_AUTO_PR', key: 'autoPr', kind: 'enum', values: ['off', 'draft', 'ready'], default: 'off', description: "Open the run's PR/MR by itself after planning and keep it updated (a run's `template_config.auto_pr` wins).", original: false }),
   v({ env: 'TASKSGODZILLA_PROJECTS_ROOT', key: 'projectsRoot', kind: 'string', default: '<data dir>/projects', description: 'Root of auto-cloned repositories: `<root>/<project_id>/<repo_name>`.', original: true }),
   v({ env: 'TASKSGODZILLA_WORKTREES_ROOT', key: 'worktreesRoot', kind: 'string', description: 'Root of protocol worktrees; default `<repo parent>/worktrees`.', original: false }),
   v({ env: 'TASKSGODZILLA_REMOVE_WORKTREE_ON_END', key: 'removeWorktreeOnEnd', kind: 'bool', default: 'true', description: 'Remove a protocol worktree when its run ends (the branch stays).', original: false }),
@@ -248,6 +259,10 @@ export function loadConfig(env: EnvSource = process.env, overrides: Partial<Conf
     specAuditIntervalSeconds: undefined,
     autoQaOnCi: false,
     autoQaAfterExec: false,
+    engineResume: true,
+    feedbackMaxChars: 6000,
+    reactToReviews: false,
+    autoPr: 'off',
     projectsRoot: `${dataDir}/projects`,
     worktreesRoot: undefined,
     removeWorktreeOnEnd: true,

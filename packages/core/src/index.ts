@@ -57,5 +57,5 @@ export type {
 export { createManualClock, nowIso, systemClock, toIso } from './clock.js';
 export type { Clock } from './clock.js';
 export { newId } from './ids.js';
-export { CONFIG_VARIABLES, loadConfig } from './config.js';
-export type { BudgetMode, Config, ConfigVariable, EnvSource, LogFormat, QueueBackend } from './config.js';
+export { AUTO_PR_MODES, CONFIG_VARIABLES, loadConfig } from './config.js';
+export type { AutoPrMode, BudgetMode, Config, ConfigVariable, EnvSource, LogFormat, QueueBackend } from './config.js';

@@ -55,6 +55,8 @@ export interface EngineRequest {
   maxTurns?: number | null;
   /** Extra writable roots (Codex and Claude Code `--add-dir`). */
   addDirs?: string[];
+  /** Continue this earlier session of the engine (engines with `capabilities.resume`); `prompt` is then only the new message. */
+  resumeSessionId?: string | null;
   /** Shell engine, execute and qa: the step file whose fenced blocks run. */
   stepFile?: string | null;
   /** Shell engine, plan: the protocol template folder (plan.md, context.md, log.md, NN-*.md). */

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { API_MAIN, ROOT, assertBuilt as assertFilesBuilt, startApi as startApiAs, type ApiProcess } from '@tasksgodzilla/testing/api-process';
+import { assertSystemPackages, chromiumPath } from '@tasksgodzilla/testing/system-packages';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 // Drives the BUILT apps as a person would: `node apps/api/dist/main.js` serving the built console
@@ -13,7 +14,7 @@ export const CONSOLE_INDEX = join(ROOT, 'apps', 'console', 'dist', 'index.html')
 export const ARTIFACTS = join(ROOT, 'apps', 'console', 'test-artifacts');
 export const TEMPLATE = join(import.meta.dirname, 'fixtures', 'template');
 export const SLOW_TEMPLATE = join(import.meta.dirname, 'fixtures', 'slow-template');
-export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM = chromiumPath();
 
 const IDENTITY = { name: 'TasksGodzilla Console E2E', email: 'console-e2e@tasksgodzilla.invalid' };
 
@@ -22,7 +23,6 @@ export const LONG = 300_000;
 
 export function assertBuilt(files: string[] = [API_MAIN, CONSOLE_INDEX]): void {
   assertFilesBuilt(files, 'run `nx e2e @tasksgodzilla/console` (it builds the console, the api and the cli first)');
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: the console e2e suite needs Debian's chromium`);
 }
 
 /**
@@ -46,6 +46,7 @@ export interface BrowserSession {
 
 /** Headless Debian Chromium with a fresh profile, driven by playwright-core. */
 export async function openBrowser(): Promise<BrowserSession> {
+  assertSystemPackages(['chromium']);
   const profile = mkdtempSync(join(tmpdir(), 'tgz-console-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { assertSystemPackages } from '@tasksgodzilla/testing/system-packages';
 import { ARTIFACTS } from './e2e.test-helpers.js';
 
 /**
@@ -16,6 +17,7 @@ export class TmuxTerminal {
 
   /** Runs `argv` in a new window; when it exits the window stays, showing `[exited <code>]`. */
   static start(argv: string[], env: NodeJS.ProcessEnv, size = { columns: 160, rows: 45 }): TmuxTerminal {
+    assertSystemPackages(['tmux']);
     const socket = `tgz-console-e2e-${process.pid}-${Date.now()}`;
     // A person's terminal, not CI: with CI set, ink prints only the final frame (is-in-ci).
     const { CI: _ci, CONTINUOUS_INTEGRATION: _ci2, ...interactive } = env;

@@ -23,3 +23,19 @@ describe('tools scripts', () => {
     expect(stdout).toMatch(/claim\+run\+complete 20 in \d+ ms \(\d+\/s\), succeeded 20/);
   }, 180_000);
 });
+
+describe('npm test without a system package', () => {
+  it('fails fast with one line naming it and the install command, before any build', async () => {
+    const missingChromium = join(root, 'no-such-dir', 'chromium');
+    const failure = await run('node', [join(root, 'tools/scripts/run-tests.mjs')], { cwd: root, timeout: 60_000, env: { ...process.env, TGZ_CHROMIUM_PATH: missingChromium } }).then(
+      () => null,
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    expect(failure).not.toBeNull();
+    expect(failure?.code).toBe(1);
+    expect(failure?.stdout).toBe('');
+    const lines = failure?.stderr.trim().split('\n') ?? [];
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^npm test: missing system packages: chromium \(\S*no-such-dir\/chromium, for the console e2e suite\)[^\n]*; install them with `apt-get update && apt-get install -y --no-install-recommends [^`]*chromium/);
+  });
+});

@@ -28,3 +28,5 @@ export type {
   TokenUsage,
   WebhookMetricStatus,
 } from './telemetry.types.js';
+export { configSecretValues, createRedactor, jsonSecretValues, REDACTED_VALUE } from './redaction.js';
+export type { Redactor } from './redaction.js';

@@ -39,8 +39,17 @@ export interface EngineRequest {
   stallTimeoutMs?: number;
   /** Wall-clock limit (outcome `timeout`). Default from engine options. */
   timeoutMs?: number;
-  /** Extra environment variables for the child process (added to the inherited environment). */
+  /**
+   * Extra environment variables for the child process. The rest of its environment is the allow-list
+   * of child-env.ts (base variables and this engine's documented ones), never the whole parent's.
+   */
   env?: Record<string, string>;
+  /** Variable names the project opted in to pass from the parent's environment (protected ones too). */
+  passEnv?: string[];
+  /** Applied to every line written to the run log (secret-value redaction). */
+  redact?: (text: string) => string;
+  /** Called with the pid (= process group id) of every child process the run starts. */
+  onProcessStart?: (pid: number) => void;
   /** Aborting kills the process group; outcome `interrupted`. */
   signal?: AbortSignal;
   /** Log file that receives the run's stdout/stderr (appended; parent folders created). */
@@ -111,6 +120,7 @@ export interface EngineResult {
   outcome: EngineOutcome;
   /** Why the outcome is what it is, in a few words (null when it succeeded plainly). */
   reason: string | null;
+  /** The model the engine reported using (e.g. Claude's init event), else the one requested, else null. */
   model: string | null;
   session_id: string | null;
   /** Token usage as reported by the engine; null when it reported none. */
@@ -121,8 +131,10 @@ export interface EngineResult {
   final_message: string | null;
   /** The final message parsed as JSON when an output schema was requested (not validated here). */
   structured_output: JsonValue | null;
-  /** Error messages the stream carried, in order. */
+  /** Fatal error messages the stream (or the CLI's stderr) carried, in order, each once. */
   errors: string[];
+  /** Non-fatal messages (warnings, API retries), in order, each once; never counted as errors. */
+  warnings: string[];
   log_path: string | null;
   exit_code: number | null;
   /** Signal that ended the process (e.g. after a kill), else null. */

@@ -36,7 +36,7 @@ describe('process runner', () => {
     expect(text).toContain('[stderr] oops\n');
   });
 
-  it('writes stdin, runs in cwd and adds env to the inherited environment', async () => {
+  it('writes stdin, runs in cwd and adds env to the allow-listed environment', async () => {
     const out: string[] = [];
     await runProcess({
       command: node,
@@ -47,6 +47,56 @@ describe('process runner', () => {
       onStdoutLine: (line) => out.push(line),
     });
     expect(JSON.parse(out[0] ?? '{}')).toEqual({ s: 'hello prompt', cwd: tmp.path, x: 'y', path: true });
+  });
+
+  it('builds the child environment from the allow-list, never the whole parent environment', async () => {
+    const out: string[] = [];
+    const started: number[] = [];
+    const result = await runProcess({
+      command: node,
+      args: ['-e', 'console.log(JSON.stringify(process.env))'],
+      cwd: tmp.path,
+      engineId: 'codex',
+      passEnv: ['NPM_TOKEN'],
+      parentEnv: {
+        PATH: process.env.PATH,
+        HOME: '/home/x',
+        TASKSGODZILLA_API_TOKEN: 'canary-api',
+        GITHUB_TOKEN: 'canary-gh',
+        OPENAI_API_KEY: 'sk-1',
+        ANTHROPIC_API_KEY: 'sk-other',
+        NPM_TOKEN: 'npm-1',
+      },
+      env: { TGZ_X: 'y' },
+      onStart: (pid) => started.push(pid),
+      onStdoutLine: (line) => out.push(line),
+    });
+    const env = JSON.parse(out[0] ?? '{}') as Record<string, string>;
+    expect(env).toMatchObject({ HOME: '/home/x', OPENAI_API_KEY: 'sk-1', NPM_TOKEN: 'npm-1', TGZ_X: 'y' });
+    expect(Object.values(env).join('\n')).not.toMatch(/canary|sk-other/);
+    expect(started).toEqual([result.pid]);
+  });
+
+  it('does not pass the real process environment through either', async () => {
+    process.env.TASKSGODZILLA_TEST_CANARY = 'canary-from-process-env';
+    try {
+      const out: string[] = [];
+      await runProcess({ command: node, args: ['-e', 'console.log(process.env.TASKSGODZILLA_TEST_CANARY ?? "absent")'], cwd: tmp.path, onStdoutLine: (line) => out.push(line) });
+      expect(out).toEqual(['absent']);
+    } finally {
+      delete process.env.TASKSGODZILLA_TEST_CANARY;
+    }
+  });
+
+  it('redacts the run log when the log has a redactor', async () => {
+    const path = join(tmp.path, 'redacted.log');
+    const log = openRunLog(path, (text) => text.replaceAll('s3cret-value', '[REDACTED]'));
+    await runProcess({ command: node, args: ['-e', 'console.log("token=s3cret-value"); console.error("again s3cret-value")'], cwd: tmp.path, log });
+    log.close();
+    const text = readFileSync(path, 'utf8');
+    expect(text).toContain('token=[REDACTED]\n');
+    expect(text).toContain('[stderr] again [REDACTED]\n');
+    expect(text).not.toContain('s3cret-value');
   });
 
   it('kills a silent process group on stall', async () => {

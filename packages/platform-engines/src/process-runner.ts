@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
+import { buildChildEnv } from './child-env.js';
 import type { RunLog } from './run-log.js';
 
 /** Why the process ended: on its own, or killed by the runner for one of these reasons. */
@@ -9,8 +10,19 @@ export interface ProcessRunOptions {
   command: string;
   args: readonly string[];
   cwd: string;
-  /** Added to the inherited environment. */
+  /**
+   * Set in the child's environment (undefined removes). The rest comes from the parent through the
+   * allow-list of child-env.ts: base variables, the engine's own (`engineId`) and `passEnv` names.
+   */
   env?: Record<string, string | undefined>;
+  /** Engine whose documented variables (credential, home) the child inherits; none when omitted. */
+  engineId?: string | null;
+  /** Names the project opted in to pass from the parent's environment, protected ones included. */
+  passEnv?: readonly string[];
+  /** The environment the allow-list picks from. Default `process.env`. */
+  parentEnv?: Readonly<Record<string, string | undefined>>;
+  /** Called once the child is spawned with its pid, which is also its process group id. */
+  onStart?: (pid: number) => void;
   /** Text written to stdin, which is then closed; null/undefined gives the child an empty stdin. */
   stdin?: string | null;
   /** Receives every stdout line as-is and every stderr line prefixed `[stderr] `. */
@@ -129,9 +141,13 @@ export function startProcess(options: ProcessRunOptions): ProcessHandle {
     };
   }
 
-  // The child inherits the parent's environment (PATH, HOME, engine credentials): this is process
-  // plumbing, not configuration.
-  const env = options.env ? { ...process.env, ...options.env } : process.env;
+  // Never the whole parent environment: an agent must not see the api's tokens (see child-env.ts).
+  const env = buildChildEnv({
+    parent: options.parentEnv ?? process.env,
+    engineId: options.engineId ?? null,
+    passthrough: options.passEnv ?? [],
+    set: options.env ?? {},
+  });
   const child = spawn(options.command, [...options.args], {
     cwd: options.cwd,
     env,
@@ -222,6 +238,11 @@ export function startProcess(options: ProcessRunOptions): ProcessHandle {
   });
 
   if (pid === null) return { pid, stop: () => undefined, done };
+  try {
+    options.onStart?.(pid);
+  } catch (error) {
+    log?.note(`onStart listener threw: ${error instanceof Error ? error.message : String(error)}`);
+  }
 
   child.stdout?.on('data', (chunk: Buffer) => {
     activity();

@@ -15,7 +15,8 @@ export interface RunLog {
   close(): void;
 }
 
-export function openRunLog(path: string | null | undefined): RunLog {
+/** `redact` is applied to every line before it is written (secret values never reach the file). */
+export function openRunLog(path: string | null | undefined, redact?: (text: string) => string): RunLog {
   if (!path) {
     return { path: null, line: () => undefined, note: () => undefined, close: () => undefined };
   }
@@ -32,7 +33,7 @@ export function openRunLog(path: string | null | undefined): RunLog {
     });
   }
   const write = (text: string): void => {
-    if (fd !== null) writeSync(fd, `${text}\n`);
+    if (fd !== null) writeSync(fd, `${redact ? redact(text) : text}\n`);
   };
   return {
     path,

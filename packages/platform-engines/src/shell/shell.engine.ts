@@ -16,7 +16,7 @@ import { createRunContext, type RunContext } from '../run-context.js';
 import { usageEvent } from '../usage-tracker.js';
 import { readProtocolTemplate } from './protocol-template.js';
 import { formatQaReport, type QaCheckResult, type QaVerdict } from './qa-report.js';
-import { parseStepFile, type ShellBlock } from './step-file.js';
+import { parseStepFile } from './step-file.js';
 
 export const SHELL_ENGINE_ID = 'shell';
 
@@ -30,6 +30,16 @@ export interface ShellEngineOptions extends EngineRunDefaults {
 }
 
 const OUTPUT_TAIL_LINES = 40;
+
+/** A block execute runs, or a check qa runs. */
+interface Runnable {
+  /** `block` or `check`, for events and the log. */
+  kind: 'block' | 'check';
+  index: number;
+  line: number;
+  language: string;
+  code: string;
+}
 
 interface BlockRun {
   exitCode: number | null;
@@ -70,16 +80,17 @@ export function createShellEngine(options: ShellEngineOptions = {}): Engine {
   };
 
   async function runBlock(
-    block: ShellBlock,
+    block: Runnable,
     ctx: RunContext,
     request: EngineRequest,
     settings: RunSettings,
     deadline: number,
     stepPath: string,
   ): Promise<BlockRun> {
-    const input: JsonValue = { block: block.index, line: block.line, code: block.code };
-    ctx.emit({ type: 'tool', phase: 'start', name: block.language, call_id: `block-${block.index}`, input, output: null, exit_code: null, status: null });
-    ctx.log.note(`block ${block.index} (line ${block.line})${block.isCheck ? ' [check]' : ''}:`);
+    const input: JsonValue = { [block.kind]: block.index, line: block.line, code: block.code };
+    const callId = `${block.kind}-${block.index}`;
+    ctx.emit({ type: 'tool', phase: 'start', name: block.language, call_id: callId, input, output: null, exit_code: null, status: null });
+    ctx.log.note(`${block.kind} ${block.index} (line ${block.line}):`);
     for (const line of block.code.split('\n')) ctx.log.line(`  | ${line}`);
     const tail: string[] = [];
     const keep = (line: string) => {
@@ -121,7 +132,7 @@ export function createShellEngine(options: ShellEngineOptions = {}): Engine {
       type: 'tool',
       phase: 'end',
       name: block.language,
-      call_id: `block-${block.index}`,
+      call_id: callId,
       input,
       output: run.output,
       exit_code: run.exitCode,
@@ -162,7 +173,7 @@ export function createShellEngine(options: ShellEngineOptions = {}): Engine {
     ctx.log.note(`step ${step.path}: ${runBlocks.length} block(s) to run`);
     let ran = 0;
     for (const block of runBlocks) {
-      const run = await runBlock(block, ctx, request, settings, deadline, step.path);
+      const run = await runBlock({ kind: 'block', ...block }, ctx, request, settings, deadline, step.path);
       ran += 1;
       const interrupted = interruptionOutcome(run.termination);
       if (interrupted) {
@@ -186,17 +197,18 @@ export function createShellEngine(options: ShellEngineOptions = {}): Engine {
 
   async function qa(request: EngineRequest, ctx: RunContext, settings: RunSettings): Promise<EngineResult> {
     const step = readStep(request);
-    const { checkBlocks } = parseStepFile(step.markdown);
+    const declared = parseStepFile(step.markdown).checks;
     const deadline = performance.now() + settings.timeoutMs;
-    ctx.log.note(`step ${step.path}: ${checkBlocks.length} check(s)`);
+    ctx.log.note(`step ${step.path}: ${declared.length} check(s)`);
     const checks: QaCheckResult[] = [];
     let stopped: { outcome: EngineOutcome; reason: string } | null = null;
-    for (const block of checkBlocks) {
-      const run = await runBlock(block, ctx, request, settings, deadline, step.path);
+    for (const check of declared) {
+      const runnable: Runnable = { kind: 'check', index: check.index, line: check.line, language: 'sh', code: check.command };
+      const run = await runBlock(runnable, ctx, request, settings, deadline, step.path);
       const interrupted = interruptionOutcome(run.termination);
-      checks.push({ index: checks.length + 1, line: block.line, command: block.code, exit_code: run.exitCode, passed: !interrupted && run.exitCode === 0, output: run.output });
+      checks.push({ index: check.index, line: check.line, command: check.command, exit_code: run.exitCode, passed: !interrupted && run.exitCode === 0, output: run.output });
       if (interrupted) {
-        stopped = { outcome: interrupted, reason: `check ${block.index} (line ${block.line}): ${run.reason ?? run.termination}` };
+        stopped = { outcome: interrupted, reason: `check ${check.index} (line ${check.line}): ${run.reason ?? run.termination}` };
         break;
       }
     }

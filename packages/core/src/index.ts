@@ -59,3 +59,5 @@ export type { Clock } from './clock.js';
 export { newId } from './ids.js';
 export { AUTO_PR_MODES, CONFIG_VARIABLES, loadConfig } from './config.js';
 export type { AutoPrMode, BudgetMode, Config, ConfigVariable, EnvSource, LogFormat, QueueBackend } from './config.js';
+export { CHECKS_FENCE, extractStepChecks, parseStepFile } from './check-grammar.js';
+export type { CheckSource, ParsedStepFile, ShellBlock, StepCheck } from './check-grammar.js';

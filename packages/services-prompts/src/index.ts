@@ -20,5 +20,6 @@ export type {
   QaCheck,
   QaPromptInput,
 } from './prompt.builders.js';
+export { extractStepFileExample } from './step-example.js';
 export { createPromptService } from './prompt.service.js';
 export type { PromptService, PromptServiceDeps } from './prompt.service.js';

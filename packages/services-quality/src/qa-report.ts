@@ -10,8 +10,6 @@ export interface QaReportInput {
   policy: string;
   agent: { engine_id: string; model: string | null; outcome: string; text: string | null } | null;
   checks: CheckRun[];
-  /** Checks the shell engine ran as the agent (not run twice). */
-  delegatedChecks: number;
   outcome: Exclude<QaOutcome, 'SKIPPED'>;
   /** One sentence: why the outcome is what it is. */
   reason: string;
@@ -37,7 +35,6 @@ export function renderQaReport(input: QaReportInput): string {
   }
   const passed = input.checks.filter((check) => check.passed).length;
   out.push(`- Checks: ${input.checks.length === 0 ? 'none run by the orchestrator' : `${passed} passed, ${input.checks.length - passed} failed`}`);
-  if (input.delegatedChecks > 0) out.push(`- ${input.delegatedChecks} check(s) run by the shell engine (see the agent report)`);
   if (input.budgetWarning) out.push(`- Budget warning: ${input.budgetWarning}`);
   out.push('');
   if (input.checks.length > 0) {

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { ValidationError, errorMessage, type Project } from '@tasksgodzilla/core';
 import {
   SHELL_ENGINE_ID,
-  parseStepFile,
   resolveEngineAndModel,
   type Engine,
   type EngineOutcome,
@@ -219,18 +218,11 @@ export function createQualityService(deps: QualityServiceDeps): QualityService {
       model = resolution.model;
     }
 
-    // The shell engine's QA runs the step file's shell check blocks itself: never run those twice.
-    let ownChecks = declaredChecks;
-    let delegated = 0;
-    if (engine?.id === SHELL_ENGINE_ID) {
-      const shellChecks = parseStepFile(target.content).checkBlocks.map((block) => block.code.trim());
-      ownChecks = declaredChecks.filter((command) => !shellChecks.includes(command.trim()));
-      delegated = shellChecks.length;
-      // Without shell check blocks the shell engine has nothing to verify; the declared checks decide.
-      if (shellChecks.length === 0 && declaredChecks.length > 0) engine = null;
-    }
+    // The shell engine's QA only runs the step file's checks, which run here already (every check
+    // is run and reported by this service); it is asked only when there is nothing else to verify.
+    if (engine?.id === SHELL_ENGINE_ID && declaredChecks.length > 0) engine = null;
 
-    const checks = await runChecks(ownChecks, {
+    const checks = await runChecks(declaredChecks, {
       cwd: worktreePath,
       logPath: input.logPath,
       timeoutMs: config.engineTimeoutSeconds * 1000,
@@ -246,7 +238,6 @@ export function createQualityService(deps: QualityServiceDeps): QualityService {
         policy,
         agent: agent ? { engine_id: agent.engine_id, model: agent.model, outcome: agent.outcome, text: agent.text } : null,
         checks,
-        delegatedChecks: agent ? delegated : 0,
         outcome,
         reason,
         budgetWarning: agent?.budgetWarning ?? null,

@@ -1,10 +1,10 @@
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EngineError, NotFoundError } from '@tasksgodzilla/core';
 import { createCodexEngine, createEngineRegistry, createShellEngine, type Engine } from '@tasksgodzilla/platform-engines';
 import { createTestTelemetry, createWorkspace, fakeEngineBinary, project, protocolRun, stepRun, writeFixture, type TestTelemetry, type Workspace } from '@tasksgodzilla/service-testing';
-import { createPromptService } from '@tasksgodzilla/services-prompts';
-import type { StepSpec } from '@tasksgodzilla/services-spec';
+import { createPromptService, extractStepFileExample } from '@tasksgodzilla/services-prompts';
+import { extractChecks, type StepSpec } from '@tasksgodzilla/services-spec';
 import { createQualityService, determineVerdict, type QaInput, type QualityConfig } from '../src/index.js';
 import { testConfig } from './harness.js';
 
@@ -253,24 +253,23 @@ describe('QualityService', () => {
   describe('shell engine', () => {
     const shell = () => createShellEngine({ killGraceMs: 200 });
 
-    it('runs the step file shell checks as the agent: PASS', async () => {
+    it('the step file\'s checks run here and decide; the shell engine is not asked again: PASS', async () => {
       const result = await service([shell()]).runQa(input('03-shell.md', null));
       expect(result.outcome).toBe('PASS');
-      expect(result.agent).toMatchObject({ engine_id: 'shell', verdict: 'PASS', outcome: 'succeeded' });
-      expect(result.checks).toEqual([]);
-      expect(result.report).toContain('1. PASS: `test -f README.md`');
+      expect(result.agent).toBeNull();
+      expect(result.checks).toEqual([expect.objectContaining({ command: 'test -f README.md', exit_code: 0, passed: true })]);
+      expect(result.report).toContain('1. PASS `test -f README.md` (exit 0)');
     });
 
-    it('a check that is also a shell check block runs once', async () => {
+    it('a check runs once', async () => {
       const stepSpec = spec('05-both.md', { policy: 'full' }, { checks: ['echo run >> qa-count.txt', 'test -f README.md'] });
       const result = await service([shell()]).runQa(input('05-both.md', stepSpec));
       expect(result.outcome).toBe('PASS');
-      expect(result.checks.map((c) => c.command)).toEqual(['test -f README.md']);
+      expect(result.checks.map((c) => c.command)).toEqual(['echo run >> qa-count.txt', 'test -f README.md']);
       expect(readFileSync(join(ws.worktreePath, 'qa-count.txt'), 'utf8')).toBe('run\n');
-      expect(result.report).toContain('1 check(s) run by the shell engine');
     });
 
-    it('spec checks with no shell check block in the file: the orchestrator runs them, the shell agent is not needed', async () => {
+    it('spec checks with no check in the file: they run here and decide', async () => {
       const stepSpec = spec('04-plain.md', { policy: 'full' }, { checks: ['test -f README.md', 'test -f missing.txt'] });
       const result = await service([shell()]).runQa(input('04-plain.md', stepSpec));
       expect(result.outcome).toBe('FAIL');
@@ -278,17 +277,77 @@ describe('QualityService', () => {
       expect(result.checks.map((c) => c.passed)).toEqual([true, false]);
     });
 
-    it('failing shell check blocks: the shell agent says FAIL', async () => {
+    it('failing checks: FAIL with each failing command, exit code and output tail in the report', async () => {
       const result = await service([shell()]).runQa(input('02-broken.md', null));
       expect(result.outcome).toBe('FAIL');
-      expect(result.checks).toEqual([]);
-      expect(result.agent).toMatchObject({ engine_id: 'shell', verdict: 'FAIL' });
+      expect(result.checks.map((c) => [c.exit_code, c.passed])).toEqual([
+        [0, true],
+        [1, false],
+      ]);
+      expect(result.report).toContain('2. FAIL `echo "missing.txt not found" >&2\ntest -f missing.txt` (exit 1)');
+      expect(result.report).toContain('missing.txt not found');
     });
 
     it('nothing to verify at all is FAIL (the shell engine verified nothing)', async () => {
       const result = await service([shell()]).runQa(input('04-plain.md', null));
       expect(result.outcome).toBe('FAIL');
-      expect(result.agent).toMatchObject({ verdict: 'FAIL', outcome: 'succeeded' });
+      expect(result.agent).toMatchObject({ engine_id: 'shell', verdict: 'FAIL', outcome: 'succeeded' });
+    });
+  });
+
+  describe('a step file written as the planning prompt teaches', () => {
+    // The example comes from the shipped planning prompt itself, so prompt and grammar cannot drift.
+    let example: string;
+    beforeAll(async () => {
+      example = extractStepFileExample((await prompts.getTemplate('planning')).text) ?? '';
+    });
+
+    function writeExample(greeting: string) {
+      writeFileSync(join(ws.protocolRoot, '01-greeting.md'), example);
+      mkdirSync(join(ws.worktreePath, 'src'), { recursive: true });
+      mkdirSync(join(ws.worktreePath, 'test'), { recursive: true });
+      writeFileSync(join(ws.worktreePath, 'src', 'greeting.js'), `exports.greet = (name) => \`${greeting}, \${name}!\`;\n`);
+      writeFileSync(
+        join(ws.worktreePath, 'test', 'greeting.test.js'),
+        [
+          "const test = require('node:test');",
+          "const assert = require('node:assert');",
+          "const { greet } = require('../src/greeting.js');",
+          "test('greet', () => assert.strictEqual(greet('Ada'), 'Hello, Ada!'));",
+          '',
+        ].join('\n'),
+      );
+    }
+
+    it('has checks (the spec parser reads them)', () => {
+      expect(extractChecks(example)).toEqual(['test -f src/greeting.js', 'node --test test/greeting.test.js']);
+    });
+
+    it('its checks are run by QA and all passing gives PASS', async () => {
+      writeExample('Hello');
+      for (const engine of [createShellEngine({ killGraceMs: 200 }), codex(agentMessage(PASS_JSON))]) {
+        const result = await service([engine]).runQa(input('01-greeting.md', null));
+        expect(result.outcome).toBe('PASS');
+        expect(result.checks.map((c) => [c.command, c.exit_code, c.passed])).toEqual([
+          ['test -f src/greeting.js', 0, true],
+          ['node --test test/greeting.test.js', 0, true],
+        ]);
+      }
+      // The agent saw the check results in its prompt.
+      expect(recordedArgv().stdin).toContain('- `node --test test/greeting.test.js`: exit 0 (passed)');
+    });
+
+    it('a failing check fails QA; the report names the command, its exit code and its output tail', async () => {
+      writeExample('Goodbye');
+      const result = await service([codex(agentMessage(PASS_JSON))]).runQa(input('01-greeting.md', null));
+      expect(result.outcome).toBe('FAIL');
+      const failed = result.checks.find((c) => !c.passed);
+      expect(failed).toMatchObject({ command: 'node --test test/greeting.test.js', exit_code: 1 });
+      expect(failed?.output_tail).toContain('Goodbye, Ada!');
+      expect(result.report).toContain('2. FAIL `node --test test/greeting.test.js` (exit 1)');
+      expect(result.report).toContain('Goodbye, Ada!');
+      expect(result.reason).toContain('`node --test test/greeting.test.js` (exit 1)');
+      expect(result.report.trimEnd().split('\n').at(-1)).toBe('Verdict: FAIL');
     });
   });
 

@@ -89,4 +89,11 @@ describe('buildSpecFromProtocolFiles', () => {
     expect(spec.steps.map((step) => step.name)).toEqual(['00-setup.md', '01-work.md']);
     expect(readFileSync(join(root, '00-setup.md'), 'utf8')).toBe('S');
   });
+
+  it('a planning answer whose step declares a ```checks fence gets those checks in its spec', async () => {
+    const root = join(dir.path, '.protocols', '0003-checks');
+    const content = ['# 01 Work', '', '```checks', 'npm test', 'npm run lint', '```', ''].join('\n');
+    const { spec } = await buildSpecFromPlanningOutput(root, { plan_md: 'P', context_md: '', log_md: '', step_files: [{ filename: '01-work.md', content }] }, { defaultEngine: 'codex' });
+    expect(spec.steps[0]?.checks).toEqual(['npm test', 'npm run lint']);
+  });
 });

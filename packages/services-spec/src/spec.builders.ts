@@ -26,7 +26,7 @@ export function defaultOutputRef(stepName: string): string {
  * name, as the original's `build_spec_from_protocol_files`, with two changes: `prompt_ref` is the
  * file name relative to the protocol root (the original stored absolute paths, which made specs
  * machine-specific), and `outputs.protocol` is `outputs/<stem>.md` instead of the step file (the
- * original's executions overwrote the step contract). `checks` come from ```` ```sh check ```` blocks or blocks under a "Checks" heading (see extractChecks).
+ * original's executions overwrote the step contract). `checks` are read with the one check grammar (see extractChecks).
  */
 export async function buildSpecFromProtocolFiles(protocolRoot: string, options: BuildFromFilesOptions): Promise<ProtocolSpec> {
   const files = await listStepFiles(protocolRoot);

@@ -43,7 +43,7 @@ describe('step files', () => {
     expect(isStepFilename('1-a.md')).toBe(false);
   });
 
-  it('extracts checks with the shell engine convention: ```sh check blocks and blocks under a Checks heading', () => {
+  it('extracts checks with the one grammar: ```sh check blocks and blocks under a Checks heading', () => {
     const markdown = [
       '# Step',
       '```bash',
@@ -64,5 +64,10 @@ describe('step files', () => {
     ].join('\n');
     expect(extractChecks(markdown)).toEqual(['npm test', 'test -f out.txt\ngrep -q ok out.txt']);
     expect(extractChecks('no checks')).toEqual([]);
+  });
+
+  it('extracts each line of a ```checks fence (the form the planning prompt teaches)', () => {
+    const markdown = ['# 01 Build', '```sh', 'npm ci', '```', '```checks', 'npm test', 'npm run lint', '```'].join('\n');
+    expect(extractChecks(markdown)).toEqual(['npm test', 'npm run lint']);
   });
 });

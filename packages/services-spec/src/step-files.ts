@@ -1,6 +1,5 @@
-import { parseStepFile } from '@tasksgodzilla/platform-engines';
 import { readdir } from 'node:fs/promises';
-import { NotFoundError } from '@tasksgodzilla/core';
+import { NotFoundError, extractStepChecks } from '@tasksgodzilla/core';
 import type { SpecStepType } from './spec.schemas.js';
 
 /** Files of a protocol folder that are never steps. */
@@ -68,10 +67,10 @@ export function agentIdFromStepName(name: string): string {
 }
 
 /**
- * QA checks declared in a step file, with the shell engine's convention (one source of truth,
- * platform-engines' parseStepFile): ```` ```sh check ```` blocks, or sh/bash blocks under a
- * "Checks" heading. Each block is one command (run with bash); execution skips them.
+ * QA checks declared in a step file, read with the one check grammar (core's `parseStepFile`):
+ * each line of a ```` ```checks ```` fence, each ```` ```sh check ```` block, each sh/bash block
+ * under a "Checks" heading. Commands run with bash; execution never runs them.
  */
 export function extractChecks(markdown: string): string[] {
-  return parseStepFile(markdown).checkBlocks.map((block) => block.code.trim()).filter((code) => code !== '');
+  return extractStepChecks(markdown);
 }

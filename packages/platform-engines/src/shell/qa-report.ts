@@ -28,7 +28,7 @@ export function formatQaReport(input: {
   const out: string[] = [`# QA report: ${input.stepName}`, ''];
   out.push(`Engine: shell. Checks run in \`${input.workingDir}\`.`, '');
   if (input.checks.length === 0) {
-    out.push('No checks found: add fenced ```sh check blocks or a "## Checks" section with ```sh blocks.', '');
+    out.push('No checks found: add a ```checks fence (one command per line), ```sh check blocks or a "## Checks" section with ```sh blocks.', '');
   } else {
     out.push('## Checks', '');
     for (const check of input.checks) {

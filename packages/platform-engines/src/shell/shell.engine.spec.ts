@@ -147,6 +147,24 @@ describe('shell engine', () => {
       expect(existsSync(join(work, 'should-not-run'))).toBe(false);
     });
 
+    it('runs each line of a ```checks fence as its own check; execute never runs them', async () => {
+      writeFileSync(join(work, 'app.txt'), 'hello\n');
+      const file = writeStep('01-build.md', step('# Build', fence + 'checks', 'test -f app.txt', '', 'grep -q hello app.txt', 'echo "no world" >&2; exit 4', fence));
+      const executed = await engine.execute(request({ stepFile: file }));
+      expect(executed.final_message).toBe('01-build.md has no sh/bash blocks to run; nothing was executed.');
+      const result = await engine.qa(request({ stepFile: file }));
+      expect(result.structured_output).toMatchObject({
+        verdict: 'FAIL',
+        checks: [
+          { index: 1, line: 3, command: 'test -f app.txt', exit_code: 0, passed: true },
+          { index: 2, line: 5, command: 'grep -q hello app.txt', exit_code: 0, passed: true },
+          { index: 3, line: 6, command: 'echo "no world" >&2; exit 4', exit_code: 4, passed: false },
+        ],
+      });
+      expect(result.final_message).toContain('3. FAIL: `echo "no world" >&2; exit 4` (line 6, exit 4)');
+      expect(result.final_message).toContain('no world');
+    });
+
     it('a failing check gives Verdict: FAIL with its output, after running all checks', async () => {
       const file = writeStep('01-build.md', step('## Checks', fence + 'sh', 'echo "missing dist/app.js" >&2; exit 3', fence, fence + 'sh', 'touch second-ran', fence));
       const result = await engine.qa(request({ stepFile: file }));

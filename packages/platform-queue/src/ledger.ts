@@ -277,7 +277,9 @@ export function createLedger(options: LedgerOptions): Ledger {
 
     async list(request) {
       const limit = clampLimit(request.limit);
+      if (request.project_ids?.length === 0) return { items: [], next_cursor: null };
       let query = db.selectFrom('job_runs').selectAll();
+      if (request.project_ids) query = query.where('project_id', 'in', [...request.project_ids]);
       if (request.status) query = query.where('status', '=', request.status);
       if (request.job_type) query = query.where('job_type', '=', request.job_type);
       if (request.queue) query = query.where('queue', '=', request.queue);

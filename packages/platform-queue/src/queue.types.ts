@@ -56,6 +56,8 @@ export interface ListJobsRequest {
   status?: JobStatus;
   job_type?: string;
   queue?: string;
+  /** Only jobs of these projects (the api's request scope); an empty list matches nothing. */
+  project_ids?: readonly number[];
   limit?: number;
   cursor?: string | null;
 }

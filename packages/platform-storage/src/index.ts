@@ -18,6 +18,7 @@ export type {
   NewProtocolRun,
   NewStepRun,
   ProjectPatch,
+  ProjectListFilter,
   ProjectRepository,
   ProtocolRunListFilter,
   ProtocolRunPatch,

@@ -35,12 +35,27 @@ function headerValue(request: FastifyRequest, name: string): string | undefined 
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** The per-project `X-Project-Token` check (reference §2.2): only projects with `secrets.api_token` are guarded. */
-export function assertProjectToken(request: FastifyRequest, project: Project): void {
+/** The project's `secrets.api_token`, or null when the project is not guarded. */
+export function projectTokenOf(project: Project): string | null {
   const expected = project.secrets?.['api_token'];
-  if (typeof expected !== 'string' || expected === '') return;
-  const given = headerValue(request, 'x-project-token');
-  if (given === undefined || !safeEqual(given, expected)) throw new HttpError(401, 'Project access denied', 'project_access_denied');
+  return typeof expected === 'string' && expected !== '' ? expected : null;
+}
+
+/** The caller's `X-Project-Token`, if it sent one. */
+export function presentedProjectToken(request: FastifyRequest): string | undefined {
+  return headerValue(request, 'x-project-token');
+}
+
+/**
+ * The per-project `X-Project-Token` check (reference §2.2): a project with `secrets.api_token` needs
+ * that token. A caller that presents a project token is scoped to the project(s) holding it, so the
+ * token must also match on a project that has none (it cannot reach other projects' rows).
+ */
+export function assertProjectToken(request: FastifyRequest, project: Project): void {
+  const expected = projectTokenOf(project);
+  const given = presentedProjectToken(request);
+  if (expected === null && given === undefined) return;
+  if (given === undefined || expected === null || !safeEqual(given, expected)) throw new HttpError(401, 'Project access denied', 'project_access_denied');
 }
 
 /** Lowercase hex HMAC-SHA256 of the raw body. */

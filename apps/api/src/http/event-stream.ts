@@ -22,6 +22,7 @@ export type StreamRegistry = Set<() => void>;
 
 function matches(event: Event, filter: EventFilter): boolean {
   if (filter.project_id !== undefined && event.project_id !== filter.project_id) return false;
+  if (filter.project_ids !== undefined && !filter.project_ids.includes(event.project_id)) return false;
   if (filter.protocol_run_id !== undefined && event.protocol_run_id !== filter.protocol_run_id) return false;
   return true;
 }

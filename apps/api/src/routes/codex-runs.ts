@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { JobRun } from '@tasksgodzilla/core';
+import type { FastifyRequest } from 'fastify';
 import type { Api, RouteContext } from '../api.types.js';
 import { HttpError } from '../http/http-errors.js';
 import { sendPage } from '../http/pagination.js';
+import { jobInScope, requestScope, scopeFilter } from '../http/scope.js';
 import { createRunLog, openRunLog } from '../http/runs-folder.js';
 import { codexRunOut } from '../presenters.js';
 import { CodexRunCreate, CodexRunOut, CodexRunsQuery, ConsoleRunsQuery, Detail, RunParams } from '../schemas.js';
@@ -42,15 +44,15 @@ export function registerCodexRunRoutes(app: Api, { runtime }: RouteContext): voi
   const { jobRuns } = runtime.storage;
   const runsDir = runtime.config.runsDir;
 
-  async function findRun(runId: string): Promise<JobRun> {
-    const run = await jobRuns.find(runId);
-    if (!run) throw new HttpError(404, 'Run not found', 'not_found');
-    return run;
+  /** The run, if the caller's scope covers it; else 404 as for a missing one. */
+  function findRun(request: FastifyRequest, runId: string): Promise<JobRun> {
+    return jobRuns.find(runId).then((run) => jobInScope(runtime, request, run, () => new HttpError(404, 'Run not found', 'not_found')));
   }
 
   app.get('/codex/runs', { schema: { tags: TAGS, summary: 'The job ledger, newest first', querystring: CodexRunsQuery, response: { 200: CodexRunOut.array() } } }, async (request, reply) => {
     const { job_type, status, limit, cursor } = request.query;
-    return sendPage(reply, await jobRuns.list({ job_type, status }, { limit, cursor }), codexRunOut);
+    const scope = scopeFilter(await requestScope(runtime, request));
+    return sendPage(reply, await jobRuns.list({ job_type, status, ...scope }, { limit, cursor }), codexRunOut);
   });
 
   app.post(
@@ -60,6 +62,7 @@ export function registerCodexRunRoutes(app: Api, { runtime }: RouteContext): voi
       const body = request.body;
       const runId = body.run_id ?? randomUUID();
       const existing = await jobRuns.find(runId);
+      if (existing) await findRun(request, runId);
       if (existing && existing.queue !== EXTERNAL_RUNS_QUEUE) throw new HttpError(409, `Run ${runId} is a queue job; it cannot be restarted here`, 'run_is_queue_job');
       if (existing && existing.status !== 'running') throw new HttpError(409, `Run ${runId} is ${existing.status}; it cannot be restarted`, 'run_status_conflict');
       const logPath = body.log_path ? await createRunLog(runsDir, body.log_path) : (existing?.log_path ?? (await createRunLog(runsDir, join(runId, 'logs.txt'))));
@@ -90,14 +93,14 @@ export function registerCodexRunRoutes(app: Api, { runtime }: RouteContext): voi
   );
 
   app.get('/codex/runs/:run_id', { schema: { tags: TAGS, summary: 'One run of the ledger', params: RunParams, response: { 200: CodexRunOut, 404: Detail } } }, async (request) => {
-    return codexRunOut(await findRun(request.params.run_id));
+    return codexRunOut(await findRun(request, request.params.run_id));
   });
 
   app.get(
     '/codex/runs/:run_id/logs',
     { schema: { tags: TAGS, summary: "The run's log file, as text (only inside the runs folder)", params: RunParams, produces: ['text/plain'] } },
     async (request, reply) => {
-      const run = await findRun(request.params.run_id);
+      const run = await findRun(request, request.params.run_id);
       if (!run.log_path) throw new HttpError(404, 'Log path not recorded', 'log_not_recorded');
       return reply.type('text/plain; charset=utf-8').send(await openRunLog(runsDir, run.log_path));
     },
@@ -107,7 +110,7 @@ export function registerCodexRunRoutes(app: Api, { runtime }: RouteContext): voi
     '/console/runs',
     { schema: { tags: TAGS, summary: 'An HTML table of the newest runs', querystring: ConsoleRunsQuery, produces: ['text/html'] } },
     async (request, reply) => {
-      const page = await jobRuns.list({}, { limit: request.query.limit });
+      const page = await jobRuns.list(scopeFilter(await requestScope(runtime, request)), { limit: request.query.limit });
       return reply.type('text/html; charset=utf-8').send(renderRunsPage(page.items));
     },
   );

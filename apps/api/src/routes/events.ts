@@ -4,15 +4,16 @@ import type { Api, RouteContext } from '../api.types.js';
 import { projectAccess, runAccess } from '../http/access.js';
 import { openEventStream, type StreamRegistry } from '../http/event-stream.js';
 import { sendPage } from '../http/pagination.js';
+import { requestScope, scopeFilter } from '../http/scope.js';
 import { eventOut } from '../presenters.js';
 import { Detail, EventOut, EventStreamQuery, EventsQuery } from '../schemas.js';
 
 const TAGS = ['events'];
 const ONBOARDING_EVENT_PREFIX = 'setup_';
 
-/** Filters by project and run, with the per-project token checked for each one named. */
+/** Filters by project and run, with the per-project token checked for each one named, within the request's scope. */
 async function scopedFilter(context: RouteContext, request: FastifyRequest, query: { project_id?: number; protocol_run_id?: number }): Promise<EventFilter> {
-  const filter: EventFilter = {};
+  const filter: EventFilter = { ...scopeFilter(await requestScope(context.runtime, request)) };
   if (query.project_id !== undefined) filter.project_id = (await projectAccess(context.runtime, request, query.project_id)).id;
   if (query.protocol_run_id !== undefined) filter.protocol_run_id = (await runAccess(context.runtime, request, query.protocol_run_id)).run.id;
   return filter;

@@ -3,6 +3,7 @@ import type { Api, RouteContext } from '../api.types.js';
 import { projectAccess } from '../http/access.js';
 import { HttpError } from '../http/http-errors.js';
 import { sendPage } from '../http/pagination.js';
+import { requestScope } from '../http/scope.js';
 import { setupRunName } from '@tasksgodzilla/runtime';
 import { actionResponse, eventOut, projectOut, protocolRunOut, protocolRunsOut } from '../presenters.js';
 import {
@@ -49,7 +50,8 @@ export function registerProjectRoutes(app: Api, { runtime }: RouteContext): void
   );
 
   app.get('/projects', { schema: { tags: TAGS, summary: 'List projects, newest first', querystring: PageQuery, response: { 200: ProjectOut.array() } } }, async (request, reply) => {
-    const page = await runtime.storage.projects.list({ limit: request.query.limit, cursor: request.query.cursor });
+    const scope = await requestScope(runtime, request);
+    const page = await runtime.storage.projects.list({ limit: request.query.limit, cursor: request.query.cursor }, scope.global ? {} : { ids: scope.projectIds });
     return sendPage(reply, page, projectOut);
   });
 

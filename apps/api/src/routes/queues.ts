@@ -1,8 +1,9 @@
 import { flattenQueueStats } from '@tasksgodzilla/platform-queue';
-import type { JobStatus } from '@tasksgodzilla/core';
+import { NotFoundError, type JobStatus } from '@tasksgodzilla/core';
 import type { Api, RouteContext } from '../api.types.js';
 import { HttpError } from '../http/http-errors.js';
 import { sendPage } from '../http/pagination.js';
+import { jobInScope, requestScope, scopeFilter } from '../http/scope.js';
 import { actionResponse, jobOut } from '../presenters.js';
 import { ActionResponse, Detail, JobOut, JobParams, QueueJobsQuery, QueueStatsOut } from '../schemas.js';
 
@@ -11,6 +12,14 @@ const TAGS = ['queues'];
 const STATUS_ALIASES: Record<string, JobStatus> = { started: 'running', finished: 'succeeded' };
 
 export function registerQueueRoutes(app: Api, { runtime }: RouteContext): void {
+  /** The job, if the caller's scope covers it; else the queue's own 404. */
+  async function scopedJob(request: Parameters<typeof requestScope>[1], jobId: string) {
+    const notFound = () => new NotFoundError(`Job ${jobId} not found`, { code: 'job_not_found', details: { run_id: jobId } });
+    const job = await runtime.storage.jobRuns.find(jobId);
+    await jobInScope(runtime, request, job, notFound);
+    return runtime.queue.get(jobId);
+  }
+
   app.get('/queues', { schema: { tags: TAGS, summary: 'Job counts per queue and status, from the ledger', response: { 200: QueueStatsOut } } }, async () => {
     return flattenQueueStats(await runtime.queue.stats());
   });
@@ -20,7 +29,8 @@ export function registerQueueRoutes(app: Api, { runtime }: RouteContext): void {
     { schema: { tags: TAGS, summary: 'Jobs, newest first (`started`/`finished` read as running/succeeded)', querystring: QueueJobsQuery, response: { 200: JobOut.array() } } },
     async (request, reply) => {
       const { status, job_type, limit, cursor } = request.query;
-      const page = await runtime.queue.list({ status: status ? (STATUS_ALIASES[status] ?? (status as JobStatus)) : undefined, job_type, limit, cursor });
+      const scope = scopeFilter(await requestScope(runtime, request));
+      const page = await runtime.queue.list({ status: status ? (STATUS_ALIASES[status] ?? (status as JobStatus)) : undefined, job_type, limit, cursor, ...scope });
       return sendPage(reply, page, jobOut);
     },
   );
@@ -29,7 +39,7 @@ export function registerQueueRoutes(app: Api, { runtime }: RouteContext): void {
     '/queues/jobs/:job_id/retry',
     { schema: { tags: TAGS, summary: 'Re-enqueue a failed (dead-lettered) or cancelled job', params: JobParams, response: { 200: ActionResponse, 404: Detail, 409: Detail } } },
     async (request) => {
-      const current = await runtime.queue.get(request.params.job_id);
+      const current = await scopedJob(request, request.params.job_id);
       if (current.status !== 'failed' && current.status !== 'cancelled') {
         throw new HttpError(409, `Job is ${current.status}; only failed or cancelled jobs can be retried`, 'job_status_conflict');
       }
@@ -41,6 +51,7 @@ export function registerQueueRoutes(app: Api, { runtime }: RouteContext): void {
     '/queues/jobs/:job_id/cancel',
     { schema: { tags: TAGS, summary: 'Cancel a queued job, or ask a running one to stop', params: JobParams, response: { 200: ActionResponse, 404: Detail, 409: Detail } } },
     async (request) => {
+      await scopedJob(request, request.params.job_id);
       const job = await runtime.queue.cancel(request.params.job_id, `cancelled through the api (request ${request.id})`);
       return actionResponse(job.status === 'cancelled' ? 'Job cancelled' : 'Cancellation requested', job);
     },

@@ -1,5 +1,6 @@
 import type { Api, RouteContext } from '../api.types.js';
 import { projectAccess, runAccess } from '../http/access.js';
+import { requestScope } from '../http/scope.js';
 import { actionResponse } from '../presenters.js';
 import { ActionResponse, Detail, SpecAuditRequest } from '../schemas.js';
 
@@ -9,7 +10,7 @@ export function registerSpecRoutes(app: Api, { runtime }: RouteContext): void {
     {
       schema: {
         tags: ['specs'],
-        summary: 'Enqueue a spec audit of one run, one project, or everything',
+        summary: 'Enqueue a spec audit of one run, one project, or everything (with a project token: its project)',
         body: SpecAuditRequest,
         response: { 200: ActionResponse, 404: Detail, 422: Detail },
       },
@@ -19,6 +20,15 @@ export function registerSpecRoutes(app: Api, { runtime }: RouteContext): void {
       // The project token guards the project named directly or through its run (the original skipped the latter).
       if (project_id) await projectAccess(runtime, request, project_id);
       if (protocol_id) await runAccess(runtime, request, protocol_id);
+      const scope = await requestScope(runtime, request);
+      if (!project_id && !protocol_id && !scope.global) {
+        // "Every project" for a project-token caller is its own project(s): one audit job each.
+        let last = null;
+        for (const id of scope.projectIds) {
+          last = (await runtime.services.orchestrator.auditSpecs({ project_id: id, protocol_id: null, backfill_missing: backfill }, { requestId: request.id })).job;
+        }
+        return actionResponse('Spec audit enqueued.', last);
+      }
       const { job } = await runtime.services.orchestrator.auditSpecs({ project_id: project_id ?? null, protocol_id: protocol_id ?? null, backfill_missing: backfill }, { requestId: request.id });
       return actionResponse('Spec audit enqueued.', job);
     },

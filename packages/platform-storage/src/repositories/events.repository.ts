@@ -51,6 +51,7 @@ export function createEventRepository(ctx: RepositoryContext): EventRepository {
   const filtered = (filter: EventFilter) => {
     let query = selectEvents();
     if (filter.project_id !== undefined) query = query.where('e.project_id', '=', filter.project_id);
+    if (filter.project_ids) query = query.where('e.project_id', 'in', [...filter.project_ids]);
     if (filter.protocol_run_id !== undefined) query = query.where('e.protocol_run_id', '=', filter.protocol_run_id);
     if (filter.step_run_id !== undefined) query = query.where('e.step_run_id', '=', filter.step_run_id);
     const types = (filter.event_types ?? []).filter((type) => type.length > 0);
@@ -129,6 +130,7 @@ export function createEventRepository(ctx: RepositoryContext): EventRepository {
     async list(filter: EventFilter = {}, page = {}) {
       const limit = clampLimit(page.limit);
       if (!idFiltersValid([filter.project_id, filter.protocol_run_id, filter.step_run_id])) return { items: [], next_cursor: null };
+      if (filter.project_ids?.length === 0) return { items: [], next_cursor: null };
       let query = filtered(filter);
       if (page.cursor) {
         const { i } = decodeCursor<{ i: number }>(page.cursor, ['i']);
@@ -140,6 +142,7 @@ export function createEventRepository(ctx: RepositoryContext): EventRepository {
 
     async listAfter(afterId: number, filter: EventFilter = {}, limit?: number) {
       if (!idFiltersValid([filter.project_id, filter.protocol_run_id, filter.step_run_id])) return [];
+      if (filter.project_ids?.length === 0) return [];
       const rows = await filtered(filter)
         .where('e.id', '>', Math.max(0, Math.trunc(afterId) || 0))
         .orderBy('e.id', 'asc')

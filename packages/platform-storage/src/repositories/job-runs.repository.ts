@@ -103,7 +103,9 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
     async list(filter: JobRunFilter = {}, page = {}) {
       const limit = clampLimit(page.limit);
       if (!idFiltersValid([filter.project_id, filter.protocol_run_id, filter.step_run_id])) return { items: [], next_cursor: null };
+      if (filter.project_ids && filter.project_ids.length === 0) return { items: [], next_cursor: null };
       let query = db.selectFrom('job_runs').selectAll();
+      if (filter.project_ids) query = query.where('project_id', 'in', [...filter.project_ids]);
       if (filter.job_type !== undefined) query = query.where('job_type', '=', filter.job_type);
       if (filter.status !== undefined) query = query.where('status', '=', requireOneOf('status', filter.status, JOB_STATUSES));
       if (filter.queue !== undefined) query = query.where('queue', '=', filter.queue);

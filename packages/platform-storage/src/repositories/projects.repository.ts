@@ -5,7 +5,7 @@ import type { ProjectsTable } from '../schema.js';
 import { toJsonText } from './json.js';
 import { toProject } from './mappers.js';
 import { isRowId, nowIso, type RepositoryContext } from './repository-context.js';
-import type { NewProject, ProjectPatch, ProjectRepository } from './repositories.types.js';
+import type { NewProject, ProjectListFilter, ProjectPatch, ProjectRepository } from './repositories.types.js';
 import { optionalObject, optionalText, requireOneOf, requireText } from './validation.js';
 
 export function projectNotFound(id: number): NotFoundError {
@@ -70,9 +70,11 @@ export function createProjectRepository(ctx: RepositoryContext): ProjectReposito
       return project;
     },
 
-    async list(page = {}) {
+    async list(page = {}, filter: ProjectListFilter = {}) {
       const limit = clampLimit(page.limit);
+      if (filter.ids && filter.ids.length === 0) return { items: [], next_cursor: null };
       let query = db.selectFrom('projects').selectAll();
+      if (filter.ids) query = query.where('id', 'in', [...filter.ids]);
       if (page.cursor) {
         const { c, i } = decodeCursor<{ c: string; i: number }>(page.cursor, ['c', 'i']);
         query = query.where((eb) => eb.or([eb('created_at', '<', c), eb.and([eb('created_at', '=', c), eb('id', '<', i)])]));

@@ -29,13 +29,18 @@ export interface NewProject {
 
 export type ProjectPatch = Partial<Omit<NewProject, 'name' | 'git_url'>> & { name?: string; git_url?: string };
 
+export interface ProjectListFilter {
+  /** Only these projects (a request scope); an empty list matches nothing. */
+  ids?: readonly number[];
+}
+
 export interface ProjectRepository {
   create(input: NewProject): Promise<Project>;
   /** Throws NotFoundError("Project N not found"). */
   get(id: number): Promise<Project>;
   find(id: number): Promise<Project | null>;
-  /** Newest first (created_at, id). */
-  list(page?: PageRequest): Promise<Page<Project>>;
+  /** Newest first (created_at, id); `filter.ids` keeps only those projects (an empty list: none). */
+  list(page?: PageRequest, filter?: ProjectListFilter): Promise<Page<Project>>;
   update(id: number, patch: ProjectPatch): Promise<Project>;
 }
 
@@ -141,6 +146,8 @@ export interface NewEvent {
 
 export interface EventFilter {
   project_id?: number;
+  /** Only events of these projects (a request scope); an empty list matches nothing. */
+  project_ids?: readonly number[];
   protocol_run_id?: number;
   step_run_id?: number;
   /** Exact types, or prefixes ending in `_` / `*` (e.g. `loop_`, `trigger_*`). */
@@ -201,6 +208,8 @@ export interface JobRunFilter {
   status?: JobStatus;
   queue?: string;
   project_id?: number;
+  /** Only jobs of these projects (a request scope); an empty list matches nothing, jobs of no project never match. */
+  project_ids?: readonly number[];
   protocol_run_id?: number;
   step_run_id?: number;
 }

@@ -85,6 +85,15 @@ describe('DecompositionService', () => {
     expect(await tel.metrics.text()).toContain('tokens_used_total{phase="decompose",model="gpt-decompose",engine="codex",kind="input"} 2000');
   });
 
+  it('an answer that keeps every check in a ```checks fence (the form the prompt teaches) is accepted', async () => {
+    const refined = ['# 01 Greeting', '', '1. Create src/greeting.ts', '', '```checks', 'test -f README.md', 'test -f src/greeting.ts', '```'].join('\n');
+    const result = await service(codex(answer(refined))).decomposeStep({ ...input('codex'), file: '01-greeting.md' });
+    expect(result.decomposed).toEqual(['01-greeting.md']);
+    expect(read('01-greeting.md')).toBe(`${refined}\n`);
+    const recorded = JSON.parse(readFileSync(argvFile(), 'utf8')) as { stdin: string };
+    expect(recorded.stdin).toContain('info string is `checks`, one command per line');
+  });
+
   it('skip-simple: simple steps (numbered lists counted) are skipped, others decomposed', async () => {
     const engine = codex(answer(REFINED));
     const result = await service(engine).decomposeProtocol(input('codex', { skipSimple: true, model: 'gpt-arg' }));

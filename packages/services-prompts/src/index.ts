@@ -21,5 +21,7 @@ export type {
   QaPromptInput,
 } from './prompt.builders.js';
 export { extractStepFileExample } from './step-example.js';
+export { DEFAULT_FEEDBACK_MAX_CHARS, formatExecFeedback, formatResumeMessage, hasFeedback } from './exec-feedback.js';
+export type { ExecFeedback, FeedbackCheck, FeedbackReview } from './exec-feedback.js';
 export { createPromptService } from './prompt.service.js';
 export type { PromptService, PromptServiceDeps } from './prompt.service.js';

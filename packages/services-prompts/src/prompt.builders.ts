@@ -1,3 +1,4 @@
+import { formatExecFeedback, type ExecFeedback } from './exec-feedback.js';
 import type { PromptVars } from './prompt.types.js';
 
 /** Shown where an optional input is absent, so the agent sees "nothing" rather than a blank. */
@@ -70,10 +71,15 @@ export interface ExecPromptInput {
   protocolRoot: string;
   /** Where the final message is saved (informational for the agent). */
   outputs?: { protocol?: string | null; aux?: Record<string, string> } | null;
+  /** Evidence of the previous attempt: rendered as the "What went wrong last time" section (absent on a first run). */
+  feedback?: ExecFeedback | null;
+  /** Cap of that section in characters (default DEFAULT_FEEDBACK_MAX_CHARS). */
+  feedbackMaxChars?: number;
 }
 
 export function execPromptVars(input: ExecPromptInput): PromptVars {
   const targets = [input.outputs?.protocol, ...Object.values(input.outputs?.aux ?? {})].filter((path): path is string => Boolean(path));
+  const feedbackSection = formatExecFeedback(input.feedback, input.feedbackMaxChars);
   const outputsNote = targets.length > 0 ? `\n- Your final message is saved to ${targets.join(', ')}; do not write those files yourself.` : '';
   return {
     protocol_name: input.protocolName,
@@ -84,6 +90,7 @@ export function execPromptVars(input: ExecPromptInput): PromptVars {
     workspace_root: input.workspaceRoot,
     protocol_root: input.protocolRoot,
     outputs_note: outputsNote,
+    feedback: feedbackSection ? `\n\n${feedbackSection}` : '',
   };
 }
 

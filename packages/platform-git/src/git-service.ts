@@ -32,6 +32,7 @@ import type {
 import { redactCredentials as redactUrl } from './git-errors.js';
 import { inferForgeProvider, parseRemoteUrl, toGithubSshUrl } from './remote-url.js';
 import { layoutRepoPath, layoutWorktreePath } from './repo-layout.js';
+import { createWorktreeSnapshots } from './worktree-snapshot.js';
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 10 * 60 * 1000;
 const DEFAULT_HTTP_TIMEOUT_MS = 30 * 1000;
@@ -458,6 +459,7 @@ export function createGitService(deps: GitServiceDeps): GitService {
   }
 
   return {
+    ...createWorktreeSnapshots(git),
     repoPathFor: (locator) => layoutRepoPath(deps.projectsRoot, locator),
     resolveRepoPath,
     ensureRepo,

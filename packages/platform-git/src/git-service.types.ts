@@ -1,3 +1,9 @@
+/** A worktree's content (tracked and untracked, not ignored) as a tree object, with the HEAD it sat on. */
+export interface WorktreeSnapshot {
+  head: string;
+  tree: string;
+}
+
 /** Author and committer identity used for commits and written into a repo's local config. */
 export interface GitIdentity {
   name: string;
@@ -170,6 +176,12 @@ export interface GitService {
   commitAll(input: CommitInput): Promise<CommitResult>;
   /** Patch text (header, stat and diff) of one commit. */
   showCommit(repoPath: string, sha: string): Promise<string>;
+  /** Absolute git dir of a worktree (where per-worktree state such as the attempt lock lives). */
+  gitDir(worktreePath: string): Promise<string>;
+  /** The worktree's files (tracked and untracked, not ignored) as a tree object, and its HEAD. */
+  snapshotWorktree(worktreePath: string): Promise<WorktreeSnapshot>;
+  /** Puts the files back as in the snapshot (new ones removed); false, untouched, when HEAD has moved. */
+  restoreWorktree(worktreePath: string, snapshot: WorktreeSnapshot): Promise<boolean>;
   headSha(repoPath: string): Promise<string>;
   currentBranch(repoPath: string): Promise<string | null>;
 

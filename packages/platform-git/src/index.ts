@@ -20,6 +20,7 @@ export type {
   RepoLocator,
   WorktreeEntry,
   WorktreeInfo,
+  WorktreeSnapshot,
 } from './git-service.types.js';
 export { resolveInside, sanitizeStepFilename } from './path-safety.js';
 export { inferForgeProvider, parseRemoteUrl, repoNameFromUrl, toGithubSshUrl } from './remote-url.js';

@@ -1,0 +1,66 @@
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTempDir, createTestRepo, git, type TempDir } from '@tasksgodzilla/testing';
+import { createTestGitService } from './git.test-helpers.js';
+
+describe('GitService: worktree snapshots', () => {
+  let dir: TempDir;
+  beforeEach(() => {
+    dir = createTempDir('tgz-git-snap-');
+  });
+  afterEach(() => dir.remove());
+
+  it('restores a worktree to its snapshot: later files removed, changed and deleted ones back, ignored and committed ones kept', async () => {
+    const service = createTestGitService(dir.path);
+    const { path } = createTestRepo(dir.path);
+    const wt = await service.ensureWorktree({ repoPath: path, protocolName: '0001-snap', baseBranch: 'main' });
+    mkdirSync(join(wt.path, '.protocols', '0001-snap'), { recursive: true });
+    writeFileSync(join(wt.path, '.protocols', '0001-snap', 'plan.md'), '# plan\n');
+    writeFileSync(join(wt.path, '.gitignore'), 'ignored/\n');
+    await service.commitAll({ repoPath: wt.path, message: 'protocol files' });
+    writeFileSync(join(wt.path, 'earlier-untracked.txt'), 'left by an earlier failed run\n');
+    const before = git(wt.path, ['status', '--porcelain']);
+
+    const snapshot = await service.snapshotWorktree(wt.path);
+    expect(snapshot.head).toBe(git(wt.path, ['rev-parse', 'HEAD']));
+    expect(git(wt.path, ['status', '--porcelain'])).toBe(before);
+
+    // What a dead attempt leaves behind.
+    writeFileSync(join(wt.path, 'earlier-untracked.txt'), 'overwritten\n');
+    writeFileSync(join(wt.path, '.protocols', '0001-snap', 'plan.md'), 'clobbered\n');
+    rmSync(join(wt.path, '.gitignore'));
+    mkdirSync(join(wt.path, 'dead', 'deep'), { recursive: true });
+    writeFileSync(join(wt.path, 'dead', 'deep', 'marker.txt'), 'dead attempt\n');
+    mkdirSync(join(wt.path, 'ignored'));
+    writeFileSync(join(wt.path, 'ignored', 'cache.bin'), 'x');
+
+    expect(await service.restoreWorktree(wt.path, snapshot)).toBe(true);
+    expect(readFileSync(join(wt.path, 'earlier-untracked.txt'), 'utf8')).toBe('left by an earlier failed run\n');
+    expect(readFileSync(join(wt.path, '.protocols', '0001-snap', 'plan.md'), 'utf8')).toBe('# plan\n');
+    expect(readFileSync(join(wt.path, '.gitignore'), 'utf8')).toBe('ignored/\n');
+    expect(existsSync(join(wt.path, 'dead'))).toBe(false);
+    expect(existsSync(join(wt.path, 'ignored', 'cache.bin'))).toBe(true);
+    expect(git(wt.path, ['status', '--porcelain'])).toBe(before);
+    // No temporary index is left in the git dir.
+    const gitDir = await service.gitDir(wt.path);
+    expect(readdirSync(gitDir).filter((name) => name.startsWith('tgz-index-'))).toEqual([]);
+  });
+
+  it('refuses to restore once HEAD has moved (a commit happened since)', async () => {
+    const service = createTestGitService(dir.path);
+    const { path } = createTestRepo(dir.path);
+    const wt = await service.ensureWorktree({ repoPath: path, protocolName: '0002-moved', baseBranch: 'main' });
+    const snapshot = await service.snapshotWorktree(wt.path);
+    writeFileSync(join(wt.path, 'committed.txt'), 'kept\n');
+    await service.commitAll({ repoPath: wt.path, message: 'step' });
+    expect(await service.restoreWorktree(wt.path, snapshot)).toBe(false);
+    expect(existsSync(join(wt.path, 'committed.txt'))).toBe(true);
+  });
+
+  it('gives the absolute git dir of a linked worktree', async () => {
+    const service = createTestGitService(dir.path);
+    const { path } = createTestRepo(dir.path);
+    const wt = await service.ensureWorktree({ repoPath: path, protocolName: '0003-dir', baseBranch: 'main' });
+    expect(await service.gitDir(wt.path)).toMatch(/\.git\/worktrees\/[^/]+$/);
+  });
+});

@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CommandOptions, CommandResult } from './command-runner.js';
+import type { WorktreeSnapshot } from './git-service.types.js';
+
+type Git = (cwd: string, args: string[], options?: Omit<CommandOptions, 'cwd'>) => Promise<CommandResult>;
+
+/** Snapshot and restore of a worktree's files, through a throw-away index so the real one is untouched. */
+export interface WorktreeSnapshots {
+  /** Absolute git dir of a worktree (`<repo>/.git/worktrees/<name>` for a linked worktree). */
+  gitDir(worktreePath: string): Promise<string>;
+  snapshotWorktree(worktreePath: string): Promise<WorktreeSnapshot>;
+  /**
+   * Puts the worktree's files back as they were in the snapshot: files it lacked are removed (ignored
+   * ones are left alone), changed or deleted ones restored. Refused (false) when HEAD has moved since.
+   */
+  restoreWorktree(worktreePath: string, snapshot: WorktreeSnapshot): Promise<boolean>;
+}
+
+export function createWorktreeSnapshots(git: Git): WorktreeSnapshots {
+  const out = async (cwd: string, args: string[], options?: Omit<CommandOptions, 'cwd'>) => (await git(cwd, args, options)).stdout.trim();
+
+  async function gitDir(worktreePath: string): Promise<string> {
+    return out(worktreePath, ['rev-parse', '--absolute-git-dir']);
+  }
+
+  async function withTempIndex<T>(worktreePath: string, fn: (env: Record<string, string>) => Promise<T>): Promise<T> {
+    const index = join(await gitDir(worktreePath), `tgz-index-${randomBytes(6).toString('hex')}`);
+    try {
+      return await fn({ GIT_INDEX_FILE: index });
+    } finally {
+      rmSync(index, { force: true });
+    }
+  }
+
+  async function snapshotWorktree(worktreePath: string): Promise<WorktreeSnapshot> {
+    const head = await out(worktreePath, ['rev-parse', 'HEAD']);
+    const tree = await withTempIndex(worktreePath, async (env) => {
+      await git(worktreePath, ['read-tree', head], { env });
+      await git(worktreePath, ['add', '-A'], { env });
+      return out(worktreePath, ['write-tree'], { env });
+    });
+    return { head, tree };
+  }
+
+  async function restoreWorktree(worktreePath: string, snapshot: WorktreeSnapshot): Promise<boolean> {
+    if ((await out(worktreePath, ['rev-parse', 'HEAD'])) !== snapshot.head) return false;
+    await withTempIndex(worktreePath, async (env) => {
+      await git(worktreePath, ['read-tree', snapshot.tree], { env });
+      // The snapshot's files first (a restored .gitignore then protects ignored files), then whatever is
+      // untracked relative to the snapshot, i.e. written since, is removed.
+      await git(worktreePath, ['checkout-index', '-a', '-f', '-q'], { env });
+      await git(worktreePath, ['clean', '-f', '-d', '-q'], { env });
+    });
+    return true;
+  }
+
+  return { gitDir, snapshotWorktree, restoreWorktree };
+}

@@ -103,12 +103,24 @@ export const SpecAuditRequest = z.object({
   interval_seconds: z.number().int().min(1).nullable().optional().describe('Accepted for compatibility; the audit interval is TASKSGODZILLA_SPEC_AUDIT_INTERVAL_SECONDS.'),
 });
 
+/** A path the file system can take: PATH_MAX and NAME_MAX of common file systems. */
+const LOG_PATH_MAX = 1024;
+const LOG_PATH_SEGMENT_MAX = 255;
+
 export const CodexRunCreate = z.object({
   job_type: z.string().trim().min(1).max(100),
   prompt_version: z.string().nullable().optional(),
   params: jsonObject.nullable().optional(),
   run_id: z.string().regex(RUN_ID_PATTERN, 'must be 1-128 letters, digits, ".", "_" or "-"').nullable().optional(),
-  log_path: z.string().min(1).nullable().optional().describe('Inside the runs folder (CODEX_RUNS_DIR); relative paths are taken from it.'),
+  log_path: z
+    .string()
+    .min(1)
+    .max(LOG_PATH_MAX, `must be at most ${LOG_PATH_MAX} characters`)
+    .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'must not contain control characters')
+    .refine((value) => value.split(/[\\/]/).every((segment) => Buffer.byteLength(segment) <= LOG_PATH_SEGMENT_MAX), `every path segment must be at most ${LOG_PATH_SEGMENT_MAX} bytes`)
+    .nullable()
+    .optional()
+    .describe('Inside the runs folder (CODEX_RUNS_DIR); relative paths are taken from it.'),
   cost_tokens: z.number().int().min(0).nullable().optional(),
   cost_cents: z.number().int().min(0).nullable().optional(),
 });

@@ -32,12 +32,25 @@ export async function createRunLog(runsDir: string, candidate: string): Promise<
   const outside = new HttpError(422, 'log_path must be inside the runs folder', 'log_path_outside_runs');
   const path = resolveInRunsDir(runsDir, candidate);
   if (!path) throw outside;
-  await mkdir(dirname(path), { recursive: true });
-  if (!(await realInside(runsDir, dirname(path)))) throw outside;
-  const handle = await open(path, 'a');
-  await handle.close();
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    if (!(await realInside(runsDir, dirname(path)))) throw outside;
+    const handle = await open(path, 'a');
+    await handle.close();
+  } catch (error) {
+    throw unusablePath(error) ?? error;
+  }
   if (!(await realInside(runsDir, path))) throw outside;
   return path;
+}
+
+/** File-system refusals caused by the path itself (a folder, a name too long, a file where a folder must be). */
+const PATH_ERRORS = new Set(['ENAMETOOLONG', 'EISDIR', 'ENOTDIR', 'EEXIST', 'ELOOP', 'EINVAL', 'ERR_INVALID_ARG_VALUE', 'ERR_INVALID_ARG_TYPE']);
+
+function unusablePath(error: unknown): HttpError | null {
+  if (error instanceof HttpError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && PATH_ERRORS.has(code) ? new HttpError(422, `log_path cannot be used as a log file (${code})`, 'log_path_unusable') : null;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Project } from '@tasksgodzilla/core';
+import { isTerminalProtocolStatus, type Project } from '@tasksgodzilla/core';
 import type { Api, RouteContext } from '../api.types.js';
 import { projectAccess } from '../http/access.js';
 import { HttpError } from '../http/http-errors.js';
@@ -28,6 +28,8 @@ const TAGS = ['projects'];
 const DELETE_SUFFIX = '/delete';
 /** Events of the setup run shown by the onboarding summary (newest first). */
 const ONBOARDING_EVENTS_LIMIT = 200;
+/** Runs read per query when looking for a run that works on a branch. */
+const RUNS_PAGE = 500;
 
 export function registerProjectRoutes(app: Api, { runtime }: RouteContext): void {
   const { orchestrator, onboarding } = runtime.services;
@@ -38,6 +40,18 @@ export function registerProjectRoutes(app: Api, { runtime }: RouteContext): void
     const path = await runtime.git.resolveRepoPath(locator);
     if (!path) throw new HttpError(409, `Repository not present locally at ${project.local_path ?? runtime.git.repoPathFor(locator)}`, 'repository_missing');
     return path;
+  }
+
+  /** 409 for the project's base branch and for the branch of a run that is not finished. */
+  async function assertBranchDeletable(project: Project, branch: string): Promise<void> {
+    if (branch === project.base_branch) throw new HttpError(409, `Branch ${branch} is the project's base branch; it cannot be deleted`, 'branch_is_base');
+    let cursor: string | null = null;
+    do {
+      const page = await runtime.storage.protocolRuns.list({ project_id: project.id }, { limit: RUNS_PAGE, cursor });
+      const active = page.items.find((run) => !isTerminalProtocolStatus(run.status) && (run.branch_name ?? run.protocol_name) === branch);
+      if (active) throw new HttpError(409, `Branch ${branch} belongs to protocol run ${active.id} (${active.status}); cancel or finish the run first`, 'branch_in_use');
+      cursor = page.next_cursor;
+    } while (cursor);
   }
 
   app.post(
@@ -94,6 +108,7 @@ export function registerProjectRoutes(app: Api, { runtime }: RouteContext): void
       const branch = rest.slice(0, -DELETE_SUFFIX.length);
       const project = await projectAccess(runtime, request, request.params.project_id);
       if (request.body.confirm !== true) throw new HttpError(400, 'confirm=true required to delete a remote branch', 'confirm_required');
+      await assertBranchDeletable(project, branch);
       const path = await repoPath(project);
       if (!(await runtime.git.remoteBranchExists(path, branch))) throw new HttpError(404, `Remote branch ${branch} not found`, 'branch_not_found');
       try {
@@ -107,7 +122,8 @@ export function registerProjectRoutes(app: Api, { runtime }: RouteContext): void
           metadata: { project_id: project.id, branch },
           request_id: request.id,
         });
-        throw new HttpError(500, `Failed to delete remote branch ${branch}`, 'branch_delete_failed');
+        // The remote refused (a protected branch, origin's HEAD, …): a conflict with its state, not our fault.
+        throw new HttpError(409, `Failed to delete remote branch ${branch}`, 'branch_delete_failed');
       }
       await runtime.telemetry.recordEvent({
         project_id: project.id,

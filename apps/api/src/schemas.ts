@@ -116,7 +116,7 @@ export const CodexRunCreate = z.object({
     .string()
     .min(1)
     .max(LOG_PATH_MAX, `must be at most ${LOG_PATH_MAX} characters`)
-    .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'must not contain control characters')
+    .refine((value) => ![...value].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f), 'must not contain control characters')
     .refine((value) => value.split(/[\\/]/).every((segment) => Buffer.byteLength(segment) <= LOG_PATH_SEGMENT_MAX), `every path segment must be at most ${LOG_PATH_SEGMENT_MAX} bytes`)
     .nullable()
     .optional()

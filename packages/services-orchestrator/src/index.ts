@@ -3,6 +3,7 @@ export type {
   AuditSpecsInput,
   CallOptions,
   CiStatus,
+  CiRepositoryRef,
   CiStatusInput,
   CiStatusResult,
   CreateProjectInput,
@@ -35,5 +36,7 @@ export {
 export type { LoopDecision, PolicyEventDraft, PolicyOutcome, PolicyReason, PolicySpec, StepChange, TriggerDecision } from './policies.js';
 export { ENGINE_ID_KEY, SPEC_ORIGIN_KEY, TEMPLATE_DIR_KEY } from './lifecycle/protocols.js';
 export { setupRunName } from './lifecycle/projects.js';
+export { FEEDBACK_REOPEN_LIMIT } from './lifecycle/reopen.js';
+export { repositoryKey, type RepositoryKey } from './lifecycle/ci-routing.js';
 export { USAGE_EVENT_TYPES } from './lifecycle/usage.js';
 export { GITHUB_VALUE_SETS, GITLAB_VALUE_SETS, classifyCiValue, interpretGithubWebhook, interpretGitlabWebhook, type WebhookCiInput, type WebhookInterpretation } from './webhooks/index.js';

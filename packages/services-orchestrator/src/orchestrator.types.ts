@@ -101,10 +101,20 @@ export interface AuditSpecsInput {
 
 export type CiStatus = 'running' | 'success' | 'failure' | 'merged';
 
+/** How a webhook names its repository; any one of them is enough to find the project. */
+export interface CiRepositoryRef {
+  /** `owner/name` (GitHub `repository.full_name`, GitLab `project.path_with_namespace`). */
+  full_name?: string | null;
+  /** Clone and web URLs (https, ssh, scp-like); compared normalised (lowercase, no `.git`, no credentials). */
+  urls?: string[] | null;
+}
+
 export interface CiStatusInput {
-  /** The run, when the webhook names it; else it is found by `branch`. */
+  /** The run, when the webhook names it; else it is found by `repository` + `branch`. */
   protocol_run_id?: number | null;
   branch?: string | null;
+  /** The repository the delivery is about: routes the report to the project(s) whose `git_url` it is. */
+  repository?: CiRepositoryRef | null;
   /** Narrows the branch lookup to one project. */
   project_id?: number | null;
   provider: CiProvider;
@@ -141,7 +151,7 @@ export interface CiStatusResult {
   run: ProtocolRun;
   step: StepRun | null;
   job: QueueJob | null;
-  /** What the orchestrator did: `step_running`, `step_completed`, `qa_enqueued`, `step_failed`, `run_completed`, `ignored`. */
+  /** What the orchestrator did: `ci_running`, `step_completed`, `qa_enqueued`, `step_failed`, `run_completed`, `ignored`. */
   action: string;
 }
 

@@ -199,7 +199,7 @@ describe('api-facing methods: guards and errors', () => {
       const { run } = await h.planned();
       const result = await h.orchestrator.handleCiStatus({ provider: 'github', status: 'running', branch: 'refs/heads/0001-demo', event_type: 'workflow_run' });
       expect(result.run.id).toBe(run.id);
-      expect(result.action).toBe('step_running');
+      expect(result.action).toBe('ci_running');
       expect(await eventTypes(h, run.id)).toContain('workflow_run');
     });
   });

@@ -1,6 +1,5 @@
 import {
   isLegalTransition,
-  NotFoundError,
   PROTOCOL_TRANSITIONS,
   STEP_TRANSITIONS,
   ValidationError,
@@ -12,19 +11,13 @@ import type { QueueJob } from '@tasksgodzilla/platform-queue';
 import type { StorageTx } from '@tasksgodzilla/platform-storage';
 import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
 import type { CallOptions, CiStatus, CiStatusInput, CiStatusResult } from '../orchestrator.types.js';
+import { routeCiReport } from './ci-routing.js';
 import { finalizeRunAfterCommit } from './finalize.js';
-import { getRun, isTerminalRun, moveStep } from './run-state.js';
+import { reopenToFailed, startFeedbackAttempt } from './reopen.js';
+import { isTerminalRun, moveStep } from './run-state.js';
 import { blockRun, completeOrAdvance, enqueueQa } from './step-flow.js';
 
 const CI_STATUSES: readonly CiStatus[] = ['running', 'success', 'failure', 'merged'];
-
-async function findRun(tx: StorageTx, input: CiStatusInput): Promise<ProtocolRun> {
-  if (input.protocol_run_id) return getRun(tx, input.protocol_run_id);
-  const branch = input.branch ?? '';
-  const run = branch ? await tx.protocolRuns.findByBranch(branch, input.project_id ?? undefined) : null;
-  if (!run) throw new NotFoundError('Protocol run not found for webhook', { code: 'webhook_run_not_found', details: { branch } });
-  return run;
-}
 
 /** A merge closes the run from any active status, through `running` (or `planned`) where the table has no direct edge. */
 async function completeMerged(tx: StorageTx, run: ProtocolRun): Promise<ProtocolRun> {
@@ -40,10 +33,17 @@ function canMove(step: StepRun, to: StepRun['status']): boolean {
   return step.status === to || isLegalTransition(STEP_TRANSITIONS, step.status, to);
 }
 
+/** The CI state kept on the step (`runtime_state.ci`): what the forge last said, never a step status. */
+function ciState(input: CiStatusInput, base: JsonObject): JsonObject {
+  return { provider: input.provider, status: input.status, conclusion: input.conclusion ?? null, url: input.url ?? null, sha: input.sha ?? null, event_type: base.event_type ?? null, check_name: base.check_name ?? null };
+}
+
 /**
- * A CI report (the api parses the GitHub/GitLab payload into `status`). On the run's most recently
- * updated step: running → step running; success → step needs_qa + QA job (Config.autoQaOnCi) or
- * completed + completion/auto-advance; failure → step failed + run blocked. merged → run completed
+ * A CI report (the api parses the GitHub/GitLab payload into `status`), routed by repository and
+ * branch (`routeCiReport`). On the run's most recently updated step: running → recorded as CI state
+ * (`runtime_state.ci`; the step status is not touched: no job runs it); success → step needs_qa + QA job (Config.autoQaOnCi) or
+ * completed + completion/auto-advance; failure → step failed (a completed step is re-opened), then a new attempt when the run
+ * auto-advances and the step has re-openings left (FEEDBACK_REOPEN_LIMIT), else run blocked. merged → run completed
  * from any active status. Terminal runs only get the webhook event.
  */
 export async function handleCiStatus(ctx: OrchestratorContext, input: CiStatusInput, options: CallOptions = {}): Promise<CiStatusResult> {
@@ -55,7 +55,7 @@ export async function handleCiStatus(ctx: OrchestratorContext, input: CiStatusIn
   }
   const trace: Trace = { requestId: options.requestId };
   return ctx.deps.storage.transaction(async (tx) => {
-    let run = await findRun(tx, input);
+    let run = await routeCiReport(tx, input);
     let step = await tx.stepRuns.latest(run.id);
     const eventType = input.event_type || input.provider;
     const base: JsonObject = {
@@ -69,6 +69,8 @@ export async function handleCiStatus(ctx: OrchestratorContext, input: CiStatusIn
       url: input.url ?? null,
       protocol_run_id: run.id,
       step_run_id: step?.id ?? null,
+      event_type: eventType,
+      repository: input.repository?.full_name ?? input.repository?.urls?.[0] ?? null,
     };
     await ctx.record(tx, { type: eventType, message: `${input.provider === 'github' ? 'GitHub' : 'GitLab'} webhook ${eventType} status=${input.status}`, run, step, metadata: base }, trace);
     let job: QueueJob | null = null;
@@ -86,11 +88,9 @@ export async function handleCiStatus(ctx: OrchestratorContext, input: CiStatusIn
     }
     if (!step) return { run, step, job, action };
 
+    step = await tx.stepRuns.mergeRuntimeState(step.id, { ci: ciState(input, base) });
     if (input.status === 'running') {
-      if (step.status !== 'running' && canMove(step, 'running')) {
-        step = await moveStep(tx, step, 'running', { summary: 'CI running' });
-        action = 'step_running';
-      }
+      action = 'ci_running';
     } else if (input.status === 'success') {
       if (ctx.config.autoQaOnCi && step.status !== 'completed' && step.status !== 'cancelled') {
         const queued = await enqueueQa(ctx, tx, run, step, { source: 'ci_webhook', summary: 'CI passed; running QA', metadata: { provider: input.provider }, trace });
@@ -104,11 +104,22 @@ export async function handleCiStatus(ctx: OrchestratorContext, input: CiStatusIn
         job = follow.job;
         action = 'step_completed';
       }
-    } else if (step.status !== 'cancelled' && canMove(step, 'failed')) {
-      step = await moveStep(tx, step, 'failed', { summary: 'CI failed' });
-      run = await blockRun(tx, run);
-      await ctx.record(tx, { type: eventType, message: 'CI failed; protocol blocked', run, step, metadata: { conclusion: input.conclusion ?? input.status } }, trace);
-      action = 'step_failed';
+    } else if (step.status === 'running') {
+      // An attempt is executing: the failure stays recorded and reaches that attempt's successor as evidence.
+      action = 'recorded';
+    } else if (step.status !== 'cancelled' && (step.status === 'completed' || canMove(step, 'failed'))) {
+      step = await reopenToFailed(tx, step, 'CI failed');
+      const evidence: JsonObject = { conclusion: input.conclusion ?? input.status, url: input.url ?? null };
+      // A run that advances by itself fixes its own CI failure: a new attempt with the CI evidence.
+      const again = run.auto_advance ? await startFeedbackAttempt(ctx, tx, run, step, 'ci_failure', evidence, trace) : null;
+      if (again?.job) {
+        ({ run, step, job } = again);
+        action = 'step_reopened';
+      } else {
+        run = await blockRun(tx, run);
+        await ctx.record(tx, { type: eventType, message: 'CI failed; protocol blocked', run, step, metadata: evidence }, trace);
+        action = 'step_failed';
+      }
     }
     return { run, step, job, action };
   });

@@ -1,7 +1,7 @@
 import { ValidationError, type JsonObject } from '@tasksgodzilla/core';
 import type { CiStatus } from '../orchestrator.types.js';
 import type { WebhookInterpretation } from './webhook.types.js';
-import { classifyCiValue, compact, firstPullRequestNumber, GITHUB_VALUE_SETS, integer, isObject, objectAt, text } from './webhook-values.js';
+import { classifyCiValue, compact, firstPullRequestNumber, GITHUB_VALUE_SETS, integer, isObject, objectAt, repositoryRef, text } from './webhook-values.js';
 
 interface GithubFields {
   action: string;
@@ -87,10 +87,12 @@ export function interpretGithubWebhook(eventHeader: string | null | undefined, p
     const ignored_reason = event === 'ping' ? 'ping' : value === '' ? `no CI status in a ${event} event` : `value ${JSON.stringify(value)} is not acted on`;
     return { ...base, input: null, ignored_reason };
   }
+  const repository = repositoryRef(objectAt(payload, 'repository'), 'full_name', ['clone_url', 'ssh_url', 'html_url']);
   return {
     ...base,
     ignored_reason: null,
     input: {
+      ...(repository ? { repository } : {}),
       provider: 'github',
       status,
       event_type: event,

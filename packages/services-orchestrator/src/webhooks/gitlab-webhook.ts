@@ -1,7 +1,7 @@
 import { ValidationError } from '@tasksgodzilla/core';
 import type { CiStatus } from '../orchestrator.types.js';
 import type { WebhookInterpretation } from './webhook.types.js';
-import { classifyCiValue, compact, GITLAB_VALUE_SETS, integer, isObject, objectAt, text } from './webhook-values.js';
+import { classifyCiValue, compact, GITLAB_VALUE_SETS, integer, isObject, objectAt, repositoryRef, text } from './webhook-values.js';
 
 const MERGE_REQUEST_KINDS = new Set(['merge_request', 'merge request hook']);
 
@@ -30,10 +30,12 @@ export function interpretGitlabWebhook(eventHeader: string | null | undefined, p
     return { ...base, input: null, ignored_reason };
   }
   const lastCommit = objectAt(attrs, 'last_commit');
+  const repository = repositoryRef(objectAt(payload, 'project'), 'path_with_namespace', ['git_http_url', 'git_ssh_url', 'web_url']);
   return {
     ...base,
     ignored_reason: null,
     input: {
+      ...(repository ? { repository } : {}),
       provider: 'gitlab',
       status,
       event_type: objectKind,

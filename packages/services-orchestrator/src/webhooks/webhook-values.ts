@@ -67,3 +67,10 @@ export function compact(entries: Record<string, JsonValue | undefined>): JsonObj
   }
   return out;
 }
+
+/** The repository a delivery names: `full_name` plus the URL fields of `source` that are present; null when none. */
+export function repositoryRef(source: JsonObject, fullNameKey: string, urlKeys: readonly string[]): { full_name: string | null; urls: string[] } | null {
+  const full_name = text(source[fullNameKey]);
+  const urls = urlKeys.map((key) => text(source[key])).filter((url): url is string => url !== null);
+  return full_name || urls.length > 0 ? { full_name, urls } : null;
+}

@@ -19,6 +19,7 @@ import type {
 import { parseJsonRecord, type JsonRecord } from './json-record.js';
 import { startProcess, type ProcessHandle, type ProcessRunResult } from './process-runner.js';
 import { createRunContext } from './run-context.js';
+import type { RunLog } from './run-log.js';
 import { parseStructuredOutput, schemaInstruction } from './structured-output.js';
 
 /** What a stream says about how the run ended. */
@@ -36,6 +37,15 @@ export interface EngineStreamParser {
   accept(record: JsonRecord): EngineEvent[];
   /** True once the engine's own terminal event has been seen. */
   readonly terminalSeen: boolean;
+  /** Reads one line the CLI printed on stderr (optional; e.g. opencode's provider-error logs). */
+  acceptStderr?(line: string): EngineEvent[];
+  /**
+   * Set once the stream shows the run cannot succeed although the CLI keeps going (e.g. it retries
+   * an HTTP 401): the runner stops the process group and this is the outcome.
+   */
+  readonly fatal?: StreamVerdict | null;
+  /** Explains a run the watchdog stopped (stall or wall clock) from what the stream showed; null keeps the watchdog's outcome. */
+  explainStop?(termination: 'stalled' | 'timeout'): StreamVerdict | null;
   finalMessage(): string | null;
   /** Structured output the engine reported itself (Claude `structured_output`); undefined if none. */
   reportedStructuredOutput(): JsonValue | undefined;
@@ -90,10 +100,25 @@ export interface CliEngineOptions extends EngineRunDefaults {
 }
 
 const DEFAULT_POST_TERMINAL_GRACE_MS = 5_000;
+const STDERR_PREFIX = '[stderr] ';
 
 function quoteArg(arg: string): string {
   const shown = arg.length > 200 ? `${arg.slice(0, 200)}…(${arg.length} chars)` : arg;
   return /^[\w@%+=:,./-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, `'\\''`)}'`;
+}
+
+const STDERR_REASON_LINES = 3;
+const STDERR_REASON_CHARS = 600;
+
+/** The CLI's last stderr lines, for a failure reason (its own words, often the real cause). */
+function stderrExcerpt(lines: string[]): string | null {
+  const text = lines
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .slice(-STDERR_REASON_LINES)
+    .join(' | ');
+  if (text === '') return null;
+  return text.length > STDERR_REASON_CHARS ? `…${text.slice(-STDERR_REASON_CHARS)}` : text;
 }
 
 function processVerdict(run: ProcessRunResult): StreamVerdict | null {
@@ -162,6 +187,33 @@ export function createCliEngine(definition: CliEngineDefinition, options: CliEng
         if (budgetReason !== null && !parser.terminalSeen) handle.stop(budgetReason);
       };
 
+      let fatal: StreamVerdict | null = null;
+      const checkFatal = () => {
+        if (fatal !== null || !parser.fatal || parser.terminalSeen) return;
+        fatal = parser.fatal;
+        handle?.stop(fatal.reason ?? fatal.outcome);
+      };
+      const emitAll = (events: EngineEvent[]) => {
+        for (const event of events) {
+          ctx.emit(event);
+          if (event.type === 'usage') checkBudget();
+        }
+        checkFatal();
+      };
+      const stderrLines: string[] = [];
+      // The process runner writes each stderr line to the log with this prefix; the parser may read them too.
+      const log: RunLog = {
+        ...ctx.log,
+        line: (text: string) => {
+          ctx.log.line(text);
+          if (!text.startsWith(STDERR_PREFIX)) return;
+          const line = text.slice(STDERR_PREFIX.length);
+          stderrLines.push(line);
+          if (stderrLines.length > 50) stderrLines.shift();
+          if (parser.acceptStderr) emitAll(parser.acceptStderr(line));
+        },
+      };
+
       const onLine = (line: string) => {
         if (line.trim() === '') return;
         const record = parseJsonRecord(line);
@@ -169,10 +221,7 @@ export function createCliEngine(definition: CliEngineDefinition, options: CliEng
           unparsed += 1;
           return;
         }
-        for (const event of parser.accept(record)) {
-          ctx.emit(event);
-          if (event.type === 'usage') checkBudget();
-        }
+        emitAll(parser.accept(record));
         if (parser.terminalSeen && terminalTimer === null) {
           // Some CLIs keep running after their terminal event; do not wait for them forever.
           terminalTimer = setTimeout(() => {
@@ -192,7 +241,7 @@ export function createCliEngine(definition: CliEngineDefinition, options: CliEng
         passEnv: request.passEnv ?? [],
         ...(request.onProcessStart ? { onStart: request.onProcessStart } : {}),
         stdin: invocation.stdin,
-        log: ctx.log,
+        log,
         timeoutMs: settings.timeoutMs,
         stallTimeoutMs: settings.stallTimeoutMs,
         killGraceMs: settings.killGraceMs,
@@ -218,8 +267,12 @@ export function createCliEngine(definition: CliEngineDefinition, options: CliEng
         verdict = { outcome: 'interrupted', reason: processRun.terminationReason };
       } else if (budgetReason !== null && !parser.terminalSeen) {
         verdict = { outcome: 'budget_exceeded', reason: budgetReason };
+      } else if (fatal !== null) {
+        verdict = fatal;
       } else if (!parser.terminalSeen && processVerdict(processRun)) {
-        verdict = processVerdict(processRun) as StreamVerdict;
+        const stopped = processVerdict(processRun) as StreamVerdict;
+        const explained = processRun.termination === 'stalled' || processRun.termination === 'timeout' ? parser.explainStop?.(processRun.termination) : null;
+        verdict = explained ?? stopped;
       } else {
         verdict = parser.classify({
           exitCode: processRun.exitCode,
@@ -227,8 +280,12 @@ export function createCliEngine(definition: CliEngineDefinition, options: CliEng
         });
         if (verdict.outcome === 'succeeded' && budgetReason !== null) verdict = { outcome: 'budget_exceeded', reason: budgetReason };
       }
-      if (verdict.outcome !== 'succeeded' && verdict.reason === null) {
-        verdict = { ...verdict, reason: ctx.errors.at(-1) ?? processRun.stderrTail.at(-1) ?? null };
+      if (verdict.outcome !== 'succeeded') {
+        // The CLI's own stderr often names the real cause (a bad flag, a refused mode): always surface it.
+        const stderr = stderrExcerpt(stderrLines.length > 0 ? stderrLines : processRun.stderrTail);
+        if (stderr !== null) ctx.emit({ type: 'error', message: `stderr: ${stderr}`, fatal: true });
+        const reason = verdict.reason ?? ctx.errors.filter((e) => !e.startsWith('stderr: ')).at(-1) ?? null;
+        verdict = { ...verdict, reason: stderr !== null && !(reason ?? '').includes(stderr) ? (reason ? `${reason} (stderr: ${stderr})` : stderr) : reason };
       }
 
       const finalMessage = parser.finalMessage();

@@ -120,6 +120,7 @@ export interface EngineResult {
   outcome: EngineOutcome;
   /** Why the outcome is what it is, in a few words (null when it succeeded plainly). */
   reason: string | null;
+  /** The model the engine reported using (e.g. Claude's init event), else the one requested, else null. */
   model: string | null;
   session_id: string | null;
   /** Token usage as reported by the engine; null when it reported none. */
@@ -130,8 +131,10 @@ export interface EngineResult {
   final_message: string | null;
   /** The final message parsed as JSON when an output schema was requested (not validated here). */
   structured_output: JsonValue | null;
-  /** Error messages the stream carried, in order. */
+  /** Fatal error messages the stream (or the CLI's stderr) carried, in order, each once. */
   errors: string[];
+  /** Non-fatal messages (warnings, API retries), in order, each once; never counted as errors. */
+  warnings: string[];
   log_path: string | null;
   exit_code: number | null;
   /** Signal that ended the process (e.g. after a kill), else null. */

@@ -23,7 +23,10 @@ export interface RunFinish {
 export interface RunContext {
   readonly log: RunLog;
   readonly usage: UsageTracker;
+  /** Fatal error messages, in order, each once. */
   readonly errors: string[];
+  /** Non-fatal error messages (warnings, retries), in order, each once. */
+  readonly warnings: string[];
   readonly sessionId: string | null;
   /** Records the event (usage, session, errors) and hands it to the request's listener. */
   emit(event: EngineEvent): void;
@@ -43,14 +46,22 @@ export function createRunContext(input: {
   const log = openRunLog(input.request.logPath, input.request.redact);
   const usage = createUsageTracker();
   const errors: string[] = [];
+  const warnings: string[] = [];
   let sessionId: string | null = null;
+  // The model the engine says it used (its session event) wins over the one requested.
+  let model = input.model;
   let finished = false;
   const listener = input.request.onEvent;
 
   const emit = (event: EngineEvent) => {
     if (event.type === 'usage') usage.apply(event);
-    else if (event.type === 'session') sessionId = event.session_id;
-    else if (event.type === 'error') errors.push(event.message);
+    else if (event.type === 'session') {
+      sessionId = event.session_id;
+      if (event.model) model = event.model;
+    } else if (event.type === 'error') {
+      const list = event.fatal ? errors : warnings;
+      if (!list.includes(event.message)) list.push(event.message);
+    }
     if (!listener) return;
     try {
       listener(event);
@@ -64,6 +75,7 @@ export function createRunContext(input: {
     log,
     usage,
     errors,
+    warnings,
     get sessionId() {
       return sessionId;
     },
@@ -77,13 +89,14 @@ export function createRunContext(input: {
         operation: input.operation,
         outcome: fields.outcome,
         reason: fields.reason,
-        model: input.model,
+        model,
         session_id: sessionId,
         usage: usage.usage(),
         cost_usd: usage.costUsd(),
         final_message: fields.finalMessage,
         structured_output: fields.structuredOutput,
         errors: [...errors],
+        warnings: [...warnings],
         log_path: log.path,
         exit_code: fields.exitCode,
         signal: fields.signal,

@@ -1,17 +1,19 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EngineError } from '@tasksgodzilla/core';
 import {
   createFakeWorkspace,
+  FAKE_ENGINES_DIR,
   fakeBinary,
   readPid,
   waitForExit,
   type FakeWorkspace,
 } from '../testing/fake-engines.test-helpers.js';
-import { CLAUDE_READ_ONLY_TOOLS, CLAUDE_WORKSPACE_WRITE_TOOLS, createClaudeCodeEngine } from './claude-code.engine.js';
+import { CLAUDE_FULL_ACCESS_TOOLS, CLAUDE_READ_ONLY_TOOLS, CLAUDE_WORKSPACE_WRITE_TOOLS, createClaudeCodeEngine } from './claude-code.engine.js';
 
 describe('claude-code adapter (contract, fake claude CLI)', () => {
   let ws: FakeWorkspace;
-  const engine = createClaudeCodeEngine({ binary: fakeBinary('claude'), killGraceMs: 300 });
+  const engine = createClaudeCodeEngine({ binary: fakeBinary('claude'), killGraceMs: 300, runningAsRoot: false });
 
   beforeEach(() => {
     ws = createFakeWorkspace();
@@ -138,5 +140,43 @@ describe('claude-code adapter (contract, fake claude CLI)', () => {
     await expect(ws.run(missing, 'qa', {})).rejects.toBeInstanceOf(EngineError);
     await expect(missing.probe()).resolves.toMatchObject({ installed: false });
     await expect(engine.probe()).resolves.toMatchObject({ engine_id: 'claude-code', installed: true, version: '2.0.55' });
+  });
+
+  it('as root, danger-full-access is dontAsk with every tool pre-approved (Claude Code refuses bypassPermissions for root)', async () => {
+    const asRoot = createClaudeCodeEngine({ binary: fakeBinary('claude'), killGraceMs: 300, runningAsRoot: true });
+    await ws.run(asRoot, 'execute', { FAKE_ENGINE_FIXTURE: 'success' }, { sandbox: 'danger-full-access' });
+    const { argv } = ws.argv();
+    expect(argv).not.toContain('bypassPermissions');
+    expect(argv).toEqual(expect.arrayContaining(['--permission-mode', 'dontAsk', '--allowedTools', CLAUDE_FULL_ACCESS_TOOLS.join(',')]));
+  });
+
+  it('pre-approves only tools that the real Claude Code 2.1 still has (no LS, TodoWrite, MultiEdit)', () => {
+    const init = JSON.parse(readFileSync(join(FAKE_ENGINES_DIR, 'fixtures/claude-code/real-2.1-success.jsonl'), 'utf8').split('\n')[0] ?? '{}');
+    const realTools: string[] = init.tools;
+    for (const tool of CLAUDE_FULL_ACCESS_TOOLS) expect(realTools).toContain(tool);
+    for (const gone of ['LS', 'TodoWrite', 'MultiEdit']) expect(CLAUDE_FULL_ACCESS_TOOLS).not.toContain(gone);
+  });
+
+  it('an HTTP 401 api_retry fails fast instead of waiting out the retries (real 2.1 stream, CLI still retrying)', async () => {
+    const { result, events } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'real-2.1-api-retry-401', FAKE_ENGINE_HANG: 'end' }, { stallTimeoutMs: 60_000, timeoutMs: 120_000 });
+    expect(result.outcome).toBe('failed');
+    expect(result.reason).toContain('API error 401: authentication_failed');
+    expect(result.errors[0]).toBe('API error 401: authentication_failed');
+    expect(events.filter((e) => e.type === 'error')[0]).toEqual({ type: 'error', message: 'API error 401: authentication_failed', fatal: true });
+  });
+
+  it('a retried 529 is a warning, and the run still succeeds', async () => {
+    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'api-retry-then-success' });
+    expect(result.outcome).toBe('succeeded');
+    expect(result.errors).toEqual([]);
+    expect(result.warnings).toEqual(['API error 529: overloaded (retry 1/10)']);
+  });
+
+  it("the CLI's stderr reaches reason and errors even when the stream gives a reason", async () => {
+    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'failure', FAKE_ENGINE_EXIT_CODE: '1', FAKE_ENGINE_STDERR: 'Error: settings file is invalid' });
+    expect(result.outcome).toBe('failed');
+    expect(result.reason).toContain('spawn /bin/sh ENOENT');
+    expect(result.reason).toContain('(stderr: Error: settings file is invalid)');
+    expect(result.errors).toContain('stderr: Error: settings file is invalid');
   });
 });

@@ -5,15 +5,25 @@ import { createClaudeCodeStreamParser } from './claude-code.stream.js';
 export const CLAUDE_CODE_ENGINE_ID = 'claude-code';
 
 /** Tools pre-approved in `read-only` runs (everything else is denied, never asked). */
-export const CLAUDE_READ_ONLY_TOOLS: readonly string[] = ['Read', 'Glob', 'Grep', 'LS', 'TodoWrite'];
+export const CLAUDE_READ_ONLY_TOOLS: readonly string[] = ['Read', 'Glob', 'Grep'];
 /** Tools pre-approved in `workspace-write` runs. */
-export const CLAUDE_WORKSPACE_WRITE_TOOLS: readonly string[] = [...CLAUDE_READ_ONLY_TOOLS, 'Edit', 'MultiEdit', 'Write', 'NotebookEdit', 'Bash'];
+export const CLAUDE_WORKSPACE_WRITE_TOOLS: readonly string[] = [...CLAUDE_READ_ONLY_TOOLS, 'Edit', 'Write', 'NotebookEdit', 'Bash'];
+/** Tools pre-approved in `danger-full-access` runs as root, where Claude Code refuses `bypassPermissions`. */
+export const CLAUDE_FULL_ACCESS_TOOLS: readonly string[] = [...CLAUDE_WORKSPACE_WRITE_TOOLS, 'WebFetch', 'WebSearch'];
 
 export interface ClaudeCodeEngineOptions extends CliEngineOptions {
   /** Overrides CLAUDE_READ_ONLY_TOOLS. */
   readOnlyTools?: readonly string[];
   /** Overrides CLAUDE_WORKSPACE_WRITE_TOOLS. */
   workspaceWriteTools?: readonly string[];
+  /** Overrides CLAUDE_FULL_ACCESS_TOOLS. */
+  fullAccessTools?: readonly string[];
+  /** Whether this process runs as root (default: `process.getuid() === 0`); tests set it. */
+  runningAsRoot?: boolean;
+}
+
+function isRoot(options: ClaudeCodeEngineOptions): boolean {
+  return options.runningAsRoot ?? process.getuid?.() === 0;
 }
 
 /**
@@ -21,16 +31,24 @@ export interface ClaudeCodeEngineOptions extends CliEngineOptions {
  * --allowedTools <list> --disallowedTools AskUserQuestion [--add-dir D]… [--max-budget-usd X]
  * [--max-turns N] [--json-schema '<schema>']`, prompt on stdin. `dontAsk` denies whatever is not
  * pre-approved instead of asking, so a headless run never waits on a question;
- * `danger-full-access` is `--permission-mode bypassPermissions`.
+ * `danger-full-access` is `--permission-mode bypassPermissions`, except as root (refused there by
+ * Claude Code), where it is `dontAsk` with CLAUDE_FULL_ACCESS_TOOLS.
  */
 export function buildClaudeCodeInvocation(input: CliInvocationInput, options: ClaudeCodeEngineOptions = {}): CliInvocation {
   const { request, sandbox, model, prompt } = input;
   const args = ['-p', '--output-format', 'stream-json', '--verbose'];
   if (model) args.push('--model', model);
-  if (sandbox === 'danger-full-access') {
+  if (sandbox === 'danger-full-access' && !isRoot(options)) {
     args.push('--permission-mode', 'bypassPermissions');
   } else {
-    const tools = sandbox === 'read-only' ? (options.readOnlyTools ?? CLAUDE_READ_ONLY_TOOLS) : (options.workspaceWriteTools ?? CLAUDE_WORKSPACE_WRITE_TOOLS);
+    // As root Claude Code exits at once on bypassPermissions ("cannot be used with root/sudo
+    // privileges"), so full access there is dontAsk with every built-in tool pre-approved.
+    const tools =
+      sandbox === 'read-only'
+        ? (options.readOnlyTools ?? CLAUDE_READ_ONLY_TOOLS)
+        : sandbox === 'workspace-write'
+          ? (options.workspaceWriteTools ?? CLAUDE_WORKSPACE_WRITE_TOOLS)
+          : (options.fullAccessTools ?? CLAUDE_FULL_ACCESS_TOOLS);
     args.push('--permission-mode', 'dontAsk', '--allowedTools', tools.join(','));
   }
   args.push('--disallowedTools', 'AskUserQuestion');

@@ -13,7 +13,9 @@ import {
 import { looksLikeBudgetError, looksLikePermissionDenial } from '../outcome-patterns.js';
 import { usageEvent } from '../usage-tracker.js';
 
-const FILE_TOOLS = new Set(['Edit', 'MultiEdit', 'Write', 'NotebookEdit']);
+const FILE_TOOLS = new Set(['Edit', 'Write', 'NotebookEdit']);
+// API statuses no retry can fix: Claude Code still retries them (10 times, minutes), so stop at once.
+const NON_RETRYABLE_API_STATUSES = new Set([400, 401, 403, 404]);
 
 function denialName(denial: unknown): string {
   return stringField(denial, 'tool_name') ?? asText(denial) ?? 'tool';
@@ -93,6 +95,22 @@ export function createClaudeCodeStreamParser(): EngineStreamParser {
     return events;
   };
 
+  let fatal: StreamVerdict | null = null;
+
+  /** `system`/`api_retry`: `{attempt, max_retries, retry_delay_ms, error_status, error}`. */
+  const apiRetryEvents = (record: JsonRecord): EngineEvent[] => {
+    const status = numberField(record, 'error_status');
+    const error = stringField(record, 'error') ?? 'API error';
+    const message = `API error ${status ?? 'without status'}: ${error}`;
+    if (status !== null && NON_RETRYABLE_API_STATUSES.has(status)) {
+      fatal ??= { outcome: 'failed', reason: `${message} (not retryable; Claude Code would retry it ${numberField(record, 'max_retries') ?? 'several'} times)` };
+      return [{ type: 'error', message, fatal: true }];
+    }
+    const attempt = numberField(record, 'attempt');
+    const max = numberField(record, 'max_retries');
+    return [{ type: 'error', message: `${message} (retry ${attempt ?? '?'}/${max ?? '?'})`, fatal: false }];
+  };
+
   const resultEvents = (record: JsonRecord): EngineEvent[] => {
     result = record;
     const events: EngineEvent[] = [];
@@ -122,6 +140,7 @@ export function createClaudeCodeStreamParser(): EngineStreamParser {
     accept(record) {
       switch (stringField(record, 'type')) {
         case 'system': {
+          if (stringField(record, 'subtype') === 'api_retry') return apiRetryEvents(record);
           if (stringField(record, 'subtype') !== 'init') return [];
           const id = stringField(record, 'session_id');
           return id ? [{ type: 'session', session_id: id, model: stringField(record, 'model') }] : [];
@@ -138,6 +157,9 @@ export function createClaudeCodeStreamParser(): EngineStreamParser {
     },
     get terminalSeen() {
       return result !== null;
+    },
+    get fatal() {
+      return fatal;
     },
     finalMessage: () => (result ? (stringField(result, 'result') ?? lastText) : lastText),
     reportedStructuredOutput() {

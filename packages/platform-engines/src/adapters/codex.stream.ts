@@ -93,6 +93,7 @@ export function createCodexStreamParser(): EngineStreamParser {
       case 'collab_tool_call':
         return done ? [toolEnd('collab_tool_call', item, asJson(item['prompt'] ?? null), null)] : [];
       case 'error': {
+        // Error items are warnings (model metadata, deprecations, reroutes): never counted as errors.
         const message = stringField(item, 'message');
         return done && message !== null ? [{ type: 'error', message, fatal: false }] : [];
       }
@@ -130,14 +131,12 @@ export function createCodexStreamParser(): EngineStreamParser {
             ),
           ];
         }
-        case 'turn.failed': {
-          failed = true;
-          const message = errorText(record);
-          fatalErrors.push(message);
-          return [{ type: 'error', message, fatal: true }];
-        }
+        case 'turn.failed':
         case 'error': {
+          if (type === 'turn.failed') failed = true;
           const message = errorText(record);
+          // Codex prints a fatal error as `error` and again as `turn.failed`: one error, not two.
+          if (fatalErrors.includes(message)) return [];
           fatalErrors.push(message);
           return [{ type: 'error', message, fatal: true }];
         }

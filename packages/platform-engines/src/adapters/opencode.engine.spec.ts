@@ -7,6 +7,7 @@ import {
   type FakeWorkspace,
 } from '../testing/fake-engines.test-helpers.js';
 import { createOpencodeEngine, opencodePermissions } from './opencode.engine.js';
+import { parseOpencodeErrorLog } from './opencode.stream.js';
 
 describe('opencode adapter (contract, fake opencode CLI)', () => {
   let ws: FakeWorkspace;
@@ -20,7 +21,7 @@ describe('opencode adapter (contract, fake opencode CLI)', () => {
   it('builds `opencode run --format json` with --dir, model, the prompt and a permission config without ask rules', async () => {
     await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' }, { model: 'anthropic/claude-sonnet-4-5' });
     const { argv, cwd, env } = ws.argv();
-    expect(argv).toEqual(['run', '--format', 'json', '--dir', ws.workingDir, '--model', 'anthropic/claude-sonnet-4-5', 'Add a greeting module with a test.']);
+    expect(argv).toEqual(['run', '--format', 'json', '--print-logs', '--log-level', 'ERROR', '--dir', ws.workingDir, '--model', 'anthropic/claude-sonnet-4-5', 'Add a greeting module with a test.']);
     expect(cwd).toBe(ws.workingDir);
     const config = JSON.parse(env['OPENCODE_CONFIG_CONTENT'] ?? '{}');
     expect(config.permission).toEqual(opencodePermissions('workspace-write'));
@@ -34,8 +35,8 @@ describe('opencode adapter (contract, fake opencode CLI)', () => {
     const prompt = `Implement this:\n${'x'.repeat(120_000)}`;
     await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' }, { prompt });
     const { argv } = ws.argv();
-    expect(argv).toContain('--file');
-    expect(argv.at(-1)).toBe('Follow the instructions in the attached file prompt.md.');
+    // `--file` takes a list, so the message comes before it and the file is the last argument.
+    expect(argv.slice(-3)).toEqual(['Follow the instructions in the attached file prompt.md.', '--file', expect.stringMatching(/prompt\.md$/)]);
   });
 
   it('success: summed per-step usage and cost, file changes, final text', async () => {
@@ -158,5 +159,37 @@ describe('opencode adapter (contract, fake opencode CLI)', () => {
 
   it('probe', async () => {
     await expect(engine.probe()).resolves.toMatchObject({ engine_id: 'opencode', installed: true, version: '1.0.119' });
+  });
+
+  it('real 1.18 stream (no done event; ends with a step_finish "stop", exit 0) is succeeded', async () => {
+    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'real-1.18-success' });
+    expect(result).toMatchObject({ outcome: 'succeeded', session_id: 'ses_db60555d5ffeRPRJgLTsiModBX', final_message: 'Wrote oc.txt.' });
+  });
+
+  it('real 1.18 stream of an HTTP 401 is failed with the provider message', async () => {
+    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'real-1.18-http-401', FAKE_ENGINE_EXIT_CODE: '1' });
+    expect(result.outcome).toBe('failed');
+    expect(result.reason).toContain('APIError: upstream says 401');
+  });
+
+  const providerErrorLog = (n: number) =>
+    Array.from({ length: n }, (_, i) => `timestamp=2026-12-06T06:13:1${i}.777Z level=ERROR run=7a8655f1 message="stream error" providerID=standin modelID=m small=false agent=build mode=primary error.error="AI_APICallError: upstream says 500"`).join('\\n');
+
+  it('a stall whose stderr log shows provider errors (opencode retries HTTP 500 silently) is failed with that error', async () => {
+    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'hang', FAKE_ENGINE_HANG: '0', FAKE_ENGINE_STDERR: providerErrorLog(2) }, { stallTimeoutMs: 3000 });
+    expect(result.outcome).toBe('failed');
+    expect(result.reason).toContain('provider error (opencode retried silently until stopped): AI_APICallError: upstream says 500');
+  });
+
+  it('repeated provider errors fail the run without waiting for the stall limit', async () => {
+    const fast = createOpencodeEngine({ binary: fakeBinary('opencode'), killGraceMs: 300, maxProviderErrors: 3 });
+    const { result } = await ws.run(fast, 'execute', { FAKE_ENGINE_FIXTURE: 'hang', FAKE_ENGINE_HANG: '0', FAKE_ENGINE_STDERR: providerErrorLog(3) }, { stallTimeoutMs: 60_000, timeoutMs: 120_000 });
+    expect(result.outcome).toBe('failed');
+    expect(result.reason).toContain('provider error (3 in a row, opencode keeps retrying): AI_APICallError: upstream says 500');
+  });
+
+  it('a title-agent error alone is not a provider failure', () => {
+    expect(parseOpencodeErrorLog('level=ERROR message="stream error" small=true agent=title error.error="AI_RetryError: x"')).toEqual({ message: 'AI_RetryError: x', titleAgent: true });
+    expect(parseOpencodeErrorLog('level=INFO message="hello"')).toBeNull();
   });
 });

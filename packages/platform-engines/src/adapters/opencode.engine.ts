@@ -31,21 +31,23 @@ export interface OpencodeEngineOptions extends CliEngineOptions, OpencodeStreamO
 }
 
 /**
- * `opencode run --format json --dir <dir> [--model provider/model] [--agent A] <prompt>`, with
- * OPENCODE_CONFIG_CONTENT carrying explicit allow/deny permissions for the sandbox.
+ * `opencode run --format json --print-logs --log-level ERROR --dir <dir> [--model provider/model]
+ * [--agent A] <prompt> [--file <prompt.md>]`, with OPENCODE_CONFIG_CONTENT carrying explicit
+ * allow/deny permissions for the sandbox.
  */
 export function buildOpencodeInvocation(input: CliInvocationInput, options: OpencodeEngineOptions = {}): CliInvocation {
   const { request, sandbox, model, prompt } = input;
-  const args = ['run', '--format', 'json', '--dir', request.workingDir];
+  // --print-logs --log-level ERROR: opencode retries provider errors silently on stdout; its error
+  // logs on stderr are the only sign of them (read by the stream parser).
+  const args = ['run', '--format', 'json', '--print-logs', '--log-level', 'ERROR', '--dir', request.workingDir];
   if (model) args.push('--model', model);
   if (options.agent) args.push('--agent', options.agent);
-  let message = prompt;
-  if (prompt.length > MAX_PROMPT_ARG_CHARS) {
-    args.push('--file', input.writeTempFile('prompt.md', prompt));
-    message = 'Follow the instructions in the attached file prompt.md.';
-  }
+  const long = prompt.length > MAX_PROMPT_ARG_CHARS;
+  const message = long ? 'Follow the instructions in the attached file prompt.md.' : prompt;
   // A leading dash would be read as a flag.
   args.push(message.startsWith('-') ? ` ${message}` : message);
+  // `--file` takes a list: anything after it would be read as another file, so it comes last.
+  if (long) args.push('--file', input.writeTempFile('prompt.md', prompt));
   const config = { permission: opencodePermissions(sandbox) };
   return { args, stdin: null, env: { OPENCODE_CONFIG_CONTENT: JSON.stringify(config) } };
 }
@@ -60,7 +62,7 @@ export function createOpencodeEngine(options: OpencodeEngineOptions = {}): Engin
       capabilities: { structuredOutput: false, budgetCap: false, reportsCost: true, resume: true, usageIsCumulative: false },
       binary: options.binary ?? 'opencode',
       buildInvocation: (input) => buildOpencodeInvocation(input, options),
-      createParser: () => createOpencodeStreamParser({ requireDoneEvent: options.requireDoneEvent }),
+      createParser: () => createOpencodeStreamParser({ requireDoneEvent: options.requireDoneEvent, maxProviderErrors: options.maxProviderErrors }),
     },
     options,
   );

@@ -12,6 +12,22 @@ export interface OpencodeStreamOptions {
    * reason is not `tool-calls` also ends the run, for builds that never print `done`.
    */
   requireDoneEvent?: boolean;
+  /**
+   * opencode retries provider errors (HTTP 5xx, refused connections) without a word on stdout; after
+   * this many error logs on stderr with no progress in between, the run is failed. Default 5.
+   */
+  maxProviderErrors?: number;
+}
+
+const DEFAULT_MAX_PROVIDER_ERRORS = 5;
+
+/** A provider error in opencode's stderr log (`level=ERROR … error.error="…"`), null for other lines. */
+export function parseOpencodeErrorLog(line: string): { message: string; titleAgent: boolean } | null {
+  if (!/\blevel=ERROR\b/.test(line)) return null;
+  const quoted = (key: string) => new RegExp(`(?:^|\\s)${key.replace(/\./g, '\\.')}="((?:[^"\\\\]|\\\\.)*)"`).exec(line)?.[1] ?? null;
+  const message = quoted('error.error') ?? quoted('error.message') ?? quoted('error') ?? quoted('message');
+  if (message === null) return null;
+  return { message: message.replace(/\\"/g, '"'), titleAgent: /\bsmall=true\b/.test(line) };
 }
 
 /**
@@ -25,6 +41,9 @@ export function createOpencodeStreamParser(options: OpencodeStreamOptions = {}):
   let lastText: string | null = null;
   const errors: string[] = [];
   const denied: string[] = [];
+  const maxProviderErrors = options.maxProviderErrors ?? DEFAULT_MAX_PROVIDER_ERRORS;
+  let providerErrors: string[] = [];
+  let fatal: StreamVerdict | null = null;
 
   const finalStep = () => !options.requireDoneEvent && lastStepReason !== null && lastStepReason !== 'tool-calls';
 
@@ -77,6 +96,8 @@ export function createOpencodeStreamParser(options: OpencodeStreamOptions = {}):
 
   return {
     accept(record) {
+      // Any stream record is progress: earlier retried provider errors were survived.
+      providerErrors = [];
       const events: EngineEvent[] = [];
       const session = stringField(record, 'sessionID');
       if (session && sessionId === null) {
@@ -127,6 +148,23 @@ export function createOpencodeStreamParser(options: OpencodeStreamOptions = {}):
           break;
       }
       return events;
+    },
+    acceptStderr(line) {
+      const logged = parseOpencodeErrorLog(line);
+      // The title agent's failures do not stop the run; the main agent's do.
+      if (!logged || logged.titleAgent) return [];
+      providerErrors.push(logged.message);
+      if (providerErrors.length >= maxProviderErrors) {
+        fatal ??= { outcome: 'failed', reason: `provider error (${providerErrors.length} in a row, opencode keeps retrying): ${logged.message}` };
+      }
+      return [{ type: 'error', message: `provider error: ${logged.message}`, fatal: false }];
+    },
+    get fatal() {
+      return fatal;
+    },
+    explainStop() {
+      const last = providerErrors.at(-1);
+      return last ? { outcome: 'failed', reason: `provider error (opencode retried silently until stopped): ${last}` } : null;
     },
     get terminalSeen() {
       return done !== null || finalStep();

@@ -6,6 +6,7 @@ import { resolveEngineAndModel, type Engine, type EngineResult } from '@tasksgod
 import { extractChecks, specHash } from '@tasksgodzilla/services-spec';
 import { checkBudget } from './execution-budget.js';
 import type { ExecuteStepInput, ExecuteStepResult, ExecutionPlan, ExecutionService, ExecutionServiceDeps } from './execution.types.js';
+import { createStepIsolation, fenceMetadata } from './step-isolation.js';
 import { readOptional, resolveStepTarget, type StepTarget } from '@tasksgodzilla/services-spec';
 
 interface Prepared {
@@ -42,6 +43,7 @@ function positiveOrNull(value: number | null | undefined): number | null {
  */
 export function createExecutionService(deps: ExecutionServiceDeps): ExecutionService {
   const { engines, git, prompts, telemetry, config } = deps;
+  const isolation = createStepIsolation({ git, engineTimeoutSeconds: config.engineTimeoutSeconds, ...(deps.redactValues ? { redactValues: deps.redactValues } : {}), ...(deps.host ? { host: deps.host } : {}) });
 
   async function prepare(input: ExecuteStepInput): Promise<Prepared> {
     const { project, run, step, protocolRoot, worktreePath } = input;
@@ -177,8 +179,11 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     const strict = plan.budget.mode === 'strict';
     let result: EngineResult | null = null;
     let engineError: string | null = null;
+    // Kills and undoes an earlier attempt that died mid-run, then holds the worktree until the engine is done.
+    const isolated = await isolation.begin(input);
     try {
       result = await engine.execute({
+        ...isolated.request,
         prompt: plan.prompt,
         model: plan.model,
         workingDir: input.worktreePath,
@@ -195,6 +200,8 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
       // The engine could not run at all (not installed, bad request): a failed execution.
       engineError = `Engine ${plan.engine_id} could not run: ${errorMessage(error)}`;
       telemetry.logger.warn({ err: error, step_run_id: step.id, engine_id: plan.engine_id }, engineError);
+    } finally {
+      isolated.release();
     }
 
     const usage = result?.usage ?? null;
@@ -213,7 +220,7 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
 
     const outcome = result?.outcome ?? 'failed';
     const succeeded = outcome === 'succeeded';
-    const finalMessage = result?.final_message ?? null;
+    const finalMessage = result?.final_message != null ? isolated.redact(result.final_message) : null;
     let outputsWritten: string[] = [];
     let commit: ExecuteStepResult['commit'] = null;
     let pushResult: ExecuteStepResult['push'] = { pushed: false, branch: input.branch, error: null, reason: 'not_attempted' };
@@ -224,7 +231,8 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
       pushResult = await push(input, commit?.sha ?? null);
     }
 
-    const error = succeeded ? null : (engineError ?? `Execution ${outcome}${result?.reason ? `: ${result.reason}` : ''}`);
+    const failure = succeeded ? null : (engineError ?? `Execution ${outcome}${result?.reason ? `: ${result.reason}` : ''}`);
+    const error = failure === null ? null : isolated.redact(failure);
     const metadata: JsonObject = {
       engine_id: plan.engine_id,
       model: plan.model,
@@ -244,6 +252,7 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
       budget_warning: budgetWarning,
       usage: usage ? { ...usage } : null,
       cost_usd: cost,
+      ...(isolated.fenced ? { fenced_attempt: fenceMetadata(isolated.fenced) } : {}),
     };
     return {
       outcome,

@@ -31,6 +31,10 @@ export interface ExecutionServiceDeps {
   prompts: PromptService;
   telemetry: TelemetryService;
   config: ExecutionConfig;
+  /** Secret values to redact from run logs and results (platform-telemetry `configSecretValues(config)`). */
+  redactValues?: readonly string[];
+  /** This machine's name in the worktree's attempt lock. Default `os.hostname()`. */
+  host?: string;
 }
 
 /** Everything the orchestrator has already resolved for one step run. */

@@ -1,0 +1,143 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { ConflictError } from '@tasksgodzilla/core';
+import { createEngineRegistry, createShellEngine, signalProcessGroup } from '@tasksgodzilla/platform-engines';
+import { createTestTelemetry, createWorkspace, project, protocolRun, stepRun, type TestTelemetry, type Workspace } from '@tasksgodzilla/service-testing';
+import { createPromptService } from '@tasksgodzilla/services-prompts';
+import { git } from '@tasksgodzilla/testing';
+import { ATTEMPT_LOCK_FILE, createExecutionService, type AttemptLockRecord, type ExecuteStepInput } from '../src/index.js';
+import { testConfig } from './harness.js';
+
+const ENV_STEP = ['# 01 Env', '', '```sh', 'env > env.txt', 'cat env.txt', '```', ''].join('\n');
+const WRITE_STEP = ['# 02 Write', '', '```sh', 'echo good > good.txt', '```', ''].join('\n');
+const CANARIES = {
+  TASKSGODZILLA_API_TOKEN: 'canary-api-token-7f3a',
+  TASKSGODZILLA_WEBHOOK_TOKEN: 'canary-webhook-token-7f3a',
+  GITHUB_TOKEN: 'canary-github-token-7f3a',
+  TASKSGODZILLA_DB_URL: 'postgres://tgz:canary-db-pass-7f3a@127.0.0.1:5432/tgz',
+};
+const nothingSpent = { protocol: { tokens: 0, cost_usd: 0 }, step: { tokens: 0, cost_usd: 0 } };
+
+describe('ExecutionService: step isolation', () => {
+  let ws: Workspace;
+  let tel: TestTelemetry;
+  const saved: Record<string, string | undefined> = {};
+
+  beforeEach(async () => {
+    ws = await createWorkspace({ '01-env.md': ENV_STEP, '02-write.md': WRITE_STEP });
+    tel = createTestTelemetry();
+    for (const [key, value] of Object.entries({ ...CANARIES, NPM_TOKEN: 'npm-token-opted-in' })) {
+      saved[key] = process.env[key];
+      process.env[key] = value;
+    }
+  });
+  afterEach(() => {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    ws.remove();
+  });
+
+  function service(extra: { host?: string; engineTimeoutSeconds?: number } = {}) {
+    return createExecutionService({
+      engines: createEngineRegistry([createShellEngine({ killGraceMs: 200 })], { defaultEngineId: 'shell' }),
+      git: ws.git,
+      prompts: createPromptService(),
+      telemetry: tel.telemetry,
+      config: testConfig(extra.engineTimeoutSeconds ? { engineTimeoutSeconds: extra.engineTimeoutSeconds } : {}),
+      redactValues: [CANARIES.TASKSGODZILLA_API_TOKEN, 'canary-db-pass-7f3a'],
+      ...(extra.host ? { host: extra.host } : {}),
+    });
+  }
+
+  function input(overrides: Partial<ExecuteStepInput> = {}): ExecuteStepInput {
+    return {
+      project: project(),
+      run: protocolRun(),
+      step: stepRun({ step_name: '01-env.md' }),
+      spec: null,
+      stepSpec: null,
+      worktreePath: ws.worktreePath,
+      protocolRoot: ws.protocolRoot,
+      branch: ws.branch,
+      logPath: ws.logPath,
+      jobId: 'job-1',
+      spent: nothingSpent,
+      ...overrides,
+    };
+  }
+
+  const lockPath = () => join(git(ws.worktreePath, ['rev-parse', '--absolute-git-dir']), ATTEMPT_LOCK_FILE);
+
+  it('the step process sees the allow-list plus the project opt-in, never the worker’s tokens; the run log redacts project secrets', async () => {
+    const result = await service().executeStep(
+      input({ project: project({ secrets: { api_token: 'project-api-token-1', env: { PROJECT_SETTING: 'project-secret-value' }, env_passthrough: ['NPM_TOKEN'] } }) }),
+    );
+    expect(result.outcome).toBe('succeeded');
+    const env = readFileSync(join(ws.worktreePath, 'env.txt'), 'utf8');
+    expect(env).toContain('PROJECT_SETTING=project-secret-value');
+    expect(env).toContain('NPM_TOKEN=npm-token-opted-in');
+    expect(env).toMatch(/^PATH=/m);
+    const log = readFileSync(ws.logPath, 'utf8');
+    const committed = git(ws.worktreePath, ['show', '--patch', 'HEAD']);
+    for (const text of [env, log, committed, JSON.stringify(result)]) {
+      for (const canary of Object.values(CANARIES)) expect(text).not.toContain(canary);
+      expect(text).not.toContain('canary-db-pass-7f3a');
+    }
+    expect(log).toContain('PROJECT_SETTING=[REDACTED]');
+    expect(log).not.toContain('project-secret-value');
+    // The lock is held only while the engine runs.
+    expect(existsSync(lockPath())).toBe(false);
+  });
+
+  it('an earlier attempt that died mid-run is fenced: its process group killed, its writes undone, only this attempt committed', async () => {
+    const snapshot = await ws.git.snapshotWorktree(ws.worktreePath);
+    // The orphan of a killed worker: its own process group, still writing into the worktree.
+    const orphan = spawn('sh', ['-c', 'while :; do echo dead >> dead.txt; sleep 0.05; done'], { cwd: ws.worktreePath, detached: true, stdio: 'ignore' });
+    orphan.unref();
+    const pgid = orphan.pid!;
+    try {
+      const record: AttemptLockRecord = { host: hostname(), worker_pid: 999_999, job_id: 'job-0', started_at: new Date().toISOString(), pgids: [pgid], snapshot };
+      writeFileSync(lockPath(), JSON.stringify(record));
+      while (!existsSync(join(ws.worktreePath, 'dead.txt'))) await new Promise((resolve) => setTimeout(resolve, 20));
+
+      const result = await service().executeStep(input({ step: stepRun({ step_name: '02-write.md' }) }));
+
+      expect(result.outcome).toBe('succeeded');
+      expect(signalProcessGroup(pgid, 0)).toBe(false);
+      expect(result.metadata['fenced_attempt']).toMatchObject({ job_id: 'job-0', killed_process_groups: [pgid], worktree_restored: true });
+      expect(result.commit?.files).toEqual(expect.arrayContaining(['good.txt']));
+      expect(result.commit?.files).not.toContain('dead.txt');
+      expect(existsSync(join(ws.worktreePath, 'dead.txt'))).toBe(false);
+      expect(git(ws.worktreePath, ['status', '--porcelain'])).toBe('');
+      expect(existsSync(lockPath())).toBe(false);
+    } finally {
+      signalProcessGroup(pgid, 'SIGKILL');
+    }
+  });
+
+  it('a fresh lock of another host is a retryable worktree_busy conflict and nothing runs; a stale one is taken over', async () => {
+    const snapshot = await ws.git.snapshotWorktree(ws.worktreePath);
+    const before = git(ws.worktreePath, ['rev-parse', 'HEAD']);
+    const record: AttemptLockRecord = { host: 'other-host', worker_pid: 4242, job_id: 'job-0', started_at: new Date().toISOString(), pgids: [4243], snapshot };
+    writeFileSync(lockPath(), JSON.stringify(record));
+    writeFileSync(join(ws.worktreePath, 'half-written.txt'), 'by the other host\n');
+
+    const busy = service({ host: 'this-host' }).executeStep(input({ step: stepRun({ step_name: '02-write.md' }) }));
+    await expect(busy).rejects.toBeInstanceOf(ConflictError);
+    await expect(busy).rejects.toMatchObject({ code: 'worktree_busy', retryable: true });
+    expect(existsSync(join(ws.worktreePath, 'good.txt'))).toBe(false);
+    expect(JSON.parse(readFileSync(lockPath(), 'utf8'))).toMatchObject({ host: 'other-host' });
+
+    // Older than the engine's wall-clock limit plus the margin: that attempt cannot be running any more.
+    writeFileSync(lockPath(), JSON.stringify({ ...record, started_at: new Date(Date.now() - 10 * 60_000).toISOString() }));
+    const result = await service({ host: 'this-host', engineTimeoutSeconds: 60 }).executeStep(input({ step: stepRun({ step_name: '02-write.md' }) }));
+    expect(result.outcome).toBe('succeeded');
+    expect(result.metadata['fenced_attempt']).toMatchObject({ host: 'other-host', killed_process_groups: [], worktree_restored: true });
+    expect(result.commit?.files).not.toContain('half-written.txt');
+    expect(git(ws.worktreePath, ['rev-parse', 'HEAD~1'])).toBe(before);
+  });
+});

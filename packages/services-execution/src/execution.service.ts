@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { BudgetExceededError, ValidationError, errorMessage, isAppError, type JsonObject, type Project } from '@tasksgodzilla/core';
 import { resolveEngineAndModel, type Engine, type EngineResult } from '@tasksgodzilla/platform-engines';
 import { extractChecks, specHash } from '@tasksgodzilla/services-spec';
+import { fingerprintText, formatResumeMessage, hasFeedback } from '@tasksgodzilla/services-prompts';
 import { checkBudget } from './execution-budget.js';
 import type { ExecuteStepInput, ExecuteStepResult, ExecutionPlan, ExecutionService, ExecutionServiceDeps } from './execution.types.js';
 import { createStepIsolation, fenceMetadata } from './step-isolation.js';
@@ -78,8 +79,15 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
       workspaceRoot: worktreePath,
       protocolRoot,
       outputs: { protocol: target.outputs.protocol, aux: target.outputs.aux },
+      feedback: input.feedback ?? null,
+      ...(input.feedbackMaxChars !== undefined ? { feedbackMaxChars: input.feedbackMaxChars } : {}),
     });
-    const prompt = rendered.text + checksSection(checks, target.content);
+    // A resumed session already holds the step's instructions: it gets only what went wrong.
+    const resumeSessionId =
+      input.resume && input.resume.engine_id === resolution.engine_id && engine.capabilities.resume && hasFeedback(input.feedback) ? input.resume.session_id : null;
+    const prompt = resumeSessionId
+      ? formatResumeMessage(target.stepFilename, input.feedback!, input.feedbackMaxChars)
+      : rendered.text + checksSection(checks, target.content);
     const estimated = telemetry.estimateTokens(prompt);
     const budget = checkBudget({
       estimatedTokens: estimated,
@@ -109,6 +117,8 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
         budget: { ok: budget.ok, mode: budget.mode, message: budget.message, remaining: budget.remaining },
         template_version: rendered.version,
         checks,
+        resume_session_id: resumeSessionId,
+        prompt_fingerprint: fingerprintText(prompt),
       },
     };
   }
@@ -194,6 +204,7 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
         stallTimeoutMs: config.engineStallTimeoutSeconds * 1000,
         maxTokens: strict ? positiveOrNull(plan.budget.remaining?.tokens) : null,
         maxBudgetUsd: strict ? positiveOrNull(plan.budget.remaining?.cost_usd) : null,
+        resumeSessionId: plan.resume_session_id ?? null,
         ...(input.signal ? { signal: input.signal } : {}),
       });
     } catch (error) {
@@ -245,6 +256,8 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
       outcome,
       reason: result?.reason ?? engineError,
       session_id: result?.session_id ?? null,
+      resumed_session_id: plan.resume_session_id ?? null,
+      prompt_fingerprint: plan.prompt_fingerprint ?? null,
       duration_ms: result?.duration_ms ?? null,
       log_path: input.logPath,
       commit_sha: commit?.sha ?? null,

@@ -2,7 +2,7 @@ import type { Config, JsonObject, Project, ProtocolRun, StepRun } from '@tasksgo
 import type { EngineOutcome, EngineRegistry, EngineUsage } from '@tasksgodzilla/platform-engines';
 import type { GitService } from '@tasksgodzilla/platform-git';
 import type { TelemetryService } from '@tasksgodzilla/platform-telemetry';
-import type { PromptService } from '@tasksgodzilla/services-prompts';
+import type { ExecFeedback, PromptService } from '@tasksgodzilla/services-prompts';
 import type { ProtocolSpec, StepSpec } from '@tasksgodzilla/services-spec';
 
 /** Token and cost totals already spent, for cumulative budgets. */
@@ -58,6 +58,15 @@ export interface ExecuteStepInput {
   signal?: AbortSignal;
   /** Spent so far (from the job ledger) for cumulative budgets. */
   spent: { protocol: UsageTotals; step: UsageTotals };
+  /** Evidence of the previous attempt: the prompt's "What went wrong last time" section. */
+  feedback?: ExecFeedback | null;
+  /** Cap of that section in characters (Config.feedbackMaxChars). */
+  feedbackMaxChars?: number;
+  /**
+   * The previous attempt's agent session. Used when the resolved engine is that engine and can resume
+   * (`capabilities.resume`) and there is feedback: the session continues with only the feedback as the message.
+   */
+  resume?: { session_id: string; engine_id: string } | null;
 }
 
 /** Dry run: what executeStep would do, without running anything. */
@@ -83,6 +92,10 @@ export interface ExecutionPlan {
   template_version?: string;
   /** QA check commands of the step (spec `checks`, else the step file's check blocks, services-spec `extractChecks`). */
   checks?: string[];
+  /** The session the engine continues (then `prompt` is the feedback message alone); null: a fresh session. */
+  resume_session_id?: string | null;
+  /** `fingerprintText` of `prompt`, recorded as what was sent. */
+  prompt_fingerprint?: string;
 }
 
 export interface ExecuteStepResult {

@@ -76,7 +76,7 @@ export function createDecompositionService(deps: DecompositionServiceDeps): Deco
       const path = join(input.protocolRoot, file);
       const content = await readFile(path, 'utf8');
       if (skipSimple && isSimpleStep(content)) return { status: 'skipped', reason: 'simple step', failed: false };
-      const prompt = await prompts.buildDecomposePrompt({ protocolName: input.protocolName, plan, stepFilename: file, stepContent: content });
+      const prompt = await prompts.buildDecomposePrompt({ protocolName: input.protocolName, plan, stepFilename: file, stepContent: content, workspaceRoot: input.workingDir });
       telemetry.observeEstimatedTokens('decompose', model, telemetry.estimateTokens(prompt.text));
       let run;
       try {

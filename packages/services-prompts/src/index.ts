@@ -1,8 +1,16 @@
 export { PROMPT_ROLES } from './prompt.types.js';
-export type { PromptInfo, PromptResult, PromptRole, PromptTemplate, PromptVars } from './prompt.types.js';
+export type { PromptInfo, PromptResult, PromptRole, PromptSource, PromptTemplate, PromptVars } from './prompt.types.js';
 export { fingerprintFile, fingerprintText, promptVersion } from './fingerprint.js';
 export { renderTemplate, templateVariables } from './template-render.js';
-export { defaultTemplatesDir, listTemplates, loadTemplate } from './prompt-templates.js';
+export { defaultTemplatesDir, listTemplates, loadProjectTemplate, loadTemplate } from './prompt-templates.js';
+export {
+  DISCOVERY_NOTES_DIR,
+  PROJECT_PROMPTS_DIR,
+  REFERENCE_TEMPLATES_MARKER,
+  REFERENCE_TEMPLATE_FILES,
+  loadDiscoverySummary,
+  loadReferenceTemplates,
+} from './project-files.js';
 export {
   decomposePromptVars,
   discoveryPromptVars,
@@ -23,5 +31,5 @@ export type {
 export { extractStepFileExample } from './step-example.js';
 export { DEFAULT_FEEDBACK_MAX_CHARS, formatExecFeedback, formatResumeMessage, hasFeedback } from './exec-feedback.js';
 export type { ExecFeedback, FeedbackCheck, FeedbackReview } from './exec-feedback.js';
-export { createPromptService } from './prompt.service.js';
-export type { PromptService, PromptServiceDeps } from './prompt.service.js';
+export { QA_VERDICT_INSTRUCTION, createPromptService } from './prompt.service.js';
+export type { PromptService, PromptServiceDeps, ResolveOptions } from './prompt.service.js';

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NotFoundError, ValidationError } from '@tasksgodzilla/core';
 import { fingerprintText } from './fingerprint.js';
+import { PROJECT_PROMPTS_DIR, firstProjectFile } from './project-files.js';
 import type { PromptInfo, PromptTemplate } from './prompt.types.js';
 import { templateVariables } from './template-render.js';
 
@@ -51,4 +52,16 @@ export async function listTemplates(dir: string): Promise<PromptInfo[]> {
     const { path, version } = await loadTemplate(dir, role);
     return { role, path, version };
   }));
+}
+
+/**
+ * A project's own template for a role: `<root>/.tasksgodzilla/prompts/<role>.md` in the first root
+ * that has one (symlinks leaving the root are ignored), or null.
+ */
+export async function loadProjectTemplate(roots: readonly string[], role: string): Promise<PromptTemplate | null> {
+  templatePath('.', role);
+  const found = await firstProjectFile(roots, [`${PROJECT_PROMPTS_DIR}/${role}.md`]);
+  if (!found) return null;
+  const text = found.bytes.toString('utf8');
+  return { role, path: found.path, text, version: fingerprintText(found.bytes), variables: templateVariables(text) };
 }

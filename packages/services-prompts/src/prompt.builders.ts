@@ -26,8 +26,10 @@ export interface PlanningPromptInput {
   projectRoot: string;
   /** The protocol's worktree (WORKTREE_ROOT). */
   worktreeRoot: string;
-  /** Example plan/step templates appended for guidance (e.g. a project's protocol-new prompt). */
+  /** Example plan/step templates appended for guidance; PromptService reads the project's protocol-new prompt when absent. */
   referenceTemplates?: string | null;
+  /** Summary of onboarding's discovery notes; PromptService reads it from the checkout when absent. */
+  discoverySummary?: string | null;
 }
 
 export function planningPromptVars(input: PlanningPromptInput): PromptVars {
@@ -41,6 +43,7 @@ export function planningPromptVars(input: PlanningPromptInput): PromptVars {
     worktree_root: input.worktreeRoot,
     description: orNone(input.description),
     reference_templates: orNone(input.referenceTemplates),
+    discovery_summary: orNone(input.discoverySummary),
   };
 }
 
@@ -49,6 +52,8 @@ export interface DecomposePromptInput {
   plan: string;
   stepFilename: string;
   stepContent: string;
+  /** The protocol's worktree: where the project's own prompt files are looked up. */
+  workspaceRoot?: string | null;
 }
 
 export function decomposePromptVars(input: DecomposePromptInput): PromptVars {
@@ -71,6 +76,10 @@ export interface ExecPromptInput {
   protocolRoot: string;
   /** Where the final message is saved (informational for the agent). */
   outputs?: { protocol?: string | null; aux?: Record<string, string> } | null;
+  /** The project's main checkout: a second place for its prompt files and discovery notes. */
+  projectRoot?: string | null;
+  /** Summary of onboarding's discovery notes; PromptService reads it from the checkouts when absent. */
+  discoverySummary?: string | null;
   /** Evidence of the previous attempt: rendered as the "What went wrong last time" section (absent on a first run). */
   feedback?: ExecFeedback | null;
   /** Cap of that section in characters (default DEFAULT_FEEDBACK_MAX_CHARS). */
@@ -91,6 +100,7 @@ export function execPromptVars(input: ExecPromptInput): PromptVars {
     protocol_root: input.protocolRoot,
     outputs_note: outputsNote,
     feedback: feedbackSection ? `\n\n${feedbackSection}` : '',
+    discovery_summary: orNone(input.discoverySummary),
   };
 }
 
@@ -107,6 +117,8 @@ export interface QaPromptInput {
   protocolName: string;
   stepFilename: string;
   stepContent: string;
+  /** The protocol's worktree: where the project's own prompt files are looked up. */
+  workspaceRoot?: string | null;
   plan?: string | null;
   context?: string | null;
   log?: string | null;

@@ -165,7 +165,7 @@ describe('createPromptService with a templates folder', () => {
     const service = createPromptService({ templatesDir: dir.path });
     expect((await service.listPrompts()).map((prompt) => prompt.role)).toEqual(['qa', 'review-merge']);
     const first = await service.resolvePrompt('review-merge', { branch: 'feature/x' });
-    expect(first).toEqual({ role: 'review-merge', text: 'Merge feature/x', version: fingerprintText('Merge {{branch}}'), path: join(dir.path, 'review-merge.md') });
+    expect(first).toEqual({ role: 'review-merge', text: 'Merge feature/x', version: fingerprintText('Merge {{branch}}'), path: join(dir.path, 'review-merge.md'), source: 'default' });
     const qa = await service.buildQaPrompt({ protocolName: 'p', stepFilename: '01-a.md', stepContent: '' });
     expect(qa.text).toBe('Custom QA for 01-a.md');
     writeFileSync(join(dir.path, 'review-merge.md'), 'Merge {{branch}} now');

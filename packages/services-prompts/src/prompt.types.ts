@@ -11,7 +11,11 @@ export interface PromptResult {
   text: string;
   version: string;
   path: string;
+  /** `project`: the project's own `.tasksgodzilla/prompts/<role>.md`; `default`: the service's templates folder. */
+  source: PromptSource;
 }
+
+export type PromptSource = 'project' | 'default';
 
 export interface PromptInfo {
   role: string;

@@ -93,6 +93,7 @@ export function createQualityService(deps: QualityServiceDeps): QualityService {
       protocolName: input.run.protocol_name,
       stepFilename: target.stepFilename,
       stepContent: target.content,
+      workspaceRoot: worktreePath,
       plan,
       context,
       log,

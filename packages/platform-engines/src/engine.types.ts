@@ -64,7 +64,12 @@ export interface EngineRequest {
   maxTurns?: number | null;
   /** Extra writable roots (Codex and Claude Code `--add-dir`). */
   addDirs?: string[];
-  /** Continue this earlier session of the engine (engines with `capabilities.resume`); `prompt` is then only the new message. */
+  /**
+   * Continue this earlier session of the engine: when set and the engine's `capabilities.resume` is
+   * true, the adapter resumes that session with `prompt` as the new user message (Codex
+   * `exec … resume <id> -`, Claude Code `--resume <id>`, opencode `--session <id>`); otherwise it is
+   * ignored and a fresh session starts.
+   */
   resumeSessionId?: string | null;
   /** Shell engine, execute and qa: the step file whose fenced blocks run. */
   stepFile?: string | null;

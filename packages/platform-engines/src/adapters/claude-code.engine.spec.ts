@@ -179,4 +179,16 @@ describe('claude-code adapter (contract, fake claude CLI)', () => {
     expect(result.reason).toContain('(stderr: Error: settings file is invalid)');
     expect(result.errors).toContain('stderr: Error: settings file is invalid');
   });
+
+  it('resumeSessionId: `--resume <id>`, the new message on stdin', async () => {
+    await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' }, { prompt: 'The check failed; fix it.', resumeSessionId: '8f3b6c1e-2c4a-4f0e-9a51-3d2f6b7e9c10' });
+    const { argv, stdin } = ws.argv();
+    expect(argv).toEqual([
+      '-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'dontAsk', '--allowedTools', CLAUDE_WORKSPACE_WRITE_TOOLS.join(','),
+      '--disallowedTools', 'AskUserQuestion', '--resume', '8f3b6c1e-2c4a-4f0e-9a51-3d2f6b7e9c10',
+    ]);
+    expect(stdin).toBe('The check failed; fix it.');
+    await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' });
+    expect(ws.argv().argv).not.toContain('--resume');
+  });
 });

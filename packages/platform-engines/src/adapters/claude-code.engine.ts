@@ -29,7 +29,7 @@ function isRoot(options: ClaudeCodeEngineOptions): boolean {
 /**
  * `claude -p --output-format stream-json --verbose [--model M] --permission-mode dontAsk
  * --allowedTools <list> --disallowedTools AskUserQuestion [--add-dir D]… [--max-budget-usd X]
- * [--max-turns N] [--json-schema '<schema>']`, prompt on stdin. `dontAsk` denies whatever is not
+ * [--max-turns N] [--json-schema '<schema>'] [--resume <session id>]`, prompt on stdin. `dontAsk` denies whatever is not
  * pre-approved instead of asking, so a headless run never waits on a question;
  * `danger-full-access` is `--permission-mode bypassPermissions`, except as root (refused there by
  * Claude Code), where it is `dontAsk` with CLAUDE_FULL_ACCESS_TOOLS.
@@ -56,6 +56,7 @@ export function buildClaudeCodeInvocation(input: CliInvocationInput, options: Cl
   if (request.maxBudgetUsd) args.push('--max-budget-usd', String(request.maxBudgetUsd));
   if (request.maxTurns) args.push('--max-turns', String(request.maxTurns));
   if (request.outputSchema) args.push('--json-schema', JSON.stringify(request.outputSchema));
+  if (request.resumeSessionId) args.push('--resume', request.resumeSessionId);
   return { args, stdin: prompt };
 }
 

@@ -201,4 +201,16 @@ describe('codex adapter (contract, fake codex CLI)', () => {
     expect(result).toMatchObject({ outcome: 'succeeded', session_id: '01a249fa-61bc-7061-98bd-128f6bc1d60b', final_message: 'Wrote codex.txt.', errors: [] });
     expect(result.usage).toMatchObject({ input_tokens: 24, output_tokens: 14 });
   });
+
+  it('resumeSessionId: `codex exec <options> resume <id> -`, the new message on stdin', async () => {
+    await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' }, { prompt: 'The check failed; fix it.', resumeSessionId: '0199a213-81c0-7800-8aa1-bbab2a035a53', model: 'gpt-5.1-codex' });
+    const { argv, stdin } = ws.argv();
+    expect(argv).toEqual([
+      'exec', '--json', '--skip-git-repo-check', '--cd', ws.workingDir, '--sandbox', 'workspace-write', '--model', 'gpt-5.1-codex',
+      '-c', 'approval_policy="never"', 'resume', '0199a213-81c0-7800-8aa1-bbab2a035a53', '-',
+    ]);
+    expect(stdin).toBe('The check failed; fix it.');
+    await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' }, { resumeSessionId: null });
+    expect(ws.argv().argv).not.toContain('resume');
+  });
 });

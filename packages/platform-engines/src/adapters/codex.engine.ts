@@ -8,7 +8,8 @@ export type CodexEngineOptions = CliEngineOptions;
 
 /**
  * `codex exec --json --skip-git-repo-check --cd <dir> --sandbox <sandbox> [--model M]
- * -c approval_policy="never" [--add-dir D]… [--output-schema <file>] -`, prompt on stdin.
+ * -c approval_policy="never" [--add-dir D]… [--output-schema <file>] [resume <session id>] -`,
+ * prompt on stdin.
  * The sandbox flag is never combined with the bypass flag, so `read-only` really is read-only.
  */
 export function buildCodexInvocation(input: CliInvocationInput): CliInvocation {
@@ -20,6 +21,8 @@ export function buildCodexInvocation(input: CliInvocationInput): CliInvocation {
   if (request.outputSchema) {
     args.push('--output-schema', input.writeTempFile('output-schema.json', JSON.stringify(request.outputSchema)));
   }
+  // The exec options above apply to the resumed session too (`codex exec [OPTIONS] resume <id> -`).
+  if (request.resumeSessionId) args.push('resume', request.resumeSessionId);
   args.push('-');
   return { args, stdin: prompt };
 }

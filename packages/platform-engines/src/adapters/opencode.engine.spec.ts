@@ -192,4 +192,13 @@ describe('opencode adapter (contract, fake opencode CLI)', () => {
     expect(parseOpencodeErrorLog('level=ERROR message="stream error" small=true agent=title error.error="AI_RetryError: x"')).toEqual({ message: 'AI_RetryError: x', titleAgent: true });
     expect(parseOpencodeErrorLog('level=INFO message="hello"')).toBeNull();
   });
+
+  it('resumeSessionId: `--session <id>` before the new message', async () => {
+    await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' }, { prompt: 'The check failed; fix it.', resumeSessionId: 'ses_52c1a8f3dffe1XbV0q6h3k2LmN' });
+    expect(ws.argv().argv).toEqual([
+      'run', '--format', 'json', '--print-logs', '--log-level', 'ERROR', '--dir', ws.workingDir, '--session', 'ses_52c1a8f3dffe1XbV0q6h3k2LmN', 'The check failed; fix it.',
+    ]);
+    await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' });
+    expect(ws.argv().argv).not.toContain('--session');
+  });
 });

@@ -32,7 +32,7 @@ export interface OpencodeEngineOptions extends CliEngineOptions, OpencodeStreamO
 
 /**
  * `opencode run --format json --print-logs --log-level ERROR --dir <dir> [--model provider/model]
- * [--agent A] <prompt> [--file <prompt.md>]`, with OPENCODE_CONFIG_CONTENT carrying explicit
+ * [--agent A] [--session <id>] <prompt> [--file <prompt.md>]`, with OPENCODE_CONFIG_CONTENT carrying explicit
  * allow/deny permissions for the sandbox.
  */
 export function buildOpencodeInvocation(input: CliInvocationInput, options: OpencodeEngineOptions = {}): CliInvocation {
@@ -42,6 +42,7 @@ export function buildOpencodeInvocation(input: CliInvocationInput, options: Open
   const args = ['run', '--format', 'json', '--print-logs', '--log-level', 'ERROR', '--dir', request.workingDir];
   if (model) args.push('--model', model);
   if (options.agent) args.push('--agent', options.agent);
+  if (request.resumeSessionId) args.push('--session', request.resumeSessionId);
   const long = prompt.length > MAX_PROMPT_ARG_CHARS;
   const message = long ? 'Follow the instructions in the attached file prompt.md.' : prompt;
   // A leading dash would be read as a flag.

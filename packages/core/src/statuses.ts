@@ -21,7 +21,7 @@ export const PROTOCOL_TRANSITIONS: TransitionTable<ProtocolStatus> = {
   planning: ['planned', 'blocked', 'paused', 'cancelled', 'failed'],
   planned: ['planning', 'running', 'paused', 'blocked', 'cancelled', 'completed', 'failed'],
   running: ['paused', 'blocked', 'completed', 'cancelled', 'failed'],
-  paused: ['running', 'planning', 'cancelled'],
+  paused: ['running', 'planning', 'blocked', 'cancelled'],
   blocked: ['running', 'planning', 'paused', 'completed', 'cancelled', 'failed'],
   failed: [],
   cancelled: [],

@@ -5,7 +5,7 @@ import { CancelledError, QueueError, TimeoutError, type JobType } from '@tasksgo
 import { noopLogger } from './ledger-queue.js';
 import { LeaseLostError, UnknownJobTypeError } from './queue.errors.js';
 import { isJobType, parseJobPayload } from './queue.schemas.js';
-import type { ActiveJob, AttemptReport, ClaimedJob, HandlerResult, QueueLogger } from './queue.types.js';
+import type { ActiveJob, AttemptReport, ClaimedJob, HandlerResult, QueueJob, QueueLogger } from './queue.types.js';
 import type { JobContext, JobHandler, JobOutcome, StopOptions, WorkerRunner, WorkerRunnerOptions } from './worker-runner.types.js';
 
 type AbortCause = 'timeout' | 'cancel' | 'lease_lost' | 'shutdown';
@@ -121,10 +121,20 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
     });
   };
 
+  const reportCancelled = async (job: QueueJob) => {
+    if (!options.onCancelled) return;
+    try {
+      await options.onCancelled(job);
+    } catch (error) {
+      logger.error({ err: error, run_id: job.run_id, job_type: job.job_type }, 'recording a cancelled job failed');
+    }
+  };
+
   const maintenance = async (reconcile: boolean) => {
     try {
       const reclaimed = await queue.reclaimExpired();
       for (const job of reclaimed) {
+        if (job.status === 'cancelled') await reportCancelled(job);
         if (job.status !== 'failed' || !options.onDeadLettered) continue;
         try {
           await options.onDeadLettered(job);
@@ -150,10 +160,12 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
         return 'lease_lost';
       case 'shutdown':
         return 'released';
-      case 'cancel':
-        await queue.markCancelled(job, 'cancelled by request', report);
+      case 'cancel': {
+        const cancelled = await queue.markCancelled(job, 'cancelled by request', report);
         log.info({}, 'job cancelled');
+        await reportCancelled(cancelled);
         return 'cancelled';
+      }
       default: {
         // A timeout is the TimeoutError the runner aborted with, whatever the handler threw.
         const cause = attempt.cause === 'timeout' ? attempt.controller.signal.reason : error;

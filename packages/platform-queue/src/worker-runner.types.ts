@@ -57,6 +57,12 @@ export interface WorkerRunnerOptions {
    * on the last attempt), so the owner of the job can record it as it does a handler's final failure.
    */
   onDeadLettered?: (job: QueueJob) => Promise<void> | void;
+  /**
+   * Called for each job this runner recorded as cancelled (a cancel request stopped its handler, or
+   * reclaim found its worker gone after a cancel request), so the owner can move the job's subject on.
+   * A job cancelled while still queued never reaches a runner: whoever cancels it reports it.
+   */
+  onCancelled?: (job: QueueJob) => Promise<void> | void;
 }
 
 export interface StopOptions {

@@ -1,5 +1,5 @@
 import { createJobHandlers } from './handlers/index.js';
-import { handleJobFailed } from './handlers/job-failed.js';
+import { handleJobEnded, handleJobFailed } from './handlers/job-failed.js';
 import { handleCiStatus } from './lifecycle/ci.js';
 import { importCodeMachine } from './lifecycle/codemachine.js';
 import { createProject, startOnboarding } from './lifecycle/projects.js';
@@ -39,5 +39,6 @@ export function createOrchestratorService(deps: OrchestratorServiceDeps): Orches
     usage: (id) => protocolUsage(ctx, id),
     jobHandlers: () => createJobHandlers(ctx),
     onJobFailed: (job, error) => handleJobFailed(ctx, job, error),
+    onJobEnded: (job) => handleJobEnded(ctx, job),
   };
 }

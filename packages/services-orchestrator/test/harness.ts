@@ -27,7 +27,7 @@ export interface Fakes {
   decomposition: DecompositionService & { calls: number };
 }
 
-function createFakes(git: GitService): Fakes {
+function createFakes(git: GitService, options: { commits?: boolean } = {}): Fakes {
   const execution = {
     calls: [] as ExecuteStepInput[],
     behaviour: (() => ({})) as ExecBehaviour,
@@ -50,7 +50,7 @@ function createFakes(git: GitService): Fakes {
       const marker = join(input.worktreePath, 'work', `${input.step.step_name}.done`);
       mkdirSync(join(input.worktreePath, 'work'), { recursive: true });
       writeFileSync(marker, `${execution.calls.length}\n`);
-      const commit = await git.commitAll({ repoPath: input.worktreePath, message: `${input.run.protocol_name}: ${input.step.step_name}` });
+      const commit = options.commits === false ? { committed: false as const } : await git.commitAll({ repoPath: input.worktreePath, message: `${input.run.protocol_name}: ${input.step.step_name}` });
       return {
         outcome: 'succeeded',
         engine_id: input.step.engine_id ?? 'shell',
@@ -151,6 +151,8 @@ export interface Harness {
 export interface HarnessOptions {
   dialect?: TestDialect;
   config?: Partial<Config>;
+  /** false: the fake execution writes its marker but commits nothing (workspaces that are not git repositories). */
+  fakeCommits?: boolean;
 }
 
 /** Real storage (SQLite temp file or a fresh PostgreSQL database), embedded queue, git, shell engine, spec and prompts; fakes for the four services. */
@@ -183,7 +185,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     identity: { name: 'TasksGodzilla Test', email: 'test@tasksgodzilla.invalid' },
   });
   const spec = createSpecService({ defaultEngine: 'shell', knownEngines: engines.ids() });
-  const fakes = createFakes(git);
+  const fakes = createFakes(git, { commits: options.fakeCommits });
   const orchestrator = createOrchestratorService({
     storage,
     queue,
@@ -199,7 +201,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     config,
   });
   const handlers = orchestrator.jobHandlers();
-  const runner = createWorkerRunner({ queue, handlers, concurrency: 1, pollIntervalMs: 20, maxPollIntervalMs: 50 });
+  const runner = createWorkerRunner({ queue, handlers, concurrency: 1, pollIntervalMs: 20, maxPollIntervalMs: 50, onCancelled: (job) => orchestrator.onJobEnded(job) });
 
   const harness: Harness = {
     dir,

@@ -2,6 +2,7 @@ import { errorMessage, isAppError, type JsonObject, type ProtocolRun, type StepR
 import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
 import type { FailedJob } from '../orchestrator.types.js';
 import { setupRunName } from '../lifecycle/projects.js';
+import { reconcileRun } from '../lifecycle/reconcile.js';
 import { moveStep } from '../lifecycle/run-state.js';
 import { blockRun } from '../lifecycle/step-flow.js';
 
@@ -50,5 +51,23 @@ export async function handleJobFailed(ctx: OrchestratorContext, job: FailedJob, 
       return;
     }
     await blockRun(tx, run);
+  });
+}
+
+/**
+ * A job ended without its handler moving its subject on (cancelled while queued or running, or any
+ * other end a handler never saw): the step it was executing → failed (`step_job_ended`) and the run
+ * blocked; a run it was planning → blocked (`planning_failed`). Idempotent; a job that is still
+ * queued or running changes nothing. The queue's cancel and the worker runner call it.
+ */
+export async function handleJobEnded(ctx: OrchestratorContext, job: FailedJob): Promise<void> {
+  const params = job.params ?? {};
+  const trace: Trace = { requestId: typeof params.request_id === 'string' ? params.request_id : null, jobId: job.run_id };
+  const stepId = idOf(params.step_run_id) ?? idOf(job.step_run_id);
+  const runId = idOf(params.protocol_run_id) ?? idOf(params.protocol_id) ?? idOf(job.protocol_run_id);
+  await ctx.deps.storage.transaction(async (tx) => {
+    const step = stepId ? await tx.stepRuns.find(stepId) : null;
+    const run = step ? await tx.protocolRuns.find(step.protocol_run_id) : runId ? await tx.protocolRuns.find(runId) : null;
+    if (run) await reconcileRun(ctx, tx, run, trace);
   });
 }

@@ -4,11 +4,11 @@ import type { StorageTx } from '@tasksgodzilla/platform-storage';
 import { PROTOCOL_SPEC_KEY } from '@tasksgodzilla/services-spec';
 import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
 import type { CallOptions, CreateProtocolInput, RunActionResult, StartProtocolOptions } from '../orchestrator.types.js';
-import { nextPendingStep } from '../policies.js';
 import { finalizeRunAfterCommit } from './finalize.js';
 import { assertBaseBranch, assertProtocolName, optionalText } from './input-validation.js';
 import { getRun, isTerminalRun } from './run-state.js';
-import { enqueueExecution, enqueueQa } from './step-flow.js';
+import { reconcileRun } from './reconcile.js';
+import { blockingStep, completeOrAdvance, enqueueQa } from './step-flow.js';
 
 /** template_config keys the orchestrator owns. */
 export const TEMPLATE_DIR_KEY = 'template_dir';
@@ -67,7 +67,7 @@ async function enqueuePlanning(ctx: OrchestratorContext, tx: StorageTx, run: Pro
 export async function startProtocol(ctx: OrchestratorContext, id: number, options: StartProtocolOptions = {}): Promise<RunActionResult & { job: QueueJob }> {
   const trace: Trace = { requestId: options.requestId };
   return ctx.deps.storage.transaction(async (tx) => {
-    const run = await getRun(tx, id);
+    const run = await reconcileRun(ctx, tx, await getRun(tx, id), trace);
     const replannable = ['planned', 'paused', 'blocked'].includes(run.status);
     if (run.status !== 'pending' && !(replannable && options.replan)) {
       if (replannable) {
@@ -94,33 +94,44 @@ export async function pauseProtocol(ctx: OrchestratorContext, id: number, option
 }
 
 /**
- * paused → running (`resumed`), or → planning when the run was paused before it had any step. With
- * auto_advance, the step waiting for QA gets its QA job, else the next pending step is enqueued.
+ * paused → planning when the run had no step yet; → blocked when a step is still failed or blocked
+ * (retry, run or approve it); else → running (`resumed`), then the run completes when every step is
+ * done, or, with auto_advance, the step waiting for QA gets its QA job or the next pending step is
+ * enqueued. A blocked run that nothing blocks any more (e.g. an old row) is unblocked the same way.
  */
 export async function resumeProtocol(ctx: OrchestratorContext, id: number, options: CallOptions = {}): Promise<RunActionResult> {
   const trace: Trace = { requestId: options.requestId };
   return ctx.deps.storage.transaction(async (tx) => {
-    const run = await getRun(tx, id);
-    if (run.status !== 'paused') throw new ConflictError('Protocol is not paused', { code: 'protocol_not_paused', details: { status: run.status } });
+    const run = await reconcileRun(ctx, tx, await getRun(tx, id), trace);
     const steps = await tx.stepRuns.listByRun(run.id);
+    const blocking = blockingStep(steps);
+    if (run.status === 'blocked') {
+      if (blocking || steps.length === 0) {
+        const what = blocking ? `step ${blocking.step_name} is ${blocking.status}: retry it, run it or approve it` : 'it has no steps: start it with replan';
+        throw new ConflictError(`Protocol is blocked; ${what}`, { code: 'protocol_blocked', details: { status: run.status, step_run_id: blocking?.id ?? null } });
+      }
+      return completeOrAdvance(ctx, tx, run.id, trace);
+    }
+    if (run.status !== 'paused') throw new ConflictError('Protocol is not paused', { code: 'protocol_not_paused', details: { status: run.status } });
     if (steps.length === 0) {
       const planning = await tx.protocolRuns.transition(run.id, { from: 'paused', to: 'planning' });
       await ctx.record(tx, { type: 'resumed', message: 'Protocol resumed by user.', run: planning, metadata: { replan: true } }, trace);
       return { run: planning, job: await enqueuePlanning(ctx, tx, planning, trace, true) };
     }
+    if (blocking) {
+      const blocked = await tx.protocolRuns.transition(run.id, { from: 'paused', to: 'blocked' });
+      await ctx.record(tx, { type: 'resumed', message: `Protocol resumed by user; still blocked by ${blocking.step_name} (${blocking.status}).`, run: blocked, metadata: { blocked_by: blocking.id } }, trace);
+      return { run: blocked, job: null };
+    }
     const resumed = await tx.protocolRuns.transition(run.id, { from: 'paused', to: 'running' });
     await ctx.record(tx, { type: 'resumed', message: 'Protocol resumed by user.', run: resumed }, trace);
-    if (!resumed.auto_advance) return { run: resumed, job: null };
     const waiting = steps.find((s) => s.status === 'needs_qa');
-    if (waiting) {
+    if (waiting && resumed.auto_advance) {
       const queued = (await tx.jobRuns.list({ step_run_id: waiting.id, job_type: 'run_quality_job', status: 'queued' }, { limit: 1 })).items.length > 0;
       if (queued) return { run: resumed, job: null };
       return { run: resumed, job: (await enqueueQa(ctx, tx, resumed, waiting, { source: 'resume', trace })).job };
     }
-    const next = nextPendingStep(steps);
-    if (!next) return { run: resumed, job: null };
-    const enqueued = await enqueueExecution(ctx, tx, resumed, next, { event: 'step_enqueued', message: `Step ${next.step_name} enqueued for execution.`, metadata: { source: 'auto_advance' }, trace });
-    return { run: enqueued.run, job: enqueued.job };
+    return completeOrAdvance(ctx, tx, resumed.id, trace);
   });
 }
 

@@ -110,9 +110,30 @@ async function applyTrigger(ctx: OrchestratorContext, tx: StorageTx, run: Protoc
   return { run: enqueued.run, job: enqueued.job, applied: true };
 }
 
-/** Completion when every step is done; otherwise auto-advance to the next pending step. */
+/** The first failed or blocked step by index: what keeps a run blocked. */
+export function blockingStep(steps: readonly StepRun[]): StepRun | null {
+  return [...steps].sort((a, b) => a.step_index - b.step_index || a.id - b.id).find((s) => s.status === 'failed' || s.status === 'blocked') ?? null;
+}
+
+/**
+ * A blocked run none of whose steps is failed or blocked any more (a person approved, re-ran or
+ * passed the step that blocked it) → running (`unblocked`). Otherwise the run as it is.
+ */
+export async function unblockIfClear(ctx: OrchestratorContext, tx: StorageTx, run: ProtocolRun, trace?: Trace): Promise<ProtocolRun> {
+  if (run.status !== 'blocked') return run;
+  const steps = await tx.stepRuns.listByRun(run.id);
+  if (steps.length === 0 || blockingStep(steps)) return run;
+  const running = await tx.protocolRuns.transition(run.id, { from: 'blocked', to: 'running' });
+  await ctx.record(tx, { type: 'unblocked', message: 'No step is failed or blocked any more; protocol running again.', run: running }, trace);
+  return running;
+}
+
+/**
+ * Completion when every step is done; otherwise auto-advance to the next pending step. A blocked
+ * run is unblocked first when nothing blocks it any more (so approving the last failed step closes it).
+ */
 export async function completeOrAdvance(ctx: OrchestratorContext, tx: StorageTx, runId: number, trace?: Trace): Promise<FollowResult> {
-  const run = await tx.protocolRuns.get(runId);
+  const run = await unblockIfClear(ctx, tx, await tx.protocolRuns.get(runId), trace);
   // Only an active run closes or advances: paused waits for resume, blocked for a person.
   if (run.status !== 'running' && run.status !== 'planned') return { run, job: null };
   const steps = await tx.stepRuns.listByRun(run.id);

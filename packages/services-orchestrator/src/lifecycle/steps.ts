@@ -5,6 +5,7 @@ import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
 import type { CallOptions, StepActionResult } from '../orchestrator.types.js';
 import { latestRetryableStep, nextRunnableStep } from '../policies.js';
 import { getRun, getStep, isTerminalRun, moveStep, stepInFlight } from './run-state.js';
+import { reconcileRun } from './reconcile.js';
 import { enqueueExecution, enqueueQa, followCompletedStep } from './step-flow.js';
 
 type Enqueued = StepActionResult & { job: QueueJob };
@@ -31,7 +32,7 @@ function assertNoStepInFlight(steps: readonly StepRun[], exceptId?: number, stat
 export async function runNextStep(ctx: OrchestratorContext, id: number, options: CallOptions = {}): Promise<Enqueued> {
   const trace: Trace = { requestId: options.requestId };
   return ctx.deps.storage.transaction(async (tx) => {
-    const run = await getRun(tx, id);
+    const run = await reconcileRun(ctx, tx, await getRun(tx, id), trace);
     assertRunAcceptsSteps(run);
     const steps = await tx.stepRuns.listByRun(run.id);
     assertNoStepInFlight(steps);
@@ -45,7 +46,7 @@ export async function runNextStep(ctx: OrchestratorContext, id: number, options:
 export async function retryLatest(ctx: OrchestratorContext, id: number, options: CallOptions = {}): Promise<Enqueued> {
   const trace: Trace = { requestId: options.requestId };
   return ctx.deps.storage.transaction(async (tx) => {
-    const run = await getRun(tx, id);
+    const run = await reconcileRun(ctx, tx, await getRun(tx, id), trace);
     assertRunAcceptsSteps(run);
     const steps = await tx.stepRuns.listByRun(run.id);
     assertNoStepInFlight(steps);
@@ -56,16 +57,18 @@ export async function retryLatest(ctx: OrchestratorContext, id: number, options:
   });
 }
 
-async function loadStepAndRun(tx: StorageTx, stepId: number): Promise<{ step: StepRun; run: ProtocolRun }> {
-  const step = await getStep(tx, stepId);
-  return { step, run: await getRun(tx, step.protocol_run_id) };
+/** The step and its run, after giving whatever waits on an ended job a way forward (reconcile.ts). */
+async function loadStepAndRun(ctx: OrchestratorContext, tx: StorageTx, stepId: number, trace: Trace): Promise<{ step: StepRun; run: ProtocolRun }> {
+  const found = await getStep(tx, stepId);
+  const run = await reconcileRun(ctx, tx, await getRun(tx, found.protocol_run_id), trace);
+  return { step: await getStep(tx, stepId), run };
 }
 
 /** One step (pending, blocked or failed) → running; refused while another step of the run is running. */
 export async function runStep(ctx: OrchestratorContext, stepId: number, options: CallOptions = {}): Promise<Enqueued> {
   const trace: Trace = { requestId: options.requestId };
   return ctx.deps.storage.transaction(async (tx) => {
-    const { step, run } = await loadStepAndRun(tx, stepId);
+    const { step, run } = await loadStepAndRun(ctx, tx, stepId, trace);
     if (!['pending', 'blocked', 'failed'].includes(step.status)) {
       throw new ConflictError('Step already running or completed', { code: 'step_status_conflict', details: { status: step.status } });
     }
@@ -79,7 +82,7 @@ export async function runStep(ctx: OrchestratorContext, stepId: number, options:
 export async function runStepQa(ctx: OrchestratorContext, stepId: number, options: CallOptions = {}): Promise<Enqueued> {
   const trace: Trace = { requestId: options.requestId };
   return ctx.deps.storage.transaction(async (tx) => {
-    const { step, run } = await loadStepAndRun(tx, stepId);
+    const { step, run } = await loadStepAndRun(ctx, tx, stepId, trace);
     if (step.status === 'completed' || step.status === 'cancelled') {
       throw new ConflictError('Step already completed or cancelled', { code: 'step_status_conflict', details: { status: step.status } });
     }
@@ -92,15 +95,17 @@ export async function runStepQa(ctx: OrchestratorContext, stepId: number, option
 
 /**
  * Manual approval: the step → completed (`manual_approval`), then completion of the run or
- * auto-advance. Approving a completed step changes nothing; cancelled and running steps are refused.
+ * auto-advance; a blocked run that nothing blocks any more is unblocked (or completed). Approving a
+ * completed step changes nothing; cancelled and running steps, and steps of ended runs, are refused.
  */
 export async function approveStep(ctx: OrchestratorContext, stepId: number, options: CallOptions = {}): Promise<StepActionResult> {
   const trace: Trace = { requestId: options.requestId };
   return ctx.deps.storage.transaction(async (tx) => {
-    const { step, run } = await loadStepAndRun(tx, stepId);
+    const { step, run } = await loadStepAndRun(ctx, tx, stepId, trace);
     if (step.status === 'completed') return { run, step, job: null };
     if (step.status === 'cancelled') throw new ConflictError('Step already completed or cancelled', { code: 'step_status_conflict', details: { status: step.status } });
     if (step.status === 'running') throw new ConflictError('Step is running; wait for it to finish', { code: 'step_running', details: { status: step.status } });
+    if (isTerminalRun(run)) throw new ConflictError('Protocol already terminal', { code: 'protocol_terminal', details: { status: run.status } });
     const completed = await moveStep(tx, step, 'completed', { summary: 'Approved manually' });
     await ctx.record(tx, { type: 'manual_approval', message: 'Step marked as completed manually.', run, step: completed }, trace);
     const follow = await followCompletedStep(ctx, tx, run.id, completed, null, trace);

@@ -1,9 +1,9 @@
 import { QueueError, errorMessage, systemClock, type Config } from '@tasksgodzilla/core';
 import { createDefaultEngines, createEngineRegistry } from '@tasksgodzilla/platform-engines';
-import { createGitService, gitServiceDepsFromConfig, type GitLogger } from '@tasksgodzilla/platform-git';
+import { createGitService, gitServiceDepsFromConfig, type GitLogger, type GitService } from '@tasksgodzilla/platform-git';
 import { createQueue, createWorkerRunner, queueOptionsFromConfig, type WorkerRunner } from '@tasksgodzilla/platform-queue';
 import { createStorage, migrateToLatest, openDatabase } from '@tasksgodzilla/platform-storage';
-import { createLogger, createMetrics, createTelemetryService, loggerOptionsFromConfig, type Logger } from '@tasksgodzilla/platform-telemetry';
+import { configSecretValues, createLogger, createMetrics, createRedactor, createTelemetryService, loggerOptionsFromConfig, type Logger } from '@tasksgodzilla/platform-telemetry';
 import { createDecompositionService } from '@tasksgodzilla/services-decomposition';
 import { createExecutionService } from '@tasksgodzilla/services-execution';
 import { createOnboardingService } from '@tasksgodzilla/services-onboarding';
@@ -43,9 +43,13 @@ export function createRuntime(config: Readonly<Config>, overrides: RuntimeOverri
   const queue = createQueue(queueOptionsFromConfig(config, db, { clock, logger: queueLogger(logger.child({ component: 'queue' })) }));
   const engines = createEngineRegistry(overrides.engines ?? createDefaultEngines(config), { defaultEngineId: config.defaultEngine });
   const git = createGitService({ ...gitServiceDepsFromConfig(config), logger: gitLogger(logger.child({ component: 'git' })), ...(overrides.gitEnv ? { env: overrides.gitEnv } : {}) });
+  // The config's own secrets are redacted from run logs (execution) and from commit patches (the step diff).
+  const redactValues = configSecretValues(config);
+  const redact = createRedactor(redactValues);
+  const exposedGit: GitService = { ...git, showCommit: async (repoPath, sha) => redact(await git.showCommit(repoPath, sha)) };
   const prompts = createPromptService();
   const spec = createSpecService({ clock, defaultEngine: config.defaultEngine, knownEngines: engines.ids() });
-  const execution = createExecutionService({ engines, git, prompts, telemetry, config });
+  const execution = createExecutionService({ engines, git, prompts, telemetry, config, redactValues });
   const quality = createQualityService({ engines, git, prompts, telemetry, config });
   const decomposition = createDecompositionService({ engines, prompts, telemetry, config });
   const onboarding = createOnboardingService({ projects: storage.projects, git, engines, prompts, telemetry, config });
@@ -74,7 +78,7 @@ export function createRuntime(config: Readonly<Config>, overrides: RuntimeOverri
     logger,
     metrics,
     engines,
-    git,
+    git: exposedGit,
     services,
 
     createWorker(options: WorkerOptions = {}) {

@@ -54,7 +54,7 @@ export interface Config {
   decomposeModel: string | undefined;
   execModel: string | undefined;
   qaModel: string | undefined;
-  discoveryModel: string;
+  discoveryModel: string | undefined;
   skipSimpleDecompose: boolean;
   defaultEngine: string;
   engineStallTimeoutSeconds: number;
@@ -123,7 +123,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   v({ env: 'PROTOCOL_DECOMPOSE_MODEL', key: 'decomposeModel', kind: 'string', description: 'Default decomposition model.', original: true }),
   v({ env: 'PROTOCOL_EXEC_MODEL', key: 'execModel', kind: 'string', description: 'Default execution model.', original: true }),
   v({ env: 'PROTOCOL_QA_MODEL', key: 'qaModel', kind: 'string', description: 'Default QA model.', original: true }),
-  v({ env: 'PROTOCOL_DISCOVERY_MODEL', key: 'discoveryModel', kind: 'string', default: 'gpt-5.1-codex-max', description: 'Onboarding discovery model.', original: true }),
+  v({ env: 'PROTOCOL_DISCOVERY_MODEL', key: 'discoveryModel', kind: 'string', description: 'Onboarding discovery model (unset: the engine CLI chooses).', original: true }),
   v({ env: 'PROTOCOL_SKIP_SIMPLE_DECOMPOSE', key: 'skipSimpleDecompose', kind: 'bool', default: 'false', description: 'Skip decomposition of simple step files.', original: true }),
   v({ env: 'TASKSGODZILLA_DEFAULT_ENGINE', key: 'defaultEngine', kind: 'string', default: 'codex', description: 'Engine used when neither the step nor the project names one (`codex`, `claude-code`, `opencode`, `shell`).', original: false }),
   v({ env: 'TASKSGODZILLA_ENGINE_STALL_TIMEOUT_SECONDS', key: 'engineStallTimeoutSeconds', kind: 'int', default: '300', min: 1, description: 'An engine silent this long is killed (`stalled`).', original: false }),
@@ -243,7 +243,7 @@ export function loadConfig(env: EnvSource = process.env, overrides: Partial<Conf
     decomposeModel: undefined,
     execModel: undefined,
     qaModel: undefined,
-    discoveryModel: 'gpt-5.1-codex-max',
+    discoveryModel: undefined,
     skipSimpleDecompose: false,
     defaultEngine: 'codex',
     engineStallTimeoutSeconds: 300,

@@ -37,18 +37,20 @@ describe('resolveEngineAndModel (reference §10.6)', () => {
       model: 'env-exec',
       sources: { engine: 'config', model: 'config' },
     });
+    // Nothing configured: no model at all (no `--model`; the CLI chooses), never the original's ids.
     expect(resolveEngineAndModel({ phase: 'exec', config })).toEqual({
       engine_id: 'codex',
-      model: 'codex-5.1-max-xhigh',
-      sources: { engine: 'config', model: 'hard_fallback' },
+      model: null,
+      sources: { engine: 'config', model: 'none' },
     });
   });
 
-  it('planning, decompose and discovery use their own project keys and fallbacks', () => {
+  it('planning, decompose and discovery use their own project keys; nothing configured is null', () => {
     expect(resolveEngineAndModel({ phase: 'planning', project: { default_models: { planning: 'p-plan' } }, config }).model).toBe('p-plan');
     expect(resolveEngineAndModel({ phase: 'planning', config: envConfig, stepRun: { engine_id: 'codex' } }).model).toBe('env-plan');
-    expect(resolveEngineAndModel({ phase: 'decompose', config }).model).toBe('gpt-5.1-codex-max');
-    expect(resolveEngineAndModel({ phase: 'discovery', config }).model).toBe('gpt-5.1-codex-max');
+    expect(resolveEngineAndModel({ phase: 'decompose', config }).model).toBeNull();
+    expect(resolveEngineAndModel({ phase: 'discovery', config }).model).toBeNull();
+    expect(resolveEngineAndModel({ phase: 'discovery', config: loadConfig({ PROTOCOL_DISCOVERY_MODEL: 'd-model' }) }).model).toBe('d-model');
   });
 
   it('qa: spec qa.engine_id / qa.model, never the execution model of the step run', () => {
@@ -61,7 +63,7 @@ describe('resolveEngineAndModel (reference §10.6)', () => {
     expect(resolution).toMatchObject({ engine_id: 'claude-code', model: 'qa-model' });
     const fallback = resolveEngineAndModel({ phase: 'qa', stepRun: { engine_id: 'codex', model: 'run-model' }, project: { default_models: { qa: 'project-qa' } }, config });
     expect(fallback).toMatchObject({ engine_id: 'codex', model: 'project-qa', sources: { engine: 'step_run', model: 'project' } });
-    expect(resolveEngineAndModel({ phase: 'qa', config }).model).toBe('codex-5.1-max');
+    expect(resolveEngineAndModel({ phase: 'qa', config }).model).toBeNull();
   });
 
   it('non-codex engines get their default model or null, never a Codex model name', () => {

@@ -4,16 +4,7 @@ import type { EngineRegistry } from './engine.registry.js';
 /** Phases with their own model defaults (reference §10.6). */
 export type EnginePhase = 'planning' | 'decompose' | 'exec' | 'qa' | 'discovery';
 
-/** The original's last-resort models, used only for the `codex` engine (they are Codex model names). */
-export const HARD_FALLBACK_MODELS: Readonly<Record<EnginePhase, string>> = {
-  planning: 'gpt-5.1-codex-max',
-  decompose: 'gpt-5.1-codex-max',
-  exec: 'codex-5.1-max-xhigh',
-  qa: 'codex-5.1-max',
-  discovery: 'gpt-5.1-codex-max',
-};
-
-export type ResolutionSource = 'step_spec' | 'step_run' | 'project' | 'config' | 'engine_default' | 'hard_fallback' | 'none';
+export type ResolutionSource = 'step_spec' | 'step_run' | 'project' | 'config' | 'engine_default' | 'none';
 
 export interface EngineResolutionInput {
   phase: EnginePhase;
@@ -29,7 +20,7 @@ export interface EngineResolutionInput {
   project?: { default_models?: DefaultModels | null; default_engine_id?: string | null } | null;
   /** Env-level defaults (core Config). */
   config: Pick<Config, 'defaultEngine' | 'planningModel' | 'decomposeModel' | 'execModel' | 'qaModel' | 'discoveryModel'>;
-  /** When given, the engine id must be registered and its default model is used before the hard fallback. */
+  /** When given, the engine id must be registered and its default model is used when nothing else names one. */
   registry?: EngineRegistry;
 }
 
@@ -61,7 +52,8 @@ function firstOf<T extends string>(candidates: [T, string | null | undefined][])
  * Engine and model for one call, in the reference's precedence (§10.6):
  * engine: step spec → step run → project default → Config.defaultEngine;
  * model: step spec → step run → project default_models[phase] → Config env default → the engine's
- * default model → the original's hard fallback (codex only). For QA the step-level values are the
+ * default model → none (null: no `--model`, the CLI chooses; the original's hard-coded ids
+ * `codex-5.1-max-xhigh` / `codex-5.1-max` are models no CLI knows). For QA the step-level values are the
  * spec's `qa.engine_id` / `qa.model`, then the step run's engine (never its execution model).
  * Throws EngineError `engine_not_registered` when a registry is given and the engine is unknown.
  */
@@ -83,7 +75,6 @@ export function resolveEngineAndModel(input: EngineResolutionInput): EngineResol
     ['project', project?.default_models?.[phase]],
     ['config', config[CONFIG_MODEL_KEY[phase]]],
     ['engine_default', registered?.defaultModel],
-    ['hard_fallback', engineId === 'codex' ? HARD_FALLBACK_MODELS[phase] : null],
   ]);
   return {
     engine_id: engineId,

@@ -17,7 +17,7 @@ export type {
 } from './engine.types.js';
 export { createEngineRegistry } from './engine.registry.js';
 export type { EngineRegistry, EngineRegistryOptions } from './engine.registry.js';
-export { HARD_FALLBACK_MODELS, resolveEngineAndModel } from './engine.resolution.js';
+export { resolveEngineAndModel } from './engine.resolution.js';
 export type { EnginePhase, EngineResolution, EngineResolutionInput, ResolutionSource } from './engine.resolution.js';
 export { DEFAULT_ENGINE_STALL_TIMEOUT_MS, DEFAULT_ENGINE_TIMEOUT_MS, DEFAULT_KILL_GRACE_MS, defaultSandbox } from './engine.request.js';
 export { DEFAULT_PROBE_TIMEOUT_MS, parseVersion, probeEngines, probeExecutable } from './engine.probe.js';

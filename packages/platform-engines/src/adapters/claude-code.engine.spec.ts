@@ -191,4 +191,13 @@ describe('claude-code adapter (contract, fake claude CLI)', () => {
     await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' });
     expect(ws.argv().argv).not.toContain('--resume');
   });
+
+  it('no model requested: no --model, and result.model is the model the init event names', async () => {
+    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' });
+    expect(ws.argv().argv).not.toContain('--model');
+    expect(result.model).toBe('claude-sonnet-4-5-20250929');
+    const aliased = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'real-2.1-success' }, { model: 'opus' });
+    expect(ws.argv().argv).toEqual(expect.arrayContaining(['--model', 'opus']));
+    expect(aliased.result.model).toBe('claude-opus-5-5');
+  });
 });

@@ -213,4 +213,10 @@ describe('codex adapter (contract, fake codex CLI)', () => {
     await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' }, { resumeSessionId: null });
     expect(ws.argv().argv).not.toContain('resume');
   });
+
+  it('no model requested: no --model, and result.model is null (the Codex stream never names it)', async () => {
+    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'real-0.171-success' });
+    expect(ws.argv().argv).not.toContain('--model');
+    expect(result.model).toBeNull();
+  });
 });

@@ -201,4 +201,10 @@ describe('opencode adapter (contract, fake opencode CLI)', () => {
     await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' });
     expect(ws.argv().argv).not.toContain('--session');
   });
+
+  it('no model requested: no --model, and result.model is null (the stream never names it)', async () => {
+    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'real-1.18-success' });
+    expect(ws.argv().argv).not.toContain('--model');
+    expect(result.model).toBeNull();
+  });
 });

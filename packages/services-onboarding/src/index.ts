@@ -28,5 +28,7 @@ export {
   DISCOVERY_TIMEOUT_FLOOR_SECONDS,
   discoveryTimeoutSeconds,
 } from './onboarding.discovery.js';
+export { SEED_COMMIT_MESSAGE, seedProtocolWorktree } from './onboarding.seed.js';
+export type { SeedWorktreeInput, SeedWorktreeResult } from './onboarding.seed.js';
 export { ensureStarterAssets, listStarterAssets, starterAssetsDir } from './starter-assets.js';
 export type { StarterAssetsResult } from './starter-assets.js';

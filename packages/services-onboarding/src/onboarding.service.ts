@@ -13,6 +13,7 @@ import type {
   ProjectSetupInput,
   ProjectSetupResult,
 } from './onboarding.types.js';
+import { seedProtocolWorktree } from './onboarding.seed.js';
 import { ensureStarterAssets } from './starter-assets.js';
 
 /** Clarification values are plain data; this drops `undefined` so they fit event metadata. */
@@ -235,5 +236,5 @@ export function createOnboardingService(deps: OnboardingServiceDeps): Onboarding
     });
   }
 
-  return { runProjectSetup, clarifications, summarize };
+  return { runProjectSetup, clarifications, summarize, seedWorktree: (input) => seedProtocolWorktree({ git, ...(deps.assetsDir ? { assetsDir: deps.assetsDir } : {}) }, input) };
 }

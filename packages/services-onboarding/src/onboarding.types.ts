@@ -4,6 +4,7 @@ import type { GitService } from '@tasksgodzilla/platform-git';
 import type { ProjectRepository } from '@tasksgodzilla/platform-storage';
 import type { TelemetryService } from '@tasksgodzilla/platform-telemetry';
 import type { PromptService } from '@tasksgodzilla/services-prompts';
+import type { SeedWorktreeInput, SeedWorktreeResult } from './onboarding.seed.js';
 
 export type OnboardingConfig = Pick<
   Config,
@@ -99,4 +100,9 @@ export interface OnboardingService {
   clarifications(project: Project): Clarification[];
   /** The stage summary the api shows, derived from the setup run and its events (newest first input). */
   summarize(project: Project, run: ProtocolRun | null, events: Event[]): OnboardingSummary;
+  /**
+   * Commits onboarding's starter assets and discovery notes from the main checkout as the first
+   * commit of a freshly created protocol worktree (see seedProtocolWorktree).
+   */
+  seedWorktree(input: SeedWorktreeInput): Promise<SeedWorktreeResult>;
 }

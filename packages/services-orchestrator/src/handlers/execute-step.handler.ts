@@ -183,12 +183,14 @@ async function execute(ctx: OrchestratorContext, job: ActiveJob<'execute_step_jo
     return { status: 'failed' };
   }
   jobCtx.addUsage(ledgerUsage(result.usage, result.cost_usd));
-  // Cancelled, timed out or shut down while the engine ran: the runner records what happened.
-  if (jobCtx.signal.aborted) throw jobCtx.signal.reason;
+  // Cancelled, timed out or shut down while the engine ran: the runner records what happened. Once
+  // the attempt's work is committed a late abort cannot undo it: the outcome is recorded (QA waits for
+  // its own job), so neither a retried job nor a re-delivery commits the step a second time.
+  if (jobCtx.signal.aborted && !result.commit) throw jobCtx.signal.reason;
 
   const mode = qaModeOf(ctx, loaded.stepSpec);
   let qa: QaResult | null = null;
-  if (result.outcome === 'succeeded' && mode === 'inline') {
+  if (result.outcome === 'succeeded' && mode === 'inline' && !jobCtx.signal.aborted) {
     try {
       qa = await ctx.deps.quality.runQa({ ...input, step: { ...loaded.step, engine_id: result.engine_id, model: result.model }, policyOverride: 'light' });
       jobCtx.addUsage(ledgerUsage(qa.usage, qa.cost_usd));

@@ -92,6 +92,8 @@ export function createRuntime(config: Readonly<Config>, overrides: RuntimeOverri
         // A worker that died on a job's last attempt never reaches the handler hook above.
         onDeadLettered: (job) =>
           orchestrator.onJobFailed(job, new QueueError(job.error ?? 'The worker running this job stopped (lease expired)', { code: 'lease_expired', retryable: false })),
+        // A cancelled job's step (or planning run) gets a way forward at once.
+        onCancelled: (job) => orchestrator.onJobEnded(job),
         ...(options.workerId !== undefined ? { workerId: options.workerId } : {}),
         ...(options.queues !== undefined ? { queues: options.queues } : {}),
         ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),

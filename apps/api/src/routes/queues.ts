@@ -53,6 +53,8 @@ export function registerQueueRoutes(app: Api, { runtime }: RouteContext): void {
     async (request) => {
       await scopedJob(request, request.params.job_id);
       const job = await runtime.queue.cancel(request.params.job_id, `cancelled through the api (request ${request.id})`);
+      // A queued job never reaches a worker: its step (or planning run) is moved on here. A running one is reported by its worker.
+      if (job.status === 'cancelled') await runtime.services.orchestrator.onJobEnded(job);
       return actionResponse(job.status === 'cancelled' ? 'Job cancelled' : 'Cancellation requested', job);
     },
   );

@@ -106,6 +106,7 @@ function createFakes(git: GitService, options: { commits?: boolean } = {}): Fake
     summarize: () => {
       throw new Error('not used');
     },
+    seedWorktree: async () => ({ copied: [], commit: null }),
   };
   const decomposition = {
     calls: 0,

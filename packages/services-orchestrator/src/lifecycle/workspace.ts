@@ -41,6 +41,8 @@ export async function ensureRunWorkspace(ctx: OrchestratorContext, project: Proj
     cloneIfMissing: ctx.config.autoClone,
   });
   const worktree = await git.ensureWorktree({ repoPath: repo.path, protocolName: run.protocol_name, baseBranch: run.base_branch });
+  // Onboarding's starter assets and discovery notes become the new branch's first commit.
+  if (worktree.created) await ctx.deps.onboarding.seedWorktree({ repoPath: repo.path, worktreePath: worktree.path });
   return {
     repoPath: repo.path,
     worktreePath: worktree.path,

@@ -179,6 +179,17 @@ describe('protocol runs over the api', () => {
     const bad = await h.call('POST', `/protocols/${id}/steps`, { body: { step_index: -1, step_name: '', step_type: 'work', status: 'bogus' } });
     expect(bad.status).toBe(422);
     expect(bad.body.detail.map((issue: { loc: unknown[] }) => issue.loc)).toEqual(expect.arrayContaining([['body', 'step_index'], ['body', 'step_name'], ['body', 'status']]));
+    // Only the orchestrator moves statuses: a step is created pending, never running or completed; not on an ended run.
+    for (const status of ['running', 'completed']) {
+      const moved = await h.call('POST', `/protocols/${id}/steps`, { body: { step_index: 7, step_name: `${status}.md`, step_type: 'work', status } });
+      expect(moved.status).toBe(422);
+      expect(moved.body.detail.map((issue: { loc: unknown[] }) => issue.loc)).toContainEqual(['body', 'status']);
+    }
+    const ended = await h.call('POST', `/projects/${projectId}/protocols`, { body: { protocol_name: '0004-ended' } });
+    expect((await h.call('POST', `/protocols/${ended.body.id}/actions/cancel`)).status).toBe(200);
+    const onEnded = await h.call('POST', `/protocols/${ended.body.id}/steps`, { body: { step_index: 0, step_name: 'late.md', step_type: 'work' } });
+    expect(onEnded.status).toBe(409);
+    expect((await h.call<Step[]>('GET', `/protocols/${ended.body.id}/steps`)).body).toEqual([]);
 
     const first = await h.call<Step[]>('GET', `/protocols/${id}/steps`, { query: { limit: 2 } });
     expect(first.body.map((s) => s.step_name)).toEqual(['a.md', 'b.md']);

@@ -4,6 +4,7 @@ export type {
   CallOptions,
   CiStatus,
   CiRepositoryRef,
+  CiReview,
   CiStatusInput,
   CiStatusResult,
   CreateProjectInput,

@@ -28,6 +28,12 @@ export type OrchestratorConfig = Pick<
   | 'autoClone'
   | 'engineTimeoutSeconds'
   | 'engineStallTimeoutSeconds'
+  | 'engineResume'
+  | 'feedbackMaxChars'
+  | 'reactToReviews'
+  | 'autoPr'
+  | 'maxTokensPerStep'
+  | 'maxCostUsdPerStep'
 >;
 
 export interface OrchestratorServiceDeps {
@@ -99,7 +105,19 @@ export interface AuditSpecsInput {
   backfill_missing?: boolean;
 }
 
-export type CiStatus = 'running' | 'success' | 'failure' | 'merged';
+/** `review`: a review or review comment on the run's PR/MR (not a CI state; see CiStatusInput.review). */
+export type CiStatus = 'running' | 'success' | 'failure' | 'merged' | 'review';
+
+/** A PR/MR review or comment, as a webhook carries it. */
+export interface CiReview {
+  author: string | null;
+  body: string;
+  /** `approved`, `changes_requested`, `commented` (GitHub review state), or null. */
+  state: string | null;
+  path: string | null;
+  line: number | null;
+  url: string | null;
+}
 
 /** How a webhook names its repository; any one of them is enough to find the project. */
 export interface CiRepositoryRef {
@@ -127,6 +145,8 @@ export interface CiStatusInput {
   url?: string | null;
   /** Extra metadata kept on the recorded webhook event. */
   metadata?: JsonObject | null;
+  /** With status `review`: the review or comment. */
+  review?: CiReview | null;
 }
 
 export interface ProjectCreated {

@@ -7,6 +7,7 @@ import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
 import { applyQaResult, qaErrorResult } from '../lifecycle/qa-outcome.js';
 import { isTerminalRun, moveStep } from '../lifecycle/run-state.js';
 import { blockRun, enqueueQa, followCompletedStep, followFailedStep } from '../lifecycle/step-flow.js';
+import { gatherFeedback, type AttemptFeedback } from '../lifecycle/feedback.js';
 import { ledgerUsage, usageMetadata } from '../lifecycle/usage.js';
 import { ensureRunWorkspace, type RunWorkspace } from '../lifecycle/workspace.js';
 import { inJobScope, jobLogPath, jobTrace, rethrowIfRunnerOwns, skipped } from './job-scope.js';
@@ -65,12 +66,14 @@ async function recordOutcome(
   result: ExecuteStepResult,
   mode: QaMode,
   qa: QaResult | null,
+  attempt: AttemptFeedback,
   trace: Trace,
 ): Promise<{ status: string }> {
   return ctx.deps.storage.transaction(async (tx) => {
-    const step = await tx.stepRuns.get(loaded.step.id);
+    const current = await tx.stepRuns.get(loaded.step.id);
     // Cancelled (or moved on by someone else) while it ran: the result is not applied.
-    if (step.status !== 'running') return { status: step.status };
+    if (current.status !== 'running') return { status: current.status };
+    const step = await tx.stepRuns.mergeRuntimeState(current.id, sentState(result, attempt));
     const run = await tx.protocolRuns.get(step.protocol_run_id);
     const metadata = resultMetadata(result);
     if (result.outcome !== 'succeeded') {
@@ -101,6 +104,21 @@ async function recordOutcome(
     }
     return { status: 'needs_qa' };
   });
+}
+
+/** What this attempt sent (`last_prompt`) and the agent session a later attempt can resume (`session`, kept when none came back). */
+function sentState(result: ExecuteStepResult, attempt: AttemptFeedback): JsonObject {
+  const sessionId = typeof result.metadata.session_id === 'string' && result.metadata.session_id !== '' ? result.metadata.session_id : null;
+  return {
+    last_prompt: {
+      attempt: attempt.attempt,
+      fingerprint: typeof result.metadata.prompt_fingerprint === 'string' ? result.metadata.prompt_fingerprint : null,
+      evidence_event_ids: attempt.evidence_event_ids,
+      feedback: attempt.feedback !== null,
+      resumed_session_id: typeof result.metadata.resumed_session_id === 'string' ? result.metadata.resumed_session_id : null,
+    },
+    ...(sessionId ? { session: { id: sessionId, engine_id: result.engine_id } } : {}),
+  };
 }
 
 async function recordBudgetExceeded(ctx: OrchestratorContext, stepId: number, error: unknown, trace: Trace): Promise<void> {
@@ -153,6 +171,8 @@ async function execute(ctx: OrchestratorContext, job: ActiveJob<'execute_step_jo
     await recordExecutionError(ctx, loaded.step.id, error, trace);
     return { status: 'failed' };
   }
+  const spent = await spentTotals(ctx, loaded.step);
+  const attempt = await gatherFeedback(ctx, loaded.step, spent);
   const input: ExecuteStepInput = {
     project: loaded.project,
     run: loaded.run,
@@ -166,9 +186,22 @@ async function execute(ctx: OrchestratorContext, job: ActiveJob<'execute_step_jo
     jobId: job.run_id,
     requestId: trace.requestId ?? null,
     signal: jobCtx.signal,
-    spent: await spentTotals(ctx, loaded.step),
+    spent,
+    feedback: attempt.feedback,
+    feedbackMaxChars: ctx.config.feedbackMaxChars,
+    resume: attempt.resume,
   };
-  await ctx.record(null, { type: 'step_started', message: `Executing step ${loaded.step.step_name}.`, run: loaded.run, step: loaded.step, metadata: { attempt: jobCtx.attempt, retries: loaded.step.retries, log_path: logPath } }, trace);
+  await ctx.record(
+    null,
+    {
+      type: 'step_started',
+      message: `Executing step ${loaded.step.step_name}.`,
+      run: loaded.run,
+      step: loaded.step,
+      metadata: { attempt: jobCtx.attempt, step_attempt: attempt.attempt, retries: loaded.step.retries, log_path: logPath, evidence_event_ids: attempt.evidence_event_ids },
+    },
+    trace,
+  );
   let result: ExecuteStepResult;
   try {
     result = await ctx.deps.execution.executeStep(input);
@@ -199,7 +232,7 @@ async function execute(ctx: OrchestratorContext, job: ActiveJob<'execute_step_jo
       qa = qaErrorResult('light', error);
     }
   }
-  return recordOutcome(ctx, loaded, result, mode, qa, trace);
+  return recordOutcome(ctx, loaded, result, mode, qa, attempt, trace);
 }
 
 /**

@@ -14,10 +14,11 @@ import type { CallOptions, CiStatus, CiStatusInput, CiStatusResult } from '../or
 import { routeCiReport } from './ci-routing.js';
 import { finalizeRunAfterCommit } from './finalize.js';
 import { reopenToFailed, startFeedbackAttempt } from './reopen.js';
+import { handleReview } from './reviews.js';
 import { isTerminalRun, moveStep } from './run-state.js';
 import { blockRun, completeOrAdvance, enqueueQa } from './step-flow.js';
 
-const CI_STATUSES: readonly CiStatus[] = ['running', 'success', 'failure', 'merged'];
+const CI_STATUSES: readonly CiStatus[] = ['running', 'success', 'failure', 'merged', 'review'];
 
 /** A merge closes the run from any active status, through `running` (or `planned`) where the table has no direct edge. */
 async function completeMerged(tx: StorageTx, run: ProtocolRun): Promise<ProtocolRun> {
@@ -56,6 +57,7 @@ export async function handleCiStatus(ctx: OrchestratorContext, input: CiStatusIn
   const trace: Trace = { requestId: options.requestId };
   return ctx.deps.storage.transaction(async (tx) => {
     let run = await routeCiReport(tx, input);
+    if (input.status === 'review') return handleReview(ctx, tx, run, input, trace);
     let step = await tx.stepRuns.latest(run.id);
     const eventType = input.event_type || input.provider;
     const base: JsonObject = {

@@ -9,6 +9,7 @@ import { assertBaseBranch, assertProtocolName, optionalText } from './input-vali
 import { getRun, isTerminalRun } from './run-state.js';
 import { reconcileRun } from './reconcile.js';
 import { blockingStep, completeOrAdvance, enqueueQa } from './step-flow.js';
+import { feedbackSettingIssues } from './feedback-settings.js';
 
 /** template_config keys the orchestrator owns. */
 export const TEMPLATE_DIR_KEY = 'template_dir';
@@ -30,6 +31,7 @@ export async function createProtocolRun(ctx: OrchestratorContext, projectId: num
   if (input.template_config !== undefined && input.template_config !== null && !isObject(input.template_config)) issues.push({ path: ['template_config'], message: 'must be an object' });
   if (input.template_source !== undefined && input.template_source !== null && !isObject(input.template_source)) issues.push({ path: ['template_source'], message: 'must be an object' });
   if (input.auto_advance !== undefined && typeof input.auto_advance !== 'boolean') issues.push({ path: ['auto_advance'], message: 'must be a boolean' });
+  if (isObject(input.template_config)) issues.push(...feedbackSettingIssues(input.template_config));
   if (template !== undefined && template !== null && template.trim() === '') issues.push({ path: ['template'], message: 'must not be blank' });
   if (engineId && !ctx.deps.engines.has(engineId)) issues.push({ path: ['engine_id'], message: `unknown engine (registered: ${ctx.deps.engines.ids().join(', ')})` });
   if (issues.length > 0) throw new ValidationError(`Invalid protocol: ${issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, issues);

@@ -33,7 +33,9 @@ function qaMetadata(qa: QaResult): JsonObject {
     engine_id: qa.agent?.engine_id ?? null,
     model: qa.agent?.model ?? null,
     agent_outcome: qa.agent?.outcome ?? null,
-    checks: qa.checks.map((c) => ({ command: c.command, exit_code: c.exit_code, passed: c.passed })),
+    // Output tails and the report's end feed the next attempt's "what went wrong" (lifecycle/feedback.ts).
+    checks: qa.checks.map((c) => ({ command: c.command, exit_code: c.exit_code, passed: c.passed, timed_out: c.timed_out === true, output_tail: (c.output_tail ?? '').slice(-2000) })),
+    report_tail: qa.outcome === 'PASS' ? null : (qa.report ?? '').slice(-1500) || null,
     prompt_versions: { qa: qa.prompt_version },
     error: qa.error,
     reason: qa.reason ?? null,

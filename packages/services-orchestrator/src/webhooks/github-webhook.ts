@@ -1,7 +1,11 @@
 import { ValidationError, type JsonObject } from '@tasksgodzilla/core';
 import type { CiStatus } from '../orchestrator.types.js';
+import { interpretGithubReview } from './review-webhook.js';
 import type { WebhookInterpretation } from './webhook.types.js';
 import { classifyCiValue, compact, firstPullRequestNumber, GITHUB_VALUE_SETS, integer, isObject, objectAt, repositoryRef, text } from './webhook-values.js';
+
+/** Longest log excerpt kept from a delivery (its end). */
+export const LOG_EXCERPT_CHARS = 4000;
 
 interface GithubFields {
   action: string;
@@ -13,6 +17,8 @@ interface GithubFields {
   check_name: string | null;
   url: string | null;
   merged: boolean;
+  /** A check run's own output (`output.text`, else `output.summary`): the log excerpt the forge gives. */
+  log_excerpt: string | null;
 }
 
 /** Field extraction per event type, as the original's GitHub handler (reference §3.2). */
@@ -27,6 +33,7 @@ function githubFields(event: string, payload: JsonObject): GithubFields {
     check_name: null,
     url: null,
     merged: false,
+    log_excerpt: null,
   };
   if (event === 'workflow_run') {
     const run = objectAt(payload, 'workflow_run');
@@ -36,6 +43,7 @@ function githubFields(event: string, payload: JsonObject): GithubFields {
     fields.pr_number = firstPullRequestNumber(run['pull_requests']);
     fields.sha = text(run['head_sha']) ?? fields.sha;
     fields.url = text(run['html_url']);
+    fields.check_name = text(run['name']);
   } else if (event === 'check_suite' || event === 'check_run') {
     const check = isObject(payload['check_suite']) ? objectAt(payload, 'check_suite') : objectAt(payload, 'check_run');
     fields.conclusion = text(check['conclusion']);
@@ -43,6 +51,8 @@ function githubFields(event: string, payload: JsonObject): GithubFields {
     fields.branch = text(check['head_branch']) ?? text(objectAt(check, 'check_suite')['head_branch']) ?? fields.branch;
     fields.pr_number = firstPullRequestNumber(check['pull_requests']);
     fields.check_name = text(check['name']);
+    const output = objectAt(check, 'output');
+    fields.log_excerpt = text(output['text']) ?? text(output['summary']);
     fields.sha = text(check['head_sha']) ?? fields.sha;
     fields.url = text(check['html_url']);
   } else if (event === 'pull_request') {
@@ -78,6 +88,8 @@ export function interpretGithubWebhook(eventHeader: string | null | undefined, p
     throw new ValidationError('Webhook payload must be a JSON object', [{ path: ['body'], message: 'must be a JSON object' }]);
   }
   const event = eventHeader?.trim() || 'github';
+  const review = interpretGithubReview(event, payload);
+  if (review) return review;
   const fields = githubFields(event, payload);
   const value = (fields.conclusion ?? fields.status ?? '').toLowerCase();
   const classified = classifyCiValue(GITHUB_VALUE_SETS, value);
@@ -101,7 +113,7 @@ export function interpretGithubWebhook(eventHeader: string | null | undefined, p
       sha: fields.sha,
       conclusion: value,
       url: fields.url,
-      metadata: compact({ action: fields.action, check_name: fields.check_name, ci_status: fields.status }),
+      metadata: compact({ action: fields.action, check_name: fields.check_name, ci_status: fields.status, log_excerpt: fields.log_excerpt?.slice(-LOG_EXCERPT_CHARS) }),
     },
   };
 }

@@ -1,7 +1,15 @@
-import { ValidationError } from '@tasksgodzilla/core';
+import { ValidationError, type JsonObject } from '@tasksgodzilla/core';
 import type { CiStatus } from '../orchestrator.types.js';
+import { interpretGitlabNote } from './review-webhook.js';
 import type { WebhookInterpretation } from './webhook.types.js';
 import { classifyCiValue, compact, GITLAB_VALUE_SETS, integer, isObject, objectAt, repositoryRef, text } from './webhook-values.js';
+
+/** Names of a pipeline's failed jobs (`builds[]`), joined; undefined when none. */
+function failedJobs(payload: JsonObject): string | undefined {
+  const builds = Array.isArray(payload['builds']) ? payload['builds'] : [];
+  const names = builds.filter(isObject).filter((build) => text(build['status']) === 'failed').map((build) => text(build['name'])).filter((name): name is string => name !== null);
+  return names.length > 0 ? names.join(', ') : undefined;
+}
 
 const MERGE_REQUEST_KINDS = new Set(['merge_request', 'merge request hook']);
 
@@ -17,6 +25,8 @@ export function interpretGitlabWebhook(eventHeader: string | null | undefined, p
     throw new ValidationError('Webhook payload must be a JSON object', [{ path: ['body'], message: 'must be a JSON object' }]);
   }
   const objectKind = text(payload['object_kind']) ?? (eventHeader?.trim() || 'gitlab');
+  const note = interpretGitlabNote(objectKind, payload);
+  if (note) return note;
   const attrs = objectAt(payload, 'object_attributes');
   const rawStatus = text(attrs['status']) ?? text(attrs['state']);
   const ref = text(attrs['ref']) ?? text(payload['ref']);
@@ -44,7 +54,7 @@ export function interpretGitlabWebhook(eventHeader: string | null | undefined, p
       sha: text(attrs['sha']) ?? text(lastCommit['id']) ?? text(payload['checkout_sha']),
       conclusion: value,
       url: text(attrs['url']),
-      metadata: compact({ event: objectKind, ref: branch, ci_status: rawStatus }),
+      metadata: compact({ event: objectKind, ref: branch, ci_status: rawStatus, check_name: failedJobs(payload) }),
     },
   };
 }

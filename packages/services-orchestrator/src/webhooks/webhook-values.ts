@@ -1,7 +1,7 @@
 import type { JsonObject, JsonValue } from '@tasksgodzilla/core';
 import type { CiStatus } from '../orchestrator.types.js';
 
-type Classified = Exclude<CiStatus, 'merged'>;
+type Classified = Exclude<CiStatus, 'merged' | 'review'>;
 
 /**
  * GitHub's value sets, in the order the original evaluated them (reference §3.2), plus

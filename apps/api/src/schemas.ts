@@ -78,7 +78,8 @@ export const StepRunCreate = z.object({
   step_index: z.number().int().min(0),
   step_name: z.string().trim().min(1),
   step_type: z.string().trim().min(1),
-  status: z.enum(STEP_STATUSES).optional(),
+  /** A new step always starts pending: only the orchestrator moves statuses. */
+  status: z.enum(['pending']).optional(),
   model: z.string().nullable().optional(),
   summary: z.string().nullable().optional(),
   engine_id: z.string().nullable().optional(),

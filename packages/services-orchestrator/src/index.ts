@@ -9,6 +9,7 @@ export type {
   CiStatusResult,
   CreateProjectInput,
   CreateProtocolInput,
+  CreateStepInput,
   ExecutionPlanResult,
   FailedJob,
   ImportCodeMachineInput,

@@ -5,6 +5,7 @@ import { importCodeMachine } from './lifecycle/codemachine.js';
 import { createProject, startOnboarding } from './lifecycle/projects.js';
 import { cancelProtocol, createProtocolRun, pauseProtocol, resumeProtocol, startProtocol } from './lifecycle/protocols.js';
 import { auditSpecs, openPr, planExecution } from './lifecycle/run-actions.js';
+import { createStep } from './lifecycle/step-create.js';
 import { approveStep, retryLatest, runNextStep, runStep, runStepQa } from './lifecycle/steps.js';
 import { protocolUsage } from './lifecycle/usage.js';
 import { createOrchestratorContext } from './orchestrator.context.js';
@@ -31,6 +32,7 @@ export function createOrchestratorService(deps: OrchestratorServiceDeps): Orches
     runStep: (stepId, options) => runStep(ctx, stepId, options),
     runStepQa: (stepId, options) => runStepQa(ctx, stepId, options),
     approveStep: (stepId, options) => approveStep(ctx, stepId, options),
+    createStep: (runId, input, options) => createStep(ctx, runId, input, options),
     openPr: (id, options) => openPr(ctx, id, options),
     importCodeMachine: (projectId, input, options) => importCodeMachine(ctx, projectId, input, options),
     auditSpecs: (input, options) => auditSpecs(ctx, input, options),

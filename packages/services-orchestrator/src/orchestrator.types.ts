@@ -1,4 +1,4 @@
-import type { CiProvider, Clock, Config, DefaultModels, JsonObject, Project, ProtocolRun, StepRun } from '@tasksgodzilla/core';
+import type { CiProvider, Clock, Config, DefaultModels, JsonObject, JsonValue, Project, ProtocolRun, StepRun } from '@tasksgodzilla/core';
 import type { EngineRegistry } from '@tasksgodzilla/platform-engines';
 import type { GitService } from '@tasksgodzilla/platform-git';
 import type { JobHandlers, JobQueue, QueueJob } from '@tasksgodzilla/platform-queue';
@@ -161,6 +161,19 @@ export interface RunActionResult {
   job: QueueJob | null;
 }
 
+/** A step added by hand (`POST /protocols/{id}/steps`); it always starts `pending`. */
+export interface CreateStepInput {
+  step_index: number;
+  step_name: string;
+  step_type: string;
+  /** Only `pending` (or absent): statuses are the orchestrator's. */
+  status?: string | null;
+  model?: string | null;
+  summary?: string | null;
+  engine_id?: string | null;
+  policy?: JsonValue | null;
+}
+
 export interface StepActionResult {
   run: ProtocolRun;
   step: StepRun;
@@ -211,6 +224,8 @@ export interface OrchestratorService {
   runStep(stepRunId: number, options?: CallOptions): Promise<StepActionResult & { job: QueueJob }>;
   runStepQa(stepRunId: number, options?: CallOptions): Promise<StepActionResult & { job: QueueJob }>;
   approveStep(stepRunId: number, options?: CallOptions): Promise<StepActionResult>;
+  /** Adds a `pending` step (`step_created`); a status other than pending is a 422, an ended run a 409. */
+  createStep(protocolRunId: number, input: CreateStepInput, options?: CallOptions): Promise<StepRun>;
   openPr(protocolRunId: number, options?: CallOptions): Promise<RunActionResult & { job: QueueJob }>;
   importCodeMachine(projectId: number, input: ImportCodeMachineInput, options?: CallOptions): Promise<RunActionResult>;
   auditSpecs(input: AuditSpecsInput, options?: CallOptions): Promise<{ job: QueueJob }>;

@@ -111,7 +111,7 @@ describe('no stuck runs (SQLite)', () => {
     h.fakes.execution.behaviour = async (input) => {
       await h.queue.cancel(input.jobId!, 'cancelled through the api');
       await new Promise<void>((resolve) => (input.signal!.aborted ? resolve() : input.signal!.addEventListener('abort', () => resolve(), { once: true })));
-      return { outcome: 'cancelled', error: 'cancelled', commit: null };
+      return { outcome: 'interrupted', error: 'cancelled', commit: null };
     };
     const { job, step } = await h.orchestrator.runNextStep(run.id);
     await h.drain();
@@ -152,5 +152,19 @@ describe('no stuck runs (SQLite)', () => {
     } else await h.rerun(job.run_id);
     expect(stepCommits('00-setup.md')).toBe(1);
     expect(h.fakes.execution.calls).toHaveLength(1);
+  });
+
+  it('createStep: a step added by hand starts pending; another status is a 422 naming status; an ended run is a 409', async () => {
+    const projectId = await h.project();
+    const run = await h.orchestrator.createProtocolRun(projectId, { protocol_name: '0002-manual' });
+    const step = await h.orchestrator.createStep(run.id, { step_index: 0, step_name: 'a.md', step_type: 'work', status: 'pending' }, { requestId: 'req-1' });
+    expect(step).toMatchObject({ status: 'pending', step_name: 'a.md' });
+    expect(await eventTypes(h, run.id)).toContain('step_created');
+    for (const status of ['running', 'completed']) {
+      await expect(h.orchestrator.createStep(run.id, { step_index: 1, step_name: 'b.md', step_type: 'work', status })).rejects.toMatchObject({ issues: [{ path: ['status'] }] });
+    }
+    await h.orchestrator.cancelProtocol(run.id);
+    await expect(h.orchestrator.createStep(run.id, { step_index: 1, step_name: 'b.md', step_type: 'work' })).rejects.toMatchObject({ code: 'protocol_terminal' });
+    expect((await h.storage.stepRuns.listByRun(run.id)).map((s) => s.step_name)).toEqual(['a.md']);
   });
 });

@@ -109,7 +109,7 @@ export function registerProtocolRoutes(app: Api, { runtime }: RouteContext): voi
     { schema: { tags: TAGS, summary: 'Add a step run', params, body: StepRunCreate, response: { 200: StepRunOut, 404: Detail, 409: Detail, 422: Detail } } },
     async (request) => {
       const { run } = await runAccess(runtime, request, request.params.id);
-      return runtime.storage.stepRuns.create({ ...request.body, protocol_run_id: run.id });
+      return orchestrator.createStep(run.id, request.body, { requestId: request.id });
     },
   );
 

@@ -239,9 +239,16 @@ export interface OrchestratorService {
    * fails the job's step and blocks its run (never called for an attempt that will be retried).
    */
   onJobFailed(job: FailedJob, error: unknown): Promise<void>;
+  /**
+   * For the worker and the queue's cancel: a job ended (cancelled, or any end its handler never saw).
+   * The step it was executing → failed (`step_job_ended`) + run blocked; a run it was planning →
+   * blocked. A job still queued or running changes nothing. Every run and step action does the same
+   * check first, so a missed call only delays it.
+   */
+  onJobEnded(job: FailedJob): Promise<void>;
 }
 
-/** What onJobFailed needs of the failed job. */
+/** What onJobFailed and onJobEnded need of the job. */
 export interface FailedJob {
   run_id: string;
   job_type: string;

@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import { errorMessage } from '@tasksgodzilla/core';
 import type { HandlerResult, JobHandler } from '@tasksgodzilla/platform-queue';
 import type { OrchestratorContext } from '../orchestrator.context.js';
+import { autoPrMode } from '../lifecycle/feedback-settings.js';
 import { inJobScope, jobTrace, rethrowIfRunnerOwns, skipped } from './job-scope.js';
 
 /**
  * `open_pr_job`: pushes the run's branch (`branch_name`, the one the worktree is on) and opens a
- * PR/MR against its base branch → `open_pr` {branch, url}; failures → `open_pr_failed`. A PR that
+ * PR/MR against its base branch, as a draft when the run's `auto_pr` is `draft` → `open_pr` {branch, url}; failures → `open_pr_failed`. A PR that
  * cannot be opened does not block the run (the work itself is on the pushed branch).
  */
 export function createOpenPrHandler(ctx: OrchestratorContext): JobHandler<'open_pr_job'> {
@@ -44,12 +45,18 @@ export function createOpenPrHandler(ctx: OrchestratorContext): JobHandler<'open_
           branch,
           base: run.base_branch,
           title: `WIP: ${run.protocol_name}`,
+          draft: autoPrMode(run, ctx.config) === 'draft',
           body: `Protocol ${run.protocol_name} in progress.${run.description ? `\n\n${run.description}` : ''}`,
           ...(project.ci_provider ? { provider: project.ci_provider } : {}),
         });
         await ctx.record(
           null,
-          { type: 'open_pr', message: `${pr.provider === 'gitlab' ? 'MR' : 'PR'} ${pr.created ? 'opened' : 'already open'}: ${pr.url ?? branch}`, run, metadata: { branch, url: pr.url, number: pr.number, provider: pr.provider, via: pr.via, created: pr.created } },
+          {
+            type: 'open_pr',
+            message: `${pr.provider === 'gitlab' ? 'MR' : 'PR'} ${pr.created ? 'opened' : 'already open'}: ${pr.url ?? branch}`,
+            run,
+            metadata: { branch, url: pr.url, number: pr.number, provider: pr.provider, via: pr.via, created: pr.created, draft: autoPrMode(run, ctx.config) === 'draft' },
+          },
           trace,
         );
         return { result: { opened: true, url: pr.url } };

@@ -9,6 +9,7 @@ import { enqueueExecution } from '../lifecycle/step-flow.js';
 import { ledgerUsage, usageMetadata } from '../lifecycle/usage.js';
 import { ensureRunWorkspace, type RunWorkspace } from '../lifecycle/workspace.js';
 import { inJobScope, jobLogPath, jobTrace, rethrowIfRunnerOwns, skipped } from './job-scope.js';
+import { enqueueAutoPr } from '../lifecycle/auto-pr.js';
 
 /** A planning failure the run cannot recover from by itself: recorded, and the run blocked. */
 class PlanningFailure extends Error {
@@ -245,6 +246,7 @@ async function persistPlan(ctx: OrchestratorContext, runId: number, outcome: Pla
       },
       trace,
     );
+    await enqueueAutoPr(ctx, tx, run, trace);
     if (deferred || !run.auto_advance) return run;
     const next = nextPendingStep(await tx.stepRuns.listByRun(run.id));
     if (!next) return run;

@@ -18,6 +18,7 @@ const EXPECTED = [
   'scripts/ci/bootstrap.sh',
   'scripts/ci/build.sh',
   'scripts/ci/lint.sh',
+  'scripts/ci/report.sh',
   'scripts/ci/test.sh',
   'scripts/ci/typecheck.sh',
 ];

@@ -2,10 +2,7 @@ import { ValidationError, type JsonObject } from '@tasksgodzilla/core';
 import type { CiStatus } from '../orchestrator.types.js';
 import { interpretGithubReview } from './review-webhook.js';
 import type { WebhookInterpretation } from './webhook.types.js';
-import { classifyCiValue, compact, firstPullRequestNumber, GITHUB_VALUE_SETS, integer, isObject, objectAt, repositoryRef, text } from './webhook-values.js';
-
-/** Longest log excerpt kept from a delivery (its end). */
-export const LOG_EXCERPT_CHARS = 4000;
+import { classifyCiValue, compact, firstPullRequestNumber, GITHUB_VALUE_SETS, integer, isObject, LOG_EXCERPT_CHARS, objectAt, repositoryRef, text } from './webhook-values.js';
 
 interface GithubFields {
   action: string;

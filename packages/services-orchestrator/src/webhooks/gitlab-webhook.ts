@@ -2,7 +2,7 @@ import { ValidationError, type JsonObject } from '@tasksgodzilla/core';
 import type { CiStatus } from '../orchestrator.types.js';
 import { interpretGitlabNote } from './review-webhook.js';
 import type { WebhookInterpretation } from './webhook.types.js';
-import { classifyCiValue, compact, GITLAB_VALUE_SETS, integer, isObject, objectAt, repositoryRef, text } from './webhook-values.js';
+import { classifyCiValue, compact, GITLAB_VALUE_SETS, integer, isObject, LOG_EXCERPT_CHARS, objectAt, repositoryRef, text } from './webhook-values.js';
 
 /** Names of a pipeline's failed jobs (`builds[]`), joined; undefined when none. */
 function failedJobs(payload: JsonObject): string | undefined {
@@ -54,7 +54,7 @@ export function interpretGitlabWebhook(eventHeader: string | null | undefined, p
       sha: text(attrs['sha']) ?? text(lastCommit['id']) ?? text(payload['checkout_sha']),
       conclusion: value,
       url: text(attrs['url']),
-      metadata: compact({ event: objectKind, ref: branch, ci_status: rawStatus, check_name: failedJobs(payload) }),
+      metadata: compact({ event: objectKind, ref: branch, ci_status: rawStatus, check_name: failedJobs(payload), log_excerpt: text(payload['log_excerpt'])?.slice(-LOG_EXCERPT_CHARS) }),
     },
   };
 }

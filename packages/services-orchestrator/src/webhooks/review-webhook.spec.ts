@@ -23,4 +23,16 @@ describe('review webhooks', () => {
     const result = interpretGithubWebhook('pull_request_review_comment', { action: 'created', pull_request: { head: { ref: 'b' } }, comment: { body: 'A'.repeat(10_000) } });
     expect(result.input?.review?.body).toHaveLength(4000);
   });
+
+  it('GitLab pipelines name their failed jobs and carry the log excerpt scripts/ci/report.sh sends', () => {
+    const result = interpretGitlabWebhook('Pipeline Hook', {
+      object_kind: 'pipeline',
+      object_attributes: { ref: 'b', status: 'failed' },
+      builds: [{ name: 'lint', status: 'success' }, { name: 'test', status: 'failed' }],
+      log_excerpt: 'x'.repeat(5000) + 'END',
+    });
+    expect(result.input?.metadata).toMatchObject({ check_name: 'test' });
+    expect((result.input?.metadata?.log_excerpt as string).endsWith('END')).toBe(true);
+    expect((result.input?.metadata?.log_excerpt as string).length).toBe(4000);
+  });
 });

@@ -1,6 +1,9 @@
 import type { JsonObject, JsonValue } from '@tasksgodzilla/core';
 import type { CiStatus } from '../orchestrator.types.js';
 
+/** Longest log excerpt kept from a delivery (its end). */
+export const LOG_EXCERPT_CHARS = 4000;
+
 type Classified = Exclude<CiStatus, 'merged' | 'review'>;
 
 /**

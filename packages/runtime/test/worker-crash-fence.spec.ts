@@ -1,0 +1,108 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { signalProcessGroup } from '@tasksgodzilla/platform-engines';
+import { demoSpec } from '@tasksgodzilla/service-testing';
+import { createTempDir, git, type TempDir } from '@tasksgodzilla/testing';
+import { openRuntime, type RuntimeHarness } from './runtime-harness.js';
+import { bundleRuntimeWorker, startWorkerProcess, type WorkerProcess } from './worker-process.js';
+
+/**
+ * On its first execution the step leaves its process group running forever, appending to a file of
+ * the worktree (what an agent does when its worker is SIGKILLed); on the next one it writes its result.
+ */
+function fenceStep(markers: string): string {
+  return `# 01 - Build
+
+\`\`\`sh
+mkdir -p work
+if [ ! -f "${markers}/first-started" ]; then
+  echo $$ > "${markers}/first-pgid"
+  touch "${markers}/first-started"
+  while :; do echo dead >> work/dead-attempt.txt; sleep 0.05; done
+fi
+echo "successful attempt" > work/result.txt
+\`\`\`
+
+## Checks
+
+\`\`\`sh
+test -f work/result.txt
+\`\`\`
+`;
+}
+
+describe('a worker SIGKILLed during a step (SQLite, embedded queue)', () => {
+  let h: RuntimeHarness;
+  let markers: TempDir;
+  let worker: WorkerProcess | undefined;
+  let bundled: { bundle: string; remove(): void };
+  let orphanPgid: number | null = null;
+
+  beforeAll(async () => {
+    bundled = await bundleRuntimeWorker();
+  });
+  afterAll(() => bundled?.remove());
+  afterEach(async () => {
+    await worker?.kill();
+    if (orphanPgid !== null) signalProcessGroup(orphanPgid, 'SIGKILL');
+    await h?.close();
+    markers?.remove();
+  });
+
+  it('the re-execution kills the dead attempt’s process group and commits only its own output', async () => {
+    // Bounded by the state waits below (no sleeps); the default 30 s is short for two runtimes on a busy machine.
+    markers = createTempDir('tgz-fence-');
+    h = await openRuntime({ config: { leaseSeconds: 2, jobMaxAttempts: 3 } });
+    const { orchestrator } = h.rt.services;
+    const projectId = await h.project();
+    const run = await orchestrator.createProtocolRun(projectId, {
+      protocol_name: '0001-fence',
+      template: h.template({ '01-build.md': fenceStep(markers.path) }),
+      auto_advance: true,
+      template_config: { protocol_spec: demoSpec({ '00-setup.md': { qa: 'skip' } }) },
+    });
+    await orchestrator.startProtocol(run.id);
+
+    // The child worker plans, runs 00-setup, then starts 01-build, whose process never ends.
+    worker = startWorkerProcess(bundled.bundle, h.rt.config);
+    await h.waitFor(
+      async () => {
+        if (worker!.proc.exitCode !== null) throw new Error(`the worker process exited early: ${worker!.stderr()}`);
+        return existsSync(join(markers.path, 'first-started'));
+      },
+      Boolean,
+      90_000,
+    ).catch(async (error: unknown) => {
+      // Say what the child left behind, not only that the marker never came.
+      const jobs = await h.rt.storage.jobRuns.list({}, { limit: 50 });
+      throw new Error(`${String(error)}\nworker stderr: ${worker!.stderr()}\nrun: ${JSON.stringify(await h.run(run.id))}\njobs: ${JSON.stringify(jobs.items.map((j) => [j.job_type, j.status, j.attempts, j.error]))}\nevents: ${JSON.stringify((await h.events(run.id)).map((e) => [e.event_type, e.message]))}`);
+    });
+    orphanPgid = Number(readFileSync(join(markers.path, 'first-pgid'), 'utf8').trim());
+    const worktree = (await h.run(run.id)).worktree_path!;
+    await h.waitFor(async () => existsSync(join(worktree, 'work', 'dead-attempt.txt')), Boolean);
+
+    await worker.kill();
+    // Its step process survives the worker and keeps writing into the worktree.
+    expect(signalProcessGroup(orphanPgid, 0)).toBe(true);
+
+    // Another worker reclaims the job once the lease expires and re-executes the step.
+    h.worker.start();
+    const done = await h.waitFor(() => h.run(run.id), (r) => ['completed', 'blocked', 'failed', 'cancelled'].includes(r.status), 90_000);
+    await h.worker.stop();
+
+    expect(done.status).toBe('completed');
+    expect(signalProcessGroup(orphanPgid, 0)).toBe(false);
+    const events = await h.events(run.id);
+    const build = (await h.steps(run.id)).find((s) => s.step_name === '01-build.md')!;
+    const completed = events.filter((e) => e.event_type === 'step_completed' && e.step_run_id === build.id);
+    expect(completed).toHaveLength(1);
+    const sha = completed[0]!.metadata!['commit_sha'] as string;
+    const files = git(h.repo.path, ['show', '--name-only', '--format=', sha]).split('\n').filter(Boolean);
+    expect(files).toContain('work/result.txt');
+    expect(files).not.toContain('work/dead-attempt.txt');
+    // Nothing of the dead attempt anywhere on the branch either.
+    expect(git(h.repo.path, ['log', '--name-only', '--format=', done.branch_name ?? '0001-fence'])).not.toContain('dead-attempt');
+    const jobs = await h.rt.storage.jobRuns.list({ step_run_id: build.id, job_type: 'execute_step_job' });
+    expect(jobs.items.map((j) => j.attempts)).toEqual([2]);
+  }, 240_000);
+});

@@ -34,6 +34,9 @@ export type OrchestratorConfig = Pick<
   | 'autoPr'
   | 'maxTokensPerStep'
   | 'maxCostUsdPerStep'
+  | 'maxTokensPerProtocol'
+  | 'maxCostUsdPerProtocol'
+  | 'tokenBudgetMode'
 >;
 
 export interface OrchestratorServiceDeps {

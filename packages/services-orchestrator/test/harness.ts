@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type Config, type Event, type JobRun, type ProtocolRun, type StepRun } from '@tasksgodzilla/core';
-import { createEngineRegistry, createShellEngine, type EngineRegistry } from '@tasksgodzilla/platform-engines';
+import { createEngineRegistry, createShellEngine, type Engine, type EngineRegistry } from '@tasksgodzilla/platform-engines';
 import { createGitService, type GitService } from '@tasksgodzilla/platform-git';
 import { createQueue, createWorkerRunner, parseJobPayload, type ActiveJob, type JobContext, type JobQueue, type WorkerRunner } from '@tasksgodzilla/platform-queue';
 import { createStorage, migrateToLatest, openDatabase, type DatabaseHandle, type Storage } from '@tasksgodzilla/platform-storage';
@@ -154,6 +154,8 @@ export interface HarnessOptions {
   config?: Partial<Config>;
   /** false: the fake execution writes its marker but commits nothing (workspaces that are not git repositories). */
   fakeCommits?: boolean;
+  /** Engines registered next to the shell engine (in-test planning engines). */
+  engines?: Engine[];
 }
 
 /** Real storage (SQLite temp file or a fresh PostgreSQL database), embedded queue, git, shell engine, spec and prompts; fakes for the four services. */
@@ -176,7 +178,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const storage = createStorage(handle);
   const queue = createQueue({ backend: 'embedded', db: handle.db, dialect: handle.dialect, defaults: { maxAttempts: 2 }, backoff: () => 0 });
   const telemetry = createTelemetryService({ events: storage.events, logger: createLogger({ level: 'silent' }), metrics: createMetrics() });
-  const engines = createEngineRegistry([createShellEngine()], { defaultEngineId: 'shell' });
+  const engines = createEngineRegistry([createShellEngine(), ...(options.engines ?? [])], { defaultEngineId: 'shell' });
   const git = createGitService({
     projectsRoot: config.projectsRoot,
     githubApiUrl: 'http://127.0.0.1:9',

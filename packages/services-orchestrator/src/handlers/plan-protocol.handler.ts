@@ -3,6 +3,7 @@ import { PROTOCOL_PLAN_SCHEMA, resolveEngineAndModel, SHELL_ENGINE_ID, type Engi
 import type { ActiveJob, HandlerResult, JobContext, JobHandler } from '@tasksgodzilla/platform-queue';
 import { rawSpecOf, specFromTemplateConfig, type PreparedSpec } from '@tasksgodzilla/services-spec';
 import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
+import { budgetError, checkPhaseBudget } from '../lifecycle/budget.js';
 import { ENGINE_ID_KEY, SPEC_ORIGIN_KEY, TEMPLATE_DIR_KEY } from '../lifecycle/protocols.js';
 import { nextPendingStep } from '../policies.js';
 import { enqueueExecution } from '../lifecycle/step-flow.js';
@@ -31,6 +32,12 @@ interface PlanOutcome {
   engineId: string;
   usage: JsonObject;
   decomposed: boolean;
+}
+
+/** Strict budget passed before a planning or decomposition call → `budget_exceeded`, run blocked; warn mode logs. */
+async function assertWithinBudget(ctx: OrchestratorContext, input: Parameters<typeof checkPhaseBudget>[1]): Promise<void> {
+  const over = budgetError(ctx, await checkPhaseBudget(ctx, input), { protocol_run_id: input.runId, phase: input.phase });
+  if (over) throw new PlanningFailure('budget_exceeded', over.message, { phase: input.phase, error: over.message, violations: (over.details?.violations ?? []) as JsonValue });
 }
 
 function stringOf(value: JsonValue | undefined): string | null {
@@ -100,6 +107,7 @@ async function plan(ctx: OrchestratorContext, job: ActiveJob<'plan_protocol_job'
     });
     promptVersion = prompt.version;
     models = { ...models, planning: resolution.model };
+    await assertWithinBudget(ctx, { phase: 'planning', runId: run.id, prompt: prompt.text, context: run.protocol_name });
     result = await engines.get(planningEngine).plan({
       ...common,
       prompt: prompt.text,
@@ -137,6 +145,8 @@ async function plan(ctx: OrchestratorContext, job: ActiveJob<'plan_protocol_job'
     models = { ...models, decompose: resolution.model };
     const files = prepared.spec.steps.map((s) => s.prompt_ref).filter((f) => !/^00-setup/i.test(f));
     if (files.length > 0) {
+      // The planning call just made is not in the job ledger yet: it counts too.
+      await assertWithinBudget(ctx, { phase: 'decompose', runId: run.id, context: run.protocol_name, extra: { tokens: result.usage?.total_tokens ?? 0, cost_usd: result.cost_usd ?? 0 } });
       await ctx.record(null, { type: 'decompose_started', message: `Decomposing ${files.length} step file(s).`, run, metadata: { steps: files, model: resolution.model } }, trace);
       const outcome = await decomposition.decomposeProtocol({
         protocolRoot: workspace.protocolRoot,

@@ -2,6 +2,7 @@ import type { HandlerResult, JobHandler } from '@tasksgodzilla/platform-queue';
 import type { QaResult } from '@tasksgodzilla/services-quality';
 import { effectiveQaPolicy, specFromTemplateConfig } from '@tasksgodzilla/services-spec';
 import type { OrchestratorContext } from '../orchestrator.context.js';
+import { budgetError, checkPhaseBudget, recordQaOverBudget } from '../lifecycle/budget.js';
 import { applyQaResult, qaErrorResult } from '../lifecycle/qa-outcome.js';
 import { isTerminalRun } from '../lifecycle/run-state.js';
 import { ledgerUsage } from '../lifecycle/usage.js';
@@ -28,6 +29,9 @@ export function createRunQualityHandler(ctx: OrchestratorContext): JobHandler<'r
         await ctx.record(null, { type: 'step_deferred', message: `QA of ${step.step_name} deferred: the protocol is paused.`, run, step, metadata: { protocol_status: run.status, phase: 'qa' } }, trace);
         return skipped('protocol is paused; QA deferred');
       }
+      // QA is an engine call of the step: it counts against the step and protocol budgets.
+      const over = budgetError(ctx, await checkPhaseBudget(ctx, { phase: 'qa', runId: run.id, step, context: step.step_name }), { step_run_id: step.id, phase: 'qa' });
+      if (over) return { result: { outcome: 'budget_exceeded', step_status: await recordQaOverBudget(ctx, step.id, over, trace) } };
       const logPath = jobLogPath(ctx, job);
       jobCtx.setLogPath(logPath);
       const spec = specFromTemplateConfig(run.template_config);

@@ -1,0 +1,72 @@
+import { BudgetExceededError, type JsonObject, type StepRun } from '@tasksgodzilla/core';
+import { checkBudget, type BudgetCheck, type UsageTotals } from '@tasksgodzilla/services-execution';
+import { estimateTokens } from '@tasksgodzilla/platform-telemetry';
+import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
+import { moveStep } from './run-state.js';
+import { blockRun } from './step-flow.js';
+
+// Every engine call the orchestrator starts counts against the budgets: execution checks its own
+// prompt (services-execution); planning, decomposition and QA are checked here before they run,
+// cumulatively, against what the job ledger says the protocol (and the step) has spent already.
+
+export type BudgetPhase = 'planning' | 'decompose' | 'qa';
+
+const ZERO: UsageTotals = { tokens: 0, cost_usd: 0 };
+
+/** Tokens and USD spent so far on the run and on one step, from the job ledger (plus `extra` not recorded there yet). */
+export async function spentSoFar(ctx: OrchestratorContext, runId: number, stepId: number | null, extra: UsageTotals = ZERO): Promise<{ protocol: UsageTotals; step: UsageTotals }> {
+  const { jobRuns } = ctx.deps.storage;
+  const protocol = await jobRuns.usageTotals({ protocol_run_id: runId });
+  const step = stepId ? await jobRuns.usageTotals({ step_run_id: stepId }) : null;
+  return {
+    protocol: { tokens: protocol.tokens + extra.tokens, cost_usd: protocol.cost_cents / 100 + extra.cost_usd },
+    step: step ? { tokens: step.tokens + extra.tokens, cost_usd: step.cost_cents / 100 + extra.cost_usd } : ZERO,
+  };
+}
+
+/**
+ * The budget check of an engine call about to start: `prompt` (when known) is estimated and added to
+ * what was spent. Protocol-level calls (planning, decomposition) have no step limits.
+ */
+export async function checkPhaseBudget(
+  ctx: OrchestratorContext,
+  input: { phase: BudgetPhase; runId: number; step?: StepRun | null; prompt?: string | null; context: string; extra?: UsageTotals },
+): Promise<BudgetCheck> {
+  const { config } = ctx;
+  const step = input.step ?? null;
+  const spent = await spentSoFar(ctx, input.runId, step?.id ?? null, input.extra);
+  return checkBudget({
+    estimatedTokens: input.prompt ? estimateTokens(input.prompt) : 0,
+    spent,
+    context: `${input.phase}:${input.context}`,
+    limits: {
+      mode: config.tokenBudgetMode,
+      maxTokensPerProtocol: config.maxTokensPerProtocol,
+      maxCostUsdPerProtocol: config.maxCostUsdPerProtocol,
+      ...(step ? { maxTokensPerStep: config.maxTokensPerStep, maxCostUsdPerStep: config.maxCostUsdPerStep } : {}),
+    },
+  });
+}
+
+/** A strict budget that is passed: the error the caller records (`budget_exceeded`). Warn mode logs and goes on. */
+export function budgetError(ctx: OrchestratorContext, check: BudgetCheck, details: Record<string, string | number | null>): BudgetExceededError | null {
+  if (check.ok) return null;
+  if (check.mode !== 'strict') {
+    ctx.logger.warn({ ...details, budget_mode: check.mode }, check.message ?? 'budget exceeded');
+    return null;
+  }
+  return new BudgetExceededError(check.message ?? 'Budget exceeded', { details: { ...details, violations: check.violations } });
+}
+
+/** A step whose QA would pass its budget: failed + run blocked (`budget_exceeded`), as an execution over budget is. */
+export async function recordQaOverBudget(ctx: OrchestratorContext, stepId: number, error: BudgetExceededError, trace: Trace): Promise<string> {
+  return ctx.deps.storage.transaction(async (tx) => {
+    const step = await tx.stepRuns.get(stepId);
+    if (step.status !== 'needs_qa') return step.status;
+    const run = await tx.protocolRuns.get(step.protocol_run_id);
+    const failed = await moveStep(tx, step, 'failed', { summary: `Budget exceeded: ${error.message}` });
+    await ctx.record(tx, { type: 'budget_exceeded', message: error.message, run, step: failed, metadata: { phase: 'qa', error: error.message, details: (error.details ?? {}) as JsonObject } }, trace);
+    await blockRun(tx, run);
+    return 'failed';
+  });
+}

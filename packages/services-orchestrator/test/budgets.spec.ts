@@ -1,0 +1,121 @@
+import type { Config } from '@tasksgodzilla/core';
+import type { Engine, EngineRequest, EngineResult } from '@tasksgodzilla/platform-engines';
+import { createHarness, eventTypes, type Harness } from './harness.js';
+
+// Issue 9 §5: every engine call counts against the step/protocol budgets — planning and
+// decomposition (which had no check) and QA (which checked only its own prompt), cumulatively.
+
+/** An in-test planning engine: returns a two-step plan and reports `tokens` of usage. */
+function planningEngine(tokens: number): Engine & { calls: EngineRequest[] } {
+  const calls: EngineRequest[] = [];
+  const result = (request: EngineRequest): EngineResult => ({
+    engine_id: 'fake-llm',
+    operation: 'plan',
+    outcome: 'succeeded',
+    reason: null,
+    model: 'fake-1',
+    session_id: null,
+    usage: { input_tokens: tokens, cached_input_tokens: 0, output_tokens: 0, reasoning_tokens: 0, total_tokens: tokens },
+    cost_usd: null,
+    final_message: null,
+    structured_output: {
+      plan_md: '# Plan\n',
+      context_md: '',
+      log_md: '',
+      step_files: [
+        { filename: '00-setup.md', content: '# Setup\n' },
+        { filename: '01-build.md', content: '# Build\n' },
+      ],
+    },
+    errors: [],
+    warnings: [],
+    log_path: request.logPath ?? null,
+    exit_code: 0,
+    signal: null,
+    duration_ms: 1,
+    unparsed_lines: 0,
+  });
+  const engine = {
+    id: 'fake-llm',
+    displayName: 'Fake LLM',
+    kind: 'builtin' as const,
+    defaultModel: null,
+    capabilities: { structuredOutput: true, budgetCap: false, reportsCost: false, resume: false, usageIsCumulative: false },
+    calls,
+    async plan(request: EngineRequest) {
+      calls.push(request);
+      return result(request);
+    },
+    execute: async (request: EngineRequest) => result(request),
+    qa: async (request: EngineRequest) => result(request),
+    run: async (_operation: string, request: EngineRequest) => result(request),
+    probe: async () => ({ engine_id: 'fake-llm', binary: null, available: true, version: null, error: null }),
+  };
+  return engine as unknown as Engine & { calls: EngineRequest[] };
+}
+
+describe('budgets count every engine call (SQLite)', () => {
+  let h: Harness | null = null;
+  afterEach(async () => {
+    await h?.close();
+    h = null;
+  });
+
+  async function open(config: Partial<Config>, engine?: Engine): Promise<Harness> {
+    h = await createHarness({ config: { tokenBudgetMode: 'strict', ...config }, engines: engine ? [engine] : [] });
+    return h;
+  }
+
+  it('planning over the protocol budget is refused before the engine runs: budget_exceeded, run blocked', async () => {
+    const engine = planningEngine(10);
+    const harness = await open({ maxTokensPerProtocol: 5 }, engine);
+    const projectId = await harness.project();
+    await harness.drain();
+    const run = await harness.orchestrator.createProtocolRun(projectId, { protocol_name: '0001-llm', engine_id: 'fake-llm' });
+    await harness.orchestrator.startProtocol(run.id);
+    await harness.drain();
+    const snap = await harness.snapshot(run.id);
+    expect(snap.run.status).toBe('blocked');
+    expect(engine.calls).toHaveLength(0);
+    const event = snap.events.find((e) => e.event_type === 'budget_exceeded');
+    expect(event?.metadata).toMatchObject({ phase: 'planning' });
+    expect(event?.message).toMatch(/per-protocol limit \(5\) for planning:0001-llm/);
+  });
+
+  it('decomposition counts the planning call just made: over budget it is not started', async () => {
+    const engine = planningEngine(100_001);
+    const harness = await open({ maxTokensPerProtocol: 100_000 }, engine);
+    const projectId = await harness.project();
+    await harness.drain();
+    const run = await harness.orchestrator.createProtocolRun(projectId, { protocol_name: '0001-llm', engine_id: 'fake-llm' });
+    await harness.orchestrator.startProtocol(run.id);
+    await harness.drain();
+    const snap = await harness.snapshot(run.id);
+    expect(engine.calls).toHaveLength(1);
+    expect(harness.fakes.decomposition.calls).toBe(0);
+    expect(snap.run.status).toBe('blocked');
+    expect(snap.events.find((e) => e.event_type === 'budget_exceeded')?.metadata).toMatchObject({ phase: 'decompose' });
+    expect(await eventTypes(harness, run.id)).not.toContain('decompose_started');
+  });
+
+  it('QA counts what the step already spent: over the per-step budget the QA job fails the step and blocks the run', async () => {
+    // The fake execution reports 15 tokens per run.
+    const harness = await open({ maxTokensPerStep: 14 });
+    const { run } = await harness.planned({ auto_advance: true });
+    const snap = await harness.snapshot(run.id);
+    expect(harness.fakes.execution.calls).toHaveLength(1);
+    expect(harness.fakes.quality.calls).toHaveLength(0);
+    expect(snap.steps[0]).toMatchObject({ status: 'failed' });
+    expect(snap.run.status).toBe('blocked');
+    const event = snap.events.find((e) => e.event_type === 'budget_exceeded');
+    expect(event?.metadata).toMatchObject({ phase: 'qa' });
+    expect(event?.message).toMatch(/15 already spent on this step exceed the configured per-step limit \(14\) for qa:00-setup\.md/);
+  });
+
+  it('within budget nothing changes: QA runs and the run completes', async () => {
+    const harness = await open({ maxTokensPerStep: 15, maxTokensPerProtocol: 1000 });
+    const { run } = await harness.planned({ auto_advance: true });
+    expect((await harness.snapshot(run.id)).run.status).toBe('completed');
+    expect(harness.fakes.quality.calls).toHaveLength(3);
+  });
+});

@@ -63,7 +63,7 @@ describe('GitService: push and remote branches', () => {
     const service = createTestGitService(dir.path);
     const { path } = createTestRepo(dir.path, { withOrigin: false });
     // Port 9 (discard) on loopback: refused at once, no network needed.
-    await service.setOriginUrl(path, 'http://127.0.0.1:9/acme/app.git');
+    await service.setOriginUrl(path, 'https://127.0.0.1:9/acme/app.git');
     const error = await service.push({ repoPath: path, branch: 'main' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitError);
     expect(error).toMatchObject({ code: 'git_network', retryable: true });

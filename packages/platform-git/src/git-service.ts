@@ -4,6 +4,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { GitError, ValidationError, isAppError } from '@tasksgodzilla/core';
 import { assertBranchName } from './branch-name.js';
 import { createCommandRunner, type CommandOptions, type CommandResult } from './command-runner.js';
+import { GIT_ALLOW_PROTOCOL, assertGitUrl } from './git-url.js';
 import { findExecutable } from './find-executable.js';
 import { createPullRequestWithCli } from './forge-cli.js';
 import { createKeyedLock } from './keyed-lock.js';
@@ -96,7 +97,13 @@ export function createGitService(deps: GitServiceDeps): GitService {
   const sharedBranch = deps.worktreeBranch ?? DEFAULT_SHARED_BRANCH;
   const httpTimeoutMs = deps.httpTimeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
   // The parent's environment is passed through to children; git must never wait for a password prompt.
-  const childEnv: Record<string, string | undefined> = { ...(deps.env ?? process.env), GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never' };
+  // Only https, ssh, git and local (file) transports: remote helpers such as `fd::17` or `ext::` are refused by git.
+  const childEnv: Record<string, string | undefined> = {
+    ...(deps.env ?? process.env),
+    GIT_TERMINAL_PROMPT: '0',
+    GCM_INTERACTIVE: 'never',
+    GIT_ALLOW_PROTOCOL,
+  };
   // Worktree changes of one repo are serialized in-process; across processes git's own locks and the
   // "already exists" recovery below keep ensureWorktree idempotent.
   const withRepoLock = createKeyedLock();
@@ -174,6 +181,7 @@ export function createGitService(deps: GitServiceDeps): GitService {
       });
     }
     assertOptionSafe(input.gitUrl, 'gitUrl');
+    assertGitUrl(input.gitUrl, 'gitUrl');
     // git clones from the target's parent folder, so a relative local path is made absolute first.
     const gitUrl = !isAbsolute(input.gitUrl) && existsSync(input.gitUrl) ? resolve(input.gitUrl) : input.gitUrl;
     if (existsSync(target) && readdirSync(target).length > 0) {

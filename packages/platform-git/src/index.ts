@@ -26,5 +26,7 @@ export { resolveInside, sanitizeStepFilename } from './path-safety.js';
 export { inferForgeProvider, parseRemoteUrl, repoNameFromUrl, toGithubSshUrl } from './remote-url.js';
 export type { RemoteLocation } from './remote-url.js';
 export { assertBranchName } from './branch-name.js';
+export { ALLOWED_GIT_PROTOCOLS, GIT_ALLOW_PROTOCOL, assertGitUrl, gitUrlProblem } from './git-url.js';
+export { killRunningCommands } from './command-runner.js';
 export { classifyGitFailure, redactCredentials } from './git-errors.js';
 export type { GitFailureClass } from './git-errors.js';

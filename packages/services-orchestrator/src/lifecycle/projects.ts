@@ -1,4 +1,5 @@
 import { ConflictError, NotFoundError, type Project, type ProtocolRun } from '@tasksgodzilla/core';
+import { assertGitUrl } from '@tasksgodzilla/platform-git';
 import type { QueueJob } from '@tasksgodzilla/platform-queue';
 import type { StorageTx } from '@tasksgodzilla/platform-storage';
 import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
@@ -19,7 +20,8 @@ async function enqueueSetup(ctx: OrchestratorContext, tx: StorageTx, project: Pr
 /** Inserts the project and its `setup-<id>` run, records `setup_enqueued` and enqueues `project_setup_job`, in one transaction. */
 export async function createProject(ctx: OrchestratorContext, input: CreateProjectInput, options: CallOptions = {}): Promise<ProjectCreated> {
   const name = requireText(input?.name, 'name');
-  const gitUrl = requireText(input?.git_url, 'git_url');
+  // Only https, ssh, git, scp-like and local locations (issue 10: `fd::17` hung the clone).
+  const gitUrl = assertGitUrl(requireText(input?.git_url, 'git_url'));
   const baseBranch = input.base_branch === undefined ? undefined : assertBaseBranch(input.base_branch);
   const trace: Trace = { requestId: options.requestId };
   return ctx.deps.storage.transaction(async (tx) => {

@@ -1,4 +1,5 @@
 import { NotFoundError, type Project, type ProtocolRun } from '@tasksgodzilla/core';
+import { parseRemoteUrl } from '@tasksgodzilla/platform-git';
 import type { StorageTx } from '@tasksgodzilla/platform-storage';
 import type { CiRepositoryRef, CiStatusInput } from '../orchestrator.types.js';
 import { getRun, isTerminalRun } from './run-state.js';
@@ -12,37 +13,18 @@ export interface RepositoryKey {
 }
 
 /**
- * Normalises a clone URL (https, ssh, git, scp-like `git@host:owner/name.git`) or a bare
- * `owner/name` full name: lowercased, no credentials, no port, no `.git`, no slashes at either end.
- * A local path or an empty string gives null (nothing a forge can name).
+ * A clone URL (https, ssh, git, scp-like; platform-git's `parseRemoteUrl`) or a bare `owner/name`
+ * full name, compared lowercased without credentials, port or `.git`. A local path, a `file:` URL or a
+ * name without an owner gives null (nothing a forge names).
  */
 export function repositoryKey(value: string | null | undefined): RepositoryKey | null {
   const raw = (value ?? '').trim();
-  if (raw === '') return null;
-  let host: string | null = null;
-  let path: string;
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(raw);
-  const scp = /^(?:[^@/\s]+@)?([^:/\s]+):(?!\/)(.+)$/.exec(raw);
-  if (scheme) {
-    if (raw.toLowerCase().startsWith('file:')) return null;
-    try {
-      const url = new URL(raw);
-      host = url.hostname.toLowerCase() || null;
-      path = decodeURIComponent(url.pathname);
-    } catch {
-      return null;
-    }
-  } else if (scp) {
-    host = (scp[1] ?? '').toLowerCase();
-    path = scp[2] ?? '';
-  } else if (raw.startsWith('/') || raw.startsWith('.') || raw.startsWith('~') || /^[a-z]:\\/i.test(raw)) {
-    return null;
-  } else {
-    path = raw;
-  }
-  path = path.replace(/^\/+|\/+$/g, '').replace(/\.git$/i, '').replace(/\/+$/, '').toLowerCase();
-  if (!path.includes('/')) return null;
-  return { host, path };
+  if (raw === '' || raw.startsWith('/') || raw.startsWith('.') || raw.startsWith('~') || /^file:/i.test(raw)) return null;
+  const location = parseRemoteUrl(raw);
+  if (location) return { host: location.host, path: location.fullPath.toLowerCase() };
+  if (/^[a-z][a-z0-9+.-]*:/i.test(raw)) return null;
+  const path = raw.replace(/^\/+|\/+$/g, '').replace(/\.git$/i, '').toLowerCase();
+  return path.includes('/') && !path.split('/').some((segment) => segment === '' || segment === '.' || segment === '..') ? { host: null, path } : null;
 }
 
 /** The keys a webhook names its repository by (full name and every clone/web URL it carries). */

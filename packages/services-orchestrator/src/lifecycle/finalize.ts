@@ -4,17 +4,26 @@ import { isCodeMachineRun } from '@tasksgodzilla/services-spec';
 import type { OrchestratorContext } from '../orchestrator.context.js';
 
 /**
- * Once the transaction that ended a run commits: push its branch (best effort, when asked) and
- * remove its worktree when Config.removeWorktreeOnEnd (the branch is kept). CodeMachine runs work
+ * Once the transaction that ended a run commits: commit what the run left uncommitted (the last
+ * QA report, when asked), push its branch (best effort, when asked) and remove its worktree when Config.removeWorktreeOnEnd (the branch is kept). CodeMachine runs work
  * in the user's workspace, which is never removed.
  */
-export function finalizeRunAfterCommit(ctx: OrchestratorContext, tx: StorageTx, project: Project, run: ProtocolRun, options: { push: boolean }): void {
+export function finalizeRunAfterCommit(ctx: OrchestratorContext, tx: StorageTx, project: Project, run: ProtocolRun, options: { push: boolean; commitLeftovers?: boolean }): void {
   if (!run.worktree_path || isCodeMachineRun(run)) return;
   const worktree = run.worktree_path;
   const branch = run.branch_name ?? run.protocol_name;
   tx.afterCommit(async () => {
     const { git } = ctx.deps;
     const log = ctx.logger.child({ protocol_run_id: run.id, project_id: run.project_id });
+    // What the run wrote after its last step commit (the last step's QA report) would go with the worktree.
+    if (options.commitLeftovers) {
+      try {
+        const commit = await git.commitAll({ repoPath: worktree, message: `${run.protocol_name}: final reports` });
+        if (commit.committed) log.info({ sha: commit.sha, files: commit.files }, `committed ${commit.files.length} file(s) left after the last step`);
+      } catch (error) {
+        log.warn({ err: error, worktree }, `committing the run's last reports failed: ${errorMessage(error)}`);
+      }
+    }
     if (options.push) {
       try {
         await git.push({ repoPath: worktree, branch });

@@ -78,7 +78,7 @@ export async function completeRun(ctx: OrchestratorContext, tx: StorageTx, run: 
   const completed = await tx.protocolRuns.transition(run.id, { from: run.status, to: 'completed' });
   await ctx.record(tx, { type: 'protocol_completed', message, run: completed }, trace);
   const project = await tx.projects.get(run.project_id);
-  finalizeRunAfterCommit(ctx, tx, project, completed, { push: true });
+  finalizeRunAfterCommit(ctx, tx, project, completed, { push: true, commitLeftovers: true });
   return completed;
 }
 

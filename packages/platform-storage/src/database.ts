@@ -54,6 +54,11 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
       ping: async () => {
         await sql`select 1`.execute(db);
       },
+      // PostgreSQL keeps its own pages consistent and enforces the foreign keys: nothing to report once it answers.
+      checkIntegrity: async () => {
+        await sql`select 1`.execute(db);
+        return [];
+      },
       close: () => db.destroy(),
     };
   }
@@ -75,6 +80,12 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     location: path,
     ping: async () => {
       await sql`select 1`.execute(db);
+    },
+    checkIntegrity: async () => {
+      const pages = sqlite.pragma('integrity_check') as { integrity_check: string }[];
+      const problems = pages.map((row) => row.integrity_check).filter((line) => line !== 'ok');
+      const keys = sqlite.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[];
+      return [...problems, ...keys.map((row) => `${row.table} row ${row.rowid} references a missing ${row.parent} row`)];
     },
     close: () => db.destroy(),
   };

@@ -23,5 +23,7 @@ export interface DatabaseHandle {
   location: string;
   /** Cheap liveness probe (`select 1`). */
   ping(): Promise<void>;
+  /** Problems found by SQLite's `integrity_check` and `foreign_key_check` (empty: intact); PostgreSQL: none once it answers. */
+  checkIntegrity(): Promise<string[]>;
   close(): Promise<void>;
 }

@@ -16,6 +16,13 @@ export interface QaReportInput {
   budgetWarning: string | null;
 }
 
+/** A passing check shows only the end of its output; a failing one its whole tail (up to 40 lines). */
+const PASSED_OUTPUT_LINES = 5;
+
+function lastLines(text: string, count: number): string {
+  return text.trimEnd().split('\n').slice(-count).join('\n');
+}
+
 function indent(text: string): string {
   return text
     .trimEnd()
@@ -42,7 +49,8 @@ export function renderQaReport(input: QaReportInput): string {
     input.checks.forEach((check, index) => {
       const detail = check.error ? `${check.error}` : `exit ${check.exit_code ?? 'none'}`;
       out.push(`${index + 1}. ${check.passed ? 'PASS' : 'FAIL'} \`${check.command}\` (${detail})`);
-      if (!check.passed && check.output_tail.trim() !== '') out.push('', '   ```text', indent(check.output_tail), '   ```');
+      const output = check.passed ? lastLines(check.output_tail, PASSED_OUTPUT_LINES) : check.output_tail;
+      if (output.trim() !== '') out.push('', '   ```text', indent(output), '   ```');
     });
     out.push('');
   }

@@ -333,6 +333,10 @@ describe('QualityService', () => {
           ['node --test test/greeting.test.js', 0, true],
         ]);
       }
+      // Each check is in the report with its exit code and the end of its output.
+      const report = readFileSync(join(qualityDir(), '01-greeting-2.md'), 'utf8');
+      expect(report).toContain('2. PASS `node --test test/greeting.test.js` (exit 0)');
+      expect(report).toContain('duration_ms');
       // The agent saw the check results in its prompt.
       expect(recordedArgv().stdin).toContain('- `node --test test/greeting.test.js`: exit 0 (passed)');
     });

@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CODEMACHINE_WORKSPACE, DEMO_TEMPLATE } from '@tasksgodzilla/service-testing';
-import { createHarness, eventTypes, type Harness } from './harness.js';
+import { createHarness, eventTypes, initGitWorkspace, type Harness } from './harness.js';
 
 describe('api-facing methods: guards and errors', () => {
   let h: Harness;
@@ -231,6 +231,14 @@ describe('more api-facing methods', () => {
     const projectId = await h.project();
     const workspace = join(h.dir.path, 'cm');
     cpSync(CODEMACHINE_WORKSPACE, workspace, { recursive: true });
+    // Not a git repository: refused at import, nothing created (its steps could never be committed).
+    await expect(h.orchestrator.importCodeMachine(projectId, { protocol_name: 'cm-plain', workspace_path: workspace, enqueue: false })).rejects.toMatchObject({
+      name: 'ValidationError',
+      issues: [{ path: ['workspace_path'], message: expect.stringContaining('not a git repository') }],
+    });
+    await expect(h.orchestrator.importCodeMachine(projectId, { protocol_name: 'cm-plain', workspace_path: workspace })).rejects.toMatchObject({ name: 'ValidationError' });
+    expect(await h.storage.protocolRuns.findByName(projectId, 'cm-plain')).toBeNull();
+    initGitWorkspace(workspace);
     const imported = await h.orchestrator.importCodeMachine(projectId, { protocol_name: 'cm-inline', workspace_path: workspace, enqueue: false });
     expect(imported.job).toBeNull();
     expect(imported.run).toMatchObject({ status: 'planned', worktree_path: workspace, protocol_root: join(workspace, '.codemachine') });
@@ -241,6 +249,7 @@ describe('more api-facing methods', () => {
     const broken = join(h.dir.path, 'cm-broken');
     mkdirSync(join(broken, '.codemachine', 'config'), { recursive: true });
     writeFileSync(join(broken, '.codemachine', 'config', 'main.agents.js'), 'export default [ { promptPath: "x.md" } ];');
+    initGitWorkspace(broken);
     await expect(h.orchestrator.importCodeMachine(projectId, { protocol_name: 'cm-broken', workspace_path: broken, enqueue: false })).rejects.toMatchObject({ name: 'ValidationError' });
     expect(await h.storage.protocolRuns.findByName(projectId, 'cm-broken')).toBeNull();
   });

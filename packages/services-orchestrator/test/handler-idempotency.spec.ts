@@ -2,7 +2,7 @@ import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CODEMACHINE_WORKSPACE } from '@tasksgodzilla/service-testing';
 import { postgresAvailable } from '@tasksgodzilla/testing';
-import { createHarness, type Harness } from './harness.js';
+import { createHarness, initGitWorkspace, type Harness } from './harness.js';
 
 /** What a re-run must leave exactly as it was. */
 async function state(h: Harness, runId: number) {
@@ -84,6 +84,7 @@ describe.each(['sqlite', 'postgres'] as const)('job handlers are idempotent on %
     const projectId = await h.project();
     const workspace = join(h.dir.path, 'cm');
     cpSync(CODEMACHINE_WORKSPACE, workspace, { recursive: true });
+    initGitWorkspace(workspace);
     const imported = await h.orchestrator.importCodeMachine(projectId, { protocol_name: 'cm-demo', workspace_path: workspace });
     expect(imported.run.status).toBe('planning');
     await h.drain();

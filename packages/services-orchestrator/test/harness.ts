@@ -13,7 +13,7 @@ import type { OnboardingService, ProjectSetupInput, ProjectSetupResult } from '@
 import { createPromptService } from '@tasksgodzilla/services-prompts';
 import type { QaInput, QaResult, QualityService } from '@tasksgodzilla/services-quality';
 import { createSpecService, effectiveQaPolicy, type SpecService } from '@tasksgodzilla/services-spec';
-import type { TempDir, TestRepo } from '@tasksgodzilla/testing';
+import { git, type TempDir, type TestRepo } from '@tasksgodzilla/testing';
 import { createOrchestratorService, type CreateProtocolInput, type OrchestratorService } from '../src/index.js';
 
 type ExecBehaviour = (input: ExecuteStepInput) => Promise<Partial<ExecuteStepResult>> | Partial<ExecuteStepResult>;
@@ -266,6 +266,14 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     },
   };
   return harness;
+}
+
+/** Makes a folder a git repository with one commit (CodeMachine workspaces must be git work trees). */
+export function initGitWorkspace(path: string): string {
+  git(path, ['init', '-q', '-b', 'main']);
+  git(path, ['add', '-A']);
+  git(path, ['commit', '-q', '-m', 'workspace']);
+  return path;
 }
 
 /** The types of a run's events, oldest first. */

@@ -1,5 +1,5 @@
-import { statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { errorMessage, NotFoundError, ValidationError, type ProtocolRun } from '@tasksgodzilla/core';
 import type { StorageTx } from '@tasksgodzilla/platform-storage';
 import type { PreparedCodeMachineImport } from '@tasksgodzilla/services-spec';
@@ -18,6 +18,26 @@ function assertDirectory(path: string, field: string): string {
   }
   if (!isDir) throw new ValidationError(`${field} is not an existing folder: ${absolute}`, [{ path: [field], message: 'not an existing folder' }]);
   return absolute;
+}
+
+/** Whether the folder is (inside) a git work tree: a `.git` folder or file there or in a parent. */
+function inGitWorkTree(path: string): boolean {
+  for (let dir = path; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return true;
+    if (dirname(dir) === dir) return false;
+  }
+}
+
+/**
+ * Each step of a CodeMachine run is committed in the workspace itself, so it has to be a git work
+ * tree; a plain folder is refused at import (422 naming workspace_path) rather than failing every
+ * step at commit time.
+ */
+function assertGitWorkspace(workspace: string): void {
+  if (inGitWorkTree(workspace)) return;
+  throw new ValidationError(`workspace_path is not a git repository: ${workspace}. Steps are committed in the workspace: run \`git init\` there and commit once, then import it again`, [
+    { path: ['workspace_path'], message: 'not a git repository (run git init in it and commit once)' },
+  ]);
 }
 
 /**
@@ -68,7 +88,8 @@ export async function failCodeMachineImport(ctx: OrchestratorContext, tx: Storag
 
 /**
  * Registers a CodeMachine workspace as a protocol run (worktree = the workspace, protocol root =
- * `<workspace>/.codemachine`). enqueue (default): run `planning` + `codemachine_import_job`;
+ * `<workspace>/.codemachine`); the workspace must be a git work tree (steps are committed there).
+ * enqueue (default): run `planning` + `codemachine_import_job`;
  * otherwise imported now: a workspace whose config cannot be read is a ValidationError and creates
  * nothing; an invalid spec leaves the run `blocked` with its errors.
  */
@@ -78,6 +99,7 @@ export async function importCodeMachine(ctx: OrchestratorContext, projectId: num
   const trace: Trace = { requestId: options.requestId };
   const project = await ctx.deps.storage.projects.find(projectId);
   if (!project) throw new NotFoundError(`Project ${projectId} not found`, { details: { project_id: projectId } });
+  assertGitWorkspace(workspace);
   const baseBranch = input.base_branch ? assertBaseBranch(input.base_branch) : project.base_branch;
   const fields = {
     project_id: project.id,

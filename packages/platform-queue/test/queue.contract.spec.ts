@@ -1,5 +1,5 @@
 import { BudgetExceededError, CancelledError, ConflictError, EngineError, NotFoundError, TimeoutError, ValidationError } from '@tasksgodzilla/core';
-import { LeaseLostError, createWorkerRunner, type JobHandlers, type JobMetricsHooks, type JobOutcome, type JobQueue, type WorkerRunner, type WorkerRunnerOptions } from '../src/index.js';
+import { LeaseLostError, createWorkerRunner, type JobHandlers, type JobMetricsHooks, type JobOutcome, type JobQueue, type QueueJob, type WorkerRunner, type WorkerRunnerOptions } from '../src/index.js';
 import { availableBackends, createHarness, deferred, manualClock, START, untilAborted, waitFor, type Harness } from './harness.js';
 
 const backends = await availableBackends();
@@ -298,6 +298,7 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     const started = deferred();
     const reasons: unknown[] = [];
     const metrics = recordMetrics();
+    const reported: QueueJob[] = [];
     const run = runner(
       {
         plan_protocol_job: async (_job, ctx) => {
@@ -311,7 +312,7 @@ describe.each(backends)('queue contract on %s', (backendName) => {
           }
         },
       },
-      { metrics: metrics.hooks },
+      { metrics: metrics.hooks, onCancelled: (cancelledJob) => void reported.push(cancelledJob) },
     ).runOnce();
     await started.promise;
     const requester = via === 'the same queue object' ? queue : h.createQueue({ clock });
@@ -321,6 +322,8 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     expect(reasons[0]).toBeInstanceOf(CancelledError);
     expect(await queue.get(job.run_id)).toMatchObject({ status: 'cancelled', attempts: 1, error: 'cancelled by request', lease_owner: null, cost_tokens: 12 });
     expect(metrics.seen.map((m) => m.outcome)).toEqual(['cancelled']);
+    // The owner of the job hears of it (the orchestrator moves the job's step on).
+    expect(reported.map((j) => [j.run_id, j.status])).toEqual([[job.run_id, 'cancelled']]);
   });
 
   it('reclaims a job whose lease expired and fences the stale worker out', async () => {

@@ -31,16 +31,20 @@ async function runTemplateProtocol(dialect: 'sqlite' | 'postgres'): Promise<void
     // The request id of the start call follows the whole chain of jobs.
     expect(events.filter((e) => e.metadata?.request_id === 'req-done').map((e) => e.event_type)).toEqual(expect.arrayContaining(['planned', 'step_completed', 'qa_passed', 'protocol_completed']));
 
-    // One commit per step on the protocol branch, pushed to the bare origin (after the plan commit,
-    // itself after the commit of onboarding's starter assets, which the main checkout holds uncommitted).
+    // On the protocol branch, pushed to the bare origin, oldest last: onboarding's starter assets (the
+    // main checkout holds them uncommitted), the plan, one commit per step, then what the run left
+    // uncommitted (the last step's QA report).
     const subjects = git(h.repo.originPath, ['log', '--format=%s', `main..0001-demo`]).split('\n');
-    expect(subjects).toHaveLength(5);
-    expect(subjects.at(-1)).toBe('TasksGodzilla: onboarding starter assets and discovery notes');
-    expect(subjects.at(-2)).toBe('0001-demo: plan');
-    const stepCommits = subjects.slice(0, 3).reverse();
-    for (const [index, name] of ['00-setup', '01-build', '02-docs'].entries()) expect(stepCommits[index]).toContain(name);
+    expect(subjects).toEqual([
+      '0001-demo: final reports',
+      '0001-demo: 02-docs.md [step 2]',
+      '0001-demo: 01-build.md [step 1]',
+      '0001-demo: 00-setup.md [step 0]',
+      '0001-demo: plan',
+      'TasksGodzilla: onboarding starter assets and discovery notes',
+    ]);
     const tree = git(h.repo.originPath, ['ls-tree', '-r', '--name-only', '0001-demo']).split('\n');
-    expect(tree).toEqual(expect.arrayContaining(['work/setup.txt', 'bin/hello', 'docs/USAGE.md', '.protocols/0001-demo/plan.md', 'scripts/ci/test.sh']));
+    expect(tree).toEqual(expect.arrayContaining(['work/setup.txt', 'bin/hello', 'docs/USAGE.md', '.protocols/0001-demo/plan.md', 'scripts/ci/test.sh', '.protocols/0001-demo/quality/02-docs-1.md']));
     // The worktree is removed at the end (Config.removeWorktreeOnEnd), the branch is kept.
     expect(existsSync(final.worktree_path!)).toBe(false);
     expect(git(h.repo.path, ['branch', '--list', '0001-demo'])).toContain('0001-demo');

@@ -288,8 +288,8 @@ export const QueueStatsOut = z.record(z.string(), z.unknown()).describe('`{ back
 
 export const HealthOut = z.object({
   status: z.enum(['ok', 'degraded']),
-  db: z.object({ ok: z.boolean(), backend: z.string(), location: z.string().optional(), error: z.string().optional() }).loose(),
-  queue: z.object({ ok: z.boolean(), backend: z.string(), error: z.string().optional() }).loose(),
+  db: z.object({ ok: z.boolean(), backend: z.string() }),
+  queue: z.object({ ok: z.boolean(), backend: z.string(), stats: z.unknown().optional() }),
 });
 
 export const BranchListResponse = z.object({ branches: z.array(z.string()) });

@@ -15,6 +15,9 @@ describe('system endpoints and HTTP conventions', () => {
     const res = await h.call('GET', '/health');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'ok', db: { ok: true, backend: 'sqlite' }, queue: { ok: true, backend: 'embedded' } });
+    // Public: never where the data lives (issue 10).
+    expect(res.body.db).toEqual({ ok: true, backend: 'sqlite' });
+    expect(res.text).not.toContain(h.dir.path);
   });
 
   it('serves the OpenAPI document and the docs page without auth', async () => {
@@ -130,6 +133,7 @@ describe('health when the database is gone', () => {
       expect(res.status).toBe(503);
       expect(res.body.status).toBe('degraded');
       expect(res.body.db.ok).toBe(false);
+      expect(res.text).not.toContain(h.dir.path);
     } finally {
       await h.app.close();
       h.dir.remove();

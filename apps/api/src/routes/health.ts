@@ -1,5 +1,19 @@
+import type { HealthReport } from '@tasksgodzilla/runtime';
+import type { z } from 'zod';
 import type { Api, RouteContext } from '../api.types.js';
 import { HealthOut } from '../schemas.js';
+
+/**
+ * `/health` is public: it says whether the database and the queue answer, never where the data lives
+ * or what the driver said (paths, hosts); those go to the log when the check fails.
+ */
+export function publicHealth(report: HealthReport): z.infer<typeof HealthOut> {
+  return {
+    status: report.status,
+    db: { ok: report.db.ok, backend: report.db.backend },
+    queue: { ok: report.queue.ok, backend: report.queue.backend, ...(report.queue.stats ? { stats: report.queue.stats } : {}) },
+  };
+}
 
 export function registerHealthRoutes(app: Api, { runtime }: RouteContext): void {
   app.get(
@@ -7,7 +21,8 @@ export function registerHealthRoutes(app: Api, { runtime }: RouteContext): void 
     { config: { auth: 'none' }, schema: { tags: ['system'], summary: 'Database and queue reachability: 200 ok, 503 degraded', response: { 200: HealthOut, 503: HealthOut } } },
     async (_request, reply) => {
       const report = await runtime.health();
-      return reply.code(report.status === 'ok' ? 200 : 503).send(report);
+      if (report.status !== 'ok') runtime.logger.warn({ db: report.db, queue: report.queue }, 'health degraded');
+      return reply.code(report.status === 'ok' ? 200 : 503).send(publicHealth(report));
     },
   );
 

@@ -71,8 +71,14 @@ describe('protocol runs over the api', () => {
     const diff = await h.call('GET', `/steps/${build.id}/diff`);
     expect(diff.status).toBe(200);
     expect(diff.text).toContain('bin/hello');
-    // Plan + one commit per step (+ onboarding's starter-assets commit when onboarding copied them first).
-    expect(git(h.repo.originPath, ['log', '--format=%s', 'main..0001-demo']).split('\n').filter((s) => !s.startsWith('TasksGodzilla: onboarding'))).toHaveLength(4);
+    // Plan, one commit per step, the run's final reports (+ onboarding's starter-assets commit first, when the main checkout has them).
+    expect(git(h.repo.originPath, ['log', '--format=%s', 'main..0001-demo']).split('\n').filter((s) => !s.startsWith('TasksGodzilla: onboarding'))).toEqual([
+      '0001-demo: final reports',
+      '0001-demo: 02-docs.md [step 2]',
+      '0001-demo: 01-build.md [step 1]',
+      '0001-demo: 00-setup.md [step 0]',
+      '0001-demo: plan',
+    ]);
 
     const one = await h.call('GET', `/steps/${build.id}`);
     expect(one.body).toMatchObject({ id: build.id, protocol_run_id: id, status: 'completed' });

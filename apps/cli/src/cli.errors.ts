@@ -1,5 +1,6 @@
 import { isApiError } from '@tasksgodzilla/client';
-import { isAppError, ValidationError } from '@tasksgodzilla/core';
+import { isAppError, redactUrlCredentials, ValidationError } from '@tasksgodzilla/core';
+import { terminalSafe } from './terminal-text.js';
 import { CommanderError } from 'commander';
 
 export const EXIT_OK = 0;
@@ -53,5 +54,6 @@ export function formatError(error: unknown, verbose: boolean): string {
     if (cause !== undefined) lines.push(`cause: ${cause instanceof Error ? cause.message : String(cause)}`);
     if (!isAppError(error) && !(error instanceof CommandFailedError) && error.stack) lines.push(error.stack);
   }
-  return lines.join('\n');
+  // Server messages and causes are shown safely, and no URL credentials (`--api-base http://user:pass@…`).
+  return terminalSafe(redactUrlCredentials(lines.join('\n')));
 }

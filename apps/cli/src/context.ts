@@ -2,6 +2,7 @@ import { createClient } from '@tasksgodzilla/client';
 import type { Command } from 'commander';
 import type { CliDeps, CommandContext } from './cli.types.js';
 import { resolveGlobals } from './global-options.js';
+import { terminalSafe } from './terminal-text.js';
 
 /** Builds the context of one command from its parsed options (globals included). */
 export type ContextFactory = (command: Command) => CommandContext;
@@ -15,11 +16,12 @@ export function createContextFactory(deps: CliDeps): ContextFactory {
       client,
       globals,
       json: globals.json,
-      print: (text) => void stdout.write(`${text}\n`),
+      // Human output never passes control characters through (names and messages come from the api).
+      print: (text) => void stdout.write(`${terminalSafe(text)}\n`),
       printJson: (value) => void stdout.write(`${JSON.stringify(value, null, 2)}\n`),
       printJsonLine: (value) => void stdout.write(`${JSON.stringify(value)}\n`),
       note: (text, always = false) => {
-        if (always || globals.verbose) stderr.write(`${text}\n`);
+        if (always || globals.verbose) stderr.write(`${terminalSafe(text)}\n`);
       },
       interruptSignal: () => {
         const controller = new AbortController();

@@ -1,3 +1,4 @@
+import { terminalSafe } from './terminal-text.js';
 import type { CodexRunOut, EventOut, Job, OnboardingSummary, ProtocolSpecOut, ProtocolUsageOut, QueueStats, StepRunOut } from '@tasksgodzilla/client';
 
 // Every text rendering of the cli lives here: commands call these and print the result.
@@ -14,7 +15,8 @@ export function formatTs(value: string | number | null | undefined): string {
 export function cell(value: unknown): string {
   if (value === null || value === undefined || value === '') return '-';
   if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  // One line per row: a newline or an escape sequence in a stored name cannot fake rows or drive the terminal.
+  return terminalSafe(String(value), { singleLine: true });
 }
 
 export function truncate(text: string, max: number): string {

@@ -111,6 +111,16 @@ describe('ApiError mapping', () => {
     expect(error.message).toMatch(new RegExp(`^cannot reach ${base.replace(/[.]/g, '\\.')}: ECONNREFUSED`));
   });
 
+  it('never repeats credentials of the base URL (user:password@) in the error message or url', async () => {
+    const gone = await startFakeServer();
+    const base = gone.url.replace('http://', 'http://user:s3cret-pass@');
+    await gone.close();
+    const error = await failure(createClient({ baseUrl: base }).health());
+    expect(error.code).toBe('network_error');
+    expect(error.message).toContain('http://***@127.0.0.1');
+    expect(`${error.message} ${error.url ?? ''}`).not.toContain('s3cret-pass');
+  });
+
   it('timeout → status 0, category timeout', async () => {
     server.setHandler(() => new Promise(() => undefined));
     const error = await failure(createClient({ baseUrl: server.url, timeoutMs: 50 }).getProtocol(7));

@@ -1,4 +1,4 @@
-import { ConfigError } from '@tasksgodzilla/core';
+import { ConfigError, redactUrlCredentials } from '@tasksgodzilla/core';
 import { ApiError, parseErrorDetail } from './client.errors.js';
 import type { CallOptions, ClientOptions, FetchLike } from './client.types.js';
 
@@ -128,14 +128,16 @@ export function linkSignals(signal: AbortSignal | undefined, timeoutMs: number):
 
 /** Turns a fetch rejection into an ApiError with status 0. */
 export function transportError(error: unknown, ctx: { baseUrl: string; method: string; url: string; timeoutMs: number; timedOut: boolean; aborted: boolean; requestId?: string | undefined }): ApiError {
-  const base = { status: 0, method: ctx.method, url: ctx.url, requestId: ctx.requestId ?? null, cause: error };
+  // A base URL may carry `user:password@`: no message or field repeats it.
+  const url = redactUrlCredentials(ctx.url);
+  const base = { status: 0, method: ctx.method, url, requestId: ctx.requestId ?? null, cause: error };
   if (ctx.timedOut) {
-    return new ApiError({ ...base, category: 'timeout', code: 'timeout', retryable: true, message: `${ctx.method} ${ctx.url} timed out after ${ctx.timeoutMs} ms` });
+    return new ApiError({ ...base, category: 'timeout', code: 'timeout', retryable: true, message: `${ctx.method} ${url} timed out after ${ctx.timeoutMs} ms` });
   }
   if (ctx.aborted) {
-    return new ApiError({ ...base, category: 'cancelled', code: 'aborted', retryable: false, message: `${ctx.method} ${ctx.url} was aborted` });
+    return new ApiError({ ...base, category: 'cancelled', code: 'aborted', retryable: false, message: `${ctx.method} ${url} was aborted` });
   }
-  return new ApiError({ ...base, code: 'network_error', retryable: true, message: `cannot reach ${ctx.baseUrl}: ${describeCause(error)}` });
+  return new ApiError({ ...base, code: 'network_error', retryable: true, message: redactUrlCredentials(`cannot reach ${ctx.baseUrl}: ${describeCause(error)}`) });
 }
 
 /** Builds the ApiError of a non-2xx response from its (already read) body. */
@@ -145,7 +147,7 @@ export function responseError(response: Response, text: string, method: string, 
     detail: parseErrorDetail(text),
     requestId: response.headers.get('x-request-id'),
     method,
-    url,
+    url: redactUrlCredentials(url),
   });
 }
 

@@ -38,6 +38,7 @@ export {
 } from './statuses.js';
 export type { JobStatus, ProtocolStatus, StepStatus, TransitionTable } from './statuses.js';
 export { CI_PROVIDERS, JOB_TYPES, redactSecrets } from './domain.js';
+export { redactUrlCredentials } from './redact.js';
 export type {
   CiProvider,
   DefaultModels,

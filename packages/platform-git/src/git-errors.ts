@@ -1,4 +1,4 @@
-import { GitError } from '@tasksgodzilla/core';
+import { GitError, redactUrlCredentials } from '@tasksgodzilla/core';
 
 export interface GitFailureClass {
   code: string;
@@ -43,10 +43,8 @@ export function classifyGitFailure(stderr: string, options: { network: boolean }
   return { code: 'git_failed', retryable: options.network };
 }
 
-/** Hides credentials embedded in URLs (`https://user:token@host/...`). */
-export function redactCredentials(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1***@');
-}
+/** Hides credentials embedded in URLs (`https://user:token@host/...`): core's redactUrlCredentials. */
+export const redactCredentials: (text: string) => string = redactUrlCredentials;
 
 export interface CommandFailure {
   binary: string;

@@ -200,6 +200,7 @@ export function createCliEngine(definition: CliEngineDefinition, options: CliEng
         }
         checkFatal();
       };
+      // stderr lines the parser did not turn into events (those it did are in errors/warnings already).
       const stderrLines: string[] = [];
       // The process runner writes each stderr line to the log with this prefix; the parser may read them too.
       const log: RunLog = {
@@ -208,9 +209,10 @@ export function createCliEngine(definition: CliEngineDefinition, options: CliEng
           ctx.log.line(text);
           if (!text.startsWith(STDERR_PREFIX)) return;
           const line = text.slice(STDERR_PREFIX.length);
+          const events = parser.acceptStderr?.(line) ?? [];
+          if (events.length > 0) return emitAll(events);
           stderrLines.push(line);
           if (stderrLines.length > 50) stderrLines.shift();
-          if (parser.acceptStderr) emitAll(parser.acceptStderr(line));
         },
       };
 
@@ -282,7 +284,7 @@ export function createCliEngine(definition: CliEngineDefinition, options: CliEng
       }
       if (verdict.outcome !== 'succeeded') {
         // The CLI's own stderr often names the real cause (a bad flag, a refused mode): always surface it.
-        const stderr = stderrExcerpt(stderrLines.length > 0 ? stderrLines : processRun.stderrTail);
+        const stderr = stderrExcerpt(stderrLines);
         if (stderr !== null) ctx.emit({ type: 'error', message: `stderr: ${stderr}`, fatal: true });
         const reason = verdict.reason ?? ctx.errors.filter((e) => !e.startsWith('stderr: ')).at(-1) ?? null;
         verdict = { ...verdict, reason: stderr !== null && !(reason ?? '').includes(stderr) ? (reason ? `${reason} (stderr: ${stderr})` : stderr) : reason };

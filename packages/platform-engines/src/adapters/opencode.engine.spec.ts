@@ -186,6 +186,8 @@ describe('opencode adapter (contract, fake opencode CLI)', () => {
     const { result } = await ws.run(fast, 'execute', { FAKE_ENGINE_FIXTURE: 'hang', FAKE_ENGINE_HANG: '0', FAKE_ENGINE_STDERR: providerErrorLog(3) }, { stallTimeoutMs: 60_000, timeoutMs: 120_000 });
     expect(result.outcome).toBe('failed');
     expect(result.reason).toContain('provider error (3 in a row, opencode keeps retrying): AI_APICallError: upstream says 500');
+    // The log lines it read are not repeated as a stderr excerpt.
+    expect(result.reason).not.toContain('(stderr:');
   });
 
   it('a title-agent error alone is not a provider failure', () => {

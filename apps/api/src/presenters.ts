@@ -1,4 +1,4 @@
-import { redactSecrets, type Event, type JobRun, type JobStatus, type JsonObject, type JsonValue, type Project, type ProtocolRun } from '@tasksgodzilla/core';
+import { redactSecrets, redactUrlCredentials, type Event, type JobRun, type JobStatus, type JsonObject, type JsonValue, type Project, type ProtocolRun } from '@tasksgodzilla/core';
 import type { QueueJob } from '@tasksgodzilla/platform-queue';
 import type { Runtime } from '@tasksgodzilla/runtime';
 
@@ -17,8 +17,9 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
 export type ProjectOut = Omit<Project, 'secrets'> & { secrets: Record<string, string> | null };
 
 /** Secrets never leave the server: the keys that are set, each with `***`. */
+/** A project as clients see it: secret values and credentials embedded in `git_url` (`https://user:token@…`) hidden. */
 export function projectOut(project: Project): ProjectOut {
-  return { ...project, secrets: redactSecrets(project.secrets) };
+  return { ...project, git_url: redactUrlCredentials(project.git_url), secrets: redactSecrets(project.secrets) };
 }
 
 export interface ValidationSummary {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signalProcessGroup } from '@tasksgodzilla/platform-engines';
 import { demoSpec } from '@tasksgodzilla/service-testing';
-import { createTempDir, git, type TempDir } from '@tasksgodzilla/testing';
+import { createTempDir, git, postgresAvailable, type TempDir } from '@tasksgodzilla/testing';
 import { openRuntime, type RuntimeHarness } from './runtime-harness.js';
 import { bundleRuntimeWorker, startWorkerProcess, type WorkerProcess } from './worker-process.js';
 
@@ -31,7 +31,9 @@ test -f work/result.txt
 `;
 }
 
-describe('a worker SIGKILLed during a step (SQLite, embedded queue)', () => {
+const dialects: ('sqlite' | 'postgres')[] = (await postgresAvailable()) ? ['sqlite', 'postgres'] : ['sqlite'];
+
+describe.each(dialects)('a worker SIGKILLed during a step (%s, embedded queue)', (dialect) => {
   let h: RuntimeHarness;
   let markers: TempDir;
   let worker: WorkerProcess | undefined;
@@ -52,7 +54,7 @@ describe('a worker SIGKILLed during a step (SQLite, embedded queue)', () => {
   it('the re-execution kills the dead attempt’s process group and commits only its own output', async () => {
     // Bounded by the state waits below (no sleeps); the default 30 s is short for two runtimes on a busy machine.
     markers = createTempDir('tgz-fence-');
-    h = await openRuntime({ config: { leaseSeconds: 2, jobMaxAttempts: 3 } });
+    h = await openRuntime({ dialect, config: { leaseSeconds: 2, jobMaxAttempts: 3 } });
     const { orchestrator } = h.rt.services;
     const projectId = await h.project();
     const run = await orchestrator.createProtocolRun(projectId, {

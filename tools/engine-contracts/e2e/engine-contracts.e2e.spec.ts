@@ -106,6 +106,16 @@ describe.each(PINNED_CLIS.map((cli) => [`${cli.engineId} ${cli.version} (${cli.p
     expect(r.result.final_message).toBe('Wrote hello.txt.');
   });
 
+  it(`danger-full-access${process.getuid?.() === 0 ? ' as root' : ''}: the CLI starts and the file is written`, async () => {
+    // As root Claude Code refuses bypassPermissions; the adapter then pre-approves every tool instead.
+    const r = await run('execute', [
+      { kind: 'shell', command: 'printf full > full.txt' },
+      { kind: 'text', text: 'Wrote full.txt.' },
+    ], { sandbox: 'danger-full-access' });
+    expectOutcome(r, 'succeeded');
+    expect(readFileSync(join(r.workingDir, 'full.txt'), 'utf8')).toBe('full');
+  });
+
   it('read-only: a write attempt creates no file', async () => {
     const r = await run('execute', [
       { kind: 'shell', command: 'printf new > created.txt', ifNoShellTool: 'No shell tool was offered.' },

@@ -294,7 +294,8 @@ export function createGitService(deps: GitServiceDeps): GitService {
     const staged = await git(input.repoPath, ['diff', '--cached', '--quiet'], { okExitCodes: [0, 1] });
     if (staged.exitCode === 0) return { committed: false };
     try {
-      await git(input.repoPath, [...identityArgs, 'commit', '--quiet', '-m', input.message]);
+      // No repository hooks: an agent can write them into the git dir, and they would run with our environment.
+      await git(input.repoPath, [...identityArgs, '-c', 'core.hooksPath=/dev/null', 'commit', '--quiet', '-m', input.message]);
     } catch (error) {
       const output = isAppError(error) ? `${String(error.details?.stdout ?? '')}\n${String(error.details?.stderr ?? '')}` : '';
       if (/nothing to commit|nothing added to commit|no changes added to commit/i.test(output)) return { committed: false };

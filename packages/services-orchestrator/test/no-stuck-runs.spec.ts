@@ -167,4 +167,18 @@ describe('no stuck runs (SQLite)', () => {
     await expect(h.orchestrator.createStep(run.id, { step_index: 1, step_name: 'b.md', step_type: 'work' })).rejects.toMatchObject({ code: 'protocol_terminal' });
     expect((await h.storage.stepRuns.listByRun(run.id)).map((s) => s.step_name)).toEqual(['a.md']);
   });
+
+  it('an older job of a step retried by hand while a newer attempt owns the step does not execute it', async () => {
+    const { run } = await h.planned({ auto_advance: false });
+    const first = await h.orchestrator.runNextStep(run.id);
+    await h.orchestrator.onJobEnded(await h.queue.cancel(first.job.run_id, 'cancelled through the api'));
+    const second = await h.orchestrator.retryLatest(run.id);
+    expect(second.step.runtime_state).toMatchObject({ exec_job_id: second.job.run_id });
+    await h.queue.retry(first.job.run_id);
+    expect(await h.rerun(first.job.run_id)).toMatchObject({ result: { skipped: true, reason: `step is running under job ${second.job.run_id}` } });
+    expect(h.fakes.execution.calls).toHaveLength(0);
+    await h.drain();
+    expect(h.fakes.execution.calls).toHaveLength(1);
+    expect(stepCommits('00-setup.md')).toBe(1);
+  });
 });

@@ -6,7 +6,7 @@ import { effectiveQaPolicy, specFromTemplateConfig, type ProtocolSpec, type Step
 import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
 import { applyQaResult, qaErrorResult } from '../lifecycle/qa-outcome.js';
 import { isTerminalRun, moveStep } from '../lifecycle/run-state.js';
-import { blockRun, enqueueQa, followCompletedStep, followFailedStep } from '../lifecycle/step-flow.js';
+import { blockRun, EXEC_JOB_KEY, enqueueQa, followCompletedStep, followFailedStep } from '../lifecycle/step-flow.js';
 import { gatherFeedback, type AttemptFeedback } from '../lifecycle/feedback.js';
 import { ledgerUsage, usageMetadata } from '../lifecycle/usage.js';
 import { ensureRunWorkspace, type RunWorkspace } from '../lifecycle/workspace.js';
@@ -250,6 +250,9 @@ export function createExecuteStepHandler(ctx: OrchestratorContext): JobHandler<'
     const run = await storage.protocolRuns.get(step.protocol_run_id);
     return inJobScope<HandlerResult>(job, { project_id: run.project_id, protocol_run_id: run.id, step_run_id: step.id }, async (): Promise<HandlerResult> => {
       if (step.status !== 'running') return skipped(`step is ${step.status}`);
+      // An older job of the step (retried by hand after a new attempt started) never runs it a second time.
+      const owner = step.runtime_state?.[EXEC_JOB_KEY];
+      if (typeof owner === 'string' && owner !== job.run_id) return skipped(`step is running under job ${owner}`);
       if (isTerminalRun(run)) return skipped(`protocol is ${run.status}`);
       if (run.status !== 'running' && run.status !== 'planned') {
         await deferStep(ctx, step.id, jobTrace(job));

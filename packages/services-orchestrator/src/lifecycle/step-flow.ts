@@ -24,13 +24,19 @@ export interface Enqueued {
   job: QueueJob;
 }
 
-/** Step → running, run → running, `execute_step_job` enqueued and the event written, in `tx`. */
+/** `runtime_state` key naming the `execute_step_job` the step's current attempt belongs to. */
+export const EXEC_JOB_KEY = 'exec_job_id';
+
+/**
+ * Step → running, run → running, `execute_step_job` enqueued and the event written, in `tx`. The job
+ * is recorded on the step (`runtime_state.exec_job_id`): only that job executes this attempt.
+ */
 export async function enqueueExecution(ctx: OrchestratorContext, tx: StorageTx, run: ProtocolRun, step: StepRun, options: EnqueueExecutionOptions): Promise<Enqueued> {
   const patch = {
     ...(options.retries !== undefined ? { retries: options.retries } : {}),
     ...(options.summary !== undefined ? { summary: options.summary } : {}),
   };
-  const running = await moveStep(tx, step, 'running', patch);
+  await moveStep(tx, step, 'running', patch);
   const updatedRun = await ensureRunRunning(tx, run);
   const job = await ctx.enqueue(
     tx,
@@ -39,8 +45,9 @@ export async function enqueueExecution(ctx: OrchestratorContext, tx: StorageTx, 
     `step-${step.id}`,
     options.trace,
   );
-  await ctx.record(tx, { type: options.event, message: options.message, run: updatedRun, step: running, metadata: { job_id: job.run_id, ...(options.metadata ?? {}) } }, options.trace);
-  return { run: updatedRun, step: running, job };
+  const owned = await tx.stepRuns.mergeRuntimeState(step.id, { [EXEC_JOB_KEY]: job.run_id });
+  await ctx.record(tx, { type: options.event, message: options.message, run: updatedRun, step: owned, metadata: { job_id: job.run_id, ...(options.metadata ?? {}) } }, options.trace);
+  return { run: updatedRun, step: owned, job };
 }
 
 /** Step → needs_qa (unless it is), `run_quality_job` enqueued and `qa_enqueued` written, in `tx`. */

@@ -40,6 +40,21 @@ describe('queues, jobs and spec audits', () => {
     expect(bad.body.detail[0].loc).toEqual(['query', 'status']);
   });
 
+  it("cancelling a step's queued job moves the step on (failed, run blocked); run_next_step then takes it again", async () => {
+    const { id, steps } = await h.planned(projectId, '0009-cancel-job');
+    const next = await h.call('POST', `/protocols/${id}/actions/run_next_step`);
+    expect(next.status).toBe(200);
+    const cancelled = await h.call('POST', `/queues/jobs/${next.body.job.job_id}/cancel`);
+    expect(cancelled.body).toMatchObject({ message: 'Job cancelled' });
+    expect((await h.call('GET', `/steps/${steps[0]!.id}`)).body.status).toBe('failed');
+    expect((await h.call('GET', `/protocols/${id}`)).body.status).toBe('blocked');
+    const again = await h.call('POST', `/protocols/${id}/actions/run_next_step`);
+    expect(again.status).toBe(200);
+    expect(again.body.job.job_id).not.toBe(next.body.job.job_id);
+    await h.drain();
+    expect((await h.call('GET', `/steps/${steps[0]!.id}`)).body.status).not.toBe('running');
+  });
+
   it('cancels a queued job, retries it, and refuses to retry a queued one', async () => {
     const audit = await h.call('POST', '/specs/audit', { body: { project_id: projectId, backfill: true, interval_seconds: 60 } });
     expect(audit.status).toBe(200);

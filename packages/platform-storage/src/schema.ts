@@ -100,10 +100,17 @@ export interface JobRunsTable {
   finished_at: Timestamp | null;
 }
 
+export interface WebhookDeliveriesTable {
+  provider: string;
+  delivery_id: string;
+  received_at: string;
+}
+
 export interface DatabaseSchema {
   projects: ProjectsTable;
   protocol_runs: ProtocolRunsTable;
   step_runs: StepRunsTable;
   events: EventsTable;
   job_runs: JobRunsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

@@ -13,10 +13,22 @@ const INTERPRETERS: Record<Provider, (event: string | undefined, payload: unknow
   gitlab: interpretGitlabWebhook,
 };
 const EVENT_HEADERS: Record<Provider, string> = { github: 'x-github-event', gitlab: 'x-gitlab-event' };
+/** Where each forge puts the id of a delivery (the same id on a redelivery). */
+const DELIVERY_HEADERS: Record<Provider, readonly string[]> = { github: ['x-github-delivery'], gitlab: ['idempotency-key', 'x-gitlab-event-uuid'] };
+/** Delivery ids used for de-duplication: printable, bounded (anything else is processed without it). */
+const DELIVERY_ID = /^[\x21-\x7e]{1,200}$/;
 
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+function deliveryId(provider: Provider, request: FastifyRequest): string | null {
+  for (const name of DELIVERY_HEADERS[provider]) {
+    const value = header(request, name)?.trim();
+    if (value && DELIVERY_ID.test(value)) return value;
+  }
+  return null;
 }
 
 /** The delivery's JSON: an empty body is `{}`; a form-encoded GitHub delivery carries it in `payload`. */
@@ -67,11 +79,22 @@ export function registerWebhookRoutes(app: Api, { runtime }: RouteContext): void
           runtime.metrics.observeWebhook(provider, 'received');
           const interpretation = INTERPRETERS[provider](header(request, EVENT_HEADERS[provider]), parsePayload(raw, header(request, 'content-type')));
           if (!interpretation.input) return { message: `Webhook ignored: ${interpretation.ignored_reason ?? 'nothing to do'}`, job: null };
-          const result = await runtime.services.orchestrator.handleCiStatus(
-            { ...interpretation.input, protocol_run_id: (request.query as { protocol_run_id?: number }).protocol_run_id ?? null },
-            { requestId: request.id },
-          );
-          return actionResponse('Webhook recorded', result.job);
+          // A redelivered (or replayed) delivery is answered, not processed again; a failed one is forgotten
+          // so the forge's next redelivery is processed.
+          const delivery = deliveryId(provider, request);
+          if (delivery !== null && !(await runtime.storage.webhookDeliveries.claim(provider, delivery))) {
+            return { message: `Webhook already processed (delivery ${delivery})`, job: null };
+          }
+          try {
+            const result = await runtime.services.orchestrator.handleCiStatus(
+              { ...interpretation.input, protocol_run_id: (request.query as { protocol_run_id?: number }).protocol_run_id ?? null },
+              { requestId: request.id },
+            );
+            return actionResponse('Webhook recorded', result.job);
+          } catch (error) {
+            if (delivery !== null) await runtime.storage.webhookDeliveries.release(provider, delivery);
+            throw error;
+          }
         },
       );
     }

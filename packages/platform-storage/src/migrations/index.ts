@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { SqlDialect } from '../database.types.js';
 import * as m0001 from './0001-initial.js';
+import * as m0002 from './0002-webhook-deliveries.js';
 
 interface DialectMigration {
   up(db: Parameters<Migration['up']>[0], dialect: SqlDialect): Promise<void>;
@@ -10,6 +11,7 @@ interface DialectMigration {
 /** The one migration history, in order. Append new migrations; never edit shipped ones. */
 const MIGRATIONS: Record<string, DialectMigration> = {
   '0001-initial': m0001,
+  '0002-webhook-deliveries': m0002,
 };
 
 export function createMigrationProvider(dialect: SqlDialect): MigrationProvider {

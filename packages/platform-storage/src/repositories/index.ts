@@ -6,6 +6,7 @@ import { createProjectRepository } from './projects.repository.js';
 import { createProtocolRunRepository } from './protocol-runs.repository.js';
 import type { Repositories } from './repositories.types.js';
 import { createStepRunRepository } from './step-runs.repository.js';
+import { createWebhookDeliveryRepository } from './webhook-deliveries.repository.js';
 
 /** Every repository bound to one executor: the database, or an open transaction (see createStorage). */
 export function createRepositories(executor: Executor, dialect: SqlDialect, clock: Clock): Repositories {
@@ -16,5 +17,6 @@ export function createRepositories(executor: Executor, dialect: SqlDialect, cloc
     stepRuns: createStepRunRepository(ctx),
     events: createEventRepository(ctx),
     jobRuns: createJobRunRepository(ctx),
+    webhookDeliveries: createWebhookDeliveryRepository(ctx),
   };
 }

@@ -234,10 +234,19 @@ export interface JobRunRepository {
   usageTotals(filter: { protocol_run_id?: number; step_run_id?: number }): Promise<{ tokens: number; cost_cents: number }>;
 }
 
+/** Webhook deliveries already taken, by (provider, delivery id): a redelivery is recognised. */
+export interface WebhookDeliveryRepository {
+  /** Records the delivery; true the first time, false when it was recorded before (a duplicate). */
+  claim(provider: string, deliveryId: string): Promise<boolean>;
+  /** Forgets a delivery whose processing failed, so the forge's redelivery is processed. */
+  release(provider: string, deliveryId: string): Promise<void>;
+}
+
 export interface Repositories {
   projects: ProjectRepository;
   protocolRuns: ProtocolRunRepository;
   stepRuns: StepRunRepository;
   events: EventRepository;
   jobRuns: JobRunRepository;
+  webhookDeliveries: WebhookDeliveryRepository;
 }

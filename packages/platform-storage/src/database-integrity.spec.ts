@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { sql } from 'kysely';
 import { createTempDir } from '@tasksgodzilla/testing';
 import { migrateToLatest, openDatabase } from './database.js';
 
@@ -18,6 +19,33 @@ describe('DatabaseHandle.checkIntegrity (SQLite)', () => {
       expect(await handle.checkIntegrity()).toEqual([expect.stringContaining('events row')]);
     } finally {
       await handle.close();
+      dir.remove();
+    }
+  });
+});
+
+describe('DatabaseHandle.ping on a full SQLite database', () => {
+  it('fails with storage_full at the page limit, and when the file system has less free space than asked', async () => {
+    const dir = createTempDir();
+    const handle = openDatabase({ path: `${dir.path}/db.sqlite` });
+    const roomy = openDatabase({ path: `${dir.path}/other.sqlite`, minFreeBytes: Number.MAX_SAFE_INTEGER });
+    try {
+      await migrateToLatest(handle);
+      await handle.ping();
+      const pages = (await sql<{ page_count: number }>`pragma page_count`.execute(handle.db)).rows[0]!.page_count;
+      await sql.raw(`pragma max_page_count = ${pages}`).execute(handle.db);
+      await expect(handle.ping()).rejects.toMatchObject({ code: 'storage_full', message: expect.stringContaining('page limit reached') });
+      // The write that does not fit fails with SQLite's own error, not "cannot rollback".
+      const write = handle.db.transaction().execute(async (trx) => {
+        await trx.insertInto('projects').values({ name: 'x'.repeat(500_000), git_url: '/tmp/x', base_branch: 'main', created_at: 'now', updated_at: 'now' }).execute();
+      });
+      await expect(write).rejects.toMatchObject({ code: 'SQLITE_FULL' });
+      await sql.raw('pragma max_page_count = 1073741823').execute(handle.db);
+      await handle.ping();
+      await expect(roomy.ping()).rejects.toMatchObject({ code: 'storage_full', message: expect.stringContaining('bytes free') });
+    } finally {
+      await handle.close();
+      await roomy.close();
       dir.remove();
     }
   });

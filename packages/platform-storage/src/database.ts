@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver } from 'kysely';
@@ -20,9 +20,18 @@ function redactUrl(url: string): string {
 
 // Write transactions take the write lock up front (BEGIN IMMEDIATE), so several processes sharing one
 // SQLite file wait on the busy timeout instead of failing a lock upgrade half way through.
+// Some failures (SQLITE_FULL, SQLITE_IOERR, …) make SQLite roll the transaction back itself; a second
+// ROLLBACK would then fail with "cannot rollback - no transaction is active" and hide the real error.
 class ImmediateSqliteDriver extends SqliteDriver {
+  constructor(private readonly sqlite: SQLite.Database) {
+    super({ database: sqlite });
+  }
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (!this.sqlite.inTransaction) return;
+    await super.rollbackTransaction(connection);
   }
 }
 
@@ -31,8 +40,23 @@ class ImmediateSqliteDialect extends SqliteDialect {
     super({ database });
   }
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver({ database: this.database });
+    return new ImmediateSqliteDriver(this.database);
   }
+}
+
+/** Below this much free space on the SQLite file's file system, the database counts as full. */
+const DEFAULT_MIN_FREE_BYTES = 1024 * 1024;
+
+/** Why the SQLite database cannot take more writes (its page limit, or its file system), or null. */
+function sqliteFull(sqlite: SQLite.Database, path: string, minFreeBytes: number): string | null {
+  const pages = Number(sqlite.pragma('page_count', { simple: true }));
+  const limit = Number(sqlite.pragma('max_page_count', { simple: true }));
+  const free = Number(sqlite.pragma('freelist_count', { simple: true }));
+  if (pages >= limit && free === 0) return `page limit reached (${pages} pages)`;
+  if (path === ':memory:') return null;
+  const fs = statfsSync(dirname(path));
+  const available = Number(fs.bavail) * Number(fs.bsize);
+  return available < minFreeBytes ? `${available} bytes free on its file system` : null;
 }
 
 /**
@@ -74,12 +98,15 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   const db = new Kysely<DatabaseSchema>({ dialect: new ImmediateSqliteDialect(sqlite) });
+  const minFreeBytes = options.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES;
   return {
     db,
     dialect: 'sqlite',
     location: path,
     ping: async () => {
       await sql`select 1`.execute(db);
+      const full = sqliteFull(sqlite, path, minFreeBytes);
+      if (full) throw new StorageError(`The database is full: ${full}`, { code: 'storage_full', retryable: true });
     },
     checkIntegrity: async () => {
       const pages = sqlite.pragma('integrity_check') as { integrity_check: string }[];

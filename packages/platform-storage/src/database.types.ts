@@ -14,6 +14,8 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** SQLite busy timeout in ms (default 5000). */
   busyTimeoutMs?: number;
+  /** SQLite: `ping()` fails ("the database is full") below this much free space on the file's file system (default 1 MiB). */
+  minFreeBytes?: number;
 }
 
 export interface DatabaseHandle {
@@ -21,7 +23,7 @@ export interface DatabaseHandle {
   dialect: SqlDialect;
   /** Where the data lives, without credentials (for health output and logs). */
   location: string;
-  /** Cheap liveness probe (`select 1`). */
+  /** Cheap liveness probe (`select 1`); on SQLite it also fails when the database is full (page limit or disk). */
   ping(): Promise<void>;
   /** Problems found by SQLite's `integrity_check` and `foreign_key_check` (empty: intact); PostgreSQL: none once it answers. */
   checkIntegrity(): Promise<string[]>;

@@ -81,6 +81,22 @@ const FASTIFY_MESSAGES: Record<string, (error: FastifyLikeError, limits: { maxBo
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => 'Request body size did not match Content-Length',
 };
 
+/** SQLite's SQLITE_FULL, PostgreSQL's disk_full (53100), the file system's ENOSPC, the storage's own marker. */
+const STORAGE_FULL_CODES = new Set(['SQLITE_FULL', '53100', 'ENOSPC', 'storage_full']);
+
+/** True when the error, or one of its causes, says the database or its disk is full. */
+export function isStorageFull(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && STORAGE_FULL_CODES.has(code)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+export const STORAGE_FULL_DETAIL = 'Insufficient storage: the database is full; free disk space and retry';
+
 /**
  * Maps anything thrown by a handler or hook to a status and a JSON body: AppErrors by category
  * (404, 409, 422, …), the edge's own errors as they are, fastify's 4xx with a readable `detail`,
@@ -89,6 +105,8 @@ const FASTIFY_MESSAGES: Record<string, (error: FastifyLikeError, limits: { maxBo
 export function toErrorBody(error: unknown, limits: { maxBodyBytes: number }): ErrorBody {
   if (error instanceof RequestValidationError) return { status: 422, body: { detail: error.issues, code: 'validation_error' } };
   if (error instanceof HttpError) return { status: error.statusCode, body: { detail: error.message, code: error.code } };
+  // A full disk is the operator's to fix, not a bug: 507 with a clear message (never "cannot rollback").
+  if (isStorageFull(error)) return { status: 507, body: { detail: STORAGE_FULL_DETAIL, code: 'storage_full' } };
   if (isAppError(error)) {
     const status = statusForAppError(error);
     if (status === 422) {

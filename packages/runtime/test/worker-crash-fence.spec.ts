@@ -98,6 +98,8 @@ describe.each(dialects)('a worker SIGKILLed during a step (%s, embedded queue)',
     const build = (await h.steps(run.id)).find((s) => s.step_name === '01-build.md')!;
     const completed = events.filter((e) => e.event_type === 'step_completed' && e.step_run_id === build.id);
     expect(completed).toHaveLength(1);
+    // The event says what the fence found and did.
+    expect(completed[0]!.metadata!['fenced_attempt']).toMatchObject({ worker_pid: worker.proc.pid, killed_process_groups: [orphanPgid], worktree_restored: true });
     const sha = completed[0]!.metadata!['commit_sha'] as string;
     const files = git(h.repo.path, ['show', '--name-only', '--format=', sha]).split('\n').filter(Boolean);
     expect(files).toContain('work/result.txt');

@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
 import { ValidationError } from '@tasksgodzilla/core';
 
 /** The planning output shape of the original (`schemas/protocol-planning.schema.json`). */
@@ -38,6 +38,16 @@ function stepNumber(filename: string): number {
   return Number(STEP_FILE_PATTERN.exec(filename)?.[1] ?? Number.NaN);
 }
 
+/** A template file's text; a symlink that leads outside the template folder is refused (it would be committed). */
+function readTemplateFile(dir: string, name: string): string {
+  const real = realpathSync(join(dir, name));
+  const rel = relative(realpathSync(dir), real);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+    throw new ValidationError(`Protocol template ${dir}: ${name} links outside the template folder`, [{ path: ['templateDir'], message: `${name} links outside the template folder` }]);
+  }
+  return readFileSync(real, 'utf8');
+}
+
 /**
  * Reads a protocol template folder: `plan.md` (required), `context.md` and `log.md` (optional,
  * empty when missing) and every `NN-*.md` step file, ordered by number then name.
@@ -50,7 +60,7 @@ export function readProtocolTemplate(dir: string): ProtocolPlan {
   if (!existsSync(planPath)) {
     throw new ValidationError(`Protocol template ${dir} has no plan.md`, [{ path: ['templateDir'], message: 'plan.md is missing' }]);
   }
-  const optional = (name: string) => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8') : '');
+  const optional = (name: string) => (existsSync(join(dir, name)) ? readTemplateFile(dir, name) : '');
   const stepNames = readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isFile() && STEP_FILE_PATTERN.test(entry.name))
     .map((entry) => entry.name)
@@ -59,9 +69,9 @@ export function readProtocolTemplate(dir: string): ProtocolPlan {
     throw new ValidationError(`Protocol template ${dir} has no numbered step files (NN-name.md)`, [{ path: ['templateDir'], message: 'no step files' }]);
   }
   return {
-    plan_md: readFileSync(planPath, 'utf8'),
+    plan_md: readTemplateFile(dir, 'plan.md'),
     context_md: optional('context.md'),
     log_md: optional('log.md'),
-    step_files: stepNames.map((filename) => ({ filename, content: readFileSync(join(dir, filename), 'utf8') })),
+    step_files: stepNames.map((filename) => ({ filename, content: readTemplateFile(dir, filename) })),
   };
 }

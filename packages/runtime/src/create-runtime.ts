@@ -11,6 +11,7 @@ import { createOrchestratorService } from '@tasksgodzilla/services-orchestrator'
 import { createPromptService } from '@tasksgodzilla/services-prompts';
 import { createQualityService } from '@tasksgodzilla/services-quality';
 import { createSpecService } from '@tasksgodzilla/services-spec';
+import { createDeadAttemptReaper } from './dead-attempts.js';
 import { checkHealth } from './health.js';
 import type { Runtime, RuntimeOverrides, RuntimeServices, WorkerOptions } from './runtime.types.js';
 import { jobMetricsHooks, queueLogger, withDeadLetterHook } from './worker.js';
@@ -54,6 +55,7 @@ export function createRuntime(config: Readonly<Config>, overrides: RuntimeOverri
   const decomposition = createDecompositionService({ engines, prompts, telemetry, config });
   const onboarding = createOnboardingService({ projects: storage.projects, git, engines, prompts, telemetry, config });
   const orchestrator = createOrchestratorService({ storage, queue, telemetry, engines, git, spec, prompts, execution, quality, decomposition, onboarding, config, clock });
+  const reapDeadAttempt = createDeadAttemptReaper({ storage, git, logger: logger.child({ component: 'worker' }), clock });
   const services: RuntimeServices = { orchestrator, onboarding, spec, prompts, execution, quality, decomposition };
 
   const workers = new Set<WorkerRunner>();
@@ -89,9 +91,12 @@ export function createRuntime(config: Readonly<Config>, overrides: RuntimeOverri
         leaseSeconds: config.leaseSeconds,
         logger: queueLogger(logger.child({ component: 'worker' })),
         metrics: jobMetricsHooks(telemetry),
-        // A worker that died on a job's last attempt never reaches the handler hook above.
-        onDeadLettered: (job) =>
-          orchestrator.onJobFailed(job, new QueueError(job.error ?? 'The worker running this job stopped (lease expired)', { code: 'lease_expired', retryable: false })),
+        // A worker that died on a job's last attempt never reaches the handler hook above; its step
+        // processes may still run, so they are killed first.
+        onDeadLettered: async (job) => {
+          await reapDeadAttempt(job);
+          await orchestrator.onJobFailed(job, new QueueError(job.error ?? 'The worker running this job stopped (lease expired)', { code: 'lease_expired', retryable: false }));
+        },
         // A cancelled job's step (or planning run) gets a way forward at once.
         onCancelled: (job) => orchestrator.onJobEnded(job),
         ...(options.workerId !== undefined ? { workerId: options.workerId } : {}),

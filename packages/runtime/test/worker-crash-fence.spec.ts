@@ -110,3 +110,80 @@ describe.each(dialects)('a worker SIGKILLed during a step (%s, embedded queue)',
     expect(jobs.items.map((j) => j.attempts)).toEqual([2]);
   }, 240_000);
 });
+
+/** Every execution of this step leaves its process group running forever (noting its pgid first). */
+function endlessStep(markers: string): string {
+  return `# 01 - Build
+
+\`\`\`sh
+mkdir -p work
+echo $$ >> "${markers}/pgids"
+while :; do echo dead >> work/dead-attempt.txt; sleep 0.05; done
+\`\`\`
+`;
+}
+
+describe('a worker SIGKILLed on the step job’s last attempt (SQLite, embedded queue)', () => {
+  let h: RuntimeHarness;
+  let markers: TempDir;
+  let bundled: { bundle: string; remove(): void };
+  const workers: WorkerProcess[] = [];
+  const pgids = () => (existsSync(join(markers.path, 'pgids')) ? readFileSync(join(markers.path, 'pgids'), 'utf8').split('\n').filter(Boolean).map(Number) : []);
+
+  beforeAll(async () => {
+    bundled = await bundleRuntimeWorker();
+  });
+  afterAll(() => bundled?.remove());
+  afterEach(async () => {
+    for (const worker of workers.splice(0)) await worker.kill();
+    for (const pgid of markers ? pgids() : []) signalProcessGroup(pgid, 'SIGKILL');
+    await h?.close();
+    markers?.remove();
+  });
+
+  it('dead-lettering the job kills the process group its worker left behind', async () => {
+    markers = createTempDir('tgz-reap-');
+    h = await openRuntime({ config: { leaseSeconds: 2, jobMaxAttempts: 2 } });
+    const { orchestrator } = h.rt.services;
+    const projectId = await h.project();
+    const run = await orchestrator.createProtocolRun(projectId, {
+      protocol_name: '0002-reap',
+      template: h.template({ '01-build.md': endlessStep(markers.path) }),
+      auto_advance: true,
+      template_config: { protocol_spec: demoSpec({ '00-setup.md': { qa: 'skip' } }) },
+    });
+    await orchestrator.startProtocol(run.id);
+
+    // Two worker processes in turn run the step and are SIGKILLed mid-run: both attempts are used up.
+    for (let attempt = 1; attempt <= 2; attempt += 1) {
+      const worker = startWorkerProcess(bundled.bundle, h.rt.config);
+      workers.push(worker);
+      await h.waitFor(
+        async () => {
+          if (worker.proc.exitCode !== null) throw new Error(`the worker process exited early: ${worker.stderr()}`);
+          return pgids().length;
+        },
+        (count) => count === attempt,
+        90_000,
+      );
+      await worker.kill();
+    }
+    const [first, second] = pgids() as [number, number];
+    // The second attempt's fence killed the first one's group; the second one's outlives its worker.
+    expect(signalProcessGroup(first, 0)).toBe(false);
+    expect(signalProcessGroup(second, 0)).toBe(true);
+
+    // Reclaim finds no attempt left: the job is dead-lettered, and its orphan is killed.
+    h.worker.start();
+    const build = await h.waitFor(
+      async () => (await h.steps(run.id)).find((s) => s.step_name === '01-build.md')!,
+      (step) => step.status === 'failed',
+      90_000,
+    );
+    await h.worker.stop();
+    expect(build.status).toBe('failed');
+    expect(signalProcessGroup(second, 0)).toBe(false);
+    const jobs = await h.rt.storage.jobRuns.list({ step_run_id: build.id, job_type: 'execute_step_job' });
+    expect(jobs.items.map((j) => [j.status, j.attempts])).toEqual([['failed', 2]]);
+  }, 300_000);
+});

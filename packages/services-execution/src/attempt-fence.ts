@@ -39,6 +39,11 @@ export interface AttemptLock {
 export interface AttemptFence {
   /** Fences the worktree (see createAttemptFence) and writes this attempt's lock. */
   acquire(worktreePath: string, owner: { jobId?: string | null }): Promise<{ lock: AttemptLock; fenced: FenceReport | null }>;
+  /**
+   * Kills the process groups of a dead attempt that ran on this host (a job dead-lettered after its
+   * worker died) and returns them. The lock stays, so the next execution still restores the worktree.
+   */
+  reap(worktreePath: string): Promise<number[]>;
 }
 
 export interface AttemptFenceDeps {
@@ -88,13 +93,16 @@ async function waitForGroupsGone(pgids: number[], limitMs: number): Promise<void
 export function createAttemptFence(deps: AttemptFenceDeps): AttemptFence {
   const killWaitMs = deps.killWaitMs ?? DEFAULT_KILL_WAIT_MS;
 
+  async function killGroups(previous: AttemptLockRecord): Promise<number[]> {
+    const killed = previous.pgids.filter((pgid) => pgid > 1 && pgid !== deps.pid && signalProcessGroup(pgid, 'SIGKILL'));
+    await waitForGroupsGone(killed, killWaitMs);
+    return killed;
+  }
+
   async function fence(worktreePath: string, path: string, previous: AttemptLockRecord): Promise<FenceReport> {
-    const killed: number[] = [];
+    let killed: number[] = [];
     if (previous.host === deps.host) {
-      for (const pgid of previous.pgids) {
-        if (pgid > 1 && pgid !== deps.pid && signalProcessGroup(pgid, 'SIGKILL')) killed.push(pgid);
-      }
-      await waitForGroupsGone(killed, killWaitMs);
+      killed = await killGroups(previous);
     } else {
       const age = deps.clock.now().getTime() - Date.parse(previous.started_at);
       if (!(age > deps.staleAfterMs)) {
@@ -109,6 +117,10 @@ export function createAttemptFence(deps: AttemptFenceDeps): AttemptFence {
   }
 
   return {
+    async reap(worktreePath) {
+      const previous = readLock(join(await deps.git.gitDir(worktreePath), ATTEMPT_LOCK_FILE));
+      return previous && previous.host === deps.host ? killGroups(previous) : [];
+    },
     async acquire(worktreePath, owner) {
       const path = join(await deps.git.gitDir(worktreePath), ATTEMPT_LOCK_FILE);
       const previous = readLock(path);

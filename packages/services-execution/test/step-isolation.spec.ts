@@ -7,7 +7,7 @@ import { createEngineRegistry, createShellEngine, signalProcessGroup } from '@ta
 import { createTestTelemetry, createWorkspace, project, protocolRun, stepRun, type TestTelemetry, type Workspace } from '@tasksgodzilla/service-testing';
 import { createPromptService } from '@tasksgodzilla/services-prompts';
 import { git } from '@tasksgodzilla/testing';
-import { ATTEMPT_LOCK_FILE, createExecutionService, type AttemptLockRecord, type ExecuteStepInput } from '../src/index.js';
+import { ATTEMPT_LOCK_FILE, createAttemptFence, createExecutionService, type AttemptLockRecord, type ExecuteStepInput } from '../src/index.js';
 import { testConfig } from './harness.js';
 
 const ENV_STEP = ['# 01 Env', '', '```sh', 'env > env.txt', 'cat env.txt', '```', ''].join('\n');
@@ -139,5 +139,30 @@ describe('ExecutionService: step isolation', () => {
     expect(result.metadata['fenced_attempt']).toMatchObject({ host: 'other-host', killed_process_groups: [], worktree_restored: true });
     expect(result.commit?.files).not.toContain('half-written.txt');
     expect(git(ws.worktreePath, ['rev-parse', 'HEAD~1'])).toBe(before);
+  });
+});
+
+describe('createAttemptFence().reap', () => {
+  it('kills the groups of a dead attempt of this host and keeps the lock; another host’s lock is left alone', async () => {
+    const ws = await createWorkspace({ '01-a.md': '# a\n' });
+    const orphan = spawn('sh', ['-c', 'while :; do sleep 0.05; done'], { cwd: ws.worktreePath, detached: true, stdio: 'ignore' });
+    orphan.unref();
+    const pgid = orphan.pid!;
+    try {
+      const fence = createAttemptFence({ git: ws.git, host: 'host-a', pid: process.pid, clock: { now: () => new Date() }, staleAfterMs: 60_000 });
+      const lock = join(git(ws.worktreePath, ['rev-parse', '--absolute-git-dir']), ATTEMPT_LOCK_FILE);
+      const record: AttemptLockRecord = { host: 'host-b', worker_pid: 1234, job_id: 'j', started_at: new Date().toISOString(), pgids: [pgid], snapshot: await ws.git.snapshotWorktree(ws.worktreePath) };
+      writeFileSync(lock, JSON.stringify(record));
+      expect(await fence.reap(ws.worktreePath)).toEqual([]);
+      expect(signalProcessGroup(pgid, 0)).toBe(true);
+
+      writeFileSync(lock, JSON.stringify({ ...record, host: 'host-a' }));
+      expect(await fence.reap(ws.worktreePath)).toEqual([pgid]);
+      expect(signalProcessGroup(pgid, 0)).toBe(false);
+      expect(existsSync(lock)).toBe(true);
+    } finally {
+      signalProcessGroup(pgid, 'SIGKILL');
+      ws.remove();
+    }
   });
 });

@@ -85,9 +85,8 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     // A resumed session already holds the step's instructions: it gets only what went wrong.
     const resumeSessionId =
       input.resume && input.resume.engine_id === resolution.engine_id && engine.capabilities.resume && hasFeedback(input.feedback) ? input.resume.session_id : null;
-    const prompt = resumeSessionId
-      ? formatResumeMessage(target.stepFilename, input.feedback!, input.feedbackMaxChars)
-      : rendered.text + checksSection(checks, target.content);
+    const prompt =
+      resumeSessionId && input.feedback ? formatResumeMessage(target.stepFilename, input.feedback, input.feedbackMaxChars) : rendered.text + checksSection(checks, target.content);
     const estimated = telemetry.estimateTokens(prompt);
     const budget = checkBudget({
       estimatedTokens: estimated,

@@ -50,7 +50,9 @@ function createFakes(git: GitService, options: { commits?: boolean } = {}): Fake
       const marker = join(input.worktreePath, 'work', `${input.step.step_name}.done`);
       mkdirSync(join(input.worktreePath, 'work'), { recursive: true });
       writeFileSync(marker, `${execution.calls.length}\n`);
-      const commit = options.commits === false ? { committed: false as const } : await git.commitAll({ repoPath: input.worktreePath, message: `${input.run.protocol_name}: ${input.step.step_name}` });
+      // Like the real execution service, only a successful run is committed.
+      const failed = override.outcome !== undefined && override.outcome !== 'succeeded';
+      const commit = options.commits === false || failed ? { committed: false as const } : await git.commitAll({ repoPath: input.worktreePath, message: `${input.run.protocol_name}: ${input.step.step_name}` });
       return {
         outcome: 'succeeded',
         engine_id: input.step.engine_id ?? 'shell',

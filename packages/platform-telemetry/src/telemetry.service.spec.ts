@@ -165,11 +165,13 @@ describe('TelemetryService.recordEvent', () => {
     const event = await telemetry.recordEvent(stepStarted, { tx });
     expect(store.appended).toHaveLength(1);
     expect(store.rows).toEqual([]);
-    expect(capture.records()).toHaveLength(1);
+    // Logged only once committed (issue 10: a failed transaction logged "enqueued" lines).
+    expect(capture.records()).toHaveLength(0);
     expect(seen).toEqual([]);
     expect(await metrics.text()).not.toContain('events_total{');
     await commit();
     expect(store.rows).toEqual([event]);
+    expect(capture.records()).toHaveLength(1);
     expect(seen).toEqual([event]);
     expect(await metrics.text()).toContain('events_total{event_type="step_started"} 1');
   });
@@ -179,8 +181,8 @@ describe('TelemetryService.recordEvent', () => {
     expect(typeof asEventTx).toBe('function');
   });
 
-  it('never notifies for a transaction that rolls back', async () => {
-    const { store, telemetry } = setup();
+  it('never notifies nor logs for a transaction that rolls back', async () => {
+    const { store, telemetry, capture } = setup();
     const listener = recorder();
     telemetry.subscribe(listener);
     const { tx, rollback, commit } = store.transaction();
@@ -189,6 +191,7 @@ describe('TelemetryService.recordEvent', () => {
     await commit();
     expect(store.rows).toEqual([]);
     expect(listener.calls).toEqual([]);
+    expect(capture.records()).toEqual([]);
   });
 
   it('notifies at once for a transaction without afterCommit', async () => {

@@ -44,22 +44,32 @@ export function createTelemetryService(deps: TelemetryDeps): TelemetryService {
       };
       const repository = opts.tx?.events ?? deps.events;
       const event = await repository.append(withIds);
-      logger.info(
-        {
-          event_id: event.id,
-          event_type: event.event_type,
-          project_id: event.project_id,
-          protocol_run_id: event.protocol_run_id,
-          step_run_id: event.step_run_id,
-          request_id: withIds.request_id ?? null,
-          job_id: withIds.job_id ?? null,
-          metadata: event.metadata,
-        },
-        event.message,
-      );
+      // Logged (and published) once it is real: inside a transaction only after the commit, so a
+      // rolled-back write (disk full, lost race) never leaves an "enqueued" line behind.
+      const log = () =>
+        logger.info(
+          {
+            event_id: event.id,
+            event_type: event.event_type,
+            project_id: event.project_id,
+            protocol_run_id: event.protocol_run_id,
+            step_run_id: event.step_run_id,
+            request_id: withIds.request_id ?? null,
+            job_id: withIds.job_id ?? null,
+            metadata: event.metadata,
+          },
+          event.message,
+        );
       const afterCommit = opts.tx?.afterCommit;
-      if (afterCommit) afterCommit.call(opts.tx, () => publish(event));
-      else publish(event);
+      if (afterCommit) {
+        afterCommit.call(opts.tx, () => {
+          log();
+          publish(event);
+        });
+      } else {
+        log();
+        publish(event);
+      }
       return event;
     },
 

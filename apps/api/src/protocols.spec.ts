@@ -173,6 +173,12 @@ describe('protocol runs over the api', () => {
   });
 
   it('adds and lists steps with pagination, 409 on a duplicate name', async () => {
+    // No step on an ended run (created first: 0004-manual stays the project's newest run).
+    const ended = await h.call('POST', `/projects/${projectId}/protocols`, { body: { protocol_name: '0004-ended' } });
+    expect((await h.call('POST', `/protocols/${ended.body.id}/actions/cancel`)).status).toBe(200);
+    const onEnded = await h.call('POST', `/protocols/${ended.body.id}/steps`, { body: { step_index: 0, step_name: 'late.md', step_type: 'work' } });
+    expect(onEnded.status).toBe(409);
+    expect((await h.call<Step[]>('GET', `/protocols/${ended.body.id}/steps`)).body).toEqual([]);
     const run = await h.call('POST', `/projects/${projectId}/protocols`, { body: { protocol_name: '0004-manual' } });
     const id = run.body.id as number;
     for (const [index, name] of ['a.md', 'b.md', 'c.md'].entries()) {
@@ -191,11 +197,6 @@ describe('protocol runs over the api', () => {
       expect(moved.status).toBe(422);
       expect(moved.body.detail.map((issue: { loc: unknown[] }) => issue.loc)).toContainEqual(['body', 'status']);
     }
-    const ended = await h.call('POST', `/projects/${projectId}/protocols`, { body: { protocol_name: '0004-ended' } });
-    expect((await h.call('POST', `/protocols/${ended.body.id}/actions/cancel`)).status).toBe(200);
-    const onEnded = await h.call('POST', `/protocols/${ended.body.id}/steps`, { body: { step_index: 0, step_name: 'late.md', step_type: 'work' } });
-    expect(onEnded.status).toBe(409);
-    expect((await h.call<Step[]>('GET', `/protocols/${ended.body.id}/steps`)).body).toEqual([]);
 
     const first = await h.call<Step[]>('GET', `/protocols/${id}/steps`, { query: { limit: 2 } });
     expect(first.body.map((s) => s.step_name)).toEqual(['a.md', 'b.md']);

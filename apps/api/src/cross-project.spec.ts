@@ -169,6 +169,11 @@ describe('cross-project access: project B token against project A (every OpenAPI
     expect(new Set(events.map((e) => e.project_id))).toEqual(new Set([ids.b]));
     const jobs = (await h.call('GET', '/queues/jobs', { headers: asB })).body as Loose[];
     expect(new Set(jobs.map((j) => j.meta.project_id))).toEqual(new Set([ids.b]));
+    // A run registered with B's token is B's: B reads it back, A does not see it.
+    const started = await h.call('POST', '/codex/runs/start', { headers: asB, body: { job_type: 'external-b' } });
+    expect(started.status).toBe(200);
+    expect((await h.call('GET', `/codex/runs/${started.body.run_id}`, { headers: asB })).status).toBe(200);
+    expect((await h.call('GET', `/codex/runs/${started.body.run_id}`, { headers: asA })).status).toBe(404);
     const audit = await h.call('POST', '/specs/audit', { headers: asB, body: {} });
     expect(audit.status).toBe(200);
     expect(audit.body.job.payload.project_id).toBe(ids.b);

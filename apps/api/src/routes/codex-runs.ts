@@ -76,7 +76,10 @@ export function registerCodexRunRoutes(app: Api, { runtime }: RouteContext): voi
         });
         return codexRunOut(updated);
       }
+      // A project-token caller's run belongs to its project, so it can read it back.
+      const scope = await requestScope(runtime, request);
       const created = await jobRuns.create({
+        project_id: scope.global || scope.projectIds.length !== 1 ? null : (scope.projectIds[0] ?? null),
         run_id: runId,
         job_type: body.job_type,
         status: 'running',

@@ -11,7 +11,6 @@ import type {
   ProtocolRun,
   ProtocolStatus,
   StepRun,
-  StepStatus,
 } from '@tasksgodzilla/core';
 
 // Request and response shapes of the api, in its snake_case JSON. They mirror the original's
@@ -163,8 +162,8 @@ export interface StepRunCreate {
   step_index: number;
   step_name: string;
   step_type: string;
-  /** Default `pending`. */
-  status?: StepStatus;
+  /** Only `pending` (the default): the server alone moves step statuses (another value is a 422). */
+  status?: 'pending';
   model?: string | null;
   summary?: string | null;
   engine_id?: string | null;

@@ -83,11 +83,13 @@ describe('webhooks: value sets and effects (reference acceptance cases 9-13)', (
     expect((await eventsOf(h, mr.id)).map((e) => e.event_type)).toEqual(expect.arrayContaining(['merge_request', 'mr_merged']));
   });
 
-  it('running values move the step to running; values outside the sets change nothing', async () => {
+  it('running values are CI state on the step (never step running); values outside the sets change nothing', async () => {
     const { id } = await h.planned(projectId, '0005-demo');
     const running = await h.call('POST', '/webhooks/github', { body: { check_suite: { status: 'in_progress', conclusion: null, head_branch: '0005-demo' } }, headers: { 'x-github-event': 'check_suite' } });
     expect(running.status).toBe(200);
-    expect((await stepsOf(h, id)).some((s) => s.status === 'running' && s.summary === 'CI running')).toBe(true);
+    const steps = await stepsOf(h, id);
+    expect(steps.some((s) => s.status === 'running')).toBe(false);
+    expect(steps.some((s) => (s.runtime_state as { ci?: { status?: string } } | null)?.ci?.status === 'running')).toBe(true);
 
     const skipped = await h.call('POST', '/webhooks/github', { body: { check_suite: { conclusion: 'skipped', head_branch: '0005-demo' } }, headers: { 'x-github-event': 'check_suite' } });
     expect(skipped.status).toBe(200);

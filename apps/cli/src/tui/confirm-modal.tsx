@@ -1,4 +1,5 @@
 import { Box, Text, useInput } from 'ink';
+import { terminalSafe } from '../terminal-text.js';
 
 /** A yes/no question for destructive actions: y or enter confirms, n or esc cancels. */
 export function ConfirmModal({ title, message, confirm, close }: { title: string; message: string; confirm(): void; close(): void }) {
@@ -15,7 +16,7 @@ export function ConfirmModal({ title, message, confirm, close }: { title: string
       <Text bold color="yellow">
         {title}
       </Text>
-      <Text>{message}</Text>
+      <Text>{terminalSafe(message)}</Text>
       <Text dimColor>y / enter: yes • n / esc: no</Text>
     </Box>
   );

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { terminalSafe } from '../terminal-text.js';
 import type { ListItem } from './tui-format.js';
 import { FRAME_LINES } from './tui-theme.js';
 
@@ -15,7 +16,9 @@ export interface SelectListProps {
   emptyText?: string;
 }
 
-/** A titled list that scrolls with its highlight; `›` marks the selected item. */
+const line = (text: string) => terminalSafe(text, { singleLine: true });
+
+/** A titled list that scrolls with its highlight; `›` marks the selected item. Names from the api are shown terminal-safe. */
 export function SelectList({ title, items, highlight, selectedId, focused, height, width, emptyText = '(empty)' }: SelectListProps) {
   const rows = Math.max(1, height - FRAME_LINES);
   const current = Math.min(Math.max(0, highlight), Math.max(0, items.length - 1));
@@ -24,7 +27,7 @@ export function SelectList({ title, items, highlight, selectedId, focused, heigh
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={focused ? 'cyan' : 'gray'} height={height} width={width} flexGrow={width === undefined ? 1 : 0} flexShrink={1} overflow="hidden">
       <Text bold color={focused ? 'cyan' : undefined} wrap="truncate-end">
-        {title}
+        {line(title)}
         {items.length > 0 ? ` (${items.length})` : ''}
       </Text>
       {items.length === 0 ? (
@@ -36,8 +39,8 @@ export function SelectList({ title, items, highlight, selectedId, focused, heigh
           const index = start + offset;
           return (
             <Text key={item.id} inverse={focused && index === current} bold={item.id === selectedId} wrap="truncate-end">
-              {item.id === selectedId ? '›' : ' '} {item.label}
-              {item.subtitle ? <Text dimColor> • {item.subtitle}</Text> : null}
+              {item.id === selectedId ? '›' : ' '} {line(item.label)}
+              {item.subtitle ? <Text dimColor> • {line(item.subtitle)}</Text> : null}
             </Text>
           );
         })

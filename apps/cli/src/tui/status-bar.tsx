@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { terminalSafe } from '../terminal-text.js';
 import { HELP_LINE } from './tui-keys.js';
 import type { TuiState } from './tui-store.types.js';
 
@@ -9,7 +10,7 @@ export function StatusBar({ status }: { status: TuiState['status'] }) {
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end" color={TONE[status.tone]}>
-        Status: {status.text}
+        Status: {terminalSafe(status.text, { singleLine: true })}
       </Text>
       <Text wrap="truncate-end" dimColor>
         {HELP_LINE}

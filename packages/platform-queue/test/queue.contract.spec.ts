@@ -71,6 +71,16 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     }
   });
 
+  it('lists only the jobs of the given projects (a request scope); an empty scope lists nothing', async () => {
+    const ofOne = await queue.enqueue({ job_type: 'execute_step_job', payload: { step_run_id: 7, protocol_run_id: 3, project_id: 1 } });
+    const ofTwo = await queue.enqueue({ job_type: 'execute_step_job', payload: { step_run_id: 8, protocol_run_id: 4, project_id: 2 } });
+    await queue.enqueue(plan(5));
+    expect((await queue.list({ project_ids: [2] })).items.map((j) => j.run_id)).toEqual([ofTwo.run_id]);
+    expect((await queue.list({ project_ids: [1, 2] })).items.map((j) => j.run_id).sort()).toEqual([ofOne.run_id, ofTwo.run_id].sort());
+    expect((await queue.list({ project_ids: [] })).items).toEqual([]);
+    expect((await queue.list()).items).toHaveLength(3);
+  });
+
   it('enqueues inside the caller transaction: a rollback leaves no job and publishes nothing', async () => {
     await expect(
       h.storage.transaction(async (tx) => {

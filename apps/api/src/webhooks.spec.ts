@@ -5,6 +5,7 @@ interface Step {
   id: number;
   status: string;
   summary: string | null;
+  runtime_state: Record<string, unknown> | null;
 }
 
 const sign = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest('hex');

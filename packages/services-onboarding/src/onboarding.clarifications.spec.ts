@@ -24,7 +24,8 @@ describe('buildClarifications', () => {
     expect(byKey['branch_naming']?.recommended).toEqual({ base_branch: 'main', pattern: '<number>-<task>' });
     expect(byKey['required_checks']?.recommended).toEqual(['scripts/ci/test.sh', 'scripts/ci/lint.sh', 'scripts/ci/typecheck.sh', 'scripts/ci/build.sh']);
     expect(byKey['pr_policy']?.recommended).toEqual({ mode: 'draft', auto_assign: false });
-    expect(byKey['default_models']?.recommended).toEqual({ planning: 'gpt-5.1-high', exec: 'codex-5.1-max-xhigh' });
+    // No model configured anywhere: nothing is recommended, each engine CLI uses its own default.
+    expect(byKey['default_models']).toMatchObject({ recommended: null, detected: null });
     expect(byKey['secrets']).toMatchObject({ recommended: ['TASKSGODZILLA_API_TOKEN', 'TASKSGODZILLA_WEBHOOK_TOKEN'], detected: [] });
     expect(byKey['codex_discovery']?.recommended).toBe(true);
     for (const question of questions) expect(question.question.length).toBeGreaterThan(10);
@@ -47,6 +48,18 @@ describe('buildClarifications', () => {
     // Secret names only, never values.
     expect(byKey['secrets']?.detected).toEqual(['GITLAB_TOKEN']);
     expect(JSON.stringify(questions)).not.toContain('glpat-very-secret');
+  });
+
+  it('recommends the configured models when the project has none, never a made-up id', () => {
+    const project = makeProject({ git_url: 'file:///srv/repos/widgets.git', default_models: null });
+    const configured = buildClarifications(project, { ...baseConfig, planningModel: 'plan-model', execModel: 'exec-model', qaModel: undefined, discoveryModel: 'disc-model' });
+    const models = configured.find((question) => question.key === 'default_models');
+    expect(models).toMatchObject({ recommended: { planning: 'plan-model', exec: 'exec-model', discovery: 'disc-model' }, detected: null });
+    // The project's own models win over the configuration.
+    const own = buildClarifications(makeProject({ default_models: { exec: 'own' } }), { ...baseConfig, execModel: 'exec-model' });
+    expect(own.find((question) => question.key === 'default_models')?.recommended).toEqual({ exec: 'own' });
+    const unconfigured = JSON.stringify(buildClarifications(project, baseConfig));
+    expect(unconfigured).not.toMatch(/codex-5\.1|gpt-5\.1/);
   });
 
   it('an explicit ci_provider wins over the URL', () => {

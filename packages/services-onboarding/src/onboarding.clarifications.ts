@@ -1,4 +1,4 @@
-import type { Project } from '@tasksgodzilla/core';
+import type { DefaultModels, Project } from '@tasksgodzilla/core';
 import { inferForgeProvider } from '@tasksgodzilla/platform-git';
 import type { Clarification, OnboardingConfig } from './onboarding.types.js';
 
@@ -8,7 +8,31 @@ export const REQUIRED_CHECK_SCRIPTS = ['scripts/ci/test.sh', 'scripts/ci/lint.sh
 /** Secrets a deployment is expected to configure (names only). */
 export const RECOMMENDED_SECRETS = ['TASKSGODZILLA_API_TOKEN', 'TASKSGODZILLA_WEBHOOK_TOKEN'] as const;
 
-const FALLBACK_MODELS = { planning: 'gpt-5.1-high', exec: 'codex-5.1-max-xhigh' };
+/** Configured model per role (config key → `default_models` key); unset roles are left to the engine CLI. */
+const CONFIGURED_MODEL_KEYS = [
+  ['planningModel', 'planning'],
+  ['decomposeModel', 'decompose'],
+  ['execModel', 'exec'],
+  ['qaModel', 'qa'],
+  ['discoveryModel', 'discovery'],
+] as const;
+
+type ModelConfig = Partial<Pick<OnboardingConfig, (typeof CONFIGURED_MODEL_KEYS)[number][0]>>;
+
+/**
+ * The recommended `default_models`: the project's own, else the deployment's configured models
+ * (`PROTOCOL_*_MODEL`), else `null`: no model is recommended and each engine CLI uses its own default
+ * (the system sends no default model id).
+ */
+function recommendedModels(project: Pick<Project, 'default_models'>, config: ModelConfig): DefaultModels | null {
+  if (project.default_models) return project.default_models;
+  const configured: DefaultModels = {};
+  for (const [configKey, role] of CONFIGURED_MODEL_KEYS) {
+    const model = config[configKey];
+    if (model) configured[role] = model;
+  }
+  return Object.keys(configured).length > 0 ? configured : null;
+}
 
 /**
  * The onboarding questions (reference §7.5), informational: nothing answers them; with
@@ -17,7 +41,7 @@ const FALLBACK_MODELS = { planning: 'gpt-5.1-high', exec: 'codex-5.1-max-xhigh' 
  */
 export function buildClarifications(
   project: Pick<Project, 'git_url' | 'base_branch' | 'ci_provider' | 'default_models' | 'secrets'>,
-  config: Pick<OnboardingConfig, 'ghSsh' | 'gitUser' | 'gitEmail'>,
+  config: Pick<OnboardingConfig, 'ghSsh' | 'gitUser' | 'gitEmail'> & ModelConfig,
 ): Clarification[] {
   const inferredProvider = inferForgeProvider(project.git_url);
   const identityDetected = config.gitUser || config.gitEmail ? { user: config.gitUser ?? null, email: config.gitEmail ?? null } : null;
@@ -60,8 +84,8 @@ export function buildClarifications(
     },
     {
       key: 'default_models',
-      question: 'Which models should planning, execution and QA use by default for this project?',
-      recommended: project.default_models ?? FALLBACK_MODELS,
+      question: 'Which models should planning, execution and QA use by default for this project (unset: each engine CLI uses its own default)?',
+      recommended: recommendedModels(project, config),
       detected: project.default_models ?? null,
     },
     {

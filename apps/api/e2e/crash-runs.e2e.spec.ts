@@ -1,0 +1,277 @@
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createClient, type EventOut, type TasksGodzillaClient } from '@tasksgodzilla/client';
+import { createTempDir, createTestPostgresDatabase, createTestRepo, git, postgresAvailable, REDIS_URL, redisAvailable, type TempDir, type TestPostgresDatabase, type TestRepo } from '@tasksgodzilla/testing';
+import { API_MAIN, deleteRedisKeys, freePort, startApp, WORKER_MAIN, type AppProcess } from './processes.test-helpers.js';
+import { API_TOKEN, TEMPLATE_DIR, waitFor } from './stack.test-helpers.js';
+
+// Issue 10, "crash runs": the BUILT api and two separate workers (shell engine), kill -9 of workers
+// and of the api at seeded-random points while several multi-step protocols run, each killed process
+// restarted. Asserted: every protocol completes, one commit per step, each step commit holds the
+// output of one attempt only (the last, successful one), and the event stream read across the api
+// restarts (the client resumes with Last-Event-ID) delivers exactly the ids GET /events lists.
+// PostgreSQL + Redis are required when CI=true (postgresAvailable/redisAvailable throw then).
+// TGZ_CRASH_SEED replays a given seed.
+
+const distributed = (await postgresAvailable()) && (await redisAvailable());
+type Scenario = 'sqlite' | 'postgres-bullmq';
+const SCENARIOS: Scenario[] = ['sqlite', ...(distributed ? (['postgres-bullmq'] as const) : [])];
+
+const LINES = 20;
+const STEPS = ['00-setup', '01-build', '02-docs'];
+const PROTOCOLS = ['0001-crash-a', '0002-crash-b', '0003-crash-c'];
+/** Kill targets in order, shuffled by the seeded PRNG: four workers and the api twice. */
+const KILL_TARGETS = ['worker', 'worker', 'worker', 'worker', 'api', 'api'] as const;
+const BASE_SEED = Number(process.env.TGZ_CRASH_SEED ?? 20261206);
+
+/** mulberry32: a small deterministic PRNG, so a failing seed can be replayed. */
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Each attempt notes `<step> <pgid> <worker pid>` outside the worktree, then appends LINES lines
+ * tagged with its pgid to work/<step>.txt, one at a time: a line of another pgid in a step's commit
+ * came from a dead attempt.
+ */
+function stepFile(step: string, attemptsFile: string): string {
+  return `# ${step}
+
+\`\`\`sh
+mkdir -p work
+echo "${step} $$ $PPID" >> '${attemptsFile}'
+i=0
+while [ $i -lt ${LINES} ]; do echo "$$ line $i" >> work/${step}.txt; i=$((i+1)); sleep 0.1; done
+\`\`\`
+
+## Checks
+
+\`\`\`sh
+test "$(grep -c ' line ' work/${step}.txt)" -ge ${LINES}
+\`\`\`
+`;
+}
+
+interface Attempt {
+  protocol: string;
+  step: string;
+  pgid: number;
+  workerPid: number;
+}
+
+function readAttempts(dir: string): Attempt[] {
+  return PROTOCOLS.flatMap((protocol) => {
+    const file = join(dir, `${protocol}.attempts`);
+    if (!existsSync(file)) return [];
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [step, pgid, workerPid] = line.split(' ');
+        return { protocol, step: step!, pgid: Number(pgid), workerPid: Number(workerPid) };
+      });
+  });
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs `read` until it does not throw a transport error (the api may be restarting). */
+async function retrying<T>(read: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await read();
+    } catch (error) {
+      if ((error as { status?: number }).status !== 0 || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
+async function allEvents(client: TasksGodzillaClient): Promise<EventOut[]> {
+  const events: EventOut[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await client.listEvents({ limit: 100, cursor });
+    events.push(...page.items);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return events;
+}
+
+describe.each(SCENARIOS)('crash runs: api + 2 workers, kill -9 at random points (%s)', (scenario) => {
+  let dir: TempDir;
+  let repo: TestRepo;
+  let database: TestPostgresDatabase | undefined;
+  const prefix = `tgz-crash-${randomBytes(5).toString('hex')}`;
+  const apps: { api?: AppProcess; workers: AppProcess[] } = { workers: [] };
+  const streamStop = new AbortController();
+
+  afterAll(async () => {
+    streamStop.abort();
+    await Promise.all([apps.api, ...apps.workers].map((app) => app?.stop(10_000)));
+    // Attempts of killed workers that no re-execution fenced (a failing run) must not outlive the suite.
+    if (dir) for (const attempt of readAttempts(dir.path)) if (groupAlive(attempt.pgid)) process.kill(-attempt.pgid, 'SIGKILL');
+    if (database) await database.drop();
+    if (scenario === 'postgres-bullmq') await deleteRedisKeys(REDIS_URL, prefix);
+    dir?.remove();
+  }, 120_000);
+
+  it('completes every protocol with one commit per step from the successful attempt, and streams every event once', async () => {
+    const seed = BASE_SEED + (scenario === 'sqlite' ? 0 : 1);
+    const random = prng(seed);
+    dir = createTempDir(`tgz-crash-${scenario}-`);
+    repo = createTestRepo(join(dir.path, 'git'));
+    const env: Record<string, string> = {
+      TASKSGODZILLA_DATA_DIR: join(dir.path, 'data'),
+      TASKSGODZILLA_DEFAULT_ENGINE: 'shell',
+      TASKSGODZILLA_API_TOKEN: API_TOKEN,
+      TASKSGODZILLA_LOG_LEVEL: 'warn',
+      TASKSGODZILLA_GIT_USER: 'TasksGodzilla E2E',
+      TASKSGODZILLA_GIT_EMAIL: 'e2e@tasksgodzilla.invalid',
+      TASKSGODZILLA_GITHUB_API_URL: 'http://127.0.0.1:9',
+      TASKSGODZILLA_GITLAB_API_URL: 'http://127.0.0.1:9',
+      TASKSGODZILLA_WORKER_CONCURRENCY: '2',
+      // A killed worker's job is reclaimed once its lease runs out; every kill may cost an attempt.
+      TASKSGODZILLA_LEASE_SECONDS: '5',
+      TASKSGODZILLA_JOB_MAX_ATTEMPTS: '20',
+      TASKSGODZILLA_ENGINE_TIMEOUT_SECONDS: '300',
+    };
+    if (scenario === 'postgres-bullmq') {
+      database = await createTestPostgresDatabase('tgz_crash');
+      Object.assign(env, { TASKSGODZILLA_DB_URL: database.url, TASKSGODZILLA_QUEUE_BACKEND: 'bullmq', TASKSGODZILLA_REDIS_URL: REDIS_URL, TASKSGODZILLA_QUEUE_PREFIX: prefix });
+    }
+
+    const apiPort = await freePort();
+    const startApi = () => startApp('api', API_MAIN, apiPort, ['--host', '127.0.0.1', '--port', String(apiPort), '--no-inline-worker'], env, dir.path);
+    let incarnation = 0;
+    const startWorker = async (slot: number) => {
+      const port = await freePort();
+      incarnation += 1;
+      return startApp(`worker-${slot + 1}`, WORKER_MAIN, port, ['--port', String(port), '--worker-id', `crash-worker-${slot + 1}-${incarnation}`, '--shutdown-timeout', '5'], env, dir.path);
+    };
+    apps.api = await startApi();
+    for (const slot of [0, 1]) apps.workers.push(await startWorker(slot));
+    const client = createClient({ baseUrl: apps.api.url, token: API_TOKEN, timeoutMs: 60_000 });
+
+    // Every event from the first one on, across api restarts (the client reconnects with Last-Event-ID).
+    const streamed: number[] = [];
+    const following = (async () => {
+      for await (const event of client.streamEvents({ last_event_id: 0, signal: streamStop.signal, retryDelayMs: 100, maxRetryDelayMs: 1000 })) streamed.push(event.id);
+    })();
+
+    const project = await client.createProject({ name: `crash-${scenario}`, git_url: repo.originPath, local_path: repo.path });
+    const onboarding = await waitFor(() => client.getOnboarding(project.id), (s) => ['completed', 'blocked', 'failed'].includes(s.status), 'onboarding', 180_000);
+    expect(onboarding.status).toBe('completed');
+
+    const runs = new Map<string, number>();
+    for (const name of PROTOCOLS) {
+      const template = join(dir.path, `template-${name}`);
+      cpSync(TEMPLATE_DIR, template, { recursive: true });
+      for (const step of STEPS) writeFileSync(join(template, `${step}.md`), stepFile(step, join(dir.path, `${name}.attempts`)));
+      const created = await client.createProtocol(project.id, { protocol_name: name, template, auto_advance: true });
+      runs.set(name, created.id);
+    }
+    for (const id of runs.values()) await client.startProtocol(id);
+
+    const statuses = () => retrying(() => Promise.all([...runs.values()].map((id) => client.getProtocol(id))));
+    const allTerminal = (list: { status: string }[]) => list.every((r) => ['completed', 'failed', 'cancelled', 'blocked'].includes(r.status));
+
+    // Kill targets in seeded order; each kill waits until an attempt started since the last kill has
+    // written a seeded number of its lines (mid-step), then kills its worker (or the api) and restarts it.
+    const order = [...KILL_TARGETS].sort(() => random() - 0.5);
+    const kills: string[] = [];
+    let seen = 0;
+    for (const target of order) {
+      const cut = 2 + Math.floor(random() * (LINES / 2));
+      const victim = await waitFor(
+        async () => {
+          for (const app of [apps.api!, ...apps.workers]) if (app.child.exitCode !== null) throw new Error(`${app.name} exited on its own (${app.child.exitCode}):\n${app.output()}`);
+          const current = await statuses();
+          if (allTerminal(current)) return 'done' as const;
+          for (const attempt of readAttempts(dir.path).slice(seen)) {
+            const worktree = current.find((r) => r.id === runs.get(attempt.protocol))?.worktree_path;
+            const file = worktree ? join(worktree, 'work', `${attempt.step}.txt`) : null;
+            const lines = file && existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((line) => line.startsWith(`${attempt.pgid} `)).length : 0;
+            if (lines >= cut && lines < LINES && groupAlive(attempt.pgid)) return attempt;
+          }
+          return null;
+        },
+        (value) => value !== null,
+        `an attempt with ${cut} lines for kill ${kills.length + 1} (${target})`,
+        300_000,
+      );
+      if (victim === 'done' || victim === null) break;
+      seen = readAttempts(dir.path).length;
+      if (target === 'api') {
+        apps.api!.child.kill('SIGKILL');
+        await apps.api!.stop(0);
+        apps.api = await startApi();
+        kills.push(`api@${victim.protocol}/${victim.step}:${cut}`);
+      } else {
+        // The worker running the attempt (its shell's parent); a seeded pick if it is not one of ours.
+        let slot = apps.workers.findIndex((worker) => worker.child.pid === victim.workerPid);
+        if (slot < 0) slot = Math.floor(random() * apps.workers.length);
+        apps.workers[slot]!.child.kill('SIGKILL');
+        await apps.workers[slot]!.stop(0);
+        apps.workers[slot] = await startWorker(slot);
+        kills.push(`worker-${slot + 1}@${victim.protocol}/${victim.step}:${cut}`);
+      }
+    }
+
+    const final = await waitFor(statuses, allTerminal, 'every protocol terminal', 600_000);
+    expect({ kills, statuses: final.map((r) => [r.protocol_name, r.status]) }).toEqual({ kills, statuses: PROTOCOLS.map((name) => [name, 'completed']) });
+
+    // One commit per step on each protocol branch, holding the lines of that step's last attempt only.
+    const attempts = readAttempts(dir.path);
+    let stepCommits = 0;
+    for (const name of PROTOCOLS) {
+      const log = git(repo.originPath, ['log', '--format=%H %s', `main..${name}`]).split('\n');
+      for (const [index, step] of STEPS.entries()) {
+        const commits = log.filter((line) => line.endsWith(` ${name}: ${step}.md [step ${index}]`)).map((line) => line.split(' ')[0]!);
+        expect({ name, step, kills, commits: commits.length }).toEqual({ name, step, kills, commits: 1 });
+        stepCommits += commits.length;
+        const lines = git(repo.originPath, ['show', `${commits[0]}:work/${step}.txt`]).split('\n');
+        const pgids = [...new Set(lines.map((line) => line.split(' ')[0]))];
+        const last = attempts.filter((a) => a.protocol === name && a.step === step).at(-1)!;
+        expect({ name, step, kills, lines: lines.length, pgids }).toEqual({ name, step, kills, lines: LINES, pgids: [String(last.pgid)] });
+      }
+    }
+    // Every killed worker's attempt was fenced (its process group killed) by the re-execution.
+    expect(attempts.filter((attempt) => groupAlive(attempt.pgid))).toEqual([]);
+
+    // The stream delivered every listed event exactly once.
+    const listed = (await allEvents(client)).map((event) => event.id);
+    await waitFor(
+      async () => streamed.length,
+      () => listed.every((id) => streamed.includes(id)),
+      `the stream to catch up with ${listed.length} listed events`,
+      120_000,
+    );
+    streamStop.abort();
+    await following;
+    const unique = new Set(streamed);
+    const duplicates = streamed.length - unique.size;
+    const apiKills = kills.filter((kill) => kill.startsWith('api')).length;
+    console.log(
+      `crash-runs ${scenario}: seed ${seed}, kills ${kills.length} (workers ${kills.length - apiKills}, api ${apiKills}), protocols completed ${final.filter((r) => r.status === 'completed').length}/${PROTOCOLS.length}, steps ${PROTOCOLS.length * STEPS.length}, commits ${stepCommits}, attempts ${attempts.length}, events streamed ${unique.size} = listed ${listed.length}, duplicates ${duplicates}`,
+    );
+    expect(kills.length).toBeGreaterThan(0);
+    expect({ duplicates, missing: listed.filter((id) => !unique.has(id)), extra: [...unique].filter((id) => !listed.includes(id)) }).toEqual({ duplicates: 0, missing: [], extra: [] });
+  }, 1_200_000);
+});

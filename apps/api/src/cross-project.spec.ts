@@ -65,7 +65,7 @@ function cases(ids: Ids, originPath: string): Record<string, Case[]> {
     'GET /events': [{ expect: 'list' }, { expect: 'list', query: { kind: 'onboarding' } }, denied({ query: { project_id: ids.a } }), denied({ query: { protocol_run_id: ids.run } })],
     // Without ids the stream stays open; it is read over a socket in its own test below.
     'GET /events/stream': [denied({ query: { project_id: ids.a } }), denied({ query: { protocol_run_id: ids.run, last_event_id: 0 } })],
-    'GET /queues': [{ expect: 'global' }],
+    'GET /queues': [{ expect: 'list' }],
     'GET /queues/jobs': [{ expect: 'list' }, { expect: 'list', query: { status: 'succeeded' } }],
     'POST /queues/jobs/{job_id}/retry': [denied()],
     'POST /queues/jobs/{job_id}/cancel': [denied()],
@@ -169,6 +169,15 @@ describe('cross-project access: project B token against project A (every OpenAPI
     expect(new Set(events.map((e) => e.project_id))).toEqual(new Set([ids.b]));
     const jobs = (await h.call('GET', '/queues/jobs', { headers: asB })).body as Loose[];
     expect(new Set(jobs.map((j) => j.meta.project_id))).toEqual(new Set([ids.b]));
+    // Queue stats count B's jobs only; the global caller counts everyone's.
+    const total = (stats: Loose) =>
+      Object.entries(stats)
+        .filter(([key]) => key !== 'backend')
+        .reduce((sum, [, counts]) => sum + Object.values(counts as Record<string, number>).reduce((a, b) => a + b, 0), 0);
+    const allJobs = (await h.call('GET', '/queues/jobs?limit=500', { headers: bearer })).body as Loose[];
+    expect(allJobs.some((j) => j.meta.project_id === ids.a)).toBe(true);
+    expect(total((await h.call('GET', '/queues', { headers: asB })).body)).toBe(jobs.length);
+    expect(total((await h.call('GET', '/queues', { headers: bearer })).body)).toBe(allJobs.length);
     // A run registered with B's token is B's: B reads it back, A does not see it.
     const started = await h.call('POST', '/codex/runs/start', { headers: asB, body: { job_type: 'external-b' } });
     expect(started.status).toBe(200);

@@ -24,6 +24,7 @@ export type {
   JobQueue,
   JobUsage,
   ListJobsRequest,
+  QueueStatsRequest,
   QueueBackendName,
   QueueCounts,
   QueueDefaults,

@@ -95,8 +95,8 @@ export function createLedgerQueue(options: LedgerQueueOptions, transport: Transp
     find: (runId) => ledger.find(runId),
     list: (request = {}) => ledger.list(request),
 
-    async stats() {
-      return { backend: transport.name, queues: await ledger.stats() };
+    async stats(request = {}) {
+      return { backend: transport.name, queues: await ledger.stats(request) };
     },
 
     async cancel(runId, reason = 'cancelled by request') {

@@ -17,7 +17,7 @@ import {
 import { clampLimit, decodeCursor, encodeCursor, type Executor, type JobRunsTable, type SqlDialect } from '@tasksgodzilla/platform-storage';
 import type { BackoffFn } from './backoff.js';
 import { LeaseLostError } from './queue.errors.js';
-import type { AttemptReport, ClaimedJob, HandlerResult, HeartbeatResult, ListJobsRequest, QueueCounts, QueueDefaults, QueueJob, QueueStats } from './queue.types.js';
+import type { AttemptReport, ClaimedJob, HandlerResult, HeartbeatResult, ListJobsRequest, QueueCounts, QueueDefaults, QueueJob, QueueStats, QueueStatsRequest } from './queue.types.js';
 
 // The ledger state machine: every job status change of both backends goes through this module, as a
 // compare-and-swap on job_runs. Writes of a claimed attempt are fenced by (lease_owner, attempts).
@@ -107,7 +107,7 @@ export interface Ledger {
   find(runId: string, executor?: Executor): Promise<QueueJob | null>;
   get(runId: string): Promise<QueueJob>;
   list(request: ListJobsRequest): Promise<Page<QueueJob>>;
-  stats(): Promise<QueueStats['queues']>;
+  stats(request: QueueStatsRequest): Promise<QueueStats['queues']>;
   claimNext(workerId: string, leaseSeconds: number, queues: string[]): Promise<ClaimedJob | null>;
   claimById(runId: string, workerId: string, leaseSeconds: number): Promise<{ claimed: ClaimedJob } | { notDueUntil: string } | { gone: true }>;
   heartbeat(job: ClaimedJob, leaseSeconds: number): Promise<HeartbeatResult>;
@@ -293,10 +293,13 @@ export function createLedger(options: LedgerOptions): Ledger {
       return { items, next_cursor: rows.length > limit && last ? encodeCursor({ c: last.created_at, r: last.run_id }) : null };
     },
 
-    async stats() {
+    async stats(request) {
       const at = now();
-      const rows = await db
-        .selectFrom('job_runs')
+      const queues: QueueStats['queues'] = { default: emptyCounts() };
+      if (request.project_ids?.length === 0) return queues;
+      let query = db.selectFrom('job_runs');
+      if (request.project_ids) query = query.where('project_id', 'in', [...request.project_ids]);
+      const rows = await query
         .select(['queue', 'status'])
         .select((eb) => [
           eb.fn.countAll().as('n'),
@@ -305,7 +308,6 @@ export function createLedger(options: LedgerOptions): Ledger {
         ])
         .groupBy(['queue', 'status'])
         .execute();
-      const queues: QueueStats['queues'] = { default: emptyCounts() };
       for (const row of rows) {
         const counts = (queues[row.queue] ??= emptyCounts());
         const n = Number(row.n);

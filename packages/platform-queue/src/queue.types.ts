@@ -62,6 +62,11 @@ export interface ListJobsRequest {
   cursor?: string | null;
 }
 
+export interface QueueStatsRequest {
+  /** Count only jobs of these projects (the api's request scope); an empty list counts nothing. */
+  project_ids?: readonly number[];
+}
+
 /** Counts of one queue, from the ledger. */
 export interface QueueCounts {
   /** Waiting and due now. */
@@ -137,7 +142,8 @@ export interface JobQueue {
   find(runId: string): Promise<QueueJob | null>;
   /** Newest first; limit 1..500 (default 50); `cursor` from the previous page's next_cursor. */
   list(request?: ListJobsRequest): Promise<Page<QueueJob>>;
-  stats(): Promise<QueueStats>;
+  /** Counts per queue and status from the ledger; `project_ids` narrows them to those projects' jobs. */
+  stats(request?: QueueStatsRequest): Promise<QueueStats>;
   /** queued → cancelled at once; running → cancel requested (the runner aborts the handler). */
   cancel(runId: string, reason?: string): Promise<QueueJob>;
   /** failed/cancelled → queued again with attempts reset. */

@@ -81,6 +81,22 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     expect((await queue.list()).items).toHaveLength(3);
   });
 
+  it('stats({ project_ids }) counts only those projects\' jobs', async () => {
+    await queue.enqueue({ job_type: 'execute_step_job', payload: { step_run_id: 7, protocol_run_id: 3, project_id: 1 } });
+    await queue.enqueue({ job_type: 'execute_step_job', payload: { step_run_id: 8, protocol_run_id: 4, project_id: 2 } });
+    await queue.enqueue({ job_type: 'execute_step_job', payload: { step_run_id: 9, protocol_run_id: 4, project_id: 2 }, queue: 'other' });
+    expect((await queue.stats()).queues.default?.queued).toBe(2);
+    const two = await queue.stats({ project_ids: [2] });
+    expect(two.backend).toBe(h.name === 'bullmq' ? 'bullmq' : 'embedded');
+    expect(two.queues.default).toMatchObject({ queued: 1, running: 0 });
+    expect(two.queues.other).toMatchObject({ queued: 1 });
+    const one = await queue.stats({ project_ids: [1] });
+    expect(one.queues.default).toMatchObject({ queued: 1 });
+    expect(one.queues.other).toBeUndefined();
+    const none = await queue.stats({ project_ids: [] });
+    expect(none.queues).toEqual({ default: { queued: 0, delayed: 0, retrying: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 } });
+  });
+
   it('enqueues inside the caller transaction: a rollback leaves no job and publishes nothing', async () => {
     await expect(
       h.storage.transaction(async (tx) => {

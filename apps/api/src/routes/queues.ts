@@ -20,9 +20,14 @@ export function registerQueueRoutes(app: Api, { runtime }: RouteContext): void {
     return runtime.queue.get(jobId);
   }
 
-  app.get('/queues', { schema: { tags: TAGS, summary: 'Job counts per queue and status, from the ledger', response: { 200: QueueStatsOut } } }, async () => {
-    return flattenQueueStats(await runtime.queue.stats());
-  });
+  app.get(
+    '/queues',
+    { schema: { tags: TAGS, summary: "Job counts per queue and status, from the ledger (a project token counts only its projects' jobs)", response: { 200: QueueStatsOut } } },
+    async (request) => {
+      const scope = scopeFilter(await requestScope(runtime, request));
+      return flattenQueueStats(await runtime.queue.stats(scope));
+    },
+  );
 
   app.get(
     '/queues/jobs',

@@ -1,7 +1,6 @@
-import { constants } from 'node:fs';
-import { chmod, copyFile, lstat, mkdir, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { lstat } from 'node:fs/promises';
 import { resolveInside, type GitService } from '@tasksgodzilla/platform-git';
+import { copyIfAbsent } from './file-copy.js';
 import { DISCOVERY_NOTES, DISCOVERY_OUTPUT_DIR } from './onboarding.discovery.js';
 import { listStarterAssets, starterAssetsDir } from './starter-assets.js';
 
@@ -25,15 +24,6 @@ export interface SeedWorktreeResult {
 async function isFile(path: string): Promise<boolean> {
   try {
     return (await lstat(path)).isFile();
-  } catch {
-    return false;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
   } catch {
     return false;
   }
@@ -65,11 +55,7 @@ export async function seedProtocolWorktree(
     } catch {
       continue;
     }
-    if (!(await isFile(source)) || (await exists(target))) continue;
-    await mkdir(dirname(target), { recursive: true });
-    await copyFile(source, target, constants.COPYFILE_EXCL);
-    await chmod(target, (await stat(source)).mode & 0o777);
-    copied.push(path);
+    if ((await isFile(source)) && (await copyIfAbsent(source, target))) copied.push(path);
   }
   if (copied.length === 0) return { copied, commit: null };
   const commit = await deps.git.commitAll({ repoPath: input.worktreePath, message: SEED_COMMIT_MESSAGE });

@@ -1,9 +1,9 @@
-import { constants } from 'node:fs';
-import { chmod, copyFile, lstat, mkdir, readdir, stat } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { errorMessage } from '@tasksgodzilla/core';
 import { resolveInside } from '@tasksgodzilla/platform-git';
+import { copyIfAbsent } from './file-copy.js';
 
 /** The starter assets shipped with this package (`assets/`; `src/` and `dist/` sit one level below the root). */
 export function starterAssetsDir(): string {
@@ -28,15 +28,6 @@ export async function listStarterAssets(dir: string = starterAssetsDir()): Promi
     .sort();
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Copies each starter asset into `targetDir` when the target is missing; never overwrites (so a second
  * run, or a file the user already has, changes nothing). Shell scripts are made executable whatever
@@ -53,25 +44,11 @@ export async function ensureStarterAssets(targetDir: string, options: { assetsDi
       result.rejected.push({ path, reason: errorMessage(error) });
       continue;
     }
-    if (await exists(target)) {
+    if (await copyIfAbsent(join(sourceDir, path), target, { executable: path.endsWith('.sh') })) {
+      result.copied.push(path);
+    } else {
       result.skipped.push(path);
-      continue;
     }
-    const source = join(sourceDir, path);
-    await mkdir(dirname(target), { recursive: true });
-    try {
-      await copyFile(source, target, constants.COPYFILE_EXCL);
-    } catch (error) {
-      // Created by someone else since the check: theirs wins.
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-        result.skipped.push(path);
-        continue;
-      }
-      throw error;
-    }
-    const mode = (await stat(source)).mode & 0o777;
-    await chmod(target, path.endsWith('.sh') ? mode | 0o755 : mode);
-    result.copied.push(path);
   }
   return result;
 }

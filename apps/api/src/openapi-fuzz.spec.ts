@@ -1,4 +1,5 @@
 import { openApi, TEMPLATE_DIR, type ApiHarness, type Loose } from './api.test-helpers.js';
+import { seededRandom } from '@tasksgodzilla/testing';
 
 // Issue 10, reliability suite: a fuzzer driven by /openapi.json. Every operation gets malformed
 // requests (wrong types, missing fields, huge strings, NUL bytes, negative/huge ids, bad JSON, unknown
@@ -11,17 +12,6 @@ const PER_OPERATION = 70;
 
 type Rng = () => number;
 
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): Rng {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)] as T;
 const chance = (rng: Rng, p: number): boolean => rng() < p;
@@ -197,7 +187,7 @@ describe('OpenAPI-driven fuzzer (in-process, SQLite)', () => {
     const doc = (await h.call('GET', '/openapi.json')).body as Loose;
     const operations = operationsOf(doc);
     expect(operations.length).toBeGreaterThan(40);
-    const rng = prng(SEED);
+    const rng = seededRandom(SEED);
     const histogram = new Map<number, number>();
     const serverErrors: string[] = [];
     let sent = 0;

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAppError, type ProtocolRun, type StepRun } from '@tasksgodzilla/core';
 import { DEMO_STEP_NAMES, demoSpec } from '@tasksgodzilla/service-testing';
+import { seededRandom } from '@tasksgodzilla/testing';
 import { createHarness, type Harness } from './harness.js';
 
 // Property test of the run/step state machine (README "State machine"): random sequences of
@@ -18,17 +19,6 @@ const SEQUENCES = 300;
 const ACTIONS = 14;
 const BASE_SEED = 0x7a5c;
 
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rng = () => number;
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)] as T;
@@ -61,7 +51,7 @@ describe('run/step state machine (property, SQLite)', () => {
   let h: Harness;
   let projectId: number;
   let workspace: string;
-  let rng: Rng = prng(1);
+  let rng: Rng = seededRandom(1);
   let execFails = 0.3;
   let qaOutcomes: readonly string[] = ['PASS', 'FAIL', 'ERROR'];
 
@@ -168,7 +158,7 @@ describe('run/step state machine (property, SQLite)', () => {
   it(`${SEQUENCES} random sequences: no run is stuck, all-done runs end completed`, async () => {
     for (let n = 0; n < SEQUENCES; n++) {
       const seed = BASE_SEED + n;
-      rng = prng(seed);
+      rng = seededRandom(seed);
       execFails = 0.3;
       qaOutcomes = ['PASS', 'PASS', 'FAIL', 'ERROR'];
       const seq: Sequence = { seed, runId: await seedRun(seed), log: [] };

@@ -5,3 +5,4 @@ export { createTempDir } from './fs.js';
 export type { TempDir } from './fs.js';
 export { createTestRepo, git } from './git.js';
 export type { TestRepo } from './git.js';
+export { seededRandom } from './random.js';

@@ -4,6 +4,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { GitError, ValidationError, isAppError } from '@tasksgodzilla/core';
 import { assertBranchName } from './branch-name.js';
 import { createCommandRunner, type CommandOptions, type CommandResult } from './command-runner.js';
+import { gitCredentialsEnv } from './git-credentials.js';
 import { GIT_ALLOW_PROTOCOL, assertGitUrl } from './git-url.js';
 import { findExecutable } from './find-executable.js';
 import { createPullRequestWithCli } from './forge-cli.js';
@@ -116,6 +117,15 @@ export function createGitService(deps: GitServiceDeps): GitService {
   const gitOut = async (cwd: string, args: string[], options: Omit<CommandOptions, 'cwd'> = {}): Promise<string> =>
     (await git(cwd, args, options)).stdout.trim();
 
+  /** The environment that authenticates a git invocation towards `url` (http(s) remotes with known credentials). */
+  async function remoteEnv(url: string | null): Promise<Record<string, string> | undefined> {
+    if (!url || !deps.credentials || !/^https?:\/\//i.test(url)) return undefined;
+    const credentials = await deps.credentials(url);
+    return credentials ? gitCredentialsEnv(credentials) : undefined;
+  }
+
+  const originEnv = async (repo: string): Promise<Record<string, string> | undefined> => remoteEnv(await getOriginUrl(repo));
+
   async function isRepository(path: string): Promise<boolean> {
     if (!path || !existsSync(path)) return false;
     try {
@@ -193,7 +203,7 @@ export function createGitService(deps: GitServiceDeps): GitService {
     }
     await mkdir(dirname(target), { recursive: true });
     logger.info('cloning repository', { git_url: redactUrl(gitUrl), path: target });
-    await git(dirname(target), ['clone', '--', gitUrl, target], { network: true });
+    await git(dirname(target), ['clone', '--', gitUrl, target], { network: true, env: await remoteEnv(gitUrl) });
     return { path: target, cloned: true };
   }
 
@@ -205,7 +215,7 @@ export function createGitService(deps: GitServiceDeps): GitService {
       return null;
     }
     if (await hasOrigin(repo)) {
-      await git(repo, ['fetch', '--no-tags', 'origin', `+refs/heads/${baseBranch}:refs/remotes/origin/${baseBranch}`], { network: true });
+      await git(repo, ['fetch', '--no-tags', 'origin', `+refs/heads/${baseBranch}:refs/remotes/origin/${baseBranch}`], { network: true, env: await originEnv(repo) });
       await git(repo, ['worktree', 'add', '--no-track', '-b', branch, path, `refs/remotes/origin/${baseBranch}`]);
       return `origin/${baseBranch}`;
     }
@@ -332,7 +342,7 @@ export function createGitService(deps: GitServiceDeps): GitService {
       logger.info('no origin: push skipped', { repo: input.repoPath, branch });
       return { pushed: false, reason: 'no_origin', branch };
     }
-    await git(input.repoPath, ['push', '-u', 'origin', branch], { network: true });
+    await git(input.repoPath, ['push', '-u', 'origin', branch], { network: true, env: await originEnv(input.repoPath) });
     logger.info('branch pushed', { repo: input.repoPath, branch });
     return { pushed: true, remote: 'origin', branch };
   }
@@ -371,7 +381,7 @@ export function createGitService(deps: GitServiceDeps): GitService {
 
   async function listRemoteBranches(repoPath: string): Promise<string[]> {
     if (!(await hasOrigin(repoPath))) return [];
-    const output = await gitOut(repoPath, ['ls-remote', '--heads', 'origin'], { network: true });
+    const output = await gitOut(repoPath, ['ls-remote', '--heads', 'origin'], { network: true, env: await originEnv(repoPath) });
     return output
       .split('\n')
       .map((line) => line.split('\t')[1] ?? '')
@@ -382,7 +392,7 @@ export function createGitService(deps: GitServiceDeps): GitService {
   async function remoteBranchExists(repoPath: string, branch: string): Promise<boolean> {
     assertBranchName(branch);
     if (!(await hasOrigin(repoPath))) return false;
-    const result = await git(repoPath, ['ls-remote', '--exit-code', '--heads', 'origin', `refs/heads/${branch}`], { network: true, okExitCodes: [0, 2] });
+    const result = await git(repoPath, ['ls-remote', '--exit-code', '--heads', 'origin', `refs/heads/${branch}`], { network: true, okExitCodes: [0, 2], env: await originEnv(repoPath) });
     return result.exitCode === 0 && result.stdout.trim().length > 0;
   }
 
@@ -391,7 +401,7 @@ export function createGitService(deps: GitServiceDeps): GitService {
     if (!(await hasOrigin(repoPath))) {
       throw new GitError(`Cannot delete remote branch ${branch}: ${repoPath} has no origin`, { code: 'no_origin', retryable: false, details: { repo: repoPath, branch } });
     }
-    await git(repoPath, ['push', 'origin', '--delete', branch], { network: true });
+    await git(repoPath, ['push', 'origin', '--delete', branch], { network: true, env: await originEnv(repoPath) });
     logger.info('remote branch deleted', { repo: repoPath, branch });
     return { deleted: true, branch };
   }

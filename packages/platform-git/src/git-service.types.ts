@@ -1,3 +1,5 @@
+import type { GitCredentialsResolver } from './git-credentials.js';
+
 /** A worktree's content (tracked and untracked, not ignored) as a tree object, with the HEAD it sat on. */
 export interface WorktreeSnapshot {
   head: string;
@@ -48,6 +50,12 @@ export interface GitServiceDeps {
    * Default: the parent's environment, passed through unchanged.
    */
   env?: Record<string, string | undefined>;
+  /**
+   * Credentials of http(s) remotes, asked for the remote URL (the clone URL, else `origin`'s URL) before
+   * each clone, fetch, push and ls-remote; they reach git through a credential helper (see
+   * `gitCredentialsEnv`). Default: none.
+   */
+  credentials?: GitCredentialsResolver;
   /** Kill a git/gh/glab command after this long. Default 10 minutes. */
   commandTimeoutMs?: number;
   /** Timeout of each REST call. Default 30 s. */

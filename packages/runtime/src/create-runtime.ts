@@ -12,6 +12,7 @@ import { createPromptService } from '@tasksgodzilla/services-prompts';
 import { createQualityService } from '@tasksgodzilla/services-quality';
 import { createSpecService } from '@tasksgodzilla/services-spec';
 import { createDeadAttemptReaper } from './dead-attempts.js';
+import { projectGitCredentials } from './git-credentials.js';
 import { checkHealth } from './health.js';
 import type { Runtime, RuntimeOverrides, RuntimeServices, WorkerOptions } from './runtime.types.js';
 import { jobMetricsHooks, queueLogger, withDeadLetterHook } from './worker.js';
@@ -43,7 +44,12 @@ export function createRuntime(config: Readonly<Config>, overrides: RuntimeOverri
   const telemetry = createTelemetryService({ events: storage.events, logger, metrics, clock });
   const queue = createQueue(queueOptionsFromConfig(config, db, { clock, logger: queueLogger(logger.child({ component: 'queue' })) }));
   const engines = createEngineRegistry(overrides.engines ?? createDefaultEngines(config), { defaultEngineId: config.defaultEngine });
-  const git = createGitService({ ...gitServiceDepsFromConfig(config), logger: gitLogger(logger.child({ component: 'git' })), ...(overrides.gitEnv ? { env: overrides.gitEnv } : {}) });
+  const git = createGitService({
+    ...gitServiceDepsFromConfig(config),
+    logger: gitLogger(logger.child({ component: 'git' })),
+    credentials: projectGitCredentials(storage.projects),
+    ...(overrides.gitEnv ? { env: overrides.gitEnv } : {}),
+  });
   // The config's own secrets are redacted from run logs (execution) and from commit patches (the step diff).
   const redactValues = configSecretValues(config);
   const redact = createRedactor(redactValues);

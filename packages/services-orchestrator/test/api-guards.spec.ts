@@ -25,10 +25,23 @@ describe('api-facing methods: guards and errors', () => {
       expect(h.fakes.onboarding.calls).toHaveLength(1);
     });
 
+    it('stores credentials embedded in an https git_url as the git_credentials secret, never in the URL, events or job', async () => {
+      const created = await h.orchestrator.createProject({ name: 'private', git_url: 'https://deploy-bot:tok3n-s3cret@git.example.test/acme/app.git', secrets: { api_token: 'pt' } });
+      const stored = await h.storage.projects.get(created.project.id);
+      expect(stored.git_url).toBe('https://git.example.test/acme/app.git');
+      expect(stored.secrets).toEqual({ api_token: 'pt', git_credentials: { username: 'deploy-bot', password: 'tok3n-s3cret' } });
+      const written = JSON.stringify({ events: await h.events(created.setup_run.id), job: created.job, run: created.setup_run });
+      expect(written).not.toContain('tok3n-s3cret');
+      // A URL without credentials keeps the secrets as given (none here).
+      const plain = await h.orchestrator.createProject({ name: 'plain', git_url: 'https://git.example.test/acme/other.git' });
+      expect((await h.storage.projects.get(plain.project.id)).secrets).toBeNull();
+    });
+
     it('rejects a project without name or git_url and writes nothing', async () => {
       await expect(h.orchestrator.createProject({ name: ' ', git_url: 'x' })).rejects.toMatchObject({ name: 'ValidationError' });
       await expect(h.orchestrator.createProject({ name: 'x', git_url: '' })).rejects.toMatchObject({ name: 'ValidationError' });
       await expect(h.orchestrator.createProject({ name: 'x', git_url: 'y', base_branch: 'bad branch' })).rejects.toMatchObject({ name: 'ValidationError' });
+      await expect(h.orchestrator.createProject({ name: 'x', git_url: 'https://u:a%0Ab@h.test/x.git' })).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringContaining('git_url') });
       expect((await h.storage.projects.list()).items).toHaveLength(0);
     });
 

@@ -1,5 +1,5 @@
-import { ConflictError, NotFoundError, type Project, type ProtocolRun } from '@tasksgodzilla/core';
-import { assertGitUrl } from '@tasksgodzilla/platform-git';
+import { ConflictError, NotFoundError, type JsonObject, type Project, type ProtocolRun } from '@tasksgodzilla/core';
+import { GIT_CREDENTIALS_SECRET, assertGitUrl, splitGitUrlCredentials } from '@tasksgodzilla/platform-git';
 import type { QueueJob } from '@tasksgodzilla/platform-queue';
 import type { StorageTx } from '@tasksgodzilla/platform-storage';
 import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
@@ -21,7 +21,9 @@ async function enqueueSetup(ctx: OrchestratorContext, tx: StorageTx, project: Pr
 export async function createProject(ctx: OrchestratorContext, input: CreateProjectInput, options: CallOptions = {}): Promise<ProjectCreated> {
   const name = requireText(input?.name, 'name');
   // Only https, ssh, git, scp-like and local locations (issue 10: `fd::17` hung the clone).
-  const gitUrl = assertGitUrl(requireText(input?.git_url, 'git_url'));
+  // Credentials in an https URL are kept as the `git_credentials` secret, never in the stored URL.
+  const { url: gitUrl, credentials } = splitGitUrlCredentials(assertGitUrl(requireText(input?.git_url, 'git_url')));
+  const secrets: JsonObject | null | undefined = credentials ? { ...(input.secrets ?? {}), [GIT_CREDENTIALS_SECRET]: { ...credentials } } : input.secrets;
   const baseBranch = input.base_branch === undefined ? undefined : assertBaseBranch(input.base_branch);
   const trace: Trace = { requestId: options.requestId };
   return ctx.deps.storage.transaction(async (tx) => {
@@ -31,7 +33,7 @@ export async function createProject(ctx: OrchestratorContext, input: CreateProje
       ...(baseBranch !== undefined ? { base_branch: baseBranch } : {}),
       ...(input.local_path !== undefined ? { local_path: input.local_path } : {}),
       ...(input.ci_provider !== undefined ? { ci_provider: input.ci_provider } : {}),
-      ...(input.secrets !== undefined ? { secrets: input.secrets } : {}),
+      ...(secrets !== undefined ? { secrets } : {}),
       ...(input.default_models !== undefined ? { default_models: input.default_models } : {}),
     });
     const setupRun = await tx.protocolRuns.create({

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient, type EventOut, type TasksGodzillaClient } from '@tasksgodzilla/client';
-import { createTempDir, createTestPostgresDatabase, createTestRepo, git, postgresAvailable, REDIS_URL, redisAvailable, type TempDir, type TestPostgresDatabase, type TestRepo } from '@tasksgodzilla/testing';
+import { createTempDir, createTestPostgresDatabase, createTestRepo, git, postgresAvailable, REDIS_URL, redisAvailable, seededRandom, type TempDir, type TestPostgresDatabase, type TestRepo } from '@tasksgodzilla/testing';
 import { API_MAIN, deleteRedisKeys, freePort, startApp, WORKER_MAIN, type AppProcess } from './processes.test-helpers.js';
 import { API_TOKEN, TEMPLATE_DIR, waitFor } from './stack.test-helpers.js';
 
@@ -26,35 +26,26 @@ const KILL_TARGETS = ['worker', 'worker', 'worker', 'worker', 'api', 'api'] as c
 const BASE_SEED = Number(process.env.TGZ_CRASH_SEED ?? 20261206);
 
 /**
- * Known bug, left out of the kill points (see the comment where it is used): the attempt fence
- * (services-execution attempt-fence.ts) releases its worktree lock when the engine's processes end,
- * before the step's commit; a worker killed in that window leaves the finished attempt's output
- * uncommitted in the worktree, the re-execution finds no lock, does not restore the worktree, and
- * commits both attempts' output. Set to 'included' to reproduce.
+ * Known bug, left out of the kill points (see where it is used): services-execution
+ * execution.service.ts releases the attempt's worktree lock (`isolated.release()`, line 214) as soon
+ * as the engine's processes end, before `git.commitAll` (line 239) and the push. A worker killed in
+ * that window leaves the finished attempt's output uncommitted in the worktree; the re-execution finds
+ * no lock, so attempt-fence.ts does not restore the snapshot, and the step's one commit holds both
+ * attempts' lines (seen: 40 lines of pgids 27398 and 27570 in 0003-crash-c's 00-setup commit).
+ * TGZ_CRASH_INCLUDE_COMMIT_WINDOW=1 includes such kill points.
  */
-/**
- * Known bug, left out of the assertions on PostgreSQL (the counts are still printed): the stream
- * (apps/api/src/http/event-stream.ts pump) reads `events.listAfter(lastId)` and moves its cursor to
- * the highest id read; PostgreSQL hands out ids from a sequence at insert time, so an event whose
- * transaction commits after a higher id's is never sent (seen: 76 streamed of 77 listed, the stream
- * live for 120 s more). SQLite serialises writers, so it cannot happen there. Set
- * TGZ_CRASH_ASSERT_PG_STREAM=1 to assert it on PostgreSQL too.
- */
-const ASSERT_STREAM_ON_POSTGRES = process.env.TGZ_CRASH_ASSERT_PG_STREAM === '1';
-
 const BETWEEN_ENGINE_AND_COMMIT: 'left out' | 'included' = process.env.TGZ_CRASH_INCLUDE_COMMIT_WINDOW === '1' ? 'included' : 'left out';
 
-/** mulberry32: a small deterministic PRNG, so a failing seed can be replayed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/**
+ * Known bug, left out of the assertions on PostgreSQL (the counts are still printed): the stream's
+ * pump (apps/api/src/http/event-stream.ts line 74) reads `events.listAfter(lastId)` (`id > lastId`)
+ * and moves its cursor to the highest id read; PostgreSQL hands out ids from a sequence at insert
+ * time and events are inserted inside longer transactions (services-orchestrator `ctx.record(tx, …)`),
+ * so an event whose transaction commits after a higher id's is never sent (seen: 76 streamed of 77
+ * listed, the stream live for 120 s more). SQLite serialises writers, so it cannot happen there.
+ * TGZ_CRASH_ASSERT_PG_STREAM=1 asserts it on PostgreSQL too.
+ */
+const ASSERT_STREAM_ON_POSTGRES = process.env.TGZ_CRASH_ASSERT_PG_STREAM === '1';
 
 /** Kills happen after 2..GATE lines of an attempt: mid-step. */
 const GATE = 12;
@@ -158,7 +149,7 @@ describe.each(SCENARIOS)('crash runs: api + 2 workers, kill -9 at random points 
 
   it('completes every protocol with one commit per step from the successful attempt, and streams every event once', async () => {
     const seed = BASE_SEED + (scenario === 'sqlite' ? 0 : 1);
-    const random = prng(seed);
+    const random = seededRandom(seed);
     dir = createTempDir(`tgz-crash-${scenario}-`);
     repo = createTestRepo(join(dir.path, 'git'));
     const env: Record<string, string> = {

@@ -188,7 +188,9 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     const strict = plan.budget.mode === 'strict';
     let result: EngineResult | null = null;
     let engineError: string | null = null;
-    // Kills and undoes an earlier attempt that died mid-run, then holds the worktree until the engine is done.
+    // Kills and undoes an earlier attempt that died mid-run, then holds the worktree until this
+    // attempt's output is committed: a worker that dies between the engine's end and the commit
+    // leaves the lock, so the next attempt undoes that output instead of committing it too.
     const isolated = await isolation.begin(input);
     try {
       result = await engine.execute({
@@ -210,8 +212,6 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
       // The engine could not run at all (not installed, bad request): a failed execution.
       engineError = `Engine ${plan.engine_id} could not run: ${errorMessage(error)}`;
       telemetry.logger.warn({ err: error, step_run_id: step.id, engine_id: plan.engine_id }, engineError);
-    } finally {
-      isolated.release();
     }
 
     const usage = result?.usage ?? null;
@@ -234,12 +234,16 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     let outputsWritten: string[] = [];
     let commit: ExecuteStepResult['commit'] = null;
     let pushResult: ExecuteStepResult['push'] = { pushed: false, branch: input.branch, error: null, reason: 'not_attempted' };
-    if (succeeded) {
-      if (finalMessage && finalMessage.trim() !== '') outputsWritten = await writeOutputs(plan.outputs, finalMessage);
-      const committed = await git.commitAll({ repoPath: input.worktreePath, message: stepCommitMessage(run.protocol_name, step.step_name, step.step_index) });
-      if (committed.committed) commit = { sha: committed.sha, files: committed.files };
-      pushResult = await push(input, commit?.sha ?? null);
+    try {
+      if (succeeded) {
+        if (finalMessage && finalMessage.trim() !== '') outputsWritten = await writeOutputs(plan.outputs, finalMessage);
+        const committed = await git.commitAll({ repoPath: input.worktreePath, message: stepCommitMessage(run.protocol_name, step.step_name, step.step_index) });
+        if (committed.committed) commit = { sha: committed.sha, files: committed.files };
+      }
+    } finally {
+      isolated.release();
     }
+    if (succeeded) pushResult = await push(input, commit?.sha ?? null);
 
     const failure = succeeded ? null : (engineError ?? `Execution ${outcome}${result?.reason ? `: ${result.reason}` : ''}`);
     const error = failure === null ? null : isolated.redact(failure);

@@ -41,10 +41,10 @@ describe('ExecutionService: step isolation', () => {
     ws.remove();
   });
 
-  function service(extra: { host?: string; engineTimeoutSeconds?: number } = {}) {
+  function service(extra: { host?: string; engineTimeoutSeconds?: number; git?: Workspace['git'] } = {}) {
     return createExecutionService({
       engines: createEngineRegistry([createShellEngine({ killGraceMs: 200 })], { defaultEngineId: 'shell' }),
-      git: ws.git,
+      git: extra.git ?? ws.git,
       prompts: createPromptService(),
       telemetry: tel.telemetry,
       config: testConfig(extra.engineTimeoutSeconds ? { engineTimeoutSeconds: extra.engineTimeoutSeconds } : {}),
@@ -90,6 +90,21 @@ describe('ExecutionService: step isolation', () => {
     expect(log).toContain('PROJECT_SETTING=[REDACTED]');
     expect(log).not.toContain('project-secret-value');
     // The lock is held only while the engine runs.
+    expect(existsSync(lockPath())).toBe(false);
+  });
+
+  it('the lock is held until the attempt is committed (a worker dying between engine end and commit leaves it for the next attempt to undo)', async () => {
+    const lockAtCommit: boolean[] = [];
+    const git: Workspace['git'] = {
+      ...ws.git,
+      commitAll: async (args) => {
+        lockAtCommit.push(existsSync(lockPath()));
+        return ws.git.commitAll(args);
+      },
+    };
+    const result = await service({ git }).executeStep(input({ step: stepRun({ step_name: '02-write.md' }) }));
+    expect(result.outcome).toBe('succeeded');
+    expect(lockAtCommit).toEqual([true]);
     expect(existsSync(lockPath())).toBe(false);
   });
 

@@ -26,12 +26,11 @@ const KILL_TARGETS = ['worker', 'worker', 'worker', 'worker', 'api', 'api'] as c
 const BASE_SEED = Number(process.env.TGZ_CRASH_SEED ?? 20261206);
 
 /**
- * Known bug, left out of the kill points (see where it is used): services-execution
- * execution.service.ts releases the attempt's worktree lock (`isolated.release()`, line 214) as soon
- * as the engine's processes end, before `git.commitAll` (line 239) and the push. A worker killed in
- * that window leaves the finished attempt's output uncommitted in the worktree; the re-execution finds
- * no lock, so attempt-fence.ts does not restore the snapshot, and the step's one commit holds both
- * attempts' lines (seen: 40 lines of pgids 27398 and 27570 in 0003-crash-c's 00-setup commit).
+ * Left out of the kill points (see where it is used): a worker holding a step whose engine has
+ * finished but which is still `running`. Between the engine's end and the commit the attempt lock now
+ * stays (services-execution keeps it until the commit, so a re-execution undoes the output); after
+ * the commit and before the job is recorded done, a re-execution runs on top of the committed output
+ * and commits the step a second time (seen before the lock fix: 40 lines of two pgids in one commit).
  * TGZ_CRASH_INCLUDE_COMMIT_WINDOW=1 includes such kill points.
  */
 const BETWEEN_ENGINE_AND_COMMIT: 'left out' | 'included' = process.env.TGZ_CRASH_INCLUDE_COMMIT_WINDOW === '1' ? 'included' : 'left out';

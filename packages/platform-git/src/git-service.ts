@@ -312,9 +312,7 @@ export function createGitService(deps: GitServiceDeps): GitService {
       throw error;
     }
     const sha = await gitOut(input.repoPath, ['rev-parse', 'HEAD']);
-    const changed = await git(input.repoPath, ['diff-tree', '--no-commit-id', '--name-only', '-r', '-z', '--root', sha]);
-    const files = changed.stdout.split('\0').filter((file) => file.length > 0);
-    return { committed: true, sha, files };
+    return { committed: true, sha, files: await commitFiles(input.repoPath, sha) };
   }
 
   async function showCommit(repoPath: string, sha: string): Promise<string> {
@@ -329,6 +327,19 @@ export function createGitService(deps: GitServiceDeps): GitService {
 
   async function headSha(repoPath: string): Promise<string> {
     return gitOut(repoPath, ['rev-parse', 'HEAD']);
+  }
+
+  async function commitFiles(repoPath: string, sha: string): Promise<string[]> {
+    const changed = await git(repoPath, ['diff-tree', '--no-commit-id', '--name-only', '-r', '-z', '--root', sha]);
+    return changed.stdout.split('\0').filter((file) => file.length > 0);
+  }
+
+  async function headCommit(repoPath: string): Promise<{ sha: string; message: string; files: string[] } | null> {
+    const verified = await git(repoPath, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { okExitCodes: [0, 1, 128] });
+    const sha = verified.stdout.trim();
+    if (verified.exitCode !== 0 || !sha) return null;
+    const message = (await git(repoPath, ['log', '-1', '--format=%B', sha])).stdout.trimEnd();
+    return { sha, message, files: await commitFiles(repoPath, sha) };
   }
 
   async function currentBranch(repoPath: string): Promise<string | null> {
@@ -491,6 +502,7 @@ export function createGitService(deps: GitServiceDeps): GitService {
     commitAll,
     showCommit,
     headSha,
+    headCommit,
     currentBranch,
     push,
     hasOrigin,

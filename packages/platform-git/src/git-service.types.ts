@@ -191,6 +191,8 @@ export interface GitService {
   /** Puts the files back as in the snapshot (new ones removed); false, untouched, when HEAD has moved. */
   restoreWorktree(worktreePath: string, snapshot: WorktreeSnapshot): Promise<boolean>;
   headSha(repoPath: string): Promise<string>;
+  /** HEAD's sha, full message (trailing whitespace trimmed) and changed files; null when the branch has no commit yet. */
+  headCommit(repoPath: string): Promise<{ sha: string; message: string; files: string[] } | null>;
   currentBranch(repoPath: string): Promise<string | null>;
 
   push(input: PushInput): Promise<PushResult>;

@@ -160,6 +160,12 @@ describe('GitService: worktrees and commits', () => {
     expect(result.files.sort()).toEqual(['.protocols/commits/plan.md', 'README.md', 'naïve file.txt']);
     expect(git(wt.path, ['log', '-1', '--format=%an <%ae>|%s'])).toBe('Step Author <step@tasksgodzilla.invalid>|feat: step 1');
 
+    expect(await service.headCommit(wt.path)).toEqual({ sha: result.sha, message: 'feat: step 1', files: result.files });
+    const unborn = join(dir.path, 'unborn');
+    mkdirSync(unborn);
+    git(unborn, ['init', '--quiet']);
+    expect(await service.headCommit(unborn)).toBeNull();
+
     rmSync(join(wt.path, 'naïve file.txt'));
     const deletion = await service.commitAll({ repoPath: wt.path, message: 'remove file' });
     expect(deletion).toMatchObject({ committed: true, files: ['naïve file.txt'] });

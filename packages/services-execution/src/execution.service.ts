@@ -21,6 +21,11 @@ export function stepCommitMessage(protocolName: string, stepName: string, stepIn
   return `${protocolName}: ${stepName} [step ${stepIndex}]`;
 }
 
+/** Trailer line of a step commit naming the job that made it (a job re-run after its commit is not re-executed). */
+export function stepCommitTrailer(jobId: string): string {
+  return `TasksGodzilla-Job: ${jobId}`;
+}
+
 /** The project's default engine, when its `default_models` JSON carries an `engine` key. */
 function projectDefaultEngine(project: Project): string | null {
   const value = (project.default_models as Record<string, unknown> | null)?.engine;
@@ -170,9 +175,42 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     return paths;
   }
 
+  /**
+   * The same job already committed this step (its worker died after the commit, before the outcome
+   * was recorded, and the job was claimed again or retried): report that commit instead of running
+   * the engine again and committing the step twice.
+   */
+  async function alreadyCommitted(input: ExecuteStepInput, plan: ExecutionPlan): Promise<ExecuteStepResult | null> {
+    if (!input.jobId) return null;
+    const head = await git.headCommit(input.worktreePath);
+    if (!head || !head.message.split('\n').some((line) => line.trim() === stepCommitTrailer(input.jobId as string))) return null;
+    const commit = { sha: head.sha, files: head.files };
+    const pushResult = await push(input, commit.sha);
+    return {
+      outcome: 'succeeded',
+      engine_id: plan.engine_id,
+      model: plan.model,
+      prompt_version: plan.prompt_version,
+      prompt_path: plan.prompt_path,
+      outputs_written: [],
+      commit,
+      push: pushResult,
+      usage: null,
+      cost_usd: null,
+      estimated_tokens: 0,
+      final_message: null,
+      log_path: input.logPath,
+      error: null,
+      budget_warning: null,
+      metadata: { engine_id: plan.engine_id, outcome: 'succeeded', already_committed: true, commit_sha: commit.sha, pushed: pushResult.pushed, log_path: input.logPath },
+    };
+  }
+
   async function executeStep(input: ExecuteStepInput): Promise<ExecuteStepResult> {
     const { plan, engine, target } = await prepare(input);
     const { run, step } = input;
+    const done = await alreadyCommitted(input, plan);
+    if (done) return done;
     let budgetWarning: string | null = null;
     if (!plan.budget.ok) {
       if (plan.budget.mode === 'strict') {
@@ -237,7 +275,9 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     try {
       if (succeeded) {
         if (finalMessage && finalMessage.trim() !== '') outputsWritten = await writeOutputs(plan.outputs, finalMessage);
-        const committed = await git.commitAll({ repoPath: input.worktreePath, message: stepCommitMessage(run.protocol_name, step.step_name, step.step_index) });
+        const subject = stepCommitMessage(run.protocol_name, step.step_name, step.step_index);
+        const message = input.jobId ? `${subject}\n\n${stepCommitTrailer(input.jobId)}` : subject;
+        const committed = await git.commitAll({ repoPath: input.worktreePath, message });
         if (committed.committed) commit = { sha: committed.sha, files: committed.files };
       }
     } finally {

@@ -1,4 +1,4 @@
-export { createExecutionService, stepCommitMessage } from './execution.service.js';
+export { createExecutionService, stepCommitMessage, stepCommitTrailer } from './execution.service.js';
 export { checkBudget } from './execution-budget.js';
 export type { BudgetCheck, BudgetCheckInput, BudgetLimits } from './execution-budget.js';
 export type {

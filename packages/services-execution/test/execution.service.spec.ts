@@ -160,7 +160,8 @@ describe('ExecutionService', () => {
       const svc = service([shell()]);
       const first = await svc.executeStep(input({ step: stepRun({ step_name: '03-notes' }), stepSpec: spec }));
       expect(first.commit).not.toBeNull();
-      const second = await svc.executeStep(input({ step: stepRun({ step_name: '03-notes' }), stepSpec: spec }));
+      // A new attempt (another job) whose output is identical: nothing to commit.
+      const second = await svc.executeStep(input({ step: stepRun({ step_name: '03-notes' }), stepSpec: spec, jobId: 'job-2' }));
       expect(second.outcome).toBe('succeeded');
       expect(second.commit).toBeNull();
     });

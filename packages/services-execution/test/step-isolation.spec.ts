@@ -7,11 +7,12 @@ import { createEngineRegistry, createShellEngine, signalProcessGroup } from '@ta
 import { createTestTelemetry, createWorkspace, project, protocolRun, stepRun, type TestTelemetry, type Workspace } from '@tasksgodzilla/service-testing';
 import { createPromptService } from '@tasksgodzilla/services-prompts';
 import { git } from '@tasksgodzilla/testing';
-import { ATTEMPT_LOCK_FILE, createAttemptFence, createExecutionService, type AttemptLockRecord, type ExecuteStepInput } from '../src/index.js';
+import { ATTEMPT_LOCK_FILE, createAttemptFence, createExecutionService, stepCommitTrailer, type AttemptLockRecord, type ExecuteStepInput } from '../src/index.js';
 import { testConfig } from './harness.js';
 
 const ENV_STEP = ['# 01 Env', '', '```sh', 'env > env.txt', 'cat env.txt', '```', ''].join('\n');
 const WRITE_STEP = ['# 02 Write', '', '```sh', 'echo good > good.txt', '```', ''].join('\n');
+const APPEND_STEP = ['# 03 Append', '', '```sh', 'echo attempt >> attempts.txt', '```', ''].join('\n');
 const CANARIES = {
   TASKSGODZILLA_API_TOKEN: 'canary-api-token-7f3a',
   TASKSGODZILLA_WEBHOOK_TOKEN: 'canary-webhook-token-7f3a',
@@ -26,7 +27,7 @@ describe('ExecutionService: step isolation', () => {
   const saved: Record<string, string | undefined> = {};
 
   beforeEach(async () => {
-    ws = await createWorkspace({ '01-env.md': ENV_STEP, '02-write.md': WRITE_STEP });
+    ws = await createWorkspace({ '01-env.md': ENV_STEP, '02-write.md': WRITE_STEP, '03-append.md': APPEND_STEP });
     tel = createTestTelemetry();
     for (const [key, value] of Object.entries({ ...CANARIES, NPM_TOKEN: 'npm-token-opted-in' })) {
       saved[key] = process.env[key];
@@ -106,6 +107,24 @@ describe('ExecutionService: step isolation', () => {
     expect(result.outcome).toBe('succeeded');
     expect(lockAtCommit).toEqual([true]);
     expect(existsSync(lockPath())).toBe(false);
+  });
+
+  it('a job that already committed its step (worker died before the outcome was recorded) is not executed or committed again', async () => {
+    const append = stepRun({ step_name: '03-append.md' });
+    const first = await service().executeStep(input({ step: append, jobId: 'job-7' }));
+    expect(first.outcome).toBe('succeeded');
+    expect(git(ws.worktreePath, ['log', '-1', '--format=%B'])).toContain(stepCommitTrailer('job-7'));
+    const commits = git(ws.worktreePath, ['rev-list', '--count', 'HEAD']);
+
+    const again = await service().executeStep(input({ step: append, jobId: 'job-7' }));
+    expect(again).toMatchObject({ outcome: 'succeeded', commit: first.commit, metadata: { already_committed: true } });
+    expect(readFileSync(join(ws.worktreePath, 'attempts.txt'), 'utf8')).toBe('attempt\n');
+    expect(git(ws.worktreePath, ['rev-list', '--count', 'HEAD'])).toBe(commits);
+
+    // Another job (a new attempt the orchestrator decided on) runs and commits.
+    const next = await service().executeStep(input({ step: append, jobId: 'job-8' }));
+    expect(next.commit?.sha).not.toBe(first.commit?.sha);
+    expect(readFileSync(join(ws.worktreePath, 'attempts.txt'), 'utf8')).toBe('attempt\nattempt\n');
   });
 
   it('an earlier attempt that died mid-run is fenced: its process group killed, its writes undone, only this attempt committed', async () => {

@@ -102,6 +102,7 @@ describe('TUI screens and keys (ink-testing-library)', () => {
     await press('?', 'cycle the step filter');
     await type(['\u001b']);
     await until(() => !frame().includes('cycle the step filter'), 'the help closed');
+    await settle();
     await press('f', 'Step filter: pending');
     expect(frame()).toContain('Steps · Filter: pending');
   });

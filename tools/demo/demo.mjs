@@ -132,23 +132,21 @@ const QA_VERDICTS = {
   qa_skipped_policy: 'SKIPPED',
 };
 
-/** The last QA verdict of each step, from its events. */
+/** `2/2 checks` from a QA event's metadata (each check the QA ran, with whether it passed). */
+function checksSuffix(metadata) {
+  const checks = Array.isArray(metadata?.checks) ? metadata.checks : [];
+  if (checks.length === 0) return '';
+  return ` (${checks.filter((c) => c?.passed === true).length}/${checks.length} checks)`;
+}
+
+/** The last QA verdict of each step, with its checks, from its events. */
 function qaVerdicts(events) {
   const verdicts = new Map();
   for (const event of [...events].sort((a, b) => a.id - b.id)) {
     const verdict = QA_VERDICTS[event.event_type];
-    if (verdict && event.step_run_id !== null) verdicts.set(event.step_run_id, verdict);
+    if (verdict && event.step_run_id !== null) verdicts.set(event.step_run_id, `${verdict}${checksSuffix(event.metadata)}`);
   }
   return verdicts;
-}
-
-/** `2/2 checks` from a step's latest run log (the shell engine's QA report lists `1. PASS: …`). */
-async function checksOf(run, stepId) {
-  const result = await run(['steps', 'log', String(stepId)], { allowFailure: true });
-  const log = typeof result.json?.log === 'string' ? result.json.log : '';
-  const all = log.match(/^\d+\. (PASS|FAIL): /gm) ?? [];
-  if (all.length === 0) return '';
-  return ` (${all.filter((l) => l.includes('PASS')).length}/${all.length} checks)`;
 }
 
 function table(headers, rows, indent = '    ') {
@@ -235,7 +233,6 @@ async function main() {
     const events = (await run(['events', 'list', '--protocol', String(protocol.id), '--limit', '100000'])).json;
     const projectEvents = (await run(['events', 'list', '--project', String(project.id), '--limit', '100000'])).json;
     const verdicts = qaVerdicts(events);
-    for (const s of steps) if (verdicts.has(s.id)) verdicts.set(s.id, `${verdicts.get(s.id)}${await checksOf(run, s.id)}`);
     const branch = finalRun.branch_name || finalRun.protocol_name;
     qaPassed = steps.length > 0 && steps.every((s) => (verdicts.get(s.id) ?? '').startsWith('PASS'));
     const commits = branchCommits([origin, onboarding.workspace_path, finalRun.worktree_path], finalRun.base_branch, branch, env);

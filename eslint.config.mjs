@@ -24,7 +24,13 @@ export const depConstraints = [
   },
   {
     sourceTag: 'layer:runtime',
-    onlyDependOnLibsWithTags: ['layer:core', 'layer:platform', 'layer:service-base', 'layer:service', 'layer:orchestrator'],
+    onlyDependOnLibsWithTags: [
+      'layer:core',
+      'layer:platform',
+      'layer:service-base',
+      'layer:service',
+      'layer:orchestrator',
+    ],
     bannedExternalImports: DRIVERS,
   },
   { sourceTag: 'layer:client', onlyDependOnLibsWithTags: ['layer:core'], bannedExternalImports: DRIVERS },
@@ -44,6 +50,8 @@ export default [
   {
     files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.mjs'],
     rules: {
+      // Layout is Prettier's (checked by each project's lint target); this rule disagrees with its line breaks.
+      'no-unexpected-multiline': 'off',
       '@nx/enforce-module-boundaries': [
         'error',
         {
@@ -56,7 +64,14 @@ export default [
       ],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@tasksgodzilla/*/src', '@tasksgodzilla/*/src/*'], message: 'Import the package entry point, never its src files.' }] },
+        {
+          patterns: [
+            {
+              group: ['@tasksgodzilla/*/src', '@tasksgodzilla/*/src/*'],
+              message: 'Import the package entry point, never its src files.',
+            },
+          ],
+        },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
@@ -72,7 +87,12 @@ export default [
             { name: 'node:child_process', message: 'Only platform-* packages spawn processes.' },
             { name: 'child_process', message: 'Only platform-* packages spawn processes.' },
           ],
-          patterns: [{ group: ['@tasksgodzilla/*/src', '@tasksgodzilla/*/src/*'], message: 'Import the package entry point, never its src files.' }],
+          patterns: [
+            {
+              group: ['@tasksgodzilla/*/src', '@tasksgodzilla/*/src/*'],
+              message: 'Import the package entry point, never its src files.',
+            },
+          ],
         },
       ],
     },
@@ -91,7 +111,9 @@ export default [
           banTransitiveDependencies: false,
           checkDynamicDependenciesExceptions: [],
           depConstraints: depConstraints.map((c) =>
-            c.sourceTag === 'layer:tools' ? c : { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'layer:tools'] },
+            c.sourceTag === 'layer:tools'
+              ? c
+              : { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'layer:tools'] },
           ),
         },
       ],

@@ -1,6 +1,21 @@
 import root from '../../eslint.config.mjs';
 
-const NODE_BUILTINS = ['buffer', 'child_process', 'crypto', 'events', 'fs', 'http', 'https', 'net', 'os', 'path', 'stream', 'url', 'util', 'zlib'];
+const NODE_BUILTINS = [
+  'buffer',
+  'child_process',
+  'crypto',
+  'events',
+  'fs',
+  'http',
+  'https',
+  'net',
+  'os',
+  'path',
+  'stream',
+  'url',
+  'util',
+  'zlib',
+];
 
 export default [
   ...root,
@@ -16,11 +31,23 @@ export default [
           paths: NODE_BUILTINS.map((name) => ({ name, message: 'The client runs in browsers too: use a web API.' })),
           patterns: [
             { group: ['node:*'], message: 'The client runs in browsers too: use a web API.' },
-            { group: ['@tasksgodzilla/*/src', '@tasksgodzilla/*/src/*'], message: 'Import the package entry point, never its src files.' },
+            {
+              group: ['@tasksgodzilla/*/src', '@tasksgodzilla/*/src/*'],
+              message: 'Import the package entry point, never its src files.',
+            },
           ],
         },
       ],
-      'no-restricted-globals': ['error', 'process', 'Buffer', 'require', '__dirname', '__filename', 'setImmediate', 'global'],
+      'no-restricted-globals': [
+        'error',
+        'process',
+        'Buffer',
+        'require',
+        '__dirname',
+        '__filename',
+        'setImmediate',
+        'global',
+      ],
     },
   },
   // This file extends the root config by path, which the boundary rule would flag.

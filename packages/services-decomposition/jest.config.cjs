@@ -1,2 +1,6 @@
 // Real git repositories and engine processes: allow slow, loaded CI machines more than the preset's 30 s.
-module.exports = { ...require('../../jest.preset.cjs'), displayName: '@tasksgodzilla/services-decomposition', testTimeout: 120000 };
+module.exports = {
+  ...require('../../jest.preset.cjs'),
+  displayName: '@tasksgodzilla/services-decomposition',
+  testTimeout: 120000,
+};

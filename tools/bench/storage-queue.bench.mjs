@@ -10,7 +10,13 @@ import pg from 'pg';
 import { createStorage, migrateToLatest, openDatabase } from '@tasksgodzilla/platform-storage';
 import { createQueue, createWorkerRunner } from '@tasksgodzilla/platform-queue';
 
-const { values } = parseArgs({ options: { jobs: { type: 'string', default: '500' }, events: { type: 'string', default: '2000' }, pg: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' } } });
+const { values } = parseArgs({
+  options: {
+    jobs: { type: 'string', default: '500' },
+    events: { type: 'string', default: '2000' },
+    pg: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+  },
+});
 const JOBS = Number(values.jobs);
 const EVENTS = Number(values.events);
 
@@ -26,11 +32,21 @@ async function bench(label, handle) {
   await migrateToLatest(handle);
   const storage = createStorage(handle);
   const project = await storage.projects.create({ name: 'bench', git_url: '/tmp/bench.git' });
-  const run = await storage.protocolRuns.create({ project_id: project.id, protocol_name: '0001-bench', base_branch: 'main' });
+  const run = await storage.protocolRuns.create({
+    project_id: project.id,
+    protocol_name: '0001-bench',
+    base_branch: 'main',
+  });
 
   const appendMs = await timed(async () => {
     for (let i = 0; i < EVENTS; i++) {
-      await storage.events.append({ project_id: project.id, protocol_run_id: run.id, event_type: i % 10 === 0 ? 'loop_decision' : 'step_completed', message: `event ${i}`, metadata: { i } });
+      await storage.events.append({
+        project_id: project.id,
+        protocol_run_id: run.id,
+        event_type: i % 10 === 0 ? 'loop_decision' : 'step_completed',
+        message: `event ${i}`,
+        metadata: { i },
+      });
     }
   });
   let pages = 0;
@@ -47,12 +63,23 @@ async function bench(label, handle) {
   const enqueueMs = await timed(async () => {
     for (let i = 0; i < JOBS; i++) {
       await storage.transaction(async (tx) => {
-        await queue.enqueue({ job_type: 'spec_audit_job', payload: { project_id: project.id, protocol_id: null, backfill_missing: false }, idempotency_key: `bench-${i}` }, { tx });
+        await queue.enqueue(
+          {
+            job_type: 'spec_audit_job',
+            payload: { project_id: project.id, protocol_id: null, backfill_missing: false },
+            idempotency_key: `bench-${i}`,
+          },
+          { tx },
+        );
       });
     }
   });
   let handled = 0;
-  const runner = createWorkerRunner({ queue, concurrency: 4, handlers: { spec_audit_job: async () => void (handled += 1) } });
+  const runner = createWorkerRunner({
+    queue,
+    concurrency: 4,
+    handlers: { spec_audit_job: async () => void (handled += 1) },
+  });
   const drainMs = await timed(() => runner.drain());
   await runner.stop();
   const stats = await queue.stats();
@@ -60,8 +87,12 @@ async function bench(label, handle) {
   await handle.close();
 
   console.log(`${label}`);
-  console.log(`  events: append ${EVENTS} in ${appendMs.toFixed(0)} ms (${rate(EVENTS, appendMs)}), list ${pages} pages of 100 in ${listMs.toFixed(0)} ms`);
-  console.log(`  queue:  enqueue ${JOBS} (one tx each) in ${enqueueMs.toFixed(0)} ms (${rate(JOBS, enqueueMs)}), claim+run+complete ${handled} in ${drainMs.toFixed(0)} ms (${rate(handled, drainMs)}), succeeded ${stats.queues.default.succeeded}`);
+  console.log(
+    `  events: append ${EVENTS} in ${appendMs.toFixed(0)} ms (${rate(EVENTS, appendMs)}), list ${pages} pages of 100 in ${listMs.toFixed(0)} ms`,
+  );
+  console.log(
+    `  queue:  enqueue ${JOBS} (one tx each) in ${enqueueMs.toFixed(0)} ms (${rate(JOBS, enqueueMs)}), claim+run+complete ${handled} in ${drainMs.toFixed(0)} ms (${rate(handled, drainMs)}), succeeded ${stats.queues.default.succeeded}`,
+  );
   console.log(`  rss:    ${mib()} MiB`);
 }
 
@@ -70,7 +101,10 @@ try {
   console.log(`node ${process.version}, ${JOBS} jobs, ${EVENTS} events; rss at start ${mib()} MiB`);
   await bench('sqlite (file, WAL)', openDatabase({ path: join(dir, 'bench.sqlite') }));
   const admin = new pg.Client({ connectionString: values.pg });
-  const reachable = await admin.connect().then(() => true, () => false);
+  const reachable = await admin.connect().then(
+    () => true,
+    () => false,
+  );
   if (reachable) {
     const name = `tgz_bench_${process.pid}`;
     await admin.query(`CREATE DATABASE "${name}"`);

@@ -8,7 +8,18 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { API_MAIN, CLI_MAIN, ROOT, apiLogTail, cleanEnv, createOrigin, freePort, spawnApi, tgz as runTgz, waitForHealth } from '@tasksgodzilla/testing/api-process';
+import {
+  API_MAIN,
+  CLI_MAIN,
+  ROOT,
+  apiLogTail,
+  cleanEnv,
+  createOrigin,
+  freePort,
+  spawnApi,
+  tgz as runTgz,
+  waitForHealth,
+} from '@tasksgodzilla/testing/api-process';
 
 const TEMPLATE = join(ROOT, 'tools', 'demo', 'template');
 const PROJECT_NAME = 'greeting-demo';
@@ -37,7 +48,8 @@ function parseArgs(argv) {
     else if (arg === '--verbose') options.verbose = true;
     else if (arg === '--timeout') {
       options.timeout = Number(argv[++i]);
-      if (!Number.isFinite(options.timeout) || options.timeout <= 0) usage(`--timeout needs a positive number of seconds`);
+      if (!Number.isFinite(options.timeout) || options.timeout <= 0)
+        usage(`--timeout needs a positive number of seconds`);
     } else if (arg === '--template') {
       options.template = resolve(argv[++i] ?? '');
       if (!existsSync(join(options.template, 'plan.md'))) usage(`--template needs a folder with a plan.md`);
@@ -63,32 +75,56 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function build(options) {
   if (options.skipBuild) {
-    for (const file of [API_MAIN, CLI_MAIN]) if (!existsSync(file)) throw new DemoError(`${file} is missing: run without --skip-build`);
+    for (const file of [API_MAIN, CLI_MAIN])
+      if (!existsSync(file)) throw new DemoError(`${file} is missing: run without --skip-build`);
     return;
   }
-  step(`Building the api, the console and the cli (nx run-many -t build; a few minutes on a fresh clone${options.verbose ? '' : ', --verbose shows it'})…`);
-  const result = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', '@tasksgodzilla/api', '@tasksgodzilla/console', '@tasksgodzilla/cli', '--outputStyle=stream'], {
-    cwd: ROOT,
-    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
-    stdio: options.verbose ? 'inherit' : 'pipe',
-    encoding: 'utf8',
-  });
+  step(
+    `Building the api, the console and the cli (nx run-many -t build; a few minutes on a fresh clone${options.verbose ? '' : ', --verbose shows it'})…`,
+  );
+  const result = spawnSync(
+    'npx',
+    [
+      'nx',
+      'run-many',
+      '-t',
+      'build',
+      '-p',
+      '@tasksgodzilla/api',
+      '@tasksgodzilla/console',
+      '@tasksgodzilla/cli',
+      '--outputStyle=stream',
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
+      stdio: options.verbose ? 'inherit' : 'pipe',
+      encoding: 'utf8',
+    },
+  );
   if (result.status !== 0) {
     const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-40).join('\n');
     throw new DemoError(`the build failed (exit ${result.status})${output ? `:\n${output}` : ''}`);
   }
-  for (const file of [API_MAIN, CLI_MAIN]) if (!existsSync(file)) throw new DemoError(`the build did not produce ${file}`);
+  for (const file of [API_MAIN, CLI_MAIN])
+    if (!existsSync(file)) throw new DemoError(`the build did not produce ${file}`);
 }
 
 /** Runs `tgz <args> --json --api-base <base>`; resolves { code, json, stdout, stderr }. */
 async function tgz(base, env, args, { verbose, timeoutMs, allowFailure = false } = {}) {
   if (verbose) process.stdout.write(`    $ tgz ${args.join(' ')} --json\n`);
-  const { code, stdout, stderr } = await runTgz([...args, '--json', '--api-base', base], { env, timeoutMs, cwd: process.cwd() });
-  if (code !== 0 && !allowFailure) throw new DemoError(`tgz ${args.join(' ')} failed (exit ${code}):\n${stderr.trim()}`);
+  const { code, stdout, stderr } = await runTgz([...args, '--json', '--api-base', base], {
+    env,
+    timeoutMs,
+    cwd: process.cwd(),
+  });
+  if (code !== 0 && !allowFailure)
+    throw new DemoError(`tgz ${args.join(' ')} failed (exit ${code}):\n${stderr.trim()}`);
   try {
     return { code, json: stdout.trim() ? JSON.parse(stdout) : null, stdout, stderr };
   } catch {
-    if (code === 0) throw new DemoError(`tgz ${args.join(' ')} printed something that is not JSON:\n${stdout.slice(0, 500)}`);
+    if (code === 0)
+      throw new DemoError(`tgz ${args.join(' ')} printed something that is not JSON:\n${stdout.slice(0, 500)}`);
     return { code, json: null, stdout, stderr };
   }
 }
@@ -118,8 +154,12 @@ async function waitForOnboarding(run, projectId, timeoutMs) {
     if (['failed', 'blocked', 'cancelled'].includes(summary.status)) break;
     await sleep(500);
   }
-  const stages = (summary?.stages ?? []).map((s) => `  ${s.name}: ${s.status}${s.message ? ` — ${s.message}` : ''}`).join('\n');
-  throw new DemoError(`onboarding of project ${projectId} ended ${summary?.status ?? 'unknown'}${Date.now() >= deadline ? ' (timed out)' : ''}\n${stages}`);
+  const stages = (summary?.stages ?? [])
+    .map((s) => `  ${s.name}: ${s.status}${s.message ? ` — ${s.message}` : ''}`)
+    .join('\n');
+  throw new DemoError(
+    `onboarding of project ${projectId} ended ${summary?.status ?? 'unknown'}${Date.now() >= deadline ? ' (timed out)' : ''}\n${stages}`,
+  );
 }
 
 const QA_VERDICTS = {
@@ -144,7 +184,8 @@ function qaVerdicts(events) {
   const verdicts = new Map();
   for (const event of [...events].sort((a, b) => a.id - b.id)) {
     const verdict = QA_VERDICTS[event.event_type];
-    if (verdict && event.step_run_id !== null) verdicts.set(event.step_run_id, `${verdict}${checksSuffix(event.metadata)}`);
+    if (verdict && event.step_run_id !== null)
+      verdicts.set(event.step_run_id, `${verdict}${checksSuffix(event.metadata)}`);
   }
   return verdicts;
 }
@@ -164,12 +205,24 @@ function formatTs(iso) {
 function branchCommits(repos, base, branch, env) {
   for (const repo of repos) {
     if (!repo || !existsSync(repo)) continue;
-    const has = spawnSync('git', ['--git-dir', repo, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], { env, encoding: 'utf8' });
+    const has = spawnSync('git', ['--git-dir', repo, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], {
+      env,
+      encoding: 'utf8',
+    });
     const hasGit = has.status === 0 ? repo : null;
     const dotGit = join(repo, '.git');
-    const gitDir = hasGit ?? (existsSync(dotGit) && spawnSync('git', ['--git-dir', dotGit, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], { env }).status === 0 ? dotGit : null);
+    const gitDir =
+      hasGit ??
+      (existsSync(dotGit) &&
+      spawnSync('git', ['--git-dir', dotGit, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], { env })
+        .status === 0
+        ? dotGit
+        : null);
     if (!gitDir) continue;
-    const log = spawnSync('git', ['--git-dir', gitDir, 'log', '--oneline', '--no-decorate', `${base}..${branch}`], { env, encoding: 'utf8' });
+    const log = spawnSync('git', ['--git-dir', gitDir, 'log', '--oneline', '--no-decorate', `${base}..${branch}`], {
+      env,
+      encoding: 'utf8',
+    });
     if (log.status === 0) return { where: gitDir, lines: log.stdout.trim().split('\n').filter(Boolean) };
   }
   return { where: null, lines: [] };
@@ -205,28 +258,55 @@ async function main() {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     step(`Starting the api on ${base} (inline worker, SQLite in ${join(work, 'data')}, shell engine)…`);
-    api = spawnApi({ work, env, port, identity: IDENTITY, extraEnv: { TASKSGODZILLA_API_HOST: '127.0.0.1', TASKSGODZILLA_API_PORT: String(port) } });
+    api = spawnApi({
+      work,
+      env,
+      port,
+      identity: IDENTITY,
+      extraEnv: { TASKSGODZILLA_API_HOST: '127.0.0.1', TASKSGODZILLA_API_PORT: String(port) },
+    });
     await demoStep(() => waitForHealth(api, 60_000));
     if (options.verbose) step(`api log: ${api.logPath}`);
-    const run = (args, extra = {}) => tgz(base, env, args, { verbose: options.verbose, timeoutMs: options.timeout * 1000 + 120_000, ...extra });
+    const run = (args, extra = {}) =>
+      tgz(base, env, args, { verbose: options.verbose, timeoutMs: options.timeout * 1000 + 120_000, ...extra });
 
     step(`tgz projects create --name ${PROJECT_NAME} --git-url ${origin}`);
-    const project = (await run(['projects', 'create', '--name', PROJECT_NAME, '--git-url', origin, '--base-branch', 'main'])).json;
+    const project = (
+      await run(['projects', 'create', '--name', PROJECT_NAME, '--git-url', origin, '--base-branch', 'main'])
+    ).json;
 
     step(`Waiting for onboarding of project ${project.id}…`);
     const onboarding = await waitForOnboarding(run, project.id, options.timeout * 1000);
 
-    step(`tgz protocols create --project ${project.id} --name ${PROTOCOL_NAME} --template ${relative(ROOT, options.template) || '.'} --auto-advance`);
+    step(
+      `tgz protocols create --project ${project.id} --name ${PROTOCOL_NAME} --template ${relative(ROOT, options.template) || '.'} --auto-advance`,
+    );
     const protocol = (
-      await run(['protocols', 'create', '--project', String(project.id), '--name', PROTOCOL_NAME, '--template', options.template, '--auto-advance', '--description', 'Greeting tool with tests (demo)'])
+      await run([
+        'protocols',
+        'create',
+        '--project',
+        String(project.id),
+        '--name',
+        PROTOCOL_NAME,
+        '--template',
+        options.template,
+        '--auto-advance',
+        '--description',
+        'Greeting tool with tests (demo)',
+      ])
     ).json;
     step(`tgz protocols start ${protocol.id}`);
     await run(['protocols', 'start', String(protocol.id)]);
     const runStarted = Date.now();
     step(`tgz protocols wait ${protocol.id} --until completed`);
-    const waited = await run(['protocols', 'wait', String(protocol.id), '--until', 'completed', '--timeout', String(options.timeout)], { allowFailure: true });
+    const waited = await run(
+      ['protocols', 'wait', String(protocol.id), '--until', 'completed', '--timeout', String(options.timeout)],
+      { allowFailure: true },
+    );
     const runElapsed = Date.now() - runStarted;
-    if (waited.code !== 0) problems.push(waited.stderr.trim().replace(/^error: /, '') || `protocols wait exited ${waited.code}`);
+    if (waited.code !== 0)
+      problems.push(waited.stderr.trim().replace(/^error: /, '') || `protocols wait exited ${waited.code}`);
 
     const finalRun = (await run(['protocols', 'show', String(protocol.id)])).json;
     const steps = (await run(['steps', 'list', '--protocol', String(protocol.id)])).json;
@@ -235,23 +315,45 @@ async function main() {
     const verdicts = qaVerdicts(events);
     const branch = finalRun.branch_name || finalRun.protocol_name;
     qaPassed = steps.length > 0 && steps.every((s) => (verdicts.get(s.id) ?? '').startsWith('PASS'));
-    const commits = branchCommits([origin, onboarding.workspace_path, finalRun.worktree_path], finalRun.base_branch, branch, env);
+    const commits = branchCommits(
+      [origin, onboarding.workspace_path, finalRun.worktree_path],
+      finalRun.base_branch,
+      branch,
+      env,
+    );
 
-    if (finalRun.status !== 'completed' && !problems.length) problems.push(`protocol ${finalRun.id} is ${finalRun.status}, not completed`);
-    for (const s of steps) if (s.status !== 'completed') problems.push(`step ${s.step_name} is ${s.status}${s.summary ? ` (${s.summary})` : ''}`);
+    if (finalRun.status !== 'completed' && !problems.length)
+      problems.push(`protocol ${finalRun.id} is ${finalRun.status}, not completed`);
+    for (const s of steps)
+      if (s.status !== 'completed')
+        problems.push(`step ${s.step_name} is ${s.status}${s.summary ? ` (${s.summary})` : ''}`);
     if (steps.length === 0) problems.push('the protocol has no steps');
 
     const out = [];
     out.push('', '──────────────── TasksGodzilla demo summary ────────────────');
     out.push(`Project   ${project.name} (#${project.id}), origin ${origin}, onboarding ${onboarding.status}`);
-    out.push(`Protocol  ${finalRun.protocol_name} (#${finalRun.id}): ${finalRun.status} in ${seconds(runElapsed)} (auto-advance ${finalRun.auto_advance ? 'on' : 'off'}, engine shell)`);
+    out.push(
+      `Protocol  ${finalRun.protocol_name} (#${finalRun.id}): ${finalRun.status} in ${seconds(runElapsed)} (auto-advance ${finalRun.auto_advance ? 'on' : 'off'}, engine shell)`,
+    );
     out.push('', 'Steps:');
-    out.push(table(['#', 'Step', 'Status', 'QA verdict', 'Summary'], steps.map((s) => [s.step_index, s.step_name, s.status, verdicts.get(s.id) ?? '-', s.summary])));
-    out.push('', `Commits on ${branch} (${finalRun.base_branch}..${branch}${commits.where === origin ? ' in the bare origin' : commits.where ? ` in ${commits.where}` : ''}):`);
+    out.push(
+      table(
+        ['#', 'Step', 'Status', 'QA verdict', 'Summary'],
+        steps.map((s) => [s.step_index, s.step_name, s.status, verdicts.get(s.id) ?? '-', s.summary]),
+      ),
+    );
+    out.push(
+      '',
+      `Commits on ${branch} (${finalRun.base_branch}..${branch}${commits.where === origin ? ' in the bare origin' : commits.where ? ` in ${commits.where}` : ''}):`,
+    );
     if (commits.lines.length === 0) out.push(`    (none found: the branch is not in ${origin})`);
     for (const line of commits.lines) out.push(`    ${line}`);
-    out.push('', `Events: ${events.length} for the protocol, ${projectEvents.length} for the project (onboarding included). Last 5:`);
-    for (const e of events.slice(-5)) out.push(`    ${formatTs(e.created_at)}  ${e.event_type.padEnd(22)} ${e.message}`);
+    out.push(
+      '',
+      `Events: ${events.length} for the protocol, ${projectEvents.length} for the project (onboarding included). Last 5:`,
+    );
+    for (const e of events.slice(-5))
+      out.push(`    ${formatTs(e.created_at)}  ${e.event_type.padEnd(22)} ${e.message}`);
     out.push('', `Elapsed   ${seconds(Date.now() - started)} in total`);
     out.push(`Console   ${base}/console`);
     if (commits.lines.length === 0) problems.push(`no commits on ${branch}`);
@@ -268,7 +370,8 @@ async function main() {
   } catch (error) {
     if (interrupted) return;
     problems.push(error instanceof DemoError ? error.message : (error?.stack ?? String(error)));
-    if (api && !(error instanceof DemoError && /Last log lines/.test(error.message))) problems.push(`Last api log lines:\n${apiLogTail(api, 30)}`);
+    if (api && !(error instanceof DemoError && /Last log lines/.test(error.message)))
+      problems.push(`Last api log lines:\n${apiLogTail(api, 30)}`);
   } finally {
     if (!interrupted) {
       process.off('SIGINT', onSignal);
@@ -285,10 +388,14 @@ async function main() {
     process.exitCode = 1;
     return;
   }
-  process.stdout.write(`\nDemo succeeded: every step completed${qaPassed ? ' and passed QA' : ''}${options.keep ? '' : '; the api was stopped and the temp folder removed'}.\n`);
+  process.stdout.write(
+    `\nDemo succeeded: every step completed${qaPassed ? ' and passed QA' : ''}${options.keep ? '' : '; the api was stopped and the temp folder removed'}.\n`,
+  );
 }
 
 await main().catch((error) => {
-  process.stderr.write(`\nDemo FAILED:\n  - ${error instanceof DemoError ? error.message.replace(/\n/g, '\n    ') : (error?.stack ?? String(error))}\n`);
+  process.stderr.write(
+    `\nDemo FAILED:\n  - ${error instanceof DemoError ? error.message.replace(/\n/g, '\n    ') : (error?.stack ?? String(error))}\n`,
+  );
   process.exitCode = 1;
 });

@@ -45,8 +45,13 @@ export async function runFakeEngine(fake) {
   }
   if (env.FAKE_ENGINE_ARGV_FILE) {
     const stdin = await readStdin();
-    const recordedEnv = Object.fromEntries(Object.entries(env).filter(([key]) => key.startsWith('OPENCODE_') || key.startsWith('TGZ_')));
-    writeFileSync(env.FAKE_ENGINE_ARGV_FILE, JSON.stringify({ argv, cwd: process.cwd(), stdin, env: recordedEnv }, null, 2));
+    const recordedEnv = Object.fromEntries(
+      Object.entries(env).filter(([key]) => key.startsWith('OPENCODE_') || key.startsWith('TGZ_')),
+    );
+    writeFileSync(
+      env.FAKE_ENGINE_ARGV_FILE,
+      JSON.stringify({ argv, cwd: process.cwd(), stdin, env: recordedEnv }, null, 2),
+    );
   }
   for (const line of (env.FAKE_ENGINE_STDERR ?? '').split('\\n').filter(Boolean)) process.stderr.write(`${line}\n`);
 
@@ -58,7 +63,11 @@ export async function runFakeEngine(fake) {
       process.stderr.write(`fake ${fake.engine}: no fixture ${path}\n`);
       return 97;
     }
-    lines.push(...readFileSync(path, 'utf8').split('\n').filter((line) => line !== ''));
+    lines.push(
+      ...readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((line) => line !== ''),
+    );
   }
   const delay = Number(env.FAKE_ENGINE_LINE_DELAY_MS ?? 0);
   const hang = env.FAKE_ENGINE_HANG;

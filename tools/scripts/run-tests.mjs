@@ -3,7 +3,13 @@
 import { spawnSync } from 'node:child_process';
 import { missingSystemPackages, missingSystemPackagesMessage } from '../testing/src/system-packages.mjs';
 
-const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: process.env.FORCE_COLOR ?? '0' };
+const env = {
+  ...process.env,
+  NX_DAEMON: 'false',
+  NX_NO_CLOUD: 'true',
+  NX_TUI: 'false',
+  FORCE_COLOR: process.env.FORCE_COLOR ?? '0',
+};
 const extra = process.argv.slice(2);
 
 // Fail fast, in one line, before minutes of building: the e2e suites need a browser and a terminal.
@@ -11,6 +17,15 @@ const missing = missingSystemPackages({ env });
 if (missing.length > 0) {
   console.error(`npm test: ${missingSystemPackagesMessage(missing, env)}`);
   process.exit(1);
+}
+
+// The format check of the files outside any project (root configs, tools/scripts, tools/demo, tools/bench);
+// each project's own `lint` target checks its files too.
+console.log('\n$ prettier --check .');
+const format = spawnSync('npx', ['prettier', '--check', '.', '--log-level', 'warn'], { stdio: 'inherit', env });
+if (format.status !== 0) {
+  console.error('npm test: files are not formatted; run `npm run format`');
+  process.exit(format.status ?? 1);
 }
 
 const steps = [

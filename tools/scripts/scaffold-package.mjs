@@ -5,7 +5,9 @@ import { join } from 'node:path';
 
 const [folder, tag, description, ...deps] = process.argv.slice(2);
 if (!folder || !tag || !description) {
-  console.error('usage: scaffold-package.mjs <packages/name|apps/name> <layer tag> <description> [@tasksgodzilla/dep ...]');
+  console.error(
+    'usage: scaffold-package.mjs <packages/name|apps/name> <layer tag> <description> [@tasksgodzilla/dep ...]',
+  );
   process.exit(2);
 }
 const name = `@tasksgodzilla/${folder.split('/').pop()}`;
@@ -70,6 +72,9 @@ writeFileSync(
   join(dir, 'tsup.config.ts'),
   `import { defineConfig } from 'tsup';\n\nexport default defineConfig({\n  entry: ['src/index.ts'],\n  format: ['esm'],\n  dts: { compilerOptions: { customConditions: ['@tasksgodzilla/source'] } },\n  tsconfig: 'tsconfig.lib.json',\n  target: 'node20',\n  sourcemap: true,\n  clean: true,\n});\n`,
 );
-writeFileSync(join(dir, 'jest.config.cjs'), `module.exports = { ...require('../../jest.preset.cjs'), displayName: '${name}' };\n`);
+writeFileSync(
+  join(dir, 'jest.config.cjs'),
+  `module.exports = { ...require('../../jest.preset.cjs'), displayName: '${name}' };\n`,
+);
 if (!existsSync(join(dir, 'README.md'))) writeFileSync(join(dir, 'README.md'), `# ${name}\n\n${description}\n`);
 console.log(`created ${folder} (${name}, ${tag})`);

@@ -15,14 +15,25 @@ import { waitFor } from './stack.test-helpers.js';
 // GitHub, a CI failure (posted by the shipped scripts/ci/report.sh) re-opening the step with its evidence.
 
 const FAKE_CODEX = fileURLToPath(new URL('../../../tools/fake-engines/fake-codex.mjs', import.meta.url));
-const REPORT_SH = fileURLToPath(new URL('../../../packages/services-onboarding/assets/scripts/ci/report.sh', import.meta.url));
+const REPORT_SH = fileURLToPath(
+  new URL('../../../packages/services-onboarding/assets/scripts/ci/report.sh', import.meta.url),
+);
 const API_TOKEN = 'feedback-e2e-token';
 const WEBHOOK_SECRET = 'feedback-e2e-secret';
 const REMOTE = 'https://github.com/acme/demo.git';
 /** The thread id of tools/fake-engines/fixtures/codex/success.jsonl: the session a retry resumes. */
 const SESSION = '0199a213-81c0-7800-8aa1-bbab2a035a53';
 
-const STEP_1 = ['# 01 - Greet', '', 'Write `greeting.txt` containing the word hello.', '', '```checks', 'grep -q hello greeting.txt', '```', ''].join('\n');
+const STEP_1 = [
+  '# 01 - Greet',
+  '',
+  'Write `greeting.txt` containing the word hello.',
+  '',
+  '```checks',
+  'grep -q hello greeting.txt',
+  '```',
+  '',
+].join('\n');
 const STEP_2 = ['# 02 - Notes', '', 'Add a line to the protocol log.', ''].join('\n');
 
 interface ForgeRequest {
@@ -46,7 +57,11 @@ async function startForge(requests: ForgeRequest[]): Promise<{ server: Server; u
       const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
       requests.push({ method: request.method ?? '', url: request.url ?? '', body });
       if (request.method === 'POST' && request.url === '/repos/acme/demo/pulls') {
-        response.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ number: 7, html_url: 'https://github.com/acme/demo/pull/7', draft: body.draft === true }));
+        response
+          .writeHead(201, { 'content-type': 'application/json' })
+          .end(
+            JSON.stringify({ number: 7, html_url: 'https://github.com/acme/demo/pull/7', draft: body.draft === true }),
+          );
         return;
       }
       response.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"Not Found"}');
@@ -64,7 +79,13 @@ function writeCodexWrapper(dir: string, calls: string): string {
   const path = join(dir, 'codex');
   // QA reviews (read-only runs) get the same stream ending in a PASS verdict, and are not counted as calls.
   const qaFixture = join(dir, 'qa-pass.jsonl');
-  writeFileSync(qaFixture, readFileSync(join(FAKE_CODEX, '..', 'fixtures', 'codex', 'success.jsonl'), 'utf8').replace(/"type":"agent_message","text":"[^"]*"/, '"type":"agent_message","text":"Looks right.\\n\\nVerdict: PASS"'));
+  writeFileSync(
+    qaFixture,
+    readFileSync(join(FAKE_CODEX, '..', 'fixtures', 'codex', 'success.jsonl'), 'utf8').replace(
+      /"type":"agent_message","text":"[^"]*"/,
+      '"type":"agent_message","text":"Looks right.\\n\\nVerdict: PASS"',
+    ),
+  );
   writeFileSync(
     path,
     [
@@ -103,12 +124,22 @@ describe('the feedback loop end to end (built api, fake codex, stand-in GitHub)'
   const run = (id: number) => client.getProtocol(id);
   const events = async (id: number) => (await client.listProtocolEvents(id, { limit: 500 })).items;
   /** waitFor, with the run's events and the api's output in the failure message. */
-  const until = async <T>(id: number, read: () => Promise<T>, check: (value: T) => boolean, what: string): Promise<T> => {
+  const until = async <T>(
+    id: number,
+    read: () => Promise<T>,
+    check: (value: T) => boolean,
+    what: string,
+  ): Promise<T> => {
     try {
       return await waitFor(read, check, what);
     } catch (error) {
-      const trail = (await events(id)).map((e) => `${e.event_type}: ${e.message}`).reverse().join('\n');
-      throw new Error(`${(error as Error).message}\nevents:\n${trail}\napi output (tail):\n${api.output().slice(-3000)}`);
+      const trail = (await events(id))
+        .map((e) => `${e.event_type}: ${e.message}`)
+        .reverse()
+        .join('\n');
+      throw new Error(
+        `${(error as Error).message}\nevents:\n${trail}\napi output (tail):\n${api.output().slice(-3000)}`,
+      );
     }
   };
 
@@ -156,8 +187,17 @@ describe('the feedback loop end to end (built api, fake codex, stand-in GitHub)'
   }, 120_000);
 
   it('fails the check, retries with its output in a resumed session, opens a draft PR, and re-opens the step on a CI failure with the CI evidence', async () => {
-    const project = await client.createProject({ name: 'feedback', git_url: REMOTE, local_path: repo.path, ci_provider: 'github' });
-    await waitFor(() => client.getOnboarding(project.id), (s) => ['completed', 'blocked', 'failed'].includes(s.status), 'onboarding');
+    const project = await client.createProject({
+      name: 'feedback',
+      git_url: REMOTE,
+      local_path: repo.path,
+      ci_provider: 'github',
+    });
+    await waitFor(
+      () => client.getOnboarding(project.id),
+      (s) => ['completed', 'blocked', 'failed'].includes(s.status),
+      'onboarding',
+    );
 
     const template = join(dir.path, 'template');
     mkdirSync(template);
@@ -176,16 +216,38 @@ describe('the feedback loop end to end (built api, fake codex, stand-in GitHub)'
     };
     const created = await client.createProtocol(project.id, body);
     await client.startProtocol(created.id);
-    await until(created.id, () => run(created.id), (r) => r.status === 'planned', 'planned');
+    await until(
+      created.id,
+      () => run(created.id),
+      (r) => r.status === 'planned',
+      'planned',
+    );
 
     // auto_pr: draft — the PR is opened after planning, as a draft, against the stand-in GitHub.
-    const opened = await waitFor(() => events(created.id), (list) => list.some((e) => e.event_type === 'open_pr' || e.event_type === 'open_pr_failed'), 'open_pr');
-    expect(opened.find((e) => e.event_type === 'open_pr')?.metadata).toMatchObject({ url: 'https://github.com/acme/demo/pull/7', draft: true });
-    expect(forgeRequests.filter((r) => r.method === 'POST')).toEqual([expect.objectContaining({ url: '/repos/acme/demo/pulls', body: expect.objectContaining({ head: '0001-greet', base: 'main', draft: true }) })]);
+    const opened = await waitFor(
+      () => events(created.id),
+      (list) => list.some((e) => e.event_type === 'open_pr' || e.event_type === 'open_pr_failed'),
+      'open_pr',
+    );
+    expect(opened.find((e) => e.event_type === 'open_pr')?.metadata).toMatchObject({
+      url: 'https://github.com/acme/demo/pull/7',
+      draft: true,
+    });
+    expect(forgeRequests.filter((r) => r.method === 'POST')).toEqual([
+      expect.objectContaining({
+        url: '/repos/acme/demo/pulls',
+        body: expect.objectContaining({ head: '0001-greet', base: 'main', draft: true }),
+      }),
+    ]);
 
     // Attempt 1: the agent does nothing, the check from the ```checks fence fails, the run blocks.
     await client.runNextStep(created.id);
-    await until(created.id, () => run(created.id), (r) => r.status === 'blocked', 'blocked after the failing check');
+    await until(
+      created.id,
+      () => run(created.id),
+      (r) => r.status === 'blocked',
+      'blocked after the failing check',
+    );
     const steps = (await client.listSteps(created.id, { limit: 10 })).items;
     const greet = steps.find((s) => s.step_name === '01-greet.md')!;
     expect(greet.status).toBe('failed');
@@ -196,7 +258,12 @@ describe('the feedback loop end to end (built api, fake codex, stand-in GitHub)'
 
     // Attempt 2: the same session, told only what failed (the check's command, exit code and output).
     await client.retryLatest(created.id);
-    await until(created.id, () => client.getStep(greet.id), (s) => s.status === 'completed', 'step 1 completed on retry');
+    await until(
+      created.id,
+      () => client.getStep(greet.id),
+      (s) => s.status === 'completed',
+      'step 1 completed on retry',
+    );
     const retry = calls()[1]!;
     expect(retry.argv).toEqual(expect.arrayContaining(['resume', SESSION]));
     expect(retry.stdin.startsWith('Your previous attempt at 01-greet.md did not pass.')).toBe(true);
@@ -205,7 +272,10 @@ describe('the feedback loop end to end (built api, fake codex, stand-in GitHub)'
     expect(retry.stdin).toMatch(/`grep -q hello greeting\.txt` exited [12]/);
     expect(retry.stdin).toContain('greeting.txt');
     const afterRetry = await client.getStep(greet.id);
-    expect(afterRetry.runtime_state).toMatchObject({ last_prompt: { attempt: 2, feedback: true, resumed_session_id: SESSION }, session: { id: SESSION, engine_id: 'codex' } });
+    expect(afterRetry.runtime_state).toMatchObject({
+      last_prompt: { attempt: 2, feedback: true, resumed_session_id: SESSION },
+      session: { id: SESSION, engine_id: 'codex' },
+    });
 
     // CI fails on the pushed branch: the shipped reporter posts it, signed, routed by repository + branch.
     const log = join(dir.path, 'ci.log');
@@ -223,21 +293,38 @@ describe('the feedback loop end to end (built api, fake codex, stand-in GitHub)'
         GITHUB_RUN_ID: '99',
       },
     });
-    await until(created.id, () => run(created.id), (r) => r.status === 'blocked', 'blocked by the CI failure');
+    await until(
+      created.id,
+      () => run(created.id),
+      (r) => r.status === 'blocked',
+      'blocked by the CI failure',
+    );
     expect((await client.getStep(greet.id)).status).toBe('failed');
 
     // Attempt 3 carries the CI evidence: job, conclusion, URL and the log's end.
     await client.retryLatest(created.id);
-    await until(created.id, () => client.getStep(greet.id), (s) => s.status === 'completed', 'step 1 completed after the CI fix');
+    await until(
+      created.id,
+      () => client.getStep(greet.id),
+      (s) => s.status === 'completed',
+      'step 1 completed after the CI fix',
+    );
     const ciRetry = calls()[2]!;
     expect(ciRetry.argv).toEqual(expect.arrayContaining(['resume', SESSION]));
     expect(ciRetry.stdin).toContain('### CI failed (github)');
-    expect(ciRetry.stdin).toContain('Job: unit-tests; conclusion: failure; https://github.com/acme/demo/actions/runs/99');
+    expect(ciRetry.stdin).toContain(
+      'Job: unit-tests; conclusion: failure; https://github.com/acme/demo/actions/runs/99',
+    );
     expect(ciRetry.stdin).toContain('AssertionError: expected "hello" to equal "hello world"');
 
     // The rest of the plan runs; the run completes with its draft PR.
     await client.runNextStep(created.id);
-    await until(created.id, () => run(created.id), (r) => r.status === 'completed', 'completed');
+    await until(
+      created.id,
+      () => run(created.id),
+      (r) => r.status === 'completed',
+      'completed',
+    );
     expect(forgeRequests.filter((r) => r.method === 'POST')).toHaveLength(1);
   }, 300_000);
 });

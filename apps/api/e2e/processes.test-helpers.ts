@@ -34,7 +34,13 @@ export interface AppProcess {
 export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (key.startsWith('TASKSGODZILLA_') || key === 'NODE_OPTIONS' || key === 'CODEX_RUNS_DIR' || key.startsWith('PROTOCOL_')) continue;
+    if (
+      key.startsWith('TASKSGODZILLA_') ||
+      key === 'NODE_OPTIONS' ||
+      key === 'CODEX_RUNS_DIR' ||
+      key.startsWith('PROTOCOL_')
+    )
+      continue;
     base[key] = value;
   }
   return { ...base, ...env };
@@ -43,7 +49,8 @@ export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 async function waitUntilHealthy(app: AppProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (app.child.exitCode !== null) throw new Error(`${app.name} exited with ${app.child.exitCode} before it was healthy:\n${app.output()}`);
+    if (app.child.exitCode !== null)
+      throw new Error(`${app.name} exited with ${app.child.exitCode} before it was healthy:\n${app.output()}`);
     try {
       const response = await fetch(`${app.url}/health`);
       if (response.status === 200) return;
@@ -56,8 +63,19 @@ async function waitUntilHealthy(app: AppProcess, timeoutMs: number): Promise<voi
 }
 
 /** Starts `node <main> <args>` and waits for its `/health` to answer 200 on `port`. */
-export async function startApp(name: string, main: string, port: number, args: string[], env: Record<string, string>, cwd: string): Promise<AppProcess> {
-  const child = spawn(process.execPath, [main, ...args], { cwd, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startApp(
+  name: string,
+  main: string,
+  port: number,
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): Promise<AppProcess> {
+  const child = spawn(process.execPath, [main, ...args], {
+    cwd,
+    env: childEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-20_000);
@@ -94,13 +112,20 @@ export async function startApp(name: string, main: string, port: number, args: s
  */
 export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<number> {
   const url = new URL(redisUrl);
-  const script = "local n = 0 local c = '0' repeat local r = redis.call('SCAN', c, 'MATCH', ARGV[1], 'COUNT', 1000) c = r[1] for _, k in ipairs(r[2]) do redis.call('DEL', k) n = n + 1 end until c == '0' return n";
+  const script =
+    "local n = 0 local c = '0' repeat local r = redis.call('SCAN', c, 'MATCH', ARGV[1], 'COUNT', 1000) c = r[1] for _, k in ipairs(r[2]) do redis.call('DEL', k) n = n + 1 end until c == '0' return n";
   const commands: string[][] = [];
-  if (url.password) commands.push(url.username ? ['AUTH', decodeURIComponent(url.username), decodeURIComponent(url.password)] : ['AUTH', decodeURIComponent(url.password)]);
+  if (url.password)
+    commands.push(
+      url.username
+        ? ['AUTH', decodeURIComponent(url.username), decodeURIComponent(url.password)]
+        : ['AUTH', decodeURIComponent(url.password)],
+    );
   const db = url.pathname.replace('/', '');
   if (db) commands.push(['SELECT', db]);
   commands.push(['EVAL', script, '0', `${prefix}*`]);
-  const encode = (args: string[]) => `*${args.length}\r\n${args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join('')}`;
+  const encode = (args: string[]) =>
+    `*${args.length}\r\n${args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join('')}`;
   return new Promise((resolve, reject) => {
     const socket = new Socket();
     let buffer = '';
@@ -124,6 +149,8 @@ export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise
         }
       }
     });
-    socket.connect(Number(url.port || 6379), url.hostname || '127.0.0.1', () => socket.write(commands.map(encode).join('')));
+    socket.connect(Number(url.port || 6379), url.hostname || '127.0.0.1', () =>
+      socket.write(commands.map(encode).join('')),
+    );
   });
 }

@@ -3,8 +3,23 @@ import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, type TasksGodzillaClient } from '@tasksgodzilla/client';
-import { createTempDir, createTestPostgresDatabase, createTestRepo, REDIS_URL, type TempDir, type TestPostgresDatabase, type TestRepo } from '@tasksgodzilla/testing';
-import { API_MAIN, deleteRedisKeys, freePort, startApp, WORKER_MAIN, type AppProcess } from './processes.test-helpers.js';
+import {
+  createTempDir,
+  createTestPostgresDatabase,
+  createTestRepo,
+  REDIS_URL,
+  type TempDir,
+  type TestPostgresDatabase,
+  type TestRepo,
+} from '@tasksgodzilla/testing';
+import {
+  API_MAIN,
+  deleteRedisKeys,
+  freePort,
+  startApp,
+  WORKER_MAIN,
+  type AppProcess,
+} from './processes.test-helpers.js';
 
 export const TEMPLATE_DIR = fileURLToPath(new URL('./fixtures/template/', import.meta.url));
 export const API_TOKEN = 'e2e-api-token';
@@ -50,7 +65,12 @@ export async function startStack(kind: StackKind): Promise<Stack> {
   };
   if (kind === 'postgres-bullmq') {
     database = await createTestPostgresDatabase('tgz_e2e');
-    Object.assign(env, { TASKSGODZILLA_DB_URL: database.url, TASKSGODZILLA_QUEUE_BACKEND: 'bullmq', TASKSGODZILLA_REDIS_URL: REDIS_URL, TASKSGODZILLA_QUEUE_PREFIX: prefix });
+    Object.assign(env, {
+      TASKSGODZILLA_DB_URL: database.url,
+      TASKSGODZILLA_QUEUE_BACKEND: 'bullmq',
+      TASKSGODZILLA_REDIS_URL: REDIS_URL,
+      TASKSGODZILLA_QUEUE_PREFIX: prefix,
+    });
   }
 
   const started: AppProcess[] = [];
@@ -63,13 +83,33 @@ export async function startStack(kind: StackKind): Promise<Stack> {
   try {
     // The api migrates the database; workers start after it.
     const apiPort = await freePort();
-    const api = await startApp('api', API_MAIN, apiPort, ['--host', '127.0.0.1', '--port', String(apiPort), ...(kind === 'sqlite-inline' ? ['--inline-worker'] : ['--no-inline-worker'])], env, dir.path);
+    const api = await startApp(
+      'api',
+      API_MAIN,
+      apiPort,
+      [
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(apiPort),
+        ...(kind === 'sqlite-inline' ? ['--inline-worker'] : ['--no-inline-worker']),
+      ],
+      env,
+      dir.path,
+    );
     started.push(api);
     const workerCount = kind === 'sqlite-inline' ? 0 : 2;
     const workers: AppProcess[] = [];
     for (let index = 0; index < workerCount; index++) {
       const port = await freePort();
-      const worker = await startApp(`worker-${index + 1}`, WORKER_MAIN, port, ['--port', String(port), '--worker-id', `e2e-worker-${index + 1}`, '--shutdown-timeout', '10'], env, dir.path);
+      const worker = await startApp(
+        `worker-${index + 1}`,
+        WORKER_MAIN,
+        port,
+        ['--port', String(port), '--worker-id', `e2e-worker-${index + 1}`, '--shutdown-timeout', '10'],
+        env,
+        dir.path,
+      );
       started.push(worker);
       workers.push(worker);
     }
@@ -95,12 +135,18 @@ export async function startStack(kind: StackKind): Promise<Stack> {
 }
 
 /** Polls `read` until `check` holds; fails with the last value after `timeoutMs` (never asserts a duration). */
-export async function waitFor<T>(read: () => Promise<T>, check: (value: T) => boolean, what: string, timeoutMs = 120_000): Promise<T> {
+export async function waitFor<T>(
+  read: () => Promise<T>,
+  check: (value: T) => boolean,
+  what: string,
+  timeoutMs = 120_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
     if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(value).slice(0, 2000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(value).slice(0, 2000)}`);
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
 }

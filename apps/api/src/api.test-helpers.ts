@@ -45,7 +45,12 @@ export interface ApiHarness {
   /** A copy of the template folder with some step files replaced. */
   template(files?: Record<string, string>): string;
   /** A protocol run created from the template and planned (drained); returns its id and step ids. */
-  planned(projectId: number, name: string, extra?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ id: number; steps: { id: number; step_name: string; status: string }[] }>;
+  planned(
+    projectId: number,
+    name: string,
+    extra?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<{ id: number; steps: { id: number; step_name: string; status: string }[] }>;
   close(): Promise<void>;
 }
 
@@ -92,7 +97,11 @@ export async function openApi(options: ApiHarnessOptions = {}): Promise<ApiHarne
       payload = JSON.stringify(init.body);
       headers['content-type'] ??= 'application/json';
     }
-    const query = Object.fromEntries(Object.entries(init.query ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+    const query = Object.fromEntries(
+      Object.entries(init.query ?? {})
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, String(v)]),
+    );
     const response = await app.inject({ method, url, headers, ...(payload !== undefined ? { payload } : {}), query });
     let body: unknown = response.body;
     try {
@@ -112,7 +121,10 @@ export async function openApi(options: ApiHarnessOptions = {}): Promise<ApiHarne
     call,
     drain: () => worker.drain(),
     async project(extra = {}, headers = {}) {
-      const response = await call('POST', '/projects', { body: { name: 'demo', git_url: repo.originPath, local_path: repo.path, ...extra }, headers });
+      const response = await call('POST', '/projects', {
+        body: { name: 'demo', git_url: repo.originPath, local_path: repo.path, ...extra },
+        headers,
+      });
       if (response.status !== 200) throw new Error(`create project: ${response.status} ${response.text}`);
       await worker.drain();
       return (response.body as { id: number }).id;
@@ -124,7 +136,10 @@ export async function openApi(options: ApiHarnessOptions = {}): Promise<ApiHarne
       return target;
     },
     async planned(projectId, name, extra = {}, headers = {}) {
-      const created = await call('POST', `/projects/${projectId}/protocols`, { body: { protocol_name: name, template: TEMPLATE_DIR, ...extra }, headers });
+      const created = await call('POST', `/projects/${projectId}/protocols`, {
+        body: { protocol_name: name, template: TEMPLATE_DIR, ...extra },
+        headers,
+      });
       if (created.status !== 200) throw new Error(`create protocol: ${created.status} ${created.text}`);
       const id = (created.body as { id: number }).id;
       const started = await call('POST', `/protocols/${id}/actions/start`, { headers });

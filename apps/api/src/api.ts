@@ -29,7 +29,8 @@ export const API_TITLE = 'TasksGodzilla Orchestrator API';
 
 function apiVersion(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+      .version;
   } catch {
     return '0.0.0';
   }
@@ -60,7 +61,12 @@ export async function buildApi(runtime: Runtime, options: ApiOptions = {}): Prom
   const config = runtime.config;
   const resolved = resolveApiOptions(options);
   const streams: StreamRegistry = new Set();
-  const app = Fastify({ logger: false, bodyLimit: config.maxBodyBytes, genReqId: requestIdFor, return503OnClosing: true }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({
+    logger: false,
+    bodyLimit: config.maxBodyBytes,
+    genReqId: requestIdFor,
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(passThroughCompiler);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -94,18 +100,31 @@ export async function buildApi(runtime: Runtime, options: ApiOptions = {}): Prom
 
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = toErrorBody(error, { maxBodyBytes: config.maxBodyBytes });
-    if (status >= 500) runtime.logger.error({ err: error, request_id: request.id, path: request.url.split('?')[0], method: request.method }, 'request failed');
+    if (status >= 500)
+      runtime.logger.error(
+        { err: error, request_id: request.id, path: request.url.split('?')[0], method: request.method },
+        'request failed',
+      );
     return reply.code(status).send(body);
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ detail: 'Not Found', code: 'not_found' }));
 
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: API_TITLE, version: apiVersion(), description: 'Orchestrates AI coding agents over git repositories.' },
+      info: {
+        title: API_TITLE,
+        version: apiVersion(),
+        description: 'Orchestrates AI coding agents over git repositories.',
+      },
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'TASKSGODZILLA_API_TOKEN, when set' },
-          projectToken: { type: 'apiKey', in: 'header', name: 'X-Project-Token', description: "The project's secrets.api_token, when set" },
+          projectToken: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-Project-Token',
+            description: "The project's secrets.api_token, when set",
+          },
         },
       },
       security: [{ bearer: [], projectToken: [] }],

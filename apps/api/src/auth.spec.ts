@@ -49,7 +49,9 @@ describe('bearer token', () => {
     expect((await h.call('GET', '/projects', { headers: auth })).status).toBe(200);
     expect((await h.call('GET', '/projects', { headers: { authorization: 'bearer secret-token' } })).status).toBe(200);
     expect((await h.call('GET', '/projects', { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
-    expect((await h.call('GET', '/projects', { headers: { authorization: 'Basic c2VjcmV0LXRva2Vu' } })).status).toBe(401);
+    expect((await h.call('GET', '/projects', { headers: { authorization: 'Basic c2VjcmV0LXRva2Vu' } })).status).toBe(
+      401,
+    );
   });
 
   it('guards every protected route, before validation and before existence', async () => {
@@ -82,10 +84,16 @@ describe('bearer token', () => {
   });
 
   it('never asks webhooks for the bearer token, and refuses them while no webhook secret is set', async () => {
-    const res = await h.call('POST', '/webhooks/github', { body: { state: 'success' }, headers: { 'x-github-event': 'status' } });
+    const res = await h.call('POST', '/webhooks/github', {
+      body: { state: 'success' },
+      headers: { 'x-github-event': 'status' },
+    });
     expect(res.status).toBe(401);
     expect(res.body.detail).toBe('Webhook secret not configured (set TASKSGODZILLA_WEBHOOK_TOKEN)');
-    const withBearer = await h.call('POST', '/webhooks/gitlab', { body: {}, headers: { ...auth, 'x-gitlab-event': 'Pipeline Hook' } });
+    const withBearer = await h.call('POST', '/webhooks/gitlab', {
+      body: {},
+      headers: { ...auth, 'x-gitlab-event': 'Pipeline Hook' },
+    });
     expect(withBearer.status).toBe(401);
   });
 });
@@ -125,4 +133,3 @@ describe('per-project token on run and step routes', () => {
     expect((await h.call('GET', `/steps/${step}`, { headers: token })).status).toBe(200);
   });
 });
-

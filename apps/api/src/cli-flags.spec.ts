@@ -3,10 +3,33 @@ import { parseApiFlags } from './cli-flags.js';
 
 describe('parseApiFlags', () => {
   it('turns flags into config overrides', () => {
-    expect(parseApiFlags(['--host', '0.0.0.0', '--port', '0', '--inline-worker', '--concurrency', '4', '--db-path', '/tmp/x.sqlite', '--log-level', 'debug', '--console-dir', '/srv/console'])).toEqual({
+    expect(
+      parseApiFlags([
+        '--host',
+        '0.0.0.0',
+        '--port',
+        '0',
+        '--inline-worker',
+        '--concurrency',
+        '4',
+        '--db-path',
+        '/tmp/x.sqlite',
+        '--log-level',
+        'debug',
+        '--console-dir',
+        '/srv/console',
+      ]),
+    ).toEqual({
       help: false,
       consoleDir: '/srv/console',
-      overrides: { apiHost: '0.0.0.0', apiPort: 0, inlineWorker: true, workerConcurrency: 4, dbPath: '/tmp/x.sqlite', logLevel: 'debug' },
+      overrides: {
+        apiHost: '0.0.0.0',
+        apiPort: 0,
+        inlineWorker: true,
+        workerConcurrency: 4,
+        dbPath: '/tmp/x.sqlite',
+        logLevel: 'debug',
+      },
     });
     expect(parseApiFlags(['--no-inline-worker']).overrides).toEqual({ inlineWorker: false });
     expect(parseApiFlags([])).toEqual({ help: false, consoleDir: undefined, overrides: {} });

@@ -23,8 +23,6 @@ Options (each overrides its environment variable):
   -h, --help             show this help
 `;
 
-
-
 /** Parses the api's command line; unknown flags and bad values are a ConfigError (exit 2). */
 export function parseApiFlags(argv: readonly string[]): ApiFlags {
   let parsed;

@@ -37,10 +37,14 @@ function cases(ids: Ids, originPath: string): Record<string, Case[]> {
     'GET /projects': [{ expect: 'list' }],
     'GET /projects/{project_id}': [denied()],
     'GET /projects/{project_id}/branches': [denied()],
-    'POST /projects/{project_id}/branches/{*}': [denied({ path: `/projects/${ids.a}/branches/main/delete`, body: { confirm: true } })],
+    'POST /projects/{project_id}/branches/{*}': [
+      denied({ path: `/projects/${ids.a}/branches/main/delete`, body: { confirm: true } }),
+    ],
     'POST /projects/{project_id}/protocols': [denied({ body: { protocol_name: '0009-by-b' } })],
     'GET /projects/{project_id}/protocols': [denied()],
-    'POST /projects/{project_id}/codemachine/import': [denied({ body: { protocol_name: 'cm-by-b', workspace_path: originPath } })],
+    'POST /projects/{project_id}/codemachine/import': [
+      denied({ body: { protocol_name: 'cm-by-b', workspace_path: originPath } }),
+    ],
     'GET /projects/{project_id}/onboarding': [denied()],
     'POST /projects/{project_id}/onboarding/actions/start': [denied()],
     'GET /protocols/{id}': [denied()],
@@ -62,9 +66,17 @@ function cases(ids: Ids, originPath: string): Record<string, Case[]> {
     'POST /steps/{step_id}/actions/run': [denied()],
     'POST /steps/{step_id}/actions/run_qa': [denied()],
     'POST /steps/{step_id}/actions/approve': [denied()],
-    'GET /events': [{ expect: 'list' }, { expect: 'list', query: { kind: 'onboarding' } }, denied({ query: { project_id: ids.a } }), denied({ query: { protocol_run_id: ids.run } })],
+    'GET /events': [
+      { expect: 'list' },
+      { expect: 'list', query: { kind: 'onboarding' } },
+      denied({ query: { project_id: ids.a } }),
+      denied({ query: { protocol_run_id: ids.run } }),
+    ],
     // Without ids the stream stays open; it is read over a socket in its own test below.
-    'GET /events/stream': [denied({ query: { project_id: ids.a } }), denied({ query: { protocol_run_id: ids.run, last_event_id: 0 } })],
+    'GET /events/stream': [
+      denied({ query: { project_id: ids.a } }),
+      denied({ query: { protocol_run_id: ids.run, last_event_id: 0 } }),
+    ],
     'GET /queues': [{ expect: 'list' }],
     'GET /queues/jobs': [{ expect: 'list' }, { expect: 'list', query: { status: 'succeeded' } }],
     'POST /queues/jobs/{job_id}/retry': [denied()],
@@ -74,7 +86,11 @@ function cases(ids: Ids, originPath: string): Record<string, Case[]> {
     'GET /codex/runs/{run_id}': [denied()],
     'GET /codex/runs/{run_id}/logs': [denied()],
     'GET /console/runs': [{ expect: 'list' }],
-    'POST /specs/audit': [denied({ body: { project_id: ids.a } }), denied({ body: { protocol_id: ids.run } }), { expect: 'list', body: {} }],
+    'POST /specs/audit': [
+      denied({ body: { project_id: ids.a } }),
+      denied({ body: { protocol_id: ids.run } }),
+      { expect: 'list', body: {} },
+    ],
     // Authenticated by the webhook secret (CI), never by project tokens; refused here (no secret set).
     'POST /webhooks/github': [{ expect: 'webhook', query: { protocol_run_id: ids.run }, body: { state: 'failure' } }],
     'POST /webhooks/gitlab': [{ expect: 'webhook', query: { protocol_run_id: ids.run }, body: {} }],
@@ -145,7 +161,11 @@ describe('cross-project access: project B token against project A (every OpenAPI
         }
         for (const entry of entries) {
           const url = entry.path ?? fill(path, ids);
-          const res = await h.call(method.toUpperCase() as 'GET', url, { headers: asB, query: entry.query, ...(entry.body !== undefined ? { body: entry.body } : {}) });
+          const res = await h.call(method.toUpperCase() as 'GET', url, {
+            headers: asB,
+            query: entry.query,
+            ...(entry.body !== undefined ? { body: entry.body } : {}),
+          });
           const label = `${key} ${JSON.stringify(entry.query ?? {})} ${JSON.stringify(entry.body ?? null)}`;
           walked.push(label);
           if (entry.expect === 'denied') expect([label, [401, 404].includes(res.status)]).toEqual([label, true]);
@@ -173,7 +193,10 @@ describe('cross-project access: project B token against project A (every OpenAPI
     const total = (stats: Loose) =>
       Object.entries(stats)
         .filter(([key]) => key !== 'backend')
-        .reduce((sum, [, counts]) => sum + Object.values(counts as Record<string, number>).reduce((a, b) => a + b, 0), 0);
+        .reduce(
+          (sum, [, counts]) => sum + Object.values(counts as Record<string, number>).reduce((a, b) => a + b, 0),
+          0,
+        );
     const allJobs = (await h.call('GET', '/queues/jobs?limit=500', { headers: bearer })).body as Loose[];
     expect(allJobs.some((j) => j.meta.project_id === ids.a)).toBe(true);
     expect(total((await h.call('GET', '/queues', { headers: asB })).body)).toBe(jobs.length);

@@ -21,9 +21,14 @@ describe('a full database', () => {
     await sql.raw(`pragma max_page_count = ${pages}`).execute(db);
     try {
       const big = 'x'.repeat(200_000);
-      const res = await h.call('POST', '/projects', { body: { name: 'after-full', git_url: h.repo.originPath, description: big, secrets: { note: big } } });
+      const res = await h.call('POST', '/projects', {
+        body: { name: 'after-full', git_url: h.repo.originPath, description: big, secrets: { note: big } },
+      });
       expect(res.status).toBe(507);
-      expect(res.body).toEqual({ detail: 'Insufficient storage: the database is full; free disk space and retry', code: 'storage_full' });
+      expect(res.body).toEqual({
+        detail: 'Insufficient storage: the database is full; free disk space and retry',
+        code: 'storage_full',
+      });
       const health = await h.call('GET', '/health');
       expect(health.status).toBe(503);
       expect(health.body.status).toBe('degraded');
@@ -34,7 +39,9 @@ describe('a full database', () => {
       await sql.raw('pragma max_page_count = 1073741823').execute(db);
     }
     expect((await h.call('GET', '/health')).status).toBe(200);
-    expect((await h.call('POST', '/projects', { body: { name: 'after-space', git_url: h.repo.originPath } })).status).toBe(200);
+    expect(
+      (await h.call('POST', '/projects', { body: { name: 'after-space', git_url: h.repo.originPath } })).status,
+    ).toBe(200);
     expect(await h.runtime.storage.handle.checkIntegrity()).toEqual([]);
   });
 });
@@ -42,7 +49,11 @@ describe('a full database', () => {
 describe('isStorageFull', () => {
   it("recognises SQLite's SQLITE_FULL, PostgreSQL's disk_full and ENOSPC, also as a cause", () => {
     expect(isStorageFull(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }))).toBe(true);
-    expect(isStorageFull(new Error('wrapped', { cause: Object.assign(new Error('could not extend file'), { code: '53100' }) }))).toBe(true);
+    expect(
+      isStorageFull(
+        new Error('wrapped', { cause: Object.assign(new Error('could not extend file'), { code: '53100' }) }),
+      ),
+    ).toBe(true);
     expect(isStorageFull(Object.assign(new Error('no space'), { code: 'ENOSPC' }))).toBe(true);
     expect(isStorageFull(Object.assign(new Error('busy'), { code: 'SQLITE_BUSY' }))).toBe(false);
     expect(isStorageFull(null)).toBe(false);

@@ -39,7 +39,12 @@ describe('GET /events', () => {
     const ids = all.body.map((e) => e.id);
     expect([...ids].sort((a, b) => b - a)).toEqual(ids);
     const planned = all.body.find((e) => e.event_type === 'planned');
-    expect(planned).toMatchObject({ protocol_run_id: id, project_id: projectId, protocol_name: '0001-events', project_name: 'demo' });
+    expect(planned).toMatchObject({
+      protocol_run_id: id,
+      project_id: projectId,
+      protocol_name: '0001-events',
+      project_name: 'demo',
+    });
 
     const byRun = await h.call<EventOut[]>('GET', '/events', { query: { protocol_run_id: id } });
     expect(byRun.body.length).toBeGreaterThan(0);
@@ -78,21 +83,32 @@ describe('GET /events/stream (server-sent events over a real socket)', () => {
     const controller = new AbortController();
     // Resuming from the newest id makes the test independent of when the connection is made.
     const since = (await client.listEvents({ limit: 1 })).items[0]?.id ?? 0;
-    const stream = client.streamEvents({ project_id: projectId, last_event_id: since, signal: controller.signal })[Symbol.asyncIterator]();
+    const stream = client
+      .streamEvents({ project_id: projectId, last_event_id: since, signal: controller.signal })
+      [Symbol.asyncIterator]();
     const firstRead = take(stream, 1);
     const created = await client.createProtocol(projectId, { protocol_name: '0001-stream', template: TEMPLATE_DIR });
     await client.startProtocol(created.id, { requestId: 'req-sse-1' });
     const [first] = await firstRead;
-    expect(first).toMatchObject({ event_type: 'planning_enqueued', protocol_run_id: created.id, project_id: projectId, protocol_name: '0001-stream' });
+    expect(first).toMatchObject({
+      event_type: 'planning_enqueued',
+      protocol_run_id: created.id,
+      project_id: projectId,
+      protocol_name: '0001-stream',
+    });
     expect(first!.metadata?.request_id).toBe('req-sse-1');
     controller.abort();
 
     // Events written while nobody listens (by the worker), then a resume from the last id seen.
     await h.drain();
-    const expected = (await client.listEvents({ protocol_run_id: created.id, limit: 500 })).items.filter((e) => e.id > first!.id).reverse();
+    const expected = (await client.listEvents({ protocol_run_id: created.id, limit: 500 })).items
+      .filter((e) => e.id > first!.id)
+      .reverse();
     expect(expected.length).toBeGreaterThan(0);
     const resumeController = new AbortController();
-    const resumed = client.streamEvents({ protocol_run_id: created.id, last_event_id: first!.id, signal: resumeController.signal })[Symbol.asyncIterator]();
+    const resumed = client
+      .streamEvents({ protocol_run_id: created.id, last_event_id: first!.id, signal: resumeController.signal })
+      [Symbol.asyncIterator]();
     const got = await take(resumed, expected.length);
     resumeController.abort();
     expect(got.map((e) => e.id)).toEqual(expected.map((e) => e.id));
@@ -103,7 +119,9 @@ describe('GET /events/stream (server-sent events over a real socket)', () => {
     const client = createClient({ baseUrl });
     const controller = new AbortController();
     const since = (await client.listEvents({ limit: 1 })).items[0]?.id ?? 0;
-    const stream = client.streamEvents({ project_id: projectId, last_event_id: since, signal: controller.signal })[Symbol.asyncIterator]();
+    const stream = client
+      .streamEvents({ project_id: projectId, last_event_id: since, signal: controller.signal })
+      [Symbol.asyncIterator]();
     await h.runtime.storage.events.append({ project_id: projectId, event_type: 'external_note', message: 'first' });
     const [first] = await take(stream, 1);
     // The stream is connected and caught up; this one reaches it only through the poll.
@@ -116,7 +134,10 @@ describe('GET /events/stream (server-sent events over a real socket)', () => {
 
   it('sends heartbeat comments, answers errors before streaming, and honours ?last_event_id=', async () => {
     const controller = new AbortController();
-    const response = await fetch(`${baseUrl}/events/stream?project_id=${projectId}&last_event_id=0`, { signal: controller.signal, headers: { 'x-request-id': 'req-stream' } });
+    const response = await fetch(`${baseUrl}/events/stream?project_id=${projectId}&last_event_id=0`, {
+      signal: controller.signal,
+      headers: { 'x-request-id': 'req-stream' },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     expect(response.headers.get('x-request-id')).toBe('req-stream');

@@ -14,14 +14,22 @@ describe('fuzz regressions: run logs and branch deletion', () => {
 
   it('answers 422 on log_path with a NUL byte, 100k characters, an over-long segment or a folder; nothing is recorded', async () => {
     const before = (await h.call('GET', '/codex/runs', { query: { limit: 500 } })).body.length as number;
-    const bad = ['\u0000', 'logs/\u0000x.txt', 'x'.repeat(100_000), `${'y'.repeat(300)}/log.txt`, 'a\u001b]0;title\u0007'];
+    const bad = [
+      '\u0000',
+      'logs/\u0000x.txt',
+      'x'.repeat(100_000),
+      `${'y'.repeat(300)}/log.txt`,
+      'a\u001b]0;title\u0007',
+    ];
     for (const logPath of bad) {
       const res = await h.call('POST', '/codex/runs/start', { body: { job_type: 'fuzz', log_path: logPath } });
       expect([logPath.slice(0, 20), res.status]).toEqual([logPath.slice(0, 20), 422]);
       expect(JSON.stringify(res.body)).toContain('log_path');
     }
     // A folder that exists (made by an earlier run) is not a log file.
-    expect((await h.call('POST', '/codex/runs/start', { body: { job_type: 'ok', log_path: 'dir/log.txt' } })).status).toBe(200);
+    expect(
+      (await h.call('POST', '/codex/runs/start', { body: { job_type: 'ok', log_path: 'dir/log.txt' } })).status,
+    ).toBe(200);
     const folder = await h.call('POST', '/codex/runs/start', { body: { job_type: 'fuzz', log_path: 'dir' } });
     expect(folder.status).toBe(422);
     expect(folder.body.detail).toContain('log_path');
@@ -32,7 +40,10 @@ describe('fuzz regressions: run logs and branch deletion', () => {
     const projectId = await h.project({ name: 'branch-guard' });
     const base = await h.call('POST', `/projects/${projectId}/branches/main/delete`, { body: { confirm: true } });
     expect(base.status).toBe(409);
-    expect(base.body).toEqual({ detail: "Branch main is the project's base branch; it cannot be deleted", code: 'branch_is_base' });
+    expect(base.body).toEqual({
+      detail: "Branch main is the project's base branch; it cannot be deleted",
+      code: 'branch_is_base',
+    });
     expect(git(h.repo.originPath, ['branch', '--list', 'main'])).toContain('main');
 
     // Planning pushes the run's branch to origin.

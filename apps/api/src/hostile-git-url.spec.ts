@@ -13,7 +13,14 @@ describe('hostile git URLs', () => {
 
   it('answers 422 naming git_url for remote helpers, option-like values and other schemes; nothing is created', async () => {
     const before = (await h.call('GET', '/projects')).body.length as number;
-    for (const gitUrl of ['fd::17', 'ext::sh -c touch% /tmp/pwned', '--upload-pack=touch /tmp/x', 'ftp://example.invalid/x.git', 'http://example.invalid/x.git', 'exa\u001bmple:x']) {
+    for (const gitUrl of [
+      'fd::17',
+      'ext::sh -c touch% /tmp/pwned',
+      '--upload-pack=touch /tmp/x',
+      'ftp://example.invalid/x.git',
+      'http://example.invalid/x.git',
+      'exa\u001bmple:x',
+    ]) {
       const res = await h.call('POST', '/projects', { body: { name: 'hostile', git_url: gitUrl } });
       expect([gitUrl, res.status]).toEqual([gitUrl, 422]);
       expect(res.body.detail[0].loc).toEqual(['body', 'git_url']);
@@ -23,8 +30,15 @@ describe('hostile git URLs', () => {
   });
 
   it('accepts https, ssh, scp-like and local locations', async () => {
-    for (const gitUrl of ['https://example.invalid/acme/app.git', 'ssh://git@example.invalid/acme/app.git', 'git@example.invalid:acme/app.git', h.repo.originPath]) {
-      const res = await h.call('POST', '/projects', { body: { name: 'fine', git_url: gitUrl, local_path: h.repo.path } });
+    for (const gitUrl of [
+      'https://example.invalid/acme/app.git',
+      'ssh://git@example.invalid/acme/app.git',
+      'git@example.invalid:acme/app.git',
+      h.repo.originPath,
+    ]) {
+      const res = await h.call('POST', '/projects', {
+        body: { name: 'fine', git_url: gitUrl, local_path: h.repo.path },
+      });
       expect([gitUrl, res.status]).toEqual([gitUrl, 200]);
     }
   });
@@ -40,13 +54,24 @@ describe('credentials in git_url', () => {
   });
 
   it('never shows user:token of git_url in project responses or events', async () => {
-    const created = await h.call('POST', '/projects', { body: { name: 'private', git_url: 'https://bot:ghp_s3cretT0ken@example.invalid/acme/app.git', local_path: h.repo.path } });
+    const created = await h.call('POST', '/projects', {
+      body: {
+        name: 'private',
+        git_url: 'https://bot:ghp_s3cretT0ken@example.invalid/acme/app.git',
+        local_path: h.repo.path,
+      },
+    });
     expect(created.status).toBe(200);
     // Stored as the git_credentials secret since issue 10's should-fix: the URL is answered bare.
     expect(created.body.git_url).toBe('https://example.invalid/acme/app.git');
     expect(created.body.secrets).toEqual({ git_credentials: '***' });
     await h.drain();
-    for (const url of [`/projects/${created.body.id}`, '/projects', `/events?project_id=${created.body.id}`, `/projects/${created.body.id}/onboarding`]) {
+    for (const url of [
+      `/projects/${created.body.id}`,
+      '/projects',
+      `/events?project_id=${created.body.id}`,
+      `/projects/${created.body.id}/onboarding`,
+    ]) {
       const res = await h.call('GET', url);
       expect([url, res.status]).toEqual([url, 200]);
       expect([url, res.text.includes('ghp_s3cretT0ken')]).toEqual([url, false]);

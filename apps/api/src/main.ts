@@ -43,7 +43,17 @@ async function main(argv: string[]): Promise<void> {
     await runtime.close().catch(() => undefined);
     throw error;
   }
-  logger.info({ url: server.url, env: config.env, db: runtime.db.dialect, queue: runtime.queue.backend, inline_worker: config.inlineWorker, auth: Boolean(config.apiToken) }, 'Starting API');
+  logger.info(
+    {
+      url: server.url,
+      env: config.env,
+      db: runtime.db.dialect,
+      queue: runtime.queue.backend,
+      inline_worker: config.inlineWorker,
+      auth: Boolean(config.apiToken),
+    },
+    'Starting API',
+  );
   const running = server;
   closeOnSignals('API', logger, () => running.close());
 }

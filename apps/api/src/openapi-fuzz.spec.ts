@@ -12,7 +12,6 @@ const PER_OPERATION = 70;
 
 type Rng = () => number;
 
-
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)] as T;
 const chance = (rng: Rng, p: number): boolean => rng() < p;
 
@@ -42,15 +41,63 @@ const BAD_VALUES: readonly unknown[] = [
   {},
   { nested: { deeper: { deepest: [{}] } } },
 ];
-const BAD_SEGMENTS: readonly string[] = ['0', '-1', '9007199254740993', '1e30', '1.5', 'abc', '%00', '%ff', '%2e%2e%2f', 'x'.repeat(5000), '%F0%9F%98%80', '%20', 'null', 'NaN', 'Infinity', '0x10', '%D9%A3'];
+const BAD_SEGMENTS: readonly string[] = [
+  '0',
+  '-1',
+  '9007199254740993',
+  '1e30',
+  '1.5',
+  'abc',
+  '%00',
+  '%ff',
+  '%2e%2e%2f',
+  'x'.repeat(5000),
+  '%F0%9F%98%80',
+  '%20',
+  'null',
+  'NaN',
+  'Infinity',
+  '0x10',
+  '%D9%A3',
+];
 /** Query values for /events/stream that can never validate (a valid request opens a stream that stays open). */
 const NEVER_VALID_IDS: readonly string[] = ['abc', 'null', 'x'.repeat(5000), 'one', 'id%00'];
-const RAW_BODIES: readonly string[] = ['{', '{"a":', '[', 'nul', '{"a":1,}', '\u0000', '{"a":"\\ud800"}', '1'.repeat(10_000), `${'['.repeat(2000)}${']'.repeat(2000)}`, '"str"', 'null', '[]', '12', '\ufeff{}', `{"name":"${HUGE}"}`];
-const CONTENT_TYPES: readonly (string | null)[] = ['application/json', 'application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', 'multipart/form-data; boundary=x', null];
+const RAW_BODIES: readonly string[] = [
+  '{',
+  '{"a":',
+  '[',
+  'nul',
+  '{"a":1,}',
+  '\u0000',
+  '{"a":"\\ud800"}',
+  '1'.repeat(10_000),
+  `${'['.repeat(2000)}${']'.repeat(2000)}`,
+  '"str"',
+  'null',
+  '[]',
+  '12',
+  '\ufeff{}',
+  `{"name":"${HUGE}"}`,
+];
+const CONTENT_TYPES: readonly (string | null)[] = [
+  'application/json',
+  'application/json',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'application/json; charset=latin1',
+  'multipart/form-data; boundary=x',
+  null,
+];
 
 /** Percent-encodes the UTF-8 bytes (lone surrogates become U+FFFD instead of throwing). */
 function enc(value: string): string {
-  return [...Buffer.from(value, 'utf8')].map((byte) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+  return [...Buffer.from(value, 'utf8')]
+    .map((byte) =>
+      /[A-Za-z0-9_.~-]/.test(String.fromCharCode(byte))
+        ? String.fromCharCode(byte)
+        : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
+    .join('');
 }
 
 interface Parameter {
@@ -83,7 +130,12 @@ function operationsOf(doc: Loose): Operation[] {
   const operations: Operation[] = [];
   for (const [path, methods] of Object.entries(doc.paths as Record<string, Record<string, Loose>>)) {
     for (const [method, op] of Object.entries(methods)) {
-      operations.push({ method: method.toUpperCase(), path, parameters: op.parameters ?? [], body: op.requestBody?.content?.['application/json']?.schema ?? null });
+      operations.push({
+        method: method.toUpperCase(),
+        path,
+        parameters: op.parameters ?? [],
+        body: op.requestBody?.content?.['application/json']?.schema ?? null,
+      });
     }
   }
   return operations;
@@ -129,7 +181,8 @@ function fuzzObject(rng: Rng, schema: Schema, ids: Ids): Record<string, unknown>
     if (required && chance(rng, 0.15)) continue;
     out[key] = chance(rng, 0.55) ? pick(rng, BAD_VALUES) : plausible(rng, property, ids);
   }
-  if (chance(rng, 0.3)) out[pick(rng, ['unknown', '__proto__', 'constructor', 'x'.repeat(300), '\u0000'])] = pick(rng, BAD_VALUES);
+  if (chance(rng, 0.3))
+    out[pick(rng, ['unknown', '__proto__', 'constructor', 'x'.repeat(300), '\u0000'])] = pick(rng, BAD_VALUES);
   return out;
 }
 
@@ -142,14 +195,24 @@ interface Built {
 
 function buildRequest(rng: Rng, op: Operation, ids: Ids): Built {
   const stream = op.path === '/events/stream';
-  let url = op.path.replace(/\{([^}]+)\}/g, (_match, name: string) => (chance(rng, 0.35) ? validSegment(name, ids) : pick(rng, BAD_SEGMENTS)));
+  let url = op.path.replace(/\{([^}]+)\}/g, (_match, name: string) =>
+    chance(rng, 0.35) ? validSegment(name, ids) : pick(rng, BAD_SEGMENTS),
+  );
   const query: string[] = [];
   for (const parameter of op.parameters.filter((p) => p.in === 'query')) {
     if (!stream && chance(rng, 0.4)) continue;
-    const value = stream && parameter.name !== 'last_event_id' ? pick(rng, NEVER_VALID_IDS) : chance(rng, 0.6) ? String(pick(rng, BAD_VALUES)) : String(plausible(rng, parameter.schema, ids));
+    const value =
+      stream && parameter.name !== 'last_event_id'
+        ? pick(rng, NEVER_VALID_IDS)
+        : chance(rng, 0.6)
+          ? String(pick(rng, BAD_VALUES))
+          : String(plausible(rng, parameter.schema, ids));
     query.push(`${enc(parameter.name)}=${enc(value)}`);
   }
-  if (chance(rng, 0.3)) query.push(`${pick(rng, ['unknown', 'limit', 'cursor', '__proto__', 'a[b]'])}=${enc(String(pick(rng, BAD_VALUES)))}`);
+  if (chance(rng, 0.3))
+    query.push(
+      `${pick(rng, ['unknown', 'limit', 'cursor', '__proto__', 'a[b]'])}=${enc(String(pick(rng, BAD_VALUES)))}`,
+    );
   if (query.length > 0) url += `?${query.join('&')}`;
 
   const headers: Record<string, string> = {};
@@ -194,16 +257,25 @@ describe('OpenAPI-driven fuzzer (in-process, SQLite)', () => {
     for (const op of operations) {
       for (let i = 0; i < PER_OPERATION; i += 1) {
         const request = buildRequest(rng, op, ids);
-        const response = await h.app.inject({ method: request.method as 'GET', url: request.url, headers: request.headers, ...(request.payload !== undefined ? { payload: request.payload } : {}) });
+        const response = await h.app.inject({
+          method: request.method as 'GET',
+          url: request.url,
+          headers: request.headers,
+          ...(request.payload !== undefined ? { payload: request.payload } : {}),
+        });
         sent += 1;
         histogram.set(response.statusCode, (histogram.get(response.statusCode) ?? 0) + 1);
         if (response.statusCode >= 500) {
-          serverErrors.push(`${request.method} ${request.url.slice(0, 200)} ${JSON.stringify(request.payload?.slice(0, 200) ?? null)} -> ${response.statusCode} ${response.body.slice(0, 200)}`);
+          serverErrors.push(
+            `${request.method} ${request.url.slice(0, 200)} ${JSON.stringify(request.payload?.slice(0, 200) ?? null)} -> ${response.statusCode} ${response.body.slice(0, 200)}`,
+          );
         }
       }
     }
     const statuses = [...histogram.entries()].sort(([a], [b]) => a - b).map(([status, count]) => `${status}: ${count}`);
-    console.log(`openapi fuzz: seed ${SEED}, ${operations.length} operations, ${sent} requests sent, 5xx seen: ${serverErrors.length}\nstatus histogram: ${statuses.join(', ')}`);
+    console.log(
+      `openapi fuzz: seed ${SEED}, ${operations.length} operations, ${sent} requests sent, 5xx seen: ${serverErrors.length}\nstatus histogram: ${statuses.join(', ')}`,
+    );
     expect(serverErrors).toEqual([]);
     expect(sent).toBeGreaterThanOrEqual(3000);
 

@@ -1,4 +1,14 @@
-import { redactSecrets, redactUrlCredentials, type Event, type JobRun, type JobStatus, type JsonObject, type JsonValue, type Project, type ProtocolRun } from '@tasksgodzilla/core';
+import {
+  redactSecrets,
+  redactUrlCredentials,
+  type Event,
+  type JobRun,
+  type JobStatus,
+  type JsonObject,
+  type JsonValue,
+  type Project,
+  type ProtocolRun,
+} from '@tasksgodzilla/core';
 import type { QueueJob } from '@tasksgodzilla/platform-queue';
 import type { Runtime } from '@tasksgodzilla/runtime';
 
@@ -28,7 +38,11 @@ export interface ValidationSummary {
   validated_at: string | null;
 }
 
-export type ProtocolRunOut = ProtocolRun & { spec_hash: string | null; spec_validation_status: 'valid' | 'invalid' | null; spec_validated_at: string | null };
+export type ProtocolRunOut = ProtocolRun & {
+  spec_hash: string | null;
+  spec_validation_status: 'valid' | 'invalid' | null;
+  spec_validated_at: string | null;
+};
 
 function specOf(run: ProtocolRun): JsonObject | null {
   const spec = run.template_config?.[PROTOCOL_SPEC_KEY];
@@ -37,7 +51,9 @@ function specOf(run: ProtocolRun): JsonObject | null {
 
 function stringList(value: JsonValue | undefined): string[] | null {
   if (value === undefined || value === null) return null;
-  const list = (Array.isArray(value) ? value : [value]).map((item) => (typeof item === 'string' ? item : JSON.stringify(item)));
+  const list = (Array.isArray(value) ? value : [value]).map((item) =>
+    typeof item === 'string' ? item : JSON.stringify(item),
+  );
   return list.length > 0 ? list : null;
 }
 
@@ -50,7 +66,11 @@ export async function validationSummary(runtime: Runtime, run: ProtocolRun): Pro
   const meta = run.template_config?.[SPEC_META_KEY];
   if (isObject(meta) && Object.keys(meta).length > 0) {
     const status = meta['status'] === 'valid' || meta['status'] === 'invalid' ? meta['status'] : null;
-    return { status, errors: stringList(meta['errors']), validated_at: typeof meta['validated_at'] === 'string' ? meta['validated_at'] : null };
+    return {
+      status,
+      errors: stringList(meta['errors']),
+      validated_at: typeof meta['validated_at'] === 'string' ? meta['validated_at'] : null,
+    };
   }
   // Without a spec there is nothing whose validation could be reported; skip the extra read.
   if (!specOf(run)) return { status: null, errors: null, validated_at: null };
@@ -72,7 +92,12 @@ export function specHashOf(runtime: Runtime, run: ProtocolRun): string | null {
 /** ProtocolRunOut: the run plus the derived spec fields (reference §1.3). */
 export async function protocolRunOut(runtime: Runtime, run: ProtocolRun): Promise<ProtocolRunOut> {
   const summary = await validationSummary(runtime, run);
-  return { ...run, spec_hash: specHashOf(runtime, run), spec_validation_status: summary.status, spec_validated_at: summary.validated_at };
+  return {
+    ...run,
+    spec_hash: specHashOf(runtime, run),
+    spec_validation_status: summary.status,
+    spec_validated_at: summary.validated_at,
+  };
 }
 
 export async function protocolRunsOut(runtime: Runtime, runs: ProtocolRun[]): Promise<ProtocolRunOut[]> {

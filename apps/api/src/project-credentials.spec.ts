@@ -15,7 +15,12 @@ describe('credentials in a project git_url', () => {
 
   it('answers the bare URL and shows git_credentials as a set secret; stores no credentials in git_url', async () => {
     const created = await h.call('POST', '/projects', {
-      body: { name: 'private-repo', git_url: `https://deploy-bot:${TOKEN}@git.example.test/acme/app.git`, local_path: h.repo.path, secrets: { api_token: 'pt' } },
+      body: {
+        name: 'private-repo',
+        git_url: `https://deploy-bot:${TOKEN}@git.example.test/acme/app.git`,
+        local_path: h.repo.path,
+        secrets: { api_token: 'pt' },
+      },
     });
     expect(created.status).toBe(200);
     expect(created.body).toMatchObject({ git_url: BARE, secrets: { api_token: '***', git_credentials: '***' } });
@@ -45,7 +50,9 @@ describe('credentials in a project git_url', () => {
 
   it('refuses credentials with control characters with a 422 naming git_url, and creates nothing', async () => {
     const before = ((await h.call('GET', '/projects')).body as Loose[]).length;
-    const res = await h.call('POST', '/projects', { body: { name: 'bad', git_url: 'https://u:a%0Ab@git.example.test/x.git' } });
+    const res = await h.call('POST', '/projects', {
+      body: { name: 'bad', git_url: 'https://u:a%0Ab@git.example.test/x.git' },
+    });
     expect(res.status).toBe(422);
     expect(res.text).toContain('git_url');
     expect(((await h.call('GET', '/projects')).body as Loose[]).length).toBe(before);

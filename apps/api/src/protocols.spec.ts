@@ -21,18 +21,44 @@ describe('protocol runs over the api', () => {
 
   it('runs a template protocol with auto_advance to completed, with the request id on the whole chain', async () => {
     const created = await h.call('POST', `/projects/${projectId}/protocols`, {
-      body: { protocol_name: '0001-demo', status: 'pending', worktree_path: null, protocol_root: null, template: TEMPLATE_DIR, auto_advance: true, description: 'Demo' },
+      body: {
+        protocol_name: '0001-demo',
+        status: 'pending',
+        worktree_path: null,
+        protocol_root: null,
+        template: TEMPLATE_DIR,
+        auto_advance: true,
+        description: 'Demo',
+      },
     });
     expect(created.status).toBe(200);
-    expect(created.body).toMatchObject({ protocol_name: '0001-demo', status: 'pending', auto_advance: true, project_id: projectId, spec_hash: null, spec_validation_status: null });
+    expect(created.body).toMatchObject({
+      protocol_name: '0001-demo',
+      status: 'pending',
+      auto_advance: true,
+      project_id: projectId,
+      spec_hash: null,
+      spec_validation_status: null,
+    });
     const id = created.body.id as number;
 
-    const started = await h.call('POST', `/protocols/${id}/actions/start`, { headers: { 'x-request-id': 'req-run-1' } });
+    const started = await h.call('POST', `/protocols/${id}/actions/start`, {
+      headers: { 'x-request-id': 'req-run-1' },
+    });
     expect(started.status).toBe(200);
     expect(started.headers['x-request-id']).toBe('req-run-1');
     expect(started.body.message).toBe('Protocol planning enqueued');
-    expect(started.body.job).toMatchObject({ job_type: 'plan_protocol_job', status: 'queued', queue: 'default', attempts: 0 });
-    expect(started.body.job.payload).toMatchObject({ protocol_run_id: id, job_id: started.body.job.job_id, request_id: 'req-run-1' });
+    expect(started.body.job).toMatchObject({
+      job_type: 'plan_protocol_job',
+      status: 'queued',
+      queue: 'default',
+      attempts: 0,
+    });
+    expect(started.body.job.payload).toMatchObject({
+      protocol_run_id: id,
+      job_id: started.body.job.job_id,
+      request_id: 'req-run-1',
+    });
 
     await h.drain();
     const run = await h.call('GET', `/protocols/${id}`);
@@ -51,17 +77,28 @@ describe('protocol runs over the api', () => {
     const types = (events.body as { event_type: string }[]).map((e) => e.event_type);
     expect(types[0]).toBe('protocol_completed');
     expect(types).toEqual(expect.arrayContaining(['planning_enqueued', 'planned', 'step_completed', 'qa_passed']));
-    const enqueued = (events.body as { event_type: string; metadata: Record<string, unknown> | null }[]).find((e) => e.event_type === 'planning_enqueued');
+    const enqueued = (events.body as { event_type: string; metadata: Record<string, unknown> | null }[]).find(
+      (e) => e.event_type === 'planning_enqueued',
+    );
     expect(enqueued?.metadata?.request_id).toBe('req-run-1');
 
     const spec = await h.call('GET', `/protocols/${id}/spec`);
-    expect(spec.body).toMatchObject({ protocol_run_id: id, protocol_name: '0001-demo', project_id: projectId, spec_hash: run.body.spec_hash, validation_status: 'valid', validation_errors: null });
+    expect(spec.body).toMatchObject({
+      protocol_run_id: id,
+      protocol_name: '0001-demo',
+      project_id: projectId,
+      spec_hash: run.body.spec_hash,
+      validation_status: 'valid',
+      validation_errors: null,
+    });
     expect(spec.body.spec.steps).toHaveLength(3);
 
     const usage = await h.call('GET', `/protocols/${id}/usage`);
     expect(usage.status).toBe(200);
     expect(usage.body).toMatchObject({ protocol_run_id: id, tokens: 0, cost_usd: 0 });
-    expect(usage.body.by_phase.map((p: { phase: string }) => p.phase)).toEqual(expect.arrayContaining(['planning', 'exec', 'qa']));
+    expect(usage.body.by_phase.map((p: { phase: string }) => p.phase)).toEqual(
+      expect.arrayContaining(['planning', 'exec', 'qa']),
+    );
 
     // Step log and diff: the shell engine's run log and the step's commit on the branch.
     const build = steps.body.find((s) => s.step_name === '01-build.md')!;
@@ -72,7 +109,11 @@ describe('protocol runs over the api', () => {
     expect(diff.status).toBe(200);
     expect(diff.text).toContain('bin/hello');
     // Plan, one commit per step, the run's final reports (+ onboarding's starter-assets commit first, when the main checkout has them).
-    expect(git(h.repo.originPath, ['log', '--format=%s', 'main..0001-demo']).split('\n').filter((s) => !s.startsWith('TasksGodzilla: onboarding'))).toEqual([
+    expect(
+      git(h.repo.originPath, ['log', '--format=%s', 'main..0001-demo'])
+        .split('\n')
+        .filter((s) => !s.startsWith('TasksGodzilla: onboarding')),
+    ).toEqual([
       '0001-demo: final reports',
       '0001-demo: 02-docs.md [step 2]',
       '0001-demo: 01-build.md [step 1]',
@@ -121,7 +162,9 @@ describe('protocol runs over the api', () => {
   });
 
   it('runs the next step, approves it, retries a failed one and runs QA', async () => {
-    const failing = h.template({ '01-build.md': '# 01 - Build\n\n```sh\nexit 3\n```\n\n## Checks\n\n```sh\ntrue\n```\n' });
+    const failing = h.template({
+      '01-build.md': '# 01 - Build\n\n```sh\nexit 3\n```\n\n## Checks\n\n```sh\ntrue\n```\n',
+    });
     const { id, steps } = await h.planned(projectId, '0003-steps', { template: failing });
 
     const next = await h.call('POST', `/protocols/${id}/actions/run_next_step`);
@@ -176,24 +219,47 @@ describe('protocol runs over the api', () => {
     // No step on an ended run (created first: 0004-manual stays the project's newest run).
     const ended = await h.call('POST', `/projects/${projectId}/protocols`, { body: { protocol_name: '0004-ended' } });
     expect((await h.call('POST', `/protocols/${ended.body.id}/actions/cancel`)).status).toBe(200);
-    const onEnded = await h.call('POST', `/protocols/${ended.body.id}/steps`, { body: { step_index: 0, step_name: 'late.md', step_type: 'work' } });
+    const onEnded = await h.call('POST', `/protocols/${ended.body.id}/steps`, {
+      body: { step_index: 0, step_name: 'late.md', step_type: 'work' },
+    });
     expect(onEnded.status).toBe(409);
     expect((await h.call<Step[]>('GET', `/protocols/${ended.body.id}/steps`)).body).toEqual([]);
     const run = await h.call('POST', `/projects/${projectId}/protocols`, { body: { protocol_name: '0004-manual' } });
     const id = run.body.id as number;
     for (const [index, name] of ['a.md', 'b.md', 'c.md'].entries()) {
-      const step = await h.call('POST', `/protocols/${id}/steps`, { body: { step_index: index, step_name: name, step_type: 'work', policy: [{ behavior: 'loop' }] } });
+      const step = await h.call('POST', `/protocols/${id}/steps`, {
+        body: { step_index: index, step_name: name, step_type: 'work', policy: [{ behavior: 'loop' }] },
+      });
       expect(step.status).toBe(200);
-      expect(step.body).toMatchObject({ protocol_run_id: id, step_index: index, step_name: name, status: 'pending', retries: 0, runtime_state: null });
+      expect(step.body).toMatchObject({
+        protocol_run_id: id,
+        step_index: index,
+        step_name: name,
+        status: 'pending',
+        retries: 0,
+        runtime_state: null,
+      });
     }
-    const duplicate = await h.call('POST', `/protocols/${id}/steps`, { body: { step_index: 9, step_name: 'a.md', step_type: 'work' } });
+    const duplicate = await h.call('POST', `/protocols/${id}/steps`, {
+      body: { step_index: 9, step_name: 'a.md', step_type: 'work' },
+    });
     expect(duplicate.status).toBe(409);
-    const bad = await h.call('POST', `/protocols/${id}/steps`, { body: { step_index: -1, step_name: '', step_type: 'work', status: 'bogus' } });
+    const bad = await h.call('POST', `/protocols/${id}/steps`, {
+      body: { step_index: -1, step_name: '', step_type: 'work', status: 'bogus' },
+    });
     expect(bad.status).toBe(422);
-    expect(bad.body.detail.map((issue: { loc: unknown[] }) => issue.loc)).toEqual(expect.arrayContaining([['body', 'step_index'], ['body', 'step_name'], ['body', 'status']]));
+    expect(bad.body.detail.map((issue: { loc: unknown[] }) => issue.loc)).toEqual(
+      expect.arrayContaining([
+        ['body', 'step_index'],
+        ['body', 'step_name'],
+        ['body', 'status'],
+      ]),
+    );
     // Only the orchestrator moves statuses: a step is created pending, never running or completed; not on an ended run.
     for (const status of ['running', 'completed']) {
-      const moved = await h.call('POST', `/protocols/${id}/steps`, { body: { step_index: 7, step_name: `${status}.md`, step_type: 'work', status } });
+      const moved = await h.call('POST', `/protocols/${id}/steps`, {
+        body: { step_index: 7, step_name: `${status}.md`, step_type: 'work', status },
+      });
       expect(moved.status).toBe(422);
       expect(moved.body.detail.map((issue: { loc: unknown[] }) => issue.loc)).toContainEqual(['body', 'status']);
     }
@@ -215,11 +281,17 @@ describe('protocol runs over the api', () => {
   });
 
   it('lists a project protocol runs newest first with the derived spec fields', async () => {
-    const list = await h.call<{ protocol_name: string; spec_hash: string | null }[]>('GET', `/projects/${projectId}/protocols`, { query: { limit: 2 } });
+    const list = await h.call<{ protocol_name: string; spec_hash: string | null }[]>(
+      'GET',
+      `/projects/${projectId}/protocols`,
+      { query: { limit: 2 } },
+    );
     expect(list.status).toBe(200);
     expect(list.body).toHaveLength(2);
     expect(list.headers['x-next-cursor']).toBeTruthy();
-    const all = await h.call<{ protocol_name: string }[]>('GET', `/projects/${projectId}/protocols`, { query: { limit: 500 } });
+    const all = await h.call<{ protocol_name: string }[]>('GET', `/projects/${projectId}/protocols`, {
+      query: { limit: 500 },
+    });
     expect(all.body.map((r) => r.protocol_name)[0]).toBe('0004-manual');
     expect(all.body.map((r) => r.protocol_name)).toContain(`setup-${projectId}`);
   });
@@ -250,14 +322,18 @@ describe('protocol runs over the api', () => {
       const res = await h.call('POST', `/steps/999999/actions/${action}`);
       expect([res.status, res.body.detail]).toEqual([404, 'Step not found']);
     }
-    const created = await h.call('POST', '/protocols/999999/steps', { body: { step_index: 0, step_name: 'x', step_type: 'work' } });
+    const created = await h.call('POST', '/protocols/999999/steps', {
+      body: { step_index: 0, step_name: 'x', step_type: 'work' },
+    });
     expect(created.status).toBe(404);
     expect((await h.call('GET', '/protocols/0')).status).toBe(422);
     expect((await h.call('GET', '/protocols/1.5')).status).toBe(422);
   });
 
   it('validates protocol creation: pending only, names usable as branches, existing project', async () => {
-    const planning = await h.call('POST', `/projects/${projectId}/protocols`, { body: { protocol_name: '0005-x', status: 'planning', worktree_path: '/tmp/x' } });
+    const planning = await h.call('POST', `/projects/${projectId}/protocols`, {
+      body: { protocol_name: '0005-x', status: 'planning', worktree_path: '/tmp/x' },
+    });
     expect(planning.status).toBe(422);
     expect(planning.body.detail.map((issue: { loc: unknown[] }) => issue.loc)).toEqual([
       ['body', 'status'],
@@ -266,7 +342,9 @@ describe('protocol runs over the api', () => {
     const badName = await h.call('POST', `/projects/${projectId}/protocols`, { body: { protocol_name: '../escape' } });
     expect(badName.status).toBe(422);
     expect(badName.body.detail[0].loc).toEqual(['body', 'protocol_name']);
-    const duplicate = await h.call('POST', `/projects/${projectId}/protocols`, { body: { protocol_name: '0004-manual' } });
+    const duplicate = await h.call('POST', `/projects/${projectId}/protocols`, {
+      body: { protocol_name: '0004-manual' },
+    });
     expect(duplicate.status).toBe(409);
     const missing = await h.call('POST', '/projects/999999/protocols', { body: { protocol_name: '0006-x' } });
     expect(missing.status).toBe(404);

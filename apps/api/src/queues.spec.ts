@@ -56,10 +56,16 @@ describe('queues, jobs and spec audits', () => {
   });
 
   it('cancels a queued job, retries it, and refuses to retry a queued one', async () => {
-    const audit = await h.call('POST', '/specs/audit', { body: { project_id: projectId, backfill: true, interval_seconds: 60 } });
+    const audit = await h.call('POST', '/specs/audit', {
+      body: { project_id: projectId, backfill: true, interval_seconds: 60 },
+    });
     expect(audit.status).toBe(200);
     expect(audit.body.message).toBe('Spec audit enqueued.');
-    expect(audit.body.job).toMatchObject({ job_type: 'spec_audit_job', status: 'queued', payload: { project_id: projectId, backfill_missing: true } });
+    expect(audit.body.job).toMatchObject({
+      job_type: 'spec_audit_job',
+      status: 'queued',
+      payload: { project_id: projectId, backfill_missing: true },
+    });
     const jobId = audit.body.job.job_id as string;
 
     const notYet = await h.call('POST', `/queues/jobs/${jobId}/retry`);
@@ -69,9 +75,16 @@ describe('queues, jobs and spec audits', () => {
     expect(cancelled.body).toMatchObject({ message: 'Job cancelled', job: { job_id: jobId, status: 'cancelled' } });
     const retried = await h.call('POST', `/queues/jobs/${jobId}/retry`);
     expect(retried.status).toBe(200);
-    expect(retried.body).toMatchObject({ message: 'Job re-enqueued', job: { job_id: jobId, status: 'queued', attempts: 0 } });
+    expect(retried.body).toMatchObject({
+      message: 'Job re-enqueued',
+      job: { job_id: jobId, status: 'queued', attempts: 0 },
+    });
     await h.drain();
-    expect((await h.call<Job[]>('GET', '/queues/jobs', { query: { status: 'succeeded', job_type: 'spec_audit_job' } })).body.map((j) => j.job_id)).toContain(jobId);
+    expect(
+      (
+        await h.call<Job[]>('GET', '/queues/jobs', { query: { status: 'succeeded', job_type: 'spec_audit_job' } })
+      ).body.map((j) => j.job_id),
+    ).toContain(jobId);
 
     expect((await h.call('POST', '/queues/jobs/nope/cancel')).status).toBe(404);
     expect((await h.call('POST', '/queues/jobs/nope/retry')).status).toBe(404);
@@ -98,9 +111,17 @@ describe('codex runs (the job ledger)', () => {
   });
 
   it('round-trips a run: start, list, get, logs, HTML page (reference acceptance case 7)', async () => {
-    const started = await h.call('POST', '/codex/runs/start', { body: { job_type: 'bootstrap', params: { foo: 'bar' }, prompt_version: 'v1', cost_tokens: 10 } });
+    const started = await h.call('POST', '/codex/runs/start', {
+      body: { job_type: 'bootstrap', params: { foo: 'bar' }, prompt_version: 'v1', cost_tokens: 10 },
+    });
     expect(started.status).toBe(200);
-    expect(started.body).toMatchObject({ job_type: 'bootstrap', status: 'running', params: { foo: 'bar' }, prompt_version: 'v1', cost_tokens: 10 });
+    expect(started.body).toMatchObject({
+      job_type: 'bootstrap',
+      status: 'running',
+      params: { foo: 'bar' },
+      prompt_version: 'v1',
+      cost_tokens: 10,
+    });
     const runId = started.body.run_id as string;
     expect(started.body.log_path).toBe(join(h.runtime.config.runsDir, runId, 'logs.txt'));
     expect(existsSync(started.body.log_path)).toBe(true);
@@ -119,7 +140,9 @@ describe('codex runs (the job ledger)', () => {
     expect(page.text).toContain(`/codex/runs/${runId}/logs`);
 
     // Restarting the same run updates it in place.
-    const again = await h.call('POST', '/codex/runs/start', { body: { job_type: 'ignored', run_id: runId, params: { foo: 'baz' } } });
+    const again = await h.call('POST', '/codex/runs/start', {
+      body: { job_type: 'ignored', run_id: runId, params: { foo: 'baz' } },
+    });
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ run_id: runId, job_type: 'bootstrap', params: { foo: 'baz' } });
   });
@@ -132,15 +155,25 @@ describe('codex runs (the job ledger)', () => {
     const link = join(h.runtime.config.runsDir, 'link');
     mkdirSync(h.runtime.config.runsDir, { recursive: true });
     symlinkSync(h.dir.path, link);
-    const throughLink = await h.call('POST', '/codex/runs/start', { body: { job_type: 'x', log_path: 'link/evil.txt' } });
+    const throughLink = await h.call('POST', '/codex/runs/start', {
+      body: { job_type: 'x', log_path: 'link/evil.txt' },
+    });
     expect(throughLink.status).toBe(422);
     expect(existsSync(join(h.dir.path, 'evil.txt'))).toBe(false);
-    const inside = await h.call('POST', '/codex/runs/start', { body: { job_type: 'x', run_id: 'custom-1', log_path: 'custom/run.log' } });
+    const inside = await h.call('POST', '/codex/runs/start', {
+      body: { job_type: 'x', run_id: 'custom-1', log_path: 'custom/run.log' },
+    });
     expect(inside.status).toBe(200);
     expect(inside.body.log_path).toBe(join(h.runtime.config.runsDir, 'custom', 'run.log'));
 
     // A ledger row that points outside (written by something else) is never read.
-    await h.runtime.storage.jobRuns.create({ run_id: 'foreign', job_type: 'x', status: 'running', queue: 'external', log_path: '/etc/hostname' });
+    await h.runtime.storage.jobRuns.create({
+      run_id: 'foreign',
+      job_type: 'x',
+      status: 'running',
+      queue: 'external',
+      log_path: '/etc/hostname',
+    });
     const read = await h.call('GET', '/codex/runs/foreign/logs');
     expect(read.status).toBe(400);
     expect(read.body.detail).toBe('Log path is outside the runs folder');
@@ -153,7 +186,9 @@ describe('codex runs (the job ledger)', () => {
     writeFileSync(gone.body.log_path, '');
     rmSync(gone.body.log_path);
     expect((await h.call('GET', '/codex/runs/gone/logs')).body.detail).toBe('Log file not found');
-    expect((await h.call('POST', '/codex/runs/start', { body: { job_type: 'x', run_id: '../../x' } })).status).toBe(422);
+    expect((await h.call('POST', '/codex/runs/start', { body: { job_type: 'x', run_id: '../../x' } })).status).toBe(
+      422,
+    );
     expect((await h.call('GET', '/console/runs', { query: { limit: 0 } })).status).toBe(422);
   });
 });

@@ -4,10 +4,28 @@ import { z } from 'zod';
 // response schemas (for the OpenAPI document). Field names are the original's (reference §1.2).
 // Unknown body fields are ignored, as FastAPI did; strings are never coerced from numbers.
 
-const PROTOCOL_STATUSES = ['pending', 'planning', 'planned', 'running', 'paused', 'blocked', 'failed', 'cancelled', 'completed'] as const;
+const PROTOCOL_STATUSES = [
+  'pending',
+  'planning',
+  'planned',
+  'running',
+  'paused',
+  'blocked',
+  'failed',
+  'cancelled',
+  'completed',
+] as const;
 const STEP_STATUSES = ['pending', 'running', 'needs_qa', 'completed', 'failed', 'cancelled', 'blocked'] as const;
 /** Job statuses of the ledger, plus the original's RQ names (`started`, `finished`). */
-export const JOB_STATUS_FILTERS = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'started', 'finished'] as const;
+export const JOB_STATUS_FILTERS = [
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'started',
+  'finished',
+] as const;
 
 const json = z.json();
 const jsonObject = z.record(z.string(), json);
@@ -26,7 +44,9 @@ export const StepParams = z.object({ step_id: idSchema });
 export const BranchParams = z.object({ project_id: idSchema, '*': z.string() });
 /** Run ids are path segments of the runs folder too: no separators, no dot-only names. */
 export const RUN_ID_PATTERN = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,128}$/;
-export const RunParams = z.object({ run_id: z.string().regex(RUN_ID_PATTERN, 'must be 1-128 letters, digits, ".", "_" or "-"') });
+export const RunParams = z.object({
+  run_id: z.string().regex(RUN_ID_PATTERN, 'must be 1-128 letters, digits, ".", "_" or "-"'),
+});
 export const JobParams = z.object({ job_id: z.string().min(1).max(200) });
 
 export const EventsQuery = z.object({
@@ -39,16 +59,35 @@ export const EventsQuery = z.object({
 export const EventStreamQuery = z.object({
   project_id: optionalId,
   protocol_run_id: optionalId,
-  last_event_id: z.coerce.number().int().min(0).optional().describe('Resume after this event id (the `Last-Event-ID` header wins).'),
+  last_event_id: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('Resume after this event id (the `Last-Event-ID` header wins).'),
 });
-export const QueueJobsQuery = z.object({ limit, cursor, status: z.enum(JOB_STATUS_FILTERS).optional(), job_type: z.string().max(100).optional() });
-export const CodexRunsQuery = z.object({ limit, cursor, job_type: z.string().max(100).optional(), status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']).optional() });
+export const QueueJobsQuery = z.object({
+  limit,
+  cursor,
+  status: z.enum(JOB_STATUS_FILTERS).optional(),
+  job_type: z.string().max(100).optional(),
+});
+export const CodexRunsQuery = z.object({
+  limit,
+  cursor,
+  job_type: z.string().max(100).optional(),
+  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']).optional(),
+});
 export const ConsoleRunsQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
-export const WebhookQuery = z.object({ protocol_run_id: optionalId.describe('Target this run instead of matching the branch.') });
+export const WebhookQuery = z.object({
+  protocol_run_id: optionalId.describe('Target this run instead of matching the branch.'),
+});
 
 // ---- request bodies ------------------------------------------------------------------------------
 
-const defaultModels = z.object({ planning: z.string(), decompose: z.string(), exec: z.string(), qa: z.string(), discovery: z.string() }).partial();
+const defaultModels = z
+  .object({ planning: z.string(), decompose: z.string(), exec: z.string(), qa: z.string(), discovery: z.string() })
+  .partial();
 
 export const ProjectCreate = z.object({
   name: z.string().trim().min(1),
@@ -57,19 +96,28 @@ export const ProjectCreate = z.object({
   base_branch: z.string().trim().min(1).optional(),
   ci_provider: z.enum(['github', 'gitlab']).nullable().optional(),
   default_models: defaultModels.nullable().optional(),
-  secrets: jsonObject.nullable().optional().describe('Write-only: responses show which keys are set, never the values.'),
+  secrets: jsonObject
+    .nullable()
+    .optional()
+    .describe('Write-only: responses show which keys are set, never the values.'),
 });
 
 export const ProtocolRunCreate = z.object({
   protocol_name: z.string().trim().min(1),
-  status: z.literal('pending', { error: 'a run is created pending; start it with POST /protocols/{id}/actions/start' }).optional(),
+  status: z
+    .literal('pending', { error: 'a run is created pending; start it with POST /protocols/{id}/actions/start' })
+    .optional(),
   base_branch: z.string().trim().min(1).optional(),
   worktree_path: z.null({ error: 'set by planning; leave it null' }).optional(),
   protocol_root: z.null({ error: 'set by planning; leave it null' }).optional(),
   description: z.string().nullable().optional(),
   template_config: jsonObject.nullable().optional(),
   template_source: jsonObject.nullable().optional(),
-  template: z.string().nullable().optional().describe('Protocol template folder on the server (plan.md, context.md, numbered step files).'),
+  template: z
+    .string()
+    .nullable()
+    .optional()
+    .describe('Protocol template folder on the server (plan.md, context.md, numbered step files).'),
   engine_id: z.string().nullable().optional(),
   auto_advance: z.boolean().optional().describe('Enqueue the next step by itself after each completed step.'),
 });
@@ -83,7 +131,10 @@ export const StepRunCreate = z.object({
   model: z.string().nullable().optional(),
   summary: z.string().nullable().optional(),
   engine_id: z.string().nullable().optional(),
-  policy: z.union([jsonObject, z.array(jsonObject)]).nullable().optional(),
+  policy: z
+    .union([jsonObject, z.array(jsonObject)])
+    .nullable()
+    .optional(),
 });
 
 export const BranchDeleteRequest = z.object({ confirm: z.boolean().default(false) });
@@ -101,7 +152,13 @@ export const SpecAuditRequest = z.object({
   project_id: idSchema.nullable().optional(),
   protocol_id: idSchema.nullable().optional(),
   backfill: z.boolean().default(false),
-  interval_seconds: z.number().int().min(1).nullable().optional().describe('Accepted for compatibility; the audit interval is TASKSGODZILLA_SPEC_AUDIT_INTERVAL_SECONDS.'),
+  interval_seconds: z
+    .number()
+    .int()
+    .min(1)
+    .nullable()
+    .optional()
+    .describe('Accepted for compatibility; the audit interval is TASKSGODZILLA_SPEC_AUDIT_INTERVAL_SECONDS.'),
 });
 
 /** A path the file system can take: PATH_MAX and NAME_MAX of common file systems. */
@@ -117,8 +174,14 @@ export const CodexRunCreate = z.object({
     .string()
     .min(1)
     .max(LOG_PATH_MAX, `must be at most ${LOG_PATH_MAX} characters`)
-    .refine((value) => ![...value].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f), 'must not contain control characters')
-    .refine((value) => value.split(/[\\/]/).every((segment) => Buffer.byteLength(segment) <= LOG_PATH_SEGMENT_MAX), `every path segment must be at most ${LOG_PATH_SEGMENT_MAX} bytes`)
+    .refine(
+      (value) => ![...value].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f),
+      'must not contain control characters',
+    )
+    .refine(
+      (value) => value.split(/[\\/]/).every((segment) => Buffer.byteLength(segment) <= LOG_PATH_SEGMENT_MAX),
+      `every path segment must be at most ${LOG_PATH_SEGMENT_MAX} bytes`,
+    )
     .nullable()
     .optional()
     .describe('Inside the runs folder (CODEX_RUNS_DIR); relative paths are taken from it.'),
@@ -132,7 +195,10 @@ const timestamp = z.string().describe('ISO-8601 UTC with milliseconds');
 const nullableText = z.string().nullable();
 
 export const Detail = z.object({
-  detail: z.union([z.string(), z.array(z.object({ loc: z.array(z.union([z.string(), z.number()])), msg: z.string(), type: z.string() }))]),
+  detail: z.union([
+    z.string(),
+    z.array(z.object({ loc: z.array(z.union([z.string(), z.number()])), msg: z.string(), type: z.string() })),
+  ]),
   code: z.string().optional(),
 });
 
@@ -273,7 +339,11 @@ export const OnboardingSummaryOut = z.object({
   events: z.array(EventOut).describe('Newest first.'),
 });
 
-export const CodeMachineImportResponse = z.object({ protocol_run: ProtocolRunOut, message: z.string(), job: JobOut.nullable() });
+export const CodeMachineImportResponse = z.object({
+  protocol_run: ProtocolRunOut,
+  message: z.string(),
+  job: JobOut.nullable(),
+});
 
 const usageLine = { tokens: z.number(), cost_usd: z.number() };
 export const ProtocolUsageOut = z.object({

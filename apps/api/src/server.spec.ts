@@ -10,7 +10,14 @@ import { startSpecAuditSchedule } from './spec-audit-schedule.js';
 function runtimeIn(dir: TempDir): Runtime {
   const config = loadConfig(
     {},
-    { dataDir: dir.path, dbPath: join(dir.path, 'tgz.sqlite'), runsDir: join(dir.path, 'runs'), projectsRoot: join(dir.path, 'projects'), defaultEngine: 'shell', logLevel: 'silent' },
+    {
+      dataDir: dir.path,
+      dbPath: join(dir.path, 'tgz.sqlite'),
+      runsDir: join(dir.path, 'runs'),
+      projectsRoot: join(dir.path, 'projects'),
+      defaultEngine: 'shell',
+      logLevel: 'silent',
+    },
   );
   return createRuntime(config, { logger: createLogger({ level: 'silent' }) });
 }
@@ -30,14 +37,23 @@ describe('startApiServer', () => {
     const dir = createTempDir('tgz-api-server-');
     const runtime = runtimeIn(dir);
     const repo = createTestRepo(join(dir.path, 'git'));
-    const server = await startApiServer(runtime, { host: '127.0.0.1', port: 0, inlineWorker: true, workerConcurrency: 1, shutdownTimeoutMs: 5000 });
+    const server = await startApiServer(runtime, {
+      host: '127.0.0.1',
+      port: 0,
+      inlineWorker: true,
+      workerConcurrency: 1,
+      shutdownTimeoutMs: 5000,
+    });
     try {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(server.worker?.started).toBe(true);
       const client = createClient({ baseUrl: server.url });
       expect((await client.health()).status).toBe('ok');
       const project = await client.createProject({ name: 'inline', git_url: repo.originPath, local_path: repo.path });
-      const summary = await waitFor(() => client.getOnboarding(project.id), (s) => s.status === 'completed' || s.status === 'blocked');
+      const summary = await waitFor(
+        () => client.getOnboarding(project.id),
+        (s) => s.status === 'completed' || s.status === 'blocked',
+      );
       expect(summary.status).toBe('completed');
     } finally {
       await server.close();

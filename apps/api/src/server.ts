@@ -29,9 +29,13 @@ export interface ApiServer {
 export async function startApiServer(runtime: Runtime, options: ApiServerOptions): Promise<ApiServer> {
   await runtime.start();
   const app = await buildApi(runtime, options);
-  const worker = options.inlineWorker ? runtime.createWorker({ ...(options.workerConcurrency ? { concurrency: options.workerConcurrency } : {}) }) : null;
+  const worker = options.inlineWorker
+    ? runtime.createWorker({ ...(options.workerConcurrency ? { concurrency: options.workerConcurrency } : {}) })
+    : null;
   worker?.start();
-  const stopAudit = options.specAuditIntervalSeconds ? startSpecAuditSchedule(runtime, options.specAuditIntervalSeconds) : null;
+  const stopAudit = options.specAuditIntervalSeconds
+    ? startSpecAuditSchedule(runtime, options.specAuditIntervalSeconds)
+    : null;
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (error) {

@@ -14,7 +14,11 @@ describe('system endpoints and HTTP conventions', () => {
   it('GET /health answers 200 with the db and queue reports', async () => {
     const res = await h.call('GET', '/health');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'ok', db: { ok: true, backend: 'sqlite' }, queue: { ok: true, backend: 'embedded' } });
+    expect(res.body).toMatchObject({
+      status: 'ok',
+      db: { ok: true, backend: 'sqlite' },
+      queue: { ok: true, backend: 'embedded' },
+    });
     // Public: never where the data lives (issue 10).
     expect(res.body.db).toEqual({ ok: true, backend: 'sqlite' });
     expect(res.text).not.toContain(h.dir.path);
@@ -24,10 +28,20 @@ describe('system endpoints and HTTP conventions', () => {
     const doc = await h.call('GET', '/openapi.json');
     expect(doc.status).toBe(200);
     expect(doc.body.info.title).toBe('TasksGodzilla Orchestrator API');
-    for (const path of ['/projects', '/projects/{project_id}', '/protocols/{id}/actions/start', '/events/stream', '/webhooks/github', '/steps/{step_id}', '/queues/jobs/{job_id}/retry']) {
+    for (const path of [
+      '/projects',
+      '/projects/{project_id}',
+      '/protocols/{id}/actions/start',
+      '/events/stream',
+      '/webhooks/github',
+      '/steps/{step_id}',
+      '/queues/jobs/{job_id}/retry',
+    ]) {
       expect(Object.keys(doc.body.paths)).toContain(path);
     }
-    expect(doc.body.paths['/projects'].post.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['name', 'git_url']));
+    expect(doc.body.paths['/projects'].post.requestBody.content['application/json'].schema.required).toEqual(
+      expect.arrayContaining(['name', 'git_url']),
+    );
     const docs = await h.call('GET', '/docs');
     expect([200, 302]).toContain(docs.status);
   });
@@ -100,7 +114,12 @@ describe('system endpoints and HTTP conventions', () => {
     );
     const params = await h.call('GET', '/protocols/abc/steps', { query: { limit: 0 } });
     expect(params.status).toBe(422);
-    expect(params.body.detail.map((issue: { loc: unknown[] }) => issue.loc)).toEqual(expect.arrayContaining([['path', 'id'], ['query', 'limit']]));
+    expect(params.body.detail.map((issue: { loc: unknown[] }) => issue.loc)).toEqual(
+      expect.arrayContaining([
+        ['path', 'id'],
+        ['query', 'limit'],
+      ]),
+    );
   });
 
   it('accepts action POSTs with no body or an empty JSON body', async () => {
@@ -116,7 +135,9 @@ describe('system endpoints and HTTP conventions', () => {
     const res = await h.call('GET', '/metrics');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('text/plain');
-    expect(res.text).toMatch(/requests_duration_seconds_count\{[^}]*path="\/projects\/:project_id"[^}]*status="404"[^}]*\} \d+/);
+    expect(res.text).toMatch(
+      /requests_duration_seconds_count\{[^}]*path="\/projects\/:project_id"[^}]*status="404"[^}]*\} \d+/,
+    );
     expect(res.text).toContain('path="unmatched"');
     expect(res.text).not.toContain('424242');
     expect(res.text).toMatch(/requests_total \d+/);

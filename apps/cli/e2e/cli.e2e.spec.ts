@@ -1,4 +1,14 @@
-import { DEMO_TEMPLATE, createOrigin, eventually, freePort, spawnTgz, startApi, tgz, type ApiProcess, type TgzResult } from './e2e.test-helpers.js';
+import {
+  DEMO_TEMPLATE,
+  createOrigin,
+  eventually,
+  freePort,
+  spawnTgz,
+  startApi,
+  tgz,
+  type ApiProcess,
+  type TgzResult,
+} from './e2e.test-helpers.js';
 
 // The built `tgz` against the built api (inline worker, temp SQLite, shell engine), as a user runs it.
 
@@ -39,7 +49,18 @@ describe('help', () => {
     const root = await tgz(['--help']);
     expect(root.code).toBe(0);
     const groups = helpCommands(root.stdout);
-    expect(groups.map((g) => g.name)).toEqual(['projects', 'protocols', 'steps', 'events', 'queues', 'codemachine', 'spec', 'codex-runs', 'health', 'tui']);
+    expect(groups.map((g) => g.name)).toEqual([
+      'projects',
+      'protocols',
+      'steps',
+      'events',
+      'queues',
+      'codemachine',
+      'spec',
+      'codex-runs',
+      'health',
+      'tui',
+    ]);
     let leaves = 0;
     for (const group of groups) {
       expect(group.description).not.toBe('');
@@ -78,7 +99,16 @@ describe('a project and a protocol run, end to end', () => {
   });
 
   it('projects create, list, show (--json before or after the command)', async () => {
-    const created = await runJson<{ id: number; name: string; git_url: string }>('projects', 'create', '--name', 'e2e-demo', '--git-url', origin, '--base-branch', 'main');
+    const created = await runJson<{ id: number; name: string; git_url: string }>(
+      'projects',
+      'create',
+      '--name',
+      'e2e-demo',
+      '--git-url',
+      origin,
+      '--base-branch',
+      'main',
+    );
     expect(created).toMatchObject({ name: 'e2e-demo', git_url: origin });
     projectId = created.id;
 
@@ -99,7 +129,8 @@ describe('a project and a protocol run, end to end', () => {
     const summary = await eventually(
       async () => {
         const s = await runJson<{ status: string }>('projects', 'onboarding', String(projectId));
-        if (['failed', 'blocked', 'cancelled'].includes(s.status)) throw new Error(`onboarding ended ${s.status}: ${JSON.stringify(s)}`);
+        if (['failed', 'blocked', 'cancelled'].includes(s.status))
+          throw new Error(`onboarding ended ${s.status}: ${JSON.stringify(s)}`);
         return s.status === 'completed' ? s : undefined;
       },
       180_000,
@@ -112,10 +143,33 @@ describe('a project and a protocol run, end to end', () => {
 
   it('protocols create --template --auto-advance --start, watched live, then wait → completed', async () => {
     // --after: the stream replays from the newest event seen so far, however late the watch connects.
-    const [latest] = await runJson<{ id: number }[]>('events', 'recent', '--project', String(projectId), '--limit', '1');
-    const watch = spawnTgz(['events', 'watch', '--project', String(projectId), '--after', String(latest?.id ?? 0), '--json', '--api-base', api.base], api.env);
+    const [latest] = await runJson<{ id: number }[]>(
+      'events',
+      'recent',
+      '--project',
+      String(projectId),
+      '--limit',
+      '1',
+    );
+    const watch = spawnTgz(
+      [
+        'events',
+        'watch',
+        '--project',
+        String(projectId),
+        '--after',
+        String(latest?.id ?? 0),
+        '--json',
+        '--api-base',
+        api.base,
+      ],
+      api.env,
+    );
     try {
-      const created = await runJson<{ protocol: { id: number; status: string; auto_advance: boolean }; start: { message: string } }>(
+      const created = await runJson<{
+        protocol: { id: number; status: string; auto_advance: boolean };
+        start: { message: string };
+      }>(
         'protocols',
         'create',
         '--project',
@@ -135,7 +189,9 @@ describe('a project and a protocol run, end to end', () => {
       expect(JSON.parse(line)).toMatchObject({ protocol_run_id: protocolId, event_type: expect.any(String) });
     } finally {
       watch.child.kill('SIGINT');
-      const code = await new Promise<number | null>((r) => (watch.child.exitCode !== null ? r(watch.child.exitCode) : watch.child.once('exit', (c) => r(c))));
+      const code = await new Promise<number | null>((r) =>
+        watch.child.exitCode !== null ? r(watch.child.exitCode) : watch.child.once('exit', (c) => r(c)),
+      );
       expect(code).toBe(0);
     }
 
@@ -146,7 +202,12 @@ describe('a project and a protocol run, end to end', () => {
   });
 
   it('steps list: every step completed', async () => {
-    const steps = await runJson<{ step_name: string; status: string }[]>('steps', 'list', '--protocol', String(protocolId));
+    const steps = await runJson<{ step_name: string; status: string }[]>(
+      'steps',
+      'list',
+      '--protocol',
+      String(protocolId),
+    );
     expect(steps.map((s) => [s.step_name, s.status])).toEqual([
       ['00-setup.md', 'completed'],
       ['01-script.md', 'completed'],
@@ -157,7 +218,14 @@ describe('a project and a protocol run, end to end', () => {
   });
 
   it('events list shows the lifecycle', async () => {
-    const events = await runJson<{ event_type: string }[]>('events', 'list', '--protocol', String(protocolId), '--limit', '1000');
+    const events = await runJson<{ event_type: string }[]>(
+      'events',
+      'list',
+      '--protocol',
+      String(protocolId),
+      '--limit',
+      '1000',
+    );
     const types = events.map((e) => e.event_type);
     expect(types).toEqual(expect.arrayContaining(['planning_enqueued', 'planned', 'qa_passed', 'protocol_completed']));
     expect(types[types.length - 1]).toBe('protocol_completed');

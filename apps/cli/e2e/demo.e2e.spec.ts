@@ -7,7 +7,9 @@ import { DEMO, ROOT, assertBuilt } from './e2e.test-helpers.js';
 
 function runDemo(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolveRun, reject) => {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('NX_') && key !== 'NODE_OPTIONS'));
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([key]) => !key.startsWith('NX_') && key !== 'NODE_OPTIONS'),
+    );
     const child = spawn(process.execPath, [DEMO, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -30,9 +32,12 @@ describe('npm run demo', () => {
     if (code !== 0) throw new Error(`demo exited ${code}\nstdout:\n${stdout}\nstderr:\n${stderr}`);
     expect(stdout).toContain('TasksGodzilla demo summary');
     expect(stdout).toMatch(/^Protocol {2}0001-greeting \(#\d+\): completed in /m);
-    for (const step of ['00-setup.md', '01-script.md', '02-test.md']) expect(stdout).toMatch(new RegExp(`${step.replace('.', '\\.')}\\s+completed\\s+PASS \\(2/2 checks\\)`));
+    for (const step of ['00-setup.md', '01-script.md', '02-test.md'])
+      expect(stdout).toMatch(new RegExp(`${step.replace('.', '\\.')}\\s+completed\\s+PASS \\(2/2 checks\\)`));
     // Newest first: the run's final reports (the last QA report), then the last step's commit.
-    expect(stdout).toMatch(/Commits on 0001-greeting \(main\.\.0001-greeting in the bare origin\):\n\s+\w+ 0001-greeting: final reports\n\s+\w+ 0001-greeting: 02-test\.md/);
+    expect(stdout).toMatch(
+      /Commits on 0001-greeting \(main\.\.0001-greeting in the bare origin\):\n\s+\w+ 0001-greeting: final reports\n\s+\w+ 0001-greeting: 02-test\.md/,
+    );
     expect(stdout).toMatch(/^Events: \d+ for the protocol/m);
     expect(stdout).toMatch(/^Console {3}http:\/\/127\.0\.0\.1:\d+\/console$/m);
     expect(stdout).toContain('Demo succeeded');

@@ -1,6 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { API_MAIN, CLI_MAIN, ROOT, assertBuilt as assertFilesBuilt, createOrigin as createOriginWith, startApi as startApiAs, type ApiProcess } from '@tasksgodzilla/testing/api-process';
+import {
+  API_MAIN,
+  CLI_MAIN,
+  ROOT,
+  assertBuilt as assertFilesBuilt,
+  createOrigin as createOriginWith,
+  startApi as startApiAs,
+  type ApiProcess,
+} from '@tasksgodzilla/testing/api-process';
 
 // Drives the BUILT apps as a user would: `node apps/api/dist/main.js` and `node apps/cli/dist/main.js`.
 
@@ -17,7 +25,10 @@ export function assertBuilt(): void {
 
 /** `<work>/origin.git`: a bare repository whose main has one commit. */
 export function createOrigin(work: string, env: NodeJS.ProcessEnv): string {
-  return createOriginWith(work, env, { 'README.md': '# e2e sample\n', 'package.json': '{ "name": "e2e-sample", "private": true, "type": "module" }\n' });
+  return createOriginWith(work, env, {
+    'README.md': '# e2e sample\n',
+    'package.json': '{ "name": "e2e-sample", "private": true, "type": "module" }\n',
+  });
 }
 
 /** The built api with an inline worker, a fresh SQLite file and the shell engine, on a free port. */
@@ -27,7 +38,15 @@ export function startApi(): Promise<ApiProcess> {
 }
 
 /** Starts a long-running tgz command (events watch). */
-export function spawnTgz(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; lines: string[]; stderr: () => string; waitForLine(match: (line: string) => boolean, timeoutMs: number): Promise<string> } {
+export function spawnTgz(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): {
+  child: ChildProcess;
+  lines: string[];
+  stderr: () => string;
+  waitForLine(match: (line: string) => boolean, timeoutMs: number): Promise<string>;
+} {
   const child = spawn(process.execPath, [CLI_MAIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const waiters: { match: (line: string) => boolean; resolve: (line: string) => void }[] = [];
@@ -56,7 +75,10 @@ export function spawnTgz(args: string[], env: NodeJS.ProcessEnv): { child: Child
       new Promise((resolveLine, reject) => {
         const found = lines.find(match);
         if (found !== undefined) return resolveLine(found);
-        const timer = setTimeout(() => reject(new Error(`no matching line within ${timeoutMs} ms; got:\n${lines.join('\n')}\nstderr: ${err}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no matching line within ${timeoutMs} ms; got:\n${lines.join('\n')}\nstderr: ${err}`)),
+          timeoutMs,
+        );
         waiters.push({
           match,
           resolve: (line) => {

@@ -1,7 +1,15 @@
 import { ApiError } from '@tasksgodzilla/client';
 import { ConfigError, ConflictError, NotFoundError, ValidationError } from '@tasksgodzilla/core';
 import { CommanderError } from 'commander';
-import { CommandFailedError, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, exitCodeFor, formatError } from './cli.errors.js';
+import {
+  CommandFailedError,
+  EXIT_OK,
+  EXIT_RUNTIME,
+  EXIT_USAGE,
+  UsageError,
+  exitCodeFor,
+  formatError,
+} from './cli.errors.js';
 
 describe('exitCodeFor', () => {
   it.each([
@@ -41,11 +49,19 @@ describe('exitCodeFor', () => {
 
 describe('formatError', () => {
   it('prints the ApiError message after `error:`', () => {
-    expect(formatError(new ApiError({ status: 404, detail: 'Project not found' }), false)).toBe('error: 404 Not Found: Project not found');
+    expect(formatError(new ApiError({ status: 404, detail: 'Project not found' }), false)).toBe(
+      'error: 404 Not Found: Project not found',
+    );
   });
 
   it('adds request, request id and structured detail with verbose', () => {
-    const error = new ApiError({ status: 422, detail: [{ loc: ['body', 'name'], msg: 'Required' }], requestId: 'r-1', method: 'POST', url: 'http://x/projects' });
+    const error = new ApiError({
+      status: 422,
+      detail: [{ loc: ['body', 'name'], msg: 'Required' }],
+      requestId: 'r-1',
+      method: 'POST',
+      url: 'http://x/projects',
+    });
     const text = formatError(error, true);
     expect(text.split('\n')).toEqual([
       'error: 422 Validation failed: body.name: Required',

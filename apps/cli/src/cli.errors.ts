@@ -31,7 +31,8 @@ export function exitCodeFor(error: unknown): number {
     // 400 and 422 are the caller's input; every other answer (404, 409, 401, 5xx) or no answer is a runtime failure.
     return error.category === 'validation' ? EXIT_USAGE : EXIT_RUNTIME;
   }
-  if (isAppError(error)) return error.category === 'validation' || error.category === 'config' ? EXIT_USAGE : EXIT_RUNTIME;
+  if (isAppError(error))
+    return error.category === 'validation' || error.category === 'config' ? EXIT_USAGE : EXIT_RUNTIME;
   return EXIT_RUNTIME;
 }
 
@@ -41,12 +42,15 @@ export function formatError(error: unknown, verbose: boolean): string {
   const message = error instanceof Error ? error.message : String(error);
   lines.push(`error: ${message}`);
   if (isApiError(error)) {
-    if (error.status === 0 && error.code === 'network_error') lines.push('hint: is the api running? Start it with `node apps/api/dist/main.js` or pass --api-base.');
-    if (error.status === 401) lines.push('hint: pass --token (TASKSGODZILLA_API_TOKEN) or --project-token (TASKSGODZILLA_PROJECT_TOKEN).');
+    if (error.status === 0 && error.code === 'network_error')
+      lines.push('hint: is the api running? Start it with `node apps/api/dist/main.js` or pass --api-base.');
+    if (error.status === 401)
+      lines.push('hint: pass --token (TASKSGODZILLA_API_TOKEN) or --project-token (TASKSGODZILLA_PROJECT_TOKEN).');
     if (verbose) {
       if (error.method || error.url) lines.push(`request: ${error.method ?? ''} ${error.url ?? ''}`.trimEnd());
       if (error.requestId) lines.push(`request id: ${error.requestId}`);
-      if (error.detail !== null && typeof error.detail !== 'string') lines.push(`detail: ${JSON.stringify(error.detail)}`);
+      if (error.detail !== null && typeof error.detail !== 'string')
+        lines.push(`detail: ${JSON.stringify(error.detail)}`);
     }
   }
   if (verbose && error instanceof Error) {

@@ -9,20 +9,22 @@ const silentIo = { stdout: { write: () => true }, stderr: { write: () => true } 
 describe('global options', () => {
   const api = () => fakeApi({ 'GET /projects': () => json([PROJECT]) });
 
-  it.each([
-    [['--json', 'projects', 'list']],
-    [['projects', 'list', '--json']],
-    [['projects', '--json', 'list']],
-  ])('--json works anywhere: %j', async (argv) => {
-    const { fetch } = api();
-    const result = await run(argv, { fetch });
-    expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual([PROJECT]);
-  });
+  it.each([[['--json', 'projects', 'list']], [['projects', 'list', '--json']], [['projects', '--json', 'list']]])(
+    '--json works anywhere: %j',
+    async (argv) => {
+      const { fetch } = api();
+      const result = await run(argv, { fetch });
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toEqual([PROJECT]);
+    },
+  );
 
   it('accepts --api-base, --token and --project-token after the subcommand', async () => {
     const { fetch, requests } = api();
-    const result = await run(['projects', 'list', '--api-base', 'http://other.test:9000', '--token', 'secret', '--project-token=pt'], { fetch });
+    const result = await run(
+      ['projects', 'list', '--api-base', 'http://other.test:9000', '--token', 'secret', '--project-token=pt'],
+      { fetch },
+    );
     expect(result.code).toBe(0);
     expect(requests[0]!.url.origin).toBe('http://other.test:9000');
     expect(requests[0]!.headers['authorization']).toBe('Bearer secret');
@@ -31,7 +33,10 @@ describe('global options', () => {
 
   it('falls back to the environment defaults', async () => {
     const { fetch, requests } = api();
-    await run(['projects', 'list'], { fetch, defaults: { apiBase: 'http://env.test:1234', token: 'from-env', projectToken: undefined } });
+    await run(['projects', 'list'], {
+      fetch,
+      defaults: { apiBase: 'http://env.test:1234', token: 'from-env', projectToken: undefined },
+    });
     expect(requests[0]!.url.origin).toBe('http://env.test:1234');
     expect(requests[0]!.headers['authorization']).toBe('Bearer from-env');
     expect(requests[0]!.headers['x-project-token']).toBeUndefined();
@@ -62,15 +67,21 @@ describe('errors and exit codes', () => {
   });
 
   it('409 is a runtime error (exit 1)', async () => {
-    const { fetch } = fakeApi({ 'POST /protocols/2/actions/start': () => json({ detail: 'Protocol already running or terminal' }, 409) });
+    const { fetch } = fakeApi({
+      'POST /protocols/2/actions/start': () => json({ detail: 'Protocol already running or terminal' }, 409),
+    });
     const result = await run(['protocols', 'start', '2'], { fetch });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('error: 409 Conflict: Protocol already running or terminal\n');
   });
 
   it('422 from the api is a validation error (exit 2) with field paths', async () => {
-    const { fetch } = fakeApi({ 'POST /projects': () => json({ detail: [{ loc: ['body', 'git_url'], msg: 'must not be blank' }] }, 422) });
-    const result = await run(['projects', 'create', '--name', 'x', '--git-url', 'https://example.invalid/x.git'], { fetch });
+    const { fetch } = fakeApi({
+      'POST /projects': () => json({ detail: [{ loc: ['body', 'git_url'], msg: 'must not be blank' }] }, 422),
+    });
+    const result = await run(['projects', 'create', '--name', 'x', '--git-url', 'https://example.invalid/x.git'], {
+      fetch,
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('error: 422 Validation failed: body.git_url: must not be blank');
   });
@@ -86,7 +97,9 @@ describe('errors and exit codes', () => {
   });
 
   it('--verbose adds the request id and url', async () => {
-    const { fetch } = fakeApi({ 'GET /steps/5': () => json({ detail: 'Step not found' }, 404, { 'x-request-id': 'req-1' }) });
+    const { fetch } = fakeApi({
+      'GET /steps/5': () => json({ detail: 'Step not found' }, 404, { 'x-request-id': 'req-1' }),
+    });
     const result = await run(['steps', 'show', '5', '--verbose'], { fetch });
     expect(result.stderr).toContain('request: GET http://api.test:8010/steps/5');
     expect(result.stderr).toContain('request id: req-1');
@@ -184,18 +197,21 @@ describe('help', () => {
     }
   });
 
-  it.each(commands.map((c) => [c.name, c.command] as const))('%s has a description, described arguments and options, and examples', (_name, command) => {
-    expect(command.description()).not.toBe('');
-    for (const arg of command.registeredArguments) expect(arg.description).not.toBe('');
-    for (const option of command.options) expect(option.description).not.toBe('');
-    if (command.commands.length === 0) {
-      const help = { text: '' };
-      command.configureOutput({ writeOut: (s) => void (help.text += s) });
-      command.outputHelp();
-      expect(help.text).toContain('Examples:');
-      expect(help.text).toContain('--json');
-    }
-  });
+  it.each(commands.map((c) => [c.name, c.command] as const))(
+    '%s has a description, described arguments and options, and examples',
+    (_name, command) => {
+      expect(command.description()).not.toBe('');
+      for (const arg of command.registeredArguments) expect(arg.description).not.toBe('');
+      for (const option of command.options) expect(option.description).not.toBe('');
+      if (command.commands.length === 0) {
+        const help = { text: '' };
+        command.configureOutput({ writeOut: (s) => void (help.text += s) });
+        command.outputHelp();
+        expect(help.text).toContain('Examples:');
+        expect(help.text).toContain('--json');
+      }
+    },
+  );
 });
 
 describe('commands', () => {
@@ -207,9 +223,19 @@ describe('commands', () => {
 
   it('projects create sends the original body and prints the original line; local paths go absolute', async () => {
     const { fetch, requests } = fakeApi({ 'POST /projects': () => json(PROJECT) });
-    const result = await run(['projects', 'create', '--name', 'demo', '--git-url', dir, '--default-models', '{"exec":"m"}'], { fetch });
+    const result = await run(
+      ['projects', 'create', '--name', 'demo', '--git-url', dir, '--default-models', '{"exec":"m"}'],
+      { fetch },
+    );
     expect(result).toMatchObject({ code: 0, stdout: 'Created project 1 (demo). Setup job enqueued.\n' });
-    expect(requests[0]!.body).toEqual({ name: 'demo', git_url: dir, base_branch: 'main', local_path: null, ci_provider: null, default_models: { exec: 'm' } });
+    expect(requests[0]!.body).toEqual({
+      name: 'demo',
+      git_url: dir,
+      base_branch: 'main',
+      local_path: null,
+      ci_provider: null,
+      default_models: { exec: 'm' },
+    });
   });
 
   it('protocols create --template --auto-advance --start', async () => {
@@ -217,29 +243,49 @@ describe('commands', () => {
       'POST /projects/1/protocols': () => json(protocolRun('pending')),
       'POST /protocols/2/actions/start': () => json({ message: 'Protocol planning enqueued', job: { job_id: 'j1' } }),
     });
-    const result = await run(['protocols', 'create', '--project', '1', '--name', '0001-demo', '--template', dir, '--auto-advance', '--start'], { fetch });
+    const result = await run(
+      ['protocols', 'create', '--project', '1', '--name', '0001-demo', '--template', dir, '--auto-advance', '--start'],
+      { fetch },
+    );
     expect(result.code).toBe(0);
-    expect(requests[0]!.body).toEqual({ protocol_name: '0001-demo', description: null, template: dir, auto_advance: true });
+    expect(requests[0]!.body).toEqual({
+      protocol_name: '0001-demo',
+      description: null,
+      template: dir,
+      auto_advance: true,
+    });
     expect(requests[1]!.method).toBe('POST');
     expect(result.stdout).toBe('Protocol 0001-demo (2) created; planning enqueued (job j1).\n');
   });
 
   it('action output: the message with the job id, or the JSON response', async () => {
-    const routes = { 'POST /protocols/2/actions/run_next_step': () => json({ message: 'Step 01-build enqueued', job: { job_id: 'j9' } }) };
-    expect((await run(['protocols', 'run-next', '2'], { fetch: fakeApi(routes).fetch })).stdout).toBe('Step 01-build enqueued (job j9).\n');
-    expect(JSON.parse((await run(['protocols', 'run-next', '2', '--json'], { fetch: fakeApi(routes).fetch })).stdout)).toEqual({ message: 'Step 01-build enqueued', job: { job_id: 'j9' } });
+    const routes = {
+      'POST /protocols/2/actions/run_next_step': () =>
+        json({ message: 'Step 01-build enqueued', job: { job_id: 'j9' } }),
+    };
+    expect((await run(['protocols', 'run-next', '2'], { fetch: fakeApi(routes).fetch })).stdout).toBe(
+      'Step 01-build enqueued (job j9).\n',
+    );
+    expect(
+      JSON.parse((await run(['protocols', 'run-next', '2', '--json'], { fetch: fakeApi(routes).fetch })).stdout),
+    ).toEqual({ message: 'Step 01-build enqueued', job: { job_id: 'j9' } });
   });
 
   it('steps log prints the text body; --json wraps it', async () => {
     const routes = { 'GET /steps/5/log': () => text('line 1\nline 2\n') };
     expect((await run(['steps', 'log', '5'], { fetch: fakeApi(routes).fetch })).stdout).toBe('line 1\nline 2\n');
-    expect(JSON.parse((await run(['--json', 'steps', 'log', '5'], { fetch: fakeApi(routes).fetch })).stdout)).toEqual({ step_id: 5, log: 'line 1\nline 2\n' });
+    expect(JSON.parse((await run(['--json', 'steps', 'log', '5'], { fetch: fakeApi(routes).fetch })).stdout)).toEqual({
+      step_id: 5,
+      log: 'line 1\nline 2\n',
+    });
   });
 
   it('events list walks pages and prints oldest first', async () => {
     const { fetch, requests } = fakeApi({
       'GET /protocols/2/events': (req) =>
-        req.url.searchParams.get('cursor') === 'c2' ? json([event(2, 'planned'), event(1, 'planning_enqueued')]) : json([event(4, 'step_completed'), event(3, 'step_started')], 200, { 'X-Next-Cursor': 'c2' }),
+        req.url.searchParams.get('cursor') === 'c2'
+          ? json([event(2, 'planned'), event(1, 'planning_enqueued')])
+          : json([event(4, 'step_completed'), event(3, 'step_started')], 200, { 'X-Next-Cursor': 'c2' }),
     });
     const result = await run(['events', 'list', '--protocol', '2', '--json'], { fetch });
     expect(result.code).toBe(0);
@@ -248,14 +294,18 @@ describe('commands', () => {
   });
 
   it('spec audit goes through POST /specs/audit', async () => {
-    const { fetch, requests } = fakeApi({ 'POST /specs/audit': () => json({ message: 'Spec audit enqueued.', job: { job_id: 'a1' } }) });
+    const { fetch, requests } = fakeApi({
+      'POST /specs/audit': () => json({ message: 'Spec audit enqueued.', job: { job_id: 'a1' } }),
+    });
     const result = await run(['spec', 'audit', '--protocol', '2', '--backfill'], { fetch });
     expect(result.stdout).toBe('Spec audit enqueued. (job a1).\n');
     expect(requests[0]!.body).toEqual({ project_id: null, protocol_id: 2, backfill: true, interval_seconds: null });
   });
 
   it('queues stats renders one row per queue', async () => {
-    const { fetch } = fakeApi({ 'GET /queues': () => json({ backend: 'embedded', default: { queued: 1, running: 0, succeeded: 5, failed: 0 } }) });
+    const { fetch } = fakeApi({
+      'GET /queues': () => json({ backend: 'embedded', default: { queued: 1, running: 0, succeeded: 5, failed: 0 } }),
+    });
     const result = await run(['queues', 'stats'], { fetch });
     expect(result.stdout).toContain('Backend: embedded');
     expect(result.stdout).toMatch(/default\s+1\s+0\s+5\s+0/);
@@ -267,18 +317,25 @@ describe('protocols wait', () => {
     let i = 0;
     return fakeApi({
       'GET /protocols/2': () => json(protocolRun(statuses[Math.min(i++, statuses.length - 1)]!)),
-      'GET /protocols/2/steps': () => json([{ id: 7, step_index: 1, step_name: '01-build.md', status: 'failed', summary: 'QA verdict: FAIL' }]),
+      'GET /protocols/2/steps': () =>
+        json([{ id: 7, step_index: 1, step_name: '01-build.md', status: 'failed', summary: 'QA verdict: FAIL' }]),
     });
   }
 
   it('returns when the run reaches the target status', async () => {
-    const result = await run(['protocols', 'wait', '2', '--interval', '0.01'], { fetch: sequence(['planning', 'running', 'running', 'completed']).fetch });
+    const result = await run(['protocols', 'wait', '2', '--interval', '0.01'], {
+      fetch: sequence(['planning', 'running', 'running', 'completed']).fetch,
+    });
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/protocol 2 \(0001-demo\): planning\n.*: running\n.*: completed\nProtocol 2 \(0001-demo\) is completed after/);
+    expect(result.stdout).toMatch(
+      /protocol 2 \(0001-demo\): planning\n.*: running\n.*: completed\nProtocol 2 \(0001-demo\) is completed after/,
+    );
   });
 
   it('exit 1 when it ends anywhere else, naming the failed steps', async () => {
-    const result = await run(['protocols', 'wait', '2', '--interval', '0.01'], { fetch: sequence(['running', 'blocked']).fetch });
+    const result = await run(['protocols', 'wait', '2', '--interval', '0.01'], {
+      fetch: sequence(['running', 'blocked']).fetch,
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('error: protocol 2 (0001-demo) ended blocked, not completed');
     expect(result.stderr).toContain('step 7 01-build.md: failed (QA verdict: FAIL)');
@@ -291,11 +348,15 @@ describe('protocols wait', () => {
       now: () => (now += 1000),
     });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('error: timed out after 5 s waiting for protocol 2 (0001-demo) to be completed; it is running');
+    expect(result.stderr).toContain(
+      'error: timed out after 5 s waiting for protocol 2 (0001-demo) to be completed; it is running',
+    );
   });
 
   it('--json prints the final run on stdout and progress only with --verbose', async () => {
-    const result = await run(['protocols', 'wait', '2', '--json', '--interval', '0.01'], { fetch: sequence(['running', 'completed']).fetch });
+    const result = await run(['protocols', 'wait', '2', '--json', '--interval', '0.01'], {
+      fetch: sequence(['running', 'completed']).fetch,
+    });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ id: 2, status: 'completed' });
     expect(result.stderr).toBe('');
@@ -308,7 +369,8 @@ describe('events watch', () => {
       start(controller) {
         signal?.addEventListener('abort', () => controller.error(new DOMException('aborted', 'AbortError')));
         const encoder = new TextEncoder();
-        for (const e of events) controller.enqueue(encoder.encode(`id: ${(e as { id: number }).id}\ndata: ${JSON.stringify(e)}\n\n`));
+        for (const e of events)
+          controller.enqueue(encoder.encode(`id: ${(e as { id: number }).id}\ndata: ${JSON.stringify(e)}\n\n`));
         // Stays open, as the server's stream does.
       },
     });
@@ -318,7 +380,13 @@ describe('events watch', () => {
   it('prints one line per event until interrupted (exit 0)', async () => {
     let interrupt: (() => void) | undefined;
     const lines: string[] = [];
-    const { fetch, requests } = fakeApi({ 'GET /events/stream': (req) => sse([event(1, 'planning_enqueued'), event(2, 'planned', { metadata: { spec_hash: 'abcdef0123456789' } })], req.signal) });
+    const { fetch, requests } = fakeApi({
+      'GET /events/stream': (req) =>
+        sse(
+          [event(1, 'planning_enqueued'), event(2, 'planned', { metadata: { spec_hash: 'abcdef0123456789' } })],
+          req.signal,
+        ),
+    });
     const result = await run(['events', 'watch', '--protocol', '2'], {
       fetch,
       onInterrupt: (handler) => ((interrupt = handler), () => (interrupt = undefined)),
@@ -339,7 +407,11 @@ describe('events watch', () => {
   it('--json prints JSON lines', async () => {
     let interrupt: (() => void) | undefined;
     const { fetch } = fakeApi({ 'GET /events/stream': (req) => sse([event(5, 'step_completed')], req.signal) });
-    const result = await run(['events', 'watch', '--json'], { fetch, onInterrupt: (h) => ((interrupt = h), () => undefined), onLine: () => interrupt?.() });
+    const result = await run(['events', 'watch', '--json'], {
+      fetch,
+      onInterrupt: (h) => ((interrupt = h), () => undefined),
+      onLine: () => interrupt?.(),
+    });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout.trim())).toMatchObject({ id: 5, event_type: 'step_completed' });
     expect(result.stderr).toBe('');

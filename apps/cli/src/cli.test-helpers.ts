@@ -44,7 +44,10 @@ export interface RunResult {
 export const DEFAULTS: CliDefaults = { apiBase: 'http://api.test:8010', token: undefined, projectToken: undefined };
 
 /** Runs the cli in-process against a fake fetch, capturing its output. */
-export async function run(argv: string[], options: Partial<CliDeps> & { fetch?: FetchLike; onLine?: (line: string) => void } = {}): Promise<RunResult> {
+export async function run(
+  argv: string[],
+  options: Partial<CliDeps> & { fetch?: FetchLike; onLine?: (line: string) => void } = {},
+): Promise<RunResult> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(argv, {

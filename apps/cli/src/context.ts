@@ -10,7 +10,12 @@ export type ContextFactory = (command: Command) => CommandContext;
 export function createContextFactory(deps: CliDeps): ContextFactory {
   return (command) => {
     const globals = resolveGlobals(command.optsWithGlobals(), deps.defaults);
-    const client = createClient({ baseUrl: globals.apiBase, token: globals.token, projectToken: globals.projectToken, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+    const client = createClient({
+      baseUrl: globals.apiBase,
+      token: globals.token,
+      projectToken: globals.projectToken,
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    });
     const { stdout, stderr } = deps.io;
     return {
       client,
@@ -39,7 +44,10 @@ type ActionArgs = unknown[];
  * Wraps a command action: commander passes `(...operands, options, command)`; the handler gets the
  * context first, then the operands and options.
  */
-export function withContext<A extends ActionArgs>(factory: ContextFactory, handler: (ctx: CommandContext, ...args: A) => Promise<unknown>) {
+export function withContext<A extends ActionArgs>(
+  factory: ContextFactory,
+  handler: (ctx: CommandContext, ...args: A) => Promise<unknown>,
+) {
   return async (...args: unknown[]): Promise<void> => {
     const command = args[args.length - 1] as Command;
     await handler(factory(command), ...(args.slice(0, -1) as A));

@@ -1,4 +1,15 @@
-import { cell, formatDuration, formatEventLine, formatTs, renderOnboarding, renderQueueStats, renderRecord, renderTable, shortHash, truncate } from './format.js';
+import {
+  cell,
+  formatDuration,
+  formatEventLine,
+  formatTs,
+  renderOnboarding,
+  renderQueueStats,
+  renderRecord,
+  renderTable,
+  shortHash,
+  truncate,
+} from './format.js';
 
 describe('formatTs', () => {
   it.each([
@@ -20,7 +31,15 @@ describe('formatTs', () => {
 
 describe('renderTable', () => {
   it('pads columns to the widest cell, dashes under headers, no trailing spaces', () => {
-    expect(renderTable(['ID', 'Name'], [[1, 'alpha'], [22, null]])).toBe(['ID  Name', '--  -----', '1   alpha', '22  -'].join('\n'));
+    expect(
+      renderTable(
+        ['ID', 'Name'],
+        [
+          [1, 'alpha'],
+          [22, null],
+        ],
+      ),
+    ).toBe(['ID  Name', '--  -----', '1   alpha', '22  -'].join('\n'));
   });
 
   it('renders objects as JSON and empties as -', () => {
@@ -32,22 +51,46 @@ describe('renderTable', () => {
 
 describe('renderRecord', () => {
   it('aligns keys, formats *_at timestamps, keeps the given key order', () => {
-    expect(renderRecord({ id: 1, name: 'demo', updated_at: '2026-11-27T17:00:00.000Z', secrets: { api_token: '***' } }, ['name', 'id', 'secrets', 'updated_at'])).toBe(
-      ['name:       demo', 'id:         1', 'secrets:    {"api_token":"***"}', 'updated_at: 2026-11-27 17:00:00'].join('\n'),
+    expect(
+      renderRecord({ id: 1, name: 'demo', updated_at: '2026-11-27T17:00:00.000Z', secrets: { api_token: '***' } }, [
+        'name',
+        'id',
+        'secrets',
+        'updated_at',
+      ]),
+    ).toBe(
+      ['name:       demo', 'id:         1', 'secrets:    {"api_token":"***"}', 'updated_at: 2026-11-27 17:00:00'].join(
+        '\n',
+      ),
     );
   });
 });
 
 describe('event lines', () => {
-  const base = { id: 3, project_id: 1, protocol_run_id: 2, step_run_id: 7, event_type: 'step_completed', message: 'Step done.', metadata: null, created_at: '2026-11-27T17:00:03.000Z' };
+  const base = {
+    id: 3,
+    project_id: 1,
+    protocol_run_id: 2,
+    step_run_id: 7,
+    event_type: 'step_completed',
+    message: 'Step done.',
+    metadata: null,
+    created_at: '2026-11-27T17:00:03.000Z',
+  };
 
   it('names the protocol (by name when known) and the step', () => {
-    expect(formatEventLine({ ...base, protocol_name: '0001-demo' })).toBe('[2026-11-27 17:00:03] step_completed (protocol 0001-demo, step 7) :: Step done.');
-    expect(formatEventLine({ ...base, protocol_run_id: null, step_run_id: null })).toBe('[2026-11-27 17:00:03] step_completed (project 1) :: Step done.');
+    expect(formatEventLine({ ...base, protocol_name: '0001-demo' })).toBe(
+      '[2026-11-27 17:00:03] step_completed (protocol 0001-demo, step 7) :: Step done.',
+    );
+    expect(formatEventLine({ ...base, protocol_run_id: null, step_run_id: null })).toBe(
+      '[2026-11-27 17:00:03] step_completed (project 1) :: Step done.',
+    );
   });
 
   it('shows a short spec hash', () => {
-    expect(formatEventLine({ ...base, step_run_id: null, metadata: { spec_hash: '0123456789abcdef' } })).toBe('[2026-11-27 17:00:03] step_completed (protocol #2) [spec:0123456789ab] :: Step done.');
+    expect(formatEventLine({ ...base, step_run_id: null, metadata: { spec_hash: '0123456789abcdef' } })).toBe(
+      '[2026-11-27 17:00:03] step_completed (protocol #2) [spec:0123456789ab] :: Step done.',
+    );
     expect(shortHash(null)).toBe('-');
   });
 });
@@ -55,7 +98,13 @@ describe('event lines', () => {
 describe('renderQueueStats', () => {
   it('one row per queue, one column per status seen', () => {
     expect(renderQueueStats({ backend: 'embedded', default: { queued: 1, failed: 2 }, other: { running: 3 } })).toBe(
-      ['Backend: embedded', 'Queue    queued  failed  running', '-------  ------  ------  -------', 'default  1       2       0', 'other    0       0       3'].join('\n'),
+      [
+        'Backend: embedded',
+        'Queue    queued  failed  running',
+        '-------  ------  ------  -------',
+        'default  1       2       0',
+        'other    0       0       3',
+      ].join('\n'),
     );
   });
 
@@ -66,7 +115,16 @@ describe('renderQueueStats', () => {
 
 describe('renderOnboarding', () => {
   it('shows stages and the newest events first (the original showed the oldest)', () => {
-    const ev = (id: number, type: string) => ({ id, project_id: 1, protocol_run_id: 3, step_run_id: null, event_type: type, message: type, metadata: null, created_at: `2026-11-27T17:00:0${id}.000Z` });
+    const ev = (id: number, type: string) => ({
+      id,
+      project_id: 1,
+      protocol_run_id: 3,
+      step_run_id: null,
+      event_type: type,
+      message: type,
+      metadata: null,
+      created_at: `2026-11-27T17:00:0${id}.000Z`,
+    });
     const text = renderOnboarding(
       {
         project_id: 1,
@@ -74,7 +132,17 @@ describe('renderOnboarding', () => {
         status: 'completed',
         workspace_path: '/w',
         last_event: ev(3, 'setup_completed'),
-        stages: [{ key: 'resolve', name: 'Resolve/Clone', status: 'completed', event_type: 'setup_cloned', message: 'Cloned.', created_at: '2026-11-27T17:00:02.000Z', metadata: null }],
+        stages: [
+          {
+            key: 'resolve',
+            name: 'Resolve/Clone',
+            status: 'completed',
+            event_type: 'setup_cloned',
+            message: 'Cloned.',
+            created_at: '2026-11-27T17:00:02.000Z',
+            metadata: null,
+          },
+        ],
         events: [ev(1, 'setup_started'), ev(2, 'setup_cloned'), ev(3, 'setup_completed')],
       },
       2,
@@ -82,7 +150,9 @@ describe('renderOnboarding', () => {
     expect(text).toContain('Project 1 onboarding status: completed');
     expect(text).toContain('Last event: setup_completed at 2026-11-27 17:00:03 — setup_completed');
     expect(text).toContain('Resolve/Clone  completed  2026-11-27 17:00:02  Cloned.');
-    expect(text.split('Recent events:\n')[1]).toBe('- 2026-11-27 17:00:03 setup_completed: setup_completed\n- 2026-11-27 17:00:02 setup_cloned: setup_cloned');
+    expect(text.split('Recent events:\n')[1]).toBe(
+      '- 2026-11-27 17:00:03 setup_completed: setup_completed\n- 2026-11-27 17:00:02 setup_cloned: setup_cloned',
+    );
   });
 });
 

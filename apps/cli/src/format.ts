@@ -1,5 +1,14 @@
 import { terminalSafe } from './terminal-text.js';
-import type { CodexRunOut, EventOut, Job, OnboardingSummary, ProtocolSpecOut, ProtocolUsageOut, QueueStats, StepRunOut } from '@tasksgodzilla/client';
+import type {
+  CodexRunOut,
+  EventOut,
+  Job,
+  OnboardingSummary,
+  ProtocolSpecOut,
+  ProtocolUsageOut,
+  QueueStats,
+  StepRunOut,
+} from '@tasksgodzilla/client';
 
 // Every text rendering of the cli lives here: commands call these and print the result.
 
@@ -48,7 +57,11 @@ export function renderTable(headers: readonly string[], rows: readonly (readonly
 export function renderRecord(record: Record<string, unknown>, keys?: readonly string[]): string {
   const entries = (keys ?? Object.keys(record)).filter((k) => k in record).map((k) => [k, record[k]] as const);
   const width = Math.max(0, ...entries.map(([k]) => k.length));
-  return entries.map(([k, v]) => `${`${k}:`.padEnd(width + 1)} ${k.endsWith('_at') && typeof v === 'string' ? formatTs(v) : cell(v)}`).join('\n');
+  return entries
+    .map(
+      ([k, v]) => `${`${k}:`.padEnd(width + 1)} ${k.endsWith('_at') && typeof v === 'string' ? formatTs(v) : cell(v)}`,
+    )
+    .join('\n');
 }
 
 /** Who an event is about: protocol name (or run id) and step. */
@@ -63,7 +76,8 @@ function eventScope(event: EventOut): string {
 
 /** One readable line per event: `[2026-11-27 17:00:00] step_completed (protocol 0001-demo, step 3) :: message`. */
 export function formatEventLine(event: EventOut): string {
-  const spec = typeof event.metadata?.['spec_hash'] === 'string' ? ` [spec:${shortHash(event.metadata['spec_hash'])}]` : '';
+  const spec =
+    typeof event.metadata?.['spec_hash'] === 'string' ? ` [spec:${shortHash(event.metadata['spec_hash'])}]` : '';
   const scope = eventScope(event);
   return `[${formatTs(event.created_at)}] ${event.event_type}${scope ? ` (${scope})` : ''}${spec} :: ${event.message}`;
 }
@@ -86,11 +100,20 @@ export function renderEvents(events: readonly EventOut[]): string {
 /** `Backend: embedded` then one row per queue with a column per status. */
 export function renderQueueStats(stats: QueueStats): string {
   const lines = [`Backend: ${stats.backend}`];
-  const queues = Object.entries(stats).filter((entry): entry is [string, Record<string, number>] => entry[0] !== 'backend' && typeof entry[1] === 'object' && entry[1] !== null);
+  const queues = Object.entries(stats).filter(
+    (entry): entry is [string, Record<string, number>] =>
+      entry[0] !== 'backend' && typeof entry[1] === 'object' && entry[1] !== null,
+  );
   if (queues.length === 0) return [...lines, 'No queues.'].join('\n');
   const statuses: string[] = [];
-  for (const [, counts] of queues) for (const status of Object.keys(counts)) if (!statuses.includes(status)) statuses.push(status);
-  lines.push(renderTable(['Queue', ...statuses], queues.map(([name, counts]) => [name, ...statuses.map((s) => counts[s] ?? 0)])));
+  for (const [, counts] of queues)
+    for (const status of Object.keys(counts)) if (!statuses.includes(status)) statuses.push(status);
+  lines.push(
+    renderTable(
+      ['Queue', ...statuses],
+      queues.map(([name, counts]) => [name, ...statuses.map((s) => counts[s] ?? 0)]),
+    ),
+  );
   const scalars = Object.entries(stats).filter(([k, v]) => k !== 'backend' && (typeof v !== 'object' || v === null));
   for (const [k, v] of scalars) lines.push(`${k}: ${cell(v)}`);
   return lines.join('\n');
@@ -98,10 +121,22 @@ export function renderQueueStats(stats: QueueStats): string {
 
 /** The onboarding summary: status, workspace, last event, stages, the newest events. */
 export function renderOnboarding(summary: OnboardingSummary, recent = 8): string {
-  const lines = [`Project ${summary.project_id} onboarding status: ${summary.status}`, `Workspace: ${summary.workspace_path ?? '-'}`];
-  if (summary.last_event) lines.push(`Last event: ${summary.last_event.event_type} at ${formatTs(summary.last_event.created_at)} — ${summary.last_event.message}`);
+  const lines = [
+    `Project ${summary.project_id} onboarding status: ${summary.status}`,
+    `Workspace: ${summary.workspace_path ?? '-'}`,
+  ];
+  if (summary.last_event)
+    lines.push(
+      `Last event: ${summary.last_event.event_type} at ${formatTs(summary.last_event.created_at)} — ${summary.last_event.message}`,
+    );
   if (summary.stages.length > 0) {
-    lines.push('', renderTable(['Stage', 'Status', 'At', 'Message'], summary.stages.map((s) => [s.name, s.status, formatTs(s.created_at), truncate(s.message ?? '', 50)])));
+    lines.push(
+      '',
+      renderTable(
+        ['Stage', 'Status', 'At', 'Message'],
+        summary.stages.map((s) => [s.name, s.status, formatTs(s.created_at), truncate(s.message ?? '', 50)]),
+      ),
+    );
   }
   const events = newestFirst(summary.events).slice(0, recent);
   if (events.length > 0) {
@@ -132,12 +167,24 @@ export function asBlock(text: string): string {
 export function renderSteps(steps: readonly StepRunOut[]): string {
   return renderTable(
     ['ID', 'Idx', 'Name', 'Type', 'Status', 'Retries', 'Engine', 'Summary', 'Updated'],
-    steps.map((s) => [s.id, s.step_index, s.step_name, s.step_type, s.status, s.retries, s.engine_id, truncate(s.summary ?? '', 40), formatTs(s.updated_at)]),
+    steps.map((s) => [
+      s.id,
+      s.step_index,
+      s.step_name,
+      s.step_type,
+      s.status,
+      s.retries,
+      s.engine_id,
+      truncate(s.summary ?? '', 40),
+      formatTs(s.updated_at),
+    ]),
   );
 }
 
 function asRecord(value: unknown): Record<string, unknown> | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null;
 }
 
 /** Header (hash, validation, errors) and one row per spec step. */
@@ -148,14 +195,25 @@ export function renderProtocolSpec(spec: ProtocolSpecOut): string {
     `Validation: ${spec.validation_status ?? '-'}${spec.validated_at ? ` at ${formatTs(spec.validated_at)}` : ''}`,
   ];
   for (const error of spec.validation_errors ?? []) lines.push(`  - ${error}`);
-  const steps = Array.isArray(spec.spec?.['steps']) ? (spec.spec['steps'] as unknown[]).map(asRecord).filter((s): s is Record<string, unknown> => s !== null) : [];
+  const steps = Array.isArray(spec.spec?.['steps'])
+    ? (spec.spec['steps'] as unknown[]).map(asRecord).filter((s): s is Record<string, unknown> => s !== null)
+    : [];
   if (!spec.spec) lines.push('No spec yet (the run is not planned).');
   else if (steps.length > 0) {
     lines.push(
       '',
       renderTable(
         ['#', 'Step', 'Type', 'Engine', 'Model', 'QA', 'Checks', 'Prompt'],
-        steps.map((s, i) => [i, s['name'] ?? s['id'], s['step_type'], s['engine_id'], s['model'], asRecord(s['qa'])?.['policy'] ?? 'full', Array.isArray(s['checks']) ? s['checks'].length : 0, s['prompt_ref']]),
+        steps.map((s, i) => [
+          i,
+          s['name'] ?? s['id'],
+          s['step_type'],
+          s['engine_id'],
+          s['model'],
+          asRecord(s['qa'])?.['policy'] ?? 'full',
+          Array.isArray(s['checks']) ? s['checks'].length : 0,
+          s['prompt_ref'],
+        ]),
       ),
     );
   }
@@ -168,21 +226,52 @@ export function formatUsd(value: number | null | undefined): string {
 
 export function renderUsage(usage: ProtocolUsageOut): string {
   const lines = [`Total: ${usage.tokens} tokens, ${formatUsd(usage.cost_usd)}`];
-  if (usage.by_phase.length > 0) lines.push('', renderTable(['Phase', 'Tokens', 'Cost'], usage.by_phase.map((p) => [p.phase, p.tokens, formatUsd(p.cost_usd)])));
-  if (usage.by_model.length > 0) lines.push('', renderTable(['Model', 'Tokens', 'Cost'], usage.by_model.map((m) => [m.model, m.tokens, formatUsd(m.cost_usd)])));
+  if (usage.by_phase.length > 0)
+    lines.push(
+      '',
+      renderTable(
+        ['Phase', 'Tokens', 'Cost'],
+        usage.by_phase.map((p) => [p.phase, p.tokens, formatUsd(p.cost_usd)]),
+      ),
+    );
+  if (usage.by_model.length > 0)
+    lines.push(
+      '',
+      renderTable(
+        ['Model', 'Tokens', 'Cost'],
+        usage.by_model.map((m) => [m.model, m.tokens, formatUsd(m.cost_usd)]),
+      ),
+    );
   return lines.join('\n');
 }
 
 export function renderJobs(jobs: readonly Job[]): string {
   return renderTable(
     ['ID', 'Type', 'Status', 'Queue', 'Attempts', 'Created', 'Error'],
-    jobs.map((j) => [j.job_id, j.job_type, j.status, j.queue, `${j.attempts}/${j.max_attempts}`, formatTs(j.created_at), truncate(j.error ?? '', 50)]),
+    jobs.map((j) => [
+      j.job_id,
+      j.job_type,
+      j.status,
+      j.queue,
+      `${j.attempts}/${j.max_attempts}`,
+      formatTs(j.created_at),
+      truncate(j.error ?? '', 50),
+    ]),
   );
 }
 
 export function renderCodexRuns(runs: readonly CodexRunOut[]): string {
   return renderTable(
     ['Run ID', 'Job Type', 'Status', 'Attempts', 'Created', 'Started', 'Finished', 'Tokens'],
-    runs.map((r) => [r.run_id, r.job_type, r.status, r.attempts, formatTs(r.created_at), formatTs(r.started_at), formatTs(r.finished_at), r.cost_tokens]),
+    runs.map((r) => [
+      r.run_id,
+      r.job_type,
+      r.status,
+      r.attempts,
+      formatTs(r.created_at),
+      formatTs(r.started_at),
+      formatTs(r.finished_at),
+      r.cost_tokens,
+    ]),
   );
 }

@@ -7,9 +7,18 @@ describe('withoutGlobalOptions', () => {
   it.each([
     [['--json'], []],
     [['--api-base', 'http://x', '--verbose'], []],
-    [['--token=abc', 'projects', 'list', '--json'], ['projects', 'list']],
-    [['projects', '--project-token', 'p', 'show', '1'], ['projects', 'show', '1']],
-    [['steps', 'log', '--', '--json'], ['steps', 'log', '--', '--json']],
+    [
+      ['--token=abc', 'projects', 'list', '--json'],
+      ['projects', 'list'],
+    ],
+    [
+      ['projects', '--project-token', 'p', 'show', '1'],
+      ['projects', 'show', '1'],
+    ],
+    [
+      ['steps', 'log', '--', '--json'],
+      ['steps', 'log', '--', '--json'],
+    ],
   ])('%j → %j', (argv, rest) => {
     expect(withoutGlobalOptions(argv)).toEqual(rest);
   });
@@ -17,17 +26,25 @@ describe('withoutGlobalOptions', () => {
 
 describe('resolveGlobals', () => {
   it('uses flags over the environment', () => {
-    expect(resolveGlobals({ apiBase: 'https://api.example.invalid/prefix', token: 't', json: true }, defaults)).toEqual({
-      apiBase: 'https://api.example.invalid/prefix',
-      token: 't',
-      projectToken: undefined,
-      json: true,
-      verbose: false,
-    });
+    expect(resolveGlobals({ apiBase: 'https://api.example.invalid/prefix', token: 't', json: true }, defaults)).toEqual(
+      {
+        apiBase: 'https://api.example.invalid/prefix',
+        token: 't',
+        projectToken: undefined,
+        json: true,
+        verbose: false,
+      },
+    );
   });
 
   it('falls back to the environment', () => {
-    expect(resolveGlobals({}, defaults)).toEqual({ apiBase: 'http://127.0.0.1:8010', token: 'env-token', projectToken: undefined, json: false, verbose: false });
+    expect(resolveGlobals({}, defaults)).toEqual({
+      apiBase: 'http://127.0.0.1:8010',
+      token: 'env-token',
+      projectToken: undefined,
+      json: false,
+      verbose: false,
+    });
   });
 
   it.each(['127.0.0.1:8010', 'ftp://x', 'not a url'])('rejects api base %j as a usage error', (apiBase) => {

@@ -8,11 +8,29 @@ import type { CliDefaults, GlobalOptions } from './cli.types.js';
  */
 export function addGlobalOptions(program: Command): Command {
   return program
-    .addOption(new Option('--api-base <url>', 'api base URL (env TASKSGODZILLA_API_BASE, default http://127.0.0.1:8010)').helpGroup('Global Options:'))
-    .addOption(new Option('--token <token>', 'bearer token sent as Authorization (env TASKSGODZILLA_API_TOKEN)').helpGroup('Global Options:'))
-    .addOption(new Option('--project-token <token>', 'per-project token sent as X-Project-Token (env TASKSGODZILLA_PROJECT_TOKEN)').helpGroup('Global Options:'))
+    .addOption(
+      new Option(
+        '--api-base <url>',
+        'api base URL (env TASKSGODZILLA_API_BASE, default http://127.0.0.1:8010)',
+      ).helpGroup('Global Options:'),
+    )
+    .addOption(
+      new Option('--token <token>', 'bearer token sent as Authorization (env TASKSGODZILLA_API_TOKEN)').helpGroup(
+        'Global Options:',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--project-token <token>',
+        'per-project token sent as X-Project-Token (env TASKSGODZILLA_PROJECT_TOKEN)',
+      ).helpGroup('Global Options:'),
+    )
     .addOption(new Option('--json', 'print machine-readable JSON on stdout').helpGroup('Global Options:'))
-    .addOption(new Option('--verbose', 'more detail on stderr (request ids, urls, causes, progress)').helpGroup('Global Options:'));
+    .addOption(
+      new Option('--verbose', 'more detail on stderr (request ids, urls, causes, progress)').helpGroup(
+        'Global Options:',
+      ),
+    );
 }
 
 /** The global option names with a value, for scanning a raw argv. */
@@ -48,8 +66,10 @@ export function resolveGlobals(opts: Record<string, unknown>, defaults: CliDefau
   } catch {
     throw new UsageError(`--api-base must be an http(s) URL, got "${apiBase}"`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--api-base must be an http(s) URL, got "${apiBase}"`);
-  const text = (value: unknown, fallback: string | undefined) => (typeof value === 'string' && value !== '' ? value : fallback);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--api-base must be an http(s) URL, got "${apiBase}"`);
+  const text = (value: unknown, fallback: string | undefined) =>
+    typeof value === 'string' && value !== '' ? value : fallback;
   return {
     apiBase,
     token: text(opts['token'], defaults.token),

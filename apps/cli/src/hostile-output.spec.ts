@@ -2,7 +2,8 @@ import { fakeApi, json, PROJECT, run } from './cli.test-helpers.js';
 
 // Issue 10: stored names reach the operator's terminal; a credentialed --api-base reached the error line.
 
-const HOSTILE = 'demo\u001b]0;owned\u0007\u001b[2J\u001b]8;;https://evil.invalid\u001b\\link\u001b]8;;\u001b\\\nfake row';
+const HOSTILE =
+  'demo\u001b]0;owned\u0007\u001b[2J\u001b]8;;https://evil.invalid\u001b\\link\u001b]8;;\u001b\\\nfake row';
 
 function hasControl(text: string): boolean {
   return [...text].some((char) => {

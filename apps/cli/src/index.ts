@@ -1,5 +1,13 @@
 export { CLI_VERSION, buildProgram, listCommands, runCli } from './cli.js';
-export { CommandFailedError, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, exitCodeFor, formatError } from './cli.errors.js';
+export {
+  CommandFailedError,
+  EXIT_OK,
+  EXIT_RUNTIME,
+  EXIT_USAGE,
+  UsageError,
+  exitCodeFor,
+  formatError,
+} from './cli.errors.js';
 export type { CliDefaults, CliDeps, CliIo, CommandContext, GlobalOptions } from './cli.types.js';
 export { addGlobalOptions, resolveGlobals, withoutGlobalOptions } from './global-options.js';
 export {

@@ -35,8 +35,28 @@ async function play(answers: string[], routes: Parameters<typeof fakeApi>[0]) {
 }
 
 const steps = [
-  { id: 5, step_index: 0, step_name: '00-setup.md', step_type: 'setup', status: 'completed', retries: 0, engine_id: null, summary: null, updated_at: '2026-11-27T17:00:00.000Z' },
-  { id: 6, step_index: 1, step_name: '01-build.md', step_type: 'work', status: 'needs_qa', retries: 0, engine_id: null, summary: null, updated_at: '2026-11-27T17:00:00.000Z' },
+  {
+    id: 5,
+    step_index: 0,
+    step_name: '00-setup.md',
+    step_type: 'setup',
+    status: 'completed',
+    retries: 0,
+    engine_id: null,
+    summary: null,
+    updated_at: '2026-11-27T17:00:00.000Z',
+  },
+  {
+    id: 6,
+    step_index: 1,
+    step_name: '01-build.md',
+    step_type: 'work',
+    status: 'needs_qa',
+    retries: 0,
+    engine_id: null,
+    summary: null,
+    updated_at: '2026-11-27T17:00:00.000Z',
+  },
 ];
 
 describe('interactive menu', () => {
@@ -52,7 +72,12 @@ describe('interactive menu', () => {
     expect(output).toContain('Current project: 1   Current protocol: 2');
     expect(output).toContain('Step ID [6 01-build.md]: ');
     expect(output).toContain('QA enqueued (job q1).');
-    expect(requests.map((r) => `${r.method} ${r.url.pathname}`)).toEqual(['GET /projects', 'GET /protocols/2/steps', 'GET /protocols/2/steps', 'POST /steps/6/actions/run_qa']);
+    expect(requests.map((r) => `${r.method} ${r.url.pathname}`)).toEqual([
+      'GET /projects',
+      'GET /protocols/2/steps',
+      'GET /protocols/2/steps',
+      'POST /steps/6/actions/run_qa',
+    ]);
   });
 
   it('asks for a selection first, reports api errors and bad input, and keeps going', async () => {
@@ -68,15 +93,23 @@ describe('interactive menu', () => {
   });
 
   it('creates a project and a protocol run, which become the current ones', async () => {
-    const { output, requests } = await play(['3', 'demo', '/srv/git/demo.git', '', '', '', '5', '0001-demo', '', 'Greeting', '', 'y', 'q'], {
-      'POST /projects': () => json(PROJECT),
-      'POST /projects/1/protocols': () => json(protocolRun('pending')),
-      'POST /protocols/2/actions/start': () => json({ message: 'Protocol planning enqueued', job: { job_id: 'p1' } }),
-    });
+    const { output, requests } = await play(
+      ['3', 'demo', '/srv/git/demo.git', '', '', '', '5', '0001-demo', '', 'Greeting', '', 'y', 'q'],
+      {
+        'POST /projects': () => json(PROJECT),
+        'POST /projects/1/protocols': () => json(protocolRun('pending')),
+        'POST /protocols/2/actions/start': () => json({ message: 'Protocol planning enqueued', job: { job_id: 'p1' } }),
+      },
+    );
     expect(output).toContain('Created project 1 (demo). Setup job enqueued.');
     expect(output).toContain('Protocol 0001-demo (2) created; planning enqueued (job p1).');
     expect(output).toContain('Current project: 1   Current protocol: 2');
-    expect(requests[1]!.body).toEqual({ protocol_name: '0001-demo', base_branch: 'main', description: 'Greeting', auto_advance: true });
+    expect(requests[1]!.body).toEqual({
+      protocol_name: '0001-demo',
+      base_branch: 'main',
+      description: 'Greeting',
+      auto_advance: true,
+    });
   });
 
   it('ends quietly at end of input', async () => {

@@ -7,7 +7,14 @@ import { importCodeMachine } from './commands/codemachine.command.js';
 import { collectAll } from './commands/command-helpers.js';
 import { recentEvents } from './commands/events.command.js';
 import { createProject, listProjects, showOnboarding } from './commands/projects.command.js';
-import { changeProtocol, createProtocol, listProtocols, openPr, retryLatest, runNextStep } from './commands/protocols.command.js';
+import {
+  changeProtocol,
+  createProtocol,
+  listProtocols,
+  openPr,
+  retryLatest,
+  runNextStep,
+} from './commands/protocols.command.js';
 import { queueStats } from './commands/queues.command.js';
 import { approveStep, listSteps, runStepQa } from './commands/steps.command.js';
 import { formatError } from './cli.errors.js';
@@ -46,7 +53,11 @@ const MENU: readonly (readonly [string, string])[] = [
 class MenuNotice extends Error {}
 
 function menuText(state: MenuState): string {
-  const lines = ['', 'Interactive TasksGodzilla CLI', `Current project: ${state.project ?? '-'}   Current protocol: ${state.protocol ?? '-'}`];
+  const lines = [
+    '',
+    'Interactive TasksGodzilla CLI',
+    `Current project: ${state.project ?? '-'}   Current protocol: ${state.protocol ?? '-'}`,
+  ];
   const item = ([key, label]: readonly [string, string]) => `${key.padStart(3)}) ${label}`;
   for (let i = 0; i < MENU.length; i += 2) {
     const pair = MENU.slice(i, i + 2).map(item);
@@ -61,7 +72,11 @@ function menuText(state: MenuState): string {
  */
 export async function runInteractiveMenu(ctx: CommandContext, io: CliIo): Promise<number> {
   if (!io.stdin) throw new Error('interactive mode needs an input stream');
-  const rl = createInterface({ input: io.stdin, output: io.stdout as NodeJS.WritableStream, terminal: Boolean(io.stdin.isTTY) });
+  const rl = createInterface({
+    input: io.stdin,
+    output: io.stdout as NodeJS.WritableStream,
+    terminal: Boolean(io.stdin.isTTY),
+  });
   let closed = false;
   const closedPromise = new Promise<null>((resolve) => rl.once('close', () => ((closed = true), resolve(null))));
   rl.on('SIGINT', () => rl.close());
@@ -140,7 +155,8 @@ async function runChoice(choice: string, ctx: CommandContext, state: MenuState, 
       const ci = (await ask('CI provider (github/gitlab/blank): ')).toLowerCase();
       const models = await ask('Default models JSON (optional): ');
       if (!name || !gitUrl) throw new MenuNotice('Invalid input: name and git URL are required.');
-      if (ci && ci !== 'github' && ci !== 'gitlab') throw new MenuNotice('Invalid input: CI provider must be github, gitlab or blank.');
+      if (ci && ci !== 'github' && ci !== 'gitlab')
+        throw new MenuNotice('Invalid input: CI provider must be github, gitlab or blank.');
       const project = await createProject(ctx, {
         name,
         git_url: hostPath(gitUrl),
@@ -164,7 +180,14 @@ async function runChoice(choice: string, ctx: CommandContext, state: MenuState, 
       if (!name) throw new MenuNotice('Invalid input: a protocol name is required.');
       const { protocol } = await createProtocol(
         ctx,
-        { projectId: project, name, baseBranch: base, description: description || undefined, template: template ? hostPath(template) : undefined, autoAdvance: auto },
+        {
+          projectId: project,
+          name,
+          baseBranch: base,
+          description: description || undefined,
+          template: template ? hostPath(template) : undefined,
+          autoAdvance: auto,
+        },
         true,
       );
       state.protocol = protocol.id;
@@ -202,7 +225,14 @@ async function runChoice(choice: string, ctx: CommandContext, state: MenuState, 
       const description = await ask('Description (optional): ');
       const enqueue = (await ask('Enqueue job? [y/N]: ')).toLowerCase().startsWith('y');
       if (!name || !workspace) throw new MenuNotice('Invalid input: name and workspace path are required.');
-      const result = await importCodeMachine(ctx, { project, protocolName: name, workspacePath: hostPath(workspace), baseBranch: base, description: description || undefined, enqueue });
+      const result = await importCodeMachine(ctx, {
+        project,
+        protocolName: name,
+        workspacePath: hostPath(workspace),
+        baseBranch: base,
+        description: description || undefined,
+        enqueue,
+      });
       state.protocol = result.protocol_run.id;
       return;
     }

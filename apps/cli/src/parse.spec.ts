@@ -8,7 +8,8 @@ describe('argument parsers', () => {
   it('parseId accepts positive integers only', () => {
     expect(parseId('7')).toBe(7);
     expect(parseId(' 12 ')).toBe(12);
-    for (const bad of ['0', '-1', '1.5', 'abc', '', '99999999999999999999']) expect(() => parseId(bad)).toThrow(InvalidArgumentError);
+    for (const bad of ['0', '-1', '1.5', 'abc', '', '99999999999999999999'])
+      expect(() => parseId(bad)).toThrow(InvalidArgumentError);
   });
 
   it('intInRange checks bounds', () => {

@@ -7,7 +7,8 @@ import { InvalidArgumentError } from 'commander';
 /** A positive integer id (`7`). */
 export function parseId(value: string): number {
   const text = value.trim();
-  if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) throw new InvalidArgumentError(`expected a positive integer id, got "${value}".`);
+  if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text)))
+    throw new InvalidArgumentError(`expected a positive integer id, got "${value}".`);
   return Number(text);
 }
 
@@ -25,7 +26,8 @@ export function intInRange(min: number, max: number): (value: string) => number 
 /** A non-negative number of seconds (`1.5`). */
 export function parseSeconds(value: string): number {
   const n = Number(value.trim());
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected a number of seconds, got "${value}".`);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new InvalidArgumentError(`expected a number of seconds, got "${value}".`);
   return n;
 }
 
@@ -37,14 +39,16 @@ export function parseJsonObject(value: string): Record<string, unknown> {
   } catch (error) {
     throw new InvalidArgumentError(`expected a JSON object: ${(error as Error).message}.`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InvalidArgumentError('expected a JSON object, e.g. \'{"planning":"gpt-5.1-high"}\'.');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new InvalidArgumentError('expected a JSON object, e.g. \'{"planning":"gpt-5.1-high"}\'.');
   return parsed as Record<string, unknown>;
 }
 
 /** One of a fixed set of words. */
 export function oneOf<T extends string>(values: readonly T[]): (value: string) => T {
   return (value: string) => {
-    if (!(values as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${values.join(', ')}, got "${value}".`);
+    if (!(values as readonly string[]).includes(value))
+      throw new InvalidArgumentError(`expected one of ${values.join(', ')}, got "${value}".`);
     return value as T;
   };
 }

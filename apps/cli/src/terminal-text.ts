@@ -5,7 +5,12 @@
 
 /** C0 controls, DEL, C1 controls and the bidi overrides/isolates (which reorder what is shown). */
 function isUnsafe(code: number): boolean {
-  return code < 0x20 || (code >= 0x7f && code <= 0x9f) || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069);
+  return (
+    code < 0x20 ||
+    (code >= 0x7f && code <= 0x9f) ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  );
 }
 
 function visible(code: number): string {

@@ -1,4 +1,12 @@
-import { LONG, apiLogTail, openBrowser, screenshot, startApi, type ApiProcess, type BrowserSession } from './e2e.test-helpers.js';
+import {
+  LONG,
+  apiLogTail,
+  openBrowser,
+  screenshot,
+  startApi,
+  type ApiProcess,
+  type BrowserSession,
+} from './e2e.test-helpers.js';
 
 // The bearer token lives in memory; "remember" keeps it in this tab's sessionStorage; never localStorage.
 
@@ -21,7 +29,9 @@ describe('api token in the console (headless Chromium, api with TASKSGODZILLA_AP
   const storage = (kind: 'localStorage' | 'sessionStorage') =>
     browser.page.evaluate((which) => {
       const store = window[which as 'localStorage' | 'sessionStorage'];
-      return Object.fromEntries(Array.from({ length: store.length }, (_, i) => store.key(i) ?? '').map((key) => [key, store.getItem(key)]));
+      return Object.fromEntries(
+        Array.from({ length: store.length }, (_, i) => store.key(i) ?? '').map((key) => [key, store.getItem(key)]),
+      );
     }, kind);
 
   it(
@@ -57,7 +67,9 @@ describe('api token in the console (headless Chromium, api with TASKSGODZILLA_AP
         expect(JSON.stringify(await storage('localStorage'))).not.toContain(TOKEN);
       } catch (error) {
         await screenshot(page, 'auth-failure', true).catch(() => undefined);
-        throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- api log ---\n${apiLogTail(api)}`);
+        throw new Error(
+          `${error instanceof Error ? error.message : String(error)}\n--- api log ---\n${apiLogTail(api)}`,
+        );
       }
     },
     LONG,

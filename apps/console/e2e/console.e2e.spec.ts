@@ -1,6 +1,17 @@
 import { createTempDir, createTestRepo, type TempDir } from '@tasksgodzilla/testing';
 import type { Page } from 'playwright-core';
-import { ARTIFACTS, LONG, SLOW_TEMPLATE, TEMPLATE, apiLogTail, openBrowser, screenshot, startApi, type ApiProcess, type BrowserSession } from './e2e.test-helpers.js';
+import {
+  ARTIFACTS,
+  LONG,
+  SLOW_TEMPLATE,
+  TEMPLATE,
+  apiLogTail,
+  openBrowser,
+  screenshot,
+  startApi,
+  type ApiProcess,
+  type BrowserSession,
+} from './e2e.test-helpers.js';
 
 // The web console as a person uses it: headless Chromium on the console the built api serves,
 // a real project (a local bare origin), real protocol runs on the shell engine, live updates.
@@ -26,8 +37,10 @@ async function startProtocol(page: Page, name: string, template: string): Promis
   await page.getByTestId('run-name').filter({ hasText: name }).waitFor();
 }
 
-const runStatus = (page: Page, status: string) => page.getByTestId('run-status').filter({ hasText: new RegExp(`^${status}$`) });
-const runRow = (page: Page, name: string) => page.getByRole('table', { name: 'Protocol runs' }).getByRole('row').filter({ hasText: name });
+const runStatus = (page: Page, status: string) =>
+  page.getByTestId('run-status').filter({ hasText: new RegExp(`^${status}$`) });
+const runRow = (page: Page, name: string) =>
+  page.getByRole('table', { name: 'Protocol runs' }).getByRole('row').filter({ hasText: name });
 const actions = (page: Page) => page.getByRole('toolbar', { name: 'Run actions' });
 
 describe('web console (headless Chromium, built api)', () => {
@@ -72,7 +85,10 @@ describe('web console (headless Chromium, built api)', () => {
         await card.waitFor();
         expect(await card.getAttribute('aria-pressed')).toBe('true');
         // Onboarding finishes by itself; the panel follows it over the event stream (no reload, no click).
-        await page.getByTestId('onboarding-status').filter({ hasText: /^completed$/ }).waitFor({ timeout: LONG });
+        await page
+          .getByTestId('onboarding-status')
+          .filter({ hasText: /^completed$/ })
+          .waitFor({ timeout: LONG });
         // The timeline (folded once onboarding completed) lists the newest events first.
         await page.getByText('Timeline (newest first)').click();
         const timeline = page.getByRole('table', { name: 'Onboarding timeline' }).locator('tbody tr');
@@ -96,7 +112,10 @@ describe('web console (headless Chromium, built api)', () => {
         const events = page.getByRole('list', { name: 'Run events' }).locator('li.event');
         await events.filter({ hasText: 'protocol_completed' }).first().waitFor();
         expect(await events.first().getAttribute('data-event-type')).toBe('protocol_completed');
-        await page.getByTestId('event-summary').filter({ hasText: /total · loop:0 · trigger:0/ }).waitFor();
+        await page
+          .getByTestId('event-summary')
+          .filter({ hasText: /total · loop:0 · trigger:0/ })
+          .waitFor();
 
         // Cost per run is shown (the shell engine reports none).
         await page.getByTestId('run-cost').filter({ hasText: '$0.00' }).waitFor();
@@ -112,11 +131,17 @@ describe('web console (headless Chromium, built api)', () => {
         await log.waitFor();
 
         // The queue catches up with the jobs' ends (written after their last event).
-        await page.getByRole('list', { name: 'Queue jobs' }).getByRole('button', { name: 'Cancel job' }).first().waitFor({ state: 'detached', timeout: LONG });
+        await page
+          .getByRole('list', { name: 'Queue jobs' })
+          .getByRole('button', { name: 'Cancel job' })
+          .first()
+          .waitFor({ state: 'detached', timeout: LONG });
         await page.setViewportSize({ width: 1440, height: 1900 });
         await page.evaluate(() => window.scrollTo(0, 0));
         await screenshot(page, 'console-completed');
-        await page.getByRole('region', { name: 'Run detail' }).screenshot({ path: `${ARTIFACTS}/console-run-detail.png` });
+        await page
+          .getByRole('region', { name: 'Run detail' })
+          .screenshot({ path: `${ARTIFACTS}/console-run-detail.png` });
         await page.setViewportSize({ width: 1440, height: 1000 });
         expect(browser.pageErrors).toEqual([]);
       }),
@@ -128,7 +153,10 @@ describe('web console (headless Chromium, built api)', () => {
     () =>
       scenario('pause-cancel', async (page) => {
         await startProtocol(page, '0002-slow', SLOW_TEMPLATE);
-        await page.getByTestId('step-status-0').filter({ hasText: /^running$/ }).waitFor({ timeout: LONG });
+        await page
+          .getByTestId('step-status-0')
+          .filter({ hasText: /^running$/ })
+          .waitFor({ timeout: LONG });
         await runStatus(page, 'running').waitFor({ timeout: LONG });
 
         await actions(page).getByRole('button', { name: 'Pause' }).click();
@@ -147,7 +175,10 @@ describe('web console (headless Chromium, built api)', () => {
         await page.getByTestId('status').filter({ hasText: 'Protocol cancelled.' }).waitFor();
         await runStatus(page, 'cancelled').waitFor();
         // The running step is cancelled with its run (its shell process is killed), live.
-        await page.getByTestId('step-status-0').filter({ hasText: /^cancelled$/ }).waitFor({ timeout: LONG });
+        await page
+          .getByTestId('step-status-0')
+          .filter({ hasText: /^cancelled$/ })
+          .waitFor({ timeout: LONG });
         await runRow(page, '0002-slow').filter({ hasText: 'cancelled' }).waitFor();
         for (const name of ['Pause', 'Resume', 'Cancel', 'Run next step', 'Retry failed step']) {
           expect(await actions(page).getByRole('button', { name }).isDisabled()).toBe(true);
@@ -166,7 +197,11 @@ describe('web console (headless Chromium, built api)', () => {
         await list.getByText(XSS_NAME, { exact: true }).waitFor();
         expect(await page.locator('img').count()).toBe(0);
         // Activity and onboarding show server text too; give the events a moment to arrive, then look again.
-        await page.getByRole('list', { name: 'Recent activity' }).locator('li.event').first().waitFor({ timeout: LONG });
+        await page
+          .getByRole('list', { name: 'Recent activity' })
+          .locator('li.event')
+          .first()
+          .waitFor({ timeout: LONG });
         expect(await page.locator('img').count()).toBe(0);
         expect(browser.dialogs).toEqual([]);
         expect(browser.pageErrors).toEqual([]);

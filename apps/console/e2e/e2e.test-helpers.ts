@@ -1,7 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { API_MAIN, ROOT, assertBuilt as assertFilesBuilt, startApi as startApiAs, type ApiProcess } from '@tasksgodzilla/testing/api-process';
+import {
+  API_MAIN,
+  ROOT,
+  assertBuilt as assertFilesBuilt,
+  startApi as startApiAs,
+  type ApiProcess,
+} from '@tasksgodzilla/testing/api-process';
 import { assertSystemPackages, chromiumPath } from '@tasksgodzilla/testing/system-packages';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
@@ -51,7 +57,16 @@ export async function openBrowser(): Promise<BrowserSession> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 1440, height: 1000 },
     timeout: 120_000,
   });

@@ -23,7 +23,19 @@ export class TmuxTerminal {
     const { CI: _ci, CONTINUOUS_INTEGRATION: _ci2, ...interactive } = env;
     const terminal = new TmuxTerminal(socket, { ...interactive, TERM: 'xterm-256color' });
     const quoted = argv.map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`).join(' ');
-    terminal.tmux(['-f', '/dev/null', 'new-session', '-d', '-s', 'tgz', '-x', String(size.columns), '-y', String(size.rows), `${quoted}; echo "[exited $?]"; sleep 3600`]);
+    terminal.tmux([
+      '-f',
+      '/dev/null',
+      'new-session',
+      '-d',
+      '-s',
+      'tgz',
+      '-x',
+      String(size.columns),
+      '-y',
+      String(size.rows),
+      `${quoted}; echo "[exited $?]"; sleep 3600`,
+    ]);
     return terminal;
   }
 

@@ -1,5 +1,14 @@
 import { createTempDir, createTestRepo, type TempDir } from '@tasksgodzilla/testing';
-import { CLI_MAIN, LONG, SLOW_TEMPLATE, TEMPLATE, apiLogTail, assertBuilt, startApi, type ApiProcess } from './e2e.test-helpers.js';
+import {
+  CLI_MAIN,
+  LONG,
+  SLOW_TEMPLATE,
+  TEMPLATE,
+  apiLogTail,
+  assertBuilt,
+  startApi,
+  type ApiProcess,
+} from './e2e.test-helpers.js';
 import { TmuxTerminal } from './tmux.test-helpers.js';
 
 // `tgz tui` as a person uses it: the BUILT tgz in a real terminal (tmux), against the BUILT api

@@ -38,24 +38,45 @@ export function App({ initialAuth }: { initialAuth: AuthSettings }) {
   const [auth, setAuth] = useState(initialAuth);
   const [projectId, setProjectId] = useState<number | null>(null);
   const [runId, setRunId] = useState<number | null>(null);
-  const [status, setStatus] = useState<StatusMessage>({ text: initialAuth.token ? 'Using saved token.' : 'Ready.', level: 'info', id: 0 });
+  const [status, setStatus] = useState<StatusMessage>({
+    text: initialAuth.token ? 'Using saved token.' : 'Ready.',
+    level: 'info',
+    id: 0,
+  });
   const [live, setLive] = useState<LiveState>('connecting');
   const messageId = useRef(0);
 
   const projectToken = projectId !== null ? auth.projectTokens[String(projectId)] : undefined;
   const client = useMemo(
-    () => createClient({ baseUrl: auth.apiBase || window.location.origin, token: auth.token || undefined, projectToken: projectToken || undefined }),
+    () =>
+      createClient({
+        baseUrl: auth.apiBase || window.location.origin,
+        token: auth.token || undefined,
+        projectToken: projectToken || undefined,
+      }),
     [auth.apiBase, auth.token, projectToken],
   );
   const bus = useMemo(() => createEventBus(), []);
-  const notify = useCallback((text: string, level: StatusLevel = 'info') => setStatus({ text, level, id: ++messageId.current }), []);
+  const notify = useCallback(
+    (text: string, level: StatusLevel = 'info') => setStatus({ text, level, id: ++messageId.current }),
+    [],
+  );
   const context = useMemo<ConsoleContextValue>(() => ({ client, bus, notify }), [client, bus, notify]);
 
   // ---- data shared by several panels ----
   const projects = useResource(async () => (await client.listProjects({ limit: LIST_LIMIT })).items, [client]);
-  const onboarding = useResource(projectId === null ? null : () => client.getOnboarding(projectId), [client, projectId]);
-  const runs = useResource(projectId === null ? null : async () => (await client.listProtocols(projectId, { limit: LIST_LIMIT })).items, [client, projectId]);
-  const activity = useResource(async () => (await client.listEvents({ project_id: projectId ?? undefined, limit: ACTIVITY_LIMIT })).items, [client, projectId]);
+  const onboarding = useResource(projectId === null ? null : () => client.getOnboarding(projectId), [
+    client,
+    projectId,
+  ]);
+  const runs = useResource(
+    projectId === null ? null : async () => (await client.listProtocols(projectId, { limit: LIST_LIMIT })).items,
+    [client, projectId],
+  );
+  const activity = useResource(
+    async () => (await client.listEvents({ project_id: projectId ?? undefined, limit: ACTIVITY_LIMIT })).items,
+    [client, projectId],
+  );
   const { costs, invalidate: invalidateCost } = useRunCosts(client, runs.data);
   const [onboardingStatus, setOnboardingStatus] = useState<ReadonlyMap<number, string>>(new Map());
 
@@ -72,16 +93,26 @@ export function App({ initialAuth }: { initialAuth: AuthSettings }) {
       setLive('connecting');
       try {
         // Start from the newest event that exists now, so nothing written while connecting is missed.
-        if (lastEventId.current === null) lastEventId.current = (await client.listEvents({ limit: 1 }, { signal: controller.signal })).items[0]?.id ?? 0;
+        if (lastEventId.current === null)
+          lastEventId.current =
+            (await client.listEvents({ limit: 1 }, { signal: controller.signal })).items[0]?.id ?? 0;
         setLive('live');
-        for await (const event of client.streamEvents({ last_event_id: lastEventId.current, signal: controller.signal })) {
+        for await (const event of client.streamEvents({
+          last_event_id: lastEventId.current,
+          signal: controller.signal,
+        })) {
           lastEventId.current = event.id;
           bus.emit(event);
         }
       } catch (error) {
         if (controller.signal.aborted) return;
         setLive('error');
-        notify(isApiError(error) && error.status === 401 ? 'Add a bearer token to start.' : `Live updates stopped: ${errorText(error)}`, 'error');
+        notify(
+          isApiError(error) && error.status === 401
+            ? 'Add a bearer token to start.'
+            : `Live updates stopped: ${errorText(error)}`,
+          'error',
+        );
       }
     };
     void follow();
@@ -94,15 +125,31 @@ export function App({ initialAuth }: { initialAuth: AuthSettings }) {
   useEffect(
     () =>
       bus.subscribe((event: EventOut) => {
-        if (event.project_id !== null && !(projects.data ?? []).some((project) => project.id === event.project_id)) reloadProjects();
+        if (event.project_id !== null && !(projects.data ?? []).some((project) => project.id === event.project_id))
+          reloadProjects();
         if (projectId !== null && event.project_id === projectId) {
           reloadRuns();
-          if (event.event_type.startsWith('setup') || (event.protocol_run_id !== null && event.protocol_run_id === onboarding.data?.protocol_run_id)) reloadOnboarding();
+          if (
+            event.event_type.startsWith('setup') ||
+            (event.protocol_run_id !== null && event.protocol_run_id === onboarding.data?.protocol_run_id)
+          )
+            reloadOnboarding();
         }
-        if (projectId === null || event.project_id === projectId) activity.setData((current) => mergeEvents(current ?? [], [event], ACTIVITY_LIMIT));
+        if (projectId === null || event.project_id === projectId)
+          activity.setData((current) => mergeEvents(current ?? [], [event], ACTIVITY_LIMIT));
         if (event.protocol_run_id !== null && carriesUsage(event)) invalidateCost(event.protocol_run_id);
       }),
-    [bus, projectId, projects.data, onboarding.data, reloadProjects, reloadRuns, reloadOnboarding, activity.setData, invalidateCost],
+    [
+      bus,
+      projectId,
+      projects.data,
+      onboarding.data,
+      reloadProjects,
+      reloadRuns,
+      reloadOnboarding,
+      activity.setData,
+      invalidateCost,
+    ],
   );
 
   // ---- derived views ----
@@ -116,8 +163,10 @@ export function App({ initialAuth }: { initialAuth: AuthSettings }) {
     const byRun = new Map<number, string>();
     for (const event of activity.data ?? []) {
       if (event.event_type !== 'spec_audit') continue;
-      if (event.project_id !== null && !byProject.has(event.project_id)) byProject.set(event.project_id, event.created_at);
-      if (event.protocol_run_id !== null && !byRun.has(event.protocol_run_id)) byRun.set(event.protocol_run_id, event.created_at);
+      if (event.project_id !== null && !byProject.has(event.project_id))
+        byProject.set(event.project_id, event.created_at);
+      if (event.protocol_run_id !== null && !byRun.has(event.protocol_run_id))
+        byRun.set(event.protocol_run_id, event.created_at);
     }
     return { byProject, byRun };
   }, [activity.data]);
@@ -149,12 +198,16 @@ export function App({ initialAuth }: { initialAuth: AuthSettings }) {
     setRunId(run.id);
   };
   const onRunChanged = useCallback(
-    (run: ProtocolRunOut) => runs.setData((current) => current?.map((item) => (item.id === run.id && item.updated_at <= run.updated_at ? run : item))),
+    (run: ProtocolRunOut) =>
+      runs.setData((current) =>
+        current?.map((item) => (item.id === run.id && item.updated_at <= run.updated_at ? run : item)),
+      ),
     [runs.setData],
   );
 
   useEffect(() => {
-    if (projects.error && isApiError(projects.error) && projects.error.status === 401) notify('Add a bearer token to start.', 'error');
+    if (projects.error && isApiError(projects.error) && projects.error.status === 401)
+      notify('Add a bearer token to start.', 'error');
   }, [projects.error, notify]);
 
   return (
@@ -180,7 +233,13 @@ export function App({ initialAuth }: { initialAuth: AuthSettings }) {
           <SpecAuditsPanel projectId={projectId} activity={activity.data} onRefresh={() => void activity.reload()} />
         </aside>
         <div className="column wide">
-          <OnboardingPanel projectId={projectId} summary={onboarding.data} error={onboarding.error} loading={onboarding.loading} onReload={() => void onboarding.reload()} />
+          <OnboardingPanel
+            projectId={projectId}
+            summary={onboarding.data}
+            error={onboarding.error}
+            loading={onboarding.loading}
+            onReload={() => void onboarding.reload()}
+          />
           <ProtocolForm projectId={projectId} onCreated={onRunCreated} />
           <RunList
             projectId={projectId}
@@ -196,7 +255,11 @@ export function App({ initialAuth }: { initialAuth: AuthSettings }) {
             <RunDetail key={runId} runId={runId} apiBase={auth.apiBase} onRunChanged={onRunChanged} />
           ) : (
             <Panel title="Run detail">
-              <Empty>{projectId === null ? 'Select a project, then a run.' : 'Select a run to see its steps, log, cost and events.'}</Empty>
+              <Empty>
+                {projectId === null
+                  ? 'Select a project, then a run.'
+                  : 'Select a run to see its steps, log, cost and events.'}
+              </Empty>
             </Panel>
           )}
           <div className="two-up">

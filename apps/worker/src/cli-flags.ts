@@ -26,8 +26,6 @@ Options (each overrides its environment variable):
   -h, --help                   show this help
 `;
 
-
-
 /** Parses the worker's command line; unknown flags and bad values are a ConfigError (exit 2). */
 export function parseWorkerFlags(argv: readonly string[]): WorkerFlags {
   let parsed;
@@ -59,7 +57,8 @@ export function parseWorkerFlags(argv: readonly string[]): WorkerFlags {
   if (values['db-path'] !== undefined) overrides.dbPath = values['db-path'];
   const logLevel = logLevelFlag(values['log-level']);
   if (logLevel !== undefined) overrides.logLevel = logLevel;
-  if (values['worker-id'] !== undefined && values['worker-id'].trim() === '') throw new ConfigError('--worker-id must not be empty');
+  if (values['worker-id'] !== undefined && values['worker-id'].trim() === '')
+    throw new ConfigError('--worker-id must not be empty');
   return {
     help: values.help ?? false,
     overrides,

@@ -30,7 +30,16 @@ async function main(argv: string[]): Promise<void> {
     await runtime.close().catch(() => undefined);
     throw error;
   }
-  logger.info({ url: worker.url, worker_id: worker.runner.workerId, db: runtime.db.dialect, queue: runtime.queue.backend, concurrency: config.workerConcurrency }, 'Starting worker');
+  logger.info(
+    {
+      url: worker.url,
+      worker_id: worker.runner.workerId,
+      db: runtime.db.dialect,
+      queue: runtime.queue.backend,
+      concurrency: config.workerConcurrency,
+    },
+    'Starting worker',
+  );
   const running = worker;
   closeOnSignals('worker', logger, () => running.close());
 }

@@ -45,15 +45,34 @@ describe('startWorkerProcess', () => {
   it('claims and runs jobs, and serves /health and /metrics', async () => {
     const runtime = runtimeIn(dir);
     const repo = createTestRepo(join(dir.path, 'git'));
-    const worker = await startWorkerProcess(runtime, { host: '127.0.0.1', port: 0, concurrency: 1, workerId: 'worker-test', pollIntervalMs: 20, maxPollIntervalMs: 100 });
+    const worker = await startWorkerProcess(runtime, {
+      host: '127.0.0.1',
+      port: 0,
+      concurrency: 1,
+      workerId: 'worker-test',
+      pollIntervalMs: 20,
+      maxPollIntervalMs: 100,
+    });
     try {
-      const { setup_run } = await runtime.services.orchestrator.createProject({ name: 'w', git_url: repo.originPath, local_path: repo.path });
-      const run = await waitFor(() => runtime.storage.protocolRuns.get(setup_run.id), (r) => r.status === 'completed' || r.status === 'blocked');
+      const { setup_run } = await runtime.services.orchestrator.createProject({
+        name: 'w',
+        git_url: repo.originPath,
+        local_path: repo.path,
+      });
+      const run = await waitFor(
+        () => runtime.storage.protocolRuns.get(setup_run.id),
+        (r) => r.status === 'completed' || r.status === 'blocked',
+      );
       expect(run.status).toBe('completed');
 
       const health = await fetch(`${worker.url}/health`);
       expect(health.status).toBe(200);
-      expect(await health.json()).toMatchObject({ status: 'ok', db: { ok: true }, queue: { ok: true }, worker: { id: 'worker-test', started: true } });
+      expect(await health.json()).toMatchObject({
+        status: 'ok',
+        db: { ok: true },
+        queue: { ok: true },
+        worker: { id: 'worker-test', started: true },
+      });
       const metrics = await fetch(`${worker.url}/metrics`);
       expect(metrics.headers.get('content-type')).toContain('text/plain');
       expect(await metrics.text()).toMatch(/jobs_processed_total\{job_type="project_setup_job",status="completed"\} 1/);
@@ -73,10 +92,25 @@ describe('startWorkerProcess', () => {
     mkdirSync(template, { recursive: true });
     writeFileSync(join(template, 'plan.md'), '# Plan\n\nOne slow step.\n');
     writeFileSync(join(template, '00-setup.md'), '# 00 - Setup\n\n```sh\nsleep 30\n```\n');
-    const worker = await startWorkerProcess(runtime, { host: '127.0.0.1', port: 0, concurrency: 1, shutdownTimeoutMs: 200, pollIntervalMs: 20, maxPollIntervalMs: 100 });
+    const worker = await startWorkerProcess(runtime, {
+      host: '127.0.0.1',
+      port: 0,
+      concurrency: 1,
+      shutdownTimeoutMs: 200,
+      pollIntervalMs: 20,
+      maxPollIntervalMs: 100,
+    });
     const { orchestrator } = runtime.services;
-    const { project } = await orchestrator.createProject({ name: 'slow', git_url: repo.originPath, local_path: repo.path });
-    const run = await orchestrator.createProtocolRun(project.id, { protocol_name: '0001-slow', template, auto_advance: true });
+    const { project } = await orchestrator.createProject({
+      name: 'slow',
+      git_url: repo.originPath,
+      local_path: repo.path,
+    });
+    const run = await orchestrator.createProtocolRun(project.id, {
+      protocol_name: '0001-slow',
+      template,
+      auto_advance: true,
+    });
     await orchestrator.startProtocol(run.id);
     const job = await waitFor(
       async () => (await runtime.queue.list({ job_type: 'execute_step_job' })).items[0],

@@ -34,15 +34,23 @@ function send(response: ServerResponse, status: number, contentType: string, bod
  * GET /health: the runtime's db and queue report plus this worker's state, 200 when ok and the
  * runner is claiming, else 503. GET /metrics: the Prometheus exposition (jobs, tokens, QA verdicts).
  */
-export function createWorkerHttpHandler(runtime: Runtime, runner: WorkerRunner): (request: IncomingMessage, response: ServerResponse) => void {
+export function createWorkerHttpHandler(
+  runtime: Runtime,
+  runner: WorkerRunner,
+): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     const handle = async () => {
-      if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'application/json', JSON.stringify({ detail: 'Method Not Allowed' }));
+      if (request.method !== 'GET' && request.method !== 'HEAD')
+        return send(response, 405, 'application/json', JSON.stringify({ detail: 'Method Not Allowed' }));
       if (path === '/health') {
         const report = await runtime.health();
         const ok = report.status === 'ok' && runner.started;
-        const body = { ...report, status: ok ? 'ok' : 'degraded', worker: { id: runner.workerId, started: runner.started, active_jobs: runner.activeJobs } };
+        const body = {
+          ...report,
+          status: ok ? 'ok' : 'degraded',
+          worker: { id: runner.workerId, started: runner.started, active_jobs: runner.activeJobs },
+        };
         return send(response, ok ? 200 : 503, 'application/json', JSON.stringify(body));
       }
       if (path === '/metrics') {
@@ -57,7 +65,8 @@ export function createWorkerHttpHandler(runtime: Runtime, runner: WorkerRunner):
     };
     handle().catch((error: unknown) => {
       runtime.logger.error({ err: error, path }, 'worker http request failed');
-      if (!response.headersSent) send(response, 500, 'application/json', JSON.stringify({ detail: 'Internal Server Error' }));
+      if (!response.headersSent)
+        send(response, 500, 'application/json', JSON.stringify({ detail: 'Internal Server Error' }));
     });
   };
 }

@@ -22,7 +22,11 @@ describe('ApiError mapping', () => {
   const client = () => createClient({ baseUrl: server.url, token: 'nope' });
 
   it('401 → unauthorized, with the request id the api echoed', async () => {
-    server.setHandler(() => ({ status: 401, body: { detail: 'Unauthorized' }, headers: { 'X-Request-ID': 'rid-401' } }));
+    server.setHandler(() => ({
+      status: 401,
+      body: { detail: 'Unauthorized' },
+      headers: { 'X-Request-ID': 'rid-401' },
+    }));
     const error = await failure(client().listProjects({}, { requestId: 'rid-401' }));
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toBeInstanceOf(AppError);
@@ -38,7 +42,11 @@ describe('ApiError mapping', () => {
   it('403 → unauthorized', async () => {
     server.setHandler(() => ({ status: 403, body: { detail: 'Project access denied' } }));
     const error = await failure(client().getProject(3));
-    expect([error.category, error.code, error.message]).toEqual(['unauthorized', 'forbidden', '403 Forbidden: Project access denied']);
+    expect([error.category, error.code, error.message]).toEqual([
+      'unauthorized',
+      'forbidden',
+      '403 Forbidden: Project access denied',
+    ]);
   });
 
   it('404 → not_found, keeping the detail text as sent', async () => {
@@ -77,13 +85,21 @@ describe('ApiError mapping', () => {
   it('400 → validation', async () => {
     server.setHandler(() => ({ status: 400, body: { detail: 'confirm=true required to delete a remote branch' } }));
     const error = await failure(client().deleteBranch(3, 'b', { confirm: false }));
-    expect([error.category, error.message]).toEqual(['validation', '400 Bad Request: confirm=true required to delete a remote branch']);
+    expect([error.category, error.message]).toEqual([
+      'validation',
+      '400 Bad Request: confirm=true required to delete a remote branch',
+    ]);
   });
 
   it('503 → retryable service_unavailable', async () => {
     server.setHandler(() => ({ status: 503, body: { detail: 'Queue unavailable' } }));
     const error = await failure(client().runStep(9));
-    expect([error.status, error.category, error.code, error.retryable]).toEqual([503, 'internal', 'service_unavailable', true]);
+    expect([error.status, error.category, error.code, error.retryable]).toEqual([
+      503,
+      'internal',
+      'service_unavailable',
+      true,
+    ]);
     expect(error.message).toBe('503 Service Unavailable: Queue unavailable');
   });
 
@@ -142,13 +158,17 @@ describe('error helpers', () => {
   it('formats details', () => {
     expect(formatDetail(null)).toBe('');
     expect(formatDetail('x')).toBe('x');
-    expect(formatDetail([{ msg: 'bad' }, { loc: ['query', 'limit'], msg: 'Expected number' }])).toBe('bad; query.limit: Expected number');
+    expect(formatDetail([{ msg: 'bad' }, { loc: ['query', 'limit'], msg: 'Expected number' }])).toBe(
+      'bad; query.limit: Expected number',
+    );
     expect(formatDetail({ a: 1 })).toBe('{"a":1}');
   });
 
   it('reads detail, fastify message, or raw text', () => {
     expect(parseErrorDetail('{"detail":"x"}')).toBe('x');
-    expect(parseErrorDetail('{"statusCode":400,"error":"Bad Request","message":"body must be object"}')).toBe('body must be object');
+    expect(parseErrorDetail('{"statusCode":400,"error":"Bad Request","message":"body must be object"}')).toBe(
+      'body must be object',
+    );
     expect(parseErrorDetail('  ')).toBeNull();
     expect(parseErrorDetail('oops')).toBe('oops');
   });

@@ -78,7 +78,12 @@ function codeForStatus(status: number): string {
 }
 
 function isValidationIssueList(detail: unknown): detail is ValidationIssue[] {
-  return Array.isArray(detail) && detail.every((item) => typeof item === 'object' && item !== null && typeof (item as ValidationIssue).msg === 'string');
+  return (
+    Array.isArray(detail) &&
+    detail.every(
+      (item) => typeof item === 'object' && item !== null && typeof (item as ValidationIssue).msg === 'string',
+    )
+  );
 }
 
 /** `body.name: Required; body.git_url: Required` for issue lists, the text itself for strings. */
@@ -86,7 +91,9 @@ export function formatDetail(detail: ApiErrorDetail | null | undefined): string 
   if (detail === null || detail === undefined) return '';
   if (typeof detail === 'string') return detail;
   if (isValidationIssueList(detail)) {
-    return detail.map((issue) => (issue.loc && issue.loc.length > 0 ? `${issue.loc.join('.')}: ${issue.msg}` : issue.msg)).join('; ');
+    return detail
+      .map((issue) => (issue.loc && issue.loc.length > 0 ? `${issue.loc.join('.')}: ${issue.msg}` : issue.msg))
+      .join('; ');
   }
   return JSON.stringify(detail);
 }
@@ -115,9 +122,17 @@ export class ApiError extends AppError {
     const category = init.category ?? (status === 0 ? 'internal' : categoryForStatus(status));
     super(category, init.message ?? buildMessage(init), {
       code: init.code ?? (status === 0 ? 'network_error' : codeForStatus(status)),
-      retryable: init.retryable ?? (status === 0 || status === 408 || status === 429 || status === 502 || status === 503 || status === 504),
+      retryable:
+        init.retryable ??
+        (status === 0 || status === 408 || status === 429 || status === 502 || status === 503 || status === 504),
       cause: init.cause,
-      details: { status, detail: init.detail ?? null, request_id: init.requestId ?? null, method: init.method, url: init.url },
+      details: {
+        status,
+        detail: init.detail ?? null,
+        request_id: init.requestId ?? null,
+        method: init.method,
+        url: init.url,
+      },
     });
     this.status = status;
     this.detail = init.detail ?? null;
@@ -131,7 +146,8 @@ export class ApiError extends AppError {
     if (!isValidationIssueList(this.detail)) return [];
     return this.detail.map((issue) => {
       const loc = issue.loc ?? [];
-      const path = loc.length > 1 && (loc[0] === 'body' || loc[0] === 'query' || loc[0] === 'path') ? loc.slice(1) : loc;
+      const path =
+        loc.length > 1 && (loc[0] === 'body' || loc[0] === 'query' || loc[0] === 'path') ? loc.slice(1) : loc;
       return { path: [...path], message: issue.msg };
     });
   }

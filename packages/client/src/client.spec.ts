@@ -63,12 +63,19 @@ describe('createClient requests', () => {
 
   it('POSTs a JSON body with bearer, project token and request id headers', async () => {
     server.setHandler(() => ({ body: PROJECT, headers: { 'X-Request-ID': 'req-1' } }));
-    const created = await client.createProject({ name: 'demo', git_url: 'https://example.invalid/demo.git', secrets: { api_token: 'x' } }, { requestId: 'req-1' });
+    const created = await client.createProject(
+      { name: 'demo', git_url: 'https://example.invalid/demo.git', secrets: { api_token: 'x' } },
+      { requestId: 'req-1' },
+    );
     expect(created.secrets).toEqual({ api_token: '***' });
     const req = last();
     expect(req.method).toBe('POST');
     expect(req.path).toBe('/projects');
-    expect(JSON.parse(req.body)).toEqual({ name: 'demo', git_url: 'https://example.invalid/demo.git', secrets: { api_token: 'x' } });
+    expect(JSON.parse(req.body)).toEqual({
+      name: 'demo',
+      git_url: 'https://example.invalid/demo.git',
+      secrets: { api_token: 'x' },
+    });
     expect(req.headers['content-type']).toBe('application/json');
     expect(req.headers['accept']).toBe('application/json');
     expect(req.headers['authorization']).toBe('Bearer secret-token');
@@ -87,12 +94,18 @@ describe('createClient requests', () => {
 
   it('returns the run from pause/resume/cancel', async () => {
     server.setHandler(() => ({ body: RUN }));
-    await expect(client.pauseProtocol('7')).resolves.toMatchObject({ id: 7, status: 'paused', branch_name: '0001-demo' });
+    await expect(client.pauseProtocol('7')).resolves.toMatchObject({
+      id: 7,
+      status: 'paused',
+      branch_name: '0001-demo',
+    });
     expect(last().path).toBe('/protocols/7/actions/pause');
   });
 
   it('reads list pages: array body plus X-Next-Cursor, null cursor on the last page', async () => {
-    server.setHandler((req) => (req.query['cursor'] ? { body: [RUN] } : { body: [RUN, RUN], headers: { 'X-Next-Cursor': 'c2' } }));
+    server.setHandler((req) =>
+      req.query['cursor'] ? { body: [RUN] } : { body: [RUN, RUN], headers: { 'X-Next-Cursor': 'c2' } },
+    );
     const first = await client.listProtocols(3, { limit: 2 });
     expect(first.items).toHaveLength(2);
     expect(first.next_cursor).toBe('c2');
@@ -124,13 +137,19 @@ describe('createClient requests', () => {
 
   it('encodes branch names with slashes segment by segment', async () => {
     server.setHandler(() => ({ body: { deleted: true, branch: 'feature/x y' } }));
-    await expect(client.deleteBranch(3, 'feature/x y', { confirm: true })).resolves.toEqual({ deleted: true, branch: 'feature/x y' });
+    await expect(client.deleteBranch(3, 'feature/x y', { confirm: true })).resolves.toEqual({
+      deleted: true,
+      branch: 'feature/x y',
+    });
     expect(last().path).toBe('/projects/3/branches/feature/x%20y/delete');
     expect(JSON.parse(last().body)).toEqual({ confirm: true });
   });
 
   it('returns the degraded health body on 503 instead of throwing', async () => {
-    server.setHandler(() => ({ status: 503, body: { status: 'degraded', db: { status: 'ok' }, queue: { status: 'error', error: 'redis down' } } }));
+    server.setHandler(() => ({
+      status: 503,
+      body: { status: 'degraded', db: { status: 'ok' }, queue: { status: 'error', error: 'redis down' } },
+    }));
     await expect(client.health()).resolves.toMatchObject({ status: 'degraded', queue: { error: 'redis down' } });
     server.setHandler(() => ({ body: { status: 'ok', db: { status: 'ok' }, queue: { status: 'ok' } } }));
     await expect(client.health()).resolves.toMatchObject({ status: 'ok' });
@@ -160,8 +179,15 @@ describe('createClient requests', () => {
 
   it('sends a raw request through the escape hatch', async () => {
     server.setHandler(() => ({ body: { ok: true } }));
-    await expect(client.request<{ ok: boolean }>({ method: 'PATCH', path: '/anything', query: { a: 1 }, json: { b: 2 } })).resolves.toEqual({ ok: true });
-    expect([last().method, last().path, last().query, last().body]).toEqual(['PATCH', '/anything', { a: '1' }, '{"b":2}']);
+    await expect(
+      client.request<{ ok: boolean }>({ method: 'PATCH', path: '/anything', query: { a: 1 }, json: { b: 2 } }),
+    ).resolves.toEqual({ ok: true });
+    expect([last().method, last().path, last().query, last().body]).toEqual([
+      'PATCH',
+      '/anything',
+      { a: '1' },
+      '{"b":2}',
+    ]);
   });
 
   // Every method against a catch-all reply: the method, path and body each one sends.
@@ -171,13 +197,37 @@ describe('createClient requests', () => {
     ['openapi', 'GET', '/openapi.json', (c) => c.openapi(), null],
     ['consoleRuns', 'GET', '/console/runs', (c) => c.consoleRuns({ limit: 5 }), null],
     ['listProjects', 'GET', '/projects', (c) => c.listProjects(), null],
-    ['createProject', 'POST', '/projects', (c) => c.createProject({ name: 'n', git_url: 'g' }), { name: 'n', git_url: 'g' }],
+    [
+      'createProject',
+      'POST',
+      '/projects',
+      (c) => c.createProject({ name: 'n', git_url: 'g' }),
+      { name: 'n', git_url: 'g' },
+    ],
     ['getProject', 'GET', '/projects/3', (c) => c.getProject(3), null],
     ['listBranches', 'GET', '/projects/3/branches', (c) => c.listBranches(3), null],
-    ['deleteBranch', 'POST', '/projects/3/branches/b/delete', (c) => c.deleteBranch(3, 'b', { confirm: false }), { confirm: false }],
-    ['createProtocol', 'POST', '/projects/3/protocols', (c) => c.createProtocol(3, { protocol_name: 'p', auto_advance: true, template: 'tpl/x' }), { protocol_name: 'p', auto_advance: true, template: 'tpl/x' }],
+    [
+      'deleteBranch',
+      'POST',
+      '/projects/3/branches/b/delete',
+      (c) => c.deleteBranch(3, 'b', { confirm: false }),
+      { confirm: false },
+    ],
+    [
+      'createProtocol',
+      'POST',
+      '/projects/3/protocols',
+      (c) => c.createProtocol(3, { protocol_name: 'p', auto_advance: true, template: 'tpl/x' }),
+      { protocol_name: 'p', auto_advance: true, template: 'tpl/x' },
+    ],
     ['listProtocols', 'GET', '/projects/3/protocols', (c) => c.listProtocols(3), null],
-    ['importCodeMachine', 'POST', '/projects/3/codemachine/import', (c) => c.importCodeMachine(3, { protocol_name: 'p', workspace_path: '/w' }), { protocol_name: 'p', workspace_path: '/w' }],
+    [
+      'importCodeMachine',
+      'POST',
+      '/projects/3/codemachine/import',
+      (c) => c.importCodeMachine(3, { protocol_name: 'p', workspace_path: '/w' }),
+      { protocol_name: 'p', workspace_path: '/w' },
+    ],
     ['getOnboarding', 'GET', '/projects/3/onboarding', (c) => c.getOnboarding(3), null],
     ['startOnboarding', 'POST', '/projects/3/onboarding/actions/start', (c) => c.startOnboarding(3), null],
     ['getProtocol', 'GET', '/protocols/7', (c) => c.getProtocol(7), null],
@@ -190,7 +240,13 @@ describe('createClient requests', () => {
     ['runNextStep', 'POST', '/protocols/7/actions/run_next_step', (c) => c.runNextStep(7), null],
     ['retryLatest', 'POST', '/protocols/7/actions/retry_latest', (c) => c.retryLatest(7), null],
     ['openPr', 'POST', '/protocols/7/actions/open_pr', (c) => c.openPr(7), null],
-    ['createStep', 'POST', '/protocols/7/steps', (c) => c.createStep(7, { step_index: 0, step_name: '00-setup', step_type: 'setup' }), { step_index: 0, step_name: '00-setup', step_type: 'setup' }],
+    [
+      'createStep',
+      'POST',
+      '/protocols/7/steps',
+      (c) => c.createStep(7, { step_index: 0, step_name: '00-setup', step_type: 'setup' }),
+      { step_index: 0, step_name: '00-setup', step_type: 'setup' },
+    ],
     ['listSteps', 'GET', '/protocols/7/steps', (c) => c.listSteps(7), null],
     ['listProtocolEvents', 'GET', '/protocols/7/events', (c) => c.listProtocolEvents(7), null],
     ['getStep', 'GET', '/steps/9', (c) => c.getStep(9), null],
@@ -206,12 +262,36 @@ describe('createClient requests', () => {
     ['retryJob', 'POST', '/queues/jobs/j1/retry', (c) => c.retryJob('j1'), null],
     ['cancelJob', 'POST', '/queues/jobs/j1/cancel', (c) => c.cancelJob('j1'), null],
     ['listCodexRuns', 'GET', '/codex/runs', (c) => c.listCodexRuns(), null],
-    ['startCodexRun', 'POST', '/codex/runs/start', (c) => c.startCodexRun({ job_type: 'bootstrap', params: { foo: 'bar' } }), { job_type: 'bootstrap', params: { foo: 'bar' } }],
+    [
+      'startCodexRun',
+      'POST',
+      '/codex/runs/start',
+      (c) => c.startCodexRun({ job_type: 'bootstrap', params: { foo: 'bar' } }),
+      { job_type: 'bootstrap', params: { foo: 'bar' } },
+    ],
     ['getCodexRun', 'GET', '/codex/runs/r1', (c) => c.getCodexRun('r1'), null],
     ['getCodexRunLogs', 'GET', '/codex/runs/r1/logs', (c) => c.getCodexRunLogs('r1'), null],
-    ['auditSpecs', 'POST', '/specs/audit', (c) => c.auditSpecs({ project_id: 3, backfill: true }), { project_id: 3, backfill: true }],
-    ['sendGithubWebhook', 'POST', '/webhooks/github', (c) => c.sendGithubWebhook({ event: 'push', payload: { ref: 'refs/heads/x' } }), { ref: 'refs/heads/x' }],
-    ['sendGitlabWebhook', 'POST', '/webhooks/gitlab', (c) => c.sendGitlabWebhook({ event: 'Pipeline Hook', payload: { ref: 'x' } }), { ref: 'x' }],
+    [
+      'auditSpecs',
+      'POST',
+      '/specs/audit',
+      (c) => c.auditSpecs({ project_id: 3, backfill: true }),
+      { project_id: 3, backfill: true },
+    ],
+    [
+      'sendGithubWebhook',
+      'POST',
+      '/webhooks/github',
+      (c) => c.sendGithubWebhook({ event: 'push', payload: { ref: 'refs/heads/x' } }),
+      { ref: 'refs/heads/x' },
+    ],
+    [
+      'sendGitlabWebhook',
+      'POST',
+      '/webhooks/gitlab',
+      (c) => c.sendGitlabWebhook({ event: 'Pipeline Hook', payload: { ref: 'x' } }),
+      { ref: 'x' },
+    ],
   ];
 
   it.each(cases)('%s → %s %s', async (_name, method, path, call, body) => {

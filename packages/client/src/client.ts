@@ -35,7 +35,16 @@ import type {
   StreamEventsParams,
 } from './client.types.js';
 import { streamEventsFrom } from './event-stream.js';
-import { parseJson, pathSegments, resolveConfig, seg, send, type HttpConfig, type Query, type RequestSpec } from './http.js';
+import {
+  parseJson,
+  pathSegments,
+  resolveConfig,
+  seg,
+  send,
+  type HttpConfig,
+  type Query,
+  type RequestSpec,
+} from './http.js';
 import { iterate, toPage, type ListFn } from './pagination.js';
 import { signWebhookBody, webhookBody } from './webhooks.js';
 
@@ -68,10 +77,19 @@ export interface TasksGodzillaClient {
   getProject(projectId: Id, options?: CallOptions): Promise<ProjectOut>;
   listBranches(projectId: Id, options?: CallOptions): Promise<BranchListResponse>;
   /** Deletes a remote branch; the api requires `{ confirm: true }`. */
-  deleteBranch(projectId: Id, branch: string, body: BranchDeleteRequest, options?: CallOptions): Promise<BranchDeleteResponse>;
+  deleteBranch(
+    projectId: Id,
+    branch: string,
+    body: BranchDeleteRequest,
+    options?: CallOptions,
+  ): Promise<BranchDeleteResponse>;
   createProtocol(projectId: Id, body: ProtocolRunCreate, options?: CallOptions): Promise<ProtocolRunOut>;
   listProtocols(projectId: Id, params?: PageParams, options?: CallOptions): Promise<Page<ProtocolRunOut>>;
-  importCodeMachine(projectId: Id, body: CodeMachineImportRequest, options?: CallOptions): Promise<CodeMachineImportResponse>;
+  importCodeMachine(
+    projectId: Id,
+    body: CodeMachineImportRequest,
+    options?: CallOptions,
+  ): Promise<CodeMachineImportResponse>;
   getOnboarding(projectId: Id, options?: CallOptions): Promise<OnboardingSummary>;
   startOnboarding(projectId: Id, options?: CallOptions): Promise<ActionResponse>;
 
@@ -140,14 +158,17 @@ const TEXT_ACCEPT = 'text/plain, */*';
 export function createClient(options: ClientOptions): TasksGodzillaClient {
   const config: HttpConfig = resolveConfig(options);
 
-  const json = async <T>(spec: RequestSpec, call?: CallOptions): Promise<T> => parseJson<T>(await send(config, spec, call), spec.method, spec.path);
-  const text = async (spec: RequestSpec, call?: CallOptions): Promise<string> => (await send(config, { accept: TEXT_ACCEPT, ...spec }, call)).text;
+  const json = async <T>(spec: RequestSpec, call?: CallOptions): Promise<T> =>
+    parseJson<T>(await send(config, spec, call), spec.method, spec.path);
+  const text = async (spec: RequestSpec, call?: CallOptions): Promise<string> =>
+    (await send(config, { accept: TEXT_ACCEPT, ...spec }, call)).text;
   const page = async <T>(path: string, query: Query, call?: CallOptions): Promise<Page<T>> => {
     const result = await send(config, { method: 'GET', path, query }, call);
     return toPage<T>(parseJson<unknown>(result, 'GET', path), result.response.headers);
   };
   const get = <T>(path: string, call?: CallOptions, query?: Query) => json<T>({ method: 'GET', path, query }, call);
-  const post = <T>(path: string, body: unknown, call?: CallOptions) => json<T>({ method: 'POST', path, json: body }, call);
+  const post = <T>(path: string, body: unknown, call?: CallOptions) =>
+    json<T>({ method: 'POST', path, json: body }, call);
   const pageQuery = (params: PageParams | undefined): Query => ({ limit: params?.limit, cursor: params?.cursor });
 
   const projectPath = (id: Id) => `/projects/${seg(id)}`;
@@ -160,16 +181,19 @@ export function createClient(options: ClientOptions): TasksGodzillaClient {
     health: (call) => json<HealthOut>({ method: 'GET', path: '/health', okStatuses: [503] }, call),
     metrics: (call) => text({ method: 'GET', path: '/metrics' }, call),
     openapi: (call) => get<JsonObject>('/openapi.json', call),
-    consoleRuns: (params, call) => text({ method: 'GET', path: '/console/runs', query: { limit: params?.limit }, accept: 'text/html' }, call),
+    consoleRuns: (params, call) =>
+      text({ method: 'GET', path: '/console/runs', query: { limit: params?.limit }, accept: 'text/html' }, call),
 
     listProjects: (params, call) => page<ProjectOut>('/projects', pageQuery(params), call),
     createProject: (body, call) => post<ProjectOut>('/projects', body, call),
     getProject: (id, call) => get<ProjectOut>(projectPath(id), call),
     listBranches: (id, call) => get<BranchListResponse>(`${projectPath(id)}/branches`, call),
-    deleteBranch: (id, branch, body, call) => post<BranchDeleteResponse>(`${projectPath(id)}/branches/${pathSegments(branch)}/delete`, body, call),
+    deleteBranch: (id, branch, body, call) =>
+      post<BranchDeleteResponse>(`${projectPath(id)}/branches/${pathSegments(branch)}/delete`, body, call),
     createProtocol: (id, body, call) => post<ProtocolRunOut>(`${projectPath(id)}/protocols`, body, call),
     listProtocols: (id, params, call) => page<ProtocolRunOut>(`${projectPath(id)}/protocols`, pageQuery(params), call),
-    importCodeMachine: (id, body, call) => post<CodeMachineImportResponse>(`${projectPath(id)}/codemachine/import`, body, call),
+    importCodeMachine: (id, body, call) =>
+      post<CodeMachineImportResponse>(`${projectPath(id)}/codemachine/import`, body, call),
     getOnboarding: (id, call) => get<OnboardingSummary>(`${projectPath(id)}/onboarding`, call),
     startOnboarding: (id, call) => post<ActionResponse>(`${projectPath(id)}/onboarding/actions/start`, undefined, call),
 
@@ -195,7 +219,16 @@ export function createClient(options: ClientOptions): TasksGodzillaClient {
     approveStep: (id, call) => post<StepRunOut>(`${stepPath(id)}/actions/approve`, undefined, call),
 
     listEvents: (params, call) =>
-      page<EventOut>('/events', { ...pageQuery(params), project_id: params?.project_id, protocol_run_id: params?.protocol_run_id, kind: params?.kind }, call),
+      page<EventOut>(
+        '/events',
+        {
+          ...pageQuery(params),
+          project_id: params?.project_id,
+          protocol_run_id: params?.protocol_run_id,
+          kind: params?.kind,
+        },
+        call,
+      ),
     streamEvents: (params) => streamEventsFrom(config, params),
 
     queueStats: (call) => get<QueueStats>('/queues', call),
@@ -204,7 +237,12 @@ export function createClient(options: ClientOptions): TasksGodzillaClient {
     retryJob: (jobId, call) => post<ActionResponse>(`/queues/jobs/${seg(jobId)}/retry`, undefined, call),
     cancelJob: (jobId, call) => post<ActionResponse>(`/queues/jobs/${seg(jobId)}/cancel`, undefined, call),
 
-    listCodexRuns: (params, call) => page<CodexRunOut>('/codex/runs', { ...pageQuery(params), job_type: params?.job_type, status: params?.status }, call),
+    listCodexRuns: (params, call) =>
+      page<CodexRunOut>(
+        '/codex/runs',
+        { ...pageQuery(params), job_type: params?.job_type, status: params?.status },
+        call,
+      ),
     startCodexRun: (body, call) => post<CodexRunOut>('/codex/runs/start', body, call),
     getCodexRun: (runId, call) => get<CodexRunOut>(`/codex/runs/${seg(runId)}`, call),
     getCodexRunLogs: (runId, call) => text({ method: 'GET', path: `/codex/runs/${seg(runId)}/logs` }, call),
@@ -213,11 +251,18 @@ export function createClient(options: ClientOptions): TasksGodzillaClient {
     sendGithubWebhook: async (request, call) => {
       const body = webhookBody(request);
       const headers: Record<string, string> = { 'X-GitHub-Event': request.event };
-      const signature = request.signature ?? (request.secret !== undefined ? await signWebhookBody(request.secret, body) : undefined);
+      const signature =
+        request.signature ?? (request.secret !== undefined ? await signWebhookBody(request.secret, body) : undefined);
       if (signature !== undefined) headers['X-Hub-Signature-256'] = signature;
       if (request.delivery_id) headers['X-GitHub-Delivery'] = request.delivery_id;
       return json<ActionResponse>(
-        { method: 'POST', path: '/webhooks/github', query: { protocol_run_id: request.protocol_run_id }, rawBody: body, auth: request.include_auth ?? false },
+        {
+          method: 'POST',
+          path: '/webhooks/github',
+          query: { protocol_run_id: request.protocol_run_id },
+          rawBody: body,
+          auth: request.include_auth ?? false,
+        },
         { ...call, headers: { ...headers, ...(call?.headers ?? {}) } },
       );
     },
@@ -227,12 +272,19 @@ export function createClient(options: ClientOptions): TasksGodzillaClient {
       if (request.token !== undefined) headers['X-Gitlab-Token'] = request.token;
       if (request.secret !== undefined) headers['X-Gitlab-Signature-256'] = await signWebhookBody(request.secret, body);
       return json<ActionResponse>(
-        { method: 'POST', path: '/webhooks/gitlab', query: { protocol_run_id: request.protocol_run_id }, rawBody: body, auth: request.include_auth ?? false },
+        {
+          method: 'POST',
+          path: '/webhooks/gitlab',
+          query: { protocol_run_id: request.protocol_run_id },
+          rawBody: body,
+          auth: request.include_auth ?? false,
+        },
         { ...call, headers: { ...headers, ...(call?.headers ?? {}) } },
       );
     },
 
     iterate,
-    request: (request, call) => json({ method: request.method, path: request.path, query: request.query, json: request.json }, call),
+    request: (request, call) =>
+      json({ method: request.method, path: request.path, query: request.query, json: request.json }, call),
   };
 }

@@ -240,7 +240,8 @@ export interface CodexRunCreate {
 }
 
 export interface CodexRunOut
-  extends Pick<
+  extends
+    Pick<
       JobRun,
       | 'run_id'
       | 'job_type'

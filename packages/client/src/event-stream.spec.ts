@@ -17,7 +17,8 @@ const event = (id: number, message = `event ${id}`): EventOut => ({
   created_at: '2026-11-27T17:00:00.000Z',
 });
 
-const frame = (e: EventOut, eol = '\n') => `id: ${e.id}${eol}event: ${e.event_type}${eol}data: ${JSON.stringify(e)}${eol}${eol}`;
+const frame = (e: EventOut, eol = '\n') =>
+  `id: ${e.id}${eol}event: ${e.event_type}${eol}data: ${JSON.stringify(e)}${eol}${eol}`;
 
 function openStream(res: ServerResponse): void {
   res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
@@ -48,7 +49,11 @@ describe('streamEvents', () => {
   });
   afterEach(() => server.close());
 
-  async function take(count: number, params: StreamEventsParams = {}, client = createClient({ baseUrl: server.url, token: 't' })): Promise<EventOut[]> {
+  async function take(
+    count: number,
+    params: StreamEventsParams = {},
+    client = createClient({ baseUrl: server.url, token: 't' }),
+  ): Promise<EventOut[]> {
     const controller = new AbortController();
     const events: EventOut[] = [];
     for await (const e of client.streamEvents({ retryDelayMs: 5, ...params, signal: controller.signal })) {
@@ -68,10 +73,18 @@ describe('streamEvents', () => {
       openStream(res);
       void writeSlowly(res, pieces);
     });
-    const events = await take(3, { project_id: 3, protocol_run_id: 7 }, createClient({ baseUrl: server.url, token: 't', projectToken: 'p' }));
+    const events = await take(
+      3,
+      { project_id: 3, protocol_run_id: 7 },
+      createClient({ baseUrl: server.url, token: 't', projectToken: 'p' }),
+    );
     expect(events).toEqual(sent);
     const req = server.requests[0]!;
-    expect([req.method, req.path, req.query]).toEqual(['GET', '/events/stream', { project_id: '3', protocol_run_id: '7' }]);
+    expect([req.method, req.path, req.query]).toEqual([
+      'GET',
+      '/events/stream',
+      { project_id: '3', protocol_run_id: '7' },
+    ]);
     expect(req.headers['accept']).toBe('text/event-stream');
     expect(req.headers['authorization']).toBe('Bearer t');
     expect(req.headers['x-project-token']).toBe('p');
@@ -86,7 +99,9 @@ describe('streamEvents', () => {
         [
           (_req, res) => {
             openStream(res);
-            void writeSlowly(res, [frame(event(1)), frame(event(2)), 'id: 3\ndata: {"id":3,"event_ty']).then(() => res.socket?.destroy());
+            void writeSlowly(res, [frame(event(1)), frame(event(2)), 'id: 3\ndata: {"id":3,"event_ty']).then(() =>
+              res.socket?.destroy(),
+            );
           },
           (_req, res) => {
             openStream(res);
@@ -175,7 +190,11 @@ describe('streamEvents', () => {
       calls++;
       return globalThis.fetch(input, init);
     };
-    const error = await take(1, { maxRetries: 2, retryDelayMs: 1 }, createClient({ baseUrl: base, fetch: fetchImpl })).catch((e: unknown) => e);
+    const error = await take(
+      1,
+      { maxRetries: 2, retryDelayMs: 1 },
+      createClient({ baseUrl: base, fetch: fetchImpl }),
+    ).catch((e: unknown) => e);
     expect(isApiError(error) && [error.status, error.code]).toEqual([0, 'network_error']);
     expect(calls).toBe(3);
   });

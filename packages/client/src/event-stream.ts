@@ -23,7 +23,12 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 }
 
 function isEventOut(value: unknown): value is EventOut {
-  return typeof value === 'object' && value !== null && typeof (value as EventOut).event_type === 'string' && (value as EventOut).id !== undefined;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as EventOut).event_type === 'string' &&
+    (value as EventOut).id !== undefined
+  );
 }
 
 function parseEvent(data: string): EventOut | undefined {
@@ -37,7 +42,13 @@ function parseEvent(data: string): EventOut | undefined {
 
 /** A 4xx (other than 408/429) will not get better by reconnecting. */
 function isFatal(error: unknown): boolean {
-  return error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
+  return (
+    error instanceof ApiError &&
+    error.status >= 400 &&
+    error.status < 500 &&
+    error.status !== 408 &&
+    error.status !== 429
+  );
 }
 
 /**
@@ -46,15 +57,22 @@ function isFatal(error: unknown): boolean {
  * connections fail. Aborting `signal` or breaking out of the loop closes the connection and ends
  * the iteration without an error; 4xx answers (401, 404, 422…) throw an ApiError.
  */
-export async function* streamEventsFrom(config: HttpConfig, params: StreamEventsParams = {}): AsyncGenerator<EventOut, void, undefined> {
+export async function* streamEventsFrom(
+  config: HttpConfig,
+  params: StreamEventsParams = {},
+): AsyncGenerator<EventOut, void, undefined> {
   const signal = params.signal;
   const reconnect = params.reconnect ?? true;
   const maxRetries = params.maxRetries ?? Number.POSITIVE_INFINITY;
   const maxDelay = params.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_MS;
   let baseDelay = params.retryDelayMs ?? DEFAULT_RETRY_MS;
-  let lastEventId = params.last_event_id === undefined || params.last_event_id === null ? '' : String(params.last_event_id);
+  let lastEventId =
+    params.last_event_id === undefined || params.last_event_id === null ? '' : String(params.last_event_id);
   let failures = 0;
-  const url = buildUrl(config.baseUrl, EVENTS_STREAM_PATH, { project_id: params.project_id, protocol_run_id: params.protocol_run_id });
+  const url = buildUrl(config.baseUrl, EVENTS_STREAM_PATH, {
+    project_id: params.project_id,
+    protocol_run_id: params.protocol_run_id,
+  });
 
   while (!signal?.aborted) {
     const connection = new AbortController();
@@ -80,19 +98,38 @@ export async function* streamEventsFrom(config: HttpConfig, params: StreamEvents
     try {
       const extra: Record<string, string> = { Accept: 'text/event-stream', 'Cache-Control': 'no-cache' };
       if (lastEventId) extra['Last-Event-ID'] = lastEventId;
-      const headers = buildHeaders(config, { requestId: params.requestId, projectToken: params.projectToken, headers: params.headers }, true, extra);
+      const headers = buildHeaders(
+        config,
+        { requestId: params.requestId, projectToken: params.projectToken, headers: params.headers },
+        true,
+        extra,
+      );
       armIdle();
       let response: Response;
       try {
         response = await config.fetch(url, { method: 'GET', headers, signal: connection.signal });
       } catch (error) {
-        throw transportError(error, { baseUrl: config.baseUrl, method: 'GET', url, timeoutMs: 0, timedOut: false, aborted: false, requestId: params.requestId });
+        throw transportError(error, {
+          baseUrl: config.baseUrl,
+          method: 'GET',
+          url,
+          timeoutMs: 0,
+          timedOut: false,
+          aborted: false,
+          requestId: params.requestId,
+        });
       }
       if (!response.ok) {
         const text = await response.text().catch(() => '');
         throw responseError(response, text, 'GET', url);
       }
-      if (!response.body) throw new ApiError({ status: response.status, method: 'GET', url, message: `GET ${url}: the api answered without a body` });
+      if (!response.body)
+        throw new ApiError({
+          status: response.status,
+          method: 'GET',
+          url,
+          message: `GET ${url}: the api answered without a body`,
+        });
       for await (const message of readSseStream(response.body, { parser, onChunk })) {
         lastEventId = message.id;
         const event = parseEvent(message.data);
@@ -111,7 +148,9 @@ export async function* streamEventsFrom(config: HttpConfig, params: StreamEvents
               url,
               cause: error,
               code: idleFired ? 'stream_idle' : 'stream_dropped',
-              message: idleFired ? `GET ${url}: nothing received for ${params.idleTimeoutMs} ms` : `GET ${url}: the event stream dropped (${describeCause(error)})`,
+              message: idleFired
+                ? `GET ${url}: nothing received for ${params.idleTimeoutMs} ms`
+                : `GET ${url}: the event stream dropped (${describeCause(error)})`,
             });
     } finally {
       if (idleTimer !== undefined) clearTimeout(idleTimer);
@@ -125,7 +164,13 @@ export async function* streamEventsFrom(config: HttpConfig, params: StreamEvents
     if (!reconnect || failures > maxRetries) {
       if (lastError !== undefined) throw lastError;
       if (!reconnect) return;
-      throw new ApiError({ status: 0, method: 'GET', url, code: 'stream_closed', message: `GET ${url}: the event stream closed ${failures} time(s) in a row without sending anything` });
+      throw new ApiError({
+        status: 0,
+        method: 'GET',
+        url,
+        code: 'stream_closed',
+        message: `GET ${url}: the event stream closed ${failures} time(s) in a row without sending anything`,
+      });
     }
     // Exponential backoff with jitter, so clients dropped together do not reconnect together.
     const delay = Math.min(maxDelay, baseDelay * 2 ** Math.max(0, failures - 1));

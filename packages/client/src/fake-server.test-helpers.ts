@@ -49,7 +49,10 @@ export async function startFakeServer(handler: FakeHandler = () => ({ body: {} }
           if (!reply) return;
           const isText = typeof reply.body === 'string';
           const payload = reply.body === undefined ? '' : isText ? (reply.body as string) : JSON.stringify(reply.body);
-          res.writeHead(reply.status ?? 200, { 'Content-Type': isText ? 'text/plain; charset=utf-8' : 'application/json', ...(reply.headers ?? {}) });
+          res.writeHead(reply.status ?? 200, {
+            'Content-Type': isText ? 'text/plain; charset=utf-8' : 'application/json',
+            ...(reply.headers ?? {}),
+          });
           res.end(payload);
         })
         .catch((error: unknown) => {

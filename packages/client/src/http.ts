@@ -74,7 +74,12 @@ export function buildUrl(baseUrl: string, path: string, query?: Query): string {
   return `${baseUrl}${path}${qs ? `?${qs}` : ''}`;
 }
 
-export function buildHeaders(config: HttpConfig, call: CallOptions, auth: boolean, extra: Record<string, string>): Record<string, string> {
+export function buildHeaders(
+  config: HttpConfig,
+  call: CallOptions,
+  auth: boolean,
+  extra: Record<string, string>,
+): Record<string, string> {
   const headers: Record<string, string> = { ...config.headers };
   if (auth && config.token) headers['Authorization'] = `Bearer ${config.token}`;
   const projectToken = call.projectToken === undefined ? config.projectToken : call.projectToken;
@@ -127,17 +132,45 @@ export function linkSignals(signal: AbortSignal | undefined, timeoutMs: number):
 }
 
 /** Turns a fetch rejection into an ApiError with status 0. */
-export function transportError(error: unknown, ctx: { baseUrl: string; method: string; url: string; timeoutMs: number; timedOut: boolean; aborted: boolean; requestId?: string | undefined }): ApiError {
+export function transportError(
+  error: unknown,
+  ctx: {
+    baseUrl: string;
+    method: string;
+    url: string;
+    timeoutMs: number;
+    timedOut: boolean;
+    aborted: boolean;
+    requestId?: string | undefined;
+  },
+): ApiError {
   // A base URL may carry `user:password@`: no message or field repeats it.
   const url = redactUrlCredentials(ctx.url);
   const base = { status: 0, method: ctx.method, url, requestId: ctx.requestId ?? null, cause: error };
   if (ctx.timedOut) {
-    return new ApiError({ ...base, category: 'timeout', code: 'timeout', retryable: true, message: `${ctx.method} ${url} timed out after ${ctx.timeoutMs} ms` });
+    return new ApiError({
+      ...base,
+      category: 'timeout',
+      code: 'timeout',
+      retryable: true,
+      message: `${ctx.method} ${url} timed out after ${ctx.timeoutMs} ms`,
+    });
   }
   if (ctx.aborted) {
-    return new ApiError({ ...base, category: 'cancelled', code: 'aborted', retryable: false, message: `${ctx.method} ${url} was aborted` });
+    return new ApiError({
+      ...base,
+      category: 'cancelled',
+      code: 'aborted',
+      retryable: false,
+      message: `${ctx.method} ${url} was aborted`,
+    });
   }
-  return new ApiError({ ...base, code: 'network_error', retryable: true, message: redactUrlCredentials(`cannot reach ${ctx.baseUrl}: ${describeCause(error)}`) });
+  return new ApiError({
+    ...base,
+    code: 'network_error',
+    retryable: true,
+    message: redactUrlCredentials(`cannot reach ${ctx.baseUrl}: ${describeCause(error)}`),
+  });
 }
 
 /** Builds the ApiError of a non-2xx response from its (already read) body. */
@@ -170,7 +203,14 @@ export async function send(config: HttpConfig, spec: RequestSpec, call: CallOpti
       response = await config.fetch(url, { method: spec.method, headers, body, signal: link.signal });
       text = await response.text();
     } catch (error) {
-      throw transportError(error, { baseUrl: config.baseUrl, method: spec.method, url, timeoutMs, requestId: call.requestId, ...link.state() });
+      throw transportError(error, {
+        baseUrl: config.baseUrl,
+        method: spec.method,
+        url,
+        timeoutMs,
+        requestId: call.requestId,
+        ...link.state(),
+      });
     }
     if (!response.ok && !(spec.okStatuses ?? []).includes(response.status)) {
       throw responseError(response, text, spec.method, url);

@@ -1,6 +1,13 @@
 export { createClient } from './client.js';
 export type { RawRequest, TasksGodzillaClient } from './client.js';
-export { ApiError, categoryForStatus, formatDetail, isApiError, parseErrorDetail, reasonPhrase } from './client.errors.js';
+export {
+  ApiError,
+  categoryForStatus,
+  formatDetail,
+  isApiError,
+  parseErrorDetail,
+  reasonPhrase,
+} from './client.errors.js';
 export type { ApiErrorDetail, ApiErrorInit, ValidationIssue } from './client.errors.js';
 export type {
   ActionResponse,

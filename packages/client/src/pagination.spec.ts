@@ -62,7 +62,10 @@ describe('iterate() over the api', () => {
   it('collect() bounds the walk', async () => {
     const client = createClient({ baseUrl: server.url });
     server.requests.length = 0;
-    const items = await collect(iterate((p) => client.listSteps(7, p), { limit: 2 }), 3);
+    const items = await collect(
+      iterate((p) => client.listSteps(7, p), { limit: 2 }),
+      3,
+    );
     expect(items.map((s) => s.id)).toEqual([1, 2, 3]);
     expect(server.requests).toHaveLength(2);
   });

@@ -24,14 +24,18 @@ export type ListFn<T, P extends PageRequest> = (params: P) => Promise<Page<T>>;
  * Walks every page of a list method, yielding pages. Stops on the last page; a server that hands
  * back a cursor it already gave would loop forever, so that is an error.
  */
-export async function* iteratePages<T, P extends PageRequest>(listFn: ListFn<T, P>, params?: P): AsyncGenerator<Page<T>, void, undefined> {
+export async function* iteratePages<T, P extends PageRequest>(
+  listFn: ListFn<T, P>,
+  params?: P,
+): AsyncGenerator<Page<T>, void, undefined> {
   const seen = new Set<string>();
   let cursor = params?.cursor ?? null;
   for (;;) {
     const page = await listFn({ ...(params ?? ({} as P)), cursor });
     yield page;
     if (!page.next_cursor) return;
-    if (seen.has(page.next_cursor)) throw new ConflictError(`pagination cursor repeated: ${page.next_cursor}`, { code: 'cursor_loop' });
+    if (seen.has(page.next_cursor))
+      throw new ConflictError(`pagination cursor repeated: ${page.next_cursor}`, { code: 'cursor_loop' });
     seen.add(page.next_cursor);
     cursor = page.next_cursor;
   }
@@ -41,7 +45,10 @@ export async function* iteratePages<T, P extends PageRequest>(listFn: ListFn<T, 
  * Walks every page of a list method, yielding items:
  * `for await (const run of iterate((p) => client.listProtocols(7, p), { limit: 100 }))`.
  */
-export async function* iterate<T, P extends PageRequest>(listFn: ListFn<T, P>, params?: P): AsyncGenerator<T, void, undefined> {
+export async function* iterate<T, P extends PageRequest>(
+  listFn: ListFn<T, P>,
+  params?: P,
+): AsyncGenerator<T, void, undefined> {
   for await (const page of iteratePages(listFn, params)) yield* page.items;
 }
 

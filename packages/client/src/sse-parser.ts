@@ -133,7 +133,10 @@ export interface ReadSseOptions {
 }
 
 /** Reads a `text/event-stream` body (fetch's ReadableStream) into events, decoding UTF-8 across chunk cuts. */
-export async function* readSseStream(stream: ReadableStream<Uint8Array>, options: ReadSseOptions = {}): AsyncGenerator<SseMessage, void, undefined> {
+export async function* readSseStream(
+  stream: ReadableStream<Uint8Array>,
+  options: ReadSseOptions = {},
+): AsyncGenerator<SseMessage, void, undefined> {
   const parser = options.parser ?? new SseParser();
   const decoder = new TextDecoder('utf-8');
   const reader = stream.getReader();

@@ -7,7 +7,9 @@ const nodeHmac = (secret: string, body: string) => createHmac('sha256', secret).
 
 describe('webhook signing', () => {
   it('matches the RFC 4231 HMAC-SHA256 vector', async () => {
-    await expect(hmacSha256Hex('Jefe', 'what do ya want for nothing?')).resolves.toBe('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
+    await expect(hmacSha256Hex('Jefe', 'what do ya want for nothing?')).resolves.toBe(
+      '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
+    );
   });
 
   it('signs UTF-8 bodies exactly as node:crypto does', async () => {
@@ -35,7 +37,10 @@ describe('webhook requests', () => {
 
   it('GitHub: event header and an HMAC of the exact body, no bearer token', async () => {
     const payload = { action: 'completed', workflow_run: { conclusion: 'failure', head_branch: '0001-demo' } };
-    const res = await client.sendGithubWebhook({ event: 'workflow_run', payload, secret: 'whsec', delivery_id: 'd-1', protocol_run_id: 7 }, { requestId: 'rid-w' });
+    const res = await client.sendGithubWebhook(
+      { event: 'workflow_run', payload, secret: 'whsec', delivery_id: 'd-1', protocol_run_id: 7 },
+      { requestId: 'rid-w' },
+    );
     expect(res).toEqual({ message: 'Webhook recorded', job: null });
     const req = last();
     expect([req.method, req.path, req.query]).toEqual(['POST', '/webhooks/github', { protocol_run_id: '7' }]);
@@ -74,7 +79,13 @@ describe('webhook requests', () => {
     expect(req.headers['authorization']).toBeUndefined();
     expect(JSON.parse(req.body)).toEqual(payload);
 
-    await client.sendGitlabWebhook({ event: 'Merge Request Hook', payload: { object_kind: 'merge_request' }, token: 'gl-token', secret: 'whsec', protocol_run_id: 4 });
+    await client.sendGitlabWebhook({
+      event: 'Merge Request Hook',
+      payload: { object_kind: 'merge_request' },
+      token: 'gl-token',
+      secret: 'whsec',
+      protocol_run_id: 4,
+    });
     req = last();
     expect(req.query).toEqual({ protocol_run_id: '4' });
     expect(req.headers['x-gitlab-signature-256']).toBe(`sha256=${nodeHmac('whsec', req.body)}`);

@@ -4,7 +4,10 @@ const encoder = new TextEncoder();
 
 function subtle() {
   const api = globalThis.crypto?.subtle;
-  if (!api) throw new ConfigError('WebCrypto (crypto.subtle) is not available: use Node 20+ or a browser page served over https/localhost');
+  if (!api)
+    throw new ConfigError(
+      'WebCrypto (crypto.subtle) is not available: use Node 20+ or a browser page served over https/localhost',
+    );
   return api;
 }
 
@@ -14,7 +17,9 @@ function toHex(bytes: ArrayBuffer): string {
 
 /** Lowercase hex HMAC-SHA256 of `body` (UTF-8) keyed by `secret`, via WebCrypto (Node 20 and browsers). */
 export async function hmacSha256Hex(secret: string, body: string): Promise<string> {
-  const key = await subtle().importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const key = await subtle().importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+  ]);
   return toHex(await subtle().sign('HMAC', key, encoder.encode(body)));
 }
 

@@ -68,7 +68,12 @@ describe('parseStepFile', () => {
   });
 
   it('separates run blocks from checks (tag or Checks section, which ends at the next same-level heading)', () => {
-    expect(parsed.runBlocks.map((b) => b.code)).toEqual(['mkdir -p out', 'echo tilde', 'cat <<EOF\n```\nEOF', 'echo after checks']);
+    expect(parsed.runBlocks.map((b) => b.code)).toEqual([
+      'mkdir -p out',
+      'echo tilde',
+      'cat <<EOF\n```\nEOF',
+      'echo after checks',
+    ]);
     expect(parsed.checks.map((c) => [c.index, c.line, c.command, c.source])).toEqual([
       [1, 25, 'test -d out', 'check-tag'],
       [2, 31, 'grep -q x out/file', 'checks-section'],
@@ -90,7 +95,9 @@ describe('parseStepFile', () => {
 
   describe('one form at a time', () => {
     it('a ```checks fence: one check per line, never a run block', () => {
-      const md = ['# 01 Build', '', '```checks', 'npm test', '', '# a comment', '  npm run lint  ', '```', ''].join('\n');
+      const md = ['# 01 Build', '', '```checks', 'npm test', '', '# a comment', '  npm run lint  ', '```', ''].join(
+        '\n',
+      );
       const result = parseStepFile(md);
       expect(result.checks).toEqual([
         { index: 1, line: 4, command: 'npm test', source: 'checks-fence' },
@@ -119,12 +126,27 @@ describe('parseStepFile', () => {
 
     it('a ```sh check block: the whole block is one check', () => {
       const md = ['```bash check', 'cd app', 'npm test', '```'].join('\n');
-      expect(parseStepFile(md).checks).toEqual([{ index: 1, line: 1, command: 'cd app\nnpm test', source: 'check-tag' }]);
+      expect(parseStepFile(md).checks).toEqual([
+        { index: 1, line: 1, command: 'cd app\nnpm test', source: 'check-tag' },
+      ]);
       expect(parseStepFile(md).runBlocks).toEqual([]);
     });
 
     it('sh/bash blocks under a Checks (or QA checks) heading: each block one check', () => {
-      const md = ['# Step', '## QA checks', '```sh', 'test -f a', '```', '```bash', 'test -f b', '```', '# Next', '```sh', 'echo run', '```'].join('\n');
+      const md = [
+        '# Step',
+        '## QA checks',
+        '```sh',
+        'test -f a',
+        '```',
+        '```bash',
+        'test -f b',
+        '```',
+        '# Next',
+        '```sh',
+        'echo run',
+        '```',
+      ].join('\n');
       const result = parseStepFile(md);
       expect(result.checks.map((c) => [c.command, c.source])).toEqual([
         ['test -f a', 'checks-section'],
@@ -134,7 +156,19 @@ describe('parseStepFile', () => {
     });
 
     it('checks keep file order across forms', () => {
-      const md = ['```sh check', 'one', '```', '```checks', 'two', 'three', '```', '## Checks', '```sh', 'four', '```'].join('\n');
+      const md = [
+        '```sh check',
+        'one',
+        '```',
+        '```checks',
+        'two',
+        'three',
+        '```',
+        '## Checks',
+        '```sh',
+        'four',
+        '```',
+      ].join('\n');
       expect(extractStepChecks(md)).toEqual(['one', 'two', 'three', 'four']);
       expect(parseStepFile(md).checks.map((c) => c.index)).toEqual([1, 2, 3, 4]);
     });

@@ -124,7 +124,12 @@ export function parseStepFile(markdown: string): ParsedStepFile {
       continue;
     }
     const fence = open[1] ?? '```';
-    const words = (open[2] ?? '').trim().toLowerCase().split(/[\s,{}]+/).filter(Boolean).map((w) => w.replace(/^\./, ''));
+    const words = (open[2] ?? '')
+      .trim()
+      .toLowerCase()
+      .split(/[\s,{}]+/)
+      .filter(Boolean)
+      .map((w) => w.replace(/^\./, ''));
     const startLine = i + 1;
     const body: string[] = [];
     i += 1;
@@ -139,7 +144,8 @@ export function parseStepFile(markdown: string): ParsedStepFile {
     const tags = words.slice(1);
     const isSkipped = tags.includes('skip') || tags.includes('norun');
     if (language === CHECKS_FENCE) {
-      if (!isSkipped) for (const { line, command } of fenceCommands(body, startLine + 1)) addCheck(line, command, 'checks-fence');
+      if (!isSkipped)
+        for (const { line, command } of fenceCommands(body, startLine + 1)) addCheck(line, command, 'checks-fence');
       continue;
     }
     if (!SHELL_LANGUAGES.has(language)) continue;
@@ -154,7 +160,8 @@ export function parseStepFile(markdown: string): ParsedStepFile {
       isSkipped,
     };
     blocks.push(block);
-    if (block.isCheck && !isSkipped && block.code.trim() !== '') addCheck(startLine, block.code.trim(), tagged ? 'check-tag' : 'checks-section');
+    if (block.isCheck && !isSkipped && block.code.trim() !== '')
+      addCheck(startLine, block.code.trim(), tagged ? 'check-tag' : 'checks-section');
   }
   const runBlocks = blocks.filter((b) => !b.isSkipped && !b.isCheck && b.code.trim() !== '');
   return { blocks, runBlocks, checks };

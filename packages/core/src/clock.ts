@@ -15,7 +15,9 @@ export function nowIso(clock: Clock = systemClock): string {
 }
 
 /** A clock that only moves when told to. */
-export function createManualClock(start: Date | string = '2026-01-01T00:00:00.000Z'): Clock & { advance(ms: number): void; set(date: Date | string): void } {
+export function createManualClock(
+  start: Date | string = '2026-01-01T00:00:00.000Z',
+): Clock & { advance(ms: number): void; set(date: Date | string): void } {
   let current = new Date(start);
   return {
     now: () => new Date(current.getTime()),

@@ -33,9 +33,24 @@ describe('loadConfig', () => {
   });
 
   it('reads the feedback-loop switches: resume on by default, auto PR off, reviews ignored', () => {
-    expect(loadConfig({})).toMatchObject({ engineResume: true, autoPr: 'off', reactToReviews: false, feedbackMaxChars: 6000 });
-    const config = loadConfig({ TASKSGODZILLA_ENGINE_RESUME: 'off', TASKSGODZILLA_AUTO_PR: 'Draft', TASKSGODZILLA_REACT_TO_REVIEWS: '1', TASKSGODZILLA_FEEDBACK_MAX_CHARS: '2000' });
-    expect(config).toMatchObject({ engineResume: false, autoPr: 'draft', reactToReviews: true, feedbackMaxChars: 2000 });
+    expect(loadConfig({})).toMatchObject({
+      engineResume: true,
+      autoPr: 'off',
+      reactToReviews: false,
+      feedbackMaxChars: 6000,
+    });
+    const config = loadConfig({
+      TASKSGODZILLA_ENGINE_RESUME: 'off',
+      TASKSGODZILLA_AUTO_PR: 'Draft',
+      TASKSGODZILLA_REACT_TO_REVIEWS: '1',
+      TASKSGODZILLA_FEEDBACK_MAX_CHARS: '2000',
+    });
+    expect(config).toMatchObject({
+      engineResume: false,
+      autoPr: 'draft',
+      reactToReviews: true,
+      feedbackMaxChars: 2000,
+    });
     expect(() => loadConfig({ TASKSGODZILLA_AUTO_PR: 'always' })).toThrow(/TASKSGODZILLA_AUTO_PR must be one of/);
   });
 

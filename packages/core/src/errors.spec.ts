@@ -1,4 +1,13 @@
-import { AppError, BudgetExceededError, ConflictError, EngineError, NotFoundError, ValidationError, isRetryable, toAppError } from './errors.js';
+import {
+  AppError,
+  BudgetExceededError,
+  ConflictError,
+  EngineError,
+  NotFoundError,
+  ValidationError,
+  isRetryable,
+  toAppError,
+} from './errors.js';
 
 describe('errors', () => {
   it('carry code, category, retryable and cause', () => {

@@ -14,7 +14,8 @@ describe('transition tables', () => {
   it('cover every status and only name known statuses', () => {
     expect(Object.keys(PROTOCOL_TRANSITIONS).sort()).toEqual([...PROTOCOL_STATUSES].sort());
     expect(Object.keys(STEP_TRANSITIONS).sort()).toEqual([...STEP_STATUSES].sort());
-    for (const targets of Object.values(PROTOCOL_TRANSITIONS)) for (const t of targets) expect(PROTOCOL_STATUSES).toContain(t);
+    for (const targets of Object.values(PROTOCOL_TRANSITIONS))
+      for (const t of targets) expect(PROTOCOL_STATUSES).toContain(t);
     for (const targets of Object.values(STEP_TRANSITIONS)) for (const t of targets) expect(STEP_STATUSES).toContain(t);
   });
 
@@ -24,8 +25,19 @@ describe('transition tables', () => {
   });
 
   it('allow the normal lifecycle', () => {
-    const path = ['pending', 'planning', 'planned', 'running', 'paused', 'running', 'blocked', 'running', 'completed'] as const;
-    for (let i = 1; i < path.length; i++) expect(isLegalTransition(PROTOCOL_TRANSITIONS, path[i - 1]!, path[i]!)).toBe(true);
+    const path = [
+      'pending',
+      'planning',
+      'planned',
+      'running',
+      'paused',
+      'running',
+      'blocked',
+      'running',
+      'completed',
+    ] as const;
+    for (let i = 1; i < path.length; i++)
+      expect(isLegalTransition(PROTOCOL_TRANSITIONS, path[i - 1]!, path[i]!)).toBe(true);
     expect(isLegalTransition(STEP_TRANSITIONS, 'pending', 'running')).toBe(true);
     expect(isLegalTransition(STEP_TRANSITIONS, 'running', 'needs_qa')).toBe(true);
     expect(isLegalTransition(STEP_TRANSITIONS, 'needs_qa', 'completed')).toBe(true);
@@ -37,7 +49,9 @@ describe('transition tables', () => {
 
   it('assertTransition throws a ConflictError naming both ends', () => {
     expect(() => assertTransition('protocol', PROTOCOL_TRANSITIONS, 'completed', 'running')).toThrow(ConflictError);
-    expect(() => assertTransition('protocol', PROTOCOL_TRANSITIONS, 'completed', 'running')).toThrow('Illegal protocol transition completed -> running');
+    expect(() => assertTransition('protocol', PROTOCOL_TRANSITIONS, 'completed', 'running')).toThrow(
+      'Illegal protocol transition completed -> running',
+    );
     expect(() => assertTransition('step', STEP_TRANSITIONS, 'pending', 'running')).not.toThrow();
   });
 });

@@ -1,6 +1,16 @@
 import { ConflictError } from './errors.js';
 
-export const PROTOCOL_STATUSES = ['pending', 'planning', 'planned', 'running', 'paused', 'blocked', 'failed', 'cancelled', 'completed'] as const;
+export const PROTOCOL_STATUSES = [
+  'pending',
+  'planning',
+  'planned',
+  'running',
+  'paused',
+  'blocked',
+  'failed',
+  'cancelled',
+  'completed',
+] as const;
 export type ProtocolStatus = (typeof PROTOCOL_STATUSES)[number];
 
 export const STEP_STATUSES = ['pending', 'running', 'needs_qa', 'completed', 'failed', 'cancelled', 'blocked'] as const;

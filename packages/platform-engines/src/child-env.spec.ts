@@ -58,7 +58,11 @@ describe('child environment allow-list', () => {
   });
 
   it('passes a protected or unknown variable only when the project names it exactly', () => {
-    const env = buildChildEnv({ parent: PARENT, engineId: 'shell', passthrough: ['GITHUB_TOKEN', 'NPM_TOKEN', 'TASKSGODZILLA_*', 'NOT SET', 'MISSING'] });
+    const env = buildChildEnv({
+      parent: PARENT,
+      engineId: 'shell',
+      passthrough: ['GITHUB_TOKEN', 'NPM_TOKEN', 'TASKSGODZILLA_*', 'NOT SET', 'MISSING'],
+    });
     expect(env).toMatchObject({ GITHUB_TOKEN: 'canary-gh', NPM_TOKEN: 'npm-secret' });
     expect(env).not.toHaveProperty('TASKSGODZILLA_API_TOKEN');
     expect(env).not.toHaveProperty('GH_TOKEN');
@@ -66,7 +70,11 @@ describe('child environment allow-list', () => {
   });
 
   it('lets the caller set and remove values on top', () => {
-    const env = buildChildEnv({ parent: PARENT, engineId: 'shell', set: { TGZ_STEP_FILE: '/w/01.md', TERM: undefined, LANG: 'fr_FR.UTF-8' } });
+    const env = buildChildEnv({
+      parent: PARENT,
+      engineId: 'shell',
+      set: { TGZ_STEP_FILE: '/w/01.md', TERM: undefined, LANG: 'fr_FR.UTF-8' },
+    });
     expect(env).toMatchObject({ TGZ_STEP_FILE: '/w/01.md', LANG: 'fr_FR.UTF-8' });
     expect(env).not.toHaveProperty('TERM');
   });
@@ -79,7 +87,9 @@ describe('child environment allow-list', () => {
   });
 
   it('lists the allow-list and checks variable names', () => {
-    expect(childEnvAllowList('codex', ['NPM_TOKEN', 'bad name'])).toEqual(expect.arrayContaining(['PATH', 'LC_*', 'OPENAI_API_KEY', 'NPM_TOKEN']));
+    expect(childEnvAllowList('codex', ['NPM_TOKEN', 'bad name'])).toEqual(
+      expect.arrayContaining(['PATH', 'LC_*', 'OPENAI_API_KEY', 'NPM_TOKEN']),
+    );
     expect(childEnvAllowList('codex', ['bad name'])).not.toContain('bad name');
     expect(isEnvVariableName('NPM_TOKEN')).toBe(true);
     expect(isEnvVariableName('1X')).toBe(false);

@@ -40,7 +40,14 @@ export const BASE_CHILD_ENV: readonly string[] = [
  * needs nothing more than the base.
  */
 export const ENGINE_CHILD_ENV: Readonly<Record<string, readonly string[]>> = {
-  'claude-code': ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL', 'ANTHROPIC_MODEL', 'CLAUDE_CONFIG_DIR', 'CLAUDE_CODE_*'],
+  'claude-code': [
+    'ANTHROPIC_API_KEY',
+    'ANTHROPIC_AUTH_TOKEN',
+    'ANTHROPIC_BASE_URL',
+    'ANTHROPIC_MODEL',
+    'CLAUDE_CONFIG_DIR',
+    'CLAUDE_CODE_*',
+  ],
   codex: ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'CODEX_HOME'],
   opencode: ['OPENCODE_*', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_STATE_HOME', 'XDG_CACHE_HOME'],
   shell: [],
@@ -90,7 +97,11 @@ export interface ChildEnvInput {
 
 /** The allow-list for one engine: base, the engine's documented variables, the explicit pass-through names. */
 export function childEnvAllowList(engineId?: string | null, passthrough: readonly string[] = []): string[] {
-  return [...BASE_CHILD_ENV, ...((engineId ? ENGINE_CHILD_ENV[engineId] : undefined) ?? []), ...passthrough.filter(isEnvVariableName)];
+  return [
+    ...BASE_CHILD_ENV,
+    ...((engineId ? ENGINE_CHILD_ENV[engineId] : undefined) ?? []),
+    ...passthrough.filter(isEnvVariableName),
+  ];
 }
 
 /**
@@ -103,7 +114,10 @@ export function buildChildEnv(input: ChildEnvInput): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(input.parent)) {
     if (value === undefined) continue;
-    const allowed = explicit.has(name) || (patterns.some((pattern) => matches(pattern, name)) && !PROTECTED_CHILD_ENV.some((pattern) => matches(pattern, name)));
+    const allowed =
+      explicit.has(name) ||
+      (patterns.some((pattern) => matches(pattern, name)) &&
+        !PROTECTED_CHILD_ENV.some((pattern) => matches(pattern, name)));
     if (allowed) env[name] = value;
   }
   for (const [name, value] of Object.entries(input.set ?? {})) {

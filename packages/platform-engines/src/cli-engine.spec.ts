@@ -12,24 +12,34 @@ describe('createCliEngine (shared adapter machinery)', () => {
 
   it('a throwing onEvent listener does not break the run; it is noted in the log', async () => {
     const engine = createCodexEngine({ binary: fakeBinary('codex') });
-    const { result, log } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' }, {
-      onEvent: () => {
-        throw new Error('listener bug');
+    const { result, log } = await ws.run(
+      engine,
+      'execute',
+      { FAKE_ENGINE_FIXTURE: 'success' },
+      {
+        onEvent: () => {
+          throw new Error('listener bug');
+        },
       },
-    });
+    );
     expect(result.outcome).toBe('succeeded');
     expect(log).toContain('onEvent listener threw on a session event: listener bug');
   });
 
   it('extraArgs go before the stdin marker', async () => {
-    const engine = createCodexEngine({ binary: fakeBinary('codex'), extraArgs: ['-c', 'model_reasoning_effort="high"'] });
+    const engine = createCodexEngine({
+      binary: fakeBinary('codex'),
+      extraArgs: ['-c', 'model_reasoning_effort="high"'],
+    });
     await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' });
     expect(ws.argv().argv.slice(-3)).toEqual(['-c', 'model_reasoning_effort="high"', '-']);
   });
 
   it('a bad request is a ValidationError and nothing is spawned or logged', async () => {
     const engine = createCodexEngine({ binary: fakeBinary('codex') });
-    await expect(ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' }, { workingDir: `${ws.workingDir}/missing` })).rejects.toThrow(ValidationError);
+    await expect(
+      ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' }, { workingDir: `${ws.workingDir}/missing` }),
+    ).rejects.toThrow(ValidationError);
     expect(existsSync(ws.argvFile)).toBe(false);
     expect(existsSync(ws.logPath)).toBe(false);
   });

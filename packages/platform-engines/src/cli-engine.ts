@@ -146,7 +146,8 @@ export function createCliEngine(definition: CliEngineDefinition, options: CliEng
     const settings = prepareRequest(definition.id, operation, request, options);
     const model = request.model ?? definition.defaultModel;
     const schema = request.outputSchema ?? null;
-    const prompt = schema && !definition.capabilities.structuredOutput ? request.prompt + schemaInstruction(schema) : request.prompt;
+    const prompt =
+      schema && !definition.capabilities.structuredOutput ? request.prompt + schemaInstruction(schema) : request.prompt;
 
     let tempDir: string | null = null;
     const writeTempFile = (name: string, content: string): string => {
@@ -158,15 +159,26 @@ export function createCliEngine(definition: CliEngineDefinition, options: CliEng
 
     const ctx = createRunContext({ engineId: definition.id, operation, model, request });
     try {
-      const invocation = definition.buildInvocation({ operation, request, sandbox: settings.sandbox, model, prompt, writeTempFile });
+      const invocation = definition.buildInvocation({
+        operation,
+        request,
+        sandbox: settings.sandbox,
+        model,
+        prompt,
+        writeTempFile,
+      });
       const args = [...invocation.args];
       if (options.extraArgs?.length) {
         // Extra flags go before a trailing prompt argument ("-" for stdin or the prompt itself).
         const promptIndex = invocation.stdin === null || args[args.length - 1] === '-' ? args.length - 1 : args.length;
         args.splice(promptIndex, 0, ...options.extraArgs);
       }
-      ctx.log.note(`engine=${definition.id} operation=${operation} model=${model ?? '(engine default)'} sandbox=${settings.sandbox} cwd=${request.workingDir}`);
-      ctx.log.note(`$ ${[binary, ...args].map(quoteArg).join(' ')}${invocation.stdin !== null ? ` < prompt (${invocation.stdin.length} chars)` : ''}`);
+      ctx.log.note(
+        `engine=${definition.id} operation=${operation} model=${model ?? '(engine default)'} sandbox=${settings.sandbox} cwd=${request.workingDir}`,
+      );
+      ctx.log.note(
+        `$ ${[binary, ...args].map(quoteArg).join(' ')}${invocation.stdin !== null ? ` < prompt (${invocation.stdin.length} chars)` : ''}`,
+      );
 
       const parser = definition.createParser();
       let unparsed = 0;
@@ -260,7 +272,12 @@ export function createCliEngine(definition: CliEngineDefinition, options: CliEng
           notFound
             ? `${definition.displayName} is not installed: cannot find "${binary}" (set its binary path or install it)`
             : `Cannot start ${definition.displayName} ("${binary}"): ${processRun.spawnError.message}`,
-          { code: notFound ? 'engine_not_installed' : 'engine_spawn_failed', retryable: false, cause: processRun.spawnError, details: { engine_id: definition.id, binary } },
+          {
+            code: notFound ? 'engine_not_installed' : 'engine_spawn_failed',
+            retryable: false,
+            cause: processRun.spawnError,
+            details: { engine_id: definition.id, binary },
+          },
         );
       }
 
@@ -273,26 +290,42 @@ export function createCliEngine(definition: CliEngineDefinition, options: CliEng
         verdict = fatal;
       } else if (!parser.terminalSeen && processVerdict(processRun)) {
         const stopped = processVerdict(processRun) as StreamVerdict;
-        const explained = processRun.termination === 'stalled' || processRun.termination === 'timeout' ? parser.explainStop?.(processRun.termination) : null;
+        const explained =
+          processRun.termination === 'stalled' || processRun.termination === 'timeout'
+            ? parser.explainStop?.(processRun.termination)
+            : null;
         verdict = explained ?? stopped;
       } else {
         verdict = parser.classify({
           exitCode: processRun.exitCode,
           killedAfterTerminal: killedAfterTerminal || (processRun.termination !== 'exited' && parser.terminalSeen),
         });
-        if (verdict.outcome === 'succeeded' && budgetReason !== null) verdict = { outcome: 'budget_exceeded', reason: budgetReason };
+        if (verdict.outcome === 'succeeded' && budgetReason !== null)
+          verdict = { outcome: 'budget_exceeded', reason: budgetReason };
       }
       if (verdict.outcome !== 'succeeded') {
         // The CLI's own stderr often names the real cause (a bad flag, a refused mode): always surface it.
         const stderr = stderrExcerpt(stderrLines);
         if (stderr !== null) ctx.emit({ type: 'error', message: `stderr: ${stderr}`, fatal: true });
         const reason = verdict.reason ?? ctx.errors.filter((e) => !e.startsWith('stderr: ')).at(-1) ?? null;
-        verdict = { ...verdict, reason: stderr !== null && !(reason ?? '').includes(stderr) ? (reason ? `${reason} (stderr: ${stderr})` : stderr) : reason };
+        verdict = {
+          ...verdict,
+          reason:
+            stderr !== null && !(reason ?? '').includes(stderr)
+              ? reason
+                ? `${reason} (stderr: ${stderr})`
+                : stderr
+              : reason,
+        };
       }
 
       const finalMessage = parser.finalMessage();
       const reported = parser.reportedStructuredOutput();
-      const structuredOutput = schema ? (reported !== undefined ? reported : parseStructuredOutput(finalMessage)) : null;
+      const structuredOutput = schema
+        ? reported !== undefined
+          ? reported
+          : parseStructuredOutput(finalMessage)
+        : null;
       return ctx.finish({
         outcome: verdict.outcome,
         reason: verdict.reason,
@@ -320,6 +353,7 @@ export function createCliEngine(definition: CliEngineDefinition, options: CliEng
     execute: (request) => run('execute', request),
     qa: (request) => run('qa', request),
     run,
-    probe: (): Promise<EngineProbeResult> => probeExecutable({ engineId: definition.id, binary, timeoutMs: options.probeTimeoutMs }),
+    probe: (): Promise<EngineProbeResult> =>
+      probeExecutable({ engineId: definition.id, binary, timeoutMs: options.probeTimeoutMs }),
   };
 }

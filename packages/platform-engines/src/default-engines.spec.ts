@@ -10,6 +10,9 @@ describe('createDefaultEngines', () => {
     expect(registry.ids()).toEqual(['codex', 'claude-code', 'opencode', 'shell']);
     expect(registry.getDefault().id).toBe('shell');
     expect(registry.list().map((e) => e.kind)).toEqual(['cli', 'cli', 'cli', 'builtin']);
-    await expect(registry.get('codex').probe()).resolves.toMatchObject({ binary: fakeBinary('codex'), installed: true });
+    await expect(registry.get('codex').probe()).resolves.toMatchObject({
+      binary: fakeBinary('codex'),
+      installed: true,
+    });
   });
 });

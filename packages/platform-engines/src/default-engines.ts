@@ -5,10 +5,16 @@ import { createOpencodeEngine } from './adapters/opencode.engine.js';
 import type { Engine, EngineRunDefaults } from './engine.types.js';
 import { createShellEngine } from './shell/shell.engine.js';
 
-export type EngineConfig = Pick<Config, 'codexBin' | 'claudeBin' | 'opencodeBin' | 'engineTimeoutSeconds' | 'engineStallTimeoutSeconds'>;
+export type EngineConfig = Pick<
+  Config,
+  'codexBin' | 'claudeBin' | 'opencodeBin' | 'engineTimeoutSeconds' | 'engineStallTimeoutSeconds'
+>;
 
 /** The four built-in engines (codex, claude-code, opencode, shell) configured from core Config values. */
-export function createDefaultEngines(config: EngineConfig, overrides: Pick<EngineRunDefaults, 'killGraceMs'> = {}): Engine[] {
+export function createDefaultEngines(
+  config: EngineConfig,
+  overrides: Pick<EngineRunDefaults, 'killGraceMs'> = {},
+): Engine[] {
   const defaults: EngineRunDefaults = {
     timeoutMs: config.engineTimeoutSeconds * 1000,
     stallTimeoutMs: config.engineStallTimeoutSeconds * 1000,

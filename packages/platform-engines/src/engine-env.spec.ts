@@ -13,7 +13,12 @@ const CANARIES = {
 };
 
 function parseEnv(text: string): Record<string, string> {
-  return Object.fromEntries(text.split('\n').filter((line) => line.includes('=')).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+  return Object.fromEntries(
+    text
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
 }
 
 describe('engine child processes get the allow-listed environment only', () => {
@@ -21,7 +26,11 @@ describe('engine child processes get the allow-listed environment only', () => {
   const saved: Record<string, string | undefined> = {};
   beforeEach(() => {
     tmp = createTempDir('tgz-engine-env-');
-    for (const [key, value] of Object.entries({ ...CANARIES, OPENAI_API_KEY: 'sk-codex-own', NPM_TOKEN: 'npm-opted-in' })) {
+    for (const [key, value] of Object.entries({
+      ...CANARIES,
+      OPENAI_API_KEY: 'sk-codex-own',
+      NPM_TOKEN: 'npm-opted-in',
+    })) {
       saved[key] = process.env[key];
       process.env[key] = value;
     }

@@ -29,13 +29,22 @@ describe('probes', () => {
       ['opencode', true],
       ['shell', true],
     ]);
-    expect(probes[1]).toMatchObject({ binary: '/nonexistent/claude', version: null, error: '/nonexistent/claude: ENOENT' });
+    expect(probes[1]).toMatchObject({
+      binary: '/nonexistent/claude',
+      version: null,
+      error: '/nonexistent/claude: ENOENT',
+    });
   });
 
   it('a binary that fails --version is installed with an error; one that hangs times out', async () => {
     const failing = await probeExecutable({ engineId: 'x', binary: process.execPath, args: ['-e', 'process.exit(4)'] });
     expect(failing).toMatchObject({ installed: true, version: null, error: expect.stringContaining('exited with 4') });
-    const hanging = await probeExecutable({ engineId: 'x', binary: process.execPath, args: ['-e', 'setInterval(() => {}, 1000)'], timeoutMs: 300 });
+    const hanging = await probeExecutable({
+      engineId: 'x',
+      binary: process.execPath,
+      args: ['-e', 'setInterval(() => {}, 1000)'],
+      timeoutMs: 300,
+    });
     expect(hanging).toMatchObject({ installed: true, version: null, error: expect.stringContaining('did not answer') });
   });
 });

@@ -35,14 +35,29 @@ export async function probeExecutable(input: {
   });
   const base = { engine_id: input.engineId, binary: input.binary };
   if (run.spawnError) {
-    return { ...base, installed: false, version: null, error: `${input.binary}: ${run.spawnError.code ?? run.spawnError.message}` };
+    return {
+      ...base,
+      installed: false,
+      version: null,
+      error: `${input.binary}: ${run.spawnError.code ?? run.spawnError.message}`,
+    };
   }
   const output = lines.join('\n').trim();
   if (run.termination === 'timeout') {
-    return { ...base, installed: true, version: null, error: `${input.binary} --version did not answer within ${timeoutMs}ms` };
+    return {
+      ...base,
+      installed: true,
+      version: null,
+      error: `${input.binary} --version did not answer within ${timeoutMs}ms`,
+    };
   }
   if (run.exitCode !== 0) {
-    return { ...base, installed: true, version: parseVersion(output), error: `${input.binary} --version exited with ${run.exitCode ?? run.signal}` };
+    return {
+      ...base,
+      installed: true,
+      version: parseVersion(output),
+      error: `${input.binary} --version exited with ${run.exitCode ?? run.signal}`,
+    };
   }
   return { ...base, installed: true, version: parseVersion(output) ?? (output.split('\n')[0] || null), error: null };
 }

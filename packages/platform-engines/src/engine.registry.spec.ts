@@ -40,7 +40,13 @@ describe('createEngineRegistry', () => {
   });
 
   it('exposes capability flags', () => {
-    expect(codex.capabilities).toEqual({ structuredOutput: true, budgetCap: false, reportsCost: false, resume: true, usageIsCumulative: true });
+    expect(codex.capabilities).toEqual({
+      structuredOutput: true,
+      budgetCap: false,
+      reportsCost: false,
+      resume: true,
+      usageIsCumulative: true,
+    });
     expect(shell.capabilities.reportsCost).toBe(true);
   });
 });

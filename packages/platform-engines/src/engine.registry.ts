@@ -22,7 +22,9 @@ export function createEngineRegistry(engines: readonly Engine[], options: Engine
   const byId = new Map<string, Engine>();
   for (const engine of engines) {
     if (byId.has(engine.id)) {
-      throw new ValidationError(`Engine "${engine.id}" is registered twice`, [{ path: ['engines', engine.id], message: 'duplicate engine id' }]);
+      throw new ValidationError(`Engine "${engine.id}" is registered twice`, [
+        { path: ['engines', engine.id], message: 'duplicate engine id' },
+      ]);
     }
     byId.set(engine.id, engine);
   }

@@ -47,7 +47,9 @@ export function prepareRequest(
     issues.push({ path: ['operation'], message: `operation must be one of ${ENGINE_OPERATIONS.join(', ')}` });
   }
   if (typeof request !== 'object' || request === null) {
-    throw new ValidationError(`Invalid ${engineId} ${operation} request: not an object`, [{ path: [], message: 'request must be an object' }]);
+    throw new ValidationError(`Invalid ${engineId} ${operation} request: not an object`, [
+      { path: [], message: 'request must be an object' },
+    ]);
   }
   if (typeof request.prompt !== 'string') issues.push({ path: ['prompt'], message: 'prompt must be a string' });
   if (typeof request.workingDir !== 'string' || request.workingDir.trim() === '') {
@@ -59,7 +61,8 @@ export function prepareRequest(
     } catch {
       isDir = false;
     }
-    if (!isDir) issues.push({ path: ['workingDir'], message: `workingDir ${request.workingDir} is not an existing directory` });
+    if (!isDir)
+      issues.push({ path: ['workingDir'], message: `workingDir ${request.workingDir} is not an existing directory` });
   }
   if (request.model !== undefined && request.model !== null && typeof request.model !== 'string') {
     issues.push({ path: ['model'], message: 'model must be a string or null' });
@@ -72,11 +75,18 @@ export function prepareRequest(
   positive(issues, 'maxBudgetUsd', request.maxBudgetUsd);
   positive(issues, 'maxTokens', request.maxTokens);
   positive(issues, 'maxTurns', request.maxTurns);
-  if (request.outputSchema !== undefined && request.outputSchema !== null && (typeof request.outputSchema !== 'object' || Array.isArray(request.outputSchema))) {
+  if (
+    request.outputSchema !== undefined &&
+    request.outputSchema !== null &&
+    (typeof request.outputSchema !== 'object' || Array.isArray(request.outputSchema))
+  ) {
     issues.push({ path: ['outputSchema'], message: 'outputSchema must be a JSON Schema object' });
   }
   if (issues.length > 0) {
-    throw new ValidationError(`Invalid ${engineId} ${operation} request: ${issues.map((i) => i.message).join('; ')}`, issues);
+    throw new ValidationError(
+      `Invalid ${engineId} ${operation} request: ${issues.map((i) => i.message).join('; ')}`,
+      issues,
+    );
   }
   return {
     sandbox: request.sandbox ?? defaultSandbox(operation),

@@ -19,7 +19,10 @@ export interface EngineResolutionInput {
   /** The project's per-phase defaults and, where the caller has one, its default engine. */
   project?: { default_models?: DefaultModels | null; default_engine_id?: string | null } | null;
   /** Env-level defaults (core Config). */
-  config: Pick<Config, 'defaultEngine' | 'planningModel' | 'decomposeModel' | 'execModel' | 'qaModel' | 'discoveryModel'>;
+  config: Pick<
+    Config,
+    'defaultEngine' | 'planningModel' | 'decomposeModel' | 'execModel' | 'qaModel' | 'discoveryModel'
+  >;
   /** When given, the engine id must be registered and its default model is used when nothing else names one. */
   registry?: EngineRegistry;
 }

@@ -33,7 +33,11 @@ describe('streamEngineRun', () => {
   });
 
   it('ends the iteration when the run throws, and the result rejects', async () => {
-    const stream = streamEngineRun(createShellEngine(), 'execute', { prompt: '', workingDir: tmp.path, stepFile: 'missing.md' });
+    const stream = streamEngineRun(createShellEngine(), 'execute', {
+      prompt: '',
+      workingDir: tmp.path,
+      stepFile: 'missing.md',
+    });
     const events: EngineEvent[] = [];
     for await (const event of stream.events) events.push(event);
     await expect(stream.result).rejects.toThrow(/does not exist/);
@@ -42,7 +46,11 @@ describe('streamEngineRun', () => {
 
   it('works with the shell engine', async () => {
     writeFileSync(join(tmp.path, '01-a.md'), '```sh\necho hi\n```\n');
-    const stream = streamEngineRun(createShellEngine(), 'execute', { prompt: '', workingDir: tmp.path, stepFile: '01-a.md' });
+    const stream = streamEngineRun(createShellEngine(), 'execute', {
+      prompt: '',
+      workingDir: tmp.path,
+      stepFile: '01-a.md',
+    });
     const types: string[] = [];
     for await (const event of stream.events) types.push(event.type);
     expect(types).toEqual(['usage', 'tool', 'tool', 'message', 'terminal']);

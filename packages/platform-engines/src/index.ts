@@ -19,12 +19,24 @@ export { createEngineRegistry } from './engine.registry.js';
 export type { EngineRegistry, EngineRegistryOptions } from './engine.registry.js';
 export { resolveEngineAndModel } from './engine.resolution.js';
 export type { EnginePhase, EngineResolution, EngineResolutionInput, ResolutionSource } from './engine.resolution.js';
-export { DEFAULT_ENGINE_STALL_TIMEOUT_MS, DEFAULT_ENGINE_TIMEOUT_MS, DEFAULT_KILL_GRACE_MS, defaultSandbox } from './engine.request.js';
+export {
+  DEFAULT_ENGINE_STALL_TIMEOUT_MS,
+  DEFAULT_ENGINE_TIMEOUT_MS,
+  DEFAULT_KILL_GRACE_MS,
+  defaultSandbox,
+} from './engine.request.js';
 export { DEFAULT_PROBE_TIMEOUT_MS, parseVersion, probeEngines, probeExecutable } from './engine.probe.js';
 export { streamEngineRun } from './engine.stream.js';
 export type { EngineRunStream } from './engine.stream.js';
 export { runProcess, signalProcessGroup, startProcess } from './process-runner.js';
-export { BASE_CHILD_ENV, buildChildEnv, childEnvAllowList, ENGINE_CHILD_ENV, isEnvVariableName, PROTECTED_CHILD_ENV } from './child-env.js';
+export {
+  BASE_CHILD_ENV,
+  buildChildEnv,
+  childEnvAllowList,
+  ENGINE_CHILD_ENV,
+  isEnvVariableName,
+  PROTECTED_CHILD_ENV,
+} from './child-env.js';
 export type { ChildEnvInput } from './child-env.js';
 export type { ProcessHandle, ProcessRunOptions, ProcessRunResult, ProcessTermination } from './process-runner.js';
 export { openRunLog } from './run-log.js';
@@ -52,7 +64,12 @@ export {
 } from './adapters/claude-code.engine.js';
 export type { ClaudeCodeEngineOptions } from './adapters/claude-code.engine.js';
 export { createClaudeCodeStreamParser } from './adapters/claude-code.stream.js';
-export { OPENCODE_ENGINE_ID, buildOpencodeInvocation, createOpencodeEngine, opencodePermissions } from './adapters/opencode.engine.js';
+export {
+  OPENCODE_ENGINE_ID,
+  buildOpencodeInvocation,
+  createOpencodeEngine,
+  opencodePermissions,
+} from './adapters/opencode.engine.js';
 export type { OpencodeEngineOptions } from './adapters/opencode.engine.js';
 export { createOpencodeStreamParser } from './adapters/opencode.stream.js';
 export type { OpencodeStreamOptions } from './adapters/opencode.stream.js';

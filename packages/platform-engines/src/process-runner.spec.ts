@@ -27,7 +27,14 @@ describe('process runner', () => {
       onStderrLine: (line) => err.push(line),
     });
     log.close();
-    expect(result).toMatchObject({ spawned: true, exitCode: 3, signal: null, termination: 'exited', spawnError: null, stderrTail: ['oops'] });
+    expect(result).toMatchObject({
+      spawned: true,
+      exitCode: 3,
+      signal: null,
+      termination: 'exited',
+      spawnError: null,
+      stderrTail: ['oops'],
+    });
     expect(out).toEqual(['one', 'two', 'three']);
     expect(err).toEqual(['oops']);
     const text = readFileSync(join(tmp.path, 'nested', 'run.log'), 'utf8');
@@ -40,7 +47,10 @@ describe('process runner', () => {
     const out: string[] = [];
     await runProcess({
       command: node,
-      args: ['-e', 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.stringify({s,cwd:process.cwd(),x:process.env.TGZ_X,path:!!process.env.PATH})))'],
+      args: [
+        '-e',
+        'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.stringify({s,cwd:process.cwd(),x:process.env.TGZ_X,path:!!process.env.PATH})))',
+      ],
       cwd: tmp.path,
       stdin: 'hello prompt',
       env: { TGZ_X: 'y' },
@@ -81,7 +91,12 @@ describe('process runner', () => {
     process.env.TASKSGODZILLA_TEST_CANARY = 'canary-from-process-env';
     try {
       const out: string[] = [];
-      await runProcess({ command: node, args: ['-e', 'console.log(process.env.TASKSGODZILLA_TEST_CANARY ?? "absent")'], cwd: tmp.path, onStdoutLine: (line) => out.push(line) });
+      await runProcess({
+        command: node,
+        args: ['-e', 'console.log(process.env.TASKSGODZILLA_TEST_CANARY ?? "absent")'],
+        cwd: tmp.path,
+        onStdoutLine: (line) => out.push(line),
+      });
       expect(out).toEqual(['absent']);
     } finally {
       delete process.env.TASKSGODZILLA_TEST_CANARY;
@@ -91,7 +106,12 @@ describe('process runner', () => {
   it('redacts the run log when the log has a redactor', async () => {
     const path = join(tmp.path, 'redacted.log');
     const log = openRunLog(path, (text) => text.replaceAll('s3cret-value', '[REDACTED]'));
-    await runProcess({ command: node, args: ['-e', 'console.log("token=s3cret-value"); console.error("again s3cret-value")'], cwd: tmp.path, log });
+    await runProcess({
+      command: node,
+      args: ['-e', 'console.log("token=s3cret-value"); console.error("again s3cret-value")'],
+      cwd: tmp.path,
+      log,
+    });
     log.close();
     const text = readFileSync(path, 'utf8');
     expect(text).toContain('token=[REDACTED]\n');
@@ -100,7 +120,13 @@ describe('process runner', () => {
   });
 
   it('kills a silent process group on stall', async () => {
-    const result = await runProcess({ command: node, args: ['-e', 'setInterval(() => {}, 1000)'], cwd: tmp.path, stallTimeoutMs: 300, killGraceMs: 200 });
+    const result = await runProcess({
+      command: node,
+      args: ['-e', 'setInterval(() => {}, 1000)'],
+      cwd: tmp.path,
+      stallTimeoutMs: 300,
+      killGraceMs: 200,
+    });
     expect(result.termination).toBe('stalled');
     expect(result.signal).toBe('SIGTERM');
     expect(result.terminationReason).toBe('no output for 300ms');

@@ -17,11 +17,19 @@ describe('README example', () => {
     const template = join(worktree, 'templates', 'demo');
     mkdirSync(template, { recursive: true });
     writeFileSync(join(template, 'plan.md'), '# Plan\n- [ ] build\n');
-    writeFileSync(join(template, '01-build.md'), '# 01 Build\n\n```sh\nmkdir -p dist && echo ok > dist/app.txt\n```\n\n## Checks\n\n```sh\ngrep -q ok dist/app.txt\n```\n');
+    writeFileSync(
+      join(template, '01-build.md'),
+      '# 01 Build\n\n```sh\nmkdir -p dist && echo ok > dist/app.txt\n```\n\n## Checks\n\n```sh\ngrep -q ok dist/app.txt\n```\n',
+    );
 
     const config = loadConfig({ TASKSGODZILLA_DEFAULT_ENGINE: 'shell' });
     const registry = createEngineRegistry(createDefaultEngines(config), { defaultEngineId: config.defaultEngine });
-    const { engine_id, model } = resolveEngineAndModel({ phase: 'exec', stepRun: { engine_id: 'shell' }, config, registry });
+    const { engine_id, model } = resolveEngineAndModel({
+      phase: 'exec',
+      stepRun: { engine_id: 'shell' },
+      config,
+      registry,
+    });
     const engine = registry.get(engine_id);
 
     const plan = await engine.plan({ prompt: '', workingDir: worktree, templateDir: 'templates/demo' });

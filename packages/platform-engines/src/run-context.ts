@@ -1,11 +1,5 @@
 import type { JsonValue } from '@tasksgodzilla/core';
-import type {
-  EngineEvent,
-  EngineOperation,
-  EngineOutcome,
-  EngineRequest,
-  EngineResult,
-} from './engine.types.js';
+import type { EngineEvent, EngineOperation, EngineOutcome, EngineRequest, EngineResult } from './engine.types.js';
 import { openRunLog, type RunLog } from './run-log.js';
 import { createUsageTracker, type UsageTracker } from './usage-tracker.js';
 
@@ -67,7 +61,9 @@ export function createRunContext(input: {
       listener(event);
     } catch (error) {
       // A failing listener must not break the run it observes.
-      log.note(`onEvent listener threw on a ${event.type} event: ${error instanceof Error ? error.message : String(error)}`);
+      log.note(
+        `onEvent listener threw on a ${event.type} event: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   };
 

@@ -11,8 +11,16 @@ describe('usage tracker', () => {
   it('adds deltas and lets a cumulative report replace the running total', () => {
     const tracker = createUsageTracker();
     tracker.apply(usageEvent({ input_tokens: 10, output_tokens: 5 }, { cumulative: false, costUsd: 0.1 }));
-    tracker.apply(usageEvent({ input_tokens: 20, output_tokens: 5, cached_input_tokens: 4 }, { cumulative: false, costUsd: 0.2 }));
-    expect(tracker.usage()).toEqual({ input_tokens: 30, cached_input_tokens: 4, output_tokens: 10, reasoning_tokens: 0, total_tokens: 40 });
+    tracker.apply(
+      usageEvent({ input_tokens: 20, output_tokens: 5, cached_input_tokens: 4 }, { cumulative: false, costUsd: 0.2 }),
+    );
+    expect(tracker.usage()).toEqual({
+      input_tokens: 30,
+      cached_input_tokens: 4,
+      output_tokens: 10,
+      reasoning_tokens: 0,
+      total_tokens: 40,
+    });
     expect(tracker.costUsd()).toBe(0.3);
     tracker.apply(usageEvent({ input_tokens: 100, output_tokens: 50 }, { cumulative: true, costUsd: null }));
     expect(tracker.usage()?.total_tokens).toBe(150);

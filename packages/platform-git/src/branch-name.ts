@@ -9,7 +9,9 @@ const FORBIDDEN = /[\u0000-\u0020\u007f~^:?*[\\]/;
 export function assertBranchName(name: string, field = 'branch'): string {
   const problem = branchNameProblem(name);
   if (problem) {
-    throw new ValidationError(`Invalid branch name ${JSON.stringify(name)}: ${problem}`, [{ path: [field], message: problem }]);
+    throw new ValidationError(`Invalid branch name ${JSON.stringify(name)}: ${problem}`, [
+      { path: [field], message: problem },
+    ]);
   }
   return name;
 }
@@ -24,6 +26,7 @@ function branchNameProblem(name: string): string | null {
   if (name.includes('@{')) return 'contains "@{"';
   if (name.includes('//') || name.startsWith('/') || name.endsWith('/')) return 'empty path component';
   if (name.endsWith('.')) return 'ends with "."';
-  if (name.split('/').some((part) => part.startsWith('.') || part.endsWith('.lock'))) return 'a component starts with "." or ends with ".lock"';
+  if (name.split('/').some((part) => part.startsWith('.') || part.endsWith('.lock')))
+    return 'a component starts with "." or ends with ".lock"';
   return null;
 }

@@ -55,11 +55,19 @@ describe('command runner: process groups', () => {
 
   it('still answers stdout, stderr and accepted exit codes', async () => {
     const run = createCommandRunner({ env: { PATH: process.env.PATH }, timeoutMs: 60_000 });
-    expect(await run('sh', ['-c', 'echo out; echo err >&2'])).toEqual({ stdout: 'out\n', stderr: 'err\n', exitCode: 0 });
+    expect(await run('sh', ['-c', 'echo out; echo err >&2'])).toEqual({
+      stdout: 'out\n',
+      stderr: 'err\n',
+      exitCode: 0,
+    });
     expect((await run('sh', ['-c', 'exit 3'], { okExitCodes: [0, 3] })).exitCode).toBe(3);
-    await expect(run('sh', ['-c', 'exit 4'])).rejects.toMatchObject({ details: expect.objectContaining({ exitCode: 4 }) });
+    await expect(run('sh', ['-c', 'exit 4'])).rejects.toMatchObject({
+      details: expect.objectContaining({ exitCode: 4 }),
+    });
     await expect(run('definitely-not-a-binary-tgz', [])).rejects.toMatchObject({ code: 'git_binary_not_found' });
-    await expect(run('sh', ['-c', 'true'], { cwd: join(dir.path, 'missing') })).rejects.toMatchObject({ code: 'git_path_missing' });
+    await expect(run('sh', ['-c', 'true'], { cwd: join(dir.path, 'missing') })).rejects.toMatchObject({
+      code: 'git_path_missing',
+    });
   });
 });
 
@@ -77,7 +85,10 @@ describe('GitService: hostile remote transports', () => {
     git(dir.path, ['init', '-q', bin]);
     writeFileSync(join(bin, 'git-remote-evil'), `#!/bin/sh\ntouch '${marker}'\nsleep 600\n`);
     chmodSync(join(bin, 'git-remote-evil'), 0o755);
-    const service = createTestGitService(dir.path, { env: isolatedGitEnv(dir.path, { PATH: `${bin}:${process.env.PATH ?? ''}` }), commandTimeoutMs: 20_000 });
+    const service = createTestGitService(dir.path, {
+      env: isolatedGitEnv(dir.path, { PATH: `${bin}:${process.env.PATH ?? ''}` }),
+      commandTimeoutMs: 20_000,
+    });
     const { path } = createTestRepo(dir.path);
     git(path, ['remote', 'set-url', 'origin', 'evil::x']);
     const failure = await service.listRemoteBranches(path).then(
@@ -91,7 +102,9 @@ describe('GitService: hostile remote transports', () => {
 
   it('refuses to clone a hostile URL before running git', async () => {
     const service = createTestGitService(dir.path);
-    await expect(service.ensureRepo({ projectId: 1, gitUrl: 'fd::17' })).rejects.toMatchObject({ category: 'validation' });
+    await expect(service.ensureRepo({ projectId: 1, gitUrl: 'fd::17' })).rejects.toMatchObject({
+      category: 'validation',
+    });
     expect(existsSync(join(dir.path, 'projects', '1'))).toBe(false);
   });
 });

@@ -65,7 +65,13 @@ export function createCommandRunner(runnerOptions: CommandRunnerOptions): RunCom
       for (const [key, value] of Object.entries({ ...runnerOptions.env, ...options.env })) {
         if (value !== undefined) env[key] = value;
       }
-      const child = spawn(binary, args, { cwd: options.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+      const child = spawn(binary, args, {
+        cwd: options.cwd,
+        env,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        windowsHide: true,
+      });
       track(child);
       const out: Buffer[] = [];
       const err: Buffer[] = [];
@@ -97,8 +103,15 @@ export function createCommandRunner(runnerOptions: CommandRunnerOptions): RunCom
         // Whatever the command left behind in its group goes with it.
         if (spawnError === undefined) killGroup(child);
         const stdout = Buffer.concat(out).toString('utf8');
-        const stderr = Buffer.concat(err).toString('utf8') + (overflow ? '\n(output larger than the buffer limit)' : '');
-        if (spawnError === undefined && !timedOut && !overflow && exitCode !== null && (options.okExitCodes ?? [0]).includes(exitCode)) {
+        const stderr =
+          Buffer.concat(err).toString('utf8') + (overflow ? '\n(output larger than the buffer limit)' : '');
+        if (
+          spawnError === undefined &&
+          !timedOut &&
+          !overflow &&
+          exitCode !== null &&
+          (options.okExitCodes ?? [0]).includes(exitCode)
+        ) {
           resolve({ stdout, stderr, exitCode });
           return;
         }

@@ -24,6 +24,7 @@ describe('GitService.commitAll and repository hooks', () => {
     writeFileSync(join(wt.path, 'agent.txt'), 'work\n');
     const result = await service.commitAll({ repoPath: wt.path, message: 'step' });
     expect(result.committed).toBe(true);
-    for (const hook of ['pre-commit', 'commit-msg', 'post-commit']) expect(existsSync(join(dir.path, `${hook}.ran`))).toBe(false);
+    for (const hook of ['pre-commit', 'commit-msg', 'post-commit'])
+      expect(existsSync(join(dir.path, `${hook}.ran`))).toBe(false);
   });
 });

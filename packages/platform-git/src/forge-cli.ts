@@ -25,7 +25,19 @@ function findUrl(text: string): { url: string; number: number } | null {
 
 function cliArgs(input: CliPullRequestInput): string[] {
   if (input.provider === 'github') {
-    return ['pr', 'create', '--title', input.title, '--body', input.body, '--base', input.base, '--head', input.head, ...(input.draft ? ['--draft'] : [])];
+    return [
+      'pr',
+      'create',
+      '--title',
+      input.title,
+      '--body',
+      input.body,
+      '--base',
+      input.base,
+      '--head',
+      input.head,
+      ...(input.draft ? ['--draft'] : []),
+    ];
   }
   return [
     'mr',
@@ -44,7 +56,10 @@ function cliArgs(input: CliPullRequestInput): string[] {
 }
 
 /** `gh pr create` / `glab mr create`; "already exists" answers become `created: false` with the URL they print. */
-export async function createPullRequestWithCli(run: RunCommand, input: CliPullRequestInput): Promise<PullRequestResult> {
+export async function createPullRequestWithCli(
+  run: RunCommand,
+  input: CliPullRequestInput,
+): Promise<PullRequestResult> {
   const via = input.provider === 'github' ? 'gh' : 'glab';
   const env: Record<string, string> =
     input.provider === 'github' ? { GH_PROMPT_DISABLED: '1', NO_COLOR: '1' } : { NO_PROMPT: '1', NO_COLOR: '1' };
@@ -59,13 +74,22 @@ export async function createPullRequestWithCli(run: RunCommand, input: CliPullRe
     if (/already exists/i.test(stderr)) {
       const found = findUrl(stderr);
       const iid = /!(\d+)/.exec(stderr);
-      return { provider: input.provider, via, created: false, url: found?.url ?? null, number: found?.number ?? (iid?.[1] ? Number(iid[1]) : null) };
+      return {
+        provider: input.provider,
+        via,
+        created: false,
+        url: found?.url ?? null,
+        number: found?.number ?? (iid?.[1] ? Number(iid[1]) : null),
+      };
     }
-    throw new GitError(`${via} could not open the ${input.provider === 'github' ? 'pull' : 'merge'} request: ${stderr}`, {
-      code: error.code === 'git_binary_not_found' ? 'forge_cli_missing' : error.code,
-      retryable: error.retryable,
-      details: error.details,
-      cause: error,
-    });
+    throw new GitError(
+      `${via} could not open the ${input.provider === 'github' ? 'pull' : 'merge'} request: ${stderr}`,
+      {
+        code: error.code === 'git_binary_not_found' ? 'forge_cli_missing' : error.code,
+        retryable: error.retryable,
+        details: error.details,
+        cause: error,
+      },
+    );
   }
 }

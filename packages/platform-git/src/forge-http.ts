@@ -53,7 +53,8 @@ export function forgeMessage(response: ForgeResponse): string {
   const body = response.json as { message?: unknown; error?: unknown; errors?: unknown } | undefined;
   const parts: string[] = [];
   if (body && typeof body === 'object') {
-    if (body.message !== undefined) parts.push(typeof body.message === 'string' ? body.message : JSON.stringify(body.message));
+    if (body.message !== undefined)
+      parts.push(typeof body.message === 'string' ? body.message : JSON.stringify(body.message));
     if (typeof body.error === 'string') parts.push(body.error);
     if (Array.isArray(body.errors)) {
       for (const item of body.errors) {
@@ -77,7 +78,8 @@ export function forgeHttpError(provider: ForgeProvider, action: string, response
   if (status === 429 || (status === 403 && /rate limit/i.test(message))) {
     return new GitError(text, { code: 'forge_rate_limited', retryable: true, details });
   }
-  if (status === 401 || status === 403) return new GitError(text, { code: 'forge_auth_failed', retryable: false, details });
+  if (status === 401 || status === 403)
+    return new GitError(text, { code: 'forge_auth_failed', retryable: false, details });
   if (status === 404) return new GitError(text, { code: 'forge_not_found', retryable: false, details });
   if (status >= 500) return new GitError(text, { code: 'forge_unavailable', retryable: true, details });
   return new GitError(text, { code: 'forge_request_failed', retryable: false, details });

@@ -5,7 +5,16 @@ import type { GitServiceDeps } from './git-service.types.js';
 export function gitServiceDepsFromConfig(
   config: Pick<
     Config,
-    'projectsRoot' | 'worktreesRoot' | 'singleWorktree' | 'worktreeBranch' | 'gitUser' | 'gitEmail' | 'githubToken' | 'githubApiUrl' | 'gitlabToken' | 'gitlabApiUrl'
+    | 'projectsRoot'
+    | 'worktreesRoot'
+    | 'singleWorktree'
+    | 'worktreeBranch'
+    | 'gitUser'
+    | 'gitEmail'
+    | 'githubToken'
+    | 'githubApiUrl'
+    | 'gitlabToken'
+    | 'gitlabApiUrl'
   >,
 ): GitServiceDeps {
   return {

@@ -2,7 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTempDir, createTestRepo, git, type TempDir } from '@tasksgodzilla/testing';
-import { GIT_CREDENTIALS_SECRET, gitCredentialsEnv, gitCredentialsOf, splitGitUrlCredentials, type GitCredentials } from './git-credentials.js';
+import {
+  GIT_CREDENTIALS_SECRET,
+  gitCredentialsEnv,
+  gitCredentialsOf,
+  splitGitUrlCredentials,
+  type GitCredentials,
+} from './git-credentials.js';
 import { createTestGitService } from './git.test-helpers.js';
 
 const REMOTE = 'https://git.example.test/acme/app.git';
@@ -14,18 +20,31 @@ describe('splitGitUrlCredentials', () => {
       url: 'https://git.example.test:8443/acme/app.git?x=1',
       credentials: { username: 'deploy-bot', password: 'tok3n/x@y' },
     });
-    expect(splitGitUrlCredentials('HTTP://ghp_abc@github.com/acme/app')).toEqual({ url: 'HTTP://github.com/acme/app', credentials: { username: 'ghp_abc', password: '' } });
+    expect(splitGitUrlCredentials('HTTP://ghp_abc@github.com/acme/app')).toEqual({
+      url: 'HTTP://github.com/acme/app',
+      credentials: { username: 'ghp_abc', password: '' },
+    });
   });
 
   it('leaves URLs without credentials, ssh and scp-like URLs and local paths unchanged', () => {
-    for (const url of [REMOTE, 'ssh://git@github.com/acme/app.git', 'git@github.com:acme/app.git', '/srv/repos/app.git', 'https://github.com/a/b@c']) {
+    for (const url of [
+      REMOTE,
+      'ssh://git@github.com/acme/app.git',
+      'git@github.com:acme/app.git',
+      '/srv/repos/app.git',
+      'https://github.com/a/b@c',
+    ]) {
       expect(splitGitUrlCredentials(url)).toEqual({ url, credentials: null });
     }
   });
 
   it('refuses credentials that would break the credential protocol, naming the field', () => {
-    expect(() => splitGitUrlCredentials('https://u:a%0Ab@h/x', 'git_url')).toThrow(/Invalid git_url: its credentials contain control characters/);
-    expect(() => splitGitUrlCredentials('https://u:%zz@h/x', 'git_url')).toThrow(/Invalid git_url: malformed percent-encoding/);
+    expect(() => splitGitUrlCredentials('https://u:a%0Ab@h/x', 'git_url')).toThrow(
+      /Invalid git_url: its credentials contain control characters/,
+    );
+    expect(() => splitGitUrlCredentials('https://u:%zz@h/x', 'git_url')).toThrow(
+      /Invalid git_url: malformed percent-encoding/,
+    );
   });
 
   it('reads the git_credentials secret back, ignoring malformed values', () => {
@@ -37,8 +56,18 @@ describe('splitGitUrlCredentials', () => {
   it("gives real git a credential helper that answers from the invocation's environment", () => {
     const dir = createTempDir('tgz-git-cred-helper-');
     try {
-      const env = { ...process.env, GIT_CONFIG_GLOBAL: join(dir.path, 'none'), GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0', ...gitCredentialsEnv(SECRET) };
-      const answer = execFileSync('git', ['credential', 'fill'], { input: 'protocol=https\nhost=git.example.test\n\n', env, encoding: 'utf8' });
+      const env = {
+        ...process.env,
+        GIT_CONFIG_GLOBAL: join(dir.path, 'none'),
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_TERMINAL_PROMPT: '0',
+        ...gitCredentialsEnv(SECRET),
+      };
+      const answer = execFileSync('git', ['credential', 'fill'], {
+        input: 'protocol=https\nhost=git.example.test\n\n',
+        env,
+        encoding: 'utf8',
+      });
       expect(answer).toContain('username=deploy-bot\n');
       expect(answer).toContain('password=tok3n-very-secret\n');
     } finally {
@@ -91,7 +120,9 @@ describe('GitService with a credentials resolver', () => {
     };
     const service = createTestGitService(dir.path, { gitBinary: fake.binary, credentials });
 
-    const clone = await service.ensureRepo({ projectId: 1, gitUrl: REMOTE, projectName: 'app' }).catch((error: unknown) => error);
+    const clone = await service
+      .ensureRepo({ projectId: 1, gitUrl: REMOTE, projectName: 'app' })
+      .catch((error: unknown) => error);
     expect(clone).toMatchObject({ code: 'git_network' });
     expect(readFileSync(fake.credLog, 'utf8')).toContain('username=deploy-bot\npassword=tok3n-very-secret\n');
 
@@ -102,7 +133,9 @@ describe('GitService with a credentials resolver', () => {
     await expect(service.listRemoteBranches(path)).rejects.toMatchObject({ code: 'git_network' });
     await expect(service.push({ repoPath: path, branch: 'main' })).rejects.toMatchObject({ code: 'git_network' });
     await expect(service.deleteRemoteBranch(path, 'old')).rejects.toMatchObject({ code: 'git_network' });
-    await expect(service.ensureWorktree({ repoPath: path, protocolName: '0001-fetch-first' })).rejects.toMatchObject({ code: 'git_network' });
+    await expect(service.ensureWorktree({ repoPath: path, protocolName: '0001-fetch-first' })).rejects.toMatchObject({
+      code: 'git_network',
+    });
     const existsError = (await service.remoteBranchExists(path, 'main').catch((error: unknown) => error)) as Error;
     expect(readFileSync(fake.credLog, 'utf8').match(/password=tok3n-very-secret/g)).toHaveLength(5);
     expect(asked).toEqual(Array(6).fill(REMOTE));
@@ -110,7 +143,13 @@ describe('GitService with a credentials resolver', () => {
     // Never in argv, in the stored origin, or in an error.
     expect(readFileSync(fake.argvLog, 'utf8')).not.toContain('tok3n');
     expect(readFileSync(join(path, '.git', 'config'), 'utf8')).not.toContain('tok3n');
-    expect(JSON.stringify({ message: existsError.message, details: (existsError as { details?: unknown }).details, clone: String(clone) })).not.toContain('tok3n');
+    expect(
+      JSON.stringify({
+        message: existsError.message,
+        details: (existsError as { details?: unknown }).details,
+        clone: String(clone),
+      }),
+    ).not.toContain('tok3n');
   });
 
   it('gives no credentials to other remotes (ssh, local, unknown https)', async () => {

@@ -29,10 +29,14 @@ function decode(part: string, field: string): string {
   try {
     value = decodeURIComponent(part);
   } catch {
-    throw new ValidationError(`Invalid ${field}: malformed percent-encoding in its credentials`, [{ path: [field], message: 'malformed percent-encoding in the credentials' }]);
+    throw new ValidationError(`Invalid ${field}: malformed percent-encoding in its credentials`, [
+      { path: [field], message: 'malformed percent-encoding in the credentials' },
+    ]);
   }
   if ([...value].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f)) {
-    throw new ValidationError(`Invalid ${field}: its credentials contain control characters`, [{ path: [field], message: 'credentials must not contain control characters' }]);
+    throw new ValidationError(`Invalid ${field}: its credentials contain control characters`, [
+      { path: [field], message: 'credentials must not contain control characters' },
+    ]);
   }
   return value;
 }
@@ -42,7 +46,10 @@ function decode(part: string, field: string): string {
  * `https://host/x.git` and `{ username: 'user', password: 'token' }` (percent-decoded). Other URLs
  * (ssh, scp-like, local paths; an ssh user is no secret) come back unchanged with no credentials.
  */
-export function splitGitUrlCredentials(url: string, field = 'git_url'): { url: string; credentials: GitCredentials | null } {
+export function splitGitUrlCredentials(
+  url: string,
+  field = 'git_url',
+): { url: string; credentials: GitCredentials | null } {
   const match = HTTP_USERINFO.exec(url);
   if (!match) return { url, credentials: null };
   const [whole, scheme, userinfo] = match as unknown as [string, string, string];

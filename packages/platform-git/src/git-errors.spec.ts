@@ -4,14 +4,22 @@ import { classifyGitFailure, gitCommandError, redactCredentials } from './git-er
 
 describe('classifyGitFailure', () => {
   it.each([
-    ["fatal: unable to access 'https://example.invalid/x.git/': Could not resolve host: example.invalid", 'git_network', true],
+    [
+      "fatal: unable to access 'https://example.invalid/x.git/': Could not resolve host: example.invalid",
+      'git_network',
+      true,
+    ],
     ['fatal: the remote end hung up unexpectedly', 'git_network', true],
     ['ssh: connect to host example.invalid port 22: Connection timed out', 'git_network', true],
     ["fatal: Unable to create '/r/.git/index.lock': File exists.", 'git_locked', true],
-    ['git@github.com: Permission denied (publickey).\nfatal: Could not read from remote repository.', 'git_auth_failed', false],
+    [
+      'git@github.com: Permission denied (publickey).\nfatal: Could not read from remote repository.',
+      'git_auth_failed',
+      false,
+    ],
     ["fatal: Authentication failed for 'https://github.com/a/b.git/'", 'git_auth_failed', false],
     ["fatal: couldn't find remote ref nope", 'git_bad_ref', false],
-    ["fatal: invalid reference: nope", 'git_bad_ref', false],
+    ['fatal: invalid reference: nope', 'git_bad_ref', false],
     ["fatal: ambiguous argument 'nope': unknown revision or path not in the working tree.", 'git_bad_ref', false],
     ["fatal: a branch named 'x' already exists", 'git_already_exists', false],
     ['fatal: not a git repository (or any of the parent directories): .git', 'git_not_a_repository', false],
@@ -22,8 +30,14 @@ describe('classifyGitFailure', () => {
   });
 
   it('treats unexplained failures as retryable only for remote commands', () => {
-    expect(classifyGitFailure('fatal: something odd', { network: true })).toEqual({ code: 'git_failed', retryable: true });
-    expect(classifyGitFailure('fatal: something odd', { network: false })).toEqual({ code: 'git_failed', retryable: false });
+    expect(classifyGitFailure('fatal: something odd', { network: true })).toEqual({
+      code: 'git_failed',
+      retryable: true,
+    });
+    expect(classifyGitFailure('fatal: something odd', { network: false })).toEqual({
+      code: 'git_failed',
+      retryable: false,
+    });
   });
 });
 
@@ -36,7 +50,8 @@ describe('gitCommandError', () => {
       exitCode: 128,
       signal: null,
       stdout: '',
-      stderr: "fatal: unable to access 'https://user:s3cret@example.invalid/a.git/': Could not resolve host: example.invalid\n",
+      stderr:
+        "fatal: unable to access 'https://user:s3cret@example.invalid/a.git/': Could not resolve host: example.invalid\n",
       timedOut: false,
       notFound: false,
       network: true,
@@ -53,7 +68,16 @@ describe('gitCommandError', () => {
   });
 
   it('reports a missing binary and a timeout distinctly', () => {
-    const base = { binary: 'gitx', args: ['status'], cwd: undefined, exitCode: null, signal: null, stdout: '', stderr: '', network: false };
+    const base = {
+      binary: 'gitx',
+      args: ['status'],
+      cwd: undefined,
+      exitCode: null,
+      signal: null,
+      stdout: '',
+      stderr: '',
+      network: false,
+    };
     expect(gitCommandError({ ...base, timedOut: false, notFound: true }).code).toBe('git_binary_not_found');
     const timeout = gitCommandError({ ...base, signal: 'SIGTERM', timedOut: true, notFound: false });
     expect(timeout.code).toBe('git_timeout');
@@ -61,7 +85,9 @@ describe('gitCommandError', () => {
   });
 
   it('redacts any URL credentials', () => {
-    expect(redactCredentials('see https://oauth2:tok@gitlab.com/a/b.git and ssh://git@host/x')).toBe('see https://***@gitlab.com/a/b.git and ssh://***@host/x');
+    expect(redactCredentials('see https://oauth2:tok@gitlab.com/a/b.git and ssh://git@host/x')).toBe(
+      'see https://***@gitlab.com/a/b.git and ssh://***@host/x',
+    );
   });
 });
 
@@ -70,7 +96,25 @@ describe('assertBranchName', () => {
     expect(assertBranchName(name)).toBe(name);
   });
 
-  it.each(['', '-rf', 'a..b', 'a b', 'a~1', 'x^', 'a:b', '@', 'HEAD', 'a@{1}', '/a', 'a/', 'a//b', 'a.lock', '.a', 'a.', 'x\ny'])('rejects %j', (name) => {
+  it.each([
+    '',
+    '-rf',
+    'a..b',
+    'a b',
+    'a~1',
+    'x^',
+    'a:b',
+    '@',
+    'HEAD',
+    'a@{1}',
+    '/a',
+    'a/',
+    'a//b',
+    'a.lock',
+    '.a',
+    'a.',
+    'x\ny',
+  ])('rejects %j', (name) => {
     expect(() => assertBranchName(name)).toThrow(/Invalid branch name/);
   });
 });

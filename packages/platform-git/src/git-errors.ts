@@ -8,24 +8,47 @@ export interface GitFailureClass {
 // Checked in order: the first match wins, so permanent causes come before the generic network ones
 // ("Could not read from remote repository" follows both a bad key and a dropped connection).
 const RULES: { pattern: RegExp; code: string; retryable: boolean }[] = [
-  { pattern: /please tell me who you are|unable to auto-detect email address|empty ident name/i, code: 'git_identity_missing', retryable: false },
   {
-    pattern: /permission denied \(publickey|authentication failed|could not read username|could not read password|invalid username or password|access denied|403 forbidden|returned error: 40[13]/i,
+    pattern: /please tell me who you are|unable to auto-detect email address|empty ident name/i,
+    code: 'git_identity_missing',
+    retryable: false,
+  },
+  {
+    pattern:
+      /permission denied \(publickey|authentication failed|could not read username|could not read password|invalid username or password|access denied|403 forbidden|returned error: 40[13]/i,
     code: 'git_auth_failed',
     retryable: false,
   },
   { pattern: /permission denied/i, code: 'git_permission_denied', retryable: false },
-  { pattern: /repository .*not found|repository '.*' does not exist|does not appear to be a git repository|returned error: 404/i, code: 'git_repo_not_found', retryable: false },
+  {
+    pattern:
+      /repository .*not found|repository '.*' does not exist|does not appear to be a git repository|returned error: 404/i,
+    code: 'git_repo_not_found',
+    retryable: false,
+  },
   { pattern: /not a git repository/i, code: 'git_not_a_repository', retryable: false },
   {
-    pattern: /couldn't find remote ref|not a valid (object name|ref|branch name)|invalid reference|unknown revision|bad revision|ambiguous argument|not a commit|invalid refspec|remote ref does not exist|unable to delete .*: remote ref/i,
+    pattern:
+      /couldn't find remote ref|not a valid (object name|ref|branch name)|invalid reference|unknown revision|bad revision|ambiguous argument|not a commit|invalid refspec|remote ref does not exist|unable to delete .*: remote ref/i,
     code: 'git_bad_ref',
     retryable: false,
   },
-  { pattern: /already exists|already checked out|is already used by worktree|already registered/i, code: 'git_already_exists', retryable: false },
-  { pattern: /\[rejected\]|non-fast-forward|failed to push some refs|protected branch|pre-receive hook declined/i, code: 'git_push_rejected', retryable: false },
+  {
+    pattern: /already exists|already checked out|is already used by worktree|already registered/i,
+    code: 'git_already_exists',
+    retryable: false,
+  },
+  {
+    pattern: /\[rejected\]|non-fast-forward|failed to push some refs|protected branch|pre-receive hook declined/i,
+    code: 'git_push_rejected',
+    retryable: false,
+  },
   { pattern: /conflict|needs merge|you have unmerged paths/i, code: 'git_conflict', retryable: false },
-  { pattern: /index\.lock|\.lock': file exists|another git process|cannot lock ref|unable to lock/i, code: 'git_locked', retryable: true },
+  {
+    pattern: /index\.lock|\.lock': file exists|another git process|cannot lock ref|unable to lock/i,
+    code: 'git_locked',
+    retryable: true,
+  },
   {
     pattern:
       /could not resolve host|could not resolve hostname|connection (timed out|refused|reset|closed)|operation timed out|network is unreachable|no route to host|the remote end hung up|early eof|rpc failed|unable to access|\b(ssl|tls|gnutls)\b|could not read from remote repository|temporary failure|\b(429|502|503|504)\b/i,
@@ -90,7 +113,12 @@ export function gitCommandError(failure: CommandFailure): GitError {
     });
   }
   if (failure.timedOut) {
-    return new GitError(`${command} timed out`, { code: 'git_timeout', retryable: true, details, cause: failure.cause });
+    return new GitError(`${command} timed out`, {
+      code: 'git_timeout',
+      retryable: true,
+      details,
+      cause: failure.cause,
+    });
   }
   const { code, retryable } = classifyGitFailure(failure.stderr, { network: failure.network });
   const status = failure.exitCode === null ? `signal ${failure.signal ?? 'unknown'}` : `exit ${failure.exitCode}`;

@@ -22,7 +22,11 @@ describe('GitService: push and remote branches', () => {
     if (!commit.committed) throw new Error('expected a commit');
 
     expect(await service.remoteBranchExists(wt.path, '0002-push-me')).toBe(false);
-    expect(await service.push({ repoPath: wt.path, branch: '0002-push-me' })).toEqual({ pushed: true, remote: 'origin', branch: '0002-push-me' });
+    expect(await service.push({ repoPath: wt.path, branch: '0002-push-me' })).toEqual({
+      pushed: true,
+      remote: 'origin',
+      branch: '0002-push-me',
+    });
 
     expect(git(originPath, ['rev-parse', 'refs/heads/0002-push-me'])).toBe(commit.sha);
     expect(git(wt.path, ['rev-parse', '--abbrev-ref', '0002-push-me@{upstream}'])).toBe('origin/0002-push-me');
@@ -34,10 +38,17 @@ describe('GitService: push and remote branches', () => {
   it('reports a clear no-op when there is no origin', async () => {
     const service = createTestGitService(dir.path);
     const { path } = createTestRepo(dir.path, { withOrigin: false });
-    expect(await service.push({ repoPath: path, branch: 'main' })).toEqual({ pushed: false, reason: 'no_origin', branch: 'main' });
+    expect(await service.push({ repoPath: path, branch: 'main' })).toEqual({
+      pushed: false,
+      reason: 'no_origin',
+      branch: 'main',
+    });
     expect(await service.listRemoteBranches(path)).toEqual([]);
     expect(await service.remoteBranchExists(path, 'main')).toBe(false);
-    await expect(service.deleteRemoteBranch(path, 'main')).rejects.toMatchObject({ code: 'no_origin', retryable: false });
+    await expect(service.deleteRemoteBranch(path, 'main')).rejects.toMatchObject({
+      code: 'no_origin',
+      retryable: false,
+    });
   });
 
   it('lists, checks and deletes remote branches (incl. names with slashes)', async () => {

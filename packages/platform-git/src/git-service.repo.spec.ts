@@ -15,10 +15,18 @@ describe('GitService: repositories', () => {
 
   it('computes the layout path <projectsRoot>/<project_id>/<repo_name> without touching the disk', () => {
     const service = createTestGitService(dir.path);
-    expect(service.repoPathFor({ projectId: 7, gitUrl: 'https://github.com/acme/widgets.git' })).toBe(join(dir.path, 'projects', '7', 'widgets'));
-    expect(service.repoPathFor({ projectId: 7, gitUrl: 'git@gitlab.com:g/sub/app.git' })).toBe(join(dir.path, 'projects', '7', 'app'));
-    expect(service.repoPathFor({ projectId: 8, gitUrl: 'https://x.invalid/', projectName: 'My App' })).toBe(join(dir.path, 'projects', '8', 'x.invalid'));
-    expect(service.repoPathFor({ projectId: 9, gitUrl: '..', projectName: 'My App' })).toBe(join(dir.path, 'projects', '9', 'My-App'));
+    expect(service.repoPathFor({ projectId: 7, gitUrl: 'https://github.com/acme/widgets.git' })).toBe(
+      join(dir.path, 'projects', '7', 'widgets'),
+    );
+    expect(service.repoPathFor({ projectId: 7, gitUrl: 'git@gitlab.com:g/sub/app.git' })).toBe(
+      join(dir.path, 'projects', '7', 'app'),
+    );
+    expect(service.repoPathFor({ projectId: 8, gitUrl: 'https://x.invalid/', projectName: 'My App' })).toBe(
+      join(dir.path, 'projects', '8', 'x.invalid'),
+    );
+    expect(service.repoPathFor({ projectId: 9, gitUrl: '..', projectName: 'My App' })).toBe(
+      join(dir.path, 'projects', '9', 'My-App'),
+    );
     expect(service.repoPathFor({ projectId: 9, gitUrl: '' })).toBe(join(dir.path, 'projects', '9', 'project'));
     expect(() => service.repoPathFor({ projectId: '../x', gitUrl: 'a/b.git' })).toThrow(ValidationError);
     expect(existsSync(join(dir.path, 'projects'))).toBe(false);
@@ -45,7 +53,9 @@ describe('GitService: repositories', () => {
 
   it('ensureRepo without cloning reports the missing repo as a non-retryable GitError', async () => {
     const service = createTestGitService(dir.path);
-    const error = await service.ensureRepo({ projectId: 2, gitUrl: '/nowhere/app.git', cloneIfMissing: false }).catch((e: unknown) => e);
+    const error = await service
+      .ensureRepo({ projectId: 2, gitUrl: '/nowhere/app.git', cloneIfMissing: false })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitError);
     expect(error).toMatchObject({ code: 'repo_not_present', retryable: false });
     expect((error as Error).message).toContain(join(dir.path, 'projects', '2', 'app'));
@@ -55,8 +65,13 @@ describe('GitService: repositories', () => {
   it('a recorded local path wins over the layout', async () => {
     const service = createTestGitService(dir.path);
     const { path } = createTestRepo(join(dir.path, 'mine'), { withOrigin: false });
-    expect(await service.resolveRepoPath({ projectId: 3, gitUrl: 'https://github.com/a/b.git', localPath: path })).toBe(path);
-    expect(await service.ensureRepo({ projectId: 3, gitUrl: 'https://github.com/a/b.git', localPath: path })).toEqual({ path, cloned: false });
+    expect(await service.resolveRepoPath({ projectId: 3, gitUrl: 'https://github.com/a/b.git', localPath: path })).toBe(
+      path,
+    );
+    expect(await service.ensureRepo({ projectId: 3, gitUrl: 'https://github.com/a/b.git', localPath: path })).toEqual({
+      path,
+      cloned: false,
+    });
   });
 
   it('a plain folder inside another repository is not mistaken for the repo', async () => {
@@ -70,7 +85,9 @@ describe('GitService: repositories', () => {
 
   it('clone failures are GitErrors carrying git stderr', async () => {
     const service = createTestGitService(dir.path);
-    const error = await service.ensureRepo({ projectId: 4, gitUrl: join(dir.path, 'no-such-repo.git') }).catch((e: unknown) => e);
+    const error = await service
+      .ensureRepo({ projectId: 4, gitUrl: join(dir.path, 'no-such-repo.git') })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitError);
     expect((error as GitError).retryable).toBe(false);
     expect(String((error as GitError).details?.stderr)).toMatch(/does not exist|not appear to be a git repository/);
@@ -81,7 +98,9 @@ describe('GitService: repositories', () => {
     const target = join(dir.path, 'projects', '5', 'app');
     mkdirSync(target, { recursive: true });
     writeFileSync(join(target, 'stray.txt'), 'x');
-    await expect(service.ensureRepo({ projectId: 5, gitUrl: '/somewhere/app.git' })).rejects.toMatchObject({ code: 'repo_path_occupied' });
+    await expect(service.ensureRepo({ projectId: 5, gitUrl: '/somewhere/app.git' })).rejects.toMatchObject({
+      code: 'repo_path_occupied',
+    });
     expect(readdirSync(target)).toEqual(['stray.txt']);
   });
 
@@ -91,17 +110,28 @@ describe('GitService: repositories', () => {
     expect(await service.hasOrigin(path)).toBe(false);
     expect(await service.getOriginUrl(path)).toBeNull();
 
-    expect(await service.ensureOrigin({ repoPath: path, gitUrl: 'https://github.com/acme/widgets', preferSsh: false })).toEqual({
+    expect(
+      await service.ensureOrigin({ repoPath: path, gitUrl: 'https://github.com/acme/widgets', preferSsh: false }),
+    ).toEqual({
       url: 'https://github.com/acme/widgets',
       changed: true,
     });
-    expect(await service.ensureOrigin({ repoPath: path, gitUrl: 'ignored', preferSsh: false })).toEqual({ url: 'https://github.com/acme/widgets', changed: false });
-    expect(await service.ensureOrigin({ repoPath: path, gitUrl: 'ignored', preferSsh: true })).toEqual({ url: 'git@github.com:acme/widgets.git', changed: true });
+    expect(await service.ensureOrigin({ repoPath: path, gitUrl: 'ignored', preferSsh: false })).toEqual({
+      url: 'https://github.com/acme/widgets',
+      changed: false,
+    });
+    expect(await service.ensureOrigin({ repoPath: path, gitUrl: 'ignored', preferSsh: true })).toEqual({
+      url: 'git@github.com:acme/widgets.git',
+      changed: true,
+    });
     expect(git(path, ['config', '--get', 'remote.origin.url'])).toBe('git@github.com:acme/widgets.git');
 
     await service.setOriginUrl(path, 'https://gitlab.com/g/sub/app.git');
     expect(await service.getOriginUrl(path)).toBe('https://gitlab.com/g/sub/app.git');
-    expect(await service.ensureOrigin({ repoPath: path, gitUrl: 'x', preferSsh: true })).toEqual({ url: 'https://gitlab.com/g/sub/app.git', changed: false });
+    expect(await service.ensureOrigin({ repoPath: path, gitUrl: 'x', preferSsh: true })).toEqual({
+      url: 'https://gitlab.com/g/sub/app.git',
+      changed: false,
+    });
     await expect(service.setOriginUrl(path, '--upload-pack=evil')).rejects.toThrow(ValidationError);
 
     expect(await service.configureIdentity(path)).toEqual(TEST_IDENTITY);

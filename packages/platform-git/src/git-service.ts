@@ -60,7 +60,9 @@ function assertIdentity(identity: GitIdentity): GitIdentity {
   for (const key of ['name', 'email'] as const) {
     const value = identity[key];
     if (typeof value !== 'string' || !value.trim() || /[\n\r<>\0]/.test(value)) {
-      throw new ValidationError(`Invalid git identity ${key}`, [{ path: ['identity', key], message: 'non-empty, one line, no < or >' }]);
+      throw new ValidationError(`Invalid git identity ${key}`, [
+        { path: ['identity', key], message: 'non-empty, one line, no < or >' },
+      ]);
     }
   }
   return identity;
@@ -68,7 +70,9 @@ function assertIdentity(identity: GitIdentity): GitIdentity {
 
 function assertOptionSafe(value: string, field: string): string {
   if (typeof value !== 'string' || !value.trim() || value.startsWith('-') || value.includes('\0')) {
-    throw new ValidationError(`Invalid ${field}: ${JSON.stringify(value)}`, [{ path: [field], message: 'must be non-empty and not start with "-"' }]);
+    throw new ValidationError(`Invalid ${field}: ${JSON.stringify(value)}`, [
+      { path: [field], message: 'must be non-empty and not start with "-"' },
+    ]);
   }
   return value;
 }
@@ -112,7 +116,11 @@ export function createGitService(deps: GitServiceDeps): GitService {
 
   // git messages are matched ("nothing to commit", "already exists"), so they must be in English.
   const git = (cwd: string, args: string[], options: Omit<CommandOptions, 'cwd'> = {}): Promise<CommandResult> =>
-    run(gitBinary, [...GIT_PREFIX, ...args], { ...options, cwd, env: { LC_ALL: 'C', LANGUAGE: undefined, ...options.env } });
+    run(gitBinary, [...GIT_PREFIX, ...args], {
+      ...options,
+      cwd,
+      env: { LC_ALL: 'C', LANGUAGE: undefined, ...options.env },
+    });
 
   const gitOut = async (cwd: string, args: string[], options: Omit<CommandOptions, 'cwd'> = {}): Promise<string> =>
     (await git(cwd, args, options)).stdout.trim();
@@ -124,7 +132,8 @@ export function createGitService(deps: GitServiceDeps): GitService {
     return credentials ? gitCredentialsEnv(credentials) : undefined;
   }
 
-  const originEnv = async (repo: string): Promise<Record<string, string> | undefined> => remoteEnv(await getOriginUrl(repo));
+  const originEnv = async (repo: string): Promise<Record<string, string> | undefined> =>
+    remoteEnv(await getOriginUrl(repo));
 
   async function isRepository(path: string): Promise<boolean> {
     if (!path || !existsSync(path)) return false;
@@ -140,7 +149,11 @@ export function createGitService(deps: GitServiceDeps): GitService {
   async function requireRepository(path: string): Promise<string> {
     const absolute = resolve(path);
     if (!(await isRepository(absolute))) {
-      throw new GitError(`Not a git repository: ${absolute}`, { code: 'git_not_a_repository', retryable: false, details: { path: absolute } });
+      throw new GitError(`Not a git repository: ${absolute}`, {
+        code: 'git_not_a_repository',
+        retryable: false,
+        details: { path: absolute },
+      });
     }
     return absolute;
   }
@@ -215,16 +228,22 @@ export function createGitService(deps: GitServiceDeps): GitService {
       return null;
     }
     if (await hasOrigin(repo)) {
-      await git(repo, ['fetch', '--no-tags', 'origin', `+refs/heads/${baseBranch}:refs/remotes/origin/${baseBranch}`], { network: true, env: await originEnv(repo) });
+      await git(repo, ['fetch', '--no-tags', 'origin', `+refs/heads/${baseBranch}:refs/remotes/origin/${baseBranch}`], {
+        network: true,
+        env: await originEnv(repo),
+      });
       await git(repo, ['worktree', 'add', '--no-track', '-b', branch, path, `refs/remotes/origin/${baseBranch}`]);
       return `origin/${baseBranch}`;
     }
     if (!(await refExists(repo, `refs/heads/${baseBranch}`))) {
-      throw new GitError(`Base branch ${baseBranch} does not exist in ${repo} (and there is no origin to fetch it from)`, {
-        code: 'git_bad_ref',
-        retryable: false,
-        details: { repo, base_branch: baseBranch },
-      });
+      throw new GitError(
+        `Base branch ${baseBranch} does not exist in ${repo} (and there is no origin to fetch it from)`,
+        {
+          code: 'git_bad_ref',
+          retryable: false,
+          details: { repo, base_branch: baseBranch },
+        },
+      );
     }
     await git(repo, ['worktree', 'add', '-b', branch, path, `refs/heads/${baseBranch}`]);
     return baseBranch;
@@ -235,11 +254,14 @@ export function createGitService(deps: GitServiceDeps): GitService {
     const index = entries.findIndex((entry) => entry.branch === branch);
     if (index < 0) return null;
     if (index === 0) {
-      throw new GitError(`Branch ${branch} is checked out in the main checkout ${repo}; a protocol needs a branch of its own`, {
-        code: 'branch_checked_out',
-        retryable: false,
-        details: { repo, branch },
-      });
+      throw new GitError(
+        `Branch ${branch} is checked out in the main checkout ${repo}; a protocol needs a branch of its own`,
+        {
+          code: 'branch_checked_out',
+          retryable: false,
+          details: { repo, branch },
+        },
+      );
     }
     return entries[index] ?? null;
   }
@@ -299,16 +321,29 @@ export function createGitService(deps: GitServiceDeps): GitService {
       throw new ValidationError('A commit message is required', [{ path: ['message'], message: 'empty' }]);
     }
     const identity = input.author ?? deps.identity;
-    const identityArgs = identity ? ['-c', `user.name=${assertIdentity(identity).name}`, '-c', `user.email=${identity.email}`] : [];
+    const identityArgs = identity
+      ? ['-c', `user.name=${assertIdentity(identity).name}`, '-c', `user.email=${identity.email}`]
+      : [];
     await git(input.repoPath, ['add', '-A']);
     const staged = await git(input.repoPath, ['diff', '--cached', '--quiet'], { okExitCodes: [0, 1] });
     if (staged.exitCode === 0) return { committed: false };
     try {
       // No repository hooks: an agent can write them into the git dir, and they would run with our environment.
-      await git(input.repoPath, [...identityArgs, '-c', 'core.hooksPath=/dev/null', 'commit', '--quiet', '-m', input.message]);
+      await git(input.repoPath, [
+        ...identityArgs,
+        '-c',
+        'core.hooksPath=/dev/null',
+        'commit',
+        '--quiet',
+        '-m',
+        input.message,
+      ]);
     } catch (error) {
-      const output = isAppError(error) ? `${String(error.details?.stdout ?? '')}\n${String(error.details?.stderr ?? '')}` : '';
-      if (/nothing to commit|nothing added to commit|no changes added to commit/i.test(output)) return { committed: false };
+      const output = isAppError(error)
+        ? `${String(error.details?.stdout ?? '')}\n${String(error.details?.stderr ?? '')}`
+        : '';
+      if (/nothing to commit|nothing added to commit|no changes added to commit/i.test(output))
+        return { committed: false };
       throw error;
     }
     const sha = await gitOut(input.repoPath, ['rev-parse', 'HEAD']);
@@ -317,12 +352,19 @@ export function createGitService(deps: GitServiceDeps): GitService {
 
   async function showCommit(repoPath: string, sha: string): Promise<string> {
     assertOptionSafe(sha, 'sha');
-    const verified = await git(repoPath, ['rev-parse', '--verify', '--quiet', `${sha}^{commit}`], { okExitCodes: [0, 1, 128] });
+    const verified = await git(repoPath, ['rev-parse', '--verify', '--quiet', `${sha}^{commit}`], {
+      okExitCodes: [0, 1, 128],
+    });
     const full = verified.stdout.trim();
     if (verified.exitCode !== 0 || !full) {
-      throw new GitError(`Commit ${sha} not found in ${repoPath}`, { code: 'commit_not_found', retryable: false, details: { sha, repo: repoPath } });
+      throw new GitError(`Commit ${sha} not found in ${repoPath}`, {
+        code: 'commit_not_found',
+        retryable: false,
+        details: { sha, repo: repoPath },
+      });
     }
-    return (await git(repoPath, ['show', '--no-color', '--no-ext-diff', '--stat', '--patch', '--format=fuller', full])).stdout;
+    return (await git(repoPath, ['show', '--no-color', '--no-ext-diff', '--stat', '--patch', '--format=fuller', full]))
+      .stdout;
   }
 
   async function headSha(repoPath: string): Promise<string> {
@@ -335,7 +377,9 @@ export function createGitService(deps: GitServiceDeps): GitService {
   }
 
   async function headCommit(repoPath: string): Promise<{ sha: string; message: string; files: string[] } | null> {
-    const verified = await git(repoPath, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { okExitCodes: [0, 1, 128] });
+    const verified = await git(repoPath, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], {
+      okExitCodes: [0, 1, 128],
+    });
     const sha = verified.stdout.trim();
     if (verified.exitCode !== 0 || !sha) return null;
     const message = (await git(repoPath, ['log', '-1', '--format=%B', sha])).stdout.trimEnd();
@@ -353,7 +397,10 @@ export function createGitService(deps: GitServiceDeps): GitService {
       logger.info('no origin: push skipped', { repo: input.repoPath, branch });
       return { pushed: false, reason: 'no_origin', branch };
     }
-    await git(input.repoPath, ['push', '-u', 'origin', branch], { network: true, env: await originEnv(input.repoPath) });
+    await git(input.repoPath, ['push', '-u', 'origin', branch], {
+      network: true,
+      env: await originEnv(input.repoPath),
+    });
     logger.info('branch pushed', { repo: input.repoPath, branch });
     return { pushed: true, remote: 'origin', branch };
   }
@@ -392,7 +439,10 @@ export function createGitService(deps: GitServiceDeps): GitService {
 
   async function listRemoteBranches(repoPath: string): Promise<string[]> {
     if (!(await hasOrigin(repoPath))) return [];
-    const output = await gitOut(repoPath, ['ls-remote', '--heads', 'origin'], { network: true, env: await originEnv(repoPath) });
+    const output = await gitOut(repoPath, ['ls-remote', '--heads', 'origin'], {
+      network: true,
+      env: await originEnv(repoPath),
+    });
     return output
       .split('\n')
       .map((line) => line.split('\t')[1] ?? '')
@@ -403,14 +453,22 @@ export function createGitService(deps: GitServiceDeps): GitService {
   async function remoteBranchExists(repoPath: string, branch: string): Promise<boolean> {
     assertBranchName(branch);
     if (!(await hasOrigin(repoPath))) return false;
-    const result = await git(repoPath, ['ls-remote', '--exit-code', '--heads', 'origin', `refs/heads/${branch}`], { network: true, okExitCodes: [0, 2], env: await originEnv(repoPath) });
+    const result = await git(repoPath, ['ls-remote', '--exit-code', '--heads', 'origin', `refs/heads/${branch}`], {
+      network: true,
+      okExitCodes: [0, 2],
+      env: await originEnv(repoPath),
+    });
     return result.exitCode === 0 && result.stdout.trim().length > 0;
   }
 
   async function deleteRemoteBranch(repoPath: string, branch: string): Promise<{ deleted: true; branch: string }> {
     assertBranchName(branch);
     if (!(await hasOrigin(repoPath))) {
-      throw new GitError(`Cannot delete remote branch ${branch}: ${repoPath} has no origin`, { code: 'no_origin', retryable: false, details: { repo: repoPath, branch } });
+      throw new GitError(`Cannot delete remote branch ${branch}: ${repoPath} has no origin`, {
+        code: 'no_origin',
+        retryable: false,
+        details: { repo: repoPath, branch },
+      });
     }
     await git(repoPath, ['push', 'origin', '--delete', branch], { network: true, env: await originEnv(repoPath) });
     logger.info('remote branch deleted', { repo: repoPath, branch });
@@ -426,19 +484,39 @@ export function createGitService(deps: GitServiceDeps): GitService {
     const origin = await getOriginUrl(input.repoPath);
     const provider = input.provider ?? (origin ? inferForgeProvider(origin) : null);
     if (!provider) {
-      throw new GitError(`Cannot tell whether origin ${origin ? redactUrl(origin) : '(none)'} is on GitHub or GitLab; set the project's CI provider`, {
-        code: 'forge_unknown',
-        retryable: false,
-        details: { repo: input.repoPath, origin: origin ? redactUrl(origin) : null },
-      });
+      throw new GitError(
+        `Cannot tell whether origin ${origin ? redactUrl(origin) : '(none)'} is on GitHub or GitLab; set the project's CI provider`,
+        {
+          code: 'forge_unknown',
+          retryable: false,
+          details: { repo: input.repoPath, origin: origin ? redactUrl(origin) : null },
+        },
+      );
     }
     const body = input.body ?? '';
     const draft = input.draft ?? false;
-    const cliName = provider === 'github' ? (deps.ghBinary === undefined ? 'gh' : deps.ghBinary) : deps.glabBinary === undefined ? 'glab' : deps.glabBinary;
+    const cliName =
+      provider === 'github'
+        ? deps.ghBinary === undefined
+          ? 'gh'
+          : deps.ghBinary
+        : deps.glabBinary === undefined
+          ? 'glab'
+          : deps.glabBinary;
     const cliPath = cliName ? await findExecutable(cliName, childEnv.PATH) : null;
     if (cliPath) {
       const token = provider === 'github' ? deps.githubToken : deps.gitlabToken;
-      const result = await createPullRequestWithCli(run, { provider, binary: cliPath, cwd: input.repoPath, head, base, title: input.title, body, draft, token });
+      const result = await createPullRequestWithCli(run, {
+        provider,
+        binary: cliPath,
+        cwd: input.repoPath,
+        head,
+        base,
+        title: input.title,
+        body,
+        draft,
+        token,
+      });
       logger.info('pull request opened', { ...result, branch: head, base });
       return result;
     }
@@ -484,7 +562,11 @@ export function createGitService(deps: GitServiceDeps): GitService {
             draft,
             timeoutMs: httpTimeoutMs,
           });
-    logger.info(result.created ? 'pull request opened' : 'pull request already open', { ...result, branch: head, base });
+    logger.info(result.created ? 'pull request opened' : 'pull request already open', {
+      ...result,
+      branch: head,
+      base,
+    });
     return result;
   }
 

@@ -124,7 +124,9 @@ export interface PushInput {
   branch: string;
 }
 
-export type PushResult = { pushed: true; remote: 'origin'; branch: string } | { pushed: false; reason: 'no_origin'; branch: string };
+export type PushResult =
+  | { pushed: true; remote: 'origin'; branch: string }
+  | { pushed: false; reason: 'no_origin'; branch: string };
 
 export interface EnsureOriginInput {
   repoPath: string;

@@ -31,7 +31,12 @@ describe('GitService: worktrees and commits', () => {
     expect(git(path, ['rev-parse', 'origin/main'])).not.toBe(newSha);
 
     const wt = await service.ensureWorktree({ repoPath: path, protocolName: '0001-add-login', baseBranch: 'main' });
-    expect(wt).toEqual({ path: join(dir.path, 'worktrees', '0001-add-login'), branch: '0001-add-login', created: true, startPoint: 'origin/main' });
+    expect(wt).toEqual({
+      path: join(dir.path, 'worktrees', '0001-add-login'),
+      branch: '0001-add-login',
+      created: true,
+      startPoint: 'origin/main',
+    });
     expect(git(wt.path, ['rev-parse', 'HEAD'])).toBe(newSha);
     expect(existsSync(join(wt.path, 'LATER.md'))).toBe(true);
     expect(await service.currentBranch(wt.path)).toBe('0001-add-login');
@@ -46,7 +51,9 @@ describe('GitService: worktrees and commits', () => {
     const wt = await service.ensureWorktree({ repoPath: path, protocolName: 'local-task' });
     expect(wt).toMatchObject({ branch: 'local-task', created: true, startPoint: 'main' });
     expect(git(wt.path, ['rev-parse', 'HEAD'])).toBe(git(path, ['rev-parse', 'main']));
-    await expect(service.ensureWorktree({ repoPath: path, protocolName: 'other', baseBranch: 'develop' })).rejects.toMatchObject({
+    await expect(
+      service.ensureWorktree({ repoPath: path, protocolName: 'other', baseBranch: 'develop' }),
+    ).rejects.toMatchObject({
       code: 'git_bad_ref',
       retryable: false,
     });
@@ -55,7 +62,9 @@ describe('GitService: worktrees and commits', () => {
   it('fails clearly when origin lacks the base branch', async () => {
     const service = createTestGitService(dir.path);
     const { path } = createTestRepo(dir.path);
-    const error = await service.ensureWorktree({ repoPath: path, protocolName: 'p', baseBranch: 'release' }).catch((e: unknown) => e);
+    const error = await service
+      .ensureWorktree({ repoPath: path, protocolName: 'p', baseBranch: 'release' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitError);
     expect(error).toMatchObject({ code: 'git_bad_ref', retryable: false });
     expect((error as GitError).message).toMatch(/couldn't find remote ref/i);
@@ -134,12 +143,20 @@ describe('GitService: worktrees and commits', () => {
     const service = createTestGitService(dir.path);
     const { path } = createTestRepo(dir.path);
     await expect(service.ensureWorktree({ repoPath: path, protocolName: '--force' })).rejects.toThrow(ValidationError);
-    await expect(service.ensureWorktree({ repoPath: path, protocolName: '../escape' })).rejects.toThrow(ValidationError);
-    await expect(service.ensureWorktree({ repoPath: path, protocolName: 'main' })).rejects.toMatchObject({ code: 'branch_checked_out' });
+    await expect(service.ensureWorktree({ repoPath: path, protocolName: '../escape' })).rejects.toThrow(
+      ValidationError,
+    );
+    await expect(service.ensureWorktree({ repoPath: path, protocolName: 'main' })).rejects.toMatchObject({
+      code: 'branch_checked_out',
+    });
     mkdirSync(join(dir.path, 'worktrees', 'occupied'), { recursive: true });
     writeFileSync(join(dir.path, 'worktrees', 'occupied', 'x'), 'x');
-    await expect(service.ensureWorktree({ repoPath: path, protocolName: 'occupied' })).rejects.toMatchObject({ code: 'worktree_path_occupied' });
-    await expect(service.ensureWorktree({ repoPath: join(dir.path, 'nope'), protocolName: 'x' })).rejects.toMatchObject({ code: 'git_not_a_repository' });
+    await expect(service.ensureWorktree({ repoPath: path, protocolName: 'occupied' })).rejects.toMatchObject({
+      code: 'worktree_path_occupied',
+    });
+    await expect(service.ensureWorktree({ repoPath: join(dir.path, 'nope'), protocolName: 'x' })).rejects.toMatchObject(
+      { code: 'git_not_a_repository' },
+    );
   });
 
   it('commits everything with the given identity and returns sha and files; nothing to commit is not an error', async () => {
@@ -153,14 +170,24 @@ describe('GitService: worktrees and commits', () => {
     writeFileSync(join(wt.path, '.protocols', 'commits', 'plan.md'), '# plan\n');
     writeFileSync(join(wt.path, 'README.md'), '# changed\n');
     writeFileSync(join(wt.path, 'naïve file.txt'), 'x\n');
-    const result = await service.commitAll({ repoPath: wt.path, message: 'feat: step 1', author: { name: 'Step Author', email: 'step@tasksgodzilla.invalid' } });
+    const result = await service.commitAll({
+      repoPath: wt.path,
+      message: 'feat: step 1',
+      author: { name: 'Step Author', email: 'step@tasksgodzilla.invalid' },
+    });
     if (!result.committed) throw new Error('expected a commit');
     expect(result.sha).toMatch(/^[0-9a-f]{40}$/);
     expect(result.sha).toBe(await service.headSha(wt.path));
     expect(result.files.sort()).toEqual(['.protocols/commits/plan.md', 'README.md', 'naïve file.txt']);
-    expect(git(wt.path, ['log', '-1', '--format=%an <%ae>|%s'])).toBe('Step Author <step@tasksgodzilla.invalid>|feat: step 1');
+    expect(git(wt.path, ['log', '-1', '--format=%an <%ae>|%s'])).toBe(
+      'Step Author <step@tasksgodzilla.invalid>|feat: step 1',
+    );
 
-    expect(await service.headCommit(wt.path)).toEqual({ sha: result.sha, message: 'feat: step 1', files: result.files });
+    expect(await service.headCommit(wt.path)).toEqual({
+      sha: result.sha,
+      message: 'feat: step 1',
+      files: result.files,
+    });
     const unborn = join(dir.path, 'unborn');
     mkdirSync(unborn);
     git(unborn, ['init', '--quiet']);
@@ -177,7 +204,11 @@ describe('GitService: worktrees and commits', () => {
 
   it('fails with a non-retryable GitError when no identity is known anywhere', async () => {
     // useConfigOnly stops git from guessing an identity from the host name.
-    const env = isolatedGitEnv(dir.path, { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'user.useConfigOnly', GIT_CONFIG_VALUE_0: 'true' });
+    const env = isolatedGitEnv(dir.path, {
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: 'user.useConfigOnly',
+      GIT_CONFIG_VALUE_0: 'true',
+    });
     const service = createTestGitService(dir.path, { identity: undefined, env });
     const { path } = createTestRepo(dir.path, { withOrigin: false });
     writeFileSync(join(path, 'x.txt'), 'x\n');
@@ -199,7 +230,10 @@ describe('GitService: worktrees and commits', () => {
     expect(patch).toContain('+second line');
     expect(await service.showCommit(path, commit.sha.slice(0, 10))).toBe(patch);
 
-    await expect(service.showCommit(path, 'f'.repeat(40))).rejects.toMatchObject({ code: 'commit_not_found', retryable: false });
+    await expect(service.showCommit(path, 'f'.repeat(40))).rejects.toMatchObject({
+      code: 'commit_not_found',
+      retryable: false,
+    });
     await expect(service.showCommit(path, '--output=/tmp/x')).rejects.toThrow(ValidationError);
   });
 });

@@ -40,7 +40,9 @@ describe('git URL validation', () => {
     try {
       assertGitUrl('fd::17');
     } catch (error) {
-      expect((error as ValidationError).issues).toEqual([{ path: ['git_url'], message: expect.stringContaining('remote-helper') }]);
+      expect((error as ValidationError).issues).toEqual([
+        { path: ['git_url'], message: expect.stringContaining('remote-helper') },
+      ]);
     }
     expect(assertGitUrl('  /srv/repo  ')).toBe('/srv/repo');
   });

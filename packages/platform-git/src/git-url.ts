@@ -42,12 +42,15 @@ export function gitUrlProblem(url: string): string | null {
   const slash = value.indexOf('/');
   // No colon before the first slash: a local path (git's own rule).
   if (colon < 0 || (slash >= 0 && slash < colon)) return null;
-  return /^(?:[^@/\s]+@)?(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]):[^\s].*$/.test(value) ? null : `is neither a URL nor scp-like user@host:path; ${ACCEPTED}`;
+  return /^(?:[^@/\s]+@)?(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]):[^\s].*$/.test(value)
+    ? null
+    : `is neither a URL nor scp-like user@host:path; ${ACCEPTED}`;
 }
 
 /** The trimmed URL, or a ValidationError on `field` (the api answers 422 naming it). */
 export function assertGitUrl(url: string, field = 'git_url'): string {
   const problem = gitUrlProblem(url);
-  if (problem !== null) throw new ValidationError(`Invalid ${field}: ${problem}`, [{ path: [field], message: problem }]);
+  if (problem !== null)
+    throw new ValidationError(`Invalid ${field}: ${problem}`, [{ path: [field], message: problem }]);
   return url.trim();
 }

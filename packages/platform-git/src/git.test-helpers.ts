@@ -14,9 +14,17 @@ export const TEST_IDENTITY = { name: 'Godzilla Bot', email: 'bot@tasksgodzilla.i
 export function isolatedGitEnv(dir: string, extra: Record<string, string> = {}): Record<string, string | undefined> {
   const emptyConfig = join(dir, 'empty.gitconfig');
   writeFileSync(emptyConfig, '');
-  const env: Record<string, string | undefined> = { ...process.env, GIT_CONFIG_GLOBAL: emptyConfig, GIT_CONFIG_NOSYSTEM: '1', ...extra };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    GIT_CONFIG_GLOBAL: emptyConfig,
+    GIT_CONFIG_NOSYSTEM: '1',
+    ...extra,
+  };
   for (const key of Object.keys(env)) {
-    if (/^GIT_(AUTHOR|COMMITTER)_|^EMAIL$|^GIT_DIR$|^GIT_WORK_TREE$|^GIT_INDEX_FILE$|^(http|https|all)_proxy$/i.test(key)) delete env[key];
+    if (
+      /^GIT_(AUTHOR|COMMITTER)_|^EMAIL$|^GIT_DIR$|^GIT_WORK_TREE$|^GIT_INDEX_FILE$|^(http|https|all)_proxy$/i.test(key)
+    )
+      delete env[key];
   }
   return env;
 }
@@ -61,7 +69,12 @@ export async function startFakeServer(respond: (request: RecordedRequest) => Fak
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
-      const recorded: RecordedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: text ? (JSON.parse(text) as unknown) : undefined };
+      const recorded: RecordedRequest = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: text ? (JSON.parse(text) as unknown) : undefined,
+      };
       requests.push(recorded);
       const answer = respond(recorded);
       res.writeHead(answer.status, { 'Content-Type': 'application/json' });
@@ -85,7 +98,11 @@ export async function startFakeServer(respond: (request: RecordedRequest) => Fak
  * Writes an executable fake CLI (`gh`/`glab`) into `dir`: it appends its argv, cwd and token to
  * `<dir>/<name>.calls.jsonl`, prints `stdout` and exits 0, or prints `stderr` and exits `exitCode`.
  */
-export function writeFakeCli(dir: string, name: string, behaviour: { stdout?: string; stderr?: string; exitCode?: number }): { path: string; callsFile: string } {
+export function writeFakeCli(
+  dir: string,
+  name: string,
+  behaviour: { stdout?: string; stderr?: string; exitCode?: number },
+): { path: string; callsFile: string } {
   const path = join(dir, name);
   const callsFile = join(dir, `${name}.calls.jsonl`);
   const script = [

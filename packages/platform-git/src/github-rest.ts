@@ -46,21 +46,37 @@ export async function createGithubPullRequest(input: GithubPullRequestInput): Pr
     method: 'POST',
     url: base,
     headers,
-    body: { title: input.title, head: input.head, base: input.base, body: input.body, draft: input.draft, maintainer_can_modify: true },
+    body: {
+      title: input.title,
+      head: input.head,
+      base: input.base,
+      body: input.body,
+      draft: input.draft,
+      maintainer_can_modify: true,
+    },
     timeoutMs: input.timeoutMs,
   });
   if (response.status === 201 || response.status === 200) return toResult((response.json ?? {}) as GithubPull, true);
   if (response.status === 422 && /already exists/i.test(forgeMessage(response))) {
     const query = new URLSearchParams({ head: `${input.owner}:${input.head}`, base: input.base, state: 'open' });
-    const lookup = await forgeRequest({ provider: 'github', method: 'GET', url: `${base}?${query.toString()}`, headers, timeoutMs: input.timeoutMs });
+    const lookup = await forgeRequest({
+      provider: 'github',
+      method: 'GET',
+      url: `${base}?${query.toString()}`,
+      headers,
+      timeoutMs: input.timeoutMs,
+    });
     if (lookup.status !== 200) throw forgeHttpError('github', 'pull request lookup', lookup);
     const existing = Array.isArray(lookup.json) ? (lookup.json[0] as GithubPull | undefined) : undefined;
     if (!existing) {
-      throw new GitError(`GitHub says a pull request for ${input.head} already exists, but none is open into ${input.base}`, {
-        code: 'forge_request_failed',
-        retryable: false,
-        details: { provider: 'github', status: 422, head: input.head, base: input.base },
-      });
+      throw new GitError(
+        `GitHub says a pull request for ${input.head} already exists, but none is open into ${input.base}`,
+        {
+          code: 'forge_request_failed',
+          retryable: false,
+          details: { provider: 'github', status: 422, head: input.head, base: input.base },
+        },
+      );
     }
     return toResult(existing, false);
   }

@@ -43,21 +43,45 @@ export async function createGitlabMergeRequest(input: GitlabMergeRequestInput): 
     method: 'POST',
     url: base,
     headers,
-    body: { source_branch: input.sourceBranch, target_branch: input.targetBranch, title, description: input.description },
+    body: {
+      source_branch: input.sourceBranch,
+      target_branch: input.targetBranch,
+      title,
+      description: input.description,
+    },
     timeoutMs: input.timeoutMs,
   });
-  if (response.status === 201 || response.status === 200) return toResult((response.json ?? {}) as GitlabMergeRequest, true);
+  if (response.status === 201 || response.status === 200)
+    return toResult((response.json ?? {}) as GitlabMergeRequest, true);
   if (response.status === 409) {
-    const query = new URLSearchParams({ source_branch: input.sourceBranch, target_branch: input.targetBranch, state: 'opened' });
-    const lookup = await forgeRequest({ provider: 'gitlab', method: 'GET', url: `${base}?${query.toString()}`, headers, timeoutMs: input.timeoutMs });
+    const query = new URLSearchParams({
+      source_branch: input.sourceBranch,
+      target_branch: input.targetBranch,
+      state: 'opened',
+    });
+    const lookup = await forgeRequest({
+      provider: 'gitlab',
+      method: 'GET',
+      url: `${base}?${query.toString()}`,
+      headers,
+      timeoutMs: input.timeoutMs,
+    });
     if (lookup.status !== 200) throw forgeHttpError('gitlab', 'merge request lookup', lookup);
     const existing = Array.isArray(lookup.json) ? (lookup.json[0] as GitlabMergeRequest | undefined) : undefined;
     if (!existing) {
-      throw new GitError(`GitLab says a merge request for ${input.sourceBranch} already exists, but none is open into ${input.targetBranch}`, {
-        code: 'forge_request_failed',
-        retryable: false,
-        details: { provider: 'gitlab', status: 409, source_branch: input.sourceBranch, target_branch: input.targetBranch },
-      });
+      throw new GitError(
+        `GitLab says a merge request for ${input.sourceBranch} already exists, but none is open into ${input.targetBranch}`,
+        {
+          code: 'forge_request_failed',
+          retryable: false,
+          details: {
+            provider: 'gitlab',
+            status: 409,
+            source_branch: input.sourceBranch,
+            target_branch: input.targetBranch,
+          },
+        },
+      );
     }
     return toResult(existing, false);
   }

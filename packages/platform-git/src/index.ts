@@ -27,7 +27,14 @@ export { inferForgeProvider, parseRemoteUrl, repoNameFromUrl, toGithubSshUrl } f
 export type { RemoteLocation } from './remote-url.js';
 export { assertBranchName } from './branch-name.js';
 export { ALLOWED_GIT_PROTOCOLS, GIT_ALLOW_PROTOCOL, assertGitUrl, gitUrlProblem } from './git-url.js';
-export { GIT_CREDENTIALS_SECRET, GIT_PASSWORD_ENV, GIT_USERNAME_ENV, gitCredentialsEnv, gitCredentialsOf, splitGitUrlCredentials } from './git-credentials.js';
+export {
+  GIT_CREDENTIALS_SECRET,
+  GIT_PASSWORD_ENV,
+  GIT_USERNAME_ENV,
+  gitCredentialsEnv,
+  gitCredentialsOf,
+  splitGitUrlCredentials,
+} from './git-credentials.js';
 export type { GitCredentials, GitCredentialsResolver } from './git-credentials.js';
 export { killRunningCommands } from './command-runner.js';
 export { classifyGitFailure, redactCredentials } from './git-errors.js';

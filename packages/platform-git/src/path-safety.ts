@@ -11,8 +11,11 @@ const MAX_FILENAME_LENGTH = 120;
  */
 export function sanitizeStepFilename(name: string): string {
   const original = String(name);
-  // eslint-disable-next-line no-control-regex
-  const withoutControls = original.normalize('NFC').replace(/\s+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+  const withoutControls = original
+    .normalize('NFC')
+    .replace(/\s+/g, ' ')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
   const base = withoutControls.split(/[/\\]/).pop() ?? '';
   let cleaned = base
     .trim()
@@ -46,7 +49,8 @@ function isInside(root: string, target: string): boolean {
  * (writing through a dangling link would create its target), the missing rest appended.
  */
 function realpathLoose(path: string, depth = 0): string {
-  if (depth > 40) throw new ValidationError(`Too many symlinks: ${path}`, [{ path: ['path'], message: 'symlink loop' }]);
+  if (depth > 40)
+    throw new ValidationError(`Too many symlinks: ${path}`, [{ path: ['path'], message: 'symlink loop' }]);
   let stats;
   try {
     stats = lstatSync(path);
@@ -69,7 +73,9 @@ function realpathLoose(path: string, depth = 0): string {
  */
 export function resolveInside(root: string, relPath: string): string {
   const fail = (reason: string): never => {
-    throw new ValidationError(`Path escapes ${root}: ${JSON.stringify(relPath)}`, [{ path: ['path'], message: reason }]);
+    throw new ValidationError(`Path escapes ${root}: ${JSON.stringify(relPath)}`, [
+      { path: ['path'], message: reason },
+    ]);
   };
   if (typeof relPath !== 'string' || relPath.length === 0) fail('path is empty');
   if (relPath.includes('\0')) fail('path contains a NUL byte');

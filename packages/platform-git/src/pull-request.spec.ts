@@ -2,13 +2,25 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GitError, ValidationError } from '@tasksgodzilla/core';
 import { createTempDir, createTestRepo, type TempDir } from '@tasksgodzilla/testing';
-import { createTestGitService, isolatedGitEnv, startFakeServer, writeFakeCli, type FakeResponse, type FakeServer, type RecordedRequest } from './git.test-helpers.js';
+import {
+  createTestGitService,
+  isolatedGitEnv,
+  startFakeServer,
+  writeFakeCli,
+  type FakeResponse,
+  type FakeServer,
+  type RecordedRequest,
+} from './git.test-helpers.js';
 
-function readCalls(callsFile: string): { argv: string[]; cwd: string; ghToken: string | null; gitlabToken: string | null }[] {
+function readCalls(
+  callsFile: string,
+): { argv: string[]; cwd: string; ghToken: string | null; gitlabToken: string | null }[] {
   return readFileSync(callsFile, 'utf8')
     .trim()
     .split('\n')
-    .map((line) => JSON.parse(line) as { argv: string[]; cwd: string; ghToken: string | null; gitlabToken: string | null });
+    .map(
+      (line) => JSON.parse(line) as { argv: string[]; cwd: string; ghToken: string | null; gitlabToken: string | null },
+    );
 }
 
 describe('GitService.openPullRequest', () => {
@@ -39,11 +51,27 @@ describe('GitService.openPullRequest', () => {
     });
 
     it('creates the PR with a bearer token (201)', async () => {
-      const fake = await serve(() => ({ status: 201, body: { html_url: 'https://github.com/acme/widgets/pull/42', number: 42 } }));
+      const fake = await serve(() => ({
+        status: 201,
+        body: { html_url: 'https://github.com/acme/widgets/pull/42', number: 42 },
+      }));
       const service = createTestGitService(dir.path, { githubApiUrl: `${fake.url}/api/v3/`, githubToken: 'ghp_test' });
-      const result = await service.openPullRequest({ repoPath, branch: '0001-login', base: 'main', title: 'Protocol 0001-login', body: 'Steps: 3', draft: true });
+      const result = await service.openPullRequest({
+        repoPath,
+        branch: '0001-login',
+        base: 'main',
+        title: 'Protocol 0001-login',
+        body: 'Steps: 3',
+        draft: true,
+      });
 
-      expect(result).toEqual({ provider: 'github', via: 'rest', created: true, url: 'https://github.com/acme/widgets/pull/42', number: 42 });
+      expect(result).toEqual({
+        provider: 'github',
+        via: 'rest',
+        created: true,
+        url: 'https://github.com/acme/widgets/pull/42',
+        number: 42,
+      });
       expect(fake.requests).toHaveLength(1);
       const [request] = fake.requests;
       expect(request?.method).toBe('POST');
@@ -52,19 +80,49 @@ describe('GitService.openPullRequest', () => {
       expect(request?.headers.accept).toBe('application/vnd.github+json');
       expect(request?.headers['content-type']).toBe('application/json');
       expect(request?.headers['user-agent']).toBe('tasksgodzilla');
-      expect(request?.body).toEqual({ title: 'Protocol 0001-login', head: '0001-login', base: 'main', body: 'Steps: 3', draft: true, maintainer_can_modify: true });
+      expect(request?.body).toEqual({
+        title: 'Protocol 0001-login',
+        head: '0001-login',
+        base: 'main',
+        body: 'Steps: 3',
+        draft: true,
+        maintainer_can_modify: true,
+      });
     });
 
     it('returns the existing PR when GitHub answers 422 "already exists"', async () => {
       const fake = await serve((request) =>
         request.method === 'POST'
-          ? { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'PullRequest', code: 'custom', message: 'A pull request already exists for acme:0001-login.' }] } }
+          ? {
+              status: 422,
+              body: {
+                message: 'Validation Failed',
+                errors: [
+                  {
+                    resource: 'PullRequest',
+                    code: 'custom',
+                    message: 'A pull request already exists for acme:0001-login.',
+                  },
+                ],
+              },
+            }
           : { status: 200, body: [{ html_url: 'https://github.com/acme/widgets/pull/7', number: 7 }] },
       );
       const service = createTestGitService(dir.path, { githubApiUrl: fake.url, githubToken: 'ghp_test' });
-      const result = await service.openPullRequest({ repoPath, branch: '0001-login', base: 'main', title: 'Protocol 0001-login' });
+      const result = await service.openPullRequest({
+        repoPath,
+        branch: '0001-login',
+        base: 'main',
+        title: 'Protocol 0001-login',
+      });
 
-      expect(result).toEqual({ provider: 'github', via: 'rest', created: false, url: 'https://github.com/acme/widgets/pull/7', number: 7 });
+      expect(result).toEqual({
+        provider: 'github',
+        via: 'rest',
+        created: false,
+        url: 'https://github.com/acme/widgets/pull/7',
+        number: 7,
+      });
       expect(fake.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
         'POST /repos/acme/widgets/pulls',
         'GET /repos/acme/widgets/pulls?head=acme%3A0001-login&base=main&state=open',
@@ -83,11 +141,20 @@ describe('GitService.openPullRequest', () => {
       expect(unauthorized).toMatchObject({ code: 'forge_auth_failed', retryable: false, details: { status: 401 } });
       expect((unauthorized as GitError).message).toContain('Bad credentials');
 
-      answer = { status: 422, body: { message: 'Validation Failed', errors: [{ message: 'No commits between main and b' }] } };
-      await expect(service.openPullRequest(input)).rejects.toMatchObject({ code: 'forge_request_failed', retryable: false });
+      answer = {
+        status: 422,
+        body: { message: 'Validation Failed', errors: [{ message: 'No commits between main and b' }] },
+      };
+      await expect(service.openPullRequest(input)).rejects.toMatchObject({
+        code: 'forge_request_failed',
+        retryable: false,
+      });
 
       answer = { status: 502, body: { message: 'Bad gateway' } };
-      await expect(service.openPullRequest(input)).rejects.toMatchObject({ code: 'forge_unavailable', retryable: true });
+      await expect(service.openPullRequest(input)).rejects.toMatchObject({
+        code: 'forge_unavailable',
+        retryable: true,
+      });
     });
 
     it('is an explicit error without gh and without a token', async () => {
@@ -114,17 +181,38 @@ describe('GitService.openPullRequest', () => {
     });
 
     it('creates the MR with PRIVATE-TOKEN against the URL-encoded project path (201)', async () => {
-      const fake = await serve(() => ({ status: 201, body: { web_url: 'https://gitlab.example.com/group/sub/app/-/merge_requests/5', iid: 5 } }));
+      const fake = await serve(() => ({
+        status: 201,
+        body: { web_url: 'https://gitlab.example.com/group/sub/app/-/merge_requests/5', iid: 5 },
+      }));
       const service = createTestGitService(dir.path, { gitlabApiUrl: `${fake.url}/api/v4`, gitlabToken: 'glpat-test' });
-      const result = await service.openPullRequest({ repoPath, branch: 'feature/x', base: 'develop', title: 'Add x', body: 'desc', draft: true });
+      const result = await service.openPullRequest({
+        repoPath,
+        branch: 'feature/x',
+        base: 'develop',
+        title: 'Add x',
+        body: 'desc',
+        draft: true,
+      });
 
-      expect(result).toEqual({ provider: 'gitlab', via: 'rest', created: true, url: 'https://gitlab.example.com/group/sub/app/-/merge_requests/5', number: 5 });
+      expect(result).toEqual({
+        provider: 'gitlab',
+        via: 'rest',
+        created: true,
+        url: 'https://gitlab.example.com/group/sub/app/-/merge_requests/5',
+        number: 5,
+      });
       const [request] = fake.requests;
       expect(request?.method).toBe('POST');
       expect(request?.url).toBe('/api/v4/projects/group%2Fsub%2Fapp/merge_requests');
       expect(request?.headers['private-token']).toBe('glpat-test');
       expect(request?.headers.authorization).toBeUndefined();
-      expect(request?.body).toEqual({ source_branch: 'feature/x', target_branch: 'develop', title: 'Draft: Add x', description: 'desc' });
+      expect(request?.body).toEqual({
+        source_branch: 'feature/x',
+        target_branch: 'develop',
+        title: 'Draft: Add x',
+        description: 'desc',
+      });
     });
 
     it('returns the open MR on 409', async () => {
@@ -138,7 +226,9 @@ describe('GitService.openPullRequest', () => {
 
       expect(result).toMatchObject({ provider: 'gitlab', via: 'rest', created: false, number: 3 });
       expect(fake.requests[1]?.method).toBe('GET');
-      expect(fake.requests[1]?.url).toBe('/projects/group%2Fsub%2Fapp/merge_requests?source_branch=feature%2Fx&target_branch=main&state=opened');
+      expect(fake.requests[1]?.url).toBe(
+        '/projects/group%2Fsub%2Fapp/merge_requests?source_branch=feature%2Fx&target_branch=main&state=opened',
+      );
       expect(fake.requests[1]?.headers['private-token']).toBe('glpat-test');
     });
 
@@ -154,34 +244,74 @@ describe('GitService.openPullRequest', () => {
 
   describe('CLIs', () => {
     it('uses gh when it is installed, passing the branch, base, title, body and token', async () => {
-      const gh = writeFakeCli(dir.path, 'gh', { stdout: 'Creating pull request for 0004-cli into main\n\nhttps://github.com/acme/widgets/pull/11\n' });
+      const gh = writeFakeCli(dir.path, 'gh', {
+        stdout: 'Creating pull request for 0004-cli into main\n\nhttps://github.com/acme/widgets/pull/11\n',
+      });
       const service = createTestGitService(dir.path, { ghBinary: gh.path, githubToken: 'ghp_cli' });
       // A local-path origin names no forge, so the provider comes from the project.
-      const result = await service.openPullRequest({ repoPath, branch: '0004-cli', base: 'main', title: 'Protocol 0004-cli', body: 'body text', provider: 'github', draft: true });
+      const result = await service.openPullRequest({
+        repoPath,
+        branch: '0004-cli',
+        base: 'main',
+        title: 'Protocol 0004-cli',
+        body: 'body text',
+        provider: 'github',
+        draft: true,
+      });
 
-      expect(result).toEqual({ provider: 'github', via: 'gh', created: true, url: 'https://github.com/acme/widgets/pull/11', number: 11 });
+      expect(result).toEqual({
+        provider: 'github',
+        via: 'gh',
+        created: true,
+        url: 'https://github.com/acme/widgets/pull/11',
+        number: 11,
+      });
       const calls = readCalls(gh.callsFile);
       expect(calls).toHaveLength(1);
-      expect(calls[0]?.argv).toEqual(['pr', 'create', '--title', 'Protocol 0004-cli', '--body', 'body text', '--base', 'main', '--head', '0004-cli', '--draft']);
+      expect(calls[0]?.argv).toEqual([
+        'pr',
+        'create',
+        '--title',
+        'Protocol 0004-cli',
+        '--body',
+        'body text',
+        '--base',
+        'main',
+        '--head',
+        '0004-cli',
+        '--draft',
+      ]);
       expect(calls[0]?.cwd).toBe(repoPath);
       expect(calls[0]?.ghToken).toBe('ghp_cli');
     });
 
     it('finds gh by name on the PATH of the child environment', async () => {
       const gh = writeFakeCli(dir.path, 'gh', { stdout: 'https://github.com/acme/widgets/pull/12\n' });
-      const service = createTestGitService(dir.path, { ghBinary: 'gh', env: isolatedGitEnv(dir.path, { PATH: `${dir.path}:${process.env.PATH ?? ''}` }) });
-      const result = await service.openPullRequest({ repoPath, branch: 'b', base: 'main', title: 't', provider: 'github' });
+      const service = createTestGitService(dir.path, {
+        ghBinary: 'gh',
+        env: isolatedGitEnv(dir.path, { PATH: `${dir.path}:${process.env.PATH ?? ''}` }),
+      });
+      const result = await service.openPullRequest({
+        repoPath,
+        branch: 'b',
+        base: 'main',
+        title: 't',
+        provider: 'github',
+      });
       expect(result).toMatchObject({ via: 'gh', number: 12 });
       expect(readCalls(gh.callsFile)[0]?.ghToken).toBeNull();
     });
 
     it('treats gh "already exists" as the existing PR, and other gh failures as GitErrors', async () => {
       const exists = writeFakeCli(dir.path, 'gh', {
-        stderr: 'a pull request for branch "b" into branch "main" already exists:\nhttps://github.com/acme/widgets/pull/9\n',
+        stderr:
+          'a pull request for branch "b" into branch "main" already exists:\nhttps://github.com/acme/widgets/pull/9\n',
         exitCode: 1,
       });
       const service = createTestGitService(dir.path, { ghBinary: exists.path });
-      expect(await service.openPullRequest({ repoPath, branch: 'b', base: 'main', title: 't', provider: 'github' })).toEqual({
+      expect(
+        await service.openPullRequest({ repoPath, branch: 'b', base: 'main', title: 't', provider: 'github' }),
+      ).toEqual({
         provider: 'github',
         via: 'gh',
         created: false,
@@ -189,37 +319,87 @@ describe('GitService.openPullRequest', () => {
         number: 9,
       });
 
-      const broken = writeFakeCli(dir.path, 'gh-broken', { stderr: 'HTTP 401: Bad credentials (https://api.github.com/graphql)\n', exitCode: 1 });
+      const broken = writeFakeCli(dir.path, 'gh-broken', {
+        stderr: 'HTTP 401: Bad credentials (https://api.github.com/graphql)\n',
+        exitCode: 1,
+      });
       const failing = createTestGitService(dir.path, { ghBinary: broken.path });
-      const error = await failing.openPullRequest({ repoPath, branch: 'b', base: 'main', title: 't', provider: 'github' }).catch((e: unknown) => e);
+      const error = await failing
+        .openPullRequest({ repoPath, branch: 'b', base: 'main', title: 't', provider: 'github' })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(GitError);
       expect((error as GitError).message).toContain('Bad credentials');
     });
 
     it('falls back to REST when the configured gh is not installed', async () => {
-      const fake = await serve(() => ({ status: 201, body: { html_url: 'https://github.com/acme/widgets/pull/1', number: 1 } }));
-      const service = createTestGitService(dir.path, { ghBinary: join(dir.path, 'no-such-gh'), githubApiUrl: fake.url, githubToken: 't' });
+      const fake = await serve(() => ({
+        status: 201,
+        body: { html_url: 'https://github.com/acme/widgets/pull/1', number: 1 },
+      }));
+      const service = createTestGitService(dir.path, {
+        ghBinary: join(dir.path, 'no-such-gh'),
+        githubApiUrl: fake.url,
+        githubToken: 't',
+      });
       await service.setOriginUrl(repoPath, 'git@github.com:acme/widgets.git');
-      expect(await service.openPullRequest({ repoPath, branch: 'b', base: 'main', title: 't' })).toMatchObject({ via: 'rest', number: 1 });
+      expect(await service.openPullRequest({ repoPath, branch: 'b', base: 'main', title: 't' })).toMatchObject({
+        via: 'rest',
+        number: 1,
+      });
     });
 
     it('uses glab for GitLab', async () => {
-      const glab = writeFakeCli(dir.path, 'glab', { stdout: 'https://gitlab.example.com/group/app/-/merge_requests/5\n' });
+      const glab = writeFakeCli(dir.path, 'glab', {
+        stdout: 'https://gitlab.example.com/group/app/-/merge_requests/5\n',
+      });
       const service = createTestGitService(dir.path, { glabBinary: glab.path, gitlabToken: 'glpat' });
-      const result = await service.openPullRequest({ repoPath, branch: 'b', base: 'main', title: 't', body: 'd', provider: 'gitlab' });
-      expect(result).toEqual({ provider: 'gitlab', via: 'glab', created: true, url: 'https://gitlab.example.com/group/app/-/merge_requests/5', number: 5 });
+      const result = await service.openPullRequest({
+        repoPath,
+        branch: 'b',
+        base: 'main',
+        title: 't',
+        body: 'd',
+        provider: 'gitlab',
+      });
+      expect(result).toEqual({
+        provider: 'gitlab',
+        via: 'glab',
+        created: true,
+        url: 'https://gitlab.example.com/group/app/-/merge_requests/5',
+        number: 5,
+      });
       const [call] = readCalls(glab.callsFile);
-      expect(call?.argv).toEqual(['mr', 'create', '--title', 't', '--description', 'd', '--target-branch', 'main', '--source-branch', 'b', '--yes']);
+      expect(call?.argv).toEqual([
+        'mr',
+        'create',
+        '--title',
+        't',
+        '--description',
+        'd',
+        '--target-branch',
+        'main',
+        '--source-branch',
+        'b',
+        '--yes',
+      ]);
       expect(call?.gitlabToken).toBe('glpat');
     });
   });
 
   it('needs a known forge and valid input', async () => {
     const service = createTestGitService(dir.path, { githubToken: 't' });
-    await expect(service.openPullRequest({ repoPath, branch: 'b', base: 'main', title: 't' })).rejects.toMatchObject({ code: 'forge_unknown' });
+    await expect(service.openPullRequest({ repoPath, branch: 'b', base: 'main', title: 't' })).rejects.toMatchObject({
+      code: 'forge_unknown',
+    });
     await service.setOriginUrl(repoPath, 'https://bitbucket.org/acme/widgets.git');
-    await expect(service.openPullRequest({ repoPath, branch: 'b', base: 'main', title: 't' })).rejects.toMatchObject({ code: 'forge_unknown' });
-    await expect(service.openPullRequest({ repoPath, branch: '-b', base: 'main', title: 't' })).rejects.toThrow(ValidationError);
-    await expect(service.openPullRequest({ repoPath, branch: 'b', base: 'main', title: ' ' })).rejects.toThrow(ValidationError);
+    await expect(service.openPullRequest({ repoPath, branch: 'b', base: 'main', title: 't' })).rejects.toMatchObject({
+      code: 'forge_unknown',
+    });
+    await expect(service.openPullRequest({ repoPath, branch: '-b', base: 'main', title: 't' })).rejects.toThrow(
+      ValidationError,
+    );
+    await expect(service.openPullRequest({ repoPath, branch: 'b', base: 'main', title: ' ' })).rejects.toThrow(
+      ValidationError,
+    );
   });
 });

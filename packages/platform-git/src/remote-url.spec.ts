@@ -2,24 +2,53 @@ import { inferForgeProvider, parseRemoteUrl, repoNameFromUrl, toGithubSshUrl } f
 
 describe('parseRemoteUrl', () => {
   it.each([
-    ['https://github.com/acme/widgets.git', { host: 'github.com', owner: 'acme', repo: 'widgets', fullPath: 'acme/widgets' }],
-    ['https://github.com/acme/widgets', { host: 'github.com', owner: 'acme', repo: 'widgets', fullPath: 'acme/widgets' }],
-    ['https://x-access-token:secret@github.com/acme/widgets.git/', { host: 'github.com', owner: 'acme', repo: 'widgets', fullPath: 'acme/widgets' }],
-    ['git@github.com:acme/widgets.git', { host: 'github.com', owner: 'acme', repo: 'widgets', fullPath: 'acme/widgets' }],
-    ['ssh://git@github.com:22/acme/widgets.git', { host: 'github.com', owner: 'acme', repo: 'widgets', fullPath: 'acme/widgets' }],
-    ['https://gitlab.com/group/sub/deeper/app.git', { host: 'gitlab.com', owner: 'group/sub/deeper', repo: 'app', fullPath: 'group/sub/deeper/app' }],
-    ['git@gitlab.example.com:group/sub/app.git', { host: 'gitlab.example.com', owner: 'group/sub', repo: 'app', fullPath: 'group/sub/app' }],
-    ['HTTPS://GitLab.Example.com/Group/App', { host: 'gitlab.example.com', owner: 'Group', repo: 'App', fullPath: 'Group/App' }],
+    [
+      'https://github.com/acme/widgets.git',
+      { host: 'github.com', owner: 'acme', repo: 'widgets', fullPath: 'acme/widgets' },
+    ],
+    [
+      'https://github.com/acme/widgets',
+      { host: 'github.com', owner: 'acme', repo: 'widgets', fullPath: 'acme/widgets' },
+    ],
+    [
+      'https://x-access-token:secret@github.com/acme/widgets.git/',
+      { host: 'github.com', owner: 'acme', repo: 'widgets', fullPath: 'acme/widgets' },
+    ],
+    [
+      'git@github.com:acme/widgets.git',
+      { host: 'github.com', owner: 'acme', repo: 'widgets', fullPath: 'acme/widgets' },
+    ],
+    [
+      'ssh://git@github.com:22/acme/widgets.git',
+      { host: 'github.com', owner: 'acme', repo: 'widgets', fullPath: 'acme/widgets' },
+    ],
+    [
+      'https://gitlab.com/group/sub/deeper/app.git',
+      { host: 'gitlab.com', owner: 'group/sub/deeper', repo: 'app', fullPath: 'group/sub/deeper/app' },
+    ],
+    [
+      'git@gitlab.example.com:group/sub/app.git',
+      { host: 'gitlab.example.com', owner: 'group/sub', repo: 'app', fullPath: 'group/sub/app' },
+    ],
+    [
+      'HTTPS://GitLab.Example.com/Group/App',
+      { host: 'gitlab.example.com', owner: 'Group', repo: 'App', fullPath: 'Group/App' },
+    ],
   ])('parses %s', (url, expected) => {
     expect(parseRemoteUrl(url)).toEqual(expected);
   });
 
-  it.each(['/srv/git/app.git', './relative/repo', 'file:///srv/git/app.git', 'https://github.com/only-owner', 'not a url', 'git@github.com:', ''])(
-    'returns null for %s',
-    (url) => {
-      expect(parseRemoteUrl(url)).toBeNull();
-    },
-  );
+  it.each([
+    '/srv/git/app.git',
+    './relative/repo',
+    'file:///srv/git/app.git',
+    'https://github.com/only-owner',
+    'not a url',
+    'git@github.com:',
+    '',
+  ])('returns null for %s', (url) => {
+    expect(parseRemoteUrl(url)).toBeNull();
+  });
 });
 
 describe('inferForgeProvider', () => {

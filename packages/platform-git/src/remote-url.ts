@@ -36,7 +36,8 @@ export function parseRemoteUrl(url: string): RemoteLocation | null {
     } catch {
       return null;
     }
-    if (!['http:', 'https:', 'ssh:', 'git:', 'git+ssh:', 'ssh+git:'].includes(parsed.protocol) || !parsed.hostname) return null;
+    if (!['http:', 'https:', 'ssh:', 'git:', 'git+ssh:', 'ssh+git:'].includes(parsed.protocol) || !parsed.hostname)
+      return null;
     return splitPath(parsed.hostname, decodeURIComponent(parsed.pathname));
   }
   const scp = /^(?:[^@/\s]+@)?([^:/\s]+):(?!\/)(.+)$/.exec(trimmed);

@@ -7,7 +7,10 @@ import { repoNameFromUrl } from './remote-url.js';
 const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 function safeSegment(value: string): string | null {
-  const cleaned = value.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '').replace(/\.+$/, '');
+  const cleaned = value
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[.-]+/, '')
+    .replace(/\.+$/, '');
   return cleaned && SAFE_SEGMENT.test(cleaned) ? cleaned : null;
 }
 

@@ -19,7 +19,8 @@ export interface WorktreeSnapshots {
 }
 
 export function createWorktreeSnapshots(git: Git): WorktreeSnapshots {
-  const out = async (cwd: string, args: string[], options?: Omit<CommandOptions, 'cwd'>) => (await git(cwd, args, options)).stdout.trim();
+  const out = async (cwd: string, args: string[], options?: Omit<CommandOptions, 'cwd'>) =>
+    (await git(cwd, args, options)).stdout.trim();
 
   async function gitDir(worktreePath: string): Promise<string> {
     return out(worktreePath, ['rev-parse', '--absolute-git-dir']);

@@ -55,7 +55,8 @@ export function createBullmqTransport(options: BullmqTransportOptions): Transpor
   // Producer commands fail fast; the workers' connection waits out Redis restarts (BullMQ requires it).
   const producer = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
   const consumer = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-  for (const connection of [producer, consumer]) connection.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+  for (const connection of [producer, consumer])
+    connection.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
   const queues = new Map<string, Queue>();
   const workers = new Map<string, Worker>();
   let tokens = 0;
@@ -76,7 +77,9 @@ export function createBullmqTransport(options: BullmqTransportOptions): Transpor
       // Manual fetching (no processor): the runner pulls with getNextJob, so both backends share one loop.
       worker = new Worker(name, null, { connection: consumer, prefix, autorun: false });
       worker.on('error', (error) => logger.warn({ err: error, queue: name }, 'bullmq worker error'));
-      void worker.startStalledCheckTimer().catch((error: unknown) => logger.warn({ err: error, queue: name }, 'bullmq stalled checker failed to start'));
+      void worker
+        .startStalledCheckTimer()
+        .catch((error: unknown) => logger.warn({ err: error, queue: name }, 'bullmq stalled checker failed to start'));
       workers.set(name, worker);
     }
     return worker;
@@ -145,7 +148,10 @@ export function createBullmqTransport(options: BullmqTransportOptions): Transpor
           const message = (await worker.getNextJob(token, { block: false })) as Job<Message> | undefined;
           if (!message) break;
           const runId = message.data?.run_id;
-          const result = typeof runId === 'string' ? await ledger.claimById(runId, workerId, leaseSeconds) : ({ gone: true } as const);
+          const result =
+            typeof runId === 'string'
+              ? await ledger.claimById(runId, workerId, leaseSeconds)
+              : ({ gone: true } as const);
           if ('notDueUntil' in result) {
             await settle(message, token, { delayUntil: result.notDueUntil });
             continue;

@@ -13,17 +13,29 @@ import type { CreateQueueOptions, EmbeddedQueueOptions, JobQueue } from './queue
 export function createQueue(options: CreateQueueOptions): JobQueue {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? noopLogger;
-  if (options.backend === 'embedded') return createLedgerQueue({ ...options, clock, logger }, createEmbeddedTransport());
+  if (options.backend === 'embedded')
+    return createLedgerQueue({ ...options, clock, logger }, createEmbeddedTransport());
   if (options.backend === 'bullmq') {
-    if (!options.redisUrl) throw new ConfigError('The bullmq queue backend needs a Redis URL (TASKSGODZILLA_REDIS_URL)');
-    const transport = createBullmqTransport({ redisUrl: options.redisUrl, prefix: options.prefix ?? 'tgz', clock, logger });
+    if (!options.redisUrl)
+      throw new ConfigError('The bullmq queue backend needs a Redis URL (TASKSGODZILLA_REDIS_URL)');
+    const transport = createBullmqTransport({
+      redisUrl: options.redisUrl,
+      prefix: options.prefix ?? 'tgz',
+      clock,
+      logger,
+    });
     return createLedgerQueue({ ...options, clock, logger }, transport);
   }
-  throw new ConfigError(`Unknown queue backend ${JSON.stringify((options as { backend: unknown }).backend)}: use embedded or bullmq`);
+  throw new ConfigError(
+    `Unknown queue backend ${JSON.stringify((options as { backend: unknown }).backend)}: use embedded or bullmq`,
+  );
 }
 
 /** The config fields the queue reads (core's Config satisfies it). */
-export type QueueConfig = Pick<Config, 'queueBackend' | 'redisUrl' | 'queuePrefix' | 'jobMaxAttempts' | 'jobTimeoutSeconds' | 'leaseSeconds'>;
+export type QueueConfig = Pick<
+  Config,
+  'queueBackend' | 'redisUrl' | 'queuePrefix' | 'jobMaxAttempts' | 'jobTimeoutSeconds' | 'leaseSeconds'
+>;
 
 /** Maps the parsed configuration onto createQueue's options (the composition root's one-liner). */
 export function queueOptionsFromConfig(
@@ -35,7 +47,11 @@ export function queueOptionsFromConfig(
     ...extra,
     db: database.db,
     dialect: database.dialect,
-    defaults: { maxAttempts: config.jobMaxAttempts, timeoutSeconds: config.jobTimeoutSeconds, leaseSeconds: config.leaseSeconds },
+    defaults: {
+      maxAttempts: config.jobMaxAttempts,
+      timeoutSeconds: config.jobTimeoutSeconds,
+      leaseSeconds: config.leaseSeconds,
+    },
   };
   if (config.queueBackend === 'bullmq') {
     if (!config.redisUrl) throw new ConfigError('TASKSGODZILLA_QUEUE_BACKEND=bullmq needs TASKSGODZILLA_REDIS_URL');

@@ -34,4 +34,13 @@ export type {
   QueueStats,
   QueueTx,
 } from './queue.types.js';
-export type { JobContext, JobHandler, JobHandlers, JobMetricsHooks, JobOutcome, StopOptions, WorkerRunner, WorkerRunnerOptions } from './worker-runner.types.js';
+export type {
+  JobContext,
+  JobHandler,
+  JobHandlers,
+  JobMetricsHooks,
+  JobOutcome,
+  StopOptions,
+  WorkerRunner,
+  WorkerRunnerOptions,
+} from './worker-runner.types.js';

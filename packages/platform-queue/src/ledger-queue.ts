@@ -1,15 +1,36 @@
-import { QueueError, newId, systemClock, ValidationError, type Clock, type JobType, type JsonObject } from '@tasksgodzilla/core';
+import {
+  QueueError,
+  newId,
+  systemClock,
+  ValidationError,
+  type Clock,
+  type JobType,
+  type JsonObject,
+} from '@tasksgodzilla/core';
 import type { Executor, SqlDialect } from '@tasksgodzilla/platform-storage';
 import { exponentialBackoff, type BackoffFn } from './backoff.js';
 import { createLedger, type Ledger } from './ledger.js';
 import { enqueueOptionsSchema, parseJobPayload, zodIssues } from './queue.schemas.js';
-import type { EnqueueInput, EnqueueOptions, JobQueue, QueueDefaults, QueueEvent, QueueJob, QueueLogger } from './queue.types.js';
+import type {
+  EnqueueInput,
+  EnqueueOptions,
+  JobQueue,
+  QueueDefaults,
+  QueueEvent,
+  QueueJob,
+  QueueLogger,
+} from './queue.types.js';
 import type { Transport } from './transport.types.js';
 
 export const DEFAULT_QUEUE = 'default';
 export const DEFAULT_QUEUE_DEFAULTS: QueueDefaults = { maxAttempts: 3, timeoutSeconds: 3600, leaseSeconds: 30 };
 
-export const noopLogger: QueueLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+export const noopLogger: QueueLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
 export interface LedgerQueueOptions {
   db: Executor;
@@ -29,7 +50,13 @@ export function createLedgerQueue(options: LedgerQueueOptions, transport: Transp
   const clock = options.clock ?? systemClock;
   const defaults: QueueDefaults = { ...DEFAULT_QUEUE_DEFAULTS, ...options.defaults };
   const logger = options.logger ?? noopLogger;
-  const ledger: Ledger = createLedger({ db: options.db, dialect: options.dialect, clock, defaults, backoff: options.backoff ?? exponentialBackoff() });
+  const ledger: Ledger = createLedger({
+    db: options.db,
+    dialect: options.dialect,
+    clock,
+    defaults,
+    backoff: options.backoff ?? exponentialBackoff(),
+  });
   const listeners = new Set<(event: QueueEvent) => void>();
   let closed = false;
 
@@ -60,7 +87,10 @@ export function createLedgerQueue(options: LedgerQueueOptions, transport: Transp
       const parsedOptions = enqueueOptionsSchema.safeParse(rest);
       if (!parsedOptions.success) {
         const issues = zodIssues(parsedOptions.error);
-        throw new ValidationError(`Invalid enqueue options: ${issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, issues);
+        throw new ValidationError(
+          `Invalid enqueue options: ${issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+          issues,
+        );
       }
       const opts = parsedOptions.data;
       const now = clock.now().getTime();
@@ -77,11 +107,14 @@ export function createLedgerQueue(options: LedgerQueueOptions, transport: Transp
         max_attempts: opts.max_attempts ?? defaults.maxAttempts,
         timeout_seconds: opts.timeout_seconds ?? defaults.timeoutSeconds,
         project_id: opts.project_id !== undefined ? opts.project_id : optionalId(p.project_id),
-        protocol_run_id: opts.protocol_run_id !== undefined ? opts.protocol_run_id : optionalId(p.protocol_run_id ?? p.protocol_id),
+        protocol_run_id:
+          opts.protocol_run_id !== undefined ? opts.protocol_run_id : optionalId(p.protocol_run_id ?? p.protocol_id),
         step_run_id: opts.step_run_id !== undefined ? opts.step_run_id : optionalId(p.step_run_id),
       };
       const tx = enqueueOptions.tx;
-      const { job, created } = tx ? await ledger.insert(tx.executor, values) : await ledger.db.transaction().execute((trx) => ledger.insert(trx, values));
+      const { job, created } = tx
+        ? await ledger.insert(tx.executor, values)
+        : await ledger.db.transaction().execute((trx) => ledger.insert(trx, values));
       if (created) {
         // Delivery only after commit: a rolled-back transaction publishes nothing, and a crash right
         // after commit leaves the row unpublished for the relay (publishPending) to pick up.
@@ -112,7 +145,8 @@ export function createLedgerQueue(options: LedgerQueueOptions, transport: Transp
       return job;
     },
 
-    claim: ({ workerId, leaseSeconds, queues }) => transport.claim(ledger, workerId, leaseSeconds ?? defaults.leaseSeconds, queues ?? [DEFAULT_QUEUE]),
+    claim: ({ workerId, leaseSeconds, queues }) =>
+      transport.claim(ledger, workerId, leaseSeconds ?? defaults.leaseSeconds, queues ?? [DEFAULT_QUEUE]),
     heartbeat: (job, leaseSeconds) => ledger.heartbeat(job, leaseSeconds ?? defaults.leaseSeconds),
     complete: (job, outcome = {}) => ledger.complete(job, outcome),
 
@@ -133,7 +167,10 @@ export function createLedgerQueue(options: LedgerQueueOptions, transport: Transp
     async reclaimExpired(limit = 100) {
       const results = await ledger.reclaimExpired(limit);
       for (const { job, outcome } of results) {
-        logger.warn({ run_id: job.run_id, job_type: job.job_type, attempts: job.attempts, outcome }, 'reclaimed a job whose lease expired');
+        logger.warn(
+          { run_id: job.run_id, job_type: job.job_type, attempts: job.attempts, outcome },
+          'reclaimed a job whose lease expired',
+        );
         if (outcome === 'retried') await queued(job);
       }
       return results.map((r) => r.job);

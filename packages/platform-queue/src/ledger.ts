@@ -14,10 +14,28 @@ import {
   type JsonValue,
   type Page,
 } from '@tasksgodzilla/core';
-import { clampLimit, decodeCursor, encodeCursor, type Executor, type JobRunsTable, type SqlDialect } from '@tasksgodzilla/platform-storage';
+import {
+  clampLimit,
+  decodeCursor,
+  encodeCursor,
+  type Executor,
+  type JobRunsTable,
+  type SqlDialect,
+} from '@tasksgodzilla/platform-storage';
 import type { BackoffFn } from './backoff.js';
 import { LeaseLostError } from './queue.errors.js';
-import type { AttemptReport, ClaimedJob, HandlerResult, HeartbeatResult, ListJobsRequest, QueueCounts, QueueDefaults, QueueJob, QueueStats, QueueStatsRequest } from './queue.types.js';
+import type {
+  AttemptReport,
+  ClaimedJob,
+  HandlerResult,
+  HeartbeatResult,
+  ListJobsRequest,
+  QueueCounts,
+  QueueDefaults,
+  QueueJob,
+  QueueStats,
+  QueueStatsRequest,
+} from './queue.types.js';
 
 // The ledger state machine: every job status change of both backends goes through this module, as a
 // compare-and-swap on job_runs. Writes of a claimed attempt are fenced by (lease_owner, attempts).
@@ -95,7 +113,10 @@ export function describeError(error: unknown): string {
 /** Treated like any retryable failure: the worker holding the job vanished. */
 export class LeaseExpiredError extends QueueError {
   constructor(owner: string | null) {
-    super(`lease expired: worker ${owner ?? '(unknown)'} stopped heartbeating`, { code: 'lease_expired', retryable: true });
+    super(`lease expired: worker ${owner ?? '(unknown)'} stopped heartbeating`, {
+      code: 'lease_expired',
+      retryable: true,
+    });
   }
 }
 
@@ -109,7 +130,11 @@ export interface Ledger {
   list(request: ListJobsRequest): Promise<Page<QueueJob>>;
   stats(request: QueueStatsRequest): Promise<QueueStats['queues']>;
   claimNext(workerId: string, leaseSeconds: number, queues: string[]): Promise<ClaimedJob | null>;
-  claimById(runId: string, workerId: string, leaseSeconds: number): Promise<{ claimed: ClaimedJob } | { notDueUntil: string } | { gone: true }>;
+  claimById(
+    runId: string,
+    workerId: string,
+    leaseSeconds: number,
+  ): Promise<{ claimed: ClaimedJob } | { notDueUntil: string } | { gone: true }>;
   heartbeat(job: ClaimedJob, leaseSeconds: number): Promise<HeartbeatResult>;
   complete(job: ClaimedJob, outcome: HandlerResult): Promise<QueueJob>;
   fail(job: ClaimedJob, error: unknown, report: AttemptReport): Promise<{ job: QueueJob; outcome: FailOutcome }>;
@@ -147,7 +172,8 @@ export function createLedger(options: LedgerOptions): Ledger {
     const set: Record<string, unknown> = {};
     if (report.log_path !== undefined) set.log_path = report.log_path;
     const tokens = report.usage?.tokens;
-    if (tokens !== undefined && Number.isFinite(tokens)) set.cost_tokens = sql<number>`coalesce(cost_tokens, 0) + ${Math.round(tokens)}`;
+    if (tokens !== undefined && Number.isFinite(tokens))
+      set.cost_tokens = sql<number>`coalesce(cost_tokens, 0) + ${Math.round(tokens)}`;
     const cents = report.usage?.cost_cents;
     if (cents !== undefined && Number.isFinite(cents)) set.cost_cents = sql<number>`coalesce(cost_cents, 0) + ${cents}`;
     return set;
@@ -190,7 +216,11 @@ export function createLedger(options: LedgerOptions): Ledger {
     return row ? toQueueJob(row) : null;
   };
 
-  const fail = async (job: ClaimedJob, error: unknown, report: AttemptReport): Promise<{ job: QueueJob; outcome: FailOutcome }> => {
+  const fail = async (
+    job: ClaimedJob,
+    error: unknown,
+    report: AttemptReport,
+  ): Promise<{ job: QueueJob; outcome: FailOutcome }> => {
     const retry = isRetryable(error) && job.attempts < job.max_attempts;
     const common = { ...usageSet(report), error: describeError(error), lease_owner: null, lease_expires_at: null };
     if (retry) {
@@ -203,7 +233,14 @@ export function createLedger(options: LedgerOptions): Ledger {
   };
 
   const markCancelled = (job: ClaimedJob, reason: string, report: AttemptReport) =>
-    fenced(job, { ...usageSet(report), status: 'cancelled', error: reason, finished_at: now(), lease_owner: null, lease_expires_at: null });
+    fenced(job, {
+      ...usageSet(report),
+      status: 'cancelled',
+      error: reason,
+      finished_at: now(),
+      lease_owner: null,
+      lease_expires_at: null,
+    });
 
   return {
     db,
@@ -256,13 +293,24 @@ export function createLedger(options: LedgerOptions): Ledger {
         .returningAll()
         .executeTakeFirst();
       if (inserted) return { job: toQueueJob(inserted), created: true };
-      const existing = await executor.selectFrom('job_runs').selectAll().where('idempotency_key', '=', values.idempotency_key).executeTakeFirst();
-      if (!existing) throw new ConflictError(`Idempotency key ${values.idempotency_key} is being used by a concurrent enqueue; try again`, { code: 'idempotency_conflict', retryable: true });
+      const existing = await executor
+        .selectFrom('job_runs')
+        .selectAll()
+        .where('idempotency_key', '=', values.idempotency_key)
+        .executeTakeFirst();
+      if (!existing)
+        throw new ConflictError(
+          `Idempotency key ${values.idempotency_key} is being used by a concurrent enqueue; try again`,
+          { code: 'idempotency_conflict', retryable: true },
+        );
       if (existing.job_type !== values.job_type) {
-        throw new ConflictError(`Idempotency key ${values.idempotency_key} already belongs to a ${existing.job_type} job`, {
-          code: 'idempotency_conflict',
-          details: { run_id: existing.run_id, job_type: existing.job_type },
-        });
+        throw new ConflictError(
+          `Idempotency key ${values.idempotency_key} already belongs to a ${existing.job_type} job`,
+          {
+            code: 'idempotency_conflict',
+            details: { run_id: existing.run_id, job_type: existing.job_type },
+          },
+        );
       }
       return { job: toQueueJob(existing), created: false };
     },
@@ -271,7 +319,8 @@ export function createLedger(options: LedgerOptions): Ledger {
 
     async get(runId) {
       const job = await find(runId);
-      if (!job) throw new NotFoundError(`Job ${runId} not found`, { code: 'job_not_found', details: { run_id: runId } });
+      if (!job)
+        throw new NotFoundError(`Job ${runId} not found`, { code: 'job_not_found', details: { run_id: runId } });
       return job;
     },
 
@@ -285,12 +334,24 @@ export function createLedger(options: LedgerOptions): Ledger {
       if (request.queue) query = query.where('queue', '=', request.queue);
       if (request.cursor) {
         const key = decodeCursor<{ c: string; r: string }>(request.cursor, ['c', 'r']);
-        query = query.where((eb) => eb.or([eb('created_at', '<', String(key.c)), eb.and([eb('created_at', '=', String(key.c)), eb('run_id', '<', String(key.r))])]));
+        query = query.where((eb) =>
+          eb.or([
+            eb('created_at', '<', String(key.c)),
+            eb.and([eb('created_at', '=', String(key.c)), eb('run_id', '<', String(key.r))]),
+          ]),
+        );
       }
-      const rows = await query.orderBy('created_at', 'desc').orderBy('run_id', 'desc').limit(limit + 1).execute();
+      const rows = await query
+        .orderBy('created_at', 'desc')
+        .orderBy('run_id', 'desc')
+        .limit(limit + 1)
+        .execute();
       const items = rows.slice(0, limit).map(toQueueJob);
       const last = items[items.length - 1];
-      return { items, next_cursor: rows.length > limit && last ? encodeCursor({ c: last.created_at, r: last.run_id }) : null };
+      return {
+        items,
+        next_cursor: rows.length > limit && last ? encodeCursor({ c: last.created_at, r: last.run_id }) : null,
+      };
     },
 
     async stats(request) {
@@ -337,7 +398,13 @@ export function createLedger(options: LedgerOptions): Ledger {
           .orderBy('run_id', 'asc')
           .limit(1);
         if (dialect === 'postgres') next = next.forUpdate().skipLocked();
-        return trx.updateTable('job_runs').set(claimSet(workerId, leaseSeconds)).where('run_id', '=', next).where('status', '=', 'queued').returningAll().executeTakeFirst();
+        return trx
+          .updateTable('job_runs')
+          .set(claimSet(workerId, leaseSeconds))
+          .where('run_id', '=', next)
+          .where('status', '=', 'queued')
+          .returningAll()
+          .executeTakeFirst();
       });
       return row ? (toQueueJob(row) as ClaimedJob) : null;
     },
@@ -361,7 +428,10 @@ export function createLedger(options: LedgerOptions): Ledger {
 
     async heartbeat(job, leaseSeconds) {
       const updated = await fenced(job, { lease_expires_at: plus(leaseSeconds * 1000) });
-      return { lease_expires_at: updated.lease_expires_at ?? plus(leaseSeconds * 1000), cancel_requested: updated.cancel_requested };
+      return {
+        lease_expires_at: updated.lease_expires_at ?? plus(leaseSeconds * 1000),
+        cancel_requested: updated.cancel_requested,
+      };
     },
 
     complete(job, outcome) {
@@ -405,7 +475,10 @@ export function createLedger(options: LedgerOptions): Ledger {
         const stale = toQueueJob(row) as ClaimedJob;
         try {
           if (stale.cancel_requested) {
-            out.push({ job: await markCancelled(stale, 'cancelled by request (worker lost before it stopped)', {}), outcome: 'cancelled' });
+            out.push({
+              job: await markCancelled(stale, 'cancelled by request (worker lost before it stopped)', {}),
+              outcome: 'cancelled',
+            });
           } else {
             out.push(await fail(stale, new LeaseExpiredError(stale.lease_owner), {}));
           }
@@ -420,7 +493,8 @@ export function createLedger(options: LedgerOptions): Ledger {
     async cancel(runId, reason) {
       for (let round = 0; round < 5; round++) {
         const current = await find(runId);
-        if (!current) throw new NotFoundError(`Job ${runId} not found`, { code: 'job_not_found', details: { run_id: runId } });
+        if (!current)
+          throw new NotFoundError(`Job ${runId} not found`, { code: 'job_not_found', details: { run_id: runId } });
         if (current.status === 'cancelled') return current;
         if (current.status === 'running' && current.cancel_requested) return current;
         assertTransition('job', JOB_TRANSITIONS, current.status, 'cancelled');
@@ -428,13 +502,19 @@ export function createLedger(options: LedgerOptions): Ledger {
         const row = await write((trx) => {
           const base = trx.updateTable('job_runs').where('run_id', '=', runId).where('status', '=', current.status);
           return current.status === 'queued'
-            ? base.set({ status: 'cancelled', error: reason, finished_at: at, updated_at: at }).returningAll().executeTakeFirst()
+            ? base
+                .set({ status: 'cancelled', error: reason, finished_at: at, updated_at: at })
+                .returningAll()
+                .executeTakeFirst()
             : base.set({ cancel_requested: 1, updated_at: at }).returningAll().executeTakeFirst();
         });
         if (row) return toQueueJob(row);
         // Lost a race with a claim or a finish: look again.
       }
-      throw new ConflictError(`Job ${runId} kept changing while being cancelled`, { code: 'job_status_conflict', retryable: true });
+      throw new ConflictError(`Job ${runId} kept changing while being cancelled`, {
+        code: 'job_status_conflict',
+        retryable: true,
+      });
     },
 
     async retry(runId) {
@@ -463,7 +543,8 @@ export function createLedger(options: LedgerOptions): Ledger {
       );
       if (row) return toQueueJob(row);
       const current = await find(runId);
-      if (!current) throw new NotFoundError(`Job ${runId} not found`, { code: 'job_not_found', details: { run_id: runId } });
+      if (!current)
+        throw new NotFoundError(`Job ${runId} not found`, { code: 'job_not_found', details: { run_id: runId } });
       throw new ConflictError(`Job ${runId} is ${current.status}: only failed or cancelled jobs can be retried`, {
         code: 'illegal_transition',
         details: { kind: 'job', from: current.status, to: 'queued', allowed: ['failed', 'cancelled'] },
@@ -471,12 +552,26 @@ export function createLedger(options: LedgerOptions): Ledger {
     },
 
     async listUnpublished(limit) {
-      const rows = await db.selectFrom('job_runs').selectAll().where('published_at', 'is', null).where('status', '=', 'queued').orderBy('run_at', 'asc').limit(limit).execute();
+      const rows = await db
+        .selectFrom('job_runs')
+        .selectAll()
+        .where('published_at', 'is', null)
+        .where('status', '=', 'queued')
+        .orderBy('run_at', 'asc')
+        .limit(limit)
+        .execute();
       return rows.map(toQueueJob);
     },
 
     async listPublishedQueued(limit) {
-      const rows = await db.selectFrom('job_runs').selectAll().where('published_at', 'is not', null).where('status', '=', 'queued').orderBy('run_at', 'asc').limit(limit).execute();
+      const rows = await db
+        .selectFrom('job_runs')
+        .selectAll()
+        .where('published_at', 'is not', null)
+        .where('status', '=', 'queued')
+        .orderBy('run_at', 'asc')
+        .limit(limit)
+        .execute();
       return rows.map(toQueueJob);
     },
 

@@ -6,13 +6,21 @@ import { ConflictError, QueueError, type AppErrorOptions } from '@tasksgodzilla/
  */
 export class LeaseLostError extends ConflictError {
   constructor(runId: string, options: AppErrorOptions = {}) {
-    super(`Lease lost on job ${runId}: another attempt owns it now`, { code: 'lease_lost', ...options, details: { run_id: runId, ...options.details } });
+    super(`Lease lost on job ${runId}: another attempt owns it now`, {
+      code: 'lease_lost',
+      ...options,
+      details: { run_id: runId, ...options.details },
+    });
   }
 }
 
 /** A claimed job whose job_type has no handler in this worker. Never retried. */
 export class UnknownJobTypeError extends QueueError {
   constructor(jobType: string) {
-    super(`unknown job type: ${jobType}`, { code: 'unknown_job_type', retryable: false, details: { job_type: jobType } });
+    super(`unknown job type: ${jobType}`, {
+      code: 'unknown_job_type',
+      retryable: false,
+      details: { job_type: jobType },
+    });
   }
 }

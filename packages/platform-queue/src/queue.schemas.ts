@@ -9,11 +9,26 @@ const requestId = { request_id: z.string().min(1).max(200).optional() };
 export const JOB_PAYLOAD_SCHEMAS = {
   plan_protocol_job: z.strictObject({ protocol_run_id: id, project_id: id.optional(), ...requestId }),
   // protocol_run_id / project_id are optional context so a failure can be attributed (defect 20).
-  execute_step_job: z.strictObject({ step_run_id: id, protocol_run_id: id.optional(), project_id: id.optional(), ...requestId }),
-  run_quality_job: z.strictObject({ step_run_id: id, protocol_run_id: id.optional(), project_id: id.optional(), ...requestId }),
+  execute_step_job: z.strictObject({
+    step_run_id: id,
+    protocol_run_id: id.optional(),
+    project_id: id.optional(),
+    ...requestId,
+  }),
+  run_quality_job: z.strictObject({
+    step_run_id: id,
+    protocol_run_id: id.optional(),
+    project_id: id.optional(),
+    ...requestId,
+  }),
   project_setup_job: z.strictObject({ project_id: id, protocol_run_id: id.nullable().optional(), ...requestId }),
   open_pr_job: z.strictObject({ protocol_run_id: id, project_id: id.optional(), ...requestId }),
-  codemachine_import_job: z.strictObject({ project_id: id, protocol_run_id: id, workspace_path: z.string().min(1), ...requestId }),
+  codemachine_import_job: z.strictObject({
+    project_id: id,
+    protocol_run_id: id,
+    workspace_path: z.string().min(1),
+    ...requestId,
+  }),
   spec_audit_job: z.strictObject({
     project_id: id.nullable().optional(),
     protocol_id: id.nullable().optional(),
@@ -43,9 +58,13 @@ export function zodIssues(error: z.ZodError, prefix: (string | number)[] = []): 
 /** Checks a payload against its job type's schema; a ValidationError names each bad field (`payload.<field>`). */
 export function parseJobPayload(jobType: string, payload: unknown): JsonObject {
   if (!isJobType(jobType)) {
-    throw new ValidationError(`Unknown job type ${JSON.stringify(jobType)}`, [{ path: ['job_type'], message: `must be one of ${JOB_TYPES.join(', ')}` }], {
-      code: 'unknown_job_type',
-    });
+    throw new ValidationError(
+      `Unknown job type ${JSON.stringify(jobType)}`,
+      [{ path: ['job_type'], message: `must be one of ${JOB_TYPES.join(', ')}` }],
+      {
+        code: 'unknown_job_type',
+      },
+    );
   }
   const parsed = JOB_PAYLOAD_SCHEMAS[jobType].safeParse(payload);
   if (!parsed.success) {
@@ -71,6 +90,9 @@ export const enqueueOptionsSchema = z
     protocol_run_id: id.nullable().optional(),
     step_run_id: id.nullable().optional(),
   })
-  .refine((v) => v.delay_ms === undefined || v.run_at === undefined, { message: 'give delay_ms or run_at, not both', path: ['run_at'] });
+  .refine((v) => v.delay_ms === undefined || v.run_at === undefined, {
+    message: 'give delay_ms or run_at, not both',
+    path: ['run_at'],
+  });
 
 export { QUEUE_NAME };

@@ -119,7 +119,9 @@ export interface HeartbeatResult {
 }
 
 /** In-process notifications, so a runner sharing the queue object reacts without waiting for a poll. */
-export type QueueEvent = { type: 'enqueued'; queue: string; run_id: string } | { type: 'cancel_requested'; run_id: string };
+export type QueueEvent =
+  | { type: 'enqueued'; queue: string; run_id: string }
+  | { type: 'cancel_requested'; run_id: string };
 
 export interface QueueDefaults {
   maxAttempts: number;

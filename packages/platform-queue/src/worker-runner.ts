@@ -6,7 +6,14 @@ import { noopLogger } from './ledger-queue.js';
 import { LeaseLostError, UnknownJobTypeError } from './queue.errors.js';
 import { isJobType, parseJobPayload } from './queue.schemas.js';
 import type { ActiveJob, AttemptReport, ClaimedJob, HandlerResult, QueueJob, QueueLogger } from './queue.types.js';
-import type { JobContext, JobHandler, JobOutcome, StopOptions, WorkerRunner, WorkerRunnerOptions } from './worker-runner.types.js';
+import type {
+  JobContext,
+  JobHandler,
+  JobOutcome,
+  StopOptions,
+  WorkerRunner,
+  WorkerRunnerOptions,
+} from './worker-runner.types.js';
 
 type AbortCause = 'timeout' | 'cancel' | 'lease_lost' | 'shutdown';
 
@@ -139,7 +146,10 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
         try {
           await options.onDeadLettered(job);
         } catch (error) {
-          logger.error({ err: error, run_id: job.run_id, job_type: job.job_type }, 'recording a dead-lettered job failed');
+          logger.error(
+            { err: error, run_id: job.run_id, job_type: job.job_type },
+            'recording a dead-lettered job failed',
+          );
         }
       }
     } catch (error) {
@@ -171,7 +181,10 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
         const cause = attempt.cause === 'timeout' ? attempt.controller.signal.reason : error;
         const updated = await queue.fail(job, cause, report);
         const outcome = updated.status === 'queued' ? 'retried' : 'failed';
-        log.warn({ err: cause, outcome, next_run_at: outcome === 'retried' ? updated.run_at : undefined }, outcome === 'retried' ? 'job failed; retrying with backoff' : 'job failed permanently');
+        log.warn(
+          { err: cause, outcome, next_run_at: outcome === 'retried' ? updated.run_at : undefined },
+          outcome === 'retried' ? 'job failed; retrying with backoff' : 'job failed permanently',
+        );
         return outcome;
       }
     }
@@ -202,7 +215,8 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
       heartbeat: async () => {
         try {
           const beat = await queue.heartbeat(job, leaseSeconds);
-          if (beat.cancel_requested) abort(attempt, 'cancel', new CancelledError('Job cancelled by request', { code: 'job_cancelled' }));
+          if (beat.cancel_requested)
+            abort(attempt, 'cancel', new CancelledError('Job cancelled by request', { code: 'job_cancelled' }));
         } catch (error) {
           if (error instanceof LeaseLostError) abort(attempt, 'lease_lost', error);
           throw error;
@@ -240,7 +254,8 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
       queue
         .heartbeat(job, leaseSeconds)
         .then((beat) => {
-          if (beat.cancel_requested) abort(attempt, 'cancel', new CancelledError('Job cancelled by request', { code: 'job_cancelled' }));
+          if (beat.cancel_requested)
+            abort(attempt, 'cancel', new CancelledError('Job cancelled by request', { code: 'job_cancelled' }));
         })
         .catch((error: unknown) => {
           if (error instanceof LeaseLostError) abort(attempt, 'lease_lost', error);
@@ -249,7 +264,12 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
     }, heartbeatIntervalMs);
     const timeoutSeconds = job.timeout_seconds ?? queue.defaults.timeoutSeconds;
     const timeout = setTimeout(
-      () => abort(attempt, 'timeout', new TimeoutError(`Job exceeded its timeout of ${timeoutSeconds}s`, { code: 'job_timeout' })),
+      () =>
+        abort(
+          attempt,
+          'timeout',
+          new TimeoutError(`Job exceeded its timeout of ${timeoutSeconds}s`, { code: 'job_timeout' }),
+        ),
       timeoutSeconds * 1000,
     );
     let outcome: JobOutcome;
@@ -258,7 +278,8 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
     } catch (error) {
       outcome = 'lease_lost';
       if (error instanceof LeaseLostError) log.warn({ err: error }, 'job outcome rejected: lease lost');
-      else log.error({ err: error }, 'recording the job outcome failed; the lease will expire and the job be reclaimed');
+      else
+        log.error({ err: error }, 'recording the job outcome failed; the lease will expire and the job be reclaimed');
     } finally {
       clearInterval(heartbeat);
       clearTimeout(timeout);
@@ -341,7 +362,8 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
             await queue.release(attempt.job, attempt.report);
             logger.info({ run_id: attempt.job.run_id }, 'job released for another worker');
           } catch (error) {
-            if (!(error instanceof LeaseLostError)) logger.warn({ err: error, run_id: attempt.job.run_id }, 'releasing a job failed; its lease will expire');
+            if (!(error instanceof LeaseLostError))
+              logger.warn({ err: error, run_id: attempt.job.run_id }, 'releasing a job failed; its lease will expire');
           }
         }),
       );
@@ -353,7 +375,8 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
     },
 
     async runOnce() {
-      if (loop) throw new QueueError('runOnce and drain cannot be used while the runner is started', { retryable: false });
+      if (loop)
+        throw new QueueError('runOnce and drain cannot be used while the runner is started', { retryable: false });
       subscribe();
       await maintenance(true);
       const claimed = await claimBatch();

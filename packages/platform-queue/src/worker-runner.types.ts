@@ -17,7 +17,10 @@ export interface JobContext {
   addUsage(usage: JobUsage): void;
 }
 
-export type JobHandler<T extends JobType = JobType> = (job: ActiveJob<T>, ctx: JobContext) => Promise<HandlerResult | void>;
+export type JobHandler<T extends JobType = JobType> = (
+  job: ActiveJob<T>,
+  ctx: JobContext,
+) => Promise<HandlerResult | void>;
 export type JobHandlers = { [T in JobType]?: JobHandler<T> };
 
 /** How an attempt ended, as seen by metrics (`completed`, `retried`, `failed` are the original's labels). */

@@ -81,9 +81,12 @@ describe.each(backends)('a worker process killed mid-job on %s', (backendName) =
     child = proc;
     let stderr = '';
     proc.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => proc.once('exit', (_code, signal) => resolve(signal)));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      proc.once('exit', (_code, signal) => resolve(signal)),
+    );
 
-    const started = (attempt: number) => readdirSync(markers.path).filter((f) => f.startsWith(`${job.run_id}.attempt-${attempt}.`));
+    const started = (attempt: number) =>
+      readdirSync(markers.path).filter((f) => f.startsWith(`${job.run_id}.attempt-${attempt}.`));
     await waitFor(() => {
       if (proc.exitCode !== null) throw new Error(`the child worker exited early: ${stderr}`);
       return started(1).length === 1;
@@ -110,7 +113,13 @@ describe.each(backends)('a worker process killed mid-job on %s', (backendName) =
     }
 
     const done = await queue.get(job.run_id);
-    expect(done).toMatchObject({ status: 'succeeded', attempts: 2, result: { attempt: 2 }, error: null, lease_owner: null });
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      attempts: 2,
+      result: { attempt: 2 },
+      error: null,
+      lease_owner: null,
+    });
     expect(done.lease_expires_at).toBeNull();
     expect(started(2)).toEqual([`${job.run_id}.attempt-2.pid-${process.pid}.started`]);
     expect(readFileSync(join(markers.path, `${job.run_id}.effect`), 'utf8')).toBe(`attempt 2 pid ${process.pid}\n`);

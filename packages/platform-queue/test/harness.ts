@@ -2,8 +2,22 @@ import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createManualClock, type Clock } from '@tasksgodzilla/core';
-import { createStorage, migrateToLatest, openDatabase, type DatabaseHandle, type Storage } from '@tasksgodzilla/platform-storage';
-import { REDIS_URL, createTempDir, createTestPostgresDatabase, postgresAvailable, redisAvailable, type TempDir, type TestPostgresDatabase } from '@tasksgodzilla/testing';
+import {
+  createStorage,
+  migrateToLatest,
+  openDatabase,
+  type DatabaseHandle,
+  type Storage,
+} from '@tasksgodzilla/platform-storage';
+import {
+  REDIS_URL,
+  createTempDir,
+  createTestPostgresDatabase,
+  postgresAvailable,
+  redisAvailable,
+  type TempDir,
+  type TestPostgresDatabase,
+} from '@tasksgodzilla/testing';
 import { createQueue, type BackoffFn, type JobQueue, type QueueDefaults } from '../src/index.js';
 
 export type BackendName = 'sqlite' | 'postgres' | 'bullmq';
@@ -96,8 +110,17 @@ export async function createHarness(name: BackendName): Promise<Harness> {
     },
     createQueue(options = {}) {
       const db = options.handle ?? handle;
-      const common = { db: db.db, dialect: db.dialect, clock: options.clock, backoff: options.backoff ?? (() => 0), defaults: options.defaults };
-      const queue = name === 'bullmq' ? createQueue({ ...common, backend: 'bullmq', redisUrl: REDIS_URL, prefix }) : createQueue({ ...common, backend: 'embedded' });
+      const common = {
+        db: db.db,
+        dialect: db.dialect,
+        clock: options.clock,
+        backoff: options.backoff ?? (() => 0),
+        defaults: options.defaults,
+      };
+      const queue =
+        name === 'bullmq'
+          ? createQueue({ ...common, backend: 'bullmq', redisUrl: REDIS_URL, prefix })
+          : createQueue({ ...common, backend: 'embedded' });
       queues.push(queue);
       return queue;
     },
@@ -136,7 +159,11 @@ export async function createHarness(name: BackendName): Promise<Harness> {
 }
 
 /** Polls `check` until it returns a truthy value (default: give up after 15 s). */
-export async function waitFor<T>(check: () => T | Promise<T>, what = 'condition', timeoutMs = 15_000): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  check: () => T | Promise<T>,
+  what = 'condition',
+  timeoutMs = 15_000,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

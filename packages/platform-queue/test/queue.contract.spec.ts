@@ -1,6 +1,33 @@
-import { BudgetExceededError, CancelledError, ConflictError, EngineError, NotFoundError, TimeoutError, ValidationError } from '@tasksgodzilla/core';
-import { LeaseLostError, createWorkerRunner, type JobHandlers, type JobMetricsHooks, type JobOutcome, type JobQueue, type QueueJob, type WorkerRunner, type WorkerRunnerOptions } from '../src/index.js';
-import { availableBackends, createHarness, deferred, manualClock, START, untilAborted, waitFor, type Harness } from './harness.js';
+import {
+  BudgetExceededError,
+  CancelledError,
+  ConflictError,
+  EngineError,
+  NotFoundError,
+  TimeoutError,
+  ValidationError,
+} from '@tasksgodzilla/core';
+import {
+  LeaseLostError,
+  createWorkerRunner,
+  type JobHandlers,
+  type JobMetricsHooks,
+  type JobOutcome,
+  type JobQueue,
+  type QueueJob,
+  type WorkerRunner,
+  type WorkerRunnerOptions,
+} from '../src/index.js';
+import {
+  availableBackends,
+  createHarness,
+  deferred,
+  manualClock,
+  START,
+  untilAborted,
+  waitFor,
+  type Harness,
+} from './harness.js';
 
 const backends = await availableBackends();
 
@@ -28,21 +55,38 @@ describe.each(backends)('queue contract on %s', (backendName) => {
   });
 
   const runner = (handlers: JobHandlers, options: Partial<WorkerRunnerOptions> = {}) => {
-    const created = createWorkerRunner({ queue, handlers, workerId: 'test-worker', pollIntervalMs: 20, maxPollIntervalMs: 100, heartbeatIntervalMs: 50, ...options });
+    const created = createWorkerRunner({
+      queue,
+      handlers,
+      workerId: 'test-worker',
+      pollIntervalMs: 20,
+      maxPollIntervalMs: 100,
+      heartbeatIntervalMs: 50,
+      ...options,
+    });
     runners.push(created);
     return created;
   };
 
-  const plan = (protocolRunId: number, extra: Record<string, unknown> = {}) => ({ job_type: 'plan_protocol_job' as const, payload: { protocol_run_id: protocolRunId }, ...extra });
+  const plan = (protocolRunId: number, extra: Record<string, unknown> = {}) => ({
+    job_type: 'plan_protocol_job' as const,
+    payload: { protocol_run_id: protocolRunId },
+    ...extra,
+  });
 
   const recordMetrics = () => {
     const seen: { jobType: string; outcome: JobOutcome; duration: number }[] = [];
-    const hooks: JobMetricsHooks = { onJobFinished: (jobType, outcome, duration) => seen.push({ jobType, outcome, duration }) };
+    const hooks: JobMetricsHooks = {
+      onJobFinished: (jobType, outcome, duration) => seen.push({ jobType, outcome, duration }),
+    };
     return { seen, hooks };
   };
 
   it('enqueues a queued ledger row with the payload, links and defaults', async () => {
-    const job = await queue.enqueue({ job_type: 'execute_step_job', payload: { step_run_id: 7, protocol_run_id: 3, project_id: 1, request_id: 'req-1' } });
+    const job = await queue.enqueue({
+      job_type: 'execute_step_job',
+      payload: { step_run_id: 7, protocol_run_id: 3, project_id: 1, request_id: 'req-1' },
+    });
     expect(job).toMatchObject({
       job_type: 'execute_step_job',
       status: 'queued',
@@ -72,19 +116,37 @@ describe.each(backends)('queue contract on %s', (backendName) => {
   });
 
   it('lists only the jobs of the given projects (a request scope); an empty scope lists nothing', async () => {
-    const ofOne = await queue.enqueue({ job_type: 'execute_step_job', payload: { step_run_id: 7, protocol_run_id: 3, project_id: 1 } });
-    const ofTwo = await queue.enqueue({ job_type: 'execute_step_job', payload: { step_run_id: 8, protocol_run_id: 4, project_id: 2 } });
+    const ofOne = await queue.enqueue({
+      job_type: 'execute_step_job',
+      payload: { step_run_id: 7, protocol_run_id: 3, project_id: 1 },
+    });
+    const ofTwo = await queue.enqueue({
+      job_type: 'execute_step_job',
+      payload: { step_run_id: 8, protocol_run_id: 4, project_id: 2 },
+    });
     await queue.enqueue(plan(5));
     expect((await queue.list({ project_ids: [2] })).items.map((j) => j.run_id)).toEqual([ofTwo.run_id]);
-    expect((await queue.list({ project_ids: [1, 2] })).items.map((j) => j.run_id).sort()).toEqual([ofOne.run_id, ofTwo.run_id].sort());
+    expect((await queue.list({ project_ids: [1, 2] })).items.map((j) => j.run_id).sort()).toEqual(
+      [ofOne.run_id, ofTwo.run_id].sort(),
+    );
     expect((await queue.list({ project_ids: [] })).items).toEqual([]);
     expect((await queue.list()).items).toHaveLength(3);
   });
 
-  it('stats({ project_ids }) counts only those projects\' jobs', async () => {
-    await queue.enqueue({ job_type: 'execute_step_job', payload: { step_run_id: 7, protocol_run_id: 3, project_id: 1 } });
-    await queue.enqueue({ job_type: 'execute_step_job', payload: { step_run_id: 8, protocol_run_id: 4, project_id: 2 } });
-    await queue.enqueue({ job_type: 'execute_step_job', payload: { step_run_id: 9, protocol_run_id: 4, project_id: 2 }, queue: 'other' });
+  it("stats({ project_ids }) counts only those projects' jobs", async () => {
+    await queue.enqueue({
+      job_type: 'execute_step_job',
+      payload: { step_run_id: 7, protocol_run_id: 3, project_id: 1 },
+    });
+    await queue.enqueue({
+      job_type: 'execute_step_job',
+      payload: { step_run_id: 8, protocol_run_id: 4, project_id: 2 },
+    });
+    await queue.enqueue({
+      job_type: 'execute_step_job',
+      payload: { step_run_id: 9, protocol_run_id: 4, project_id: 2 },
+      queue: 'other',
+    });
     expect((await queue.stats()).queues.default?.queued).toBe(2);
     const two = await queue.stats({ project_ids: [2] });
     expect(two.backend).toBe(h.name === 'bullmq' ? 'bullmq' : 'embedded');
@@ -94,7 +156,9 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     expect(one.queues.default).toMatchObject({ queued: 1 });
     expect(one.queues.other).toBeUndefined();
     const none = await queue.stats({ project_ids: [] });
-    expect(none.queues).toEqual({ default: { queued: 0, delayed: 0, retrying: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 } });
+    expect(none.queues).toEqual({
+      default: { queued: 0, delayed: 0, retrying: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 },
+    });
   });
 
   it('enqueues inside the caller transaction: a rollback leaves no job and publishes nothing', async () => {
@@ -114,7 +178,9 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     expect((await queue.get(committed.run_id)).status).toBe('queued');
     if (h.name === 'bullmq') expect(await h.bullQueue().getJobState(committed.run_id)).not.toBe('unknown');
     const handled: number[] = [];
-    expect(await runner({ plan_protocol_job: async (job) => void handled.push(job.payload.protocol_run_id) }).drain()).toBe(1);
+    expect(
+      await runner({ plan_protocol_job: async (job) => void handled.push(job.payload.protocol_run_id) }).drain(),
+    ).toBe(1);
     expect(handled).toEqual([2]);
   });
 
@@ -123,16 +189,22 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     const again = await queue.enqueue(plan(1, { idempotency_key: 'run-1' }));
     expect(again.run_id).toBe(first.run_id);
 
-    const racing = await Promise.all(Array.from({ length: 8 }, () => queue.enqueue(plan(2, { idempotency_key: 'run-2' }))));
+    const racing = await Promise.all(
+      Array.from({ length: 8 }, () => queue.enqueue(plan(2, { idempotency_key: 'run-2' }))),
+    );
     expect(new Set(racing.map((job) => job.run_id)).size).toBe(1);
 
     const inTx = await h.storage.transaction((tx) => queue.enqueue(plan(1, { idempotency_key: 'run-1' }), { tx }));
     expect(inTx.run_id).toBe(first.run_id);
-    await expect(queue.enqueue({ job_type: 'open_pr_job', payload: { protocol_run_id: 1 }, idempotency_key: 'run-1' })).rejects.toBeInstanceOf(ConflictError);
+    await expect(
+      queue.enqueue({ job_type: 'open_pr_job', payload: { protocol_run_id: 1 }, idempotency_key: 'run-1' }),
+    ).rejects.toBeInstanceOf(ConflictError);
     expect((await queue.list()).items).toHaveLength(2);
 
     const handled: number[] = [];
-    expect(await runner({ plan_protocol_job: async (job) => void handled.push(job.payload.protocol_run_id) }).drain()).toBe(2);
+    expect(
+      await runner({ plan_protocol_job: async (job) => void handled.push(job.payload.protocol_run_id) }).drain(),
+    ).toBe(2);
     expect(handled.sort()).toEqual([1, 2]);
   });
 
@@ -145,10 +217,18 @@ describe.each(backends)('queue contract on %s', (backendName) => {
       expect(error).toBeInstanceOf(ValidationError);
       return (error as ValidationError).issues.map((issue) => issue.path.join('.'));
     };
-    expect(await issuesOf(queue.enqueue({ job_type: 'plan_protocol_job', payload: {} as never }))).toEqual(['payload.protocol_run_id']);
-    expect(await issuesOf(queue.enqueue({ job_type: 'execute_step_job', payload: { step_run_id: 'seven' as never } }))).toEqual(['payload.step_run_id']);
-    expect(await issuesOf(queue.enqueue({ job_type: 'open_pr_job', payload: { protocol_run_id: 1, branch: 'x' } as never }))).toEqual(['payload']);
-    expect(await issuesOf(queue.enqueue({ job_type: 'nope_job' as never, payload: {} as never }))).toEqual(['job_type']);
+    expect(await issuesOf(queue.enqueue({ job_type: 'plan_protocol_job', payload: {} as never }))).toEqual([
+      'payload.protocol_run_id',
+    ]);
+    expect(
+      await issuesOf(queue.enqueue({ job_type: 'execute_step_job', payload: { step_run_id: 'seven' as never } })),
+    ).toEqual(['payload.step_run_id']);
+    expect(
+      await issuesOf(queue.enqueue({ job_type: 'open_pr_job', payload: { protocol_run_id: 1, branch: 'x' } as never })),
+    ).toEqual(['payload']);
+    expect(await issuesOf(queue.enqueue({ job_type: 'nope_job' as never, payload: {} as never }))).toEqual([
+      'job_type',
+    ]);
     expect(await issuesOf(queue.enqueue(plan(1, { priority: 1.5 })))).toEqual(['priority']);
     expect(await issuesOf(queue.enqueue(plan(1, { delay_ms: 10, run_at: START })))).toEqual(['run_at']);
     expect((await queue.list()).items).toHaveLength(0);
@@ -156,7 +236,11 @@ describe.each(backends)('queue contract on %s', (backendName) => {
 
   it('fails a job whose stored payload no longer validates, without calling the handler and without retrying', async () => {
     const job = await queue.enqueue(plan(1));
-    await h.handle.db.updateTable('job_runs').set({ params: JSON.stringify({ protocol_run_id: 'x' }) }).where('run_id', '=', job.run_id).execute();
+    await h.handle.db
+      .updateTable('job_runs')
+      .set({ params: JSON.stringify({ protocol_run_id: 'x' }) })
+      .where('run_id', '=', job.run_id)
+      .execute();
     const calls: string[] = [];
     const metrics = recordMetrics();
     await runner({ plan_protocol_job: async () => void calls.push('called') }, { metrics: metrics.hooks }).drain();
@@ -169,12 +253,24 @@ describe.each(backends)('queue contract on %s', (backendName) => {
 
   it('fails an unknown job type at once instead of reporting success', async () => {
     const job = await queue.enqueue(plan(1));
-    await h.handle.db.updateTable('job_runs').set({ job_type: 'mystery_job' }).where('run_id', '=', job.run_id).execute();
+    await h.handle.db
+      .updateTable('job_runs')
+      .set({ job_type: 'mystery_job' })
+      .where('run_id', '=', job.run_id)
+      .execute();
     const other = await queue.enqueue({ job_type: 'open_pr_job', payload: { protocol_run_id: 2 } });
     await runner({ plan_protocol_job: async () => undefined }).drain();
-    expect(await queue.get(job.run_id)).toMatchObject({ status: 'failed', attempts: 1, error: 'UnknownJobTypeError: unknown job type: mystery_job' });
+    expect(await queue.get(job.run_id)).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      error: 'UnknownJobTypeError: unknown job type: mystery_job',
+    });
     // A known type without a handler in this worker is the same non-retryable failure.
-    expect(await queue.get(other.run_id)).toMatchObject({ status: 'failed', attempts: 1, error: 'UnknownJobTypeError: unknown job type: open_pr_job' });
+    expect(await queue.get(other.run_id)).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      error: 'UnknownJobTypeError: unknown job type: open_pr_job',
+    });
   });
 
   it('does not run a delayed job before it is due', async () => {
@@ -226,13 +322,24 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     );
     expect(await worker.drain()).toBe(1);
     const waiting = await queue.get(job.run_id);
-    expect(waiting).toMatchObject({ status: 'queued', attempts: 1, error: 'EngineError: engine crashed', lease_owner: null, run_at: '2026-03-01T10:00:05.000Z' });
+    expect(waiting).toMatchObject({
+      status: 'queued',
+      attempts: 1,
+      error: 'EngineError: engine crashed',
+      lease_owner: null,
+      run_at: '2026-03-01T10:00:05.000Z',
+    });
     expect(backoffCalls).toEqual([1]);
     expect((await queue.stats()).queues.default).toMatchObject({ delayed: 1, retrying: 1, queued: 0 });
 
     clock.advance(5_000);
     expect(await worker.drain()).toBe(1);
-    expect(await queue.get(job.run_id)).toMatchObject({ status: 'succeeded', attempts: 2, error: null, result: { ok: true } });
+    expect(await queue.get(job.run_id)).toMatchObject({
+      status: 'succeeded',
+      attempts: 2,
+      error: null,
+      result: { ok: true },
+    });
     expect(metrics.seen.map((m) => m.outcome)).toEqual(['retried', 'completed']);
     expect(metrics.seen.every((m) => m.jobType === 'plan_protocol_job' && m.duration >= 0)).toBe(true);
   });
@@ -246,8 +353,16 @@ describe.each(backends)('queue contract on %s', (backendName) => {
         throw new BudgetExceededError('over budget');
       },
     }).drain();
-    expect(await queue.get(a.run_id)).toMatchObject({ status: 'failed', attempts: 1, error: 'ValidationError: bad spec' });
-    expect(await queue.get(b.run_id)).toMatchObject({ status: 'failed', attempts: 1, error: 'BudgetExceededError: over budget' });
+    expect(await queue.get(a.run_id)).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      error: 'ValidationError: bad spec',
+    });
+    expect(await queue.get(b.run_id)).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      error: 'BudgetExceededError: over budget',
+    });
     expect((await queue.get(a.run_id)).finished_at).toBe(START);
   });
 
@@ -293,7 +408,11 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     }).drain();
     expect(reasons).toHaveLength(1);
     expect(reasons[0]).toBeInstanceOf(TimeoutError);
-    expect(await queue.get(job.run_id)).toMatchObject({ status: 'succeeded', attempts: 2, result: 'second time lucky' });
+    expect(await queue.get(job.run_id)).toMatchObject({
+      status: 'succeeded',
+      attempts: 2,
+      result: 'second time lucky',
+    });
 
     const stubborn = await queue.enqueue(plan(2, { timeout_seconds: 1, max_attempts: 1 }));
     // A handler that ignores its signal is abandoned after the grace period.
@@ -319,43 +438,58 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     await expect(queue.cancel(job.run_id)).rejects.toBeInstanceOf(ConflictError);
   });
 
-  it.each(['the same queue object', 'another process'])('cancels a running job requested through %s: the handler sees the abort', async (via) => {
-    const job = await queue.enqueue(plan(1));
-    const started = deferred();
-    const reasons: unknown[] = [];
-    const metrics = recordMetrics();
-    const reported: QueueJob[] = [];
-    const run = runner(
-      {
-        plan_protocol_job: async (_job, ctx) => {
-          ctx.addUsage({ tokens: 12 });
-          started.resolve();
-          try {
-            await untilAborted(ctx.signal);
-          } catch (error) {
-            reasons.push(error);
-            throw error;
-          }
+  it.each(['the same queue object', 'another process'])(
+    'cancels a running job requested through %s: the handler sees the abort',
+    async (via) => {
+      const job = await queue.enqueue(plan(1));
+      const started = deferred();
+      const reasons: unknown[] = [];
+      const metrics = recordMetrics();
+      const reported: QueueJob[] = [];
+      const run = runner(
+        {
+          plan_protocol_job: async (_job, ctx) => {
+            ctx.addUsage({ tokens: 12 });
+            started.resolve();
+            try {
+              await untilAborted(ctx.signal);
+            } catch (error) {
+              reasons.push(error);
+              throw error;
+            }
+          },
         },
-      },
-      { metrics: metrics.hooks, onCancelled: (cancelledJob) => void reported.push(cancelledJob) },
-    ).runOnce();
-    await started.promise;
-    const requester = via === 'the same queue object' ? queue : h.createQueue({ clock });
-    const requested = await requester.cancel(job.run_id);
-    expect(requested).toMatchObject({ status: 'running', cancel_requested: true });
-    expect(await run).toBe(1);
-    expect(reasons[0]).toBeInstanceOf(CancelledError);
-    expect(await queue.get(job.run_id)).toMatchObject({ status: 'cancelled', attempts: 1, error: 'cancelled by request', lease_owner: null, cost_tokens: 12 });
-    expect(metrics.seen.map((m) => m.outcome)).toEqual(['cancelled']);
-    // The owner of the job hears of it (the orchestrator moves the job's step on).
-    expect(reported.map((j) => [j.run_id, j.status])).toEqual([[job.run_id, 'cancelled']]);
-  });
+        { metrics: metrics.hooks, onCancelled: (cancelledJob) => void reported.push(cancelledJob) },
+      ).runOnce();
+      await started.promise;
+      const requester = via === 'the same queue object' ? queue : h.createQueue({ clock });
+      const requested = await requester.cancel(job.run_id);
+      expect(requested).toMatchObject({ status: 'running', cancel_requested: true });
+      expect(await run).toBe(1);
+      expect(reasons[0]).toBeInstanceOf(CancelledError);
+      expect(await queue.get(job.run_id)).toMatchObject({
+        status: 'cancelled',
+        attempts: 1,
+        error: 'cancelled by request',
+        lease_owner: null,
+        cost_tokens: 12,
+      });
+      expect(metrics.seen.map((m) => m.outcome)).toEqual(['cancelled']);
+      // The owner of the job hears of it (the orchestrator moves the job's step on).
+      expect(reported.map((j) => [j.run_id, j.status])).toEqual([[job.run_id, 'cancelled']]);
+    },
+  );
 
   it('reclaims a job whose lease expired and fences the stale worker out', async () => {
     const job = await queue.enqueue(plan(1));
     const stale = await queue.claim({ workerId: 'worker-a', leaseSeconds: 30 });
-    expect(stale).toMatchObject({ run_id: job.run_id, status: 'running', attempts: 1, lease_expires_at: '2026-03-01T10:00:30.000Z', started_at: START });
+    expect(stale).toMatchObject({
+      run_id: job.run_id,
+      status: 'running',
+      attempts: 1,
+      lease_expires_at: '2026-03-01T10:00:30.000Z',
+      started_at: START,
+    });
     expect(stale!.lease_owner.startsWith('worker-a/')).toBe(true);
     expect(await queue.claim({ workerId: 'worker-b' })).toBeNull();
     await queue.heartbeat(stale!, 30);
@@ -373,7 +507,12 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     await expect(queue.complete(stale!, { result: 'stale' })).rejects.toBeInstanceOf(LeaseLostError);
     await expect(queue.heartbeat(stale!)).rejects.toBeInstanceOf(LeaseLostError);
     await expect(queue.fail(stale!, new Error('late'))).rejects.toBeInstanceOf(LeaseLostError);
-    expect(await other.complete(fresh!, { result: 'fresh' })).toMatchObject({ status: 'succeeded', attempts: 2, result: 'fresh', lease_owner: null });
+    expect(await other.complete(fresh!, { result: 'fresh' })).toMatchObject({
+      status: 'succeeded',
+      attempts: 2,
+      result: 'fresh',
+      lease_owner: null,
+    });
     await expect(other.complete(fresh!, { result: 'twice' })).rejects.toBeInstanceOf(LeaseLostError);
     expect((await queue.get(job.run_id)).result).toBe('fresh');
 
@@ -423,9 +562,15 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     await started.promise;
     expect((await queue.get(job.run_id)).lease_expires_at).toBe('2026-03-01T10:00:30.000Z');
     clock.advance(20_000);
-    await waitFor(async () => (await queue.get(job.run_id)).lease_expires_at === '2026-03-01T10:00:50.000Z', 'a heartbeat');
+    await waitFor(
+      async () => (await queue.get(job.run_id)).lease_expires_at === '2026-03-01T10:00:50.000Z',
+      'a heartbeat',
+    );
     clock.advance(20_000);
-    await waitFor(async () => (await queue.get(job.run_id)).lease_expires_at === '2026-03-01T10:01:10.000Z', 'another heartbeat');
+    await waitFor(
+      async () => (await queue.get(job.run_id)).lease_expires_at === '2026-03-01T10:01:10.000Z',
+      'another heartbeat',
+    );
     expect(await h.createQueue({ clock }).reclaimExpired()).toEqual([]);
     release.resolve();
     expect(await run).toBe(1);
@@ -487,8 +632,24 @@ describe.each(backends)('queue contract on %s', (backendName) => {
 
     const stats = await queue.stats();
     expect(stats.backend).toBe(h.name === 'bullmq' ? 'bullmq' : 'embedded');
-    expect(stats.queues.default).toEqual({ queued: 1, delayed: 2, retrying: 1, running: 1, succeeded: 1, failed: 1, cancelled: 1 });
-    expect(stats.queues.other).toEqual({ queued: 1, delayed: 0, retrying: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 });
+    expect(stats.queues.default).toEqual({
+      queued: 1,
+      delayed: 2,
+      retrying: 1,
+      running: 1,
+      succeeded: 1,
+      failed: 1,
+      cancelled: 1,
+    });
+    expect(stats.queues.other).toEqual({
+      queued: 1,
+      delayed: 0,
+      retrying: 0,
+      running: 0,
+      succeeded: 0,
+      failed: 0,
+      cancelled: 0,
+    });
 
     expect((await queue.list({ status: 'running' })).items.map((j) => j.run_id)).toEqual([running.run_id]);
     expect((await queue.list({ status: 'queued', queue: 'other' })).items).toHaveLength(1);
@@ -538,7 +699,9 @@ describe.each(backends)('queue contract on %s', (backendName) => {
 
   it('relays jobs whose publication never happened or whose message vanished', async () => {
     // The afterCommit hook is dropped, as if the process died right after the commit.
-    const lost = await h.storage.transaction((tx) => queue.enqueue(plan(1), { tx: { executor: tx.executor, afterCommit: () => undefined } }));
+    const lost = await h.storage.transaction((tx) =>
+      queue.enqueue(plan(1), { tx: { executor: tx.executor, afterCommit: () => undefined } }),
+    );
     expect((await queue.get(lost.run_id)).published_at).toBeNull();
     const vanished = await queue.enqueue(plan(2));
     if (h.name === 'bullmq') {
@@ -546,7 +709,9 @@ describe.each(backends)('queue contract on %s', (backendName) => {
       await h.bullQueue().remove(vanished.run_id);
     }
     const handled: number[] = [];
-    expect(await runner({ plan_protocol_job: async (job) => void handled.push(job.payload.protocol_run_id) }).drain()).toBe(2);
+    expect(
+      await runner({ plan_protocol_job: async (job) => void handled.push(job.payload.protocol_run_id) }).drain(),
+    ).toBe(2);
     expect(handled.sort()).toEqual([1, 2]);
     if (h.name === 'bullmq') expect((await queue.get(lost.run_id)).status).toBe('succeeded');
     expect(await queue.publishPending()).toBe(0);
@@ -562,7 +727,10 @@ describe.each(backends)('queue contract on %s', (backendName) => {
         await new Promise((resolve) => setImmediate(resolve));
       },
     };
-    const workers = [runner(handlers, { concurrency: 3, workerId: 'w1' }), runner(handlers, { queue: other, concurrency: 3, workerId: 'w2' })];
+    const workers = [
+      runner(handlers, { concurrency: 3, workerId: 'w1' }),
+      runner(handlers, { queue: other, concurrency: 3, workerId: 'w2' }),
+    ];
     workers.forEach((worker) => worker.start());
     try {
       await waitFor(async () => (await queue.stats()).queues.default.succeeded === jobs.length, 'all jobs to succeed');
@@ -603,11 +771,18 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     await worker.stop({ graceful: true, timeoutMs: 100 });
     expect(worker.started).toBe(false);
     expect(slowReasons[0]).toBeInstanceOf(CancelledError);
-    expect(await queue.get(slow.run_id)).toMatchObject({ status: 'queued', attempts: 0, lease_owner: null, lease_expires_at: null });
+    expect(await queue.get(slow.run_id)).toMatchObject({
+      status: 'queued',
+      attempts: 0,
+      lease_owner: null,
+      lease_expires_at: null,
+    });
 
     // The released job runs on the next worker.
     const handled: number[] = [];
-    expect(await runner({ plan_protocol_job: async (job) => void handled.push(job.payload.protocol_run_id) }).drain()).toBe(1);
+    expect(
+      await runner({ plan_protocol_job: async (job) => void handled.push(job.payload.protocol_run_id) }).drain(),
+    ).toBe(1);
     expect(handled).toEqual([2]);
   });
 });

@@ -14,7 +14,11 @@ describe('DatabaseHandle.checkIntegrity (SQLite)', () => {
       // Another connection without foreign keys leaves an orphan behind.
       const raw = new Database(path);
       raw.pragma('foreign_keys = OFF');
-      raw.prepare("insert into events (project_id, event_type, message, created_at) values (999, 'x', 'orphan', '2026-01-01T00:00:00.000Z')").run();
+      raw
+        .prepare(
+          "insert into events (project_id, event_type, message, created_at) values (999, 'x', 'orphan', '2026-01-01T00:00:00.000Z')",
+        )
+        .run();
       raw.close();
       expect(await handle.checkIntegrity()).toEqual([expect.stringContaining('events row')]);
     } finally {
@@ -34,15 +38,30 @@ describe('DatabaseHandle.ping on a full SQLite database', () => {
       await handle.ping();
       const pages = (await sql<{ page_count: number }>`pragma page_count`.execute(handle.db)).rows[0]!.page_count;
       await sql.raw(`pragma max_page_count = ${pages}`).execute(handle.db);
-      await expect(handle.ping()).rejects.toMatchObject({ code: 'storage_full', message: expect.stringContaining('page limit reached') });
+      await expect(handle.ping()).rejects.toMatchObject({
+        code: 'storage_full',
+        message: expect.stringContaining('page limit reached'),
+      });
       // The write that does not fit fails with SQLite's own error, not "cannot rollback".
       const write = handle.db.transaction().execute(async (trx) => {
-        await trx.insertInto('projects').values({ name: 'x'.repeat(500_000), git_url: '/tmp/x', base_branch: 'main', created_at: 'now', updated_at: 'now' }).execute();
+        await trx
+          .insertInto('projects')
+          .values({
+            name: 'x'.repeat(500_000),
+            git_url: '/tmp/x',
+            base_branch: 'main',
+            created_at: 'now',
+            updated_at: 'now',
+          })
+          .execute();
       });
       await expect(write).rejects.toMatchObject({ code: 'SQLITE_FULL' });
       await sql.raw('pragma max_page_count = 1073741823').execute(handle.db);
       await handle.ping();
-      await expect(roomy.ping()).rejects.toMatchObject({ code: 'storage_full', message: expect.stringContaining('bytes free') });
+      await expect(roomy.ping()).rejects.toMatchObject({
+        code: 'storage_full',
+        message: expect.stringContaining('bytes free'),
+      });
     } finally {
       await handle.close();
       await roomy.close();

@@ -32,8 +32,14 @@ describe('openDatabase + migrateToLatest', () => {
     try {
       expect(await migrateToLatest(handle)).toEqual(MIGRATION_NAMES);
       expect(await migrateToLatest(handle)).toEqual([]);
-      const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(handle.db);
-      expect(tables.rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['events', 'job_runs', 'projects', 'protocol_runs', 'step_runs']));
+      const tables = await sql<{
+        table_name: string;
+      }>`select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(
+        handle.db,
+      );
+      expect(tables.rows.map((r) => r.table_name)).toEqual(
+        expect.arrayContaining(['events', 'job_runs', 'projects', 'protocol_runs', 'step_runs']),
+      );
     } finally {
       await handle.close();
       await database.drop();

@@ -1,7 +1,17 @@
 import { mkdirSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  sql,
+  type DatabaseConnection,
+  type Driver,
+} from 'kysely';
 import pg from 'pg';
 import { ConfigError, StorageError } from '@tasksgodzilla/core';
 import { createMigrationProvider } from './migrations/index.js';
@@ -66,7 +76,8 @@ function sqliteFull(sqlite: SQLite.Database, path: string, minFreeBytes: number)
  */
 export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   if (options.url) {
-    if (!/^postgres(ql)?:\/\//.test(options.url)) throw new ConfigError(`Unsupported database URL ${redactUrl(options.url)}: use postgres:// or postgresql://`);
+    if (!/^postgres(ql)?:\/\//.test(options.url))
+      throw new ConfigError(`Unsupported database URL ${redactUrl(options.url)}: use postgres:// or postgresql://`);
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 5 });
     // A dropped idle connection must not crash the process; the next query reconnects.
     pool.on('error', () => undefined);
@@ -92,7 +103,10 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   try {
     sqlite = new SQLite(path, { timeout: options.busyTimeoutMs ?? 5000 });
   } catch (error) {
-    throw new StorageError(`Cannot open SQLite database at ${path}: ${(error as Error).message}`, { cause: error, retryable: false });
+    throw new StorageError(`Cannot open SQLite database at ${path}: ${(error as Error).message}`, {
+      cause: error,
+      retryable: false,
+    });
   }
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
@@ -112,7 +126,10 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
       const pages = sqlite.pragma('integrity_check') as { integrity_check: string }[];
       const problems = pages.map((row) => row.integrity_check).filter((line) => line !== 'ok');
       const keys = sqlite.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[];
-      return [...problems, ...keys.map((row) => `${row.table} row ${row.rowid} references a missing ${row.parent} row`)];
+      return [
+        ...problems,
+        ...keys.map((row) => `${row.table} row ${row.rowid} references a missing ${row.parent} row`),
+      ];
     },
     close: () => db.destroy(),
   };
@@ -123,7 +140,10 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]>
   const migrator = new Migrator({ db: handle.db, provider: createMigrationProvider(handle.dialect) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
-    throw new StorageError(`Database migration failed: ${(error as Error).message ?? String(error)}`, { cause: error, retryable: false });
+    throw new StorageError(`Database migration failed: ${(error as Error).message ?? String(error)}`, {
+      cause: error,
+      retryable: false,
+    });
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -3,7 +3,15 @@ export { MIGRATION_NAMES } from './migrations/index.js';
 export { createStorage } from './storage.js';
 export type { Storage, StorageOptions, StorageTx } from './storage.js';
 export type { DatabaseHandle, DatabaseOptions, Executor, SqlDialect } from './database.types.js';
-export type { DatabaseSchema, EventsTable, JobRunsTable, ProjectsTable, ProtocolRunsTable, StepRunsTable, WebhookDeliveriesTable } from './schema.js';
+export type {
+  DatabaseSchema,
+  EventsTable,
+  JobRunsTable,
+  ProjectsTable,
+  ProtocolRunsTable,
+  StepRunsTable,
+  WebhookDeliveriesTable,
+} from './schema.js';
 export { createRepositories } from './repositories/index.js';
 export { decodeCursor, encodeCursor, clampLimit } from './pagination.js';
 export type {

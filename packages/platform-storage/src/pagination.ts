@@ -31,7 +31,12 @@ export function decodeCursor<K extends Record<string, string | number>>(cursor: 
  * Builds a page from rows fetched with `limit + 1`: the extra row only tells that a next page
  * exists, and the cursor is the key of the last row returned.
  */
-export function toPage<R, T>(rows: R[], limit: number, map: (row: R) => T, keyOf: (row: R) => Record<string, string | number>): Page<T> {
+export function toPage<R, T>(
+  rows: R[],
+  limit: number,
+  map: (row: R) => T,
+  keyOf: (row: R) => Record<string, string | number>,
+): Page<T> {
   const hasMore = rows.length > limit;
   const pageRows = hasMore ? rows.slice(0, limit) : rows;
   const last = pageRows[pageRows.length - 1];

@@ -11,7 +11,12 @@ describe.each(BACKENDS)('createStorage transactions on %s', (dialect) => {
         const project = await tx.projects.create({ name: 'p', git_url: '/tmp/p' });
         const run = await tx.protocolRuns.create({ project_id: project.id, protocol_name: 'r', base_branch: 'main' });
         await tx.stepRuns.create({ protocol_run_id: run.id, step_index: 0, step_name: 's', step_type: 'work' });
-        await tx.events.append({ project_id: project.id, protocol_run_id: run.id, event_type: 'protocol_created', message: 'created' });
+        await tx.events.append({
+          project_id: project.id,
+          protocol_run_id: run.id,
+          event_type: 'protocol_created',
+          message: 'created',
+        });
         await tx.jobRuns.create({ run_id: 'job-1', job_type: 'plan_protocol_job' });
         await tx.protocolRuns.transition(run.id, { from: 'pending', to: 'planning' });
         tx.afterCommit(() => {
@@ -33,7 +38,12 @@ describe.each(BACKENDS)('createStorage transactions on %s', (dialect) => {
     await expect(
       storage.transaction(async (tx) => {
         await tx.protocolRuns.transition(run.id, { from: 'pending', to: 'planning' });
-        await tx.events.append({ project_id: project.id, protocol_run_id: run.id, event_type: 'planning_started', message: 'p' });
+        await tx.events.append({
+          project_id: project.id,
+          protocol_run_id: run.id,
+          event_type: 'planning_started',
+          message: 'p',
+        });
         await tx.protocolRuns.create({ project_id: project.id, protocol_name: 'r', base_branch: 'main' });
       }),
     ).rejects.toThrow(ConflictError);
@@ -41,7 +51,10 @@ describe.each(BACKENDS)('createStorage transactions on %s', (dialect) => {
     expect((await storage.events.list()).items).toEqual([]);
   });
 
-  it('runs afterCommit hooks once committed, in order, nested ones included; a failing hook is reported', async ({ storage, hookErrors }) => {
+  it('runs afterCommit hooks once committed, in order, nested ones included; a failing hook is reported', async ({
+    storage,
+    hookErrors,
+  }) => {
     const seen: string[] = [];
     const result = await storage.transaction(async (tx) => {
       const project = await tx.projects.create({ name: 'p', git_url: '/tmp/p' });

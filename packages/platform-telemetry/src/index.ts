@@ -1,7 +1,13 @@
 export { createLogger, DEFAULT_REDACT_KEYS, loggerOptionsFromConfig, REDACTED } from './logger.js';
 export { getLogContext, LOG_CONTEXT_KEYS, withLogContext } from './log-context.js';
 export { createPrettyDestination, formatPrettyLine } from './pretty-format.js';
-export { createMetrics, JOB_DURATION_BUCKETS, REQUEST_DURATION_BUCKETS, UNKNOWN_MODEL, UNMATCHED_ROUTE } from './metrics.js';
+export {
+  createMetrics,
+  JOB_DURATION_BUCKETS,
+  REQUEST_DURATION_BUCKETS,
+  UNKNOWN_MODEL,
+  UNMATCHED_ROUTE,
+} from './metrics.js';
 export { createTelemetryService } from './telemetry.service.js';
 export { estimateTokens } from './token-estimate.js';
 export type {

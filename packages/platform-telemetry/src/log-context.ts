@@ -2,7 +2,14 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { LogContext, LogContextKey } from './telemetry.types.js';
 
 /** The six correlation ids, in the order they appear on a log line. */
-export const LOG_CONTEXT_KEYS: readonly LogContextKey[] = ['request_id', 'job_id', 'run_id', 'project_id', 'protocol_run_id', 'step_run_id'];
+export const LOG_CONTEXT_KEYS: readonly LogContextKey[] = [
+  'request_id',
+  'job_id',
+  'run_id',
+  'project_id',
+  'protocol_run_id',
+  'step_run_id',
+];
 
 const EMPTY: Readonly<LogContext> = Object.freeze({});
 

@@ -57,7 +57,15 @@ describe('createLogger (json)', () => {
     logger.info('outside');
     const [before, inside, outside] = records();
     expect(before).toMatchObject({ request_id: 'req-9', project_id: 3, job_id: null });
-    expect(inside).toMatchObject({ level: 'warn', request_id: 'req-9', job_id: 'job-1', run_id: 'job-1', project_id: 3, protocol_run_id: 4, step_run_id: 5 });
+    expect(inside).toMatchObject({
+      level: 'warn',
+      request_id: 'req-9',
+      job_id: 'job-1',
+      run_id: 'job-1',
+      project_id: 3,
+      protocol_run_id: 4,
+      step_run_id: 5,
+    });
     expect(outside).toMatchObject({ request_id: null, project_id: null });
   });
 
@@ -88,7 +96,12 @@ describe('createLogger (json)', () => {
     withLogContext({ job_id: 'ctx', request_id: 'r' }, () => child.info('from child'));
     const line = lines()[0]!;
     expect(line.match(/"job_id"/g)).toHaveLength(1);
-    expect(records()[0]).toMatchObject({ component: 'worker', job_id: 'bound', request_id: 'r', logger: 'tasksgodzilla' });
+    expect(records()[0]).toMatchObject({
+      component: 'worker',
+      job_id: 'bound',
+      request_id: 'r',
+      logger: 'tasksgodzilla',
+    });
     const grandchild = child.child({ step_run_id: 8 });
     grandchild.info('deeper');
     expect(lines()[1]!.match(/"step_run_id"/g)).toHaveLength(1);
@@ -113,7 +126,12 @@ describe('createLogger (json)', () => {
     logger.error({ error: new Error('plain') }, 'failed too');
     logger.error({ error: 'just text' }, 'failed as text');
     const [first, second, third] = records();
-    expect(first!['err']).toMatchObject({ type: 'ValidationError', message: 'bad input', code: error.code, category: error.category });
+    expect(first!['err']).toMatchObject({
+      type: 'ValidationError',
+      message: 'bad input',
+      code: error.code,
+      category: error.category,
+    });
     expect(typeof (first!['err'] as { stack: unknown }).stack).toBe('string');
     expect(second!['error']).toMatchObject({ type: 'Error', message: 'plain' });
     expect(third!['error']).toBe('just text');
@@ -164,7 +182,11 @@ describe('createLogger redaction', () => {
   it('leaves look-alike keys alone and accepts extra paths', () => {
     const { logger, records } = jsonLogger({ redact: ['payload.private_note'] });
     logger.info({ estimated_tokens: { exec: 12 }, tokens: 3, payload: { private_note: 'x', other: 'y' } }, 'm');
-    expect(records()[0]).toMatchObject({ estimated_tokens: { exec: 12 }, tokens: 3, payload: { private_note: REDACTED, other: 'y' } });
+    expect(records()[0]).toMatchObject({
+      estimated_tokens: { exec: 12 },
+      tokens: 3,
+      payload: { private_note: REDACTED, other: 'y' },
+    });
   });
 
   it('does not change the logged object', () => {
@@ -179,9 +201,12 @@ describe('createLogger (pretty)', () => {
   it('writes readable lines with the context ids and extras', async () => {
     const capture = captureStream();
     const logger = createLogger({ format: 'pretty', destination: capture.stream, clock, name: 'tasksgodzilla.worker' });
-    await withLogContext({ request_id: 'req-1', job_id: 'job-2', project_id: 3, protocol_run_id: 4, step_run_id: 5 }, async () => {
-      logger.info({ job_type: 'execute_step_job', attempt: 2, note: 'two words' }, 'job_start');
-    });
+    await withLogContext(
+      { request_id: 'req-1', job_id: 'job-2', project_id: 3, protocol_run_id: 4, step_run_id: 5 },
+      async () => {
+        logger.info({ job_type: 'execute_step_job', attempt: 2, note: 'two words' }, 'job_start');
+      },
+    );
     logger.warn({ password: 'x' }, 'no context');
     expect(capture.lines()).toEqual([
       '2026-11-27T17:00:00.123Z INFO  tasksgodzilla.worker job_start req=req-1 job=job-2 project=3 protocol=4 step=5 job_type=execute_step_job attempt=2 note="two words"',
@@ -201,7 +226,9 @@ describe('createLogger (pretty)', () => {
 
 describe('loggerOptionsFromConfig', () => {
   it('maps TASKSGODZILLA_LOG_LEVEL and TASKSGODZILLA_LOG_JSON', () => {
-    expect(loggerOptionsFromConfig(loadConfig({ TASKSGODZILLA_LOG_LEVEL: 'debug', TASKSGODZILLA_LOG_JSON: 'true' }))).toEqual({ level: 'debug', format: 'json' });
+    expect(
+      loggerOptionsFromConfig(loadConfig({ TASKSGODZILLA_LOG_LEVEL: 'debug', TASKSGODZILLA_LOG_JSON: 'true' })),
+    ).toEqual({ level: 'debug', format: 'json' });
     expect(loggerOptionsFromConfig({ logLevel: 'info', logJson: false })).toEqual({ level: 'info', format: 'pretty' });
   });
 });

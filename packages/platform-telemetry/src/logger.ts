@@ -80,6 +80,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 }
 
 /** Logger options from the parsed configuration (TASKSGODZILLA_LOG_LEVEL, TASKSGODZILLA_LOG_JSON). */
-export function loggerOptionsFromConfig(config: Pick<Config, 'logLevel' | 'logJson'>): { level: LogLevel | string; format: LogFormat } {
+export function loggerOptionsFromConfig(config: Pick<Config, 'logLevel' | 'logJson'>): {
+  level: LogLevel | string;
+  format: LogFormat;
+} {
   return { level: config.logLevel, format: config.logJson ? 'json' : 'pretty' };
 }

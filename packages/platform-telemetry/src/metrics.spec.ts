@@ -13,7 +13,15 @@ describe('createMetrics', () => {
     metrics.observeWebhook('github', 'received');
     metrics.observeEstimatedTokens('exec', 'gpt-5', 100);
     metrics.observeQaVerdict('PASS');
-    metrics.observeTokens({ phase: 'exec', model: 'gpt-5', engine: 'codex', input: 10, output: 5, cached: 2, costUsd: 0.5 });
+    metrics.observeTokens({
+      phase: 'exec',
+      model: 'gpt-5',
+      engine: 'codex',
+      input: 10,
+      output: 5,
+      cached: 2,
+      costUsd: 0.5,
+    });
     metrics.setQueueStats({ backend: 'embedded', queues: { default: { queued: 1 } } });
     metrics.observeEvent('step_started');
     const text = await metrics.text();
@@ -36,12 +44,18 @@ describe('createMetrics', () => {
     expect(text).toContain('requests_total 1\n');
     expect(text).toContain('requests_duration_seconds_count{path="/projects/:id",method="GET",status="200"} 1');
     for (const bucket of REQUEST_DURATION_BUCKETS) {
-      expect(text).toContain(`requests_duration_seconds_bucket{le="${bucket}",path="/projects/:id",method="GET",status="200"}`);
+      expect(text).toContain(
+        `requests_duration_seconds_bucket{le="${bucket}",path="/projects/:id",method="GET",status="200"}`,
+      );
     }
-    expect(text).toContain('requests_duration_seconds_bucket{le="+Inf",path="/projects/:id",method="GET",status="200"} 1');
+    expect(text).toContain(
+      'requests_duration_seconds_bucket{le="+Inf",path="/projects/:id",method="GET",status="200"} 1',
+    );
     expect(text).toContain('jobs_processed_total{job_type="execute_step_job",status="completed"} 1');
     for (const bucket of JOB_DURATION_BUCKETS) {
-      expect(text).toContain(`jobs_duration_seconds_bucket{le="${bucket}",job_type="execute_step_job",status="completed"}`);
+      expect(text).toContain(
+        `jobs_duration_seconds_bucket{le="${bucket}",job_type="execute_step_job",status="completed"}`,
+      );
     }
     expect(text).toContain('jobs_duration_seconds_sum{job_type="execute_step_job",status="completed"} 3');
     expect(text).toContain('webhooks_total{provider="github",status="received"} 1');
@@ -88,7 +102,10 @@ describe('createMetrics', () => {
 
   it('sets queue gauges from a stats snapshot and drops series that left the snapshot', async () => {
     const metrics = createMetrics();
-    metrics.setQueueStats({ backend: 'embedded', queues: { default: { queued: 3, running: 1, failed: 0 }, slow: { queued: 2 } } });
+    metrics.setQueueStats({
+      backend: 'embedded',
+      queues: { default: { queued: 3, running: 1, failed: 0 }, slow: { queued: 2 } },
+    });
     let text = await metrics.text();
     expect(seriesLines(text, 'queue_jobs')).toEqual([
       'queue_jobs{queue="default",status="queued"} 3',
@@ -98,10 +115,13 @@ describe('createMetrics', () => {
     ]);
     metrics.setQueueStats({ backend: 'embedded', queues: { default: { queued: 0, running: 2 } } });
     text = await metrics.text();
-    expect(seriesLines(text, 'queue_jobs')).toEqual(['queue_jobs{queue="default",status="queued"} 0', 'queue_jobs{queue="default",status="running"} 2']);
+    expect(seriesLines(text, 'queue_jobs')).toEqual([
+      'queue_jobs{queue="default",status="queued"} 0',
+      'queue_jobs{queue="default",status="running"} 2',
+    ]);
   });
 
-  it('accepts a stats interface such as platform-queue\'s and skips non-numeric fields', async () => {
+  it("accepts a stats interface such as platform-queue's and skips non-numeric fields", async () => {
     interface QueueCounts {
       queued: number;
       running: number;
@@ -119,8 +139,23 @@ describe('createMetrics', () => {
 
   it('adds up real tokens and cost per phase, model and engine, and ignores missing or invalid amounts', async () => {
     const metrics = createMetrics();
-    metrics.observeTokens({ phase: 'qa', model: 'sonnet', engine: 'claude-code', input: 100, output: 20, costUsd: 0.01 });
-    metrics.observeTokens({ phase: 'qa', model: 'sonnet', engine: 'claude-code', input: 50, output: 5, cached: 0, costUsd: 0.02 });
+    metrics.observeTokens({
+      phase: 'qa',
+      model: 'sonnet',
+      engine: 'claude-code',
+      input: 100,
+      output: 20,
+      costUsd: 0.01,
+    });
+    metrics.observeTokens({
+      phase: 'qa',
+      model: 'sonnet',
+      engine: 'claude-code',
+      input: 50,
+      output: 5,
+      cached: 0,
+      costUsd: 0.02,
+    });
     metrics.observeTokens({ phase: 'exec', engine: 'shell', input: -4, output: Number.NaN, costUsd: null });
     const text = await metrics.text();
     expect(seriesLines(text, 'tokens_used_total')).toEqual([
@@ -162,7 +197,10 @@ describe('createMetrics', () => {
     metrics.observeQaVerdict('pass');
     metrics.observeQaVerdict(' Fail ');
     const text = await metrics.text();
-    expect(seriesLines(text, 'qa_verdict_total')).toEqual(['qa_verdict_total{verdict="pass"} 2', 'qa_verdict_total{verdict="fail"} 1']);
+    expect(seriesLines(text, 'qa_verdict_total')).toEqual([
+      'qa_verdict_total{verdict="pass"} 2',
+      'qa_verdict_total{verdict="fail"} 1',
+    ]);
   });
 
   it('keeps instances apart and never touches the global registry', async () => {

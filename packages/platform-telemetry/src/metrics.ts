@@ -1,5 +1,12 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { MetricInstruments, Metrics, MetricsOptions, QueueStatsSnapshot, RequestObservation, TokenUsage } from './telemetry.types.js';
+import type {
+  MetricInstruments,
+  Metrics,
+  MetricsOptions,
+  QueueStatsSnapshot,
+  RequestObservation,
+  TokenUsage,
+} from './telemetry.types.js';
 
 /** The original's buckets (seconds). */
 export const REQUEST_DURATION_BUCKETS: readonly number[] = [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10];
@@ -65,7 +72,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       labelNames: ['phase', 'model'] as const,
       registers,
     }),
-    qaVerdicts: new Counter({ name: name('qa_verdict_total'), help: 'QA verdicts, by verdict.', labelNames: ['verdict'] as const, registers }),
+    qaVerdicts: new Counter({
+      name: name('qa_verdict_total'),
+      help: 'QA verdicts, by verdict.',
+      labelNames: ['verdict'] as const,
+      registers,
+    }),
     tokensUsed: new Counter({
       name: name('tokens_used_total'),
       help: 'Tokens reported by the engines, by phase, model, engine and kind (input, output, cached).',
@@ -84,7 +96,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       labelNames: ['queue', 'status'] as const,
       registers,
     }),
-    events: new Counter({ name: name('events_total'), help: 'Events appended to the event log, by type.', labelNames: ['event_type'] as const, registers }),
+    events: new Counter({
+      name: name('events_total'),
+      help: 'Events appended to the event log, by type.',
+      labelNames: ['event_type'] as const,
+      registers,
+    }),
   };
 
   if (options.collectDefault) collectDefaultMetrics({ register: registry, prefix });
@@ -101,7 +118,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     text: () => registry.metrics(),
     observeRequest(request: RequestObservation) {
       instruments.requestsTotal.inc();
-      const seconds = Number.isFinite(request.durationSeconds) && request.durationSeconds >= 0 ? request.durationSeconds : 0;
+      const seconds =
+        Number.isFinite(request.durationSeconds) && request.durationSeconds >= 0 ? request.durationSeconds : 0;
       instruments.requestsDuration.observe(
         { path: routeLabel(request.route), method: request.method.toUpperCase(), status: String(request.status) },
         seconds,
@@ -109,7 +127,10 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     observeJob(jobType, status, seconds) {
       instruments.jobsProcessed.inc({ job_type: jobType, status });
-      instruments.jobsDuration.observe({ job_type: jobType, status }, Number.isFinite(seconds) && seconds >= 0 ? seconds : 0);
+      instruments.jobsDuration.observe(
+        { job_type: jobType, status },
+        Number.isFinite(seconds) && seconds >= 0 ? seconds : 0,
+      );
     },
     observeWebhook(provider, status) {
       instruments.webhooks.inc({ provider, status });

@@ -22,7 +22,15 @@ describe('formatPrettyLine', () => {
   });
 
   it('quotes values that are not plain words', () => {
-    const line = JSON.stringify({ level: 'info', timestamp: 't', logger: 'l', msg: 'm', path: '/projects/1', text: 'a "b" c', empty: '' });
+    const line = JSON.stringify({
+      level: 'info',
+      timestamp: 't',
+      logger: 'l',
+      msg: 'm',
+      path: '/projects/1',
+      text: 'a "b" c',
+      empty: '',
+    });
     expect(formatPrettyLine(line)).toBe('t INFO  l m path=/projects/1 text="a \\"b\\" c" empty=""\n');
   });
 
@@ -38,7 +46,9 @@ describe('createPrettyDestination', () => {
     const written: string[] = [];
     let flushed = 0;
     const destination = createPrettyDestination({ write: (text) => written.push(text), flush: () => (flushed += 1) });
-    destination.write(`${JSON.stringify({ level: 'info', timestamp: 't', logger: 'l', msg: 'one' })}\n${JSON.stringify({ level: 'warn', timestamp: 't', logger: 'l', msg: 'two' })}\n`);
+    destination.write(
+      `${JSON.stringify({ level: 'info', timestamp: 't', logger: 'l', msg: 'one' })}\n${JSON.stringify({ level: 'warn', timestamp: 't', logger: 'l', msg: 'two' })}\n`,
+    );
     destination.write('\n');
     destination.flush();
     expect(written).toEqual(['t INFO  l one\nt WARN  l two\n']);

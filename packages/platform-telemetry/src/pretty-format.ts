@@ -38,7 +38,9 @@ export function formatPrettyLine(line: string): string {
   } catch {
     return `${trimmed}\n`;
   }
-  const level = String(record['level'] ?? '').toUpperCase().padEnd(5);
+  const level = String(record['level'] ?? '')
+    .toUpperCase()
+    .padEnd(5);
   const parts = [String(record['timestamp'] ?? ''), level, String(record['logger'] ?? ''), String(record['msg'] ?? '')];
   for (const [key, label] of CONTEXT_LABELS) {
     const value = record[key];
@@ -55,7 +57,10 @@ export function formatPrettyLine(line: string): string {
     parts.push(`${key}=${formatValue(value)}`);
   }
   const head = parts.filter((part) => part !== '').join(' ');
-  const tail = stacks.filter(Boolean).map((stack) => `\n${stack}`).join('');
+  const tail = stacks
+    .filter(Boolean)
+    .map((stack) => `\n${stack}`)
+    .join('');
   return `${head}${tail}\n`;
 }
 

@@ -10,11 +10,21 @@ describe('redaction', () => {
       dbUrl: 'postgres://tgz:db%40pass@127.0.0.1:5432/tgz',
       redisUrl: 'redis://127.0.0.1:6379',
     });
-    expect(values).toEqual(['api-token-123', 'hook-token-456', 'ghp_abcdef', 'db@pass', 'postgres://tgz:db%40pass@127.0.0.1:5432/tgz']);
+    expect(values).toEqual([
+      'api-token-123',
+      'hook-token-456',
+      'ghp_abcdef',
+      'db@pass',
+      'postgres://tgz:db%40pass@127.0.0.1:5432/tgz',
+    ]);
   });
 
   it('collects every string of a secrets object, nested ones too', () => {
-    expect(jsonSecretValues({ api_token: 'tok-1', env: { NPM_TOKEN: 'npm-2' }, list: ['x-3'], n: 4 })).toEqual(['tok-1', 'npm-2', 'x-3']);
+    expect(jsonSecretValues({ api_token: 'tok-1', env: { NPM_TOKEN: 'npm-2' }, list: ['x-3'], n: 4 })).toEqual([
+      'tok-1',
+      'npm-2',
+      'x-3',
+    ]);
     expect(jsonSecretValues(null)).toEqual([]);
   });
 

@@ -24,7 +24,9 @@ function userPassword(url: string | undefined): string | null {
  * tokens, and the passwords (and whole URLs) of the database and Redis connections.
  */
 export function configSecretValues(
-  config: Partial<Pick<Config, 'apiToken' | 'webhookToken' | 'projectToken' | 'githubToken' | 'gitlabToken' | 'dbUrl' | 'redisUrl'>>,
+  config: Partial<
+    Pick<Config, 'apiToken' | 'webhookToken' | 'projectToken' | 'githubToken' | 'gitlabToken' | 'dbUrl' | 'redisUrl'>
+  >,
 ): string[] {
   const values = [config.apiToken, config.webhookToken, config.projectToken, config.githubToken, config.gitlabToken];
   for (const url of [config.dbUrl, config.redisUrl]) {
@@ -55,7 +57,13 @@ function escapeRegExp(text: string): string {
  * first, so a URL that contains a password is replaced whole.
  */
 export function createRedactor(values: Iterable<string | null | undefined>): Redactor {
-  const unique = [...new Set([...values].filter((value): value is string => typeof value === 'string' && value.trim().length >= MIN_SECRET_LENGTH))];
+  const unique = [
+    ...new Set(
+      [...values].filter(
+        (value): value is string => typeof value === 'string' && value.trim().length >= MIN_SECRET_LENGTH,
+      ),
+    ),
+  ];
   if (unique.length === 0) return (text) => text;
   unique.sort((a, b) => b.length - a.length);
   const pattern = new RegExp(unique.map(escapeRegExp).join('|'), 'g');

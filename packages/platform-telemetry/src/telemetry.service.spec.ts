@@ -126,7 +126,12 @@ describe('TelemetryService.recordEvent', () => {
     );
     expect(store.appended[0]).toMatchObject({ request_id: 'req-ctx', job_id: 'job-ctx' });
     // The event's own (null) run id wins over the context's on its log line.
-    expect(capture.records()[0]).toMatchObject({ request_id: 'req-ctx', job_id: 'job-ctx', protocol_run_id: null, project_id: 1 });
+    expect(capture.records()[0]).toMatchObject({
+      request_id: 'req-ctx',
+      job_id: 'job-ctx',
+      protocol_run_id: null,
+      project_id: 1,
+    });
   });
 
   it('keeps given ids, and an explicit null opts out of the context', async () => {
@@ -199,7 +204,14 @@ describe('TelemetryService.recordEvent', () => {
     const listener = recorder();
     telemetry.subscribe(listener);
     const appended: NewEvent[] = [];
-    const tx: EventTx = { events: { append: async (input) => (appended.push(input), { ...stepStarted, id: 5, protocol_run_id: 2, step_run_id: 3, metadata: null, created_at: '' }) } };
+    const tx: EventTx = {
+      events: {
+        append: async (input) => (
+          appended.push(input),
+          { ...stepStarted, id: 5, protocol_run_id: 2, step_run_id: 3, metadata: null, created_at: '' }
+        ),
+      },
+    };
     await telemetry.recordEvent(stepStarted, { tx });
     expect(appended).toHaveLength(1);
     expect(listener.calls).toHaveLength(1);
@@ -241,14 +253,25 @@ describe('TelemetryService.recordEvent', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(after.calls).toHaveLength(1);
     const warnings = capture.records().filter((line) => line['level'] === 'warn');
-    expect(warnings.map((line) => line['msg'])).toEqual(['event subscriber failed: listener broke', 'event subscriber failed: async listener broke']);
+    expect(warnings.map((line) => line['msg'])).toEqual([
+      'event subscriber failed: listener broke',
+      'event subscriber failed: async listener broke',
+    ]);
   });
 });
 
 describe('TelemetryService metrics helpers', () => {
   it('counts real tokens and cost, estimates, QA verdicts and jobs', async () => {
     const { telemetry, metrics } = setup();
-    telemetry.observeTokens({ phase: 'exec', model: 'gpt-5', engine: 'codex', input: 1200, output: 300, cached: 800, costUsd: 0.25 });
+    telemetry.observeTokens({
+      phase: 'exec',
+      model: 'gpt-5',
+      engine: 'codex',
+      input: 1200,
+      output: 300,
+      cached: 800,
+      costUsd: 0.25,
+    });
     telemetry.observeTokens({ phase: 'exec', model: 'gpt-5', engine: 'codex', input: 100, costUsd: 0.25 });
     telemetry.observeEstimatedTokens('planning', 'gpt-5', telemetry.estimateTokens('x'.repeat(40)));
     telemetry.observeQaVerdict('FAIL');

@@ -15,7 +15,10 @@ export function createTelemetryService(deps: TelemetryDeps): TelemetryService {
   const listeners = new Set<EventListener>();
 
   const reportListenerError = (event: Event, error: unknown) => {
-    logger.warn({ err: error, event_id: event.id, event_type: event.event_type }, `event subscriber failed: ${errorMessage(error)}`);
+    logger.warn(
+      { err: error, event_id: event.id, event_type: event.event_type },
+      `event subscriber failed: ${errorMessage(error)}`,
+    );
   };
 
   const publish = (event: Event) => {
@@ -23,7 +26,8 @@ export function createTelemetryService(deps: TelemetryDeps): TelemetryService {
     for (const listener of [...listeners]) {
       try {
         const result = listener(event);
-        if (result && typeof result.then === 'function') result.then(undefined, (error: unknown) => reportListenerError(event, error));
+        if (result && typeof result.then === 'function')
+          result.then(undefined, (error: unknown) => reportListenerError(event, error));
       } catch (error) {
         reportListenerError(event, error);
       }

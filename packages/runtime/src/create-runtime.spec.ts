@@ -1,10 +1,26 @@
 import { join } from 'node:path';
 import { loadConfig, type Config } from '@tasksgodzilla/core';
-import { createTempDir, createTestPostgresDatabase, postgresAvailable, redisAvailable, REDIS_URL } from '@tasksgodzilla/testing';
+import {
+  createTempDir,
+  createTestPostgresDatabase,
+  postgresAvailable,
+  redisAvailable,
+  REDIS_URL,
+} from '@tasksgodzilla/testing';
 import { createRuntime } from './create-runtime.js';
 
 function testConfig(dir: string, overrides: Partial<Config> = {}): Readonly<Config> {
-  return loadConfig({}, { dataDir: dir, dbPath: join(dir, 'db', 'tgz.sqlite'), runsDir: join(dir, 'runs'), projectsRoot: join(dir, 'projects'), logLevel: 'silent', ...overrides });
+  return loadConfig(
+    {},
+    {
+      dataDir: dir,
+      dbPath: join(dir, 'db', 'tgz.sqlite'),
+      runsDir: join(dir, 'runs'),
+      projectsRoot: join(dir, 'projects'),
+      logLevel: 'silent',
+      ...overrides,
+    },
+  );
 }
 
 describe('createRuntime', () => {
@@ -14,13 +30,25 @@ describe('createRuntime', () => {
     try {
       expect(rt.engines.ids()).toEqual(['codex', 'claude-code', 'opencode', 'shell']);
       expect(rt.engines.getDefault().id).toBe('shell');
-      expect(Object.keys(rt.services).sort()).toEqual(['decomposition', 'execution', 'onboarding', 'orchestrator', 'prompts', 'quality', 'spec']);
+      expect(Object.keys(rt.services).sort()).toEqual([
+        'decomposition',
+        'execution',
+        'onboarding',
+        'orchestrator',
+        'prompts',
+        'quality',
+        'spec',
+      ]);
       expect(rt.db.dialect).toBe('sqlite');
       expect(rt.queue.backend).toBe('embedded');
       await rt.start();
       await rt.start();
       const health = await rt.health();
-      expect(health).toMatchObject({ status: 'ok', db: { ok: true, backend: 'sqlite', location: join(dir.path, 'db', 'tgz.sqlite') }, queue: { ok: true, backend: 'embedded' } });
+      expect(health).toMatchObject({
+        status: 'ok',
+        db: { ok: true, backend: 'sqlite', location: join(dir.path, 'db', 'tgz.sqlite') },
+        queue: { ok: true, backend: 'embedded' },
+      });
       expect(health.queue.stats?.queues.default).toMatchObject({ queued: 0 });
       const worker = rt.createWorker();
       expect(await worker.drain()).toBe(0);
@@ -45,7 +73,9 @@ describe('createRuntime', () => {
 
   it('refuses a default engine that is not registered', () => {
     const dir = createTempDir('tgz-rt-');
-    expect(() => createRuntime(testConfig(dir.path, { defaultEngine: 'nope' }))).toThrow(/Default engine "nope" is not registered/);
+    expect(() => createRuntime(testConfig(dir.path, { defaultEngine: 'nope' }))).toThrow(
+      /Default engine "nope" is not registered/,
+    );
     dir.remove();
   });
 
@@ -53,11 +83,22 @@ describe('createRuntime', () => {
     if (!(await postgresAvailable()) || !(await redisAvailable())) return;
     const dir = createTempDir('tgz-rt-');
     const database = await createTestPostgresDatabase('tgz_rt');
-    const rt = createRuntime(testConfig(dir.path, { dbUrl: database.url, queueBackend: 'bullmq', redisUrl: REDIS_URL, queuePrefix: `tgz-rt-${process.pid}` }));
+    const rt = createRuntime(
+      testConfig(dir.path, {
+        dbUrl: database.url,
+        queueBackend: 'bullmq',
+        redisUrl: REDIS_URL,
+        queuePrefix: `tgz-rt-${process.pid}`,
+      }),
+    );
     try {
       await rt.start();
       const health = await rt.health();
-      expect(health).toMatchObject({ status: 'ok', db: { ok: true, backend: 'postgres' }, queue: { ok: true, backend: 'bullmq' } });
+      expect(health).toMatchObject({
+        status: 'ok',
+        db: { ok: true, backend: 'postgres' },
+        queue: { ok: true, backend: 'bullmq' },
+      });
       expect(health.db.location).not.toContain('password');
     } finally {
       await rt.close();

@@ -1,9 +1,27 @@
 import { QueueError, errorMessage, systemClock, type Config } from '@tasksgodzilla/core';
 import { createDefaultEngines, createEngineRegistry } from '@tasksgodzilla/platform-engines';
-import { createGitService, gitServiceDepsFromConfig, type GitLogger, type GitService } from '@tasksgodzilla/platform-git';
-import { createQueue, createWorkerRunner, queueOptionsFromConfig, type WorkerRunner } from '@tasksgodzilla/platform-queue';
+import {
+  createGitService,
+  gitServiceDepsFromConfig,
+  type GitLogger,
+  type GitService,
+} from '@tasksgodzilla/platform-git';
+import {
+  createQueue,
+  createWorkerRunner,
+  queueOptionsFromConfig,
+  type WorkerRunner,
+} from '@tasksgodzilla/platform-queue';
 import { createStorage, migrateToLatest, openDatabase } from '@tasksgodzilla/platform-storage';
-import { configSecretValues, createLogger, createMetrics, createRedactor, createTelemetryService, loggerOptionsFromConfig, type Logger } from '@tasksgodzilla/platform-telemetry';
+import {
+  configSecretValues,
+  createLogger,
+  createMetrics,
+  createRedactor,
+  createTelemetryService,
+  loggerOptionsFromConfig,
+  type Logger,
+} from '@tasksgodzilla/platform-telemetry';
 import { createDecompositionService } from '@tasksgodzilla/services-decomposition';
 import { createExecutionService } from '@tasksgodzilla/services-execution';
 import { createOnboardingService } from '@tasksgodzilla/services-onboarding';
@@ -36,14 +54,20 @@ export function createRuntime(config: Readonly<Config>, overrides: RuntimeOverri
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger({ ...loggerOptionsFromConfig(config), clock });
   const metrics = overrides.metrics ?? createMetrics();
-  const db = config.dbUrl ? openDatabase({ url: config.dbUrl, poolSize: config.dbPoolSize }) : openDatabase({ path: config.dbPath });
+  const db = config.dbUrl
+    ? openDatabase({ url: config.dbUrl, poolSize: config.dbPoolSize })
+    : openDatabase({ path: config.dbPath });
   const storage = createStorage(db, {
     clock,
     onAfterCommitError: (error) => logger.warn({ err: error }, `after-commit hook failed: ${errorMessage(error)}`),
   });
   const telemetry = createTelemetryService({ events: storage.events, logger, metrics, clock });
-  const queue = createQueue(queueOptionsFromConfig(config, db, { clock, logger: queueLogger(logger.child({ component: 'queue' })) }));
-  const engines = createEngineRegistry(overrides.engines ?? createDefaultEngines(config), { defaultEngineId: config.defaultEngine });
+  const queue = createQueue(
+    queueOptionsFromConfig(config, db, { clock, logger: queueLogger(logger.child({ component: 'queue' })) }),
+  );
+  const engines = createEngineRegistry(overrides.engines ?? createDefaultEngines(config), {
+    defaultEngineId: config.defaultEngine,
+  });
   const git = createGitService({
     ...gitServiceDepsFromConfig(config),
     logger: gitLogger(logger.child({ component: 'git' })),
@@ -53,15 +77,37 @@ export function createRuntime(config: Readonly<Config>, overrides: RuntimeOverri
   // The config's own secrets are redacted from run logs (execution) and from commit patches (the step diff).
   const redactValues = configSecretValues(config);
   const redact = createRedactor(redactValues);
-  const exposedGit: GitService = { ...git, showCommit: async (repoPath, sha) => redact(await git.showCommit(repoPath, sha)) };
+  const exposedGit: GitService = {
+    ...git,
+    showCommit: async (repoPath, sha) => redact(await git.showCommit(repoPath, sha)),
+  };
   const prompts = createPromptService();
   const spec = createSpecService({ clock, defaultEngine: config.defaultEngine, knownEngines: engines.ids() });
   const execution = createExecutionService({ engines, git, prompts, telemetry, config, redactValues });
   const quality = createQualityService({ engines, git, prompts, telemetry, config });
   const decomposition = createDecompositionService({ engines, prompts, telemetry, config });
   const onboarding = createOnboardingService({ projects: storage.projects, git, engines, prompts, telemetry, config });
-  const orchestrator = createOrchestratorService({ storage, queue, telemetry, engines, git, spec, prompts, execution, quality, decomposition, onboarding, config, clock });
-  const reapDeadAttempt = createDeadAttemptReaper({ storage, git, logger: logger.child({ component: 'worker' }), clock });
+  const orchestrator = createOrchestratorService({
+    storage,
+    queue,
+    telemetry,
+    engines,
+    git,
+    spec,
+    prompts,
+    execution,
+    quality,
+    decomposition,
+    onboarding,
+    config,
+    clock,
+  });
+  const reapDeadAttempt = createDeadAttemptReaper({
+    storage,
+    git,
+    logger: logger.child({ component: 'worker' }),
+    clock,
+  });
   const services: RuntimeServices = { orchestrator, onboarding, spec, prompts, execution, quality, decomposition };
 
   const workers = new Set<WorkerRunner>();
@@ -92,7 +138,11 @@ export function createRuntime(config: Readonly<Config>, overrides: RuntimeOverri
     createWorker(options: WorkerOptions = {}) {
       const runner = createWorkerRunner({
         queue,
-        handlers: withDeadLetterHook(orchestrator.jobHandlers(), (job, error) => orchestrator.onJobFailed(job, error), logger),
+        handlers: withDeadLetterHook(
+          orchestrator.jobHandlers(),
+          (job, error) => orchestrator.onJobFailed(job, error),
+          logger,
+        ),
         concurrency: options.concurrency ?? config.workerConcurrency,
         leaseSeconds: config.leaseSeconds,
         logger: queueLogger(logger.child({ component: 'worker' })),
@@ -101,7 +151,13 @@ export function createRuntime(config: Readonly<Config>, overrides: RuntimeOverri
         // processes may still run, so they are killed first.
         onDeadLettered: async (job) => {
           await reapDeadAttempt(job);
-          await orchestrator.onJobFailed(job, new QueueError(job.error ?? 'The worker running this job stopped (lease expired)', { code: 'lease_expired', retryable: false }));
+          await orchestrator.onJobFailed(
+            job,
+            new QueueError(job.error ?? 'The worker running this job stopped (lease expired)', {
+              code: 'lease_expired',
+              retryable: false,
+            }),
+          );
         },
         // A cancelled job's step (or planning run) gets a way forward at once.
         onCancelled: (job) => orchestrator.onJobEnded(job),

@@ -2,7 +2,18 @@ import type { Page, Project } from '@tasksgodzilla/core';
 import { projectGitCredentials } from './git-credentials.js';
 
 function project(id: number, git_url: string, secrets: Project['secrets']): Project {
-  return { id, name: `p${id}`, git_url, base_branch: 'main', local_path: null, ci_provider: null, secrets, default_models: null, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z' };
+  return {
+    id,
+    name: `p${id}`,
+    git_url,
+    base_branch: 'main',
+    local_path: null,
+    ci_provider: null,
+    secrets,
+    default_models: null,
+    created_at: '2026-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
+  };
 }
 
 describe('projectGitCredentials', () => {
@@ -19,7 +30,7 @@ describe('projectGitCredentials', () => {
     },
   };
 
-  it("answers with the credentials of a project whose git_url is the remote, across pages; null for an unknown remote", async () => {
+  it('answers with the credentials of a project whose git_url is the remote, across pages; null for an unknown remote', async () => {
     const resolve = projectGitCredentials(projects);
     expect(await resolve('https://git.example.test/acme/app.git')).toEqual({ username: 'u3', password: 'p3' });
     expect(await resolve('https://git.example.test/acme/other.git')).toEqual({ username: 'u2', password: 'p2' });

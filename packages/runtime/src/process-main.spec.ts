@@ -8,7 +8,10 @@ function fakeProcess() {
   return {
     emitter,
     exits,
-    target: { on: (event: 'SIGINT' | 'SIGTERM', listener: () => void) => emitter.on(event, listener), exit: (code: number) => void exits.push(code) },
+    target: {
+      on: (event: 'SIGINT' | 'SIGTERM', listener: () => void) => emitter.on(event, listener),
+      exit: (code: number) => void exits.push(code),
+    },
   };
 }
 
@@ -19,7 +22,9 @@ describe('flag helpers', () => {
   it('parses whole numbers in range and names the flag otherwise', () => {
     expect(integerFlag('port', undefined, 0, 65535)).toBeUndefined();
     expect(integerFlag('port', '8010', 0, 65535)).toBe(8010);
-    expect(() => integerFlag('port', '-1', 0, 65535)).toThrow('--port must be a whole number from 0 to 65535 (got "-1")');
+    expect(() => integerFlag('port', '-1', 0, 65535)).toThrow(
+      '--port must be a whole number from 0 to 65535 (got "-1")',
+    );
     expect(() => integerFlag('concurrency', '2.5', 1, 10)).toThrow(ConfigError);
   });
 
@@ -57,8 +62,18 @@ describe('runMain', () => {
     const lines: string[] = [];
     const exits: number[] = [];
     const stderr = { write: (text: string) => lines.push(text) };
-    runMain('api', async () => Promise.reject(new ConfigError('bad port')), { exit: (c: number) => void exits.push(c) }, stderr);
-    runMain('worker', async () => Promise.reject(new Error('boom')), { exit: (c: number) => void exits.push(c) }, stderr);
+    runMain(
+      'api',
+      async () => Promise.reject(new ConfigError('bad port')),
+      { exit: (c: number) => void exits.push(c) },
+      stderr,
+    );
+    runMain(
+      'worker',
+      async () => Promise.reject(new Error('boom')),
+      { exit: (c: number) => void exits.push(c) },
+      stderr,
+    );
     await settle();
     expect(exits.sort()).toEqual([1, 2]);
     expect(lines).toEqual(expect.arrayContaining(['tasksgodzilla api: bad port\n', 'tasksgodzilla worker: boom\n']));

@@ -37,7 +37,12 @@ export interface StopLogger {
  * On the first SIGINT/SIGTERM, logs `Shutting down <name>`, awaits `close()` (graceful: stop
  * claiming, finish or release jobs, close the database) and exits 0, or 1 when closing failed.
  */
-export function closeOnSignals(name: string, logger: StopLogger, close: () => Promise<void>, target: SignalTarget = process): void {
+export function closeOnSignals(
+  name: string,
+  logger: StopLogger,
+  close: () => Promise<void>,
+  target: SignalTarget = process,
+): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -56,7 +61,12 @@ export function closeOnSignals(name: string, logger: StopLogger, close: () => Pr
 }
 
 /** Runs a main function; a failure prints `tasksgodzilla <name>: <message>` and exits 2 (config) or 1. */
-export function runMain(name: string, main: () => Promise<void>, target: Pick<SignalTarget, 'exit'> = process, stderr: { write(text: string): unknown } = process.stderr): void {
+export function runMain(
+  name: string,
+  main: () => Promise<void>,
+  target: Pick<SignalTarget, 'exit'> = process,
+  stderr: { write(text: string): unknown } = process.stderr,
+): void {
   main().catch((error: unknown) => {
     stderr.write(`tasksgodzilla ${name}: ${errorMessage(error)}\n`);
     target.exit(error instanceof ConfigError ? 2 : 1);

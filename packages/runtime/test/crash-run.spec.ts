@@ -61,7 +61,9 @@ describe('crash run: worker processes SIGKILLed at random points of a protocol (
     h = await openRuntime({ config: { leaseSeconds: 2, jobMaxAttempts: 10 } });
     const { orchestrator } = h.rt.services;
     const projectId = await h.project();
-    const files = Object.fromEntries(STEPS.map((name) => [name, progressStep(name.replace(/\.md$/, ''), markers.path)]));
+    const files = Object.fromEntries(
+      STEPS.map((name) => [name, progressStep(name.replace(/\.md$/, ''), markers.path)]),
+    );
     const run = await orchestrator.createProtocolRun(projectId, {
       protocol_name: '0001-crash-run',
       template: h.template(files),
@@ -87,7 +89,12 @@ describe('crash run: worker processes SIGKILLed at random points of a protocol (
           if (!last || last.step !== targetStep) return null;
           const worktree = (await h.run(run.id)).worktree_path;
           const file = worktree ? join(worktree, 'work', `${last.step}.txt`) : null;
-          const lines = file && existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((line) => line.startsWith(`${last.pgid} `)).length : 0;
+          const lines =
+            file && existsSync(file)
+              ? readFileSync(file, 'utf8')
+                  .split('\n')
+                  .filter((line) => line.startsWith(`${last.pgid} `)).length
+              : 0;
           return lines >= cut ? last : null;
         },
         (value) => value !== null,
@@ -99,19 +106,32 @@ describe('crash run: worker processes SIGKILLed at random points of a protocol (
     }
 
     h.worker.start();
-    const done = await h.waitFor(() => h.run(run.id), (r) => ['completed', 'blocked', 'failed', 'cancelled'].includes(r.status), 180_000);
+    const done = await h.waitFor(
+      () => h.run(run.id),
+      (r) => ['completed', 'blocked', 'failed', 'cancelled'].includes(r.status),
+      180_000,
+    );
     await h.worker.stop();
     expect({ status: done.status, kills }).toEqual({ status: 'completed', kills });
 
     const branch = done.branch_name ?? '0001-crash-run';
-    const subjects = git(h.repo.path, ['log', '--format=%s', `main..${branch}`]).split('\n').filter((s) => s.includes('[step '));
+    const subjects = git(h.repo.path, ['log', '--format=%s', `main..${branch}`])
+      .split('\n')
+      .filter((s) => s.includes('[step '));
     for (const [index, name] of STEPS.entries()) {
       const step = name.replace(/\.md$/, '');
       expect(subjects.filter((s) => s === `0001-crash-run: ${name} [step ${index}]`)).toHaveLength(1);
       const lines = git(h.repo.path, ['show', `${branch}:work/${step}.txt`]).split('\n');
       const pgids = new Set(lines.map((line) => line.split(' ')[0]));
-      const last = attempts(markers.path).filter((a) => a.step === step).at(-1)!;
-      expect({ step, kills, lines: lines.length, pgids: [...pgids] }).toEqual({ step, kills, lines: LINES, pgids: [String(last.pgid)] });
+      const last = attempts(markers.path)
+        .filter((a) => a.step === step)
+        .at(-1)!;
+      expect({ step, kills, lines: lines.length, pgids: [...pgids] }).toEqual({
+        step,
+        kills,
+        lines: LINES,
+        pgids: [String(last.pgid)],
+      });
     }
     for (const attempt of attempts(markers.path)) expect(signalProcessGroup(attempt.pgid, 0)).toBe(false);
   }, 600_000);

@@ -1,7 +1,13 @@
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JsonObject } from '@tasksgodzilla/core';
-import { createCodexEngine, createShellEngine, type Engine, type EngineOperation, type EngineRequest } from '@tasksgodzilla/platform-engines';
+import {
+  createCodexEngine,
+  createShellEngine,
+  type Engine,
+  type EngineOperation,
+  type EngineRequest,
+} from '@tasksgodzilla/platform-engines';
 import { createWorkerRunner } from '@tasksgodzilla/platform-queue';
 import { CODEMACHINE_WORKSPACE, demoSpec, fakeEngineScript } from '@tasksgodzilla/service-testing';
 import { git } from '@tasksgodzilla/testing';
@@ -12,7 +18,8 @@ const FAKE_CODEX = fakeEngineScript('codex');
 
 /** An engine whose runs get extra environment variables (how a fake CLI is told which fixture to play). */
 function withEnv(engine: Engine, env: Record<string, string>): Engine {
-  const run = (operation: EngineOperation, request: EngineRequest) => engine.run(operation, { ...request, env: { ...request.env, ...env } });
+  const run = (operation: EngineOperation, request: EngineRequest) =>
+    engine.run(operation, { ...request, env: { ...request.env, ...env } });
   return {
     id: engine.id,
     displayName: engine.displayName,
@@ -80,8 +87,14 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
       template_config: {
         protocol_spec: demoSpec({
           '00-setup.md': { qa: 'skip' },
-          '01-build.md': { policies: [{ behavior: 'trigger', module_id: 'to-docs', trigger_agent_id: 'docs', condition: 'qa_passed' }] },
-          '02-docs.md': { policies: [{ behavior: 'loop', module_id: 'retry-docs', step_back: 1, max_iterations: 2, condition: 'qa_failed' }] },
+          '01-build.md': {
+            policies: [{ behavior: 'trigger', module_id: 'to-docs', trigger_agent_id: 'docs', condition: 'qa_passed' }],
+          },
+          '02-docs.md': {
+            policies: [
+              { behavior: 'loop', module_id: 'retry-docs', step_back: 1, max_iterations: 2, condition: 'qa_failed' },
+            ],
+          },
         }),
       },
     });
@@ -99,7 +112,11 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
     const failed = events.find((e) => e.event_type === 'qa_failed')!;
     expect(failed.metadata).toMatchObject({ outcome: 'FAIL', policy: 'full' });
     expect(failed.metadata!.report_path).toMatch(/quality\/02-docs-1\.md$/);
-    expect(events.find((e) => e.event_type === 'loop_decision')!.metadata).toMatchObject({ target_step_index: 1, iterations: 1, reason: 'qa_failed' });
+    expect(events.find((e) => e.event_type === 'loop_decision')!.metadata).toMatchObject({
+      target_step_index: 1,
+      iterations: 1,
+      reason: 'qa_failed',
+    });
     const docs = (await h.steps(run.id))[2]!;
     expect(docs.runtime_state).toMatchObject({ loop_counts: { 'retry-docs': 1 }, last_triggered_by: '01-build.md' });
   });
@@ -108,7 +125,10 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
     h = await openRuntime();
     const { orchestrator } = h.rt.services;
     const projectId = await h.project();
-    const run = await orchestrator.createProtocolRun(projectId, { protocol_name: '0003-pause', template: h.template() });
+    const run = await orchestrator.createProtocolRun(projectId, {
+      protocol_name: '0003-pause',
+      template: h.template(),
+    });
     await orchestrator.startProtocol(run.id);
     await h.worker.drain();
     const next = await orchestrator.runNextStep(run.id);
@@ -134,15 +154,24 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
     });
     await orchestrator.startProtocol(run.id);
     h.worker.start();
-    const planned = await h.waitFor(() => h.run(run.id), (r) => r.worktree_path !== null && r.status === 'running');
+    const planned = await h.waitFor(
+      () => h.run(run.id),
+      (r) => r.worktree_path !== null && r.status === 'running',
+    );
     const marker = join(planned.worktree_path!, 'build-started');
     await h.waitFor(async () => existsSync(marker), Boolean);
-    const job = (await h.rt.storage.jobRuns.list({ protocol_run_id: run.id, job_type: 'execute_step_job', status: 'running' })).items[0]!;
+    const job = (
+      await h.rt.storage.jobRuns.list({ protocol_run_id: run.id, job_type: 'execute_step_job', status: 'running' })
+    ).items[0]!;
 
     const cancelled = await orchestrator.cancelProtocol(run.id);
     expect(cancelled.status).toBe('cancelled');
     // The engine's process group is killed well before its 30 s sleep ends.
-    const finished = await h.waitFor(() => h.rt.queue.get(job.run_id), (j) => j.status === 'cancelled', 20_000);
+    const finished = await h.waitFor(
+      () => h.rt.queue.get(job.run_id),
+      (j) => j.status === 'cancelled',
+      20_000,
+    );
     expect(finished.status).toBe('cancelled');
     await h.worker.stop();
     expect((await h.steps(run.id)).map((s) => s.status)).toEqual(['completed', 'cancelled', 'cancelled']);
@@ -155,7 +184,11 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
     h = await openRuntime({ config: { maxTokensPerStep: 1, tokenBudgetMode: 'strict' } });
     const { orchestrator } = h.rt.services;
     const projectId = await h.project();
-    const run = await orchestrator.createProtocolRun(projectId, { protocol_name: '0005-budget', template: h.template(), auto_advance: true });
+    const run = await orchestrator.createProtocolRun(projectId, {
+      protocol_name: '0005-budget',
+      template: h.template(),
+      auto_advance: true,
+    });
     await orchestrator.startProtocol(run.id);
     await h.worker.drain();
     expect((await h.run(run.id)).status).toBe('blocked');
@@ -175,7 +208,11 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
     const run = await orchestrator.createProtocolRun(projectId, {
       protocol_name: '0006-invalid',
       template: h.template(),
-      template_config: { protocol_spec: demoSpec({ '01-build.md': { policies: [{ behavior: 'trigger', module_id: 't', trigger_agent_id: 'nobody' }] } }) },
+      template_config: {
+        protocol_spec: demoSpec({
+          '01-build.md': { policies: [{ behavior: 'trigger', module_id: 't', trigger_agent_id: 'nobody' }] },
+        }),
+      },
     });
     await orchestrator.startProtocol(run.id);
     await h.worker.drain();
@@ -197,7 +234,11 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
     git(workspace, ['init', '-b', 'main']);
     git(workspace, ['add', '-A']);
     git(workspace, ['commit', '-m', 'codemachine workspace']);
-    const imported = await orchestrator.importCodeMachine(projectId, { protocol_name: 'cm-demo', workspace_path: workspace, auto_advance: true });
+    const imported = await orchestrator.importCodeMachine(projectId, {
+      protocol_name: 'cm-demo',
+      workspace_path: workspace,
+      auto_advance: true,
+    });
     expect(imported.job?.job_type).toBe('codemachine_import_job');
     await h.worker.drain();
     const planned = await h.run(imported.run.id);
@@ -221,19 +262,29 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
 
   it('onboarding completes, or ends blocked when clarifications are required', async () => {
     h = await openRuntime();
-    let created = await h.rt.services.orchestrator.createProject({ name: 'demo', git_url: h.repo.originPath, local_path: h.repo.path }, { requestId: 'req-onboard' });
+    let created = await h.rt.services.orchestrator.createProject(
+      { name: 'demo', git_url: h.repo.originPath, local_path: h.repo.path },
+      { requestId: 'req-onboard' },
+    );
     await h.worker.drain();
     expect((await h.run(created.setup_run.id)).status).toBe('completed');
     const setupEvents = await h.events(created.setup_run.id);
     // Events written by onboarding inside the job carry the api request id and the job id.
-    expect(setupEvents.find((e) => e.event_type === 'setup_completed')!.metadata).toMatchObject({ request_id: 'req-onboard', job_id: created.job.run_id });
+    expect(setupEvents.find((e) => e.event_type === 'setup_completed')!.metadata).toMatchObject({
+      request_id: 'req-onboard',
+      job_id: created.job.run_id,
+    });
     let types = setupEvents.map((e) => e.event_type);
     expect(types[0]).toBe('setup_enqueued');
     expect(types).toEqual(expect.arrayContaining(['setup_started', 'setup_clarifications', 'setup_completed']));
     await h.close();
 
     h = await openRuntime({ config: { requireOnboardingClarifications: true } });
-    created = await h.rt.services.orchestrator.createProject({ name: 'demo', git_url: h.repo.originPath, local_path: h.repo.path });
+    created = await h.rt.services.orchestrator.createProject({
+      name: 'demo',
+      git_url: h.repo.originPath,
+      local_path: h.repo.path,
+    });
     await h.worker.drain();
     expect((await h.run(created.setup_run.id)).status).toBe('blocked');
     types = (await h.events(created.setup_run.id)).map((e) => e.event_type);
@@ -287,12 +338,17 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
     h = await openRuntime({ config: { jobMaxAttempts: 1 } });
     const { orchestrator } = h.rt.services;
     const projectId = await h.project();
-    const run = await orchestrator.createProtocolRun(projectId, { protocol_name: '0010-crash', template: h.template() });
+    const run = await orchestrator.createProtocolRun(projectId, {
+      protocol_name: '0010-crash',
+      template: h.template(),
+    });
     await orchestrator.startProtocol(run.id);
     await h.worker.drain();
     const next = await orchestrator.runNextStep(run.id);
     // A worker claims the step job and dies: nobody renews its one-second lease.
-    expect(await h.rt.queue.claim({ workerId: 'crashed-worker', leaseSeconds: 1 })).toMatchObject({ run_id: next.job.run_id });
+    expect(await h.rt.queue.claim({ workerId: 'crashed-worker', leaseSeconds: 1 })).toMatchObject({
+      run_id: next.job.run_id,
+    });
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     await h.worker.drain();
     expect(await h.rt.queue.get(next.job.run_id)).toMatchObject({ status: 'failed', attempts: 1 });
@@ -308,7 +364,12 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
     h = await openRuntime({ engines: [codex, createShellEngine()] });
     const { orchestrator } = h.rt.services;
     const projectId = await h.project();
-    const run = await orchestrator.createProtocolRun(projectId, { protocol_name: '0008-llm', engine_id: 'codex', description: 'Add a greeting', template_config: { decompose: false } });
+    const run = await orchestrator.createProtocolRun(projectId, {
+      protocol_name: '0008-llm',
+      engine_id: 'codex',
+      description: 'Add a greeting',
+      template_config: { decompose: false },
+    });
     await orchestrator.startProtocol(run.id);
     await h.worker.drain();
     const planned = await h.run(run.id);
@@ -320,7 +381,11 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
     expect(readFileSync(join(planned.protocol_root!, 'plan.md'), 'utf8')).toContain('Add greeting');
     const event = (await h.events(run.id)).find((e) => e.event_type === 'planned')!;
     // No planning model configured: none is sent (the CLI chooses), so none is recorded.
-    expect(event.metadata).toMatchObject({ models: { planning: null }, engine_id: 'codex', usage: { phase: 'planning', engine_id: 'codex' } });
+    expect(event.metadata).toMatchObject({
+      models: { planning: null },
+      engine_id: 'codex',
+      usage: { phase: 'planning', engine_id: 'codex' },
+    });
     expect((event.metadata!.prompt_versions as JsonObject).planning).toEqual(expect.any(String));
     const usage = await orchestrator.usage(run.id);
     expect(usage.by_phase.find((p) => p.phase === 'planning')!.tokens).toBeGreaterThan(0);
@@ -331,13 +396,18 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
     h = await openRuntime({ engines: [codex, createShellEngine()] });
     const { orchestrator } = h.rt.services;
     const projectId = await h.project();
-    const run = await orchestrator.createProtocolRun(projectId, { protocol_name: '0009-decompose', engine_id: 'codex' });
+    const run = await orchestrator.createProtocolRun(projectId, {
+      protocol_name: '0009-decompose',
+      engine_id: 'codex',
+    });
     await orchestrator.startProtocol(run.id);
     await h.worker.drain();
     const events = await h.events(run.id);
     const types = events.map((e) => e.event_type);
     expect(types).toEqual(expect.arrayContaining(['decompose_started', 'decompose_completed', 'planned']));
-    expect(events.find((e) => e.event_type === 'decompose_started')!.metadata).toMatchObject({ steps: ['01-greeting.md'] });
+    expect(events.find((e) => e.event_type === 'decompose_started')!.metadata).toMatchObject({
+      steps: ['01-greeting.md'],
+    });
     expect((await h.run(run.id)).status).toBe('planned');
   });
 });

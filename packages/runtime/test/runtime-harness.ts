@@ -66,7 +66,11 @@ export async function openRuntime(options: RuntimeHarnessOptions = {}): Promise<
     repo,
     worker,
     async project() {
-      const created = await rt.services.orchestrator.createProject({ name: 'demo', git_url: repo.originPath, local_path: repo.path });
+      const created = await rt.services.orchestrator.createProject({
+        name: 'demo',
+        git_url: repo.originPath,
+        local_path: repo.path,
+      });
       if (!worker.started) await worker.drain();
       return created.project.id;
     },

@@ -67,7 +67,11 @@ describe('secrets canary through the runtime (shell engine, embedded queue, SQLi
     const { orchestrator } = h.rt.services;
     const projectId = await h.project();
     if (secrets) await h.rt.storage.projects.update(projectId, { secrets });
-    const run = await orchestrator.createProtocolRun(projectId, { protocol_name: runName, template: h.template({ '01-build.md': ENV_STEP }), auto_advance: true });
+    const run = await orchestrator.createProtocolRun(projectId, {
+      protocol_name: runName,
+      template: h.template({ '01-build.md': ENV_STEP }),
+      auto_advance: true,
+    });
     await orchestrator.startProtocol(run.id);
     await h.worker.drain();
     const done = await h.run(run.id);
@@ -105,7 +109,9 @@ describe('secrets canary through the runtime (shell engine, embedded queue, SQLi
       diffs: seen.diffs.join('\n'),
       commits: seen.commits,
     };
-    const found = Object.entries(texts).flatMap(([where, text]) => CANARIES.filter((canary) => text.includes(canary)).map((canary) => `${canary} in ${where}`));
+    const found = Object.entries(texts).flatMap(([where, text]) =>
+      CANARIES.filter((canary) => text.includes(canary)).map((canary) => `${canary} in ${where}`),
+    );
     expect(found).toEqual([]);
   });
 
@@ -120,10 +126,16 @@ describe('secrets canary through the runtime (shell engine, embedded queue, SQLi
     // The server's own views of it are redacted.
     expect(seen.logs.join('\n')).toContain('GITHUB_TOKEN=[REDACTED]');
     expect(seen.diffs.join('\n')).toContain('+GITHUB_TOKEN=[REDACTED]');
-    for (const text of [seen.logs.join('\n'), seen.diffs.join('\n'), JSON.stringify(seen.events), JSON.stringify(seen.jobs)]) {
+    for (const text of [
+      seen.logs.join('\n'),
+      seen.diffs.join('\n'),
+      JSON.stringify(seen.events),
+      JSON.stringify(seen.jobs),
+    ]) {
       expect(text).not.toContain(PROCESS_CANARIES.GITHUB_TOKEN);
     }
     // Every other variable stays out.
-    for (const canary of CANARIES.filter((value) => value !== PROCESS_CANARIES.GITHUB_TOKEN)) expect(seen.envFile).not.toContain(canary);
+    for (const canary of CANARIES.filter((value) => value !== PROCESS_CANARIES.GITHUB_TOKEN))
+      expect(seen.envFile).not.toContain(canary);
   });
 });

@@ -11,7 +11,12 @@ async function runTemplateProtocol(dialect: 'sqlite' | 'postgres'): Promise<void
   try {
     const { orchestrator } = h.rt.services;
     const projectId = await h.project();
-    const run = await orchestrator.createProtocolRun(projectId, { protocol_name: '0001-demo', template: DEMO_TEMPLATE, auto_advance: true, description: 'Demo protocol' });
+    const run = await orchestrator.createProtocolRun(projectId, {
+      protocol_name: '0001-demo',
+      template: DEMO_TEMPLATE,
+      auto_advance: true,
+      description: 'Demo protocol',
+    });
     await orchestrator.startProtocol(run.id, { requestId: 'req-done' });
     await h.worker.drain();
 
@@ -29,7 +34,9 @@ async function runTemplateProtocol(dialect: 'sqlite' | 'postgres'): Promise<void
     expect(types.filter((t) => t === 'qa_passed')).toHaveLength(3);
     expect(types.at(-1)).toBe('protocol_completed');
     // The request id of the start call follows the whole chain of jobs.
-    expect(events.filter((e) => e.metadata?.request_id === 'req-done').map((e) => e.event_type)).toEqual(expect.arrayContaining(['planned', 'step_completed', 'qa_passed', 'protocol_completed']));
+    expect(events.filter((e) => e.metadata?.request_id === 'req-done').map((e) => e.event_type)).toEqual(
+      expect.arrayContaining(['planned', 'step_completed', 'qa_passed', 'protocol_completed']),
+    );
 
     // On the protocol branch, pushed to the bare origin, oldest last: onboarding's starter assets (the
     // main checkout holds them uncommitted), the plan, one commit per step, then what the run left
@@ -44,7 +51,16 @@ async function runTemplateProtocol(dialect: 'sqlite' | 'postgres'): Promise<void
       'TasksGodzilla: onboarding starter assets and discovery notes',
     ]);
     const tree = git(h.repo.originPath, ['ls-tree', '-r', '--name-only', '0001-demo']).split('\n');
-    expect(tree).toEqual(expect.arrayContaining(['work/setup.txt', 'bin/hello', 'docs/USAGE.md', '.protocols/0001-demo/plan.md', 'scripts/ci/test.sh', '.protocols/0001-demo/quality/02-docs-1.md']));
+    expect(tree).toEqual(
+      expect.arrayContaining([
+        'work/setup.txt',
+        'bin/hello',
+        'docs/USAGE.md',
+        '.protocols/0001-demo/plan.md',
+        'scripts/ci/test.sh',
+        '.protocols/0001-demo/quality/02-docs-1.md',
+      ]),
+    );
     // The worktree is removed at the end (Config.removeWorktreeOnEnd), the branch is kept.
     expect(existsSync(final.worktree_path!)).toBe(false);
     expect(git(h.repo.path, ['branch', '--list', '0001-demo'])).toContain('0001-demo');
@@ -53,7 +69,9 @@ async function runTemplateProtocol(dialect: 'sqlite' | 'postgres'): Promise<void
     expect(usage.by_phase.map((p) => p.phase)).toEqual(expect.arrayContaining(['planning', 'exec', 'qa']));
     const ledger = await h.rt.storage.jobRuns.list({ protocol_run_id: run.id }, { limit: 100 });
     expect(ledger.items.every((job) => job.status === 'succeeded')).toBe(true);
-    expect(ledger.items.find((job) => job.job_type === 'execute_step_job')?.log_path).toMatch(new RegExp(`${join('runs', '')}`));
+    expect(ledger.items.find((job) => job.job_type === 'execute_step_job')?.log_path).toMatch(
+      new RegExp(`${join('runs', '')}`),
+    );
   } finally {
     await h.close();
   }

@@ -67,18 +67,22 @@ describe.each(dialects)('a worker SIGKILLed during a step (%s, embedded queue)',
 
     // The child worker plans, runs 00-setup, then starts 01-build, whose process never ends.
     worker = startWorkerProcess(bundled.bundle, h.rt.config);
-    await h.waitFor(
-      async () => {
-        if (worker!.proc.exitCode !== null) throw new Error(`the worker process exited early: ${worker!.stderr()}`);
-        return existsSync(join(markers.path, 'first-started'));
-      },
-      Boolean,
-      90_000,
-    ).catch(async (error: unknown) => {
-      // Say what the child left behind, not only that the marker never came.
-      const jobs = await h.rt.storage.jobRuns.list({}, { limit: 50 });
-      throw new Error(`${String(error)}\nworker stderr: ${worker!.stderr()}\nrun: ${JSON.stringify(await h.run(run.id))}\njobs: ${JSON.stringify(jobs.items.map((j) => [j.job_type, j.status, j.attempts, j.error]))}\nevents: ${JSON.stringify((await h.events(run.id)).map((e) => [e.event_type, e.message]))}`);
-    });
+    await h
+      .waitFor(
+        async () => {
+          if (worker!.proc.exitCode !== null) throw new Error(`the worker process exited early: ${worker!.stderr()}`);
+          return existsSync(join(markers.path, 'first-started'));
+        },
+        Boolean,
+        90_000,
+      )
+      .catch(async (error: unknown) => {
+        // Say what the child left behind, not only that the marker never came.
+        const jobs = await h.rt.storage.jobRuns.list({}, { limit: 50 });
+        throw new Error(
+          `${String(error)}\nworker stderr: ${worker!.stderr()}\nrun: ${JSON.stringify(await h.run(run.id))}\njobs: ${JSON.stringify(jobs.items.map((j) => [j.job_type, j.status, j.attempts, j.error]))}\nevents: ${JSON.stringify((await h.events(run.id)).map((e) => [e.event_type, e.message]))}`,
+        );
+      });
     orphanPgid = Number(readFileSync(join(markers.path, 'first-pgid'), 'utf8').trim());
     const worktree = (await h.run(run.id)).worktree_path!;
     await h.waitFor(async () => existsSync(join(worktree, 'work', 'dead-attempt.txt')), Boolean);
@@ -89,7 +93,11 @@ describe.each(dialects)('a worker SIGKILLed during a step (%s, embedded queue)',
 
     // Another worker reclaims the job once the lease expires and re-executes the step.
     h.worker.start();
-    const done = await h.waitFor(() => h.run(run.id), (r) => ['completed', 'blocked', 'failed', 'cancelled'].includes(r.status), 90_000);
+    const done = await h.waitFor(
+      () => h.run(run.id),
+      (r) => ['completed', 'blocked', 'failed', 'cancelled'].includes(r.status),
+      90_000,
+    );
     await h.worker.stop();
 
     expect(done.status).toBe('completed');
@@ -99,13 +107,19 @@ describe.each(dialects)('a worker SIGKILLed during a step (%s, embedded queue)',
     const completed = events.filter((e) => e.event_type === 'step_completed' && e.step_run_id === build.id);
     expect(completed).toHaveLength(1);
     // The event says what the fence found and did.
-    expect(completed[0]!.metadata!['fenced_attempt']).toMatchObject({ worker_pid: worker.proc.pid, killed_process_groups: [orphanPgid], worktree_restored: true });
+    expect(completed[0]!.metadata!['fenced_attempt']).toMatchObject({
+      worker_pid: worker.proc.pid,
+      killed_process_groups: [orphanPgid],
+      worktree_restored: true,
+    });
     const sha = completed[0]!.metadata!['commit_sha'] as string;
     const files = git(h.repo.path, ['show', '--name-only', '--format=', sha]).split('\n').filter(Boolean);
     expect(files).toContain('work/result.txt');
     expect(files).not.toContain('work/dead-attempt.txt');
     // Nothing of the dead attempt anywhere on the branch either.
-    expect(git(h.repo.path, ['log', '--name-only', '--format=', done.branch_name ?? '0001-fence'])).not.toContain('dead-attempt');
+    expect(git(h.repo.path, ['log', '--name-only', '--format=', done.branch_name ?? '0001-fence'])).not.toContain(
+      'dead-attempt',
+    );
     const jobs = await h.rt.storage.jobRuns.list({ step_run_id: build.id, job_type: 'execute_step_job' });
     expect(jobs.items.map((j) => j.attempts)).toEqual([2]);
   }, 240_000);
@@ -128,7 +142,10 @@ describe('a worker SIGKILLed on the step job’s last attempt (SQLite, embedded 
   let markers: TempDir;
   let bundled: { bundle: string; remove(): void };
   const workers: WorkerProcess[] = [];
-  const pgids = () => (existsSync(join(markers.path, 'pgids')) ? readFileSync(join(markers.path, 'pgids'), 'utf8').split('\n').filter(Boolean).map(Number) : []);
+  const pgids = () =>
+    existsSync(join(markers.path, 'pgids'))
+      ? readFileSync(join(markers.path, 'pgids'), 'utf8').split('\n').filter(Boolean).map(Number)
+      : [];
 
   beforeAll(async () => {
     bundled = await bundleRuntimeWorker();

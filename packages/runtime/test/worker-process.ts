@@ -13,9 +13,14 @@ const here = dirname(fileURLToPath(import.meta.url));
 const workspaceSources: Plugin = {
   name: 'workspace-sources',
   setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@tasksgodzilla/') ? undefined : { path: args.path, external: true }));
+    b.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.path.startsWith('@tasksgodzilla/') ? undefined : { path: args.path, external: true },
+    );
     b.onLoad({ filter: /\.ts$/ }, (args) => ({
-      contents: readFileSync(args.path, 'utf8').replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
+      contents: readFileSync(args.path, 'utf8').replaceAll(
+        'import.meta.url',
+        JSON.stringify(pathToFileURL(args.path).href),
+      ),
       loader: 'ts',
     }));
   },
@@ -23,7 +28,12 @@ const workspaceSources: Plugin = {
 
 /** The runtime worker fixture bundled into `test-artifacts/` (ignored by git and eslint). */
 export async function bundleRuntimeWorker(): Promise<{ bundle: string; remove(): void }> {
-  const buildDir = join(here, '..', 'test-artifacts', `runtime-worker-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+  const buildDir = join(
+    here,
+    '..',
+    'test-artifacts',
+    `runtime-worker-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+  );
   mkdirSync(buildDir, { recursive: true });
   const bundle = join(buildDir, 'runtime-worker.mjs');
   await build({

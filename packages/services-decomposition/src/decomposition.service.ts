@@ -4,7 +4,12 @@ import { basename, join } from 'node:path';
 import { NotFoundError, ValidationError, errorMessage, type FieldIssue } from '@tasksgodzilla/core';
 import { resolveEngineAndModel, type Engine, type EngineUsage } from '@tasksgodzilla/platform-engines';
 import { PROTOCOL_DOC_FILES, extractChecks, listStepFiles } from '@tasksgodzilla/services-spec';
-import type { DecomposeInput, DecomposeResult, DecompositionService, DecompositionServiceDeps } from './decomposition.types.js';
+import type {
+  DecomposeInput,
+  DecomposeResult,
+  DecompositionService,
+  DecompositionServiceDeps,
+} from './decomposition.types.js';
 import { isSimpleStep } from './simple-step.js';
 
 type FileOutcome = { status: 'decomposed' } | { status: 'skipped'; reason: string; failed: boolean };
@@ -41,7 +46,9 @@ export function createDecompositionService(deps: DecompositionServiceDeps): Deco
   function check(input: DecomposeInput, files: string[] | undefined): { engine: Engine; model: string | null } {
     const issues: FieldIssue[] = [];
     if (!input.protocolRoot || !existsSync(input.protocolRoot) || !statSync(input.protocolRoot).isDirectory()) {
-      throw new NotFoundError(`Protocol folder not found: ${input.protocolRoot}`, { details: { protocol_root: input.protocolRoot } });
+      throw new NotFoundError(`Protocol folder not found: ${input.protocolRoot}`, {
+        details: { protocol_root: input.protocolRoot },
+      });
     }
     if (!input.workingDir || !existsSync(input.workingDir) || !statSync(input.workingDir).isDirectory()) {
       issues.push({ path: ['workingDir'], message: `${input.workingDir} is not an existing directory` });
@@ -53,11 +60,22 @@ export function createDecompositionService(deps: DecompositionServiceDeps): Deco
         issues.push({ path: ['files', index], message: `${file} does not exist in ${input.protocolRoot}` });
       }
     }
-    if (issues.length > 0) throw new ValidationError(`Invalid decomposition request: ${issues.map((issue) => issue.message).join('; ')}`, issues);
+    if (issues.length > 0)
+      throw new ValidationError(
+        `Invalid decomposition request: ${issues.map((issue) => issue.message).join('; ')}`,
+        issues,
+      );
     const resolution = resolveEngineAndModel({
       phase: 'decompose',
       stepSpec: { engine_id: input.engineId, model: input.model ?? null },
-      config: { defaultEngine: input.engineId, decomposeModel: config.decomposeModel, planningModel: undefined, execModel: undefined, qaModel: undefined, discoveryModel: '' },
+      config: {
+        defaultEngine: input.engineId,
+        decomposeModel: config.decomposeModel,
+        planningModel: undefined,
+        execModel: undefined,
+        qaModel: undefined,
+        discoveryModel: '',
+      },
       registry: engines,
     });
     return { engine: engines.get(resolution.engine_id), model: resolution.model };
@@ -69,14 +87,28 @@ export function createDecompositionService(deps: DecompositionServiceDeps): Deco
     const skipSimple = input.skipSimple ?? config.skipSimpleDecompose;
     const planPath = join(input.protocolRoot, 'plan.md');
     const plan = existsSync(planPath) ? await readFile(planPath, 'utf8') : '';
-    const result: Required<DecomposeResult> = { model, decomposed: [], skipped: [], usage: null, cost_usd: null, failed: [], reasons: {} };
+    const result: Required<DecomposeResult> = {
+      model,
+      decomposed: [],
+      skipped: [],
+      usage: null,
+      cost_usd: null,
+      failed: [],
+      reasons: {},
+    };
 
     const decomposeOne = async (file: string): Promise<FileOutcome> => {
       if (input.signal?.aborted) return { status: 'skipped', reason: 'interrupted before start', failed: true };
       const path = join(input.protocolRoot, file);
       const content = await readFile(path, 'utf8');
       if (skipSimple && isSimpleStep(content)) return { status: 'skipped', reason: 'simple step', failed: false };
-      const prompt = await prompts.buildDecomposePrompt({ protocolName: input.protocolName, plan, stepFilename: file, stepContent: content, workspaceRoot: input.workingDir });
+      const prompt = await prompts.buildDecomposePrompt({
+        protocolName: input.protocolName,
+        plan,
+        stepFilename: file,
+        stepContent: content,
+        workspaceRoot: input.workingDir,
+      });
       telemetry.observeEstimatedTokens('decompose', model, telemetry.estimateTokens(prompt.text));
       let run;
       try {
@@ -106,11 +138,17 @@ export function createDecompositionService(deps: DecompositionServiceDeps): Deco
           costUsd: run.cost_usd,
         });
       }
-      if (run.outcome !== 'succeeded') return { status: 'skipped', reason: `engine run ${run.outcome}${run.reason ? `: ${run.reason}` : ''}`, failed: true };
+      if (run.outcome !== 'succeeded')
+        return {
+          status: 'skipped',
+          reason: `engine run ${run.outcome}${run.reason ? `: ${run.reason}` : ''}`,
+          failed: true,
+        };
       const next = decomposedContent(run.final_message);
       if (next === null) return { status: 'skipped', reason: 'empty answer', failed: true };
       const dropped = extractChecks(content).filter((command) => !extractChecks(next).includes(command));
-      if (dropped.length > 0) return { status: 'skipped', reason: `answer dropped check command(s): ${dropped.join('; ')}`, failed: true };
+      if (dropped.length > 0)
+        return { status: 'skipped', reason: `answer dropped check command(s): ${dropped.join('; ')}`, failed: true };
       // Write next to the file, then rename over it: the step file is never seen half-written.
       const temp = join(input.protocolRoot, `.${file}.decomposing`);
       try {
@@ -132,7 +170,10 @@ export function createDecompositionService(deps: DecompositionServiceDeps): Deco
       result.reasons[file] = outcome.reason;
       if (outcome.failed) {
         result.failed.push(file);
-        telemetry.logger.warn({ file, protocol_root: input.protocolRoot, reason: outcome.reason }, `decomposition of ${file} skipped: ${outcome.reason}`);
+        telemetry.logger.warn(
+          { file, protocol_root: input.protocolRoot, reason: outcome.reason },
+          `decomposition of ${file} skipped: ${outcome.reason}`,
+        );
       }
     }
     return result;

@@ -3,7 +3,10 @@ import type { EngineRegistry, EngineUsage } from '@tasksgodzilla/platform-engine
 import type { TelemetryService } from '@tasksgodzilla/platform-telemetry';
 import type { PromptService } from '@tasksgodzilla/services-prompts';
 
-export type DecompositionConfig = Pick<Config, 'decomposeModel' | 'skipSimpleDecompose' | 'engineTimeoutSeconds' | 'engineStallTimeoutSeconds'>;
+export type DecompositionConfig = Pick<
+  Config,
+  'decomposeModel' | 'skipSimpleDecompose' | 'engineTimeoutSeconds' | 'engineStallTimeoutSeconds'
+>;
 
 export interface DecompositionServiceDeps {
   engines: EngineRegistry;

@@ -17,7 +17,9 @@ describe('isSimpleStep', () => {
     expect(isSimpleStep(lines(6, (i) => `${i}. task`))).toBe(true);
     expect(isSimpleStep(lines(7, (i) => `${i}. task`))).toBe(false);
     expect(isSimpleStep(lines(7, (i) => `  ${i}) task`))).toBe(false);
-    expect(isSimpleStep(['1. one', '2. two', '3. three', '- four', '- five', '* six', '+ seven'].join('\n'))).toBe(false);
+    expect(isSimpleStep(['1. one', '2. two', '3. three', '- four', '- five', '* six', '+ seven'].join('\n'))).toBe(
+      false,
+    );
   });
 
   it('lines that only look like bullets do not count', () => {

@@ -1,17 +1,51 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EngineError, NotFoundError, ValidationError } from '@tasksgodzilla/core';
-import { createCodexEngine, createEngineRegistry, createShellEngine, type Engine } from '@tasksgodzilla/platform-engines';
-import { createTestTelemetry, fakeEngineBinary, writeFixture, type TestTelemetry } from '@tasksgodzilla/service-testing';
+import {
+  createCodexEngine,
+  createEngineRegistry,
+  createShellEngine,
+  type Engine,
+} from '@tasksgodzilla/platform-engines';
+import {
+  createTestTelemetry,
+  fakeEngineBinary,
+  writeFixture,
+  type TestTelemetry,
+} from '@tasksgodzilla/service-testing';
 import { createPromptService } from '@tasksgodzilla/services-prompts';
 import { createTempDir, type TempDir } from '@tasksgodzilla/testing';
-import { createDecompositionService, decomposedContent, type DecomposeInput, type DecompositionConfig } from '../src/index.js';
+import {
+  createDecompositionService,
+  decomposedContent,
+  type DecomposeInput,
+  type DecompositionConfig,
+} from '../src/index.js';
 import { testConfig } from './harness.js';
 
 const SETUP = '# 00 Setup\n\n- install\n';
-const LONG = ['# 01 Greeting', '', ...Array.from({ length: 14 }, (_, i) => `${i + 1}. do part ${i + 1}`), '', '```sh check', 'test -f README.md', '```', ''].join('\n');
+const LONG = [
+  '# 01 Greeting',
+  '',
+  ...Array.from({ length: 14 }, (_, i) => `${i + 1}. do part ${i + 1}`),
+  '',
+  '```sh check',
+  'test -f README.md',
+  '```',
+  '',
+].join('\n');
 const SIMPLE = '# 02 Docs\n\n- document greet()\n';
-const REFINED = ['# 01 Greeting', '', '1. Create src/greeting.ts', '2. Export greet(name)', '3. Add a test', '', '```sh check', 'test -f README.md', '```'].join('\n');
+const REFINED = [
+  '# 01 Greeting',
+  '',
+  '1. Create src/greeting.ts',
+  '2. Export greet(name)',
+  '3. Add a test',
+  '',
+  '```sh check',
+  'test -f README.md',
+  '```',
+].join('\n');
 
 function answer(text: string): unknown[] {
   return [
@@ -44,16 +78,28 @@ describe('DecompositionService', () => {
   const read = (name: string) => readFileSync(join(protocolRoot, name), 'utf8');
 
   function codex(fixture: unknown[] | string, env: Record<string, string> = {}): Engine {
-    const path = typeof fixture === 'string' ? fixture : writeFixture(dir.path, `f-${Math.random().toString(36).slice(2, 8)}`, fixture);
+    const path =
+      typeof fixture === 'string'
+        ? fixture
+        : writeFixture(dir.path, `f-${Math.random().toString(36).slice(2, 8)}`, fixture);
     return createCodexEngine({
-      binary: fakeEngineBinary(dir.path, 'codex', { FAKE_ENGINE_FIXTURE: path, FAKE_ENGINE_ARGV_FILE: argvFile(), ...env }),
+      binary: fakeEngineBinary(dir.path, 'codex', {
+        FAKE_ENGINE_FIXTURE: path,
+        FAKE_ENGINE_ARGV_FILE: argvFile(),
+        ...env,
+      }),
       killGraceMs: 200,
       postTerminalGraceMs: 200,
     });
   }
 
   function service(engine: Engine, config: Partial<DecompositionConfig> = {}) {
-    return createDecompositionService({ engines: createEngineRegistry([engine]), prompts, telemetry: tel.telemetry, config: testConfig(config) });
+    return createDecompositionService({
+      engines: createEngineRegistry([engine]),
+      prompts,
+      telemetry: tel.telemetry,
+      config: testConfig(config),
+    });
   }
 
   function input(engineId: string, overrides: Partial<DecomposeInput> = {}): DecomposeInput {
@@ -71,22 +117,45 @@ describe('DecompositionService', () => {
     const engine = codex(answer(`\`\`\`markdown\n${REFINED}\n\`\`\``));
     const result = await service(engine, { decomposeModel: 'gpt-decompose' }).decomposeProtocol(input('codex'));
 
-    expect(result).toMatchObject({ model: 'gpt-decompose', decomposed: ['01-greeting.md', '02-docs.md'], skipped: [], failed: [], reasons: {} });
+    expect(result).toMatchObject({
+      model: 'gpt-decompose',
+      decomposed: ['01-greeting.md', '02-docs.md'],
+      skipped: [],
+      failed: [],
+      reasons: {},
+    });
     expect(read('01-greeting.md')).toBe(`${REFINED}\n`);
     expect(read('02-docs.md')).toBe(`${REFINED}\n`);
     expect(read('00-setup.md')).toBe(SETUP);
-    expect(result.usage).toEqual({ input_tokens: 2000, cached_input_tokens: 200, output_tokens: 100, reasoning_tokens: 0, total_tokens: 2100 });
+    expect(result.usage).toEqual({
+      input_tokens: 2000,
+      cached_input_tokens: 200,
+      output_tokens: 100,
+      reasoning_tokens: 0,
+      total_tokens: 2100,
+    });
     expect(readdirSync(protocolRoot).sort()).toEqual(['00-setup.md', '01-greeting.md', '02-docs.md', 'plan.md']);
 
     const recorded = JSON.parse(readFileSync(argvFile(), 'utf8')) as { argv: string[]; stdin: string };
     expect(recorded.argv).toEqual(expect.arrayContaining(['--sandbox', 'read-only', '--model', 'gpt-decompose']));
     expect(recorded.stdin).toContain('Greeting feature.');
     expect(recorded.stdin).toContain(SIMPLE.trim());
-    expect(await tel.metrics.text()).toContain('tokens_used_total{phase="decompose",model="gpt-decompose",engine="codex",kind="input"} 2000');
+    expect(await tel.metrics.text()).toContain(
+      'tokens_used_total{phase="decompose",model="gpt-decompose",engine="codex",kind="input"} 2000',
+    );
   });
 
   it('an answer that keeps every check in a ```checks fence (the form the prompt teaches) is accepted', async () => {
-    const refined = ['# 01 Greeting', '', '1. Create src/greeting.ts', '', '```checks', 'test -f README.md', 'test -f src/greeting.ts', '```'].join('\n');
+    const refined = [
+      '# 01 Greeting',
+      '',
+      '1. Create src/greeting.ts',
+      '',
+      '```checks',
+      'test -f README.md',
+      'test -f src/greeting.ts',
+      '```',
+    ].join('\n');
     const result = await service(codex(answer(refined))).decomposeStep({ ...input('codex'), file: '01-greeting.md' });
     expect(result.decomposed).toEqual(['01-greeting.md']);
     expect(read('01-greeting.md')).toBe(`${refined}\n`);
@@ -97,13 +166,21 @@ describe('DecompositionService', () => {
   it('skip-simple: simple steps (numbered lists counted) are skipped, others decomposed', async () => {
     const engine = codex(answer(REFINED));
     const result = await service(engine).decomposeProtocol(input('codex', { skipSimple: true, model: 'gpt-arg' }));
-    expect(result).toMatchObject({ model: 'gpt-arg', decomposed: ['01-greeting.md'], skipped: ['02-docs.md'], failed: [], reasons: { '02-docs.md': 'simple step' } });
+    expect(result).toMatchObject({
+      model: 'gpt-arg',
+      decomposed: ['01-greeting.md'],
+      skipped: ['02-docs.md'],
+      failed: [],
+      reasons: { '02-docs.md': 'simple step' },
+    });
     expect(read('02-docs.md')).toBe(SIMPLE);
     expect(result.usage?.input_tokens).toBe(1000);
   });
 
   it('config skipSimpleDecompose is the default of skipSimple', async () => {
-    const result = await service(codex(answer(REFINED)), { skipSimpleDecompose: true }).decomposeProtocol(input('codex'));
+    const result = await service(codex(answer(REFINED)), { skipSimpleDecompose: true }).decomposeProtocol(
+      input('codex'),
+    );
     expect(result.skipped).toEqual(['02-docs.md']);
   });
 
@@ -111,9 +188,16 @@ describe('DecompositionService', () => {
     ['a failed run', () => 'exit0-failed', /^engine run failed: unexpected status 400/],
     ['a run without a terminal event', () => 'no-terminal', /^engine run no_terminal_event/],
     ['an empty answer', () => answer('   \n'), /^empty answer$/],
-    ['an answer that drops a check', () => answer('# 01 Greeting\n\n1. just do it\n'), /^answer dropped check command\(s\): test -f README\.md$/],
+    [
+      'an answer that drops a check',
+      () => answer('# 01 Greeting\n\n1. just do it\n'),
+      /^answer dropped check command\(s\): test -f README\.md$/,
+    ],
   ])('%s never overwrites the step file: skipped with the reason', async (_name, fixture, reason) => {
-    const result = await service(codex(fixture() as never)).decomposeStep({ ...input('codex'), file: '01-greeting.md' });
+    const result = await service(codex(fixture() as never)).decomposeStep({
+      ...input('codex'),
+      file: '01-greeting.md',
+    });
     expect(result.decomposed).toEqual([]);
     expect(result.skipped).toEqual(['01-greeting.md']);
     expect(result.failed).toEqual(['01-greeting.md']);
@@ -123,7 +207,9 @@ describe('DecompositionService', () => {
   });
 
   it('a stalled engine is killed and the file kept', async () => {
-    const result = await service(codex('hang', { FAKE_ENGINE_HANG: 'end' }), { engineStallTimeoutSeconds: 1 }).decomposeStep({ ...input('codex'), file: '01-greeting.md' });
+    const result = await service(codex('hang', { FAKE_ENGINE_HANG: 'end' }), {
+      engineStallTimeoutSeconds: 1,
+    }).decomposeStep({ ...input('codex'), file: '01-greeting.md' });
     expect(result.reasons?.['01-greeting.md']).toMatch(/^engine run stalled/);
     expect(read('01-greeting.md')).toBe(LONG);
   });
@@ -142,7 +228,9 @@ describe('DecompositionService', () => {
   it('an aborted signal stops the remaining files', async () => {
     const controller = new AbortController();
     controller.abort();
-    const result = await service(codex(answer(REFINED))).decomposeProtocol(input('codex', { signal: controller.signal }));
+    const result = await service(codex(answer(REFINED))).decomposeProtocol(
+      input('codex', { signal: controller.signal }),
+    );
     expect(result.failed).toEqual(['01-greeting.md', '02-docs.md']);
     expect(result.reasons?.['01-greeting.md']).toBe('interrupted before start');
     expect(existsSync(argvFile())).toBe(false);
@@ -150,12 +238,20 @@ describe('DecompositionService', () => {
 
   it('bad input is rejected before any engine run', async () => {
     const svc = service(codex(answer(REFINED)));
-    await expect(svc.decomposeProtocol(input('codex', { files: ['../escape.md'] }))).rejects.toBeInstanceOf(ValidationError);
+    await expect(svc.decomposeProtocol(input('codex', { files: ['../escape.md'] }))).rejects.toBeInstanceOf(
+      ValidationError,
+    );
     await expect(svc.decomposeProtocol(input('codex', { files: ['plan.md'] }))).rejects.toBeInstanceOf(ValidationError);
-    await expect(svc.decomposeStep({ ...input('codex'), file: '09-missing.md' })).rejects.toBeInstanceOf(ValidationError);
-    await expect(svc.decomposeProtocol(input('codex', { workingDir: join(dir.path, 'nowhere') }))).rejects.toBeInstanceOf(ValidationError);
+    await expect(svc.decomposeStep({ ...input('codex'), file: '09-missing.md' })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await expect(
+      svc.decomposeProtocol(input('codex', { workingDir: join(dir.path, 'nowhere') })),
+    ).rejects.toBeInstanceOf(ValidationError);
     await expect(svc.decomposeProtocol(input('nope'))).rejects.toBeInstanceOf(EngineError);
-    await expect(svc.decomposeProtocol(input('codex', { protocolRoot: join(dir.path, 'missing') }))).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      svc.decomposeProtocol(input('codex', { protocolRoot: join(dir.path, 'missing') })),
+    ).rejects.toBeInstanceOf(NotFoundError);
     expect(existsSync(argvFile())).toBe(false);
     expect(read('01-greeting.md')).toBe(LONG);
   });

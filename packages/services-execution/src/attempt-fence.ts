@@ -38,7 +38,10 @@ export interface AttemptLock {
 
 export interface AttemptFence {
   /** Fences the worktree (see createAttemptFence) and writes this attempt's lock. */
-  acquire(worktreePath: string, owner: { jobId?: string | null }): Promise<{ lock: AttemptLock; fenced: FenceReport | null }>;
+  acquire(
+    worktreePath: string,
+    owner: { jobId?: string | null },
+  ): Promise<{ lock: AttemptLock; fenced: FenceReport | null }>;
   /**
    * Kills the process groups of a dead attempt that ran on this host (a job dead-lettered after its
    * worker died) and returns them. The lock stays, so the next execution still restores the worktree.
@@ -94,7 +97,9 @@ export function createAttemptFence(deps: AttemptFenceDeps): AttemptFence {
   const killWaitMs = deps.killWaitMs ?? DEFAULT_KILL_WAIT_MS;
 
   async function killGroups(previous: AttemptLockRecord): Promise<number[]> {
-    const killed = previous.pgids.filter((pgid) => pgid > 1 && pgid !== deps.pid && signalProcessGroup(pgid, 'SIGKILL'));
+    const killed = previous.pgids.filter(
+      (pgid) => pgid > 1 && pgid !== deps.pid && signalProcessGroup(pgid, 'SIGKILL'),
+    );
     await waitForGroupsGone(killed, killWaitMs);
     return killed;
   }
@@ -108,7 +113,15 @@ export function createAttemptFence(deps: AttemptFenceDeps): AttemptFence {
       if (!(age > deps.staleAfterMs)) {
         throw new ConflictError(
           `Worktree ${worktreePath} is held by an attempt on host ${previous.host} (pid ${previous.worker_pid}, job ${previous.job_id ?? '?'}, started ${previous.started_at}); retry later`,
-          { code: 'worktree_busy', retryable: true, details: { worktree_path: worktreePath, lock_path: path, holder: { ...previous, snapshot: { ...previous.snapshot } } } },
+          {
+            code: 'worktree_busy',
+            retryable: true,
+            details: {
+              worktree_path: worktreePath,
+              lock_path: path,
+              holder: { ...previous, snapshot: { ...previous.snapshot } },
+            },
+          },
         );
       }
     }

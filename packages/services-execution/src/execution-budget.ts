@@ -68,12 +68,20 @@ export function checkBudget(input: BudgetCheckInput): BudgetCheck {
     if (limit === undefined) return null;
     const already = spent[scope].cost_usd;
     if (already >= limit) {
-      violations.push(`USD already spent on this ${scope} (${roundUsd(already)}) has reached the configured per-${scope} budget (${limit}) for ${context}. Raise the budget.`);
+      violations.push(
+        `USD already spent on this ${scope} (${roundUsd(already)}) has reached the configured per-${scope} budget (${limit}) for ${context}. Raise the budget.`,
+      );
     }
     return roundUsd(limit - already);
   };
-  const tokens = minOf([tokenLimit('step', limits.maxTokensPerStep), tokenLimit('protocol', limits.maxTokensPerProtocol)]);
-  const cost = minOf([costLimit('step', limits.maxCostUsdPerStep), costLimit('protocol', limits.maxCostUsdPerProtocol)]);
+  const tokens = minOf([
+    tokenLimit('step', limits.maxTokensPerStep),
+    tokenLimit('protocol', limits.maxTokensPerProtocol),
+  ]);
+  const cost = minOf([
+    costLimit('step', limits.maxCostUsdPerStep),
+    costLimit('protocol', limits.maxCostUsdPerProtocol),
+  ]);
   return {
     ok: violations.length === 0,
     mode: limits.mode,

@@ -1,12 +1,25 @@
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { BudgetExceededError, ValidationError, errorMessage, isAppError, type JsonObject, type Project } from '@tasksgodzilla/core';
+import {
+  BudgetExceededError,
+  ValidationError,
+  errorMessage,
+  isAppError,
+  type JsonObject,
+  type Project,
+} from '@tasksgodzilla/core';
 import { resolveEngineAndModel, type Engine, type EngineResult } from '@tasksgodzilla/platform-engines';
 import { extractChecks, specHash } from '@tasksgodzilla/services-spec';
 import { fingerprintText, formatResumeMessage, hasFeedback } from '@tasksgodzilla/services-prompts';
 import { checkBudget } from './execution-budget.js';
-import type { ExecuteStepInput, ExecuteStepResult, ExecutionPlan, ExecutionService, ExecutionServiceDeps } from './execution.types.js';
+import type {
+  ExecuteStepInput,
+  ExecuteStepResult,
+  ExecutionPlan,
+  ExecutionService,
+  ExecutionServiceDeps,
+} from './execution.types.js';
 import { createStepIsolation, fenceMetadata } from './step-isolation.js';
 import { readOptional, resolveStepTarget, type StepTarget } from '@tasksgodzilla/services-spec';
 
@@ -49,12 +62,19 @@ function positiveOrNull(value: number | null | undefined): number | null {
  */
 export function createExecutionService(deps: ExecutionServiceDeps): ExecutionService {
   const { engines, git, prompts, telemetry, config } = deps;
-  const isolation = createStepIsolation({ git, engineTimeoutSeconds: config.engineTimeoutSeconds, ...(deps.redactValues ? { redactValues: deps.redactValues } : {}), ...(deps.host ? { host: deps.host } : {}) });
+  const isolation = createStepIsolation({
+    git,
+    engineTimeoutSeconds: config.engineTimeoutSeconds,
+    ...(deps.redactValues ? { redactValues: deps.redactValues } : {}),
+    ...(deps.host ? { host: deps.host } : {}),
+  });
 
   async function prepare(input: ExecuteStepInput): Promise<Prepared> {
     const { project, run, step, protocolRoot, worktreePath } = input;
     if (!worktreePath || !existsSync(worktreePath) || !statSync(worktreePath).isDirectory()) {
-      throw new ValidationError(`Worktree ${worktreePath} is not an existing directory`, [{ path: ['worktreePath'], message: 'not an existing directory' }]);
+      throw new ValidationError(`Worktree ${worktreePath} is not an existing directory`, [
+        { path: ['worktreePath'], message: 'not an existing directory' },
+      ]);
     }
     const target = await resolveStepTarget(step, input.stepSpec, { protocolRoot, workspaceRoot: worktreePath });
     const resolution = resolveEngineAndModel({
@@ -74,7 +94,10 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     });
     const engine = engines.get(resolution.engine_id);
     const checks = target.stepSpec.checks ?? extractChecks(target.content);
-    const [plan, context] = await Promise.all([readOptional(join(protocolRoot, 'plan.md')), readOptional(join(protocolRoot, 'context.md'))]);
+    const [plan, context] = await Promise.all([
+      readOptional(join(protocolRoot, 'plan.md')),
+      readOptional(join(protocolRoot, 'context.md')),
+    ]);
     const rendered = await prompts.buildExecPrompt({
       protocolName: run.protocol_name,
       stepFilename: target.stepFilename,
@@ -89,9 +112,16 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     });
     // A resumed session already holds the step's instructions: it gets only what went wrong.
     const resumeSessionId =
-      input.resume && input.resume.engine_id === resolution.engine_id && engine.capabilities.resume && hasFeedback(input.feedback) ? input.resume.session_id : null;
+      input.resume &&
+      input.resume.engine_id === resolution.engine_id &&
+      engine.capabilities.resume &&
+      hasFeedback(input.feedback)
+        ? input.resume.session_id
+        : null;
     const prompt =
-      resumeSessionId && input.feedback ? formatResumeMessage(target.stepFilename, input.feedback, input.feedbackMaxChars) : rendered.text + checksSection(checks, target.content);
+      resumeSessionId && input.feedback
+        ? formatResumeMessage(target.stepFilename, input.feedback, input.feedbackMaxChars)
+        : rendered.text + checksSection(checks, target.content);
     const estimated = telemetry.estimateTokens(prompt);
     const budget = checkBudget({
       estimatedTokens: estimated,
@@ -127,7 +157,12 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     };
   }
 
-  async function recordPushEvent(input: ExecuteStepInput, eventType: string, message: string, metadata: JsonObject): Promise<void> {
+  async function recordPushEvent(
+    input: ExecuteStepInput,
+    eventType: string,
+    message: string,
+    metadata: JsonObject,
+  ): Promise<void> {
     try {
       await telemetry.recordEvent({
         project_id: input.project.id,
@@ -141,7 +176,10 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
       });
     } catch (error) {
       // The push already happened (or failed); a lost audit line must not fail the step.
-      telemetry.logger.warn({ err: error, event_type: eventType }, `could not record ${eventType}: ${errorMessage(error)}`);
+      telemetry.logger.warn(
+        { err: error, event_type: eventType },
+        `could not record ${eventType}: ${errorMessage(error)}`,
+      );
     }
   }
 
@@ -150,7 +188,11 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     try {
       const pushed = await git.push({ repoPath: input.worktreePath, branch });
       if (!pushed.pushed) return { pushed: false, branch, error: null, reason: pushed.reason };
-      await recordPushEvent(input, 'step_pushed', `Pushed ${branch} after ${step.step_name}.`, { branch, commit_sha: commitSha, step_name: step.step_name });
+      await recordPushEvent(input, 'step_pushed', `Pushed ${branch} after ${step.step_name}.`, {
+        branch,
+        commit_sha: commitSha,
+        step_name: step.step_name,
+      });
       return { pushed: true, branch, error: null, reason: null };
     } catch (error) {
       const message = errorMessage(error);
@@ -183,7 +225,8 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
   async function alreadyCommitted(input: ExecuteStepInput, plan: ExecutionPlan): Promise<ExecuteStepResult | null> {
     if (!input.jobId) return null;
     const head = await git.headCommit(input.worktreePath);
-    if (!head || !head.message.split('\n').some((line) => line.trim() === stepCommitTrailer(input.jobId as string))) return null;
+    if (!head || !head.message.split('\n').some((line) => line.trim() === stepCommitTrailer(input.jobId as string)))
+      return null;
     const commit = { sha: head.sha, files: head.files };
     const pushResult = await push(input, commit.sha);
     return {
@@ -202,7 +245,14 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
       log_path: input.logPath,
       error: null,
       budget_warning: null,
-      metadata: { engine_id: plan.engine_id, outcome: 'succeeded', already_committed: true, commit_sha: commit.sha, pushed: pushResult.pushed, log_path: input.logPath },
+      metadata: {
+        engine_id: plan.engine_id,
+        outcome: 'succeeded',
+        already_committed: true,
+        commit_sha: commit.sha,
+        pushed: pushResult.pushed,
+        log_path: input.logPath,
+      },
     };
   }
 
@@ -219,7 +269,10 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
         });
       }
       budgetWarning = plan.budget.message;
-      telemetry.logger.warn({ step_run_id: step.id, protocol_run_id: run.id, budget_mode: plan.budget.mode }, budgetWarning ?? 'budget exceeded');
+      telemetry.logger.warn(
+        { step_run_id: step.id, protocol_run_id: run.id, budget_mode: plan.budget.mode },
+        budgetWarning ?? 'budget exceeded',
+      );
     }
     telemetry.observeEstimatedTokens('exec', plan.model, plan.estimated_tokens);
 
@@ -271,7 +324,12 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     const finalMessage = result?.final_message != null ? isolated.redact(result.final_message) : null;
     let outputsWritten: string[] = [];
     let commit: ExecuteStepResult['commit'] = null;
-    let pushResult: ExecuteStepResult['push'] = { pushed: false, branch: input.branch, error: null, reason: 'not_attempted' };
+    let pushResult: ExecuteStepResult['push'] = {
+      pushed: false,
+      branch: input.branch,
+      error: null,
+      reason: 'not_attempted',
+    };
     try {
       if (succeeded) {
         if (finalMessage && finalMessage.trim() !== '') outputsWritten = await writeOutputs(plan.outputs, finalMessage);
@@ -285,7 +343,9 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     }
     if (succeeded) pushResult = await push(input, commit?.sha ?? null);
 
-    const failure = succeeded ? null : (engineError ?? `Execution ${outcome}${result?.reason ? `: ${result.reason}` : ''}`);
+    const failure = succeeded
+      ? null
+      : (engineError ?? `Execution ${outcome}${result?.reason ? `: ${result.reason}` : ''}`);
     const error = failure === null ? null : isolated.redact(failure);
     const metadata: JsonObject = {
       engine_id: plan.engine_id,

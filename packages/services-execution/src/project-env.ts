@@ -17,7 +17,9 @@ export interface ProjectChildEnv {
 export function projectChildEnv(secrets: JsonObject | null | undefined): ProjectChildEnv {
   const passthrough = secrets?.['env_passthrough'];
   const values = secrets?.['env'];
-  const passEnv = Array.isArray(passthrough) ? passthrough.filter((name): name is string => typeof name === 'string' && isEnvVariableName(name)) : [];
+  const passEnv = Array.isArray(passthrough)
+    ? passthrough.filter((name): name is string => typeof name === 'string' && isEnvVariableName(name))
+    : [];
   const env: Record<string, string> = {};
   if (values && typeof values === 'object' && !Array.isArray(values)) {
     for (const [name, value] of Object.entries(values)) {

@@ -47,7 +47,9 @@ export function fenceMetadata(report: FenceReport): JsonObject {
  * What keeps one step attempt apart from secrets and from earlier attempts: the child environment
  * the project opted in to, secret-value redaction, and the worktree fence (attempt-fence.ts).
  */
-export function createStepIsolation(deps: StepIsolationDeps): { begin(input: ExecuteStepInput): Promise<StepIsolation> } {
+export function createStepIsolation(deps: StepIsolationDeps): {
+  begin(input: ExecuteStepInput): Promise<StepIsolation>;
+} {
   const fence = createAttemptFence({
     git: deps.git,
     host: deps.host ?? hostname(),
@@ -62,7 +64,12 @@ export function createStepIsolation(deps: StepIsolationDeps): { begin(input: Exe
       const redact = createRedactor([...(deps.redactValues ?? []), ...jsonSecretValues(secretValues)]);
       const { lock, fenced } = await fence.acquire(input.worktreePath, { jobId: input.jobId ?? null });
       return {
-        request: { env: projectEnv.env, passEnv: projectEnv.passEnv, redact, onProcessStart: (pid) => lock.recordProcess(pid) },
+        request: {
+          env: projectEnv.env,
+          passEnv: projectEnv.passEnv,
+          redact,
+          onProcessStart: (pid) => lock.recordProcess(pid),
+        },
         redact,
         fenced,
         release: () => lock.release(),

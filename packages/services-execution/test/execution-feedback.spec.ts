@@ -1,7 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCodexEngine, createEngineRegistry, createShellEngine, type Engine, type EngineRequest } from '@tasksgodzilla/platform-engines';
-import { createTestTelemetry, createWorkspace, fakeEngineBinary, project, protocolRun, stepRun, type TestTelemetry, type Workspace } from '@tasksgodzilla/service-testing';
+import {
+  createCodexEngine,
+  createEngineRegistry,
+  createShellEngine,
+  type Engine,
+  type EngineRequest,
+} from '@tasksgodzilla/platform-engines';
+import {
+  createTestTelemetry,
+  createWorkspace,
+  fakeEngineBinary,
+  project,
+  protocolRun,
+  stepRun,
+  type TestTelemetry,
+  type Workspace,
+} from '@tasksgodzilla/service-testing';
 import { createPromptService, fingerprintText, type ExecFeedback } from '@tasksgodzilla/services-prompts';
 import { createExecutionService, type ExecuteStepInput } from '../src/index.js';
 import { testConfig } from './harness.js';
@@ -9,7 +24,11 @@ import { testConfig } from './harness.js';
 const STEP = ['# 01 Build', '', 'Write the greeting.', '', '```sh', 'echo hello > hello.txt', '```', ''].join('\n');
 const feedback: ExecFeedback = {
   attempt: 2,
-  qa: { outcome: 'FAIL', reason: 'a check failed', failing_checks: [{ command: 'test -f greeting.txt', exit_code: 1, output_tail: 'greeting.txt: missing' }] },
+  qa: {
+    outcome: 'FAIL',
+    reason: 'a check failed',
+    failing_checks: [{ command: 'test -f greeting.txt', exit_code: 1, output_tail: 'greeting.txt: missing' }],
+  },
 };
 
 /** The engine, with every request it gets recorded. */
@@ -40,9 +59,25 @@ describe('ExecutionService: feedback and session resume', () => {
   afterEach(() => ws.remove());
 
   const argvFile = () => join(ws.dir.path, 'argv.json');
-  const codex = () => recording(createCodexEngine({ binary: fakeEngineBinary(ws.dir.path, 'codex', { FAKE_ENGINE_FIXTURE: 'success', FAKE_ENGINE_ARGV_FILE: argvFile() }), killGraceMs: 200, postTerminalGraceMs: 200 }));
+  const codex = () =>
+    recording(
+      createCodexEngine({
+        binary: fakeEngineBinary(ws.dir.path, 'codex', {
+          FAKE_ENGINE_FIXTURE: 'success',
+          FAKE_ENGINE_ARGV_FILE: argvFile(),
+        }),
+        killGraceMs: 200,
+        postTerminalGraceMs: 200,
+      }),
+    );
   const service = (engine: Engine) =>
-    createExecutionService({ engines: createEngineRegistry([engine], { defaultEngineId: engine.id }), git: ws.git, prompts: createPromptService(), telemetry: tel.telemetry, config: testConfig({ defaultEngine: engine.id }) });
+    createExecutionService({
+      engines: createEngineRegistry([engine], { defaultEngineId: engine.id }),
+      git: ws.git,
+      prompts: createPromptService(),
+      telemetry: tel.telemetry,
+      config: testConfig({ defaultEngine: engine.id }),
+    });
   const input = (overrides: Partial<ExecuteStepInput> = {}): ExecuteStepInput => ({
     project: project(),
     run: protocolRun(),
@@ -60,14 +95,19 @@ describe('ExecutionService: feedback and session resume', () => {
 
   it('resumes the previous session of a resumable engine with only the feedback as the message', async () => {
     const engine = codex();
-    const result = await service(engine).executeStep(input({ feedback, resume: { session_id: 'sess-1', engine_id: 'codex' } }));
+    const result = await service(engine).executeStep(
+      input({ feedback, resume: { session_id: 'sess-1', engine_id: 'codex' } }),
+    );
     expect(engine.requests).toHaveLength(1);
     expect(engine.requests[0]!.resumeSessionId).toBe('sess-1');
     expect(engine.requests[0]!.prompt.startsWith('Your previous attempt at 01-build.md did not pass.')).toBe(true);
     expect(engine.requests[0]!.prompt).toContain('greeting.txt: missing');
     expect(engine.requests[0]!.prompt).not.toContain('plan.md:');
     expect(stdin()).toBe(engine.requests[0]!.prompt);
-    expect(result.metadata).toMatchObject({ resumed_session_id: 'sess-1', prompt_fingerprint: fingerprintText(engine.requests[0]!.prompt) });
+    expect(result.metadata).toMatchObject({
+      resumed_session_id: 'sess-1',
+      prompt_fingerprint: fingerprintText(engine.requests[0]!.prompt),
+    });
   });
 
   it('starts fresh with the full prompt and the feedback section otherwise', async () => {
@@ -83,13 +123,18 @@ describe('ExecutionService: feedback and session resume', () => {
       expect(request.resumeSessionId ?? null).toBeNull();
       expect(request.prompt).toContain('Write the greeting.');
       expect(request.prompt.includes('## What went wrong last time')).toBe(Boolean(overrides.feedback));
-      expect(result.metadata).toMatchObject({ resumed_session_id: null, prompt_fingerprint: fingerprintText(request.prompt) });
+      expect(result.metadata).toMatchObject({
+        resumed_session_id: null,
+        prompt_fingerprint: fingerprintText(request.prompt),
+      });
     }
   });
 
   it('an engine that cannot resume gets the full prompt with the feedback', async () => {
     const shell = recording(createShellEngine({ killGraceMs: 200 }));
-    const plan = await service(shell).buildExecutionPlan(input({ feedback, resume: { session_id: 's', engine_id: 'shell' } }));
+    const plan = await service(shell).buildExecutionPlan(
+      input({ feedback, resume: { session_id: 's', engine_id: 'shell' } }),
+    );
     expect(plan.resume_session_id).toBeNull();
     expect(plan.prompt).toContain('## What went wrong last time');
     expect(plan.prompt).toContain('`test -f greeting.txt` exited 1');

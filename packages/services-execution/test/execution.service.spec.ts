@@ -1,22 +1,57 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BudgetExceededError, EngineError, NotFoundError, ValidationError } from '@tasksgodzilla/core';
-import { createCodexEngine, createEngineRegistry, createShellEngine, type Engine } from '@tasksgodzilla/platform-engines';
-import { createTestTelemetry, createWorkspace, fakeEngineBinary, project, protocolRun, stepRun, type TestTelemetry, type Workspace } from '@tasksgodzilla/service-testing';
+import {
+  createCodexEngine,
+  createEngineRegistry,
+  createShellEngine,
+  type Engine,
+} from '@tasksgodzilla/platform-engines';
+import {
+  createTestTelemetry,
+  createWorkspace,
+  fakeEngineBinary,
+  project,
+  protocolRun,
+  stepRun,
+  type TestTelemetry,
+  type Workspace,
+} from '@tasksgodzilla/service-testing';
 import { createPromptService } from '@tasksgodzilla/services-prompts';
 import type { StepSpec } from '@tasksgodzilla/services-spec';
 import { git } from '@tasksgodzilla/testing';
 import { createExecutionService, type ExecuteStepInput, type ExecutionConfig } from '../src/index.js';
 import { testConfig } from './harness.js';
 
-const BUILD_STEP = ['# 01 Build', '', 'Write the greeting.', '', '```sh', 'echo hello > hello.txt', '```', '', '```sh check', 'test -f hello.txt', '```', ''].join('\n');
+const BUILD_STEP = [
+  '# 01 Build',
+  '',
+  'Write the greeting.',
+  '',
+  '```sh',
+  'echo hello > hello.txt',
+  '```',
+  '',
+  '```sh check',
+  'test -f hello.txt',
+  '```',
+  '',
+].join('\n');
 const FAILING_STEP = ['# 02 Broken', '', '```sh', 'echo partial > partial.txt', 'exit 3', '```', ''].join('\n');
 
 const prompts = createPromptService();
 const nothingSpent = { protocol: { tokens: 0, cost_usd: 0 }, step: { tokens: 0, cost_usd: 0 } };
 
 function specFor(name: string, extra: Partial<StepSpec> = {}): StepSpec {
-  return { id: name, name, engine_id: null, prompt_ref: name, outputs: { protocol: `outputs/${name.replace(/\.md$/, '')}.md` }, qa: { policy: 'full' }, ...extra };
+  return {
+    id: name,
+    name,
+    engine_id: null,
+    prompt_ref: name,
+    outputs: { protocol: `outputs/${name.replace(/\.md$/, '')}.md` },
+    qa: { policy: 'full' },
+    ...extra,
+  };
 }
 
 describe('ExecutionService', () => {
@@ -55,7 +90,11 @@ describe('ExecutionService', () => {
   const head = () => git(ws.worktreePath, ['rev-parse', 'HEAD']);
 
   const setUp = async () => {
-    ws = await createWorkspace({ '01-build.md': BUILD_STEP, '02-broken.md': FAILING_STEP, '03-notes': '# Notes without extension\n' });
+    ws = await createWorkspace({
+      '01-build.md': BUILD_STEP,
+      '02-broken.md': FAILING_STEP,
+      '03-notes': '# Notes without extension\n',
+    });
     tel = createTestTelemetry();
   };
   /** Tests that run something get a fresh workspace; read-only plan tests share one. */
@@ -91,7 +130,12 @@ describe('ExecutionService', () => {
       expect(git(ws.originPath, ['rev-parse', 'refs/heads/0001-demo'])).toBe(result.commit?.sha);
 
       expect(tel.events).toHaveLength(1);
-      expect(tel.events[0]).toMatchObject({ event_type: 'step_pushed', project_id: 7, protocol_run_id: 11, step_run_id: 23 });
+      expect(tel.events[0]).toMatchObject({
+        event_type: 'step_pushed',
+        project_id: 7,
+        protocol_run_id: 11,
+        step_run_id: 23,
+      });
       expect(tel.events[0]?.metadata).toMatchObject({ branch: '0001-demo', commit_sha: result.commit?.sha });
 
       expect(result.usage).toMatchObject({ total_tokens: 0 });
@@ -110,7 +154,9 @@ describe('ExecutionService', () => {
 
     it('a failed run leaves no commit, writes no output and reports the error', async () => {
       const before = head();
-      const result = await service([shell()]).executeStep(input({ step: stepRun({ id: 24, step_index: 2, step_name: '02-broken.md' }) }));
+      const result = await service([shell()]).executeStep(
+        input({ step: stepRun({ id: 24, step_index: 2, step_name: '02-broken.md' }) }),
+      );
 
       expect(result.outcome).toBe('failed');
       expect(result.error).toMatch(/^Execution failed: block 1 \(line 3\) exited with 3$/);
@@ -161,7 +207,9 @@ describe('ExecutionService', () => {
       const first = await svc.executeStep(input({ step: stepRun({ step_name: '03-notes' }), stepSpec: spec }));
       expect(first.commit).not.toBeNull();
       // A new attempt (another job) whose output is identical: nothing to commit.
-      const second = await svc.executeStep(input({ step: stepRun({ step_name: '03-notes' }), stepSpec: spec, jobId: 'job-2' }));
+      const second = await svc.executeStep(
+        input({ step: stepRun({ step_name: '03-notes' }), stepSpec: spec, jobId: 'job-2' }),
+      );
       expect(second.outcome).toBe('succeeded');
       expect(second.commit).toBeNull();
     });
@@ -171,27 +219,39 @@ describe('ExecutionService', () => {
     freshWorkspaceEach();
 
     function codex(env: Record<string, string>): Engine {
-      return createCodexEngine({ binary: fakeEngineBinary(ws.dir.path, 'codex', env), killGraceMs: 200, postTerminalGraceMs: 200 });
+      return createCodexEngine({
+        binary: fakeEngineBinary(ws.dir.path, 'codex', env),
+        killGraceMs: 200,
+        postTerminalGraceMs: 200,
+      });
     }
     const argvFile = () => join(ws.dir.path, 'argv.json');
 
     it('resolves the model from the project defaults, sends the exec prompt and records real usage', async () => {
       const engine = codex({ FAKE_ENGINE_FIXTURE: 'success', FAKE_ENGINE_ARGV_FILE: argvFile() });
-      const result = await service([engine]).executeStep(input({ project: project({ default_models: { exec: 'gpt-test-exec' } }) }));
+      const result = await service([engine]).executeStep(
+        input({ project: project({ default_models: { exec: 'gpt-test-exec' } }) }),
+      );
 
       expect(result.outcome).toBe('succeeded');
       expect(result.model).toBe('gpt-test-exec');
       const recorded = JSON.parse(readFileSync(argvFile(), 'utf8')) as { argv: string[]; stdin: string; cwd: string };
-      expect(recorded.argv).toEqual(expect.arrayContaining(['--model', 'gpt-test-exec', '--sandbox', 'workspace-write', '--cd', ws.worktreePath]));
+      expect(recorded.argv).toEqual(
+        expect.arrayContaining(['--model', 'gpt-test-exec', '--sandbox', 'workspace-write', '--cd', ws.worktreePath]),
+      );
       expect(recorded.stdin).toContain('Write the greeting.');
       expect(recorded.stdin).toContain('- Build the greeting.');
       expect(recorded.stdin).toContain(join(ws.protocolRoot, 'outputs', '01-build.md'));
 
-      expect(readFileSync(join(ws.protocolRoot, 'outputs', '01-build.md'), 'utf8')).toContain('Added `src/greeting.ts`');
+      expect(readFileSync(join(ws.protocolRoot, 'outputs', '01-build.md'), 'utf8')).toContain(
+        'Added `src/greeting.ts`',
+      );
       expect(result.commit?.files).toEqual(['.protocols/0001-demo/outputs/01-build.md']);
       expect(result.usage).toMatchObject({ input_tokens: 24763, output_tokens: 1122, total_tokens: 25885 });
       const metrics = await tel.metrics.text();
-      expect(metrics).toContain('tokens_used_total{phase="exec",model="gpt-test-exec",engine="codex",kind="input"} 24763');
+      expect(metrics).toContain(
+        'tokens_used_total{phase="exec",model="gpt-test-exec",engine="codex",kind="input"} 24763',
+      );
     });
 
     it('an engine outcome other than succeeded is no commit, even when the engine exits 0', async () => {
@@ -216,7 +276,9 @@ describe('ExecutionService', () => {
       const before = head();
       const run = service([engine], { maxTokensPerStep: 10 }).executeStep(input());
       await expect(run).rejects.toBeInstanceOf(BudgetExceededError);
-      await expect(run).rejects.toThrow(/^Estimated prompt tokens \(\d+\) exceed the configured per-step limit \(10\) for exec:01-build\.md\. Reduce context or raise the budget\.$/);
+      await expect(run).rejects.toThrow(
+        /^Estimated prompt tokens \(\d+\) exceed the configured per-step limit \(10\) for exec:01-build\.md\. Reduce context or raise the budget\.$/,
+      );
       expect(existsSync(argvFile())).toBe(false);
       expect(existsSync(ws.logPath)).toBe(false);
       expect(head()).toBe(before);
@@ -231,17 +293,23 @@ describe('ExecutionService', () => {
 
       const plan = await svc.buildExecutionPlan(input({ spent }));
       expect(plan.budget).toMatchObject({ ok: false, mode: 'strict' });
-      await expect(svc.executeStep(input({ spent }))).rejects.toThrow(`Estimated prompt tokens (${estimate}) plus 100000 already spent on this protocol exceed the configured per-protocol limit (${estimate + 99_999})`);
+      await expect(svc.executeStep(input({ spent }))).rejects.toThrow(
+        `Estimated prompt tokens (${estimate}) plus 100000 already spent on this protocol exceed the configured per-protocol limit (${estimate + 99_999})`,
+      );
       expect(existsSync(argvFile())).toBe(false);
 
-      const fresh = await svc.buildExecutionPlan(input({ spent: { protocol: { tokens: 99_999, cost_usd: 0 }, step: { tokens: 0, cost_usd: 0 } } }));
+      const fresh = await svc.buildExecutionPlan(
+        input({ spent: { protocol: { tokens: 99_999, cost_usd: 0 }, step: { tokens: 0, cost_usd: 0 } } }),
+      );
       expect(fresh.budget).toMatchObject({ ok: true, message: null, remaining: { tokens: estimate, cost_usd: null } });
     });
 
     it('cumulative USD budget: a spent protocol budget stops the step', async () => {
       const svc = service([codex({ FAKE_ENGINE_FIXTURE: 'success' })], { maxCostUsdPerProtocol: 1.5 });
       const spent = { protocol: { tokens: 0, cost_usd: 1.5 }, step: { tokens: 0, cost_usd: 0 } };
-      await expect(svc.executeStep(input({ spent }))).rejects.toThrow(/USD already spent on this protocol \(1\.5\) has reached the configured per-protocol budget \(1\.5\)/);
+      await expect(svc.executeStep(input({ spent }))).rejects.toThrow(
+        /USD already spent on this protocol \(1\.5\) has reached the configured per-protocol budget \(1\.5\)/,
+      );
     });
 
     it('strict budget with room left: the remainder is the live cap of the engine run', async () => {
@@ -260,7 +328,9 @@ describe('ExecutionService', () => {
       const engine = codex({ FAKE_ENGINE_FIXTURE: 'success', FAKE_ENGINE_ARGV_FILE: argvFile() });
       const result = await service([engine], { maxTokensPerStep: 10, tokenBudgetMode: 'warn' }).executeStep(input());
       expect(result.outcome).toBe('succeeded');
-      expect(result.budget_warning).toMatch(/^Estimated prompt tokens \(\d+\) exceed the configured per-step limit \(10\)/);
+      expect(result.budget_warning).toMatch(
+        /^Estimated prompt tokens \(\d+\) exceed the configured per-step limit \(10\)/,
+      );
       expect(result.metadata.budget_warning).toBe(result.budget_warning);
       expect(result.commit).not.toBeNull();
     });
@@ -268,7 +338,12 @@ describe('ExecutionService', () => {
     it('off: no budget check at all', async () => {
       const engine = codex({ FAKE_ENGINE_FIXTURE: 'success' });
       const plan = await service([engine], { maxTokensPerStep: 1, tokenBudgetMode: 'off' }).buildExecutionPlan(input());
-      expect(plan.budget).toEqual({ ok: true, mode: 'off', message: null, remaining: { tokens: null, cost_usd: null } });
+      expect(plan.budget).toEqual({
+        ok: true,
+        mode: 'off',
+        message: null,
+        remaining: { tokens: null, cost_usd: null },
+      });
     });
   });
 
@@ -281,34 +356,62 @@ describe('ExecutionService', () => {
     it('engine and model precedence: step spec → step run → project → config', async () => {
       const svc = service(engines(), { execModel: 'env-model' });
       const stepSpec = specFor('01-build.md', { engine_id: 'codex', model: 'spec-model' });
-      expect(await svc.buildExecutionPlan(input({ stepSpec }))).toMatchObject({ engine_id: 'codex', model: 'spec-model' });
-      const fromStep = await svc.buildExecutionPlan(input({ step: stepRun({ engine_id: 'codex', model: 'step-model' }) }));
+      expect(await svc.buildExecutionPlan(input({ stepSpec }))).toMatchObject({
+        engine_id: 'codex',
+        model: 'spec-model',
+      });
+      const fromStep = await svc.buildExecutionPlan(
+        input({ step: stepRun({ engine_id: 'codex', model: 'step-model' }) }),
+      );
       expect(fromStep).toMatchObject({ engine_id: 'codex', model: 'step-model' });
-      const fromProject = await svc.buildExecutionPlan(input({ project: project({ default_models: { exec: 'project-model', engine: 'codex' } as never }) }));
+      const fromProject = await svc.buildExecutionPlan(
+        input({ project: project({ default_models: { exec: 'project-model', engine: 'codex' } as never }) }),
+      );
       expect(fromProject).toMatchObject({ engine_id: 'codex', model: 'project-model' });
-      expect(await svc.buildExecutionPlan(input())).toMatchObject({ engine_id: 'shell', model: 'env-model', sandbox: 'workspace-write' });
+      expect(await svc.buildExecutionPlan(input())).toMatchObject({
+        engine_id: 'shell',
+        model: 'env-model',
+        sandbox: 'workspace-write',
+      });
     });
 
     it('declared outputs and aux outputs; a spec naming the step file itself is rejected', async () => {
       const svc = service(engines());
-      const stepSpec = specFor('01-build.md', { outputs: { protocol: 'reports/build.md', aux: { notes: 'notes/build.md' } } });
+      const stepSpec = specFor('01-build.md', {
+        outputs: { protocol: 'reports/build.md', aux: { notes: 'notes/build.md' } },
+      });
       const plan = await svc.buildExecutionPlan(input({ stepSpec }));
-      expect(plan.outputs).toEqual([join(ws.protocolRoot, 'reports', 'build.md'), join(ws.protocolRoot, 'notes', 'build.md')]);
+      expect(plan.outputs).toEqual([
+        join(ws.protocolRoot, 'reports', 'build.md'),
+        join(ws.protocolRoot, 'notes', 'build.md'),
+      ]);
       expect(plan.checks).toEqual(['test -f hello.txt']);
-      await expect(svc.buildExecutionPlan(input({ stepSpec: specFor('01-build.md', { outputs: { protocol: '01-build.md' } }) }))).rejects.toBeInstanceOf(ValidationError);
+      await expect(
+        svc.buildExecutionPlan(input({ stepSpec: specFor('01-build.md', { outputs: { protocol: '01-build.md' } }) })),
+      ).rejects.toBeInstanceOf(ValidationError);
     });
 
     it('spec-declared checks the step file does not show are appended to the prompt', async () => {
-      const plan = await service(engines()).buildExecutionPlan(input({ stepSpec: specFor('01-build.md', { checks: ['npm run lint'] }) }));
-      expect(plan.prompt).toContain('QA checks the orchestrator runs after this step (make them pass):\n- `npm run lint`');
+      const plan = await service(engines()).buildExecutionPlan(
+        input({ stepSpec: specFor('01-build.md', { checks: ['npm run lint'] }) }),
+      );
+      expect(plan.prompt).toContain(
+        'QA checks the orchestrator runs after this step (make them pass):\n- `npm run lint`',
+      );
       expect(plan.checks).toEqual(['npm run lint']);
     });
 
     it('bad input: unknown engine, missing step file, missing worktree', async () => {
       const svc = service(engines());
-      await expect(svc.buildExecutionPlan(input({ step: stepRun({ engine_id: 'nope' }) }))).rejects.toBeInstanceOf(EngineError);
-      await expect(svc.buildExecutionPlan(input({ step: stepRun({ step_name: '09-missing.md' }) }))).rejects.toBeInstanceOf(NotFoundError);
-      await expect(svc.buildExecutionPlan(input({ worktreePath: join(ws.dir.path, 'nowhere') }))).rejects.toBeInstanceOf(ValidationError);
+      await expect(svc.buildExecutionPlan(input({ step: stepRun({ engine_id: 'nope' }) }))).rejects.toBeInstanceOf(
+        EngineError,
+      );
+      await expect(
+        svc.buildExecutionPlan(input({ step: stepRun({ step_name: '09-missing.md' }) })),
+      ).rejects.toBeInstanceOf(NotFoundError);
+      await expect(
+        svc.buildExecutionPlan(input({ worktreePath: join(ws.dir.path, 'nowhere') })),
+      ).rejects.toBeInstanceOf(ValidationError);
     });
   });
 });

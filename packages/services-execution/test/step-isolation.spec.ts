@@ -4,10 +4,25 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ConflictError } from '@tasksgodzilla/core';
 import { createEngineRegistry, createShellEngine, signalProcessGroup } from '@tasksgodzilla/platform-engines';
-import { createTestTelemetry, createWorkspace, project, protocolRun, stepRun, type TestTelemetry, type Workspace } from '@tasksgodzilla/service-testing';
+import {
+  createTestTelemetry,
+  createWorkspace,
+  project,
+  protocolRun,
+  stepRun,
+  type TestTelemetry,
+  type Workspace,
+} from '@tasksgodzilla/service-testing';
 import { createPromptService } from '@tasksgodzilla/services-prompts';
 import { git } from '@tasksgodzilla/testing';
-import { ATTEMPT_LOCK_FILE, createAttemptFence, createExecutionService, stepCommitTrailer, type AttemptLockRecord, type ExecuteStepInput } from '../src/index.js';
+import {
+  ATTEMPT_LOCK_FILE,
+  createAttemptFence,
+  createExecutionService,
+  stepCommitTrailer,
+  type AttemptLockRecord,
+  type ExecuteStepInput,
+} from '../src/index.js';
 import { testConfig } from './harness.js';
 
 const ENV_STEP = ['# 01 Env', '', '```sh', 'env > env.txt', 'cat env.txt', '```', ''].join('\n');
@@ -75,7 +90,15 @@ describe('ExecutionService: step isolation', () => {
 
   it('the step process sees the allow-list plus the project opt-in, never the worker’s tokens; the run log redacts project secrets', async () => {
     const result = await service().executeStep(
-      input({ project: project({ secrets: { api_token: 'project-api-token-1', env: { PROJECT_SETTING: 'project-secret-value' }, env_passthrough: ['NPM_TOKEN'] } }) }),
+      input({
+        project: project({
+          secrets: {
+            api_token: 'project-api-token-1',
+            env: { PROJECT_SETTING: 'project-secret-value' },
+            env_passthrough: ['NPM_TOKEN'],
+          },
+        }),
+      }),
     );
     expect(result.outcome).toBe('succeeded');
     const env = readFileSync(join(ws.worktreePath, 'env.txt'), 'utf8');
@@ -130,11 +153,22 @@ describe('ExecutionService: step isolation', () => {
   it('an earlier attempt that died mid-run is fenced: its process group killed, its writes undone, only this attempt committed', async () => {
     const snapshot = await ws.git.snapshotWorktree(ws.worktreePath);
     // The orphan of a killed worker: its own process group, still writing into the worktree.
-    const orphan = spawn('sh', ['-c', 'while :; do echo dead >> dead.txt; sleep 0.05; done'], { cwd: ws.worktreePath, detached: true, stdio: 'ignore' });
+    const orphan = spawn('sh', ['-c', 'while :; do echo dead >> dead.txt; sleep 0.05; done'], {
+      cwd: ws.worktreePath,
+      detached: true,
+      stdio: 'ignore',
+    });
     orphan.unref();
     const pgid = orphan.pid!;
     try {
-      const record: AttemptLockRecord = { host: hostname(), worker_pid: 999_999, job_id: 'job-0', started_at: new Date().toISOString(), pgids: [pgid], snapshot };
+      const record: AttemptLockRecord = {
+        host: hostname(),
+        worker_pid: 999_999,
+        job_id: 'job-0',
+        started_at: new Date().toISOString(),
+        pgids: [pgid],
+        snapshot,
+      };
       writeFileSync(lockPath(), JSON.stringify(record));
       while (!existsSync(join(ws.worktreePath, 'dead.txt'))) await new Promise((resolve) => setTimeout(resolve, 20));
 
@@ -142,7 +176,11 @@ describe('ExecutionService: step isolation', () => {
 
       expect(result.outcome).toBe('succeeded');
       expect(signalProcessGroup(pgid, 0)).toBe(false);
-      expect(result.metadata['fenced_attempt']).toMatchObject({ job_id: 'job-0', killed_process_groups: [pgid], worktree_restored: true });
+      expect(result.metadata['fenced_attempt']).toMatchObject({
+        job_id: 'job-0',
+        killed_process_groups: [pgid],
+        worktree_restored: true,
+      });
       expect(result.commit?.files).toEqual(expect.arrayContaining(['good.txt']));
       expect(result.commit?.files).not.toContain('dead.txt');
       expect(existsSync(join(ws.worktreePath, 'dead.txt'))).toBe(false);
@@ -156,7 +194,14 @@ describe('ExecutionService: step isolation', () => {
   it('a fresh lock of another host is a retryable worktree_busy conflict and nothing runs; a stale one is taken over', async () => {
     const snapshot = await ws.git.snapshotWorktree(ws.worktreePath);
     const before = git(ws.worktreePath, ['rev-parse', 'HEAD']);
-    const record: AttemptLockRecord = { host: 'other-host', worker_pid: 4242, job_id: 'job-0', started_at: new Date().toISOString(), pgids: [4243], snapshot };
+    const record: AttemptLockRecord = {
+      host: 'other-host',
+      worker_pid: 4242,
+      job_id: 'job-0',
+      started_at: new Date().toISOString(),
+      pgids: [4243],
+      snapshot,
+    };
     writeFileSync(lockPath(), JSON.stringify(record));
     writeFileSync(join(ws.worktreePath, 'half-written.txt'), 'by the other host\n');
 
@@ -167,10 +212,19 @@ describe('ExecutionService: step isolation', () => {
     expect(JSON.parse(readFileSync(lockPath(), 'utf8'))).toMatchObject({ host: 'other-host' });
 
     // Older than the engine's wall-clock limit plus the margin: that attempt cannot be running any more.
-    writeFileSync(lockPath(), JSON.stringify({ ...record, started_at: new Date(Date.now() - 10 * 60_000).toISOString() }));
-    const result = await service({ host: 'this-host', engineTimeoutSeconds: 60 }).executeStep(input({ step: stepRun({ step_name: '02-write.md' }) }));
+    writeFileSync(
+      lockPath(),
+      JSON.stringify({ ...record, started_at: new Date(Date.now() - 10 * 60_000).toISOString() }),
+    );
+    const result = await service({ host: 'this-host', engineTimeoutSeconds: 60 }).executeStep(
+      input({ step: stepRun({ step_name: '02-write.md' }) }),
+    );
     expect(result.outcome).toBe('succeeded');
-    expect(result.metadata['fenced_attempt']).toMatchObject({ host: 'other-host', killed_process_groups: [], worktree_restored: true });
+    expect(result.metadata['fenced_attempt']).toMatchObject({
+      host: 'other-host',
+      killed_process_groups: [],
+      worktree_restored: true,
+    });
     expect(result.commit?.files).not.toContain('half-written.txt');
     expect(git(ws.worktreePath, ['rev-parse', 'HEAD~1'])).toBe(before);
   });
@@ -179,13 +233,30 @@ describe('ExecutionService: step isolation', () => {
 describe('createAttemptFence().reap', () => {
   it('kills the groups of a dead attempt of this host and keeps the lock; another host’s lock is left alone', async () => {
     const ws = await createWorkspace({ '01-a.md': '# a\n' });
-    const orphan = spawn('sh', ['-c', 'while :; do sleep 0.05; done'], { cwd: ws.worktreePath, detached: true, stdio: 'ignore' });
+    const orphan = spawn('sh', ['-c', 'while :; do sleep 0.05; done'], {
+      cwd: ws.worktreePath,
+      detached: true,
+      stdio: 'ignore',
+    });
     orphan.unref();
     const pgid = orphan.pid!;
     try {
-      const fence = createAttemptFence({ git: ws.git, host: 'host-a', pid: process.pid, clock: { now: () => new Date() }, staleAfterMs: 60_000 });
+      const fence = createAttemptFence({
+        git: ws.git,
+        host: 'host-a',
+        pid: process.pid,
+        clock: { now: () => new Date() },
+        staleAfterMs: 60_000,
+      });
       const lock = join(git(ws.worktreePath, ['rev-parse', '--absolute-git-dir']), ATTEMPT_LOCK_FILE);
-      const record: AttemptLockRecord = { host: 'host-b', worker_pid: 1234, job_id: 'j', started_at: new Date().toISOString(), pgids: [pgid], snapshot: await ws.git.snapshotWorktree(ws.worktreePath) };
+      const record: AttemptLockRecord = {
+        host: 'host-b',
+        worker_pid: 1234,
+        job_id: 'j',
+        started_at: new Date().toISOString(),
+        pgids: [pgid],
+        snapshot: await ws.git.snapshotWorktree(ws.worktreePath),
+      };
       writeFileSync(lock, JSON.stringify(record));
       expect(await fence.reap(ws.worktreePath)).toEqual([]);
       expect(signalProcessGroup(pgid, 0)).toBe(true);

@@ -17,7 +17,11 @@ export async function pathExists(path: string): Promise<boolean> {
  * target appears between the check and the copy: theirs wins), with the source's mode, plus the
  * execute bits when `executable`. Returns whether it copied.
  */
-export async function copyIfAbsent(source: string, target: string, options: { executable?: boolean } = {}): Promise<boolean> {
+export async function copyIfAbsent(
+  source: string,
+  target: string,
+  options: { executable?: boolean } = {},
+): Promise<boolean> {
   if (await pathExists(target)) return false;
   await mkdir(dirname(target), { recursive: true });
   try {

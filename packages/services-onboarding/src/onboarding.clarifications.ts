@@ -3,7 +3,12 @@ import { inferForgeProvider } from '@tasksgodzilla/platform-git';
 import type { Clarification, OnboardingConfig } from './onboarding.types.js';
 
 /** The checks a protocol step is expected to pass, as shipped in the starter assets. */
-export const REQUIRED_CHECK_SCRIPTS = ['scripts/ci/test.sh', 'scripts/ci/lint.sh', 'scripts/ci/typecheck.sh', 'scripts/ci/build.sh'] as const;
+export const REQUIRED_CHECK_SCRIPTS = [
+  'scripts/ci/test.sh',
+  'scripts/ci/lint.sh',
+  'scripts/ci/typecheck.sh',
+  'scripts/ci/build.sh',
+] as const;
 
 /** Secrets a deployment is expected to configure (names only). */
 export const RECOMMENDED_SECRETS = ['TASKSGODZILLA_API_TOKEN', 'TASKSGODZILLA_WEBHOOK_TOKEN'] as const;
@@ -44,7 +49,8 @@ export function buildClarifications(
   config: Pick<OnboardingConfig, 'ghSsh' | 'gitUser' | 'gitEmail'> & ModelConfig,
 ): Clarification[] {
   const inferredProvider = inferForgeProvider(project.git_url);
-  const identityDetected = config.gitUser || config.gitEmail ? { user: config.gitUser ?? null, email: config.gitEmail ?? null } : null;
+  const identityDetected =
+    config.gitUser || config.gitEmail ? { user: config.gitUser ?? null, email: config.gitEmail ?? null } : null;
   return [
     {
       key: 'ci_provider',
@@ -62,7 +68,8 @@ export function buildClarifications(
     },
     {
       key: 'git_identity',
-      question: 'Which git identity should TasksGodzilla commit as in this repository (TASKSGODZILLA_GIT_USER / TASKSGODZILLA_GIT_EMAIL)?',
+      question:
+        'Which git identity should TasksGodzilla commit as in this repository (TASKSGODZILLA_GIT_USER / TASKSGODZILLA_GIT_EMAIL)?',
       recommended: { user: config.gitUser ?? 'Demo Bot', email: config.gitEmail ?? 'demo-bot@example.com' },
       detected: identityDetected,
     },
@@ -84,7 +91,8 @@ export function buildClarifications(
     },
     {
       key: 'default_models',
-      question: 'Which models should planning, execution and QA use by default for this project (unset: each engine CLI uses its own default)?',
+      question:
+        'Which models should planning, execution and QA use by default for this project (unset: each engine CLI uses its own default)?',
       recommended: recommendedModels(project, config),
       detected: project.default_models ?? null,
     },
@@ -96,7 +104,8 @@ export function buildClarifications(
     },
     {
       key: 'codex_discovery',
-      question: 'Should onboarding run the discovery pass (an agent writes notes under tasksgodzilla/ and adapts scripts/ci)?',
+      question:
+        'Should onboarding run the discovery pass (an agent writes notes under tasksgodzilla/ and adapts scripts/ci)?',
       recommended: true,
     },
   ];

@@ -16,7 +16,10 @@ export const DISCOVERY_OUTPUT_DIR = 'tasksgodzilla';
 export const DISCOVERY_NOTES = ['DISCOVERY.md', 'ARCHITECTURE.md', 'API_REFERENCE.md', 'CI_NOTES.md'] as const;
 
 /** Effective discovery timeout: the configured seconds, raised to the floor. */
-export function discoveryTimeoutSeconds(configuredSeconds: number, floorSeconds: number = DISCOVERY_TIMEOUT_FLOOR_SECONDS): number {
+export function discoveryTimeoutSeconds(
+  configuredSeconds: number,
+  floorSeconds: number = DISCOVERY_TIMEOUT_FLOOR_SECONDS,
+): number {
   return Math.max(configuredSeconds, floorSeconds);
 }
 
@@ -52,7 +55,14 @@ async function planDiscovery(deps: OnboardingServiceDeps, project: Project, repo
       phase: 'discovery',
       project: { default_models: project.default_models },
       // Only the discovery model is consulted for this phase.
-      config: { defaultEngine: config.defaultEngine, discoveryModel: config.discoveryModel, planningModel: '', decomposeModel: '', execModel: '', qaModel: '' },
+      config: {
+        defaultEngine: config.defaultEngine,
+        discoveryModel: config.discoveryModel,
+        planningModel: '',
+        decomposeModel: '',
+        execModel: '',
+        qaModel: '',
+      },
       registry: deps.engines,
     });
     engine = deps.engines.get(resolution.engine_id);
@@ -68,7 +78,10 @@ async function planDiscovery(deps: OnboardingServiceDeps, project: Project, repo
   }
   const probe = await engine.probe();
   if (!probe.installed) {
-    return { skip: `engine "${engine.id}" is not installed (${probe.error ?? `${probe.binary ?? engine.id} not found`})`, engine_id: engine.id };
+    return {
+      skip: `engine "${engine.id}" is not installed (${probe.error ?? `${probe.binary ?? engine.id} not found`})`,
+      engine_id: engine.id,
+    };
   }
   return { engine, model };
 }
@@ -95,7 +108,11 @@ export async function runDiscovery(deps: OnboardingServiceDeps, input: Discovery
   const { project, repoPath, record } = input;
   const plan = await planDiscovery(deps, project, repoPath);
   if ('skip' in plan) {
-    await record('setup_discovery_skipped', `Discovery skipped: ${plan.skip}.`, { path: repoPath, engine_id: plan.engine_id, reason: plan.skip });
+    await record('setup_discovery_skipped', `Discovery skipped: ${plan.skip}.`, {
+      path: repoPath,
+      engine_id: plan.engine_id,
+      reason: plan.skip,
+    });
     return { status: 'skipped', engine_id: plan.engine_id, model: null, reason: plan.skip };
   }
   const { engine, model } = plan;
@@ -104,19 +121,27 @@ export async function runDiscovery(deps: OnboardingServiceDeps, input: Discovery
   const timeoutSeconds = discoveryTimeoutSeconds(configured, deps.discoveryTimeoutFloorSeconds);
   let prompt: { text: string; path: string; version: string };
   try {
-    prompt = await deps.prompts.buildDiscoveryPrompt({ projectName: project.name, repoRoot: repoPath, outputDir: DISCOVERY_OUTPUT_DIR });
+    prompt = await deps.prompts.buildDiscoveryPrompt({
+      projectName: project.name,
+      repoRoot: repoPath,
+      outputDir: DISCOVERY_OUTPUT_DIR,
+    });
   } catch (error) {
     const reason = `cannot build the discovery prompt: ${errorMessage(error)}`;
     await record('setup_discovery_warning', `Discovery failed: ${reason}`, { ...base, reason });
     return { status: 'warning', engine_id: engine.id, model, reason };
   }
-  await record('setup_discovery_started', `Running discovery with ${engine.displayName}${model ? ` (${model})` : ''}.`, {
-    ...base,
-    prompt: prompt.path,
-    prompt_version: prompt.version,
-    timeout_seconds: timeoutSeconds,
-    configured_timeout_seconds: configured,
-  });
+  await record(
+    'setup_discovery_started',
+    `Running discovery with ${engine.displayName}${model ? ` (${model})` : ''}.`,
+    {
+      ...base,
+      prompt: prompt.path,
+      prompt_version: prompt.version,
+      timeout_seconds: timeoutSeconds,
+      configured_timeout_seconds: configured,
+    },
+  );
   let result: EngineResult;
   try {
     result = await engine.execute({
@@ -149,11 +174,16 @@ export async function runDiscovery(deps: OnboardingServiceDeps, input: Discovery
     });
   }
   if (result.outcome === 'succeeded') {
-    const notes = DISCOVERY_NOTES.map((name) => `${DISCOVERY_OUTPUT_DIR}/${name}`).filter((path) => existsSync(join(repoPath, path)));
+    const notes = DISCOVERY_NOTES.map((name) => `${DISCOVERY_OUTPUT_DIR}/${name}`).filter((path) =>
+      existsSync(join(repoPath, path)),
+    );
     await record('setup_discovery_completed', 'Discovery completed.', { ...base, ...resultMetadata(result), notes });
     return { status: 'completed', engine_id: engine.id, model, reason: null };
   }
   const reason = result.reason ?? result.outcome;
-  await record('setup_discovery_warning', `Discovery did not complete (${result.outcome}): ${reason}`, { ...base, ...resultMetadata(result) });
+  await record('setup_discovery_warning', `Discovery did not complete (${result.outcome}): ${reason}`, {
+    ...base,
+    ...resultMetadata(result),
+  });
   return { status: 'warning', engine_id: engine.id, model, reason };
 }

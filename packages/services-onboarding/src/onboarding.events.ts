@@ -51,7 +51,9 @@ export const STAGE_STATUS_RANK: Readonly<Record<OnboardingStageStatus, number>> 
  * `setup_failed` the stage is the event's `metadata.stage` when it names one (the original put every
  * warning under assets and every block under clarifications); the stage given here is the fallback.
  */
-export const STAGE_EVENT_MAP: Readonly<Record<string, { stage: OnboardingStageKey | null; status: OnboardingStageStatus }>> = {
+export const STAGE_EVENT_MAP: Readonly<
+  Record<string, { stage: OnboardingStageKey | null; status: OnboardingStageStatus }>
+> = {
   setup_started: { stage: 'resolve', status: 'running' },
   setup_pending_clone: { stage: 'resolve', status: 'blocked' },
   setup_clone_failed: { stage: 'resolve', status: 'failed' },

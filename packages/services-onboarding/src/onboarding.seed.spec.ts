@@ -14,7 +14,10 @@ describe('OnboardingService.seedWorktree: onboarding output reaches the protocol
     const dir = createTempDir('tgz-onboarding-seed-');
     const repo = createTestRepo(dir.path, { withOrigin: true });
     repoPath = repo.path;
-    harness = createHarness(dir, { project: { local_path: repo.path }, config: { gitUser: 'Godzilla Bot', gitEmail: 'bot@tasksgodzilla.invalid' } });
+    harness = createHarness(dir, {
+      project: { local_path: repo.path },
+      config: { gitUser: 'Godzilla Bot', gitEmail: 'bot@tasksgodzilla.invalid' },
+    });
   });
   afterEach(() => harness.remove());
 
@@ -22,13 +25,16 @@ describe('OnboardingService.seedWorktree: onboarding output reaches the protocol
     await harness.setup();
     // What discovery writes (uncommitted, in the main checkout), and how it adapts a CI script.
     mkdirSync(join(repoPath, 'tasksgodzilla'), { recursive: true });
-    writeFileSync(join(repoPath, 'tasksgodzilla', 'DISCOVERY.md'), '# Discovery\n\nTypeScript; test with `npm test`.\n');
+    writeFileSync(
+      join(repoPath, 'tasksgodzilla', 'DISCOVERY.md'),
+      '# Discovery\n\nTypeScript; test with `npm test`.\n',
+    );
     writeFileSync(join(repoPath, 'tasksgodzilla', 'CI_NOTES.md'), '# CI\n\nnpm run lint\n');
     writeFileSync(join(repoPath, 'scripts', 'ci', 'test.sh'), '#!/bin/sh\nnpm test\n');
     return harness.gitService.ensureWorktree({ repoPath, protocolName, baseBranch: 'main' });
   }
 
-  it('commits the starter assets and discovery notes of the main checkout as the branch\'s first commit', async () => {
+  it("commits the starter assets and discovery notes of the main checkout as the branch's first commit", async () => {
     const worktree = await onboardAndBranch();
     const result = await harness.service.seedWorktree({ repoPath, worktreePath: worktree.path });
 
@@ -36,7 +42,9 @@ describe('OnboardingService.seedWorktree: onboarding output reaches the protocol
     expect(result.copied.sort()).toEqual(expected.sort());
     expect(result.commit).toMatch(/^[0-9a-f]{40}$/);
     expect(git(worktree.path, ['log', '-1', '--format=%H %s'])).toBe(`${result.commit} ${SEED_COMMIT_MESSAGE}`);
-    expect(git(worktree.path, ['show', '--name-only', '--format=', 'HEAD']).split('\n').sort()).toEqual(expected.sort());
+    expect(git(worktree.path, ['show', '--name-only', '--format=', 'HEAD']).split('\n').sort()).toEqual(
+      expected.sort(),
+    );
     expect(git(worktree.path, ['status', '--porcelain'])).toBe('');
     // The main checkout's version (adapted by discovery) is the one committed, executable bit kept.
     expect(readFileSync(join(worktree.path, 'scripts', 'ci', 'test.sh'), 'utf8')).toBe('#!/bin/sh\nnpm test\n');
@@ -61,7 +69,10 @@ describe('OnboardingService.seedWorktree: onboarding output reaches the protocol
     const worktree = await onboardAndBranch();
     await harness.service.seedWorktree({ repoPath, worktreePath: worktree.path });
     const head = git(worktree.path, ['rev-parse', 'HEAD']);
-    expect(await harness.service.seedWorktree({ repoPath, worktreePath: worktree.path })).toEqual({ copied: [], commit: null });
+    expect(await harness.service.seedWorktree({ repoPath, worktreePath: worktree.path })).toEqual({
+      copied: [],
+      commit: null,
+    });
     expect(git(worktree.path, ['rev-parse', 'HEAD'])).toBe(head);
 
     // Once the files are on the base branch (origin's, which worktrees are cut from), a new protocol's worktree has them: no seed commit.
@@ -69,12 +80,22 @@ describe('OnboardingService.seedWorktree: onboarding output reaches the protocol
     git(repoPath, ['commit', '-m', 'merge onboarding files']);
     git(repoPath, ['push', 'origin', 'main']);
     const next = await harness.gitService.ensureWorktree({ repoPath, protocolName: '0002-next', baseBranch: 'main' });
-    expect(await harness.service.seedWorktree({ repoPath, worktreePath: next.path })).toEqual({ copied: [], commit: null });
+    expect(await harness.service.seedWorktree({ repoPath, worktreePath: next.path })).toEqual({
+      copied: [],
+      commit: null,
+    });
   });
 
   it('a project that was never onboarded gets nothing', async () => {
-    const worktree = await harness.gitService.ensureWorktree({ repoPath, protocolName: '0003-bare', baseBranch: 'main' });
-    expect(await harness.service.seedWorktree({ repoPath, worktreePath: worktree.path })).toEqual({ copied: [], commit: null });
+    const worktree = await harness.gitService.ensureWorktree({
+      repoPath,
+      protocolName: '0003-bare',
+      baseBranch: 'main',
+    });
+    expect(await harness.service.seedWorktree({ repoPath, worktreePath: worktree.path })).toEqual({
+      copied: [],
+      commit: null,
+    });
     expect(git(worktree.path, ['log', '--oneline']).split('\n')).toHaveLength(1);
   });
 });

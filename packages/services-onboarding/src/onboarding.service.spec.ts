@@ -18,7 +18,9 @@ import { listStarterAssets } from './starter-assets.js';
 describe('OnboardingService.runProjectSetup', () => {
   const harnesses: Harness[] = [];
   /** A harness over a fresh temp dir holding a test repo (`repo`) with a bare origin (`origin.git`). */
-  function setupHarness(options: HarnessOptions & { withOrigin?: boolean; useRepoAs?: 'local_path' | 'git_url' | 'none' } = {}) {
+  function setupHarness(
+    options: HarnessOptions & { withOrigin?: boolean; useRepoAs?: 'local_path' | 'git_url' | 'none' } = {},
+  ) {
     const dir = createTempDir('tgz-onboarding-');
     const repo = createTestRepo(dir.path, { withOrigin: options.withOrigin });
     const use = options.useRepoAs ?? 'local_path';
@@ -56,9 +58,15 @@ describe('OnboardingService.runProjectSetup', () => {
         'setup_clarifications',
         'setup_completed',
       ]);
-      expect(harness.event('setup_started')).toMatchObject({ message: 'Onboarding widgets', metadata: { git_url: repo.originPath, local_path: null } });
+      expect(harness.event('setup_started')).toMatchObject({
+        message: 'Onboarding widgets',
+        metadata: { git_url: repo.originPath, local_path: null },
+      });
       expect(harness.event('setup_cloned')?.metadata).toMatchObject({ path: expected, git_url: repo.originPath });
-      expect(harness.event('setup_local_path_recorded')?.metadata).toMatchObject({ local_path: expected, previous_local_path: null });
+      expect(harness.event('setup_local_path_recorded')?.metadata).toMatchObject({
+        local_path: expected,
+        previous_local_path: null,
+      });
       // A local-path origin is left as it is.
       expect(harness.event('setup_git_remote')?.metadata).toMatchObject({ origin: repo.originPath, changed: false });
     });
@@ -109,7 +117,11 @@ describe('OnboardingService.runProjectSetup', () => {
       expect(existsSync(target)).toBe(false);
       expect((await harness.projects.get(7)).local_path).toBeNull();
 
-      const summary = harness.service.summarize(await harness.projects.get(7), { ...harness.run, status: 'blocked' }, [...harness.events.rows].reverse());
+      const summary = harness.service.summarize(
+        await harness.projects.get(7),
+        { ...harness.run, status: 'blocked' },
+        [...harness.events.rows].reverse(),
+      );
       expect(summary.stages.find((stage) => stage.key === 'resolve')?.status).toBe('blocked');
       expect(summary.stages.find((stage) => stage.key === 'clarifications')?.status).toBe('pending');
       expect(summary.hint).toBe(pending?.metadata?.['hint']);
@@ -122,8 +134,15 @@ describe('OnboardingService.runProjectSetup', () => {
       const result = await harness.setup();
       expect(result.status).toBe('blocked');
       expect(harness.types()).toEqual(['setup_started', 'setup_clone_failed']);
-      expect(harness.event('setup_clone_failed')?.metadata).toMatchObject({ code: expect.any(String), error: expect.any(String) });
-      const summary = harness.service.summarize(harness.project, { ...harness.run, status: 'blocked' }, harness.events.rows);
+      expect(harness.event('setup_clone_failed')?.metadata).toMatchObject({
+        code: expect.any(String),
+        error: expect.any(String),
+      });
+      const summary = harness.service.summarize(
+        harness.project,
+        { ...harness.run, status: 'blocked' },
+        harness.events.rows,
+      );
       expect(summary.stages[0]).toMatchObject({ key: 'resolve', status: 'failed', event_type: 'setup_clone_failed' });
       expect(summary.hint).toMatch(/^Cloning failed/);
     });
@@ -156,19 +175,28 @@ describe('OnboardingService.runProjectSetup', () => {
       const result = await harness.setup();
       expect(result.status).toBe('completed');
       expect(harness.event('setup_discovery_skipped')?.metadata).toMatchObject({ engine_id: 'opencode' });
-      expect(String(harness.event('setup_discovery_skipped')?.metadata?.['reason'])).toContain('"opencode" is not registered');
+      expect(String(harness.event('setup_discovery_skipped')?.metadata?.['reason'])).toContain(
+        '"opencode" is not registered',
+      );
     });
 
     it('fake CLI success: started (model, prompt, floored timeout) then completed; the run is workspace-write in the repo', async () => {
       const dir = createTempDir('tgz-onboarding-');
       const repo = createTestRepo(dir.path);
       const fake = writeFakeCodex(dir.path, { writeNotes: true });
-      const harness = createHarness(dir, { project: { local_path: repo.path }, engines: [fakeCodexEngine(fake.binary)] });
+      const harness = createHarness(dir, {
+        project: { local_path: repo.path },
+        engines: [fakeCodexEngine(fake.binary)],
+      });
       harnesses.push(harness);
 
       const result = await harness.setup();
       expect(result.status).toBe('completed');
-      expect(result.details['discovery']).toMatchObject({ status: 'completed', engine_id: 'codex', model: 'gpt-5.1-codex-max' });
+      expect(result.details['discovery']).toMatchObject({
+        status: 'completed',
+        engine_id: 'codex',
+        model: 'gpt-5.1-codex-max',
+      });
       const started = harness.event('setup_discovery_started');
       expect(started?.metadata).toMatchObject({
         path: repo.path,
@@ -179,11 +207,29 @@ describe('OnboardingService.runProjectSetup', () => {
       });
       expect(String(started?.metadata?.['prompt'])).toMatch(/discovery\.md$/);
       const completed = harness.event('setup_discovery_completed');
-      expect(completed?.metadata).toMatchObject({ outcome: 'succeeded', notes: ['tasksgodzilla/DISCOVERY.md'], log_path: harness.logPath });
+      expect(completed?.metadata).toMatchObject({
+        outcome: 'succeeded',
+        notes: ['tasksgodzilla/DISCOVERY.md'],
+        log_path: harness.logPath,
+      });
       expect(completed?.metadata?.['usage']).toMatchObject({ total_tokens: 25885 });
 
-      const recorded = JSON.parse(readFileSync(fake.argvFile, 'utf8')) as { argv: string[]; cwd: string; stdin: string };
-      expect(recorded.argv).toEqual(expect.arrayContaining(['exec', '--sandbox', 'workspace-write', '--cd', repo.path, '--model', 'gpt-5.1-codex-max']));
+      const recorded = JSON.parse(readFileSync(fake.argvFile, 'utf8')) as {
+        argv: string[];
+        cwd: string;
+        stdin: string;
+      };
+      expect(recorded.argv).toEqual(
+        expect.arrayContaining([
+          'exec',
+          '--sandbox',
+          'workspace-write',
+          '--cd',
+          repo.path,
+          '--model',
+          'gpt-5.1-codex-max',
+        ]),
+      );
       expect(recorded.cwd).toBe(repo.path);
       expect(recorded.stdin).toContain('tasksgodzilla/DISCOVERY.md');
       expect(readFileSync(harness.logPath, 'utf8').length).toBeGreaterThan(0);
@@ -195,7 +241,10 @@ describe('OnboardingService.runProjectSetup', () => {
       const dir = createTempDir('tgz-onboarding-');
       const repo = createTestRepo(dir.path);
       const fake = writeFakeCodex(dir.path, { writeNotes: true });
-      const harness = createHarness(dir, { project: { local_path: repo.path }, engines: [fakeCodexEngine(fake.binary)] });
+      const harness = createHarness(dir, {
+        project: { local_path: repo.path },
+        engines: [fakeCodexEngine(fake.binary)],
+      });
       harnesses.push(harness);
       await harness.setup();
       const before = harness.events.rows.length;
@@ -208,7 +257,10 @@ describe('OnboardingService.runProjectSetup', () => {
       const dir = createTempDir('tgz-onboarding-');
       const repo = createTestRepo(dir.path);
       const fake = writeFakeCodex(dir.path, { fixture: 'failure', exitCode: 1 });
-      const harness = createHarness(dir, { project: { local_path: repo.path }, engines: [fakeCodexEngine(fake.binary)] });
+      const harness = createHarness(dir, {
+        project: { local_path: repo.path },
+        engines: [fakeCodexEngine(fake.binary)],
+      });
       harnesses.push(harness);
       const result = await harness.setup();
       expect(result.status).toBe('completed');
@@ -217,7 +269,11 @@ describe('OnboardingService.runProjectSetup', () => {
       const warning = harness.event('setup_discovery_warning');
       expect(warning?.metadata).toMatchObject({ outcome: 'failed', exit_code: 1 });
       expect(warning?.message).toContain('failed');
-      const summary = harness.service.summarize(harness.project, { ...harness.run, status: 'completed' }, harness.events.rows);
+      const summary = harness.service.summarize(
+        harness.project,
+        { ...harness.run, status: 'completed' },
+        harness.events.rows,
+      );
       expect(summary.stages.find((stage) => stage.key === 'discovery')?.status).toBe('warning');
     });
 
@@ -287,7 +343,11 @@ describe('OnboardingService.runProjectSetup', () => {
       expect(result.details['origin']).toBe('git@github.com:acme/widgets.git');
       const remote = harness.event('setup_git_remote');
       expect(remote?.message).toBe('Configured git origin (ssh=true).');
-      expect(remote?.metadata).toMatchObject({ origin: 'git@github.com:acme/widgets.git', changed: true, path: repo.path });
+      expect(remote?.metadata).toMatchObject({
+        origin: 'git@github.com:acme/widgets.git',
+        changed: true,
+        path: repo.path,
+      });
     });
 
     it('keeps the https origin when ghSsh is off', async () => {
@@ -295,11 +355,17 @@ describe('OnboardingService.runProjectSetup', () => {
       git(repo.path, ['remote', 'set-url', 'origin', 'https://github.com/acme/widgets.git']);
       await harness.setup();
       expect(git(repo.path, ['remote', 'get-url', 'origin'])).toBe('https://github.com/acme/widgets.git');
-      expect(harness.event('setup_git_remote')).toMatchObject({ message: 'Configured git origin (ssh=false).', metadata: { changed: false } });
+      expect(harness.event('setup_git_remote')).toMatchObject({
+        message: 'Configured git origin (ssh=false).',
+        metadata: { changed: false },
+      });
     });
 
     it('adds the project URL as origin when the repository has none (non-GitHub URLs unchanged)', async () => {
-      const { harness, repo } = setupHarness({ withOrigin: false, project: { git_url: 'https://gitlab.com/acme/widgets.git' } });
+      const { harness, repo } = setupHarness({
+        withOrigin: false,
+        project: { git_url: 'https://gitlab.com/acme/widgets.git' },
+      });
       await harness.setup();
       expect(git(repo.path, ['remote', 'get-url', 'origin'])).toBe('https://gitlab.com/acme/widgets.git');
       expect(harness.event('setup_git_remote')?.metadata).toMatchObject({ changed: true });
@@ -321,13 +387,19 @@ describe('OnboardingService.runProjectSetup', () => {
       expect(result.status).toBe('completed');
       const warning = harness.event('setup_warning');
       expect(warning?.metadata).toMatchObject({ stage: 'git' });
-      const summary = harness.service.summarize(harness.project, { ...harness.run, status: 'completed' }, harness.events.rows);
+      const summary = harness.service.summarize(
+        harness.project,
+        { ...harness.run, status: 'completed' },
+        harness.events.rows,
+      );
       expect(summary.stages.find((stage) => stage.key === 'git')?.status).toBe('warning');
       expect(summary.stages.find((stage) => stage.key === 'assets')?.status).toBe('completed');
     });
 
     it('writes the repo-local identity when both user and email are configured', async () => {
-      const { harness, repo } = setupHarness({ config: { gitUser: 'Godzilla Bot', gitEmail: 'bot@tasksgodzilla.invalid' } });
+      const { harness, repo } = setupHarness({
+        config: { gitUser: 'Godzilla Bot', gitEmail: 'bot@tasksgodzilla.invalid' },
+      });
       await harness.setup();
       expect(git(repo.path, ['config', '--local', 'user.name'])).toBe('Godzilla Bot');
       expect(git(repo.path, ['config', '--local', 'user.email'])).toBe('bot@tasksgodzilla.invalid');
@@ -383,8 +455,15 @@ describe('OnboardingService.runProjectSetup', () => {
       expect(harness.types()).not.toContain('setup_completed');
       const blocked = harness.event('setup_blocked');
       expect(blocked?.message).toBe('Awaiting onboarding clarification responses.');
-      expect(blocked?.metadata).toMatchObject({ stage: 'clarifications', questions: expect.arrayContaining(['ci_provider', 'secrets']) });
-      const summary = harness.service.summarize(harness.project, { ...harness.run, status: 'blocked' }, harness.events.rows);
+      expect(blocked?.metadata).toMatchObject({
+        stage: 'clarifications',
+        questions: expect.arrayContaining(['ci_provider', 'secrets']),
+      });
+      const summary = harness.service.summarize(
+        harness.project,
+        { ...harness.run, status: 'blocked' },
+        harness.events.rows,
+      );
       expect(summary.stages.find((stage) => stage.key === 'clarifications')?.status).toBe('blocked');
       expect(summary.stages.find((stage) => stage.key === 'resolve')?.status).toBe('completed');
       expect(summary.hint).toContain('TASKSGODZILLA_REQUIRE_ONBOARDING_CLARIFICATIONS');
@@ -393,7 +472,10 @@ describe('OnboardingService.runProjectSetup', () => {
 
   describe('idempotence and failures', () => {
     it('a second run on the same project changes nothing but events (no re-clone, no re-copy, same git state)', async () => {
-      const { harness } = setupHarness({ useRepoAs: 'git_url', config: { gitUser: 'Godzilla Bot', gitEmail: 'bot@tasksgodzilla.invalid' } });
+      const { harness } = setupHarness({
+        useRepoAs: 'git_url',
+        config: { gitUser: 'Godzilla Bot', gitEmail: 'bot@tasksgodzilla.invalid' },
+      });
       const first = await harness.setup();
       const repoPath = first.local_path!;
       const tree = snapshotTree(repoPath);
@@ -411,11 +493,19 @@ describe('OnboardingService.runProjectSetup', () => {
       const types = harness.types(before);
       expect(types).not.toContain('setup_cloned');
       expect(types).not.toContain('setup_local_path_recorded');
-      expect(harness.events.rows.slice(before).find((event) => event.event_type === 'setup_assets')?.metadata).toMatchObject({ copied: [] });
-      expect(harness.events.rows.slice(before).find((event) => event.event_type === 'setup_git_remote')?.metadata).toMatchObject({ changed: false });
+      expect(
+        harness.events.rows.slice(before).find((event) => event.event_type === 'setup_assets')?.metadata,
+      ).toMatchObject({ copied: [] });
+      expect(
+        harness.events.rows.slice(before).find((event) => event.event_type === 'setup_git_remote')?.metadata,
+      ).toMatchObject({ changed: false });
 
       // The summary reflects the latest attempt: resolve completed although nothing was re-recorded.
-      const summary = harness.service.summarize(project, { ...harness.run, status: 'completed' }, [...harness.events.rows].reverse());
+      const summary = harness.service.summarize(
+        project,
+        { ...harness.run, status: 'completed' },
+        [...harness.events.rows].reverse(),
+      );
       expect(summary.stages.map((stage) => [stage.key, stage.status])).toEqual([
         ['resolve', 'completed'],
         ['discovery', 'skipped'],
@@ -433,8 +523,15 @@ describe('OnboardingService.runProjectSetup', () => {
       const result = await harness.setup();
       expect(result).toMatchObject({ status: 'failed', error: 'disk full' });
       const failed = harness.event('setup_failed');
-      expect(failed).toMatchObject({ message: 'Project setup failed: disk full', metadata: { stage: 'resolve', error: 'disk full' } });
-      const summary = harness.service.summarize(harness.project, { ...harness.run, status: 'failed' }, harness.events.rows);
+      expect(failed).toMatchObject({
+        message: 'Project setup failed: disk full',
+        metadata: { stage: 'resolve', error: 'disk full' },
+      });
+      const summary = harness.service.summarize(
+        harness.project,
+        { ...harness.run, status: 'failed' },
+        harness.events.rows,
+      );
       expect(summary.stages[0]).toMatchObject({ key: 'resolve', status: 'failed' });
       expect(summary.hint).toContain('disk full');
     });
@@ -461,7 +558,10 @@ describe('OnboardingService.runProjectSetup', () => {
       const dir = createTempDir('tgz-onboarding-');
       const repo = createTestRepo(dir.path);
       const fake = writeFakeCodex(dir.path, { fixture: 'hang', hang: true });
-      const harness = createHarness(dir, { project: { local_path: repo.path }, engines: [fakeCodexEngine(fake.binary)] });
+      const harness = createHarness(dir, {
+        project: { local_path: repo.path },
+        engines: [fakeCodexEngine(fake.binary)],
+      });
       harnesses.push(harness);
       const controller = new AbortController();
       const reason = new CancelledError('Worker shutting down', { code: 'worker_shutdown' });

@@ -1,6 +1,14 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { errorMessage, isAppError, type Event, type JsonObject, type JsonValue, type Project, type ProtocolRun } from '@tasksgodzilla/core';
+import {
+  errorMessage,
+  isAppError,
+  type Event,
+  type JsonObject,
+  type JsonValue,
+  type Project,
+  type ProtocolRun,
+} from '@tasksgodzilla/core';
 import { redactCredentials } from '@tasksgodzilla/platform-git';
 import { buildClarifications } from './onboarding.clarifications.js';
 import { runDiscovery, type DiscoveryReport } from './onboarding.discovery.js';
@@ -66,7 +74,10 @@ export function createOnboardingService(deps: OnboardingServiceDeps): Onboarding
     const checkAbort = () => {
       if (signal?.aborted) throw signal.reason;
     };
-    const result = (status: ProjectSetupResult['status'], extra: Partial<ProjectSetupResult> = {}): ProjectSetupResult => ({
+    const result = (
+      status: ProjectSetupResult['status'],
+      extra: Partial<ProjectSetupResult> = {},
+    ): ProjectSetupResult => ({
       status,
       local_path: localPath,
       clarifications: questions,
@@ -96,7 +107,8 @@ export function createOnboardingService(deps: OnboardingServiceDeps): Onboarding
         });
         repoPath = repo.path;
         details['cloned'] = repo.cloned;
-        if (repo.cloned) await record('setup_cloned', `Cloned ${gitUrl} into ${repoPath}.`, { path: repoPath, git_url: gitUrl });
+        if (repo.cloned)
+          await record('setup_cloned', `Cloned ${gitUrl} into ${repoPath}.`, { path: repoPath, git_url: gitUrl });
       } catch (error) {
         checkAbort();
         const target = git.repoPathFor({ projectId: project.id, gitUrl: project.git_url, projectName: project.name });
@@ -104,8 +116,16 @@ export function createOnboardingService(deps: OnboardingServiceDeps): Onboarding
           const hint =
             `Repository not present locally at ${target} and automatic cloning is off (TASKSGODZILLA_AUTO_CLONE=false). ` +
             `Clone ${gitUrl} into ${target}, or set the project's local_path to an existing checkout, or turn automatic cloning on; then restart onboarding.`;
-          await record('setup_pending_clone', hint, { git_url: gitUrl, local_path: target, projects_root: config.projectsRoot, hint });
-          await record('setup_blocked', 'Repository is not available locally; onboarding is blocked.', { stage: 'resolve', local_path: target });
+          await record('setup_pending_clone', hint, {
+            git_url: gitUrl,
+            local_path: target,
+            projects_root: config.projectsRoot,
+            hint,
+          });
+          await record('setup_blocked', 'Repository is not available locally; onboarding is blocked.', {
+            stage: 'resolve',
+            local_path: target,
+          });
           details['repo_path'] = target;
           return result('blocked', { error: error.message });
         }
@@ -123,7 +143,10 @@ export function createOnboardingService(deps: OnboardingServiceDeps): Onboarding
       if (project.local_path !== repoPath) {
         const previous = project.local_path;
         project = await deps.projects.update(project.id, { local_path: repoPath });
-        await record('setup_local_path_recorded', `Recorded local path ${repoPath}.`, { local_path: repoPath, previous_local_path: previous });
+        await record('setup_local_path_recorded', `Recorded local path ${repoPath}.`, {
+          local_path: repoPath,
+          previous_local_path: previous,
+        });
       }
       localPath = repoPath;
       checkAbort();
@@ -133,21 +156,35 @@ export function createOnboardingService(deps: OnboardingServiceDeps): Onboarding
       try {
         const assets = await ensureStarterAssets(repoPath, { assetsDir: deps.assetsDir });
         details['assets'] = { copied: assets.copied, skipped: assets.skipped };
-        await record('setup_assets', `Starter assets: ${assets.copied.length} copied, ${assets.skipped.length} already present.`, {
-          path: repoPath,
-          copied: assets.copied,
-          skipped: assets.skipped,
-          rejected: assets.rejected.map((entry) => ({ ...entry })),
-        });
+        await record(
+          'setup_assets',
+          `Starter assets: ${assets.copied.length} copied, ${assets.skipped.length} already present.`,
+          {
+            path: repoPath,
+            copied: assets.copied,
+            skipped: assets.skipped,
+            rejected: assets.rejected.map((entry) => ({ ...entry })),
+          },
+        );
       } catch (error) {
         const message = errorMessage(error);
-        await record('setup_warning', `Skipped asset provisioning: ${message}`, { stage: 'assets', path: repoPath, error: message });
+        await record('setup_warning', `Skipped asset provisioning: ${message}`, {
+          stage: 'assets',
+          path: repoPath,
+          error: message,
+        });
       }
       checkAbort();
 
       // 3. Discovery through the engine registry.
       stage = 'discovery';
-      const discovery: DiscoveryReport = await runDiscovery(deps, { project, repoPath, logPath: input.logPath, signal, record });
+      const discovery: DiscoveryReport = await runDiscovery(deps, {
+        project,
+        repoPath,
+        logPath: input.logPath,
+        signal,
+        record,
+      });
       details['discovery'] = { ...discovery };
       checkAbort();
 
@@ -157,7 +194,11 @@ export function createOnboardingService(deps: OnboardingServiceDeps): Onboarding
         const originUrl = originUrlFor(project.git_url);
         if (!(await git.hasOrigin(repoPath)) && existsSync(originUrl) && samePath(originUrl, repoPath)) {
           // The project's URL is this very checkout: an origin pointing at itself is meaningless.
-          await record('setup_git_remote', 'No git origin: the repository is its own source.', { path: repoPath, origin: null, changed: false });
+          await record('setup_git_remote', 'No git origin: the repository is its own source.', {
+            path: repoPath,
+            origin: null,
+            changed: false,
+          });
           details['origin'] = null;
         } else {
           const origin = await git.ensureOrigin({ repoPath, gitUrl: originUrl, preferSsh: config.ghSsh });
@@ -170,7 +211,11 @@ export function createOnboardingService(deps: OnboardingServiceDeps): Onboarding
         }
       } catch (error) {
         const message = errorMessage(error);
-        await record('setup_warning', `Git origin not configured: ${message}`, { stage: 'git', path: repoPath, error: message });
+        await record('setup_warning', `Git origin not configured: ${message}`, {
+          stage: 'git',
+          path: repoPath,
+          error: message,
+        });
       }
       if (config.gitUser && config.gitEmail) {
         try {
@@ -185,15 +230,23 @@ export function createOnboardingService(deps: OnboardingServiceDeps): Onboarding
           }
         } catch (error) {
           const message = errorMessage(error);
-          await record('setup_warning', `Git identity not configured: ${message}`, { stage: 'git', path: repoPath, error: message });
+          await record('setup_warning', `Git identity not configured: ${message}`, {
+            stage: 'git',
+            path: repoPath,
+            error: message,
+          });
         }
       } else if (config.gitUser || config.gitEmail) {
         const missing = config.gitUser ? 'TASKSGODZILLA_GIT_EMAIL' : 'TASKSGODZILLA_GIT_USER';
-        await record('setup_warning', `Git identity not configured: ${missing} is not set (both the user and the email are needed).`, {
-          stage: 'git',
-          path: repoPath,
-          error: `${missing} missing`,
-        });
+        await record(
+          'setup_warning',
+          `Git identity not configured: ${missing} is not set (both the user and the email are needed).`,
+          {
+            stage: 'git',
+            path: repoPath,
+            error: `${missing} missing`,
+          },
+        );
       }
       checkAbort();
 
@@ -232,9 +285,19 @@ export function createOnboardingService(deps: OnboardingServiceDeps): Onboarding
       project,
       run,
       events,
-      defaultWorkspacePath: git.repoPathFor({ projectId: project.id, gitUrl: project.git_url, projectName: project.name }),
+      defaultWorkspacePath: git.repoPathFor({
+        projectId: project.id,
+        gitUrl: project.git_url,
+        projectName: project.name,
+      }),
     });
   }
 
-  return { runProjectSetup, clarifications, summarize, seedWorktree: (input) => seedProtocolWorktree({ git, ...(deps.assetsDir ? { assetsDir: deps.assetsDir } : {}) }, input) };
+  return {
+    runProjectSetup,
+    clarifications,
+    summarize,
+    seedWorktree: (input) =>
+      seedProtocolWorktree({ git, ...(deps.assetsDir ? { assetsDir: deps.assetsDir } : {}) }, input),
+  };
 }

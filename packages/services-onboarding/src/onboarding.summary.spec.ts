@@ -5,7 +5,10 @@ const project = { id: 3, local_path: '/srv/projects/3/widgets' };
 const run = { id: 30, status: 'completed' as const };
 
 /** Builds events one second apart (or at the same instant with `sameTime`), ids ascending. */
-function sequence(items: [string, JsonObject?][], options: { sameTime?: boolean; startId?: number; start?: number } = {}): Event[] {
+function sequence(
+  items: [string, JsonObject?][],
+  options: { sameTime?: boolean; startId?: number; start?: number } = {},
+): Event[] {
   const start = options.start ?? Date.parse('2026-11-27T17:00:00.000Z');
   return items.map(([type, metadata], index) => ({
     id: (options.startId ?? 1) + index,
@@ -19,11 +22,17 @@ function sequence(items: [string, JsonObject?][], options: { sameTime?: boolean;
   }));
 }
 
-const statuses = (events: Event[]) => Object.fromEntries(deriveStages(events).map((stage) => [stage.key, stage.status]));
+const statuses = (events: Event[]) =>
+  Object.fromEntries(deriveStages(events).map((stage) => [stage.key, stage.status]));
 
 describe('summarizeOnboarding', () => {
   it('without a run: pending everywhere, no last event, a hint that onboarding has not started', () => {
-    const summary = summarizeOnboarding({ project: { id: 3, local_path: null }, run: null, events: [], defaultWorkspacePath: '/srv/projects/3/widgets' });
+    const summary = summarizeOnboarding({
+      project: { id: 3, local_path: null },
+      run: null,
+      events: [],
+      defaultWorkspacePath: '/srv/projects/3/widgets',
+    });
     expect(summary).toEqual({
       project_id: 3,
       protocol_run_id: null,
@@ -32,11 +41,51 @@ describe('summarizeOnboarding', () => {
       hint: 'Onboarding has not started for this project yet.',
       last_event: null,
       stages: [
-        { key: 'resolve', name: 'Resolve/Clone', status: 'pending', message: null, event_type: null, created_at: null, metadata: null },
-        { key: 'discovery', name: 'Discovery', status: 'pending', message: null, event_type: null, created_at: null, metadata: null },
-        { key: 'assets', name: 'Assets', status: 'pending', message: null, event_type: null, created_at: null, metadata: null },
-        { key: 'git', name: 'Git Config', status: 'pending', message: null, event_type: null, created_at: null, metadata: null },
-        { key: 'clarifications', name: 'Clarifications', status: 'pending', message: null, event_type: null, created_at: null, metadata: null },
+        {
+          key: 'resolve',
+          name: 'Resolve/Clone',
+          status: 'pending',
+          message: null,
+          event_type: null,
+          created_at: null,
+          metadata: null,
+        },
+        {
+          key: 'discovery',
+          name: 'Discovery',
+          status: 'pending',
+          message: null,
+          event_type: null,
+          created_at: null,
+          metadata: null,
+        },
+        {
+          key: 'assets',
+          name: 'Assets',
+          status: 'pending',
+          message: null,
+          event_type: null,
+          created_at: null,
+          metadata: null,
+        },
+        {
+          key: 'git',
+          name: 'Git Config',
+          status: 'pending',
+          message: null,
+          event_type: null,
+          created_at: null,
+          metadata: null,
+        },
+        {
+          key: 'clarifications',
+          name: 'Clarifications',
+          status: 'pending',
+          message: null,
+          event_type: null,
+          created_at: null,
+          metadata: null,
+        },
       ],
     });
   });
@@ -68,13 +117,25 @@ describe('summarizeOnboarding', () => {
       ['git', 'completed', 'setup_git_identity'],
       ['clarifications', 'completed', 'setup_completed'],
     ]);
-    expect(summary.stages[2]).toMatchObject({ message: 'setup_assets message', metadata: { copied: ['docs/ci.md'] }, created_at: events[4]?.created_at });
+    expect(summary.stages[2]).toMatchObject({
+      message: 'setup_assets message',
+      metadata: { copied: ['docs/ci.md'] },
+      created_at: events[4]?.created_at,
+    });
   });
 
   it('events in the same millisecond are ordered by id, for the stages and for last_event', () => {
-    const events = sequence([['setup_started'], ['setup_discovery_started'], ['setup_discovery_warning'], ['setup_blocked', { stage: 'clarifications' }]], {
-      sameTime: true,
-    });
+    const events = sequence(
+      [
+        ['setup_started'],
+        ['setup_discovery_started'],
+        ['setup_discovery_warning'],
+        ['setup_blocked', { stage: 'clarifications' }],
+      ],
+      {
+        sameTime: true,
+      },
+    );
     const shuffled = [events[2]!, events[0]!, events[3]!, events[1]!];
     const summary = summarizeOnboarding({ project, run: { id: 30, status: 'blocked' }, events: shuffled });
     expect(summary.last_event?.id).toBe(4);
@@ -82,17 +143,33 @@ describe('summarizeOnboarding', () => {
   });
 
   it('ranks: a lower-ranked status never replaces a higher one; an equal rank does', () => {
-    expect(statuses(sequence([['setup_started'], ['setup_discovery_started'], ['setup_discovery_warning']]))['discovery']).toBe('warning');
-    expect(statuses(sequence([['setup_started'], ['setup_discovery_warning'], ['setup_discovery_started']]))['discovery']).toBe('warning');
-    expect(statuses(sequence([['setup_started'], ['setup_discovery_completed'], ['setup_discovery_skipped']]))['discovery']).toBe('completed');
+    expect(
+      statuses(sequence([['setup_started'], ['setup_discovery_started'], ['setup_discovery_warning']]))['discovery'],
+    ).toBe('warning');
+    expect(
+      statuses(sequence([['setup_started'], ['setup_discovery_warning'], ['setup_discovery_started']]))['discovery'],
+    ).toBe('warning');
+    expect(
+      statuses(sequence([['setup_started'], ['setup_discovery_completed'], ['setup_discovery_skipped']]))['discovery'],
+    ).toBe('completed');
     // warning (2) then blocked (2): the later one wins.
-    const stages = deriveStages(sequence([['setup_started'], ['setup_warning', { stage: 'assets' }], ['setup_blocked', { stage: 'assets' }]]));
-    expect(stages.find((stage) => stage.key === 'assets')).toMatchObject({ status: 'blocked', event_type: 'setup_blocked' });
+    const stages = deriveStages(
+      sequence([['setup_started'], ['setup_warning', { stage: 'assets' }], ['setup_blocked', { stage: 'assets' }]]),
+    );
+    expect(stages.find((stage) => stage.key === 'assets')).toMatchObject({
+      status: 'blocked',
+      event_type: 'setup_blocked',
+    });
   });
 
   it('setup_warning goes to the stage it names (git), else to assets as in the original', () => {
-    expect(statuses(sequence([['setup_started'], ['setup_assets'], ['setup_warning', { stage: 'git' }]]))).toMatchObject({ assets: 'completed', git: 'warning' });
-    expect(statuses(sequence([['setup_started'], ['setup_warning']]))).toMatchObject({ assets: 'warning', git: 'pending' });
+    expect(
+      statuses(sequence([['setup_started'], ['setup_assets'], ['setup_warning', { stage: 'git' }]])),
+    ).toMatchObject({ assets: 'completed', git: 'warning' });
+    expect(statuses(sequence([['setup_started'], ['setup_warning']]))).toMatchObject({
+      assets: 'warning',
+      git: 'pending',
+    });
   });
 
   it('pending clone: resolve blocked (not clarifications), with the event’s hint', () => {
@@ -102,30 +179,54 @@ describe('summarizeOnboarding', () => {
       ['setup_blocked', { stage: 'resolve' }],
     ]);
     const summary = summarizeOnboarding({ project, run: { id: 30, status: 'blocked' }, events });
-    expect(summary.stages.map((stage) => stage.status)).toEqual(['blocked', 'pending', 'pending', 'pending', 'pending']);
+    expect(summary.stages.map((stage) => stage.status)).toEqual([
+      'blocked',
+      'pending',
+      'pending',
+      'pending',
+      'pending',
+    ]);
     expect(summary.stages[0]?.event_type).toBe('setup_blocked');
     expect(summary.hint).toBe('Clone it yourself.');
   });
 
   it('setup_clone_failed and setup_failed show as failed (the original never did)', () => {
-    const cloneFailed = summarizeOnboarding({ project, run: { id: 30, status: 'blocked' }, events: sequence([['setup_started'], ['setup_clone_failed']]) });
+    const cloneFailed = summarizeOnboarding({
+      project,
+      run: { id: 30, status: 'blocked' },
+      events: sequence([['setup_started'], ['setup_clone_failed']]),
+    });
     expect(cloneFailed.stages[0]?.status).toBe('failed');
     expect(cloneFailed.hint).toMatch(/^Cloning failed: setup_clone_failed message/);
 
-    const named = sequence([['setup_started'], ['setup_local_path_recorded'], ['setup_assets'], ['setup_failed', { stage: 'git', error: 'boom' }]]);
+    const named = sequence([
+      ['setup_started'],
+      ['setup_local_path_recorded'],
+      ['setup_assets'],
+      ['setup_failed', { stage: 'git', error: 'boom' }],
+    ]);
     const failed = summarizeOnboarding({ project, run: { id: 30, status: 'failed' }, events: named });
     expect(failed.stages.find((stage) => stage.key === 'git')?.status).toBe('failed');
     expect(failed.hint).toBe('Onboarding failed during Git Config: boom. Fix the cause, then restart onboarding.');
 
     // Without a stage: the first stage that had not finished.
-    expect(statuses(sequence([['setup_started'], ['setup_local_path_recorded'], ['setup_discovery_started'], ['setup_failed']]))).toMatchObject({
+    expect(
+      statuses(
+        sequence([['setup_started'], ['setup_local_path_recorded'], ['setup_discovery_started'], ['setup_failed']]),
+      ),
+    ).toMatchObject({
       resolve: 'completed',
       discovery: 'failed',
     });
   });
 
   it('clarifications blocking: clarifications blocked, with a hint', () => {
-    const events = sequence([['setup_started'], ['setup_local_path_recorded'], ['setup_clarifications'], ['setup_blocked', { stage: 'clarifications' }]]);
+    const events = sequence([
+      ['setup_started'],
+      ['setup_local_path_recorded'],
+      ['setup_clarifications'],
+      ['setup_blocked', { stage: 'clarifications' }],
+    ]);
     const summary = summarizeOnboarding({ project, run: { id: 30, status: 'blocked' }, events });
     expect(summary.stages.find((stage) => stage.key === 'clarifications')?.status).toBe('blocked');
     expect(summary.hint).toContain('clarifications');
@@ -134,13 +235,27 @@ describe('summarizeOnboarding', () => {
   });
 
   it('a re-run starts from pending stages: the previous attempt does not leak into the summary', () => {
-    const first = sequence([['setup_started'], ['setup_pending_clone', { hint: 'old' }], ['setup_blocked', { stage: 'resolve' }]]);
+    const first = sequence([
+      ['setup_started'],
+      ['setup_pending_clone', { hint: 'old' }],
+      ['setup_blocked', { stage: 'resolve' }],
+    ]);
     const second = sequence([['setup_enqueued'], ['setup_started'], ['setup_cloned'], ['setup_discovery_started']], {
       startId: 10,
       start: Date.parse('2026-11-27T18:00:00.000Z'),
     });
-    const summary = summarizeOnboarding({ project, run: { id: 30, status: 'running' }, events: [...second, ...first].reverse() });
-    expect(summary.stages.map((stage) => stage.status)).toEqual(['completed', 'running', 'pending', 'pending', 'pending']);
+    const summary = summarizeOnboarding({
+      project,
+      run: { id: 30, status: 'running' },
+      events: [...second, ...first].reverse(),
+    });
+    expect(summary.stages.map((stage) => stage.status)).toEqual([
+      'completed',
+      'running',
+      'pending',
+      'pending',
+      'pending',
+    ]);
     expect(summary.hint).toBeNull();
     expect(summary.last_event?.id).toBe(13);
   });
@@ -151,7 +266,11 @@ describe('summarizeOnboarding', () => {
   });
 
   it('ignores events outside the mapping (setup_enqueued, unrelated types)', () => {
-    const summary = summarizeOnboarding({ project, run: { id: 30, status: 'pending' }, events: sequence([['setup_enqueued'], ['job_failed']]) });
+    const summary = summarizeOnboarding({
+      project,
+      run: { id: 30, status: 'pending' },
+      events: sequence([['setup_enqueued'], ['job_failed']]),
+    });
     expect(summary.stages.every((stage) => stage.status === 'pending')).toBe(true);
     expect(summary.last_event?.event_type).toBe('job_failed');
     expect(summary.status).toBe('pending');

@@ -10,11 +10,22 @@ import {
 } from '@tasksgodzilla/platform-engines';
 import { createGitService, type GitService } from '@tasksgodzilla/platform-git';
 import type { NewEvent, ProjectPatch } from '@tasksgodzilla/platform-storage';
-import { createLogger, createMetrics, createTelemetryService, type TelemetryService } from '@tasksgodzilla/platform-telemetry';
+import {
+  createLogger,
+  createMetrics,
+  createTelemetryService,
+  type TelemetryService,
+} from '@tasksgodzilla/platform-telemetry';
 import { createPromptService } from '@tasksgodzilla/services-prompts';
 import { createTempDir, git, type TempDir } from '@tasksgodzilla/testing';
 import { createOnboardingService } from './onboarding.service.js';
-import type { OnboardingConfig, OnboardingService, OnboardingServiceDeps, ProjectSetupInput, ProjectSetupResult } from './onboarding.types.js';
+import type {
+  OnboardingConfig,
+  OnboardingService,
+  OnboardingServiceDeps,
+  ProjectSetupInput,
+  ProjectSetupResult,
+} from './onboarding.types.js';
 
 /** tools/fake-engines of the workspace. */
 const FAKE_CODEX = fileURLToPath(new URL('../../../tools/fake-engines/fake-codex.mjs', import.meta.url));
@@ -26,7 +37,11 @@ const FAKE_CODEX = fileURLToPath(new URL('../../../tools/fake-engines/fake-codex
 export function isolatedGitEnv(dir: string): Record<string, string | undefined> {
   const emptyConfig = join(dir, 'empty.gitconfig');
   writeFileSync(emptyConfig, '');
-  const env: Record<string, string | undefined> = { ...process.env, GIT_CONFIG_GLOBAL: emptyConfig, GIT_CONFIG_NOSYSTEM: '1' };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    GIT_CONFIG_GLOBAL: emptyConfig,
+    GIT_CONFIG_NOSYSTEM: '1',
+  };
   for (const key of Object.keys(env)) {
     if (/^GIT_(AUTHOR|COMMITTER)_|^EMAIL$|^GIT_DIR$|^GIT_WORK_TREE$|^GIT_INDEX_FILE$/.test(key)) delete env[key];
   }
@@ -50,7 +65,10 @@ export interface FakeCodexOptions {
 export function writeFakeCodex(dir: string, options: FakeCodexOptions = {}): { binary: string; argvFile: string } {
   const binDir = join(dir, 'bin');
   mkdirSync(binDir, { recursive: true });
-  const binary = join(binDir, `codex-${options.fixture ?? 'success'}${options.writeNotes ? '-notes' : ''}${options.hang ? '-hang' : ''}`);
+  const binary = join(
+    binDir,
+    `codex-${options.fixture ?? 'success'}${options.writeNotes ? '-notes' : ''}${options.hang ? '-hang' : ''}`,
+  );
   const argvFile = `${binary}.argv.json`;
   const lines = [
     '#!/bin/sh',
@@ -207,7 +225,11 @@ export function createHarness(dir: TempDir, options: HarnessOptions = {}): Harne
     env: isolatedGitEnv(dir.path),
   });
   const events = createEventStore();
-  const telemetry = createTelemetryService({ events, logger: createLogger({ level: 'silent' }), metrics: createMetrics() });
+  const telemetry = createTelemetryService({
+    events,
+    logger: createLogger({ level: 'silent' }),
+    metrics: createMetrics(),
+  });
   const project = makeProject(options.project);
   const projects = createFakeProjects([project]);
   const engines = options.engines ?? [createShellEngine()];

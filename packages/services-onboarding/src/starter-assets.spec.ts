@@ -38,7 +38,9 @@ describe('starter assets', () => {
       expect(text.startsWith('#!/usr/bin/env bash\n')).toBe(true);
       expect(text).toContain('set -euo pipefail');
     }
-    expect(readFileSync(join(starterAssetsDir(), 'prompts', 'quality-validator.prompt.md'), 'utf8')).toContain('Verdict: PASS');
+    expect(readFileSync(join(starterAssetsDir(), 'prompts', 'quality-validator.prompt.md'), 'utf8')).toContain(
+      'Verdict: PASS',
+    );
   });
 
   it('copies what is missing, never overwrites, and makes shell scripts executable', async () => {
@@ -53,7 +55,9 @@ describe('starter assets', () => {
     expect(readFileSync(join(target, 'scripts', 'ci', 'test.sh'), 'utf8')).toBe('echo mine\n');
     expect(statSync(join(target, 'scripts', 'ci', 'test.sh')).mode & 0o777).toBe(0o644);
     expect(statSync(join(target, 'scripts', 'ci', 'lint.sh')).mode & 0o755).toBe(0o755);
-    expect(readFileSync(join(target, 'docs', 'ci.md'), 'utf8')).toBe(readFileSync(join(starterAssetsDir(), 'docs', 'ci.md'), 'utf8'));
+    expect(readFileSync(join(target, 'docs', 'ci.md'), 'utf8')).toBe(
+      readFileSync(join(starterAssetsDir(), 'docs', 'ci.md'), 'utf8'),
+    );
 
     const second = await ensureStarterAssets(target);
     expect(second).toEqual({ copied: [], skipped: EXPECTED, rejected: [] });

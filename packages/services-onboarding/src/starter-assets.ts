@@ -33,7 +33,10 @@ export async function listStarterAssets(dir: string = starterAssetsDir()): Promi
  * run, or a file the user already has, changes nothing). Shell scripts are made executable whatever
  * mode the package manager gave the source. Nothing is committed.
  */
-export async function ensureStarterAssets(targetDir: string, options: { assetsDir?: string } = {}): Promise<StarterAssetsResult> {
+export async function ensureStarterAssets(
+  targetDir: string,
+  options: { assetsDir?: string } = {},
+): Promise<StarterAssetsResult> {
   const sourceDir = options.assetsDir ?? starterAssetsDir();
   const result: StarterAssetsResult = { copied: [], skipped: [], rejected: [] };
   for (const path of await listStarterAssets(sourceDir)) {

@@ -13,21 +13,33 @@ describe('shipped scripts/ci/*.sh', () => {
   afterEach(() => dir.remove());
 
   const run = (repo: string, script: string) =>
-    execFileSync(join(repo, 'scripts', 'ci', `${script}.sh`), { cwd: dir.path, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync(join(repo, 'scripts', 'ci', `${script}.sh`), {
+      cwd: dir.path,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
 
-  it.each(['bootstrap', 'lint', 'typecheck', 'test', 'build'])('%s.sh explains itself and exits 0 in a repository without a known stack', async (script) => {
-    const repo = join(dir.path, 'repo');
-    mkdirSync(repo);
-    await ensureStarterAssets(repo);
-    expect(run(repo, script)).toMatch(new RegExp(`^${script}: no `));
-  });
+  it.each(['bootstrap', 'lint', 'typecheck', 'test', 'build'])(
+    '%s.sh explains itself and exits 0 in a repository without a known stack',
+    async (script) => {
+      const repo = join(dir.path, 'repo');
+      mkdirSync(repo);
+      await ensureStarterAssets(repo);
+      expect(run(repo, script)).toMatch(new RegExp(`^${script}: no `));
+    },
+  );
 
   it('runs the npm scripts of a Node.js project (missing ones are skipped)', async () => {
     const repo = join(dir.path, 'repo');
     mkdirSync(repo);
     writeFileSync(
       join(repo, 'package.json'),
-      JSON.stringify({ name: 'sample', version: '1.0.0', private: true, scripts: { test: 'echo sample-tests-ran', lint: 'echo sample-lint-ran' } }),
+      JSON.stringify({
+        name: 'sample',
+        version: '1.0.0',
+        private: true,
+        scripts: { test: 'echo sample-tests-ran', lint: 'echo sample-lint-ran' },
+      }),
     );
     await ensureStarterAssets(repo);
     expect(run(repo, 'test')).toContain('sample-tests-ran');

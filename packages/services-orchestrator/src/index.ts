@@ -35,10 +35,26 @@ export {
   nextRunnableStep,
   readPolicies,
 } from './policies.js';
-export type { LoopDecision, PolicyEventDraft, PolicyOutcome, PolicyReason, PolicySpec, StepChange, TriggerDecision } from './policies.js';
+export type {
+  LoopDecision,
+  PolicyEventDraft,
+  PolicyOutcome,
+  PolicyReason,
+  PolicySpec,
+  StepChange,
+  TriggerDecision,
+} from './policies.js';
 export { ENGINE_ID_KEY, SPEC_ORIGIN_KEY, TEMPLATE_DIR_KEY } from './lifecycle/protocols.js';
 export { setupRunName } from './lifecycle/projects.js';
 export { FEEDBACK_REOPEN_LIMIT } from './lifecycle/reopen.js';
 export { repositoryKey, type RepositoryKey } from './lifecycle/ci-routing.js';
 export { USAGE_EVENT_TYPES } from './lifecycle/usage.js';
-export { GITHUB_VALUE_SETS, GITLAB_VALUE_SETS, classifyCiValue, interpretGithubWebhook, interpretGitlabWebhook, type WebhookCiInput, type WebhookInterpretation } from './webhooks/index.js';
+export {
+  GITHUB_VALUE_SETS,
+  GITLAB_VALUE_SETS,
+  classifyCiValue,
+  interpretGithubWebhook,
+  interpretGitlabWebhook,
+  type WebhookCiInput,
+  type WebhookInterpretation,
+} from './webhooks/index.js';

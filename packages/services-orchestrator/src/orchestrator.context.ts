@@ -1,4 +1,12 @@
-import { systemClock, type Clock, type Event, type JobType, type JsonObject, type ProtocolRun, type StepRun } from '@tasksgodzilla/core';
+import {
+  systemClock,
+  type Clock,
+  type Event,
+  type JobType,
+  type JsonObject,
+  type ProtocolRun,
+  type StepRun,
+} from '@tasksgodzilla/core';
 import type { JobPayloadInput, QueueJob } from '@tasksgodzilla/platform-queue';
 import type { StorageTx } from '@tasksgodzilla/platform-storage';
 import type { Logger } from '@tasksgodzilla/platform-telemetry';
@@ -35,7 +43,13 @@ export interface OrchestratorContext {
    * the jobs of that type already enqueued for the subject: two racing callers get the same key, so
    * the job exists once (the first caller's).
    */
-  enqueue<T extends JobType>(tx: StorageTx, jobType: T, payload: JobPayloadInput<T>, subject: string, trace?: Trace): Promise<QueueJob>;
+  enqueue<T extends JobType>(
+    tx: StorageTx,
+    jobType: T,
+    payload: JobPayloadInput<T>,
+    subject: string,
+    trace?: Trace,
+  ): Promise<QueueJob>;
 }
 
 function specHashOf(deps: OrchestratorServiceDeps, run: EventDraft['run']): string | null {
@@ -43,7 +57,10 @@ function specHashOf(deps: OrchestratorServiceDeps, run: EventDraft['run']): stri
   return raw ? deps.spec.hash(raw) : null;
 }
 
-async function countJobs(tx: StorageTx, filter: { job_type: JobType; protocol_run_id?: number; step_run_id?: number; project_id?: number }): Promise<number> {
+async function countJobs(
+  tx: StorageTx,
+  filter: { job_type: JobType; protocol_run_id?: number; step_run_id?: number; project_id?: number },
+): Promise<number> {
   let count = 0;
   let cursor: string | null = null;
   do {
@@ -54,10 +71,14 @@ async function countJobs(tx: StorageTx, filter: { job_type: JobType; protocol_ru
   return count;
 }
 
-function subjectFilter(jobType: JobType, payload: Record<string, unknown>): { protocol_run_id?: number; step_run_id?: number; project_id?: number } {
+function subjectFilter(
+  jobType: JobType,
+  payload: Record<string, unknown>,
+): { protocol_run_id?: number; step_run_id?: number; project_id?: number } {
   if (typeof payload.step_run_id === 'number') return { step_run_id: payload.step_run_id };
   if (typeof payload.protocol_run_id === 'number') return { protocol_run_id: payload.protocol_run_id };
-  if (jobType === 'spec_audit_job' && typeof payload.protocol_id === 'number') return { protocol_run_id: payload.protocol_id };
+  if (jobType === 'spec_audit_job' && typeof payload.protocol_id === 'number')
+    return { protocol_run_id: payload.protocol_id };
   if (typeof payload.project_id === 'number') return { project_id: payload.project_id };
   return {};
 }

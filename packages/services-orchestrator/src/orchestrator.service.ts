@@ -3,7 +3,13 @@ import { handleJobEnded, handleJobFailed } from './handlers/job-failed.js';
 import { handleCiStatus } from './lifecycle/ci.js';
 import { importCodeMachine } from './lifecycle/codemachine.js';
 import { createProject, startOnboarding } from './lifecycle/projects.js';
-import { cancelProtocol, createProtocolRun, pauseProtocol, resumeProtocol, startProtocol } from './lifecycle/protocols.js';
+import {
+  cancelProtocol,
+  createProtocolRun,
+  pauseProtocol,
+  resumeProtocol,
+  startProtocol,
+} from './lifecycle/protocols.js';
 import { auditSpecs, openPr, planExecution } from './lifecycle/run-actions.js';
 import { createStep } from './lifecycle/step-create.js';
 import { approveStep, retryLatest, runNextStep, runStep, runStepQa } from './lifecycle/steps.js';

@@ -1,4 +1,14 @@
-import type { CiProvider, Clock, Config, DefaultModels, JsonObject, JsonValue, Project, ProtocolRun, StepRun } from '@tasksgodzilla/core';
+import type {
+  CiProvider,
+  Clock,
+  Config,
+  DefaultModels,
+  JsonObject,
+  JsonValue,
+  Project,
+  ProtocolRun,
+  StepRun,
+} from '@tasksgodzilla/core';
 import type { EngineRegistry } from '@tasksgodzilla/platform-engines';
 import type { GitService } from '@tasksgodzilla/platform-git';
 import type { JobHandlers, JobQueue, QueueJob } from '@tasksgodzilla/platform-queue';

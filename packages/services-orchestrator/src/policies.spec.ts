@@ -10,7 +10,13 @@ import {
   readPolicies,
 } from './policies.js';
 
-function step(id: number, index: number, name: string, status: StepRun['status'], extra: Partial<StepRun> = {}): StepRun {
+function step(
+  id: number,
+  index: number,
+  name: string,
+  status: StepRun['status'],
+  extra: Partial<StepRun> = {},
+): StepRun {
   return {
     id,
     protocol_run_id: 1,
@@ -43,7 +49,6 @@ describe('policy helpers', () => {
     expect(conditionAllows({ conditions: ['exec_failed', { on: 'qa_passed' }] }, 'qa_passed')).toBe(true);
     expect(conditionAllows({ condition: 'exec_failed' }, 'qa_failed')).toBe(false);
   });
-
 });
 
 describe('decideLoop', () => {
@@ -57,12 +62,21 @@ describe('decideLoop', () => {
       step(4, 3, '03-c.md', 'completed'),
     ];
     const outcome = decideLoop(steps[2]!, steps, 'qa_failed');
-    expect(outcome.decision).toMatchObject({ target_step_index: 1, target_step_run_id: 2, iterations: 1, max_iterations: 2 });
+    expect(outcome.decision).toMatchObject({
+      target_step_index: 1,
+      target_step_run_id: 2,
+      iterations: 1,
+      max_iterations: 2,
+    });
     expect(outcome.changes.map((c) => [c.step_run_id, c.from, c.to])).toEqual([
       [2, 'completed', 'pending'],
       [3, 'failed', 'pending'],
     ]);
-    expect(outcome.changes[1]!.runtime_state).toMatchObject({ loop_counts: { fix: 1 }, last_action: 'loop_step_back', last_target_step_index: 1 });
+    expect(outcome.changes[1]!.runtime_state).toMatchObject({
+      loop_counts: { fix: 1 },
+      last_action: 'loop_step_back',
+      last_target_step_index: 1,
+    });
     expect(outcome.changes[0]!.summary).toBe('Looped via fix (1/2)');
     expect(outcome.events.map((e) => e.event_type)).toEqual(['loop_decision']);
   });
@@ -80,7 +94,11 @@ describe('decideLoop', () => {
     expect(mismatch.events[0]!.event_type).toBe('loop_condition_skipped');
 
     const skipping = { behavior: 'loop', step_back: 1, skip_steps: [1] };
-    const steps = [step(1, 0, '00-setup.md', 'completed'), step(2, 1, '01-a.md', 'completed'), step(3, 2, '02-b.md', 'failed', { policy: [skipping] })];
+    const steps = [
+      step(1, 0, '00-setup.md', 'completed'),
+      step(2, 1, '01-a.md', 'completed'),
+      step(3, 2, '02-b.md', 'failed', { policy: [skipping] }),
+    ];
     const outcome = decideLoop(steps[2]!, steps, 'qa_failed');
     expect(outcome.decision?.target_step_index).toBe(0);
     expect(outcome.changes.map((c) => c.step_run_id)).toEqual([1, 3]);
@@ -95,7 +113,13 @@ describe('decideTrigger', () => {
     const outcome = decideTrigger(steps[0]!, steps, 'qa_passed');
     expect(outcome.decision).toMatchObject({ target_step_run_id: 2, depth: 1 });
     expect(outcome.changes).toEqual([
-      { step_run_id: 2, from: 'failed', to: 'pending', summary: 'Triggered by 01-build.md', runtime_state: { last_triggered_by: '01-build.md', inline_trigger_depth: 1 } },
+      {
+        step_run_id: 2,
+        from: 'failed',
+        to: 'pending',
+        summary: 'Triggered by 01-build.md',
+        runtime_state: { last_triggered_by: '01-build.md', inline_trigger_depth: 1 },
+      },
     ]);
   });
 
@@ -103,13 +127,21 @@ describe('decideTrigger', () => {
     const self = step(1, 0, '01-review.md', 'completed', { policy: [trigger] });
     expect(decideTrigger(self, [self], 'qa_passed').events[0]!.event_type).toBe('trigger_skipped');
 
-    const done = [step(1, 0, '01-build.md', 'completed', { policy: [trigger] }), step(2, 1, '02-review.md', 'completed')];
+    const done = [
+      step(1, 0, '01-build.md', 'completed', { policy: [trigger] }),
+      step(2, 1, '02-review.md', 'completed'),
+    ];
     expect(decideTrigger(done[0]!, done, 'qa_passed').events[0]!.event_type).toBe('trigger_skipped');
 
-    const missing = step(1, 0, '01-build.md', 'completed', { policy: [{ behavior: 'trigger', trigger_agent_id: 'nope' }] });
+    const missing = step(1, 0, '01-build.md', 'completed', {
+      policy: [{ behavior: 'trigger', trigger_agent_id: 'nope' }],
+    });
     expect(decideTrigger(missing, [missing], 'qa_passed').events[0]!.event_type).toBe('trigger_missing_target');
 
-    const deep = [step(1, 0, '01-build.md', 'completed', { policy: [trigger], runtime_state: { inline_trigger_depth: 3 } }), step(2, 1, '02-review.md', 'pending')];
+    const deep = [
+      step(1, 0, '01-build.md', 'completed', { policy: [trigger], runtime_state: { inline_trigger_depth: 3 } }),
+      step(2, 1, '02-review.md', 'pending'),
+    ];
     const outcome = decideTrigger(deep[0]!, deep, 'qa_passed');
     expect(outcome.decision).toBeNull();
     expect(outcome.events[0]!.event_type).toBe('trigger_inline_depth_exceeded');
@@ -117,7 +149,12 @@ describe('decideTrigger', () => {
 });
 
 describe('step selection and completion', () => {
-  const steps = [step(1, 0, 'a', 'completed'), step(2, 1, 'b', 'failed'), step(3, 2, 'c', 'pending'), step(4, 3, 'd', 'blocked')];
+  const steps = [
+    step(1, 0, 'a', 'completed'),
+    step(2, 1, 'b', 'failed'),
+    step(3, 2, 'c', 'pending'),
+    step(4, 3, 'd', 'blocked'),
+  ];
 
   it('picks the next runnable, next pending and latest retryable steps', () => {
     expect(nextRunnableStep(steps)?.id).toBe(2);

@@ -107,13 +107,16 @@ function asObject(value: JsonObject | null): JsonObject {
   return value ? { ...value } : {};
 }
 
-
 function byIndex(steps: readonly StepRun[]): StepRun[] {
   return [...steps].sort((a, b) => a.step_index - b.step_index || a.id - b.id);
 }
 
 /** Applies the first eligible loop policy of `source` (on `qa_failed` / `exec_failed`). */
-export function decideLoop(source: StepRun, steps: readonly StepRun[], reason: PolicyReason): PolicyOutcome<LoopDecision> {
+export function decideLoop(
+  source: StepRun,
+  steps: readonly StepRun[],
+  reason: PolicyReason,
+): PolicyOutcome<LoopDecision> {
   const events: PolicyEventDraft[] = [];
   for (const policy of readPolicies(source)) {
     if ((policy.behavior ?? '').toString().toLowerCase() !== 'loop') continue;
@@ -127,7 +130,10 @@ export function decideLoop(source: StepRun, steps: readonly StepRun[], reason: P
       });
       continue;
     }
-    const max = typeof policy.max_iterations === 'number' && Number.isFinite(policy.max_iterations) ? policy.max_iterations : null;
+    const max =
+      typeof policy.max_iterations === 'number' && Number.isFinite(policy.max_iterations)
+        ? policy.max_iterations
+        : null;
     const stepBackRaw = Number(policy.step_back ?? 1);
     const stepBack = Number.isInteger(stepBackRaw) && stepBackRaw > 0 ? stepBackRaw : 1;
     const skip = new Set((policy.skip_steps ?? []).filter((n) => Number.isInteger(n)));
@@ -146,7 +152,9 @@ export function decideLoop(source: StepRun, steps: readonly StepRun[], reason: P
     let target = Math.max(0, source.step_index - stepBack);
     while (skip.has(target) && target > 0) target -= 1;
     const ordered = byIndex(steps);
-    const targetStep = ordered.find((s) => s.step_index >= target && s.status !== 'cancelled' && !skip.has(s.step_index));
+    const targetStep = ordered.find(
+      (s) => s.step_index >= target && s.status !== 'cancelled' && !skip.has(s.step_index),
+    );
     if (!targetStep) continue;
     const iterations = done + 1;
     const runtimeState: JsonObject = {
@@ -163,7 +171,13 @@ export function decideLoop(source: StepRun, steps: readonly StepRun[], reason: P
       if (skip.has(step.step_index) || step.status === 'cancelled') continue;
       const isSource = step.id === source.id;
       if (step.status === 'pending' && !isSource) continue;
-      changes.push({ step_run_id: step.id, from: step.status, to: 'pending', summary, ...(isSource ? { runtime_state: runtimeState } : {}) });
+      changes.push({
+        step_run_id: step.id,
+        from: step.status,
+        to: 'pending',
+        summary,
+        ...(isSource ? { runtime_state: runtimeState } : {}),
+      });
     }
     const decision: LoopDecision = {
       kind: 'loop',
@@ -196,7 +210,11 @@ export function decideLoop(source: StepRun, steps: readonly StepRun[], reason: P
 }
 
 /** Applies the first eligible trigger policy of `source`. */
-export function decideTrigger(source: StepRun, steps: readonly StepRun[], reason: PolicyReason): PolicyOutcome<TriggerDecision> {
+export function decideTrigger(
+  source: StepRun,
+  steps: readonly StepRun[],
+  reason: PolicyReason,
+): PolicyOutcome<TriggerDecision> {
   const events: PolicyEventDraft[] = [];
   const state = asObject(source.runtime_state);
   const depth = Number(state.inline_trigger_depth ?? 0) + 1;
@@ -226,10 +244,18 @@ export function decideTrigger(source: StepRun, steps: readonly StepRun[], reason
       });
       continue;
     }
-    if (target.id === source.id || target.status === 'completed' || target.status === 'cancelled' || target.status === 'running') {
+    if (
+      target.id === source.id ||
+      target.status === 'completed' ||
+      target.status === 'cancelled' ||
+      target.status === 'running'
+    ) {
       events.push({
         event_type: 'trigger_skipped',
-        message: target.id === source.id ? `Trigger ${moduleId} skipped: a step cannot trigger itself.` : `Trigger ${moduleId} skipped: target ${target.step_name} is ${target.status}.`,
+        message:
+          target.id === source.id
+            ? `Trigger ${moduleId} skipped: a step cannot trigger itself.`
+            : `Trigger ${moduleId} skipped: target ${target.step_name} is ${target.status}.`,
         step_run_id: source.id,
         metadata: { policy: policy as JsonObject, reason, target_step_id: target.id, target_status: target.status },
       });
@@ -244,19 +270,52 @@ export function decideTrigger(source: StepRun, steps: readonly StepRun[], reason
       });
       return { decision: null, changes: [], events };
     }
-    const targetState: JsonObject = { ...asObject(target.runtime_state), last_triggered_by: source.step_name, inline_trigger_depth: depth };
+    const targetState: JsonObject = {
+      ...asObject(target.runtime_state),
+      last_triggered_by: source.step_name,
+      inline_trigger_depth: depth,
+    };
     const changes: StepChange[] =
       target.status === 'pending'
-        ? [{ step_run_id: target.id, from: 'pending', to: 'pending', summary: `Triggered by ${source.step_name}`, runtime_state: targetState }]
-        : [{ step_run_id: target.id, from: target.status, to: 'pending', summary: `Triggered by ${source.step_name}`, runtime_state: targetState }];
+        ? [
+            {
+              step_run_id: target.id,
+              from: 'pending',
+              to: 'pending',
+              summary: `Triggered by ${source.step_name}`,
+              runtime_state: targetState,
+            },
+          ]
+        : [
+            {
+              step_run_id: target.id,
+              from: target.status,
+              to: 'pending',
+              summary: `Triggered by ${source.step_name}`,
+              runtime_state: targetState,
+            },
+          ];
     events.push({
       event_type: 'trigger_decision',
       message: `Triggering ${target.step_name} from ${source.step_name}.`,
       step_run_id: source.id,
-      metadata: { policy: policy as JsonObject, reason, target_step_index: target.step_index, target_step_id: target.id, inline_depth: depth },
+      metadata: {
+        policy: policy as JsonObject,
+        reason,
+        target_step_index: target.step_index,
+        target_step_id: target.id,
+        inline_depth: depth,
+      },
     });
     return {
-      decision: { kind: 'trigger', policy, reason, target_step_index: target.step_index, target_step_run_id: target.id, depth },
+      decision: {
+        kind: 'trigger',
+        policy,
+        reason,
+        target_step_index: target.step_index,
+        target_step_run_id: target.id,
+        depth,
+      },
       changes,
       events,
     };
@@ -265,7 +324,10 @@ export function decideTrigger(source: StepRun, steps: readonly StepRun[], reason
 }
 
 /** True when the run may be closed: not blocked or terminal, at least one step, all completed or cancelled. */
-export function isProtocolComplete(run: Pick<ProtocolRun, 'status'>, steps: readonly Pick<StepRun, 'status'>[]): boolean {
+export function isProtocolComplete(
+  run: Pick<ProtocolRun, 'status'>,
+  steps: readonly Pick<StepRun, 'status'>[],
+): boolean {
   if (['completed', 'cancelled', 'failed', 'blocked'].includes(run.status)) return false;
   return steps.length > 0 && steps.every((s) => s.status === 'completed' || s.status === 'cancelled');
 }

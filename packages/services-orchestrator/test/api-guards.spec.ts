@@ -14,9 +14,19 @@ describe('api-facing methods: guards and errors', () => {
 
   describe('projects and onboarding', () => {
     it('creates the project, its setup run, setup_enqueued and the setup job in one go', async () => {
-      const created = await h.orchestrator.createProject({ name: 'demo', git_url: h.repo.originPath, local_path: h.repo.path }, { requestId: 'req-p' });
-      expect(created.setup_run).toMatchObject({ protocol_name: `setup-${created.project.id}`, status: 'pending', base_branch: 'main' });
-      expect(created.job).toMatchObject({ job_type: 'project_setup_job', params: { project_id: created.project.id, protocol_run_id: created.setup_run.id, request_id: 'req-p' } });
+      const created = await h.orchestrator.createProject(
+        { name: 'demo', git_url: h.repo.originPath, local_path: h.repo.path },
+        { requestId: 'req-p' },
+      );
+      expect(created.setup_run).toMatchObject({
+        protocol_name: `setup-${created.project.id}`,
+        status: 'pending',
+        base_branch: 'main',
+      });
+      expect(created.job).toMatchObject({
+        job_type: 'project_setup_job',
+        params: { project_id: created.project.id, protocol_run_id: created.setup_run.id, request_id: 'req-p' },
+      });
       const events = await h.events(created.setup_run.id);
       expect(events.map((e) => e.event_type)).toEqual(['setup_enqueued']);
       expect(events[0]!.metadata).toMatchObject({ job_id: created.job.run_id, request_id: 'req-p' });
@@ -26,28 +36,57 @@ describe('api-facing methods: guards and errors', () => {
     });
 
     it('stores credentials embedded in an https git_url as the git_credentials secret, never in the URL, events or job', async () => {
-      const created = await h.orchestrator.createProject({ name: 'private', git_url: 'https://deploy-bot:tok3n-s3cret@git.example.test/acme/app.git', secrets: { api_token: 'pt' } });
+      const created = await h.orchestrator.createProject({
+        name: 'private',
+        git_url: 'https://deploy-bot:tok3n-s3cret@git.example.test/acme/app.git',
+        secrets: { api_token: 'pt' },
+      });
       const stored = await h.storage.projects.get(created.project.id);
       expect(stored.git_url).toBe('https://git.example.test/acme/app.git');
-      expect(stored.secrets).toEqual({ api_token: 'pt', git_credentials: { username: 'deploy-bot', password: 'tok3n-s3cret' } });
-      const written = JSON.stringify({ events: await h.events(created.setup_run.id), job: created.job, run: created.setup_run });
+      expect(stored.secrets).toEqual({
+        api_token: 'pt',
+        git_credentials: { username: 'deploy-bot', password: 'tok3n-s3cret' },
+      });
+      const written = JSON.stringify({
+        events: await h.events(created.setup_run.id),
+        job: created.job,
+        run: created.setup_run,
+      });
       expect(written).not.toContain('tok3n-s3cret');
       // A URL without credentials keeps the secrets as given (none here).
-      const plain = await h.orchestrator.createProject({ name: 'plain', git_url: 'https://git.example.test/acme/other.git' });
+      const plain = await h.orchestrator.createProject({
+        name: 'plain',
+        git_url: 'https://git.example.test/acme/other.git',
+      });
       expect((await h.storage.projects.get(plain.project.id)).secrets).toBeNull();
     });
 
     it('rejects a project without name or git_url and writes nothing', async () => {
-      await expect(h.orchestrator.createProject({ name: ' ', git_url: 'x' })).rejects.toMatchObject({ name: 'ValidationError' });
-      await expect(h.orchestrator.createProject({ name: 'x', git_url: '' })).rejects.toMatchObject({ name: 'ValidationError' });
-      await expect(h.orchestrator.createProject({ name: 'x', git_url: 'y', base_branch: 'bad branch' })).rejects.toMatchObject({ name: 'ValidationError' });
-      await expect(h.orchestrator.createProject({ name: 'x', git_url: 'https://u:a%0Ab@h.test/x.git' })).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringContaining('git_url') });
+      await expect(h.orchestrator.createProject({ name: ' ', git_url: 'x' })).rejects.toMatchObject({
+        name: 'ValidationError',
+      });
+      await expect(h.orchestrator.createProject({ name: 'x', git_url: '' })).rejects.toMatchObject({
+        name: 'ValidationError',
+      });
+      await expect(
+        h.orchestrator.createProject({ name: 'x', git_url: 'y', base_branch: 'bad branch' }),
+      ).rejects.toMatchObject({ name: 'ValidationError' });
+      await expect(
+        h.orchestrator.createProject({ name: 'x', git_url: 'https://u:a%0Ab@h.test/x.git' }),
+      ).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringContaining('git_url') });
       expect((await h.storage.projects.list()).items).toHaveLength(0);
     });
 
     it('restarts onboarding only from pending or blocked', async () => {
-      await expect(h.orchestrator.startOnboarding(999)).rejects.toMatchObject({ name: 'NotFoundError', message: 'Project 999 not found' });
-      const created = await h.orchestrator.createProject({ name: 'demo', git_url: h.repo.originPath, local_path: h.repo.path });
+      await expect(h.orchestrator.startOnboarding(999)).rejects.toMatchObject({
+        name: 'NotFoundError',
+        message: 'Project 999 not found',
+      });
+      const created = await h.orchestrator.createProject({
+        name: 'demo',
+        git_url: h.repo.originPath,
+        local_path: h.repo.path,
+      });
       // A second click while the first job waits answers with that job.
       const again = await h.orchestrator.startOnboarding(created.project.id);
       expect(again.job.run_id).toBe(created.job.run_id);
@@ -59,7 +98,10 @@ describe('api-facing methods: guards and errors', () => {
       expect(restarted.job.run_id).not.toBe(created.job.run_id);
       await h.drain();
       expect((await h.storage.protocolRuns.get(created.setup_run.id)).status).toBe('completed');
-      await expect(h.orchestrator.startOnboarding(created.project.id)).rejects.toMatchObject({ name: 'ConflictError', message: 'Onboarding already completed' });
+      await expect(h.orchestrator.startOnboarding(created.project.id)).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: 'Onboarding already completed',
+      });
     });
   });
 
@@ -67,24 +109,54 @@ describe('api-facing methods: guards and errors', () => {
     it('validates the name as a branch and a folder, the project and the engine', async () => {
       const projectId = await h.project();
       for (const name of ['', 'a b', '../x', 'x/y', '-x', 'x..y', 'x.lock', '.hidden', 'a'.repeat(101)]) {
-        await expect(h.orchestrator.createProtocolRun(projectId, { protocol_name: name })).rejects.toMatchObject({ name: 'ValidationError' });
+        await expect(h.orchestrator.createProtocolRun(projectId, { protocol_name: name })).rejects.toMatchObject({
+          name: 'ValidationError',
+        });
       }
-      await expect(h.orchestrator.createProtocolRun(projectId, { protocol_name: 'ok', engine_id: 'nope' })).rejects.toMatchObject({ name: 'ValidationError' });
-      await expect(h.orchestrator.createProtocolRun(projectId, { protocol_name: 'ok', base_branch: 'a..b' })).rejects.toMatchObject({ name: 'ValidationError' });
-      await expect(h.orchestrator.createProtocolRun(999, { protocol_name: 'ok' })).rejects.toMatchObject({ name: 'NotFoundError', message: 'Project 999 not found' });
-      const run = await h.orchestrator.createProtocolRun(projectId, { protocol_name: '0001-ok', template: DEMO_TEMPLATE, engine_id: 'shell', auto_advance: true });
-      expect(run).toMatchObject({ status: 'pending', base_branch: 'main', auto_advance: true, template_config: { template_dir: DEMO_TEMPLATE, engine_id: 'shell' } });
-      await expect(h.orchestrator.createProtocolRun(projectId, { protocol_name: '0001-ok' })).rejects.toMatchObject({ name: 'ConflictError' });
+      await expect(
+        h.orchestrator.createProtocolRun(projectId, { protocol_name: 'ok', engine_id: 'nope' }),
+      ).rejects.toMatchObject({ name: 'ValidationError' });
+      await expect(
+        h.orchestrator.createProtocolRun(projectId, { protocol_name: 'ok', base_branch: 'a..b' }),
+      ).rejects.toMatchObject({ name: 'ValidationError' });
+      await expect(h.orchestrator.createProtocolRun(999, { protocol_name: 'ok' })).rejects.toMatchObject({
+        name: 'NotFoundError',
+        message: 'Project 999 not found',
+      });
+      const run = await h.orchestrator.createProtocolRun(projectId, {
+        protocol_name: '0001-ok',
+        template: DEMO_TEMPLATE,
+        engine_id: 'shell',
+        auto_advance: true,
+      });
+      expect(run).toMatchObject({
+        status: 'pending',
+        base_branch: 'main',
+        auto_advance: true,
+        template_config: { template_dir: DEMO_TEMPLATE, engine_id: 'shell' },
+      });
+      await expect(h.orchestrator.createProtocolRun(projectId, { protocol_name: '0001-ok' })).rejects.toMatchObject({
+        name: 'ConflictError',
+      });
     });
   });
 
   describe('start, pause, resume, cancel', () => {
     it('starts once: a second click is a 409 and only one plan job exists', async () => {
       const projectId = await h.project();
-      const run = await h.orchestrator.createProtocolRun(projectId, { protocol_name: '0001-demo', template: DEMO_TEMPLATE });
-      await expect(h.orchestrator.startProtocol(12345)).rejects.toMatchObject({ name: 'NotFoundError', message: 'Protocol run not found' });
+      const run = await h.orchestrator.createProtocolRun(projectId, {
+        protocol_name: '0001-demo',
+        template: DEMO_TEMPLATE,
+      });
+      await expect(h.orchestrator.startProtocol(12345)).rejects.toMatchObject({
+        name: 'NotFoundError',
+        message: 'Protocol run not found',
+      });
       await h.orchestrator.startProtocol(run.id);
-      await expect(h.orchestrator.startProtocol(run.id)).rejects.toMatchObject({ name: 'ConflictError', message: 'Protocol already running or terminal' });
+      await expect(h.orchestrator.startProtocol(run.id)).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: 'Protocol already running or terminal',
+      });
       const jobs = await h.storage.jobRuns.list({ protocol_run_id: run.id, job_type: 'plan_protocol_job' });
       expect(jobs.items).toHaveLength(1);
       expect(jobs.items[0]!.idempotency_key).toBe(`plan_protocol_job:run-${run.id}:1`);
@@ -98,7 +170,10 @@ describe('api-facing methods: guards and errors', () => {
       const resumed = await h.orchestrator.resumeProtocol(run.id);
       expect(resumed.run.status).toBe('running');
       expect(resumed.job).toBeNull();
-      await expect(h.orchestrator.resumeProtocol(run.id)).rejects.toMatchObject({ name: 'ConflictError', message: 'Protocol is not paused' });
+      await expect(h.orchestrator.resumeProtocol(run.id)).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: 'Protocol is not paused',
+      });
       const next = await h.orchestrator.runNextStep(run.id);
       const cancelled = await h.orchestrator.cancelProtocol(run.id);
       expect(cancelled.status).toBe('cancelled');
@@ -107,14 +182,22 @@ describe('api-facing methods: guards and errors', () => {
       expect(steps.map((s) => s.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
       expect(steps[0]!.summary).toBe('Cancelled with protocol');
       expect((await h.queue.get(next.job.run_id)).status).toBe('cancelled');
-      await expect(h.orchestrator.pauseProtocol(run.id)).rejects.toMatchObject({ name: 'ConflictError', message: 'Protocol already terminal' });
+      await expect(h.orchestrator.pauseProtocol(run.id)).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: 'Protocol already terminal',
+      });
       await expect(h.orchestrator.runNextStep(run.id)).rejects.toMatchObject({ name: 'ConflictError' });
-      expect(await eventTypes(h, run.id)).toEqual(expect.arrayContaining(['paused', 'resumed', 'step_enqueued', 'cancelled']));
+      expect(await eventTypes(h, run.id)).toEqual(
+        expect.arrayContaining(['paused', 'resumed', 'step_enqueued', 'cancelled']),
+      );
     });
 
     it('resumes a run paused during planning by planning it', async () => {
       const projectId = await h.project();
-      const run = await h.orchestrator.createProtocolRun(projectId, { protocol_name: '0001-demo', template: DEMO_TEMPLATE });
+      const run = await h.orchestrator.createProtocolRun(projectId, {
+        protocol_name: '0001-demo',
+        template: DEMO_TEMPLATE,
+      });
       await h.orchestrator.startProtocol(run.id);
       await h.orchestrator.pauseProtocol(run.id);
       await h.drain();
@@ -131,54 +214,102 @@ describe('api-facing methods: guards and errors', () => {
     it('run_next_step: 404 without candidates, 409 while a step runs or the run is paused', async () => {
       const projectId = await h.project();
       const pending = await h.orchestrator.createProtocolRun(projectId, { protocol_name: 'p1' });
-      await expect(h.orchestrator.runNextStep(pending.id)).rejects.toMatchObject({ name: 'ConflictError', message: 'Protocol is not planned yet' });
+      await expect(h.orchestrator.runNextStep(pending.id)).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: 'Protocol is not planned yet',
+      });
       const { run } = await h.planned({ protocol_name: 'p2' });
       const first = await h.orchestrator.runNextStep(run.id, { requestId: 'req-n' });
       expect(first.step).toMatchObject({ step_name: '00-setup.md', status: 'running' });
       expect(first.run.status).toBe('running');
-      expect(first.job.params).toMatchObject({ step_run_id: first.step.id, protocol_run_id: run.id, request_id: 'req-n' });
-      await expect(h.orchestrator.runNextStep(run.id)).rejects.toMatchObject({ name: 'ConflictError', message: 'Step 00-setup.md is running' });
+      expect(first.job.params).toMatchObject({
+        step_run_id: first.step.id,
+        protocol_run_id: run.id,
+        request_id: 'req-n',
+      });
+      await expect(h.orchestrator.runNextStep(run.id)).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: 'Step 00-setup.md is running',
+      });
       await h.orchestrator.pauseProtocol(run.id);
-      await expect(h.orchestrator.runNextStep(run.id)).rejects.toMatchObject({ name: 'ConflictError', message: 'Protocol is paused; resume it first' });
+      await expect(h.orchestrator.runNextStep(run.id)).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: 'Protocol is paused; resume it first',
+      });
       await h.orchestrator.resumeProtocol(run.id);
       await h.drain();
       // 00-setup waits for QA (full policy, no auto-advance): nothing else may start meanwhile.
-      await expect(h.orchestrator.runNextStep(run.id)).rejects.toMatchObject({ name: 'ConflictError', message: 'Step 00-setup.md is waiting for QA' });
+      await expect(h.orchestrator.runNextStep(run.id)).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: 'Step 00-setup.md is waiting for QA',
+      });
       await h.orchestrator.approveStep(first.step.id);
-      await expect(h.orchestrator.retryLatest(run.id)).rejects.toMatchObject({ name: 'NotFoundError', message: 'No failed or blocked steps to retry' });
+      await expect(h.orchestrator.retryLatest(run.id)).rejects.toMatchObject({
+        name: 'NotFoundError',
+        message: 'No failed or blocked steps to retry',
+      });
 
       // A blocked run without steps (its spec was invalid) has nothing to run.
       const blocked = await h.orchestrator.createProtocolRun(projectId, {
         protocol_name: 'p3',
         template: DEMO_TEMPLATE,
-        template_config: { protocol_spec: { steps: [{ id: 'x', engine_id: 'shell', prompt_ref: 'missing.md', qa: { policy: 'skip' } }] } },
+        template_config: {
+          protocol_spec: { steps: [{ id: 'x', engine_id: 'shell', prompt_ref: 'missing.md', qa: { policy: 'skip' } }] },
+        },
       });
       await h.orchestrator.startProtocol(blocked.id);
       await h.drain();
-      await expect(h.orchestrator.runNextStep(blocked.id)).rejects.toMatchObject({ name: 'NotFoundError', message: 'No pending or failed steps to run' });
+      await expect(h.orchestrator.runNextStep(blocked.id)).rejects.toMatchObject({
+        name: 'NotFoundError',
+        message: 'No pending or failed steps to run',
+      });
     });
 
     it('run, run_qa and approve on single steps', async () => {
       const { run, steps } = await h.planned();
-      await expect(h.orchestrator.runStep(9999)).rejects.toMatchObject({ name: 'NotFoundError', message: 'Step not found' });
-      await expect(h.orchestrator.runStepQa(9999)).rejects.toMatchObject({ name: 'NotFoundError', message: 'Step not found' });
-      await expect(h.orchestrator.approveStep(9999)).rejects.toMatchObject({ name: 'NotFoundError', message: 'Step not found' });
+      await expect(h.orchestrator.runStep(9999)).rejects.toMatchObject({
+        name: 'NotFoundError',
+        message: 'Step not found',
+      });
+      await expect(h.orchestrator.runStepQa(9999)).rejects.toMatchObject({
+        name: 'NotFoundError',
+        message: 'Step not found',
+      });
+      await expect(h.orchestrator.approveStep(9999)).rejects.toMatchObject({
+        name: 'NotFoundError',
+        message: 'Step not found',
+      });
       const [s0, s1, s2] = steps;
       const approved = await h.orchestrator.approveStep(s0!.id);
       expect(approved.step.status).toBe('completed');
-      await expect(h.orchestrator.runStep(s0!.id)).rejects.toMatchObject({ name: 'ConflictError', message: 'Step already running or completed' });
-      await expect(h.orchestrator.runStepQa(s0!.id)).rejects.toMatchObject({ name: 'ConflictError', message: 'Step already completed or cancelled' });
+      await expect(h.orchestrator.runStep(s0!.id)).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: 'Step already running or completed',
+      });
+      await expect(h.orchestrator.runStepQa(s0!.id)).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: 'Step already completed or cancelled',
+      });
       const ran = await h.orchestrator.runStep(s1!.id);
       expect(ran.step.status).toBe('running');
-      await expect(h.orchestrator.runStep(s2!.id)).rejects.toMatchObject({ name: 'ConflictError', message: 'Step 01-build.md is running' });
-      await expect(h.orchestrator.runStepQa(s1!.id)).rejects.toMatchObject({ name: 'ConflictError', message: 'Step is running; wait for it to finish' });
+      await expect(h.orchestrator.runStep(s2!.id)).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: 'Step 01-build.md is running',
+      });
+      await expect(h.orchestrator.runStepQa(s1!.id)).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: 'Step is running; wait for it to finish',
+      });
       await expect(h.orchestrator.approveStep(s1!.id)).rejects.toMatchObject({ name: 'ConflictError' });
       const qa = await h.orchestrator.runStepQa(s2!.id);
       expect(qa.step.status).toBe('needs_qa');
       expect(qa.job.job_type).toBe('run_quality_job');
       const events = await h.events(run.id);
       expect(events.find((e) => e.event_type === 'manual_approval')?.step_run_id).toBe(s0!.id);
-      expect(events.find((e) => e.event_type === 'qa_enqueued')?.metadata).toMatchObject({ job_id: qa.job.run_id, source: 'api' });
+      expect(events.find((e) => e.event_type === 'qa_enqueued')?.metadata).toMatchObject({
+        job_id: qa.job.run_id,
+        source: 'api',
+      });
     });
 
     it('approving the last step completes the run', async () => {
@@ -193,24 +324,43 @@ describe('api-facing methods: guards and errors', () => {
     it('needs a planned run for open_pr and an existing project for audits', async () => {
       const projectId = await h.project();
       const run = await h.orchestrator.createProtocolRun(projectId, { protocol_name: 'p1' });
-      await expect(h.orchestrator.openPr(run.id)).rejects.toMatchObject({ name: 'ConflictError', message: 'Protocol has no branch yet; plan it first' });
+      await expect(h.orchestrator.openPr(run.id)).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: 'Protocol has no branch yet; plan it first',
+      });
       await expect(h.orchestrator.auditSpecs({ project_id: 999 })).rejects.toMatchObject({ name: 'NotFoundError' });
       await expect(h.orchestrator.auditSpecs({ protocol_id: 999 })).rejects.toMatchObject({ name: 'NotFoundError' });
       const audit = await h.orchestrator.auditSpecs({ project_id: projectId, backfill_missing: true });
-      expect(audit.job).toMatchObject({ job_type: 'spec_audit_job', params: { project_id: projectId, backfill_missing: true } });
+      expect(audit.job).toMatchObject({
+        job_type: 'spec_audit_job',
+        params: { project_id: projectId, backfill_missing: true },
+      });
     });
 
     it('rejects a CodeMachine import of a missing folder and an unknown project', async () => {
       const projectId = await h.project();
-      await expect(h.orchestrator.importCodeMachine(projectId, { protocol_name: 'cm', workspace_path: '/definitely/missing' })).rejects.toMatchObject({ name: 'ValidationError' });
-      await expect(h.orchestrator.importCodeMachine(999, { protocol_name: 'cm', workspace_path: h.dir.path })).rejects.toMatchObject({ name: 'NotFoundError' });
+      await expect(
+        h.orchestrator.importCodeMachine(projectId, { protocol_name: 'cm', workspace_path: '/definitely/missing' }),
+      ).rejects.toMatchObject({ name: 'ValidationError' });
+      await expect(
+        h.orchestrator.importCodeMachine(999, { protocol_name: 'cm', workspace_path: h.dir.path }),
+      ).rejects.toMatchObject({ name: 'NotFoundError' });
     });
 
     it('finds CI runs by branch and 404s otherwise', async () => {
-      await expect(h.orchestrator.handleCiStatus({ provider: 'github', status: 'success', branch: 'nope' })).rejects.toMatchObject({ name: 'NotFoundError', message: 'Protocol run not found for webhook' });
-      await expect(h.orchestrator.handleCiStatus({ provider: 'github', status: 'weird' as never, branch: 'x' })).rejects.toMatchObject({ name: 'ValidationError' });
+      await expect(
+        h.orchestrator.handleCiStatus({ provider: 'github', status: 'success', branch: 'nope' }),
+      ).rejects.toMatchObject({ name: 'NotFoundError', message: 'Protocol run not found for webhook' });
+      await expect(
+        h.orchestrator.handleCiStatus({ provider: 'github', status: 'weird' as never, branch: 'x' }),
+      ).rejects.toMatchObject({ name: 'ValidationError' });
       const { run } = await h.planned();
-      const result = await h.orchestrator.handleCiStatus({ provider: 'github', status: 'running', branch: 'refs/heads/0001-demo', event_type: 'workflow_run' });
+      const result = await h.orchestrator.handleCiStatus({
+        provider: 'github',
+        status: 'running',
+        branch: 'refs/heads/0001-demo',
+        event_type: 'workflow_run',
+      });
       expect(result.run.id).toBe(run.id);
       expect(result.action).toBe('ci_running');
       expect(await eventTypes(h, run.id)).toContain('workflow_run');
@@ -236,7 +386,10 @@ describe('more api-facing methods', () => {
     expect(result.plan).toMatchObject({ engine_id: 'shell', sandbox: 'workspace-write', budget: { ok: true } });
     expect(h.fakes.execution.calls).toHaveLength(0);
     expect((await h.storage.protocolRuns.get(run.id)).status).toBe('planned');
-    await expect(h.orchestrator.planExecution(424242)).rejects.toMatchObject({ name: 'NotFoundError', message: 'Step not found' });
+    await expect(h.orchestrator.planExecution(424242)).rejects.toMatchObject({
+      name: 'NotFoundError',
+      message: 'Step not found',
+    });
     expect(pending.status).toBe('pending');
   });
 
@@ -245,30 +398,62 @@ describe('more api-facing methods', () => {
     const workspace = join(h.dir.path, 'cm');
     cpSync(CODEMACHINE_WORKSPACE, workspace, { recursive: true });
     // Not a git repository: refused at import, nothing created (its steps could never be committed).
-    await expect(h.orchestrator.importCodeMachine(projectId, { protocol_name: 'cm-plain', workspace_path: workspace, enqueue: false })).rejects.toMatchObject({
+    await expect(
+      h.orchestrator.importCodeMachine(projectId, {
+        protocol_name: 'cm-plain',
+        workspace_path: workspace,
+        enqueue: false,
+      }),
+    ).rejects.toMatchObject({
       name: 'ValidationError',
       issues: [{ path: ['workspace_path'], message: expect.stringContaining('not a git repository') }],
     });
-    await expect(h.orchestrator.importCodeMachine(projectId, { protocol_name: 'cm-plain', workspace_path: workspace })).rejects.toMatchObject({ name: 'ValidationError' });
+    await expect(
+      h.orchestrator.importCodeMachine(projectId, { protocol_name: 'cm-plain', workspace_path: workspace }),
+    ).rejects.toMatchObject({ name: 'ValidationError' });
     expect(await h.storage.protocolRuns.findByName(projectId, 'cm-plain')).toBeNull();
     initGitWorkspace(workspace);
-    const imported = await h.orchestrator.importCodeMachine(projectId, { protocol_name: 'cm-inline', workspace_path: workspace, enqueue: false });
+    const imported = await h.orchestrator.importCodeMachine(projectId, {
+      protocol_name: 'cm-inline',
+      workspace_path: workspace,
+      enqueue: false,
+    });
     expect(imported.job).toBeNull();
-    expect(imported.run).toMatchObject({ status: 'planned', worktree_path: workspace, protocol_root: join(workspace, '.codemachine') });
+    expect(imported.run).toMatchObject({
+      status: 'planned',
+      worktree_path: workspace,
+      protocol_root: join(workspace, '.codemachine'),
+    });
     expect(imported.run.template_config).toMatchObject({ spec_meta: { status: 'valid' } });
-    expect((await h.storage.stepRuns.listByRun(imported.run.id)).map((s) => s.step_name)).toEqual(['00-build', '01-docs']);
+    expect((await h.storage.stepRuns.listByRun(imported.run.id)).map((s) => s.step_name)).toEqual([
+      '00-build',
+      '01-docs',
+    ]);
     expect(await eventTypes(h, imported.run.id)).toEqual(['codemachine_imported']);
 
     const broken = join(h.dir.path, 'cm-broken');
     mkdirSync(join(broken, '.codemachine', 'config'), { recursive: true });
-    writeFileSync(join(broken, '.codemachine', 'config', 'main.agents.js'), 'export default [ { promptPath: "x.md" } ];');
+    writeFileSync(
+      join(broken, '.codemachine', 'config', 'main.agents.js'),
+      'export default [ { promptPath: "x.md" } ];',
+    );
     initGitWorkspace(broken);
-    await expect(h.orchestrator.importCodeMachine(projectId, { protocol_name: 'cm-broken', workspace_path: broken, enqueue: false })).rejects.toMatchObject({ name: 'ValidationError' });
+    await expect(
+      h.orchestrator.importCodeMachine(projectId, {
+        protocol_name: 'cm-broken',
+        workspace_path: broken,
+        enqueue: false,
+      }),
+    ).rejects.toMatchObject({ name: 'ValidationError' });
     expect(await h.storage.protocolRuns.findByName(projectId, 'cm-broken')).toBeNull();
   });
 
   it('a dead-lettered setup job fails the setup run', async () => {
-    const created = await h.orchestrator.createProject({ name: 'demo', git_url: h.repo.originPath, local_path: h.repo.path });
+    const created = await h.orchestrator.createProject({
+      name: 'demo',
+      git_url: h.repo.originPath,
+      local_path: h.repo.path,
+    });
     await h.storage.protocolRuns.transition(created.setup_run.id, { from: 'pending', to: 'running' });
     await h.orchestrator.onJobFailed(created.job, new Error('disk full'));
     expect((await h.storage.protocolRuns.get(created.setup_run.id)).status).toBe('failed');

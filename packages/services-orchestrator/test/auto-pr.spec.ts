@@ -11,7 +11,13 @@ describe('auto_pr', () => {
     Object.assign(h.git, {
       openPullRequest: async (input: OpenPullRequestInput): Promise<PullRequestResult> => {
         opened.push(input);
-        return { provider: 'github', via: 'rest', created: opened.length === 1, url: 'https://forge.example/pr/1', number: 1 };
+        return {
+          provider: 'github',
+          via: 'rest',
+          created: opened.length === 1,
+          url: 'https://forge.example/pr/1',
+          number: 1,
+        };
       },
     });
   };
@@ -28,7 +34,11 @@ describe('auto_pr', () => {
     expect(enqueued).toBeGreaterThan(planned);
     expect(events[enqueued]?.metadata).toMatchObject({ source: 'auto_pr', mode: 'draft' });
     expect(opened).toEqual([expect.objectContaining({ branch: '0001-demo', base: 'main', draft: true })]);
-    expect(events.find((e) => e.event_type === 'open_pr')?.metadata).toMatchObject({ url: 'https://forge.example/pr/1', draft: true, created: true });
+    expect(events.find((e) => e.event_type === 'open_pr')?.metadata).toMatchObject({
+      url: 'https://forge.example/pr/1',
+      draft: true,
+      created: true,
+    });
     expect((await h.snapshot(run.id)).run.status).toBe('completed');
   });
 

@@ -15,7 +15,13 @@ function planningEngine(tokens: number): Engine & { calls: EngineRequest[] } {
     reason: null,
     model: 'fake-1',
     session_id: null,
-    usage: { input_tokens: tokens, cached_input_tokens: 0, output_tokens: 0, reasoning_tokens: 0, total_tokens: tokens },
+    usage: {
+      input_tokens: tokens,
+      cached_input_tokens: 0,
+      output_tokens: 0,
+      reasoning_tokens: 0,
+      total_tokens: tokens,
+    },
     cost_usd: null,
     final_message: null,
     structured_output: {
@@ -40,7 +46,13 @@ function planningEngine(tokens: number): Engine & { calls: EngineRequest[] } {
     displayName: 'Fake LLM',
     kind: 'builtin' as const,
     defaultModel: null,
-    capabilities: { structuredOutput: true, budgetCap: false, reportsCost: false, resume: false, usageIsCumulative: false },
+    capabilities: {
+      structuredOutput: true,
+      budgetCap: false,
+      reportsCost: false,
+      resume: false,
+      usageIsCumulative: false,
+    },
     calls,
     async plan(request: EngineRequest) {
       calls.push(request);
@@ -71,7 +83,10 @@ describe('budgets count every engine call (SQLite)', () => {
     const harness = await open({ maxTokensPerProtocol: 5 }, engine);
     const projectId = await harness.project();
     await harness.drain();
-    const run = await harness.orchestrator.createProtocolRun(projectId, { protocol_name: '0001-llm', engine_id: 'fake-llm' });
+    const run = await harness.orchestrator.createProtocolRun(projectId, {
+      protocol_name: '0001-llm',
+      engine_id: 'fake-llm',
+    });
     await harness.orchestrator.startProtocol(run.id);
     await harness.drain();
     const snap = await harness.snapshot(run.id);
@@ -87,7 +102,10 @@ describe('budgets count every engine call (SQLite)', () => {
     const harness = await open({ maxTokensPerProtocol: 100_000 }, engine);
     const projectId = await harness.project();
     await harness.drain();
-    const run = await harness.orchestrator.createProtocolRun(projectId, { protocol_name: '0001-llm', engine_id: 'fake-llm' });
+    const run = await harness.orchestrator.createProtocolRun(projectId, {
+      protocol_name: '0001-llm',
+      engine_id: 'fake-llm',
+    });
     await harness.orchestrator.startProtocol(run.id);
     await harness.drain();
     const snap = await harness.snapshot(run.id);
@@ -109,7 +127,9 @@ describe('budgets count every engine call (SQLite)', () => {
     expect(snap.run.status).toBe('blocked');
     const event = snap.events.find((e) => e.event_type === 'budget_exceeded');
     expect(event?.metadata).toMatchObject({ phase: 'qa' });
-    expect(event?.message).toMatch(/15 already spent on this step exceed the configured per-step limit \(14\) for qa:00-setup\.md/);
+    expect(event?.message).toMatch(
+      /15 already spent on this step exceed the configured per-step limit \(14\) for qa:00-setup\.md/,
+    );
   });
 
   it('within budget nothing changes: QA runs and the run completes', async () => {

@@ -32,20 +32,34 @@ describe('concurrent actions on one run (PostgreSQL)', () => {
         await fn();
       } catch (error) {
         // Refusals and lost compare-and-swap races are answers (409/404); anything else is a bug.
-        if (!(isAppError(error) && (error.category === 'conflict' || error.category === 'not_found'))) unexpected.push(error);
+        if (!(isAppError(error) && (error.category === 'conflict' || error.category === 'not_found')))
+          unexpected.push(error);
       }
     };
     const cancelSomeJob = async () => {
-      const live = (await harness.storage.jobRuns.list({ protocol_run_id: run.id, status: 'queued' }, { limit: 10 })).items;
+      const live = (await harness.storage.jobRuns.list({ protocol_run_id: run.id, status: 'queued' }, { limit: 10 }))
+        .items;
       const job = live[0];
       if (!job) return;
       const cancelled = await harness.queue.cancel(job.run_id, 'racing client');
       if (cancelled.status === 'cancelled') await o.onJobEnded(cancelled);
     };
     // Every third execution fails and every fourth QA says FAIL, so retries have work to do.
-    harness.fakes.execution.behaviour = () => (harness.fakes.execution.calls.length % 3 === 0 ? { outcome: 'failed', error: 'boom', commit: null } : {});
+    harness.fakes.execution.behaviour = () =>
+      harness.fakes.execution.calls.length % 3 === 0 ? { outcome: 'failed', error: 'boom', commit: null } : {};
     harness.fakes.quality.behaviour = () => (harness.fakes.quality.calls.length % 4 === 0 ? { outcome: 'FAIL' } : {});
-    const kinds = ['run-next', 'retry', 'run-step', 'run-step', 'run-qa', 'cancel', 'run-next', 'resume', 'run-next', 'retry'] as const;
+    const kinds = [
+      'run-next',
+      'retry',
+      'run-step',
+      'run-step',
+      'run-qa',
+      'cancel',
+      'run-next',
+      'resume',
+      'run-next',
+      'retry',
+    ] as const;
     for (let wave = 0; wave < WAVES; wave++) {
       const current = await steps();
       const clients = Array.from({ length: CLIENTS }, (_, i) => {
@@ -83,7 +97,12 @@ describe('concurrent actions on one run (PostgreSQL)', () => {
       if (status === 'completed') break;
       let moved = false;
       const waiting = (await steps()).find((s) => s.status === 'needs_qa');
-      const forwards = [() => o.resumeProtocol(run.id), () => o.retryLatest(run.id), () => o.runNextStep(run.id), ...(waiting ? [() => o.runStepQa(waiting.id)] : [])];
+      const forwards = [
+        () => o.resumeProtocol(run.id),
+        () => o.retryLatest(run.id),
+        () => o.runNextStep(run.id),
+        ...(waiting ? [() => o.runStepQa(waiting.id)] : []),
+      ];
       for (const forward of forwards) {
         try {
           await forward();
@@ -107,8 +126,14 @@ describe('concurrent actions on one run (PostgreSQL)', () => {
     const subjects = git(harness.repo.path, ['log', '--format=%s', '0001-demo']).split('\n');
     const events = (await harness.snapshot(run.id)).events;
     for (const step of await steps()) {
-      const recorded = events.filter((e) => e.event_type === 'step_completed' && e.step_run_id === step.id && typeof e.metadata?.commit_sha === 'string').length;
-      expect([step.step_name, subjects.filter((s) => s === `0001-demo: ${step.step_name}`).length]).toEqual([step.step_name, recorded]);
+      const recorded = events.filter(
+        (e) =>
+          e.event_type === 'step_completed' && e.step_run_id === step.id && typeof e.metadata?.commit_sha === 'string',
+      ).length;
+      expect([step.step_name, subjects.filter((s) => s === `0001-demo: ${step.step_name}`).length]).toEqual([
+        step.step_name,
+        recorded,
+      ]);
     }
     expect(harness.fakes.execution.calls.length).toBeGreaterThan(2);
   }, 300_000);

@@ -15,109 +15,123 @@ async function state(h: Harness, runId: number) {
   };
 }
 
-describe.each(['sqlite', 'postgres'] as const)('job handlers are idempotent on %s: running a job twice changes nothing the second time', (dialect) => {
-  let h: Harness;
-  let available = true;
-  beforeAll(async () => {
-    if (dialect === 'postgres') available = await postgresAvailable();
-  });
-  beforeEach(async () => {
-    if (available) h = await createHarness({ dialect });
-  });
-  afterEach(async () => {
-    if (available) await h.close();
-  });
-  const it = (name: string, fn: () => Promise<void>) => global.it(name, async () => (available ? fn() : undefined));
+describe.each(['sqlite', 'postgres'] as const)(
+  'job handlers are idempotent on %s: running a job twice changes nothing the second time',
+  (dialect) => {
+    let h: Harness;
+    let available = true;
+    beforeAll(async () => {
+      if (dialect === 'postgres') available = await postgresAvailable();
+    });
+    beforeEach(async () => {
+      if (available) h = await createHarness({ dialect });
+    });
+    afterEach(async () => {
+      if (available) await h.close();
+    });
+    const it = (name: string, fn: () => Promise<void>) => global.it(name, async () => (available ? fn() : undefined));
 
-  it('plan_protocol_job', async () => {
-    const { run } = await h.planned();
-    const job = (await h.storage.jobRuns.list({ protocol_run_id: run.id, job_type: 'plan_protocol_job' })).items[0]!;
-    const before = await state(h, run.id);
-    expect(await h.rerun(job.run_id)).toMatchObject({ result: { skipped: true, reason: 'protocol is planned' } });
-    expect(await state(h, run.id)).toEqual(before);
-  });
+    it('plan_protocol_job', async () => {
+      const { run } = await h.planned();
+      const job = (await h.storage.jobRuns.list({ protocol_run_id: run.id, job_type: 'plan_protocol_job' })).items[0]!;
+      const before = await state(h, run.id);
+      expect(await h.rerun(job.run_id)).toMatchObject({ result: { skipped: true, reason: 'protocol is planned' } });
+      expect(await state(h, run.id)).toEqual(before);
+    });
 
-  it('execute_step_job', async () => {
-    const { run } = await h.planned();
-    const next = await h.orchestrator.runNextStep(run.id);
-    await h.drain();
-    const before = await state(h, run.id);
-    expect(await h.rerun(next.job.run_id)).toMatchObject({ result: { skipped: true, reason: 'step is needs_qa' } });
-    expect(await state(h, run.id)).toEqual(before);
-    expect(h.fakes.execution.calls).toHaveLength(1);
-  });
+    it('execute_step_job', async () => {
+      const { run } = await h.planned();
+      const next = await h.orchestrator.runNextStep(run.id);
+      await h.drain();
+      const before = await state(h, run.id);
+      expect(await h.rerun(next.job.run_id)).toMatchObject({ result: { skipped: true, reason: 'step is needs_qa' } });
+      expect(await state(h, run.id)).toEqual(before);
+      expect(h.fakes.execution.calls).toHaveLength(1);
+    });
 
-  it('run_quality_job', async () => {
-    const { run, steps } = await h.planned();
-    await h.orchestrator.runNextStep(run.id);
-    await h.drain();
-    const qa = await h.orchestrator.runStepQa(steps[0]!.id);
-    await h.drain();
-    const before = await state(h, run.id);
-    expect(await h.rerun(qa.job.run_id)).toMatchObject({ result: { skipped: true, reason: 'step is completed' } });
-    expect(await state(h, run.id)).toEqual(before);
-    expect(h.fakes.quality.calls).toHaveLength(1);
-  });
+    it('run_quality_job', async () => {
+      const { run, steps } = await h.planned();
+      await h.orchestrator.runNextStep(run.id);
+      await h.drain();
+      const qa = await h.orchestrator.runStepQa(steps[0]!.id);
+      await h.drain();
+      const before = await state(h, run.id);
+      expect(await h.rerun(qa.job.run_id)).toMatchObject({ result: { skipped: true, reason: 'step is completed' } });
+      expect(await state(h, run.id)).toEqual(before);
+      expect(h.fakes.quality.calls).toHaveLength(1);
+    });
 
-  it('project_setup_job', async () => {
-    const created = await h.orchestrator.createProject({ name: 'demo', git_url: h.repo.originPath, local_path: h.repo.path });
-    await h.drain();
-    const before = await state(h, created.setup_run.id);
-    expect(await h.rerun(created.job.run_id)).toMatchObject({ result: { skipped: true } });
-    expect(await state(h, created.setup_run.id)).toEqual(before);
-    expect(h.fakes.onboarding.calls).toHaveLength(1);
-  });
+    it('project_setup_job', async () => {
+      const created = await h.orchestrator.createProject({
+        name: 'demo',
+        git_url: h.repo.originPath,
+        local_path: h.repo.path,
+      });
+      await h.drain();
+      const before = await state(h, created.setup_run.id);
+      expect(await h.rerun(created.job.run_id)).toMatchObject({ result: { skipped: true } });
+      expect(await state(h, created.setup_run.id)).toEqual(before);
+      expect(h.fakes.onboarding.calls).toHaveLength(1);
+    });
 
-  it('open_pr_job', async () => {
-    const { run } = await h.planned();
-    const pr = await h.orchestrator.openPr(run.id);
-    await h.drain();
-    const before = await state(h, run.id);
-    // No forge for a local origin: the PR request fails (recorded), the run is not blocked.
-    expect(before.run.status).toBe('planned');
-    expect((await h.events(run.id)).map((e) => e.event_type)).toContain('open_pr_failed');
-    expect(await h.rerun(pr.job.run_id)).toMatchObject({ result: { skipped: true, reason: 'already handled' } });
-    expect(await state(h, run.id)).toEqual(before);
-  });
+    it('open_pr_job', async () => {
+      const { run } = await h.planned();
+      const pr = await h.orchestrator.openPr(run.id);
+      await h.drain();
+      const before = await state(h, run.id);
+      // No forge for a local origin: the PR request fails (recorded), the run is not blocked.
+      expect(before.run.status).toBe('planned');
+      expect((await h.events(run.id)).map((e) => e.event_type)).toContain('open_pr_failed');
+      expect(await h.rerun(pr.job.run_id)).toMatchObject({ result: { skipped: true, reason: 'already handled' } });
+      expect(await state(h, run.id)).toEqual(before);
+    });
 
-  it('codemachine_import_job', async () => {
-    const projectId = await h.project();
-    const workspace = join(h.dir.path, 'cm');
-    cpSync(CODEMACHINE_WORKSPACE, workspace, { recursive: true });
-    initGitWorkspace(workspace);
-    const imported = await h.orchestrator.importCodeMachine(projectId, { protocol_name: 'cm-demo', workspace_path: workspace });
-    expect(imported.run.status).toBe('planning');
-    await h.drain();
-    const before = await state(h, imported.run.id);
-    expect(before.run.status).toBe('planned');
-    expect(before.steps.map((s) => s.step_name)).toEqual(['00-build', '01-docs']);
-    expect(await h.rerun(imported.job!.run_id)).toMatchObject({ result: { skipped: true } });
-    expect(await state(h, imported.run.id)).toEqual(before);
-  });
+    it('codemachine_import_job', async () => {
+      const projectId = await h.project();
+      const workspace = join(h.dir.path, 'cm');
+      cpSync(CODEMACHINE_WORKSPACE, workspace, { recursive: true });
+      initGitWorkspace(workspace);
+      const imported = await h.orchestrator.importCodeMachine(projectId, {
+        protocol_name: 'cm-demo',
+        workspace_path: workspace,
+      });
+      expect(imported.run.status).toBe('planning');
+      await h.drain();
+      const before = await state(h, imported.run.id);
+      expect(before.run.status).toBe('planned');
+      expect(before.steps.map((s) => s.step_name)).toEqual(['00-build', '01-docs']);
+      expect(await h.rerun(imported.job!.run_id)).toMatchObject({ result: { skipped: true } });
+      expect(await state(h, imported.run.id)).toEqual(before);
+    });
 
-  it('spec_audit_job skips a finished run whose protocol folder was removed, leaving its spec_meta as it was', async () => {
-    const { run } = await h.planned();
-    const cancelled = await h.orchestrator.cancelProtocol(run.id);
-    expect(cancelled.status).toBe('cancelled');
-    rmSync(run.protocol_root!, { recursive: true, force: true });
-    const metaBefore = (await h.storage.protocolRuns.get(run.id)).template_config?.spec_meta;
-    await h.orchestrator.auditSpecs({ protocol_id: run.id });
-    await h.drain();
-    const audits = (await h.events(run.id)).filter((e) => e.event_type === 'spec_audit');
-    expect(audits).toHaveLength(1);
-    expect(audits[0]!.metadata).toMatchObject({ skipped: true, reason: 'protocol_root_removed', status: 'cancelled' });
-    expect((await h.storage.protocolRuns.get(run.id)).template_config?.spec_meta).toEqual(metaBefore);
-  });
+    it('spec_audit_job skips a finished run whose protocol folder was removed, leaving its spec_meta as it was', async () => {
+      const { run } = await h.planned();
+      const cancelled = await h.orchestrator.cancelProtocol(run.id);
+      expect(cancelled.status).toBe('cancelled');
+      rmSync(run.protocol_root!, { recursive: true, force: true });
+      const metaBefore = (await h.storage.protocolRuns.get(run.id)).template_config?.spec_meta;
+      await h.orchestrator.auditSpecs({ protocol_id: run.id });
+      await h.drain();
+      const audits = (await h.events(run.id)).filter((e) => e.event_type === 'spec_audit');
+      expect(audits).toHaveLength(1);
+      expect(audits[0]!.metadata).toMatchObject({
+        skipped: true,
+        reason: 'protocol_root_removed',
+        status: 'cancelled',
+      });
+      expect((await h.storage.protocolRuns.get(run.id)).template_config?.spec_meta).toEqual(metaBefore);
+    });
 
-  it('spec_audit_job', async () => {
-    const { run } = await h.planned();
-    const audit = await h.orchestrator.auditSpecs({ protocol_id: run.id });
-    await h.drain();
-    const before = await state(h, run.id);
-    const audits = (await h.events(run.id)).filter((e) => e.event_type === 'spec_audit');
-    expect(audits).toHaveLength(1);
-    expect(audits[0]!.metadata).toMatchObject({ status: 'valid', errors: [], backfilled: false });
-    await h.rerun(audit.job.run_id);
-    expect(await state(h, run.id)).toEqual(before);
-  });
-});
+    it('spec_audit_job', async () => {
+      const { run } = await h.planned();
+      const audit = await h.orchestrator.auditSpecs({ protocol_id: run.id });
+      await h.drain();
+      const before = await state(h, run.id);
+      const audits = (await h.events(run.id)).filter((e) => e.event_type === 'spec_audit');
+      expect(audits).toHaveLength(1);
+      expect(audits[0]!.metadata).toMatchObject({ status: 'valid', errors: [], backfilled: false });
+      await h.rerun(audit.job.run_id);
+      expect(await state(h, run.id)).toEqual(before);
+    });
+  },
+);

@@ -1,12 +1,42 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type Config, type Event, type JobRun, type ProtocolRun, type StepRun } from '@tasksgodzilla/core';
-import { createEngineRegistry, createShellEngine, type Engine, type EngineRegistry } from '@tasksgodzilla/platform-engines';
+import {
+  createEngineRegistry,
+  createShellEngine,
+  type Engine,
+  type EngineRegistry,
+} from '@tasksgodzilla/platform-engines';
 import { createGitService, type GitService } from '@tasksgodzilla/platform-git';
-import { createQueue, createWorkerRunner, parseJobPayload, type ActiveJob, type JobContext, type JobQueue, type WorkerRunner } from '@tasksgodzilla/platform-queue';
-import { createStorage, migrateToLatest, openDatabase, type DatabaseHandle, type Storage } from '@tasksgodzilla/platform-storage';
-import { createLogger, createMetrics, createTelemetryService, type TelemetryService } from '@tasksgodzilla/platform-telemetry';
-import { collectPages, createTestBed, DEMO_TEMPLATE, runEvents, type TestDialect } from '@tasksgodzilla/service-testing';
+import {
+  createQueue,
+  createWorkerRunner,
+  parseJobPayload,
+  type ActiveJob,
+  type JobContext,
+  type JobQueue,
+  type WorkerRunner,
+} from '@tasksgodzilla/platform-queue';
+import {
+  createStorage,
+  migrateToLatest,
+  openDatabase,
+  type DatabaseHandle,
+  type Storage,
+} from '@tasksgodzilla/platform-storage';
+import {
+  createLogger,
+  createMetrics,
+  createTelemetryService,
+  type TelemetryService,
+} from '@tasksgodzilla/platform-telemetry';
+import {
+  collectPages,
+  createTestBed,
+  DEMO_TEMPLATE,
+  runEvents,
+  type TestDialect,
+} from '@tasksgodzilla/service-testing';
 import type { DecompositionService } from '@tasksgodzilla/services-decomposition';
 import type { ExecuteStepInput, ExecuteStepResult, ExecutionService } from '@tasksgodzilla/services-execution';
 import type { OnboardingService, ProjectSetupInput, ProjectSetupResult } from '@tasksgodzilla/services-onboarding';
@@ -52,7 +82,13 @@ function createFakes(git: GitService, options: { commits?: boolean } = {}): Fake
       writeFileSync(marker, `${execution.calls.length}\n`);
       // Like the real execution service, only a successful run is committed.
       const failed = override.outcome !== undefined && override.outcome !== 'succeeded';
-      const commit = options.commits === false || failed ? { committed: false as const } : await git.commitAll({ repoPath: input.worktreePath, message: `${input.run.protocol_name}: ${input.step.step_name}` });
+      const commit =
+        options.commits === false || failed
+          ? { committed: false as const }
+          : await git.commitAll({
+              repoPath: input.worktreePath,
+              message: `${input.run.protocol_name}: ${input.step.step_name}`,
+            });
       return {
         outcome: 'succeeded',
         engine_id: input.step.engine_id ?? 'shell',
@@ -94,15 +130,25 @@ function createFakes(git: GitService, options: { commits?: boolean } = {}): Fake
         ...override,
       };
     },
-    determineVerdict: (report: string) => (/PASS/.test(report) ? ('PASS' as const) : /FAIL/.test(report) ? ('FAIL' as const) : null),
-    shouldEvaluate: (stepSpec: Parameters<QualityService['shouldEvaluate']>[0]) => effectiveQaPolicy(stepSpec) !== 'skip' || (stepSpec?.checks?.length ?? 0) > 0,
+    determineVerdict: (report: string) =>
+      /PASS/.test(report) ? ('PASS' as const) : /FAIL/.test(report) ? ('FAIL' as const) : null,
+    shouldEvaluate: (stepSpec: Parameters<QualityService['shouldEvaluate']>[0]) =>
+      effectiveQaPolicy(stepSpec) !== 'skip' || (stepSpec?.checks?.length ?? 0) > 0,
   };
   const onboarding = {
     calls: [] as ProjectSetupInput[],
     result: {} as Partial<ProjectSetupResult>,
     async runProjectSetup(input: ProjectSetupInput): Promise<ProjectSetupResult> {
       onboarding.calls.push(input);
-      return { status: 'completed', local_path: input.project.local_path, clarifications: [], blocking: false, error: null, details: {}, ...onboarding.result };
+      return {
+        status: 'completed',
+        local_path: input.project.local_path,
+        clarifications: [],
+        blocking: false,
+        error: null,
+        details: {},
+        ...onboarding.result,
+      };
     },
     clarifications: () => [],
     summarize: () => {
@@ -164,7 +210,9 @@ export interface HarnessOptions {
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   const bed = await createTestBed({ prefix: 'tgz-orch-', databasePrefix: 'tgz_orch', dialect: options.dialect });
   const { dir, repo, database } = bed;
-  const handle: DatabaseHandle = database ? openDatabase({ url: database.url, poolSize: 4 }) : openDatabase({ path: join(dir.path, 'db.sqlite') });
+  const handle: DatabaseHandle = database
+    ? openDatabase({ url: database.url, poolSize: 4 })
+    : openDatabase({ path: join(dir.path, 'db.sqlite') });
   await migrateToLatest(handle);
   const config = loadConfig(
     {},
@@ -178,8 +226,18 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     },
   );
   const storage = createStorage(handle);
-  const queue = createQueue({ backend: 'embedded', db: handle.db, dialect: handle.dialect, defaults: { maxAttempts: 2 }, backoff: () => 0 });
-  const telemetry = createTelemetryService({ events: storage.events, logger: createLogger({ level: 'silent' }), metrics: createMetrics() });
+  const queue = createQueue({
+    backend: 'embedded',
+    db: handle.db,
+    dialect: handle.dialect,
+    defaults: { maxAttempts: 2 },
+    backoff: () => 0,
+  });
+  const telemetry = createTelemetryService({
+    events: storage.events,
+    logger: createLogger({ level: 'silent' }),
+    metrics: createMetrics(),
+  });
   const engines = createEngineRegistry([createShellEngine(), ...(options.engines ?? [])], { defaultEngineId: 'shell' });
   const git = createGitService({
     projectsRoot: config.projectsRoot,
@@ -206,7 +264,14 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     config,
   });
   const handlers = orchestrator.jobHandlers();
-  const runner = createWorkerRunner({ queue, handlers, concurrency: 1, pollIntervalMs: 20, maxPollIntervalMs: 50, onCancelled: (job) => orchestrator.onJobEnded(job) });
+  const runner = createWorkerRunner({
+    queue,
+    handlers,
+    concurrency: 1,
+    pollIntervalMs: 20,
+    maxPollIntervalMs: 50,
+    onCancelled: (job) => orchestrator.onJobEnded(job),
+  });
 
   const harness: Harness = {
     dir,
@@ -225,7 +290,13 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     drain: () => runner.drain(),
     async rerun(jobId) {
       const job = await queue.get(jobId);
-      const active = { ...job, status: 'running', lease_owner: 'test', lease_expires_at: job.updated_at, payload: parseJobPayload(job.job_type, job.params) } as unknown as ActiveJob;
+      const active = {
+        ...job,
+        status: 'running',
+        lease_owner: 'test',
+        lease_expires_at: job.updated_at,
+        payload: parseJobPayload(job.job_type, job.params),
+      } as unknown as ActiveJob;
       const ctx: JobContext = {
         signal: new AbortController().signal,
         workerId: 'test',
@@ -240,16 +311,28 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       return handler(active, ctx);
     },
     async project() {
-      const created = await orchestrator.createProject({ name: 'demo', git_url: repo.originPath, local_path: repo.path });
+      const created = await orchestrator.createProject({
+        name: 'demo',
+        git_url: repo.originPath,
+        local_path: repo.path,
+      });
       return created.project.id;
     },
     async planned(input = {}) {
       const projectId = await harness.project();
       await runner.drain();
-      const created = await orchestrator.createProtocolRun(projectId, { protocol_name: '0001-demo', template: DEMO_TEMPLATE, ...input });
+      const created = await orchestrator.createProtocolRun(projectId, {
+        protocol_name: '0001-demo',
+        template: DEMO_TEMPLATE,
+        ...input,
+      });
       await orchestrator.startProtocol(created.id);
       await runner.drain();
-      return { projectId, run: await storage.protocolRuns.get(created.id), steps: await storage.stepRuns.listByRun(created.id) };
+      return {
+        projectId,
+        run: await storage.protocolRuns.get(created.id),
+        steps: await storage.stepRuns.listByRun(created.id),
+      };
     },
     async snapshot(runId) {
       return {

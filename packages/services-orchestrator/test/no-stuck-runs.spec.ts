@@ -4,7 +4,10 @@ import { createHarness, eventTypes, type Harness } from './harness.js';
 // Issue 9 §4 and issue 10 must-fix 3: no run or step is left without a way forward, and a step is
 // never committed twice (real SQLite, real git, the embedded queue and its worker runner).
 
-const FAIL = { outcome: 'FAIL' as const, agent: { verdict: 'FAIL' as const, outcome: 'succeeded' as const, engine_id: 'shell', model: null } };
+const FAIL = {
+  outcome: 'FAIL' as const,
+  agent: { verdict: 'FAIL' as const, outcome: 'succeeded' as const, engine_id: 'shell', model: null },
+};
 
 describe('no stuck runs (SQLite)', () => {
   let h: Harness;
@@ -61,7 +64,10 @@ describe('no stuck runs (SQLite)', () => {
     h.fakes.quality.behaviour = () => FAIL;
     const { run, steps } = await h.planned({ auto_advance: true });
     expect((await h.snapshot(run.id)).run.status).toBe('blocked');
-    await expect(h.orchestrator.resumeProtocol(run.id)).rejects.toMatchObject({ code: 'protocol_blocked', message: expect.stringContaining('00-setup.md is failed') });
+    await expect(h.orchestrator.resumeProtocol(run.id)).rejects.toMatchObject({
+      code: 'protocol_blocked',
+      message: expect.stringContaining('00-setup.md is failed'),
+    });
     await h.orchestrator.pauseProtocol(run.id);
     expect((await h.orchestrator.resumeProtocol(run.id)).run.status).toBe('blocked');
     h.fakes.quality.behaviour = () => ({});
@@ -94,7 +100,10 @@ describe('no stuck runs (SQLite)', () => {
     let snap = await h.snapshot(run.id);
     expect(snap.steps[0]).toMatchObject({ id: step.id, status: 'failed' });
     expect(snap.run.status).toBe('blocked');
-    expect(snap.events.find((e) => e.event_type === 'step_job_ended')?.metadata).toMatchObject({ job_id: job.run_id, job_status: 'cancelled' });
+    expect(snap.events.find((e) => e.event_type === 'step_job_ended')?.metadata).toMatchObject({
+      job_id: job.run_id,
+      job_status: 'cancelled',
+    });
     await h.queue.retry(job.run_id);
     await h.drain();
     snap = await h.snapshot(run.id);
@@ -110,7 +119,9 @@ describe('no stuck runs (SQLite)', () => {
     const { run } = await h.planned({ auto_advance: false });
     h.fakes.execution.behaviour = async (input) => {
       await h.queue.cancel(input.jobId!, 'cancelled through the api');
-      await new Promise<void>((resolve) => (input.signal!.aborted ? resolve() : input.signal!.addEventListener('abort', () => resolve(), { once: true })));
+      await new Promise<void>((resolve) =>
+        input.signal!.aborted ? resolve() : input.signal!.addEventListener('abort', () => resolve(), { once: true }),
+      );
       return { outcome: 'interrupted', error: 'cancelled', commit: null };
     };
     const { job, step } = await h.orchestrator.runNextStep(run.id);
@@ -134,7 +145,9 @@ describe('no stuck runs (SQLite)', () => {
     h.fakes.execution.behaviour = async (input) => {
       // The engine finished; the cancel lands while the step's work is being committed.
       await h.queue.cancel(input.jobId!, 'cancelled through the api');
-      await new Promise<void>((resolve) => (input.signal!.aborted ? resolve() : input.signal!.addEventListener('abort', () => resolve(), { once: true })));
+      await new Promise<void>((resolve) =>
+        input.signal!.aborted ? resolve() : input.signal!.addEventListener('abort', () => resolve(), { once: true }),
+      );
       return {};
     };
     const { job, step } = await h.orchestrator.runNextStep(run.id);
@@ -157,14 +170,22 @@ describe('no stuck runs (SQLite)', () => {
   it('createStep: a step added by hand starts pending; another status is a 422 naming status; an ended run is a 409', async () => {
     const projectId = await h.project();
     const run = await h.orchestrator.createProtocolRun(projectId, { protocol_name: '0002-manual' });
-    const step = await h.orchestrator.createStep(run.id, { step_index: 0, step_name: 'a.md', step_type: 'work', status: 'pending' }, { requestId: 'req-1' });
+    const step = await h.orchestrator.createStep(
+      run.id,
+      { step_index: 0, step_name: 'a.md', step_type: 'work', status: 'pending' },
+      { requestId: 'req-1' },
+    );
     expect(step).toMatchObject({ status: 'pending', step_name: 'a.md' });
     expect(await eventTypes(h, run.id)).toContain('step_created');
     for (const status of ['running', 'completed']) {
-      await expect(h.orchestrator.createStep(run.id, { step_index: 1, step_name: 'b.md', step_type: 'work', status })).rejects.toMatchObject({ issues: [{ path: ['status'] }] });
+      await expect(
+        h.orchestrator.createStep(run.id, { step_index: 1, step_name: 'b.md', step_type: 'work', status }),
+      ).rejects.toMatchObject({ issues: [{ path: ['status'] }] });
     }
     await h.orchestrator.cancelProtocol(run.id);
-    await expect(h.orchestrator.createStep(run.id, { step_index: 1, step_name: 'b.md', step_type: 'work' })).rejects.toMatchObject({ code: 'protocol_terminal' });
+    await expect(
+      h.orchestrator.createStep(run.id, { step_index: 1, step_name: 'b.md', step_type: 'work' }),
+    ).rejects.toMatchObject({ code: 'protocol_terminal' });
     expect((await h.storage.stepRuns.listByRun(run.id)).map((s) => s.step_name)).toEqual(['a.md']);
   });
 
@@ -175,7 +196,9 @@ describe('no stuck runs (SQLite)', () => {
     const second = await h.orchestrator.retryLatest(run.id);
     expect(second.step.runtime_state).toMatchObject({ exec_job_id: second.job.run_id });
     await h.queue.retry(first.job.run_id);
-    expect(await h.rerun(first.job.run_id)).toMatchObject({ result: { skipped: true, reason: `step is running under job ${second.job.run_id}` } });
+    expect(await h.rerun(first.job.run_id)).toMatchObject({
+      result: { skipped: true, reason: `step is running under job ${second.job.run_id}` },
+    });
     expect(h.fakes.execution.calls).toHaveLength(0);
     await h.drain();
     expect(h.fakes.execution.calls).toHaveLength(1);

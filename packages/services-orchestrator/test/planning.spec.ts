@@ -16,7 +16,11 @@ describe('planning (plan_protocol_job)', () => {
   it('plans from a template folder: worktree on the protocol branch, files, spec, steps, plan commit, planned', async () => {
     const projectId = await h.project();
     await h.drain();
-    const run = await h.orchestrator.createProtocolRun(projectId, { protocol_name: '0001-demo', template: DEMO_TEMPLATE, description: 'demo' });
+    const run = await h.orchestrator.createProtocolRun(projectId, {
+      protocol_name: '0001-demo',
+      template: DEMO_TEMPLATE,
+      description: 'demo',
+    });
     const started = await h.orchestrator.startProtocol(run.id, { requestId: 'req-1' });
     expect(started.run.status).toBe('planning');
     expect(started.job.job_type).toBe('plan_protocol_job');
@@ -31,10 +35,19 @@ describe('planning (plan_protocol_job)', () => {
     expect(steps.map((s) => s.step_name)).toEqual(['00-setup.md', '01-build.md', '02-docs.md']);
     expect(steps.every((s) => s.status === 'pending' && s.engine_id === 'shell')).toBe(true);
     expect(existsSync(join(planned.protocol_root!, 'plan.md'))).toBe(true);
-    expect(planned.template_config).toMatchObject({ template_dir: DEMO_TEMPLATE, spec_origin: 'generated', spec_meta: { status: 'valid' } });
+    expect(planned.template_config).toMatchObject({
+      template_dir: DEMO_TEMPLATE,
+      spec_origin: 'generated',
+      spec_meta: { status: 'valid' },
+    });
 
     const plannedEvent = events.find((e) => e.event_type === 'planned')!;
-    expect(plannedEvent.metadata).toMatchObject({ steps_created: 3, spec_validated: true, protocol_root: planned.protocol_root, request_id: 'req-1' });
+    expect(plannedEvent.metadata).toMatchObject({
+      steps_created: 3,
+      spec_validated: true,
+      protocol_root: planned.protocol_root,
+      request_id: 'req-1',
+    });
     expect(plannedEvent.metadata?.job_id).toBe(started.job.run_id);
     expect(typeof plannedEvent.metadata?.spec_hash).toBe('string');
     expect(await eventTypes(h, run.id)).toEqual(['planning_enqueued', 'planned']);
@@ -49,7 +62,11 @@ describe('planning (plan_protocol_job)', () => {
     const run = await h.orchestrator.createProtocolRun(projectId, {
       protocol_name: '0002-invalid',
       template: DEMO_TEMPLATE,
-      template_config: { protocol_spec: { steps: [{ id: 'x', name: '01-x.md', engine_id: 'shell', prompt_ref: 'missing.md', qa: { policy: 'skip' } }] } },
+      template_config: {
+        protocol_spec: {
+          steps: [{ id: 'x', name: '01-x.md', engine_id: 'shell', prompt_ref: 'missing.md', qa: { policy: 'skip' } }],
+        },
+      },
     });
     await h.orchestrator.startProtocol(run.id);
     await h.drain();
@@ -65,7 +82,10 @@ describe('planning (plan_protocol_job)', () => {
 
   it('blocks with planning_failed when the template folder does not exist', async () => {
     const projectId = await h.project();
-    const run = await h.orchestrator.createProtocolRun(projectId, { protocol_name: '0003-missing', template: join(h.dir.path, 'nope') });
+    const run = await h.orchestrator.createProtocolRun(projectId, {
+      protocol_name: '0003-missing',
+      template: join(h.dir.path, 'nope'),
+    });
     await h.orchestrator.startProtocol(run.id);
     await h.drain();
     const { run: blocked, events } = await h.snapshot(run.id);
@@ -85,11 +105,17 @@ describe('planning (plan_protocol_job)', () => {
 
   it('honours a caller spec on re-plan and rebuilds a generated one', async () => {
     const projectId = await h.project();
-    const run = await h.orchestrator.createProtocolRun(projectId, { protocol_name: '0005-replan', template: DEMO_TEMPLATE });
+    const run = await h.orchestrator.createProtocolRun(projectId, {
+      protocol_name: '0005-replan',
+      template: DEMO_TEMPLATE,
+    });
     await h.orchestrator.startProtocol(run.id);
     await h.drain();
     const first = await h.storage.protocolRuns.get(run.id);
-    await expect(h.orchestrator.startProtocol(run.id)).rejects.toMatchObject({ name: 'ConflictError', code: 'protocol_already_planned' });
+    await expect(h.orchestrator.startProtocol(run.id)).rejects.toMatchObject({
+      name: 'ConflictError',
+      code: 'protocol_already_planned',
+    });
     await h.orchestrator.startProtocol(run.id, { replan: true });
     await h.drain();
     const second = await h.storage.protocolRuns.get(run.id);

@@ -19,7 +19,6 @@ const SEQUENCES = 300;
 const ACTIONS = 14;
 const BASE_SEED = 0x7a5c;
 
-
 type Rng = () => number;
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)] as T;
 
@@ -74,7 +73,9 @@ describe('run/step state machine (property, SQLite)', () => {
 
   async function seedRun(seed: number): Promise<number> {
     const count = 1 + Math.floor(rng() * DEMO_STEP_NAMES.length);
-    const qa = Object.fromEntries(DEMO_STEP_NAMES.map((name) => [name, { qa: pick(rng, ['skip', 'light', 'full'] as const) }]));
+    const qa = Object.fromEntries(
+      DEMO_STEP_NAMES.map((name) => [name, { qa: pick(rng, ['skip', 'light', 'full'] as const) }]),
+    );
     const run = await h.storage.protocolRuns.create({
       project_id: projectId,
       protocol_name: `prop-${seed}`,
@@ -87,7 +88,12 @@ describe('run/step state machine (property, SQLite)', () => {
       auto_advance: rng() < 0.5,
     });
     for (let i = 0; i < count; i++) {
-      await h.storage.stepRuns.create({ protocol_run_id: run.id, step_index: i, step_name: DEMO_STEP_NAMES[i] as string, step_type: 'work' });
+      await h.storage.stepRuns.create({
+        protocol_run_id: run.id,
+        step_index: i,
+        step_name: DEMO_STEP_NAMES[i] as string,
+        step_type: 'work',
+      });
     }
     return run.id;
   }
@@ -96,11 +102,13 @@ describe('run/step state machine (property, SQLite)', () => {
     run: await h.storage.protocolRuns.get(runId),
     steps: await h.storage.stepRuns.listByRun(runId),
   });
-  const describeState = (s: { run: ProtocolRun; steps: StepRun[] }) => `${s.run.status} [${s.steps.map((x) => x.status).join(', ')}]`;
+  const describeState = (s: { run: ProtocolRun; steps: StepRun[] }) =>
+    `${s.run.status} [${s.steps.map((x) => x.status).join(', ')}]`;
 
   async function liveJobs(runId: number) {
     const out = [];
-    for (const status of ['queued', 'running'] as const) out.push(...(await h.storage.jobRuns.list({ protocol_run_id: runId, status }, { limit: 100 })).items);
+    for (const status of ['queued', 'running'] as const)
+      out.push(...(await h.storage.jobRuns.list({ protocol_run_id: runId, status }, { limit: 100 })).items);
     return out;
   }
 
@@ -134,7 +142,9 @@ describe('run/step state machine (property, SQLite)', () => {
       seq.log.push(`cancel job ${job.job_type} (${cancelled.status}${report ? ', reported' : ''})`);
     } else {
       const status = pick(rng, ['running', 'success', 'failure'] as const);
-      await attempt(seq, `ci ${status}`, () => o.handleCiStatus({ protocol_run_id: runId, provider: 'github', status }));
+      await attempt(seq, `ci ${status}`, () =>
+        o.handleCiStatus({ protocol_run_id: runId, provider: 'github', status }),
+      );
     }
   }
 
@@ -147,10 +157,15 @@ describe('run/step state machine (property, SQLite)', () => {
       ['resume', () => o.resumeProtocol(runId)],
       ['retry-latest', () => o.retryLatest(runId)],
       ['run-next', () => o.runNextStep(runId)],
-      ...steps.filter((s) => s.status === 'needs_qa').map((s): [string, () => Promise<unknown>] => [`run-qa ${s.step_name}`, () => o.runStepQa(s.id)]),
-      ...steps.filter((s) => !DONE(s)).map((s): [string, () => Promise<unknown>] => [`approve ${s.step_name}`, () => o.approveStep(s.id)]),
+      ...steps
+        .filter((s) => s.status === 'needs_qa')
+        .map((s): [string, () => Promise<unknown>] => [`run-qa ${s.step_name}`, () => o.runStepQa(s.id)]),
+      ...steps
+        .filter((s) => !DONE(s))
+        .map((s): [string, () => Promise<unknown>] => [`approve ${s.step_name}`, () => o.approveStep(s.id)]),
     ];
-    if (run.status === 'blocked' && steps.every(DONE)) candidates.push(['start replan', () => o.startProtocol(runId, { replan: true })]);
+    if (run.status === 'blocked' && steps.every(DONE))
+      candidates.push(['start replan', () => o.startProtocol(runId, { replan: true })]);
     for (const [name, fn] of candidates) if (await attempt(seq, `forward ${name}`, fn)) return name;
     return null;
   }
@@ -170,7 +185,11 @@ describe('run/step state machine (property, SQLite)', () => {
         const s = await state(seq.runId);
         seq.log.push(`  -> ${describeState(s)}`);
         if (s.steps.filter((x) => x.status === 'running').length > 1) fail('more than one running step', s);
-        if (s.steps.every(DONE) && (s.run.status === 'running' || s.run.status === 'planned') && (await liveJobs(seq.runId)).length === 0) {
+        if (
+          s.steps.every(DONE) &&
+          (s.run.status === 'running' || s.run.status === 'planned') &&
+          (await liveJobs(seq.runId)).length === 0
+        ) {
           fail('all steps done but the run is still active with nothing queued', s);
         }
       }
@@ -183,13 +202,16 @@ describe('run/step state machine (property, SQLite)', () => {
         const s = await state(seq.runId);
         if (TERMINAL.includes(s.run.status)) break;
         const allDone = s.steps.every(DONE);
-        if (allDone && (s.run.status === 'running' || s.run.status === 'planned')) fail('all steps done but the run did not complete', s);
+        if (allDone && (s.run.status === 'running' || s.run.status === 'planned'))
+          fail('all steps done but the run did not complete', s);
         const action = await forward(seq);
         if (!action) fail('no legal action moves the run forward', s);
         await h.drain();
         const after = await state(seq.runId);
-        if (describeState(after) === describeState(s) && after.run.updated_at === s.run.updated_at) fail(`forward action ${action} changed nothing`, after);
-        if (allDone && action !== 'start replan' && after.run.status !== 'completed') fail(`all steps were done; ${action} did not complete the run`, after);
+        if (describeState(after) === describeState(s) && after.run.updated_at === s.run.updated_at)
+          fail(`forward action ${action} changed nothing`, after);
+        if (allDone && action !== 'start replan' && after.run.status !== 'completed')
+          fail(`all steps were done; ${action} did not complete the run`, after);
       }
       const end = await state(seq.runId);
       if (end.run.status !== 'completed' && end.run.status !== 'cancelled') fail('the run did not end completed', end);

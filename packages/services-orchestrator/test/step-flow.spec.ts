@@ -30,7 +30,12 @@ describe.each(['sqlite', 'postgres'] as const)('step lifecycle (fake execution a
     expect(types.at(-1)).toBe('protocol_completed');
     // One commit per step after the plan commit, pushed to origin at the end.
     const subjects = git(h.repo.originPath, ['log', '--format=%s', '0001-demo']).split('\n');
-    expect(subjects.slice(0, 4)).toEqual(['0001-demo: 02-docs.md', '0001-demo: 01-build.md', '0001-demo: 00-setup.md', '0001-demo: plan']);
+    expect(subjects.slice(0, 4)).toEqual([
+      '0001-demo: 02-docs.md',
+      '0001-demo: 01-build.md',
+      '0001-demo: 00-setup.md',
+      '0001-demo: plan',
+    ]);
     const usage = await h.orchestrator.usage(run.id);
     expect(usage.totals.tokens).toBe(45);
     expect(usage.by_phase.find((p) => p.phase === 'exec')).toMatchObject({ tokens: 45, jobs: 3 });
@@ -40,7 +45,10 @@ describe.each(['sqlite', 'postgres'] as const)('step lifecycle (fake execution a
 
   it('QA FAIL without a loop fails the step and blocks the run; retry_latest runs it again', async () => {
     let fails = 1;
-    h.fakes.quality.behaviour = (input) => (input.step.step_name === '01-build.md' && fails-- > 0 ? { outcome: 'FAIL', agent: { verdict: 'FAIL', outcome: 'succeeded', engine_id: 'shell', model: null } } : {});
+    h.fakes.quality.behaviour = (input) =>
+      input.step.step_name === '01-build.md' && fails-- > 0
+        ? { outcome: 'FAIL', agent: { verdict: 'FAIL', outcome: 'succeeded', engine_id: 'shell', model: null } }
+        : {};
     const { run } = await h.planned({ auto_advance: true });
     let snap = await h.snapshot(run.id);
     expect(snap.run.status).toBe('blocked');
@@ -57,14 +65,21 @@ describe.each(['sqlite', 'postgres'] as const)('step lifecycle (fake execution a
 
   it('QA FAIL with a loop policy steps back and enqueues the loop target; a trigger enqueues its target', async () => {
     let docsFails = 1;
-    h.fakes.quality.behaviour = (input) => (input.step.step_name === '02-docs.md' && docsFails-- > 0 ? { outcome: 'FAIL' } : {});
+    h.fakes.quality.behaviour = (input) =>
+      input.step.step_name === '02-docs.md' && docsFails-- > 0 ? { outcome: 'FAIL' } : {};
     const { run } = await h.planned({
       auto_advance: false,
       template_config: {
         protocol_spec: demoSpec({
           '00-setup.md': { qa: 'skip' },
-          '01-build.md': { policies: [{ behavior: 'trigger', module_id: 'to-docs', trigger_agent_id: 'docs', condition: 'qa_passed' }] },
-          '02-docs.md': { policies: [{ behavior: 'loop', module_id: 'retry-docs', step_back: 1, max_iterations: 2, condition: 'qa_failed' }] },
+          '01-build.md': {
+            policies: [{ behavior: 'trigger', module_id: 'to-docs', trigger_agent_id: 'docs', condition: 'qa_passed' }],
+          },
+          '02-docs.md': {
+            policies: [
+              { behavior: 'loop', module_id: 'retry-docs', step_back: 1, max_iterations: 2, condition: 'qa_failed' },
+            ],
+          },
         }),
       },
     });
@@ -80,16 +95,29 @@ describe.each(['sqlite', 'postgres'] as const)('step lifecycle (fake execution a
     await h.drain();
     // 01 passed → trigger → 02 enqueued and ran; it waits for QA (no auto-advance).
     let snap = await h.snapshot(run.id);
-    expect(snap.events.map((e) => e.event_type)).toEqual(expect.arrayContaining(['trigger_decision', 'trigger_enqueued']));
-    expect(snap.events.find((e) => e.event_type === 'trigger_enqueued')?.metadata).toMatchObject({ target_step_id: snap.steps[2]!.id, source: 'qa_passed', inline_depth: 1 });
+    expect(snap.events.map((e) => e.event_type)).toEqual(
+      expect.arrayContaining(['trigger_decision', 'trigger_enqueued']),
+    );
+    expect(snap.events.find((e) => e.event_type === 'trigger_enqueued')?.metadata).toMatchObject({
+      target_step_id: snap.steps[2]!.id,
+      source: 'qa_passed',
+      inline_depth: 1,
+    });
     expect(snap.steps.map((s) => s.status)).toEqual(['completed', 'completed', 'needs_qa']);
     // 02 fails QA → loop back one step: 01 and 02 pending again, 01 enqueued at once.
     await h.orchestrator.runStepQa(snap.steps[2]!.id);
     await h.drain();
     snap = await h.snapshot(run.id);
     const loop = snap.events.find((e) => e.event_type === 'loop_decision')!;
-    expect(loop.metadata).toMatchObject({ target_step_index: 1, iterations: 1, max_iterations: 2, reason: 'qa_failed' });
-    expect(snap.events.find((e) => e.event_type === 'step_enqueued' && e.metadata?.source === 'loop_decision')).toBeDefined();
+    expect(loop.metadata).toMatchObject({
+      target_step_index: 1,
+      iterations: 1,
+      max_iterations: 2,
+      reason: 'qa_failed',
+    });
+    expect(
+      snap.events.find((e) => e.event_type === 'step_enqueued' && e.metadata?.source === 'loop_decision'),
+    ).toBeDefined();
     expect(snap.run.status).toBe('running');
     expect(snap.steps.map((s) => s.status)).toEqual(['completed', 'needs_qa', 'pending']);
     expect(snap.steps[2]!.runtime_state).toMatchObject({ loop_counts: { 'retry-docs': 1 } });
@@ -103,10 +131,20 @@ describe.each(['sqlite', 'postgres'] as const)('step lifecycle (fake execution a
 
   it('an execution failure with an exec_failed loop keeps the run running and enqueues the target (defect 11)', async () => {
     let failures = 1;
-    h.fakes.execution.behaviour = (input) => (input.step.step_name === '01-build.md' && failures-- > 0 ? { outcome: 'failed', error: 'block 1 exited with 1', commit: null } : {});
+    h.fakes.execution.behaviour = (input) =>
+      input.step.step_name === '01-build.md' && failures-- > 0
+        ? { outcome: 'failed', error: 'block 1 exited with 1', commit: null }
+        : {};
     const { run } = await h.planned({
       auto_advance: true,
-      template_config: { protocol_spec: demoSpec({ '01-build.md': { qa: 'skip', policies: [{ behavior: 'loop', module_id: 'again', step_back: 1, condition: 'exec_failed' }] } }) },
+      template_config: {
+        protocol_spec: demoSpec({
+          '01-build.md': {
+            qa: 'skip',
+            policies: [{ behavior: 'loop', module_id: 'again', step_back: 1, condition: 'exec_failed' }],
+          },
+        }),
+      },
     });
     const snap = await h.snapshot(run.id);
     expect(snap.run.status).toBe('completed');
@@ -117,13 +155,18 @@ describe.each(['sqlite', 'postgres'] as const)('step lifecycle (fake execution a
   });
 
   it('an execution failure without policies fails the step and blocks the run', async () => {
-    h.fakes.execution.behaviour = (input) => (input.step.step_name === '00-setup.md' ? { outcome: 'timeout', error: 'wall-clock limit reached', commit: null } : {});
+    h.fakes.execution.behaviour = (input) =>
+      input.step.step_name === '00-setup.md'
+        ? { outcome: 'timeout', error: 'wall-clock limit reached', commit: null }
+        : {};
     const { run } = await h.planned({ auto_advance: true });
     const snap = await h.snapshot(run.id);
     expect(snap.run.status).toBe('blocked');
     expect(snap.steps[0]).toMatchObject({ status: 'failed' });
     expect(snap.steps[0]!.summary).toMatch(/timeout/);
-    expect(snap.events.find((e) => e.event_type === 'step_execution_failed')?.metadata).toMatchObject({ outcome: 'timeout' });
+    expect(snap.events.find((e) => e.event_type === 'step_execution_failed')?.metadata).toMatchObject({
+      outcome: 'timeout',
+    });
   });
 
   it('budget exceeded fails the step and blocks the run, without retries', async () => {
@@ -163,7 +206,13 @@ describe.each(['sqlite', 'postgres'] as const)('step lifecycle (fake execution a
   it('light QA runs inline in the execute job; skip completes the step at once', async () => {
     const { run } = await h.planned({
       auto_advance: true,
-      template_config: { protocol_spec: demoSpec({ '00-setup.md': { qa: 'skip' }, '01-build.md': { qa: 'light' }, '02-docs.md': { qa: 'light' } }) },
+      template_config: {
+        protocol_spec: demoSpec({
+          '00-setup.md': { qa: 'skip' },
+          '01-build.md': { qa: 'light' },
+          '02-docs.md': { qa: 'light' },
+        }),
+      },
     });
     const snap = await h.snapshot(run.id);
     expect(snap.run.status).toBe('completed');
@@ -232,7 +281,10 @@ describe.each(['sqlite', 'postgres'] as const)('step lifecycle (fake execution a
     const snap = await h.snapshot(run.id);
     expect(snap.run.status).toBe('blocked');
     expect(snap.steps[0]).toMatchObject({ status: 'failed', summary: 'execute_step_job failed: worker crashed' });
-    expect(snap.events.find((e) => e.event_type === 'job_failed')?.metadata).toMatchObject({ job_id: next.job.run_id, error_category: 'internal' });
+    expect(snap.events.find((e) => e.event_type === 'job_failed')?.metadata).toMatchObject({
+      job_id: next.job.run_id,
+      error_category: 'internal',
+    });
   });
 
   describe('CI reports', () => {
@@ -240,15 +292,30 @@ describe.each(['sqlite', 'postgres'] as const)('step lifecycle (fake execution a
       const { run, steps } = await h.planned();
       await h.orchestrator.runNextStep(run.id);
       await h.drain();
-      const success = await h.orchestrator.handleCiStatus({ provider: 'github', status: 'success', protocol_run_id: run.id, event_type: 'check_suite' });
+      const success = await h.orchestrator.handleCiStatus({
+        provider: 'github',
+        status: 'success',
+        protocol_run_id: run.id,
+        event_type: 'check_suite',
+      });
       expect(success).toMatchObject({ action: 'step_completed', step: { id: steps[0]!.id, status: 'completed' } });
       await h.orchestrator.runNextStep(run.id);
       await h.drain();
-      const failure = await h.orchestrator.handleCiStatus({ provider: 'gitlab', status: 'failure', branch: '0001-demo', event_type: 'pipeline' });
+      const failure = await h.orchestrator.handleCiStatus({
+        provider: 'gitlab',
+        status: 'failure',
+        branch: '0001-demo',
+        event_type: 'pipeline',
+      });
       expect(failure).toMatchObject({ action: 'step_failed', run: { status: 'blocked' }, step: { status: 'failed' } });
       const types = await eventTypes(h, run.id);
       expect(types.filter((t) => t === 'pipeline')).toHaveLength(2);
-      const merged = await h.orchestrator.handleCiStatus({ provider: 'github', status: 'merged', branch: '0001-demo', pr_number: 7 });
+      const merged = await h.orchestrator.handleCiStatus({
+        provider: 'github',
+        status: 'merged',
+        branch: '0001-demo',
+        pr_number: 7,
+      });
       expect(merged).toMatchObject({ action: 'run_completed', run: { status: 'completed' } });
       expect(await eventTypes(h, run.id)).toContain('pr_merged');
       const late = await h.orchestrator.handleCiStatus({ provider: 'github', status: 'failure', branch: '0001-demo' });
@@ -261,10 +328,16 @@ describe.each(['sqlite', 'postgres'] as const)('step lifecycle (fake execution a
       const { run } = await h.planned();
       const next = await h.orchestrator.runNextStep(run.id);
       await h.drain();
-      const result = await h.orchestrator.handleCiStatus({ provider: 'github', status: 'success', protocol_run_id: run.id });
+      const result = await h.orchestrator.handleCiStatus({
+        provider: 'github',
+        status: 'success',
+        protocol_run_id: run.id,
+      });
       expect(result.action).toBe('qa_enqueued');
       expect(result.job).toMatchObject({ job_type: 'run_quality_job', params: { step_run_id: next.step.id } });
-      const qaEvent = (await h.events(run.id)).find((e) => e.event_type === 'qa_enqueued' && e.metadata?.source === 'ci_webhook');
+      const qaEvent = (await h.events(run.id)).find(
+        (e) => e.event_type === 'qa_enqueued' && e.metadata?.source === 'ci_webhook',
+      );
       expect(qaEvent?.metadata).toMatchObject({ provider: 'github' });
     });
   });

@@ -4,8 +4,18 @@ import { formatExecFeedback, formatResumeMessage, hasFeedback, type ExecFeedback
 const evidence: ExecFeedback = {
   attempt: 2,
   budget: { reopens_left: 2, tokens_left: 12000, cost_usd_left: null },
-  qa: { outcome: 'FAIL', reason: 'check failed: npm test', failing_checks: [{ command: 'npm test', exit_code: 1, output_tail: 'FAIL src/a.spec.ts\nexpected 2, got 3' }] },
-  ci: { provider: 'github', job: 'build', conclusion: 'failure', url: 'https://ci.example/run/7', log_excerpt: 'error TS2322' },
+  qa: {
+    outcome: 'FAIL',
+    reason: 'check failed: npm test',
+    failing_checks: [{ command: 'npm test', exit_code: 1, output_tail: 'FAIL src/a.spec.ts\nexpected 2, got 3' }],
+  },
+  ci: {
+    provider: 'github',
+    job: 'build',
+    conclusion: 'failure',
+    url: 'https://ci.example/run/7',
+    log_excerpt: 'error TS2322',
+  },
   reviews: [{ author: 'bob', body: 'Please rename x.', path: 'src/a.ts', line: 12, state: null, url: null }],
 };
 
@@ -13,10 +23,14 @@ describe('formatExecFeedback', () => {
   it('renders attempt, budget, each failing check with command, exit code and output tail, CI and reviews', () => {
     const text = formatExecFeedback(evidence);
     expect(text).toContain('## What went wrong last time');
-    expect(text).toContain('This is attempt 2 of this step. Budget: 2 automatic re-attempt(s) left; 12000 tokens left for this step.');
+    expect(text).toContain(
+      'This is attempt 2 of this step. Budget: 2 automatic re-attempt(s) left; 12000 tokens left for this step.',
+    );
     expect(text).toContain('### QA: FAIL');
     expect(text).toContain('- `npm test` exited 1\n```\nFAIL src/a.spec.ts\nexpected 2, got 3\n```');
-    expect(text).toContain('### CI failed (github)\nJob: build; conclusion: failure; https://ci.example/run/7\nLog excerpt:\n```\nerror TS2322\n```');
+    expect(text).toContain(
+      '### CI failed (github)\nJob: build; conclusion: failure; https://ci.example/run/7\nLog excerpt:\n```\nerror TS2322\n```',
+    );
     expect(text).toContain('- @bob on src/a.ts:12: Please rename x.');
   });
 
@@ -25,11 +39,20 @@ describe('formatExecFeedback', () => {
     expect(formatExecFeedback({ attempt: 3 })).toBe('');
     expect(hasFeedback({ attempt: 2, execution: { outcome: 'failed', error: 'boom' } })).toBe(true);
     const huge = 'x'.repeat(50_000) + 'THE END';
-    const text = formatExecFeedback({ attempt: 2, qa: { outcome: 'FAIL', reason: null, failing_checks: [{ command: 'make', exit_code: 2, output_tail: huge }] } }, 2000);
+    const text = formatExecFeedback(
+      {
+        attempt: 2,
+        qa: { outcome: 'FAIL', reason: null, failing_checks: [{ command: 'make', exit_code: 2, output_tail: huge }] },
+      },
+      2000,
+    );
     expect(text.length).toBeLessThanOrEqual(2000);
     expect(text).toContain('THE END');
     expect(text).toContain('earlier characters omitted');
-    const many = formatExecFeedback({ attempt: 2, reviews: Array.from({ length: 200 }, (_, i) => ({ author: `r${i}`, body: 'y'.repeat(400) })) }, 1000);
+    const many = formatExecFeedback(
+      { attempt: 2, reviews: Array.from({ length: 200 }, (_, i) => ({ author: `r${i}`, body: 'y'.repeat(400) })) },
+      1000,
+    );
     expect(many.length).toBeLessThanOrEqual(1000);
     expect(many.endsWith('… (feedback truncated)')).toBe(true);
   });
@@ -43,7 +66,14 @@ describe('formatExecFeedback', () => {
 
   it('the exec prompt carries the section only when there is evidence', async () => {
     const service = createPromptService();
-    const base = { protocolName: '0001-demo', stepFilename: '01-api.md', stepContent: 'Do the API.', plan: 'The plan.', workspaceRoot: '/wt', protocolRoot: '/wt/.protocols/0001-demo' };
+    const base = {
+      protocolName: '0001-demo',
+      stepFilename: '01-api.md',
+      stepContent: 'Do the API.',
+      plan: 'The plan.',
+      workspaceRoot: '/wt',
+      protocolRoot: '/wt/.protocols/0001-demo',
+    };
     const first = await service.buildExecPrompt(base);
     expect(first.text).not.toContain('What went wrong last time');
     const retry = await service.buildExecPrompt({ ...base, feedback: evidence, feedbackMaxChars: 3000 });

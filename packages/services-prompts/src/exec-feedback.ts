@@ -30,7 +30,13 @@ export interface ExecFeedback {
   /** The previous execution itself failed (engine outcome and reason). */
   execution?: { outcome: string; error: string | null } | null;
   qa?: { outcome: string; reason: string | null; failing_checks: FeedbackCheck[]; report_tail?: string | null } | null;
-  ci?: { provider: string; job: string | null; conclusion: string | null; url: string | null; log_excerpt?: string | null } | null;
+  ci?: {
+    provider: string;
+    job: string | null;
+    conclusion: string | null;
+    url: string | null;
+    log_excerpt?: string | null;
+  } | null;
   reviews?: FeedbackReview[] | null;
 }
 
@@ -39,7 +45,9 @@ export const DEFAULT_FEEDBACK_MAX_CHARS = 6000;
 
 function tailOf(text: string, max: number): string {
   const trimmed = text.trimEnd();
-  return trimmed.length <= max ? trimmed : `… (${trimmed.length - max} earlier characters omitted)\n${trimmed.slice(-max)}`;
+  return trimmed.length <= max
+    ? trimmed
+    : `… (${trimmed.length - max} earlier characters omitted)\n${trimmed.slice(-max)}`;
 }
 
 function fenced(text: string, max: number): string {
@@ -49,9 +57,12 @@ function fenced(text: string, max: number): string {
 function budgetLine(feedback: ExecFeedback): string {
   const budget = feedback.budget ?? {};
   const parts: string[] = [];
-  if (budget.reopens_left !== undefined && budget.reopens_left !== null) parts.push(`${budget.reopens_left} automatic re-attempt(s) left`);
-  if (budget.tokens_left !== undefined && budget.tokens_left !== null) parts.push(`${budget.tokens_left} tokens left for this step`);
-  if (budget.cost_usd_left !== undefined && budget.cost_usd_left !== null) parts.push(`$${budget.cost_usd_left.toFixed(2)} left for this step`);
+  if (budget.reopens_left !== undefined && budget.reopens_left !== null)
+    parts.push(`${budget.reopens_left} automatic re-attempt(s) left`);
+  if (budget.tokens_left !== undefined && budget.tokens_left !== null)
+    parts.push(`${budget.tokens_left} tokens left for this step`);
+  if (budget.cost_usd_left !== undefined && budget.cost_usd_left !== null)
+    parts.push(`$${budget.cost_usd_left.toFixed(2)} left for this step`);
   return parts.length > 0 ? `Budget: ${parts.join('; ')}.` : 'Budget: no limit configured.';
 }
 
@@ -67,12 +78,23 @@ export function hasFeedback(feedback: ExecFeedback | null | undefined): feedback
  * log excerpt) and the review comments. Outputs are tails; the whole section is cut at `maxChars`.
  * Empty string when there is no evidence.
  */
-export function formatExecFeedback(feedback: ExecFeedback | null | undefined, maxChars = DEFAULT_FEEDBACK_MAX_CHARS): string {
+export function formatExecFeedback(
+  feedback: ExecFeedback | null | undefined,
+  maxChars = DEFAULT_FEEDBACK_MAX_CHARS,
+): string {
   if (!hasFeedback(feedback)) return '';
   const piece = Math.max(200, Math.floor(maxChars / 4));
-  const lines: string[] = ['## What went wrong last time', '', `This is attempt ${feedback.attempt} of this step. ${budgetLine(feedback)}`];
+  const lines: string[] = [
+    '## What went wrong last time',
+    '',
+    `This is attempt ${feedback.attempt} of this step. ${budgetLine(feedback)}`,
+  ];
   if (feedback.execution) {
-    lines.push('', `### The previous execution ${feedback.execution.outcome}`, feedback.execution.error ? tailOf(feedback.execution.error, piece) : '(no reason given)');
+    lines.push(
+      '',
+      `### The previous execution ${feedback.execution.outcome}`,
+      feedback.execution.error ? tailOf(feedback.execution.error, piece) : '(no reason given)',
+    );
   }
   if (feedback.qa) {
     lines.push('', `### QA: ${feedback.qa.outcome}`);
@@ -82,11 +104,16 @@ export function formatExecFeedback(feedback: ExecFeedback | null | undefined, ma
       lines.push(`- \`${check.command}\` ${how}`);
       if (check.output_tail && check.output_tail.trim() !== '') lines.push(fenced(check.output_tail, piece));
     }
-    if (feedback.qa.failing_checks.length === 0 && feedback.qa.report_tail) lines.push('QA report (tail):', fenced(feedback.qa.report_tail, piece));
+    if (feedback.qa.failing_checks.length === 0 && feedback.qa.report_tail)
+      lines.push('QA report (tail):', fenced(feedback.qa.report_tail, piece));
   }
   if (feedback.ci) {
     const { ci } = feedback;
-    lines.push('', `### CI failed (${ci.provider})`, `Job: ${ci.job ?? 'unknown'}; conclusion: ${ci.conclusion ?? 'failure'}${ci.url ? `; ${ci.url}` : ''}`);
+    lines.push(
+      '',
+      `### CI failed (${ci.provider})`,
+      `Job: ${ci.job ?? 'unknown'}; conclusion: ${ci.conclusion ?? 'failure'}${ci.url ? `; ${ci.url}` : ''}`,
+    );
     if (ci.log_excerpt && ci.log_excerpt.trim() !== '') lines.push('Log excerpt:', fenced(ci.log_excerpt, piece));
   }
   if (feedback.reviews && feedback.reviews.length > 0) {
@@ -94,7 +121,9 @@ export function formatExecFeedback(feedback: ExecFeedback | null | undefined, ma
     for (const review of feedback.reviews) {
       const where = review.path ? ` on ${review.path}${review.line ? `:${review.line}` : ''}` : '';
       const state = review.state ? ` (${review.state})` : '';
-      lines.push(`- ${review.author ? `@${review.author}` : 'A reviewer'}${where}${state}: ${tailOf(review.body, piece).replace(/\n/g, '\n  ')}`);
+      lines.push(
+        `- ${review.author ? `@${review.author}` : 'A reviewer'}${where}${state}: ${tailOf(review.body, piece).replace(/\n/g, '\n  ')}`,
+      );
     }
   }
   lines.push('', 'Fix these first, then re-run the checks yourself; keep what already works.');
@@ -105,6 +134,10 @@ export function formatExecFeedback(feedback: ExecFeedback | null | undefined, ma
 }
 
 /** The whole message of a resumed session: the agent already has the step's instructions, so only the feedback. */
-export function formatResumeMessage(stepFilename: string, feedback: ExecFeedback, maxChars = DEFAULT_FEEDBACK_MAX_CHARS): string {
+export function formatResumeMessage(
+  stepFilename: string,
+  feedback: ExecFeedback,
+  maxChars = DEFAULT_FEEDBACK_MAX_CHARS,
+): string {
   return `Your previous attempt at ${stepFilename} did not pass. Continue the same task in the same workspace.\n\n${formatExecFeedback(feedback, maxChars)}\n`;
 }

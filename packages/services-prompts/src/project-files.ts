@@ -8,7 +8,10 @@ export const PROJECT_PROMPTS_DIR = '.tasksgodzilla/prompts';
 export const DISCOVERY_NOTES_DIR = 'tasksgodzilla';
 
 /** The project's planning guide, as onboarding's starter assets ship it (the original's name). */
-export const REFERENCE_TEMPLATE_FILES = [`${PROJECT_PROMPTS_DIR}/protocol-new.prompt.md`, 'prompts/protocol-new.prompt.md'] as const;
+export const REFERENCE_TEMPLATE_FILES = [
+  `${PROJECT_PROMPTS_DIR}/protocol-new.prompt.md`,
+  'prompts/protocol-new.prompt.md',
+] as const;
 
 /** In a reference file, the text after this heading is the templates part (the original's marker). */
 export const REFERENCE_TEMPLATES_MARKER = '### TEMPLATES FOR PROTOCOL FILES';
@@ -24,7 +27,8 @@ export async function readProjectFile(root: string, relative: string): Promise<{
   try {
     [real, realRoot] = await Promise.all([realpath(path), realpath(root)]);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR')
+      return null;
     throw error;
   }
   if (!real.startsWith(realRoot + sep)) return null;
@@ -37,7 +41,10 @@ export async function readProjectFile(root: string, relative: string): Promise<{
 }
 
 /** The first of `relatives` found in the first root that has one (roots in order, then files in order). */
-export async function firstProjectFile(roots: readonly string[], relatives: readonly string[]): Promise<{ path: string; bytes: Buffer } | null> {
+export async function firstProjectFile(
+  roots: readonly string[],
+  relatives: readonly string[],
+): Promise<{ path: string; bytes: Buffer } | null> {
   for (const root of roots) {
     for (const relative of relatives) {
       const found = await readProjectFile(root, relative);
@@ -48,7 +55,9 @@ export async function firstProjectFile(roots: readonly string[], relatives: read
 }
 
 function bounded(text: string, max: number, what: string): string {
-  return text.length <= max ? text : `${text.slice(0, max).trimEnd()}\n… (${what} truncated: ${text.length - max} more characters)`;
+  return text.length <= max
+    ? text
+    : `${text.slice(0, max).trimEnd()}\n… (${what} truncated: ${text.length - max} more characters)`;
 }
 
 /**
@@ -82,7 +91,8 @@ export async function loadDiscoverySummary(roots: readonly string[], maxChars = 
   for (const { file, share } of DISCOVERY_PARTS) {
     const found = await firstProjectFile(roots, [`${DISCOVERY_NOTES_DIR}/${file}`]);
     const text = found?.bytes.toString('utf8').trim() ?? '';
-    if (text !== '') parts.push(`${DISCOVERY_NOTES_DIR}/${file}:\n${bounded(text, Math.floor(maxChars * share), file)}`);
+    if (text !== '')
+      parts.push(`${DISCOVERY_NOTES_DIR}/${file}:\n${bounded(text, Math.floor(maxChars * share), file)}`);
   }
   if (parts.length === 0) return null;
   const more: string[] = [];

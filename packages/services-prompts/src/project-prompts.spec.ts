@@ -15,9 +15,18 @@ describe('project prompt files', () => {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
   };
-  const override = (root: string, role: string, text: string) => write(join(root, '.tasksgodzilla', 'prompts', `${role}.md`), text);
+  const override = (root: string, role: string, text: string) =>
+    write(join(root, '.tasksgodzilla', 'prompts', `${role}.md`), text);
   const exec = (service = createPromptService()) =>
-    service.buildExecPrompt({ protocolName: '0001-demo', stepFilename: '01-a.md', stepContent: 'STEP', plan: 'PLAN', workspaceRoot: worktree, projectRoot: repo, protocolRoot: join(worktree, '.protocols', '0001-demo') });
+    service.buildExecPrompt({
+      protocolName: '0001-demo',
+      stepFilename: '01-a.md',
+      stepContent: 'STEP',
+      plan: 'PLAN',
+      workspaceRoot: worktree,
+      projectRoot: repo,
+      protocolRoot: join(worktree, '.protocols', '0001-demo'),
+    });
 
   beforeEach(() => {
     tmp = createTempDir('tgz-project-prompts-');
@@ -30,7 +39,7 @@ describe('project prompt files', () => {
   afterEach(() => tmp.remove());
 
   describe('lookup order', () => {
-    it('1. the worktree\'s .tasksgodzilla/prompts/<role>.md comes first', async () => {
+    it("1. the worktree's .tasksgodzilla/prompts/<role>.md comes first", async () => {
       override(worktree, 'exec', 'WORKTREE exec for {{step_filename}}');
       override(repo, 'exec', 'REPO exec');
       const result = await exec();
@@ -43,31 +52,65 @@ describe('project prompt files', () => {
       });
     });
 
-    it('2. then the project\'s main checkout', async () => {
+    it("2. then the project's main checkout", async () => {
       override(repo, 'exec', 'REPO exec {{plan}}');
-      expect(await exec()).toMatchObject({ text: 'REPO exec PLAN', source: 'project', path: join(repo, '.tasksgodzilla', 'prompts', 'exec.md') });
+      expect(await exec()).toMatchObject({
+        text: 'REPO exec PLAN',
+        source: 'project',
+        path: join(repo, '.tasksgodzilla', 'prompts', 'exec.md'),
+      });
     });
 
-    it('3. then the service\'s templates folder, 4. else the shipped templates', async () => {
+    it("3. then the service's templates folder, 4. else the shipped templates", async () => {
       write(join(custom, 'exec.md'), 'CUSTOM {{step_filename}}');
-      expect(await exec(createPromptService({ templatesDir: custom }))).toMatchObject({ text: 'CUSTOM 01-a.md', source: 'default', path: join(custom, 'exec.md') });
+      expect(await exec(createPromptService({ templatesDir: custom }))).toMatchObject({
+        text: 'CUSTOM 01-a.md',
+        source: 'default',
+        path: join(custom, 'exec.md'),
+      });
       const shipped = await exec();
       expect(shipped.source).toBe('default');
       expect(shipped.text).toContain('You are a senior coding agent working on protocol 0001-demo');
     });
 
     it('every role looks in the roots its input names', async () => {
-      for (const role of ['planning', 'decompose', 'qa', 'discovery']) override(role === 'discovery' ? repo : worktree, role, `OWN ${role} Verdict: PASS`);
+      for (const role of ['planning', 'decompose', 'qa', 'discovery'])
+        override(role === 'discovery' ? repo : worktree, role, `OWN ${role} Verdict: PASS`);
       const service = createPromptService();
-      expect((await service.buildPlanningPrompt({ protocolName: 'p', projectRoot: repo, worktreeRoot: worktree })).text).toBe('OWN planning Verdict: PASS');
-      expect((await service.buildDecomposePrompt({ protocolName: 'p', plan: '', stepFilename: 'a', stepContent: '', workspaceRoot: worktree })).text).toBe('OWN decompose Verdict: PASS');
-      expect((await service.buildQaPrompt({ protocolName: 'p', stepFilename: 'a', stepContent: '', workspaceRoot: worktree })).text).toBe('OWN qa Verdict: PASS');
-      expect((await service.buildDiscoveryPrompt({ projectName: 'p', repoRoot: repo })).text).toBe('OWN discovery Verdict: PASS');
+      expect(
+        (await service.buildPlanningPrompt({ protocolName: 'p', projectRoot: repo, worktreeRoot: worktree })).text,
+      ).toBe('OWN planning Verdict: PASS');
+      expect(
+        (
+          await service.buildDecomposePrompt({
+            protocolName: 'p',
+            plan: '',
+            stepFilename: 'a',
+            stepContent: '',
+            workspaceRoot: worktree,
+          })
+        ).text,
+      ).toBe('OWN decompose Verdict: PASS');
+      expect(
+        (
+          await service.buildQaPrompt({
+            protocolName: 'p',
+            stepFilename: 'a',
+            stepContent: '',
+            workspaceRoot: worktree,
+          })
+        ).text,
+      ).toBe('OWN qa Verdict: PASS');
+      expect((await service.buildDiscoveryPrompt({ projectName: 'p', repoRoot: repo })).text).toBe(
+        'OWN discovery Verdict: PASS',
+      );
       // Without a root, the default template.
-      expect((await service.buildQaPrompt({ protocolName: 'p', stepFilename: 'a', stepContent: '' })).source).toBe('default');
+      expect((await service.buildQaPrompt({ protocolName: 'p', stepFilename: 'a', stepContent: '' })).source).toBe(
+        'default',
+      );
     });
 
-    it('projectFiles: false ignores the project\'s files', async () => {
+    it("projectFiles: false ignores the project's files", async () => {
       override(worktree, 'exec', 'WORKTREE exec');
       expect((await exec(createPromptService({ projectFiles: false }))).source).toBe('default');
     });
@@ -75,7 +118,12 @@ describe('project prompt files', () => {
 
   it('a project QA template that does not ask for the verdict line gets the instruction appended', async () => {
     override(worktree, 'qa', 'Review {{step_filename}} strictly.');
-    const result = await createPromptService().buildQaPrompt({ protocolName: 'p', stepFilename: '01-a.md', stepContent: '', workspaceRoot: worktree });
+    const result = await createPromptService().buildQaPrompt({
+      protocolName: 'p',
+      stepFilename: '01-a.md',
+      stepContent: '',
+      workspaceRoot: worktree,
+    });
     expect(result.text).toBe(`Review 01-a.md strictly.\n\n${QA_VERDICT_INSTRUCTION}\n`);
   });
 
@@ -83,7 +131,9 @@ describe('project prompt files', () => {
     override(worktree, 'exec', 'Hello {{nope}}');
     const error = await exec().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).message).toContain(`Missing prompt variables for role exec (project template ${join(worktree, '.tasksgodzilla', 'prompts', 'exec.md')}): nope`);
+    expect((error as ValidationError).message).toContain(
+      `Missing prompt variables for role exec (project template ${join(worktree, '.tasksgodzilla', 'prompts', 'exec.md')}): nope`,
+    );
   });
 
   it('a symlink leading out of the checkout is ignored', async () => {
@@ -97,10 +147,18 @@ describe('project prompt files', () => {
 
   describe('reference templates for planning', () => {
     const plan = (referenceTemplates?: string) =>
-      createPromptService().buildPlanningPrompt({ protocolName: '0002-x', projectRoot: repo, worktreeRoot: worktree, ...(referenceTemplates ? { referenceTemplates } : {}) });
+      createPromptService().buildPlanningPrompt({
+        protocolName: '0002-x',
+        projectRoot: repo,
+        worktreeRoot: worktree,
+        ...(referenceTemplates ? { referenceTemplates } : {}),
+      });
 
-    it('the part after the marker of the project\'s protocol-new prompt; the worktree\'s .tasksgodzilla copy first', async () => {
-      write(join(repo, 'prompts', 'protocol-new.prompt.md'), 'Guide for humans.\n\n### TEMPLATES FOR PROTOCOL FILES\n\nREPO TEMPLATES\n');
+    it("the part after the marker of the project's protocol-new prompt; the worktree's .tasksgodzilla copy first", async () => {
+      write(
+        join(repo, 'prompts', 'protocol-new.prompt.md'),
+        'Guide for humans.\n\n### TEMPLATES FOR PROTOCOL FILES\n\nREPO TEMPLATES\n',
+      );
       expect((await plan()).text.trimEnd().endsWith('REPO TEMPLATES')).toBe(true);
       expect((await plan()).text).not.toContain('Guide for humans.');
       write(join(worktree, '.tasksgodzilla', 'prompts', 'protocol-new.prompt.md'), 'WHOLE FILE WITHOUT MARKER\n');
@@ -120,7 +178,11 @@ describe('project prompt files', () => {
       write(join(worktree, 'tasksgodzilla', 'CI_NOTES.md'), '# CI\nnpm test');
       write(join(worktree, 'tasksgodzilla', 'ARCHITECTURE.md'), '# Arch');
       const service = createPromptService({ discoverySummaryMaxChars: 1000 });
-      const planning = await service.buildPlanningPrompt({ protocolName: '0002-x', projectRoot: repo, worktreeRoot: worktree });
+      const planning = await service.buildPlanningPrompt({
+        protocolName: '0002-x',
+        projectRoot: repo,
+        worktreeRoot: worktree,
+      });
       const execution = await exec(service);
       for (const { text } of [planning, execution]) {
         expect(text).toContain('tasksgodzilla/DISCOVERY.md:\n# Discovery\nTypeScript, npm.');
@@ -132,8 +194,15 @@ describe('project prompt files', () => {
     });
 
     it('absent notes show as (none); a given summary wins', async () => {
-      expect((await exec()).text).toContain('Project notes (a summary of onboarding\'s discovery notes):\n----------------------------------------\n(none)\n');
-      const given = await createPromptService().buildPlanningPrompt({ protocolName: 'p', projectRoot: repo, worktreeRoot: worktree, discoverySummary: 'GIVEN NOTES' });
+      expect((await exec()).text).toContain(
+        "Project notes (a summary of onboarding's discovery notes):\n----------------------------------------\n(none)\n",
+      );
+      const given = await createPromptService().buildPlanningPrompt({
+        protocolName: 'p',
+        projectRoot: repo,
+        worktreeRoot: worktree,
+        discoverySummary: 'GIVEN NOTES',
+      });
       expect(given.text).toContain('GIVEN NOTES');
     });
   });

@@ -19,7 +19,9 @@ const ROLE_NAME = /^[a-z][a-z0-9-]*$/;
 
 function templatePath(dir: string, role: string): string {
   if (!ROLE_NAME.test(role)) {
-    throw new ValidationError(`Invalid prompt role: ${JSON.stringify(role)}`, [{ path: ['role'], message: 'lowercase letters, digits and hyphens only' }]);
+    throw new ValidationError(`Invalid prompt role: ${JSON.stringify(role)}`, [
+      { path: ['role'], message: 'lowercase letters, digits and hyphens only' },
+    ]);
   }
   return join(dir, `${role}.md`);
 }
@@ -31,7 +33,8 @@ export async function loadTemplate(dir: string, role: string): Promise<PromptTem
   try {
     bytes = await readFile(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`Prompt template not found for role ${role}: ${path}`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new NotFoundError(`Prompt template not found for role ${role}: ${path}`, { cause: error });
     throw error;
   }
   const text = bytes.toString('utf8');
@@ -44,14 +47,21 @@ export async function listTemplates(dir: string): Promise<PromptInfo[]> {
   try {
     names = await readdir(dir);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`Prompt templates folder not found: ${dir}`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new NotFoundError(`Prompt templates folder not found: ${dir}`, { cause: error });
     throw error;
   }
-  const roles = names.filter((name) => name.endsWith('.md')).map((name) => name.slice(0, -3)).filter((role) => ROLE_NAME.test(role)).sort();
-  return Promise.all(roles.map(async (role) => {
-    const { path, version } = await loadTemplate(dir, role);
-    return { role, path, version };
-  }));
+  const roles = names
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => name.slice(0, -3))
+    .filter((role) => ROLE_NAME.test(role))
+    .sort();
+  return Promise.all(
+    roles.map(async (role) => {
+      const { path, version } = await loadTemplate(dir, role);
+      return { role, path, version };
+    }),
+  );
 }
 
 /**

@@ -87,9 +87,14 @@ export interface ExecPromptInput {
 }
 
 export function execPromptVars(input: ExecPromptInput): PromptVars {
-  const targets = [input.outputs?.protocol, ...Object.values(input.outputs?.aux ?? {})].filter((path): path is string => Boolean(path));
+  const targets = [input.outputs?.protocol, ...Object.values(input.outputs?.aux ?? {})].filter((path): path is string =>
+    Boolean(path),
+  );
   const feedbackSection = formatExecFeedback(input.feedback, input.feedbackMaxChars);
-  const outputsNote = targets.length > 0 ? `\n- Your final message is saved to ${targets.join(', ')}; do not write those files yourself.` : '';
+  const outputsNote =
+    targets.length > 0
+      ? `\n- Your final message is saved to ${targets.join(', ')}; do not write those files yourself.`
+      : '';
   return {
     protocol_name: input.protocolName,
     step_filename: input.stepFilename,
@@ -156,14 +161,18 @@ export function formatChecks(checks: readonly (string | QaCheck)[] | null | unde
       if (check.timed_out) status = 'TIMED OUT (blocking)';
       else if (check.exit_code === undefined || check.exit_code === null) status = 'not run';
       else status = check.exit_code === 0 ? 'exit 0 (passed)' : `exit ${check.exit_code} (FAILED, blocking)`;
-      const output = check.output && check.output.trim() !== '' ? `\n\n  \`\`\`\n${tail(check.output.trimEnd(), maxOutput).replace(/^/gm, '  ')}\n  \`\`\`` : '';
+      const output =
+        check.output && check.output.trim() !== ''
+          ? `\n\n  \`\`\`\n${tail(check.output.trimEnd(), maxOutput).replace(/^/gm, '  ')}\n  \`\`\``
+          : '';
       return `- \`${check.command}\`: ${status}${output}`;
     })
     .join('\n');
 }
 
 export function qaPromptVars(input: QaPromptInput): PromptVars {
-  const instructions = input.instructions && input.instructions.trim() !== '' ? `${input.instructions.trimEnd()}\n\n` : '';
+  const instructions =
+    input.instructions && input.instructions.trim() !== '' ? `${input.instructions.trimEnd()}\n\n` : '';
   return {
     instructions,
     protocol_name: input.protocolName,
@@ -173,8 +182,16 @@ export function qaPromptVars(input: QaPromptInput): PromptVars {
     context: orNone(input.context),
     log: orNone(input.log),
     summary: orNone(input.summary),
-    diff: input.diff && input.diff.trim() !== '' ? truncate(input.diff, input.maxDiffChars ?? 60_000, 'diff') : '(no changes)',
-    git_status: input.gitStatus === undefined || input.gitStatus === null ? '(not available)' : input.gitStatus.trim() === '' ? '(clean)' : input.gitStatus,
+    diff:
+      input.diff && input.diff.trim() !== ''
+        ? truncate(input.diff, input.maxDiffChars ?? 60_000, 'diff')
+        : '(no changes)',
+    git_status:
+      input.gitStatus === undefined || input.gitStatus === null
+        ? '(not available)'
+        : input.gitStatus.trim() === ''
+          ? '(clean)'
+          : input.gitStatus,
     last_commit: orNone(input.lastCommit),
     checks: formatChecks(input.checks, input.maxCheckOutputChars),
     light_note: input.light ? '\nKeep this QA brief: report must-fix issues only.' : '',

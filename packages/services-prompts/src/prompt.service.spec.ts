@@ -63,7 +63,12 @@ describe('createPromptService with the shipped templates', () => {
   });
 
   it('builds the decompose prompt around plan.md and the step file', async () => {
-    const prompt = await service.buildDecomposePrompt({ protocolName: '0001-demo', plan: 'PLAN TEXT', stepFilename: '01-api.md', stepContent: 'STEP {{not-a-var}}' });
+    const prompt = await service.buildDecomposePrompt({
+      protocolName: '0001-demo',
+      plan: 'PLAN TEXT',
+      stepFilename: '01-api.md',
+      stepContent: 'STEP {{not-a-var}}',
+    });
     expect(prompt.text).toContain('protocol 0001-demo (number 0001)');
     expect(prompt.text).toContain('PLAN TEXT');
     expect(prompt.text).toContain('STEP {{not-a-var}}');
@@ -99,7 +104,11 @@ describe('createPromptService with the shipped templates', () => {
       diff: 'diff --git a/x b/x',
       gitStatus: '',
       lastCommit: 'step 01-api',
-      checks: [{ command: 'npm test', exit_code: 1, output: 'FAIL x.spec.ts' }, { command: 'npm run lint', exit_code: 0 }, 'npm run build'],
+      checks: [
+        { command: 'npm test', exit_code: 1, output: 'FAIL x.spec.ts' },
+        { command: 'npm run lint', exit_code: 0 },
+        'npm run build',
+      ],
       instructions: 'Project QA rules: be strict.',
     });
     expect(prompt.text.startsWith('Project QA rules: be strict.\n\nYou are the QA reviewer')).toBe(true);
@@ -114,7 +123,12 @@ describe('createPromptService with the shipped templates', () => {
   });
 
   it('builds a light QA prompt with defaults for absent inputs', async () => {
-    const prompt = await service.buildQaPrompt({ protocolName: 'p', stepFilename: '01-a.md', stepContent: 'A', light: true });
+    const prompt = await service.buildQaPrompt({
+      protocolName: 'p',
+      stepFilename: '01-a.md',
+      stepContent: 'A',
+      light: true,
+    });
     expect(prompt.text).toContain('Keep this QA brief: report must-fix issues only.');
     expect(prompt.text).toContain('(no checks declared)');
     expect(prompt.text).toContain('(no changes)');
@@ -124,9 +138,13 @@ describe('createPromptService with the shipped templates', () => {
 
   it('truncates long diffs and check output', async () => {
     const prompt = await service.buildQaPrompt({
-      protocolName: 'p', stepFilename: '01-a.md', stepContent: 'A',
-      diff: 'x'.repeat(100), maxDiffChars: 10,
-      checks: [{ command: 'c', exit_code: 0, output: `${'a'.repeat(50)}END` }], maxCheckOutputChars: 5,
+      protocolName: 'p',
+      stepFilename: '01-a.md',
+      stepContent: 'A',
+      diff: 'x'.repeat(100),
+      maxDiffChars: 10,
+      checks: [{ command: 'c', exit_code: 0, output: `${'a'.repeat(50)}END` }],
+      maxCheckOutputChars: 5,
     });
     expect(prompt.text).toContain(`${'x'.repeat(10)}\n… (diff truncated: 90 more characters)`);
     expect(prompt.text).toContain('aaEND');
@@ -141,7 +159,9 @@ describe('createPromptService with the shipped templates', () => {
   });
 
   it('resolves a role directly and reports missing variables', async () => {
-    await expect(service.resolvePrompt('discovery', { project_name: 'x' })).rejects.toThrow('Missing prompt variables for role discovery: repo_root, output_dir');
+    await expect(service.resolvePrompt('discovery', { project_name: 'x' })).rejects.toThrow(
+      'Missing prompt variables for role discovery: repo_root, output_dir',
+    );
     await expect(service.resolvePrompt('discovery', {})).rejects.toBeInstanceOf(ValidationError);
   });
 
@@ -165,13 +185,30 @@ describe('createPromptService with a templates folder', () => {
     const service = createPromptService({ templatesDir: dir.path });
     expect((await service.listPrompts()).map((prompt) => prompt.role)).toEqual(['qa', 'review-merge']);
     const first = await service.resolvePrompt('review-merge', { branch: 'feature/x' });
-    expect(first).toEqual({ role: 'review-merge', text: 'Merge feature/x', version: fingerprintText('Merge {{branch}}'), path: join(dir.path, 'review-merge.md'), source: 'default' });
+    expect(first).toEqual({
+      role: 'review-merge',
+      text: 'Merge feature/x',
+      version: fingerprintText('Merge {{branch}}'),
+      path: join(dir.path, 'review-merge.md'),
+      source: 'default',
+    });
     const qa = await service.buildQaPrompt({ protocolName: 'p', stepFilename: '01-a.md', stepContent: '' });
     expect(qa.text).toBe('Custom QA for 01-a.md');
     writeFileSync(join(dir.path, 'review-merge.md'), 'Merge {{branch}} now');
     const second = await service.resolvePrompt('review-merge', { branch: 'feature/x' });
     expect(second.version).not.toBe(first.version);
-    await expect(service.buildExecPrompt({ protocolName: 'p', stepFilename: 'a', stepContent: '', plan: '', workspaceRoot: '/w', protocolRoot: '/p' })).rejects.toBeInstanceOf(NotFoundError);
-    await expect(createPromptService({ templatesDir: join(dir.path, 'none') }).listPrompts()).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      service.buildExecPrompt({
+        protocolName: 'p',
+        stepFilename: 'a',
+        stepContent: '',
+        plan: '',
+        workspaceRoot: '/w',
+        protocolRoot: '/p',
+      }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(createPromptService({ templatesDir: join(dir.path, 'none') }).listPrompts()).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 });

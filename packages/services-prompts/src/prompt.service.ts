@@ -6,7 +6,13 @@ import {
   planningPromptVars,
   qaPromptVars,
 } from './prompt.builders.js';
-import type { DecomposePromptInput, DiscoveryPromptInput, ExecPromptInput, PlanningPromptInput, QaPromptInput } from './prompt.builders.js';
+import type {
+  DecomposePromptInput,
+  DiscoveryPromptInput,
+  ExecPromptInput,
+  PlanningPromptInput,
+  QaPromptInput,
+} from './prompt.builders.js';
 import { defaultTemplatesDir, listTemplates, loadProjectTemplate, loadTemplate } from './prompt-templates.js';
 import { loadDiscoverySummary, loadReferenceTemplates } from './project-files.js';
 import { renderTemplate } from './template-render.js';
@@ -65,7 +71,13 @@ export function createPromptService(deps: PromptServiceDeps = {}): PromptService
     const own = roots.length > 0 ? await loadProjectTemplate(roots, role) : null;
     const template = own ?? (await loadTemplate(templatesDir, role));
     const label = own ? `role ${role} (project template ${own.path})` : `role ${role}`;
-    return { role, text: renderTemplate(template.text, vars, label), version: template.version, path: template.path, source: own ? 'project' : 'default' };
+    return {
+      role,
+      text: renderTemplate(template.text, vars, label),
+      version: template.version,
+      path: template.path,
+      source: own ? 'project' : 'default',
+    };
   };
 
   const discoverySummary = async (given: string | null | undefined, roots: string[]): Promise<string | null> => {
@@ -80,21 +92,32 @@ export function createPromptService(deps: PromptServiceDeps = {}): PromptService
     getTemplate: (role) => loadTemplate(templatesDir, role),
     buildPlanningPrompt: async (input) => {
       const roots = uniqueRoots([input.worktreeRoot, input.projectRoot]);
-      const referenceTemplates = input.referenceTemplates ?? (projectFiles ? await loadReferenceTemplates(roots) : null);
-      const vars = planningPromptVars({ ...input, referenceTemplates, discoverySummary: await discoverySummary(input.discoverySummary, roots) });
+      const referenceTemplates =
+        input.referenceTemplates ?? (projectFiles ? await loadReferenceTemplates(roots) : null);
+      const vars = planningPromptVars({
+        ...input,
+        referenceTemplates,
+        discoverySummary: await discoverySummary(input.discoverySummary, roots),
+      });
       return resolvePrompt('planning', vars, { projectRoots: roots });
     },
-    buildDecomposePrompt: (input) => resolvePrompt('decompose', decomposePromptVars(input), { projectRoots: [input.workspaceRoot] }),
+    buildDecomposePrompt: (input) =>
+      resolvePrompt('decompose', decomposePromptVars(input), { projectRoots: [input.workspaceRoot] }),
     buildExecPrompt: async (input) => {
       const roots = uniqueRoots([input.workspaceRoot, input.projectRoot]);
-      const vars = execPromptVars({ ...input, discoverySummary: await discoverySummary(input.discoverySummary, roots) });
+      const vars = execPromptVars({
+        ...input,
+        discoverySummary: await discoverySummary(input.discoverySummary, roots),
+      });
       return resolvePrompt('exec', vars, { projectRoots: roots });
     },
     buildQaPrompt: async (input) => {
       const result = await resolvePrompt('qa', qaPromptVars(input), { projectRoots: [input.workspaceRoot] });
-      if (result.source === 'project' && !/Verdict:\s*PASS/.test(result.text)) result.text = `${result.text.trimEnd()}\n\n${QA_VERDICT_INSTRUCTION}\n`;
+      if (result.source === 'project' && !/Verdict:\s*PASS/.test(result.text))
+        result.text = `${result.text.trimEnd()}\n\n${QA_VERDICT_INSTRUCTION}\n`;
       return result;
     },
-    buildDiscoveryPrompt: (input) => resolvePrompt('discovery', discoveryPromptVars(input), { projectRoots: [input.repoRoot] }),
+    buildDiscoveryPrompt: (input) =>
+      resolvePrompt('discovery', discoveryPromptVars(input), { projectRoots: [input.repoRoot] }),
   };
 }

@@ -6,7 +6,11 @@ describe('the check grammar the prompts teach', () => {
   const service = createPromptService();
 
   it('the planning prompt shows a step file whose checks fence the grammar reads, one check per line', async () => {
-    const prompt = await service.buildPlanningPrompt({ protocolName: '0001-demo', projectRoot: '/r', worktreeRoot: '/w' });
+    const prompt = await service.buildPlanningPrompt({
+      protocolName: '0001-demo',
+      projectRoot: '/r',
+      worktreeRoot: '/w',
+    });
     expect(prompt.text).toContain(`info string is \`${CHECKS_FENCE}\`, one command per line`);
     const example = extractStepFileExample(prompt.text);
     expect(example).not.toBeNull();
@@ -24,7 +28,9 @@ describe('the check grammar the prompts teach', () => {
   });
 
   it('extractStepFileExample: the first four-backtick markdown fence, or null', () => {
-    expect(extractStepFileExample('a\n````markdown\n# S\n```checks\ntrue\n```\n````\nb')).toBe('# S\n```checks\ntrue\n```\n');
+    expect(extractStepFileExample('a\n````markdown\n# S\n```checks\ntrue\n```\n````\nb')).toBe(
+      '# S\n```checks\ntrue\n```\n',
+    );
     expect(extractStepFileExample('no example')).toBeNull();
   });
 });

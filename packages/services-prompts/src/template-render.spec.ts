@@ -3,7 +3,9 @@ import { renderTemplate, templateVariables } from './template-render.js';
 
 describe('renderTemplate', () => {
   it('substitutes {{var}} and {{ var }} in one pass', () => {
-    expect(renderTemplate('Hi {{name}}, {{ name }}! n={{n}} ok={{ok}}', { name: 'Ada', n: 3, ok: false })).toBe('Hi Ada, Ada! n=3 ok=false');
+    expect(renderTemplate('Hi {{name}}, {{ name }}! n={{n}} ok={{ok}}', { name: 'Ada', n: 3, ok: false })).toBe(
+      'Hi Ada, Ada! n=3 ok=false',
+    );
   });
 
   it('never expands braces that come from a value', () => {

@@ -14,7 +14,9 @@ export function templateVariables(template: string): string[] {
  * as missing; an empty string is a value): a ValidationError lists all missing ones.
  */
 export function renderTemplate(template: string, vars: PromptVars, label = 'template'): string {
-  const missing = templateVariables(template).filter((name) => !Object.hasOwn(vars, name) || vars[name] === null || vars[name] === undefined);
+  const missing = templateVariables(template).filter(
+    (name) => !Object.hasOwn(vars, name) || vars[name] === null || vars[name] === undefined,
+  );
   if (missing.length > 0) {
     throw new ValidationError(
       `Missing prompt variables for ${label}: ${missing.join(', ')}`,

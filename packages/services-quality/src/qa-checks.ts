@@ -32,7 +32,14 @@ export async function runChecks(commands: readonly string[], options: RunChecksO
   const shell = options.shell ?? 'bash';
   for (const command of commands) {
     if (options.signal?.aborted) {
-      results.push({ command, exit_code: null, passed: false, output_tail: '', timed_out: false, error: 'aborted before start' });
+      results.push({
+        command,
+        exit_code: null,
+        passed: false,
+        output_tail: '',
+        timed_out: false,
+        error: 'aborted before start',
+      });
       continue;
     }
     const tail: string[] = [];
@@ -68,7 +75,14 @@ export async function runChecks(commands: readonly string[], options: RunChecksO
         error,
       });
     } catch (error) {
-      results.push({ command, exit_code: null, passed: false, output_tail: tail.join('\n'), timed_out: false, error: errorMessage(error) });
+      results.push({
+        command,
+        exit_code: null,
+        passed: false,
+        output_tail: tail.join('\n'),
+        timed_out: false,
+        error: errorMessage(error),
+      });
     } finally {
       log.close();
     }

@@ -36,12 +36,16 @@ export function renderQaReport(input: QaReportInput): string {
   const out: string[] = [`# QA report: ${input.stepFilename} (attempt ${input.attempt})`, ''];
   out.push(`- Policy: ${input.policy}`);
   if (input.agent) {
-    out.push(`- Agent: ${input.agent.engine_id}${input.agent.model ? ` (model ${input.agent.model})` : ''}, run ${input.agent.outcome}`);
+    out.push(
+      `- Agent: ${input.agent.engine_id}${input.agent.model ? ` (model ${input.agent.model})` : ''}, run ${input.agent.outcome}`,
+    );
   } else {
     out.push('- Agent: not run');
   }
   const passed = input.checks.filter((check) => check.passed).length;
-  out.push(`- Checks: ${input.checks.length === 0 ? 'none run by the orchestrator' : `${passed} passed, ${input.checks.length - passed} failed`}`);
+  out.push(
+    `- Checks: ${input.checks.length === 0 ? 'none run by the orchestrator' : `${passed} passed, ${input.checks.length - passed} failed`}`,
+  );
   if (input.budgetWarning) out.push(`- Budget warning: ${input.budgetWarning}`);
   out.push('');
   if (input.checks.length > 0) {
@@ -55,7 +59,12 @@ export function renderQaReport(input: QaReportInput): string {
     out.push('');
   }
   if (input.agent) {
-    out.push('## Agent report', '', input.agent.text && input.agent.text.trim() !== '' ? input.agent.text.trim() : '(no report)', '');
+    out.push(
+      '## Agent report',
+      '',
+      input.agent.text && input.agent.text.trim() !== '' ? input.agent.text.trim() : '(no report)',
+      '',
+    );
   }
   out.push('## Result', '', input.reason, '', `Verdict: ${input.outcome}`);
   return `${out.join('\n')}\n`;

@@ -25,12 +25,22 @@ export function parseQaAnswer(value: JsonValue | null | undefined): StructuredQa
   const verdict = typeof value.verdict === 'string' ? value.verdict.trim().toUpperCase() : null;
   if (verdict !== 'PASS' && verdict !== 'FAIL') return null;
   const summary = typeof value.summary === 'string' ? value.summary : '';
-  const issues = Array.isArray(value.issues) ? value.issues.filter((issue): issue is string => typeof issue === 'string') : [];
+  const issues = Array.isArray(value.issues)
+    ? value.issues.filter((issue): issue is string => typeof issue === 'string')
+    : [];
   return { verdict, summary, issues };
 }
 
 /** A structured answer as the Markdown the report embeds, ending with its verdict line. */
 export function renderQaAnswer(answer: StructuredQaAnswer): string {
   const issues = answer.issues.length === 0 ? ['No issues.'] : answer.issues.map((issue) => `- ${issue}`);
-  return [answer.summary.trim() || '(no summary)', '', '### Issues', '', ...issues, '', `Verdict: ${answer.verdict}`].join('\n');
+  return [
+    answer.summary.trim() || '(no summary)',
+    '',
+    '### Issues',
+    '',
+    ...issues,
+    '',
+    `Verdict: ${answer.verdict}`,
+  ].join('\n');
 }

@@ -8,7 +8,13 @@ import {
   type EngineOutcome,
   type EngineResult,
 } from '@tasksgodzilla/platform-engines';
-import { effectiveQaPolicy, extractChecks, resolveSpecPath, type QaPolicy, type StepSpec } from '@tasksgodzilla/services-spec';
+import {
+  effectiveQaPolicy,
+  extractChecks,
+  resolveSpecPath,
+  type QaPolicy,
+  type StepSpec,
+} from '@tasksgodzilla/services-spec';
 import { runChecks, type CheckRun } from './qa-checks.js';
 import { renderQaReport, writeQaReport } from './qa-report.js';
 import { QA_OUTPUT_SCHEMA, parseQaAnswer, renderQaAnswer } from './qa-structured.js';
@@ -64,7 +70,10 @@ export function createQualityService(deps: QualityServiceDeps): QualityService {
     }
   }
 
-  async function qaInstructions(stepSpec: StepSpec, roots: { protocolRoot: string; workspaceRoot: string }): Promise<string | null> {
+  async function qaInstructions(
+    stepSpec: StepSpec,
+    roots: { protocolRoot: string; workspaceRoot: string },
+  ): Promise<string | null> {
     const ref = stepSpec.qa?.prompt;
     if (!ref) return null;
     const text = await readOptional(resolveSpecPath(ref, roots));
@@ -100,7 +109,12 @@ export function createQualityService(deps: QualityServiceDeps): QualityService {
       summary,
       diff: commit.patch,
       lastCommit: commit.subject,
-      checks: checks.map((check) => ({ command: check.command, exit_code: check.exit_code, output: check.output_tail, timed_out: check.timed_out })),
+      checks: checks.map((check) => ({
+        command: check.command,
+        exit_code: check.exit_code,
+        output: check.output_tail,
+        timed_out: check.timed_out,
+      })),
       light: policy === 'light',
       instructions,
     });
@@ -111,7 +125,15 @@ export function createQualityService(deps: QualityServiceDeps): QualityService {
     if (config.tokenBudgetMode !== 'off' && limit !== undefined && estimate > limit) {
       const message = `Estimated prompt tokens (${estimate}) exceed the configured per-step limit (${limit}) for qa:${target.stepFilename}. Reduce context or raise the budget.`;
       if (config.tokenBudgetMode === 'strict') {
-        return { ...base, outcome: 'budget_exceeded', verdict: null, text: null, error: message, result: null, budgetWarning: null };
+        return {
+          ...base,
+          outcome: 'budget_exceeded',
+          verdict: null,
+          text: null,
+          error: message,
+          result: null,
+          budgetWarning: null,
+        };
       }
       budgetWarning = message;
       telemetry.logger.warn({ step_run_id: input.step.id, budget_mode: config.tokenBudgetMode }, message);
@@ -151,16 +173,29 @@ export function createQualityService(deps: QualityServiceDeps): QualityService {
     }
     const common = { ...base, outcome: result.outcome, result, budgetWarning };
     if (result.outcome !== 'succeeded') {
-      return { ...common, verdict: null, text: result.final_message, error: `QA engine run ${result.outcome}${result.reason ? `: ${result.reason}` : ''}` };
+      return {
+        ...common,
+        verdict: null,
+        text: result.final_message,
+        error: `QA engine run ${result.outcome}${result.reason ? `: ${result.reason}` : ''}`,
+      };
     }
     const answer = structured ? parseQaAnswer(result.structured_output) : null;
     if (answer) return { ...common, verdict: answer.verdict, text: renderQaAnswer(answer), error: null };
     const text = result.final_message ?? '';
     const verdict = determineVerdict(text);
-    return { ...common, verdict, text, error: verdict === null ? 'The QA agent gave no verdict line (`Verdict: PASS|FAIL`)' : null };
+    return {
+      ...common,
+      verdict,
+      text,
+      error: verdict === null ? 'The QA agent gave no verdict line (`Verdict: PASS|FAIL`)' : null,
+    };
   }
 
-  function combine(checks: CheckRun[], agent: AgentRun | null): { outcome: Exclude<QaOutcome, 'SKIPPED'>; reason: string } {
+  function combine(
+    checks: CheckRun[],
+    agent: AgentRun | null,
+  ): { outcome: Exclude<QaOutcome, 'SKIPPED'>; reason: string } {
     const failed = checks.filter((check) => !check.passed);
     if (failed.length > 0) {
       const agentNote = agent?.verdict === 'PASS' ? ' The agent said PASS; failing checks win.' : '';
@@ -170,8 +205,15 @@ export function createQualityService(deps: QualityServiceDeps): QualityService {
       if (agent.error !== null || agent.verdict === null) {
         return { outcome: 'ERROR', reason: `QA could not give a verdict: ${agent.error ?? 'no verdict'}.` };
       }
-      if (agent.verdict === 'FAIL') return { outcome: 'FAIL', reason: `The QA agent (${agent.engine_id}) found blocking issues.` };
-      return { outcome: 'PASS', reason: checks.length > 0 ? `The QA agent (${agent.engine_id}) passed the step and all ${checks.length} check(s) passed.` : `The QA agent (${agent.engine_id}) passed the step.` };
+      if (agent.verdict === 'FAIL')
+        return { outcome: 'FAIL', reason: `The QA agent (${agent.engine_id}) found blocking issues.` };
+      return {
+        outcome: 'PASS',
+        reason:
+          checks.length > 0
+            ? `The QA agent (${agent.engine_id}) passed the step and all ${checks.length} check(s) passed.`
+            : `The QA agent (${agent.engine_id}) passed the step.`,
+      };
     }
     return { outcome: 'PASS', reason: `All ${checks.length} check(s) passed.` };
   }
@@ -179,7 +221,9 @@ export function createQualityService(deps: QualityServiceDeps): QualityService {
   async function runQa(input: QaInput): Promise<QaResult> {
     const { step, protocolRoot, worktreePath } = input;
     if (!worktreePath || !existsSync(worktreePath) || !statSync(worktreePath).isDirectory()) {
-      throw new ValidationError(`Worktree ${worktreePath} is not an existing directory`, [{ path: ['worktreePath'], message: 'not an existing directory' }]);
+      throw new ValidationError(`Worktree ${worktreePath} is not an existing directory`, [
+        { path: ['worktreePath'], message: 'not an existing directory' },
+      ]);
     }
     // A step whose own policy is `skip` never gets an agent review, whatever the override says;
     // only its checks run (the orchestrator runs those inline with a `light` override).
@@ -211,8 +255,18 @@ export function createQualityService(deps: QualityServiceDeps): QualityService {
         phase: 'qa',
         stepSpec: target.stepSpec,
         stepRun: step,
-        project: { default_models: input.project.default_models, default_engine_id: projectDefaultEngine(input.project) },
-        config: { defaultEngine: config.defaultEngine, qaModel: config.qaModel, planningModel: undefined, decomposeModel: undefined, execModel: undefined, discoveryModel: '' },
+        project: {
+          default_models: input.project.default_models,
+          default_engine_id: projectDefaultEngine(input.project),
+        },
+        config: {
+          defaultEngine: config.defaultEngine,
+          qaModel: config.qaModel,
+          planningModel: undefined,
+          decomposeModel: undefined,
+          execModel: undefined,
+          discoveryModel: '',
+        },
         registry: engines,
       });
       engine = engines.get(resolution.engine_id);
@@ -237,7 +291,9 @@ export function createQualityService(deps: QualityServiceDeps): QualityService {
         stepFilename: target.stepFilename,
         attempt,
         policy,
-        agent: agent ? { engine_id: agent.engine_id, model: agent.model, outcome: agent.outcome, text: agent.text } : null,
+        agent: agent
+          ? { engine_id: agent.engine_id, model: agent.model, outcome: agent.outcome, text: agent.text }
+          : null,
         checks,
         outcome,
         reason,
@@ -251,7 +307,9 @@ export function createQualityService(deps: QualityServiceDeps): QualityService {
       report_path: report.path,
       report: report.text,
       checks,
-      agent: agent ? { verdict: agent.verdict, outcome: agent.outcome, engine_id: agent.engine_id, model: agent.model } : null,
+      agent: agent
+        ? { verdict: agent.verdict, outcome: agent.outcome, engine_id: agent.engine_id, model: agent.model }
+        : null,
       usage: agent?.result?.usage ?? null,
       cost_usd: agent?.result?.cost_usd ?? null,
       prompt_version: agent?.promptVersion ?? null,

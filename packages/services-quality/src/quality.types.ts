@@ -10,7 +10,15 @@ export type QaVerdict = 'PASS' | 'FAIL';
 /** `ERROR` means QA could not give a verdict (engine error, timeout, …): never counted as a pass. */
 export type QaOutcome = 'PASS' | 'FAIL' | 'ERROR' | 'SKIPPED';
 
-export type QualityConfig = Pick<Config, 'qaModel' | 'defaultEngine' | 'engineTimeoutSeconds' | 'engineStallTimeoutSeconds' | 'tokenBudgetMode' | 'maxTokensPerStep'>;
+export type QualityConfig = Pick<
+  Config,
+  | 'qaModel'
+  | 'defaultEngine'
+  | 'engineTimeoutSeconds'
+  | 'engineStallTimeoutSeconds'
+  | 'tokenBudgetMode'
+  | 'maxTokensPerStep'
+>;
 
 export interface QualityServiceDeps {
   engines: EngineRegistry;

@@ -1,8 +1,23 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EngineError, NotFoundError } from '@tasksgodzilla/core';
-import { createCodexEngine, createEngineRegistry, createShellEngine, type Engine } from '@tasksgodzilla/platform-engines';
-import { createTestTelemetry, createWorkspace, fakeEngineBinary, project, protocolRun, stepRun, writeFixture, type TestTelemetry, type Workspace } from '@tasksgodzilla/service-testing';
+import {
+  createCodexEngine,
+  createEngineRegistry,
+  createShellEngine,
+  type Engine,
+} from '@tasksgodzilla/platform-engines';
+import {
+  createTestTelemetry,
+  createWorkspace,
+  fakeEngineBinary,
+  project,
+  protocolRun,
+  stepRun,
+  writeFixture,
+  type TestTelemetry,
+  type Workspace,
+} from '@tasksgodzilla/service-testing';
 import { createPromptService, extractStepFileExample } from '@tasksgodzilla/services-prompts';
 import { extractChecks, type StepSpec } from '@tasksgodzilla/services-spec';
 import { createQualityService, determineVerdict, type QaInput, type QualityConfig } from '../src/index.js';
@@ -10,13 +25,30 @@ import { testConfig } from './harness.js';
 
 const STEPS = {
   '01-build.md': ['# 01 Build', '', 'Build it.', '', '```sh check', 'test -f README.md', '```', ''].join('\n'),
-  '02-broken.md': ['# 02 Broken', '', '## Checks', '', '```sh', 'test -f README.md', '```', '', '```sh', 'echo "missing.txt not found" >&2', 'test -f missing.txt', '```', ''].join('\n'),
+  '02-broken.md': [
+    '# 02 Broken',
+    '',
+    '## Checks',
+    '',
+    '```sh',
+    'test -f README.md',
+    '```',
+    '',
+    '```sh',
+    'echo "missing.txt not found" >&2',
+    'test -f missing.txt',
+    '```',
+    '',
+  ].join('\n'),
   '03-shell.md': ['# 03 Shell checks', '', '## Checks', '', '```sh', 'test -f README.md', '```', ''].join('\n'),
   '04-plain.md': '# 04 Plain\n\nNo checks here.\n',
   '05-both.md': ['# 05 Both', '', '```sh check', 'echo run >> qa-count.txt', '```', ''].join('\n'),
 };
 
-function agentMessage(text: string, usage = { input_tokens: 1200, cached_input_tokens: 200, output_tokens: 80 }): unknown[] {
+function agentMessage(
+  text: string,
+  usage = { input_tokens: 1200, cached_input_tokens: 200, output_tokens: 80 },
+): unknown[] {
   return [
     { type: 'thread.started', thread_id: 'qa-thread' },
     { type: 'turn.started' },
@@ -26,7 +58,11 @@ function agentMessage(text: string, usage = { input_tokens: 1200, cached_input_t
 }
 
 const PASS_JSON = JSON.stringify({ verdict: 'PASS', summary: 'The step is done and tested.', issues: [] });
-const FAIL_JSON = JSON.stringify({ verdict: 'FAIL', summary: 'Tests are missing.', issues: ['No test covers greet()'] });
+const FAIL_JSON = JSON.stringify({
+  verdict: 'FAIL',
+  summary: 'Tests are missing.',
+  issues: ['No test covers greet()'],
+});
 
 function spec(name: string, qa: StepSpec['qa'], extra: Partial<StepSpec> = {}): StepSpec {
   return { id: name, name, engine_id: null, prompt_ref: name, qa, ...extra };
@@ -70,9 +106,16 @@ describe('QualityService', () => {
 
   const argvFile = () => join(ws.dir.path, 'argv.json');
   function codex(records: unknown[] | string, env: Record<string, string> = {}): Engine {
-    const fixture = typeof records === 'string' ? records : writeFixture(ws.dir.path, `qa-${Math.random().toString(36).slice(2, 8)}`, records);
+    const fixture =
+      typeof records === 'string'
+        ? records
+        : writeFixture(ws.dir.path, `qa-${Math.random().toString(36).slice(2, 8)}`, records);
     return createCodexEngine({
-      binary: fakeEngineBinary(ws.dir.path, 'codex', { FAKE_ENGINE_FIXTURE: fixture, FAKE_ENGINE_ARGV_FILE: argvFile(), ...env }),
+      binary: fakeEngineBinary(ws.dir.path, 'codex', {
+        FAKE_ENGINE_FIXTURE: fixture,
+        FAKE_ENGINE_ARGV_FILE: argvFile(),
+        ...env,
+      }),
       killGraceMs: 200,
       postTerminalGraceMs: 200,
     });
@@ -82,24 +125,32 @@ describe('QualityService', () => {
 
   describe('policy skip', () => {
     it('SKIPPED without checks: no engine, no report file', async () => {
-      const result = await service([codex(agentMessage(PASS_JSON))]).runQa(input('04-plain.md', spec('04-plain.md', { policy: 'skip' })));
+      const result = await service([codex(agentMessage(PASS_JSON))]).runQa(
+        input('04-plain.md', spec('04-plain.md', { policy: 'skip' })),
+      );
       expect(result).toMatchObject({ outcome: 'SKIPPED', policy: 'skip', report_path: null, agent: null, checks: [] });
       expect(existsSync(qualityDir())).toBe(false);
       expect(existsSync(argvFile())).toBe(false);
     });
 
     it('with checks: runs only the checks', async () => {
-      const result = await service([codex(agentMessage(PASS_JSON))]).runQa(input('01-build.md', spec('01-build.md', { policy: 'skip' }, { checks: ['test -f README.md'] })));
+      const result = await service([codex(agentMessage(PASS_JSON))]).runQa(
+        input('01-build.md', spec('01-build.md', { policy: 'skip' }, { checks: ['test -f README.md'] })),
+      );
       expect(result.outcome).toBe('PASS');
       expect(result.agent).toBeNull();
-      expect(result.checks).toEqual([expect.objectContaining({ command: 'test -f README.md', exit_code: 0, passed: true })]);
+      expect(result.checks).toEqual([
+        expect.objectContaining({ command: 'test -f README.md', exit_code: 0, passed: true }),
+      ]);
       expect(existsSync(argvFile())).toBe(false);
       expect(result.report_path).toBe(join(qualityDir(), '01-build-1.md'));
     });
 
-    it('a light override (the orchestrator\'s inline QA) does not bring the agent back', async () => {
+    it("a light override (the orchestrator's inline QA) does not bring the agent back", async () => {
       const result = await service([codex(agentMessage(PASS_JSON))]).runQa(
-        input('01-build.md', spec('01-build.md', { policy: 'skip' }, { checks: ['test -f README.md'] }), { policyOverride: 'light' }),
+        input('01-build.md', spec('01-build.md', { policy: 'skip' }, { checks: ['test -f README.md'] }), {
+          policyOverride: 'light',
+        }),
       );
       expect(result).toMatchObject({ outcome: 'PASS', policy: 'skip', agent: null });
       expect(existsSync(argvFile())).toBe(false);
@@ -118,7 +169,9 @@ describe('QualityService', () => {
   describe('agent QA (fake codex)', () => {
     it('full PASS with structured output: checks run first, report ends with the verdict', async () => {
       const engine = codex(agentMessage(PASS_JSON));
-      const result = await service([engine]).runQa(input('01-build.md', null, { project: project({ default_models: { qa: 'gpt-qa' } }) }));
+      const result = await service([engine]).runQa(
+        input('01-build.md', null, { project: project({ default_models: { qa: 'gpt-qa' } }) }),
+      );
 
       expect(result.outcome).toBe('PASS');
       expect(result.policy).toBe('full');
@@ -129,7 +182,9 @@ describe('QualityService', () => {
       expect(result.prompt_version).toMatch(/^[0-9a-f]{12}$/);
 
       const argv = recordedArgv();
-      expect(argv.argv).toEqual(expect.arrayContaining(['--sandbox', 'read-only', '--model', 'gpt-qa', '--output-schema']));
+      expect(argv.argv).toEqual(
+        expect.arrayContaining(['--sandbox', 'read-only', '--model', 'gpt-qa', '--output-schema']),
+      );
       expect(argv.stdin).toContain('`test -f README.md`: exit 0 (passed)');
       expect(argv.stdin).toContain('Latest commit message: plan 0001-demo');
       expect(argv.stdin).toContain('Build it.');
@@ -142,12 +197,16 @@ describe('QualityService', () => {
       expect(report.trimEnd().split('\n').at(-1)).toBe('Verdict: PASS');
       expect(determineVerdict(report)).toBe('PASS');
       expect(await tel.metrics.text()).toContain('qa_verdict_total{verdict="pass"} 1');
-      expect(await tel.metrics.text()).toContain('tokens_used_total{phase="qa",model="gpt-qa",engine="codex",kind="input"} 1200');
+      expect(await tel.metrics.text()).toContain(
+        'tokens_used_total{phase="qa",model="gpt-qa",engine="codex",kind="input"} 1200',
+      );
     });
 
     it('light FAIL from a markdown verdict line (no structured answer)', async () => {
       const engine = codex(agentMessage('## Findings\n\n- greet() has no test.\n\n**Verdict:** FAIL'));
-      const result = await service([engine]).runQa(input('04-plain.md', spec('04-plain.md', { policy: 'light', model: 'spec-qa-model' })));
+      const result = await service([engine]).runQa(
+        input('04-plain.md', spec('04-plain.md', { policy: 'light', model: 'spec-qa-model' })),
+      );
       expect(result.outcome).toBe('FAIL');
       expect(result.policy).toBe('light');
       expect(result.agent).toMatchObject({ verdict: 'FAIL', outcome: 'succeeded', model: 'spec-qa-model' });
@@ -168,7 +227,9 @@ describe('QualityService', () => {
       expect(result.agent?.verdict).toBe('PASS');
       expect(result.checks.map((c) => c.passed)).toEqual([true, false]);
       expect(result.checks[1]).toMatchObject({ exit_code: 1, output_tail: 'missing.txt not found' });
-      expect(result.reason).toMatch(/^Failing check\(s\): `echo .*\ntest -f missing.txt` \(exit 1\)\. The agent said PASS; failing checks win\.$/);
+      expect(result.reason).toMatch(
+        /^Failing check\(s\): `echo .*\ntest -f missing.txt` \(exit 1\)\. The agent said PASS; failing checks win\.$/,
+      );
       expect(recordedArgv().stdin).toContain('exit 1 (FAILED, blocking)');
       expect(result.report).toContain('missing.txt not found');
       expect(result.report.trimEnd().endsWith('Verdict: FAIL')).toBe(true);
@@ -212,15 +273,22 @@ describe('QualityService', () => {
     });
 
     it('strict budget: the agent is not started, ERROR', async () => {
-      const result = await service([codex(agentMessage(PASS_JSON))], { maxTokensPerStep: 10 }).runQa(input('04-plain.md', null));
+      const result = await service([codex(agentMessage(PASS_JSON))], { maxTokensPerStep: 10 }).runQa(
+        input('04-plain.md', null),
+      );
       expect(result.outcome).toBe('ERROR');
       expect(result.agent?.outcome).toBe('budget_exceeded');
-      expect(result.error).toMatch(/^Estimated prompt tokens \(\d+\) exceed the configured per-step limit \(10\) for qa:04-plain\.md/);
+      expect(result.error).toMatch(
+        /^Estimated prompt tokens \(\d+\) exceed the configured per-step limit \(10\) for qa:04-plain\.md/,
+      );
       expect(existsSync(argvFile())).toBe(false);
     });
 
     it('warn budget: runs and reports the warning', async () => {
-      const result = await service([codex(agentMessage(PASS_JSON))], { maxTokensPerStep: 10, tokenBudgetMode: 'warn' }).runQa(input('04-plain.md', null));
+      const result = await service([codex(agentMessage(PASS_JSON))], {
+        maxTokensPerStep: 10,
+        tokenBudgetMode: 'warn',
+      }).runQa(input('04-plain.md', null));
       expect(result.outcome).toBe('PASS');
       expect(result.budget_warning).toMatch(/^Estimated prompt tokens/);
       expect(result.report).toContain('- Budget warning: Estimated prompt tokens');
@@ -253,16 +321,22 @@ describe('QualityService', () => {
   describe('shell engine', () => {
     const shell = () => createShellEngine({ killGraceMs: 200 });
 
-    it('the step file\'s checks run here and decide; the shell engine is not asked again: PASS', async () => {
+    it("the step file's checks run here and decide; the shell engine is not asked again: PASS", async () => {
       const result = await service([shell()]).runQa(input('03-shell.md', null));
       expect(result.outcome).toBe('PASS');
       expect(result.agent).toBeNull();
-      expect(result.checks).toEqual([expect.objectContaining({ command: 'test -f README.md', exit_code: 0, passed: true })]);
+      expect(result.checks).toEqual([
+        expect.objectContaining({ command: 'test -f README.md', exit_code: 0, passed: true }),
+      ]);
       expect(result.report).toContain('1. PASS `test -f README.md` (exit 0)');
     });
 
     it('a check runs once', async () => {
-      const stepSpec = spec('05-both.md', { policy: 'full' }, { checks: ['echo run >> qa-count.txt', 'test -f README.md'] });
+      const stepSpec = spec(
+        '05-both.md',
+        { policy: 'full' },
+        { checks: ['echo run >> qa-count.txt', 'test -f README.md'] },
+      );
       const result = await service([shell()]).runQa(input('05-both.md', stepSpec));
       expect(result.outcome).toBe('PASS');
       expect(result.checks.map((c) => c.command)).toEqual(['echo run >> qa-count.txt', 'test -f README.md']);
@@ -270,7 +344,11 @@ describe('QualityService', () => {
     });
 
     it('spec checks with no check in the file: they run here and decide', async () => {
-      const stepSpec = spec('04-plain.md', { policy: 'full' }, { checks: ['test -f README.md', 'test -f missing.txt'] });
+      const stepSpec = spec(
+        '04-plain.md',
+        { policy: 'full' },
+        { checks: ['test -f README.md', 'test -f missing.txt'] },
+      );
       const result = await service([shell()]).runQa(input('04-plain.md', stepSpec));
       expect(result.outcome).toBe('FAIL');
       expect(result.agent).toBeNull();
@@ -306,7 +384,10 @@ describe('QualityService', () => {
       writeFileSync(join(ws.protocolRoot, '01-greeting.md'), example);
       mkdirSync(join(ws.worktreePath, 'src'), { recursive: true });
       mkdirSync(join(ws.worktreePath, 'test'), { recursive: true });
-      writeFileSync(join(ws.worktreePath, 'src', 'greeting.js'), `exports.greet = (name) => \`${greeting}, \${name}!\`;\n`);
+      writeFileSync(
+        join(ws.worktreePath, 'src', 'greeting.js'),
+        `exports.greet = (name) => \`${greeting}, \${name}!\`;\n`,
+      );
       writeFileSync(
         join(ws.worktreePath, 'test', 'greeting.test.js'),
         [
@@ -358,7 +439,9 @@ describe('QualityService', () => {
   describe('bad input', () => {
     it('unknown engine and missing step file are errors before anything runs', async () => {
       const svc = service([createShellEngine()]);
-      await expect(svc.runQa(input('04-plain.md', spec('04-plain.md', { policy: 'full', engine_id: 'nope' })))).rejects.toBeInstanceOf(EngineError);
+      await expect(
+        svc.runQa(input('04-plain.md', spec('04-plain.md', { policy: 'full', engine_id: 'nope' }))),
+      ).rejects.toBeInstanceOf(EngineError);
       await expect(svc.runQa(input('09-missing.md', null))).rejects.toBeInstanceOf(NotFoundError);
       expect(existsSync(qualityDir())).toBe(false);
     });

@@ -8,11 +8,28 @@ import { ProtocolSpecSchema } from './spec.schemas.js';
 const fixtures = fileURLToPath(new URL('../test/fixtures/', import.meta.url));
 
 const agent = (id: string, raw: Record<string, unknown> = {}): CodeMachineAgent => ({
-  id, name: null, description: null, prompt_path: `${id}.md`, mirror_path: null, engine_id: null, model: null, raw: { id, ...raw },
+  id,
+  name: null,
+  description: null,
+  prompt_path: `${id}.md`,
+  mirror_path: null,
+  engine_id: null,
+  model: null,
+  raw: { id, ...raw },
 });
 const module = (fields: Partial<CodeMachineModule>): CodeMachineModule => ({
-  module_id: 'm', behavior: 'loop', action: null, max_iterations: null, step_back: null, skip_steps: [], trigger_agent_id: null,
-  target_agent_id: null, condition: null, conditions: null, raw: {}, ...fields,
+  module_id: 'm',
+  behavior: 'loop',
+  action: null,
+  max_iterations: null,
+  step_back: null,
+  skip_steps: [],
+  trigger_agent_id: null,
+  target_agent_id: null,
+  condition: null,
+  conditions: null,
+  raw: {},
+  ...fields,
 });
 
 describe('buildSpecFromCodeMachineConfig', () => {

@@ -15,7 +15,9 @@ export interface BuildFromCodeMachineOptions {
  * by its value, then `{{KEY}}`, `<KEY>`, `${KEY}` and `$KEY` are replaced for every key.
  */
 export function substitutePlaceholders(path: string, placeholders: Record<string, unknown>): string {
-  const entries = Object.entries(placeholders).filter(([, value]) => value !== null && value !== undefined && typeof value !== 'object');
+  const entries = Object.entries(placeholders).filter(
+    ([, value]) => value !== null && value !== undefined && typeof value !== 'object',
+  );
   let result = path;
   const [first, ...rest] = result.split('/');
   const firstEntry = entries.find(([key]) => key === first);
@@ -58,7 +60,10 @@ export function modulesForAgent(agent: CodeMachineAgent, modules: readonly CodeM
  * left them in, so such specs never validated), aux output `outputs/<agent id>.md`, QA `skip` by
  * default. The spec carries the workspace's placeholders and template.
  */
-export function buildSpecFromCodeMachineConfig(config: CodeMachineConfig, options: BuildFromCodeMachineOptions = {}): ProtocolSpec {
+export function buildSpecFromCodeMachineConfig(
+  config: CodeMachineConfig,
+  options: BuildFromCodeMachineOptions = {},
+): ProtocolSpec {
   const steps = config.main_agents.map((agent, index): StepSpec => {
     const name = `${String(index).padStart(2, '0')}-${agent.id}`;
     return {

@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '@tasksgodzilla/core';
 import { createTempDir } from '@tasksgodzilla/testing';
-import { codeMachineTemplatePayload, loadCodeMachineConfig, normalizeAgents, normalizeModules } from './codemachine.config.js';
+import {
+  codeMachineTemplatePayload,
+  loadCodeMachineConfig,
+  normalizeAgents,
+  normalizeModules,
+} from './codemachine.config.js';
 
 const fixtures = fileURLToPath(new URL('../test/fixtures/', import.meta.url));
 
@@ -13,9 +18,33 @@ describe('loadCodeMachineConfig', () => {
     const config = await loadCodeMachineConfig(workspace);
     expect(config.root).toBe(join(workspace, '.codemachine'));
     expect(config.main_agents.map(({ raw: _raw, ...agent }) => agent)).toEqual([
-      { id: 'plan', name: 'Planner', description: 'Plans the work', prompt_path: 'prompts/plan.md', mirror_path: null, engine_id: 'codex', model: 'gpt-5.1-codex-max' },
-      { id: 'build', name: null, description: 'Builds the feature', prompt_path: '{{PROMPTS}}/build.md', mirror_path: null, engine_id: null, model: null },
-      { id: 'review', name: null, description: null, prompt_path: 'prompts/review.md', mirror_path: null, engine_id: null, model: null },
+      {
+        id: 'plan',
+        name: 'Planner',
+        description: 'Plans the work',
+        prompt_path: 'prompts/plan.md',
+        mirror_path: null,
+        engine_id: 'codex',
+        model: 'gpt-5.1-codex-max',
+      },
+      {
+        id: 'build',
+        name: null,
+        description: 'Builds the feature',
+        prompt_path: '{{PROMPTS}}/build.md',
+        mirror_path: null,
+        engine_id: null,
+        model: null,
+      },
+      {
+        id: 'review',
+        name: null,
+        description: null,
+        prompt_path: 'prompts/review.md',
+        mirror_path: null,
+        engine_id: null,
+        model: null,
+      },
     ]);
     expect(config.sub_agents).toHaveLength(1);
     expect(config.sub_agents[0]).toMatchObject({ id: 'helper', mirror_path: 'mirror/helper.md' });
@@ -58,7 +87,11 @@ describe('loadCodeMachineConfig', () => {
       },
     ]);
     expect(config.placeholders).toEqual({ PROMPTS: 'prompts', PROJECT: 'demo' });
-    expect(config.template).toEqual({ template: 'demo-template', version: '1.2.0', engineDefaults: { execute: 'codex', executeModel: 'gpt-5.1-codex' } });
+    expect(config.template).toEqual({
+      template: 'demo-template',
+      version: '1.2.0',
+      engineDefaults: { execute: 'codex', executeModel: 'gpt-5.1-codex' },
+    });
     expect(config.specifications).toBe('The product must greet users in French.\n');
   });
 
@@ -75,7 +108,9 @@ describe('loadCodeMachineConfig', () => {
   });
 
   it('fails with a ConfigError naming the file for unparseable config', async () => {
-    await expect(loadCodeMachineConfig(join(fixtures, 'codemachine-broken'))).rejects.toThrow(/main\.agents\.js: Unable to parse config content/);
+    await expect(loadCodeMachineConfig(join(fixtures, 'codemachine-broken'))).rejects.toThrow(
+      /main\.agents\.js: Unable to parse config content/,
+    );
   });
 
   it('fails with a ConfigError for a missing workspace or a bad template.json', async () => {
@@ -96,7 +131,13 @@ describe('loadCodeMachineConfig', () => {
     const payload = codeMachineTemplatePayload(await loadCodeMachineConfig(join(fixtures, 'codemachine-basic')));
     expect(Object.keys(payload)).toEqual(['main_agents', 'sub_agents', 'modules', 'placeholders', 'template']);
     expect(payload.main_agents[0]).toEqual({
-      id: 'plan', name: 'Planner', description: 'Plans the work', prompt_path: 'prompts/plan.md', mirror_path: null, engine_id: 'codex', model: 'gpt-5.1-codex-max',
+      id: 'plan',
+      name: 'Planner',
+      description: 'Plans the work',
+      prompt_path: 'prompts/plan.md',
+      mirror_path: null,
+      engine_id: 'codex',
+      model: 'gpt-5.1-codex-max',
     });
     expect(payload.modules[0]).not.toHaveProperty('raw');
   });
@@ -112,7 +153,16 @@ describe('normalizeAgents / normalizeModules', () => {
   });
 
   it('defaults module id and behavior, keeps numeric fields only', () => {
-    const [module] = normalizeModules([{ behavior: { maxIterations: 'three', stepBack: 2, skip: [1, '2', 3] }, action: 'raw-action' }]);
-    expect(module).toMatchObject({ module_id: '(unknown)', behavior: 'unknown', max_iterations: null, step_back: 2, skip_steps: [1, 3], action: 'raw-action' });
+    const [module] = normalizeModules([
+      { behavior: { maxIterations: 'three', stepBack: 2, skip: [1, '2', 3] }, action: 'raw-action' },
+    ]);
+    expect(module).toMatchObject({
+      module_id: '(unknown)',
+      behavior: 'unknown',
+      max_iterations: null,
+      step_back: 2,
+      skip_steps: [1, 3],
+      action: 'raw-action',
+    });
   });
 });

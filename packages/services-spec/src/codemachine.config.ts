@@ -110,15 +110,22 @@ export function normalizeModules(value: unknown): CodeMachineModule[] {
   return value.map((entry, index) => {
     if (!isRecord(entry)) throw new ConfigError(`module #${index} must be an object`);
     const behavior = entry.behavior;
-    const block: Record<string, unknown> = isRecord(behavior) ? behavior : typeof behavior === 'string' ? { type: behavior } : {};
-    const type = typeof block.type === 'string' && block.type.trim() !== '' ? block.type.trim().toLowerCase() : 'unknown';
+    const block: Record<string, unknown> = isRecord(behavior)
+      ? behavior
+      : typeof behavior === 'string'
+        ? { type: behavior }
+        : {};
+    const type =
+      typeof block.type === 'string' && block.type.trim() !== '' ? block.type.trim().toLowerCase() : 'unknown';
     const skipRaw = firstDefined(block.skip, block.skipSteps, entry.skip, entry.skipSteps);
     const conditions = firstDefined(block.conditions, entry.conditions);
     return {
       module_id: firstString(entry.id, entry.module_id, entry.name) ?? '(unknown)',
       behavior: type,
       action: toJson(firstDefined(block.action, entry.action)),
-      max_iterations: numeric(firstDefined(block.maxIterations, block.max_iterations, entry.maxIterations, entry.max_iterations)),
+      max_iterations: numeric(
+        firstDefined(block.maxIterations, block.max_iterations, entry.maxIterations, entry.max_iterations),
+      ),
       step_back: numeric(firstDefined(block.stepBack, block.step_back, entry.stepBack, entry.step_back)),
       skip_steps: Array.isArray(skipRaw) ? skipRaw.filter((item): item is number => numeric(item) !== null) : [],
       trigger_agent_id: firstString(block.triggerAgentId, block.trigger_agent_id),

@@ -12,7 +12,9 @@ describe('parseConfigContent', () => {
   });
 
   it('accepts what Python literal_eval accepted: single quotes, trailing commas, True/None', () => {
-    expect(parseConfigContent("module.exports = [ {'id': 'a', 'n': -1.5e2, 'ok': True, 'x': None,}, ];")).toEqual([{ id: 'a', n: -150, ok: true, x: null }]);
+    expect(parseConfigContent("module.exports = [ {'id': 'a', 'n': -1.5e2, 'ok': True, 'x': None,}, ];")).toEqual([
+      { id: 'a', n: -150, ok: true, x: null },
+    ]);
     expect(parseConfigContent("['it\\'s', \"say \\\"hi\\\"\", '\\u00e9\\n']")).toEqual(["it's", 'say "hi"', 'é\n']);
   });
 

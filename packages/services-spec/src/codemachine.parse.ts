@@ -44,7 +44,14 @@ export function stripJsWrapper(content: string): string {
   return text;
 }
 
-const KEYWORDS: Record<string, unknown> = { true: true, false: false, null: null, True: true, False: false, None: null };
+const KEYWORDS: Record<string, unknown> = {
+  true: true,
+  false: false,
+  null: null,
+  True: true,
+  False: false,
+  None: null,
+};
 
 class LiteralParser {
   private pos = 0;
@@ -107,7 +114,12 @@ class LiteralParser {
       this.skipSpace();
       if (this.text[this.pos] !== ':') this.fail('expected ":"');
       this.pos += 1;
-      Object.defineProperty(result, key, { value: this.parseValue(), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(result, key, {
+        value: this.parseValue(),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
       this.skipSpace();
       const next = this.text[this.pos];
       if (next === ',') this.pos += 1;
@@ -157,17 +169,40 @@ class LiteralParser {
       const escape = this.text[this.pos];
       this.pos += 1;
       switch (escape) {
-        case 'n': out += '\n'; break;
-        case 't': out += '\t'; break;
-        case 'r': out += '\r'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case '0': out += '\0'; break;
-        case '\\': case '"': case "'": case '/': out += escape; break;
-        case '\n': break;
-        case 'u': out += this.hexEscape(4); break;
-        case 'x': out += this.hexEscape(2); break;
-        default: this.fail(`unknown escape \\${escape ?? ''}`);
+        case 'n':
+          out += '\n';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case '0':
+          out += '\0';
+          break;
+        case '\\':
+        case '"':
+        case "'":
+        case '/':
+          out += escape;
+          break;
+        case '\n':
+          break;
+        case 'u':
+          out += this.hexEscape(4);
+          break;
+        case 'x':
+          out += this.hexEscape(2);
+          break;
+        default:
+          this.fail(`unknown escape \\${escape ?? ''}`);
       }
     }
   }

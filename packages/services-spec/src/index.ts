@@ -45,7 +45,12 @@ export {
   normalizeAgents,
   normalizeModules,
 } from './codemachine.config.js';
-export type { CodeMachineAgent, CodeMachineConfig, CodeMachineModule, CodeMachineTemplatePayload } from './codemachine.config.js';
+export type {
+  CodeMachineAgent,
+  CodeMachineConfig,
+  CodeMachineModule,
+  CodeMachineTemplatePayload,
+} from './codemachine.config.js';
 export { buildSpecFromCodeMachineConfig, modulesForAgent, substitutePlaceholders } from './codemachine.builder.js';
 export type { BuildFromCodeMachineOptions } from './codemachine.builder.js';
 export { isCodeMachineRoot, isInsideRoots, resolveOutputPath, resolveSpecPath } from './spec.paths.js';

@@ -22,10 +22,13 @@ describe('writeProtocolFiles', () => {
   afterEach(() => dir.remove());
 
   it('writes plan, context, log and the step files into a new protocol folder', async () => {
-    const result = await writeProtocolFiles(root, planning([
-      { filename: '00-setup.md', content: 'setup' },
-      { filename: '01-build.md', content: 'build' },
-    ]));
+    const result = await writeProtocolFiles(
+      root,
+      planning([
+        { filename: '00-setup.md', content: 'setup' },
+        { filename: '01-build.md', content: 'build' },
+      ]),
+    );
     expect(readdirSync(root).sort()).toEqual(['00-setup.md', '01-build.md', 'context.md', 'log.md', 'plan.md']);
     expect(readFileSync(join(root, 'plan.md'), 'utf8')).toBe('# Plan\n');
     expect(readFileSync(join(root, '01-build.md'), 'utf8')).toBe('build');
@@ -35,12 +38,15 @@ describe('writeProtocolFiles', () => {
   });
 
   it('sanitizes names so nothing escapes the protocol folder', async () => {
-    const result = await writeProtocolFiles(root, planning([
-      { filename: '../../../escape/02-evil.md', content: 'a' },
-      { filename: '/etc/03-abs.md', content: 'b' },
-      { filename: '..\\..\\04-win.md', content: 'c' },
-      { filename: '05 spaced name', content: 'd' },
-    ]));
+    const result = await writeProtocolFiles(
+      root,
+      planning([
+        { filename: '../../../escape/02-evil.md', content: 'a' },
+        { filename: '/etc/03-abs.md', content: 'b' },
+        { filename: '..\\..\\04-win.md', content: 'c' },
+        { filename: '05 spaced name', content: 'd' },
+      ]),
+    );
     expect(result.stepFiles.map((file) => [file.requested, file.filename])).toEqual([
       ['../../../escape/02-evil.md', '02-evil.md'],
       ['/etc/03-abs.md', '03-abs.md'],
@@ -52,13 +58,16 @@ describe('writeProtocolFiles', () => {
   });
 
   it('rejects names that overwrite protocol documents, collide, or are unusable, writing nothing', async () => {
-    const attempt = writeProtocolFiles(root, planning([
-      { filename: 'ok-01.md', content: 'fine' },
-      { filename: '../plan.md', content: 'x' },
-      { filename: '01-a.md', content: 'x' },
-      { filename: 'sub/01-a.md', content: 'y' },
-      { filename: '../..', content: 'z' },
-    ]));
+    const attempt = writeProtocolFiles(
+      root,
+      planning([
+        { filename: 'ok-01.md', content: 'fine' },
+        { filename: '../plan.md', content: 'x' },
+        { filename: '01-a.md', content: 'x' },
+        { filename: 'sub/01-a.md', content: 'y' },
+        { filename: '../..', content: 'z' },
+      ]),
+    );
     await expect(attempt).rejects.toBeInstanceOf(ValidationError);
     const error = (await attempt.catch((e: unknown) => e)) as ValidationError;
     expect(error.issues.map((issue) => issue.path)).toEqual([
@@ -74,7 +83,9 @@ describe('writeProtocolFiles', () => {
     mkdirSync(outside);
     mkdirSync(root, { recursive: true });
     symlinkSync(join(outside, 'target.md'), join(root, '01-link.md'));
-    await expect(writeProtocolFiles(root, planning([{ filename: '01-link.md', content: 'pwned' }]))).rejects.toBeInstanceOf(ValidationError);
+    await expect(
+      writeProtocolFiles(root, planning([{ filename: '01-link.md', content: 'pwned' }])),
+    ).rejects.toBeInstanceOf(ValidationError);
     expect(existsSync(join(outside, 'target.md'))).toBe(false);
   });
 
@@ -88,7 +99,10 @@ describe('writeProtocolFiles', () => {
     try {
       parsePlanningOutput({ plan_md: 1, context_md: '', log_md: '', step_files: [{ filename: 'a.md' }] });
     } catch (error) {
-      expect((error as ValidationError).issues.map((issue) => issue.path)).toEqual([['plan_md'], ['step_files', 0, 'content']]);
+      expect((error as ValidationError).issues.map((issue) => issue.path)).toEqual([
+        ['plan_md'],
+        ['step_files', 0, 'content'],
+      ]);
     }
   });
 });

@@ -52,18 +52,27 @@ export async function writeProtocolFiles(protocolRoot: string, planning: unknown
     try {
       filename = sanitizeStepFilename(file.filename);
     } catch {
-      issues.push({ path: ['step_files', index, 'filename'], message: `unusable file name ${JSON.stringify(file.filename)}` });
+      issues.push({
+        path: ['step_files', index, 'filename'],
+        message: `unusable file name ${JSON.stringify(file.filename)}`,
+      });
       return;
     }
     if (!filename.toLowerCase().endsWith('.md')) filename = `${filename}.md`;
     const lower = filename.toLowerCase();
     if ((PROTOCOL_DOC_FILES as readonly string[]).includes(lower)) {
-      issues.push({ path: ['step_files', index, 'filename'], message: `${filename} would overwrite a protocol document` });
+      issues.push({
+        path: ['step_files', index, 'filename'],
+        message: `${filename} would overwrite a protocol document`,
+      });
       return;
     }
     const previous = seen.get(lower);
     if (previous !== undefined) {
-      issues.push({ path: ['step_files', index, 'filename'], message: `${filename} duplicates step_files[${previous}]` });
+      issues.push({
+        path: ['step_files', index, 'filename'],
+        message: `${filename} duplicates step_files[${previous}]`,
+      });
       return;
     }
     seen.set(lower, index);
@@ -90,7 +99,11 @@ export async function writeProtocolFiles(protocolRoot: string, planning: unknown
   return {
     protocolRoot,
     written: targets.map((target) => target.path),
-    stepFiles: stepFiles.map((file) => ({ requested: file.requested, filename: file.filename, path: pathOf.get(file.filename) as string })),
+    stepFiles: stepFiles.map((file) => ({
+      requested: file.requested,
+      filename: file.filename,
+      path: pathOf.get(file.filename) as string,
+    })),
     notSteps: stepFiles.filter((file) => !isStepFilename(file.filename)).map((file) => file.filename),
   };
 }

@@ -49,12 +49,17 @@ describe('auditSpec', () => {
       workspace: worktree,
       spec_hash: specHash(null),
     });
-    expect(result.template_config_patch).toEqual({ spec_meta: { status: 'missing', errors: ['protocol spec missing'], validated_at: '2026-11-27T17:00:00.000Z' } });
+    expect(result.template_config_patch).toEqual({
+      spec_meta: { status: 'missing', errors: ['protocol spec missing'], validated_at: '2026-11-27T17:00:00.000Z' },
+    });
   });
 
   it('backfills a missing spec from the protocol files and validates it', async () => {
     const result = await auditSpec(run({ other: 1 }), { clock, backfillMissing: true, defaultEngine: 'shell' });
-    const expected = await buildSpecFromProtocolFiles(protocolRoot, { defaultEngine: 'shell', defaultQaPolicy: 'full' });
+    const expected = await buildSpecFromProtocolFiles(protocolRoot, {
+      defaultEngine: 'shell',
+      defaultQaPolicy: 'full',
+    });
     expect(result.status).toBe('valid');
     expect(result.backfilled).toBe(true);
     expect(result.template_config_patch.protocol_spec).toEqual(expected);
@@ -63,7 +68,10 @@ describe('auditSpec', () => {
   });
 
   it('reports protocol_root missing when there is nothing to backfill from', async () => {
-    const result = await auditSpec(run(null, { protocol_root: join(dir.path, 'gone') }), { clock, backfillMissing: true });
+    const result = await auditSpec(run(null, { protocol_root: join(dir.path, 'gone') }), {
+      clock,
+      backfillMissing: true,
+    });
     expect(result.errors).toEqual([`protocol_root missing: ${join(dir.path, 'gone')}`, 'protocol spec missing']);
     expect(result.status).toBe('missing');
   });
@@ -80,12 +88,18 @@ describe('auditSpec', () => {
     const broken = { steps: [{ ...spec.steps[0], prompt_ref: '../../../../etc/passwd' }] };
     const invalid = await auditSpec(run({ protocol_spec: broken }), { clock });
     expect(invalid.status).toBe('invalid');
-    expect(invalid.errors).toEqual(['00-setup.md: prompt_ref escapes the protocol root and workspace: ../../../../etc/passwd']);
+    expect(invalid.errors).toEqual([
+      '00-setup.md: prompt_ref escapes the protocol root and workspace: ../../../../etc/passwd',
+    ]);
     expect(invalid.spec_meta.status).toBe('invalid');
   });
 
   it('uses the project path when the run has no worktree, and reports an unknown workspace', async () => {
-    const fromProject = await auditSpec(run(null, { worktree_path: null }), { clock, backfillMissing: true, project: { local_path: worktree } });
+    const fromProject = await auditSpec(run(null, { worktree_path: null }), {
+      clock,
+      backfillMissing: true,
+      project: { local_path: worktree },
+    });
     expect(fromProject.status).toBe('valid');
     const unknown = await auditSpec(run({ protocol_spec: { steps: [] } }, { worktree_path: null }), { clock });
     expect(unknown.status).toBe('invalid');
@@ -96,20 +110,40 @@ describe('auditSpec', () => {
     const workspace = join(dir.path, 'cm');
     cpSync(join(fixtures, 'codemachine-basic'), workspace, { recursive: true });
     const result = await auditSpec(
-      { protocol_name: 'cm-import', template_config: { template: { kept: true } }, protocol_root: join(workspace, '.codemachine'), worktree_path: workspace },
+      {
+        protocol_name: 'cm-import',
+        template_config: { template: { kept: true } },
+        protocol_root: join(workspace, '.codemachine'),
+        worktree_path: workspace,
+      },
       { clock, backfillMissing: true },
     );
     expect(result.is_codemachine).toBe(true);
     expect(result.errors).toEqual([]);
     expect(result.status).toBe('valid');
-    expect(Object.keys(result.template_config_patch).sort()).toEqual(['main_agents', 'modules', 'placeholders', 'protocol_spec', 'spec_meta', 'sub_agents']);
+    expect(Object.keys(result.template_config_patch).sort()).toEqual([
+      'main_agents',
+      'modules',
+      'placeholders',
+      'protocol_spec',
+      'spec_meta',
+      'sub_agents',
+    ]);
     expect((result.template_config_patch.protocol_spec as { steps: unknown[] }).steps).toHaveLength(3);
   });
 
   it('reports a CodeMachine config error as a backfill failure', async () => {
     const workspace = join(dir.path, 'broken');
     cpSync(join(fixtures, 'codemachine-broken'), workspace, { recursive: true });
-    const result = await auditSpec({ protocol_name: 'x', template_config: null, protocol_root: join(workspace, '.codemachine'), worktree_path: workspace }, { clock, backfillMissing: true });
+    const result = await auditSpec(
+      {
+        protocol_name: 'x',
+        template_config: null,
+        protocol_root: join(workspace, '.codemachine'),
+        worktree_path: workspace,
+      },
+      { clock, backfillMissing: true },
+    );
     expect(result.status).toBe('missing');
     expect(result.errors[0]).toMatch(/^backfill failed: .*Unable to parse config content/);
   });

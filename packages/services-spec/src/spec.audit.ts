@@ -109,7 +109,10 @@ export async function auditSpec(run: AuditRunInput, options: AuditSpecOptions = 
         }
         spec = built;
       } else if (protocolRoot && isDirectory(protocolRoot)) {
-        spec = (await buildSpecFromProtocolFiles(protocolRoot, { defaultEngine: options.defaultEngine ?? 'codex', defaultQaPolicy: 'full' })) as JsonObject;
+        spec = (await buildSpecFromProtocolFiles(protocolRoot, {
+          defaultEngine: options.defaultEngine ?? 'codex',
+          defaultQaPolicy: 'full',
+        })) as JsonObject;
       } else {
         errors.push(`protocol_root missing: ${protocolRoot ?? '(unknown)'}`);
       }
@@ -131,12 +134,19 @@ export async function auditSpec(run: AuditRunInput, options: AuditSpecOptions = 
     status = 'invalid';
   } else {
     const base = codeMachine ? codeMachineBase(run.protocol_root, workspace) : protocolRoot;
-    const result = validateSpec(spec, { protocolRoot: base, workspaceRoot: workspace, knownEngines: options.knownEngines });
+    const result = validateSpec(spec, {
+      protocolRoot: base,
+      workspaceRoot: workspace,
+      knownEngines: options.knownEngines,
+    });
     errors.push(...result.errors);
     status = errors.length === 0 ? 'valid' : 'invalid';
   }
 
-  const unlisted = spec && !codeMachine && protocolRoot && isDirectory(protocolRoot) ? await unlistedStepFiles(spec, protocolRoot) : [];
+  const unlisted =
+    spec && !codeMachine && protocolRoot && isDirectory(protocolRoot)
+      ? await unlistedStepFiles(spec, protocolRoot)
+      : [];
   const meta = specMeta({ status, errors }, clock);
   patch[SPEC_META_KEY] = meta as unknown as JsonObject;
   return {
@@ -166,7 +176,10 @@ async function unlistedStepFiles(spec: JsonObject, protocolRoot: string): Promis
       const value = step[key];
       if (typeof value !== 'string') continue;
       const absolute = resolve(protocolRoot, value);
-      if (absolute.startsWith(resolve(protocolRoot) + sep) && !absolute.slice(resolve(protocolRoot).length + 1).includes(sep)) {
+      if (
+        absolute.startsWith(resolve(protocolRoot) + sep) &&
+        !absolute.slice(resolve(protocolRoot).length + 1).includes(sep)
+      ) {
         referenced.add(basename(absolute));
       }
     }

@@ -70,7 +70,12 @@ describe('buildSpecFromProtocolFiles', () => {
 
   it('applies QA policy, QA prompt and model options', async () => {
     writeFileSync(join(dir.path, '01-a.md'), 'A');
-    const spec = await buildSpecFromProtocolFiles(dir.path, { defaultEngine: 'codex', defaultQaPolicy: 'skip', defaultQaPrompt: 'prompts/qa.md', defaultModel: 'm1' });
+    const spec = await buildSpecFromProtocolFiles(dir.path, {
+      defaultEngine: 'codex',
+      defaultQaPolicy: 'skip',
+      defaultQaPrompt: 'prompts/qa.md',
+      defaultModel: 'm1',
+    });
     expect(spec.steps[0]).toMatchObject({ model: 'm1', qa: { policy: 'skip', prompt: 'prompts/qa.md' } });
   });
 
@@ -82,7 +87,15 @@ describe('buildSpecFromProtocolFiles', () => {
     const root = join(dir.path, '.protocols', '0002-feature');
     const { spec, files } = await buildSpecFromPlanningOutput(
       root,
-      { plan_md: 'P', context_md: 'C', log_md: '', step_files: [{ filename: '../00-setup.md', content: 'S' }, { filename: '01-work.md', content: 'W' }] },
+      {
+        plan_md: 'P',
+        context_md: 'C',
+        log_md: '',
+        step_files: [
+          { filename: '../00-setup.md', content: 'S' },
+          { filename: '01-work.md', content: 'W' },
+        ],
+      },
       { defaultEngine: 'codex' },
     );
     expect(files.stepFiles.map((file) => file.filename)).toEqual(['00-setup.md', '01-work.md']);
@@ -93,7 +106,11 @@ describe('buildSpecFromProtocolFiles', () => {
   it('a planning answer whose step declares a ```checks fence gets those checks in its spec', async () => {
     const root = join(dir.path, '.protocols', '0003-checks');
     const content = ['# 01 Work', '', '```checks', 'npm test', 'npm run lint', '```', ''].join('\n');
-    const { spec } = await buildSpecFromPlanningOutput(root, { plan_md: 'P', context_md: '', log_md: '', step_files: [{ filename: '01-work.md', content }] }, { defaultEngine: 'codex' });
+    const { spec } = await buildSpecFromPlanningOutput(
+      root,
+      { plan_md: 'P', context_md: '', log_md: '', step_files: [{ filename: '01-work.md', content }] },
+      { defaultEngine: 'codex' },
+    );
     expect(spec.steps[0]?.checks).toEqual(['npm test', 'npm run lint']);
   });
 });

@@ -28,7 +28,10 @@ export function defaultOutputRef(stepName: string): string {
  * machine-specific), and `outputs.protocol` is `outputs/<stem>.md` instead of the step file (the
  * original's executions overwrote the step contract). `checks` are read with the one check grammar (see extractChecks).
  */
-export async function buildSpecFromProtocolFiles(protocolRoot: string, options: BuildFromFilesOptions): Promise<ProtocolSpec> {
+export async function buildSpecFromProtocolFiles(
+  protocolRoot: string,
+  options: BuildFromFilesOptions,
+): Promise<ProtocolSpec> {
   const files = await listStepFiles(protocolRoot);
   const steps: StepSpec[] = [];
   for (const [index, filename] of files.entries()) {

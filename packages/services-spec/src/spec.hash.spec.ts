@@ -41,13 +41,20 @@ describe('canonicalJson / specHash (Python json.dumps compatible)', () => {
     {
       name: 'unicode (é, ☕, emoji as a surrogate pair) and control characters',
       value: { name: 'café ☕ 😀', 'k\u00e9y': 'ü', tab: 'a\tb\nc"d\\e\u0001\u007f' },
-      canonical: '{"k\\u00e9y":"\\u00fc","name":"caf\\u00e9 \\u2615 \\ud83d\\ude00","tab":"a\\tb\\nc\\"d\\\\e\\u0001\\u007f"}',
+      canonical:
+        '{"k\\u00e9y":"\\u00fc","name":"caf\\u00e9 \\u2615 \\ud83d\\ude00","tab":"a\\tb\\nc\\"d\\\\e\\u0001\\u007f"}',
       hash: 'a2b311c04aaf',
     },
     {
       name: 'floats printed as Python repr',
-      value: { f: [0.5, 1.5e-7, 1e-5, 0.0001, 123.456, 2.5e-300, -0.25, 3.14159, 1.7976931348623157e308, 5e-324, 0.1, 1e16, 1.5e16, 1e22] },
-      canonical: '{"f":[0.5,1.5e-07,1e-05,0.0001,123.456,2.5e-300,-0.25,3.14159,1.7976931348623157e+308,5e-324,0.1,1e+16,1.5e+16,1e+22]}',
+      value: {
+        f: [
+          0.5, 1.5e-7, 1e-5, 0.0001, 123.456, 2.5e-300, -0.25, 3.14159, 1.7976931348623157e308, 5e-324, 0.1, 1e16,
+          1.5e16, 1e22,
+        ],
+      },
+      canonical:
+        '{"f":[0.5,1.5e-07,1e-05,0.0001,123.456,2.5e-300,-0.25,3.14159,1.7976931348623157e+308,5e-324,0.1,1e+16,1.5e+16,1e+22]}',
       hash: '3948edaf710e',
     },
     {

@@ -28,7 +28,11 @@ export function specFromTemplateConfig(templateConfig: JsonObject | null | undef
 
 /** The step entry whose `name` (or `id`) equals `stepName`, as the original's `get_step_spec`. */
 export function findStepSpec(spec: ProtocolSpec | null | undefined, stepName: string): StepSpec | null {
-  return spec?.steps.find((step) => (step.name ?? step.id) === stepName) ?? spec?.steps.find((step) => step.id === stepName) ?? null;
+  return (
+    spec?.steps.find((step) => (step.name ?? step.id) === stepName) ??
+    spec?.steps.find((step) => step.id === stepName) ??
+    null
+  );
 }
 
 /** A step's QA policy with the original's null/absent meaning made explicit: `full`. */

@@ -44,7 +44,11 @@ export function resolveSpecPath(value: string, roots: SpecRoots): string {
  * `preferWorkspace`, which the original uses for `.codemachine` roots); the first whose parent folder
  * exists wins, else the first candidate.
  */
-export function resolveOutputPath(value: string, roots: SpecRoots, options: { preferWorkspace?: boolean } = {}): string {
+export function resolveOutputPath(
+  value: string,
+  roots: SpecRoots,
+  options: { preferWorkspace?: boolean } = {},
+): string {
   if (isAbsolute(value)) return resolve(value);
   const list = options.preferWorkspace
     ? candidates(value, roots.workspaceRoot, roots.protocolRoot)

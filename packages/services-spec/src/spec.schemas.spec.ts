@@ -27,7 +27,9 @@ describe('StepSpecSchema', () => {
   });
 
   it('accepts the minimal original step: id, engine_id null, prompt_ref, qa with a null policy', () => {
-    expect(StepSpecSchema.safeParse({ id: 'a', engine_id: null, prompt_ref: 'a.md', qa: { policy: null } }).success).toBe(true);
+    expect(
+      StepSpecSchema.safeParse({ id: 'a', engine_id: null, prompt_ref: 'a.md', qa: { policy: null } }).success,
+    ).toBe(true);
   });
 
   it.each([
@@ -58,7 +60,14 @@ describe('ProtocolSpecSchema', () => {
   });
 
   it('accepts placeholders, template (object or null), metadata and extra keys', () => {
-    const parsed = ProtocolSpecSchema.parse({ steps: [step()], placeholders: { A: 'b' }, template: null, metadata: { x: 1 }, version: '1', extra: true });
+    const parsed = ProtocolSpecSchema.parse({
+      steps: [step()],
+      placeholders: { A: 'b' },
+      template: null,
+      metadata: { x: 1 },
+      version: '1',
+      extra: true,
+    });
     expect(parsed.extra).toBe(true);
     expect(parsed.template).toBeNull();
   });
@@ -69,7 +78,9 @@ describe('PlanningOutputSchema', () => {
     const ok = { plan_md: 'p', context_md: 'c', log_md: '', step_files: [{ filename: '00-setup.md', content: 'x' }] };
     expect(PlanningOutputSchema.safeParse(ok).success).toBe(true);
     expect(PlanningOutputSchema.safeParse({ ...ok, extra: 1 }).success).toBe(false);
-    expect(PlanningOutputSchema.safeParse({ ...ok, step_files: [{ filename: 'a.md', content: 'x', mode: 1 }] }).success).toBe(false);
+    expect(
+      PlanningOutputSchema.safeParse({ ...ok, step_files: [{ filename: 'a.md', content: 'x', mode: 1 }] }).success,
+    ).toBe(false);
     expect(PlanningOutputSchema.safeParse({ ...ok, plan_md: undefined }).success).toBe(false);
   });
 });

@@ -21,7 +21,15 @@ describe('createSpecService', () => {
     const workspaceRoot = join(dir.path, 'wt');
     const protocolRoot = join(workspaceRoot, '.protocols', '0001-demo');
     const prepared = await service.prepareFromPlanning(
-      { plan_md: '# Plan', context_md: 'ctx', log_md: '', step_files: [{ filename: '00-setup.md', content: 's' }, { filename: '01-build.md', content: 'b' }] },
+      {
+        plan_md: '# Plan',
+        context_md: 'ctx',
+        log_md: '',
+        step_files: [
+          { filename: '00-setup.md', content: 's' },
+          { filename: '01-build.md', content: 'b' },
+        ],
+      },
       { protocolRoot, workspaceRoot },
     );
     expect(prepared.validation).toEqual({ status: 'valid', errors: [] });
@@ -41,7 +49,10 @@ describe('createSpecService', () => {
   it('returns an invalid preparation with no step runs when the plan has no steps', async () => {
     const service = createSpecService({ clock });
     const protocolRoot = join(dir.path, 'p');
-    const prepared = await service.prepareFromPlanning({ plan_md: '', context_md: '', log_md: '', step_files: [] }, { protocolRoot, workspaceRoot: dir.path });
+    const prepared = await service.prepareFromPlanning(
+      { plan_md: '', context_md: '', log_md: '', step_files: [] },
+      { protocolRoot, workspaceRoot: dir.path },
+    );
     expect(prepared.validation.status).toBe('invalid');
     expect(prepared.spec_meta.status).toBe('invalid');
     expect(prepared.step_runs).toEqual([]);
@@ -54,9 +65,16 @@ describe('createSpecService', () => {
     writeFileSync(join(protocolRoot, '02-b.md'), 'b');
     const strict = createSpecService({ clock, defaultEngine: 'codex', knownEngines: ['shell'] });
     const rejected = await strict.prepareFromProtocolFiles({ protocolRoot, workspaceRoot: dir.path });
-    expect(rejected.validation.errors).toEqual(['01-a.md: engine_id names an unknown engine: codex', '02-b.md: engine_id names an unknown engine: codex']);
+    expect(rejected.validation.errors).toEqual([
+      '01-a.md: engine_id names an unknown engine: codex',
+      '02-b.md: engine_id names an unknown engine: codex',
+    ]);
     const service = createSpecService({ clock, defaultEngine: 'shell', knownEngines: ['shell'] });
-    const prepared = await service.prepareFromProtocolFiles({ protocolRoot, workspaceRoot: dir.path, existingStepNames: ['01-a.md'] });
+    const prepared = await service.prepareFromProtocolFiles({
+      protocolRoot,
+      workspaceRoot: dir.path,
+      existingStepNames: ['01-a.md'],
+    });
     expect(prepared.step_runs.map((run) => run.step_name)).toEqual(['02-b.md']);
   });
 
@@ -68,13 +86,31 @@ describe('createSpecService', () => {
     expect(prepared.validation).toEqual({ status: 'valid', errors: [] });
     expect(prepared.codemachine_root).toBe(join(workspace, '.codemachine'));
     expect(prepared.template_source).toMatchObject({ template: 'demo-template' });
-    expect(Object.keys(prepared.template_config_patch).sort()).toEqual(['main_agents', 'modules', 'placeholders', 'protocol_spec', 'spec_meta', 'sub_agents', 'template']);
+    expect(Object.keys(prepared.template_config_patch).sort()).toEqual([
+      'main_agents',
+      'modules',
+      'placeholders',
+      'protocol_spec',
+      'spec_meta',
+      'sub_agents',
+      'template',
+    ]);
     expect(prepared.step_runs.map((run) => [run.step_name, run.policy])).toEqual([
       ['00-plan', []],
-      ['01-build', [expect.objectContaining({ module_id: 'retry-build' }), expect.objectContaining({ module_id: 'notify-review' })]],
+      [
+        '01-build',
+        [
+          expect.objectContaining({ module_id: 'retry-build' }),
+          expect.objectContaining({ module_id: 'notify-review' }),
+        ],
+      ],
       ['02-review', [expect.objectContaining({ module_id: 'string-behavior' })]],
     ]);
-    const resolution = await service.resolveStep(prepared.spec.steps[1]!, { protocolRoot: prepared.codemachine_root, workspaceRoot: workspace, spec: prepared.spec });
+    const resolution = await service.resolveStep(prepared.spec.steps[1]!, {
+      protocolRoot: prepared.codemachine_root,
+      workspaceRoot: workspace,
+      spec: prepared.spec,
+    });
     expect(resolution.prompt_text).toBe('Build the feature.\n');
     expect(resolution.engine_id).toBe('codex');
     expect(resolution.outputs.aux).toEqual({ codemachine: join(workspace, 'outputs', 'build.md') });
@@ -83,12 +119,19 @@ describe('createSpecService', () => {
   it('reports a CodeMachine import whose prompt is missing as invalid, and a broken config as ConfigError', async () => {
     const workspace = join(dir.path, 'cm');
     cpSync(join(fixtures, 'codemachine-flat'), workspace, { recursive: true });
-    writeFileSync(join(workspace, 'config', 'main.agents.js'), "module.exports = [{ id: 'x', promptPath: 'prompts/missing.md' }];");
+    writeFileSync(
+      join(workspace, 'config', 'main.agents.js'),
+      "module.exports = [{ id: 'x', promptPath: 'prompts/missing.md' }];",
+    );
     const service = createSpecService({ clock });
     const prepared = await service.prepareCodeMachineImport(workspace);
-    expect(prepared.validation.errors).toEqual([`00-x: prompt_ref missing: ${join(workspace, 'prompts', 'missing.md')}`]);
+    expect(prepared.validation.errors).toEqual([
+      `00-x: prompt_ref missing: ${join(workspace, 'prompts', 'missing.md')}`,
+    ]);
     expect(prepared.step_runs).toEqual([]);
-    await expect(service.prepareCodeMachineImport(join(fixtures, 'codemachine-broken'))).rejects.toBeInstanceOf(ConfigError);
+    await expect(service.prepareCodeMachineImport(join(fixtures, 'codemachine-broken'))).rejects.toBeInstanceOf(
+      ConfigError,
+    );
   });
 
   it('audits with the service clock and default engine', async () => {
@@ -96,9 +139,18 @@ describe('createSpecService', () => {
     mkdirSync(protocolRoot, { recursive: true });
     writeFileSync(join(protocolRoot, '01-a.md'), 'a');
     const service = createSpecService({ clock, defaultEngine: 'shell' });
-    const result = await service.audit({ protocol_name: 'x', template_config: null, protocol_root: null, worktree_path: join(dir.path, 'wt') }, { backfillMissing: true });
+    const result = await service.audit(
+      { protocol_name: 'x', template_config: null, protocol_root: null, worktree_path: join(dir.path, 'wt') },
+      { backfillMissing: true },
+    );
     expect(result.spec_meta.validated_at).toBe('2026-11-27T17:00:00.000Z');
-    expect((result.template_config_patch.protocol_spec as { steps: { engine_id: string }[] }).steps[0]?.engine_id).toBe('shell');
-    expect(service.meta({ status: 'missing', errors: ['x'] })).toEqual({ status: 'missing', errors: ['x'], validated_at: '2026-11-27T17:00:00.000Z' });
+    expect((result.template_config_patch.protocol_spec as { steps: { engine_id: string }[] }).steps[0]?.engine_id).toBe(
+      'shell',
+    );
+    expect(service.meta({ status: 'missing', errors: ['x'] })).toEqual({
+      status: 'missing',
+      errors: ['x'],
+      validated_at: '2026-11-27T17:00:00.000Z',
+    });
   });
 });

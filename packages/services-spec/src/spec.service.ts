@@ -71,7 +71,10 @@ export interface SpecService {
   /** Validates a built spec and returns hash, meta, step runs and the template_config patch. */
   prepare(spec: ProtocolSpec, options: PrepareSpecOptions): PreparedSpec;
   /** Planning: writes the agent's files (sanitized), builds the spec from them, prepares it. */
-  prepareFromPlanning(planning: unknown, options: PrepareSpecOptions & Partial<BuildFromFilesOptions>): Promise<PreparedPlanning>;
+  prepareFromPlanning(
+    planning: unknown,
+    options: PrepareSpecOptions & Partial<BuildFromFilesOptions>,
+  ): Promise<PreparedPlanning>;
   /** Protocol folder already on disk (template or re-plan): builds and prepares a fresh spec. */
   prepareFromProtocolFiles(options: PrepareSpecOptions & Partial<BuildFromFilesOptions>): Promise<PreparedSpec>;
   /** CodeMachine import: loads the workspace, builds, validates against its `.codemachine` root. */
@@ -80,7 +83,10 @@ export interface SpecService {
     options?: BuildFromCodeMachineOptions & { existingStepNames?: Iterable<string> },
   ): Promise<PreparedCodeMachineImport>;
   audit(run: AuditRunInput, options?: Omit<AuditSpecOptions, 'clock'>): Promise<SpecAuditResult>;
-  resolveStep(step: StepSpec, options: Omit<ResolveStepOptions, 'defaultEngine'> & { defaultEngine?: string }): Promise<StepResolution>;
+  resolveStep(
+    step: StepSpec,
+    options: Omit<ResolveStepOptions, 'defaultEngine'> & { defaultEngine?: string },
+  ): Promise<StepResolution>;
 }
 
 /**
@@ -98,15 +104,23 @@ export function createSpecService(deps: SpecServiceDeps = {}): SpecService {
   });
 
   const prepare = (spec: ProtocolSpec, options: PrepareSpecOptions): PreparedSpec => {
-    const validation = validateSpec(spec, { protocolRoot: options.protocolRoot, workspaceRoot: options.workspaceRoot, knownEngines: deps.knownEngines });
+    const validation = validateSpec(spec, {
+      protocolRoot: options.protocolRoot,
+      workspaceRoot: options.workspaceRoot,
+      knownEngines: deps.knownEngines,
+    });
     const meta = specMeta(validation, clock);
     return {
       spec,
       spec_hash: specHash(spec),
       validation,
       spec_meta: meta,
-      step_runs: validation.status === 'valid' ? stepRunsFromSpec(spec, { existingNames: options.existingStepNames }) : [],
-      template_config_patch: { [PROTOCOL_SPEC_KEY]: spec as JsonObject, [SPEC_META_KEY]: meta as unknown as JsonObject },
+      step_runs:
+        validation.status === 'valid' ? stepRunsFromSpec(spec, { existingNames: options.existingStepNames }) : [],
+      template_config_patch: {
+        [PROTOCOL_SPEC_KEY]: spec as JsonObject,
+        [SPEC_META_KEY]: meta as unknown as JsonObject,
+      },
     };
   };
 
@@ -131,7 +145,11 @@ export function createSpecService(deps: SpecServiceDeps = {}): SpecService {
       const config = await loadCodeMachineConfig(workspace);
       const spec = buildSpecFromCodeMachineConfig(config, options);
       const payload = codeMachineTemplatePayload(config);
-      const prepared = prepare(spec, { protocolRoot: config.root, workspaceRoot: workspace, existingStepNames: options.existingStepNames });
+      const prepared = prepare(spec, {
+        protocolRoot: config.root,
+        workspaceRoot: workspace,
+        existingStepNames: options.existingStepNames,
+      });
       return {
         ...prepared,
         template_config_patch: { ...(payload as unknown as JsonObject), ...prepared.template_config_patch },
@@ -142,6 +160,7 @@ export function createSpecService(deps: SpecServiceDeps = {}): SpecService {
       };
     },
     audit: (run, options = {}) => auditSpec(run, { defaultEngine, knownEngines: deps.knownEngines, ...options, clock }),
-    resolveStep: (step, options) => resolveStep(step, { ...options, defaultEngine: options.defaultEngine ?? defaultEngine }),
+    resolveStep: (step, options) =>
+      resolveStep(step, { ...options, defaultEngine: options.defaultEngine ?? defaultEngine }),
   };
 }

@@ -35,7 +35,9 @@ describe('validateSpec', () => {
   afterEach(() => dir.remove());
 
   it('accepts a valid spec (outputs folders need not exist; QA prompt found in the workspace)', () => {
-    const spec = { steps: [step('00-setup.md'), step('01-build.md', { qa: { policy: 'light', prompt: 'prompts/qa.md' } })] };
+    const spec = {
+      steps: [step('00-setup.md'), step('01-build.md', { qa: { policy: 'light', prompt: 'prompts/qa.md' } })],
+    };
     expect(validateSpec(spec, roots)).toEqual({ status: 'valid', errors: [] });
   });
 
@@ -53,14 +55,25 @@ describe('validateSpec', () => {
     expect(validateSpec({ steps: [] }, roots).errors[0]).toMatch(/^schema:steps: /);
     const unknownPolicy = validateSpec({ steps: [step('01-build.md', { qa: { policy: 'strict' } })] }, roots);
     expect(unknownPolicy.errors).toEqual([expect.stringMatching(/^schema:steps\/0\/qa\/policy: /)]);
-    expect(validateSpec({ nosteps: true }, roots).errors).toEqual([expect.stringMatching(/^schema:steps: /), 'protocol spec steps must be a list']);
+    expect(validateSpec({ nosteps: true }, roots).errors).toEqual([
+      expect.stringMatching(/^schema:steps: /),
+      'protocol spec steps must be a list',
+    ]);
   });
 
   it('reports duplicate names, ids and orders', () => {
     const spec = {
-      steps: [step('01-build.md', { order: 1 }), step('01-build.md', { order: 1 }), step('02-review.md', { id: '01-build', order: 2 })],
+      steps: [
+        step('01-build.md', { order: 1 }),
+        step('01-build.md', { order: 1 }),
+        step('02-review.md', { id: '01-build', order: 2 }),
+      ],
     };
-    expect(validateSpec(spec, roots).errors).toEqual(['duplicate step name: 01-build.md', 'duplicate step id: 01-build', 'duplicate step order: 1']);
+    expect(validateSpec(spec, roots).errors).toEqual([
+      'duplicate step name: 01-build.md',
+      'duplicate step id: 01-build',
+      'duplicate step order: 1',
+    ]);
   });
 
   it('reports prompt paths that escape, are missing, or are folders', () => {
@@ -86,13 +99,17 @@ describe('validateSpec', () => {
   it('reports a prompt reached through a symlink that leaves the workspace', () => {
     writeFileSync(join(dir.path, 'outside.md'), 'x');
     symlinkSync(join(dir.path, 'outside.md'), join(protocolRoot, '07-link.md'));
-    expect(validateSpec({ steps: [step('07-link.md')] }, roots).errors).toEqual(['07-link.md: prompt_ref escapes the protocol root and workspace: 07-link.md']);
+    expect(validateSpec({ steps: [step('07-link.md')] }, roots).errors).toEqual([
+      '07-link.md: prompt_ref escapes the protocol root and workspace: 07-link.md',
+    ]);
   });
 
   it('reports outputs that escape or overwrite the instruction file', () => {
     const spec = {
       steps: [
-        step('01-build.md', { outputs: { protocol: '01-build.md', aux: { notes: '../../../notes.md', ok: 'outputs/ok.md' } } }),
+        step('01-build.md', {
+          outputs: { protocol: '01-build.md', aux: { notes: '../../../notes.md', ok: 'outputs/ok.md' } },
+        }),
         step('02-review.md', { outputs: { protocol: '/tmp/elsewhere.md' } }),
       ],
     };
@@ -105,7 +122,10 @@ describe('validateSpec', () => {
 
   it('reports QA prompts that escape or are missing', () => {
     const spec = {
-      steps: [step('01-build.md', { qa: { policy: 'full', prompt: '../../../../x.md' } }), step('02-review.md', { qa: { policy: 'full', prompt: 'prompts/none.md' } })],
+      steps: [
+        step('01-build.md', { qa: { policy: 'full', prompt: '../../../../x.md' } }),
+        step('02-review.md', { qa: { policy: 'full', prompt: 'prompts/none.md' } }),
+      ],
     };
     expect(validateSpec(spec, roots).errors).toEqual([
       '01-build.md: qa.prompt escapes the protocol root and workspace: ../../../../x.md',
@@ -114,7 +134,12 @@ describe('validateSpec', () => {
   });
 
   it('reports unknown engines when the registry is given', () => {
-    const spec = { steps: [step('01-build.md', { engine_id: 'gpt-cli', qa: { policy: 'full', engine_id: 'other' } }), step('02-review.md', { engine_id: null })] };
+    const spec = {
+      steps: [
+        step('01-build.md', { engine_id: 'gpt-cli', qa: { policy: 'full', engine_id: 'other' } }),
+        step('02-review.md', { engine_id: null }),
+      ],
+    };
     expect(validateSpec(spec, { ...roots, knownEngines: ['codex', 'shell'] }).errors).toEqual([
       '01-build.md: engine_id names an unknown engine: gpt-cli',
       '01-build.md: qa.engine_id names an unknown engine: other',
@@ -150,8 +175,20 @@ describe('validateSpec', () => {
     mkdirSync(join(cmRoot, 'prompts'), { recursive: true });
     writeFileSync(join(cmRoot, 'prompts', 'build.md'), 'b');
     const spec = {
-      steps: [{ id: 'build', name: '00-build', engine_id: null, prompt_ref: 'prompts/build.md', outputs: { aux: { codemachine: 'outputs/build.md' } }, qa: { policy: 'skip', prompt: null } }],
+      steps: [
+        {
+          id: 'build',
+          name: '00-build',
+          engine_id: null,
+          prompt_ref: 'prompts/build.md',
+          outputs: { aux: { codemachine: 'outputs/build.md' } },
+          qa: { policy: 'skip', prompt: null },
+        },
+      ],
     };
-    expect(validateSpec(spec, { protocolRoot: cmRoot, workspaceRoot: workspace })).toEqual({ status: 'valid', errors: [] });
+    expect(validateSpec(spec, { protocolRoot: cmRoot, workspaceRoot: workspace })).toEqual({
+      status: 'valid',
+      errors: [],
+    });
   });
 });

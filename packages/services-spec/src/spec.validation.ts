@@ -28,7 +28,9 @@ function str(value: unknown): string | undefined {
 
 /** A step's StepRun name: `name`, falling back to `id`. */
 export function stepNameOf(step: Loose, index?: number): string {
-  return str(step.name) ?? str(step.id) ?? (index === undefined ? '(unknown)' : `${String(index).padStart(2, '0')}-step`);
+  return (
+    str(step.name) ?? str(step.id) ?? (index === undefined ? '(unknown)' : `${String(index).padStart(2, '0')}-step`)
+  );
 }
 
 /** The agent ids a step answers to in policies: its id, agent id and the id derived from its name. */
@@ -102,12 +104,14 @@ function collectErrors(spec: unknown, options: ValidateSpecOptions): string[] {
 
     if (isRecord(step.outputs)) {
       const declared: [string, unknown][] = [['outputs.protocol', step.outputs.protocol]];
-      if (isRecord(step.outputs.aux)) for (const [key, value] of Object.entries(step.outputs.aux)) declared.push([`outputs.aux.${key}`, value]);
+      if (isRecord(step.outputs.aux))
+        for (const [key, value] of Object.entries(step.outputs.aux)) declared.push([`outputs.aux.${key}`, value]);
       for (const [field, value] of declared) {
         if (typeof value !== 'string' || value === '') continue;
         const target = resolveOutputPath(value, options, { preferWorkspace });
         if (!isInsideRoots(target, roots)) add(`${field} escapes the protocol root and workspace: ${value}`);
-        else if (promptPath !== undefined && target === promptPath) add(`${field} would overwrite the step's instruction file: ${target}`);
+        else if (promptPath !== undefined && target === promptPath)
+          add(`${field} would overwrite the step's instruction file: ${target}`);
       }
     }
 
@@ -122,7 +126,8 @@ function collectErrors(spec: unknown, options: ValidateSpecOptions): string[] {
       const engines: [string, unknown][] = [['engine_id', step.engine_id]];
       if (isRecord(step.qa)) engines.push(['qa.engine_id', step.qa.engine_id]);
       for (const [field, value] of engines) {
-        if (typeof value === 'string' && !options.knownEngines.includes(value)) add(`${field} names an unknown engine: ${value}`);
+        if (typeof value === 'string' && !options.knownEngines.includes(value))
+          add(`${field} names an unknown engine: ${value}`);
       }
     }
 
@@ -141,10 +146,12 @@ function collectErrors(spec: unknown, options: ValidateSpecOptions): string[] {
         const behavior = typeof policy.behavior === 'string' ? policy.behavior.toLowerCase() : '';
         if (behavior === 'trigger') {
           const target = str(policy.trigger_agent_id) ?? str(policy.target_agent_id) ?? str(policy.targetAgentId);
-          if (target !== undefined && !agentIds.has(target) && !stepNames.has(target)) add(`policy ${module} triggers an unknown agent: ${target}`);
+          if (target !== undefined && !agentIds.has(target) && !stepNames.has(target))
+            add(`policy ${module} triggers an unknown agent: ${target}`);
         } else if (behavior === 'loop') {
           const target = str(policy.target_agent_id);
-          if (target !== undefined && !agentIds.has(target) && !stepNames.has(target)) add(`policy ${module} targets an unknown agent: ${target}`);
+          if (target !== undefined && !agentIds.has(target) && !stepNames.has(target))
+            add(`policy ${module} targets an unknown agent: ${target}`);
         }
         if (Array.isArray(policy.skip_steps)) {
           for (const skip of policy.skip_steps) {

@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { NotFoundError } from '@tasksgodzilla/core';
 import { createTempDir } from '@tasksgodzilla/testing';
 import type { TempDir } from '@tasksgodzilla/testing';
-import { agentIdFromStepName, extractChecks, inferStepType, isStepFilename, listStepFiles, stepStem } from './step-files.js';
+import {
+  agentIdFromStepName,
+  extractChecks,
+  inferStepType,
+  isStepFilename,
+  listStepFiles,
+  stepStem,
+} from './step-files.js';
 
 describe('step files', () => {
   let dir: TempDir;
@@ -13,7 +20,17 @@ describe('step files', () => {
   afterEach(() => dir.remove());
 
   it('lists numbered Markdown files sorted by name, excluding docs, folders and other files', async () => {
-    for (const name of ['plan.md', 'context.md', 'log.md', 'README.md', '10-last.md', '00-setup.md', '02-b.md', '01-a.md', '03-notes.txt']) {
+    for (const name of [
+      'plan.md',
+      'context.md',
+      'log.md',
+      'README.md',
+      '10-last.md',
+      '00-setup.md',
+      '02-b.md',
+      '01-a.md',
+      '03-notes.txt',
+    ]) {
       writeFileSync(join(dir.path, name), name);
     }
     mkdirSync(join(dir.path, '04-folder.md'));
@@ -67,7 +84,9 @@ describe('step files', () => {
   });
 
   it('extracts each line of a ```checks fence (the form the planning prompt teaches)', () => {
-    const markdown = ['# 01 Build', '```sh', 'npm ci', '```', '```checks', 'npm test', 'npm run lint', '```'].join('\n');
+    const markdown = ['# 01 Build', '```sh', 'npm ci', '```', '```checks', 'npm test', 'npm run lint', '```'].join(
+      '\n',
+    );
     expect(extractChecks(markdown)).toEqual(['npm test', 'npm run lint']);
   });
 });

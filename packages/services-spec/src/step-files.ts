@@ -7,7 +7,11 @@ export const PROTOCOL_DOC_FILES = ['plan.md', 'context.md', 'log.md'] as const;
 
 /** A step file: a Markdown file whose name starts with two digits (`00-setup.md`, `01-api.md`). */
 export function isStepFilename(name: string): boolean {
-  return /^\d\d/.test(name) && name.toLowerCase().endsWith('.md') && !(PROTOCOL_DOC_FILES as readonly string[]).includes(name);
+  return (
+    /^\d\d/.test(name) &&
+    name.toLowerCase().endsWith('.md') &&
+    !(PROTOCOL_DOC_FILES as readonly string[]).includes(name)
+  );
 }
 
 /**
@@ -20,7 +24,8 @@ export async function listStepFiles(protocolRoot: string, options: { includeSetu
   try {
     entries = await readdir(protocolRoot, { withFileTypes: true });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`Protocol folder not found: ${protocolRoot}`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new NotFoundError(`Protocol folder not found: ${protocolRoot}`, { cause: error });
     throw error;
   }
   return entries

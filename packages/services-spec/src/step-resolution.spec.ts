@@ -23,36 +23,67 @@ describe('step resolution', () => {
   });
   afterEach(() => dir.remove());
 
-  const base: StepSpec = { id: '01-build', name: '01-build.md', engine_id: null, prompt_ref: '01-build.md', qa: { policy: 'full' } };
+  const base: StepSpec = {
+    id: '01-build',
+    name: '01-build.md',
+    engine_id: null,
+    prompt_ref: '01-build.md',
+    qa: { policy: 'full' },
+  };
 
   it('resolves prompt_ref against the protocol root, then the workspace', () => {
-    expect(resolveStepPrompt(base, roots)).toEqual({ ref: '01-build.md', path: join(roots.protocolRoot, '01-build.md') });
-    expect(resolveStepPrompt({ ...base, prompt_ref: 'prompts/shared.md' }, roots).path).toBe(join(roots.workspaceRoot, 'prompts', 'shared.md'));
+    expect(resolveStepPrompt(base, roots)).toEqual({
+      ref: '01-build.md',
+      path: join(roots.protocolRoot, '01-build.md'),
+    });
+    expect(resolveStepPrompt({ ...base, prompt_ref: 'prompts/shared.md' }, roots).path).toBe(
+      join(roots.workspaceRoot, 'prompts', 'shared.md'),
+    );
   });
 
   it('falls back to prompt / file keys and rejects a step without any, or an escaping one', () => {
     const { prompt_ref: _omit, ...withoutRef } = base;
-    expect(resolveStepPrompt({ ...withoutRef, file: '01-build.md' } as unknown as StepSpec, roots).ref).toBe('01-build.md');
-    expect(() => resolveStepPrompt(withoutRef as unknown as StepSpec, roots)).toThrow('StepSpec is missing prompt_ref/prompt/file');
+    expect(resolveStepPrompt({ ...withoutRef, file: '01-build.md' } as unknown as StepSpec, roots).ref).toBe(
+      '01-build.md',
+    );
+    expect(() => resolveStepPrompt(withoutRef as unknown as StepSpec, roots)).toThrow(
+      'StepSpec is missing prompt_ref/prompt/file',
+    );
     expect(() => resolveStepPrompt({ ...base, prompt_ref: '../../../x.md' }, roots)).toThrow(ValidationError);
   });
 
   it('defaults the protocol output to outputs/<stem>.md, never the step file', () => {
-    expect(resolveStepOutputs(base, roots)).toEqual({ protocol: join(roots.protocolRoot, 'outputs', '01-build.md'), aux: {}, raw: null });
+    expect(resolveStepOutputs(base, roots)).toEqual({
+      protocol: join(roots.protocolRoot, 'outputs', '01-build.md'),
+      aux: {},
+      raw: null,
+    });
   });
 
   it('resolves declared outputs and rejects escapes and overwriting the step file', () => {
     mkdirSync(join(roots.workspaceRoot, 'docs'));
-    const resolved = resolveStepOutputs({ ...base, outputs: { protocol: 'result.md', aux: { doc: 'docs/out.md' } } }, roots);
+    const resolved = resolveStepOutputs(
+      { ...base, outputs: { protocol: 'result.md', aux: { doc: 'docs/out.md' } } },
+      roots,
+    );
     expect(resolved.protocol).toBe(join(roots.protocolRoot, 'result.md'));
     expect(resolved.aux).toEqual({ doc: join(roots.workspaceRoot, 'docs', 'out.md') });
-    expect(() => resolveStepOutputs({ ...base, outputs: { protocol: '01-build.md' } }, roots)).toThrow(/would overwrite the step's instruction file/);
-    expect(() => resolveStepOutputs({ ...base, outputs: { aux: { x: '../../../../y.md' } } }, roots)).toThrow(/outputs\.aux\.x escapes/);
+    expect(() => resolveStepOutputs({ ...base, outputs: { protocol: '01-build.md' } }, roots)).toThrow(
+      /would overwrite the step's instruction file/,
+    );
+    expect(() => resolveStepOutputs({ ...base, outputs: { aux: { x: '../../../../y.md' } } }, roots)).toThrow(
+      /outputs\.aux\.x escapes/,
+    );
   });
 
   it('resolves everything for execution: engine/model fallbacks, prompt text and version, spec hash, checks', async () => {
     const spec = { steps: [{ ...base, checks: ['npm test'], agent_id: 'build' }] };
-    const resolution = await resolveStep(spec.steps[0] as StepSpec, { ...roots, spec, defaultEngine: 'shell', defaultModel: 'm-default' });
+    const resolution = await resolveStep(spec.steps[0] as StepSpec, {
+      ...roots,
+      spec,
+      defaultEngine: 'shell',
+      defaultModel: 'm-default',
+    });
     expect(resolution).toEqual({
       step_name: '01-build.md',
       engine_id: 'shell',
@@ -70,11 +101,16 @@ describe('step resolution', () => {
       workdir: roots.workspaceRoot,
       protocol_root: roots.protocolRoot,
     });
-    const explicit = await resolveStep({ ...base, engine_id: 'codex', model: 'gpt-5' }, { ...roots, defaultEngine: 'shell' });
+    const explicit = await resolveStep(
+      { ...base, engine_id: 'codex', model: 'gpt-5' },
+      { ...roots, defaultEngine: 'shell' },
+    );
     expect([explicit.engine_id, explicit.model, explicit.spec_hash]).toEqual(['codex', 'gpt-5', specHash(null)]);
   });
 
   it('is a NotFoundError when the prompt file does not exist', async () => {
-    await expect(resolveStep({ ...base, prompt_ref: '09-gone.md' }, { ...roots, defaultEngine: 'shell' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      resolveStep({ ...base, prompt_ref: '09-gone.md' }, { ...roots, defaultEngine: 'shell' }),
+    ).rejects.toBeInstanceOf(NotFoundError);
   });
 });

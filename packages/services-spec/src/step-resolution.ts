@@ -54,13 +54,19 @@ function roots(r: SpecRoots): string[] {
  */
 export function resolveStepPrompt(step: StepSpec, specRoots: SpecRoots): ResolvedStepPrompt {
   const loose = step as Record<string, unknown>;
-  const ref = [step.prompt_ref, loose.prompt, loose.file].find((value): value is string => typeof value === 'string' && value !== '');
+  const ref = [step.prompt_ref, loose.prompt, loose.file].find(
+    (value): value is string => typeof value === 'string' && value !== '',
+  );
   if (ref === undefined) {
-    throw new ValidationError('StepSpec is missing prompt_ref/prompt/file', [{ path: ['prompt_ref'], message: 'required' }]);
+    throw new ValidationError('StepSpec is missing prompt_ref/prompt/file', [
+      { path: ['prompt_ref'], message: 'required' },
+    ]);
   }
   const path = resolveSpecPath(ref, specRoots);
   if (!isInsideRoots(path, roots(specRoots))) {
-    throw new ValidationError(`prompt_ref escapes the protocol root and workspace: ${ref}`, [{ path: ['prompt_ref'], message: 'path leaves the protocol root and the workspace' }]);
+    throw new ValidationError(`prompt_ref escapes the protocol root and workspace: ${ref}`, [
+      { path: ['prompt_ref'], message: 'path leaves the protocol root and the workspace' },
+    ]);
   }
   return { ref, path };
 }
@@ -78,17 +84,23 @@ export function resolveStepOutputs(step: StepSpec, specRoots: SpecRoots): Resolv
   const promptPath = resolveStepPrompt(step, specRoots).path;
   const check = (field: (string | number)[], path: string) => {
     if (!isInsideRoots(path, roots(specRoots))) {
-      throw new ValidationError(`${field.join('.')} escapes the protocol root and workspace: ${path}`, [{ path: field, message: 'path leaves the protocol root and the workspace' }]);
+      throw new ValidationError(`${field.join('.')} escapes the protocol root and workspace: ${path}`, [
+        { path: field, message: 'path leaves the protocol root and the workspace' },
+      ]);
     }
     if (path === promptPath) {
-      throw new ValidationError(`${field.join('.')} would overwrite the step's instruction file: ${path}`, [{ path: field, message: 'equals the step file' }]);
+      throw new ValidationError(`${field.join('.')} would overwrite the step's instruction file: ${path}`, [
+        { path: field, message: 'equals the step file' },
+      ]);
     }
     return path;
   };
   const declared = step.outputs?.protocol;
   const protocol = check(
     ['outputs', 'protocol'],
-    declared ? resolveOutputPath(declared, specRoots, { preferWorkspace }) : join(specRoots.protocolRoot, 'outputs', `${stepStem(name)}.md`),
+    declared
+      ? resolveOutputPath(declared, specRoots, { preferWorkspace })
+      : join(specRoots.protocolRoot, 'outputs', `${stepStem(name)}.md`),
   );
   const aux: Record<string, string> = {};
   for (const [key, value] of Object.entries(step.outputs?.aux ?? {})) {
@@ -117,11 +129,13 @@ export async function resolveStep(step: StepSpec, options: ResolveStepOptions): 
   try {
     bytes = await readFile(prompt.path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`Step prompt file not found: ${prompt.path}`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new NotFoundError(`Step prompt file not found: ${prompt.path}`, { cause: error });
     throw error;
   }
   const loose = step as Record<string, unknown>;
-  const agentId = [loose.agent_id, loose.agent].find((value): value is string => typeof value === 'string' && value !== '') ?? null;
+  const agentId =
+    [loose.agent_id, loose.agent].find((value): value is string => typeof value === 'string' && value !== '') ?? null;
   return {
     step_name: stepNameOf(step),
     engine_id: step.engine_id ?? options.defaultEngine,

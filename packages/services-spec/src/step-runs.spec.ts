@@ -3,7 +3,15 @@ import { stepRunsFromSpec } from './step-runs.js';
 
 const spec: ProtocolSpec = {
   steps: [
-    { id: '00-setup', name: '00-setup.md', engine_id: 'codex', model: null, prompt_ref: '00-setup.md', qa: { policy: 'full' }, order: 0 },
+    {
+      id: '00-setup',
+      name: '00-setup.md',
+      engine_id: 'codex',
+      model: null,
+      prompt_ref: '00-setup.md',
+      qa: { policy: 'full' },
+      order: 0,
+    },
     {
       id: 'build',
       name: '01-build',
@@ -23,7 +31,16 @@ const spec: ProtocolSpec = {
 describe('stepRunsFromSpec', () => {
   it('materializes pending step runs with name, index, type, model, engine, policy and summary', () => {
     expect(stepRunsFromSpec(spec)).toEqual([
-      { step_index: 0, step_name: '00-setup.md', step_type: 'setup', status: 'pending', model: null, engine_id: 'codex', policy: [], summary: null },
+      {
+        step_index: 0,
+        step_name: '00-setup.md',
+        step_type: 'setup',
+        status: 'pending',
+        model: null,
+        engine_id: 'codex',
+        policy: [],
+        summary: null,
+      },
       {
         step_index: 1,
         step_name: '01-build',
@@ -34,7 +51,16 @@ describe('stepRunsFromSpec', () => {
         policy: [{ module_id: 'retry', behavior: 'loop', max_iterations: 2 }],
         summary: 'Build the thing',
       },
-      { step_index: 2, step_name: 'qa-check', step_type: 'qa', status: 'pending', model: null, engine_id: 'shell', policy: [], summary: null },
+      {
+        step_index: 2,
+        step_name: 'qa-check',
+        step_type: 'qa',
+        status: 'pending',
+        model: null,
+        engine_id: 'shell',
+        policy: [],
+        summary: null,
+      },
     ]);
   });
 
@@ -46,7 +72,16 @@ describe('stepRunsFromSpec', () => {
   });
 
   it('falls back to NN-step names and never emits duplicates', () => {
-    const drafts = stepRunsFromSpec({ steps: [{ id: '', engine_id: null, prompt_ref: 'a', qa: { policy: 'full' } }, { id: 'x', engine_id: null, prompt_ref: 'a', qa: { policy: 'full' } }, { id: 'x', engine_id: null, prompt_ref: 'a', qa: { policy: 'full' } }] });
-    expect(drafts.map((draft) => [draft.step_index, draft.step_name])).toEqual([[0, '00-step'], [1, 'x']]);
+    const drafts = stepRunsFromSpec({
+      steps: [
+        { id: '', engine_id: null, prompt_ref: 'a', qa: { policy: 'full' } },
+        { id: 'x', engine_id: null, prompt_ref: 'a', qa: { policy: 'full' } },
+        { id: 'x', engine_id: null, prompt_ref: 'a', qa: { policy: 'full' } },
+      ],
+    });
+    expect(drafts.map((draft) => [draft.step_index, draft.step_name])).toEqual([
+      [0, '00-step'],
+      [1, 'x'],
+    ]);
   });
 });

@@ -22,7 +22,10 @@ export interface StepRunDraft {
  * summary = description. `step_index` is the step's `order` (array position when absent). Names in
  * `existingNames` are skipped, so calling it again after a re-plan only adds new steps.
  */
-export function stepRunsFromSpec(spec: ProtocolSpec, options: { existingNames?: Iterable<string> } = {}): StepRunDraft[] {
+export function stepRunsFromSpec(
+  spec: ProtocolSpec,
+  options: { existingNames?: Iterable<string> } = {},
+): StepRunDraft[] {
   const existing = new Set(options.existingNames ?? []);
   const drafts: StepRunDraft[] = [];
   spec.steps.forEach((step, index) => {

@@ -27,7 +27,9 @@ describe('resolveStepTarget', () => {
   });
 
   it('throws NotFoundError for a missing instruction file', async () => {
-    await expect(resolveStepTarget({ step_name: '02-missing.md' }, null, { protocolRoot, workspaceRoot: dir.path })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      resolveStepTarget({ step_name: '02-missing.md' }, null, { protocolRoot, workspaceRoot: dir.path }),
+    ).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('reads optional documents as empty when absent', async () => {

@@ -23,7 +23,8 @@ export interface StepTarget {
 /** A spec entry for a step run the spec does not list: `<name>` or `<name>.md` in the protocol root. */
 export function synthesizeStepSpec(step: Pick<StepRun, 'step_name'>, protocolRoot: string): StepSpec {
   const name = step.step_name;
-  const ref = !existsSync(join(protocolRoot, name)) && existsSync(join(protocolRoot, `${name}.md`)) ? `${name}.md` : name;
+  const ref =
+    !existsSync(join(protocolRoot, name)) && existsSync(join(protocolRoot, `${name}.md`)) ? `${name}.md` : name;
   return { id: name, name, engine_id: null, prompt_ref: ref, qa: { policy: null } };
 }
 
@@ -40,7 +41,9 @@ export async function resolveStepTarget(
   const spec = stepSpec ?? synthesizeStepSpec(step, roots.protocolRoot);
   const { path } = resolveStepPrompt(spec, roots);
   if (!existsSync(path) || !statSync(path).isFile()) {
-    throw new NotFoundError(`Step file not found for ${step.step_name}: ${path}`, { details: { step_name: step.step_name, path } });
+    throw new NotFoundError(`Step file not found for ${step.step_name}: ${path}`, {
+      details: { step_name: step.step_name, path },
+    });
   }
   const bytes = await readFile(path);
   return {

@@ -11,5 +11,7 @@ export function zodIssues(error: z.ZodError): FieldIssue[] {
 
 /** The original's message format: `schema:<slash-joined path or (root)>: <message>`. */
 export function formatSchemaErrors(error: z.ZodError): string[] {
-  return error.issues.map((issue) => `schema:${issue.path.length > 0 ? issue.path.map(String).join('/') : '(root)'}: ${issue.message}`);
+  return error.issues.map(
+    (issue) => `schema:${issue.path.length > 0 ? issue.path.map(String).join('/') : '(root)'}: ${issue.message}`,
+  );
 }

@@ -15,11 +15,17 @@ describe('CLI install cache', () => {
     expect(engineClisCacheDir({ TGZ_ENGINE_CLIS_CACHE: '/x/clis', XDG_CACHE_HOME: '/c' })).toBe('/x/clis');
     expect(engineClisCacheDir({ XDG_CACHE_HOME: '/c', HOME: '/h' })).toBe('/c/tasksgodzilla/engine-clis');
     expect(engineClisCacheDir({ HOME: '/h' })).toBe('/h/.cache/tasksgodzilla/engine-clis');
-    expect(cliInstallDir('/c', PINNED_CLIS[1] as PinnedCli)).toBe(`/c/@anthropic-ai/claude-code@${PINNED_CLIS[1]?.version}`);
+    expect(cliInstallDir('/c', PINNED_CLIS[1] as PinnedCli)).toBe(
+      `/c/@anthropic-ai/claude-code@${PINNED_CLIS[1]?.version}`,
+    );
   });
 
   it('pins one version per CLI', () => {
-    expect(PINNED_CLIS.map((cli) => `${cli.packageName}@${cli.version}`)).toEqual([expect.stringMatching(/^@openai\/codex@\d+\.\d+\.\d+$/), expect.stringMatching(/^@anthropic-ai\/claude-code@\d+\.\d+\.\d+$/), expect.stringMatching(/^opencode-ai@\d+\.\d+\.\d+$/)]);
+    expect(PINNED_CLIS.map((cli) => `${cli.packageName}@${cli.version}`)).toEqual([
+      expect.stringMatching(/^@openai\/codex@\d+\.\d+\.\d+$/),
+      expect.stringMatching(/^@anthropic-ai\/claude-code@\d+\.\d+\.\d+$/),
+      expect.stringMatching(/^opencode-ai@\d+\.\d+\.\d+$/),
+    ]);
   });
 
   function fakeInstall(cli: PinnedCli, prints: string): void {
@@ -32,7 +38,11 @@ describe('CLI install cache', () => {
   it('reuses an install that prints the pinned version', async () => {
     const cli: PinnedCli = { engineId: 'codex', packageName: '@openai/codex', version: '9.8.7', bin: 'codex' };
     fakeInstall(cli, 'codex-cli 9.8.7');
-    await expect(ensureCli(cli, dir.path)).resolves.toMatchObject({ freshlyInstalled: false, versionOutput: 'codex-cli 9.8.7', binary: join(cliInstallDir(dir.path, cli), 'node_modules', '.bin', 'codex') });
+    await expect(ensureCli(cli, dir.path)).resolves.toMatchObject({
+      freshlyInstalled: false,
+      versionOutput: 'codex-cli 9.8.7',
+      binary: join(cliInstallDir(dir.path, cli), 'node_modules', '.bin', 'codex'),
+    });
   });
 
   it('fails loudly when the installed binary is not the pinned version', async () => {

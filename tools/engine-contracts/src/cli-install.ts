@@ -46,16 +46,32 @@ export async function ensureCli(cli: PinnedCli, cacheDir: string): Promise<Insta
   if (!existsSync(binary)) {
     mkdirSync(dir, { recursive: true });
     try {
-      await run('npm', ['install', '--prefix', dir, '--no-save', '--no-audit', '--no-fund', '--loglevel=error', `${cli.packageName}@${cli.version}`], {
-        timeout: 600_000,
-        maxBuffer: 16 * 1024 * 1024,
-      });
+      await run(
+        'npm',
+        [
+          'install',
+          '--prefix',
+          dir,
+          '--no-save',
+          '--no-audit',
+          '--no-fund',
+          '--loglevel=error',
+          `${cli.packageName}@${cli.version}`,
+        ],
+        {
+          timeout: 600_000,
+          maxBuffer: 16 * 1024 * 1024,
+        },
+      );
     } catch (error) {
       const e = error as { stderr?: string; message: string };
-      throw new Error(`npm install ${cli.packageName}@${cli.version} into ${dir} failed: ${(e.stderr ?? '').trim() || e.message}`);
+      throw new Error(
+        `npm install ${cli.packageName}@${cli.version} into ${dir} failed: ${(e.stderr ?? '').trim() || e.message}`,
+      );
     }
     freshlyInstalled = true;
-    if (!existsSync(binary)) throw new Error(`npm installed ${cli.packageName}@${cli.version} but ${binary} does not exist`);
+    if (!existsSync(binary))
+      throw new Error(`npm installed ${cli.packageName}@${cli.version} but ${binary} does not exist`);
   }
   let versionOutput: string;
   try {

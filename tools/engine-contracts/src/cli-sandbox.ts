@@ -1,6 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createClaudeCodeEngine, createCodexEngine, createOpencodeEngine, type Engine } from '@tasksgodzilla/platform-engines';
+import {
+  createClaudeCodeEngine,
+  createCodexEngine,
+  createOpencodeEngine,
+  type Engine,
+} from '@tasksgodzilla/platform-engines';
 import { createTempDir, type TempDir } from '@tasksgodzilla/testing';
 import type { InstalledCli } from './cli-install.js';
 import { STAND_IN_MODEL } from './model-server.js';
@@ -117,7 +122,11 @@ function opencodeSandbox(cli: InstalledCli, baseUrl: string, dir: TempDir, optio
     ),
   );
   return {
-    engine: createOpencodeEngine({ binary: cli.binary, killGraceMs: options.killGraceMs, maxProviderErrors: options.maxProviderErrors }),
+    engine: createOpencodeEngine({
+      binary: cli.binary,
+      killGraceMs: options.killGraceMs,
+      maxProviderErrors: options.maxProviderErrors,
+    }),
     env: {
       ...homeEnv(dir),
       OPENCODE_CONFIG: configPath,

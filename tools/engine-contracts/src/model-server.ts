@@ -48,7 +48,9 @@ function toolsOf(api: ModelApi, body: Record<string, unknown>): Tool[] {
   const tools = Array.isArray(body['tools']) ? (body['tools'] as Record<string, unknown>[]) : [];
   return tools.map((tool) => {
     const fn = (tool['function'] ?? tool) as Record<string, unknown>;
-    const params = (api === 'anthropic-messages' ? tool['input_schema'] : fn['parameters']) as Record<string, unknown> | undefined;
+    const params = (api === 'anthropic-messages' ? tool['input_schema'] : fn['parameters']) as
+      | Record<string, unknown>
+      | undefined;
     return { name: String(fn['name'] ?? tool['type'] ?? ''), parameters: params ?? {} };
   });
 }
@@ -81,59 +83,195 @@ function sse(res: ServerResponse, events: [string | null, unknown][]): void {
 let counter = 0;
 const nextId = (prefix: string) => `${prefix}_${(counter += 1)}`;
 
-function anthropicReply(res: ServerResponse, body: Record<string, unknown>, reply: { text: string } | { tool: string; input: Record<string, unknown> }): void {
+function anthropicReply(
+  res: ServerResponse,
+  body: Record<string, unknown>,
+  reply: { text: string } | { tool: string; input: Record<string, unknown> },
+): void {
   const model = String(body['model'] ?? STAND_IN_MODEL);
   const usage = { input_tokens: 12, output_tokens: 7, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
-  const block = 'text' in reply ? { type: 'text', text: reply.text } : { type: 'tool_use', id: nextId('toolu'), name: reply.tool, input: reply.input };
+  const block =
+    'text' in reply
+      ? { type: 'text', text: reply.text }
+      : { type: 'tool_use', id: nextId('toolu'), name: reply.tool, input: reply.input };
   const stopReason = 'text' in reply ? 'end_turn' : 'tool_use';
   if (body['stream'] !== true) {
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ id: nextId('msg'), type: 'message', role: 'assistant', model, content: [block], stop_reason: stopReason, stop_sequence: null, usage }));
+    res.end(
+      JSON.stringify({
+        id: nextId('msg'),
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [block],
+        stop_reason: stopReason,
+        stop_sequence: null,
+        usage,
+      }),
+    );
     return;
   }
   const start = 'text' in reply ? { type: 'text', text: '' } : { ...block, input: {} };
-  const delta = 'text' in reply ? { type: 'text_delta', text: reply.text } : { type: 'input_json_delta', partial_json: JSON.stringify(reply.input) };
+  const delta =
+    'text' in reply
+      ? { type: 'text_delta', text: reply.text }
+      : { type: 'input_json_delta', partial_json: JSON.stringify(reply.input) };
   sse(res, [
-    ['message_start', { type: 'message_start', message: { id: nextId('msg'), type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } }],
+    [
+      'message_start',
+      {
+        type: 'message_start',
+        message: {
+          id: nextId('msg'),
+          type: 'message',
+          role: 'assistant',
+          model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { ...usage, output_tokens: 1 },
+        },
+      },
+    ],
     ['content_block_start', { type: 'content_block_start', index: 0, content_block: start }],
     ['content_block_delta', { type: 'content_block_delta', index: 0, delta }],
     ['content_block_stop', { type: 'content_block_stop', index: 0 }],
-    ['message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: usage.output_tokens } }],
+    [
+      'message_delta',
+      {
+        type: 'message_delta',
+        delta: { stop_reason: stopReason, stop_sequence: null },
+        usage: { output_tokens: usage.output_tokens },
+      },
+    ],
     ['message_stop', { type: 'message_stop' }],
   ]);
 }
 
-function responsesReply(res: ServerResponse, body: Record<string, unknown>, reply: { text: string } | { tool: string; input: Record<string, unknown> }): void {
+function responsesReply(
+  res: ServerResponse,
+  body: Record<string, unknown>,
+  reply: { text: string } | { tool: string; input: Record<string, unknown> },
+): void {
   const id = nextId('resp');
   const model = String(body['model'] ?? STAND_IN_MODEL);
   const item =
     'text' in reply
-      ? { type: 'message', id: nextId('msg'), role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: reply.text, annotations: [] }] }
-      : { type: 'function_call', id: nextId('fc'), call_id: nextId('call'), name: reply.tool, arguments: JSON.stringify(reply.input), status: 'completed' };
-  const usage = { input_tokens: 12, input_tokens_details: { cached_tokens: 0 }, output_tokens: 7, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 19 };
+      ? {
+          type: 'message',
+          id: nextId('msg'),
+          role: 'assistant',
+          status: 'completed',
+          content: [{ type: 'output_text', text: reply.text, annotations: [] }],
+        }
+      : {
+          type: 'function_call',
+          id: nextId('fc'),
+          call_id: nextId('call'),
+          name: reply.tool,
+          arguments: JSON.stringify(reply.input),
+          status: 'completed',
+        };
+  const usage = {
+    input_tokens: 12,
+    input_tokens_details: { cached_tokens: 0 },
+    output_tokens: 7,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: 19,
+  };
   sse(res, [
-    ['response.created', { type: 'response.created', response: { id, object: 'response', model, status: 'in_progress', output: [] } }],
-    ['response.output_item.added', { type: 'response.output_item.added', output_index: 0, item: { ...item, ...('content' in item ? { content: [] } : { arguments: '' }), status: 'in_progress' } }],
-    ...('text' in reply ? ([['response.output_text.delta', { type: 'response.output_text.delta', item_id: item.id, output_index: 0, content_index: 0, delta: reply.text }]] as [string, unknown][]) : []),
+    [
+      'response.created',
+      { type: 'response.created', response: { id, object: 'response', model, status: 'in_progress', output: [] } },
+    ],
+    [
+      'response.output_item.added',
+      {
+        type: 'response.output_item.added',
+        output_index: 0,
+        item: { ...item, ...('content' in item ? { content: [] } : { arguments: '' }), status: 'in_progress' },
+      },
+    ],
+    ...('text' in reply
+      ? ([
+          [
+            'response.output_text.delta',
+            {
+              type: 'response.output_text.delta',
+              item_id: item.id,
+              output_index: 0,
+              content_index: 0,
+              delta: reply.text,
+            },
+          ],
+        ] as [string, unknown][])
+      : []),
     ['response.output_item.done', { type: 'response.output_item.done', output_index: 0, item }],
-    ['response.completed', { type: 'response.completed', response: { id, object: 'response', model, status: 'completed', output: [item], usage } }],
+    [
+      'response.completed',
+      {
+        type: 'response.completed',
+        response: { id, object: 'response', model, status: 'completed', output: [item], usage },
+      },
+    ],
   ]);
 }
 
-function chatReply(res: ServerResponse, body: Record<string, unknown>, reply: { text: string } | { tool: string; input: Record<string, unknown> }): void {
+function chatReply(
+  res: ServerResponse,
+  body: Record<string, unknown>,
+  reply: { text: string } | { tool: string; input: Record<string, unknown> },
+): void {
   const id = nextId('chatcmpl');
   const model = String(body['model'] ?? STAND_IN_MODEL);
   const created = Math.floor(Date.now() / 1000);
-  const chunk = (delta: unknown, finish: string | null, extra: Record<string, unknown> = {}) => ({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra });
+  const chunk = (delta: unknown, finish: string | null, extra: Record<string, unknown> = {}) => ({
+    id,
+    object: 'chat.completion.chunk',
+    created,
+    model,
+    choices: [{ index: 0, delta, finish_reason: finish }],
+    ...extra,
+  });
   const usage = { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 };
   const first =
     'text' in reply
       ? chunk({ role: 'assistant', content: reply.text }, null)
-      : chunk({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: nextId('call'), type: 'function', function: { name: reply.tool, arguments: JSON.stringify(reply.input) } }] }, null);
+      : chunk(
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [
+              {
+                index: 0,
+                id: nextId('call'),
+                type: 'function',
+                function: { name: reply.tool, arguments: JSON.stringify(reply.input) },
+              },
+            ],
+          },
+          null,
+        );
   if (body['stream'] !== true) {
-    const message = 'text' in reply ? { role: 'assistant', content: reply.text } : { role: 'assistant', content: null, tool_calls: (first.choices[0]?.delta as { tool_calls: unknown }).tool_calls };
+    const message =
+      'text' in reply
+        ? { role: 'assistant', content: reply.text }
+        : {
+            role: 'assistant',
+            content: null,
+            tool_calls: (first.choices[0]?.delta as { tool_calls: unknown }).tool_calls,
+          };
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ id, object: 'chat.completion', created, model, choices: [{ index: 0, message, finish_reason: 'text' in reply ? 'stop' : 'tool_calls' }], usage }));
+    res.end(
+      JSON.stringify({
+        id,
+        object: 'chat.completion',
+        created,
+        model,
+        choices: [{ index: 0, message, finish_reason: 'text' in reply ? 'stop' : 'tool_calls' }],
+        usage,
+      }),
+    );
     return;
   }
   sse(res, [
@@ -144,8 +282,18 @@ function chatReply(res: ServerResponse, body: Record<string, unknown>, reply: { 
 }
 
 function errorReply(res: ServerResponse, api: ModelApi, step: { status: number; message: string }): void {
-  const type = step.status === 401 ? 'authentication_error' : step.status === 403 ? 'permission_error' : step.status === 429 ? 'rate_limit_error' : 'api_error';
-  const payload = api === 'anthropic-messages' ? { type: 'error', error: { type, message: step.message } } : { error: { message: step.message, type, code: type } };
+  const type =
+    step.status === 401
+      ? 'authentication_error'
+      : step.status === 403
+        ? 'permission_error'
+        : step.status === 429
+          ? 'rate_limit_error'
+          : 'api_error';
+  const payload =
+    api === 'anthropic-messages'
+      ? { type: 'error', error: { type, message: step.message } }
+      : { error: { message: step.message, type, code: type } };
   res.writeHead(step.status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(payload));
 }
@@ -180,7 +328,13 @@ export async function startModelServer(): Promise<ModelServer> {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (req.method === 'GET' && path.endsWith('/models')) {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ object: 'list', data: [{ id: STAND_IN_MODEL, object: 'model', type: 'model', display_name: STAND_IN_MODEL }], models: [] }));
+      res.end(
+        JSON.stringify({
+          object: 'list',
+          data: [{ id: STAND_IN_MODEL, object: 'model', type: 'model', display_name: STAND_IN_MODEL }],
+          models: [],
+        }),
+      );
       return;
     }
     const api = req.method === 'POST' ? apiOf(path) : null;
@@ -230,7 +384,11 @@ export async function startModelServer(): Promise<ModelServer> {
     handle(req, res).catch((error: unknown) => {
       if (res.headersSent) return res.end();
       res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { message: `stand-in model server: ${error instanceof Error ? error.message : String(error)}` } }));
+      res.end(
+        JSON.stringify({
+          error: { message: `stand-in model server: ${error instanceof Error ? error.message : String(error)}` },
+        }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

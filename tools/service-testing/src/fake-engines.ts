@@ -29,6 +29,9 @@ export function fakeEngineBinary(dir: string, engine: FakeEngineName, env: Recor
 /** A JSONL fixture written to a file (played by a fake engine through FAKE_ENGINE_FIXTURE). */
 export function writeFixture(dir: string, name: string, records: unknown[]): string {
   const path = join(dir, `${name}.jsonl`);
-  writeFileSync(path, `${records.map((record) => (typeof record === 'string' ? record : JSON.stringify(record))).join('\n')}\n`);
+  writeFileSync(
+    path,
+    `${records.map((record) => (typeof record === 'string' ? record : JSON.stringify(record))).join('\n')}\n`,
+  );
   return path;
 }

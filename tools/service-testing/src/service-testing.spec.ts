@@ -29,7 +29,13 @@ describe('createTestTelemetry', () => {
     const unsubscribe = telemetry.subscribe((event) => {
       heard.push(event);
     });
-    const first = await telemetry.recordEvent({ project_id: 7, protocol_run_id: 11, event_type: 'step_started', message: 'go', metadata: { step: 1 } });
+    const first = await telemetry.recordEvent({
+      project_id: 7,
+      protocol_run_id: 11,
+      event_type: 'step_started',
+      message: 'go',
+      metadata: { step: 1 },
+    });
     unsubscribe();
     await telemetry.recordEvent({ project_id: 7, event_type: 'project_updated', message: 'later' });
     expect(first).toEqual({
@@ -63,9 +69,19 @@ describe('domain fixtures', () => {
   });
 
   it('apply overrides over the defaults', () => {
-    expect(project({ name: 'other', local_path: '/repo' })).toMatchObject({ id: 7, name: 'other', local_path: '/repo', base_branch: 'main' });
+    expect(project({ name: 'other', local_path: '/repo' })).toMatchObject({
+      id: 7,
+      name: 'other',
+      local_path: '/repo',
+      base_branch: 'main',
+    });
     expect(protocolRun({ status: 'paused' })).toMatchObject({ id: 11, status: 'paused', protocol_name: '0001-demo' });
-    expect(stepRun({ step_index: 2, step_name: '02-docs.md' })).toMatchObject({ id: 23, step_index: 2, step_name: '02-docs.md', retries: 0 });
+    expect(stepRun({ step_index: 2, step_name: '02-docs.md' })).toMatchObject({
+      id: 23,
+      step_index: 2,
+      step_name: '02-docs.md',
+      retries: 0,
+    });
   });
 });
 
@@ -103,13 +119,38 @@ describe('createWorkspace', () => {
 
 describe('demo template', () => {
   it('ships the step files the demo spec names, and a CodeMachine workspace', () => {
-    for (const name of ['plan.md', 'context.md', 'log.md', ...DEMO_STEP_NAMES]) expect(existsSync(join(DEMO_TEMPLATE, name))).toBe(true);
+    for (const name of ['plan.md', 'context.md', 'log.md', ...DEMO_STEP_NAMES])
+      expect(existsSync(join(DEMO_TEMPLATE, name))).toBe(true);
     expect(existsSync(join(CODEMACHINE_WORKSPACE, '.codemachine', 'template.json'))).toBe(true);
     const spec = demoSpec({ '01-build.md': { qa: 'skip', policies: [{ behavior: 'loop' }] } });
     expect(spec['steps']).toEqual([
-      { id: '00-setup', name: '00-setup.md', engine_id: 'shell', prompt_ref: '00-setup.md', order: 0, qa: { policy: 'full' }, policies: [] },
-      { id: '01-build', name: '01-build.md', engine_id: 'shell', prompt_ref: '01-build.md', order: 1, qa: { policy: 'skip' }, policies: [{ behavior: 'loop' }] },
-      { id: '02-docs', name: '02-docs.md', engine_id: 'shell', prompt_ref: '02-docs.md', order: 2, qa: { policy: 'full' }, policies: [] },
+      {
+        id: '00-setup',
+        name: '00-setup.md',
+        engine_id: 'shell',
+        prompt_ref: '00-setup.md',
+        order: 0,
+        qa: { policy: 'full' },
+        policies: [],
+      },
+      {
+        id: '01-build',
+        name: '01-build.md',
+        engine_id: 'shell',
+        prompt_ref: '01-build.md',
+        order: 1,
+        qa: { policy: 'skip' },
+        policies: [{ behavior: 'loop' }],
+      },
+      {
+        id: '02-docs',
+        name: '02-docs.md',
+        engine_id: 'shell',
+        prompt_ref: '02-docs.md',
+        order: 2,
+        qa: { policy: 'full' },
+        policies: [],
+      },
     ]);
   });
 });
@@ -141,7 +182,9 @@ describe('test bed and pages', () => {
     const calls: unknown[][] = [];
     const list = async (filter: unknown, page: { cursor?: string | null }) => {
       calls.push([filter, page]);
-      return page.cursor ? { items: newestFirst.slice(2), next_cursor: null } : { items: newestFirst.slice(0, 2), next_cursor: 'next' };
+      return page.cursor
+        ? { items: newestFirst.slice(2), next_cursor: null }
+        : { items: newestFirst.slice(0, 2), next_cursor: 'next' };
     };
     const storage = { events: { list } } as unknown as Parameters<typeof runEvents>[0];
     expect((await runEvents(storage, 11)).map((event) => event.id)).toEqual([1, 2, 3]);

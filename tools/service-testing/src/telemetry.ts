@@ -1,6 +1,12 @@
 import { Writable } from 'node:stream';
 import type { Event } from '@tasksgodzilla/core';
-import { createLogger, createMetrics, createTelemetryService, type Metrics, type TelemetryService } from '@tasksgodzilla/platform-telemetry';
+import {
+  createLogger,
+  createMetrics,
+  createTelemetryService,
+  type Metrics,
+  type TelemetryService,
+} from '@tasksgodzilla/platform-telemetry';
 import { TEST_TIME } from './time.js';
 
 export interface TestTelemetry {

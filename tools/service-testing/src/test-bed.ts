@@ -1,7 +1,14 @@
 import { join } from 'node:path';
 import type { Event, Page } from '@tasksgodzilla/core';
 import type { Storage } from '@tasksgodzilla/platform-storage';
-import { createTempDir, createTestPostgresDatabase, createTestRepo, type TempDir, type TestPostgresDatabase, type TestRepo } from '@tasksgodzilla/testing';
+import {
+  createTempDir,
+  createTestPostgresDatabase,
+  createTestRepo,
+  type TempDir,
+  type TestPostgresDatabase,
+  type TestRepo,
+} from '@tasksgodzilla/testing';
 
 export type TestDialect = 'sqlite' | 'postgres';
 
@@ -16,10 +23,15 @@ export interface TestBed {
   dispose(): Promise<void>;
 }
 
-export async function createTestBed(options: { prefix: string; databasePrefix: string; dialect?: TestDialect | undefined }): Promise<TestBed> {
+export async function createTestBed(options: {
+  prefix: string;
+  databasePrefix: string;
+  dialect?: TestDialect | undefined;
+}): Promise<TestBed> {
   const dir = createTempDir(options.prefix);
   const repo = createTestRepo(join(dir.path, 'git'));
-  const database = options.dialect === 'postgres' ? await createTestPostgresDatabase(options.databasePrefix) : undefined;
+  const database =
+    options.dialect === 'postgres' ? await createTestPostgresDatabase(options.databasePrefix) : undefined;
   return {
     dir,
     repo,
@@ -45,5 +57,7 @@ export async function collectPages<T>(list: (cursor: string | null) => Promise<P
 
 /** Events of a protocol run, oldest first. */
 export async function runEvents(storage: Pick<Storage, 'events'>, runId: number): Promise<Event[]> {
-  return (await collectPages((cursor) => storage.events.list({ protocol_run_id: runId }, { limit: 500, cursor }))).reverse();
+  return (
+    await collectPages((cursor) => storage.events.list({ protocol_run_id: runId }, { limit: 500, cursor }))
+  ).reverse();
 }

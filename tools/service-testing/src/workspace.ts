@@ -26,7 +26,10 @@ export interface WorkspaceOptions {
  * A repo with a bare origin, the protocol's worktree and branch (through the real GitService) and a
  * committed protocol folder with the given step files.
  */
-export async function createWorkspace(stepFiles: Record<string, string>, options: WorkspaceOptions = {}): Promise<Workspace> {
+export async function createWorkspace(
+  stepFiles: Record<string, string>,
+  options: WorkspaceOptions = {},
+): Promise<Workspace> {
   const dir = createTempDir(options.prefix ?? 'tgz-workspace-');
   const { path: repoPath, originPath } = createTestRepo(dir.path, { withOrigin: options.withOrigin ?? true });
   const emptyConfig = join(dir.path, 'empty.gitconfig');

@@ -35,8 +35,22 @@ export declare function createOrigin(work: string, env: NodeJS.ProcessEnv, files
 export declare function freePort(): Promise<number>;
 export declare function killGroup(child: ChildProcess, signal?: NodeJS.Signals): Promise<void>;
 export declare function apiLogTail(api: { logPath: string }, lines?: number): string;
-export declare function spawnApi(options: { work: string; env: NodeJS.ProcessEnv; port: number; identity: GitIdentity; extraEnv?: Record<string, string> }): ApiHandle;
+export declare function spawnApi(options: {
+  work: string;
+  env: NodeJS.ProcessEnv;
+  port: number;
+  identity: GitIdentity;
+  extraEnv?: Record<string, string>;
+}): ApiHandle;
 export declare function waitForHealth(api: ApiHandle, timeoutMs: number): Promise<Record<string, unknown>>;
-export declare function startApi(options: { identity: GitIdentity; tempPrefix?: string; extraEnv?: Record<string, string>; timeoutMs?: number }): Promise<ApiProcess>;
-export declare function tgz(args: string[], options?: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string }): Promise<TgzResult>;
+export declare function startApi(options: {
+  identity: GitIdentity;
+  tempPrefix?: string;
+  extraEnv?: Record<string, string>;
+  timeoutMs?: number;
+}): Promise<ApiProcess>;
+export declare function tgz(
+  args: string[],
+  options?: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string },
+): Promise<TgzResult>;
 export declare function eventually<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T>;

@@ -22,11 +22,21 @@ export function assertBuilt(files, hint) {
 export function cleanEnv(work, identity) {
   const env = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('TASKSGODZILLA_') && !key.startsWith('GIT_') && !key.startsWith('NX_') && key !== 'NODE_OPTIONS') env[key] = value;
+    if (
+      !key.startsWith('TASKSGODZILLA_') &&
+      !key.startsWith('GIT_') &&
+      !key.startsWith('NX_') &&
+      key !== 'NODE_OPTIONS'
+    )
+      env[key] = value;
   }
   // The caller's git config (signing, hooks, templates) must not change what the children do.
   const gitconfig = join(work, 'gitconfig');
-  if (!existsSync(gitconfig)) writeFileSync(gitconfig, `[user]\n\tname = ${identity.name}\n\temail = ${identity.email}\n[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n`);
+  if (!existsSync(gitconfig))
+    writeFileSync(
+      gitconfig,
+      `[user]\n\tname = ${identity.name}\n\temail = ${identity.email}\n[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n`,
+    );
   return {
     ...env,
     GIT_AUTHOR_NAME: identity.name,
@@ -41,7 +51,8 @@ export function cleanEnv(work, identity) {
 
 function git(cwd, args, env) {
   const result = spawnSync('git', args, { cwd, env, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed in ${cwd}:\n${result.stderr || result.stdout}`);
+  if (result.status !== 0)
+    throw new Error(`git ${args.join(' ')} failed in ${cwd}:\n${result.stderr || result.stdout}`);
 }
 
 /** `<work>/origin.git`: a bare repository whose main has one commit of `files` (seeded in `<work>/seed`). */
@@ -140,7 +151,9 @@ export async function waitForHealth(api, timeoutMs) {
   while (Date.now() < deadline) {
     const { exitCode, signalCode } = api.child;
     if (exitCode !== null || signalCode !== null) {
-      throw new Error(`the api exited during start-up (code ${exitCode ?? signalCode}). Last log lines:\n${apiLogTail(api, 30)}`);
+      throw new Error(
+        `the api exited during start-up (code ${exitCode ?? signalCode}). Last log lines:\n${apiLogTail(api, 30)}`,
+      );
     }
     try {
       const response = await fetch(`${api.base}/health`, { signal: AbortSignal.timeout(2000) });
@@ -152,7 +165,9 @@ export async function waitForHealth(api, timeoutMs) {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`the api did not become healthy within ${Math.round(timeoutMs / 1000)} s (${last}). Last log lines:\n${apiLogTail(api, 30)}`);
+  throw new Error(
+    `the api did not become healthy within ${Math.round(timeoutMs / 1000)} s (${last}). Last log lines:\n${apiLogTail(api, 30)}`,
+  );
 }
 
 /**
@@ -180,14 +195,20 @@ export async function startApi({ identity, tempPrefix = 'tgz-e2e-', extraEnv = {
 export function tgz(args, options = {}) {
   const timeoutMs = options.timeoutMs ?? 120_000;
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [CLI_MAIN, ...args], { cwd: options.cwd ?? ROOT, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI_MAIN, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`tgz ${args.join(' ')} did not finish within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+      reject(
+        new Error(`tgz ${args.join(' ')} did not finish within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`),
+      );
     }, timeoutMs);
     child.once('error', reject);
     child.once('close', (code) => {

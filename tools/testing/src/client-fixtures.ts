@@ -49,7 +49,17 @@ export function step(overrides: Partial<StepRunOut> = {}): StepRunOut {
 }
 
 export function event(overrides: Partial<EventOut> = {}): EventOut {
-  return { id: 1, project_id: 1, protocol_run_id: 1, step_run_id: null, event_type: 'planned', message: 'Planned.', metadata: null, created_at: FIXTURE_TIME, ...overrides };
+  return {
+    id: 1,
+    project_id: 1,
+    protocol_run_id: 1,
+    step_run_id: null,
+    event_type: 'planned',
+    message: 'Planned.',
+    metadata: null,
+    created_at: FIXTURE_TIME,
+    ...overrides,
+  };
 }
 
 export function project(overrides: Partial<ProjectOut> = {}): ProjectOut {

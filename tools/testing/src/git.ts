@@ -2,10 +2,23 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const IDENTITY = ['-c', 'user.name=TasksGodzilla Test', '-c', 'user.email=test@tasksgodzilla.invalid', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false'];
+const IDENTITY = [
+  '-c',
+  'user.name=TasksGodzilla Test',
+  '-c',
+  'user.email=test@tasksgodzilla.invalid',
+  '-c',
+  'init.defaultBranch=main',
+  '-c',
+  'commit.gpgsign=false',
+];
 
 export function git(cwd: string, args: string[]): string {
-  return execFileSync('git', [...IDENTITY, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  return execFileSync('git', [...IDENTITY, ...args], {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
 }
 
 export interface TestRepo {
@@ -19,7 +32,10 @@ export interface TestRepo {
  * Creates `<root>/origin.git` (bare) and `<root>/repo` (a clone with a README commit pushed to main).
  * Pass `withOrigin: false` for a repository without a remote.
  */
-export function createTestRepo(root: string, options: { withOrigin?: boolean; files?: Record<string, string> } = {}): TestRepo {
+export function createTestRepo(
+  root: string,
+  options: { withOrigin?: boolean; files?: Record<string, string> } = {},
+): TestRepo {
   const path = join(root, 'repo');
   const originPath = join(root, 'origin.git');
   mkdirSync(path, { recursive: true });

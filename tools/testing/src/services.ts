@@ -33,8 +33,12 @@ function hostPort(url: string, defaultPort: number): { host: string; port: numbe
 export async function postgresAvailable(): Promise<boolean> {
   const { host, port } = hostPort(POSTGRES_ADMIN_URL, 5432);
   const ok = await canConnect(host, port);
-  if (!ok && isCi()) throw new Error(`PostgreSQL is not reachable at ${host}:${port} and CI=true: start it (see .ci/run)`);
-  if (!ok) console.warn(`[testing] PostgreSQL not reachable at ${host}:${port}: skipping its cases (they are required when CI=true)`);
+  if (!ok && isCi())
+    throw new Error(`PostgreSQL is not reachable at ${host}:${port} and CI=true: start it (see .ci/run)`);
+  if (!ok)
+    console.warn(
+      `[testing] PostgreSQL not reachable at ${host}:${port}: skipping its cases (they are required when CI=true)`,
+    );
   return ok;
 }
 
@@ -43,6 +47,9 @@ export async function redisAvailable(): Promise<boolean> {
   const { host, port } = hostPort(REDIS_URL, 6379);
   const ok = await canConnect(host, port);
   if (!ok && isCi()) throw new Error(`Redis is not reachable at ${host}:${port} and CI=true: start it (see .ci/run)`);
-  if (!ok) console.warn(`[testing] Redis not reachable at ${host}:${port}: skipping its cases (they are required when CI=true)`);
+  if (!ok)
+    console.warn(
+      `[testing] Redis not reachable at ${host}:${port}: skipping its cases (they are required when CI=true)`,
+    );
   return ok;
 }

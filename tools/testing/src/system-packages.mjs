@@ -42,11 +42,42 @@ function debianPackageInstalled(name, env) {
  * fail fast when absent; the others (fonts) only change how screenshots look, so only CI installs them.
  */
 export const SYSTEM_PACKAGES = [
-  { name: 'git', debian: 'git', neededBy: 'every suite and the demo', required: true, present: (env) => findOnPath('git', env) !== null },
-  { name: 'chromium', debian: 'chromium', neededBy: 'the console e2e suite', required: true, present: (env) => isExecutable(chromiumPath(env)), where: (env) => chromiumPath(env) },
-  { name: 'tmux', debian: 'tmux', neededBy: 'the TUI e2e test', required: true, present: (env) => findOnPath('tmux', env) !== null },
-  { name: 'fonts-dejavu-core', debian: 'fonts-dejavu-core', neededBy: 'console screenshots', required: false, present: (env) => debianPackageInstalled('fonts-dejavu-core', env) },
-  { name: 'fonts-liberation', debian: 'fonts-liberation', neededBy: 'console screenshots', required: false, present: (env) => debianPackageInstalled('fonts-liberation', env) },
+  {
+    name: 'git',
+    debian: 'git',
+    neededBy: 'every suite and the demo',
+    required: true,
+    present: (env) => findOnPath('git', env) !== null,
+  },
+  {
+    name: 'chromium',
+    debian: 'chromium',
+    neededBy: 'the console e2e suite',
+    required: true,
+    present: (env) => isExecutable(chromiumPath(env)),
+    where: (env) => chromiumPath(env),
+  },
+  {
+    name: 'tmux',
+    debian: 'tmux',
+    neededBy: 'the TUI e2e test',
+    required: true,
+    present: (env) => findOnPath('tmux', env) !== null,
+  },
+  {
+    name: 'fonts-dejavu-core',
+    debian: 'fonts-dejavu-core',
+    neededBy: 'console screenshots',
+    required: false,
+    present: (env) => debianPackageInstalled('fonts-dejavu-core', env),
+  },
+  {
+    name: 'fonts-liberation',
+    debian: 'fonts-liberation',
+    neededBy: 'console screenshots',
+    required: false,
+    present: (env) => debianPackageInstalled('fonts-liberation', env),
+  },
 ];
 
 /** The packages of `SYSTEM_PACKAGES` that are absent (only the required ones unless `all`). */
@@ -56,8 +87,15 @@ export function missingSystemPackages({ env = process.env, all = false } = {}) {
 
 /** One line naming what is missing, what needs it and the command that installs it. */
 export function missingSystemPackagesMessage(missing, env = process.env) {
-  const names = missing.map((pkg) => `${pkg.name} (${pkg.where ? `${pkg.where(env)}, ` : ''}for ${pkg.neededBy})`).join(', ');
-  const debs = [...new Set([...missing.map((pkg) => pkg.debian), ...SYSTEM_PACKAGES.filter((pkg) => !pkg.required).map((pkg) => pkg.debian)])].join(' ');
+  const names = missing
+    .map((pkg) => `${pkg.name} (${pkg.where ? `${pkg.where(env)}, ` : ''}for ${pkg.neededBy})`)
+    .join(', ');
+  const debs = [
+    ...new Set([
+      ...missing.map((pkg) => pkg.debian),
+      ...SYSTEM_PACKAGES.filter((pkg) => !pkg.required).map((pkg) => pkg.debian),
+    ]),
+  ].join(' ');
   return `missing system packages: ${names}; install them with \`apt-get update && apt-get install -y --no-install-recommends ${debs}\` (as root; \`bash .ci/run\` does it)`;
 }
 
@@ -68,7 +106,10 @@ export function assertSystemPackages(names, env = process.env) {
 }
 
 function apt(args) {
-  const result = spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const result = spawnSync('apt-get', args, {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
   if (result.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${result.status ?? result.signal})`);
 }
 
@@ -85,7 +126,8 @@ export function installSystemPackages(env = process.env) {
   apt(['update', '-qq']);
   apt(['install', '-y', '-qq', '--no-install-recommends', ...debs]);
   const still = missingSystemPackages({ env, all: true });
-  if (still.length > 0) throw new Error(`still missing after apt-get install: ${still.map((pkg) => pkg.name).join(', ')}`);
+  if (still.length > 0)
+    throw new Error(`still missing after apt-get install: ${still.map((pkg) => pkg.name).join(', ')}`);
   console.log(`system packages: installed ${debs.join(' ')} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 

@@ -1,7 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assertSystemPackages, chromiumPath, missingSystemPackages, missingSystemPackagesMessage } from './system-packages.mjs';
+import {
+  assertSystemPackages,
+  chromiumPath,
+  missingSystemPackages,
+  missingSystemPackagesMessage,
+} from './system-packages.mjs';
 
 describe('system packages', () => {
   let emptyDir: string;
@@ -23,7 +28,9 @@ describe('system packages', () => {
     expect(line).not.toContain('\n');
     expect(line).toContain(`chromium (${join(emptyDir, 'chromium')}, for the console e2e suite)`);
     expect(line).toContain('tmux (for the TUI e2e test)');
-    expect(line).toContain('apt-get install -y --no-install-recommends git chromium tmux fonts-dejavu-core fonts-liberation');
+    expect(line).toContain(
+      'apt-get install -y --no-install-recommends git chromium tmux fonts-dejavu-core fonts-liberation',
+    );
   });
 
   it('assertSystemPackages throws only for the packages it is asked about', () => {
@@ -33,6 +40,8 @@ describe('system packages', () => {
   });
 
   it('finds a tool that is on the PATH (git runs every suite)', () => {
-    expect(missingSystemPackages({ env: { ...process.env, TGZ_CHROMIUM_PATH: process.execPath } }).map((pkg) => pkg.name)).not.toContain('git');
+    expect(
+      missingSystemPackages({ env: { ...process.env, TGZ_CHROMIUM_PATH: process.execPath } }).map((pkg) => pkg.name),
+    ).not.toContain('git');
   });
 });

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
-const packages = readdirSync(join(root, 'packages')).filter((d) => existsSync(join(root, 'packages', d, 'package.json')));
+const packages = readdirSync(join(root, 'packages')).filter((d) =>
+  existsSync(join(root, 'packages', d, 'package.json')),
+);
 
 describe.each(packages)('packages/%s manifest', (folder) => {
   const dir = join(root, 'packages', folder);
@@ -22,7 +24,10 @@ describe.each(packages)('packages/%s manifest', (folder) => {
 
   it('shares the lockstep version and pins workspace deps to it', () => {
     expect(pkg.version).toBe(rootPkg.version);
-    for (const [name, range] of Object.entries({ ...pkg.dependencies, ...pkg.peerDependencies } as Record<string, string>)) {
+    for (const [name, range] of Object.entries({ ...pkg.dependencies, ...pkg.peerDependencies } as Record<
+      string,
+      string
+    >)) {
       expect(range).not.toBe('*');
       expect(range.startsWith('workspace:')).toBe(false);
       if (name.startsWith('@tasksgodzilla/')) expect(range).toBe(rootPkg.version);

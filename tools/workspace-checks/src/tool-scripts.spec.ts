@@ -8,7 +8,10 @@ const root = join(import.meta.dirname, '..', '..', '..');
 // The repo scripts run against the built packages (this project's test target builds them first).
 describe('tools scripts', () => {
   it('shell-engine-round plans, executes, QAs and commits every template step on a temp repo', async () => {
-    const { stdout } = await run('node', [join(root, 'tools/scripts/shell-engine-round.mjs')], { cwd: root, timeout: 120_000 });
+    const { stdout } = await run('node', [join(root, 'tools/scripts/shell-engine-round.mjs')], {
+      cwd: root,
+      timeout: 120_000,
+    });
     expect(stdout).toMatch(/^plan {5}succeeded: 3 step files/m);
     for (const step of ['00-setup.md', '01-script.md', '02-test.md']) {
       expect(stdout).toContain(`step     ${step}: execute succeeded, qa succeeded verdict PASS`);
@@ -18,7 +21,11 @@ describe('tools scripts', () => {
   }, 180_000);
 
   it('the storage/queue benchmark runs and prints its numbers', async () => {
-    const { stdout } = await run('node', [join(root, 'tools/bench/storage-queue.bench.mjs'), '--jobs', '20', '--events', '50'], { cwd: root, timeout: 120_000 });
+    const { stdout } = await run(
+      'node',
+      [join(root, 'tools/bench/storage-queue.bench.mjs'), '--jobs', '20', '--events', '50'],
+      { cwd: root, timeout: 120_000 },
+    );
     expect(stdout).toMatch(/sqlite \(file, WAL\)\n {2}events: append 50 in \d+ ms/);
     expect(stdout).toMatch(/claim\+run\+complete 20 in \d+ ms \(\d+\/s\), succeeded 20/);
   }, 180_000);
@@ -27,7 +34,11 @@ describe('tools scripts', () => {
 describe('npm test without a system package', () => {
   it('fails fast with one line naming it and the install command, before any build', async () => {
     const missingChromium = join(root, 'no-such-dir', 'chromium');
-    const failure = await run('node', [join(root, 'tools/scripts/run-tests.mjs')], { cwd: root, timeout: 60_000, env: { ...process.env, TGZ_CHROMIUM_PATH: missingChromium } }).then(
+    const failure = await run('node', [join(root, 'tools/scripts/run-tests.mjs')], {
+      cwd: root,
+      timeout: 60_000,
+      env: { ...process.env, TGZ_CHROMIUM_PATH: missingChromium },
+    }).then(
       () => null,
       (error: { code: number; stdout: string; stderr: string }) => error,
     );
@@ -36,6 +47,8 @@ describe('npm test without a system package', () => {
     expect(failure?.stdout).toBe('');
     const lines = failure?.stderr.trim().split('\n') ?? [];
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^npm test: missing system packages: chromium \(\S*no-such-dir\/chromium, for the console e2e suite\)[^\n]*; install them with `apt-get update && apt-get install -y --no-install-recommends [^`]*chromium/);
+    expect(lines[0]).toMatch(
+      /^npm test: missing system packages: chromium \(\S*no-such-dir\/chromium, for the console e2e suite\)[^\n]*; install them with `apt-get update && apt-get install -y --no-install-recommends [^`]*chromium/,
+    );
   });
 });

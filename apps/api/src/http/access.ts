@@ -14,14 +14,22 @@ export async function projectAccess(runtime: Runtime, request: FastifyRequest, p
   return project;
 }
 
-export async function runAccess(runtime: Runtime, request: FastifyRequest, runId: number): Promise<{ run: ProtocolRun; project: Project }> {
+export async function runAccess(
+  runtime: Runtime,
+  request: FastifyRequest,
+  runId: number,
+): Promise<{ run: ProtocolRun; project: Project }> {
   const run = await runtime.storage.protocolRuns.find(runId);
   if (!run) throw new HttpError(404, 'Protocol run not found', 'not_found');
   const project = await projectAccess(runtime, request, run.project_id);
   return { run, project };
 }
 
-export async function stepAccess(runtime: Runtime, request: FastifyRequest, stepId: number): Promise<{ step: StepRun; run: ProtocolRun; project: Project }> {
+export async function stepAccess(
+  runtime: Runtime,
+  request: FastifyRequest,
+  stepId: number,
+): Promise<{ step: StepRun; run: ProtocolRun; project: Project }> {
   const step = await runtime.storage.stepRuns.find(stepId);
   if (!step) throw new HttpError(404, 'Step not found', 'not_found');
   const { run, project } = await runAccess(runtime, request, step.protocol_run_id);

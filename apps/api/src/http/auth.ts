@@ -55,7 +55,8 @@ export function assertProjectToken(request: FastifyRequest, project: Project): v
   const expected = projectTokenOf(project);
   const given = presentedProjectToken(request);
   if (expected === null && given === undefined) return;
-  if (given === undefined || expected === null || !safeEqual(given, expected)) throw new HttpError(401, 'Project access denied', 'project_access_denied');
+  if (given === undefined || expected === null || !safeEqual(given, expected))
+    throw new HttpError(401, 'Project access denied', 'project_access_denied');
 }
 
 /** Lowercase hex HMAC-SHA256 of the raw body. */
@@ -87,14 +88,19 @@ export function checkWebhookAuth(
 ): WebhookAuthResult {
   const secret = secrets.webhookToken;
   if (!secret) {
-    return secrets.apiToken ? { ok: false, detail: 'Webhook secret not configured (set TASKSGODZILLA_WEBHOOK_TOKEN)' } : { ok: true };
+    return secrets.apiToken
+      ? { ok: false, detail: 'Webhook secret not configured (set TASKSGODZILLA_WEBHOOK_TOKEN)' }
+      : { ok: true };
   }
   if (provider === 'github') {
-    return verifySignature(headerValue(request, 'x-hub-signature-256'), secret, rawBody) ? { ok: true } : { ok: false, detail: 'Invalid webhook signature' };
+    return verifySignature(headerValue(request, 'x-hub-signature-256'), secret, rawBody)
+      ? { ok: true }
+      : { ok: false, detail: 'Invalid webhook signature' };
   }
   const token = headerValue(request, 'x-gitlab-token') ?? headerValue(request, 'x-tasksgodzilla-webhook-token');
   if (token === undefined || !safeEqual(token, secret)) return { ok: false, detail: 'Invalid webhook token' };
   const signature = headerValue(request, 'x-gitlab-signature-256');
-  if (signature !== undefined && !verifySignature(signature, secret, rawBody)) return { ok: false, detail: 'Invalid webhook signature' };
+  if (signature !== undefined && !verifySignature(signature, secret, rawBody))
+    return { ok: false, detail: 'Invalid webhook signature' };
   return { ok: true };
 }

@@ -40,7 +40,13 @@ export function formatSseEvent(event: Event): string {
  * workers). Resuming from `Last-Event-ID` therefore loses and repeats nothing. Comment lines every
  * `heartbeatMs` keep proxies from closing an idle stream. Everything is released on disconnect.
  */
-export async function openEventStream(runtime: Runtime, request: FastifyRequest, reply: FastifyReply, registry: StreamRegistry, options: EventStreamOptions): Promise<void> {
+export async function openEventStream(
+  runtime: Runtime,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  registry: StreamRegistry,
+  options: EventStreamOptions,
+): Promise<void> {
   const { filter } = options;
   let lastId = options.lastEventId ?? (await runtime.storage.events.list(filter, { limit: 1 })).items[0]?.id ?? 0;
   const raw = reply.raw;

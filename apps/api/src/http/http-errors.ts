@@ -103,8 +103,10 @@ export const STORAGE_FULL_DETAIL = 'Insufficient storage: the database is full; 
  * and everything else to a 500 that carries no internals.
  */
 export function toErrorBody(error: unknown, limits: { maxBodyBytes: number }): ErrorBody {
-  if (error instanceof RequestValidationError) return { status: 422, body: { detail: error.issues, code: 'validation_error' } };
-  if (error instanceof HttpError) return { status: error.statusCode, body: { detail: error.message, code: error.code } };
+  if (error instanceof RequestValidationError)
+    return { status: 422, body: { detail: error.issues, code: 'validation_error' } };
+  if (error instanceof HttpError)
+    return { status: error.statusCode, body: { detail: error.message, code: error.code } };
   // A full disk is the operator's to fix, not a bug: 507 with a clear message (never "cannot rollback").
   if (isStorageFull(error)) return { status: 507, body: { detail: STORAGE_FULL_DETAIL, code: 'storage_full' } };
   if (isAppError(error)) {
@@ -113,13 +115,22 @@ export function toErrorBody(error: unknown, limits: { maxBodyBytes: number }): E
       const issues = (error as AppError & { issues?: FieldIssue[] }).issues ?? [];
       return { status, body: { detail: issuesFromFieldIssues(issues, error.message), code: error.code } };
     }
-    return { status, body: { detail: status >= 500 && error.category === 'internal' ? 'Internal Server Error' : error.message, code: error.code } };
+    return {
+      status,
+      body: {
+        detail: status >= 500 && error.category === 'internal' ? 'Internal Server Error' : error.message,
+        code: error.code,
+      },
+    };
   }
   const candidate = (error ?? {}) as FastifyLikeError;
   const status = typeof candidate.statusCode === 'number' ? candidate.statusCode : 500;
   if (status >= 400 && status < 500) {
     const message = candidate.code ? FASTIFY_MESSAGES[candidate.code]?.(candidate, limits) : undefined;
-    return { status, body: { detail: message ?? candidate.message ?? 'Bad Request', code: candidate.code ?? 'bad_request' } };
+    return {
+      status,
+      body: { detail: message ?? candidate.message ?? 'Bad Request', code: candidate.code ?? 'bad_request' },
+    };
   }
   return { status: 500, body: { detail: 'Internal Server Error', code: 'internal_error' } };
 }

@@ -37,10 +37,18 @@ function issueType(issue: Issue, missing: boolean): string {
 
 function toDetailIssue(part: RequestPart, data: unknown, issue: Issue): DetailIssue {
   const missing = issue.code === 'invalid_type' && valueAt(data, issue.path) === undefined;
-  return { loc: [part, ...issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key))], msg: missing ? 'Field required' : issue.message, type: issueType(issue, missing) };
+  return {
+    loc: [part, ...issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key))],
+    msg: missing ? 'Field required' : issue.message,
+    type: issueType(issue, missing),
+  };
 }
 
-const PARTS: readonly (readonly [RequestPart, 'params' | 'querystring' | 'body' | 'headers', 'params' | 'query' | 'body' | 'headers'])[] = [
+const PARTS: readonly (readonly [
+  RequestPart,
+  'params' | 'querystring' | 'body' | 'headers',
+  'params' | 'query' | 'body' | 'headers',
+])[] = [
   ['path', 'params', 'params'],
   ['query', 'querystring', 'query'],
   ['header', 'headers', 'headers'],
@@ -54,7 +62,9 @@ const PARTS: readonly (readonly [RequestPart, 'params' | 'querystring' | 'body' 
  * at once (422, `loc` = part + field path) and replaces each part with its parsed value.
  */
 export async function validateRequest(request: FastifyRequest): Promise<void> {
-  const schema = request.routeOptions.schema as Partial<Record<'params' | 'querystring' | 'body' | 'headers', z.ZodType>> | undefined;
+  const schema = request.routeOptions.schema as
+    | Partial<Record<'params' | 'querystring' | 'body' | 'headers', z.ZodType>>
+    | undefined;
   if (!schema) return;
   const issues: DetailIssue[] = [];
   const parsed: Partial<Record<'params' | 'query' | 'body' | 'headers', unknown>> = {};

@@ -45,12 +45,23 @@ export async function createRunLog(runsDir: string, candidate: string): Promise<
 }
 
 /** File-system refusals caused by the path itself (a folder, a name too long, a file where a folder must be). */
-const PATH_ERRORS = new Set(['ENAMETOOLONG', 'EISDIR', 'ENOTDIR', 'EEXIST', 'ELOOP', 'EINVAL', 'ERR_INVALID_ARG_VALUE', 'ERR_INVALID_ARG_TYPE']);
+const PATH_ERRORS = new Set([
+  'ENAMETOOLONG',
+  'EISDIR',
+  'ENOTDIR',
+  'EEXIST',
+  'ELOOP',
+  'EINVAL',
+  'ERR_INVALID_ARG_VALUE',
+  'ERR_INVALID_ARG_TYPE',
+]);
 
 function unusablePath(error: unknown): HttpError | null {
   if (error instanceof HttpError) return error;
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && PATH_ERRORS.has(code) ? new HttpError(422, `log_path cannot be used as a log file (${code})`, 'log_path_unusable') : null;
+  return typeof code === 'string' && PATH_ERRORS.has(code)
+    ? new HttpError(422, `log_path cannot be used as a log file (${code})`, 'log_path_unusable')
+    : null;
 }
 
 /**
@@ -59,9 +70,11 @@ function unusablePath(error: unknown): HttpError | null {
  */
 export async function openRunLog(runsDir: string, recorded: string): Promise<ReadStream> {
   const path = resolve(recorded);
-  if (!inside(resolve(runsDir), path)) throw new HttpError(400, 'Log path is outside the runs folder', 'log_path_outside_runs');
+  if (!inside(resolve(runsDir), path))
+    throw new HttpError(400, 'Log path is outside the runs folder', 'log_path_outside_runs');
   const info = await stat(path).catch(() => null);
   if (!info || !info.isFile()) throw new HttpError(404, 'Log file not found', 'log_not_found');
-  if (!(await realInside(runsDir, path))) throw new HttpError(400, 'Log path is outside the runs folder', 'log_path_outside_runs');
+  if (!(await realInside(runsDir, path)))
+    throw new HttpError(400, 'Log path is outside the runs folder', 'log_path_outside_runs');
   return createReadStream(path);
 }

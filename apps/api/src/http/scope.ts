@@ -53,7 +53,12 @@ export function scopeFilter(scope: RequestScope): { project_ids?: readonly numbe
 }
 
 /** A ledger row the caller may see, else the same 404 as a missing one. */
-export async function jobInScope<T extends Pick<JobRun, 'project_id'>>(runtime: Runtime, request: FastifyRequest, job: T | null, notFound: () => Error): Promise<T> {
+export async function jobInScope<T extends Pick<JobRun, 'project_id'>>(
+  runtime: Runtime,
+  request: FastifyRequest,
+  job: T | null,
+  notFound: () => Error,
+): Promise<T> {
   if (!job || !inScope(await requestScope(runtime, request), job.project_id)) throw notFound();
   return job;
 }

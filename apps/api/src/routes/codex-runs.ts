@@ -46,26 +46,50 @@ export function registerCodexRunRoutes(app: Api, { runtime }: RouteContext): voi
 
   /** The run, if the caller's scope covers it; else 404 as for a missing one. */
   function findRun(request: FastifyRequest, runId: string): Promise<JobRun> {
-    return jobRuns.find(runId).then((run) => jobInScope(runtime, request, run, () => new HttpError(404, 'Run not found', 'not_found')));
+    return jobRuns
+      .find(runId)
+      .then((run) => jobInScope(runtime, request, run, () => new HttpError(404, 'Run not found', 'not_found')));
   }
 
-  app.get('/codex/runs', { schema: { tags: TAGS, summary: 'The job ledger, newest first', querystring: CodexRunsQuery, response: { 200: CodexRunOut.array() } } }, async (request, reply) => {
-    const { job_type, status, limit, cursor } = request.query;
-    const scope = scopeFilter(await requestScope(runtime, request));
-    return sendPage(reply, await jobRuns.list({ job_type, status, ...scope }, { limit, cursor }), codexRunOut);
-  });
+  app.get(
+    '/codex/runs',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'The job ledger, newest first',
+        querystring: CodexRunsQuery,
+        response: { 200: CodexRunOut.array() },
+      },
+    },
+    async (request, reply) => {
+      const { job_type, status, limit, cursor } = request.query;
+      const scope = scopeFilter(await requestScope(runtime, request));
+      return sendPage(reply, await jobRuns.list({ job_type, status, ...scope }, { limit, cursor }), codexRunOut);
+    },
+  );
 
   app.post(
     '/codex/runs/start',
-    { schema: { tags: TAGS, summary: 'Register (or restart) a run started outside the queue; its log lives in the runs folder', body: CodexRunCreate, response: { 200: CodexRunOut, 409: Detail, 422: Detail } } },
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Register (or restart) a run started outside the queue; its log lives in the runs folder',
+        body: CodexRunCreate,
+        response: { 200: CodexRunOut, 409: Detail, 422: Detail },
+      },
+    },
     async (request) => {
       const body = request.body;
       const runId = body.run_id ?? randomUUID();
       const existing = await jobRuns.find(runId);
       if (existing) await findRun(request, runId);
-      if (existing && existing.queue !== EXTERNAL_RUNS_QUEUE) throw new HttpError(409, `Run ${runId} is a queue job; it cannot be restarted here`, 'run_is_queue_job');
-      if (existing && existing.status !== 'running') throw new HttpError(409, `Run ${runId} is ${existing.status}; it cannot be restarted`, 'run_status_conflict');
-      const logPath = body.log_path ? await createRunLog(runsDir, body.log_path) : (existing?.log_path ?? (await createRunLog(runsDir, join(runId, 'logs.txt'))));
+      if (existing && existing.queue !== EXTERNAL_RUNS_QUEUE)
+        throw new HttpError(409, `Run ${runId} is a queue job; it cannot be restarted here`, 'run_is_queue_job');
+      if (existing && existing.status !== 'running')
+        throw new HttpError(409, `Run ${runId} is ${existing.status}; it cannot be restarted`, 'run_status_conflict');
+      const logPath = body.log_path
+        ? await createRunLog(runsDir, body.log_path)
+        : (existing?.log_path ?? (await createRunLog(runsDir, join(runId, 'logs.txt'))));
       const startedAt = runtime.storage.clock.now().toISOString();
       if (existing) {
         const updated = await jobRuns.update(runId, {
@@ -95,13 +119,31 @@ export function registerCodexRunRoutes(app: Api, { runtime }: RouteContext): voi
     },
   );
 
-  app.get('/codex/runs/:run_id', { schema: { tags: TAGS, summary: 'One run of the ledger', params: RunParams, response: { 200: CodexRunOut, 404: Detail } } }, async (request) => {
-    return codexRunOut(await findRun(request, request.params.run_id));
-  });
+  app.get(
+    '/codex/runs/:run_id',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'One run of the ledger',
+        params: RunParams,
+        response: { 200: CodexRunOut, 404: Detail },
+      },
+    },
+    async (request) => {
+      return codexRunOut(await findRun(request, request.params.run_id));
+    },
+  );
 
   app.get(
     '/codex/runs/:run_id/logs',
-    { schema: { tags: TAGS, summary: "The run's log file, as text (only inside the runs folder)", params: RunParams, produces: ['text/plain'] } },
+    {
+      schema: {
+        tags: TAGS,
+        summary: "The run's log file, as text (only inside the runs folder)",
+        params: RunParams,
+        produces: ['text/plain'],
+      },
+    },
     async (request, reply) => {
       const run = await findRun(request, request.params.run_id);
       if (!run.log_path) throw new HttpError(404, 'Log path not recorded', 'log_not_recorded');
@@ -111,9 +153,18 @@ export function registerCodexRunRoutes(app: Api, { runtime }: RouteContext): voi
 
   app.get(
     '/console/runs',
-    { schema: { tags: TAGS, summary: 'An HTML table of the newest runs', querystring: ConsoleRunsQuery, produces: ['text/html'] } },
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'An HTML table of the newest runs',
+        querystring: ConsoleRunsQuery,
+        produces: ['text/html'],
+      },
+    },
     async (request, reply) => {
-      const page = await jobRuns.list(scopeFilter(await requestScope(runtime, request)), { limit: request.query.limit });
+      const page = await jobRuns.list(scopeFilter(await requestScope(runtime, request)), {
+        limit: request.query.limit,
+      });
       return reply.type('text/html; charset=utf-8').send(renderRunsPage(page.items));
     },
   );

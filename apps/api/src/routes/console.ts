@@ -39,12 +39,18 @@ async function sendConsoleFile(reply: FastifyReply, root: string, file: string):
  * original: the page holds no data, the api calls it makes do.
  */
 export function registerConsoleRoutes(app: Api, { options }: RouteContext): void {
-  const page = { config: { auth: 'none' as const }, schema: { tags: ['console'], summary: 'The web console', produces: ['text/html'] } };
+  const page = {
+    config: { auth: 'none' as const },
+    schema: { tags: ['console'], summary: 'The web console', produces: ['text/html'] },
+  };
   app.get('/', page, (_request, reply) => sendConsoleFile(reply, options.consoleDir, 'index.html'));
   app.get('/console', page, (_request, reply) => sendConsoleFile(reply, options.consoleDir, 'index.html'));
   app.get(
     '/console/static/*',
-    { config: { auth: 'none' }, schema: { tags: ['console'], summary: 'Console assets', params: z.object({ '*': z.string() }) } },
+    {
+      config: { auth: 'none' },
+      schema: { tags: ['console'], summary: 'Console assets', params: z.object({ '*': z.string() }) },
+    },
     (request, reply) => sendConsoleFile(reply, options.consoleDir, request.params['*']),
   );
 }

@@ -12,10 +12,16 @@ const TAGS = ['events'];
 const ONBOARDING_EVENT_PREFIX = 'setup_';
 
 /** Filters by project and run, with the per-project token checked for each one named, within the request's scope. */
-async function scopedFilter(context: RouteContext, request: FastifyRequest, query: { project_id?: number; protocol_run_id?: number }): Promise<EventFilter> {
+async function scopedFilter(
+  context: RouteContext,
+  request: FastifyRequest,
+  query: { project_id?: number; protocol_run_id?: number },
+): Promise<EventFilter> {
   const filter: EventFilter = { ...scopeFilter(await requestScope(context.runtime, request)) };
-  if (query.project_id !== undefined) filter.project_id = (await projectAccess(context.runtime, request, query.project_id)).id;
-  if (query.protocol_run_id !== undefined) filter.protocol_run_id = (await runAccess(context.runtime, request, query.protocol_run_id)).run.id;
+  if (query.project_id !== undefined)
+    filter.project_id = (await projectAccess(context.runtime, request, query.project_id)).id;
+  if (query.protocol_run_id !== undefined)
+    filter.protocol_run_id = (await runAccess(context.runtime, request, query.protocol_run_id)).run.id;
   return filter;
 }
 
@@ -32,11 +38,21 @@ export function registerEventRoutes(app: Api, context: RouteContext, streams: St
 
   app.get(
     '/events',
-    { schema: { tags: TAGS, summary: 'Recent events across runs, newest first, with protocol and project names', querystring: EventsQuery, response: { 200: EventOut.array(), 404: Detail } } },
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Recent events across runs, newest first, with protocol and project names',
+        querystring: EventsQuery,
+        response: { 200: EventOut.array(), 404: Detail },
+      },
+    },
     async (request, reply) => {
       const filter = await scopedFilter(context, request, request.query);
       if (request.query.kind === 'onboarding') filter.event_types = [ONBOARDING_EVENT_PREFIX];
-      const page = await runtime.storage.events.list(filter, { limit: request.query.limit, cursor: request.query.cursor });
+      const page = await runtime.storage.events.list(filter, {
+        limit: request.query.limit,
+        cursor: request.query.cursor,
+      });
       return sendPage(reply, page, eventOut);
     },
   );
@@ -46,7 +62,8 @@ export function registerEventRoutes(app: Api, context: RouteContext, streams: St
     {
       schema: {
         tags: TAGS,
-        summary: 'Server-sent events (`id:`, `event:`, `data:` EventOut JSON); resume with Last-Event-ID or ?last_event_id=',
+        summary:
+          'Server-sent events (`id:`, `event:`, `data:` EventOut JSON); resume with Last-Event-ID or ?last_event_id=',
         querystring: EventStreamQuery,
         produces: ['text/event-stream'],
         response: { 404: Detail },

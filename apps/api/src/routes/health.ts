@@ -11,14 +11,25 @@ export function publicHealth(report: HealthReport): z.infer<typeof HealthOut> {
   return {
     status: report.status,
     db: { ok: report.db.ok, backend: report.db.backend },
-    queue: { ok: report.queue.ok, backend: report.queue.backend, ...(report.queue.stats ? { stats: report.queue.stats } : {}) },
+    queue: {
+      ok: report.queue.ok,
+      backend: report.queue.backend,
+      ...(report.queue.stats ? { stats: report.queue.stats } : {}),
+    },
   };
 }
 
 export function registerHealthRoutes(app: Api, { runtime }: RouteContext): void {
   app.get(
     '/health',
-    { config: { auth: 'none' }, schema: { tags: ['system'], summary: 'Database and queue reachability: 200 ok, 503 degraded', response: { 200: HealthOut, 503: HealthOut } } },
+    {
+      config: { auth: 'none' },
+      schema: {
+        tags: ['system'],
+        summary: 'Database and queue reachability: 200 ok, 503 degraded',
+        response: { 200: HealthOut, 503: HealthOut },
+      },
+    },
     async (_request, reply) => {
       const report = await runtime.health();
       if (report.status !== 'ok') runtime.logger.warn({ db: report.db, queue: report.queue }, 'health degraded');
@@ -26,12 +37,19 @@ export function registerHealthRoutes(app: Api, { runtime }: RouteContext): void 
     },
   );
 
-  app.get('/metrics', { config: { auth: 'none' }, schema: { tags: ['system'], summary: 'Prometheus exposition', produces: ['text/plain'] } }, async (_request, reply) => {
-    try {
-      runtime.metrics.setQueueStats(await runtime.queue.stats());
-    } catch (error) {
-      runtime.logger.warn({ err: error }, 'queue stats for /metrics failed');
-    }
-    return reply.type(runtime.metrics.contentType).send(await runtime.metrics.text());
-  });
+  app.get(
+    '/metrics',
+    {
+      config: { auth: 'none' },
+      schema: { tags: ['system'], summary: 'Prometheus exposition', produces: ['text/plain'] },
+    },
+    async (_request, reply) => {
+      try {
+        runtime.metrics.setQueueStats(await runtime.queue.stats());
+      } catch (error) {
+        runtime.logger.warn({ err: error }, 'queue stats for /metrics failed');
+      }
+      return reply.type(runtime.metrics.contentType).send(await runtime.metrics.text());
+    },
+  );
 }

@@ -14,7 +14,8 @@ const STATUS_ALIASES: Record<string, JobStatus> = { started: 'running', finished
 export function registerQueueRoutes(app: Api, { runtime }: RouteContext): void {
   /** The job, if the caller's scope covers it; else the queue's own 404. */
   async function scopedJob(request: Parameters<typeof requestScope>[1], jobId: string) {
-    const notFound = () => new NotFoundError(`Job ${jobId} not found`, { code: 'job_not_found', details: { run_id: jobId } });
+    const notFound = () =>
+      new NotFoundError(`Job ${jobId} not found`, { code: 'job_not_found', details: { run_id: jobId } });
     const job = await runtime.storage.jobRuns.find(jobId);
     await jobInScope(runtime, request, job, notFound);
     return runtime.queue.get(jobId);
@@ -22,7 +23,13 @@ export function registerQueueRoutes(app: Api, { runtime }: RouteContext): void {
 
   app.get(
     '/queues',
-    { schema: { tags: TAGS, summary: "Job counts per queue and status, from the ledger (a project token counts only its projects' jobs)", response: { 200: QueueStatsOut } } },
+    {
+      schema: {
+        tags: TAGS,
+        summary: "Job counts per queue and status, from the ledger (a project token counts only its projects' jobs)",
+        response: { 200: QueueStatsOut },
+      },
+    },
     async (request) => {
       const scope = scopeFilter(await requestScope(runtime, request));
       return flattenQueueStats(await runtime.queue.stats(scope));
@@ -31,22 +38,46 @@ export function registerQueueRoutes(app: Api, { runtime }: RouteContext): void {
 
   app.get(
     '/queues/jobs',
-    { schema: { tags: TAGS, summary: 'Jobs, newest first (`started`/`finished` read as running/succeeded)', querystring: QueueJobsQuery, response: { 200: JobOut.array() } } },
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Jobs, newest first (`started`/`finished` read as running/succeeded)',
+        querystring: QueueJobsQuery,
+        response: { 200: JobOut.array() },
+      },
+    },
     async (request, reply) => {
       const { status, job_type, limit, cursor } = request.query;
       const scope = scopeFilter(await requestScope(runtime, request));
-      const page = await runtime.queue.list({ status: status ? (STATUS_ALIASES[status] ?? (status as JobStatus)) : undefined, job_type, limit, cursor, ...scope });
+      const page = await runtime.queue.list({
+        status: status ? (STATUS_ALIASES[status] ?? (status as JobStatus)) : undefined,
+        job_type,
+        limit,
+        cursor,
+        ...scope,
+      });
       return sendPage(reply, page, jobOut);
     },
   );
 
   app.post(
     '/queues/jobs/:job_id/retry',
-    { schema: { tags: TAGS, summary: 'Re-enqueue a failed (dead-lettered) or cancelled job', params: JobParams, response: { 200: ActionResponse, 404: Detail, 409: Detail } } },
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Re-enqueue a failed (dead-lettered) or cancelled job',
+        params: JobParams,
+        response: { 200: ActionResponse, 404: Detail, 409: Detail },
+      },
+    },
     async (request) => {
       const current = await scopedJob(request, request.params.job_id);
       if (current.status !== 'failed' && current.status !== 'cancelled') {
-        throw new HttpError(409, `Job is ${current.status}; only failed or cancelled jobs can be retried`, 'job_status_conflict');
+        throw new HttpError(
+          409,
+          `Job is ${current.status}; only failed or cancelled jobs can be retried`,
+          'job_status_conflict',
+        );
       }
       return actionResponse('Job re-enqueued', await runtime.queue.retry(current.run_id));
     },
@@ -54,10 +85,20 @@ export function registerQueueRoutes(app: Api, { runtime }: RouteContext): void {
 
   app.post(
     '/queues/jobs/:job_id/cancel',
-    { schema: { tags: TAGS, summary: 'Cancel a queued job, or ask a running one to stop', params: JobParams, response: { 200: ActionResponse, 404: Detail, 409: Detail } } },
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Cancel a queued job, or ask a running one to stop',
+        params: JobParams,
+        response: { 200: ActionResponse, 404: Detail, 409: Detail },
+      },
+    },
     async (request) => {
       await scopedJob(request, request.params.job_id);
-      const job = await runtime.queue.cancel(request.params.job_id, `cancelled through the api (request ${request.id})`);
+      const job = await runtime.queue.cancel(
+        request.params.job_id,
+        `cancelled through the api (request ${request.id})`,
+      );
       // A queued job never reaches a worker: its step (or planning run) is moved on here. A running one is reported by its worker.
       if (job.status === 'cancelled') await runtime.services.orchestrator.onJobEnded(job);
       return actionResponse(job.status === 'cancelled' ? 'Job cancelled' : 'Cancellation requested', job);

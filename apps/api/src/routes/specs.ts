@@ -25,11 +25,19 @@ export function registerSpecRoutes(app: Api, { runtime }: RouteContext): void {
         // "Every project" for a project-token caller is its own project(s): one audit job each.
         let last = null;
         for (const id of scope.projectIds) {
-          last = (await runtime.services.orchestrator.auditSpecs({ project_id: id, protocol_id: null, backfill_missing: backfill }, { requestId: request.id })).job;
+          last = (
+            await runtime.services.orchestrator.auditSpecs(
+              { project_id: id, protocol_id: null, backfill_missing: backfill },
+              { requestId: request.id },
+            )
+          ).job;
         }
         return actionResponse('Spec audit enqueued.', last);
       }
-      const { job } = await runtime.services.orchestrator.auditSpecs({ project_id: project_id ?? null, protocol_id: protocol_id ?? null, backfill_missing: backfill }, { requestId: request.id });
+      const { job } = await runtime.services.orchestrator.auditSpecs(
+        { project_id: project_id ?? null, protocol_id: protocol_id ?? null, backfill_missing: backfill },
+        { requestId: request.id },
+      );
       return actionResponse('Spec audit enqueued.', job);
     },
   );

@@ -14,7 +14,10 @@ const INTERPRETERS: Record<Provider, (event: string | undefined, payload: unknow
 };
 const EVENT_HEADERS: Record<Provider, string> = { github: 'x-github-event', gitlab: 'x-gitlab-event' };
 /** Where each forge puts the id of a delivery (the same id on a redelivery). */
-const DELIVERY_HEADERS: Record<Provider, readonly string[]> = { github: ['x-github-delivery'], gitlab: ['idempotency-key', 'x-gitlab-event-uuid'] };
+const DELIVERY_HEADERS: Record<Provider, readonly string[]> = {
+  github: ['x-github-delivery'],
+  gitlab: ['idempotency-key', 'x-gitlab-event-uuid'],
+};
 /** Delivery ids used for de-duplication: printable, bounded (anything else is processed without it). */
 const DELIVERY_ID = /^[\x21-\x7e]{1,200}$/;
 
@@ -34,12 +37,17 @@ function deliveryId(provider: Provider, request: FastifyRequest): string | null 
 /** The delivery's JSON: an empty body is `{}`; a form-encoded GitHub delivery carries it in `payload`. */
 function parsePayload(raw: Buffer, contentType: string | undefined): unknown {
   let text = raw.toString('utf8');
-  if (contentType?.startsWith('application/x-www-form-urlencoded')) text = new URLSearchParams(text).get('payload') ?? '';
+  if (contentType?.startsWith('application/x-www-form-urlencoded'))
+    text = new URLSearchParams(text).get('payload') ?? '';
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new HttpError(400, `Invalid JSON payload: ${error instanceof Error ? error.message : String(error)}`, 'invalid_json');
+    throw new HttpError(
+      400,
+      `Invalid JSON payload: ${error instanceof Error ? error.message : String(error)}`,
+      'invalid_json',
+    );
   }
 }
 
@@ -71,14 +79,21 @@ export function registerWebhookRoutes(app: Api, { runtime }: RouteContext): void
         },
         async (request) => {
           const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-          const auth = checkWebhookAuth(provider, request, raw, { webhookToken: runtime.config.webhookToken, apiToken: runtime.config.apiToken });
+          const auth = checkWebhookAuth(provider, request, raw, {
+            webhookToken: runtime.config.webhookToken,
+            apiToken: runtime.config.apiToken,
+          });
           if (!auth.ok) {
             runtime.metrics.observeWebhook(provider, 'unauthorized');
             throw new HttpError(401, auth.detail, 'webhook_unauthorized');
           }
           runtime.metrics.observeWebhook(provider, 'received');
-          const interpretation = INTERPRETERS[provider](header(request, EVENT_HEADERS[provider]), parsePayload(raw, header(request, 'content-type')));
-          if (!interpretation.input) return { message: `Webhook ignored: ${interpretation.ignored_reason ?? 'nothing to do'}`, job: null };
+          const interpretation = INTERPRETERS[provider](
+            header(request, EVENT_HEADERS[provider]),
+            parsePayload(raw, header(request, 'content-type')),
+          );
+          if (!interpretation.input)
+            return { message: `Webhook ignored: ${interpretation.ignored_reason ?? 'nothing to do'}`, job: null };
           // A redelivered (or replayed) delivery is answered, not processed again; a failed one is forgotten
           // so the forge's next redelivery is processed.
           const delivery = deliveryId(provider, request);
@@ -87,7 +102,10 @@ export function registerWebhookRoutes(app: Api, { runtime }: RouteContext): void
           }
           try {
             const result = await runtime.services.orchestrator.handleCiStatus(
-              { ...interpretation.input, protocol_run_id: (request.query as { protocol_run_id?: number }).protocol_run_id ?? null },
+              {
+                ...interpretation.input,
+                protocol_run_id: (request.query as { protocol_run_id?: number }).protocol_run_id ?? null,
+              },
               { requestId: request.id },
             );
             return actionResponse('Webhook recorded', result.job);

@@ -23,7 +23,10 @@ export async function importCodeMachine(ctx: CommandContext, input: ImportInput)
     enqueue: input.enqueue === true,
   });
   if (ctx.json) ctx.printJson(result);
-  else ctx.print(`${result.message} Protocol ${result.protocol_run.protocol_name} (${result.protocol_run.id}), status ${result.protocol_run.status}.`);
+  else
+    ctx.print(
+      `${result.message} Protocol ${result.protocol_run.protocol_name} (${result.protocol_run.id}), status ${result.protocol_run.status}.`,
+    );
   return result;
 }
 
@@ -36,10 +39,17 @@ export function registerCodeMachineCommands(program: Command, ctxOf: ContextFact
       .description('import a CodeMachine workspace (.codemachine folder on the api host) as a protocol run')
       .requiredOption('--project <id>', 'project id', parseId)
       .requiredOption('--protocol-name <name>', 'name of the new protocol run', nonBlank)
-      .requiredOption('--workspace-path <path>', 'workspace folder on the api host (a local path is sent absolute)', hostPath)
+      .requiredOption(
+        '--workspace-path <path>',
+        'workspace folder on the api host (a local path is sent absolute)',
+        hostPath,
+      )
       .option('--base-branch <branch>', 'base branch', 'main')
       .option('--description <text>', 'description of the run')
       .option('--enqueue', 'import in a background job instead of inline'),
-    ['tgz codemachine import --project 1 --protocol-name 0002-cm --workspace-path ./cm-workspace', 'tgz codemachine import --project 1 --protocol-name 0003-cm --workspace-path /srv/cm --enqueue'],
+    [
+      'tgz codemachine import --project 1 --protocol-name 0002-cm --workspace-path ./cm-workspace',
+      'tgz codemachine import --project 1 --protocol-name 0003-cm --workspace-path /srv/cm --enqueue',
+    ],
   ).action(withContext(ctxOf, (ctx, opts: ImportInput) => importCodeMachine(ctx, opts)));
 }

@@ -6,8 +6,16 @@ import { asBlock, renderCodexRuns, renderRecord } from '../format.js';
 import { intInRange, nonBlank } from '../parse.js';
 import { collectAll, examples } from './command-helpers.js';
 
-export async function listCodexRuns(ctx: CommandContext, filter: { jobType?: string; status?: string }, limit: number): Promise<CodexRunOut[]> {
-  const runs = await collectAll(ctx, (p) => ctx.client.listCodexRuns({ ...p, job_type: filter.jobType, status: filter.status }), limit);
+export async function listCodexRuns(
+  ctx: CommandContext,
+  filter: { jobType?: string; status?: string },
+  limit: number,
+): Promise<CodexRunOut[]> {
+  const runs = await collectAll(
+    ctx,
+    (p) => ctx.client.listCodexRuns({ ...p, job_type: filter.jobType, status: filter.status }),
+    limit,
+  );
   if (ctx.json) ctx.printJson(runs);
   else if (runs.length === 0) ctx.print('No runs.');
   else ctx.print(renderCodexRuns(runs));
@@ -28,7 +36,9 @@ export async function codexRunLogs(ctx: CommandContext, runId: string): Promise<
 }
 
 export function registerCodexRunsCommands(program: Command, ctxOf: ContextFactory): void {
-  const runs = program.command('codex-runs').description('the job ledger (the original codex runs): every job with status, attempts, tokens and log');
+  const runs = program
+    .command('codex-runs')
+    .description('the job ledger (the original codex runs): every job with status, attempts, tokens and log');
 
   examples(
     runs
@@ -38,13 +48,17 @@ export function registerCodexRunsCommands(program: Command, ctxOf: ContextFactor
       .option('--status <status>', 'only this status (queued, running, succeeded, failed, cancelled)', nonBlank)
       .option('--limit <n>', 'how many runs', intInRange(1, 10_000), 50),
     ['tgz codex-runs list', 'tgz codex-runs list --job-type execute_step_job --status failed'],
-  ).action(withContext(ctxOf, (ctx, opts: { jobType?: string; status?: string; limit: number }) => listCodexRuns(ctx, opts, opts.limit)));
-
-  examples(runs.command('show').description('show one ledger run').argument('<run-id>', 'run (job) id', nonBlank), ['tgz codex-runs show 6f1c…']).action(
-    withContext(ctxOf, (ctx, runId: string) => showCodexRun(ctx, runId)),
+  ).action(
+    withContext(ctxOf, (ctx, opts: { jobType?: string; status?: string; limit: number }) =>
+      listCodexRuns(ctx, opts, opts.limit),
+    ),
   );
 
-  examples(runs.command('logs').description("print a run's log file").argument('<run-id>', 'run (job) id', nonBlank), ['tgz codex-runs logs 6f1c…']).action(
-    withContext(ctxOf, (ctx, runId: string) => codexRunLogs(ctx, runId)),
-  );
+  examples(runs.command('show').description('show one ledger run').argument('<run-id>', 'run (job) id', nonBlank), [
+    'tgz codex-runs show 6f1c…',
+  ]).action(withContext(ctxOf, (ctx, runId: string) => showCodexRun(ctx, runId)));
+
+  examples(runs.command('logs').description("print a run's log file").argument('<run-id>', 'run (job) id', nonBlank), [
+    'tgz codex-runs logs 6f1c…',
+  ]).action(withContext(ctxOf, (ctx, runId: string) => codexRunLogs(ctx, runId)));
 }

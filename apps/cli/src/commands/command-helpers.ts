@@ -9,7 +9,12 @@ export function examples(command: Command, lines: readonly string[]): Command {
 }
 
 /** Walks every page of a list endpoint (bounded by `max`). */
-export function collectAll<T>(ctx: CommandContext, listFn: ListFn<T, PageParams>, max = Number.POSITIVE_INFINITY, pageSize = 100): Promise<T[]> {
+export function collectAll<T>(
+  ctx: CommandContext,
+  listFn: ListFn<T, PageParams>,
+  max = Number.POSITIVE_INFINITY,
+  pageSize = 100,
+): Promise<T[]> {
   return collect(ctx.client.iterate(listFn, { limit: Math.max(1, Math.min(pageSize, max)) }), max);
 }
 

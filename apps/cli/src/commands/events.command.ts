@@ -17,7 +17,12 @@ async function fetchNewest(ctx: CommandContext, filter: EventFilter, limit: numb
     const protocol = filter.protocol;
     return collectAll(ctx, (p) => ctx.client.listProtocolEvents(protocol, p), limit, 500);
   }
-  return collectAll(ctx, (p) => ctx.client.listEvents({ ...p, project_id: filter.project, kind: filter.kind }), limit, 500);
+  return collectAll(
+    ctx,
+    (p) => ctx.client.listEvents({ ...p, project_id: filter.project, kind: filter.kind }),
+    limit,
+    500,
+  );
 }
 
 /** The newest `limit` events, printed oldest first (like a log tail). */
@@ -30,7 +35,11 @@ export async function listEvents(ctx: CommandContext, filter: EventFilter, limit
 }
 
 /** The original's `events recent`: newest first. */
-export async function recentEvents(ctx: CommandContext, project: number | undefined, limit: number): Promise<EventOut[]> {
+export async function recentEvents(
+  ctx: CommandContext,
+  project: number | undefined,
+  limit: number,
+): Promise<EventOut[]> {
   const events = newestFirst(await fetchNewest(ctx, { project }, limit));
   if (ctx.json) ctx.printJson(events);
   else if (events.length === 0) ctx.print('No events.');
@@ -54,10 +63,20 @@ export async function recentEvents(ctx: CommandContext, project: number | undefi
 /** Streams events live (server-sent events) until Ctrl-C; one line (or JSON line) per event. */
 export async function watchEvents(ctx: CommandContext, filter: EventFilter, after: number | undefined): Promise<void> {
   const { signal, dispose } = ctx.interruptSignal();
-  const scope = filter.protocol !== undefined ? `protocol ${filter.protocol}` : filter.project !== undefined ? `project ${filter.project}` : 'all projects';
+  const scope =
+    filter.protocol !== undefined
+      ? `protocol ${filter.protocol}`
+      : filter.project !== undefined
+        ? `project ${filter.project}`
+        : 'all projects';
   ctx.note(`Watching events of ${scope} at ${ctx.globals.apiBase} (Ctrl-C to stop)…`, !ctx.json);
   try {
-    for await (const event of ctx.client.streamEvents({ project_id: filter.project, protocol_run_id: filter.protocol, last_event_id: after ?? null, signal })) {
+    for await (const event of ctx.client.streamEvents({
+      project_id: filter.project,
+      protocol_run_id: filter.protocol,
+      last_event_id: after ?? null,
+      signal,
+    })) {
       if (ctx.json) ctx.printJsonLine(event);
       else ctx.print(formatEventLine(event));
     }
@@ -67,7 +86,9 @@ export async function watchEvents(ctx: CommandContext, filter: EventFilter, afte
 }
 
 export function registerEventsCommands(program: Command, ctxOf: ContextFactory): void {
-  const events = program.command('events').description('the event log: list, recent, and a live watch over the event stream');
+  const events = program
+    .command('events')
+    .description('the event log: list, recent, and a live watch over the event stream');
 
   examples(
     events
@@ -77,7 +98,11 @@ export function registerEventsCommands(program: Command, ctxOf: ContextFactory):
       .option('--protocol <id>', 'only this protocol run', parseId)
       .option('--kind <kind>', 'event kind filter of the api (e.g. onboarding)', nonBlank)
       .option('--limit <n>', 'how many events', intInRange(1, 100_000), 50),
-    ['tgz events list --protocol 2', 'tgz events list --project 1 --limit 200 --json', 'tgz events list --project 1 --kind onboarding'],
+    [
+      'tgz events list --protocol 2',
+      'tgz events list --project 1 --limit 200 --json',
+      'tgz events list --project 1 --kind onboarding',
+    ],
   ).action(withContext(ctxOf, (ctx, opts: EventFilter & { limit: number }) => listEvents(ctx, opts, opts.limit)));
 
   examples(
@@ -87,7 +112,9 @@ export function registerEventsCommands(program: Command, ctxOf: ContextFactory):
       .option('--project <id>', 'only this project', parseId)
       .option('--limit <n>', 'how many events', intInRange(1, 500), 20),
     ['tgz events recent', 'tgz events recent --project 1 --limit 5'],
-  ).action(withContext(ctxOf, (ctx, opts: { project?: number; limit: number }) => recentEvents(ctx, opts.project, opts.limit)));
+  ).action(
+    withContext(ctxOf, (ctx, opts: { project?: number; limit: number }) => recentEvents(ctx, opts.project, opts.limit)),
+  );
 
   examples(
     events
@@ -97,5 +124,9 @@ export function registerEventsCommands(program: Command, ctxOf: ContextFactory):
       .option('--protocol <id>', 'only this protocol run', parseId)
       .option('--after <event-id>', 'first replay the events after this id', intInRange(0, Number.MAX_SAFE_INTEGER)),
     ['tgz events watch', 'tgz events watch --protocol 2', 'tgz events watch --project 1 --json | jq .event_type'],
-  ).action(withContext(ctxOf, (ctx, opts: EventFilter & { after?: number }) => watchEvents(ctx, { project: opts.project, protocol: opts.protocol }, opts.after)));
+  ).action(
+    withContext(ctxOf, (ctx, opts: EventFilter & { after?: number }) =>
+      watchEvents(ctx, { project: opts.project, protocol: opts.protocol }, opts.after),
+    ),
+  );
 }

@@ -30,7 +30,8 @@ export async function checkHealth(ctx: CommandContext): Promise<HealthOut> {
 }
 
 export function registerHealthCommand(program: Command, ctxOf: ContextFactory): void {
-  examples(program.command('health').description('check that the api answers and its database and queue are healthy'), ['tgz health', 'tgz health --api-base http://127.0.0.1:8010']).action(
-    withContext(ctxOf, (ctx) => checkHealth(ctx)),
-  );
+  examples(program.command('health').description('check that the api answers and its database and queue are healthy'), [
+    'tgz health',
+    'tgz health --api-base http://127.0.0.1:8010',
+  ]).action(withContext(ctxOf, (ctx) => checkHealth(ctx)));
 }

@@ -11,7 +11,13 @@ export async function listProjects(ctx: CommandContext): Promise<ProjectOut[]> {
   const projects = await collectAll(ctx, (p) => ctx.client.listProjects(p));
   if (ctx.json) ctx.printJson(projects);
   else if (projects.length === 0) ctx.print('No projects.');
-  else ctx.print(renderTable(['ID', 'Name', 'Base', 'Git', 'Updated'], projects.map((p) => [p.id, p.name, p.base_branch, p.git_url, formatTs(p.updated_at)])));
+  else
+    ctx.print(
+      renderTable(
+        ['ID', 'Name', 'Base', 'Git', 'Updated'],
+        projects.map((p) => [p.id, p.name, p.base_branch, p.git_url, formatTs(p.updated_at)]),
+      ),
+    );
   return projects;
 }
 
@@ -25,7 +31,21 @@ export async function createProject(ctx: CommandContext, input: ProjectCreate): 
 export async function showProject(ctx: CommandContext, id: number): Promise<ProjectOut> {
   const project = await ctx.client.getProject(id);
   if (ctx.json) ctx.printJson(project);
-  else ctx.print(renderRecord(project as unknown as Record<string, unknown>, ['id', 'name', 'git_url', 'local_path', 'base_branch', 'ci_provider', 'default_models', 'secrets', 'created_at', 'updated_at']));
+  else
+    ctx.print(
+      renderRecord(project as unknown as Record<string, unknown>, [
+        'id',
+        'name',
+        'git_url',
+        'local_path',
+        'base_branch',
+        'ci_provider',
+        'default_models',
+        'secrets',
+        'created_at',
+        'updated_at',
+      ]),
+    );
   return project;
 }
 
@@ -67,21 +87,34 @@ export function registerProjectsCommands(program: Command, ctxOf: ContextFactory
     .command('projects')
     .description('register repositories (projects), follow their onboarding, list and delete remote branches');
 
-  examples(projects.command('list').description('list projects, newest first'), ['tgz projects list', 'tgz projects list --json']).action(
-    withContext(ctxOf, (ctx) => listProjects(ctx)),
-  );
+  examples(projects.command('list').description('list projects, newest first'), [
+    'tgz projects list',
+    'tgz projects list --json',
+  ]).action(withContext(ctxOf, (ctx) => listProjects(ctx)));
 
   examples(
     projects
       .command('create')
       .description('register a repository; the api enqueues its onboarding (clone, assets, git identity)')
       .requiredOption('--name <name>', 'project name', nonBlank)
-      .requiredOption('--git-url <url-or-path>', 'git URL or a path on the api host (a local path is sent absolute)', hostPath)
+      .requiredOption(
+        '--git-url <url-or-path>',
+        'git URL or a path on the api host (a local path is sent absolute)',
+        hostPath,
+      )
       .option('--base-branch <branch>', 'base branch', 'main')
       .option('--local-path <path>', 'existing checkout to use instead of cloning', hostPath)
       .addOption(new Option('--ci-provider <provider>', 'CI provider').argParser(oneOf(['github', 'gitlab'] as const)))
-      .option('--default-models <json>', 'default models by phase, e.g. \'{"planning":"gpt-5.1-high"}\'', parseJsonObject)
-      .option('--secrets <json>', 'project secrets (stored server-side; responses show only the keys)', parseJsonObject),
+      .option(
+        '--default-models <json>',
+        'default models by phase, e.g. \'{"planning":"gpt-5.1-high"}\'',
+        parseJsonObject,
+      )
+      .option(
+        '--secrets <json>',
+        'project secrets (stored server-side; responses show only the keys)',
+        parseJsonObject,
+      ),
     [
       'tgz projects create --name demo --git-url /srv/git/demo.git',
       'tgz projects create --name api --git-url git@github.com:acme/api.git --base-branch develop --ci-provider github',
@@ -101,12 +134,19 @@ export function registerProjectsCommands(program: Command, ctxOf: ContextFactory
     ),
   );
 
-  examples(projects.command('show').description('show one project (secrets redacted)').argument('<project-id>', 'project id', parseId), ['tgz projects show 1']).action(
-    withContext(ctxOf, (ctx, id: number) => showProject(ctx, id)),
-  );
+  examples(
+    projects
+      .command('show')
+      .description('show one project (secrets redacted)')
+      .argument('<project-id>', 'project id', parseId),
+    ['tgz projects show 1'],
+  ).action(withContext(ctxOf, (ctx, id: number) => showProject(ctx, id)));
 
   examples(
-    projects.command('onboarding').description('show the onboarding summary: status, stages, recent events').argument('<project-id>', 'project id', parseId),
+    projects
+      .command('onboarding')
+      .description('show the onboarding summary: status, stages, recent events')
+      .argument('<project-id>', 'project id', parseId),
     ['tgz projects onboarding 1', 'tgz projects onboarding 1 --json'],
   ).action(withContext(ctxOf, (ctx, id: number) => showOnboarding(ctx, id)));
 
@@ -119,9 +159,13 @@ export function registerProjectsCommands(program: Command, ctxOf: ContextFactory
     ['tgz projects start-onboarding 1'],
   ).action(withContext(ctxOf, (ctx, id: number) => startOnboarding(ctx, id)));
 
-  examples(projects.command('branches').description("list the remote branches of the project's origin").argument('<project-id>', 'project id', parseId), [
-    'tgz projects branches 1',
-  ]).action(withContext(ctxOf, (ctx, id: number) => listBranches(ctx, id)));
+  examples(
+    projects
+      .command('branches')
+      .description("list the remote branches of the project's origin")
+      .argument('<project-id>', 'project id', parseId),
+    ['tgz projects branches 1'],
+  ).action(withContext(ctxOf, (ctx, id: number) => listBranches(ctx, id)));
 
   examples(
     projects
@@ -131,5 +175,9 @@ export function registerProjectsCommands(program: Command, ctxOf: ContextFactory
       .argument('<branch>', 'branch name (may contain /)', nonBlank)
       .requiredOption('--yes', 'confirm the deletion'),
     ['tgz projects delete-branch 1 0001-demo --yes'],
-  ).action(withContext(ctxOf, (ctx, id: number, branch: string, opts: { yes: boolean }) => deleteBranch(ctx, id, branch, opts.yes === true)));
+  ).action(
+    withContext(ctxOf, (ctx, id: number, branch: string, opts: { yes: boolean }) =>
+      deleteBranch(ctx, id, branch, opts.yes === true),
+    ),
+  );
 }

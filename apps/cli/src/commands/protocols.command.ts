@@ -4,7 +4,15 @@ import { Option, type Command } from 'commander';
 import { CommandFailedError } from '../cli.errors.js';
 import type { CommandContext } from '../cli.types.js';
 import { withContext, type ContextFactory } from '../context.js';
-import { formatDuration, formatTs, renderProtocolSpec, renderRecord, renderTable, renderUsage, shortHash } from '../format.js';
+import {
+  formatDuration,
+  formatTs,
+  renderProtocolSpec,
+  renderRecord,
+  renderTable,
+  renderUsage,
+  shortHash,
+} from '../format.js';
 import { hostPath, nonBlank, oneOf, parseId, parseSeconds } from '../parse.js';
 import { collectAll, examples, printAction } from './command-helpers.js';
 
@@ -56,12 +64,22 @@ function createBody(input: CreateProtocolInput): ProtocolRunCreate {
 }
 
 /** Creates a run (pending); with `start`, also enqueues its planning. */
-export async function createProtocol(ctx: CommandContext, input: CreateProtocolInput, start: boolean): Promise<{ protocol: ProtocolRunOut; start: ActionResponse | null }> {
+export async function createProtocol(
+  ctx: CommandContext,
+  input: CreateProtocolInput,
+  start: boolean,
+): Promise<{ protocol: ProtocolRunOut; start: ActionResponse | null }> {
   const protocol = await ctx.client.createProtocol(input.projectId, createBody(input));
   const started = start ? await ctx.client.startProtocol(protocol.id) : null;
   if (ctx.json) ctx.printJson(start ? { protocol, start: started } : protocol);
-  else if (started) ctx.print(`Protocol ${protocol.protocol_name} (${protocol.id}) created; planning enqueued (job ${started.job?.job_id ?? '-'}).`);
-  else ctx.print(`Created protocol ${protocol.id} (${protocol.protocol_name}), status ${protocol.status}${protocol.auto_advance ? ', auto-advance on' : ''}. Start it with: tgz protocols start ${protocol.id}`);
+  else if (started)
+    ctx.print(
+      `Protocol ${protocol.protocol_name} (${protocol.id}) created; planning enqueued (job ${started.job?.job_id ?? '-'}).`,
+    );
+  else
+    ctx.print(
+      `Created protocol ${protocol.id} (${protocol.protocol_name}), status ${protocol.status}${protocol.auto_advance ? ', auto-advance on' : ''}. Start it with: tgz protocols start ${protocol.id}`,
+    );
   return { protocol, start: started };
 }
 
@@ -98,7 +116,12 @@ export async function startProtocol(ctx: CommandContext, id: number): Promise<vo
 type RunAction = 'pause' | 'resume' | 'cancel';
 
 export async function changeProtocol(ctx: CommandContext, id: number, action: RunAction): Promise<ProtocolRunOut> {
-  const run = action === 'pause' ? await ctx.client.pauseProtocol(id) : action === 'resume' ? await ctx.client.resumeProtocol(id) : await ctx.client.cancelProtocol(id);
+  const run =
+    action === 'pause'
+      ? await ctx.client.pauseProtocol(id)
+      : action === 'resume'
+        ? await ctx.client.resumeProtocol(id)
+        : await ctx.client.cancelProtocol(id);
   if (ctx.json) ctx.printJson(run);
   else ctx.print(`OK: protocol ${run.id} (${run.protocol_name}) is ${run.status}.`);
   return run;
@@ -180,18 +203,26 @@ export async function waitForProtocol(ctx: CommandContext, id: number, options: 
       if (run.status === options.until || END_STATUSES.includes(run.status)) {
         if (ctx.json) ctx.printJson(run);
         if (run.status === options.until) {
-          if (!ctx.json) ctx.print(`Protocol ${run.id} (${run.protocol_name}) is ${run.status} after ${formatDuration(ctx.now() - started)}.`);
+          if (!ctx.json)
+            ctx.print(
+              `Protocol ${run.id} (${run.protocol_name}) is ${run.status} after ${formatDuration(ctx.now() - started)}.`,
+            );
           return run;
         }
-        throw new CommandFailedError(`protocol ${run.id} (${run.protocol_name}) ended ${run.status}, not ${options.until}${await stuckSteps(ctx, id)}`);
+        throw new CommandFailedError(
+          `protocol ${run.id} (${run.protocol_name}) ended ${run.status}, not ${options.until}${await stuckSteps(ctx, id)}`,
+        );
       }
       const elapsed = ctx.now() - started;
       if (options.timeout > 0 && elapsed >= options.timeout * 1000) {
-        throw new CommandFailedError(`timed out after ${options.timeout} s waiting for protocol ${run.id} (${run.protocol_name}) to be ${options.until}; it is ${run.status}`);
+        throw new CommandFailedError(
+          `timed out after ${options.timeout} s waiting for protocol ${run.id} (${run.protocol_name}) to be ${options.until}; it is ${run.status}`,
+        );
       }
       const remaining = options.timeout > 0 ? options.timeout * 1000 - elapsed : Number.POSITIVE_INFINITY;
       await sleep(Math.min(options.interval * 1000, remaining), signal);
-      if (signal.aborted) throw new CommandFailedError(`interrupted while waiting for protocol ${run.id}; it is ${run.status}`);
+      if (signal.aborted)
+        throw new CommandFailedError(`interrupted while waiting for protocol ${run.id}; it is ${run.status}`);
     }
   } finally {
     dispose();
@@ -223,76 +254,132 @@ function addCreateOptions(command: Command): Command {
     .requiredOption('--name <name>', 'protocol name, NNNN-task (also the branch name)', nonBlank)
     .option('--base-branch <branch>', "base branch (default: the project's)")
     .option('--description <text>', 'what the task is about (the planning prompt uses it)')
-    .option('--template <dir>', 'plan from a protocol template folder on the api host (plan.md, context.md, log.md, NN-*.md) instead of a planning agent', hostPath)
+    .option(
+      '--template <dir>',
+      'plan from a protocol template folder on the api host (plan.md, context.md, log.md, NN-*.md) instead of a planning agent',
+      hostPath,
+    )
     .option('--auto-advance', 'after each completed step, enqueue the next one until the run is done');
 }
 
 export function registerProtocolsCommands(program: Command, ctxOf: ContextFactory): void {
-  const protocols = program.command('protocols').description('protocol runs: create, start, pause/resume/cancel, step actions, spec, usage, wait');
-
-  examples(protocols.command('list').description("list a project's protocol runs, newest first").requiredOption('--project <id>', 'project id', parseId), [
-    'tgz protocols list --project 1',
-  ]).action(withContext(ctxOf, (ctx, opts: { project: number }) => listProtocols(ctx, opts.project)));
+  const protocols = program
+    .command('protocols')
+    .description('protocol runs: create, start, pause/resume/cancel, step actions, spec, usage, wait');
 
   examples(
-    addCreateOptions(protocols.command('create').description('create a protocol run (pending); --start also enqueues planning')).option('--start', 'start planning right away'),
+    protocols
+      .command('list')
+      .description("list a project's protocol runs, newest first")
+      .requiredOption('--project <id>', 'project id', parseId),
+    ['tgz protocols list --project 1'],
+  ).action(withContext(ctxOf, (ctx, opts: { project: number }) => listProtocols(ctx, opts.project)));
+
+  examples(
+    addCreateOptions(
+      protocols.command('create').description('create a protocol run (pending); --start also enqueues planning'),
+    ).option('--start', 'start planning right away'),
     [
       'tgz protocols create --project 1 --name 0001-demo --description "Add a greeting script"',
       'tgz protocols create --project 1 --name 0002-demo --template ./tools/demo/template --auto-advance --start',
     ],
   ).action(withContext(ctxOf, (ctx, opts: CreateFlags) => createProtocol(ctx, toInput(opts), opts.start === true)));
 
-  examples(addCreateOptions(protocols.command('create-and-start').description('create a protocol run and enqueue its planning (the original command)')), [
-    'tgz protocols create-and-start --project 1 --name 0001-demo --description "Add a greeting script"',
-  ]).action(withContext(ctxOf, (ctx, opts: CreateFlags) => createProtocol(ctx, toInput(opts), true)));
+  examples(
+    addCreateOptions(
+      protocols
+        .command('create-and-start')
+        .description('create a protocol run and enqueue its planning (the original command)'),
+    ),
+    ['tgz protocols create-and-start --project 1 --name 0001-demo --description "Add a greeting script"'],
+  ).action(withContext(ctxOf, (ctx, opts: CreateFlags) => createProtocol(ctx, toInput(opts), true)));
 
-  examples(protocols.command('show').description('show one protocol run').argument('<protocol-id>', 'protocol run id', parseId), ['tgz protocols show 2']).action(
-    withContext(ctxOf, (ctx, id: number) => showProtocol(ctx, id)),
-  );
+  examples(
+    protocols
+      .command('show')
+      .description('show one protocol run')
+      .argument('<protocol-id>', 'protocol run id', parseId),
+    ['tgz protocols show 2'],
+  ).action(withContext(ctxOf, (ctx, id: number) => showProtocol(ctx, id)));
 
-  examples(protocols.command('start').description('enqueue planning of a pending run').argument('<protocol-id>', 'protocol run id', parseId), ['tgz protocols start 2']).action(
-    withContext(ctxOf, (ctx, id: number) => startProtocol(ctx, id)),
-  );
+  examples(
+    protocols
+      .command('start')
+      .description('enqueue planning of a pending run')
+      .argument('<protocol-id>', 'protocol run id', parseId),
+    ['tgz protocols start 2'],
+  ).action(withContext(ctxOf, (ctx, id: number) => startProtocol(ctx, id)));
 
   for (const [action, description] of [
     ['pause', 'pause a run: no new step starts until it is resumed'],
     ['resume', 'resume a paused run'],
     ['cancel', 'cancel a run and its pending steps'],
   ] as const) {
-    examples(protocols.command(action).description(description).argument('<protocol-id>', 'protocol run id', parseId), [`tgz protocols ${action} 2`]).action(
-      withContext(ctxOf, (ctx, id: number) => changeProtocol(ctx, id, action)),
-    );
+    examples(protocols.command(action).description(description).argument('<protocol-id>', 'protocol run id', parseId), [
+      `tgz protocols ${action} 2`,
+    ]).action(withContext(ctxOf, (ctx, id: number) => changeProtocol(ctx, id, action)));
   }
 
-  examples(protocols.command('run-next').description('enqueue the first pending, blocked or failed step').argument('<protocol-id>', 'protocol run id', parseId), [
-    'tgz protocols run-next 2',
-  ]).action(withContext(ctxOf, (ctx, id: number) => runNextStep(ctx, id)));
+  examples(
+    protocols
+      .command('run-next')
+      .description('enqueue the first pending, blocked or failed step')
+      .argument('<protocol-id>', 'protocol run id', parseId),
+    ['tgz protocols run-next 2'],
+  ).action(withContext(ctxOf, (ctx, id: number) => runNextStep(ctx, id)));
 
-  examples(protocols.command('retry-latest').description('retry the last failed or blocked step').argument('<protocol-id>', 'protocol run id', parseId), [
-    'tgz protocols retry-latest 2',
-  ]).action(withContext(ctxOf, (ctx, id: number) => retryLatest(ctx, id)));
+  examples(
+    protocols
+      .command('retry-latest')
+      .description('retry the last failed or blocked step')
+      .argument('<protocol-id>', 'protocol run id', parseId),
+    ['tgz protocols retry-latest 2'],
+  ).action(withContext(ctxOf, (ctx, id: number) => retryLatest(ctx, id)));
 
-  examples(protocols.command('open-pr').description('enqueue push + PR/MR creation for the run branch').argument('<protocol-id>', 'protocol run id', parseId), [
-    'tgz protocols open-pr 2',
-  ]).action(withContext(ctxOf, (ctx, id: number) => openPr(ctx, id)));
+  examples(
+    protocols
+      .command('open-pr')
+      .description('enqueue push + PR/MR creation for the run branch')
+      .argument('<protocol-id>', 'protocol run id', parseId),
+    ['tgz protocols open-pr 2'],
+  ).action(withContext(ctxOf, (ctx, id: number) => openPr(ctx, id)));
 
-  examples(protocols.command('spec').description('show the protocol spec: hash, validation, steps').argument('<protocol-id>', 'protocol run id', parseId), [
-    'tgz protocols spec 2',
-    'tgz protocols spec 2 --json',
-  ]).action(withContext(ctxOf, (ctx, id: number) => showSpec(ctx, id)));
+  examples(
+    protocols
+      .command('spec')
+      .description('show the protocol spec: hash, validation, steps')
+      .argument('<protocol-id>', 'protocol run id', parseId),
+    ['tgz protocols spec 2', 'tgz protocols spec 2 --json'],
+  ).action(withContext(ctxOf, (ctx, id: number) => showSpec(ctx, id)));
 
-  examples(protocols.command('usage').description('show tokens and cost of a run, by phase and by model').argument('<protocol-id>', 'protocol run id', parseId), [
-    'tgz protocols usage 2',
-  ]).action(withContext(ctxOf, (ctx, id: number) => showUsage(ctx, id)));
+  examples(
+    protocols
+      .command('usage')
+      .description('show tokens and cost of a run, by phase and by model')
+      .argument('<protocol-id>', 'protocol run id', parseId),
+    ['tgz protocols usage 2'],
+  ).action(withContext(ctxOf, (ctx, id: number) => showUsage(ctx, id)));
 
   examples(
     protocols
       .command('wait')
-      .description('poll a run until it reaches a status (default completed); exit 1 if it stops anywhere else or times out')
+      .description(
+        'poll a run until it reaches a status (default completed); exit 1 if it stops anywhere else or times out',
+      )
       .argument('<protocol-id>', 'protocol run id', parseId)
-      .addOption(new Option('--until <status>', 'status to wait for').default('completed').argParser(oneOf(PROTOCOL_STATUSES)))
+      .addOption(
+        new Option('--until <status>', 'status to wait for').default('completed').argParser(oneOf(PROTOCOL_STATUSES)),
+      )
       .option('--timeout <seconds>', 'give up after this long (0: no limit)', parseSeconds, 0)
       .option('--interval <seconds>', 'seconds between polls', parseSeconds, 1),
-    ['tgz protocols wait 2', 'tgz protocols wait 2 --until planned --timeout 120', 'tgz protocols wait 2 --timeout 600 --json'],
-  ).action(withContext(ctxOf, (ctx, id: number, opts: WaitOptions) => waitForProtocol(ctx, id, { ...opts, interval: Math.max(0.1, opts.interval) })));
+    [
+      'tgz protocols wait 2',
+      'tgz protocols wait 2 --until planned --timeout 120',
+      'tgz protocols wait 2 --timeout 600 --json',
+    ],
+  ).action(
+    withContext(ctxOf, (ctx, id: number, opts: WaitOptions) =>
+      waitForProtocol(ctx, id, { ...opts, interval: Math.max(0.1, opts.interval) }),
+    ),
+  );
 }

@@ -33,7 +33,10 @@ async function waitForJob(ctx: CommandContext, jobId: string, timeoutSeconds: nu
     for (;;) {
       const run = await ctx.client.getCodexRun(jobId);
       if (FINISHED.includes(run.status)) return run;
-      if (timeoutSeconds > 0 && ctx.now() - started >= timeoutSeconds * 1000) throw new CommandFailedError(`timed out after ${timeoutSeconds} s waiting for job ${jobId}; it is ${run.status}`);
+      if (timeoutSeconds > 0 && ctx.now() - started >= timeoutSeconds * 1000)
+        throw new CommandFailedError(
+          `timed out after ${timeoutSeconds} s waiting for job ${jobId}; it is ${run.status}`,
+        );
       await sleep(500, signal);
       if (signal.aborted) throw new CommandFailedError(`interrupted while waiting for job ${jobId}`);
     }
@@ -62,24 +65,33 @@ export async function auditSpecs(ctx: CommandContext, options: AuditOptions): Pr
   const run = await waitForJob(ctx, jobId, options.timeout);
   if (ctx.json) ctx.printJson({ ...response, run });
   else ctx.print(renderRecord({ job: run.run_id, status: run.status, result: run.result, error: run.error }));
-  if (run.status !== 'succeeded') throw new CommandFailedError(`spec audit job ${jobId} ${run.status}${run.error ? `: ${cell(run.error)}` : ''}`);
+  if (run.status !== 'succeeded')
+    throw new CommandFailedError(`spec audit job ${jobId} ${run.status}${run.error ? `: ${cell(run.error)}` : ''}`);
   return response;
 }
 
 export function registerSpecCommands(program: Command, ctxOf: ContextFactory): void {
-  const spec = program.command('spec').description('protocol specs: audit (validate, optionally backfill) through the api');
+  const spec = program
+    .command('spec')
+    .description('protocol specs: audit (validate, optionally backfill) through the api');
 
   examples(
     spec
       .command('audit')
       .alias('validate')
-      .description('enqueue a spec audit job via POST /specs/audit (the original read the database directly); one spec_audit event per run')
+      .description(
+        'enqueue a spec audit job via POST /specs/audit (the original read the database directly); one spec_audit event per run',
+      )
       .option('--project <id>', 'only the runs of this project', parseId)
       .option('--protocol <id>', 'only this protocol run (wins over --project)', parseId)
       .option('--backfill', 'rebuild missing specs from the protocol files')
       .option('--interval <seconds>', 'interval override (logged by the worker)', intInRange(1, 86_400))
       .option('--wait', 'wait for the audit job and print its result')
       .option('--timeout <seconds>', 'with --wait: give up after this long (0: no limit)', parseSeconds, 120),
-    ['tgz spec audit', 'tgz spec audit --protocol 2 --backfill --wait', 'tgz events list --protocol 2   # shows the spec_audit events'],
+    [
+      'tgz spec audit',
+      'tgz spec audit --protocol 2 --backfill --wait',
+      'tgz events list --protocol 2   # shows the spec_audit events',
+    ],
   ).action(withContext(ctxOf, (ctx, opts: AuditOptions) => auditSpecs(ctx, opts)));
 }

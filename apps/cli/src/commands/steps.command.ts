@@ -62,33 +62,61 @@ async function printText(ctx: CommandContext, id: number, kind: 'log' | 'diff'):
 }
 
 export function registerStepsCommands(program: Command, ctxOf: ContextFactory): void {
-  const steps = program.command('steps').description('steps of a protocol run: list, show, run, QA, approve, log, diff');
+  const steps = program
+    .command('steps')
+    .description('steps of a protocol run: list, show, run, QA, approve, log, diff');
 
-  examples(steps.command('list').description("list a run's steps in order").requiredOption('--protocol <id>', 'protocol run id', parseId), ['tgz steps list --protocol 2']).action(
-    withContext(ctxOf, (ctx, opts: { protocol: number }) => listSteps(ctx, opts.protocol)),
-  );
+  examples(
+    steps
+      .command('list')
+      .description("list a run's steps in order")
+      .requiredOption('--protocol <id>', 'protocol run id', parseId),
+    ['tgz steps list --protocol 2'],
+  ).action(withContext(ctxOf, (ctx, opts: { protocol: number }) => listSteps(ctx, opts.protocol)));
 
-  examples(steps.command('show').description('show one step (status, summary, runtime state)').argument('<step-id>', 'step run id', parseId), ['tgz steps show 5']).action(
-    withContext(ctxOf, (ctx, id: number) => showStep(ctx, id)),
-  );
+  examples(
+    steps
+      .command('show')
+      .description('show one step (status, summary, runtime state)')
+      .argument('<step-id>', 'step run id', parseId),
+    ['tgz steps show 5'],
+  ).action(withContext(ctxOf, (ctx, id: number) => showStep(ctx, id)));
 
-  examples(steps.command('run').description('enqueue execution of a pending, blocked or failed step').argument('<step-id>', 'step run id', parseId), ['tgz steps run 5']).action(
-    withContext(ctxOf, (ctx, id: number) => runStep(ctx, id)),
-  );
+  examples(
+    steps
+      .command('run')
+      .description('enqueue execution of a pending, blocked or failed step')
+      .argument('<step-id>', 'step run id', parseId),
+    ['tgz steps run 5'],
+  ).action(withContext(ctxOf, (ctx, id: number) => runStep(ctx, id)));
 
-  examples(steps.command('qa').alias('run-qa').description('enqueue QA of a step').argument('<step-id>', 'step run id', parseId), ['tgz steps qa 5']).action(
-    withContext(ctxOf, (ctx, id: number) => runStepQa(ctx, id)),
-  );
+  examples(
+    steps
+      .command('qa')
+      .alias('run-qa')
+      .description('enqueue QA of a step')
+      .argument('<step-id>', 'step run id', parseId),
+    ['tgz steps qa 5'],
+  ).action(withContext(ctxOf, (ctx, id: number) => runStepQa(ctx, id)));
 
-  examples(steps.command('approve').description('mark a step completed by hand (may complete the run)').argument('<step-id>', 'step run id', parseId), ['tgz steps approve 5']).action(
-    withContext(ctxOf, (ctx, id: number) => approveStep(ctx, id)),
-  );
+  examples(
+    steps
+      .command('approve')
+      .description('mark a step completed by hand (may complete the run)')
+      .argument('<step-id>', 'step run id', parseId),
+    ['tgz steps approve 5'],
+  ).action(withContext(ctxOf, (ctx, id: number) => approveStep(ctx, id)));
 
-  examples(steps.command('log').description("print the step's latest run log").argument('<step-id>', 'step run id', parseId), ['tgz steps log 5', 'tgz steps log 5 | less']).action(
-    withContext(ctxOf, (ctx, id: number) => printText(ctx, id, 'log')),
-  );
+  examples(
+    steps.command('log').description("print the step's latest run log").argument('<step-id>', 'step run id', parseId),
+    ['tgz steps log 5', 'tgz steps log 5 | less'],
+  ).action(withContext(ctxOf, (ctx, id: number) => printText(ctx, id, 'log')));
 
-  examples(steps.command('diff').description("print the patch of the step's commit").argument('<step-id>', 'step run id', parseId), ['tgz steps diff 5']).action(
-    withContext(ctxOf, (ctx, id: number) => printText(ctx, id, 'diff')),
-  );
+  examples(
+    steps
+      .command('diff')
+      .description("print the patch of the step's commit")
+      .argument('<step-id>', 'step run id', parseId),
+    ['tgz steps diff 5'],
+  ).action(withContext(ctxOf, (ctx, id: number) => printText(ctx, id, 'diff')));
 }

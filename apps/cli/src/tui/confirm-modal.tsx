@@ -2,7 +2,17 @@ import { Box, Text, useInput } from 'ink';
 import { terminalSafe } from '../terminal-text.js';
 
 /** A yes/no question for destructive actions: y or enter confirms, n or esc cancels. */
-export function ConfirmModal({ title, message, confirm, close }: { title: string; message: string; confirm(): void; close(): void }) {
+export function ConfirmModal({
+  title,
+  message,
+  confirm,
+  close,
+}: {
+  title: string;
+  message: string;
+  confirm(): void;
+  close(): void;
+}) {
   useInput((input, key) => {
     if (input === 'y' || input === 'Y' || key.return) {
       close();

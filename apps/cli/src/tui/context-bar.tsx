@@ -11,7 +11,8 @@ export function ContextBar({ page, state }: { page: PageId; state: TuiState }) {
   const safe = (text: string) => terminalSafe(text, { singleLine: true });
   return (
     <Text wrap="truncate-end" dimColor>
-      Page: {page} • Project: {project ? `${safe(project.name)} (${project.id})` : '-'} • Protocol: {protocol ? `${safe(protocol.protocol_name)} (${protocol.id}) [${protocol.status}]` : '-'} • Step:{' '}
+      Page: {page} • Project: {project ? `${safe(project.name)} (${project.id})` : '-'} • Protocol:{' '}
+      {protocol ? `${safe(protocol.protocol_name)} (${protocol.id}) [${protocol.status}]` : '-'} • Step:{' '}
       {step ? `${step.step_index} ${safe(step.step_name)}` : '-'}
     </Text>
   );

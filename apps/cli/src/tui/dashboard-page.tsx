@@ -16,11 +16,25 @@ export function DashboardPage({ state, store, height, list }: PageProps) {
       <Box height={top}>
         {list('projects', top, { width: '28%' })}
         {list('protocols', top, { width: '32%' })}
-        {list('steps', top, { title: `Steps · Filter: ${state.stepFilter}`, emptyText: protocol ? 'No steps (yet).' : 'Select a protocol.' })}
+        {list('steps', top, {
+          title: `Steps · Filter: ${state.stepFilter}`,
+          emptyText: protocol ? 'No steps (yet).' : 'Select a protocol.',
+        })}
       </Box>
       <Box height={middle}>
-        <DetailBox title="Protocol" text={protocolDetail(protocol, state.steps, state.usage)} height={middle} width="34%" color={protocol ? statusColor(protocol.status) : undefined} />
-        <DetailBox title={state.stepId === null ? 'Latest step' : 'Step'} text={stepMeta(step)} height={middle} color={step ? statusColor(step.status) : undefined} />
+        <DetailBox
+          title="Protocol"
+          text={protocolDetail(protocol, state.steps, state.usage)}
+          height={middle}
+          width="34%"
+          color={protocol ? statusColor(protocol.status) : undefined}
+        />
+        <DetailBox
+          title={state.stepId === null ? 'Latest step' : 'Step'}
+          text={stepMeta(step)}
+          height={middle}
+          color={step ? statusColor(step.status) : undefined}
+        />
         <DetailBox title="Onboarding" text={onboardingDetail(state.onboarding)} height={middle} width="33%" />
       </Box>
       <Box height={bottom}>

@@ -1,16 +1,43 @@
-import type { ActionResponse, EventOut, Job, OnboardingSummary, ProjectOut, ProtocolRunOut, StepRunOut, TasksGodzillaClient } from '@tasksgodzilla/client';
+import type {
+  ActionResponse,
+  EventOut,
+  Job,
+  OnboardingSummary,
+  ProjectOut,
+  ProtocolRunOut,
+  StepRunOut,
+  TasksGodzillaClient,
+} from '@tasksgodzilla/client';
 import type { Page } from '@tasksgodzilla/core';
-import { FIXTURE_TIME as AT, event as baseEvent, project, run as baseRun, step as baseStep } from '@tasksgodzilla/testing/client-fixtures';
+import {
+  FIXTURE_TIME as AT,
+  event as baseEvent,
+  project,
+  run as baseRun,
+  step as baseStep,
+} from '@tasksgodzilla/testing/client-fixtures';
 
 export { project };
 
 // The TUI suites' defaults: run 10 is running with step 100 completed on the shell engine.
 export const run = (overrides: Partial<ProtocolRunOut> = {}): ProtocolRunOut =>
-  baseRun({ id: 10, status: 'running', branch_name: '0001-demo', description: 'Say hello', auto_advance: true, spec_hash: 'abc123', spec_validation_status: 'valid', spec_validated_at: AT, ...overrides });
+  baseRun({
+    id: 10,
+    status: 'running',
+    branch_name: '0001-demo',
+    description: 'Say hello',
+    auto_advance: true,
+    spec_hash: 'abc123',
+    spec_validation_status: 'valid',
+    spec_validated_at: AT,
+    ...overrides,
+  });
 
-export const step = (overrides: Partial<StepRunOut> = {}): StepRunOut => baseStep({ id: 100, protocol_run_id: 10, status: 'completed', engine_id: 'shell', ...overrides });
+export const step = (overrides: Partial<StepRunOut> = {}): StepRunOut =>
+  baseStep({ id: 100, protocol_run_id: 10, status: 'completed', engine_id: 'shell', ...overrides });
 
-export const event = (overrides: Partial<EventOut> = {}): EventOut => baseEvent({ protocol_run_id: 10, event_type: 'step_completed', message: 'Step executed.', ...overrides });
+export const event = (overrides: Partial<EventOut> = {}): EventOut =>
+  baseEvent({ protocol_run_id: 10, event_type: 'step_completed', message: 'Step executed.', ...overrides });
 
 const page = <T>(items: T[]): Page<T> => ({ items, next_cursor: null });
 const action = (message: string): ActionResponse => ({ message, job: null });
@@ -19,11 +46,28 @@ const action = (message: string): ActionResponse => ({ message, job: null });
  * An in-memory api: the data the TUI reads, every call recorded, and a live event stream the test
  * pushes into. Only what the TUI uses is implemented.
  */
-export function createFakeClient(data: { projects?: ProjectOut[]; runs?: ProtocolRunOut[]; steps?: StepRunOut[]; events?: EventOut[]; jobs?: Job[] } = {}) {
+export function createFakeClient(
+  data: {
+    projects?: ProjectOut[];
+    runs?: ProtocolRunOut[];
+    steps?: StepRunOut[];
+    events?: EventOut[];
+    jobs?: Job[];
+  } = {},
+) {
   const state = {
     projects: data.projects ?? [project()],
     runs: data.runs ?? [run()],
-    steps: data.steps ?? [step(), step({ id: 101, step_index: 1, step_name: '01-build.md', status: 'needs_qa', updated_at: '2026-11-27T17:00:05.000Z' })],
+    steps: data.steps ?? [
+      step(),
+      step({
+        id: 101,
+        step_index: 1,
+        step_name: '01-build.md',
+        status: 'needs_qa',
+        updated_at: '2026-11-27T17:00:05.000Z',
+      }),
+    ],
     events: data.events ?? [event()],
     jobs: data.jobs ?? [],
   };
@@ -45,15 +89,36 @@ export function createFakeClient(data: { projects?: ProjectOut[]; runs?: Protoco
     baseUrl: 'http://fake',
     listProjects: async () => (call('listProjects'), page(state.projects)),
     getOnboarding: async (id: number) => (call(`getOnboarding ${id}`), onboarding(Number(id))),
-    listProtocols: async (id: number) => (call(`listProtocols ${id}`), page(state.runs.filter((r) => r.project_id === Number(id)))),
-    listSteps: async (id: number) => (call(`listSteps ${id}`), page(state.steps.filter((s) => s.protocol_run_id === Number(id)))),
+    listProtocols: async (id: number) => (
+      call(`listProtocols ${id}`),
+      page(state.runs.filter((r) => r.project_id === Number(id)))
+    ),
+    listSteps: async (id: number) => (
+      call(`listSteps ${id}`),
+      page(state.steps.filter((s) => s.protocol_run_id === Number(id)))
+    ),
     iterate: async function* <T>(listFn: (params: object) => Promise<Page<T>>) {
       yield* (await listFn({})).items;
     },
-    listProtocolEvents: async (id: number) => (call(`listProtocolEvents ${id}`), page(state.events.filter((e) => e.protocol_run_id === Number(id)))),
-    getProtocolSpec: async (id: number) => ({ protocol_run_id: Number(id), protocol_name: 'x', project_id: 1, spec: { steps: [] }, spec_hash: 'abc123', validation_status: 'valid', validation_errors: null, validated_at: AT }),
+    listProtocolEvents: async (id: number) => (
+      call(`listProtocolEvents ${id}`),
+      page(state.events.filter((e) => e.protocol_run_id === Number(id)))
+    ),
+    getProtocolSpec: async (id: number) => ({
+      protocol_run_id: Number(id),
+      protocol_name: 'x',
+      project_id: 1,
+      spec: { steps: [] },
+      spec_hash: 'abc123',
+      validation_status: 'valid',
+      validation_errors: null,
+      validated_at: AT,
+    }),
     getProtocolUsage: async () => ({ tokens: 0, cost_usd: 0, by_phase: [], by_model: [] }),
-    listEvents: async (params: { limit?: number } = {}) => (call(`listEvents ${params.limit ?? ''}`), page([...state.events].sort((a, b) => b.id - a.id).slice(0, params.limit ?? 50))),
+    listEvents: async (params: { limit?: number } = {}) => (
+      call(`listEvents ${params.limit ?? ''}`),
+      page([...state.events].sort((a, b) => b.id - a.id).slice(0, params.limit ?? 50))
+    ),
     queueStats: async () => ({ backend: 'embedded', default: { queued: 0, running: 1 } }),
     listQueueJobs: async () => page(state.jobs),
     listBranches: async () => ({ branches: ['main', '0001-demo'] }),
@@ -81,9 +146,20 @@ export function createFakeClient(data: { projects?: ProjectOut[]; runs?: Protoco
       state.projects = [...state.projects, created];
       return created;
     },
-    createProtocol: async (projectId: number, body: { protocol_name: string; template?: string | null; auto_advance?: boolean }) => {
-      call(`createProtocol ${projectId} ${body.protocol_name} template=${body.template ?? '-'} auto=${String(body.auto_advance)}`);
-      const created = run({ id: 20 + state.runs.length, project_id: Number(projectId), protocol_name: body.protocol_name, status: 'pending', updated_at: '2026-11-27T18:00:00.000Z' });
+    createProtocol: async (
+      projectId: number,
+      body: { protocol_name: string; template?: string | null; auto_advance?: boolean },
+    ) => {
+      call(
+        `createProtocol ${projectId} ${body.protocol_name} template=${body.template ?? '-'} auto=${String(body.auto_advance)}`,
+      );
+      const created = run({
+        id: 20 + state.runs.length,
+        project_id: Number(projectId),
+        protocol_name: body.protocol_name,
+        status: 'pending',
+        updated_at: '2026-11-27T18:00:00.000Z',
+      });
       state.runs = [...state.runs, created];
       return created;
     },

@@ -21,7 +21,10 @@ export interface FormModalProps {
 /** A dialog of text fields: tab/↓ next, shift+tab/↑ previous, enter next or submit on the last, esc cancel. */
 export function FormModal({ title, fields, submit, close }: FormModalProps) {
   // The form lives in a ref so keys that arrive before a re-render still see the latest values.
-  const form = useRef({ values: Object.fromEntries(fields.map((f) => [f.name, f.value])) as Record<string, string>, index: 0 });
+  const form = useRef({
+    values: Object.fromEntries(fields.map((f) => [f.name, f.value])) as Record<string, string>,
+    index: 0,
+  });
   const [, rerender] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -94,7 +97,9 @@ export function FormModal({ title, fields, submit, close }: FormModalProps) {
         );
       })}
       {error ? <Text color="red">{error}</Text> : null}
-      <Text dimColor>{busy ? 'Working…' : 'tab/↓ next • shift+tab/↑ previous • enter next/submit • ctrl+u clear • esc cancel'}</Text>
+      <Text dimColor>
+        {busy ? 'Working…' : 'tab/↓ next • shift+tab/↑ previous • enter next/submit • ctrl+u clear • esc cancel'}
+      </Text>
     </Box>
   );
 }

@@ -8,5 +8,9 @@ export interface PageProps {
   state: TuiState;
   store: TuiStore;
   height: number;
-  list(id: ListId, height: number, options?: { width?: number | string; title?: string; emptyText?: string }): ReactNode;
+  list(
+    id: ListId,
+    height: number,
+    options?: { width?: number | string; title?: string; emptyText?: string },
+  ): ReactNode;
 }

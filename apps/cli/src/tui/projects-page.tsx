@@ -20,7 +20,10 @@ export function ProjectsPage({ state, store, height, list }: PageProps) {
       <Box flexDirection="column" flexGrow={1}>
         <DetailBox title="Project detail" text={projectDetail(project)} height={detail} />
         <DetailBox title="Onboarding" text={onboardingDetail(state.onboarding)} height={onboarding} />
-        {list('branches', Math.max(4, height - detail - onboarding), { title: 'Branches (b reload, d delete)', emptyText: branches === null ? 'Loading branches…' : 'No remote branches.' })}
+        {list('branches', Math.max(4, height - detail - onboarding), {
+          title: 'Branches (b reload, d delete)',
+          emptyText: branches === null ? 'Loading branches…' : 'No remote branches.',
+        })}
       </Box>
     </Box>
   );

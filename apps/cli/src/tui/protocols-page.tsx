@@ -11,9 +11,17 @@ export function ProtocolsPage({ state, store, height, list }: PageProps) {
   const spec = Math.max(6, Math.floor(height * 0.35));
   return (
     <Box height={height}>
-      {list('protocols', height, { width: '40%', emptyText: state.projectId === null ? 'Select a project.' : 'No protocols. Press R to create one.' })}
+      {list('protocols', height, {
+        width: '40%',
+        emptyText: state.projectId === null ? 'Select a project.' : 'No protocols. Press R to create one.',
+      })}
       <Box flexDirection="column" flexGrow={1}>
-        <DetailBox title="Protocol detail" text={protocolDetail(protocol, state.steps, state.usage)} height={detail} color={protocol ? statusColor(protocol.status) : undefined} />
+        <DetailBox
+          title="Protocol detail"
+          text={protocolDetail(protocol, state.steps, state.usage)}
+          height={detail}
+          color={protocol ? statusColor(protocol.status) : undefined}
+        />
         <DetailBox title="Spec & validation" text={specDetail(state.spec)} height={spec} />
         {list('protocolEvents', Math.max(4, height - detail - spec), { emptyText: 'No events.' })}
       </Box>

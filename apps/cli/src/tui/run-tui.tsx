@@ -17,10 +17,16 @@ const ALT_SCREEN_OFF = '\u001b[?1049l';
 
 /** Runs the TUI full screen until the user quits (q or ctrl+c); the terminal is restored after. */
 export async function runTui(options: RunTuiOptions): Promise<void> {
-  const factory: ClientFactory = options.createClient ?? ((s) => createClient({ baseUrl: s.apiBase, token: s.token, projectToken: s.projectToken }));
+  const factory: ClientFactory =
+    options.createClient ?? ((s) => createClient({ baseUrl: s.apiBase, token: s.token, projectToken: s.projectToken }));
   const store = createTuiStore({ settings: options.settings, createClient: factory });
   options.stdout.write(ALT_SCREEN_ON);
-  const instance = render(<TuiApp store={store} />, { stdin: options.stdin, stdout: options.stdout, exitOnCtrlC: true, patchConsole: false });
+  const instance = render(<TuiApp store={store} />, {
+    stdin: options.stdin,
+    stdout: options.stdout,
+    exitOnCtrlC: true,
+    patchConsole: false,
+  });
   try {
     await instance.waitUntilExit();
   } finally {

@@ -15,7 +15,11 @@ export function SettingsPage({ state, height }: PageProps) {
   });
   return (
     <Box height={Math.min(height, 10)}>
-      <DetailBox title="Settings" text={`${text}\n\nc: configure api base and tokens (kept in memory only)\nL: live updates on/off`} height={Math.min(height, 10)} />
+      <DetailBox
+        title="Settings"
+        text={`${text}\n\nc: configure api base and tokens (kept in memory only)\nL: live updates on/off`}
+        height={Math.min(height, 10)}
+      />
     </Box>
   );
 }

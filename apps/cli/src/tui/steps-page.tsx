@@ -12,12 +12,23 @@ export function StepsPage({ state, height, list }: PageProps) {
   const runtime = Math.max(5, Math.floor(height * 0.22));
   return (
     <Box height={height}>
-      {list('steps', height, { width: '40%', title: `Steps · Filter: ${state.stepFilter}`, emptyText: state.protocolId === null ? 'Select a protocol.' : 'No steps.' })}
+      {list('steps', height, {
+        width: '40%',
+        title: `Steps · Filter: ${state.stepFilter}`,
+        emptyText: state.protocolId === null ? 'Select a protocol.' : 'No steps.',
+      })}
       <Box flexDirection="column" flexGrow={1}>
-        <DetailBox title="Step" text={stepMeta(step)} height={meta} color={step ? statusColor(step.status) : undefined} />
+        <DetailBox
+          title="Step"
+          text={stepMeta(step)}
+          height={meta}
+          color={step ? statusColor(step.status) : undefined}
+        />
         <DetailBox title="Policy" text={stepPolicy(step)} height={policy} />
         <DetailBox title="Runtime" text={stepRuntime(step)} height={runtime} />
-        {list('stepEvents', Math.max(4, height - meta - policy - runtime), { emptyText: step ? 'No events for this step.' : 'Select a step.' })}
+        {list('stepEvents', Math.max(4, height - meta - policy - runtime), {
+          emptyText: step ? 'No events for this step.' : 'Select a step.',
+        })}
       </Box>
     </Box>
   );

@@ -13,7 +13,17 @@ const LIVE: Record<LiveState, { text: string; color: string }> = {
 const WIDE = 150;
 
 /** The banner and the page tabs with their number keys; the live-update state on the right. */
-export function TabBar({ page, live, refreshing, columns }: { page: PageId; live: LiveState; refreshing: boolean; columns: number }) {
+export function TabBar({
+  page,
+  live,
+  refreshing,
+  columns,
+}: {
+  page: PageId;
+  live: LiveState;
+  refreshing: boolean;
+  columns: number;
+}) {
   return (
     <Box justifyContent="space-between" height={1} overflow="hidden">
       <Box>

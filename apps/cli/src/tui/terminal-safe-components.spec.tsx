@@ -14,7 +14,17 @@ function hasOscOrBell(frame: string): boolean {
 
 describe('TUI components show hostile names safely', () => {
   it('select list, detail box and status bar', () => {
-    const list = render(<SelectList title={HOSTILE} items={[{ id: '1', label: HOSTILE, subtitle: HOSTILE }]} highlight={0} selectedId={null} focused height={6} width={200} />);
+    const list = render(
+      <SelectList
+        title={HOSTILE}
+        items={[{ id: '1', label: HOSTILE, subtitle: HOSTILE }]}
+        highlight={0}
+        selectedId={null}
+        focused
+        height={6}
+        width={200}
+      />,
+    );
     const detail = render(<DetailBox title={HOSTILE} text={`${HOSTILE}\nsecond`} height={6} width={200} />);
     const status = render(<StatusBar status={{ tone: 'error', text: HOSTILE }} />);
     for (const app of [list, detail, status]) {

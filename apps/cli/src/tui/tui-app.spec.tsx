@@ -28,7 +28,12 @@ describe('TUI screens and keys (ink-testing-library)', () => {
   };
 
   beforeEach(async () => {
-    fake = createFakeClient({ runs: [run({ id: 10, updated_at: '2026-11-27T17:00:09.000Z' }), run({ id: 11, protocol_name: '0002-other', status: 'completed' })] });
+    fake = createFakeClient({
+      runs: [
+        run({ id: 10, updated_at: '2026-11-27T17:00:09.000Z' }),
+        run({ id: 11, protocol_name: '0002-other', status: 'completed' }),
+      ],
+    });
     store = createTuiStore({ settings, createClient: () => fake.client });
     app = render(<TuiApp store={store} />);
     await until(() => frame().includes('Refreshed.') && frame().includes('● live'), 'the first refresh');

@@ -17,7 +17,16 @@ import { StatusBar } from './status-bar.js';
 import { StepsPage } from './steps-page.js';
 import { TabBar } from './tab-bar.js';
 import type { MenuItem, ModalSpec } from './tui-modal.types.js';
-import { LIST_TITLES, PAGES, listItems, pageSpec, selectItem, selectedId, type ListId, type PageId } from './tui-pages.js';
+import {
+  LIST_TITLES,
+  PAGES,
+  listItems,
+  pageSpec,
+  selectItem,
+  selectedId,
+  type ListId,
+  type PageId,
+} from './tui-pages.js';
 import type { TuiStore } from './tui-store.js';
 import { useTuiState } from './use-tui-state.js';
 
@@ -44,7 +53,12 @@ export function TuiApp({ store }: { store: TuiStore }) {
   const [size, setSize] = useState({ columns: stdout.columns || 120, rows: stdout.rows || 40 });
   // Page, focus, highlight and dialog live in a ref: keys that arrive before the next render (a
   // fast typist, a busy machine) must act on what the previous key did, not on a stale render.
-  const ui = useRef<{ page: PageId; focus: Partial<Record<PageId, number>>; highlight: Partial<Record<ListId, number>>; modal: ModalSpec | null }>({
+  const ui = useRef<{
+    page: PageId;
+    focus: Partial<Record<PageId, number>>;
+    highlight: Partial<Record<ListId, number>>;
+    modal: ModalSpec | null;
+  }>({
     page: 'dashboard',
     focus: {},
     highlight: {},
@@ -80,14 +94,19 @@ export function TuiApp({ store }: { store: TuiStore }) {
     if (moved !== undefined) return moved;
     const latest = store.getState();
     const selected = selectedId(id, latest);
-    return Math.max(0, listItems(id, latest, store).findIndex((item) => item.id === selected));
+    return Math.max(
+      0,
+      listItems(id, latest, store).findIndex((item) => item.id === selected),
+    );
   };
   const move = (delta: number) => {
     const list = focusedListOf();
     if (!list) return;
     const count = listItems(list, store.getState(), store).length;
     if (count === 0) return;
-    setUi({ highlight: { ...ui.current.highlight, [list]: Math.min(count - 1, Math.max(0, highlightOf(list) + delta)) } });
+    setUi({
+      highlight: { ...ui.current.highlight, [list]: Math.min(count - 1, Math.max(0, highlightOf(list) + delta)) },
+    });
   };
   const choose = () => {
     const list = focusedListOf();
@@ -99,7 +118,13 @@ export function TuiApp({ store }: { store: TuiStore }) {
   const cycleFocus = (back: boolean) => {
     const current = pageSpec(ui.current.page);
     const count = current.lists.length;
-    if (count > 0) setUi({ focus: { ...ui.current.focus, [current.id]: ((ui.current.focus[current.id] ?? 0) + (back ? count - 1 : 1)) % count } });
+    if (count > 0)
+      setUi({
+        focus: {
+          ...ui.current.focus,
+          [current.id]: ((ui.current.focus[current.id] ?? 0) + (back ? count - 1 : 1)) % count,
+        },
+      });
   };
 
   // ---- dialogs ----
@@ -119,10 +144,20 @@ export function TuiApp({ store }: { store: TuiStore }) {
       fields: [
         { name: 'apiBase', label: 'API base', value: now.settings.apiBase, required: true },
         { name: 'token', label: 'API token', value: now.settings.token ?? '', secret: true, hint: '(empty: none)' },
-        { name: 'projectToken', label: 'Project token', value: now.settings.projectToken ?? '', secret: true, hint: '(empty: none)' },
+        {
+          name: 'projectToken',
+          label: 'Project token',
+          value: now.settings.projectToken ?? '',
+          secret: true,
+          hint: '(empty: none)',
+        },
       ],
       submit: async (v) => {
-        store.configure({ apiBase: int(v['apiBase']), token: int(v['token']) || undefined, projectToken: int(v['projectToken']) || undefined });
+        store.configure({
+          apiBase: int(v['apiBase']),
+          token: int(v['token']) || undefined,
+          projectToken: int(v['projectToken']) || undefined,
+        });
         return null;
       },
     });
@@ -139,7 +174,15 @@ export function TuiApp({ store }: { store: TuiStore }) {
         { name: 'ciProvider', label: 'CI provider', value: '', hint: '(github, gitlab or empty)' },
       ],
       submit: async (v) =>
-        failed(await store.createProject({ name: v['name'] ?? '', gitUrl: v['gitUrl'] ?? '', baseBranch: v['baseBranch'] ?? '', localPath: v['localPath'] ?? '', ciProvider: int(v['ciProvider']) })),
+        failed(
+          await store.createProject({
+            name: v['name'] ?? '',
+            gitUrl: v['gitUrl'] ?? '',
+            baseBranch: v['baseBranch'] ?? '',
+            localPath: v['localPath'] ?? '',
+            ciProvider: int(v['ciProvider']),
+          }),
+        ),
     });
   const newProtocol = () => {
     const { project } = current();
@@ -174,8 +217,18 @@ export function TuiApp({ store }: { store: TuiStore }) {
       kind: 'form',
       title: 'Spec audit',
       fields: [
-        { name: 'projectId', label: 'Project ID', value: now.projectId === null ? '' : String(now.projectId), hint: '(empty: all)' },
-        { name: 'protocolId', label: 'Protocol ID', value: now.protocolId === null ? '' : String(now.protocolId), hint: '(empty: all)' },
+        {
+          name: 'projectId',
+          label: 'Project ID',
+          value: now.projectId === null ? '' : String(now.projectId),
+          hint: '(empty: all)',
+        },
+        {
+          name: 'protocolId',
+          label: 'Protocol ID',
+          value: now.protocolId === null ? '' : String(now.protocolId),
+          hint: '(empty: all)',
+        },
         { name: 'backfill', label: 'Backfill missing? (y/N)', value: 'y' },
         { name: 'interval', label: 'Interval seconds', value: '', hint: '(optional)' },
       ],
@@ -184,7 +237,14 @@ export function TuiApp({ store }: { store: TuiStore }) {
         const bad = ids.find((text) => text !== '' && !/^\d+$/.test(text));
         if (bad !== undefined) return `Not a whole number: ${bad}`;
         const [projectId, protocolId, interval] = ids.map((text) => (text ? Number(text) : null));
-        return failed(await store.specAudit({ projectId: projectId ?? null, protocolId: protocolId ?? null, backfill: yes(v['backfill']), intervalSeconds: interval ?? null }));
+        return failed(
+          await store.specAudit({
+            projectId: projectId ?? null,
+            protocolId: protocolId ?? null,
+            backfill: yes(v['backfill']),
+            intervalSeconds: interval ?? null,
+          }),
+        );
       },
     });
   };
@@ -216,12 +276,22 @@ export function TuiApp({ store }: { store: TuiStore }) {
   const confirmCancel = () => {
     const { protocol } = current();
     if (!protocol) return store.setStatus('Select a protocol.', 'error');
-    setModal({ kind: 'confirm', title: 'Cancel protocol', message: `Cancel ${protocol.protocol_name}? Its open steps are cancelled and a running step is stopped.`, confirm: () => void store.cancel() });
+    setModal({
+      kind: 'confirm',
+      title: 'Cancel protocol',
+      message: `Cancel ${protocol.protocol_name}? Its open steps are cancelled and a running step is stopped.`,
+      confirm: () => void store.cancel(),
+    });
   };
   const confirmDeleteBranch = () => {
     const { now } = current();
     if (!now.branch) return store.setStatus('Select a branch.', 'error');
-    setModal({ kind: 'confirm', title: 'Delete branch', message: `Delete remote branch '${now.branch}'?`, confirm: () => void store.deleteBranch() });
+    setModal({
+      kind: 'confirm',
+      title: 'Delete branch',
+      message: `Delete remote branch '${now.branch}'?`,
+      confirm: () => void store.deleteBranch(),
+    });
   };
 
   const actions: Record<string, MenuItem> = {
@@ -257,8 +327,14 @@ export function TuiApp({ store }: { store: TuiStore }) {
     settings: ['c', 'L', 'r'],
   };
   const openMenu = () => {
-    const items = menuKeys[ui.current.page].map((key) => actions[key]).filter((item): item is MenuItem => item !== undefined);
-    if (ui.current.page === 'queues') items.unshift({ label: 'Retry selected job', run: () => void store.retryJob() }, { label: 'Cancel selected job', run: () => void store.cancelJob() });
+    const items = menuKeys[ui.current.page]
+      .map((key) => actions[key])
+      .filter((item): item is MenuItem => item !== undefined);
+    if (ui.current.page === 'queues')
+      items.unshift(
+        { label: 'Retry selected job', run: () => void store.retryJob() },
+        { label: 'Cancel selected job', run: () => void store.cancelJob() },
+      );
     setModal({ kind: 'menu', title: `Actions · ${pageSpec(ui.current.page).title}`, items });
   };
 

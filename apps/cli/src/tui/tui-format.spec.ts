@@ -20,7 +20,11 @@ describe('TUI labels and details', () => {
   it('labels list items as the original TUI', () => {
     expect(projectItem(project())).toEqual({ id: '1', label: '1 demo', subtitle: 'main' });
     expect(protocolItem(run())).toEqual({ id: '10', label: '10 0001-demo', subtitle: 'running · main' });
-    expect(stepItem(step({ retries: 2 }))).toEqual({ id: '100', label: '0: 00-setup.md [completed]', subtitle: 'retries=2' });
+    expect(stepItem(step({ retries: 2 }))).toEqual({
+      id: '100',
+      label: '0: 00-setup.md [completed]',
+      subtitle: 'retries=2',
+    });
     expect(eventItem(event())).toEqual({ id: '1', label: 'step_completed: Step executed.' });
   });
 
@@ -36,10 +40,21 @@ describe('TUI labels and details', () => {
 
   it('renders the spec, step meta, policy and runtime placeholders', () => {
     expect(specDetail(null)).toBe('Spec: n/a');
-    const spec = specDetail({ protocol_run_id: 1, protocol_name: 'x', project_id: 1, spec: null, spec_hash: 'h', validation_status: 'invalid', validation_errors: ['bad step'], validated_at: null });
+    const spec = specDetail({
+      protocol_run_id: 1,
+      protocol_name: 'x',
+      project_id: 1,
+      spec: null,
+      spec_hash: 'h',
+      validation_status: 'invalid',
+      validation_errors: ['bad step'],
+      validated_at: null,
+    });
     expect(spec).toBe('Spec hash=h • status=invalid • validated=-\nErrors: bad step\nNo spec attached.');
     expect(stepMeta(undefined)).toBe('Select a step to see engine, policy, and runtime details.');
-    expect(stepMeta(step({ summary: 'QA verdict: PASS' }))).toBe('0: 00-setup.md [completed]\nEngine: shell | Model: n/a | Type: work\nRetries: 0\nSummary: QA verdict: PASS');
+    expect(stepMeta(step({ summary: 'QA verdict: PASS' }))).toBe(
+      '0: 00-setup.md [completed]\nEngine: shell | Model: n/a | Type: work\nRetries: 0\nSummary: QA verdict: PASS',
+    );
     expect(stepPolicy(step())).toBe('No policy attached.');
     expect(stepRuntime(step({ runtime_state: {} }))).toBe('No runtime state yet.');
     expect(jsonBlock({ a: 'x'.repeat(2000) }, '-')).toMatch(/\.\.\. \(truncated\)$/);
@@ -52,20 +67,44 @@ describe('TUI labels and details', () => {
       status: 'completed' as const,
       workspace_path: '/srv/w',
       last_event: null,
-      stages: [{ key: 'resolve' as const, name: 'Resolve/Clone', status: 'completed' as const, event_type: null, message: null, created_at: null, metadata: null }],
-      events: [event({ id: 3, event_type: 'setup_completed', message: 'done' }), event({ id: 1, event_type: 'setup_started', message: 'start' })],
+      stages: [
+        {
+          key: 'resolve' as const,
+          name: 'Resolve/Clone',
+          status: 'completed' as const,
+          event_type: null,
+          message: null,
+          created_at: null,
+          metadata: null,
+        },
+      ],
+      events: [
+        event({ id: 3, event_type: 'setup_completed', message: 'done' }),
+        event({ id: 1, event_type: 'setup_started', message: 'start' }),
+      ],
     };
-    expect(onboardingDetail(summary)).toBe('Onboarding [completed] • /srv/w\nResolve/Clone: completed\nLast: setup_completed 2026-11-27 17:00:00 done');
+    expect(onboardingDetail(summary)).toBe(
+      'Onboarding [completed] • /srv/w\nResolve/Clone: completed\nLast: setup_completed 2026-11-27 17:00:00 done',
+    );
     expect(onboardingDetail(null)).toBe('Onboarding: n/a');
   });
 
   it('keeps event lists newest first without duplicates', () => {
-    expect(newestEvents([event({ id: 1 }), event({ id: 3 })], [event({ id: 2 }), event({ id: 3 })], 2).map((e) => e.id)).toEqual([3, 2]);
+    expect(
+      newestEvents([event({ id: 1 }), event({ id: 3 })], [event({ id: 2 }), event({ id: 3 })], 2).map((e) => e.id),
+    ).toEqual([3, 2]);
   });
 
   it('renders the settings', () => {
-    expect(settingsDetail({ apiBase: 'http://x', token: true, projectToken: false, live: true, stepFilter: 'all', jobFilter: 'failed' })).toBe(
-      'API: http://x\nToken: set • Project token: -\nLive updates: on • Step filter: all\nJob filter: failed',
-    );
+    expect(
+      settingsDetail({
+        apiBase: 'http://x',
+        token: true,
+        projectToken: false,
+        live: true,
+        stepFilter: 'all',
+        jobFilter: 'failed',
+      }),
+    ).toBe('API: http://x\nToken: set • Project token: -\nLive updates: on • Step filter: all\nJob filter: failed');
   });
 });

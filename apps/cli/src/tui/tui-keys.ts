@@ -27,4 +27,5 @@ export const KEYS: readonly { keys: string; action: string }[] = [
   { keys: 'q, ctrl+c', action: 'quit' },
 ];
 
-export const HELP_LINE = '1-7 pages • tab focus • ↑↓ move • enter select • m actions • n next • t retry • y QA • a approve • o PR • s/p/e/x start/pause/resume/cancel • R new protocol • g new project • ? help • q quit';
+export const HELP_LINE =
+  '1-7 pages • tab focus • ↑↓ move • enter select • m actions • n next • t retry • y QA • a approve • o PR • s/p/e/x start/pause/resume/cancel • R new protocol • g new project • ? help • q quit';

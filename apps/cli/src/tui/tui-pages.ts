@@ -3,7 +3,15 @@ import type { TuiState } from './tui-store.types.js';
 import { branchItem, eventItem, jobItem, projectItem, protocolItem, stepItem, type ListItem } from './tui-format.js';
 
 export type PageId = 'dashboard' | 'projects' | 'protocols' | 'steps' | 'events' | 'queues' | 'settings';
-export type ListId = 'projects' | 'protocols' | 'steps' | 'protocolEvents' | 'stepEvents' | 'recentEvents' | 'branches' | 'jobs';
+export type ListId =
+  | 'projects'
+  | 'protocols'
+  | 'steps'
+  | 'protocolEvents'
+  | 'stepEvents'
+  | 'recentEvents'
+  | 'branches'
+  | 'jobs';
 
 export interface PageSpec {
   id: PageId;
@@ -15,7 +23,12 @@ export interface PageSpec {
 }
 
 export const PAGES: readonly PageSpec[] = [
-  { id: 'dashboard', title: 'Dashboard', key: '1', lists: ['projects', 'protocols', 'steps', 'protocolEvents', 'recentEvents'] },
+  {
+    id: 'dashboard',
+    title: 'Dashboard',
+    key: '1',
+    lists: ['projects', 'protocols', 'steps', 'protocolEvents', 'recentEvents'],
+  },
   { id: 'projects', title: 'Projects', key: '2', lists: ['projects', 'branches'] },
   { id: 'protocols', title: 'Protocols', key: '3', lists: ['protocols', 'protocolEvents'] },
   { id: 'steps', title: 'Steps', key: '4', lists: ['steps', 'stepEvents'] },
@@ -53,7 +66,9 @@ export function listItems(list: ListId, state: TuiState, store: TuiStore): ListI
     case 'protocolEvents':
       return state.protocolEvents.map(eventItem);
     case 'stepEvents':
-      return state.stepId === null ? [] : state.protocolEvents.filter((event) => event.step_run_id === state.stepId).map(eventItem);
+      return state.stepId === null
+        ? []
+        : state.protocolEvents.filter((event) => event.step_run_id === state.stepId).map(eventItem);
     case 'recentEvents':
       return state.recentEvents.map(eventItem);
     case 'branches':

@@ -14,7 +14,11 @@ describe('TUI store', () => {
   };
 
   it('refreshes everything and selects the first project and its newest protocol', async () => {
-    const { store } = await open(createFakeClient({ runs: [run({ id: 10 }), run({ id: 11, protocol_name: 'newer', updated_at: '2026-11-27T18:00:00.000Z' })] }));
+    const { store } = await open(
+      createFakeClient({
+        runs: [run({ id: 10 }), run({ id: 11, protocol_name: 'newer', updated_at: '2026-11-27T18:00:00.000Z' })],
+      }),
+    );
     const state = store.getState();
     expect([state.projectId, state.protocolId]).toEqual([1, 11]);
     expect(state.onboarding?.status).toBe('completed');
@@ -28,7 +32,10 @@ describe('TUI store', () => {
       throw new Error('503 Service Unavailable: queue down');
     };
     const { store } = await open(fake);
-    expect(store.getState().status).toEqual({ text: 'Error loading queue: 503 Service Unavailable: queue down', tone: 'error' });
+    expect(store.getState().status).toEqual({
+      text: 'Error loading queue: 503 Service Unavailable: queue down',
+      tone: 'error',
+    });
   });
 
   it('runs the actions of the original with its status messages', async () => {
@@ -52,7 +59,18 @@ describe('TUI store', () => {
     expect(store.selectedProtocol()?.status).toBe('paused');
     await store.cancel();
     expect(store.getState().status.text).toBe('Protocol cancelled.');
-    expect(fake.calls).toEqual(expect.arrayContaining(['runNextStep 10', 'retryLatest 10', 'runStepQa 101', 'approveStep 100', 'runStep 100', 'openPr 10', 'pauseProtocol 10', 'cancelProtocol 10']));
+    expect(fake.calls).toEqual(
+      expect.arrayContaining([
+        'runNextStep 10',
+        'retryLatest 10',
+        'runStepQa 101',
+        'approveStep 100',
+        'runStep 100',
+        'openPr 10',
+        'pauseProtocol 10',
+        'cancelProtocol 10',
+      ]),
+    );
   });
 
   it('asks for a selection before acting on nothing', async () => {
@@ -67,17 +85,36 @@ describe('TUI store', () => {
 
   it('creates a protocol pending, then starts it, and selects it', async () => {
     const { fake, store } = await open();
-    const ok = await store.createProtocol({ name: '0002-next', baseBranch: '', description: '', template: '/srv/t', autoAdvance: true, start: true });
+    const ok = await store.createProtocol({
+      name: '0002-next',
+      baseBranch: '',
+      description: '',
+      template: '/srv/t',
+      autoAdvance: true,
+      start: true,
+    });
     expect(ok).toBe(true);
     const created = store.selectedProtocol();
     expect(created?.protocol_name).toBe('0002-next');
-    expect(fake.calls).toEqual(expect.arrayContaining(['createProtocol 1 0002-next template=/srv/t auto=true', `startProtocol ${created?.id}`]));
-    expect(store.getState().status.text).toBe(`Created protocol ${created?.id}. Protocol ${created?.id} queued for planning.`);
+    expect(fake.calls).toEqual(
+      expect.arrayContaining(['createProtocol 1 0002-next template=/srv/t auto=true', `startProtocol ${created?.id}`]),
+    );
+    expect(store.getState().status.text).toBe(
+      `Created protocol ${created?.id}. Protocol ${created?.id} queued for planning.`,
+    );
   });
 
   it('creates a project and selects it', async () => {
     const { store } = await open();
-    expect(await store.createProject({ name: 'second', gitUrl: '/srv/second.git', baseBranch: 'main', localPath: '', ciProvider: '' })).toBe(true);
+    expect(
+      await store.createProject({
+        name: 'second',
+        gitUrl: '/srv/second.git',
+        baseBranch: 'main',
+        localPath: '',
+        ciProvider: '',
+      }),
+    ).toBe(true);
     expect(store.getState().projectId).toBe(2);
     expect(store.getState().status.text).toBe('Created project 2.');
   });
@@ -109,7 +146,10 @@ describe('TUI store', () => {
   });
 
   it('ignores an answer for a protocol that is no longer selected', async () => {
-    const fake = createFakeClient({ runs: [run({ id: 10 }), run({ id: 11, protocol_name: 'other' })], steps: [step({ protocol_run_id: 10 }), step({ id: 200, protocol_run_id: 11, step_name: 'other.md' })] });
+    const fake = createFakeClient({
+      runs: [run({ id: 10 }), run({ id: 11, protocol_name: 'other' })],
+      steps: [step({ protocol_run_id: 10 }), step({ id: 200, protocol_run_id: 11, step_name: 'other.md' })],
+    });
     const { store } = await open(fake);
     const slow = store.selectProtocol(10);
     await store.selectProtocol(11);

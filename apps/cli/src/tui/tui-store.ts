@@ -1,4 +1,11 @@
-import { collect, isApiError, type EventOut, type ProtocolRunOut, type StepRunOut, type TasksGodzillaClient } from '@tasksgodzilla/client';
+import {
+  collect,
+  isApiError,
+  type EventOut,
+  type ProtocolRunOut,
+  type StepRunOut,
+  type TasksGodzillaClient,
+} from '@tasksgodzilla/client';
 import { newestEvents } from './tui-format.js';
 import {
   JOB_FILTERS,
@@ -168,7 +175,8 @@ export function createTuiStore(options: { settings: TuiSettings; createClient: C
       const protocols = (await client.listProtocols(id, { limit: LIST })).items;
       if (state.projectId !== id) return;
       set({ protocols });
-      if (state.protocolId !== null && !protocols.some((run) => run.id === state.protocolId)) set({ protocolId: null, steps: [], protocolEvents: [], spec: null, usage: null, stepId: null });
+      if (state.protocolId !== null && !protocols.some((run) => run.id === state.protocolId))
+        set({ protocolId: null, steps: [], protocolEvents: [], spec: null, usage: null, stepId: null });
     });
 
   const loadSteps = () =>
@@ -192,8 +200,12 @@ export function createTuiStore(options: { settings: TuiSettings; createClient: C
     load('spec', async () => {
       const id = state.protocolId;
       if (id === null) return set({ spec: null, usage: null });
-      const optional = <T>(promise: Promise<T>) => promise.catch((error: unknown) => (isApiError(error) && error.status === 404 ? null : Promise.reject(error)));
-      const [spec, usage] = await Promise.all([optional(client.getProtocolSpec(id)), optional(client.getProtocolUsage(id))]);
+      const optional = <T>(promise: Promise<T>) =>
+        promise.catch((error: unknown) => (isApiError(error) && error.status === 404 ? null : Promise.reject(error)));
+      const [spec, usage] = await Promise.all([
+        optional(client.getProtocolSpec(id)),
+        optional(client.getProtocolUsage(id)),
+      ]);
       if (state.protocolId === id) set({ spec, usage });
     });
 
@@ -207,7 +219,10 @@ export function createTuiStore(options: { settings: TuiSettings; createClient: C
   const loadQueue = () =>
     load('queue', async () => {
       const filter = state.jobFilter;
-      const [queueStats, jobs] = await Promise.all([client.queueStats(), client.listQueueJobs({ status: filter === 'all' ? undefined : filter, limit: JOBS })]);
+      const [queueStats, jobs] = await Promise.all([
+        client.queueStats(),
+        client.listQueueJobs({ status: filter === 'all' ? undefined : filter, limit: JOBS }),
+      ]);
       if (state.jobFilter === filter) set({ queueStats, jobs: jobs.items });
     });
 
@@ -217,7 +232,19 @@ export function createTuiStore(options: { settings: TuiSettings; createClient: C
   };
 
   function clearProject(): void {
-    set({ projectId: null, onboarding: null, protocols: [], protocolId: null, steps: [], stepId: null, protocolEvents: [], spec: null, usage: null, branches: null, branch: null });
+    set({
+      projectId: null,
+      onboarding: null,
+      protocols: [],
+      protocolId: null,
+      steps: [],
+      stepId: null,
+      protocolEvents: [],
+      spec: null,
+      usage: null,
+      branches: null,
+      branch: null,
+    });
   }
 
   // ---- live updates ----
@@ -230,10 +257,12 @@ export function createTuiStore(options: { settings: TuiSettings; createClient: C
 
   const handleEvent = (event: EventOut) => {
     if (event.project_id !== null && !state.projects.some((p) => p.id === event.project_id)) reloadProjectsSoon();
-    if (state.projectId === null || event.project_id === state.projectId) set({ recentEvents: newestEvents(state.recentEvents, [event], RECENT_EVENTS) });
+    if (state.projectId === null || event.project_id === state.projectId)
+      set({ recentEvents: newestEvents(state.recentEvents, [event], RECENT_EVENTS) });
     if (state.projectId !== null && event.project_id === state.projectId) {
       reloadProtocolsSoon();
-      if (event.event_type.startsWith('setup') || event.protocol_run_id === state.onboarding?.protocol_run_id) reloadOnboardingSoon();
+      if (event.event_type.startsWith('setup') || event.protocol_run_id === state.onboarding?.protocol_run_id)
+        reloadOnboardingSoon();
     }
     if (state.protocolId !== null && event.protocol_run_id === state.protocolId) {
       set({ protocolEvents: newestEvents(state.protocolEvents, [event], PROTOCOL_EVENTS) });
@@ -269,7 +298,11 @@ export function createTuiStore(options: { settings: TuiSettings; createClient: C
   };
 
   // ---- actions ----
-  const act = async <T>(call: () => Promise<T>, success: (result: T) => string, after: () => Promise<unknown> = async () => undefined): Promise<boolean> => {
+  const act = async <T>(
+    call: () => Promise<T>,
+    success: (result: T) => string,
+    after: () => Promise<unknown> = async () => undefined,
+  ): Promise<boolean> => {
     try {
       const result = await call();
       setStatus(success(result), 'ok');
@@ -344,7 +377,8 @@ export function createTuiStore(options: { settings: TuiSettings; createClient: C
       }
     },
     selectProtocol: async (id) => {
-      if (state.protocolId !== id) set({ protocolId: id, steps: [], stepId: null, protocolEvents: [], spec: null, usage: null });
+      if (state.protocolId !== id)
+        set({ protocolId: id, steps: [], stepId: null, protocolEvents: [], spec: null, usage: null });
       await loadProtocolDetail();
     },
     selectStep: (id) => set({ stepId: id }),
@@ -383,51 +417,100 @@ export function createTuiStore(options: { settings: TuiSettings; createClient: C
     targetStep: () => {
       const selected = state.steps.find((s) => s.id === state.stepId);
       if (selected) return selected;
-      return [...state.steps].sort((a, b) => b.updated_at.localeCompare(a.updated_at) || b.step_index - a.step_index)[0];
+      return [...state.steps].sort(
+        (a, b) => b.updated_at.localeCompare(a.updated_at) || b.step_index - a.step_index,
+      )[0];
     },
 
     runNext: async () => {
       const run = needProtocol();
-      if (run) await act(() => client.runNextStep(run.id), () => 'Next step enqueued.', afterStepAction);
+      if (run)
+        await act(
+          () => client.runNextStep(run.id),
+          () => 'Next step enqueued.',
+          afterStepAction,
+        );
     },
     retryLatest: async () => {
       const run = needProtocol();
-      if (run) await act(() => client.retryLatest(run.id), () => 'Retry enqueued.', afterStepAction);
+      if (run)
+        await act(
+          () => client.retryLatest(run.id),
+          () => 'Retry enqueued.',
+          afterStepAction,
+        );
     },
     runQa: async () => {
       const step = store.targetStep();
       if (!step) return setStatus('No steps to QA.', 'error');
-      await act(() => client.runStepQa(step.id), () => `QA enqueued for ${step.step_name}.`, afterStepAction);
+      await act(
+        () => client.runStepQa(step.id),
+        () => `QA enqueued for ${step.step_name}.`,
+        afterStepAction,
+      );
     },
     approve: async () => {
       const step = store.targetStep();
       if (!step) return setStatus('No steps to approve.', 'error');
-      await act(() => client.approveStep(step.id), () => `Approved ${step.step_name}.`, afterStepAction);
+      await act(
+        () => client.approveStep(step.id),
+        () => `Approved ${step.step_name}.`,
+        afterStepAction,
+      );
     },
     openPr: async () => {
       const run = needProtocol();
-      if (run) await act(() => client.openPr(run.id), () => 'Open PR job enqueued.', afterRunAction);
+      if (run)
+        await act(
+          () => client.openPr(run.id),
+          () => 'Open PR job enqueued.',
+          afterRunAction,
+        );
     },
     startProtocol: async () => {
       const run = needProtocol();
-      if (run) await act(() => client.startProtocol(run.id), () => 'Planning enqueued.', afterRunAction);
+      if (run)
+        await act(
+          () => client.startProtocol(run.id),
+          () => 'Planning enqueued.',
+          afterRunAction,
+        );
     },
     pause: async () => {
       const run = needProtocol();
-      if (run) await act(() => client.pauseProtocol(run.id), () => 'Protocol paused.', afterRunAction);
+      if (run)
+        await act(
+          () => client.pauseProtocol(run.id),
+          () => 'Protocol paused.',
+          afterRunAction,
+        );
     },
     resume: async () => {
       const run = needProtocol();
-      if (run) await act(() => client.resumeProtocol(run.id), () => 'Protocol resumed.', afterRunAction);
+      if (run)
+        await act(
+          () => client.resumeProtocol(run.id),
+          () => 'Protocol resumed.',
+          afterRunAction,
+        );
     },
     cancel: async () => {
       const run = needProtocol();
-      if (run) await act(() => client.cancelProtocol(run.id), () => 'Protocol cancelled.', afterRunAction);
+      if (run)
+        await act(
+          () => client.cancelProtocol(run.id),
+          () => 'Protocol cancelled.',
+          afterRunAction,
+        );
     },
     runStep: async () => {
       const step = state.steps.find((s) => s.id === state.stepId);
       if (!step) return setStatus('Select a step.', 'error');
-      await act(() => client.runStep(step.id), () => 'Step enqueued.', afterStepAction);
+      await act(
+        () => client.runStep(step.id),
+        () => 'Step enqueued.',
+        afterStepAction,
+      );
     },
 
     createProject: async (input) => {
@@ -473,11 +556,21 @@ export function createTuiStore(options: { settings: TuiSettings; createClient: C
         setStatus(`Created protocol ${created.id}.`, 'ok');
         return true;
       }
-      return act(() => client.startProtocol(created.id), () => `Created protocol ${created.id}. Protocol ${created.id} queued for planning.`, afterRunAction);
+      return act(
+        () => client.startProtocol(created.id),
+        () => `Created protocol ${created.id}. Protocol ${created.id} queued for planning.`,
+        afterRunAction,
+      );
     },
     specAudit: (input) =>
       act(
-        () => client.auditSpecs({ project_id: input.projectId, protocol_id: input.protocolId, backfill: input.backfill, interval_seconds: input.intervalSeconds }),
+        () =>
+          client.auditSpecs({
+            project_id: input.projectId,
+            protocol_id: input.protocolId,
+            backfill: input.backfill,
+            interval_seconds: input.intervalSeconds,
+          }),
         () => 'Spec audit enqueued.',
         loadRecentEvents,
       ).then((ok) => {
@@ -528,12 +621,20 @@ export function createTuiStore(options: { settings: TuiSettings; createClient: C
     retryJob: async () => {
       const jobId = state.jobId;
       if (!jobId) return setStatus('Select a job.', 'error');
-      await act(() => client.retryJob(jobId), () => `Job ${jobId} re-enqueued.`, loadQueue);
+      await act(
+        () => client.retryJob(jobId),
+        () => `Job ${jobId} re-enqueued.`,
+        loadQueue,
+      );
     },
     cancelJob: async () => {
       const jobId = state.jobId;
       if (!jobId) return setStatus('Select a job.', 'error');
-      await act(() => client.cancelJob(jobId), (result) => `${result.message}: ${jobId}.`, loadQueue);
+      await act(
+        () => client.cancelJob(jobId),
+        (result) => `${result.message}: ${jobId}.`,
+        loadQueue,
+      );
     },
     configure: (settings) => {
       client = options.createClient(settings);

@@ -1,4 +1,15 @@
-import type { EventOut, Job, OnboardingSummary, ProjectOut, ProtocolRunOut, ProtocolSpecOut, ProtocolUsageOut, QueueStats, StepRunOut, TasksGodzillaClient } from '@tasksgodzilla/client';
+import type {
+  EventOut,
+  Job,
+  OnboardingSummary,
+  ProjectOut,
+  ProtocolRunOut,
+  ProtocolSpecOut,
+  ProtocolUsageOut,
+  QueueStats,
+  StepRunOut,
+  TasksGodzillaClient,
+} from '@tasksgodzilla/client';
 
 /** Where the TUI connects; replaced in memory by the "configure" modal, never persisted. */
 export interface TuiSettings {
@@ -9,7 +20,16 @@ export interface TuiSettings {
 
 export type ClientFactory = (settings: TuiSettings) => TasksGodzillaClient;
 
-export const STEP_FILTERS = ['all', 'pending', 'running', 'needs_qa', 'failed', 'completed', 'blocked', 'cancelled'] as const;
+export const STEP_FILTERS = [
+  'all',
+  'pending',
+  'running',
+  'needs_qa',
+  'failed',
+  'completed',
+  'blocked',
+  'cancelled',
+] as const;
 export type StepFilter = (typeof STEP_FILTERS)[number];
 
 export const JOB_FILTERS = ['all', 'queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;

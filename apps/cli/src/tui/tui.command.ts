@@ -8,12 +8,16 @@ import { withContext, type ContextFactory } from '../context.js';
 export function registerTuiCommand(program: Command, ctxOf: ContextFactory, io: CliIo): void {
   const command = program
     .command('tui')
-    .description('full-screen terminal dashboard: projects, protocols, steps, events, queues; live over the event stream (press ? for keys)')
+    .description(
+      'full-screen terminal dashboard: projects, protocols, steps, events, queues; live over the event stream (press ? for keys)',
+    )
     .action(
       withContext(ctxOf, async (ctx) => {
         const { stdin, stdout } = io;
         if (!stdin?.isTTY || !stdout.isTTY) {
-          throw new CommandFailedError('the TUI needs an interactive terminal (stdin and stdout must be TTYs); in scripts use the other tgz commands');
+          throw new CommandFailedError(
+            'the TUI needs an interactive terminal (stdin and stdout must be TTYs); in scripts use the other tgz commands',
+          );
         }
         // Loaded on demand: ink and react stay out of every other command's start-up.
         const { runTui } = await import('./run-tui.js');

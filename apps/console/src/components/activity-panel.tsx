@@ -7,16 +7,30 @@ import { Empty, LoadError, Panel } from './panel.js';
 const SHOWN = 40;
 
 function contextOf(event: EventOut): string {
-  const parts = [event.project_name ?? (event.project_id !== null ? `project ${event.project_id}` : null), event.protocol_name ?? (event.protocol_run_id !== null ? `run ${event.protocol_run_id}` : null)];
+  const parts = [
+    event.project_name ?? (event.project_id !== null ? `project ${event.project_id}` : null),
+    event.protocol_name ?? (event.protocol_run_id !== null ? `run ${event.protocol_run_id}` : null),
+  ];
   if (event.step_run_id !== null) parts.push(`step ${event.step_run_id}`);
   return parts.filter(Boolean).join(' · ');
 }
 
 /** Newest events of the selected project (or of all projects), live. */
-export function ActivityPanel({ events, error, onRefresh }: { events: EventOut[] | undefined; error: unknown; onRefresh(): void }) {
+export function ActivityPanel({
+  events,
+  error,
+  onRefresh,
+}: {
+  events: EventOut[] | undefined;
+  error: unknown;
+  onRefresh(): void;
+}) {
   const [invalidOnly, setInvalidOnly] = useState(false);
   const [spec, setSpec] = useState('');
-  const shown = useMemo(() => filterActivity(events ?? [], invalidOnly, spec).slice(0, SHOWN), [events, invalidOnly, spec]);
+  const shown = useMemo(
+    () => filterActivity(events ?? [], invalidOnly, spec).slice(0, SHOWN),
+    [events, invalidOnly, spec],
+  );
   return (
     <Panel
       title="Recent activity"
@@ -28,12 +42,20 @@ export function ActivityPanel({ events, error, onRefresh }: { events: EventOut[]
     >
       <div className="filters">
         <label className="check small">
-          <input type="checkbox" checked={invalidOnly} onChange={(e) => setInvalidOnly(e.target.checked)} /> invalid specs only
+          <input type="checkbox" checked={invalidOnly} onChange={(e) => setInvalidOnly(e.target.checked)} /> invalid
+          specs only
         </label>
-        <input aria-label="Filter activity by spec hash" placeholder="spec hash" value={spec} onChange={(e) => setSpec(e.target.value)} />
+        <input
+          aria-label="Filter activity by spec hash"
+          placeholder="spec hash"
+          value={spec}
+          onChange={(e) => setSpec(e.target.value)}
+        />
       </div>
       <LoadError error={error} />
-      {events && shown.length === 0 ? <Empty>No activity{invalidOnly || spec ? ' matches the filter' : ' yet'}.</Empty> : null}
+      {events && shown.length === 0 ? (
+        <Empty>No activity{invalidOnly || spec ? ' matches the filter' : ' yet'}.</Empty>
+      ) : null}
       <ul className="events" aria-label="Recent activity">
         {shown.map((event) => (
           <EventItem key={event.id} event={event} context={contextOf(event)} />

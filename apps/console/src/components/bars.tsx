@@ -36,7 +36,15 @@ export function UsageBars({ rows, label }: { rows: BarRow[]; label: string }) {
 }
 
 /** "Pass rate: P% (pass/total)" with a bar per verdict. */
-export function PassRate({ pass, total, verdicts }: { pass: number; total: number; verdicts: { verdict: string; count: number }[] }) {
+export function PassRate({
+  pass,
+  total,
+  verdicts,
+}: {
+  pass: number;
+  total: number;
+  verdicts: { verdict: string; count: number }[];
+}) {
   return (
     <div className="pass-rate">
       <p>
@@ -46,7 +54,10 @@ export function PassRate({ pass, total, verdicts }: { pass: number; total: numbe
         {verdicts.map(({ verdict, count }) => (
           <li key={verdict}>
             <span className="verdict-label">{verdict}</span>
-            <span className={`bar verdict-${verdict.toLowerCase()}`} style={{ width: `${total > 0 ? Math.round((count / total) * 100) : 0}%` }} />
+            <span
+              className={`bar verdict-${verdict.toLowerCase()}`}
+              style={{ width: `${total > 0 ? Math.round((count / total) * 100) : 0}%` }}
+            />
             <span className="num">{count}</span>
           </li>
         ))}

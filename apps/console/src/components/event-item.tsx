@@ -13,7 +13,11 @@ export function EventItem({ event, context }: { event: EventOut; context?: strin
       <div className="event-head">
         <Pill tone={HIGHLIGHTED_EVENT_TYPES.has(event.event_type) ? 'accent' : 'idle'}>{event.event_type}</Pill>
         <span className="muted small nowrap">{formatTime(event.created_at)}</span>
-        {spec.hash ? <Pill tone={spec.status === 'invalid' ? 'bad' : spec.status === 'valid' ? 'ok' : 'idle'}>spec {shortHash(spec.hash)}</Pill> : null}
+        {spec.hash ? (
+          <Pill tone={spec.status === 'invalid' ? 'bad' : spec.status === 'valid' ? 'ok' : 'idle'}>
+            spec {shortHash(spec.hash)}
+          </Pill>
+        ) : null}
       </div>
       <div className="event-message">{event.message}</div>
       {context ? <div className="muted small">{context}</div> : null}

@@ -11,10 +11,25 @@ export interface StatusMessage {
   id: number;
 }
 
-const LIVE_LABEL: Record<LiveState, string> = { connecting: 'connecting…', live: 'live', error: 'disconnected', off: 'off' };
+const LIVE_LABEL: Record<LiveState, string> = {
+  connecting: 'connecting…',
+  live: 'live',
+  error: 'disconnected',
+  off: 'off',
+};
 
 /** Logo, api base and token (kept in memory; sessionStorage only with "remember"), status, live state. */
-export function Header({ auth, onUseToken, status, live }: { auth: AuthSettings; onUseToken(settings: AuthSettings): void; status: StatusMessage; live: LiveState }) {
+export function Header({
+  auth,
+  onUseToken,
+  status,
+  live,
+}: {
+  auth: AuthSettings;
+  onUseToken(settings: AuthSettings): void;
+  status: StatusMessage;
+  live: LiveState;
+}) {
   const [apiBase, setApiBase] = useState(auth.apiBase);
   const [token, setToken] = useState(auth.token);
   const [remember, setRemember] = useState(auth.remember);
@@ -34,8 +49,20 @@ export function Header({ auth, onUseToken, status, live }: { auth: AuthSettings;
         </div>
       </div>
       <form className="auth" onSubmit={submit} aria-label="API access">
-        <input aria-label="API base" placeholder="API base (optional)" value={apiBase} onChange={(e) => setApiBase(e.target.value)} />
-        <input aria-label="Bearer token" type="password" placeholder="Bearer token" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} />
+        <input
+          aria-label="API base"
+          placeholder="API base (optional)"
+          value={apiBase}
+          onChange={(e) => setApiBase(e.target.value)}
+        />
+        <input
+          aria-label="Bearer token"
+          type="password"
+          placeholder="Bearer token"
+          autoComplete="off"
+          value={token}
+          onChange={(e) => setToken(e.target.value)}
+        />
         <label className="check" title="Keep the api base and tokens in this tab's sessionStorage until it closes">
           <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> remember
         </label>

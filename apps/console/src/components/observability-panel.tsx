@@ -28,7 +28,11 @@ export function ObservabilityPanel() {
       <LoadError error={metrics.error} />
       {!data ? null : (
         <>
-          {data.total > 0 ? <PassRate pass={data.pass} total={data.total} verdicts={data.verdicts} /> : <Empty>QA metrics not yet available. Trigger QA to see verdict counts.</Empty>}
+          {data.total > 0 ? (
+            <PassRate pass={data.pass} total={data.total} verdicts={data.verdicts} />
+          ) : (
+            <Empty>QA metrics not yet available. Trigger QA to see verdict counts.</Empty>
+          )}
           {data.byPhase.length > 0 ? (
             <>
               <UsageBars label="Phase" rows={data.byPhase} />

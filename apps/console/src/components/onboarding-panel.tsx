@@ -8,14 +8,30 @@ import { StatusPill } from './pill.js';
 const TIMELINE = 8;
 
 /** Onboarding of the selected project: stages and the newest events first. */
-export function OnboardingPanel({ projectId, summary, error, loading, onReload }: { projectId: number | null; summary: OnboardingSummary | undefined; error: unknown; loading: boolean; onReload(): void }) {
+export function OnboardingPanel({
+  projectId,
+  summary,
+  error,
+  loading,
+  onReload,
+}: {
+  projectId: number | null;
+  summary: OnboardingSummary | undefined;
+  error: unknown;
+  loading: boolean;
+  onReload(): void;
+}) {
   const { client } = useConsole();
   const { busy, run } = useAction();
   const timeline = summary ? [...summary.events].sort((a, b) => b.id - a.id).slice(0, TIMELINE) : [];
   const actions =
     projectId === null ? undefined : (
       <>
-        <button type="button" disabled={busy !== null} onClick={() => void run('start', () => client.startOnboarding(projectId), 'Onboarding enqueued.', onReload)}>
+        <button
+          type="button"
+          disabled={busy !== null}
+          onClick={() => void run('start', () => client.startOnboarding(projectId), 'Onboarding enqueued.', onReload)}
+        >
           Run setup again
         </button>
         <button type="button" onClick={onReload}>
@@ -28,7 +44,11 @@ export function OnboardingPanel({ projectId, summary, error, loading, onReload }
       {projectId === null ? (
         <Empty>Select a project to view onboarding progress.</Empty>
       ) : !summary ? (
-        error ? <LoadError error={error} /> : <Empty>{loading ? 'Loading onboarding status...' : 'No onboarding yet.'}</Empty>
+        error ? (
+          <LoadError error={error} />
+        ) : (
+          <Empty>{loading ? 'Loading onboarding status...' : 'No onboarding yet.'}</Empty>
+        )
       ) : (
         <>
           <LoadError error={error} />
@@ -37,7 +57,8 @@ export function OnboardingPanel({ projectId, summary, error, loading, onReload }
             <span className="mono">{summary.workspace_path ?? '-'}</span>
           </div>
           <p className="muted">
-            Last: {summary.last_event ? `${summary.last_event.message} (${formatTime(summary.last_event.created_at)})` : '-'}
+            Last:{' '}
+            {summary.last_event ? `${summary.last_event.message} (${formatTime(summary.last_event.created_at)})` : '-'}
           </p>
           {summary.stages.length === 0 ? (
             <Empty>No stages yet.</Empty>

@@ -1,7 +1,19 @@
 import type { ReactNode } from 'react';
 
 /** A titled card with optional header controls. */
-export function Panel({ title, actions, children, id, className }: { title: string; actions?: ReactNode; children: ReactNode; id?: string; className?: string }) {
+export function Panel({
+  title,
+  actions,
+  children,
+  id,
+  className,
+}: {
+  title: string;
+  actions?: ReactNode;
+  children: ReactNode;
+  id?: string;
+  className?: string;
+}) {
   return (
     <section className={`panel ${className ?? ''}`} aria-label={title} id={id}>
       <header className="panel-header">

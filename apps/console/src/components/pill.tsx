@@ -1,7 +1,17 @@
 import type { ReactNode } from 'react';
 import { statusTone } from '../lib/status.js';
 
-export function Pill({ children, tone = 'idle', title, testId }: { children: ReactNode; tone?: string; title?: string; testId?: string }) {
+export function Pill({
+  children,
+  tone = 'idle',
+  title,
+  testId,
+}: {
+  children: ReactNode;
+  tone?: string;
+  title?: string;
+  testId?: string;
+}) {
   return (
     <span className={`pill pill-${tone}`} title={title} data-testid={testId}>
       {children}

@@ -26,10 +26,15 @@ export function ProjectForm({ onCreated }: { onCreated(project: ProjectOut): voi
       default_models: models.value,
       ...(form.localPath.trim() ? { local_path: form.localPath.trim() } : {}),
     };
-    await run('create', () => client.createProject(body), 'Project created and setup enqueued.', (project) => {
-      setForm(EMPTY);
-      onCreated(project);
-    });
+    await run(
+      'create',
+      () => client.createProject(body),
+      'Project created and setup enqueued.',
+      (project) => {
+        setForm(EMPTY);
+        onCreated(project);
+      },
+    );
   };
 
   return (
@@ -41,7 +46,12 @@ export function ProjectForm({ onCreated }: { onCreated(project: ProjectOut): voi
         </label>
         <label>
           Git URL / path
-          <input required value={form.gitUrl} onChange={(e) => set('gitUrl')(e.target.value)} placeholder="git@github.com:org/repo.git" />
+          <input
+            required
+            value={form.gitUrl}
+            onChange={(e) => set('gitUrl')(e.target.value)}
+            placeholder="git@github.com:org/repo.git"
+          />
         </label>
         <div className="row">
           <label>
@@ -59,11 +69,20 @@ export function ProjectForm({ onCreated }: { onCreated(project: ProjectOut): voi
         </div>
         <label>
           Local path (optional)
-          <input value={form.localPath} onChange={(e) => set('localPath')(e.target.value)} placeholder="/srv/checkouts/repo" />
+          <input
+            value={form.localPath}
+            onChange={(e) => set('localPath')(e.target.value)}
+            placeholder="/srv/checkouts/repo"
+          />
         </label>
         <label>
           Default models (JSON, optional)
-          <textarea rows={2} value={form.models} onChange={(e) => set('models')(e.target.value)} placeholder='{"exec": "gpt-5.1-codex", "qa": "gpt-5.1"}' />
+          <textarea
+            rows={2}
+            value={form.models}
+            onChange={(e) => set('models')(e.target.value)}
+            placeholder='{"exec": "gpt-5.1-codex", "qa": "gpt-5.1"}'
+          />
         </label>
         <button type="submit" className="primary" disabled={busy !== null}>
           {busy ? 'Creating…' : 'Create & run setup'}

@@ -2,7 +2,15 @@ import { useState, type FormEvent } from 'react';
 import { useConsole } from '../console-context.js';
 
 /** The X-Project-Token of the selected project, kept with the bearer token (memory, or this tab's session). */
-export function ProjectTokenForm({ projectId, token, onSave }: { projectId: number | null; token: string; onSave(projectId: number, token: string): void }) {
+export function ProjectTokenForm({
+  projectId,
+  token,
+  onSave,
+}: {
+  projectId: number | null;
+  token: string;
+  onSave(projectId: number, token: string): void;
+}) {
   const { notify } = useConsole();
   const [value, setValue] = useState(token);
   const [shownFor, setShownFor] = useState(projectId);
@@ -18,7 +26,14 @@ export function ProjectTokenForm({ projectId, token, onSave }: { projectId: numb
   };
   return (
     <form className="inline-form" onSubmit={submit} aria-label="Project token">
-      <input type="password" aria-label="Project token" placeholder="Project token (X-Project-Token)" autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} />
+      <input
+        type="password"
+        aria-label="Project token"
+        placeholder="Project token (X-Project-Token)"
+        autoComplete="off"
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+      />
       <button type="submit">Save project token</button>
     </form>
   );

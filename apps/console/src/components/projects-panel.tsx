@@ -19,9 +19,21 @@ export interface ProjectsPanelProps {
   onRefresh(): void;
 }
 
-export function ProjectsPanel({ projects, error, selectedId, invalidProjectIds, lastAudit, onboarding, onSelect, onRefresh }: ProjectsPanelProps) {
+export function ProjectsPanel({
+  projects,
+  error,
+  selectedId,
+  invalidProjectIds,
+  lastAudit,
+  onboarding,
+  onSelect,
+  onRefresh,
+}: ProjectsPanelProps) {
   const [sort, setSort] = useState<ProjectSort>('name');
-  const sorted = useMemo(() => sortProjects(projects ?? [], sort, invalidProjectIds), [projects, sort, invalidProjectIds]);
+  const sorted = useMemo(
+    () => sortProjects(projects ?? [], sort, invalidProjectIds),
+    [projects, sort, invalidProjectIds],
+  );
   return (
     <Panel
       title="Projects"

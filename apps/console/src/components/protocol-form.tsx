@@ -8,7 +8,13 @@ import { Panel } from './panel.js';
 const EMPTY: ProtocolFormValues = { name: '', baseBranch: 'main', description: '', template: '', autoAdvance: true };
 
 /** "New protocol": creates the run (pending) and, with "Create & start", plans it at once. */
-export function ProtocolForm({ projectId, onCreated }: { projectId: number | null; onCreated(run: ProtocolRunOut): void }) {
+export function ProtocolForm({
+  projectId,
+  onCreated,
+}: {
+  projectId: number | null;
+  onCreated(run: ProtocolRunOut): void;
+}) {
   const { client, notify } = useConsole();
   const [form, setForm] = useState(EMPTY);
   const [busy, setBusy] = useState(false);
@@ -46,7 +52,12 @@ export function ProtocolForm({ projectId, onCreated }: { projectId: number | nul
         <div className="row">
           <label>
             Protocol name
-            <input required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} placeholder="0001-task-name" />
+            <input
+              required
+              value={form.name}
+              onChange={(e) => setForm({ ...form, name: e.target.value })}
+              placeholder="0001-task-name"
+            />
           </label>
           <label>
             Base branch
@@ -55,15 +66,27 @@ export function ProtocolForm({ projectId, onCreated }: { projectId: number | nul
         </div>
         <label>
           Description
-          <input value={form.description} onChange={(e) => setForm({ ...form, description: e.target.value })} placeholder="What the agents should do" />
+          <input
+            value={form.description}
+            onChange={(e) => setForm({ ...form, description: e.target.value })}
+            placeholder="What the agents should do"
+          />
         </label>
         <label>
           Template folder (optional, on the api host)
-          <input value={form.template} onChange={(e) => setForm({ ...form, template: e.target.value })} placeholder="/srv/templates/add-login" />
+          <input
+            value={form.template}
+            onChange={(e) => setForm({ ...form, template: e.target.value })}
+            placeholder="/srv/templates/add-login"
+          />
         </label>
         <label className="check">
-          <input type="checkbox" checked={form.autoAdvance} onChange={(e) => setForm({ ...form, autoAdvance: e.target.checked })} /> Auto-advance (run each next step by
-          itself)
+          <input
+            type="checkbox"
+            checked={form.autoAdvance}
+            onChange={(e) => setForm({ ...form, autoAdvance: e.target.checked })}
+          />{' '}
+          Auto-advance (run each next step by itself)
         </label>
         <div className="row buttons">
           <button type="submit" className="primary" disabled={busy || projectId === null}>

@@ -25,7 +25,10 @@ export function QueuePanel() {
   const { client } = useConsole();
   const [status, setStatus] = useState<(typeof STATUSES)[number]>('');
   const stats = useResource(() => client.queueStats(), [client]);
-  const jobs = useResource(async () => (await client.listQueueJobs({ status: status || undefined, limit: JOBS_SHOWN })).items, [client, status]);
+  const jobs = useResource(
+    async () => (await client.listQueueJobs({ status: status || undefined, limit: JOBS_SHOWN })).items,
+    [client, status],
+  );
   const { busy, run } = useAction();
   const reload = () => {
     void stats.reload();
@@ -42,15 +45,26 @@ export function QueuePanel() {
     return () => clearTimeout(timer);
   }, [open, jobList, reloadSoon]);
 
-  const retry = (job: Job) => run(`retry-${job.job_id}`, () => client.retryJob(job.job_id), `Job ${job.job_id} re-enqueued.`, reload);
-  const cancel = (job: Job) => run(`cancel-${job.job_id}`, () => client.cancelJob(job.job_id), (result) => `${result.message}: ${job.job_id}.`, reload);
+  const retry = (job: Job) =>
+    run(`retry-${job.job_id}`, () => client.retryJob(job.job_id), `Job ${job.job_id} re-enqueued.`, reload);
+  const cancel = (job: Job) =>
+    run(
+      `cancel-${job.job_id}`,
+      () => client.cancelJob(job.job_id),
+      (result) => `${result.message}: ${job.job_id}.`,
+      reload,
+    );
 
   return (
     <Panel
       title="Queue"
       actions={
         <>
-          <select aria-label="Job status" value={status} onChange={(e) => setStatus(e.target.value as (typeof STATUSES)[number])}>
+          <select
+            aria-label="Job status"
+            value={status}
+            onChange={(e) => setStatus(e.target.value as (typeof STATUSES)[number])}
+          >
             {STATUSES.map((value) => (
               <option key={value} value={value}>
                 {value || 'all jobs'}
@@ -100,7 +114,12 @@ export function QueuePanel() {
               </button>
             ) : null}
             {job.status === 'queued' || job.status === 'running' ? (
-              <button type="button" className="small-button danger" disabled={busy !== null} onClick={() => void cancel(job)}>
+              <button
+                type="button"
+                className="small-button danger"
+                disabled={busy !== null}
+                onClick={() => void cancel(job)}
+              >
                 Cancel job
               </button>
             ) : null}

@@ -18,21 +18,43 @@ export function RunActions({ run, steps, onRun, onChanged }: RunActionsProps) {
   const { busy, run: act } = useAction();
   const can = runActions(run, steps);
   const latest = latestStep(steps);
-  const button = (name: string, label: string, enabled: boolean, action: () => Promise<unknown>, className = '', title?: string) => (
-    <button type="button" className={className} title={title} disabled={!enabled || busy !== null} onClick={() => void action()}>
+  const button = (
+    name: string,
+    label: string,
+    enabled: boolean,
+    action: () => Promise<unknown>,
+    className = '',
+    title?: string,
+  ) => (
+    <button
+      type="button"
+      className={className}
+      title={title}
+      disabled={!enabled || busy !== null}
+      onClick={() => void action()}
+    >
       {busy === name ? `${label}…` : label}
     </button>
   );
   return (
     <div className="actions" role="toolbar" aria-label="Run actions">
-      {button('start', 'Start planning', can.start, () => act('start', () => client.startProtocol(run.id), 'Planning enqueued.', onChanged))}
-      {button('runNext', 'Run next step', can.runNext, () => act('runNext', () => client.runNextStep(run.id), 'Next step enqueued.', onChanged))}
-      {button('retry', 'Retry failed step', can.retry, () => act('retry', () => client.retryLatest(run.id), 'Retry enqueued.', onChanged))}
+      {button('start', 'Start planning', can.start, () =>
+        act('start', () => client.startProtocol(run.id), 'Planning enqueued.', onChanged),
+      )}
+      {button('runNext', 'Run next step', can.runNext, () =>
+        act('runNext', () => client.runNextStep(run.id), 'Next step enqueued.', onChanged),
+      )}
+      {button('retry', 'Retry failed step', can.retry, () =>
+        act('retry', () => client.retryLatest(run.id), 'Retry enqueued.', onChanged),
+      )}
       {button(
         'qa',
         'Run QA on latest',
         can.qaLatest,
-        () => (latest ? act('qa', () => client.runStepQa(latest.id), `QA enqueued for ${latest.step_name}.`, onChanged) : Promise.resolve()),
+        () =>
+          latest
+            ? act('qa', () => client.runStepQa(latest.id), `QA enqueued for ${latest.step_name}.`, onChanged)
+            : Promise.resolve(),
         '',
         latest ? `Latest step: ${latest.step_name}` : undefined,
       )}
@@ -40,14 +62,29 @@ export function RunActions({ run, steps, onRun, onChanged }: RunActionsProps) {
         'approve',
         'Approve latest',
         can.approveLatest,
-        () => (latest ? act('approve', () => client.approveStep(latest.id), `Step ${latest.step_name} approved.`, onChanged) : Promise.resolve()),
+        () =>
+          latest
+            ? act('approve', () => client.approveStep(latest.id), `Step ${latest.step_name} approved.`, onChanged)
+            : Promise.resolve(),
         '',
         latest ? `Latest step: ${latest.step_name}` : undefined,
       )}
-      {button('openPr', 'Open PR/MR now', can.openPr, () => act('openPr', () => client.openPr(run.id), 'PR/MR job enqueued.', onChanged))}
-      {button('pause', 'Pause', can.pause, () => act('pause', () => client.pauseProtocol(run.id), 'Protocol paused.', onRun))}
-      {button('resume', 'Resume', can.resume, () => act('resume', () => client.resumeProtocol(run.id), 'Protocol resumed.', onRun))}
-      {button('cancel', 'Cancel', can.cancel, () => act('cancel', () => client.cancelProtocol(run.id), 'Protocol cancelled.', onRun), 'danger')}
+      {button('openPr', 'Open PR/MR now', can.openPr, () =>
+        act('openPr', () => client.openPr(run.id), 'PR/MR job enqueued.', onChanged),
+      )}
+      {button('pause', 'Pause', can.pause, () =>
+        act('pause', () => client.pauseProtocol(run.id), 'Protocol paused.', onRun),
+      )}
+      {button('resume', 'Resume', can.resume, () =>
+        act('resume', () => client.resumeProtocol(run.id), 'Protocol resumed.', onRun),
+      )}
+      {button(
+        'cancel',
+        'Cancel',
+        can.cancel,
+        () => act('cancel', () => client.cancelProtocol(run.id), 'Protocol cancelled.', onRun),
+        'danger',
+      )}
       <button type="button" onClick={onChanged}>
         Refresh
       </button>

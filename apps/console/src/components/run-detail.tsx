@@ -22,11 +22,25 @@ const EVENTS_LOADED = 200;
  * cost are loaded again on every event of the run from the live stream, so status and buttons
  * always match the server.
  */
-export function RunDetail({ runId, apiBase, onRunChanged }: { runId: number; apiBase: string; onRunChanged(run: ProtocolRunOut): void }) {
+export function RunDetail({
+  runId,
+  apiBase,
+  onRunChanged,
+}: {
+  runId: number;
+  apiBase: string;
+  onRunChanged(run: ProtocolRunOut): void;
+}) {
   const { client, notify } = useConsole();
   const run = useResource(() => client.getProtocol(runId), [client, runId]);
-  const steps = useResource(() => collect(client.iterate((page) => client.listSteps(runId, page), { limit: 500 })), [client, runId]);
-  const events = useResource(async () => (await client.listProtocolEvents(runId, { limit: EVENTS_LOADED })).items, [client, runId]);
+  const steps = useResource(
+    () => collect(client.iterate((page) => client.listSteps(runId, page), { limit: 500 })),
+    [client, runId],
+  );
+  const events = useResource(
+    async () => (await client.listProtocolEvents(runId, { limit: EVENTS_LOADED })).items,
+    [client, runId],
+  );
   const usage = useResource(() => client.getProtocolUsage(runId), [client, runId]);
   const [stepId, setStepId] = useState<number | null>(null);
   const [copied, setCopied] = useState(false);
@@ -58,9 +72,7 @@ export function RunDetail({ runId, apiBase, onRunChanged }: { runId: number; api
 
   if (!current) {
     return (
-      <Panel title="Run detail">
-        {run.error ? <LoadError error={run.error} /> : <Empty>Loading run…</Empty>}
-      </Panel>
+      <Panel title="Run detail">{run.error ? <LoadError error={run.error} /> : <Empty>Loading run…</Empty>}</Panel>
     );
   }
 
@@ -86,8 +98,8 @@ export function RunDetail({ runId, apiBase, onRunChanged }: { runId: number; api
           {current.description ? <p className="muted">{current.description}</p> : null}
           {template ? <p className="muted small">{template}</p> : null}
           <p className="muted small">
-            branch {current.branch_name ?? '-'} · base {current.base_branch} · {current.auto_advance ? 'auto-advance on' : 'auto-advance off'} · updated{' '}
-            {formatTime(current.updated_at)}
+            branch {current.branch_name ?? '-'} · base {current.base_branch} ·{' '}
+            {current.auto_advance ? 'auto-advance on' : 'auto-advance off'} · updated {formatTime(current.updated_at)}
           </p>
         </div>
         <div className="run-badges">
@@ -95,7 +107,8 @@ export function RunDetail({ runId, apiBase, onRunChanged }: { runId: number; api
           {current.spec_hash ? (
             <span className="spec">
               <Pill tone={current.spec_validation_status === 'invalid' ? 'bad' : 'ok'}>
-                spec {shortHash(current.spec_hash)} · {current.spec_validation_status ?? 'unknown'} · {formatTime(current.spec_validated_at)}
+                spec {shortHash(current.spec_hash)} · {current.spec_validation_status ?? 'unknown'} ·{' '}
+                {formatTime(current.spec_validated_at)}
               </Pill>
               <button type="button" className="small-button" onClick={() => void copyHash()}>
                 Copy
@@ -119,7 +132,11 @@ export function RunDetail({ runId, apiBase, onRunChanged }: { runId: number; api
       <LoadError error={steps.error} />
       <h4>Steps</h4>
       <StepsTable run={current} steps={stepList} selectedId={stepId} onSelect={setStepId} onChanged={refresh} />
-      {selectedStep ? <StepViewer step={selectedStep} /> : stepList.length > 0 ? <p className="muted small">Select a step to follow its log and see its diff.</p> : null}
+      {selectedStep ? (
+        <StepViewer step={selectedStep} />
+      ) : stepList.length > 0 ? (
+        <p className="muted small">Select a step to follow its log and see its diff.</p>
+      ) : null}
       <h4>Cost &amp; observability</h4>
       <RunUsage usage={usage.data} error={usage.error} events={events.data ?? []} />
       <h4>Events</h4>

@@ -10,7 +10,10 @@ const SHOWN = 100;
 export function RunEvents({ events }: { events: EventOut[] }) {
   const [kind, setKind] = useState<EventKindFilter>('all');
   const [spec, setSpec] = useState('');
-  const counts = useMemo(() => ({ loop: events.filter(isLoopEvent).length, trigger: events.filter(isTriggerEvent).length }), [events]);
+  const counts = useMemo(
+    () => ({ loop: events.filter(isLoopEvent).length, trigger: events.filter(isTriggerEvent).length }),
+    [events],
+  );
   const shown = useMemo(() => filterRunEvents(events, kind, spec), [events, kind, spec]);
   return (
     <div className="run-events">
@@ -20,12 +23,23 @@ export function RunEvents({ events }: { events: EventOut[] }) {
         </span>
         <div className="segmented" role="group" aria-label="Event filter">
           {(['all', 'loop', 'trigger'] as const).map((value) => (
-            <button key={value} type="button" className={kind === value ? 'active' : ''} aria-pressed={kind === value} onClick={() => setKind(value)}>
+            <button
+              key={value}
+              type="button"
+              className={kind === value ? 'active' : ''}
+              aria-pressed={kind === value}
+              onClick={() => setKind(value)}
+            >
               {value}
             </button>
           ))}
         </div>
-        <input aria-label="Filter events by spec hash" placeholder="spec hash" value={spec} onChange={(e) => setSpec(e.target.value)} />
+        <input
+          aria-label="Filter events by spec hash"
+          placeholder="spec hash"
+          value={spec}
+          onChange={(e) => setSpec(e.target.value)}
+        />
       </div>
       {shown.length === 0 ? (
         <Empty>No events{kind !== 'all' || spec ? ' match the filter' : ' yet'}.</Empty>

@@ -69,7 +69,9 @@ export function RunList({ projectId, runs, error, selectedId, costs, audits, onS
                   <StatusPill status={run.status} />
                 </td>
                 <td>
-                  <Pill tone={run.spec_validation_status === 'invalid' ? 'bad' : run.spec_hash ? 'ok' : 'idle'}>{specBadge(run.spec_hash, run.spec_validation_status)}</Pill>
+                  <Pill tone={run.spec_validation_status === 'invalid' ? 'bad' : run.spec_hash ? 'ok' : 'idle'}>
+                    {specBadge(run.spec_hash, run.spec_validation_status)}
+                  </Pill>
                 </td>
                 <td className="nowrap">{audits.has(run.id) ? formatTime(audits.get(run.id)) : 'n/a'}</td>
                 <td className="num">{costs.has(run.id) ? formatUsd(costs.get(run.id)) : '-'}</td>

@@ -6,7 +6,15 @@ import { PassRate, UsageBars } from './bars.js';
 import { Empty, LoadError } from './panel.js';
 
 /** Cost of the run (total and per step) and its observability: QA pass rate, tokens and cost per phase and model. */
-export function RunUsage({ usage, error, events }: { usage: ProtocolUsageOut | undefined; error: unknown; events: EventOut[] }) {
+export function RunUsage({
+  usage,
+  error,
+  events,
+}: {
+  usage: ProtocolUsageOut | undefined;
+  error: unknown;
+  events: EventOut[];
+}) {
   const qa = qaCounts(events);
   const verdicts = [
     { verdict: 'PASS', count: qa.pass },
@@ -31,14 +39,29 @@ export function RunUsage({ usage, error, events }: { usage: ProtocolUsageOut | u
           <strong>{qa.total}</strong>
         </div>
       </div>
-      {qa.total > 0 ? <PassRate pass={qa.pass} total={qa.total} verdicts={verdicts} /> : <Empty>No QA verdicts for this run yet.</Empty>}
+      {qa.total > 0 ? (
+        <PassRate pass={qa.pass} total={qa.total} verdicts={verdicts} />
+      ) : (
+        <Empty>No QA verdicts for this run yet.</Empty>
+      )}
       {usage && usage.by_phase.length > 0 ? (
-        <UsageBars label="Phase" rows={usage.by_phase.map((row) => ({ key: row.phase, tokens: row.tokens, costUsd: row.cost_usd }))} />
+        <UsageBars
+          label="Phase"
+          rows={usage.by_phase.map((row) => ({ key: row.phase, tokens: row.tokens, costUsd: row.cost_usd }))}
+        />
       ) : null}
       {usage && usage.by_model.length > 0 ? (
-        <UsageBars label="Model" rows={usage.by_model.map((row) => ({ key: modelLabel(row), tokens: row.tokens, costUsd: row.cost_usd }))} />
+        <UsageBars
+          label="Model"
+          rows={usage.by_model.map((row) => ({ key: modelLabel(row), tokens: row.tokens, costUsd: row.cost_usd }))}
+        />
       ) : null}
-      {steps.length > 0 ? <UsageBars label="Step" rows={steps.map((row) => ({ key: row.step_name, tokens: row.tokens, costUsd: row.cost_usd }))} /> : null}
+      {steps.length > 0 ? (
+        <UsageBars
+          label="Step"
+          rows={steps.map((row) => ({ key: row.step_name, tokens: row.tokens, costUsd: row.cost_usd }))}
+        />
+      ) : null}
     </div>
   );
 }

@@ -14,18 +14,33 @@ function auditErrors(event: EventOut): string[] {
 }
 
 /** Enqueue a spec audit (backfilling missing specs) and list the audits from recent activity. */
-export function SpecAuditsPanel({ projectId, activity, onRefresh }: { projectId: number | null; activity: EventOut[] | undefined; onRefresh(): void }) {
+export function SpecAuditsPanel({
+  projectId,
+  activity,
+  onRefresh,
+}: {
+  projectId: number | null;
+  activity: EventOut[] | undefined;
+  onRefresh(): void;
+}) {
   const { client } = useConsole();
   const { busy, run } = useAction();
   const [interval, setIntervalSeconds] = useState('');
-  const audits = (activity ?? []).filter((event) => event.event_type === 'spec_audit' && (projectId === null || event.project_id === projectId)).slice(0, SHOWN);
+  const audits = (activity ?? [])
+    .filter((event) => event.event_type === 'spec_audit' && (projectId === null || event.project_id === projectId))
+    .slice(0, SHOWN);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const seconds = interval.trim() ? Number(interval) : null;
     void run(
       'audit',
-      () => client.auditSpecs({ project_id: projectId, backfill: true, interval_seconds: seconds !== null && Number.isInteger(seconds) ? seconds : null }),
+      () =>
+        client.auditSpecs({
+          project_id: projectId,
+          backfill: true,
+          interval_seconds: seconds !== null && Number.isInteger(seconds) ? seconds : null,
+        }),
       (result) => `Spec audit enqueued (job ${result.job?.job_id ?? '-'})`,
       onRefresh,
     );
@@ -41,7 +56,14 @@ export function SpecAuditsPanel({ projectId, activity, onRefresh }: { projectId:
       }
     >
       <form className="inline-form" onSubmit={submit} aria-label="Run spec audit">
-        <input type="number" min={30} aria-label="Audit interval (seconds)" placeholder="interval s (≥30)" value={interval} onChange={(e) => setIntervalSeconds(e.target.value)} />
+        <input
+          type="number"
+          min={30}
+          aria-label="Audit interval (seconds)"
+          placeholder="interval s (≥30)"
+          value={interval}
+          onChange={(e) => setIntervalSeconds(e.target.value)}
+        />
         <button type="submit" disabled={busy !== null}>
           Run audit
         </button>

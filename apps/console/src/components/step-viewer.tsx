@@ -11,7 +11,14 @@ import { StatusPill } from './pill.js';
 const LOG_POLL_MS = 2000;
 
 function diffLineClass(line: string): string {
-  if (line.startsWith('+++') || line.startsWith('---') || line.startsWith('diff ') || line.startsWith('commit ') || line.startsWith('index ')) return 'diff-meta';
+  if (
+    line.startsWith('+++') ||
+    line.startsWith('---') ||
+    line.startsWith('diff ') ||
+    line.startsWith('commit ') ||
+    line.startsWith('index ')
+  )
+    return 'diff-meta';
   if (line.startsWith('+')) return 'diff-add';
   if (line.startsWith('-')) return 'diff-del';
   if (line.startsWith('@@')) return 'diff-hunk';
@@ -19,7 +26,8 @@ function diffLineClass(line: string): string {
 }
 
 function Missing({ error, what }: { error: unknown; what: string }) {
-  if (isApiError(error) && (error.status === 404 || error.status === 409)) return <p className="empty">{`No ${what} yet (${error.message}).`}</p>;
+  if (isApiError(error) && (error.status === 404 || error.status === 409))
+    return <p className="empty">{`No ${what} yet (${error.message}).`}</p>;
   return <LoadError error={error} />;
 }
 
@@ -30,7 +38,12 @@ export function StepViewer({ step }: { step: StepRunOut }) {
   const [follow, setFollow] = useState(true);
   const active = isStepActive(step.status);
   const log = useResource(tab === 'log' ? () => client.getStepLog(step.id) : null, [client, step.id, tab]);
-  const diff = useResource(tab === 'diff' ? () => client.getStepDiff(step.id) : null, [client, step.id, tab, step.status]);
+  const diff = useResource(tab === 'diff' ? () => client.getStepDiff(step.id) : null, [
+    client,
+    step.id,
+    tab,
+    step.status,
+  ]);
   const reloadLog = useCoalesced(() => void log.reload(), 250);
   const { reload } = log;
 
@@ -64,19 +77,36 @@ export function StepViewer({ step }: { step: StepRunOut }) {
         </strong>
         <StatusPill status={step.status} />
         <div className="tabs" role="tablist">
-          <button type="button" role="tab" aria-selected={tab === 'log'} className={tab === 'log' ? 'active' : ''} onClick={() => setTab('log')}>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={tab === 'log'}
+            className={tab === 'log' ? 'active' : ''}
+            onClick={() => setTab('log')}
+          >
             Log
           </button>
-          <button type="button" role="tab" aria-selected={tab === 'diff'} className={tab === 'diff' ? 'active' : ''} onClick={() => setTab('diff')}>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={tab === 'diff'}
+            className={tab === 'diff' ? 'active' : ''}
+            onClick={() => setTab('diff')}
+          >
             Diff
           </button>
         </div>
         {tab === 'log' ? (
           <label className="check small">
-            <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> follow{active ? ' (live)' : ''}
+            <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> follow
+            {active ? ' (live)' : ''}
           </label>
         ) : null}
-        <button type="button" className="small-button" onClick={() => void (tab === 'log' ? log.reload() : diff.reload())}>
+        <button
+          type="button"
+          className="small-button"
+          onClick={() => void (tab === 'log' ? log.reload() : diff.reload())}
+        >
           Reload
         </button>
       </div>

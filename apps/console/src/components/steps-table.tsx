@@ -65,7 +65,15 @@ export function StepsTable({ run, steps, selectedId, onSelect, onChanged }: Step
                   type="button"
                   className="small-button"
                   disabled={!can.run || busy !== null}
-                  onClick={stop(() => void act(`run-${step.id}`, () => client.runStep(step.id), `Step ${step.step_name} enqueued.`, onChanged))}
+                  onClick={stop(
+                    () =>
+                      void act(
+                        `run-${step.id}`,
+                        () => client.runStep(step.id),
+                        `Step ${step.step_name} enqueued.`,
+                        onChanged,
+                      ),
+                  )}
                 >
                   Run
                 </button>
@@ -73,7 +81,15 @@ export function StepsTable({ run, steps, selectedId, onSelect, onChanged }: Step
                   type="button"
                   className="small-button"
                   disabled={!can.runQa || busy !== null}
-                  onClick={stop(() => void act(`qa-${step.id}`, () => client.runStepQa(step.id), `QA enqueued for ${step.step_name}.`, onChanged))}
+                  onClick={stop(
+                    () =>
+                      void act(
+                        `qa-${step.id}`,
+                        () => client.runStepQa(step.id),
+                        `QA enqueued for ${step.step_name}.`,
+                        onChanged,
+                      ),
+                  )}
                 >
                   QA
                 </button>
@@ -81,7 +97,15 @@ export function StepsTable({ run, steps, selectedId, onSelect, onChanged }: Step
                   type="button"
                   className="small-button"
                   disabled={!can.approve || busy !== null}
-                  onClick={stop(() => void act(`approve-${step.id}`, () => client.approveStep(step.id), `Step ${step.step_name} approved.`, onChanged))}
+                  onClick={stop(
+                    () =>
+                      void act(
+                        `approve-${step.id}`,
+                        () => client.approveStep(step.id),
+                        `Step ${step.step_name} approved.`,
+                        onChanged,
+                      ),
+                  )}
                 >
                   Approve
                 </button>

@@ -9,14 +9,24 @@ export interface ActionRunner {
    * Runs an api call: the success message (a toast) or the api's error (in red) goes to the status
    * area; `after` runs on success. Resolves with the result, or undefined after an error.
    */
-  run<T>(name: string, call: () => Promise<T>, success: string | ((result: T) => string), after?: (result: T) => void | Promise<void>): Promise<T | undefined>;
+  run<T>(
+    name: string,
+    call: () => Promise<T>,
+    success: string | ((result: T) => string),
+    after?: (result: T) => void | Promise<void>,
+  ): Promise<T | undefined>;
 }
 
 export function useAction(): ActionRunner {
   const { notify } = useConsole();
   const [busy, setBusy] = useState<string | null>(null);
   const run = useCallback(
-    async <T,>(name: string, call: () => Promise<T>, success: string | ((result: T) => string), after?: (result: T) => void | Promise<void>) => {
+    async <T>(
+      name: string,
+      call: () => Promise<T>,
+      success: string | ((result: T) => string),
+      after?: (result: T) => void | Promise<void>,
+    ) => {
       setBusy(name);
       try {
         const result = await call();

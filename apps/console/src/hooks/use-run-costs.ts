@@ -8,7 +8,10 @@ const MAX_RUNS = 50;
  * Cost in USD of each listed run (GET /protocols/{id}/usage), loaded again only for runs that
  * changed since (their `updated_at`) or that `invalidate` names (an event reported usage).
  */
-export function useRunCosts(client: TasksGodzillaClient, runs: readonly ProtocolRunOut[] | undefined): { costs: ReadonlyMap<number, number>; invalidate(runId: number): void } {
+export function useRunCosts(
+  client: TasksGodzillaClient,
+  runs: readonly ProtocolRunOut[] | undefined,
+): { costs: ReadonlyMap<number, number>; invalidate(runId: number): void } {
   const [costs, setCosts] = useState<ReadonlyMap<number, number>>(new Map());
   const loaded = useRef(new Map<number, string>());
   const [tick, setTick] = useState(0);

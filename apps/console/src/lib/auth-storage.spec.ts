@@ -21,14 +21,22 @@ describe('auth storage', () => {
   it('remembers base and tokens in the session storage given, and forgets them when unticked', () => {
     const session = memoryStorage();
     saveAuth(session, { apiBase: 'http://api', token: 'secret', projectTokens: { '3': 'p3' }, remember: true });
-    expect(loadAuth(session)).toEqual({ apiBase: 'http://api', token: 'secret', projectTokens: { '3': 'p3' }, remember: true });
+    expect(loadAuth(session)).toEqual({
+      apiBase: 'http://api',
+      token: 'secret',
+      projectTokens: { '3': 'p3' },
+      remember: true,
+    });
     saveAuth(session, { ...loadAuth(session), remember: false });
     expect(session.items.size).toBe(0);
   });
 
   it('ignores damaged entries', () => {
     expect(loadAuth(memoryStorage({ tgz_console_auth: '{not json' }))).toEqual(EMPTY_AUTH);
-    expect(loadAuth(memoryStorage({ tgz_console_auth: '{"token": 5, "projectTokens": {"1": 2}}' }))).toEqual({ ...EMPTY_AUTH, remember: true });
+    expect(loadAuth(memoryStorage({ tgz_console_auth: '{"token": 5, "projectTokens": {"1": 2}}' }))).toEqual({
+      ...EMPTY_AUTH,
+      remember: true,
+    });
     expect(loadAuth(undefined)).toEqual(EMPTY_AUTH);
   });
 

@@ -38,7 +38,11 @@ export function loadAuth(session: Pick<Storage, 'getItem'> | undefined): AuthSet
 /** Writes the settings to sessionStorage when `remember` is on, else forgets them there. */
 export function saveAuth(session: Pick<Storage, 'setItem' | 'removeItem'> | undefined, settings: AuthSettings): void {
   if (!session) return;
-  if (settings.remember) session.setItem(KEY, JSON.stringify({ apiBase: settings.apiBase, token: settings.token, projectTokens: settings.projectTokens }));
+  if (settings.remember)
+    session.setItem(
+      KEY,
+      JSON.stringify({ apiBase: settings.apiBase, token: settings.token, projectTokens: settings.projectTokens }),
+    );
   else session.removeItem(KEY);
 }
 

@@ -9,8 +9,20 @@ describe('forms', () => {
   });
 
   it('creates protocol runs pending (no status sent), with template and auto-advance', () => {
-    const body = protocolCreateBody({ name: ' 0001-x ', baseBranch: '', description: ' ', template: ' /srv/t ', autoAdvance: true });
-    expect(body).toEqual({ protocol_name: '0001-x', base_branch: 'main', description: null, template: '/srv/t', auto_advance: true });
+    const body = protocolCreateBody({
+      name: ' 0001-x ',
+      baseBranch: '',
+      description: ' ',
+      template: ' /srv/t ',
+      autoAdvance: true,
+    });
+    expect(body).toEqual({
+      protocol_name: '0001-x',
+      base_branch: 'main',
+      description: null,
+      template: '/srv/t',
+      auto_advance: true,
+    });
     expect(body).not.toHaveProperty('status');
   });
 });

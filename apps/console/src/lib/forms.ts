@@ -5,10 +5,14 @@ export function parseDefaultModels(text: string): { value: ProjectCreate['defaul
   if (!text.trim()) return { value: null };
   try {
     const value = JSON.parse(text) as unknown;
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return { value: null, error: 'Default models must be a JSON object, e.g. {"exec": "gpt-5.1"}.' };
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      return { value: null, error: 'Default models must be a JSON object, e.g. {"exec": "gpt-5.1"}.' };
     return { value: value as ProjectCreate['default_models'] };
   } catch (error) {
-    return { value: null, error: `Default models is not valid JSON: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      value: null,
+      error: `Default models is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }
 

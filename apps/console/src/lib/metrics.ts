@@ -53,7 +53,8 @@ function addTo(rows: Map<string, UsageRow>, key: string, tokens: number, costUsd
   rows.set(key, row);
 }
 
-const byTokens = (a: UsageRow, b: UsageRow) => b.tokens - a.tokens || b.costUsd - a.costUsd || a.key.localeCompare(b.key);
+const byTokens = (a: UsageRow, b: UsageRow) =>
+  b.tokens - a.tokens || b.costUsd - a.costUsd || a.key.localeCompare(b.key);
 
 /**
  * QA verdicts (`qa_verdict_total`), tokens (`tokens_used_total`, every kind) and cost
@@ -80,7 +81,9 @@ export function serverObservability(text: string): ServerObservability {
   const pass = verdicts.get('PASS') ?? 0;
   const total = [...verdicts.values()].reduce((sum, count) => sum + count, 0);
   return {
-    verdicts: [...verdicts.entries()].map(([verdict, count]) => ({ verdict, count })).sort((a, b) => a.verdict.localeCompare(b.verdict)),
+    verdicts: [...verdicts.entries()]
+      .map(([verdict, count]) => ({ verdict, count }))
+      .sort((a, b) => a.verdict.localeCompare(b.verdict)),
     pass,
     total,
     passRate: total > 0 ? pass / total : null,

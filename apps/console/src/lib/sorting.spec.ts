@@ -2,7 +2,11 @@ import { project, run } from '@tasksgodzilla/testing/client-fixtures';
 import { sortProjects, sortRuns } from './sorting.js';
 
 describe('sorting', () => {
-  const projects = [project({ id: 1, name: 'zeta' }), project({ id: 2, name: 'alpha' }), project({ id: 3, name: 'mid' })];
+  const projects = [
+    project({ id: 1, name: 'zeta' }),
+    project({ id: 2, name: 'alpha' }),
+    project({ id: 3, name: 'mid' }),
+  ];
 
   it('sorts projects by name, or invalid specs first', () => {
     expect(sortProjects(projects, 'name', new Set()).map((p) => p.name)).toEqual(['alpha', 'mid', 'zeta']);

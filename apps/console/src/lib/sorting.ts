@@ -4,10 +4,16 @@ export type ProjectSort = 'name' | 'spec';
 export type RunSort = 'updated' | 'spec';
 
 /** Projects by name, or projects with an invalid spec first (then by name). */
-export function sortProjects(projects: readonly ProjectOut[], sort: ProjectSort, invalidProjectIds: ReadonlySet<number>): ProjectOut[] {
+export function sortProjects(
+  projects: readonly ProjectOut[],
+  sort: ProjectSort,
+  invalidProjectIds: ReadonlySet<number>,
+): ProjectOut[] {
   const byName = (a: ProjectOut, b: ProjectOut) => a.name.localeCompare(b.name) || a.id - b.id;
   if (sort === 'name') return [...projects].sort(byName);
-  return [...projects].sort((a, b) => Number(invalidProjectIds.has(b.id)) - Number(invalidProjectIds.has(a.id)) || byName(a, b));
+  return [...projects].sort(
+    (a, b) => Number(invalidProjectIds.has(b.id)) - Number(invalidProjectIds.has(a.id)) || byName(a, b),
+  );
 }
 
 const SPEC_RANK: Record<string, number> = { invalid: 0, unknown: 1, valid: 2 };

@@ -4,7 +4,8 @@ import { isStepActive, isTerminal, latestStep, runActions, stepActions, statusTo
 describe('runActions', () => {
   it('offers start only on a pending run (created pending, so "Create & start" works)', () => {
     expect(runActions(run({ status: 'pending' }), []).start).toBe(true);
-    for (const status of ['planning', 'planned', 'running', 'paused', 'completed'] as const) expect(runActions(run({ status }), []).start).toBe(false);
+    for (const status of ['planning', 'planned', 'running', 'paused', 'completed'] as const)
+      expect(runActions(run({ status }), []).start).toBe(false);
   });
 
   it('pauses any live run, resumes a paused one, cancels anything not terminal', () => {
@@ -19,15 +20,24 @@ describe('runActions', () => {
   });
 
   it('runs steps only on planned, running or blocked runs', () => {
-    for (const status of ['planned', 'running', 'blocked'] as const) expect(runActions(run({ status }), []).runNext).toBe(true);
-    for (const status of ['pending', 'planning', 'paused'] as const) expect(runActions(run({ status }), []).retry).toBe(false);
+    for (const status of ['planned', 'running', 'blocked'] as const)
+      expect(runActions(run({ status }), []).runNext).toBe(true);
+    for (const status of ['pending', 'planning', 'paused'] as const)
+      expect(runActions(run({ status }), []).retry).toBe(false);
   });
 
   it('QA and approve target the latest step (most recently updated) while it is open', () => {
     const later = '2026-11-27T17:00:09.000Z';
-    const steps = [step({ id: 1, step_index: 0, status: 'completed' }), step({ id: 2, step_index: 1, status: 'needs_qa', updated_at: later }), step({ id: 3, step_index: 2 })];
+    const steps = [
+      step({ id: 1, step_index: 0, status: 'completed' }),
+      step({ id: 2, step_index: 1, status: 'needs_qa', updated_at: later }),
+      step({ id: 3, step_index: 2 }),
+    ];
     expect(runActions(run({ status: 'running' }), steps)).toMatchObject({ qaLatest: true, approveLatest: true });
-    const done = [step({ id: 1, step_index: 0, status: 'completed', updated_at: later }), step({ id: 2, step_index: 1, status: 'pending' })];
+    const done = [
+      step({ id: 1, step_index: 0, status: 'completed', updated_at: later }),
+      step({ id: 2, step_index: 1, status: 'pending' }),
+    ];
     expect(runActions(run({ status: 'running' }), done)).toMatchObject({ qaLatest: false, approveLatest: false });
     expect(runActions(run({ status: 'running' }), [])).toMatchObject({ qaLatest: false, approveLatest: false });
   });
@@ -59,11 +69,22 @@ describe('helpers', () => {
     expect(isTerminal('paused')).toBe(false);
     expect(isStepActive('running') && isStepActive('needs_qa') && !isStepActive('completed')).toBe(true);
     expect(latestStep([step({ id: 7, step_index: 2 }), step({ id: 8, step_index: 1 })])?.id).toBe(7);
-    expect(latestStep([step({ id: 7, step_index: 2 }), step({ id: 8, step_index: 1, updated_at: '2026-11-27T17:00:09.000Z' })])?.id).toBe(8);
+    expect(
+      latestStep([
+        step({ id: 7, step_index: 2 }),
+        step({ id: 8, step_index: 1, updated_at: '2026-11-27T17:00:09.000Z' }),
+      ])?.id,
+    ).toBe(8);
     expect(latestStep([])).toBeUndefined();
   });
 
   it('colours statuses by meaning', () => {
-    expect([statusTone('completed'), statusTone('running'), statusTone('paused'), statusTone('cancelled'), statusTone('pending')]).toEqual(['ok', 'busy', 'warn', 'bad', 'idle']);
+    expect([
+      statusTone('completed'),
+      statusTone('running'),
+      statusTone('paused'),
+      statusTone('cancelled'),
+      statusTone('pending'),
+    ]).toEqual(['ok', 'busy', 'warn', 'bad', 'idle']);
   });
 });

@@ -11,18 +11,34 @@ export function isTerminal(status: ProtocolStatus): boolean {
   return TERMINAL.includes(status);
 }
 
-export type RunAction = 'start' | 'pause' | 'resume' | 'cancel' | 'runNext' | 'retry' | 'qaLatest' | 'approveLatest' | 'openPr';
+export type RunAction =
+  | 'start'
+  | 'pause'
+  | 'resume'
+  | 'cancel'
+  | 'runNext'
+  | 'retry'
+  | 'qaLatest'
+  | 'approveLatest'
+  | 'openPr';
 
 /**
  * Which run actions make sense now, from the run's current status (always the freshly loaded run,
  * so buttons never go stale) and its steps. Mirrors the orchestrator's own checks.
  */
-export function runActions(run: Pick<ProtocolRunOut, 'status' | 'branch_name'>, steps: readonly StepRunOut[]): Record<RunAction, boolean> {
+export function runActions(
+  run: Pick<ProtocolRunOut, 'status' | 'branch_name'>,
+  steps: readonly StepRunOut[],
+): Record<RunAction, boolean> {
   const { status } = run;
   const terminal = isTerminal(status);
   const acceptsSteps = ACCEPTS_STEPS.includes(status);
   const latest = latestStep(steps);
-  const latestOpen = latest !== undefined && latest.status !== 'completed' && latest.status !== 'cancelled' && latest.status !== 'running';
+  const latestOpen =
+    latest !== undefined &&
+    latest.status !== 'completed' &&
+    latest.status !== 'cancelled' &&
+    latest.status !== 'running';
   return {
     start: status === 'pending',
     pause: !terminal && status !== 'paused',
@@ -55,7 +71,12 @@ export function stepActions(runStatus: ProtocolStatus, step: Pick<StepRunOut, 's
 export function latestStep(steps: readonly StepRunOut[]): StepRunOut | undefined {
   let latest: StepRunOut | undefined;
   for (const step of steps) {
-    if (!latest || step.updated_at > latest.updated_at || (step.updated_at === latest.updated_at && step.step_index > latest.step_index)) latest = step;
+    if (
+      !latest ||
+      step.updated_at > latest.updated_at ||
+      (step.updated_at === latest.updated_at && step.step_index > latest.step_index)
+    )
+      latest = step;
   }
   return latest;
 }

@@ -9,7 +9,12 @@ import {
   waitForExit,
   type FakeWorkspace,
 } from '../testing/fake-engines.test-helpers.js';
-import { CLAUDE_FULL_ACCESS_TOOLS, CLAUDE_READ_ONLY_TOOLS, CLAUDE_WORKSPACE_WRITE_TOOLS, createClaudeCodeEngine } from './claude-code.engine.js';
+import {
+  CLAUDE_FULL_ACCESS_TOOLS,
+  CLAUDE_READ_ONLY_TOOLS,
+  CLAUDE_WORKSPACE_WRITE_TOOLS,
+  createClaudeCodeEngine,
+} from './claude-code.engine.js';
 
 describe('claude-code adapter (contract, fake claude CLI)', () => {
   let ws: FakeWorkspace;
@@ -22,19 +27,32 @@ describe('claude-code adapter (contract, fake claude CLI)', () => {
 
   it('builds `claude -p --output-format stream-json --verbose` with a never-ask permission mode', async () => {
     const schema = { type: 'object', required: ['plan_md'] };
-    await ws.run(engine, 'plan', { FAKE_ENGINE_FIXTURE: 'success' }, { model: 'claude-sonnet-4-5', outputSchema: schema, maxBudgetUsd: 1.5, maxTurns: 12, addDirs: ['/tmp/extra'] });
+    await ws.run(
+      engine,
+      'plan',
+      { FAKE_ENGINE_FIXTURE: 'success' },
+      { model: 'claude-sonnet-4-5', outputSchema: schema, maxBudgetUsd: 1.5, maxTurns: 12, addDirs: ['/tmp/extra'] },
+    );
     const { argv, cwd, stdin } = ws.argv();
     expect(argv.slice(0, 4)).toEqual(['-p', '--output-format', 'stream-json', '--verbose']);
     expect(argv).toEqual(
       expect.arrayContaining([
-        '--model', 'claude-sonnet-4-5',
-        '--permission-mode', 'dontAsk',
-        '--allowedTools', CLAUDE_READ_ONLY_TOOLS.join(','),
-        '--disallowedTools', 'AskUserQuestion',
-        '--add-dir', '/tmp/extra',
-        '--max-budget-usd', '1.5',
-        '--max-turns', '12',
-        '--json-schema', JSON.stringify(schema),
+        '--model',
+        'claude-sonnet-4-5',
+        '--permission-mode',
+        'dontAsk',
+        '--allowedTools',
+        CLAUDE_READ_ONLY_TOOLS.join(','),
+        '--disallowedTools',
+        'AskUserQuestion',
+        '--add-dir',
+        '/tmp/extra',
+        '--max-budget-usd',
+        '1.5',
+        '--max-turns',
+        '12',
+        '--json-schema',
+        JSON.stringify(schema),
       ]),
     );
     expect(cwd).toBe(ws.workingDir);
@@ -43,7 +61,14 @@ describe('claude-code adapter (contract, fake claude CLI)', () => {
 
   it('maps workspace-write and danger-full-access to permission flags', async () => {
     await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' });
-    expect(ws.argv().argv).toEqual(expect.arrayContaining(['--permission-mode', 'dontAsk', '--allowedTools', CLAUDE_WORKSPACE_WRITE_TOOLS.join(',')]));
+    expect(ws.argv().argv).toEqual(
+      expect.arrayContaining([
+        '--permission-mode',
+        'dontAsk',
+        '--allowedTools',
+        CLAUDE_WORKSPACE_WRITE_TOOLS.join(','),
+      ]),
+    );
     await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' }, { sandbox: 'danger-full-access' });
     expect(ws.argv().argv).toEqual(expect.arrayContaining(['--permission-mode', 'bypassPermissions']));
     expect(ws.argv().argv).not.toContain('--allowedTools');
@@ -55,17 +80,40 @@ describe('claude-code adapter (contract, fake claude CLI)', () => {
       engine_id: 'claude-code',
       outcome: 'succeeded',
       session_id: '8f3b6c1e-2c4a-4f0e-9a51-3d2f6b7e9c10',
-      usage: { input_tokens: 12 + 6120 + 45210, cached_input_tokens: 45210, output_tokens: 812, total_tokens: 12 + 6120 + 45210 + 812 },
+      usage: {
+        input_tokens: 12 + 6120 + 45210,
+        cached_input_tokens: 45210,
+        output_tokens: 812,
+        total_tokens: 12 + 6120 + 45210 + 812,
+      },
       cost_usd: 0.0421735,
       final_message: 'Added `src/greeting.ts` exporting `greet(name)`; `npm test` passes.',
       exit_code: 0,
     });
-    expect(events[0]).toEqual({ type: 'session', session_id: '8f3b6c1e-2c4a-4f0e-9a51-3d2f6b7e9c10', model: 'claude-sonnet-4-5-20250929' });
+    expect(events[0]).toEqual({
+      type: 'session',
+      session_id: '8f3b6c1e-2c4a-4f0e-9a51-3d2f6b7e9c10',
+      model: 'claude-sonnet-4-5-20250929',
+    });
     expect(events.map((e) => e.type)).toEqual([
-      'session', 'message', 'tool', 'tool', 'reasoning', 'tool', 'tool', 'file_change', 'tool', 'tool', 'message', 'usage', 'terminal',
+      'session',
+      'message',
+      'tool',
+      'tool',
+      'reasoning',
+      'tool',
+      'tool',
+      'file_change',
+      'tool',
+      'tool',
+      'message',
+      'usage',
+      'terminal',
     ]);
     expect(events.find((e) => e.type === 'file_change')).toMatchObject({ paths: ['/work/repo/src/greeting.ts'] });
-    expect(events.filter((e) => e.type === 'tool' && e.phase === 'end').map((e) => e.type === 'tool' && e.name)).toEqual(['Bash', 'Write', 'Bash']);
+    expect(
+      events.filter((e) => e.type === 'tool' && e.phase === 'end').map((e) => e.type === 'tool' && e.name),
+    ).toEqual(['Bash', 'Write', 'Bash']);
   });
 
   it('failure: an error result with exit 1 is failed', async () => {
@@ -89,7 +137,12 @@ describe('claude-code adapter (contract, fake claude CLI)', () => {
   });
 
   it('error_max_budget_usd is budget_exceeded', async () => {
-    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'budget-exceeded' }, { maxBudgetUsd: 0.5 });
+    const { result } = await ws.run(
+      engine,
+      'execute',
+      { FAKE_ENGINE_FIXTURE: 'budget-exceeded' },
+      { maxBudgetUsd: 0.5 },
+    );
     expect(result.outcome).toBe('budget_exceeded');
     expect(result.cost_usd).toBe(0.5213);
   });
@@ -109,12 +162,22 @@ describe('claude-code adapter (contract, fake claude CLI)', () => {
   });
 
   it('a stream that hangs mid-conversation is stalled', async () => {
-    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'hang', FAKE_ENGINE_HANG: 'end' }, { stallTimeoutMs: 500 });
+    const { result } = await ws.run(
+      engine,
+      'execute',
+      { FAKE_ENGINE_FIXTURE: 'hang', FAKE_ENGINE_HANG: 'end' },
+      { stallTimeoutMs: 500 },
+    );
     expect(result.outcome).toBe('stalled');
   });
 
   it('wall-clock timeout, and abort that kills the process group', async () => {
-    const timedOut = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success', FAKE_ENGINE_LINE_DELAY_MS: '200' }, { timeoutMs: 600 });
+    const timedOut = await ws.run(
+      engine,
+      'execute',
+      { FAKE_ENGINE_FIXTURE: 'success', FAKE_ENGINE_LINE_DELAY_MS: '200' },
+      { timeoutMs: 600 },
+    );
     expect(timedOut.result.outcome).toBe('timeout');
     const pidFile = join(ws.workingDir, 'pid');
     const childPidFile = join(ws.workingDir, 'child');
@@ -122,7 +185,12 @@ describe('claude-code adapter (contract, fake claude CLI)', () => {
     const aborted = await ws.run(
       engine,
       'execute',
-      { FAKE_ENGINE_FIXTURE: 'hang', FAKE_ENGINE_HANG: 'end', FAKE_ENGINE_PID_FILE: pidFile, FAKE_ENGINE_CHILD_PID_FILE: childPidFile },
+      {
+        FAKE_ENGINE_FIXTURE: 'hang',
+        FAKE_ENGINE_HANG: 'end',
+        FAKE_ENGINE_PID_FILE: pidFile,
+        FAKE_ENGINE_CHILD_PID_FILE: childPidFile,
+      },
       { signal: controller.signal, onEvent: (event) => event.type === 'message' && controller.abort() },
     );
     expect(aborted.result.outcome).toBe('interrupted');
@@ -131,15 +199,29 @@ describe('claude-code adapter (contract, fake claude CLI)', () => {
   });
 
   it('takes structured_output from the result event', async () => {
-    const { result } = await ws.run(engine, 'plan', { FAKE_ENGINE_FIXTURE: 'structured-output' }, { outputSchema: { type: 'object' } });
-    expect(result.structured_output).toEqual({ plan_md: '# Plan', context_md: 'ctx', log_md: '', step_files: [{ filename: '01-a.md', content: '# A' }] });
+    const { result } = await ws.run(
+      engine,
+      'plan',
+      { FAKE_ENGINE_FIXTURE: 'structured-output' },
+      { outputSchema: { type: 'object' } },
+    );
+    expect(result.structured_output).toEqual({
+      plan_md: '# Plan',
+      context_md: 'ctx',
+      log_md: '',
+      step_files: [{ filename: '01-a.md', content: '# A' }],
+    });
   });
 
   it('missing binary and probe', async () => {
     const missing = createClaudeCodeEngine({ binary: join(ws.workingDir, 'nope') });
     await expect(ws.run(missing, 'qa', {})).rejects.toBeInstanceOf(EngineError);
     await expect(missing.probe()).resolves.toMatchObject({ installed: false });
-    await expect(engine.probe()).resolves.toMatchObject({ engine_id: 'claude-code', installed: true, version: '2.0.55' });
+    await expect(engine.probe()).resolves.toMatchObject({
+      engine_id: 'claude-code',
+      installed: true,
+      version: '2.0.55',
+    });
   });
 
   it('as root, danger-full-access is dontAsk with every tool pre-approved (Claude Code refuses bypassPermissions for root)', async () => {
@@ -147,22 +229,36 @@ describe('claude-code adapter (contract, fake claude CLI)', () => {
     await ws.run(asRoot, 'execute', { FAKE_ENGINE_FIXTURE: 'success' }, { sandbox: 'danger-full-access' });
     const { argv } = ws.argv();
     expect(argv).not.toContain('bypassPermissions');
-    expect(argv).toEqual(expect.arrayContaining(['--permission-mode', 'dontAsk', '--allowedTools', CLAUDE_FULL_ACCESS_TOOLS.join(',')]));
+    expect(argv).toEqual(
+      expect.arrayContaining(['--permission-mode', 'dontAsk', '--allowedTools', CLAUDE_FULL_ACCESS_TOOLS.join(',')]),
+    );
   });
 
   it('pre-approves only tools that the real Claude Code 2.1 still has (no LS, TodoWrite, MultiEdit)', () => {
-    const init = JSON.parse(readFileSync(join(FAKE_ENGINES_DIR, 'fixtures/claude-code/real-2.1-success.jsonl'), 'utf8').split('\n')[0] ?? '{}');
+    const init = JSON.parse(
+      readFileSync(join(FAKE_ENGINES_DIR, 'fixtures/claude-code/real-2.1-success.jsonl'), 'utf8').split('\n')[0] ??
+        '{}',
+    );
     const realTools: string[] = init.tools;
     for (const tool of CLAUDE_FULL_ACCESS_TOOLS) expect(realTools).toContain(tool);
     for (const gone of ['LS', 'TodoWrite', 'MultiEdit']) expect(CLAUDE_FULL_ACCESS_TOOLS).not.toContain(gone);
   });
 
   it('an HTTP 401 api_retry fails fast instead of waiting out the retries (real 2.1 stream, CLI still retrying)', async () => {
-    const { result, events } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'real-2.1-api-retry-401', FAKE_ENGINE_HANG: 'end' }, { stallTimeoutMs: 60_000, timeoutMs: 120_000 });
+    const { result, events } = await ws.run(
+      engine,
+      'execute',
+      { FAKE_ENGINE_FIXTURE: 'real-2.1-api-retry-401', FAKE_ENGINE_HANG: 'end' },
+      { stallTimeoutMs: 60_000, timeoutMs: 120_000 },
+    );
     expect(result.outcome).toBe('failed');
     expect(result.reason).toContain('API error 401: authentication_failed');
     expect(result.errors[0]).toBe('API error 401: authentication_failed');
-    expect(events.filter((e) => e.type === 'error')[0]).toEqual({ type: 'error', message: 'API error 401: authentication_failed', fatal: true });
+    expect(events.filter((e) => e.type === 'error')[0]).toEqual({
+      type: 'error',
+      message: 'API error 401: authentication_failed',
+      fatal: true,
+    });
   });
 
   it('a retried 529 is a warning, and the run still succeeds', async () => {
@@ -173,7 +269,11 @@ describe('claude-code adapter (contract, fake claude CLI)', () => {
   });
 
   it("the CLI's stderr reaches reason and errors even when the stream gives a reason", async () => {
-    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'failure', FAKE_ENGINE_EXIT_CODE: '1', FAKE_ENGINE_STDERR: 'Error: settings file is invalid' });
+    const { result } = await ws.run(engine, 'execute', {
+      FAKE_ENGINE_FIXTURE: 'failure',
+      FAKE_ENGINE_EXIT_CODE: '1',
+      FAKE_ENGINE_STDERR: 'Error: settings file is invalid',
+    });
     expect(result.outcome).toBe('failed');
     expect(result.reason).toContain('spawn /bin/sh ENOENT');
     expect(result.reason).toContain('(stderr: Error: settings file is invalid)');
@@ -181,11 +281,26 @@ describe('claude-code adapter (contract, fake claude CLI)', () => {
   });
 
   it('resumeSessionId: `--resume <id>`, the new message on stdin', async () => {
-    await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' }, { prompt: 'The check failed; fix it.', resumeSessionId: '8f3b6c1e-2c4a-4f0e-9a51-3d2f6b7e9c10' });
+    await ws.run(
+      engine,
+      'execute',
+      { FAKE_ENGINE_FIXTURE: 'success' },
+      { prompt: 'The check failed; fix it.', resumeSessionId: '8f3b6c1e-2c4a-4f0e-9a51-3d2f6b7e9c10' },
+    );
     const { argv, stdin } = ws.argv();
     expect(argv).toEqual([
-      '-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'dontAsk', '--allowedTools', CLAUDE_WORKSPACE_WRITE_TOOLS.join(','),
-      '--disallowedTools', 'AskUserQuestion', '--resume', '8f3b6c1e-2c4a-4f0e-9a51-3d2f6b7e9c10',
+      '-p',
+      '--output-format',
+      'stream-json',
+      '--verbose',
+      '--permission-mode',
+      'dontAsk',
+      '--allowedTools',
+      CLAUDE_WORKSPACE_WRITE_TOOLS.join(','),
+      '--disallowedTools',
+      'AskUserQuestion',
+      '--resume',
+      '8f3b6c1e-2c4a-4f0e-9a51-3d2f6b7e9c10',
     ]);
     expect(stdin).toBe('The check failed; fix it.');
     await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' });

@@ -7,7 +7,13 @@ export const CLAUDE_CODE_ENGINE_ID = 'claude-code';
 /** Tools pre-approved in `read-only` runs (everything else is denied, never asked). */
 export const CLAUDE_READ_ONLY_TOOLS: readonly string[] = ['Read', 'Glob', 'Grep'];
 /** Tools pre-approved in `workspace-write` runs. */
-export const CLAUDE_WORKSPACE_WRITE_TOOLS: readonly string[] = [...CLAUDE_READ_ONLY_TOOLS, 'Edit', 'Write', 'NotebookEdit', 'Bash'];
+export const CLAUDE_WORKSPACE_WRITE_TOOLS: readonly string[] = [
+  ...CLAUDE_READ_ONLY_TOOLS,
+  'Edit',
+  'Write',
+  'NotebookEdit',
+  'Bash',
+];
 /** Tools pre-approved in `danger-full-access` runs as root, where Claude Code refuses `bypassPermissions`. */
 export const CLAUDE_FULL_ACCESS_TOOLS: readonly string[] = [...CLAUDE_WORKSPACE_WRITE_TOOLS, 'WebFetch', 'WebSearch'];
 
@@ -34,7 +40,10 @@ function isRoot(options: ClaudeCodeEngineOptions): boolean {
  * `danger-full-access` is `--permission-mode bypassPermissions`, except as root (refused there by
  * Claude Code), where it is `dontAsk` with CLAUDE_FULL_ACCESS_TOOLS.
  */
-export function buildClaudeCodeInvocation(input: CliInvocationInput, options: ClaudeCodeEngineOptions = {}): CliInvocation {
+export function buildClaudeCodeInvocation(
+  input: CliInvocationInput,
+  options: ClaudeCodeEngineOptions = {},
+): CliInvocation {
   const { request, sandbox, model, prompt } = input;
   const args = ['-p', '--output-format', 'stream-json', '--verbose'];
   if (model) args.push('--model', model);
@@ -67,7 +76,13 @@ export function createClaudeCodeEngine(options: ClaudeCodeEngineOptions = {}): E
       id: CLAUDE_CODE_ENGINE_ID,
       displayName: 'Claude Code',
       defaultModel: options.defaultModel ?? null,
-      capabilities: { structuredOutput: true, budgetCap: true, reportsCost: true, resume: true, usageIsCumulative: false },
+      capabilities: {
+        structuredOutput: true,
+        budgetCap: true,
+        reportsCost: true,
+        resume: true,
+        usageIsCumulative: false,
+      },
       binary: options.binary ?? 'claude',
       buildInvocation: (input) => buildClaudeCodeInvocation(input, options),
       createParser: createClaudeCodeStreamParser,

@@ -57,7 +57,16 @@ export function createClaudeCodeStreamParser(): EngineStreamParser {
           const file = stringField(input, 'file_path') ?? stringField(input, 'notebook_path');
           if (id) toolNames.set(id, name);
           if (id && file && FILE_TOOLS.has(name)) toolFiles.set(id, file);
-          events.push({ type: 'tool', phase: 'start', name, call_id: id, input: asJson(input), output: null, exit_code: null, status: null });
+          events.push({
+            type: 'tool',
+            phase: 'start',
+            name,
+            call_id: id,
+            input: asJson(input),
+            output: null,
+            exit_code: null,
+            status: null,
+          });
           break;
         }
         default:
@@ -75,7 +84,8 @@ export function createClaudeCodeStreamParser(): EngineStreamParser {
       const isError = booleanField(block, 'is_error') === true;
       const output = asText((block as JsonRecord)['content']);
       // Some denials never reach `permission_denials` (anthropics/claude-code#82747).
-      if (isError && output && looksLikePermissionDenial(output)) deniedInStream.push(id ? (toolNames.get(id) ?? id) : 'tool');
+      if (isError && output && looksLikePermissionDenial(output))
+        deniedInStream.push(id ? (toolNames.get(id) ?? id) : 'tool');
       events.push({
         type: 'tool',
         phase: 'end',
@@ -103,7 +113,10 @@ export function createClaudeCodeStreamParser(): EngineStreamParser {
     const error = stringField(record, 'error') ?? 'API error';
     const message = `API error ${status ?? 'without status'}: ${error}`;
     if (status !== null && NON_RETRYABLE_API_STATUSES.has(status)) {
-      fatal ??= { outcome: 'failed', reason: `${message} (not retryable; Claude Code would retry it ${numberField(record, 'max_retries') ?? 'several'} times)` };
+      fatal ??= {
+        outcome: 'failed',
+        reason: `${message} (not retryable; Claude Code would retry it ${numberField(record, 'max_retries') ?? 'several'} times)`,
+      };
       return [{ type: 'error', message, fatal: true }];
     }
     const attempt = numberField(record, 'attempt');
@@ -123,15 +136,25 @@ export function createClaudeCodeStreamParser(): EngineStreamParser {
       // The result carries the run's totals, so it replaces anything counted before.
       events.push(
         usageEvent(
-          { input_tokens: uncached + cacheRead + cacheWrite, cached_input_tokens: cacheRead, output_tokens: numberField(usage, 'output_tokens') ?? 0 },
+          {
+            input_tokens: uncached + cacheRead + cacheWrite,
+            cached_input_tokens: cacheRead,
+            output_tokens: numberField(usage, 'output_tokens') ?? 0,
+          },
           { cumulative: true, costUsd: cost },
         ),
       );
     }
-    const errors = arrayField(record, 'errors').map((e) => asText(e) ?? '').filter(Boolean);
+    const errors = arrayField(record, 'errors')
+      .map((e) => asText(e) ?? '')
+      .filter(Boolean);
     for (const message of errors) events.push({ type: 'error', message, fatal: true });
     if (booleanField(record, 'is_error') === true && errors.length === 0) {
-      events.push({ type: 'error', message: stringField(record, 'result') ?? stringField(record, 'subtype') ?? 'error', fatal: true });
+      events.push({
+        type: 'error',
+        message: stringField(record, 'result') ?? stringField(record, 'subtype') ?? 'error',
+        fatal: true,
+      });
     }
     return events;
   };
@@ -168,7 +191,10 @@ export function createClaudeCodeStreamParser(): EngineStreamParser {
     },
     classify({ exitCode, killedAfterTerminal }): StreamVerdict {
       if (!result) {
-        return { outcome: 'no_terminal_event', reason: `stream ended without a result event (exit code ${exitCode ?? 'null'})` };
+        return {
+          outcome: 'no_terminal_event',
+          reason: `stream ended without a result event (exit code ${exitCode ?? 'null'})`,
+        };
       }
       const subtype = stringField(result, 'subtype') ?? 'unknown';
       const isError = booleanField(result, 'is_error') === true;
@@ -176,15 +202,20 @@ export function createClaudeCodeStreamParser(): EngineStreamParser {
       const errors = arrayField(result, 'errors').map((e) => asText(e) ?? '');
       if (subtype === 'error_max_budget_usd') return { outcome: 'budget_exceeded', reason: 'max budget (USD) reached' };
       const denials = [...arrayField(result, 'permission_denials').map(denialName), ...deniedInStream];
-      if (denials.length > 0) return { outcome: 'permission_denied', reason: `permission denied: ${[...new Set(denials)].join(', ')}` };
+      if (denials.length > 0)
+        return { outcome: 'permission_denied', reason: `permission denied: ${[...new Set(denials)].join(', ')}` };
       if (subtype === 'error_max_turns') return { outcome: 'failed', reason: 'max turns reached' };
       const apiStatus = numberField(result, 'api_error_status');
       if (subtype !== 'success' || isError || apiStatus !== null) {
         const message = [...errors, text].find((m) => m.trim() !== '') ?? subtype;
         if (looksLikeBudgetError(message)) return { outcome: 'budget_exceeded', reason: message };
-        return { outcome: 'failed', reason: apiStatus !== null ? `API error ${apiStatus}: ${message}` : `${subtype}: ${message}` };
+        return {
+          outcome: 'failed',
+          reason: apiStatus !== null ? `API error ${apiStatus}: ${message}` : `${subtype}: ${message}`,
+        };
       }
-      if (exitCode !== 0 && !killedAfterTerminal) return { outcome: 'failed', reason: `exit code ${exitCode ?? 'null'} after a successful result` };
+      if (exitCode !== 0 && !killedAfterTerminal)
+        return { outcome: 'failed', reason: `exit code ${exitCode ?? 'null'} after a successful result` };
       return { outcome: 'succeeded', reason: null };
     },
   };

@@ -20,10 +20,29 @@ describe('codex adapter (contract, fake codex CLI)', () => {
 
   it('builds `codex exec --json` with sandbox, model, schema and the prompt on stdin', async () => {
     const schema = { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] };
-    await ws.run(engine, 'plan', { FAKE_ENGINE_FIXTURE: 'success' }, { model: 'gpt-5.1-codex-max', outputSchema: schema, addDirs: ['/tmp/extra'] });
+    await ws.run(
+      engine,
+      'plan',
+      { FAKE_ENGINE_FIXTURE: 'success' },
+      { model: 'gpt-5.1-codex-max', outputSchema: schema, addDirs: ['/tmp/extra'] },
+    );
     const recorded = ws.argv();
     expect(recorded.argv.slice(0, 2)).toEqual(['exec', '--json']);
-    expect(recorded.argv).toEqual(expect.arrayContaining(['--skip-git-repo-check', '--cd', ws.workingDir, '--sandbox', 'read-only', '--model', 'gpt-5.1-codex-max', '-c', 'approval_policy="never"', '--add-dir', '/tmp/extra']));
+    expect(recorded.argv).toEqual(
+      expect.arrayContaining([
+        '--skip-git-repo-check',
+        '--cd',
+        ws.workingDir,
+        '--sandbox',
+        'read-only',
+        '--model',
+        'gpt-5.1-codex-max',
+        '-c',
+        'approval_policy="never"',
+        '--add-dir',
+        '/tmp/extra',
+      ]),
+    );
     expect(recorded.argv).not.toContain('--dangerously-bypass-approvals-and-sandbox');
     expect(recorded.argv.at(-1)).toBe('-');
     const schemaFlag = recorded.argv.indexOf('--output-schema');
@@ -41,7 +60,12 @@ describe('codex adapter (contract, fake codex CLI)', () => {
   });
 
   it('success: normalized events, cumulative usage, final message, session, log', async () => {
-    const { result, events, log } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' }, { model: 'gpt-5.1-codex-max' });
+    const { result, events, log } = await ws.run(
+      engine,
+      'execute',
+      { FAKE_ENGINE_FIXTURE: 'success' },
+      { model: 'gpt-5.1-codex-max' },
+    );
     expect(result).toMatchObject({
       engine_id: 'codex',
       operation: 'execute',
@@ -49,36 +73,64 @@ describe('codex adapter (contract, fake codex CLI)', () => {
       reason: null,
       model: 'gpt-5.1-codex-max',
       session_id: '0199a213-81c0-7800-8aa1-bbab2a035a53',
-      usage: { input_tokens: 24763, cached_input_tokens: 24448, output_tokens: 1122, reasoning_tokens: 0, total_tokens: 25885 },
+      usage: {
+        input_tokens: 24763,
+        cached_input_tokens: 24448,
+        output_tokens: 1122,
+        reasoning_tokens: 0,
+        total_tokens: 25885,
+      },
       cost_usd: null,
-      final_message: 'Added `src/greeting.ts` with `greet(name)` and documented it in README.md. `npm test` passes (2 tests).',
+      final_message:
+        'Added `src/greeting.ts` with `greet(name)` and documented it in README.md. `npm test` passes (2 tests).',
       exit_code: 0,
       log_path: ws.logPath,
       unparsed_lines: 0,
     });
-    expect(events.map((e) => e.type)).toEqual(['session', 'reasoning', 'tool', 'tool', 'file_change', 'tool', 'tool', 'message', 'usage', 'terminal']);
+    expect(events.map((e) => e.type)).toEqual([
+      'session',
+      'reasoning',
+      'tool',
+      'tool',
+      'file_change',
+      'tool',
+      'tool',
+      'message',
+      'usage',
+      'terminal',
+    ]);
     expect(events.find((e) => e.type === 'file_change')).toMatchObject({ paths: ['src/greeting.ts', 'README.md'] });
     expect(events.find((e) => e.type === 'usage')).toMatchObject({ cumulative: true });
     expect(events.at(-1)).toEqual({ type: 'terminal', outcome: 'succeeded', reason: null });
-    expect(events.filter((e) => e.type === 'tool' && e.phase === 'end').map((e) => e.type === 'tool' && e.exit_code)).toEqual([0, 0]);
+    expect(
+      events.filter((e) => e.type === 'tool' && e.phase === 'end').map((e) => e.type === 'tool' && e.exit_code),
+    ).toEqual([0, 0]);
     expect(log).toContain('"type":"turn.completed"');
     expect(log).toContain('[tgz] $ ');
     expect(log).toContain('outcome=succeeded');
   });
 
   it('failure: turn.failed with exit 1 is failed with the error message', async () => {
-    const { result, events } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'failure', FAKE_ENGINE_EXIT_CODE: '1' });
+    const { result, events } = await ws.run(engine, 'execute', {
+      FAKE_ENGINE_FIXTURE: 'failure',
+      FAKE_ENGINE_EXIT_CODE: '1',
+    });
     expect(result.outcome).toBe('failed');
     expect(result.exit_code).toBe(1);
     expect(result.reason).toContain('stream disconnected');
     // The fatal error comes as `error` and again as `turn.failed`: reported once; warnings are not errors.
-    expect(result.errors).toEqual(['stream disconnected before completion: Transport error: error decoding response body']);
+    expect(result.errors).toEqual([
+      'stream disconnected before completion: Transport error: error decoding response body',
+    ]);
     expect(result.warnings).toEqual([expect.stringContaining('Model metadata')]);
     expect(events.filter((e) => e.type === 'error').map((e) => e.type === 'error' && e.fatal)).toEqual([false, true]);
   });
 
   it('exit 0 with a failed turn is still failed', async () => {
-    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'exit0-failed', FAKE_ENGINE_EXIT_CODE: '0' });
+    const { result } = await ws.run(engine, 'execute', {
+      FAKE_ENGINE_FIXTURE: 'exit0-failed',
+      FAKE_ENGINE_EXIT_CODE: '0',
+    });
     expect(result.exit_code).toBe(0);
     expect(result.outcome).toBe('failed');
     expect(result.reason).toContain('not supported');
@@ -97,7 +149,10 @@ describe('codex adapter (contract, fake codex CLI)', () => {
   });
 
   it('a usage limit is budget_exceeded', async () => {
-    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'budget-exceeded', FAKE_ENGINE_EXIT_CODE: '1' });
+    const { result } = await ws.run(engine, 'execute', {
+      FAKE_ENGINE_FIXTURE: 'budget-exceeded',
+      FAKE_ENGINE_EXIT_CODE: '1',
+    });
     expect(result.outcome).toBe('budget_exceeded');
     expect(result.reason).toContain('usage limit');
   });
@@ -119,7 +174,12 @@ describe('codex adapter (contract, fake codex CLI)', () => {
   });
 
   it('a silent engine is stalled', async () => {
-    const { result, events } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'hang', FAKE_ENGINE_HANG: 'end' }, { stallTimeoutMs: 500 });
+    const { result, events } = await ws.run(
+      engine,
+      'execute',
+      { FAKE_ENGINE_FIXTURE: 'hang', FAKE_ENGINE_HANG: 'end' },
+      { stallTimeoutMs: 500 },
+    );
     expect(result.outcome).toBe('stalled');
     expect(result.reason).toContain('no output');
     expect(events.at(-1)).toMatchObject({ type: 'terminal', outcome: 'stalled' });
@@ -132,7 +192,13 @@ describe('codex adapter (contract, fake codex CLI)', () => {
     const { result } = await ws.run(
       engine,
       'execute',
-      { FAKE_ENGINE_FIXTURE: 'hang', FAKE_ENGINE_HANG: 'end', FAKE_ENGINE_IGNORE_SIGTERM: '1', FAKE_ENGINE_PID_FILE: pidFile, FAKE_ENGINE_CHILD_PID_FILE: childPidFile },
+      {
+        FAKE_ENGINE_FIXTURE: 'hang',
+        FAKE_ENGINE_HANG: 'end',
+        FAKE_ENGINE_IGNORE_SIGTERM: '1',
+        FAKE_ENGINE_PID_FILE: pidFile,
+        FAKE_ENGINE_CHILD_PID_FILE: childPidFile,
+      },
       // The first event proves the fake is up (pid files written, SIGTERM handler installed).
       { signal: controller.signal, onEvent: (event) => event.type === 'session' && controller.abort() },
     );
@@ -143,7 +209,12 @@ describe('codex adapter (contract, fake codex CLI)', () => {
   });
 
   it('the wall-clock limit gives timeout even while output keeps coming', async () => {
-    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success', FAKE_ENGINE_LINE_DELAY_MS: '200' }, { timeoutMs: 600, stallTimeoutMs: 10_000 });
+    const { result } = await ws.run(
+      engine,
+      'execute',
+      { FAKE_ENGINE_FIXTURE: 'success', FAKE_ENGINE_LINE_DELAY_MS: '200' },
+      { timeoutMs: 600, stallTimeoutMs: 10_000 },
+    );
     expect(result.outcome).toBe('timeout');
     expect(result.reason).toContain('wall-clock');
   });
@@ -163,16 +234,28 @@ describe('codex adapter (contract, fake codex CLI)', () => {
   it('an engine still running after turn.completed is killed and keeps its outcome', async () => {
     const pidFile = join(ws.workingDir, 'pid');
     const lingering = createCodexEngine({ binary: fakeBinary('codex'), killGraceMs: 300, postTerminalGraceMs: 300 });
-    const { result } = await ws.run(lingering, 'execute', { FAKE_ENGINE_FIXTURE: 'success', FAKE_ENGINE_HANG: 'end', FAKE_ENGINE_PID_FILE: pidFile });
+    const { result } = await ws.run(lingering, 'execute', {
+      FAKE_ENGINE_FIXTURE: 'success',
+      FAKE_ENGINE_HANG: 'end',
+      FAKE_ENGINE_PID_FILE: pidFile,
+    });
     expect(result.outcome).toBe('succeeded');
     expect(result.exit_code).toBeNull();
     expect(await waitForExit(readPid(pidFile))).toBe(true);
   });
 
   it('parses the final message as structured output when a schema was given', async () => {
-    const { result } = await ws.run(engine, 'plan', { FAKE_ENGINE_FIXTURE: 'structured-output' }, { outputSchema: { type: 'object' } });
+    const { result } = await ws.run(
+      engine,
+      'plan',
+      { FAKE_ENGINE_FIXTURE: 'structured-output' },
+      { outputSchema: { type: 'object' } },
+    );
     expect(result.outcome).toBe('succeeded');
-    expect(result.structured_output).toMatchObject({ plan_md: '# Plan\n- [ ] Add greeting', step_files: [{ filename: '00-setup.md' }, { filename: '01-greeting.md' }] });
+    expect(result.structured_output).toMatchObject({
+      plan_md: '# Plan\n- [ ] Add greeting',
+      step_files: [{ filename: '00-setup.md' }, { filename: '01-greeting.md' }],
+    });
   });
 
   it('throws engine_not_installed when the binary does not exist', async () => {
@@ -183,13 +266,22 @@ describe('codex adapter (contract, fake codex CLI)', () => {
   });
 
   it('probe reports the installed version, or not installed', async () => {
-    await expect(engine.probe()).resolves.toEqual({ engine_id: 'codex', binary: fakeBinary('codex'), installed: true, version: '0.63.0', error: null });
+    await expect(engine.probe()).resolves.toEqual({
+      engine_id: 'codex',
+      binary: fakeBinary('codex'),
+      installed: true,
+      version: '0.63.0',
+      error: null,
+    });
     const missing = await createCodexEngine({ binary: join(ws.workingDir, 'no-such-codex') }).probe();
     expect(missing).toMatchObject({ engine_id: 'codex', installed: false, version: null });
   });
 
   it('real 0.171 stream of an HTTP 401: failed, the error once, the model-metadata warning apart', async () => {
-    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'real-0.171-http-401', FAKE_ENGINE_EXIT_CODE: '1' });
+    const { result } = await ws.run(engine, 'execute', {
+      FAKE_ENGINE_FIXTURE: 'real-0.171-http-401',
+      FAKE_ENGINE_EXIT_CODE: '1',
+    });
     expect(result.outcome).toBe('failed');
     expect(result.reason).toMatch(/^unexpected status 401 Unauthorized: invalid api key/);
     expect(result.errors).toHaveLength(1);
@@ -198,16 +290,42 @@ describe('codex adapter (contract, fake codex CLI)', () => {
 
   it('real 0.171 success stream: succeeded, session id, usage', async () => {
     const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'real-0.171-success' });
-    expect(result).toMatchObject({ outcome: 'succeeded', session_id: '01a249fa-61bc-7061-98bd-128f6bc1d60b', final_message: 'Wrote codex.txt.', errors: [] });
+    expect(result).toMatchObject({
+      outcome: 'succeeded',
+      session_id: '01a249fa-61bc-7061-98bd-128f6bc1d60b',
+      final_message: 'Wrote codex.txt.',
+      errors: [],
+    });
     expect(result.usage).toMatchObject({ input_tokens: 24, output_tokens: 14 });
   });
 
   it('resumeSessionId: `codex exec <options> resume <id> -`, the new message on stdin', async () => {
-    await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' }, { prompt: 'The check failed; fix it.', resumeSessionId: '0199a213-81c0-7800-8aa1-bbab2a035a53', model: 'gpt-5.1-codex' });
+    await ws.run(
+      engine,
+      'execute',
+      { FAKE_ENGINE_FIXTURE: 'success' },
+      {
+        prompt: 'The check failed; fix it.',
+        resumeSessionId: '0199a213-81c0-7800-8aa1-bbab2a035a53',
+        model: 'gpt-5.1-codex',
+      },
+    );
     const { argv, stdin } = ws.argv();
     expect(argv).toEqual([
-      'exec', '--json', '--skip-git-repo-check', '--cd', ws.workingDir, '--sandbox', 'workspace-write', '--model', 'gpt-5.1-codex',
-      '-c', 'approval_policy="never"', 'resume', '0199a213-81c0-7800-8aa1-bbab2a035a53', '-',
+      'exec',
+      '--json',
+      '--skip-git-repo-check',
+      '--cd',
+      ws.workingDir,
+      '--sandbox',
+      'workspace-write',
+      '--model',
+      'gpt-5.1-codex',
+      '-c',
+      'approval_policy="never"',
+      'resume',
+      '0199a213-81c0-7800-8aa1-bbab2a035a53',
+      '-',
     ]);
     expect(stdin).toBe('The check failed; fix it.');
     await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' }, { resumeSessionId: null });

@@ -1,15 +1,7 @@
 import type { JsonValue } from '@tasksgodzilla/core';
 import type { EngineStreamParser, StreamVerdict } from '../cli-engine.js';
 import type { EngineEvent } from '../engine.types.js';
-import {
-  arrayField,
-  asJson,
-  asText,
-  numberField,
-  recordField,
-  stringField,
-  type JsonRecord,
-} from '../json-record.js';
+import { arrayField, asJson, asText, numberField, recordField, stringField, type JsonRecord } from '../json-record.js';
 import { looksLikeBudgetError } from '../outcome-patterns.js';
 import { usageEvent } from '../usage-tracker.js';
 
@@ -66,7 +58,18 @@ export function createCodexStreamParser(): EngineStreamParser {
       case 'command_execution': {
         const input = asJson({ command: stringField(item, 'command') });
         if (started) {
-          return [{ type: 'tool', phase: 'start', name: 'command', call_id: stringField(item, 'id'), input, output: null, exit_code: null, status: null }];
+          return [
+            {
+              type: 'tool',
+              phase: 'start',
+              name: 'command',
+              call_id: stringField(item, 'id'),
+              input,
+              output: null,
+              exit_code: null,
+              status: null,
+            },
+          ];
         }
         return done ? [toolEnd('command', item, input, stringField(item, 'aggregated_output'))] : [];
       }
@@ -82,7 +85,18 @@ export function createCodexStreamParser(): EngineStreamParser {
         const name = `${stringField(item, 'server') ?? 'mcp'}.${stringField(item, 'tool') ?? 'tool'}`;
         const input = asJson(item['arguments']);
         if (started) {
-          return [{ type: 'tool', phase: 'start', name, call_id: stringField(item, 'id'), input, output: null, exit_code: null, status: null }];
+          return [
+            {
+              type: 'tool',
+              phase: 'start',
+              name,
+              call_id: stringField(item, 'id'),
+              input,
+              output: null,
+              exit_code: null,
+              status: null,
+            },
+          ];
         }
         if (!done) return [];
         const error = stringField(recordField(item, 'error'), 'message');
@@ -142,7 +156,9 @@ export function createCodexStreamParser(): EngineStreamParser {
         }
         case 'request_user_input': {
           inputRequested = true;
-          const questions = arrayField(record, 'questions').map((q) => asText(q) ?? '').join('; ');
+          const questions = arrayField(record, 'questions')
+            .map((q) => asText(q) ?? '')
+            .join('; ');
           return [{ type: 'approval_request', detail: questions || 'user input requested' }];
         }
         default:
@@ -163,8 +179,12 @@ export function createCodexStreamParser(): EngineStreamParser {
         if (exitCode === 0 || killedAfterTerminal) return { outcome: 'succeeded', reason: null };
         return { outcome: 'failed', reason: `exit code ${exitCode ?? 'null'} after turn.completed` };
       }
-      if (inputRequested) return { outcome: 'permission_denied', reason: 'the engine asked for user input in a non-interactive run' };
-      return { outcome: 'no_terminal_event', reason: `stream ended without turn.completed or turn.failed (exit code ${exitCode ?? 'null'})` };
+      if (inputRequested)
+        return { outcome: 'permission_denied', reason: 'the engine asked for user input in a non-interactive run' };
+      return {
+        outcome: 'no_terminal_event',
+        reason: `stream ended without turn.completed or turn.failed (exit code ${exitCode ?? 'null'})`,
+      };
     },
   };
 }

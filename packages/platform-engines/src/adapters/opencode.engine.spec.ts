@@ -21,7 +21,19 @@ describe('opencode adapter (contract, fake opencode CLI)', () => {
   it('builds `opencode run --format json` with --dir, model, the prompt and a permission config without ask rules', async () => {
     await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' }, { model: 'anthropic/claude-sonnet-4-5' });
     const { argv, cwd, env } = ws.argv();
-    expect(argv).toEqual(['run', '--format', 'json', '--print-logs', '--log-level', 'ERROR', '--dir', ws.workingDir, '--model', 'anthropic/claude-sonnet-4-5', 'Add a greeting module with a test.']);
+    expect(argv).toEqual([
+      'run',
+      '--format',
+      'json',
+      '--print-logs',
+      '--log-level',
+      'ERROR',
+      '--dir',
+      ws.workingDir,
+      '--model',
+      'anthropic/claude-sonnet-4-5',
+      'Add a greeting module with a test.',
+    ]);
     expect(cwd).toBe(ws.workingDir);
     const config = JSON.parse(env['OPENCODE_CONFIG_CONTENT'] ?? '{}');
     expect(config.permission).toEqual(opencodePermissions('workspace-write'));
@@ -36,7 +48,11 @@ describe('opencode adapter (contract, fake opencode CLI)', () => {
     await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' }, { prompt });
     const { argv } = ws.argv();
     // `--file` takes a list, so the message comes before it and the file is the last argument.
-    expect(argv.slice(-3)).toEqual(['Follow the instructions in the attached file prompt.md.', '--file', expect.stringMatching(/prompt\.md$/)]);
+    expect(argv.slice(-3)).toEqual([
+      'Follow the instructions in the attached file prompt.md.',
+      '--file',
+      expect.stringMatching(/prompt\.md$/),
+    ]);
   });
 
   it('success: summed per-step usage and cost, file changes, final text', async () => {
@@ -102,13 +118,21 @@ describe('opencode adapter (contract, fake opencode CLI)', () => {
   });
 
   it('live token cap works the same way', async () => {
-    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'budget-exceeded', FAKE_ENGINE_HANG: 'end' }, { maxTokens: 20_000 });
+    const { result } = await ws.run(
+      engine,
+      'execute',
+      { FAKE_ENGINE_FIXTURE: 'budget-exceeded', FAKE_ENGINE_HANG: 'end' },
+      { maxTokens: 20_000 },
+    );
     expect(result.outcome).toBe('budget_exceeded');
     expect(result.reason).toContain('token budget of 20000');
   });
 
   it('a provider credit error is budget_exceeded', async () => {
-    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'quota-error', FAKE_ENGINE_EXIT_CODE: '1' });
+    const { result } = await ws.run(engine, 'execute', {
+      FAKE_ENGINE_FIXTURE: 'quota-error',
+      FAKE_ENGINE_EXIT_CODE: '1',
+    });
     expect(result.outcome).toBe('budget_exceeded');
     expect(result.reason).toContain('credit balance');
   });
@@ -134,9 +158,19 @@ describe('opencode adapter (contract, fake opencode CLI)', () => {
   });
 
   it('hang → stalled, wall-clock → timeout, abort → interrupted with the group killed', async () => {
-    const stalled = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'hang', FAKE_ENGINE_HANG: 'end' }, { stallTimeoutMs: 500 });
+    const stalled = await ws.run(
+      engine,
+      'execute',
+      { FAKE_ENGINE_FIXTURE: 'hang', FAKE_ENGINE_HANG: 'end' },
+      { stallTimeoutMs: 500 },
+    );
     expect(stalled.result.outcome).toBe('stalled');
-    const timedOut = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success', FAKE_ENGINE_LINE_DELAY_MS: '200' }, { timeoutMs: 600 });
+    const timedOut = await ws.run(
+      engine,
+      'execute',
+      { FAKE_ENGINE_FIXTURE: 'success', FAKE_ENGINE_LINE_DELAY_MS: '200' },
+      { timeoutMs: 600 },
+    );
     expect(timedOut.result.outcome).toBe('timeout');
     const childPidFile = join(ws.workingDir, 'child');
     const controller = new AbortController();
@@ -152,7 +186,12 @@ describe('opencode adapter (contract, fake opencode CLI)', () => {
 
   it('without native schema support, asks for JSON in the prompt and parses the answer', async () => {
     const schema = { type: 'object', required: ['plan_md'] };
-    const { result } = await ws.run(engine, 'plan', { FAKE_ENGINE_FIXTURE: 'structured-output' }, { outputSchema: schema });
+    const { result } = await ws.run(
+      engine,
+      'plan',
+      { FAKE_ENGINE_FIXTURE: 'structured-output' },
+      { outputSchema: schema },
+    );
     expect(ws.argv().argv.at(-1)).toContain('validates against this JSON Schema');
     expect(result.structured_output).toMatchObject({ plan_md: '# Plan' });
   });
@@ -163,42 +202,84 @@ describe('opencode adapter (contract, fake opencode CLI)', () => {
 
   it('real 1.18 stream (no done event; ends with a step_finish "stop", exit 0) is succeeded', async () => {
     const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'real-1.18-success' });
-    expect(result).toMatchObject({ outcome: 'succeeded', session_id: 'ses_db60555d5ffeRPRJgLTsiModBX', final_message: 'Wrote oc.txt.' });
+    expect(result).toMatchObject({
+      outcome: 'succeeded',
+      session_id: 'ses_db60555d5ffeRPRJgLTsiModBX',
+      final_message: 'Wrote oc.txt.',
+    });
   });
 
   it('real 1.18 stream of an HTTP 401 is failed with the provider message', async () => {
-    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'real-1.18-http-401', FAKE_ENGINE_EXIT_CODE: '1' });
+    const { result } = await ws.run(engine, 'execute', {
+      FAKE_ENGINE_FIXTURE: 'real-1.18-http-401',
+      FAKE_ENGINE_EXIT_CODE: '1',
+    });
     expect(result.outcome).toBe('failed');
     expect(result.reason).toContain('APIError: upstream says 401');
   });
 
   const providerErrorLog = (n: number) =>
-    Array.from({ length: n }, (_, i) => `timestamp=2026-12-06T06:13:1${i}.777Z level=ERROR run=7a8655f1 message="stream error" providerID=standin modelID=m small=false agent=build mode=primary error.error="AI_APICallError: upstream says 500"`).join('\\n');
+    Array.from(
+      { length: n },
+      (_, i) =>
+        `timestamp=2026-12-06T06:13:1${i}.777Z level=ERROR run=7a8655f1 message="stream error" providerID=standin modelID=m small=false agent=build mode=primary error.error="AI_APICallError: upstream says 500"`,
+    ).join('\\n');
 
   it('a stall whose stderr log shows provider errors (opencode retries HTTP 500 silently) is failed with that error', async () => {
-    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'hang', FAKE_ENGINE_HANG: '0', FAKE_ENGINE_STDERR: providerErrorLog(2) }, { stallTimeoutMs: 3000 });
+    const { result } = await ws.run(
+      engine,
+      'execute',
+      { FAKE_ENGINE_FIXTURE: 'hang', FAKE_ENGINE_HANG: '0', FAKE_ENGINE_STDERR: providerErrorLog(2) },
+      { stallTimeoutMs: 3000 },
+    );
     expect(result.outcome).toBe('failed');
-    expect(result.reason).toContain('provider error (opencode retried silently until stopped): AI_APICallError: upstream says 500');
+    expect(result.reason).toContain(
+      'provider error (opencode retried silently until stopped): AI_APICallError: upstream says 500',
+    );
   });
 
   it('repeated provider errors fail the run without waiting for the stall limit', async () => {
     const fast = createOpencodeEngine({ binary: fakeBinary('opencode'), killGraceMs: 300, maxProviderErrors: 3 });
-    const { result } = await ws.run(fast, 'execute', { FAKE_ENGINE_FIXTURE: 'hang', FAKE_ENGINE_HANG: '0', FAKE_ENGINE_STDERR: providerErrorLog(3) }, { stallTimeoutMs: 60_000, timeoutMs: 120_000 });
+    const { result } = await ws.run(
+      fast,
+      'execute',
+      { FAKE_ENGINE_FIXTURE: 'hang', FAKE_ENGINE_HANG: '0', FAKE_ENGINE_STDERR: providerErrorLog(3) },
+      { stallTimeoutMs: 60_000, timeoutMs: 120_000 },
+    );
     expect(result.outcome).toBe('failed');
-    expect(result.reason).toContain('provider error (3 in a row, opencode keeps retrying): AI_APICallError: upstream says 500');
+    expect(result.reason).toContain(
+      'provider error (3 in a row, opencode keeps retrying): AI_APICallError: upstream says 500',
+    );
     // The log lines it read are not repeated as a stderr excerpt.
     expect(result.reason).not.toContain('(stderr:');
   });
 
   it('a title-agent error alone is not a provider failure', () => {
-    expect(parseOpencodeErrorLog('level=ERROR message="stream error" small=true agent=title error.error="AI_RetryError: x"')).toEqual({ message: 'AI_RetryError: x', titleAgent: true });
+    expect(
+      parseOpencodeErrorLog('level=ERROR message="stream error" small=true agent=title error.error="AI_RetryError: x"'),
+    ).toEqual({ message: 'AI_RetryError: x', titleAgent: true });
     expect(parseOpencodeErrorLog('level=INFO message="hello"')).toBeNull();
   });
 
   it('resumeSessionId: `--session <id>` before the new message', async () => {
-    await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' }, { prompt: 'The check failed; fix it.', resumeSessionId: 'ses_52c1a8f3dffe1XbV0q6h3k2LmN' });
+    await ws.run(
+      engine,
+      'execute',
+      { FAKE_ENGINE_FIXTURE: 'success' },
+      { prompt: 'The check failed; fix it.', resumeSessionId: 'ses_52c1a8f3dffe1XbV0q6h3k2LmN' },
+    );
     expect(ws.argv().argv).toEqual([
-      'run', '--format', 'json', '--print-logs', '--log-level', 'ERROR', '--dir', ws.workingDir, '--session', 'ses_52c1a8f3dffe1XbV0q6h3k2LmN', 'The check failed; fix it.',
+      'run',
+      '--format',
+      'json',
+      '--print-logs',
+      '--log-level',
+      'ERROR',
+      '--dir',
+      ws.workingDir,
+      '--session',
+      'ses_52c1a8f3dffe1XbV0q6h3k2LmN',
+      'The check failed; fix it.',
     ]);
     await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' });
     expect(ws.argv().argv).not.toContain('--session');

@@ -60,10 +60,20 @@ export function createOpencodeEngine(options: OpencodeEngineOptions = {}): Engin
       id: OPENCODE_ENGINE_ID,
       displayName: 'opencode',
       defaultModel: options.defaultModel ?? null,
-      capabilities: { structuredOutput: false, budgetCap: false, reportsCost: true, resume: true, usageIsCumulative: false },
+      capabilities: {
+        structuredOutput: false,
+        budgetCap: false,
+        reportsCost: true,
+        resume: true,
+        usageIsCumulative: false,
+      },
       binary: options.binary ?? 'opencode',
       buildInvocation: (input) => buildOpencodeInvocation(input, options),
-      createParser: () => createOpencodeStreamParser({ requireDoneEvent: options.requireDoneEvent, maxProviderErrors: options.maxProviderErrors }),
+      createParser: () =>
+        createOpencodeStreamParser({
+          requireDoneEvent: options.requireDoneEvent,
+          maxProviderErrors: options.maxProviderErrors,
+        }),
     },
     options,
   );

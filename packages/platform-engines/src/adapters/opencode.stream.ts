@@ -24,7 +24,8 @@ const DEFAULT_MAX_PROVIDER_ERRORS = 5;
 /** A provider error in opencode's stderr log (`level=ERROR … error.error="…"`), null for other lines. */
 export function parseOpencodeErrorLog(line: string): { message: string; titleAgent: boolean } | null {
   if (!/\blevel=ERROR\b/.test(line)) return null;
-  const quoted = (key: string) => new RegExp(`(?:^|\\s)${key.replace(/\./g, '\\.')}="((?:[^"\\\\]|\\\\.)*)"`).exec(line)?.[1] ?? null;
+  const quoted = (key: string) =>
+    new RegExp(`(?:^|\\s)${key.replace(/\./g, '\\.')}="((?:[^"\\\\]|\\\\.)*)"`).exec(line)?.[1] ?? null;
   const message = quoted('error.error') ?? quoted('error.message') ?? quoted('error') ?? quoted('message');
   if (message === null) return null;
   return { message: message.replace(/\\"/g, '"'), titleAgent: /\bsmall=true\b/.test(line) };
@@ -69,7 +70,11 @@ export function createOpencodeStreamParser(options: OpencodeStreamOptions = {}):
     ];
     const path = stringField(input, 'filePath') ?? stringField(input, 'path');
     if (status === 'completed' && FILE_TOOLS.has(name) && path) {
-      events.push({ type: 'file_change', paths: [path], changes: [{ path, kind: name === 'write' ? 'add' : 'update' }] });
+      events.push({
+        type: 'file_change',
+        paths: [path],
+        changes: [{ path, kind: name === 'write' ? 'add' : 'update' }],
+      });
     }
     return events;
   };
@@ -88,7 +93,13 @@ export function createOpencodeStreamParser(options: OpencodeStreamOptions = {}):
     // Each step reports its own tokens and cost: they add up.
     return [
       usageEvent(
-        { input_tokens: input, cached_input_tokens: cacheRead, output_tokens: output, reasoning_tokens: reasoning, total_tokens: numberField(tokens, 'total') ?? input + output + reasoning },
+        {
+          input_tokens: input,
+          cached_input_tokens: cacheRead,
+          output_tokens: output,
+          reasoning_tokens: reasoning,
+          total_tokens: numberField(tokens, 'total') ?? input + output + reasoning,
+        },
         { cumulative: false, costUsd: cost },
       ),
     ];
@@ -130,7 +141,11 @@ export function createOpencodeStreamParser(options: OpencodeStreamOptions = {}):
           break;
         case 'error': {
           const error = recordField(record, 'error');
-          const message = stringField(recordField(error, 'data'), 'message') ?? stringField(error, 'message') ?? stringField(error, 'name') ?? 'error';
+          const message =
+            stringField(recordField(error, 'data'), 'message') ??
+            stringField(error, 'message') ??
+            stringField(error, 'name') ??
+            'error';
           const name = stringField(error, 'name');
           const text = name && !message.startsWith(name) ? `${name}: ${message}` : message;
           errors.push(text);
@@ -141,7 +156,8 @@ export function createOpencodeStreamParser(options: OpencodeStreamOptions = {}):
           done = record;
           const rejected = arrayField(record, 'rejected').map((r) => asText(r) ?? 'permission');
           denied.push(...rejected);
-          if (rejected.length > 0) events.push({ type: 'error', message: `rejected permissions: ${rejected.join(', ')}`, fatal: true });
+          if (rejected.length > 0)
+            events.push({ type: 'error', message: `rejected permissions: ${rejected.join(', ')}`, fatal: true });
           break;
         }
         default:
@@ -155,7 +171,10 @@ export function createOpencodeStreamParser(options: OpencodeStreamOptions = {}):
       if (!logged || logged.titleAgent) return [];
       providerErrors.push(logged.message);
       if (providerErrors.length >= maxProviderErrors) {
-        fatal ??= { outcome: 'failed', reason: `provider error (${providerErrors.length} in a row, opencode keeps retrying): ${logged.message}` };
+        fatal ??= {
+          outcome: 'failed',
+          reason: `provider error (${providerErrors.length} in a row, opencode keeps retrying): ${logged.message}`,
+        };
       }
       return [{ type: 'error', message: `provider error: ${logged.message}`, fatal: false }];
     },
@@ -164,7 +183,9 @@ export function createOpencodeStreamParser(options: OpencodeStreamOptions = {}):
     },
     explainStop() {
       const last = providerErrors.at(-1);
-      return last ? { outcome: 'failed', reason: `provider error (opencode retried silently until stopped): ${last}` } : null;
+      return last
+        ? { outcome: 'failed', reason: `provider error (opencode retried silently until stopped): ${last}` }
+        : null;
     },
     get terminalSeen() {
       return done !== null || finalStep();
@@ -174,12 +195,17 @@ export function createOpencodeStreamParser(options: OpencodeStreamOptions = {}):
     classify({ exitCode, killedAfterTerminal }): StreamVerdict {
       const budget = errors.find(looksLikeBudgetError);
       if (budget) return { outcome: 'budget_exceeded', reason: budget };
-      if (denied.length > 0) return { outcome: 'permission_denied', reason: `rejected permissions: ${[...new Set(denied)].join(', ')}` };
+      if (denied.length > 0)
+        return { outcome: 'permission_denied', reason: `rejected permissions: ${[...new Set(denied)].join(', ')}` };
       if (errors.length > 0) return { outcome: 'failed', reason: errors.at(-1) ?? 'error' };
       if (done === null && !finalStep()) {
-        return { outcome: 'no_terminal_event', reason: `stream ended without a done event or a final step (exit code ${exitCode ?? 'null'})` };
+        return {
+          outcome: 'no_terminal_event',
+          reason: `stream ended without a done event or a final step (exit code ${exitCode ?? 'null'})`,
+        };
       }
-      if (exitCode !== 0 && !killedAfterTerminal) return { outcome: 'failed', reason: `exit code ${exitCode ?? 'null'}` };
+      if (exitCode !== 0 && !killedAfterTerminal)
+        return { outcome: 'failed', reason: `exit code ${exitCode ?? 'null'}` };
       // Auto-rejected permissions can end "successfully" with an empty answer (anomalyco/opencode#44267).
       if (lastText === null) return { outcome: 'failed', reason: 'empty final message' };
       return { outcome: 'succeeded', reason: null };

@@ -43,7 +43,9 @@ function readTemplateFile(dir: string, name: string): string {
   const real = realpathSync(join(dir, name));
   const rel = relative(realpathSync(dir), real);
   if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
-    throw new ValidationError(`Protocol template ${dir}: ${name} links outside the template folder`, [{ path: ['templateDir'], message: `${name} links outside the template folder` }]);
+    throw new ValidationError(`Protocol template ${dir}: ${name} links outside the template folder`, [
+      { path: ['templateDir'], message: `${name} links outside the template folder` },
+    ]);
   }
   return readFileSync(real, 'utf8');
 }
@@ -54,11 +56,15 @@ function readTemplateFile(dir: string, name: string): string {
  */
 export function readProtocolTemplate(dir: string): ProtocolPlan {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new ValidationError(`Protocol template folder ${dir} does not exist`, [{ path: ['templateDir'], message: 'not an existing directory' }]);
+    throw new ValidationError(`Protocol template folder ${dir} does not exist`, [
+      { path: ['templateDir'], message: 'not an existing directory' },
+    ]);
   }
   const planPath = join(dir, 'plan.md');
   if (!existsSync(planPath)) {
-    throw new ValidationError(`Protocol template ${dir} has no plan.md`, [{ path: ['templateDir'], message: 'plan.md is missing' }]);
+    throw new ValidationError(`Protocol template ${dir} has no plan.md`, [
+      { path: ['templateDir'], message: 'plan.md is missing' },
+    ]);
   }
   const optional = (name: string) => (existsSync(join(dir, name)) ? readTemplateFile(dir, name) : '');
   const stepNames = readdirSync(dir, { withFileTypes: true })
@@ -66,7 +72,9 @@ export function readProtocolTemplate(dir: string): ProtocolPlan {
     .map((entry) => entry.name)
     .sort((a, b) => stepNumber(a) - stepNumber(b) || a.localeCompare(b));
   if (stepNames.length === 0) {
-    throw new ValidationError(`Protocol template ${dir} has no numbered step files (NN-name.md)`, [{ path: ['templateDir'], message: 'no step files' }]);
+    throw new ValidationError(`Protocol template ${dir} has no numbered step files (NN-name.md)`, [
+      { path: ['templateDir'], message: 'no step files' },
+    ]);
   }
   return {
     plan_md: readTemplateFile(dir, 'plan.md'),

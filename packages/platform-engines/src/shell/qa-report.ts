@@ -28,13 +28,26 @@ export function formatQaReport(input: {
   const out: string[] = [`# QA report: ${input.stepName}`, ''];
   out.push(`Engine: shell. Checks run in \`${input.workingDir}\`.`, '');
   if (input.checks.length === 0) {
-    out.push('No checks found: add a ```checks fence (one command per line), ```sh check blocks or a "## Checks" section with ```sh blocks.', '');
+    out.push(
+      'No checks found: add a ```checks fence (one command per line), ```sh check blocks or a "## Checks" section with ```sh blocks.',
+      '',
+    );
   } else {
     out.push('## Checks', '');
     for (const check of input.checks) {
-      out.push(`${check.index}. ${check.passed ? 'PASS' : 'FAIL'}: \`${firstLine(check.command)}\` (line ${check.line}, exit ${check.exit_code ?? 'none'})`);
+      out.push(
+        `${check.index}. ${check.passed ? 'PASS' : 'FAIL'}: \`${firstLine(check.command)}\` (line ${check.line}, exit ${check.exit_code ?? 'none'})`,
+      );
       if (!check.passed && check.output.trim() !== '') {
-        out.push('', '   ```text', ...check.output.trimEnd().split('\n').map((l) => `   ${l}`), '   ```');
+        out.push(
+          '',
+          '   ```text',
+          ...check.output
+            .trimEnd()
+            .split('\n')
+            .map((l) => `   ${l}`),
+          '   ```',
+        );
       }
     }
     out.push('');

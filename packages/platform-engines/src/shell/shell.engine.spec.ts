@@ -18,7 +18,14 @@ describe('shell engine', () => {
   let logPath: string;
   const engine = createShellEngine({ killGraceMs: 300 });
 
-  const request = (overrides: Partial<EngineRequest> = {}): EngineRequest => ({ prompt: '', workingDir: work, logPath, stallTimeoutMs: 10_000, timeoutMs: 20_000, ...overrides });
+  const request = (overrides: Partial<EngineRequest> = {}): EngineRequest => ({
+    prompt: '',
+    workingDir: work,
+    logPath,
+    stallTimeoutMs: 10_000,
+    timeoutMs: 20_000,
+    ...overrides,
+  });
   const writeStep = (name: string, content: string) => {
     writeFileSync(join(work, name), content);
     return name;
@@ -54,9 +61,21 @@ describe('shell engine', () => {
           { filename: '10-finalize.md', content: '# Finalize\n' },
         ],
       };
-      expect(result).toMatchObject({ engine_id: 'shell', operation: 'plan', outcome: 'succeeded', structured_output: expected, cost_usd: 0 });
+      expect(result).toMatchObject({
+        engine_id: 'shell',
+        operation: 'plan',
+        outcome: 'succeeded',
+        structured_output: expected,
+        cost_usd: 0,
+      });
       expect(JSON.parse(result.final_message ?? '')).toEqual(expected);
-      expect(result.usage).toEqual({ input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_tokens: 0, total_tokens: 0 });
+      expect(result.usage).toEqual({
+        input_tokens: 0,
+        cached_input_tokens: 0,
+        output_tokens: 0,
+        reasoning_tokens: 0,
+        total_tokens: 0,
+      });
       expect(events.map((e) => e.type)).toEqual(['usage', 'message', 'terminal']);
     });
 
@@ -75,11 +94,29 @@ describe('shell engine', () => {
     it('runs the sh/bash blocks in order inside the working dir, skipping checks', async () => {
       const file = writeStep(
         '01-build.md',
-        step('# Build', fence + 'sh', 'mkdir -p out', 'echo "hello" > out/greeting.txt', fence, 'Text.', fence + 'bash', 'test "$(cat out/greeting.txt)" = hello', 'echo "step=$TGZ_STEP_FILE"', fence, fence + 'sh check', 'touch checked', fence),
+        step(
+          '# Build',
+          fence + 'sh',
+          'mkdir -p out',
+          'echo "hello" > out/greeting.txt',
+          fence,
+          'Text.',
+          fence + 'bash',
+          'test "$(cat out/greeting.txt)" = hello',
+          'echo "step=$TGZ_STEP_FILE"',
+          fence,
+          fence + 'sh check',
+          'touch checked',
+          fence,
+        ),
       );
       const events: EngineEvent[] = [];
       const result = await engine.execute(request({ stepFile: file, onEvent: (e) => events.push(e) }));
-      expect(result).toMatchObject({ outcome: 'succeeded', exit_code: 0, final_message: 'Ran all 2 block(s) of 01-build.md successfully.' });
+      expect(result).toMatchObject({
+        outcome: 'succeeded',
+        exit_code: 0,
+        final_message: 'Ran all 2 block(s) of 01-build.md successfully.',
+      });
       expect(readFileSync(join(work, 'out', 'greeting.txt'), 'utf8')).toBe('hello\n');
       expect(existsSync(join(work, 'checked'))).toBe(false);
       const tools = events.filter((e): e is Extract<EngineEvent, { type: 'tool' }> => e.type === 'tool');
@@ -97,7 +134,21 @@ describe('shell engine', () => {
     });
 
     it('stops at the first failing block (errexit and pipefail apply)', async () => {
-      const file = writeStep('02-fail.md', step(fence + 'sh', 'touch first', fence, fence + 'sh', 'false | true', 'touch not-reached', fence, fence + 'sh', 'touch third', fence));
+      const file = writeStep(
+        '02-fail.md',
+        step(
+          fence + 'sh',
+          'touch first',
+          fence,
+          fence + 'sh',
+          'false | true',
+          'touch not-reached',
+          fence,
+          fence + 'sh',
+          'touch third',
+          fence,
+        ),
+      );
       const result = await engine.execute(request({ stepFile: file }));
       expect(result.outcome).toBe('failed');
       expect(result.reason).toBe('block 2 (line 4) exited with 1');
@@ -108,12 +159,21 @@ describe('shell engine', () => {
     });
 
     it('succeeds and says so when a step has no blocks', async () => {
-      const result = await engine.execute(request({ stepFile: writeStep('00-setup.md', '# Setup\nNothing to run.\n') }));
-      expect(result).toMatchObject({ outcome: 'succeeded', exit_code: null, final_message: '00-setup.md has no sh/bash blocks to run; nothing was executed.' });
+      const result = await engine.execute(
+        request({ stepFile: writeStep('00-setup.md', '# Setup\nNothing to run.\n') }),
+      );
+      expect(result).toMatchObject({
+        outcome: 'succeeded',
+        exit_code: null,
+        final_message: '00-setup.md has no sh/bash blocks to run; nothing was executed.',
+      });
     });
 
     it('kills a block on wall-clock timeout, with its children', async () => {
-      const file = writeStep('03-slow.md', step(fence + 'sh', 'sleep 30 & echo $! > sleeper.pid', 'while true; do echo tick; sleep 0.05; done', fence));
+      const file = writeStep(
+        '03-slow.md',
+        step(fence + 'sh', 'sleep 30 & echo $! > sleeper.pid', 'while true; do echo tick; sleep 0.05; done', fence),
+      );
       const result = await engine.execute(request({ stepFile: file, timeoutMs: 700 }));
       expect(result.outcome).toBe('timeout');
       // Present unless the machine was too slow to start bash within the limit.
@@ -125,7 +185,9 @@ describe('shell engine', () => {
       const file = writeStep('04-hang.md', step(fence + 'sh', 'echo started', 'sleep 30', fence));
       expect((await engine.execute(request({ stepFile: file, stallTimeoutMs: 400 }))).outcome).toBe('stalled');
       const controller = new AbortController();
-      const aborted = await engine.execute(request({ stepFile: file, signal: controller.signal, onEvent: (e) => e.type === 'tool' && controller.abort() }));
+      const aborted = await engine.execute(
+        request({ stepFile: file, signal: controller.signal, onEvent: (e) => e.type === 'tool' && controller.abort() }),
+      );
       expect(aborted.outcome).toBe('interrupted');
     });
 
@@ -138,18 +200,50 @@ describe('shell engine', () => {
   describe('qa', () => {
     it('runs every check and ends the report with Verdict: PASS', async () => {
       writeFileSync(join(work, 'app.txt'), 'hello\n');
-      const file = writeStep('01-build.md', step('# Build', fence + 'sh', 'touch should-not-run', fence, fence + 'sh check', 'test -f app.txt', fence, '## Checks', fence + 'bash', 'grep -q hello app.txt', fence));
+      const file = writeStep(
+        '01-build.md',
+        step(
+          '# Build',
+          fence + 'sh',
+          'touch should-not-run',
+          fence,
+          fence + 'sh check',
+          'test -f app.txt',
+          fence,
+          '## Checks',
+          fence + 'bash',
+          'grep -q hello app.txt',
+          fence,
+        ),
+      );
       const result = await engine.qa(request({ stepFile: file }));
       expect(result.outcome).toBe('succeeded');
       expect(result.final_message?.split('\n').at(-1)).toBe('Verdict: PASS');
       expect(result.final_message).toContain('1. PASS: `test -f app.txt`');
-      expect(result.structured_output).toMatchObject({ verdict: 'PASS', checks: [{ passed: true, exit_code: 0 }, { passed: true, exit_code: 0 }] });
+      expect(result.structured_output).toMatchObject({
+        verdict: 'PASS',
+        checks: [
+          { passed: true, exit_code: 0 },
+          { passed: true, exit_code: 0 },
+        ],
+      });
       expect(existsSync(join(work, 'should-not-run'))).toBe(false);
     });
 
     it('runs each line of a ```checks fence as its own check; execute never runs them', async () => {
       writeFileSync(join(work, 'app.txt'), 'hello\n');
-      const file = writeStep('01-build.md', step('# Build', fence + 'checks', 'test -f app.txt', '', 'grep -q hello app.txt', 'echo "no world" >&2; exit 4', fence));
+      const file = writeStep(
+        '01-build.md',
+        step(
+          '# Build',
+          fence + 'checks',
+          'test -f app.txt',
+          '',
+          'grep -q hello app.txt',
+          'echo "no world" >&2; exit 4',
+          fence,
+        ),
+      );
       const executed = await engine.execute(request({ stepFile: file }));
       expect(executed.final_message).toBe('01-build.md has no sh/bash blocks to run; nothing was executed.');
       const result = await engine.qa(request({ stepFile: file }));
@@ -166,7 +260,18 @@ describe('shell engine', () => {
     });
 
     it('a failing check gives Verdict: FAIL with its output, after running all checks', async () => {
-      const file = writeStep('01-build.md', step('## Checks', fence + 'sh', 'echo "missing dist/app.js" >&2; exit 3', fence, fence + 'sh', 'touch second-ran', fence));
+      const file = writeStep(
+        '01-build.md',
+        step(
+          '## Checks',
+          fence + 'sh',
+          'echo "missing dist/app.js" >&2; exit 3',
+          fence,
+          fence + 'sh',
+          'touch second-ran',
+          fence,
+        ),
+      );
       const result = await engine.qa(request({ stepFile: file }));
       expect(result.outcome).toBe('succeeded');
       expect(result.final_message).toMatch(/Verdict: FAIL$/);
@@ -185,7 +290,10 @@ describe('shell engine', () => {
     });
 
     it('a check that times out is a timeout outcome whose report never passes', async () => {
-      const file = writeStep('01-build.md', step(fence + 'sh check', 'while true; do echo tick; sleep 0.05; done', fence));
+      const file = writeStep(
+        '01-build.md',
+        step(fence + 'sh check', 'while true; do echo tick; sleep 0.05; done', fence),
+      );
       const result = await engine.qa(request({ stepFile: file, timeoutMs: 500 }));
       expect(result.outcome).toBe('timeout');
       expect(result.final_message).toMatch(/Stopped early[\s\S]*Verdict: FAIL$/);

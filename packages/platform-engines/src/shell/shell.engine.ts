@@ -70,11 +70,15 @@ export function createShellEngine(options: ShellEngineOptions = {}): Engine {
 
   const readStep = (request: EngineRequest): { path: string; name: string; markdown: string } => {
     if (!request.stepFile) {
-      throw new ValidationError('The shell engine needs stepFile for execute and qa', [{ path: ['stepFile'], message: 'stepFile is required' }]);
+      throw new ValidationError('The shell engine needs stepFile for execute and qa', [
+        { path: ['stepFile'], message: 'stepFile is required' },
+      ]);
     }
     const path = resolve(request.workingDir, request.stepFile);
     if (!existsSync(path)) {
-      throw new ValidationError(`Step file ${path} does not exist`, [{ path: ['stepFile'], message: 'file not found' }]);
+      throw new ValidationError(`Step file ${path} does not exist`, [
+        { path: ['stepFile'], message: 'file not found' },
+      ]);
     }
     return { path, name: basename(path), markdown: readFileSync(path, 'utf8') };
   };
@@ -89,7 +93,16 @@ export function createShellEngine(options: ShellEngineOptions = {}): Engine {
   ): Promise<BlockRun> {
     const input: JsonValue = { [block.kind]: block.index, line: block.line, code: block.code };
     const callId = `${block.kind}-${block.index}`;
-    ctx.emit({ type: 'tool', phase: 'start', name: block.language, call_id: callId, input, output: null, exit_code: null, status: null });
+    ctx.emit({
+      type: 'tool',
+      phase: 'start',
+      name: block.language,
+      call_id: callId,
+      input,
+      output: null,
+      exit_code: null,
+      status: null,
+    });
     ctx.log.note(`${block.kind} ${block.index} (line ${block.line}):`);
     for (const line of block.code.split('\n')) ctx.log.line(`  | ${line}`);
     const tail: string[] = [];
@@ -100,7 +113,12 @@ export function createShellEngine(options: ShellEngineOptions = {}): Engine {
     const remaining = deadline - performance.now();
     let run: BlockRun;
     if (remaining <= 0) {
-      run = { exitCode: null, termination: 'timeout', reason: `wall-clock limit of ${settings.timeoutMs}ms reached`, output: '' };
+      run = {
+        exitCode: null,
+        termination: 'timeout',
+        reason: `wall-clock limit of ${settings.timeoutMs}ms reached`,
+        output: '',
+      };
     } else {
       const result = await runProcess({
         command: bash,
@@ -126,7 +144,12 @@ export function createShellEngine(options: ShellEngineOptions = {}): Engine {
           details: { engine_id: SHELL_ENGINE_ID, binary: bash },
         });
       }
-      run = { exitCode: result.exitCode, termination: result.termination, reason: result.terminationReason, output: tail.join('\n') };
+      run = {
+        exitCode: result.exitCode,
+        termination: result.termination,
+        reason: result.terminationReason,
+        output: tail.join('\n'),
+      };
     }
     ctx.emit({
       type: 'tool',
@@ -148,11 +171,21 @@ export function createShellEngine(options: ShellEngineOptions = {}): Engine {
       ]);
     }
     if (request.signal?.aborted) {
-      return ctx.finish({ outcome: 'interrupted', reason: 'aborted before start', finalMessage: null, structuredOutput: null, exitCode: null, signal: null, unparsedLines: 0 });
+      return ctx.finish({
+        outcome: 'interrupted',
+        reason: 'aborted before start',
+        finalMessage: null,
+        structuredOutput: null,
+        exitCode: null,
+        signal: null,
+        unparsedLines: 0,
+      });
     }
     const templateDir = resolve(request.workingDir, request.templateDir);
     const protocolPlan = readProtocolTemplate(templateDir);
-    ctx.log.note(`read template ${templateDir}: plan.md, context.md, log.md, ${protocolPlan.step_files.map((s) => s.filename).join(', ')}`);
+    ctx.log.note(
+      `read template ${templateDir}: plan.md, context.md, log.md, ${protocolPlan.step_files.map((s) => s.filename).join(', ')}`,
+    );
     const summary = `Planned from template ${templateDir}: ${protocolPlan.step_files.length} step file(s).`;
     ctx.emit({ type: 'message', text: summary });
     return ctx.finish({
@@ -178,13 +211,30 @@ export function createShellEngine(options: ShellEngineOptions = {}): Engine {
       const interrupted = interruptionOutcome(run.termination);
       if (interrupted) {
         const reason = `block ${block.index} (line ${block.line}): ${run.reason ?? run.termination}`;
-        return ctx.finish({ outcome: interrupted, reason, finalMessage: `Stopped ${step.name} at ${reason}.\n${run.output}`.trimEnd(), structuredOutput: null, exitCode: run.exitCode, signal: null, unparsedLines: 0 });
+        return ctx.finish({
+          outcome: interrupted,
+          reason,
+          finalMessage: `Stopped ${step.name} at ${reason}.\n${run.output}`.trimEnd(),
+          structuredOutput: null,
+          exitCode: run.exitCode,
+          signal: null,
+          unparsedLines: 0,
+        });
       }
       if (run.exitCode !== 0) {
         const reason = `block ${block.index} (line ${block.line}) exited with ${run.exitCode ?? 'no code'}`;
         ctx.emit({ type: 'error', message: reason, fatal: true });
-        const message = `Ran ${ran} of ${runBlocks.length} block(s) of ${step.name}; ${reason}.\n${run.output}`.trimEnd();
-        return ctx.finish({ outcome: 'failed', reason, finalMessage: message, structuredOutput: null, exitCode: run.exitCode, signal: null, unparsedLines: 0 });
+        const message =
+          `Ran ${ran} of ${runBlocks.length} block(s) of ${step.name}; ${reason}.\n${run.output}`.trimEnd();
+        return ctx.finish({
+          outcome: 'failed',
+          reason,
+          finalMessage: message,
+          structuredOutput: null,
+          exitCode: run.exitCode,
+          signal: null,
+          unparsedLines: 0,
+        });
       }
     }
     const message =
@@ -192,7 +242,15 @@ export function createShellEngine(options: ShellEngineOptions = {}): Engine {
         ? `${step.name} has no sh/bash blocks to run; nothing was executed.`
         : `Ran all ${runBlocks.length} block(s) of ${step.name} successfully.`;
     ctx.emit({ type: 'message', text: message });
-    return ctx.finish({ outcome: 'succeeded', reason: null, finalMessage: message, structuredOutput: null, exitCode: runBlocks.length > 0 ? 0 : null, signal: null, unparsedLines: 0 });
+    return ctx.finish({
+      outcome: 'succeeded',
+      reason: null,
+      finalMessage: message,
+      structuredOutput: null,
+      exitCode: runBlocks.length > 0 ? 0 : null,
+      signal: null,
+      unparsedLines: 0,
+    });
   }
 
   async function qa(request: EngineRequest, ctx: RunContext, settings: RunSettings): Promise<EngineResult> {
@@ -203,21 +261,58 @@ export function createShellEngine(options: ShellEngineOptions = {}): Engine {
     const checks: QaCheckResult[] = [];
     let stopped: { outcome: EngineOutcome; reason: string } | null = null;
     for (const check of declared) {
-      const runnable: Runnable = { kind: 'check', index: check.index, line: check.line, language: 'sh', code: check.command };
+      const runnable: Runnable = {
+        kind: 'check',
+        index: check.index,
+        line: check.line,
+        language: 'sh',
+        code: check.command,
+      };
       const run = await runBlock(runnable, ctx, request, settings, deadline, step.path);
       const interrupted = interruptionOutcome(run.termination);
-      checks.push({ index: check.index, line: check.line, command: check.command, exit_code: run.exitCode, passed: !interrupted && run.exitCode === 0, output: run.output });
+      checks.push({
+        index: check.index,
+        line: check.line,
+        command: check.command,
+        exit_code: run.exitCode,
+        passed: !interrupted && run.exitCode === 0,
+        output: run.output,
+      });
       if (interrupted) {
-        stopped = { outcome: interrupted, reason: `check ${check.index} (line ${check.line}): ${run.reason ?? run.termination}` };
+        stopped = {
+          outcome: interrupted,
+          reason: `check ${check.index} (line ${check.line}): ${run.reason ?? run.termination}`,
+        };
         break;
       }
     }
     const allPassed = checks.every((c) => c.passed);
-    const verdict: QaVerdict = stopped ? 'FAIL' : checks.length === 0 ? (options.noChecksVerdict ?? 'FAIL') : allPassed ? 'PASS' : 'FAIL';
-    const report = formatQaReport({ stepName: step.name, workingDir: request.workingDir, checks, verdict, interruption: stopped?.reason ?? null });
+    const verdict: QaVerdict = stopped
+      ? 'FAIL'
+      : checks.length === 0
+        ? (options.noChecksVerdict ?? 'FAIL')
+        : allPassed
+          ? 'PASS'
+          : 'FAIL';
+    const report = formatQaReport({
+      stepName: step.name,
+      workingDir: request.workingDir,
+      checks,
+      verdict,
+      interruption: stopped?.reason ?? null,
+    });
     for (const line of report.split('\n')) ctx.log.line(line);
     ctx.emit({ type: 'message', text: report });
-    const structured = { verdict, checks: checks.map(({ index, line, command, exit_code, passed }) => ({ index, line, command, exit_code, passed })) };
+    const structured = {
+      verdict,
+      checks: checks.map(({ index, line, command, exit_code, passed }) => ({
+        index,
+        line,
+        command,
+        exit_code,
+        passed,
+      })),
+    };
     return ctx.finish({
       outcome: stopped?.outcome ?? 'succeeded',
       reason: stopped?.reason ?? (checks.length === 0 ? 'no checks found' : null),
@@ -250,7 +345,13 @@ export function createShellEngine(options: ShellEngineOptions = {}): Engine {
     displayName: 'Shell (offline)',
     kind: 'builtin',
     defaultModel: null,
-    capabilities: { structuredOutput: false, budgetCap: false, reportsCost: true, resume: false, usageIsCumulative: false },
+    capabilities: {
+      structuredOutput: false,
+      budgetCap: false,
+      reportsCost: true,
+      resume: false,
+      usageIsCumulative: false,
+    },
     plan: (request) => run('plan', request),
     execute: (request) => run('execute', request),
     qa: (request) => run('qa', request),

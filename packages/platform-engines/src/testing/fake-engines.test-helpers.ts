@@ -53,7 +53,12 @@ export interface FakeWorkspace {
   logPath: string;
   argvFile: string;
   /** Runs the engine with the fake's env (fixture and recording) and collects events and log. */
-  run(engine: Engine, operation: 'plan' | 'execute' | 'qa', env: Record<string, string>, request?: Partial<EngineRequest>): Promise<FakeRun>;
+  run(
+    engine: Engine,
+    operation: 'plan' | 'execute' | 'qa',
+    env: Record<string, string>,
+    request?: Partial<EngineRequest>,
+  ): Promise<FakeRun>;
   argv(): { argv: string[]; cwd: string; stdin: string; env: Record<string, string> };
   remove(): void;
 }

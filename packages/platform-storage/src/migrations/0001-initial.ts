@@ -7,7 +7,8 @@ import type { SqlDialect } from '../database.types.js';
 export async function up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void> {
   const idType = dialect === 'postgres' ? 'serial' : 'integer';
   const realType = dialect === 'postgres' ? 'double precision' : 'real';
-  const autoId = (col: ColumnDefinitionBuilder) => (dialect === 'postgres' ? col.primaryKey() : col.primaryKey().autoIncrement());
+  const autoId = (col: ColumnDefinitionBuilder) =>
+    dialect === 'postgres' ? col.primaryKey() : col.primaryKey().autoIncrement();
 
   await db.schema
     .createTable('projects')
@@ -42,10 +43,18 @@ export async function up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addUniqueConstraint('uq_protocol_runs_project_name', ['project_id', 'protocol_name'])
     .execute();
-  await db.schema.createIndex('idx_protocol_runs_project').on('protocol_runs').columns(['project_id', 'created_at', 'id']).execute();
+  await db.schema
+    .createIndex('idx_protocol_runs_project')
+    .on('protocol_runs')
+    .columns(['project_id', 'created_at', 'id'])
+    .execute();
   await db.schema.createIndex('idx_protocol_runs_branch').on('protocol_runs').column('branch_name').execute();
   await db.schema.createIndex('idx_protocol_runs_name').on('protocol_runs').column('protocol_name').execute();
-  await db.schema.createIndex('idx_protocol_runs_status').on('protocol_runs').columns(['status', 'created_at', 'id']).execute();
+  await db.schema
+    .createIndex('idx_protocol_runs_status')
+    .on('protocol_runs')
+    .columns(['status', 'created_at', 'id'])
+    .execute();
 
   await db.schema
     .createTable('step_runs')
@@ -65,8 +74,16 @@ export async function up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addUniqueConstraint('uq_step_runs_run_name', ['protocol_run_id', 'step_name'])
     .execute();
-  await db.schema.createIndex('idx_step_runs_run_index').on('step_runs').columns(['protocol_run_id', 'step_index', 'id']).execute();
-  await db.schema.createIndex('idx_step_runs_run_updated').on('step_runs').columns(['protocol_run_id', 'updated_at', 'id']).execute();
+  await db.schema
+    .createIndex('idx_step_runs_run_index')
+    .on('step_runs')
+    .columns(['protocol_run_id', 'step_index', 'id'])
+    .execute();
+  await db.schema
+    .createIndex('idx_step_runs_run_updated')
+    .on('step_runs')
+    .columns(['protocol_run_id', 'updated_at', 'id'])
+    .execute();
 
   await db.schema
     .createTable('events')
@@ -117,13 +134,29 @@ export async function up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void
     .addColumn('started_at', 'text')
     .addColumn('finished_at', 'text')
     .execute();
-  await db.schema.createIndex('idx_job_runs_claim').on('job_runs').columns(['queue', 'status', 'run_at', 'priority']).execute();
-  await db.schema.createIndex('idx_job_runs_status').on('job_runs').columns(['status', 'created_at', 'run_id']).execute();
-  await db.schema.createIndex('idx_job_runs_type_status').on('job_runs').columns(['job_type', 'status', 'created_at']).execute();
+  await db.schema
+    .createIndex('idx_job_runs_claim')
+    .on('job_runs')
+    .columns(['queue', 'status', 'run_at', 'priority'])
+    .execute();
+  await db.schema
+    .createIndex('idx_job_runs_status')
+    .on('job_runs')
+    .columns(['status', 'created_at', 'run_id'])
+    .execute();
+  await db.schema
+    .createIndex('idx_job_runs_type_status')
+    .on('job_runs')
+    .columns(['job_type', 'status', 'created_at'])
+    .execute();
   await db.schema.createIndex('idx_job_runs_lease').on('job_runs').columns(['status', 'lease_expires_at']).execute();
   await db.schema.createIndex('idx_job_runs_created').on('job_runs').columns(['created_at', 'run_id']).execute();
   await db.schema.createIndex('idx_job_runs_project').on('job_runs').columns(['project_id', 'created_at']).execute();
-  await db.schema.createIndex('idx_job_runs_protocol').on('job_runs').columns(['protocol_run_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('idx_job_runs_protocol')
+    .on('job_runs')
+    .columns(['protocol_run_id', 'created_at'])
+    .execute();
   await db.schema.createIndex('idx_job_runs_step').on('job_runs').columns(['step_run_id', 'created_at']).execute();
   await db.schema.createIndex('idx_job_runs_unpublished').on('job_runs').columns(['published_at', 'status']).execute();
 }

@@ -4,15 +4,28 @@ import { BACKENDS, rejection, useTestStorage } from '../test/test-storage.test-h
 
 async function seed(storage: Storage) {
   const project = await storage.projects.create({ name: 'demo', git_url: '/tmp/demo' });
-  const run = await storage.protocolRuns.create({ project_id: project.id, protocol_name: '0001-demo', base_branch: 'main' });
-  const step = await storage.stepRuns.create({ protocol_run_id: run.id, step_index: 0, step_name: '00-setup.md', step_type: 'setup' });
+  const run = await storage.protocolRuns.create({
+    project_id: project.id,
+    protocol_name: '0001-demo',
+    base_branch: 'main',
+  });
+  const step = await storage.stepRuns.create({
+    protocol_run_id: run.id,
+    step_index: 0,
+    step_name: '00-setup.md',
+    step_type: 'setup',
+  });
   return { project, run, step };
 }
 
 describe.each(BACKENDS)('EventRepository on %s', (dialect) => {
   const { it } = useTestStorage(dialect);
 
-  it('appends with request_id / job_id merged into metadata and stored in their columns', async ({ storage, handle, clock }) => {
+  it('appends with request_id / job_id merged into metadata and stored in their columns', async ({
+    storage,
+    handle,
+    clock,
+  }) => {
     const { project, run, step } = await seed(storage);
     clock.set('2026-11-27T17:00:00.042Z');
     const event = await storage.events.append({
@@ -35,24 +48,52 @@ describe.each(BACKENDS)('EventRepository on %s', (dialect) => {
       metadata: { engine_id: 'shell', job_id: 'kept', request_id: 'req-1' },
       created_at: '2026-11-27T17:00:00.042Z',
     });
-    const row = await handle.db.selectFrom('events').select(['request_id', 'job_id']).where('id', '=', event.id).executeTakeFirstOrThrow();
+    const row = await handle.db
+      .selectFrom('events')
+      .select(['request_id', 'job_id'])
+      .where('id', '=', event.id)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ request_id: 'req-1', job_id: 'job-1' });
     expect(await storage.events.get(event.id)).toEqual({ ...event, protocol_name: '0001-demo', project_name: 'demo' });
   });
 
   it('stores empty metadata as null and fills the request_id column from metadata', async ({ storage, handle }) => {
     const { project } = await seed(storage);
-    const empty = await storage.events.append({ project_id: project.id, event_type: 'branches_listed', message: 'Listed', metadata: {} });
+    const empty = await storage.events.append({
+      project_id: project.id,
+      event_type: 'branches_listed',
+      message: 'Listed',
+      metadata: {},
+    });
     expect(empty.metadata).toBeNull();
-    const fromMeta = await storage.events.append({ project_id: project.id, event_type: 'x', message: 'm', metadata: { request_id: 'r-meta' } });
-    const row = await handle.db.selectFrom('events').select(['metadata', 'request_id']).where('id', '=', fromMeta.id).executeTakeFirstOrThrow();
+    const fromMeta = await storage.events.append({
+      project_id: project.id,
+      event_type: 'x',
+      message: 'm',
+      metadata: { request_id: 'r-meta' },
+    });
+    const row = await handle.db
+      .selectFrom('events')
+      .select(['metadata', 'request_id'])
+      .where('id', '=', fromMeta.id)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ metadata: '{"request_id":"r-meta"}', request_id: 'r-meta' });
   });
 
   it('lists project-level events (no run) with the project name and a null protocol name', async ({ storage }) => {
     const { project, run } = await seed(storage);
-    await storage.events.append({ project_id: project.id, protocol_run_id: run.id, event_type: 'planning_started', message: 'p' });
-    await storage.events.append({ project_id: project.id, event_type: 'branches_listed', message: 'b', metadata: { count: 2 } });
+    await storage.events.append({
+      project_id: project.id,
+      protocol_run_id: run.id,
+      event_type: 'planning_started',
+      message: 'p',
+    });
+    await storage.events.append({
+      project_id: project.id,
+      event_type: 'branches_listed',
+      message: 'b',
+      metadata: { count: 2 },
+    });
     const page = await storage.events.list({ project_id: project.id });
     expect(page.next_cursor).toBeNull();
     expect(page.items.map((e) => [e.event_type, e.protocol_run_id, e.protocol_name, e.project_name])).toEqual([
@@ -60,54 +101,108 @@ describe.each(BACKENDS)('EventRepository on %s', (dialect) => {
       ['planning_started', run.id, '0001-demo', 'demo'],
     ]);
     expect((await storage.events.list()).items).toHaveLength(2);
-    expect((await storage.events.list({ protocol_run_id: run.id })).items.map((e) => e.event_type)).toEqual(['planning_started']);
+    expect((await storage.events.list({ protocol_run_id: run.id })).items.map((e) => e.event_type)).toEqual([
+      'planning_started',
+    ]);
   });
 
   it('fills protocol_run_id from the step and rejects mismatched or missing references', async ({ storage }) => {
     const { project, run, step } = await seed(storage);
     const other = await storage.projects.create({ name: 'other', git_url: '/tmp/other' });
-    const fromStep = await storage.events.append({ project_id: project.id, step_run_id: step.id, event_type: 'qa_passed', message: 'ok' });
+    const fromStep = await storage.events.append({
+      project_id: project.id,
+      step_run_id: step.id,
+      event_type: 'qa_passed',
+      message: 'ok',
+    });
     expect(fromStep.protocol_run_id).toBe(run.id);
 
-    const wrongProject = await rejection(storage.events.append({ project_id: other.id, protocol_run_id: run.id, event_type: 'x', message: 'm' }));
-    expect(wrongProject).toBeInstanceOf(ValidationError);
-    expect(wrongProject.message).toBe(`Invalid event: ProtocolRun ${run.id} belongs to project ${project.id}, not ${other.id}`);
-
-    const otherRun = await storage.protocolRuns.create({ project_id: project.id, protocol_name: '0002', base_branch: 'main' });
-    await expect(storage.events.append({ project_id: project.id, protocol_run_id: otherRun.id, step_run_id: step.id, event_type: 'x', message: 'm' })).rejects.toThrow(
-      ValidationError,
+    const wrongProject = await rejection(
+      storage.events.append({ project_id: other.id, protocol_run_id: run.id, event_type: 'x', message: 'm' }),
     );
+    expect(wrongProject).toBeInstanceOf(ValidationError);
+    expect(wrongProject.message).toBe(
+      `Invalid event: ProtocolRun ${run.id} belongs to project ${project.id}, not ${other.id}`,
+    );
+
+    const otherRun = await storage.protocolRuns.create({
+      project_id: project.id,
+      protocol_name: '0002',
+      base_branch: 'main',
+    });
+    await expect(
+      storage.events.append({
+        project_id: project.id,
+        protocol_run_id: otherRun.id,
+        step_run_id: step.id,
+        event_type: 'x',
+        message: 'm',
+      }),
+    ).rejects.toThrow(ValidationError);
 
     const noProject = await rejection(storage.events.append({ project_id: 999, event_type: 'x', message: 'm' }));
     expect(noProject).toBeInstanceOf(NotFoundError);
     expect(noProject.message).toBe('Project 999 not found');
-    const noRun = await rejection(storage.events.append({ project_id: project.id, protocol_run_id: 999, event_type: 'x', message: 'm' }));
+    const noRun = await rejection(
+      storage.events.append({ project_id: project.id, protocol_run_id: 999, event_type: 'x', message: 'm' }),
+    );
     expect(noRun.message).toBe('ProtocolRun 999 not found');
-    const noStep = await rejection(storage.events.append({ project_id: project.id, step_run_id: 999, event_type: 'x', message: 'm' }));
+    const noStep = await rejection(
+      storage.events.append({ project_id: project.id, step_run_id: 999, event_type: 'x', message: 'm' }),
+    );
     expect(noStep.message).toBe('StepRun 999 not found');
-    await expect(storage.events.append({ project_id: project.id, event_type: '', message: 'm' })).rejects.toThrow(ValidationError);
+    await expect(storage.events.append({ project_id: project.id, event_type: '', message: 'm' })).rejects.toThrow(
+      ValidationError,
+    );
     expect((await storage.events.list()).items).toHaveLength(1);
   });
 
   it('filters by step, by exact type and by prefixes ending in _ or *', async ({ storage }) => {
     const { project, run, step } = await seed(storage);
-    const types = ['loop_applied', 'loopy', 'LOOP_upper', 'trigger_applied', 'trigger_missing', 'setup_started', 'step_completed'];
-    for (const type of types) await storage.events.append({ project_id: project.id, protocol_run_id: run.id, event_type: type, message: type });
-    await storage.events.append({ project_id: project.id, step_run_id: step.id, event_type: 'step_started', message: 's' });
+    const types = [
+      'loop_applied',
+      'loopy',
+      'LOOP_upper',
+      'trigger_applied',
+      'trigger_missing',
+      'setup_started',
+      'step_completed',
+    ];
+    for (const type of types)
+      await storage.events.append({ project_id: project.id, protocol_run_id: run.id, event_type: type, message: type });
+    await storage.events.append({
+      project_id: project.id,
+      step_run_id: step.id,
+      event_type: 'step_started',
+      message: 's',
+    });
 
-    const ofTypes = async (eventTypes: string[]) => (await storage.events.list({ event_types: eventTypes })).items.map((e) => e.event_type).sort();
+    const ofTypes = async (eventTypes: string[]) =>
+      (await storage.events.list({ event_types: eventTypes })).items.map((e) => e.event_type).sort();
     expect(await ofTypes(['loop_'])).toEqual(['loop_applied']);
     expect(await ofTypes(['trigger_*'])).toEqual(['trigger_applied', 'trigger_missing']);
-    expect(await ofTypes(['loop_', 'setup_*', 'step_completed'])).toEqual(['loop_applied', 'setup_started', 'step_completed']);
+    expect(await ofTypes(['loop_', 'setup_*', 'step_completed'])).toEqual([
+      'loop_applied',
+      'setup_started',
+      'step_completed',
+    ]);
     expect(await ofTypes(['loop'])).toEqual([]);
     expect(await ofTypes([])).toHaveLength(types.length + 1);
-    expect((await storage.events.list({ step_run_id: step.id })).items.map((e) => e.event_type)).toEqual(['step_started']);
+    expect((await storage.events.list({ step_run_id: step.id })).items.map((e) => e.event_type)).toEqual([
+      'step_started',
+    ]);
     expect((await storage.events.list({ project_id: 99_999_999_999 })).items).toEqual([]);
   });
 
   it('pages newest first by id with equal timestamps, next_cursor null on the last page', async ({ storage }) => {
     const { project, run } = await seed(storage);
-    for (let i = 1; i <= 5; i += 1) await storage.events.append({ project_id: project.id, protocol_run_id: run.id, event_type: 'e', message: `m${i}` });
+    for (let i = 1; i <= 5; i += 1)
+      await storage.events.append({
+        project_id: project.id,
+        protocol_run_id: run.id,
+        event_type: 'e',
+        message: `m${i}`,
+      });
     const pages: string[][] = [];
     let cursor: string | null = null;
     do {
@@ -123,9 +218,22 @@ describe.each(BACKENDS)('EventRepository on %s', (dialect) => {
   it('lists oldest first strictly after an id (resumable streams)', async ({ storage }) => {
     const { project, run } = await seed(storage);
     const ids: number[] = [];
-    for (const type of ['a_1', 'b', 'a_2', 'a_3']) ids.push((await storage.events.append({ project_id: project.id, protocol_run_id: run.id, event_type: type, message: type })).id);
+    for (const type of ['a_1', 'b', 'a_2', 'a_3'])
+      ids.push(
+        (
+          await storage.events.append({
+            project_id: project.id,
+            protocol_run_id: run.id,
+            event_type: type,
+            message: type,
+          })
+        ).id,
+      );
     expect((await storage.events.listAfter(ids[0]!)).map((e) => e.event_type)).toEqual(['b', 'a_2', 'a_3']);
-    expect((await storage.events.listAfter(0, { event_types: ['a_'] }, 2)).map((e) => e.event_type)).toEqual(['a_1', 'a_2']);
+    expect((await storage.events.listAfter(0, { event_types: ['a_'] }, 2)).map((e) => e.event_type)).toEqual([
+      'a_1',
+      'a_2',
+    ]);
     expect(await storage.events.listAfter(ids[3]!)).toEqual([]);
     const streamed = await storage.events.listAfter(0, { project_id: project.id });
     expect(streamed[0]).toMatchObject({ protocol_name: '0001-demo', project_name: 'demo' });

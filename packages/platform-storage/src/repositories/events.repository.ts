@@ -23,7 +23,10 @@ function typePrefix(type: string): string | null {
 }
 
 /** Adds request_id / job_id to the metadata unless it already has them; empty metadata is stored as NULL. */
-function enrichMetadata(metadata: JsonObject | null, ids: { request_id: string | null; job_id: string | null }): JsonObject | null {
+function enrichMetadata(
+  metadata: JsonObject | null,
+  ids: { request_id: string | null; job_id: string | null },
+): JsonObject | null {
   const merged: JsonObject = { ...(metadata ?? {}) };
   for (const key of ['request_id', 'job_id'] as const) {
     const value = ids[key];
@@ -62,7 +65,11 @@ export function createEventRepository(ctx: RepositoryContext): EventRepository {
             const prefix = typePrefix(type);
             if (prefix === null) return eb('e.event_type', '=', type);
             // substr instead of LIKE: `_` is a LIKE wildcard and SQLite's LIKE ignores case.
-            return eb(eb.fn<string>('substr', [eb.ref('e.event_type'), sql.lit(1), sql.lit(prefix.length)]), '=', prefix);
+            return eb(
+              eb.fn<string>('substr', [eb.ref('e.event_type'), sql.lit(1), sql.lit(prefix.length)]),
+              '=',
+              prefix,
+            );
           }),
         ),
       );
@@ -76,7 +83,11 @@ export function createEventRepository(ctx: RepositoryContext): EventRepository {
     const stepId = input.step_run_id ?? null;
     if (stepId !== null) {
       if (!isRowId(stepId)) throw stepRunNotFound(stepId);
-      const step = await db.selectFrom('step_runs').select('protocol_run_id').where('id', '=', stepId).executeTakeFirst();
+      const step = await db
+        .selectFrom('step_runs')
+        .select('protocol_run_id')
+        .where('id', '=', stepId)
+        .executeTakeFirst();
       if (!step) throw stepRunNotFound(stepId);
       if (runId === null) runId = step.protocol_run_id;
       else if (runId !== step.protocol_run_id) {
@@ -99,8 +110,14 @@ export function createEventRepository(ctx: RepositoryContext): EventRepository {
   return {
     async append(input: NewEvent): Promise<Event> {
       const eventType = requireText('event_type', input.event_type);
-      if (typeof input.message !== 'string') throw new ValidationError('Invalid message: must be a string', [{ path: ['message'], message: 'must be a string' }]);
-      const ids = { request_id: optionalText('request_id', input.request_id), job_id: optionalText('job_id', input.job_id) };
+      if (typeof input.message !== 'string')
+        throw new ValidationError('Invalid message: must be a string', [
+          { path: ['message'], message: 'must be a string' },
+        ]);
+      const ids = {
+        request_id: optionalText('request_id', input.request_id),
+        job_id: optionalText('job_id', input.job_id),
+      };
       const metadata = enrichMetadata(optionalObject('metadata', input.metadata) as JsonObject | null, ids);
       if (!isRowId(input.project_id)) throw projectNotFound(input.project_id);
       const protocolRunId = await resolveRun(input);
@@ -129,14 +146,18 @@ export function createEventRepository(ctx: RepositoryContext): EventRepository {
 
     async list(filter: EventFilter = {}, page = {}) {
       const limit = clampLimit(page.limit);
-      if (!idFiltersValid([filter.project_id, filter.protocol_run_id, filter.step_run_id])) return { items: [], next_cursor: null };
+      if (!idFiltersValid([filter.project_id, filter.protocol_run_id, filter.step_run_id]))
+        return { items: [], next_cursor: null };
       if (filter.project_ids?.length === 0) return { items: [], next_cursor: null };
       let query = filtered(filter);
       if (page.cursor) {
         const { i } = decodeCursor<{ i: number }>(page.cursor, ['i']);
         query = query.where('e.id', '<', i);
       }
-      const rows = await query.orderBy('e.id', 'desc').limit(limit + 1).execute();
+      const rows = await query
+        .orderBy('e.id', 'desc')
+        .limit(limit + 1)
+        .execute();
       return toPage(rows, limit, toEvent, (row) => ({ i: row.id }));
     },
 

@@ -5,7 +5,12 @@ describe.each(BACKENDS)('JobRunRepository on %s', (dialect) => {
   const { it } = useTestStorage(dialect);
 
   it('creates a queued ledger row with defaults and reads it back', async ({ storage }) => {
-    const job = await storage.jobRuns.create({ run_id: 'job-1', job_type: 'plan_protocol_job', params: { protocol_run_id: 1 }, protocol_run_id: 1 });
+    const job = await storage.jobRuns.create({
+      run_id: 'job-1',
+      job_type: 'plan_protocol_job',
+      params: { protocol_run_id: 1 },
+      protocol_run_id: 1,
+    });
     expect(job).toEqual({
       run_id: 'job-1',
       job_type: 'plan_protocol_job',
@@ -41,10 +46,17 @@ describe.each(BACKENDS)('JobRunRepository on %s', (dialect) => {
   });
 
   it('normalizes given timestamps to ISO UTC with milliseconds', async ({ storage }) => {
-    const job = await storage.jobRuns.create({ run_id: 'j', job_type: 't', run_at: '2026-11-27T18:00:00+01:00', started_at: '2026-11-27T17:00:05Z' });
+    const job = await storage.jobRuns.create({
+      run_id: 'j',
+      job_type: 't',
+      run_at: '2026-11-27T18:00:00+01:00',
+      started_at: '2026-11-27T17:00:05Z',
+    });
     expect(job.run_at).toBe('2026-11-27T17:00:00.000Z');
     expect(job.started_at).toBe('2026-11-27T17:00:05.000Z');
-    await expect(storage.jobRuns.create({ run_id: 'k', job_type: 't', run_at: 'tomorrow' })).rejects.toThrow(ValidationError);
+    await expect(storage.jobRuns.create({ run_id: 'k', job_type: 't', run_at: 'tomorrow' })).rejects.toThrow(
+      ValidationError,
+    );
   });
 
   it('maps duplicate run ids and idempotency keys to ConflictError', async ({ storage }) => {
@@ -53,7 +65,9 @@ describe.each(BACKENDS)('JobRunRepository on %s', (dialect) => {
     expect(dupId).toBeInstanceOf(ConflictError);
     expect(dupId.message).toBe('JobRun a already exists');
     expect(dupId.code).toBe('job_run_exists');
-    const dupKey = await rejection(storage.jobRuns.create({ run_id: 'b', job_type: 'open_pr_job', idempotency_key: 'click-1' }));
+    const dupKey = await rejection(
+      storage.jobRuns.create({ run_id: 'b', job_type: 'open_pr_job', idempotency_key: 'click-1' }),
+    );
     expect(dupKey).toBeInstanceOf(ConflictError);
     expect(dupKey.message).toBe("A job with idempotency key 'click-1' already exists");
     expect(dupKey.code).toBe('idempotency_key_exists');
@@ -65,12 +79,37 @@ describe.each(BACKENDS)('JobRunRepository on %s', (dialect) => {
   });
 
   it('updates only the keys present, clears on null, and always bumps updated_at', async ({ storage, clock }) => {
-    await storage.jobRuns.create({ run_id: 'j', job_type: 'execute_step_job', log_path: '/runs/j/logs.txt', cost_tokens: 10, cost_cents: 1.5 });
+    await storage.jobRuns.create({
+      run_id: 'j',
+      job_type: 'execute_step_job',
+      log_path: '/runs/j/logs.txt',
+      cost_tokens: 10,
+      cost_cents: 1.5,
+    });
     clock.advance(100);
     const failed = await storage.jobRuns.update('j', { error: 'boom', result: ['partial', 1] });
-    expect(failed).toMatchObject({ error: 'boom', result: ['partial', 1], cost_tokens: 10, cost_cents: 1.5, log_path: '/runs/j/logs.txt', updated_at: '2026-11-27T17:00:00.100Z' });
-    const cleared = await storage.jobRuns.update('j', { error: null, cost_tokens: null, attempts: 2, finished_at: '2026-11-27T17:00:01.000Z' });
-    expect(cleared).toMatchObject({ error: null, cost_tokens: null, cost_cents: 1.5, result: ['partial', 1], attempts: 2, finished_at: '2026-11-27T17:00:01.000Z' });
+    expect(failed).toMatchObject({
+      error: 'boom',
+      result: ['partial', 1],
+      cost_tokens: 10,
+      cost_cents: 1.5,
+      log_path: '/runs/j/logs.txt',
+      updated_at: '2026-11-27T17:00:00.100Z',
+    });
+    const cleared = await storage.jobRuns.update('j', {
+      error: null,
+      cost_tokens: null,
+      attempts: 2,
+      finished_at: '2026-11-27T17:00:01.000Z',
+    });
+    expect(cleared).toMatchObject({
+      error: null,
+      cost_tokens: null,
+      cost_cents: 1.5,
+      result: ['partial', 1],
+      attempts: 2,
+      finished_at: '2026-11-27T17:00:01.000Z',
+    });
     await expect(storage.jobRuns.update('missing', { error: 'x' })).rejects.toThrow(NotFoundError);
     await expect(storage.jobRuns.update('j', { attempts: null as never })).rejects.toThrow(ValidationError);
     await expect(storage.jobRuns.update('j', { cost_tokens: 1.5 })).rejects.toThrow(ValidationError);
@@ -78,12 +117,16 @@ describe.each(BACKENDS)('JobRunRepository on %s', (dialect) => {
 
   it('checks status writes against the job transition table', async ({ storage }) => {
     await storage.jobRuns.create({ run_id: 'j', job_type: 't' });
-    expect(await storage.jobRuns.update('j', { status: 'running', attempts: 1, started_at: '2026-11-27T17:00:00.000Z' })).toMatchObject({ status: 'running', attempts: 1 });
+    expect(
+      await storage.jobRuns.update('j', { status: 'running', attempts: 1, started_at: '2026-11-27T17:00:00.000Z' }),
+    ).toMatchObject({ status: 'running', attempts: 1 });
     // Repeating the current status is not a legal transition: pass `status` only to change it.
     const repeat = await rejection(storage.jobRuns.update('j', { status: 'running', cost_tokens: 5 }));
     expect(repeat.message).toBe('Illegal job transition running -> running');
     expect(await storage.jobRuns.update('j', { cost_tokens: 5 })).toMatchObject({ status: 'running', cost_tokens: 5 });
-    expect(await storage.jobRuns.update('j', { status: 'succeeded', result: { status: 'completed' } })).toMatchObject({ status: 'succeeded' });
+    expect(await storage.jobRuns.update('j', { status: 'succeeded', result: { status: 'completed' } })).toMatchObject({
+      status: 'succeeded',
+    });
     const illegal = await rejection(storage.jobRuns.update('j', { status: 'running', error: 'should not be written' }));
     expect(illegal).toBeInstanceOf(ConflictError);
     expect(illegal.message).toBe('Illegal job transition succeeded -> running');
@@ -94,23 +137,40 @@ describe.each(BACKENDS)('JobRunRepository on %s', (dialect) => {
 
   it('lets exactly one of several concurrent status changes from the same status win', async ({ storage }) => {
     await storage.jobRuns.create({ run_id: 'j', job_type: 't' });
-    const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => storage.jobRuns.update('j', { status: 'running', error: `worker-${i}` })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, (_, i) => storage.jobRuns.update('j', { status: 'running', error: `worker-${i}` })),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const losers = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(losers).toHaveLength(4);
     // A loser either lost the compare-and-swap or read `running` already (running -> running is illegal).
     for (const loser of losers) {
       expect(loser.reason).toBeInstanceOf(ConflictError);
-      expect(['JobRun j status conflict', 'Illegal job transition running -> running']).toContain((loser.reason as Error).message);
+      expect(['JobRun j status conflict', 'Illegal job transition running -> running']).toContain(
+        (loser.reason as Error).message,
+      );
     }
-    const winner = results.find((r): r is PromiseFulfilledResult<Awaited<ReturnType<typeof storage.jobRuns.get>>> => r.status === 'fulfilled')!;
+    const winner = results.find(
+      (r): r is PromiseFulfilledResult<Awaited<ReturnType<typeof storage.jobRuns.get>>> => r.status === 'fulfilled',
+    )!;
     expect((await storage.jobRuns.get('j')).error).toBe(winner.value.error);
   });
 
   it('lists newest first with filters, paging through equal timestamps by run_id', async ({ storage, clock }) => {
-    for (const id of ['a', 'c', 'b', 'e', 'd']) await storage.jobRuns.create({ run_id: id, job_type: id === 'e' ? 'spec_audit_job' : 'execute_step_job', protocol_run_id: 7 });
+    for (const id of ['a', 'c', 'b', 'e', 'd'])
+      await storage.jobRuns.create({
+        run_id: id,
+        job_type: id === 'e' ? 'spec_audit_job' : 'execute_step_job',
+        protocol_run_id: 7,
+      });
     clock.advance(1);
-    await storage.jobRuns.create({ run_id: 'z-old-name-new-time', job_type: 'execute_step_job', status: 'running', queue: 'other', step_run_id: 3 });
+    await storage.jobRuns.create({
+      run_id: 'z-old-name-new-time',
+      job_type: 'execute_step_job',
+      status: 'running',
+      queue: 'other',
+      step_run_id: 3,
+    });
 
     const pages: string[][] = [];
     let cursor: string | null = null;
@@ -119,9 +179,13 @@ describe.each(BACKENDS)('JobRunRepository on %s', (dialect) => {
       pages.push(page.items.map((j) => j.run_id));
       cursor = page.next_cursor;
     } while (cursor);
-    expect(pages).toEqual([['z-old-name-new-time', 'e', 'd', 'c'], ['b', 'a']]);
+    expect(pages).toEqual([
+      ['z-old-name-new-time', 'e', 'd', 'c'],
+      ['b', 'a'],
+    ]);
 
-    const ids = async (filter: Parameters<typeof storage.jobRuns.list>[0]) => (await storage.jobRuns.list(filter)).items.map((j) => j.run_id);
+    const ids = async (filter: Parameters<typeof storage.jobRuns.list>[0]) =>
+      (await storage.jobRuns.list(filter)).items.map((j) => j.run_id);
     expect(await ids({ job_type: 'spec_audit_job' })).toEqual(['e']);
     expect(await ids({ status: 'running' })).toEqual(['z-old-name-new-time']);
     expect(await ids({ queue: 'other', step_run_id: 3 })).toEqual(['z-old-name-new-time']);
@@ -130,13 +194,30 @@ describe.each(BACKENDS)('JobRunRepository on %s', (dialect) => {
   });
 
   it('sums tokens and cost per protocol run or step', async ({ storage }) => {
-    await storage.jobRuns.create({ run_id: '1', job_type: 't', protocol_run_id: 1, step_run_id: 10, cost_tokens: 100, cost_cents: 1.25 });
-    await storage.jobRuns.create({ run_id: '2', job_type: 't', protocol_run_id: 1, step_run_id: 11, cost_tokens: 50, cost_cents: 2.5 });
+    await storage.jobRuns.create({
+      run_id: '1',
+      job_type: 't',
+      protocol_run_id: 1,
+      step_run_id: 10,
+      cost_tokens: 100,
+      cost_cents: 1.25,
+    });
+    await storage.jobRuns.create({
+      run_id: '2',
+      job_type: 't',
+      protocol_run_id: 1,
+      step_run_id: 11,
+      cost_tokens: 50,
+      cost_cents: 2.5,
+    });
     await storage.jobRuns.create({ run_id: '3', job_type: 't', protocol_run_id: 1, step_run_id: 11 });
     await storage.jobRuns.create({ run_id: '4', job_type: 't', protocol_run_id: 2, cost_tokens: 7, cost_cents: 7 });
     expect(await storage.jobRuns.usageTotals({ protocol_run_id: 1 })).toEqual({ tokens: 150, cost_cents: 3.75 });
     expect(await storage.jobRuns.usageTotals({ step_run_id: 11 })).toEqual({ tokens: 50, cost_cents: 2.5 });
-    expect(await storage.jobRuns.usageTotals({ protocol_run_id: 1, step_run_id: 10 })).toEqual({ tokens: 100, cost_cents: 1.25 });
+    expect(await storage.jobRuns.usageTotals({ protocol_run_id: 1, step_run_id: 10 })).toEqual({
+      tokens: 100,
+      cost_cents: 1.25,
+    });
     expect(await storage.jobRuns.usageTotals({ protocol_run_id: 3 })).toEqual({ tokens: 0, cost_cents: 0 });
     await expect(storage.jobRuns.usageTotals({})).rejects.toThrow(ValidationError);
   });

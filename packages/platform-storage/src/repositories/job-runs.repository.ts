@@ -1,4 +1,15 @@
-import { ConflictError, JOB_STATUSES, JOB_TRANSITIONS, NotFoundError, ValidationError, assertTransition, type JobRun, type JobStatus, type JsonObject, type JsonValue } from '@tasksgodzilla/core';
+import {
+  ConflictError,
+  JOB_STATUSES,
+  JOB_TRANSITIONS,
+  NotFoundError,
+  ValidationError,
+  assertTransition,
+  type JobRun,
+  type JobStatus,
+  type JsonObject,
+  type JsonValue,
+} from '@tasksgodzilla/core';
 import type { Insertable, Updateable } from 'kysely';
 import { clampLimit, decodeCursor, toPage } from '../pagination.js';
 import type { JobRunsTable } from '../schema.js';
@@ -7,7 +18,16 @@ import { toJsonText } from './json.js';
 import { toJobRun } from './mappers.js';
 import { idFiltersValid, nowIso, type RepositoryContext } from './repository-context.js';
 import type { JobRunFilter, JobRunPatch, JobRunRepository, NewJobRun } from './repositories.types.js';
-import { optionalInteger, optionalNumber, optionalObject, optionalText, optionalTimestamp, requireInteger, requireOneOf, requireText } from './validation.js';
+import {
+  optionalInteger,
+  optionalNumber,
+  optionalObject,
+  optionalText,
+  optionalTimestamp,
+  requireInteger,
+  requireOneOf,
+  requireText,
+} from './validation.js';
 
 export function jobRunNotFound(runId: string): NotFoundError {
   return new NotFoundError(`JobRun ${runId} not found`, { code: 'job_run_not_found', details: { run_id: runId } });
@@ -16,7 +36,8 @@ export function jobRunNotFound(runId: string): NotFoundError {
 function patchValues(patch: JobRunPatch): Updateable<JobRunsTable> {
   const values: Updateable<JobRunsTable> = {};
   if (patch.attempts !== undefined) values.attempts = requireInteger('attempts', patch.attempts);
-  if (patch.params !== undefined) values.params = toJsonText(optionalObject('params', patch.params) as JsonObject | null);
+  if (patch.params !== undefined)
+    values.params = toJsonText(optionalObject('params', patch.params) as JsonObject | null);
   if (patch.result !== undefined) values.result = toJsonText(patch.result as JsonValue | null);
   if (patch.error !== undefined) values.error = optionalText('error', patch.error);
   if (patch.log_path !== undefined) values.log_path = optionalText('log_path', patch.log_path);
@@ -36,7 +57,11 @@ function duplicate(input: Insertable<JobRunsTable>, columns: string[], cause: un
       cause,
     });
   }
-  return new ConflictError(`JobRun ${input.run_id} already exists`, { code: 'job_run_exists', details: { run_id: input.run_id }, cause });
+  return new ConflictError(`JobRun ${input.run_id} already exists`, {
+    code: 'job_run_exists',
+    details: { run_id: input.run_id },
+    cause,
+  });
 }
 
 export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository {
@@ -69,7 +94,8 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
         protocol_run_id: optionalInteger('protocol_run_id', input.protocol_run_id, 1),
         step_run_id: optionalInteger('step_run_id', input.step_run_id, 1),
         idempotency_key: optionalText('idempotency_key', input.idempotency_key),
-        priority: input.priority === undefined ? 0 : requireInteger('priority', input.priority, Number.MIN_SAFE_INTEGER),
+        priority:
+          input.priority === undefined ? 0 : requireInteger('priority', input.priority, Number.MIN_SAFE_INTEGER),
         run_at: optionalTimestamp('run_at', input.run_at) ?? now,
         timeout_seconds: optionalInteger('timeout_seconds', input.timeout_seconds, 1),
         created_at: now,
@@ -102,28 +128,39 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
 
     async list(filter: JobRunFilter = {}, page = {}) {
       const limit = clampLimit(page.limit);
-      if (!idFiltersValid([filter.project_id, filter.protocol_run_id, filter.step_run_id])) return { items: [], next_cursor: null };
+      if (!idFiltersValid([filter.project_id, filter.protocol_run_id, filter.step_run_id]))
+        return { items: [], next_cursor: null };
       if (filter.project_ids && filter.project_ids.length === 0) return { items: [], next_cursor: null };
       let query = db.selectFrom('job_runs').selectAll();
       if (filter.project_ids) query = query.where('project_id', 'in', [...filter.project_ids]);
       if (filter.job_type !== undefined) query = query.where('job_type', '=', filter.job_type);
-      if (filter.status !== undefined) query = query.where('status', '=', requireOneOf('status', filter.status, JOB_STATUSES));
+      if (filter.status !== undefined)
+        query = query.where('status', '=', requireOneOf('status', filter.status, JOB_STATUSES));
       if (filter.queue !== undefined) query = query.where('queue', '=', filter.queue);
       if (filter.project_id !== undefined) query = query.where('project_id', '=', filter.project_id);
       if (filter.protocol_run_id !== undefined) query = query.where('protocol_run_id', '=', filter.protocol_run_id);
       if (filter.step_run_id !== undefined) query = query.where('step_run_id', '=', filter.step_run_id);
       if (page.cursor) {
         const { c, r } = decodeCursor<{ c: string; r: string }>(page.cursor, ['c', 'r']);
-        query = query.where((eb) => eb.or([eb('created_at', '<', c), eb.and([eb('created_at', '=', c), eb('run_id', '<', r)])]));
+        query = query.where((eb) =>
+          eb.or([eb('created_at', '<', c), eb.and([eb('created_at', '=', c), eb('run_id', '<', r)])]),
+        );
       }
-      const rows = await query.orderBy('created_at', 'desc').orderBy('run_id', 'desc').limit(limit + 1).execute();
+      const rows = await query
+        .orderBy('created_at', 'desc')
+        .orderBy('run_id', 'desc')
+        .limit(limit + 1)
+        .execute();
       return toPage(rows, limit, toJobRun, (row) => ({ c: row.created_at, r: row.run_id }));
     },
 
     async update(runId: string, patch: JobRunPatch): Promise<JobRun> {
       const values = patchValues(patch);
       const to = patch.status === undefined ? undefined : requireOneOf('status', patch.status, JOB_STATUSES);
-      let query = db.updateTable('job_runs').set({ ...values, updated_at: nowIso(ctx) }).where('run_id', '=', runId);
+      let query = db
+        .updateTable('job_runs')
+        .set({ ...values, updated_at: nowIso(ctx) })
+        .where('run_id', '=', runId);
       let expected: JobStatus | undefined;
       if (to !== undefined) {
         const current = await db.selectFrom('job_runs').select('status').where('run_id', '=', runId).executeTakeFirst();
@@ -136,12 +173,17 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
       const row = await query.returningAll().executeTakeFirst();
       if (row) return toJobRun(row);
       if (expected === undefined) throw jobRunNotFound(runId);
-      throw new ConflictError(`JobRun ${runId} status conflict`, { code: 'job_status_conflict', details: { run_id: runId, expected, to } });
+      throw new ConflictError(`JobRun ${runId} status conflict`, {
+        code: 'job_status_conflict',
+        details: { run_id: runId, expected, to },
+      });
     },
 
     async usageTotals(filter: { protocol_run_id?: number; step_run_id?: number }) {
       if (filter.protocol_run_id === undefined && filter.step_run_id === undefined) {
-        throw new ValidationError('usageTotals needs protocol_run_id or step_run_id', [{ path: ['protocol_run_id'], message: 'required (or step_run_id)' }]);
+        throw new ValidationError('usageTotals needs protocol_run_id or step_run_id', [
+          { path: ['protocol_run_id'], message: 'required (or step_run_id)' },
+        ]);
       }
       if (!idFiltersValid([filter.protocol_run_id, filter.step_run_id])) return { tokens: 0, cost_cents: 0 };
       let query = db

@@ -1,4 +1,15 @@
-import type { CiProvider, DefaultModels, Event, JobRun, JobStatus, Project, ProtocolRun, ProtocolStatus, StepRun, StepStatus } from '@tasksgodzilla/core';
+import type {
+  CiProvider,
+  DefaultModels,
+  Event,
+  JobRun,
+  JobStatus,
+  Project,
+  ProtocolRun,
+  ProtocolStatus,
+  StepRun,
+  StepStatus,
+} from '@tasksgodzilla/core';
 import type { Selectable } from 'kysely';
 import type { EventsTable, JobRunsTable, ProjectsTable, ProtocolRunsTable, StepRunsTable } from '../schema.js';
 import { parseJson, parseJsonObject } from './json.js';

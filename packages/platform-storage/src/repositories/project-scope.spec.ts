@@ -4,7 +4,9 @@ import { BACKENDS, useTestStorage } from '../test/test-storage.test-helpers.js';
 describe.each(BACKENDS)('project-scoped lists on %s', (dialect) => {
   const { it } = useTestStorage(dialect);
 
-  it('keeps only the projects, events and jobs of the given projects; an empty scope matches nothing', async ({ storage }) => {
+  it('keeps only the projects, events and jobs of the given projects; an empty scope matches nothing', async ({
+    storage,
+  }) => {
     const a = await storage.projects.create({ name: 'a', git_url: '/tmp/a' });
     const b = await storage.projects.create({ name: 'b', git_url: '/tmp/b' });
     await storage.events.append({ project_id: a.id, event_type: 'x', message: 'of a' });

@@ -38,7 +38,11 @@ describe.each(BACKENDS)('ProjectRepository on %s', (dialect) => {
 
   it('reads bad JSON in a column as null', async ({ storage, handle }) => {
     const project = await storage.projects.create({ name: 'bad', git_url: '/tmp/repo', secrets: { a: 1 } });
-    await handle.db.updateTable('projects').set({ secrets: '{not json', default_models: '[1,2]' }).where('id', '=', project.id).execute();
+    await handle.db
+      .updateTable('projects')
+      .set({ secrets: '{not json', default_models: '[1,2]' })
+      .where('id', '=', project.id)
+      .execute();
     const read = await storage.projects.get(project.id);
     expect(read.secrets).toBeNull();
     expect(read.default_models).toBeNull();
@@ -64,7 +68,12 @@ describe.each(BACKENDS)('ProjectRepository on %s', (dialect) => {
       default_models: { qa: 'q' },
     });
     clock.advance(1500);
-    const updated = await storage.projects.update(project.id, { local_path: null, ci_provider: null, secrets: null, name: 'renamed' });
+    const updated = await storage.projects.update(project.id, {
+      local_path: null,
+      ci_provider: null,
+      secrets: null,
+      name: 'renamed',
+    });
     expect(updated).toEqual({
       ...project,
       name: 'renamed',
@@ -78,7 +87,9 @@ describe.each(BACKENDS)('ProjectRepository on %s', (dialect) => {
 
   it('rejects invalid input with ValidationError and writes nothing', async ({ storage }) => {
     await expect(storage.projects.create({ name: '', git_url: '/tmp/x' })).rejects.toThrow(ValidationError);
-    await expect(storage.projects.create({ name: 'x', git_url: '/tmp/x', ci_provider: 'bitbucket' as never })).rejects.toThrow(ValidationError);
+    await expect(
+      storage.projects.create({ name: 'x', git_url: '/tmp/x', ci_provider: 'bitbucket' as never }),
+    ).rejects.toThrow(ValidationError);
     const project = await storage.projects.create({ name: 'ok', git_url: '/tmp/ok' });
     await expect(storage.projects.update(project.id, { name: null as never })).rejects.toThrow(ValidationError);
     await expect(storage.projects.update(project.id, { base_branch: null as never })).rejects.toThrow(ValidationError);
@@ -97,7 +108,11 @@ describe.each(BACKENDS)('ProjectRepository on %s', (dialect) => {
       names.push(page.items.map((p) => p.name));
       cursor = page.next_cursor;
     } while (cursor);
-    expect(names).toEqual([['newest', 'same-5'], ['same-4', 'same-3'], ['same-2', 'same-1']]);
+    expect(names).toEqual([
+      ['newest', 'same-5'],
+      ['same-4', 'same-3'],
+      ['same-2', 'same-1'],
+    ]);
 
     const all = await storage.projects.list({ limit: 6 });
     expect(all.items).toHaveLength(6);

@@ -77,9 +77,15 @@ export function createProjectRepository(ctx: RepositoryContext): ProjectReposito
       if (filter.ids) query = query.where('id', 'in', [...filter.ids]);
       if (page.cursor) {
         const { c, i } = decodeCursor<{ c: string; i: number }>(page.cursor, ['c', 'i']);
-        query = query.where((eb) => eb.or([eb('created_at', '<', c), eb.and([eb('created_at', '=', c), eb('id', '<', i)])]));
+        query = query.where((eb) =>
+          eb.or([eb('created_at', '<', c), eb.and([eb('created_at', '=', c), eb('id', '<', i)])]),
+        );
       }
-      const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+      const rows = await query
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit + 1)
+        .execute();
       return toPage(rows, limit, toProject, (row) => ({ c: row.created_at, i: row.id }));
     },
 

@@ -11,7 +11,11 @@ describe.each(BACKENDS)('ProtocolRunRepository on %s', (dialect) => {
 
   it('creates with defaults, gets, finds and reports missing ids', async ({ storage }) => {
     const project = await seed(storage);
-    const run = await storage.protocolRuns.create({ project_id: project.id, protocol_name: '0001-demo', base_branch: 'main' });
+    const run = await storage.protocolRuns.create({
+      project_id: project.id,
+      protocol_name: '0001-demo',
+      base_branch: 'main',
+    });
     expect(run).toEqual({
       id: 1,
       project_id: project.id,
@@ -38,22 +42,35 @@ describe.each(BACKENDS)('ProtocolRunRepository on %s', (dialect) => {
   });
 
   it('maps a missing project to NotFoundError and a bad status to ValidationError', async ({ storage }) => {
-    const error = await rejection(storage.protocolRuns.create({ project_id: 77, protocol_name: 'x', base_branch: 'main' }));
+    const error = await rejection(
+      storage.protocolRuns.create({ project_id: 77, protocol_name: 'x', base_branch: 'main' }),
+    );
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error.message).toBe('Project 77 not found');
     const project = await seed(storage);
-    await expect(storage.protocolRuns.create({ project_id: project.id, protocol_name: 'x', base_branch: 'main', status: 'bogus' as ProtocolStatus })).rejects.toThrow(ValidationError);
+    await expect(
+      storage.protocolRuns.create({
+        project_id: project.id,
+        protocol_name: 'x',
+        base_branch: 'main',
+        status: 'bogus' as ProtocolStatus,
+      }),
+    ).rejects.toThrow(ValidationError);
   });
 
   it('rejects a duplicate protocol name in the same project with ConflictError', async ({ storage }) => {
     const a = await seed(storage, 'a');
     const b = await seed(storage, 'b');
     await storage.protocolRuns.create({ project_id: a.id, protocol_name: '0001-x', base_branch: 'main' });
-    const error = await rejection(storage.protocolRuns.create({ project_id: a.id, protocol_name: '0001-x', base_branch: 'main' }));
+    const error = await rejection(
+      storage.protocolRuns.create({ project_id: a.id, protocol_name: '0001-x', base_branch: 'main' }),
+    );
     expect(error).toBeInstanceOf(ConflictError);
     expect(error.message).toBe(`Protocol run '0001-x' already exists in project ${a.id}`);
     expect(error.code).toBe('protocol_run_exists');
-    await expect(storage.protocolRuns.create({ project_id: b.id, protocol_name: '0001-x', base_branch: 'main' })).resolves.toMatchObject({ project_id: b.id });
+    await expect(
+      storage.protocolRuns.create({ project_id: b.id, protocol_name: '0001-x', base_branch: 'main' }),
+    ).resolves.toMatchObject({ project_id: b.id });
   });
 
   it('patches: absent keys kept, null clears, booleans mapped', async ({ storage, clock }) => {
@@ -69,18 +86,38 @@ describe.each(BACKENDS)('ProtocolRunRepository on %s', (dialect) => {
       template_source: { kind: 'template' },
     });
     clock.advance(250);
-    const updated = await storage.protocolRuns.update(run.id, { branch_name: null, description: null, auto_advance: true });
-    expect(updated).toEqual({ ...run, branch_name: null, description: null, auto_advance: true, updated_at: '2026-11-27T17:00:00.250Z' });
-    expect(await storage.protocolRuns.update(run.id, {})).toMatchObject({ worktree_path: '/wt/0001-p', auto_advance: true });
+    const updated = await storage.protocolRuns.update(run.id, {
+      branch_name: null,
+      description: null,
+      auto_advance: true,
+    });
+    expect(updated).toEqual({
+      ...run,
+      branch_name: null,
+      description: null,
+      auto_advance: true,
+      updated_at: '2026-11-27T17:00:00.250Z',
+    });
+    expect(await storage.protocolRuns.update(run.id, {})).toMatchObject({
+      worktree_path: '/wt/0001-p',
+      auto_advance: true,
+    });
     await expect(storage.protocolRuns.update(run.id, { auto_advance: null as never })).rejects.toThrow(ValidationError);
     await expect(storage.protocolRuns.update(999, { description: 'x' })).rejects.toThrow(NotFoundError);
   });
 
   it('replaces and merges template_config; a null key is removed', async ({ storage }) => {
     const project = await seed(storage);
-    const run = await storage.protocolRuns.create({ project_id: project.id, protocol_name: 't', base_branch: 'main', template_config: { a: 1 } });
+    const run = await storage.protocolRuns.create({
+      project_id: project.id,
+      protocol_name: 't',
+      base_branch: 'main',
+      template_config: { a: 1 },
+    });
     expect((await storage.protocolRuns.setTemplateConfig(run.id, { b: 2 })).template_config).toEqual({ b: 2 });
-    expect((await storage.protocolRuns.mergeTemplateConfig(run.id, { c: { nested: true }, b: null })).template_config).toEqual({ c: { nested: true } });
+    expect(
+      (await storage.protocolRuns.mergeTemplateConfig(run.id, { c: { nested: true }, b: null })).template_config,
+    ).toEqual({ c: { nested: true } });
     expect((await storage.protocolRuns.setTemplateConfig(run.id, null)).template_config).toBeNull();
     expect((await storage.protocolRuns.mergeTemplateConfig(run.id, { d: 'x' })).template_config).toEqual({ d: 'x' });
     await expect(storage.protocolRuns.mergeTemplateConfig(999, { a: 1 })).rejects.toThrow(NotFoundError);
@@ -88,8 +125,15 @@ describe.each(BACKENDS)('ProtocolRunRepository on %s', (dialect) => {
 
   it('keeps every key of 20 concurrent template_config merges', async ({ storage }) => {
     const project = await seed(storage);
-    const run = await storage.protocolRuns.create({ project_id: project.id, protocol_name: 'c', base_branch: 'main', template_config: { base: true } });
-    await Promise.all(Array.from({ length: 20 }, (_, i) => storage.protocolRuns.mergeTemplateConfig(run.id, { [`k${i}`]: i })));
+    const run = await storage.protocolRuns.create({
+      project_id: project.id,
+      protocol_name: 'c',
+      base_branch: 'main',
+      template_config: { base: true },
+    });
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => storage.protocolRuns.mergeTemplateConfig(run.id, { [`k${i}`]: i })),
+    );
     const config = (await storage.protocolRuns.get(run.id)).template_config;
     expect(Object.keys(config ?? {}).sort()).toEqual(['base', ...Array.from({ length: 20 }, (_, i) => `k${i}`)].sort());
   });
@@ -112,10 +156,24 @@ describe.each(BACKENDS)('ProtocolRunRepository on %s', (dialect) => {
 
   it('transitions by compare-and-swap, writing the patch in the same statement', async ({ storage, clock }) => {
     const project = await seed(storage);
-    const run = await storage.protocolRuns.create({ project_id: project.id, protocol_name: 's', base_branch: 'main', branch_name: 'b' });
+    const run = await storage.protocolRuns.create({
+      project_id: project.id,
+      protocol_name: 's',
+      base_branch: 'main',
+      branch_name: 'b',
+    });
     clock.advance(5);
-    const planning = await storage.protocolRuns.transition(run.id, { from: ['pending', 'planned', 'paused'], to: 'planning' }, { branch_name: null, worktree_path: '/wt' });
-    expect(planning).toMatchObject({ status: 'planning', branch_name: null, worktree_path: '/wt', updated_at: '2026-11-27T17:00:00.005Z' });
+    const planning = await storage.protocolRuns.transition(
+      run.id,
+      { from: ['pending', 'planned', 'paused'], to: 'planning' },
+      { branch_name: null, worktree_path: '/wt' },
+    );
+    expect(planning).toMatchObject({
+      status: 'planning',
+      branch_name: null,
+      worktree_path: '/wt',
+      updated_at: '2026-11-27T17:00:00.005Z',
+    });
 
     const stale = await rejection(storage.protocolRuns.transition(run.id, { from: 'pending', to: 'planning' }));
     expect(stale).toBeInstanceOf(ConflictError);
@@ -129,15 +187,23 @@ describe.each(BACKENDS)('ProtocolRunRepository on %s', (dialect) => {
     expect(missing.message).toBe('ProtocolRun 999 not found');
   });
 
-  it('keeps terminal runs terminal: illegal transitions are ConflictErrors that change nothing', async ({ storage }) => {
+  it('keeps terminal runs terminal: illegal transitions are ConflictErrors that change nothing', async ({
+    storage,
+  }) => {
     const project = await seed(storage);
-    const run = await storage.protocolRuns.create({ project_id: project.id, protocol_name: 'term', base_branch: 'main' });
+    const run = await storage.protocolRuns.create({
+      project_id: project.id,
+      protocol_name: 'term',
+      base_branch: 'main',
+    });
     await storage.protocolRuns.transition(run.id, { from: 'pending', to: 'cancelled' });
     const illegal = await rejection(storage.protocolRuns.transition(run.id, { from: 'cancelled', to: 'running' }));
     expect(illegal).toBeInstanceOf(ConflictError);
     expect(illegal.message).toBe('Illegal protocol transition cancelled -> running');
     // A list that includes the current (terminal) status is still illegal from there.
-    const fromList = await rejection(storage.protocolRuns.transition(run.id, { from: ['blocked', 'cancelled'], to: 'running' }));
+    const fromList = await rejection(
+      storage.protocolRuns.transition(run.id, { from: ['blocked', 'cancelled'], to: 'running' }),
+    );
     expect(fromList.message).toBe('Illegal protocol transition cancelled -> running');
     // A stale expectation on a terminal run is a status conflict.
     const stale = await rejection(storage.protocolRuns.transition(run.id, { from: 'blocked', to: 'running' }));
@@ -148,21 +214,46 @@ describe.each(BACKENDS)('ProtocolRunRepository on %s', (dialect) => {
 
   it('lets exactly one of 10 concurrent identical transitions win', async ({ storage }) => {
     const project = await seed(storage);
-    const run = await storage.protocolRuns.create({ project_id: project.id, protocol_name: 'race', base_branch: 'main' });
-    const results = await Promise.allSettled(Array.from({ length: 10 }, () => storage.protocolRuns.transition(run.id, { from: 'pending', to: 'planning' })));
+    const run = await storage.protocolRuns.create({
+      project_id: project.id,
+      protocol_name: 'race',
+      base_branch: 'main',
+    });
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, () => storage.protocolRuns.transition(run.id, { from: 'pending', to: 'planning' })),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const losers = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(losers).toHaveLength(9);
     for (const loser of losers) expect(loser.reason).toBeInstanceOf(ConflictError);
   });
 
-  it('finds a run by branch: branch_name first, then protocol_name by full ref or last segment', async ({ storage }) => {
+  it('finds a run by branch: branch_name first, then protocol_name by full ref or last segment', async ({
+    storage,
+  }) => {
     const a = await seed(storage, 'a');
     const b = await seed(storage, 'b');
-    const named = await storage.protocolRuns.create({ project_id: a.id, protocol_name: '0001-feature', base_branch: 'main' });
-    const branched = await storage.protocolRuns.create({ project_id: a.id, protocol_name: '0002-other', base_branch: 'main', branch_name: 'tgz/0001-feature' });
-    const nested = await storage.protocolRuns.create({ project_id: b.id, protocol_name: 'team/0003-x', base_branch: 'main' });
-    const tagged = await storage.protocolRuns.create({ project_id: b.id, protocol_name: 'v1.2.0', base_branch: 'main' });
+    const named = await storage.protocolRuns.create({
+      project_id: a.id,
+      protocol_name: '0001-feature',
+      base_branch: 'main',
+    });
+    const branched = await storage.protocolRuns.create({
+      project_id: a.id,
+      protocol_name: '0002-other',
+      base_branch: 'main',
+      branch_name: 'tgz/0001-feature',
+    });
+    const nested = await storage.protocolRuns.create({
+      project_id: b.id,
+      protocol_name: 'team/0003-x',
+      base_branch: 'main',
+    });
+    const tagged = await storage.protocolRuns.create({
+      project_id: b.id,
+      protocol_name: 'v1.2.0',
+      base_branch: 'main',
+    });
 
     expect((await storage.protocolRuns.findByBranch('refs/heads/tgz/0001-feature'))?.id).toBe(branched.id);
     expect((await storage.protocolRuns.findByBranch('tgz/0001-feature'))?.id).toBe(branched.id);
@@ -181,7 +272,11 @@ describe.each(BACKENDS)('ProtocolRunRepository on %s', (dialect) => {
     const a = await seed(storage, 'a');
     const b = await seed(storage, 'b');
     const first = await storage.protocolRuns.create({ project_id: a.id, protocol_name: '0001-x', base_branch: 'main' });
-    const second = await storage.protocolRuns.create({ project_id: b.id, protocol_name: '0001-x', base_branch: 'main' });
+    const second = await storage.protocolRuns.create({
+      project_id: b.id,
+      protocol_name: '0001-x',
+      base_branch: 'main',
+    });
     expect((await storage.protocolRuns.findByBranch('refs/heads/0001-x'))?.id).toBe(first.id);
     expect((await storage.protocolRuns.findByBranch('refs/heads/0001-x', b.id))?.id).toBe(second.id);
     // A full-ref protocol_name match wins over a last-segment match, whatever the ids.
@@ -194,10 +289,21 @@ describe.each(BACKENDS)('ProtocolRunRepository on %s', (dialect) => {
   it('lists by project and status, newest first, paging through equal timestamps', async ({ storage, clock }) => {
     const a = await seed(storage, 'a');
     const b = await seed(storage, 'b');
-    for (let i = 1; i <= 4; i += 1) await storage.protocolRuns.create({ project_id: a.id, protocol_name: `a-${i}`, base_branch: 'main' });
+    for (let i = 1; i <= 4; i += 1)
+      await storage.protocolRuns.create({ project_id: a.id, protocol_name: `a-${i}`, base_branch: 'main' });
     clock.advance(1);
-    await storage.protocolRuns.create({ project_id: a.id, protocol_name: 'a-5', base_branch: 'main', status: 'running' });
-    await storage.protocolRuns.create({ project_id: b.id, protocol_name: 'b-1', base_branch: 'main', status: 'running' });
+    await storage.protocolRuns.create({
+      project_id: a.id,
+      protocol_name: 'a-5',
+      base_branch: 'main',
+      status: 'running',
+    });
+    await storage.protocolRuns.create({
+      project_id: b.id,
+      protocol_name: 'b-1',
+      base_branch: 'main',
+      status: 'running',
+    });
 
     const pages: string[][] = [];
     let cursor: string | null = null;
@@ -208,8 +314,13 @@ describe.each(BACKENDS)('ProtocolRunRepository on %s', (dialect) => {
     } while (cursor);
     expect(pages).toEqual([['a-5', 'a-4'], ['a-3', 'a-2'], ['a-1']]);
 
-    expect((await storage.protocolRuns.list({ status: 'running' })).items.map((r) => r.protocol_name)).toEqual(['b-1', 'a-5']);
-    expect((await storage.protocolRuns.list({ project_id: a.id, status: 'running' })).items.map((r) => r.protocol_name)).toEqual(['a-5']);
+    expect((await storage.protocolRuns.list({ status: 'running' })).items.map((r) => r.protocol_name)).toEqual([
+      'b-1',
+      'a-5',
+    ]);
+    expect(
+      (await storage.protocolRuns.list({ project_id: a.id, status: 'running' })).items.map((r) => r.protocol_name),
+    ).toEqual(['a-5']);
     expect((await storage.protocolRuns.list({ project_id: 99_999_999_999 })).items).toEqual([]);
   });
 });

@@ -1,4 +1,12 @@
-import { ConflictError, NotFoundError, PROTOCOL_STATUSES, PROTOCOL_TRANSITIONS, type JsonObject, type ProtocolRun, type ProtocolStatus } from '@tasksgodzilla/core';
+import {
+  ConflictError,
+  NotFoundError,
+  PROTOCOL_STATUSES,
+  PROTOCOL_TRANSITIONS,
+  type JsonObject,
+  type ProtocolRun,
+  type ProtocolStatus,
+} from '@tasksgodzilla/core';
 import type { Updateable } from 'kysely';
 import type { Executor } from '../database.types.js';
 import { clampLimit, decodeCursor, toPage } from '../pagination.js';
@@ -8,12 +16,21 @@ import { mergeJsonObject, parseJsonObject, toJsonText } from './json.js';
 import { toProtocolRun } from './mappers.js';
 import { projectNotFound } from './projects.repository.js';
 import { idFiltersValid, inTransaction, isRowId, nowIso, type RepositoryContext } from './repository-context.js';
-import type { NewProtocolRun, ProtocolRunListFilter, ProtocolRunPatch, ProtocolRunRepository, StatusTransition } from './repositories.types.js';
+import type {
+  NewProtocolRun,
+  ProtocolRunListFilter,
+  ProtocolRunPatch,
+  ProtocolRunRepository,
+  StatusTransition,
+} from './repositories.types.js';
 import { planTransition, transitionFailure } from './transitions.js';
 import { optionalObject, optionalText, requireBoolean, requireOneOf, requireText } from './validation.js';
 
 export function protocolRunNotFound(id: number): NotFoundError {
-  return new NotFoundError(`ProtocolRun ${id} not found`, { code: 'protocol_run_not_found', details: { protocol_run_id: id } });
+  return new NotFoundError(`ProtocolRun ${id} not found`, {
+    code: 'protocol_run_not_found',
+    details: { protocol_run_id: id },
+  });
 }
 
 function jsonObject(field: string, value: unknown): string | null {
@@ -27,8 +44,10 @@ function patchValues(patch: ProtocolRunPatch): Updateable<ProtocolRunsTable> {
   if (patch.worktree_path !== undefined) values.worktree_path = optionalText('worktree_path', patch.worktree_path);
   if (patch.protocol_root !== undefined) values.protocol_root = optionalText('protocol_root', patch.protocol_root);
   if (patch.description !== undefined) values.description = optionalText('description', patch.description);
-  if (patch.template_source !== undefined) values.template_source = jsonObject('template_source', patch.template_source);
-  if (patch.auto_advance !== undefined) values.auto_advance = requireBoolean('auto_advance', patch.auto_advance) ? 1 : 0;
+  if (patch.template_source !== undefined)
+    values.template_source = jsonObject('template_source', patch.template_source);
+  if (patch.auto_advance !== undefined)
+    values.auto_advance = requireBoolean('auto_advance', patch.auto_advance) ? 1 : 0;
   return values;
 }
 
@@ -46,7 +65,11 @@ export function createProtocolRunRepository(ctx: RepositoryContext): ProtocolRun
     return row ? toProtocolRun(row) : null;
   };
 
-  const write = async (id: number, values: Updateable<ProtocolRunsTable>, executor: Executor = db): Promise<ProtocolRun> => {
+  const write = async (
+    id: number,
+    values: Updateable<ProtocolRunsTable>,
+    executor: Executor = db,
+  ): Promise<ProtocolRun> => {
     if (!isRowId(id)) throw protocolRunNotFound(id);
     const row = await executor
       .updateTable('protocol_runs')
@@ -83,11 +106,14 @@ export function createProtocolRunRepository(ctx: RepositoryContext): ProtocolRun
       } catch (error) {
         const violation = constraintViolation(error);
         if (violation?.kind === 'unique') {
-          throw new ConflictError(`Protocol run '${values.protocol_name}' already exists in project ${values.project_id}`, {
-            code: 'protocol_run_exists',
-            details: { project_id: values.project_id, protocol_name: values.protocol_name },
-            cause: error,
-          });
+          throw new ConflictError(
+            `Protocol run '${values.protocol_name}' already exists in project ${values.project_id}`,
+            {
+              code: 'protocol_run_exists',
+              details: { project_id: values.project_id, protocol_name: values.protocol_name },
+              cause: error,
+            },
+          );
         }
         if (violation?.kind === 'foreign_key') throw projectNotFound(values.project_id);
         throw error;
@@ -139,12 +165,19 @@ export function createProtocolRunRepository(ctx: RepositoryContext): ProtocolRun
       if (!idFiltersValid([filter.project_id])) return { items: [], next_cursor: null };
       let query = db.selectFrom('protocol_runs').selectAll();
       if (filter.project_id !== undefined) query = query.where('project_id', '=', filter.project_id);
-      if (filter.status !== undefined) query = query.where('status', '=', requireOneOf('status', filter.status, PROTOCOL_STATUSES));
+      if (filter.status !== undefined)
+        query = query.where('status', '=', requireOneOf('status', filter.status, PROTOCOL_STATUSES));
       if (page.cursor) {
         const { c, i } = decodeCursor<{ c: string; i: number }>(page.cursor, ['c', 'i']);
-        query = query.where((eb) => eb.or([eb('created_at', '<', c), eb.and([eb('created_at', '=', c), eb('id', '<', i)])]));
+        query = query.where((eb) =>
+          eb.or([eb('created_at', '<', c), eb.and([eb('created_at', '=', c), eb('id', '<', i)])]),
+        );
       }
-      const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+      const rows = await query
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit + 1)
+        .execute();
       return toPage(rows, limit, toProtocolRun, (row) => ({ c: row.created_at, i: row.id }));
     },
 
@@ -172,7 +205,11 @@ export function createProtocolRunRepository(ctx: RepositoryContext): ProtocolRun
       });
     },
 
-    async transition(id: number, { from, to }: StatusTransition<ProtocolStatus>, patch: ProtocolRunPatch = {}): Promise<ProtocolRun> {
+    async transition(
+      id: number,
+      { from, to }: StatusTransition<ProtocolStatus>,
+      patch: ProtocolRunPatch = {},
+    ): Promise<ProtocolRun> {
       requireOneOf('to', to, PROTOCOL_STATUSES);
       const plan = planTransition(PROTOCOL_TRANSITIONS, from, to);
       const values = patchValues(patch);

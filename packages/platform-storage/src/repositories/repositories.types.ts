@@ -59,7 +59,16 @@ export interface NewProtocolRun {
 }
 
 export type ProtocolRunPatch = Partial<
-  Pick<NewProtocolRun, 'base_branch' | 'branch_name' | 'worktree_path' | 'protocol_root' | 'description' | 'template_source' | 'auto_advance'>
+  Pick<
+    NewProtocolRun,
+    | 'base_branch'
+    | 'branch_name'
+    | 'worktree_path'
+    | 'protocol_root'
+    | 'description'
+    | 'template_source'
+    | 'auto_advance'
+  >
 >;
 
 export interface StatusTransition<S extends string> {
@@ -231,7 +240,10 @@ export interface JobRunRepository {
    */
   update(runId: string, patch: JobRunPatch): Promise<JobRun>;
   /** Token and cost totals over the ledger rows of a protocol run (or one step); one of the two is required. */
-  usageTotals(filter: { protocol_run_id?: number; step_run_id?: number }): Promise<{ tokens: number; cost_cents: number }>;
+  usageTotals(filter: {
+    protocol_run_id?: number;
+    step_run_id?: number;
+  }): Promise<{ tokens: number; cost_cents: number }>;
 }
 
 /** Webhook deliveries already taken, by (provider, delivery id): a redelivery is recognised. */

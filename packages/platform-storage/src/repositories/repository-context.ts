@@ -33,4 +33,3 @@ export function isRowId(id: unknown): id is number {
 export function idFiltersValid(ids: (number | undefined)[]): boolean {
   return ids.every((id) => id === undefined || isRowId(id));
 }
-

@@ -44,37 +44,84 @@ describe.each(BACKENDS)('StepRunRepository on %s', (dialect) => {
     expect(missing.message).toBe('StepRun 55 not found');
   });
 
-  it('maps a missing run to NotFoundError, a duplicate name to ConflictError, bad input to ValidationError', async ({ storage }) => {
-    const missingRun = await rejection(storage.stepRuns.create({ protocol_run_id: 404, step_index: 0, step_name: 'a', step_type: 'work' }));
+  it('maps a missing run to NotFoundError, a duplicate name to ConflictError, bad input to ValidationError', async ({
+    storage,
+  }) => {
+    const missingRun = await rejection(
+      storage.stepRuns.create({ protocol_run_id: 404, step_index: 0, step_name: 'a', step_type: 'work' }),
+    );
     expect(missingRun).toBeInstanceOf(NotFoundError);
     expect(missingRun.message).toBe('ProtocolRun 404 not found');
 
     const run = await seedRun(storage);
     await storage.stepRuns.create({ protocol_run_id: run.id, step_index: 1, step_name: '01-a.md', step_type: 'work' });
-    const duplicate = await rejection(storage.stepRuns.create({ protocol_run_id: run.id, step_index: 2, step_name: '01-a.md', step_type: 'work' }));
+    const duplicate = await rejection(
+      storage.stepRuns.create({ protocol_run_id: run.id, step_index: 2, step_name: '01-a.md', step_type: 'work' }),
+    );
     expect(duplicate).toBeInstanceOf(ConflictError);
     expect(duplicate.message).toBe(`Step '01-a.md' already exists in protocol run ${run.id}`);
     expect(duplicate.code).toBe('step_run_exists');
 
-    await expect(storage.stepRuns.create({ protocol_run_id: run.id, step_index: -1, step_name: 'neg', step_type: 'work' })).rejects.toThrow(ValidationError);
+    await expect(
+      storage.stepRuns.create({ protocol_run_id: run.id, step_index: -1, step_name: 'neg', step_type: 'work' }),
+    ).rejects.toThrow(ValidationError);
     expect((await storage.stepRuns.listByRun(run.id)).map((s) => s.step_name)).toEqual(['01-a.md']);
   });
 
   it('allows the same step name in another run', async ({ storage }) => {
     const run = await seedRun(storage);
-    const other = await storage.protocolRuns.create({ project_id: run.project_id, protocol_name: '0002-other', base_branch: 'main' });
-    await storage.stepRuns.create({ protocol_run_id: run.id, step_index: 0, step_name: '00-setup.md', step_type: 'setup' });
-    await expect(storage.stepRuns.create({ protocol_run_id: other.id, step_index: 0, step_name: '00-setup.md', step_type: 'setup' })).resolves.toMatchObject({
+    const other = await storage.protocolRuns.create({
+      project_id: run.project_id,
+      protocol_name: '0002-other',
+      base_branch: 'main',
+    });
+    await storage.stepRuns.create({
+      protocol_run_id: run.id,
+      step_index: 0,
+      step_name: '00-setup.md',
+      step_type: 'setup',
+    });
+    await expect(
+      storage.stepRuns.create({
+        protocol_run_id: other.id,
+        step_index: 0,
+        step_name: '00-setup.md',
+        step_type: 'setup',
+      }),
+    ).resolves.toMatchObject({
       protocol_run_id: other.id,
     });
   });
 
-  it('lists by step_index then id, and finds the latest updated step with ties broken by id', async ({ storage, clock }) => {
+  it('lists by step_index then id, and finds the latest updated step with ties broken by id', async ({
+    storage,
+    clock,
+  }) => {
     const run = await seedRun(storage);
-    const two = await storage.stepRuns.create({ protocol_run_id: run.id, step_index: 2, step_name: '02-b.md', step_type: 'work' });
-    const zero = await storage.stepRuns.create({ protocol_run_id: run.id, step_index: 0, step_name: '00-setup.md', step_type: 'setup' });
-    const oneA = await storage.stepRuns.create({ protocol_run_id: run.id, step_index: 1, step_name: '01-a.md', step_type: 'work' });
-    const oneB = await storage.stepRuns.create({ protocol_run_id: run.id, step_index: 1, step_name: '01-b.md', step_type: 'work' });
+    const two = await storage.stepRuns.create({
+      protocol_run_id: run.id,
+      step_index: 2,
+      step_name: '02-b.md',
+      step_type: 'work',
+    });
+    const zero = await storage.stepRuns.create({
+      protocol_run_id: run.id,
+      step_index: 0,
+      step_name: '00-setup.md',
+      step_type: 'setup',
+    });
+    const oneA = await storage.stepRuns.create({
+      protocol_run_id: run.id,
+      step_index: 1,
+      step_name: '01-a.md',
+      step_type: 'work',
+    });
+    const oneB = await storage.stepRuns.create({
+      protocol_run_id: run.id,
+      step_index: 1,
+      step_name: '01-b.md',
+      step_type: 'work',
+    });
     expect((await storage.stepRuns.listByRun(run.id)).map((s) => s.id)).toEqual([zero.id, oneA.id, oneB.id, two.id]);
     expect(await storage.stepRuns.listByRun(999)).toEqual([]);
 
@@ -99,7 +146,12 @@ describe.each(BACKENDS)('StepRunRepository on %s', (dialect) => {
       policy: { behavior: 'trigger' },
     });
     clock.advance(10);
-    const updated = await storage.stepRuns.update(step.id, { model: null, summary: null, retries: 2, runtime_state: { loop_counts: { a: 1 } } });
+    const updated = await storage.stepRuns.update(step.id, {
+      model: null,
+      summary: null,
+      retries: 2,
+      runtime_state: { loop_counts: { a: 1 } },
+    });
     expect(updated).toEqual({
       ...step,
       model: null,
@@ -108,29 +160,63 @@ describe.each(BACKENDS)('StepRunRepository on %s', (dialect) => {
       runtime_state: { loop_counts: { a: 1 } },
       updated_at: '2026-11-27T17:00:00.010Z',
     });
-    expect((await storage.stepRuns.update(step.id, { runtime_state: { other: true } })).runtime_state).toEqual({ other: true });
-    expect(await storage.stepRuns.update(step.id, { policy: null, runtime_state: null })).toMatchObject({ policy: null, runtime_state: null, engine_id: 'codex' });
+    expect((await storage.stepRuns.update(step.id, { runtime_state: { other: true } })).runtime_state).toEqual({
+      other: true,
+    });
+    expect(await storage.stepRuns.update(step.id, { policy: null, runtime_state: null })).toMatchObject({
+      policy: null,
+      runtime_state: null,
+      engine_id: 'codex',
+    });
     await expect(storage.stepRuns.update(step.id, { retries: null as never })).rejects.toThrow(ValidationError);
     await expect(storage.stepRuns.update(999, { summary: 'x' })).rejects.toThrow(NotFoundError);
   });
 
   it('merges runtime_state, removing keys set to null, and keeps all of 20 concurrent merges', async ({ storage }) => {
     const run = await seedRun(storage);
-    const step = await storage.stepRuns.create({ protocol_run_id: run.id, step_index: 0, step_name: '01-a.md', step_type: 'work' });
+    const step = await storage.stepRuns.create({
+      protocol_run_id: run.id,
+      step_index: 0,
+      step_name: '01-a.md',
+      step_type: 'work',
+    });
     expect((await storage.stepRuns.mergeRuntimeState(step.id, { a: 1, b: 2 })).runtime_state).toEqual({ a: 1, b: 2 });
-    expect((await storage.stepRuns.mergeRuntimeState(step.id, { a: null, c: [1] })).runtime_state).toEqual({ b: 2, c: [1] });
-    await Promise.all(Array.from({ length: 20 }, (_, i) => storage.stepRuns.mergeRuntimeState(step.id, { [`k${i}`]: i })));
+    expect((await storage.stepRuns.mergeRuntimeState(step.id, { a: null, c: [1] })).runtime_state).toEqual({
+      b: 2,
+      c: [1],
+    });
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => storage.stepRuns.mergeRuntimeState(step.id, { [`k${i}`]: i })),
+    );
     const state = (await storage.stepRuns.get(step.id)).runtime_state ?? {};
     expect(Object.keys(state)).toHaveLength(22);
     await expect(storage.stepRuns.mergeRuntimeState(999, { a: 1 })).rejects.toThrow(NotFoundError);
   });
 
-  it('transitions by compare-and-swap with a patch, and reports stale and illegal moves', async ({ storage, clock }) => {
+  it('transitions by compare-and-swap with a patch, and reports stale and illegal moves', async ({
+    storage,
+    clock,
+  }) => {
     const run = await seedRun(storage);
-    const step = await storage.stepRuns.create({ protocol_run_id: run.id, step_index: 0, step_name: '01-a.md', step_type: 'work', summary: 'old' });
+    const step = await storage.stepRuns.create({
+      protocol_run_id: run.id,
+      step_index: 0,
+      step_name: '01-a.md',
+      step_type: 'work',
+      summary: 'old',
+    });
     clock.advance(3);
-    const running = await storage.stepRuns.transition(step.id, { from: ['pending', 'blocked', 'failed'], to: 'running' }, { retries: 1, summary: null });
-    expect(running).toMatchObject({ status: 'running', retries: 1, summary: null, updated_at: '2026-11-27T17:00:00.003Z' });
+    const running = await storage.stepRuns.transition(
+      step.id,
+      { from: ['pending', 'blocked', 'failed'], to: 'running' },
+      { retries: 1, summary: null },
+    );
+    expect(running).toMatchObject({
+      status: 'running',
+      retries: 1,
+      summary: null,
+      updated_at: '2026-11-27T17:00:00.003Z',
+    });
 
     const stale = await rejection(storage.stepRuns.transition(step.id, { from: 'pending', to: 'running' }));
     expect(stale).toBeInstanceOf(ConflictError);
@@ -141,7 +227,9 @@ describe.each(BACKENDS)('StepRunRepository on %s', (dialect) => {
     // Loop policies may send a completed step back to pending.
     await storage.stepRuns.transition(step.id, { from: 'completed', to: 'pending' });
     await storage.stepRuns.transition(step.id, { from: 'pending', to: 'cancelled' });
-    const illegal = await rejection(storage.stepRuns.transition(step.id, { from: 'cancelled', to: 'running' }, { summary: 'resurrected' }));
+    const illegal = await rejection(
+      storage.stepRuns.transition(step.id, { from: 'cancelled', to: 'running' }, { summary: 'resurrected' }),
+    );
     expect(illegal).toBeInstanceOf(ConflictError);
     expect(illegal.message).toBe('Illegal step transition cancelled -> running');
     expect(await storage.stepRuns.get(step.id)).toMatchObject({ status: 'cancelled', summary: null });

@@ -1,4 +1,13 @@
-import { ConflictError, NotFoundError, STEP_STATUSES, STEP_TRANSITIONS, type JsonObject, type JsonValue, type StepRun, type StepStatus } from '@tasksgodzilla/core';
+import {
+  ConflictError,
+  NotFoundError,
+  STEP_STATUSES,
+  STEP_TRANSITIONS,
+  type JsonObject,
+  type JsonValue,
+  type StepRun,
+  type StepStatus,
+} from '@tasksgodzilla/core';
 import type { Updateable } from 'kysely';
 import type { Executor } from '../database.types.js';
 import type { StepRunsTable } from '../schema.js';
@@ -21,7 +30,8 @@ function patchValues(patch: StepRunPatch): Updateable<StepRunsTable> {
   if (patch.model !== undefined) values.model = optionalText('model', patch.model);
   if (patch.engine_id !== undefined) values.engine_id = optionalText('engine_id', patch.engine_id);
   if (patch.policy !== undefined) values.policy = toJsonText(patch.policy);
-  if (patch.runtime_state !== undefined) values.runtime_state = toJsonText(optionalObject('runtime_state', patch.runtime_state) as JsonObject | null);
+  if (patch.runtime_state !== undefined)
+    values.runtime_state = toJsonText(optionalObject('runtime_state', patch.runtime_state) as JsonObject | null);
   if (patch.summary !== undefined) values.summary = optionalText('summary', patch.summary);
   return values;
 }
@@ -72,11 +82,14 @@ export function createStepRunRepository(ctx: RepositoryContext): StepRunReposito
       } catch (error) {
         const violation = constraintViolation(error);
         if (violation?.kind === 'unique') {
-          throw new ConflictError(`Step '${values.step_name}' already exists in protocol run ${values.protocol_run_id}`, {
-            code: 'step_run_exists',
-            details: { protocol_run_id: values.protocol_run_id, step_name: values.step_name },
-            cause: error,
-          });
+          throw new ConflictError(
+            `Step '${values.step_name}' already exists in protocol run ${values.protocol_run_id}`,
+            {
+              code: 'step_run_exists',
+              details: { protocol_run_id: values.protocol_run_id, step_name: values.step_name },
+              cause: error,
+            },
+          );
         }
         if (violation?.kind === 'foreign_key') throw protocolRunNotFound(values.protocol_run_id);
         throw error;
@@ -136,7 +149,11 @@ export function createStepRunRepository(ctx: RepositoryContext): StepRunReposito
       });
     },
 
-    async transition(id: number, { from, to }: StatusTransition<StepStatus>, patch: StepRunPatch = {}): Promise<StepRun> {
+    async transition(
+      id: number,
+      { from, to }: StatusTransition<StepStatus>,
+      patch: StepRunPatch = {},
+    ): Promise<StepRun> {
       requireOneOf('to', to, STEP_STATUSES);
       const plan = planTransition(STEP_TRANSITIONS, from, to);
       const values = patchValues(patch);

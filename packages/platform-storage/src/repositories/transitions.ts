@@ -1,4 +1,10 @@
-import { ConflictError, ValidationError, assertTransition, isLegalTransition, type TransitionTable } from '@tasksgodzilla/core';
+import {
+  ConflictError,
+  ValidationError,
+  assertTransition,
+  isLegalTransition,
+  type TransitionTable,
+} from '@tasksgodzilla/core';
 
 export interface TransitionPlan<S extends string> {
   /** Statuses the caller expects the row to have now. */
@@ -7,9 +13,16 @@ export interface TransitionPlan<S extends string> {
   legal: S[];
 }
 
-export function planTransition<S extends string>(table: TransitionTable<S>, from: S | readonly S[], to: S): TransitionPlan<S> {
+export function planTransition<S extends string>(
+  table: TransitionTable<S>,
+  from: S | readonly S[],
+  to: S,
+): TransitionPlan<S> {
   const sources = (typeof from === 'string' ? [from] : [...from]) as S[];
-  if (sources.length === 0) throw new ValidationError('Invalid transition: `from` names no status', [{ path: ['from'], message: 'must name at least one status' }]);
+  if (sources.length === 0)
+    throw new ValidationError('Invalid transition: `from` names no status', [
+      { path: ['from'], message: 'must name at least one status' },
+    ]);
   return { sources, legal: sources.filter((status) => isLegalTransition(table, status, to)) };
 }
 

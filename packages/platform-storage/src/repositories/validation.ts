@@ -34,7 +34,8 @@ export function requireBoolean(field: string, value: unknown): boolean {
 }
 
 export function requireOneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) throw invalid(field, `must be one of ${allowed.join(', ')}`);
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value))
+    throw invalid(field, `must be one of ${allowed.join(', ')}`);
   return value as T;
 }
 

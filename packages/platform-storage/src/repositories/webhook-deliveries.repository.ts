@@ -6,7 +6,11 @@ export function createWebhookDeliveryRepository(ctx: RepositoryContext): Webhook
   const { db } = ctx;
   return {
     async claim(provider: string, deliveryId: string): Promise<boolean> {
-      const values = { provider: requireText('provider', provider), delivery_id: requireText('delivery_id', deliveryId), received_at: nowIso(ctx) };
+      const values = {
+        provider: requireText('provider', provider),
+        delivery_id: requireText('delivery_id', deliveryId),
+        received_at: nowIso(ctx),
+      };
       // ON CONFLICT DO NOTHING: a duplicate is an answer, not an error (and never aborts a PostgreSQL transaction).
       const result = await db
         .insertInto('webhook_deliveries')
@@ -17,7 +21,11 @@ export function createWebhookDeliveryRepository(ctx: RepositoryContext): Webhook
     },
 
     async release(provider: string, deliveryId: string): Promise<void> {
-      await db.deleteFrom('webhook_deliveries').where('provider', '=', provider).where('delivery_id', '=', deliveryId).execute();
+      await db
+        .deleteFrom('webhook_deliveries')
+        .where('provider', '=', provider)
+        .where('delivery_id', '=', deliveryId)
+        .execute();
     },
   };
 }

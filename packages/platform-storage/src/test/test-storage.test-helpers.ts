@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import { createManualClock } from '@tasksgodzilla/core';
-import { createTempDir, createTestPostgresDatabase, postgresAvailable, type TempDir, type TestPostgresDatabase } from '@tasksgodzilla/testing';
+import {
+  createTempDir,
+  createTestPostgresDatabase,
+  postgresAvailable,
+  type TempDir,
+  type TestPostgresDatabase,
+} from '@tasksgodzilla/testing';
 import { sql } from 'kysely';
 import { migrateToLatest, openDatabase } from '../database.js';
 import type { DatabaseHandle, SqlDialect } from '../database.types.js';
@@ -89,7 +95,9 @@ export function useTestStorage(dialect: SqlDialect, options: Omit<StorageOptions
 }
 
 /** Awaits a promise expected to reject and returns the error, for checks on its class, message and code. */
-export async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string; details?: Record<string, unknown> }> {
+export async function rejection(
+  promise: Promise<unknown>,
+): Promise<Error & { code?: string; details?: Record<string, unknown> }> {
   try {
     await promise;
   } catch (error) {

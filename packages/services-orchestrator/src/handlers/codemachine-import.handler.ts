@@ -14,28 +14,34 @@ export function createCodeMachineImportHandler(ctx: OrchestratorContext): JobHan
     const { storage } = ctx.deps;
     const run = await storage.protocolRuns.find(job.payload.protocol_run_id);
     if (!run) return skipped('protocol run not found');
-    return inJobScope<HandlerResult>(job, { project_id: run.project_id, protocol_run_id: run.id }, async (): Promise<HandlerResult> => {
-      if (run.status !== 'planning') return skipped(`protocol is ${run.status}`);
-      const trace = jobTrace(job);
-      const existing = (await storage.stepRuns.listByRun(run.id)).map((s) => s.step_name);
-      let prepared: PreparedCodeMachineImport;
-      try {
-        prepared = await ctx.deps.spec.prepareCodeMachineImport(job.payload.workspace_path, { existingStepNames: existing });
-      } catch (error) {
-        rethrowIfRunnerOwns(job, jobCtx, error);
+    return inJobScope<HandlerResult>(
+      job,
+      { project_id: run.project_id, protocol_run_id: run.id },
+      async (): Promise<HandlerResult> => {
+        if (run.status !== 'planning') return skipped(`protocol is ${run.status}`);
+        const trace = jobTrace(job);
+        const existing = (await storage.stepRuns.listByRun(run.id)).map((s) => s.step_name);
+        let prepared: PreparedCodeMachineImport;
+        try {
+          prepared = await ctx.deps.spec.prepareCodeMachineImport(job.payload.workspace_path, {
+            existingStepNames: existing,
+          });
+        } catch (error) {
+          rethrowIfRunnerOwns(job, jobCtx, error);
+          const status = await storage.transaction(async (tx) => {
+            const current = await tx.protocolRuns.get(run.id);
+            if (current.status !== 'planning') return current.status;
+            return (await failCodeMachineImport(ctx, tx, current, error, trace)).status;
+          });
+          return { result: { status } };
+        }
         const status = await storage.transaction(async (tx) => {
           const current = await tx.protocolRuns.get(run.id);
           if (current.status !== 'planning') return current.status;
-          return (await failCodeMachineImport(ctx, tx, current, error, trace)).status;
+          return (await applyCodeMachineImport(ctx, tx, current, prepared, job.payload.workspace_path, trace)).status;
         });
-        return { result: { status } };
-      }
-      const status = await storage.transaction(async (tx) => {
-        const current = await tx.protocolRuns.get(run.id);
-        if (current.status !== 'planning') return current.status;
-        return (await applyCodeMachineImport(ctx, tx, current, prepared, job.payload.workspace_path, trace)).status;
-      });
-      return { result: { status, steps: prepared.step_runs.length } };
-    });
+        return { result: { status, steps: prepared.step_runs.length } };
+      },
+    );
   };
 }

@@ -1,8 +1,20 @@
-import { errorMessage, isAppError, type JsonObject, type Project, type ProtocolRun, type StepRun } from '@tasksgodzilla/core';
+import {
+  errorMessage,
+  isAppError,
+  type JsonObject,
+  type Project,
+  type ProtocolRun,
+  type StepRun,
+} from '@tasksgodzilla/core';
 import type { ActiveJob, HandlerResult, JobContext, JobHandler } from '@tasksgodzilla/platform-queue';
 import type { ExecuteStepInput, ExecuteStepResult } from '@tasksgodzilla/services-execution';
 import type { QaResult } from '@tasksgodzilla/services-quality';
-import { effectiveQaPolicy, specFromTemplateConfig, type ProtocolSpec, type StepSpec } from '@tasksgodzilla/services-spec';
+import {
+  effectiveQaPolicy,
+  specFromTemplateConfig,
+  type ProtocolSpec,
+  type StepSpec,
+} from '@tasksgodzilla/services-spec';
 import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
 import { applyQaResult, qaErrorResult } from '../lifecycle/qa-outcome.js';
 import { isTerminalRun, moveStep } from '../lifecycle/run-state.js';
@@ -35,8 +47,22 @@ async function deferStep(ctx: OrchestratorContext, stepId: number, trace: Trace)
     const step = await tx.stepRuns.get(stepId);
     if (step.status !== 'running') return;
     const run = await tx.protocolRuns.get(step.protocol_run_id);
-    const pending = await tx.stepRuns.transition(step.id, { from: 'running', to: 'pending' }, { summary: `Deferred: protocol ${run.status}` });
-    await ctx.record(tx, { type: 'step_deferred', message: `Step ${step.step_name} put back to pending: the protocol is ${run.status}.`, run, step: pending, metadata: { protocol_status: run.status, phase: 'exec' } }, trace);
+    const pending = await tx.stepRuns.transition(
+      step.id,
+      { from: 'running', to: 'pending' },
+      { summary: `Deferred: protocol ${run.status}` },
+    );
+    await ctx.record(
+      tx,
+      {
+        type: 'step_deferred',
+        message: `Step ${step.step_name} put back to pending: the protocol is ${run.status}.`,
+        run,
+        step: pending,
+        metadata: { protocol_status: run.status, phase: 'exec' },
+      },
+      trace,
+    );
   });
 }
 
@@ -51,7 +77,12 @@ function resultMetadata(result: ExecuteStepResult): JsonObject {
     outputs: result.outputs_written,
     commit: result.commit ? { sha: result.commit.sha, files: result.commit.files } : null,
     commit_sha: result.commit?.sha ?? null,
-    push: { pushed: result.push.pushed, branch: result.push.branch, error: result.push.error, reason: result.push.reason ?? null },
+    push: {
+      pushed: result.push.pushed,
+      branch: result.push.branch,
+      error: result.push.error,
+      reason: result.push.reason ?? null,
+    },
     estimated_tokens: { exec: result.estimated_tokens },
     log_path: result.log_path,
     budget_warning: result.budget_warning,
@@ -77,20 +108,50 @@ async function recordOutcome(
     const run = await tx.protocolRuns.get(step.protocol_run_id);
     const metadata = resultMetadata(result);
     if (result.outcome !== 'succeeded') {
-      const failed = await moveStep(tx, step, 'failed', { summary: `Execution ${result.outcome}: ${result.error ?? 'no reason given'}`, engine_id: result.engine_id, model: result.model });
-      await ctx.record(tx, { type: 'step_execution_failed', message: `Step ${step.step_name} execution ${result.outcome}: ${result.error ?? ''}`.trim(), run, step: failed, metadata }, trace);
+      const failed = await moveStep(tx, step, 'failed', {
+        summary: `Execution ${result.outcome}: ${result.error ?? 'no reason given'}`,
+        engine_id: result.engine_id,
+        model: result.model,
+      });
+      await ctx.record(
+        tx,
+        {
+          type: 'step_execution_failed',
+          message: `Step ${step.step_name} execution ${result.outcome}: ${result.error ?? ''}`.trim(),
+          run,
+          step: failed,
+          metadata,
+        },
+        trace,
+      );
       await followFailedStep(ctx, tx, run.id, failed, 'exec_failed', trace);
       return { status: 'failed' };
     }
     const patch = { engine_id: result.engine_id, model: result.model };
-    const message = mode === 'skip' ? 'Step executed. QA skipped by policy.' : mode === 'inline' ? 'Step executed. Inline QA ran.' : 'Step executed. QA required.';
+    const message =
+      mode === 'skip'
+        ? 'Step executed. QA skipped by policy.'
+        : mode === 'inline'
+          ? 'Step executed. Inline QA ran.'
+          : 'Step executed. QA required.';
     await ctx.record(tx, { type: 'step_completed', message, run, step, metadata }, trace);
     if (mode === 'skip') {
       const done = await moveStep(tx, step, 'completed', { ...patch, summary: 'Executed; QA skipped by policy' });
-      await ctx.record(tx, { type: 'qa_skipped_policy', message: 'QA skipped by policy.', run, step: done, metadata: { policy: effectiveQaPolicy(loaded.stepSpec) } }, trace);
+      await ctx.record(
+        tx,
+        {
+          type: 'qa_skipped_policy',
+          message: 'QA skipped by policy.',
+          run,
+          step: done,
+          metadata: { policy: effectiveQaPolicy(loaded.stepSpec) },
+        },
+        trace,
+      );
       // One trigger pass for the step: exec_completed first, qa_skipped_policy when nothing fired.
       const follow = await followCompletedStep(ctx, tx, run.id, done, 'exec_completed', trace);
-      if (!follow.job) await followCompletedStep(ctx, tx, run.id, await tx.stepRuns.get(done.id), 'qa_skipped_policy', trace);
+      if (!follow.job)
+        await followCompletedStep(ctx, tx, run.id, await tx.stepRuns.get(done.id), 'qa_skipped_policy', trace);
       return { status: 'completed' };
     }
     if (mode === 'inline' && qa) {
@@ -108,31 +169,55 @@ async function recordOutcome(
 
 /** What this attempt sent (`last_prompt`) and the agent session a later attempt can resume (`session`, kept when none came back). */
 function sentState(result: ExecuteStepResult, attempt: AttemptFeedback): JsonObject {
-  const sessionId = typeof result.metadata.session_id === 'string' && result.metadata.session_id !== '' ? result.metadata.session_id : null;
+  const sessionId =
+    typeof result.metadata.session_id === 'string' && result.metadata.session_id !== ''
+      ? result.metadata.session_id
+      : null;
   return {
     last_prompt: {
       attempt: attempt.attempt,
       fingerprint: typeof result.metadata.prompt_fingerprint === 'string' ? result.metadata.prompt_fingerprint : null,
       evidence_event_ids: attempt.evidence_event_ids,
       feedback: attempt.feedback !== null,
-      resumed_session_id: typeof result.metadata.resumed_session_id === 'string' ? result.metadata.resumed_session_id : null,
+      resumed_session_id:
+        typeof result.metadata.resumed_session_id === 'string' ? result.metadata.resumed_session_id : null,
     },
     ...(sessionId ? { session: { id: sessionId, engine_id: result.engine_id } } : {}),
   };
 }
 
-async function recordBudgetExceeded(ctx: OrchestratorContext, stepId: number, error: unknown, trace: Trace): Promise<void> {
+async function recordBudgetExceeded(
+  ctx: OrchestratorContext,
+  stepId: number,
+  error: unknown,
+  trace: Trace,
+): Promise<void> {
   await ctx.deps.storage.transaction(async (tx) => {
     const step = await tx.stepRuns.get(stepId);
     if (step.status !== 'running') return;
     const run = await tx.protocolRuns.get(step.protocol_run_id);
     const failed = await moveStep(tx, step, 'failed', { summary: `Budget exceeded: ${errorMessage(error)}` });
-    await ctx.record(tx, { type: 'budget_exceeded', message: errorMessage(error), run, step: failed, metadata: { error: errorMessage(error), details: ((isAppError(error) && error.details) || {}) as JsonObject } }, trace);
+    await ctx.record(
+      tx,
+      {
+        type: 'budget_exceeded',
+        message: errorMessage(error),
+        run,
+        step: failed,
+        metadata: { error: errorMessage(error), details: ((isAppError(error) && error.details) || {}) as JsonObject },
+      },
+      trace,
+    );
     await blockRun(tx, run);
   });
 }
 
-async function recordExecutionError(ctx: OrchestratorContext, stepId: number, error: unknown, trace: Trace): Promise<void> {
+async function recordExecutionError(
+  ctx: OrchestratorContext,
+  stepId: number,
+  error: unknown,
+  trace: Trace,
+): Promise<void> {
   await ctx.deps.storage.transaction(async (tx) => {
     const step = await tx.stepRuns.get(stepId);
     if (step.status !== 'running') return;
@@ -145,7 +230,11 @@ async function recordExecutionError(ctx: OrchestratorContext, stepId: number, er
         message: `Step ${step.step_name} could not run: ${errorMessage(error)}`,
         run,
         step: failed,
-        metadata: { error: errorMessage(error), error_type: (error as Error)?.name ?? 'Error', error_code: isAppError(error) ? error.code : null },
+        metadata: {
+          error: errorMessage(error),
+          error_type: (error as Error)?.name ?? 'Error',
+          error_code: isAppError(error) ? error.code : null,
+        },
       },
       trace,
     );
@@ -155,11 +244,22 @@ async function recordExecutionError(ctx: OrchestratorContext, stepId: number, er
 
 async function spentTotals(ctx: OrchestratorContext, step: StepRun): Promise<ExecuteStepInput['spent']> {
   const { jobRuns } = ctx.deps.storage;
-  const [protocol, own] = await Promise.all([jobRuns.usageTotals({ protocol_run_id: step.protocol_run_id }), jobRuns.usageTotals({ step_run_id: step.id })]);
-  return { protocol: { tokens: protocol.tokens, cost_usd: protocol.cost_cents / 100 }, step: { tokens: own.tokens, cost_usd: own.cost_cents / 100 } };
+  const [protocol, own] = await Promise.all([
+    jobRuns.usageTotals({ protocol_run_id: step.protocol_run_id }),
+    jobRuns.usageTotals({ step_run_id: step.id }),
+  ]);
+  return {
+    protocol: { tokens: protocol.tokens, cost_usd: protocol.cost_cents / 100 },
+    step: { tokens: own.tokens, cost_usd: own.cost_cents / 100 },
+  };
 }
 
-async function execute(ctx: OrchestratorContext, job: ActiveJob<'execute_step_job'>, jobCtx: JobContext, loaded: Loaded): Promise<{ status: string }> {
+async function execute(
+  ctx: OrchestratorContext,
+  job: ActiveJob<'execute_step_job'>,
+  jobCtx: JobContext,
+  loaded: Loaded,
+): Promise<{ status: string }> {
   const trace = jobTrace(job);
   const logPath = jobLogPath(ctx, job);
   jobCtx.setLogPath(logPath);
@@ -198,7 +298,13 @@ async function execute(ctx: OrchestratorContext, job: ActiveJob<'execute_step_jo
       message: `Executing step ${loaded.step.step_name}.`,
       run: loaded.run,
       step: loaded.step,
-      metadata: { attempt: jobCtx.attempt, step_attempt: attempt.attempt, retries: loaded.step.retries, log_path: logPath, evidence_event_ids: attempt.evidence_event_ids },
+      metadata: {
+        attempt: jobCtx.attempt,
+        step_attempt: attempt.attempt,
+        retries: loaded.step.retries,
+        log_path: logPath,
+        evidence_event_ids: attempt.evidence_event_ids,
+      },
     },
     trace,
   );
@@ -225,7 +331,11 @@ async function execute(ctx: OrchestratorContext, job: ActiveJob<'execute_step_jo
   let qa: QaResult | null = null;
   if (result.outcome === 'succeeded' && mode === 'inline' && !jobCtx.signal.aborted) {
     try {
-      qa = await ctx.deps.quality.runQa({ ...input, step: { ...loaded.step, engine_id: result.engine_id, model: result.model }, policyOverride: 'light' });
+      qa = await ctx.deps.quality.runQa({
+        ...input,
+        step: { ...loaded.step, engine_id: result.engine_id, model: result.model },
+        policyOverride: 'light',
+      });
       jobCtx.addUsage(ledgerUsage(qa.usage, qa.cost_usd));
     } catch (error) {
       if (jobCtx.signal.aborted) throw jobCtx.signal.reason ?? error;
@@ -248,20 +358,30 @@ export function createExecuteStepHandler(ctx: OrchestratorContext): JobHandler<'
     const step = await storage.stepRuns.find(job.payload.step_run_id);
     if (!step) return skipped('step not found');
     const run = await storage.protocolRuns.get(step.protocol_run_id);
-    return inJobScope<HandlerResult>(job, { project_id: run.project_id, protocol_run_id: run.id, step_run_id: step.id }, async (): Promise<HandlerResult> => {
-      if (step.status !== 'running') return skipped(`step is ${step.status}`);
-      // An older job of the step (retried by hand after a new attempt started) never runs it a second time.
-      const owner = step.runtime_state?.[EXEC_JOB_KEY];
-      if (typeof owner === 'string' && owner !== job.run_id) return skipped(`step is running under job ${owner}`);
-      if (isTerminalRun(run)) return skipped(`protocol is ${run.status}`);
-      if (run.status !== 'running' && run.status !== 'planned') {
-        await deferStep(ctx, step.id, jobTrace(job));
-        return skipped(`protocol is ${run.status}; step deferred`);
-      }
-      const spec = specFromTemplateConfig(run.template_config);
-      const loaded: Loaded = { step, run, project: await storage.projects.get(run.project_id), spec, stepSpec: ctx.deps.spec.getStepSpec(spec, step.step_name) };
-      const outcome = await execute(ctx, job, jobCtx, loaded);
-      return { result: { step_status: outcome.status } };
-    });
+    return inJobScope<HandlerResult>(
+      job,
+      { project_id: run.project_id, protocol_run_id: run.id, step_run_id: step.id },
+      async (): Promise<HandlerResult> => {
+        if (step.status !== 'running') return skipped(`step is ${step.status}`);
+        // An older job of the step (retried by hand after a new attempt started) never runs it a second time.
+        const owner = step.runtime_state?.[EXEC_JOB_KEY];
+        if (typeof owner === 'string' && owner !== job.run_id) return skipped(`step is running under job ${owner}`);
+        if (isTerminalRun(run)) return skipped(`protocol is ${run.status}`);
+        if (run.status !== 'running' && run.status !== 'planned') {
+          await deferStep(ctx, step.id, jobTrace(job));
+          return skipped(`protocol is ${run.status}; step deferred`);
+        }
+        const spec = specFromTemplateConfig(run.template_config);
+        const loaded: Loaded = {
+          step,
+          run,
+          project: await storage.projects.get(run.project_id),
+          spec,
+          stepSpec: ctx.deps.spec.getStepSpec(spec, step.step_name),
+        };
+        const outcome = await execute(ctx, job, jobCtx, loaded);
+        return { result: { step_status: outcome.status } };
+      },
+    );
   };
 }

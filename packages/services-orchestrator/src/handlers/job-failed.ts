@@ -17,7 +17,10 @@ function idOf(value: unknown): number | null {
  */
 export async function handleJobFailed(ctx: OrchestratorContext, job: FailedJob, error: unknown): Promise<void> {
   const params = job.params ?? {};
-  const trace: Trace = { requestId: typeof params.request_id === 'string' ? params.request_id : null, jobId: job.run_id };
+  const trace: Trace = {
+    requestId: typeof params.request_id === 'string' ? params.request_id : null,
+    jobId: job.run_id,
+  };
   const stepId = idOf(params.step_run_id) ?? idOf(job.step_run_id);
   const runIdHint = idOf(params.protocol_run_id) ?? idOf(params.protocol_id) ?? idOf(job.protocol_run_id);
   const projectIdHint = idOf(params.project_id) ?? idOf(job.project_id);
@@ -33,15 +36,23 @@ export async function handleJobFailed(ctx: OrchestratorContext, job: FailedJob, 
 
   await ctx.deps.storage.transaction(async (tx) => {
     let step: StepRun | null = stepId ? await tx.stepRuns.find(stepId) : null;
-    let run: ProtocolRun | null = step ? await tx.protocolRuns.find(step.protocol_run_id) : runIdHint ? await tx.protocolRuns.find(runIdHint) : null;
-    if (!run && job.job_type === 'project_setup_job' && projectIdHint) run = await tx.protocolRuns.findByName(projectIdHint, setupRunName(projectIdHint));
+    let run: ProtocolRun | null = step
+      ? await tx.protocolRuns.find(step.protocol_run_id)
+      : runIdHint
+        ? await tx.protocolRuns.find(runIdHint)
+        : null;
+    if (!run && job.job_type === 'project_setup_job' && projectIdHint)
+      run = await tx.protocolRuns.findByName(projectIdHint, setupRunName(projectIdHint));
     if (!run) {
-      if (projectIdHint && (await tx.projects.find(projectIdHint))) await ctx.record(tx, { type: 'job_failed', message, projectId: projectIdHint, metadata }, trace);
+      if (projectIdHint && (await tx.projects.find(projectIdHint)))
+        await ctx.record(tx, { type: 'job_failed', message, projectId: projectIdHint, metadata }, trace);
       else ctx.logger.error({ err: error, job_id: job.run_id, job_type: job.job_type }, message);
       return;
     }
     if (step) {
-      const owned = (job.job_type === 'execute_step_job' && step.status === 'running') || (job.job_type === 'run_quality_job' && step.status === 'needs_qa');
+      const owned =
+        (job.job_type === 'execute_step_job' && step.status === 'running') ||
+        (job.job_type === 'run_quality_job' && step.status === 'needs_qa');
       if (owned) step = await moveStep(tx, step, 'failed', { summary: message });
     }
     await ctx.record(tx, { type: 'job_failed', message, run, step, metadata }, trace);
@@ -62,12 +73,19 @@ export async function handleJobFailed(ctx: OrchestratorContext, job: FailedJob, 
  */
 export async function handleJobEnded(ctx: OrchestratorContext, job: FailedJob): Promise<void> {
   const params = job.params ?? {};
-  const trace: Trace = { requestId: typeof params.request_id === 'string' ? params.request_id : null, jobId: job.run_id };
+  const trace: Trace = {
+    requestId: typeof params.request_id === 'string' ? params.request_id : null,
+    jobId: job.run_id,
+  };
   const stepId = idOf(params.step_run_id) ?? idOf(job.step_run_id);
   const runId = idOf(params.protocol_run_id) ?? idOf(params.protocol_id) ?? idOf(job.protocol_run_id);
   await ctx.deps.storage.transaction(async (tx) => {
     const step = stepId ? await tx.stepRuns.find(stepId) : null;
-    const run = step ? await tx.protocolRuns.find(step.protocol_run_id) : runId ? await tx.protocolRuns.find(runId) : null;
+    const run = step
+      ? await tx.protocolRuns.find(step.protocol_run_id)
+      : runId
+        ? await tx.protocolRuns.find(runId)
+        : null;
     if (run) await reconcileRun(ctx, tx, run, trace);
   });
 }

@@ -15,7 +15,11 @@ export function jobTrace(job: ActiveJob): Trace {
 }
 
 /** Runs a handler body with the job's ids on every log line and event. */
-export function inJobScope<T>(job: ActiveJob, ids: { project_id?: number | null; protocol_run_id?: number | null; step_run_id?: number | null }, fn: () => Promise<T>): Promise<T> {
+export function inJobScope<T>(
+  job: ActiveJob,
+  ids: { project_id?: number | null; protocol_run_id?: number | null; step_run_id?: number | null },
+  fn: () => Promise<T>,
+): Promise<T> {
   const requestId = (job.payload as { request_id?: string }).request_id;
   return withLogContext(
     {

@@ -1,5 +1,18 @@
-import { errorMessage, isAppError, ValidationError, type JsonObject, type JsonValue, type Project, type ProtocolRun } from '@tasksgodzilla/core';
-import { PROTOCOL_PLAN_SCHEMA, resolveEngineAndModel, SHELL_ENGINE_ID, type EngineResult } from '@tasksgodzilla/platform-engines';
+import {
+  errorMessage,
+  isAppError,
+  ValidationError,
+  type JsonObject,
+  type JsonValue,
+  type Project,
+  type ProtocolRun,
+} from '@tasksgodzilla/core';
+import {
+  PROTOCOL_PLAN_SCHEMA,
+  resolveEngineAndModel,
+  SHELL_ENGINE_ID,
+  type EngineResult,
+} from '@tasksgodzilla/platform-engines';
 import type { ActiveJob, HandlerResult, JobContext, JobHandler } from '@tasksgodzilla/platform-queue';
 import { rawSpecOf, specFromTemplateConfig, type PreparedSpec } from '@tasksgodzilla/services-spec';
 import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
@@ -35,9 +48,20 @@ interface PlanOutcome {
 }
 
 /** Strict budget passed before a planning or decomposition call → `budget_exceeded`, run blocked; warn mode logs. */
-async function assertWithinBudget(ctx: OrchestratorContext, input: Parameters<typeof checkPhaseBudget>[1]): Promise<void> {
-  const over = budgetError(ctx, await checkPhaseBudget(ctx, input), { protocol_run_id: input.runId, phase: input.phase });
-  if (over) throw new PlanningFailure('budget_exceeded', over.message, { phase: input.phase, error: over.message, violations: (over.details?.violations ?? []) as JsonValue });
+async function assertWithinBudget(
+  ctx: OrchestratorContext,
+  input: Parameters<typeof checkPhaseBudget>[1],
+): Promise<void> {
+  const over = budgetError(ctx, await checkPhaseBudget(ctx, input), {
+    protocol_run_id: input.runId,
+    phase: input.phase,
+  });
+  if (over)
+    throw new PlanningFailure('budget_exceeded', over.message, {
+      phase: input.phase,
+      error: over.message,
+      violations: (over.details?.violations ?? []) as JsonValue,
+    });
 }
 
 function stringOf(value: JsonValue | undefined): string | null {
@@ -47,11 +71,17 @@ function stringOf(value: JsonValue | undefined): string | null {
 function planningOutput(result: EngineResult): unknown {
   if (result.structured_output !== null && result.structured_output !== undefined) return result.structured_output;
   const text = (result.final_message ?? '').trim();
-  if (!text) throw new PlanningFailure('planning_failed', 'Invalid planning output: the engine returned nothing', { error: 'empty output' });
+  if (!text)
+    throw new PlanningFailure('planning_failed', 'Invalid planning output: the engine returned nothing', {
+      error: 'empty output',
+    });
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new PlanningFailure('planning_failed', `Invalid planning output: ${errorMessage(error)}`, { error: errorMessage(error), stdout: text.slice(0, 2000) });
+    throw new PlanningFailure('planning_failed', `Invalid planning output: ${errorMessage(error)}`, {
+      error: errorMessage(error),
+      stdout: text.slice(0, 2000),
+    });
   }
 }
 
@@ -61,16 +91,27 @@ async function workspaceOrFail(ctx: OrchestratorContext, project: Project, run: 
   } catch (error) {
     if (isAppError(error) && !error.retryable) {
       const missing = error.code === 'repo_not_present';
-      throw new PlanningFailure(missing ? 'repo_missing' : 'repo_clone_failed', `${missing ? 'Repository not present locally' : 'Repository unavailable'}: ${error.message}`, {
-        git_url: project.git_url,
-        error: error.message,
-      });
+      throw new PlanningFailure(
+        missing ? 'repo_missing' : 'repo_clone_failed',
+        `${missing ? 'Repository not present locally' : 'Repository unavailable'}: ${error.message}`,
+        {
+          git_url: project.git_url,
+          error: error.message,
+        },
+      );
     }
     throw error;
   }
 }
 
-async function plan(ctx: OrchestratorContext, job: ActiveJob<'plan_protocol_job'>, jobCtx: JobContext, project: Project, run: ProtocolRun, logPath: string): Promise<PlanOutcome> {
+async function plan(
+  ctx: OrchestratorContext,
+  job: ActiveJob<'plan_protocol_job'>,
+  jobCtx: JobContext,
+  project: Project,
+  run: ProtocolRun,
+  logPath: string,
+): Promise<PlanOutcome> {
   const { engines, spec, prompts, decomposition, git, telemetry } = ctx.deps;
   const trace = jobTrace(job);
   const config = run.template_config ?? {};
@@ -96,7 +137,11 @@ async function plan(ctx: OrchestratorContext, job: ActiveJob<'plan_protocol_job'
     });
     planningEngine = resolution.engine_id;
     if (planningEngine === SHELL_ENGINE_ID) {
-      throw new PlanningFailure('planning_failed', 'The shell engine plans only from a protocol template folder: create the protocol with `template`', { engine_id: planningEngine });
+      throw new PlanningFailure(
+        'planning_failed',
+        'The shell engine plans only from a protocol template folder: create the protocol with `template`',
+        { engine_id: planningEngine },
+      );
     }
     const prompt = await prompts.buildPlanningPrompt({
       protocolName: run.protocol_name,
@@ -107,7 +152,12 @@ async function plan(ctx: OrchestratorContext, job: ActiveJob<'plan_protocol_job'
     });
     promptVersion = prompt.version;
     models = { ...models, planning: resolution.model };
-    await assertWithinBudget(ctx, { phase: 'planning', runId: run.id, prompt: prompt.text, context: run.protocol_name });
+    await assertWithinBudget(ctx, {
+      phase: 'planning',
+      runId: run.id,
+      prompt: prompt.text,
+      context: run.protocol_name,
+    });
     result = await engines.get(planningEngine).plan({
       ...common,
       prompt: prompt.text,
@@ -117,15 +167,28 @@ async function plan(ctx: OrchestratorContext, job: ActiveJob<'plan_protocol_job'
     });
   }
   jobCtx.addUsage(ledgerUsage(result.usage, result.cost_usd));
-  if (result.usage) telemetry.observeTokens({ phase: 'planning', model: result.model, engine: result.engine_id, input: result.usage.input_tokens, output: result.usage.output_tokens, cached: result.usage.cached_input_tokens, costUsd: result.cost_usd });
+  if (result.usage)
+    telemetry.observeTokens({
+      phase: 'planning',
+      model: result.model,
+      engine: result.engine_id,
+      input: result.usage.input_tokens,
+      output: result.usage.output_tokens,
+      cached: result.usage.cached_input_tokens,
+      costUsd: result.cost_usd,
+    });
   if (jobCtx.signal.aborted) throw jobCtx.signal.reason;
   if (result.outcome !== 'succeeded') {
-    throw new PlanningFailure('planning_failed', `Planning failed (${result.outcome}): ${result.reason ?? result.errors.join('; ') ?? 'no reason'}`, {
-      outcome: result.outcome,
-      error: result.reason,
-      errors: result.errors,
-      engine_id: result.engine_id,
-    });
+    throw new PlanningFailure(
+      'planning_failed',
+      `Planning failed (${result.outcome}): ${result.reason ?? result.errors.join('; ') ?? 'no reason'}`,
+      {
+        outcome: result.outcome,
+        error: result.reason,
+        errors: result.errors,
+        engine_id: result.engine_id,
+      },
+    );
   }
   const output = planningOutput(result);
 
@@ -135,19 +198,42 @@ async function plan(ctx: OrchestratorContext, job: ActiveJob<'plan_protocol_job'
   try {
     prepared = await spec.prepareFromPlanning(output, buildOptions);
   } catch (error) {
-    if (error instanceof ValidationError) throw new PlanningFailure('planning_failed', `Invalid planning output: ${error.message}`, { error: error.message, issues: error.issues as unknown as JsonValue });
+    if (error instanceof ValidationError)
+      throw new PlanningFailure('planning_failed', `Invalid planning output: ${error.message}`, {
+        error: error.message,
+        issues: error.issues as unknown as JsonValue,
+      });
     throw error;
   }
 
   let decomposed = false;
   if (!templateDir && prepared.validation.status === 'valid' && config.decompose !== false) {
-    const resolution = resolveEngineAndModel({ phase: 'decompose', project: { default_models: project.default_models, default_engine_id: planningEngine }, config: ctx.config, registry: engines });
+    const resolution = resolveEngineAndModel({
+      phase: 'decompose',
+      project: { default_models: project.default_models, default_engine_id: planningEngine },
+      config: ctx.config,
+      registry: engines,
+    });
     models = { ...models, decompose: resolution.model };
     const files = prepared.spec.steps.map((s) => s.prompt_ref).filter((f) => !/^00-setup/i.test(f));
     if (files.length > 0) {
       // The planning call just made is not in the job ledger yet: it counts too.
-      await assertWithinBudget(ctx, { phase: 'decompose', runId: run.id, context: run.protocol_name, extra: { tokens: result.usage?.total_tokens ?? 0, cost_usd: result.cost_usd ?? 0 } });
-      await ctx.record(null, { type: 'decompose_started', message: `Decomposing ${files.length} step file(s).`, run, metadata: { steps: files, model: resolution.model } }, trace);
+      await assertWithinBudget(ctx, {
+        phase: 'decompose',
+        runId: run.id,
+        context: run.protocol_name,
+        extra: { tokens: result.usage?.total_tokens ?? 0, cost_usd: result.cost_usd ?? 0 },
+      });
+      await ctx.record(
+        null,
+        {
+          type: 'decompose_started',
+          message: `Decomposing ${files.length} step file(s).`,
+          run,
+          metadata: { steps: files, model: resolution.model },
+        },
+        trace,
+      );
       const outcome = await decomposition.decomposeProtocol({
         protocolRoot: workspace.protocolRoot,
         protocolName: run.protocol_name,
@@ -186,7 +272,14 @@ async function plan(ctx: OrchestratorContext, job: ActiveJob<'plan_protocol_job'
     else {
       const validation = spec.validate(rawUserSpec, roots);
       const meta = spec.meta(validation);
-      prepared = { spec: rawUserSpec as never, spec_hash: spec.hash(rawUserSpec), validation, spec_meta: meta, step_runs: [], template_config_patch: { spec_meta: meta as unknown as JsonObject } };
+      prepared = {
+        spec: rawUserSpec as never,
+        spec_hash: spec.hash(rawUserSpec),
+        validation,
+        spec_meta: meta,
+        step_runs: [],
+        template_config_patch: { spec_meta: meta as unknown as JsonObject },
+      };
     }
   }
 
@@ -195,7 +288,10 @@ async function plan(ctx: OrchestratorContext, job: ActiveJob<'plan_protocol_job'
     try {
       await git.push({ repoPath: workspace.worktreePath, branch: workspace.branch });
     } catch (error) {
-      ctx.logger.warn({ err: error, branch: workspace.branch }, `pushing the plan of ${run.protocol_name} failed: ${errorMessage(error)}`);
+      ctx.logger.warn(
+        { err: error, branch: workspace.branch },
+        `pushing the plan of ${run.protocol_name} failed: ${errorMessage(error)}`,
+      );
     }
   }
   return {
@@ -210,17 +306,38 @@ async function plan(ctx: OrchestratorContext, job: ActiveJob<'plan_protocol_job'
   };
 }
 
-async function persistPlan(ctx: OrchestratorContext, runId: number, outcome: PlanOutcome, trace: Trace): Promise<ProtocolRun> {
+async function persistPlan(
+  ctx: OrchestratorContext,
+  runId: number,
+  outcome: PlanOutcome,
+  trace: Trace,
+): Promise<ProtocolRun> {
   const { prepared, workspace } = outcome;
   return ctx.deps.storage.transaction(async (tx) => {
     let run = await tx.protocolRuns.get(runId);
     // Cancelled (or otherwise ended) while planning: nothing is recorded.
     if (run.status !== 'planning' && run.status !== 'paused') return run;
-    run = await tx.protocolRuns.update(run.id, { branch_name: workspace.branch, worktree_path: workspace.worktreePath, protocol_root: workspace.protocolRoot });
-    run = await tx.protocolRuns.mergeTemplateConfig(run.id, { ...prepared.template_config_patch, [SPEC_ORIGIN_KEY]: outcome.userSpec ? 'user' : 'generated' });
+    run = await tx.protocolRuns.update(run.id, {
+      branch_name: workspace.branch,
+      worktree_path: workspace.worktreePath,
+      protocol_root: workspace.protocolRoot,
+    });
+    run = await tx.protocolRuns.mergeTemplateConfig(run.id, {
+      ...prepared.template_config_patch,
+      [SPEC_ORIGIN_KEY]: outcome.userSpec ? 'user' : 'generated',
+    });
     if (prepared.validation.status !== 'valid') {
       for (const error of prepared.validation.errors) {
-        await ctx.record(tx, { type: 'spec_validation_error', message: error, run, metadata: { protocol_root: workspace.protocolRoot, spec_hash: prepared.spec_hash, error } }, trace);
+        await ctx.record(
+          tx,
+          {
+            type: 'spec_validation_error',
+            message: error,
+            run,
+            metadata: { protocol_root: workspace.protocolRoot, spec_hash: prepared.spec_hash, error },
+          },
+          trace,
+        );
       }
       return run.status === 'planning' ? tx.protocolRuns.transition(run.id, { from: 'planning', to: 'blocked' }) : run;
     }
@@ -260,12 +377,22 @@ async function persistPlan(ctx: OrchestratorContext, runId: number, outcome: Pla
     if (deferred || !run.auto_advance) return run;
     const next = nextPendingStep(await tx.stepRuns.listByRun(run.id));
     if (!next) return run;
-    const enqueued = await enqueueExecution(ctx, tx, run, next, { event: 'step_enqueued', message: `Auto-advance: step ${next.step_name} enqueued.`, metadata: { source: 'auto_advance' }, trace });
+    const enqueued = await enqueueExecution(ctx, tx, run, next, {
+      event: 'step_enqueued',
+      message: `Auto-advance: step ${next.step_name} enqueued.`,
+      metadata: { source: 'auto_advance' },
+      trace,
+    });
     return enqueued.run;
   });
 }
 
-async function failPlanning(ctx: OrchestratorContext, runId: number, failure: { eventType: string; message: string; metadata: JsonObject }, trace: Trace): Promise<ProtocolRun> {
+async function failPlanning(
+  ctx: OrchestratorContext,
+  runId: number,
+  failure: { eventType: string; message: string; metadata: JsonObject },
+  trace: Trace,
+): Promise<ProtocolRun> {
   return ctx.deps.storage.transaction(async (tx) => {
     const run = await tx.protocolRuns.get(runId);
     if (run.status !== 'planning') return run;
@@ -284,26 +411,40 @@ export function createPlanProtocolHandler(ctx: OrchestratorContext): JobHandler<
   return async (job, jobCtx): Promise<HandlerResult> => {
     const run = await ctx.deps.storage.protocolRuns.find(job.payload.protocol_run_id);
     if (!run) return skipped('protocol run not found');
-    return inJobScope<HandlerResult>(job, { project_id: run.project_id, protocol_run_id: run.id }, async (): Promise<HandlerResult> => {
-      if (run.status !== 'planning') return skipped(`protocol is ${run.status}`);
-      const trace = jobTrace(job);
-      const logPath = jobLogPath(ctx, job);
-      jobCtx.setLogPath(logPath);
-      const project = await ctx.deps.storage.projects.get(run.project_id);
-      let outcome: PlanOutcome;
-      try {
-        outcome = await plan(ctx, job, jobCtx, project, run, logPath);
-      } catch (error) {
-        if (!(error instanceof PlanningFailure)) rethrowIfRunnerOwns(job, jobCtx, error);
-        const failure =
-          error instanceof PlanningFailure
-            ? { eventType: error.eventType, message: error.message, metadata: error.metadata }
-            : { eventType: 'planning_failed', message: `Planning failed: ${errorMessage(error)}`, metadata: { error: errorMessage(error), error_type: (error as Error)?.name ?? 'Error' } };
-        const blocked = await failPlanning(ctx, run.id, failure, trace);
-        return { result: { outcome: 'blocked', status: blocked.status, error: failure.message } };
-      }
-      const updated = await persistPlan(ctx, run.id, outcome, trace);
-      return { result: { outcome: updated.status, steps: outcome.prepared.step_runs.length, spec_hash: outcome.prepared.spec_hash } };
-    });
+    return inJobScope<HandlerResult>(
+      job,
+      { project_id: run.project_id, protocol_run_id: run.id },
+      async (): Promise<HandlerResult> => {
+        if (run.status !== 'planning') return skipped(`protocol is ${run.status}`);
+        const trace = jobTrace(job);
+        const logPath = jobLogPath(ctx, job);
+        jobCtx.setLogPath(logPath);
+        const project = await ctx.deps.storage.projects.get(run.project_id);
+        let outcome: PlanOutcome;
+        try {
+          outcome = await plan(ctx, job, jobCtx, project, run, logPath);
+        } catch (error) {
+          if (!(error instanceof PlanningFailure)) rethrowIfRunnerOwns(job, jobCtx, error);
+          const failure =
+            error instanceof PlanningFailure
+              ? { eventType: error.eventType, message: error.message, metadata: error.metadata }
+              : {
+                  eventType: 'planning_failed',
+                  message: `Planning failed: ${errorMessage(error)}`,
+                  metadata: { error: errorMessage(error), error_type: (error as Error)?.name ?? 'Error' },
+                };
+          const blocked = await failPlanning(ctx, run.id, failure, trace);
+          return { result: { outcome: 'blocked', status: blocked.status, error: failure.message } };
+        }
+        const updated = await persistPlan(ctx, run.id, outcome, trace);
+        return {
+          result: {
+            outcome: updated.status,
+            steps: outcome.prepared.step_runs.length,
+            spec_hash: outcome.prepared.spec_hash,
+          },
+        };
+      },
+    );
   };
 }

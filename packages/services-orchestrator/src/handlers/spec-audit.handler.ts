@@ -5,7 +5,11 @@ import type { OrchestratorContext } from '../orchestrator.context.js';
 import { setupRunName } from '../lifecycle/projects.js';
 import { inJobScope, jobTrace, skipped } from './job-scope.js';
 
-async function runsToAudit(ctx: OrchestratorContext, projectId: number | null, protocolId: number | null): Promise<ProtocolRun[]> {
+async function runsToAudit(
+  ctx: OrchestratorContext,
+  projectId: number | null,
+  protocolId: number | null,
+): Promise<ProtocolRun[]> {
   const { protocolRuns } = ctx.deps.storage;
   if (protocolId) {
     const run = await protocolRuns.find(protocolId);
@@ -46,7 +50,12 @@ export function createSpecAuditHandler(ctx: OrchestratorContext): JobHandler<'sp
           await storage.transaction(async (tx) => {
             await ctx.record(
               tx,
-              { type: 'spec_audit', message: 'Spec audit skipped: the run ended and its protocol folder was removed.', run, metadata: { skipped: true, reason: 'protocol_root_removed', status: run.status } },
+              {
+                type: 'spec_audit',
+                message: 'Spec audit skipped: the run ended and its protocol folder was removed.',
+                run,
+                metadata: { skipped: true, reason: 'protocol_root_removed', status: run.status },
+              },
               trace,
             );
           });
@@ -54,17 +63,30 @@ export function createSpecAuditHandler(ctx: OrchestratorContext): JobHandler<'sp
           continue;
         }
         const project = await storage.projects.get(run.project_id);
-        const result = await spec.audit(run, { backfillMissing: job.payload.backfill_missing, project: { id: project.id, name: project.name, local_path: project.local_path } });
+        const result = await spec.audit(run, {
+          backfillMissing: job.payload.backfill_missing,
+          project: { id: project.id, name: project.name, local_path: project.local_path },
+        });
         const { template_config_patch: patch, ...report } = result;
         await storage.transaction(async (tx) => {
           const current = await tx.protocolRuns.mergeTemplateConfig(run.id, patch);
           await ctx.record(
             tx,
-            { type: 'spec_audit', message: result.errors.length > 0 ? 'Spec audit found errors.' : 'Spec audit completed.', run: current, metadata: report as unknown as JsonObject },
+            {
+              type: 'spec_audit',
+              message: result.errors.length > 0 ? 'Spec audit found errors.' : 'Spec audit completed.',
+              run: current,
+              metadata: report as unknown as JsonObject,
+            },
             trace,
           );
         });
-        summary.push({ protocol_run_id: run.id, status: result.status, errors: result.errors.length, backfilled: result.backfilled });
+        summary.push({
+          protocol_run_id: run.id,
+          status: result.status,
+          errors: result.errors.length,
+          backfilled: result.backfilled,
+        });
       }
       return { result: { audited: summary } };
     });

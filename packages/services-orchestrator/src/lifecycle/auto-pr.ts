@@ -9,10 +9,30 @@ import { autoPrMode } from './feedback-settings.js';
  * gets its `open_pr_job` in the same transaction (`open_pr_enqueued {source: auto_pr, mode}`). The PR
  * follows the branch, so every step's push keeps it up to date; a re-plan finds it already open.
  */
-export async function enqueueAutoPr(ctx: OrchestratorContext, tx: StorageTx, run: ProtocolRun, trace?: Trace): Promise<QueueJob | null> {
+export async function enqueueAutoPr(
+  ctx: OrchestratorContext,
+  tx: StorageTx,
+  run: ProtocolRun,
+  trace?: Trace,
+): Promise<QueueJob | null> {
   const mode = autoPrMode(run, ctx.config);
   if (mode === 'off' || !run.branch_name) return null;
-  const job = await ctx.enqueue(tx, 'open_pr_job', { protocol_run_id: run.id, project_id: run.project_id }, `run-${run.id}`, trace);
-  await ctx.record(tx, { type: 'open_pr_enqueued', message: `Open PR/MR job enqueued (auto_pr: ${mode}).`, run, metadata: { job_id: job.run_id, source: 'auto_pr', mode } }, trace);
+  const job = await ctx.enqueue(
+    tx,
+    'open_pr_job',
+    { protocol_run_id: run.id, project_id: run.project_id },
+    `run-${run.id}`,
+    trace,
+  );
+  await ctx.record(
+    tx,
+    {
+      type: 'open_pr_enqueued',
+      message: `Open PR/MR job enqueued (auto_pr: ${mode}).`,
+      run,
+      metadata: { job_id: job.run_id, source: 'auto_pr', mode },
+    },
+    trace,
+  );
   return job;
 }

@@ -14,7 +14,12 @@ export type BudgetPhase = 'planning' | 'decompose' | 'qa';
 const ZERO: UsageTotals = { tokens: 0, cost_usd: 0 };
 
 /** Tokens and USD spent so far on the run and on one step, from the job ledger (plus `extra` not recorded there yet). */
-export async function spentSoFar(ctx: OrchestratorContext, runId: number, stepId: number | null, extra: UsageTotals = ZERO): Promise<{ protocol: UsageTotals; step: UsageTotals }> {
+export async function spentSoFar(
+  ctx: OrchestratorContext,
+  runId: number,
+  stepId: number | null,
+  extra: UsageTotals = ZERO,
+): Promise<{ protocol: UsageTotals; step: UsageTotals }> {
   const { jobRuns } = ctx.deps.storage;
   const protocol = await jobRuns.usageTotals({ protocol_run_id: runId });
   const step = stepId ? await jobRuns.usageTotals({ step_run_id: stepId }) : null;
@@ -30,7 +35,14 @@ export async function spentSoFar(ctx: OrchestratorContext, runId: number, stepId
  */
 export async function checkPhaseBudget(
   ctx: OrchestratorContext,
-  input: { phase: BudgetPhase; runId: number; step?: StepRun | null; prompt?: string | null; context: string; extra?: UsageTotals },
+  input: {
+    phase: BudgetPhase;
+    runId: number;
+    step?: StepRun | null;
+    prompt?: string | null;
+    context: string;
+    extra?: UsageTotals;
+  },
 ): Promise<BudgetCheck> {
   const { config } = ctx;
   const step = input.step ?? null;
@@ -49,23 +61,44 @@ export async function checkPhaseBudget(
 }
 
 /** A strict budget that is passed: the error the caller records (`budget_exceeded`). Warn mode logs and goes on. */
-export function budgetError(ctx: OrchestratorContext, check: BudgetCheck, details: Record<string, string | number | null>): BudgetExceededError | null {
+export function budgetError(
+  ctx: OrchestratorContext,
+  check: BudgetCheck,
+  details: Record<string, string | number | null>,
+): BudgetExceededError | null {
   if (check.ok) return null;
   if (check.mode !== 'strict') {
     ctx.logger.warn({ ...details, budget_mode: check.mode }, check.message ?? 'budget exceeded');
     return null;
   }
-  return new BudgetExceededError(check.message ?? 'Budget exceeded', { details: { ...details, violations: check.violations } });
+  return new BudgetExceededError(check.message ?? 'Budget exceeded', {
+    details: { ...details, violations: check.violations },
+  });
 }
 
 /** A step whose QA would pass its budget: failed + run blocked (`budget_exceeded`), as an execution over budget is. */
-export async function recordQaOverBudget(ctx: OrchestratorContext, stepId: number, error: BudgetExceededError, trace: Trace): Promise<string> {
+export async function recordQaOverBudget(
+  ctx: OrchestratorContext,
+  stepId: number,
+  error: BudgetExceededError,
+  trace: Trace,
+): Promise<string> {
   return ctx.deps.storage.transaction(async (tx) => {
     const step = await tx.stepRuns.get(stepId);
     if (step.status !== 'needs_qa') return step.status;
     const run = await tx.protocolRuns.get(step.protocol_run_id);
     const failed = await moveStep(tx, step, 'failed', { summary: `Budget exceeded: ${error.message}` });
-    await ctx.record(tx, { type: 'budget_exceeded', message: error.message, run, step: failed, metadata: { phase: 'qa', error: error.message, details: (error.details ?? {}) as JsonObject } }, trace);
+    await ctx.record(
+      tx,
+      {
+        type: 'budget_exceeded',
+        message: error.message,
+        run,
+        step: failed,
+        metadata: { phase: 'qa', error: error.message, details: (error.details ?? {}) as JsonObject },
+      },
+      trace,
+    );
     await blockRun(tx, run);
     return 'failed';
   });

@@ -11,9 +11,12 @@ describe('repositoryKey', () => {
     expect(repositoryKey(value)).toEqual(expected);
   });
 
-  it.each(['', '   ', '/srv/repos/demo', './demo', 'file:///srv/demo.git', 'demo'])('gives null for %j (nothing a forge names)', (value) => {
-    expect(repositoryKey(value)).toBeNull();
-  });
+  it.each(['', '   ', '/srv/repos/demo', './demo', 'file:///srv/demo.git', 'demo'])(
+    'gives null for %j (nothing a forge names)',
+    (value) => {
+      expect(repositoryKey(value)).toBeNull();
+    },
+  );
 
   it('collects the keys of a full name and its URLs, skipping unusable ones', () => {
     expect(repositoryKeys({ full_name: 'acme/demo', urls: ['git@github.com:acme/demo.git', '/local'] })).toEqual([

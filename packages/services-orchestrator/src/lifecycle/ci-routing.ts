@@ -19,12 +19,18 @@ export interface RepositoryKey {
  */
 export function repositoryKey(value: string | null | undefined): RepositoryKey | null {
   const raw = (value ?? '').trim();
-  if (raw === '' || raw.startsWith('/') || raw.startsWith('.') || raw.startsWith('~') || /^file:/i.test(raw)) return null;
+  if (raw === '' || raw.startsWith('/') || raw.startsWith('.') || raw.startsWith('~') || /^file:/i.test(raw))
+    return null;
   const location = parseRemoteUrl(raw);
   if (location) return { host: location.host, path: location.fullPath.toLowerCase() };
   if (/^[a-z][a-z0-9+.-]*:/i.test(raw)) return null;
-  const path = raw.replace(/^\/+|\/+$/g, '').replace(/\.git$/i, '').toLowerCase();
-  return path.includes('/') && !path.split('/').some((segment) => segment === '' || segment === '.' || segment === '..') ? { host: null, path } : null;
+  const path = raw
+    .replace(/^\/+|\/+$/g, '')
+    .replace(/\.git$/i, '')
+    .toLowerCase();
+  return path.includes('/') && !path.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')
+    ? { host: null, path }
+    : null;
 }
 
 /** The keys a webhook names its repository by (full name and every clone/web URL it carries). */
@@ -74,7 +80,10 @@ async function runOnBranch(tx: StorageTx, ref: string, projectIds: number[] | nu
   for (const projectId of projectIds ?? [null]) {
     let cursor: string | null = null;
     do {
-      const page = await tx.protocolRuns.list(projectId === null ? {} : { project_id: projectId }, { limit: PAGE, cursor });
+      const page = await tx.protocolRuns.list(projectId === null ? {} : { project_id: projectId }, {
+        limit: PAGE,
+        cursor,
+      });
       for (const run of page.items) {
         if (!onBranch(run, ref)) continue;
         if (!isTerminalRun(run)) return run;
@@ -96,7 +105,8 @@ export async function routeCiReport(tx: StorageTx, input: CiStatusInput): Promis
   if (input.protocol_run_id) return getRun(tx, input.protocol_run_id);
   const ref = stripRef(input.branch ?? '');
   const details = { branch: ref, repository: input.repository?.full_name ?? null };
-  const notFound = () => new NotFoundError('Protocol run not found for webhook', { code: 'webhook_run_not_found', details });
+  const notFound = () =>
+    new NotFoundError('Protocol run not found for webhook', { code: 'webhook_run_not_found', details });
   if (ref === '') throw notFound();
   let projectIds: number[] | null = input.project_id ? [input.project_id] : null;
   if (input.repository && repositoryKeys(input.repository).length > 0) {

@@ -36,7 +36,15 @@ function canMove(step: StepRun, to: StepRun['status']): boolean {
 
 /** The CI state kept on the step (`runtime_state.ci`): what the forge last said, never a step status. */
 function ciState(input: CiStatusInput, base: JsonObject): JsonObject {
-  return { provider: input.provider, status: input.status, conclusion: input.conclusion ?? null, url: input.url ?? null, sha: input.sha ?? null, event_type: base.event_type ?? null, check_name: base.check_name ?? null };
+  return {
+    provider: input.provider,
+    status: input.status,
+    conclusion: input.conclusion ?? null,
+    url: input.url ?? null,
+    sha: input.sha ?? null,
+    event_type: base.event_type ?? null,
+    check_name: base.check_name ?? null,
+  };
 }
 
 /**
@@ -47,9 +55,15 @@ function ciState(input: CiStatusInput, base: JsonObject): JsonObject {
  * auto-advances and the step has re-openings left (FEEDBACK_REOPEN_LIMIT), else run blocked. merged → run completed
  * from any active status. Terminal runs only get the webhook event.
  */
-export async function handleCiStatus(ctx: OrchestratorContext, input: CiStatusInput, options: CallOptions = {}): Promise<CiStatusResult> {
+export async function handleCiStatus(
+  ctx: OrchestratorContext,
+  input: CiStatusInput,
+  options: CallOptions = {},
+): Promise<CiStatusResult> {
   if (!input || !CI_STATUSES.includes(input.status)) {
-    throw new ValidationError('Invalid CI status', [{ path: ['status'], message: `must be one of ${CI_STATUSES.join(', ')}` }]);
+    throw new ValidationError('Invalid CI status', [
+      { path: ['status'], message: `must be one of ${CI_STATUSES.join(', ')}` },
+    ]);
   }
   if (input.provider !== 'github' && input.provider !== 'gitlab') {
     throw new ValidationError('Invalid CI provider', [{ path: ['provider'], message: 'must be github or gitlab' }]);
@@ -74,7 +88,17 @@ export async function handleCiStatus(ctx: OrchestratorContext, input: CiStatusIn
       event_type: eventType,
       repository: input.repository?.full_name ?? input.repository?.urls?.[0] ?? null,
     };
-    await ctx.record(tx, { type: eventType, message: `${input.provider === 'github' ? 'GitHub' : 'GitLab'} webhook ${eventType} status=${input.status}`, run, step, metadata: base }, trace);
+    await ctx.record(
+      tx,
+      {
+        type: eventType,
+        message: `${input.provider === 'github' ? 'GitHub' : 'GitLab'} webhook ${eventType} status=${input.status}`,
+        run,
+        step,
+        metadata: base,
+      },
+      trace,
+    );
     let job: QueueJob | null = null;
     let action = 'ignored';
 
@@ -83,8 +107,18 @@ export async function handleCiStatus(ctx: OrchestratorContext, input: CiStatusIn
     if (input.status === 'merged') {
       const completed = await completeMerged(tx, run);
       const type = input.provider === 'github' ? 'pr_merged' : 'mr_merged';
-      const message = input.provider === 'github' ? 'PR merged; protocol completed' : 'Merge request merged; protocol completed';
-      await ctx.record(tx, { type, message, run: completed, metadata: { pr_number: input.pr_number ?? null, branch: base.branch ?? null } }, trace);
+      const message =
+        input.provider === 'github' ? 'PR merged; protocol completed' : 'Merge request merged; protocol completed';
+      await ctx.record(
+        tx,
+        {
+          type,
+          message,
+          run: completed,
+          metadata: { pr_number: input.pr_number ?? null, branch: base.branch ?? null },
+        },
+        trace,
+      );
       finalizeRunAfterCommit(ctx, tx, await tx.projects.get(run.project_id), completed, { push: false });
       return { run: completed, step, job, action: 'run_completed' };
     }
@@ -95,7 +129,12 @@ export async function handleCiStatus(ctx: OrchestratorContext, input: CiStatusIn
       action = 'ci_running';
     } else if (input.status === 'success') {
       if (ctx.config.autoQaOnCi && step.status !== 'completed' && step.status !== 'cancelled') {
-        const queued = await enqueueQa(ctx, tx, run, step, { source: 'ci_webhook', summary: 'CI passed; running QA', metadata: { provider: input.provider }, trace });
+        const queued = await enqueueQa(ctx, tx, run, step, {
+          source: 'ci_webhook',
+          summary: 'CI passed; running QA',
+          metadata: { provider: input.provider },
+          trace,
+        });
         step = queued.step;
         job = queued.job;
         action = 'qa_enqueued';
@@ -113,13 +152,19 @@ export async function handleCiStatus(ctx: OrchestratorContext, input: CiStatusIn
       step = await reopenToFailed(tx, step, 'CI failed');
       const evidence: JsonObject = { conclusion: input.conclusion ?? input.status, url: input.url ?? null };
       // A run that advances by itself fixes its own CI failure: a new attempt with the CI evidence.
-      const again = run.auto_advance ? await startFeedbackAttempt(ctx, tx, run, step, 'ci_failure', evidence, trace) : null;
+      const again = run.auto_advance
+        ? await startFeedbackAttempt(ctx, tx, run, step, 'ci_failure', evidence, trace)
+        : null;
       if (again?.job) {
         ({ run, step, job } = again);
         action = 'step_reopened';
       } else {
         run = await blockRun(tx, run);
-        await ctx.record(tx, { type: eventType, message: 'CI failed; protocol blocked', run, step, metadata: evidence }, trace);
+        await ctx.record(
+          tx,
+          { type: eventType, message: 'CI failed; protocol blocked', run, step, metadata: evidence },
+          trace,
+        );
         action = 'step_failed';
       }
     }

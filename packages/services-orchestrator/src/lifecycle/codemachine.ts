@@ -16,7 +16,10 @@ function assertDirectory(path: string, field: string): string {
   } catch {
     isDir = false;
   }
-  if (!isDir) throw new ValidationError(`${field} is not an existing folder: ${absolute}`, [{ path: [field], message: 'not an existing folder' }]);
+  if (!isDir)
+    throw new ValidationError(`${field} is not an existing folder: ${absolute}`, [
+      { path: [field], message: 'not an existing folder' },
+    ]);
   return absolute;
 }
 
@@ -35,9 +38,10 @@ function inGitWorkTree(path: string): boolean {
  */
 function assertGitWorkspace(workspace: string): void {
   if (inGitWorkTree(workspace)) return;
-  throw new ValidationError(`workspace_path is not a git repository: ${workspace}. Steps are committed in the workspace: run \`git init\` there and commit once, then import it again`, [
-    { path: ['workspace_path'], message: 'not a git repository (run git init in it and commit once)' },
-  ]);
+  throw new ValidationError(
+    `workspace_path is not a git repository: ${workspace}. Steps are committed in the workspace: run \`git init\` there and commit once, then import it again`,
+    [{ path: ['workspace_path'], message: 'not a git repository (run git init in it and commit once)' }],
+  );
 }
 
 /**
@@ -53,12 +57,20 @@ export async function applyCodeMachineImport(
   workspace: string,
   trace?: Trace,
 ): Promise<ProtocolRun> {
-  let current = await tx.protocolRuns.mergeTemplateConfig(run.id, { ...prepared.template_config_patch, [SPEC_ORIGIN_KEY]: 'generated' });
+  let current = await tx.protocolRuns.mergeTemplateConfig(run.id, {
+    ...prepared.template_config_patch,
+    [SPEC_ORIGIN_KEY]: 'generated',
+  });
   current = await tx.protocolRuns.update(run.id, { template_source: prepared.template_source });
   if (prepared.validation.status !== 'valid') {
     await ctx.record(
       tx,
-      { type: 'spec_validation_error', message: 'CodeMachine spec validation failed.', run: current, metadata: { errors: prepared.validation.errors, spec_hash: prepared.spec_hash } },
+      {
+        type: 'spec_validation_error',
+        message: 'CodeMachine spec validation failed.',
+        run: current,
+        metadata: { errors: prepared.validation.errors, spec_hash: prepared.spec_hash },
+      },
       trace,
     );
     return tx.protocolRuns.transition(run.id, { from: current.status, to: 'blocked' });
@@ -71,7 +83,13 @@ export async function applyCodeMachineImport(
       type: 'codemachine_imported',
       message: `Imported CodeMachine workspace with ${prepared.step_runs.length} step(s).`,
       run: planned,
-      metadata: { workspace, steps_created: prepared.step_runs.length, template: prepared.template_source, spec_hash: prepared.spec_hash, spec_validated: true },
+      metadata: {
+        workspace,
+        steps_created: prepared.step_runs.length,
+        template: prepared.template_source,
+        spec_hash: prepared.spec_hash,
+        spec_validated: true,
+      },
     },
     trace,
   );
@@ -79,10 +97,28 @@ export async function applyCodeMachineImport(
 }
 
 /** `codemachine_import_failed` ("Config error: …" / "Unexpected error: …") and the run blocked. */
-export async function failCodeMachineImport(ctx: OrchestratorContext, tx: StorageTx, run: ProtocolRun, error: unknown, trace?: Trace): Promise<ProtocolRun> {
-  const configError = error instanceof ValidationError || error instanceof NotFoundError || (error as { category?: string })?.category === 'config';
+export async function failCodeMachineImport(
+  ctx: OrchestratorContext,
+  tx: StorageTx,
+  run: ProtocolRun,
+  error: unknown,
+  trace?: Trace,
+): Promise<ProtocolRun> {
+  const configError =
+    error instanceof ValidationError ||
+    error instanceof NotFoundError ||
+    (error as { category?: string })?.category === 'config';
   const message = `${configError ? 'Config error' : 'Unexpected error'}: ${errorMessage(error)}`;
-  await ctx.record(tx, { type: 'codemachine_import_failed', message, run, metadata: { error: errorMessage(error), error_type: (error as Error)?.name ?? 'Error' } }, trace);
+  await ctx.record(
+    tx,
+    {
+      type: 'codemachine_import_failed',
+      message,
+      run,
+      metadata: { error: errorMessage(error), error_type: (error as Error)?.name ?? 'Error' },
+    },
+    trace,
+  );
   return run.status === 'blocked' ? run : tx.protocolRuns.transition(run.id, { from: run.status, to: 'blocked' });
 }
 
@@ -93,7 +129,12 @@ export async function failCodeMachineImport(ctx: OrchestratorContext, tx: Storag
  * otherwise imported now: a workspace whose config cannot be read is a ValidationError and creates
  * nothing; an invalid spec leaves the run `blocked` with its errors.
  */
-export async function importCodeMachine(ctx: OrchestratorContext, projectId: number, input: ImportCodeMachineInput, options: CallOptions = {}): Promise<RunActionResult> {
+export async function importCodeMachine(
+  ctx: OrchestratorContext,
+  projectId: number,
+  input: ImportCodeMachineInput,
+  options: CallOptions = {},
+): Promise<RunActionResult> {
   const name = assertProtocolName(input?.protocol_name);
   const workspace = assertDirectory(requireText(input.workspace_path, 'workspace_path'), 'workspace_path');
   const trace: Trace = { requestId: options.requestId };
@@ -114,8 +155,23 @@ export async function importCodeMachine(ctx: OrchestratorContext, projectId: num
   if (input.enqueue ?? true) {
     return ctx.deps.storage.transaction(async (tx) => {
       const run = await tx.protocolRuns.create({ ...fields, status: 'planning' });
-      const job = await ctx.enqueue(tx, 'codemachine_import_job', { project_id: project.id, protocol_run_id: run.id, workspace_path: workspace }, `run-${run.id}`, trace);
-      await ctx.record(tx, { type: 'codemachine_import_enqueued', message: 'CodeMachine import enqueued.', run, metadata: { job_id: job.run_id, workspace } }, trace);
+      const job = await ctx.enqueue(
+        tx,
+        'codemachine_import_job',
+        { project_id: project.id, protocol_run_id: run.id, workspace_path: workspace },
+        `run-${run.id}`,
+        trace,
+      );
+      await ctx.record(
+        tx,
+        {
+          type: 'codemachine_import_enqueued',
+          message: 'CodeMachine import enqueued.',
+          run,
+          metadata: { job_id: job.run_id, workspace },
+        },
+        trace,
+      );
       return { run, job };
     });
   }
@@ -124,7 +180,11 @@ export async function importCodeMachine(ctx: OrchestratorContext, projectId: num
   try {
     prepared = await ctx.deps.spec.prepareCodeMachineImport(workspace);
   } catch (error) {
-    throw new ValidationError(`Cannot import the CodeMachine workspace: ${errorMessage(error)}`, [{ path: ['workspace_path'], message: errorMessage(error) }], { cause: error });
+    throw new ValidationError(
+      `Cannot import the CodeMachine workspace: ${errorMessage(error)}`,
+      [{ path: ['workspace_path'], message: errorMessage(error) }],
+      { cause: error },
+    );
   }
   return ctx.deps.storage.transaction(async (tx) => {
     const run = await tx.protocolRuns.create({ ...fields, status: 'pending' });

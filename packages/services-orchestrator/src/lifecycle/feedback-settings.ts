@@ -1,4 +1,10 @@
-import { AUTO_PR_MODES, type AutoPrMode, type FieldIssue, type JsonObject, type ProtocolRun } from '@tasksgodzilla/core';
+import {
+  AUTO_PR_MODES,
+  type AutoPrMode,
+  type FieldIssue,
+  type JsonObject,
+  type ProtocolRun,
+} from '@tasksgodzilla/core';
 import type { OrchestratorConfig } from '../orchestrator.types.js';
 
 /** template_config keys of the feedback loop a run may set for itself (they win over the server's config). */
@@ -13,18 +19,25 @@ export function feedbackSettingIssues(templateConfig: JsonObject | null | undefi
     issues.push({ path: ['template_config', AUTO_PR_KEY], message: `must be one of ${AUTO_PR_MODES.join(', ')}` });
   }
   const react = templateConfig?.[REACT_TO_REVIEWS_KEY];
-  if (react !== undefined && react !== null && typeof react !== 'boolean') issues.push({ path: ['template_config', REACT_TO_REVIEWS_KEY], message: 'must be a boolean' });
+  if (react !== undefined && react !== null && typeof react !== 'boolean')
+    issues.push({ path: ['template_config', REACT_TO_REVIEWS_KEY], message: 'must be a boolean' });
   return issues;
 }
 
 /** The run's `auto_pr` mode: its template_config's, else Config.autoPr. */
-export function autoPrMode(run: Pick<ProtocolRun, 'template_config'>, config: Pick<OrchestratorConfig, 'autoPr'>): AutoPrMode {
+export function autoPrMode(
+  run: Pick<ProtocolRun, 'template_config'>,
+  config: Pick<OrchestratorConfig, 'autoPr'>,
+): AutoPrMode {
   const own = run.template_config?.[AUTO_PR_KEY];
   return AUTO_PR_MODES.includes(own as AutoPrMode) ? (own as AutoPrMode) : config.autoPr;
 }
 
 /** Whether a review comment starts a new attempt: the run's `react_to_reviews`, else Config.reactToReviews. */
-export function reactsToReviews(run: Pick<ProtocolRun, 'template_config'>, config: Pick<OrchestratorConfig, 'reactToReviews'>): boolean {
+export function reactsToReviews(
+  run: Pick<ProtocolRun, 'template_config'>,
+  config: Pick<OrchestratorConfig, 'reactToReviews'>,
+): boolean {
   const own = run.template_config?.[REACT_TO_REVIEWS_KEY];
   return typeof own === 'boolean' ? own : config.reactToReviews;
 }

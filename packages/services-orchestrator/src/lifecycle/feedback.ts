@@ -39,12 +39,22 @@ function failingChecks(metadata: JsonObject): FeedbackCheck[] {
   return checks
     .map(obj)
     .filter((check) => check.passed === false)
-    .map((check) => ({ command: str(check.command) ?? '(unknown command)', exit_code: num(check.exit_code), output_tail: str(check.output_tail), timed_out: check.timed_out === true }));
+    .map((check) => ({
+      command: str(check.command) ?? '(unknown command)',
+      exit_code: num(check.exit_code),
+      output_tail: str(check.output_tail),
+      timed_out: check.timed_out === true,
+    }));
 }
 
 function qaEvidence(event: Event): NonNullable<ExecFeedback['qa']> {
   const metadata = event.metadata ?? {};
-  return { outcome: str(metadata.outcome) ?? (event.event_type === 'qa_error' ? 'ERROR' : 'FAIL'), reason: str(metadata.reason) ?? str(metadata.error), failing_checks: failingChecks(metadata), report_tail: str(metadata.report_tail) };
+  return {
+    outcome: str(metadata.outcome) ?? (event.event_type === 'qa_error' ? 'ERROR' : 'FAIL'),
+    reason: str(metadata.reason) ?? str(metadata.error),
+    failing_checks: failingChecks(metadata),
+    report_tail: str(metadata.report_tail),
+  };
 }
 
 function ciEvidence(event: Event): NonNullable<ExecFeedback['ci']> {
@@ -60,7 +70,14 @@ function ciEvidence(event: Event): NonNullable<ExecFeedback['ci']> {
 
 function reviewEvidence(event: Event): FeedbackReview {
   const metadata = event.metadata ?? {};
-  return { author: str(metadata.author), body: str(metadata.body) ?? event.message, path: str(metadata.path), line: num(metadata.line), state: str(metadata.state), url: str(metadata.url) };
+  return {
+    author: str(metadata.author),
+    body: str(metadata.body) ?? event.message,
+    path: str(metadata.path),
+    line: num(metadata.line),
+    state: str(metadata.state),
+    url: str(metadata.url),
+  };
 }
 
 /** The previous attempt's agent session (`runtime_state.session`), recorded by the execute handler. */
@@ -81,7 +98,11 @@ function left(limit: number | undefined, spent: number): number | null {
  * of the run that sent work back here), the latest CI failure of the run, the review comments.
  * The first attempt gets none. Attempt number = earlier `step_started` of the step + 1.
  */
-export async function gatherFeedback(ctx: OrchestratorContext, step: StepRun, spent: ExecuteStepInput['spent']): Promise<AttemptFeedback> {
+export async function gatherFeedback(
+  ctx: OrchestratorContext,
+  step: StepRun,
+  spent: ExecuteStepInput['spent'],
+): Promise<AttemptFeedback> {
   const { events } = ctx.deps.storage;
   let starts = 0;
   let previousStart: Event | null = null;
@@ -99,8 +120,12 @@ export async function gatherFeedback(ctx: OrchestratorContext, step: StepRun, sp
   const since = await events.listAfter(previousStart.id, { protocol_run_id: step.protocol_run_id }, EVIDENCE_WINDOW);
   const latest = (match: (event: Event) => boolean): Event | null => [...since].reverse().find(match) ?? null;
   const execution = latest((e) => e.step_run_id === step.id && e.event_type === 'step_execution_failed');
-  const qa = latest((e) => e.step_run_id === step.id && QA_FAILURES.includes(e.event_type)) ?? latest((e) => QA_FAILURES.includes(e.event_type));
-  const ci = latest((e) => e.metadata?.status === 'failure' && (e.metadata?.provider === 'github' || e.metadata?.provider === 'gitlab'));
+  const qa =
+    latest((e) => e.step_run_id === step.id && QA_FAILURES.includes(e.event_type)) ??
+    latest((e) => QA_FAILURES.includes(e.event_type));
+  const ci = latest(
+    (e) => e.metadata?.status === 'failure' && (e.metadata?.provider === 'github' || e.metadata?.provider === 'gitlab'),
+  );
   const reviews = since.filter((e) => e.event_type === REVIEW_COMMENT_EVENT).slice(-MAX_REVIEWS);
   const used = [execution, qa, ci, ...reviews].filter((event): event is Event => event !== null);
 
@@ -111,10 +136,20 @@ export async function gatherFeedback(ctx: OrchestratorContext, step: StepRun, sp
       tokens_left: left(ctx.config.maxTokensPerStep, spent.step.tokens),
       cost_usd_left: left(ctx.config.maxCostUsdPerStep, spent.step.cost_usd),
     },
-    execution: execution ? { outcome: str(execution.metadata?.outcome) ?? 'failed', error: str(execution.metadata?.error) ?? execution.message } : null,
+    execution: execution
+      ? {
+          outcome: str(execution.metadata?.outcome) ?? 'failed',
+          error: str(execution.metadata?.error) ?? execution.message,
+        }
+      : null,
     qa: qa ? qaEvidence(qa) : null,
     ci: ci ? ciEvidence(ci) : null,
     reviews: reviews.map(reviewEvidence),
   };
-  return { attempt, feedback: used.length > 0 ? feedback : null, evidence_event_ids: used.map((event) => event.id).sort((a, b) => a - b), resume };
+  return {
+    attempt,
+    feedback: used.length > 0 ? feedback : null,
+    evidence_event_ids: used.map((event) => event.id).sort((a, b) => a - b),
+    resume,
+  };
 }

@@ -8,7 +8,13 @@ import type { OrchestratorContext } from '../orchestrator.context.js';
  * QA report, when asked), push its branch (best effort, when asked) and remove its worktree when Config.removeWorktreeOnEnd (the branch is kept). CodeMachine runs work
  * in the user's workspace, which is never removed.
  */
-export function finalizeRunAfterCommit(ctx: OrchestratorContext, tx: StorageTx, project: Project, run: ProtocolRun, options: { push: boolean; commitLeftovers?: boolean }): void {
+export function finalizeRunAfterCommit(
+  ctx: OrchestratorContext,
+  tx: StorageTx,
+  project: Project,
+  run: ProtocolRun,
+  options: { push: boolean; commitLeftovers?: boolean },
+): void {
   if (!run.worktree_path || isCodeMachineRun(run)) return;
   const worktree = run.worktree_path;
   const branch = run.branch_name ?? run.protocol_name;
@@ -19,7 +25,11 @@ export function finalizeRunAfterCommit(ctx: OrchestratorContext, tx: StorageTx, 
     if (options.commitLeftovers) {
       try {
         const commit = await git.commitAll({ repoPath: worktree, message: `${run.protocol_name}: final reports` });
-        if (commit.committed) log.info({ sha: commit.sha, files: commit.files }, `committed ${commit.files.length} file(s) left after the last step`);
+        if (commit.committed)
+          log.info(
+            { sha: commit.sha, files: commit.files },
+            `committed ${commit.files.length} file(s) left after the last step`,
+          );
       } catch (error) {
         log.warn({ err: error, worktree }, `committing the run's last reports failed: ${errorMessage(error)}`);
       }
@@ -33,7 +43,12 @@ export function finalizeRunAfterCommit(ctx: OrchestratorContext, tx: StorageTx, 
     }
     if (!ctx.config.removeWorktreeOnEnd) return;
     try {
-      const repo = await git.resolveRepoPath({ projectId: project.id, gitUrl: project.git_url, projectName: project.name, localPath: project.local_path });
+      const repo = await git.resolveRepoPath({
+        projectId: project.id,
+        gitUrl: project.git_url,
+        projectName: project.name,
+        localPath: project.local_path,
+      });
       if (repo) await git.removeWorktree(repo, worktree);
     } catch (error) {
       log.warn({ err: error, worktree }, `removing the worktree ${worktree} failed: ${errorMessage(error)}`);

@@ -11,19 +11,41 @@ export function setupRunName(projectId: number): string {
   return `setup-${projectId}`;
 }
 
-async function enqueueSetup(ctx: OrchestratorContext, tx: StorageTx, project: Project, run: ProtocolRun, trace: Trace): Promise<QueueJob> {
-  const job = await ctx.enqueue(tx, 'project_setup_job', { project_id: project.id, protocol_run_id: run.id }, `run-${run.id}`, trace);
-  await ctx.record(tx, { type: 'setup_enqueued', message: 'Project setup enqueued.', run, metadata: { job_id: job.run_id } }, trace);
+async function enqueueSetup(
+  ctx: OrchestratorContext,
+  tx: StorageTx,
+  project: Project,
+  run: ProtocolRun,
+  trace: Trace,
+): Promise<QueueJob> {
+  const job = await ctx.enqueue(
+    tx,
+    'project_setup_job',
+    { project_id: project.id, protocol_run_id: run.id },
+    `run-${run.id}`,
+    trace,
+  );
+  await ctx.record(
+    tx,
+    { type: 'setup_enqueued', message: 'Project setup enqueued.', run, metadata: { job_id: job.run_id } },
+    trace,
+  );
   return job;
 }
 
 /** Inserts the project and its `setup-<id>` run, records `setup_enqueued` and enqueues `project_setup_job`, in one transaction. */
-export async function createProject(ctx: OrchestratorContext, input: CreateProjectInput, options: CallOptions = {}): Promise<ProjectCreated> {
+export async function createProject(
+  ctx: OrchestratorContext,
+  input: CreateProjectInput,
+  options: CallOptions = {},
+): Promise<ProjectCreated> {
   const name = requireText(input?.name, 'name');
   // Only https, ssh, git, scp-like and local locations (issue 10: `fd::17` hung the clone).
   // Credentials in an https URL are kept as the `git_credentials` secret, never in the stored URL.
   const { url: gitUrl, credentials } = splitGitUrlCredentials(assertGitUrl(requireText(input?.git_url, 'git_url')));
-  const secrets: JsonObject | null | undefined = credentials ? { ...(input.secrets ?? {}), [GIT_CREDENTIALS_SECRET]: { ...credentials } } : input.secrets;
+  const secrets: JsonObject | null | undefined = credentials
+    ? { ...(input.secrets ?? {}), [GIT_CREDENTIALS_SECRET]: { ...credentials } }
+    : input.secrets;
   const baseBranch = input.base_branch === undefined ? undefined : assertBaseBranch(input.base_branch);
   const trace: Trace = { requestId: options.requestId };
   return ctx.deps.storage.transaction(async (tx) => {
@@ -53,22 +75,40 @@ export async function createProject(ctx: OrchestratorContext, input: CreateProje
  * `blocked` setup run can be (re)started: `completed` and `failed` are terminal (409), and a
  * running one is already at work (409).
  */
-export async function startOnboarding(ctx: OrchestratorContext, projectId: number, options: CallOptions = {}): Promise<RunActionResult & { job: QueueJob }> {
+export async function startOnboarding(
+  ctx: OrchestratorContext,
+  projectId: number,
+  options: CallOptions = {},
+): Promise<RunActionResult & { job: QueueJob }> {
   const trace: Trace = { requestId: options.requestId };
   const outcome = await ctx.deps.storage.transaction(async (tx) => {
     const project = await tx.projects.find(projectId);
     if (!project) throw new NotFoundError(`Project ${projectId} not found`, { details: { project_id: projectId } });
     const run =
       (await tx.protocolRuns.findByName(project.id, setupRunName(project.id))) ??
-      (await tx.protocolRuns.create({ project_id: project.id, protocol_name: setupRunName(project.id), status: 'pending', base_branch: project.base_branch, description: 'Project onboarding' }));
+      (await tx.protocolRuns.create({
+        project_id: project.id,
+        protocol_name: setupRunName(project.id),
+        status: 'pending',
+        base_branch: project.base_branch,
+        description: 'Project onboarding',
+      }));
     if (run.status === 'running' || run.status === 'planning') {
-      throw new ConflictError('Onboarding already running', { code: 'onboarding_running', details: { protocol_run_id: run.id, status: run.status } });
+      throw new ConflictError('Onboarding already running', {
+        code: 'onboarding_running',
+        details: { protocol_run_id: run.id, status: run.status },
+      });
     }
     if (run.status !== 'pending' && run.status !== 'blocked') {
-      throw new ConflictError(`Onboarding already ${run.status}`, { code: 'onboarding_terminal', details: { protocol_run_id: run.id, status: run.status } });
+      throw new ConflictError(`Onboarding already ${run.status}`, {
+        code: 'onboarding_terminal',
+        details: { protocol_run_id: run.id, status: run.status },
+      });
     }
     // A setup job still waiting in the queue is the answer to a second click.
-    const waiting = (await tx.jobRuns.list({ protocol_run_id: run.id, job_type: 'project_setup_job', status: 'queued' }, { limit: 1 })).items[0];
+    const waiting = (
+      await tx.jobRuns.list({ protocol_run_id: run.id, job_type: 'project_setup_job', status: 'queued' }, { limit: 1 })
+    ).items[0];
     if (waiting) return { run, job: null, waitingId: waiting.run_id };
     const job = await enqueueSetup(ctx, tx, project, run, trace);
     return { run, job, waitingId: null };

@@ -1,4 +1,11 @@
-import { ConflictError, NotFoundError, ValidationError, type FieldIssue, type JsonObject, type ProtocolRun } from '@tasksgodzilla/core';
+import {
+  ConflictError,
+  NotFoundError,
+  ValidationError,
+  type FieldIssue,
+  type JsonObject,
+  type ProtocolRun,
+} from '@tasksgodzilla/core';
 import type { QueueJob } from '@tasksgodzilla/platform-queue';
 import type { StorageTx } from '@tasksgodzilla/platform-storage';
 import { PROTOCOL_SPEC_KEY } from '@tasksgodzilla/services-spec';
@@ -22,23 +29,39 @@ function isObject(value: unknown): value is JsonObject {
 }
 
 /** Creates a `pending` protocol run; the name must be usable as a git branch and a folder. */
-export async function createProtocolRun(ctx: OrchestratorContext, projectId: number, input: CreateProtocolInput): Promise<ProtocolRun> {
+export async function createProtocolRun(
+  ctx: OrchestratorContext,
+  projectId: number,
+  input: CreateProtocolInput,
+): Promise<ProtocolRun> {
   const name = assertProtocolName(input?.protocol_name);
   const issues: FieldIssue[] = [];
   const description = optionalText(input.description, 'description', issues);
   const template = optionalText(input.template, 'template', issues);
   const engineId = optionalText(input.engine_id, 'engine_id', issues);
-  if (input.template_config !== undefined && input.template_config !== null && !isObject(input.template_config)) issues.push({ path: ['template_config'], message: 'must be an object' });
-  if (input.template_source !== undefined && input.template_source !== null && !isObject(input.template_source)) issues.push({ path: ['template_source'], message: 'must be an object' });
-  if (input.auto_advance !== undefined && typeof input.auto_advance !== 'boolean') issues.push({ path: ['auto_advance'], message: 'must be a boolean' });
+  if (input.template_config !== undefined && input.template_config !== null && !isObject(input.template_config))
+    issues.push({ path: ['template_config'], message: 'must be an object' });
+  if (input.template_source !== undefined && input.template_source !== null && !isObject(input.template_source))
+    issues.push({ path: ['template_source'], message: 'must be an object' });
+  if (input.auto_advance !== undefined && typeof input.auto_advance !== 'boolean')
+    issues.push({ path: ['auto_advance'], message: 'must be a boolean' });
   if (isObject(input.template_config)) issues.push(...feedbackSettingIssues(input.template_config));
-  if (template !== undefined && template !== null && template.trim() === '') issues.push({ path: ['template'], message: 'must not be blank' });
-  if (engineId && !ctx.deps.engines.has(engineId)) issues.push({ path: ['engine_id'], message: `unknown engine (registered: ${ctx.deps.engines.ids().join(', ')})` });
-  if (issues.length > 0) throw new ValidationError(`Invalid protocol: ${issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, issues);
+  if (template !== undefined && template !== null && template.trim() === '')
+    issues.push({ path: ['template'], message: 'must not be blank' });
+  if (engineId && !ctx.deps.engines.has(engineId))
+    issues.push({ path: ['engine_id'], message: `unknown engine (registered: ${ctx.deps.engines.ids().join(', ')})` });
+  if (issues.length > 0)
+    throw new ValidationError(
+      `Invalid protocol: ${issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      issues,
+    );
 
   const project = await ctx.deps.storage.projects.find(projectId);
   if (!project) throw new NotFoundError(`Project ${projectId} not found`, { details: { project_id: projectId } });
-  const baseBranch = input.base_branch === undefined || input.base_branch === null ? project.base_branch : assertBaseBranch(input.base_branch);
+  const baseBranch =
+    input.base_branch === undefined || input.base_branch === null
+      ? project.base_branch
+      : assertBaseBranch(input.base_branch);
 
   const templateConfig: JsonObject = { ...(input.template_config ?? {}) };
   if (template) templateConfig[TEMPLATE_DIR_KEY] = template.trim();
@@ -56,9 +79,30 @@ export async function createProtocolRun(ctx: OrchestratorContext, projectId: num
   });
 }
 
-async function enqueuePlanning(ctx: OrchestratorContext, tx: StorageTx, run: ProtocolRun, trace: Trace, replan: boolean): Promise<QueueJob> {
-  const job = await ctx.enqueue(tx, 'plan_protocol_job', { protocol_run_id: run.id, project_id: run.project_id }, `run-${run.id}`, trace);
-  await ctx.record(tx, { type: 'planning_enqueued', message: 'Planning job enqueued.', run, metadata: { job_id: job.run_id, spec_hash: null, replan } }, trace);
+async function enqueuePlanning(
+  ctx: OrchestratorContext,
+  tx: StorageTx,
+  run: ProtocolRun,
+  trace: Trace,
+  replan: boolean,
+): Promise<QueueJob> {
+  const job = await ctx.enqueue(
+    tx,
+    'plan_protocol_job',
+    { protocol_run_id: run.id, project_id: run.project_id },
+    `run-${run.id}`,
+    trace,
+  );
+  await ctx.record(
+    tx,
+    {
+      type: 'planning_enqueued',
+      message: 'Planning job enqueued.',
+      run,
+      metadata: { job_id: job.run_id, spec_hash: null, replan },
+    },
+    trace,
+  );
   return job;
 }
 
@@ -66,16 +110,26 @@ async function enqueuePlanning(ctx: OrchestratorContext, tx: StorageTx, run: Pro
  * pending → planning with `plan_protocol_job`. A `planned`, `paused` or `blocked` run is planned
  * again only when `replan` is passed (the original re-planned silently and kept a stale spec).
  */
-export async function startProtocol(ctx: OrchestratorContext, id: number, options: StartProtocolOptions = {}): Promise<RunActionResult & { job: QueueJob }> {
+export async function startProtocol(
+  ctx: OrchestratorContext,
+  id: number,
+  options: StartProtocolOptions = {},
+): Promise<RunActionResult & { job: QueueJob }> {
   const trace: Trace = { requestId: options.requestId };
   return ctx.deps.storage.transaction(async (tx) => {
     const run = await reconcileRun(ctx, tx, await getRun(tx, id), trace);
     const replannable = ['planned', 'paused', 'blocked'].includes(run.status);
     if (run.status !== 'pending' && !(replannable && options.replan)) {
       if (replannable) {
-        throw new ConflictError(`Protocol already ${run.status}; pass replan to plan it again`, { code: 'protocol_already_planned', details: { status: run.status } });
+        throw new ConflictError(`Protocol already ${run.status}; pass replan to plan it again`, {
+          code: 'protocol_already_planned',
+          details: { status: run.status },
+        });
       }
-      throw new ConflictError('Protocol already running or terminal', { code: 'protocol_status_conflict', details: { status: run.status } });
+      throw new ConflictError('Protocol already running or terminal', {
+        code: 'protocol_status_conflict',
+        details: { status: run.status },
+      });
     }
     const planning = await tx.protocolRuns.transition(run.id, { from: run.status, to: 'planning' });
     const job = await enqueuePlanning(ctx, tx, planning, trace, run.status !== 'pending');
@@ -84,13 +138,25 @@ export async function startProtocol(ctx: OrchestratorContext, id: number, option
 }
 
 /** Any active run → paused (`paused` event); pausing a paused run changes nothing. */
-export async function pauseProtocol(ctx: OrchestratorContext, id: number, options: CallOptions = {}): Promise<ProtocolRun> {
+export async function pauseProtocol(
+  ctx: OrchestratorContext,
+  id: number,
+  options: CallOptions = {},
+): Promise<ProtocolRun> {
   return ctx.deps.storage.transaction(async (tx) => {
     const run = await getRun(tx, id);
     if (run.status === 'paused') return run;
-    if (isTerminalRun(run)) throw new ConflictError('Protocol already terminal', { code: 'protocol_terminal', details: { status: run.status } });
+    if (isTerminalRun(run))
+      throw new ConflictError('Protocol already terminal', {
+        code: 'protocol_terminal',
+        details: { status: run.status },
+      });
     const paused = await tx.protocolRuns.transition(run.id, { from: run.status, to: 'paused' });
-    await ctx.record(tx, { type: 'paused', message: 'Protocol paused by user.', run: paused, metadata: { previous_status: run.status } }, { requestId: options.requestId });
+    await ctx.record(
+      tx,
+      { type: 'paused', message: 'Protocol paused by user.', run: paused, metadata: { previous_status: run.status } },
+      { requestId: options.requestId },
+    );
     return paused;
   });
 }
@@ -101,7 +167,11 @@ export async function pauseProtocol(ctx: OrchestratorContext, id: number, option
  * done, or, with auto_advance, the step waiting for QA gets its QA job or the next pending step is
  * enqueued. A blocked run that nothing blocks any more (e.g. an old row) is unblocked the same way.
  */
-export async function resumeProtocol(ctx: OrchestratorContext, id: number, options: CallOptions = {}): Promise<RunActionResult> {
+export async function resumeProtocol(
+  ctx: OrchestratorContext,
+  id: number,
+  options: CallOptions = {},
+): Promise<RunActionResult> {
   const trace: Trace = { requestId: options.requestId };
   return ctx.deps.storage.transaction(async (tx) => {
     const run = await reconcileRun(ctx, tx, await getRun(tx, id), trace);
@@ -109,27 +179,55 @@ export async function resumeProtocol(ctx: OrchestratorContext, id: number, optio
     const blocking = blockingStep(steps);
     if (run.status === 'blocked') {
       if (blocking || steps.length === 0) {
-        const what = blocking ? `step ${blocking.step_name} is ${blocking.status}: retry it, run it or approve it` : 'it has no steps: start it with replan';
-        throw new ConflictError(`Protocol is blocked; ${what}`, { code: 'protocol_blocked', details: { status: run.status, step_run_id: blocking?.id ?? null } });
+        const what = blocking
+          ? `step ${blocking.step_name} is ${blocking.status}: retry it, run it or approve it`
+          : 'it has no steps: start it with replan';
+        throw new ConflictError(`Protocol is blocked; ${what}`, {
+          code: 'protocol_blocked',
+          details: { status: run.status, step_run_id: blocking?.id ?? null },
+        });
       }
       return completeOrAdvance(ctx, tx, run.id, trace);
     }
-    if (run.status !== 'paused') throw new ConflictError('Protocol is not paused', { code: 'protocol_not_paused', details: { status: run.status } });
+    if (run.status !== 'paused')
+      throw new ConflictError('Protocol is not paused', {
+        code: 'protocol_not_paused',
+        details: { status: run.status },
+      });
     if (steps.length === 0) {
       const planning = await tx.protocolRuns.transition(run.id, { from: 'paused', to: 'planning' });
-      await ctx.record(tx, { type: 'resumed', message: 'Protocol resumed by user.', run: planning, metadata: { replan: true } }, trace);
+      await ctx.record(
+        tx,
+        { type: 'resumed', message: 'Protocol resumed by user.', run: planning, metadata: { replan: true } },
+        trace,
+      );
       return { run: planning, job: await enqueuePlanning(ctx, tx, planning, trace, true) };
     }
     if (blocking) {
       const blocked = await tx.protocolRuns.transition(run.id, { from: 'paused', to: 'blocked' });
-      await ctx.record(tx, { type: 'resumed', message: `Protocol resumed by user; still blocked by ${blocking.step_name} (${blocking.status}).`, run: blocked, metadata: { blocked_by: blocking.id } }, trace);
+      await ctx.record(
+        tx,
+        {
+          type: 'resumed',
+          message: `Protocol resumed by user; still blocked by ${blocking.step_name} (${blocking.status}).`,
+          run: blocked,
+          metadata: { blocked_by: blocking.id },
+        },
+        trace,
+      );
       return { run: blocked, job: null };
     }
     const resumed = await tx.protocolRuns.transition(run.id, { from: 'paused', to: 'running' });
     await ctx.record(tx, { type: 'resumed', message: 'Protocol resumed by user.', run: resumed }, trace);
     const waiting = steps.find((s) => s.status === 'needs_qa');
     if (waiting && resumed.auto_advance) {
-      const queued = (await tx.jobRuns.list({ step_run_id: waiting.id, job_type: 'run_quality_job', status: 'queued' }, { limit: 1 })).items.length > 0;
+      const queued =
+        (
+          await tx.jobRuns.list(
+            { step_run_id: waiting.id, job_type: 'run_quality_job', status: 'queued' },
+            { limit: 1 },
+          )
+        ).items.length > 0;
       if (queued) return { run: resumed, job: null };
       return { run: resumed, job: (await enqueueQa(ctx, tx, resumed, waiting, { source: 'resume', trace })).job };
     }
@@ -142,16 +240,28 @@ export async function resumeProtocol(ctx: OrchestratorContext, id: number, optio
  * cancelled with it; after commit its queued and running jobs are cancelled (a running engine's
  * process group is killed) and the worktree removed when configured.
  */
-export async function cancelProtocol(ctx: OrchestratorContext, id: number, options: CallOptions = {}): Promise<ProtocolRun> {
+export async function cancelProtocol(
+  ctx: OrchestratorContext,
+  id: number,
+  options: CallOptions = {},
+): Promise<ProtocolRun> {
   const jobIds: string[] = [];
   const cancelled = await ctx.deps.storage.transaction(async (tx) => {
     const run = await getRun(tx, id);
     if (run.status === 'cancelled') return run;
-    if (isTerminalRun(run)) throw new ConflictError('Protocol already terminal', { code: 'protocol_terminal', details: { status: run.status } });
+    if (isTerminalRun(run))
+      throw new ConflictError('Protocol already terminal', {
+        code: 'protocol_terminal',
+        details: { status: run.status },
+      });
     const updated = await tx.protocolRuns.transition(run.id, { from: run.status, to: 'cancelled' });
     for (const step of await tx.stepRuns.listByRun(run.id)) {
       if (step.status === 'pending' || step.status === 'running' || step.status === 'needs_qa') {
-        await tx.stepRuns.transition(step.id, { from: step.status, to: 'cancelled' }, { summary: 'Cancelled with protocol' });
+        await tx.stepRuns.transition(
+          step.id,
+          { from: step.status, to: 'cancelled' },
+          { summary: 'Cancelled with protocol' },
+        );
       }
     }
     for (const status of ['queued', 'running'] as const) {
@@ -162,14 +272,26 @@ export async function cancelProtocol(ctx: OrchestratorContext, id: number, optio
         cursor = page.next_cursor;
       } while (cursor);
     }
-    await ctx.record(tx, { type: 'cancelled', message: 'Protocol cancelled by user.', run: updated, metadata: { previous_status: run.status, jobs_cancelled: jobIds } }, { requestId: options.requestId });
+    await ctx.record(
+      tx,
+      {
+        type: 'cancelled',
+        message: 'Protocol cancelled by user.',
+        run: updated,
+        metadata: { previous_status: run.status, jobs_cancelled: jobIds },
+      },
+      { requestId: options.requestId },
+    );
     // Jobs first (the queue needs the connection the transaction holds on SQLite), then the worktree.
     tx.afterCommit(async () => {
       for (const jobId of jobIds) {
         try {
           await ctx.deps.queue.cancel(jobId, 'protocol cancelled');
         } catch (error) {
-          ctx.logger.warn({ err: error, job_id: jobId, protocol_run_id: run.id }, 'cancelling a job of a cancelled protocol failed');
+          ctx.logger.warn(
+            { err: error, job_id: jobId, protocol_run_id: run.id },
+            'cancelling a job of a cancelled protocol failed',
+          );
         }
       }
     });

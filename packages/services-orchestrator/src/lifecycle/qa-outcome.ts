@@ -34,7 +34,13 @@ function qaMetadata(qa: QaResult): JsonObject {
     model: qa.agent?.model ?? null,
     agent_outcome: qa.agent?.outcome ?? null,
     // Output tails and the report's end feed the next attempt's "what went wrong" (lifecycle/feedback.ts).
-    checks: qa.checks.map((c) => ({ command: c.command, exit_code: c.exit_code, passed: c.passed, timed_out: c.timed_out === true, output_tail: (c.output_tail ?? '').slice(-2000) })),
+    checks: qa.checks.map((c) => ({
+      command: c.command,
+      exit_code: c.exit_code,
+      passed: c.passed,
+      timed_out: c.timed_out === true,
+      output_tail: (c.output_tail ?? '').slice(-2000),
+    })),
     report_tail: qa.outcome === 'PASS' ? null : (qa.report ?? '').slice(-1500) || null,
     prompt_versions: { qa: qa.prompt_version },
     error: qa.error,
@@ -64,25 +70,65 @@ export async function applyQaResult(
   switch (qa.outcome) {
     case 'PASS': {
       const done = await moveStep(tx, step, 'completed', { summary: `QA verdict: PASS${suffix}` });
-      await ctx.record(tx, { type: inline ? 'qa_passed_inline' : 'qa_passed', message: inline ? 'Inline QA passed.' : 'QA passed.', run, step: done, metadata }, trace);
+      await ctx.record(
+        tx,
+        {
+          type: inline ? 'qa_passed_inline' : 'qa_passed',
+          message: inline ? 'Inline QA passed.' : 'QA passed.',
+          run,
+          step: done,
+          metadata,
+        },
+        trace,
+      );
       return followCompletedStep(ctx, tx, run.id, done, 'qa_passed', trace);
     }
     case 'FAIL': {
       const failed = await moveStep(tx, step, 'failed', { summary: `QA verdict: FAIL${suffix}` });
-      await ctx.record(tx, { type: inline ? 'qa_failed_inline' : 'qa_failed', message: inline ? 'Inline QA failed.' : 'QA failed.', run, step: failed, metadata }, trace);
+      await ctx.record(
+        tx,
+        {
+          type: inline ? 'qa_failed_inline' : 'qa_failed',
+          message: inline ? 'Inline QA failed.' : 'QA failed.',
+          run,
+          step: failed,
+          metadata,
+        },
+        trace,
+      );
       const follow = await followFailedStep(ctx, tx, run.id, failed, 'qa_failed', trace);
       return { run: follow.run, job: follow.job };
     }
     case 'SKIPPED': {
       const done = await moveStep(tx, step, 'completed', { summary: 'QA skipped (policy)' });
-      await ctx.record(tx, { type: 'qa_skipped_policy', message: 'QA skipped by policy.', run, step: done, metadata: { policy: qa.policy } }, trace);
+      await ctx.record(
+        tx,
+        {
+          type: 'qa_skipped_policy',
+          message: 'QA skipped by policy.',
+          run,
+          step: done,
+          metadata: { policy: qa.policy },
+        },
+        trace,
+      );
       return followCompletedStep(ctx, tx, run.id, done, 'qa_skipped_policy', trace);
     }
     case 'ERROR':
     default: {
       if (inline) {
         const waiting = await moveStep(tx, step, 'needs_qa', { summary: 'Inline QA error; run full QA' });
-        await ctx.record(tx, { type: 'qa_inline_error', message: `Inline QA could not give a verdict: ${qa.error ?? 'unknown error'}`, run, step: waiting, metadata }, trace);
+        await ctx.record(
+          tx,
+          {
+            type: 'qa_inline_error',
+            message: `Inline QA could not give a verdict: ${qa.error ?? 'unknown error'}`,
+            run,
+            step: waiting,
+            metadata,
+          },
+          trace,
+        );
         if (run.status === 'running' && (run.auto_advance || ctx.config.autoQaAfterExec)) {
           const queued = await enqueueQa(ctx, tx, run, waiting, { source: 'inline_qa_error', trace });
           return { run, job: queued.job };
@@ -90,7 +136,17 @@ export async function applyQaResult(
         return { run, job: null };
       }
       const blocked = await moveStep(tx, step, 'blocked', { summary: `QA error: ${qa.error ?? 'no verdict'}` });
-      await ctx.record(tx, { type: 'qa_error', message: `QA could not give a verdict: ${qa.error ?? 'unknown error'}`, run, step: blocked, metadata }, trace);
+      await ctx.record(
+        tx,
+        {
+          type: 'qa_error',
+          message: `QA could not give a verdict: ${qa.error ?? 'unknown error'}`,
+          run,
+          step: blocked,
+          metadata,
+        },
+        trace,
+      );
       return { run: await blockRun(tx, run), job: null };
     }
   }

@@ -12,7 +12,11 @@ import { blockRun } from './step-flow.js';
 const LIVE: readonly JobStatus[] = ['queued', 'running'];
 
 /** The latest job of that type for a step or run, and whether it is still queued or running. */
-async function latestJob(tx: StorageTx, filter: { step_run_id?: number; protocol_run_id?: number }, jobTypes: readonly JobType[]) {
+async function latestJob(
+  tx: StorageTx,
+  filter: { step_run_id?: number; protocol_run_id?: number },
+  jobTypes: readonly JobType[],
+) {
   let live = false;
   for (const jobType of jobTypes) {
     for (const status of LIVE) {
@@ -21,7 +25,8 @@ async function latestJob(tx: StorageTx, filter: { step_run_id?: number; protocol
   }
   if (live) return { live, ended: null };
   const latest = [];
-  for (const jobType of jobTypes) latest.push(...(await tx.jobRuns.list({ ...filter, job_type: jobType }, { limit: 1 })).items);
+  for (const jobType of jobTypes)
+    latest.push(...(await tx.jobRuns.list({ ...filter, job_type: jobType }, { limit: 1 })).items);
   const ended = latest.sort((a, b) => b.created_at.localeCompare(a.created_at))[0] ?? null;
   return { live, ended };
 }
@@ -30,12 +35,19 @@ async function latestJob(tx: StorageTx, filter: { step_run_id?: number; protocol
  * A `running` step whose `execute_step_job` has ended → `failed` (`step_job_ended`) and its run
  * blocked: run-next, retry-latest, run-step and approve then take it on. Returns the step as it is now.
  */
-export async function releaseOrphanedStep(ctx: OrchestratorContext, tx: StorageTx, step: StepRun, trace?: Trace): Promise<StepRun> {
+export async function releaseOrphanedStep(
+  ctx: OrchestratorContext,
+  tx: StorageTx,
+  step: StepRun,
+  trace?: Trace,
+): Promise<StepRun> {
   if (step.status !== 'running') return step;
   const { live, ended } = await latestJob(tx, { step_run_id: step.id }, ['execute_step_job']);
   if (live) return step;
   const run = await tx.protocolRuns.get(step.protocol_run_id);
-  const what = ended ? `job ${ended.run_id} ended (${ended.status}${ended.error ? `: ${ended.error}` : ''})` : 'no job is running it';
+  const what = ended
+    ? `job ${ended.run_id} ended (${ended.status}${ended.error ? `: ${ended.error}` : ''})`
+    : 'no job is running it';
   const failed = await moveStep(tx, step, 'failed', { summary: `Execution stopped: ${what}` });
   await ctx.record(
     tx,
@@ -53,12 +65,31 @@ export async function releaseOrphanedStep(ctx: OrchestratorContext, tx: StorageT
 }
 
 /** A `planning` run whose plan (or CodeMachine import) job has ended → `blocked` (`planning_failed`); start with replan takes it on. */
-async function releaseOrphanedPlanning(ctx: OrchestratorContext, tx: StorageTx, run: ProtocolRun, trace?: Trace): Promise<ProtocolRun> {
+async function releaseOrphanedPlanning(
+  ctx: OrchestratorContext,
+  tx: StorageTx,
+  run: ProtocolRun,
+  trace?: Trace,
+): Promise<ProtocolRun> {
   if (run.status !== 'planning') return run;
-  const { live, ended } = await latestJob(tx, { protocol_run_id: run.id }, ['plan_protocol_job', 'codemachine_import_job']);
+  const { live, ended } = await latestJob(tx, { protocol_run_id: run.id }, [
+    'plan_protocol_job',
+    'codemachine_import_job',
+  ]);
   if (live) return run;
-  const what = ended ? `job ${ended.run_id} ended (${ended.status}${ended.error ? `: ${ended.error}` : ''})` : 'no job is planning it';
-  await ctx.record(tx, { type: 'planning_failed', message: `Planning stopped: ${what}.`, run, metadata: { job_id: ended?.run_id ?? null, job_status: ended?.status ?? null } }, trace);
+  const what = ended
+    ? `job ${ended.run_id} ended (${ended.status}${ended.error ? `: ${ended.error}` : ''})`
+    : 'no job is planning it';
+  await ctx.record(
+    tx,
+    {
+      type: 'planning_failed',
+      message: `Planning stopped: ${what}.`,
+      run,
+      metadata: { job_id: ended?.run_id ?? null, job_status: ended?.status ?? null },
+    },
+    trace,
+  );
   return tx.protocolRuns.transition(run.id, { from: 'planning', to: 'blocked' });
 }
 
@@ -66,7 +97,12 @@ async function releaseOrphanedPlanning(ctx: OrchestratorContext, tx: StorageTx, 
  * Gives every status of the run that waits on an ended job a way forward (see above). Called at the
  * start of each run or step action and when a worker reports a cancelled job. Returns the run as it is now.
  */
-export async function reconcileRun(ctx: OrchestratorContext, tx: StorageTx, run: ProtocolRun, trace?: Trace): Promise<ProtocolRun> {
+export async function reconcileRun(
+  ctx: OrchestratorContext,
+  tx: StorageTx,
+  run: ProtocolRun,
+  trace?: Trace,
+): Promise<ProtocolRun> {
   if (['completed', 'cancelled', 'failed'].includes(run.status)) return run;
   let current = await releaseOrphanedPlanning(ctx, tx, run, trace);
   for (const step of await tx.stepRuns.listByRun(run.id)) {

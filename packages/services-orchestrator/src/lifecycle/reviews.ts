@@ -14,7 +14,13 @@ import { isTerminalRun, moveStep } from './run-state.js';
  * the run is running and the step is not executing, a new attempt of the step starts at once
  * (`step_retry_enqueued {source: review_comment}`, bounded by FEEDBACK_REOPEN_LIMIT).
  */
-export async function handleReview(ctx: OrchestratorContext, tx: StorageTx, run: ProtocolRun, input: CiStatusInput, trace: Trace): Promise<CiStatusResult> {
+export async function handleReview(
+  ctx: OrchestratorContext,
+  tx: StorageTx,
+  run: ProtocolRun,
+  input: CiStatusInput,
+  trace: Trace,
+): Promise<CiStatusResult> {
   const review = input.review;
   let step = await tx.stepRuns.latest(run.id);
   const metadata: JsonObject = {
@@ -30,7 +36,17 @@ export async function handleReview(ctx: OrchestratorContext, tx: StorageTx, run:
     branch: input.branch ?? run.branch_name ?? null,
   };
   const who = review?.author ? `@${review.author}` : 'A reviewer';
-  await ctx.record(tx, { type: REVIEW_COMMENT_EVENT, message: `${who} commented on the ${input.provider === 'github' ? 'PR' : 'MR'}.`, run, step, metadata }, trace);
+  await ctx.record(
+    tx,
+    {
+      type: REVIEW_COMMENT_EVENT,
+      message: `${who} commented on the ${input.provider === 'github' ? 'PR' : 'MR'}.`,
+      run,
+      step,
+      metadata,
+    },
+    trace,
+  );
   const eligible =
     step !== null &&
     !isTerminalRun(run) &&
@@ -42,6 +58,14 @@ export async function handleReview(ctx: OrchestratorContext, tx: StorageTx, run:
   if (!eligible || !step) return { run, step, job: null, action: 'review_recorded' };
   // `completed` has one way out (pending); the others go straight to running.
   if (step.status === 'completed') step = await moveStep(tx, step, 'pending', { summary: 'Review comment' });
-  const again = await startFeedbackAttempt(ctx, tx, run, step, 'review_comment', { author: metadata.author ?? null, url: metadata.url ?? null }, trace);
+  const again = await startFeedbackAttempt(
+    ctx,
+    tx,
+    run,
+    step,
+    'review_comment',
+    { author: metadata.author ?? null, url: metadata.url ?? null },
+    trace,
+  );
   return { run: again.run, step: again.step, job: again.job, action: 'step_reopened' };
 }

@@ -8,38 +8,77 @@ import { getRun, getStep } from './run-state.js';
 import { recordedWorkspace } from './workspace.js';
 
 /** Enqueues `open_pr_job` (`open_pr_enqueued`); the run needs a branch, i.e. it was planned. */
-export async function openPr(ctx: OrchestratorContext, id: number, options: CallOptions = {}): Promise<RunActionResult & { job: QueueJob }> {
+export async function openPr(
+  ctx: OrchestratorContext,
+  id: number,
+  options: CallOptions = {},
+): Promise<RunActionResult & { job: QueueJob }> {
   const trace: Trace = { requestId: options.requestId };
   return ctx.deps.storage.transaction(async (tx) => {
     const run = await getRun(tx, id);
-    if (!run.branch_name) throw new ConflictError('Protocol has no branch yet; plan it first', { code: 'protocol_without_branch', details: { status: run.status } });
-    if (run.status === 'cancelled') throw new ConflictError('Protocol already terminal', { code: 'protocol_terminal', details: { status: run.status } });
-    const job = await ctx.enqueue(tx, 'open_pr_job', { protocol_run_id: run.id, project_id: run.project_id }, `run-${run.id}`, trace);
-    await ctx.record(tx, { type: 'open_pr_enqueued', message: 'Open PR/MR job enqueued.', run, metadata: { job_id: job.run_id } }, trace);
+    if (!run.branch_name)
+      throw new ConflictError('Protocol has no branch yet; plan it first', {
+        code: 'protocol_without_branch',
+        details: { status: run.status },
+      });
+    if (run.status === 'cancelled')
+      throw new ConflictError('Protocol already terminal', {
+        code: 'protocol_terminal',
+        details: { status: run.status },
+      });
+    const job = await ctx.enqueue(
+      tx,
+      'open_pr_job',
+      { protocol_run_id: run.id, project_id: run.project_id },
+      `run-${run.id}`,
+      trace,
+    );
+    await ctx.record(
+      tx,
+      { type: 'open_pr_enqueued', message: 'Open PR/MR job enqueued.', run, metadata: { job_id: job.run_id } },
+      trace,
+    );
     return { run, job };
   });
 }
 
 /** Enqueues `spec_audit_job` for one run, one project's runs, or every run. */
-export async function auditSpecs(ctx: OrchestratorContext, input: AuditSpecsInput = {}, options: CallOptions = {}): Promise<{ job: QueueJob }> {
+export async function auditSpecs(
+  ctx: OrchestratorContext,
+  input: AuditSpecsInput = {},
+  options: CallOptions = {},
+): Promise<{ job: QueueJob }> {
   const trace: Trace = { requestId: options.requestId };
   if (input.backfill_missing !== undefined && typeof input.backfill_missing !== 'boolean') {
-    throw new ValidationError('backfill_missing must be a boolean', [{ path: ['backfill_missing'], message: 'must be a boolean' }]);
+    throw new ValidationError('backfill_missing must be a boolean', [
+      { path: ['backfill_missing'], message: 'must be a boolean' },
+    ]);
   }
   return ctx.deps.storage.transaction(async (tx) => {
     let projectId = input.project_id ?? null;
     if (input.protocol_id) {
       const run = await getRun(tx, input.protocol_id);
-      if (projectId !== null && run.project_id !== projectId) throw new ValidationError('protocol_id belongs to another project', [{ path: ['protocol_id'], message: 'not a run of project_id' }]);
+      if (projectId !== null && run.project_id !== projectId)
+        throw new ValidationError('protocol_id belongs to another project', [
+          { path: ['protocol_id'], message: 'not a run of project_id' },
+        ]);
       projectId = run.project_id;
     } else if (projectId !== null && !(await tx.projects.find(projectId))) {
       throw new NotFoundError(`Project ${projectId} not found`, { details: { project_id: projectId } });
     }
-    const subject = input.protocol_id ? `run-${input.protocol_id}` : projectId !== null ? `project-${projectId}` : 'all';
+    const subject = input.protocol_id
+      ? `run-${input.protocol_id}`
+      : projectId !== null
+        ? `project-${projectId}`
+        : 'all';
     const job = await ctx.enqueue(
       tx,
       'spec_audit_job',
-      { project_id: projectId, protocol_id: input.protocol_id ?? null, backfill_missing: input.backfill_missing ?? false },
+      {
+        project_id: projectId,
+        protocol_id: input.protocol_id ?? null,
+        backfill_missing: input.backfill_missing ?? false,
+      },
       subject,
       trace,
     );
@@ -53,10 +92,17 @@ export async function planExecution(ctx: OrchestratorContext, stepId: number): P
   const step = await getStep(storage, stepId);
   const run = await getRun(storage, step.protocol_run_id);
   const workspace = recordedWorkspace(run);
-  if (!workspace) throw new ConflictError('Protocol is not planned yet', { code: 'protocol_not_planned', details: { status: run.status } });
+  if (!workspace)
+    throw new ConflictError('Protocol is not planned yet', {
+      code: 'protocol_not_planned',
+      details: { status: run.status },
+    });
   const project = await storage.projects.get(run.project_id);
   const spec = specFromTemplateConfig(run.template_config);
-  const [protocolSpent, stepSpent] = await Promise.all([storage.jobRuns.usageTotals({ protocol_run_id: run.id }), storage.jobRuns.usageTotals({ step_run_id: step.id })]);
+  const [protocolSpent, stepSpent] = await Promise.all([
+    storage.jobRuns.usageTotals({ protocol_run_id: run.id }),
+    storage.jobRuns.usageTotals({ step_run_id: step.id }),
+  ]);
   const plan = await ctx.deps.execution.buildExecutionPlan({
     project,
     run,

@@ -1,4 +1,10 @@
-import { NotFoundError, type ProtocolRun, type ProtocolStatus, type StepRun, type StepStatus } from '@tasksgodzilla/core';
+import {
+  NotFoundError,
+  type ProtocolRun,
+  type ProtocolStatus,
+  type StepRun,
+  type StepStatus,
+} from '@tasksgodzilla/core';
 import type { Repositories } from '@tasksgodzilla/platform-storage';
 import type { StepRunPatch } from '@tasksgodzilla/platform-storage';
 import type { StepChange } from '../policies.js';
@@ -25,27 +31,45 @@ export async function getStep(repos: Pick<Repositories, 'stepRuns'>, id: number)
 }
 
 /** The run, moved to `running` unless it is already. */
-export async function ensureRunRunning(repos: Pick<Repositories, 'protocolRuns'>, run: ProtocolRun): Promise<ProtocolRun> {
+export async function ensureRunRunning(
+  repos: Pick<Repositories, 'protocolRuns'>,
+  run: ProtocolRun,
+): Promise<ProtocolRun> {
   if (run.status === 'running') return run;
   return repos.protocolRuns.transition(run.id, { from: run.status, to: 'running' });
 }
 
 /** Moves a step to `to` from its current status, or only patches it when it is there already. */
-export async function moveStep(repos: Pick<Repositories, 'stepRuns'>, step: StepRun, to: StepStatus, patch: StepRunPatch = {}): Promise<StepRun> {
+export async function moveStep(
+  repos: Pick<Repositories, 'stepRuns'>,
+  step: StepRun,
+  to: StepStatus,
+  patch: StepRunPatch = {},
+): Promise<StepRun> {
   if (step.status === to) return Object.keys(patch).length > 0 ? repos.stepRuns.update(step.id, patch) : step;
   return repos.stepRuns.transition(step.id, { from: step.status, to }, patch);
 }
 
 /** Applies policy step changes; `from === to` only rewrites summary and runtime_state. */
-export async function applyStepChanges(repos: Pick<Repositories, 'stepRuns'>, changes: readonly StepChange[]): Promise<void> {
+export async function applyStepChanges(
+  repos: Pick<Repositories, 'stepRuns'>,
+  changes: readonly StepChange[],
+): Promise<void> {
   for (const change of changes) {
-    const patch: StepRunPatch = { summary: change.summary, ...(change.runtime_state ? { runtime_state: change.runtime_state } : {}) };
+    const patch: StepRunPatch = {
+      summary: change.summary,
+      ...(change.runtime_state ? { runtime_state: change.runtime_state } : {}),
+    };
     if (change.from === change.to) await repos.stepRuns.update(change.step_run_id, patch);
     else await repos.stepRuns.transition(change.step_run_id, { from: change.from, to: change.to }, patch);
   }
 }
 
 /** A step other than `exceptId` that is `running` or `needs_qa`, if any. */
-export function stepInFlight(steps: readonly StepRun[], exceptId?: number, statuses: readonly StepStatus[] = ['running', 'needs_qa']): StepRun | null {
+export function stepInFlight(
+  steps: readonly StepRun[],
+  exceptId?: number,
+  statuses: readonly StepStatus[] = ['running', 'needs_qa'],
+): StepRun | null {
   return steps.find((s) => s.id !== exceptId && statuses.includes(s.status)) ?? null;
 }

@@ -2,7 +2,14 @@ import type { JsonObject, ProtocolRun, StepRun } from '@tasksgodzilla/core';
 import type { QueueJob } from '@tasksgodzilla/platform-queue';
 import type { StorageTx } from '@tasksgodzilla/platform-storage';
 import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
-import { decideLoop, decideTrigger, isProtocolComplete, nextPendingStep, type PolicyEventDraft, type PolicyReason } from '../policies.js';
+import {
+  decideLoop,
+  decideTrigger,
+  isProtocolComplete,
+  nextPendingStep,
+  type PolicyEventDraft,
+  type PolicyReason,
+} from '../policies.js';
 import { finalizeRunAfterCommit } from './finalize.js';
 import { applyStepChanges, ensureRunRunning, moveStep } from './run-state.js';
 
@@ -31,7 +38,13 @@ export const EXEC_JOB_KEY = 'exec_job_id';
  * Step → running, run → running, `execute_step_job` enqueued and the event written, in `tx`. The job
  * is recorded on the step (`runtime_state.exec_job_id`): only that job executes this attempt.
  */
-export async function enqueueExecution(ctx: OrchestratorContext, tx: StorageTx, run: ProtocolRun, step: StepRun, options: EnqueueExecutionOptions): Promise<Enqueued> {
+export async function enqueueExecution(
+  ctx: OrchestratorContext,
+  tx: StorageTx,
+  run: ProtocolRun,
+  step: StepRun,
+  options: EnqueueExecutionOptions,
+): Promise<Enqueued> {
   const patch = {
     ...(options.retries !== undefined ? { retries: options.retries } : {}),
     ...(options.summary !== undefined ? { summary: options.summary } : {}),
@@ -46,7 +59,17 @@ export async function enqueueExecution(ctx: OrchestratorContext, tx: StorageTx, 
     options.trace,
   );
   const owned = await tx.stepRuns.mergeRuntimeState(step.id, { [EXEC_JOB_KEY]: job.run_id });
-  await ctx.record(tx, { type: options.event, message: options.message, run: updatedRun, step: owned, metadata: { job_id: job.run_id, ...(options.metadata ?? {}) } }, options.trace);
+  await ctx.record(
+    tx,
+    {
+      type: options.event,
+      message: options.message,
+      run: updatedRun,
+      step: owned,
+      metadata: { job_id: job.run_id, ...(options.metadata ?? {}) },
+    },
+    options.trace,
+  );
   return { run: updatedRun, step: owned, job };
 }
 
@@ -58,19 +81,52 @@ export async function enqueueQa(
   step: StepRun,
   options: { source: string; summary?: string; metadata?: JsonObject; trace?: Trace },
 ): Promise<{ step: StepRun; job: QueueJob }> {
-  const waiting = await moveStep(tx, step, 'needs_qa', options.summary !== undefined ? { summary: options.summary } : {});
-  const job = await ctx.enqueue(tx, 'run_quality_job', { step_run_id: step.id, protocol_run_id: run.id, project_id: run.project_id }, `step-${step.id}`, options.trace);
+  const waiting = await moveStep(
+    tx,
+    step,
+    'needs_qa',
+    options.summary !== undefined ? { summary: options.summary } : {},
+  );
+  const job = await ctx.enqueue(
+    tx,
+    'run_quality_job',
+    { step_run_id: step.id, protocol_run_id: run.id, project_id: run.project_id },
+    `step-${step.id}`,
+    options.trace,
+  );
   await ctx.record(
     tx,
-    { type: 'qa_enqueued', message: `QA enqueued (${options.source}).`, run, step: waiting, metadata: { job_id: job.run_id, source: options.source, ...(options.metadata ?? {}) } },
+    {
+      type: 'qa_enqueued',
+      message: `QA enqueued (${options.source}).`,
+      run,
+      step: waiting,
+      metadata: { job_id: job.run_id, source: options.source, ...(options.metadata ?? {}) },
+    },
     options.trace,
   );
   return { step: waiting, job };
 }
 
-async function recordPolicyEvents(ctx: OrchestratorContext, tx: StorageTx, run: ProtocolRun, events: readonly PolicyEventDraft[], trace?: Trace): Promise<void> {
+async function recordPolicyEvents(
+  ctx: OrchestratorContext,
+  tx: StorageTx,
+  run: ProtocolRun,
+  events: readonly PolicyEventDraft[],
+  trace?: Trace,
+): Promise<void> {
   for (const event of events) {
-    await ctx.record(tx, { type: event.event_type, message: event.message, run, step: { id: event.step_run_id }, metadata: event.metadata }, trace);
+    await ctx.record(
+      tx,
+      {
+        type: event.event_type,
+        message: event.message,
+        run,
+        step: { id: event.step_run_id },
+        metadata: event.metadata,
+      },
+      trace,
+    );
   }
 }
 
@@ -81,7 +137,13 @@ export async function blockRun(tx: StorageTx, run: ProtocolRun): Promise<Protoco
 }
 
 /** Run → completed with `protocol_completed`; the branch is pushed and the worktree removed after commit. */
-export async function completeRun(ctx: OrchestratorContext, tx: StorageTx, run: ProtocolRun, trace?: Trace, message = 'All steps completed; protocol closed.'): Promise<ProtocolRun> {
+export async function completeRun(
+  ctx: OrchestratorContext,
+  tx: StorageTx,
+  run: ProtocolRun,
+  trace?: Trace,
+  message = 'All steps completed; protocol closed.',
+): Promise<ProtocolRun> {
   const completed = await tx.protocolRuns.transition(run.id, { from: run.status, to: 'completed' });
   await ctx.record(tx, { type: 'protocol_completed', message, run: completed }, trace);
   const project = await tx.projects.get(run.project_id);
@@ -95,7 +157,14 @@ export interface FollowResult {
   job: QueueJob | null;
 }
 
-async function applyTrigger(ctx: OrchestratorContext, tx: StorageTx, run: ProtocolRun, source: StepRun, reason: PolicyReason, trace?: Trace): Promise<FollowResult & { applied: boolean }> {
+async function applyTrigger(
+  ctx: OrchestratorContext,
+  tx: StorageTx,
+  run: ProtocolRun,
+  source: StepRun,
+  reason: PolicyReason,
+  trace?: Trace,
+): Promise<FollowResult & { applied: boolean }> {
   const steps = await tx.stepRuns.listByRun(run.id);
   const outcome = decideTrigger(source, steps, reason);
   await applyStepChanges(tx, outcome.changes);
@@ -105,7 +174,17 @@ async function applyTrigger(ctx: OrchestratorContext, tx: StorageTx, run: Protoc
   const target = await tx.stepRuns.get(decision.target_step_run_id);
   const meta = { target_step_id: target.id, source: reason, inline_depth: decision.depth };
   if (run.status !== 'running') {
-    await ctx.record(tx, { type: 'trigger_pending', message: `Trigger target ${target.step_name} left pending: the protocol is ${run.status}.`, run, step: source, metadata: meta }, trace);
+    await ctx.record(
+      tx,
+      {
+        type: 'trigger_pending',
+        message: `Trigger target ${target.step_name} left pending: the protocol is ${run.status}.`,
+        run,
+        step: source,
+        metadata: meta,
+      },
+      trace,
+    );
     return { run, job: null, applied: true };
   }
   const enqueued = await enqueueExecution(ctx, tx, run, target, {
@@ -119,19 +198,32 @@ async function applyTrigger(ctx: OrchestratorContext, tx: StorageTx, run: Protoc
 
 /** The first failed or blocked step by index: what keeps a run blocked. */
 export function blockingStep(steps: readonly StepRun[]): StepRun | null {
-  return [...steps].sort((a, b) => a.step_index - b.step_index || a.id - b.id).find((s) => s.status === 'failed' || s.status === 'blocked') ?? null;
+  return (
+    [...steps]
+      .sort((a, b) => a.step_index - b.step_index || a.id - b.id)
+      .find((s) => s.status === 'failed' || s.status === 'blocked') ?? null
+  );
 }
 
 /**
  * A blocked run none of whose steps is failed or blocked any more (a person approved, re-ran or
  * passed the step that blocked it) → running (`unblocked`). Otherwise the run as it is.
  */
-export async function unblockIfClear(ctx: OrchestratorContext, tx: StorageTx, run: ProtocolRun, trace?: Trace): Promise<ProtocolRun> {
+export async function unblockIfClear(
+  ctx: OrchestratorContext,
+  tx: StorageTx,
+  run: ProtocolRun,
+  trace?: Trace,
+): Promise<ProtocolRun> {
   if (run.status !== 'blocked') return run;
   const steps = await tx.stepRuns.listByRun(run.id);
   if (steps.length === 0 || blockingStep(steps)) return run;
   const running = await tx.protocolRuns.transition(run.id, { from: 'blocked', to: 'running' });
-  await ctx.record(tx, { type: 'unblocked', message: 'No step is failed or blocked any more; protocol running again.', run: running }, trace);
+  await ctx.record(
+    tx,
+    { type: 'unblocked', message: 'No step is failed or blocked any more; protocol running again.', run: running },
+    trace,
+  );
   return running;
 }
 
@@ -139,7 +231,12 @@ export async function unblockIfClear(ctx: OrchestratorContext, tx: StorageTx, ru
  * Completion when every step is done; otherwise auto-advance to the next pending step. A blocked
  * run is unblocked first when nothing blocks it any more (so approving the last failed step closes it).
  */
-export async function completeOrAdvance(ctx: OrchestratorContext, tx: StorageTx, runId: number, trace?: Trace): Promise<FollowResult> {
+export async function completeOrAdvance(
+  ctx: OrchestratorContext,
+  tx: StorageTx,
+  runId: number,
+  trace?: Trace,
+): Promise<FollowResult> {
   const run = await unblockIfClear(ctx, tx, await tx.protocolRuns.get(runId), trace);
   // Only an active run closes or advances: paused waits for resume, blocked for a person.
   if (run.status !== 'running' && run.status !== 'planned') return { run, job: null };
@@ -161,7 +258,14 @@ export async function completeOrAdvance(ctx: OrchestratorContext, tx: StorageTx,
  * What follows a step that reached `completed`: trigger policies (when a reason is given), then
  * completion of the run, else auto-advance. A trigger that enqueued its target replaces auto-advance.
  */
-export async function followCompletedStep(ctx: OrchestratorContext, tx: StorageTx, runId: number, source: StepRun, reason: PolicyReason | null, trace?: Trace): Promise<FollowResult> {
+export async function followCompletedStep(
+  ctx: OrchestratorContext,
+  tx: StorageTx,
+  runId: number,
+  source: StepRun,
+  reason: PolicyReason | null,
+  trace?: Trace,
+): Promise<FollowResult> {
   if (reason) {
     const run = await tx.protocolRuns.get(runId);
     const triggered = await applyTrigger(ctx, tx, run, source, reason, trace);

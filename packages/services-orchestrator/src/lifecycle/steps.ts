@@ -12,19 +12,37 @@ type Enqueued = StepActionResult & { job: QueueJob };
 
 /** Steps can be started while the run is planned, running or blocked; never paused, planning or ended. */
 function assertRunAcceptsSteps(run: ProtocolRun): void {
-  if (run.status === 'paused') throw new ConflictError('Protocol is paused; resume it first', { code: 'protocol_paused', details: { status: run.status } });
+  if (run.status === 'paused')
+    throw new ConflictError('Protocol is paused; resume it first', {
+      code: 'protocol_paused',
+      details: { status: run.status },
+    });
   if (run.status === 'pending' || run.status === 'planning') {
-    throw new ConflictError('Protocol is not planned yet', { code: 'protocol_not_planned', details: { status: run.status } });
+    throw new ConflictError('Protocol is not planned yet', {
+      code: 'protocol_not_planned',
+      details: { status: run.status },
+    });
   }
-  if (isTerminalRun(run)) throw new ConflictError('Protocol already terminal', { code: 'protocol_terminal', details: { status: run.status } });
+  if (isTerminalRun(run))
+    throw new ConflictError('Protocol already terminal', {
+      code: 'protocol_terminal',
+      details: { status: run.status },
+    });
 }
 
 /** One step at a time per worktree: refuse while another step runs or waits for QA. */
-function assertNoStepInFlight(steps: readonly StepRun[], exceptId?: number, statuses: ('running' | 'needs_qa')[] = ['running', 'needs_qa']): void {
+function assertNoStepInFlight(
+  steps: readonly StepRun[],
+  exceptId?: number,
+  statuses: ('running' | 'needs_qa')[] = ['running', 'needs_qa'],
+): void {
   const busy = stepInFlight(steps, exceptId, statuses);
   if (busy) {
     const what = busy.status === 'running' ? 'is running' : 'is waiting for QA';
-    throw new ConflictError(`Step ${busy.step_name} ${what}`, { code: 'step_in_flight', details: { step_run_id: busy.id, status: busy.status } });
+    throw new ConflictError(`Step ${busy.step_name} ${what}`, {
+      code: 'step_in_flight',
+      details: { step_run_id: busy.id, status: busy.status },
+    });
   }
 }
 
@@ -37,8 +55,16 @@ export async function runNextStep(ctx: OrchestratorContext, id: number, options:
     const steps = await tx.stepRuns.listByRun(run.id);
     assertNoStepInFlight(steps);
     const step = nextRunnableStep(steps);
-    if (!step) throw new NotFoundError('No pending or failed steps to run', { code: 'no_runnable_step', details: { protocol_run_id: run.id } });
-    return enqueueExecution(ctx, tx, run, step, { event: 'step_enqueued', message: `Step ${step.step_name} enqueued for execution.`, trace });
+    if (!step)
+      throw new NotFoundError('No pending or failed steps to run', {
+        code: 'no_runnable_step',
+        details: { protocol_run_id: run.id },
+      });
+    return enqueueExecution(ctx, tx, run, step, {
+      event: 'step_enqueued',
+      message: `Step ${step.step_name} enqueued for execution.`,
+      trace,
+    });
   });
 }
 
@@ -51,14 +77,29 @@ export async function retryLatest(ctx: OrchestratorContext, id: number, options:
     const steps = await tx.stepRuns.listByRun(run.id);
     assertNoStepInFlight(steps);
     const step = latestRetryableStep(steps);
-    if (!step) throw new NotFoundError('No failed or blocked steps to retry', { code: 'no_retryable_step', details: { protocol_run_id: run.id } });
+    if (!step)
+      throw new NotFoundError('No failed or blocked steps to retry', {
+        code: 'no_retryable_step',
+        details: { protocol_run_id: run.id },
+      });
     const retries = step.retries + 1;
-    return enqueueExecution(ctx, tx, run, step, { event: 'step_retry_enqueued', message: `Retrying ${step.step_name}.`, metadata: { retries }, retries, trace });
+    return enqueueExecution(ctx, tx, run, step, {
+      event: 'step_retry_enqueued',
+      message: `Retrying ${step.step_name}.`,
+      metadata: { retries },
+      retries,
+      trace,
+    });
   });
 }
 
 /** The step and its run, after giving whatever waits on an ended job a way forward (reconcile.ts). */
-async function loadStepAndRun(ctx: OrchestratorContext, tx: StorageTx, stepId: number, trace: Trace): Promise<{ step: StepRun; run: ProtocolRun }> {
+async function loadStepAndRun(
+  ctx: OrchestratorContext,
+  tx: StorageTx,
+  stepId: number,
+  trace: Trace,
+): Promise<{ step: StepRun; run: ProtocolRun }> {
   const found = await getStep(tx, stepId);
   const run = await reconcileRun(ctx, tx, await getRun(tx, found.protocol_run_id), trace);
   return { step: await getStep(tx, stepId), run };
@@ -70,7 +111,10 @@ export async function runStep(ctx: OrchestratorContext, stepId: number, options:
   return ctx.deps.storage.transaction(async (tx) => {
     const { step, run } = await loadStepAndRun(ctx, tx, stepId, trace);
     if (!['pending', 'blocked', 'failed'].includes(step.status)) {
-      throw new ConflictError('Step already running or completed', { code: 'step_status_conflict', details: { status: step.status } });
+      throw new ConflictError('Step already running or completed', {
+        code: 'step_status_conflict',
+        details: { status: step.status },
+      });
     }
     assertRunAcceptsSteps(run);
     assertNoStepInFlight(await tx.stepRuns.listByRun(run.id), step.id, ['running']);
@@ -79,15 +123,30 @@ export async function runStep(ctx: OrchestratorContext, stepId: number, options:
 }
 
 /** A step that is not completed, cancelled or running → needs_qa, with its `run_quality_job`. */
-export async function runStepQa(ctx: OrchestratorContext, stepId: number, options: CallOptions = {}): Promise<Enqueued> {
+export async function runStepQa(
+  ctx: OrchestratorContext,
+  stepId: number,
+  options: CallOptions = {},
+): Promise<Enqueued> {
   const trace: Trace = { requestId: options.requestId };
   return ctx.deps.storage.transaction(async (tx) => {
     const { step, run } = await loadStepAndRun(ctx, tx, stepId, trace);
     if (step.status === 'completed' || step.status === 'cancelled') {
-      throw new ConflictError('Step already completed or cancelled', { code: 'step_status_conflict', details: { status: step.status } });
+      throw new ConflictError('Step already completed or cancelled', {
+        code: 'step_status_conflict',
+        details: { status: step.status },
+      });
     }
-    if (step.status === 'running') throw new ConflictError('Step is running; wait for it to finish', { code: 'step_running', details: { status: step.status } });
-    if (isTerminalRun(run)) throw new ConflictError('Protocol already terminal', { code: 'protocol_terminal', details: { status: run.status } });
+    if (step.status === 'running')
+      throw new ConflictError('Step is running; wait for it to finish', {
+        code: 'step_running',
+        details: { status: step.status },
+      });
+    if (isTerminalRun(run))
+      throw new ConflictError('Protocol already terminal', {
+        code: 'protocol_terminal',
+        details: { status: run.status },
+      });
     const queued = await enqueueQa(ctx, tx, run, step, { source: 'api', trace });
     return { run, step: queued.step, job: queued.job };
   });
@@ -98,16 +157,36 @@ export async function runStepQa(ctx: OrchestratorContext, stepId: number, option
  * auto-advance; a blocked run that nothing blocks any more is unblocked (or completed). Approving a
  * completed step changes nothing; cancelled and running steps, and steps of ended runs, are refused.
  */
-export async function approveStep(ctx: OrchestratorContext, stepId: number, options: CallOptions = {}): Promise<StepActionResult> {
+export async function approveStep(
+  ctx: OrchestratorContext,
+  stepId: number,
+  options: CallOptions = {},
+): Promise<StepActionResult> {
   const trace: Trace = { requestId: options.requestId };
   return ctx.deps.storage.transaction(async (tx) => {
     const { step, run } = await loadStepAndRun(ctx, tx, stepId, trace);
     if (step.status === 'completed') return { run, step, job: null };
-    if (step.status === 'cancelled') throw new ConflictError('Step already completed or cancelled', { code: 'step_status_conflict', details: { status: step.status } });
-    if (step.status === 'running') throw new ConflictError('Step is running; wait for it to finish', { code: 'step_running', details: { status: step.status } });
-    if (isTerminalRun(run)) throw new ConflictError('Protocol already terminal', { code: 'protocol_terminal', details: { status: run.status } });
+    if (step.status === 'cancelled')
+      throw new ConflictError('Step already completed or cancelled', {
+        code: 'step_status_conflict',
+        details: { status: step.status },
+      });
+    if (step.status === 'running')
+      throw new ConflictError('Step is running; wait for it to finish', {
+        code: 'step_running',
+        details: { status: step.status },
+      });
+    if (isTerminalRun(run))
+      throw new ConflictError('Protocol already terminal', {
+        code: 'protocol_terminal',
+        details: { status: run.status },
+      });
     const completed = await moveStep(tx, step, 'completed', { summary: 'Approved manually' });
-    await ctx.record(tx, { type: 'manual_approval', message: 'Step marked as completed manually.', run, step: completed }, trace);
+    await ctx.record(
+      tx,
+      { type: 'manual_approval', message: 'Step marked as completed manually.', run, step: completed },
+      trace,
+    );
     const follow = await followCompletedStep(ctx, tx, run.id, completed, null, trace);
     return { run: follow.run, step: completed, job: follow.job };
   });

@@ -30,12 +30,21 @@ const PHASE_OF_JOB: Record<string, string> = {
 };
 
 /** `{phase, engine_id, model, tokens, cost_usd}`, the `usage` key of events that report engine usage. */
-export function usageMetadata(phase: string, engineId: string | null, model: string | null, usage: EngineUsage | null, costUsd: number | null): JsonObject {
+export function usageMetadata(
+  phase: string,
+  engineId: string | null,
+  model: string | null,
+  usage: EngineUsage | null,
+  costUsd: number | null,
+): JsonObject {
   return { phase, engine_id: engineId, model, tokens: usage?.total_tokens ?? 0, cost_usd: costUsd ?? 0 };
 }
 
 /** Ledger units (tokens, cents) for a JobContext.addUsage call. */
-export function ledgerUsage(usage: EngineUsage | null, costUsd: number | null): { tokens?: number; cost_cents?: number } {
+export function ledgerUsage(
+  usage: EngineUsage | null,
+  costUsd: number | null,
+): { tokens?: number; cost_cents?: number } {
   return {
     ...(usage ? { tokens: usage.total_tokens } : {}),
     ...(costUsd !== null && costUsd !== undefined ? { cost_cents: costUsd * 100 } : {}),
@@ -62,7 +71,10 @@ async function usageEvents(ctx: OrchestratorContext, protocolRunId: number): Pro
   const events: Event[] = [];
   let cursor: string | null = null;
   do {
-    const page = await ctx.deps.storage.events.list({ protocol_run_id: protocolRunId, event_types: [...USAGE_EVENT_TYPES] }, { limit: 500, cursor });
+    const page = await ctx.deps.storage.events.list(
+      { protocol_run_id: protocolRunId, event_types: [...USAGE_EVENT_TYPES] },
+      { limit: 500, cursor },
+    );
     events.push(...page.items);
     cursor = page.next_cursor;
   } while (cursor);
@@ -86,7 +98,12 @@ export async function protocolUsage(ctx: OrchestratorContext, protocolRunId: num
     add(line, tokens, cost);
     byPhase.set(phase, line);
     if (job.step_run_id !== null) {
-      const stepLine = byStep.get(job.step_run_id) ?? { step_run_id: job.step_run_id, step_name: steps.get(job.step_run_id) ?? String(job.step_run_id), tokens: 0, cost_usd: 0 };
+      const stepLine = byStep.get(job.step_run_id) ?? {
+        step_run_id: job.step_run_id,
+        step_name: steps.get(job.step_run_id) ?? String(job.step_run_id),
+        tokens: 0,
+        cost_usd: 0,
+      };
       add(stepLine, tokens, cost);
       byStep.set(job.step_run_id, stepLine);
     }

@@ -22,7 +22,11 @@ export function protocolRootOf(worktreePath: string, protocolName: string): stri
  * The run's repository and worktree, created when missing (clone per Config.autoClone, worktree on
  * the protocol's branch from origin/<base>). CodeMachine runs work in their workspace as it is.
  */
-export async function ensureRunWorkspace(ctx: OrchestratorContext, project: Project, run: ProtocolRun): Promise<RunWorkspace> {
+export async function ensureRunWorkspace(
+  ctx: OrchestratorContext,
+  project: Project,
+  run: ProtocolRun,
+): Promise<RunWorkspace> {
   if (isCodeMachineRun(run) && run.worktree_path) {
     return {
       repoPath: run.worktree_path,
@@ -40,7 +44,11 @@ export async function ensureRunWorkspace(ctx: OrchestratorContext, project: Proj
     localPath: project.local_path,
     cloneIfMissing: ctx.config.autoClone,
   });
-  const worktree = await git.ensureWorktree({ repoPath: repo.path, protocolName: run.protocol_name, baseBranch: run.base_branch });
+  const worktree = await git.ensureWorktree({
+    repoPath: repo.path,
+    protocolName: run.protocol_name,
+    baseBranch: run.base_branch,
+  });
   // Onboarding's starter assets and discovery notes become the new branch's first commit.
   if (worktree.created) await ctx.deps.onboarding.seedWorktree({ repoPath: repo.path, worktreePath: worktree.path });
   return {

@@ -2,7 +2,18 @@ import { ValidationError, type JsonObject } from '@tasksgodzilla/core';
 import type { CiStatus } from '../orchestrator.types.js';
 import { interpretGithubReview } from './review-webhook.js';
 import type { WebhookInterpretation } from './webhook.types.js';
-import { classifyCiValue, compact, firstPullRequestNumber, GITHUB_VALUE_SETS, integer, isObject, LOG_EXCERPT_CHARS, objectAt, repositoryRef, text } from './webhook-values.js';
+import {
+  classifyCiValue,
+  compact,
+  firstPullRequestNumber,
+  GITHUB_VALUE_SETS,
+  integer,
+  isObject,
+  LOG_EXCERPT_CHARS,
+  objectAt,
+  repositoryRef,
+  text,
+} from './webhook-values.js';
 
 interface GithubFields {
   action: string;
@@ -80,9 +91,14 @@ function githubFields(event: string, payload: JsonObject): GithubFields {
  * GITHUB_VALUE_SETS; a merged pull request is `merged`. Anything else is ignored (input null).
  * A payload that is not a JSON object is a ValidationError.
  */
-export function interpretGithubWebhook(eventHeader: string | null | undefined, payload: unknown): WebhookInterpretation {
+export function interpretGithubWebhook(
+  eventHeader: string | null | undefined,
+  payload: unknown,
+): WebhookInterpretation {
   if (!isObject(payload)) {
-    throw new ValidationError('Webhook payload must be a JSON object', [{ path: ['body'], message: 'must be a JSON object' }]);
+    throw new ValidationError('Webhook payload must be a JSON object', [
+      { path: ['body'], message: 'must be a JSON object' },
+    ]);
   }
   const event = eventHeader?.trim() || 'github';
   const review = interpretGithubReview(event, payload);
@@ -93,7 +109,12 @@ export function interpretGithubWebhook(eventHeader: string | null | undefined, p
   const status: CiStatus | null = event === 'pull_request' && fields.merged ? 'merged' : classified;
   const base = { provider: 'github' as const, event_type: event, branch: fields.branch, value, status };
   if (status === null) {
-    const ignored_reason = event === 'ping' ? 'ping' : value === '' ? `no CI status in a ${event} event` : `value ${JSON.stringify(value)} is not acted on`;
+    const ignored_reason =
+      event === 'ping'
+        ? 'ping'
+        : value === ''
+          ? `no CI status in a ${event} event`
+          : `value ${JSON.stringify(value)} is not acted on`;
     return { ...base, input: null, ignored_reason };
   }
   const repository = repositoryRef(objectAt(payload, 'repository'), 'full_name', ['clone_url', 'ssh_url', 'html_url']);
@@ -110,7 +131,12 @@ export function interpretGithubWebhook(eventHeader: string | null | undefined, p
       sha: fields.sha,
       conclusion: value,
       url: fields.url,
-      metadata: compact({ action: fields.action, check_name: fields.check_name, ci_status: fields.status, log_excerpt: fields.log_excerpt?.slice(-LOG_EXCERPT_CHARS) }),
+      metadata: compact({
+        action: fields.action,
+        check_name: fields.check_name,
+        ci_status: fields.status,
+        log_excerpt: fields.log_excerpt?.slice(-LOG_EXCERPT_CHARS),
+      }),
     },
   };
 }

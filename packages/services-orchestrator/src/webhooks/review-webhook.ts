@@ -6,9 +6,19 @@ import { integer, isObject, objectAt, repositoryRef, text } from './webhook-valu
 /** Longest review body kept (its start: reviewers put the point first). */
 export const REVIEW_BODY_CHARS = 4000;
 
-const GITHUB_REVIEW_ACTIONS: Record<string, string> = { pull_request_review: 'submitted', pull_request_review_comment: 'created' };
+const GITHUB_REVIEW_ACTIONS: Record<string, string> = {
+  pull_request_review: 'submitted',
+  pull_request_review_comment: 'created',
+};
 
-function reviewInterpretation(provider: 'github' | 'gitlab', eventType: string, branch: string | null, prNumber: number | null, review: CiReview, repository: ReturnType<typeof repositoryRef>): WebhookInterpretation {
+function reviewInterpretation(
+  provider: 'github' | 'gitlab',
+  eventType: string,
+  branch: string | null,
+  prNumber: number | null,
+  review: CiReview,
+  repository: ReturnType<typeof repositoryRef>,
+): WebhookInterpretation {
   return {
     provider,
     event_type: eventType,
@@ -30,7 +40,12 @@ function reviewInterpretation(provider: 'github' | 'gitlab', eventType: string, 
   };
 }
 
-function ignored(provider: 'github' | 'gitlab', eventType: string, branch: string | null, reason: string): WebhookInterpretation {
+function ignored(
+  provider: 'github' | 'gitlab',
+  eventType: string,
+  branch: string | null,
+  reason: string,
+): WebhookInterpretation {
   return { provider, event_type: eventType, branch, value: '', status: null, input: null, ignored_reason: reason };
 }
 
@@ -49,7 +64,8 @@ export function interpretGithubReview(event: string, payload: JsonObject): Webho
   const source = event === 'pull_request_review' ? objectAt(payload, 'review') : objectAt(payload, 'comment');
   const state = event === 'pull_request_review' ? (text(source['state'])?.toLowerCase() ?? null) : 'commented';
   const body = text(source['body']) ?? '';
-  if (body.trim() === '' && state !== 'changes_requested') return ignored('github', event, branch, 'a review without a comment');
+  if (body.trim() === '' && state !== 'changes_requested')
+    return ignored('github', event, branch, 'a review without a comment');
   const review: CiReview = {
     author: text(objectAt(source, 'user')['login']),
     body: body || 'Changes requested.',
@@ -58,7 +74,14 @@ export function interpretGithubReview(event: string, payload: JsonObject): Webho
     line: integer(source['line']) ?? integer(source['original_line']),
     url: text(source['html_url']),
   };
-  return reviewInterpretation('github', event, branch, integer(pr['number']), review, repositoryRef(objectAt(payload, 'repository'), 'full_name', ['clone_url', 'ssh_url', 'html_url']));
+  return reviewInterpretation(
+    'github',
+    event,
+    branch,
+    integer(pr['number']),
+    review,
+    repositoryRef(objectAt(payload, 'repository'), 'full_name', ['clone_url', 'ssh_url', 'html_url']),
+  );
 }
 
 /** A GitLab note hook on a merge request as a `review` report on its source branch; null for other kinds. */
@@ -67,7 +90,8 @@ export function interpretGitlabNote(objectKind: string, payload: JsonObject): We
   const attrs = objectAt(payload, 'object_attributes');
   const mr = objectAt(payload, 'merge_request');
   const branch = text(mr['source_branch']);
-  if (text(attrs['noteable_type']) !== 'MergeRequest') return ignored('gitlab', objectKind, branch, 'a note that is not on a merge request');
+  if (text(attrs['noteable_type']) !== 'MergeRequest')
+    return ignored('gitlab', objectKind, branch, 'a note that is not on a merge request');
   const body = text(attrs['note']) ?? '';
   if (body.trim() === '') return ignored('gitlab', objectKind, branch, 'an empty note');
   const position = isObject(attrs['position']) ? objectAt(attrs, 'position') : {};
@@ -79,5 +103,12 @@ export function interpretGitlabNote(objectKind: string, payload: JsonObject): We
     line: integer(position['new_line']) ?? integer(position['old_line']),
     url: text(attrs['url']),
   };
-  return reviewInterpretation('gitlab', objectKind, branch, integer(mr['iid']), review, repositoryRef(objectAt(payload, 'project'), 'path_with_namespace', ['git_http_url', 'git_ssh_url', 'web_url']));
+  return reviewInterpretation(
+    'gitlab',
+    objectKind,
+    branch,
+    integer(mr['iid']),
+    review,
+    repositoryRef(objectAt(payload, 'project'), 'path_with_namespace', ['git_http_url', 'git_ssh_url', 'web_url']),
+  );
 }

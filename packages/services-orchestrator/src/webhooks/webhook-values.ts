@@ -28,7 +28,10 @@ export const GITLAB_VALUE_SETS: Readonly<Record<Classified, readonly string[]>> 
 };
 
 /** The class of a lowercased CI value, or null when it is in no set (`skipped`, `stale`, `manual`, …). */
-export function classifyCiValue(sets: Readonly<Record<Classified, readonly string[]>>, value: string): Classified | null {
+export function classifyCiValue(
+  sets: Readonly<Record<Classified, readonly string[]>>,
+  value: string,
+): Classified | null {
   for (const status of ['success', 'running', 'failure'] as const) {
     if (sets[status].includes(value)) return status;
   }
@@ -72,7 +75,11 @@ export function compact(entries: Record<string, JsonValue | undefined>): JsonObj
 }
 
 /** The repository a delivery names: `full_name` plus the URL fields of `source` that are present; null when none. */
-export function repositoryRef(source: JsonObject, fullNameKey: string, urlKeys: readonly string[]): { full_name: string | null; urls: string[] } | null {
+export function repositoryRef(
+  source: JsonObject,
+  fullNameKey: string,
+  urlKeys: readonly string[],
+): { full_name: string | null; urls: string[] } | null {
   const full_name = text(source[fullNameKey]);
   const urls = urlKeys.map((key) => text(source[key])).filter((url): url is string => url !== null);
   return full_name || urls.length > 0 ? { full_name, urls } : null;

@@ -1,11 +1,3 @@
-import { defineConfig } from 'tsup';
+import { tsupPreset } from '../../tools/scripts/tsup-preset.mjs';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm'],
-  dts: { compilerOptions: { customConditions: ['@tasksgodzilla/source'] } },
-  tsconfig: 'tsconfig.lib.json',
-  target: 'node20',
-  sourcemap: true,
-  clean: true,
-});
+export default tsupPreset();

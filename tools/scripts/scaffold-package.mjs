@@ -70,7 +70,7 @@ writeFileSync(
 );
 writeFileSync(
   join(dir, 'tsup.config.ts'),
-  `import { defineConfig } from 'tsup';\n\nexport default defineConfig({\n  entry: ['src/index.ts'],\n  format: ['esm'],\n  dts: { compilerOptions: { customConditions: ['@tasksgodzilla/source'] } },\n  tsconfig: 'tsconfig.lib.json',\n  target: 'node20',\n  sourcemap: true,\n  clean: true,\n});\n`,
+  `import { tsupPreset } from '../../tools/scripts/tsup-preset.mjs';\n\nexport default tsupPreset();\n`,
 );
 writeFileSync(
   join(dir, 'jest.config.cjs'),

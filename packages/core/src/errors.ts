@@ -60,11 +60,41 @@ export interface FieldIssue {
   message: string;
 }
 
+/** What `ValidationError.fromZod` reads of a failed parse: a `ZodError` (zod 4) fits. */
+export interface ZodErrorLike {
+  issues: readonly { path: readonly PropertyKey[]; message: string }[];
+}
+
+export interface FromZodOptions extends AppErrorOptions {
+  /** The message is `<title>: <path>: <issue>; …`. Default `Invalid input`. */
+  title?: string;
+  /** The exact message instead (no issue summary). */
+  message?: string;
+}
+
 export class ValidationError extends AppError {
   readonly issues: FieldIssue[];
   constructor(message: string, issues: FieldIssue[] = [], options: AppErrorOptions = {}) {
     super('validation', message, { code: 'validation_error', ...options, details: { issues, ...options.details } });
     this.issues = issues;
+  }
+
+  /**
+   * The one conversion of a zod parse failure: one FieldIssue per zod issue, its path under `prefix`
+   * (e.g. `['payload']`), and a message summarizing every issue unless `options.message` is given.
+   */
+  static fromZod(
+    error: ZodErrorLike,
+    prefix: readonly (string | number)[] = [],
+    options: FromZodOptions = {},
+  ): ValidationError {
+    const { title = 'Invalid input', message, ...rest } = options;
+    const issues: FieldIssue[] = error.issues.map((issue) => ({
+      path: [...prefix, ...issue.path.map((key) => (typeof key === 'number' ? key : String(key)))],
+      message: issue.message,
+    }));
+    const summary = issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    return new ValidationError(message ?? `${title}: ${summary}`, issues, rest);
   }
 }
 

@@ -18,7 +18,7 @@ export {
   isRetryable,
   toAppError,
 } from './errors.js';
-export type { AppErrorOptions, ErrorCategory, FieldIssue } from './errors.js';
+export type { AppErrorOptions, ErrorCategory, FieldIssue, FromZodOptions, ZodErrorLike } from './errors.js';
 export {
   JOB_STATUSES,
   JOB_TRANSITIONS,

@@ -10,7 +10,7 @@ import {
 import type { Executor, SqlDialect } from '@tasksgodzilla/platform-storage';
 import { exponentialBackoff, type BackoffFn } from './backoff.js';
 import { createLedger, type Ledger } from './ledger.js';
-import { enqueueOptionsSchema, parseJobPayload, zodIssues } from './queue.schemas.js';
+import { enqueueOptionsSchema, parseJobPayload } from './queue.schemas.js';
 import type {
   EnqueueInput,
   EnqueueOptions,
@@ -85,13 +85,8 @@ export function createLedgerQueue(options: LedgerQueueOptions, transport: Transp
       const { job_type, payload, ...rest } = input;
       const params = parseJobPayload(job_type, payload);
       const parsedOptions = enqueueOptionsSchema.safeParse(rest);
-      if (!parsedOptions.success) {
-        const issues = zodIssues(parsedOptions.error);
-        throw new ValidationError(
-          `Invalid enqueue options: ${issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-          issues,
-        );
-      }
+      if (!parsedOptions.success)
+        throw ValidationError.fromZod(parsedOptions.error, [], { title: 'Invalid enqueue options' });
       const opts = parsedOptions.data;
       const now = clock.now().getTime();
       const runAt = opts.run_at !== undefined ? new Date(opts.run_at) : new Date(now + (opts.delay_ms ?? 0));

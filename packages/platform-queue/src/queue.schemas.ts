@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JOB_TYPES, ValidationError, type FieldIssue, type JobType, type JsonObject } from '@tasksgodzilla/core';
+import { JOB_TYPES, ValidationError, type JobType, type JsonObject } from '@tasksgodzilla/core';
 
 const id = z.number().int().positive();
 // Every payload may carry the api request id, so events written by the job can be correlated.
@@ -48,13 +48,6 @@ export function isJobType(value: unknown): value is JobType {
   return typeof value === 'string' && (JOB_TYPES as readonly string[]).includes(value);
 }
 
-export function zodIssues(error: z.ZodError, prefix: (string | number)[] = []): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    path: [...prefix, ...issue.path.map((p) => (typeof p === 'number' ? p : String(p)))],
-    message: issue.message,
-  }));
-}
-
 /** Checks a payload against its job type's schema; a ValidationError names each bad field (`payload.<field>`). */
 export function parseJobPayload(jobType: string, payload: unknown): JsonObject {
   if (!isJobType(jobType)) {
@@ -67,11 +60,11 @@ export function parseJobPayload(jobType: string, payload: unknown): JsonObject {
     );
   }
   const parsed = JOB_PAYLOAD_SCHEMAS[jobType].safeParse(payload);
-  if (!parsed.success) {
-    const issues = zodIssues(parsed.error, ['payload']);
-    const summary = issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new ValidationError(`Invalid ${jobType} payload: ${summary}`, issues, { code: 'invalid_job_payload' });
-  }
+  if (!parsed.success)
+    throw ValidationError.fromZod(parsed.error, ['payload'], {
+      title: `Invalid ${jobType} payload`,
+      code: 'invalid_job_payload',
+    });
   return parsed.data as JsonObject;
 }
 

@@ -6,7 +6,6 @@ import { resolveInside, sanitizeStepFilename } from '@tasksgodzilla/platform-git
 import { PlanningOutputSchema } from './spec.schemas.js';
 import type { PlanningOutput } from './spec.schemas.js';
 import { PROTOCOL_DOC_FILES, isStepFilename } from './step-files.js';
-import { zodIssues } from './zod-issues.js';
 
 export interface WrittenStepFile {
   /** The name the planning agent gave. */
@@ -31,7 +30,7 @@ export interface WriteProtocolFilesResult {
  */
 export function parsePlanningOutput(value: unknown): PlanningOutput {
   const parsed = PlanningOutputSchema.safeParse(value);
-  if (!parsed.success) throw new ValidationError('Invalid planning output', zodIssues(parsed.error));
+  if (!parsed.success) throw ValidationError.fromZod(parsed.error, [], { message: 'Invalid planning output' });
   return parsed.data;
 }
 

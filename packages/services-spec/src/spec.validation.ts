@@ -1,10 +1,17 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { z } from 'zod';
 import { ProtocolSpecSchema } from './spec.schemas.js';
 import { isCodeMachineRoot, isInsideRoots, resolveOutputPath, resolveSpecPath } from './spec.paths.js';
 import type { SpecRoots } from './spec.paths.js';
 import { agentIdFromStepName } from './step-files.js';
-import { formatSchemaErrors } from './zod-issues.js';
+
+/** The original's message format: `schema:<slash-joined path or (root)>: <message>`. */
+function formatSchemaErrors(error: z.ZodError): string[] {
+  return error.issues.map(
+    (issue) => `schema:${issue.path.length > 0 ? issue.path.map(String).join('/') : '(root)'}: ${issue.message}`,
+  );
+}
 
 export interface SpecValidationResult {
   status: 'valid' | 'invalid';

@@ -77,25 +77,6 @@ describe('opencode adapter (contract, fake opencode CLI)', () => {
     expect(events.find((e) => e.type === 'file_change')).toMatchObject({ paths: ['/work/repo/src/greeting.ts'] });
   });
 
-  it('failure: an error event with exit 1 is failed', async () => {
-    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'failure', FAKE_ENGINE_EXIT_CODE: '1' });
-    expect(result.outcome).toBe('failed');
-    expect(result.reason).toBe('APIError: Overloaded');
-  });
-
-  it('exit 0 with an error event is failed', async () => {
-    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'exit0-failed' });
-    expect(result.exit_code).toBe(0);
-    expect(result.outcome).toBe('failed');
-    expect(result.reason).toContain('ProviderAuthError');
-  });
-
-  it('rejected permissions are permission_denied', async () => {
-    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'permission-denied' });
-    expect(result.outcome).toBe('permission_denied');
-    expect(result.reason).toContain('bash');
-  });
-
   it('an empty final message after done is failed (auto-rejection trap)', async () => {
     const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'empty-final' });
     expect(result.outcome).toBe('failed');
@@ -137,11 +118,6 @@ describe('opencode adapter (contract, fake opencode CLI)', () => {
     expect(result.reason).toContain('credit balance');
   });
 
-  it('no done and no final step is no_terminal_event', async () => {
-    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'no-terminal' });
-    expect(result.outcome).toBe('no_terminal_event');
-  });
-
   it('builds without `done`: a final stop step ends the run, unless requireDoneEvent', async () => {
     const legacy = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'legacy-no-done' });
     expect(legacy.result.outcome).toBe('succeeded');
@@ -157,33 +133,6 @@ describe('opencode adapter (contract, fake opencode CLI)', () => {
     expect(result.unparsed_lines).toBe(3);
   });
 
-  it('hang → stalled, wall-clock → timeout, abort → interrupted with the group killed', async () => {
-    const stalled = await ws.run(
-      engine,
-      'execute',
-      { FAKE_ENGINE_FIXTURE: 'hang', FAKE_ENGINE_HANG: 'end' },
-      { stallTimeoutMs: 500 },
-    );
-    expect(stalled.result.outcome).toBe('stalled');
-    const timedOut = await ws.run(
-      engine,
-      'execute',
-      { FAKE_ENGINE_FIXTURE: 'success', FAKE_ENGINE_LINE_DELAY_MS: '200' },
-      { timeoutMs: 600 },
-    );
-    expect(timedOut.result.outcome).toBe('timeout');
-    const childPidFile = join(ws.workingDir, 'child');
-    const controller = new AbortController();
-    const aborted = await ws.run(
-      engine,
-      'execute',
-      { FAKE_ENGINE_FIXTURE: 'hang', FAKE_ENGINE_HANG: 'end', FAKE_ENGINE_CHILD_PID_FILE: childPidFile },
-      { signal: controller.signal, onEvent: (event) => event.type === 'session' && controller.abort() },
-    );
-    expect(aborted.result.outcome).toBe('interrupted');
-    expect(await waitForExit(readPid(childPidFile))).toBe(true);
-  });
-
   it('without native schema support, asks for JSON in the prompt and parses the answer', async () => {
     const schema = { type: 'object', required: ['plan_md'] };
     const { result } = await ws.run(
@@ -194,10 +143,6 @@ describe('opencode adapter (contract, fake opencode CLI)', () => {
     );
     expect(ws.argv().argv.at(-1)).toContain('validates against this JSON Schema');
     expect(result.structured_output).toMatchObject({ plan_md: '# Plan' });
-  });
-
-  it('probe', async () => {
-    await expect(engine.probe()).resolves.toMatchObject({ engine_id: 'opencode', installed: true, version: '1.0.119' });
   });
 
   it('real 1.18 stream (no done event; ends with a step_finish "stop", exit 0) is succeeded', async () => {

@@ -33,10 +33,15 @@ export const depConstraints = [
     ],
     bannedExternalImports: DRIVERS,
   },
-  { sourceTag: 'layer:client', onlyDependOnLibsWithTags: ['layer:core'], bannedExternalImports: DRIVERS },
+  { sourceTag: 'layer:contract', onlyDependOnLibsWithTags: ['layer:core'], bannedExternalImports: DRIVERS },
+  {
+    sourceTag: 'layer:client',
+    onlyDependOnLibsWithTags: ['layer:core', 'layer:contract'],
+    bannedExternalImports: DRIVERS,
+  },
   {
     sourceTag: 'layer:app',
-    onlyDependOnLibsWithTags: ['layer:core', 'layer:platform', 'layer:runtime', 'layer:client'],
+    onlyDependOnLibsWithTags: ['layer:core', 'layer:platform', 'layer:runtime', 'layer:contract', 'layer:client'],
     bannedExternalImports: DRIVERS,
   },
   { sourceTag: 'layer:tools', onlyDependOnLibsWithTags: ['*'] },

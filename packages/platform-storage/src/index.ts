@@ -13,6 +13,7 @@ export type {
   WebhookDeliveriesTable,
 } from './schema.js';
 export { createRepositories } from './repositories/index.js';
+export type { EventFeed, EventFeedBatch } from './repositories/event-feed.js';
 export { decodeCursor, encodeCursor, clampLimit } from './pagination.js';
 export type {
   EventFilter,

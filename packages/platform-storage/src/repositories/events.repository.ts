@@ -1,12 +1,21 @@
 import { NotFoundError, ValidationError, type Event, type JsonObject } from '@tasksgodzilla/core';
 import { sql } from 'kysely';
 import { clampLimit, decodeCursor, toPage } from '../pagination.js';
+import type { Executor } from '../database.types.js';
 import { constraintViolation } from './db-errors.js';
+import { createEventFeed } from './event-feed.js';
 import { toJsonText } from './json.js';
 import { toEvent } from './mappers.js';
 import { projectNotFound } from './projects.repository.js';
 import { protocolRunNotFound } from './protocol-runs.repository.js';
-import { idFiltersValid, isRowId, nowIso, type RepositoryContext } from './repository-context.js';
+import {
+  idFiltersValid,
+  inTransaction,
+  isRowId,
+  MAX_ROW_ID,
+  nowIso,
+  type RepositoryContext,
+} from './repository-context.js';
 import type { EventFilter, EventRepository, NewEvent } from './repositories.types.js';
 import { stepRunNotFound } from './step-runs.repository.js';
 import { optionalObject, optionalText, requireText } from './validation.js';
@@ -121,8 +130,11 @@ export function createEventRepository(ctx: RepositoryContext): EventRepository {
       const metadata = enrichMetadata(optionalObject('metadata', input.metadata) as JsonObject | null, ids);
       if (!isRowId(input.project_id)) throw projectNotFound(input.project_id);
       const protocolRunId = await resolveRun(input);
-      try {
-        const row = await db
+      const insert = async (executor: Executor) => {
+        // PostgreSQL: the transaction takes its xid before the sequence hands out the id, so a reader that
+        // sees a gap knows the transaction that may fill it is in progress in its snapshot (event-feed.ts).
+        if (ctx.dialect === 'postgres') await sql`select pg_current_xact_id()`.execute(executor);
+        return executor
           .insertInto('events')
           .values({
             project_id: input.project_id,
@@ -137,7 +149,9 @@ export function createEventRepository(ctx: RepositoryContext): EventRepository {
           })
           .returningAll()
           .executeTakeFirstOrThrow();
-        return toEvent(row);
+      };
+      try {
+        return toEvent(ctx.dialect === 'postgres' ? await inTransaction(ctx, insert) : await insert(db));
       } catch (error) {
         if (constraintViolation(error)?.kind === 'foreign_key') throw projectNotFound(input.project_id);
         throw error;
@@ -170,6 +184,37 @@ export function createEventRepository(ctx: RepositoryContext): EventRepository {
         .limit(clampLimit(limit))
         .execute();
       return rows.map(toEvent);
+    },
+
+    async feed(filter: EventFilter = {}, after?: number) {
+      let position: number;
+      if (after === undefined) {
+        const newest = await db
+          .selectFrom('events')
+          .select((eb) => eb.fn.max('id').as('id'))
+          .executeTakeFirst();
+        position = Number(newest?.id ?? 0);
+      } else position = Math.min(MAX_ROW_ID, Math.max(0, Math.trunc(after) || 0));
+      const matchable =
+        idFiltersValid([filter.project_id, filter.protocol_run_id, filter.step_run_id]) &&
+        filter.project_ids?.length !== 0;
+      return createEventFeed(
+        {
+          db,
+          dialect: ctx.dialect,
+          between: async (from, upTo) =>
+            matchable
+              ? (
+                  await filtered(filter)
+                    .where('e.id', '>', from)
+                    .where('e.id', '<=', upTo)
+                    .orderBy('e.id', 'asc')
+                    .execute()
+                ).map(toEvent)
+              : [],
+        },
+        position,
+      );
     },
 
     async get(id: number): Promise<Event> {

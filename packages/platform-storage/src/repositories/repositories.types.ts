@@ -1,3 +1,4 @@
+import type { EventFeed } from './event-feed.js';
 import type {
   CiProvider,
   DefaultModels,
@@ -172,8 +173,16 @@ export interface EventRepository {
   append(input: NewEvent): Promise<Event>;
   /** Newest first (id desc), joined with protocol_name and project_name. limit clamped to 1..500. */
   list(filter?: EventFilter, page?: PageRequest): Promise<Page<Event>>;
-  /** Oldest first, strictly after `afterId` (for resumable streams). */
+  /**
+   * Oldest first, strictly after `afterId`. Not for following new events on PostgreSQL: an event whose
+   * transaction commits after a higher id's would be passed over; use `feed`.
+   */
   listAfter(afterId: number, filter?: EventFilter, limit?: number): Promise<Event[]>;
+  /**
+   * A gap-safe reader of new events (one per consumer): strictly after `after` (a Last-Event-ID the
+   * feed delivered), or, when omitted, after the newest event at the time of the call. See EventFeed.
+   */
+  feed(filter?: EventFilter, after?: number): Promise<EventFeed>;
   get(id: number): Promise<Event>;
 }
 

@@ -23,7 +23,7 @@ export async function inTransaction<T>(ctx: RepositoryContext, fn: (db: Executor
 }
 
 // Ids are int4 on PostgreSQL; anything outside that range cannot exist and must not reach the driver.
-const MAX_ROW_ID = 2_147_483_647;
+export const MAX_ROW_ID = 2_147_483_647;
 
 export function isRowId(id: unknown): id is number {
   return typeof id === 'number' && Number.isSafeInteger(id) && id >= 1 && id <= MAX_ROW_ID;

@@ -62,3 +62,20 @@ export { SseParser, readSseStream } from './sse-parser.js';
 export type { ReadSseOptions, SseMessage } from './sse-parser.js';
 export { hmacSha256Hex, signWebhookBody, webhookBody } from './webhooks.js';
 export type { Page, PageRequest } from '@tasksgodzilla/core';
+export {
+  coalesce,
+  eventGroup,
+  eventLabel,
+  isLoopEvent,
+  isOnboardingEvent,
+  isPolicyEvent,
+  isStepActive,
+  isTerminalRun,
+  isTriggerEvent,
+  latestStep,
+  mergeEvents,
+  qaVerdict,
+  runActions,
+  stepActions,
+} from './run-view.js';
+export type { Coalesced, QaVerdict, RunAction, RunStatus, StepAction, StepRunStatus } from './run-view.js';

@@ -62,3 +62,24 @@ export { AUTO_PR_MODES, CONFIG_VARIABLES, loadConfig } from './config.js';
 export type { AutoPrMode, BudgetMode, Config, ConfigVariable, EnvSource, LogFormat, QueueBackend } from './config.js';
 export { CHECKS_FENCE, extractStepChecks, parseStepFile } from './check-grammar.js';
 export type { CheckSource, ParsedStepFile, ShellBlock, StepCheck } from './check-grammar.js';
+export {
+  EVENT_CATALOGUE,
+  EVENT_GROUPS,
+  EVENT_GROUP_LABELS,
+  EVENT_TYPES,
+  checkEventMetadata,
+  eventCatalogueTable,
+  eventTypeInfo,
+  eventTypesOf,
+  isEventOfGroup,
+  isEventType,
+  providerEventType,
+} from './event-catalogue.js';
+export type {
+  EventGroup,
+  EventType,
+  EventTypeEntry,
+  EventTypeInfo,
+  ProviderEventType,
+  RecordedEventType,
+} from './event-catalogue.js';

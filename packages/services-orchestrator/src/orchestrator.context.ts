@@ -2,6 +2,7 @@ import {
   systemClock,
   type Clock,
   type Event,
+  type RecordedEventType,
   type JobType,
   type JsonObject,
   type ProtocolRun,
@@ -20,7 +21,8 @@ export interface Trace {
 }
 
 export interface EventDraft {
-  type: string;
+  /** A catalogued type (core's EVENT_CATALOGUE), or a CI provider's event name via providerEventType. */
+  type: RecordedEventType;
   message: string;
   /** The run the event belongs to (also gives project_id and the spec hash). */
   run?: Pick<ProtocolRun, 'id' | 'project_id' | 'template_config'> | null;

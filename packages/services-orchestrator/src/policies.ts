@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue, ProtocolRun, StepRun, StepStatus } from '@tasksgodzilla/core';
+import type { EventType, JsonObject, JsonValue, ProtocolRun, StepRun, StepStatus } from '@tasksgodzilla/core';
 import { agentIdFromStepName } from '@tasksgodzilla/services-spec';
 
 // Loop and trigger policies (reference original-services §11) as pure decisions: given the steps
@@ -39,7 +39,7 @@ export interface StepChange {
 }
 
 export interface PolicyEventDraft {
-  event_type: string;
+  event_type: EventType;
   message: string;
   step_run_id: number;
   metadata: JsonObject;

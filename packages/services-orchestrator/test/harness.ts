@@ -1,6 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig, type Config, type Event, type JobRun, type ProtocolRun, type StepRun } from '@tasksgodzilla/core';
+import {
+  checkEventMetadata,
+  loadConfig,
+  type Config,
+  type Event,
+  type JobRun,
+  type ProtocolRun,
+  type StepRun,
+} from '@tasksgodzilla/core';
 import {
   createEngineRegistry,
   createShellEngine,
@@ -238,6 +246,12 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     logger: createLogger({ level: 'silent' }),
     metrics: createMetrics(),
   });
+  // Every event the orchestrator writes must match its entry in core's event catalogue; close() reports the misses.
+  const catalogueIssues: string[] = [];
+  telemetry.subscribe((event) => {
+    const check = checkEventMetadata(event.event_type, event.metadata);
+    if (!check.ok) catalogueIssues.push(...check.issues);
+  });
   const engines = createEngineRegistry([createShellEngine(), ...(options.engines ?? [])], { defaultEngineId: 'shell' });
   const git = createGitService({
     projectsRoot: config.projectsRoot,
@@ -348,6 +362,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       await queue.close();
       await handle.close();
       await bed.dispose();
+      if (catalogueIssues.length > 0)
+        throw new Error(`events that do not match the event catalogue:\n${[...new Set(catalogueIssues)].join('\n')}`);
     },
   };
   return harness;

@@ -2,6 +2,7 @@ import {
   errorMessage,
   isAppError,
   ValidationError,
+  type EventType,
   type JsonObject,
   type JsonValue,
   type Project,
@@ -28,7 +29,7 @@ import { enqueueAutoPr } from '../lifecycle/auto-pr.js';
 /** A planning failure the run cannot recover from by itself: recorded, and the run blocked. */
 class PlanningFailure extends Error {
   constructor(
-    readonly eventType: string,
+    readonly eventType: EventType,
     message: string,
     readonly metadata: JsonObject,
   ) {
@@ -390,7 +391,7 @@ async function persistPlan(
 async function failPlanning(
   ctx: OrchestratorContext,
   runId: number,
-  failure: { eventType: string; message: string; metadata: JsonObject },
+  failure: { eventType: EventType; message: string; metadata: JsonObject },
   trace: Trace,
 ): Promise<ProtocolRun> {
   return ctx.deps.storage.transaction(async (tx) => {
@@ -425,7 +426,7 @@ export function createPlanProtocolHandler(ctx: OrchestratorContext): JobHandler<
           outcome = await plan(ctx, job, jobCtx, project, run, logPath);
         } catch (error) {
           if (!(error instanceof PlanningFailure)) rethrowIfRunnerOwns(job, jobCtx, error);
-          const failure =
+          const failure: { eventType: EventType; message: string; metadata: JsonObject } =
             error instanceof PlanningFailure
               ? { eventType: error.eventType, message: error.message, metadata: error.metadata }
               : {

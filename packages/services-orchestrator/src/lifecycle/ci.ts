@@ -1,6 +1,7 @@
 import {
   isLegalTransition,
   PROTOCOL_TRANSITIONS,
+  providerEventType,
   STEP_TRANSITIONS,
   ValidationError,
   type JsonObject,
@@ -73,7 +74,7 @@ export async function handleCiStatus(
     let run = await routeCiReport(tx, input);
     if (input.status === 'review') return handleReview(ctx, tx, run, input, trace);
     let step = await tx.stepRuns.latest(run.id);
-    const eventType = input.event_type || input.provider;
+    const eventType = providerEventType(input.event_type || input.provider);
     const base: JsonObject = {
       ...(input.metadata ?? {}),
       provider: input.provider,

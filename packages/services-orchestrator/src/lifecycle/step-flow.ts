@@ -1,4 +1,4 @@
-import type { JsonObject, ProtocolRun, StepRun } from '@tasksgodzilla/core';
+import type { EventType, JsonObject, ProtocolRun, StepRun } from '@tasksgodzilla/core';
 import type { QueueJob } from '@tasksgodzilla/platform-queue';
 import type { StorageTx } from '@tasksgodzilla/platform-storage';
 import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
@@ -17,7 +17,7 @@ import { applyStepChanges, ensureRunRunning, moveStep } from './run-state.js';
 // with the jobs they imply: enqueue execution or QA, loops, triggers, completion, auto-advance.
 
 export interface EnqueueExecutionOptions {
-  event: string;
+  event: EventType;
   message: string;
   metadata?: JsonObject;
   retries?: number;

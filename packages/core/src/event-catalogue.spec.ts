@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  EVENT_CATALOGUE,
+  EVENT_GROUPS,
+  EVENT_TYPES,
+  checkEventMetadata,
+  eventCatalogueTable,
+  eventTypeInfo,
+  eventTypesOf,
+  isEventOfGroup,
+  isEventType,
+  providerEventType,
+} from './event-catalogue.js';
+
+describe('event catalogue', () => {
+  it('files every type under a known group, with a label', () => {
+    for (const type of EVENT_TYPES) {
+      expect(EVENT_GROUPS).toContain(EVENT_CATALOGUE[type].group);
+      expect(EVENT_CATALOGUE[type].label.length).toBeGreaterThan(0);
+    }
+    expect(EVENT_GROUPS.flatMap((group) => eventTypesOf(group)).sort()).toEqual([...EVENT_TYPES].sort());
+  });
+
+  it('answers label and group, and treats an unlisted name as a provider webhook event', () => {
+    expect(eventTypeInfo('qa_passed')).toEqual({
+      type: 'qa_passed',
+      label: 'QA passed',
+      group: 'qa',
+      catalogued: true,
+    });
+    expect(eventTypeInfo('Pipeline Hook')).toEqual({
+      type: 'Pipeline Hook',
+      label: 'Pipeline Hook',
+      group: 'ci',
+      catalogued: false,
+    });
+    expect(isEventType('loop_decision')).toBe(true);
+    expect(isEventType('toString')).toBe(false);
+    expect(isEventOfGroup('trigger_decision', 'trigger')).toBe(true);
+    expect(isEventOfGroup('trigger_decision', 'loop')).toBe(false);
+    expect(providerEventType('workflow_run')).toBe('workflow_run');
+  });
+
+  it('checks metadata against the type schema (loose: other keys pass)', () => {
+    expect(checkEventMetadata('paused', { previous_status: 'running', extra: 1 })).toEqual({ ok: true });
+    expect(checkEventMetadata('step_created', null)).toEqual({ ok: true });
+    const bad = checkEventMetadata('paused', { previous_status: 3 });
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.issues[0]).toMatch(/^paused: previous_status: /);
+    expect(checkEventMetadata('step_deferred', { protocol_status: 'paused', phase: 'later' }).ok).toBe(false);
+  });
+
+  it('accepts an unlisted name only as a provider webhook event', () => {
+    expect(checkEventMetadata('Pipeline Hook', { provider: 'gitlab', status: 'success' })).toEqual({ ok: true });
+    const typo = checkEventMetadata('step_complete', {});
+    expect(typo.ok).toBe(false);
+    expect(!typo.ok && typo.issues[0]).toMatch(/not catalogued/);
+  });
+
+  it('is listed in the core README, exactly', () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+    const section = readme.split('## Event types')[1]?.split('\n## ')[0] ?? '';
+    const table = section.slice(section.indexOf('| Event type |'));
+    // Compared cell by cell: a formatter may pad the columns.
+    const cells = (table: string) =>
+      table
+        .split('\n')
+        .filter((line) => line.startsWith('|') && !/^\|[\s:-]+\|/.test(line))
+        .map((line) =>
+          line
+            .split('|')
+            .slice(1, -1)
+            .map((cell) => cell.trim()),
+        );
+    expect(cells(table)).toEqual(cells(eventCatalogueTable()));
+  });
+});

@@ -1,14 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { ValidationError } from '@tasksgodzilla/core';
 import { createCodexEngine } from './adapters/codex.engine.js';
-import { createFakeWorkspace, fakeBinary, type FakeWorkspace } from './testing/fake-engines.test-helpers.js';
+import { useFakeWorkspace, fakeBinary } from './testing/fake-engines.test-helpers.js';
 
 describe('createCliEngine (shared adapter machinery)', () => {
-  let ws: FakeWorkspace;
-  beforeEach(() => {
-    ws = createFakeWorkspace();
-  });
-  afterEach(() => ws.remove());
+  const ws = useFakeWorkspace();
 
   it('a throwing onEvent listener does not break the run; it is noted in the log', async () => {
     const engine = createCodexEngine({ binary: fakeBinary('codex') });

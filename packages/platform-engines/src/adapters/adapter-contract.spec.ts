@@ -1,13 +1,7 @@
 import { join } from 'node:path';
 import { EngineError } from '@tasksgodzilla/core';
 import type { Engine, EngineEvent } from '../engine.types.js';
-import {
-  createFakeWorkspace,
-  fakeBinary,
-  readPid,
-  waitForExit,
-  type FakeWorkspace,
-} from '../testing/fake-engines.test-helpers.js';
+import { useFakeWorkspace, fakeBinary, readPid, waitForExit } from '../testing/fake-engines.test-helpers.js';
 import { createClaudeCodeEngine } from './claude-code.engine.js';
 import { createCodexEngine } from './codex.engine.js';
 import { createOpencodeEngine } from './opencode.engine.js';
@@ -68,13 +62,8 @@ const ADAPTERS: AdapterCase[] = [
 ];
 
 describe.each(ADAPTERS)('$engineId adapter: the shared contract (fake CLI)', (adapter) => {
-  let ws: FakeWorkspace;
+  const ws = useFakeWorkspace();
   const engine = adapter.create(adapter.fakeBinary);
-
-  beforeEach(() => {
-    ws = createFakeWorkspace();
-  });
-  afterEach(() => ws.remove());
 
   it('an error with exit 1 is failed, with the CLI’s error as the reason', async () => {
     const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'failure', FAKE_ENGINE_EXIT_CODE: '1' });

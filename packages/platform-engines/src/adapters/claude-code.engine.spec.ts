@@ -1,11 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  createFakeWorkspace,
-  FAKE_ENGINES_DIR,
-  fakeBinary,
-  type FakeWorkspace,
-} from '../testing/fake-engines.test-helpers.js';
+import { useFakeWorkspace, FAKE_ENGINES_DIR, fakeBinary } from '../testing/fake-engines.test-helpers.js';
 import {
   CLAUDE_FULL_ACCESS_TOOLS,
   CLAUDE_READ_ONLY_TOOLS,
@@ -14,13 +9,8 @@ import {
 } from './claude-code.engine.js';
 
 describe('claude-code adapter (contract, fake claude CLI)', () => {
-  let ws: FakeWorkspace;
+  const ws = useFakeWorkspace();
   const engine = createClaudeCodeEngine({ binary: fakeBinary('claude'), killGraceMs: 300, runningAsRoot: false });
-
-  beforeEach(() => {
-    ws = createFakeWorkspace();
-  });
-  afterEach(() => ws.remove());
 
   it('builds `claude -p --output-format stream-json --verbose` with a never-ask permission mode', async () => {
     const schema = { type: 'object', required: ['plan_md'] };

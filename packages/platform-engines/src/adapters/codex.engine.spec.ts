@@ -1,21 +1,10 @@
 import { join } from 'node:path';
-import {
-  createFakeWorkspace,
-  fakeBinary,
-  readPid,
-  waitForExit,
-  type FakeWorkspace,
-} from '../testing/fake-engines.test-helpers.js';
+import { useFakeWorkspace, fakeBinary, readPid, waitForExit } from '../testing/fake-engines.test-helpers.js';
 import { createCodexEngine } from './codex.engine.js';
 
 describe('codex adapter (contract, fake codex CLI)', () => {
-  let ws: FakeWorkspace;
+  const ws = useFakeWorkspace();
   const engine = createCodexEngine({ binary: fakeBinary('codex'), killGraceMs: 300 });
-
-  beforeEach(() => {
-    ws = createFakeWorkspace();
-  });
-  afterEach(() => ws.remove());
 
   it('builds `codex exec --json` with sandbox, model, schema and the prompt on stdin', async () => {
     const schema = { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] };

@@ -1,22 +1,11 @@
 import { join } from 'node:path';
-import {
-  createFakeWorkspace,
-  fakeBinary,
-  readPid,
-  waitForExit,
-  type FakeWorkspace,
-} from '../testing/fake-engines.test-helpers.js';
+import { useFakeWorkspace, fakeBinary, readPid, waitForExit } from '../testing/fake-engines.test-helpers.js';
 import { createOpencodeEngine, opencodePermissions } from './opencode.engine.js';
 import { parseOpencodeErrorLog } from './opencode.stream.js';
 
 describe('opencode adapter (contract, fake opencode CLI)', () => {
-  let ws: FakeWorkspace;
+  const ws = useFakeWorkspace();
   const engine = createOpencodeEngine({ binary: fakeBinary('opencode'), killGraceMs: 300 });
-
-  beforeEach(() => {
-    ws = createFakeWorkspace();
-  });
-  afterEach(() => ws.remove());
 
   it('builds `opencode run --format json` with --dir, model, the prompt and a permission config without ask rules', async () => {
     await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' }, { model: 'anthropic/claude-sonnet-4-5' });

@@ -91,3 +91,38 @@ export function createFakeWorkspace(): FakeWorkspace {
     remove: () => dir.remove(),
   };
 }
+
+/**
+ * A fresh {@link FakeWorkspace} for every test of the calling `describe` (made in `beforeEach`, removed in
+ * `afterEach`); the returned object always acts on the current test's workspace.
+ */
+export function useFakeWorkspace(): Omit<FakeWorkspace, 'remove'> {
+  let current: FakeWorkspace | undefined;
+  beforeEach(() => {
+    current = createFakeWorkspace();
+  });
+  afterEach(() => {
+    current?.remove();
+    current = undefined;
+  });
+  const ws = (): FakeWorkspace => {
+    if (!current) throw new Error('useFakeWorkspace: used outside a test');
+    return current;
+  };
+  return {
+    get dir() {
+      return ws().dir;
+    },
+    get workingDir() {
+      return ws().workingDir;
+    },
+    get logPath() {
+      return ws().logPath;
+    },
+    get argvFile() {
+      return ws().argvFile;
+    },
+    run: (...args) => ws().run(...args),
+    argv: () => ws().argv(),
+  };
+}

@@ -1,4 +1,10 @@
-import { buildChildEnv, childEnvAllowList, ENGINE_CHILD_ENV, isEnvVariableName } from './child-env.js';
+import {
+  buildChildEnv,
+  childEnvAllowList,
+  ENGINE_CHILD_ENV,
+  projectChildEnv,
+  projectEngineIsolation,
+} from './child-env.js';
 
 const PARENT = {
   PATH: '/usr/bin:/bin',
@@ -86,13 +92,56 @@ describe('child environment allow-list', () => {
     }
   });
 
-  it('lists the allow-list and checks variable names', () => {
+  it('lists the allow-list', () => {
     expect(childEnvAllowList('codex', ['NPM_TOKEN', 'bad name'])).toEqual(
       expect.arrayContaining(['PATH', 'LC_*', 'OPENAI_API_KEY', 'NPM_TOKEN']),
     );
     expect(childEnvAllowList('codex', ['bad name'])).not.toContain('bad name');
-    expect(isEnvVariableName('NPM_TOKEN')).toBe(true);
-    expect(isEnvVariableName('1X')).toBe(false);
-    expect(isEnvVariableName('A=B')).toBe(false);
+  });
+});
+
+describe('projectChildEnv', () => {
+  it('reads env_passthrough names and env values from the project secrets', () => {
+    expect(
+      projectChildEnv({
+        api_token: 't',
+        env_passthrough: ['NPM_TOKEN', 'GITHUB_TOKEN', 'NPM_TOKEN'],
+        env: { FOO: 'bar' },
+      }),
+    ).toEqual({
+      passEnv: ['NPM_TOKEN', 'GITHUB_TOKEN'],
+      env: { FOO: 'bar' },
+    });
+  });
+
+  it('ignores what is not a variable name or a string value', () => {
+    expect(
+      projectChildEnv({
+        env_passthrough: ['OK_1', 'bad name', 'A=B', 3, 'X*'],
+        env: { 'not ok': 'x', N: 5, GOOD: 'yes' },
+      }),
+    ).toEqual({
+      passEnv: ['OK_1'],
+      env: { GOOD: 'yes' },
+    });
+    expect(projectChildEnv({ env_passthrough: 'NPM_TOKEN', env: ['A'] })).toEqual({ passEnv: [], env: {} });
+  });
+
+  it('gives nothing without secrets', () => {
+    expect(projectChildEnv(null)).toEqual({ passEnv: [], env: {} });
+  });
+});
+
+describe('projectEngineIsolation', () => {
+  it('gives the opt-in and redacts the config values and every project secret value but the pass-through names', () => {
+    const isolation = projectEngineIsolation(
+      { deploy_key: 'project-secret-1', env: { NPM_TOKEN: 'npm-secret-2' }, env_passthrough: ['GITHUB_TOKEN'] },
+      ['config-secret-3'],
+    );
+    expect(isolation.env).toEqual({ NPM_TOKEN: 'npm-secret-2' });
+    expect(isolation.passEnv).toEqual(['GITHUB_TOKEN']);
+    expect(isolation.redact('a project-secret-1 b npm-secret-2 c config-secret-3 GITHUB_TOKEN')).toBe(
+      'a [REDACTED] b [REDACTED] c [REDACTED] GITHUB_TOKEN',
+    );
   });
 });

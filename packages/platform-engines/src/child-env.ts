@@ -1,38 +1,19 @@
+import {
+  allowListedEnv,
+  BASE_CHILD_ENV,
+  createRedactor,
+  isEnvVariableName,
+  jsonSecretValues,
+  type JsonObject,
+  type Redactor,
+} from '@tasksgodzilla/core';
+
 /**
  * The environment of every engine child process (shell blocks and agent CLIs alike) is built from
- * an allow-list, never inherited whole: the api's and worker's own tokens, database and Redis URLs
- * and forge tokens must not reach an agent that may be prompt-injected by the repository it edits.
- *
- * A name ending in `*` is a prefix (`LC_*`).
+ * core's allow-list (`BASE_CHILD_ENV`, never `PROTECTED_CHILD_ENV` unless named) plus each engine's
+ * documented variables, never inherited whole: the api's and worker's own tokens, database and
+ * Redis URLs and forge tokens must not reach an agent that may be prompt-injected by the repository.
  */
-
-/** What every child gets from the parent: paths, user, terminal, locale, time zone, proxies, CA files. */
-export const BASE_CHILD_ENV: readonly string[] = [
-  'PATH',
-  'HOME',
-  'USER',
-  'LOGNAME',
-  'SHELL',
-  'TMPDIR',
-  'TMP',
-  'TEMP',
-  'TERM',
-  'COLORTERM',
-  'NO_COLOR',
-  'LANG',
-  'LANGUAGE',
-  'LC_*',
-  'TZ',
-  'HTTP_PROXY',
-  'HTTPS_PROXY',
-  'NO_PROXY',
-  'http_proxy',
-  'https_proxy',
-  'no_proxy',
-  'SSL_CERT_FILE',
-  'SSL_CERT_DIR',
-  'NODE_EXTRA_CA_CERTS',
-];
 
 /**
  * What each engine CLI documents it needs, its own credential only: Claude Code's Anthropic key and
@@ -52,34 +33,6 @@ export const ENGINE_CHILD_ENV: Readonly<Record<string, readonly string[]>> = {
   opencode: ['OPENCODE_*', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_STATE_HOME', 'XDG_CACHE_HOME'],
   shell: [],
 };
-
-/**
- * Never inherited by an allow-list pattern (a project must name them one by one to pass them):
- * TasksGodzilla's own settings and tokens, database and Redis URLs, forge tokens.
- */
-export const PROTECTED_CHILD_ENV: readonly string[] = [
-  'TASKSGODZILLA_*',
-  'DATABASE_URL',
-  'REDIS_URL',
-  'GITHUB_TOKEN',
-  'GH_TOKEN',
-  'GH_ENTERPRISE_TOKEN',
-  'GITHUB_ENTERPRISE_TOKEN',
-  'GITLAB_TOKEN',
-  'GLAB_TOKEN',
-  'CI_JOB_TOKEN',
-];
-
-function matches(pattern: string, name: string): boolean {
-  return pattern.endsWith('*') ? name.startsWith(pattern.slice(0, -1)) : name === pattern;
-}
-
-const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** True when `name` is a plain environment variable name (letters, digits, `_`, not starting with a digit). */
-export function isEnvVariableName(name: string): boolean {
-  return VARIABLE_NAME.test(name);
-}
 
 export interface ChildEnvInput {
   /** The parent's environment (the runner passes `process.env`). */
@@ -105,24 +58,68 @@ export function childEnvAllowList(engineId?: string | null, passthrough: readonl
 }
 
 /**
- * Builds a child environment from the allow-list: inherited names matching a base or engine pattern
- * (unless protected), exact pass-through names (even protected ones), then the caller's values.
+ * Builds a child environment from the allow-list (core's `allowListedEnv`): inherited names matching
+ * a base or engine pattern (unless protected), exact pass-through names (even protected ones), then
+ * the caller's values.
  */
 export function buildChildEnv(input: ChildEnvInput): Record<string, string> {
-  const patterns = childEnvAllowList(input.engineId);
-  const explicit = new Set((input.passthrough ?? []).filter(isEnvVariableName));
+  return allowListedEnv({
+    parent: input.parent,
+    allow: (input.engineId ? ENGINE_CHILD_ENV[input.engineId] : undefined) ?? [],
+    passthrough: input.passthrough ?? [],
+    set: input.set ?? {},
+  });
+}
+
+/** What a project gives its engine processes on top of the allow-list. */
+export interface ProjectChildEnv {
+  /** `secrets.env_passthrough`: names inherited from the worker's environment (protected ones too). */
+  passEnv: string[];
+  /** `secrets.env`: values set in the child's environment. */
+  env: Record<string, string>;
+}
+
+/**
+ * Reads a project's opt-in from its (server-side, redacted in responses) `secrets`:
+ * `env_passthrough: ["NPM_TOKEN", "GITHUB_TOKEN"]` and `env: { "NAME": "value" }`. Entries that are
+ * not plain variable names or string values are ignored.
+ */
+export function projectChildEnv(secrets: JsonObject | null | undefined): ProjectChildEnv {
+  const passthrough = secrets?.['env_passthrough'];
+  const values = secrets?.['env'];
+  const passEnv = Array.isArray(passthrough)
+    ? passthrough.filter((name): name is string => typeof name === 'string' && isEnvVariableName(name))
+    : [];
   const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(input.parent)) {
-    if (value === undefined) continue;
-    const allowed =
-      explicit.has(name) ||
-      (patterns.some((pattern) => matches(pattern, name)) &&
-        !PROTECTED_CHILD_ENV.some((pattern) => matches(pattern, name)));
-    if (allowed) env[name] = value;
+  if (values && typeof values === 'object' && !Array.isArray(values)) {
+    for (const [name, value] of Object.entries(values)) {
+      if (isEnvVariableName(name) && typeof value === 'string') env[name] = value;
+    }
   }
-  for (const [name, value] of Object.entries(input.set ?? {})) {
-    if (value === undefined) delete env[name];
-    else env[name] = value;
-  }
-  return env;
+  return { passEnv: [...new Set(passEnv)], env };
+}
+
+/** The request fields that keep one project's engine run apart from secrets. */
+export interface ProjectEngineIsolation {
+  /** The project's `secrets.env` values. */
+  env: Record<string, string>;
+  /** The project's `secrets.env_passthrough` names. */
+  passEnv: string[];
+  /** Redacts the config's secret values and every string value of the project's secrets. */
+  redact: Redactor;
+}
+
+/**
+ * What every engine run of a project (planning, decomposition, execution, QA and its checks) is
+ * given: the project's opted-in environment and a redactor for the known secret values (the
+ * config's `redactValues` plus the project's secrets, the pass-through names excepted), applied to
+ * the run log and to what the run's answer is turned into.
+ */
+export function projectEngineIsolation(
+  secrets: JsonObject | null | undefined,
+  redactValues: readonly string[] = [],
+): ProjectEngineIsolation {
+  const { env, passEnv } = projectChildEnv(secrets);
+  const { env_passthrough: _names, ...secretValues } = secrets ?? {};
+  return { env, passEnv, redact: createRedactor([...redactValues, ...jsonSecretValues(secretValues)]) };
 }

@@ -30,14 +30,13 @@ export { streamEngineRun } from './engine.stream.js';
 export type { EngineRunStream } from './engine.stream.js';
 export { runProcess, signalProcessGroup, startProcess } from './process-runner.js';
 export {
-  BASE_CHILD_ENV,
   buildChildEnv,
   childEnvAllowList,
   ENGINE_CHILD_ENV,
-  isEnvVariableName,
-  PROTECTED_CHILD_ENV,
+  projectChildEnv,
+  projectEngineIsolation,
 } from './child-env.js';
-export type { ChildEnvInput } from './child-env.js';
+export type { ChildEnvInput, ProjectChildEnv, ProjectEngineIsolation } from './child-env.js';
 export type { ProcessHandle, ProcessRunOptions, ProcessRunResult, ProcessTermination } from './process-runner.js';
 export { openRunLog } from './run-log.js';
 export type { RunLog } from './run-log.js';

@@ -72,18 +72,16 @@ export function gitCredentialsOf(secrets: JsonObject | null | undefined): GitCre
 /**
  * The environment of one git invocation that talks to a credentialed remote: earlier credential
  * helpers are reset and a helper answers from two variables of this environment, so the
- * credentials are never in argv, in a URL, in `.git/config` or in the origin git stores. Hooks
- * are off for that invocation (a repository hook would inherit the variables).
+ * credentials are never in argv, in a URL, in `.git/config` or in the origin git stores. (Hooks,
+ * which would inherit the variables, are off for every git call of the service.)
  */
 export function gitCredentialsEnv(credentials: GitCredentials): Record<string, string> {
   return {
-    GIT_CONFIG_COUNT: '3',
+    GIT_CONFIG_COUNT: '2',
     GIT_CONFIG_KEY_0: 'credential.helper',
     GIT_CONFIG_VALUE_0: '',
     GIT_CONFIG_KEY_1: 'credential.helper',
     GIT_CONFIG_VALUE_1: HELPER,
-    GIT_CONFIG_KEY_2: 'core.hooksPath',
-    GIT_CONFIG_VALUE_2: '/dev/null',
     [GIT_USERNAME_ENV]: credentials.username,
     [GIT_PASSWORD_ENV]: credentials.password,
   };

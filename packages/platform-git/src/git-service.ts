@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { GitError, ValidationError, isAppError } from '@tasksgodzilla/core';
+import { GitError, ValidationError, allowListedEnv, isAppError } from '@tasksgodzilla/core';
 import { assertBranchName } from './branch-name.js';
 import { createCommandRunner, type CommandOptions, type CommandResult } from './command-runner.js';
 import { gitCredentialsEnv } from './git-credentials.js';
@@ -40,7 +40,45 @@ const DEFAULT_COMMAND_TIMEOUT_MS = 10 * 60 * 1000;
 const DEFAULT_HTTP_TIMEOUT_MS = 30 * 1000;
 const DEFAULT_SHARED_BRANCH = 'tasksgodzilla-worktree';
 // Applied to every git call: raw UTF-8 paths in output, and no `ext::` transport (it runs commands).
-const GIT_PREFIX = ['-c', 'core.quotepath=false', '-c', 'protocol.ext.allow=never'];
+// No repository hooks and no fsmonitor command: the repository (and an agent working in it) can
+// write them, in `.git/hooks` or through a repository-local `core.hooksPath`/`core.fsmonitor`, and
+// they would run as us. A command-line `-c` wins over every config file and reaches git's sub-gits.
+const GIT_PREFIX = [
+  '-c',
+  'core.quotepath=false',
+  '-c',
+  'protocol.ext.allow=never',
+  '-c',
+  'core.hooksPath=/dev/null',
+  '-c',
+  'core.fsmonitor=false',
+];
+
+/**
+ * What git, gh and glab inherit from the parent on top of core's `BASE_CHILD_ENV` (never a protected
+ * name: the worker's tokens and database/Redis URLs stay out of reach of hooks, ssh and helpers):
+ * the ssh agent and ssh command, git's config-file locations, the commit identity, the forge CLIs'
+ * own config folders. Credentials for a remote are injected per call (`gitCredentialsEnv`).
+ */
+export const GIT_CHILD_ENV: readonly string[] = [
+  'SSH_AUTH_SOCK',
+  'SSH_AGENT_PID',
+  'GIT_SSH',
+  'GIT_SSH_COMMAND',
+  'GIT_SSH_VARIANT',
+  'GIT_CONFIG_GLOBAL',
+  'GIT_CONFIG_SYSTEM',
+  'GIT_CONFIG_NOSYSTEM',
+  'GIT_AUTHOR_NAME',
+  'GIT_AUTHOR_EMAIL',
+  'GIT_COMMITTER_NAME',
+  'GIT_COMMITTER_EMAIL',
+  'XDG_CONFIG_HOME',
+  'GH_CONFIG_DIR',
+  'GH_HOST',
+  'GLAB_CONFIG_DIR',
+  'GITLAB_HOST',
+];
 
 const SILENT_LOGGER: GitLogger = { info: () => undefined, warn: () => undefined };
 
@@ -101,14 +139,14 @@ export function createGitService(deps: GitServiceDeps): GitService {
   const gitBinary = deps.gitBinary ?? 'git';
   const sharedBranch = deps.worktreeBranch ?? DEFAULT_SHARED_BRANCH;
   const httpTimeoutMs = deps.httpTimeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
-  // The parent's environment is passed through to children; git must never wait for a password prompt.
-  // Only https, ssh, git and local (file) transports: remote helpers such as `fd::17` or `ext::` are refused by git.
-  const childEnv: Record<string, string | undefined> = {
-    ...(deps.env ?? process.env),
-    GIT_TERMINAL_PROMPT: '0',
-    GCM_INTERACTIVE: 'never',
-    GIT_ALLOW_PROTOCOL,
-  };
+  // Children get the allow-list of the parent's environment (GIT_CHILD_ENV), never the whole of it;
+  // git must never wait for a password prompt. Only https, ssh, git and local (file) transports:
+  // remote helpers such as `fd::17` or `ext::` are refused by git.
+  const childEnv: Record<string, string | undefined> = allowListedEnv({
+    parent: deps.env ?? process.env,
+    allow: GIT_CHILD_ENV,
+    set: { GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', GIT_ALLOW_PROTOCOL },
+  });
   // Worktree changes of one repo are serialized in-process; across processes git's own locks and the
   // "already exists" recovery below keep ensureWorktree idempotent.
   const withRepoLock = createKeyedLock();
@@ -328,16 +366,7 @@ export function createGitService(deps: GitServiceDeps): GitService {
     const staged = await git(input.repoPath, ['diff', '--cached', '--quiet'], { okExitCodes: [0, 1] });
     if (staged.exitCode === 0) return { committed: false };
     try {
-      // No repository hooks: an agent can write them into the git dir, and they would run with our environment.
-      await git(input.repoPath, [
-        ...identityArgs,
-        '-c',
-        'core.hooksPath=/dev/null',
-        'commit',
-        '--quiet',
-        '-m',
-        input.message,
-      ]);
+      await git(input.repoPath, [...identityArgs, 'commit', '--quiet', '-m', input.message]);
     } catch (error) {
       const output = isAppError(error)
         ? `${String(error.details?.stdout ?? '')}\n${String(error.details?.stderr ?? '')}`

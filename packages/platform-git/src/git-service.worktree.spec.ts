@@ -204,11 +204,9 @@ describe('GitService: worktrees and commits', () => {
 
   it('fails with a non-retryable GitError when no identity is known anywhere', async () => {
     // useConfigOnly stops git from guessing an identity from the host name.
-    const env = isolatedGitEnv(dir.path, {
-      GIT_CONFIG_COUNT: '1',
-      GIT_CONFIG_KEY_0: 'user.useConfigOnly',
-      GIT_CONFIG_VALUE_0: 'true',
-    });
+    const globalConfig = join(dir.path, 'use-config-only.gitconfig');
+    writeFileSync(globalConfig, '[user]\n\tuseConfigOnly = true\n');
+    const env = isolatedGitEnv(dir.path, { GIT_CONFIG_GLOBAL: globalConfig });
     const service = createTestGitService(dir.path, { identity: undefined, env });
     const { path } = createTestRepo(dir.path, { withOrigin: false });
     writeFileSync(join(path, 'x.txt'), 'x\n');

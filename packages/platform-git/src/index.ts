@@ -1,4 +1,4 @@
-export { createGitService } from './git-service.js';
+export { createGitService, GIT_CHILD_ENV } from './git-service.js';
 export { gitServiceDepsFromConfig } from './git-config.js';
 export type {
   CommitInput,

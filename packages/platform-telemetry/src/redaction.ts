@@ -1,13 +1,8 @@
-import type { Config, JsonObject } from '@tasksgodzilla/core';
+import type { Config } from '@tasksgodzilla/core';
 
-/** What a redacted secret value is replaced with. */
-export const REDACTED_VALUE = '[REDACTED]';
-
-// Shorter values would redact ordinary words and numbers; real tokens and passwords are longer.
-const MIN_SECRET_LENGTH = 6;
-
-/** Replaces every known secret value in a text; the identity when there is nothing to redact. */
-export type Redactor = (text: string) => string;
+// The redactor itself lives in core (engines and git use it too); re-exported for existing callers.
+export { REDACTED_VALUE, createRedactor, jsonSecretValues } from '@tasksgodzilla/core';
+export type { Redactor } from '@tasksgodzilla/core';
 
 function userPassword(url: string | undefined): string | null {
   if (!url) return null;
@@ -34,38 +29,4 @@ export function configSecretValues(
     if (password) values.push(password, url);
   }
   return values.filter((value): value is string => typeof value === 'string');
-}
-
-/** Every string value (at any depth) of a project's `secrets` object. */
-export function jsonSecretValues(secrets: JsonObject | null | undefined): string[] {
-  const values: string[] = [];
-  const walk = (value: unknown): void => {
-    if (typeof value === 'string') values.push(value);
-    else if (Array.isArray(value)) value.forEach(walk);
-    else if (value && typeof value === 'object') Object.values(value).forEach(walk);
-  };
-  walk(secrets);
-  return values;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/**
- * A redactor for these values (blank and very short values are ignored). Longer values are matched
- * first, so a URL that contains a password is replaced whole.
- */
-export function createRedactor(values: Iterable<string | null | undefined>): Redactor {
-  const unique = [
-    ...new Set(
-      [...values].filter(
-        (value): value is string => typeof value === 'string' && value.trim().length >= MIN_SECRET_LENGTH,
-      ),
-    ),
-  ];
-  if (unique.length === 0) return (text) => text;
-  unique.sort((a, b) => b.length - a.length);
-  const pattern = new RegExp(unique.map(escapeRegExp).join('|'), 'g');
-  return (text) => (typeof text === 'string' && text.length > 0 ? text.replace(pattern, REDACTED_VALUE) : text);
 }

@@ -12,5 +12,3 @@ export type {
 } from './execution.types.js';
 export { ATTEMPT_LOCK_FILE, createAttemptFence } from './attempt-fence.js';
 export type { AttemptFence, AttemptFenceDeps, AttemptLock, AttemptLockRecord, FenceReport } from './attempt-fence.js';
-export { projectChildEnv } from './project-env.js';
-export type { ProjectChildEnv } from './project-env.js';

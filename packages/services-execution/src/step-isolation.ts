@@ -1,10 +1,9 @@
 import { hostname } from 'node:os';
 import { systemClock, type Clock, type JsonObject } from '@tasksgodzilla/core';
-import type { EngineRequest } from '@tasksgodzilla/platform-engines';
+import { projectEngineIsolation, type EngineRequest } from '@tasksgodzilla/platform-engines';
 import type { GitService } from '@tasksgodzilla/platform-git';
-import { createRedactor, jsonSecretValues, type Redactor } from '@tasksgodzilla/platform-telemetry';
+import type { Redactor } from '@tasksgodzilla/platform-telemetry';
 import { createAttemptFence, type FenceReport } from './attempt-fence.js';
-import { projectChildEnv } from './project-env.js';
 import type { ExecuteStepInput } from './execution.types.js';
 
 // A lock of another host is taken over once its attempt is surely past the engine's wall-clock limit.
@@ -59,14 +58,12 @@ export function createStepIsolation(deps: StepIsolationDeps): {
   });
   return {
     async begin(input) {
-      const projectEnv = projectChildEnv(input.project.secrets);
-      const { env_passthrough: _names, ...secretValues } = input.project.secrets ?? {};
-      const redact = createRedactor([...(deps.redactValues ?? []), ...jsonSecretValues(secretValues)]);
+      const { env, passEnv, redact } = projectEngineIsolation(input.project.secrets, deps.redactValues);
       const { lock, fenced } = await fence.acquire(input.worktreePath, { jobId: input.jobId ?? null });
       return {
         request: {
-          env: projectEnv.env,
-          passEnv: projectEnv.passEnv,
+          env,
+          passEnv,
           redact,
           onProcessStart: (pid) => lock.recordProcess(pid),
         },

@@ -1,4 +1,13 @@
-import { createClient, isApiError, type EventOut, type ProjectOut, type ProtocolRunOut } from '@tasksgodzilla/client';
+import {
+  createClient,
+  hasEventType,
+  isApiError,
+  isOnboardingEvent,
+  mergeEvents,
+  type EventOut,
+  type ProjectOut,
+  type ProtocolRunOut,
+} from '@tasksgodzilla/client';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ActivityPanel } from './components/activity-panel.js';
 import { Header, type LiveState, type StatusMessage } from './components/header.js';
@@ -19,7 +28,7 @@ import { useResource } from './hooks/use-resource.js';
 import { useRunCosts } from './hooks/use-run-costs.js';
 import { saveAuth, type AuthSettings } from './lib/auth-storage.js';
 import { createEventBus } from './lib/event-bus.js';
-import { carriesUsage, mergeEvents } from './lib/events.js';
+import { carriesUsage } from './lib/events.js';
 import { errorText } from './lib/format.js';
 
 const ACTIVITY_LIMIT = 50;
@@ -130,7 +139,7 @@ export function App({ initialAuth }: { initialAuth: AuthSettings }) {
         if (projectId !== null && event.project_id === projectId) {
           reloadRuns();
           if (
-            event.event_type.startsWith('setup') ||
+            isOnboardingEvent(event) ||
             (event.protocol_run_id !== null && event.protocol_run_id === onboarding.data?.protocol_run_id)
           )
             reloadOnboarding();
@@ -162,7 +171,7 @@ export function App({ initialAuth }: { initialAuth: AuthSettings }) {
     const byProject = new Map<number, string>();
     const byRun = new Map<number, string>();
     for (const event of activity.data ?? []) {
-      if (event.event_type !== 'spec_audit') continue;
+      if (!hasEventType(event, 'spec_audit')) continue;
       if (event.project_id !== null && !byProject.has(event.project_id))
         byProject.set(event.project_id, event.created_at);
       if (event.protocol_run_id !== null && !byRun.has(event.protocol_run_id))

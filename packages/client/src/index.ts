@@ -66,6 +66,7 @@ export {
   coalesce,
   eventGroup,
   eventLabel,
+  hasEventType,
   isLoopEvent,
   isOnboardingEvent,
   isPolicyEvent,

@@ -2,6 +2,7 @@ import type { EventOut, StepRunOut } from './client.types.js';
 import {
   coalesce,
   eventGroup,
+  hasEventType,
   eventLabel,
   isLoopEvent,
   isOnboardingEvent,
@@ -118,6 +119,10 @@ describe('events', () => {
     expect([isLoopEvent(event(1, 'loop_decision')), isTriggerEvent(event(1, 'loop_decision'))]).toEqual([true, false]);
     expect(isTriggerEvent(event(1, 'trigger_enqueued')) && isPolicyEvent(event(1, 'trigger_enqueued'))).toBe(true);
     expect(isPolicyEvent(event(1, 'qa_passed'))).toBe(false);
+    expect([
+      hasEventType(event(1, 'spec_audit'), 'spec_audit'),
+      hasEventType(event(1, 'planned'), 'qa_error', 'spec_audit'),
+    ]).toEqual([true, false]);
     expect([isOnboardingEvent(event(1, 'setup_cloned')), isOnboardingEvent(event(1, 'planned'))]).toEqual([
       true,
       false,

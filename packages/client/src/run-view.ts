@@ -123,6 +123,11 @@ export function coalesce(fn: () => void, delayMs: number): Coalesced {
   return schedule;
 }
 
+/** Whether an event is of one of the given catalogued types. */
+export function hasEventType(event: Pick<EventOut, 'event_type'>, ...types: EventType[]): boolean {
+  return (types as string[]).includes(event.event_type);
+}
+
 /** The catalogue's label of an event's type (its name for a provider webhook event). */
 export function eventLabel(event: Pick<EventOut, 'event_type'>): string {
   return eventTypeInfo(event.event_type).label;

@@ -1,5 +1,5 @@
-import type { EventOut } from '@tasksgodzilla/client';
-import { HIGHLIGHTED_EVENT_TYPES, eventContextLine, eventSpec, policySnippet } from '../lib/events.js';
+import { eventLabel, isPolicyEvent, type EventOut } from '@tasksgodzilla/client';
+import { eventContextLine, eventSpec, policySnippet } from '../lib/events.js';
 import { formatJson, formatTime, shortHash } from '../lib/format.js';
 import { Pill } from './pill.js';
 
@@ -11,7 +11,9 @@ export function EventItem({ event, context }: { event: EventOut; context?: strin
   return (
     <li className="event" data-event-type={event.event_type}>
       <div className="event-head">
-        <Pill tone={HIGHLIGHTED_EVENT_TYPES.has(event.event_type) ? 'accent' : 'idle'}>{event.event_type}</Pill>
+        <Pill tone={isPolicyEvent(event) ? 'accent' : 'idle'} title={eventLabel(event)}>
+          {event.event_type}
+        </Pill>
         <span className="muted small nowrap">{formatTime(event.created_at)}</span>
         {spec.hash ? (
           <Pill tone={spec.status === 'invalid' ? 'bad' : spec.status === 'valid' ? 'ok' : 'idle'}>

@@ -1,3 +1,4 @@
+import { eventGroup } from '@tasksgodzilla/client';
 import { useMemo } from 'react';
 import { useConsole } from '../console-context.js';
 import { useCoalesced, useLiveEvents } from '../hooks/use-live-events.js';
@@ -14,7 +15,7 @@ export function ObservabilityPanel() {
   const data = useMemo(() => (metrics.data ? serverObservability(metrics.data) : undefined), [metrics.data]);
   const reloadSoon = useCoalesced(() => void metrics.reload(), 2000);
   useLiveEvents((event) => {
-    if (event.event_type.startsWith('qa_') || carriesUsage(event)) reloadSoon();
+    if (eventGroup(event) === 'qa' || carriesUsage(event)) reloadSoon();
   });
   return (
     <Panel

@@ -1,7 +1,6 @@
-import type { ProtocolRunOut, StepRunOut } from '@tasksgodzilla/client';
+import { latestStep, runActions, type ProtocolRunOut, type StepRunOut } from '@tasksgodzilla/client';
 import { useConsole } from '../console-context.js';
 import { useAction } from '../hooks/use-action.js';
-import { latestStep, runActions } from '../lib/status.js';
 
 export interface RunActionsProps {
   run: ProtocolRunOut;

@@ -1,9 +1,8 @@
-import { collect, type ProtocolRunOut } from '@tasksgodzilla/client';
+import { collect, mergeEvents, type ProtocolRunOut } from '@tasksgodzilla/client';
 import { useCallback, useEffect, useState } from 'react';
 import { useConsole } from '../console-context.js';
 import { useCoalesced, useLiveEvents } from '../hooks/use-live-events.js';
 import { useResource } from '../hooks/use-resource.js';
-import { mergeEvents } from '../lib/events.js';
 import { formatTime, shortHash } from '../lib/format.js';
 import { templateLine } from '../lib/run-info.js';
 import { CiHint } from './ci-hint.js';

@@ -1,6 +1,6 @@
-import type { EventOut } from '@tasksgodzilla/client';
+import { isLoopEvent, isTriggerEvent, type EventOut } from '@tasksgodzilla/client';
 import { useMemo, useState } from 'react';
-import { filterRunEvents, isLoopEvent, isTriggerEvent, type EventKindFilter } from '../lib/events.js';
+import { filterRunEvents, type EventKindFilter } from '../lib/events.js';
 import { Empty } from './panel.js';
 import { EventItem } from './event-item.js';
 

@@ -1,4 +1,4 @@
-import type { EventOut } from '@tasksgodzilla/client';
+import { hasEventType, type EventOut } from '@tasksgodzilla/client';
 import { useState, type FormEvent } from 'react';
 import { useConsole } from '../console-context.js';
 import { useAction } from '../hooks/use-action.js';
@@ -27,7 +27,7 @@ export function SpecAuditsPanel({
   const { busy, run } = useAction();
   const [interval, setIntervalSeconds] = useState('');
   const audits = (activity ?? [])
-    .filter((event) => event.event_type === 'spec_audit' && (projectId === null || event.project_id === projectId))
+    .filter((event) => hasEventType(event, 'spec_audit') && (projectId === null || event.project_id === projectId))
     .slice(0, SHOWN);
 
   const submit = (event: FormEvent) => {

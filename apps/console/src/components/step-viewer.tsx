@@ -1,9 +1,8 @@
-import { isApiError, type StepRunOut } from '@tasksgodzilla/client';
+import { isApiError, isStepActive, type StepRunOut } from '@tasksgodzilla/client';
 import { useEffect, useRef, useState } from 'react';
 import { useConsole } from '../console-context.js';
 import { useCoalesced, useLiveEvents } from '../hooks/use-live-events.js';
 import { useResource } from '../hooks/use-resource.js';
-import { isStepActive } from '../lib/status.js';
 import { LoadError } from './panel.js';
 import { StatusPill } from './pill.js';
 

@@ -1,8 +1,7 @@
-import type { ProtocolRunOut, StepRunOut } from '@tasksgodzilla/client';
+import { stepActions, type ProtocolRunOut, type StepRunOut } from '@tasksgodzilla/client';
 import { useConsole } from '../console-context.js';
 import { useAction } from '../hooks/use-action.js';
 import { policyLabel, runtimeStateLabel } from '../lib/format.js';
-import { stepActions } from '../lib/status.js';
 import { Empty } from './panel.js';
 import { StatusPill } from './pill.js';
 

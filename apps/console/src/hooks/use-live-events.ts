@@ -1,7 +1,6 @@
-import type { EventOut } from '@tasksgodzilla/client';
+import { coalesce, type EventOut } from '@tasksgodzilla/client';
 import { useEffect, useMemo, useRef } from 'react';
 import { useConsole } from '../console-context.js';
-import { coalesce } from '../lib/coalesce.js';
 
 /** Calls `listener` for every event of the live stream (the latest listener, without resubscribing). */
 export function useLiveEvents(listener: (event: EventOut) => void): void {

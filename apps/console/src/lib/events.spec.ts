@@ -5,22 +5,11 @@ import {
   eventSpec,
   filterActivity,
   filterRunEvents,
-  mergeEvents,
   policySnippet,
   qaCounts,
 } from './events.js';
 
 describe('events', () => {
-  it('merges live events into a list newest first, without duplicates, bounded', () => {
-    const merged = mergeEvents(
-      [event({ id: 3 }), event({ id: 1 })],
-      [event({ id: 2 }), event({ id: 3, message: 'again' })],
-      10,
-    );
-    expect(merged.map((e) => e.id)).toEqual([3, 2, 1]);
-    expect(mergeEvents([event({ id: 1 }), event({ id: 2 })], [event({ id: 3 })], 2).map((e) => e.id)).toEqual([3, 2]);
-  });
-
   it('reads the spec hash from metadata or metadata.outputs', () => {
     expect(eventSpec(event({ metadata: { spec_hash: 'abc', spec_status: 'invalid' } }))).toEqual({
       hash: 'abc',

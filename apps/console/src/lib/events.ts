@@ -1,24 +1,7 @@
-import type { EventOut } from '@tasksgodzilla/client';
+import { isLoopEvent, isTriggerEvent, qaVerdict, type EventOut } from '@tasksgodzilla/client';
 import type { JsonObject, JsonValue } from './types.js';
 
-/** Policy decision events, shown with a highlighted type pill. */
-export const HIGHLIGHTED_EVENT_TYPES: ReadonlySet<string> = new Set([
-  'loop_decision',
-  'loop_limit_reached',
-  'loop_condition_skipped',
-  'trigger_decision',
-  'trigger_enqueued',
-  'trigger_executed_inline',
-  'trigger_inline_depth_exceeded',
-  'trigger_enqueue_failed',
-  'trigger_condition_skipped',
-  'trigger_missing_target',
-]);
-
 export type EventKindFilter = 'all' | 'loop' | 'trigger';
-
-export const isLoopEvent = (event: Pick<EventOut, 'event_type'>): boolean => event.event_type.startsWith('loop_');
-export const isTriggerEvent = (event: Pick<EventOut, 'event_type'>): boolean => event.event_type.startsWith('trigger_');
 
 function asObject(value: JsonValue | undefined): JsonObject | undefined {
   return value && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
@@ -42,13 +25,6 @@ export function eventSpec(event: Pick<EventOut, 'metadata'>): EventSpec {
     hash: text(metadata['spec_hash']) ?? text(outputs?.['spec_hash']),
     status: text(metadata['spec_status']) ?? text(metadata['specStatus']),
   };
-}
-
-/** Newest first by id, without duplicates (live events may arrive while a list loads). */
-export function mergeEvents(current: readonly EventOut[], incoming: readonly EventOut[], max = 500): EventOut[] {
-  const byId = new Map<number, EventOut>();
-  for (const event of [...current, ...incoming]) byId.set(event.id, event);
-  return [...byId.values()].sort((a, b) => b.id - a.id).slice(0, max);
 }
 
 /** Run events pane: kind filter and spec-hash filter (the latter under every kind filter). */
@@ -112,10 +88,6 @@ export function policySnippet(event: Pick<EventOut, 'event_type' | 'metadata'>):
   return parts.join(' ');
 }
 
-const PASS = new Set(['qa_passed', 'qa_passed_inline']);
-const FAIL = new Set(['qa_failed', 'qa_failed_inline']);
-const ERROR = new Set(['qa_error', 'qa_inline_error']);
-
 export interface QaCounts {
   pass: number;
   fail: number;
@@ -131,9 +103,10 @@ export function qaCounts(events: readonly Pick<EventOut, 'event_type'>[]): QaCou
   let fail = 0;
   let error = 0;
   for (const event of events) {
-    if (PASS.has(event.event_type)) pass++;
-    else if (FAIL.has(event.event_type)) fail++;
-    else if (ERROR.has(event.event_type)) error++;
+    const verdict = qaVerdict(event);
+    if (verdict === 'pass') pass++;
+    else if (verdict === 'fail') fail++;
+    else if (verdict === 'error') error++;
   }
   const total = pass + fail + error;
   return { pass, fail, error, total, passRate: total > 0 ? pass / total : null };

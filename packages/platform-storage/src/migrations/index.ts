@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { SqlDialect } from '../database.types.js';
 import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-webhook-deliveries.js';
+import * as m0004 from './0004-git-url-credentials.js';
 
 interface DialectMigration {
   up(db: Parameters<Migration['up']>[0], dialect: SqlDialect): Promise<void>;
@@ -12,6 +13,7 @@ interface DialectMigration {
 const MIGRATIONS: Record<string, DialectMigration> = {
   '0001-initial': m0001,
   '0002-webhook-deliveries': m0002,
+  '0004-git-url-credentials': m0004,
 };
 
 export function createMigrationProvider(dialect: SqlDialect): MigrationProvider {

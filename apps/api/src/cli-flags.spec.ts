@@ -1,5 +1,5 @@
 import { ConfigError } from '@tasksgodzilla/core';
-import { parseApiFlags } from './cli-flags.js';
+import { API_USAGE, parseApiFlags } from './cli-flags.js';
 
 describe('parseApiFlags', () => {
   it('turns flags into config overrides', () => {
@@ -43,5 +43,20 @@ describe('parseApiFlags', () => {
     expect(() => parseApiFlags(['--concurrency', '0'])).toThrow(ConfigError);
     expect(() => parseApiFlags(['--log-level', 'loud'])).toThrow(ConfigError);
     expect(() => parseApiFlags(['stray'])).toThrow(ConfigError);
+  });
+
+  it('documents each flag with its environment variable from the config schema', () => {
+    for (const line of [
+      /--host <address> .*\(TASKSGODZILLA_API_HOST, default 127\.0\.0\.1\)/,
+      /--port <port> .*\(TASKSGODZILLA_API_PORT, default 8010\)/,
+      /--inline-worker .*\(TASKSGODZILLA_INLINE_RQ_WORKER, default false\)/,
+      /--no-inline-worker /,
+      /--concurrency <n> .*\(TASKSGODZILLA_WORKER_CONCURRENCY, default 2\)/,
+      /--db-path <file> .*\(TASKSGODZILLA_DB_PATH/,
+      /--log-level <level> .*\(TASKSGODZILLA_LOG_LEVEL, default info\)/,
+      /--console-dir <dir> /,
+      /-h, --help /,
+    ])
+      expect(API_USAGE).toMatch(line);
   });
 });

@@ -1,5 +1,5 @@
 import { ConfigError } from '@tasksgodzilla/core';
-import { parseWorkerFlags } from './cli-flags.js';
+import { WORKER_USAGE, parseWorkerFlags } from './cli-flags.js';
 
 describe('parseWorkerFlags', () => {
   it('turns flags into config overrides and worker options', () => {
@@ -42,5 +42,20 @@ describe('parseWorkerFlags', () => {
     );
     expect(() => parseWorkerFlags(['--port', '-1'])).toThrow(ConfigError);
     expect(() => parseWorkerFlags(['--worker-id', ' '])).toThrow(ConfigError);
+  });
+
+  it('documents each flag, with the environment variable of the config ones', () => {
+    for (const line of [
+      /--concurrency <n> .*\(TASKSGODZILLA_WORKER_CONCURRENCY, default 2\)/,
+      /--port <port> .*\(TASKSGODZILLA_WORKER_PORT, default 8020\)/,
+      /--db-path <file> .*\(TASKSGODZILLA_DB_PATH/,
+      /--log-level <level> .*\(TASKSGODZILLA_LOG_LEVEL, default info\)/,
+      /--host <address> .*\(default 127\.0\.0\.1\)/,
+      /--shutdown-timeout <seconds> .*\(default 30\)/,
+      /--worker-id <id> /,
+      /-h, --help /,
+    ])
+      expect(WORKER_USAGE).toMatch(line);
+    expect(WORKER_USAGE).not.toContain('TASKSGODZILLA_API_PORT');
   });
 });

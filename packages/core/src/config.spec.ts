@@ -1,4 +1,4 @@
-import { CONFIG_VARIABLES, loadConfig } from './config.js';
+import { CONFIG_SCHEMA, CONFIG_VARIABLES, configReadmeTable, configVariable, loadConfig } from './config.js';
 import { ConfigError } from './errors.js';
 
 describe('loadConfig', () => {
@@ -81,5 +81,50 @@ describe('loadConfig', () => {
     const names = CONFIG_VARIABLES.map((v) => v.env);
     expect(new Set(names).size).toBe(names.length);
     for (const variable of CONFIG_VARIABLES) expect(variable.description.length).toBeGreaterThan(5);
+  });
+
+  it('puts defaults under the data dir from TASKSGODZILLA_DATA_DIR only, and reads GH_TOKEN when GITHUB_TOKEN is absent', () => {
+    expect(loadConfig({ TASKSGODZILLA_DATA_DIR: '/d' })).toMatchObject({
+      dbPath: '/d/tasksgodzilla.sqlite',
+      projectsRoot: '/d/projects',
+      runsDir: '/d/runs',
+    });
+    expect(loadConfig({}, { dataDir: '/o' }).runsDir).toBe('.tasksgodzilla/runs');
+    expect(loadConfig({ GH_TOKEN: 'gh' }).githubToken).toBe('gh');
+    expect(loadConfig({ GITHUB_TOKEN: 'a', GH_TOKEN: 'b' }).githubToken).toBe('a');
+    expect(loadConfig({ GITHUB_TOKEN: '', GH_TOKEN: 'b' }).githubToken).toBeUndefined();
+  });
+
+  it('derives every default of the parsed config from the schema', () => {
+    const config = loadConfig({});
+    for (const variable of CONFIG_VARIABLES) {
+      const value = config[variable.key];
+      const shown = variable.default?.replace('<data dir>', '.tasksgodzilla');
+      expect(`${variable.env}=${value === undefined ? 'unset' : String(value)}`).toBe(
+        `${variable.env}=${shown ?? 'unset'}`,
+      );
+    }
+    expect(Object.keys(config)).toEqual(Object.keys(CONFIG_SCHEMA));
+  });
+
+  it('gives flags to the settings the api and worker expose, with bounds for whole numbers', () => {
+    expect(configVariable('apiPort').flag).toEqual({ name: 'port', placeholder: 'port', max: 65_535 });
+    expect(configVariable('workerConcurrency')).toMatchObject({ min: 1, flag: { name: 'concurrency', max: 1000 } });
+    expect(configVariable('inlineWorker').flag?.name).toBe('inline-worker');
+    expect(configVariable('dbUrl').flag).toBeUndefined();
+    for (const variable of CONFIG_VARIABLES)
+      if (variable.flag && variable.kind === 'int') expect(variable.flag.max).toBeGreaterThan(variable.min ?? 0);
+  });
+
+  it('renders the README table: variable, default or unset, meaning with values and (new)', () => {
+    const lines = configReadmeTable().split('\n');
+    expect(lines.slice(0, 2)).toEqual(['| variable | default | meaning |', '|---|---|---|']);
+    expect(lines).toHaveLength(CONFIG_VARIABLES.length + 2);
+    expect(lines).toContain('| `TASKSGODZILLA_ENV` | `local` | Environment name, logged at start. |');
+    expect(lines).toContain('| `TASKSGODZILLA_REDIS_URL` | unset | Redis URL for the bullmq queue backend. |');
+    expect(lines).toContain(
+      "| `TASKSGODZILLA_AUTO_PR` | `off` | Open the run's PR/MR by itself after planning and keep it updated " +
+        "(a run's `template_config.auto_pr` wins). One of: `off`, `draft`, `ready`. *(new)* |",
+    );
   });
 });

@@ -1,652 +1,568 @@
 import { z } from 'zod';
 import { ConfigError, type FieldIssue } from './errors.js';
 
-/** How a variable's text is read. Booleans accept 1/true/yes/on and 0/false/no/off (any case). */
-type Kind = 'string' | 'int' | 'number' | 'bool' | 'enum' | 'list';
+// The configuration schema: one entry per setting carries its environment variable, default,
+// description, parser (zod) and, where a process exposes it, its command-line flag. The Config type,
+// loadConfig(), the README table (configReadmeTable) and the api/worker flags are all derived from it.
 
-export interface ConfigVariable {
+/** How a variable's text is read. Booleans accept 1/true/yes/on and 0/false/no/off (any case). */
+export type ConfigKind = 'string' | 'int' | 'number' | 'bool' | 'enum';
+
+/** The command-line flag of a setting, for the processes that expose it. */
+export interface ConfigFlag {
+  /** Flag name without dashes: `port` is `--port`; a boolean also gets `--no-<name>`. */
+  name: string;
+  /** Placeholder of the value in the usage text (`--port <port>`); booleans take no value. */
+  placeholder?: string;
+  /** Largest whole number the flag accepts (whole-number settings); the smallest is the setting's `min`. */
+  max?: number;
+}
+
+/** One setting of the schema, without its Config key (the key it is listed under). */
+export interface ConfigSetting<T = unknown> {
   /** Environment variable name. */
   env: string;
-  /** Key in the parsed Config object. */
-  key: keyof Config;
-  kind: Kind;
-  /** Default as text (what the README shows); undefined means unset. */
+  /** Other variables read when `env` is absent, in order. */
+  aliases?: readonly string[];
+  kind: ConfigKind;
+  /** Default as text (what the README shows); undefined means unset. `<data dir>/…` is under TASKSGODZILLA_DATA_DIR. */
   default?: string;
   values?: readonly string[];
   min?: number;
   description: string;
   /** True for variables that exist in the original Python TasksGodzilla. */
   original: boolean;
+  flag?: ConfigFlag;
+  /** Parses the variable's trimmed, non-empty text; its issue messages name the variable. */
+  schema: z.ZodType<T>;
+  /** The value when the variable is unset, given the data dir. */
+  fallback: (dataDir: string) => T;
 }
 
-export type QueueBackend = 'embedded' | 'bullmq';
-export type BudgetMode = 'strict' | 'warn' | 'off';
-export type LogFormat = 'json' | 'pretty';
-/** When the orchestrator opens the run's pull request by itself: never, as a draft after planning, or ready for review. */
-export type AutoPrMode = 'off' | 'draft' | 'ready';
-export const AUTO_PR_MODES: readonly AutoPrMode[] = ['off', 'draft', 'ready'];
-
-export interface Config {
+interface SettingMeta {
   env: string;
-  dataDir: string;
-  dbUrl: string | undefined;
-  dbPath: string;
-  dbPoolSize: number;
-  queueBackend: QueueBackend;
-  redisUrl: string | undefined;
-  queuePrefix: string;
-  inlineWorker: boolean;
-  workerConcurrency: number;
-  jobMaxAttempts: number;
-  jobTimeoutSeconds: number;
-  leaseSeconds: number;
-  workerPort: number;
-  apiToken: string | undefined;
-  webhookToken: string | undefined;
-  apiHost: string;
-  apiPort: number;
-  apiBase: string;
-  projectToken: string | undefined;
-  maxBodyBytes: number;
-  logLevel: string;
-  logJson: boolean;
-  planningModel: string | undefined;
-  decomposeModel: string | undefined;
-  execModel: string | undefined;
-  qaModel: string | undefined;
-  discoveryModel: string | undefined;
-  skipSimpleDecompose: boolean;
-  defaultEngine: string;
-  engineStallTimeoutSeconds: number;
-  engineTimeoutSeconds: number;
-  codexBin: string;
-  claudeBin: string;
-  opencodeBin: string;
-  maxTokensPerStep: number | undefined;
-  maxTokensPerProtocol: number | undefined;
-  maxCostUsdPerStep: number | undefined;
-  maxCostUsdPerProtocol: number | undefined;
-  tokenBudgetMode: BudgetMode;
-  specAuditIntervalSeconds: number | undefined;
-  autoQaOnCi: boolean;
-  autoQaAfterExec: boolean;
-  engineResume: boolean;
-  feedbackMaxChars: number;
-  reactToReviews: boolean;
-  autoPr: AutoPrMode;
-  projectsRoot: string;
-  worktreesRoot: string | undefined;
-  removeWorktreeOnEnd: boolean;
-  autoClone: boolean;
-  ghSsh: boolean;
-  gitUser: string | undefined;
-  gitEmail: string | undefined;
-  discoveryTimeoutSeconds: number;
-  requireOnboardingClarifications: boolean;
-  singleWorktree: boolean;
-  worktreeBranch: string;
-  runsDir: string;
-  githubToken: string | undefined;
-  githubApiUrl: string;
-  gitlabToken: string | undefined;
-  gitlabApiUrl: string;
+  aliases?: readonly string[];
+  description: string;
+  original: boolean;
+  flag?: ConfigFlag;
 }
 
-const v = (variable: ConfigVariable): ConfigVariable => variable;
-
-/** Every variable TasksGodzilla reads, in README order. The README's table is checked against this list. */
-export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
-  v({
-    env: 'TASKSGODZILLA_ENV',
-    key: 'env',
-    kind: 'string',
-    default: 'local',
-    description: 'Environment name, logged at start.',
-    original: true,
-  }),
-  v({
-    env: 'TASKSGODZILLA_DATA_DIR',
-    key: 'dataDir',
-    kind: 'string',
-    default: '.tasksgodzilla',
-    description: 'Folder for the embedded database, run logs and worktrees unless set otherwise.',
-    original: false,
-  }),
-  v({
-    env: 'TASKSGODZILLA_DB_URL',
-    key: 'dbUrl',
-    kind: 'string',
-    description:
-      'PostgreSQL URL (`postgres://` or `postgresql://`); when unset the embedded SQLite file is used. Any other scheme is an error.',
-    original: true,
-  }),
-  v({
-    env: 'TASKSGODZILLA_DB_PATH',
-    key: 'dbPath',
-    kind: 'string',
-    default: '<data dir>/tasksgodzilla.sqlite',
-    description: 'SQLite database file.',
-    original: true,
-  }),
-  v({
-    env: 'TASKSGODZILLA_DB_POOL_SIZE',
-    key: 'dbPoolSize',
-    kind: 'int',
-    default: '5',
-    min: 1,
-    description: 'PostgreSQL pool size.',
-    original: true,
-  }),
-  v({
-    env: 'TASKSGODZILLA_QUEUE_BACKEND',
-    key: 'queueBackend',
-    kind: 'enum',
-    values: ['embedded', 'bullmq'],
-    default: 'embedded',
-    description: 'Job queue: `embedded` (jobs in the database) or `bullmq` (Redis, needs TASKSGODZILLA_REDIS_URL).',
-    original: false,
-  }),
-  v({
-    env: 'TASKSGODZILLA_REDIS_URL',
-    key: 'redisUrl',
-    kind: 'string',
-    description: 'Redis URL for the bullmq queue backend.',
-    original: true,
-  }),
-  v({
-    env: 'TASKSGODZILLA_QUEUE_PREFIX',
-    key: 'queuePrefix',
-    kind: 'string',
-    default: 'tgz',
-    description: 'Key prefix of the BullMQ queues in Redis.',
-    original: false,
-  }),
-  v({
-    env: 'TASKSGODZILLA_INLINE_RQ_WORKER',
-    key: 'inlineWorker',
-    kind: 'bool',
-    default: 'false',
-    description: 'Run a worker inside the api process (embedded single-process mode).',
-    original: true,
-  }),
-  v({
-    env: 'TASKSGODZILLA_WORKER_CONCURRENCY',
-    key: 'workerConcurrency',
-    kind: 'int',
-    default: '2',
-    min: 1,
-    description: 'Jobs a worker runs at once.',
-    original: false,
-  }),
-  v({
-    env: 'TASKSGODZILLA_JOB_MAX_ATTEMPTS',
-    key: 'jobMaxAttempts',
-    kind: 'int',
-    default: '3',
-    min: 1,
-    description: 'Attempts before a job is dead-lettered (retryable errors only).',
-    original: false,
-  }),
-  v({
-    env: 'TASKSGODZILLA_JOB_TIMEOUT_SECONDS',
-    key: 'jobTimeoutSeconds',
-    kind: 'int',
-    default: '3600',
-    min: 1,
-    description: 'Wall-clock limit of one job attempt.',
-    original: false,
-  }),
-  v({
-    env: 'TASKSGODZILLA_LEASE_SECONDS',
-    key: 'leaseSeconds',
-    kind: 'int',
-    default: '30',
-    min: 1,
-    description: 'Lease of a claimed job; renewed by heartbeats, reclaimed when it expires.',
-    original: false,
-  }),
-  v({
-    env: 'TASKSGODZILLA_WORKER_PORT',
-    key: 'workerPort',
-    kind: 'int',
-    default: '8020',
-    min: 0,
-    description: 'Port of the worker health and metrics server (0 picks a free port).',
-    original: false,
-  }),
-  v({
-    env: 'TASKSGODZILLA_API_TOKEN',
-    key: 'apiToken',
-    kind: 'string',
-    description: 'When set, protected api routes require `Authorization: Bearer <token>`.',
-    original: true,
-  }),
-  v({
-    env: 'TASKSGODZILLA_WEBHOOK_TOKEN',
-    key: 'webhookToken',
-    kind: 'string',
-    description: 'Webhook secret: GitHub HMAC-SHA256 (`X-Hub-Signature-256`), GitLab `X-Gitlab-Token`.',
-    original: true,
-  }),
-  v({
-    env: 'TASKSGODZILLA_API_HOST',
-    key: 'apiHost',
-    kind: 'string',
-    default: '127.0.0.1',
-    description: 'Address the api listens on.',
-    original: true,
-  }),
-  v({
-    env: 'TASKSGODZILLA_API_PORT',
-    key: 'apiPort',
-    kind: 'int',
-    default: '8010',
-    min: 0,
-    description: 'Port the api listens on.',
-    original: true,
-  }),
-  v({
-    env: 'TASKSGODZILLA_API_BASE',
-    key: 'apiBase',
-    kind: 'string',
-    default: 'http://127.0.0.1:8010',
-    description: 'Base URL the cli and TUI call (same port as the api default).',
-    original: true,
-  }),
-  v({
-    env: 'TASKSGODZILLA_PROJECT_TOKEN',
-    key: 'projectToken',
-    kind: 'string',
-    description: 'Sent by the cli and TUI as `X-Project-Token`.',
-    original: true,
-  }),
-  v({
-    env: 'TASKSGODZILLA_MAX_BODY_BYTES',
-    key: 'maxBodyBytes',
-    kind: 'int',
-    default: '1048576',
-    min: 1024,
-    description: 'Largest request body the api accepts.',
-    original: false,
-  }),
-  v({
-    env: 'TASKSGODZILLA_LOG_LEVEL',
-    key: 'logLevel',
-    kind: 'enum',
-    values: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'],
-    default: 'info',
-    description: 'Log level.',
-    original: true,
-  }),
-  v({
-    env: 'TASKSGODZILLA_LOG_JSON',
-    key: 'logJson',
-    kind: 'bool',
-    default: 'false',
-    description: 'One JSON object per log line instead of readable text.',
-    original: true,
-  }),
-  v({
-    env: 'PROTOCOL_PLANNING_MODEL',
-    key: 'planningModel',
-    kind: 'string',
-    description: 'Default planning model (project `default_models.planning` wins).',
-    original: true,
-  }),
-  v({
-    env: 'PROTOCOL_DECOMPOSE_MODEL',
-    key: 'decomposeModel',
-    kind: 'string',
-    description: 'Default decomposition model.',
-    original: true,
-  }),
-  v({
-    env: 'PROTOCOL_EXEC_MODEL',
-    key: 'execModel',
-    kind: 'string',
-    description: 'Default execution model.',
-    original: true,
-  }),
-  v({ env: 'PROTOCOL_QA_MODEL', key: 'qaModel', kind: 'string', description: 'Default QA model.', original: true }),
-  v({
-    env: 'PROTOCOL_DISCOVERY_MODEL',
-    key: 'discoveryModel',
-    kind: 'string',
-    description: 'Onboarding discovery model (unset: the engine CLI chooses).',
-    original: true,
-  }),
-  v({
-    env: 'PROTOCOL_SKIP_SIMPLE_DECOMPOSE',
-    key: 'skipSimpleDecompose',
-    kind: 'bool',
-    default: 'false',
-    description: 'Skip decomposition of simple step files.',
-    original: true,
-  }),
-  v({
-    env: 'TASKSGODZILLA_DEFAULT_ENGINE',
-    key: 'defaultEngine',
-    kind: 'string',
-    default: 'codex',
-    description:
-      'Engine used when neither the step nor the project names one (`codex`, `claude-code`, `opencode`, `shell`).',
-    original: false,
-  }),
-  v({
-    env: 'TASKSGODZILLA_ENGINE_STALL_TIMEOUT_SECONDS',
-    key: 'engineStallTimeoutSeconds',
-    kind: 'int',
-    default: '300',
-    min: 1,
-    description: 'An engine silent this long is killed (`stalled`).',
-    original: false,
-  }),
-  v({
-    env: 'TASKSGODZILLA_ENGINE_TIMEOUT_SECONDS',
-    key: 'engineTimeoutSeconds',
-    kind: 'int',
-    default: '3600',
-    min: 1,
-    description: 'Wall-clock limit of one engine run (`timeout`).',
-    original: false,
-  }),
-  v({
-    env: 'TASKSGODZILLA_CODEX_BIN',
-    key: 'codexBin',
-    kind: 'string',
-    default: 'codex',
-    description: 'Codex CLI executable.',
-    original: false,
-  }),
-  v({
-    env: 'TASKSGODZILLA_CLAUDE_BIN',
-    key: 'claudeBin',
-    kind: 'string',
-    default: 'claude',
-    description: 'Claude Code executable.',
-    original: false,
-  }),
-  v({
-    env: 'TASKSGODZILLA_OPENCODE_BIN',
-    key: 'opencodeBin',
-    kind: 'string',
-    default: 'opencode',
-    description: 'opencode executable.',
-    original: false,
-  }),
-  v({
-    env: 'TASKSGODZILLA_MAX_TOKENS_PER_STEP',
-    key: 'maxTokensPerStep',
-    kind: 'int',
-    min: 1,
-    description: 'Token budget of one step (cumulative over its runs).',
-    original: true,
-  }),
-  v({
-    env: 'TASKSGODZILLA_MAX_TOKENS_PER_PROTOCOL',
-    key: 'maxTokensPerProtocol',
-    kind: 'int',
-    min: 1,
-    description: 'Token budget of one protocol run.',
-    original: true,
-  }),
-  v({
-    env: 'TASKSGODZILLA_MAX_COST_USD_PER_STEP',
-    key: 'maxCostUsdPerStep',
-    kind: 'number',
-    min: 0,
-    description: 'USD budget of one step.',
-    original: false,
-  }),
-  v({
-    env: 'TASKSGODZILLA_MAX_COST_USD_PER_PROTOCOL',
-    key: 'maxCostUsdPerProtocol',
-    kind: 'number',
-    min: 0,
-    description: 'USD budget of one protocol run.',
-    original: false,
-  }),
-  v({
-    env: 'TASKSGODZILLA_TOKEN_BUDGET_MODE',
-    key: 'tokenBudgetMode',
-    kind: 'enum',
-    values: ['strict', 'warn', 'off'],
-    default: 'strict',
-    description: '`strict` stops the step, `warn` logs and goes on, `off` skips budget checks.',
-    original: true,
-  }),
-  v({
-    env: 'TASKSGODZILLA_SPEC_AUDIT_INTERVAL_SECONDS',
-    key: 'specAuditIntervalSeconds',
-    kind: 'int',
-    min: 30,
-    description: 'Enables the periodic spec audit (at least 30).',
-    original: true,
-  }),
-  v({
-    env: 'TASKSGODZILLA_AUTO_QA_ON_CI',
-    key: 'autoQaOnCi',
-    kind: 'bool',
-    default: 'false',
-    description: 'On a CI-success webhook, run QA instead of completing the step.',
-    original: true,
-  }),
-  v({
-    env: 'TASKSGODZILLA_AUTO_QA_AFTER_EXEC',
-    key: 'autoQaAfterExec',
-    kind: 'bool',
-    default: 'false',
-    description: 'Run QA right after execution in the same job.',
-    original: true,
-  }),
-  v({
-    env: 'TASKSGODZILLA_ENGINE_RESUME',
-    key: 'engineResume',
-    kind: 'bool',
-    default: 'true',
-    description:
-      "A re-execution of a step continues the agent's previous session (engines that can resume) with only the feedback as the new message.",
-    original: false,
-  }),
-  v({
-    env: 'TASKSGODZILLA_FEEDBACK_MAX_CHARS',
-    key: 'feedbackMaxChars',
-    kind: 'int',
-    default: '6000',
-    min: 500,
-    description: 'Largest "what went wrong last time" section of a re-execution prompt (each output is a tail).',
-    original: false,
-  }),
-  v({
-    env: 'TASKSGODZILLA_REACT_TO_REVIEWS',
-    key: 'reactToReviews',
-    kind: 'bool',
-    default: 'false',
-    description:
-      "A PR/MR review comment starts a new attempt of the run's latest step (a run's `template_config.react_to_reviews` wins).",
-    original: false,
-  }),
-  v({
-    env: 'TASKSGODZILLA_AUTO_PR',
-    key: 'autoPr',
-    kind: 'enum',
-    values: ['off', 'draft', 'ready'],
-    default: 'off',
-    description:
-      "Open the run's PR/MR by itself after planning and keep it updated (a run's `template_config.auto_pr` wins).",
-    original: false,
-  }),
-  v({
-    env: 'TASKSGODZILLA_PROJECTS_ROOT',
-    key: 'projectsRoot',
-    kind: 'string',
-    default: '<data dir>/projects',
-    description: 'Root of auto-cloned repositories: `<root>/<project_id>/<repo_name>`.',
-    original: true,
-  }),
-  v({
-    env: 'TASKSGODZILLA_WORKTREES_ROOT',
-    key: 'worktreesRoot',
-    kind: 'string',
-    description: 'Root of protocol worktrees; default `<repo parent>/worktrees`.',
-    original: false,
-  }),
-  v({
-    env: 'TASKSGODZILLA_REMOVE_WORKTREE_ON_END',
-    key: 'removeWorktreeOnEnd',
-    kind: 'bool',
-    default: 'true',
-    description: 'Remove a protocol worktree when its run ends (the branch stays).',
-    original: false,
-  }),
-  v({
-    env: 'TASKSGODZILLA_AUTO_CLONE',
-    key: 'autoClone',
-    kind: 'bool',
-    default: 'true',
-    description: 'Clone missing repositories automatically.',
-    original: true,
-  }),
-  v({
-    env: 'TASKSGODZILLA_GH_SSH',
-    key: 'ghSsh',
-    kind: 'bool',
-    default: 'true',
-    description: 'Prefer an SSH origin for GitHub.',
-    original: true,
-  }),
-  v({
-    env: 'TASKSGODZILLA_GIT_USER',
-    key: 'gitUser',
-    kind: 'string',
-    description: 'git user.name set during onboarding.',
-    original: true,
-  }),
-  v({
-    env: 'TASKSGODZILLA_GIT_EMAIL',
-    key: 'gitEmail',
-    kind: 'string',
-    description: 'git user.email set during onboarding.',
-    original: true,
-  }),
-  v({
-    env: 'TASKSGODZILLA_DISCOVERY_TIMEOUT',
-    key: 'discoveryTimeoutSeconds',
-    kind: 'int',
-    default: '15',
-    min: 1,
-    description: 'Onboarding discovery timeout in seconds.',
-    original: true,
-  }),
-  v({
-    env: 'TASKSGODZILLA_REQUIRE_ONBOARDING_CLARIFICATIONS',
-    key: 'requireOnboardingClarifications',
-    kind: 'bool',
-    default: 'false',
-    description: 'Onboarding ends `blocked` until clarifications are answered.',
-    original: true,
-  }),
-  v({
-    env: 'TASKSGODZILLA_SINGLE_WORKTREE',
-    key: 'singleWorktree',
-    kind: 'bool',
-    default: 'false',
-    description: 'All protocols share one worktree and branch (the original default; off here so webhooks match runs).',
-    original: true,
-  }),
-  v({
-    env: 'TASKSGODZILLA_WORKTREE_BRANCH',
-    key: 'worktreeBranch',
-    kind: 'string',
-    default: 'tasksgodzilla-worktree',
-    description: 'Branch of the shared worktree when TASKSGODZILLA_SINGLE_WORKTREE is on.',
-    original: true,
-  }),
-  v({
-    env: 'CODEX_RUNS_DIR',
-    key: 'runsDir',
-    kind: 'string',
-    default: '<data dir>/runs',
-    description: 'Root of the per-run log folders.',
-    original: true,
-  }),
-  v({
-    env: 'GITHUB_TOKEN',
-    key: 'githubToken',
-    kind: 'string',
-    description: 'Token for the GitHub REST fallback that opens PRs (`GH_TOKEN` also read).',
-    original: true,
-  }),
-  v({
-    env: 'TASKSGODZILLA_GITHUB_API_URL',
-    key: 'githubApiUrl',
-    kind: 'string',
-    default: 'https://api.github.com',
-    description: 'GitHub REST base URL.',
-    original: false,
-  }),
-  v({
-    env: 'GITLAB_TOKEN',
-    key: 'gitlabToken',
-    kind: 'string',
-    description: 'Token for the GitLab REST fallback that opens MRs.',
-    original: false,
-  }),
-  v({
-    env: 'TASKSGODZILLA_GITLAB_API_URL',
-    key: 'gitlabApiUrl',
-    kind: 'string',
-    default: 'https://gitlab.com/api/v4',
-    description: 'GitLab REST base URL.',
-    original: false,
-  }),
-];
-
+const DATA_DIR_PREFIX = '<data dir>/';
 const TRUE = new Set(['1', 'true', 'yes', 'on']);
 const FALSE = new Set(['0', 'false', 'no', 'off', '']);
 
-function fieldSchema(variable: ConfigVariable): z.ZodType<unknown> {
-  switch (variable.kind) {
-    case 'string':
-      return z.string();
-    case 'int': {
-      const n = z.coerce
-        .number({ error: `${variable.env} must be a whole number` })
-        .int(`${variable.env} must be a whole number`);
-      return variable.min === undefined ? n : n.min(variable.min, `${variable.env} must be at least ${variable.min}`);
-    }
-    case 'number': {
-      const n = z.coerce.number({ error: `${variable.env} must be a number` });
-      return variable.min === undefined ? n : n.min(variable.min, `${variable.env} must be at least ${variable.min}`);
-    }
-    case 'bool':
-      return z.string().transform((text, ctx) => {
-        const value = text.trim().toLowerCase();
-        if (TRUE.has(value)) return true;
-        if (FALSE.has(value)) return false;
-        ctx.addIssue({ code: 'custom', message: `${variable.env} must be one of 1/true/yes/on or 0/false/no/off` });
-        return z.NEVER;
-      });
-    case 'enum':
-      return z
-        .string()
-        .transform((text) => text.trim().toLowerCase())
-        .pipe(
-          z.enum(variable.values as [string, ...string[]], {
-            error: `${variable.env} must be one of ${(variable.values ?? []).join(', ')}`,
-          }),
-        );
-    case 'list':
-      return z.string().transform((text) =>
-        text
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-      );
-  }
+function wholeNumber(env: string, min: number | undefined): z.ZodType<number> {
+  const n = z.coerce.number({ error: `${env} must be a whole number` }).int(`${env} must be a whole number`);
+  return min === undefined ? n : n.min(min, `${env} must be at least ${min}`);
+}
+
+function anyNumber(env: string, min: number | undefined): z.ZodType<number> {
+  const n = z.coerce.number({ error: `${env} must be a number` });
+  return min === undefined ? n : n.min(min, `${env} must be at least ${min}`);
+}
+
+/** Text; a default under `<data dir>/` follows TASKSGODZILLA_DATA_DIR. */
+function text(meta: SettingMeta & { default: string }): ConfigSetting<string> {
+  const relative = meta.default.startsWith(DATA_DIR_PREFIX) ? meta.default.slice(DATA_DIR_PREFIX.length) : undefined;
+  return {
+    ...meta,
+    kind: 'string',
+    schema: z.string(),
+    fallback: (dataDir) => (relative === undefined ? meta.default : `${dataDir}/${relative}`),
+  };
+}
+
+function optionalText(meta: SettingMeta): ConfigSetting<string | undefined> {
+  return { ...meta, kind: 'string', schema: z.string(), fallback: () => undefined };
+}
+
+function int(meta: SettingMeta & { default: number; min: number }): ConfigSetting<number> {
+  return {
+    ...meta,
+    kind: 'int',
+    default: String(meta.default),
+    schema: wholeNumber(meta.env, meta.min),
+    fallback: () => meta.default,
+  };
+}
+
+function optionalInt(meta: SettingMeta & { min: number }): ConfigSetting<number | undefined> {
+  return { ...meta, kind: 'int', schema: wholeNumber(meta.env, meta.min), fallback: () => undefined };
+}
+
+function optionalNumber(meta: SettingMeta & { min: number }): ConfigSetting<number | undefined> {
+  return { ...meta, kind: 'number', schema: anyNumber(meta.env, meta.min), fallback: () => undefined };
+}
+
+function bool(meta: SettingMeta & { default: boolean }): ConfigSetting<boolean> {
+  return {
+    ...meta,
+    kind: 'bool',
+    default: String(meta.default),
+    schema: z.string().transform((raw, ctx) => {
+      const value = raw.trim().toLowerCase();
+      if (TRUE.has(value)) return true;
+      if (FALSE.has(value)) return false;
+      ctx.addIssue({ code: 'custom', message: `${meta.env} must be one of 1/true/yes/on or 0/false/no/off` });
+      return z.NEVER;
+    }),
+    fallback: () => meta.default,
+  };
+}
+
+/** One of `values`, read case-insensitively. */
+function oneOf<const V extends readonly [string, ...string[]]>(
+  values: V,
+  meta: SettingMeta & { default: V[number] },
+): ConfigSetting<V[number]> {
+  return {
+    ...meta,
+    kind: 'enum',
+    values,
+    schema: z
+      .string()
+      .transform((raw) => raw.trim().toLowerCase())
+      .pipe(z.enum(values, { error: `${meta.env} must be one of ${values.join(', ')}` })),
+    fallback: () => meta.default,
+  };
+}
+
+export const QUEUE_BACKENDS = ['embedded', 'bullmq'] as const;
+export type QueueBackend = (typeof QUEUE_BACKENDS)[number];
+export const BUDGET_MODES = ['strict', 'warn', 'off'] as const;
+export type BudgetMode = (typeof BUDGET_MODES)[number];
+export const LOG_LEVEL_NAMES = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVEL_NAMES)[number];
+export type LogFormat = 'json' | 'pretty';
+/** When the orchestrator opens the run's pull request by itself: never, as a draft after planning, or ready for review. */
+export const AUTO_PR_MODES = ['off', 'draft', 'ready'] as const;
+export type AutoPrMode = (typeof AUTO_PR_MODES)[number];
+
+/** Every setting TasksGodzilla reads, keyed by its Config key, in README order. */
+export const CONFIG_SCHEMA = {
+  env: text({
+    env: 'TASKSGODZILLA_ENV',
+    default: 'local',
+    original: true,
+    description: 'Environment name, logged at start.',
+  }),
+  dataDir: text({
+    env: 'TASKSGODZILLA_DATA_DIR',
+    default: '.tasksgodzilla',
+    original: false,
+    description: 'Folder for the embedded database, run logs and worktrees unless set otherwise.',
+  }),
+  dbUrl: optionalText({
+    env: 'TASKSGODZILLA_DB_URL',
+    original: true,
+    description:
+      'PostgreSQL URL (`postgres://` or `postgresql://`); when unset the embedded SQLite file is used. Any other scheme is an error.',
+  }),
+  dbPath: text({
+    env: 'TASKSGODZILLA_DB_PATH',
+    default: '<data dir>/tasksgodzilla.sqlite',
+    flag: { name: 'db-path', placeholder: 'file' },
+    original: true,
+    description: 'SQLite database file.',
+  }),
+  dbPoolSize: int({
+    env: 'TASKSGODZILLA_DB_POOL_SIZE',
+    default: 5,
+    min: 1,
+    original: true,
+    description: 'PostgreSQL pool size.',
+  }),
+  queueBackend: oneOf(QUEUE_BACKENDS, {
+    env: 'TASKSGODZILLA_QUEUE_BACKEND',
+    default: 'embedded',
+    original: false,
+    description: 'Job queue: `embedded` (jobs in the database) or `bullmq` (Redis, needs TASKSGODZILLA_REDIS_URL).',
+  }),
+  redisUrl: optionalText({
+    env: 'TASKSGODZILLA_REDIS_URL',
+    original: true,
+    description: 'Redis URL for the bullmq queue backend.',
+  }),
+  queuePrefix: text({
+    env: 'TASKSGODZILLA_QUEUE_PREFIX',
+    default: 'tgz',
+    original: false,
+    description: 'Key prefix of the BullMQ queues in Redis.',
+  }),
+  inlineWorker: bool({
+    env: 'TASKSGODZILLA_INLINE_RQ_WORKER',
+    default: false,
+    flag: { name: 'inline-worker' },
+    original: true,
+    description: 'Run a worker inside the api process (embedded single-process mode).',
+  }),
+  workerConcurrency: int({
+    env: 'TASKSGODZILLA_WORKER_CONCURRENCY',
+    default: 2,
+    min: 1,
+    flag: { name: 'concurrency', placeholder: 'n', max: 1000 },
+    original: false,
+    description: 'Jobs a worker runs at once.',
+  }),
+  jobMaxAttempts: int({
+    env: 'TASKSGODZILLA_JOB_MAX_ATTEMPTS',
+    default: 3,
+    min: 1,
+    original: false,
+    description: 'Attempts before a job is dead-lettered (retryable errors only).',
+  }),
+  jobTimeoutSeconds: int({
+    env: 'TASKSGODZILLA_JOB_TIMEOUT_SECONDS',
+    default: 3600,
+    min: 1,
+    original: false,
+    description: 'Wall-clock limit of one job attempt.',
+  }),
+  leaseSeconds: int({
+    env: 'TASKSGODZILLA_LEASE_SECONDS',
+    default: 30,
+    min: 1,
+    original: false,
+    description: 'Lease of a claimed job; renewed by heartbeats, reclaimed when it expires.',
+  }),
+  workerPort: int({
+    env: 'TASKSGODZILLA_WORKER_PORT',
+    default: 8020,
+    min: 0,
+    flag: { name: 'port', placeholder: 'port', max: 65_535 },
+    original: false,
+    description: 'Port of the worker health and metrics server (0 picks a free port).',
+  }),
+  apiToken: optionalText({
+    env: 'TASKSGODZILLA_API_TOKEN',
+    original: true,
+    description: 'When set, protected api routes require `Authorization: Bearer <token>`.',
+  }),
+  webhookToken: optionalText({
+    env: 'TASKSGODZILLA_WEBHOOK_TOKEN',
+    original: true,
+    description: 'Webhook secret: GitHub HMAC-SHA256 (`X-Hub-Signature-256`), GitLab `X-Gitlab-Token`.',
+  }),
+  apiHost: text({
+    env: 'TASKSGODZILLA_API_HOST',
+    default: '127.0.0.1',
+    flag: { name: 'host', placeholder: 'address' },
+    original: true,
+    description: 'Address the api listens on.',
+  }),
+  apiPort: int({
+    env: 'TASKSGODZILLA_API_PORT',
+    default: 8010,
+    min: 0,
+    flag: { name: 'port', placeholder: 'port', max: 65_535 },
+    original: true,
+    description: 'Port the api listens on.',
+  }),
+  apiBase: text({
+    env: 'TASKSGODZILLA_API_BASE',
+    default: 'http://127.0.0.1:8010',
+    original: true,
+    description: 'Base URL the cli and TUI call (same port as the api default).',
+  }),
+  projectToken: optionalText({
+    env: 'TASKSGODZILLA_PROJECT_TOKEN',
+    original: true,
+    description: 'Sent by the cli and TUI as `X-Project-Token`.',
+  }),
+  maxBodyBytes: int({
+    env: 'TASKSGODZILLA_MAX_BODY_BYTES',
+    default: 1048576,
+    min: 1024,
+    original: false,
+    description: 'Largest request body the api accepts.',
+  }),
+  logLevel: oneOf(LOG_LEVEL_NAMES, {
+    env: 'TASKSGODZILLA_LOG_LEVEL',
+    default: 'info',
+    flag: { name: 'log-level', placeholder: 'level' },
+    original: true,
+    description: 'Log level.',
+  }),
+  logJson: bool({
+    env: 'TASKSGODZILLA_LOG_JSON',
+    default: false,
+    original: true,
+    description: 'One JSON object per log line instead of readable text.',
+  }),
+  planningModel: optionalText({
+    env: 'PROTOCOL_PLANNING_MODEL',
+    original: true,
+    description: 'Default planning model (project `default_models.planning` wins).',
+  }),
+  decomposeModel: optionalText({
+    env: 'PROTOCOL_DECOMPOSE_MODEL',
+    original: true,
+    description: 'Default decomposition model.',
+  }),
+  execModel: optionalText({ env: 'PROTOCOL_EXEC_MODEL', original: true, description: 'Default execution model.' }),
+  qaModel: optionalText({ env: 'PROTOCOL_QA_MODEL', original: true, description: 'Default QA model.' }),
+  discoveryModel: optionalText({
+    env: 'PROTOCOL_DISCOVERY_MODEL',
+    original: true,
+    description: 'Onboarding discovery model (unset: the engine CLI chooses).',
+  }),
+  skipSimpleDecompose: bool({
+    env: 'PROTOCOL_SKIP_SIMPLE_DECOMPOSE',
+    default: false,
+    original: true,
+    description: 'Skip decomposition of simple step files.',
+  }),
+  defaultEngine: text({
+    env: 'TASKSGODZILLA_DEFAULT_ENGINE',
+    default: 'codex',
+    original: false,
+    description:
+      'Engine used when neither the step nor the project names one (`codex`, `claude-code`, `opencode`, `shell`).',
+  }),
+  engineStallTimeoutSeconds: int({
+    env: 'TASKSGODZILLA_ENGINE_STALL_TIMEOUT_SECONDS',
+    default: 300,
+    min: 1,
+    original: false,
+    description: 'An engine silent this long is killed (`stalled`).',
+  }),
+  engineTimeoutSeconds: int({
+    env: 'TASKSGODZILLA_ENGINE_TIMEOUT_SECONDS',
+    default: 3600,
+    min: 1,
+    original: false,
+    description: 'Wall-clock limit of one engine run (`timeout`).',
+  }),
+  codexBin: text({
+    env: 'TASKSGODZILLA_CODEX_BIN',
+    default: 'codex',
+    original: false,
+    description: 'Codex CLI executable.',
+  }),
+  claudeBin: text({
+    env: 'TASKSGODZILLA_CLAUDE_BIN',
+    default: 'claude',
+    original: false,
+    description: 'Claude Code executable.',
+  }),
+  opencodeBin: text({
+    env: 'TASKSGODZILLA_OPENCODE_BIN',
+    default: 'opencode',
+    original: false,
+    description: 'opencode executable.',
+  }),
+  maxTokensPerStep: optionalInt({
+    env: 'TASKSGODZILLA_MAX_TOKENS_PER_STEP',
+    min: 1,
+    original: true,
+    description: 'Token budget of one step (cumulative over its runs).',
+  }),
+  maxTokensPerProtocol: optionalInt({
+    env: 'TASKSGODZILLA_MAX_TOKENS_PER_PROTOCOL',
+    min: 1,
+    original: true,
+    description: 'Token budget of one protocol run.',
+  }),
+  maxCostUsdPerStep: optionalNumber({
+    env: 'TASKSGODZILLA_MAX_COST_USD_PER_STEP',
+    min: 0,
+    original: false,
+    description: 'USD budget of one step.',
+  }),
+  maxCostUsdPerProtocol: optionalNumber({
+    env: 'TASKSGODZILLA_MAX_COST_USD_PER_PROTOCOL',
+    min: 0,
+    original: false,
+    description: 'USD budget of one protocol run.',
+  }),
+  tokenBudgetMode: oneOf(BUDGET_MODES, {
+    env: 'TASKSGODZILLA_TOKEN_BUDGET_MODE',
+    default: 'strict',
+    original: true,
+    description: '`strict` stops the step, `warn` logs and goes on, `off` skips budget checks.',
+  }),
+  specAuditIntervalSeconds: optionalInt({
+    env: 'TASKSGODZILLA_SPEC_AUDIT_INTERVAL_SECONDS',
+    min: 30,
+    original: true,
+    description: 'Enables the periodic spec audit (at least 30).',
+  }),
+  autoQaOnCi: bool({
+    env: 'TASKSGODZILLA_AUTO_QA_ON_CI',
+    default: false,
+    original: true,
+    description: 'On a CI-success webhook, run QA instead of completing the step.',
+  }),
+  autoQaAfterExec: bool({
+    env: 'TASKSGODZILLA_AUTO_QA_AFTER_EXEC',
+    default: false,
+    original: true,
+    description: 'Run QA right after execution in the same job.',
+  }),
+  engineResume: bool({
+    env: 'TASKSGODZILLA_ENGINE_RESUME',
+    default: true,
+    original: false,
+    description:
+      "A re-execution of a step continues the agent's previous session (engines that can resume) with only the feedback as the new message.",
+  }),
+  feedbackMaxChars: int({
+    env: 'TASKSGODZILLA_FEEDBACK_MAX_CHARS',
+    default: 6000,
+    min: 500,
+    original: false,
+    description: 'Largest "what went wrong last time" section of a re-execution prompt (each output is a tail).',
+  }),
+  reactToReviews: bool({
+    env: 'TASKSGODZILLA_REACT_TO_REVIEWS',
+    default: false,
+    original: false,
+    description:
+      "A PR/MR review comment starts a new attempt of the run's latest step (a run's `template_config.react_to_reviews` wins).",
+  }),
+  autoPr: oneOf(AUTO_PR_MODES, {
+    env: 'TASKSGODZILLA_AUTO_PR',
+    default: 'off',
+    original: false,
+    description:
+      "Open the run's PR/MR by itself after planning and keep it updated (a run's `template_config.auto_pr` wins).",
+  }),
+  projectsRoot: text({
+    env: 'TASKSGODZILLA_PROJECTS_ROOT',
+    default: '<data dir>/projects',
+    original: true,
+    description: 'Root of auto-cloned repositories: `<root>/<project_id>/<repo_name>`.',
+  }),
+  worktreesRoot: optionalText({
+    env: 'TASKSGODZILLA_WORKTREES_ROOT',
+    original: false,
+    description: 'Root of protocol worktrees; default `<repo parent>/worktrees`.',
+  }),
+  removeWorktreeOnEnd: bool({
+    env: 'TASKSGODZILLA_REMOVE_WORKTREE_ON_END',
+    default: true,
+    original: false,
+    description: 'Remove a protocol worktree when its run ends (the branch stays).',
+  }),
+  autoClone: bool({
+    env: 'TASKSGODZILLA_AUTO_CLONE',
+    default: true,
+    original: true,
+    description: 'Clone missing repositories automatically.',
+  }),
+  ghSsh: bool({
+    env: 'TASKSGODZILLA_GH_SSH',
+    default: true,
+    original: true,
+    description: 'Prefer an SSH origin for GitHub.',
+  }),
+  gitUser: optionalText({
+    env: 'TASKSGODZILLA_GIT_USER',
+    original: true,
+    description: 'git user.name set during onboarding.',
+  }),
+  gitEmail: optionalText({
+    env: 'TASKSGODZILLA_GIT_EMAIL',
+    original: true,
+    description: 'git user.email set during onboarding.',
+  }),
+  discoveryTimeoutSeconds: int({
+    env: 'TASKSGODZILLA_DISCOVERY_TIMEOUT',
+    default: 15,
+    min: 1,
+    original: true,
+    description: 'Onboarding discovery timeout in seconds.',
+  }),
+  requireOnboardingClarifications: bool({
+    env: 'TASKSGODZILLA_REQUIRE_ONBOARDING_CLARIFICATIONS',
+    default: false,
+    original: true,
+    description: 'Onboarding ends `blocked` until clarifications are answered.',
+  }),
+  singleWorktree: bool({
+    env: 'TASKSGODZILLA_SINGLE_WORKTREE',
+    default: false,
+    original: true,
+    description: 'All protocols share one worktree and branch (the original default; off here so webhooks match runs).',
+  }),
+  worktreeBranch: text({
+    env: 'TASKSGODZILLA_WORKTREE_BRANCH',
+    default: 'tasksgodzilla-worktree',
+    original: true,
+    description: 'Branch of the shared worktree when TASKSGODZILLA_SINGLE_WORKTREE is on.',
+  }),
+  runsDir: text({
+    env: 'CODEX_RUNS_DIR',
+    default: '<data dir>/runs',
+    original: true,
+    description: 'Root of the per-run log folders.',
+  }),
+  githubToken: optionalText({
+    env: 'GITHUB_TOKEN',
+    aliases: ['GH_TOKEN'],
+    original: true,
+    description: 'Token for the GitHub REST fallback that opens PRs (`GH_TOKEN` also read).',
+  }),
+  githubApiUrl: text({
+    env: 'TASKSGODZILLA_GITHUB_API_URL',
+    default: 'https://api.github.com',
+    original: false,
+    description: 'GitHub REST base URL.',
+  }),
+  gitlabToken: optionalText({
+    env: 'GITLAB_TOKEN',
+    original: false,
+    description: 'Token for the GitLab REST fallback that opens MRs.',
+  }),
+  gitlabApiUrl: text({
+    env: 'TASKSGODZILLA_GITLAB_API_URL',
+    default: 'https://gitlab.com/api/v4',
+    original: false,
+    description: 'GitLab REST base URL.',
+  }),
+} as const satisfies Record<string, ConfigSetting<unknown>>;
+
+type Settings = typeof CONFIG_SCHEMA;
+
+/** The parsed configuration: one field per setting of CONFIG_SCHEMA. */
+export type Config = { -readonly [K in keyof Settings]: Settings[K] extends ConfigSetting<infer T> ? T : never };
+
+/** A setting with the Config key it is listed under. */
+export interface ConfigVariable extends ConfigSetting<unknown> {
+  /** Key in the parsed Config object. */
+  key: keyof Config;
+}
+
+/** Every variable TasksGodzilla reads, in README order. The README's table is checked against this list. */
+export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.entries(CONFIG_SCHEMA).map(
+  ([key, setting]): ConfigVariable => ({ ...(setting as ConfigSetting<unknown>), key: key as keyof Config }),
+);
+
+/** The setting listed under a Config key. */
+export function configVariable(key: keyof Config): ConfigVariable {
+  const variable = CONFIG_VARIABLES.find((v) => v.key === key);
+  if (variable === undefined) throw new ConfigError(`No configuration setting ${String(key)}`);
+  return variable;
+}
+
+/** The README's configuration table (markdown, one row per variable), generated from the schema. */
+export function configReadmeTable(): string {
+  const rows = CONFIG_VARIABLES.map((v) => {
+    const shown = v.default === undefined ? 'unset' : `\`${v.default}\``;
+    const values = v.values ? ` One of: ${v.values.map((x) => `\`${x}\``).join(', ')}.` : '';
+    const origin = v.original ? '' : ' *(new)*';
+    return `| \`${v.env}\` | ${shown} | ${v.description.replace(/\|/g, '\\|')}${values}${origin} |`;
+  });
+  return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n');
 }
 
 export type EnvSource = Record<string, string | undefined>;
+
+/** The variable's text: the first of its names that is present, trimmed; undefined when absent or blank. */
+function readText(env: EnvSource, variable: ConfigVariable): string | undefined {
+  const raw = [variable.env, ...(variable.aliases ?? [])].map((name) => env[name]).find((v) => v !== undefined);
+  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+}
 
 /**
  * Parses the environment once into a frozen Config. Every problem is reported at once in one
@@ -654,93 +570,22 @@ export type EnvSource = Record<string, string | undefined>;
  */
 export function loadConfig(env: EnvSource = process.env, overrides: Partial<Config> = {}): Readonly<Config> {
   const issues: FieldIssue[] = [];
-  const out: Record<string, unknown> = {};
+  const parsed: Record<string, unknown> = {};
   for (const variable of CONFIG_VARIABLES) {
-    const raw = variable.env === 'GITHUB_TOKEN' ? (env.GITHUB_TOKEN ?? env.GH_TOKEN) : env[variable.env];
-    const text = raw === undefined || raw.trim() === '' ? undefined : raw.trim();
-    if (text === undefined) {
-      out[variable.key] = undefined;
-      continue;
-    }
-    const parsed = fieldSchema(variable).safeParse(text);
-    if (parsed.success) out[variable.key] = parsed.data;
+    const text = readText(env, variable);
+    if (text === undefined) continue;
+    const result = variable.schema.safeParse(text);
+    if (result.success) parsed[variable.key] = result.data;
     else
       issues.push({
         path: [variable.env],
-        message: `${parsed.error.issues[0]?.message ?? 'invalid'} (got ${JSON.stringify(text)})`,
+        message: `${result.error.issues[0]?.message ?? 'invalid'} (got ${JSON.stringify(text)})`,
       });
   }
-  const dataDir = (out.dataDir as string | undefined) ?? '.tasksgodzilla';
-  const defaults: Config = {
-    env: 'local',
-    dataDir,
-    dbUrl: undefined,
-    dbPath: `${dataDir}/tasksgodzilla.sqlite`,
-    dbPoolSize: 5,
-    queueBackend: 'embedded',
-    redisUrl: undefined,
-    queuePrefix: 'tgz',
-    inlineWorker: false,
-    workerConcurrency: 2,
-    jobMaxAttempts: 3,
-    jobTimeoutSeconds: 3600,
-    leaseSeconds: 30,
-    workerPort: 8020,
-    apiToken: undefined,
-    webhookToken: undefined,
-    apiHost: '127.0.0.1',
-    apiPort: 8010,
-    apiBase: 'http://127.0.0.1:8010',
-    projectToken: undefined,
-    maxBodyBytes: 1048576,
-    logLevel: 'info',
-    logJson: false,
-    planningModel: undefined,
-    decomposeModel: undefined,
-    execModel: undefined,
-    qaModel: undefined,
-    discoveryModel: undefined,
-    skipSimpleDecompose: false,
-    defaultEngine: 'codex',
-    engineStallTimeoutSeconds: 300,
-    engineTimeoutSeconds: 3600,
-    codexBin: 'codex',
-    claudeBin: 'claude',
-    opencodeBin: 'opencode',
-    maxTokensPerStep: undefined,
-    maxTokensPerProtocol: undefined,
-    maxCostUsdPerStep: undefined,
-    maxCostUsdPerProtocol: undefined,
-    tokenBudgetMode: 'strict',
-    specAuditIntervalSeconds: undefined,
-    autoQaOnCi: false,
-    autoQaAfterExec: false,
-    engineResume: true,
-    feedbackMaxChars: 6000,
-    reactToReviews: false,
-    autoPr: 'off',
-    projectsRoot: `${dataDir}/projects`,
-    worktreesRoot: undefined,
-    removeWorktreeOnEnd: true,
-    autoClone: true,
-    ghSsh: true,
-    gitUser: undefined,
-    gitEmail: undefined,
-    discoveryTimeoutSeconds: 15,
-    requireOnboardingClarifications: false,
-    singleWorktree: false,
-    worktreeBranch: 'tasksgodzilla-worktree',
-    runsDir: `${dataDir}/runs`,
-    githubToken: undefined,
-    githubApiUrl: 'https://api.github.com',
-    gitlabToken: undefined,
-    gitlabApiUrl: 'https://gitlab.com/api/v4',
-  };
-  const config: Config = { ...defaults };
-  for (const [key, value] of Object.entries(out)) {
-    if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
-  }
-  Object.assign(config, overrides);
+  const dataDir = (parsed.dataDir as string | undefined) ?? CONFIG_SCHEMA.dataDir.fallback('');
+  const values: Record<string, unknown> = {};
+  for (const variable of CONFIG_VARIABLES) values[variable.key] = parsed[variable.key] ?? variable.fallback(dataDir);
+  const config = { ...values, ...overrides } as Config;
 
   if (config.dbUrl !== undefined && !/^postgres(ql)?:\/\//.test(config.dbUrl)) {
     issues.push({

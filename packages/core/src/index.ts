@@ -61,8 +61,30 @@ export type {
 export { createManualClock, nowIso, systemClock, toIso } from './clock.js';
 export type { Clock } from './clock.js';
 export { newId } from './ids.js';
-export { AUTO_PR_MODES, CONFIG_VARIABLES, loadConfig } from './config.js';
-export type { AutoPrMode, BudgetMode, Config, ConfigVariable, EnvSource, LogFormat, QueueBackend } from './config.js';
+export {
+  AUTO_PR_MODES,
+  BUDGET_MODES,
+  CONFIG_SCHEMA,
+  CONFIG_VARIABLES,
+  LOG_LEVEL_NAMES,
+  QUEUE_BACKENDS,
+  configReadmeTable,
+  configVariable,
+  loadConfig,
+} from './config.js';
+export type {
+  AutoPrMode,
+  BudgetMode,
+  Config,
+  ConfigFlag,
+  ConfigKind,
+  ConfigSetting,
+  ConfigVariable,
+  EnvSource,
+  LogFormat,
+  LogLevel,
+  QueueBackend,
+} from './config.js';
 export { CHECKS_FENCE, extractStepChecks, parseStepFile } from './check-grammar.js';
 export type { CheckSource, ParsedStepFile, ShellBlock, StepCheck } from './check-grammar.js';
 export {

@@ -8,3 +8,5 @@ export { interpretGithubWebhook, interpretGitlabWebhook, setupRunName } from '@t
 export type { WebhookInterpretation } from '@tasksgodzilla/services-orchestrator';
 export { LOG_LEVELS, closeOnSignals, integerFlag, logLevelFlag, runMain } from './process-main.js';
 export type { SignalTarget, StopLogger } from './process-main.js';
+export { defineProcessFlags } from './process-flags.js';
+export type { ProcessFlagParser, ProcessFlags, ProcessFlagsSpec, ProcessOption } from './process-flags.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONFIG_VARIABLES } from '@tasksgodzilla/core';
+import { CONFIG_VARIABLES, configReadmeTable } from '@tasksgodzilla/core';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 
@@ -28,5 +28,12 @@ describe('README configuration table', () => {
       const expected = variable.default === undefined ? 'unset' : `\`${variable.default}\``;
       expect(`${variable.env}: ${rows.get(variable.env)?.defaultText}`).toBe(`${variable.env}: ${expected}`);
     }
+  });
+
+  it('is the table generated from the schema, row for row', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const section = readme.split('## Configuration')[1]?.split('\n## ')[0] ?? '';
+    const table = section.split('\n').filter((line) => line.startsWith('|'));
+    expect(table.join('\n')).toBe(configReadmeTable());
   });
 });

@@ -1,5 +1,6 @@
 import { register as globalRegistry, Registry } from 'prom-client';
 import { createMetrics, JOB_DURATION_BUCKETS, REQUEST_DURATION_BUCKETS } from './metrics.js';
+import { expectSeries } from './metrics.test-helpers.js';
 
 function seriesLines(text: string, name: string): string[] {
   return text.split('\n').filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `));
@@ -57,16 +58,18 @@ describe('createMetrics', () => {
         `jobs_duration_seconds_bucket{le="${bucket}",job_type="execute_step_job",status="completed"}`,
       );
     }
-    expect(text).toContain('jobs_duration_seconds_sum{job_type="execute_step_job",status="completed"} 3');
-    expect(text).toContain('webhooks_total{provider="github",status="received"} 1');
-    expect(text).toContain('codex_token_estimated_total{phase="exec",model="gpt-5"} 100');
-    expect(text).toContain('qa_verdict_total{verdict="pass"} 1');
-    expect(text).toContain('tokens_used_total{phase="exec",model="gpt-5",engine="codex",kind="input"} 10');
-    expect(text).toContain('tokens_used_total{phase="exec",model="gpt-5",engine="codex",kind="output"} 5');
-    expect(text).toContain('tokens_used_total{phase="exec",model="gpt-5",engine="codex",kind="cached"} 2');
-    expect(text).toContain('engine_cost_usd_total{phase="exec",model="gpt-5",engine="codex"} 0.5');
-    expect(text).toContain('queue_jobs{queue="default",status="queued"} 1');
-    expect(text).toContain('events_total{event_type="step_started"} 1');
+    expectSeries(text, [
+      'jobs_duration_seconds_sum{job_type="execute_step_job",status="completed"} 3',
+      'webhooks_total{provider="github",status="received"} 1',
+      'codex_token_estimated_total{phase="exec",model="gpt-5"} 100',
+      'qa_verdict_total{verdict="pass"} 1',
+      'tokens_used_total{phase="exec",model="gpt-5",engine="codex",kind="input"} 10',
+      'tokens_used_total{phase="exec",model="gpt-5",engine="codex",kind="output"} 5',
+      'tokens_used_total{phase="exec",model="gpt-5",engine="codex",kind="cached"} 2',
+      'engine_cost_usd_total{phase="exec",model="gpt-5",engine="codex"} 0.5',
+      'queue_jobs{queue="default",status="queued"} 1',
+      'events_total{event_type="step_started"} 1',
+    ]);
   });
 
   it('exposes the Prometheus text content type', () => {

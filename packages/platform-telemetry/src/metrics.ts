@@ -38,70 +38,61 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const knownRoutes = options.routes ? new Set(options.routes) : undefined;
   const name = (base: string) => `${prefix}${base}`;
 
+  const counter = <L extends string>(base: string, help: string, labelNames: readonly L[]) =>
+    new Counter<L>({ name: name(base), help, labelNames, registers });
+  const histogram = <L extends string>(
+    base: string,
+    help: string,
+    labelNames: readonly L[],
+    buckets: readonly number[],
+  ) => new Histogram<L>({ name: name(base), help, labelNames, buckets: [...buckets], registers });
+
   const instruments: MetricInstruments = {
-    requestsTotal: new Counter({ name: name('requests_total'), help: 'HTTP requests handled.', registers }),
-    requestsDuration: new Histogram({
-      name: name('requests_duration_seconds'),
-      help: 'HTTP request duration in seconds, by route template, method and status code.',
-      labelNames: ['path', 'method', 'status'] as const,
-      buckets: [...REQUEST_DURATION_BUCKETS],
-      registers,
-    }),
-    jobsProcessed: new Counter({
-      name: name('jobs_processed_total'),
-      help: 'Jobs processed, by job type and outcome (completed, retried, failed).',
-      labelNames: ['job_type', 'status'] as const,
-      registers,
-    }),
-    jobsDuration: new Histogram({
-      name: name('jobs_duration_seconds'),
-      help: 'Job duration in seconds, by job type and outcome.',
-      labelNames: ['job_type', 'status'] as const,
-      buckets: [...JOB_DURATION_BUCKETS],
-      registers,
-    }),
-    webhooks: new Counter({
-      name: name('webhooks_total'),
-      help: 'Webhooks received, by provider and status (received, unauthorized).',
-      labelNames: ['provider', 'status'] as const,
-      registers,
-    }),
-    tokensEstimated: new Counter({
-      name: name('codex_token_estimated_total'),
-      help: 'Estimated prompt tokens (ceil(chars / 4)) checked against budgets, by phase and model.',
-      labelNames: ['phase', 'model'] as const,
-      registers,
-    }),
-    qaVerdicts: new Counter({
-      name: name('qa_verdict_total'),
-      help: 'QA verdicts, by verdict.',
-      labelNames: ['verdict'] as const,
-      registers,
-    }),
-    tokensUsed: new Counter({
-      name: name('tokens_used_total'),
-      help: 'Tokens reported by the engines, by phase, model, engine and kind (input, output, cached).',
-      labelNames: ['phase', 'model', 'engine', 'kind'] as const,
-      registers,
-    }),
-    engineCostUsd: new Counter({
-      name: name('engine_cost_usd_total'),
-      help: 'Cost in US dollars reported by the engines, by phase, model and engine.',
-      labelNames: ['phase', 'model', 'engine'] as const,
-      registers,
-    }),
+    requestsTotal: counter('requests_total', 'HTTP requests handled.', []),
+    requestsDuration: histogram(
+      'requests_duration_seconds',
+      'HTTP request duration in seconds, by route template, method and status code.',
+      ['path', 'method', 'status'],
+      REQUEST_DURATION_BUCKETS,
+    ),
+    jobsProcessed: counter(
+      'jobs_processed_total',
+      'Jobs processed, by job type and outcome (completed, retried, failed).',
+      ['job_type', 'status'],
+    ),
+    jobsDuration: histogram(
+      'jobs_duration_seconds',
+      'Job duration in seconds, by job type and outcome.',
+      ['job_type', 'status'],
+      JOB_DURATION_BUCKETS,
+    ),
+    webhooks: counter('webhooks_total', 'Webhooks received, by provider and status (received, unauthorized).', [
+      'provider',
+      'status',
+    ]),
+    tokensEstimated: counter(
+      'codex_token_estimated_total',
+      'Estimated prompt tokens (ceil(chars / 4)) checked against budgets, by phase and model.',
+      ['phase', 'model'],
+    ),
+    qaVerdicts: counter('qa_verdict_total', 'QA verdicts, by verdict.', ['verdict']),
+    tokensUsed: counter(
+      'tokens_used_total',
+      'Tokens reported by the engines, by phase, model, engine and kind (input, output, cached).',
+      ['phase', 'model', 'engine', 'kind'],
+    ),
+    engineCostUsd: counter(
+      'engine_cost_usd_total',
+      'Cost in US dollars reported by the engines, by phase, model and engine.',
+      ['phase', 'model', 'engine'],
+    ),
     queueJobs: new Gauge({
       name: name('queue_jobs'),
       help: 'Jobs in the queue ledger, by queue and status, as of the last stats snapshot.',
       labelNames: ['queue', 'status'] as const,
       registers,
     }),
-    events: new Counter({
-      name: name('events_total'),
-      help: 'Events appended to the event log, by type.',
-      labelNames: ['event_type'] as const,
-      registers,
-    }),
+    events: counter('events_total', 'Events appended to the event log, by type.', ['event_type']),
   };
 
   if (options.collectDefault) collectDefaultMetrics({ register: registry, prefix });

@@ -7,6 +7,7 @@ import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createTelemetryService } from './telemetry.service.js';
 import type { EventTx } from './telemetry.types.js';
+import { expectSeries } from './metrics.test-helpers.js';
 
 const clock = createManualClock('2026-11-27T17:00:00.000Z');
 
@@ -277,14 +278,16 @@ describe('TelemetryService metrics helpers', () => {
     telemetry.observeQaVerdict('FAIL');
     telemetry.observeJob('run_quality_job', 'completed', 2.5);
     const text = await metrics.text();
-    expect(text).toContain('tokens_used_total{phase="exec",model="gpt-5",engine="codex",kind="input"} 1300');
-    expect(text).toContain('tokens_used_total{phase="exec",model="gpt-5",engine="codex",kind="output"} 300');
-    expect(text).toContain('tokens_used_total{phase="exec",model="gpt-5",engine="codex",kind="cached"} 800');
-    expect(text).toContain('engine_cost_usd_total{phase="exec",model="gpt-5",engine="codex"} 0.5');
-    expect(text).toContain('codex_token_estimated_total{phase="planning",model="gpt-5"} 10');
-    expect(text).toContain('qa_verdict_total{verdict="fail"} 1');
-    expect(text).toContain('jobs_processed_total{job_type="run_quality_job",status="completed"} 1');
-    expect(text).toContain('jobs_duration_seconds_sum{job_type="run_quality_job",status="completed"} 2.5');
+    expectSeries(text, [
+      'tokens_used_total{phase="exec",model="gpt-5",engine="codex",kind="input"} 1300',
+      'tokens_used_total{phase="exec",model="gpt-5",engine="codex",kind="output"} 300',
+      'tokens_used_total{phase="exec",model="gpt-5",engine="codex",kind="cached"} 800',
+      'engine_cost_usd_total{phase="exec",model="gpt-5",engine="codex"} 0.5',
+      'codex_token_estimated_total{phase="planning",model="gpt-5"} 10',
+      'qa_verdict_total{verdict="fail"} 1',
+      'jobs_processed_total{job_type="run_quality_job",status="completed"} 1',
+      'jobs_duration_seconds_sum{job_type="run_quality_job",status="completed"} 2.5',
+    ]);
   });
 
   it('estimates ceil(characters / 4) with a minimum of 1, counting code points', () => {

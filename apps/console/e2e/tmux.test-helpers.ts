@@ -65,11 +65,9 @@ export class TmuxTerminal {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const screen = this.screen();
-      if (typeof match === 'string' ? screen.includes(match) : match.test(screen)) {
-        // The program attaches the key handler of a new screen right after drawing it.
-        await new Promise((resolve) => setTimeout(resolve, 150));
-        return screen;
-      }
+      // Keys may follow at once: the TUI hands each key to the screen or dialog that owns the keyboard
+      // by then, even one not drawn yet. The pause below is only the polling interval of the screen.
+      if (typeof match === 'string' ? screen.includes(match) : match.test(screen)) return screen;
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the screen:\n${screen}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }

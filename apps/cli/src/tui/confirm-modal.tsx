@@ -1,4 +1,5 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeyHandler, type KeyRouter } from './key-router.js';
 import { terminalSafe } from '../terminal-text.js';
 
 /** A yes/no question for destructive actions: y or enter confirms, n or esc cancels. */
@@ -7,13 +8,17 @@ export function ConfirmModal({
   message,
   confirm,
   close,
+  router,
+  owner,
 }: {
   title: string;
   message: string;
   confirm(): void;
   close(): void;
+  router: KeyRouter;
+  owner: object;
 }) {
-  useInput((input, key) => {
+  useKeyHandler(router, owner, (input, key) => {
     if (input === 'y' || input === 'Y' || key.return) {
       close();
       confirm();

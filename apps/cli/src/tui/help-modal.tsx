@@ -1,9 +1,10 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeyHandler, type KeyRouter } from './key-router.js';
 import { KEYS } from './tui-keys.js';
 
 /** Every key, one per line; esc, ? or q closes. */
-export function HelpModal({ close }: { close(): void }) {
-  useInput((input, key) => {
+export function HelpModal({ close, router, owner }: { close(): void; router: KeyRouter; owner: object }) {
+  useKeyHandler(router, owner, (input, key) => {
     if (key.escape || input === '?' || input === 'q' || key.return) close();
   });
   const width = Math.max(...KEYS.map((k) => k.keys.length));

@@ -1,11 +1,32 @@
-import { Box, Text, useInput } from 'ink';
-import { useState } from 'react';
+import { Box, Text } from 'ink';
+import { useRef, useState } from 'react';
+import { useKeyHandler, type KeyRouter } from './key-router.js';
 import type { MenuItem } from './tui-modal.types.js';
 
 /** A list of actions: ↑↓ and enter, or the action's own key; esc closes. */
-export function MenuModal({ title, items, close }: { title: string; items: MenuItem[]; close(): void }) {
-  const [index, setIndex] = useState(0);
-  useInput((input, key) => {
+export function MenuModal({
+  title,
+  items,
+  close,
+  router,
+  owner,
+}: {
+  title: string;
+  items: MenuItem[];
+  close(): void;
+  router: KeyRouter;
+  owner: object;
+}) {
+  // In a ref: keys that arrive together move from where the previous one left the highlight.
+  const highlight = useRef(0);
+  const [, rerender] = useState(0);
+  const setIndex = (next: number) => {
+    highlight.current = next;
+    rerender((n) => n + 1);
+  };
+  const index = highlight.current;
+  useKeyHandler(router, owner, (input, key) => {
+    const index = highlight.current;
     if (key.escape || input === 'q') return close();
     if (key.upArrow || input === 'k') return setIndex((index - 1 + items.length) % items.length);
     if (key.downArrow || input === 'j') return setIndex((index + 1) % items.length);

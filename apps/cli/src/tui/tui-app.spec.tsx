@@ -13,18 +13,14 @@ describe('TUI screens and keys (ink-testing-library)', () => {
 
   // Colours are on when the runner forces them (FORCE_COLOR): compare the text only.
   const frame = () => stripVTControlCharacters(app.lastFrame() ?? '');
-  /** Ink attaches a new screen's key handler just after drawing it: let it settle before typing. */
-  const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+  // Keys never wait for time: the TUI routes each key to the main screen or the dialog that owns the
+  // keyboard at once (a dialog not drawn yet gets its keys when it is), so only rendered state is awaited.
   const press = async (keys: string, expect: string) => {
     app.stdin.write(keys);
     await until(() => frame().includes(expect), `"${expect}" after ${JSON.stringify(keys)}:\n${frame()}`);
-    await settle();
   };
-  const type = async (keys: string[]) => {
-    for (const key of keys) {
-      app.stdin.write(key);
-      await settle();
-    }
+  const type = (keys: string[]) => {
+    for (const key of keys) app.stdin.write(key);
   };
 
   beforeEach(async () => {
@@ -37,7 +33,6 @@ describe('TUI screens and keys (ink-testing-library)', () => {
     store = createTuiStore({ settings, createClient: () => fake.client });
     app = render(<TuiApp store={store} />);
     await until(() => frame().includes('Refreshed.') && frame().includes('● live'), 'the first refresh');
-    await settle();
   });
 
   afterEach(() => {
@@ -67,15 +62,15 @@ describe('TUI screens and keys (ink-testing-library)', () => {
   });
 
   it('moves the focus and the highlight, and selects with enter', async () => {
-    await type(['\t', 'j', '\r']);
+    type(['\t', 'j', '\r']);
     await until(() => frame().includes('Protocol: 0002-other (11)'), `the second protocol selected:\n${frame()}`);
   });
 
   it('creates and starts a protocol from the form', async () => {
     await press('R', 'New protocol in demo');
-    await type(['0003-new', '\r', '\r', '\r']);
+    type(['0003-new', '\r', '\r', '\r']);
     await until(() => frame().includes('▸ Template folder'), 'the template field');
-    await type(['/srv/templates/demo', '\r', '\r', '\r']);
+    type(['/srv/templates/demo', '\r', '\r', '\r']);
     await until(() => frame().includes('queued for planning.'), `the status:\n${frame()}`);
     expect(fake.calls).toContain('createProtocol 1 0003-new template=/srv/templates/demo auto=true');
     expect(frame()).toContain('0003-new');
@@ -83,9 +78,9 @@ describe('TUI screens and keys (ink-testing-library)', () => {
 
   it('refuses an empty required field in a form, and esc closes it', async () => {
     await press('g', 'New project');
-    await type(['\r', '\r', '\r', '\r', '\r']);
+    type(['\r', '\r', '\r', '\r', '\r']);
     await until(() => frame().includes('Name is required.'), 'the validation message');
-    await type(['\u001b']);
+    type(['\u001b']);
     await until(() => !frame().includes('New project (clones'), 'the form closed');
     expect(fake.calls.some((c) => c.startsWith('createProject'))).toBe(false);
   });
@@ -105,9 +100,8 @@ describe('TUI screens and keys (ink-testing-library)', () => {
     await press('m', 'Actions · Dashboard');
     await press('t', 'Retry enqueued.');
     await press('?', 'cycle the step filter');
-    await type(['\u001b']);
+    type(['\u001b']);
     await until(() => !frame().includes('cycle the step filter'), 'the help closed');
-    await settle();
     await press('f', 'Step filter: pending');
     expect(frame()).toContain('Steps · Filter: pending');
   });

@@ -1,11 +1,12 @@
 import { Box, useApp, useInput, useStdout } from 'ink';
-import { useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useReducer, useRef, useState, type ReactNode } from 'react';
 import { ConfirmModal } from './confirm-modal.js';
 import { ContextBar } from './context-bar.js';
 import { DashboardPage } from './dashboard-page.js';
 import { EventsPage } from './events-page.js';
 import { FormModal } from './form-modal.js';
 import { HelpModal } from './help-modal.js';
+import { createKeyRouter, useKeyHandler } from './key-router.js';
 import { MenuModal } from './menu-modal.js';
 import type { PageProps } from './page-props.js';
 import { ProjectsPage } from './projects-page.js';
@@ -42,6 +43,8 @@ const PAGE_COMPONENTS: Record<PageId, (props: PageProps) => ReactNode> = {
 
 /** Lines outside the page body: tabs, context, status, key line, and one spare so ink never scrolls. */
 const CHROME_LINES = 5;
+/** The keyboard's owner when no dialog is open. */
+const MAIN_SCREEN = { name: 'main screen' };
 const yes = (value: string | undefined) => /^y/i.test((value ?? '').trim());
 const int = (value: string | undefined) => (value ?? '').trim();
 
@@ -65,8 +68,11 @@ export function TuiApp({ store }: { store: TuiStore }) {
     modal: null,
   });
   const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const router = useMemo(() => createKeyRouter(MAIN_SCREEN), []);
   const setUi = (patch: Partial<typeof ui.current>) => {
     ui.current = { ...ui.current, ...patch };
+    // The keyboard changes hands now, not when the dialog is drawn: the next key goes to it.
+    if ('modal' in patch) router.focus(patch.modal ?? MAIN_SCREEN);
     rerender();
   };
   const { page, modal } = ui.current;
@@ -338,30 +344,29 @@ export function TuiApp({ store }: { store: TuiStore }) {
     setModal({ kind: 'menu', title: `Actions · ${pageSpec(ui.current.page).title}`, items });
   };
 
-  useInput(
-    (input, key) => {
-      if (ui.current.modal) return;
-      if (key.tab) return cycleFocus(key.shift);
-      if (key.upArrow || input === 'k') return move(-1);
-      if (key.downArrow || input === 'j') return move(1);
-      if (key.pageUp) return move(-10);
-      if (key.pageDown) return move(10);
-      if (key.return) return choose();
-      const target = PAGES.find((p) => p.key === input);
-      if (target) return setUi({ page: target.id });
-      if (input === 'q') {
-        store.stop();
-        return exit();
-      }
-      if (input === '?') {
-        store.setStatus('Keys: see the help dialog (esc closes).');
-        return setModal({ kind: 'help' });
-      }
-      if (input === 'm') return openMenu();
-      actions[input]?.run();
-    },
-    { isActive: modal === null },
-  );
+  // Ink's one input handler, attached once; the router hands each key to the main screen or the dialog.
+  useInput(router.dispatch);
+  useKeyHandler(router, MAIN_SCREEN, (input, key) => {
+    if (ui.current.modal) return;
+    if (key.tab) return cycleFocus(key.shift);
+    if (key.upArrow || input === 'k') return move(-1);
+    if (key.downArrow || input === 'j') return move(1);
+    if (key.pageUp) return move(-10);
+    if (key.pageDown) return move(10);
+    if (key.return) return choose();
+    const target = PAGES.find((p) => p.key === input);
+    if (target) return setUi({ page: target.id });
+    if (input === 'q') {
+      store.stop();
+      return exit();
+    }
+    if (input === '?') {
+      store.setStatus('Keys: see the help dialog (esc closes).');
+      return setModal({ kind: 'help' });
+    }
+    if (input === 'm') return openMenu();
+    actions[input]?.run();
+  });
 
   const bodyHeight = Math.max(10, size.rows - CHROME_LINES);
   const renderList: PageProps['list'] = (id, height, options = {}) => (
@@ -387,13 +392,27 @@ export function TuiApp({ store }: { store: TuiStore }) {
         {modal === null ? (
           <Page state={state} store={store} height={bodyHeight} list={renderList} />
         ) : modal.kind === 'form' ? (
-          <FormModal title={modal.title} fields={modal.fields} submit={modal.submit} close={close} />
+          <FormModal
+            title={modal.title}
+            fields={modal.fields}
+            submit={modal.submit}
+            close={close}
+            router={router}
+            owner={modal}
+          />
         ) : modal.kind === 'menu' ? (
-          <MenuModal title={modal.title} items={modal.items} close={close} />
+          <MenuModal title={modal.title} items={modal.items} close={close} router={router} owner={modal} />
         ) : modal.kind === 'confirm' ? (
-          <ConfirmModal title={modal.title} message={modal.message} confirm={modal.confirm} close={close} />
+          <ConfirmModal
+            title={modal.title}
+            message={modal.message}
+            confirm={modal.confirm}
+            close={close}
+            router={router}
+            owner={modal}
+          />
         ) : (
-          <HelpModal close={close} />
+          <HelpModal close={close} router={router} owner={modal} />
         )}
       </Box>
       <StatusBar status={state.status} />

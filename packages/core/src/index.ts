@@ -108,3 +108,4 @@ export type {
   ProviderEventType,
   RecordedEventType,
 } from './event-catalogue.js';
+export { PROTOCOL_DOC_FILES, compareStepFilenames, isStepFilename } from './step-files.js';

@@ -74,7 +74,7 @@ export { createOpencodeStreamParser } from './adapters/opencode.stream.js';
 export type { OpencodeStreamOptions } from './adapters/opencode.stream.js';
 export { SHELL_ENGINE_ID, createShellEngine } from './shell/shell.engine.js';
 export type { ShellEngineOptions } from './shell/shell.engine.js';
-export { PROTOCOL_PLAN_SCHEMA, STEP_FILE_PATTERN, readProtocolTemplate } from './shell/protocol-template.js';
+export { PROTOCOL_PLAN_SCHEMA, readProtocolTemplate } from './shell/protocol-template.js';
 export type { ProtocolPlan } from './shell/protocol-template.js';
 export { parseStepFile } from './shell/step-file.js';
 export type { ParsedStepFile, ShellBlock } from './shell/step-file.js';

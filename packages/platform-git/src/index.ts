@@ -23,6 +23,7 @@ export type {
   WorktreeSnapshot,
 } from './git-service.types.js';
 export { resolveInside, sanitizeStepFilename } from './path-safety.js';
+export { fingerprintFile, fingerprintText } from './fingerprint.js';
 export { inferForgeProvider, parseRemoteUrl, repoNameFromUrl, toGithubSshUrl } from './remote-url.js';
 export type { RemoteLocation } from './remote-url.js';
 export { assertBranchName } from './branch-name.js';

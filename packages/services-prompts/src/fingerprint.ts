@@ -1,20 +1,4 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-
-/** SHA-256 of the text (UTF-8) or bytes, first 12 hex chars: the original's `fingerprint_text`. */
-export function fingerprintText(text: string | Uint8Array): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 12);
-}
-
-/** Fingerprint of a file's bytes; `missing` when it does not exist (the original's `fingerprint_file`). */
-export async function fingerprintFile(path: string): Promise<string> {
-  try {
-    return fingerprintText(await readFile(path));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
-    throw error;
-  }
-}
+import { fingerprintFile } from '@tasksgodzilla/platform-git';
 
 /** The original's `prompt_version`: `unknown` without a path, else the file fingerprint. */
 export async function promptVersion(path: string | null | undefined): Promise<string> {

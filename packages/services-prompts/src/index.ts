@@ -1,6 +1,8 @@
 export { PROMPT_ROLES } from './prompt.types.js';
 export type { PromptInfo, PromptResult, PromptRole, PromptSource, PromptTemplate, PromptVars } from './prompt.types.js';
-export { fingerprintFile, fingerprintText, promptVersion } from './fingerprint.js';
+// Fingerprints live in platform-git (services-spec uses them too); re-exported for prompt consumers.
+export { fingerprintFile, fingerprintText } from '@tasksgodzilla/platform-git';
+export { promptVersion } from './fingerprint.js';
 export { renderTemplate, templateVariables } from './template-render.js';
 export { defaultTemplatesDir, listTemplates, loadProjectTemplate, loadTemplate } from './prompt-templates.js';
 export {

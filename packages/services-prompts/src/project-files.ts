@@ -1,5 +1,7 @@
-import { readFile, realpath } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ValidationError } from '@tasksgodzilla/core';
+import { resolveInside } from '@tasksgodzilla/platform-git';
 
 /** Folder of a project's own prompt templates, relative to its checkout: `<name>.md` overrides a role. */
 export const PROJECT_PROMPTS_DIR = '.tasksgodzilla/prompts';
@@ -21,21 +23,17 @@ export const REFERENCE_TEMPLATES_MARKER = '### TEMPLATES FOR PROTOCOL FILES';
  * a repository cannot make a prompt carry a file from elsewhere on the host. Null when absent.
  */
 export async function readProjectFile(root: string, relative: string): Promise<{ path: string; bytes: Buffer } | null> {
-  const path = join(root, relative);
-  let real: string;
-  let realRoot: string;
+  let inside: string;
   try {
-    [real, realRoot] = await Promise.all([realpath(path), realpath(root)]);
+    inside = resolveInside(root, relative);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR')
-      return null;
+    if (error instanceof ValidationError) return null;
     throw error;
   }
-  if (!real.startsWith(realRoot + sep)) return null;
   try {
-    return { path, bytes: await readFile(real) };
+    return { path: join(root, relative), bytes: await readFile(inside) };
   } catch (error) {
-    if (['EISDIR', 'ENOENT'].includes((error as NodeJS.ErrnoException).code ?? '')) return null;
+    if (['EISDIR', 'ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return null;
     throw error;
   }
 }

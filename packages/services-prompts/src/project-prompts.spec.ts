@@ -2,7 +2,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ValidationError } from '@tasksgodzilla/core';
 import { createTempDir, type TempDir } from '@tasksgodzilla/testing';
-import { fingerprintText } from './fingerprint.js';
+import { fingerprintText } from '@tasksgodzilla/platform-git';
 import { createPromptService, QA_VERDICT_INSTRUCTION } from './prompt.service.js';
 
 describe('project prompt files', () => {

@@ -2,7 +2,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NotFoundError, ValidationError } from '@tasksgodzilla/core';
-import { fingerprintText } from './fingerprint.js';
+import { fingerprintText } from '@tasksgodzilla/platform-git';
 import { PROJECT_PROMPTS_DIR, firstProjectFile } from './project-files.js';
 import type { PromptInfo, PromptTemplate } from './prompt.types.js';
 import { templateVariables } from './template-render.js';

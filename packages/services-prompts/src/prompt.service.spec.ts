@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { NotFoundError, ValidationError } from '@tasksgodzilla/core';
 import { createTempDir } from '@tasksgodzilla/testing';
 import type { TempDir } from '@tasksgodzilla/testing';
-import { fingerprintText } from './fingerprint.js';
+import { fingerprintText } from '@tasksgodzilla/platform-git';
 import { createPromptService } from './prompt.service.js';
 import { PROMPT_ROLES } from './prompt.types.js';
 

@@ -22,7 +22,6 @@ export type {
   StepSpec,
 } from './spec.schemas.js';
 export { canonicalJson, pythonFloatRepr, specHash } from './spec.hash.js';
-export { fingerprintFile, fingerprintText } from './fingerprint.js';
 export {
   PROTOCOL_DOC_FILES,
   agentIdFromStepName,

@@ -1,18 +1,9 @@
 import { readdir } from 'node:fs/promises';
-import { NotFoundError, extractStepChecks } from '@tasksgodzilla/core';
+import { NotFoundError, compareStepFilenames, extractStepChecks, isStepFilename } from '@tasksgodzilla/core';
 import type { SpecStepType } from './spec.schemas.js';
 
-/** Files of a protocol folder that are never steps. */
-export const PROTOCOL_DOC_FILES = ['plan.md', 'context.md', 'log.md'] as const;
-
-/** A step file: a Markdown file whose name starts with two digits (`00-setup.md`, `01-api.md`). */
-export function isStepFilename(name: string): boolean {
-  return (
-    /^\d\d/.test(name) &&
-    name.toLowerCase().endsWith('.md') &&
-    !(PROTOCOL_DOC_FILES as readonly string[]).includes(name)
-  );
-}
+// The step-file name grammar lives in core, shared with the shell engine's template reader.
+export { PROTOCOL_DOC_FILES, isStepFilename } from '@tasksgodzilla/core';
 
 /**
  * Step files of a protocol folder (not recursive), sorted by name in code-point order as the
@@ -32,17 +23,7 @@ export async function listStepFiles(protocolRoot: string, options: { includeSetu
     .filter((entry) => entry.isFile() && isStepFilename(entry.name))
     .map((entry) => entry.name)
     .filter((name) => includeSetup || !name.toLowerCase().startsWith('00-setup'))
-    .sort(compareCodePoints);
-}
-
-function compareCodePoints(a: string, b: string): number {
-  const left = Array.from(a, (c) => c.codePointAt(0) ?? 0);
-  const right = Array.from(b, (c) => c.codePointAt(0) ?? 0);
-  for (let i = 0; i < Math.min(left.length, right.length); i += 1) {
-    const diff = (left[i] ?? 0) - (right[i] ?? 0);
-    if (diff !== 0) return diff;
-  }
-  return left.length - right.length;
+    .sort(compareStepFilenames);
 }
 
 /**

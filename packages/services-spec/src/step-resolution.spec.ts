@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { NotFoundError, ValidationError } from '@tasksgodzilla/core';
 import { createTempDir } from '@tasksgodzilla/testing';
 import type { TempDir } from '@tasksgodzilla/testing';
-import { fingerprintText } from './fingerprint.js';
+import { fingerprintText } from '@tasksgodzilla/platform-git';
 import { specHash } from './spec.hash.js';
 import type { StepSpec } from './spec.schemas.js';
 import { resolveStep, resolveStepOutputs, resolveStepPrompt } from './step-resolution.js';

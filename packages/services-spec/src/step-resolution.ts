@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NotFoundError, ValidationError } from '@tasksgodzilla/core';
-import { fingerprintText } from './fingerprint.js';
+import { fingerprintText } from '@tasksgodzilla/platform-git';
 import { specHash } from './spec.hash.js';
 import { isCodeMachineRoot, isInsideRoots, resolveOutputPath, resolveSpecPath } from './spec.paths.js';
 import type { SpecRoots } from './spec.paths.js';

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotFoundError } from '@tasksgodzilla/core';
 import { createTempDir, type TempDir } from '@tasksgodzilla/testing';
-import { fingerprintText } from './fingerprint.js';
+import { fingerprintText } from '@tasksgodzilla/platform-git';
 import { readOptional, resolveStepTarget, synthesizeStepSpec } from './step-target.js';
 
 describe('resolveStepTarget', () => {

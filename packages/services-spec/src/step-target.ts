@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { NotFoundError, type StepRun } from '@tasksgodzilla/core';
-import { fingerprintText } from './fingerprint.js';
+import { fingerprintText } from '@tasksgodzilla/platform-git';
 import type { StepSpec } from './spec.schemas.js';
 import { resolveStepOutputs, resolveStepPrompt, type ResolvedStepOutputs } from './step-resolution.js';
 

@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
-import { ValidationError } from '@tasksgodzilla/core';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ValidationError, compareStepFilenames, isStepFilename } from '@tasksgodzilla/core';
+import { resolveInside } from '@tasksgodzilla/platform-git';
 
 /** The planning output shape of the original (`schemas/protocol-planning.schema.json`). */
 export interface ProtocolPlan {
@@ -31,28 +32,24 @@ export const PROTOCOL_PLAN_SCHEMA = {
   },
 } as const;
 
-/** Numbered step files: `00-setup.md`, `01-build.md`, … */
-export const STEP_FILE_PATTERN = /^(\d+)-[^/\\]+\.md$/;
-
-function stepNumber(filename: string): number {
-  return Number(STEP_FILE_PATTERN.exec(filename)?.[1] ?? Number.NaN);
-}
-
 /** A template file's text; a symlink that leads outside the template folder is refused (it would be committed). */
 function readTemplateFile(dir: string, name: string): string {
-  const real = realpathSync(join(dir, name));
-  const rel = relative(realpathSync(dir), real);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
-    throw new ValidationError(`Protocol template ${dir}: ${name} links outside the template folder`, [
-      { path: ['templateDir'], message: `${name} links outside the template folder` },
-    ]);
+  let path: string;
+  try {
+    path = resolveInside(dir, name);
+  } catch (error) {
+    throw new ValidationError(
+      `Protocol template ${dir}: ${name} links outside the template folder`,
+      [{ path: ['templateDir'], message: `${name} links outside the template folder` }],
+      { cause: error },
+    );
   }
-  return readFileSync(real, 'utf8');
+  return readFileSync(path, 'utf8');
 }
 
 /**
  * Reads a protocol template folder: `plan.md` (required), `context.md` and `log.md` (optional,
- * empty when missing) and every `NN-*.md` step file, ordered by number then name.
+ * empty when missing) and every step file (core's `isStepFilename`: two leading digits, `.md`), in name order.
  */
 export function readProtocolTemplate(dir: string): ProtocolPlan {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
@@ -68,9 +65,9 @@ export function readProtocolTemplate(dir: string): ProtocolPlan {
   }
   const optional = (name: string) => (existsSync(join(dir, name)) ? readTemplateFile(dir, name) : '');
   const stepNames = readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isFile() && STEP_FILE_PATTERN.test(entry.name))
+    .filter((entry) => entry.isFile() && isStepFilename(entry.name))
     .map((entry) => entry.name)
-    .sort((a, b) => stepNumber(a) - stepNumber(b) || a.localeCompare(b));
+    .sort(compareStepFilenames);
   if (stepNames.length === 0) {
     throw new ValidationError(`Protocol template ${dir} has no numbered step files (NN-name.md)`, [
       { path: ['templateDir'], message: 'no step files' },

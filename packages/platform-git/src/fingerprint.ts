@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 
-/** The original's `fingerprint_text`: SHA-256 of the UTF-8 text, first 12 hex chars. */
+/** SHA-256 of the text (UTF-8) or bytes, first 12 hex chars: the original's `fingerprint_text`. */
 export function fingerprintText(text: string | Uint8Array): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 12);
 }
 
-/** The original's `fingerprint_file`: over the raw bytes; `missing` when the file does not exist. */
+/** Fingerprint of a file's bytes; `missing` when it does not exist (the original's `fingerprint_file`). */
 export async function fingerprintFile(path: string): Promise<string> {
   try {
     return fingerprintText(await readFile(path));

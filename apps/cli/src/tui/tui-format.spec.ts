@@ -1,8 +1,8 @@
 import { event, project, run, step } from './fake-client.test-helpers.js';
 import {
+  eventDetail,
   eventItem,
   jsonBlock,
-  newestEvents,
   onboardingDetail,
   projectDetail,
   projectItem,
@@ -89,10 +89,13 @@ describe('TUI labels and details', () => {
     expect(onboardingDetail(null)).toBe('Onboarding: n/a');
   });
 
-  it('keeps event lists newest first without duplicates', () => {
-    expect(
-      newestEvents([event({ id: 1 }), event({ id: 3 })], [event({ id: 2 }), event({ id: 3 })], 2).map((e) => e.id),
-    ).toEqual([3, 2]);
+  it('shows an event with its catalogue label and group', () => {
+    expect(eventDetail(event({ event_type: 'qa_passed', message: 'QA passed.' })).split('\n')[0]).toBe(
+      'qa_passed (QA passed, qa) • 2026-11-27 17:00:00',
+    );
+    expect(eventDetail(event({ event_type: 'Pipeline Hook', message: 'CI' })).split('\n')[0]).toMatch(
+      /^Pipeline Hook \(Pipeline Hook, ci\) • /,
+    );
   });
 
   it('renders the settings', () => {

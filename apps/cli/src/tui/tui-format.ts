@@ -1,13 +1,15 @@
-import type {
-  EventOut,
-  Job,
-  OnboardingSummary,
-  ProjectOut,
-  ProtocolRunOut,
-  ProtocolSpecOut,
-  ProtocolUsageOut,
-  QueueStats,
-  StepRunOut,
+import {
+  eventGroup,
+  eventLabel,
+  type EventOut,
+  type Job,
+  type OnboardingSummary,
+  type ProjectOut,
+  type ProtocolRunOut,
+  type ProtocolSpecOut,
+  type ProtocolUsageOut,
+  type QueueStats,
+  type StepRunOut,
 } from '@tasksgodzilla/client';
 import { formatTs, formatUsd, renderQueueStats } from '../format.js';
 
@@ -132,7 +134,10 @@ export function onboardingDetail(summary: OnboardingSummary | null | undefined):
 
 export function eventDetail(event: EventOut | null | undefined): string {
   if (!event) return 'Select an event to see its details.';
-  const lines = [`${event.event_type} • ${formatTs(event.created_at)}`, event.message];
+  const lines = [
+    `${event.event_type} (${eventLabel(event)}, ${eventGroup(event)}) • ${formatTs(event.created_at)}`,
+    event.message,
+  ];
   if (event.metadata && Object.keys(event.metadata).length > 0) lines.push(jsonBlock(event.metadata, ''));
   return lines.join('\n');
 }
@@ -160,11 +165,4 @@ export function settingsDetail(view: SettingsView): string {
     `Live updates: ${view.live ? 'on' : 'off'} • Step filter: ${view.stepFilter}`,
     `Job filter: ${view.jobFilter}`,
   ].join('\n');
-}
-
-/** Newest first by id, no duplicates, at most `max`. */
-export function newestEvents(current: readonly EventOut[], incoming: readonly EventOut[], max: number): EventOut[] {
-  const byId = new Map<number, EventOut>();
-  for (const event of [...current, ...incoming]) byId.set(event.id, event);
-  return [...byId.values()].sort((a, b) => b.id - a.id).slice(0, max);
 }

@@ -5,9 +5,9 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Runtime } from '@tasksgodzilla/runtime';
-import type { Api, ApiOptions, ResolvedApiOptions, RouteContext } from './api.types.js';
+import type { Api, ApiDeps, ApiOptions, ResolvedApiOptions } from './api.types.js';
 import { assertBearer } from './http/auth.js';
-import type { StreamRegistry } from './http/event-stream.js';
+import { openEventStream, type StreamRegistry } from './http/event-stream.js';
 import { HttpError, toErrorBody } from './http/http-errors.js';
 import { registerRequestContext, requestIdFor } from './http/request-context.js';
 import { passThroughCompiler, validateRequest } from './http/request-validation.js';
@@ -133,18 +133,30 @@ export async function buildApi(runtime: Runtime, options: ApiOptions = {}): Prom
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
-  const context: RouteContext = { runtime, options: resolved };
+  // The routes' dependencies: each route module takes the part it declares, never the runtime.
+  const deps: ApiDeps = {
+    orchestrator: runtime.services.orchestrator,
+    reads: runtime.services.reads,
+    queue: runtime.queue,
+    git: runtime.git,
+    config,
+    metrics: runtime.metrics,
+    logger: runtime.logger,
+    health: () => runtime.health(),
+    streamEvents: (request, reply, streamOptions) => openEventStream(runtime, request, reply, streams, streamOptions),
+    options: resolved,
+  };
   app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger());
-  registerHealthRoutes(app, context);
-  registerConsoleRoutes(app, context);
-  registerProjectRoutes(app, context);
-  registerProtocolRoutes(app, context);
-  registerStepRoutes(app, context);
-  registerEventRoutes(app, context, streams);
-  registerQueueRoutes(app, context);
-  registerCodexRunRoutes(app, context);
-  registerSpecRoutes(app, context);
-  registerWebhookRoutes(app, context);
+  registerHealthRoutes(app, deps);
+  registerConsoleRoutes(app, deps);
+  registerProjectRoutes(app, deps);
+  registerProtocolRoutes(app, deps);
+  registerStepRoutes(app, deps);
+  registerEventRoutes(app, deps);
+  registerQueueRoutes(app, deps);
+  registerCodexRunRoutes(app, deps);
+  registerSpecRoutes(app, deps);
+  registerWebhookRoutes(app, deps);
 
   await app.ready();
   return app;

@@ -10,19 +10,9 @@ import {
   type ProtocolRun,
 } from '@tasksgodzilla/core';
 import type { QueueJob } from '@tasksgodzilla/platform-queue';
-import type { Runtime } from '@tasksgodzilla/runtime';
+import type { OrchestratorReadModels, ProtocolRunView } from '@tasksgodzilla/runtime';
 
 // Response shapes of the original api (reference §1.2, §0.5), built from the domain records.
-
-// The template_config keys of the spec and its validation result (the original's JSON contract).
-const PROTOCOL_SPEC_KEY = 'protocol_spec';
-const SPEC_META_KEY = 'spec_meta';
-/** Events scanned for the validation summary of a run that has a spec but no spec_meta. */
-const VALIDATION_SCAN_LIMIT = 50;
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export type ProjectOut = Omit<Project, 'secrets'> & { secrets: Record<string, string> | null };
 
@@ -32,76 +22,28 @@ export function projectOut(project: Project): ProjectOut {
   return { ...project, git_url: redactUrlCredentials(project.git_url), secrets: redactSecrets(project.secrets) };
 }
 
-export interface ValidationSummary {
-  status: 'valid' | 'invalid' | null;
-  errors: string[] | null;
-  validated_at: string | null;
-}
-
 export type ProtocolRunOut = ProtocolRun & {
   spec_hash: string | null;
   spec_validation_status: 'valid' | 'invalid' | null;
   spec_validated_at: string | null;
 };
 
-function specOf(run: ProtocolRun): JsonObject | null {
-  const spec = run.template_config?.[PROTOCOL_SPEC_KEY];
-  return isObject(spec) && Object.keys(spec).length > 0 ? spec : null;
-}
-
-function stringList(value: JsonValue | undefined): string[] | null {
-  if (value === undefined || value === null) return null;
-  const list = (Array.isArray(value) ? value : [value]).map((item) =>
-    typeof item === 'string' ? item : JSON.stringify(item),
-  );
-  return list.length > 0 ? list : null;
-}
-
-/**
- * The validation summary of reference §1.3: `template_config.spec_meta` when present, else the
- * newest event that says something about validation (`spec_validation_error` → invalid, an event
- * with `metadata.spec_validated` → valid). Newest wins; the original let any old error win.
- */
-export async function validationSummary(runtime: Runtime, run: ProtocolRun): Promise<ValidationSummary> {
-  const meta = run.template_config?.[SPEC_META_KEY];
-  if (isObject(meta) && Object.keys(meta).length > 0) {
-    const status = meta['status'] === 'valid' || meta['status'] === 'invalid' ? meta['status'] : null;
-    return {
-      status,
-      errors: stringList(meta['errors']),
-      validated_at: typeof meta['validated_at'] === 'string' ? meta['validated_at'] : null,
-    };
-  }
-  // Without a spec there is nothing whose validation could be reported; skip the extra read.
-  if (!specOf(run)) return { status: null, errors: null, validated_at: null };
-  const page = await runtime.storage.events.list({ protocol_run_id: run.id }, { limit: VALIDATION_SCAN_LIMIT });
-  for (const event of page.items) {
-    if (event.event_type === 'spec_validation_error') {
-      return { status: 'invalid', errors: stringList(event.metadata?.['errors']), validated_at: event.created_at };
-    }
-    if (event.metadata?.['spec_validated']) return { status: 'valid', errors: null, validated_at: event.created_at };
-  }
-  return { status: null, errors: null, validated_at: null };
-}
-
-export function specHashOf(runtime: Runtime, run: ProtocolRun): string | null {
-  const spec = specOf(run);
-  return spec ? runtime.services.spec.hash(spec) : null;
-}
-
-/** ProtocolRunOut: the run plus the derived spec fields (reference §1.3). */
-export async function protocolRunOut(runtime: Runtime, run: ProtocolRun): Promise<ProtocolRunOut> {
-  const summary = await validationSummary(runtime, run);
+/** ProtocolRunOut: the run plus the fields derived from its spec (reference §1.3). */
+export function protocolRunOut(view: ProtocolRunView): ProtocolRunOut {
   return {
-    ...run,
-    spec_hash: specHashOf(runtime, run),
-    spec_validation_status: summary.status,
-    spec_validated_at: summary.validated_at,
+    ...view.run,
+    spec_hash: view.spec_hash,
+    spec_validation_status: view.validation.status,
+    spec_validated_at: view.validation.validated_at,
   };
 }
 
-export async function protocolRunsOut(runtime: Runtime, runs: ProtocolRun[]): Promise<ProtocolRunOut[]> {
-  return Promise.all(runs.map((run) => protocolRunOut(runtime, run)));
+/** A run presented with its spec hash and validation, read through the read models. */
+export async function presentRun(
+  reads: Pick<OrchestratorReadModels, 'protocolRunView'>,
+  run: ProtocolRun,
+): Promise<ProtocolRunOut> {
+  return protocolRunOut(await reads.protocolRunView(run));
 }
 
 export interface EventOut {

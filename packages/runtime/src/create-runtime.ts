@@ -25,7 +25,7 @@ import {
 import { createDecompositionService } from '@tasksgodzilla/services-decomposition';
 import { createExecutionService } from '@tasksgodzilla/services-execution';
 import { createOnboardingService } from '@tasksgodzilla/services-onboarding';
-import { createOrchestratorService } from '@tasksgodzilla/services-orchestrator';
+import { createOrchestratorService, createReadModels } from '@tasksgodzilla/services-orchestrator';
 import { createPromptService } from '@tasksgodzilla/services-prompts';
 import { createQualityService } from '@tasksgodzilla/services-quality';
 import { createSpecService } from '@tasksgodzilla/services-spec';
@@ -108,7 +108,17 @@ export function createRuntime(config: Readonly<Config>, overrides: RuntimeOverri
     logger: logger.child({ component: 'worker' }),
     clock,
   });
-  const services: RuntimeServices = { orchestrator, onboarding, spec, prompts, execution, quality, decomposition };
+  const reads = createReadModels({ storage, spec, onboarding });
+  const services: RuntimeServices = {
+    orchestrator,
+    reads,
+    onboarding,
+    spec,
+    prompts,
+    execution,
+    quality,
+    decomposition,
+  };
 
   const workers = new Set<WorkerRunner>();
   let relay: NodeJS.Timeout | null = null;

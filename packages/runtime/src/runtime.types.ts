@@ -7,7 +7,7 @@ import type { Logger, Metrics, TelemetryService } from '@tasksgodzilla/platform-
 import type { DecompositionService } from '@tasksgodzilla/services-decomposition';
 import type { ExecutionService } from '@tasksgodzilla/services-execution';
 import type { OnboardingService } from '@tasksgodzilla/services-onboarding';
-import type { OrchestratorService } from '@tasksgodzilla/services-orchestrator';
+import type { OrchestratorReadModels, OrchestratorService } from '@tasksgodzilla/services-orchestrator';
 import type { PromptService } from '@tasksgodzilla/services-prompts';
 import type { QualityService } from '@tasksgodzilla/services-quality';
 import type { SpecService } from '@tasksgodzilla/services-spec';
@@ -25,6 +25,8 @@ export interface RuntimeOverrides {
 
 export interface RuntimeServices {
   orchestrator: OrchestratorService;
+  /** The orchestrator's typed reads (what the api presents), without access to storage writes. */
+  reads: OrchestratorReadModels;
   onboarding: OnboardingService;
   spec: SpecService;
   prompts: PromptService;

@@ -1,6 +1,27 @@
 export { createOrchestratorService } from './orchestrator.service.js';
+export { ORCHESTRATOR_JOB_TYPES, registerOrchestratorJobTypes } from './job-types.js';
+export type {
+  JobPayload,
+  JobPayloadInput,
+  OrchestratorJob,
+  OrchestratorJobHandler,
+  OrchestratorJobHandlers,
+  OrchestratorJobTypes,
+} from './job-types.js';
+export { createReadModels } from './read-models/read-models.js';
+export type {
+  OnboardingView,
+  OrchestratorReadModels,
+  ProtocolRunView,
+  ReadModelDeps,
+  SpecValidation,
+} from './read-models/read-models.types.js';
+export { EXTERNAL_RUNS_QUEUE } from './lifecycle/external-runs.js';
 export type {
   AuditSpecsInput,
+  BranchDeleted,
+  CiDeliveryInput,
+  CiDeliveryResult,
   CallOptions,
   CiStatus,
   CiRepositoryRef,
@@ -11,6 +32,7 @@ export type {
   CreateProtocolInput,
   CreateStepInput,
   ExecutionPlanResult,
+  ExternalRunInput,
   FailedJob,
   ImportCodeMachineInput,
   OrchestratorConfig,

@@ -1,7 +1,9 @@
 import { createJobHandlers } from './handlers/index.js';
 import { handleJobEnded, handleJobFailed } from './handlers/job-failed.js';
+import { deleteRemoteBranch, listBranches } from './lifecycle/branches.js';
 import { handleCiStatus } from './lifecycle/ci.js';
 import { importCodeMachine } from './lifecycle/codemachine.js';
+import { startExternalRun } from './lifecycle/external-runs.js';
 import { createProject, startOnboarding } from './lifecycle/projects.js';
 import {
   cancelProtocol,
@@ -14,6 +16,7 @@ import { auditSpecs, openPr, planExecution } from './lifecycle/run-actions.js';
 import { createStep } from './lifecycle/step-create.js';
 import { approveStep, retryLatest, runNextStep, runStep, runStepQa } from './lifecycle/steps.js';
 import { protocolUsage } from './lifecycle/usage.js';
+import { handleCiDelivery } from './lifecycle/webhook-delivery.js';
 import { createOrchestratorContext } from './orchestrator.context.js';
 import type { OrchestratorService, OrchestratorServiceDeps } from './orchestrator.types.js';
 
@@ -39,6 +42,10 @@ export function createOrchestratorService(deps: OrchestratorServiceDeps): Orches
     runStepQa: (stepId, options) => runStepQa(ctx, stepId, options),
     approveStep: (stepId, options) => approveStep(ctx, stepId, options),
     createStep: (runId, input, options) => createStep(ctx, runId, input, options),
+    listBranches: (projectId, options) => listBranches(ctx, projectId, options),
+    deleteRemoteBranch: (projectId, branch, options) => deleteRemoteBranch(ctx, projectId, branch, options),
+    handleCiDelivery: (input, options) => handleCiDelivery(ctx, input, options),
+    startExternalRun: (input) => startExternalRun(ctx, input),
     openPr: (id, options) => openPr(ctx, id, options),
     importCodeMachine: (projectId, input, options) => importCodeMachine(ctx, projectId, input, options),
     auditSpecs: (input, options) => auditSpecs(ctx, input, options),

@@ -3,6 +3,7 @@ import type {
   Clock,
   Config,
   DefaultModels,
+  JobRun,
   JsonObject,
   JsonValue,
   Project,
@@ -187,6 +188,41 @@ export interface CreateStepInput {
   policy?: JsonValue | null;
 }
 
+/** A branch deleted on the project's origin. */
+export interface BranchDeleted {
+  deleted: true;
+  branch: string;
+}
+
+/** A forge's webhook delivery: its CI report and, when the forge sends one, its delivery id. */
+export interface CiDeliveryInput {
+  /** The forge (`github`, `gitlab`): delivery ids are unique per provider. */
+  provider: string;
+  /** Printable id of the delivery, the same on a redelivery; null: processed every time. */
+  delivery_id: string | null;
+  status: CiStatusInput;
+}
+
+export interface CiDeliveryResult {
+  /** true: the delivery was processed before and nothing was done. */
+  duplicate: boolean;
+  result: CiStatusResult | null;
+}
+
+/** A run started outside the queue (`POST /codex/runs/start`). */
+export interface ExternalRunInput {
+  run_id: string;
+  job_type: string;
+  params?: JsonObject | null;
+  prompt_version?: string | null;
+  cost_tokens?: number | null;
+  cost_cents?: number | null;
+  /** The project a new run belongs to (null: none). */
+  project_id: number | null;
+  /** Prepares the run's log file once the run may be (re)started; receives the existing row (null for a new run). */
+  log_path: (existing: JobRun | null) => Promise<string>;
+}
+
 export interface StepActionResult {
   run: ProtocolRun;
   step: StepRun;
@@ -239,6 +275,18 @@ export interface OrchestratorService {
   approveStep(stepRunId: number, options?: CallOptions): Promise<StepActionResult>;
   /** Adds a `pending` step (`step_created`); a status other than pending is a 422, an ended run a 409. */
   createStep(protocolRunId: number, input: CreateStepInput, options?: CallOptions): Promise<StepRun>;
+  /** The branches of the project's origin (`branches_listed`); 409 `repository_missing` without a checkout. */
+  listBranches(projectId: number, options?: CallOptions): Promise<string[]>;
+  /**
+   * Deletes a branch on the project's origin (`branch_deleted`). 409 for the base branch
+   * (`branch_is_base`), the branch of an unfinished run (`branch_in_use`), no checkout, or a refusal
+   * by the remote (`branch_delete_failed`, recorded); 404 `branch_not_found`.
+   */
+  deleteRemoteBranch(projectId: number, branch: string, options?: CallOptions): Promise<BranchDeleted>;
+  /** A webhook delivery: de-duplicated by delivery id, then handleCiStatus (the id is released when that fails). */
+  handleCiDelivery(input: CiDeliveryInput, options?: CallOptions): Promise<CiDeliveryResult>;
+  /** Registers (or restarts, while `running`) a run of the `external` ledger queue; 409 for any other run. */
+  startExternalRun(input: ExternalRunInput): Promise<JobRun>;
   openPr(protocolRunId: number, options?: CallOptions): Promise<RunActionResult & { job: QueueJob }>;
   importCodeMachine(projectId: number, input: ImportCodeMachineInput, options?: CallOptions): Promise<RunActionResult>;
   auditSpecs(input: AuditSpecsInput, options?: CallOptions): Promise<{ job: QueueJob }>;

@@ -1,37 +1,41 @@
 import type { FastifyRequest } from 'fastify';
 import type { Project, ProtocolRun, StepRun } from '@tasksgodzilla/core';
-import type { Runtime } from '@tasksgodzilla/runtime';
+import type { AccessReads } from '../api.types.js';
 import { assertProjectToken } from './auth.js';
 import { HttpError } from './http-errors.js';
 
 // Existence and per-project access, in the original's order: load (404), then X-Project-Token
 // (401). Missing ids are 404 everywhere (the original answered 500 for protocol routes).
 
-export async function projectAccess(runtime: Runtime, request: FastifyRequest, projectId: number): Promise<Project> {
-  const project = await runtime.storage.projects.find(projectId);
+export async function projectAccess(
+  reads: Pick<AccessReads, 'project'>,
+  request: FastifyRequest,
+  projectId: number,
+): Promise<Project> {
+  const project = await reads.project(projectId);
   if (!project) throw new HttpError(404, 'Project not found', 'not_found');
   assertProjectToken(request, project);
   return project;
 }
 
 export async function runAccess(
-  runtime: Runtime,
+  reads: Pick<AccessReads, 'project' | 'protocolRun'>,
   request: FastifyRequest,
   runId: number,
 ): Promise<{ run: ProtocolRun; project: Project }> {
-  const run = await runtime.storage.protocolRuns.find(runId);
+  const run = await reads.protocolRun(runId);
   if (!run) throw new HttpError(404, 'Protocol run not found', 'not_found');
-  const project = await projectAccess(runtime, request, run.project_id);
+  const project = await projectAccess(reads, request, run.project_id);
   return { run, project };
 }
 
 export async function stepAccess(
-  runtime: Runtime,
+  reads: Pick<AccessReads, 'project' | 'protocolRun' | 'step'>,
   request: FastifyRequest,
   stepId: number,
 ): Promise<{ step: StepRun; run: ProtocolRun; project: Project }> {
-  const step = await runtime.storage.stepRuns.find(stepId);
+  const step = await reads.step(stepId);
   if (!step) throw new HttpError(404, 'Step not found', 'not_found');
-  const { run, project } = await runAccess(runtime, request, step.protocol_run_id);
+  const { run, project } = await runAccess(reads, request, step.protocol_run_id);
   return { step, run, project };
 }

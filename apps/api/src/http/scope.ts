@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { JobRun } from '@tasksgodzilla/core';
-import type { Runtime } from '@tasksgodzilla/runtime';
+import type { AccessReads } from '../api.types.js';
 import { projectTokenOf, presentedProjectToken, safeEqual } from './auth.js';
 import { HttpError } from './http-errors.js';
 
@@ -16,11 +16,11 @@ export type RequestScope = { global: true } | { global: false; projectIds: reado
 const PAGE = 500;
 const scopes = new WeakMap<FastifyRequest, Promise<RequestScope>>();
 
-async function resolveScope(runtime: Runtime, token: string): Promise<RequestScope> {
+async function resolveScope(reads: Pick<AccessReads, 'projects'>, token: string): Promise<RequestScope> {
   const projectIds: number[] = [];
   let cursor: string | null = null;
   do {
-    const page = await runtime.storage.projects.list({ limit: PAGE, cursor });
+    const page = await reads.projects({ limit: PAGE, cursor });
     for (const project of page.items) {
       const expected = projectTokenOf(project);
       if (expected !== null && safeEqual(token, expected)) projectIds.push(project.id);
@@ -33,11 +33,11 @@ async function resolveScope(runtime: Runtime, token: string): Promise<RequestSco
 }
 
 /** The request's scope, resolved once per request. */
-export function requestScope(runtime: Runtime, request: FastifyRequest): Promise<RequestScope> {
+export function requestScope(reads: Pick<AccessReads, 'projects'>, request: FastifyRequest): Promise<RequestScope> {
   let scope = scopes.get(request);
   if (!scope) {
     const token = presentedProjectToken(request);
-    scope = token === undefined ? Promise.resolve({ global: true }) : resolveScope(runtime, token);
+    scope = token === undefined ? Promise.resolve({ global: true }) : resolveScope(reads, token);
     scopes.set(request, scope);
   }
   return scope;
@@ -54,11 +54,11 @@ export function scopeFilter(scope: RequestScope): { project_ids?: readonly numbe
 
 /** A ledger row the caller may see, else the same 404 as a missing one. */
 export async function jobInScope<T extends Pick<JobRun, 'project_id'>>(
-  runtime: Runtime,
+  reads: Pick<AccessReads, 'projects'>,
   request: FastifyRequest,
   job: T | null,
   notFound: () => Error,
 ): Promise<T> {
-  if (!job || !inScope(await requestScope(runtime, request), job.project_id)) throw notFound();
+  if (!job || !inScope(await requestScope(reads, request), job.project_id)) throw notFound();
   return job;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { JobRun } from '@tasksgodzilla/core';
 import type { FastifyRequest } from 'fastify';
-import type { Api, RouteContext } from '../api.types.js';
+import type { Api, ApiDeps } from '../api.types.js';
 import { HttpError } from '../http/http-errors.js';
 import { sendPage } from '../http/pagination.js';
 import { jobInScope, requestScope, scopeFilter } from '../http/scope.js';
@@ -11,9 +11,6 @@ import { codexRunOut } from '../presenters.js';
 import { CodexRunCreate, CodexRunOut, CodexRunsQuery, ConsoleRunsQuery, Detail, RunParams } from '../schemas.js';
 
 const TAGS = ['codex runs'];
-/** Ledger queue of runs registered through `/codex/runs/start`: no worker claims them. */
-export const EXTERNAL_RUNS_QUEUE = 'external';
-
 function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
@@ -40,15 +37,16 @@ ${rows}
 `;
 }
 
-export function registerCodexRunRoutes(app: Api, { runtime }: RouteContext): void {
-  const { jobRuns } = runtime.storage;
-  const runsDir = runtime.config.runsDir;
+export type CodexRunRouteDeps = Pick<ApiDeps, 'orchestrator' | 'reads' | 'config'>;
+
+export function registerCodexRunRoutes(app: Api, { orchestrator, reads, config }: CodexRunRouteDeps): void {
+  const runsDir = config.runsDir;
+
+  const runNotFound = () => new HttpError(404, 'Run not found', 'not_found');
 
   /** The run, if the caller's scope covers it; else 404 as for a missing one. */
-  function findRun(request: FastifyRequest, runId: string): Promise<JobRun> {
-    return jobRuns
-      .find(runId)
-      .then((run) => jobInScope(runtime, request, run, () => new HttpError(404, 'Run not found', 'not_found')));
+  async function findRun(request: FastifyRequest, runId: string): Promise<JobRun> {
+    return jobInScope(reads, request, await reads.jobRun(runId), runNotFound);
   }
 
   app.get(
@@ -63,8 +61,8 @@ export function registerCodexRunRoutes(app: Api, { runtime }: RouteContext): voi
     },
     async (request, reply) => {
       const { job_type, status, limit, cursor } = request.query;
-      const scope = scopeFilter(await requestScope(runtime, request));
-      return sendPage(reply, await jobRuns.list({ job_type, status, ...scope }, { limit, cursor }), codexRunOut);
+      const scope = scopeFilter(await requestScope(reads, request));
+      return sendPage(reply, await reads.jobRuns({ job_type, status, ...scope }, { limit, cursor }), codexRunOut);
     },
   );
 
@@ -81,41 +79,24 @@ export function registerCodexRunRoutes(app: Api, { runtime }: RouteContext): voi
     async (request) => {
       const body = request.body;
       const runId = body.run_id ?? randomUUID();
-      const existing = await jobRuns.find(runId);
-      if (existing) await findRun(request, runId);
-      if (existing && existing.queue !== EXTERNAL_RUNS_QUEUE)
-        throw new HttpError(409, `Run ${runId} is a queue job; it cannot be restarted here`, 'run_is_queue_job');
-      if (existing && existing.status !== 'running')
-        throw new HttpError(409, `Run ${runId} is ${existing.status}; it cannot be restarted`, 'run_status_conflict');
-      const logPath = body.log_path
-        ? await createRunLog(runsDir, body.log_path)
-        : (existing?.log_path ?? (await createRunLog(runsDir, join(runId, 'logs.txt'))));
-      const startedAt = runtime.storage.clock.now().toISOString();
-      if (existing) {
-        const updated = await jobRuns.update(runId, {
-          log_path: logPath,
-          started_at: startedAt,
-          ...(body.params !== undefined ? { params: body.params } : {}),
-          ...(body.prompt_version !== undefined ? { prompt_version: body.prompt_version } : {}),
-        });
-        return codexRunOut(updated);
-      }
-      // A project-token caller's run belongs to its project, so it can read it back.
-      const scope = await requestScope(runtime, request);
-      const created = await jobRuns.create({
-        project_id: scope.global || scope.projectIds.length !== 1 ? null : (scope.projectIds[0] ?? null),
+      // A run of another project answers as missing; a project-token caller's new run belongs to its project.
+      const existing = await reads.jobRun(runId);
+      if (existing) await jobInScope(reads, request, existing, runNotFound);
+      const scope = await requestScope(reads, request);
+      const run = await orchestrator.startExternalRun({
         run_id: runId,
         job_type: body.job_type,
-        status: 'running',
-        queue: EXTERNAL_RUNS_QUEUE,
-        params: body.params ?? null,
-        prompt_version: body.prompt_version ?? null,
-        log_path: logPath,
-        cost_tokens: body.cost_tokens ?? null,
-        cost_cents: body.cost_cents ?? null,
-        started_at: startedAt,
+        params: body.params,
+        prompt_version: body.prompt_version,
+        cost_tokens: body.cost_tokens,
+        cost_cents: body.cost_cents,
+        project_id: scope.global || scope.projectIds.length !== 1 ? null : (scope.projectIds[0] ?? null),
+        log_path: async (existing) =>
+          body.log_path
+            ? createRunLog(runsDir, body.log_path)
+            : (existing?.log_path ?? (await createRunLog(runsDir, join(runId, 'logs.txt')))),
       });
-      return codexRunOut(created);
+      return codexRunOut(run);
     },
   );
 
@@ -162,7 +143,7 @@ export function registerCodexRunRoutes(app: Api, { runtime }: RouteContext): voi
       },
     },
     async (request, reply) => {
-      const page = await jobRuns.list(scopeFilter(await requestScope(runtime, request)), {
+      const page = await reads.jobRuns(scopeFilter(await requestScope(reads, request)), {
         limit: request.query.limit,
       });
       return reply.type('text/html; charset=utf-8').send(renderRunsPage(page.items));

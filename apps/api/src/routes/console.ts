@@ -2,7 +2,7 @@ import { readFile, realpath } from 'node:fs/promises';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import type { Api, RouteContext } from '../api.types.js';
+import type { Api, ApiDeps } from '../api.types.js';
 import { HttpError } from '../http/http-errors.js';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -38,7 +38,9 @@ async function sendConsoleFile(reply: FastifyReply, root: string, file: string):
  * configurable folder (the app's `public/` by default; a built console later). No auth, as the
  * original: the page holds no data, the api calls it makes do.
  */
-export function registerConsoleRoutes(app: Api, { options }: RouteContext): void {
+export type ConsoleRouteDeps = Pick<ApiDeps, 'options'>;
+
+export function registerConsoleRoutes(app: Api, { options }: ConsoleRouteDeps): void {
   const page = {
     config: { auth: 'none' as const },
     schema: { tags: ['console'], summary: 'The web console', produces: ['text/html'] },

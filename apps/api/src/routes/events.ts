@@ -1,8 +1,6 @@
-import type { EventFilter } from '@tasksgodzilla/platform-storage';
 import type { FastifyRequest } from 'fastify';
-import type { Api, RouteContext } from '../api.types.js';
+import type { AccessReads, Api, ApiDeps, EventFilter } from '../api.types.js';
 import { projectAccess, runAccess } from '../http/access.js';
-import { openEventStream, type StreamRegistry } from '../http/event-stream.js';
 import { sendPage } from '../http/pagination.js';
 import { requestScope, scopeFilter } from '../http/scope.js';
 import { eventOut } from '../presenters.js';
@@ -13,15 +11,14 @@ const ONBOARDING_EVENT_PREFIX = 'setup_';
 
 /** Filters by project and run, with the per-project token checked for each one named, within the request's scope. */
 async function scopedFilter(
-  context: RouteContext,
+  reads: AccessReads,
   request: FastifyRequest,
   query: { project_id?: number; protocol_run_id?: number },
 ): Promise<EventFilter> {
-  const filter: EventFilter = { ...scopeFilter(await requestScope(context.runtime, request)) };
-  if (query.project_id !== undefined)
-    filter.project_id = (await projectAccess(context.runtime, request, query.project_id)).id;
+  const filter: EventFilter = { ...scopeFilter(await requestScope(reads, request)) };
+  if (query.project_id !== undefined) filter.project_id = (await projectAccess(reads, request, query.project_id)).id;
   if (query.protocol_run_id !== undefined)
-    filter.protocol_run_id = (await runAccess(context.runtime, request, query.protocol_run_id)).run.id;
+    filter.protocol_run_id = (await runAccess(reads, request, query.protocol_run_id)).run.id;
   return filter;
 }
 
@@ -33,9 +30,9 @@ function lastEventId(request: FastifyRequest, query: { last_event_id?: number })
   return query.last_event_id ?? null;
 }
 
-export function registerEventRoutes(app: Api, context: RouteContext, streams: StreamRegistry): void {
-  const { runtime, options } = context;
+export type EventRouteDeps = Pick<ApiDeps, 'reads' | 'streamEvents' | 'options'>;
 
+export function registerEventRoutes(app: Api, { reads, streamEvents, options }: EventRouteDeps): void {
   app.get(
     '/events',
     {
@@ -47,9 +44,9 @@ export function registerEventRoutes(app: Api, context: RouteContext, streams: St
       },
     },
     async (request, reply) => {
-      const filter = await scopedFilter(context, request, request.query);
+      const filter = await scopedFilter(reads, request, request.query);
       if (request.query.kind === 'onboarding') filter.event_types = [ONBOARDING_EVENT_PREFIX];
-      const page = await runtime.storage.events.list(filter, {
+      const page = await reads.events(filter, {
         limit: request.query.limit,
         cursor: request.query.cursor,
       });
@@ -70,8 +67,8 @@ export function registerEventRoutes(app: Api, context: RouteContext, streams: St
       },
     },
     async (request, reply) => {
-      const filter = await scopedFilter(context, request, request.query);
-      await openEventStream(runtime, request, reply, streams, {
+      const filter = await scopedFilter(reads, request, request.query);
+      await streamEvents(request, reply, {
         filter,
         lastEventId: lastEventId(request, request.query),
         heartbeatMs: options.sseHeartbeatMs,

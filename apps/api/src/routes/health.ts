@@ -1,6 +1,6 @@
 import type { HealthReport } from '@tasksgodzilla/runtime';
 import type { z } from 'zod';
-import type { Api, RouteContext } from '../api.types.js';
+import type { Api, ApiDeps } from '../api.types.js';
 import { HealthOut } from '../schemas.js';
 
 /**
@@ -19,7 +19,9 @@ export function publicHealth(report: HealthReport): z.infer<typeof HealthOut> {
   };
 }
 
-export function registerHealthRoutes(app: Api, { runtime }: RouteContext): void {
+export type HealthRouteDeps = Pick<ApiDeps, 'health' | 'logger' | 'metrics' | 'queue'>;
+
+export function registerHealthRoutes(app: Api, { health, logger, metrics, queue }: HealthRouteDeps): void {
   app.get(
     '/health',
     {
@@ -31,8 +33,8 @@ export function registerHealthRoutes(app: Api, { runtime }: RouteContext): void 
       },
     },
     async (_request, reply) => {
-      const report = await runtime.health();
-      if (report.status !== 'ok') runtime.logger.warn({ db: report.db, queue: report.queue }, 'health degraded');
+      const report = await health();
+      if (report.status !== 'ok') logger.warn({ db: report.db, queue: report.queue }, 'health degraded');
       return reply.code(report.status === 'ok' ? 200 : 503).send(publicHealth(report));
     },
   );
@@ -45,11 +47,11 @@ export function registerHealthRoutes(app: Api, { runtime }: RouteContext): void 
     },
     async (_request, reply) => {
       try {
-        runtime.metrics.setQueueStats(await runtime.queue.stats());
+        metrics.setQueueStats(await queue.stats());
       } catch (error) {
-        runtime.logger.warn({ err: error }, 'queue stats for /metrics failed');
+        logger.warn({ err: error }, 'queue stats for /metrics failed');
       }
-      return reply.type(runtime.metrics.contentType).send(await runtime.metrics.text());
+      return reply.type(metrics.contentType).send(await metrics.text());
     },
   );
 }

@@ -1,11 +1,10 @@
-import { isTerminalProtocolStatus, type Project } from '@tasksgodzilla/core';
-import type { Api, RouteContext } from '../api.types.js';
+import type { ProtocolRun } from '@tasksgodzilla/core';
+import type { Api, ApiDeps } from '../api.types.js';
 import { projectAccess } from '../http/access.js';
 import { HttpError } from '../http/http-errors.js';
 import { sendPage } from '../http/pagination.js';
 import { requestScope } from '../http/scope.js';
-import { setupRunName } from '@tasksgodzilla/runtime';
-import { actionResponse, eventOut, projectOut, protocolRunOut, protocolRunsOut } from '../presenters.js';
+import { actionResponse, eventOut, projectOut, presentRun } from '../presenters.js';
 import {
   ActionResponse,
   BranchDeleteRequest,
@@ -26,51 +25,11 @@ import {
 
 const TAGS = ['projects'];
 const DELETE_SUFFIX = '/delete';
-/** Events of the setup run shown by the onboarding summary (newest first). */
-const ONBOARDING_EVENTS_LIMIT = 200;
-/** Runs read per query when looking for a run that works on a branch. */
-const RUNS_PAGE = 500;
 
-export function registerProjectRoutes(app: Api, { runtime }: RouteContext): void {
-  const { orchestrator, onboarding } = runtime.services;
+export type ProjectRouteDeps = Pick<ApiDeps, 'orchestrator' | 'reads'>;
 
-  /** The project's checkout, or 409: a GET never clones (the original could, defect 24). */
-  async function repoPath(project: Project): Promise<string> {
-    const locator = {
-      projectId: project.id,
-      gitUrl: project.git_url,
-      projectName: project.name,
-      localPath: project.local_path,
-    };
-    const path = await runtime.git.resolveRepoPath(locator);
-    if (!path)
-      throw new HttpError(
-        409,
-        `Repository not present locally at ${project.local_path ?? runtime.git.repoPathFor(locator)}`,
-        'repository_missing',
-      );
-    return path;
-  }
-
-  /** 409 for the project's base branch and for the branch of a run that is not finished. */
-  async function assertBranchDeletable(project: Project, branch: string): Promise<void> {
-    if (branch === project.base_branch)
-      throw new HttpError(409, `Branch ${branch} is the project's base branch; it cannot be deleted`, 'branch_is_base');
-    let cursor: string | null = null;
-    do {
-      const page = await runtime.storage.protocolRuns.list({ project_id: project.id }, { limit: RUNS_PAGE, cursor });
-      const active = page.items.find(
-        (run) => !isTerminalProtocolStatus(run.status) && (run.branch_name ?? run.protocol_name) === branch,
-      );
-      if (active)
-        throw new HttpError(
-          409,
-          `Branch ${branch} belongs to protocol run ${active.id} (${active.status}); cancel or finish the run first`,
-          'branch_in_use',
-        );
-      cursor = page.next_cursor;
-    } while (cursor);
-  }
+export function registerProjectRoutes(app: Api, { orchestrator, reads }: ProjectRouteDeps): void {
+  const runOut = (run: ProtocolRun) => presentRun(reads, run);
 
   app.post(
     '/projects',
@@ -99,8 +58,8 @@ export function registerProjectRoutes(app: Api, { runtime }: RouteContext): void
       },
     },
     async (request, reply) => {
-      const scope = await requestScope(runtime, request);
-      const page = await runtime.storage.projects.list(
+      const scope = await requestScope(reads, request);
+      const page = await reads.projects(
         { limit: request.query.limit, cursor: request.query.cursor },
         scope.global ? {} : { ids: scope.projectIds },
       );
@@ -119,7 +78,7 @@ export function registerProjectRoutes(app: Api, { runtime }: RouteContext): void
       },
     },
     async (request) => {
-      return projectOut(await projectAccess(runtime, request, request.params.project_id));
+      return projectOut(await projectAccess(reads, request, request.params.project_id));
     },
   );
 
@@ -134,17 +93,8 @@ export function registerProjectRoutes(app: Api, { runtime }: RouteContext): void
       },
     },
     async (request) => {
-      const project = await projectAccess(runtime, request, request.params.project_id);
-      const branches = await runtime.git.listRemoteBranches(await repoPath(project));
-      await runtime.telemetry.recordEvent({
-        project_id: project.id,
-        protocol_run_id: null,
-        event_type: 'branches_listed',
-        message: 'Listed remote branches.',
-        metadata: { project_id: project.id, branches },
-        request_id: request.id,
-      });
-      return { branches };
+      const project = await projectAccess(reads, request, request.params.project_id);
+      return { branches: await orchestrator.listBranches(project.id, { requestId: request.id }) };
     },
   );
 
@@ -165,36 +115,10 @@ export function registerProjectRoutes(app: Api, { runtime }: RouteContext): void
       if (!rest.endsWith(DELETE_SUFFIX) || rest.length === DELETE_SUFFIX.length)
         throw new HttpError(404, 'Not Found', 'not_found');
       const branch = rest.slice(0, -DELETE_SUFFIX.length);
-      const project = await projectAccess(runtime, request, request.params.project_id);
+      const project = await projectAccess(reads, request, request.params.project_id);
       if (request.body.confirm !== true)
         throw new HttpError(400, 'confirm=true required to delete a remote branch', 'confirm_required');
-      await assertBranchDeletable(project, branch);
-      const path = await repoPath(project);
-      if (!(await runtime.git.remoteBranchExists(path, branch)))
-        throw new HttpError(404, `Remote branch ${branch} not found`, 'branch_not_found');
-      try {
-        await runtime.git.deleteRemoteBranch(path, branch);
-      } catch (error) {
-        await runtime.telemetry.recordEvent({
-          project_id: project.id,
-          protocol_run_id: null,
-          event_type: 'branch_delete_failed',
-          message: `Failed to delete remote branch ${branch}: ${error instanceof Error ? error.message : String(error)}`,
-          metadata: { project_id: project.id, branch },
-          request_id: request.id,
-        });
-        // The remote refused (a protected branch, origin's HEAD, …): a conflict with its state, not our fault.
-        throw new HttpError(409, `Failed to delete remote branch ${branch}`, 'branch_delete_failed');
-      }
-      await runtime.telemetry.recordEvent({
-        project_id: project.id,
-        protocol_run_id: null,
-        event_type: 'branch_deleted',
-        message: `Deleted remote branch ${branch}.`,
-        metadata: { project_id: project.id, branch },
-        request_id: request.id,
-      });
-      return { deleted: true, branch };
+      return orchestrator.deleteRemoteBranch(project.id, branch, { requestId: request.id });
     },
   );
 
@@ -210,7 +134,7 @@ export function registerProjectRoutes(app: Api, { runtime }: RouteContext): void
       },
     },
     async (request) => {
-      const project = await projectAccess(runtime, request, request.params.project_id);
+      const project = await projectAccess(reads, request, request.params.project_id);
       const body = request.body;
       const run = await orchestrator.createProtocolRun(
         project.id,
@@ -226,7 +150,7 @@ export function registerProjectRoutes(app: Api, { runtime }: RouteContext): void
         },
         { requestId: request.id },
       );
-      return protocolRunOut(runtime, run);
+      return runOut(run);
     },
   );
 
@@ -242,12 +166,12 @@ export function registerProjectRoutes(app: Api, { runtime }: RouteContext): void
       },
     },
     async (request, reply) => {
-      const project = await projectAccess(runtime, request, request.params.project_id);
-      const page = await runtime.storage.protocolRuns.list(
+      const project = await projectAccess(reads, request, request.params.project_id);
+      const page = await reads.protocolRuns(
         { project_id: project.id },
         { limit: request.query.limit, cursor: request.query.cursor },
       );
-      const items = await protocolRunsOut(runtime, page.items);
+      const items = await Promise.all(page.items.map(runOut));
       return sendPage(reply, { items, next_cursor: page.next_cursor }, (item) => item);
     },
   );
@@ -264,7 +188,7 @@ export function registerProjectRoutes(app: Api, { runtime }: RouteContext): void
       },
     },
     async (request) => {
-      const project = await projectAccess(runtime, request, request.params.project_id);
+      const project = await projectAccess(reads, request, request.params.project_id);
       const body = request.body;
       const result = await orchestrator.importCodeMachine(
         project.id,
@@ -284,7 +208,7 @@ export function registerProjectRoutes(app: Api, { runtime }: RouteContext): void
           ? 'CodeMachine spec validation failed; protocol blocked.'
           : 'Imported CodeMachine workspace.';
       return {
-        protocol_run: await protocolRunOut(runtime, result.run),
+        protocol_run: await runOut(result.run),
         message,
         job: actionResponse(message, result.job).job,
       };
@@ -302,12 +226,8 @@ export function registerProjectRoutes(app: Api, { runtime }: RouteContext): void
       },
     },
     async (request) => {
-      const project = await projectAccess(runtime, request, request.params.project_id);
-      const run = await runtime.storage.protocolRuns.findByName(project.id, setupRunName(project.id));
-      const events = run
-        ? (await runtime.storage.events.list({ protocol_run_id: run.id }, { limit: ONBOARDING_EVENTS_LIMIT })).items
-        : [];
-      const summary = onboarding.summarize(project, run, events);
+      const project = await projectAccess(reads, request, request.params.project_id);
+      const { summary, events } = await reads.onboarding(project);
       return {
         ...summary,
         last_event: summary.last_event ? eventOut(summary.last_event) : null,
@@ -327,7 +247,7 @@ export function registerProjectRoutes(app: Api, { runtime }: RouteContext): void
       },
     },
     async (request) => {
-      const project = await projectAccess(runtime, request, request.params.project_id);
+      const project = await projectAccess(reads, request, request.params.project_id);
       const result = await orchestrator.startOnboarding(project.id, { requestId: request.id });
       return actionResponse('Project setup enqueued', result.job);
     },

@@ -1,10 +1,9 @@
-import type { StepRun } from '@tasksgodzilla/core';
-import { decodeCursor, encodeCursor } from '@tasksgodzilla/platform-storage';
+import type { ProtocolRun } from '@tasksgodzilla/core';
 import { z } from 'zod';
-import type { Api, RouteContext } from '../api.types.js';
+import type { Api, ApiDeps } from '../api.types.js';
 import { runAccess } from '../http/access.js';
 import { sendPage } from '../http/pagination.js';
-import { actionResponse, eventOut, protocolRunOut, specHashOf, validationSummary } from '../presenters.js';
+import { actionResponse, eventOut, presentRun } from '../presenters.js';
 import {
   ActionResponse,
   Detail,
@@ -19,7 +18,6 @@ import {
 } from '../schemas.js';
 
 const TAGS = ['protocols'];
-const DEFAULT_STEP_PAGE = 50;
 const StartQuery = z.object({
   replan: z
     .enum(['true', 'false', '1', '0'])
@@ -28,37 +26,18 @@ const StartQuery = z.object({
     .describe('Plan a planned, paused or blocked run again.'),
 });
 
-/** Steps are bounded by the run's spec; pages are cut in memory, keyed by (step_index, id). */
-function pageOfSteps(
-  steps: StepRun[],
-  limit: number | undefined,
-  cursor: string | undefined,
-): { items: StepRun[]; next_cursor: string | null } {
-  const size = limit ?? DEFAULT_STEP_PAGE;
-  let start = 0;
-  if (cursor) {
-    const key = decodeCursor<{ step_index: number; id: number }>(cursor, ['step_index', 'id']);
-    start = steps.findIndex(
-      (step) => step.step_index > key.step_index || (step.step_index === key.step_index && step.id > key.id),
-    );
-    if (start < 0) start = steps.length;
-  }
-  const items = steps.slice(start, start + size);
-  const last = items[items.length - 1];
-  const more = start + size < steps.length;
-  return { items, next_cursor: more && last ? encodeCursor({ step_index: last.step_index, id: last.id }) : null };
-}
+export type ProtocolRouteDeps = Pick<ApiDeps, 'orchestrator' | 'reads'>;
 
-export function registerProtocolRoutes(app: Api, { runtime }: RouteContext): void {
-  const { orchestrator } = runtime.services;
+export function registerProtocolRoutes(app: Api, { orchestrator, reads }: ProtocolRouteDeps): void {
   const params = ProtocolParams;
+  const runOut = (run: ProtocolRun) => presentRun(reads, run);
 
   app.get(
     '/protocols/:id',
     { schema: { tags: TAGS, summary: 'Get a protocol run', params, response: { 200: ProtocolRunOut, 404: Detail } } },
     async (request) => {
-      const { run } = await runAccess(runtime, request, request.params.id);
-      return protocolRunOut(runtime, run);
+      const { run } = await runAccess(reads, request, request.params.id);
+      return runOut(run);
     },
   );
 
@@ -73,18 +52,18 @@ export function registerProtocolRoutes(app: Api, { runtime }: RouteContext): voi
       },
     },
     async (request) => {
-      const { run } = await runAccess(runtime, request, request.params.id);
-      const summary = await validationSummary(runtime, run);
+      const { run } = await runAccess(reads, request, request.params.id);
+      const view = await reads.protocolRunView(run);
       const spec = run.template_config?.['protocol_spec'];
       return {
         protocol_run_id: run.id,
         protocol_name: run.protocol_name,
         project_id: run.project_id,
         spec: typeof spec === 'object' && spec !== null && !Array.isArray(spec) ? spec : null,
-        spec_hash: specHashOf(runtime, run),
-        validation_status: summary.status,
-        validation_errors: summary.errors,
-        validated_at: summary.validated_at,
+        spec_hash: view.spec_hash,
+        validation_status: view.validation.status,
+        validation_errors: view.validation.errors,
+        validated_at: view.validation.validated_at,
       };
     },
   );
@@ -100,7 +79,7 @@ export function registerProtocolRoutes(app: Api, { runtime }: RouteContext): voi
       },
     },
     async (request) => {
-      const { run } = await runAccess(runtime, request, request.params.id);
+      const { run } = await runAccess(reads, request, request.params.id);
       const usage = await orchestrator.usage(run.id);
       return {
         protocol_run_id: usage.protocol_run_id,
@@ -124,7 +103,7 @@ export function registerProtocolRoutes(app: Api, { runtime }: RouteContext): voi
     '/protocols/:id/actions/start',
     { schema: { ...actionSchema('Plan the run (pending → planning)', ActionResponse), querystring: StartQuery } },
     async (request) => {
-      const { run } = await runAccess(runtime, request, request.params.id);
+      const { run } = await runAccess(reads, request, request.params.id);
       const result = await orchestrator.startProtocol(run.id, {
         requestId: request.id,
         replan: request.query.replan ?? false,
@@ -137,8 +116,8 @@ export function registerProtocolRoutes(app: Api, { runtime }: RouteContext): voi
     '/protocols/:id/actions/pause',
     { schema: actionSchema('Pause the run', ProtocolRunOut) },
     async (request) => {
-      const { run } = await runAccess(runtime, request, request.params.id);
-      return protocolRunOut(runtime, await orchestrator.pauseProtocol(run.id, { requestId: request.id }));
+      const { run } = await runAccess(reads, request, request.params.id);
+      return runOut(await orchestrator.pauseProtocol(run.id, { requestId: request.id }));
     },
   );
 
@@ -146,8 +125,8 @@ export function registerProtocolRoutes(app: Api, { runtime }: RouteContext): voi
     '/protocols/:id/actions/resume',
     { schema: actionSchema('Resume a paused run', ProtocolRunOut) },
     async (request) => {
-      const { run } = await runAccess(runtime, request, request.params.id);
-      return protocolRunOut(runtime, (await orchestrator.resumeProtocol(run.id, { requestId: request.id })).run);
+      const { run } = await runAccess(reads, request, request.params.id);
+      return runOut((await orchestrator.resumeProtocol(run.id, { requestId: request.id })).run);
     },
   );
 
@@ -155,8 +134,8 @@ export function registerProtocolRoutes(app: Api, { runtime }: RouteContext): voi
     '/protocols/:id/actions/cancel',
     { schema: actionSchema('Cancel the run, its open steps and jobs', ProtocolRunOut) },
     async (request) => {
-      const { run } = await runAccess(runtime, request, request.params.id);
-      return protocolRunOut(runtime, await orchestrator.cancelProtocol(run.id, { requestId: request.id }));
+      const { run } = await runAccess(reads, request, request.params.id);
+      return runOut(await orchestrator.cancelProtocol(run.id, { requestId: request.id }));
     },
   );
 
@@ -164,7 +143,7 @@ export function registerProtocolRoutes(app: Api, { runtime }: RouteContext): voi
     '/protocols/:id/actions/run_next_step',
     { schema: actionSchema('Run the first pending, blocked or failed step', ActionResponse) },
     async (request) => {
-      const { run } = await runAccess(runtime, request, request.params.id);
+      const { run } = await runAccess(reads, request, request.params.id);
       const result = await orchestrator.runNextStep(run.id, { requestId: request.id });
       return actionResponse(`Step ${result.step.step_name} enqueued`, result.job);
     },
@@ -174,7 +153,7 @@ export function registerProtocolRoutes(app: Api, { runtime }: RouteContext): voi
     '/protocols/:id/actions/retry_latest',
     { schema: actionSchema('Retry the last failed or blocked step', ActionResponse) },
     async (request) => {
-      const { run } = await runAccess(runtime, request, request.params.id);
+      const { run } = await runAccess(reads, request, request.params.id);
       const result = await orchestrator.retryLatest(run.id, { requestId: request.id });
       return actionResponse(`Retrying ${result.step.step_name}`, result.job);
     },
@@ -184,7 +163,7 @@ export function registerProtocolRoutes(app: Api, { runtime }: RouteContext): voi
     '/protocols/:id/actions/open_pr',
     { schema: actionSchema('Push the branch and open the PR/MR', ActionResponse) },
     async (request) => {
-      const { run } = await runAccess(runtime, request, request.params.id);
+      const { run } = await runAccess(reads, request, request.params.id);
       const result = await orchestrator.openPr(run.id, { requestId: request.id });
       return actionResponse('Open PR/MR enqueued', result.job);
     },
@@ -202,7 +181,7 @@ export function registerProtocolRoutes(app: Api, { runtime }: RouteContext): voi
       },
     },
     async (request) => {
-      const { run } = await runAccess(runtime, request, request.params.id);
+      const { run } = await runAccess(reads, request, request.params.id);
       return orchestrator.createStep(run.id, request.body, { requestId: request.id });
     },
   );
@@ -219,9 +198,9 @@ export function registerProtocolRoutes(app: Api, { runtime }: RouteContext): voi
       },
     },
     async (request, reply) => {
-      const { run } = await runAccess(runtime, request, request.params.id);
-      const steps = await runtime.storage.stepRuns.listByRun(run.id);
-      return sendPage(reply, pageOfSteps(steps, request.query.limit, request.query.cursor), (step) => step);
+      const { run } = await runAccess(reads, request, request.params.id);
+      const page = await reads.stepPage(run.id, { limit: request.query.limit, cursor: request.query.cursor });
+      return sendPage(reply, page, (step) => step);
     },
   );
 
@@ -237,8 +216,8 @@ export function registerProtocolRoutes(app: Api, { runtime }: RouteContext): voi
       },
     },
     async (request, reply) => {
-      const { run } = await runAccess(runtime, request, request.params.id);
-      const page = await runtime.storage.events.list(
+      const { run } = await runAccess(reads, request, request.params.id);
+      const page = await reads.events(
         { protocol_run_id: run.id },
         { limit: request.query.limit, cursor: request.query.cursor },
       );

@@ -1,6 +1,6 @@
 import { flattenQueueStats } from '@tasksgodzilla/platform-queue';
 import { NotFoundError, type JobStatus } from '@tasksgodzilla/core';
-import type { Api, RouteContext } from '../api.types.js';
+import type { Api, ApiDeps } from '../api.types.js';
 import { HttpError } from '../http/http-errors.js';
 import { sendPage } from '../http/pagination.js';
 import { jobInScope, requestScope, scopeFilter } from '../http/scope.js';
@@ -11,14 +11,15 @@ const TAGS = ['queues'];
 /** The original's RQ registry names for the ledger's statuses. */
 const STATUS_ALIASES: Record<string, JobStatus> = { started: 'running', finished: 'succeeded' };
 
-export function registerQueueRoutes(app: Api, { runtime }: RouteContext): void {
+export type QueueRouteDeps = Pick<ApiDeps, 'orchestrator' | 'reads' | 'queue'>;
+
+export function registerQueueRoutes(app: Api, { orchestrator, reads, queue }: QueueRouteDeps): void {
   /** The job, if the caller's scope covers it; else the queue's own 404. */
   async function scopedJob(request: Parameters<typeof requestScope>[1], jobId: string) {
     const notFound = () =>
       new NotFoundError(`Job ${jobId} not found`, { code: 'job_not_found', details: { run_id: jobId } });
-    const job = await runtime.storage.jobRuns.find(jobId);
-    await jobInScope(runtime, request, job, notFound);
-    return runtime.queue.get(jobId);
+    await jobInScope(reads, request, await reads.jobRun(jobId), notFound);
+    return queue.get(jobId);
   }
 
   app.get(
@@ -31,8 +32,8 @@ export function registerQueueRoutes(app: Api, { runtime }: RouteContext): void {
       },
     },
     async (request) => {
-      const scope = scopeFilter(await requestScope(runtime, request));
-      return flattenQueueStats(await runtime.queue.stats(scope));
+      const scope = scopeFilter(await requestScope(reads, request));
+      return flattenQueueStats(await queue.stats(scope));
     },
   );
 
@@ -48,8 +49,8 @@ export function registerQueueRoutes(app: Api, { runtime }: RouteContext): void {
     },
     async (request, reply) => {
       const { status, job_type, limit, cursor } = request.query;
-      const scope = scopeFilter(await requestScope(runtime, request));
-      const page = await runtime.queue.list({
+      const scope = scopeFilter(await requestScope(reads, request));
+      const page = await queue.list({
         status: status ? (STATUS_ALIASES[status] ?? (status as JobStatus)) : undefined,
         job_type,
         limit,
@@ -79,7 +80,7 @@ export function registerQueueRoutes(app: Api, { runtime }: RouteContext): void {
           'job_status_conflict',
         );
       }
-      return actionResponse('Job re-enqueued', await runtime.queue.retry(current.run_id));
+      return actionResponse('Job re-enqueued', await queue.retry(current.run_id));
     },
   );
 
@@ -95,12 +96,9 @@ export function registerQueueRoutes(app: Api, { runtime }: RouteContext): void {
     },
     async (request) => {
       await scopedJob(request, request.params.job_id);
-      const job = await runtime.queue.cancel(
-        request.params.job_id,
-        `cancelled through the api (request ${request.id})`,
-      );
+      const job = await queue.cancel(request.params.job_id, `cancelled through the api (request ${request.id})`);
       // A queued job never reaches a worker: its step (or planning run) is moved on here. A running one is reported by its worker.
-      if (job.status === 'cancelled') await runtime.services.orchestrator.onJobEnded(job);
+      if (job.status === 'cancelled') await orchestrator.onJobEnded(job);
       return actionResponse(job.status === 'cancelled' ? 'Job cancelled' : 'Cancellation requested', job);
     },
   );

@@ -1,10 +1,12 @@
-import type { Api, RouteContext } from '../api.types.js';
+import type { Api, ApiDeps } from '../api.types.js';
 import { projectAccess, runAccess } from '../http/access.js';
 import { requestScope } from '../http/scope.js';
 import { actionResponse } from '../presenters.js';
 import { ActionResponse, Detail, SpecAuditRequest } from '../schemas.js';
 
-export function registerSpecRoutes(app: Api, { runtime }: RouteContext): void {
+export type SpecRouteDeps = Pick<ApiDeps, 'orchestrator' | 'reads'>;
+
+export function registerSpecRoutes(app: Api, { orchestrator, reads }: SpecRouteDeps): void {
   app.post(
     '/specs/audit',
     {
@@ -18,15 +20,15 @@ export function registerSpecRoutes(app: Api, { runtime }: RouteContext): void {
     async (request) => {
       const { project_id, protocol_id, backfill } = request.body;
       // The project token guards the project named directly or through its run (the original skipped the latter).
-      if (project_id) await projectAccess(runtime, request, project_id);
-      if (protocol_id) await runAccess(runtime, request, protocol_id);
-      const scope = await requestScope(runtime, request);
+      if (project_id) await projectAccess(reads, request, project_id);
+      if (protocol_id) await runAccess(reads, request, protocol_id);
+      const scope = await requestScope(reads, request);
       if (!project_id && !protocol_id && !scope.global) {
         // "Every project" for a project-token caller is its own project(s): one audit job each.
         let last = null;
         for (const id of scope.projectIds) {
           last = (
-            await runtime.services.orchestrator.auditSpecs(
+            await orchestrator.auditSpecs(
               { project_id: id, protocol_id: null, backfill_missing: backfill },
               { requestId: request.id },
             )
@@ -34,7 +36,7 @@ export function registerSpecRoutes(app: Api, { runtime }: RouteContext): void {
         }
         return actionResponse('Spec audit enqueued.', last);
       }
-      const { job } = await runtime.services.orchestrator.auditSpecs(
+      const { job } = await orchestrator.auditSpecs(
         { project_id: project_id ?? null, protocol_id: protocol_id ?? null, backfill_missing: backfill },
         { requestId: request.id },
       );

@@ -1,4 +1,4 @@
-import type { Api, RouteContext } from '../api.types.js';
+import type { Api, ApiDeps } from '../api.types.js';
 import { stepAccess } from '../http/access.js';
 import { HttpError } from '../http/http-errors.js';
 import { openRunLog } from '../http/runs-folder.js';
@@ -7,18 +7,17 @@ import { ActionResponse, Detail, StepParams, StepRunOut } from '../schemas.js';
 
 const TAGS = ['steps'];
 const TEXT = 'text/plain; charset=utf-8';
-/** Ledger rows of a step looked at for its newest log. */
-const LOG_LOOKUP_LIMIT = 20;
 
-export function registerStepRoutes(app: Api, { runtime }: RouteContext): void {
-  const { orchestrator } = runtime.services;
+export type StepRouteDeps = Pick<ApiDeps, 'orchestrator' | 'reads' | 'git' | 'config'>;
+
+export function registerStepRoutes(app: Api, { orchestrator, reads, git, config }: StepRouteDeps): void {
   const params = StepParams;
 
   app.get(
     '/steps/:step_id',
     { schema: { tags: TAGS, summary: 'Get a step run', params, response: { 200: StepRunOut, 404: Detail } } },
     async (request) => {
-      return (await stepAccess(runtime, request, request.params.step_id)).step;
+      return (await stepAccess(reads, request, request.params.step_id)).step;
     },
   );
 
@@ -33,11 +32,10 @@ export function registerStepRoutes(app: Api, { runtime }: RouteContext): void {
       },
     },
     async (request, reply) => {
-      const { step } = await stepAccess(runtime, request, request.params.step_id);
-      const jobs = await runtime.storage.jobRuns.list({ step_run_id: step.id }, { limit: LOG_LOOKUP_LIMIT });
-      const logPath = jobs.items.find((job) => job.log_path)?.log_path;
+      const { step } = await stepAccess(reads, request, request.params.step_id);
+      const logPath = await reads.stepLogPath(step.id);
       if (!logPath) throw new HttpError(404, 'Log path not recorded', 'log_not_recorded');
-      return reply.type(TEXT).send(await openRunLog(runtime.config.runsDir, logPath));
+      return reply.type(TEXT).send(await openRunLog(config.runsDir, logPath));
     },
   );
 
@@ -52,23 +50,17 @@ export function registerStepRoutes(app: Api, { runtime }: RouteContext): void {
       },
     },
     async (request, reply) => {
-      const { step, project } = await stepAccess(runtime, request, request.params.step_id);
-      const events = await runtime.storage.events.list(
-        { step_run_id: step.id, event_types: ['step_completed'] },
-        { limit: LOG_LOOKUP_LIMIT },
-      );
-      const sha = events.items
-        .map((event) => event.metadata?.['commit_sha'])
-        .find((value): value is string => typeof value === 'string' && value !== '');
+      const { step, project } = await stepAccess(reads, request, request.params.step_id);
+      const sha = await reads.stepCommitSha(step.id);
       if (!sha) throw new HttpError(404, 'No commit recorded for this step', 'commit_not_recorded');
-      const repo = await runtime.git.resolveRepoPath({
+      const repo = await git.resolveRepoPath({
         projectId: project.id,
         gitUrl: project.git_url,
         projectName: project.name,
         localPath: project.local_path,
       });
       if (!repo) throw new HttpError(409, 'Repository not present locally', 'repository_missing');
-      return reply.type(TEXT).send(await runtime.git.showCommit(repo, sha));
+      return reply.type(TEXT).send(await git.showCommit(repo, sha));
     },
   );
 
@@ -80,13 +72,13 @@ export function registerStepRoutes(app: Api, { runtime }: RouteContext): void {
   });
 
   app.post('/steps/:step_id/actions/run', { schema: actionSchema('Execute the step') }, async (request) => {
-    const { step } = await stepAccess(runtime, request, request.params.step_id);
+    const { step } = await stepAccess(reads, request, request.params.step_id);
     const result = await orchestrator.runStep(step.id, { requestId: request.id });
     return actionResponse('Step execution enqueued', result.job);
   });
 
   app.post('/steps/:step_id/actions/run_qa', { schema: actionSchema('Run QA on the step') }, async (request) => {
-    const { step } = await stepAccess(runtime, request, request.params.step_id);
+    const { step } = await stepAccess(reads, request, request.params.step_id);
     const result = await orchestrator.runStepQa(step.id, { requestId: request.id });
     return actionResponse('QA enqueued', result.job);
   });
@@ -102,7 +94,7 @@ export function registerStepRoutes(app: Api, { runtime }: RouteContext): void {
       },
     },
     async (request) => {
-      const { step } = await stepAccess(runtime, request, request.params.step_id);
+      const { step } = await stepAccess(reads, request, request.params.step_id);
       return (await orchestrator.approveStep(step.id, { requestId: request.id })).step;
     },
   );

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Api, RouteContext } from '../api.types.js';
+import type { Api, ApiDeps } from '../api.types.js';
 import { checkWebhookAuth } from '../http/auth.js';
 import { HttpError } from '../http/http-errors.js';
 import { interpretGithubWebhook, interpretGitlabWebhook, type WebhookInterpretation } from '@tasksgodzilla/runtime';
@@ -57,7 +57,9 @@ function parsePayload(raw: Buffer, contentType: string | undefined): unknown {
  * interpreted (services-orchestrator) and handed to the orchestrator, which records the event and
  * moves the step and run with guarded transitions.
  */
-export function registerWebhookRoutes(app: Api, { runtime }: RouteContext): void {
+export type WebhookRouteDeps = Pick<ApiDeps, 'orchestrator' | 'config' | 'metrics'>;
+
+export function registerWebhookRoutes(app: Api, { orchestrator, config, metrics }: WebhookRouteDeps): void {
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
@@ -80,39 +82,35 @@ export function registerWebhookRoutes(app: Api, { runtime }: RouteContext): void
         async (request) => {
           const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
           const auth = checkWebhookAuth(provider, request, raw, {
-            webhookToken: runtime.config.webhookToken,
-            apiToken: runtime.config.apiToken,
+            webhookToken: config.webhookToken,
+            apiToken: config.apiToken,
           });
           if (!auth.ok) {
-            runtime.metrics.observeWebhook(provider, 'unauthorized');
+            metrics.observeWebhook(provider, 'unauthorized');
             throw new HttpError(401, auth.detail, 'webhook_unauthorized');
           }
-          runtime.metrics.observeWebhook(provider, 'received');
+          metrics.observeWebhook(provider, 'received');
           const interpretation = INTERPRETERS[provider](
             header(request, EVENT_HEADERS[provider]),
             parsePayload(raw, header(request, 'content-type')),
           );
           if (!interpretation.input)
             return { message: `Webhook ignored: ${interpretation.ignored_reason ?? 'nothing to do'}`, job: null };
-          // A redelivered (or replayed) delivery is answered, not processed again; a failed one is forgotten
-          // so the forge's next redelivery is processed.
+          // A redelivered (or replayed) delivery is answered, not processed again.
           const delivery = deliveryId(provider, request);
-          if (delivery !== null && !(await runtime.storage.webhookDeliveries.claim(provider, delivery))) {
-            return { message: `Webhook already processed (delivery ${delivery})`, job: null };
-          }
-          try {
-            const result = await runtime.services.orchestrator.handleCiStatus(
-              {
+          const outcome = await orchestrator.handleCiDelivery(
+            {
+              provider,
+              delivery_id: delivery,
+              status: {
                 ...interpretation.input,
                 protocol_run_id: (request.query as { protocol_run_id?: number }).protocol_run_id ?? null,
               },
-              { requestId: request.id },
-            );
-            return actionResponse('Webhook recorded', result.job);
-          } catch (error) {
-            if (delivery !== null) await runtime.storage.webhookDeliveries.release(provider, delivery);
-            throw error;
-          }
+            },
+            { requestId: request.id },
+          );
+          if (!outcome.result) return { message: `Webhook already processed (delivery ${delivery})`, job: null };
+          return actionResponse('Webhook recorded', outcome.result.job);
         },
       );
     }

@@ -5,7 +5,7 @@ import type { CommandContext } from '../cli.types.js';
 import { withContext, type ContextFactory } from '../context.js';
 import { formatTs, renderOnboarding, renderRecord, renderTable } from '../format.js';
 import { hostPath, nonBlank, oneOf, parseId, parseJsonObject } from '../parse.js';
-import { collectAll, examples, printAction } from './command-helpers.js';
+import { collectAll, examples, printAction, registerIdCommands } from './command-helpers.js';
 
 export async function listProjects(ctx: CommandContext): Promise<ProjectOut[]> {
   const projects = await collectAll(ctx, (p) => ctx.client.listProjects(p));
@@ -134,38 +134,33 @@ export function registerProjectsCommands(program: Command, ctxOf: ContextFactory
     ),
   );
 
-  examples(
-    projects
-      .command('show')
-      .description('show one project (secrets redacted)')
-      .argument('<project-id>', 'project id', parseId),
-    ['tgz projects show 1'],
-  ).action(withContext(ctxOf, (ctx, id: number) => showProject(ctx, id)));
-
-  examples(
-    projects
-      .command('onboarding')
-      .description('show the onboarding summary: status, stages, recent events')
-      .argument('<project-id>', 'project id', parseId),
-    ['tgz projects onboarding 1', 'tgz projects onboarding 1 --json'],
-  ).action(withContext(ctxOf, (ctx, id: number) => showOnboarding(ctx, id)));
-
-  examples(
-    projects
-      .command('start-onboarding')
-      .alias('onboarding-start')
-      .description('enqueue the onboarding (project setup) job again')
-      .argument('<project-id>', 'project id', parseId),
-    ['tgz projects start-onboarding 1'],
-  ).action(withContext(ctxOf, (ctx, id: number) => startOnboarding(ctx, id)));
-
-  examples(
-    projects
-      .command('branches')
-      .description("list the remote branches of the project's origin")
-      .argument('<project-id>', 'project id', parseId),
-    ['tgz projects branches 1'],
-  ).action(withContext(ctxOf, (ctx, id: number) => listBranches(ctx, id)));
+  registerIdCommands(projects, ctxOf, { name: '<project-id>', description: 'project id' }, [
+    {
+      name: 'show',
+      description: 'show one project (secrets redacted)',
+      examples: ['tgz projects show 1'],
+      run: showProject,
+    },
+    {
+      name: 'onboarding',
+      description: 'show the onboarding summary: status, stages, recent events',
+      examples: ['tgz projects onboarding 1', 'tgz projects onboarding 1 --json'],
+      run: showOnboarding,
+    },
+    {
+      name: 'start-onboarding',
+      alias: 'onboarding-start',
+      description: 'enqueue the onboarding (project setup) job again',
+      examples: ['tgz projects start-onboarding 1'],
+      run: startOnboarding,
+    },
+    {
+      name: 'branches',
+      description: "list the remote branches of the project's origin",
+      examples: ['tgz projects branches 1'],
+      run: listBranches,
+    },
+  ]);
 
   examples(
     projects

@@ -14,7 +14,7 @@ import {
   shortHash,
 } from '../format.js';
 import { hostPath, nonBlank, oneOf, parseId, parseSeconds } from '../parse.js';
-import { collectAll, examples, printAction } from './command-helpers.js';
+import { collectAll, examples, printAction, registerIdCommands } from './command-helpers.js';
 
 /** Statuses after which a run will not move without a person: waiting stops there. */
 const END_STATUSES: readonly ProtocolStatus[] = ['completed', 'cancelled', 'failed', 'blocked'];
@@ -294,71 +294,57 @@ export function registerProtocolsCommands(program: Command, ctxOf: ContextFactor
     ['tgz protocols create-and-start --project 1 --name 0001-demo --description "Add a greeting script"'],
   ).action(withContext(ctxOf, (ctx, opts: CreateFlags) => createProtocol(ctx, toInput(opts), true)));
 
-  examples(
-    protocols
-      .command('show')
-      .description('show one protocol run')
-      .argument('<protocol-id>', 'protocol run id', parseId),
-    ['tgz protocols show 2'],
-  ).action(withContext(ctxOf, (ctx, id: number) => showProtocol(ctx, id)));
-
-  examples(
-    protocols
-      .command('start')
-      .description('enqueue planning of a pending run')
-      .argument('<protocol-id>', 'protocol run id', parseId),
-    ['tgz protocols start 2'],
-  ).action(withContext(ctxOf, (ctx, id: number) => startProtocol(ctx, id)));
-
-  for (const [action, description] of [
-    ['pause', 'pause a run: no new step starts until it is resumed'],
-    ['resume', 'resume a paused run'],
-    ['cancel', 'cancel a run and its pending steps'],
-  ] as const) {
-    examples(protocols.command(action).description(description).argument('<protocol-id>', 'protocol run id', parseId), [
-      `tgz protocols ${action} 2`,
-    ]).action(withContext(ctxOf, (ctx, id: number) => changeProtocol(ctx, id, action)));
-  }
-
-  examples(
-    protocols
-      .command('run-next')
-      .description('enqueue the first pending, blocked or failed step')
-      .argument('<protocol-id>', 'protocol run id', parseId),
-    ['tgz protocols run-next 2'],
-  ).action(withContext(ctxOf, (ctx, id: number) => runNextStep(ctx, id)));
-
-  examples(
-    protocols
-      .command('retry-latest')
-      .description('retry the last failed or blocked step')
-      .argument('<protocol-id>', 'protocol run id', parseId),
-    ['tgz protocols retry-latest 2'],
-  ).action(withContext(ctxOf, (ctx, id: number) => retryLatest(ctx, id)));
-
-  examples(
-    protocols
-      .command('open-pr')
-      .description('enqueue push + PR/MR creation for the run branch')
-      .argument('<protocol-id>', 'protocol run id', parseId),
-    ['tgz protocols open-pr 2'],
-  ).action(withContext(ctxOf, (ctx, id: number) => openPr(ctx, id)));
-
-  examples(
-    protocols
-      .command('spec')
-      .description('show the protocol spec: hash, validation, steps')
-      .argument('<protocol-id>', 'protocol run id', parseId),
-    ['tgz protocols spec 2', 'tgz protocols spec 2 --json'],
-  ).action(withContext(ctxOf, (ctx, id: number) => showSpec(ctx, id)));
-
-  examples(
-    protocols
-      .command('usage')
-      .description('show tokens and cost of a run, by phase and by model')
-      .argument('<protocol-id>', 'protocol run id', parseId),
-    ['tgz protocols usage 2'],
-  ).action(withContext(ctxOf, (ctx, id: number) => showUsage(ctx, id)));
+  registerIdCommands(protocols, ctxOf, { name: '<protocol-id>', description: 'protocol run id' }, [
+    { name: 'show', description: 'show one protocol run', examples: ['tgz protocols show 2'], run: showProtocol },
+    {
+      name: 'start',
+      description: 'enqueue planning of a pending run',
+      examples: ['tgz protocols start 2'],
+      run: startProtocol,
+    },
+    ...(
+      [
+        ['pause', 'pause a run: no new step starts until it is resumed'],
+        ['resume', 'resume a paused run'],
+        ['cancel', 'cancel a run and its pending steps'],
+      ] as const
+    ).map(([action, description]) => ({
+      name: action,
+      description,
+      examples: [`tgz protocols ${action} 2`],
+      run: (ctx: CommandContext, id: number) => changeProtocol(ctx, id, action),
+    })),
+    {
+      name: 'run-next',
+      description: 'enqueue the first pending, blocked or failed step',
+      examples: ['tgz protocols run-next 2'],
+      run: runNextStep,
+    },
+    {
+      name: 'retry-latest',
+      description: 'retry the last failed or blocked step',
+      examples: ['tgz protocols retry-latest 2'],
+      run: retryLatest,
+    },
+    {
+      name: 'open-pr',
+      description: 'enqueue push + PR/MR creation for the run branch',
+      examples: ['tgz protocols open-pr 2'],
+      run: openPr,
+    },
+    {
+      name: 'spec',
+      description: 'show the protocol spec: hash, validation, steps',
+      examples: ['tgz protocols spec 2', 'tgz protocols spec 2 --json'],
+      run: showSpec,
+    },
+    {
+      name: 'usage',
+      description: 'show tokens and cost of a run, by phase and by model',
+      examples: ['tgz protocols usage 2'],
+      run: showUsage,
+    },
+  ]);
 
   examples(
     protocols

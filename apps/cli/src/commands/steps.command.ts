@@ -4,7 +4,7 @@ import type { CommandContext } from '../cli.types.js';
 import { withContext, type ContextFactory } from '../context.js';
 import { asBlock, renderRecord, renderSteps } from '../format.js';
 import { parseId } from '../parse.js';
-import { collectAll, examples, printAction } from './command-helpers.js';
+import { collectAll, examples, printAction, registerIdCommands } from './command-helpers.js';
 
 export async function listSteps(ctx: CommandContext, protocolId: number): Promise<StepRunOut[]> {
   const steps = await collectAll(ctx, (p) => ctx.client.listSteps(protocolId, p));
@@ -74,49 +74,37 @@ export function registerStepsCommands(program: Command, ctxOf: ContextFactory): 
     ['tgz steps list --protocol 2'],
   ).action(withContext(ctxOf, (ctx, opts: { protocol: number }) => listSteps(ctx, opts.protocol)));
 
-  examples(
-    steps
-      .command('show')
-      .description('show one step (status, summary, runtime state)')
-      .argument('<step-id>', 'step run id', parseId),
-    ['tgz steps show 5'],
-  ).action(withContext(ctxOf, (ctx, id: number) => showStep(ctx, id)));
-
-  examples(
-    steps
-      .command('run')
-      .description('enqueue execution of a pending, blocked or failed step')
-      .argument('<step-id>', 'step run id', parseId),
-    ['tgz steps run 5'],
-  ).action(withContext(ctxOf, (ctx, id: number) => runStep(ctx, id)));
-
-  examples(
-    steps
-      .command('qa')
-      .alias('run-qa')
-      .description('enqueue QA of a step')
-      .argument('<step-id>', 'step run id', parseId),
-    ['tgz steps qa 5'],
-  ).action(withContext(ctxOf, (ctx, id: number) => runStepQa(ctx, id)));
-
-  examples(
-    steps
-      .command('approve')
-      .description('mark a step completed by hand (may complete the run)')
-      .argument('<step-id>', 'step run id', parseId),
-    ['tgz steps approve 5'],
-  ).action(withContext(ctxOf, (ctx, id: number) => approveStep(ctx, id)));
-
-  examples(
-    steps.command('log').description("print the step's latest run log").argument('<step-id>', 'step run id', parseId),
-    ['tgz steps log 5', 'tgz steps log 5 | less'],
-  ).action(withContext(ctxOf, (ctx, id: number) => printText(ctx, id, 'log')));
-
-  examples(
-    steps
-      .command('diff')
-      .description("print the patch of the step's commit")
-      .argument('<step-id>', 'step run id', parseId),
-    ['tgz steps diff 5'],
-  ).action(withContext(ctxOf, (ctx, id: number) => printText(ctx, id, 'diff')));
+  registerIdCommands(steps, ctxOf, { name: '<step-id>', description: 'step run id' }, [
+    {
+      name: 'show',
+      description: 'show one step (status, summary, runtime state)',
+      examples: ['tgz steps show 5'],
+      run: showStep,
+    },
+    {
+      name: 'run',
+      description: 'enqueue execution of a pending, blocked or failed step',
+      examples: ['tgz steps run 5'],
+      run: runStep,
+    },
+    { name: 'qa', alias: 'run-qa', description: 'enqueue QA of a step', examples: ['tgz steps qa 5'], run: runStepQa },
+    {
+      name: 'approve',
+      description: 'mark a step completed by hand (may complete the run)',
+      examples: ['tgz steps approve 5'],
+      run: approveStep,
+    },
+    {
+      name: 'log',
+      description: "print the step's latest run log",
+      examples: ['tgz steps log 5', 'tgz steps log 5 | less'],
+      run: (ctx, id) => printText(ctx, id, 'log'),
+    },
+    {
+      name: 'diff',
+      description: "print the patch of the step's commit",
+      examples: ['tgz steps diff 5'],
+      run: (ctx, id) => printText(ctx, id, 'diff'),
+    },
+  ]);
 }

@@ -38,7 +38,13 @@ export {
 } from './statuses.js';
 export type { JobStatus, ProtocolStatus, StepStatus, TransitionTable } from './statuses.js';
 export { CI_PROVIDERS, JOB_TYPES, redactSecrets } from './domain.js';
-export { REDACTED_VALUE, createRedactor, jsonSecretValues, redactUrlCredentials } from './redact.js';
+export {
+  REDACTED_VALUE,
+  createRedactor,
+  jsonSecretValues,
+  projectSecretValues,
+  redactUrlCredentials,
+} from './redact.js';
 export type { Redactor } from './redact.js';
 export { BASE_CHILD_ENV, PROTECTED_CHILD_ENV, allowListedEnv, isEnvVariableName } from './child-env.js';
 export type { AllowListedEnvInput } from './child-env.js';

@@ -26,6 +26,15 @@ export function jsonSecretValues(secrets: JsonObject | null | undefined): string
   return values;
 }
 
+/**
+ * The secret values of a project: every string value of its `secrets` except the
+ * `env_passthrough` list, which holds variable names, not values.
+ */
+export function projectSecretValues(secrets: JsonObject | null | undefined): string[] {
+  const { env_passthrough: _names, ...values } = secrets ?? {};
+  return jsonSecretValues(values);
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -3,7 +3,7 @@ import {
   BASE_CHILD_ENV,
   createRedactor,
   isEnvVariableName,
-  jsonSecretValues,
+  projectSecretValues,
   type JsonObject,
   type Redactor,
 } from '@tasksgodzilla/core';
@@ -120,6 +120,5 @@ export function projectEngineIsolation(
   redactValues: readonly string[] = [],
 ): ProjectEngineIsolation {
   const { env, passEnv } = projectChildEnv(secrets);
-  const { env_passthrough: _names, ...secretValues } = secrets ?? {};
-  return { env, passEnv, redact: createRedactor([...redactValues, ...jsonSecretValues(secretValues)]) };
+  return { env, passEnv, redact: createRedactor([...redactValues, ...projectSecretValues(secrets)]) };
 }

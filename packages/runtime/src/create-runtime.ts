@@ -17,7 +17,6 @@ import {
   configSecretValues,
   createLogger,
   createMetrics,
-  createRedactor,
   createTelemetryService,
   loggerOptionsFromConfig,
   type Logger,
@@ -29,6 +28,7 @@ import { createOrchestratorService, createReadModels } from '@tasksgodzilla/serv
 import { createPromptService } from '@tasksgodzilla/services-prompts';
 import { createQualityService } from '@tasksgodzilla/services-quality';
 import { createSpecService } from '@tasksgodzilla/services-spec';
+import { redactedShowCommit } from './commit-redaction.js';
 import { createDeadAttemptReaper } from './dead-attempts.js';
 import { projectGitCredentials } from './git-credentials.js';
 import { checkHealth } from './health.js';
@@ -74,18 +74,18 @@ export function createRuntime(config: Readonly<Config>, overrides: RuntimeOverri
     credentials: projectGitCredentials(storage.projects),
     ...(overrides.gitEnv ? { env: overrides.gitEnv } : {}),
   });
-  // The config's own secrets are redacted from run logs (execution) and from commit patches (the step diff).
+  // The config's own secrets (and each project's) are redacted from every engine run's log and
+  // outputs (planning, decomposition, execution, QA) and from commit patches (the step diff).
   const redactValues = configSecretValues(config);
-  const redact = createRedactor(redactValues);
   const exposedGit: GitService = {
     ...git,
-    showCommit: async (repoPath, sha) => redact(await git.showCommit(repoPath, sha)),
+    showCommit: redactedShowCommit({ git, projects: storage.projects, redactValues }),
   };
   const prompts = createPromptService();
   const spec = createSpecService({ clock, defaultEngine: config.defaultEngine, knownEngines: engines.ids() });
   const execution = createExecutionService({ engines, git, prompts, telemetry, config, redactValues });
-  const quality = createQualityService({ engines, git, prompts, telemetry, config });
-  const decomposition = createDecompositionService({ engines, prompts, telemetry, config });
+  const quality = createQualityService({ engines, git, prompts, telemetry, config, redactValues });
+  const decomposition = createDecompositionService({ engines, prompts, telemetry, config, redactValues });
   const onboarding = createOnboardingService({ projects: storage.projects, git, engines, prompts, telemetry, config });
   const orchestrator = createOrchestratorService({
     storage,
@@ -100,6 +100,7 @@ export function createRuntime(config: Readonly<Config>, overrides: RuntimeOverri
     decomposition,
     onboarding,
     config,
+    redactValues,
     clock,
   });
   const reapDeadAttempt = createDeadAttemptReaper({

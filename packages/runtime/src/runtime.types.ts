@@ -61,7 +61,7 @@ export interface Runtime {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly engines: EngineRegistry;
-  /** The services' GitService, except that `showCommit` (the step diff) redacts the config's secret values. */
+  /** The services' GitService, except that `showCommit` (the step diff) redacts the config's and its project's secret values. */
   readonly git: GitService;
   readonly services: RuntimeServices;
   /** A worker runner over the orchestrator's job handlers (not started; call start(), runOnce() or drain()). */

@@ -2,7 +2,12 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { NotFoundError, ValidationError, errorMessage, type FieldIssue } from '@tasksgodzilla/core';
-import { resolveEngineAndModel, type Engine, type EngineUsage } from '@tasksgodzilla/platform-engines';
+import {
+  projectEngineIsolation,
+  resolveEngineAndModel,
+  type Engine,
+  type EngineUsage,
+} from '@tasksgodzilla/platform-engines';
 import { PROTOCOL_DOC_FILES, extractChecks, listStepFiles } from '@tasksgodzilla/services-spec';
 import type {
   DecomposeInput,
@@ -85,6 +90,7 @@ export function createDecompositionService(deps: DecompositionServiceDeps): Deco
     const { engine, model } = check(input, files);
     const names = files ?? (await listStepFiles(input.protocolRoot, { includeSetup: false }));
     const skipSimple = input.skipSimple ?? config.skipSimpleDecompose;
+    const { env, passEnv, redact } = projectEngineIsolation(input.project?.secrets, deps.redactValues);
     const planPath = join(input.protocolRoot, 'plan.md');
     const plan = existsSync(planPath) ? await readFile(planPath, 'utf8') : '';
     const result: Required<DecomposeResult> = {
@@ -120,10 +126,17 @@ export function createDecompositionService(deps: DecompositionServiceDeps): Deco
           logPath: input.logPath,
           timeoutMs: config.engineTimeoutSeconds * 1000,
           stallTimeoutMs: config.engineStallTimeoutSeconds * 1000,
+          env,
+          passEnv,
+          redact,
           ...(input.signal ? { signal: input.signal } : {}),
         });
       } catch (error) {
-        return { status: 'skipped', reason: `engine ${engine.id} could not run: ${errorMessage(error)}`, failed: true };
+        return {
+          status: 'skipped',
+          reason: redact(`engine ${engine.id} could not run: ${errorMessage(error)}`),
+          failed: true,
+        };
       }
       result.usage = addUsage(result.usage, run.usage);
       if (run.cost_usd !== null) result.cost_usd = Math.round(((result.cost_usd ?? 0) + run.cost_usd) * 1e8) / 1e8;
@@ -141,10 +154,10 @@ export function createDecompositionService(deps: DecompositionServiceDeps): Deco
       if (run.outcome !== 'succeeded')
         return {
           status: 'skipped',
-          reason: `engine run ${run.outcome}${run.reason ? `: ${run.reason}` : ''}`,
+          reason: redact(`engine run ${run.outcome}${run.reason ? `: ${run.reason}` : ''}`),
           failed: true,
         };
-      const next = decomposedContent(run.final_message);
+      const next = decomposedContent(run.final_message === null ? null : redact(run.final_message));
       if (next === null) return { status: 'skipped', reason: 'empty answer', failed: true };
       const dropped = extractChecks(content).filter((command) => !extractChecks(next).includes(command));
       if (dropped.length > 0)

@@ -1,4 +1,4 @@
-import type { Config } from '@tasksgodzilla/core';
+import type { Config, Project } from '@tasksgodzilla/core';
 import type { EngineRegistry, EngineUsage } from '@tasksgodzilla/platform-engines';
 import type { TelemetryService } from '@tasksgodzilla/platform-telemetry';
 import type { PromptService } from '@tasksgodzilla/services-prompts';
@@ -13,6 +13,8 @@ export interface DecompositionServiceDeps {
   prompts: PromptService;
   telemetry: TelemetryService;
   config: DecompositionConfig;
+  /** The config's secret values (platform-telemetry `configSecretValues`), redacted with the project's. */
+  redactValues?: readonly string[];
 }
 
 export interface DecomposeInput {
@@ -26,6 +28,12 @@ export interface DecomposeInput {
   signal?: AbortSignal;
   /** Only these step files (default: every numbered step file except 00-setup). */
   files?: string[];
+  /**
+   * The project whose protocol it is: its opted-in environment is given to the engine and its secret
+   * values are redacted from the run log and the rewritten step files (platform-engines
+   * `projectEngineIsolation`, as for step execution).
+   */
+  project?: Pick<Project, 'secrets'> | null;
 }
 
 export interface DecomposeResult {

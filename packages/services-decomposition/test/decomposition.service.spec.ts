@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EngineError, NotFoundError, ValidationError } from '@tasksgodzilla/core';
 import {
@@ -112,6 +112,61 @@ describe('DecompositionService', () => {
       ...overrides,
     };
   }
+
+  it("gives the engine the project's opted-in env only and redacts secret values from its log and the step files", async () => {
+    const saved = { api: process.env['TASKSGODZILLA_API_TOKEN'], opted: process.env['OPTED_IN_TOKEN'] };
+    process.env['TASKSGODZILLA_API_TOKEN'] = 'canary-worker-api-token';
+    process.env['OPTED_IN_TOKEN'] = 'opted-in-value';
+    try {
+      const envFile = join(dir.path, 'engine.env');
+      const fixture = writeFixture(
+        dir.path,
+        'leaky',
+        answer(`${REFINED}\n\nUse key decompose-project-secret and config-secret-value.`),
+      );
+      const fake = fakeEngineBinary(dir.path, 'codex', { FAKE_ENGINE_FIXTURE: fixture });
+      // The engine CLI is a wrapper that writes its environment down first.
+      const wrapper = join(dir.path, 'codex-env-wrapper.sh');
+      writeFileSync(wrapper, `#!/bin/sh\nenv > '${envFile}'\nexec '${fake}' "$@"\n`);
+      chmodSync(wrapper, 0o755);
+      const svc = createDecompositionService({
+        engines: createEngineRegistry([
+          createCodexEngine({ binary: wrapper, killGraceMs: 200, postTerminalGraceMs: 200 }),
+        ]),
+        prompts,
+        telemetry: tel.telemetry,
+        config: testConfig(),
+        redactValues: ['config-secret-value'],
+      });
+      const logPath = join(dir.path, 'runs', 'decompose.log');
+      const result = await svc.decomposeStep({
+        ...input('codex', { logPath }),
+        file: '01-greeting.md',
+        project: {
+          secrets: {
+            deploy_key: 'decompose-project-secret',
+            env: { PROJECT_MODE: 'decompose-mode' },
+            env_passthrough: ['OPTED_IN_TOKEN'],
+          },
+        },
+      });
+      expect(result.decomposed).toEqual(['01-greeting.md']);
+      const env = readFileSync(envFile, 'utf8');
+      expect(env).toContain('PROJECT_MODE=decompose-mode');
+      expect(env).toContain('OPTED_IN_TOKEN=opted-in-value');
+      expect(env).not.toContain('canary-');
+      expect(read('01-greeting.md')).toContain('Use key [REDACTED] and [REDACTED].');
+      expect(readFileSync(logPath, 'utf8')).not.toMatch(/decompose-project-secret|config-secret-value/);
+    } finally {
+      for (const [name, value] of [
+        ['TASKSGODZILLA_API_TOKEN', saved.api],
+        ['OPTED_IN_TOKEN', saved.opted],
+      ] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
 
   it('rewrites every numbered step file except 00-setup with the refined answer (read-only engine run)', async () => {
     const engine = codex(answer(`\`\`\`markdown\n${REFINED}\n\`\`\``));

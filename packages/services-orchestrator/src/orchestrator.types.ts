@@ -63,6 +63,11 @@ export interface OrchestratorServiceDeps {
   decomposition: DecompositionService;
   onboarding: OnboardingService;
   config: OrchestratorConfig;
+  /**
+   * The config's secret values (platform-telemetry `configSecretValues`): redacted, with the
+   * project's, from planning's run log and answer (as the services do for theirs).
+   */
+  redactValues?: readonly string[];
   clock?: Clock;
 }
 

@@ -13,6 +13,11 @@ export interface RunChecksOptions {
   signal?: AbortSignal;
   /** Shell used as `<shell> -e -o pipefail -c <command>` (as the shell engine runs blocks). Default `bash`. */
   shell?: string;
+  /** The project's opted-in environment (platform-engines `projectEngineIsolation`), on top of the allow-list. */
+  env?: Record<string, string>;
+  passEnv?: readonly string[];
+  /** Applied to the run log and to each check's output tail. */
+  redact?: (text: string) => string;
 }
 
 /** A check result with why it did not pass, when it stopped early. */
@@ -47,13 +52,16 @@ export async function runChecks(commands: readonly string[], options: RunChecksO
       tail.push(line);
       if (tail.length > OUTPUT_TAIL_LINES) tail.shift();
     };
-    const log = openRunLog(options.logPath);
+    const redact = options.redact ?? ((text: string) => text);
+    const log = openRunLog(options.logPath, redact);
     log.note(`qa check: ${command}`);
     try {
       const run = await runProcess({
         command: shell,
         args: ['-e', '-o', 'pipefail', '-c', command],
         cwd: options.cwd,
+        env: options.env ?? {},
+        passEnv: options.passEnv ?? [],
         log,
         timeoutMs: options.timeoutMs,
         stallTimeoutMs: options.stallTimeoutMs,
@@ -70,7 +78,7 @@ export async function runChecks(commands: readonly string[], options: RunChecksO
         command,
         exit_code: run.exitCode,
         passed,
-        output_tail: tail.join('\n'),
+        output_tail: redact(tail.join('\n')),
         timed_out: run.termination === 'timeout' || run.termination === 'stalled',
         error,
       });
@@ -79,7 +87,7 @@ export async function runChecks(commands: readonly string[], options: RunChecksO
         command,
         exit_code: null,
         passed: false,
-        output_tail: tail.join('\n'),
+        output_tail: redact(tail.join('\n')),
         timed_out: false,
         error: errorMessage(error),
       });

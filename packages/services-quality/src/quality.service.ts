@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import { ValidationError, errorMessage, type Project } from '@tasksgodzilla/core';
 import {
   SHELL_ENGINE_ID,
+  projectEngineIsolation,
   resolveEngineAndModel,
   type Engine,
   type EngineOutcome,
   type EngineResult,
+  type ProjectEngineIsolation,
 } from '@tasksgodzilla/platform-engines';
 import {
   effectiveQaPolicy,
@@ -87,6 +89,7 @@ export function createQualityService(deps: QualityServiceDeps): QualityService {
     model: string | null,
     policy: QaPolicy,
     checks: CheckRun[],
+    isolation: ProjectEngineIsolation,
   ): Promise<AgentRun> {
     const { protocolRoot, worktreePath } = input;
     const roots = { protocolRoot, workspaceRoot: worktreePath };
@@ -153,10 +156,13 @@ export function createQualityService(deps: QualityServiceDeps): QualityService {
         timeoutMs: config.engineTimeoutSeconds * 1000,
         stallTimeoutMs: config.engineStallTimeoutSeconds * 1000,
         outputSchema: structured ? QA_OUTPUT_SCHEMA : null,
+        env: isolation.env,
+        passEnv: isolation.passEnv,
+        redact: isolation.redact,
         ...(input.signal ? { signal: input.signal } : {}),
       });
     } catch (error) {
-      const message = `QA engine ${engine.id} could not run: ${errorMessage(error)}`;
+      const message = isolation.redact(`QA engine ${engine.id} could not run: ${errorMessage(error)}`);
       telemetry.logger.warn({ err: error, step_run_id: input.step.id, engine_id: engine.id }, message);
       return { ...base, outcome: 'failed', verdict: null, text: null, error: message, result: null, budgetWarning };
     }
@@ -172,17 +178,18 @@ export function createQualityService(deps: QualityServiceDeps): QualityService {
       });
     }
     const common = { ...base, outcome: result.outcome, result, budgetWarning };
+    const redact = isolation.redact;
     if (result.outcome !== 'succeeded') {
       return {
         ...common,
         verdict: null,
-        text: result.final_message,
-        error: `QA engine run ${result.outcome}${result.reason ? `: ${result.reason}` : ''}`,
+        text: result.final_message === null ? null : redact(result.final_message),
+        error: redact(`QA engine run ${result.outcome}${result.reason ? `: ${result.reason}` : ''}`),
       };
     }
     const answer = structured ? parseQaAnswer(result.structured_output) : null;
-    if (answer) return { ...common, verdict: answer.verdict, text: renderQaAnswer(answer), error: null };
-    const text = result.final_message ?? '';
+    if (answer) return { ...common, verdict: answer.verdict, text: redact(renderQaAnswer(answer)), error: null };
+    const text = redact(result.final_message ?? '');
     const verdict = determineVerdict(text);
     return {
       ...common,
@@ -277,28 +284,35 @@ export function createQualityService(deps: QualityServiceDeps): QualityService {
     // is run and reported by this service); it is asked only when there is nothing else to verify.
     if (engine?.id === SHELL_ENGINE_ID && declaredChecks.length > 0) engine = null;
 
+    // The same environment and redaction as the step's execution (platform-engines projectEngineIsolation).
+    const isolation = projectEngineIsolation(input.project.secrets, deps.redactValues);
     const checks = await runChecks(declaredChecks, {
       cwd: worktreePath,
       logPath: input.logPath,
+      env: isolation.env,
+      passEnv: isolation.passEnv,
+      redact: isolation.redact,
       timeoutMs: config.engineTimeoutSeconds * 1000,
       stallTimeoutMs: config.engineStallTimeoutSeconds * 1000,
       ...(input.signal ? { signal: input.signal } : {}),
     });
-    const agent = engine ? await runAgent(input, target, engine, model, policy, checks) : null;
+    const agent = engine ? await runAgent(input, target, engine, model, policy, checks, isolation) : null;
     const { outcome, reason } = combine(checks, agent);
     const report = await writeQaReport(protocolRoot, target.stepFilename, (attempt) =>
-      renderQaReport({
-        stepFilename: target.stepFilename,
-        attempt,
-        policy,
-        agent: agent
-          ? { engine_id: agent.engine_id, model: agent.model, outcome: agent.outcome, text: agent.text }
-          : null,
-        checks,
-        outcome,
-        reason,
-        budgetWarning: agent?.budgetWarning ?? null,
-      }),
+      isolation.redact(
+        renderQaReport({
+          stepFilename: target.stepFilename,
+          attempt,
+          policy,
+          agent: agent
+            ? { engine_id: agent.engine_id, model: agent.model, outcome: agent.outcome, text: agent.text }
+            : null,
+          checks,
+          outcome,
+          reason,
+          budgetWarning: agent?.budgetWarning ?? null,
+        }),
+      ),
     );
     telemetry.observeQaVerdict(outcome.toLowerCase());
     return {

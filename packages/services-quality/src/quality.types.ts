@@ -26,6 +26,11 @@ export interface QualityServiceDeps {
   prompts: PromptService;
   telemetry: TelemetryService;
   config: QualityConfig;
+  /**
+   * The config's secret values (platform-telemetry `configSecretValues`): redacted, with the
+   * project's secret values, from the QA run log, check output, agent answer and report.
+   */
+  redactValues?: readonly string[];
 }
 
 export interface QaInput {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EngineError, NotFoundError } from '@tasksgodzilla/core';
 import {
@@ -433,6 +433,70 @@ describe('QualityService', () => {
       expect(result.report).toContain('Goodbye, Ada!');
       expect(result.reason).toContain('`node --test test/greeting.test.js` (exit 1)');
       expect(result.report.trimEnd().split('\n').at(-1)).toBe('Verdict: FAIL');
+    });
+  });
+
+  describe('environment and redaction (the same as step execution)', () => {
+    const saved = { ...process.env };
+    afterEach(() => {
+      for (const name of ['TASKSGODZILLA_API_TOKEN', 'DATABASE_URL', 'OPTED_IN_TOKEN']) {
+        if (saved[name] === undefined) delete process.env[name];
+        else process.env[name] = saved[name];
+      }
+    });
+
+    it("gives the checks and the agent the project's opted-in env only, and redacts every known secret value", async () => {
+      process.env['TASKSGODZILLA_API_TOKEN'] = 'canary-worker-api-token';
+      process.env['DATABASE_URL'] = 'postgres://u:canary-db-password@h/db';
+      process.env['OPTED_IN_TOKEN'] = 'opted-in-secret-value';
+      const checkEnv = join(ws.dir.path, 'check.env');
+      const agentEnv = join(ws.dir.path, 'agent.env');
+      const fixture = writeFixture(
+        ws.dir.path,
+        'qa-env',
+        agentMessage(JSON.stringify({ verdict: 'PASS', summary: 'saw qa-project-secret', issues: [] })),
+      );
+      const fake = fakeEngineBinary(ws.dir.path, 'codex', { FAKE_ENGINE_FIXTURE: fixture });
+      // The agent CLI is a wrapper that writes its environment down first.
+      const wrapper = join(ws.dir.path, 'codex-env-wrapper.sh');
+      writeFileSync(wrapper, `#!/bin/sh\nenv > '${agentEnv}'\nexec '${fake}' "$@"\n`);
+      chmodSync(wrapper, 0o755);
+      const svc = createQualityService({
+        engines: createEngineRegistry(
+          [createCodexEngine({ binary: wrapper, killGraceMs: 200, postTerminalGraceMs: 200 })],
+          {
+            defaultEngineId: 'codex',
+          },
+        ),
+        git: ws.git,
+        prompts,
+        telemetry: tel.telemetry,
+        config: testConfig({ defaultEngine: 'codex' }),
+        redactValues: ['config-secret-token'],
+      });
+      const check = `env > '${checkEnv}'; echo "out qa-project-secret config-secret-token"`;
+      const result = await svc.runQa(
+        input('01-build.md', spec('01-build.md', { policy: 'light' }, { checks: [check] }), {
+          project: project({
+            secrets: {
+              deploy_key: 'qa-project-secret',
+              env: { PROJECT_MODE: 'qa-mode-value' },
+              env_passthrough: ['OPTED_IN_TOKEN'],
+            },
+          }),
+        }),
+      );
+      expect(result.outcome).toBe('PASS');
+      for (const file of [checkEnv, agentEnv]) {
+        const env = readFileSync(file, 'utf8');
+        expect(env).toContain('PROJECT_MODE=qa-mode-value');
+        expect(env).toContain('OPTED_IN_TOKEN=opted-in-secret-value');
+        expect(env).not.toContain('canary-');
+      }
+      const texts = [result.report, readFileSync(ws.logPath, 'utf8'), ...result.checks.map((c) => c.output_tail)];
+      for (const text of texts) expect(text).not.toMatch(/qa-project-secret|config-secret-token/);
+      expect(result.checks[0]?.output_tail).toContain('out [REDACTED] [REDACTED]');
+      expect(result.report).toContain('saw [REDACTED]');
     });
   });
 

@@ -10,6 +10,7 @@ import {
 } from '@tasksgodzilla/core';
 import {
   PROTOCOL_PLAN_SCHEMA,
+  projectEngineIsolation,
   resolveEngineAndModel,
   SHELL_ENGINE_ID,
   type EngineResult,
@@ -69,9 +70,11 @@ function stringOf(value: JsonValue | undefined): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 }
 
-function planningOutput(result: EngineResult): unknown {
-  if (result.structured_output !== null && result.structured_output !== undefined) return result.structured_output;
-  const text = (result.final_message ?? '').trim();
+/** The planning answer, with the known secret values redacted (it becomes the protocol's files). */
+function planningOutput(result: EngineResult, redact: (text: string) => string): unknown {
+  if (result.structured_output !== null && result.structured_output !== undefined)
+    return JSON.parse(redact(JSON.stringify(result.structured_output))) as unknown;
+  const text = redact((result.final_message ?? '').trim());
   if (!text)
     throw new PlanningFailure('planning_failed', 'Invalid planning output: the engine returned nothing', {
       error: 'empty output',
@@ -121,7 +124,16 @@ async function plan(
   const templateDir = stringOf(config[TEMPLATE_DIR_KEY]);
   const stepEngine = stringOf(config[ENGINE_ID_KEY]) ?? ctx.config.defaultEngine;
   const existing = (await ctx.deps.storage.stepRuns.listByRun(run.id)).map((s) => s.step_name);
-  const common = { signal: jobCtx.signal, logPath, workingDir: workspace.worktreePath };
+  // Planning gets the same environment and redaction as step execution (the project's opt-in).
+  const isolation = projectEngineIsolation(project.secrets, ctx.deps.redactValues);
+  const common = {
+    signal: jobCtx.signal,
+    logPath,
+    workingDir: workspace.worktreePath,
+    env: isolation.env,
+    passEnv: isolation.passEnv,
+    redact: isolation.redact,
+  };
 
   let result: EngineResult;
   let models: PlanOutcome['models'] = { planning: null, decompose: null };
@@ -182,16 +194,18 @@ async function plan(
   if (result.outcome !== 'succeeded') {
     throw new PlanningFailure(
       'planning_failed',
-      `Planning failed (${result.outcome}): ${result.reason ?? result.errors.join('; ') ?? 'no reason'}`,
+      isolation.redact(
+        `Planning failed (${result.outcome}): ${result.reason ?? result.errors.join('; ') ?? 'no reason'}`,
+      ),
       {
         outcome: result.outcome,
-        error: result.reason,
-        errors: result.errors,
+        error: result.reason === null ? null : isolation.redact(result.reason),
+        errors: result.errors.map(isolation.redact),
         engine_id: result.engine_id,
       },
     );
   }
-  const output = planningOutput(result);
+  const output = planningOutput(result, isolation.redact);
 
   const rawUserSpec = config[SPEC_ORIGIN_KEY] === 'user' ? rawSpecOf(config) : null;
   const buildOptions = { ...roots, existingStepNames: existing, defaultEngine: stepEngine };
@@ -244,6 +258,7 @@ async function plan(
         skipSimple: ctx.config.skipSimpleDecompose,
         logPath,
         signal: jobCtx.signal,
+        project,
       });
       jobCtx.addUsage(ledgerUsage(outcome.usage, outcome.cost_usd));
       await ctx.record(

@@ -163,11 +163,19 @@ describe('GET /events/stream (server-sent events over a real socket)', () => {
 
   it('releases a stream when its client disconnects (no more polling)', async () => {
     const events = h.runtime.storage.events;
-    const original = events.listAfter.bind(events);
+    const original = events.feed.bind(events);
     let reads = 0;
-    const spy = jest.spyOn(events, 'listAfter').mockImplementation((...args: Parameters<typeof original>) => {
-      reads += 1;
-      return original(...args);
+    const spy = jest.spyOn(events, 'feed').mockImplementation(async (...args: Parameters<typeof original>) => {
+      const feed = await original(...args);
+      return {
+        get position() {
+          return feed.position;
+        },
+        read: (limit?: number) => {
+          reads += 1;
+          return feed.read(limit);
+        },
+      };
     });
     try {
       const controller = new AbortController();

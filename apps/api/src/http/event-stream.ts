@@ -4,7 +4,7 @@ import type { EventFilter } from '@tasksgodzilla/platform-storage';
 import type { Runtime } from '@tasksgodzilla/runtime';
 import { eventOut } from '../presenters.js';
 
-/** Events fetched per query while catching up. */
+/** Event ids scanned per read while catching up. */
 const BATCH = 200;
 /** Reconnect delay suggested to clients (the SSE `retry:` field). */
 const RETRY_MS = 2000;
@@ -34,11 +34,12 @@ export function formatSseEvent(event: Event): string {
 }
 
 /**
- * `GET /events/stream`: server-sent events in id order. The database is the source: events after
- * the last id sent are read with `events.listAfter`, at once when this process records one
- * (TelemetryService.subscribe) and every `pollMs` for events written by other processes (separate
- * workers). Resuming from `Last-Event-ID` therefore loses and repeats nothing. Comment lines every
- * `heartbeatMs` keep proxies from closing an idle stream. Everything is released on disconnect.
+ * `GET /events/stream`: server-sent events in id order from a gap-safe `events.feed` (platform-storage):
+ * read at once when this process records an event (TelemetryService.subscribe) and every `pollMs` for
+ * events written by other processes (separate workers). An id is sent only once every lower id is
+ * committed or can no longer appear, so resuming from `Last-Event-ID` loses and repeats nothing.
+ * Comment lines every `heartbeatMs` keep proxies from closing an idle stream. Everything is released
+ * on disconnect.
  */
 export async function openEventStream(
   runtime: Runtime,
@@ -48,7 +49,7 @@ export async function openEventStream(
   options: EventStreamOptions,
 ): Promise<void> {
   const { filter } = options;
-  let lastId = options.lastEventId ?? (await runtime.storage.events.list(filter, { limit: 1 })).items[0]?.id ?? 0;
+  const feed = await runtime.storage.events.feed(filter, options.lastEventId ?? undefined);
   const raw = reply.raw;
   reply.hijack();
   raw.writeHead(200, {
@@ -75,15 +76,15 @@ export async function openEventStream(
     try {
       do {
         again = false;
-        let batch: Event[];
+        let more: boolean;
         do {
-          batch = await runtime.storage.events.listAfter(lastId, filter, BATCH);
-          for (const event of batch) {
+          const batch = await feed.read(BATCH);
+          for (const event of batch.events) {
             if (closed) return;
             write(formatSseEvent(event));
-            lastId = event.id;
           }
-        } while (batch.length === BATCH && !closed);
+          more = batch.more;
+        } while (more && !closed);
       } while (again && !closed);
     } catch (error) {
       runtime.logger.warn({ err: error, request_id: request.id }, 'event stream read failed');
@@ -93,7 +94,7 @@ export async function openEventStream(
   };
 
   const unsubscribe = runtime.telemetry.subscribe((event) => {
-    if (matches(event, filter) && event.id > lastId) void pump();
+    if (matches(event, filter) && event.id > feed.position) void pump();
   });
   const poll = setInterval(() => void pump(), options.pollMs);
   const heartbeat = setInterval(() => write(': heartbeat\n\n'), options.heartbeatMs);

@@ -6,6 +6,7 @@ import {
   ValidationError,
   errorMessage,
   isAppError,
+  type EventType,
   type JsonObject,
   type Project,
 } from '@tasksgodzilla/core';
@@ -159,7 +160,7 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
 
   async function recordPushEvent(
     input: ExecuteStepInput,
-    eventType: string,
+    eventType: EventType,
     message: string,
     metadata: JsonObject,
   ): Promise<void> {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { errorMessage, type JsonObject, type Project } from '@tasksgodzilla/core';
+import { errorMessage, type EventType, type JsonObject, type Project } from '@tasksgodzilla/core';
 import { resolveEngineAndModel, type Engine, type EngineResult } from '@tasksgodzilla/platform-engines';
 import type { OnboardingServiceDeps } from './onboarding.types.js';
 
@@ -23,7 +23,7 @@ export function discoveryTimeoutSeconds(
   return Math.max(configuredSeconds, floorSeconds);
 }
 
-export type DiscoveryRecorder = (eventType: string, message: string, metadata: JsonObject) => Promise<void>;
+export type DiscoveryRecorder = (eventType: EventType, message: string, metadata: JsonObject) => Promise<void>;
 
 export interface DiscoveryInput {
   project: Project;

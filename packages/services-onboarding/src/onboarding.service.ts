@@ -4,6 +4,7 @@ import {
   errorMessage,
   isAppError,
   type Event,
+  type EventType,
   type JsonObject,
   type JsonValue,
   type Project,
@@ -61,7 +62,7 @@ export function createOnboardingService(deps: OnboardingServiceDeps): Onboarding
     const details: JsonObject = {};
     const questions: Clarification[] = [];
 
-    const record = async (eventType: string, message: string, metadata: JsonObject): Promise<void> => {
+    const record = async (eventType: EventType, message: string, metadata: JsonObject): Promise<void> => {
       await telemetry.recordEvent({
         project_id: project.id,
         protocol_run_id: run.id,

@@ -1,4 +1,4 @@
-import type { Event, JsonObject, JsonValue, StepRun } from '@tasksgodzilla/core';
+import type { Event, EventType, JsonObject, JsonValue, StepRun } from '@tasksgodzilla/core';
 import type { ExecuteStepInput } from '@tasksgodzilla/services-execution';
 import type { ExecFeedback, FeedbackCheck, FeedbackReview } from '@tasksgodzilla/services-prompts';
 import type { OrchestratorContext } from '../orchestrator.context.js';
@@ -9,8 +9,8 @@ const EVIDENCE_WINDOW = 500;
 /** Review comments passed on, at most (the newest). */
 const MAX_REVIEWS = 10;
 
-const QA_FAILURES = ['qa_failed', 'qa_failed_inline', 'qa_error'];
-export const REVIEW_COMMENT_EVENT = 'review_comment';
+const QA_FAILURES: readonly string[] = ['qa_failed', 'qa_failed_inline', 'qa_error'] satisfies EventType[];
+export const REVIEW_COMMENT_EVENT = 'review_comment' satisfies EventType;
 
 /** What the execute handler passes to execution for one attempt, and what it records as sent. */
 export interface AttemptFeedback {

@@ -1,4 +1,4 @@
-import type { Event, JobRun, JsonObject } from '@tasksgodzilla/core';
+import type { Event, EventType, JobRun, JsonObject } from '@tasksgodzilla/core';
 import type { EngineUsage } from '@tasksgodzilla/platform-engines';
 import type { OrchestratorContext } from '../orchestrator.context.js';
 import type { ProtocolUsage, UsageLine } from '../orchestrator.types.js';
@@ -17,7 +17,7 @@ export const USAGE_EVENT_TYPES = [
   'qa_passed_inline',
   'qa_failed_inline',
   'qa_inline_error',
-] as const;
+] as const satisfies readonly EventType[];
 
 const PHASE_OF_JOB: Record<string, string> = {
   plan_protocol_job: 'planning',

@@ -1,15 +1,18 @@
 import { ConfigError, loadConfig } from '@tasksgodzilla/core';
 import { migrateToLatest, openDatabase } from '@tasksgodzilla/platform-storage';
 import { createQueue, queueOptionsFromConfig } from './create-queue.js';
+import { testJobTypes } from '../test/fixtures/test-job-types.js';
+
+const jobTypes = testJobTypes();
 
 describe('createQueue', () => {
   it('needs a Redis URL for bullmq and rejects unknown backends', async () => {
     const handle = openDatabase({ path: ':memory:' });
     try {
-      expect(() => createQueue({ backend: 'bullmq', db: handle.db, dialect: handle.dialect, redisUrl: '' })).toThrow(
-        ConfigError,
-      );
-      expect(() => createQueue({ backend: 'rq' as never, db: handle.db, dialect: handle.dialect })).toThrow(
+      expect(() =>
+        createQueue({ backend: 'bullmq', db: handle.db, dialect: handle.dialect, jobTypes, redisUrl: '' }),
+      ).toThrow(ConfigError);
+      expect(() => createQueue({ backend: 'rq' as never, db: handle.db, dialect: handle.dialect, jobTypes })).toThrow(
         'Unknown queue backend "rq"',
       );
     } finally {
@@ -25,15 +28,16 @@ describe('createQueue', () => {
         backend: 'embedded',
         db: handle.db,
         dialect: handle.dialect,
+        jobTypes,
         defaults: { maxAttempts: 5, timeoutSeconds: 60 },
       });
       expect(queue.backend).toBe('embedded');
       expect(queue.defaults).toEqual({ maxAttempts: 5, timeoutSeconds: 60, leaseSeconds: 30 });
-      const job = await queue.enqueue({ job_type: 'open_pr_job', payload: { protocol_run_id: 4 } });
+      const job = await queue.enqueue({ job_type: 'other_job', payload: { protocol_run_id: 4 } });
       expect(job).toMatchObject({ max_attempts: 5, timeout_seconds: 60, protocol_run_id: 4 });
       expect((await queue.stats()).backend).toBe('embedded');
       await queue.close();
-      await expect(queue.enqueue({ job_type: 'open_pr_job', payload: { protocol_run_id: 4 } })).rejects.toThrow(
+      await expect(queue.enqueue({ job_type: 'other_job', payload: { protocol_run_id: 4 } })).rejects.toThrow(
         'The queue is closed',
       );
     } finally {
@@ -57,7 +61,7 @@ describe('queueOptionsFromConfig', () => {
   const database = { db: {} as never, dialect: 'sqlite' as const };
 
   it('maps the configuration defaults onto the embedded backend', () => {
-    const options = queueOptionsFromConfig(loadConfig({}), database);
+    const options = queueOptionsFromConfig(loadConfig({}), database, { jobTypes });
     expect(options).toMatchObject({
       backend: 'embedded',
       dialect: 'sqlite',
@@ -72,14 +76,14 @@ describe('queueOptionsFromConfig', () => {
       TASKSGODZILLA_QUEUE_PREFIX: 'tgz-a',
       TASKSGODZILLA_LEASE_SECONDS: '10',
     };
-    expect(queueOptionsFromConfig(loadConfig(env), database)).toMatchObject({
+    expect(queueOptionsFromConfig(loadConfig(env), database, { jobTypes })).toMatchObject({
       backend: 'bullmq',
       redisUrl: 'redis://127.0.0.1:6379/2',
       prefix: 'tgz-a',
       defaults: { leaseSeconds: 10 },
     });
-    expect(() => queueOptionsFromConfig(loadConfig({ TASKSGODZILLA_QUEUE_BACKEND: 'bullmq' }), database)).toThrow(
-      ConfigError,
-    );
+    expect(() =>
+      queueOptionsFromConfig(loadConfig({ TASKSGODZILLA_QUEUE_BACKEND: 'bullmq' }), database, { jobTypes }),
+    ).toThrow(ConfigError);
   });
 });

@@ -41,7 +41,7 @@ export type QueueConfig = Pick<
 export function queueOptionsFromConfig(
   config: QueueConfig,
   database: { db: Executor; dialect: SqlDialect },
-  extra: Pick<EmbeddedQueueOptions, 'clock' | 'logger' | 'backoff'> = {},
+  extra: Pick<EmbeddedQueueOptions, 'jobTypes'> & Partial<Pick<EmbeddedQueueOptions, 'clock' | 'logger' | 'backoff'>>,
 ): CreateQueueOptions {
   const common = {
     ...extra,

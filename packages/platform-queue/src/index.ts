@@ -4,9 +4,18 @@ export { createWorkerRunner } from './worker-runner.js';
 export { exponentialBackoff } from './backoff.js';
 export { flattenQueueStats } from './queue-stats.js';
 export type { BackoffFn, ExponentialBackoffOptions } from './backoff.js';
-export { LeaseLostError, UnknownJobTypeError } from './queue.errors.js';
-export { JOB_PAYLOAD_SCHEMAS, parseJobPayload } from './queue.schemas.js';
-export type { JobPayload, JobPayloadInput } from './queue.schemas.js';
+export { LeaseExpiredError, LeaseLostError, UnknownJobTypeError } from './queue.errors.js';
+export { createJobTypeRegistry, defineJobType } from './job-types.js';
+export type {
+  JobLinks,
+  JobPayloadInputOf,
+  JobPayloadOf,
+  JobTypeDefaults,
+  JobTypeDefinition,
+  JobTypeMap,
+  JobTypeRegistry,
+} from './job-types.js';
+export { willRetry } from './ledger.js';
 export { DEFAULT_QUEUE, DEFAULT_QUEUE_DEFAULTS } from './ledger-queue.js';
 export { bullmqPriority, messageId } from './bullmq-transport.js';
 export type {
@@ -38,6 +47,7 @@ export type {
   JobContext,
   JobHandler,
   JobHandlers,
+  JobHandlersOf,
   JobMetricsHooks,
   JobOutcome,
   StopOptions,

@@ -1,16 +1,9 @@
-import {
-  QueueError,
-  newId,
-  systemClock,
-  ValidationError,
-  type Clock,
-  type JobType,
-  type JsonObject,
-} from '@tasksgodzilla/core';
+import { QueueError, newId, systemClock, ValidationError, type Clock, type JsonObject } from '@tasksgodzilla/core';
 import type { Executor, SqlDialect } from '@tasksgodzilla/platform-storage';
 import { exponentialBackoff, type BackoffFn } from './backoff.js';
-import { createLedger, type Ledger } from './ledger.js';
-import { enqueueOptionsSchema, parseJobPayload } from './queue.schemas.js';
+import type { JobLinks, JobTypeRegistry } from './job-types.js';
+import { createLedger, type Ledger, type NewJobValues } from './ledger.js';
+import { enqueueOptionsSchema } from './queue.schemas.js';
 import type {
   EnqueueInput,
   EnqueueOptions,
@@ -35,14 +28,11 @@ export const noopLogger: QueueLogger = {
 export interface LedgerQueueOptions {
   db: Executor;
   dialect: SqlDialect;
+  jobTypes: JobTypeRegistry;
   clock?: Clock;
   defaults?: Partial<QueueDefaults>;
   backoff?: BackoffFn;
   logger?: QueueLogger;
-}
-
-function optionalId(value: unknown): number | null {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : null;
 }
 
 /** The JobQueue of both backends: the ledger for state, the transport for delivery. */
@@ -50,13 +40,28 @@ export function createLedgerQueue(options: LedgerQueueOptions, transport: Transp
   const clock = options.clock ?? systemClock;
   const defaults: QueueDefaults = { ...DEFAULT_QUEUE_DEFAULTS, ...options.defaults };
   const logger = options.logger ?? noopLogger;
+  const { jobTypes } = options;
   const ledger: Ledger = createLedger({
     db: options.db,
     dialect: options.dialect,
     clock,
-    defaults,
     backoff: options.backoff ?? exponentialBackoff(),
   });
+
+  /** The job type's own key; its `sequence` counts the type's jobs of the same subject in this transaction. */
+  const registeredKey = async (executor: Executor, jobType: string, params: JsonObject, links: JobLinks) => {
+    if (!jobTypes.keysBySequence(jobType)) return undefined;
+    const subject =
+      links.step_run_id !== null
+        ? { step_run_id: links.step_run_id }
+        : links.protocol_run_id !== null
+          ? { protocol_run_id: links.protocol_run_id }
+          : links.project_id !== null
+            ? { project_id: links.project_id }
+            : null;
+    const sequence = subject ? (await ledger.countForSubject(executor, jobType, subject)) + 1 : null;
+    return jobTypes.idempotencyKey(jobType, params, sequence);
+  };
   const listeners = new Set<(event: QueueEvent) => void>();
   let closed = false;
 
@@ -79,37 +84,40 @@ export function createLedgerQueue(options: LedgerQueueOptions, transport: Transp
     backend: transport.name,
     defaults,
     clock,
+    jobTypes,
 
-    async enqueue<T extends JobType>(input: EnqueueInput<T>, enqueueOptions: EnqueueOptions = {}) {
+    async enqueue(input: EnqueueInput, enqueueOptions: EnqueueOptions = {}) {
       if (closed) throw new QueueError('The queue is closed', { code: 'queue_closed', retryable: false });
       const { job_type, payload, ...rest } = input;
-      const params = parseJobPayload(job_type, payload);
-      const parsedOptions = enqueueOptionsSchema.safeParse(rest);
+      const params = jobTypes.parse(job_type, payload);
+      const parsedOptions = enqueueOptionsSchema.safeParse({ ...jobTypes.defaults(job_type), ...rest });
       if (!parsedOptions.success)
         throw ValidationError.fromZod(parsedOptions.error, [], { title: 'Invalid enqueue options' });
       const opts = parsedOptions.data;
       const now = clock.now().getTime();
       const runAt = opts.run_at !== undefined ? new Date(opts.run_at) : new Date(now + (opts.delay_ms ?? 0));
-      const p = params as JsonObject;
-      const values = {
+      const links = jobTypes.links(job_type, params);
+      const values: NewJobValues = {
         run_id: newId(),
         job_type,
         queue: opts.queue ?? DEFAULT_QUEUE,
         params,
-        idempotency_key: opts.idempotency_key ?? null,
+        idempotency_key: null,
         priority: opts.priority ?? 0,
         run_at: runAt.toISOString(),
         max_attempts: opts.max_attempts ?? defaults.maxAttempts,
         timeout_seconds: opts.timeout_seconds ?? defaults.timeoutSeconds,
-        project_id: opts.project_id !== undefined ? opts.project_id : optionalId(p.project_id),
-        protocol_run_id:
-          opts.protocol_run_id !== undefined ? opts.protocol_run_id : optionalId(p.protocol_run_id ?? p.protocol_id),
-        step_run_id: opts.step_run_id !== undefined ? opts.step_run_id : optionalId(p.step_run_id),
+        project_id: opts.project_id !== undefined ? opts.project_id : links.project_id,
+        protocol_run_id: opts.protocol_run_id !== undefined ? opts.protocol_run_id : links.protocol_run_id,
+        step_run_id: opts.step_run_id !== undefined ? opts.step_run_id : links.step_run_id,
+      };
+      const insert = async (executor: Executor) => {
+        values.idempotency_key =
+          opts.idempotency_key ?? (await registeredKey(executor, job_type, params, links)) ?? null;
+        return ledger.insert(executor, values);
       };
       const tx = enqueueOptions.tx;
-      const { job, created } = tx
-        ? await ledger.insert(tx.executor, values)
-        : await ledger.db.transaction().execute((trx) => ledger.insert(trx, values));
+      const { job, created } = tx ? await insert(tx.executor) : await ledger.db.transaction().execute(insert);
       if (created) {
         // Delivery only after commit: a rolled-back transaction publishes nothing, and a crash right
         // after commit leaves the row unpublished for the relay (publishPending) to pick up.

@@ -24,3 +24,23 @@ export class UnknownJobTypeError extends QueueError {
     });
   }
 }
+
+/**
+ * The attempt's worker stopped heartbeating and its lease expired: reclaim records it as a retryable
+ * failure of that attempt (the job is queued again, or fails for good on its last attempt).
+ */
+export class LeaseExpiredError extends QueueError {
+  constructor(owner: string | null, message?: string) {
+    super(message ?? `lease expired: worker ${owner ?? '(unknown)'} stopped heartbeating`, {
+      code: 'lease_expired',
+      retryable: true,
+    });
+  }
+
+  /** The failure recorded on a reclaimed job, rebuilt from its ledger `error` column. */
+  static recordedOn(job: { error: string | null }): LeaseExpiredError {
+    const prefix = 'LeaseExpiredError: ';
+    const text = job.error?.startsWith(prefix) ? job.error.slice(prefix.length) : job.error;
+    return new LeaseExpiredError(null, text ?? undefined);
+  }
+}

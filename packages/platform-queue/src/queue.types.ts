@@ -1,17 +1,15 @@
-import type { Clock, IsoTimestamp, JobRun, JobStatus, JobType, JsonValue, Page } from '@tasksgodzilla/core';
-import type { Executor, SqlDialect } from '@tasksgodzilla/platform-storage';
+import type { Clock, IsoTimestamp, JobStatus, JsonObject, JsonValue, Page } from '@tasksgodzilla/core';
+import type { Executor, JobRunRecord, SqlDialect } from '@tasksgodzilla/platform-storage';
 import type { BackoffFn } from './backoff.js';
-import type { JobPayload, JobPayloadInput } from './queue.schemas.js';
+import type { JobTypeRegistry } from './job-types.js';
 
 export type QueueBackendName = 'embedded' | 'bullmq';
 
-/** A job as the queue reports it: the ledger row (core JobRun) plus the queue's own columns. */
-export interface QueueJob extends JobRun {
-  timeout_seconds: number | null;
-  cancel_requested: boolean;
-  /** When the BullMQ backend received the job (null: not yet, or embedded backend). */
-  published_at: IsoTimestamp | null;
-}
+/**
+ * A job as the queue reports it: core's JobRun plus `timeout_seconds`, `cancel_requested` and
+ * `published_at`, as platform-storage's job-runs repository (the owner of job_runs) reads it.
+ */
+export type QueueJob = JobRunRecord;
 
 /** A job claimed by one worker. `lease_owner` + `attempts` fence every write of this attempt. */
 export interface ClaimedJob extends QueueJob {
@@ -26,12 +24,14 @@ export interface QueueTx {
   afterCommit(fn: () => void | Promise<void>): void;
 }
 
-export interface EnqueueInput<T extends JobType = JobType> {
-  job_type: T;
-  payload: JobPayloadInput<T>;
+export interface EnqueueInput {
+  /** A type registered in the queue's JobTypeRegistry. */
+  job_type: string;
+  /** Checked by the job type's schema; the parsed value is stored. */
+  payload: Readonly<Record<string, unknown>>;
   /** Queue name (default `default`). */
   queue?: string;
-  /** A second enqueue with the same key returns the first job instead of creating one. */
+  /** A second enqueue with the same key returns the first job instead of creating one (default: the job type's key). */
   idempotency_key?: string;
   /** Run no earlier than now + delay_ms. */
   delay_ms?: number;
@@ -41,7 +41,7 @@ export interface EnqueueInput<T extends JobType = JobType> {
   priority?: number;
   max_attempts?: number;
   timeout_seconds?: number;
-  /** Ledger links; default to the payload's fields of the same name. */
+  /** Ledger links; default to the job type's links of the payload. */
   project_id?: number | null;
   protocol_run_id?: number | null;
   step_run_id?: number | null;
@@ -137,8 +137,11 @@ export interface JobQueue {
   readonly backend: QueueBackendName;
   readonly defaults: Readonly<QueueDefaults>;
   readonly clock: Clock;
+  /** The job types this queue accepts; payloads are checked by them at enqueue and at dequeue. */
+  readonly jobTypes: JobTypeRegistry;
 
-  enqueue<T extends JobType>(input: EnqueueInput<T>, options?: EnqueueOptions): Promise<QueueJob>;
+  /** ValidationError for an unregistered job type, a bad payload or bad options; nothing is written then. */
+  enqueue(input: EnqueueInput, options?: EnqueueOptions): Promise<QueueJob>;
   /** NotFoundError when missing. */
   get(runId: string): Promise<QueueJob>;
   find(runId: string): Promise<QueueJob | null>;
@@ -155,7 +158,7 @@ export interface JobQueue {
   /** Renews the lease; LeaseLostError when this attempt no longer owns the job. */
   heartbeat(job: ClaimedJob, leaseSeconds?: number): Promise<HeartbeatResult>;
   complete(job: ClaimedJob, outcome?: HandlerResult): Promise<QueueJob>;
-  /** Retryable error with attempts left → queued with backoff; otherwise → failed (dead letter). */
+  /** Retryable error with attempts left → queued with backoff; otherwise → failed (dead letter). See `willRetry`. */
   fail(job: ClaimedJob, error: unknown, report?: AttemptReport): Promise<QueueJob>;
   markCancelled(job: ClaimedJob, reason?: string, report?: AttemptReport): Promise<QueueJob>;
   /** Gives the job back (worker shutting down): queued, due now, the attempt not counted. */
@@ -179,6 +182,8 @@ interface CommonQueueOptions {
   /** The database holding the ledger (and, when embedded, the queue). */
   db: Executor;
   dialect: SqlDialect;
+  /** The job types the queue accepts (the same registry for both backends and every worker). */
+  jobTypes: JobTypeRegistry;
   clock?: Clock;
   defaults?: Partial<QueueDefaults>;
   backoff?: BackoffFn;
@@ -198,5 +203,5 @@ export interface BullmqQueueOptions extends CommonQueueOptions {
 
 export type CreateQueueOptions = EmbeddedQueueOptions | BullmqQueueOptions;
 
-/** The job a handler receives: the claimed ledger row with its payload parsed by the job type's schema. */
-export type ActiveJob<T extends JobType = JobType> = ClaimedJob & { job_type: T; payload: JobPayload<T> };
+/** The job a handler receives: the claimed ledger row with its payload parsed by its job type's schema. */
+export type ActiveJob<P = JsonObject> = ClaimedJob & { payload: P };

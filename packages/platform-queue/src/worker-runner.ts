@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import PQueue from 'p-queue';
-import { CancelledError, QueueError, TimeoutError, type JobType } from '@tasksgodzilla/core';
+import { CancelledError, QueueError, TimeoutError, type JsonObject } from '@tasksgodzilla/core';
+import { willRetry } from './ledger.js';
 import { noopLogger } from './ledger-queue.js';
-import { LeaseLostError, UnknownJobTypeError } from './queue.errors.js';
-import { isJobType, parseJobPayload } from './queue.schemas.js';
+import { LeaseExpiredError, LeaseLostError, UnknownJobTypeError } from './queue.errors.js';
 import type { ActiveJob, AttemptReport, ClaimedJob, HandlerResult, QueueJob, QueueLogger } from './queue.types.js';
 import type {
   JobContext,
@@ -137,20 +137,29 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
     }
   };
 
+  // The one place a job that failed for good is reported, whichever way it failed.
+  const reportFinalFailure = async (job: QueueJob, error: unknown) => {
+    if (!options.onFinalFailure) return;
+    try {
+      await options.onFinalFailure(job, error);
+    } catch (hookError) {
+      logger.error({ err: hookError, run_id: job.run_id, job_type: job.job_type }, 'recording a failed job failed');
+    }
+  };
+
+  /** Records a failed attempt; the queue decides retry or dead letter, and a dead letter is reported. */
+  const recordFailure = async (job: ClaimedJob, error: unknown, report: AttemptReport) => {
+    const updated = await queue.fail(job, error, report);
+    if (updated.status === 'failed') await reportFinalFailure(updated, error);
+    return updated;
+  };
+
   const maintenance = async (reconcile: boolean) => {
     try {
       const reclaimed = await queue.reclaimExpired();
       for (const job of reclaimed) {
         if (job.status === 'cancelled') await reportCancelled(job);
-        if (job.status !== 'failed' || !options.onDeadLettered) continue;
-        try {
-          await options.onDeadLettered(job);
-        } catch (error) {
-          logger.error(
-            { err: error, run_id: job.run_id, job_type: job.job_type },
-            'recording a dead-lettered job failed',
-          );
-        }
+        if (job.status === 'failed') await reportFinalFailure(job, LeaseExpiredError.recordedOn(job));
       }
     } catch (error) {
       logger.warn({ err: error }, 'reclaiming expired leases failed');
@@ -179,7 +188,7 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
       default: {
         // A timeout is the TimeoutError the runner aborted with, whatever the handler threw.
         const cause = attempt.cause === 'timeout' ? attempt.controller.signal.reason : error;
-        const updated = await queue.fail(job, cause, report);
+        const updated = await recordFailure(job, cause, report);
         const outcome = updated.status === 'queued' ? 'retried' : 'failed';
         log.warn(
           { err: cause, outcome, next_run_at: outcome === 'retried' ? updated.run_at : undefined },
@@ -192,18 +201,20 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
 
   const runAttempt = async (attempt: Attempt, log: QueueLogger): Promise<JobOutcome> => {
     const { job, controller, report } = attempt;
-    const handler = isJobType(job.job_type) ? (handlers[job.job_type] as JobHandler<JobType> | undefined) : undefined;
+    const handler = Object.hasOwn(handlers, job.job_type)
+      ? (handlers[job.job_type] as JobHandler<JsonObject> | undefined)
+      : undefined;
     if (!handler) {
       const error = new UnknownJobTypeError(job.job_type);
-      await queue.fail(job, error, report);
+      await recordFailure(job, error, report);
       log.error({ err: error }, 'job failed: unknown job type');
       return 'failed';
     }
-    let payload: ActiveJob['payload'];
+    let payload: JsonObject;
     try {
-      payload = parseJobPayload(job.job_type, job.params) as ActiveJob['payload'];
+      payload = queue.jobTypes.parse(job.job_type, job.params);
     } catch (error) {
-      await queue.fail(job, error, report);
+      await recordFailure(job, error, report);
       log.error({ err: error }, 'job failed: invalid payload');
       return 'failed';
     }
@@ -226,8 +237,9 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
         report.log_path = path;
       },
       addUsage: (usage) => addUsage(report, usage),
+      willRetry: (error) => willRetry(job, error),
     };
-    const activeJob = { ...job, job_type: job.job_type, payload } as ActiveJob;
+    const activeJob: ActiveJob = { ...job, payload };
     let result: HandlerResult | void;
     try {
       result = await settleOrAbandon(() => handler(activeJob, ctx), controller.signal, abortGraceMs);

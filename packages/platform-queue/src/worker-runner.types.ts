@@ -1,4 +1,5 @@
-import type { JobType } from '@tasksgodzilla/core';
+import type { JsonObject } from '@tasksgodzilla/core';
+import type { JobPayloadOf, JobTypeMap } from './job-types.js';
 import type { ActiveJob, HandlerResult, JobQueue, JobUsage, QueueJob, QueueLogger } from './queue.types.js';
 
 export interface JobContext {
@@ -15,13 +16,25 @@ export interface JobContext {
   setLogPath(path: string): void;
   /** Adds tokens / cents to the ledger row (summed over attempts), whatever the outcome. */
   addUsage(usage: JobUsage): void;
+  /**
+   * Whether the runner retries this attempt if the handler throws `error` now: the queue's one retry
+   * rule (`willRetry`: retryable and attempts left). False means the job would fail for good and
+   * `onFinalFailure` be called; a handler may instead record the failure itself and return.
+   */
+  willRetry(error: unknown): boolean;
 }
 
-export type JobHandler<T extends JobType = JobType> = (
-  job: ActiveJob<T>,
-  ctx: JobContext,
-) => Promise<HandlerResult | void>;
-export type JobHandlers = { [T in JobType]?: JobHandler<T> };
+/**
+ * Runs one attempt of a job; `P` is the payload its job type's schema produces. (Method syntax, so a
+ * handler of one job type's payload fits the by-name map of all of them.)
+ */
+export type JobHandler<P = JsonObject> = {
+  run(job: ActiveJob<P>, ctx: JobContext): Promise<HandlerResult | void>;
+}['run'];
+/** Handlers by job type name. */
+export type JobHandlers = { readonly [jobType: string]: JobHandler<Record<string, unknown>> | undefined };
+/** Handlers typed by a job type map: each receives its own type's payload. */
+export type JobHandlersOf<M extends JobTypeMap> = { [K in keyof M]?: JobHandler<JobPayloadOf<M[K]>> };
 
 /** How an attempt ended, as seen by metrics (`completed`, `retried`, `failed` are the original's labels). */
 export type JobOutcome = 'completed' | 'retried' | 'failed' | 'cancelled' | 'lease_lost' | 'released';
@@ -56,10 +69,14 @@ export interface WorkerRunnerOptions {
   logger?: QueueLogger;
   metrics?: JobMetricsHooks;
   /**
-   * Called for each job that reclaiming an expired lease sent to the dead letter (its worker died
-   * on the last attempt), so the owner of the job can record it as it does a handler's final failure.
+   * Called exactly once for each job this runner's queue moved to `failed` for good (the dead letter),
+   * after the ledger records it: a handler's non-retryable error or failure on the last attempt, a
+   * timeout on the last attempt, a stored payload that no longer validates, a job type without a
+   * handler, and a job whose worker died on its last attempt (reclaimed; `error` is then a
+   * LeaseExpiredError). Never for a failure that will be retried, a cancel, a release or a lost lease.
+   * A throwing hook is logged; the job stays failed.
    */
-  onDeadLettered?: (job: QueueJob) => Promise<void> | void;
+  onFinalFailure?: (job: QueueJob, error: unknown) => Promise<void> | void;
   /**
    * Called for each job this runner recorded as cancelled (a cancel request stopped its handler, or
    * reclaim found its worker gone after a cancel request), so the owner can move the job's subject on.

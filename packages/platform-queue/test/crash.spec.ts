@@ -66,7 +66,7 @@ describe.each(backends)('a worker process killed mid-job on %s', (backendName) =
   it('loses its lease; another worker reclaims the job and its side effect happens exactly once', async () => {
     const leaseSeconds = 1;
     const queue = h.createQueue({ defaults: { leaseSeconds } });
-    const job = await queue.enqueue({ job_type: 'plan_protocol_job', payload: { protocol_run_id: 1 } });
+    const job = await queue.enqueue({ job_type: 'alpha_job', payload: { protocol_run_id: 1 } });
 
     const config: CrashWorkerConfig = {
       backend: backendName === 'bullmq' ? 'bullmq' : 'embedded',

@@ -19,6 +19,7 @@ import {
   type TestPostgresDatabase,
 } from '@tasksgodzilla/testing';
 import { createQueue, type BackoffFn, type JobQueue, type QueueDefaults } from '../src/index.js';
+import { testJobTypes } from './fixtures/test-job-types.js';
 
 export type BackendName = 'sqlite' | 'postgres' | 'bullmq';
 
@@ -113,6 +114,7 @@ export async function createHarness(name: BackendName): Promise<Harness> {
       const common = {
         db: db.db,
         dialect: db.dialect,
+        jobTypes: testJobTypes(),
         clock: options.clock,
         backoff: options.backoff ?? (() => 0),
         defaults: options.defaults,

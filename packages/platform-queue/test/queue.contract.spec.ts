@@ -8,9 +8,9 @@ import {
   ValidationError,
 } from '@tasksgodzilla/core';
 import {
+  LeaseExpiredError,
   LeaseLostError,
   createWorkerRunner,
-  type JobHandlers,
   type JobMetricsHooks,
   type JobOutcome,
   type JobQueue,
@@ -28,6 +28,7 @@ import {
   waitFor,
   type Harness,
 } from './harness.js';
+import type { TestJobHandlers } from './fixtures/test-job-types.js';
 
 const backends = await availableBackends();
 
@@ -54,7 +55,7 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     await h.cleanup();
   });
 
-  const runner = (handlers: JobHandlers, options: Partial<WorkerRunnerOptions> = {}) => {
+  const runner = (handlers: TestJobHandlers, options: Partial<WorkerRunnerOptions> = {}) => {
     const created = createWorkerRunner({
       queue,
       handlers,
@@ -69,7 +70,7 @@ describe.each(backends)('queue contract on %s', (backendName) => {
   };
 
   const plan = (protocolRunId: number, extra: Record<string, unknown> = {}) => ({
-    job_type: 'plan_protocol_job' as const,
+    job_type: 'alpha_job' as const,
     payload: { protocol_run_id: protocolRunId },
     ...extra,
   });
@@ -84,11 +85,11 @@ describe.each(backends)('queue contract on %s', (backendName) => {
 
   it('enqueues a queued ledger row with the payload, links and defaults', async () => {
     const job = await queue.enqueue({
-      job_type: 'execute_step_job',
+      job_type: 'step_job',
       payload: { step_run_id: 7, protocol_run_id: 3, project_id: 1, request_id: 'req-1' },
     });
     expect(job).toMatchObject({
-      job_type: 'execute_step_job',
+      job_type: 'step_job',
       status: 'queued',
       queue: 'default',
       attempts: 0,
@@ -117,11 +118,11 @@ describe.each(backends)('queue contract on %s', (backendName) => {
 
   it('lists only the jobs of the given projects (a request scope); an empty scope lists nothing', async () => {
     const ofOne = await queue.enqueue({
-      job_type: 'execute_step_job',
+      job_type: 'step_job',
       payload: { step_run_id: 7, protocol_run_id: 3, project_id: 1 },
     });
     const ofTwo = await queue.enqueue({
-      job_type: 'execute_step_job',
+      job_type: 'step_job',
       payload: { step_run_id: 8, protocol_run_id: 4, project_id: 2 },
     });
     await queue.enqueue(plan(5));
@@ -135,15 +136,15 @@ describe.each(backends)('queue contract on %s', (backendName) => {
 
   it("stats({ project_ids }) counts only those projects' jobs", async () => {
     await queue.enqueue({
-      job_type: 'execute_step_job',
+      job_type: 'step_job',
       payload: { step_run_id: 7, protocol_run_id: 3, project_id: 1 },
     });
     await queue.enqueue({
-      job_type: 'execute_step_job',
+      job_type: 'step_job',
       payload: { step_run_id: 8, protocol_run_id: 4, project_id: 2 },
     });
     await queue.enqueue({
-      job_type: 'execute_step_job',
+      job_type: 'step_job',
       payload: { step_run_id: 9, protocol_run_id: 4, project_id: 2 },
       queue: 'other',
     });
@@ -178,9 +179,7 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     expect((await queue.get(committed.run_id)).status).toBe('queued');
     if (h.name === 'bullmq') expect(await h.bullQueue().getJobState(committed.run_id)).not.toBe('unknown');
     const handled: number[] = [];
-    expect(
-      await runner({ plan_protocol_job: async (job) => void handled.push(job.payload.protocol_run_id) }).drain(),
-    ).toBe(1);
+    expect(await runner({ alpha_job: async (job) => void handled.push(job.payload.protocol_run_id) }).drain()).toBe(1);
     expect(handled).toEqual([2]);
   });
 
@@ -197,14 +196,12 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     const inTx = await h.storage.transaction((tx) => queue.enqueue(plan(1, { idempotency_key: 'run-1' }), { tx }));
     expect(inTx.run_id).toBe(first.run_id);
     await expect(
-      queue.enqueue({ job_type: 'open_pr_job', payload: { protocol_run_id: 1 }, idempotency_key: 'run-1' }),
+      queue.enqueue({ job_type: 'other_job', payload: { protocol_run_id: 1 }, idempotency_key: 'run-1' }),
     ).rejects.toBeInstanceOf(ConflictError);
     expect((await queue.list()).items).toHaveLength(2);
 
     const handled: number[] = [];
-    expect(
-      await runner({ plan_protocol_job: async (job) => void handled.push(job.payload.protocol_run_id) }).drain(),
-    ).toBe(2);
+    expect(await runner({ alpha_job: async (job) => void handled.push(job.payload.protocol_run_id) }).drain()).toBe(2);
     expect(handled.sort()).toEqual([1, 2]);
   });
 
@@ -217,14 +214,14 @@ describe.each(backends)('queue contract on %s', (backendName) => {
       expect(error).toBeInstanceOf(ValidationError);
       return (error as ValidationError).issues.map((issue) => issue.path.join('.'));
     };
-    expect(await issuesOf(queue.enqueue({ job_type: 'plan_protocol_job', payload: {} as never }))).toEqual([
+    expect(await issuesOf(queue.enqueue({ job_type: 'alpha_job', payload: {} as never }))).toEqual([
       'payload.protocol_run_id',
     ]);
+    expect(await issuesOf(queue.enqueue({ job_type: 'step_job', payload: { step_run_id: 'seven' as never } }))).toEqual(
+      ['payload.step_run_id'],
+    );
     expect(
-      await issuesOf(queue.enqueue({ job_type: 'execute_step_job', payload: { step_run_id: 'seven' as never } })),
-    ).toEqual(['payload.step_run_id']);
-    expect(
-      await issuesOf(queue.enqueue({ job_type: 'open_pr_job', payload: { protocol_run_id: 1, branch: 'x' } as never })),
+      await issuesOf(queue.enqueue({ job_type: 'other_job', payload: { protocol_run_id: 1, branch: 'x' } as never })),
     ).toEqual(['payload']);
     expect(await issuesOf(queue.enqueue({ job_type: 'nope_job' as never, payload: {} as never }))).toEqual([
       'job_type',
@@ -243,11 +240,11 @@ describe.each(backends)('queue contract on %s', (backendName) => {
       .execute();
     const calls: string[] = [];
     const metrics = recordMetrics();
-    await runner({ plan_protocol_job: async () => void calls.push('called') }, { metrics: metrics.hooks }).drain();
+    await runner({ alpha_job: async () => void calls.push('called') }, { metrics: metrics.hooks }).drain();
     const failed = await queue.get(job.run_id);
     expect(calls).toEqual([]);
     expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
-    expect(failed.error).toContain('Invalid plan_protocol_job payload');
+    expect(failed.error).toContain('Invalid alpha_job payload');
     expect(metrics.seen.map((m) => m.outcome)).toEqual(['failed']);
   });
 
@@ -258,8 +255,8 @@ describe.each(backends)('queue contract on %s', (backendName) => {
       .set({ job_type: 'mystery_job' })
       .where('run_id', '=', job.run_id)
       .execute();
-    const other = await queue.enqueue({ job_type: 'open_pr_job', payload: { protocol_run_id: 2 } });
-    await runner({ plan_protocol_job: async () => undefined }).drain();
+    const other = await queue.enqueue({ job_type: 'other_job', payload: { protocol_run_id: 2 } });
+    await runner({ alpha_job: async () => undefined }).drain();
     expect(await queue.get(job.run_id)).toMatchObject({
       status: 'failed',
       attempts: 1,
@@ -269,7 +266,7 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     expect(await queue.get(other.run_id)).toMatchObject({
       status: 'failed',
       attempts: 1,
-      error: 'UnknownJobTypeError: unknown job type: open_pr_job',
+      error: 'UnknownJobTypeError: unknown job type: other_job',
     });
   });
 
@@ -277,7 +274,7 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     const job = await queue.enqueue(plan(1, { delay_ms: 60_000 }));
     expect(job.run_at).toBe('2026-03-01T10:01:00.000Z');
     const handled: string[] = [];
-    const worker = runner({ plan_protocol_job: async (j) => void handled.push(j.run_id) });
+    const worker = runner({ alpha_job: async (j) => void handled.push(j.run_id) });
     expect(await worker.drain()).toBe(0);
     expect((await queue.stats()).queues.default).toMatchObject({ queued: 0, delayed: 1 });
     clock.advance(59_000);
@@ -294,7 +291,7 @@ describe.each(backends)('queue contract on %s', (backendName) => {
   it('runs due jobs by priority, highest first', async () => {
     for (const priority of [0, 10, 5, -3]) await queue.enqueue(plan(100 + priority, { priority }));
     const order: number[] = [];
-    await runner({ plan_protocol_job: async (job) => void order.push(job.priority) }, { concurrency: 1 }).drain();
+    await runner({ alpha_job: async (job) => void order.push(job.priority) }, { concurrency: 1 }).drain();
     expect(order).toEqual([10, 5, 0, -3]);
   });
 
@@ -312,7 +309,7 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     const metrics = recordMetrics();
     const worker = runner(
       {
-        plan_protocol_job: async () => {
+        alpha_job: async () => {
           calls++;
           if (calls === 1) throw new EngineError('engine crashed');
           return { result: { ok: true } };
@@ -341,14 +338,14 @@ describe.each(backends)('queue contract on %s', (backendName) => {
       result: { ok: true },
     });
     expect(metrics.seen.map((m) => m.outcome)).toEqual(['retried', 'completed']);
-    expect(metrics.seen.every((m) => m.jobType === 'plan_protocol_job' && m.duration >= 0)).toBe(true);
+    expect(metrics.seen.every((m) => m.jobType === 'alpha_job' && m.duration >= 0)).toBe(true);
   });
 
   it('fails a non-retryable error at once', async () => {
     const a = await queue.enqueue(plan(1));
     const b = await queue.enqueue(plan(2));
     await runner({
-      plan_protocol_job: async (job) => {
+      alpha_job: async (job) => {
         if (job.payload.protocol_run_id === 1) throw new ValidationError('bad spec');
         throw new BudgetExceededError('over budget');
       },
@@ -370,7 +367,7 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     const job = await queue.enqueue(plan(1, { max_attempts: 2 }));
     let healthy = false;
     const worker = runner({
-      plan_protocol_job: async () => {
+      alpha_job: async () => {
         if (!healthy) throw new Error('flaky network');
       },
     });
@@ -390,11 +387,74 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     await expect(queue.retry(job.run_id)).rejects.toBeInstanceOf(ConflictError);
   });
 
+  it('tells onFinalFailure once per job that failed for good, never for a retried attempt', async () => {
+    const fatal = await queue.enqueue(plan(1));
+    const exhausted = await queue.enqueue(plan(2, { max_attempts: 2 }));
+    const recovered = await queue.enqueue(plan(3, { max_attempts: 2 }));
+    const told: { run_id: string; status: string; error: unknown }[] = [];
+    const answers: boolean[] = [];
+    await runner(
+      {
+        alpha_job: async (job, ctx) => {
+          if (job.payload.protocol_run_id === 1) throw new ValidationError('bad spec');
+          const flaky = new EngineError('flaky');
+          answers.push(ctx.willRetry(flaky));
+          if (job.payload.protocol_run_id === 2 || ctx.attempt === 1) throw flaky;
+        },
+      },
+      { onFinalFailure: (job, error) => void told.push({ run_id: job.run_id, status: job.status, error }) },
+    ).drain();
+    const byRun = new Map(told.map((t) => [t.run_id, t]));
+    expect(told).toHaveLength(2);
+    expect(byRun.get(fatal.run_id)).toMatchObject({ status: 'failed', error: expect.any(ValidationError) });
+    expect(byRun.get(exhausted.run_id)).toMatchObject({ status: 'failed', error: expect.any(EngineError) });
+    // The handler's view of the same rule: retried on a first attempt of two, not on the last.
+    expect(answers.sort()).toEqual([false, false, true, true]);
+    expect(await queue.get(recovered.run_id)).toMatchObject({ status: 'succeeded', attempts: 2 });
+  });
+
+  it('tells onFinalFailure about a stored payload that no longer validates', async () => {
+    const job = await queue.enqueue(plan(1));
+    await h.handle.db
+      .updateTable('job_runs')
+      .set({ params: JSON.stringify({ protocol_run_id: 'x' }) })
+      .where('run_id', '=', job.run_id)
+      .execute();
+    const told: string[] = [];
+    await runner({ alpha_job: async () => undefined }, { onFinalFailure: (j) => void told.push(j.run_id) }).drain();
+    expect(told).toEqual([job.run_id]);
+  });
+
+  it('takes the idempotency key, links and default options from the registered job type', async () => {
+    const first = await queue.enqueue({ job_type: 'keyed_job', payload: { protocol_run_id: 5 } });
+    expect(first).toMatchObject({ idempotency_key: 'keyed:5:1', queue: 'keyed', priority: 7, protocol_run_id: 5 });
+    // The sequence counts the type's jobs of the same subject: the next job of it gets the next key.
+    expect((await queue.enqueue({ job_type: 'keyed_job', payload: { protocol_run_id: 5 } })).idempotency_key).toBe(
+      'keyed:5:2',
+    );
+    expect((await queue.enqueue({ job_type: 'keyed_job', payload: { protocol_run_id: 6 } })).idempotency_key).toBe(
+      'keyed:6:1',
+    );
+    // Two callers that counted the same jobs (racing transactions) compute the same key: one job.
+    const raced = await queue.enqueue({
+      job_type: 'keyed_job',
+      payload: { protocol_run_id: 6 },
+      idempotency_key: 'keyed:6:1',
+    });
+    expect(raced.run_id).not.toBe(first.run_id);
+    expect((await queue.list({ job_type: 'keyed_job' })).items).toHaveLength(3);
+    // A key given by the caller wins; alpha_job registers none.
+    expect(
+      await queue.enqueue({ job_type: 'keyed_job', payload: { protocol_run_id: 5 }, idempotency_key: 'mine' }),
+    ).toMatchObject({ idempotency_key: 'mine' });
+    expect((await queue.enqueue(plan(5))).idempotency_key).toBeNull();
+  });
+
   it('aborts a handler past its timeout and treats the timeout as retryable', async () => {
     const job = await queue.enqueue(plan(1, { timeout_seconds: 1, max_attempts: 2 }));
     const reasons: unknown[] = [];
     await runner({
-      plan_protocol_job: async (_job, ctx) => {
+      alpha_job: async (_job, ctx) => {
         if (ctx.attempt === 1) {
           try {
             await untilAborted(ctx.signal);
@@ -416,7 +476,7 @@ describe.each(backends)('queue contract on %s', (backendName) => {
 
     const stubborn = await queue.enqueue(plan(2, { timeout_seconds: 1, max_attempts: 1 }));
     // A handler that ignores its signal is abandoned after the grace period.
-    await runner({ plan_protocol_job: () => new Promise(() => undefined) }, { abortGraceMs: 50 }).drain();
+    await runner({ alpha_job: () => new Promise(() => undefined) }, { abortGraceMs: 50 }).drain();
     const failed = await queue.get(stubborn.run_id);
     expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
     expect(failed.error).toBe('TimeoutError: Job exceeded its timeout of 1s');
@@ -428,7 +488,7 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     expect(cancelled).toMatchObject({ status: 'cancelled', error: 'cancelled by request', finished_at: START });
     expect(await queue.cancel(job.run_id)).toMatchObject({ status: 'cancelled' });
     const calls: string[] = [];
-    const worker = runner({ plan_protocol_job: async (j) => void calls.push(j.run_id) });
+    const worker = runner({ alpha_job: async (j) => void calls.push(j.run_id) });
     expect(await worker.drain()).toBe(0);
     expect(calls).toEqual([]);
     await expect(queue.cancel('missing')).rejects.toBeInstanceOf(NotFoundError);
@@ -448,7 +508,7 @@ describe.each(backends)('queue contract on %s', (backendName) => {
       const reported: QueueJob[] = [];
       const run = runner(
         {
-          plan_protocol_job: async (_job, ctx) => {
+          alpha_job: async (_job, ctx) => {
             ctx.addUsage({ tokens: 12 });
             started.resolve();
             try {
@@ -532,13 +592,23 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     await queue.claim({ workerId: 'dead-2', leaseSeconds: 5 });
     clock.advance(6_000);
     const deadLettered: string[] = [];
+    const errors: unknown[] = [];
     const handled: number[] = [];
     const survivor = runner(
-      { plan_protocol_job: async (job) => void handled.push(job.payload.protocol_run_id) },
-      { onDeadLettered: (job) => void deadLettered.push(`${job.run_id}:${job.status}`) },
+      { alpha_job: async (job) => void handled.push(job.payload.protocol_run_id) },
+      {
+        onFinalFailure: (job, error) => {
+          deadLettered.push(`${job.run_id}:${job.status}`);
+          errors.push(error);
+        },
+      },
     );
     await survivor.drain();
+    await survivor.drain();
+    // Exactly once, with the lease expiry as the error; never for the job that had an attempt left.
     expect(deadLettered).toEqual([`${last.run_id}:failed`]);
+    expect(errors[0]).toBeInstanceOf(LeaseExpiredError);
+    expect((errors[0] as Error).message).toMatch(/^lease expired: worker dead-[12]\/\w+ stopped heartbeating$/);
     expect(await queue.get(last.run_id)).toMatchObject({ status: 'failed' });
     // The job with an attempt left went back to the queue instead, and ran.
     expect(handled).toEqual([4]);
@@ -551,7 +621,7 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     const release = deferred();
     const run = runner(
       {
-        plan_protocol_job: async () => {
+        alpha_job: async () => {
           started.resolve();
           await release.promise;
           return { result: 'kept' };
@@ -585,7 +655,7 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     const metrics = recordMetrics();
     const run = runner(
       {
-        plan_protocol_job: async (_job, ctx) => {
+        alpha_job: async (_job, ctx) => {
           started.resolve();
           await proceed.promise;
           await ctx.heartbeat().catch((error: unknown) => seen.push(error));
@@ -619,7 +689,7 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     await queue.enqueue(plan(3));
     await queue.enqueue(plan(4));
     await runner({
-      plan_protocol_job: async (job) => {
+      alpha_job: async (job) => {
         if (job.payload.protocol_run_id === 3) throw new ValidationError('no');
         if (job.payload.protocol_run_id === 4) throw new EngineError('later');
       },
@@ -653,7 +723,7 @@ describe.each(backends)('queue contract on %s', (backendName) => {
 
     expect((await queue.list({ status: 'running' })).items.map((j) => j.run_id)).toEqual([running.run_id]);
     expect((await queue.list({ status: 'queued', queue: 'other' })).items).toHaveLength(1);
-    expect((await queue.list({ job_type: 'open_pr_job' })).items).toHaveLength(0);
+    expect((await queue.list({ job_type: 'other_job' })).items).toHaveLength(0);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -670,7 +740,7 @@ describe.each(backends)('queue contract on %s', (backendName) => {
   it('keeps the ledger up to date: timestamps, result, log path and usage summed over attempts', async () => {
     const job = await queue.enqueue(plan(1));
     await runner({
-      plan_protocol_job: async (_job, ctx) => {
+      alpha_job: async (_job, ctx) => {
         clock.advance(1_000);
         if (ctx.attempt === 1) {
           ctx.addUsage({ tokens: 10, cost_cents: 0.5 });
@@ -709,9 +779,7 @@ describe.each(backends)('queue contract on %s', (backendName) => {
       await h.bullQueue().remove(vanished.run_id);
     }
     const handled: number[] = [];
-    expect(
-      await runner({ plan_protocol_job: async (job) => void handled.push(job.payload.protocol_run_id) }).drain(),
-    ).toBe(2);
+    expect(await runner({ alpha_job: async (job) => void handled.push(job.payload.protocol_run_id) }).drain()).toBe(2);
     expect(handled.sort()).toEqual([1, 2]);
     if (h.name === 'bullmq') expect((await queue.get(lost.run_id)).status).toBe('succeeded');
     expect(await queue.publishPending()).toBe(0);
@@ -721,8 +789,8 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     const jobs = await Promise.all(Array.from({ length: 40 }, (_, i) => queue.enqueue(plan(i + 1))));
     const other = h.createQueue({ clock, handle: h.openHandle() });
     const runs: string[] = [];
-    const handlers: JobHandlers = {
-      plan_protocol_job: async (job) => {
+    const handlers: TestJobHandlers = {
+      alpha_job: async (job) => {
         runs.push(job.run_id);
         await new Promise((resolve) => setImmediate(resolve));
       },
@@ -745,7 +813,7 @@ describe.each(backends)('queue contract on %s', (backendName) => {
   it('picks up new jobs while started, and on graceful stop waits for quick jobs and releases the rest', async () => {
     const worker = runner(
       {
-        plan_protocol_job: async (job, ctx) => {
+        alpha_job: async (job, ctx) => {
           if (job.payload.protocol_run_id === 1) return { result: 'quick' };
           slowStarted.resolve();
           try {
@@ -780,9 +848,7 @@ describe.each(backends)('queue contract on %s', (backendName) => {
 
     // The released job runs on the next worker.
     const handled: number[] = [];
-    expect(
-      await runner({ plan_protocol_job: async (job) => void handled.push(job.payload.protocol_run_id) }).drain(),
-    ).toBe(1);
+    expect(await runner({ alpha_job: async (job) => void handled.push(job.payload.protocol_run_id) }).drain()).toBe(1);
     expect(handled).toEqual([2]);
   });
 });

@@ -13,14 +13,21 @@ export type {
   WebhookDeliveriesTable,
 } from './schema.js';
 export { createRepositories } from './repositories/index.js';
+export { createJobRunRepository } from './repositories/job-runs.repository.js';
 export type { EventFeed, EventFeedBatch } from './repositories/event-feed.js';
 export { decodeCursor, encodeCursor, clampLimit } from './pagination.js';
 export type {
   EventFilter,
   EventRepository,
+  AttemptFence,
+  AttemptPatch,
+  ClaimByIdResult,
+  JobQueueCountRow,
   JobRunFilter,
   JobRunPatch,
+  JobRunRecord,
   JobRunRepository,
+  NewQueuedJob,
   NewEvent,
   NewJobRun,
   NewProject,

@@ -1,4 +1,4 @@
-import { QueueError, errorMessage, systemClock, type Config } from '@tasksgodzilla/core';
+import { errorMessage, systemClock, type Config } from '@tasksgodzilla/core';
 import { createDefaultEngines, createEngineRegistry } from '@tasksgodzilla/platform-engines';
 import {
   createGitService,
@@ -7,6 +7,7 @@ import {
   type GitService,
 } from '@tasksgodzilla/platform-git';
 import {
+  createJobTypeRegistry,
   createQueue,
   createWorkerRunner,
   queueOptionsFromConfig,
@@ -24,7 +25,11 @@ import {
 import { createDecompositionService } from '@tasksgodzilla/services-decomposition';
 import { createExecutionService } from '@tasksgodzilla/services-execution';
 import { createOnboardingService } from '@tasksgodzilla/services-onboarding';
-import { createOrchestratorService, createReadModels } from '@tasksgodzilla/services-orchestrator';
+import {
+  createOrchestratorService,
+  createReadModels,
+  registerOrchestratorJobTypes,
+} from '@tasksgodzilla/services-orchestrator';
 import { createPromptService } from '@tasksgodzilla/services-prompts';
 import { createQualityService } from '@tasksgodzilla/services-quality';
 import { createSpecService } from '@tasksgodzilla/services-spec';
@@ -33,7 +38,7 @@ import { createDeadAttemptReaper } from './dead-attempts.js';
 import { projectGitCredentials } from './git-credentials.js';
 import { checkHealth } from './health.js';
 import type { Runtime, RuntimeOverrides, RuntimeServices, WorkerOptions } from './runtime.types.js';
-import { jobMetricsHooks, queueLogger, withDeadLetterHook } from './worker.js';
+import { finalFailureHook, jobMetricsHooks, queueLogger } from './worker.js';
 
 /** How often the BullMQ outbox relay publishes jobs committed but not yet handed to Redis. */
 const RELAY_INTERVAL_MS = 5000;
@@ -62,8 +67,14 @@ export function createRuntime(config: Readonly<Config>, overrides: RuntimeOverri
     onAfterCommitError: (error) => logger.warn({ err: error }, `after-commit hook failed: ${errorMessage(error)}`),
   });
   const telemetry = createTelemetryService({ events: storage.events, logger, metrics, clock });
+  // The orchestrator's job types are the only ones the queue accepts (payload schemas, idempotency keys).
+  const jobTypes = registerOrchestratorJobTypes(createJobTypeRegistry());
   const queue = createQueue(
-    queueOptionsFromConfig(config, db, { clock, logger: queueLogger(logger.child({ component: 'queue' })) }),
+    queueOptionsFromConfig(config, db, {
+      jobTypes,
+      clock,
+      logger: queueLogger(logger.child({ component: 'queue' })),
+    }),
   );
   const engines = createEngineRegistry(overrides.engines ?? createDefaultEngines(config), {
     defaultEngineId: config.defaultEngine,
@@ -149,27 +160,16 @@ export function createRuntime(config: Readonly<Config>, overrides: RuntimeOverri
     createWorker(options: WorkerOptions = {}) {
       const runner = createWorkerRunner({
         queue,
-        handlers: withDeadLetterHook(
-          orchestrator.jobHandlers(),
-          (job, error) => orchestrator.onJobFailed(job, error),
-          logger,
-        ),
+        handlers: orchestrator.jobHandlers(),
         concurrency: options.concurrency ?? config.workerConcurrency,
         leaseSeconds: config.leaseSeconds,
         logger: queueLogger(logger.child({ component: 'worker' })),
         metrics: jobMetricsHooks(telemetry),
-        // A worker that died on a job's last attempt never reaches the handler hook above; its step
-        // processes may still run, so they are killed first.
-        onDeadLettered: async (job) => {
-          await reapDeadAttempt(job);
-          await orchestrator.onJobFailed(
-            job,
-            new QueueError(job.error ?? 'The worker running this job stopped (lease expired)', {
-              code: 'lease_expired',
-              retryable: false,
-            }),
-          );
-        },
+        // The runner decides when a job failed for good, for handler failures and dead workers alike.
+        onFinalFailure: finalFailureHook({
+          onJobFailed: (job, error) => orchestrator.onJobFailed(job, error),
+          reapDeadAttempt,
+        }),
         // A cancelled job's step (or planning run) gets a way forward at once.
         onCancelled: (job) => orchestrator.onJobEnded(job),
         ...(options.workerId !== undefined ? { workerId: options.workerId } : {}),

@@ -1,6 +1,6 @@
 export { createRuntime } from './create-runtime.js';
 export { checkHealth } from './health.js';
-export { isFinalFailure, jobMetricsHooks, queueLogger, withDeadLetterHook } from './worker.js';
+export { finalFailureHook, jobMetricsHooks, queueLogger } from './worker.js';
 export type { HealthReport, Runtime, RuntimeOverrides, RuntimeServices, WorkerOptions } from './runtime.types.js';
 // Pure helpers of the services the apps need at their edge (webhook payloads → CI input; the name
 // of a project's setup run), re-exported so apps depend on the runtime only.

@@ -1,67 +1,27 @@
-import { BudgetExceededError, CancelledError, TimeoutError } from '@tasksgodzilla/core';
-import { LeaseLostError } from '@tasksgodzilla/platform-queue';
-import { createLogger } from '@tasksgodzilla/platform-telemetry';
-import { isFinalFailure, withDeadLetterHook } from './worker.js';
+import { EngineError } from '@tasksgodzilla/core';
+import { LeaseExpiredError, type QueueJob } from '@tasksgodzilla/platform-queue';
+import { finalFailureHook } from './worker.js';
 
-const live = { aborted: false, reason: undefined } as unknown as AbortSignal;
-function aborted(reason: unknown): AbortSignal {
-  const controller = new AbortController();
-  controller.abort(reason);
-  return controller.signal;
-}
+describe('finalFailureHook', () => {
+  const job = { run_id: 'j1', job_type: 'execute_step_job', step_run_id: 4 } as QueueJob;
 
-describe('isFinalFailure', () => {
-  it('is final for non-retryable errors and on the last attempt only', () => {
-    expect(isFinalFailure({ max_attempts: 3 }, { attempt: 1, signal: live }, new Error('boom'))).toBe(false);
-    expect(isFinalFailure({ max_attempts: 3 }, { attempt: 3, signal: live }, new Error('boom'))).toBe(true);
-    expect(isFinalFailure({ max_attempts: 3 }, { attempt: 1, signal: live }, new BudgetExceededError('over'))).toBe(
-      true,
-    );
-  });
-
-  it('uses the abort reason: cancellation and lease loss are never failures, a timeout is retried', () => {
-    expect(
-      isFinalFailure(
-        { max_attempts: 3 },
-        { attempt: 3, signal: aborted(new CancelledError('cancelled')) },
-        new Error('x'),
-      ),
-    ).toBe(false);
-    expect(
-      isFinalFailure({ max_attempts: 3 }, { attempt: 3, signal: aborted(new LeaseLostError('r1')) }, new Error('x')),
-    ).toBe(false);
-    expect(
-      isFinalFailure({ max_attempts: 3 }, { attempt: 1, signal: aborted(new TimeoutError('slow')) }, new Error('x')),
-    ).toBe(false);
-    expect(
-      isFinalFailure({ max_attempts: 3 }, { attempt: 3, signal: aborted(new TimeoutError('slow')) }, new Error('x')),
-    ).toBe(true);
-  });
-});
-
-describe('withDeadLetterHook', () => {
-  it('calls the hook before re-throwing a final failure, never for a retry or a success', async () => {
+  it('records a final failure with the orchestrator', async () => {
     const calls: string[] = [];
-    const handlers = withDeadLetterHook(
-      {
-        spec_audit_job: async (job) => {
-          if (job.payload.backfill_missing) throw new Error('broken');
-          return { result: 'ok' };
-        },
-      },
-      async (job, error) => {
-        calls.push(`${job.run_id}:${(error as Error).message}`);
-      },
-      createLogger({ level: 'silent' }),
-    );
-    const handler = handlers.spec_audit_job!;
-    const job = (backfill: boolean) =>
-      ({ run_id: 'j1', max_attempts: 2, params: {}, payload: { backfill_missing: backfill } }) as never;
-    const ctx = (attempt: number) => ({ attempt, signal: live }) as never;
-    await expect(handler(job(false), ctx(2))).resolves.toEqual({ result: 'ok' });
-    await expect(handler(job(true), ctx(1))).rejects.toThrow('broken');
-    expect(calls).toEqual([]);
-    await expect(handler(job(true), ctx(2))).rejects.toThrow('broken');
-    expect(calls).toEqual(['j1:broken']);
+    const hook = finalFailureHook({
+      onJobFailed: async (failed, error) => void calls.push(`failed:${failed.run_id}:${(error as Error).message}`),
+      reapDeadAttempt: async (dead) => void calls.push(`reap:${dead.run_id}`),
+    });
+    await hook(job, new EngineError('engine crashed'));
+    expect(calls).toEqual(['failed:j1:engine crashed']);
+  });
+
+  it('kills what a dead worker left running before recording its reclaimed job', async () => {
+    const calls: string[] = [];
+    const hook = finalFailureHook({
+      onJobFailed: async (failed, error) => void calls.push(`failed:${failed.run_id}:${(error as Error).message}`),
+      reapDeadAttempt: async (dead) => void calls.push(`reap:${dead.run_id}`),
+    });
+    await hook(job, LeaseExpiredError.recordedOn({ error: 'LeaseExpiredError: lease expired: worker w/1 stopped' }));
+    expect(calls).toEqual(['reap:j1', 'failed:j1:lease expired: worker w/1 stopped']);
   });
 });

@@ -11,7 +11,6 @@ import {
 import { createWorkerRunner } from '@tasksgodzilla/platform-queue';
 import { CODEMACHINE_WORKSPACE, demoSpec, fakeEngineScript } from '@tasksgodzilla/service-testing';
 import { git } from '@tasksgodzilla/testing';
-import { withDeadLetterHook } from '../src/index.js';
 import { openRuntime, type RuntimeHarness } from './runtime-harness.js';
 
 const FAKE_CODEX = fakeEngineScript('codex');
@@ -304,17 +303,16 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
     await h.worker.drain();
     const next = await orchestrator.runNextStep(run.id);
     const seen: string[] = [];
-    const handlers = withDeadLetterHook(
-      {
+    const runner = createWorkerRunner({
+      queue: h.rt.queue,
+      handlers: {
         execute_step_job: async () => {
           seen.push(`attempt-${seen.length + 1}:${(await h.steps(run.id))[0]!.status}`);
           throw new Error('flaky infrastructure');
         },
       },
-      (job, error) => orchestrator.onJobFailed(job, error),
-      h.rt.logger,
-    );
-    const runner = createWorkerRunner({ queue: h.rt.queue, handlers });
+      onFinalFailure: (job, error) => orchestrator.onJobFailed(job, error),
+    });
     // The retry waits for its backoff: keep draining until the job is dead-lettered.
     await h.waitFor(
       async () => {

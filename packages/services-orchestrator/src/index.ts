@@ -1,4 +1,13 @@
 export { createOrchestratorService } from './orchestrator.service.js';
+export { ORCHESTRATOR_JOB_TYPES, registerOrchestratorJobTypes } from './job-types.js';
+export type {
+  JobPayload,
+  JobPayloadInput,
+  OrchestratorJob,
+  OrchestratorJobHandler,
+  OrchestratorJobHandlers,
+  OrchestratorJobTypes,
+} from './job-types.js';
 export { createReadModels } from './read-models/read-models.js';
 export type {
   OnboardingView,

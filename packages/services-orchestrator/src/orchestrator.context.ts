@@ -8,10 +8,11 @@ import {
   type ProtocolRun,
   type StepRun,
 } from '@tasksgodzilla/core';
-import type { JobPayloadInput, QueueJob } from '@tasksgodzilla/platform-queue';
+import type { QueueJob } from '@tasksgodzilla/platform-queue';
 import type { StorageTx } from '@tasksgodzilla/platform-storage';
 import type { Logger } from '@tasksgodzilla/platform-telemetry';
 import { rawSpecOf } from '@tasksgodzilla/services-spec';
+import type { JobPayloadInput } from './job-types.js';
 import type { OrchestratorConfig, OrchestratorServiceDeps } from './orchestrator.types.js';
 
 /** Correlation of one call chain: the api request that started it and the job running it. */
@@ -41,9 +42,10 @@ export interface OrchestratorContext {
   /** Records an event (through `tx` when given) with request_id / job_id from the trace and the run's spec_hash. */
   record(tx: StorageTx | null, draft: EventDraft, trace?: Trace): Promise<Event>;
   /**
-   * Enqueues a job in `tx`. The idempotency key is `<job_type>:<subject>:<n>`, n being one more than
-   * the jobs of that type already enqueued for the subject: two racing callers get the same key, so
-   * the job exists once (the first caller's).
+   * Enqueues a job in `tx`. Its idempotency key is its registered job type's (job-types.ts):
+   * `<job_type>:<subject>:<n>`, n being one more than the jobs of that type already enqueued for the
+   * subject, so two racing callers get the same key and the job exists once (the first caller's).
+   * `subject` names the same subject as the payload does (kept for the callers' readability).
    */
   enqueue<T extends JobType>(
     tx: StorageTx,
@@ -57,32 +59,6 @@ export interface OrchestratorContext {
 function specHashOf(deps: OrchestratorServiceDeps, run: EventDraft['run']): string | null {
   const raw = rawSpecOf(run?.template_config ?? null);
   return raw ? deps.spec.hash(raw) : null;
-}
-
-async function countJobs(
-  tx: StorageTx,
-  filter: { job_type: JobType; protocol_run_id?: number; step_run_id?: number; project_id?: number },
-): Promise<number> {
-  let count = 0;
-  let cursor: string | null = null;
-  do {
-    const page = await tx.jobRuns.list(filter, { limit: 500, cursor });
-    count += page.items.length;
-    cursor = page.next_cursor;
-  } while (cursor);
-  return count;
-}
-
-function subjectFilter(
-  jobType: JobType,
-  payload: Record<string, unknown>,
-): { protocol_run_id?: number; step_run_id?: number; project_id?: number } {
-  if (typeof payload.step_run_id === 'number') return { step_run_id: payload.step_run_id };
-  if (typeof payload.protocol_run_id === 'number') return { protocol_run_id: payload.protocol_run_id };
-  if (jobType === 'spec_audit_job' && typeof payload.protocol_id === 'number')
-    return { protocol_run_id: payload.protocol_id };
-  if (typeof payload.project_id === 'number') return { project_id: payload.project_id };
-  return {};
 }
 
 export function createOrchestratorContext(deps: OrchestratorServiceDeps): OrchestratorContext {
@@ -118,19 +94,10 @@ export function createOrchestratorContext(deps: OrchestratorServiceDeps): Orches
       );
     },
 
-    async enqueue(tx, jobType, payload, subject, trace = {}) {
+    async enqueue(tx, jobType, payload, _subject, trace = {}) {
       const body = { ...(payload as Record<string, unknown>) };
       if (trace.requestId) body.request_id = trace.requestId;
-      const filter = subjectFilter(jobType, body);
-      const n = Object.keys(filter).length > 0 ? (await countJobs(tx, { job_type: jobType, ...filter })) + 1 : null;
-      return deps.queue.enqueue(
-        {
-          job_type: jobType,
-          payload: body as JobPayloadInput<typeof jobType>,
-          ...(n !== null ? { idempotency_key: `${jobType}:${subject}:${n}` } : {}),
-        },
-        { tx },
-      );
+      return deps.queue.enqueue({ job_type: jobType, payload: body }, { tx });
     },
   };
 }

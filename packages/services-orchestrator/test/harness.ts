@@ -19,7 +19,8 @@ import { createGitService, type GitService } from '@tasksgodzilla/platform-git';
 import {
   createQueue,
   createWorkerRunner,
-  parseJobPayload,
+  createJobTypeRegistry,
+  willRetry,
   type ActiveJob,
   type JobContext,
   type JobQueue,
@@ -52,7 +53,12 @@ import { createPromptService } from '@tasksgodzilla/services-prompts';
 import type { QaInput, QaResult, QualityService } from '@tasksgodzilla/services-quality';
 import { createSpecService, effectiveQaPolicy, type SpecService } from '@tasksgodzilla/services-spec';
 import { git, type TempDir, type TestRepo } from '@tasksgodzilla/testing';
-import { createOrchestratorService, type CreateProtocolInput, type OrchestratorService } from '../src/index.js';
+import {
+  createOrchestratorService,
+  registerOrchestratorJobTypes,
+  type CreateProtocolInput,
+  type OrchestratorService,
+} from '../src/index.js';
 
 type ExecBehaviour = (input: ExecuteStepInput) => Promise<Partial<ExecuteStepResult>> | Partial<ExecuteStepResult>;
 type QaBehaviour = (input: QaInput) => Promise<Partial<QaResult>> | Partial<QaResult>;
@@ -238,6 +244,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     backend: 'embedded',
     db: handle.db,
     dialect: handle.dialect,
+    jobTypes: registerOrchestratorJobTypes(createJobTypeRegistry()),
     defaults: { maxAttempts: 2 },
     backoff: () => 0,
   });
@@ -309,7 +316,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
         status: 'running',
         lease_owner: 'test',
         lease_expires_at: job.updated_at,
-        payload: parseJobPayload(job.job_type, job.params),
+        payload: queue.jobTypes.parse(job.job_type, job.params),
       } as unknown as ActiveJob;
       const ctx: JobContext = {
         signal: new AbortController().signal,
@@ -319,6 +326,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
         heartbeat: async () => undefined,
         setLogPath: () => undefined,
         addUsage: () => undefined,
+        willRetry: (error) => willRetry(job, error),
       };
       const handler = (handlers as Record<string, (job: ActiveJob, ctx: JobContext) => Promise<unknown>>)[job.job_type];
       if (!handler) throw new Error(`no handler for ${job.job_type}`);

@@ -37,6 +37,9 @@ describe.each(BACKENDS)('JobRunRepository on %s', (dialect) => {
       updated_at: '2026-11-27T17:00:00.000Z',
       started_at: null,
       finished_at: null,
+      timeout_seconds: null,
+      cancel_requested: false,
+      published_at: null,
     });
     expect(await storage.jobRuns.get('job-1')).toEqual(job);
     expect(await storage.jobRuns.find('nope')).toBeNull();
@@ -191,6 +194,9 @@ describe.each(BACKENDS)('JobRunRepository on %s', (dialect) => {
     expect(await ids({ queue: 'other', step_run_id: 3 })).toEqual(['z-old-name-new-time']);
     expect(await ids({ protocol_run_id: 7, job_type: 'execute_step_job' })).toEqual(['d', 'c', 'b', 'a']);
     expect(await ids({ project_id: 1 })).toEqual([]);
+    expect(await storage.jobRuns.count({ protocol_run_id: 7, job_type: 'execute_step_job' })).toBe(4);
+    expect(await storage.jobRuns.count({ project_ids: [] })).toBe(0);
+    expect(await storage.jobRuns.count()).toBe(6);
   });
 
   it('sums tokens and cost per protocol run or step', async ({ storage }) => {

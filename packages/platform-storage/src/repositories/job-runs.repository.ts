@@ -5,19 +5,26 @@ import {
   NotFoundError,
   ValidationError,
   assertTransition,
-  type JobRun,
   type JobStatus,
   type JsonObject,
   type JsonValue,
 } from '@tasksgodzilla/core';
-import type { Insertable, Updateable } from 'kysely';
+import { sql, type Insertable, type Updateable } from 'kysely';
+import type { Executor } from '../database.types.js';
 import { clampLimit, decodeCursor, toPage } from '../pagination.js';
 import type { JobRunsTable } from '../schema.js';
 import { constraintViolation } from './db-errors.js';
 import { toJsonText } from './json.js';
 import { toJobRun } from './mappers.js';
-import { idFiltersValid, nowIso, type RepositoryContext } from './repository-context.js';
-import type { JobRunFilter, JobRunPatch, JobRunRepository, NewJobRun } from './repositories.types.js';
+import { idFiltersValid, inTransaction, nowIso, type RepositoryContext } from './repository-context.js';
+import type {
+  AttemptPatch,
+  JobRunFilter,
+  JobRunPatch,
+  JobRunRecord,
+  JobRunRepository,
+  NewJobRun,
+} from './repositories.types.js';
 import {
   optionalInteger,
   optionalNumber,
@@ -67,14 +74,70 @@ function duplicate(input: Insertable<JobRunsTable>, columns: string[], cause: un
 export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository {
   const { db } = ctx;
 
-  const find = async (runId: string): Promise<JobRun | null> => {
-    if (typeof runId !== 'string') return null;
-    const row = await db.selectFrom('job_runs').selectAll().where('run_id', '=', runId).executeTakeFirst();
+  const find = async (runId: string): Promise<JobRunRecord | null> =>
+    typeof runId === 'string' ? findIn(db, runId) : null;
+
+  /** The rows a filter selects; null when it can match nothing. */
+  const filtered = (filter: JobRunFilter) => {
+    if (!idFiltersValid([filter.project_id, filter.protocol_run_id, filter.step_run_id])) return null;
+    if (filter.project_ids && filter.project_ids.length === 0) return null;
+    let query = db.selectFrom('job_runs');
+    if (filter.project_ids) query = query.where('project_id', 'in', [...filter.project_ids]);
+    if (filter.job_type !== undefined) query = query.where('job_type', '=', filter.job_type);
+    if (filter.status !== undefined)
+      query = query.where('status', '=', requireOneOf('status', filter.status, JOB_STATUSES));
+    if (filter.queue !== undefined) query = query.where('queue', '=', filter.queue);
+    if (filter.project_id !== undefined) query = query.where('project_id', '=', filter.project_id);
+    if (filter.protocol_run_id !== undefined) query = query.where('protocol_run_id', '=', filter.protocol_run_id);
+    if (filter.step_run_id !== undefined) query = query.where('step_run_id', '=', filter.step_run_id);
+    return query;
+  };
+
+  const plusSeconds = (seconds: number) => new Date(ctx.clock.now().getTime() + seconds * 1000).toISOString();
+
+  const claimSet = (lease: { owner: string; seconds: number }) => {
+    const at = nowIso(ctx);
+    return {
+      status: 'running',
+      lease_owner: lease.owner,
+      lease_expires_at: plusSeconds(lease.seconds),
+      attempts: sql<number>`attempts + 1`,
+      started_at: at,
+      finished_at: null,
+      updated_at: at,
+    };
+  };
+
+  const attemptSet = (patch: AttemptPatch): Record<string, unknown> => {
+    const set: Record<string, unknown> = { updated_at: nowIso(ctx) };
+    if (patch.status !== undefined) set.status = patch.status;
+    if (patch.result !== undefined) set.result = toJsonText(patch.result);
+    if (patch.error !== undefined) set.error = patch.error;
+    if (patch.log_path !== undefined) set.log_path = patch.log_path;
+    const tokens = patch.usage?.tokens;
+    if (tokens !== undefined && Number.isFinite(tokens))
+      set.cost_tokens = sql<number>`coalesce(cost_tokens, 0) + ${Math.round(tokens)}`;
+    const cents = patch.usage?.cost_cents;
+    if (cents !== undefined && Number.isFinite(cents)) set.cost_cents = sql<number>`coalesce(cost_cents, 0) + ${cents}`;
+    if (patch.run_at !== undefined) set.run_at = patch.run_at;
+    if (patch.finished_at !== undefined) set.finished_at = patch.finished_at;
+    if (patch.lease_seconds !== undefined) set.lease_expires_at = plusSeconds(patch.lease_seconds);
+    if (patch.end_lease) {
+      set.lease_owner = null;
+      set.lease_expires_at = null;
+    }
+    if (patch.unpublish) set.published_at = null;
+    if (patch.uncount_attempt) set.attempts = sql<number>`attempts - 1`;
+    return set;
+  };
+
+  const findIn = async (executor: Executor, runId: string): Promise<JobRunRecord | null> => {
+    const row = await executor.selectFrom('job_runs').selectAll().where('run_id', '=', runId).executeTakeFirst();
     return row ? toJobRun(row) : null;
   };
 
   return {
-    async create(input: NewJobRun): Promise<JobRun> {
+    async create(input: NewJobRun): Promise<JobRunRecord> {
       const now = nowIso(ctx);
       const values: Insertable<JobRunsTable> = {
         run_id: requireText('run_id', input.run_id),
@@ -115,31 +178,21 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
 
     find,
 
-    async get(runId: string): Promise<JobRun> {
+    async get(runId: string): Promise<JobRunRecord> {
       const job = await find(runId);
       if (!job) throw jobRunNotFound(runId);
       return job;
     },
 
-    async findByIdempotencyKey(key: string): Promise<JobRun | null> {
+    async findByIdempotencyKey(key: string): Promise<JobRunRecord | null> {
       const row = await db.selectFrom('job_runs').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
       return row ? toJobRun(row) : null;
     },
 
     async list(filter: JobRunFilter = {}, page = {}) {
       const limit = clampLimit(page.limit);
-      if (!idFiltersValid([filter.project_id, filter.protocol_run_id, filter.step_run_id]))
-        return { items: [], next_cursor: null };
-      if (filter.project_ids && filter.project_ids.length === 0) return { items: [], next_cursor: null };
-      let query = db.selectFrom('job_runs').selectAll();
-      if (filter.project_ids) query = query.where('project_id', 'in', [...filter.project_ids]);
-      if (filter.job_type !== undefined) query = query.where('job_type', '=', filter.job_type);
-      if (filter.status !== undefined)
-        query = query.where('status', '=', requireOneOf('status', filter.status, JOB_STATUSES));
-      if (filter.queue !== undefined) query = query.where('queue', '=', filter.queue);
-      if (filter.project_id !== undefined) query = query.where('project_id', '=', filter.project_id);
-      if (filter.protocol_run_id !== undefined) query = query.where('protocol_run_id', '=', filter.protocol_run_id);
-      if (filter.step_run_id !== undefined) query = query.where('step_run_id', '=', filter.step_run_id);
+      let query = filtered(filter);
+      if (!query) return { items: [], next_cursor: null };
       if (page.cursor) {
         const { c, r } = decodeCursor<{ c: string; r: string }>(page.cursor, ['c', 'r']);
         query = query.where((eb) =>
@@ -147,6 +200,7 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
         );
       }
       const rows = await query
+        .selectAll()
         .orderBy('created_at', 'desc')
         .orderBy('run_id', 'desc')
         .limit(limit + 1)
@@ -154,7 +208,14 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
       return toPage(rows, limit, toJobRun, (row) => ({ c: row.created_at, r: row.run_id }));
     },
 
-    async update(runId: string, patch: JobRunPatch): Promise<JobRun> {
+    async count(filter: JobRunFilter = {}) {
+      const query = filtered(filter);
+      if (!query) return 0;
+      const row = await query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
+
+    async update(runId: string, patch: JobRunPatch): Promise<JobRunRecord> {
       const values = patchValues(patch);
       const to = patch.status === undefined ? undefined : requireOneOf('status', patch.status, JOB_STATUSES);
       let query = db
@@ -196,6 +257,201 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
       if (filter.step_run_id !== undefined) query = query.where('step_run_id', '=', filter.step_run_id);
       const row = await query.executeTakeFirst();
       return { tokens: Number(row?.tokens ?? 0), cost_cents: Number(row?.cost_cents ?? 0) };
+    },
+
+    async enqueue(job) {
+      const at = nowIso(ctx);
+      const row: Insertable<JobRunsTable> = {
+        ...job,
+        status: 'queued',
+        attempts: 0,
+        params: JSON.stringify(job.params),
+        created_at: at,
+        updated_at: at,
+      };
+      if (job.idempotency_key === null) {
+        const inserted = await db.insertInto('job_runs').values(row).returningAll().executeTakeFirstOrThrow();
+        return { job: toJobRun(inserted), created: true };
+      }
+      // ON CONFLICT DO NOTHING instead of catching a unique violation: on PostgreSQL a violation would
+      // abort the caller's transaction. A concurrent insert of the same key waits for the other
+      // transaction and then sees its row.
+      const inserted = await db
+        .insertInto('job_runs')
+        .values(row)
+        .onConflict((oc) => oc.column('idempotency_key').doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (inserted) return { job: toJobRun(inserted), created: true };
+      const existing = await db
+        .selectFrom('job_runs')
+        .selectAll()
+        .where('idempotency_key', '=', job.idempotency_key)
+        .executeTakeFirst();
+      if (!existing)
+        throw new ConflictError(
+          `Idempotency key ${job.idempotency_key} is being used by a concurrent enqueue; try again`,
+          { code: 'idempotency_conflict', retryable: true },
+        );
+      return { job: toJobRun(existing), created: false };
+    },
+
+    async claimNext(queues, lease) {
+      const row = await inTransaction(ctx, async (trx) => {
+        let next = trx
+          .selectFrom('job_runs')
+          .select('run_id')
+          .where('status', '=', 'queued')
+          .where('run_at', '<=', nowIso(ctx))
+          .where('queue', 'in', [...queues])
+          .orderBy('priority', 'desc')
+          .orderBy('run_at', 'asc')
+          .orderBy('created_at', 'asc')
+          .orderBy('run_id', 'asc')
+          .limit(1);
+        if (ctx.dialect === 'postgres') next = next.forUpdate().skipLocked();
+        return trx
+          .updateTable('job_runs')
+          .set(claimSet(lease))
+          .where('run_id', '=', next)
+          .where('status', '=', 'queued')
+          .returningAll()
+          .executeTakeFirst();
+      });
+      return row ? toJobRun(row) : null;
+    },
+
+    async claimById(runId, lease) {
+      return inTransaction(ctx, async (trx) => {
+        const row = await trx
+          .updateTable('job_runs')
+          .set(claimSet(lease))
+          .where('run_id', '=', runId)
+          .where('status', '=', 'queued')
+          .where('run_at', '<=', nowIso(ctx))
+          .returningAll()
+          .executeTakeFirst();
+        if (row) return { claimed: toJobRun(row) };
+        const current = await findIn(trx, runId);
+        if (current && current.status === 'queued') return { notDueUntil: current.run_at };
+        return { gone: true as const };
+      });
+    },
+
+    async updateAttempt(fence, patch) {
+      const row = await inTransaction(ctx, (trx) =>
+        trx
+          .updateTable('job_runs')
+          .set(attemptSet(patch))
+          .where('run_id', '=', fence.run_id)
+          .where('status', '=', 'running')
+          .where('lease_owner', '=', fence.lease_owner)
+          .where('attempts', '=', fence.attempts)
+          .returningAll()
+          .executeTakeFirst(),
+      );
+      return row ? toJobRun(row) : null;
+    },
+
+    async listExpiredLeases(limit) {
+      const rows = await db
+        .selectFrom('job_runs')
+        .selectAll()
+        .where('status', '=', 'running')
+        .where('lease_expires_at', '<', nowIso(ctx))
+        .orderBy('lease_expires_at', 'asc')
+        .limit(limit)
+        .execute();
+      return rows.map(toJobRun);
+    },
+
+    async cancel(runId, from, reason) {
+      const at = nowIso(ctx);
+      const row = await inTransaction(ctx, (trx) => {
+        const base = trx.updateTable('job_runs').where('run_id', '=', runId).where('status', '=', from);
+        return from === 'queued'
+          ? base
+              .set({ status: 'cancelled', error: reason, finished_at: at, updated_at: at })
+              .returningAll()
+              .executeTakeFirst()
+          : base.set({ cancel_requested: 1, updated_at: at }).returningAll().executeTakeFirst();
+      });
+      return row ? toJobRun(row) : null;
+    },
+
+    async requeue(runId) {
+      const at = nowIso(ctx);
+      const row = await inTransaction(ctx, (trx) =>
+        trx
+          .updateTable('job_runs')
+          .set({
+            status: 'queued',
+            attempts: 0,
+            run_at: at,
+            error: null,
+            result: null,
+            started_at: null,
+            finished_at: null,
+            cancel_requested: 0,
+            lease_owner: null,
+            lease_expires_at: null,
+            published_at: null,
+            updated_at: at,
+          })
+          .where('run_id', '=', runId)
+          .where('status', 'in', ['failed', 'cancelled'])
+          .returningAll()
+          .executeTakeFirst(),
+      );
+      return row ? toJobRun(row) : null;
+    },
+
+    async listQueued(published, limit) {
+      const rows = await db
+        .selectFrom('job_runs')
+        .selectAll()
+        .where('published_at', published ? 'is not' : 'is', null)
+        .where('status', '=', 'queued')
+        .orderBy('run_at', 'asc')
+        .limit(limit)
+        .execute();
+      return rows.map(toJobRun);
+    },
+
+    async markPublished(job) {
+      await inTransaction(ctx, (trx) =>
+        trx
+          .updateTable('job_runs')
+          .set({ published_at: nowIso(ctx) })
+          .where('run_id', '=', job.run_id)
+          .where('status', '=', 'queued')
+          .where('attempts', '=', job.attempts)
+          .where('published_at', 'is', null)
+          .execute(),
+      );
+    },
+
+    async queueCounts(filter = {}) {
+      if (filter.project_ids?.length === 0) return [];
+      const at = nowIso(ctx);
+      let query = db.selectFrom('job_runs');
+      if (filter.project_ids) query = query.where('project_id', 'in', [...filter.project_ids]);
+      const rows = await query
+        .select(['queue', 'status'])
+        .select((eb) => [
+          eb.fn.countAll().as('n'),
+          eb.fn.sum(eb.case().when('run_at', '>', at).then(1).else(0).end()).as('delayed'),
+          eb.fn.sum(eb.case().when('attempts', '>', 0).then(1).else(0).end()).as('retried'),
+        ])
+        .groupBy(['queue', 'status'])
+        .execute();
+      return rows.map((row) => ({
+        queue: row.queue,
+        status: row.status,
+        count: Number(row.n),
+        delayed: Number(row.delayed ?? 0),
+        retried: Number(row.retried ?? 0),
+      }));
     },
   };
 }

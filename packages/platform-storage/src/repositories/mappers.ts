@@ -1,18 +1,19 @@
-import type {
-  CiProvider,
-  DefaultModels,
-  Event,
-  JobRun,
-  JobStatus,
-  Project,
-  ProtocolRun,
-  ProtocolStatus,
-  StepRun,
-  StepStatus,
+import {
+  isJobStatus,
+  type CiProvider,
+  type DefaultModels,
+  type Event,
+  type JobStatus,
+  type Project,
+  type ProtocolRun,
+  type ProtocolStatus,
+  type StepRun,
+  type StepStatus,
 } from '@tasksgodzilla/core';
 import type { Selectable } from 'kysely';
 import type { EventsTable, JobRunsTable, ProjectsTable, ProtocolRunsTable, StepRunsTable } from '../schema.js';
 import { parseJson, parseJsonObject } from './json.js';
+import type { JobRunRecord } from './repositories.types.js';
 
 // Rows stay inside this package: every repository returns these core domain shapes.
 
@@ -94,14 +95,15 @@ export function toEvent(row: EventRow): Event {
   return event;
 }
 
-export function toJobRun(row: Selectable<JobRunsTable>): JobRun {
+/** The one mapper of job_runs rows (the queue reads its rows through the same repository). */
+export function toJobRun(row: Selectable<JobRunsTable>): JobRunRecord {
   return {
     run_id: row.run_id,
     job_type: row.job_type,
-    status: row.status as JobStatus,
+    status: (isJobStatus(row.status) ? row.status : 'failed') as JobStatus,
     queue: row.queue,
-    attempts: row.attempts,
-    max_attempts: row.max_attempts,
+    attempts: Number(row.attempts),
+    max_attempts: Number(row.max_attempts),
     params: parseJsonObject(row.params),
     result: parseJson(row.result),
     error: row.error,
@@ -109,11 +111,11 @@ export function toJobRun(row: Selectable<JobRunsTable>): JobRun {
     prompt_version: row.prompt_version,
     cost_tokens: num(row.cost_tokens),
     cost_cents: num(row.cost_cents),
-    project_id: row.project_id,
-    protocol_run_id: row.protocol_run_id,
-    step_run_id: row.step_run_id,
+    project_id: num(row.project_id),
+    protocol_run_id: num(row.protocol_run_id),
+    step_run_id: num(row.step_run_id),
     idempotency_key: row.idempotency_key,
-    priority: row.priority,
+    priority: Number(row.priority),
     run_at: row.run_at,
     lease_owner: row.lease_owner,
     lease_expires_at: row.lease_expires_at,
@@ -121,5 +123,8 @@ export function toJobRun(row: Selectable<JobRunsTable>): JobRun {
     updated_at: row.updated_at,
     started_at: row.started_at,
     finished_at: row.finished_at,
+    timeout_seconds: num(row.timeout_seconds),
+    cancel_requested: Number(row.cancel_requested) === 1,
+    published_at: row.published_at,
   };
 }

@@ -232,22 +232,112 @@ export interface JobRunFilter {
   step_run_id?: number;
 }
 
-/** Ledger queries. The queue package owns claiming, leases and retries on the same table. */
+/** A job_runs row: core's JobRun plus the columns only the queue reads (every jobRuns read returns it). */
+export interface JobRunRecord extends JobRun {
+  timeout_seconds: number | null;
+  cancel_requested: boolean;
+  /** When a distributed transport received the job (null: not yet, or the embedded backend). */
+  published_at: string | null;
+}
+
+/** A job entering the ledger as `queued` (the queue's enqueue). */
+export interface NewQueuedJob {
+  run_id: string;
+  job_type: string;
+  queue: string;
+  params: JsonObject;
+  idempotency_key: string | null;
+  priority: number;
+  run_at: string;
+  max_attempts: number;
+  timeout_seconds: number;
+  project_id: number | null;
+  protocol_run_id: number | null;
+  step_run_id: number | null;
+}
+
+/** One claimed attempt: every write of the attempt matches all three, or nothing (fencing). */
+export interface AttemptFence {
+  run_id: string;
+  lease_owner: string;
+  attempts: number;
+}
+
+/** What one write of a claimed attempt sets. Absent keys are kept; usage is added to the row's totals. */
+export interface AttemptPatch {
+  status?: 'queued' | 'succeeded' | 'failed' | 'cancelled';
+  result?: JsonValue | null;
+  error?: string | null;
+  log_path?: string;
+  usage?: { tokens?: number; cost_cents?: number };
+  run_at?: string;
+  finished_at?: string;
+  /** Renews the lease to now + this many seconds. */
+  lease_seconds?: number;
+  /** Clears lease_owner and lease_expires_at (the attempt ends). */
+  end_lease?: true;
+  /** Clears published_at (the job is queued again and must be delivered again). */
+  unpublish?: true;
+  /** attempts - 1 (a released attempt does not count). */
+  uncount_attempt?: true;
+}
+
+/** Per queue and status: the count, how many are due later (run_at > now), how many ran before. */
+export interface JobQueueCountRow {
+  queue: string;
+  status: string;
+  count: number;
+  delayed: number;
+  retried: number;
+}
+
+export type ClaimByIdResult = { claimed: JobRunRecord } | { notDueUntil: string } | { gone: true };
+
+/**
+ * The one writer and reader of `job_runs`. `create` / `update` serve callers that record runs
+ * themselves (the api's codex-runs); the ledger methods below are the queue's state machine
+ * (platform-queue decides statuses, retries and leases, this repository runs the SQL).
+ */
 export interface JobRunRepository {
   /** A duplicate run_id or idempotency_key is a ConflictError. */
-  create(input: NewJobRun): Promise<JobRun>;
-  get(runId: string): Promise<JobRun>;
-  find(runId: string): Promise<JobRun | null>;
+  create(input: NewJobRun): Promise<JobRunRecord>;
+  get(runId: string): Promise<JobRunRecord>;
+  find(runId: string): Promise<JobRunRecord | null>;
   /** The job enqueued with this idempotency key, if any (to answer a duplicate enqueue with the first job). */
-  findByIdempotencyKey(key: string): Promise<JobRun | null>;
+  findByIdempotencyKey(key: string): Promise<JobRunRecord | null>;
   /** Newest first; limit clamped to 1..500. */
-  list(filter?: JobRunFilter, page?: PageRequest): Promise<Page<JobRun>>;
+  list(filter?: JobRunFilter, page?: PageRequest): Promise<Page<JobRunRecord>>;
+  /** How many rows match (no paging). */
+  count(filter?: JobRunFilter): Promise<number>;
+  /**
+   * Inserts a queued job. With an idempotency key already in use, the existing row comes back with
+   * `created: false` (ON CONFLICT DO NOTHING: the caller's PostgreSQL transaction is never aborted).
+   */
+  enqueue(job: NewQueuedJob): Promise<{ job: JobRunRecord; created: boolean }>;
+  /** Takes the next due queued job of these queues (priority desc, run_at, created_at, run_id); SKIP LOCKED on PostgreSQL. */
+  claimNext(queues: readonly string[], lease: { owner: string; seconds: number }): Promise<JobRunRecord | null>;
+  /** Takes this job if it is queued and due. */
+  claimById(runId: string, lease: { owner: string; seconds: number }): Promise<ClaimByIdResult>;
+  /** One fenced write of a claimed attempt; null when the attempt no longer owns the row. */
+  updateAttempt(fence: AttemptFence, patch: AttemptPatch): Promise<JobRunRecord | null>;
+  /** Running jobs whose lease expired, oldest expiry first. */
+  listExpiredLeases(limit: number): Promise<JobRunRecord[]>;
+  /** queued → cancelled (with `reason` as error), or running → cancel requested; null when the status was not `from`. */
+  cancel(runId: string, from: 'queued' | 'running', reason: string): Promise<JobRunRecord | null>;
+  /** failed | cancelled → queued, due now, attempts reset; null when the job is in no such status. */
+  requeue(runId: string): Promise<JobRunRecord | null>;
+  /** Queued jobs not yet delivered (published_at null), or already delivered, by run_at. */
+  listQueued(published: boolean, limit: number): Promise<JobRunRecord[]>;
+  /** Records delivery of this queued spell (matched by attempts, so a newer spell stays unpublished). */
+  markPublished(job: Pick<JobRunRecord, 'run_id' | 'attempts'>): Promise<void>;
+  /** Counts per queue and status; `project_ids` narrows to those projects (an empty list counts nothing). */
+  queueCounts(filter?: { project_ids?: readonly number[] }): Promise<JobQueueCountRow[]>;
   /**
    * Writes only the keys present in patch (null clears). A `status` key is a compare-and-swap from the
    * status read just before, checked against the job transition table (no self-transitions: pass status
    * only to change it); illegal or lost → ConflictError.
    */
-  update(runId: string, patch: JobRunPatch): Promise<JobRun>;
+  update(runId: string, patch: JobRunPatch): Promise<JobRunRecord>;
   /** Token and cost totals over the ledger rows of a protocol run (or one step); one of the two is required. */
   usageTotals(filter: {
     protocol_run_id?: number;

@@ -1,4 +1,5 @@
-import type { HandlerResult, JobHandler } from '@tasksgodzilla/platform-queue';
+import type { HandlerResult } from '@tasksgodzilla/platform-queue';
+import type { OrchestratorJobHandler } from '../job-types.js';
 import type { PreparedCodeMachineImport } from '@tasksgodzilla/services-spec';
 import type { OrchestratorContext } from '../orchestrator.context.js';
 import { applyCodeMachineImport, failCodeMachineImport } from '../lifecycle/codemachine.js';
@@ -9,7 +10,9 @@ import { inJobScope, jobTrace, rethrowIfRunnerOwns, skipped } from './job-scope.
  * `codemachine_imported`; invalid spec → `spec_validation_error` + `blocked`; unreadable config →
  * `codemachine_import_failed` + `blocked`.
  */
-export function createCodeMachineImportHandler(ctx: OrchestratorContext): JobHandler<'codemachine_import_job'> {
+export function createCodeMachineImportHandler(
+  ctx: OrchestratorContext,
+): OrchestratorJobHandler<'codemachine_import_job'> {
   return async (job, jobCtx): Promise<HandlerResult> => {
     const { storage } = ctx.deps;
     const run = await storage.protocolRuns.find(job.payload.protocol_run_id);
@@ -27,7 +30,7 @@ export function createCodeMachineImportHandler(ctx: OrchestratorContext): JobHan
             existingStepNames: existing,
           });
         } catch (error) {
-          rethrowIfRunnerOwns(job, jobCtx, error);
+          rethrowIfRunnerOwns(jobCtx, error);
           const status = await storage.transaction(async (tx) => {
             const current = await tx.protocolRuns.get(run.id);
             if (current.status !== 'planning') return current.status;

@@ -6,7 +6,8 @@ import {
   type ProtocolRun,
   type StepRun,
 } from '@tasksgodzilla/core';
-import type { ActiveJob, HandlerResult, JobContext, JobHandler } from '@tasksgodzilla/platform-queue';
+import type { HandlerResult, JobContext } from '@tasksgodzilla/platform-queue';
+import type { OrchestratorJob, OrchestratorJobHandler } from '../job-types.js';
 import type { ExecuteStepInput, ExecuteStepResult } from '@tasksgodzilla/services-execution';
 import type { QaResult } from '@tasksgodzilla/services-quality';
 import {
@@ -256,7 +257,7 @@ async function spentTotals(ctx: OrchestratorContext, step: StepRun): Promise<Exe
 
 async function execute(
   ctx: OrchestratorContext,
-  job: ActiveJob<'execute_step_job'>,
+  job: OrchestratorJob<'execute_step_job'>,
   jobCtx: JobContext,
   loaded: Loaded,
 ): Promise<{ status: string }> {
@@ -267,7 +268,7 @@ async function execute(
   try {
     workspace = await ensureRunWorkspace(ctx, loaded.project, loaded.run);
   } catch (error) {
-    rethrowIfRunnerOwns(job, jobCtx, error);
+    rethrowIfRunnerOwns(jobCtx, error);
     await recordExecutionError(ctx, loaded.step.id, error, trace);
     return { status: 'failed' };
   }
@@ -317,7 +318,7 @@ async function execute(
       await recordBudgetExceeded(ctx, loaded.step.id, error, trace);
       return { status: 'failed' };
     }
-    rethrowIfRunnerOwns(job, jobCtx, error);
+    rethrowIfRunnerOwns(jobCtx, error);
     await recordExecutionError(ctx, loaded.step.id, error, trace);
     return { status: 'failed' };
   }
@@ -352,7 +353,7 @@ async function execute(
  * needs_qa and a QA job when the run advances by itself); failure → failed, loop, trigger, else
  * blocked; budget exceeded → failed + blocked (`budget_exceeded`).
  */
-export function createExecuteStepHandler(ctx: OrchestratorContext): JobHandler<'execute_step_job'> {
+export function createExecuteStepHandler(ctx: OrchestratorContext): OrchestratorJobHandler<'execute_step_job'> {
   return async (job, jobCtx): Promise<HandlerResult> => {
     const { storage } = ctx.deps;
     const step = await storage.stepRuns.find(job.payload.step_run_id);

@@ -1,4 +1,4 @@
-import type { JobHandlers } from '@tasksgodzilla/platform-queue';
+import type { OrchestratorJobHandlers } from '../job-types.js';
 import type { OrchestratorContext } from '../orchestrator.context.js';
 import { createCodeMachineImportHandler } from './codemachine-import.handler.js';
 import { createExecuteStepHandler } from './execute-step.handler.js';
@@ -9,7 +9,7 @@ import { createRunQualityHandler } from './run-quality.handler.js';
 import { createSpecAuditHandler } from './spec-audit.handler.js';
 
 /** The seven job handlers, each idempotent (fenced by the status its subject must have). */
-export function createJobHandlers(ctx: OrchestratorContext): JobHandlers {
+export function createJobHandlers(ctx: OrchestratorContext): OrchestratorJobHandlers {
   return {
     plan_protocol_job: createPlanProtocolHandler(ctx),
     execute_step_job: createExecuteStepHandler(ctx),

@@ -1,26 +1,29 @@
 import { join } from 'node:path';
-import { isRetryable, type JobType, type JsonValue } from '@tasksgodzilla/core';
+import type { JsonValue } from '@tasksgodzilla/core';
 import type { ActiveJob, HandlerResult, JobContext } from '@tasksgodzilla/platform-queue';
 import { withLogContext } from '@tasksgodzilla/platform-telemetry';
 import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
 
+/** Any orchestrator job: every payload may carry the api request id. */
+type AnyJob = ActiveJob<{ readonly request_id?: string }>;
+
 /** Where a job's engine output and notes go: `<runsDir>/<job_id>/logs.txt`. */
-export function jobLogPath(ctx: OrchestratorContext, job: Pick<ActiveJob, 'run_id'>): string {
+export function jobLogPath(ctx: OrchestratorContext, job: Pick<AnyJob, 'run_id'>): string {
   return join(ctx.config.runsDir, job.run_id, 'logs.txt');
 }
 
-export function jobTrace(job: ActiveJob): Trace {
-  const requestId = (job.payload as { request_id?: string }).request_id;
+export function jobTrace(job: AnyJob): Trace {
+  const requestId = job.payload.request_id;
   return { requestId: requestId ?? null, jobId: job.run_id };
 }
 
 /** Runs a handler body with the job's ids on every log line and event. */
 export function inJobScope<T>(
-  job: ActiveJob,
+  job: AnyJob,
   ids: { project_id?: number | null; protocol_run_id?: number | null; step_run_id?: number | null },
   fn: () => Promise<T>,
 ): Promise<T> {
-  const requestId = (job.payload as { request_id?: string }).request_id;
+  const requestId = job.payload.request_id;
   return withLogContext(
     {
       request_id: requestId,
@@ -39,8 +42,11 @@ export function skipped(reason: string, extra: Record<string, JsonValue> = {}): 
   return { result: { skipped: true, reason, ...extra } };
 }
 
-/** Re-throws when the runner should take over: the job was aborted, or the error will be retried. */
-export function rethrowIfRunnerOwns(job: ActiveJob<JobType>, jobCtx: JobContext, error: unknown): void {
+/**
+ * Re-throws when the runner should take over: the job was aborted, or the runner will retry the
+ * error (its own rule, `jobCtx.willRetry`). Otherwise the handler records the failure on its subject.
+ */
+export function rethrowIfRunnerOwns(jobCtx: JobContext, error: unknown): void {
   if (jobCtx.signal.aborted) throw jobCtx.signal.reason ?? error;
-  if (isRetryable(error) && jobCtx.attempt < job.max_attempts) throw error;
+  if (jobCtx.willRetry(error)) throw error;
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { errorMessage } from '@tasksgodzilla/core';
-import type { HandlerResult, JobHandler } from '@tasksgodzilla/platform-queue';
+import type { HandlerResult } from '@tasksgodzilla/platform-queue';
+import type { OrchestratorJobHandler } from '../job-types.js';
 import type { OrchestratorContext } from '../orchestrator.context.js';
 import { autoPrMode } from '../lifecycle/feedback-settings.js';
 import { inJobScope, jobTrace, rethrowIfRunnerOwns, skipped } from './job-scope.js';
@@ -10,7 +11,7 @@ import { inJobScope, jobTrace, rethrowIfRunnerOwns, skipped } from './job-scope.
  * PR/MR against its base branch, as a draft when the run's `auto_pr` is `draft` → `open_pr` {branch, url}; failures → `open_pr_failed`. A PR that
  * cannot be opened does not block the run (the work itself is on the pushed branch).
  */
-export function createOpenPrHandler(ctx: OrchestratorContext): JobHandler<'open_pr_job'> {
+export function createOpenPrHandler(ctx: OrchestratorContext): OrchestratorJobHandler<'open_pr_job'> {
   return async (job, jobCtx): Promise<HandlerResult> => {
     const { storage, git } = ctx.deps;
     const run = await storage.protocolRuns.find(job.payload.protocol_run_id);
@@ -107,7 +108,7 @@ export function createOpenPrHandler(ctx: OrchestratorContext): JobHandler<'open_
           );
           return { result: { opened: true, url: pr.url } };
         } catch (error) {
-          rethrowIfRunnerOwns(job, jobCtx, error);
+          rethrowIfRunnerOwns(jobCtx, error);
           await ctx.record(
             null,
             {

@@ -15,7 +15,8 @@ import {
   SHELL_ENGINE_ID,
   type EngineResult,
 } from '@tasksgodzilla/platform-engines';
-import type { ActiveJob, HandlerResult, JobContext, JobHandler } from '@tasksgodzilla/platform-queue';
+import type { HandlerResult, JobContext } from '@tasksgodzilla/platform-queue';
+import type { OrchestratorJob, OrchestratorJobHandler } from '../job-types.js';
 import { rawSpecOf, specFromTemplateConfig, type PreparedSpec } from '@tasksgodzilla/services-spec';
 import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
 import { budgetError, checkPhaseBudget } from '../lifecycle/budget.js';
@@ -110,7 +111,7 @@ async function workspaceOrFail(ctx: OrchestratorContext, project: Project, run: 
 
 async function plan(
   ctx: OrchestratorContext,
-  job: ActiveJob<'plan_protocol_job'>,
+  job: OrchestratorJob<'plan_protocol_job'>,
   jobCtx: JobContext,
   project: Project,
   run: ProtocolRun,
@@ -423,7 +424,7 @@ async function failPlanning(
  * and validated, optional decomposition, plan committed. Valid → step runs + `planned` (+ the first
  * step when auto_advance); invalid → `spec_validation_error` events + `blocked`, never `planned`.
  */
-export function createPlanProtocolHandler(ctx: OrchestratorContext): JobHandler<'plan_protocol_job'> {
+export function createPlanProtocolHandler(ctx: OrchestratorContext): OrchestratorJobHandler<'plan_protocol_job'> {
   return async (job, jobCtx): Promise<HandlerResult> => {
     const run = await ctx.deps.storage.protocolRuns.find(job.payload.protocol_run_id);
     if (!run) return skipped('protocol run not found');
@@ -440,7 +441,7 @@ export function createPlanProtocolHandler(ctx: OrchestratorContext): JobHandler<
         try {
           outcome = await plan(ctx, job, jobCtx, project, run, logPath);
         } catch (error) {
-          if (!(error instanceof PlanningFailure)) rethrowIfRunnerOwns(job, jobCtx, error);
+          if (!(error instanceof PlanningFailure)) rethrowIfRunnerOwns(jobCtx, error);
           const failure: { eventType: EventType; message: string; metadata: JsonObject } =
             error instanceof PlanningFailure
               ? { eventType: error.eventType, message: error.message, metadata: error.metadata }

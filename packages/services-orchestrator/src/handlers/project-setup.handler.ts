@@ -1,5 +1,6 @@
 import type { ProtocolRun } from '@tasksgodzilla/core';
-import type { HandlerResult, JobHandler } from '@tasksgodzilla/platform-queue';
+import type { HandlerResult } from '@tasksgodzilla/platform-queue';
+import type { OrchestratorJobHandler } from '../job-types.js';
 import type { OrchestratorContext } from '../orchestrator.context.js';
 import { setupRunName } from '../lifecycle/projects.js';
 import { inJobScope, jobLogPath, skipped } from './job-scope.js';
@@ -9,7 +10,7 @@ import { inJobScope, jobLogPath, skipped } from './job-scope.js';
  * running), onboarding runs (it writes the `setup_*` events), then the run takes the status
  * onboarding reports: completed, blocked (e.g. blocking clarifications) or failed.
  */
-export function createProjectSetupHandler(ctx: OrchestratorContext): JobHandler<'project_setup_job'> {
+export function createProjectSetupHandler(ctx: OrchestratorContext): OrchestratorJobHandler<'project_setup_job'> {
   return async (job, jobCtx): Promise<HandlerResult> => {
     const { storage } = ctx.deps;
     const projectId = job.payload.project_id;

@@ -1,4 +1,5 @@
-import type { HandlerResult, JobHandler } from '@tasksgodzilla/platform-queue';
+import type { HandlerResult } from '@tasksgodzilla/platform-queue';
+import type { OrchestratorJobHandler } from '../job-types.js';
 import type { QaResult } from '@tasksgodzilla/services-quality';
 import { effectiveQaPolicy, specFromTemplateConfig } from '@tasksgodzilla/services-spec';
 import type { OrchestratorContext } from '../orchestrator.context.js';
@@ -15,7 +16,7 @@ import { inJobScope, jobLogPath, jobTrace, rethrowIfRunnerOwns, skipped } from '
  * completion/auto-advance; FAIL → failed + loop, else blocked; ERROR → step and run blocked
  * (`qa_error`), never a pass.
  */
-export function createRunQualityHandler(ctx: OrchestratorContext): JobHandler<'run_quality_job'> {
+export function createRunQualityHandler(ctx: OrchestratorContext): OrchestratorJobHandler<'run_quality_job'> {
   return async (job, jobCtx): Promise<HandlerResult> => {
     const { storage } = ctx.deps;
     const step = await storage.stepRuns.find(job.payload.step_run_id);
@@ -74,7 +75,7 @@ export function createRunQualityHandler(ctx: OrchestratorContext): JobHandler<'r
           });
           jobCtx.addUsage(ledgerUsage(qa.usage, qa.cost_usd));
         } catch (error) {
-          rethrowIfRunnerOwns(job, jobCtx, error);
+          rethrowIfRunnerOwns(jobCtx, error);
           qa = qaErrorResult(effectiveQaPolicy(stepSpec), error);
         }
         if (jobCtx.signal.aborted) throw jobCtx.signal.reason;

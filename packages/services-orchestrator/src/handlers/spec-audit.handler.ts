@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isTerminalProtocolStatus, type JsonObject, type ProtocolRun } from '@tasksgodzilla/core';
-import type { HandlerResult, JobHandler } from '@tasksgodzilla/platform-queue';
+import type { HandlerResult } from '@tasksgodzilla/platform-queue';
+import type { OrchestratorJobHandler } from '../job-types.js';
 import type { OrchestratorContext } from '../orchestrator.context.js';
 import { setupRunName } from '../lifecycle/projects.js';
 import { inJobScope, jobTrace, skipped } from './job-scope.js';
@@ -31,7 +32,7 @@ async function runsToAudit(
  * `spec_meta` (and the backfilled spec) and records one `spec_audit` event per run. A re-delivered
  * job skips the runs it already audited.
  */
-export function createSpecAuditHandler(ctx: OrchestratorContext): JobHandler<'spec_audit_job'> {
+export function createSpecAuditHandler(ctx: OrchestratorContext): OrchestratorJobHandler<'spec_audit_job'> {
   return async (job): Promise<HandlerResult> => {
     const { storage, spec } = ctx.deps;
     const projectId = job.payload.project_id ?? null;

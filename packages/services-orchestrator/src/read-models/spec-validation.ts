@@ -1,10 +1,10 @@
-import type { JsonObject, JsonValue, ProtocolRun } from '@tasksgodzilla/core';
+import type { EventType, JsonObject, JsonValue, ProtocolRun } from '@tasksgodzilla/core';
 import type { EventRepository } from '@tasksgodzilla/platform-storage';
 import { PROTOCOL_SPEC_KEY, SPEC_META_KEY, type SpecService } from '@tasksgodzilla/services-spec';
 import type { SpecValidation } from './read-models.types.js';
 
 /** Event written when a spec fails validation (planning, CodeMachine import); `metadata.errors` lists why. */
-export const SPEC_VALIDATION_ERROR_EVENT = 'spec_validation_error';
+export const SPEC_VALIDATION_ERROR_EVENT: EventType = 'spec_validation_error';
 /** Metadata key set (true) on the event that records a spec found valid. */
 export const SPEC_VALIDATED_KEY = 'spec_validated';
 /** Events looked at for the validation of a run that has a spec but no spec_meta. */

@@ -1,8 +1,8 @@
-import type { Event } from '@tasksgodzilla/core';
+import type { Event, EventType } from '@tasksgodzilla/core';
 import type { EventRepository } from '@tasksgodzilla/platform-storage';
 
 /** The event that records a step's execution outcome; its metadata carries the step's commit. */
-export const STEP_COMPLETED_EVENT = 'step_completed';
+export const STEP_COMPLETED_EVENT: EventType = 'step_completed';
 /** Metadata key of `step_completed` holding the sha of the step's commit (null when nothing was committed). */
 export const STEP_COMMIT_SHA_KEY = 'commit_sha';
 /** `step_completed` events of a step looked at for its newest commit. */

@@ -1,5 +1,9 @@
 import { ValidationError } from '@tasksgodzilla/core';
 
+// The database layer's own guard: a value of the wrong type or null in a NOT NULL column is refused
+// before the write (SQLite would store it). Request shapes are validated with zod at the api and
+// orchestrator entry points; these checks catch a caller's bug, naming the column.
+
 function invalid(field: string, message: string): ValidationError {
   return new ValidationError(`Invalid ${field}: ${message}`, [{ path: [field], message }]);
 }

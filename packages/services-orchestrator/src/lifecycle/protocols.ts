@@ -1,22 +1,15 @@
-import {
-  ConflictError,
-  NotFoundError,
-  ValidationError,
-  type FieldIssue,
-  type JsonObject,
-  type ProtocolRun,
-} from '@tasksgodzilla/core';
+import { ConflictError, NotFoundError, ValidationError, type JsonObject, type ProtocolRun } from '@tasksgodzilla/core';
 import type { QueueJob } from '@tasksgodzilla/platform-queue';
 import type { StorageTx } from '@tasksgodzilla/platform-storage';
 import { PROTOCOL_SPEC_KEY } from '@tasksgodzilla/services-spec';
 import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
+import { createProtocolInputSchema } from '../orchestrator.schemas.js';
 import type { CallOptions, CreateProtocolInput, RunActionResult, StartProtocolOptions } from '../orchestrator.types.js';
 import { finalizeRunAfterCommit } from './finalize.js';
-import { assertBaseBranch, assertProtocolName, optionalText } from './input-validation.js';
+import { assertBaseBranch, assertProtocolName } from './input-validation.js';
 import { getRun, isTerminalRun } from './run-state.js';
 import { reconcileRun } from './reconcile.js';
 import { blockingStep, completeOrAdvance, enqueueQa } from './step-flow.js';
-import { feedbackSettingIssues } from './feedback-settings.js';
 
 /** template_config keys the orchestrator owns. */
 export const TEMPLATE_DIR_KEY = 'template_dir';
@@ -35,26 +28,9 @@ export async function createProtocolRun(
   input: CreateProtocolInput,
 ): Promise<ProtocolRun> {
   const name = assertProtocolName(input?.protocol_name);
-  const issues: FieldIssue[] = [];
-  const description = optionalText(input.description, 'description', issues);
-  const template = optionalText(input.template, 'template', issues);
-  const engineId = optionalText(input.engine_id, 'engine_id', issues);
-  if (input.template_config !== undefined && input.template_config !== null && !isObject(input.template_config))
-    issues.push({ path: ['template_config'], message: 'must be an object' });
-  if (input.template_source !== undefined && input.template_source !== null && !isObject(input.template_source))
-    issues.push({ path: ['template_source'], message: 'must be an object' });
-  if (input.auto_advance !== undefined && typeof input.auto_advance !== 'boolean')
-    issues.push({ path: ['auto_advance'], message: 'must be a boolean' });
-  if (isObject(input.template_config)) issues.push(...feedbackSettingIssues(input.template_config));
-  if (template !== undefined && template !== null && template.trim() === '')
-    issues.push({ path: ['template'], message: 'must not be blank' });
-  if (engineId && !ctx.deps.engines.has(engineId))
-    issues.push({ path: ['engine_id'], message: `unknown engine (registered: ${ctx.deps.engines.ids().join(', ')})` });
-  if (issues.length > 0)
-    throw new ValidationError(
-      `Invalid protocol: ${issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-      issues,
-    );
+  const parsed = createProtocolInputSchema(ctx.deps.engines).safeParse(input);
+  if (!parsed.success) throw ValidationError.fromZod(parsed.error, [], { title: 'Invalid protocol' });
+  const { description, template, engine_id: engineId } = parsed.data;
 
   const project = await ctx.deps.storage.projects.find(projectId);
   if (!project) throw new NotFoundError(`Project ${projectId} not found`, { details: { project_id: projectId } });

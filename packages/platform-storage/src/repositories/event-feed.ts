@@ -39,11 +39,8 @@ export interface PendingGap {
 export function parseSnapshot(text: string): PgSnapshot {
   const match = /^(\d+):(\d+):([\d,]*)$/.exec(text.trim());
   if (!match) throw new Error(`Unexpected pg_snapshot ${JSON.stringify(text)}`);
-  return {
-    xmin: BigInt(match[1]!),
-    xmax: BigInt(match[2]!),
-    xip: match[3] ? match[3].split(',').map((xid) => BigInt(xid)) : [],
-  };
+  const [, xmin = '', xmax = '', xip = ''] = match;
+  return { xmin: BigInt(xmin), xmax: BigInt(xmax), xip: xip ? xip.split(',').map((xid) => BigInt(xid)) : [] };
 }
 
 /**
@@ -66,7 +63,7 @@ export function settle(
   let upTo = position;
   for (const id of ids) {
     if (id > upTo + 1 && id - 1 > finalBelow && open) {
-      const gap = resolved || pending === null ? { below: ids.at(-1)!, horizon: snapshot.xmax } : pending;
+      const gap = resolved || pending === null ? { below: ids[ids.length - 1] ?? id, horizon: snapshot.xmax } : pending;
       return { upTo, pending: gap };
     }
     upTo = id;
@@ -95,7 +92,8 @@ async function scan(
       select pg_current_snapshot()::text as snapshot,
              array(select id from events where id > ${after} order by id limit ${limit}) as ids
     `.execute(source.db);
-    const row = rows[0]!;
+    const row = rows[0];
+    if (!row) throw new Error('pg_current_snapshot() returned no row');
     return { ids: row.ids.map(Number), snapshot: parseSnapshot(row.snapshot) };
   }
   // SQLite serialises writers: an id becomes visible only after every lower one has committed or rolled back.

@@ -1,19 +1,14 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { createTempDir } from '@tasksgodzilla/testing';
+import { fileURLToPath } from 'node:url';
+import { fingerprintFile } from '@tasksgodzilla/platform-git';
 import { promptVersion } from './fingerprint.js';
 
 describe('promptVersion', () => {
-  it('is the file fingerprint, `missing` when absent, `unknown` without a path', async () => {
-    const dir = createTempDir('tgz-fp-');
-    try {
-      const path = join(dir.path, 'p.md');
-      writeFileSync(path, 'hello');
-      expect(await promptVersion(path)).toBe('2cf24dba5fb0');
-      expect(await promptVersion(join(dir.path, 'nope.md'))).toBe('missing');
-      expect(await promptVersion(null)).toBe('unknown');
-    } finally {
-      dir.remove();
-    }
+  it('is the file fingerprint (`missing` when absent), `unknown` without a path', async () => {
+    const path = fileURLToPath(import.meta.url);
+    expect(await promptVersion(path)).toBe(await fingerprintFile(path));
+    expect(await promptVersion(path)).toMatch(/^[0-9a-f]{12}$/);
+    expect(await promptVersion(`${path}.nope`)).toBe('missing');
+    expect(await promptVersion(null)).toBe('unknown');
+    expect(await promptVersion('')).toBe('unknown');
   });
 });

@@ -23,7 +23,7 @@ import {
   WORKER_MAIN,
   type AppProcess,
 } from './processes.test-helpers.js';
-import { API_TOKEN, TEMPLATE_DIR, waitFor } from './stack.test-helpers.js';
+import { API_TOKEN, stackEnv, TEMPLATE_DIR, waitFor } from './stack.test-helpers.js';
 
 // Issue 10, "crash runs": the BUILT api and two separate workers (shell engine), kill -9 of workers
 // and of the api at seeded-random points while several multi-step protocols run, each killed process
@@ -162,30 +162,16 @@ describe.each(SCENARIOS)('crash runs: api + 2 workers, kill -9 at random points 
     const random = seededRandom(seed);
     dir = createTempDir(`tgz-crash-${scenario}-`);
     repo = createTestRepo(join(dir.path, 'git'));
-    const env: Record<string, string> = {
-      TASKSGODZILLA_DATA_DIR: join(dir.path, 'data'),
-      TASKSGODZILLA_DEFAULT_ENGINE: 'shell',
-      TASKSGODZILLA_API_TOKEN: API_TOKEN,
-      TASKSGODZILLA_LOG_LEVEL: 'warn',
-      TASKSGODZILLA_GIT_USER: 'TasksGodzilla E2E',
-      TASKSGODZILLA_GIT_EMAIL: 'e2e@tasksgodzilla.invalid',
-      TASKSGODZILLA_GITHUB_API_URL: 'http://127.0.0.1:9',
-      TASKSGODZILLA_GITLAB_API_URL: 'http://127.0.0.1:9',
-      TASKSGODZILLA_WORKER_CONCURRENCY: '2',
-      // A killed worker's job is reclaimed once its lease runs out; every kill may cost an attempt.
-      TASKSGODZILLA_LEASE_SECONDS: '5',
-      TASKSGODZILLA_JOB_MAX_ATTEMPTS: '20',
-      TASKSGODZILLA_ENGINE_TIMEOUT_SECONDS: '600',
-    };
-    if (scenario === 'postgres-bullmq') {
-      database = await createTestPostgresDatabase('tgz_crash');
-      Object.assign(env, {
-        TASKSGODZILLA_DB_URL: database.url,
-        TASKSGODZILLA_QUEUE_BACKEND: 'bullmq',
-        TASKSGODZILLA_REDIS_URL: REDIS_URL,
-        TASKSGODZILLA_QUEUE_PREFIX: prefix,
-      });
-    }
+    if (scenario === 'postgres-bullmq') database = await createTestPostgresDatabase('tgz_crash');
+    const env = stackEnv(join(dir.path, 'data'), {
+      ...(database ? { postgres: { url: database.url, queuePrefix: prefix } } : {}),
+      overrides: {
+        // A killed worker's job is reclaimed once its lease runs out; every kill may cost an attempt.
+        TASKSGODZILLA_LEASE_SECONDS: '5',
+        TASKSGODZILLA_JOB_MAX_ATTEMPTS: '20',
+        TASKSGODZILLA_ENGINE_TIMEOUT_SECONDS: '600',
+      },
+    });
 
     const apiPort = await freePort();
     const startApi = () =>

@@ -44,13 +44,17 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(kind: StackKind): Promise<Stack> {
-  const dir = createTempDir(`tgz-e2e-${kind}-`);
-  const repo = createTestRepo(join(dir.path, 'git'));
-  let database: TestPostgresDatabase | undefined;
-  const prefix = `tgz-e2e-${randomBytes(5).toString('hex')}`;
-  const env: Record<string, string> = {
-    TASKSGODZILLA_DATA_DIR: join(dir.path, 'data'),
+export interface StackEnvOptions {
+  /** PostgreSQL + BullMQ on Redis (`REDIS_URL`) with this database and queue key prefix; SQLite otherwise. */
+  postgres?: { url: string; queuePrefix: string };
+  /** Variables that win over the defaults (a suite's own lease, attempts, timeouts). */
+  overrides?: Record<string, string>;
+}
+
+/** The environment every e2e api and worker process of one stack is started with. */
+export function stackEnv(dataDir: string, options: StackEnvOptions = {}): Record<string, string> {
+  return {
+    TASKSGODZILLA_DATA_DIR: dataDir,
     TASKSGODZILLA_DEFAULT_ENGINE: 'shell',
     TASKSGODZILLA_API_TOKEN: API_TOKEN,
     TASKSGODZILLA_WEBHOOK_TOKEN: WEBHOOK_SECRET,
@@ -62,16 +66,28 @@ export async function startStack(kind: StackKind): Promise<Stack> {
     TASKSGODZILLA_WORKER_CONCURRENCY: '2',
     TASKSGODZILLA_LEASE_SECONDS: '10',
     TASKSGODZILLA_ENGINE_TIMEOUT_SECONDS: '300',
+    ...(options.postgres
+      ? {
+          TASKSGODZILLA_DB_URL: options.postgres.url,
+          TASKSGODZILLA_QUEUE_BACKEND: 'bullmq',
+          TASKSGODZILLA_REDIS_URL: REDIS_URL,
+          TASKSGODZILLA_QUEUE_PREFIX: options.postgres.queuePrefix,
+        }
+      : {}),
+    ...options.overrides,
   };
-  if (kind === 'postgres-bullmq') {
-    database = await createTestPostgresDatabase('tgz_e2e');
-    Object.assign(env, {
-      TASKSGODZILLA_DB_URL: database.url,
-      TASKSGODZILLA_QUEUE_BACKEND: 'bullmq',
-      TASKSGODZILLA_REDIS_URL: REDIS_URL,
-      TASKSGODZILLA_QUEUE_PREFIX: prefix,
-    });
-  }
+}
+
+export async function startStack(kind: StackKind): Promise<Stack> {
+  const dir = createTempDir(`tgz-e2e-${kind}-`);
+  const repo = createTestRepo(join(dir.path, 'git'));
+  let database: TestPostgresDatabase | undefined;
+  const prefix = `tgz-e2e-${randomBytes(5).toString('hex')}`;
+  if (kind === 'postgres-bullmq') database = await createTestPostgresDatabase('tgz_e2e');
+  const env = stackEnv(
+    join(dir.path, 'data'),
+    database ? { postgres: { url: database.url, queuePrefix: prefix } } : {},
+  );
 
   const started: AppProcess[] = [];
   const cleanup = async () => {

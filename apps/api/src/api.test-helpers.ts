@@ -1,6 +1,7 @@
 import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ContractViolationError } from '@tasksgodzilla/api-contract';
 import { loadConfig, type Config } from '@tasksgodzilla/core';
 import type { WorkerRunner } from '@tasksgodzilla/platform-queue';
 import { createLogger } from '@tasksgodzilla/platform-telemetry';
@@ -37,6 +38,8 @@ export interface ApiHarness {
   dir: TempDir;
   repo: TestRepo;
   worker: WorkerRunner;
+  /** Every answer that did not match the api contract (each one also fails the call that got it). */
+  violations: ContractViolationError[];
   call<T = Loose>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, init?: CallInit): Promise<Response<T>>;
   /** Runs every due job (the inline worker, deterministically). */
   drain(): Promise<number>;
@@ -51,6 +54,7 @@ export interface ApiHarness {
     extra?: Record<string, unknown>,
     headers?: Record<string, string>,
   ): Promise<{ id: number; steps: { id: number; step_name: string; status: string }[] }>;
+  /** Also fails when an answer not seen through `call` (inject, listen + fetch) broke the contract. */
   close(): Promise<void>;
 }
 
@@ -84,7 +88,10 @@ export async function openApi(options: ApiHarnessOptions = {}): Promise<ApiHarne
   );
   const runtime = createRuntime(config, { logger: createLogger({ level: 'silent' }) });
   await runtime.start();
-  const app = await buildApi(runtime, options.api);
+  // Every answer is checked against the shared contract: a presenter that drifts from it fails the test.
+  const violations: ContractViolationError[] = [];
+  let reported = 0;
+  const app = await buildApi(runtime, { onContractViolation: (error) => violations.push(error), ...options.api });
   const worker = runtime.createWorker({ pollIntervalMs: 20, maxPollIntervalMs: 100, abortGraceMs: 3000 });
 
   const call: ApiHarness['call'] = async (method, url, init = {}) => {
@@ -102,7 +109,12 @@ export async function openApi(options: ApiHarnessOptions = {}): Promise<ApiHarne
         .filter(([, v]) => v !== undefined)
         .map(([k, v]) => [k, String(v)]),
     );
+    const seen = violations.length;
     const response = await app.inject({ method, url, headers, ...(payload !== undefined ? { payload } : {}), query });
+    if (violations.length > seen) {
+      reported = violations.length;
+      throw violations[seen];
+    }
     let body: unknown = response.body;
     try {
       body = JSON.parse(response.body);
@@ -118,6 +130,7 @@ export async function openApi(options: ApiHarnessOptions = {}): Promise<ApiHarne
     dir,
     repo,
     worker,
+    violations,
     call,
     drain: () => worker.drain(),
     async project(extra = {}, headers = {}) {
@@ -153,6 +166,9 @@ export async function openApi(options: ApiHarnessOptions = {}): Promise<ApiHarne
       if (worker.started) await worker.stop({ graceful: false, timeoutMs: 2000 });
       await runtime.close();
       dir.remove();
+      const unreported = violations.slice(reported);
+      if (unreported.length > 0)
+        throw new Error(`Answers off the api contract:\n${unreported.map((error) => error.message).join('\n')}`);
     },
   };
   return harness;

@@ -11,6 +11,7 @@ import { openEventStream, type StreamRegistry } from './http/event-stream.js';
 import { HttpError, toErrorBody } from './http/http-errors.js';
 import { registerRequestContext, requestIdFor } from './http/request-context.js';
 import { passThroughCompiler, validateRequest } from './http/request-validation.js';
+import { checkAnswers, useContractSchemas } from './http/route-schema.js';
 import { registerCodexRunRoutes } from './routes/codex-runs.js';
 import { registerConsoleRoutes } from './routes/console.js';
 import { registerEventRoutes } from './routes/events.js';
@@ -146,6 +147,8 @@ export async function buildApi(runtime: Runtime, options: ApiOptions = {}): Prom
     streamEvents: (request, reply, streamOptions) => openEventStream(runtime, request, reply, streams, streamOptions),
     options: resolved,
   };
+  useContractSchemas(app);
+  if (options.onContractViolation) checkAnswers(app, options.onContractViolation);
   app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger());
   registerHealthRoutes(app, deps);
   registerConsoleRoutes(app, deps);

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ContractViolationError } from '@tasksgodzilla/api-contract';
 import type { Config } from '@tasksgodzilla/core';
 import type { JobQueue } from '@tasksgodzilla/platform-queue';
 import type { Logger, Metrics } from '@tasksgodzilla/platform-telemetry';
@@ -24,6 +25,11 @@ export interface ApiOptions {
   sseHeartbeatMs?: number;
   /** How often an event stream looks for events written by other processes (default 1 000 ms). */
   ssePollMs?: number;
+  /**
+   * Checks every JSON answer against the api contract and reports each mismatch here (the answer is
+   * sent unchanged). Test suites set it; off by default.
+   */
+  onContractViolation?: (error: ContractViolationError) => void;
 }
 
 export interface ResolvedApiOptions {

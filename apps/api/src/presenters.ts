@@ -3,18 +3,18 @@ import {
   redactUrlCredentials,
   type Event,
   type JobRun,
-  type JobStatus,
-  type JsonObject,
-  type JsonValue,
   type Project,
   type ProtocolRun,
 } from '@tasksgodzilla/core';
+import type * as contract from '@tasksgodzilla/api-contract';
+import type { Out } from '@tasksgodzilla/api-contract';
 import type { QueueJob } from '@tasksgodzilla/platform-queue';
 import type { OrchestratorReadModels, ProtocolRunView } from '@tasksgodzilla/runtime';
 
-// Response shapes of the original api (reference §1.2, §0.5), built from the domain records.
+// Response shapes of the original api (reference §1.2, §0.5), built from the domain records; their types
+// are the shared contract's (@tasksgodzilla/api-contract), which the api's tests check every answer against.
 
-export type ProjectOut = Omit<Project, 'secrets'> & { secrets: Record<string, string> | null };
+export type ProjectOut = Out<typeof contract.ProjectOut>;
 
 /** Secrets never leave the server: the keys that are set, each with `***`. */
 /** A project as clients see it: secret values and credentials embedded in `git_url` (`https://user:token@…`) hidden. */
@@ -22,11 +22,7 @@ export function projectOut(project: Project): ProjectOut {
   return { ...project, git_url: redactUrlCredentials(project.git_url), secrets: redactSecrets(project.secrets) };
 }
 
-export type ProtocolRunOut = ProtocolRun & {
-  spec_hash: string | null;
-  spec_validation_status: 'valid' | 'invalid' | null;
-  spec_validated_at: string | null;
-};
+export type ProtocolRunOut = Out<typeof contract.ProtocolRunOut>;
 
 /** ProtocolRunOut: the run plus the fields derived from its spec (reference §1.3). */
 export function protocolRunOut(view: ProtocolRunView): ProtocolRunOut {
@@ -46,18 +42,7 @@ export async function presentRun(
   return protocolRunOut(await reads.protocolRunView(run));
 }
 
-export interface EventOut {
-  id: number;
-  project_id: number;
-  protocol_run_id: number | null;
-  step_run_id: number | null;
-  event_type: string;
-  message: string;
-  metadata: JsonObject | null;
-  created_at: string;
-  protocol_name: string | null;
-  project_name: string | null;
-}
+export type EventOut = Out<typeof contract.EventOut>;
 
 export function eventOut(event: Event): EventOut {
   return {
@@ -75,22 +60,7 @@ export function eventOut(event: Event): EventOut {
 }
 
 /** The Job object of reference §0.5 from a ledger row; the payload carries `job_id` as the original's. */
-export interface JobOut {
-  job_id: string;
-  job_type: string;
-  payload: JsonObject;
-  status: JobStatus;
-  queue: string;
-  created_at: string;
-  attempts: number;
-  max_attempts: number;
-  next_run_at: string | null;
-  started_at: string | null;
-  ended_at: string | null;
-  result: JsonValue | null;
-  error: string | null;
-  meta: JsonObject;
-}
+export type JobOut = Out<typeof contract.JobOut>;
 
 export function jobOut(job: QueueJob): JobOut {
   return {
@@ -120,38 +90,13 @@ export function jobOut(job: QueueJob): JobOut {
   };
 }
 
-export interface ActionResponse {
-  message: string;
-  job: JobOut | null;
-}
+export type ActionResponse = Out<typeof contract.ActionResponse>;
 
 export function actionResponse(message: string, job: QueueJob | null): ActionResponse {
   return { message, job: job ? jobOut(job) : null };
 }
 
-export type CodexRunOut = Pick<
-  JobRun,
-  | 'run_id'
-  | 'job_type'
-  | 'status'
-  | 'queue'
-  | 'attempts'
-  | 'max_attempts'
-  | 'created_at'
-  | 'updated_at'
-  | 'started_at'
-  | 'finished_at'
-  | 'prompt_version'
-  | 'params'
-  | 'result'
-  | 'error'
-  | 'log_path'
-  | 'cost_tokens'
-  | 'cost_cents'
-  | 'project_id'
-  | 'protocol_run_id'
-  | 'step_run_id'
->;
+export type CodexRunOut = Out<typeof contract.CodexRunOut>;
 
 /** CodexRunOut: a ledger row (the original's codex_runs) without the lease internals. */
 export function codexRunOut(run: JobRun): CodexRunOut {

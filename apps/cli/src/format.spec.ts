@@ -76,6 +76,8 @@ describe('event lines', () => {
     message: 'Step done.',
     metadata: null,
     created_at: '2026-11-27T17:00:03.000Z',
+    protocol_name: null,
+    project_name: null,
   };
 
   it('names the protocol (by name when known) and the step', () => {
@@ -124,6 +126,8 @@ describe('renderOnboarding', () => {
       message: type,
       metadata: null,
       created_at: `2026-11-27T17:00:0${id}.000Z`,
+      protocol_name: null,
+      project_name: null,
     });
     const text = renderOnboarding(
       {
@@ -131,6 +135,7 @@ describe('renderOnboarding', () => {
         protocol_run_id: 3,
         status: 'completed',
         workspace_path: '/w',
+        hint: null,
         last_event: ev(3, 'setup_completed'),
         stages: [
           {

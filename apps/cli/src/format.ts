@@ -98,7 +98,9 @@ export function renderEvents(events: readonly EventOut[]): string {
 }
 
 /** `Backend: embedded` then one row per queue with a column per status. */
-export function renderQueueStats(stats: QueueStats): string {
+export function renderQueueStats(
+  stats: QueueStats | ({ backend: string } & Record<string, Record<string, number> | string>),
+): string {
   const lines = [`Backend: ${stats.backend}`];
   const queues = Object.entries(stats).filter(
     (entry): entry is [string, Record<string, number>] =>

@@ -369,10 +369,20 @@ export const ProtocolUsageOut = UsageTotals.extend({
   by_step: z.array(StepUsage),
 });
 
-export const QueueCounts = z.record(z.string(), z.number().int());
+const count = z.number().int();
+/** Counts of one queue, from the ledger (`retrying` is a subset of `queued` + `delayed`). */
+export const QueueCounts = z.strictObject({
+  queued: count,
+  delayed: count,
+  retrying: count,
+  running: count,
+  succeeded: count,
+  failed: count,
+  cancelled: count,
+});
 export const QueueStats = z
   .object({ backend: z.string() })
-  .catchall(QueueCounts)
+  .catchall(z.union([QueueCounts, z.string()]))
   .describe('`{ backend, <queue>: { <status>: count } }`');
 
 export const HealthComponent = z.strictObject({ ok: z.boolean(), backend: z.string() });

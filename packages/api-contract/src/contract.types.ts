@@ -35,3 +35,8 @@ export type RequestQuery<R extends RouteDef> = z.input<SchemaOf<R, 'query'>>;
 export type ResponseBody<R extends RouteDef, S extends keyof R['responses'] = 200> = R['responses'][S] extends z.ZodType
   ? z.output<R['responses'][S]>
   : never;
+
+/** The value a schema parses to: the type of an answer a client receives. */
+export type Out<S extends z.ZodType> = z.output<S>;
+/** The value a schema accepts: the type of a body or query a client sends (before defaults). */
+export type In<S extends z.ZodType> = z.input<S>;

@@ -13,7 +13,16 @@ export {
   routeKey,
 } from './contract.js';
 export type { Exchange } from './contract.js';
-export type { Contract, HttpMethod, RequestBody, RequestQuery, ResponseBody, RouteDef } from './contract.types.js';
+export type {
+  Contract,
+  HttpMethod,
+  In,
+  Out,
+  RequestBody,
+  RequestQuery,
+  ResponseBody,
+  RouteDef,
+} from './contract.types.js';
 export {
   ActionResponse,
   BranchDeleteRequest,

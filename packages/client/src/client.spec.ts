@@ -1,8 +1,8 @@
 import { createClient, type TasksGodzillaClient } from './client.js';
-import type { ActionResponse, ProjectOut, ProtocolRunOut } from './client.types.js';
+import type { ActionResponse, Job, ProjectOut, ProtocolRunOut } from './client.types.js';
 import { startFakeServer, type FakeServer, type RecordedRequest } from './fake-server.test-helpers.js';
 
-const JOB = {
+const JOB: Job = {
   job_id: 'a3c2',
   job_type: 'plan_protocol_job',
   payload: { protocol_run_id: 7, job_id: 'a3c2' },
@@ -11,6 +11,12 @@ const JOB = {
   created_at: '2026-11-27T17:00:00.000Z',
   attempts: 0,
   max_attempts: 3,
+  next_run_at: '2026-11-27T17:00:00.000Z',
+  started_at: null,
+  ended_at: null,
+  result: null,
+  error: null,
+  meta: {},
 };
 
 const PROJECT: ProjectOut = {

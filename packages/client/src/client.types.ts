@@ -1,20 +1,9 @@
-import type {
-  CiProvider,
-  DefaultModels,
-  IsoTimestamp,
-  JobRun,
-  JobType,
-  JsonObject,
-  JsonValue,
-  PageRequest,
-  Project,
-  ProtocolRun,
-  ProtocolStatus,
-  StepRun,
-} from '@tasksgodzilla/core';
+import type * as c from '@tasksgodzilla/api-contract';
+import type { In, Out } from '@tasksgodzilla/api-contract';
+import type { PageRequest } from '@tasksgodzilla/core';
 
-// Request and response shapes of the api, in its snake_case JSON. They mirror the original's
-// schemas (reference §1.2) plus the fields the TypeScript api adds.
+// Client options and parameters. The request and response shapes of the api are the shared contract's
+// (@tasksgodzilla/api-contract): inferred from its schemas, so they cannot drift from what the api sends.
 
 /** Ids are integers; strings are accepted so CLI arguments can be passed as they are. */
 export type Id = number | string;
@@ -48,266 +37,57 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-// ---- system ----------------------------------------------------------------------------------
+// ---- requests and answers: the shared contract's schemas -----------------------------------------
 
-export interface HealthComponent {
-  status?: string;
-  error?: string;
-  [key: string]: unknown;
-}
-
+/** A database or queue check of `GET /health`. */
+export type HealthComponent = Out<typeof c.HealthComponent>;
 /** `GET /health`: 200 with `ok`, 503 with `degraded` (both returned, neither thrown). */
-export interface HealthOut {
-  status: 'ok' | 'degraded';
-  db?: HealthComponent;
-  queue?: HealthComponent;
-  [key: string]: unknown;
-}
+export type HealthOut = Out<typeof c.HealthOut>;
 
-// ---- projects --------------------------------------------------------------------------------
+export type ProjectCreate = In<typeof c.ProjectCreate>;
+/** A project with `secrets` redacted (key → `"***"`) and credentials in `git_url` hidden. */
+export type ProjectOut = Out<typeof c.ProjectOut>;
+export type BranchListResponse = Out<typeof c.BranchListResponse>;
+/** `confirm` must be true, or the api answers 400. */
+export type BranchDeleteRequest = In<typeof c.BranchDeleteRequest>;
+export type BranchDeleteResponse = Out<typeof c.BranchDeleteResponse>;
 
-export interface ProjectCreate {
-  name: string;
-  git_url: string;
-  local_path?: string | null;
-  /** Default `main`. */
-  base_branch?: string;
-  ci_provider?: CiProvider | null;
-  default_models?: DefaultModels | null;
-  /** Write-only: responses show the keys with `***` values. */
-  secrets?: JsonObject | null;
-}
-
-export interface ProjectOut extends Omit<Project, 'secrets'> {
-  /** Redacted: key → `"***"`. */
-  secrets: Record<string, string> | null;
-}
-
-export interface BranchListResponse {
-  branches: string[];
-}
-
-export interface BranchDeleteRequest {
-  /** Must be true, or the api answers 400. */
-  confirm: boolean;
-}
-
-export interface BranchDeleteResponse {
-  deleted: boolean;
-  branch: string;
-}
-
-// ---- protocols -------------------------------------------------------------------------------
-
-export interface ProtocolRunCreate {
-  protocol_name: string;
-  /** Default `pending`. */
-  status?: ProtocolStatus;
-  /** Default `main`. */
-  base_branch?: string;
-  worktree_path?: string | null;
-  protocol_root?: string | null;
-  description?: string | null;
-  template_config?: JsonObject | null;
-  template_source?: JsonObject | null;
-  /** Enqueue the next step by itself after each completed step. */
-  auto_advance?: boolean;
-  /** Protocol template folder on the server (plan.md, context.md, numbered step files). */
-  template?: string | null;
-}
-
-export type SpecValidationStatus = 'valid' | 'invalid';
-
+/** A run is always created `pending`; start it with `startProtocol`. */
+export type ProtocolRunCreate = In<typeof c.ProtocolRunCreate>;
+export type SpecValidationStatus = Out<typeof c.SpecValidationStatus>;
 /** A protocol run with the derived spec fields of reference §1.3. */
-export interface ProtocolRunOut extends ProtocolRun {
-  spec_hash: string | null;
-  spec_validation_status: SpecValidationStatus | null;
-  spec_validated_at: IsoTimestamp | null;
-}
+export type ProtocolRunOut = Out<typeof c.ProtocolRunOut>;
+export type ProtocolSpecOut = Out<typeof c.ProtocolSpecOut>;
+export type UsageTotals = Out<typeof c.UsageTotals>;
+export type PhaseUsage = Out<typeof c.PhaseUsage>;
+export type ModelUsage = Out<typeof c.ModelUsage>;
+export type StepUsage = Out<typeof c.StepUsage>;
+/** `GET /protocols/{id}/usage`: totals, by phase, by phase and model, by step. */
+export type ProtocolUsageOut = Out<typeof c.ProtocolUsageOut>;
 
-export interface ProtocolSpecOut {
-  protocol_run_id: number;
-  protocol_name: string;
-  project_id: number;
-  spec: JsonObject | null;
-  spec_hash: string | null;
-  validation_status: SpecValidationStatus | null;
-  validation_errors: string[] | null;
-  validated_at: IsoTimestamp | null;
-}
+/** Only `pending` (the default): the server alone moves step statuses (another value is a 422). */
+export type StepRunCreate = In<typeof c.StepRunCreate>;
+export type StepRunOut = Out<typeof c.StepRunOut>;
 
-export interface UsageTotals {
-  tokens: number;
-  cost_usd: number;
-}
-
-export interface PhaseUsage extends UsageTotals {
-  phase: string;
-}
-
-export interface ModelUsage extends UsageTotals {
-  model: string;
-}
-
-/** `GET /protocols/{id}/usage`. */
-export interface ProtocolUsageOut extends UsageTotals {
-  protocol_run_id?: number;
-  by_phase: PhaseUsage[];
-  by_model: ModelUsage[];
-}
-
-// ---- steps -----------------------------------------------------------------------------------
-
-export interface StepRunCreate {
-  step_index: number;
-  step_name: string;
-  step_type: string;
-  /** Only `pending` (the default): the server alone moves step statuses (another value is a 422). */
-  status?: 'pending';
-  model?: string | null;
-  summary?: string | null;
-  engine_id?: string | null;
-  policy?: JsonObject | JsonObject[] | null;
-}
-
-export type StepRunOut = StepRun;
-
-// ---- events ----------------------------------------------------------------------------------
-
-export interface EventOut {
-  id: number;
-  /** Set on every event of the TypeScript api; null only from servers that do not know it. */
-  project_id: number | null;
-  /** Null for project-level events (branches, onboarding before a run exists). */
-  protocol_run_id: number | null;
-  step_run_id: number | null;
-  event_type: string;
-  message: string;
-  metadata: JsonObject | null;
-  created_at: IsoTimestamp;
-  /** Joined context, filled by `GET /events`. */
-  protocol_name?: string | null;
-  project_name?: string | null;
-}
-
-// ---- jobs and queues -------------------------------------------------------------------------
+export type EventOut = Out<typeof c.EventOut>;
 
 /** The job object of reference §0.5, returned in `ActionResponse.job` and by `/queues/jobs`. */
-export interface Job {
-  job_id: string;
-  job_type: JobType | string;
-  /** Includes `job_id`. */
-  payload: JsonObject;
-  status: string;
-  queue: string;
-  /** Epoch seconds in the original; ISO timestamps from the ledger. */
-  created_at: number | IsoTimestamp;
-  attempts: number;
-  max_attempts: number;
-  next_run_at?: number | IsoTimestamp | null;
-  started_at?: number | IsoTimestamp | null;
-  ended_at?: number | IsoTimestamp | null;
-  result?: JsonValue | null;
-  error?: string | null;
-  meta?: JsonObject | null;
-}
-
-export interface ActionResponse {
-  message: string;
-  job: Job | null;
-}
-
-export interface QueueCounts {
-  [status: string]: number;
-}
-
+export type Job = Out<typeof c.JobOut>;
+export type ActionResponse = Out<typeof c.ActionResponse>;
+export type QueueCounts = Out<typeof c.QueueCounts>;
 /** `GET /queues`: `{ backend, <queue name>: { <status>: count } }`. */
-export interface QueueStats {
-  backend: string;
-  [queue: string]: QueueCounts | string;
-}
+export type QueueStats = Out<typeof c.QueueStats>;
 
-// ---- codex runs (the job ledger) -------------------------------------------------------------
+export type CodexRunCreate = In<typeof c.CodexRunCreate>;
+export type CodexRunOut = Out<typeof c.CodexRunOut>;
 
-export interface CodexRunCreate {
-  job_type: string;
-  prompt_version?: string | null;
-  params?: JsonObject | null;
-  run_id?: string | null;
-  log_path?: string | null;
-  cost_tokens?: number | null;
-  cost_cents?: number | null;
-}
-
-export interface CodexRunOut
-  extends
-    Pick<
-      JobRun,
-      | 'run_id'
-      | 'job_type'
-      | 'status'
-      | 'created_at'
-      | 'updated_at'
-      | 'started_at'
-      | 'finished_at'
-      | 'prompt_version'
-      | 'params'
-      | 'result'
-      | 'error'
-      | 'log_path'
-      | 'cost_tokens'
-      | 'cost_cents'
-    >,
-    Partial<Pick<JobRun, 'queue' | 'attempts' | 'max_attempts' | 'project_id' | 'protocol_run_id' | 'step_run_id'>> {}
-
-// ---- onboarding, CodeMachine, spec audit -----------------------------------------------------
-
-export type OnboardingStageKey = 'resolve' | 'discovery' | 'assets' | 'git' | 'clarifications';
-export type OnboardingStageStatus = 'pending' | 'running' | 'skipped' | 'warning' | 'blocked' | 'completed' | 'failed';
-
-export interface OnboardingStage {
-  key: OnboardingStageKey;
-  name: string;
-  status: OnboardingStageStatus;
-  event_type: string | null;
-  message: string | null;
-  created_at: IsoTimestamp | null;
-  metadata: JsonObject | null;
-}
-
-export interface OnboardingSummary {
-  project_id: number;
-  protocol_run_id: number | null;
-  /** The setup run's status, or `pending` when there is none. */
-  status: ProtocolStatus;
-  workspace_path: string | null;
-  last_event: EventOut | null;
-  stages: OnboardingStage[];
-  events: EventOut[];
-}
-
-export interface CodeMachineImportRequest {
-  protocol_name: string;
-  workspace_path: string;
-  /** Default `main`. */
-  base_branch?: string;
-  description?: string | null;
-  /** Default false: import synchronously. */
-  enqueue?: boolean;
-}
-
-export interface CodeMachineImportResponse {
-  protocol_run: ProtocolRunOut;
-  message: string;
-  job: Job | null;
-}
-
-export interface SpecAuditRequest {
-  project_id?: number | null;
-  protocol_id?: number | null;
-  backfill?: boolean;
-  interval_seconds?: number | null;
-}
+export type OnboardingStageKey = (typeof c.ONBOARDING_STAGE_KEYS)[number];
+export type OnboardingStageStatus = (typeof c.ONBOARDING_STAGE_STATUSES)[number];
+export type OnboardingStage = Out<typeof c.OnboardingStage>;
+export type OnboardingSummary = Out<typeof c.OnboardingSummary>;
+export type CodeMachineImportRequest = In<typeof c.CodeMachineImportRequest>;
+export type CodeMachineImportResponse = Out<typeof c.CodeMachineImportResponse>;
+export type SpecAuditRequest = In<typeof c.SpecAuditRequest>;
 
 // ---- list parameters -------------------------------------------------------------------------
 

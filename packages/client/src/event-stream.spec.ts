@@ -15,6 +15,8 @@ const event = (id: number, message = `event ${id}`): EventOut => ({
   message,
   metadata: { request_id: `r-${id}` },
   created_at: '2026-11-27T17:00:00.000Z',
+  protocol_name: null,
+  project_name: null,
 });
 
 const frame = (e: EventOut, eol = '\n') =>

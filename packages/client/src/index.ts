@@ -51,6 +51,7 @@ export type {
   SpecValidationStatus,
   StepRunCreate,
   StepRunOut,
+  StepUsage,
   StreamEventsParams,
   UsageTotals,
 } from './client.types.js';

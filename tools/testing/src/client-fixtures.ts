@@ -58,6 +58,8 @@ export function event(overrides: Partial<EventOut> = {}): EventOut {
     message: 'Planned.',
     metadata: null,
     created_at: FIXTURE_TIME,
+    protocol_name: null,
+    project_name: null,
     ...overrides,
   };
 }

@@ -2,15 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { JobRun } from '@tasksgodzilla/core';
 import type { FastifyRequest } from 'fastify';
+import { apiContract } from '@tasksgodzilla/api-contract';
 import type { Api, ApiDeps } from '../api.types.js';
+import { routeSchema } from '../http/route-schema.js';
 import { HttpError } from '../http/http-errors.js';
 import { sendPage } from '../http/pagination.js';
 import { jobInScope, requestScope, scopeFilter } from '../http/scope.js';
 import { createRunLog, openRunLog } from '../http/runs-folder.js';
 import { codexRunOut } from '../presenters.js';
-import { CodexRunCreate, CodexRunOut, CodexRunsQuery, ConsoleRunsQuery, Detail, RunParams } from '../schemas.js';
 
-const TAGS = ['codex runs'];
 function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
@@ -52,12 +52,7 @@ export function registerCodexRunRoutes(app: Api, { orchestrator, reads, config }
   app.get(
     '/codex/runs',
     {
-      schema: {
-        tags: TAGS,
-        summary: 'The job ledger, newest first',
-        querystring: CodexRunsQuery,
-        response: { 200: CodexRunOut.array() },
-      },
+      schema: routeSchema(apiContract.listCodexRuns),
     },
     async (request, reply) => {
       const { job_type, status, limit, cursor } = request.query;
@@ -69,12 +64,7 @@ export function registerCodexRunRoutes(app: Api, { orchestrator, reads, config }
   app.post(
     '/codex/runs/start',
     {
-      schema: {
-        tags: TAGS,
-        summary: 'Register (or restart) a run started outside the queue; its log lives in the runs folder',
-        body: CodexRunCreate,
-        response: { 200: CodexRunOut, 409: Detail, 422: Detail },
-      },
+      schema: routeSchema(apiContract.startCodexRun),
     },
     async (request) => {
       const body = request.body;
@@ -103,12 +93,7 @@ export function registerCodexRunRoutes(app: Api, { orchestrator, reads, config }
   app.get(
     '/codex/runs/:run_id',
     {
-      schema: {
-        tags: TAGS,
-        summary: 'One run of the ledger',
-        params: RunParams,
-        response: { 200: CodexRunOut, 404: Detail },
-      },
+      schema: routeSchema(apiContract.getCodexRun),
     },
     async (request) => {
       return codexRunOut(await findRun(request, request.params.run_id));
@@ -118,12 +103,7 @@ export function registerCodexRunRoutes(app: Api, { orchestrator, reads, config }
   app.get(
     '/codex/runs/:run_id/logs',
     {
-      schema: {
-        tags: TAGS,
-        summary: "The run's log file, as text (only inside the runs folder)",
-        params: RunParams,
-        produces: ['text/plain'],
-      },
+      schema: routeSchema(apiContract.getCodexRunLog),
     },
     async (request, reply) => {
       const run = await findRun(request, request.params.run_id);
@@ -135,12 +115,7 @@ export function registerCodexRunRoutes(app: Api, { orchestrator, reads, config }
   app.get(
     '/console/runs',
     {
-      schema: {
-        tags: TAGS,
-        summary: 'An HTML table of the newest runs',
-        querystring: ConsoleRunsQuery,
-        produces: ['text/html'],
-      },
+      schema: routeSchema(apiContract.consoleRuns),
     },
     async (request, reply) => {
       const page = await reads.jobRuns(scopeFilter(await requestScope(reads, request)), {

@@ -1,8 +1,9 @@
 import { readFile, realpath } from 'node:fs/promises';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
 import type { FastifyReply } from 'fastify';
-import { z } from 'zod';
+import { apiContract } from '@tasksgodzilla/api-contract';
 import type { Api, ApiDeps } from '../api.types.js';
+import { routeSchema } from '../http/route-schema.js';
 import { HttpError } from '../http/http-errors.js';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -41,17 +42,21 @@ async function sendConsoleFile(reply: FastifyReply, root: string, file: string):
 export type ConsoleRouteDeps = Pick<ApiDeps, 'options'>;
 
 export function registerConsoleRoutes(app: Api, { options }: ConsoleRouteDeps): void {
-  const page = {
+  const page = (route: typeof apiContract.consoleRoot | typeof apiContract.consolePage) => ({
     config: { auth: 'none' as const },
-    schema: { tags: ['console'], summary: 'The web console', produces: ['text/html'] },
-  };
-  app.get('/', page, (_request, reply) => sendConsoleFile(reply, options.consoleDir, 'index.html'));
-  app.get('/console', page, (_request, reply) => sendConsoleFile(reply, options.consoleDir, 'index.html'));
+    schema: routeSchema(route),
+  });
+  app.get('/', page(apiContract.consoleRoot), (_request, reply) =>
+    sendConsoleFile(reply, options.consoleDir, 'index.html'),
+  );
+  app.get('/console', page(apiContract.consolePage), (_request, reply) =>
+    sendConsoleFile(reply, options.consoleDir, 'index.html'),
+  );
   app.get(
     '/console/static/*',
     {
       config: { auth: 'none' },
-      schema: { tags: ['console'], summary: 'Console assets', params: z.object({ '*': z.string() }) },
+      schema: routeSchema(apiContract.consoleAsset),
     },
     (request, reply) => sendConsoleFile(reply, options.consoleDir, request.params['*']),
   );

@@ -1,12 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import type { AccessReads, Api, ApiDeps, EventFilter } from '../api.types.js';
+import { routeSchema } from '../http/route-schema.js';
 import { projectAccess, runAccess } from '../http/access.js';
 import { sendPage } from '../http/pagination.js';
 import { requestScope, scopeFilter } from '../http/scope.js';
 import { eventOut } from '../presenters.js';
-import { Detail, EventOut, EventStreamQuery, EventsQuery } from '../schemas.js';
 
-const TAGS = ['events'];
 const ONBOARDING_EVENT_PREFIX = 'setup_';
 
 /** Filters by project and run, with the per-project token checked for each one named, within the request's scope. */
@@ -36,12 +35,7 @@ export function registerEventRoutes(app: Api, { reads, streamEvents, options }: 
   app.get(
     '/events',
     {
-      schema: {
-        tags: TAGS,
-        summary: 'Recent events across runs, newest first, with protocol and project names',
-        querystring: EventsQuery,
-        response: { 200: EventOut.array(), 404: Detail },
-      },
+      schema: routeSchema(apiContract.listEvents),
     },
     async (request, reply) => {
       const filter = await scopedFilter(reads, request, request.query);
@@ -57,14 +51,7 @@ export function registerEventRoutes(app: Api, { reads, streamEvents, options }: 
   app.get(
     '/events/stream',
     {
-      schema: {
-        tags: TAGS,
-        summary:
-          'Server-sent events (`id:`, `event:`, `data:` EventOut JSON); resume with Last-Event-ID or ?last_event_id=',
-        querystring: EventStreamQuery,
-        produces: ['text/event-stream'],
-        response: { 404: Detail },
-      },
+      schema: routeSchema(apiContract.streamEvents),
     },
     async (request, reply) => {
       const filter = await scopedFilter(reads, request, request.query);
@@ -77,3 +64,4 @@ export function registerEventRoutes(app: Api, { reads, streamEvents, options }: 
     },
   );
 }
+import { apiContract } from '@tasksgodzilla/api-contract';

@@ -1,13 +1,14 @@
 import type { HealthReport } from '@tasksgodzilla/runtime';
-import type { z } from 'zod';
+import { apiContract, type Out } from '@tasksgodzilla/api-contract';
+import type { HealthOut } from '@tasksgodzilla/api-contract';
 import type { Api, ApiDeps } from '../api.types.js';
-import { HealthOut } from '../schemas.js';
+import { routeSchema } from '../http/route-schema.js';
 
 /**
  * `/health` is public: it says whether the database and the queue answer, never where the data lives
  * or what the driver said (paths, hosts); those go to the log when the check fails.
  */
-export function publicHealth(report: HealthReport): z.infer<typeof HealthOut> {
+export function publicHealth(report: HealthReport): Out<typeof HealthOut> {
   return {
     status: report.status,
     db: { ok: report.db.ok, backend: report.db.backend },
@@ -26,11 +27,7 @@ export function registerHealthRoutes(app: Api, { health, logger, metrics, queue 
     '/health',
     {
       config: { auth: 'none' },
-      schema: {
-        tags: ['system'],
-        summary: 'Database and queue reachability: 200 ok, 503 degraded',
-        response: { 200: HealthOut, 503: HealthOut },
-      },
+      schema: routeSchema(apiContract.health),
     },
     async (_request, reply) => {
       const report = await health();
@@ -43,7 +40,7 @@ export function registerHealthRoutes(app: Api, { health, logger, metrics, queue 
     '/metrics',
     {
       config: { auth: 'none' },
-      schema: { tags: ['system'], summary: 'Prometheus exposition', produces: ['text/plain'] },
+      schema: routeSchema(apiContract.metrics),
     },
     async (_request, reply) => {
       try {

@@ -1,29 +1,13 @@
 import type { ProtocolRun } from '@tasksgodzilla/core';
+import { apiContract } from '@tasksgodzilla/api-contract';
 import type { Api, ApiDeps } from '../api.types.js';
+import { routeSchema } from '../http/route-schema.js';
 import { projectAccess } from '../http/access.js';
 import { HttpError } from '../http/http-errors.js';
 import { sendPage } from '../http/pagination.js';
 import { requestScope } from '../http/scope.js';
 import { actionResponse, eventOut, projectOut, presentRun } from '../presenters.js';
-import {
-  ActionResponse,
-  BranchDeleteRequest,
-  BranchDeleteResponse,
-  BranchListResponse,
-  BranchParams,
-  CodeMachineImportRequest,
-  CodeMachineImportResponse,
-  Detail,
-  OnboardingSummaryOut,
-  PageQuery,
-  ProjectCreate,
-  ProjectOut,
-  ProjectParams,
-  ProtocolRunCreate,
-  ProtocolRunOut,
-} from '../schemas.js';
 
-const TAGS = ['projects'];
 const DELETE_SUFFIX = '/delete';
 
 export type ProjectRouteDeps = Pick<ApiDeps, 'orchestrator' | 'reads'>;
@@ -34,12 +18,7 @@ export function registerProjectRoutes(app: Api, { orchestrator, reads }: Project
   app.post(
     '/projects',
     {
-      schema: {
-        tags: TAGS,
-        summary: 'Create a project and enqueue its onboarding',
-        body: ProjectCreate,
-        response: { 200: ProjectOut, 422: Detail },
-      },
+      schema: routeSchema(apiContract.createProject),
     },
     async (request) => {
       const created = await orchestrator.createProject(request.body, { requestId: request.id });
@@ -50,12 +29,7 @@ export function registerProjectRoutes(app: Api, { orchestrator, reads }: Project
   app.get(
     '/projects',
     {
-      schema: {
-        tags: TAGS,
-        summary: 'List projects, newest first',
-        querystring: PageQuery,
-        response: { 200: ProjectOut.array() },
-      },
+      schema: routeSchema(apiContract.listProjects),
     },
     async (request, reply) => {
       const scope = await requestScope(reads, request);
@@ -70,12 +44,7 @@ export function registerProjectRoutes(app: Api, { orchestrator, reads }: Project
   app.get(
     '/projects/:project_id',
     {
-      schema: {
-        tags: TAGS,
-        summary: 'Get a project',
-        params: ProjectParams,
-        response: { 200: ProjectOut, 404: Detail },
-      },
+      schema: routeSchema(apiContract.getProject),
     },
     async (request) => {
       return projectOut(await projectAccess(reads, request, request.params.project_id));
@@ -85,12 +54,7 @@ export function registerProjectRoutes(app: Api, { orchestrator, reads }: Project
   app.get(
     '/projects/:project_id/branches',
     {
-      schema: {
-        tags: TAGS,
-        summary: "List the branches of the project's origin",
-        params: ProjectParams,
-        response: { 200: BranchListResponse, 409: Detail },
-      },
+      schema: routeSchema(apiContract.listBranches),
     },
     async (request) => {
       const project = await projectAccess(reads, request, request.params.project_id);
@@ -101,14 +65,7 @@ export function registerProjectRoutes(app: Api, { orchestrator, reads }: Project
   app.post(
     '/projects/:project_id/branches/*',
     {
-      schema: {
-        tags: TAGS,
-        summary:
-          'Delete a branch on origin: POST /projects/{project_id}/branches/{branch}/delete with {"confirm": true}',
-        params: BranchParams,
-        body: BranchDeleteRequest,
-        response: { 200: BranchDeleteResponse, 400: Detail, 404: Detail, 409: Detail },
-      },
+      schema: routeSchema(apiContract.deleteBranch),
     },
     async (request) => {
       const rest = request.params['*'];
@@ -125,13 +82,7 @@ export function registerProjectRoutes(app: Api, { orchestrator, reads }: Project
   app.post(
     '/projects/:project_id/protocols',
     {
-      schema: {
-        tags: TAGS,
-        summary: 'Create a protocol run (pending); optionally from a template folder and with auto_advance',
-        params: ProjectParams,
-        body: ProtocolRunCreate,
-        response: { 200: ProtocolRunOut, 404: Detail, 409: Detail, 422: Detail },
-      },
+      schema: routeSchema(apiContract.createProtocolRun),
     },
     async (request) => {
       const project = await projectAccess(reads, request, request.params.project_id);
@@ -157,13 +108,7 @@ export function registerProjectRoutes(app: Api, { orchestrator, reads }: Project
   app.get(
     '/projects/:project_id/protocols',
     {
-      schema: {
-        tags: TAGS,
-        summary: "List a project's protocol runs, newest first",
-        params: ProjectParams,
-        querystring: PageQuery,
-        response: { 200: ProtocolRunOut.array() },
-      },
+      schema: routeSchema(apiContract.listProtocolRuns),
     },
     async (request, reply) => {
       const project = await projectAccess(reads, request, request.params.project_id);
@@ -179,13 +124,7 @@ export function registerProjectRoutes(app: Api, { orchestrator, reads }: Project
   app.post(
     '/projects/:project_id/codemachine/import',
     {
-      schema: {
-        tags: TAGS,
-        summary: 'Import a CodeMachine workspace as a protocol run (now, or in a job with enqueue=true)',
-        params: ProjectParams,
-        body: CodeMachineImportRequest,
-        response: { 200: CodeMachineImportResponse, 404: Detail, 409: Detail, 422: Detail },
-      },
+      schema: routeSchema(apiContract.importCodeMachine),
     },
     async (request) => {
       const project = await projectAccess(reads, request, request.params.project_id);
@@ -218,12 +157,7 @@ export function registerProjectRoutes(app: Api, { orchestrator, reads }: Project
   app.get(
     '/projects/:project_id/onboarding',
     {
-      schema: {
-        tags: TAGS,
-        summary: "The project's onboarding stages and events",
-        params: ProjectParams,
-        response: { 200: OnboardingSummaryOut, 404: Detail },
-      },
+      schema: routeSchema(apiContract.getOnboarding),
     },
     async (request) => {
       const project = await projectAccess(reads, request, request.params.project_id);
@@ -239,12 +173,7 @@ export function registerProjectRoutes(app: Api, { orchestrator, reads }: Project
   app.post(
     '/projects/:project_id/onboarding/actions/start',
     {
-      schema: {
-        tags: TAGS,
-        summary: 'Start (or restart) onboarding',
-        params: ProjectParams,
-        response: { 200: ActionResponse, 404: Detail, 409: Detail },
-      },
+      schema: routeSchema(apiContract.startOnboarding),
     },
     async (request) => {
       const project = await projectAccess(reads, request, request.params.project_id);

@@ -1,55 +1,25 @@
 import type { ProtocolRun } from '@tasksgodzilla/core';
-import { z } from 'zod';
+import { apiContract } from '@tasksgodzilla/api-contract';
 import type { Api, ApiDeps } from '../api.types.js';
+import { routeSchema } from '../http/route-schema.js';
 import { runAccess } from '../http/access.js';
 import { sendPage } from '../http/pagination.js';
 import { actionResponse, eventOut, presentRun } from '../presenters.js';
-import {
-  ActionResponse,
-  Detail,
-  EventOut,
-  PageQuery,
-  ProtocolParams,
-  ProtocolRunOut,
-  ProtocolSpecOut,
-  ProtocolUsageOut,
-  StepRunCreate,
-  StepRunOut,
-} from '../schemas.js';
-
-const TAGS = ['protocols'];
-const StartQuery = z.object({
-  replan: z
-    .enum(['true', 'false', '1', '0'])
-    .transform((value) => value === 'true' || value === '1')
-    .optional()
-    .describe('Plan a planned, paused or blocked run again.'),
-});
 
 export type ProtocolRouteDeps = Pick<ApiDeps, 'orchestrator' | 'reads'>;
 
 export function registerProtocolRoutes(app: Api, { orchestrator, reads }: ProtocolRouteDeps): void {
-  const params = ProtocolParams;
   const runOut = (run: ProtocolRun) => presentRun(reads, run);
 
-  app.get(
-    '/protocols/:id',
-    { schema: { tags: TAGS, summary: 'Get a protocol run', params, response: { 200: ProtocolRunOut, 404: Detail } } },
-    async (request) => {
-      const { run } = await runAccess(reads, request, request.params.id);
-      return runOut(run);
-    },
-  );
+  app.get('/protocols/:id', { schema: routeSchema(apiContract.getProtocol) }, async (request) => {
+    const { run } = await runAccess(reads, request, request.params.id);
+    return runOut(run);
+  });
 
   app.get(
     '/protocols/:id/spec',
     {
-      schema: {
-        tags: TAGS,
-        summary: "The run's protocol spec and its validation",
-        params,
-        response: { 200: ProtocolSpecOut, 404: Detail },
-      },
+      schema: routeSchema(apiContract.getProtocolSpec),
     },
     async (request) => {
       const { run } = await runAccess(reads, request, request.params.id);
@@ -71,12 +41,7 @@ export function registerProtocolRoutes(app: Api, { orchestrator, reads }: Protoc
   app.get(
     '/protocols/:id/usage',
     {
-      schema: {
-        tags: TAGS,
-        summary: 'Tokens and cost of the run, by phase, model and step',
-        params,
-        response: { 200: ProtocolUsageOut, 404: Detail },
-      },
+      schema: routeSchema(apiContract.getProtocolUsage),
     },
     async (request) => {
       const { run } = await runAccess(reads, request, request.params.id);
@@ -92,56 +57,33 @@ export function registerProtocolRoutes(app: Api, { orchestrator, reads }: Protoc
     },
   );
 
-  const actionSchema = (summary: string, response: typeof ActionResponse | typeof ProtocolRunOut) => ({
-    tags: TAGS,
-    summary,
-    params,
-    response: { 200: response, 404: Detail, 409: Detail },
+  app.post('/protocols/:id/actions/start', { schema: routeSchema(apiContract.startProtocol) }, async (request) => {
+    const { run } = await runAccess(reads, request, request.params.id);
+    const result = await orchestrator.startProtocol(run.id, {
+      requestId: request.id,
+      replan: request.query.replan ?? false,
+    });
+    return actionResponse('Protocol planning enqueued', result.job);
+  });
+
+  app.post('/protocols/:id/actions/pause', { schema: routeSchema(apiContract.pauseProtocol) }, async (request) => {
+    const { run } = await runAccess(reads, request, request.params.id);
+    return runOut(await orchestrator.pauseProtocol(run.id, { requestId: request.id }));
+  });
+
+  app.post('/protocols/:id/actions/resume', { schema: routeSchema(apiContract.resumeProtocol) }, async (request) => {
+    const { run } = await runAccess(reads, request, request.params.id);
+    return runOut((await orchestrator.resumeProtocol(run.id, { requestId: request.id })).run);
+  });
+
+  app.post('/protocols/:id/actions/cancel', { schema: routeSchema(apiContract.cancelProtocol) }, async (request) => {
+    const { run } = await runAccess(reads, request, request.params.id);
+    return runOut(await orchestrator.cancelProtocol(run.id, { requestId: request.id }));
   });
 
   app.post(
-    '/protocols/:id/actions/start',
-    { schema: { ...actionSchema('Plan the run (pending → planning)', ActionResponse), querystring: StartQuery } },
-    async (request) => {
-      const { run } = await runAccess(reads, request, request.params.id);
-      const result = await orchestrator.startProtocol(run.id, {
-        requestId: request.id,
-        replan: request.query.replan ?? false,
-      });
-      return actionResponse('Protocol planning enqueued', result.job);
-    },
-  );
-
-  app.post(
-    '/protocols/:id/actions/pause',
-    { schema: actionSchema('Pause the run', ProtocolRunOut) },
-    async (request) => {
-      const { run } = await runAccess(reads, request, request.params.id);
-      return runOut(await orchestrator.pauseProtocol(run.id, { requestId: request.id }));
-    },
-  );
-
-  app.post(
-    '/protocols/:id/actions/resume',
-    { schema: actionSchema('Resume a paused run', ProtocolRunOut) },
-    async (request) => {
-      const { run } = await runAccess(reads, request, request.params.id);
-      return runOut((await orchestrator.resumeProtocol(run.id, { requestId: request.id })).run);
-    },
-  );
-
-  app.post(
-    '/protocols/:id/actions/cancel',
-    { schema: actionSchema('Cancel the run, its open steps and jobs', ProtocolRunOut) },
-    async (request) => {
-      const { run } = await runAccess(reads, request, request.params.id);
-      return runOut(await orchestrator.cancelProtocol(run.id, { requestId: request.id }));
-    },
-  );
-
-  app.post(
     '/protocols/:id/actions/run_next_step',
-    { schema: actionSchema('Run the first pending, blocked or failed step', ActionResponse) },
+    { schema: routeSchema(apiContract.runNextStep) },
     async (request) => {
       const { run } = await runAccess(reads, request, request.params.id);
       const result = await orchestrator.runNextStep(run.id, { requestId: request.id });
@@ -149,36 +91,22 @@ export function registerProtocolRoutes(app: Api, { orchestrator, reads }: Protoc
     },
   );
 
-  app.post(
-    '/protocols/:id/actions/retry_latest',
-    { schema: actionSchema('Retry the last failed or blocked step', ActionResponse) },
-    async (request) => {
-      const { run } = await runAccess(reads, request, request.params.id);
-      const result = await orchestrator.retryLatest(run.id, { requestId: request.id });
-      return actionResponse(`Retrying ${result.step.step_name}`, result.job);
-    },
-  );
+  app.post('/protocols/:id/actions/retry_latest', { schema: routeSchema(apiContract.retryLatest) }, async (request) => {
+    const { run } = await runAccess(reads, request, request.params.id);
+    const result = await orchestrator.retryLatest(run.id, { requestId: request.id });
+    return actionResponse(`Retrying ${result.step.step_name}`, result.job);
+  });
 
-  app.post(
-    '/protocols/:id/actions/open_pr',
-    { schema: actionSchema('Push the branch and open the PR/MR', ActionResponse) },
-    async (request) => {
-      const { run } = await runAccess(reads, request, request.params.id);
-      const result = await orchestrator.openPr(run.id, { requestId: request.id });
-      return actionResponse('Open PR/MR enqueued', result.job);
-    },
-  );
+  app.post('/protocols/:id/actions/open_pr', { schema: routeSchema(apiContract.openPr) }, async (request) => {
+    const { run } = await runAccess(reads, request, request.params.id);
+    const result = await orchestrator.openPr(run.id, { requestId: request.id });
+    return actionResponse('Open PR/MR enqueued', result.job);
+  });
 
   app.post(
     '/protocols/:id/steps',
     {
-      schema: {
-        tags: TAGS,
-        summary: 'Add a step run',
-        params,
-        body: StepRunCreate,
-        response: { 200: StepRunOut, 404: Detail, 409: Detail, 422: Detail },
-      },
+      schema: routeSchema(apiContract.createStep),
     },
     async (request) => {
       const { run } = await runAccess(reads, request, request.params.id);
@@ -189,13 +117,7 @@ export function registerProtocolRoutes(app: Api, { orchestrator, reads }: Protoc
   app.get(
     '/protocols/:id/steps',
     {
-      schema: {
-        tags: TAGS,
-        summary: 'Steps by index',
-        params,
-        querystring: PageQuery,
-        response: { 200: StepRunOut.array(), 404: Detail },
-      },
+      schema: routeSchema(apiContract.listSteps),
     },
     async (request, reply) => {
       const { run } = await runAccess(reads, request, request.params.id);
@@ -207,13 +129,7 @@ export function registerProtocolRoutes(app: Api, { orchestrator, reads }: Protoc
   app.get(
     '/protocols/:id/events',
     {
-      schema: {
-        tags: TAGS,
-        summary: "The run's events, newest first",
-        params,
-        querystring: PageQuery,
-        response: { 200: EventOut.array(), 404: Detail },
-      },
+      schema: routeSchema(apiContract.listProtocolEvents),
     },
     async (request, reply) => {
       const { run } = await runAccess(reads, request, request.params.id);

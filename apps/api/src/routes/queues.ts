@@ -1,13 +1,13 @@
 import { flattenQueueStats } from '@tasksgodzilla/platform-queue';
 import { NotFoundError, type JobStatus } from '@tasksgodzilla/core';
+import { apiContract } from '@tasksgodzilla/api-contract';
 import type { Api, ApiDeps } from '../api.types.js';
+import { routeSchema } from '../http/route-schema.js';
 import { HttpError } from '../http/http-errors.js';
 import { sendPage } from '../http/pagination.js';
 import { jobInScope, requestScope, scopeFilter } from '../http/scope.js';
 import { actionResponse, jobOut } from '../presenters.js';
-import { ActionResponse, Detail, JobOut, JobParams, QueueJobsQuery, QueueStatsOut } from '../schemas.js';
 
-const TAGS = ['queues'];
 /** The original's RQ registry names for the ledger's statuses. */
 const STATUS_ALIASES: Record<string, JobStatus> = { started: 'running', finished: 'succeeded' };
 
@@ -25,11 +25,7 @@ export function registerQueueRoutes(app: Api, { orchestrator, reads, queue }: Qu
   app.get(
     '/queues',
     {
-      schema: {
-        tags: TAGS,
-        summary: "Job counts per queue and status, from the ledger (a project token counts only its projects' jobs)",
-        response: { 200: QueueStatsOut },
-      },
+      schema: routeSchema(apiContract.queueStats),
     },
     async (request) => {
       const scope = scopeFilter(await requestScope(reads, request));
@@ -40,12 +36,7 @@ export function registerQueueRoutes(app: Api, { orchestrator, reads, queue }: Qu
   app.get(
     '/queues/jobs',
     {
-      schema: {
-        tags: TAGS,
-        summary: 'Jobs, newest first (`started`/`finished` read as running/succeeded)',
-        querystring: QueueJobsQuery,
-        response: { 200: JobOut.array() },
-      },
+      schema: routeSchema(apiContract.listQueueJobs),
     },
     async (request, reply) => {
       const { status, job_type, limit, cursor } = request.query;
@@ -64,12 +55,7 @@ export function registerQueueRoutes(app: Api, { orchestrator, reads, queue }: Qu
   app.post(
     '/queues/jobs/:job_id/retry',
     {
-      schema: {
-        tags: TAGS,
-        summary: 'Re-enqueue a failed (dead-lettered) or cancelled job',
-        params: JobParams,
-        response: { 200: ActionResponse, 404: Detail, 409: Detail },
-      },
+      schema: routeSchema(apiContract.retryJob),
     },
     async (request) => {
       const current = await scopedJob(request, request.params.job_id);
@@ -87,12 +73,7 @@ export function registerQueueRoutes(app: Api, { orchestrator, reads, queue }: Qu
   app.post(
     '/queues/jobs/:job_id/cancel',
     {
-      schema: {
-        tags: TAGS,
-        summary: 'Cancel a queued job, or ask a running one to stop',
-        params: JobParams,
-        response: { 200: ActionResponse, 404: Detail, 409: Detail },
-      },
+      schema: routeSchema(apiContract.cancelJob),
     },
     async (request) => {
       await scopedJob(request, request.params.job_id);

@@ -1,8 +1,9 @@
+import { apiContract } from '@tasksgodzilla/api-contract';
 import type { Api, ApiDeps } from '../api.types.js';
+import { routeSchema } from '../http/route-schema.js';
 import { projectAccess, runAccess } from '../http/access.js';
 import { requestScope } from '../http/scope.js';
 import { actionResponse } from '../presenters.js';
-import { ActionResponse, Detail, SpecAuditRequest } from '../schemas.js';
 
 export type SpecRouteDeps = Pick<ApiDeps, 'orchestrator' | 'reads'>;
 
@@ -10,12 +11,7 @@ export function registerSpecRoutes(app: Api, { orchestrator, reads }: SpecRouteD
   app.post(
     '/specs/audit',
     {
-      schema: {
-        tags: ['specs'],
-        summary: 'Enqueue a spec audit of one run, one project, or everything (with a project token: its project)',
-        body: SpecAuditRequest,
-        response: { 200: ActionResponse, 404: Detail, 422: Detail },
-      },
+      schema: routeSchema(apiContract.auditSpecs),
     },
     async (request) => {
       const { project_id, protocol_id, backfill } = request.body;

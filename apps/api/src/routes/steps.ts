@@ -1,35 +1,24 @@
+import { apiContract } from '@tasksgodzilla/api-contract';
 import type { Api, ApiDeps } from '../api.types.js';
+import { routeSchema } from '../http/route-schema.js';
 import { stepAccess } from '../http/access.js';
 import { HttpError } from '../http/http-errors.js';
 import { openRunLog } from '../http/runs-folder.js';
 import { actionResponse } from '../presenters.js';
-import { ActionResponse, Detail, StepParams, StepRunOut } from '../schemas.js';
 
-const TAGS = ['steps'];
 const TEXT = 'text/plain; charset=utf-8';
 
 export type StepRouteDeps = Pick<ApiDeps, 'orchestrator' | 'reads' | 'git' | 'config'>;
 
 export function registerStepRoutes(app: Api, { orchestrator, reads, git, config }: StepRouteDeps): void {
-  const params = StepParams;
-
-  app.get(
-    '/steps/:step_id',
-    { schema: { tags: TAGS, summary: 'Get a step run', params, response: { 200: StepRunOut, 404: Detail } } },
-    async (request) => {
-      return (await stepAccess(reads, request, request.params.step_id)).step;
-    },
-  );
+  app.get('/steps/:step_id', { schema: routeSchema(apiContract.getStep) }, async (request) => {
+    return (await stepAccess(reads, request, request.params.step_id)).step;
+  });
 
   app.get(
     '/steps/:step_id/log',
     {
-      schema: {
-        tags: TAGS,
-        summary: "The log of the step's newest job (execution or QA), as text",
-        params,
-        produces: ['text/plain'],
-      },
+      schema: routeSchema(apiContract.getStepLog),
     },
     async (request, reply) => {
       const { step } = await stepAccess(reads, request, request.params.step_id);
@@ -42,12 +31,7 @@ export function registerStepRoutes(app: Api, { orchestrator, reads, git, config 
   app.get(
     '/steps/:step_id/diff',
     {
-      schema: {
-        tags: TAGS,
-        summary: "The patch of the step's newest commit, as text",
-        params,
-        produces: ['text/plain'],
-      },
+      schema: routeSchema(apiContract.getStepDiff),
     },
     async (request, reply) => {
       const { step, project } = await stepAccess(reads, request, request.params.step_id);
@@ -64,20 +48,13 @@ export function registerStepRoutes(app: Api, { orchestrator, reads, git, config 
     },
   );
 
-  const actionSchema = (summary: string) => ({
-    tags: TAGS,
-    summary,
-    params,
-    response: { 200: ActionResponse, 404: Detail, 409: Detail },
-  });
-
-  app.post('/steps/:step_id/actions/run', { schema: actionSchema('Execute the step') }, async (request) => {
+  app.post('/steps/:step_id/actions/run', { schema: routeSchema(apiContract.runStep) }, async (request) => {
     const { step } = await stepAccess(reads, request, request.params.step_id);
     const result = await orchestrator.runStep(step.id, { requestId: request.id });
     return actionResponse('Step execution enqueued', result.job);
   });
 
-  app.post('/steps/:step_id/actions/run_qa', { schema: actionSchema('Run QA on the step') }, async (request) => {
+  app.post('/steps/:step_id/actions/run_qa', { schema: routeSchema(apiContract.runStepQa) }, async (request) => {
     const { step } = await stepAccess(reads, request, request.params.step_id);
     const result = await orchestrator.runStepQa(step.id, { requestId: request.id });
     return actionResponse('QA enqueued', result.job);
@@ -86,12 +63,7 @@ export function registerStepRoutes(app: Api, { orchestrator, reads, git, config 
   app.post(
     '/steps/:step_id/actions/approve',
     {
-      schema: {
-        tags: TAGS,
-        summary: 'Mark the step completed by hand',
-        params,
-        response: { 200: StepRunOut, 404: Detail, 409: Detail },
-      },
+      schema: routeSchema(apiContract.approveStep),
     },
     async (request) => {
       const { step } = await stepAccess(reads, request, request.params.step_id);

@@ -4,7 +4,8 @@ import { checkWebhookAuth } from '../http/auth.js';
 import { HttpError } from '../http/http-errors.js';
 import { interpretGithubWebhook, interpretGitlabWebhook, type WebhookInterpretation } from '@tasksgodzilla/runtime';
 import { actionResponse } from '../presenters.js';
-import { ActionResponse, Detail, WebhookQuery } from '../schemas.js';
+import { apiContract } from '@tasksgodzilla/api-contract';
+import { routeSchema } from '../http/route-schema.js';
 
 type Provider = 'github' | 'gitlab';
 
@@ -69,15 +70,7 @@ export function registerWebhookRoutes(app: Api, { orchestrator, config, metrics 
         `/webhooks/${provider}`,
         {
           config: { auth: 'webhook' },
-          schema: {
-            tags: ['webhooks'],
-            summary:
-              provider === 'github'
-                ? 'GitHub delivery (X-GitHub-Event; X-Hub-Signature-256 when a webhook secret is set)'
-                : 'GitLab delivery (X-Gitlab-Event; X-Gitlab-Token when a webhook secret is set, optional X-Gitlab-Signature-256)',
-            querystring: WebhookQuery,
-            response: { 200: ActionResponse, 400: Detail, 401: Detail, 404: Detail, 422: Detail },
-          },
+          schema: routeSchema(provider === 'github' ? apiContract.githubWebhook : apiContract.gitlabWebhook),
         },
         async (request) => {
           const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);

@@ -1,4 +1,4 @@
-import type { HealthComponent, HealthOut } from '@tasksgodzilla/client';
+import type { HealthOut } from '@tasksgodzilla/client';
 import type { Command } from 'commander';
 import { CommandFailedError } from '../cli.errors.js';
 import type { CommandContext } from '../cli.types.js';
@@ -9,7 +9,7 @@ import { examples } from './command-helpers.js';
 /** `ok (sqlite)`, `down: <error>`, or the value itself. */
 function componentText(value: unknown): string {
   if (typeof value !== 'object' || value === null) return cell(value);
-  const c = value as HealthComponent & { ok?: unknown; backend?: unknown };
+  const c = value as { ok?: unknown; backend?: unknown; status?: unknown; error?: unknown };
   const state = c.ok === true ? 'ok' : c.ok === false ? 'down' : cell(c.status);
   const backend = typeof c.backend === 'string' ? ` (${c.backend})` : '';
   return `${state}${backend}${c.error ? `: ${c.error}` : ''}`;

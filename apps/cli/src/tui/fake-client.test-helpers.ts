@@ -80,6 +80,7 @@ export function createFakeClient(
     protocol_run_id: null,
     status: 'completed',
     workspace_path: '/srv/work',
+    hint: null,
     last_event: null,
     stages: [],
     events: [],

@@ -66,6 +66,7 @@ describe('TUI labels and details', () => {
       protocol_run_id: 5,
       status: 'completed' as const,
       workspace_path: '/srv/w',
+      hint: null,
       last_event: null,
       stages: [
         {

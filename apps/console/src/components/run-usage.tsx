@@ -1,7 +1,6 @@
 import type { EventOut, ProtocolUsageOut } from '@tasksgodzilla/client';
 import { qaCounts } from '../lib/events.js';
 import { formatTokens, formatUsd } from '../lib/format.js';
-import { usageByStep } from '../lib/run-info.js';
 import { PassRate, UsageBars } from './bars.js';
 import { Empty, LoadError } from './panel.js';
 
@@ -21,7 +20,7 @@ export function RunUsage({
     { verdict: 'FAIL', count: qa.fail },
     { verdict: 'ERROR', count: qa.error },
   ].filter((row) => row.count > 0);
-  const steps = usageByStep(usage);
+  const steps = usage?.by_step ?? [];
   return (
     <div className="run-usage">
       <LoadError error={error} />

@@ -24,16 +24,3 @@ export function templateLine(run: Pick<ProtocolRunOut, 'template_config' | 'temp
   const folder = text(config['template_dir']) ?? text(config['template']);
   return folder ? `Template: ${folder}` : null;
 }
-
-export interface StepUsage {
-  step_run_id: number;
-  step_name: string;
-  tokens: number;
-  cost_usd: number;
-}
-
-/** The api's usage answer carries `by_step` too (newer than the client's type). */
-export function usageByStep(usage: unknown): StepUsage[] {
-  const rows = (usage as { by_step?: unknown } | null | undefined)?.by_step;
-  return Array.isArray(rows) ? (rows as StepUsage[]) : [];
-}

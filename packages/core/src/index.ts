@@ -93,25 +93,25 @@ export type {
 } from './config.js';
 export { CHECKS_FENCE, extractStepChecks, parseStepFile } from './check-grammar.js';
 export type { CheckSource, ParsedStepFile, ShellBlock, StepCheck } from './check-grammar.js';
+export { EVENT_CATALOGUE, EVENT_METADATA_SCHEMAS, checkEventMetadata } from './event-catalogue.js';
+export type { EventTypeEntry } from './event-catalogue.js';
 export {
-  EVENT_CATALOGUE,
   EVENT_GROUPS,
   EVENT_GROUP_LABELS,
   EVENT_TYPES,
-  checkEventMetadata,
+  EVENT_TYPE_LABELS,
   eventCatalogueTable,
   eventTypeInfo,
   eventTypesOf,
   isEventOfGroup,
   isEventType,
   providerEventType,
-} from './event-catalogue.js';
+} from './event-catalogue.labels.js';
 export type {
   EventGroup,
   EventType,
-  EventTypeEntry,
   EventTypeInfo,
   ProviderEventType,
   RecordedEventType,
-} from './event-catalogue.js';
+} from './event-catalogue.labels.js';
 export { PROTOCOL_DOC_FILES, compareStepFilenames, isStepFilename } from './step-files.js';

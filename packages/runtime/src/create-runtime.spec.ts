@@ -37,6 +37,7 @@ describe('createRuntime', () => {
         'orchestrator',
         'prompts',
         'quality',
+        'reads',
         'spec',
       ]);
       expect(rt.db.dialect).toBe('sqlite');

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createStorage, migrateToLatest, openDatabase } from '@tasksgodzilla/platform-storage';
-import { createQueue, createWorkerRunner } from '@tasksgodzilla/platform-queue';
+import { createJobTypeRegistry, createQueue, createWorkerRunner } from '@tasksgodzilla/platform-queue';
+import { registerOrchestratorJobTypes } from '@tasksgodzilla/services-orchestrator';
 
 const { values } = parseArgs({
   options: {
@@ -59,7 +60,9 @@ async function bench(label, handle) {
     } while (cursor);
   });
 
-  const queue = createQueue({ backend: 'embedded', db: handle.db, dialect: handle.dialect });
+  // The product's job types, as the runtime registers them: payloads are validated as in production.
+  const jobTypes = registerOrchestratorJobTypes(createJobTypeRegistry());
+  const queue = createQueue({ backend: 'embedded', db: handle.db, dialect: handle.dialect, jobTypes });
   const enqueueMs = await timed(async () => {
     for (let i = 0; i < JOBS; i++) {
       await storage.transaction(async (tx) => {

@@ -108,6 +108,7 @@ describe.each(ADAPTERS)('$engineId adapter: the shared contract (fake CLI)', (ad
       { stallTimeoutMs: 500 },
     );
     expect(result.outcome).toBe('stalled');
+    expect(result.reason).toContain('no output');
     expect(events.at(-1)).toMatchObject({ type: 'terminal', outcome: 'stalled' });
   });
 
@@ -119,6 +120,7 @@ describe.each(ADAPTERS)('$engineId adapter: the shared contract (fake CLI)', (ad
       { timeoutMs: 600, stallTimeoutMs: 10_000 },
     );
     expect(result.outcome).toBe('timeout');
+    expect(result.reason).toContain('wall-clock');
   });
 
   it('an abort kills the whole process group, grandchildren included, with SIGKILL when SIGTERM is ignored', async () => {

@@ -22,12 +22,14 @@ describe('errors', () => {
     expect(err.cause).toBe(cause);
   });
 
-  it('know which errors may be retried', () => {
-    expect(isRetryable(new ValidationError('bad'))).toBe(false);
-    expect(isRetryable(new BudgetExceededError('over', { retryable: true }))).toBe(false);
-    expect(isRetryable(new NotFoundError('gone'))).toBe(false);
-    expect(isRetryable(new ConflictError('race'))).toBe(false);
-    expect(isRetryable(new Error('unknown'))).toBe(true);
+  it.each([
+    [new ValidationError('bad'), false],
+    [new BudgetExceededError('over', { retryable: true }), false],
+    [new NotFoundError('gone'), false],
+    [new ConflictError('race'), false],
+    [new Error('unknown'), true],
+  ])('know which errors may be retried: %s', (error, retryable) => {
+    expect(isRetryable(error)).toBe(retryable);
   });
 
   it('keep field issues on validation errors', () => {

@@ -98,72 +98,43 @@ export class ValidationError extends AppError {
   }
 }
 
-export class NotFoundError extends AppError {
-  constructor(message: string, options: AppErrorOptions = {}) {
-    super('not_found', message, { code: 'not_found', ...options });
-  }
+/** What `appErrorKind` makes: an AppError subclass constructed from a message and options. */
+export type AppErrorKind = new (message: string, options?: AppErrorOptions) => AppError;
+
+/**
+ * The one constructor of the category subclasses below: `defaults` apply unless the caller's options say
+ * otherwise, `forced` whatever the caller says.
+ */
+function appErrorKind(category: ErrorCategory, defaults: AppErrorOptions, forced: AppErrorOptions = {}): AppErrorKind {
+  return class extends AppError {
+    constructor(message: string, options: AppErrorOptions = {}) {
+      super(category, message, { ...defaults, ...options, ...forced });
+    }
+  };
 }
+
+export class NotFoundError extends appErrorKind('not_found', { code: 'not_found' }) {}
 
 /** A lost compare-and-swap race, an illegal transition, or a duplicate. HTTP 409. */
-export class ConflictError extends AppError {
-  constructor(message: string, options: AppErrorOptions = {}) {
-    super('conflict', message, { code: 'conflict', ...options });
-  }
-}
+export class ConflictError extends appErrorKind('conflict', { code: 'conflict' }) {}
 
-export class UnauthorizedError extends AppError {
-  constructor(message: string, options: AppErrorOptions = {}) {
-    super('unauthorized', message, { code: 'unauthorized', ...options });
-  }
-}
+export class UnauthorizedError extends appErrorKind('unauthorized', { code: 'unauthorized' }) {}
 
-export class BudgetExceededError extends AppError {
-  constructor(message: string, options: AppErrorOptions = {}) {
-    super('budget', message, { code: 'budget_exceeded', ...options, retryable: false });
-  }
-}
+export class BudgetExceededError extends appErrorKind('budget', { code: 'budget_exceeded' }, { retryable: false }) {}
 
-export class ConfigError extends AppError {
-  constructor(message: string, options: AppErrorOptions = {}) {
-    super('config', message, { code: 'config_error', ...options, retryable: false });
-  }
-}
+export class ConfigError extends appErrorKind('config', { code: 'config_error' }, { retryable: false }) {}
 
-export class EngineError extends AppError {
-  constructor(message: string, options: AppErrorOptions = {}) {
-    super('engine', message, { code: 'engine_error', retryable: true, ...options });
-  }
-}
+export class EngineError extends appErrorKind('engine', { code: 'engine_error', retryable: true }) {}
 
-export class GitError extends AppError {
-  constructor(message: string, options: AppErrorOptions = {}) {
-    super('git', message, { code: 'git_error', retryable: true, ...options });
-  }
-}
+export class GitError extends appErrorKind('git', { code: 'git_error', retryable: true }) {}
 
-export class QueueError extends AppError {
-  constructor(message: string, options: AppErrorOptions = {}) {
-    super('queue', message, { code: 'queue_error', retryable: true, ...options });
-  }
-}
+export class QueueError extends appErrorKind('queue', { code: 'queue_error', retryable: true }) {}
 
-export class TimeoutError extends AppError {
-  constructor(message: string, options: AppErrorOptions = {}) {
-    super('timeout', message, { code: 'timeout', retryable: true, ...options });
-  }
-}
+export class TimeoutError extends appErrorKind('timeout', { code: 'timeout', retryable: true }) {}
 
-export class CancelledError extends AppError {
-  constructor(message: string, options: AppErrorOptions = {}) {
-    super('cancelled', message, { code: 'cancelled', retryable: false, ...options });
-  }
-}
+export class CancelledError extends appErrorKind('cancelled', { code: 'cancelled', retryable: false }) {}
 
-export class StorageError extends AppError {
-  constructor(message: string, options: AppErrorOptions = {}) {
-    super('storage', message, { code: 'storage_error', retryable: true, ...options });
-  }
-}
+export class StorageError extends appErrorKind('storage', { code: 'storage_error', retryable: true }) {}
 
 export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;

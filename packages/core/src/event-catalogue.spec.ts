@@ -27,19 +27,17 @@ describe('event catalogue', () => {
     expect(labels).not.toMatch(/from 'zod'/);
   });
 
-  it('answers label and group, and treats an unlisted name as a provider webhook event', () => {
-    expect(eventTypeInfo('qa_passed')).toEqual({
-      type: 'qa_passed',
-      label: 'QA passed',
-      group: 'qa',
-      catalogued: true,
-    });
-    expect(eventTypeInfo('Pipeline Hook')).toEqual({
-      type: 'Pipeline Hook',
-      label: 'Pipeline Hook',
-      group: 'ci',
-      catalogued: false,
-    });
+  it.each([
+    ['qa_passed', 'QA passed', 'qa', true],
+    ['Pipeline Hook', 'Pipeline Hook', 'ci', false],
+  ])(
+    'answers label and group of %s, an unlisted name as a provider webhook event',
+    (type, label, group, catalogued) => {
+      expect(eventTypeInfo(type)).toEqual({ type, label, group, catalogued });
+    },
+  );
+
+  it('tells catalogued names, groups and provider event types', () => {
     expect(isEventType('loop_decision')).toBe(true);
     expect(isEventType('toString')).toBe(false);
     expect(isEventOfGroup('trigger_decision', 'trigger')).toBe(true);

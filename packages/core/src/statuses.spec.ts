@@ -8,6 +8,7 @@ import {
   assertTransition,
   isLegalTransition,
 } from './statuses.js';
+import type { TransitionTable } from './statuses.js';
 import { ConflictError } from './errors.js';
 
 describe('transition tables', () => {
@@ -38,13 +39,19 @@ describe('transition tables', () => {
     ] as const;
     for (let i = 1; i < path.length; i++)
       expect(isLegalTransition(PROTOCOL_TRANSITIONS, path[i - 1]!, path[i]!)).toBe(true);
-    expect(isLegalTransition(STEP_TRANSITIONS, 'pending', 'running')).toBe(true);
-    expect(isLegalTransition(STEP_TRANSITIONS, 'running', 'needs_qa')).toBe(true);
-    expect(isLegalTransition(STEP_TRANSITIONS, 'needs_qa', 'completed')).toBe(true);
-    expect(isLegalTransition(STEP_TRANSITIONS, 'completed', 'pending')).toBe(true);
-    expect(isLegalTransition(STEP_TRANSITIONS, 'completed', 'running')).toBe(false);
-    expect(isLegalTransition(JOB_TRANSITIONS, 'succeeded', 'queued')).toBe(false);
-    expect(isLegalTransition(JOB_TRANSITIONS, 'failed', 'queued')).toBe(true);
+  });
+
+  it.each([
+    ['step', 'pending', 'running', true],
+    ['step', 'running', 'needs_qa', true],
+    ['step', 'needs_qa', 'completed', true],
+    ['step', 'completed', 'pending', true],
+    ['step', 'completed', 'running', false],
+    ['job', 'succeeded', 'queued', false],
+    ['job', 'failed', 'queued', true],
+  ] as const)('judge the %s transition %s -> %s legal: %s', (kind, from, to, legal) => {
+    const table: TransitionTable<string> = kind === 'step' ? STEP_TRANSITIONS : JOB_TRANSITIONS;
+    expect(isLegalTransition(table, from, to)).toBe(legal);
   });
 
   it('assertTransition throws a ConflictError naming both ends', () => {

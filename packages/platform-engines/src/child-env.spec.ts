@@ -6,7 +6,8 @@ import {
   projectEngineIsolation,
 } from './child-env.js';
 
-const PARENT = {
+/** What every engine inherits from the parent. */
+const BASE = {
   PATH: '/usr/bin:/bin',
   HOME: '/home/tgz',
   USER: 'tgz',
@@ -16,6 +17,10 @@ const PARENT = {
   LANG: 'C.UTF-8',
   LC_ALL: 'C.UTF-8',
   LC_CTYPE: 'C.UTF-8',
+};
+
+const PARENT = {
+  ...BASE,
   TASKSGODZILLA_API_TOKEN: 'canary-api',
   TASKSGODZILLA_WEBHOOK_TOKEN: 'canary-hook',
   TASKSGODZILLA_DB_URL: 'postgres://u:canary-db@h/db',
@@ -38,17 +43,7 @@ const PARENT = {
 describe('child environment allow-list', () => {
   it('gives every engine the base variables and none of the protected or unknown ones', () => {
     const env = buildChildEnv({ parent: PARENT, engineId: 'shell' });
-    expect(env).toEqual({
-      PATH: '/usr/bin:/bin',
-      HOME: '/home/tgz',
-      USER: 'tgz',
-      SHELL: '/bin/bash',
-      TMPDIR: '/tmp',
-      TERM: 'xterm',
-      LANG: 'C.UTF-8',
-      LC_ALL: 'C.UTF-8',
-      LC_CTYPE: 'C.UTF-8',
-    });
+    expect(env).toEqual(BASE);
     expect(buildChildEnv({ parent: PARENT })).toEqual(env);
     expect(buildChildEnv({ parent: PARENT, engineId: 'unknown-engine' })).toEqual(env);
   });

@@ -1,8 +1,8 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTempDir, type TempDir } from '@tasksgodzilla/testing';
 import { createCodexEngine } from './adapters/codex.engine.js';
 import { createShellEngine } from './shell/shell.engine.js';
+import { useTempDir } from './testing/fake-engines.test-helpers.js';
 
 const CANARIES = {
   TASKSGODZILLA_API_TOKEN: 'canary-api-token-1',
@@ -22,10 +22,9 @@ function parseEnv(text: string): Record<string, string> {
 }
 
 describe('engine child processes get the allow-listed environment only', () => {
-  let tmp: TempDir;
+  const tmp = useTempDir('tgz-engine-env-');
   const saved: Record<string, string | undefined> = {};
   beforeEach(() => {
-    tmp = createTempDir('tgz-engine-env-');
     for (const [key, value] of Object.entries({
       ...CANARIES,
       OPENAI_API_KEY: 'sk-codex-own',
@@ -40,7 +39,6 @@ describe('engine child processes get the allow-listed environment only', () => {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }
-    tmp.remove();
   });
 
   it('shell: a block that runs env sees PATH, HOME and the opted-in names, never a protected token', async () => {

@@ -1,18 +1,13 @@
-import { createTempDir, type TempDir } from '@tasksgodzilla/testing';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCodexEngine } from './adapters/codex.engine.js';
 import type { EngineEvent } from './engine.types.js';
 import { streamEngineRun } from './engine.stream.js';
 import { createShellEngine } from './shell/shell.engine.js';
-import { fakeBinary } from './testing/fake-engines.test-helpers.js';
+import { fakeBinary, useTempDir } from './testing/fake-engines.test-helpers.js';
 
 describe('streamEngineRun', () => {
-  let tmp: TempDir;
-  beforeEach(() => {
-    tmp = createTempDir('tgz-stream-');
-  });
-  afterEach(() => tmp.remove());
+  const tmp = useTempDir('tgz-stream-');
 
   it('yields the live events of a run, ending with terminal, and resolves the result', async () => {
     const seen: EngineEvent[] = [];

@@ -1,27 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTempDir, type TempDir } from '@tasksgodzilla/testing';
-import { runProcess, startProcess } from './process-runner.js';
+import { runProcess, startProcess, type ProcessRunOptions } from './process-runner.js';
 import { openRunLog } from './run-log.js';
-import { waitForExit } from './testing/fake-engines.test-helpers.js';
+import { waitForExit, useTempDir } from './testing/fake-engines.test-helpers.js';
 
 const node = process.execPath;
 
 describe('process runner', () => {
-  let tmp: TempDir;
-  beforeEach(() => {
-    tmp = createTempDir('tgz-runner-');
-  });
-  afterEach(() => tmp.remove());
+  const tmp = useTempDir('tgz-runner-');
+  /** Runs `node -e <script>` in the test's temp folder. */
+  const runNode = (script: string, options: Partial<ProcessRunOptions> = {}) =>
+    runProcess({ command: node, args: ['-e', script], cwd: tmp.path, ...options });
 
   it('streams stdout and stderr lines to the callbacks and the log, and reports the exit code', async () => {
     const log = openRunLog(join(tmp.path, 'nested', 'run.log'));
     const out: string[] = [];
     const err: string[] = [];
-    const result = await runProcess({
-      command: node,
-      args: ['-e', 'process.stdout.write("one\\ntwo\\r\\nthree"); console.error("oops"); process.exitCode = 3'],
-      cwd: tmp.path,
+    const script = 'process.stdout.write("one\\ntwo\\r\\nthree"); console.error("oops"); process.exitCode = 3';
+    const result = await runNode(script, {
       log,
       onStdoutLine: (line) => out.push(line),
       onStderrLine: (line) => err.push(line),
@@ -62,10 +58,7 @@ describe('process runner', () => {
   it('builds the child environment from the allow-list, never the whole parent environment', async () => {
     const out: string[] = [];
     const started: number[] = [];
-    const result = await runProcess({
-      command: node,
-      args: ['-e', 'console.log(JSON.stringify(process.env))'],
-      cwd: tmp.path,
+    const result = await runNode('console.log(JSON.stringify(process.env))', {
       engineId: 'codex',
       passEnv: ['NPM_TOKEN'],
       parentEnv: {
@@ -91,10 +84,7 @@ describe('process runner', () => {
     process.env.TASKSGODZILLA_TEST_CANARY = 'canary-from-process-env';
     try {
       const out: string[] = [];
-      await runProcess({
-        command: node,
-        args: ['-e', 'console.log(process.env.TASKSGODZILLA_TEST_CANARY ?? "absent")'],
-        cwd: tmp.path,
+      await runNode('console.log(process.env.TASKSGODZILLA_TEST_CANARY ?? "absent")', {
         onStdoutLine: (line) => out.push(line),
       });
       expect(out).toEqual(['absent']);
@@ -106,12 +96,7 @@ describe('process runner', () => {
   it('redacts the run log when the log has a redactor', async () => {
     const path = join(tmp.path, 'redacted.log');
     const log = openRunLog(path, (text) => text.replaceAll('s3cret-value', '[REDACTED]'));
-    await runProcess({
-      command: node,
-      args: ['-e', 'console.log("token=s3cret-value"); console.error("again s3cret-value")'],
-      cwd: tmp.path,
-      log,
-    });
+    await runNode('console.log("token=s3cret-value"); console.error("again s3cret-value")', { log });
     log.close();
     const text = readFileSync(path, 'utf8');
     expect(text).toContain('token=[REDACTED]\n');
@@ -119,41 +104,31 @@ describe('process runner', () => {
     expect(text).not.toContain('s3cret-value');
   });
 
-  it('kills a silent process group on stall', async () => {
-    const result = await runProcess({
-      command: node,
-      args: ['-e', 'setInterval(() => {}, 1000)'],
-      cwd: tmp.path,
-      stallTimeoutMs: 300,
-      killGraceMs: 200,
-    });
-    expect(result.termination).toBe('stalled');
-    expect(result.signal).toBe('SIGTERM');
-    expect(result.terminationReason).toBe('no output for 300ms');
-  });
-
-  it('enforces the wall-clock limit on a chatty process', async () => {
-    const result = await runProcess({
-      command: node,
-      args: ['-e', 'setInterval(() => console.log("tick"), 50)'],
-      cwd: tmp.path,
-      timeoutMs: 500,
-      stallTimeoutMs: 10_000,
-    });
-    expect(result.termination).toBe('timeout');
+  it.each([
+    {
+      name: 'kills a silent process group on stall',
+      script: 'setInterval(() => {}, 1000)',
+      options: { stallTimeoutMs: 300, killGraceMs: 200 },
+      expected: { termination: 'stalled', signal: 'SIGTERM', terminationReason: 'no output for 300ms' },
+    },
+    {
+      name: 'enforces the wall-clock limit on a chatty process',
+      script: 'setInterval(() => console.log("tick"), 50)',
+      options: { timeoutMs: 500, stallTimeoutMs: 10_000 },
+      expected: { termination: 'timeout' },
+    },
+  ])('$name', async ({ script, options, expected }) => {
+    expect(await runNode(script, options)).toMatchObject(expected);
   });
 
   it('aborts on the signal, and does not start at all when it is already aborted', async () => {
     const controller = new AbortController();
-    const result = await runProcess({
-      command: node,
-      args: ['-e', 'console.log("ready"); setInterval(() => {}, 1000)'],
-      cwd: tmp.path,
+    const result = await runNode('console.log("ready"); setInterval(() => {}, 1000)', {
       signal: controller.signal,
       onStdoutLine: () => controller.abort(),
     });
     expect(result.termination).toBe('aborted');
-    const early = await runProcess({ command: node, args: ['-e', ''], cwd: tmp.path, signal: controller.signal });
+    const early = await runNode('', { signal: controller.signal });
     expect(early).toMatchObject({ spawned: false, termination: 'aborted', pid: null });
   });
 

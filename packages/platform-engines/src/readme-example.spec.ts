@@ -1,16 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '@tasksgodzilla/core';
-import { createTempDir, type TempDir } from '@tasksgodzilla/testing';
 import { createDefaultEngines, createEngineRegistry, resolveEngineAndModel, type EngineEvent } from './index.js';
+import { useTempDir } from './testing/fake-engines.test-helpers.js';
 
 // The README's example, kept working.
 describe('README example', () => {
-  let tmp: TempDir;
-  beforeEach(() => {
-    tmp = createTempDir('tgz-readme-');
-  });
-  afterEach(() => tmp.remove());
+  const tmp = useTempDir('tgz-readme-');
 
   it('plans, executes and checks a step with the shell engine, offline', async () => {
     const worktree = tmp.path;

@@ -12,6 +12,11 @@ function step(...parts: string[]): string {
   return parts.join('\n');
 }
 
+/** A fenced block (` ```<info> `) with the given lines. */
+function block(info: string, ...lines: string[]): string {
+  return step(fence + info, ...lines, fence);
+}
+
 describe('shell engine', () => {
   let tmp: TempDir;
   let work: string;
@@ -96,18 +101,10 @@ describe('shell engine', () => {
         '01-build.md',
         step(
           '# Build',
-          fence + 'sh',
-          'mkdir -p out',
-          'echo "hello" > out/greeting.txt',
-          fence,
+          block('sh', 'mkdir -p out', 'echo "hello" > out/greeting.txt'),
           'Text.',
-          fence + 'bash',
-          'test "$(cat out/greeting.txt)" = hello',
-          'echo "step=$TGZ_STEP_FILE"',
-          fence,
-          fence + 'sh check',
-          'touch checked',
-          fence,
+          block('bash', 'test "$(cat out/greeting.txt)" = hello', 'echo "step=$TGZ_STEP_FILE"'),
+          block('sh check', 'touch checked'),
         ),
       );
       const events: EngineEvent[] = [];
@@ -136,18 +133,7 @@ describe('shell engine', () => {
     it('stops at the first failing block (errexit and pipefail apply)', async () => {
       const file = writeStep(
         '02-fail.md',
-        step(
-          fence + 'sh',
-          'touch first',
-          fence,
-          fence + 'sh',
-          'false | true',
-          'touch not-reached',
-          fence,
-          fence + 'sh',
-          'touch third',
-          fence,
-        ),
+        step(block('sh', 'touch first'), block('sh', 'false | true', 'touch not-reached'), block('sh', 'touch third')),
       );
       const result = await engine.execute(request({ stepFile: file }));
       expect(result.outcome).toBe('failed');
@@ -172,7 +158,7 @@ describe('shell engine', () => {
     it('kills a block on wall-clock timeout, with its children', async () => {
       const file = writeStep(
         '03-slow.md',
-        step(fence + 'sh', 'sleep 30 & echo $! > sleeper.pid', 'while true; do echo tick; sleep 0.05; done', fence),
+        block('sh', 'sleep 30 & echo $! > sleeper.pid', 'while true; do echo tick; sleep 0.05; done'),
       );
       const result = await engine.execute(request({ stepFile: file, timeoutMs: 700 }));
       expect(result.outcome).toBe('timeout');
@@ -182,7 +168,7 @@ describe('shell engine', () => {
     });
 
     it('stalls a silent block and interrupts on abort', async () => {
-      const file = writeStep('04-hang.md', step(fence + 'sh', 'echo started', 'sleep 30', fence));
+      const file = writeStep('04-hang.md', block('sh', 'echo started', 'sleep 30'));
       expect((await engine.execute(request({ stepFile: file, stallTimeoutMs: 400 }))).outcome).toBe('stalled');
       const controller = new AbortController();
       const aborted = await engine.execute(
@@ -204,16 +190,10 @@ describe('shell engine', () => {
         '01-build.md',
         step(
           '# Build',
-          fence + 'sh',
-          'touch should-not-run',
-          fence,
-          fence + 'sh check',
-          'test -f app.txt',
-          fence,
+          block('sh', 'touch should-not-run'),
+          block('sh check', 'test -f app.txt'),
           '## Checks',
-          fence + 'bash',
-          'grep -q hello app.txt',
-          fence,
+          block('bash', 'grep -q hello app.txt'),
         ),
       );
       const result = await engine.qa(request({ stepFile: file }));
@@ -234,15 +214,7 @@ describe('shell engine', () => {
       writeFileSync(join(work, 'app.txt'), 'hello\n');
       const file = writeStep(
         '01-build.md',
-        step(
-          '# Build',
-          fence + 'checks',
-          'test -f app.txt',
-          '',
-          'grep -q hello app.txt',
-          'echo "no world" >&2; exit 4',
-          fence,
-        ),
+        step('# Build', block('checks', 'test -f app.txt', '', 'grep -q hello app.txt', 'echo "no world" >&2; exit 4')),
       );
       const executed = await engine.execute(request({ stepFile: file }));
       expect(executed.final_message).toBe('01-build.md has no sh/bash blocks to run; nothing was executed.');
@@ -262,15 +234,7 @@ describe('shell engine', () => {
     it('a failing check gives Verdict: FAIL with its output, after running all checks', async () => {
       const file = writeStep(
         '01-build.md',
-        step(
-          '## Checks',
-          fence + 'sh',
-          'echo "missing dist/app.js" >&2; exit 3',
-          fence,
-          fence + 'sh',
-          'touch second-ran',
-          fence,
-        ),
+        step('## Checks', block('sh', 'echo "missing dist/app.js" >&2; exit 3'), block('sh', 'touch second-ran')),
       );
       const result = await engine.qa(request({ stepFile: file }));
       expect(result.outcome).toBe('succeeded');
@@ -290,10 +254,7 @@ describe('shell engine', () => {
     });
 
     it('a check that times out is a timeout outcome whose report never passes', async () => {
-      const file = writeStep(
-        '01-build.md',
-        step(fence + 'sh check', 'while true; do echo tick; sleep 0.05; done', fence),
-      );
+      const file = writeStep('01-build.md', block('sh check', 'while true; do echo tick; sleep 0.05; done'));
       const result = await engine.qa(request({ stepFile: file, timeoutMs: 500 }));
       expect(result.outcome).toBe('timeout');
       expect(result.final_message).toMatch(/Stopped early[\s\S]*Verdict: FAIL$/);

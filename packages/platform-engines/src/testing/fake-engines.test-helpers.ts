@@ -93,22 +93,40 @@ export function createFakeWorkspace(): FakeWorkspace {
 }
 
 /**
+ * A value made fresh for every test of the calling `describe` (in `beforeEach`) and disposed of in
+ * `afterEach`; the returned function gives the current test's value.
+ */
+function perTest<T>(name: string, create: () => T, dispose: (value: T) => void): () => T {
+  let current: T | undefined;
+  beforeEach(() => {
+    current = create();
+  });
+  afterEach(() => {
+    if (current !== undefined) dispose(current);
+    current = undefined;
+  });
+  return () => {
+    if (current === undefined) throw new Error(`${name}: used outside a test`);
+    return current;
+  };
+}
+
+/** A fresh temp folder for every test of the calling `describe`; `path` is the current test's. */
+export function useTempDir(prefix: string): { readonly path: string } {
+  const dir = perTest('useTempDir', () => createTempDir(prefix), (tmp) => tmp.remove());
+  return {
+    get path() {
+      return dir().path;
+    },
+  };
+}
+
+/**
  * A fresh {@link FakeWorkspace} for every test of the calling `describe` (made in `beforeEach`, removed in
  * `afterEach`); the returned object always acts on the current test's workspace.
  */
 export function useFakeWorkspace(): Omit<FakeWorkspace, 'remove'> {
-  let current: FakeWorkspace | undefined;
-  beforeEach(() => {
-    current = createFakeWorkspace();
-  });
-  afterEach(() => {
-    current?.remove();
-    current = undefined;
-  });
-  const ws = (): FakeWorkspace => {
-    if (!current) throw new Error('useFakeWorkspace: used outside a test');
-    return current;
-  };
+  const ws = perTest('useFakeWorkspace', createFakeWorkspace, (workspace) => workspace.remove());
   return {
     get dir() {
       return ws().dir;

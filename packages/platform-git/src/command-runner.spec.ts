@@ -1,8 +1,8 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTempDir, createTestRepo, git, type TempDir } from '@tasksgodzilla/testing';
+import { createTestRepo, git } from '@tasksgodzilla/testing';
 import { createCommandRunner, killRunningCommands } from './command-runner.js';
-import { createTestGitService, isolatedGitEnv } from './git.test-helpers.js';
+import { createTestGitService, isolatedGitEnv, useTempDir } from './git.test-helpers.js';
 
 /** Waits (on state, bounded) until `check` holds. */
 async function until(check: () => boolean, what: string, limitMs = 30_000): Promise<void> {
@@ -26,11 +26,7 @@ function alive(pid: number): boolean {
 const LINGERING = (pidFile: string) => ['-c', `sleep 600 & echo $! > '${pidFile}'; wait`];
 
 describe('command runner: process groups', () => {
-  let dir: TempDir;
-  beforeEach(() => {
-    dir = createTempDir('tgz-git-runner-');
-  });
-  afterEach(() => dir.remove());
+  const dir = useTempDir('tgz-git-runner-');
 
   it('kills the whole process group on timeout, not only the direct child', async () => {
     const pidFile = join(dir.path, 'sleep.pid');
@@ -72,11 +68,7 @@ describe('command runner: process groups', () => {
 });
 
 describe('GitService: hostile remote transports', () => {
-  let dir: TempDir;
-  beforeEach(() => {
-    dir = createTempDir('tgz-git-hostile-');
-  });
-  afterEach(() => dir.remove());
+  const dir = useTempDir('tgz-git-hostile-');
 
   it('never runs a remote helper: an origin of evil::x (a git-remote-evil on PATH) is refused by git', async () => {
     // A remote helper git would run for `evil::…` URLs: it leaves a marker and hangs.

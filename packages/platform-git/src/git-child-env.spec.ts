@@ -1,7 +1,6 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTempDir, type TempDir } from '@tasksgodzilla/testing';
-import { createTestGitService } from './git.test-helpers.js';
+import { createTestGitService, useTempDir } from './git.test-helpers.js';
 
 const CANARIES = {
   TASKSGODZILLA_API_TOKEN: 'canary-api-token',
@@ -15,18 +14,14 @@ const CANARIES = {
 };
 
 describe('GitService child environment', () => {
-  let dir: TempDir;
+  const dir = useTempDir('tgz-git-env-');
   const saved: Record<string, string | undefined> = {};
 
-  beforeEach(() => {
-    dir = createTempDir('tgz-git-env-');
-  });
   afterEach(() => {
     for (const [name, value] of Object.entries(saved)) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
-    dir.remove();
   });
 
   function setProcessEnv(values: Record<string, string>): void {

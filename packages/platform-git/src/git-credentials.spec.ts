@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTempDir, createTestRepo, git, type TempDir } from '@tasksgodzilla/testing';
+import { createTempDir, createTestRepo, git } from '@tasksgodzilla/testing';
 import {
   GIT_CREDENTIALS_SECRET,
   gitCredentialsEnv,
@@ -9,7 +9,7 @@ import {
   splitGitUrlCredentials,
   type GitCredentials,
 } from './git-credentials.js';
-import { createTestGitService } from './git.test-helpers.js';
+import { createTestGitService, useTempDir } from './git.test-helpers.js';
 
 const REMOTE = 'https://git.example.test/acme/app.git';
 const SECRET = { username: 'deploy-bot', password: 'tok3n-very-secret' };
@@ -77,11 +77,7 @@ describe('splitGitUrlCredentials', () => {
 });
 
 describe('GitService with a credentials resolver', () => {
-  let dir: TempDir;
-  beforeEach(() => {
-    dir = createTempDir('tgz-git-cred-');
-  });
-  afterEach(() => dir.remove());
+  const dir = useTempDir('tgz-git-cred-');
 
   /**
    * A git binary that records argv and, for commands that talk to the remote, what git's credential

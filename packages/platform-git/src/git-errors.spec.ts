@@ -4,29 +4,44 @@ import { classifyGitFailure, gitCommandError, redactCredentials } from './git-er
 
 describe('classifyGitFailure', () => {
   it.each([
-    [
-      "fatal: unable to access 'https://example.invalid/x.git/': Could not resolve host: example.invalid",
-      'git_network',
-      true,
-    ],
-    ['fatal: the remote end hung up unexpectedly', 'git_network', true],
-    ['ssh: connect to host example.invalid port 22: Connection timed out', 'git_network', true],
-    ["fatal: Unable to create '/r/.git/index.lock': File exists.", 'git_locked', true],
-    [
-      'git@github.com: Permission denied (publickey).\nfatal: Could not read from remote repository.',
-      'git_auth_failed',
-      false,
-    ],
-    ["fatal: Authentication failed for 'https://github.com/a/b.git/'", 'git_auth_failed', false],
-    ["fatal: couldn't find remote ref nope", 'git_bad_ref', false],
-    ['fatal: invalid reference: nope', 'git_bad_ref', false],
-    ["fatal: ambiguous argument 'nope': unknown revision or path not in the working tree.", 'git_bad_ref', false],
-    ["fatal: a branch named 'x' already exists", 'git_already_exists', false],
-    ['fatal: not a git repository (or any of the parent directories): .git', 'git_not_a_repository', false],
-    [' ! [rejected]        x -> x (non-fast-forward)', 'git_push_rejected', false],
-    ['*** Please tell me who you are.', 'git_identity_missing', false],
-  ])('%s → %s', (stderr, code, retryable) => {
-    expect(classifyGitFailure(stderr, { network: true })).toEqual({ code, retryable });
+    {
+      code: 'git_network',
+      retryable: true,
+      stderr: [
+        "fatal: unable to access 'https://example.invalid/x.git/': Could not resolve host: example.invalid",
+        'fatal: the remote end hung up unexpectedly',
+        'ssh: connect to host example.invalid port 22: Connection timed out',
+      ],
+    },
+    { code: 'git_locked', retryable: true, stderr: ["fatal: Unable to create '/r/.git/index.lock': File exists."] },
+    {
+      code: 'git_auth_failed',
+      retryable: false,
+      stderr: [
+        'git@github.com: Permission denied (publickey).\nfatal: Could not read from remote repository.',
+        "fatal: Authentication failed for 'https://github.com/a/b.git/'",
+      ],
+    },
+    {
+      code: 'git_bad_ref',
+      retryable: false,
+      stderr: [
+        "fatal: couldn't find remote ref nope",
+        'fatal: invalid reference: nope',
+        "fatal: ambiguous argument 'nope': unknown revision or path not in the working tree.",
+      ],
+    },
+    { code: 'git_already_exists', retryable: false, stderr: ["fatal: a branch named 'x' already exists"] },
+    {
+      code: 'git_not_a_repository',
+      retryable: false,
+      stderr: ['fatal: not a git repository (or any of the parent directories): .git'],
+    },
+    { code: 'git_push_rejected', retryable: false, stderr: [' ! [rejected]        x -> x (non-fast-forward)'] },
+    { code: 'git_identity_missing', retryable: false, stderr: ['*** Please tell me who you are.'] },
+  ])('classifies as $code (retryable: $retryable)', ({ code, retryable, stderr }) => {
+    const classes = stderr.map((text) => ({ stderr: text, ...classifyGitFailure(text, { network: true }) }));
+    expect(classes).toEqual(stderr.map((text) => ({ stderr: text, code, retryable })));
   });
 
   it('treats unexplained failures as retryable only for remote commands', () => {

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTempDir, createTestRepo, git, type TempDir } from '@tasksgodzilla/testing';
-import { createTestGitService, isolatedGitEnv } from './git.test-helpers.js';
+import { createTestRepo, git } from '@tasksgodzilla/testing';
+import { createTestGitService, isolatedGitEnv, useTempDir } from './git.test-helpers.js';
 
 // Client-side hooks git can run for the service's operations (server-side hooks belong to the remote).
 const HOOKS = [
@@ -30,11 +30,7 @@ function plantHooks(hooksDir: string, markers: string): void {
 }
 
 describe('GitService runs no repository hook', () => {
-  let dir: TempDir;
-  beforeEach(() => {
-    dir = createTempDir('tgz-git-hooks-');
-  });
-  afterEach(() => dir.remove());
+  const dir = useTempDir('tgz-git-hooks-');
 
   it('in any operation: hooks in .git/hooks, from the clone template, or under a repository-local core.hooksPath', async () => {
     const markers = join(dir.path, 'markers');

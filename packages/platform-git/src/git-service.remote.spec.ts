@@ -1,17 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GitError } from '@tasksgodzilla/core';
-import { createTempDir, createTestRepo, git, type TempDir } from '@tasksgodzilla/testing';
-import { createTestGitService } from './git.test-helpers.js';
+import { createTestRepo, git } from '@tasksgodzilla/testing';
+import { createTestGitService, useTempDir } from './git.test-helpers.js';
 
 describe('GitService: push and remote branches', () => {
-  let dir: TempDir;
-
-  beforeEach(() => {
-    dir = createTempDir('tgz-git-remote-');
-  });
-
-  afterEach(() => dir.remove());
+  const dir = useTempDir('tgz-git-remote-');
 
   it('pushes the protocol branch with upstream and creates it on the bare origin', async () => {
     const service = createTestGitService(dir.path);

@@ -1,17 +1,11 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GitError, ValidationError } from '@tasksgodzilla/core';
-import { createTempDir, createTestRepo, git, type TempDir } from '@tasksgodzilla/testing';
-import { createTestGitService, TEST_IDENTITY } from './git.test-helpers.js';
+import { createTestRepo, git } from '@tasksgodzilla/testing';
+import { createTestGitService, TEST_IDENTITY, useTempDir } from './git.test-helpers.js';
 
 describe('GitService: repositories', () => {
-  let dir: TempDir;
-
-  beforeEach(() => {
-    dir = createTempDir('tgz-git-repo-');
-  });
-
-  afterEach(() => dir.remove());
+  const dir = useTempDir('tgz-git-repo-');
 
   it('computes the layout path <projectsRoot>/<project_id>/<repo_name> without touching the disk', () => {
     const service = createTestGitService(dir.path);

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GitError, ValidationError } from '@tasksgodzilla/core';
-import { createTempDir, createTestRepo, git, type TempDir } from '@tasksgodzilla/testing';
-import { createTestGitService, isolatedGitEnv, TEST_IDENTITY } from './git.test-helpers.js';
+import { createTestRepo, git } from '@tasksgodzilla/testing';
+import { createTestGitService, isolatedGitEnv, TEST_IDENTITY, useTempDir } from './git.test-helpers.js';
 
 /** Lands a new commit on origin/main through a second clone, so only a fetch can see it. */
 function commitOnOrigin(root: string, originPath: string, file: string): string {
@@ -16,13 +16,7 @@ function commitOnOrigin(root: string, originPath: string, file: string): string 
 }
 
 describe('GitService: worktrees and commits', () => {
-  let dir: TempDir;
-
-  beforeEach(() => {
-    dir = createTempDir('tgz-git-wt-');
-  });
-
-  afterEach(() => dir.remove());
+  const dir = useTempDir('tgz-git-wt-');
 
   it('cuts the protocol branch from a freshly fetched origin/main, next to the repo', async () => {
     const service = createTestGitService(dir.path);

@@ -2,8 +2,30 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { createTempDir, type TempDir } from '@tasksgodzilla/testing';
 import { createGitService } from './git-service.js';
 import type { GitService, GitServiceDeps } from './git-service.types.js';
+
+/**
+ * Gives each test of the enclosing `describe` a fresh temp dir, removed after it. The returned
+ * object reads the running test's dir, so it is taken once at describe level.
+ */
+export function useTempDir(prefix: string): { readonly path: string } {
+  let dir: TempDir | undefined;
+  beforeEach(() => {
+    dir = createTempDir(prefix);
+  });
+  afterEach(() => {
+    dir?.remove();
+    dir = undefined;
+  });
+  return {
+    get path(): string {
+      if (!dir) throw new Error('useTempDir: the dir exists only while a test runs');
+      return dir.path;
+    },
+  };
+}
 
 export const TEST_IDENTITY = { name: 'Godzilla Bot', email: 'bot@tasksgodzilla.invalid' };
 

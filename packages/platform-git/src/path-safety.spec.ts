@@ -1,8 +1,8 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ValidationError } from '@tasksgodzilla/core';
-import { createTempDir, type TempDir } from '@tasksgodzilla/testing';
 import { resolveInside, sanitizeStepFilename } from './path-safety.js';
+import { useTempDir } from './git.test-helpers.js';
 
 describe('sanitizeStepFilename', () => {
   it.each([
@@ -33,18 +33,15 @@ describe('sanitizeStepFilename', () => {
 });
 
 describe('resolveInside', () => {
-  let dir: TempDir;
+  const dir = useTempDir('tgz-git-paths-');
   let root: string;
 
   beforeEach(() => {
-    dir = createTempDir('tgz-git-paths-');
     root = join(dir.path, 'protocol');
     mkdirSync(join(root, 'sub'), { recursive: true });
     mkdirSync(join(dir.path, 'outside'));
     writeFileSync(join(dir.path, 'outside', 'secret.txt'), 'x');
   });
-
-  afterEach(() => dir.remove());
 
   it('resolves paths inside the root, existing or not', () => {
     expect(resolveInside(root, 'plan.md')).toBe(join(root, 'plan.md'));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GitError, ValidationError } from '@tasksgodzilla/core';
-import { createTempDir, createTestRepo, type TempDir } from '@tasksgodzilla/testing';
+import { createTestRepo } from '@tasksgodzilla/testing';
 import {
   createTestGitService,
   isolatedGitEnv,
@@ -10,6 +10,7 @@ import {
   type FakeResponse,
   type FakeServer,
   type RecordedRequest,
+  useTempDir,
 } from './git.test-helpers.js';
 
 function readCalls(
@@ -24,19 +25,17 @@ function readCalls(
 }
 
 describe('GitService.openPullRequest', () => {
-  let dir: TempDir;
+  const dir = useTempDir('tgz-git-pr-');
   let server: FakeServer | undefined;
   let repoPath: string;
 
   beforeEach(() => {
-    dir = createTempDir('tgz-git-pr-');
     repoPath = createTestRepo(dir.path, { withOrigin: false }).path;
   });
 
   afterEach(async () => {
     await server?.close();
     server = undefined;
-    dir.remove();
   });
 
   async function serve(respond: (request: RecordedRequest) => FakeResponse): Promise<FakeServer> {
@@ -44,11 +43,13 @@ describe('GitService.openPullRequest', () => {
     return server;
   }
 
+  /** Points the test repository's origin at `url` before each test of the enclosing describe. */
+  function useOrigin(url: string): void {
+    beforeEach(() => createTestGitService(dir.path).setOriginUrl(repoPath, url));
+  }
+
   describe('GitHub REST', () => {
-    beforeEach(async () => {
-      const service = createTestGitService(dir.path);
-      await service.setOriginUrl(repoPath, 'https://github.com/acme/widgets.git');
-    });
+    useOrigin('https://github.com/acme/widgets.git');
 
     it('creates the PR with a bearer token (201)', async () => {
       const fake = await serve(() => ({
@@ -175,10 +176,7 @@ describe('GitService.openPullRequest', () => {
   });
 
   describe('GitLab REST', () => {
-    beforeEach(async () => {
-      const service = createTestGitService(dir.path);
-      await service.setOriginUrl(repoPath, 'git@gitlab.example.com:group/sub/app.git');
-    });
+    useOrigin('git@gitlab.example.com:group/sub/app.git');
 
     it('creates the MR with PRIVATE-TOKEN against the URL-encoded project path (201)', async () => {
       const fake = await serve(() => ({
@@ -243,47 +241,71 @@ describe('GitService.openPullRequest', () => {
   });
 
   describe('CLIs', () => {
-    it('uses gh when it is installed, passing the branch, base, title, body and token', async () => {
-      const gh = writeFakeCli(dir.path, 'gh', {
+    it.each([
+      {
+        cli: 'gh',
         stdout: 'Creating pull request for 0004-cli into main\n\nhttps://github.com/acme/widgets/pull/11\n',
-      });
-      const service = createTestGitService(dir.path, { ghBinary: gh.path, githubToken: 'ghp_cli' });
-      // A local-path origin names no forge, so the provider comes from the project.
-      const result = await service.openPullRequest({
-        repoPath,
-        branch: '0004-cli',
-        base: 'main',
-        title: 'Protocol 0004-cli',
-        body: 'body text',
-        provider: 'github',
-        draft: true,
-      });
-
-      expect(result).toEqual({
-        provider: 'github',
-        via: 'gh',
-        created: true,
-        url: 'https://github.com/acme/widgets/pull/11',
-        number: 11,
-      });
-      const calls = readCalls(gh.callsFile);
-      expect(calls).toHaveLength(1);
-      expect(calls[0]?.argv).toEqual([
-        'pr',
-        'create',
-        '--title',
-        'Protocol 0004-cli',
-        '--body',
-        'body text',
-        '--base',
-        'main',
-        '--head',
-        '0004-cli',
-        '--draft',
-      ]);
-      expect(calls[0]?.cwd).toBe(repoPath);
-      expect(calls[0]?.ghToken).toBe('ghp_cli');
-    });
+        deps: { githubToken: 'ghp_cli' },
+        input: { branch: '0004-cli', base: 'main', title: 'Protocol 0004-cli', body: 'body text', draft: true },
+        provider: 'github' as const,
+        result: { url: 'https://github.com/acme/widgets/pull/11', number: 11 },
+        argv: [
+          'pr',
+          'create',
+          '--title',
+          'Protocol 0004-cli',
+          '--body',
+          'body text',
+          '--base',
+          'main',
+          '--head',
+          '0004-cli',
+          '--draft',
+        ],
+        token: { ghToken: 'ghp_cli' },
+      },
+      {
+        cli: 'glab',
+        stdout: 'https://gitlab.example.com/group/app/-/merge_requests/5\n',
+        deps: { gitlabToken: 'glpat' },
+        input: { branch: 'b', base: 'main', title: 't', body: 'd' },
+        provider: 'gitlab' as const,
+        result: { url: 'https://gitlab.example.com/group/app/-/merge_requests/5', number: 5 },
+        argv: [
+          'mr',
+          'create',
+          '--title',
+          't',
+          '--description',
+          'd',
+          '--target-branch',
+          'main',
+          '--source-branch',
+          'b',
+          '--yes',
+        ],
+        token: { gitlabToken: 'glpat' },
+      },
+    ])(
+      'uses $cli when it is installed, passing the branch, base, title, body and token',
+      async ({ cli, stdout, deps, input, provider, result, argv, token }) => {
+        const fake = writeFakeCli(dir.path, cli, { stdout });
+        const binary = cli === 'gh' ? { ghBinary: fake.path } : { glabBinary: fake.path };
+        const service = createTestGitService(dir.path, { ...binary, ...deps });
+        // A local-path origin names no forge, so the provider comes from the project.
+        expect(await service.openPullRequest({ repoPath, ...input, provider })).toEqual({
+          provider,
+          via: cli,
+          created: true,
+          ...result,
+        });
+        const calls = readCalls(fake.callsFile);
+        expect(calls).toHaveLength(1);
+        expect(calls[0]?.argv).toEqual(argv);
+        expect(calls[0]?.cwd).toBe(repoPath);
+        expect(calls[0]).toMatchObject(token);
+      },
+    );
 
     it('finds gh by name on the PATH of the child environment', async () => {
       const gh = writeFakeCli(dir.path, 'gh', { stdout: 'https://github.com/acme/widgets/pull/12\n' });
@@ -346,43 +368,6 @@ describe('GitService.openPullRequest', () => {
         via: 'rest',
         number: 1,
       });
-    });
-
-    it('uses glab for GitLab', async () => {
-      const glab = writeFakeCli(dir.path, 'glab', {
-        stdout: 'https://gitlab.example.com/group/app/-/merge_requests/5\n',
-      });
-      const service = createTestGitService(dir.path, { glabBinary: glab.path, gitlabToken: 'glpat' });
-      const result = await service.openPullRequest({
-        repoPath,
-        branch: 'b',
-        base: 'main',
-        title: 't',
-        body: 'd',
-        provider: 'gitlab',
-      });
-      expect(result).toEqual({
-        provider: 'gitlab',
-        via: 'glab',
-        created: true,
-        url: 'https://gitlab.example.com/group/app/-/merge_requests/5',
-        number: 5,
-      });
-      const [call] = readCalls(glab.callsFile);
-      expect(call?.argv).toEqual([
-        'mr',
-        'create',
-        '--title',
-        't',
-        '--description',
-        'd',
-        '--target-branch',
-        'main',
-        '--source-branch',
-        'b',
-        '--yes',
-      ]);
-      expect(call?.gitlabToken).toBe('glpat');
     });
   });
 

@@ -2,40 +2,26 @@ import { inferForgeProvider, parseRemoteUrl, repoNameFromUrl, toGithubSshUrl } f
 
 describe('parseRemoteUrl', () => {
   it.each([
-    [
-      'https://github.com/acme/widgets.git',
-      { host: 'github.com', owner: 'acme', repo: 'widgets', fullPath: 'acme/widgets' },
-    ],
-    [
-      'https://github.com/acme/widgets',
-      { host: 'github.com', owner: 'acme', repo: 'widgets', fullPath: 'acme/widgets' },
-    ],
-    [
-      'https://x-access-token:secret@github.com/acme/widgets.git/',
-      { host: 'github.com', owner: 'acme', repo: 'widgets', fullPath: 'acme/widgets' },
-    ],
-    [
-      'git@github.com:acme/widgets.git',
-      { host: 'github.com', owner: 'acme', repo: 'widgets', fullPath: 'acme/widgets' },
-    ],
-    [
-      'ssh://git@github.com:22/acme/widgets.git',
-      { host: 'github.com', owner: 'acme', repo: 'widgets', fullPath: 'acme/widgets' },
-    ],
-    [
-      'https://gitlab.com/group/sub/deeper/app.git',
-      { host: 'gitlab.com', owner: 'group/sub/deeper', repo: 'app', fullPath: 'group/sub/deeper/app' },
-    ],
-    [
-      'git@gitlab.example.com:group/sub/app.git',
-      { host: 'gitlab.example.com', owner: 'group/sub', repo: 'app', fullPath: 'group/sub/app' },
-    ],
-    [
-      'HTTPS://GitLab.Example.com/Group/App',
-      { host: 'gitlab.example.com', owner: 'Group', repo: 'App', fullPath: 'Group/App' },
-    ],
-  ])('parses %s', (url, expected) => {
-    expect(parseRemoteUrl(url)).toEqual(expected);
+    'https://github.com/acme/widgets.git',
+    'https://github.com/acme/widgets',
+    'https://x-access-token:secret@github.com/acme/widgets.git/',
+    'git@github.com:acme/widgets.git',
+    'ssh://git@github.com:22/acme/widgets.git',
+  ])('parses %s as github.com acme/widgets', (url) => {
+    expect(parseRemoteUrl(url)).toEqual({
+      host: 'github.com',
+      owner: 'acme',
+      repo: 'widgets',
+      fullPath: 'acme/widgets',
+    });
+  });
+
+  it.each([
+    ['https://gitlab.com/group/sub/deeper/app.git', 'gitlab.com', 'group/sub/deeper', 'app'],
+    ['git@gitlab.example.com:group/sub/app.git', 'gitlab.example.com', 'group/sub', 'app'],
+    ['HTTPS://GitLab.Example.com/Group/App', 'gitlab.example.com', 'Group', 'App'],
+  ])('parses %s (nested groups, case of the host)', (url, host, owner, repo) => {
+    expect(parseRemoteUrl(url)).toEqual({ host, owner, repo, fullPath: `${owner}/${repo}` });
   });
 
   it.each([
@@ -51,33 +37,45 @@ describe('parseRemoteUrl', () => {
   });
 });
 
-describe('inferForgeProvider', () => {
-  it('tells GitHub from GitLab by host', () => {
-    expect(inferForgeProvider('git@github.com:acme/widgets.git')).toBe('github');
-    expect(inferForgeProvider('https://github.example.com/acme/widgets')).toBe('github');
-    expect(inferForgeProvider('https://gitlab.com/group/sub/app.git')).toBe('gitlab');
-    expect(inferForgeProvider('https://bitbucket.org/acme/widgets.git')).toBeNull();
-    expect(inferForgeProvider('/srv/git/app.git')).toBeNull();
-  });
-});
+type UrlReading = (url: string) => string | null;
 
-describe('toGithubSshUrl', () => {
-  it('rewrites https GitHub URLs only', () => {
-    expect(toGithubSshUrl('https://github.com/acme/widgets')).toBe('git@github.com:acme/widgets.git');
-    expect(toGithubSshUrl('https://token@github.com/acme/widgets.git')).toBe('git@github.com:acme/widgets.git');
-    expect(toGithubSshUrl('git@github.com:acme/widgets.git')).toBeNull();
-    expect(toGithubSshUrl('https://gitlab.com/acme/widgets.git')).toBeNull();
-    expect(toGithubSshUrl('/srv/git/widgets.git')).toBeNull();
-  });
-});
-
-describe('repoNameFromUrl', () => {
-  it('takes the last segment without .git', () => {
-    expect(repoNameFromUrl('https://github.com/acme/widgets.git')).toBe('widgets');
-    expect(repoNameFromUrl('git@github.com:acme/widgets.git')).toBe('widgets');
-    expect(repoNameFromUrl('/srv/git/app.git/')).toBe('app');
-    expect(repoNameFromUrl('C:\\repos\\tool')).toBe('tool');
-    expect(repoNameFromUrl('https://x/o/..')).toBeNull();
-    expect(repoNameFromUrl('')).toBeNull();
+describe.each<[string, UrlReading, [string, string | null][]]>([
+  [
+    'inferForgeProvider tells GitHub from GitLab by host',
+    inferForgeProvider,
+    [
+      ['git@github.com:acme/widgets.git', 'github'],
+      ['https://github.example.com/acme/widgets', 'github'],
+      ['https://gitlab.com/group/sub/app.git', 'gitlab'],
+      ['https://bitbucket.org/acme/widgets.git', null],
+      ['/srv/git/app.git', null],
+    ],
+  ],
+  [
+    'toGithubSshUrl rewrites https GitHub URLs only',
+    toGithubSshUrl,
+    [
+      ['https://github.com/acme/widgets', 'git@github.com:acme/widgets.git'],
+      ['https://token@github.com/acme/widgets.git', 'git@github.com:acme/widgets.git'],
+      ['git@github.com:acme/widgets.git', null],
+      ['https://gitlab.com/acme/widgets.git', null],
+      ['/srv/git/widgets.git', null],
+    ],
+  ],
+  [
+    'repoNameFromUrl takes the last segment without .git',
+    repoNameFromUrl,
+    [
+      ['https://github.com/acme/widgets.git', 'widgets'],
+      ['git@github.com:acme/widgets.git', 'widgets'],
+      ['/srv/git/app.git/', 'app'],
+      ['C:\\repos\\tool', 'tool'],
+      ['https://x/o/..', null],
+      ['', null],
+    ],
+  ],
+])('%s', (_title, read, cases) => {
+  it.each(cases)('%j → %j', (url, expected) => {
+    expect(read(url)).toBe(expected);
   });
 });

@@ -1,14 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTempDir, createTestRepo, git, type TempDir } from '@tasksgodzilla/testing';
-import { createTestGitService } from './git.test-helpers.js';
+import { createTestRepo, git } from '@tasksgodzilla/testing';
+import { createTestGitService, useTempDir } from './git.test-helpers.js';
 
 describe('GitService: worktree snapshots', () => {
-  let dir: TempDir;
-  beforeEach(() => {
-    dir = createTempDir('tgz-git-snap-');
-  });
-  afterEach(() => dir.remove());
+  const dir = useTempDir('tgz-git-snap-');
 
   it('restores a worktree to its snapshot: later files removed, changed and deleted ones back, ignored and committed ones kept', async () => {
     const service = createTestGitService(dir.path);

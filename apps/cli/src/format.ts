@@ -82,11 +82,12 @@ export function formatEventLine(event: EventOut): string {
   return `[${formatTs(event.created_at)}] ${event.event_type}${scope ? ` (${scope})` : ''}${spec} :: ${event.message}`;
 }
 
-export function renderEvents(events: readonly EventOut[]): string {
+/** The events as a table; `ids: false` leaves the ID column out (the original's `events recent`). */
+export function renderEvents(events: readonly EventOut[], { ids = true }: { ids?: boolean } = {}): string {
   return renderTable(
-    ['ID', 'Time', 'Type', 'Protocol', 'Step', 'Spec', 'Message'],
+    ['ID', 'Time', 'Type', 'Protocol', 'Step', 'Spec', 'Message'].slice(ids ? 0 : 1),
     events.map((e) => [
-      e.id,
+      ...(ids ? [e.id] : []),
       formatTs(e.created_at),
       e.event_type,
       e.protocol_name ?? e.protocol_run_id,

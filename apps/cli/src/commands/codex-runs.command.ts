@@ -1,10 +1,17 @@
 import type { CodexRunOut } from '@tasksgodzilla/client';
 import type { Command } from 'commander';
 import type { CommandContext } from '../cli.types.js';
-import { withContext, type ContextFactory } from '../context.js';
-import { asBlock, renderCodexRuns, renderRecord } from '../format.js';
+import type { ContextFactory } from '../context.js';
+import { renderCodexRuns } from '../format.js';
 import { intInRange, nonBlank } from '../parse.js';
-import { collectAll, examples } from './command-helpers.js';
+import {
+  collectAll,
+  printList,
+  printRecord,
+  printTextBody,
+  registerCommands,
+  registerIdCommands,
+} from './command-helpers.js';
 
 export async function listCodexRuns(
   ctx: CommandContext,
@@ -16,23 +23,16 @@ export async function listCodexRuns(
     (p) => ctx.client.listCodexRuns({ ...p, job_type: filter.jobType, status: filter.status }),
     limit,
   );
-  if (ctx.json) ctx.printJson(runs);
-  else if (runs.length === 0) ctx.print('No runs.');
-  else ctx.print(renderCodexRuns(runs));
-  return runs;
+  return printList(ctx, runs, 'No runs.', renderCodexRuns);
 }
 
 export async function showCodexRun(ctx: CommandContext, runId: string): Promise<CodexRunOut> {
-  const run = await ctx.client.getCodexRun(runId);
-  if (ctx.json) ctx.printJson(run);
-  else ctx.print(renderRecord(run as unknown as Record<string, unknown>));
-  return run;
+  return printRecord(ctx, await ctx.client.getCodexRun(runId));
 }
 
 export async function codexRunLogs(ctx: CommandContext, runId: string): Promise<void> {
   const text = await ctx.client.getCodexRunLogs(runId);
-  if (ctx.json) ctx.printJson({ run_id: runId, log: text });
-  else ctx.print(text.trim() === '' ? '(empty log)' : asBlock(text));
+  printTextBody(ctx, text, { run_id: runId, log: text }, '(empty log)');
 }
 
 export function registerCodexRunsCommands(program: Command, ctxOf: ContextFactory): void {
@@ -40,25 +40,27 @@ export function registerCodexRunsCommands(program: Command, ctxOf: ContextFactor
     .command('codex-runs')
     .description('the job ledger (the original codex runs): every job with status, attempts, tokens and log');
 
-  examples(
-    runs
-      .command('list')
-      .description('list ledger runs, newest first')
-      .option('--job-type <type>', 'only this job type (e.g. execute_step_job)', nonBlank)
-      .option('--status <status>', 'only this status (queued, running, succeeded, failed, cancelled)', nonBlank)
-      .option('--limit <n>', 'how many runs', intInRange(1, 10_000), 50),
-    ['tgz codex-runs list', 'tgz codex-runs list --job-type execute_step_job --status failed'],
-  ).action(
-    withContext(ctxOf, (ctx, opts: { jobType?: string; status?: string; limit: number }) =>
-      listCodexRuns(ctx, opts, opts.limit),
-    ),
-  );
+  registerCommands(runs, ctxOf, [
+    {
+      name: 'list',
+      description: 'list ledger runs, newest first',
+      examples: ['tgz codex-runs list', 'tgz codex-runs list --job-type execute_step_job --status failed'],
+      define: (command) =>
+        command
+          .option('--job-type <type>', 'only this job type (e.g. execute_step_job)', nonBlank)
+          .option('--status <status>', 'only this status (queued, running, succeeded, failed, cancelled)', nonBlank)
+          .option('--limit <n>', 'how many runs', intInRange(1, 10_000), 50),
+      run: (ctx, opts: { jobType?: string; status?: string; limit: number }) => listCodexRuns(ctx, opts, opts.limit),
+    },
+  ]);
 
-  examples(runs.command('show').description('show one ledger run').argument('<run-id>', 'run (job) id', nonBlank), [
-    'tgz codex-runs show 6f1c…',
-  ]).action(withContext(ctxOf, (ctx, runId: string) => showCodexRun(ctx, runId)));
-
-  examples(runs.command('logs').description("print a run's log file").argument('<run-id>', 'run (job) id', nonBlank), [
-    'tgz codex-runs logs 6f1c…',
-  ]).action(withContext(ctxOf, (ctx, runId: string) => codexRunLogs(ctx, runId)));
+  registerIdCommands(runs, ctxOf, { name: '<run-id>', description: 'run (job) id', parse: nonBlank }, [
+    { name: 'show', description: 'show one ledger run', examples: ['tgz codex-runs show 6f1c…'], run: showCodexRun },
+    {
+      name: 'logs',
+      description: "print a run's log file",
+      examples: ['tgz codex-runs logs 6f1c…'],
+      run: codexRunLogs,
+    },
+  ]);
 }

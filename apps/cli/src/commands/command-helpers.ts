@@ -3,7 +3,7 @@ import { collect } from '@tasksgodzilla/client';
 import type { Command } from 'commander';
 import type { CommandContext } from '../cli.types.js';
 import { withContext, type ContextFactory } from '../context.js';
-import { parseId } from '../parse.js';
+import { asBlock, renderRecord } from '../format.js';
 
 /** Adds an "Examples:" section to a command's help. */
 export function examples(command: Command, lines: readonly string[]): Command {
@@ -27,28 +27,84 @@ export function printAction(ctx: CommandContext, response: ActionResponse): void
   ctx.print(response?.job?.job_id ? `${message} (job ${response.job.job_id}).` : message);
 }
 
-/** A subcommand that takes one id argument and nothing else (`tgz steps show 5`). */
-export interface IdCommandSpec {
+/** Prints `value` as JSON, or as the text `render` makes of it; returns `value`. */
+export function printResult<T>(ctx: CommandContext, value: T, render: (value: T) => string): T {
+  if (ctx.json) ctx.printJson(value);
+  else ctx.print(render(value));
+  return value;
+}
+
+/** Prints a list as JSON, `emptyText` when it is empty, else the table `render` makes; returns it. */
+export function printList<T>(
+  ctx: CommandContext,
+  items: T[],
+  emptyText: string,
+  render: (items: readonly T[]) => string,
+): T[] {
+  return printResult(ctx, items, (all) => (all.length === 0 ? emptyText : render(all)));
+}
+
+/** Prints one api record as JSON, or as `key: value` lines of `keys` (all its keys without). */
+export function printRecord<T extends object>(ctx: CommandContext, record: T, keys?: readonly string[]): T {
+  return printResult(ctx, record, (value) => renderRecord(value as Record<string, unknown>, keys));
+}
+
+/** A log or diff: `json` (which holds it) with --json, else the text, or `emptyText` when it is blank. */
+export function printTextBody(ctx: CommandContext, text: string, json: object, emptyText: string): void {
+  if (ctx.json) ctx.printJson(json);
+  else ctx.print(text.trim() === '' ? emptyText : asBlock(text));
+}
+
+/** A subcommand of a table: its arguments and options come from `define`, its action is `run`. */
+export interface CommandSpec {
   name: string;
   alias?: string;
   description: string;
   examples: readonly string[];
-  run: (ctx: CommandContext, id: number) => Promise<unknown>;
+  /** Adds the command's arguments and options. */
+  define?: (command: Command) => Command;
+  /** Gets the context, then the operands and options as commander parsed them. */
+  run: (ctx: CommandContext, ...args: never[]) => Promise<unknown>;
 }
 
-/** Registers `specs` under `parent`, each taking the id argument `argument` (e.g. `<step-id>`, "step run id"). */
-export function registerIdCommands(
+/** Registers each of `specs` as a subcommand of `parent`. */
+export function registerCommands(parent: Command, ctxOf: ContextFactory, specs: readonly CommandSpec[]): void {
+  for (const spec of specs) {
+    const command = parent.command(spec.name).description(spec.description);
+    if (spec.alias) command.alias(spec.alias);
+    examples(spec.define ? spec.define(command) : command, spec.examples).action(withContext(ctxOf, spec.run));
+  }
+}
+
+/** A subcommand that takes one id argument and nothing else (`tgz steps show 5`). */
+export interface IdCommandSpec<T = number> {
+  name: string;
+  alias?: string;
+  description: string;
+  examples: readonly string[];
+  run: (ctx: CommandContext, id: T) => Promise<unknown>;
+}
+
+/** The id argument of an id command table: `<step-id>`, "step run id", and its parser (`parseId`). */
+export interface IdArgument<T> {
+  name: string;
+  description: string;
+  parse: (value: string) => T;
+}
+
+/** Registers `specs` under `parent`, each taking the id argument `argument`. */
+export function registerIdCommands<T>(
   parent: Command,
   ctxOf: ContextFactory,
-  argument: { name: string; description: string },
-  specs: readonly IdCommandSpec[],
+  argument: IdArgument<T>,
+  specs: readonly IdCommandSpec<T>[],
 ): void {
-  for (const spec of specs) {
-    const command = parent.command(spec.name);
-    if (spec.alias) command.alias(spec.alias);
-    examples(
-      command.description(spec.description).argument(argument.name, argument.description, parseId),
-      spec.examples,
-    ).action(withContext(ctxOf, (ctx, id: number) => spec.run(ctx, id)));
-  }
+  registerCommands(
+    parent,
+    ctxOf,
+    specs.map((spec) => ({
+      ...spec,
+      define: (command: Command) => command.argument(argument.name, argument.description, argument.parse),
+    })),
+  );
 }

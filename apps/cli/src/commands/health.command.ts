@@ -2,9 +2,9 @@ import type { HealthOut } from '@tasksgodzilla/client';
 import type { Command } from 'commander';
 import { CommandFailedError } from '../cli.errors.js';
 import type { CommandContext } from '../cli.types.js';
-import { withContext, type ContextFactory } from '../context.js';
+import type { ContextFactory } from '../context.js';
 import { cell } from '../format.js';
-import { examples } from './command-helpers.js';
+import { registerCommands } from './command-helpers.js';
 
 /** `ok (sqlite)`, `down: <error>`, or the value itself. */
 function componentText(value: unknown): string {
@@ -30,8 +30,12 @@ export async function checkHealth(ctx: CommandContext): Promise<HealthOut> {
 }
 
 export function registerHealthCommand(program: Command, ctxOf: ContextFactory): void {
-  examples(program.command('health').description('check that the api answers and its database and queue are healthy'), [
-    'tgz health',
-    'tgz health --api-base http://127.0.0.1:8010',
-  ]).action(withContext(ctxOf, (ctx) => checkHealth(ctx)));
+  registerCommands(program, ctxOf, [
+    {
+      name: 'health',
+      description: 'check that the api answers and its database and queue are healthy',
+      examples: ['tgz health', 'tgz health --api-base http://127.0.0.1:8010'],
+      run: (ctx) => checkHealth(ctx),
+    },
+  ]);
 }

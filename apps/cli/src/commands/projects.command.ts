@@ -2,57 +2,59 @@ import type { ProjectCreate, ProjectOut } from '@tasksgodzilla/client';
 import type { CiProvider, DefaultModels, JsonObject } from '@tasksgodzilla/core';
 import { Option, type Command } from 'commander';
 import type { CommandContext } from '../cli.types.js';
-import { withContext, type ContextFactory } from '../context.js';
-import { formatTs, renderOnboarding, renderRecord, renderTable } from '../format.js';
+import type { ContextFactory } from '../context.js';
+import { formatTs, renderOnboarding, renderTable } from '../format.js';
 import { hostPath, nonBlank, oneOf, parseId, parseJsonObject } from '../parse.js';
-import { collectAll, examples, printAction, registerIdCommands } from './command-helpers.js';
+import {
+  collectAll,
+  printAction,
+  printList,
+  printRecord,
+  printResult,
+  registerCommands,
+  registerIdCommands,
+} from './command-helpers.js';
+
+/** The fields `projects show` prints, in order. */
+const PROJECT_FIELDS = [
+  'id',
+  'name',
+  'git_url',
+  'local_path',
+  'base_branch',
+  'ci_provider',
+  'default_models',
+  'secrets',
+  'created_at',
+  'updated_at',
+] as const;
+
+const renderProjects = (projects: readonly ProjectOut[]): string =>
+  renderTable(
+    ['ID', 'Name', 'Base', 'Git', 'Updated'],
+    projects.map((p) => [p.id, p.name, p.base_branch, p.git_url, formatTs(p.updated_at)]),
+  );
 
 export async function listProjects(ctx: CommandContext): Promise<ProjectOut[]> {
-  const projects = await collectAll(ctx, (p) => ctx.client.listProjects(p));
-  if (ctx.json) ctx.printJson(projects);
-  else if (projects.length === 0) ctx.print('No projects.');
-  else
-    ctx.print(
-      renderTable(
-        ['ID', 'Name', 'Base', 'Git', 'Updated'],
-        projects.map((p) => [p.id, p.name, p.base_branch, p.git_url, formatTs(p.updated_at)]),
-      ),
-    );
-  return projects;
+  return printList(ctx, await collectAll(ctx, (p) => ctx.client.listProjects(p)), 'No projects.', renderProjects);
 }
 
 export async function createProject(ctx: CommandContext, input: ProjectCreate): Promise<ProjectOut> {
-  const project = await ctx.client.createProject(input);
-  if (ctx.json) ctx.printJson(project);
-  else ctx.print(`Created project ${project.id} (${project.name}). Setup job enqueued.`);
-  return project;
+  return printResult(
+    ctx,
+    await ctx.client.createProject(input),
+    (project) => `Created project ${project.id} (${project.name}). Setup job enqueued.`,
+  );
 }
 
 export async function showProject(ctx: CommandContext, id: number): Promise<ProjectOut> {
-  const project = await ctx.client.getProject(id);
-  if (ctx.json) ctx.printJson(project);
-  else
-    ctx.print(
-      renderRecord(project as unknown as Record<string, unknown>, [
-        'id',
-        'name',
-        'git_url',
-        'local_path',
-        'base_branch',
-        'ci_provider',
-        'default_models',
-        'secrets',
-        'created_at',
-        'updated_at',
-      ]),
-    );
-  return project;
+  return printRecord(ctx, await ctx.client.getProject(id), PROJECT_FIELDS);
 }
 
 export async function showOnboarding(ctx: CommandContext, id: number): Promise<void> {
-  const summary = await ctx.client.getOnboarding(id);
-  if (ctx.json) ctx.printJson(summary);
-  else ctx.print(summary ? renderOnboarding(summary) : 'No onboarding summary.');
+  printResult(ctx, await ctx.client.getOnboarding(id), (summary) =>
+    summary ? renderOnboarding(summary) : 'No onboarding summary.',
+  );
 }
 
 export async function startOnboarding(ctx: CommandContext, id: number): Promise<void> {
@@ -60,16 +62,17 @@ export async function startOnboarding(ctx: CommandContext, id: number): Promise<
 }
 
 export async function listBranches(ctx: CommandContext, id: number): Promise<void> {
-  const result = await ctx.client.listBranches(id);
-  if (ctx.json) ctx.printJson(result);
-  else if (result.branches.length === 0) ctx.print('No remote branches.');
-  else ctx.print(result.branches.join('\n'));
+  printResult(ctx, await ctx.client.listBranches(id), ({ branches }) =>
+    branches.length === 0 ? 'No remote branches.' : branches.join('\n'),
+  );
 }
 
 export async function deleteBranch(ctx: CommandContext, id: number, branch: string, confirm: boolean): Promise<void> {
-  const result = await ctx.client.deleteBranch(id, branch, { confirm });
-  if (ctx.json) ctx.printJson(result);
-  else ctx.print(`Deleted remote branch ${result.branch}.`);
+  printResult(
+    ctx,
+    await ctx.client.deleteBranch(id, branch, { confirm }),
+    (result) => `Deleted remote branch ${result.branch}.`,
+  );
 }
 
 interface CreateOptions {
@@ -82,59 +85,57 @@ interface CreateOptions {
   secrets?: Record<string, unknown>;
 }
 
+/** The flags of `projects create`. */
+function addCreateOptions(command: Command): Command {
+  return command
+    .requiredOption('--name <name>', 'project name', nonBlank)
+    .requiredOption(
+      '--git-url <url-or-path>',
+      'git URL or a path on the api host (a local path is sent absolute)',
+      hostPath,
+    )
+    .option('--base-branch <branch>', 'base branch', 'main')
+    .option('--local-path <path>', 'existing checkout to use instead of cloning', hostPath)
+    .addOption(new Option('--ci-provider <provider>', 'CI provider').argParser(oneOf(['github', 'gitlab'] as const)))
+    .option('--default-models <json>', 'default models by phase, e.g. \'{"planning":"gpt-5.1-high"}\'', parseJsonObject)
+    .option('--secrets <json>', 'project secrets (stored server-side; responses show only the keys)', parseJsonObject);
+}
+
 export function registerProjectsCommands(program: Command, ctxOf: ContextFactory): void {
   const projects = program
     .command('projects')
     .description('register repositories (projects), follow their onboarding, list and delete remote branches');
 
-  examples(projects.command('list').description('list projects, newest first'), [
-    'tgz projects list',
-    'tgz projects list --json',
-  ]).action(withContext(ctxOf, (ctx) => listProjects(ctx)));
+  registerCommands(projects, ctxOf, [
+    {
+      name: 'list',
+      description: 'list projects, newest first',
+      examples: ['tgz projects list', 'tgz projects list --json'],
+      run: (ctx) => listProjects(ctx),
+    },
+    {
+      name: 'create',
+      description: 'register a repository; the api enqueues its onboarding (clone, assets, git identity)',
+      examples: [
+        'tgz projects create --name demo --git-url /srv/git/demo.git',
+        'tgz projects create --name api --git-url git@github.com:acme/api.git --base-branch develop --ci-provider github',
+        'tgz projects create --name demo --git-url ./demo --default-models \'{"exec":"gpt-5.1-codex-max"}\' --json',
+      ],
+      define: addCreateOptions,
+      run: (ctx, opts: CreateOptions) =>
+        createProject(ctx, {
+          name: opts.name,
+          git_url: opts.gitUrl,
+          base_branch: opts.baseBranch,
+          local_path: opts.localPath ?? null,
+          ci_provider: opts.ciProvider ?? null,
+          default_models: (opts.defaultModels as DefaultModels | undefined) ?? null,
+          ...(opts.secrets ? { secrets: opts.secrets as JsonObject } : {}),
+        }),
+    },
+  ]);
 
-  examples(
-    projects
-      .command('create')
-      .description('register a repository; the api enqueues its onboarding (clone, assets, git identity)')
-      .requiredOption('--name <name>', 'project name', nonBlank)
-      .requiredOption(
-        '--git-url <url-or-path>',
-        'git URL or a path on the api host (a local path is sent absolute)',
-        hostPath,
-      )
-      .option('--base-branch <branch>', 'base branch', 'main')
-      .option('--local-path <path>', 'existing checkout to use instead of cloning', hostPath)
-      .addOption(new Option('--ci-provider <provider>', 'CI provider').argParser(oneOf(['github', 'gitlab'] as const)))
-      .option(
-        '--default-models <json>',
-        'default models by phase, e.g. \'{"planning":"gpt-5.1-high"}\'',
-        parseJsonObject,
-      )
-      .option(
-        '--secrets <json>',
-        'project secrets (stored server-side; responses show only the keys)',
-        parseJsonObject,
-      ),
-    [
-      'tgz projects create --name demo --git-url /srv/git/demo.git',
-      'tgz projects create --name api --git-url git@github.com:acme/api.git --base-branch develop --ci-provider github',
-      'tgz projects create --name demo --git-url ./demo --default-models \'{"exec":"gpt-5.1-codex-max"}\' --json',
-    ],
-  ).action(
-    withContext(ctxOf, (ctx, opts: CreateOptions) =>
-      createProject(ctx, {
-        name: opts.name,
-        git_url: opts.gitUrl,
-        base_branch: opts.baseBranch,
-        local_path: opts.localPath ?? null,
-        ci_provider: opts.ciProvider ?? null,
-        default_models: (opts.defaultModels as DefaultModels | undefined) ?? null,
-        ...(opts.secrets ? { secrets: opts.secrets as JsonObject } : {}),
-      }),
-    ),
-  );
-
-  registerIdCommands(projects, ctxOf, { name: '<project-id>', description: 'project id' }, [
+  registerIdCommands(projects, ctxOf, { name: '<project-id>', description: 'project id', parse: parseId }, [
     {
       name: 'show',
       description: 'show one project (secrets redacted)',
@@ -162,17 +163,18 @@ export function registerProjectsCommands(program: Command, ctxOf: ContextFactory
     },
   ]);
 
-  examples(
-    projects
-      .command('delete-branch')
-      .description('delete a remote branch on origin (needs --yes)')
-      .argument('<project-id>', 'project id', parseId)
-      .argument('<branch>', 'branch name (may contain /)', nonBlank)
-      .requiredOption('--yes', 'confirm the deletion'),
-    ['tgz projects delete-branch 1 0001-demo --yes'],
-  ).action(
-    withContext(ctxOf, (ctx, id: number, branch: string, opts: { yes: boolean }) =>
-      deleteBranch(ctx, id, branch, opts.yes === true),
-    ),
-  );
+  registerCommands(projects, ctxOf, [
+    {
+      name: 'delete-branch',
+      description: 'delete a remote branch on origin (needs --yes)',
+      examples: ['tgz projects delete-branch 1 0001-demo --yes'],
+      define: (command) =>
+        command
+          .argument('<project-id>', 'project id', parseId)
+          .argument('<branch>', 'branch name (may contain /)', nonBlank)
+          .requiredOption('--yes', 'confirm the deletion'),
+      run: (ctx, id: number, branch: string, opts: { yes: boolean }) =>
+        deleteBranch(ctx, id, branch, opts.yes === true),
+    },
+  ]);
 }

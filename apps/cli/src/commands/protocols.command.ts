@@ -3,45 +3,61 @@ import { PROTOCOL_STATUSES, type ProtocolStatus } from '@tasksgodzilla/core';
 import { Option, type Command } from 'commander';
 import { CommandFailedError } from '../cli.errors.js';
 import type { CommandContext } from '../cli.types.js';
-import { withContext, type ContextFactory } from '../context.js';
-import {
-  formatDuration,
-  formatTs,
-  renderProtocolSpec,
-  renderRecord,
-  renderTable,
-  renderUsage,
-  shortHash,
-} from '../format.js';
+import type { ContextFactory } from '../context.js';
+import { formatDuration, formatTs, renderProtocolSpec, renderTable, renderUsage, shortHash } from '../format.js';
 import { hostPath, nonBlank, oneOf, parseId, parseSeconds } from '../parse.js';
-import { collectAll, examples, printAction, registerIdCommands } from './command-helpers.js';
+import {
+  collectAll,
+  printAction,
+  printList,
+  printRecord,
+  printResult,
+  registerCommands,
+  registerIdCommands,
+} from './command-helpers.js';
 
 /** Statuses after which a run will not move without a person: waiting stops there. */
 const END_STATUSES: readonly ProtocolStatus[] = ['completed', 'cancelled', 'failed', 'blocked'];
 
+/** The fields `protocols show` prints, in order. */
+const PROTOCOL_FIELDS = [
+  'id',
+  'project_id',
+  'protocol_name',
+  'status',
+  'base_branch',
+  'branch_name',
+  'auto_advance',
+  'worktree_path',
+  'protocol_root',
+  'description',
+  'spec_hash',
+  'spec_validation_status',
+  'spec_validated_at',
+  'created_at',
+  'updated_at',
+] as const;
+
+const renderProtocols = (runs: readonly ProtocolRunOut[]): string =>
+  renderTable(
+    ['ID', 'Name', 'Status', 'Base', 'Branch', 'Auto', 'Spec', 'SpecValid', 'SpecAt', 'Updated'],
+    runs.map((r) => [
+      r.id,
+      r.protocol_name,
+      r.status,
+      r.base_branch,
+      r.branch_name,
+      r.auto_advance ? 'yes' : 'no',
+      shortHash(r.spec_hash),
+      r.spec_validation_status,
+      formatTs(r.spec_validated_at),
+      formatTs(r.updated_at),
+    ]),
+  );
+
 export async function listProtocols(ctx: CommandContext, projectId: number): Promise<ProtocolRunOut[]> {
   const runs = await collectAll(ctx, (p) => ctx.client.listProtocols(projectId, p));
-  if (ctx.json) ctx.printJson(runs);
-  else if (runs.length === 0) ctx.print('No protocol runs.');
-  else
-    ctx.print(
-      renderTable(
-        ['ID', 'Name', 'Status', 'Base', 'Branch', 'Auto', 'Spec', 'SpecValid', 'SpecAt', 'Updated'],
-        runs.map((r) => [
-          r.id,
-          r.protocol_name,
-          r.status,
-          r.base_branch,
-          r.branch_name,
-          r.auto_advance ? 'yes' : 'no',
-          shortHash(r.spec_hash),
-          r.spec_validation_status,
-          formatTs(r.spec_validated_at),
-          formatTs(r.updated_at),
-        ]),
-      ),
-    );
-  return runs;
+  return printList(ctx, runs, 'No protocol runs.', renderProtocols);
 }
 
 export interface CreateProtocolInput {
@@ -84,29 +100,7 @@ export async function createProtocol(
 }
 
 export async function showProtocol(ctx: CommandContext, id: number): Promise<ProtocolRunOut> {
-  const run = await ctx.client.getProtocol(id);
-  if (ctx.json) ctx.printJson(run);
-  else
-    ctx.print(
-      renderRecord(run as unknown as Record<string, unknown>, [
-        'id',
-        'project_id',
-        'protocol_name',
-        'status',
-        'base_branch',
-        'branch_name',
-        'auto_advance',
-        'worktree_path',
-        'protocol_root',
-        'description',
-        'spec_hash',
-        'spec_validation_status',
-        'spec_validated_at',
-        'created_at',
-        'updated_at',
-      ]),
-    );
-  return run;
+  return printRecord(ctx, await ctx.client.getProtocol(id), PROTOCOL_FIELDS);
 }
 
 export async function startProtocol(ctx: CommandContext, id: number): Promise<void> {
@@ -122,9 +116,7 @@ export async function changeProtocol(ctx: CommandContext, id: number, action: Ru
       : action === 'resume'
         ? await ctx.client.resumeProtocol(id)
         : await ctx.client.cancelProtocol(id);
-  if (ctx.json) ctx.printJson(run);
-  else ctx.print(`OK: protocol ${run.id} (${run.protocol_name}) is ${run.status}.`);
-  return run;
+  return printResult(ctx, run, (r) => `OK: protocol ${r.id} (${r.protocol_name}) is ${r.status}.`);
 }
 
 export async function runNextStep(ctx: CommandContext, id: number): Promise<void> {
@@ -140,15 +132,11 @@ export async function openPr(ctx: CommandContext, id: number): Promise<void> {
 }
 
 export async function showSpec(ctx: CommandContext, id: number): Promise<void> {
-  const spec = await ctx.client.getProtocolSpec(id);
-  if (ctx.json) ctx.printJson(spec);
-  else ctx.print(renderProtocolSpec(spec));
+  printResult(ctx, await ctx.client.getProtocolSpec(id), renderProtocolSpec);
 }
 
 export async function showUsage(ctx: CommandContext, id: number): Promise<void> {
-  const usage = await ctx.client.getProtocolUsage(id);
-  if (ctx.json) ctx.printJson(usage);
-  else ctx.print(renderUsage(usage));
+  printResult(ctx, await ctx.client.getProtocolUsage(id), renderUsage);
 }
 
 export interface WaitOptions {
@@ -267,34 +255,34 @@ export function registerProtocolsCommands(program: Command, ctxOf: ContextFactor
     .command('protocols')
     .description('protocol runs: create, start, pause/resume/cancel, step actions, spec, usage, wait');
 
-  examples(
-    protocols
-      .command('list')
-      .description("list a project's protocol runs, newest first")
-      .requiredOption('--project <id>', 'project id', parseId),
-    ['tgz protocols list --project 1'],
-  ).action(withContext(ctxOf, (ctx, opts: { project: number }) => listProtocols(ctx, opts.project)));
+  registerCommands(protocols, ctxOf, [
+    {
+      name: 'list',
+      description: "list a project's protocol runs, newest first",
+      examples: ['tgz protocols list --project 1'],
+      define: (command) => command.requiredOption('--project <id>', 'project id', parseId),
+      run: (ctx, opts: { project: number }) => listProtocols(ctx, opts.project),
+    },
+    {
+      name: 'create',
+      description: 'create a protocol run (pending); --start also enqueues planning',
+      examples: [
+        'tgz protocols create --project 1 --name 0001-demo --description "Add a greeting script"',
+        'tgz protocols create --project 1 --name 0002-demo --template ./tools/demo/template --auto-advance --start',
+      ],
+      define: (command) => addCreateOptions(command).option('--start', 'start planning right away'),
+      run: (ctx, opts: CreateFlags) => createProtocol(ctx, toInput(opts), opts.start === true),
+    },
+    {
+      name: 'create-and-start',
+      description: 'create a protocol run and enqueue its planning (the original command)',
+      examples: ['tgz protocols create-and-start --project 1 --name 0001-demo --description "Add a greeting script"'],
+      define: addCreateOptions,
+      run: (ctx, opts: CreateFlags) => createProtocol(ctx, toInput(opts), true),
+    },
+  ]);
 
-  examples(
-    addCreateOptions(
-      protocols.command('create').description('create a protocol run (pending); --start also enqueues planning'),
-    ).option('--start', 'start planning right away'),
-    [
-      'tgz protocols create --project 1 --name 0001-demo --description "Add a greeting script"',
-      'tgz protocols create --project 1 --name 0002-demo --template ./tools/demo/template --auto-advance --start',
-    ],
-  ).action(withContext(ctxOf, (ctx, opts: CreateFlags) => createProtocol(ctx, toInput(opts), opts.start === true)));
-
-  examples(
-    addCreateOptions(
-      protocols
-        .command('create-and-start')
-        .description('create a protocol run and enqueue its planning (the original command)'),
-    ),
-    ['tgz protocols create-and-start --project 1 --name 0001-demo --description "Add a greeting script"'],
-  ).action(withContext(ctxOf, (ctx, opts: CreateFlags) => createProtocol(ctx, toInput(opts), true)));
-
-  registerIdCommands(protocols, ctxOf, { name: '<protocol-id>', description: 'protocol run id' }, [
+  registerIdCommands(protocols, ctxOf, { name: '<protocol-id>', description: 'protocol run id', parse: parseId }, [
     { name: 'show', description: 'show one protocol run', examples: ['tgz protocols show 2'], run: showProtocol },
     {
       name: 'start',
@@ -346,26 +334,28 @@ export function registerProtocolsCommands(program: Command, ctxOf: ContextFactor
     },
   ]);
 
-  examples(
-    protocols
-      .command('wait')
-      .description(
+  registerCommands(protocols, ctxOf, [
+    {
+      name: 'wait',
+      description:
         'poll a run until it reaches a status (default completed); exit 1 if it stops anywhere else or times out',
-      )
-      .argument('<protocol-id>', 'protocol run id', parseId)
-      .addOption(
-        new Option('--until <status>', 'status to wait for').default('completed').argParser(oneOf(PROTOCOL_STATUSES)),
-      )
-      .option('--timeout <seconds>', 'give up after this long (0: no limit)', parseSeconds, 0)
-      .option('--interval <seconds>', 'seconds between polls', parseSeconds, 1),
-    [
-      'tgz protocols wait 2',
-      'tgz protocols wait 2 --until planned --timeout 120',
-      'tgz protocols wait 2 --timeout 600 --json',
-    ],
-  ).action(
-    withContext(ctxOf, (ctx, id: number, opts: WaitOptions) =>
-      waitForProtocol(ctx, id, { ...opts, interval: Math.max(0.1, opts.interval) }),
-    ),
-  );
+      examples: [
+        'tgz protocols wait 2',
+        'tgz protocols wait 2 --until planned --timeout 120',
+        'tgz protocols wait 2 --timeout 600 --json',
+      ],
+      define: (command) =>
+        command
+          .argument('<protocol-id>', 'protocol run id', parseId)
+          .addOption(
+            new Option('--until <status>', 'status to wait for')
+              .default('completed')
+              .argParser(oneOf(PROTOCOL_STATUSES)),
+          )
+          .option('--timeout <seconds>', 'give up after this long (0: no limit)', parseSeconds, 0)
+          .option('--interval <seconds>', 'seconds between polls', parseSeconds, 1),
+      run: (ctx, id: number, opts: WaitOptions) =>
+        waitForProtocol(ctx, id, { ...opts, interval: Math.max(0.1, opts.interval) }),
+    },
+  ]);
 }

@@ -2,10 +2,10 @@ import type { ActionResponse, CodexRunOut } from '@tasksgodzilla/client';
 import type { Command } from 'commander';
 import { CommandFailedError } from '../cli.errors.js';
 import type { CommandContext } from '../cli.types.js';
-import { withContext, type ContextFactory } from '../context.js';
+import type { ContextFactory } from '../context.js';
 import { cell, renderRecord } from '../format.js';
 import { intInRange, parseId, parseSeconds } from '../parse.js';
-import { examples, printAction } from './command-helpers.js';
+import { printAction, registerCommands } from './command-helpers.js';
 
 export interface AuditOptions {
   project?: number;
@@ -75,23 +75,26 @@ export function registerSpecCommands(program: Command, ctxOf: ContextFactory): v
     .command('spec')
     .description('protocol specs: audit (validate, optionally backfill) through the api');
 
-  examples(
-    spec
-      .command('audit')
-      .alias('validate')
-      .description(
+  registerCommands(spec, ctxOf, [
+    {
+      name: 'audit',
+      alias: 'validate',
+      description:
         'enqueue a spec audit job via POST /specs/audit (the original read the database directly); one spec_audit event per run',
-      )
-      .option('--project <id>', 'only the runs of this project', parseId)
-      .option('--protocol <id>', 'only this protocol run (wins over --project)', parseId)
-      .option('--backfill', 'rebuild missing specs from the protocol files')
-      .option('--interval <seconds>', 'interval override (logged by the worker)', intInRange(1, 86_400))
-      .option('--wait', 'wait for the audit job and print its result')
-      .option('--timeout <seconds>', 'with --wait: give up after this long (0: no limit)', parseSeconds, 120),
-    [
-      'tgz spec audit',
-      'tgz spec audit --protocol 2 --backfill --wait',
-      'tgz events list --protocol 2   # shows the spec_audit events',
-    ],
-  ).action(withContext(ctxOf, (ctx, opts: AuditOptions) => auditSpecs(ctx, opts)));
+      examples: [
+        'tgz spec audit',
+        'tgz spec audit --protocol 2 --backfill --wait',
+        'tgz events list --protocol 2   # shows the spec_audit events',
+      ],
+      define: (command) =>
+        command
+          .option('--project <id>', 'only the runs of this project', parseId)
+          .option('--protocol <id>', 'only this protocol run (wins over --project)', parseId)
+          .option('--backfill', 'rebuild missing specs from the protocol files')
+          .option('--interval <seconds>', 'interval override (logged by the worker)', intInRange(1, 86_400))
+          .option('--wait', 'wait for the audit job and print its result')
+          .option('--timeout <seconds>', 'with --wait: give up after this long (0: no limit)', parseSeconds, 120),
+      run: (ctx, opts: AuditOptions) => auditSpecs(ctx, opts),
+    },
+  ]);
 }

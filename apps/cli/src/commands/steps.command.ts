@@ -1,42 +1,44 @@
 import type { StepRunOut } from '@tasksgodzilla/client';
 import type { Command } from 'commander';
 import type { CommandContext } from '../cli.types.js';
-import { withContext, type ContextFactory } from '../context.js';
-import { asBlock, renderRecord, renderSteps } from '../format.js';
+import type { ContextFactory } from '../context.js';
+import { renderSteps } from '../format.js';
 import { parseId } from '../parse.js';
-import { collectAll, examples, printAction, registerIdCommands } from './command-helpers.js';
+import {
+  collectAll,
+  printAction,
+  printList,
+  printRecord,
+  printResult,
+  printTextBody,
+  registerCommands,
+  registerIdCommands,
+} from './command-helpers.js';
+
+/** The fields `steps show` prints, in order. */
+const STEP_FIELDS = [
+  'id',
+  'protocol_run_id',
+  'step_index',
+  'step_name',
+  'step_type',
+  'status',
+  'retries',
+  'engine_id',
+  'model',
+  'summary',
+  'policy',
+  'runtime_state',
+  'created_at',
+  'updated_at',
+] as const;
 
 export async function listSteps(ctx: CommandContext, protocolId: number): Promise<StepRunOut[]> {
-  const steps = await collectAll(ctx, (p) => ctx.client.listSteps(protocolId, p));
-  if (ctx.json) ctx.printJson(steps);
-  else if (steps.length === 0) ctx.print('No steps.');
-  else ctx.print(renderSteps(steps));
-  return steps;
+  return printList(ctx, await collectAll(ctx, (p) => ctx.client.listSteps(protocolId, p)), 'No steps.', renderSteps);
 }
 
 export async function showStep(ctx: CommandContext, id: number): Promise<StepRunOut> {
-  const step = await ctx.client.getStep(id);
-  if (ctx.json) ctx.printJson(step);
-  else
-    ctx.print(
-      renderRecord(step as unknown as Record<string, unknown>, [
-        'id',
-        'protocol_run_id',
-        'step_index',
-        'step_name',
-        'step_type',
-        'status',
-        'retries',
-        'engine_id',
-        'model',
-        'summary',
-        'policy',
-        'runtime_state',
-        'created_at',
-        'updated_at',
-      ]),
-    );
-  return step;
+  return printRecord(ctx, await ctx.client.getStep(id), STEP_FIELDS);
 }
 
 export async function runStep(ctx: CommandContext, id: number): Promise<void> {
@@ -48,17 +50,12 @@ export async function runStepQa(ctx: CommandContext, id: number): Promise<void> 
 }
 
 export async function approveStep(ctx: CommandContext, id: number): Promise<StepRunOut> {
-  const step = await ctx.client.approveStep(id);
-  if (ctx.json) ctx.printJson(step);
-  else ctx.print(`OK: step ${step.id} (${step.step_name}) is ${step.status}.`);
-  return step;
+  return printResult(ctx, await ctx.client.approveStep(id), (s) => `OK: step ${s.id} (${s.step_name}) is ${s.status}.`);
 }
 
 async function printText(ctx: CommandContext, id: number, kind: 'log' | 'diff'): Promise<void> {
   const text = kind === 'log' ? await ctx.client.getStepLog(id) : await ctx.client.getStepDiff(id);
-  if (ctx.json) ctx.printJson({ step_id: id, [kind]: text });
-  else if (text.trim() === '') ctx.print(kind === 'log' ? '(empty log)' : '(no changes)');
-  else ctx.print(asBlock(text));
+  printTextBody(ctx, text, { step_id: id, [kind]: text }, kind === 'log' ? '(empty log)' : '(no changes)');
 }
 
 export function registerStepsCommands(program: Command, ctxOf: ContextFactory): void {
@@ -66,15 +63,17 @@ export function registerStepsCommands(program: Command, ctxOf: ContextFactory): 
     .command('steps')
     .description('steps of a protocol run: list, show, run, QA, approve, log, diff');
 
-  examples(
-    steps
-      .command('list')
-      .description("list a run's steps in order")
-      .requiredOption('--protocol <id>', 'protocol run id', parseId),
-    ['tgz steps list --protocol 2'],
-  ).action(withContext(ctxOf, (ctx, opts: { protocol: number }) => listSteps(ctx, opts.protocol)));
+  registerCommands(steps, ctxOf, [
+    {
+      name: 'list',
+      description: "list a run's steps in order",
+      examples: ['tgz steps list --protocol 2'],
+      define: (command) => command.requiredOption('--protocol <id>', 'protocol run id', parseId),
+      run: (ctx, opts: { protocol: number }) => listSteps(ctx, opts.protocol),
+    },
+  ]);
 
-  registerIdCommands(steps, ctxOf, { name: '<step-id>', description: 'step run id' }, [
+  registerIdCommands(steps, ctxOf, { name: '<step-id>', description: 'step run id', parse: parseId }, [
     {
       name: 'show',
       description: 'show one step (status, summary, runtime state)',

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTempDir, type TempDir } from '@tasksgodzilla/testing';
+import { useTempDir } from '@tasksgodzilla/testing';
 import { ensureStarterAssets, listStarterAssets, starterAssetsDir } from './starter-assets.js';
 
 const EXPECTED = [
@@ -24,11 +24,7 @@ const EXPECTED = [
 ];
 
 describe('starter assets', () => {
-  let dir: TempDir;
-  beforeEach(() => {
-    dir = createTempDir('tgz-assets-');
-  });
-  afterEach(() => dir.remove());
+  const dir = useTempDir('tgz-assets-');
 
   it('ships the docs, prompts, CI scripts and CI files as package files', async () => {
     expect(existsSync(starterAssetsDir())).toBe(true);

@@ -1,16 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTempDir, type TempDir } from '@tasksgodzilla/testing';
+import { useTempDir } from '@tasksgodzilla/testing';
 import { ensureStarterAssets } from '../src/starter-assets.js';
 
 // The shipped CI scripts must work as copied: from any cwd, without prompts, exit 0 when a stage does not apply.
 describe('shipped scripts/ci/*.sh', () => {
-  let dir: TempDir;
-  beforeEach(() => {
-    dir = createTempDir('tgz-ci-scripts-');
-  });
-  afterEach(() => dir.remove());
+  const dir = useTempDir('tgz-ci-scripts-');
 
   const run = (repo: string, script: string) =>
     execFileSync(join(repo, 'scripts', 'ci', `${script}.sh`), {

@@ -4,33 +4,15 @@ import { loadCodeMachineConfig } from './codemachine.config.js';
 import type { CodeMachineAgent, CodeMachineModule } from './codemachine.config.js';
 import { buildSpecFromCodeMachineConfig, modulesForAgent, substitutePlaceholders } from './codemachine.builder.js';
 import { ProtocolSpecSchema } from './spec.schemas.js';
+import { agentFields, moduleFields } from './spec.test-helpers.js';
 
 const fixtures = fileURLToPath(new URL('../test/fixtures/', import.meta.url));
 
 const agent = (id: string, raw: Record<string, unknown> = {}): CodeMachineAgent => ({
-  id,
-  name: null,
-  description: null,
-  prompt_path: `${id}.md`,
-  mirror_path: null,
-  engine_id: null,
-  model: null,
+  ...agentFields(id),
   raw: { id, ...raw },
 });
-const module = (fields: Partial<CodeMachineModule>): CodeMachineModule => ({
-  module_id: 'm',
-  behavior: 'loop',
-  action: null,
-  max_iterations: null,
-  step_back: null,
-  skip_steps: [],
-  trigger_agent_id: null,
-  target_agent_id: null,
-  condition: null,
-  conditions: null,
-  raw: {},
-  ...fields,
-});
+const module = (fields: Partial<CodeMachineModule>): CodeMachineModule => ({ ...moduleFields(), raw: {}, ...fields });
 
 describe('buildSpecFromCodeMachineConfig', () => {
   it('builds one step per main agent with substituted prompt paths, aux outputs, skip QA and attached modules', async () => {

@@ -9,8 +9,18 @@ import {
   normalizeAgents,
   normalizeModules,
 } from './codemachine.config.js';
+import { agentFields, moduleFields } from './spec.test-helpers.js';
 
 const fixtures = fileURLToPath(new URL('../test/fixtures/', import.meta.url));
+
+/** The first main agent of the `codemachine-basic` fixture, without its raw entry. */
+const planAgent = agentFields('plan', {
+  name: 'Planner',
+  description: 'Plans the work',
+  prompt_path: 'prompts/plan.md',
+  engine_id: 'codex',
+  model: 'gpt-5.1-codex-max',
+});
 
 describe('loadCodeMachineConfig', () => {
   it('loads a workspace with a .codemachine folder: agents, modules, placeholders, template, specifications', async () => {
@@ -18,73 +28,28 @@ describe('loadCodeMachineConfig', () => {
     const config = await loadCodeMachineConfig(workspace);
     expect(config.root).toBe(join(workspace, '.codemachine'));
     expect(config.main_agents.map(({ raw: _raw, ...agent }) => agent)).toEqual([
-      {
-        id: 'plan',
-        name: 'Planner',
-        description: 'Plans the work',
-        prompt_path: 'prompts/plan.md',
-        mirror_path: null,
-        engine_id: 'codex',
-        model: 'gpt-5.1-codex-max',
-      },
-      {
-        id: 'build',
-        name: null,
-        description: 'Builds the feature',
-        prompt_path: '{{PROMPTS}}/build.md',
-        mirror_path: null,
-        engine_id: null,
-        model: null,
-      },
-      {
-        id: 'review',
-        name: null,
-        description: null,
-        prompt_path: 'prompts/review.md',
-        mirror_path: null,
-        engine_id: null,
-        model: null,
-      },
+      planAgent,
+      agentFields('build', { description: 'Builds the feature', prompt_path: '{{PROMPTS}}/build.md' }),
+      agentFields('review', { prompt_path: 'prompts/review.md' }),
     ]);
     expect(config.sub_agents).toHaveLength(1);
     expect(config.sub_agents[0]).toMatchObject({ id: 'helper', mirror_path: 'mirror/helper.md' });
     expect(config.modules.map(({ raw: _raw, ...module }) => module)).toEqual([
-      {
+      moduleFields({
         module_id: 'retry-build',
-        behavior: 'loop',
         action: 'stepBack',
         max_iterations: 3,
         step_back: 1,
         skip_steps: [0],
-        trigger_agent_id: null,
-        target_agent_id: null,
-        condition: null,
         conditions: ['qa_failed'],
-      },
-      {
+      }),
+      moduleFields({
         module_id: 'notify-review',
         behavior: 'trigger',
-        action: null,
-        max_iterations: null,
-        step_back: null,
-        skip_steps: [],
         trigger_agent_id: 'review',
         target_agent_id: 'build',
-        condition: null,
-        conditions: null,
-      },
-      {
-        module_id: 'string-behavior',
-        behavior: 'loop',
-        action: null,
-        max_iterations: null,
-        step_back: null,
-        skip_steps: [],
-        trigger_agent_id: null,
-        target_agent_id: 'review',
-        condition: null,
-        conditions: null,
-      },
+      }),
+      moduleFields({ module_id: 'string-behavior', target_agent_id: 'review' }),
     ]);
     expect(config.placeholders).toEqual({ PROMPTS: 'prompts', PROJECT: 'demo' });
     expect(config.template).toEqual({
@@ -130,15 +95,7 @@ describe('loadCodeMachineConfig', () => {
   it('builds the template payload without raw entries', async () => {
     const payload = codeMachineTemplatePayload(await loadCodeMachineConfig(join(fixtures, 'codemachine-basic')));
     expect(Object.keys(payload)).toEqual(['main_agents', 'sub_agents', 'modules', 'placeholders', 'template']);
-    expect(payload.main_agents[0]).toEqual({
-      id: 'plan',
-      name: 'Planner',
-      description: 'Plans the work',
-      prompt_path: 'prompts/plan.md',
-      mirror_path: null,
-      engine_id: 'codex',
-      model: 'gpt-5.1-codex-max',
-    });
+    expect(payload.main_agents[0]).toEqual(planAgent);
     expect(payload.modules[0]).not.toHaveProperty('raw');
   });
 });

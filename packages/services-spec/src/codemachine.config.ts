@@ -202,15 +202,8 @@ export async function loadCodeMachineConfig(workspace: string): Promise<CodeMach
 }
 
 function agentPayload(agent: CodeMachineAgent): JsonObject {
-  return {
-    id: agent.id,
-    name: agent.name,
-    description: agent.description,
-    prompt_path: agent.prompt_path,
-    mirror_path: agent.mirror_path,
-    engine_id: agent.engine_id,
-    model: agent.model,
-  };
+  const { raw: _raw, ...payload } = agent;
+  return payload;
 }
 
 /** A module as a policy object (no `raw`): what a StepSpec's `policies` and the payload hold. */

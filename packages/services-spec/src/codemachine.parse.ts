@@ -103,13 +103,7 @@ class LiteralParser {
 
   private parseObject(): Record<string, unknown> {
     const result: Record<string, unknown> = {};
-    this.pos += 1;
-    for (;;) {
-      this.skipSpace();
-      if (this.text[this.pos] === '}') {
-        this.pos += 1;
-        return result;
-      }
+    this.parseItems('}', () => {
       const key = this.parseKey();
       this.skipSpace();
       if (this.text[this.pos] !== ':') this.fail('expected ":"');
@@ -120,11 +114,8 @@ class LiteralParser {
         writable: true,
         configurable: true,
       });
-      this.skipSpace();
-      const next = this.text[this.pos];
-      if (next === ',') this.pos += 1;
-      else if (next !== '}') this.fail('expected "," or "}"');
-    }
+    });
+    return result;
   }
 
   private parseKey(): string {
@@ -138,18 +129,24 @@ class LiteralParser {
 
   private parseArray(): unknown[] {
     const result: unknown[] = [];
+    this.parseItems(']', () => result.push(this.parseValue()));
+    return result;
+  }
+
+  /** Reads the comma-separated items of a list opened at `pos`, up to and past `close`. */
+  private parseItems(close: '}' | ']', parseItem: () => void): void {
     this.pos += 1;
     for (;;) {
       this.skipSpace();
-      if (this.text[this.pos] === ']') {
+      if (this.text[this.pos] === close) {
         this.pos += 1;
-        return result;
+        return;
       }
-      result.push(this.parseValue());
+      parseItem();
       this.skipSpace();
       const next = this.text[this.pos];
       if (next === ',') this.pos += 1;
-      else if (next !== ']') this.fail('expected "," or "]"');
+      else if (next !== close) this.fail(`expected "," or "${close}"`);
     }
   }
 

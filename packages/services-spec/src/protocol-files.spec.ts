@@ -1,34 +1,22 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { ValidationError } from '@tasksgodzilla/core';
-import { createTempDir } from '@tasksgodzilla/testing';
-import type { TempDir } from '@tasksgodzilla/testing';
+import { useTempDir } from '@tasksgodzilla/testing';
 import { parsePlanningOutput, writeProtocolFiles } from './protocol-files.js';
-
-const planning = (stepFiles: { filename: string; content: string }[]) => ({
-  plan_md: '# Plan\n',
-  context_md: 'Context\n',
-  log_md: '',
-  step_files: stepFiles,
-});
+import { planningOutput } from './spec.test-helpers.js';
 
 describe('writeProtocolFiles', () => {
-  let dir: TempDir;
+  const dir = useTempDir('tgz-spec-');
   let root: string;
   beforeEach(() => {
-    dir = createTempDir('tgz-spec-');
     root = join(dir.path, 'repo', '.protocols', '0001-demo');
   });
-  afterEach(() => dir.remove());
+  /** Writes a planning answer with these `[filename, content]` step files into `root`. */
+  const writeSteps = (...files: [filename: string, content: string][]) =>
+    writeProtocolFiles(root, planningOutput(files.map(([filename, content]) => ({ filename, content }))));
 
   it('writes plan, context, log and the step files into a new protocol folder', async () => {
-    const result = await writeProtocolFiles(
-      root,
-      planning([
-        { filename: '00-setup.md', content: 'setup' },
-        { filename: '01-build.md', content: 'build' },
-      ]),
-    );
+    const result = await writeSteps(['00-setup.md', 'setup'], ['01-build.md', 'build']);
     expect(readdirSync(root).sort()).toEqual(['00-setup.md', '01-build.md', 'context.md', 'log.md', 'plan.md']);
     expect(readFileSync(join(root, 'plan.md'), 'utf8')).toBe('# Plan\n');
     expect(readFileSync(join(root, '01-build.md'), 'utf8')).toBe('build');
@@ -38,14 +26,11 @@ describe('writeProtocolFiles', () => {
   });
 
   it('sanitizes names so nothing escapes the protocol folder', async () => {
-    const result = await writeProtocolFiles(
-      root,
-      planning([
-        { filename: '../../../escape/02-evil.md', content: 'a' },
-        { filename: '/etc/03-abs.md', content: 'b' },
-        { filename: '..\\..\\04-win.md', content: 'c' },
-        { filename: '05 spaced name', content: 'd' },
-      ]),
+    const result = await writeSteps(
+      ['../../../escape/02-evil.md', 'a'],
+      ['/etc/03-abs.md', 'b'],
+      ['..\\..\\04-win.md', 'c'],
+      ['05 spaced name', 'd'],
     );
     expect(result.stepFiles.map((file) => [file.requested, file.filename])).toEqual([
       ['../../../escape/02-evil.md', '02-evil.md'],
@@ -58,15 +43,12 @@ describe('writeProtocolFiles', () => {
   });
 
   it('rejects names that overwrite protocol documents, collide, or are unusable, writing nothing', async () => {
-    const attempt = writeProtocolFiles(
-      root,
-      planning([
-        { filename: 'ok-01.md', content: 'fine' },
-        { filename: '../plan.md', content: 'x' },
-        { filename: '01-a.md', content: 'x' },
-        { filename: 'sub/01-a.md', content: 'y' },
-        { filename: '../..', content: 'z' },
-      ]),
+    const attempt = writeSteps(
+      ['ok-01.md', 'fine'],
+      ['../plan.md', 'x'],
+      ['01-a.md', 'x'],
+      ['sub/01-a.md', 'y'],
+      ['../..', 'z'],
     );
     await expect(attempt).rejects.toBeInstanceOf(ValidationError);
     const error = (await attempt.catch((e: unknown) => e)) as ValidationError;
@@ -83,14 +65,12 @@ describe('writeProtocolFiles', () => {
     mkdirSync(outside);
     mkdirSync(root, { recursive: true });
     symlinkSync(join(outside, 'target.md'), join(root, '01-link.md'));
-    await expect(
-      writeProtocolFiles(root, planning([{ filename: '01-link.md', content: 'pwned' }])),
-    ).rejects.toBeInstanceOf(ValidationError);
+    await expect(writeSteps(['01-link.md', 'pwned'])).rejects.toBeInstanceOf(ValidationError);
     expect(existsSync(join(outside, 'target.md'))).toBe(false);
   });
 
   it('reports written files that are not numbered steps', async () => {
-    const result = await writeProtocolFiles(root, planning([{ filename: 'notes.md', content: 'n' }]));
+    const result = await writeSteps(['notes.md', 'n']);
     expect(result.notSteps).toEqual(['notes.md']);
   });
 

@@ -2,28 +2,26 @@ import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createManualClock } from '@tasksgodzilla/core';
-import { createTempDir } from '@tasksgodzilla/testing';
-import type { TempDir } from '@tasksgodzilla/testing';
+import { useTempDir } from '@tasksgodzilla/testing';
 import { auditSpec, isCodeMachineRun } from './spec.audit.js';
 import { buildSpecFromProtocolFiles } from './spec.builders.js';
 import { specHash } from './spec.hash.js';
+import { CODEMACHINE_PATCH_KEYS } from './spec.test-helpers.js';
 
 const fixtures = fileURLToPath(new URL('../test/fixtures/', import.meta.url));
 const clock = createManualClock('2026-11-27T17:00:00.000Z');
 
 describe('auditSpec', () => {
-  let dir: TempDir;
+  const dir = useTempDir('tgz-audit-');
   let worktree: string;
   let protocolRoot: string;
   beforeEach(() => {
-    dir = createTempDir('tgz-audit-');
     worktree = join(dir.path, 'wt');
     protocolRoot = join(worktree, '.protocols', '0001-demo');
     mkdirSync(protocolRoot, { recursive: true });
     writeFileSync(join(protocolRoot, '00-setup.md'), 'setup');
     writeFileSync(join(protocolRoot, '01-build.md'), 'build');
   });
-  afterEach(() => dir.remove());
 
   const run = (templateConfig: Record<string, unknown> | null, overrides: Record<string, unknown> = {}) => ({
     id: 7,
@@ -121,14 +119,7 @@ describe('auditSpec', () => {
     expect(result.is_codemachine).toBe(true);
     expect(result.errors).toEqual([]);
     expect(result.status).toBe('valid');
-    expect(Object.keys(result.template_config_patch).sort()).toEqual([
-      'main_agents',
-      'modules',
-      'placeholders',
-      'protocol_spec',
-      'spec_meta',
-      'sub_agents',
-    ]);
+    expect(Object.keys(result.template_config_patch).sort()).toEqual(CODEMACHINE_PATCH_KEYS);
     expect((result.template_config_patch.protocol_spec as { steps: unknown[] }).steps).toHaveLength(3);
   });
 

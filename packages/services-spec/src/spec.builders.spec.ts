@@ -1,16 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTempDir } from '@tasksgodzilla/testing';
-import type { TempDir } from '@tasksgodzilla/testing';
+import { useTempDir } from '@tasksgodzilla/testing';
 import { buildSpecFromPlanningOutput, buildSpecFromProtocolFiles } from './spec.builders.js';
 import { ProtocolSpecSchema } from './spec.schemas.js';
+import { fileStepSpec, planningOutput } from './spec.test-helpers.js';
 
 describe('buildSpecFromProtocolFiles', () => {
-  let dir: TempDir;
-  beforeEach(() => {
-    dir = createTempDir('tgz-spec-');
-  });
-  afterEach(() => dir.remove());
+  const dir = useTempDir('tgz-spec-');
 
   it('builds one step per numbered file, in order, with relative refs and separate outputs', async () => {
     for (const [name, content] of [
@@ -27,43 +23,9 @@ describe('buildSpecFromProtocolFiles', () => {
     expect(ProtocolSpecSchema.safeParse(spec).success).toBe(true);
     expect(spec).toEqual({
       steps: [
-        {
-          id: '00-setup',
-          name: '00-setup.md',
-          engine_id: 'shell',
-          model: null,
-          prompt_ref: '00-setup.md',
-          outputs: { protocol: 'outputs/00-setup.md' },
-          step_type: 'setup',
-          policies: [],
-          qa: { policy: 'full', prompt: null },
-          order: 0,
-        },
-        {
-          id: '01-build-api',
-          name: '01-build-api.md',
-          engine_id: 'shell',
-          model: null,
-          prompt_ref: '01-build-api.md',
-          outputs: { protocol: 'outputs/01-build-api.md' },
-          step_type: 'work',
-          policies: [],
-          qa: { policy: 'full', prompt: null },
-          order: 1,
-          checks: ['npm test'],
-        },
-        {
-          id: '02-qa-review',
-          name: '02-qa-review.md',
-          engine_id: 'shell',
-          model: null,
-          prompt_ref: '02-qa-review.md',
-          outputs: { protocol: 'outputs/02-qa-review.md' },
-          step_type: 'qa',
-          policies: [],
-          qa: { policy: 'full', prompt: null },
-          order: 2,
-        },
+        fileStepSpec('00-setup.md', 0, { step_type: 'setup' }),
+        fileStepSpec('01-build-api.md', 1, { checks: ['npm test'] }),
+        fileStepSpec('02-qa-review.md', 2, { step_type: 'qa' }),
       ],
     });
   });
@@ -87,15 +49,10 @@ describe('buildSpecFromProtocolFiles', () => {
     const root = join(dir.path, '.protocols', '0002-feature');
     const { spec, files } = await buildSpecFromPlanningOutput(
       root,
-      {
-        plan_md: 'P',
-        context_md: 'C',
-        log_md: '',
-        step_files: [
-          { filename: '../00-setup.md', content: 'S' },
-          { filename: '01-work.md', content: 'W' },
-        ],
-      },
+      planningOutput([
+        { filename: '../00-setup.md', content: 'S' },
+        { filename: '01-work.md', content: 'W' },
+      ]),
       { defaultEngine: 'codex' },
     );
     expect(files.stepFiles.map((file) => file.filename)).toEqual(['00-setup.md', '01-work.md']);
@@ -106,11 +63,9 @@ describe('buildSpecFromProtocolFiles', () => {
   it('a planning answer whose step declares a ```checks fence gets those checks in its spec', async () => {
     const root = join(dir.path, '.protocols', '0003-checks');
     const content = ['# 01 Work', '', '```checks', 'npm test', 'npm run lint', '```', ''].join('\n');
-    const { spec } = await buildSpecFromPlanningOutput(
-      root,
-      { plan_md: 'P', context_md: '', log_md: '', step_files: [{ filename: '01-work.md', content }] },
-      { defaultEngine: 'codex' },
-    );
+    const { spec } = await buildSpecFromPlanningOutput(root, planningOutput([{ filename: '01-work.md', content }]), {
+      defaultEngine: 'codex',
+    });
     expect(spec.steps[0]?.checks).toEqual(['npm test', 'npm run lint']);
   });
 });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson, pythonFloatRepr, specHash } from './spec.hash.js';
+import { fileStepSpec } from './spec.test-helpers.js';
 
 const sha12 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 12);
 
@@ -12,22 +13,7 @@ describe('canonicalJson / specHash (Python json.dumps compatible)', () => {
     { name: 'empty object', value: {}, canonical: '{}', hash: '44136fa355b3' },
     {
       name: 'file-built spec',
-      value: {
-        steps: [
-          {
-            id: '01-build',
-            name: '01-build.md',
-            engine_id: 'codex',
-            model: null,
-            prompt_ref: '01-build.md',
-            outputs: { protocol: 'outputs/01-build.md' },
-            step_type: 'work',
-            policies: [],
-            qa: { policy: 'full', prompt: null },
-            order: 1,
-          },
-        ],
-      },
+      value: { steps: [fileStepSpec('01-build.md', 1, { engine_id: 'codex' })] },
       canonical:
         '{"steps":[{"engine_id":"codex","id":"01-build","model":null,"name":"01-build.md","order":1,"outputs":{"protocol":"outputs/01-build.md"},"policies":[],"prompt_ref":"01-build.md","qa":{"policy":"full","prompt":null},"step_type":"work"}]}',
       hash: '977542eba165',

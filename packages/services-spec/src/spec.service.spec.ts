@@ -2,18 +2,14 @@ import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, createManualClock } from '@tasksgodzilla/core';
-import { createTempDir } from '@tasksgodzilla/testing';
-import type { TempDir } from '@tasksgodzilla/testing';
+import { useTempDir } from '@tasksgodzilla/testing';
 import { createSpecService } from './spec.service.js';
+import { CODEMACHINE_PATCH_KEYS, planningOutput } from './spec.test-helpers.js';
 
 const fixtures = fileURLToPath(new URL('../test/fixtures/', import.meta.url));
 
 describe('createSpecService', () => {
-  let dir: TempDir;
-  beforeEach(() => {
-    dir = createTempDir('tgz-svc-');
-  });
-  afterEach(() => dir.remove());
+  const dir = useTempDir('tgz-svc-');
   const clock = createManualClock('2026-11-27T17:00:00.000Z');
 
   it('prepares a planning answer: files, spec, validation, meta, step runs and the template_config patch', async () => {
@@ -21,15 +17,10 @@ describe('createSpecService', () => {
     const workspaceRoot = join(dir.path, 'wt');
     const protocolRoot = join(workspaceRoot, '.protocols', '0001-demo');
     const prepared = await service.prepareFromPlanning(
-      {
-        plan_md: '# Plan',
-        context_md: 'ctx',
-        log_md: '',
-        step_files: [
-          { filename: '00-setup.md', content: 's' },
-          { filename: '01-build.md', content: 'b' },
-        ],
-      },
+      planningOutput([
+        { filename: '00-setup.md', content: 's' },
+        { filename: '01-build.md', content: 'b' },
+      ]),
       { protocolRoot, workspaceRoot },
     );
     expect(prepared.validation).toEqual({ status: 'valid', errors: [] });
@@ -49,10 +40,10 @@ describe('createSpecService', () => {
   it('returns an invalid preparation with no step runs when the plan has no steps', async () => {
     const service = createSpecService({ clock });
     const protocolRoot = join(dir.path, 'p');
-    const prepared = await service.prepareFromPlanning(
-      { plan_md: '', context_md: '', log_md: '', step_files: [] },
-      { protocolRoot, workspaceRoot: dir.path },
-    );
+    const prepared = await service.prepareFromPlanning(planningOutput([], { plan_md: '', context_md: '' }), {
+      protocolRoot,
+      workspaceRoot: dir.path,
+    });
     expect(prepared.validation.status).toBe('invalid');
     expect(prepared.spec_meta.status).toBe('invalid');
     expect(prepared.step_runs).toEqual([]);
@@ -86,15 +77,7 @@ describe('createSpecService', () => {
     expect(prepared.validation).toEqual({ status: 'valid', errors: [] });
     expect(prepared.codemachine_root).toBe(join(workspace, '.codemachine'));
     expect(prepared.template_source).toMatchObject({ template: 'demo-template' });
-    expect(Object.keys(prepared.template_config_patch).sort()).toEqual([
-      'main_agents',
-      'modules',
-      'placeholders',
-      'protocol_spec',
-      'spec_meta',
-      'sub_agents',
-      'template',
-    ]);
+    expect(Object.keys(prepared.template_config_patch).sort()).toEqual([...CODEMACHINE_PATCH_KEYS, 'template']);
     expect(prepared.step_runs.map((run) => [run.step_name, run.policy])).toEqual([
       ['00-plan', []],
       [

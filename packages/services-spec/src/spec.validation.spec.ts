@@ -1,7 +1,6 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTempDir } from '@tasksgodzilla/testing';
-import type { TempDir } from '@tasksgodzilla/testing';
+import { useTempDir } from '@tasksgodzilla/testing';
 import { validateSpec } from './spec.validation.js';
 
 const step = (name: string, overrides: Record<string, unknown> = {}) => ({
@@ -18,12 +17,11 @@ const step = (name: string, overrides: Record<string, unknown> = {}) => ({
 });
 
 describe('validateSpec', () => {
-  let dir: TempDir;
+  const dir = useTempDir('tgz-spec-');
   let workspace: string;
   let protocolRoot: string;
   let roots: { protocolRoot: string; workspaceRoot: string };
   beforeEach(() => {
-    dir = createTempDir('tgz-spec-');
     workspace = join(dir.path, 'worktree');
     protocolRoot = join(workspace, '.protocols', '0001-demo');
     mkdirSync(protocolRoot, { recursive: true });
@@ -32,7 +30,6 @@ describe('validateSpec', () => {
     writeFileSync(join(workspace, 'prompts', 'qa.md'), 'qa');
     roots = { protocolRoot, workspaceRoot: workspace };
   });
-  afterEach(() => dir.remove());
 
   it('accepts a valid spec (outputs folders need not exist; QA prompt found in the workspace)', () => {
     const spec = {

@@ -1,8 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotFoundError } from '@tasksgodzilla/core';
-import { createTempDir } from '@tasksgodzilla/testing';
-import type { TempDir } from '@tasksgodzilla/testing';
+import { useTempDir } from '@tasksgodzilla/testing';
 import {
   agentIdFromStepName,
   extractChecks,
@@ -13,11 +12,7 @@ import {
 } from './step-files.js';
 
 describe('step files', () => {
-  let dir: TempDir;
-  beforeEach(() => {
-    dir = createTempDir('tgz-spec-');
-  });
-  afterEach(() => dir.remove());
+  const dir = useTempDir('tgz-spec-');
 
   it('lists numbered Markdown files sorted by name, excluding docs, folders and other files', async () => {
     for (const name of [
@@ -42,22 +37,26 @@ describe('step files', () => {
     await expect(listStepFiles(join(dir.path, 'missing'))).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it('infers step types as the original (setup, qa substring, work)', () => {
-    expect(inferStepType('00-anything.md')).toBe('setup');
-    expect(inferStepType('03-Setup-db.md')).toBe('setup');
-    expect(inferStepType('04-qa-pass.md')).toBe('qa');
-    expect(inferStepType('05-qatar-trip.md')).toBe('qa');
-    expect(inferStepType('06-build.md')).toBe('work');
+  it.each([
+    ['00-anything.md', 'setup'],
+    ['03-Setup-db.md', 'setup'],
+    ['04-qa-pass.md', 'qa'],
+    ['05-qatar-trip.md', 'qa'],
+    ['06-build.md', 'work'],
+  ])('infers step types as the original (setup, qa substring, work): %s is %s', (name, type) => {
+    expect(inferStepType(name)).toBe(type);
   });
 
-  it('derives stems, agent ids and step-file status from names', () => {
-    expect(stepStem('01-build.md')).toBe('01-build');
-    expect(stepStem('noext')).toBe('noext');
-    expect(agentIdFromStepName('02-code-review.md')).toBe('code-review');
-    expect(agentIdFromStepName('00-build')).toBe('build');
-    expect(agentIdFromStepName('solo')).toBe('solo');
-    expect(isStepFilename('01-a.md')).toBe(true);
-    expect(isStepFilename('1-a.md')).toBe(false);
+  it.each<[string, (name: string) => unknown, string, unknown]>([
+    ['stepStem', stepStem, '01-build.md', '01-build'],
+    ['stepStem', stepStem, 'noext', 'noext'],
+    ['agentIdFromStepName', agentIdFromStepName, '02-code-review.md', 'code-review'],
+    ['agentIdFromStepName', agentIdFromStepName, '00-build', 'build'],
+    ['agentIdFromStepName', agentIdFromStepName, 'solo', 'solo'],
+    ['isStepFilename', isStepFilename, '01-a.md', true],
+    ['isStepFilename', isStepFilename, '1-a.md', false],
+  ])('derives stems, agent ids and step-file status from names: %s(%s)', (_label, derive, name, expected) => {
+    expect(derive(name)).toBe(expected);
   });
 
   it('extracts checks with the one grammar: ```sh check blocks and blocks under a Checks heading', () => {

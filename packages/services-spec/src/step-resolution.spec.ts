@@ -1,18 +1,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotFoundError, ValidationError } from '@tasksgodzilla/core';
-import { createTempDir } from '@tasksgodzilla/testing';
-import type { TempDir } from '@tasksgodzilla/testing';
+import { useTempDir } from '@tasksgodzilla/testing';
 import { fingerprintText } from '@tasksgodzilla/platform-git';
 import { specHash } from './spec.hash.js';
 import type { StepSpec } from './spec.schemas.js';
 import { resolveStep, resolveStepOutputs, resolveStepPrompt } from './step-resolution.js';
 
 describe('step resolution', () => {
-  let dir: TempDir;
+  const dir = useTempDir('tgz-spec-');
   let roots: { protocolRoot: string; workspaceRoot: string };
   beforeEach(() => {
-    dir = createTempDir('tgz-spec-');
     const workspaceRoot = join(dir.path, 'wt');
     const protocolRoot = join(workspaceRoot, '.protocols', '0001-demo');
     mkdirSync(protocolRoot, { recursive: true });
@@ -21,7 +19,6 @@ describe('step resolution', () => {
     writeFileSync(join(workspaceRoot, 'prompts', 'shared.md'), 'Shared.');
     roots = { protocolRoot, workspaceRoot };
   });
-  afterEach(() => dir.remove());
 
   const base: StepSpec = {
     id: '01-build',

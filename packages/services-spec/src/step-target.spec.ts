@@ -1,19 +1,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotFoundError } from '@tasksgodzilla/core';
-import { createTempDir, type TempDir } from '@tasksgodzilla/testing';
+import { useTempDir } from '@tasksgodzilla/testing';
 import { fingerprintText } from '@tasksgodzilla/platform-git';
 import { readOptional, resolveStepTarget, synthesizeStepSpec } from './step-target.js';
 
 describe('resolveStepTarget', () => {
-  let dir: TempDir;
+  const dir = useTempDir();
   let protocolRoot: string;
   beforeEach(() => {
-    dir = createTempDir();
     protocolRoot = join(dir.path, '.protocols', '0001-demo');
     mkdirSync(protocolRoot, { recursive: true });
   });
-  afterEach(() => dir.remove());
 
   it('synthesizes a spec for a step the spec does not list, finding <name>.md', async () => {
     writeFileSync(join(protocolRoot, '01-build.md'), '# Build\n');

@@ -2,7 +2,7 @@ import type { EventOut } from '@tasksgodzilla/client';
 import { useMemo, useState } from 'react';
 import { filterActivity } from '../lib/events.js';
 import { EventItem } from './event-item.js';
-import { Empty, LoadError, Panel } from './panel.js';
+import { Empty, LoadError, Panel, RefreshButton, SpecHashFilter } from './panel.js';
 
 const SHOWN = 40;
 
@@ -32,25 +32,13 @@ export function ActivityPanel({
     [events, invalidOnly, spec],
   );
   return (
-    <Panel
-      title="Recent activity"
-      actions={
-        <button type="button" onClick={onRefresh}>
-          Refresh
-        </button>
-      }
-    >
+    <Panel title="Recent activity" actions={<RefreshButton onRefresh={onRefresh} />}>
       <div className="filters">
         <label className="check small">
           <input type="checkbox" checked={invalidOnly} onChange={(e) => setInvalidOnly(e.target.checked)} /> invalid
           specs only
         </label>
-        <input
-          aria-label="Filter activity by spec hash"
-          placeholder="spec hash"
-          value={spec}
-          onChange={(e) => setSpec(e.target.value)}
-        />
+        <SpecHashFilter label="Filter activity by spec hash" value={spec} onChange={setSpec} />
       </div>
       <LoadError error={error} />
       {events && shown.length === 0 ? (

@@ -6,7 +6,7 @@ import { useResource } from '../hooks/use-resource.js';
 import { carriesUsage } from '../lib/events.js';
 import { serverObservability } from '../lib/metrics.js';
 import { PassRate, UsageBars } from './bars.js';
-import { Empty, LoadError, Panel } from './panel.js';
+import { Empty, LoadError, Panel, RefreshButton } from './panel.js';
 
 /** Server-wide QA pass rate, tokens and cost per phase and model, from /metrics (live). */
 export function ObservabilityPanel() {
@@ -18,14 +18,7 @@ export function ObservabilityPanel() {
     if (eventGroup(event) === 'qa' || carriesUsage(event)) reloadSoon();
   });
   return (
-    <Panel
-      title="Observability (all runs)"
-      actions={
-        <button type="button" onClick={() => void metrics.reload()}>
-          Refresh
-        </button>
-      }
-    >
+    <Panel title="Observability (all runs)" actions={<RefreshButton onRefresh={() => void metrics.reload()} />}>
       <LoadError error={metrics.error} />
       {!data ? null : (
         <>

@@ -2,7 +2,7 @@ import type { OnboardingSummary } from '@tasksgodzilla/client';
 import { useConsole } from '../console-context.js';
 import { useAction } from '../hooks/use-action.js';
 import { formatTime } from '../lib/format.js';
-import { Empty, LoadError, Panel } from './panel.js';
+import { Empty, LoadError, Panel, RefreshButton, TableHead } from './panel.js';
 import { StatusPill } from './pill.js';
 
 const TIMELINE = 8;
@@ -34,9 +34,7 @@ export function OnboardingPanel({
         >
           Run setup again
         </button>
-        <button type="button" onClick={onReload}>
-          Refresh
-        </button>
+        <RefreshButton onRefresh={onReload} />
       </>
     );
   return (
@@ -80,13 +78,7 @@ export function OnboardingPanel({
             <details open={summary.status !== 'completed'}>
               <summary className="small muted">Timeline (newest first)</summary>
               <table className="table" aria-label="Onboarding timeline">
-                <thead>
-                  <tr>
-                    <th>Time</th>
-                    <th>Event</th>
-                    <th>Message</th>
-                  </tr>
-                </thead>
+                <TableHead columns={['Time', 'Event', 'Message']} />
                 <tbody>
                   {timeline.map((event) => (
                     <tr key={event.id}>

@@ -2,8 +2,13 @@ import type { ProjectOut } from '@tasksgodzilla/client';
 import { useMemo, useState } from 'react';
 import { formatTime } from '../lib/format.js';
 import { sortProjects, type ProjectSort } from '../lib/sorting.js';
-import { Empty, LoadError, Panel } from './panel.js';
+import { Empty, LoadError, Panel, SelectAndRefresh } from './panel.js';
 import { Pill, StatusPill } from './pill.js';
+
+const PROJECT_SORTS: readonly (readonly [ProjectSort, string])[] = [
+  ['name', 'Name'],
+  ['spec', 'Spec status'],
+];
 
 export interface ProjectsPanelProps {
   projects: ProjectOut[] | undefined;
@@ -38,15 +43,13 @@ export function ProjectsPanel({
     <Panel
       title="Projects"
       actions={
-        <>
-          <select aria-label="Sort projects" value={sort} onChange={(e) => setSort(e.target.value as ProjectSort)}>
-            <option value="name">Name</option>
-            <option value="spec">Spec status</option>
-          </select>
-          <button type="button" onClick={onRefresh}>
-            Refresh
-          </button>
-        </>
+        <SelectAndRefresh
+          label="Sort projects"
+          value={sort}
+          options={PROJECT_SORTS}
+          onChange={setSort}
+          onRefresh={onRefresh}
+        />
       }
     >
       <LoadError error={error} />

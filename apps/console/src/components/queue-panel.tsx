@@ -5,7 +5,7 @@ import { useAction } from '../hooks/use-action.js';
 import { useCoalesced, useLiveEvents } from '../hooks/use-live-events.js';
 import { useResource } from '../hooks/use-resource.js';
 import { formatTime } from '../lib/format.js';
-import { Empty, LoadError, Panel } from './panel.js';
+import { Empty, LoadError, Panel, SelectAndRefresh } from './panel.js';
 import { Pill, StatusPill } from './pill.js';
 
 const STATUSES = ['', 'queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
@@ -59,22 +59,13 @@ export function QueuePanel() {
     <Panel
       title="Queue"
       actions={
-        <>
-          <select
-            aria-label="Job status"
-            value={status}
-            onChange={(e) => setStatus(e.target.value as (typeof STATUSES)[number])}
-          >
-            {STATUSES.map((value) => (
-              <option key={value} value={value}>
-                {value || 'all jobs'}
-              </option>
-            ))}
-          </select>
-          <button type="button" onClick={reload}>
-            Refresh
-          </button>
-        </>
+        <SelectAndRefresh
+          label="Job status"
+          value={status}
+          options={STATUSES.map((value) => [value, value || 'all jobs'] as const)}
+          onChange={setStatus}
+          onRefresh={reload}
+        />
       }
     >
       <LoadError error={stats.error} />

@@ -2,6 +2,16 @@ import { latestStep, runActions, type ProtocolRunOut, type StepRunOut } from '@t
 import { useConsole } from '../console-context.js';
 import { useAction } from '../hooks/use-action.js';
 
+/** A run action button: name (busy key), label, enabled, the action, class and tooltip. */
+type RunButton = readonly [
+  name: string,
+  label: string,
+  enabled: boolean,
+  action: (name: string) => Promise<unknown>,
+  className?: string,
+  title?: string,
+];
+
 export interface RunActionsProps {
   run: ProtocolRunOut;
   steps: StepRunOut[];
@@ -17,73 +27,59 @@ export function RunActions({ run, steps, onRun, onChanged }: RunActionsProps) {
   const { busy, run: act } = useAction();
   const can = runActions(run, steps);
   const latest = latestStep(steps);
-  const button = (
-    name: string,
-    label: string,
-    enabled: boolean,
-    action: () => Promise<unknown>,
-    className = '',
-    title?: string,
-  ) => (
-    <button
-      type="button"
-      className={className}
-      title={title}
-      disabled={!enabled || busy !== null}
-      onClick={() => void action()}
-    >
-      {busy === name ? `${label}…` : label}
-    </button>
-  );
+  // Each action, given its name (the busy key): an api call, its toast, then what reloads.
+  const enqueue = (call: () => Promise<unknown>, success: string) => (name: string) =>
+    act(name, call, success, onChanged);
+  const change = (call: () => Promise<ProtocolRunOut>, success: string) => (name: string) =>
+    act(name, call, success, onRun);
+  const onLatest = (call: (step: StepRunOut) => Promise<unknown>, success: (step: StepRunOut) => string) =>
+    latest ? enqueue(() => call(latest), success(latest)) : () => Promise.resolve();
+  const latestTitle = latest ? `Latest step: ${latest.step_name}` : undefined;
+  const buttons: readonly RunButton[] = [
+    ['start', 'Start planning', can.start, enqueue(() => client.startProtocol(run.id), 'Planning enqueued.')],
+    ['runNext', 'Run next step', can.runNext, enqueue(() => client.runNextStep(run.id), 'Next step enqueued.')],
+    ['retry', 'Retry failed step', can.retry, enqueue(() => client.retryLatest(run.id), 'Retry enqueued.')],
+    [
+      'qa',
+      'Run QA on latest',
+      can.qaLatest,
+      onLatest(
+        (step) => client.runStepQa(step.id),
+        (step) => `QA enqueued for ${step.step_name}.`,
+      ),
+      '',
+      latestTitle,
+    ],
+    [
+      'approve',
+      'Approve latest',
+      can.approveLatest,
+      onLatest(
+        (step) => client.approveStep(step.id),
+        (step) => `Step ${step.step_name} approved.`,
+      ),
+      '',
+      latestTitle,
+    ],
+    ['openPr', 'Open PR/MR now', can.openPr, enqueue(() => client.openPr(run.id), 'PR/MR job enqueued.')],
+    ['pause', 'Pause', can.pause, change(() => client.pauseProtocol(run.id), 'Protocol paused.')],
+    ['resume', 'Resume', can.resume, change(() => client.resumeProtocol(run.id), 'Protocol resumed.')],
+    ['cancel', 'Cancel', can.cancel, change(() => client.cancelProtocol(run.id), 'Protocol cancelled.'), 'danger'],
+  ];
   return (
     <div className="actions" role="toolbar" aria-label="Run actions">
-      {button('start', 'Start planning', can.start, () =>
-        act('start', () => client.startProtocol(run.id), 'Planning enqueued.', onChanged),
-      )}
-      {button('runNext', 'Run next step', can.runNext, () =>
-        act('runNext', () => client.runNextStep(run.id), 'Next step enqueued.', onChanged),
-      )}
-      {button('retry', 'Retry failed step', can.retry, () =>
-        act('retry', () => client.retryLatest(run.id), 'Retry enqueued.', onChanged),
-      )}
-      {button(
-        'qa',
-        'Run QA on latest',
-        can.qaLatest,
-        () =>
-          latest
-            ? act('qa', () => client.runStepQa(latest.id), `QA enqueued for ${latest.step_name}.`, onChanged)
-            : Promise.resolve(),
-        '',
-        latest ? `Latest step: ${latest.step_name}` : undefined,
-      )}
-      {button(
-        'approve',
-        'Approve latest',
-        can.approveLatest,
-        () =>
-          latest
-            ? act('approve', () => client.approveStep(latest.id), `Step ${latest.step_name} approved.`, onChanged)
-            : Promise.resolve(),
-        '',
-        latest ? `Latest step: ${latest.step_name}` : undefined,
-      )}
-      {button('openPr', 'Open PR/MR now', can.openPr, () =>
-        act('openPr', () => client.openPr(run.id), 'PR/MR job enqueued.', onChanged),
-      )}
-      {button('pause', 'Pause', can.pause, () =>
-        act('pause', () => client.pauseProtocol(run.id), 'Protocol paused.', onRun),
-      )}
-      {button('resume', 'Resume', can.resume, () =>
-        act('resume', () => client.resumeProtocol(run.id), 'Protocol resumed.', onRun),
-      )}
-      {button(
-        'cancel',
-        'Cancel',
-        can.cancel,
-        () => act('cancel', () => client.cancelProtocol(run.id), 'Protocol cancelled.', onRun),
-        'danger',
-      )}
+      {buttons.map(([name, label, enabled, action, className = '', title]) => (
+        <button
+          key={name}
+          type="button"
+          className={className}
+          title={title}
+          disabled={!enabled || busy !== null}
+          onClick={() => void action(name)}
+        >
+          {busy === name ? `${label}…` : label}
+        </button>
+      ))}
       <button type="button" onClick={onChanged}>
         Refresh
       </button>

@@ -1,7 +1,7 @@
 import { isLoopEvent, isTriggerEvent, type EventOut } from '@tasksgodzilla/client';
 import { useMemo, useState } from 'react';
 import { filterRunEvents, type EventKindFilter } from '../lib/events.js';
-import { Empty } from './panel.js';
+import { Empty, SpecHashFilter } from './panel.js';
 import { EventItem } from './event-item.js';
 
 const SHOWN = 100;
@@ -34,12 +34,7 @@ export function RunEvents({ events }: { events: EventOut[] }) {
             </button>
           ))}
         </div>
-        <input
-          aria-label="Filter events by spec hash"
-          placeholder="spec hash"
-          value={spec}
-          onChange={(e) => setSpec(e.target.value)}
-        />
+        <SpecHashFilter label="Filter events by spec hash" value={spec} onChange={setSpec} />
       </div>
       {shown.length === 0 ? (
         <Empty>No events{kind !== 'all' || spec ? ' match the filter' : ' yet'}.</Empty>

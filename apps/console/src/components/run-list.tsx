@@ -2,8 +2,13 @@ import type { ProtocolRunOut } from '@tasksgodzilla/client';
 import { useMemo, useState } from 'react';
 import { formatTime, formatUsd, specBadge } from '../lib/format.js';
 import { sortRuns, type RunSort } from '../lib/sorting.js';
-import { Empty, LoadError, Panel } from './panel.js';
+import { Empty, LoadError, Panel, SelectAndRefresh, TableHead } from './panel.js';
 import { Pill, StatusPill } from './pill.js';
+
+const RUN_SORTS: readonly (readonly [RunSort, string])[] = [
+  ['updated', 'Updated'],
+  ['spec', 'Spec status'],
+];
 
 export interface RunListProps {
   projectId: number | null;
@@ -25,15 +30,14 @@ export function RunList({ projectId, runs, error, selectedId, costs, audits, onS
     <Panel
       title="Protocol runs"
       actions={
-        <>
-          <select aria-label="Sort runs" value={sort} onChange={(e) => setSort(e.target.value as RunSort)}>
-            <option value="updated">Updated</option>
-            <option value="spec">Spec status</option>
-          </select>
-          <button type="button" onClick={onRefresh} disabled={projectId === null}>
-            Refresh
-          </button>
-        </>
+        <SelectAndRefresh
+          label="Sort runs"
+          value={sort}
+          options={RUN_SORTS}
+          onChange={setSort}
+          onRefresh={onRefresh}
+          disabled={projectId === null}
+        />
       }
     >
       <LoadError error={error} />
@@ -43,16 +47,7 @@ export function RunList({ projectId, runs, error, selectedId, costs, audits, onS
         <Empty>No protocol runs yet.</Empty>
       ) : (
         <table className="table clickable" aria-label="Protocol runs">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Status</th>
-              <th>Spec</th>
-              <th>Audit</th>
-              <th>Cost</th>
-              <th>Updated</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Status', 'Spec', 'Audit', 'Cost', 'Updated']} />
           <tbody>
             {sorted.map((run) => (
               <tr

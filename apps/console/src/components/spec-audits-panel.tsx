@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { useConsole } from '../console-context.js';
 import { useAction } from '../hooks/use-action.js';
 import { formatTime } from '../lib/format.js';
-import { Empty, Panel } from './panel.js';
+import { Empty, Panel, RefreshButton } from './panel.js';
 import { Pill } from './pill.js';
 
 const SHOWN = 20;
@@ -47,14 +47,7 @@ export function SpecAuditsPanel({
   };
 
   return (
-    <Panel
-      title="Spec audits"
-      actions={
-        <button type="button" onClick={onRefresh}>
-          Refresh
-        </button>
-      }
-    >
+    <Panel title="Spec audits" actions={<RefreshButton onRefresh={onRefresh} />}>
       <form className="inline-form" onSubmit={submit} aria-label="Run spec audit">
         <input
           type="number"

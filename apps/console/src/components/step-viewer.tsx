@@ -9,6 +9,12 @@ import { StatusPill } from './pill.js';
 /** How often a running step's log is fetched again (its events also trigger a fetch). */
 const LOG_POLL_MS = 2000;
 
+type Tab = 'log' | 'diff';
+const TABS: readonly (readonly [Tab, string])[] = [
+  ['log', 'Log'],
+  ['diff', 'Diff'],
+];
+
 function diffLineClass(line: string): string {
   if (
     line.startsWith('+++') ||
@@ -33,7 +39,7 @@ function Missing({ error, what }: { error: unknown; what: string }) {
 /** The log of the selected step, followed live while it runs, and the patch of its commit. */
 export function StepViewer({ step }: { step: StepRunOut }) {
   const { client } = useConsole();
-  const [tab, setTab] = useState<'log' | 'diff'>('log');
+  const [tab, setTab] = useState<Tab>('log');
   const [follow, setFollow] = useState(true);
   const active = isStepActive(step.status);
   const log = useResource(tab === 'log' ? () => client.getStepLog(step.id) : null, [client, step.id, tab]);
@@ -76,24 +82,18 @@ export function StepViewer({ step }: { step: StepRunOut }) {
         </strong>
         <StatusPill status={step.status} />
         <div className="tabs" role="tablist">
-          <button
-            type="button"
-            role="tab"
-            aria-selected={tab === 'log'}
-            className={tab === 'log' ? 'active' : ''}
-            onClick={() => setTab('log')}
-          >
-            Log
-          </button>
-          <button
-            type="button"
-            role="tab"
-            aria-selected={tab === 'diff'}
-            className={tab === 'diff' ? 'active' : ''}
-            onClick={() => setTab('diff')}
-          >
-            Diff
-          </button>
+          {TABS.map(([id, label]) => (
+            <button
+              key={id}
+              type="button"
+              role="tab"
+              aria-selected={tab === id}
+              className={tab === id ? 'active' : ''}
+              onClick={() => setTab(id)}
+            >
+              {label}
+            </button>
+          ))}
         </div>
         {tab === 'log' ? (
           <label className="check small">

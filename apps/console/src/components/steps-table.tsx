@@ -2,8 +2,17 @@ import { stepActions, type ProtocolRunOut, type StepRunOut } from '@tasksgodzill
 import { useConsole } from '../console-context.js';
 import { useAction } from '../hooks/use-action.js';
 import { policyLabel, runtimeStateLabel } from '../lib/format.js';
-import { Empty } from './panel.js';
+import { Empty, TableHead } from './panel.js';
 import { StatusPill } from './pill.js';
+
+/** A step's action button: name (busy key), label, enabled, the api call, its success message. */
+type StepButton = readonly [
+  name: string,
+  label: string,
+  enabled: boolean,
+  call: () => Promise<unknown>,
+  success: string,
+];
 
 export interface StepsTableProps {
   run: ProtocolRunOut;
@@ -21,26 +30,15 @@ export function StepsTable({ run, steps, selectedId, onSelect, onChanged }: Step
   const ordered = [...steps].sort((a, b) => a.step_index - b.step_index || a.id - b.id);
   return (
     <table className="table clickable" aria-label="Steps">
-      <thead>
-        <tr>
-          <th>#</th>
-          <th>Name</th>
-          <th>Status</th>
-          <th>Model</th>
-          <th>Engine</th>
-          <th>Policy</th>
-          <th>State</th>
-          <th>Summary</th>
-          <th>Actions</th>
-        </tr>
-      </thead>
+      <TableHead columns={['#', 'Name', 'Status', 'Model', 'Engine', 'Policy', 'State', 'Summary', 'Actions']} />
       <tbody>
         {ordered.map((step) => {
           const can = stepActions(run.status, step);
-          const stop = (action: () => void) => (event: { stopPropagation(): void }) => {
-            event.stopPropagation();
-            action();
-          };
+          const buttons: readonly StepButton[] = [
+            ['run', 'Run', can.run, () => client.runStep(step.id), `Step ${step.step_name} enqueued.`],
+            ['qa', 'QA', can.runQa, () => client.runStepQa(step.id), `QA enqueued for ${step.step_name}.`],
+            ['approve', 'Approve', can.approve, () => client.approveStep(step.id), `Step ${step.step_name} approved.`],
+          ];
           return (
             <tr
               key={step.id}
@@ -60,54 +58,21 @@ export function StepsTable({ run, steps, selectedId, onSelect, onChanged }: Step
               <td className="small">{runtimeStateLabel(step.runtime_state)}</td>
               <td className="small">{step.summary ?? ''}</td>
               <td className="nowrap">
-                <button
-                  type="button"
-                  className="small-button"
-                  disabled={!can.run || busy !== null}
-                  onClick={stop(
-                    () =>
-                      void act(
-                        `run-${step.id}`,
-                        () => client.runStep(step.id),
-                        `Step ${step.step_name} enqueued.`,
-                        onChanged,
-                      ),
-                  )}
-                >
-                  Run
-                </button>
-                <button
-                  type="button"
-                  className="small-button"
-                  disabled={!can.runQa || busy !== null}
-                  onClick={stop(
-                    () =>
-                      void act(
-                        `qa-${step.id}`,
-                        () => client.runStepQa(step.id),
-                        `QA enqueued for ${step.step_name}.`,
-                        onChanged,
-                      ),
-                  )}
-                >
-                  QA
-                </button>
-                <button
-                  type="button"
-                  className="small-button"
-                  disabled={!can.approve || busy !== null}
-                  onClick={stop(
-                    () =>
-                      void act(
-                        `approve-${step.id}`,
-                        () => client.approveStep(step.id),
-                        `Step ${step.step_name} approved.`,
-                        onChanged,
-                      ),
-                  )}
-                >
-                  Approve
-                </button>
+                {buttons.map(([name, label, enabled, call, success]) => (
+                  <button
+                    key={name}
+                    type="button"
+                    className="small-button"
+                    disabled={!enabled || busy !== null}
+                    onClick={(event) => {
+                      // The row's own click selects the step; a button only acts.
+                      event.stopPropagation();
+                      void act(`${name}-${step.id}`, call, success, onChanged);
+                    }}
+                  >
+                    {label}
+                  </button>
+                ))}
               </td>
             </tr>
           );

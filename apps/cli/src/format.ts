@@ -229,22 +229,19 @@ export function formatUsd(value: number | null | undefined): string {
 
 export function renderUsage(usage: ProtocolUsageOut): string {
   const lines = [`Total: ${usage.tokens} tokens, ${formatUsd(usage.cost_usd)}`];
-  if (usage.by_phase.length > 0)
-    lines.push(
-      '',
-      renderTable(
-        ['Phase', 'Tokens', 'Cost'],
-        usage.by_phase.map((p) => [p.phase, p.tokens, formatUsd(p.cost_usd)]),
-      ),
-    );
-  if (usage.by_model.length > 0)
-    lines.push(
-      '',
-      renderTable(
-        ['Model', 'Tokens', 'Cost'],
-        usage.by_model.map((m) => [m.model, m.tokens, formatUsd(m.cost_usd)]),
-      ),
-    );
+  const breakdowns = [
+    ['Phase', usage.by_phase.map((p) => [p.phase, p.tokens, p.cost_usd] as const)],
+    ['Model', usage.by_model.map((m) => [m.model, m.tokens, m.cost_usd] as const)],
+  ] as const;
+  for (const [title, rows] of breakdowns)
+    if (rows.length > 0)
+      lines.push(
+        '',
+        renderTable(
+          [title, 'Tokens', 'Cost'],
+          rows.map(([key, tokens, cost]) => [key, tokens, formatUsd(cost)]),
+        ),
+      );
   return lines.join('\n');
 }
 

@@ -25,30 +25,6 @@ interface MenuState {
   protocol: number | undefined;
 }
 
-/** Menu numbers 1-12 are the original's; 13 and up fill its gaps (selecting a run, run actions). */
-const MENU: readonly (readonly [string, string])[] = [
-  ['1', 'List projects'],
-  ['2', 'Select project'],
-  ['3', 'Create project'],
-  ['4', 'List protocols'],
-  ['5', 'Create + start protocol'],
-  ['6', 'Run next step'],
-  ['7', 'List steps'],
-  ['8', 'Run QA on a step'],
-  ['9', 'Approve a step'],
-  ['10', 'Recent events'],
-  ['11', 'Queue stats'],
-  ['12', 'Import CodeMachine'],
-  ['13', 'Select protocol'],
-  ['14', 'Onboarding status'],
-  ['15', 'Retry latest failed step'],
-  ['16', 'Pause protocol'],
-  ['17', 'Resume protocol'],
-  ['18', 'Cancel protocol'],
-  ['19', 'Open PR/MR'],
-  ['q', 'Quit'],
-];
-
 /** Thrown by the menu's own checks ("Select a project first."): printed as is. */
 class MenuNotice extends Error {}
 
@@ -58,9 +34,9 @@ function menuText(state: MenuState): string {
     'Interactive TasksGodzilla CLI',
     `Current project: ${state.project ?? '-'}   Current protocol: ${state.protocol ?? '-'}`,
   ];
-  const item = ([key, label]: readonly [string, string]) => `${key.padStart(3)}) ${label}`;
-  for (let i = 0; i < MENU.length; i += 2) {
-    const pair = MENU.slice(i, i + 2).map(item);
+  const items = [...MENU, { key: 'q', label: 'Quit' }].map(({ key, label }) => `${key.padStart(3)}) ${label}`);
+  for (let i = 0; i < items.length; i += 2) {
+    const pair = items.slice(i, i + 2);
     lines.push(pair.length === 2 ? `${(pair[0] ?? '').padEnd(34)}${pair[1]}` : (pair[0] ?? ''));
   }
   return lines.join('\n');
@@ -99,7 +75,9 @@ export async function runInteractiveMenu(ctx: CommandContext, io: CliIo): Promis
       }
       if (['q', 'quit', 'exit'].includes(choice)) break;
       try {
-        await runChoice(choice, ctx, state, ask);
+        const entry = MENU.find((item) => item.key === choice);
+        if (entry) await entry.run(ctx, state, ask);
+        else ctx.print('Unknown choice.');
       } catch (error) {
         if (closed) break;
         if (error instanceof MenuNotice) ctx.print(error.message);
@@ -138,128 +116,110 @@ async function pickStep(ctx: CommandContext, state: MenuState, ask: Ask): Promis
   return { id, name: steps.find((s) => s.id === id)?.step_name ?? String(id) };
 }
 
-async function runChoice(choice: string, ctx: CommandContext, state: MenuState, ask: Ask): Promise<void> {
-  switch (choice) {
-    case '1':
-      await listProjects(ctx);
-      return;
-    case '2': {
-      const answer = await ask('Project ID: ');
-      state.project = answer === '' ? undefined : parseId(answer);
-      return;
-    }
-    case '3': {
-      const name = await ask('Project name: ');
-      const gitUrl = await ask('Git URL/path: ');
-      const base = (await ask('Base branch [main]: ')) || 'main';
-      const ci = (await ask('CI provider (github/gitlab/blank): ')).toLowerCase();
-      const models = await ask('Default models JSON (optional): ');
-      if (!name || !gitUrl) throw new MenuNotice('Invalid input: name and git URL are required.');
-      if (ci && ci !== 'github' && ci !== 'gitlab')
-        throw new MenuNotice('Invalid input: CI provider must be github, gitlab or blank.');
-      const project = await createProject(ctx, {
-        name,
-        git_url: hostPath(gitUrl),
-        base_branch: base,
-        ci_provider: (ci || null) as CiProvider | null,
-        default_models: models ? (parseJsonObject(models) as DefaultModels) : null,
-      });
-      state.project = project.id;
-      return;
-    }
-    case '4':
-      await listProtocols(ctx, needProject(state));
-      return;
-    case '5': {
-      const project = needProject(state);
-      const name = await ask('Protocol name (NNNN-task): ');
-      const base = (await ask('Base branch [main]: ')) || 'main';
-      const description = await ask('Description (optional): ');
-      const template = await ask('Template folder (optional, plans offline with the shell engine): ');
-      const auto = (await ask('Auto-advance through the steps? [y/N]: ')).toLowerCase().startsWith('y');
-      if (!name) throw new MenuNotice('Invalid input: a protocol name is required.');
-      const { protocol } = await createProtocol(
-        ctx,
-        {
-          projectId: project,
-          name,
-          baseBranch: base,
-          description: description || undefined,
-          template: template ? hostPath(template) : undefined,
-          autoAdvance: auto,
-        },
-        true,
-      );
-      state.protocol = protocol.id;
-      return;
-    }
-    case '6':
-      await runNextStep(ctx, needProtocol(state));
-      return;
-    case '7': {
+/** An id typed at `prompt`; empty clears the selection. */
+async function askId(ask: Ask, prompt: string): Promise<number | undefined> {
+  const answer = await ask(prompt);
+  return answer === '' ? undefined : parseId(answer);
+}
+
+async function createProjectFromMenu(ctx: CommandContext, state: MenuState, ask: Ask): Promise<void> {
+  const name = await ask('Project name: ');
+  const gitUrl = await ask('Git URL/path: ');
+  const base = (await ask('Base branch [main]: ')) || 'main';
+  const ci = (await ask('CI provider (github/gitlab/blank): ')).toLowerCase();
+  const models = await ask('Default models JSON (optional): ');
+  if (!name || !gitUrl) throw new MenuNotice('Invalid input: name and git URL are required.');
+  if (ci && ci !== 'github' && ci !== 'gitlab')
+    throw new MenuNotice('Invalid input: CI provider must be github, gitlab or blank.');
+  const project = await createProject(ctx, {
+    name,
+    git_url: hostPath(gitUrl),
+    base_branch: base,
+    ci_provider: (ci || null) as CiProvider | null,
+    default_models: models ? (parseJsonObject(models) as DefaultModels) : null,
+  });
+  state.project = project.id;
+}
+
+async function createProtocolFromMenu(ctx: CommandContext, state: MenuState, ask: Ask): Promise<void> {
+  const project = needProject(state);
+  const name = await ask('Protocol name (NNNN-task): ');
+  const base = (await ask('Base branch [main]: ')) || 'main';
+  const description = await ask('Description (optional): ');
+  const template = await ask('Template folder (optional, plans offline with the shell engine): ');
+  const auto = (await ask('Auto-advance through the steps? [y/N]: ')).toLowerCase().startsWith('y');
+  if (!name) throw new MenuNotice('Invalid input: a protocol name is required.');
+  const { protocol } = await createProtocol(
+    ctx,
+    {
+      projectId: project,
+      name,
+      baseBranch: base,
+      description: description || undefined,
+      template: template ? hostPath(template) : undefined,
+      autoAdvance: auto,
+    },
+    true,
+  );
+  state.protocol = protocol.id;
+}
+
+async function importFromMenu(ctx: CommandContext, state: MenuState, ask: Ask): Promise<void> {
+  const project = needProject(state);
+  const name = await ask('Protocol name for CodeMachine run: ');
+  const workspace = await ask('Workspace path: ');
+  const base = (await ask('Base branch [main]: ')) || 'main';
+  const description = await ask('Description (optional): ');
+  const enqueue = (await ask('Enqueue job? [y/N]: ')).toLowerCase().startsWith('y');
+  if (!name || !workspace) throw new MenuNotice('Invalid input: name and workspace path are required.');
+  const result = await importCodeMachine(ctx, {
+    project,
+    protocolName: name,
+    workspacePath: hostPath(workspace),
+    baseBranch: base,
+    description: description || undefined,
+    enqueue,
+  });
+  state.protocol = result.protocol_run.id;
+}
+
+/** What a menu entry does with the current selection; it may ask for more. */
+type MenuAction = (ctx: CommandContext, state: MenuState, ask: Ask) => Promise<unknown>;
+
+/** Menu numbers 1-12 are the original's; 13 and up fill its gaps (selecting a run, run actions). */
+const MENU: readonly { key: string; label: string; run: MenuAction }[] = [
+  { key: '1', label: 'List projects', run: (ctx) => listProjects(ctx) },
+  {
+    key: '2',
+    label: 'Select project',
+    run: async (_, state, ask) => (state.project = await askId(ask, 'Project ID: ')),
+  },
+  { key: '3', label: 'Create project', run: createProjectFromMenu },
+  { key: '4', label: 'List protocols', run: (ctx, state) => listProtocols(ctx, needProject(state)) },
+  { key: '5', label: 'Create + start protocol', run: createProtocolFromMenu },
+  { key: '6', label: 'Run next step', run: (ctx, state) => runNextStep(ctx, needProtocol(state)) },
+  {
+    key: '7',
+    label: 'List steps',
+    run: async (ctx, state) => {
       const steps = await listSteps(ctx, needProtocol(state));
       if (steps.length === 0) ctx.print('(No steps yet: the run is not planned.)');
-      return;
-    }
-    case '8': {
-      const step = await pickStep(ctx, state, ask);
-      await runStepQa(ctx, step.id);
-      return;
-    }
-    case '9': {
-      const step = await pickStep(ctx, state, ask);
-      await approveStep(ctx, step.id);
-      return;
-    }
-    case '10':
-      await recentEvents(ctx, state.project, 20);
-      return;
-    case '11':
-      await queueStats(ctx);
-      return;
-    case '12': {
-      const project = needProject(state);
-      const name = await ask('Protocol name for CodeMachine run: ');
-      const workspace = await ask('Workspace path: ');
-      const base = (await ask('Base branch [main]: ')) || 'main';
-      const description = await ask('Description (optional): ');
-      const enqueue = (await ask('Enqueue job? [y/N]: ')).toLowerCase().startsWith('y');
-      if (!name || !workspace) throw new MenuNotice('Invalid input: name and workspace path are required.');
-      const result = await importCodeMachine(ctx, {
-        project,
-        protocolName: name,
-        workspacePath: hostPath(workspace),
-        baseBranch: base,
-        description: description || undefined,
-        enqueue,
-      });
-      state.protocol = result.protocol_run.id;
-      return;
-    }
-    case '13': {
-      const answer = await ask('Protocol ID: ');
-      state.protocol = answer === '' ? undefined : parseId(answer);
-      return;
-    }
-    case '14':
-      await showOnboarding(ctx, needProject(state));
-      return;
-    case '15':
-      await retryLatest(ctx, needProtocol(state));
-      return;
-    case '16':
-      await changeProtocol(ctx, needProtocol(state), 'pause');
-      return;
-    case '17':
-      await changeProtocol(ctx, needProtocol(state), 'resume');
-      return;
-    case '18':
-      await changeProtocol(ctx, needProtocol(state), 'cancel');
-      return;
-    case '19':
-      await openPr(ctx, needProtocol(state));
-      return;
-    default:
-      ctx.print('Unknown choice.');
-  }
-}
+    },
+  },
+  { key: '8', label: 'Run QA on a step', run: async (ctx, s, ask) => runStepQa(ctx, (await pickStep(ctx, s, ask)).id) },
+  { key: '9', label: 'Approve a step', run: async (ctx, s, ask) => approveStep(ctx, (await pickStep(ctx, s, ask)).id) },
+  { key: '10', label: 'Recent events', run: (ctx, state) => recentEvents(ctx, state.project, 20) },
+  { key: '11', label: 'Queue stats', run: (ctx) => queueStats(ctx) },
+  { key: '12', label: 'Import CodeMachine', run: importFromMenu },
+  {
+    key: '13',
+    label: 'Select protocol',
+    run: async (_, state, ask) => (state.protocol = await askId(ask, 'Protocol ID: ')),
+  },
+  { key: '14', label: 'Onboarding status', run: (ctx, state) => showOnboarding(ctx, needProject(state)) },
+  { key: '15', label: 'Retry latest failed step', run: (ctx, state) => retryLatest(ctx, needProtocol(state)) },
+  { key: '16', label: 'Pause protocol', run: (ctx, state) => changeProtocol(ctx, needProtocol(state), 'pause') },
+  { key: '17', label: 'Resume protocol', run: (ctx, state) => changeProtocol(ctx, needProtocol(state), 'resume') },
+  { key: '18', label: 'Cancel protocol', run: (ctx, state) => changeProtocol(ctx, needProtocol(state), 'cancel') },
+  { key: '19', label: 'Open PR/MR', run: (ctx, state) => openPr(ctx, needProtocol(state)) },
+];

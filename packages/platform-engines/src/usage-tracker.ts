@@ -2,28 +2,29 @@ import type { EngineEvent, EngineUsage } from './engine.types.js';
 
 type UsageEvent = Extract<EngineEvent, { type: 'usage' }>;
 
+/** A usage record whose every field is `value(field)`. */
+function usageOf(value: (field: keyof EngineUsage) => number): EngineUsage {
+  return {
+    input_tokens: value('input_tokens'),
+    cached_input_tokens: value('cached_input_tokens'),
+    output_tokens: value('output_tokens'),
+    reasoning_tokens: value('reasoning_tokens'),
+    total_tokens: value('total_tokens'),
+  };
+}
+
 export function emptyUsage(): EngineUsage {
-  return { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_tokens: 0, total_tokens: 0 };
+  return usageOf(() => 0);
 }
 
-function add(a: EngineUsage, b: EngineUsage): EngineUsage {
-  return {
-    input_tokens: a.input_tokens + b.input_tokens,
-    cached_input_tokens: a.cached_input_tokens + b.cached_input_tokens,
-    output_tokens: a.output_tokens + b.output_tokens,
-    reasoning_tokens: a.reasoning_tokens + b.reasoning_tokens,
-    total_tokens: a.total_tokens + b.total_tokens,
-  };
+/** Field-by-field sum of two usage records. */
+export function addUsage(a: EngineUsage, b: EngineUsage): EngineUsage {
+  return usageOf((field) => a[field] + b[field]);
 }
 
+/** The usage fields of a usage event. */
 function pick(event: UsageEvent): EngineUsage {
-  return {
-    input_tokens: event.input_tokens,
-    cached_input_tokens: event.cached_input_tokens,
-    output_tokens: event.output_tokens,
-    reasoning_tokens: event.reasoning_tokens,
-    total_tokens: event.total_tokens,
-  };
+  return usageOf((field) => event[field]);
 }
 
 export interface UsageTracker {
@@ -47,7 +48,7 @@ export function createUsageTracker(): UsageTracker {
         usage = pick(event);
         if (event.cost_usd !== null) cost = event.cost_usd;
       } else {
-        usage = add(usage ?? emptyUsage(), pick(event));
+        usage = addUsage(usage ?? emptyUsage(), pick(event));
         if (event.cost_usd !== null) cost = (cost ?? 0) + event.cost_usd;
       }
     },

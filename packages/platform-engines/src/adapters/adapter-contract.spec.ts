@@ -1,8 +1,14 @@
 import { join } from 'node:path';
 import { EngineError } from '@tasksgodzilla/core';
-import type { Engine, EngineEvent } from '../engine.types.js';
-import { useFakeWorkspace, fakeBinary, readPid, waitForExit } from '../testing/fake-engines.test-helpers.js';
-import { createClaudeCodeEngine } from './claude-code.engine.js';
+import type { Engine, EngineEvent, EngineRequest } from '../engine.types.js';
+import {
+  useFakeWorkspace,
+  fakeBinary,
+  opencodeRunArgs,
+  readPid,
+  waitForExit,
+} from '../testing/fake-engines.test-helpers.js';
+import { CLAUDE_WORKSPACE_WRITE_TOOLS, createClaudeCodeEngine } from './claude-code.engine.js';
 import { createCodexEngine } from './codex.engine.js';
 import { createOpencodeEngine } from './opencode.engine.js';
 
@@ -19,11 +25,30 @@ interface AdapterCase {
   fakeVersion: string;
   /** The first event type the fake emits once it is up (pid files written, signal handlers installed). */
   upEvent: EngineEvent['type'];
-  garbageLines: number;
   failureReason: string;
+  /** USD cost the `failure` stream reports (null: the CLI reports none). */
+  failureCostUsd: number | null;
   exit0FailedReason: string;
   permissionDeniedReason: string;
+  /** What a stream cut before its terminal event still gives. */
+  noTerminal: { finalMessage: string | null; usage: unknown };
+  /** The `garbage` fixture: how many lines are not JSON, the final message, and text of those lines the log keeps. */
+  garbage: { unparsedLines: number; finalMessage: string; logged: string[] };
+  /** The CLI's own budget or usage-limit report: the fake's env, the request, what the result must match. */
+  budgetError: { env: Record<string, string>; request?: Partial<EngineRequest>; expected: Record<string, unknown> };
+  /** A stream without a model request: the fixture and the model the stream names (null: it never does). */
+  noModel: { fixture: string; streamModel: string | null };
+  /** Resuming a session: the request, the whole argv (given the working dir), and the flag a fresh run lacks. */
+  resume: {
+    request: Partial<EngineRequest>;
+    argv(workingDir: string): string[];
+    resumeFlag: string;
+    /** What the CLI reads on stdin: the new message, or nothing when the message is an argument. */
+    stdin: string;
+  };
 }
+
+const RESUME_PROMPT = 'The check failed; fix it.';
 
 const ADAPTERS: AdapterCase[] = [
   {
@@ -32,10 +57,42 @@ const ADAPTERS: AdapterCase[] = [
     fakeBinary: fakeBinary('codex'),
     fakeVersion: '0.63.0',
     upEvent: 'session',
-    garbageLines: 5,
     failureReason: 'stream disconnected',
+    failureCostUsd: null,
     exit0FailedReason: 'not supported',
     permissionDeniedReason: 'npm install left-pad',
+    noTerminal: { finalMessage: 'Working on it', usage: null },
+    garbage: {
+      unparsedLines: 5,
+      finalMessage: 'Done despite the noise.',
+      logged: ['Reading prompt from stdin...', 'not json at all'],
+    },
+    budgetError: {
+      env: { FAKE_ENGINE_FIXTURE: 'budget-exceeded', FAKE_ENGINE_EXIT_CODE: '1' },
+      expected: { outcome: 'budget_exceeded', reason: expect.stringContaining('usage limit') },
+    },
+    noModel: { fixture: 'real-0.171-success', streamModel: null },
+    resume: {
+      request: { resumeSessionId: '0199a213-81c0-7800-8aa1-bbab2a035a53', model: 'gpt-5.1-codex' },
+      argv: (workingDir) => [
+        'exec',
+        '--json',
+        '--skip-git-repo-check',
+        '--cd',
+        workingDir,
+        '--sandbox',
+        'workspace-write',
+        '--model',
+        'gpt-5.1-codex',
+        '-c',
+        'approval_policy="never"',
+        'resume',
+        '0199a213-81c0-7800-8aa1-bbab2a035a53',
+        '-',
+      ],
+      resumeFlag: 'resume',
+      stdin: RESUME_PROMPT,
+    },
   },
   {
     engineId: 'claude-code',
@@ -43,10 +100,37 @@ const ADAPTERS: AdapterCase[] = [
     fakeBinary: fakeBinary('claude'),
     fakeVersion: '2.0.55',
     upEvent: 'message',
-    garbageLines: 4,
     failureReason: 'spawn /bin/sh ENOENT',
+    failureCostUsd: 0.0031,
     exit0FailedReason: 'API error 429',
     permissionDeniedReason: 'Bash',
+    noTerminal: { finalMessage: 'Let me look at the failing test.', usage: null },
+    garbage: { unparsedLines: 4, finalMessage: 'All good.', logged: ['DeprecationWarning'] },
+    budgetError: {
+      env: { FAKE_ENGINE_FIXTURE: 'budget-exceeded' },
+      request: { maxBudgetUsd: 0.5 },
+      expected: { outcome: 'budget_exceeded', cost_usd: 0.5213 },
+    },
+    noModel: { fixture: 'success', streamModel: 'claude-sonnet-4-5-20250929' },
+    resume: {
+      request: { resumeSessionId: '8f3b6c1e-2c4a-4f0e-9a51-3d2f6b7e9c10' },
+      argv: () => [
+        '-p',
+        '--output-format',
+        'stream-json',
+        '--verbose',
+        '--permission-mode',
+        'dontAsk',
+        '--allowedTools',
+        CLAUDE_WORKSPACE_WRITE_TOOLS.join(','),
+        '--disallowedTools',
+        'AskUserQuestion',
+        '--resume',
+        '8f3b6c1e-2c4a-4f0e-9a51-3d2f6b7e9c10',
+      ],
+      resumeFlag: '--resume',
+      stdin: RESUME_PROMPT,
+    },
   },
   {
     engineId: 'opencode',
@@ -54,10 +138,28 @@ const ADAPTERS: AdapterCase[] = [
     fakeBinary: fakeBinary('opencode'),
     fakeVersion: '1.0.119',
     upEvent: 'session',
-    garbageLines: 3,
     failureReason: 'APIError: Overloaded',
+    failureCostUsd: 0.0101,
     exit0FailedReason: 'ProviderAuthError',
     permissionDeniedReason: 'bash',
+    noTerminal: { finalMessage: null, usage: expect.any(Object) },
+    garbage: { unparsedLines: 3, finalMessage: 'All good.', logged: ['service=bus type=session.updated'] },
+    budgetError: {
+      env: { FAKE_ENGINE_FIXTURE: 'quota-error', FAKE_ENGINE_EXIT_CODE: '1' },
+      expected: { outcome: 'budget_exceeded', reason: expect.stringContaining('credit balance') },
+    },
+    noModel: { fixture: 'real-1.18-success', streamModel: null },
+    resume: {
+      request: { resumeSessionId: 'ses_52c1a8f3dffe1XbV0q6h3k2LmN' },
+      argv: (workingDir) => [
+        ...opencodeRunArgs(workingDir),
+        '--session',
+        'ses_52c1a8f3dffe1XbV0q6h3k2LmN',
+        RESUME_PROMPT,
+      ],
+      resumeFlag: '--session',
+      stdin: '',
+    },
   },
 ];
 
@@ -70,6 +172,7 @@ describe.each(ADAPTERS)('$engineId adapter: the shared contract (fake CLI)', (ad
     expect(result.outcome).toBe('failed');
     expect(result.exit_code).toBe(1);
     expect(result.reason).toContain(adapter.failureReason);
+    expect(result.cost_usd).toBe(adapter.failureCostUsd);
   });
 
   it('exit 0 with an error in the stream is still failed', async () => {
@@ -91,13 +194,43 @@ describe.each(ADAPTERS)('$engineId adapter: the shared contract (fake CLI)', (ad
   it('a stream without its terminal event is no_terminal_event', async () => {
     const { result, events } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'no-terminal' });
     expect(result.outcome).toBe('no_terminal_event');
+    expect(result.final_message).toBe(adapter.noTerminal.finalMessage);
+    expect(result.usage).toEqual(adapter.noTerminal.usage);
     expect(events.at(-1)).toMatchObject({ type: 'terminal', outcome: 'no_terminal_event' });
   });
 
-  it('garbage lines are skipped and counted; the outcome comes from the rest', async () => {
-    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'garbage' });
+  it('garbage lines are skipped, counted and logged; the outcome comes from the rest', async () => {
+    const { result, log } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'garbage' });
     expect(result.outcome).toBe('succeeded');
-    expect(result.unparsed_lines).toBe(adapter.garbageLines);
+    expect(result.unparsed_lines).toBe(adapter.garbage.unparsedLines);
+    expect(result.final_message).toBe(adapter.garbage.finalMessage);
+    for (const text of adapter.garbage.logged) expect(log).toContain(text);
+  });
+
+  it('a budget or usage limit the CLI reports is budget_exceeded', async () => {
+    const { env, request, expected } = adapter.budgetError;
+    const { result } = await ws.run(engine, 'execute', env, request);
+    expect(result).toMatchObject(expected);
+  });
+
+  it('resumeSessionId: the session flag and the new message; a fresh run has no session flag', async () => {
+    await ws.run(
+      engine,
+      'execute',
+      { FAKE_ENGINE_FIXTURE: 'success' },
+      { prompt: RESUME_PROMPT, ...adapter.resume.request },
+    );
+    const { argv, stdin } = ws.argv();
+    expect(argv).toEqual(adapter.resume.argv(ws.workingDir));
+    expect(stdin).toBe(adapter.resume.stdin);
+    await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: 'success' }, { resumeSessionId: null });
+    expect(ws.argv().argv).not.toContain(adapter.resume.resumeFlag);
+  });
+
+  it('no model requested: no --model, and result.model is the model the stream names, if any', async () => {
+    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: adapter.noModel.fixture });
+    expect(ws.argv().argv).not.toContain('--model');
+    expect(result.model).toBe(adapter.noModel.streamModel);
   });
 
   it('a silent engine is stalled', async () => {

@@ -1,5 +1,6 @@
-import { createCliEngine, type CliEngineOptions, type CliInvocation, type CliInvocationInput } from '../cli-engine.js';
+import type { CliEngineOptions, CliInvocation, CliInvocationInput } from '../cli-engine.js';
 import type { Engine } from '../engine.types.js';
+import { createAdapterEngine, type CliAdapter } from './cli-adapter.js';
 import { createClaudeCodeStreamParser } from './claude-code.stream.js';
 
 export const CLAUDE_CODE_ENGINE_ID = 'claude-code';
@@ -69,24 +70,16 @@ export function buildClaudeCodeInvocation(
   return { args, stdin: prompt };
 }
 
+const CLAUDE_CODE_ADAPTER: CliAdapter<ClaudeCodeEngineOptions> = {
+  id: CLAUDE_CODE_ENGINE_ID,
+  displayName: 'Claude Code',
+  defaultBinary: 'claude',
+  capabilities: { structuredOutput: true, budgetCap: true, reportsCost: true, resume: true, usageIsCumulative: false },
+  buildInvocation: buildClaudeCodeInvocation,
+  createParser: createClaudeCodeStreamParser,
+};
+
 /** The Claude Code adapter (`claude -p --output-format stream-json --verbose`). */
 export function createClaudeCodeEngine(options: ClaudeCodeEngineOptions = {}): Engine {
-  return createCliEngine(
-    {
-      id: CLAUDE_CODE_ENGINE_ID,
-      displayName: 'Claude Code',
-      defaultModel: options.defaultModel ?? null,
-      capabilities: {
-        structuredOutput: true,
-        budgetCap: true,
-        reportsCost: true,
-        resume: true,
-        usageIsCumulative: false,
-      },
-      binary: options.binary ?? 'claude',
-      buildInvocation: (input) => buildClaudeCodeInvocation(input, options),
-      createParser: createClaudeCodeStreamParser,
-    },
-    options,
-  );
+  return createAdapterEngine(CLAUDE_CODE_ADAPTER, options);
 }

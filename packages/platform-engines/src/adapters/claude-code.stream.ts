@@ -12,6 +12,7 @@ import {
 } from '../json-record.js';
 import { looksLikeBudgetError, looksLikePermissionDenial } from '../outcome-patterns.js';
 import { usageEvent } from '../usage-tracker.js';
+import { createAgentText } from './agent-text.js';
 
 const FILE_TOOLS = new Set(['Edit', 'Write', 'NotebookEdit']);
 // API statuses no retry can fix: Claude Code still retries them (10 times, minutes), so stop at once.
@@ -27,7 +28,7 @@ function denialName(denial: unknown): string {
  */
 export function createClaudeCodeStreamParser(): EngineStreamParser {
   let result: JsonRecord | null = null;
-  let lastText: string | null = null;
+  const said = createAgentText();
   const toolNames = new Map<string, string>();
   const toolFiles = new Map<string, string>();
   const deniedInStream: string[] = [];
@@ -36,19 +37,12 @@ export function createClaudeCodeStreamParser(): EngineStreamParser {
     const events: EngineEvent[] = [];
     for (const block of arrayField(recordField(record, 'message'), 'content')) {
       switch (stringField(block, 'type')) {
-        case 'text': {
-          const text = stringField(block, 'text');
-          if (text !== null && text.trim() !== '') {
-            lastText = text;
-            events.push({ type: 'message', text });
-          }
+        case 'text':
+          events.push(...said.message(stringField(block, 'text')));
           break;
-        }
-        case 'thinking': {
-          const text = stringField(block, 'thinking');
-          if (text) events.push({ type: 'reasoning', text });
+        case 'thinking':
+          events.push(...said.reasoning(stringField(block, 'thinking')));
           break;
-        }
         case 'tool_use':
         case 'server_tool_use': {
           const id = stringField(block, 'id');
@@ -184,7 +178,7 @@ export function createClaudeCodeStreamParser(): EngineStreamParser {
     get fatal() {
       return fatal;
     },
-    finalMessage: () => (result ? (stringField(result, 'result') ?? lastText) : lastText),
+    finalMessage: () => (result ? (stringField(result, 'result') ?? said.last()) : said.last()),
     reportedStructuredOutput() {
       if (!result || !('structured_output' in result) || result['structured_output'] === null) return undefined;
       return asJson(result['structured_output']);

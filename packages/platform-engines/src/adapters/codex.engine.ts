@@ -1,5 +1,6 @@
-import { createCliEngine, type CliEngineOptions, type CliInvocation, type CliInvocationInput } from '../cli-engine.js';
+import type { CliEngineOptions, CliInvocation, CliInvocationInput } from '../cli-engine.js';
 import type { Engine } from '../engine.types.js';
+import { createAdapterEngine, type CliAdapter } from './cli-adapter.js';
 import { createCodexStreamParser } from './codex.stream.js';
 
 export const CODEX_ENGINE_ID = 'codex';
@@ -27,24 +28,16 @@ export function buildCodexInvocation(input: CliInvocationInput): CliInvocation {
   return { args, stdin: prompt };
 }
 
+const CODEX_ADAPTER: CliAdapter<CodexEngineOptions> = {
+  id: CODEX_ENGINE_ID,
+  displayName: 'Codex CLI',
+  defaultBinary: 'codex',
+  capabilities: { structuredOutput: true, budgetCap: false, reportsCost: false, resume: true, usageIsCumulative: true },
+  buildInvocation: buildCodexInvocation,
+  createParser: createCodexStreamParser,
+};
+
 /** The Codex CLI adapter (`codex exec --json`). */
 export function createCodexEngine(options: CodexEngineOptions = {}): Engine {
-  return createCliEngine(
-    {
-      id: CODEX_ENGINE_ID,
-      displayName: 'Codex CLI',
-      defaultModel: options.defaultModel ?? null,
-      capabilities: {
-        structuredOutput: true,
-        budgetCap: false,
-        reportsCost: false,
-        resume: true,
-        usageIsCumulative: true,
-      },
-      binary: options.binary ?? 'codex',
-      buildInvocation: buildCodexInvocation,
-      createParser: createCodexStreamParser,
-    },
-    options,
-  );
+  return createAdapterEngine(CODEX_ADAPTER, options);
 }

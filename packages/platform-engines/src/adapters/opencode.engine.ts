@@ -1,5 +1,6 @@
-import { createCliEngine, type CliEngineOptions, type CliInvocation, type CliInvocationInput } from '../cli-engine.js';
+import type { CliEngineOptions, CliInvocation, CliInvocationInput } from '../cli-engine.js';
 import type { Engine, EngineSandbox } from '../engine.types.js';
+import { createAdapterEngine, type CliAdapter } from './cli-adapter.js';
 import { createOpencodeStreamParser, type OpencodeStreamOptions } from './opencode.stream.js';
 
 export const OPENCODE_ENGINE_ID = 'opencode';
@@ -53,28 +54,26 @@ export function buildOpencodeInvocation(input: CliInvocationInput, options: Open
   return { args, stdin: null, env: { OPENCODE_CONFIG_CONTENT: JSON.stringify(config) } };
 }
 
+const OPENCODE_ADAPTER: CliAdapter<OpencodeEngineOptions> = {
+  id: OPENCODE_ENGINE_ID,
+  displayName: 'opencode',
+  defaultBinary: 'opencode',
+  capabilities: {
+    structuredOutput: false,
+    budgetCap: false,
+    reportsCost: true,
+    resume: true,
+    usageIsCumulative: false,
+  },
+  buildInvocation: buildOpencodeInvocation,
+  createParser: (options) =>
+    createOpencodeStreamParser({
+      requireDoneEvent: options.requireDoneEvent,
+      maxProviderErrors: options.maxProviderErrors,
+    }),
+};
+
 /** The opencode adapter (`opencode run --format json`). */
 export function createOpencodeEngine(options: OpencodeEngineOptions = {}): Engine {
-  return createCliEngine(
-    {
-      id: OPENCODE_ENGINE_ID,
-      displayName: 'opencode',
-      defaultModel: options.defaultModel ?? null,
-      capabilities: {
-        structuredOutput: false,
-        budgetCap: false,
-        reportsCost: true,
-        resume: true,
-        usageIsCumulative: false,
-      },
-      binary: options.binary ?? 'opencode',
-      buildInvocation: (input) => buildOpencodeInvocation(input, options),
-      createParser: () =>
-        createOpencodeStreamParser({
-          requireDoneEvent: options.requireDoneEvent,
-          maxProviderErrors: options.maxProviderErrors,
-        }),
-    },
-    options,
-  );
+  return createAdapterEngine(OPENCODE_ADAPTER, options);
 }

@@ -3,6 +3,7 @@ import type { EngineEvent } from '../engine.types.js';
 import { arrayField, asJson, asText, numberField, recordField, stringField, type JsonRecord } from '../json-record.js';
 import { looksLikeBudgetError, looksLikePermissionDenial } from '../outcome-patterns.js';
 import { usageEvent } from '../usage-tracker.js';
+import { createAgentText } from './agent-text.js';
 
 const FILE_TOOLS = new Set(['edit', 'write', 'patch', 'multiedit']);
 
@@ -39,7 +40,7 @@ export function createOpencodeStreamParser(options: OpencodeStreamOptions = {}):
   let sessionId: string | null = null;
   let done: JsonRecord | null = null;
   let lastStepReason: string | null = null;
-  let lastText: string | null = null;
+  const said = createAgentText();
   const errors: string[] = [];
   const denied: string[] = [];
   const maxProviderErrors = options.maxProviderErrors ?? DEFAULT_MAX_PROVIDER_ERRORS;
@@ -120,19 +121,12 @@ export function createOpencodeStreamParser(options: OpencodeStreamOptions = {}):
         case 'step_start':
           lastStepReason = null;
           break;
-        case 'text': {
-          const text = stringField(part, 'text');
-          if (text !== null && text.trim() !== '') {
-            lastText = text;
-            events.push({ type: 'message', text });
-          }
+        case 'text':
+          events.push(...said.message(stringField(part, 'text')));
           break;
-        }
-        case 'reasoning': {
-          const text = stringField(part, 'text');
-          if (text) events.push({ type: 'reasoning', text });
+        case 'reasoning':
+          events.push(...said.reasoning(stringField(part, 'text')));
           break;
-        }
         case 'tool_use':
           events.push(...toolEvents(part));
           break;
@@ -190,7 +184,7 @@ export function createOpencodeStreamParser(options: OpencodeStreamOptions = {}):
     get terminalSeen() {
       return done !== null || finalStep();
     },
-    finalMessage: () => lastText,
+    finalMessage: () => said.last(),
     reportedStructuredOutput: () => undefined,
     classify({ exitCode, killedAfterTerminal }): StreamVerdict {
       const budget = errors.find(looksLikeBudgetError);
@@ -207,7 +201,7 @@ export function createOpencodeStreamParser(options: OpencodeStreamOptions = {}):
       if (exitCode !== 0 && !killedAfterTerminal)
         return { outcome: 'failed', reason: `exit code ${exitCode ?? 'null'}` };
       // Auto-rejected permissions can end "successfully" with an empty answer (anomalyco/opencode#44267).
-      if (lastText === null) return { outcome: 'failed', reason: 'empty final message' };
+      if (said.last() === null) return { outcome: 'failed', reason: 'empty final message' };
       return { outcome: 'succeeded', reason: null };
     },
   };

@@ -113,7 +113,11 @@ function perTest<T>(name: string, create: () => T, dispose: (value: T) => void):
 
 /** A fresh temp folder for every test of the calling `describe`; `path` is the current test's. */
 export function useTempDir(prefix: string): { readonly path: string } {
-  const dir = perTest('useTempDir', () => createTempDir(prefix), (tmp) => tmp.remove());
+  const dir = perTest(
+    'useTempDir',
+    () => createTempDir(prefix),
+    (tmp) => tmp.remove(),
+  );
   return {
     get path() {
       return dir().path;
@@ -143,4 +147,9 @@ export function useFakeWorkspace(): Omit<FakeWorkspace, 'remove'> {
     run: (...args) => ws().run(...args),
     argv: () => ws().argv(),
   };
+}
+
+/** The arguments every `opencode run` of the adapter starts with, before the model, session and message. */
+export function opencodeRunArgs(workingDir: string): string[] {
+  return ['run', '--format', 'json', '--print-logs', '--log-level', 'ERROR', '--dir', workingDir];
 }

@@ -1,4 +1,5 @@
-import { ValidationError, type Page } from '@tasksgodzilla/core';
+import { ValidationError, type Page, type PageRequest } from '@tasksgodzilla/core';
+import { sql, type SelectQueryBuilder } from 'kysely';
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 500;
@@ -41,4 +42,39 @@ export function toPage<R, T>(
   const pageRows = hasMore ? rows.slice(0, limit) : rows;
   const last = pageRows[pageRows.length - 1];
   return { items: pageRows.map(map), next_cursor: hasMore && last !== undefined ? encodeCursor(keyOf(last)) : null };
+}
+
+/** The column that orders rows created in the same millisecond, and its field in the cursor. */
+const TIE_BREAKERS = { id: 'i', run_id: 'r' } as const;
+
+type TieBreaker = keyof typeof TIE_BREAKERS;
+
+/**
+ * One page of `query`, newest first: by `created_at`, then by `tieBreaker` (both descending), after
+ * the row the cursor names. The cursor is `{ c: created_at, i: id }` (or `r: run_id`).
+ */
+export async function newestFirstPage<
+  DB,
+  TB extends keyof DB,
+  K extends TieBreaker,
+  R extends { created_at: string } & Record<K, string | number>,
+  T,
+>(query: SelectQueryBuilder<DB, TB, R>, tieBreaker: K, page: PageRequest, map: (row: R) => T): Promise<Page<T>> {
+  const limit = clampLimit(page.limit);
+  const field = TIE_BREAKERS[tieBreaker];
+  const created = sql.ref<string>('created_at');
+  const tie = sql.ref<string | number>(tieBreaker);
+  let paged = query;
+  if (page.cursor) {
+    const key = decodeCursor<{ c: string; i: number; r: string }>(page.cursor, ['c', field]);
+    paged = paged.where((eb) =>
+      eb.or([eb(created, '<', key.c), eb.and([eb(created, '=', key.c), eb(tie, '<', key[field])])]),
+    );
+  }
+  const rows = await paged
+    .orderBy(created, 'desc')
+    .orderBy(tie, 'desc')
+    .limit(limit + 1)
+    .execute();
+  return toPage(rows, limit, map, (row) => ({ c: row.created_at, [field]: row[tieBreaker] }));
 }

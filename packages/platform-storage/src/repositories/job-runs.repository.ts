@@ -6,17 +6,16 @@ import {
   ValidationError,
   assertTransition,
   type JobStatus,
-  type JsonObject,
   type JsonValue,
 } from '@tasksgodzilla/core';
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Executor } from '../database.types.js';
-import { clampLimit, decodeCursor, toPage } from '../pagination.js';
+import { newestFirstPage } from '../pagination.js';
 import type { JobRunsTable } from '../schema.js';
 import { constraintViolation } from './db-errors.js';
 import { toJsonText } from './json.js';
 import { toJobRun } from './mappers.js';
-import { idFiltersValid, inTransaction, nowIso, type RepositoryContext } from './repository-context.js';
+import { idFiltersValid, inTransaction, nowIso, requireFound, type RepositoryContext } from './repository-context.js';
 import type {
   AttemptPatch,
   JobRunFilter,
@@ -28,7 +27,7 @@ import type {
 import {
   optionalInteger,
   optionalNumber,
-  optionalObject,
+  optionalObjectText,
   optionalText,
   optionalTimestamp,
   requireInteger,
@@ -43,8 +42,7 @@ export function jobRunNotFound(runId: string): NotFoundError {
 function patchValues(patch: JobRunPatch): Updateable<JobRunsTable> {
   const values: Updateable<JobRunsTable> = {};
   if (patch.attempts !== undefined) values.attempts = requireInteger('attempts', patch.attempts);
-  if (patch.params !== undefined)
-    values.params = toJsonText(optionalObject('params', patch.params) as JsonObject | null);
+  if (patch.params !== undefined) values.params = optionalObjectText('params', patch.params);
   if (patch.result !== undefined) values.result = toJsonText(patch.result as JsonValue | null);
   if (patch.error !== undefined) values.error = optionalText('error', patch.error);
   if (patch.log_path !== undefined) values.log_path = optionalText('log_path', patch.log_path);
@@ -146,7 +144,7 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
         queue: input.queue === undefined ? 'default' : requireText('queue', input.queue),
         attempts: 0,
         max_attempts: input.max_attempts === undefined ? 3 : requireInteger('max_attempts', input.max_attempts, 1),
-        params: toJsonText(optionalObject('params', input.params) as JsonObject | null),
+        params: optionalObjectText('params', input.params),
         result: null,
         error: null,
         log_path: optionalText('log_path', input.log_path),
@@ -178,11 +176,7 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
 
     find,
 
-    async get(runId: string): Promise<JobRunRecord> {
-      const job = await find(runId);
-      if (!job) throw jobRunNotFound(runId);
-      return job;
-    },
+    get: requireFound(find, jobRunNotFound),
 
     async findByIdempotencyKey(key: string): Promise<JobRunRecord | null> {
       const row = await db.selectFrom('job_runs').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
@@ -190,22 +184,9 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
     },
 
     async list(filter: JobRunFilter = {}, page = {}) {
-      const limit = clampLimit(page.limit);
-      let query = filtered(filter);
+      const query = filtered(filter);
       if (!query) return { items: [], next_cursor: null };
-      if (page.cursor) {
-        const { c, r } = decodeCursor<{ c: string; r: string }>(page.cursor, ['c', 'r']);
-        query = query.where((eb) =>
-          eb.or([eb('created_at', '<', c), eb.and([eb('created_at', '=', c), eb('run_id', '<', r)])]),
-        );
-      }
-      const rows = await query
-        .selectAll()
-        .orderBy('created_at', 'desc')
-        .orderBy('run_id', 'desc')
-        .limit(limit + 1)
-        .execute();
-      return toPage(rows, limit, toJobRun, (row) => ({ c: row.created_at, r: row.run_id }));
+      return newestFirstPage(query.selectAll(), 'run_id', page, toJobRun);
     },
 
     async count(filter: JobRunFilter = {}) {

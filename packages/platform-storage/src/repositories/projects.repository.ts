@@ -1,12 +1,11 @@
-import { CI_PROVIDERS, NotFoundError, type JsonObject, type Project } from '@tasksgodzilla/core';
+import { CI_PROVIDERS, NotFoundError, type Project } from '@tasksgodzilla/core';
 import type { Updateable } from 'kysely';
-import { clampLimit, decodeCursor, toPage } from '../pagination.js';
+import { newestFirstPage } from '../pagination.js';
 import type { ProjectsTable } from '../schema.js';
-import { toJsonText } from './json.js';
 import { toProject } from './mappers.js';
-import { isRowId, nowIso, type RepositoryContext } from './repository-context.js';
+import { isRowId, nowIso, requireFound, type RepositoryContext } from './repository-context.js';
 import type { NewProject, ProjectListFilter, ProjectPatch, ProjectRepository } from './repositories.types.js';
-import { optionalObject, optionalText, requireOneOf, requireText } from './validation.js';
+import { optionalObjectText, optionalText, requireOneOf, requireText } from './validation.js';
 
 export function projectNotFound(id: number): NotFoundError {
   return new NotFoundError(`Project ${id} not found`, { code: 'project_not_found', details: { project_id: id } });
@@ -16,10 +15,6 @@ function ciProvider(value: unknown): string | null {
   return value === null || value === undefined ? null : requireOneOf('ci_provider', value, CI_PROVIDERS);
 }
 
-function jsonObject(field: string, value: unknown): string | null {
-  return toJsonText(optionalObject(field, value) as JsonObject | null);
-}
-
 function patchValues(patch: ProjectPatch): Updateable<ProjectsTable> {
   const values: Updateable<ProjectsTable> = {};
   if (patch.name !== undefined) values.name = requireText('name', patch.name);
@@ -27,8 +22,9 @@ function patchValues(patch: ProjectPatch): Updateable<ProjectsTable> {
   if (patch.base_branch !== undefined) values.base_branch = requireText('base_branch', patch.base_branch);
   if (patch.local_path !== undefined) values.local_path = optionalText('local_path', patch.local_path);
   if (patch.ci_provider !== undefined) values.ci_provider = ciProvider(patch.ci_provider);
-  if (patch.secrets !== undefined) values.secrets = jsonObject('secrets', patch.secrets);
-  if (patch.default_models !== undefined) values.default_models = jsonObject('default_models', patch.default_models);
+  if (patch.secrets !== undefined) values.secrets = optionalObjectText('secrets', patch.secrets);
+  if (patch.default_models !== undefined)
+    values.default_models = optionalObjectText('default_models', patch.default_models);
   return values;
 }
 
@@ -52,8 +48,8 @@ export function createProjectRepository(ctx: RepositoryContext): ProjectReposito
           base_branch: input.base_branch === undefined ? 'main' : requireText('base_branch', input.base_branch),
           local_path: optionalText('local_path', input.local_path),
           ci_provider: ciProvider(input.ci_provider),
-          secrets: jsonObject('secrets', input.secrets),
-          default_models: jsonObject('default_models', input.default_models),
+          secrets: optionalObjectText('secrets', input.secrets),
+          default_models: optionalObjectText('default_models', input.default_models),
           created_at: now,
           updated_at: now,
         })
@@ -64,29 +60,13 @@ export function createProjectRepository(ctx: RepositoryContext): ProjectReposito
 
     find,
 
-    async get(id: number): Promise<Project> {
-      const project = await find(id);
-      if (!project) throw projectNotFound(id);
-      return project;
-    },
+    get: requireFound(find, projectNotFound),
 
     async list(page = {}, filter: ProjectListFilter = {}) {
-      const limit = clampLimit(page.limit);
       if (filter.ids && filter.ids.length === 0) return { items: [], next_cursor: null };
       let query = db.selectFrom('projects').selectAll();
       if (filter.ids) query = query.where('id', 'in', [...filter.ids]);
-      if (page.cursor) {
-        const { c, i } = decodeCursor<{ c: string; i: number }>(page.cursor, ['c', 'i']);
-        query = query.where((eb) =>
-          eb.or([eb('created_at', '<', c), eb.and([eb('created_at', '=', c), eb('id', '<', i)])]),
-        );
-      }
-      const rows = await query
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit + 1)
-        .execute();
-      return toPage(rows, limit, toProject, (row) => ({ c: row.created_at, i: row.id }));
+      return newestFirstPage(query, 'id', page, toProject);
     },
 
     async update(id: number, patch: ProjectPatch): Promise<Project> {

@@ -9,13 +9,20 @@ import {
 } from '@tasksgodzilla/core';
 import type { Updateable } from 'kysely';
 import type { Executor } from '../database.types.js';
-import { clampLimit, decodeCursor, toPage } from '../pagination.js';
+import { newestFirstPage } from '../pagination.js';
 import type { ProtocolRunsTable } from '../schema.js';
 import { constraintViolation } from './db-errors.js';
 import { mergeJsonObject, parseJsonObject, toJsonText } from './json.js';
 import { toProtocolRun } from './mappers.js';
 import { projectNotFound } from './projects.repository.js';
-import { idFiltersValid, inTransaction, isRowId, nowIso, type RepositoryContext } from './repository-context.js';
+import {
+  idFiltersValid,
+  inTransaction,
+  isRowId,
+  nowIso,
+  requireFound,
+  type RepositoryContext,
+} from './repository-context.js';
 import type {
   NewProtocolRun,
   ProtocolRunListFilter,
@@ -24,17 +31,20 @@ import type {
   StatusTransition,
 } from './repositories.types.js';
 import { planTransition, transitionFailure } from './transitions.js';
-import { optionalObject, optionalText, requireBoolean, requireOneOf, requireText } from './validation.js';
+import {
+  optionalObject,
+  optionalObjectText,
+  optionalText,
+  requireBoolean,
+  requireOneOf,
+  requireText,
+} from './validation.js';
 
 export function protocolRunNotFound(id: number): NotFoundError {
   return new NotFoundError(`ProtocolRun ${id} not found`, {
     code: 'protocol_run_not_found',
     details: { protocol_run_id: id },
   });
-}
-
-function jsonObject(field: string, value: unknown): string | null {
-  return toJsonText(optionalObject(field, value) as JsonObject | null);
 }
 
 function patchValues(patch: ProtocolRunPatch): Updateable<ProtocolRunsTable> {
@@ -45,7 +55,7 @@ function patchValues(patch: ProtocolRunPatch): Updateable<ProtocolRunsTable> {
   if (patch.protocol_root !== undefined) values.protocol_root = optionalText('protocol_root', patch.protocol_root);
   if (patch.description !== undefined) values.description = optionalText('description', patch.description);
   if (patch.template_source !== undefined)
-    values.template_source = jsonObject('template_source', patch.template_source);
+    values.template_source = optionalObjectText('template_source', patch.template_source);
   if (patch.auto_advance !== undefined)
     values.auto_advance = requireBoolean('auto_advance', patch.auto_advance) ? 1 : 0;
   return values;
@@ -93,8 +103,8 @@ export function createProtocolRunRepository(ctx: RepositoryContext): ProtocolRun
         worktree_path: optionalText('worktree_path', input.worktree_path),
         protocol_root: optionalText('protocol_root', input.protocol_root),
         description: optionalText('description', input.description),
-        template_config: jsonObject('template_config', input.template_config),
-        template_source: jsonObject('template_source', input.template_source),
+        template_config: optionalObjectText('template_config', input.template_config),
+        template_source: optionalObjectText('template_source', input.template_source),
         auto_advance: input.auto_advance === undefined ? 0 : requireBoolean('auto_advance', input.auto_advance) ? 1 : 0,
         created_at: now,
         updated_at: now,
@@ -122,11 +132,7 @@ export function createProtocolRunRepository(ctx: RepositoryContext): ProtocolRun
 
     find,
 
-    async get(id: number): Promise<ProtocolRun> {
-      const run = await find(id);
-      if (!run) throw protocolRunNotFound(id);
-      return run;
-    },
+    get: requireFound(find, protocolRunNotFound),
 
     async findByName(projectId: number, protocolName: string): Promise<ProtocolRun | null> {
       if (!isRowId(projectId)) return null;
@@ -161,24 +167,12 @@ export function createProtocolRunRepository(ctx: RepositoryContext): ProtocolRun
     },
 
     async list(filter: ProtocolRunListFilter = {}, page = {}) {
-      const limit = clampLimit(page.limit);
       if (!idFiltersValid([filter.project_id])) return { items: [], next_cursor: null };
       let query = db.selectFrom('protocol_runs').selectAll();
       if (filter.project_id !== undefined) query = query.where('project_id', '=', filter.project_id);
       if (filter.status !== undefined)
         query = query.where('status', '=', requireOneOf('status', filter.status, PROTOCOL_STATUSES));
-      if (page.cursor) {
-        const { c, i } = decodeCursor<{ c: string; i: number }>(page.cursor, ['c', 'i']);
-        query = query.where((eb) =>
-          eb.or([eb('created_at', '<', c), eb.and([eb('created_at', '=', c), eb('id', '<', i)])]),
-        );
-      }
-      const rows = await query
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit + 1)
-        .execute();
-      return toPage(rows, limit, toProtocolRun, (row) => ({ c: row.created_at, i: row.id }));
+      return newestFirstPage(query, 'id', page, toProtocolRun);
     },
 
     async update(id: number, patch: ProtocolRunPatch): Promise<ProtocolRun> {
@@ -186,7 +180,7 @@ export function createProtocolRunRepository(ctx: RepositoryContext): ProtocolRun
     },
 
     async setTemplateConfig(id: number, config: JsonObject | null): Promise<ProtocolRun> {
-      return write(id, { template_config: jsonObject('template_config', config) });
+      return write(id, { template_config: optionalObjectText('template_config', config) });
     },
 
     async mergeTemplateConfig(id: number, patch: JsonObject): Promise<ProtocolRun> {

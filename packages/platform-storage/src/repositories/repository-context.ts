@@ -33,3 +33,15 @@ export function isRowId(id: unknown): id is number {
 export function idFiltersValid(ids: (number | undefined)[]): boolean {
   return ids.every((id) => id === undefined || isRowId(id));
 }
+
+/** A repository's `get`: what `find` finds, or the entity's NotFoundError. */
+export function requireFound<K, T>(
+  find: (key: K) => Promise<T | null>,
+  notFound: (key: K) => Error,
+): (key: K) => Promise<T> {
+  return async (key) => {
+    const found = await find(key);
+    if (found === null) throw notFound(key);
+    return found;
+  };
+}

@@ -15,10 +15,17 @@ import { constraintViolation } from './db-errors.js';
 import { mergeJsonObject, parseJsonObject, toJsonText } from './json.js';
 import { toStepRun } from './mappers.js';
 import { protocolRunNotFound } from './protocol-runs.repository.js';
-import { inTransaction, isRowId, nowIso, type RepositoryContext } from './repository-context.js';
+import { inTransaction, isRowId, nowIso, requireFound, type RepositoryContext } from './repository-context.js';
 import type { NewStepRun, StatusTransition, StepRunPatch, StepRunRepository } from './repositories.types.js';
 import { planTransition, transitionFailure } from './transitions.js';
-import { optionalObject, optionalText, requireInteger, requireOneOf, requireText } from './validation.js';
+import {
+  optionalObject,
+  optionalObjectText,
+  optionalText,
+  requireInteger,
+  requireOneOf,
+  requireText,
+} from './validation.js';
 
 export function stepRunNotFound(id: number): NotFoundError {
   return new NotFoundError(`StepRun ${id} not found`, { code: 'step_run_not_found', details: { step_run_id: id } });
@@ -31,7 +38,7 @@ function patchValues(patch: StepRunPatch): Updateable<StepRunsTable> {
   if (patch.engine_id !== undefined) values.engine_id = optionalText('engine_id', patch.engine_id);
   if (patch.policy !== undefined) values.policy = toJsonText(patch.policy);
   if (patch.runtime_state !== undefined)
-    values.runtime_state = toJsonText(optionalObject('runtime_state', patch.runtime_state) as JsonObject | null);
+    values.runtime_state = optionalObjectText('runtime_state', patch.runtime_state);
   if (patch.summary !== undefined) values.summary = optionalText('summary', patch.summary);
   return values;
 }
@@ -98,11 +105,7 @@ export function createStepRunRepository(ctx: RepositoryContext): StepRunReposito
 
     find,
 
-    async get(id: number): Promise<StepRun> {
-      const step = await find(id);
-      if (!step) throw stepRunNotFound(id);
-      return step;
-    },
+    get: requireFound(find, stepRunNotFound),
 
     async listByRun(protocolRunId: number): Promise<StepRun[]> {
       if (!isRowId(protocolRunId)) return [];

@@ -1,4 +1,5 @@
-import { ValidationError } from '@tasksgodzilla/core';
+import { ValidationError, type JsonObject } from '@tasksgodzilla/core';
+import { toJsonText } from './json.js';
 
 // The database layer's own guard: a value of the wrong type or null in a NOT NULL column is refused
 // before the write (SQLite would store it). Request shapes are validated with zod at the api and
@@ -61,4 +62,9 @@ export function optionalTimestamp(field: string, value: unknown): string | null 
 export function optionalInteger(field: string, value: unknown, min = Number.MIN_SAFE_INTEGER): number | null {
   if (value === null || value === undefined) return null;
   return requireInteger(field, value, min);
+}
+
+/** An optional JSON object column: checked like optionalObject, stored as its JSON text (null stays NULL). */
+export function optionalObjectText(field: string, value: unknown): string | null {
+  return toJsonText(optionalObject(field, value) as JsonObject | null);
 }

@@ -173,3 +173,32 @@ export async function openApi(options: ApiHarnessOptions = {}): Promise<ApiHarne
   };
   return harness;
 }
+
+/** A suite's harness; `projectId` is the project onboarded for the suite (with `project: true`). */
+export type SuiteApi = ApiHarness & { readonly projectId: number };
+
+export interface SuiteApiOptions extends ApiHarnessOptions {
+  /** Onboard one project on the test repo before the suite's tests (see `ApiHarness.project`). */
+  project?: boolean;
+}
+
+/**
+ * One harness for the enclosing `describe`: opened in `beforeAll`, closed in `afterAll`. The returned
+ * object stands for it in the tests (it delegates to the harness, which exists only once the suite runs).
+ */
+export function useApi(options: SuiteApiOptions = {}): SuiteApi {
+  let current: (ApiHarness & { projectId: number }) | undefined;
+  beforeAll(async () => {
+    const h = await openApi(options);
+    current = Object.assign(h, { projectId: options.project ? await h.project() : Number.NaN });
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  return new Proxy({} as SuiteApi, {
+    get(_target, key) {
+      if (!current) throw new Error('The suite harness exists only inside its tests (after beforeAll)');
+      return Reflect.get(current, key);
+    },
+  });
+}

@@ -8,7 +8,7 @@ import type { Runtime } from '@tasksgodzilla/runtime';
 import type { Api, ApiDeps, ApiOptions, ResolvedApiOptions } from './api.types.js';
 import { assertBearer } from './http/auth.js';
 import { openEventStream, type StreamRegistry } from './http/event-stream.js';
-import { HttpError, toErrorBody } from './http/http-errors.js';
+import { HttpError, NOT_FOUND_BODY, toErrorBody } from './http/http-errors.js';
 import { registerRequestContext, requestIdFor } from './http/request-context.js';
 import { passThroughCompiler, validateRequest } from './http/request-validation.js';
 import { checkAnswers, useContractSchemas } from './http/route-schema.js';
@@ -108,7 +108,7 @@ export async function buildApi(runtime: Runtime, options: ApiOptions = {}): Prom
       );
     return reply.code(status).send(body);
   });
-  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ detail: 'Not Found', code: 'not_found' }));
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send(NOT_FOUND_BODY));
 
   await app.register(fastifySwagger, {
     openapi: {

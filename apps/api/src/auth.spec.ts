@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { openApi, type ApiHarness } from './api.test-helpers.js';
+import { useApi } from './api.test-helpers.js';
 import { bearerToken, safeEqual, verifySignature } from './http/auth.js';
 
 describe('auth helpers', () => {
@@ -32,19 +32,13 @@ describe('auth helpers', () => {
 });
 
 describe('bearer token', () => {
-  let h: ApiHarness;
+  const h = useApi({ config: { apiToken: 'secret-token' } });
   const auth = { authorization: 'Bearer secret-token' };
-  beforeAll(async () => {
-    h = await openApi({ config: { apiToken: 'secret-token' } });
-  });
-  afterAll(async () => {
-    await h.close();
-  });
 
   it('answers 401 without the token, 200 with it (reference acceptance case 8)', async () => {
     const without = await h.call('GET', '/projects');
     expect(without.status).toBe(401);
-    expect(without.body).toEqual({ detail: 'Unauthorized', code: 'unauthorized' });
+    expect(without.body).toEqual({ detail: 'Unauthorized', code: 'unauthorized', category: 'unauthorized' });
     expect(without.headers['www-authenticate']).toBeUndefined();
     expect((await h.call('GET', '/projects', { headers: auth })).status).toBe(200);
     expect((await h.call('GET', '/projects', { headers: { authorization: 'bearer secret-token' } })).status).toBe(200);
@@ -99,13 +93,7 @@ describe('bearer token', () => {
 });
 
 describe('per-project token on run and step routes', () => {
-  let h: ApiHarness;
-  beforeAll(async () => {
-    h = await openApi();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useApi();
 
   it('answers 401 "Project access denied" on every route of a protected project, and lets the right token in', async () => {
     const token = { 'x-project-token': 'tok-1' };

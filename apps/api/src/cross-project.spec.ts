@@ -1,5 +1,5 @@
 import { createClient } from '@tasksgodzilla/client';
-import { openApi, type ApiHarness, type Loose } from './api.test-helpers.js';
+import { type Loose, useApi } from './api.test-helpers.js';
 
 // Issue 10, must fix 4: with only project B's token, nothing of project A is visible or actionable.
 // The walk reads every operation of /openapi.json: a route missing from CASES fails the test, so a new
@@ -112,7 +112,7 @@ function mentionsA(text: string, a: number): boolean {
 }
 
 describe('cross-project access: project B token against project A (every OpenAPI route)', () => {
-  let h: ApiHarness;
+  const h = useApi({ config: { apiToken: GLOBAL } });
   let ids: Ids;
   const bearer = { authorization: `Bearer ${GLOBAL}` };
   const asA = { ...bearer, 'x-project-token': 'token-a' };
@@ -131,7 +131,6 @@ describe('cross-project access: project B token against project A (every OpenAPI
   }
 
   beforeAll(async () => {
-    h = await openApi({ config: { apiToken: GLOBAL } });
     const a = await h.project({ name: A_NAME, secrets: { api_token: 'token-a' } }, bearer);
     const b = await h.project({ name: B_NAME, secrets: { api_token: 'token-b' } }, bearer);
     const planned = await h.planned(a, '0001-alpha', {}, asA);
@@ -140,9 +139,6 @@ describe('cross-project access: project B token against project A (every OpenAPI
     const job = jobs.find((j) => j.meta.project_id === a);
     if (!job) throw new Error('project A has no job');
     ids = { a, b, run: planned.id, step: planned.steps[0]!.id, job: job.job_id };
-  });
-  afterAll(async () => {
-    await h.close();
   });
 
   it('denies every id route of A, keeps A out of every list, and leaves A unchanged', async () => {

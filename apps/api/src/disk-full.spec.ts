@@ -1,18 +1,14 @@
 import { sql } from 'kysely';
-import { openApi, type ApiHarness } from './api.test-helpers.js';
+import { useApi } from './api.test-helpers.js';
 import { isStorageFull } from './http/http-errors.js';
 
 // Issue 10: on a full disk every write answered a generic 500 (often "cannot rollback" instead of
 // the SQLite error) and /health stayed ok. The database's page limit stands in for the disk here.
 
 describe('a full database', () => {
-  let h: ApiHarness;
+  const h = useApi();
   beforeAll(async () => {
-    h = await openApi();
     await h.project({ name: 'before-full' });
-  });
-  afterAll(async () => {
-    await h.close();
   });
 
   it('answers 507 with a clear message, reports degraded health, and recovers when space is back', async () => {
@@ -28,6 +24,7 @@ describe('a full database', () => {
       expect(res.body).toEqual({
         detail: 'Insufficient storage: the database is full; free disk space and retry',
         code: 'storage_full',
+        category: 'storage',
       });
       const health = await h.call('GET', '/health');
       expect(health.status).toBe(503);

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { createClient, type EventOut } from '@tasksgodzilla/client';
-import { openApi, TEMPLATE_DIR, type ApiHarness } from './api.test-helpers.js';
+import { openApi, TEMPLATE_DIR, useApi } from './api.test-helpers.js';
 
 /** Reads events from an async iterator until `count` arrived. */
 async function take(iterator: AsyncIterator<EventOut>, count: number): Promise<EventOut[]> {
@@ -22,18 +22,10 @@ async function waitUntil(check: () => boolean, timeoutMs = 30_000): Promise<void
 }
 
 describe('GET /events', () => {
-  let h: ApiHarness;
-  let projectId: number;
-  beforeAll(async () => {
-    h = await openApi();
-    projectId = await h.project();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useApi({ project: true });
 
   it('lists newest first with joined names, filters by project and run, pages with X-Next-Cursor', async () => {
-    const { id } = await h.planned(projectId, '0001-events');
+    const { id } = await h.planned(h.projectId, '0001-events');
     const all = await h.call<EventOut[]>('GET', '/events', { query: { limit: 500 } });
     expect(all.status).toBe(200);
     const ids = all.body.map((e) => e.id);
@@ -41,7 +33,7 @@ describe('GET /events', () => {
     const planned = all.body.find((e) => e.event_type === 'planned');
     expect(planned).toMatchObject({
       protocol_run_id: id,
-      project_id: projectId,
+      project_id: h.projectId,
       protocol_name: '0001-events',
       project_name: 'demo',
     });
@@ -49,11 +41,11 @@ describe('GET /events', () => {
     const byRun = await h.call<EventOut[]>('GET', '/events', { query: { protocol_run_id: id } });
     expect(byRun.body.length).toBeGreaterThan(0);
     expect(byRun.body.every((e) => e.protocol_run_id === id)).toBe(true);
-    const byProject = await h.call<EventOut[]>('GET', '/events', { query: { project_id: projectId, limit: 2 } });
+    const byProject = await h.call<EventOut[]>('GET', '/events', { query: { project_id: h.projectId, limit: 2 } });
     expect(byProject.body).toHaveLength(2);
     const cursor = byProject.headers['x-next-cursor'] as string;
     expect(cursor).toBeTruthy();
-    const next = await h.call<EventOut[]>('GET', '/events', { query: { project_id: projectId, limit: 2, cursor } });
+    const next = await h.call<EventOut[]>('GET', '/events', { query: { project_id: h.projectId, limit: 2, cursor } });
     expect(next.body[0]!.id).toBeLessThan(byProject.body[1]!.id);
 
     expect((await h.call('GET', '/events', { query: { project_id: 999999 } })).status).toBe(404);
@@ -66,16 +58,10 @@ describe('GET /events', () => {
 });
 
 describe('GET /events/stream (server-sent events over a real socket)', () => {
-  let h: ApiHarness;
-  let projectId: number;
+  const h = useApi({ api: { ssePollMs: 50, sseHeartbeatMs: 100 }, project: true });
   let baseUrl: string;
   beforeAll(async () => {
-    h = await openApi({ api: { ssePollMs: 50, sseHeartbeatMs: 100 } });
-    projectId = await h.project();
     baseUrl = await h.app.listen({ host: '127.0.0.1', port: 0 });
-  });
-  afterAll(async () => {
-    await h.close();
   });
 
   it('delivers live events as id/event/data, and resumes after Last-Event-ID without loss or repeats', async () => {
@@ -84,16 +70,16 @@ describe('GET /events/stream (server-sent events over a real socket)', () => {
     // Resuming from the newest id makes the test independent of when the connection is made.
     const since = (await client.listEvents({ limit: 1 })).items[0]?.id ?? 0;
     const stream = client
-      .streamEvents({ project_id: projectId, last_event_id: since, signal: controller.signal })
+      .streamEvents({ project_id: h.projectId, last_event_id: since, signal: controller.signal })
       [Symbol.asyncIterator]();
     const firstRead = take(stream, 1);
-    const created = await client.createProtocol(projectId, { protocol_name: '0001-stream', template: TEMPLATE_DIR });
+    const created = await client.createProtocol(h.projectId, { protocol_name: '0001-stream', template: TEMPLATE_DIR });
     await client.startProtocol(created.id, { requestId: 'req-sse-1' });
     const [first] = await firstRead;
     expect(first).toMatchObject({
       event_type: 'planning_enqueued',
       protocol_run_id: created.id,
-      project_id: projectId,
+      project_id: h.projectId,
       protocol_name: '0001-stream',
     });
     expect(first!.metadata?.request_id).toBe('req-sse-1');
@@ -120,12 +106,12 @@ describe('GET /events/stream (server-sent events over a real socket)', () => {
     const controller = new AbortController();
     const since = (await client.listEvents({ limit: 1 })).items[0]?.id ?? 0;
     const stream = client
-      .streamEvents({ project_id: projectId, last_event_id: since, signal: controller.signal })
+      .streamEvents({ project_id: h.projectId, last_event_id: since, signal: controller.signal })
       [Symbol.asyncIterator]();
-    await h.runtime.storage.events.append({ project_id: projectId, event_type: 'external_note', message: 'first' });
+    await h.runtime.storage.events.append({ project_id: h.projectId, event_type: 'external_note', message: 'first' });
     const [first] = await take(stream, 1);
     // The stream is connected and caught up; this one reaches it only through the poll.
-    await h.runtime.storage.events.append({ project_id: projectId, event_type: 'external_note', message: 'second' });
+    await h.runtime.storage.events.append({ project_id: h.projectId, event_type: 'external_note', message: 'second' });
     const [second] = await take(stream, 1);
     controller.abort();
     expect([first?.message, second?.message]).toEqual(['first', 'second']);
@@ -134,7 +120,7 @@ describe('GET /events/stream (server-sent events over a real socket)', () => {
 
   it('sends heartbeat comments, answers errors before streaming, and honours ?last_event_id=', async () => {
     const controller = new AbortController();
-    const response = await fetch(`${baseUrl}/events/stream?project_id=${projectId}&last_event_id=0`, {
+    const response = await fetch(`${baseUrl}/events/stream?project_id=${h.projectId}&last_event_id=0`, {
       signal: controller.signal,
       headers: { 'x-request-id': 'req-stream' },
     });
@@ -156,7 +142,7 @@ describe('GET /events/stream (server-sent events over a real socket)', () => {
 
     const missing = await fetch(`${baseUrl}/events/stream?project_id=999999`);
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toEqual({ detail: 'Project not found', code: 'not_found' });
+    expect(await missing.json()).toEqual({ detail: 'Project not found', code: 'not_found', category: 'not_found' });
     const bad = await fetch(`${baseUrl}/events/stream?last_event_id=-4`);
     expect(bad.status).toBe(422);
   });
@@ -179,7 +165,7 @@ describe('GET /events/stream (server-sent events over a real socket)', () => {
     });
     try {
       const controller = new AbortController();
-      const response = await fetch(`${baseUrl}/events/stream?project_id=${projectId}`, { signal: controller.signal });
+      const response = await fetch(`${baseUrl}/events/stream?project_id=${h.projectId}`, { signal: controller.signal });
       const reader = response.body!.getReader();
       await reader.read();
       await waitUntil(() => reads >= 2);

@@ -1,16 +1,10 @@
 import { git } from '@tasksgodzilla/testing';
-import { openApi, type ApiHarness } from './api.test-helpers.js';
+import { useApi } from './api.test-helpers.js';
 
 // Issue 10, must fix 8: the fuzzer's 500s, each answered with a 4xx that names the problem.
 
 describe('fuzz regressions: run logs and branch deletion', () => {
-  let h: ApiHarness;
-  beforeAll(async () => {
-    h = await openApi();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useApi();
 
   it('answers 422 on log_path with a NUL byte, 100k characters, an over-long segment or a folder; nothing is recorded', async () => {
     const before = (await h.call('GET', '/codex/runs', { query: { limit: 500 } })).body.length as number;
@@ -43,6 +37,7 @@ describe('fuzz regressions: run logs and branch deletion', () => {
     expect(base.body).toEqual({
       detail: "Branch main is the project's base branch; it cannot be deleted",
       code: 'branch_is_base',
+      category: 'conflict',
     });
     expect(git(h.repo.originPath, ['branch', '--list', 'main'])).toContain('main');
 

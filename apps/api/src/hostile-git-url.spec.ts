@@ -1,15 +1,9 @@
-import { openApi, type ApiHarness } from './api.test-helpers.js';
+import { useApi } from './api.test-helpers.js';
 
 // Issue 10, must fix 7: `git_url: "fd::17"` made `git clone` hang for the command timeout.
 
 describe('hostile git URLs', () => {
-  let h: ApiHarness;
-  beforeAll(async () => {
-    h = await openApi();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useApi();
 
   it('answers 422 naming git_url for remote helpers, option-like values and other schemes; nothing is created', async () => {
     const before = (await h.call('GET', '/projects')).body.length as number;
@@ -45,13 +39,7 @@ describe('hostile git URLs', () => {
 });
 
 describe('credentials in git_url', () => {
-  let h: ApiHarness;
-  beforeAll(async () => {
-    h = await openApi();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useApi();
 
   it('never shows user:token of git_url in project responses or events', async () => {
     const created = await h.call('POST', '/projects', {

@@ -1,4 +1,4 @@
-import { openApi, TEMPLATE_DIR, type ApiHarness, type Loose } from './api.test-helpers.js';
+import { type Loose, TEMPLATE_DIR, useApi } from './api.test-helpers.js';
 import { seededRandom } from '@tasksgodzilla/testing';
 
 // Issue 10, reliability suite: a fuzzer driven by /openapi.json. Every operation gets malformed
@@ -233,17 +233,13 @@ function buildRequest(rng: Rng, op: Operation, ids: Ids): Built {
 }
 
 describe('OpenAPI-driven fuzzer (in-process, SQLite)', () => {
-  let h: ApiHarness;
+  const h = useApi();
   let ids: Ids;
   beforeAll(async () => {
-    h = await openApi();
     const project = await h.project({ name: 'fuzz-target' });
     const planned = await h.planned(project, '0001-fuzz');
     const jobs = (await h.call('GET', '/queues/jobs')).body as Loose[];
     ids = { project, run: planned.id, step: planned.steps[0]!.id, job: jobs[0]!.job_id };
-  });
-  afterAll(async () => {
-    await h.close();
   });
 
   it('answers thousands of malformed requests over every operation without a 5xx; the api and the database stay sound', async () => {

@@ -1,17 +1,11 @@
-import { openApi, type ApiHarness, type Loose } from './api.test-helpers.js';
+import { type Loose, useApi } from './api.test-helpers.js';
 
 // Issue 10 (should fix): credentials embedded in git_url are stored as a secret, never as part of the URL.
 const TOKEN = 'tok3n-s3cret-value';
 const BARE = 'https://git.example.test/acme/app.git';
 
 describe('credentials in a project git_url', () => {
-  let h: ApiHarness;
-  beforeAll(async () => {
-    h = await openApi();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useApi();
 
   it('answers the bare URL and shows git_credentials as a set secret; stores no credentials in git_url', async () => {
     const created = await h.call('POST', '/projects', {

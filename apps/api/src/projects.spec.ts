@@ -1,18 +1,12 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { git } from '@tasksgodzilla/testing';
-import { openApi, type ApiHarness } from './api.test-helpers.js';
+import { useApi } from './api.test-helpers.js';
 
 const CODEMACHINE_WORKSPACE = fileURLToPath(new URL('../test/fixtures/codemachine-workspace/', import.meta.url));
 
 describe('projects over the api', () => {
-  let h: ApiHarness;
-  beforeAll(async () => {
-    h = await openApi();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useApi();
 
   it('creates a project, enqueues onboarding and never shows secret values', async () => {
     const created = await h.call('POST', '/projects', {
@@ -43,6 +37,7 @@ describe('projects over the api', () => {
     expect((await h.call('GET', `/projects/${id}`)).body).toEqual({
       detail: 'Project access denied',
       code: 'project_access_denied',
+      category: 'unauthorized',
     });
     expect((await h.call('GET', `/projects/${id}`, { headers: { 'x-project-token': 'wrong' } })).status).toBe(401);
     expect((await h.call('GET', '/projects/999999')).body.detail).toBe('Project not found');

@@ -1,5 +1,5 @@
 import { git } from '@tasksgodzilla/testing';
-import { openApi, TEMPLATE_DIR, type ApiHarness } from './api.test-helpers.js';
+import { TEMPLATE_DIR, useApi } from './api.test-helpers.js';
 
 interface Step {
   id: number;
@@ -9,18 +9,10 @@ interface Step {
 }
 
 describe('protocol runs over the api', () => {
-  let h: ApiHarness;
-  let projectId: number;
-  beforeAll(async () => {
-    h = await openApi();
-    projectId = await h.project();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useApi({ project: true });
 
   it('runs a template protocol with auto_advance to completed, with the request id on the whole chain', async () => {
-    const created = await h.call('POST', `/projects/${projectId}/protocols`, {
+    const created = await h.call('POST', `/projects/${h.projectId}/protocols`, {
       body: {
         protocol_name: '0001-demo',
         status: 'pending',
@@ -36,7 +28,7 @@ describe('protocol runs over the api', () => {
       protocol_name: '0001-demo',
       status: 'pending',
       auto_advance: true,
-      project_id: projectId,
+      project_id: h.projectId,
       spec_hash: null,
       spec_validation_status: null,
     });
@@ -86,7 +78,7 @@ describe('protocol runs over the api', () => {
     expect(spec.body).toMatchObject({
       protocol_run_id: id,
       protocol_name: '0001-demo',
-      project_id: projectId,
+      project_id: h.projectId,
       spec_hash: run.body.spec_hash,
       validation_status: 'valid',
       validation_errors: null,
@@ -134,7 +126,7 @@ describe('protocol runs over the api', () => {
   });
 
   it('pauses, resumes and cancels, with 409 for illegal moves', async () => {
-    const { id, steps } = await h.planned(projectId, '0002-pause');
+    const { id, steps } = await h.planned(h.projectId, '0002-pause');
     expect(steps).toHaveLength(3);
     const resumeFirst = await h.call('POST', `/protocols/${id}/actions/resume`);
     expect(resumeFirst.status).toBe(409);
@@ -165,7 +157,7 @@ describe('protocol runs over the api', () => {
     const failing = h.template({
       '01-build.md': '# 01 - Build\n\n```sh\nexit 3\n```\n\n## Checks\n\n```sh\ntrue\n```\n',
     });
-    const { id, steps } = await h.planned(projectId, '0003-steps', { template: failing });
+    const { id, steps } = await h.planned(h.projectId, '0003-steps', { template: failing });
 
     const next = await h.call('POST', `/protocols/${id}/actions/run_next_step`);
     expect(next.status).toBe(200);
@@ -217,14 +209,14 @@ describe('protocol runs over the api', () => {
 
   it('adds and lists steps with pagination, 409 on a duplicate name', async () => {
     // No step on an ended run (created first: 0004-manual stays the project's newest run).
-    const ended = await h.call('POST', `/projects/${projectId}/protocols`, { body: { protocol_name: '0004-ended' } });
+    const ended = await h.call('POST', `/projects/${h.projectId}/protocols`, { body: { protocol_name: '0004-ended' } });
     expect((await h.call('POST', `/protocols/${ended.body.id}/actions/cancel`)).status).toBe(200);
     const onEnded = await h.call('POST', `/protocols/${ended.body.id}/steps`, {
       body: { step_index: 0, step_name: 'late.md', step_type: 'work' },
     });
     expect(onEnded.status).toBe(409);
     expect((await h.call<Step[]>('GET', `/protocols/${ended.body.id}/steps`)).body).toEqual([]);
-    const run = await h.call('POST', `/projects/${projectId}/protocols`, { body: { protocol_name: '0004-manual' } });
+    const run = await h.call('POST', `/projects/${h.projectId}/protocols`, { body: { protocol_name: '0004-manual' } });
     const id = run.body.id as number;
     for (const [index, name] of ['a.md', 'b.md', 'c.md'].entries()) {
       const step = await h.call('POST', `/protocols/${id}/steps`, {
@@ -283,17 +275,17 @@ describe('protocol runs over the api', () => {
   it('lists a project protocol runs newest first with the derived spec fields', async () => {
     const list = await h.call<{ protocol_name: string; spec_hash: string | null }[]>(
       'GET',
-      `/projects/${projectId}/protocols`,
+      `/projects/${h.projectId}/protocols`,
       { query: { limit: 2 } },
     );
     expect(list.status).toBe(200);
     expect(list.body).toHaveLength(2);
     expect(list.headers['x-next-cursor']).toBeTruthy();
-    const all = await h.call<{ protocol_name: string }[]>('GET', `/projects/${projectId}/protocols`, {
+    const all = await h.call<{ protocol_name: string }[]>('GET', `/projects/${h.projectId}/protocols`, {
       query: { limit: 500 },
     });
     expect(all.body.map((r) => r.protocol_name)[0]).toBe('0004-manual');
-    expect(all.body.map((r) => r.protocol_name)).toContain(`setup-${projectId}`);
+    expect(all.body.map((r) => r.protocol_name)).toContain(`setup-${h.projectId}`);
   });
 
   it('answers 404 for missing ids and 422 for bad ones, on every protocol and step route', async () => {
@@ -331,7 +323,7 @@ describe('protocol runs over the api', () => {
   });
 
   it('validates protocol creation: pending only, names usable as branches, existing project', async () => {
-    const planning = await h.call('POST', `/projects/${projectId}/protocols`, {
+    const planning = await h.call('POST', `/projects/${h.projectId}/protocols`, {
       body: { protocol_name: '0005-x', status: 'planning', worktree_path: '/tmp/x' },
     });
     expect(planning.status).toBe(422);
@@ -339,10 +331,12 @@ describe('protocol runs over the api', () => {
       ['body', 'status'],
       ['body', 'worktree_path'],
     ]);
-    const badName = await h.call('POST', `/projects/${projectId}/protocols`, { body: { protocol_name: '../escape' } });
+    const badName = await h.call('POST', `/projects/${h.projectId}/protocols`, {
+      body: { protocol_name: '../escape' },
+    });
     expect(badName.status).toBe(422);
     expect(badName.body.detail[0].loc).toEqual(['body', 'protocol_name']);
-    const duplicate = await h.call('POST', `/projects/${projectId}/protocols`, {
+    const duplicate = await h.call('POST', `/projects/${h.projectId}/protocols`, {
       body: { protocol_name: '0004-manual' },
     });
     expect(duplicate.status).toBe(409);

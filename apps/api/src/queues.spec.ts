@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openApi, type ApiHarness } from './api.test-helpers.js';
+import { useApi } from './api.test-helpers.js';
 
 interface Job {
   job_id: string;
@@ -10,15 +10,7 @@ interface Job {
 }
 
 describe('queues, jobs and spec audits', () => {
-  let h: ApiHarness;
-  let projectId: number;
-  beforeAll(async () => {
-    h = await openApi();
-    projectId = await h.project();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useApi({ project: true });
 
   it('GET /queues gives counts per queue in the original layout', async () => {
     const res = await h.call('GET', '/queues');
@@ -41,7 +33,7 @@ describe('queues, jobs and spec audits', () => {
   });
 
   it("cancelling a step's queued job moves the step on (failed, run blocked); run_next_step then takes it again", async () => {
-    const { id, steps } = await h.planned(projectId, '0009-cancel-job');
+    const { id, steps } = await h.planned(h.projectId, '0009-cancel-job');
     const next = await h.call('POST', `/protocols/${id}/actions/run_next_step`);
     expect(next.status).toBe(200);
     const cancelled = await h.call('POST', `/queues/jobs/${next.body.job.job_id}/cancel`);
@@ -57,14 +49,14 @@ describe('queues, jobs and spec audits', () => {
 
   it('cancels a queued job, retries it, and refuses to retry a queued one', async () => {
     const audit = await h.call('POST', '/specs/audit', {
-      body: { project_id: projectId, backfill: true, interval_seconds: 60 },
+      body: { project_id: h.projectId, backfill: true, interval_seconds: 60 },
     });
     expect(audit.status).toBe(200);
     expect(audit.body.message).toBe('Spec audit enqueued.');
     expect(audit.body.job).toMatchObject({
       job_type: 'spec_audit_job',
       status: 'queued',
-      payload: { project_id: projectId, backfill_missing: true },
+      payload: { project_id: h.projectId, backfill_missing: true },
     });
     const jobId = audit.body.job.job_id as string;
 
@@ -102,13 +94,7 @@ describe('queues, jobs and spec audits', () => {
 });
 
 describe('codex runs (the job ledger)', () => {
-  let h: ApiHarness;
-  beforeAll(async () => {
-    h = await openApi();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useApi();
 
   it('round-trips a run: start, list, get, logs, HTML page (reference acceptance case 7)', async () => {
     const started = await h.call('POST', '/codex/runs/start', {

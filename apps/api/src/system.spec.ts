@@ -1,15 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openApi, type ApiHarness } from './api.test-helpers.js';
+import { openApi, useApi } from './api.test-helpers.js';
 
 describe('system endpoints and HTTP conventions', () => {
-  let h: ApiHarness;
-  beforeAll(async () => {
-    h = await openApi({ config: { maxBodyBytes: 2048 } });
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useApi({ config: { maxBodyBytes: 2048 } });
 
   it('GET /health answers 200 with the db and queue reports', async () => {
     const res = await h.call('GET', '/health');
@@ -59,7 +53,7 @@ describe('system endpoints and HTTP conventions', () => {
     expect(css.headers['content-type']).toContain('text/css');
     const escape = await h.call('GET', '/console/static/..%2F..%2Fpackage.json');
     expect(escape.status).toBe(404);
-    expect(escape.body).toEqual({ detail: 'Console assets not available', code: 'not_found' });
+    expect(escape.body).toEqual({ detail: 'Console assets not available', code: 'not_found', category: 'not_found' });
   });
 
   it('serves the console from a configured folder', async () => {
@@ -77,7 +71,7 @@ describe('system endpoints and HTTP conventions', () => {
   it('answers unknown routes with a JSON 404', async () => {
     const res = await h.call('GET', '/nope');
     expect(res.status).toBe(404);
-    expect(res.body).toEqual({ detail: 'Not Found', code: 'not_found' });
+    expect(res.body).toEqual({ detail: 'Not Found', code: 'not_found', category: 'not_found' });
   });
 
   it('echoes X-Request-ID, or makes one, on every response including errors', async () => {

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { openApi, type ApiHarness } from './api.test-helpers.js';
+import { useApi } from './api.test-helpers.js';
 
 // Issue 10: an identical signed delivery was processed twice. The forge's delivery id de-duplicates it.
 
@@ -7,21 +7,13 @@ const SECRET = 'hook-secret';
 const sign = (body: string) => `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
 
 describe('webhook deliveries are processed once', () => {
-  let h: ApiHarness;
-  let projectId: number;
-  beforeAll(async () => {
-    h = await openApi({ config: { webhookToken: SECRET } });
-    projectId = await h.project();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useApi({ config: { webhookToken: SECRET }, project: true });
 
   const eventCount = async (runId: number): Promise<number> =>
     ((await h.call('GET', `/protocols/${runId}/events`, { query: { limit: 500 } })).body as unknown[]).length;
 
   it('GitHub: a redelivery with the same X-GitHub-Delivery is answered, not processed again', async () => {
-    const { id } = await h.planned(projectId, '0001-dedup');
+    const { id } = await h.planned(h.projectId, '0001-dedup');
     const body = JSON.stringify({
       action: 'completed',
       workflow_run: { conclusion: 'failure', head_branch: '0001-dedup' },
@@ -52,7 +44,7 @@ describe('webhook deliveries are processed once', () => {
   });
 
   it('GitLab: Idempotency-Key (or X-Gitlab-Event-UUID) de-duplicates', async () => {
-    const { id } = await h.planned(projectId, '0002-dedup');
+    const { id } = await h.planned(h.projectId, '0002-dedup');
     const body = JSON.stringify({
       object_kind: 'pipeline',
       object_attributes: { status: 'failed', ref: '0002-dedup' },

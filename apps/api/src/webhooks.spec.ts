@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { openApi, type ApiHarness } from './api.test-helpers.js';
+import { type ApiHarness, useApi } from './api.test-helpers.js';
 
 interface Step {
   id: number;
@@ -22,18 +22,10 @@ async function eventsOf(
 }
 
 describe('webhooks: value sets and effects (reference acceptance cases 9-13)', () => {
-  let h: ApiHarness;
-  let projectId: number;
-  beforeAll(async () => {
-    h = await openApi();
-    projectId = await h.project();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useApi({ project: true });
 
   it('a failed GitHub workflow_run fails the step and blocks the run (9)', async () => {
-    const { id } = await h.planned(projectId, '0001-demo');
+    const { id } = await h.planned(h.projectId, '0001-demo');
     const res = await h.call('POST', '/webhooks/github', {
       body: { action: 'completed', workflow_run: { conclusion: 'failure', head_branch: '0001-demo' } },
       headers: { 'x-github-event': 'workflow_run', 'x-request-id': 'req-hook-9' },
@@ -50,7 +42,7 @@ describe('webhooks: value sets and effects (reference acceptance cases 9-13)', (
   });
 
   it('a GitLab pipeline success completes the step; a failure blocks (10, 11), report.sh "failure" included', async () => {
-    const ok = await h.planned(projectId, '0002-demo');
+    const ok = await h.planned(h.projectId, '0002-demo');
     const success = await h.call('POST', '/webhooks/gitlab', {
       body: { object_attributes: { status: 'success' }, ref: '0002-demo' },
       headers: { 'x-gitlab-event': 'Pipeline Hook' },
@@ -58,7 +50,7 @@ describe('webhooks: value sets and effects (reference acceptance cases 9-13)', (
     expect(success.status).toBe(200);
     expect((await stepsOf(h, ok.id)).some((s) => s.status === 'completed')).toBe(true);
 
-    const bad = await h.planned(projectId, '0002b-demo');
+    const bad = await h.planned(h.projectId, '0002b-demo');
     const failed = await h.call('POST', '/webhooks/gitlab', {
       body: { object_kind: 'pipeline', object_attributes: { status: 'failed' }, ref: '0002b-demo' },
       headers: { 'x-gitlab-event': 'Pipeline Hook' },
@@ -68,7 +60,7 @@ describe('webhooks: value sets and effects (reference acceptance cases 9-13)', (
     expect((await h.call('GET', `/protocols/${bad.id}`)).body.status).toBe('blocked');
     expect((await eventsOf(h, bad.id)).some((e) => /blocked/i.test(e.message))).toBe(true);
 
-    const report = await h.planned(projectId, '0002c-demo');
+    const report = await h.planned(h.projectId, '0002c-demo');
     await h.call('POST', '/webhooks/gitlab', {
       body: { object_kind: 'pipeline', object_attributes: { status: 'failure', ref: '0002c-demo' } },
       headers: { 'x-gitlab-event': 'Pipeline Hook' },
@@ -77,7 +69,7 @@ describe('webhooks: value sets and effects (reference acceptance cases 9-13)', (
   });
 
   it('a merged GitHub PR and a merged GitLab MR complete the run (12, 13)', async () => {
-    const pr = await h.planned(projectId, '0003-demo');
+    const pr = await h.planned(h.projectId, '0003-demo');
     const merged = await h.call('POST', '/webhooks/github', {
       body: {
         action: 'closed',
@@ -89,7 +81,7 @@ describe('webhooks: value sets and effects (reference acceptance cases 9-13)', (
     expect((await h.call('GET', `/protocols/${pr.id}`)).body.status).toBe('completed');
     expect((await eventsOf(h, pr.id)).map((e) => e.event_type)).toContain('pr_merged');
 
-    const mr = await h.planned(projectId, '0004-demo');
+    const mr = await h.planned(h.projectId, '0004-demo');
     const mrMerged = await h.call('POST', '/webhooks/gitlab', {
       body: {
         object_kind: 'merge_request',
@@ -105,7 +97,7 @@ describe('webhooks: value sets and effects (reference acceptance cases 9-13)', (
   });
 
   it('running values are CI state on the step (never step running); values outside the sets change nothing', async () => {
-    const { id } = await h.planned(projectId, '0005-demo');
+    const { id } = await h.planned(h.projectId, '0005-demo');
     const running = await h.call('POST', '/webhooks/github', {
       body: { check_suite: { status: 'in_progress', conclusion: null, head_branch: '0005-demo' } },
       headers: { 'x-github-event': 'check_suite' },
@@ -136,7 +128,7 @@ describe('webhooks: value sets and effects (reference acceptance cases 9-13)', (
   });
 
   it('targets a run by ?protocol_run_id=, and answers 404/422/400 for bad deliveries', async () => {
-    const { id } = await h.planned(projectId, '0006-demo');
+    const { id } = await h.planned(h.projectId, '0006-demo');
     const targeted = await h.call('POST', '/webhooks/github', {
       query: { protocol_run_id: id },
       body: { state: 'success' },
@@ -185,15 +177,11 @@ describe('webhooks: value sets and effects (reference acceptance cases 9-13)', (
 });
 
 describe('webhooks: signatures (secret set)', () => {
-  let h: ApiHarness;
-  let projectId: number;
   const secret = 'hook-secret';
+  const h = useApi({ config: { webhookToken: secret, apiToken: 'api-token', autoQaOnCi: true } });
+  let projectId: number;
   beforeAll(async () => {
-    h = await openApi({ config: { webhookToken: secret, apiToken: 'api-token', autoQaOnCi: true } });
     projectId = await h.project({}, { authorization: 'Bearer api-token' });
-  });
-  afterAll(async () => {
-    await h.close();
   });
 
   const auth = { authorization: 'Bearer api-token' };

@@ -24,12 +24,27 @@ export class RequestValidationError extends Error {
 export class HttpError extends Error {
   readonly statusCode: number;
   readonly code: string;
-  constructor(statusCode: number, detail: string, code = 'http_error') {
+  /** The core error category the answer carries; by default the one of its status. */
+  readonly category: ErrorCategory;
+  constructor(statusCode: number, detail: string, code = 'http_error', category = categoryForStatus(statusCode)) {
     super(detail);
     this.name = 'HttpError';
     this.statusCode = statusCode;
     this.code = code;
+    this.category = category;
   }
+}
+
+const CATEGORY_BY_STATUS: Readonly<Record<number, ErrorCategory>> = {
+  401: 'unauthorized',
+  403: 'unauthorized',
+  404: 'not_found',
+  409: 'conflict',
+};
+
+/** The core error category of an answer decided at the edge, by its status: other 4xx are `validation`, 5xx `internal`. */
+export function categoryForStatus(status: number): ErrorCategory {
+  return CATEGORY_BY_STATUS[status] ?? (status >= 400 && status < 500 ? 'validation' : 'internal');
 }
 
 const STATUS_BY_CATEGORY: Record<ErrorCategory, number> = {
@@ -64,9 +79,10 @@ export function issuesFromFieldIssues(issues: readonly FieldIssue[], message: st
   });
 }
 
+/** An error answer: its status and the body `{detail, code, category}` (the shared contract's ErrorBody). */
 export interface ErrorBody {
   status: number;
-  body: { detail: string | DetailIssue[]; code?: string };
+  body: { detail: string | DetailIssue[]; code: string; category: ErrorCategory };
 }
 
 interface FastifyLikeError {
@@ -104,33 +120,31 @@ export const STORAGE_FULL_DETAIL = 'Insufficient storage: the database is full; 
  */
 export function toErrorBody(error: unknown, limits: { maxBodyBytes: number }): ErrorBody {
   if (error instanceof RequestValidationError)
-    return { status: 422, body: { detail: error.issues, code: 'validation_error' } };
+    return { status: 422, body: { detail: error.issues, code: 'validation_error', category: 'validation' } };
   if (error instanceof HttpError)
-    return { status: error.statusCode, body: { detail: error.message, code: error.code } };
+    return { status: error.statusCode, body: { detail: error.message, code: error.code, category: error.category } };
   // A full disk is the operator's to fix, not a bug: 507 with a clear message (never "cannot rollback").
-  if (isStorageFull(error)) return { status: 507, body: { detail: STORAGE_FULL_DETAIL, code: 'storage_full' } };
+  if (isStorageFull(error))
+    return { status: 507, body: { detail: STORAGE_FULL_DETAIL, code: 'storage_full', category: 'storage' } };
   if (isAppError(error)) {
     const status = statusForAppError(error);
+    const { code, category } = error;
     if (status === 422) {
       const issues = (error as AppError & { issues?: FieldIssue[] }).issues ?? [];
-      return { status, body: { detail: issuesFromFieldIssues(issues, error.message), code: error.code } };
+      return { status, body: { detail: issuesFromFieldIssues(issues, error.message), code, category } };
     }
-    return {
-      status,
-      body: {
-        detail: status >= 500 && error.category === 'internal' ? 'Internal Server Error' : error.message,
-        code: error.code,
-      },
-    };
+    const detail = status >= 500 && category === 'internal' ? 'Internal Server Error' : error.message;
+    return { status, body: { detail, code, category } };
   }
   const candidate = (error ?? {}) as FastifyLikeError;
   const status = typeof candidate.statusCode === 'number' ? candidate.statusCode : 500;
   if (status >= 400 && status < 500) {
     const message = candidate.code ? FASTIFY_MESSAGES[candidate.code]?.(candidate, limits) : undefined;
-    return {
-      status,
-      body: { detail: message ?? candidate.message ?? 'Bad Request', code: candidate.code ?? 'bad_request' },
-    };
+    const detail = message ?? candidate.message ?? 'Bad Request';
+    return { status, body: { detail, code: candidate.code ?? 'bad_request', category: categoryForStatus(status) } };
   }
-  return { status: 500, body: { detail: 'Internal Server Error', code: 'internal_error' } };
+  return { status: 500, body: { detail: 'Internal Server Error', code: 'internal_error', category: 'internal' } };
 }
+
+/** The body of a 404 for a path no route serves. */
+export const NOT_FOUND_BODY: ErrorBody['body'] = { detail: 'Not Found', code: 'not_found', category: 'not_found' };

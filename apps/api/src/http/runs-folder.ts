@@ -1,27 +1,17 @@
 import { createReadStream, type ReadStream } from 'node:fs';
-import { mkdir, open, realpath, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { mkdir, open, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { confinedPath } from './confined-path.js';
 import { HttpError } from './http-errors.js';
 
 // Run logs live under the runs folder (CODEX_RUNS_DIR). The original let `log_path` name any file
 // on the server, for writing and for reading (defect 2); here every path is confined to the folder,
 // symlinks included.
 
-function inside(root: string, candidate: string): boolean {
-  const rel = relative(root, candidate);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
-
 /** `candidate` (relative paths are taken from the runs folder) as an absolute path inside it, else null. */
 export function resolveInRunsDir(runsDir: string, candidate: string): string | null {
-  const root = resolve(runsDir);
-  const absolute = resolve(root, candidate);
-  return inside(root, absolute) && absolute !== root ? absolute : null;
-}
-
-async function realInside(runsDir: string, path: string): Promise<boolean> {
-  const root = await realpath(resolve(runsDir)).catch(() => resolve(runsDir));
-  return inside(root, await realpath(path));
+  const path = confinedPath(runsDir, candidate);
+  return path === resolve(runsDir) ? null : path;
 }
 
 /**
@@ -34,13 +24,13 @@ export async function createRunLog(runsDir: string, candidate: string): Promise<
   if (!path) throw outside;
   try {
     await mkdir(dirname(path), { recursive: true });
-    if (!(await realInside(runsDir, dirname(path)))) throw outside;
+    // Checked again once its folders exist: a symlink among them (or the file, dangling or not) must not lead out.
+    if (!resolveInRunsDir(runsDir, path)) throw outside;
     const handle = await open(path, 'a');
     await handle.close();
   } catch (error) {
     throw unusablePath(error) ?? error;
   }
-  if (!(await realInside(runsDir, path))) throw outside;
   return path;
 }
 
@@ -69,12 +59,9 @@ function unusablePath(error: unknown): HttpError | null {
  * as the services wrote them): 400 when it lies outside the runs folder, 404 when it is missing.
  */
 export async function openRunLog(runsDir: string, recorded: string): Promise<ReadStream> {
-  const path = resolve(recorded);
-  if (!inside(resolve(runsDir), path))
-    throw new HttpError(400, 'Log path is outside the runs folder', 'log_path_outside_runs');
+  const path = confinedPath(runsDir, resolve(recorded));
+  if (!path) throw new HttpError(400, 'Log path is outside the runs folder', 'log_path_outside_runs');
   const info = await stat(path).catch(() => null);
   if (!info || !info.isFile()) throw new HttpError(404, 'Log file not found', 'log_not_found');
-  if (!(await realInside(runsDir, path)))
-    throw new HttpError(400, 'Log path is outside the runs folder', 'log_path_outside_runs');
   return createReadStream(path);
 }

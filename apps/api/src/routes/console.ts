@@ -1,8 +1,9 @@
 import { readFile, realpath } from 'node:fs/promises';
-import { extname, isAbsolute, relative, resolve } from 'node:path';
+import { extname } from 'node:path';
 import type { FastifyReply } from 'fastify';
 import { apiContract } from '@tasksgodzilla/api-contract';
 import type { Api, ApiDeps } from '../api.types.js';
+import { confinedPath } from '../http/confined-path.js';
 import { routeSchema } from '../http/route-schema.js';
 import { HttpError } from '../http/http-errors.js';
 
@@ -26,9 +27,8 @@ async function sendConsoleFile(reply: FastifyReply, root: string, file: string):
   const notFound = new HttpError(404, 'Console assets not available', 'not_found');
   const base = await realpath(root).catch(() => null);
   if (!base) throw notFound;
-  const target = await realpath(resolve(base, file)).catch(() => null);
-  const rel = target ? relative(base, target) : '..';
-  if (!target || rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw notFound;
+  const target = confinedPath(base, file);
+  if (!target || target === base) throw notFound;
   const body = await readFile(target).catch(() => null);
   if (!body) throw notFound;
   return reply.type(CONTENT_TYPES[extname(target).toLowerCase()] ?? 'application/octet-stream').send(body);

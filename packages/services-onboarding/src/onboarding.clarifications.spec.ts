@@ -1,5 +1,5 @@
 import { buildClarifications } from './onboarding.clarifications.js';
-import { makeProject } from './onboarding.test-helpers.js';
+import { CLARIFICATION_KEYS, makeProject } from './onboarding.test-helpers.js';
 
 const baseConfig = { ghSsh: true, gitUser: undefined, gitEmail: undefined };
 
@@ -9,17 +9,7 @@ describe('buildClarifications', () => {
       makeProject({ git_url: 'file:///srv/repos/widgets.git', base_branch: '' }),
       baseConfig,
     );
-    expect(questions.map((question) => question.key)).toEqual([
-      'ci_provider',
-      'prefer_ssh',
-      'git_identity',
-      'branch_naming',
-      'required_checks',
-      'pr_policy',
-      'default_models',
-      'secrets',
-      'codex_discovery',
-    ]);
+    expect(questions.map((question) => question.key)).toEqual(CLARIFICATION_KEYS);
     const byKey = Object.fromEntries(questions.map((question) => [question.key, question]));
     expect(byKey['ci_provider']).toMatchObject({
       recommended: 'github',

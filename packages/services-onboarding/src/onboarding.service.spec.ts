@@ -4,6 +4,7 @@ import { CancelledError, StorageError } from '@tasksgodzilla/core';
 import { createCodexEngine, createShellEngine } from '@tasksgodzilla/platform-engines';
 import { createTestRepo, git } from '@tasksgodzilla/testing';
 import {
+  CLARIFICATION_KEYS,
   createHarness,
   createTempDir,
   fakeCodexEngine,
@@ -11,18 +12,28 @@ import {
   snapshotTree,
   writeFakeCodex,
   type Harness,
+  type FakeCodexOptions,
   type HarnessOptions,
 } from './onboarding.test-helpers.js';
 import { listStarterAssets } from './starter-assets.js';
 
 describe('OnboardingService.runProjectSetup', () => {
   const harnesses: Harness[] = [];
-  /** A harness over a fresh temp dir holding a test repo (`repo`) with a bare origin (`origin.git`). */
+  /**
+   * A harness over a fresh temp dir holding a test repo (`repo`) with a bare origin (`origin.git`); with
+   * `fakeCodex`, its only engine is a fake codex (`fake`) written into the dir.
+   */
   function setupHarness(
-    options: HarnessOptions & { withOrigin?: boolean; useRepoAs?: 'local_path' | 'git_url' | 'none' } = {},
+    options: HarnessOptions & {
+      withOrigin?: boolean;
+      useRepoAs?: 'local_path' | 'git_url' | 'none';
+      fakeCodex?: FakeCodexOptions;
+    } = {},
   ) {
     const dir = createTempDir('tgz-onboarding-');
     const repo = createTestRepo(dir.path, { withOrigin: options.withOrigin });
+    const fake = options.fakeCodex ? writeFakeCodex(dir.path, options.fakeCodex) : undefined;
+    if (fake) options = { ...options, engines: [fakeCodexEngine(fake.binary)] };
     const use = options.useRepoAs ?? 'local_path';
     const project =
       use === 'local_path'
@@ -32,7 +43,13 @@ describe('OnboardingService.runProjectSetup', () => {
           : { ...options.project };
     const harness = createHarness(dir, { ...options, project });
     harnesses.push(harness);
-    return { harness, repo };
+    return { harness, repo, fake };
+  }
+  /** setupHarness whose only engine is a fake codex (`fake`) written into the harness dir. */
+  function setupFakeCodexHarness(fakeCodex: FakeCodexOptions, options: HarnessOptions = {}) {
+    const { fake, ...rest } = setupHarness({ ...options, fakeCodex });
+    if (!fake) throw new Error('setupHarness wrote no fake codex');
+    return { ...rest, fake };
   }
   afterEach(() => {
     for (const harness of harnesses.splice(0)) harness.remove();
@@ -181,14 +198,7 @@ describe('OnboardingService.runProjectSetup', () => {
     });
 
     it('fake CLI success: started (model, prompt, floored timeout) then completed; the run is workspace-write in the repo', async () => {
-      const dir = createTempDir('tgz-onboarding-');
-      const repo = createTestRepo(dir.path);
-      const fake = writeFakeCodex(dir.path, { writeNotes: true });
-      const harness = createHarness(dir, {
-        project: { local_path: repo.path },
-        engines: [fakeCodexEngine(fake.binary)],
-      });
-      harnesses.push(harness);
+      const { harness, repo, fake } = setupFakeCodexHarness({ writeNotes: true });
 
       const result = await harness.setup();
       expect(result.status).toBe('completed');
@@ -238,14 +248,7 @@ describe('OnboardingService.runProjectSetup', () => {
     });
 
     it('existing discovery notes: the second run skips discovery instead of paying for it again', async () => {
-      const dir = createTempDir('tgz-onboarding-');
-      const repo = createTestRepo(dir.path);
-      const fake = writeFakeCodex(dir.path, { writeNotes: true });
-      const harness = createHarness(dir, {
-        project: { local_path: repo.path },
-        engines: [fakeCodexEngine(fake.binary)],
-      });
-      harnesses.push(harness);
+      const { harness } = setupHarness({ fakeCodex: { writeNotes: true } });
       await harness.setup();
       const before = harness.events.rows.length;
       await harness.setup();
@@ -254,14 +257,7 @@ describe('OnboardingService.runProjectSetup', () => {
     });
 
     it('fake CLI failure: setup_discovery_warning, onboarding still completes', async () => {
-      const dir = createTempDir('tgz-onboarding-');
-      const repo = createTestRepo(dir.path);
-      const fake = writeFakeCodex(dir.path, { fixture: 'failure', exitCode: 1 });
-      const harness = createHarness(dir, {
-        project: { local_path: repo.path },
-        engines: [fakeCodexEngine(fake.binary)],
-      });
-      harnesses.push(harness);
+      const { harness } = setupHarness({ fakeCodex: { fixture: 'failure', exitCode: 1 } });
       const result = await harness.setup();
       expect(result.status).toBe('completed');
       expect(harness.types()).toContain('setup_discovery_warning');
@@ -278,16 +274,11 @@ describe('OnboardingService.runProjectSetup', () => {
     });
 
     it('a hanging agent is stopped at the (floored) timeout and reported as a warning', async () => {
-      const dir = createTempDir('tgz-onboarding-');
-      const repo = createTestRepo(dir.path);
-      const fake = writeFakeCodex(dir.path, { fixture: 'hang', hang: true });
-      const harness = createHarness(dir, {
-        project: { local_path: repo.path },
-        engines: [fakeCodexEngine(fake.binary)],
+      const { harness } = setupHarness({
+        fakeCodex: { fixture: 'hang', hang: true },
         config: { discoveryTimeoutSeconds: 1 },
         deps: { discoveryTimeoutFloorSeconds: 1 },
       });
-      harnesses.push(harness);
       const result = await harness.setup();
       expect(result.status).toBe('completed');
       expect(harness.event('setup_discovery_started')?.metadata).toMatchObject({ timeout_seconds: 1 });
@@ -429,17 +420,7 @@ describe('OnboardingService.runProjectSetup', () => {
       const { harness } = setupHarness();
       const result = await harness.setup();
       expect(result).toMatchObject({ status: 'completed', blocking: false });
-      expect(result.clarifications.map((question) => question.key)).toEqual([
-        'ci_provider',
-        'prefer_ssh',
-        'git_identity',
-        'branch_naming',
-        'required_checks',
-        'pr_policy',
-        'default_models',
-        'secrets',
-        'codex_discovery',
-      ]);
+      expect(result.clarifications.map((question) => question.key)).toEqual(CLARIFICATION_KEYS);
       const event = harness.event('setup_clarifications');
       expect(event?.message).toBe('Review onboarding clarifications and confirm settings.');
       expect(event?.metadata).toMatchObject({ blocking: false });
@@ -555,14 +536,7 @@ describe('OnboardingService.runProjectSetup', () => {
     });
 
     it('an abort during discovery kills the agent and rethrows the abort (no setup_failed)', async () => {
-      const dir = createTempDir('tgz-onboarding-');
-      const repo = createTestRepo(dir.path);
-      const fake = writeFakeCodex(dir.path, { fixture: 'hang', hang: true });
-      const harness = createHarness(dir, {
-        project: { local_path: repo.path },
-        engines: [fakeCodexEngine(fake.binary)],
-      });
-      harnesses.push(harness);
+      const { harness } = setupHarness({ fakeCodex: { fixture: 'hang', hang: true } });
       const controller = new AbortController();
       const reason = new CancelledError('Worker shutting down', { code: 'worker_shutdown' });
       harness.telemetry.subscribe((event) => {

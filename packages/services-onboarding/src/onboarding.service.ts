@@ -151,6 +151,9 @@ export function createOnboardingService(deps: OnboardingServiceDeps): Onboarding
       }
       localPath = repoPath;
       checkAbort();
+      // A stage that failed without stopping the setup.
+      const warn = (failed: OnboardingStageKey, message: string, error: string) =>
+        record('setup_warning', message, { stage: failed, path: repoPath, error });
 
       // 2. Starter assets, before discovery so the agent adapts the copied CI scripts.
       stage = 'assets';
@@ -169,11 +172,7 @@ export function createOnboardingService(deps: OnboardingServiceDeps): Onboarding
         );
       } catch (error) {
         const message = errorMessage(error);
-        await record('setup_warning', `Skipped asset provisioning: ${message}`, {
-          stage: 'assets',
-          path: repoPath,
-          error: message,
-        });
+        await warn('assets', `Skipped asset provisioning: ${message}`, message);
       }
       checkAbort();
 
@@ -212,11 +211,7 @@ export function createOnboardingService(deps: OnboardingServiceDeps): Onboarding
         }
       } catch (error) {
         const message = errorMessage(error);
-        await record('setup_warning', `Git origin not configured: ${message}`, {
-          stage: 'git',
-          path: repoPath,
-          error: message,
-        });
+        await warn('git', `Git origin not configured: ${message}`, message);
       }
       if (config.gitUser && config.gitEmail) {
         try {
@@ -231,22 +226,14 @@ export function createOnboardingService(deps: OnboardingServiceDeps): Onboarding
           }
         } catch (error) {
           const message = errorMessage(error);
-          await record('setup_warning', `Git identity not configured: ${message}`, {
-            stage: 'git',
-            path: repoPath,
-            error: message,
-          });
+          await warn('git', `Git identity not configured: ${message}`, message);
         }
       } else if (config.gitUser || config.gitEmail) {
         const missing = config.gitUser ? 'TASKSGODZILLA_GIT_EMAIL' : 'TASKSGODZILLA_GIT_USER';
-        await record(
-          'setup_warning',
+        await warn(
+          'git',
           `Git identity not configured: ${missing} is not set (both the user and the email are needed).`,
-          {
-            stage: 'git',
-            path: repoPath,
-            error: `${missing} missing`,
-          },
+          `${missing} missing`,
         );
       }
       checkAbort();

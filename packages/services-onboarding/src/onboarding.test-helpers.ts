@@ -17,7 +17,7 @@ import {
   type TelemetryService,
 } from '@tasksgodzilla/platform-telemetry';
 import { createPromptService } from '@tasksgodzilla/services-prompts';
-import { createTempDir, git, type TempDir } from '@tasksgodzilla/testing';
+import { createTempDir, git, isolatedGitEnv, type TempDir } from '@tasksgodzilla/testing';
 import { createOnboardingService } from './onboarding.service.js';
 import type {
   OnboardingConfig,
@@ -29,24 +29,6 @@ import type {
 
 /** tools/fake-engines of the workspace. */
 const FAKE_CODEX = fileURLToPath(new URL('../../../tools/fake-engines/fake-codex.mjs', import.meta.url));
-
-/**
- * Child environment that ignores the machine's global and system git config, so the suite behaves
- * the same everywhere.
- */
-export function isolatedGitEnv(dir: string): Record<string, string | undefined> {
-  const emptyConfig = join(dir, 'empty.gitconfig');
-  writeFileSync(emptyConfig, '');
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    GIT_CONFIG_GLOBAL: emptyConfig,
-    GIT_CONFIG_NOSYSTEM: '1',
-  };
-  for (const key of Object.keys(env)) {
-    if (/^GIT_(AUTHOR|COMMITTER)_|^EMAIL$|^GIT_DIR$|^GIT_WORK_TREE$|^GIT_INDEX_FILE$/.test(key)) delete env[key];
-  }
-  return env;
-}
 
 export interface FakeCodexOptions {
   /** Fixture of tools/fake-engines/fixtures/codex. Default `success`. */
@@ -146,6 +128,19 @@ export function createEventStore() {
     },
   };
 }
+
+/** The nine onboarding questions of the original, in its order. */
+export const CLARIFICATION_KEYS = [
+  'ci_provider',
+  'prefer_ssh',
+  'git_identity',
+  'branch_naming',
+  'required_checks',
+  'pr_policy',
+  'default_models',
+  'secrets',
+  'codex_discovery',
+];
 
 export function makeProject(overrides: Partial<Project> = {}): Project {
   const now = new Date().toISOString();

@@ -54,3 +54,25 @@ export function createTestRepo(
   }
   return { path, originPath };
 }
+
+/**
+ * Child environment that ignores the machine's global and system git config (no identity, no signing,
+ * no hooks path, no proxies), so a suite behaves the same everywhere. `extra` is added on top.
+ */
+export function isolatedGitEnv(dir: string, extra: Record<string, string> = {}): Record<string, string | undefined> {
+  const emptyConfig = join(dir, 'empty.gitconfig');
+  writeFileSync(emptyConfig, '');
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    GIT_CONFIG_GLOBAL: emptyConfig,
+    GIT_CONFIG_NOSYSTEM: '1',
+    ...extra,
+  };
+  for (const key of Object.keys(env)) {
+    if (
+      /^GIT_(AUTHOR|COMMITTER)_|^EMAIL$|^GIT_DIR$|^GIT_WORK_TREE$|^GIT_INDEX_FILE$|^(http|https|all)_proxy$/i.test(key)
+    )
+      delete env[key];
+  }
+  return env;
+}

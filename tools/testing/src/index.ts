@@ -3,6 +3,6 @@ export { createTestPostgresDatabase } from './postgres.js';
 export type { TestPostgresDatabase } from './postgres.js';
 export { createTempDir, useTempDir } from './fs.js';
 export type { TempDir } from './fs.js';
-export { createTestRepo, git } from './git.js';
+export { createTestRepo, git, isolatedGitEnv } from './git.js';
 export type { TestRepo } from './git.js';
 export { seededRandom } from './random.js';

@@ -1,12 +1,12 @@
 import type { FastifyRequest } from 'fastify';
+import { apiContract } from '@tasksgodzilla/api-contract';
+import { eventTypesOf } from '@tasksgodzilla/core';
 import type { AccessReads, Api, ApiDeps, EventFilter } from '../api.types.js';
 import { routeSchema } from '../http/route-schema.js';
 import { projectAccess, runAccess } from '../http/access.js';
 import { sendPage } from '../http/pagination.js';
 import { requestScope, scopeFilter } from '../http/scope.js';
 import { eventOut } from '../presenters.js';
-
-const ONBOARDING_EVENT_PREFIX = 'setup_';
 
 /** Filters by project and run, with the per-project token checked for each one named, within the request's scope. */
 async function scopedFilter(
@@ -39,7 +39,8 @@ export function registerEventRoutes(app: Api, { reads, streamEvents, options }: 
     },
     async (request, reply) => {
       const filter = await scopedFilter(reads, request, request.query);
-      if (request.query.kind === 'onboarding') filter.event_types = [ONBOARDING_EVENT_PREFIX];
+      // The catalogue's onboarding group (the setup run's `setup_*` events), as the UIs group them.
+      if (request.query.kind === 'onboarding') filter.event_types = eventTypesOf('onboarding');
       const page = await reads.events(filter, {
         limit: request.query.limit,
         cursor: request.query.cursor,
@@ -64,4 +65,3 @@ export function registerEventRoutes(app: Api, { reads, streamEvents, options }: 
     },
   );
 }
-import { apiContract } from '@tasksgodzilla/api-contract';

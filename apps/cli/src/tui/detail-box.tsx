@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import type { ReactNode } from 'react';
 import { terminalSafe } from '../terminal-text.js';
 import { FRAME_LINES } from './tui-theme.js';
 
@@ -39,6 +40,51 @@ export function DetailBox({
           {line || ' '}
         </Text>
       ))}
+    </Box>
+  );
+}
+
+/** One detail box of a `ListDetailLayout`: its height is `share` of the page, at least `min` lines. */
+export interface DetailSpec {
+  title: string;
+  text: string;
+  min: number;
+  share: number;
+  color?: string;
+}
+
+/**
+ * A list (left, 40%), and beside it a column of the selection's detail boxes over a second list
+ * that gets the rest of the height (at least 4 lines).
+ */
+export function ListDetailLayout({
+  height,
+  list,
+  details,
+  bottom,
+}: {
+  height: number;
+  list: ReactNode;
+  details: readonly DetailSpec[];
+  bottom(height: number): ReactNode;
+}) {
+  const heights = details.map((detail) => Math.max(detail.min, Math.floor(height * detail.share)));
+  const rest = Math.max(4, height - heights.reduce((sum, h) => sum + h, 0));
+  return (
+    <Box height={height}>
+      {list}
+      <Box flexDirection="column" flexGrow={1}>
+        {details.map((detail, index) => (
+          <DetailBox
+            key={detail.title}
+            title={detail.title}
+            text={detail.text}
+            height={heights[index] ?? detail.min}
+            color={detail.color}
+          />
+        ))}
+        {bottom(rest)}
+      </Box>
     </Box>
   );
 }

@@ -1,5 +1,4 @@
-import { Box } from 'ink';
-import { DetailBox } from './detail-box.js';
+import { ListDetailLayout } from './detail-box.js';
 import type { PageProps } from './page-props.js';
 import { stepMeta, stepPolicy, stepRuntime } from './tui-format.js';
 import { statusColor } from './tui-theme.js';
@@ -7,29 +6,26 @@ import { statusColor } from './tui-theme.js';
 /** The protocol's steps (filtered with f); the selected step's meta, policy, runtime state and events. */
 export function StepsPage({ state, height, list }: PageProps) {
   const step = state.steps.find((s) => s.id === state.stepId);
-  const meta = Math.max(6, Math.floor(height * 0.25));
-  const policy = Math.max(5, Math.floor(height * 0.22));
-  const runtime = Math.max(5, Math.floor(height * 0.22));
   return (
-    <Box height={height}>
-      {list('steps', height, {
+    <ListDetailLayout
+      height={height}
+      list={list('steps', height, {
         width: '40%',
         title: `Steps · Filter: ${state.stepFilter}`,
         emptyText: state.protocolId === null ? 'Select a protocol.' : 'No steps.',
       })}
-      <Box flexDirection="column" flexGrow={1}>
-        <DetailBox
-          title="Step"
-          text={stepMeta(step)}
-          height={meta}
-          color={step ? statusColor(step.status) : undefined}
-        />
-        <DetailBox title="Policy" text={stepPolicy(step)} height={policy} />
-        <DetailBox title="Runtime" text={stepRuntime(step)} height={runtime} />
-        {list('stepEvents', Math.max(4, height - meta - policy - runtime), {
-          emptyText: step ? 'No events for this step.' : 'Select a step.',
-        })}
-      </Box>
-    </Box>
+      details={[
+        {
+          title: 'Step',
+          text: stepMeta(step),
+          min: 6,
+          share: 0.25,
+          color: step ? statusColor(step.status) : undefined,
+        },
+        { title: 'Policy', text: stepPolicy(step), min: 5, share: 0.22 },
+        { title: 'Runtime', text: stepRuntime(step), min: 5, share: 0.22 },
+      ]}
+      bottom={(rest) => list('stepEvents', rest, { emptyText: step ? 'No events for this step.' : 'Select a step.' })}
+    />
   );
 }

@@ -3,21 +3,23 @@ import type { TuiLoaders } from './tui-loaders.js';
 import type { TuiSelection } from './tui-selection.js';
 import type { StoreCore } from './tui-store-core.js';
 
+/** The names of the run, step and job actions of the keys. */
+export type TuiActionName =
+  | 'runNext'
+  | 'retryLatest'
+  | 'runQa'
+  | 'approve'
+  | 'openPr'
+  | 'startProtocol'
+  | 'pause'
+  | 'resume'
+  | 'cancel'
+  | 'runStep'
+  | 'retryJob'
+  | 'cancelJob';
+
 /** The run, step and job actions of the keys: one api call each, its status message, then reloads. */
-export interface TuiActions {
-  runNext(): Promise<void>;
-  retryLatest(): Promise<void>;
-  runQa(): Promise<void>;
-  approve(): Promise<void>;
-  openPr(): Promise<void>;
-  startProtocol(): Promise<void>;
-  pause(): Promise<void>;
-  resume(): Promise<void>;
-  cancel(): Promise<void>;
-  runStep(): Promise<void>;
-  retryJob(): Promise<void>;
-  cancelJob(): Promise<void>;
-}
+export type TuiActions = Record<TuiActionName, () => Promise<void>>;
 
 export function createTuiActions(core: StoreCore, loaders: TuiLoaders, selection: TuiSelection): TuiActions {
   const { getState: state, setStatus, act, client } = core;

@@ -17,7 +17,7 @@ import { SettingsPage } from './settings-page.js';
 import { StatusBar } from './status-bar.js';
 import { StepsPage } from './steps-page.js';
 import { TabBar } from './tab-bar.js';
-import type { MenuItem, ModalSpec } from './tui-modal.types.js';
+import type { FormField, MenuItem, ModalSpec } from './tui-modal.types.js';
 import {
   LIST_TITLES,
   PAGES,
@@ -47,6 +47,23 @@ const CHROME_LINES = 5;
 const MAIN_SCREEN = { name: 'main screen' };
 const yes = (value: string | undefined) => /^y/i.test((value ?? '').trim());
 const int = (value: string | undefined) => (value ?? '').trim();
+
+/**
+ * A form dialog whose fields are named `K`: `submit` gets every field's text by name (an error
+ * text to show, or null to close).
+ */
+function formDialog<K extends string>(
+  title: string,
+  fields: readonly (FormField & { name: K })[],
+  submit: (values: Record<K, string>) => Promise<string | null>,
+): ModalSpec {
+  return {
+    kind: 'form',
+    title,
+    fields: [...fields],
+    submit: (v) => submit(Object.fromEntries(fields.map((f) => [f.name, v[f.name] ?? ''])) as Record<K, string>),
+  };
+}
 
 /** The TUI: tabs, context, the page (or a dialog), status. All keys are handled here. */
 export function TuiApp({ store }: { store: TuiStore }) {
@@ -144,140 +161,113 @@ export function TuiApp({ store }: { store: TuiStore }) {
 
   const configure = () => {
     const { now } = current();
-    setModal({
-      kind: 'form',
-      title: 'Configure API / tokens (kept in memory only)',
-      fields: [
-        { name: 'apiBase', label: 'API base', value: now.settings.apiBase, required: true },
-        { name: 'token', label: 'API token', value: now.settings.token ?? '', secret: true, hint: '(empty: none)' },
-        {
-          name: 'projectToken',
-          label: 'Project token',
-          value: now.settings.projectToken ?? '',
-          secret: true,
-          hint: '(empty: none)',
+    setModal(
+      formDialog(
+        'Configure API / tokens (kept in memory only)',
+        [
+          { name: 'apiBase', label: 'API base', value: now.settings.apiBase, required: true },
+          { name: 'token', label: 'API token', value: now.settings.token ?? '', secret: true, hint: '(empty: none)' },
+          {
+            name: 'projectToken',
+            label: 'Project token',
+            value: now.settings.projectToken ?? '',
+            secret: true,
+            hint: '(empty: none)',
+          },
+        ],
+        async (v) => {
+          store.configure({
+            apiBase: int(v.apiBase),
+            token: int(v.token) || undefined,
+            projectToken: int(v.projectToken) || undefined,
+          });
+          return null;
         },
-      ],
-      submit: async (v) => {
-        store.configure({
-          apiBase: int(v['apiBase']),
-          token: int(v['token']) || undefined,
-          projectToken: int(v['projectToken']) || undefined,
-        });
-        return null;
-      },
-    });
+      ),
+    );
   };
   const newProject = () =>
-    setModal({
-      kind: 'form',
-      title: 'New project (clones and sets it up)',
-      fields: [
-        { name: 'name', label: 'Name', value: '', required: true },
-        { name: 'gitUrl', label: 'Git URL or path', value: '', required: true },
-        { name: 'baseBranch', label: 'Base branch', value: 'main' },
-        { name: 'localPath', label: 'Local path', value: '', hint: '(optional)' },
-        { name: 'ciProvider', label: 'CI provider', value: '', hint: '(github, gitlab or empty)' },
-      ],
-      submit: async (v) =>
-        failed(
-          await store.createProject({
-            name: v['name'] ?? '',
-            gitUrl: v['gitUrl'] ?? '',
-            baseBranch: v['baseBranch'] ?? '',
-            localPath: v['localPath'] ?? '',
-            ciProvider: int(v['ciProvider']),
-          }),
-        ),
-    });
+    setModal(
+      formDialog(
+        'New project (clones and sets it up)',
+        [
+          { name: 'name', label: 'Name', value: '', required: true },
+          { name: 'gitUrl', label: 'Git URL or path', value: '', required: true },
+          { name: 'baseBranch', label: 'Base branch', value: 'main' },
+          { name: 'localPath', label: 'Local path', value: '', hint: '(optional)' },
+          { name: 'ciProvider', label: 'CI provider', value: '', hint: '(github, gitlab or empty)' },
+        ],
+        async (v) => failed(await store.createProject({ ...v, ciProvider: int(v.ciProvider) })),
+      ),
+    );
   const newProtocol = () => {
     const { project } = current();
     if (!project) return store.setStatus('Select a project.', 'error');
-    setModal({
-      kind: 'form',
-      title: `New protocol in ${project.name}`,
-      fields: [
-        { name: 'name', label: 'Protocol name', value: '', required: true, hint: '(e.g. 0001-add-login)' },
-        { name: 'baseBranch', label: 'Base branch', value: project.base_branch },
-        { name: 'description', label: 'Description', value: '' },
-        { name: 'template', label: 'Template folder', value: '', hint: '(on the api host; optional)' },
-        { name: 'autoAdvance', label: 'Auto-advance? (y/N)', value: 'y' },
-        { name: 'start', label: 'Start planning now? (y/N)', value: 'y' },
-      ],
-      submit: async (v) =>
-        failed(
-          await store.createProtocol({
-            name: v['name'] ?? '',
-            baseBranch: v['baseBranch'] ?? '',
-            description: v['description'] ?? '',
-            template: v['template'] ?? '',
-            autoAdvance: yes(v['autoAdvance']),
-            start: yes(v['start']),
-          }),
-        ),
-    });
+    setModal(
+      formDialog(
+        `New protocol in ${project.name}`,
+        [
+          { name: 'name', label: 'Protocol name', value: '', required: true, hint: '(e.g. 0001-add-login)' },
+          { name: 'baseBranch', label: 'Base branch', value: project.base_branch },
+          { name: 'description', label: 'Description', value: '' },
+          { name: 'template', label: 'Template folder', value: '', hint: '(on the api host; optional)' },
+          { name: 'autoAdvance', label: 'Auto-advance? (y/N)', value: 'y' },
+          { name: 'start', label: 'Start planning now? (y/N)', value: 'y' },
+        ],
+        async (v) => failed(await store.createProtocol({ ...v, autoAdvance: yes(v.autoAdvance), start: yes(v.start) })),
+      ),
+    );
   };
   const specAudit = () => {
     const { now } = current();
-    setModal({
-      kind: 'form',
-      title: 'Spec audit',
-      fields: [
-        {
-          name: 'projectId',
-          label: 'Project ID',
-          value: now.projectId === null ? '' : String(now.projectId),
-          hint: '(empty: all)',
+    const idText = (id: number | null) => (id === null ? '' : String(id));
+    setModal(
+      formDialog(
+        'Spec audit',
+        [
+          { name: 'projectId', label: 'Project ID', value: idText(now.projectId), hint: '(empty: all)' },
+          { name: 'protocolId', label: 'Protocol ID', value: idText(now.protocolId), hint: '(empty: all)' },
+          { name: 'backfill', label: 'Backfill missing? (y/N)', value: 'y' },
+          { name: 'interval', label: 'Interval seconds', value: '', hint: '(optional)' },
+        ],
+        async (v) => {
+          const ids = [v.projectId, v.protocolId, v.interval].map(int);
+          const bad = ids.find((text) => text !== '' && !/^\d+$/.test(text));
+          if (bad !== undefined) return `Not a whole number: ${bad}`;
+          const [projectId, protocolId, interval] = ids.map((text) => (text ? Number(text) : null));
+          return failed(
+            await store.specAudit({
+              projectId: projectId ?? null,
+              protocolId: protocolId ?? null,
+              backfill: yes(v.backfill),
+              intervalSeconds: interval ?? null,
+            }),
+          );
         },
-        {
-          name: 'protocolId',
-          label: 'Protocol ID',
-          value: now.protocolId === null ? '' : String(now.protocolId),
-          hint: '(empty: all)',
-        },
-        { name: 'backfill', label: 'Backfill missing? (y/N)', value: 'y' },
-        { name: 'interval', label: 'Interval seconds', value: '', hint: '(optional)' },
-      ],
-      submit: async (v) => {
-        const ids = ['projectId', 'protocolId', 'interval'].map((name) => int(v[name]));
-        const bad = ids.find((text) => text !== '' && !/^\d+$/.test(text));
-        if (bad !== undefined) return `Not a whole number: ${bad}`;
-        const [projectId, protocolId, interval] = ids.map((text) => (text ? Number(text) : null));
-        return failed(
-          await store.specAudit({
-            projectId: projectId ?? null,
-            protocolId: protocolId ?? null,
-            backfill: yes(v['backfill']),
-            intervalSeconds: interval ?? null,
-          }),
-        );
-      },
-    });
+      ),
+    );
   };
   const importCodeMachine = () => {
     const { project, protocol } = current();
     if (!project) return store.setStatus('Select a project.', 'error');
-    setModal({
-      kind: 'form',
-      title: 'Import CodeMachine workspace (path on the api host)',
-      fields: [
-        { name: 'name', label: 'Protocol name', value: protocol ? `${protocol.protocol_name}-cm` : '', required: true },
-        { name: 'workspacePath', label: 'Workspace path', value: '', required: true },
-        { name: 'baseBranch', label: 'Base branch', value: protocol?.base_branch ?? project.base_branch },
-        { name: 'description', label: 'Description', value: '' },
-        { name: 'enqueue', label: 'Enqueue job? (y/N)', value: 'n' },
-      ],
-      submit: async (v) =>
-        failed(
-          await store.importCodeMachine({
-            name: v['name'] ?? '',
-            workspacePath: v['workspacePath'] ?? '',
-            baseBranch: v['baseBranch'] ?? '',
-            description: v['description'] ?? '',
-            enqueue: yes(v['enqueue']),
-          }),
-        ),
-    });
+    setModal(
+      formDialog(
+        'Import CodeMachine workspace (path on the api host)',
+        [
+          {
+            name: 'name',
+            label: 'Protocol name',
+            value: protocol ? `${protocol.protocol_name}-cm` : '',
+            required: true,
+          },
+          { name: 'workspacePath', label: 'Workspace path', value: '', required: true },
+          { name: 'baseBranch', label: 'Base branch', value: protocol?.base_branch ?? project.base_branch },
+          { name: 'description', label: 'Description', value: '' },
+          { name: 'enqueue', label: 'Enqueue job? (y/N)', value: 'n' },
+        ],
+        async (v) => failed(await store.importCodeMachine({ ...v, enqueue: yes(v.enqueue) })),
+      ),
+    );
   };
   const confirmCancel = () => {
     const { protocol } = current();

@@ -170,6 +170,24 @@ export function createClient(options: ClientOptions): TasksGodzillaClient {
   const post = <T>(path: string, body: unknown, call?: CallOptions) =>
     json<T>({ method: 'POST', path, json: body }, call);
   const pageQuery = (params: PageParams | undefined): Query => ({ limit: params?.limit, cursor: params?.cursor });
+  /** POSTs a webhook's raw body as its provider would: the provider's headers, the caller's on top. */
+  const webhook = (
+    path: string,
+    request: Pick<GithubWebhookRequest, 'protocol_run_id' | 'include_auth'>,
+    body: string,
+    headers: Record<string, string>,
+    call?: CallOptions,
+  ) =>
+    json<ActionResponse>(
+      {
+        method: 'POST',
+        path,
+        query: { protocol_run_id: request.protocol_run_id },
+        rawBody: body,
+        auth: request.include_auth ?? false,
+      },
+      { ...call, headers: { ...headers, ...(call?.headers ?? {}) } },
+    );
 
   const projectPath = (id: Id) => `/projects/${seg(id)}`;
   const protocolPath = (id: Id) => `/protocols/${seg(id)}`;
@@ -255,32 +273,14 @@ export function createClient(options: ClientOptions): TasksGodzillaClient {
         request.signature ?? (request.secret !== undefined ? await signWebhookBody(request.secret, body) : undefined);
       if (signature !== undefined) headers['X-Hub-Signature-256'] = signature;
       if (request.delivery_id) headers['X-GitHub-Delivery'] = request.delivery_id;
-      return json<ActionResponse>(
-        {
-          method: 'POST',
-          path: '/webhooks/github',
-          query: { protocol_run_id: request.protocol_run_id },
-          rawBody: body,
-          auth: request.include_auth ?? false,
-        },
-        { ...call, headers: { ...headers, ...(call?.headers ?? {}) } },
-      );
+      return webhook('/webhooks/github', request, body, headers, call);
     },
     sendGitlabWebhook: async (request, call) => {
       const body = webhookBody(request);
       const headers: Record<string, string> = { 'X-Gitlab-Event': request.event };
       if (request.token !== undefined) headers['X-Gitlab-Token'] = request.token;
       if (request.secret !== undefined) headers['X-Gitlab-Signature-256'] = await signWebhookBody(request.secret, body);
-      return json<ActionResponse>(
-        {
-          method: 'POST',
-          path: '/webhooks/gitlab',
-          query: { protocol_run_id: request.protocol_run_id },
-          rawBody: body,
-          auth: request.include_auth ?? false,
-        },
-        { ...call, headers: { ...headers, ...(call?.headers ?? {}) } },
-      );
+      return webhook('/webhooks/gitlab', request, body, headers, call);
     },
 
     iterate,

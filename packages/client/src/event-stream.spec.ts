@@ -35,6 +35,17 @@ async function writeSlowly(res: ServerResponse, pieces: (string | Buffer)[]): Pr
   }
 }
 
+/** Handler that opens the stream, writes `pieces` slowly, then ends it, drops it, or leaves it open. */
+function streamOf(pieces: (string | Buffer)[], then: 'end' | 'drop' | 'open' = 'open'): FakeHandler {
+  return (_req, res) => {
+    openStream(res);
+    void writeSlowly(res, pieces).then(() => {
+      if (then === 'end') res.end();
+      else if (then === 'drop') res.socket?.destroy();
+    });
+  };
+}
+
 /** Handler that answers the n-th connection (0-based) with `connections[n]`. */
 function perConnection(server: () => FakeServer, connections: FakeHandler[]): FakeHandler {
   return (req, res) => {
@@ -50,6 +61,8 @@ describe('streamEvents', () => {
     server = await startFakeServer();
   });
   afterEach(() => server.close());
+  /** Answers the n-th connection with `connections[n]`, the last one from then on. */
+  const connections = (...handlers: FakeHandler[]) => server.setHandler(perConnection(() => server, handlers));
 
   async function take(
     count: number,
@@ -71,10 +84,7 @@ describe('streamEvents', () => {
     const bytes = Buffer.from(text, 'utf8');
     const pieces: Buffer[] = [];
     for (let i = 0; i < bytes.length; i += 7) pieces.push(bytes.subarray(i, i + 7));
-    server.setHandler((_req, res) => {
-      openStream(res);
-      void writeSlowly(res, pieces);
-    });
+    server.setHandler(streamOf(pieces));
     const events = await take(
       3,
       { project_id: 3, protocol_run_id: 7 },
@@ -95,22 +105,9 @@ describe('streamEvents', () => {
   });
 
   it('reconnects after a drop with Last-Event-ID, never delivering the half-sent event', async () => {
-    server.setHandler(
-      perConnection(
-        () => server,
-        [
-          (_req, res) => {
-            openStream(res);
-            void writeSlowly(res, [frame(event(1)), frame(event(2)), 'id: 3\ndata: {"id":3,"event_ty']).then(() =>
-              res.socket?.destroy(),
-            );
-          },
-          (_req, res) => {
-            openStream(res);
-            void writeSlowly(res, [frame(event(3)), frame(event(4))]);
-          },
-        ],
-      ),
+    connections(
+      streamOf([frame(event(1)), frame(event(2)), 'id: 3\ndata: {"id":3,"event_ty'], 'drop'),
+      streamOf([frame(event(3)), frame(event(4))]),
     );
     const events = await take(4);
     expect(events.map((e) => e.id)).toEqual([1, 2, 3, 4]);
@@ -120,60 +117,21 @@ describe('streamEvents', () => {
   });
 
   it('reconnects after a clean close too, and resumes from a given last_event_id', async () => {
-    server.setHandler(
-      perConnection(
-        () => server,
-        [
-          (_req, res) => {
-            openStream(res);
-            void writeSlowly(res, [frame(event(11))]).then(() => res.end());
-          },
-          (_req, res) => {
-            openStream(res);
-            void writeSlowly(res, [frame(event(12))]);
-          },
-        ],
-      ),
-    );
+    connections(streamOf([frame(event(11))], 'end'), streamOf([frame(event(12))]));
     const events = await take(2, { last_event_id: 10 });
     expect(events.map((e) => e.id)).toEqual([11, 12]);
     expect(server.requests.map((r) => r.headers['last-event-id'])).toEqual(['10', '11']);
   });
 
   it('reconnects when the connection goes idle', async () => {
-    server.setHandler(
-      perConnection(
-        () => server,
-        [
-          (_req, res) => {
-            openStream(res);
-            void writeSlowly(res, [frame(event(1))]);
-          },
-          (_req, res) => {
-            openStream(res);
-            void writeSlowly(res, [frame(event(2))]);
-          },
-        ],
-      ),
-    );
+    connections(streamOf([frame(event(1))]), streamOf([frame(event(2))]));
     const events = await take(2, { idleTimeoutMs: 300 });
     expect(events.map((e) => e.id)).toEqual([1, 2]);
     expect(server.requests[1]!.headers['last-event-id']).toBe('1');
   });
 
   it('retries a 503 and gives up on a 401 at once', async () => {
-    server.setHandler(
-      perConnection(
-        () => server,
-        [
-          () => ({ status: 503, body: { status: 'degraded' } }),
-          (_req, res) => {
-            openStream(res);
-            void writeSlowly(res, [frame(event(1))]);
-          },
-        ],
-      ),
-    );
+    connections(() => ({ status: 503, body: { status: 'degraded' } }), streamOf([frame(event(1))]));
     await expect(take(1)).resolves.toHaveLength(1);
     expect(server.requests).toHaveLength(2);
 
@@ -202,19 +160,13 @@ describe('streamEvents', () => {
   });
 
   it('with reconnect: false, a clean close ends the iteration and a drop throws', async () => {
-    server.setHandler((_req, res) => {
-      openStream(res);
-      void writeSlowly(res, [frame(event(1))]).then(() => res.end());
-    });
+    server.setHandler(streamOf([frame(event(1))], 'end'));
     const client = createClient({ baseUrl: server.url });
     const ids: number[] = [];
     for await (const e of client.streamEvents({ reconnect: false })) ids.push(e.id);
     expect(ids).toEqual([1]);
 
-    server.setHandler((_req, res) => {
-      openStream(res);
-      void writeSlowly(res, [frame(event(1))]).then(() => res.socket?.destroy());
-    });
+    server.setHandler(streamOf([frame(event(1))], 'drop'));
     const error = await (async () => {
       for await (const _e of client.streamEvents({ reconnect: false })) void _e;
     })().catch((e: unknown) => e);

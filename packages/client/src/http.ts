@@ -1,5 +1,6 @@
 import { ConfigError, redactUrlCredentials } from '@tasksgodzilla/core';
 import { ApiError, parseErrorDetail } from './client.errors.js';
+import type { ApiErrorInit } from './client.errors.js';
 import type { CallOptions, ClientOptions, FetchLike } from './client.types.js';
 
 export type QueryValue = string | number | boolean | null | undefined;
@@ -147,30 +148,21 @@ export function transportError(
   // A base URL may carry `user:password@`: no message or field repeats it.
   const url = redactUrlCredentials(ctx.url);
   const base = { status: 0, method: ctx.method, url, requestId: ctx.requestId ?? null, cause: error };
-  if (ctx.timedOut) {
-    return new ApiError({
-      ...base,
-      category: 'timeout',
-      code: 'timeout',
-      retryable: true,
-      message: `${ctx.method} ${url} timed out after ${ctx.timeoutMs} ms`,
-    });
-  }
-  if (ctx.aborted) {
-    return new ApiError({
-      ...base,
-      category: 'cancelled',
-      code: 'aborted',
-      retryable: false,
-      message: `${ctx.method} ${url} was aborted`,
-    });
-  }
-  return new ApiError({
-    ...base,
-    code: 'network_error',
-    retryable: true,
-    message: redactUrlCredentials(`cannot reach ${ctx.baseUrl}: ${describeCause(error)}`),
-  });
+  const failure: Pick<ApiErrorInit, 'category' | 'code' | 'retryable' | 'message'> = ctx.timedOut
+    ? {
+        category: 'timeout',
+        code: 'timeout',
+        retryable: true,
+        message: `${ctx.method} ${url} timed out after ${ctx.timeoutMs} ms`,
+      }
+    : ctx.aborted
+      ? { category: 'cancelled', code: 'aborted', retryable: false, message: `${ctx.method} ${url} was aborted` }
+      : {
+          code: 'network_error',
+          retryable: true,
+          message: redactUrlCredentials(`cannot reach ${ctx.baseUrl}: ${describeCause(error)}`),
+        };
+  return new ApiError({ ...base, ...failure });
 }
 
 /** Builds the ApiError of a non-2xx response from its (already read) body. */

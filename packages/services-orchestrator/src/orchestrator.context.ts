@@ -45,15 +45,40 @@ export interface OrchestratorContext {
    * Enqueues a job in `tx`. Its idempotency key is its registered job type's (job-types.ts):
    * `<job_type>:<subject>:<n>`, n being one more than the jobs of that type already enqueued for the
    * subject, so two racing callers get the same key and the job exists once (the first caller's).
-   * `subject` names the same subject as the payload does (kept for the callers' readability).
    */
-  enqueue<T extends JobType>(
-    tx: StorageTx,
-    jobType: T,
-    payload: JobPayloadInput<T>,
-    subject: string,
-    trace?: Trace,
-  ): Promise<QueueJob>;
+  enqueue<T extends JobType>(tx: StorageTx, jobType: T, payload: JobPayloadInput<T>, trace?: Trace): Promise<QueueJob>;
+}
+
+/**
+ * Enqueues a job and records the event announcing it (its metadata gets the job's id first), both in
+ * `tx`: the one shape of every `*_enqueued` event.
+ */
+export async function enqueueWithEvent<T extends JobType>(
+  ctx: OrchestratorContext,
+  tx: StorageTx,
+  job: { type: T; payload: JobPayloadInput<T> },
+  event: EventDraft,
+  trace?: Trace,
+): Promise<QueueJob> {
+  const queued = await ctx.enqueue(tx, job.type, job.payload, trace);
+  await ctx.record(tx, { ...event, metadata: { job_id: queued.run_id, ...(event.metadata ?? {}) } }, trace);
+  return queued;
+}
+
+/** The payload of a job about one step of a run. */
+export function stepJobPayload(
+  run: Pick<ProtocolRun, 'id' | 'project_id'>,
+  step: Pick<StepRun, 'id'>,
+): { step_run_id: number; protocol_run_id: number; project_id: number } {
+  return { step_run_id: step.id, protocol_run_id: run.id, project_id: run.project_id };
+}
+
+/** The payload of a job about a whole run. */
+export function runJobPayload(run: Pick<ProtocolRun, 'id' | 'project_id'>): {
+  protocol_run_id: number;
+  project_id: number;
+} {
+  return { protocol_run_id: run.id, project_id: run.project_id };
 }
 
 function specHashOf(deps: OrchestratorServiceDeps, run: EventDraft['run']): string | null {
@@ -94,7 +119,7 @@ export function createOrchestratorContext(deps: OrchestratorServiceDeps): Orches
       );
     },
 
-    async enqueue(tx, jobType, payload, _subject, trace = {}) {
+    async enqueue(tx, jobType, payload, trace = {}) {
       const body = { ...(payload as Record<string, unknown>) };
       if (trace.requestId) body.request_id = trace.requestId;
       return deps.queue.enqueue({ job_type: jobType, payload: body }, { tx });

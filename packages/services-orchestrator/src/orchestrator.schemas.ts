@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { JsonObject } from '@tasksgodzilla/core';
+import type { JsonObject, JsonValue } from '@tasksgodzilla/core';
 import { feedbackSettingIssues } from './lifecycle/feedback-settings.js';
 
 function isObject(value: unknown): value is JsonObject {
@@ -19,20 +19,56 @@ export interface KnownEngines {
  * The fields of `createProtocolRun`'s input beside `protocol_name` and `base_branch`, which are
  * checked as git branch names. Issue messages are what api clients see in `detail[].msg`.
  */
+function knownEngineId(engines: KnownEngines) {
+  return optionalText.refine((value) => !value || engines.has(value), {
+    error: () => `unknown engine (registered: ${engines.ids().join(', ')})`,
+  });
+}
+
 export function createProtocolInputSchema(engines: KnownEngines) {
   return z.looseObject({
     description: optionalText,
     template: optionalText.refine((value) => value === undefined || value === null || value.trim() !== '', {
       error: 'must not be blank',
     }),
-    engine_id: optionalText.refine((value) => !value || engines.has(value), {
-      error: () => `unknown engine (registered: ${engines.ids().join(', ')})`,
-    }),
+    engine_id: knownEngineId(engines),
     template_config: optionalObject.superRefine((value, ctx) => {
       for (const issue of feedbackSettingIssues(value))
         ctx.addIssue({ code: 'custom', path: issue.path.slice(1), message: issue.message });
     }),
     template_source: optionalObject,
     auto_advance: z.boolean({ error: 'must be a boolean' }).optional(),
+  });
+}
+
+const NON_EMPTY = 'must be a non-empty string';
+const nonEmptyText = z.string({ error: NON_EMPTY }).refine((value) => value.trim() !== '', { error: NON_EMPTY });
+const STEP_INDEX = 'must be an integer ≥ 0';
+
+/**
+ * `createStep`'s input. A step starts `pending`: any other `status` is refused, statuses being the
+ * orchestrator's. Issues come in field order (the message lists them).
+ */
+export function createStepInputSchema(engines: KnownEngines) {
+  return z.looseObject({
+    step_index: z
+      .number({ error: STEP_INDEX })
+      .refine((value) => Number.isInteger(value) && value >= 0, { error: STEP_INDEX }),
+    step_name: nonEmptyText,
+    step_type: nonEmptyText,
+    status: z.unknown().refine((value) => value === undefined || value === null || value === 'pending', {
+      error: 'must be pending (or left out): only the orchestrator moves a step on',
+    }),
+    model: optionalText,
+    summary: optionalText,
+    engine_id: knownEngineId(engines),
+    policy: z.custom<JsonValue | null | undefined>(
+      (value) =>
+        value === undefined ||
+        value === null ||
+        isObject(value) ||
+        (Array.isArray(value) && value.every((item) => isObject(item))),
+      'must be an object or a list of objects',
+    ),
   });
 }

@@ -17,8 +17,52 @@ import { createStep } from './lifecycle/step-create.js';
 import { approveStep, retryLatest, runNextStep, runStep, runStepQa } from './lifecycle/steps.js';
 import { protocolUsage } from './lifecycle/usage.js';
 import { handleCiDelivery } from './lifecycle/webhook-delivery.js';
-import { createOrchestratorContext } from './orchestrator.context.js';
+import { createOrchestratorContext, type OrchestratorContext } from './orchestrator.context.js';
 import type { OrchestratorService, OrchestratorServiceDeps } from './orchestrator.types.js';
+
+/** The service's methods: each is its lifecycle function with the context bound. */
+const METHODS = {
+  createProject,
+  startOnboarding,
+  createProtocolRun,
+  startProtocol,
+  pauseProtocol,
+  resumeProtocol,
+  cancelProtocol,
+  runNextStep,
+  retryLatest,
+  runStep,
+  runStepQa,
+  approveStep,
+  createStep,
+  listBranches,
+  deleteRemoteBranch,
+  handleCiDelivery,
+  startExternalRun,
+  openPr,
+  importCodeMachine,
+  auditSpecs,
+  handleCiStatus,
+  planExecution,
+  usage: protocolUsage,
+  jobHandlers: createJobHandlers,
+  onJobFailed: handleJobFailed,
+  onJobEnded: handleJobEnded,
+};
+
+/** Each function of `methods` without its context argument. */
+type Bound<M> = {
+  [K in keyof M]: M[K] extends (ctx: OrchestratorContext, ...args: infer A) => infer R ? (...args: A) => R : never;
+};
+
+function bindContext<M extends Record<string, (ctx: OrchestratorContext, ...args: never[]) => unknown>>(
+  ctx: OrchestratorContext,
+  methods: M,
+): Bound<M> {
+  return Object.fromEntries(
+    Object.entries(methods).map(([name, fn]) => [name, (...args: never[]) => fn(ctx, ...args)]),
+  ) as Bound<M>;
+}
 
 /**
  * OrchestratorService: owns the protocol lifecycle. Api-facing methods change state with
@@ -27,33 +71,5 @@ import type { OrchestratorService, OrchestratorServiceDeps } from './orchestrato
  * and decide what follows. Nothing runs at construction.
  */
 export function createOrchestratorService(deps: OrchestratorServiceDeps): OrchestratorService {
-  const ctx = createOrchestratorContext(deps);
-  return {
-    createProject: (input, options) => createProject(ctx, input, options),
-    startOnboarding: (projectId, options) => startOnboarding(ctx, projectId, options),
-    createProtocolRun: (projectId, input) => createProtocolRun(ctx, projectId, input),
-    startProtocol: (id, options) => startProtocol(ctx, id, options),
-    pauseProtocol: (id, options) => pauseProtocol(ctx, id, options),
-    resumeProtocol: (id, options) => resumeProtocol(ctx, id, options),
-    cancelProtocol: (id, options) => cancelProtocol(ctx, id, options),
-    runNextStep: (id, options) => runNextStep(ctx, id, options),
-    retryLatest: (id, options) => retryLatest(ctx, id, options),
-    runStep: (stepId, options) => runStep(ctx, stepId, options),
-    runStepQa: (stepId, options) => runStepQa(ctx, stepId, options),
-    approveStep: (stepId, options) => approveStep(ctx, stepId, options),
-    createStep: (runId, input, options) => createStep(ctx, runId, input, options),
-    listBranches: (projectId, options) => listBranches(ctx, projectId, options),
-    deleteRemoteBranch: (projectId, branch, options) => deleteRemoteBranch(ctx, projectId, branch, options),
-    handleCiDelivery: (input, options) => handleCiDelivery(ctx, input, options),
-    startExternalRun: (input) => startExternalRun(ctx, input),
-    openPr: (id, options) => openPr(ctx, id, options),
-    importCodeMachine: (projectId, input, options) => importCodeMachine(ctx, projectId, input, options),
-    auditSpecs: (input, options) => auditSpecs(ctx, input, options),
-    handleCiStatus: (input, options) => handleCiStatus(ctx, input, options),
-    planExecution: (stepId) => planExecution(ctx, stepId),
-    usage: (id) => protocolUsage(ctx, id),
-    jobHandlers: () => createJobHandlers(ctx),
-    onJobFailed: (job, error) => handleJobFailed(ctx, job, error),
-    onJobEnded: (job) => handleJobEnded(ctx, job),
-  };
+  return bindContext(createOrchestratorContext(deps), METHODS) satisfies OrchestratorService;
 }

@@ -107,6 +107,43 @@ function asObject(value: JsonObject | null): JsonObject {
   return value ? { ...value } : {};
 }
 
+/** An event a policy of `source` writes: its metadata names the policy and the reason, then `extra`. */
+function policyEvent(
+  source: StepRun,
+  policy: PolicySpec,
+  reason: PolicyReason,
+  event: { type: EventType; message: string; extra?: JsonObject },
+): PolicyEventDraft {
+  return {
+    event_type: event.type,
+    message: event.message,
+    step_run_id: source.id,
+    metadata: { policy: policy as JsonObject, reason, ...(event.extra ?? {}) },
+  };
+}
+
+/** The policies of `source` with `behavior`, each with its module id (the behavior when it has none). */
+function policiesOf(source: StepRun, behavior: 'loop' | 'trigger'): { policy: PolicySpec; moduleId: string }[] {
+  return readPolicies(source)
+    .filter((policy) => (policy.behavior ?? '').toString().toLowerCase() === behavior)
+    .map((policy) => ({ policy, moduleId: String(policy.module_id ?? policy.id ?? behavior) }));
+}
+
+/** The event of a policy whose condition does not match `reason`. */
+function conditionSkipped(
+  source: StepRun,
+  policy: PolicySpec,
+  moduleId: string,
+  reason: PolicyReason,
+  kind: 'Loop' | 'Trigger',
+): PolicyEventDraft {
+  return policyEvent(source, policy, reason, {
+    type: kind === 'Loop' ? 'loop_condition_skipped' : 'trigger_condition_skipped',
+    message: `${kind} policy ${moduleId} skipped: condition does not match ${reason}.`,
+    extra: { conditions: conditionList(policy) },
+  });
+}
+
 function byIndex(steps: readonly StepRun[]): StepRun[] {
   return [...steps].sort((a, b) => a.step_index - b.step_index || a.id - b.id);
 }
@@ -118,16 +155,9 @@ export function decideLoop(
   reason: PolicyReason,
 ): PolicyOutcome<LoopDecision> {
   const events: PolicyEventDraft[] = [];
-  for (const policy of readPolicies(source)) {
-    if ((policy.behavior ?? '').toString().toLowerCase() !== 'loop') continue;
-    const moduleId = String(policy.module_id ?? policy.id ?? 'loop');
+  for (const { policy, moduleId } of policiesOf(source, 'loop')) {
     if (!conditionAllows(policy, reason)) {
-      events.push({
-        event_type: 'loop_condition_skipped',
-        message: `Loop policy ${moduleId} skipped: condition does not match ${reason}.`,
-        step_run_id: source.id,
-        metadata: { policy: policy as JsonObject, reason, conditions: conditionList(policy) },
-      });
+      events.push(conditionSkipped(source, policy, moduleId, reason, 'Loop'));
       continue;
     }
     const max =
@@ -141,12 +171,13 @@ export function decideLoop(
     const counts = asObject((state.loop_counts as JsonObject | undefined) ?? null);
     const done = Number(counts[moduleId] ?? 0);
     if (max !== null && done >= max) {
-      events.push({
-        event_type: 'loop_limit_reached',
-        message: `Loop policy ${moduleId} reached its limit (${done}/${max}).`,
-        step_run_id: source.id,
-        metadata: { policy: policy as JsonObject, iterations: done, max_iterations: max, reason },
-      });
+      events.push(
+        policyEvent(source, policy, reason, {
+          type: 'loop_limit_reached',
+          message: `Loop policy ${moduleId} reached its limit (${done}/${max}).`,
+          extra: { iterations: done, max_iterations: max },
+        }),
+      );
       continue;
     }
     let target = Math.max(0, source.step_index - stepBack);
@@ -190,20 +221,19 @@ export function decideLoop(
       max_iterations: max,
       runtime_state: runtimeState,
     };
-    events.push({
-      event_type: 'loop_decision',
-      message: `Looping back to step index ${targetStep.step_index} via module ${moduleId}.`,
-      step_run_id: source.id,
-      metadata: {
-        policy: policy as JsonObject,
-        runtime_state: runtimeState,
-        target_step_index: targetStep.step_index,
-        steps_reset: decision.steps_reset,
-        iterations,
-        max_iterations: max,
-        reason,
-      },
-    });
+    events.push(
+      policyEvent(source, policy, reason, {
+        type: 'loop_decision',
+        message: `Looping back to step index ${targetStep.step_index} via module ${moduleId}.`,
+        extra: {
+          runtime_state: runtimeState,
+          target_step_index: targetStep.step_index,
+          steps_reset: decision.steps_reset,
+          iterations,
+          max_iterations: max,
+        },
+      }),
+    );
     return { decision, changes, events };
   }
   return { decision: null, changes: [], events };
@@ -220,28 +250,22 @@ export function decideTrigger(
   const depth = Number(state.inline_trigger_depth ?? 0) + 1;
   const byAgent = new Map<string, StepRun>();
   for (const step of byIndex(steps)) byAgent.set(agentIdFromStepName(step.step_name), step);
-  for (const policy of readPolicies(source)) {
-    if ((policy.behavior ?? '').toString().toLowerCase() !== 'trigger') continue;
-    const moduleId = String(policy.module_id ?? policy.id ?? 'trigger');
+  for (const { policy, moduleId } of policiesOf(source, 'trigger')) {
     if (!conditionAllows(policy, reason)) {
-      events.push({
-        event_type: 'trigger_condition_skipped',
-        message: `Trigger policy ${moduleId} skipped: condition does not match ${reason}.`,
-        step_run_id: source.id,
-        metadata: { policy: policy as JsonObject, reason, conditions: conditionList(policy) },
-      });
+      events.push(conditionSkipped(source, policy, moduleId, reason, 'Trigger'));
       continue;
     }
     const agent = policy.trigger_agent_id ?? policy.target_agent_id ?? policy.targetAgentId;
     if (!agent) continue;
     const target = byAgent.get(String(agent));
     if (!target) {
-      events.push({
-        event_type: 'trigger_missing_target',
-        message: `Trigger target ${agent} not found in this protocol.`,
-        step_run_id: source.id,
-        metadata: { policy: policy as JsonObject, reason, target_agent_id: String(agent) },
-      });
+      events.push(
+        policyEvent(source, policy, reason, {
+          type: 'trigger_missing_target',
+          message: `Trigger target ${agent} not found in this protocol.`,
+          extra: { target_agent_id: String(agent) },
+        }),
+      );
       continue;
     }
     if (
@@ -250,24 +274,26 @@ export function decideTrigger(
       target.status === 'cancelled' ||
       target.status === 'running'
     ) {
-      events.push({
-        event_type: 'trigger_skipped',
-        message:
-          target.id === source.id
-            ? `Trigger ${moduleId} skipped: a step cannot trigger itself.`
-            : `Trigger ${moduleId} skipped: target ${target.step_name} is ${target.status}.`,
-        step_run_id: source.id,
-        metadata: { policy: policy as JsonObject, reason, target_step_id: target.id, target_status: target.status },
-      });
+      events.push(
+        policyEvent(source, policy, reason, {
+          type: 'trigger_skipped',
+          message:
+            target.id === source.id
+              ? `Trigger ${moduleId} skipped: a step cannot trigger itself.`
+              : `Trigger ${moduleId} skipped: target ${target.step_name} is ${target.status}.`,
+          extra: { target_step_id: target.id, target_status: target.status },
+        }),
+      );
       continue;
     }
     if (depth > MAX_TRIGGER_DEPTH) {
-      events.push({
-        event_type: 'trigger_inline_depth_exceeded',
-        message: `Trigger chain deeper than ${MAX_TRIGGER_DEPTH}; ${target.step_name} not triggered.`,
-        step_run_id: source.id,
-        metadata: { policy: policy as JsonObject, reason, target_step_id: target.id, inline_depth: depth },
-      });
+      events.push(
+        policyEvent(source, policy, reason, {
+          type: 'trigger_inline_depth_exceeded',
+          message: `Trigger chain deeper than ${MAX_TRIGGER_DEPTH}; ${target.step_name} not triggered.`,
+          extra: { target_step_id: target.id, inline_depth: depth },
+        }),
+      );
       return { decision: null, changes: [], events };
     }
     const targetState: JsonObject = {
@@ -275,38 +301,23 @@ export function decideTrigger(
       last_triggered_by: source.step_name,
       inline_trigger_depth: depth,
     };
-    const changes: StepChange[] =
-      target.status === 'pending'
-        ? [
-            {
-              step_run_id: target.id,
-              from: 'pending',
-              to: 'pending',
-              summary: `Triggered by ${source.step_name}`,
-              runtime_state: targetState,
-            },
-          ]
-        : [
-            {
-              step_run_id: target.id,
-              from: target.status,
-              to: 'pending',
-              summary: `Triggered by ${source.step_name}`,
-              runtime_state: targetState,
-            },
-          ];
-    events.push({
-      event_type: 'trigger_decision',
-      message: `Triggering ${target.step_name} from ${source.step_name}.`,
-      step_run_id: source.id,
-      metadata: {
-        policy: policy as JsonObject,
-        reason,
-        target_step_index: target.step_index,
-        target_step_id: target.id,
-        inline_depth: depth,
+    // A pending target only gets its summary and state rewritten (from === to).
+    const changes: StepChange[] = [
+      {
+        step_run_id: target.id,
+        from: target.status,
+        to: 'pending',
+        summary: `Triggered by ${source.step_name}`,
+        runtime_state: targetState,
       },
-    });
+    ];
+    events.push(
+      policyEvent(source, policy, reason, {
+        type: 'trigger_decision',
+        message: `Triggering ${target.step_name} from ${source.step_name}.`,
+        extra: { target_step_index: target.step_index, target_step_id: target.id, inline_depth: depth },
+      }),
+    );
     return {
       decision: {
         kind: 'trigger',

@@ -53,12 +53,8 @@ import { createPromptService } from '@tasksgodzilla/services-prompts';
 import type { QaInput, QaResult, QualityService } from '@tasksgodzilla/services-quality';
 import { createSpecService, effectiveQaPolicy, type SpecService } from '@tasksgodzilla/services-spec';
 import { git, type TempDir, type TestRepo } from '@tasksgodzilla/testing';
-import {
-  createOrchestratorService,
-  registerOrchestratorJobTypes,
-  type CreateProtocolInput,
-  type OrchestratorService,
-} from '../src/index.js';
+import { createOrchestratorService, registerOrchestratorJobTypes } from '../src/index.js';
+import type { CreateProtocolInput, OrchestratorService } from '../src/orchestrator.types.js';
 
 type ExecBehaviour = (input: ExecuteStepInput) => Promise<Partial<ExecuteStepResult>> | Partial<ExecuteStepResult>;
 type QaBehaviour = (input: QaInput) => Promise<Partial<QaResult>> | Partial<QaResult>;

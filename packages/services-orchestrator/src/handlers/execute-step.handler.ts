@@ -18,12 +18,13 @@ import {
 } from '@tasksgodzilla/services-spec';
 import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
 import { applyQaResult, qaErrorResult } from '../lifecycle/qa-outcome.js';
+import { failStepIfStill, moveStepRecorded } from '../lifecycle/step-events.js';
 import { isTerminalRun, moveStep } from '../lifecycle/run-state.js';
 import { blockRun, EXEC_JOB_KEY, enqueueQa, followCompletedStep, followFailedStep } from '../lifecycle/step-flow.js';
 import { gatherFeedback, type AttemptFeedback } from '../lifecycle/feedback.js';
 import { ledgerUsage, usageMetadata } from '../lifecycle/usage.js';
 import { ensureRunWorkspace, type RunWorkspace } from '../lifecycle/workspace.js';
-import { inJobScope, jobLogPath, jobTrace, rethrowIfRunnerOwns, skipped } from './job-scope.js';
+import { inStepJobScope, jobLogPath, jobTrace, rethrowIfRunnerOwns, skipped } from './job-scope.js';
 
 /** How QA follows a successful execution: none, inline in this job, or a separate QA job. */
 export type QaMode = 'skip' | 'inline' | 'full';
@@ -109,18 +110,22 @@ async function recordOutcome(
     const run = await tx.protocolRuns.get(step.protocol_run_id);
     const metadata = resultMetadata(result);
     if (result.outcome !== 'succeeded') {
-      const failed = await moveStep(tx, step, 'failed', {
-        summary: `Execution ${result.outcome}: ${result.error ?? 'no reason given'}`,
-        engine_id: result.engine_id,
-        model: result.model,
-      });
-      await ctx.record(
+      const failed = await moveStepRecorded(
+        ctx,
         tx,
+        run,
+        step,
+        {
+          to: 'failed',
+          patch: {
+            summary: `Execution ${result.outcome}: ${result.error ?? 'no reason given'}`,
+            engine_id: result.engine_id,
+            model: result.model,
+          },
+        },
         {
           type: 'step_execution_failed',
           message: `Step ${step.step_name} execution ${result.outcome}: ${result.error ?? ''}`.trim(),
-          run,
-          step: failed,
           metadata,
         },
         trace,
@@ -137,14 +142,15 @@ async function recordOutcome(
           : 'Step executed. QA required.';
     await ctx.record(tx, { type: 'step_completed', message, run, step, metadata }, trace);
     if (mode === 'skip') {
-      const done = await moveStep(tx, step, 'completed', { ...patch, summary: 'Executed; QA skipped by policy' });
-      await ctx.record(
+      const done = await moveStepRecorded(
+        ctx,
         tx,
+        run,
+        step,
+        { to: 'completed', patch: { ...patch, summary: 'Executed; QA skipped by policy' } },
         {
           type: 'qa_skipped_policy',
           message: 'QA skipped by policy.',
-          run,
-          step: done,
           metadata: { policy: effectiveQaPolicy(loaded.stepSpec) },
         },
         trace,
@@ -187,60 +193,58 @@ function sentState(result: ExecuteStepResult, attempt: AttemptFeedback): JsonObj
   };
 }
 
+/** A running step whose execution would pass its budget: failed + run blocked (`budget_exceeded`). */
 async function recordBudgetExceeded(
   ctx: OrchestratorContext,
   stepId: number,
   error: unknown,
   trace: Trace,
 ): Promise<void> {
-  await ctx.deps.storage.transaction(async (tx) => {
-    const step = await tx.stepRuns.get(stepId);
-    if (step.status !== 'running') return;
-    const run = await tx.protocolRuns.get(step.protocol_run_id);
-    const failed = await moveStep(tx, step, 'failed', { summary: `Budget exceeded: ${errorMessage(error)}` });
-    await ctx.record(
-      tx,
-      {
+  const details = ((isAppError(error) && error.details) || {}) as JsonObject;
+  await failStepIfStill(
+    ctx,
+    stepId,
+    {
+      expected: 'running',
+      summary: `Budget exceeded: ${errorMessage(error)}`,
+      event: () => ({
         type: 'budget_exceeded',
         message: errorMessage(error),
-        run,
-        step: failed,
-        metadata: { error: errorMessage(error), details: ((isAppError(error) && error.details) || {}) as JsonObject },
-      },
-      trace,
-    );
-    await blockRun(tx, run);
-  });
+        metadata: { error: errorMessage(error), details },
+      }),
+    },
+    trace,
+    (tx, run) => blockRun(tx, run),
+  );
 }
 
+/** A running step whose engine could not run: failed, then loop, trigger or blocked run. */
 async function recordExecutionError(
   ctx: OrchestratorContext,
   stepId: number,
   error: unknown,
   trace: Trace,
 ): Promise<void> {
-  await ctx.deps.storage.transaction(async (tx) => {
-    const step = await tx.stepRuns.get(stepId);
-    if (step.status !== 'running') return;
-    const run = await tx.protocolRuns.get(step.protocol_run_id);
-    const failed = await moveStep(tx, step, 'failed', { summary: `Execution error: ${errorMessage(error)}` });
-    await ctx.record(
-      tx,
-      {
+  const metadata = {
+    error: errorMessage(error),
+    error_type: (error as Error)?.name ?? 'Error',
+    error_code: isAppError(error) ? error.code : null,
+  };
+  await failStepIfStill(
+    ctx,
+    stepId,
+    {
+      expected: 'running',
+      summary: `Execution error: ${errorMessage(error)}`,
+      event: (step) => ({
         type: 'step_execution_failed',
         message: `Step ${step.step_name} could not run: ${errorMessage(error)}`,
-        run,
-        step: failed,
-        metadata: {
-          error: errorMessage(error),
-          error_type: (error as Error)?.name ?? 'Error',
-          error_code: isAppError(error) ? error.code : null,
-        },
-      },
-      trace,
-    );
-    await followFailedStep(ctx, tx, run.id, failed, 'exec_failed', trace);
-  });
+        metadata,
+      }),
+    },
+    trace,
+    (tx, run, failed) => followFailedStep(ctx, tx, run.id, failed, 'exec_failed', trace),
+  );
 }
 
 async function spentTotals(ctx: OrchestratorContext, step: StepRun): Promise<ExecuteStepInput['spent']> {
@@ -354,35 +358,26 @@ async function execute(
  * blocked; budget exceeded → failed + blocked (`budget_exceeded`).
  */
 export function createExecuteStepHandler(ctx: OrchestratorContext): OrchestratorJobHandler<'execute_step_job'> {
-  return async (job, jobCtx): Promise<HandlerResult> => {
-    const { storage } = ctx.deps;
-    const step = await storage.stepRuns.find(job.payload.step_run_id);
-    if (!step) return skipped('step not found');
-    const run = await storage.protocolRuns.get(step.protocol_run_id);
-    return inJobScope<HandlerResult>(
-      job,
-      { project_id: run.project_id, protocol_run_id: run.id, step_run_id: step.id },
-      async (): Promise<HandlerResult> => {
-        if (step.status !== 'running') return skipped(`step is ${step.status}`);
-        // An older job of the step (retried by hand after a new attempt started) never runs it a second time.
-        const owner = step.runtime_state?.[EXEC_JOB_KEY];
-        if (typeof owner === 'string' && owner !== job.run_id) return skipped(`step is running under job ${owner}`);
-        if (isTerminalRun(run)) return skipped(`protocol is ${run.status}`);
-        if (run.status !== 'running' && run.status !== 'planned') {
-          await deferStep(ctx, step.id, jobTrace(job));
-          return skipped(`protocol is ${run.status}; step deferred`);
-        }
-        const spec = specFromTemplateConfig(run.template_config);
-        const loaded: Loaded = {
-          step,
-          run,
-          project: await storage.projects.get(run.project_id),
-          spec,
-          stepSpec: ctx.deps.spec.getStepSpec(spec, step.step_name),
-        };
-        const outcome = await execute(ctx, job, jobCtx, loaded);
-        return { result: { step_status: outcome.status } };
-      },
-    );
-  };
+  return async (job, jobCtx): Promise<HandlerResult> =>
+    inStepJobScope(ctx, job, job.payload.step_run_id, async (step, run): Promise<HandlerResult> => {
+      if (step.status !== 'running') return skipped(`step is ${step.status}`);
+      // An older job of the step (retried by hand after a new attempt started) never runs it a second time.
+      const owner = step.runtime_state?.[EXEC_JOB_KEY];
+      if (typeof owner === 'string' && owner !== job.run_id) return skipped(`step is running under job ${owner}`);
+      if (isTerminalRun(run)) return skipped(`protocol is ${run.status}`);
+      if (run.status !== 'running' && run.status !== 'planned') {
+        await deferStep(ctx, step.id, jobTrace(job));
+        return skipped(`protocol is ${run.status}; step deferred`);
+      }
+      const spec = specFromTemplateConfig(run.template_config);
+      const loaded: Loaded = {
+        step,
+        run,
+        project: await ctx.deps.storage.projects.get(run.project_id),
+        spec,
+        stepSpec: ctx.deps.spec.getStepSpec(spec, step.step_name),
+      };
+      const outcome = await execute(ctx, job, jobCtx, loaded);
+      return { result: { step_status: outcome.status } };
+    });
 }

@@ -1,4 +1,5 @@
 import { errorMessage, isAppError, type JsonObject, type ProtocolRun, type StepRun } from '@tasksgodzilla/core';
+import type { StorageTx } from '@tasksgodzilla/platform-storage';
 import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
 import type { FailedJob } from '../orchestrator.types.js';
 import { setupRunName } from '../lifecycle/projects.js';
@@ -10,20 +11,39 @@ function idOf(value: unknown): number | null {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : null;
 }
 
+/** What an ended job names: its trace, and the step and run it was about (params first, then its columns). */
+function subjectOf(job: FailedJob): { trace: Trace; stepId: number | null; runId: number | null } {
+  const params = job.params ?? {};
+  return {
+    trace: { requestId: typeof params.request_id === 'string' ? params.request_id : null, jobId: job.run_id },
+    stepId: idOf(params.step_run_id) ?? idOf(job.step_run_id),
+    runId: idOf(params.protocol_run_id) ?? idOf(params.protocol_id) ?? idOf(job.protocol_run_id),
+  };
+}
+
+/** The step the job was about and its run, else the run it names; nulls when they are gone. */
+async function findSubject(
+  tx: StorageTx,
+  stepId: number | null,
+  runId: number | null,
+): Promise<{ step: StepRun | null; run: ProtocolRun | null }> {
+  const step = stepId ? await tx.stepRuns.find(stepId) : null;
+  const run = step
+    ? await tx.protocolRuns.find(step.protocol_run_id)
+    : runId
+      ? await tx.protocolRuns.find(runId)
+      : null;
+  return { step, run };
+}
+
 /**
  * A job failed for good (the runner dead-lettered it): `job_failed` on its run, its step failed
  * (when it was still in that job's hands) and its run blocked. Setup runs fail instead. open_pr and
  * spec_audit failures only leave the event. Never called for an attempt that will be retried.
  */
 export async function handleJobFailed(ctx: OrchestratorContext, job: FailedJob, error: unknown): Promise<void> {
-  const params = job.params ?? {};
-  const trace: Trace = {
-    requestId: typeof params.request_id === 'string' ? params.request_id : null,
-    jobId: job.run_id,
-  };
-  const stepId = idOf(params.step_run_id) ?? idOf(job.step_run_id);
-  const runIdHint = idOf(params.protocol_run_id) ?? idOf(params.protocol_id) ?? idOf(job.protocol_run_id);
-  const projectIdHint = idOf(params.project_id) ?? idOf(job.project_id);
+  const { trace, stepId, runId } = subjectOf(job);
+  const projectIdHint = idOf(job.params?.project_id) ?? idOf(job.project_id);
   const message = `${job.job_type} failed: ${errorMessage(error)}`;
   const metadata: JsonObject = {
     job_id: job.run_id,
@@ -35,12 +55,7 @@ export async function handleJobFailed(ctx: OrchestratorContext, job: FailedJob, 
   };
 
   await ctx.deps.storage.transaction(async (tx) => {
-    let step: StepRun | null = stepId ? await tx.stepRuns.find(stepId) : null;
-    let run: ProtocolRun | null = step
-      ? await tx.protocolRuns.find(step.protocol_run_id)
-      : runIdHint
-        ? await tx.protocolRuns.find(runIdHint)
-        : null;
+    let { step, run } = await findSubject(tx, stepId, runId);
     if (!run && job.job_type === 'project_setup_job' && projectIdHint)
       run = await tx.protocolRuns.findByName(projectIdHint, setupRunName(projectIdHint));
     if (!run) {
@@ -72,20 +87,9 @@ export async function handleJobFailed(ctx: OrchestratorContext, job: FailedJob, 
  * queued or running changes nothing. The queue's cancel and the worker runner call it.
  */
 export async function handleJobEnded(ctx: OrchestratorContext, job: FailedJob): Promise<void> {
-  const params = job.params ?? {};
-  const trace: Trace = {
-    requestId: typeof params.request_id === 'string' ? params.request_id : null,
-    jobId: job.run_id,
-  };
-  const stepId = idOf(params.step_run_id) ?? idOf(job.step_run_id);
-  const runId = idOf(params.protocol_run_id) ?? idOf(params.protocol_id) ?? idOf(job.protocol_run_id);
+  const { trace, stepId, runId } = subjectOf(job);
   await ctx.deps.storage.transaction(async (tx) => {
-    const step = stepId ? await tx.stepRuns.find(stepId) : null;
-    const run = step
-      ? await tx.protocolRuns.find(step.protocol_run_id)
-      : runId
-        ? await tx.protocolRuns.find(runId)
-        : null;
+    const { run } = await findSubject(tx, stepId, runId);
     if (run) await reconcileRun(ctx, tx, run, trace);
   });
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { JsonValue } from '@tasksgodzilla/core';
+import type { JsonValue, ProtocolRun, StepRun } from '@tasksgodzilla/core';
 import type { ActiveJob, HandlerResult, JobContext } from '@tasksgodzilla/platform-queue';
 import { withLogContext } from '@tasksgodzilla/platform-telemetry';
 import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
@@ -34,6 +34,34 @@ export function inJobScope<T>(
       step_run_id: ids.step_run_id ?? undefined,
     },
     fn,
+  );
+}
+
+/** Runs a handler body in the job's scope with the protocol run it names; skipped when the run is gone. */
+export async function inRunJobScope(
+  ctx: OrchestratorContext,
+  job: AnyJob,
+  runId: number,
+  fn: (run: ProtocolRun) => Promise<HandlerResult>,
+): Promise<HandlerResult> {
+  const run = await ctx.deps.storage.protocolRuns.find(runId);
+  if (!run) return skipped('protocol run not found');
+  return inJobScope(job, { project_id: run.project_id, protocol_run_id: run.id }, () => fn(run));
+}
+
+/** Runs a handler body in the job's scope with the step it names and its run; skipped when the step is gone. */
+export async function inStepJobScope(
+  ctx: OrchestratorContext,
+  job: AnyJob,
+  stepId: number,
+  fn: (step: StepRun, run: ProtocolRun) => Promise<HandlerResult>,
+): Promise<HandlerResult> {
+  const { storage } = ctx.deps;
+  const step = await storage.stepRuns.find(stepId);
+  if (!step) return skipped('step not found');
+  const run = await storage.protocolRuns.get(step.protocol_run_id);
+  return inJobScope(job, { project_id: run.project_id, protocol_run_id: run.id, step_run_id: step.id }, () =>
+    fn(step, run),
   );
 }
 

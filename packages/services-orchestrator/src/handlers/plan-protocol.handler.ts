@@ -25,7 +25,7 @@ import { nextPendingStep } from '../policies.js';
 import { enqueueExecution } from '../lifecycle/step-flow.js';
 import { ledgerUsage, usageMetadata } from '../lifecycle/usage.js';
 import { ensureRunWorkspace, type RunWorkspace } from '../lifecycle/workspace.js';
-import { inJobScope, jobLogPath, jobTrace, rethrowIfRunnerOwns, skipped } from './job-scope.js';
+import { inRunJobScope, jobLogPath, jobTrace, rethrowIfRunnerOwns, skipped } from './job-scope.js';
 import { enqueueAutoPr } from '../lifecycle/auto-pr.js';
 
 /** A planning failure the run cannot recover from by itself: recorded, and the run blocked. */
@@ -425,43 +425,36 @@ async function failPlanning(
  * step when auto_advance); invalid → `spec_validation_error` events + `blocked`, never `planned`.
  */
 export function createPlanProtocolHandler(ctx: OrchestratorContext): OrchestratorJobHandler<'plan_protocol_job'> {
-  return async (job, jobCtx): Promise<HandlerResult> => {
-    const run = await ctx.deps.storage.protocolRuns.find(job.payload.protocol_run_id);
-    if (!run) return skipped('protocol run not found');
-    return inJobScope<HandlerResult>(
-      job,
-      { project_id: run.project_id, protocol_run_id: run.id },
-      async (): Promise<HandlerResult> => {
-        if (run.status !== 'planning') return skipped(`protocol is ${run.status}`);
-        const trace = jobTrace(job);
-        const logPath = jobLogPath(ctx, job);
-        jobCtx.setLogPath(logPath);
-        const project = await ctx.deps.storage.projects.get(run.project_id);
-        let outcome: PlanOutcome;
-        try {
-          outcome = await plan(ctx, job, jobCtx, project, run, logPath);
-        } catch (error) {
-          if (!(error instanceof PlanningFailure)) rethrowIfRunnerOwns(jobCtx, error);
-          const failure: { eventType: EventType; message: string; metadata: JsonObject } =
-            error instanceof PlanningFailure
-              ? { eventType: error.eventType, message: error.message, metadata: error.metadata }
-              : {
-                  eventType: 'planning_failed',
-                  message: `Planning failed: ${errorMessage(error)}`,
-                  metadata: { error: errorMessage(error), error_type: (error as Error)?.name ?? 'Error' },
-                };
-          const blocked = await failPlanning(ctx, run.id, failure, trace);
-          return { result: { outcome: 'blocked', status: blocked.status, error: failure.message } };
-        }
-        const updated = await persistPlan(ctx, run.id, outcome, trace);
-        return {
-          result: {
-            outcome: updated.status,
-            steps: outcome.prepared.step_runs.length,
-            spec_hash: outcome.prepared.spec_hash,
-          },
-        };
-      },
-    );
-  };
+  return async (job, jobCtx): Promise<HandlerResult> =>
+    inRunJobScope(ctx, job, job.payload.protocol_run_id, async (run): Promise<HandlerResult> => {
+      if (run.status !== 'planning') return skipped(`protocol is ${run.status}`);
+      const trace = jobTrace(job);
+      const logPath = jobLogPath(ctx, job);
+      jobCtx.setLogPath(logPath);
+      const project = await ctx.deps.storage.projects.get(run.project_id);
+      let outcome: PlanOutcome;
+      try {
+        outcome = await plan(ctx, job, jobCtx, project, run, logPath);
+      } catch (error) {
+        if (!(error instanceof PlanningFailure)) rethrowIfRunnerOwns(jobCtx, error);
+        const failure: { eventType: EventType; message: string; metadata: JsonObject } =
+          error instanceof PlanningFailure
+            ? { eventType: error.eventType, message: error.message, metadata: error.metadata }
+            : {
+                eventType: 'planning_failed',
+                message: `Planning failed: ${errorMessage(error)}`,
+                metadata: { error: errorMessage(error), error_type: (error as Error)?.name ?? 'Error' },
+              };
+        const blocked = await failPlanning(ctx, run.id, failure, trace);
+        return { result: { outcome: 'blocked', status: blocked.status, error: failure.message } };
+      }
+      const updated = await persistPlan(ctx, run.id, outcome, trace);
+      return {
+        result: {
+          outcome: updated.status,
+          steps: outcome.prepared.step_runs.length,
+          spec_hash: outcome.prepared.spec_hash,
+        },
+      };
+    });
 }

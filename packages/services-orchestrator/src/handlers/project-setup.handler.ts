@@ -2,7 +2,7 @@ import type { ProtocolRun } from '@tasksgodzilla/core';
 import type { HandlerResult } from '@tasksgodzilla/platform-queue';
 import type { OrchestratorJobHandler } from '../job-types.js';
 import type { OrchestratorContext } from '../orchestrator.context.js';
-import { setupRunName } from '../lifecycle/projects.js';
+import { createSetupRun, setupRunName } from '../lifecycle/projects.js';
 import { inJobScope, jobLogPath, skipped } from './job-scope.js';
 
 /**
@@ -25,13 +25,7 @@ export function createProjectSetupHandler(ctx: OrchestratorContext): Orchestrato
             (job.payload.protocol_run_id
               ? await tx.protocolRuns.find(job.payload.protocol_run_id)
               : await tx.protocolRuns.findByName(project.id, setupRunName(project.id))) ??
-            (await tx.protocolRuns.create({
-              project_id: project.id,
-              protocol_name: setupRunName(project.id),
-              status: 'pending',
-              base_branch: project.base_branch,
-              description: 'Project onboarding',
-            }));
+            (await createSetupRun(tx, project));
           if (run.status === 'pending' || run.status === 'blocked')
             return tx.protocolRuns.transition(run.id, { from: run.status, to: 'running' });
           // Only this job's own retry may pick up a setup run it left running.

@@ -1,7 +1,7 @@
 import type { ProtocolRun } from '@tasksgodzilla/core';
 import type { QueueJob } from '@tasksgodzilla/platform-queue';
 import type { StorageTx } from '@tasksgodzilla/platform-storage';
-import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
+import { enqueueWithEvent, runJobPayload, type OrchestratorContext, type Trace } from '../orchestrator.context.js';
 import { autoPrMode } from './feedback-settings.js';
 
 /**
@@ -17,22 +17,16 @@ export async function enqueueAutoPr(
 ): Promise<QueueJob | null> {
   const mode = autoPrMode(run, ctx.config);
   if (mode === 'off' || !run.branch_name) return null;
-  const job = await ctx.enqueue(
+  return enqueueWithEvent(
+    ctx,
     tx,
-    'open_pr_job',
-    { protocol_run_id: run.id, project_id: run.project_id },
-    `run-${run.id}`,
-    trace,
-  );
-  await ctx.record(
-    tx,
+    { type: 'open_pr_job', payload: runJobPayload(run) },
     {
       type: 'open_pr_enqueued',
       message: `Open PR/MR job enqueued (auto_pr: ${mode}).`,
       run,
-      metadata: { job_id: job.run_id, source: 'auto_pr', mode },
+      metadata: { source: 'auto_pr', mode },
     },
     trace,
   );
-  return job;
 }

@@ -2,7 +2,7 @@ import { BudgetExceededError, type JsonObject, type StepRun } from '@tasksgodzil
 import { checkBudget, type BudgetCheck, type UsageTotals } from '@tasksgodzilla/services-execution';
 import { estimateTokens } from '@tasksgodzilla/platform-telemetry';
 import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
-import { moveStep } from './run-state.js';
+import { failStepIfStill } from './step-events.js';
 import { blockRun } from './step-flow.js';
 
 // Every engine call the orchestrator starts counts against the budgets: execution checks its own
@@ -83,23 +83,19 @@ export async function recordQaOverBudget(
   error: BudgetExceededError,
   trace: Trace,
 ): Promise<string> {
-  return ctx.deps.storage.transaction(async (tx) => {
-    const step = await tx.stepRuns.get(stepId);
-    if (step.status !== 'needs_qa') return step.status;
-    const run = await tx.protocolRuns.get(step.protocol_run_id);
-    const failed = await moveStep(tx, step, 'failed', { summary: `Budget exceeded: ${error.message}` });
-    await ctx.record(
-      tx,
-      {
+  return failStepIfStill(
+    ctx,
+    stepId,
+    {
+      expected: 'needs_qa',
+      summary: `Budget exceeded: ${error.message}`,
+      event: () => ({
         type: 'budget_exceeded',
         message: error.message,
-        run,
-        step: failed,
         metadata: { phase: 'qa', error: error.message, details: (error.details ?? {}) as JsonObject },
-      },
-      trace,
-    );
-    await blockRun(tx, run);
-    return 'failed';
-  });
+      }),
+    },
+    trace,
+    (tx, run) => blockRun(tx, run),
+  );
 }

@@ -3,10 +3,11 @@ import { dirname, join, resolve } from 'node:path';
 import { errorMessage, NotFoundError, ValidationError, type ProtocolRun } from '@tasksgodzilla/core';
 import type { StorageTx } from '@tasksgodzilla/platform-storage';
 import type { PreparedCodeMachineImport } from '@tasksgodzilla/services-spec';
-import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
+import { enqueueWithEvent, runJobPayload, type OrchestratorContext, type Trace } from '../orchestrator.context.js';
 import type { CallOptions, ImportCodeMachineInput, RunActionResult } from '../orchestrator.types.js';
 import { assertBaseBranch, assertProtocolName, requireText } from './input-validation.js';
 import { SPEC_ORIGIN_KEY } from './protocols.js';
+import { getProject } from './run-state.js';
 
 function assertDirectory(path: string, field: string): string {
   const absolute = resolve(path);
@@ -138,8 +139,7 @@ export async function importCodeMachine(
   const name = assertProtocolName(input?.protocol_name);
   const workspace = assertDirectory(requireText(input.workspace_path, 'workspace_path'), 'workspace_path');
   const trace: Trace = { requestId: options.requestId };
-  const project = await ctx.deps.storage.projects.find(projectId);
-  if (!project) throw new NotFoundError(`Project ${projectId} not found`, { details: { project_id: projectId } });
+  const project = await getProject(ctx.deps.storage, projectId);
   assertGitWorkspace(workspace);
   const baseBranch = input.base_branch ? assertBaseBranch(input.base_branch) : project.base_branch;
   const fields = {
@@ -155,21 +155,11 @@ export async function importCodeMachine(
   if (input.enqueue ?? true) {
     return ctx.deps.storage.transaction(async (tx) => {
       const run = await tx.protocolRuns.create({ ...fields, status: 'planning' });
-      const job = await ctx.enqueue(
+      const job = await enqueueWithEvent(
+        ctx,
         tx,
-        'codemachine_import_job',
-        { project_id: project.id, protocol_run_id: run.id, workspace_path: workspace },
-        `run-${run.id}`,
-        trace,
-      );
-      await ctx.record(
-        tx,
-        {
-          type: 'codemachine_import_enqueued',
-          message: 'CodeMachine import enqueued.',
-          run,
-          metadata: { job_id: job.run_id, workspace },
-        },
+        { type: 'codemachine_import_job', payload: { ...runJobPayload(run), workspace_path: workspace } },
+        { type: 'codemachine_import_enqueued', message: 'CodeMachine import enqueued.', run, metadata: { workspace } },
         trace,
       );
       return { run, job };

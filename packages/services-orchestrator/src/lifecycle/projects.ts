@@ -1,14 +1,26 @@
-import { ConflictError, NotFoundError, type JsonObject, type Project, type ProtocolRun } from '@tasksgodzilla/core';
+import { ConflictError, type JsonObject, type Project, type ProtocolRun } from '@tasksgodzilla/core';
 import { GIT_CREDENTIALS_SECRET, assertGitUrl, splitGitUrlCredentials } from '@tasksgodzilla/platform-git';
 import type { QueueJob } from '@tasksgodzilla/platform-queue';
-import type { StorageTx } from '@tasksgodzilla/platform-storage';
-import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
+import type { Repositories, StorageTx } from '@tasksgodzilla/platform-storage';
+import { enqueueWithEvent, type OrchestratorContext, type Trace } from '../orchestrator.context.js';
 import type { CallOptions, CreateProjectInput, ProjectCreated, RunActionResult } from '../orchestrator.types.js';
 import { assertBaseBranch, requireText } from './input-validation.js';
+import { getProject } from './run-state.js';
 
 /** Name of a project's onboarding run. */
 export function setupRunName(projectId: number): string {
   return `setup-${projectId}`;
+}
+
+/** Creates a project's `pending` onboarding run (`setup-<id>`). */
+export function createSetupRun(repos: Pick<Repositories, 'protocolRuns'>, project: Project): Promise<ProtocolRun> {
+  return repos.protocolRuns.create({
+    project_id: project.id,
+    protocol_name: setupRunName(project.id),
+    status: 'pending',
+    base_branch: project.base_branch,
+    description: 'Project onboarding',
+  });
 }
 
 async function enqueueSetup(
@@ -18,19 +30,13 @@ async function enqueueSetup(
   run: ProtocolRun,
   trace: Trace,
 ): Promise<QueueJob> {
-  const job = await ctx.enqueue(
+  return enqueueWithEvent(
+    ctx,
     tx,
-    'project_setup_job',
-    { project_id: project.id, protocol_run_id: run.id },
-    `run-${run.id}`,
+    { type: 'project_setup_job', payload: { project_id: project.id, protocol_run_id: run.id } },
+    { type: 'setup_enqueued', message: 'Project setup enqueued.', run },
     trace,
   );
-  await ctx.record(
-    tx,
-    { type: 'setup_enqueued', message: 'Project setup enqueued.', run, metadata: { job_id: job.run_id } },
-    trace,
-  );
-  return job;
 }
 
 /** Inserts the project and its `setup-<id>` run, records `setup_enqueued` and enqueues `project_setup_job`, in one transaction. */
@@ -58,13 +64,7 @@ export async function createProject(
       ...(secrets !== undefined ? { secrets } : {}),
       ...(input.default_models !== undefined ? { default_models: input.default_models } : {}),
     });
-    const setupRun = await tx.protocolRuns.create({
-      project_id: project.id,
-      protocol_name: setupRunName(project.id),
-      status: 'pending',
-      base_branch: project.base_branch,
-      description: 'Project onboarding',
-    });
+    const setupRun = await createSetupRun(tx, project);
     const job = await enqueueSetup(ctx, tx, project, setupRun, trace);
     return { project, setup_run: setupRun, job };
   });
@@ -82,17 +82,9 @@ export async function startOnboarding(
 ): Promise<RunActionResult & { job: QueueJob }> {
   const trace: Trace = { requestId: options.requestId };
   const outcome = await ctx.deps.storage.transaction(async (tx) => {
-    const project = await tx.projects.find(projectId);
-    if (!project) throw new NotFoundError(`Project ${projectId} not found`, { details: { project_id: projectId } });
+    const project = await getProject(tx, projectId);
     const run =
-      (await tx.protocolRuns.findByName(project.id, setupRunName(project.id))) ??
-      (await tx.protocolRuns.create({
-        project_id: project.id,
-        protocol_name: setupRunName(project.id),
-        status: 'pending',
-        base_branch: project.base_branch,
-        description: 'Project onboarding',
-      }));
+      (await tx.protocolRuns.findByName(project.id, setupRunName(project.id))) ?? (await createSetupRun(tx, project));
     if (run.status === 'running' || run.status === 'planning') {
       throw new ConflictError('Onboarding already running', {
         code: 'onboarding_running',

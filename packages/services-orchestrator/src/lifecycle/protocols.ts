@@ -1,13 +1,13 @@
-import { ConflictError, NotFoundError, ValidationError, type JsonObject, type ProtocolRun } from '@tasksgodzilla/core';
+import { ConflictError, ValidationError, type JsonObject, type ProtocolRun } from '@tasksgodzilla/core';
 import type { QueueJob } from '@tasksgodzilla/platform-queue';
 import type { StorageTx } from '@tasksgodzilla/platform-storage';
 import { PROTOCOL_SPEC_KEY } from '@tasksgodzilla/services-spec';
-import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
+import { enqueueWithEvent, runJobPayload, type OrchestratorContext, type Trace } from '../orchestrator.context.js';
 import { createProtocolInputSchema } from '../orchestrator.schemas.js';
 import type { CallOptions, CreateProtocolInput, RunActionResult, StartProtocolOptions } from '../orchestrator.types.js';
 import { finalizeRunAfterCommit } from './finalize.js';
 import { assertBaseBranch, assertProtocolName } from './input-validation.js';
-import { getRun, isTerminalRun } from './run-state.js';
+import { assertRunNotTerminal, getProject, getRun } from './run-state.js';
 import { reconcileRun } from './reconcile.js';
 import { blockingStep, completeOrAdvance, enqueueQa } from './step-flow.js';
 
@@ -32,8 +32,7 @@ export async function createProtocolRun(
   if (!parsed.success) throw ValidationError.fromZod(parsed.error, [], { title: 'Invalid protocol' });
   const { description, template, engine_id: engineId } = parsed.data;
 
-  const project = await ctx.deps.storage.projects.find(projectId);
-  if (!project) throw new NotFoundError(`Project ${projectId} not found`, { details: { project_id: projectId } });
+  const project = await getProject(ctx.deps.storage, projectId);
   const baseBranch =
     input.base_branch === undefined || input.base_branch === null
       ? project.base_branch
@@ -62,24 +61,13 @@ async function enqueuePlanning(
   trace: Trace,
   replan: boolean,
 ): Promise<QueueJob> {
-  const job = await ctx.enqueue(
+  return enqueueWithEvent(
+    ctx,
     tx,
-    'plan_protocol_job',
-    { protocol_run_id: run.id, project_id: run.project_id },
-    `run-${run.id}`,
+    { type: 'plan_protocol_job', payload: runJobPayload(run) },
+    { type: 'planning_enqueued', message: 'Planning job enqueued.', run, metadata: { spec_hash: null, replan } },
     trace,
   );
-  await ctx.record(
-    tx,
-    {
-      type: 'planning_enqueued',
-      message: 'Planning job enqueued.',
-      run,
-      metadata: { job_id: job.run_id, spec_hash: null, replan },
-    },
-    trace,
-  );
-  return job;
 }
 
 /**
@@ -122,11 +110,7 @@ export async function pauseProtocol(
   return ctx.deps.storage.transaction(async (tx) => {
     const run = await getRun(tx, id);
     if (run.status === 'paused') return run;
-    if (isTerminalRun(run))
-      throw new ConflictError('Protocol already terminal', {
-        code: 'protocol_terminal',
-        details: { status: run.status },
-      });
+    assertRunNotTerminal(run);
     const paused = await tx.protocolRuns.transition(run.id, { from: run.status, to: 'paused' });
     await ctx.record(
       tx,
@@ -225,11 +209,7 @@ export async function cancelProtocol(
   const cancelled = await ctx.deps.storage.transaction(async (tx) => {
     const run = await getRun(tx, id);
     if (run.status === 'cancelled') return run;
-    if (isTerminalRun(run))
-      throw new ConflictError('Protocol already terminal', {
-        code: 'protocol_terminal',
-        details: { status: run.status },
-      });
+    assertRunNotTerminal(run);
     const updated = await tx.protocolRuns.transition(run.id, { from: run.status, to: 'cancelled' });
     for (const step of await tx.stepRuns.listByRun(run.id)) {
       if (step.status === 'pending' || step.status === 'running' || step.status === 'needs_qa') {

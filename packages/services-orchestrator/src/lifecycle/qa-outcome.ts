@@ -1,9 +1,16 @@
-import { errorMessage, isAppError, type JsonObject, type ProtocolRun, type StepRun } from '@tasksgodzilla/core';
+import {
+  errorMessage,
+  isAppError,
+  type JsonObject,
+  type ProtocolRun,
+  type StepRun,
+  type StepStatus,
+} from '@tasksgodzilla/core';
 import type { StorageTx } from '@tasksgodzilla/platform-storage';
 import type { QaResult } from '@tasksgodzilla/services-quality';
 import type { QaPolicy } from '@tasksgodzilla/services-spec';
 import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
-import { moveStep } from './run-state.js';
+import { moveStepRecorded, type StepEventDraft } from './step-events.js';
 import { blockRun, enqueueQa, followCompletedStep, followFailedStep, type FollowResult } from './step-flow.js';
 import { usageMetadata } from './usage.js';
 
@@ -67,86 +74,53 @@ export async function applyQaResult(
   const { inline, trace } = options;
   const metadata = { ...(options.extra ?? {}), ...qaMetadata(qa) };
   const suffix = inline ? ' (inline)' : '';
+  const move = (to: StepStatus, summary: string, event: StepEventDraft): Promise<StepRun> =>
+    moveStepRecorded(ctx, tx, run, step, { to, patch: { summary } }, event, trace);
   switch (qa.outcome) {
     case 'PASS': {
-      const done = await moveStep(tx, step, 'completed', { summary: `QA verdict: PASS${suffix}` });
-      await ctx.record(
-        tx,
-        {
-          type: inline ? 'qa_passed_inline' : 'qa_passed',
-          message: inline ? 'Inline QA passed.' : 'QA passed.',
-          run,
-          step: done,
-          metadata,
-        },
-        trace,
-      );
+      const done = await move('completed', `QA verdict: PASS${suffix}`, {
+        type: inline ? 'qa_passed_inline' : 'qa_passed',
+        message: inline ? 'Inline QA passed.' : 'QA passed.',
+        metadata,
+      });
       return followCompletedStep(ctx, tx, run.id, done, 'qa_passed', trace);
     }
     case 'FAIL': {
-      const failed = await moveStep(tx, step, 'failed', { summary: `QA verdict: FAIL${suffix}` });
-      await ctx.record(
-        tx,
-        {
-          type: inline ? 'qa_failed_inline' : 'qa_failed',
-          message: inline ? 'Inline QA failed.' : 'QA failed.',
-          run,
-          step: failed,
-          metadata,
-        },
-        trace,
-      );
+      const failed = await move('failed', `QA verdict: FAIL${suffix}`, {
+        type: inline ? 'qa_failed_inline' : 'qa_failed',
+        message: inline ? 'Inline QA failed.' : 'QA failed.',
+        metadata,
+      });
       const follow = await followFailedStep(ctx, tx, run.id, failed, 'qa_failed', trace);
       return { run: follow.run, job: follow.job };
     }
     case 'SKIPPED': {
-      const done = await moveStep(tx, step, 'completed', { summary: 'QA skipped (policy)' });
-      await ctx.record(
-        tx,
-        {
-          type: 'qa_skipped_policy',
-          message: 'QA skipped by policy.',
-          run,
-          step: done,
-          metadata: { policy: qa.policy },
-        },
-        trace,
-      );
+      const done = await move('completed', 'QA skipped (policy)', {
+        type: 'qa_skipped_policy',
+        message: 'QA skipped by policy.',
+        metadata: { policy: qa.policy },
+      });
       return followCompletedStep(ctx, tx, run.id, done, 'qa_skipped_policy', trace);
     }
     case 'ERROR':
     default: {
       if (inline) {
-        const waiting = await moveStep(tx, step, 'needs_qa', { summary: 'Inline QA error; run full QA' });
-        await ctx.record(
-          tx,
-          {
-            type: 'qa_inline_error',
-            message: `Inline QA could not give a verdict: ${qa.error ?? 'unknown error'}`,
-            run,
-            step: waiting,
-            metadata,
-          },
-          trace,
-        );
+        const waiting = await move('needs_qa', 'Inline QA error; run full QA', {
+          type: 'qa_inline_error',
+          message: `Inline QA could not give a verdict: ${qa.error ?? 'unknown error'}`,
+          metadata,
+        });
         if (run.status === 'running' && (run.auto_advance || ctx.config.autoQaAfterExec)) {
           const queued = await enqueueQa(ctx, tx, run, waiting, { source: 'inline_qa_error', trace });
           return { run, job: queued.job };
         }
         return { run, job: null };
       }
-      const blocked = await moveStep(tx, step, 'blocked', { summary: `QA error: ${qa.error ?? 'no verdict'}` });
-      await ctx.record(
-        tx,
-        {
-          type: 'qa_error',
-          message: `QA could not give a verdict: ${qa.error ?? 'unknown error'}`,
-          run,
-          step: blocked,
-          metadata,
-        },
-        trace,
-      );
+      await move('blocked', `QA error: ${qa.error ?? 'no verdict'}`, {
+        type: 'qa_error',
+        message: `QA could not give a verdict: ${qa.error ?? 'unknown error'}`,
+        metadata,
+      });
       return { run: await blockRun(tx, run), job: null };
     }
   }

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import { ConflictError, NotFoundError, ValidationError } from '@tasksgodzilla/core';
+import { ConflictError, ValidationError } from '@tasksgodzilla/core';
 import type { QueueJob } from '@tasksgodzilla/platform-queue';
 import { specFromTemplateConfig } from '@tasksgodzilla/services-spec';
-import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
+import { enqueueWithEvent, runJobPayload, type OrchestratorContext, type Trace } from '../orchestrator.context.js';
 import type { AuditSpecsInput, CallOptions, ExecutionPlanResult, RunActionResult } from '../orchestrator.types.js';
-import { getRun, getStep } from './run-state.js';
+import { assertRunNotTerminal, getProject, getRun, getStep } from './run-state.js';
 import { recordedWorkspace } from './workspace.js';
 
 /** Enqueues `open_pr_job` (`open_pr_enqueued`); the run needs a branch, i.e. it was planned. */
@@ -21,21 +21,13 @@ export async function openPr(
         code: 'protocol_without_branch',
         details: { status: run.status },
       });
-    if (run.status === 'cancelled')
-      throw new ConflictError('Protocol already terminal', {
-        code: 'protocol_terminal',
-        details: { status: run.status },
-      });
-    const job = await ctx.enqueue(
+    // Only a cancelled run refuses: a completed or failed one still has its branch to show.
+    if (run.status === 'cancelled') assertRunNotTerminal(run);
+    const job = await enqueueWithEvent(
+      ctx,
       tx,
-      'open_pr_job',
-      { protocol_run_id: run.id, project_id: run.project_id },
-      `run-${run.id}`,
-      trace,
-    );
-    await ctx.record(
-      tx,
-      { type: 'open_pr_enqueued', message: 'Open PR/MR job enqueued.', run, metadata: { job_id: job.run_id } },
+      { type: 'open_pr_job', payload: runJobPayload(run) },
+      { type: 'open_pr_enqueued', message: 'Open PR/MR job enqueued.', run },
       trace,
     );
     return { run, job };
@@ -63,14 +55,9 @@ export async function auditSpecs(
           { path: ['protocol_id'], message: 'not a run of project_id' },
         ]);
       projectId = run.project_id;
-    } else if (projectId !== null && !(await tx.projects.find(projectId))) {
-      throw new NotFoundError(`Project ${projectId} not found`, { details: { project_id: projectId } });
+    } else if (projectId !== null) {
+      await getProject(tx, projectId);
     }
-    const subject = input.protocol_id
-      ? `run-${input.protocol_id}`
-      : projectId !== null
-        ? `project-${projectId}`
-        : 'all';
     const job = await ctx.enqueue(
       tx,
       'spec_audit_job',
@@ -79,7 +66,6 @@ export async function auditSpecs(
         protocol_id: input.protocol_id ?? null,
         backfill_missing: input.backfill_missing ?? false,
       },
-      subject,
       trace,
     );
     return { job };

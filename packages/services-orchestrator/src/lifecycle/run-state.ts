@@ -1,5 +1,7 @@
 import {
+  ConflictError,
   NotFoundError,
+  type Project,
   type ProtocolRun,
   type ProtocolStatus,
   type StepRun,
@@ -16,6 +18,21 @@ export const TERMINAL_RUN: readonly ProtocolStatus[] = ['completed', 'cancelled'
 
 export function isTerminalRun(run: Pick<ProtocolRun, 'status'>): boolean {
   return TERMINAL_RUN.includes(run.status);
+}
+
+/** Refuses (409 `protocol_terminal`) a change to a run that has ended. */
+export function assertRunNotTerminal(run: Pick<ProtocolRun, 'status'>): void {
+  if (isTerminalRun(run))
+    throw new ConflictError('Protocol already terminal', {
+      code: 'protocol_terminal',
+      details: { status: run.status },
+    });
+}
+
+export async function getProject(repos: Pick<Repositories, 'projects'>, id: number): Promise<Project> {
+  const project = await repos.projects.find(id);
+  if (!project) throw new NotFoundError(`Project ${id} not found`, { details: { project_id: id } });
+  return project;
 }
 
 export async function getRun(repos: Pick<Repositories, 'protocolRuns'>, id: number): Promise<ProtocolRun> {

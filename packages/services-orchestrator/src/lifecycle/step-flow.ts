@@ -1,7 +1,7 @@
 import type { EventType, JsonObject, ProtocolRun, StepRun } from '@tasksgodzilla/core';
 import type { QueueJob } from '@tasksgodzilla/platform-queue';
 import type { StorageTx } from '@tasksgodzilla/platform-storage';
-import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
+import { enqueueWithEvent, stepJobPayload, type OrchestratorContext, type Trace } from '../orchestrator.context.js';
 import {
   decideLoop,
   decideTrigger,
@@ -51,13 +51,7 @@ export async function enqueueExecution(
   };
   await moveStep(tx, step, 'running', patch);
   const updatedRun = await ensureRunRunning(tx, run);
-  const job = await ctx.enqueue(
-    tx,
-    'execute_step_job',
-    { step_run_id: step.id, protocol_run_id: run.id, project_id: run.project_id },
-    `step-${step.id}`,
-    options.trace,
-  );
+  const job = await ctx.enqueue(tx, 'execute_step_job', stepJobPayload(run, step), options.trace);
   const owned = await tx.stepRuns.mergeRuntimeState(step.id, { [EXEC_JOB_KEY]: job.run_id });
   await ctx.record(
     tx,
@@ -87,21 +81,16 @@ export async function enqueueQa(
     'needs_qa',
     options.summary !== undefined ? { summary: options.summary } : {},
   );
-  const job = await ctx.enqueue(
+  const job = await enqueueWithEvent(
+    ctx,
     tx,
-    'run_quality_job',
-    { step_run_id: step.id, protocol_run_id: run.id, project_id: run.project_id },
-    `step-${step.id}`,
-    options.trace,
-  );
-  await ctx.record(
-    tx,
+    { type: 'run_quality_job', payload: stepJobPayload(run, step) },
     {
       type: 'qa_enqueued',
       message: `QA enqueued (${options.source}).`,
       run,
       step: waiting,
-      metadata: { job_id: job.run_id, source: options.source, ...(options.metadata ?? {}) },
+      metadata: { source: options.source, ...(options.metadata ?? {}) },
     },
     options.trace,
   );

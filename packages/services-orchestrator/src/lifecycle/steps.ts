@@ -4,9 +4,9 @@ import type { StorageTx } from '@tasksgodzilla/platform-storage';
 import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
 import type { CallOptions, StepActionResult } from '../orchestrator.types.js';
 import { latestRetryableStep, nextRunnableStep } from '../policies.js';
-import { getRun, getStep, isTerminalRun, moveStep, stepInFlight } from './run-state.js';
+import { assertRunNotTerminal, getRun, getStep, moveStep, stepInFlight } from './run-state.js';
 import { reconcileRun } from './reconcile.js';
-import { enqueueExecution, enqueueQa, followCompletedStep } from './step-flow.js';
+import { enqueueExecution, enqueueQa, followCompletedStep, type EnqueueExecutionOptions } from './step-flow.js';
 
 type Enqueued = StepActionResult & { job: QueueJob };
 
@@ -23,11 +23,23 @@ function assertRunAcceptsSteps(run: ProtocolRun): void {
       details: { status: run.status },
     });
   }
-  if (isTerminalRun(run))
-    throw new ConflictError('Protocol already terminal', {
-      code: 'protocol_terminal',
-      details: { status: run.status },
+  assertRunNotTerminal(run);
+}
+
+/** QA and approval need a step that is neither ended nor running, of a run that has not ended. */
+function assertStepReviewable(step: StepRun, run: ProtocolRun): void {
+  if (step.status === 'completed' || step.status === 'cancelled') {
+    throw new ConflictError('Step already completed or cancelled', {
+      code: 'step_status_conflict',
+      details: { status: step.status },
     });
+  }
+  if (step.status === 'running')
+    throw new ConflictError('Step is running; wait for it to finish', {
+      code: 'step_running',
+      details: { status: step.status },
+    });
+  assertRunNotTerminal(run);
 }
 
 /** One step at a time per worktree: refuse while another step runs or waits for QA. */
@@ -46,50 +58,61 @@ function assertNoStepInFlight(
   }
 }
 
-/** The first pending, blocked or failed step (by index) → running, with its `execute_step_job`. */
-export async function runNextStep(ctx: OrchestratorContext, id: number, options: CallOptions = {}): Promise<Enqueued> {
+/** How runNextStep and retryLatest pick their step, and the 404 when there is none. */
+interface StepPick {
+  pick: (steps: readonly StepRun[]) => StepRun | null | undefined;
+  missing: { message: string; code: string };
+  enqueue: (step: StepRun, trace: Trace) => EnqueueExecutionOptions;
+}
+
+/** Enqueues the step `how.pick` chooses of a run that accepts steps and has none in flight. */
+async function enqueuePickedStep(
+  ctx: OrchestratorContext,
+  id: number,
+  options: CallOptions,
+  how: StepPick,
+): Promise<Enqueued> {
   const trace: Trace = { requestId: options.requestId };
   return ctx.deps.storage.transaction(async (tx) => {
     const run = await reconcileRun(ctx, tx, await getRun(tx, id), trace);
     assertRunAcceptsSteps(run);
     const steps = await tx.stepRuns.listByRun(run.id);
     assertNoStepInFlight(steps);
-    const step = nextRunnableStep(steps);
+    const step = how.pick(steps);
     if (!step)
-      throw new NotFoundError('No pending or failed steps to run', {
-        code: 'no_runnable_step',
+      throw new NotFoundError(how.missing.message, {
+        code: how.missing.code,
         details: { protocol_run_id: run.id },
       });
-    return enqueueExecution(ctx, tx, run, step, {
+    return enqueueExecution(ctx, tx, run, step, how.enqueue(step, trace));
+  });
+}
+
+/** The first pending, blocked or failed step (by index) → running, with its `execute_step_job`. */
+export async function runNextStep(ctx: OrchestratorContext, id: number, options: CallOptions = {}): Promise<Enqueued> {
+  return enqueuePickedStep(ctx, id, options, {
+    pick: nextRunnableStep,
+    missing: { message: 'No pending or failed steps to run', code: 'no_runnable_step' },
+    enqueue: (step, trace) => ({
       event: 'step_enqueued',
       message: `Step ${step.step_name} enqueued for execution.`,
       trace,
-    });
+    }),
   });
 }
 
 /** The last failed or blocked step (by index) → running with retries + 1. */
 export async function retryLatest(ctx: OrchestratorContext, id: number, options: CallOptions = {}): Promise<Enqueued> {
-  const trace: Trace = { requestId: options.requestId };
-  return ctx.deps.storage.transaction(async (tx) => {
-    const run = await reconcileRun(ctx, tx, await getRun(tx, id), trace);
-    assertRunAcceptsSteps(run);
-    const steps = await tx.stepRuns.listByRun(run.id);
-    assertNoStepInFlight(steps);
-    const step = latestRetryableStep(steps);
-    if (!step)
-      throw new NotFoundError('No failed or blocked steps to retry', {
-        code: 'no_retryable_step',
-        details: { protocol_run_id: run.id },
-      });
-    const retries = step.retries + 1;
-    return enqueueExecution(ctx, tx, run, step, {
+  return enqueuePickedStep(ctx, id, options, {
+    pick: latestRetryableStep,
+    missing: { message: 'No failed or blocked steps to retry', code: 'no_retryable_step' },
+    enqueue: (step, trace) => ({
       event: 'step_retry_enqueued',
       message: `Retrying ${step.step_name}.`,
-      metadata: { retries },
-      retries,
+      metadata: { retries: step.retries + 1 },
+      retries: step.retries + 1,
       trace,
-    });
+    }),
   });
 }
 
@@ -131,22 +154,7 @@ export async function runStepQa(
   const trace: Trace = { requestId: options.requestId };
   return ctx.deps.storage.transaction(async (tx) => {
     const { step, run } = await loadStepAndRun(ctx, tx, stepId, trace);
-    if (step.status === 'completed' || step.status === 'cancelled') {
-      throw new ConflictError('Step already completed or cancelled', {
-        code: 'step_status_conflict',
-        details: { status: step.status },
-      });
-    }
-    if (step.status === 'running')
-      throw new ConflictError('Step is running; wait for it to finish', {
-        code: 'step_running',
-        details: { status: step.status },
-      });
-    if (isTerminalRun(run))
-      throw new ConflictError('Protocol already terminal', {
-        code: 'protocol_terminal',
-        details: { status: run.status },
-      });
+    assertStepReviewable(step, run);
     const queued = await enqueueQa(ctx, tx, run, step, { source: 'api', trace });
     return { run, step: queued.step, job: queued.job };
   });
@@ -166,21 +174,7 @@ export async function approveStep(
   return ctx.deps.storage.transaction(async (tx) => {
     const { step, run } = await loadStepAndRun(ctx, tx, stepId, trace);
     if (step.status === 'completed') return { run, step, job: null };
-    if (step.status === 'cancelled')
-      throw new ConflictError('Step already completed or cancelled', {
-        code: 'step_status_conflict',
-        details: { status: step.status },
-      });
-    if (step.status === 'running')
-      throw new ConflictError('Step is running; wait for it to finish', {
-        code: 'step_running',
-        details: { status: step.status },
-      });
-    if (isTerminalRun(run))
-      throw new ConflictError('Protocol already terminal', {
-        code: 'protocol_terminal',
-        details: { status: run.status },
-      });
+    assertStepReviewable(step, run);
     const completed = await moveStep(tx, step, 'completed', { summary: 'Approved manually' });
     await ctx.record(
       tx,

@@ -1,18 +1,19 @@
-import { ValidationError, type JsonObject } from '@tasksgodzilla/core';
-import type { CiStatus } from '../orchestrator.types.js';
+import type { JsonObject } from '@tasksgodzilla/core';
 import { interpretGithubReview } from './review-webhook.js';
 import type { WebhookInterpretation } from './webhook.types.js';
 import {
+  ciInterpretation,
   classifyCiValue,
   compact,
   firstPullRequestNumber,
   GITHUB_VALUE_SETS,
+  githubRepository,
   integer,
   isObject,
   LOG_EXCERPT_CHARS,
   objectAt,
-  repositoryRef,
   text,
+  webhookPayload,
 } from './webhook-values.js';
 
 interface GithubFields {
@@ -95,41 +96,29 @@ export function interpretGithubWebhook(
   eventHeader: string | null | undefined,
   payload: unknown,
 ): WebhookInterpretation {
-  if (!isObject(payload)) {
-    throw new ValidationError('Webhook payload must be a JSON object', [
-      { path: ['body'], message: 'must be a JSON object' },
-    ]);
-  }
+  const body = webhookPayload(payload);
   const event = eventHeader?.trim() || 'github';
-  const review = interpretGithubReview(event, payload);
+  const review = interpretGithubReview(event, body);
   if (review) return review;
-  const fields = githubFields(event, payload);
+  const fields = githubFields(event, body);
   const value = (fields.conclusion ?? fields.status ?? '').toLowerCase();
   const classified = classifyCiValue(GITHUB_VALUE_SETS, value);
-  const status: CiStatus | null = event === 'pull_request' && fields.merged ? 'merged' : classified;
-  const base = { provider: 'github' as const, event_type: event, branch: fields.branch, value, status };
-  if (status === null) {
-    const ignored_reason =
+  return ciInterpretation({
+    provider: 'github',
+    event_type: event,
+    branch: fields.branch,
+    value,
+    status: event === 'pull_request' && fields.merged ? 'merged' : classified,
+    ignoredReason: () =>
       event === 'ping'
         ? 'ping'
         : value === ''
           ? `no CI status in a ${event} event`
-          : `value ${JSON.stringify(value)} is not acted on`;
-    return { ...base, input: null, ignored_reason };
-  }
-  const repository = repositoryRef(objectAt(payload, 'repository'), 'full_name', ['clone_url', 'ssh_url', 'html_url']);
-  return {
-    ...base,
-    ignored_reason: null,
-    input: {
-      ...(repository ? { repository } : {}),
-      provider: 'github',
-      status,
-      event_type: event,
-      branch: fields.branch,
+          : `value ${JSON.stringify(value)} is not acted on`,
+    report: () => ({
+      repository: githubRepository(body),
       pr_number: fields.pr_number,
       sha: fields.sha,
-      conclusion: value,
       url: fields.url,
       metadata: compact({
         action: fields.action,
@@ -137,6 +126,6 @@ export function interpretGithubWebhook(
         ci_status: fields.status,
         log_excerpt: fields.log_excerpt?.slice(-LOG_EXCERPT_CHARS),
       }),
-    },
-  };
+    }),
+  });
 }

@@ -1,17 +1,18 @@
-import { ValidationError, type JsonObject } from '@tasksgodzilla/core';
-import type { CiStatus } from '../orchestrator.types.js';
+import type { JsonObject } from '@tasksgodzilla/core';
 import { interpretGitlabNote } from './review-webhook.js';
 import type { WebhookInterpretation } from './webhook.types.js';
 import {
+  ciInterpretation,
   classifyCiValue,
   compact,
   GITLAB_VALUE_SETS,
+  gitlabRepository,
   integer,
   isObject,
   LOG_EXCERPT_CHARS,
   objectAt,
-  repositoryRef,
   text,
+  webhookPayload,
 } from './webhook-values.js';
 
 /** Names of a pipeline's failed jobs (`builds[]`), joined; undefined when none. */
@@ -38,53 +39,35 @@ export function interpretGitlabWebhook(
   eventHeader: string | null | undefined,
   payload: unknown,
 ): WebhookInterpretation {
-  if (!isObject(payload)) {
-    throw new ValidationError('Webhook payload must be a JSON object', [
-      { path: ['body'], message: 'must be a JSON object' },
-    ]);
-  }
-  const objectKind = text(payload['object_kind']) ?? (eventHeader?.trim() || 'gitlab');
-  const note = interpretGitlabNote(objectKind, payload);
+  const body = webhookPayload(payload);
+  const objectKind = text(body['object_kind']) ?? (eventHeader?.trim() || 'gitlab');
+  const note = interpretGitlabNote(objectKind, body);
   if (note) return note;
-  const attrs = objectAt(payload, 'object_attributes');
+  const attrs = objectAt(body, 'object_attributes');
   const rawStatus = text(attrs['status']) ?? text(attrs['state']);
-  const ref = text(attrs['ref']) ?? text(payload['ref']);
-  const branch = text(attrs['source_branch']) ?? ref;
+  const branch = text(attrs['source_branch']) ?? text(attrs['ref']) ?? text(body['ref']);
   const value = (rawStatus ?? '').toLowerCase();
   const merged = MERGE_REQUEST_KINDS.has(objectKind.toLowerCase()) && text(attrs['state']) === 'merged';
-  const status: CiStatus | null = merged ? 'merged' : classifyCiValue(GITLAB_VALUE_SETS, value);
-  const base = { provider: 'gitlab' as const, event_type: objectKind, branch, value, status };
-  if (status === null) {
-    const ignored_reason =
-      value === '' ? `no CI status in a ${objectKind} event` : `value ${JSON.stringify(value)} is not acted on`;
-    return { ...base, input: null, ignored_reason };
-  }
-  const lastCommit = objectAt(attrs, 'last_commit');
-  const repository = repositoryRef(objectAt(payload, 'project'), 'path_with_namespace', [
-    'git_http_url',
-    'git_ssh_url',
-    'web_url',
-  ]);
-  return {
-    ...base,
-    ignored_reason: null,
-    input: {
-      ...(repository ? { repository } : {}),
-      provider: 'gitlab',
-      status,
-      event_type: objectKind,
-      branch,
+  return ciInterpretation({
+    provider: 'gitlab',
+    event_type: objectKind,
+    branch,
+    value,
+    status: merged ? 'merged' : classifyCiValue(GITLAB_VALUE_SETS, value),
+    ignoredReason: () =>
+      value === '' ? `no CI status in a ${objectKind} event` : `value ${JSON.stringify(value)} is not acted on`,
+    report: () => ({
+      repository: gitlabRepository(body),
       pr_number: integer(attrs['iid']),
-      sha: text(attrs['sha']) ?? text(lastCommit['id']) ?? text(payload['checkout_sha']),
-      conclusion: value,
+      sha: text(attrs['sha']) ?? text(objectAt(attrs, 'last_commit')['id']) ?? text(body['checkout_sha']),
       url: text(attrs['url']),
       metadata: compact({
         event: objectKind,
         ref: branch,
         ci_status: rawStatus,
-        check_name: failedJobs(payload),
-        log_excerpt: text(payload['log_excerpt'])?.slice(-LOG_EXCERPT_CHARS),
+        check_name: failedJobs(body),
+        log_excerpt: text(body['log_excerpt'])?.slice(-LOG_EXCERPT_CHARS),
       }),
-    },
-  };
+    }),
+  });
 }

@@ -1,7 +1,7 @@
 import type { JsonObject } from '@tasksgodzilla/core';
-import type { CiReview } from '../orchestrator.types.js';
+import type { CiRepositoryRef, CiReview } from '../orchestrator.types.js';
 import type { WebhookInterpretation } from './webhook.types.js';
-import { integer, isObject, objectAt, repositoryRef, text } from './webhook-values.js';
+import { githubRepository, gitlabRepository, integer, isObject, objectAt, text } from './webhook-values.js';
 
 /** Longest review body kept (its start: reviewers put the point first). */
 export const REVIEW_BODY_CHARS = 4000;
@@ -17,7 +17,7 @@ function reviewInterpretation(
   branch: string | null,
   prNumber: number | null,
   review: CiReview,
-  repository: ReturnType<typeof repositoryRef>,
+  repository: CiRepositoryRef | null,
 ): WebhookInterpretation {
   return {
     provider,
@@ -74,14 +74,7 @@ export function interpretGithubReview(event: string, payload: JsonObject): Webho
     line: integer(source['line']) ?? integer(source['original_line']),
     url: text(source['html_url']),
   };
-  return reviewInterpretation(
-    'github',
-    event,
-    branch,
-    integer(pr['number']),
-    review,
-    repositoryRef(objectAt(payload, 'repository'), 'full_name', ['clone_url', 'ssh_url', 'html_url']),
-  );
+  return reviewInterpretation('github', event, branch, integer(pr['number']), review, githubRepository(payload));
 }
 
 /** A GitLab note hook on a merge request as a `review` report on its source branch; null for other kinds. */
@@ -103,12 +96,5 @@ export function interpretGitlabNote(objectKind: string, payload: JsonObject): We
     line: integer(position['new_line']) ?? integer(position['old_line']),
     url: text(attrs['url']),
   };
-  return reviewInterpretation(
-    'gitlab',
-    objectKind,
-    branch,
-    integer(mr['iid']),
-    review,
-    repositoryRef(objectAt(payload, 'project'), 'path_with_namespace', ['git_http_url', 'git_ssh_url', 'web_url']),
-  );
+  return reviewInterpretation('gitlab', objectKind, branch, integer(mr['iid']), review, gitlabRepository(payload));
 }

@@ -1,5 +1,6 @@
-import type { JsonObject, JsonValue } from '@tasksgodzilla/core';
-import type { CiStatus } from '../orchestrator.types.js';
+import { ValidationError, type CiProvider, type JsonObject, type JsonValue } from '@tasksgodzilla/core';
+import type { CiRepositoryRef, CiStatus } from '../orchestrator.types.js';
+import type { WebhookCiInput, WebhookInterpretation } from './webhook.types.js';
 
 /** Longest log excerpt kept from a delivery (its end). */
 export const LOG_EXCERPT_CHARS = 4000;
@@ -83,4 +84,60 @@ export function repositoryRef(
   const full_name = text(source[fullNameKey]);
   const urls = urlKeys.map((key) => text(source[key])).filter((url): url is string => url !== null);
   return full_name || urls.length > 0 ? { full_name, urls } : null;
+}
+
+/** A delivery's payload as a JSON object; anything else is a ValidationError. */
+export function webhookPayload(payload: unknown): JsonObject {
+  if (!isObject(payload)) {
+    throw new ValidationError('Webhook payload must be a JSON object', [
+      { path: ['body'], message: 'must be a JSON object' },
+    ]);
+  }
+  return payload;
+}
+
+/** The repository a GitHub payload names (`repository`). */
+export function githubRepository(payload: JsonObject): CiRepositoryRef | null {
+  return repositoryRef(objectAt(payload, 'repository'), 'full_name', ['clone_url', 'ssh_url', 'html_url']);
+}
+
+/** The repository a GitLab payload names (`project`). */
+export function gitlabRepository(payload: JsonObject): CiRepositoryRef | null {
+  return repositoryRef(objectAt(payload, 'project'), 'path_with_namespace', ['git_http_url', 'git_ssh_url', 'web_url']);
+}
+
+/** What a provider's reader found in a delivery that is not a review. */
+export interface CiReading {
+  provider: CiProvider;
+  event_type: string;
+  branch: string | null;
+  /** The lowercased value classified. */
+  value: string;
+  /** Its class, or null when nothing is acted on. */
+  status: CiStatus | null;
+  /** Why the delivery is ignored (asked only when `status` is null). */
+  ignoredReason: () => string;
+  /** The rest of the CI report (asked only when `status` is set). */
+  report: () => Pick<WebhookCiInput, 'repository' | 'pr_number' | 'sha' | 'url' | 'metadata'>;
+}
+
+/** A reading as the interpretation of its delivery: ignored with its reason, or the CI report. */
+export function ciInterpretation(reading: CiReading): WebhookInterpretation {
+  const { provider, event_type, branch, value, status } = reading;
+  const base = { provider, event_type, branch, value, status };
+  if (status === null) return { ...base, input: null, ignored_reason: reading.ignoredReason() };
+  const { repository, ...report } = reading.report();
+  return {
+    ...base,
+    ignored_reason: null,
+    input: {
+      ...(repository ? { repository } : {}),
+      provider,
+      status,
+      event_type,
+      branch,
+      conclusion: value,
+      ...report,
+    },
+  };
 }

@@ -1,40 +1,16 @@
 import type { Project, ProtocolRun, StepRun } from '@tasksgodzilla/core';
+import { projectFields, protocolRunFields, stepRunFields } from '@tasksgodzilla/testing';
 import { TEST_TIME } from './time.js';
 
 /** Project 7 `demo` on `main`. */
 export function project(overrides: Partial<Project> = {}): Project {
-  return {
-    id: 7,
-    name: 'demo',
-    git_url: 'file:///dev/null',
-    base_branch: 'main',
-    local_path: null,
-    ci_provider: null,
-    secrets: null,
-    default_models: null,
-    created_at: TEST_TIME,
-    updated_at: TEST_TIME,
-    ...overrides,
-  };
+  return { ...projectFields({ id: 7, git_url: 'file:///dev/null', time: TEST_TIME }), ...overrides };
 }
 
 /** Run 11 of project 7: protocol `0001-demo`, running. */
 export function protocolRun(overrides: Partial<ProtocolRun> = {}): ProtocolRun {
   return {
-    id: 11,
-    project_id: 7,
-    protocol_name: '0001-demo',
-    status: 'running',
-    base_branch: 'main',
-    branch_name: '0001-demo',
-    worktree_path: null,
-    protocol_root: null,
-    description: null,
-    template_config: null,
-    template_source: null,
-    auto_advance: false,
-    created_at: TEST_TIME,
-    updated_at: TEST_TIME,
+    ...protocolRunFields({ id: 11, project_id: 7, status: 'running', branch_name: '0001-demo', time: TEST_TIME }),
     ...overrides,
   };
 }
@@ -42,20 +18,14 @@ export function protocolRun(overrides: Partial<ProtocolRun> = {}): ProtocolRun {
 /** Step 23 of run 11: `01-build.md`, a running work step. */
 export function stepRun(overrides: Partial<StepRun> = {}): StepRun {
   return {
-    id: 23,
-    protocol_run_id: 11,
-    step_index: 1,
-    step_name: '01-build.md',
-    step_type: 'work',
-    status: 'running',
-    retries: 0,
-    model: null,
-    engine_id: null,
-    policy: null,
-    runtime_state: null,
-    summary: null,
-    created_at: TEST_TIME,
-    updated_at: TEST_TIME,
+    ...stepRunFields({
+      id: 23,
+      protocol_run_id: 11,
+      step_index: 1,
+      step_name: '01-build.md',
+      status: 'running',
+      time: TEST_TIME,
+    }),
     ...overrides,
   };
 }

@@ -1,4 +1,5 @@
 import type { EventOut, ProjectOut, ProtocolRunOut, StepRunOut } from '@tasksgodzilla/client';
+import { projectFields, protocolRunFields, stepRunFields } from './row-fixtures.js';
 
 // Client DTOs (what the api answers) for UI suites: the cli TUI and the console. Defaults are a fresh,
 // pending run 1 of project 1; suites override what they need.
@@ -7,20 +8,7 @@ export const FIXTURE_TIME = '2026-11-27T17:00:00.000Z';
 
 export function run(overrides: Partial<ProtocolRunOut> = {}): ProtocolRunOut {
   return {
-    id: 1,
-    project_id: 1,
-    protocol_name: '0001-demo',
-    status: 'pending',
-    base_branch: 'main',
-    branch_name: null,
-    worktree_path: null,
-    protocol_root: null,
-    description: null,
-    template_config: null,
-    template_source: null,
-    auto_advance: false,
-    created_at: FIXTURE_TIME,
-    updated_at: FIXTURE_TIME,
+    ...protocolRunFields({ id: 1, project_id: 1, status: 'pending', branch_name: null, time: FIXTURE_TIME }),
     spec_hash: null,
     spec_validation_status: null,
     spec_validated_at: null,
@@ -30,20 +18,14 @@ export function run(overrides: Partial<ProtocolRunOut> = {}): ProtocolRunOut {
 
 export function step(overrides: Partial<StepRunOut> = {}): StepRunOut {
   return {
-    id: 1,
-    protocol_run_id: 1,
-    step_index: 0,
-    step_name: '00-setup.md',
-    step_type: 'work',
-    status: 'pending',
-    retries: 0,
-    model: null,
-    engine_id: null,
-    policy: null,
-    runtime_state: null,
-    summary: null,
-    created_at: FIXTURE_TIME,
-    updated_at: FIXTURE_TIME,
+    ...stepRunFields({
+      id: 1,
+      protocol_run_id: 1,
+      step_index: 0,
+      step_name: '00-setup.md',
+      status: 'pending',
+      time: FIXTURE_TIME,
+    }),
     ...overrides,
   };
 }
@@ -65,17 +47,5 @@ export function event(overrides: Partial<EventOut> = {}): EventOut {
 }
 
 export function project(overrides: Partial<ProjectOut> = {}): ProjectOut {
-  return {
-    id: 1,
-    name: 'demo',
-    git_url: '/srv/demo.git',
-    base_branch: 'main',
-    local_path: null,
-    ci_provider: null,
-    secrets: null,
-    default_models: null,
-    created_at: FIXTURE_TIME,
-    updated_at: FIXTURE_TIME,
-    ...overrides,
-  };
+  return { ...projectFields({ id: 1, git_url: '/srv/demo.git', time: FIXTURE_TIME }), ...overrides };
 }

@@ -6,3 +6,5 @@ export type { TempDir } from './fs.js';
 export { createTestRepo, git, isolatedGitEnv } from './git.js';
 export type { TestRepo } from './git.js';
 export { seededRandom } from './random.js';
+export { projectFields, protocolRunFields, stepRunFields } from './row-fixtures.js';
+export type { ProjectSeed, ProtocolRunSeed, StepRunSeed } from './row-fixtures.js';

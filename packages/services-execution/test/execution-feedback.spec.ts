@@ -1,25 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import {
-  createCodexEngine,
-  createEngineRegistry,
-  createShellEngine,
-  type Engine,
-  type EngineRequest,
-} from '@tasksgodzilla/platform-engines';
-import {
-  createTestTelemetry,
-  createWorkspace,
-  fakeEngineBinary,
-  project,
-  protocolRun,
-  stepRun,
-  type TestTelemetry,
-  type Workspace,
-} from '@tasksgodzilla/service-testing';
-import { createPromptService, fingerprintText, type ExecFeedback } from '@tasksgodzilla/services-prompts';
-import { createExecutionService, type ExecuteStepInput } from '../src/index.js';
-import { testConfig } from './harness.js';
+import { createCodexEngine, createShellEngine, type Engine, type EngineRequest } from '@tasksgodzilla/platform-engines';
+import { fakeCliOptions, readFakeArgv, useStepWorkspace } from '@tasksgodzilla/service-testing';
+import { fingerprintText, type ExecFeedback } from '@tasksgodzilla/services-prompts';
+import type { ExecuteStepInput } from '../src/index.js';
+import { executeInput, executionService } from './harness.js';
 
 const STEP = ['# 01 Build', '', 'Write the greeting.', '', '```sh', 'echo hello > hello.txt', '```', ''].join('\n');
 const feedback: ExecFeedback = {
@@ -50,48 +33,11 @@ function recording(engine: Engine): Engine & { requests: EngineRequest[] } {
 }
 
 describe('ExecutionService: feedback and session resume', () => {
-  let ws: Workspace;
-  let tel: TestTelemetry;
-  beforeEach(async () => {
-    ws = await createWorkspace({ '01-build.md': STEP });
-    tel = createTestTelemetry();
-  });
-  afterEach(() => ws.remove());
-
-  const argvFile = () => join(ws.dir.path, 'argv.json');
-  const codex = () =>
-    recording(
-      createCodexEngine({
-        binary: fakeEngineBinary(ws.dir.path, 'codex', {
-          FAKE_ENGINE_FIXTURE: 'success',
-          FAKE_ENGINE_ARGV_FILE: argvFile(),
-        }),
-        killGraceMs: 200,
-        postTerminalGraceMs: 200,
-      }),
-    );
-  const service = (engine: Engine) =>
-    createExecutionService({
-      engines: createEngineRegistry([engine], { defaultEngineId: engine.id }),
-      git: ws.git,
-      prompts: createPromptService(),
-      telemetry: tel.telemetry,
-      config: testConfig({ defaultEngine: engine.id }),
-    });
-  const input = (overrides: Partial<ExecuteStepInput> = {}): ExecuteStepInput => ({
-    project: project(),
-    run: protocolRun(),
-    step: stepRun(),
-    spec: null,
-    stepSpec: null,
-    worktreePath: ws.worktreePath,
-    protocolRoot: ws.protocolRoot,
-    branch: ws.branch,
-    logPath: ws.logPath,
-    spent: { protocol: { tokens: 0, cost_usd: 0 }, step: { tokens: 0, cost_usd: 0 } },
-    ...overrides,
-  });
-  const stdin = () => (JSON.parse(readFileSync(argvFile(), 'utf8')) as { stdin: string }).stdin;
+  const suite = useStepWorkspace({ '01-build.md': STEP });
+  const codex = () => recording(createCodexEngine(fakeCliOptions(suite.ws.dir.path, 'codex', 'success')));
+  const service = (engine: Engine) => executionService(suite, [engine]);
+  const input = (overrides: Partial<ExecuteStepInput> = {}) => executeInput(suite.ws, overrides);
+  const stdin = () => readFakeArgv(suite.ws.dir.path).stdin;
 
   it('resumes the previous session of a resumable engine with only the feedback as the message', async () => {
     const engine = codex();

@@ -1,27 +1,22 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BudgetExceededError, EngineError, NotFoundError, ValidationError } from '@tasksgodzilla/core';
-import {
-  createCodexEngine,
-  createEngineRegistry,
-  createShellEngine,
-  type Engine,
-} from '@tasksgodzilla/platform-engines';
+import { createCodexEngine, createShellEngine, type Engine } from '@tasksgodzilla/platform-engines';
 import {
   createTestTelemetry,
   createWorkspace,
-  fakeEngineBinary,
+  fakeArgvFile,
+  fakeCliOptions,
   project,
-  protocolRun,
+  readFakeArgv,
   stepRun,
   type TestTelemetry,
   type Workspace,
 } from '@tasksgodzilla/service-testing';
-import { createPromptService } from '@tasksgodzilla/services-prompts';
 import type { StepSpec } from '@tasksgodzilla/services-spec';
 import { git } from '@tasksgodzilla/testing';
-import { createExecutionService, type ExecuteStepInput, type ExecutionConfig } from '../src/index.js';
-import { testConfig } from './harness.js';
+import type { ExecuteStepInput, ExecutionConfig } from '../src/index.js';
+import { executeInput, executionService } from './harness.js';
 
 const BUILD_STEP = [
   '# 01 Build',
@@ -39,9 +34,6 @@ const BUILD_STEP = [
 ].join('\n');
 const FAILING_STEP = ['# 02 Broken', '', '```sh', 'echo partial > partial.txt', 'exit 3', '```', ''].join('\n');
 
-const prompts = createPromptService();
-const nothingSpent = { protocol: { tokens: 0, cost_usd: 0 }, step: { tokens: 0, cost_usd: 0 } };
-
 function specFor(name: string, extra: Partial<StepSpec> = {}): StepSpec {
   return {
     id: name,
@@ -58,33 +50,10 @@ describe('ExecutionService', () => {
   let ws: Workspace;
   let tel: TestTelemetry;
 
-  function service(engines: Engine[], config: Partial<ExecutionConfig> = {}) {
-    return createExecutionService({
-      engines: createEngineRegistry(engines, { defaultEngineId: engines[0]?.id }),
-      git: ws.git,
-      prompts,
-      telemetry: tel.telemetry,
-      config: testConfig({ defaultEngine: engines[0]?.id ?? 'shell', ...config }),
-    });
-  }
-
-  function input(overrides: Partial<ExecuteStepInput> = {}): ExecuteStepInput {
-    return {
-      project: project(),
-      run: protocolRun(),
-      step: stepRun(),
-      spec: null,
-      stepSpec: null,
-      worktreePath: ws.worktreePath,
-      protocolRoot: ws.protocolRoot,
-      branch: ws.branch,
-      logPath: ws.logPath,
-      jobId: 'job-1',
-      requestId: 'req-1',
-      spent: nothingSpent,
-      ...overrides,
-    };
-  }
+  const service = (engines: Engine[], config: Partial<ExecutionConfig> = {}) =>
+    executionService({ ws, tel }, engines, config);
+  const input = (overrides: Partial<ExecuteStepInput> = {}) =>
+    executeInput(ws, { jobId: 'job-1', requestId: 'req-1', ...overrides });
 
   const shell = () => createShellEngine({ killGraceMs: 200 });
   const head = () => git(ws.worktreePath, ['rev-parse', 'HEAD']);
@@ -218,24 +187,18 @@ describe('ExecutionService', () => {
   describe('CLI engine (fake codex)', () => {
     freshWorkspaceEach();
 
-    function codex(env: Record<string, string>): Engine {
-      return createCodexEngine({
-        binary: fakeEngineBinary(ws.dir.path, 'codex', env),
-        killGraceMs: 200,
-        postTerminalGraceMs: 200,
-      });
-    }
-    const argvFile = () => join(ws.dir.path, 'argv.json');
+    const codex = (fixture: string): Engine => createCodexEngine(fakeCliOptions(ws.dir.path, 'codex', fixture));
+    const argvFile = () => fakeArgvFile(ws.dir.path);
 
     it('resolves the model from the project defaults, sends the exec prompt and records real usage', async () => {
-      const engine = codex({ FAKE_ENGINE_FIXTURE: 'success', FAKE_ENGINE_ARGV_FILE: argvFile() });
+      const engine = codex('success');
       const result = await service([engine]).executeStep(
         input({ project: project({ default_models: { exec: 'gpt-test-exec' } }) }),
       );
 
       expect(result.outcome).toBe('succeeded');
       expect(result.model).toBe('gpt-test-exec');
-      const recorded = JSON.parse(readFileSync(argvFile(), 'utf8')) as { argv: string[]; stdin: string; cwd: string };
+      const recorded = readFakeArgv(ws.dir.path);
       expect(recorded.argv).toEqual(
         expect.arrayContaining(['--model', 'gpt-test-exec', '--sandbox', 'workspace-write', '--cd', ws.worktreePath]),
       );
@@ -256,7 +219,7 @@ describe('ExecutionService', () => {
 
     it('an engine outcome other than succeeded is no commit, even when the engine exits 0', async () => {
       const before = head();
-      const result = await service([codex({ FAKE_ENGINE_FIXTURE: 'exit0-failed' })]).executeStep(input());
+      const result = await service([codex('exit0-failed')]).executeStep(input());
       expect(result.outcome).toBe('failed');
       expect(result.error).toMatch(/^Execution failed: /);
       expect(result.commit).toBeNull();
@@ -272,7 +235,7 @@ describe('ExecutionService', () => {
     });
 
     it('strict budget: throws BudgetExceededError before the engine starts', async () => {
-      const engine = codex({ FAKE_ENGINE_FIXTURE: 'success', FAKE_ENGINE_ARGV_FILE: argvFile() });
+      const engine = codex('success');
       const before = head();
       const run = service([engine], { maxTokensPerStep: 10 }).executeStep(input());
       await expect(run).rejects.toBeInstanceOf(BudgetExceededError);
@@ -286,7 +249,7 @@ describe('ExecutionService', () => {
     });
 
     it('cumulative budget: tokens already spent on the protocol count', async () => {
-      const engine = codex({ FAKE_ENGINE_FIXTURE: 'success', FAKE_ENGINE_ARGV_FILE: argvFile() });
+      const engine = codex('success');
       const { estimated_tokens: estimate } = await service([engine]).buildExecutionPlan(input());
       const svc = service([engine], { maxTokensPerProtocol: estimate + 99_999 });
       const spent = { protocol: { tokens: 100_000, cost_usd: 0 }, step: { tokens: 0, cost_usd: 0 } };
@@ -305,7 +268,7 @@ describe('ExecutionService', () => {
     });
 
     it('cumulative USD budget: a spent protocol budget stops the step', async () => {
-      const svc = service([codex({ FAKE_ENGINE_FIXTURE: 'success' })], { maxCostUsdPerProtocol: 1.5 });
+      const svc = service([codex('success')], { maxCostUsdPerProtocol: 1.5 });
       const spent = { protocol: { tokens: 0, cost_usd: 1.5 }, step: { tokens: 0, cost_usd: 0 } };
       await expect(svc.executeStep(input({ spent }))).rejects.toThrow(
         /USD already spent on this protocol \(1\.5\) has reached the configured per-protocol budget \(1\.5\)/,
@@ -313,7 +276,7 @@ describe('ExecutionService', () => {
     });
 
     it('strict budget with room left: the remainder is the live cap of the engine run', async () => {
-      const engine = codex({ FAKE_ENGINE_FIXTURE: 'success' });
+      const engine = codex('success');
       const { estimated_tokens: estimate } = await service([engine]).buildExecutionPlan(input());
       // The fake reports 25,885 tokens: over the 1,000 left after this step's earlier runs.
       const result = await service([engine], { maxTokensPerStep: estimate + 6_000 }).executeStep(
@@ -325,7 +288,7 @@ describe('ExecutionService', () => {
     });
 
     it('warn budget: goes on with budget_warning and no live cap', async () => {
-      const engine = codex({ FAKE_ENGINE_FIXTURE: 'success', FAKE_ENGINE_ARGV_FILE: argvFile() });
+      const engine = codex('success');
       const result = await service([engine], { maxTokensPerStep: 10, tokenBudgetMode: 'warn' }).executeStep(input());
       expect(result.outcome).toBe('succeeded');
       expect(result.budget_warning).toMatch(
@@ -336,7 +299,7 @@ describe('ExecutionService', () => {
     });
 
     it('off: no budget check at all', async () => {
-      const engine = codex({ FAKE_ENGINE_FIXTURE: 'success' });
+      const engine = codex('success');
       const plan = await service([engine], { maxTokensPerStep: 1, tokenBudgetMode: 'off' }).buildExecutionPlan(input());
       expect(plan.budget).toEqual({
         ok: true,

@@ -1,6 +1,19 @@
 import { loadConfig } from '@tasksgodzilla/core';
-import { ENGINE_TEST_TIMEOUTS } from '@tasksgodzilla/service-testing';
-import type { ExecutionConfig } from '../src/index.js';
+import { createEngineRegistry, type Engine } from '@tasksgodzilla/platform-engines';
+import {
+  ENGINE_TEST_TIMEOUTS,
+  workspaceStepInput,
+  type StepSuite,
+  type Workspace,
+} from '@tasksgodzilla/service-testing';
+import { createPromptService } from '@tasksgodzilla/services-prompts';
+import {
+  createExecutionService,
+  type ExecuteStepInput,
+  type ExecutionConfig,
+  type ExecutionService,
+  type ExecutionServiceDeps,
+} from '../src/index.js';
 
 export function testConfig(overrides: Partial<ExecutionConfig> = {}): ExecutionConfig {
   const base = loadConfig({});
@@ -16,4 +29,41 @@ export function testConfig(overrides: Partial<ExecutionConfig> = {}): ExecutionC
     runsDir: base.runsDir,
     ...overrides,
   };
+}
+
+export const NOTHING_SPENT: ExecuteStepInput['spent'] = {
+  protocol: { tokens: 0, cost_usd: 0 },
+  step: { tokens: 0, cost_usd: 0 },
+};
+
+/** Step 23 of the workspace's protocol, without a spec, nothing spent yet. */
+export function executeInput(ws: Workspace, overrides: Partial<ExecuteStepInput> = {}): ExecuteStepInput {
+  return {
+    ...workspaceStepInput(ws),
+    spec: null,
+    stepSpec: null,
+    branch: ws.branch,
+    spent: NOTHING_SPENT,
+    ...overrides,
+  };
+}
+
+/**
+ * An ExecutionService over the suite's workspace git and telemetry and the given engines (the first
+ * is the default engine); `config` and `deps` override the rest.
+ */
+export function executionService(
+  { ws, tel }: StepSuite,
+  engines: Engine[],
+  config: Partial<ExecutionConfig> = {},
+  deps: Partial<Omit<ExecutionServiceDeps, 'config'>> = {},
+): ExecutionService {
+  return createExecutionService({
+    engines: createEngineRegistry(engines, { defaultEngineId: engines[0]?.id }),
+    git: ws.git,
+    prompts: createPromptService(),
+    telemetry: tel.telemetry,
+    config: testConfig({ defaultEngine: engines[0]?.id ?? 'shell', ...config }),
+    ...deps,
+  });
 }

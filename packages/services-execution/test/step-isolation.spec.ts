@@ -3,27 +3,20 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ConflictError } from '@tasksgodzilla/core';
-import { createEngineRegistry, createShellEngine, signalProcessGroup } from '@tasksgodzilla/platform-engines';
+import { createShellEngine, signalProcessGroup } from '@tasksgodzilla/platform-engines';
 import {
-  createTestTelemetry,
   createWorkspace,
   project,
-  protocolRun,
   stepRun,
-  type TestTelemetry,
+  useProcessEnv,
+  useStepWorkspace,
   type Workspace,
 } from '@tasksgodzilla/service-testing';
-import { createPromptService } from '@tasksgodzilla/services-prompts';
 import { git } from '@tasksgodzilla/testing';
-import {
-  ATTEMPT_LOCK_FILE,
-  createAttemptFence,
-  createExecutionService,
-  stepCommitTrailer,
-  type AttemptLockRecord,
-  type ExecuteStepInput,
-} from '../src/index.js';
-import { testConfig } from './harness.js';
+import { ATTEMPT_LOCK_FILE, createAttemptFence, type AttemptLockRecord } from '../src/attempt-fence.js';
+import { stepCommitTrailer } from '../src/execution.service.js';
+import type { ExecuteStepInput } from '../src/index.js';
+import { executeInput, executionService } from './harness.js';
 
 const ENV_STEP = ['# 01 Env', '', '```sh', 'env > env.txt', 'cat env.txt', '```', ''].join('\n');
 const WRITE_STEP = ['# 02 Write', '', '```sh', 'echo good > good.txt', '```', ''].join('\n');
@@ -34,59 +27,35 @@ const CANARIES = {
   GITHUB_TOKEN: 'canary-github-token-7f3a',
   TASKSGODZILLA_DB_URL: 'postgres://tgz:canary-db-pass-7f3a@127.0.0.1:5432/tgz',
 };
-const nothingSpent = { protocol: { tokens: 0, cost_usd: 0 }, step: { tokens: 0, cost_usd: 0 } };
+
+/** The lock record of job-0's attempt, started now. */
+function lockRecord(
+  fields: Pick<AttemptLockRecord, 'host' | 'worker_pid' | 'pgids' | 'snapshot'> & Partial<AttemptLockRecord>,
+): AttemptLockRecord {
+  return { job_id: 'job-0', started_at: new Date().toISOString(), ...fields };
+}
 
 describe('ExecutionService: step isolation', () => {
-  let ws: Workspace;
-  let tel: TestTelemetry;
-  const saved: Record<string, string | undefined> = {};
-
-  beforeEach(async () => {
-    ws = await createWorkspace({ '01-env.md': ENV_STEP, '02-write.md': WRITE_STEP, '03-append.md': APPEND_STEP });
-    tel = createTestTelemetry();
-    for (const [key, value] of Object.entries({ ...CANARIES, NPM_TOKEN: 'npm-token-opted-in' })) {
-      saved[key] = process.env[key];
-      process.env[key] = value;
-    }
-  });
-  afterEach(() => {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-    ws.remove();
-  });
+  const suite = useStepWorkspace({ '01-env.md': ENV_STEP, '02-write.md': WRITE_STEP, '03-append.md': APPEND_STEP });
+  useProcessEnv({ ...CANARIES, NPM_TOKEN: 'npm-token-opted-in' });
 
   function service(extra: { host?: string; engineTimeoutSeconds?: number; git?: Workspace['git'] } = {}) {
-    return createExecutionService({
-      engines: createEngineRegistry([createShellEngine({ killGraceMs: 200 })], { defaultEngineId: 'shell' }),
-      git: extra.git ?? ws.git,
-      prompts: createPromptService(),
-      telemetry: tel.telemetry,
-      config: testConfig(extra.engineTimeoutSeconds ? { engineTimeoutSeconds: extra.engineTimeoutSeconds } : {}),
-      redactValues: [CANARIES.TASKSGODZILLA_API_TOKEN, 'canary-db-pass-7f3a'],
-      ...(extra.host ? { host: extra.host } : {}),
-    });
+    return executionService(
+      suite,
+      [createShellEngine({ killGraceMs: 200 })],
+      extra.engineTimeoutSeconds ? { engineTimeoutSeconds: extra.engineTimeoutSeconds } : {},
+      {
+        redactValues: [CANARIES.TASKSGODZILLA_API_TOKEN, 'canary-db-pass-7f3a'],
+        ...(extra.git ? { git: extra.git } : {}),
+        ...(extra.host ? { host: extra.host } : {}),
+      },
+    );
   }
 
-  function input(overrides: Partial<ExecuteStepInput> = {}): ExecuteStepInput {
-    return {
-      project: project(),
-      run: protocolRun(),
-      step: stepRun({ step_name: '01-env.md' }),
-      spec: null,
-      stepSpec: null,
-      worktreePath: ws.worktreePath,
-      protocolRoot: ws.protocolRoot,
-      branch: ws.branch,
-      logPath: ws.logPath,
-      jobId: 'job-1',
-      spent: nothingSpent,
-      ...overrides,
-    };
-  }
+  const input = (overrides: Partial<ExecuteStepInput> = {}) =>
+    executeInput(suite.ws, { step: stepRun({ step_name: '01-env.md' }), jobId: 'job-1', ...overrides });
 
-  const lockPath = () => join(git(ws.worktreePath, ['rev-parse', '--absolute-git-dir']), ATTEMPT_LOCK_FILE);
+  const lockPath = () => join(git(suite.ws.worktreePath, ['rev-parse', '--absolute-git-dir']), ATTEMPT_LOCK_FILE);
 
   it('the step process sees the allow-list plus the project opt-in, never the worker’s tokens; the run log redacts project secrets', async () => {
     const result = await service().executeStep(
@@ -101,12 +70,12 @@ describe('ExecutionService: step isolation', () => {
       }),
     );
     expect(result.outcome).toBe('succeeded');
-    const env = readFileSync(join(ws.worktreePath, 'env.txt'), 'utf8');
+    const env = readFileSync(join(suite.ws.worktreePath, 'env.txt'), 'utf8');
     expect(env).toContain('PROJECT_SETTING=project-secret-value');
     expect(env).toContain('NPM_TOKEN=npm-token-opted-in');
     expect(env).toMatch(/^PATH=/m);
-    const log = readFileSync(ws.logPath, 'utf8');
-    const committed = git(ws.worktreePath, ['show', '--patch', 'HEAD']);
+    const log = readFileSync(suite.ws.logPath, 'utf8');
+    const committed = git(suite.ws.worktreePath, ['show', '--patch', 'HEAD']);
     for (const text of [env, log, committed, JSON.stringify(result)]) {
       for (const canary of Object.values(CANARIES)) expect(text).not.toContain(canary);
       expect(text).not.toContain('canary-db-pass-7f3a');
@@ -120,10 +89,10 @@ describe('ExecutionService: step isolation', () => {
   it('the lock is held until the attempt is committed (a worker dying between engine end and commit leaves it for the next attempt to undo)', async () => {
     const lockAtCommit: boolean[] = [];
     const git: Workspace['git'] = {
-      ...ws.git,
+      ...suite.ws.git,
       commitAll: async (args) => {
         lockAtCommit.push(existsSync(lockPath()));
-        return ws.git.commitAll(args);
+        return suite.ws.git.commitAll(args);
       },
     };
     const result = await service({ git }).executeStep(input({ step: stepRun({ step_name: '02-write.md' }) }));
@@ -136,41 +105,35 @@ describe('ExecutionService: step isolation', () => {
     const append = stepRun({ step_name: '03-append.md' });
     const first = await service().executeStep(input({ step: append, jobId: 'job-7' }));
     expect(first.outcome).toBe('succeeded');
-    expect(git(ws.worktreePath, ['log', '-1', '--format=%B'])).toContain(stepCommitTrailer('job-7'));
-    const commits = git(ws.worktreePath, ['rev-list', '--count', 'HEAD']);
+    expect(git(suite.ws.worktreePath, ['log', '-1', '--format=%B'])).toContain(stepCommitTrailer('job-7'));
+    const commits = git(suite.ws.worktreePath, ['rev-list', '--count', 'HEAD']);
 
     const again = await service().executeStep(input({ step: append, jobId: 'job-7' }));
     expect(again).toMatchObject({ outcome: 'succeeded', commit: first.commit, metadata: { already_committed: true } });
-    expect(readFileSync(join(ws.worktreePath, 'attempts.txt'), 'utf8')).toBe('attempt\n');
-    expect(git(ws.worktreePath, ['rev-list', '--count', 'HEAD'])).toBe(commits);
+    expect(readFileSync(join(suite.ws.worktreePath, 'attempts.txt'), 'utf8')).toBe('attempt\n');
+    expect(git(suite.ws.worktreePath, ['rev-list', '--count', 'HEAD'])).toBe(commits);
 
     // Another job (a new attempt the orchestrator decided on) runs and commits.
     const next = await service().executeStep(input({ step: append, jobId: 'job-8' }));
     expect(next.commit?.sha).not.toBe(first.commit?.sha);
-    expect(readFileSync(join(ws.worktreePath, 'attempts.txt'), 'utf8')).toBe('attempt\nattempt\n');
+    expect(readFileSync(join(suite.ws.worktreePath, 'attempts.txt'), 'utf8')).toBe('attempt\nattempt\n');
   });
 
   it('an earlier attempt that died mid-run is fenced: its process group killed, its writes undone, only this attempt committed', async () => {
-    const snapshot = await ws.git.snapshotWorktree(ws.worktreePath);
+    const snapshot = await suite.ws.git.snapshotWorktree(suite.ws.worktreePath);
     // The orphan of a killed worker: its own process group, still writing into the worktree.
     const orphan = spawn('sh', ['-c', 'while :; do echo dead >> dead.txt; sleep 0.05; done'], {
-      cwd: ws.worktreePath,
+      cwd: suite.ws.worktreePath,
       detached: true,
       stdio: 'ignore',
     });
     orphan.unref();
     const pgid = orphan.pid!;
     try {
-      const record: AttemptLockRecord = {
-        host: hostname(),
-        worker_pid: 999_999,
-        job_id: 'job-0',
-        started_at: new Date().toISOString(),
-        pgids: [pgid],
-        snapshot,
-      };
+      const record = lockRecord({ host: hostname(), worker_pid: 999_999, pgids: [pgid], snapshot });
       writeFileSync(lockPath(), JSON.stringify(record));
-      while (!existsSync(join(ws.worktreePath, 'dead.txt'))) await new Promise((resolve) => setTimeout(resolve, 20));
+      while (!existsSync(join(suite.ws.worktreePath, 'dead.txt')))
+        await new Promise((resolve) => setTimeout(resolve, 20));
 
       const result = await service().executeStep(input({ step: stepRun({ step_name: '02-write.md' }) }));
 
@@ -183,8 +146,8 @@ describe('ExecutionService: step isolation', () => {
       });
       expect(result.commit?.files).toEqual(expect.arrayContaining(['good.txt']));
       expect(result.commit?.files).not.toContain('dead.txt');
-      expect(existsSync(join(ws.worktreePath, 'dead.txt'))).toBe(false);
-      expect(git(ws.worktreePath, ['status', '--porcelain'])).toBe('');
+      expect(existsSync(join(suite.ws.worktreePath, 'dead.txt'))).toBe(false);
+      expect(git(suite.ws.worktreePath, ['status', '--porcelain'])).toBe('');
       expect(existsSync(lockPath())).toBe(false);
     } finally {
       signalProcessGroup(pgid, 'SIGKILL');
@@ -192,23 +155,16 @@ describe('ExecutionService: step isolation', () => {
   });
 
   it('a fresh lock of another host is a retryable worktree_busy conflict and nothing runs; a stale one is taken over', async () => {
-    const snapshot = await ws.git.snapshotWorktree(ws.worktreePath);
-    const before = git(ws.worktreePath, ['rev-parse', 'HEAD']);
-    const record: AttemptLockRecord = {
-      host: 'other-host',
-      worker_pid: 4242,
-      job_id: 'job-0',
-      started_at: new Date().toISOString(),
-      pgids: [4243],
-      snapshot,
-    };
+    const snapshot = await suite.ws.git.snapshotWorktree(suite.ws.worktreePath);
+    const before = git(suite.ws.worktreePath, ['rev-parse', 'HEAD']);
+    const record = lockRecord({ host: 'other-host', worker_pid: 4242, pgids: [4243], snapshot });
     writeFileSync(lockPath(), JSON.stringify(record));
-    writeFileSync(join(ws.worktreePath, 'half-written.txt'), 'by the other host\n');
+    writeFileSync(join(suite.ws.worktreePath, 'half-written.txt'), 'by the other host\n');
 
     const busy = service({ host: 'this-host' }).executeStep(input({ step: stepRun({ step_name: '02-write.md' }) }));
     await expect(busy).rejects.toBeInstanceOf(ConflictError);
     await expect(busy).rejects.toMatchObject({ code: 'worktree_busy', retryable: true });
-    expect(existsSync(join(ws.worktreePath, 'good.txt'))).toBe(false);
+    expect(existsSync(join(suite.ws.worktreePath, 'good.txt'))).toBe(false);
     expect(JSON.parse(readFileSync(lockPath(), 'utf8'))).toMatchObject({ host: 'other-host' });
 
     // Older than the engine's wall-clock limit plus the margin: that attempt cannot be running any more.
@@ -226,7 +182,7 @@ describe('ExecutionService: step isolation', () => {
       worktree_restored: true,
     });
     expect(result.commit?.files).not.toContain('half-written.txt');
-    expect(git(ws.worktreePath, ['rev-parse', 'HEAD~1'])).toBe(before);
+    expect(git(suite.ws.worktreePath, ['rev-parse', 'HEAD~1'])).toBe(before);
   });
 });
 
@@ -249,14 +205,13 @@ describe('createAttemptFence().reap', () => {
         staleAfterMs: 60_000,
       });
       const lock = join(git(ws.worktreePath, ['rev-parse', '--absolute-git-dir']), ATTEMPT_LOCK_FILE);
-      const record: AttemptLockRecord = {
+      const record = lockRecord({
         host: 'host-b',
         worker_pid: 1234,
         job_id: 'j',
-        started_at: new Date().toISOString(),
         pgids: [pgid],
         snapshot: await ws.git.snapshotWorktree(ws.worktreePath),
-      };
+      });
       writeFileSync(lock, JSON.stringify(record));
       expect(await fence.reap(ws.worktreePath)).toEqual([]);
       expect(signalProcessGroup(pgid, 0)).toBe(true);

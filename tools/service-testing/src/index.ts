@@ -10,3 +10,12 @@ export { CODEMACHINE_WORKSPACE, DEMO_STEP_NAMES, DEMO_TEMPLATE, demoSpec } from 
 export type { DemoStepOverride } from './demo-template.js';
 export { collectPages, createTestBed, runEvents } from './test-bed.js';
 export type { TestBed, TestDialect } from './test-bed.js';
+export {
+  fakeArgvFile,
+  fakeCliOptions,
+  readFakeArgv,
+  useProcessEnv,
+  useStepWorkspace,
+  workspaceStepInput,
+} from './step-suites.js';
+export type { FakeArgv, FakeCliOptions, StepSuite, WorkspaceStepInput } from './step-suites.js';

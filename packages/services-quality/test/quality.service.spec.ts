@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EngineError, NotFoundError } from '@tasksgodzilla/core';
 import {
@@ -8,19 +8,20 @@ import {
   type Engine,
 } from '@tasksgodzilla/platform-engines';
 import {
-  createTestTelemetry,
-  createWorkspace,
-  fakeEngineBinary,
+  fakeArgvFile,
+  fakeCliOptions,
   project,
-  protocolRun,
-  stepRun,
+  readFakeArgv,
+  useProcessEnv,
+  useStepWorkspace,
+  workspaceStepInput,
   writeFixture,
-  type TestTelemetry,
-  type Workspace,
 } from '@tasksgodzilla/service-testing';
 import { createPromptService, extractStepFileExample } from '@tasksgodzilla/services-prompts';
 import { extractChecks, type StepSpec } from '@tasksgodzilla/services-spec';
-import { createQualityService, determineVerdict, type QaInput, type QualityConfig } from '../src/index.js';
+import { createQualityService } from '../src/quality.service.js';
+import type { QaInput, QualityConfig, QualityServiceDeps } from '../src/quality.types.js';
+import { determineVerdict } from '../src/verdict.js';
 import { testConfig } from './harness.js';
 
 const STEPS = {
@@ -69,59 +70,35 @@ function spec(name: string, qa: StepSpec['qa'], extra: Partial<StepSpec> = {}): 
 }
 
 describe('QualityService', () => {
-  let ws: Workspace;
-  let tel: TestTelemetry;
+  const suite = useStepWorkspace(STEPS);
   const prompts = createPromptService();
 
-  beforeEach(async () => {
-    ws = await createWorkspace(STEPS);
-    tel = createTestTelemetry();
-  });
-  afterEach(() => ws.remove());
-
-  function service(engines: Engine[], config: Partial<QualityConfig> = {}) {
+  function service(engines: Engine[], config: Partial<QualityConfig> = {}, deps: Partial<QualityServiceDeps> = {}) {
     return createQualityService({
       engines: createEngineRegistry(engines, { defaultEngineId: engines[0]?.id }),
-      git: ws.git,
+      git: suite.ws.git,
       prompts,
-      telemetry: tel.telemetry,
+      telemetry: suite.tel.telemetry,
       config: testConfig({ defaultEngine: engines[0]?.id ?? 'shell', ...config }),
+      ...deps,
     });
   }
 
   function input(stepName: string, stepSpec: StepSpec | null, overrides: Partial<QaInput> = {}): QaInput {
     return {
-      project: project(),
-      run: protocolRun(),
-      step: stepRun({ step_name: stepName }),
+      ...workspaceStepInput(suite.ws, { step_name: stepName }),
       spec: stepSpec ? { steps: [stepSpec] } : null,
       stepSpec,
-      worktreePath: ws.worktreePath,
-      protocolRoot: ws.protocolRoot,
-      logPath: ws.logPath,
       jobId: 'job-qa',
       ...overrides,
     };
   }
 
-  const argvFile = () => join(ws.dir.path, 'argv.json');
-  function codex(records: unknown[] | string, env: Record<string, string> = {}): Engine {
-    const fixture =
-      typeof records === 'string'
-        ? records
-        : writeFixture(ws.dir.path, `qa-${Math.random().toString(36).slice(2, 8)}`, records);
-    return createCodexEngine({
-      binary: fakeEngineBinary(ws.dir.path, 'codex', {
-        FAKE_ENGINE_FIXTURE: fixture,
-        FAKE_ENGINE_ARGV_FILE: argvFile(),
-        ...env,
-      }),
-      killGraceMs: 200,
-      postTerminalGraceMs: 200,
-    });
-  }
-  const recordedArgv = () => JSON.parse(readFileSync(argvFile(), 'utf8')) as { argv: string[]; stdin: string };
-  const qualityDir = () => join(ws.protocolRoot, 'quality');
+  const argvFile = () => fakeArgvFile(suite.ws.dir.path);
+  const codex = (fixture: unknown[] | string, env: Record<string, string> = {}): Engine =>
+    createCodexEngine(fakeCliOptions(suite.ws.dir.path, 'codex', fixture, { env }));
+  const recordedArgv = () => readFakeArgv(suite.ws.dir.path);
+  const qualityDir = () => join(suite.ws.protocolRoot, 'quality');
 
   describe('policy skip', () => {
     it('SKIPPED without checks: no engine, no report file', async () => {
@@ -196,8 +173,8 @@ describe('QualityService', () => {
       expect(report).toContain('The step is done and tested.');
       expect(report.trimEnd().split('\n').at(-1)).toBe('Verdict: PASS');
       expect(determineVerdict(report)).toBe('PASS');
-      expect(await tel.metrics.text()).toContain('qa_verdict_total{verdict="pass"} 1');
-      expect(await tel.metrics.text()).toContain(
+      expect(await suite.tel.metrics.text()).toContain('qa_verdict_total{verdict="pass"} 1');
+      expect(await suite.tel.metrics.text()).toContain(
         'tokens_used_total{phase="qa",model="gpt-qa",engine="codex",kind="input"} 1200',
       );
     });
@@ -243,7 +220,7 @@ describe('QualityService', () => {
       expect(result.error).toMatch(/^QA engine run stalled: no output for 1000ms/);
       expect(result.report.trimEnd().endsWith('Verdict: ERROR')).toBe(true);
       expect(determineVerdict(result.report)).toBeNull();
-      expect(await tel.metrics.text()).toContain('qa_verdict_total{verdict="error"} 1');
+      expect(await suite.tel.metrics.text()).toContain('qa_verdict_total{verdict="error"} 1');
     });
 
     it('garbage output without a verdict line is ERROR', async () => {
@@ -266,7 +243,7 @@ describe('QualityService', () => {
     });
 
     it('an engine that cannot start is ERROR', async () => {
-      const engine = createCodexEngine({ binary: join(ws.dir.path, 'no-codex') });
+      const engine = createCodexEngine({ binary: join(suite.ws.dir.path, 'no-codex') });
       const result = await service([engine]).runQa(input('04-plain.md', null));
       expect(result.outcome).toBe('ERROR');
       expect(result.error).toMatch(/^QA engine codex could not run: Codex CLI is not installed/);
@@ -297,13 +274,7 @@ describe('QualityService', () => {
     it('one report per attempt, earlier reports kept', async () => {
       const svc = service([codex(agentMessage(FAIL_JSON))]);
       const first = await svc.runQa(input('04-plain.md', null));
-      const second = await createQualityService({
-        engines: createEngineRegistry([codex(agentMessage(PASS_JSON))]),
-        git: ws.git,
-        prompts,
-        telemetry: tel.telemetry,
-        config: testConfig({ defaultEngine: 'codex' }),
-      }).runQa(input('04-plain.md', null));
+      const second = await service([codex(agentMessage(PASS_JSON))]).runQa(input('04-plain.md', null));
       expect([first.attempt, second.attempt]).toEqual([1, 2]);
       expect(readdirSync(qualityDir()).sort()).toEqual(['04-plain-1.md', '04-plain-2.md']);
       expect(readFileSync(first.report_path!, 'utf8').trimEnd().endsWith('Verdict: FAIL')).toBe(true);
@@ -312,7 +283,7 @@ describe('QualityService', () => {
 
     it('a project QA prompt file is placed before the QA body', async () => {
       const stepSpec = spec('04-plain.md', { policy: 'full', prompt: 'qa-rules.md' });
-      writeFileSync(join(ws.protocolRoot, 'qa-rules.md'), 'House rule: every function needs a test.\n');
+      writeFileSync(join(suite.ws.protocolRoot, 'qa-rules.md'), 'House rule: every function needs a test.\n');
       await service([codex(agentMessage(PASS_JSON))]).runQa(input('04-plain.md', stepSpec));
       expect(recordedArgv().stdin.startsWith('House rule: every function needs a test.\n\n')).toBe(true);
     });
@@ -340,7 +311,7 @@ describe('QualityService', () => {
       const result = await service([shell()]).runQa(input('05-both.md', stepSpec));
       expect(result.outcome).toBe('PASS');
       expect(result.checks.map((c) => c.command)).toEqual(['echo run >> qa-count.txt', 'test -f README.md']);
-      expect(readFileSync(join(ws.worktreePath, 'qa-count.txt'), 'utf8')).toBe('run\n');
+      expect(readFileSync(join(suite.ws.worktreePath, 'qa-count.txt'), 'utf8')).toBe('run\n');
     });
 
     it('spec checks with no check in the file: they run here and decide', async () => {
@@ -381,15 +352,15 @@ describe('QualityService', () => {
     });
 
     function writeExample(greeting: string) {
-      writeFileSync(join(ws.protocolRoot, '01-greeting.md'), example);
-      mkdirSync(join(ws.worktreePath, 'src'), { recursive: true });
-      mkdirSync(join(ws.worktreePath, 'test'), { recursive: true });
+      writeFileSync(join(suite.ws.protocolRoot, '01-greeting.md'), example);
+      mkdirSync(join(suite.ws.worktreePath, 'src'), { recursive: true });
+      mkdirSync(join(suite.ws.worktreePath, 'test'), { recursive: true });
       writeFileSync(
-        join(ws.worktreePath, 'src', 'greeting.js'),
+        join(suite.ws.worktreePath, 'src', 'greeting.js'),
         `exports.greet = (name) => \`${greeting}, \${name}!\`;\n`,
       );
       writeFileSync(
-        join(ws.worktreePath, 'test', 'greeting.test.js'),
+        join(suite.ws.worktreePath, 'test', 'greeting.test.js'),
         [
           "const test = require('node:test');",
           "const assert = require('node:assert');",
@@ -437,43 +408,22 @@ describe('QualityService', () => {
   });
 
   describe('environment and redaction (the same as step execution)', () => {
-    const saved = { ...process.env };
-    afterEach(() => {
-      for (const name of ['TASKSGODZILLA_API_TOKEN', 'DATABASE_URL', 'OPTED_IN_TOKEN']) {
-        if (saved[name] === undefined) delete process.env[name];
-        else process.env[name] = saved[name];
-      }
+    useProcessEnv({
+      TASKSGODZILLA_API_TOKEN: 'canary-worker-api-token',
+      DATABASE_URL: 'postgres://u:canary-db-password@h/db',
+      OPTED_IN_TOKEN: 'opted-in-secret-value',
     });
 
     it("gives the checks and the agent the project's opted-in env only, and redacts every known secret value", async () => {
-      process.env['TASKSGODZILLA_API_TOKEN'] = 'canary-worker-api-token';
-      process.env['DATABASE_URL'] = 'postgres://u:canary-db-password@h/db';
-      process.env['OPTED_IN_TOKEN'] = 'opted-in-secret-value';
-      const checkEnv = join(ws.dir.path, 'check.env');
-      const agentEnv = join(ws.dir.path, 'agent.env');
+      const checkEnv = join(suite.ws.dir.path, 'check.env');
+      const agentEnv = join(suite.ws.dir.path, 'agent.env');
       const fixture = writeFixture(
-        ws.dir.path,
+        suite.ws.dir.path,
         'qa-env',
         agentMessage(JSON.stringify({ verdict: 'PASS', summary: 'saw qa-project-secret', issues: [] })),
       );
-      const fake = fakeEngineBinary(ws.dir.path, 'codex', { FAKE_ENGINE_FIXTURE: fixture });
-      // The agent CLI is a wrapper that writes its environment down first.
-      const wrapper = join(ws.dir.path, 'codex-env-wrapper.sh');
-      writeFileSync(wrapper, `#!/bin/sh\nenv > '${agentEnv}'\nexec '${fake}' "$@"\n`);
-      chmodSync(wrapper, 0o755);
-      const svc = createQualityService({
-        engines: createEngineRegistry(
-          [createCodexEngine({ binary: wrapper, killGraceMs: 200, postTerminalGraceMs: 200 })],
-          {
-            defaultEngineId: 'codex',
-          },
-        ),
-        git: ws.git,
-        prompts,
-        telemetry: tel.telemetry,
-        config: testConfig({ defaultEngine: 'codex' }),
-        redactValues: ['config-secret-token'],
-      });
+      const engine = createCodexEngine(fakeCliOptions(suite.ws.dir.path, 'codex', fixture, { envFile: agentEnv }));
+      const svc = service([engine], {}, { redactValues: ['config-secret-token'] });
       const check = `env > '${checkEnv}'; echo "out qa-project-secret config-secret-token"`;
       const result = await svc.runQa(
         input('01-build.md', spec('01-build.md', { policy: 'light' }, { checks: [check] }), {
@@ -493,7 +443,7 @@ describe('QualityService', () => {
         expect(env).toContain('OPTED_IN_TOKEN=opted-in-secret-value');
         expect(env).not.toContain('canary-');
       }
-      const texts = [result.report, readFileSync(ws.logPath, 'utf8'), ...result.checks.map((c) => c.output_tail)];
+      const texts = [result.report, readFileSync(suite.ws.logPath, 'utf8'), ...result.checks.map((c) => c.output_tail)];
       for (const text of texts) expect(text).not.toMatch(/qa-project-secret|config-secret-token/);
       expect(result.checks[0]?.output_tail).toContain('out [REDACTED] [REDACTED]');
       expect(result.report).toContain('saw [REDACTED]');

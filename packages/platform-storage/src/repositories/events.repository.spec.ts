@@ -1,20 +1,11 @@
 import { NotFoundError, ValidationError } from '@tasksgodzilla/core';
 import type { Storage } from '../storage.js';
-import { BACKENDS, rejection, useTestStorage } from '../test/test-storage.test-helpers.js';
+import { BACKENDS, collectPages, rejection, seed, useTestStorage } from '../test/test-storage.test-helpers.js';
 
-async function seed(storage: Storage) {
-  const project = await storage.projects.create({ name: 'demo', git_url: '/tmp/demo' });
-  const run = await storage.protocolRuns.create({
-    project_id: project.id,
-    protocol_name: '0001-demo',
-    base_branch: 'main',
-  });
-  const step = await storage.stepRuns.create({
-    protocol_run_id: run.id,
-    step_index: 0,
-    step_name: '00-setup.md',
-    step_type: 'setup',
-  });
+async function seedWithStep(storage: Storage) {
+  const project = await seed.project(storage);
+  const run = await seed.protocolRun(storage, project.id, '0001-demo');
+  const step = await seed.step(storage, run.id, 0, '00-setup.md', { step_type: 'setup' });
   return { project, run, step };
 }
 
@@ -26,7 +17,7 @@ describe.each(BACKENDS)('EventRepository on %s', (dialect) => {
     handle,
     clock,
   }) => {
-    const { project, run, step } = await seed(storage);
+    const { project, run, step } = await seedWithStep(storage);
     clock.set('2026-11-27T17:00:00.042Z');
     const event = await storage.events.append({
       project_id: project.id,
@@ -58,7 +49,7 @@ describe.each(BACKENDS)('EventRepository on %s', (dialect) => {
   });
 
   it('stores empty metadata as null and fills the request_id column from metadata', async ({ storage, handle }) => {
-    const { project } = await seed(storage);
+    const { project } = await seedWithStep(storage);
     const empty = await storage.events.append({
       project_id: project.id,
       event_type: 'branches_listed',
@@ -81,7 +72,7 @@ describe.each(BACKENDS)('EventRepository on %s', (dialect) => {
   });
 
   it('lists project-level events (no run) with the project name and a null protocol name', async ({ storage }) => {
-    const { project, run } = await seed(storage);
+    const { project, run } = await seedWithStep(storage);
     await storage.events.append({
       project_id: project.id,
       protocol_run_id: run.id,
@@ -107,8 +98,8 @@ describe.each(BACKENDS)('EventRepository on %s', (dialect) => {
   });
 
   it('fills protocol_run_id from the step and rejects mismatched or missing references', async ({ storage }) => {
-    const { project, run, step } = await seed(storage);
-    const other = await storage.projects.create({ name: 'other', git_url: '/tmp/other' });
+    const { project, run, step } = await seedWithStep(storage);
+    const other = await seed.project(storage, 'other');
     const fromStep = await storage.events.append({
       project_id: project.id,
       step_run_id: step.id,
@@ -125,11 +116,7 @@ describe.each(BACKENDS)('EventRepository on %s', (dialect) => {
       `Invalid event: ProtocolRun ${run.id} belongs to project ${project.id}, not ${other.id}`,
     );
 
-    const otherRun = await storage.protocolRuns.create({
-      project_id: project.id,
-      protocol_name: '0002',
-      base_branch: 'main',
-    });
+    const otherRun = await seed.protocolRun(storage, project.id, '0002');
     await expect(
       storage.events.append({
         project_id: project.id,
@@ -158,7 +145,7 @@ describe.each(BACKENDS)('EventRepository on %s', (dialect) => {
   });
 
   it('filters by step, by exact type and by prefixes ending in _ or *', async ({ storage }) => {
-    const { project, run, step } = await seed(storage);
+    const { project, run, step } = await seedWithStep(storage);
     const types = [
       'loop_applied',
       'loopy',
@@ -195,7 +182,7 @@ describe.each(BACKENDS)('EventRepository on %s', (dialect) => {
   });
 
   it('pages newest first by id with equal timestamps, next_cursor null on the last page', async ({ storage }) => {
-    const { project, run } = await seed(storage);
+    const { project, run } = await seedWithStep(storage);
     for (let i = 1; i <= 5; i += 1)
       await storage.events.append({
         project_id: project.id,
@@ -203,20 +190,17 @@ describe.each(BACKENDS)('EventRepository on %s', (dialect) => {
         event_type: 'e',
         message: `m${i}`,
       });
-    const pages: string[][] = [];
-    let cursor: string | null = null;
-    do {
-      const page = await storage.events.list({ protocol_run_id: run.id }, { limit: 2, cursor });
-      pages.push(page.items.map((e) => e.message));
-      cursor = page.next_cursor;
-    } while (cursor);
+    const pages = await collectPages(
+      (cursor) => storage.events.list({ protocol_run_id: run.id }, { limit: 2, cursor }),
+      (e) => e.message,
+    );
     expect(pages).toEqual([['m5', 'm4'], ['m3', 'm2'], ['m1']]);
     expect((await storage.events.list({}, { limit: 5 })).next_cursor).toBeNull();
     expect((await storage.events.list({}, { limit: 0 })).items).toHaveLength(1);
   });
 
   it('lists oldest first strictly after an id (resumable streams)', async ({ storage }) => {
-    const { project, run } = await seed(storage);
+    const { project, run } = await seedWithStep(storage);
     const ids: number[] = [];
     for (const type of ['a_1', 'b', 'a_2', 'a_3'])
       ids.push(

@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError, ValidationError, type JobStatus } from '@tasksgodzilla/core';
-import { BACKENDS, rejection, useTestStorage } from '../test/test-storage.test-helpers.js';
+import { BACKENDS, collectPages, rejection, useTestStorage } from '../test/test-storage.test-helpers.js';
 
 describe.each(BACKENDS)('JobRunRepository on %s', (dialect) => {
   const { it } = useTestStorage(dialect);
@@ -175,13 +175,10 @@ describe.each(BACKENDS)('JobRunRepository on %s', (dialect) => {
       step_run_id: 3,
     });
 
-    const pages: string[][] = [];
-    let cursor: string | null = null;
-    do {
-      const page = await storage.jobRuns.list({}, { limit: 4, cursor });
-      pages.push(page.items.map((j) => j.run_id));
-      cursor = page.next_cursor;
-    } while (cursor);
+    const pages = await collectPages(
+      (cursor) => storage.jobRuns.list({}, { limit: 4, cursor }),
+      (j) => j.run_id,
+    );
     expect(pages).toEqual([
       ['z-old-name-new-time', 'e', 'd', 'c'],
       ['b', 'a'],

@@ -30,29 +30,29 @@ import {
   optionalObjectText,
   optionalText,
   optionalTimestamp,
+  patchColumns,
   requireInteger,
   requireOneOf,
   requireText,
+  type PatchColumns,
 } from './validation.js';
 
 export function jobRunNotFound(runId: string): NotFoundError {
   return new NotFoundError(`JobRun ${runId} not found`, { code: 'job_run_not_found', details: { run_id: runId } });
 }
 
-function patchValues(patch: JobRunPatch): Updateable<JobRunsTable> {
-  const values: Updateable<JobRunsTable> = {};
-  if (patch.attempts !== undefined) values.attempts = requireInteger('attempts', patch.attempts);
-  if (patch.params !== undefined) values.params = optionalObjectText('params', patch.params);
-  if (patch.result !== undefined) values.result = toJsonText(patch.result as JsonValue | null);
-  if (patch.error !== undefined) values.error = optionalText('error', patch.error);
-  if (patch.log_path !== undefined) values.log_path = optionalText('log_path', patch.log_path);
-  if (patch.prompt_version !== undefined) values.prompt_version = optionalText('prompt_version', patch.prompt_version);
-  if (patch.cost_tokens !== undefined) values.cost_tokens = optionalInteger('cost_tokens', patch.cost_tokens, 0);
-  if (patch.cost_cents !== undefined) values.cost_cents = optionalNumber('cost_cents', patch.cost_cents);
-  if (patch.started_at !== undefined) values.started_at = optionalTimestamp('started_at', patch.started_at);
-  if (patch.finished_at !== undefined) values.finished_at = optionalTimestamp('finished_at', patch.finished_at);
-  return values;
-}
+const PATCH_COLUMNS: PatchColumns<JobRunPatch, Updateable<JobRunsTable>> = {
+  attempts: requireInteger,
+  params: optionalObjectText,
+  result: (_field, value) => toJsonText(value as JsonValue | null),
+  error: optionalText,
+  log_path: optionalText,
+  prompt_version: optionalText,
+  cost_tokens: (field, value) => optionalInteger(field, value, 0),
+  cost_cents: optionalNumber,
+  started_at: optionalTimestamp,
+  finished_at: optionalTimestamp,
+};
 
 function duplicate(input: Insertable<JobRunsTable>, columns: string[], cause: unknown): ConflictError {
   if (columns.includes('idempotency_key')) {
@@ -197,7 +197,7 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
     },
 
     async update(runId: string, patch: JobRunPatch): Promise<JobRunRecord> {
-      const values = patchValues(patch);
+      const values = patchColumns(patch, PATCH_COLUMNS);
       const to = patch.status === undefined ? undefined : requireOneOf('status', patch.status, JOB_STATUSES);
       let query = db
         .updateTable('job_runs')

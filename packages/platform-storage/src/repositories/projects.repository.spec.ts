@@ -1,5 +1,12 @@
 import { NotFoundError, ValidationError } from '@tasksgodzilla/core';
-import { BACKENDS, rejection, useTestStorage } from '../test/test-storage.test-helpers.js';
+import {
+  BACKENDS,
+  collectPages,
+  expectPatched,
+  rejection,
+  seed,
+  useTestStorage,
+} from '../test/test-storage.test-helpers.js';
 
 describe.each(BACKENDS)('ProjectRepository on %s', (dialect) => {
   const { it } = useTestStorage(dialect);
@@ -58,9 +65,7 @@ describe.each(BACKENDS)('ProjectRepository on %s', (dialect) => {
   });
 
   it('updates only present keys, clears on null and bumps updated_at', async ({ storage, clock }) => {
-    const project = await storage.projects.create({
-      name: 'p',
-      git_url: '/tmp/p',
+    const project = await seed.project(storage, 'p', {
       base_branch: 'develop',
       local_path: '/work/p',
       ci_provider: 'github',
@@ -68,20 +73,12 @@ describe.each(BACKENDS)('ProjectRepository on %s', (dialect) => {
       default_models: { qa: 'q' },
     });
     clock.advance(1500);
-    const updated = await storage.projects.update(project.id, {
-      local_path: null,
-      ci_provider: null,
-      secrets: null,
-      name: 'renamed',
-    });
-    expect(updated).toEqual({
-      ...project,
-      name: 'renamed',
-      local_path: null,
-      ci_provider: null,
-      secrets: null,
-      updated_at: '2026-11-27T17:00:01.500Z',
-    });
+    const updated = await expectPatched(
+      (patch) => storage.projects.update(project.id, patch),
+      project,
+      { local_path: null, ci_provider: null, secrets: null, name: 'renamed' },
+      '2026-11-27T17:00:01.500Z',
+    );
     expect(await storage.projects.get(project.id)).toEqual(updated);
   });
 
@@ -90,7 +87,7 @@ describe.each(BACKENDS)('ProjectRepository on %s', (dialect) => {
     await expect(
       storage.projects.create({ name: 'x', git_url: '/tmp/x', ci_provider: 'bitbucket' as never }),
     ).rejects.toThrow(ValidationError);
-    const project = await storage.projects.create({ name: 'ok', git_url: '/tmp/ok' });
+    const project = await seed.project(storage, 'ok');
     await expect(storage.projects.update(project.id, { name: null as never })).rejects.toThrow(ValidationError);
     await expect(storage.projects.update(project.id, { base_branch: null as never })).rejects.toThrow(ValidationError);
     expect((await storage.projects.list()).items.map((p) => p.name)).toEqual(['ok']);
@@ -101,13 +98,10 @@ describe.each(BACKENDS)('ProjectRepository on %s', (dialect) => {
     clock.advance(10);
     await storage.projects.create({ name: 'newest', git_url: '/tmp/x' });
 
-    const names: string[][] = [];
-    let cursor: string | null = null;
-    do {
-      const page = await storage.projects.list({ limit: 2, cursor });
-      names.push(page.items.map((p) => p.name));
-      cursor = page.next_cursor;
-    } while (cursor);
+    const names = await collectPages(
+      (cursor) => storage.projects.list({ limit: 2, cursor }),
+      (p) => p.name,
+    );
     expect(names).toEqual([
       ['newest', 'same-5'],
       ['same-4', 'same-3'],

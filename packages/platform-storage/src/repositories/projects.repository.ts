@@ -5,7 +5,14 @@ import type { ProjectsTable } from '../schema.js';
 import { toProject } from './mappers.js';
 import { isRowId, nowIso, requireFound, type RepositoryContext } from './repository-context.js';
 import type { NewProject, ProjectListFilter, ProjectPatch, ProjectRepository } from './repositories.types.js';
-import { optionalObjectText, optionalText, requireOneOf, requireText } from './validation.js';
+import {
+  optionalObjectText,
+  optionalText,
+  patchColumns,
+  requireOneOf,
+  requireText,
+  type PatchColumns,
+} from './validation.js';
 
 export function projectNotFound(id: number): NotFoundError {
   return new NotFoundError(`Project ${id} not found`, { code: 'project_not_found', details: { project_id: id } });
@@ -15,18 +22,15 @@ function ciProvider(value: unknown): string | null {
   return value === null || value === undefined ? null : requireOneOf('ci_provider', value, CI_PROVIDERS);
 }
 
-function patchValues(patch: ProjectPatch): Updateable<ProjectsTable> {
-  const values: Updateable<ProjectsTable> = {};
-  if (patch.name !== undefined) values.name = requireText('name', patch.name);
-  if (patch.git_url !== undefined) values.git_url = requireText('git_url', patch.git_url);
-  if (patch.base_branch !== undefined) values.base_branch = requireText('base_branch', patch.base_branch);
-  if (patch.local_path !== undefined) values.local_path = optionalText('local_path', patch.local_path);
-  if (patch.ci_provider !== undefined) values.ci_provider = ciProvider(patch.ci_provider);
-  if (patch.secrets !== undefined) values.secrets = optionalObjectText('secrets', patch.secrets);
-  if (patch.default_models !== undefined)
-    values.default_models = optionalObjectText('default_models', patch.default_models);
-  return values;
-}
+const PATCH_COLUMNS: PatchColumns<ProjectPatch, Updateable<ProjectsTable>> = {
+  name: requireText,
+  git_url: requireText,
+  base_branch: requireText,
+  local_path: optionalText,
+  ci_provider: (_field, value) => ciProvider(value),
+  secrets: optionalObjectText,
+  default_models: optionalObjectText,
+};
 
 export function createProjectRepository(ctx: RepositoryContext): ProjectRepository {
   const { db } = ctx;
@@ -70,7 +74,7 @@ export function createProjectRepository(ctx: RepositoryContext): ProjectReposito
     },
 
     async update(id: number, patch: ProjectPatch): Promise<Project> {
-      const values = patchValues(patch);
+      const values = patchColumns(patch, PATCH_COLUMNS);
       if (!isRowId(id)) throw projectNotFound(id);
       const row = await db
         .updateTable('projects')

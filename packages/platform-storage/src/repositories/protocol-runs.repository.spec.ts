@@ -1,21 +1,19 @@
 import { ConflictError, NotFoundError, ValidationError, type ProtocolStatus } from '@tasksgodzilla/core';
-import type { Storage } from '../storage.js';
-import { BACKENDS, rejection, useTestStorage } from '../test/test-storage.test-helpers.js';
-
-async function seed(storage: Storage, projectName = 'demo') {
-  return storage.projects.create({ name: projectName, git_url: `/tmp/${projectName}` });
-}
+import {
+  BACKENDS,
+  collectPages,
+  expectPatched,
+  rejection,
+  seed,
+  useTestStorage,
+} from '../test/test-storage.test-helpers.js';
 
 describe.each(BACKENDS)('ProtocolRunRepository on %s', (dialect) => {
   const { it } = useTestStorage(dialect);
 
   it('creates with defaults, gets, finds and reports missing ids', async ({ storage }) => {
-    const project = await seed(storage);
-    const run = await storage.protocolRuns.create({
-      project_id: project.id,
-      protocol_name: '0001-demo',
-      base_branch: 'main',
-    });
+    const project = await seed.project(storage);
+    const run = await seed.protocolRun(storage, project.id, '0001-demo');
     expect(run).toEqual({
       id: 1,
       project_id: project.id,
@@ -47,7 +45,7 @@ describe.each(BACKENDS)('ProtocolRunRepository on %s', (dialect) => {
     );
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error.message).toBe('Project 77 not found');
-    const project = await seed(storage);
+    const project = await seed.project(storage);
     await expect(
       storage.protocolRuns.create({
         project_id: project.id,
@@ -59,9 +57,9 @@ describe.each(BACKENDS)('ProtocolRunRepository on %s', (dialect) => {
   });
 
   it('rejects a duplicate protocol name in the same project with ConflictError', async ({ storage }) => {
-    const a = await seed(storage, 'a');
-    const b = await seed(storage, 'b');
-    await storage.protocolRuns.create({ project_id: a.id, protocol_name: '0001-x', base_branch: 'main' });
+    const a = await seed.project(storage, 'a');
+    const b = await seed.project(storage, 'b');
+    await seed.protocolRun(storage, a.id, '0001-x');
     const error = await rejection(
       storage.protocolRuns.create({ project_id: a.id, protocol_name: '0001-x', base_branch: 'main' }),
     );
@@ -74,11 +72,8 @@ describe.each(BACKENDS)('ProtocolRunRepository on %s', (dialect) => {
   });
 
   it('patches: absent keys kept, null clears, booleans mapped', async ({ storage, clock }) => {
-    const project = await seed(storage);
-    const run = await storage.protocolRuns.create({
-      project_id: project.id,
-      protocol_name: '0001-p',
-      base_branch: 'main',
+    const project = await seed.project(storage);
+    const run = await seed.protocolRun(storage, project.id, '0001-p', {
       branch_name: '0001-p',
       worktree_path: '/wt/0001-p',
       protocol_root: '/wt/0001-p/.protocols/0001-p',
@@ -86,18 +81,12 @@ describe.each(BACKENDS)('ProtocolRunRepository on %s', (dialect) => {
       template_source: { kind: 'template' },
     });
     clock.advance(250);
-    const updated = await storage.protocolRuns.update(run.id, {
-      branch_name: null,
-      description: null,
-      auto_advance: true,
-    });
-    expect(updated).toEqual({
-      ...run,
-      branch_name: null,
-      description: null,
-      auto_advance: true,
-      updated_at: '2026-11-27T17:00:00.250Z',
-    });
+    await expectPatched(
+      (patch) => storage.protocolRuns.update(run.id, patch),
+      run,
+      { branch_name: null, description: null, auto_advance: true },
+      '2026-11-27T17:00:00.250Z',
+    );
     expect(await storage.protocolRuns.update(run.id, {})).toMatchObject({
       worktree_path: '/wt/0001-p',
       auto_advance: true,
@@ -107,13 +96,8 @@ describe.each(BACKENDS)('ProtocolRunRepository on %s', (dialect) => {
   });
 
   it('replaces and merges template_config; a null key is removed', async ({ storage }) => {
-    const project = await seed(storage);
-    const run = await storage.protocolRuns.create({
-      project_id: project.id,
-      protocol_name: 't',
-      base_branch: 'main',
-      template_config: { a: 1 },
-    });
+    const project = await seed.project(storage);
+    const run = await seed.protocolRun(storage, project.id, 't', { template_config: { a: 1 } });
     expect((await storage.protocolRuns.setTemplateConfig(run.id, { b: 2 })).template_config).toEqual({ b: 2 });
     expect(
       (await storage.protocolRuns.mergeTemplateConfig(run.id, { c: { nested: true }, b: null })).template_config,
@@ -124,13 +108,8 @@ describe.each(BACKENDS)('ProtocolRunRepository on %s', (dialect) => {
   });
 
   it('keeps every key of 20 concurrent template_config merges', async ({ storage }) => {
-    const project = await seed(storage);
-    const run = await storage.protocolRuns.create({
-      project_id: project.id,
-      protocol_name: 'c',
-      base_branch: 'main',
-      template_config: { base: true },
-    });
+    const project = await seed.project(storage);
+    const run = await seed.protocolRun(storage, project.id, 'c', { template_config: { base: true } });
     await Promise.all(
       Array.from({ length: 20 }, (_, i) => storage.protocolRuns.mergeTemplateConfig(run.id, { [`k${i}`]: i })),
     );
@@ -139,8 +118,8 @@ describe.each(BACKENDS)('ProtocolRunRepository on %s', (dialect) => {
   });
 
   it('merges inside an open transaction and rolls the merge back with it', async ({ storage }) => {
-    const project = await seed(storage);
-    const run = await storage.protocolRuns.create({ project_id: project.id, protocol_name: 'tx', base_branch: 'main' });
+    const project = await seed.project(storage);
+    const run = await seed.protocolRun(storage, project.id, 'tx');
     await storage.transaction(async (tx) => {
       await tx.protocolRuns.mergeTemplateConfig(run.id, { a: 1 });
       await tx.protocolRuns.mergeTemplateConfig(run.id, { b: 2 });
@@ -155,13 +134,8 @@ describe.each(BACKENDS)('ProtocolRunRepository on %s', (dialect) => {
   });
 
   it('transitions by compare-and-swap, writing the patch in the same statement', async ({ storage, clock }) => {
-    const project = await seed(storage);
-    const run = await storage.protocolRuns.create({
-      project_id: project.id,
-      protocol_name: 's',
-      base_branch: 'main',
-      branch_name: 'b',
-    });
+    const project = await seed.project(storage);
+    const run = await seed.protocolRun(storage, project.id, 's', { branch_name: 'b' });
     clock.advance(5);
     const planning = await storage.protocolRuns.transition(
       run.id,
@@ -190,12 +164,8 @@ describe.each(BACKENDS)('ProtocolRunRepository on %s', (dialect) => {
   it('keeps terminal runs terminal: illegal transitions are ConflictErrors that change nothing', async ({
     storage,
   }) => {
-    const project = await seed(storage);
-    const run = await storage.protocolRuns.create({
-      project_id: project.id,
-      protocol_name: 'term',
-      base_branch: 'main',
-    });
+    const project = await seed.project(storage);
+    const run = await seed.protocolRun(storage, project.id, 'term');
     await storage.protocolRuns.transition(run.id, { from: 'pending', to: 'cancelled' });
     const illegal = await rejection(storage.protocolRuns.transition(run.id, { from: 'cancelled', to: 'running' }));
     expect(illegal).toBeInstanceOf(ConflictError);
@@ -213,12 +183,8 @@ describe.each(BACKENDS)('ProtocolRunRepository on %s', (dialect) => {
   });
 
   it('lets exactly one of 10 concurrent identical transitions win', async ({ storage }) => {
-    const project = await seed(storage);
-    const run = await storage.protocolRuns.create({
-      project_id: project.id,
-      protocol_name: 'race',
-      base_branch: 'main',
-    });
+    const project = await seed.project(storage);
+    const run = await seed.protocolRun(storage, project.id, 'race');
     const results = await Promise.allSettled(
       Array.from({ length: 10 }, () => storage.protocolRuns.transition(run.id, { from: 'pending', to: 'planning' })),
     );
@@ -231,29 +197,12 @@ describe.each(BACKENDS)('ProtocolRunRepository on %s', (dialect) => {
   it('finds a run by branch: branch_name first, then protocol_name by full ref or last segment', async ({
     storage,
   }) => {
-    const a = await seed(storage, 'a');
-    const b = await seed(storage, 'b');
-    const named = await storage.protocolRuns.create({
-      project_id: a.id,
-      protocol_name: '0001-feature',
-      base_branch: 'main',
-    });
-    const branched = await storage.protocolRuns.create({
-      project_id: a.id,
-      protocol_name: '0002-other',
-      base_branch: 'main',
-      branch_name: 'tgz/0001-feature',
-    });
-    const nested = await storage.protocolRuns.create({
-      project_id: b.id,
-      protocol_name: 'team/0003-x',
-      base_branch: 'main',
-    });
-    const tagged = await storage.protocolRuns.create({
-      project_id: b.id,
-      protocol_name: 'v1.2.0',
-      base_branch: 'main',
-    });
+    const a = await seed.project(storage, 'a');
+    const b = await seed.project(storage, 'b');
+    const named = await seed.protocolRun(storage, a.id, '0001-feature');
+    const branched = await seed.protocolRun(storage, a.id, '0002-other', { branch_name: 'tgz/0001-feature' });
+    const nested = await seed.protocolRun(storage, b.id, 'team/0003-x');
+    const tagged = await seed.protocolRun(storage, b.id, 'v1.2.0');
 
     expect((await storage.protocolRuns.findByBranch('refs/heads/tgz/0001-feature'))?.id).toBe(branched.id);
     expect((await storage.protocolRuns.findByBranch('tgz/0001-feature'))?.id).toBe(branched.id);
@@ -269,49 +218,31 @@ describe.each(BACKENDS)('ProtocolRunRepository on %s', (dialect) => {
   });
 
   it('finds the lowest id when several runs match the same branch', async ({ storage }) => {
-    const a = await seed(storage, 'a');
-    const b = await seed(storage, 'b');
-    const first = await storage.protocolRuns.create({ project_id: a.id, protocol_name: '0001-x', base_branch: 'main' });
-    const second = await storage.protocolRuns.create({
-      project_id: b.id,
-      protocol_name: '0001-x',
-      base_branch: 'main',
-    });
+    const a = await seed.project(storage, 'a');
+    const b = await seed.project(storage, 'b');
+    const first = await seed.protocolRun(storage, a.id, '0001-x');
+    const second = await seed.protocolRun(storage, b.id, '0001-x');
     expect((await storage.protocolRuns.findByBranch('refs/heads/0001-x'))?.id).toBe(first.id);
     expect((await storage.protocolRuns.findByBranch('refs/heads/0001-x', b.id))?.id).toBe(second.id);
     // A full-ref protocol_name match wins over a last-segment match, whatever the ids.
-    const segment = await storage.protocolRuns.create({ project_id: a.id, protocol_name: 'y', base_branch: 'main' });
-    const full = await storage.protocolRuns.create({ project_id: a.id, protocol_name: 'x/y', base_branch: 'main' });
+    const segment = await seed.protocolRun(storage, a.id, 'y');
+    const full = await seed.protocolRun(storage, a.id, 'x/y');
     expect(segment.id).toBeLessThan(full.id);
     expect((await storage.protocolRuns.findByBranch('refs/heads/x/y'))?.id).toBe(full.id);
   });
 
   it('lists by project and status, newest first, paging through equal timestamps', async ({ storage, clock }) => {
-    const a = await seed(storage, 'a');
-    const b = await seed(storage, 'b');
-    for (let i = 1; i <= 4; i += 1)
-      await storage.protocolRuns.create({ project_id: a.id, protocol_name: `a-${i}`, base_branch: 'main' });
+    const a = await seed.project(storage, 'a');
+    const b = await seed.project(storage, 'b');
+    for (let i = 1; i <= 4; i += 1) await seed.protocolRun(storage, a.id, `a-${i}`);
     clock.advance(1);
-    await storage.protocolRuns.create({
-      project_id: a.id,
-      protocol_name: 'a-5',
-      base_branch: 'main',
-      status: 'running',
-    });
-    await storage.protocolRuns.create({
-      project_id: b.id,
-      protocol_name: 'b-1',
-      base_branch: 'main',
-      status: 'running',
-    });
+    await seed.protocolRun(storage, a.id, 'a-5', { status: 'running' });
+    await seed.protocolRun(storage, b.id, 'b-1', { status: 'running' });
 
-    const pages: string[][] = [];
-    let cursor: string | null = null;
-    do {
-      const page = await storage.protocolRuns.list({ project_id: a.id }, { limit: 2, cursor });
-      pages.push(page.items.map((r) => r.protocol_name));
-      cursor = page.next_cursor;
-    } while (cursor);
+    const pages = await collectPages(
+      (cursor) => storage.protocolRuns.list({ project_id: a.id }, { limit: 2, cursor }),
+      (r) => r.protocol_name,
+    );
     expect(pages).toEqual([['a-5', 'a-4'], ['a-3', 'a-2'], ['a-1']]);
 
     expect((await storage.protocolRuns.list({ status: 'running' })).items.map((r) => r.protocol_name)).toEqual([

@@ -35,9 +35,11 @@ import {
   optionalObject,
   optionalObjectText,
   optionalText,
+  patchColumns,
   requireBoolean,
   requireOneOf,
   requireText,
+  type PatchColumns,
 } from './validation.js';
 
 export function protocolRunNotFound(id: number): NotFoundError {
@@ -47,19 +49,15 @@ export function protocolRunNotFound(id: number): NotFoundError {
   });
 }
 
-function patchValues(patch: ProtocolRunPatch): Updateable<ProtocolRunsTable> {
-  const values: Updateable<ProtocolRunsTable> = {};
-  if (patch.base_branch !== undefined) values.base_branch = requireText('base_branch', patch.base_branch);
-  if (patch.branch_name !== undefined) values.branch_name = optionalText('branch_name', patch.branch_name);
-  if (patch.worktree_path !== undefined) values.worktree_path = optionalText('worktree_path', patch.worktree_path);
-  if (patch.protocol_root !== undefined) values.protocol_root = optionalText('protocol_root', patch.protocol_root);
-  if (patch.description !== undefined) values.description = optionalText('description', patch.description);
-  if (patch.template_source !== undefined)
-    values.template_source = optionalObjectText('template_source', patch.template_source);
-  if (patch.auto_advance !== undefined)
-    values.auto_advance = requireBoolean('auto_advance', patch.auto_advance) ? 1 : 0;
-  return values;
-}
+const PATCH_COLUMNS: PatchColumns<ProtocolRunPatch, Updateable<ProtocolRunsTable>> = {
+  base_branch: requireText,
+  branch_name: optionalText,
+  worktree_path: optionalText,
+  protocol_root: optionalText,
+  description: optionalText,
+  template_source: optionalObjectText,
+  auto_advance: (field, value) => (requireBoolean(field, value) ? 1 : 0),
+};
 
 /** `refs/heads/feature/x` → `feature/x`; tags likewise. */
 function stripRef(ref: string): string {
@@ -176,7 +174,7 @@ export function createProtocolRunRepository(ctx: RepositoryContext): ProtocolRun
     },
 
     async update(id: number, patch: ProtocolRunPatch): Promise<ProtocolRun> {
-      return write(id, patchValues(patch));
+      return write(id, patchColumns(patch, PATCH_COLUMNS));
     },
 
     async setTemplateConfig(id: number, config: JsonObject | null): Promise<ProtocolRun> {
@@ -206,7 +204,7 @@ export function createProtocolRunRepository(ctx: RepositoryContext): ProtocolRun
     ): Promise<ProtocolRun> {
       requireOneOf('to', to, PROTOCOL_STATUSES);
       const plan = planTransition(PROTOCOL_TRANSITIONS, from, to);
-      const values = patchValues(patch);
+      const values = patchColumns(patch, PATCH_COLUMNS);
       if (!isRowId(id)) throw protocolRunNotFound(id);
       if (plan.legal.length > 0) {
         const row = await db

@@ -1,21 +1,12 @@
 import { ConflictError, NotFoundError, ValidationError } from '@tasksgodzilla/core';
-import type { Storage } from '../storage.js';
-import { BACKENDS, rejection, useTestStorage } from '../test/test-storage.test-helpers.js';
-
-async function seedRun(storage: Storage, name = '0001-demo') {
-  const project = await storage.projects.create({ name: 'demo', git_url: '/tmp/demo' });
-  return storage.protocolRuns.create({ project_id: project.id, protocol_name: name, base_branch: 'main' });
-}
+import { BACKENDS, expectPatched, rejection, seed, useTestStorage } from '../test/test-storage.test-helpers.js';
 
 describe.each(BACKENDS)('StepRunRepository on %s', (dialect) => {
   const { it } = useTestStorage(dialect);
 
   it('creates with defaults, gets and reports missing ids', async ({ storage }) => {
-    const run = await seedRun(storage);
-    const step = await storage.stepRuns.create({
-      protocol_run_id: run.id,
-      step_index: 0,
-      step_name: '00-setup.md',
+    const run = await seed.run(storage);
+    const step = await seed.step(storage, run.id, 0, '00-setup.md', {
       step_type: 'setup',
       model: 'm',
       policy: [{ module_id: 'loop', behavior: 'loop', max_iterations: 2 }],
@@ -53,8 +44,8 @@ describe.each(BACKENDS)('StepRunRepository on %s', (dialect) => {
     expect(missingRun).toBeInstanceOf(NotFoundError);
     expect(missingRun.message).toBe('ProtocolRun 404 not found');
 
-    const run = await seedRun(storage);
-    await storage.stepRuns.create({ protocol_run_id: run.id, step_index: 1, step_name: '01-a.md', step_type: 'work' });
+    const run = await seed.run(storage);
+    await seed.step(storage, run.id, 1, '01-a.md');
     const duplicate = await rejection(
       storage.stepRuns.create({ protocol_run_id: run.id, step_index: 2, step_name: '01-a.md', step_type: 'work' }),
     );
@@ -69,18 +60,9 @@ describe.each(BACKENDS)('StepRunRepository on %s', (dialect) => {
   });
 
   it('allows the same step name in another run', async ({ storage }) => {
-    const run = await seedRun(storage);
-    const other = await storage.protocolRuns.create({
-      project_id: run.project_id,
-      protocol_name: '0002-other',
-      base_branch: 'main',
-    });
-    await storage.stepRuns.create({
-      protocol_run_id: run.id,
-      step_index: 0,
-      step_name: '00-setup.md',
-      step_type: 'setup',
-    });
+    const run = await seed.run(storage);
+    const other = await seed.protocolRun(storage, run.project_id, '0002-other');
+    await seed.step(storage, run.id, 0, '00-setup.md', { step_type: 'setup' });
     await expect(
       storage.stepRuns.create({
         protocol_run_id: other.id,
@@ -97,31 +79,11 @@ describe.each(BACKENDS)('StepRunRepository on %s', (dialect) => {
     storage,
     clock,
   }) => {
-    const run = await seedRun(storage);
-    const two = await storage.stepRuns.create({
-      protocol_run_id: run.id,
-      step_index: 2,
-      step_name: '02-b.md',
-      step_type: 'work',
-    });
-    const zero = await storage.stepRuns.create({
-      protocol_run_id: run.id,
-      step_index: 0,
-      step_name: '00-setup.md',
-      step_type: 'setup',
-    });
-    const oneA = await storage.stepRuns.create({
-      protocol_run_id: run.id,
-      step_index: 1,
-      step_name: '01-a.md',
-      step_type: 'work',
-    });
-    const oneB = await storage.stepRuns.create({
-      protocol_run_id: run.id,
-      step_index: 1,
-      step_name: '01-b.md',
-      step_type: 'work',
-    });
+    const run = await seed.run(storage);
+    const two = await seed.step(storage, run.id, 2, '02-b.md');
+    const zero = await seed.step(storage, run.id, 0, '00-setup.md', { step_type: 'setup' });
+    const oneA = await seed.step(storage, run.id, 1, '01-a.md');
+    const oneB = await seed.step(storage, run.id, 1, '01-b.md');
     expect((await storage.stepRuns.listByRun(run.id)).map((s) => s.id)).toEqual([zero.id, oneA.id, oneB.id, two.id]);
     expect(await storage.stepRuns.listByRun(999)).toEqual([]);
 
@@ -134,32 +96,20 @@ describe.each(BACKENDS)('StepRunRepository on %s', (dialect) => {
   });
 
   it('patches: absent keys kept, null clears, runtime_state replaced', async ({ storage, clock }) => {
-    const run = await seedRun(storage);
-    const step = await storage.stepRuns.create({
-      protocol_run_id: run.id,
-      step_index: 0,
-      step_name: '01-a.md',
-      step_type: 'work',
+    const run = await seed.run(storage);
+    const step = await seed.step(storage, run.id, 0, '01-a.md', {
       model: 'm1',
       engine_id: 'codex',
       summary: 's',
       policy: { behavior: 'trigger' },
     });
     clock.advance(10);
-    const updated = await storage.stepRuns.update(step.id, {
-      model: null,
-      summary: null,
-      retries: 2,
-      runtime_state: { loop_counts: { a: 1 } },
-    });
-    expect(updated).toEqual({
-      ...step,
-      model: null,
-      summary: null,
-      retries: 2,
-      runtime_state: { loop_counts: { a: 1 } },
-      updated_at: '2026-11-27T17:00:00.010Z',
-    });
+    await expectPatched(
+      (patch) => storage.stepRuns.update(step.id, patch),
+      step,
+      { model: null, summary: null, retries: 2, runtime_state: { loop_counts: { a: 1 } } },
+      '2026-11-27T17:00:00.010Z',
+    );
     expect((await storage.stepRuns.update(step.id, { runtime_state: { other: true } })).runtime_state).toEqual({
       other: true,
     });
@@ -173,13 +123,8 @@ describe.each(BACKENDS)('StepRunRepository on %s', (dialect) => {
   });
 
   it('merges runtime_state, removing keys set to null, and keeps all of 20 concurrent merges', async ({ storage }) => {
-    const run = await seedRun(storage);
-    const step = await storage.stepRuns.create({
-      protocol_run_id: run.id,
-      step_index: 0,
-      step_name: '01-a.md',
-      step_type: 'work',
-    });
+    const run = await seed.run(storage);
+    const step = await seed.step(storage, run.id, 0, '01-a.md');
     expect((await storage.stepRuns.mergeRuntimeState(step.id, { a: 1, b: 2 })).runtime_state).toEqual({ a: 1, b: 2 });
     expect((await storage.stepRuns.mergeRuntimeState(step.id, { a: null, c: [1] })).runtime_state).toEqual({
       b: 2,
@@ -197,14 +142,8 @@ describe.each(BACKENDS)('StepRunRepository on %s', (dialect) => {
     storage,
     clock,
   }) => {
-    const run = await seedRun(storage);
-    const step = await storage.stepRuns.create({
-      protocol_run_id: run.id,
-      step_index: 0,
-      step_name: '01-a.md',
-      step_type: 'work',
-      summary: 'old',
-    });
+    const run = await seed.run(storage);
+    const step = await seed.step(storage, run.id, 0, '01-a.md', { summary: 'old' });
     clock.advance(3);
     const running = await storage.stepRuns.transition(
       step.id,

@@ -22,26 +22,25 @@ import {
   optionalObject,
   optionalObjectText,
   optionalText,
+  patchColumns,
   requireInteger,
   requireOneOf,
   requireText,
+  type PatchColumns,
 } from './validation.js';
 
 export function stepRunNotFound(id: number): NotFoundError {
   return new NotFoundError(`StepRun ${id} not found`, { code: 'step_run_not_found', details: { step_run_id: id } });
 }
 
-function patchValues(patch: StepRunPatch): Updateable<StepRunsTable> {
-  const values: Updateable<StepRunsTable> = {};
-  if (patch.retries !== undefined) values.retries = requireInteger('retries', patch.retries);
-  if (patch.model !== undefined) values.model = optionalText('model', patch.model);
-  if (patch.engine_id !== undefined) values.engine_id = optionalText('engine_id', patch.engine_id);
-  if (patch.policy !== undefined) values.policy = toJsonText(patch.policy);
-  if (patch.runtime_state !== undefined)
-    values.runtime_state = optionalObjectText('runtime_state', patch.runtime_state);
-  if (patch.summary !== undefined) values.summary = optionalText('summary', patch.summary);
-  return values;
-}
+const PATCH_COLUMNS: PatchColumns<StepRunPatch, Updateable<StepRunsTable>> = {
+  retries: requireInteger,
+  model: optionalText,
+  engine_id: optionalText,
+  policy: (_field, value) => toJsonText(value),
+  runtime_state: optionalObjectText,
+  summary: optionalText,
+};
 
 export function createStepRunRepository(ctx: RepositoryContext): StepRunRepository {
   const { db, dialect } = ctx;
@@ -51,6 +50,9 @@ export function createStepRunRepository(ctx: RepositoryContext): StepRunReposito
     const row = await db.selectFrom('step_runs').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toStepRun(row) : null;
   };
+
+  const ofRun = (protocolRunId: number) =>
+    db.selectFrom('step_runs').selectAll().where('protocol_run_id', '=', protocolRunId);
 
   const write = async (id: number, values: Updateable<StepRunsTable>, executor: Executor = db): Promise<StepRun> => {
     if (!isRowId(id)) throw stepRunNotFound(id);
@@ -109,22 +111,13 @@ export function createStepRunRepository(ctx: RepositoryContext): StepRunReposito
 
     async listByRun(protocolRunId: number): Promise<StepRun[]> {
       if (!isRowId(protocolRunId)) return [];
-      const rows = await db
-        .selectFrom('step_runs')
-        .selectAll()
-        .where('protocol_run_id', '=', protocolRunId)
-        .orderBy('step_index', 'asc')
-        .orderBy('id', 'asc')
-        .execute();
+      const rows = await ofRun(protocolRunId).orderBy('step_index', 'asc').orderBy('id', 'asc').execute();
       return rows.map(toStepRun);
     },
 
     async latest(protocolRunId: number): Promise<StepRun | null> {
       if (!isRowId(protocolRunId)) return null;
-      const row = await db
-        .selectFrom('step_runs')
-        .selectAll()
-        .where('protocol_run_id', '=', protocolRunId)
+      const row = await ofRun(protocolRunId)
         .orderBy('updated_at', 'desc')
         .orderBy('id', 'desc')
         .limit(1)
@@ -133,7 +126,7 @@ export function createStepRunRepository(ctx: RepositoryContext): StepRunReposito
     },
 
     async update(id: number, patch: StepRunPatch): Promise<StepRun> {
-      return write(id, patchValues(patch));
+      return write(id, patchColumns(patch, PATCH_COLUMNS));
     },
 
     async mergeRuntimeState(id: number, patch: JsonObject): Promise<StepRun> {
@@ -159,7 +152,7 @@ export function createStepRunRepository(ctx: RepositoryContext): StepRunReposito
     ): Promise<StepRun> {
       requireOneOf('to', to, STEP_STATUSES);
       const plan = planTransition(STEP_TRANSITIONS, from, to);
-      const values = patchValues(patch);
+      const values = patchColumns(patch, PATCH_COLUMNS);
       if (!isRowId(id)) throw stepRunNotFound(id);
       if (plan.legal.length > 0) {
         const row = await db

@@ -68,3 +68,22 @@ export function optionalInteger(field: string, value: unknown, min = Number.MIN_
 export function optionalObjectText(field: string, value: unknown): string | null {
   return toJsonText(optionalObject(field, value) as JsonObject | null);
 }
+
+/** How each patchable column is checked and stored: `(field, value) => column value`. */
+export type PatchColumns<P, V> = {
+  [K in keyof P & keyof V & string]?: (field: K, value: Exclude<P[K], undefined>) => V[K];
+};
+
+/**
+ * The column values of a patch: keys absent or undefined are left out, the others go through their
+ * converter (which names the field in its ValidationError), in the order of `columns`.
+ */
+export function patchColumns<P extends object, V extends object>(patch: P, columns: PatchColumns<P, V>): V {
+  const values: Partial<V> = {};
+  for (const field of Object.keys(columns) as (keyof P & keyof V & string)[]) {
+    const convert = columns[field];
+    const value = patch[field];
+    if (convert && value !== undefined) values[field] = convert(field, value as Exclude<P[typeof field], undefined>);
+  }
+  return values as V;
+}

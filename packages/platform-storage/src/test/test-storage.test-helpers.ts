@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createManualClock } from '@tasksgodzilla/core';
+import { createManualClock, type Page } from '@tasksgodzilla/core';
 import {
   createTempDir,
   createTestPostgresDatabase,
@@ -10,6 +10,7 @@ import {
 import { sql } from 'kysely';
 import { migrateToLatest, openDatabase } from '../database.js';
 import type { DatabaseHandle, SqlDialect } from '../database.types.js';
+import type { NewProject, NewProtocolRun, NewStepRun } from '../repositories/repositories.types.js';
 import { createStorage, type Storage, type StorageOptions } from '../storage.js';
 
 /** Every storage suite runs once per backend. */
@@ -104,4 +105,69 @@ export async function rejection(
     return error as Error & { code?: string };
   }
   throw new Error('expected the promise to reject');
+}
+
+/** Builders for the rows a case needs, with the required fields filled in. */
+export const seed = {
+  /** A project `name` with git_url `/tmp/<name>`, plus `extra`. */
+  project(storage: Storage, name = 'demo', extra: Partial<NewProject> = {}) {
+    return storage.projects.create({ name, git_url: `/tmp/${name}`, ...extra });
+  },
+
+  /** A protocol run `protocolName` on `main` in the project, plus `extra`. */
+  protocolRun(storage: Storage, projectId: number, protocolName: string, extra: Partial<NewProtocolRun> = {}) {
+    return storage.protocolRuns.create({
+      project_id: projectId,
+      protocol_name: protocolName,
+      base_branch: 'main',
+      ...extra,
+    });
+  },
+
+  /** A project `demo` with the protocol run `name` in it. */
+  async run(storage: Storage, name = '0001-demo') {
+    const project = await seed.project(storage);
+    return seed.protocolRun(storage, project.id, name);
+  },
+
+  /** A `work` step (unless `extra` says otherwise) at `stepIndex` in the run. */
+  step(storage: Storage, runId: number, stepIndex: number, stepName: string, extra: Partial<NewStepRun> = {}) {
+    return storage.stepRuns.create({
+      protocol_run_id: runId,
+      step_index: stepIndex,
+      step_name: stepName,
+      step_type: 'work',
+      ...extra,
+    });
+  },
+};
+
+/** Follows `next_cursor` from the first page to the last, returning each page's items as labels. */
+export async function collectPages<T>(
+  list: (cursor: string | null) => Promise<Page<T>>,
+  label: (item: T) => string,
+): Promise<string[][]> {
+  const pages: string[][] = [];
+  let cursor: string | null = null;
+  do {
+    const page: Page<T> = await list(cursor);
+    pages.push(page.items.map(label));
+    cursor = page.next_cursor;
+  } while (cursor);
+  return pages;
+}
+
+/**
+ * Applies `patch` through `update` and checks the row that comes back: `before` with the patch's keys
+ * over it and `updated_at` moved to `updatedAt`. Returns that row.
+ */
+export async function expectPatched<P extends object, T extends { updated_at: string }>(
+  update: (patch: P) => Promise<T>,
+  before: T,
+  patch: P,
+  updatedAt: string,
+): Promise<T> {
+  const updated = await update(patch);
+  expect(updated).toEqual({ ...before, ...patch, updated_at: updatedAt });
+  return updated;
 }

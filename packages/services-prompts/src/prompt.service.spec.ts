@@ -10,6 +10,21 @@ import { PROMPT_ROLES } from './prompt.types.js';
 
 const shipped = fileURLToPath(new URL('../prompts/', import.meta.url));
 
+/** The step most builder tests render (`01-api.md` of protocol 0001-demo). */
+const API_STEP = {
+  protocolName: '0001-demo',
+  stepFilename: '01-api.md',
+  stepContent: 'Do the API.',
+  plan: 'The plan.',
+};
+/** The smallest QA input. */
+const TINY_STEP = { protocolName: 'p', stepFilename: '01-a.md', stepContent: 'A' };
+
+/** Asserts that `text` contains each of `parts`. */
+function expectContains(text: string, parts: string[]): void {
+  for (const part of parts) expect(text).toContain(part);
+}
+
 describe('createPromptService with the shipped templates', () => {
   const service = createPromptService();
 
@@ -45,61 +60,59 @@ describe('createPromptService with the shipped templates', () => {
       referenceTemplates: '# Plan template',
     });
     expect(prompt.role).toBe('planning');
-    expect(prompt.text).toContain('Protocol: 0007-add-login (number 0007, short name add-login)');
-    expect(prompt.text).toContain('PROJECT_ROOT (the repository): /repos/webapp');
-    expect(prompt.text).toContain('WORKTREE_ROOT (where the steps will run): /repos/worktrees/0007-add-login');
-    expect(prompt.text).toContain('Add a login form');
-    expect(prompt.text).toContain('"plan_md"');
-    expect(prompt.text).toContain('"step_files"');
-    expect(prompt.text).toContain('00-setup.md');
+    expectContains(prompt.text, [
+      'Protocol: 0007-add-login (number 0007, short name add-login)',
+      'PROJECT_ROOT (the repository): /repos/webapp',
+      'WORKTREE_ROOT (where the steps will run): /repos/worktrees/0007-add-login',
+      'Add a login form',
+      '"plan_md"',
+      '"step_files"',
+      '00-setup.md',
+    ]);
     expect(prompt.text.trimEnd().endsWith('# Plan template')).toBe(true);
     expect(prompt.text).not.toMatch(/\{\{/);
   });
 
   it('accepts a protocol name without a dash (the original crashed)', async () => {
     const prompt = await service.buildPlanningPrompt({ protocolName: 'hotfix', projectRoot: '/r', worktreeRoot: '/w' });
-    expect(prompt.text).toContain('Protocol: hotfix (number (none), short name hotfix)');
-    expect(prompt.text).toContain('Description:\n(none)');
+    expectContains(prompt.text, ['Protocol: hotfix (number (none), short name hotfix)', 'Description:\n(none)']);
   });
 
   it('builds the decompose prompt around plan.md and the step file', async () => {
     const prompt = await service.buildDecomposePrompt({
-      protocolName: '0001-demo',
+      ...API_STEP,
       plan: 'PLAN TEXT',
-      stepFilename: '01-api.md',
       stepContent: 'STEP {{not-a-var}}',
     });
-    expect(prompt.text).toContain('protocol 0001-demo (number 0001)');
-    expect(prompt.text).toContain('PLAN TEXT');
-    expect(prompt.text).toContain('STEP {{not-a-var}}');
-    expect(prompt.text).toContain('complete updated Markdown of `01-api.md`');
+    expectContains(prompt.text, [
+      'protocol 0001-demo (number 0001)',
+      'PLAN TEXT',
+      'STEP {{not-a-var}}',
+      'complete updated Markdown of `01-api.md`',
+    ]);
   });
 
   it('builds the exec prompt: no commits by the agent, outputs named, real newlines', async () => {
     const prompt = await service.buildExecPrompt({
-      protocolName: '0001-demo',
-      stepFilename: '01-api.md',
-      stepContent: 'Do the API.',
-      plan: 'The plan.',
+      ...API_STEP,
       context: null,
       workspaceRoot: '/wt',
       protocolRoot: '/wt/.protocols/0001-demo',
       outputs: { protocol: '/wt/.protocols/0001-demo/outputs/01-api.md' },
     });
-    expect(prompt.text).toContain('in the workspace /wt');
-    expect(prompt.text).toContain('Do not commit or push');
-    expect(prompt.text).toContain('Your final message is saved to /wt/.protocols/0001-demo/outputs/01-api.md');
-    expect(prompt.text).toContain('context.md:\n----------------------------------------\n(none)\n');
-    expect(prompt.text).toContain('Do the API.');
+    expectContains(prompt.text, [
+      'in the workspace /wt',
+      'Do not commit or push',
+      'Your final message is saved to /wt/.protocols/0001-demo/outputs/01-api.md',
+      'context.md:\n----------------------------------------\n(none)\n',
+      'Do the API.',
+    ]);
     expect(prompt.text).not.toContain('\\n');
   });
 
   it('builds the QA prompt with checks and ends with the verdict instruction', async () => {
     const prompt = await service.buildQaPrompt({
-      protocolName: '0001-demo',
-      stepFilename: '01-api.md',
-      stepContent: 'Do the API.',
-      plan: 'The plan.',
+      ...API_STEP,
       summary: 'Added /api.',
       diff: 'diff --git a/x b/x',
       gitStatus: '',
@@ -112,11 +125,13 @@ describe('createPromptService with the shipped templates', () => {
       instructions: 'Project QA rules: be strict.',
     });
     expect(prompt.text.startsWith('Project QA rules: be strict.\n\nYou are the QA reviewer')).toBe(true);
-    expect(prompt.text).toContain('- `npm test`: exit 1 (FAILED, blocking)');
-    expect(prompt.text).toContain('FAIL x.spec.ts');
-    expect(prompt.text).toContain('- `npm run lint`: exit 0 (passed)');
-    expect(prompt.text).toContain('- `npm run build`: not run');
-    expect(prompt.text).toContain('Git status (porcelain):\n----------------------------------------\n(clean)');
+    expectContains(prompt.text, [
+      '- `npm test`: exit 1 (FAILED, blocking)',
+      'FAIL x.spec.ts',
+      '- `npm run lint`: exit 0 (passed)',
+      '- `npm run build`: not run',
+      'Git status (porcelain):\n----------------------------------------\n(clean)',
+    ]);
     expect(prompt.text).not.toContain('Keep this QA brief');
     const lastLine = prompt.text.trimEnd().split('\n').at(-1);
     expect(lastLine).toMatch(/`Verdict: PASS`.*`Verdict: FAIL`\.$/);
@@ -124,38 +139,36 @@ describe('createPromptService with the shipped templates', () => {
 
   it('builds a light QA prompt with defaults for absent inputs', async () => {
     const prompt = await service.buildQaPrompt({
-      protocolName: 'p',
-      stepFilename: '01-a.md',
-      stepContent: 'A',
+      ...TINY_STEP,
       light: true,
     });
-    expect(prompt.text).toContain('Keep this QA brief: report must-fix issues only.');
-    expect(prompt.text).toContain('(no checks declared)');
-    expect(prompt.text).toContain('(no changes)');
-    expect(prompt.text).toContain('(not available)');
+    expectContains(prompt.text, [
+      'Keep this QA brief: report must-fix issues only.',
+      '(no checks declared)',
+      '(no changes)',
+      '(not available)',
+    ]);
     expect(prompt.text.startsWith('You are the QA reviewer')).toBe(true);
   });
 
   it('truncates long diffs and check output', async () => {
     const prompt = await service.buildQaPrompt({
-      protocolName: 'p',
-      stepFilename: '01-a.md',
-      stepContent: 'A',
+      ...TINY_STEP,
       diff: 'x'.repeat(100),
       maxDiffChars: 10,
       checks: [{ command: 'c', exit_code: 0, output: `${'a'.repeat(50)}END` }],
       maxCheckOutputChars: 5,
     });
-    expect(prompt.text).toContain(`${'x'.repeat(10)}\n… (diff truncated: 90 more characters)`);
-    expect(prompt.text).toContain('aaEND');
-    expect(prompt.text).toContain('(48 earlier characters omitted)');
+    expectContains(prompt.text, [
+      `${'x'.repeat(10)}\n… (diff truncated: 90 more characters)`,
+      'aaEND',
+      '(48 earlier characters omitted)',
+    ]);
   });
 
   it('builds the discovery prompt', async () => {
     const prompt = await service.buildDiscoveryPrompt({ projectName: 'webapp', repoRoot: '/repos/webapp' });
-    expect(prompt.text).toContain('tasksgodzilla/DISCOVERY.md');
-    expect(prompt.text).toContain('scripts/ci/test.sh');
-    expect(prompt.text).toContain('Do not commit or push');
+    expectContains(prompt.text, ['tasksgodzilla/DISCOVERY.md', 'scripts/ci/test.sh', 'Do not commit or push']);
   });
 
   it('resolves a role directly and reports missing variables', async () => {

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EngineError, NotFoundError, ValidationError } from '@tasksgodzilla/core';
 import {
@@ -9,8 +9,9 @@ import {
 } from '@tasksgodzilla/platform-engines';
 import {
   createTestTelemetry,
-  fakeEngineBinary,
-  writeFixture,
+  fakeArgvFile,
+  fakeCliOptions,
+  useProcessEnv,
   type TestTelemetry,
 } from '@tasksgodzilla/service-testing';
 import { createPromptService } from '@tasksgodzilla/services-prompts';
@@ -20,6 +21,7 @@ import {
   decomposedContent,
   type DecomposeInput,
   type DecompositionConfig,
+  type DecompositionServiceDeps,
 } from '../src/index.js';
 import { testConfig } from './harness.js';
 
@@ -74,31 +76,22 @@ describe('DecompositionService', () => {
   });
   afterEach(() => dir.remove());
 
-  const argvFile = () => join(dir.path, 'argv.json');
+  const argvFile = () => fakeArgvFile(dir.path);
   const read = (name: string) => readFileSync(join(protocolRoot, name), 'utf8');
+  const codex = (fixture: unknown[] | string, env: Record<string, string> = {}): Engine =>
+    createCodexEngine(fakeCliOptions(dir.path, 'codex', fixture, { env }));
 
-  function codex(fixture: unknown[] | string, env: Record<string, string> = {}): Engine {
-    const path =
-      typeof fixture === 'string'
-        ? fixture
-        : writeFixture(dir.path, `f-${Math.random().toString(36).slice(2, 8)}`, fixture);
-    return createCodexEngine({
-      binary: fakeEngineBinary(dir.path, 'codex', {
-        FAKE_ENGINE_FIXTURE: path,
-        FAKE_ENGINE_ARGV_FILE: argvFile(),
-        ...env,
-      }),
-      killGraceMs: 200,
-      postTerminalGraceMs: 200,
-    });
-  }
-
-  function service(engine: Engine, config: Partial<DecompositionConfig> = {}) {
+  function service(
+    engine: Engine,
+    config: Partial<DecompositionConfig> = {},
+    deps: Partial<DecompositionServiceDeps> = {},
+  ) {
     return createDecompositionService({
       engines: createEngineRegistry([engine]),
       prompts,
       telemetry: tel.telemetry,
       config: testConfig(config),
+      ...deps,
     });
   }
 
@@ -113,31 +106,14 @@ describe('DecompositionService', () => {
     };
   }
 
-  it("gives the engine the project's opted-in env only and redacts secret values from its log and the step files", async () => {
-    const saved = { api: process.env['TASKSGODZILLA_API_TOKEN'], opted: process.env['OPTED_IN_TOKEN'] };
-    process.env['TASKSGODZILLA_API_TOKEN'] = 'canary-worker-api-token';
-    process.env['OPTED_IN_TOKEN'] = 'opted-in-value';
-    try {
+  describe('with worker secrets and an opted-in variable in the environment', () => {
+    useProcessEnv({ TASKSGODZILLA_API_TOKEN: 'canary-worker-api-token', OPTED_IN_TOKEN: 'opted-in-value' });
+
+    it("gives the engine the project's opted-in env only and redacts secret values from its log and the step files", async () => {
       const envFile = join(dir.path, 'engine.env');
-      const fixture = writeFixture(
-        dir.path,
-        'leaky',
-        answer(`${REFINED}\n\nUse key decompose-project-secret and config-secret-value.`),
-      );
-      const fake = fakeEngineBinary(dir.path, 'codex', { FAKE_ENGINE_FIXTURE: fixture });
-      // The engine CLI is a wrapper that writes its environment down first.
-      const wrapper = join(dir.path, 'codex-env-wrapper.sh');
-      writeFileSync(wrapper, `#!/bin/sh\nenv > '${envFile}'\nexec '${fake}' "$@"\n`);
-      chmodSync(wrapper, 0o755);
-      const svc = createDecompositionService({
-        engines: createEngineRegistry([
-          createCodexEngine({ binary: wrapper, killGraceMs: 200, postTerminalGraceMs: 200 }),
-        ]),
-        prompts,
-        telemetry: tel.telemetry,
-        config: testConfig(),
-        redactValues: ['config-secret-value'],
-      });
+      const fixture = answer(`${REFINED}\n\nUse key decompose-project-secret and config-secret-value.`);
+      const engine = createCodexEngine(fakeCliOptions(dir.path, 'codex', fixture, { envFile }));
+      const svc = service(engine, {}, { redactValues: ['config-secret-value'] });
       const logPath = join(dir.path, 'runs', 'decompose.log');
       const result = await svc.decomposeStep({
         ...input('codex', { logPath }),
@@ -157,15 +133,7 @@ describe('DecompositionService', () => {
       expect(env).not.toContain('canary-');
       expect(read('01-greeting.md')).toContain('Use key [REDACTED] and [REDACTED].');
       expect(readFileSync(logPath, 'utf8')).not.toMatch(/decompose-project-secret|config-secret-value/);
-    } finally {
-      for (const [name, value] of [
-        ['TASKSGODZILLA_API_TOKEN', saved.api],
-        ['OPTED_IN_TOKEN', saved.opted],
-      ] as const) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
-    }
+    });
   });
 
   it('rewrites every numbered step file except 00-setup with the refined answer (read-only engine run)', async () => {

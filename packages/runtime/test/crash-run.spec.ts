@@ -2,9 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signalProcessGroup } from '@tasksgodzilla/platform-engines';
 import { demoSpec } from '@tasksgodzilla/service-testing';
-import { createTempDir, git, type TempDir } from '@tasksgodzilla/testing';
-import { openRuntime, type RuntimeHarness } from './runtime-harness.js';
-import { bundleRuntimeWorker, startWorkerProcess, type WorkerProcess } from './worker-process.js';
+import { git } from '@tasksgodzilla/testing';
+import { useCrashSuite } from './crash-suite.js';
 
 const LINES = 20;
 const STEPS = ['00-setup.md', '01-build.md', '02-docs.md'];
@@ -39,53 +38,33 @@ function attempts(markers: string): { step: string; pgid: number }[] {
 }
 
 describe('crash run: worker processes SIGKILLed at random points of a protocol (SQLite, embedded queue)', () => {
-  let h: RuntimeHarness;
-  let markers: TempDir;
-  let bundled: { bundle: string; remove(): void };
-  const workers: WorkerProcess[] = [];
-
-  beforeAll(async () => {
-    bundled = await bundleRuntimeWorker();
-  });
-  afterAll(() => bundled?.remove());
-  afterEach(async () => {
-    for (const worker of workers.splice(0)) await worker.kill();
-    for (const attempt of markers ? attempts(markers.path) : []) signalProcessGroup(attempt.pgid, 'SIGKILL');
-    await h?.close();
-    markers?.remove();
-  });
+  const suite = useCrashSuite((markers) => attempts(markers).map((attempt) => attempt.pgid));
 
   it('every step is committed once, with only its successful attempt’s output', async () => {
     // Bounded by the state waits below (no sleeps); the default 30 s is short for several runtimes.
-    markers = createTempDir('tgz-crash-run-');
-    h = await openRuntime({ config: { leaseSeconds: 2, jobMaxAttempts: 10 } });
-    const { orchestrator } = h.rt.services;
-    const projectId = await h.project();
-    const files = Object.fromEntries(
-      STEPS.map((name) => [name, progressStep(name.replace(/\.md$/, ''), markers.path)]),
-    );
-    const run = await orchestrator.createProtocolRun(projectId, {
+    const h = await suite.open('tgz-crash-run-', { config: { leaseSeconds: 2, jobMaxAttempts: 10 } });
+    const markers = suite.markers;
+    const files = Object.fromEntries(STEPS.map((name) => [name, progressStep(name.replace(/\.md$/, ''), markers)]));
+    const run = await h.startRun({
       protocol_name: '0001-crash-run',
       template: h.template(files),
       auto_advance: true,
       template_config: { protocol_spec: demoSpec(Object.fromEntries(STEPS.map((name) => [name, { qa: 'skip' }]))) },
     });
-    await orchestrator.startProtocol(run.id);
 
     // Three workers in turn, each killed in a random step (in protocol order) after a random number of lines.
     const targets = [0, 1, 2].map(() => Math.floor(Math.random() * STEPS.length)).sort();
     const kills: string[] = [];
     for (const targetIndex of targets) {
       const targetStep = STEPS[targetIndex]!.replace(/\.md$/, '');
-      const seen = attempts(markers.path).length;
-      const worker = startWorkerProcess(bundled.bundle, h.rt.config);
-      workers.push(worker);
+      const seen = attempts(markers).length;
+      const worker = suite.startWorker();
       // Mid-step (well before its last line), where a dead attempt can leak into the next one's commit.
       const cut = 1 + Math.floor(Math.random() * (LINES / 2));
       const target = await h.waitFor(
         async () => {
           if (worker.proc.exitCode !== null) throw new Error(`worker exited early: ${worker.stderr()}`);
-          const last = attempts(markers.path).slice(seen).at(-1);
+          const last = attempts(markers).slice(seen).at(-1);
           if (!last || last.step !== targetStep) return null;
           const worktree = (await h.run(run.id)).worktree_path;
           const file = worktree ? join(worktree, 'work', `${last.step}.txt`) : null;
@@ -106,11 +85,7 @@ describe('crash run: worker processes SIGKILLed at random points of a protocol (
     }
 
     h.worker.start();
-    const done = await h.waitFor(
-      () => h.run(run.id),
-      (r) => ['completed', 'blocked', 'failed', 'cancelled'].includes(r.status),
-      180_000,
-    );
+    const done = await h.settled(run.id, 180_000);
     await h.worker.stop();
     expect({ status: done.status, kills }).toEqual({ status: 'completed', kills });
 
@@ -123,7 +98,7 @@ describe('crash run: worker processes SIGKILLed at random points of a protocol (
       expect(subjects.filter((s) => s === `0001-crash-run: ${name} [step ${index}]`)).toHaveLength(1);
       const lines = git(h.repo.path, ['show', `${branch}:work/${step}.txt`]).split('\n');
       const pgids = new Set(lines.map((line) => line.split(' ')[0]));
-      const last = attempts(markers.path)
+      const last = attempts(markers)
         .filter((a) => a.step === step)
         .at(-1)!;
       expect({ step, kills, lines: lines.length, pgids: [...pgids] }).toEqual({
@@ -133,6 +108,6 @@ describe('crash run: worker processes SIGKILLed at random points of a protocol (
         pgids: [String(last.pgid)],
       });
     }
-    for (const attempt of attempts(markers.path)) expect(signalProcessGroup(attempt.pgid, 0)).toBe(false);
+    for (const attempt of attempts(markers)) expect(signalProcessGroup(attempt.pgid, 0)).toBe(false);
   }, 600_000);
 });

@@ -33,6 +33,11 @@ function withEnv(engine: Engine, env: Record<string, string>): Engine {
   };
 }
 
+/** The fake codex CLI playing a recorded planning answer. */
+function fakeCodexPlanner(): Engine {
+  return withEnv(createCodexEngine({ binary: FAKE_CODEX }), { FAKE_ENGINE_FIXTURE: 'structured-output' });
+}
+
 /** 02-docs writes a TODO on its first run (its check fails), the real usage on the next. */
 const FLAKY_DOCS = `# 02 - Docs
 
@@ -77,9 +82,7 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
 
   it('QA pass and fail → loop → trigger → completion', async () => {
     h = await openRuntime();
-    const { orchestrator } = h.rt.services;
-    const projectId = await h.project();
-    const run = await orchestrator.createProtocolRun(projectId, {
+    const run = await h.startRun({
       protocol_name: '0002-loop',
       template: h.template({ '02-docs.md': FLAKY_DOCS }),
       auto_advance: true,
@@ -97,7 +100,6 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
         }),
       },
     });
-    await orchestrator.startProtocol(run.id);
     await h.worker.drain();
 
     expect((await h.run(run.id)).status).toBe('completed');
@@ -123,19 +125,17 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
   it('pause stops a queued step: it goes back to pending and never runs', async () => {
     h = await openRuntime();
     const { orchestrator } = h.rt.services;
-    const projectId = await h.project();
-    const run = await orchestrator.createProtocolRun(projectId, {
+    const run = await h.startRun({
       protocol_name: '0003-pause',
       template: h.template(),
     });
-    await orchestrator.startProtocol(run.id);
     await h.worker.drain();
     const next = await orchestrator.runNextStep(run.id);
     await orchestrator.pauseProtocol(run.id);
     await h.worker.drain();
     const step = (await h.steps(run.id))[0]!;
     expect(step.status).toBe('pending');
-    expect((await h.events(run.id)).map((e) => e.event_type)).toContain('step_deferred');
+    expect(await h.eventTypes(run.id)).toContain('step_deferred');
     expect(existsSync(join((await h.run(run.id)).worktree_path!, 'work', 'setup.txt'))).toBe(false);
     expect((await h.rt.queue.get(next.job.run_id)).status).toBe('succeeded');
     expect((await h.run(run.id)).status).toBe('paused');
@@ -144,14 +144,12 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
   it('cancel cascades: steps cancelled, the running shell step killed, queued jobs cancelled', async () => {
     h = await openRuntime();
     const { orchestrator } = h.rt.services;
-    const projectId = await h.project();
-    const run = await orchestrator.createProtocolRun(projectId, {
+    const run = await h.startRun({
       protocol_name: '0004-cancel',
       template: h.template({ '01-build.md': SLOW_BUILD }),
       auto_advance: true,
       template_config: { protocol_spec: demoSpec({ '00-setup.md': { qa: 'skip' } }) },
     });
-    await orchestrator.startProtocol(run.id);
     h.worker.start();
     const planned = await h.waitFor(
       () => h.run(run.id),
@@ -176,19 +174,16 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
     expect((await h.steps(run.id)).map((s) => s.status)).toEqual(['completed', 'cancelled', 'cancelled']);
     expect((await h.run(run.id)).status).toBe('cancelled');
     expect(existsSync(join(planned.worktree_path!, 'build-finished'))).toBe(false);
-    expect((await h.events(run.id)).map((e) => e.event_type)).toContain('cancelled');
+    expect(await h.eventTypes(run.id)).toContain('cancelled');
   });
 
   it('budget exceeded: the step fails, the run is blocked, nothing is retried', async () => {
     h = await openRuntime({ config: { maxTokensPerStep: 1, tokenBudgetMode: 'strict' } });
-    const { orchestrator } = h.rt.services;
-    const projectId = await h.project();
-    const run = await orchestrator.createProtocolRun(projectId, {
+    const run = await h.startRun({
       protocol_name: '0005-budget',
       template: h.template(),
       auto_advance: true,
     });
-    await orchestrator.startProtocol(run.id);
     await h.worker.drain();
     expect((await h.run(run.id)).status).toBe('blocked');
     const steps = await h.steps(run.id);
@@ -202,9 +197,7 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
 
   it('an invalid spec ends blocked, never planned', async () => {
     h = await openRuntime();
-    const { orchestrator } = h.rt.services;
-    const projectId = await h.project();
-    const run = await orchestrator.createProtocolRun(projectId, {
+    const run = await h.startRun({
       protocol_name: '0006-invalid',
       template: h.template(),
       template_config: {
@@ -213,12 +206,11 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
         }),
       },
     });
-    await orchestrator.startProtocol(run.id);
     await h.worker.drain();
     const blocked = await h.run(run.id);
     expect(blocked.status).toBe('blocked');
     expect(blocked.template_config?.spec_meta).toMatchObject({ status: 'invalid' });
-    const types = (await h.events(run.id)).map((e) => e.event_type);
+    const types = await h.eventTypes(run.id);
     expect(types).toContain('spec_validation_error');
     expect(types).not.toContain('planned');
     expect(await h.steps(run.id)).toHaveLength(0);
@@ -286,7 +278,7 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
     });
     await h.worker.drain();
     expect((await h.run(created.setup_run.id)).status).toBe('blocked');
-    types = (await h.events(created.setup_run.id)).map((e) => e.event_type);
+    types = await h.eventTypes(created.setup_run.id);
     expect(types).toEqual(expect.arrayContaining(['setup_clarifications', 'setup_blocked']));
     expect(types).not.toContain('setup_completed');
     // Blocked onboarding can be started again.
@@ -297,9 +289,7 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
   it('a job that keeps failing is dead-lettered once: job_failed, step failed, run blocked (no state change on the retry)', async () => {
     h = await openRuntime({ config: { jobMaxAttempts: 2 } });
     const { orchestrator } = h.rt.services;
-    const projectId = await h.project();
-    const run = await orchestrator.createProtocolRun(projectId, { protocol_name: '0007-dead', template: h.template() });
-    await orchestrator.startProtocol(run.id);
+    const run = await h.startRun({ protocol_name: '0007-dead', template: h.template() });
     await h.worker.drain();
     const next = await orchestrator.runNextStep(run.id);
     const seen: string[] = [];
@@ -335,12 +325,10 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
   it('a worker that dies on the last attempt: the reclaiming worker dead-letters the job and blocks the run', async () => {
     h = await openRuntime({ config: { jobMaxAttempts: 1 } });
     const { orchestrator } = h.rt.services;
-    const projectId = await h.project();
-    const run = await orchestrator.createProtocolRun(projectId, {
+    const run = await h.startRun({
       protocol_name: '0010-crash',
       template: h.template(),
     });
-    await orchestrator.startProtocol(run.id);
     await h.worker.drain();
     const next = await orchestrator.runNextStep(run.id);
     // A worker claims the step job and dies: nobody renews its one-second lease.
@@ -358,17 +346,14 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
   });
 
   it('plans through an LLM engine CLI (fake codex playing a recorded planning answer)', async () => {
-    const codex = withEnv(createCodexEngine({ binary: FAKE_CODEX }), { FAKE_ENGINE_FIXTURE: 'structured-output' });
-    h = await openRuntime({ engines: [codex, createShellEngine()] });
+    h = await openRuntime({ engines: [fakeCodexPlanner(), createShellEngine()] });
     const { orchestrator } = h.rt.services;
-    const projectId = await h.project();
-    const run = await orchestrator.createProtocolRun(projectId, {
+    const run = await h.startRun({
       protocol_name: '0008-llm',
       engine_id: 'codex',
       description: 'Add a greeting',
       template_config: { decompose: false },
     });
-    await orchestrator.startProtocol(run.id);
     await h.worker.drain();
     const planned = await h.run(run.id);
     expect(planned.status).toBe('planned');
@@ -390,15 +375,11 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
   });
 
   it('decomposes the step files of an engine plan (decompose_started / decompose_completed)', async () => {
-    const codex = withEnv(createCodexEngine({ binary: FAKE_CODEX }), { FAKE_ENGINE_FIXTURE: 'structured-output' });
-    h = await openRuntime({ engines: [codex, createShellEngine()] });
-    const { orchestrator } = h.rt.services;
-    const projectId = await h.project();
-    const run = await orchestrator.createProtocolRun(projectId, {
+    h = await openRuntime({ engines: [fakeCodexPlanner(), createShellEngine()] });
+    const run = await h.startRun({
       protocol_name: '0009-decompose',
       engine_id: 'codex',
     });
-    await orchestrator.startProtocol(run.id);
     await h.worker.drain();
     const events = await h.events(run.id);
     const types = events.map((e) => e.event_type);

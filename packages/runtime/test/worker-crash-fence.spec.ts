@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signalProcessGroup } from '@tasksgodzilla/platform-engines';
 import { demoSpec } from '@tasksgodzilla/service-testing';
-import { createTempDir, git, postgresAvailable, type TempDir } from '@tasksgodzilla/testing';
-import { openRuntime, type RuntimeHarness } from './runtime-harness.js';
-import { bundleRuntimeWorker, startWorkerProcess, type WorkerProcess } from './worker-process.js';
+import { git, postgresAvailable } from '@tasksgodzilla/testing';
+import { useCrashSuite } from './crash-suite.js';
+import type { RuntimeHarness } from './runtime-harness.js';
 
 /**
  * On its first execution the step leaves its process group running forever, appending to a file of
@@ -33,45 +33,37 @@ test -f work/result.txt
 
 const dialects: ('sqlite' | 'postgres')[] = (await postgresAvailable()) ? ['sqlite', 'postgres'] : ['sqlite'];
 
-describe.each(dialects)('a worker SIGKILLed during a step (%s, embedded queue)', (dialect) => {
-  let h: RuntimeHarness;
-  let markers: TempDir;
-  let worker: WorkerProcess | undefined;
-  let bundled: { bundle: string; remove(): void };
-  let orphanPgid: number | null = null;
+/** A started, auto-advancing run `protocolName`: 00-setup (QA skipped), then 01-build as `build` writes it. */
+const fenceRun = (h: RuntimeHarness, protocolName: string, build: string) =>
+  h.startRun({
+    protocol_name: protocolName,
+    template: h.template({ '01-build.md': build }),
+    auto_advance: true,
+    template_config: { protocol_spec: demoSpec({ '00-setup.md': { qa: 'skip' } }) },
+  });
 
-  beforeAll(async () => {
-    bundled = await bundleRuntimeWorker();
-  });
-  afterAll(() => bundled?.remove());
-  afterEach(async () => {
-    await worker?.kill();
-    if (orphanPgid !== null) signalProcessGroup(orphanPgid, 'SIGKILL');
-    await h?.close();
-    markers?.remove();
-  });
+/** The pgid the first attempt of `fenceStep` noted, once it has. */
+function firstPgid(markers: string): number[] {
+  const path = join(markers, 'first-pgid');
+  return existsSync(path) ? [Number(readFileSync(path, 'utf8').trim())] : [];
+}
+
+describe.each(dialects)('a worker SIGKILLed during a step (%s, embedded queue)', (dialect) => {
+  const suite = useCrashSuite(firstPgid);
 
   it('the re-execution kills the dead attempt’s process group and commits only its own output', async () => {
     // Bounded by the state waits below (no sleeps); the default 30 s is short for two runtimes on a busy machine.
-    markers = createTempDir('tgz-fence-');
-    h = await openRuntime({ dialect, config: { leaseSeconds: 2, jobMaxAttempts: 3 } });
-    const { orchestrator } = h.rt.services;
-    const projectId = await h.project();
-    const run = await orchestrator.createProtocolRun(projectId, {
-      protocol_name: '0001-fence',
-      template: h.template({ '01-build.md': fenceStep(markers.path) }),
-      auto_advance: true,
-      template_config: { protocol_spec: demoSpec({ '00-setup.md': { qa: 'skip' } }) },
-    });
-    await orchestrator.startProtocol(run.id);
+    const h = await suite.open('tgz-fence-', { dialect, config: { leaseSeconds: 2, jobMaxAttempts: 3 } });
+    const markers = suite.markers;
+    const run = await fenceRun(h, '0001-fence', fenceStep(markers));
 
     // The child worker plans, runs 00-setup, then starts 01-build, whose process never ends.
-    worker = startWorkerProcess(bundled.bundle, h.rt.config);
+    const worker = suite.startWorker();
     await h
       .waitFor(
         async () => {
-          if (worker!.proc.exitCode !== null) throw new Error(`the worker process exited early: ${worker!.stderr()}`);
-          return existsSync(join(markers.path, 'first-started'));
+          if (worker.proc.exitCode !== null) throw new Error(`the worker process exited early: ${worker.stderr()}`);
+          return existsSync(join(markers, 'first-started'));
         },
         Boolean,
         90_000,
@@ -80,10 +72,10 @@ describe.each(dialects)('a worker SIGKILLed during a step (%s, embedded queue)',
         // Say what the child left behind, not only that the marker never came.
         const jobs = await h.rt.storage.jobRuns.list({}, { limit: 50 });
         throw new Error(
-          `${String(error)}\nworker stderr: ${worker!.stderr()}\nrun: ${JSON.stringify(await h.run(run.id))}\njobs: ${JSON.stringify(jobs.items.map((j) => [j.job_type, j.status, j.attempts, j.error]))}\nevents: ${JSON.stringify((await h.events(run.id)).map((e) => [e.event_type, e.message]))}`,
+          `${String(error)}\nworker stderr: ${worker.stderr()}\nrun: ${JSON.stringify(await h.run(run.id))}\njobs: ${JSON.stringify(jobs.items.map((j) => [j.job_type, j.status, j.attempts, j.error]))}\nevents: ${JSON.stringify((await h.events(run.id)).map((e) => [e.event_type, e.message]))}`,
         );
       });
-    orphanPgid = Number(readFileSync(join(markers.path, 'first-pgid'), 'utf8').trim());
+    const [orphanPgid] = firstPgid(markers) as [number];
     const worktree = (await h.run(run.id)).worktree_path!;
     await h.waitFor(async () => existsSync(join(worktree, 'work', 'dead-attempt.txt')), Boolean);
 
@@ -93,11 +85,7 @@ describe.each(dialects)('a worker SIGKILLed during a step (%s, embedded queue)',
 
     // Another worker reclaims the job once the lease expires and re-executes the step.
     h.worker.start();
-    const done = await h.waitFor(
-      () => h.run(run.id),
-      (r) => ['completed', 'blocked', 'failed', 'cancelled'].includes(r.status),
-      90_000,
-    );
+    const done = await h.settled(run.id, 90_000);
     await h.worker.stop();
 
     expect(done.status).toBe('completed');
@@ -137,44 +125,23 @@ while :; do echo dead >> work/dead-attempt.txt; sleep 0.05; done
 `;
 }
 
-describe('a worker SIGKILLed on the step job’s last attempt (SQLite, embedded queue)', () => {
-  let h: RuntimeHarness;
-  let markers: TempDir;
-  let bundled: { bundle: string; remove(): void };
-  const workers: WorkerProcess[] = [];
-  const pgids = () =>
-    existsSync(join(markers.path, 'pgids'))
-      ? readFileSync(join(markers.path, 'pgids'), 'utf8').split('\n').filter(Boolean).map(Number)
-      : [];
+/** The pgids every attempt of `endlessStep` noted, in order. */
+function notedPgids(markers: string): number[] {
+  const path = join(markers, 'pgids');
+  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean).map(Number) : [];
+}
 
-  beforeAll(async () => {
-    bundled = await bundleRuntimeWorker();
-  });
-  afterAll(() => bundled?.remove());
-  afterEach(async () => {
-    for (const worker of workers.splice(0)) await worker.kill();
-    for (const pgid of markers ? pgids() : []) signalProcessGroup(pgid, 'SIGKILL');
-    await h?.close();
-    markers?.remove();
-  });
+describe('a worker SIGKILLed on the step job’s last attempt (SQLite, embedded queue)', () => {
+  const suite = useCrashSuite(notedPgids);
+  const pgids = () => notedPgids(suite.markers);
 
   it('dead-lettering the job kills the process group its worker left behind', async () => {
-    markers = createTempDir('tgz-reap-');
-    h = await openRuntime({ config: { leaseSeconds: 2, jobMaxAttempts: 2 } });
-    const { orchestrator } = h.rt.services;
-    const projectId = await h.project();
-    const run = await orchestrator.createProtocolRun(projectId, {
-      protocol_name: '0002-reap',
-      template: h.template({ '01-build.md': endlessStep(markers.path) }),
-      auto_advance: true,
-      template_config: { protocol_spec: demoSpec({ '00-setup.md': { qa: 'skip' } }) },
-    });
-    await orchestrator.startProtocol(run.id);
+    const h = await suite.open('tgz-reap-', { config: { leaseSeconds: 2, jobMaxAttempts: 2 } });
+    const run = await fenceRun(h, '0002-reap', endlessStep(suite.markers));
 
     // Two worker processes in turn run the step and are SIGKILLed mid-run: both attempts are used up.
     for (let attempt = 1; attempt <= 2; attempt += 1) {
-      const worker = startWorkerProcess(bundled.bundle, h.rt.config);
-      workers.push(worker);
+      const worker = suite.startWorker();
       await h.waitFor(
         async () => {
           if (worker.proc.exitCode !== null) throw new Error(`the worker process exited early: ${worker.stderr()}`);

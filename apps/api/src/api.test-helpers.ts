@@ -9,6 +9,7 @@ import { createRuntime, type Runtime } from '@tasksgodzilla/runtime';
 import { createTempDir, createTestRepo, type TempDir, type TestRepo } from '@tasksgodzilla/testing';
 import { buildApi } from './api.js';
 import type { Api, ApiOptions } from './api.types.js';
+import { createContractWatch } from './contract-watch.test-helpers.js';
 
 /** The protocol template the e2e suite uses too (shell steps with checks). */
 export const TEMPLATE_DIR = fileURLToPath(new URL('../e2e/fixtures/template/', import.meta.url));
@@ -89,9 +90,8 @@ export async function openApi(options: ApiHarnessOptions = {}): Promise<ApiHarne
   const runtime = createRuntime(config, { logger: createLogger({ level: 'silent' }) });
   await runtime.start();
   // Every answer is checked against the shared contract: a presenter that drifts from it fails the test.
-  const violations: ContractViolationError[] = [];
-  let reported = 0;
-  const app = await buildApi(runtime, { onContractViolation: (error) => violations.push(error), ...options.api });
+  const contract = createContractWatch();
+  const app = await buildApi(runtime, { onContractViolation: contract.record, ...options.api });
   const worker = runtime.createWorker({ pollIntervalMs: 20, maxPollIntervalMs: 100, abortGraceMs: 3000 });
 
   const call: ApiHarness['call'] = async (method, url, init = {}) => {
@@ -109,12 +109,9 @@ export async function openApi(options: ApiHarnessOptions = {}): Promise<ApiHarne
         .filter(([, v]) => v !== undefined)
         .map(([k, v]) => [k, String(v)]),
     );
-    const seen = violations.length;
-    const response = await app.inject({ method, url, headers, ...(payload !== undefined ? { payload } : {}), query });
-    if (violations.length > seen) {
-      reported = violations.length;
-      throw violations[seen];
-    }
+    const response = await contract.around(() =>
+      app.inject({ method, url, headers, ...(payload !== undefined ? { payload } : {}), query }),
+    );
     let body: unknown = response.body;
     try {
       body = JSON.parse(response.body);
@@ -130,7 +127,7 @@ export async function openApi(options: ApiHarnessOptions = {}): Promise<ApiHarne
     dir,
     repo,
     worker,
-    violations,
+    violations: contract.violations,
     call,
     drain: () => worker.drain(),
     async project(extra = {}, headers = {}) {
@@ -166,9 +163,7 @@ export async function openApi(options: ApiHarnessOptions = {}): Promise<ApiHarne
       if (worker.started) await worker.stop({ graceful: false, timeoutMs: 2000 });
       await runtime.close();
       dir.remove();
-      const unreported = violations.slice(reported);
-      if (unreported.length > 0)
-        throw new Error(`Answers off the api contract:\n${unreported.map((error) => error.message).join('\n')}`);
+      contract.assertAllReported();
     },
   };
   return harness;

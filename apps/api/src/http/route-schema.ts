@@ -4,6 +4,7 @@ import {
   ContractViolationError,
   findRoute,
   type Contract,
+  type Exchange,
   type RouteDef,
 } from '@tasksgodzilla/api-contract';
 import type { Api } from '../api.types.js';
@@ -56,8 +57,25 @@ export function useContractSchemas(app: Api, contract: Contract = apiContract): 
 }
 
 /**
+ * The contract's verdict on one answer: a ContractViolationError naming each wrong field, or undefined
+ * when it matches (text, HTML, files and event streams are not checked). Other errors are thrown.
+ */
+export function contractViolation(
+  exchange: Exchange,
+  contract: Contract = apiContract,
+): ContractViolationError | undefined {
+  try {
+    checkExchange(contract, exchange);
+    return undefined;
+  } catch (error) {
+    if (error instanceof ContractViolationError) return error;
+    throw error;
+  }
+}
+
+/**
  * Checks each JSON answer (string payloads: the api serializes JSON itself) against the contract and
- * reports mismatches; the answer goes out unchanged. Text, HTML, files and event streams are not checked.
+ * reports mismatches; the answer goes out unchanged.
  */
 export function checkAnswers(
   app: Api,
@@ -67,18 +85,17 @@ export function checkAnswers(
   app.addHook('onSend', async (request, reply, payload) => {
     if (typeof payload !== 'string') return payload;
     const contentType = reply.getHeader('content-type');
-    try {
-      checkExchange(contract, {
+    const violation = contractViolation(
+      {
         method: request.method,
         url: request.url,
         status: reply.statusCode,
         contentType: typeof contentType === 'string' ? contentType : undefined,
         text: payload,
-      });
-    } catch (error) {
-      if (!(error instanceof ContractViolationError)) throw error;
-      onViolation(error);
-    }
+      },
+      contract,
+    );
+    if (violation) onViolation(violation);
     return payload;
   });
 }

@@ -1,9 +1,11 @@
 import type { CodeMachineImportResponse } from '@tasksgodzilla/client';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CommandContext } from '../cli.types.js';
 import type { ContextFactory } from '../context.js';
-import { hostPath, nonBlank, parseId } from '../parse.js';
-import { printResult, registerCommands } from './command-helpers.js';
+import { hostPath, nonBlank } from '../parse.js';
+import { registerGroup } from './command-helpers.js';
+import { printResult } from './command-output.js';
+import { baseBranchOption, descriptionOption, projectOption, required } from './command-options.js';
 
 export interface ImportInput {
   project: number;
@@ -30,9 +32,8 @@ export async function importCodeMachine(ctx: CommandContext, input: ImportInput)
 }
 
 export function registerCodeMachineCommands(program: Command, ctxOf: ContextFactory): void {
-  const codemachine = program.command('codemachine').description('import CodeMachine workspaces as protocol runs');
-
-  registerCommands(codemachine, ctxOf, [
+  const group = { name: 'codemachine', description: 'import CodeMachine workspaces as protocol runs' };
+  registerGroup(program, ctxOf, group, [
     {
       name: 'import',
       description: 'import a CodeMachine workspace (.codemachine folder on the api host) as a protocol run',
@@ -40,18 +41,19 @@ export function registerCodeMachineCommands(program: Command, ctxOf: ContextFact
         'tgz codemachine import --project 1 --protocol-name 0002-cm --workspace-path ./cm-workspace',
         'tgz codemachine import --project 1 --protocol-name 0003-cm --workspace-path /srv/cm --enqueue',
       ],
-      define: (command) =>
-        command
-          .requiredOption('--project <id>', 'project id', parseId)
-          .requiredOption('--protocol-name <name>', 'name of the new protocol run', nonBlank)
-          .requiredOption(
+      options: [
+        required(projectOption()),
+        required(new Option('--protocol-name <name>', 'name of the new protocol run').argParser(nonBlank)),
+        required(
+          new Option(
             '--workspace-path <path>',
             'workspace folder on the api host (a local path is sent absolute)',
-            hostPath,
-          )
-          .option('--base-branch <branch>', 'base branch', 'main')
-          .option('--description <text>', 'description of the run')
-          .option('--enqueue', 'import in a background job instead of inline'),
+          ).argParser(hostPath),
+        ),
+        baseBranchOption('base branch', 'main'),
+        descriptionOption('description of the run'),
+        new Option('--enqueue', 'import in a background job instead of inline'),
+      ],
       run: (ctx, opts: ImportInput) => importCodeMachine(ctx, opts),
     },
   ]);

@@ -1,17 +1,12 @@
 import type { CodexRunOut } from '@tasksgodzilla/client';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CommandContext } from '../cli.types.js';
 import type { ContextFactory } from '../context.js';
 import { renderCodexRuns } from '../format.js';
-import { intInRange, nonBlank } from '../parse.js';
-import {
-  collectAll,
-  printList,
-  printRecord,
-  printTextBody,
-  registerCommands,
-  registerIdCommands,
-} from './command-helpers.js';
+import { nonBlank } from '../parse.js';
+import { collectAll, idCommands, registerGroup } from './command-helpers.js';
+import { printList, printRecord, printTextBody } from './command-output.js';
+import { limitOption, statusOption, textArgument } from './command-options.js';
 
 export async function listCodexRuns(
   ctx: CommandContext,
@@ -36,31 +31,30 @@ export async function codexRunLogs(ctx: CommandContext, runId: string): Promise<
 }
 
 export function registerCodexRunsCommands(program: Command, ctxOf: ContextFactory): void {
-  const runs = program
-    .command('codex-runs')
-    .description('the job ledger (the original codex runs): every job with status, attempts, tokens and log');
-
-  registerCommands(runs, ctxOf, [
+  const group = {
+    name: 'codex-runs',
+    description: 'the job ledger (the original codex runs): every job with status, attempts, tokens and log',
+  };
+  registerGroup(program, ctxOf, group, [
     {
       name: 'list',
       description: 'list ledger runs, newest first',
       examples: ['tgz codex-runs list', 'tgz codex-runs list --job-type execute_step_job --status failed'],
-      define: (command) =>
-        command
-          .option('--job-type <type>', 'only this job type (e.g. execute_step_job)', nonBlank)
-          .option('--status <status>', 'only this status (queued, running, succeeded, failed, cancelled)', nonBlank)
-          .option('--limit <n>', 'how many runs', intInRange(1, 10_000), 50),
+      options: [
+        new Option('--job-type <type>', 'only this job type (e.g. execute_step_job)').argParser(nonBlank),
+        statusOption('only this status (queued, running, succeeded, failed, cancelled)'),
+        limitOption('runs', 10_000, 50),
+      ],
       run: (ctx, opts: { jobType?: string; status?: string; limit: number }) => listCodexRuns(ctx, opts, opts.limit),
     },
-  ]);
-
-  registerIdCommands(runs, ctxOf, { name: '<run-id>', description: 'run (job) id', parse: nonBlank }, [
-    { name: 'show', description: 'show one ledger run', examples: ['tgz codex-runs show 6f1c…'], run: showCodexRun },
-    {
-      name: 'logs',
-      description: "print a run's log file",
-      examples: ['tgz codex-runs logs 6f1c…'],
-      run: codexRunLogs,
-    },
+    ...idCommands(textArgument('<run-id>', 'run (job) id'), [
+      { name: 'show', description: 'show one ledger run', examples: ['tgz codex-runs show 6f1c…'], run: showCodexRun },
+      {
+        name: 'logs',
+        description: "print a run's log file",
+        examples: ['tgz codex-runs logs 6f1c…'],
+        run: codexRunLogs,
+      },
+    ]),
   ]);
 }

@@ -1,10 +1,12 @@
 import type { EventOut } from '@tasksgodzilla/client';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CommandContext } from '../cli.types.js';
 import type { ContextFactory } from '../context.js';
 import { formatEventLine, newestFirst, renderEvents } from '../format.js';
-import { intInRange, nonBlank, parseId } from '../parse.js';
-import { collectAll, printList, registerCommands } from './command-helpers.js';
+import { intInRange, nonBlank } from '../parse.js';
+import { collectAll, registerGroup } from './command-helpers.js';
+import { printList } from './command-output.js';
+import { limitOption, projectOption, protocolOption } from './command-options.js';
 
 export interface EventFilter {
   project?: number;
@@ -67,18 +69,11 @@ export async function watchEvents(ctx: CommandContext, filter: EventFilter, afte
 }
 
 /** `--project` and `--protocol`: which events (`list`, `watch`). */
-function addScopeOptions(command: Command): Command {
-  return command
-    .option('--project <id>', 'only this project', parseId)
-    .option('--protocol <id>', 'only this protocol run', parseId);
-}
+const scopeOptions = (): Option[] => [projectOption('only this project'), protocolOption('only this protocol run')];
 
 export function registerEventsCommands(program: Command, ctxOf: ContextFactory): void {
-  const events = program
-    .command('events')
-    .description('the event log: list, recent, and a live watch over the event stream');
-
-  registerCommands(events, ctxOf, [
+  const group = { name: 'events', description: 'the event log: list, recent, and a live watch over the event stream' };
+  registerGroup(program, ctxOf, group, [
     {
       name: 'list',
       description: 'list the newest events (oldest first), for a project, a protocol run, or everything',
@@ -87,20 +82,18 @@ export function registerEventsCommands(program: Command, ctxOf: ContextFactory):
         'tgz events list --project 1 --limit 200 --json',
         'tgz events list --project 1 --kind onboarding',
       ],
-      define: (command) =>
-        addScopeOptions(command)
-          .option('--kind <kind>', 'event kind filter of the api (e.g. onboarding)', nonBlank)
-          .option('--limit <n>', 'how many events', intInRange(1, 100_000), 50),
+      options: [
+        ...scopeOptions(),
+        new Option('--kind <kind>', 'event kind filter of the api (e.g. onboarding)').argParser(nonBlank),
+        limitOption('events', 100_000, 50),
+      ],
       run: (ctx, opts: EventFilter & { limit: number }) => listEvents(ctx, opts, opts.limit),
     },
     {
       name: 'recent',
       description: 'the most recent events, newest first (the original command)',
       examples: ['tgz events recent', 'tgz events recent --project 1 --limit 5'],
-      define: (command) =>
-        command
-          .option('--project <id>', 'only this project', parseId)
-          .option('--limit <n>', 'how many events', intInRange(1, 500), 20),
+      options: [projectOption('only this project'), limitOption('events', 500, 20)],
       run: (ctx, opts: { project?: number; limit: number }) => recentEvents(ctx, opts.project, opts.limit),
     },
     {
@@ -111,12 +104,12 @@ export function registerEventsCommands(program: Command, ctxOf: ContextFactory):
         'tgz events watch --protocol 2',
         'tgz events watch --project 1 --json | jq .event_type',
       ],
-      define: (command) =>
-        addScopeOptions(command).option(
-          '--after <event-id>',
-          'first replay the events after this id',
+      options: [
+        ...scopeOptions(),
+        new Option('--after <event-id>', 'first replay the events after this id').argParser(
           intInRange(0, Number.MAX_SAFE_INTEGER),
         ),
+      ],
       run: (ctx, opts: EventFilter & { after?: number }) =>
         watchEvents(ctx, { project: opts.project, protocol: opts.protocol }, opts.after),
     },

@@ -5,16 +5,10 @@ import { CommandFailedError } from '../cli.errors.js';
 import type { CommandContext } from '../cli.types.js';
 import type { ContextFactory } from '../context.js';
 import { formatDuration, formatTs, renderProtocolSpec, renderTable, renderUsage, shortHash } from '../format.js';
-import { hostPath, nonBlank, oneOf, parseId, parseSeconds } from '../parse.js';
-import {
-  collectAll,
-  printAction,
-  printList,
-  printRecord,
-  printResult,
-  registerCommands,
-  registerIdCommands,
-} from './command-helpers.js';
+import { hostPath, nonBlank, oneOf, parseSeconds } from '../parse.js';
+import { collectAll, idCommands, registerGroup } from './command-helpers.js';
+import { printAction, printList, printRecord, printResult } from './command-output.js';
+import { baseBranchOption, descriptionOption, idArgument, projectOption, required } from './command-options.js';
 
 /** Statuses after which a run will not move without a person: waiting stops there. */
 const END_STATUSES: readonly ProtocolStatus[] = ['completed', 'cancelled', 'failed', 'blocked'];
@@ -236,31 +230,30 @@ const toInput = (opts: CreateFlags): CreateProtocolInput => ({
   autoAdvance: opts.autoAdvance === true,
 });
 
-function addCreateOptions(command: Command): Command {
-  return command
-    .requiredOption('--project <id>', 'project id', parseId)
-    .requiredOption('--name <name>', 'protocol name, NNNN-task (also the branch name)', nonBlank)
-    .option('--base-branch <branch>', "base branch (default: the project's)")
-    .option('--description <text>', 'what the task is about (the planning prompt uses it)')
-    .option(
-      '--template <dir>',
-      'plan from a protocol template folder on the api host (plan.md, context.md, log.md, NN-*.md) instead of a planning agent',
-      hostPath,
-    )
-    .option('--auto-advance', 'after each completed step, enqueue the next one until the run is done');
-}
+/** The flags of `protocols create` and `create-and-start`. */
+const createOptions = (): Option[] => [
+  required(projectOption()),
+  required(new Option('--name <name>', 'protocol name, NNNN-task (also the branch name)').argParser(nonBlank)),
+  baseBranchOption("base branch (default: the project's)"),
+  descriptionOption('what the task is about (the planning prompt uses it)'),
+  new Option(
+    '--template <dir>',
+    'plan from a protocol template folder on the api host (plan.md, context.md, log.md, NN-*.md) instead of a planning agent',
+  ).argParser(hostPath),
+  new Option('--auto-advance', 'after each completed step, enqueue the next one until the run is done'),
+];
 
 export function registerProtocolsCommands(program: Command, ctxOf: ContextFactory): void {
-  const protocols = program
-    .command('protocols')
-    .description('protocol runs: create, start, pause/resume/cancel, step actions, spec, usage, wait');
-
-  registerCommands(protocols, ctxOf, [
+  const group = {
+    name: 'protocols',
+    description: 'protocol runs: create, start, pause/resume/cancel, step actions, spec, usage, wait',
+  };
+  registerGroup(program, ctxOf, group, [
     {
       name: 'list',
       description: "list a project's protocol runs, newest first",
       examples: ['tgz protocols list --project 1'],
-      define: (command) => command.requiredOption('--project <id>', 'project id', parseId),
+      options: [required(projectOption())],
       run: (ctx, opts: { project: number }) => listProtocols(ctx, opts.project),
     },
     {
@@ -270,71 +263,67 @@ export function registerProtocolsCommands(program: Command, ctxOf: ContextFactor
         'tgz protocols create --project 1 --name 0001-demo --description "Add a greeting script"',
         'tgz protocols create --project 1 --name 0002-demo --template ./tools/demo/template --auto-advance --start',
       ],
-      define: (command) => addCreateOptions(command).option('--start', 'start planning right away'),
+      options: [...createOptions(), new Option('--start', 'start planning right away')],
       run: (ctx, opts: CreateFlags) => createProtocol(ctx, toInput(opts), opts.start === true),
     },
     {
       name: 'create-and-start',
       description: 'create a protocol run and enqueue its planning (the original command)',
       examples: ['tgz protocols create-and-start --project 1 --name 0001-demo --description "Add a greeting script"'],
-      define: addCreateOptions,
+      options: createOptions(),
       run: (ctx, opts: CreateFlags) => createProtocol(ctx, toInput(opts), true),
     },
-  ]);
-
-  registerIdCommands(protocols, ctxOf, { name: '<protocol-id>', description: 'protocol run id', parse: parseId }, [
-    { name: 'show', description: 'show one protocol run', examples: ['tgz protocols show 2'], run: showProtocol },
-    {
-      name: 'start',
-      description: 'enqueue planning of a pending run',
-      examples: ['tgz protocols start 2'],
-      run: startProtocol,
-    },
-    ...(
-      [
-        ['pause', 'pause a run: no new step starts until it is resumed'],
-        ['resume', 'resume a paused run'],
-        ['cancel', 'cancel a run and its pending steps'],
-      ] as const
-    ).map(([action, description]) => ({
-      name: action,
-      description,
-      examples: [`tgz protocols ${action} 2`],
-      run: (ctx: CommandContext, id: number) => changeProtocol(ctx, id, action),
-    })),
-    {
-      name: 'run-next',
-      description: 'enqueue the first pending, blocked or failed step',
-      examples: ['tgz protocols run-next 2'],
-      run: runNextStep,
-    },
-    {
-      name: 'retry-latest',
-      description: 'retry the last failed or blocked step',
-      examples: ['tgz protocols retry-latest 2'],
-      run: retryLatest,
-    },
-    {
-      name: 'open-pr',
-      description: 'enqueue push + PR/MR creation for the run branch',
-      examples: ['tgz protocols open-pr 2'],
-      run: openPr,
-    },
-    {
-      name: 'spec',
-      description: 'show the protocol spec: hash, validation, steps',
-      examples: ['tgz protocols spec 2', 'tgz protocols spec 2 --json'],
-      run: showSpec,
-    },
-    {
-      name: 'usage',
-      description: 'show tokens and cost of a run, by phase and by model',
-      examples: ['tgz protocols usage 2'],
-      run: showUsage,
-    },
-  ]);
-
-  registerCommands(protocols, ctxOf, [
+    ...idCommands(idArgument('<protocol-id>', 'protocol run id'), [
+      { name: 'show', description: 'show one protocol run', examples: ['tgz protocols show 2'], run: showProtocol },
+      {
+        name: 'start',
+        description: 'enqueue planning of a pending run',
+        examples: ['tgz protocols start 2'],
+        run: startProtocol,
+      },
+      ...(
+        [
+          ['pause', 'pause a run: no new step starts until it is resumed'],
+          ['resume', 'resume a paused run'],
+          ['cancel', 'cancel a run and its pending steps'],
+        ] as const
+      ).map(([action, description]) => ({
+        name: action,
+        description,
+        examples: [`tgz protocols ${action} 2`],
+        run: (ctx: CommandContext, id: number) => changeProtocol(ctx, id, action),
+      })),
+      {
+        name: 'run-next',
+        description: 'enqueue the first pending, blocked or failed step',
+        examples: ['tgz protocols run-next 2'],
+        run: runNextStep,
+      },
+      {
+        name: 'retry-latest',
+        description: 'retry the last failed or blocked step',
+        examples: ['tgz protocols retry-latest 2'],
+        run: retryLatest,
+      },
+      {
+        name: 'open-pr',
+        description: 'enqueue push + PR/MR creation for the run branch',
+        examples: ['tgz protocols open-pr 2'],
+        run: openPr,
+      },
+      {
+        name: 'spec',
+        description: 'show the protocol spec: hash, validation, steps',
+        examples: ['tgz protocols spec 2', 'tgz protocols spec 2 --json'],
+        run: showSpec,
+      },
+      {
+        name: 'usage',
+        description: 'show tokens and cost of a run, by phase and by model',
+        examples: ['tgz protocols usage 2'],
+        run: showUsage,
+      },
+    ]),
     {
       name: 'wait',
       description:
@@ -344,16 +333,12 @@ export function registerProtocolsCommands(program: Command, ctxOf: ContextFactor
         'tgz protocols wait 2 --until planned --timeout 120',
         'tgz protocols wait 2 --timeout 600 --json',
       ],
-      define: (command) =>
-        command
-          .argument('<protocol-id>', 'protocol run id', parseId)
-          .addOption(
-            new Option('--until <status>', 'status to wait for')
-              .default('completed')
-              .argParser(oneOf(PROTOCOL_STATUSES)),
-          )
-          .option('--timeout <seconds>', 'give up after this long (0: no limit)', parseSeconds, 0)
-          .option('--interval <seconds>', 'seconds between polls', parseSeconds, 1),
+      args: [idArgument('<protocol-id>', 'protocol run id')],
+      options: [
+        new Option('--until <status>', 'status to wait for').default('completed').argParser(oneOf(PROTOCOL_STATUSES)),
+        new Option('--timeout <seconds>', 'give up after this long (0: no limit)').argParser(parseSeconds).default(0),
+        new Option('--interval <seconds>', 'seconds between polls').argParser(parseSeconds).default(1),
+      ],
       run: (ctx, id: number, opts: WaitOptions) =>
         waitForProtocol(ctx, id, { ...opts, interval: Math.max(0.1, opts.interval) }),
     },

@@ -4,15 +4,9 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../cli.types.js';
 import type { ContextFactory } from '../context.js';
 import { renderJobs, renderQueueStats } from '../format.js';
-import { intInRange, nonBlank } from '../parse.js';
-import {
-  collectAll,
-  printAction,
-  printList,
-  printResult,
-  registerCommands,
-  registerIdCommands,
-} from './command-helpers.js';
+import { collectAll, idCommands, registerGroup } from './command-helpers.js';
+import { printAction, printList, printResult } from './command-output.js';
+import { limitOption, statusOption, textArgument } from './command-options.js';
 
 export async function queueStats(ctx: CommandContext): Promise<QueueStats> {
   return printResult(ctx, await ctx.client.queueStats(), renderQueueStats);
@@ -24,9 +18,8 @@ export async function listJobs(ctx: CommandContext, status: string | undefined, 
 }
 
 export function registerQueuesCommands(program: Command, ctxOf: ContextFactory): void {
-  const queues = program.command('queues').description('the job queue: counts, jobs by status, retry and cancel');
-
-  registerCommands(queues, ctxOf, [
+  const group = { name: 'queues', description: 'the job queue: counts, jobs by status, retry and cancel' };
+  registerGroup(program, ctxOf, group, [
     {
       name: 'stats',
       description: 'job counts per queue and status, and the queue backend',
@@ -37,30 +30,27 @@ export function registerQueuesCommands(program: Command, ctxOf: ContextFactory):
       name: 'jobs',
       description: 'list jobs, newest first',
       examples: ['tgz queues jobs', 'tgz queues jobs --status failed', 'tgz queues jobs --status queued --json'],
-      define: (command) =>
-        command
-          .option(
-            '--status <status>',
-            `only jobs with this status (${JOB_STATUSES.join(', ')}; the api also accepts the original's names)`,
-            nonBlank,
-          )
-          .option('--limit <n>', 'how many jobs', intInRange(1, 10_000), 50),
+      options: [
+        statusOption(
+          `only jobs with this status (${JOB_STATUSES.join(', ')}; the api also accepts the original's names)`,
+        ),
+        limitOption('jobs', 10_000, 50),
+      ],
       run: (ctx, opts: { status?: string; limit: number }) => listJobs(ctx, opts.status, opts.limit),
     },
-  ]);
-
-  registerIdCommands(queues, ctxOf, { name: '<job-id>', description: 'job id', parse: nonBlank }, [
-    {
-      name: 'retry',
-      description: 're-enqueue a failed or dead-lettered job',
-      examples: ['tgz queues retry 6f1c…'],
-      run: async (ctx, jobId) => printAction(ctx, await ctx.client.retryJob(jobId)),
-    },
-    {
-      name: 'cancel',
-      description: 'cancel a queued or running job (a running engine is killed)',
-      examples: ['tgz queues cancel 6f1c…'],
-      run: async (ctx, jobId) => printAction(ctx, await ctx.client.cancelJob(jobId)),
-    },
+    ...idCommands<string>(textArgument('<job-id>', 'job id'), [
+      {
+        name: 'retry',
+        description: 're-enqueue a failed or dead-lettered job',
+        examples: ['tgz queues retry 6f1c…'],
+        run: async (ctx, jobId) => printAction(ctx, await ctx.client.retryJob(jobId)),
+      },
+      {
+        name: 'cancel',
+        description: 'cancel a queued or running job (a running engine is killed)',
+        examples: ['tgz queues cancel 6f1c…'],
+        run: async (ctx, jobId) => printAction(ctx, await ctx.client.cancelJob(jobId)),
+      },
+    ]),
   ]);
 }

@@ -1,11 +1,13 @@
 import type { ActionResponse, CodexRunOut } from '@tasksgodzilla/client';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { CommandFailedError } from '../cli.errors.js';
 import type { CommandContext } from '../cli.types.js';
 import type { ContextFactory } from '../context.js';
 import { cell, renderRecord } from '../format.js';
-import { intInRange, parseId, parseSeconds } from '../parse.js';
-import { printAction, registerCommands } from './command-helpers.js';
+import { intInRange, parseSeconds } from '../parse.js';
+import { registerGroup } from './command-helpers.js';
+import { printAction } from './command-output.js';
+import { projectOption, protocolOption } from './command-options.js';
 
 export interface AuditOptions {
   project?: number;
@@ -71,11 +73,8 @@ export async function auditSpecs(ctx: CommandContext, options: AuditOptions): Pr
 }
 
 export function registerSpecCommands(program: Command, ctxOf: ContextFactory): void {
-  const spec = program
-    .command('spec')
-    .description('protocol specs: audit (validate, optionally backfill) through the api');
-
-  registerCommands(spec, ctxOf, [
+  const group = { name: 'spec', description: 'protocol specs: audit (validate, optionally backfill) through the api' };
+  registerGroup(program, ctxOf, group, [
     {
       name: 'audit',
       alias: 'validate',
@@ -86,14 +85,16 @@ export function registerSpecCommands(program: Command, ctxOf: ContextFactory): v
         'tgz spec audit --protocol 2 --backfill --wait',
         'tgz events list --protocol 2   # shows the spec_audit events',
       ],
-      define: (command) =>
-        command
-          .option('--project <id>', 'only the runs of this project', parseId)
-          .option('--protocol <id>', 'only this protocol run (wins over --project)', parseId)
-          .option('--backfill', 'rebuild missing specs from the protocol files')
-          .option('--interval <seconds>', 'interval override (logged by the worker)', intInRange(1, 86_400))
-          .option('--wait', 'wait for the audit job and print its result')
-          .option('--timeout <seconds>', 'with --wait: give up after this long (0: no limit)', parseSeconds, 120),
+      options: [
+        projectOption('only the runs of this project'),
+        protocolOption('only this protocol run (wins over --project)'),
+        new Option('--backfill', 'rebuild missing specs from the protocol files'),
+        new Option('--interval <seconds>', 'interval override (logged by the worker)').argParser(intInRange(1, 86_400)),
+        new Option('--wait', 'wait for the audit job and print its result'),
+        new Option('--timeout <seconds>', 'with --wait: give up after this long (0: no limit)')
+          .argParser(parseSeconds)
+          .default(120),
+      ],
       run: (ctx, opts: AuditOptions) => auditSpecs(ctx, opts),
     },
   ]);

@@ -3,17 +3,9 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../cli.types.js';
 import type { ContextFactory } from '../context.js';
 import { renderSteps } from '../format.js';
-import { parseId } from '../parse.js';
-import {
-  collectAll,
-  printAction,
-  printList,
-  printRecord,
-  printResult,
-  printTextBody,
-  registerCommands,
-  registerIdCommands,
-} from './command-helpers.js';
+import { collectAll, idCommands, registerGroup } from './command-helpers.js';
+import { printAction, printList, printRecord, printResult, printTextBody } from './command-output.js';
+import { idArgument, protocolOption, required } from './command-options.js';
 
 /** The fields `steps show` prints, in order. */
 const STEP_FIELDS = [
@@ -59,51 +51,57 @@ async function printText(ctx: CommandContext, id: number, kind: 'log' | 'diff'):
 }
 
 export function registerStepsCommands(program: Command, ctxOf: ContextFactory): void {
-  const steps = program
-    .command('steps')
-    .description('steps of a protocol run: list, show, run, QA, approve, log, diff');
-
-  registerCommands(steps, ctxOf, [
-    {
-      name: 'list',
-      description: "list a run's steps in order",
-      examples: ['tgz steps list --protocol 2'],
-      define: (command) => command.requiredOption('--protocol <id>', 'protocol run id', parseId),
-      run: (ctx, opts: { protocol: number }) => listSteps(ctx, opts.protocol),
-    },
-  ]);
-
-  registerIdCommands(steps, ctxOf, { name: '<step-id>', description: 'step run id', parse: parseId }, [
-    {
-      name: 'show',
-      description: 'show one step (status, summary, runtime state)',
-      examples: ['tgz steps show 5'],
-      run: showStep,
-    },
-    {
-      name: 'run',
-      description: 'enqueue execution of a pending, blocked or failed step',
-      examples: ['tgz steps run 5'],
-      run: runStep,
-    },
-    { name: 'qa', alias: 'run-qa', description: 'enqueue QA of a step', examples: ['tgz steps qa 5'], run: runStepQa },
-    {
-      name: 'approve',
-      description: 'mark a step completed by hand (may complete the run)',
-      examples: ['tgz steps approve 5'],
-      run: approveStep,
-    },
-    {
-      name: 'log',
-      description: "print the step's latest run log",
-      examples: ['tgz steps log 5', 'tgz steps log 5 | less'],
-      run: (ctx, id) => printText(ctx, id, 'log'),
-    },
-    {
-      name: 'diff',
-      description: "print the patch of the step's commit",
-      examples: ['tgz steps diff 5'],
-      run: (ctx, id) => printText(ctx, id, 'diff'),
-    },
-  ]);
+  registerGroup(
+    program,
+    ctxOf,
+    { name: 'steps', description: 'steps of a protocol run: list, show, run, QA, approve, log, diff' },
+    [
+      {
+        name: 'list',
+        description: "list a run's steps in order",
+        examples: ['tgz steps list --protocol 2'],
+        options: [required(protocolOption())],
+        run: (ctx, opts: { protocol: number }) => listSteps(ctx, opts.protocol),
+      },
+      ...idCommands(idArgument('<step-id>', 'step run id'), [
+        {
+          name: 'show',
+          description: 'show one step (status, summary, runtime state)',
+          examples: ['tgz steps show 5'],
+          run: showStep,
+        },
+        {
+          name: 'run',
+          description: 'enqueue execution of a pending, blocked or failed step',
+          examples: ['tgz steps run 5'],
+          run: runStep,
+        },
+        {
+          name: 'qa',
+          alias: 'run-qa',
+          description: 'enqueue QA of a step',
+          examples: ['tgz steps qa 5'],
+          run: runStepQa,
+        },
+        {
+          name: 'approve',
+          description: 'mark a step completed by hand (may complete the run)',
+          examples: ['tgz steps approve 5'],
+          run: approveStep,
+        },
+        {
+          name: 'log',
+          description: "print the step's latest run log",
+          examples: ['tgz steps log 5', 'tgz steps log 5 | less'],
+          run: (ctx, id) => printText(ctx, id, 'log'),
+        },
+        {
+          name: 'diff',
+          description: "print the patch of the step's commit",
+          examples: ['tgz steps diff 5'],
+          run: (ctx, id) => printText(ctx, id, 'diff'),
+        },
+      ]),
+    ],
+  );
 }

@@ -1,18 +1,18 @@
 import type { Command } from 'commander';
 import { CommandFailedError } from '../cli.errors.js';
 import type { CliIo } from '../cli.types.js';
-import { examples } from '../commands/command-helpers.js';
-import { withContext, type ContextFactory } from '../context.js';
+import { registerCommands } from '../commands/command-helpers.js';
+import type { ContextFactory } from '../context.js';
 
 /** `tgz tui`: the full-screen dashboard over the same client, live over the event stream. */
 export function registerTuiCommand(program: Command, ctxOf: ContextFactory, io: CliIo): void {
-  const command = program
-    .command('tui')
-    .description(
-      'full-screen terminal dashboard: projects, protocols, steps, events, queues; live over the event stream (press ? for keys)',
-    )
-    .action(
-      withContext(ctxOf, async (ctx) => {
+  registerCommands(program, ctxOf, [
+    {
+      name: 'tui',
+      description:
+        'full-screen terminal dashboard: projects, protocols, steps, events, queues; live over the event stream (press ? for keys)',
+      examples: ['tgz tui', 'tgz tui --api-base http://127.0.0.1:8010 --token "$TASKSGODZILLA_API_TOKEN"'],
+      run: async (ctx) => {
         const { stdin, stdout } = io;
         if (!stdin?.isTTY || !stdout.isTTY) {
           throw new CommandFailedError(
@@ -27,7 +27,7 @@ export function registerTuiCommand(program: Command, ctxOf: ContextFactory, io: 
           stdin: stdin as NodeJS.ReadStream,
           stdout: stdout as NodeJS.WriteStream,
         });
-      }),
-    );
-  examples(command, ['tgz tui', 'tgz tui --api-base http://127.0.0.1:8010 --token "$TASKSGODZILLA_API_TOKEN"']);
+      },
+    },
+  ]);
 }

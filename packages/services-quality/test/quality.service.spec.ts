@@ -18,7 +18,7 @@ import {
   writeFixture,
 } from '@tasksgodzilla/service-testing';
 import { createPromptService, extractStepFileExample } from '@tasksgodzilla/services-prompts';
-import { extractChecks, type StepSpec } from '@tasksgodzilla/services-spec';
+import { extractChecks, type QaPolicy, type StepSpec } from '@tasksgodzilla/services-spec';
 import { createQualityService } from '../src/quality.service.js';
 import type { QaInput, QualityConfig, QualityServiceDeps } from '../src/quality.types.js';
 import { determineVerdict } from '../src/verdict.js';
@@ -69,6 +69,11 @@ function spec(name: string, qa: StepSpec['qa'], extra: Partial<StepSpec> = {}): 
   return { id: name, name, engine_id: null, prompt_ref: name, qa, ...extra };
 }
 
+/** The spec entry of a step with the given QA policy and declared checks. */
+function specWithChecks(name: string, policy: QaPolicy, checks: string[]): StepSpec {
+  return spec(name, { policy }, { checks });
+}
+
 describe('QualityService', () => {
   const suite = useStepWorkspace(STEPS);
   const prompts = createPromptService();
@@ -112,7 +117,7 @@ describe('QualityService', () => {
 
     it('with checks: runs only the checks', async () => {
       const result = await service([codex(agentMessage(PASS_JSON))]).runQa(
-        input('01-build.md', spec('01-build.md', { policy: 'skip' }, { checks: ['test -f README.md'] })),
+        input('01-build.md', specWithChecks('01-build.md', 'skip', ['test -f README.md'])),
       );
       expect(result.outcome).toBe('PASS');
       expect(result.agent).toBeNull();
@@ -125,7 +130,7 @@ describe('QualityService', () => {
 
     it("a light override (the orchestrator's inline QA) does not bring the agent back", async () => {
       const result = await service([codex(agentMessage(PASS_JSON))]).runQa(
-        input('01-build.md', spec('01-build.md', { policy: 'skip' }, { checks: ['test -f README.md'] }), {
+        input('01-build.md', specWithChecks('01-build.md', 'skip', ['test -f README.md']), {
           policyOverride: 'light',
         }),
       );
@@ -139,7 +144,7 @@ describe('QualityService', () => {
       expect(svc.shouldEvaluate(spec('a', { policy: null }))).toBe(true);
       expect(svc.shouldEvaluate(spec('a', { policy: 'light' }))).toBe(true);
       expect(svc.shouldEvaluate(spec('a', { policy: 'skip' }))).toBe(false);
-      expect(svc.shouldEvaluate(spec('a', { policy: 'skip' }, { checks: ['npm test'] }))).toBe(true);
+      expect(svc.shouldEvaluate(specWithChecks('a', 'skip', ['npm test']))).toBe(true);
     });
   });
 
@@ -303,11 +308,7 @@ describe('QualityService', () => {
     });
 
     it('a check runs once', async () => {
-      const stepSpec = spec(
-        '05-both.md',
-        { policy: 'full' },
-        { checks: ['echo run >> qa-count.txt', 'test -f README.md'] },
-      );
+      const stepSpec = specWithChecks('05-both.md', 'full', ['echo run >> qa-count.txt', 'test -f README.md']);
       const result = await service([shell()]).runQa(input('05-both.md', stepSpec));
       expect(result.outcome).toBe('PASS');
       expect(result.checks.map((c) => c.command)).toEqual(['echo run >> qa-count.txt', 'test -f README.md']);
@@ -315,11 +316,7 @@ describe('QualityService', () => {
     });
 
     it('spec checks with no check in the file: they run here and decide', async () => {
-      const stepSpec = spec(
-        '04-plain.md',
-        { policy: 'full' },
-        { checks: ['test -f README.md', 'test -f missing.txt'] },
-      );
+      const stepSpec = specWithChecks('04-plain.md', 'full', ['test -f README.md', 'test -f missing.txt']);
       const result = await service([shell()]).runQa(input('04-plain.md', stepSpec));
       expect(result.outcome).toBe('FAIL');
       expect(result.agent).toBeNull();
@@ -426,7 +423,7 @@ describe('QualityService', () => {
       const svc = service([engine], {}, { redactValues: ['config-secret-token'] });
       const check = `env > '${checkEnv}'; echo "out qa-project-secret config-secret-token"`;
       const result = await svc.runQa(
-        input('01-build.md', spec('01-build.md', { policy: 'light' }, { checks: [check] }), {
+        input('01-build.md', specWithChecks('01-build.md', 'light', [check]), {
           project: project({
             secrets: {
               deploy_key: 'qa-project-secret',

@@ -233,27 +233,26 @@ describe.each(ADAPTERS)('$engineId adapter: the shared contract (fake CLI)', (ad
     expect(result.model).toBe(adapter.noModel.streamModel);
   });
 
-  it('a silent engine is stalled', async () => {
-    const { result, events } = await ws.run(
-      engine,
-      'execute',
-      { FAKE_ENGINE_FIXTURE: 'hang', FAKE_ENGINE_HANG: 'end' },
-      { stallTimeoutMs: 500 },
-    );
-    expect(result.outcome).toBe('stalled');
-    expect(result.reason).toContain('no output');
-    expect(events.at(-1)).toMatchObject({ type: 'terminal', outcome: 'stalled' });
-  });
-
-  it('the wall-clock limit gives timeout even while output keeps coming', async () => {
-    const { result } = await ws.run(
-      engine,
-      'execute',
-      { FAKE_ENGINE_FIXTURE: 'success', FAKE_ENGINE_LINE_DELAY_MS: '200' },
-      { timeoutMs: 600, stallTimeoutMs: 10_000 },
-    );
-    expect(result.outcome).toBe('timeout');
-    expect(result.reason).toContain('wall-clock');
+  it.each([
+    {
+      name: 'a silent engine is stalled',
+      env: { FAKE_ENGINE_FIXTURE: 'hang', FAKE_ENGINE_HANG: 'end' },
+      request: { stallTimeoutMs: 500 },
+      outcome: 'stalled',
+      reason: 'no output',
+    },
+    {
+      name: 'the wall-clock limit gives timeout even while output keeps coming',
+      env: { FAKE_ENGINE_FIXTURE: 'success', FAKE_ENGINE_LINE_DELAY_MS: '200' },
+      request: { timeoutMs: 600, stallTimeoutMs: 10_000 },
+      outcome: 'timeout',
+      reason: 'wall-clock',
+    },
+  ])('$name', async ({ env, request, outcome, reason }) => {
+    const { result, events } = await ws.run(engine, 'execute', env, request);
+    expect(result.outcome).toBe(outcome);
+    expect(result.reason).toContain(reason);
+    expect(events.at(-1)).toMatchObject({ type: 'terminal', outcome });
   });
 
   it('an abort kills the whole process group, grandchildren included, with SIGKILL when SIGTERM is ignored', async () => {

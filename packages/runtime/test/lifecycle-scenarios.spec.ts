@@ -20,16 +20,11 @@ function withEnv(engine: Engine, env: Record<string, string>): Engine {
   const run = (operation: EngineOperation, request: EngineRequest) =>
     engine.run(operation, { ...request, env: { ...request.env, ...env } });
   return {
-    id: engine.id,
-    displayName: engine.displayName,
-    kind: engine.kind,
-    defaultModel: engine.defaultModel,
-    capabilities: engine.capabilities,
+    ...engine,
     plan: (request) => run('plan', request),
     execute: (request) => run('execute', request),
     qa: (request) => run('qa', request),
     run,
-    probe: () => engine.probe(),
   };
 }
 
@@ -79,6 +74,12 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
   afterEach(async () => {
     await h?.close();
   });
+  /** Starts a run from the demo template, drains its planning, then enqueues its first step. */
+  async function planAndRunNext(protocolName: string) {
+    const run = await h.startRun({ protocol_name: protocolName, template: h.template() });
+    await h.worker.drain();
+    return { run, next: await h.rt.services.orchestrator.runNextStep(run.id) };
+  }
 
   it('QA pass and fail → loop → trigger → completion', async () => {
     h = await openRuntime();
@@ -125,12 +126,7 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
   it('pause stops a queued step: it goes back to pending and never runs', async () => {
     h = await openRuntime();
     const { orchestrator } = h.rt.services;
-    const run = await h.startRun({
-      protocol_name: '0003-pause',
-      template: h.template(),
-    });
-    await h.worker.drain();
-    const next = await orchestrator.runNextStep(run.id);
+    const { run, next } = await planAndRunNext('0003-pause');
     await orchestrator.pauseProtocol(run.id);
     await h.worker.drain();
     const step = (await h.steps(run.id))[0]!;
@@ -289,9 +285,7 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
   it('a job that keeps failing is dead-lettered once: job_failed, step failed, run blocked (no state change on the retry)', async () => {
     h = await openRuntime({ config: { jobMaxAttempts: 2 } });
     const { orchestrator } = h.rt.services;
-    const run = await h.startRun({ protocol_name: '0007-dead', template: h.template() });
-    await h.worker.drain();
-    const next = await orchestrator.runNextStep(run.id);
+    const { run, next } = await planAndRunNext('0007-dead');
     const seen: string[] = [];
     const runner = createWorkerRunner({
       queue: h.rt.queue,
@@ -324,13 +318,7 @@ describe('protocol lifecycle scenarios through the runtime (shell engine, embedd
 
   it('a worker that dies on the last attempt: the reclaiming worker dead-letters the job and blocks the run', async () => {
     h = await openRuntime({ config: { jobMaxAttempts: 1 } });
-    const { orchestrator } = h.rt.services;
-    const run = await h.startRun({
-      protocol_name: '0010-crash',
-      template: h.template(),
-    });
-    await h.worker.drain();
-    const next = await orchestrator.runNextStep(run.id);
+    const { run, next } = await planAndRunNext('0010-crash');
     // A worker claims the step job and dies: nobody renews its one-second lease.
     expect(await h.rt.queue.claim({ workerId: 'crashed-worker', leaseSeconds: 1 })).toMatchObject({
       run_id: next.job.run_id,

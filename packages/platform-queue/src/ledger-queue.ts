@@ -1,10 +1,11 @@
-import { QueueError, newId, systemClock, ValidationError, type Clock, type JsonObject } from '@tasksgodzilla/core';
-import type { Executor, SqlDialect } from '@tasksgodzilla/platform-storage';
-import { exponentialBackoff, type BackoffFn } from './backoff.js';
-import type { JobLinks, JobTypeRegistry } from './job-types.js';
+import { QueueError, newId, systemClock, ValidationError, type JsonObject } from '@tasksgodzilla/core';
+import type { Executor } from '@tasksgodzilla/platform-storage';
+import { exponentialBackoff } from './backoff.js';
+import type { JobLinks } from './job-types.js';
 import { createLedger, type Ledger, type NewJobValues } from './ledger.js';
 import { enqueueOptionsSchema } from './queue.schemas.js';
 import type {
+  CommonQueueOptions,
   EnqueueInput,
   EnqueueOptions,
   JobQueue,
@@ -25,18 +26,8 @@ export const noopLogger: QueueLogger = {
   error: () => undefined,
 };
 
-export interface LedgerQueueOptions {
-  db: Executor;
-  dialect: SqlDialect;
-  jobTypes: JobTypeRegistry;
-  clock?: Clock;
-  defaults?: Partial<QueueDefaults>;
-  backoff?: BackoffFn;
-  logger?: QueueLogger;
-}
-
 /** The JobQueue of both backends: the ledger for state, the transport for delivery. */
-export function createLedgerQueue(options: LedgerQueueOptions, transport: Transport): JobQueue {
+export function createLedgerQueue(options: CommonQueueOptions, transport: Transport): JobQueue {
   const clock = options.clock ?? systemClock;
   const defaults: QueueDefaults = { ...DEFAULT_QUEUE_DEFAULTS, ...options.defaults };
   const logger = options.logger ?? noopLogger;

@@ -178,7 +178,8 @@ export interface QueueLogger {
   error(obj: object, msg?: string): void;
 }
 
-interface CommonQueueOptions {
+/** What both backends take: the ledger's database, the job types, and the shared policies. */
+export interface CommonQueueOptions {
   /** The database holding the ledger (and, when embedded, the queue). */
   db: Executor;
   dialect: SqlDialect;

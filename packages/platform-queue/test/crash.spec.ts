@@ -7,7 +7,7 @@ import { REDIS_URL, createTempDir, type TempDir } from '@tasksgodzilla/testing';
 import { createWorkerRunner } from '../src/index.js';
 import { crashHandlers } from './fixtures/crash-handlers.js';
 import type { CrashWorkerConfig } from './fixtures/crash-worker.js';
-import { availableBackends, createHarness, waitFor, type Harness } from './harness.js';
+import { availableBackends, useHarness, waitFor } from './harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const backends = await availableBackends();
@@ -42,26 +42,17 @@ afterAll(() => {
 });
 
 describe.each(backends)('a worker process killed mid-job on %s', (backendName) => {
-  let h: Harness;
   let markers: TempDir;
   let child: ChildProcess | undefined;
-
-  beforeAll(async () => {
-    h = await createHarness(backendName);
-  });
-  afterAll(async () => {
-    await h?.teardown();
-  });
-  beforeEach(async () => {
-    await h.reset();
-    markers = createTempDir('tgz-crash-');
-  });
-  afterEach(async () => {
+  const h = useHarness(backendName, () => {
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     child = undefined;
-    await h.cleanup();
-    markers.remove();
   });
+
+  beforeEach(() => {
+    markers = createTempDir('tgz-crash-');
+  });
+  afterEach(() => markers.remove());
 
   it('loses its lease; another worker reclaims the job and its side effect happens exactly once', async () => {
     const leaseSeconds = 1;

@@ -184,10 +184,43 @@ export function deferred<T = void>() {
   return { promise, resolve };
 }
 
-/** Resolves never; rejects with the signal's reason once aborted (a well-behaved long handler). */
-export function untilAborted(signal: AbortSignal): Promise<never> {
+/**
+ * Resolves never; rejects with the signal's reason once aborted (a well-behaved long handler), and
+ * first notes that reason in `reasons` when given.
+ */
+export function untilAborted(signal: AbortSignal, reasons?: unknown[]): Promise<never> {
   return new Promise<never>((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    const abort = () => {
+      reasons?.push(signal.reason);
+      reject(signal.reason);
+    };
+    if (signal.aborted) abort();
+    else signal.addEventListener('abort', abort, { once: true });
   });
+}
+
+/**
+ * Registers the hooks of one backend's suite and returns its harness: created once, reset before each
+ * test, cleaned up after it (after `beforeCleanup`, which stops what the test started), torn down at
+ * the end. The returned object forwards to the harness of the running suite.
+ */
+export function useHarness(name: BackendName, beforeCleanup?: () => unknown): Harness {
+  let current: Harness | undefined;
+  const harness = (): Harness => {
+    if (!current) throw new Error(`the ${name} harness exists only while its suite runs`);
+    return current;
+  };
+  beforeAll(async () => {
+    current = await createHarness(name);
+  });
+  afterAll(async () => {
+    await current?.teardown();
+    current = undefined;
+  });
+  beforeEach(() => harness().reset());
+  afterEach(async () => {
+    await beforeCleanup?.();
+    await harness().cleanup();
+  });
+  return new Proxy({} as Harness, { get: (_target, key) => Reflect.get(harness(), key) as unknown });
 }

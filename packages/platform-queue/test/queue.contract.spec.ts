@@ -18,41 +18,21 @@ import {
   type WorkerRunner,
   type WorkerRunnerOptions,
 } from '../src/index.js';
-import {
-  availableBackends,
-  createHarness,
-  deferred,
-  manualClock,
-  START,
-  untilAborted,
-  waitFor,
-  type Harness,
-} from './harness.js';
+import { availableBackends, deferred, manualClock, START, untilAborted, useHarness, waitFor } from './harness.js';
 import type { TestJobHandlers } from './fixtures/test-job-types.js';
 
 const backends = await availableBackends();
 
 describe.each(backends)('queue contract on %s', (backendName) => {
-  let h: Harness;
   let clock: ReturnType<typeof manualClock>;
   let queue: JobQueue;
   // Stopped after each test, even a failing one, so no poll loop outlives its test.
   const runners: WorkerRunner[] = [];
+  const h = useHarness(backendName, () => Promise.all(runners.splice(0).map((r) => r.stop({ graceful: false }))));
 
-  beforeAll(async () => {
-    h = await createHarness(backendName);
-  });
-  afterAll(async () => {
-    await h?.teardown();
-  });
-  beforeEach(async () => {
-    await h.reset();
+  beforeEach(() => {
     clock = manualClock();
     queue = h.createQueue({ clock });
-  });
-  afterEach(async () => {
-    await Promise.all(runners.splice(0).map((r) => r.stop({ graceful: false })));
-    await h.cleanup();
   });
 
   const runner = (handlers: TestJobHandlers, options: Partial<WorkerRunnerOptions> = {}) => {
@@ -74,6 +54,17 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     payload: { protocol_run_id: protocolRunId },
     ...extra,
   });
+
+  /** Enqueues `plan(1)`, then rewrites its ledger row behind the queue's back (an older release, a bad migration). */
+  const enqueueRewritten = async (columns: { params?: string; job_type?: string }) => {
+    const job = await queue.enqueue(plan(1));
+    await h.handle.db.updateTable('job_runs').set(columns).where('run_id', '=', job.run_id).execute();
+    return job;
+  };
+
+  /** The job failed on its first attempt, with `error` as `Name: message`. */
+  const expectFailedOnce = async (runId: string, error: string) =>
+    expect(await queue.get(runId)).toMatchObject({ status: 'failed', attempts: 1, error });
 
   const recordMetrics = () => {
     const seen: { jobType: string; outcome: JobOutcome; duration: number }[] = [];
@@ -232,12 +223,7 @@ describe.each(backends)('queue contract on %s', (backendName) => {
   });
 
   it('fails a job whose stored payload no longer validates, without calling the handler and without retrying', async () => {
-    const job = await queue.enqueue(plan(1));
-    await h.handle.db
-      .updateTable('job_runs')
-      .set({ params: JSON.stringify({ protocol_run_id: 'x' }) })
-      .where('run_id', '=', job.run_id)
-      .execute();
+    const job = await enqueueRewritten({ params: JSON.stringify({ protocol_run_id: 'x' }) });
     const calls: string[] = [];
     const metrics = recordMetrics();
     await runner({ alpha_job: async () => void calls.push('called') }, { metrics: metrics.hooks }).drain();
@@ -249,25 +235,12 @@ describe.each(backends)('queue contract on %s', (backendName) => {
   });
 
   it('fails an unknown job type at once instead of reporting success', async () => {
-    const job = await queue.enqueue(plan(1));
-    await h.handle.db
-      .updateTable('job_runs')
-      .set({ job_type: 'mystery_job' })
-      .where('run_id', '=', job.run_id)
-      .execute();
+    const job = await enqueueRewritten({ job_type: 'mystery_job' });
     const other = await queue.enqueue({ job_type: 'other_job', payload: { protocol_run_id: 2 } });
     await runner({ alpha_job: async () => undefined }).drain();
-    expect(await queue.get(job.run_id)).toMatchObject({
-      status: 'failed',
-      attempts: 1,
-      error: 'UnknownJobTypeError: unknown job type: mystery_job',
-    });
+    await expectFailedOnce(job.run_id, 'UnknownJobTypeError: unknown job type: mystery_job');
     // A known type without a handler in this worker is the same non-retryable failure.
-    expect(await queue.get(other.run_id)).toMatchObject({
-      status: 'failed',
-      attempts: 1,
-      error: 'UnknownJobTypeError: unknown job type: other_job',
-    });
+    await expectFailedOnce(other.run_id, 'UnknownJobTypeError: unknown job type: other_job');
   });
 
   it('does not run a delayed job before it is due', async () => {
@@ -350,16 +323,8 @@ describe.each(backends)('queue contract on %s', (backendName) => {
         throw new BudgetExceededError('over budget');
       },
     }).drain();
-    expect(await queue.get(a.run_id)).toMatchObject({
-      status: 'failed',
-      attempts: 1,
-      error: 'ValidationError: bad spec',
-    });
-    expect(await queue.get(b.run_id)).toMatchObject({
-      status: 'failed',
-      attempts: 1,
-      error: 'BudgetExceededError: over budget',
-    });
+    await expectFailedOnce(a.run_id, 'ValidationError: bad spec');
+    await expectFailedOnce(b.run_id, 'BudgetExceededError: over budget');
     expect((await queue.get(a.run_id)).finished_at).toBe(START);
   });
 
@@ -414,12 +379,7 @@ describe.each(backends)('queue contract on %s', (backendName) => {
   });
 
   it('tells onFinalFailure about a stored payload that no longer validates', async () => {
-    const job = await queue.enqueue(plan(1));
-    await h.handle.db
-      .updateTable('job_runs')
-      .set({ params: JSON.stringify({ protocol_run_id: 'x' }) })
-      .where('run_id', '=', job.run_id)
-      .execute();
+    const job = await enqueueRewritten({ params: JSON.stringify({ protocol_run_id: 'x' }) });
     const told: string[] = [];
     await runner({ alpha_job: async () => undefined }, { onFinalFailure: (j) => void told.push(j.run_id) }).drain();
     expect(told).toEqual([job.run_id]);
@@ -456,12 +416,7 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     await runner({
       alpha_job: async (_job, ctx) => {
         if (ctx.attempt === 1) {
-          try {
-            await untilAborted(ctx.signal);
-          } catch (error) {
-            reasons.push(error);
-            throw error;
-          }
+          await untilAborted(ctx.signal, reasons);
         }
         return { result: 'second time lucky' };
       },
@@ -511,12 +466,7 @@ describe.each(backends)('queue contract on %s', (backendName) => {
           alpha_job: async (_job, ctx) => {
             ctx.addUsage({ tokens: 12 });
             started.resolve();
-            try {
-              await untilAborted(ctx.signal);
-            } catch (error) {
-              reasons.push(error);
-              throw error;
-            }
+            await untilAborted(ctx.signal, reasons);
           },
         },
         { metrics: metrics.hooks, onCancelled: (cancelledJob) => void reported.push(cancelledJob) },
@@ -816,12 +766,7 @@ describe.each(backends)('queue contract on %s', (backendName) => {
         alpha_job: async (job, ctx) => {
           if (job.payload.protocol_run_id === 1) return { result: 'quick' };
           slowStarted.resolve();
-          try {
-            await untilAborted(ctx.signal);
-          } catch (error) {
-            slowReasons.push(error);
-            throw error;
-          }
+          await untilAborted(ctx.signal, slowReasons);
         },
       },
       { concurrency: 2 },

@@ -116,3 +116,8 @@ export function event(id: number, type: string, extra: Record<string, unknown> =
     ...extra,
   };
 }
+
+/** Expects `text` to contain each of `parts`: one assertion per part. */
+export function expectToContainAll(text: string, parts: readonly string[]): void {
+  for (const part of parts) expect(text).toContain(part);
+}

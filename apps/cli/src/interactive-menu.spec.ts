@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { createClient } from '@tasksgodzilla/client';
 import type { CommandContext } from './cli.types.js';
-import { fakeApi, json, PROJECT, protocolRun } from './cli.test-helpers.js';
+import { expectToContainAll, fakeApi, json, PROJECT, protocolRun } from './cli.test-helpers.js';
 import { runInteractiveMenu } from './interactive-menu.js';
 
 /** Plays the answers one prompt at a time, as a person would type them. */
@@ -67,11 +67,13 @@ describe('interactive menu', () => {
       'POST /steps/6/actions/run_qa': () => json({ message: 'QA enqueued', job: { job_id: 'q1' } }),
     });
     expect(code).toBe(0);
-    expect(output).toContain('Interactive TasksGodzilla CLI');
-    expect(output).toContain('1   demo  main');
-    expect(output).toContain('Current project: 1   Current protocol: 2');
-    expect(output).toContain('Step ID [6 01-build.md]: ');
-    expect(output).toContain('QA enqueued (job q1).');
+    expectToContainAll(output, [
+      'Interactive TasksGodzilla CLI',
+      '1   demo  main',
+      'Current project: 1   Current protocol: 2',
+      'Step ID [6 01-build.md]: ',
+      'QA enqueued (job q1).',
+    ]);
     expect(requests.map((r) => `${r.method} ${r.url.pathname}`)).toEqual([
       'GET /projects',
       'GET /protocols/2/steps',
@@ -85,11 +87,13 @@ describe('interactive menu', () => {
       'GET /projects/9/protocols': () => json({ detail: 'Project not found' }, 404),
     });
     expect(code).toBe(0);
-    expect(output).toContain('Select a project first.');
-    expect(output).toContain('Select a protocol first.');
-    expect(output).toContain('Invalid input: expected a positive integer id, got "abc".');
-    expect(output).toContain('Error: 404 Not Found: Project not found');
-    expect(output).toContain('Unknown choice.');
+    expectToContainAll(output, [
+      'Select a project first.',
+      'Select a protocol first.',
+      'Invalid input: expected a positive integer id, got "abc".',
+      'Error: 404 Not Found: Project not found',
+      'Unknown choice.',
+    ]);
   });
 
   it('creates a project and a protocol run, which become the current ones', async () => {
@@ -101,9 +105,11 @@ describe('interactive menu', () => {
         'POST /protocols/2/actions/start': () => json({ message: 'Protocol planning enqueued', job: { job_id: 'p1' } }),
       },
     );
-    expect(output).toContain('Created project 1 (demo). Setup job enqueued.');
-    expect(output).toContain('Protocol 0001-demo (2) created; planning enqueued (job p1).');
-    expect(output).toContain('Current project: 1   Current protocol: 2');
+    expectToContainAll(output, [
+      'Created project 1 (demo). Setup job enqueued.',
+      'Protocol 0001-demo (2) created; planning enqueued (job p1).',
+      'Current project: 1   Current protocol: 2',
+    ]);
     expect(requests[1]!.body).toEqual({
       protocol_name: '0001-demo',
       base_branch: 'main',

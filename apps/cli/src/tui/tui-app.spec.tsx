@@ -1,5 +1,6 @@
 import { stripVTControlCharacters } from 'node:util';
 import { render } from 'ink-testing-library';
+import { expectToContainAll } from '../cli.test-helpers.js';
 import { createFakeClient, run, until } from './fake-client.test-helpers.js';
 import { TuiApp } from './tui-app.js';
 import { createTuiStore, type TuiStore } from './tui-store.js';
@@ -41,13 +42,14 @@ describe('TUI screens and keys (ink-testing-library)', () => {
   });
 
   it('shows the dashboard: tabs, context, projects, protocols, steps and events', () => {
-    const text = frame();
-    expect(text).toContain('1 Dashboard');
-    expect(text).toContain('7 Settings');
-    expect(text).toContain('Page: dashboard • Project: demo (1) • Protocol: 0001-demo (10) [running]');
-    expect(text).toContain('› 1 demo • main');
-    expect(text).toContain('0: 00-setup.md [completed]');
-    expect(text).toContain('step_completed: Step executed.');
+    expectToContainAll(frame(), [
+      '1 Dashboard',
+      '7 Settings',
+      'Page: dashboard • Project: demo (1) • Protocol: 0001-demo (10) [running]',
+      '› 1 demo • main',
+      '0: 00-setup.md [completed]',
+      'step_completed: Step executed.',
+    ]);
   });
 
   it('switches pages with the number keys', async () => {

@@ -373,6 +373,16 @@ export function TuiApp({ store }: { store: TuiStore }) {
     />
   );
   const Page = PAGE_COMPONENTS[page];
+  const renderDialog = (spec: ModalSpec) => {
+    // What every dialog gets: how to close, and the keyboard (which it owns while open).
+    const dialog = { close, router, owner: spec };
+    if (spec.kind === 'form')
+      return <FormModal title={spec.title} fields={spec.fields} submit={spec.submit} {...dialog} />;
+    if (spec.kind === 'menu') return <MenuModal title={spec.title} items={spec.items} {...dialog} />;
+    if (spec.kind === 'confirm')
+      return <ConfirmModal title={spec.title} message={spec.message} confirm={spec.confirm} {...dialog} />;
+    return <HelpModal {...dialog} />;
+  };
 
   return (
     <Box flexDirection="column" width={size.columns} height={size.rows - 1}>
@@ -381,28 +391,8 @@ export function TuiApp({ store }: { store: TuiStore }) {
       <Box height={bodyHeight} flexDirection="column">
         {modal === null ? (
           <Page state={state} store={store} height={bodyHeight} list={renderList} />
-        ) : modal.kind === 'form' ? (
-          <FormModal
-            title={modal.title}
-            fields={modal.fields}
-            submit={modal.submit}
-            close={close}
-            router={router}
-            owner={modal}
-          />
-        ) : modal.kind === 'menu' ? (
-          <MenuModal title={modal.title} items={modal.items} close={close} router={router} owner={modal} />
-        ) : modal.kind === 'confirm' ? (
-          <ConfirmModal
-            title={modal.title}
-            message={modal.message}
-            confirm={modal.confirm}
-            close={close}
-            router={router}
-            owner={modal}
-          />
         ) : (
-          <HelpModal close={close} router={router} owner={modal} />
+          renderDialog(modal)
         )}
       </Box>
       <StatusBar status={state.status} />

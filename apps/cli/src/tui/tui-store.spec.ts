@@ -1,7 +1,14 @@
 import { createFakeClient, event, run, step, until } from './fake-client.test-helpers.js';
 import { createTuiStore, type TuiStore } from './tui-store.js';
+import type { TuiState } from './tui-store.types.js';
 
 const settings = { apiBase: 'http://fake', token: undefined, projectToken: undefined };
+
+/** The status line once `action` has finished. */
+async function statusAfter(store: TuiStore, action: () => Promise<unknown>): Promise<TuiState['status']> {
+  await action();
+  return store.getState().status;
+}
 
 describe('TUI store', () => {
   let store: TuiStore | undefined;
@@ -40,25 +47,17 @@ describe('TUI store', () => {
 
   it('runs the actions of the original with its status messages', async () => {
     const { fake, store } = await open();
-    await store.runNext();
-    expect(store.getState().status).toEqual({ text: 'Next step enqueued.', tone: 'ok' });
-    await store.retryLatest();
-    expect(store.getState().status.text).toBe('Retry enqueued.');
+    expect(await statusAfter(store, () => store.runNext())).toEqual({ text: 'Next step enqueued.', tone: 'ok' });
+    expect((await statusAfter(store, () => store.retryLatest())).text).toBe('Retry enqueued.');
     // No step selected: QA and approve target the most recently updated step.
-    await store.runQa();
-    expect(store.getState().status.text).toBe('QA enqueued for 01-build.md.');
+    expect((await statusAfter(store, () => store.runQa())).text).toBe('QA enqueued for 01-build.md.');
     store.selectStep(100);
-    await store.approve();
-    expect(store.getState().status.text).toBe('Approved 00-setup.md.');
-    await store.runStep();
-    expect(store.getState().status.text).toBe('Step enqueued.');
-    await store.openPr();
-    expect(store.getState().status.text).toBe('Open PR job enqueued.');
-    await store.pause();
-    expect(store.getState().status.text).toBe('Protocol paused.');
+    expect((await statusAfter(store, () => store.approve())).text).toBe('Approved 00-setup.md.');
+    expect((await statusAfter(store, () => store.runStep())).text).toBe('Step enqueued.');
+    expect((await statusAfter(store, () => store.openPr())).text).toBe('Open PR job enqueued.');
+    expect((await statusAfter(store, () => store.pause())).text).toBe('Protocol paused.');
     expect(store.selectedProtocol()?.status).toBe('paused');
-    await store.cancel();
-    expect(store.getState().status.text).toBe('Protocol cancelled.');
+    expect((await statusAfter(store, () => store.cancel())).text).toBe('Protocol cancelled.');
     expect(fake.calls).toEqual(
       expect.arrayContaining([
         'runNextStep 10',
@@ -75,12 +74,9 @@ describe('TUI store', () => {
 
   it('asks for a selection before acting on nothing', async () => {
     const { store } = await open(createFakeClient({ runs: [], steps: [] }));
-    await store.runNext();
-    expect(store.getState().status).toEqual({ text: 'Select a protocol.', tone: 'error' });
-    await store.runQa();
-    expect(store.getState().status.text).toBe('No steps to QA.');
-    await store.runStep();
-    expect(store.getState().status.text).toBe('Select a step.');
+    expect(await statusAfter(store, () => store.runNext())).toEqual({ text: 'Select a protocol.', tone: 'error' });
+    expect((await statusAfter(store, () => store.runQa())).text).toBe('No steps to QA.');
+    expect((await statusAfter(store, () => store.runStep())).text).toBe('Select a step.');
   });
 
   it('creates a protocol pending, then starts it, and selects it', async () => {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { EngineError } from '@tasksgodzilla/core';
-import type { Engine, EngineEvent, EngineRequest } from '../engine.types.js';
+import type { Engine, EngineEvent, EngineOutcome, EngineRequest } from '../engine.types.js';
 import {
   useFakeWorkspace,
   fakeBinary,
@@ -233,7 +233,13 @@ describe.each(ADAPTERS)('$engineId adapter: the shared contract (fake CLI)', (ad
     expect(result.model).toBe(adapter.noModel.streamModel);
   });
 
-  it.each([
+  it.each<{
+    name: string;
+    env: Record<string, string>;
+    request: Partial<EngineRequest>;
+    outcome: EngineOutcome;
+    reason: string;
+  }>([
     {
       name: 'a silent engine is stalled',
       env: { FAKE_ENGINE_FIXTURE: 'hang', FAKE_ENGINE_HANG: 'end' },

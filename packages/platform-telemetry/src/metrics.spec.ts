@@ -1,9 +1,21 @@
 import { register as globalRegistry, Registry } from 'prom-client';
 import { createMetrics, JOB_DURATION_BUCKETS, REQUEST_DURATION_BUCKETS } from './metrics.js';
 import { expectSeries } from './metrics.test-helpers.js';
+import type { Metrics, MetricsOptions } from './telemetry.types.js';
 
 function seriesLines(text: string, name: string): string[] {
   return text.split('\n').filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `));
+}
+
+/** Metrics after `observe`: the lines of `series` must be `expected`; `present` and `absent` check the whole text. */
+interface SeriesCase {
+  title: string;
+  options?: MetricsOptions;
+  observe: (metrics: Metrics) => void;
+  series: string;
+  expected: string[];
+  present?: string[];
+  absent?: RegExp;
 }
 
 describe('createMetrics', () => {
@@ -76,31 +88,75 @@ describe('createMetrics', () => {
     expect(createMetrics().contentType).toMatch(/^text\/plain; version=0\.0\.4/);
   });
 
-  it('labels requests by route template: two raw paths of one template make one series', async () => {
-    const metrics = createMetrics();
-    metrics.observeRequest({ route: '/protocols/:id/steps', method: 'GET', status: 200, durationSeconds: 0.01 });
-    metrics.observeRequest({ route: '/protocols/:id/steps', method: 'GET', status: 200, durationSeconds: 0.02 });
+  it.each<SeriesCase>([
+    {
+      title: 'labels requests by route template: two raw paths of one template make one series',
+      observe: (metrics) => {
+        metrics.observeRequest({ route: '/protocols/:id/steps', method: 'GET', status: 200, durationSeconds: 0.01 });
+        metrics.observeRequest({ route: '/protocols/:id/steps', method: 'GET', status: 200, durationSeconds: 0.02 });
+      },
+      series: 'requests_duration_seconds_count',
+      expected: ['requests_duration_seconds_count{path="/protocols/:id/steps",method="GET",status="200"} 2'],
+      absent: /path="\/protocols\/\d/,
+    },
+    {
+      title: 'labels a missing, empty or unknown route as unmatched',
+      options: { routes: ['/projects', '/projects/:id'] },
+      observe: (metrics) => {
+        metrics.observeRequest({ method: 'GET', status: 404, durationSeconds: 0.001 });
+        metrics.observeRequest({ route: null, method: 'GET', status: 404, durationSeconds: 0.001 });
+        metrics.observeRequest({ route: '  ', method: 'POST', status: 404, durationSeconds: 0.001 });
+        metrics.observeRequest({
+          route: '/projects/12/secret-path',
+          method: 'GET',
+          status: 404,
+          durationSeconds: 0.001,
+        });
+        metrics.observeRequest({ route: '/projects/:id', method: 'GET', status: '200', durationSeconds: 0.001 });
+      },
+      series: 'requests_duration_seconds_count',
+      expected: [
+        'requests_duration_seconds_count{path="unmatched",method="GET",status="404"} 3',
+        'requests_duration_seconds_count{path="unmatched",method="POST",status="404"} 1',
+        'requests_duration_seconds_count{path="/projects/:id",method="GET",status="200"} 1',
+      ],
+      present: ['requests_total 5\n'],
+    },
+    {
+      title: 'counts jobs by outcome',
+      observe: (metrics) => {
+        metrics.observeJob('plan_protocol_job', 'completed', 1);
+        metrics.observeJob('plan_protocol_job', 'retried', 0.4);
+        metrics.observeJob('plan_protocol_job', 'failed', 70);
+      },
+      series: 'jobs_processed_total',
+      expected: [
+        'jobs_processed_total{job_type="plan_protocol_job",status="completed"} 1',
+        'jobs_processed_total{job_type="plan_protocol_job",status="retried"} 1',
+        'jobs_processed_total{job_type="plan_protocol_job",status="failed"} 1',
+      ],
+      present: [
+        'jobs_duration_seconds_bucket{le="60",job_type="plan_protocol_job",status="failed"} 0',
+        'jobs_duration_seconds_bucket{le="+Inf",job_type="plan_protocol_job",status="failed"} 1',
+      ],
+    },
+    {
+      title: 'lowercases QA verdicts',
+      observe: (metrics) => {
+        metrics.observeQaVerdict('PASS');
+        metrics.observeQaVerdict('pass');
+        metrics.observeQaVerdict(' Fail ');
+      },
+      series: 'qa_verdict_total',
+      expected: ['qa_verdict_total{verdict="pass"} 2', 'qa_verdict_total{verdict="fail"} 1'],
+    },
+  ])('$title', async ({ options, observe, series, expected, present = [], absent }) => {
+    const metrics = createMetrics(options);
+    observe(metrics);
     const text = await metrics.text();
-    expect(seriesLines(text, 'requests_duration_seconds_count')).toEqual([
-      'requests_duration_seconds_count{path="/protocols/:id/steps",method="GET",status="200"} 2',
-    ]);
-    expect(text).not.toMatch(/path="\/protocols\/\d/);
-  });
-
-  it('labels a missing, empty or unknown route as unmatched', async () => {
-    const metrics = createMetrics({ routes: ['/projects', '/projects/:id'] });
-    metrics.observeRequest({ method: 'GET', status: 404, durationSeconds: 0.001 });
-    metrics.observeRequest({ route: null, method: 'GET', status: 404, durationSeconds: 0.001 });
-    metrics.observeRequest({ route: '  ', method: 'POST', status: 404, durationSeconds: 0.001 });
-    metrics.observeRequest({ route: '/projects/12/secret-path', method: 'GET', status: 404, durationSeconds: 0.001 });
-    metrics.observeRequest({ route: '/projects/:id', method: 'GET', status: '200', durationSeconds: 0.001 });
-    const text = await metrics.text();
-    expect(seriesLines(text, 'requests_duration_seconds_count')).toEqual([
-      'requests_duration_seconds_count{path="unmatched",method="GET",status="404"} 3',
-      'requests_duration_seconds_count{path="unmatched",method="POST",status="404"} 1',
-      'requests_duration_seconds_count{path="/projects/:id",method="GET",status="200"} 1',
-    ]);
-    expect(text).toContain('requests_total 5\n');
+    expect(seriesLines(text, series)).toEqual(expected);
+    expectSeries(text, present);
+    if (absent) expect(text).not.toMatch(absent);
   });
 
   it('sets queue gauges from a stats snapshot and drops series that left the snapshot', async () => {
@@ -177,33 +233,6 @@ describe('createMetrics', () => {
     const text = await metrics.text();
     expect(text).toContain('codex_token_estimated_total{phase="planning",model="unknown"} 7');
     expect(text).toContain('tokens_used_total{phase="exec",model="unknown",engine="codex",kind="output"} 3');
-  });
-
-  it('counts jobs by outcome', async () => {
-    const metrics = createMetrics();
-    metrics.observeJob('plan_protocol_job', 'completed', 1);
-    metrics.observeJob('plan_protocol_job', 'retried', 0.4);
-    metrics.observeJob('plan_protocol_job', 'failed', 70);
-    const text = await metrics.text();
-    expect(seriesLines(text, 'jobs_processed_total')).toEqual([
-      'jobs_processed_total{job_type="plan_protocol_job",status="completed"} 1',
-      'jobs_processed_total{job_type="plan_protocol_job",status="retried"} 1',
-      'jobs_processed_total{job_type="plan_protocol_job",status="failed"} 1',
-    ]);
-    expect(text).toContain('jobs_duration_seconds_bucket{le="60",job_type="plan_protocol_job",status="failed"} 0');
-    expect(text).toContain('jobs_duration_seconds_bucket{le="+Inf",job_type="plan_protocol_job",status="failed"} 1');
-  });
-
-  it('lowercases QA verdicts', async () => {
-    const metrics = createMetrics();
-    metrics.observeQaVerdict('PASS');
-    metrics.observeQaVerdict('pass');
-    metrics.observeQaVerdict(' Fail ');
-    const text = await metrics.text();
-    expect(seriesLines(text, 'qa_verdict_total')).toEqual([
-      'qa_verdict_total{verdict="pass"} 2',
-      'qa_verdict_total{verdict="fail"} 1',
-    ]);
   });
 
   it('keeps instances apart and never touches the global registry', async () => {

@@ -1,13 +1,7 @@
 import { join } from 'node:path';
 import { EngineError } from '@tasksgodzilla/core';
 import type { Engine, EngineEvent, EngineOutcome, EngineRequest } from '../engine.types.js';
-import {
-  useFakeWorkspace,
-  fakeBinary,
-  opencodeRunArgs,
-  readPid,
-  waitForExit,
-} from '../testing/fake-engines.test-helpers.js';
+import { useFakeWorkspace, fakeBinary, opencodeRunArgs, pidFileExited } from '../testing/fake-engines.test-helpers.js';
 import { CLAUDE_WORKSPACE_WRITE_TOOLS, createClaudeCodeEngine } from './claude-code.engine.js';
 import { createCodexEngine } from './codex.engine.js';
 import { createOpencodeEngine } from './opencode.engine.js';
@@ -279,8 +273,8 @@ describe.each(ADAPTERS)('$engineId adapter: the shared contract (fake CLI)', (ad
     );
     expect(result.outcome).toBe('interrupted');
     expect(result.signal).toBe('SIGKILL');
-    expect(await waitForExit(readPid(pidFile))).toBe(true);
-    expect(await waitForExit(readPid(childPidFile))).toBe(true);
+    expect(await pidFileExited(pidFile)).toBe(true);
+    expect(await pidFileExited(childPidFile)).toBe(true);
   });
 
   it('a missing binary throws engine_not_installed, and its probe says not installed', async () => {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { useFakeWorkspace, fakeBinary, readPid, waitForExit } from '../testing/fake-engines.test-helpers.js';
+import { useFakeWorkspace, fakeBinary, pidFileExited } from '../testing/fake-engines.test-helpers.js';
 import { createCodexEngine } from './codex.engine.js';
 
 describe('codex adapter (contract, fake codex CLI)', () => {
@@ -139,7 +139,7 @@ describe('codex adapter (contract, fake codex CLI)', () => {
     });
     expect(result.outcome).toBe('succeeded');
     expect(result.exit_code).toBeNull();
-    expect(await waitForExit(readPid(pidFile))).toBe(true);
+    expect(await pidFileExited(pidFile)).toBe(true);
   });
 
   it('parses the final message as structured output when a schema was given', async () => {

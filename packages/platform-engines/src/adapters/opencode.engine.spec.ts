@@ -1,11 +1,5 @@
 import { join } from 'node:path';
-import {
-  useFakeWorkspace,
-  fakeBinary,
-  opencodeRunArgs,
-  readPid,
-  waitForExit,
-} from '../testing/fake-engines.test-helpers.js';
+import { useFakeWorkspace, fakeBinary, opencodeRunArgs, pidFileExited } from '../testing/fake-engines.test-helpers.js';
 import { createOpencodeEngine, opencodePermissions } from './opencode.engine.js';
 import { parseOpencodeErrorLog } from './opencode.stream.js';
 
@@ -83,7 +77,7 @@ describe('opencode adapter (contract, fake opencode CLI)', () => {
     expect(result.cost_usd).toBe(0.59);
     expect(result.reason).toContain('USD budget of 0.5');
     expect(events.at(-1)).toMatchObject({ type: 'terminal', outcome: 'budget_exceeded' });
-    expect(await waitForExit(readPid(pidFile))).toBe(true);
+    expect(await pidFileExited(pidFile)).toBe(true);
   });
 
   it('live token cap works the same way', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ValidationError } from '@tasksgodzilla/core';
 import { createTempDir, type TempDir } from '@tasksgodzilla/testing';
 import type { EngineEvent, EngineRequest } from '../engine.types.js';
-import { waitForExit } from '../testing/fake-engines.test-helpers.js';
+import { pidFileExited } from '../testing/fake-engines.test-helpers.js';
 import { createShellEngine } from './shell.engine.js';
 
 const fence = '```';
@@ -164,7 +164,7 @@ describe('shell engine', () => {
       expect(result.outcome).toBe('timeout');
       // Present unless the machine was too slow to start bash within the limit.
       const pidFile = join(work, 'sleeper.pid');
-      if (existsSync(pidFile)) expect(await waitForExit(Number(readFileSync(pidFile, 'utf8')))).toBe(true);
+      if (existsSync(pidFile)) expect(await pidFileExited(pidFile)).toBe(true);
     });
 
     it('stalls a silent block and interrupts on abort', async () => {

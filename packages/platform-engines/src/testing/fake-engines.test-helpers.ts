@@ -36,8 +36,9 @@ export async function waitForExit(pid: number, limitMs = 5000): Promise<boolean>
   return !isAlive(pid);
 }
 
-export function readPid(path: string): number {
-  return Number(readFileSync(path, 'utf8').trim());
+/** Whether the process whose pid a fake wrote to `pidFile` is gone (polled like {@link waitForExit}). */
+export async function pidFileExited(pidFile: string): Promise<boolean> {
+  return waitForExit(Number(readFileSync(pidFile, 'utf8').trim()));
 }
 
 export interface FakeRun {

@@ -17,6 +17,10 @@ import {
 } from './onboarding.test-helpers.js';
 import { listStarterAssets } from './starter-assets.js';
 
+/** The status of one stage of an onboarding summary. */
+const stageStatus = (summary: ReturnType<Harness['summary']>, key: string) =>
+  summary.stages.find((stage) => stage.key === key)?.status;
+
 describe('OnboardingService.runProjectSetup', () => {
   const harnesses: Harness[] = [];
   /**
@@ -134,13 +138,9 @@ describe('OnboardingService.runProjectSetup', () => {
       expect(existsSync(target)).toBe(false);
       expect((await harness.projects.get(7)).local_path).toBeNull();
 
-      const summary = harness.service.summarize(
-        await harness.projects.get(7),
-        { ...harness.run, status: 'blocked' },
-        [...harness.events.rows].reverse(),
-      );
-      expect(summary.stages.find((stage) => stage.key === 'resolve')?.status).toBe('blocked');
-      expect(summary.stages.find((stage) => stage.key === 'clarifications')?.status).toBe('pending');
+      const summary = harness.summary('blocked', await harness.projects.get(7), [...harness.events.rows].reverse());
+      expect(stageStatus(summary, 'resolve')).toBe('blocked');
+      expect(stageStatus(summary, 'clarifications')).toBe('pending');
       expect(summary.hint).toBe(pending?.metadata?.['hint']);
     });
 
@@ -155,11 +155,7 @@ describe('OnboardingService.runProjectSetup', () => {
         code: expect.any(String),
         error: expect.any(String),
       });
-      const summary = harness.service.summarize(
-        harness.project,
-        { ...harness.run, status: 'blocked' },
-        harness.events.rows,
-      );
+      const summary = harness.summary('blocked');
       expect(summary.stages[0]).toMatchObject({ key: 'resolve', status: 'failed', event_type: 'setup_clone_failed' });
       expect(summary.hint).toMatch(/^Cloning failed/);
     });
@@ -265,12 +261,8 @@ describe('OnboardingService.runProjectSetup', () => {
       const warning = harness.event('setup_discovery_warning');
       expect(warning?.metadata).toMatchObject({ outcome: 'failed', exit_code: 1 });
       expect(warning?.message).toContain('failed');
-      const summary = harness.service.summarize(
-        harness.project,
-        { ...harness.run, status: 'completed' },
-        harness.events.rows,
-      );
-      expect(summary.stages.find((stage) => stage.key === 'discovery')?.status).toBe('warning');
+      const summary = harness.summary('completed');
+      expect(stageStatus(summary, 'discovery')).toBe('warning');
     });
 
     it('a hanging agent is stopped at the (floored) timeout and reported as a warning', async () => {
@@ -378,13 +370,9 @@ describe('OnboardingService.runProjectSetup', () => {
       expect(result.status).toBe('completed');
       const warning = harness.event('setup_warning');
       expect(warning?.metadata).toMatchObject({ stage: 'git' });
-      const summary = harness.service.summarize(
-        harness.project,
-        { ...harness.run, status: 'completed' },
-        harness.events.rows,
-      );
-      expect(summary.stages.find((stage) => stage.key === 'git')?.status).toBe('warning');
-      expect(summary.stages.find((stage) => stage.key === 'assets')?.status).toBe('completed');
+      const summary = harness.summary('completed');
+      expect(stageStatus(summary, 'git')).toBe('warning');
+      expect(stageStatus(summary, 'assets')).toBe('completed');
     });
 
     it('writes the repo-local identity when both user and email are configured', async () => {
@@ -440,13 +428,9 @@ describe('OnboardingService.runProjectSetup', () => {
         stage: 'clarifications',
         questions: expect.arrayContaining(['ci_provider', 'secrets']),
       });
-      const summary = harness.service.summarize(
-        harness.project,
-        { ...harness.run, status: 'blocked' },
-        harness.events.rows,
-      );
-      expect(summary.stages.find((stage) => stage.key === 'clarifications')?.status).toBe('blocked');
-      expect(summary.stages.find((stage) => stage.key === 'resolve')?.status).toBe('completed');
+      const summary = harness.summary('blocked');
+      expect(stageStatus(summary, 'clarifications')).toBe('blocked');
+      expect(stageStatus(summary, 'resolve')).toBe('completed');
       expect(summary.hint).toContain('TASKSGODZILLA_REQUIRE_ONBOARDING_CLARIFICATIONS');
     });
   });
@@ -482,11 +466,7 @@ describe('OnboardingService.runProjectSetup', () => {
       ).toMatchObject({ changed: false });
 
       // The summary reflects the latest attempt: resolve completed although nothing was re-recorded.
-      const summary = harness.service.summarize(
-        project,
-        { ...harness.run, status: 'completed' },
-        [...harness.events.rows].reverse(),
-      );
+      const summary = harness.summary('completed', project, [...harness.events.rows].reverse());
       expect(summary.stages.map((stage) => [stage.key, stage.status])).toEqual([
         ['resolve', 'completed'],
         ['discovery', 'skipped'],
@@ -508,11 +488,7 @@ describe('OnboardingService.runProjectSetup', () => {
         message: 'Project setup failed: disk full',
         metadata: { stage: 'resolve', error: 'disk full' },
       });
-      const summary = harness.service.summarize(
-        harness.project,
-        { ...harness.run, status: 'failed' },
-        harness.events.rows,
-      );
+      const summary = harness.summary('failed');
       expect(summary.stages[0]).toMatchObject({ key: 'resolve', status: 'failed' });
       expect(summary.hint).toContain('disk full');
     });

@@ -206,6 +206,12 @@ export interface Harness {
   types(skip?: number): string[];
   /** Newest event of a type. */
   event(type: string): Event | undefined;
+  /** The onboarding summary of the harness run as if `status`, over the recorded events unless `events` are given. */
+  summary(
+    status: ProtocolRun['status'],
+    project?: Project,
+    events?: Event[],
+  ): ReturnType<OnboardingService['summarize']>;
   remove(): void;
 }
 
@@ -273,6 +279,8 @@ export function createHarness(dir: TempDir, options: HarnessOptions = {}): Harne
       service.runProjectSetup({ project: await projects.get(project.id), run, jobId: 'job-1', logPath, ...input }),
     types: (skip = 0) => events.rows.slice(skip).map((event) => event.event_type),
     event: (type) => [...events.rows].reverse().find((event) => event.event_type === type),
+    summary: (status, summarized = project, rows = events.rows) =>
+      service.summarize(summarized, { ...run, status }, rows),
     remove: () => dir.remove(),
   };
 }

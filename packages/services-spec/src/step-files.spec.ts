@@ -37,17 +37,13 @@ describe('step files', () => {
     await expect(listStepFiles(join(dir.path, 'missing'))).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it.each([
-    ['00-anything.md', 'setup'],
-    ['03-Setup-db.md', 'setup'],
-    ['04-qa-pass.md', 'qa'],
-    ['05-qatar-trip.md', 'qa'],
-    ['06-build.md', 'work'],
-  ])('infers step types as the original (setup, qa substring, work): %s is %s', (name, type) => {
-    expect(inferStepType(name)).toBe(type);
-  });
-
   it.each<[string, (name: string) => unknown, string, unknown]>([
+    // Step types as the original: setup, qa substring, work.
+    ['inferStepType', inferStepType, '00-anything.md', 'setup'],
+    ['inferStepType', inferStepType, '03-Setup-db.md', 'setup'],
+    ['inferStepType', inferStepType, '04-qa-pass.md', 'qa'],
+    ['inferStepType', inferStepType, '05-qatar-trip.md', 'qa'],
+    ['inferStepType', inferStepType, '06-build.md', 'work'],
     ['stepStem', stepStem, '01-build.md', '01-build'],
     ['stepStem', stepStem, 'noext', 'noext'],
     ['agentIdFromStepName', agentIdFromStepName, '02-code-review.md', 'code-review'],
@@ -55,9 +51,12 @@ describe('step files', () => {
     ['agentIdFromStepName', agentIdFromStepName, 'solo', 'solo'],
     ['isStepFilename', isStepFilename, '01-a.md', true],
     ['isStepFilename', isStepFilename, '1-a.md', false],
-  ])('derives stems, agent ids and step-file status from names: %s(%s)', (_label, derive, name, expected) => {
-    expect(derive(name)).toBe(expected);
-  });
+  ])(
+    'derives step types, stems, agent ids and step-file status from names: %s(%s)',
+    (_label, derive, name, expected) => {
+      expect(derive(name)).toBe(expected);
+    },
+  );
 
   it('extracts checks with the one grammar: ```sh check blocks and blocks under a Checks heading', () => {
     const markdown = [

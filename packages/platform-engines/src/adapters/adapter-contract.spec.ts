@@ -30,6 +30,8 @@ interface AdapterCase {
   garbage: { unparsedLines: number; finalMessage: string; logged: string[] };
   /** The CLI's own budget or usage-limit report: the fake's env, the request, what the result must match. */
   budgetError: { env: Record<string, string>; request?: Partial<EngineRequest>; expected: Record<string, unknown> };
+  /** A success stream recorded from the real CLI (tools/engine-contracts) and what its result must match. */
+  realSuccess: { fixture: string; expected: Record<string, unknown> };
   /** A stream without a model request: the fixture and the model the stream names (null: it never does). */
   noModel: { fixture: string; streamModel: string | null };
   /** Resuming a session: the request, the whole argv (given the working dir), and the flag a fresh run lacks. */
@@ -64,6 +66,16 @@ const ADAPTERS: AdapterCase[] = [
     budgetError: {
       env: { FAKE_ENGINE_FIXTURE: 'budget-exceeded', FAKE_ENGINE_EXIT_CODE: '1' },
       expected: { outcome: 'budget_exceeded', reason: expect.stringContaining('usage limit') },
+    },
+    realSuccess: {
+      fixture: 'real-0.171-success',
+      expected: {
+        outcome: 'succeeded',
+        session_id: '01a249fa-61bc-7061-98bd-128f6bc1d60b',
+        final_message: 'Wrote codex.txt.',
+        errors: [],
+        usage: { input_tokens: 24, output_tokens: 14 },
+      },
     },
     noModel: { fixture: 'real-0.171-success', streamModel: null },
     resume: {
@@ -105,6 +117,14 @@ const ADAPTERS: AdapterCase[] = [
       request: { maxBudgetUsd: 0.5 },
       expected: { outcome: 'budget_exceeded', cost_usd: 0.5213 },
     },
+    realSuccess: {
+      fixture: 'real-2.1-success',
+      expected: {
+        outcome: 'succeeded',
+        session_id: '57e181fe-78ea-4e28-a0ad-0d458c389452',
+        final_message: 'Wrote out.txt.',
+      },
+    },
     noModel: { fixture: 'success', streamModel: 'claude-sonnet-4-5-20250929' },
     resume: {
       request: { resumeSessionId: '8f3b6c1e-2c4a-4f0e-9a51-3d2f6b7e9c10' },
@@ -141,6 +161,15 @@ const ADAPTERS: AdapterCase[] = [
     budgetError: {
       env: { FAKE_ENGINE_FIXTURE: 'quota-error', FAKE_ENGINE_EXIT_CODE: '1' },
       expected: { outcome: 'budget_exceeded', reason: expect.stringContaining('credit balance') },
+    },
+    // opencode 1.18 prints no `done` event: the run ends with a step_finish "stop" and exit 0.
+    realSuccess: {
+      fixture: 'real-1.18-success',
+      expected: {
+        outcome: 'succeeded',
+        session_id: 'ses_db60555d5ffeRPRJgLTsiModBX',
+        final_message: 'Wrote oc.txt.',
+      },
     },
     noModel: { fixture: 'real-1.18-success', streamModel: null },
     resume: {
@@ -205,6 +234,11 @@ describe.each(ADAPTERS)('$engineId adapter: the shared contract (fake CLI)', (ad
     const { env, request, expected } = adapter.budgetError;
     const { result } = await ws.run(engine, 'execute', env, request);
     expect(result).toMatchObject(expected);
+  });
+
+  it('a success stream recorded from the real CLI is succeeded, with its session and final message', async () => {
+    const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: adapter.realSuccess.fixture });
+    expect(result).toMatchObject(adapter.realSuccess.expected);
   });
 
   it('resumeSessionId: the session flag and the new message; a fresh run has no session flag', async () => {

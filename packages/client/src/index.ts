@@ -1,14 +1,7 @@
 export { createClient } from './client.js';
 export type { RawRequest, TasksGodzillaClient } from './client.js';
-export {
-  ApiError,
-  categoryForStatus,
-  formatDetail,
-  isApiError,
-  parseErrorDetail,
-  reasonPhrase,
-} from './client.errors.js';
-export type { ApiErrorDetail, ApiErrorInit, ValidationIssue } from './client.errors.js';
+export { ApiError, isApiError } from './client.errors.js';
+export type { ApiErrorDetail, ValidationIssue } from './client.errors.js';
 export type {
   ActionResponse,
   BranchDeleteRequest,
@@ -55,14 +48,9 @@ export type {
   StreamEventsParams,
   UsageTotals,
 } from './client.types.js';
-export { EVENTS_STREAM_PATH } from './event-stream.js';
-export { DEFAULT_TIMEOUT_MS } from './http.js';
-export { NEXT_CURSOR_HEADER, collect, iterate, iteratePages, toPage } from './pagination.js';
+export { collect, iterate, iteratePages } from './pagination.js';
 export type { ListFn } from './pagination.js';
-export { SseParser, readSseStream } from './sse-parser.js';
-export type { ReadSseOptions, SseMessage } from './sse-parser.js';
-export { hmacSha256Hex, signWebhookBody, webhookBody } from './webhooks.js';
-export type { Page, PageRequest } from '@tasksgodzilla/core';
+export type { Page } from '@tasksgodzilla/core';
 export {
   coalesce,
   eventGroup,
@@ -80,4 +68,4 @@ export {
   runActions,
   stepActions,
 } from './run-view.js';
-export type { Coalesced, QaVerdict, RunAction, RunStatus, StepAction, StepRunStatus } from './run-view.js';
+export type { RunAction, StepAction } from './run-view.js';

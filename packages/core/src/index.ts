@@ -18,7 +18,7 @@ export {
   isRetryable,
   toAppError,
 } from './errors.js';
-export type { AppErrorOptions, ErrorCategory, FieldIssue, FromZodOptions, ZodErrorLike } from './errors.js';
+export type { AppErrorOptions, ErrorCategory, FieldIssue } from './errors.js';
 export {
   JOB_STATUSES,
   JOB_TRANSITIONS,
@@ -26,9 +26,6 @@ export {
   PROTOCOL_TRANSITIONS,
   STEP_STATUSES,
   STEP_TRANSITIONS,
-  TERMINAL_JOB_STATUSES,
-  TERMINAL_PROTOCOL_STATUSES,
-  TERMINAL_STEP_STATUSES,
   assertTransition,
   isJobStatus,
   isLegalTransition,
@@ -47,7 +44,6 @@ export {
 } from './redact.js';
 export type { Redactor } from './redact.js';
 export { BASE_CHILD_ENV, PROTECTED_CHILD_ENV, allowListedEnv, isEnvVariableName } from './child-env.js';
-export type { AllowListedEnvInput } from './child-env.js';
 export type {
   CiProvider,
   DefaultModels,
@@ -62,7 +58,6 @@ export type {
   Project,
   ProtocolRun,
   StepRun,
-  StepType,
 } from './domain.js';
 export { createManualClock, nowIso, systemClock, toIso } from './clock.js';
 export type { Clock } from './clock.js';
@@ -86,10 +81,6 @@ export type {
   ConfigKind,
   ConfigSetting,
   ConfigVariable,
-  EnvSource,
-  LogFormat,
-  LogLevel,
-  QueueBackend,
 } from './config.js';
 export { CHECKS_FENCE, extractStepChecks, parseStepFile } from './check-grammar.js';
 export type { CheckSource, ParsedStepFile, ShellBlock, StepCheck } from './check-grammar.js';
@@ -107,11 +98,5 @@ export {
   isEventType,
   providerEventType,
 } from './event-catalogue.labels.js';
-export type {
-  EventGroup,
-  EventType,
-  EventTypeInfo,
-  ProviderEventType,
-  RecordedEventType,
-} from './event-catalogue.labels.js';
+export type { EventGroup, EventType, ProviderEventType, RecordedEventType } from './event-catalogue.labels.js';
 export { PROTOCOL_DOC_FILES, compareStepFilenames, isStepFilename } from './step-files.js';

@@ -1,6 +1,4 @@
 export { createDecompositionService, decomposedContent } from './decomposition.service.js';
-export { SIMPLE_STEP_LIMITS, isSimpleStep } from './simple-step.js';
-export type { SimpleStepLimits } from './simple-step.js';
 export type {
   DecomposeInput,
   DecomposeResult,

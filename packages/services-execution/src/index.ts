@@ -1,6 +1,6 @@
-export { createExecutionService, stepCommitMessage, stepCommitTrailer } from './execution.service.js';
+export { createExecutionService } from './execution.service.js';
 export { checkBudget } from './execution-budget.js';
-export type { BudgetCheck, BudgetCheckInput, BudgetLimits } from './execution-budget.js';
+export type { BudgetCheck } from './execution-budget.js';
 export type {
   ExecuteStepInput,
   ExecuteStepResult,
@@ -10,5 +10,5 @@ export type {
   ExecutionServiceDeps,
   UsageTotals,
 } from './execution.types.js';
-export { ATTEMPT_LOCK_FILE, createAttemptFence } from './attempt-fence.js';
-export type { AttemptFence, AttemptFenceDeps, AttemptLock, AttemptLockRecord, FenceReport } from './attempt-fence.js';
+export { createAttemptFence } from './attempt-fence.js';
+export type { AttemptFence, AttemptFenceDeps } from './attempt-fence.js';

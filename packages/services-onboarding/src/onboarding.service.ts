@@ -10,7 +10,7 @@ import {
   type Project,
   type ProtocolRun,
 } from '@tasksgodzilla/core';
-import { redactCredentials } from '@tasksgodzilla/platform-git';
+import { redactCredentials, type RepoLocator } from '@tasksgodzilla/platform-git';
 import { buildClarifications } from './onboarding.clarifications.js';
 import { runDiscovery, type DiscoveryReport } from './onboarding.discovery.js';
 import { summarizeOnboarding } from './onboarding.summary.js';
@@ -100,9 +100,7 @@ export function createOnboardingService(deps: OnboardingServiceDeps): Onboarding
       let repoPath: string;
       try {
         const repo = await git.ensureRepo({
-          projectId: project.id,
-          gitUrl: project.git_url,
-          projectName: project.name,
+          ...repoLocator(project),
           localPath: project.local_path,
           cloneIfMissing: config.autoClone,
         });
@@ -112,7 +110,7 @@ export function createOnboardingService(deps: OnboardingServiceDeps): Onboarding
           await record('setup_cloned', `Cloned ${gitUrl} into ${repoPath}.`, { path: repoPath, git_url: gitUrl });
       } catch (error) {
         checkAbort();
-        const target = git.repoPathFor({ projectId: project.id, gitUrl: project.git_url, projectName: project.name });
+        const target = git.repoPathFor(repoLocator(project));
         if (isAppError(error) && error.code === 'repo_not_present') {
           const hint =
             `Repository not present locally at ${target} and automatic cloning is off (TASKSGODZILLA_AUTO_CLONE=false). ` +
@@ -273,11 +271,7 @@ export function createOnboardingService(deps: OnboardingServiceDeps): Onboarding
       project,
       run,
       events,
-      defaultWorkspacePath: git.repoPathFor({
-        projectId: project.id,
-        gitUrl: project.git_url,
-        projectName: project.name,
-      }),
+      defaultWorkspacePath: git.repoPathFor(repoLocator(project)),
     });
   }
 
@@ -288,4 +282,9 @@ export function createOnboardingService(deps: OnboardingServiceDeps): Onboarding
     seedWorktree: (input) =>
       seedProtocolWorktree({ git, ...(deps.assetsDir ? { assetsDir: deps.assetsDir } : {}) }, input),
   };
+}
+
+/** Where the git service finds a project's checkout. */
+function repoLocator(project: Project): RepoLocator {
+  return { projectId: project.id, gitUrl: project.git_url, projectName: project.name };
 }

@@ -30,7 +30,7 @@ interface AdapterCase {
   garbage: { unparsedLines: number; finalMessage: string; logged: string[] };
   /** The CLI's own budget or usage-limit report: the fake's env, the request, what the result must match. */
   budgetError: { env: Record<string, string>; request?: Partial<EngineRequest>; expected: Record<string, unknown> };
-  /** A success stream recorded from the real CLI (tools/engine-contracts) and what its result must match. */
+  /** A success stream recorded from the real CLI (tools/engine-contracts) and what its succeeded result must match. */
   realSuccess: { fixture: string; expected: Record<string, unknown> };
   /** A stream without a model request: the fixture and the model the stream names (null: it never does). */
   noModel: { fixture: string; streamModel: string | null };
@@ -70,7 +70,6 @@ const ADAPTERS: AdapterCase[] = [
     realSuccess: {
       fixture: 'real-0.171-success',
       expected: {
-        outcome: 'succeeded',
         session_id: '01a249fa-61bc-7061-98bd-128f6bc1d60b',
         final_message: 'Wrote codex.txt.',
         errors: [],
@@ -119,11 +118,7 @@ const ADAPTERS: AdapterCase[] = [
     },
     realSuccess: {
       fixture: 'real-2.1-success',
-      expected: {
-        outcome: 'succeeded',
-        session_id: '57e181fe-78ea-4e28-a0ad-0d458c389452',
-        final_message: 'Wrote out.txt.',
-      },
+      expected: { session_id: '57e181fe-78ea-4e28-a0ad-0d458c389452', final_message: 'Wrote out.txt.' },
     },
     noModel: { fixture: 'success', streamModel: 'claude-sonnet-4-5-20250929' },
     resume: {
@@ -165,11 +160,7 @@ const ADAPTERS: AdapterCase[] = [
     // opencode 1.18 prints no `done` event: the run ends with a step_finish "stop" and exit 0.
     realSuccess: {
       fixture: 'real-1.18-success',
-      expected: {
-        outcome: 'succeeded',
-        session_id: 'ses_db60555d5ffeRPRJgLTsiModBX',
-        final_message: 'Wrote oc.txt.',
-      },
+      expected: { session_id: 'ses_db60555d5ffeRPRJgLTsiModBX', final_message: 'Wrote oc.txt.' },
     },
     noModel: { fixture: 'real-1.18-success', streamModel: null },
     resume: {
@@ -238,7 +229,7 @@ describe.each(ADAPTERS)('$engineId adapter: the shared contract (fake CLI)', (ad
 
   it('a success stream recorded from the real CLI is succeeded, with its session and final message', async () => {
     const { result } = await ws.run(engine, 'execute', { FAKE_ENGINE_FIXTURE: adapter.realSuccess.fixture });
-    expect(result).toMatchObject(adapter.realSuccess.expected);
+    expect(result).toMatchObject({ outcome: 'succeeded', ...adapter.realSuccess.expected });
   });
 
   it('resumeSessionId: the session flag and the new message; a fresh run has no session flag', async () => {

@@ -64,11 +64,12 @@ export interface ApiHarnessOptions {
   api?: ApiOptions;
 }
 
-/** A real runtime (temp SQLite file, embedded queue, shell engine, temp git repos) and the api over it. */
-export async function openApi(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
-  const dir = createTempDir('tgz-api-');
-  const repo = createTestRepo(join(dir.path, 'git'));
-  const config = loadConfig(
+/**
+ * A runtime whose files live in `dir` (SQLite, runs, projects): shell engine, silent logs, one job at a
+ * time and one attempt, a test git identity, forges on a closed port. Not started.
+ */
+export function testRuntime(dir: TempDir, config: Partial<Config> = {}): Runtime {
+  const values = loadConfig(
     {},
     {
       dataDir: dir.path,
@@ -84,10 +85,17 @@ export async function openApi(options: ApiHarnessOptions = {}): Promise<ApiHarne
       githubApiUrl: 'http://127.0.0.1:9',
       gitlabApiUrl: 'http://127.0.0.1:9',
       engineTimeoutSeconds: 120,
-      ...options.config,
+      ...config,
     },
   );
-  const runtime = createRuntime(config, { logger: createLogger({ level: 'silent' }) });
+  return createRuntime(values, { logger: createLogger({ level: 'silent' }) });
+}
+
+/** A real runtime (temp SQLite file, embedded queue, shell engine, temp git repos) and the api over it. */
+export async function openApi(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
+  const dir = createTempDir('tgz-api-');
+  const repo = createTestRepo(join(dir.path, 'git'));
+  const runtime = testRuntime(dir, options.config);
   await runtime.start();
   // Every answer is checked against the shared contract: a presenter that drifts from it fails the test.
   const contract = createContractWatch();

@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
-import { createClient, type EventOut } from '@tasksgodzilla/client';
+import { createClient, type EventOut, type StreamEventsParams, type TasksGodzillaClient } from '@tasksgodzilla/client';
 import { openApi, TEMPLATE_DIR, useApi } from './api.test-helpers.js';
+import { waitFor } from './wait.test-helpers.js';
 
 /** Reads events from an async iterator until `count` arrived. */
 async function take(iterator: AsyncIterator<EventOut>, count: number): Promise<EventOut[]> {
@@ -13,12 +14,19 @@ async function take(iterator: AsyncIterator<EventOut>, count: number): Promise<E
   return out;
 }
 
-async function waitUntil(check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not reached');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+/** An event stream of `client` read `count` events at a time, until `stop`. */
+function openStream(
+  client: TasksGodzillaClient,
+  params: Omit<StreamEventsParams, 'signal'>,
+): { take(count: number): Promise<EventOut[]>; stop(): void } {
+  const controller = new AbortController();
+  const iterator = client.streamEvents({ ...params, signal: controller.signal })[Symbol.asyncIterator]();
+  return { take: (count) => take(iterator, count), stop: () => controller.abort() };
+}
+
+/** The newest event's id: a stream resumed from it is independent of when it connects. */
+async function newestEventId(client: TasksGodzillaClient): Promise<number> {
+  return (await client.listEvents({ limit: 1 })).items[0]?.id ?? 0;
 }
 
 describe('GET /events', () => {
@@ -66,13 +74,8 @@ describe('GET /events/stream (server-sent events over a real socket)', () => {
 
   it('delivers live events as id/event/data, and resumes after Last-Event-ID without loss or repeats', async () => {
     const client = createClient({ baseUrl });
-    const controller = new AbortController();
-    // Resuming from the newest id makes the test independent of when the connection is made.
-    const since = (await client.listEvents({ limit: 1 })).items[0]?.id ?? 0;
-    const stream = client
-      .streamEvents({ project_id: h.projectId, last_event_id: since, signal: controller.signal })
-      [Symbol.asyncIterator]();
-    const firstRead = take(stream, 1);
+    const stream = openStream(client, { project_id: h.projectId, last_event_id: await newestEventId(client) });
+    const firstRead = stream.take(1);
     const created = await client.createProtocol(h.projectId, { protocol_name: '0001-stream', template: TEMPLATE_DIR });
     await client.startProtocol(created.id, { requestId: 'req-sse-1' });
     const [first] = await firstRead;
@@ -83,7 +86,7 @@ describe('GET /events/stream (server-sent events over a real socket)', () => {
       protocol_name: '0001-stream',
     });
     expect(first!.metadata?.request_id).toBe('req-sse-1');
-    controller.abort();
+    stream.stop();
 
     // Events written while nobody listens (by the worker), then a resume from the last id seen.
     await h.drain();
@@ -91,29 +94,22 @@ describe('GET /events/stream (server-sent events over a real socket)', () => {
       .filter((e) => e.id > first!.id)
       .reverse();
     expect(expected.length).toBeGreaterThan(0);
-    const resumeController = new AbortController();
-    const resumed = client
-      .streamEvents({ protocol_run_id: created.id, last_event_id: first!.id, signal: resumeController.signal })
-      [Symbol.asyncIterator]();
-    const got = await take(resumed, expected.length);
-    resumeController.abort();
+    const resumed = openStream(client, { protocol_run_id: created.id, last_event_id: first!.id });
+    const got = await resumed.take(expected.length);
+    resumed.stop();
     expect(got.map((e) => e.id)).toEqual(expected.map((e) => e.id));
     expect(got.map((e) => e.event_type)).toContain('planned');
   });
 
   it('picks up events written by other processes (not through this telemetry) by polling', async () => {
     const client = createClient({ baseUrl });
-    const controller = new AbortController();
-    const since = (await client.listEvents({ limit: 1 })).items[0]?.id ?? 0;
-    const stream = client
-      .streamEvents({ project_id: h.projectId, last_event_id: since, signal: controller.signal })
-      [Symbol.asyncIterator]();
+    const stream = openStream(client, { project_id: h.projectId, last_event_id: await newestEventId(client) });
     await h.runtime.storage.events.append({ project_id: h.projectId, event_type: 'external_note', message: 'first' });
-    const [first] = await take(stream, 1);
+    const [first] = await stream.take(1);
     // The stream is connected and caught up; this one reaches it only through the poll.
     await h.runtime.storage.events.append({ project_id: h.projectId, event_type: 'external_note', message: 'second' });
-    const [second] = await take(stream, 1);
-    controller.abort();
+    const [second] = await stream.take(1);
+    stream.stop();
     expect([first?.message, second?.message]).toEqual(['first', 'second']);
     expect(second).toMatchObject({ event_type: 'external_note', protocol_run_id: null });
   });
@@ -168,7 +164,12 @@ describe('GET /events/stream (server-sent events over a real socket)', () => {
       const response = await fetch(`${baseUrl}/events/stream?project_id=${h.projectId}`, { signal: controller.signal });
       const reader = response.body!.getReader();
       await reader.read();
-      await waitUntil(() => reads >= 2);
+      await waitFor(
+        async () => reads,
+        (count) => count >= 2,
+        'two polls of the feed',
+        30_000,
+      );
       controller.abort();
       const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
       // Once the server has seen the disconnect, the stream's poll stops for good.

@@ -1,41 +1,15 @@
 import { join } from 'node:path';
 import { createClient } from '@tasksgodzilla/client';
-import { loadConfig } from '@tasksgodzilla/core';
-import { createLogger } from '@tasksgodzilla/platform-telemetry';
-import { createRuntime, type Runtime } from '@tasksgodzilla/runtime';
-import { createTempDir, createTestRepo, type TempDir } from '@tasksgodzilla/testing';
+import { createTempDir, createTestRepo } from '@tasksgodzilla/testing';
+import { testRuntime } from './api.test-helpers.js';
 import { startApiServer } from './server.js';
 import { startSpecAuditSchedule } from './spec-audit-schedule.js';
-
-function runtimeIn(dir: TempDir): Runtime {
-  const config = loadConfig(
-    {},
-    {
-      dataDir: dir.path,
-      dbPath: join(dir.path, 'tgz.sqlite'),
-      runsDir: join(dir.path, 'runs'),
-      projectsRoot: join(dir.path, 'projects'),
-      defaultEngine: 'shell',
-      logLevel: 'silent',
-    },
-  );
-  return createRuntime(config, { logger: createLogger({ level: 'silent' }) });
-}
-
-async function waitFor<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { waitFor } from './wait.test-helpers.js';
 
 describe('startApiServer', () => {
   it('listens, runs jobs on the inline worker, and closes the worker and the runtime', async () => {
     const dir = createTempDir('tgz-api-server-');
-    const runtime = runtimeIn(dir);
+    const runtime = testRuntime(dir);
     const repo = createTestRepo(join(dir.path, 'git'));
     const server = await startApiServer(runtime, {
       host: '127.0.0.1',
@@ -67,7 +41,7 @@ describe('startApiServer', () => {
 describe('startSpecAuditSchedule', () => {
   it('enqueues one spec_audit_job per project at start', async () => {
     const dir = createTempDir('tgz-api-audit-');
-    const runtime = runtimeIn(dir);
+    const runtime = testRuntime(dir);
     try {
       await runtime.start();
       const a = await runtime.storage.projects.create({ name: 'a', git_url: 'x' });

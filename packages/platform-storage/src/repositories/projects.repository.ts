@@ -1,10 +1,11 @@
 import { CI_PROVIDERS, NotFoundError, type Project } from '@tasksgodzilla/core';
-import type { Updateable } from 'kysely';
+import type { Selectable, Updateable } from 'kysely';
 import { newestFirstPage } from '../pagination.js';
 import type { ProjectsTable } from '../schema.js';
 import { toProject } from './mappers.js';
-import { isRowId, nowIso, requireFound, type RepositoryContext } from './repository-context.js';
+import { nowIso, requireFound, type RepositoryContext } from './repository-context.js';
 import type { NewProject, ProjectListFilter, ProjectPatch, ProjectRepository } from './repositories.types.js';
+import { createRowWriter } from './row-writer.js';
 import {
   optionalObjectText,
   optionalText,
@@ -35,11 +36,22 @@ const PATCH_COLUMNS: PatchColumns<ProjectPatch, Updateable<ProjectsTable>> = {
 export function createProjectRepository(ctx: RepositoryContext): ProjectRepository {
   const { db } = ctx;
 
-  const find = async (id: number): Promise<Project | null> => {
-    if (!isRowId(id)) return null;
-    const row = await db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? toProject(row) : null;
-  };
+  const { find, update } = createRowWriter<Selectable<ProjectsTable>, Project, ProjectPatch, Updateable<ProjectsTable>>(
+    {
+      ctx,
+      update: (executor, id, values) =>
+        executor
+          .updateTable('projects')
+          .set({ ...values, updated_at: nowIso(ctx) })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirst(),
+      select: (executor, id) => executor.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst(),
+      map: toProject,
+      notFound: projectNotFound,
+      patchValues: (patch) => patchColumns(patch, PATCH_COLUMNS),
+    },
+  );
 
   return {
     async create(input: NewProject): Promise<Project> {
@@ -73,17 +85,6 @@ export function createProjectRepository(ctx: RepositoryContext): ProjectReposito
       return newestFirstPage(query, 'id', page, toProject);
     },
 
-    async update(id: number, patch: ProjectPatch): Promise<Project> {
-      const values = patchColumns(patch, PATCH_COLUMNS);
-      if (!isRowId(id)) throw projectNotFound(id);
-      const row = await db
-        .updateTable('projects')
-        .set({ ...values, updated_at: nowIso(ctx) })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirst();
-      if (!row) throw projectNotFound(id);
-      return toProject(row);
-    },
+    update,
   };
 }

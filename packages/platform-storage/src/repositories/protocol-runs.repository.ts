@@ -7,22 +7,13 @@ import {
   type ProtocolRun,
   type ProtocolStatus,
 } from '@tasksgodzilla/core';
-import type { Updateable } from 'kysely';
-import type { Executor } from '../database.types.js';
+import type { Selectable, Updateable } from 'kysely';
 import { newestFirstPage } from '../pagination.js';
 import type { ProtocolRunsTable } from '../schema.js';
 import { constraintViolation } from './db-errors.js';
-import { mergeJsonObject, parseJsonObject, toJsonText } from './json.js';
 import { toProtocolRun } from './mappers.js';
 import { projectNotFound } from './projects.repository.js';
-import {
-  idFiltersValid,
-  inTransaction,
-  isRowId,
-  nowIso,
-  requireFound,
-  type RepositoryContext,
-} from './repository-context.js';
+import { idFiltersValid, isRowId, nowIso, requireFound, type RepositoryContext } from './repository-context.js';
 import type {
   NewProtocolRun,
   ProtocolRunListFilter,
@@ -30,9 +21,8 @@ import type {
   ProtocolRunRepository,
   StatusTransition,
 } from './repositories.types.js';
-import { planTransition, transitionFailure } from './transitions.js';
+import { createRowWriter, statusTransition, type JsonColumn, type RowWriterSpec } from './row-writer.js';
 import {
-  optionalObject,
   optionalObjectText,
   optionalText,
   patchColumns,
@@ -64,30 +54,48 @@ function stripRef(ref: string): string {
   return ref.trim().replace(/^refs\/(heads|tags)\//, '');
 }
 
+const TEMPLATE_CONFIG: JsonColumn<Selectable<ProtocolRunsTable>, Updateable<ProtocolRunsTable>> = {
+  field: 'template_config',
+  read: (row) => row.template_config,
+  values: (text) => ({ template_config: text }),
+};
+
 export function createProtocolRunRepository(ctx: RepositoryContext): ProtocolRunRepository {
   const { db, dialect } = ctx;
 
-  const find = async (id: number): Promise<ProtocolRun | null> => {
-    if (!isRowId(id)) return null;
-    const row = await db.selectFrom('protocol_runs').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? toProtocolRun(row) : null;
+  const rows: RowWriterSpec<
+    Selectable<ProtocolRunsTable>,
+    ProtocolRun,
+    ProtocolRunPatch,
+    Updateable<ProtocolRunsTable>
+  > = {
+    ctx,
+    update: (executor, id, values, move) =>
+      executor
+        .updateTable('protocol_runs')
+        .set({ ...values, ...(move ? { status: move.to } : {}), updated_at: nowIso(ctx) })
+        .where('id', '=', id)
+        .$if(move !== undefined, (query) => query.where('status', 'in', move?.from ?? []))
+        .returningAll()
+        .executeTakeFirst(),
+    select: (executor, id, lock) =>
+      executor
+        .selectFrom('protocol_runs')
+        .selectAll()
+        .where('id', '=', id)
+        .$if(lock && dialect === 'postgres', (query) => query.forUpdate())
+        .executeTakeFirst(),
+    map: toProtocolRun,
+    notFound: protocolRunNotFound,
+    patchValues: (patch) => patchColumns(patch, PATCH_COLUMNS),
   };
-
-  const write = async (
-    id: number,
-    values: Updateable<ProtocolRunsTable>,
-    executor: Executor = db,
-  ): Promise<ProtocolRun> => {
-    if (!isRowId(id)) throw protocolRunNotFound(id);
-    const row = await executor
-      .updateTable('protocol_runs')
-      .set({ ...values, updated_at: nowIso(ctx) })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirst();
-    if (!row) throw protocolRunNotFound(id);
-    return toProtocolRun(row);
-  };
+  const { find, write, update, mergeJson } = createRowWriter(rows);
+  const transition = statusTransition(rows, {
+    kind: 'protocol',
+    entity: 'ProtocolRun',
+    statuses: PROTOCOL_STATUSES,
+    table: PROTOCOL_TRANSITIONS,
+  });
 
   return {
     async create(input: NewProtocolRun): Promise<ProtocolRun> {
@@ -173,60 +181,18 @@ export function createProtocolRunRepository(ctx: RepositoryContext): ProtocolRun
       return newestFirstPage(query, 'id', page, toProtocolRun);
     },
 
-    async update(id: number, patch: ProtocolRunPatch): Promise<ProtocolRun> {
-      return write(id, patchColumns(patch, PATCH_COLUMNS));
-    },
+    update,
 
     async setTemplateConfig(id: number, config: JsonObject | null): Promise<ProtocolRun> {
       return write(id, { template_config: optionalObjectText('template_config', config) });
     },
 
-    async mergeTemplateConfig(id: number, patch: JsonObject): Promise<ProtocolRun> {
-      optionalObject('template_config', patch);
-      if (!isRowId(id)) throw protocolRunNotFound(id);
-      return inTransaction(ctx, async (trx) => {
-        const current = await trx
-          .selectFrom('protocol_runs')
-          .select('template_config')
-          .where('id', '=', id)
-          .$if(dialect === 'postgres', (query) => query.forUpdate())
-          .executeTakeFirst();
-        if (!current) throw protocolRunNotFound(id);
-        const merged = mergeJsonObject(parseJsonObject(current.template_config), patch);
-        return write(id, { template_config: toJsonText(merged) }, trx);
-      });
+    mergeTemplateConfig(id: number, patch: JsonObject): Promise<ProtocolRun> {
+      return mergeJson(id, TEMPLATE_CONFIG, patch);
     },
 
-    async transition(
-      id: number,
-      { from, to }: StatusTransition<ProtocolStatus>,
-      patch: ProtocolRunPatch = {},
-    ): Promise<ProtocolRun> {
-      requireOneOf('to', to, PROTOCOL_STATUSES);
-      const plan = planTransition(PROTOCOL_TRANSITIONS, from, to);
-      const values = patchColumns(patch, PATCH_COLUMNS);
-      if (!isRowId(id)) throw protocolRunNotFound(id);
-      if (plan.legal.length > 0) {
-        const row = await db
-          .updateTable('protocol_runs')
-          .set({ ...values, status: to, updated_at: nowIso(ctx) })
-          .where('id', '=', id)
-          .where('status', 'in', plan.legal)
-          .returningAll()
-          .executeTakeFirst();
-        if (row) return toProtocolRun(row);
-      }
-      const current = await db.selectFrom('protocol_runs').select('status').where('id', '=', id).executeTakeFirst();
-      throw transitionFailure({
-        kind: 'protocol',
-        entity: 'ProtocolRun',
-        id,
-        table: PROTOCOL_TRANSITIONS,
-        plan,
-        to,
-        current: current?.status as ProtocolStatus | undefined,
-        notFound: () => protocolRunNotFound(id),
-      });
+    transition(id: number, move: StatusTransition<ProtocolStatus>, patch: ProtocolRunPatch = {}): Promise<ProtocolRun> {
+      return transition(id, move, patch);
     },
   };
 }

@@ -8,18 +8,16 @@ import {
   type StepRun,
   type StepStatus,
 } from '@tasksgodzilla/core';
-import type { Updateable } from 'kysely';
-import type { Executor } from '../database.types.js';
+import type { Selectable, Updateable } from 'kysely';
 import type { StepRunsTable } from '../schema.js';
 import { constraintViolation } from './db-errors.js';
-import { mergeJsonObject, parseJsonObject, toJsonText } from './json.js';
+import { toJsonText } from './json.js';
 import { toStepRun } from './mappers.js';
 import { protocolRunNotFound } from './protocol-runs.repository.js';
-import { inTransaction, isRowId, nowIso, requireFound, type RepositoryContext } from './repository-context.js';
+import { isRowId, nowIso, requireFound, type RepositoryContext } from './repository-context.js';
 import type { NewStepRun, StatusTransition, StepRunPatch, StepRunRepository } from './repositories.types.js';
-import { planTransition, transitionFailure } from './transitions.js';
+import { createRowWriter, statusTransition, type JsonColumn, type RowWriterSpec } from './row-writer.js';
 import {
-  optionalObject,
   optionalObjectText,
   optionalText,
   patchColumns,
@@ -42,29 +40,45 @@ const PATCH_COLUMNS: PatchColumns<StepRunPatch, Updateable<StepRunsTable>> = {
   summary: optionalText,
 };
 
+const RUNTIME_STATE: JsonColumn<Selectable<StepRunsTable>, Updateable<StepRunsTable>> = {
+  field: 'runtime_state',
+  read: (row) => row.runtime_state,
+  values: (text) => ({ runtime_state: text }),
+};
+
 export function createStepRunRepository(ctx: RepositoryContext): StepRunRepository {
   const { db, dialect } = ctx;
 
-  const find = async (id: number): Promise<StepRun | null> => {
-    if (!isRowId(id)) return null;
-    const row = await db.selectFrom('step_runs').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? toStepRun(row) : null;
+  const rows: RowWriterSpec<Selectable<StepRunsTable>, StepRun, StepRunPatch, Updateable<StepRunsTable>> = {
+    ctx,
+    update: (executor, id, values, move) =>
+      executor
+        .updateTable('step_runs')
+        .set({ ...values, ...(move ? { status: move.to } : {}), updated_at: nowIso(ctx) })
+        .where('id', '=', id)
+        .$if(move !== undefined, (query) => query.where('status', 'in', move?.from ?? []))
+        .returningAll()
+        .executeTakeFirst(),
+    select: (executor, id, lock) =>
+      executor
+        .selectFrom('step_runs')
+        .selectAll()
+        .where('id', '=', id)
+        .$if(lock && dialect === 'postgres', (query) => query.forUpdate())
+        .executeTakeFirst(),
+    map: toStepRun,
+    notFound: stepRunNotFound,
+    patchValues: (patch) => patchColumns(patch, PATCH_COLUMNS),
   };
-
+  const { find, update, mergeJson } = createRowWriter(rows);
+  const transition = statusTransition(rows, {
+    kind: 'step',
+    entity: 'StepRun',
+    statuses: STEP_STATUSES,
+    table: STEP_TRANSITIONS,
+  });
   const ofRun = (protocolRunId: number) =>
     db.selectFrom('step_runs').selectAll().where('protocol_run_id', '=', protocolRunId);
-
-  const write = async (id: number, values: Updateable<StepRunsTable>, executor: Executor = db): Promise<StepRun> => {
-    if (!isRowId(id)) throw stepRunNotFound(id);
-    const row = await executor
-      .updateTable('step_runs')
-      .set({ ...values, updated_at: nowIso(ctx) })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirst();
-    if (!row) throw stepRunNotFound(id);
-    return toStepRun(row);
-  };
 
   return {
     async create(input: NewStepRun): Promise<StepRun> {
@@ -125,56 +139,14 @@ export function createStepRunRepository(ctx: RepositoryContext): StepRunReposito
       return row ? toStepRun(row) : null;
     },
 
-    async update(id: number, patch: StepRunPatch): Promise<StepRun> {
-      return write(id, patchColumns(patch, PATCH_COLUMNS));
+    update,
+
+    mergeRuntimeState(id: number, patch: JsonObject): Promise<StepRun> {
+      return mergeJson(id, RUNTIME_STATE, patch);
     },
 
-    async mergeRuntimeState(id: number, patch: JsonObject): Promise<StepRun> {
-      optionalObject('runtime_state', patch);
-      if (!isRowId(id)) throw stepRunNotFound(id);
-      return inTransaction(ctx, async (trx) => {
-        const current = await trx
-          .selectFrom('step_runs')
-          .select('runtime_state')
-          .where('id', '=', id)
-          .$if(dialect === 'postgres', (query) => query.forUpdate())
-          .executeTakeFirst();
-        if (!current) throw stepRunNotFound(id);
-        const merged = mergeJsonObject(parseJsonObject(current.runtime_state), patch);
-        return write(id, { runtime_state: toJsonText(merged) }, trx);
-      });
-    },
-
-    async transition(
-      id: number,
-      { from, to }: StatusTransition<StepStatus>,
-      patch: StepRunPatch = {},
-    ): Promise<StepRun> {
-      requireOneOf('to', to, STEP_STATUSES);
-      const plan = planTransition(STEP_TRANSITIONS, from, to);
-      const values = patchColumns(patch, PATCH_COLUMNS);
-      if (!isRowId(id)) throw stepRunNotFound(id);
-      if (plan.legal.length > 0) {
-        const row = await db
-          .updateTable('step_runs')
-          .set({ ...values, status: to, updated_at: nowIso(ctx) })
-          .where('id', '=', id)
-          .where('status', 'in', plan.legal)
-          .returningAll()
-          .executeTakeFirst();
-        if (row) return toStepRun(row);
-      }
-      const current = await db.selectFrom('step_runs').select('status').where('id', '=', id).executeTakeFirst();
-      throw transitionFailure({
-        kind: 'step',
-        entity: 'StepRun',
-        id,
-        table: STEP_TRANSITIONS,
-        plan,
-        to,
-        current: current?.status as StepStatus | undefined,
-        notFound: () => stepRunNotFound(id),
-      });
+    transition(id: number, move: StatusTransition<StepStatus>, patch: StepRunPatch = {}): Promise<StepRun> {
+      return transition(id, move, patch);
     },
   };
 }

@@ -1,4 +1,3 @@
-import { createTempDir, createTestRepo, type TempDir } from '@tasksgodzilla/testing';
 import type { Page } from 'playwright-core';
 import {
   ARTIFACTS,
@@ -8,8 +7,8 @@ import {
   apiLogTail,
   openBrowser,
   screenshot,
-  startApi,
-  type ApiProcess,
+  startApiWithOrigin,
+  type ApiWithOrigin,
   type BrowserSession,
 } from './e2e.test-helpers.js';
 
@@ -44,22 +43,17 @@ const runRow = (page: Page, name: string) =>
 const actions = (page: Page) => page.getByRole('toolbar', { name: 'Run actions' });
 
 describe('web console (headless Chromium, built api)', () => {
-  let api: ApiProcess;
+  let stack: ApiWithOrigin;
   let browser: BrowserSession;
-  let repos: TempDir;
-  let origin: string;
 
   beforeAll(async () => {
-    api = await startApi();
-    repos = createTempDir('tgz-console-repo-');
-    origin = createTestRepo(repos.path).originPath;
+    stack = await startApiWithOrigin('tgz-console-repo-');
     browser = await openBrowser();
   }, LONG);
 
   afterAll(async () => {
     await browser?.close();
-    await api?.stop();
-    repos?.remove();
+    await stack?.stop();
   });
 
   /** Runs a scenario; on failure keeps a screenshot and adds the api log to the error. */
@@ -68,7 +62,9 @@ describe('web console (headless Chromium, built api)', () => {
       await body(browser.page);
     } catch (error) {
       await screenshot(browser.page, `${name}-failure`, true).catch(() => undefined);
-      throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- api log ---\n${apiLogTail(api)}`);
+      throw new Error(
+        `${error instanceof Error ? error.message : String(error)}\n--- api log ---\n${apiLogTail(stack.api)}`,
+      );
     }
   }
 
@@ -76,11 +72,11 @@ describe('web console (headless Chromium, built api)', () => {
     'onboards a project and runs a template protocol with auto-advance to completed, live',
     () =>
       scenario('completed-run', async (page) => {
-        await page.goto(`${api.base}/console`);
+        await page.goto(`${stack.api.base}/console`);
         await page.getByRole('heading', { name: 'TasksGodzilla Console' }).waitFor();
         await page.getByTestId('live-state').filter({ hasText: 'live' }).waitFor();
 
-        await createProject(page, 'greeting-service', origin);
+        await createProject(page, 'greeting-service', stack.origin);
         const card = page.getByRole('list', { name: 'Project list' }).getByRole('button', { name: /greeting-service/ });
         await card.waitFor();
         expect(await card.getAttribute('aria-pressed')).toBe('true');
@@ -192,7 +188,7 @@ describe('web console (headless Chromium, built api)', () => {
     'shows a project named like HTML as plain text: no element is created, no script runs',
     () =>
       scenario('xss', async (page) => {
-        await createProject(page, XSS_NAME, origin);
+        await createProject(page, XSS_NAME, stack.origin);
         const list = page.getByRole('list', { name: 'Project list' });
         await list.getByText(XSS_NAME, { exact: true }).waitFor();
         expect(await page.locator('img').count()).toBe(0);

@@ -9,6 +9,7 @@ import {
   type ApiProcess,
 } from '@tasksgodzilla/testing/api-process';
 import { assertSystemPackages, chromiumPath } from '@tasksgodzilla/testing/system-packages';
+import { createTempDir, createTestRepo, type TempDir } from '@tasksgodzilla/testing';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 // Drives the BUILT apps as a person would: `node apps/api/dist/main.js` serving the built console
@@ -38,6 +39,35 @@ export function assertBuilt(files: string[] = [API_MAIN, CONSOLE_INDEX]): void {
 export function startApi(extraEnv: Record<string, string> = {}): Promise<ApiProcess> {
   assertBuilt();
   return startApiAs({ identity: IDENTITY, tempPrefix: 'tgz-console-e2e-', extraEnv });
+}
+
+/** The built api (see `startApi`) and a local bare origin to onboard as a project. */
+export interface ApiWithOrigin {
+  api: ApiProcess;
+  /** Path of the bare origin repository (a project's git URL). */
+  origin: string;
+  /** Stops the api and removes the repositories. */
+  stop(): Promise<void>;
+}
+
+/** `startApi()` plus a fresh test repository in a temp folder named `repoPrefix…`. */
+export async function startApiWithOrigin(repoPrefix: string): Promise<ApiWithOrigin> {
+  const api = await startApi();
+  let repos: TempDir | undefined;
+  try {
+    repos = createTempDir(repoPrefix);
+    const origin = createTestRepo(repos.path).originPath;
+    const created = repos;
+    const stop = async () => {
+      await api.stop();
+      created.remove();
+    };
+    return { api, origin, stop };
+  } catch (error) {
+    await api.stop();
+    repos?.remove();
+    throw error;
+  }
 }
 
 export interface BrowserSession {

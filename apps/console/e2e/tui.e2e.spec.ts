@@ -1,4 +1,3 @@
-import { createTempDir, createTestRepo, type TempDir } from '@tasksgodzilla/testing';
 import {
   CLI_MAIN,
   LONG,
@@ -6,8 +5,8 @@ import {
   TEMPLATE,
   apiLogTail,
   assertBuilt,
-  startApi,
-  type ApiProcess,
+  startApiWithOrigin,
+  type ApiWithOrigin,
 } from './e2e.test-helpers.js';
 import { TmuxTerminal } from './tmux.test-helpers.js';
 
@@ -17,23 +16,18 @@ import { TmuxTerminal } from './tmux.test-helpers.js';
 // api's interactive front ends.)
 
 describe('tgz tui in a terminal (tmux, built tgz, built api)', () => {
-  let api: ApiProcess;
-  let repos: TempDir;
-  let origin: string;
+  let stack: ApiWithOrigin;
   let term: TmuxTerminal;
 
   beforeAll(async () => {
     assertBuilt([CLI_MAIN]);
-    api = await startApi();
-    repos = createTempDir('tgz-tui-repo-');
-    origin = createTestRepo(repos.path).originPath;
-    term = TmuxTerminal.start([process.execPath, CLI_MAIN, 'tui', '--api-base', api.base], api.env);
+    stack = await startApiWithOrigin('tgz-tui-repo-');
+    term = TmuxTerminal.start([process.execPath, CLI_MAIN, 'tui', '--api-base', stack.api.base], stack.api.env);
   }, LONG);
 
   afterAll(async () => {
     term?.close();
-    await api?.stop();
-    repos?.remove();
+    await stack?.stop();
   });
 
   /** Runs a scenario; on failure keeps the screen and adds the api log to the error. */
@@ -47,7 +41,9 @@ describe('tgz tui in a terminal (tmux, built tgz, built api)', () => {
       } catch {
         // the terminal is gone
       }
-      throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- api log ---\n${apiLogTail(api)}`);
+      throw new Error(
+        `${error instanceof Error ? error.message : String(error)}\n--- api log ---\n${apiLogTail(stack.api)}`,
+      );
     }
   }
 
@@ -59,6 +55,13 @@ describe('tgz tui in a terminal (tmux, built tgz, built api)', () => {
     }
   }
 
+  /** Opens the new-protocol form (R) and submits `name` with `template`, the other fields as proposed. */
+  async function newProtocol(name: string, template: string): Promise<void> {
+    term.keys('R');
+    await term.waitFor('New protocol in tui-demo', LONG);
+    await fill([name, '', '', template, '', '']);
+  }
+
   it(
     'starts live, creates a project from the form and switches pages',
     () =>
@@ -67,20 +70,20 @@ describe('tgz tui in a terminal (tmux, built tgz, built api)', () => {
         await term.waitFor('Status: Refreshed.', LONG);
         term.keys('g');
         await term.waitFor('New project (clones and sets it up)', LONG);
-        await fill(['tui-demo', origin, '', '', '']);
+        await fill(['tui-demo', stack.origin, '', '', '']);
         await term.waitFor('Created project 1.', LONG);
         await term.waitFor('› 1 tui-demo • main', LONG);
 
         term.keys('2');
         await term.waitFor('Page: projects', LONG);
-        await term.waitFor(`tui-demo [main] • git=${origin}`, LONG);
+        await term.waitFor(`tui-demo [main] • git=${stack.origin}`, LONG);
         // Onboarding finishes on the server; the page follows it over the event stream.
         await term.waitFor('Onboarding [completed]', LONG, 'onboarding completed (live)');
         term.keys('6');
         await term.waitFor('Queue jobs · Filter: all', LONG);
         await term.waitFor('project_setup_job', LONG);
         term.keys('7');
-        await term.waitFor(`API: ${api.base}`, LONG);
+        await term.waitFor(`API: ${stack.api.base}`, LONG);
         term.keys('1');
         await term.waitFor('Page: dashboard', LONG);
       }),
@@ -91,9 +94,7 @@ describe('tgz tui in a terminal (tmux, built tgz, built api)', () => {
     'starts a template protocol with auto-advance and sees it complete, live',
     () =>
       scenario('completed', async () => {
-        term.keys('R');
-        await term.waitFor('New protocol in tui-demo', LONG);
-        await fill(['0001-greeting', '', '', TEMPLATE, '', '']);
+        await newProtocol('0001-greeting', TEMPLATE);
         await term.waitFor(/Created protocol \d+\. Protocol \d+ queued for planning\./, LONG);
         await term.waitFor(/Protocol: 0001-greeting \(\d+\) \[completed\]/, LONG, 'the protocol completed (live)');
         const screen = await term.waitFor('2: 02-docs.md [completed]', LONG);
@@ -108,9 +109,7 @@ describe('tgz tui in a terminal (tmux, built tgz, built api)', () => {
     'pauses and cancels a protocol with the keys while its slow step runs',
     () =>
       scenario('pause-cancel', async () => {
-        term.keys('R');
-        await term.waitFor('New protocol in tui-demo', LONG);
-        await fill(['0002-slow', '', '', SLOW_TEMPLATE, '', '']);
+        await newProtocol('0002-slow', SLOW_TEMPLATE);
         await term.waitFor('0: 00-wait.md [running]', LONG, 'the slow step running');
         await term.waitFor(/Protocol: 0002-slow \(\d+\) \[running\]/, LONG);
 

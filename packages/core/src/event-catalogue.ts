@@ -22,7 +22,8 @@ const count = z.number();
 const id = z.union([z.string(), z.number()]);
 const optId = id.nullable().optional();
 const json = z.unknown();
-const meta = (shape: z.ZodRawShape = {}) => z.looseObject(shape);
+// Generic so each entry keeps its keys' types (writers and readers infer them from the catalogue).
+const meta = <S extends z.ZodRawShape>(shape: S = {} as S) => z.looseObject(shape);
 
 const jobRef = { job_id: optId };
 const failure = { error: optText };
@@ -66,7 +67,8 @@ export const EVENT_METADATA_SCHEMAS = {
   step_enqueued: meta(jobRef),
   step_retry_enqueued: meta({ ...jobRef, source: optText }),
   step_started: meta({ attempt: count.optional(), step_attempt: count.optional(), log_path: optText }),
-  step_completed: meta(),
+  /** `commit_sha`: the step's commit, null when the attempt committed nothing. */
+  step_completed: meta({ commit_sha: optText }),
   step_execution_failed: meta(failure),
   step_deferred: meta({ protocol_status: text, phase: z.enum(['exec', 'qa']) }),
   step_job_ended: meta({ ...jobRef, job_status: optText }),

@@ -43,6 +43,9 @@ describe('GitService.openPullRequest', () => {
     return server;
   }
 
+  /** A forge that answers every request with 201 and `body`. */
+  const serveCreated = (body: FakeResponse['body']) => serve(() => ({ status: 201, body }));
+
   /** Points the test repository's origin at `url` before each test of the enclosing describe. */
   function useOrigin(url: string): void {
     beforeEach(() => createTestGitService(dir.path).setOriginUrl(repoPath, url));
@@ -52,10 +55,7 @@ describe('GitService.openPullRequest', () => {
     useOrigin('https://github.com/acme/widgets.git');
 
     it('creates the PR with a bearer token (201)', async () => {
-      const fake = await serve(() => ({
-        status: 201,
-        body: { html_url: 'https://github.com/acme/widgets/pull/42', number: 42 },
-      }));
+      const fake = await serveCreated({ html_url: 'https://github.com/acme/widgets/pull/42', number: 42 });
       const service = createTestGitService(dir.path, { githubApiUrl: `${fake.url}/api/v3/`, githubToken: 'ghp_test' });
       const result = await service.openPullRequest({
         repoPath,
@@ -179,10 +179,10 @@ describe('GitService.openPullRequest', () => {
     useOrigin('git@gitlab.example.com:group/sub/app.git');
 
     it('creates the MR with PRIVATE-TOKEN against the URL-encoded project path (201)', async () => {
-      const fake = await serve(() => ({
-        status: 201,
-        body: { web_url: 'https://gitlab.example.com/group/sub/app/-/merge_requests/5', iid: 5 },
-      }));
+      const fake = await serveCreated({
+        web_url: 'https://gitlab.example.com/group/sub/app/-/merge_requests/5',
+        iid: 5,
+      });
       const service = createTestGitService(dir.path, { gitlabApiUrl: `${fake.url}/api/v4`, gitlabToken: 'glpat-test' });
       const result = await service.openPullRequest({
         repoPath,
@@ -354,10 +354,7 @@ describe('GitService.openPullRequest', () => {
     });
 
     it('falls back to REST when the configured gh is not installed', async () => {
-      const fake = await serve(() => ({
-        status: 201,
-        body: { html_url: 'https://github.com/acme/widgets/pull/1', number: 1 },
-      }));
+      const fake = await serveCreated({ html_url: 'https://github.com/acme/widgets/pull/1', number: 1 });
       const service = createTestGitService(dir.path, {
         ghBinary: join(dir.path, 'no-such-gh'),
         githubApiUrl: fake.url,

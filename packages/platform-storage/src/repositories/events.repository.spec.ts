@@ -1,4 +1,5 @@
 import { NotFoundError, ValidationError } from '@tasksgodzilla/core';
+import type { DatabaseHandle } from '../database.types.js';
 import type { Storage } from '../storage.js';
 import { BACKENDS, collectPages, rejection, seed, useTestStorage } from '../test/test-storage.test-helpers.js';
 
@@ -7,6 +8,11 @@ async function seedWithStep(storage: Storage) {
   const run = await seed.protocolRun(storage, project.id, '0001-demo');
   const step = await seed.step(storage, run.id, 0, '00-setup.md', { step_type: 'setup' });
   return { project, run, step };
+}
+
+/** Event `id` as the table stores it (the columns the repository folds into `metadata` included). */
+function storedRow(handle: DatabaseHandle, id: number) {
+  return handle.db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
 
 describe.each(BACKENDS)('EventRepository on %s', (dialect) => {
@@ -39,12 +45,7 @@ describe.each(BACKENDS)('EventRepository on %s', (dialect) => {
       metadata: { engine_id: 'shell', job_id: 'kept', request_id: 'req-1' },
       created_at: '2026-11-27T17:00:00.042Z',
     });
-    const row = await handle.db
-      .selectFrom('events')
-      .select(['request_id', 'job_id'])
-      .where('id', '=', event.id)
-      .executeTakeFirstOrThrow();
-    expect(row).toEqual({ request_id: 'req-1', job_id: 'job-1' });
+    expect(await storedRow(handle, event.id)).toMatchObject({ request_id: 'req-1', job_id: 'job-1' });
     expect(await storage.events.get(event.id)).toEqual({ ...event, protocol_name: '0001-demo', project_name: 'demo' });
   });
 
@@ -63,12 +64,10 @@ describe.each(BACKENDS)('EventRepository on %s', (dialect) => {
       message: 'm',
       metadata: { request_id: 'r-meta' },
     });
-    const row = await handle.db
-      .selectFrom('events')
-      .select(['metadata', 'request_id'])
-      .where('id', '=', fromMeta.id)
-      .executeTakeFirstOrThrow();
-    expect(row).toEqual({ metadata: '{"request_id":"r-meta"}', request_id: 'r-meta' });
+    expect(await storedRow(handle, fromMeta.id)).toMatchObject({
+      metadata: '{"request_id":"r-meta"}',
+      request_id: 'r-meta',
+    });
   });
 
   it('lists project-level events (no run) with the project name and a null protocol name', async ({ storage }) => {

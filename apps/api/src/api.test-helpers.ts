@@ -6,7 +6,7 @@ import { loadConfig, type Config } from '@tasksgodzilla/core';
 import type { WorkerRunner } from '@tasksgodzilla/platform-queue';
 import { createLogger } from '@tasksgodzilla/platform-telemetry';
 import { createRuntime, type Runtime } from '@tasksgodzilla/runtime';
-import { createTempDir, createTestRepo, type TempDir, type TestRepo } from '@tasksgodzilla/testing';
+import { createTempDir, createTestRepo, testRuntimeConfig, type TempDir, type TestRepo } from '@tasksgodzilla/testing';
 import { buildApi } from './api.js';
 import type { Api, ApiOptions } from './api.types.js';
 import { createContractWatch } from './contract-watch.test-helpers.js';
@@ -64,29 +64,11 @@ export interface ApiHarnessOptions {
   api?: ApiOptions;
 }
 
-/**
- * A runtime whose files live in `dir` (SQLite, runs, projects): shell engine, silent logs, one job at a
- * time and one attempt, a test git identity, forges on a closed port. Not started.
- */
+/** A runtime whose files live in `dir` (testing's `testRuntimeConfig`), one job at a time, one attempt. Not started. */
 export function testRuntime(dir: TempDir, config: Partial<Config> = {}): Runtime {
   const values = loadConfig(
     {},
-    {
-      dataDir: dir.path,
-      dbPath: join(dir.path, 'tgz.sqlite'),
-      runsDir: join(dir.path, 'runs'),
-      projectsRoot: join(dir.path, 'projects'),
-      defaultEngine: 'shell',
-      logLevel: 'silent',
-      workerConcurrency: 1,
-      jobMaxAttempts: 1,
-      gitUser: 'TasksGodzilla Test',
-      gitEmail: 'test@tasksgodzilla.invalid',
-      githubApiUrl: 'http://127.0.0.1:9',
-      gitlabApiUrl: 'http://127.0.0.1:9',
-      engineTimeoutSeconds: 120,
-      ...config,
-    },
+    { ...testRuntimeConfig(dir.path), workerConcurrency: 1, jobMaxAttempts: 1, engineTimeoutSeconds: 120, ...config },
   );
   return createRuntime(values, { logger: createLogger({ level: 'silent' }) });
 }

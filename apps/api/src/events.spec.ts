@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { createClient, type EventOut, type StreamEventsParams, type TasksGodzillaClient } from '@tasksgodzilla/client';
+import { waitFor } from '@tasksgodzilla/testing';
 import { openApi, TEMPLATE_DIR, useApi } from './api.test-helpers.js';
-import { waitFor } from './wait.test-helpers.js';
 
 /** Reads events from an async iterator until `count` arrived. */
 async function take(iterator: AsyncIterator<EventOut>, count: number): Promise<EventOut[]> {

@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import { createClient } from '@tasksgodzilla/client';
-import { createTempDir, createTestRepo } from '@tasksgodzilla/testing';
+import { createTempDir, createTestRepo, waitFor } from '@tasksgodzilla/testing';
 import { testRuntime } from './api.test-helpers.js';
 import { startApiServer } from './server.js';
 import { startSpecAuditSchedule } from './spec-audit-schedule.js';
-import { waitFor } from './wait.test-helpers.js';
 
 describe('startApiServer', () => {
   it('listens, runs jobs on the inline worker, and closes the worker and the runtime', async () => {

@@ -3,34 +3,11 @@ import { join } from 'node:path';
 import { loadConfig } from '@tasksgodzilla/core';
 import { createLogger } from '@tasksgodzilla/platform-telemetry';
 import { createRuntime, type Runtime } from '@tasksgodzilla/runtime';
-import { createTempDir, createTestRepo, type TempDir } from '@tasksgodzilla/testing';
+import { createTempDir, createTestRepo, testRuntimeConfig, waitFor, type TempDir } from '@tasksgodzilla/testing';
 import { startWorkerProcess } from './worker-process.js';
 
 function runtimeIn(dir: TempDir): Runtime {
-  const config = loadConfig(
-    {},
-    {
-      dataDir: dir.path,
-      dbPath: join(dir.path, 'tgz.sqlite'),
-      runsDir: join(dir.path, 'runs'),
-      projectsRoot: join(dir.path, 'projects'),
-      defaultEngine: 'shell',
-      logLevel: 'silent',
-      gitUser: 'TasksGodzilla Test',
-      gitEmail: 'test@tasksgodzilla.invalid',
-    },
-  );
-  return createRuntime(config, { logger: createLogger({ level: 'silent' }) });
-}
-
-async function waitFor<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  return createRuntime(loadConfig({}, testRuntimeConfig(dir.path)), { logger: createLogger({ level: 'silent' }) });
 }
 
 describe('startWorkerProcess', () => {

@@ -8,3 +8,6 @@ export type { TestRepo } from './git.js';
 export { seededRandom } from './random.js';
 export { projectFields, protocolRunFields, stepRunFields } from './row-fixtures.js';
 export type { ProjectSeed, ProtocolRunSeed, StepRunSeed } from './row-fixtures.js';
+export { testRuntimeConfig } from './runtime-config.js';
+export type { TestRuntimeConfig } from './runtime-config.js';
+export { waitFor } from './wait.js';

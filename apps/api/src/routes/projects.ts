@@ -86,22 +86,9 @@ export function registerProjectRoutes(app: Api, { orchestrator, reads }: Project
     },
     async (request) => {
       const project = await projectAccess(reads, request, request.params.project_id);
-      const body = request.body;
-      const run = await orchestrator.createProtocolRun(
-        project.id,
-        {
-          protocol_name: body.protocol_name,
-          base_branch: body.base_branch,
-          description: body.description,
-          template_config: body.template_config,
-          template_source: body.template_source,
-          template: body.template,
-          engine_id: body.engine_id,
-          auto_advance: body.auto_advance,
-        },
-        { requestId: request.id },
-      );
-      return runOut(run);
+      // Accepted only as `pending` / null (the contract checks them): planning sets these, not the caller.
+      const { status: _status, worktree_path: _worktree, protocol_root: _root, ...input } = request.body;
+      return runOut(await orchestrator.createProtocolRun(project.id, input, { requestId: request.id }));
     },
   );
 
@@ -129,18 +116,7 @@ export function registerProjectRoutes(app: Api, { orchestrator, reads }: Project
     async (request) => {
       const project = await projectAccess(reads, request, request.params.project_id);
       const body = request.body;
-      const result = await orchestrator.importCodeMachine(
-        project.id,
-        {
-          protocol_name: body.protocol_name,
-          workspace_path: body.workspace_path,
-          base_branch: body.base_branch,
-          description: body.description,
-          enqueue: body.enqueue,
-          auto_advance: body.auto_advance,
-        },
-        { requestId: request.id },
-      );
+      const result = await orchestrator.importCodeMachine(project.id, body, { requestId: request.id });
       const message = body.enqueue
         ? 'Enqueued CodeMachine import job.'
         : result.run.status === 'blocked'

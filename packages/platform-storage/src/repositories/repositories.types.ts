@@ -1,7 +1,5 @@
 import type { EventFeed } from './event-feed.js';
 import type {
-  CiProvider,
-  DefaultModels,
   Event,
   JobRun,
   JobStatus,
@@ -18,15 +16,9 @@ import type {
 
 // Patch semantics everywhere: a key that is absent is kept; a key set to null clears the column.
 
-export interface NewProject {
-  name: string;
-  git_url: string;
-  base_branch?: string;
-  local_path?: string | null;
-  ci_provider?: CiProvider | null;
-  secrets?: JsonObject | null;
-  default_models?: DefaultModels | null;
-}
+/** A project to create: name and git_url required, the other settings optional (base_branch defaults to main). */
+export type NewProject = Pick<Project, 'name' | 'git_url'> &
+  Partial<Pick<Project, 'base_branch' | 'local_path' | 'ci_provider' | 'secrets' | 'default_models'>>;
 
 export type ProjectPatch = Partial<Omit<NewProject, 'name' | 'git_url'>> & { name?: string; git_url?: string };
 
@@ -207,19 +199,22 @@ export interface NewJobRun {
   started_at?: string | null;
 }
 
-export type JobRunPatch = Partial<{
-  status: JobStatus;
-  attempts: number;
-  params: JsonObject | null;
-  result: JsonValue | null;
-  error: string | null;
-  log_path: string | null;
-  prompt_version: string | null;
-  cost_tokens: number | null;
-  cost_cents: number | null;
-  started_at: string | null;
-  finished_at: string | null;
-}>;
+export type JobRunPatch = Partial<
+  Pick<
+    JobRun,
+    | 'status'
+    | 'attempts'
+    | 'params'
+    | 'result'
+    | 'error'
+    | 'log_path'
+    | 'prompt_version'
+    | 'cost_tokens'
+    | 'cost_cents'
+    | 'started_at'
+    | 'finished_at'
+  >
+>;
 
 export interface JobRunFilter {
   job_type?: string;

@@ -56,19 +56,17 @@ export function createStepInputSchema(engines: KnownEngines) {
       .refine((value) => Number.isInteger(value) && value >= 0, { error: STEP_INDEX }),
     step_name: nonEmptyText,
     step_type: nonEmptyText,
-    status: z.unknown().refine((value) => value === undefined || value === null || value === 'pending', {
-      error: 'must be pending (or left out): only the orchestrator moves a step on',
-    }),
+    status: z
+      .literal('pending', { error: 'must be pending (or left out): only the orchestrator moves a step on' })
+      .nullish(),
     model: optionalText,
     summary: optionalText,
     engine_id: knownEngineId(engines),
-    policy: z.custom<JsonValue | null | undefined>(
-      (value) =>
-        value === undefined ||
-        value === null ||
-        isObject(value) ||
-        (Array.isArray(value) && value.every((item) => isObject(item))),
-      'must be an object or a list of objects',
-    ),
+    policy: z
+      .custom<JsonValue>(
+        (value) => isObject(value) || (Array.isArray(value) && value.every((item) => isObject(item))),
+        'must be an object or a list of objects',
+      )
+      .nullish(),
   });
 }

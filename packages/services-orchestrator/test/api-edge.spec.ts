@@ -1,18 +1,13 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { git } from '@tasksgodzilla/testing';
-import { createHarness, type Harness } from './harness.js';
+import { harnessPerTest, type Harness } from './harness.js';
 
 // The commands the api edge calls instead of doing the work itself: remote branches, webhook
 // deliveries and runs started outside the queue.
 describe('api edge commands', () => {
   let h: Harness;
-  beforeEach(async () => {
-    h = await createHarness();
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  harnessPerTest((created) => (h = created));
 
   async function projectEvents(projectId: number) {
     return (await h.storage.events.list({ project_id: projectId }, { limit: 500 })).items.reverse();

@@ -1,16 +1,11 @@
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CODEMACHINE_WORKSPACE, DEMO_TEMPLATE } from '@tasksgodzilla/service-testing';
-import { createHarness, eventTypes, initGitWorkspace, type Harness } from './harness.js';
+import { harnessPerTest, eventTypes, initGitWorkspace, expectRejected, type Harness } from './harness.js';
 
 describe('api-facing methods: guards and errors', () => {
   let h: Harness;
-  beforeEach(async () => {
-    h = await createHarness();
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  harnessPerTest((created) => (h = created));
 
   describe('projects and onboarding', () => {
     it('creates the project, its setup run, setup_enqueued and the setup job in one go', async () => {
@@ -62,15 +57,12 @@ describe('api-facing methods: guards and errors', () => {
     });
 
     it('rejects a project without name or git_url and writes nothing', async () => {
-      await expect(h.orchestrator.createProject({ name: ' ', git_url: 'x' })).rejects.toMatchObject({
-        name: 'ValidationError',
-      });
-      await expect(h.orchestrator.createProject({ name: 'x', git_url: '' })).rejects.toMatchObject({
-        name: 'ValidationError',
-      });
-      await expect(
+      await expectRejected(h.orchestrator.createProject({ name: ' ', git_url: 'x' }), 'ValidationError');
+      await expectRejected(h.orchestrator.createProject({ name: 'x', git_url: '' }), 'ValidationError');
+      await expectRejected(
         h.orchestrator.createProject({ name: 'x', git_url: 'y', base_branch: 'bad branch' }),
-      ).rejects.toMatchObject({ name: 'ValidationError' });
+        'ValidationError',
+      );
       await expect(
         h.orchestrator.createProject({ name: 'x', git_url: 'https://u:a%0Ab@h.test/x.git' }),
       ).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringContaining('git_url') });
@@ -78,10 +70,7 @@ describe('api-facing methods: guards and errors', () => {
     });
 
     it('restarts onboarding only from pending or blocked', async () => {
-      await expect(h.orchestrator.startOnboarding(999)).rejects.toMatchObject({
-        name: 'NotFoundError',
-        message: 'Project 999 not found',
-      });
+      await expectRejected(h.orchestrator.startOnboarding(999), 'NotFoundError', 'Project 999 not found');
       const created = await h.orchestrator.createProject({
         name: 'demo',
         git_url: h.repo.originPath,
@@ -98,10 +87,11 @@ describe('api-facing methods: guards and errors', () => {
       expect(restarted.job.run_id).not.toBe(created.job.run_id);
       await h.drain();
       expect((await h.storage.protocolRuns.get(created.setup_run.id)).status).toBe('completed');
-      await expect(h.orchestrator.startOnboarding(created.project.id)).rejects.toMatchObject({
-        name: 'ConflictError',
-        message: 'Onboarding already completed',
-      });
+      await expectRejected(
+        h.orchestrator.startOnboarding(created.project.id),
+        'ConflictError',
+        'Onboarding already completed',
+      );
     });
   });
 
@@ -109,20 +99,21 @@ describe('api-facing methods: guards and errors', () => {
     it('validates the name as a branch and a folder, the project and the engine', async () => {
       const projectId = await h.project();
       for (const name of ['', 'a b', '../x', 'x/y', '-x', 'x..y', 'x.lock', '.hidden', 'a'.repeat(101)]) {
-        await expect(h.orchestrator.createProtocolRun(projectId, { protocol_name: name })).rejects.toMatchObject({
-          name: 'ValidationError',
-        });
+        await expectRejected(h.orchestrator.createProtocolRun(projectId, { protocol_name: name }), 'ValidationError');
       }
-      await expect(
+      await expectRejected(
         h.orchestrator.createProtocolRun(projectId, { protocol_name: 'ok', engine_id: 'nope' }),
-      ).rejects.toMatchObject({ name: 'ValidationError' });
-      await expect(
+        'ValidationError',
+      );
+      await expectRejected(
         h.orchestrator.createProtocolRun(projectId, { protocol_name: 'ok', base_branch: 'a..b' }),
-      ).rejects.toMatchObject({ name: 'ValidationError' });
-      await expect(h.orchestrator.createProtocolRun(999, { protocol_name: 'ok' })).rejects.toMatchObject({
-        name: 'NotFoundError',
-        message: 'Project 999 not found',
-      });
+        'ValidationError',
+      );
+      await expectRejected(
+        h.orchestrator.createProtocolRun(999, { protocol_name: 'ok' }),
+        'NotFoundError',
+        'Project 999 not found',
+      );
       const run = await h.orchestrator.createProtocolRun(projectId, {
         protocol_name: '0001-ok',
         template: DEMO_TEMPLATE,
@@ -135,9 +126,7 @@ describe('api-facing methods: guards and errors', () => {
         auto_advance: true,
         template_config: { template_dir: DEMO_TEMPLATE, engine_id: 'shell' },
       });
-      await expect(h.orchestrator.createProtocolRun(projectId, { protocol_name: '0001-ok' })).rejects.toMatchObject({
-        name: 'ConflictError',
-      });
+      await expectRejected(h.orchestrator.createProtocolRun(projectId, { protocol_name: '0001-ok' }), 'ConflictError');
     });
   });
 
@@ -148,15 +137,13 @@ describe('api-facing methods: guards and errors', () => {
         protocol_name: '0001-demo',
         template: DEMO_TEMPLATE,
       });
-      await expect(h.orchestrator.startProtocol(12345)).rejects.toMatchObject({
-        name: 'NotFoundError',
-        message: 'Protocol run not found',
-      });
+      await expectRejected(h.orchestrator.startProtocol(12345), 'NotFoundError', 'Protocol run not found');
       await h.orchestrator.startProtocol(run.id);
-      await expect(h.orchestrator.startProtocol(run.id)).rejects.toMatchObject({
-        name: 'ConflictError',
-        message: 'Protocol already running or terminal',
-      });
+      await expectRejected(
+        h.orchestrator.startProtocol(run.id),
+        'ConflictError',
+        'Protocol already running or terminal',
+      );
       const jobs = await h.storage.jobRuns.list({ protocol_run_id: run.id, job_type: 'plan_protocol_job' });
       expect(jobs.items).toHaveLength(1);
       expect(jobs.items[0]!.idempotency_key).toBe(`plan_protocol_job:run-${run.id}:1`);
@@ -170,10 +157,7 @@ describe('api-facing methods: guards and errors', () => {
       const resumed = await h.orchestrator.resumeProtocol(run.id);
       expect(resumed.run.status).toBe('running');
       expect(resumed.job).toBeNull();
-      await expect(h.orchestrator.resumeProtocol(run.id)).rejects.toMatchObject({
-        name: 'ConflictError',
-        message: 'Protocol is not paused',
-      });
+      await expectRejected(h.orchestrator.resumeProtocol(run.id), 'ConflictError', 'Protocol is not paused');
       const next = await h.orchestrator.runNextStep(run.id);
       const cancelled = await h.orchestrator.cancelProtocol(run.id);
       expect(cancelled.status).toBe('cancelled');
@@ -182,23 +166,15 @@ describe('api-facing methods: guards and errors', () => {
       expect(steps.map((s) => s.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
       expect(steps[0]!.summary).toBe('Cancelled with protocol');
       expect((await h.queue.get(next.job.run_id)).status).toBe('cancelled');
-      await expect(h.orchestrator.pauseProtocol(run.id)).rejects.toMatchObject({
-        name: 'ConflictError',
-        message: 'Protocol already terminal',
-      });
-      await expect(h.orchestrator.runNextStep(run.id)).rejects.toMatchObject({ name: 'ConflictError' });
+      await expectRejected(h.orchestrator.pauseProtocol(run.id), 'ConflictError', 'Protocol already terminal');
+      await expectRejected(h.orchestrator.runNextStep(run.id), 'ConflictError');
       expect(await eventTypes(h, run.id)).toEqual(
         expect.arrayContaining(['paused', 'resumed', 'step_enqueued', 'cancelled']),
       );
     });
 
     it('resumes a run paused during planning by planning it', async () => {
-      const projectId = await h.project();
-      const run = await h.orchestrator.createProtocolRun(projectId, {
-        protocol_name: '0001-demo',
-        template: DEMO_TEMPLATE,
-      });
-      await h.orchestrator.startProtocol(run.id);
+      const run = await h.started();
       await h.orchestrator.pauseProtocol(run.id);
       await h.drain();
       expect((await h.storage.protocolRuns.get(run.id)).status).toBe('paused');
@@ -214,10 +190,7 @@ describe('api-facing methods: guards and errors', () => {
     it('run_next_step: 404 without candidates, 409 while a step runs or the run is paused', async () => {
       const projectId = await h.project();
       const pending = await h.orchestrator.createProtocolRun(projectId, { protocol_name: 'p1' });
-      await expect(h.orchestrator.runNextStep(pending.id)).rejects.toMatchObject({
-        name: 'ConflictError',
-        message: 'Protocol is not planned yet',
-      });
+      await expectRejected(h.orchestrator.runNextStep(pending.id), 'ConflictError', 'Protocol is not planned yet');
       const { run } = await h.planned({ protocol_name: 'p2' });
       const first = await h.orchestrator.runNextStep(run.id, { requestId: 'req-n' });
       expect(first.step).toMatchObject({ step_name: '00-setup.md', status: 'running' });
@@ -227,27 +200,15 @@ describe('api-facing methods: guards and errors', () => {
         protocol_run_id: run.id,
         request_id: 'req-n',
       });
-      await expect(h.orchestrator.runNextStep(run.id)).rejects.toMatchObject({
-        name: 'ConflictError',
-        message: 'Step 00-setup.md is running',
-      });
+      await expectRejected(h.orchestrator.runNextStep(run.id), 'ConflictError', 'Step 00-setup.md is running');
       await h.orchestrator.pauseProtocol(run.id);
-      await expect(h.orchestrator.runNextStep(run.id)).rejects.toMatchObject({
-        name: 'ConflictError',
-        message: 'Protocol is paused; resume it first',
-      });
+      await expectRejected(h.orchestrator.runNextStep(run.id), 'ConflictError', 'Protocol is paused; resume it first');
       await h.orchestrator.resumeProtocol(run.id);
       await h.drain();
       // 00-setup waits for QA (full policy, no auto-advance): nothing else may start meanwhile.
-      await expect(h.orchestrator.runNextStep(run.id)).rejects.toMatchObject({
-        name: 'ConflictError',
-        message: 'Step 00-setup.md is waiting for QA',
-      });
+      await expectRejected(h.orchestrator.runNextStep(run.id), 'ConflictError', 'Step 00-setup.md is waiting for QA');
       await h.orchestrator.approveStep(first.step.id);
-      await expect(h.orchestrator.retryLatest(run.id)).rejects.toMatchObject({
-        name: 'NotFoundError',
-        message: 'No failed or blocked steps to retry',
-      });
+      await expectRejected(h.orchestrator.retryLatest(run.id), 'NotFoundError', 'No failed or blocked steps to retry');
 
       // A blocked run without steps (its spec was invalid) has nothing to run.
       const blocked = await h.orchestrator.createProtocolRun(projectId, {
@@ -259,48 +220,28 @@ describe('api-facing methods: guards and errors', () => {
       });
       await h.orchestrator.startProtocol(blocked.id);
       await h.drain();
-      await expect(h.orchestrator.runNextStep(blocked.id)).rejects.toMatchObject({
-        name: 'NotFoundError',
-        message: 'No pending or failed steps to run',
-      });
+      await expectRejected(
+        h.orchestrator.runNextStep(blocked.id),
+        'NotFoundError',
+        'No pending or failed steps to run',
+      );
     });
 
     it('run, run_qa and approve on single steps', async () => {
       const { run, steps } = await h.planned();
-      await expect(h.orchestrator.runStep(9999)).rejects.toMatchObject({
-        name: 'NotFoundError',
-        message: 'Step not found',
-      });
-      await expect(h.orchestrator.runStepQa(9999)).rejects.toMatchObject({
-        name: 'NotFoundError',
-        message: 'Step not found',
-      });
-      await expect(h.orchestrator.approveStep(9999)).rejects.toMatchObject({
-        name: 'NotFoundError',
-        message: 'Step not found',
-      });
+      await expectRejected(h.orchestrator.runStep(9999), 'NotFoundError', 'Step not found');
+      await expectRejected(h.orchestrator.runStepQa(9999), 'NotFoundError', 'Step not found');
+      await expectRejected(h.orchestrator.approveStep(9999), 'NotFoundError', 'Step not found');
       const [s0, s1, s2] = steps;
       const approved = await h.orchestrator.approveStep(s0!.id);
       expect(approved.step.status).toBe('completed');
-      await expect(h.orchestrator.runStep(s0!.id)).rejects.toMatchObject({
-        name: 'ConflictError',
-        message: 'Step already running or completed',
-      });
-      await expect(h.orchestrator.runStepQa(s0!.id)).rejects.toMatchObject({
-        name: 'ConflictError',
-        message: 'Step already completed or cancelled',
-      });
+      await expectRejected(h.orchestrator.runStep(s0!.id), 'ConflictError', 'Step already running or completed');
+      await expectRejected(h.orchestrator.runStepQa(s0!.id), 'ConflictError', 'Step already completed or cancelled');
       const ran = await h.orchestrator.runStep(s1!.id);
       expect(ran.step.status).toBe('running');
-      await expect(h.orchestrator.runStep(s2!.id)).rejects.toMatchObject({
-        name: 'ConflictError',
-        message: 'Step 01-build.md is running',
-      });
-      await expect(h.orchestrator.runStepQa(s1!.id)).rejects.toMatchObject({
-        name: 'ConflictError',
-        message: 'Step is running; wait for it to finish',
-      });
-      await expect(h.orchestrator.approveStep(s1!.id)).rejects.toMatchObject({ name: 'ConflictError' });
+      await expectRejected(h.orchestrator.runStep(s2!.id), 'ConflictError', 'Step 01-build.md is running');
+      await expectRejected(h.orchestrator.runStepQa(s1!.id), 'ConflictError', 'Step is running; wait for it to finish');
+      await expectRejected(h.orchestrator.approveStep(s1!.id), 'ConflictError');
       const qa = await h.orchestrator.runStepQa(s2!.id);
       expect(qa.step.status).toBe('needs_qa');
       expect(qa.job.job_type).toBe('run_quality_job');
@@ -324,12 +265,9 @@ describe('api-facing methods: guards and errors', () => {
     it('needs a planned run for open_pr and an existing project for audits', async () => {
       const projectId = await h.project();
       const run = await h.orchestrator.createProtocolRun(projectId, { protocol_name: 'p1' });
-      await expect(h.orchestrator.openPr(run.id)).rejects.toMatchObject({
-        name: 'ConflictError',
-        message: 'Protocol has no branch yet; plan it first',
-      });
-      await expect(h.orchestrator.auditSpecs({ project_id: 999 })).rejects.toMatchObject({ name: 'NotFoundError' });
-      await expect(h.orchestrator.auditSpecs({ protocol_id: 999 })).rejects.toMatchObject({ name: 'NotFoundError' });
+      await expectRejected(h.orchestrator.openPr(run.id), 'ConflictError', 'Protocol has no branch yet; plan it first');
+      await expectRejected(h.orchestrator.auditSpecs({ project_id: 999 }), 'NotFoundError');
+      await expectRejected(h.orchestrator.auditSpecs({ protocol_id: 999 }), 'NotFoundError');
       const audit = await h.orchestrator.auditSpecs({ project_id: projectId, backfill_missing: true });
       expect(audit.job).toMatchObject({
         job_type: 'spec_audit_job',
@@ -339,21 +277,26 @@ describe('api-facing methods: guards and errors', () => {
 
     it('rejects a CodeMachine import of a missing folder and an unknown project', async () => {
       const projectId = await h.project();
-      await expect(
+      await expectRejected(
         h.orchestrator.importCodeMachine(projectId, { protocol_name: 'cm', workspace_path: '/definitely/missing' }),
-      ).rejects.toMatchObject({ name: 'ValidationError' });
-      await expect(
+        'ValidationError',
+      );
+      await expectRejected(
         h.orchestrator.importCodeMachine(999, { protocol_name: 'cm', workspace_path: h.dir.path }),
-      ).rejects.toMatchObject({ name: 'NotFoundError' });
+        'NotFoundError',
+      );
     });
 
     it('finds CI runs by branch and 404s otherwise', async () => {
-      await expect(
+      await expectRejected(
         h.orchestrator.handleCiStatus({ provider: 'github', status: 'success', branch: 'nope' }),
-      ).rejects.toMatchObject({ name: 'NotFoundError', message: 'Protocol run not found for webhook' });
-      await expect(
+        'NotFoundError',
+        'Protocol run not found for webhook',
+      );
+      await expectRejected(
         h.orchestrator.handleCiStatus({ provider: 'github', status: 'weird' as never, branch: 'x' }),
-      ).rejects.toMatchObject({ name: 'ValidationError' });
+        'ValidationError',
+      );
       const { run } = await h.planned();
       const result = await h.orchestrator.handleCiStatus({
         provider: 'github',
@@ -370,12 +313,7 @@ describe('api-facing methods: guards and errors', () => {
 
 describe('more api-facing methods', () => {
   let h: Harness;
-  beforeEach(async () => {
-    h = await createHarness();
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  harnessPerTest((created) => (h = created));
 
   it('planExecution is a dry run of a planned step', async () => {
     const projectId = await h.project();
@@ -386,10 +324,7 @@ describe('more api-facing methods', () => {
     expect(result.plan).toMatchObject({ engine_id: 'shell', sandbox: 'workspace-write', budget: { ok: true } });
     expect(h.fakes.execution.calls).toHaveLength(0);
     expect((await h.storage.protocolRuns.get(run.id)).status).toBe('planned');
-    await expect(h.orchestrator.planExecution(424242)).rejects.toMatchObject({
-      name: 'NotFoundError',
-      message: 'Step not found',
-    });
+    await expectRejected(h.orchestrator.planExecution(424242), 'NotFoundError', 'Step not found');
     expect(pending.status).toBe('pending');
   });
 
@@ -408,9 +343,10 @@ describe('more api-facing methods', () => {
       name: 'ValidationError',
       issues: [{ path: ['workspace_path'], message: expect.stringContaining('not a git repository') }],
     });
-    await expect(
+    await expectRejected(
       h.orchestrator.importCodeMachine(projectId, { protocol_name: 'cm-plain', workspace_path: workspace }),
-    ).rejects.toMatchObject({ name: 'ValidationError' });
+      'ValidationError',
+    );
     expect(await h.storage.protocolRuns.findByName(projectId, 'cm-plain')).toBeNull();
     initGitWorkspace(workspace);
     const imported = await h.orchestrator.importCodeMachine(projectId, {
@@ -438,13 +374,14 @@ describe('more api-facing methods', () => {
       'export default [ { promptPath: "x.md" } ];',
     );
     initGitWorkspace(broken);
-    await expect(
+    await expectRejected(
       h.orchestrator.importCodeMachine(projectId, {
         protocol_name: 'cm-broken',
         workspace_path: broken,
         enqueue: false,
       }),
-    ).rejects.toMatchObject({ name: 'ValidationError' });
+      'ValidationError',
+    );
     expect(await h.storage.protocolRuns.findByName(projectId, 'cm-broken')).toBeNull();
   });
 

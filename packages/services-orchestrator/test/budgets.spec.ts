@@ -1,69 +1,24 @@
 import type { Config } from '@tasksgodzilla/core';
-import type { Engine, EngineRequest, EngineResult } from '@tasksgodzilla/platform-engines';
+import type { Engine } from '@tasksgodzilla/platform-engines';
+import { fakePlanner, type FakePlanner } from './fake-planner.js';
 import { createHarness, eventTypes, type Harness } from './harness.js';
 
 // Issue 9 §5: every engine call counts against the step/protocol budgets — planning and
 // decomposition (which had no check) and QA (which checked only its own prompt), cumulatively.
 
 /** An in-test planning engine: returns a two-step plan and reports `tokens` of usage. */
-function planningEngine(tokens: number): Engine & { calls: EngineRequest[] } {
-  const calls: EngineRequest[] = [];
-  const result = (request: EngineRequest): EngineResult => ({
-    engine_id: 'fake-llm',
-    operation: 'plan',
-    outcome: 'succeeded',
-    reason: null,
-    model: 'fake-1',
-    session_id: null,
-    usage: {
-      input_tokens: tokens,
-      cached_input_tokens: 0,
-      output_tokens: 0,
-      reasoning_tokens: 0,
-      total_tokens: tokens,
-    },
-    cost_usd: null,
-    final_message: null,
-    structured_output: {
-      plan_md: '# Plan\n',
-      context_md: '',
-      log_md: '',
-      step_files: [
-        { filename: '00-setup.md', content: '# Setup\n' },
-        { filename: '01-build.md', content: '# Build\n' },
-      ],
-    },
-    errors: [],
-    warnings: [],
-    log_path: request.logPath ?? null,
-    exit_code: 0,
-    signal: null,
-    duration_ms: 1,
-    unparsed_lines: 0,
-  });
-  const engine = {
+function planningEngine(tokens: number): FakePlanner {
+  return fakePlanner({
     id: 'fake-llm',
     displayName: 'Fake LLM',
-    kind: 'builtin' as const,
-    defaultModel: null,
-    capabilities: {
-      structuredOutput: true,
-      budgetCap: false,
-      reportsCost: false,
-      resume: false,
-      usageIsCumulative: false,
-    },
-    calls,
-    async plan(request: EngineRequest) {
-      calls.push(request);
-      return result(request);
-    },
-    execute: async (request: EngineRequest) => result(request),
-    qa: async (request: EngineRequest) => result(request),
-    run: async (_operation: string, request: EngineRequest) => result(request),
-    probe: async () => ({ engine_id: 'fake-llm', binary: null, available: true, version: null, error: null }),
-  };
-  return engine as unknown as Engine & { calls: EngineRequest[] };
+    model: 'fake-1',
+    tokens,
+    planMd: '# Plan\n',
+    stepFiles: [
+      { filename: '00-setup.md', content: '# Setup\n' },
+      { filename: '01-build.md', content: '# Build\n' },
+    ],
+  });
 }
 
 describe('budgets count every engine call (SQLite)', () => {
@@ -78,9 +33,9 @@ describe('budgets count every engine call (SQLite)', () => {
     return h;
   }
 
-  it('planning over the protocol budget is refused before the engine runs: budget_exceeded, run blocked', async () => {
-    const engine = planningEngine(10);
-    const harness = await open({ maxTokensPerProtocol: 5 }, engine);
+  /** A project and a run `0001-llm` planned by `engine` under `config`, drained. */
+  async function planWith(config: Partial<Config>, engine: Engine) {
+    const harness = await open(config, engine);
     const projectId = await harness.project();
     await harness.drain();
     const run = await harness.orchestrator.createProtocolRun(projectId, {
@@ -89,7 +44,12 @@ describe('budgets count every engine call (SQLite)', () => {
     });
     await harness.orchestrator.startProtocol(run.id);
     await harness.drain();
-    const snap = await harness.snapshot(run.id);
+    return { harness, run, snap: await harness.snapshot(run.id) };
+  }
+
+  it('planning over the protocol budget is refused before the engine runs: budget_exceeded, run blocked', async () => {
+    const engine = planningEngine(10);
+    const { snap } = await planWith({ maxTokensPerProtocol: 5 }, engine);
     expect(snap.run.status).toBe('blocked');
     expect(engine.calls).toHaveLength(0);
     const event = snap.events.find((e) => e.event_type === 'budget_exceeded');
@@ -99,16 +59,7 @@ describe('budgets count every engine call (SQLite)', () => {
 
   it('decomposition counts the planning call just made: over budget it is not started', async () => {
     const engine = planningEngine(100_001);
-    const harness = await open({ maxTokensPerProtocol: 100_000 }, engine);
-    const projectId = await harness.project();
-    await harness.drain();
-    const run = await harness.orchestrator.createProtocolRun(projectId, {
-      protocol_name: '0001-llm',
-      engine_id: 'fake-llm',
-    });
-    await harness.orchestrator.startProtocol(run.id);
-    await harness.drain();
-    const snap = await harness.snapshot(run.id);
+    const { harness, run, snap } = await planWith({ maxTokensPerProtocol: 100_000 }, engine);
     expect(engine.calls).toHaveLength(1);
     expect(harness.fakes.decomposition.calls).toBe(0);
     expect(snap.run.status).toBe('blocked');

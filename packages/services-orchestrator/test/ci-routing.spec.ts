@@ -1,7 +1,7 @@
 import type { Project, ProtocolRun, StepRun } from '@tasksgodzilla/core';
 import { interpretGithubWebhook, interpretGitlabWebhook } from '../src/index.js';
 import { FEEDBACK_REOPEN_LIMIT } from '../src/lifecycle/reopen.js';
-import { createHarness, eventTypes, type Harness } from './harness.js';
+import { harnessPerTest, eventTypes, expectRejected, type Harness } from './harness.js';
 
 /** A project, its run on branch `0001-demo` with one step, all written directly (no git needed to route). */
 async function projectWithRun(
@@ -30,12 +30,7 @@ async function projectWithRun(
 
 describe('CI reports are routed by repository, then branch', () => {
   let h: Harness;
-  beforeEach(async () => {
-    h = await createHarness();
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  harnessPerTest((created) => (h = created));
 
   it("project B's failure lands on project B's run, not on project A's older cancelled run with the same branch", async () => {
     const a = await projectWithRun(h, 'a', 'git@github.com:acme/alpha.git', 'cancelled');
@@ -73,10 +68,11 @@ describe('CI reports are routed by repository, then branch', () => {
       }).input!;
     const result = await h.orchestrator.handleCiStatus(pipeline('group/alpha'));
     expect(result.run.id).toBe(a.run.id);
-    await expect(h.orchestrator.handleCiStatus(pipeline('group/gamma'))).rejects.toMatchObject({
-      name: 'NotFoundError',
-      message: 'Protocol run not found for webhook',
-    });
+    await expectRejected(
+      h.orchestrator.handleCiStatus(pipeline('group/gamma')),
+      'NotFoundError',
+      'Protocol run not found for webhook',
+    );
     expect(await eventTypes(h, b.run.id)).toEqual([]);
   });
 

@@ -1,8 +1,7 @@
 import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CODEMACHINE_WORKSPACE } from '@tasksgodzilla/service-testing';
-import { postgresAvailable } from '@tasksgodzilla/testing';
-import { createHarness, initGitWorkspace, type Harness } from './harness.js';
+import { harnessPerTest, initGitWorkspace, type Harness } from './harness.js';
 
 /** What a re-run must leave exactly as it was. */
 async function state(h: Harness, runId: number) {
@@ -19,33 +18,28 @@ describe.each(['sqlite', 'postgres'] as const)(
   'job handlers are idempotent on %s: running a job twice changes nothing the second time',
   (dialect) => {
     let h: Harness;
-    let available = true;
-    beforeAll(async () => {
-      if (dialect === 'postgres') available = await postgresAvailable();
-    });
-    beforeEach(async () => {
-      if (available) h = await createHarness({ dialect });
-    });
-    afterEach(async () => {
-      if (available) await h.close();
-    });
-    const it = (name: string, fn: () => Promise<void>) => global.it(name, async () => (available ? fn() : undefined));
+    const { it } = harnessPerTest((created) => (h = created), { dialect });
+
+    /** Re-runs `jobId`: its result matches `result` and the run's state is what it was before (returned). */
+    async function rerunChangesNothing(runId: number, jobId: string, result?: Record<string, unknown>) {
+      const before = await state(h, runId);
+      const rerun = await h.rerun(jobId);
+      if (result) expect(rerun).toMatchObject({ result });
+      expect(await state(h, runId)).toEqual(before);
+      return before;
+    }
 
     it('plan_protocol_job', async () => {
       const { run } = await h.planned();
       const job = (await h.storage.jobRuns.list({ protocol_run_id: run.id, job_type: 'plan_protocol_job' })).items[0]!;
-      const before = await state(h, run.id);
-      expect(await h.rerun(job.run_id)).toMatchObject({ result: { skipped: true, reason: 'protocol is planned' } });
-      expect(await state(h, run.id)).toEqual(before);
+      await rerunChangesNothing(run.id, job.run_id, { skipped: true, reason: 'protocol is planned' });
     });
 
     it('execute_step_job', async () => {
       const { run } = await h.planned();
       const next = await h.orchestrator.runNextStep(run.id);
       await h.drain();
-      const before = await state(h, run.id);
-      expect(await h.rerun(next.job.run_id)).toMatchObject({ result: { skipped: true, reason: 'step is needs_qa' } });
-      expect(await state(h, run.id)).toEqual(before);
+      await rerunChangesNothing(run.id, next.job.run_id, { skipped: true, reason: 'step is needs_qa' });
       expect(h.fakes.execution.calls).toHaveLength(1);
     });
 
@@ -55,9 +49,7 @@ describe.each(['sqlite', 'postgres'] as const)(
       await h.drain();
       const qa = await h.orchestrator.runStepQa(steps[0]!.id);
       await h.drain();
-      const before = await state(h, run.id);
-      expect(await h.rerun(qa.job.run_id)).toMatchObject({ result: { skipped: true, reason: 'step is completed' } });
-      expect(await state(h, run.id)).toEqual(before);
+      await rerunChangesNothing(run.id, qa.job.run_id, { skipped: true, reason: 'step is completed' });
       expect(h.fakes.quality.calls).toHaveLength(1);
     });
 
@@ -68,9 +60,7 @@ describe.each(['sqlite', 'postgres'] as const)(
         local_path: h.repo.path,
       });
       await h.drain();
-      const before = await state(h, created.setup_run.id);
-      expect(await h.rerun(created.job.run_id)).toMatchObject({ result: { skipped: true } });
-      expect(await state(h, created.setup_run.id)).toEqual(before);
+      await rerunChangesNothing(created.setup_run.id, created.job.run_id, { skipped: true });
       expect(h.fakes.onboarding.calls).toHaveLength(1);
     });
 
@@ -78,12 +68,10 @@ describe.each(['sqlite', 'postgres'] as const)(
       const { run } = await h.planned();
       const pr = await h.orchestrator.openPr(run.id);
       await h.drain();
-      const before = await state(h, run.id);
       // No forge for a local origin: the PR request fails (recorded), the run is not blocked.
-      expect(before.run.status).toBe('planned');
+      expect((await state(h, run.id)).run.status).toBe('planned');
       expect((await h.events(run.id)).map((e) => e.event_type)).toContain('open_pr_failed');
-      expect(await h.rerun(pr.job.run_id)).toMatchObject({ result: { skipped: true, reason: 'already handled' } });
-      expect(await state(h, run.id)).toEqual(before);
+      await rerunChangesNothing(run.id, pr.job.run_id, { skipped: true, reason: 'already handled' });
     });
 
     it('codemachine_import_job', async () => {
@@ -100,8 +88,7 @@ describe.each(['sqlite', 'postgres'] as const)(
       const before = await state(h, imported.run.id);
       expect(before.run.status).toBe('planned');
       expect(before.steps.map((s) => s.step_name)).toEqual(['00-build', '01-docs']);
-      expect(await h.rerun(imported.job!.run_id)).toMatchObject({ result: { skipped: true } });
-      expect(await state(h, imported.run.id)).toEqual(before);
+      await rerunChangesNothing(imported.run.id, imported.job!.run_id, { skipped: true });
     });
 
     it('spec_audit_job skips a finished run whose protocol folder was removed, leaving its spec_meta as it was', async () => {
@@ -126,12 +113,10 @@ describe.each(['sqlite', 'postgres'] as const)(
       const { run } = await h.planned();
       const audit = await h.orchestrator.auditSpecs({ protocol_id: run.id });
       await h.drain();
-      const before = await state(h, run.id);
       const audits = (await h.events(run.id)).filter((e) => e.event_type === 'spec_audit');
       expect(audits).toHaveLength(1);
       expect(audits[0]!.metadata).toMatchObject({ status: 'valid', errors: [], backfilled: false });
-      await h.rerun(audit.job.run_id);
-      expect(await state(h, run.id)).toEqual(before);
+      await rerunChangesNothing(run.id, audit.job.run_id);
     });
   },
 );

@@ -9,12 +9,7 @@ import {
   type ProtocolRun,
   type StepRun,
 } from '@tasksgodzilla/core';
-import {
-  createEngineRegistry,
-  createShellEngine,
-  type Engine,
-  type EngineRegistry,
-} from '@tasksgodzilla/platform-engines';
+import { createEngineRegistry, createShellEngine, type Engine } from '@tasksgodzilla/platform-engines';
 import { createGitService, type GitService } from '@tasksgodzilla/platform-git';
 import {
   createQueue,
@@ -23,22 +18,10 @@ import {
   willRetry,
   type ActiveJob,
   type JobContext,
-  type JobQueue,
   type WorkerRunner,
 } from '@tasksgodzilla/platform-queue';
-import {
-  createStorage,
-  migrateToLatest,
-  openDatabase,
-  type DatabaseHandle,
-  type Storage,
-} from '@tasksgodzilla/platform-storage';
-import {
-  createLogger,
-  createMetrics,
-  createTelemetryService,
-  type TelemetryService,
-} from '@tasksgodzilla/platform-telemetry';
+import { createStorage, migrateToLatest, openDatabase, type DatabaseHandle } from '@tasksgodzilla/platform-storage';
+import { createLogger, createMetrics, createTelemetryService } from '@tasksgodzilla/platform-telemetry';
 import {
   collectPages,
   createTestBed,
@@ -51,10 +34,10 @@ import type { ExecuteStepInput, ExecuteStepResult, ExecutionService } from '@tas
 import type { OnboardingService, ProjectSetupInput, ProjectSetupResult } from '@tasksgodzilla/services-onboarding';
 import { createPromptService } from '@tasksgodzilla/services-prompts';
 import type { QaInput, QaResult, QualityService } from '@tasksgodzilla/services-quality';
-import { createSpecService, effectiveQaPolicy, type SpecService } from '@tasksgodzilla/services-spec';
-import { git, type TempDir, type TestRepo } from '@tasksgodzilla/testing';
+import { createSpecService, effectiveQaPolicy } from '@tasksgodzilla/services-spec';
+import { git, postgresAvailable, type TempDir, type TestRepo } from '@tasksgodzilla/testing';
 import { createOrchestratorService, registerOrchestratorJobTypes } from '../src/index.js';
-import type { CreateProtocolInput, OrchestratorService } from '../src/orchestrator.types.js';
+import type { CreateProtocolInput, OrchestratorService, OrchestratorServiceDeps } from '../src/orchestrator.types.js';
 
 type ExecBehaviour = (input: ExecuteStepInput) => Promise<Partial<ExecuteStepResult>> | Partial<ExecuteStepResult>;
 type QaBehaviour = (input: QaInput) => Promise<Partial<QaResult>> | Partial<QaResult>;
@@ -180,17 +163,14 @@ function createFakes(git: GitService, options: { commits?: boolean } = {}): Fake
   return { execution, quality, onboarding, decomposition } as unknown as Fakes;
 }
 
-export interface Harness {
+/** The real services a harness builds: the orchestrator runs on them and tests read them. */
+type RealDeps = Pick<OrchestratorServiceDeps, 'storage' | 'queue' | 'telemetry' | 'engines' | 'git' | 'spec'>;
+
+export interface Harness extends RealDeps {
   dir: TempDir;
   repo: TestRepo;
   config: Config;
   handle: DatabaseHandle;
-  storage: Storage;
-  queue: JobQueue;
-  telemetry: TelemetryService;
-  engines: EngineRegistry;
-  git: GitService;
-  spec: SpecService;
   fakes: Fakes;
   orchestrator: OrchestratorService;
   runner: WorkerRunner;
@@ -200,6 +180,8 @@ export interface Harness {
   rerun(jobId: string): Promise<unknown>;
   /** A project whose local checkout is the test repo (with a bare origin). */
   project(): Promise<number>;
+  /** A project and a protocol from the demo template, started: planning enqueued, no job run yet. */
+  started(input?: Partial<CreateProtocolInput>): Promise<ProtocolRun>;
   /** A project (onboarded) and a protocol planned from the demo template; returns its run. */
   planned(input?: Partial<CreateProtocolInput>): Promise<{ projectId: number; run: ProtocolRun; steps: StepRun[] }>;
   snapshot(runId: number): Promise<{ run: ProtocolRun; steps: StepRun[]; events: Event[]; jobs: JobRun[] }>;
@@ -214,6 +196,52 @@ export interface HarnessOptions {
   fakeCommits?: boolean;
   /** Engines registered next to the shell engine (in-test planning engines). */
   engines?: Engine[];
+}
+
+/** Asserts that `call` rejects with an error named `name` and, when given, exactly `message`. */
+export async function expectRejected(call: Promise<unknown>, name: string, message?: string): Promise<void> {
+  await expect(call).rejects.toMatchObject(message === undefined ? { name } : { name, message });
+}
+
+/** What `harnessPerTest` gives a suite. */
+export interface HarnessSuite {
+  /** `it` for the suite: on PostgreSQL, a case passes without running when the server is unreachable outside CI (postgresAvailable prints why). */
+  it: (name: string, fn: () => Promise<void>) => void;
+  /** Closes this test's harness and opens another with `more` options (same dialect); `use` gets it too. */
+  reopen: (more: HarnessOptions) => Promise<Harness>;
+}
+
+/**
+ * A fresh harness (on `options.dialect`) for each test of the enclosing `describe`, closed after it.
+ * `use` receives it (the suite keeps it in its own `let h`).
+ */
+export function harnessPerTest(use: (harness: Harness) => void, options: HarnessOptions = {}): HarnessSuite {
+  let available = true;
+  let current: Harness | null = null;
+  const open = async (more: HarnessOptions = {}): Promise<Harness> => {
+    current = await createHarness({ ...options, ...more });
+    use(current);
+    return current;
+  };
+  if (options.dialect === 'postgres')
+    beforeAll(async () => {
+      available = await postgresAvailable();
+    });
+  beforeEach(async () => {
+    if (available) await open();
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = null;
+  });
+  return {
+    it: (name, fn) => global.it(name, async () => (available ? fn() : undefined)),
+    reopen: async (more) => {
+      await current?.close();
+      current = null;
+      return open(more);
+    },
+  };
 }
 
 /** Real storage (SQLite temp file or a fresh PostgreSQL database), embedded queue, git, shell engine, spec and prompts; fakes for the four services. */
@@ -266,13 +294,9 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   });
   const spec = createSpecService({ defaultEngine: 'shell', knownEngines: engines.ids() });
   const fakes = createFakes(git, { commits: options.fakeCommits });
+  const real: RealDeps = { storage, queue, telemetry, engines, git, spec };
   const orchestrator = createOrchestratorService({
-    storage,
-    queue,
-    telemetry,
-    engines,
-    git,
-    spec,
+    ...real,
     prompts: createPromptService(),
     execution: fakes.execution,
     quality: fakes.quality,
@@ -295,12 +319,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     repo,
     config,
     handle,
-    storage,
-    queue,
-    telemetry,
-    engines,
-    git,
-    spec,
+    ...real,
     fakes,
     orchestrator,
     runner,
@@ -335,6 +354,16 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
         local_path: repo.path,
       });
       return created.project.id;
+    },
+    async started(input = {}) {
+      const projectId = await harness.project();
+      const run = await orchestrator.createProtocolRun(projectId, {
+        protocol_name: '0001-demo',
+        template: DEMO_TEMPLATE,
+        ...input,
+      });
+      await orchestrator.startProtocol(run.id);
+      return run;
     },
     async planned(input = {}) {
       const projectId = await harness.project();

@@ -1,5 +1,6 @@
+import type { ExecuteStepInput } from '@tasksgodzilla/services-execution';
 import { git } from '@tasksgodzilla/testing';
-import { createHarness, eventTypes, type Harness } from './harness.js';
+import { harnessPerTest, eventTypes, type Harness } from './harness.js';
 
 // Issue 9 §4 and issue 10 must-fix 3: no run or step is left without a way forward, and a step is
 // never committed twice (real SQLite, real git, the embedded queue and its worker runner).
@@ -11,17 +12,27 @@ const FAIL = {
 
 describe('no stuck runs (SQLite)', () => {
   let h: Harness;
-  beforeEach(async () => {
-    h = await createHarness();
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  harnessPerTest((created) => (h = created));
 
   const stepCommits = (stepName: string) =>
     git(h.repo.path, ['log', '--format=%s', '0001-demo'])
       .split('\n')
       .filter((subject) => subject === `0001-demo: ${stepName}`).length;
+
+  /** Cancels the job executing `input` through the queue and waits until the engine's signal aborts. */
+  async function cancelAndAwaitAbort(input: ExecuteStepInput): Promise<void> {
+    await h.queue.cancel(input.jobId!, 'cancelled through the api');
+    await new Promise<void>((resolve) =>
+      input.signal!.aborted ? resolve() : input.signal!.addEventListener('abort', () => resolve(), { once: true }),
+    );
+  }
+
+  /** Retries the run's latest step: the new attempt executes it again (full QA, no auto-advance: it waits for its QA). */
+  async function expectRetriedToQa(runId: number, stepId: number): Promise<void> {
+    await h.orchestrator.retryLatest(runId);
+    await h.drain();
+    expect((await h.storage.stepRuns.get(stepId)).status).toBe('needs_qa');
+  }
 
   it('approving the failed last step of a blocked run completes it', async () => {
     let fails = 1;
@@ -109,19 +120,13 @@ describe('no stuck runs (SQLite)', () => {
     snap = await h.snapshot(run.id);
     expect(snap.steps[0]!.status).toBe('failed');
     expect(h.fakes.execution.calls).toHaveLength(0);
-    await h.orchestrator.retryLatest(run.id);
-    await h.drain();
-    // Executed again by the new attempt (full QA, no auto-advance: it waits for its QA).
-    expect((await h.storage.stepRuns.get(step.id)).status).toBe('needs_qa');
+    await expectRetriedToQa(run.id, step.id);
   });
 
   it('a running job cancelled before its commit: the worker reports it, the step fails over with a way forward and a retried job does not run it again', async () => {
     const { run } = await h.planned({ auto_advance: false });
     h.fakes.execution.behaviour = async (input) => {
-      await h.queue.cancel(input.jobId!, 'cancelled through the api');
-      await new Promise<void>((resolve) =>
-        input.signal!.aborted ? resolve() : input.signal!.addEventListener('abort', () => resolve(), { once: true }),
-      );
+      await cancelAndAwaitAbort(input);
       return { outcome: 'interrupted', error: 'cancelled', commit: null };
     };
     const { job, step } = await h.orchestrator.runNextStep(run.id);
@@ -134,20 +139,14 @@ describe('no stuck runs (SQLite)', () => {
     await h.queue.retry(job.run_id);
     await h.drain();
     expect(h.fakes.execution.calls).toHaveLength(1);
-    await h.orchestrator.retryLatest(run.id);
-    await h.drain();
-    // Executed again by the new attempt (full QA, no auto-advance: it waits for its QA).
-    expect((await h.storage.stepRuns.get(step.id)).status).toBe('needs_qa');
+    await expectRetriedToQa(run.id, step.id);
   });
 
   it('a cancel that arrives after the commit records the outcome: the step is never committed twice', async () => {
     const { run } = await h.planned({ auto_advance: false });
     h.fakes.execution.behaviour = async (input) => {
       // The engine finished; the cancel lands while the step's work is being committed.
-      await h.queue.cancel(input.jobId!, 'cancelled through the api');
-      await new Promise<void>((resolve) =>
-        input.signal!.aborted ? resolve() : input.signal!.addEventListener('abort', () => resolve(), { once: true }),
-      );
+      await cancelAndAwaitAbort(input);
       return {};
     };
     const { job, step } = await h.orchestrator.runNextStep(run.id);

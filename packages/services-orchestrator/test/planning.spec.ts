@@ -2,16 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_TEMPLATE } from '@tasksgodzilla/service-testing';
 import { git } from '@tasksgodzilla/testing';
-import { createHarness, eventTypes, type Harness } from './harness.js';
+import { harnessPerTest, eventTypes, type Harness } from './harness.js';
 
 describe('planning (plan_protocol_job)', () => {
   let h: Harness;
-  beforeEach(async () => {
-    h = await createHarness();
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  harnessPerTest((created) => (h = created));
 
   it('plans from a template folder: worktree on the protocol branch, files, spec, steps, plan commit, planned', async () => {
     const projectId = await h.project();
@@ -104,12 +99,7 @@ describe('planning (plan_protocol_job)', () => {
   });
 
   it('honours a caller spec on re-plan and rebuilds a generated one', async () => {
-    const projectId = await h.project();
-    const run = await h.orchestrator.createProtocolRun(projectId, {
-      protocol_name: '0005-replan',
-      template: DEMO_TEMPLATE,
-    });
-    await h.orchestrator.startProtocol(run.id);
+    const run = await h.started({ protocol_name: '0005-replan' });
     await h.drain();
     const first = await h.storage.protocolRuns.get(run.id);
     await expect(h.orchestrator.startProtocol(run.id)).rejects.toMatchObject({

@@ -1,18 +1,13 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { git } from '@tasksgodzilla/testing';
-import { createHarness, type Harness } from './harness.js';
+import { harnessPerTest, type Harness } from './harness.js';
 
 // Issue 9 §5: the last step's QA report is committed (and pushed) before the worktree is removed.
 
 describe('end of a run (SQLite, real git)', () => {
   let h: Harness;
-  beforeEach(async () => {
-    h = await createHarness({ config: { removeWorktreeOnEnd: true } });
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  harnessPerTest((created) => (h = created), { config: { removeWorktreeOnEnd: true } });
 
   it("commits the last step's QA report before the worktree is removed, and pushes it", async () => {
     h.fakes.quality.behaviour = (input) => {

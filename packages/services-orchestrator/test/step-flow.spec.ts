@@ -1,23 +1,12 @@
 import { BudgetExceededError } from '@tasksgodzilla/core';
 import { demoSpec } from '@tasksgodzilla/service-testing';
-import { git, postgresAvailable } from '@tasksgodzilla/testing';
-import { createHarness, eventTypes, type Harness, type HarnessOptions } from './harness.js';
+import { git } from '@tasksgodzilla/testing';
+import { eventTypes, harnessPerTest, type Harness } from './harness.js';
 
 describe.each(['sqlite', 'postgres'] as const)('step lifecycle (fake execution and QA) on %s', (dialect) => {
   let h: Harness;
-  let available = true;
-  const open = (options: HarnessOptions = {}) => createHarness({ ...options, dialect });
-  beforeAll(async () => {
-    if (dialect === 'postgres') available = await postgresAvailable();
-  });
-  beforeEach(async () => {
-    if (available) h = await open();
-  });
-  afterEach(async () => {
-    if (available) await h.close();
-  });
   // PostgreSQL cases are skipped (with a printed warning) only when the server is unreachable outside CI.
-  const it = (name: string, fn: () => Promise<void>) => global.it(name, async () => (available ? fn() : undefined));
+  const { it, reopen } = harnessPerTest((created) => (h = created), { dialect });
 
   it('auto-advances plan → execute → QA for every step and completes the run', async () => {
     const { run } = await h.planned({ auto_advance: true });
@@ -223,22 +212,26 @@ describe.each(['sqlite', 'postgres'] as const)('step lifecycle (fake execution a
     expect(h.fakes.quality.calls.map((c) => c.policyOverride)).toEqual(['light', 'light']);
   });
 
+  /** Resumes the run: `jobType` is enqueued, and once drained the run is completed. */
+  async function expectResumeCompletes(runId: number, jobType: string): Promise<void> {
+    const resumed = await h.orchestrator.resumeProtocol(runId);
+    expect(resumed.job?.job_type).toBe(jobType);
+    await h.drain();
+    expect((await h.snapshot(runId)).run.status).toBe('completed');
+  }
+
   it('pause stops a queued step (step_deferred) and resume with auto-advance enqueues it again', async () => {
     const { run } = await h.planned({ auto_advance: false });
     const next = await h.orchestrator.runNextStep(run.id);
     await h.orchestrator.pauseProtocol(run.id);
     await h.drain();
-    let snap = await h.snapshot(run.id);
+    const snap = await h.snapshot(run.id);
     expect(snap.steps[0]).toMatchObject({ status: 'pending' });
     expect(snap.events.map((e) => e.event_type)).toContain('step_deferred');
     expect(h.fakes.execution.calls).toHaveLength(0);
     expect((await h.queue.get(next.job.run_id)).result).toMatchObject({ skipped: true });
     await h.storage.protocolRuns.update(run.id, { auto_advance: true });
-    const resumed = await h.orchestrator.resumeProtocol(run.id);
-    expect(resumed.job?.job_type).toBe('execute_step_job');
-    await h.drain();
-    snap = await h.snapshot(run.id);
-    expect(snap.run.status).toBe('completed');
+    await expectResumeCompletes(run.id, 'execute_step_job');
   });
 
   it('a QA job that finds the run paused leaves the step waiting; resume enqueues its QA again', async () => {
@@ -249,15 +242,11 @@ describe.each(['sqlite', 'postgres'] as const)('step lifecycle (fake execution a
     expect((await h.storage.stepRuns.listByRun(run.id))[0]!.status).toBe('needs_qa');
     await h.orchestrator.pauseProtocol(run.id);
     expect(await h.runner.runOnce()).toBe(1);
-    let snap = await h.snapshot(run.id);
+    const snap = await h.snapshot(run.id);
     expect(snap.steps[0]!.status).toBe('needs_qa');
     expect(snap.events.find((e) => e.event_type === 'step_deferred')?.metadata).toMatchObject({ phase: 'qa' });
     expect(h.fakes.quality.calls).toHaveLength(0);
-    const resumed = await h.orchestrator.resumeProtocol(run.id);
-    expect(resumed.job?.job_type).toBe('run_quality_job');
-    await h.drain();
-    snap = await h.snapshot(run.id);
-    expect(snap.run.status).toBe('completed');
+    await expectResumeCompletes(run.id, 'run_quality_job');
   });
 
   it('cancel while a QA job waits: the job is cancelled and nothing resurrects the run', async () => {
@@ -323,8 +312,7 @@ describe.each(['sqlite', 'postgres'] as const)('step lifecycle (fake execution a
     });
 
     it('with autoQaOnCi a success enqueues QA on the latest step', async () => {
-      await h.close();
-      h = await open({ config: { autoQaOnCi: true } });
+      await reopen({ config: { autoQaOnCi: true } });
       const { run } = await h.planned();
       const next = await h.orchestrator.runNextStep(run.id);
       await h.drain();

@@ -24,6 +24,7 @@ import { blockRun, EXEC_JOB_KEY, enqueueQa, followCompletedStep, followFailedSte
 import { gatherFeedback, type AttemptFeedback } from '../lifecycle/feedback.js';
 import { ledgerUsage, usageMetadata } from '../lifecycle/usage.js';
 import { ensureRunWorkspace, type RunWorkspace } from '../lifecycle/workspace.js';
+import { stepCommitMetadata } from '../read-models/step-commit.js';
 import { inStepJobScope, jobLogPath, jobTrace, rethrowIfRunnerOwns, skipped } from './job-scope.js';
 
 /** How QA follows a successful execution: none, inline in this job, or a separate QA job. */
@@ -78,7 +79,7 @@ function resultMetadata(result: ExecuteStepResult): JsonObject {
     prompt_path: result.prompt_path,
     outputs: result.outputs_written,
     commit: result.commit ? { sha: result.commit.sha, files: result.commit.files } : null,
-    commit_sha: result.commit?.sha ?? null,
+    ...stepCommitMetadata(result.commit?.sha ?? null),
     push: {
       pushed: result.push.pushed,
       branch: result.push.branch,

@@ -1,29 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createClient, type EventOut, type TasksGodzillaClient } from '@tasksgodzilla/client';
+import type { EventOut, TasksGodzillaClient } from '@tasksgodzilla/client';
+import { git, postgresAvailable, redisAvailable, seededRandom } from '@tasksgodzilla/testing';
+import { freePort, type AppProcess } from './processes.test-helpers.js';
 import {
-  createTempDir,
-  createTestPostgresDatabase,
-  createTestRepo,
-  git,
-  postgresAvailable,
-  REDIS_URL,
-  redisAvailable,
-  seededRandom,
-  type TempDir,
-  type TestPostgresDatabase,
-  type TestRepo,
-} from '@tasksgodzilla/testing';
-import {
-  API_MAIN,
-  deleteRedisKeys,
-  freePort,
-  startApp,
-  WORKER_MAIN,
-  type AppProcess,
-} from './processes.test-helpers.js';
-import { API_TOKEN, stackEnv, TEMPLATE_DIR, waitFor } from './stack.test-helpers.js';
+  createStackResources,
+  startStackApi,
+  startStackWorker,
+  waitFor,
+  type StackResources,
+} from './stack.test-helpers.js';
 
 // Issue 10, "crash runs": the BUILT api and two separate workers (shell engine), kill -9 of workers
 // and of the api at seeded-random points while several multi-step protocols run, each killed process
@@ -138,10 +124,7 @@ async function allEvents(client: TasksGodzillaClient): Promise<EventOut[]> {
 }
 
 describe.each(SCENARIOS)('crash runs: api + 2 workers, kill -9 at random points (%s)', (scenario) => {
-  let dir: TempDir;
-  let repo: TestRepo;
-  let database: TestPostgresDatabase | undefined;
-  const prefix = `tgz-crash-${randomBytes(5).toString('hex')}`;
+  let stack: StackResources | undefined;
   const apps: { api?: AppProcess; workers: AppProcess[] } = { workers: [] };
   const streamStop = new AbortController();
 
@@ -149,22 +132,17 @@ describe.each(SCENARIOS)('crash runs: api + 2 workers, kill -9 at random points 
     streamStop.abort();
     await Promise.all([apps.api, ...apps.workers].map((app) => app?.stop(10_000)));
     // Attempts of killed workers that no re-execution fenced (a failing run) must not outlive the suite.
-    if (dir)
-      for (const attempt of readAttempts(dir.path))
+    if (stack)
+      for (const attempt of readAttempts(stack.dir.path))
         if (groupAlive(attempt.pgid)) process.kill(-attempt.pgid, 'SIGKILL');
-    if (database) await database.drop();
-    if (scenario === 'postgres-bullmq') await deleteRedisKeys(REDIS_URL, prefix);
-    dir?.remove();
+    await stack?.release();
   }, 120_000);
 
   it('completes every protocol with one commit per step from the successful attempt, and streams every event once', async () => {
     const seed = BASE_SEED + (scenario === 'sqlite' ? 0 : 1);
     const random = seededRandom(seed);
-    dir = createTempDir(`tgz-crash-${scenario}-`);
-    repo = createTestRepo(join(dir.path, 'git'));
-    if (scenario === 'postgres-bullmq') database = await createTestPostgresDatabase('tgz_crash');
-    const env = stackEnv(join(dir.path, 'data'), {
-      ...(database ? { postgres: { url: database.url, queuePrefix: prefix } } : {}),
+    const resources = await createStackResources(`crash-${scenario}`, {
+      distributed: scenario === 'postgres-bullmq',
       overrides: {
         // A killed worker's job is reclaimed once its lease runs out; every kill may cost an attempt.
         TASKSGODZILLA_LEASE_SECONDS: '5',
@@ -172,33 +150,20 @@ describe.each(SCENARIOS)('crash runs: api + 2 workers, kill -9 at random points 
         TASKSGODZILLA_ENGINE_TIMEOUT_SECONDS: '600',
       },
     });
+    stack = resources;
+    const { dir, repo } = resources;
 
     const apiPort = await freePort();
-    const startApi = () =>
-      startApp(
-        'api',
-        API_MAIN,
-        apiPort,
-        ['--host', '127.0.0.1', '--port', String(apiPort), '--no-inline-worker'],
-        env,
-        dir.path,
-      );
+    const startApi = () => startStackApi(resources, { port: apiPort, inlineWorker: false });
     let incarnation = 0;
     const startWorker = async (slot: number) => {
-      const port = await freePort();
       incarnation += 1;
-      return startApp(
-        `worker-${slot + 1}`,
-        WORKER_MAIN,
-        port,
-        ['--port', String(port), '--worker-id', `crash-worker-${slot + 1}-${incarnation}`, '--shutdown-timeout', '5'],
-        env,
-        dir.path,
-      );
+      const name = `worker-${slot + 1}`;
+      return startStackWorker(resources, { name, workerId: `crash-${name}-${incarnation}`, shutdownTimeoutSeconds: 5 });
     };
     apps.api = await startApi();
     for (const slot of [0, 1]) apps.workers.push(await startWorker(slot));
-    const client = createClient({ baseUrl: apps.api.url, token: API_TOKEN, timeoutMs: 60_000 });
+    const client = resources.client(apps.api.url);
 
     // Every event from the first one on, across api restarts (the client reconnects with Last-Event-ID).
     const streamed: number[] = [];
@@ -228,14 +193,15 @@ describe.each(SCENARIOS)('crash runs: api + 2 workers, kill -9 at random points 
     const runs = new Map<string, number>();
     const gate = join(dir.path, 'kills-done');
     for (const name of PROTOCOLS) {
-      const template = join(dir.path, `template-${name}`);
-      cpSync(TEMPLATE_DIR, template, { recursive: true });
       // The last step of every protocol is gated until the kills are done.
-      for (const step of STEPS)
-        writeFileSync(
-          join(template, `${step}.md`),
-          stepFile(step, join(dir.path, `${name}.attempts`), step === STEPS.at(-1) ? gate : undefined),
-        );
+      const template = resources.template(
+        Object.fromEntries(
+          STEPS.map((step) => [
+            `${step}.md`,
+            stepFile(step, join(dir.path, `${name}.attempts`), step === STEPS.at(-1) ? gate : undefined),
+          ]),
+        ),
+      );
       const created = await client.createProtocol(project.id, { protocol_name: name, template, auto_advance: true });
       runs.set(name, created.id);
     }

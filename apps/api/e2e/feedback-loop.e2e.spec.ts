@@ -9,6 +9,7 @@ import { createClient, type TasksGodzillaClient } from '@tasksgodzilla/client';
 import { createTempDir, createTestRepo, git, type TempDir, type TestRepo } from '@tasksgodzilla/testing';
 import { API_MAIN, freePort, startApp, type AppProcess } from './processes.test-helpers.js';
 import { waitFor } from './stack.test-helpers.js';
+import { createContractWatch } from '../src/contract-watch.test-helpers.js';
 
 // Issue 9's loop through the built api (inline worker): a plan whose check is a ```checks fence, step 1
 // failing it, the retry resuming the agent's session with the check's output, a draft PR on a stand-in
@@ -115,6 +116,8 @@ describe('the feedback loop end to end (built api, fake codex, stand-in GitHub)'
   let client: TasksGodzillaClient;
   let callsDir: string;
   const forgeRequests: ForgeRequest[] = [];
+  // Every answer of the api is checked against the shared contract (a wrong field fails the call).
+  const contract = createContractWatch();
 
   const calls = (): EngineCall[] =>
     readdirSync(callsDir)
@@ -177,13 +180,14 @@ describe('the feedback loop end to end (built api, fake codex, stand-in GitHub)'
       },
       dir.path,
     );
-    client = createClient({ baseUrl: api.url, token: API_TOKEN, timeoutMs: 60_000 });
+    client = createClient({ baseUrl: api.url, token: API_TOKEN, timeoutMs: 60_000, fetch: contract.fetch });
   }, 180_000);
 
   afterAll(async () => {
     await api?.stop();
     await new Promise<void>((resolve) => (forge ? forge.server.close(() => resolve()) : resolve()));
     dir?.remove();
+    contract.assertAllReported();
   }, 120_000);
 
   it('fails the check, retries with its output in a resumed session, opens a draft PR, and re-opens the step on a CI failure with the CI evidence', async () => {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ApiError, createClient, type EventOut, type StepRunOut } from '@tasksgodzilla/client';
+import { ApiError, type EventOut, type StepRunOut } from '@tasksgodzilla/client';
 import { git, postgresAvailable, redisAvailable } from '@tasksgodzilla/testing';
 import { startStack, waitFor, WEBHOOK_SECRET, type Stack, type StackKind } from './stack.test-helpers.js';
 
@@ -62,7 +62,7 @@ describe.each(KINDS)('end to end over HTTP: %s', (kind) => {
     const openapi = await stack.client.openapi();
     expect(Object.keys(openapi.paths as object)).toContain('/events/stream');
 
-    const anonymous = createClient({ baseUrl: stack.api.url });
+    const anonymous = stack.clientWith({ token: undefined });
     await expectApiError(anonymous.listProjects(), 401, 'Unauthorized');
     await expectApiError(stack.client.getProtocol(999_999), 404, 'Protocol run not found');
     await expectApiError(stack.client.getStep(999_999), 404, 'Step not found');

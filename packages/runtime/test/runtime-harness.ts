@@ -4,7 +4,7 @@ import { loadConfig, type Config, type Event, type ProtocolRun, type StepRun } f
 import type { Engine } from '@tasksgodzilla/platform-engines';
 import type { WorkerRunner } from '@tasksgodzilla/platform-queue';
 import { createTestBed, DEMO_TEMPLATE, runEvents, type TestDialect } from '@tasksgodzilla/service-testing';
-import type { TempDir, TestRepo } from '@tasksgodzilla/testing';
+import { testRuntimeConfig, waitFor, type TempDir, type TestRepo } from '@tasksgodzilla/testing';
 import { createRuntime, type Runtime } from '../src/index.js';
 
 /** What `createProtocolRun` takes beside the project id. */
@@ -49,19 +49,10 @@ export async function openRuntime(options: RuntimeHarnessOptions = {}): Promise<
   const config = loadConfig(
     {},
     {
-      dataDir: dir.path,
-      dbPath: join(dir.path, 'tgz.sqlite'),
+      ...testRuntimeConfig(dir.path),
       dbUrl: database?.url,
-      runsDir: join(dir.path, 'runs'),
-      projectsRoot: join(dir.path, 'projects'),
-      defaultEngine: 'shell',
-      logLevel: 'silent',
       workerConcurrency: 1,
       jobMaxAttempts: 2,
-      gitUser: 'TasksGodzilla Test',
-      gitEmail: 'test@tasksgodzilla.invalid',
-      githubApiUrl: 'http://127.0.0.1:9',
-      gitlabApiUrl: 'http://127.0.0.1:9',
       engineTimeoutSeconds: 120,
       ...options.config,
     },
@@ -69,7 +60,6 @@ export async function openRuntime(options: RuntimeHarnessOptions = {}): Promise<
   const rt = createRuntime(config, options.engines ? { engines: options.engines } : {});
   await rt.start();
   const worker = rt.createWorker({ pollIntervalMs: 20, maxPollIntervalMs: 100, abortGraceMs: 3000 });
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const { storage } = rt;
   const { orchestrator } = rt.services;
 
@@ -98,16 +88,7 @@ export async function openRuntime(options: RuntimeHarnessOptions = {}): Promise<
       for (const [name, content] of Object.entries(files)) writeFileSync(join(target, name), content);
       return target;
     },
-    async waitFor(read, check, timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
-      let value = await read();
-      while (!check(value)) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting; last value: ${JSON.stringify(value)}`);
-        await sleep(50);
-        value = await read();
-      }
-      return value;
-    },
+    waitFor: (read, check, timeoutMs = 60_000) => waitFor(read, check, 'a runtime state', timeoutMs),
     run: (id) => storage.protocolRuns.get(id),
     steps: (id) => storage.stepRuns.listByRun(id),
     events: (id) => runEvents(storage, id),

@@ -110,14 +110,9 @@ export interface NewStepRun {
   summary?: string | null;
 }
 
-export type StepRunPatch = Partial<{
-  retries: number;
-  model: string | null;
-  engine_id: string | null;
-  policy: JsonValue | null;
-  runtime_state: JsonObject | null;
-  summary: string | null;
-}>;
+export type StepRunPatch = Partial<
+  Pick<StepRun, 'retries' | 'model' | 'engine_id' | 'policy' | 'runtime_state' | 'summary'>
+>;
 
 export interface StepRunRepository {
   /** A duplicate (protocol_run_id, step_name) is a ConflictError. */

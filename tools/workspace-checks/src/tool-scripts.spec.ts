@@ -19,16 +19,6 @@ describe('tools scripts', () => {
     expect(stdout.match(/^commit {3}[0-9a-f]{12} on 0001-round/gm)).toHaveLength(3);
     expect(stdout).toContain('pushed 0001-round to origin: 3 commits ahead of main');
   }, 180_000);
-
-  it('the storage/queue benchmark runs and prints its numbers', async () => {
-    const { stdout } = await run(
-      'node',
-      [join(root, 'tools/bench/storage-queue.bench.mjs'), '--jobs', '20', '--events', '50'],
-      { cwd: root, timeout: 120_000 },
-    );
-    expect(stdout).toMatch(/sqlite \(file, WAL\)\n {2}events: append 50 in \d+ ms/);
-    expect(stdout).toMatch(/claim\+run\+complete 20 in \d+ ms \(\d+\/s\), succeeded 20/);
-  }, 180_000);
 });
 
 describe('npm test without a system package', () => {

@@ -51,6 +51,7 @@ const ROW_IDS = [
   'events_onboarding_ms',
   'events_run_ms',
   'protocols_list_ms',
+  'step_orchestration_ms',
 ];
 
 describe('npm run bench -- --quick', () => {

@@ -146,16 +146,18 @@ describe.each(['sqlite', 'postgres'] as const)('step lifecycle (fake execution a
   it('an execution failure without policies fails the step and blocks the run', async () => {
     h.fakes.execution.behaviour = (input) =>
       input.step.step_name === '00-setup.md'
-        ? { outcome: 'timeout', error: 'wall-clock limit reached', commit: null }
+        ? // The execution service's error is already a sentence that names the outcome.
+          { outcome: 'timeout', error: 'Execution timeout: wall-clock limit reached', commit: null }
         : {};
     const { run } = await h.planned({ auto_advance: true });
     const snap = await h.snapshot(run.id);
     expect(snap.run.status).toBe('blocked');
     expect(snap.steps[0]).toMatchObject({ status: 'failed' });
-    expect(snap.steps[0]!.summary).toMatch(/timeout/);
-    expect(snap.events.find((e) => e.event_type === 'step_execution_failed')?.metadata).toMatchObject({
-      outcome: 'timeout',
-    });
+    // Said once, not "Execution timeout: Execution timeout: …" (issue 15).
+    expect(snap.steps[0]!.summary).toBe('Execution timeout: wall-clock limit reached');
+    const failed = snap.events.find((e) => e.event_type === 'step_execution_failed');
+    expect(failed?.message).toBe('Step 00-setup.md: Execution timeout: wall-clock limit reached');
+    expect(failed?.metadata).toMatchObject({ outcome: 'timeout' });
   });
 
   it('budget exceeded fails the step and blocks the run, without retries', async () => {

@@ -111,6 +111,9 @@ async function recordOutcome(
     const run = await tx.protocolRuns.get(step.protocol_run_id);
     const metadata = resultMetadata(result);
     if (result.outcome !== 'succeeded') {
+      // The execution service's error is a whole sentence naming the outcome ("Execution timeout: …",
+      // "Engine codex could not run: …"): used as it is, never prefixed a second time.
+      const failure = result.error ?? `Execution ${result.outcome}: no reason given`;
       const failed = await moveStepRecorded(
         ctx,
         tx,
@@ -119,14 +122,14 @@ async function recordOutcome(
         {
           to: 'failed',
           patch: {
-            summary: `Execution ${result.outcome}: ${result.error ?? 'no reason given'}`,
+            summary: failure,
             engine_id: result.engine_id,
             model: result.model,
           },
         },
         {
           type: 'step_execution_failed',
-          message: `Step ${step.step_name} execution ${result.outcome}: ${result.error ?? ''}`.trim(),
+          message: `Step ${step.step_name}: ${failure}`,
           metadata,
         },
         trace,

@@ -258,6 +258,21 @@ describe('commands', () => {
     expect(result.stdout).toBe('Protocol 0001-demo (2) created; planning enqueued (job j1).\n');
   });
 
+  it('protocols create --engine sends engine_id; a blank one is refused before any request', async () => {
+    const { fetch, requests } = fakeApi({ 'POST /projects/1/protocols': () => json(protocolRun('pending')) });
+    const created = await run(['protocols', 'create', '--project', '1', '--name', '0001-demo', '--engine', 'shell'], {
+      fetch,
+    });
+    expect(created.code).toBe(0);
+    expect(requests[0]!.body).toEqual({ protocol_name: '0001-demo', description: null, engine_id: 'shell' });
+    const blank = await run(['protocols', 'create', '--project', '1', '--name', '0001-demo', '--engine', ' '], {
+      fetch,
+    });
+    expect(blank.code).not.toBe(0);
+    expect(blank.stderr).toContain('--engine');
+    expect(requests).toHaveLength(1);
+  });
+
   it('action output: the message with the job id, or the JSON response', async () => {
     const routes = {
       'POST /protocols/2/actions/run_next_step': () =>

@@ -60,6 +60,8 @@ export interface CreateProtocolInput {
   baseBranch?: string;
   description?: string;
   template?: string;
+  /** Engine of every agent phase of the run (the api refuses an id it does not know). */
+  engine?: string;
   autoAdvance?: boolean;
 }
 
@@ -69,6 +71,7 @@ function createBody(input: CreateProtocolInput): ProtocolRunCreate {
     ...(input.baseBranch ? { base_branch: input.baseBranch } : {}),
     description: input.description ?? null,
     ...(input.template ? { template: input.template } : {}),
+    ...(input.engine ? { engine_id: input.engine } : {}),
     ...(input.autoAdvance ? { auto_advance: true } : {}),
   };
 }
@@ -217,6 +220,7 @@ interface CreateFlags {
   baseBranch?: string;
   description?: string;
   template?: string;
+  engine?: string;
   autoAdvance?: boolean;
   start?: boolean;
 }
@@ -227,6 +231,7 @@ const toInput = (opts: CreateFlags): CreateProtocolInput => ({
   baseBranch: opts.baseBranch,
   description: opts.description,
   template: opts.template,
+  engine: opts.engine,
   autoAdvance: opts.autoAdvance === true,
 });
 
@@ -240,6 +245,10 @@ const createOptions = (): Option[] => [
     '--template <dir>',
     'plan from a protocol template folder on the api host (plan.md, context.md, log.md, NN-*.md) instead of a planning agent',
   ).argParser(hostPath),
+  new Option(
+    '--engine <id>',
+    "engine of the run's agent phases: codex, claude-code, opencode or shell (default: the project's, else the server's)",
+  ).argParser(nonBlank),
   new Option('--auto-advance', 'after each completed step, enqueue the next one until the run is done'),
 ];
 

@@ -1,38 +1,32 @@
 import type { Runtime } from '@tasksgodzilla/runtime';
 
-const PAGE = 200;
+/** How often the schedule asks the orchestrator which projects are due (the original checked every 5 s). */
+export const SPEC_AUDIT_TICK_MS = 5000;
 
 /**
- * The spec-audit cron (TASKSGODZILLA_SPEC_AUDIT_INTERVAL_SECONDS): at start and then every interval,
- * one `spec_audit_job` per project with backfill.
- * Scheduling only; the audit is the orchestrator's. Returns the stop function.
+ * The spec-audit cron (TASKSGODZILLA_SPEC_AUDIT_INTERVAL_SECONDS): at start and then every few seconds,
+ * the orchestrator's `auditDueSpecs` enqueues a `spec_audit_job` for each project whose own interval
+ * (`secrets.spec_audit_interval_seconds`, else this one) has passed. Timing only; returns the stop function.
  */
-export function startSpecAuditSchedule(runtime: Runtime, intervalSeconds: number): () => void {
+export function startSpecAuditSchedule(
+  runtime: Runtime,
+  intervalSeconds: number,
+  tickMs = SPEC_AUDIT_TICK_MS,
+): () => void {
   let running = false;
   const pass = async (): Promise<void> => {
     if (running) return;
     running = true;
     try {
-      let cursor: string | null = null;
-      do {
-        const page = await runtime.storage.projects.list({ limit: PAGE, cursor });
-        for (const project of page.items) {
-          try {
-            await runtime.services.orchestrator.auditSpecs({ project_id: project.id, backfill_missing: true });
-          } catch (error) {
-            runtime.logger.warn({ err: error, project_id: project.id }, 'Spec audit cron failed to enqueue');
-          }
-        }
-        cursor = page.next_cursor;
-      } while (cursor);
+      await runtime.services.orchestrator.auditDueSpecs(intervalSeconds);
     } catch (error) {
-      runtime.logger.warn({ err: error }, 'Spec audit cron failed to list projects');
+      runtime.logger.warn({ err: error }, 'Spec audit cron failed');
     } finally {
       running = false;
     }
   };
   const first = setTimeout(() => void pass(), 0);
-  const timer = setInterval(() => void pass(), intervalSeconds * 1000);
+  const timer = setInterval(() => void pass(), tickMs);
   first.unref();
   timer.unref();
   return () => {

@@ -13,6 +13,7 @@ import {
   startProtocol,
 } from './lifecycle/protocols.js';
 import { auditSpecs, openPr, planExecution } from './lifecycle/run-actions.js';
+import { auditDueSpecs } from './lifecycle/spec-audit-schedule.js';
 import { createStep } from './lifecycle/step-create.js';
 import { approveStep, retryLatest, runNextStep, runStep, runStepQa } from './lifecycle/steps.js';
 import { protocolUsage } from './lifecycle/usage.js';
@@ -42,6 +43,7 @@ const METHODS = {
   openPr,
   importCodeMachine,
   auditSpecs,
+  auditDueSpecs,
   handleCiStatus,
   planExecution,
   usage: protocolUsage,

@@ -295,6 +295,12 @@ export interface OrchestratorService {
   openPr(protocolRunId: number, options?: CallOptions): Promise<RunActionResult & { job: QueueJob }>;
   importCodeMachine(projectId: number, input: ImportCodeMachineInput, options?: CallOptions): Promise<RunActionResult>;
   auditSpecs(input: AuditSpecsInput, options?: CallOptions): Promise<{ job: QueueJob }>;
+  /**
+   * One pass of the spec-audit schedule: a `spec_audit_job` (with backfill) for each project whose last
+   * one is at least its interval old (`secrets.spec_audit_interval_seconds`, else `defaultIntervalSeconds`;
+   * at least 30 s). Returns the ids of the projects enqueued.
+   */
+  auditDueSpecs(defaultIntervalSeconds: number): Promise<number[]>;
   handleCiStatus(input: CiStatusInput, options?: CallOptions): Promise<CiStatusResult>;
   planExecution(stepRunId: number): Promise<ExecutionPlanResult>;
   usage(protocolRunId: number): Promise<ProtocolUsage>;

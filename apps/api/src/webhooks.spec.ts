@@ -115,6 +115,18 @@ describe('webhooks: value sets and effects (reference acceptance cases 9-13)', (
     });
     expect(skipped.status).toBe(200);
     expect(skipped.body).toEqual({ message: 'Webhook ignored: value "skipped" is not acted on', job: null });
+    // Ignored, but it names the run: recorded there (as the original did; issue 15).
+    const ignored = (await h.call('GET', `/protocols/${id}/events`)).body.filter(
+      (event: { event_type: string }) => event.event_type === 'webhook_ignored',
+    );
+    expect(ignored).toHaveLength(1);
+    expect(ignored[0].metadata).toMatchObject({
+      provider: 'github',
+      event_type: 'check_suite',
+      branch: '0005-demo',
+      value: 'skipped',
+      reason: 'value "skipped" is not acted on',
+    });
     const ping = await h.call('POST', '/webhooks/github', {
       body: { zen: 'Keep it logically awesome.' },
       headers: { 'x-github-event': 'ping' },

@@ -105,6 +105,7 @@ export const EVENT_TYPE_LABELS = {
   pipeline: { label: 'GitLab pipeline', group: 'ci' },
   merge_request: { label: 'GitLab merge request', group: 'ci' },
   build: { label: 'GitLab job', group: 'ci' },
+  webhook_ignored: { label: 'Webhook ignored', group: 'ci' },
   // ---- spec ----
   spec_validation_error: { label: 'Spec invalid', group: 'spec' },
   spec_audit: { label: 'Spec audit', group: 'spec' },

@@ -113,6 +113,15 @@ export const EVENT_METADATA_SCHEMAS = {
   pipeline: ciMetadata,
   merge_request: ciMetadata,
   build: ciMetadata,
+  /** A delivery that names a run but carries nothing to act on (a `skipped` check, an opened MR). */
+  webhook_ignored: meta({
+    provider: z.enum(['github', 'gitlab']),
+    event_type: text,
+    branch: optText,
+    value: optText,
+    reason: text,
+    delivery_id: optText,
+  }),
   // ---- spec ----
   spec_validation_error: meta({ spec_hash: optText, error: optText, errors: z.array(json).optional() }),
   spec_audit: meta(),

@@ -17,7 +17,7 @@ import { auditDueSpecs } from './lifecycle/spec-audit-schedule.js';
 import { createStep } from './lifecycle/step-create.js';
 import { approveStep, retryLatest, runNextStep, runStep, runStepQa } from './lifecycle/steps.js';
 import { protocolUsage } from './lifecycle/usage.js';
-import { handleCiDelivery } from './lifecycle/webhook-delivery.js';
+import { handleCiDelivery, recordIgnoredDelivery } from './lifecycle/webhook-delivery.js';
 import { createOrchestratorContext, type OrchestratorContext } from './orchestrator.context.js';
 import type { OrchestratorService, OrchestratorServiceDeps } from './orchestrator.types.js';
 
@@ -39,6 +39,7 @@ const METHODS = {
   listBranches,
   deleteRemoteBranch,
   handleCiDelivery,
+  recordIgnoredDelivery,
   startExternalRun,
   openPr,
   importCodeMachine,

@@ -208,6 +208,23 @@ export interface CiDeliveryInput {
   status: CiStatusInput;
 }
 
+/** A delivery that carries nothing to act on (a ping, a `skipped` check, an opened MR). */
+export interface IgnoredDeliveryInput {
+  provider: 'github' | 'gitlab';
+  /** Printable id of the delivery; a redelivery of a recorded one records nothing more. */
+  delivery_id: string | null;
+  /** The provider's event name (GitHub event header, GitLab object kind). */
+  event_type: string;
+  /** The branch or ref the payload names, if any. */
+  branch: string | null;
+  /** The value that was classified (conclusion or status), '' when none. */
+  value: string;
+  /** Why it was ignored (said back to the forge too). */
+  reason: string;
+  /** `?protocol_run_id=` of the delivery, if given. */
+  protocol_run_id: number | null;
+}
+
 export interface CiDeliveryResult {
   /** true: the delivery was processed before and nothing was done. */
   duplicate: boolean;
@@ -290,6 +307,14 @@ export interface OrchestratorService {
   deleteRemoteBranch(projectId: number, branch: string, options?: CallOptions): Promise<BranchDeleted>;
   /** A webhook delivery: de-duplicated by delivery id, then handleCiStatus (the id is released when that fails). */
   handleCiDelivery(input: CiDeliveryInput, options?: CallOptions): Promise<CiDeliveryResult>;
+  /**
+   * An ignored delivery that names a run (by `protocol_run_id` or branch) is recorded on it as
+   * `webhook_ignored` (once per delivery id); one that names none records nothing. Returns the run's id or null.
+   */
+  recordIgnoredDelivery(
+    input: IgnoredDeliveryInput,
+    options?: CallOptions,
+  ): Promise<{ protocol_run_id: number | null }>;
   /** Registers (or restarts, while `running`) a run of the `external` ledger queue; 409 for any other run. */
   startExternalRun(input: ExternalRunInput): Promise<JobRun>;
   openPr(protocolRunId: number, options?: CallOptions): Promise<RunActionResult & { job: QueueJob }>;

@@ -87,17 +87,32 @@ export function registerWebhookRoutes(app: Api, { orchestrator, config, metrics 
             header(request, EVENT_HEADERS[provider]),
             parsePayload(raw, header(request, 'content-type')),
           );
-          if (!interpretation.input)
-            return { message: `Webhook ignored: ${interpretation.ignored_reason ?? 'nothing to do'}`, job: null };
           // A redelivered (or replayed) delivery is answered, not processed again.
           const delivery = deliveryId(provider, request);
+          const runId = (request.query as { protocol_run_id?: number }).protocol_run_id ?? null;
+          if (!interpretation.input) {
+            const reason = interpretation.ignored_reason ?? 'nothing to do';
+            await orchestrator.recordIgnoredDelivery(
+              {
+                provider,
+                delivery_id: delivery,
+                event_type: interpretation.event_type,
+                branch: interpretation.branch,
+                value: interpretation.value,
+                reason,
+                protocol_run_id: runId,
+              },
+              { requestId: request.id },
+            );
+            return { message: `Webhook ignored: ${reason}`, job: null };
+          }
           const outcome = await orchestrator.handleCiDelivery(
             {
               provider,
               delivery_id: delivery,
               status: {
                 ...interpretation.input,
-                protocol_run_id: (request.query as { protocol_run_id?: number }).protocol_run_id ?? null,
+                protocol_run_id: runId,
               },
             },
             { requestId: request.id },

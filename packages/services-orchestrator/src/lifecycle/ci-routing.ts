@@ -101,7 +101,10 @@ async function runOnBranch(tx: StorageTx, ref: string, projectIds: number[] | nu
  * picks that project's non-terminal run; `project_id` narrows to one project. Without any repository
  * information the branch is looked up in every project, still preferring a run that has not ended.
  */
-export async function routeCiReport(tx: StorageTx, input: CiStatusInput): Promise<ProtocolRun> {
+export async function routeCiReport(
+  tx: StorageTx,
+  input: Pick<CiStatusInput, 'protocol_run_id' | 'branch' | 'repository' | 'project_id'>,
+): Promise<ProtocolRun> {
   if (input.protocol_run_id) return getRun(tx, input.protocol_run_id);
   const ref = stripRef(input.branch ?? '');
   const details = { branch: ref, repository: input.repository?.full_name ?? null };

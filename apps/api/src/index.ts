@@ -13,4 +13,3 @@ export { startApiServer } from './server.js';
 export type { ApiServer, ApiServerOptions } from './server.js';
 export { safeEqual, verifySignature, bearerToken } from './http/auth.js';
 export { formatSseEvent } from './http/event-stream.js';
-export { NEXT_CURSOR_HEADER } from './http/pagination.js';

@@ -16,6 +16,8 @@ const jsonObject = z.record(z.string(), json);
 export const idSchema = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const optionalId = idSchema.optional();
 const limit = z.coerce.number().int().min(1).max(500).optional().describe('Page size, 1..500 (default 50).');
+/** The response header of a list route that carries the next page's cursor (absent on the last page). */
+export const NEXT_CURSOR_HEADER = 'X-Next-Cursor';
 const cursor = z.string().min(1).max(2000).optional().describe('The `X-Next-Cursor` of the previous page.');
 
 export const PageQuery = z.object({ limit, cursor });

@@ -3,6 +3,7 @@ export { ContractViolationError, checkExchange, checkResponse, findRoute } from 
 export type { Exchange } from './contract.js';
 export type { Contract, In, Out, RequestBody, RequestQuery, ResponseBody, RouteDef } from './contract.types.js';
 export {
+  NEXT_CURSOR_HEADER,
   ActionResponse,
   BranchDeleteRequest,
   BranchDeleteResponse,

@@ -1,7 +1,5 @@
+import { NEXT_CURSOR_HEADER } from '@tasksgodzilla/api-contract';
 import { ConflictError, type Page, type PageRequest } from '@tasksgodzilla/core';
-
-/** Response header carrying the cursor of the next page; absent on the last page. */
-export const NEXT_CURSOR_HEADER = 'X-Next-Cursor';
 
 /**
  * Builds a Page from a list response. The api answers a bare JSON array (as the original did) with

@@ -3,6 +3,7 @@ import type { SqlDialect } from '../database.types.js';
 import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-webhook-deliveries.js';
 import * as m0004 from './0004-git-url-credentials.js';
+import * as m0005 from './0005-job-claim-order.js';
 
 interface DialectMigration {
   up(db: Parameters<Migration['up']>[0], dialect: SqlDialect): Promise<void>;
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0001-initial': m0001,
   '0002-webhook-deliveries': m0002,
   '0004-git-url-credentials': m0004,
+  '0005-job-claim-order': m0005,
 };
 
 export function createMigrationProvider(dialect: SqlDialect): MigrationProvider {

@@ -37,6 +37,25 @@ import {
   type PatchColumns,
 } from './validation.js';
 
+/**
+ * The next job to claim: queued, due, in one of `queues`, by priority (highest first), then run_at,
+ * created_at and run_id. Migration 0005's index has this order, so the query stops at the first due
+ * row instead of sorting the backlog.
+ */
+export function nextClaimable(db: Executor, queues: readonly string[], now: string) {
+  return db
+    .selectFrom('job_runs')
+    .select('run_id')
+    .where('status', '=', 'queued')
+    .where('run_at', '<=', now)
+    .where('queue', 'in', [...queues])
+    .orderBy('priority', 'desc')
+    .orderBy('run_at', 'asc')
+    .orderBy('created_at', 'asc')
+    .orderBy('run_id', 'asc')
+    .limit(1);
+}
+
 export function jobRunNotFound(runId: string): NotFoundError {
   return new NotFoundError(`JobRun ${runId} not found`, { code: 'job_run_not_found', details: { run_id: runId } });
 }
@@ -279,17 +298,7 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
 
     async claimNext(queues, lease) {
       const row = await inTransaction(ctx, async (trx) => {
-        let next = trx
-          .selectFrom('job_runs')
-          .select('run_id')
-          .where('status', '=', 'queued')
-          .where('run_at', '<=', nowIso(ctx))
-          .where('queue', 'in', [...queues])
-          .orderBy('priority', 'desc')
-          .orderBy('run_at', 'asc')
-          .orderBy('created_at', 'asc')
-          .orderBy('run_id', 'asc')
-          .limit(1);
+        let next = nextClaimable(trx, queues, nowIso(ctx));
         if (ctx.dialect === 'postgres') next = next.forUpdate().skipLocked();
         return trx
           .updateTable('job_runs')

@@ -35,6 +35,7 @@ import { redactCredentials as redactUrl } from './git-errors.js';
 import { inferForgeProvider, parseRemoteUrl, toGithubSshUrl } from './remote-url.js';
 import { layoutRepoPath, layoutWorktreePath } from './repo-layout.js';
 import { createWorktreeSnapshots } from './worktree-snapshot.js';
+import { gitDirFromFiles, isWorktreeOfBranch } from './git-files.js';
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 10 * 60 * 1000;
 const DEFAULT_HTTP_TIMEOUT_MS = 30 * 1000;
@@ -53,6 +54,11 @@ const GIT_PREFIX = [
   '-c',
   'core.fsmonitor=false',
 ];
+// No automatic housekeeping: without these, every commit (and fetch, merge, …) starts
+// `git maintenance run --auto` / `git gc --auto`, a second git process per commit on the step path,
+// and now and then a repack in the middle of a step. The system's repositories get their
+// housekeeping once per protocol run instead, when its worktree is created (`housekeep`).
+const NO_AUTO_HOUSEKEEPING = ['-c', 'gc.auto=0', '-c', 'maintenance.auto=false'];
 
 /**
  * What git, gh and glab inherit from the parent on top of core's `BASE_CHILD_ENV` (never a protected
@@ -154,7 +160,7 @@ export function createGitService(deps: GitServiceDeps): GitService {
 
   // git messages are matched ("nothing to commit", "already exists"), so they must be in English.
   const git = (cwd: string, args: string[], options: Omit<CommandOptions, 'cwd'> = {}): Promise<CommandResult> =>
-    run(gitBinary, [...GIT_PREFIX, ...args], {
+    run(gitBinary, [...GIT_PREFIX, ...NO_AUTO_HOUSEKEEPING, ...args], {
       ...options,
       cwd,
       env: { LC_ALL: 'C', LANGUAGE: undefined, ...options.env },
@@ -175,6 +181,8 @@ export function createGitService(deps: GitServiceDeps): GitService {
 
   async function isRepository(path: string): Promise<boolean> {
     if (!path || !existsSync(path)) return false;
+    // A `.git` (folder or worktree pointer) with a HEAD behind it: the folder is a top level.
+    if (gitDirFromFiles(path) !== null) return true;
     try {
       // A plain folder inside some other repo must not count: the top level has to be the folder itself.
       const top = await gitOut(path, ['rev-parse', '--show-toplevel']);
@@ -304,6 +312,22 @@ export function createGitService(deps: GitServiceDeps): GitService {
     return entries[index] ?? null;
   }
 
+  /**
+   * The automatic housekeeping every git call leaves out (NO_AUTO_HOUSEKEEPING), run once: git decides
+   * by its own thresholds (`gc.auto`, `gc.autoPackLimit`, the repository's `maintenance.*` tasks)
+   * whether anything is due, and a due gc goes to the background as usual. Best effort.
+   */
+  async function housekeep(repo: string): Promise<void> {
+    try {
+      await run(gitBinary, [...GIT_PREFIX, 'maintenance', 'run', '--auto', '--quiet'], {
+        cwd: repo,
+        env: { LC_ALL: 'C', LANGUAGE: undefined },
+      });
+    } catch (error) {
+      logger.warn('git housekeeping failed', { repo, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
   async function ensureWorktree(input: EnsureWorktreeInput): Promise<WorktreeInfo> {
     const branch = branchFor(input.protocolName, input.branch);
     const baseBranch = assertBranchName(input.baseBranch ?? 'main', 'baseBranch');
@@ -313,6 +337,8 @@ export function createGitService(deps: GitServiceDeps): GitService {
 
   async function ensureWorktreeLocked(repo: string, branch: string, baseBranch: string): Promise<WorktreeInfo> {
     const path = worktreePathFor(repo, branch);
+    // Every step job asks again for a worktree that exists: answered from its files, no git spawned.
+    if (isWorktreeOfBranch(repo, path, branch)) return { path, branch, created: false, startPoint: null };
     // Forget worktrees whose folders were deleted by hand, so they can be recreated.
     await git(repo, ['worktree', 'prune']);
     const existing = await findBranchWorktree(repo, branch);
@@ -327,6 +353,7 @@ export function createGitService(deps: GitServiceDeps): GitService {
     try {
       const startPoint = await addWorktree(repo, path, branch, baseBranch);
       logger.info('worktree created', { repo, branch, path, start_point: startPoint });
+      await housekeep(repo);
       return { path, branch, created: true, startPoint };
     } catch (error) {
       // Another worker may have created the same worktree a moment ago: that is the idempotent outcome.
@@ -363,8 +390,7 @@ export function createGitService(deps: GitServiceDeps): GitService {
       ? ['-c', `user.name=${assertIdentity(identity).name}`, '-c', `user.email=${identity.email}`]
       : [];
     await git(input.repoPath, ['add', '-A']);
-    const staged = await git(input.repoPath, ['diff', '--cached', '--quiet'], { okExitCodes: [0, 1] });
-    if (staged.exitCode === 0) return { committed: false };
+    // No `diff --cached --quiet` first: git itself says when nothing is staged (answered below).
     try {
       await git(input.repoPath, [...identityArgs, 'commit', '--quiet', '-m', input.message]);
     } catch (error) {
@@ -375,8 +401,9 @@ export function createGitService(deps: GitServiceDeps): GitService {
         return { committed: false };
       throw error;
     }
-    const sha = await gitOut(input.repoPath, ['rev-parse', 'HEAD']);
-    return { committed: true, sha, files: await commitFiles(input.repoPath, sha) };
+    const head = await describeCommit(input.repoPath, 'HEAD');
+    if (!head) throw new GitError(`No commit at HEAD of ${input.repoPath} after committing`, { code: 'git_bad_ref' });
+    return { committed: true, sha: head.sha, files: head.files };
   }
 
   async function showCommit(repoPath: string, sha: string): Promise<string> {
@@ -400,20 +427,33 @@ export function createGitService(deps: GitServiceDeps): GitService {
     return gitOut(repoPath, ['rev-parse', 'HEAD']);
   }
 
-  async function commitFiles(repoPath: string, sha: string): Promise<string[]> {
-    const changed = await git(repoPath, ['diff-tree', '--no-commit-id', '--name-only', '-r', '-z', '--root', sha]);
-    return changed.stdout.split('\0').filter((file) => file.length > 0);
+  /**
+   * Sha, message and changed files of one commit in a single git call (`null` when `rev` names no
+   * commit, e.g. HEAD before the first commit). diff-tree prints `<sha>\0<message>\0` and then, after a
+   * newline, the NUL-separated file names; `--always` keeps commits without changes.
+   */
+  async function describeCommit(
+    repoPath: string,
+    rev: string,
+  ): Promise<{ sha: string; message: string; files: string[] } | null> {
+    const result = await git(
+      repoPath,
+      ['diff-tree', '--always', '--root', '-r', '-z', '--name-only', '--format=%H%x00%B', rev, '--'],
+      { okExitCodes: [0, 128] },
+    );
+    const out = result.stdout;
+    const shaEnd = out.indexOf('\0');
+    const messageEnd = shaEnd < 0 ? -1 : out.indexOf('\0', shaEnd + 1);
+    if (result.exitCode !== 0 || messageEnd < 0) return null;
+    const files = out
+      .slice(messageEnd + 1)
+      .replace(/^\n/, '')
+      .split('\0')
+      .filter((file) => file.length > 0);
+    return { sha: out.slice(0, shaEnd), message: out.slice(shaEnd + 1, messageEnd).trimEnd(), files };
   }
 
-  async function headCommit(repoPath: string): Promise<{ sha: string; message: string; files: string[] } | null> {
-    const verified = await git(repoPath, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], {
-      okExitCodes: [0, 1, 128],
-    });
-    const sha = verified.stdout.trim();
-    if (verified.exitCode !== 0 || !sha) return null;
-    const message = (await git(repoPath, ['log', '-1', '--format=%B', sha])).stdout.trimEnd();
-    return { sha, message, files: await commitFiles(repoPath, sha) };
-  }
+  const headCommit = (repoPath: string) => describeCommit(repoPath, 'HEAD');
 
   async function currentBranch(repoPath: string): Promise<string | null> {
     const result = await git(repoPath, ['symbolic-ref', '--quiet', '--short', 'HEAD'], { okExitCodes: [0, 1] });
@@ -422,14 +462,12 @@ export function createGitService(deps: GitServiceDeps): GitService {
 
   async function push(input: PushInput): Promise<PushResult> {
     const branch = assertBranchName(input.branch);
-    if (!(await hasOrigin(input.repoPath))) {
+    const origin = await getOriginUrl(input.repoPath);
+    if (origin === null) {
       logger.info('no origin: push skipped', { repo: input.repoPath, branch });
       return { pushed: false, reason: 'no_origin', branch };
     }
-    await git(input.repoPath, ['push', '-u', 'origin', branch], {
-      network: true,
-      env: await originEnv(input.repoPath),
-    });
+    await git(input.repoPath, ['push', '-u', 'origin', branch], { network: true, env: await remoteEnv(origin) });
     logger.info('branch pushed', { repo: input.repoPath, branch });
     return { pushed: true, remote: 'origin', branch };
   }

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandOptions, CommandResult } from './command-runner.js';
 import type { WorktreeSnapshot } from './git-service.types.js';
+import { gitDirFromFiles } from './git-files.js';
 
 type Git = (cwd: string, args: string[], options?: Omit<CommandOptions, 'cwd'>) => Promise<CommandResult>;
 
@@ -23,13 +24,18 @@ export function createWorktreeSnapshots(git: Git): WorktreeSnapshots {
     (await git(cwd, args, options)).stdout.trim();
 
   async function gitDir(worktreePath: string): Promise<string> {
-    return out(worktreePath, ['rev-parse', '--absolute-git-dir']);
+    // The top level of a checkout names its git dir in its own files; anything else asks git.
+    return gitDirFromFiles(worktreePath) ?? out(worktreePath, ['rev-parse', '--absolute-git-dir']);
   }
 
-  async function withTempIndex<T>(worktreePath: string, fn: (env: Record<string, string>) => Promise<T>): Promise<T> {
-    const index = join(await gitDir(worktreePath), `tgz-index-${randomBytes(6).toString('hex')}`);
+  async function withTempIndex<T>(
+    worktreePath: string,
+    fn: (env: Record<string, string>, index: { path: string; real: string }) => Promise<T>,
+  ): Promise<T> {
+    const dir = await gitDir(worktreePath);
+    const index = join(dir, `tgz-index-${randomBytes(6).toString('hex')}`);
     try {
-      return await fn({ GIT_INDEX_FILE: index });
+      return await fn({ GIT_INDEX_FILE: index }, { path: index, real: join(dir, 'index') });
     } finally {
       rmSync(index, { force: true });
     }
@@ -37,8 +43,15 @@ export function createWorktreeSnapshots(git: Git): WorktreeSnapshots {
 
   async function snapshotWorktree(worktreePath: string): Promise<WorktreeSnapshot> {
     const head = await out(worktreePath, ['rev-parse', 'HEAD']);
-    const tree = await withTempIndex(worktreePath, async (env) => {
-      await git(worktreePath, ['read-tree', head], { env });
+    const tree = await withTempIndex(worktreePath, async (env, index) => {
+      // A copy of the real index: `add -A` then only hashes what changed since it was written (its
+      // stat data says what did not), and whatever it holds, `add -A` makes it the worktree's files.
+      // No real index (a fresh checkout never written): start from HEAD's tree.
+      try {
+        copyFileSync(index.real, index.path);
+      } catch {
+        await git(worktreePath, ['read-tree', head], { env });
+      }
       await git(worktreePath, ['add', '-A'], { env });
       return out(worktreePath, ['write-tree'], { env });
     });

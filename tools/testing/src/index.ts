@@ -4,6 +4,8 @@ export type { TestPostgresDatabase } from './postgres.js';
 export { createTempDir, useTempDir } from './fs.js';
 export type { TempDir } from './fs.js';
 export { createTestRepo, git, isolatedGitEnv } from './git.js';
+export { createGitRecorder } from './git-recorder.js';
+export type { GitRecorder } from './git-recorder.js';
 export type { TestRepo } from './git.js';
 export { seededRandom } from './random.js';
 export { projectFields, protocolRunFields, stepRunFields } from './row-fixtures.js';

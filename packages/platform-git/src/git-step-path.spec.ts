@@ -1,0 +1,106 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createGitRecorder, createTestRepo, git } from '@tasksgodzilla/testing';
+import { createTestGitService, useTempDir } from './git.test-helpers.js';
+
+const AUTO_HOUSEKEEPING = /run_command: .*(gc --auto|maintenance run --auto)/;
+
+describe('GitService: the git processes of a step', () => {
+  const dir = useTempDir('tgz-git-step-');
+
+  const setUp = async () => {
+    const recorder = createGitRecorder(dir.path);
+    const service = createTestGitService(dir.path, { gitBinary: recorder.binary });
+    const { path } = createTestRepo(dir.path);
+    // Housekeeping due after every single object: without the guard, each commit would start it.
+    git(path, ['config', 'gc.auto', '1']);
+    const wt = await service.ensureWorktree({ repoPath: path, protocolName: '0001-steps', baseBranch: 'main' });
+    return { recorder, service, repo: path, wt };
+  };
+
+  it('a commit in a protocol worktree never starts git gc or maintenance, even when they are due', async () => {
+    const { recorder, service, wt } = await setUp();
+    recorder.reset();
+    for (let i = 0; i < 3; i++) {
+      writeFileSync(join(wt.path, `file-${i}.txt`), `${i}\n`);
+      expect(await service.commitAll({ repoPath: wt.path, message: `step ${i}` })).toMatchObject({ committed: true });
+    }
+    expect(recorder.trace()).toContain('trace: built-in: git commit --quiet');
+    expect(recorder.trace()).not.toMatch(AUTO_HOUSEKEEPING);
+  });
+
+  it('runs the housekeeping once per protocol worktree, when it is created, by git own thresholds', async () => {
+    const { recorder, service, repo } = await setUp();
+    const housekeeping = () => recorder.calls().filter((args) => args.includes('maintenance'));
+    expect(housekeeping()).toHaveLength(1);
+    // Not neutralised by the guard every other call carries.
+    expect(housekeeping()[0]).not.toContain('gc.auto=0');
+    expect(housekeeping()[0]?.slice(-4)).toEqual(['maintenance', 'run', '--auto', '--quiet']);
+
+    await service.ensureWorktree({ repoPath: repo, protocolName: '0001-steps', baseBranch: 'main' });
+    await service.ensureWorktree({ repoPath: repo, protocolName: '0002-other', baseBranch: 'main' });
+    expect(housekeeping()).toHaveLength(2);
+  });
+
+  it('one step on an existing worktree: 9 git commands from workspace lookup to push', async () => {
+    const { recorder, service, repo, wt } = await setUp();
+    recorder.reset();
+    // The job finds its workspace again: answered from the checkout's files.
+    const found = await service.ensureRepo({ projectId: 1, gitUrl: 'unused', localPath: repo, cloneIfMissing: false });
+    expect(found).toEqual({ path: repo, cloned: false });
+    expect(await service.ensureWorktree({ repoPath: repo, protocolName: '0001-steps', baseBranch: 'main' })).toEqual({
+      path: wt.path,
+      branch: '0001-steps',
+      created: false,
+      startPoint: null,
+    });
+    expect(await service.gitDir(wt.path)).toBe(git(wt.path, ['rev-parse', '--absolute-git-dir']));
+    expect(recorder.commands()).toEqual([]);
+
+    // Already committed by this job? The attempt's snapshot, the engine's work, the commit, the push.
+    const head = await service.headCommit(wt.path);
+    const snapshot = await service.snapshotWorktree(wt.path);
+    expect(snapshot.head).toBe(head?.sha);
+    writeFileSync(join(wt.path, 'out.txt'), 'step output\n');
+    const commit = await service.commitAll({ repoPath: wt.path, message: '0001-steps: 01-step [step 1]' });
+    expect(commit).toMatchObject({ committed: true, files: ['out.txt'] });
+    expect(await service.push({ repoPath: wt.path, branch: wt.branch })).toMatchObject({ pushed: true });
+
+    expect(recorder.commands().map((args) => args[0])).toEqual([
+      'diff-tree', // headCommit: sha, message and files at once
+      'rev-parse', // snapshot: HEAD
+      'add', // snapshot: into a copy of the index
+      'write-tree',
+      'add', // commitAll
+      'commit',
+      'diff-tree', // the new commit's sha and files
+      'config', // push: origin's URL
+      'push',
+    ]);
+  });
+
+  it('does not take a worktree whose folder now has another branch checked out for the protocol one', async () => {
+    const { service, repo, wt } = await setUp();
+    git(wt.path, ['switch', '-c', 'elsewhere']);
+    await expect(
+      service.ensureWorktree({ repoPath: repo, protocolName: '0001-steps', baseBranch: 'main' }),
+    ).rejects.toMatchObject({ code: 'worktree_path_occupied' });
+  });
+
+  it('reads sha, message and files of a commit without changes, and of one with a body', async () => {
+    const { service, wt } = await setUp();
+    git(wt.path, ['commit', '--allow-empty', '-m', 'empty']);
+    expect(await service.headCommit(wt.path)).toEqual({
+      sha: git(wt.path, ['rev-parse', 'HEAD']),
+      message: 'empty',
+      files: [],
+    });
+    writeFileSync(join(wt.path, 'a.txt'), 'a\n');
+    const commit = await service.commitAll({ repoPath: wt.path, message: 'subject\n\nbody line\nTrailer: x' });
+    expect(await service.headCommit(wt.path)).toEqual({
+      sha: commit.committed ? commit.sha : null,
+      message: 'subject\n\nbody line\nTrailer: x',
+      files: ['a.txt'],
+    });
+  });
+});

@@ -2,14 +2,15 @@ import { defineProcessFlags } from '@tasksgodzilla/runtime';
 
 /** The api's flags: its settings from the core config schema, plus where the console is served from. */
 const API_FLAGS = defineProcessFlags({
-  command: 'node apps/api/dist/main.js',
+  command: 'tgz-api',
   settings: ['apiHost', 'apiPort', 'inlineWorker', 'workerConcurrency', 'dbPath', 'logLevel'],
   options: {
     consoleDir: {
       kind: 'string',
       flag: 'console-dir',
       placeholder: 'dir',
-      description: 'folder served at / and /console (default: apps/console/dist when built, else the app public/)',
+      description:
+        'folder served at / and /console (default: the web console built into this package, else a placeholder page)',
     },
   },
 });

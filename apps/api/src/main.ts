@@ -7,11 +7,11 @@ import { closeOnSignals, createRuntime, runMain } from '@tasksgodzilla/runtime';
 import { API_USAGE, parseApiFlags } from './cli-flags.js';
 import { startApiServer } from './server.js';
 
-// `node apps/api/dist/main.js`: configuration from the environment and flags, the runtime, the
+// `tgz-api` (`node apps/api/dist/main.js`): configuration from the environment and flags, the runtime, the
 // api (and its inline worker and spec-audit cron), and a graceful stop on SIGINT/SIGTERM.
 
-/** The web console built by apps/console (`apps/console/dist`, next to this app's dist). */
-const BUILT_CONSOLE_DIR = fileURLToPath(new URL('../../console/dist/', import.meta.url));
+/** The web console built by apps/console, copied into this app's dist at build time (tsup.config.ts). */
+const BUILT_CONSOLE_DIR = fileURLToPath(new URL('./console/', import.meta.url));
 
 /** `--console-dir`, else the built console when it exists, else buildApi's default (the placeholder page). */
 function consoleDir(flag: string | undefined): string | undefined {

@@ -1,5 +1,10 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   DEMO_TEMPLATE,
+  ROOT,
   createOrigin,
   eventually,
   freePort,
@@ -86,7 +91,38 @@ describe('help', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Usage: tgz');
   });
+
+  it('`npx tgz` works in the workspace: npm links the committed launcher, which starts the built cli', () => {
+    const result = spawnSync('npx', ['--no-install', 'tgz', '--help'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: userShellEnv(),
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('Usage: tgz');
+  });
+
+  it('the launcher says what to do when the cli is not built, instead of a stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tgz-launcher-'));
+    try {
+      mkdirSync(join(dir, 'bin'));
+      copyFileSync(join(ROOT, 'apps', 'cli', 'bin', 'tgz.mjs'), join(dir, 'bin', 'tgz.mjs'));
+      const result = spawnSync(process.execPath, [join(dir, 'bin', 'tgz.mjs'), '--help'], { encoding: 'utf8' });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain('tgz is not built yet');
+      expect(result.stderr).toContain('npm run build');
+      expect(result.stdout).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
+
+/** The environment without npm's per-script variables, so `npx` behaves as in a user's shell. */
+function userShellEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('npm_')));
+}
 
 describe('a project and a protocol run, end to end', () => {
   let projectId: number;

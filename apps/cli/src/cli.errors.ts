@@ -43,7 +43,9 @@ export function formatError(error: unknown, verbose: boolean): string {
   lines.push(`error: ${message}`);
   if (isApiError(error)) {
     if (error.status === 0 && error.code === 'network_error')
-      lines.push('hint: is the api running? Start it with `node apps/api/dist/main.js` or pass --api-base.');
+      lines.push(
+        'hint: is the api running? Start it with `tgz-api` (or `npm run demo -- --keep` in the repository) or pass --api-base.',
+      );
     if (error.status === 401)
       lines.push('hint: pass --token (TASKSGODZILLA_API_TOKEN) or --project-token (TASKSGODZILLA_PROJECT_TOKEN).');
     if (verbose) {

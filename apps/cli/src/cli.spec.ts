@@ -317,6 +317,27 @@ describe('commands', () => {
     expect(requests[0]!.body).toEqual({ project_id: null, protocol_id: 2, backfill: true, interval_seconds: null });
   });
 
+  it.each([
+    ['validate', '--backfill-missing'],
+    ['audit', '--backfill-missing'],
+    ['validate', '--backfill'],
+  ])("spec %s %s (the original's command line) asks for a backfill", async (command, flag) => {
+    const { fetch, requests } = fakeApi({
+      'POST /specs/audit': () => json({ message: 'Spec audit enqueued.', job: { job_id: 'a2' } }),
+    });
+    const result = await run(['spec', command, '--project', '1', flag], { fetch });
+    expect(result.code).toBe(0);
+    expect(requests[0]!.body).toEqual({ project_id: 1, protocol_id: null, backfill: true, interval_seconds: null });
+  });
+
+  it('spec validate without a backfill flag sends backfill false', async () => {
+    const { fetch, requests } = fakeApi({
+      'POST /specs/audit': () => json({ message: 'Spec audit enqueued.', job: { job_id: 'a3' } }),
+    });
+    await run(['spec', 'validate'], { fetch });
+    expect(requests[0]!.body).toMatchObject({ backfill: false });
+  });
+
   it('queues stats renders one row per queue', async () => {
     const { fetch } = fakeApi({
       'GET /queues': () => json({ backend: 'embedded', default: { queued: 1, running: 0, succeeded: 5, failed: 0 } }),
@@ -417,6 +438,29 @@ describe('events watch', () => {
     ]);
     expect(requests[0]!.url.searchParams.get('protocol_run_id')).toBe('2');
     expect(result.stderr).toContain('Watching events of protocol 2');
+  });
+
+  it("accepts the original's --interval, says the stream is live, and streams as usual", async () => {
+    let interrupt: (() => void) | undefined;
+    const lines: string[] = [];
+    const { fetch, requests } = fakeApi({ 'GET /events/stream': (req) => sse([event(3, 'planned')], req.signal) });
+    const result = await run(['events', 'watch', '--protocol', '2', '--interval', '2.0'], {
+      fetch,
+      onInterrupt: (h) => ((interrupt = h), () => (interrupt = undefined)),
+      onLine: (line) => (lines.push(line), interrupt?.()),
+    });
+    expect(result.code).toBe(0);
+    expect(lines).toEqual(['[2026-11-27 17:00:03] planned (protocol #2) :: planned happened']);
+    expect(requests).toHaveLength(1);
+    expect(result.stderr).toContain('--interval is ignored: events arrive live');
+  });
+
+  it('refuses a bad --interval before any request', async () => {
+    const { fetch, requests } = fakeApi({});
+    const result = await run(['events', 'watch', '--interval', 'soon'], { fetch });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('expected a number of seconds');
+    expect(requests).toHaveLength(0);
   });
 
   it('--json prints JSON lines', async () => {

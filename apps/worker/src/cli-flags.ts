@@ -2,7 +2,7 @@ import { defineProcessFlags } from '@tasksgodzilla/runtime';
 
 /** The worker's flags: its settings from the core config schema, plus options of the worker process itself. */
 const WORKER_FLAGS = defineProcessFlags({
-  command: 'node apps/worker/dist/main.js',
+  command: 'tgz-worker',
   settings: ['workerConcurrency', 'workerPort', 'dbPath', 'logLevel'],
   options: {
     host: {

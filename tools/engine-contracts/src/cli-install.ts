@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { PinnedCli } from './pinned-versions.js';
 
@@ -17,12 +17,25 @@ export function engineClisCacheDir(env: Readonly<Record<string, string | undefin
   return join(cacheHome, 'tasksgodzilla', 'engine-clis');
 }
 
+/**
+ * Where other pinned npm tools of the test suites go (the release check's local registry): a
+ * `tools` folder beside the engine CLIs' cache.
+ */
+export function toolsCacheDir(env: Readonly<Record<string, string | undefined>>): string {
+  return join(dirname(engineClisCacheDir(env)), 'tools');
+}
+
+/** What ensureCli needs to know of a CLI: its npm package, the pinned version and its bin. */
+export type NpmCli = Pick<PinnedCli, 'packageName' | 'version' | 'bin'>;
+
 /** `<cache>/<package>@<version>`: one folder per pinned version, so a bump never reuses an old install. */
-export function cliInstallDir(cacheDir: string, cli: PinnedCli): string {
+export function cliInstallDir(cacheDir: string, cli: NpmCli): string {
   return join(cacheDir, `${cli.packageName}@${cli.version}`);
 }
 
-export interface InstalledCli extends PinnedCli {
+export type InstalledCli<T extends NpmCli = PinnedCli> = T & InstallInfo;
+
+interface InstallInfo {
   binary: string;
   /** What `<bin> --version` printed. */
   versionOutput: string;
@@ -39,7 +52,7 @@ async function versionOf(binary: string): Promise<string> {
  * Installs the pinned CLI with `npm install --prefix <dir>` once and reuses it afterwards. Throws
  * (never skips) when npm fails or the installed binary does not print the pinned version.
  */
-export async function ensureCli(cli: PinnedCli, cacheDir: string): Promise<InstalledCli> {
+export async function ensureCli<T extends NpmCli>(cli: T, cacheDir: string): Promise<InstalledCli<T>> {
   const dir = cliInstallDir(cacheDir, cli);
   const binary = join(dir, 'node_modules', '.bin', cli.bin);
   let freshlyInstalled = false;

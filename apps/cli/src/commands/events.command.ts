@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import type { CommandContext } from '../cli.types.js';
 import type { ContextFactory } from '../context.js';
 import { formatEventLine, newestFirst, renderEvents } from '../format.js';
-import { intInRange, nonBlank } from '../parse.js';
+import { intInRange, nonBlank, parseSeconds } from '../parse.js';
 import { collectAll, registerGroup } from './command-helpers.js';
 import { printList } from './command-output.js';
 import { limitOption, projectOption, protocolOption } from './command-options.js';
@@ -109,9 +109,15 @@ export function registerEventsCommands(program: Command, ctxOf: ContextFactory):
         new Option('--after <event-id>', 'first replay the events after this id').argParser(
           intInRange(0, Number.MAX_SAFE_INTEGER),
         ),
+        new Option('--interval <seconds>', "accepted for the original's command line; the stream is live").argParser(
+          parseSeconds,
+        ),
       ],
-      run: (ctx, opts: EventFilter & { after?: number }) =>
-        watchEvents(ctx, { project: opts.project, protocol: opts.protocol }, opts.after),
+      run: (ctx, opts: EventFilter & { after?: number; interval?: number }) => {
+        if (opts.interval !== undefined)
+          ctx.note('--interval is ignored: events arrive live over the event stream, nothing is polled.', true);
+        return watchEvents(ctx, { project: opts.project, protocol: opts.protocol }, opts.after);
+      },
     },
   ]);
 }

@@ -13,6 +13,8 @@ export interface AuditOptions {
   project?: number;
   protocol?: number;
   backfill?: boolean;
+  /** The original's `spec validate --backfill-missing`: the same as `backfill`. */
+  backfillMissing?: boolean;
   interval?: number;
   wait?: boolean;
   timeout: number;
@@ -55,7 +57,7 @@ export async function auditSpecs(ctx: CommandContext, options: AuditOptions): Pr
   const response = await ctx.client.auditSpecs({
     project_id: options.project ?? null,
     protocol_id: options.protocol ?? null,
-    backfill: options.backfill === true,
+    backfill: options.backfill === true || options.backfillMissing === true,
     interval_seconds: options.interval ?? null,
   });
   const jobId = response.job?.job_id;
@@ -89,6 +91,7 @@ export function registerSpecCommands(program: Command, ctxOf: ContextFactory): v
         projectOption('only the runs of this project'),
         protocolOption('only this protocol run (wins over --project)'),
         new Option('--backfill', 'rebuild missing specs from the protocol files'),
+        new Option('--backfill-missing', "the original's name for --backfill"),
         new Option('--interval <seconds>', 'interval override (logged by the worker)').argParser(intInRange(1, 86_400)),
         new Option('--wait', 'wait for the audit job and print its result'),
         new Option('--timeout <seconds>', 'with --wait: give up after this long (0: no limit)')

@@ -53,6 +53,7 @@ const ROW_IDS = [
   'protocols_list_ms',
   'step_orchestration_ms',
   'sse_run_ms',
+  'sse_run_cpu_ms',
   'sse_idle_cpu',
 ];
 

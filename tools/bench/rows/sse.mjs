@@ -65,9 +65,9 @@ function cpuTimeMs(pid) {
   return ns / 1e6;
 }
 
-/** The process's CPU use over `ms` of wall time (after 2 s for what it was doing to end), in ms of CPU per second. */
+/** The process's CPU use over `ms` of wall time (after `ms / 2` for what it was doing to end), in ms of CPU per second. */
 async function cpuPerSecond(pid, ms) {
-  await settle(2000);
+  await settle(ms / 2);
   const cpu = cpuTimeMs(pid);
   const started = performance.now();
   await settle(ms);
@@ -158,12 +158,14 @@ async function timedRun(base, projectId, name, template, count, timeoutMs) {
 
 export async function sse({ dir, options }) {
   const count = options.quick ? 10 : 20;
-  const idleMs = options.quick ? 3000 : 5000;
+  const idleMs = options.quick ? 2500 : 5000;
   const timeoutMs = options.quick ? 120_000 : 300_000;
   const env = cleanEnv(dir, IDENTITY);
   const origin = createOrigin(dir, env, { 'README.md': '# bench\n' });
   const template = join(dir, 'template');
   writeTemplate(template, count);
+  const warmTemplate = join(dir, 'warm');
+  writeTemplate(warmTemplate, 3);
   const api = await spawnApi(dir, join(dir, 'bench.sqlite'), {
     ...env,
     TASKSGODZILLA_INLINE_RQ_WORKER: 'true',
@@ -182,8 +184,8 @@ export async function sse({ dir, options }) {
       timeoutMs,
     );
     const pid = api.child.pid;
-    // A first run warms the api up (JIT, statement caches), so neither timed run pays for it.
-    await timedRun(api.base, project.id, '0001-warm', template, count, timeoutMs);
+    // A first short run warms the api up (JIT, statement caches), so neither timed run pays for it.
+    await timedRun(api.base, project.id, '0001-warm', warmTemplate, 3, timeoutMs);
     const idleBare = await cpuPerSecond(pid, idleMs);
     let cpu = cpuTimeMs(pid);
     const bare = await timedRun(api.base, project.id, '0002-bare', template, count, timeoutMs);

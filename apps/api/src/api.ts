@@ -7,7 +7,7 @@ import { jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider
 import type { Runtime } from '@tasksgodzilla/runtime';
 import type { Api, ApiDeps, ApiOptions, ResolvedApiOptions } from './api.types.js';
 import { assertBearer } from './http/auth.js';
-import { openEventStream, type StreamRegistry } from './http/event-stream.js';
+import { createEventStreams } from './http/event-stream.js';
 import { HttpError, NOT_FOUND_BODY, toErrorBody } from './http/http-errors.js';
 import { registerRequestContext, requestIdFor } from './http/request-context.js';
 import { passThroughCompiler, validateRequest } from './http/request-validation.js';
@@ -61,7 +61,7 @@ function authMode(request: FastifyRequest): 'bearer' | 'none' | 'webhook' {
 export async function buildApi(runtime: Runtime, options: ApiOptions = {}): Promise<Api> {
   const config = runtime.config;
   const resolved = resolveApiOptions(options);
-  const streams: StreamRegistry = new Set();
+  const streams = createEventStreams(runtime);
   const app = Fastify({
     logger: false,
     bodyLimit: config.maxBodyBytes,
@@ -96,7 +96,7 @@ export async function buildApi(runtime: Runtime, options: ApiOptions = {}): Prom
   });
   app.addHook('preValidation', validateRequest);
   app.addHook('preClose', async () => {
-    for (const close of [...streams]) close();
+    streams.close();
   });
 
   app.setErrorHandler((error, request, reply) => {
@@ -144,7 +144,7 @@ export async function buildApi(runtime: Runtime, options: ApiOptions = {}): Prom
     metrics: runtime.metrics,
     logger: runtime.logger,
     health: () => runtime.health(),
-    streamEvents: (request, reply, streamOptions) => openEventStream(runtime, request, reply, streams, streamOptions),
+    streamEvents: (request, reply, streamOptions) => streams.open(request, reply, streamOptions),
     options: resolved,
   };
   useContractSchemas(app);

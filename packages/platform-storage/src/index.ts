@@ -4,6 +4,8 @@ export type { Storage, StorageOptions, StorageTx } from './storage.js';
 export type { DatabaseHandle, DatabaseOptions, Executor, SqlDialect } from './database.types.js';
 export { createJobRunRepository } from './repositories/job-runs.repository.js';
 export type { EventFeed } from './repositories/event-feed.js';
+export { createEventHub, eventMatches } from './event-hub.js';
+export type { EventHub, EventHubOptions, EventSink, EventSubscription } from './event-hub.js';
 export { decodeCursor, encodeCursor } from './pagination.js';
 export type {
   EventFilter,

@@ -52,6 +52,9 @@ const ROW_IDS = [
   'events_run_ms',
   'protocols_list_ms',
   'step_orchestration_ms',
+  'sse_run_ms',
+  'sse_run_cpu_ms',
+  'sse_idle_cpu',
 ];
 
 describe('npm run bench -- --quick', () => {

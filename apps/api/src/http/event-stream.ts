@@ -1,11 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Event } from '@tasksgodzilla/core';
-import type { EventFilter } from '@tasksgodzilla/platform-storage';
+import { createEventHub, type EventFilter, type EventHub } from '@tasksgodzilla/platform-storage';
 import type { Runtime } from '@tasksgodzilla/runtime';
 import { eventOut } from '../presenters.js';
 
-/** Event ids scanned per read while catching up. */
-const BATCH = 200;
 /** Reconnect delay suggested to clients (the SSE `retry:` field). */
 const RETRY_MS = 2000;
 
@@ -17,14 +15,11 @@ export interface EventStreamOptions {
   pollMs: number;
 }
 
-/** Open streams, so a shutdown can end them (fastify does not track hijacked responses). */
-export type StreamRegistry = Set<() => void>;
-
-function matches(event: Event, filter: EventFilter): boolean {
-  if (filter.project_id !== undefined && event.project_id !== filter.project_id) return false;
-  if (filter.project_ids !== undefined && !filter.project_ids.includes(event.project_id)) return false;
-  if (filter.protocol_run_id !== undefined && event.protocol_run_id !== filter.protocol_run_id) return false;
-  return true;
+/** The api's event streams: one shared reader of the event log (created with the first stream) and the open responses. */
+export interface EventStreams {
+  open(request: FastifyRequest, reply: FastifyReply, options: EventStreamOptions): Promise<void>;
+  /** Ends every open stream and stops the shared reader (fastify does not track hijacked responses). */
+  close(): void;
 }
 
 /** `id:`, `event:` and `data:` (one EventOut JSON line) of one server-sent event. */
@@ -33,81 +28,91 @@ export function formatSseEvent(event: Event): string {
   return `id: ${event.id}\nevent: ${type}\ndata: ${JSON.stringify(eventOut(event))}\n\n`;
 }
 
+/** Every live stream gets the same event objects from the hub: each is formatted once. */
+const formatted = new WeakMap<Event, string>();
+function sseText(events: readonly Event[]): string {
+  let text = '';
+  for (const event of events) {
+    let chunk = formatted.get(event);
+    if (chunk === undefined) {
+      chunk = formatSseEvent(event);
+      formatted.set(event, chunk);
+    }
+    text += chunk;
+  }
+  return text;
+}
+
 /**
- * `GET /events/stream`: server-sent events in id order from a gap-safe `events.feed` (platform-storage):
- * read at once when this process records an event (TelemetryService.subscribe) and every `pollMs` for
- * events written by other processes (separate workers). An id is sent only once every lower id is
- * committed or can no longer appear, so resuming from `Last-Event-ID` loses and repeats nothing.
- * Comment lines every `heartbeatMs` keep proxies from closing an idle stream. Everything is released
- * on disconnect.
+ * `GET /events/stream`: server-sent events from the process's EventHub (platform-storage), which reads
+ * the event log once per new batch for every stream: shortly after this process records an event
+ * (TelemetryService.subscribe → EventHub.notify, so a burst is read and written as one batch) and every `pollMs` for events written by other processes. Ids come in
+ * order with no loss and no repeat, so resuming from `Last-Event-ID` is exact. Comment lines every
+ * `heartbeatMs` keep proxies from closing an idle stream. Everything is released on disconnect.
  */
-export async function openEventStream(
-  runtime: Runtime,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  registry: StreamRegistry,
-  options: EventStreamOptions,
-): Promise<void> {
-  const { filter } = options;
-  const feed = await runtime.storage.events.feed(filter, options.lastEventId ?? undefined);
-  const raw = reply.raw;
-  reply.hijack();
-  raw.writeHead(200, {
-    'Content-Type': 'text/event-stream; charset=utf-8',
-    'Cache-Control': 'no-cache, no-transform',
-    Connection: 'keep-alive',
-    'X-Accel-Buffering': 'no',
-    'X-Request-ID': request.id,
-  });
-  raw.write(`retry: ${RETRY_MS}\n: connected\n\n`);
+export function createEventStreams(runtime: Runtime): EventStreams {
+  const open = new Set<() => void>();
+  let hub: EventHub | null = null;
+  let unwatch: (() => void) | null = null;
 
-  let closed = false;
-  let pumping = false;
-  let again = false;
-  const write = (chunk: string): void => {
-    if (!closed && !raw.destroyed) raw.write(chunk);
-  };
-  const pump = async (): Promise<void> => {
-    if (pumping) {
-      again = true;
-      return;
+  const hubFor = (pollMs: number): EventHub => {
+    if (hub === null) {
+      const created = createEventHub({
+        events: runtime.storage.events,
+        pollMs,
+        onError: (error) => runtime.logger.warn({ err: error }, 'event stream read failed'),
+      });
+      unwatch = runtime.telemetry.subscribe(() => created.notify());
+      hub = created;
     }
-    pumping = true;
-    try {
-      do {
-        again = false;
-        let more: boolean;
-        do {
-          const batch = await feed.read(BATCH);
-          for (const event of batch.events) {
-            if (closed) return;
-            write(formatSseEvent(event));
-          }
-          more = batch.more;
-        } while (more && !closed);
-      } while (again && !closed);
-    } catch (error) {
-      runtime.logger.warn({ err: error, request_id: request.id }, 'event stream read failed');
-    } finally {
-      pumping = false;
-    }
+    return hub;
   };
 
-  const unsubscribe = runtime.telemetry.subscribe((event) => {
-    if (matches(event, filter) && event.id > feed.position) void pump();
-  });
-  const poll = setInterval(() => void pump(), options.pollMs);
-  const heartbeat = setInterval(() => write(': heartbeat\n\n'), options.heartbeatMs);
-  const close = (): void => {
-    if (closed) return;
-    closed = true;
-    unsubscribe();
-    clearInterval(poll);
-    clearInterval(heartbeat);
-    registry.delete(close);
-    if (!raw.writableEnded) raw.end();
+  return {
+    async open(request, reply, options) {
+      // Events the hub hands over before the response head is written wait here.
+      let early: Event[] | null = [];
+      let write = (_chunk: string): void => undefined;
+      const subscription = await hubFor(options.pollMs).subscribe(options.filter, options.lastEventId, (events) => {
+        if (early !== null) early.push(...events);
+        else write(sseText(events));
+      });
+      const raw = reply.raw;
+      reply.hijack();
+      raw.writeHead(200, {
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-cache, no-transform',
+        Connection: 'keep-alive',
+        'X-Accel-Buffering': 'no',
+        'X-Request-ID': request.id,
+      });
+      let closed = false;
+      write = (chunk) => {
+        if (!closed && !raw.destroyed && chunk !== '') raw.write(chunk);
+      };
+      write(`retry: ${RETRY_MS}\n: connected\n\n`);
+      write(sseText(early));
+      early = null;
+
+      const heartbeat = setInterval(() => write(': heartbeat\n\n'), options.heartbeatMs);
+      const close = (): void => {
+        if (closed) return;
+        closed = true;
+        subscription.close();
+        clearInterval(heartbeat);
+        open.delete(close);
+        if (!raw.writableEnded) raw.end();
+      };
+      open.add(close);
+      raw.on('close', close);
+      if (raw.destroyed) close();
+    },
+    close() {
+      for (const close of [...open]) close();
+      unwatch?.();
+      unwatch = null;
+      hub?.close();
+      hub = null;
+    },
   };
-  registry.add(close);
-  raw.on('close', close);
-  await pump();
 }

@@ -25,7 +25,7 @@ export function eventNotFound(id: number): NotFoundError {
 }
 
 /** `loop_` and `trigger_*` are prefixes (the `*` is dropped); anything else is an exact type. */
-function typePrefix(type: string): string | null {
+export function typePrefix(type: string): string | null {
   if (type.endsWith('*')) return type.slice(0, -1);
   if (type.endsWith('_')) return type;
   return null;

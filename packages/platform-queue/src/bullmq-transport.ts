@@ -4,6 +4,7 @@ import type { Clock } from '@tasksgodzilla/core';
 import type { Ledger } from './ledger.js';
 import type { ClaimedJob, QueueJob, QueueLogger } from './queue.types.js';
 import type { Transport } from './transport.types.js';
+import { NO_WAKEUPS } from './wakeups.js';
 
 export interface BullmqTransportOptions {
   redisUrl: string;
@@ -126,6 +127,7 @@ export function createBullmqTransport(options: BullmqTransportOptions): Transpor
 
   return {
     name: 'bullmq',
+    wakeups: NO_WAKEUPS,
 
     async jobQueued(ledger, job) {
       await publish(ledger, job);

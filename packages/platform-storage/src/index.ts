@@ -13,6 +13,7 @@ export type {
   JobRunRecord,
   JobRunRepository,
   NewQueuedJob,
+  EnqueueRowOptions,
   NewEvent,
   ProjectPatch,
   ProjectListFilter,

@@ -420,17 +420,16 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
       return rows.map(toJobRun);
     },
 
+    // One statement: no BEGIN/COMMIT around it (BullMQ's relay marks every published job).
     async markPublished(job) {
-      await inTransaction(ctx, (trx) =>
-        trx
-          .updateTable('job_runs')
-          .set({ published_at: nowIso(ctx) })
-          .where('run_id', '=', job.run_id)
-          .where('status', '=', 'queued')
-          .where('attempts', '=', job.attempts)
-          .where('published_at', 'is', null)
-          .execute(),
-      );
+      await db
+        .updateTable('job_runs')
+        .set({ published_at: nowIso(ctx) })
+        .where('run_id', '=', job.run_id)
+        .where('status', '=', 'queued')
+        .where('attempts', '=', job.attempts)
+        .where('published_at', 'is', null)
+        .execute();
     },
 
     async queueCounts(filter = {}) {

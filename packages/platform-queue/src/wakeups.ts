@@ -1,5 +1,5 @@
 import { randomBytes, createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, unlinkSync, watch as watchFolder, type FSWatcher } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -78,6 +78,30 @@ export function sqliteWakeups(options: {
   // Announcements coalesce: while one round of connections is out, queue names gather for the next.
   let sending = false;
   const pending = new Set<string>();
+  // The folder's listing, kept until the folder changes (inotify) or, should watching fail, briefly.
+  let listing: { names: string[]; at: number } | null = null;
+  let watcher: FSWatcher | null | undefined;
+
+  const sockets = (dir: string): string[] => {
+    if (watcher === undefined) {
+      try {
+        watcher = watchFolder(dir, () => (listing = null));
+        watcher.unref();
+        watcher.on('error', () => {
+          watcher?.close();
+          watcher = null;
+          listing = null;
+        });
+      } catch {
+        watcher = null;
+      }
+    }
+    const ttl = watcher ? 5000 : 100;
+    if (!listing || Date.now() - listing.at > ttl) {
+      listing = { names: readdirSync(dir).filter((name) => name.endsWith(SOCKET_SUFFIX)), at: Date.now() };
+    }
+    return listing.names;
+  };
 
   const folder = () =>
     (directory ??= (async () => {
@@ -120,11 +144,11 @@ export function sqliteWakeups(options: {
         if (!dir) return;
         let names: string[];
         try {
-          names = readdirSync(dir);
+          names = sockets(dir);
         } catch {
           return;
         }
-        const targets = names.filter((name) => name.endsWith(SOCKET_SUFFIX) && !own.has(name));
+        const targets = names.filter((name) => !own.has(name));
         await Promise.all(targets.map((name) => poke(join(dir, name), message)));
       }
     } finally {
@@ -197,6 +221,8 @@ export function sqliteWakeups(options: {
     async close() {
       closed = true;
       pending.clear();
+      watcher?.close();
+      watcher = null;
     },
   };
 }

@@ -137,8 +137,11 @@ export function createLedger(options: LedgerOptions): Ledger {
     return updated;
   };
 
+  // Each claim's own owner token (the fence of its writes): unique per ledger without a random draw per claim.
+  const leasePrefix = randomBytes(4).toString('hex');
+  let leases = 0;
   const lease = (workerId: string, seconds: number) => ({
-    owner: `${workerId}/${randomBytes(4).toString('hex')}`,
+    owner: `${workerId}/${leasePrefix}${(++leases).toString(36)}`,
     seconds,
   });
 

@@ -4,6 +4,7 @@ import type { Clock } from '@tasksgodzilla/core';
 import type { Ledger } from './ledger.js';
 import type { ClaimedJob, QueueJob, QueueLogger } from './queue.types.js';
 import type { Transport } from './transport.types.js';
+import { NO_WAKEUPS } from './wakeups.js';
 
 export interface BullmqTransportOptions {
   redisUrl: string;
@@ -103,7 +104,13 @@ export function createBullmqTransport(options: BullmqTransportOptions): Transpor
     );
   };
 
+  // Spells being published by this process right now: the relay leaves them to the publish under way
+  // (an enqueue's publish runs after commit, so the relay may see the row unpublished meanwhile).
+  const publishing = new Set<string>();
+
   const publish = async (ledger: Ledger, job: QueueJob): Promise<boolean> => {
+    const id = messageId(job);
+    publishing.add(id);
     try {
       await add(job);
       await ledger.markPublished(job);
@@ -111,6 +118,8 @@ export function createBullmqTransport(options: BullmqTransportOptions): Transpor
     } catch (error) {
       logger.warn({ err: error, run_id: job.run_id }, 'publishing a job to bullmq failed; the relay will retry');
       return false;
+    } finally {
+      publishing.delete(id);
     }
   };
 
@@ -126,6 +135,7 @@ export function createBullmqTransport(options: BullmqTransportOptions): Transpor
 
   return {
     name: 'bullmq',
+    wakeups: NO_WAKEUPS,
 
     async jobQueued(ledger, job) {
       await publish(ledger, job);
@@ -166,6 +176,7 @@ export function createBullmqTransport(options: BullmqTransportOptions): Transpor
     async publishPending(ledger, { reconcile, limit }) {
       let published = 0;
       for (const job of await ledger.listUnpublished(limit)) {
+        if (publishing.has(messageId(job))) continue;
         if (await publish(ledger, job)) published++;
       }
       if (!reconcile) return published;

@@ -3,7 +3,15 @@ import type { Executor, SqlDialect } from '@tasksgodzilla/platform-storage';
 import { createBullmqTransport } from './bullmq-transport.js';
 import { createEmbeddedTransport } from './embedded-transport.js';
 import { createLedgerQueue, noopLogger } from './ledger-queue.js';
-import type { CreateQueueOptions, EmbeddedQueueOptions, JobQueue } from './queue.types.js';
+import type { CreateQueueOptions, EmbeddedQueueOptions, JobQueue, QueueLogger } from './queue.types.js';
+import { NO_WAKEUPS, postgresWakeups, sqliteDatabaseFile, sqliteWakeups, type WakeupChannel } from './wakeups.js';
+
+function embeddedWakeups(options: EmbeddedQueueOptions, logger: QueueLogger): WakeupChannel {
+  const wakeups = options.wakeups ?? {};
+  if (wakeups === false) return NO_WAKEUPS;
+  if (options.dialect === 'postgres') return postgresWakeups({ db: options.db, url: wakeups.postgresUrl, logger });
+  return sqliteWakeups({ path: wakeups.sqlitePath ?? sqliteDatabaseFile(options.db), logger });
+}
 
 /**
  * Opens the job queue. `embedded`: jobs live in the ledger table of `db` (SQLite or PostgreSQL).
@@ -14,7 +22,7 @@ export function createQueue(options: CreateQueueOptions): JobQueue {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? noopLogger;
   if (options.backend === 'embedded')
-    return createLedgerQueue({ ...options, clock, logger }, createEmbeddedTransport());
+    return createLedgerQueue({ ...options, clock, logger }, createEmbeddedTransport(embeddedWakeups(options, logger)));
   if (options.backend === 'bullmq') {
     if (!options.redisUrl)
       throw new ConfigError('The bullmq queue backend needs a Redis URL (TASKSGODZILLA_REDIS_URL)');
@@ -35,7 +43,8 @@ export function createQueue(options: CreateQueueOptions): JobQueue {
 export type QueueConfig = Pick<
   Config,
   'queueBackend' | 'redisUrl' | 'queuePrefix' | 'jobMaxAttempts' | 'jobTimeoutSeconds' | 'leaseSeconds'
->;
+> &
+  Partial<Pick<Config, 'dbUrl'>>;
 
 /** Maps the parsed configuration onto createQueue's options (the composition root's one-liner). */
 export function queueOptionsFromConfig(
@@ -57,5 +66,6 @@ export function queueOptionsFromConfig(
     if (!config.redisUrl) throw new ConfigError('TASKSGODZILLA_QUEUE_BACKEND=bullmq needs TASKSGODZILLA_REDIS_URL');
     return { ...common, backend: 'bullmq', redisUrl: config.redisUrl, prefix: config.queuePrefix };
   }
-  return { ...common, backend: 'embedded' };
+  // Idle workers of other processes are woken through the database the queue lives in.
+  return { ...common, backend: 'embedded', ...(config.dbUrl ? { wakeups: { postgresUrl: config.dbUrl } } : {}) };
 }

@@ -1,13 +1,18 @@
 import type { Transport } from './transport.types.js';
+import { NO_WAKEUPS, type WakeupChannel } from './wakeups.js';
 
-/** The table is the queue: claiming is the ledger's `UPDATE … RETURNING`, nothing to publish. */
-export function createEmbeddedTransport(): Transport {
+/**
+ * The table is the queue: claiming is the ledger's `UPDATE … RETURNING`, nothing to publish; idle
+ * workers of other processes are woken through `wakeups`.
+ */
+export function createEmbeddedTransport(wakeups: WakeupChannel = NO_WAKEUPS): Transport {
   return {
     name: 'embedded',
+    wakeups,
     jobQueued: async () => undefined,
     jobCancelled: async () => undefined,
     claim: (ledger, workerId, leaseSeconds, queues) => ledger.claimNext(workerId, leaseSeconds, queues),
     publishPending: async () => 0,
-    close: async () => undefined,
+    close: () => wakeups.close(),
   };
 }

@@ -66,10 +66,13 @@ export function createLedgerQueue(options: CommonQueueOptions, transport: Transp
     }
   };
 
-  const queued = async (job: QueueJob) => {
+  /** A job became queued (after commit): deliver it, wake this process's workers, then other processes'. */
+  const queued = async (job: QueueJob, announced = false) => {
     await transport.jobQueued(ledger, job);
     emit({ type: 'enqueued', queue: job.queue, run_id: job.run_id });
+    if (!announced) transport.wakeups.announce(job.queue);
   };
+  const insertNotify = transport.wakeups.insertNotify;
 
   const queue: JobQueue = {
     backend: transport.name,
@@ -102,18 +105,25 @@ export function createLedgerQueue(options: CommonQueueOptions, transport: Transp
         protocol_run_id: opts.protocol_run_id !== undefined ? opts.protocol_run_id : links.protocol_run_id,
         step_run_id: opts.step_run_id !== undefined ? opts.step_run_id : links.step_run_id,
       };
+      // PostgreSQL: the insert itself notifies other processes' workers (delivered on commit).
+      const notify = insertNotify?.(values.queue);
       const insert = async (executor: Executor) => {
         values.idempotency_key =
           opts.idempotency_key ?? (await registeredKey(executor, job_type, params, links)) ?? null;
-        return ledger.insert(executor, values);
+        return ledger.insert(executor, values, notify ? { notify } : undefined);
       };
       const tx = enqueueOptions.tx;
-      const { job, created } = tx ? await insert(tx.executor) : await ledger.db.transaction().execute(insert);
+      // Without a key to count for, the insert is one statement: no transaction around it.
+      const { job, created } = tx
+        ? await insert(tx.executor)
+        : opts.idempotency_key === undefined && jobTypes.keysBySequence(job_type)
+          ? await ledger.db.transaction().execute(insert)
+          : await insert(ledger.db);
       if (created) {
         // Delivery only after commit: a rolled-back transaction publishes nothing, and a crash right
         // after commit leaves the row unpublished for the relay (publishPending) to pick up.
-        if (tx) tx.afterCommit(() => queued(job));
-        else await queued(job);
+        if (tx) tx.afterCommit(() => queued(job, notify !== undefined));
+        else await queued(job, notify !== undefined);
       }
       return job;
     },
@@ -141,6 +151,7 @@ export function createLedgerQueue(options: CommonQueueOptions, transport: Transp
 
     claim: ({ workerId, leaseSeconds, queues }) =>
       transport.claim(ledger, workerId, leaseSeconds ?? defaults.leaseSeconds, queues ?? [DEFAULT_QUEUE]),
+    nextRunAt: (queues) => ledger.nextRunAt(queues ?? [DEFAULT_QUEUE]),
     heartbeat: (job, leaseSeconds) => ledger.heartbeat(job, leaseSeconds ?? defaults.leaseSeconds),
     complete: (job, outcome = {}) => ledger.complete(job, outcome),
 
@@ -176,6 +187,8 @@ export function createLedgerQueue(options: CommonQueueOptions, transport: Transp
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+
+    watch: (handler) => transport.wakeups.watch(handler),
 
     async close() {
       if (closed) return;

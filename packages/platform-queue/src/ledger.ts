@@ -12,6 +12,7 @@ import {
 import {
   createJobRunRepository,
   type AttemptPatch,
+  type EnqueueRowOptions,
   type Executor,
   type JobRunRepository,
   type NewQueuedJob,
@@ -65,7 +66,11 @@ export interface Ledger {
   readonly db: Executor;
   readonly dialect: SqlDialect;
   readonly clock: Clock;
-  insert(executor: Executor, values: NewJobValues): Promise<{ job: QueueJob; created: boolean }>;
+  insert(
+    executor: Executor,
+    values: NewJobValues,
+    options?: EnqueueRowOptions,
+  ): Promise<{ job: QueueJob; created: boolean }>;
   /** How many jobs of this type are linked to the subject (its step, run or project). */
   countForSubject(
     executor: Executor,
@@ -77,6 +82,8 @@ export interface Ledger {
   list(request: ListJobsRequest): Promise<Page<QueueJob>>;
   stats(request: QueueStatsRequest): Promise<QueueStats['queues']>;
   claimNext(workerId: string, leaseSeconds: number, queues: string[]): Promise<ClaimedJob | null>;
+  /** The earliest run_at of the queued jobs of these queues, or null. */
+  nextRunAt(queues: string[]): Promise<string | null>;
   claimById(
     runId: string,
     workerId: string,
@@ -130,8 +137,11 @@ export function createLedger(options: LedgerOptions): Ledger {
     return updated;
   };
 
+  // Each claim's own owner token (the fence of its writes): unique per ledger without a random draw per claim.
+  const leasePrefix = randomBytes(4).toString('hex');
+  let leases = 0;
   const lease = (workerId: string, seconds: number) => ({
-    owner: `${workerId}/${randomBytes(4).toString('hex')}`,
+    owner: `${workerId}/${leasePrefix}${(++leases).toString(36)}`,
     seconds,
   });
 
@@ -160,8 +170,8 @@ export function createLedger(options: LedgerOptions): Ledger {
     dialect,
     clock,
 
-    async insert(executor, values) {
-      const result = await repositoryIn(executor).enqueue(values);
+    async insert(executor, values, insertOptions) {
+      const result = await repositoryIn(executor).enqueue(values, insertOptions);
       if (!result.created && result.job.job_type !== values.job_type) {
         throw new ConflictError(
           `Idempotency key ${values.idempotency_key} already belongs to a ${result.job.job_type} job`,
@@ -201,6 +211,8 @@ export function createLedger(options: LedgerOptions): Ledger {
     async claimNext(workerId, leaseSeconds, queues) {
       return (await jobRuns.claimNext(queues, lease(workerId, leaseSeconds))) as ClaimedJob | null;
     },
+
+    nextRunAt: (queues) => jobRuns.nextRunAt(queues),
 
     async claimById(runId, workerId, leaseSeconds) {
       const result = await jobRuns.claimById(runId, lease(workerId, leaseSeconds));

@@ -2,6 +2,7 @@ import type { Clock, IsoTimestamp, JobStatus, JsonObject, JsonValue, Page } from
 import type { Executor, JobRunRecord, SqlDialect } from '@tasksgodzilla/platform-storage';
 import type { BackoffFn } from './backoff.js';
 import type { JobTypeRegistry } from './job-types.js';
+import type { WakeupWatch } from './wakeups.js';
 
 export type QueueBackendName = 'embedded' | 'bullmq';
 
@@ -155,6 +156,8 @@ export interface JobQueue {
   retry(runId: string): Promise<QueueJob>;
 
   claim(options: ClaimOptions): Promise<ClaimedJob | null>;
+  /** The earliest run_at among queued jobs of these queues (default `['default']`), due or not; null when none. */
+  nextRunAt(queues?: string[]): Promise<string | null>;
   /** Renews the lease; LeaseLostError when this attempt no longer owns the job. */
   heartbeat(job: ClaimedJob, leaseSeconds?: number): Promise<HeartbeatResult>;
   complete(job: ClaimedJob, outcome?: HandlerResult): Promise<QueueJob>;
@@ -167,7 +170,14 @@ export interface JobQueue {
   reclaimExpired(limit?: number): Promise<QueueJob[]>;
   /** Outbox relay: publishes queued jobs the transport has not received (no-op when embedded). */
   publishPending(options?: { reconcile?: boolean; limit?: number }): Promise<number>;
+  /** In-process events: jobs enqueued (and requeued) through this queue object, cancel requests. */
   subscribe(listener: (event: QueueEvent) => void): () => void;
+  /**
+   * Wake-ups from other processes (embedded backend: unix sockets beside a SQLite file, LISTEN/NOTIFY on
+   * PostgreSQL): `handler(queue)` when a job of that queue may be due, `handler(null)` when the channel
+   * came up or went down. `live` tells whether wake-ups arrive now; while false, a worker must poll.
+   */
+  watch(handler: (queue: string | null) => void): WakeupWatch;
   close(): Promise<void>;
 }
 
@@ -193,6 +203,13 @@ export interface CommonQueueOptions {
 
 export interface EmbeddedQueueOptions extends CommonQueueOptions {
   backend: 'embedded';
+  /**
+   * How idle workers in other processes learn of new jobs. SQLite: unix sockets in a folder beside the
+   * database file (`sqlitePath`, default: the file the connection has open). PostgreSQL: LISTEN on a
+   * dedicated connection to `postgresUrl` (without it, workers poll; enqueues still NOTIFY).
+   * `false`: polling only.
+   */
+  wakeups?: { sqlitePath?: string; postgresUrl?: string } | false;
 }
 
 export interface BullmqQueueOptions extends CommonQueueOptions {

@@ -1,5 +1,6 @@
 import type { Ledger } from './ledger.js';
 import type { ClaimedJob, QueueBackendName, QueueJob } from './queue.types.js';
+import type { WakeupChannel } from './wakeups.js';
 
 /**
  * How jobs reach workers. The ledger decides every state change; a transport only moves run ids:
@@ -7,6 +8,8 @@ import type { ClaimedJob, QueueBackendName, QueueJob } from './queue.types.js';
  */
 export interface Transport {
   readonly name: QueueBackendName;
+  /** How idle workers of other processes hear of new jobs (none: they poll). */
+  readonly wakeups: WakeupChannel;
   /** A job became queued (enqueue committed, retry scheduled, lease reclaimed, release, retry()). Never throws. */
   jobQueued(ledger: Ledger, job: QueueJob): Promise<void>;
   /** A queued job was cancelled (lets the transport drop its message). Never throws. */

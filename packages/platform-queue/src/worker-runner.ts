@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import PQueue from 'p-queue';
 import { CancelledError, QueueError, TimeoutError, type JsonObject } from '@tasksgodzilla/core';
 import { willRetry } from './ledger.js';
 import { noopLogger } from './ledger-queue.js';
 import { LeaseExpiredError, LeaseLostError, UnknownJobTypeError } from './queue.errors.js';
 import type { ActiveJob, AttemptReport, ClaimedJob, HandlerResult, QueueJob, QueueLogger } from './queue.types.js';
+import type { WakeupWatch } from './wakeups.js';
 import type {
   JobContext,
   JobHandler,
@@ -60,7 +60,7 @@ function addUsage(report: AttemptReport, usage: { tokens?: number; cost_cents?: 
 }
 
 /**
- * Claims jobs from the queue and runs their handlers with in-process concurrency (p-queue), a lease
+ * Claims jobs from the queue and runs their handlers with in-process concurrency (up to `concurrency` claims), a lease
  * kept alive by heartbeats, a per-job timeout and cancellation through an AbortSignal.
  */
 export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
@@ -68,6 +68,9 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
   const concurrency = Math.max(1, Math.trunc(options.concurrency ?? 1));
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const maxPollIntervalMs = Math.max(pollIntervalMs, options.maxPollIntervalMs ?? 2000);
+  const wakeupPollIntervalMs = options.wakeupPollIntervalMs ?? maxPollIntervalMs;
+  // Reclaiming expired leases and the relay run at most this often while jobs keep the loop busy.
+  const maintenanceIntervalMs = Math.min(1000, maxPollIntervalMs);
   const leaseSeconds = options.leaseSeconds ?? queue.defaults.leaseSeconds;
   const heartbeatIntervalMs = Math.max(20, options.heartbeatIntervalMs ?? Math.floor((leaseSeconds * 1000) / 3));
   const reconcileIntervalMs = options.reconcileIntervalMs ?? 30_000;
@@ -77,13 +80,21 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
   const logger = bindLogger(options.logger ?? noopLogger, { worker_id: workerId });
   const metrics = options.metrics ?? {};
 
-  const pool = new PQueue({ concurrency });
+  // Attempts under way (claims stop at `concurrency`, so this is the pool).
+  const running = new Set<Promise<void>>();
+  const allSettled = async () => {
+    while (running.size > 0) await Promise.all(running);
+  };
   const active = new Map<string, Attempt>();
   let loop: Promise<void> | null = null;
   let stopping = false;
   let wake: (() => void) | null = null;
+  // A poke that came while the loop was not napping (claiming, at work): the next nap returns at once.
+  let poked = false;
   let lastReconcile = 0;
+  let lastMaintenance = 0;
   let unsubscribe: (() => void) | null = null;
+  let watching: WakeupWatch | null = null;
 
   // A throwing metrics hook must not take the worker down.
   const observe = (record: () => void) => {
@@ -97,24 +108,55 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
   const poke = () => {
     const resume = wake;
     wake = null;
-    resume?.();
+    if (resume) resume();
+    else poked = true;
   };
 
+  /** Waits up to `ms`; true when a poke (a job enqueued or finished, a wake-up, stop) ended it early. */
   const nap = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const done = () => {
+    new Promise<boolean>((resolve) => {
+      if (poked || stopping) {
+        poked = false;
+        resolve(true);
+        return;
+      }
+      const done = (early: boolean) => {
         clearTimeout(timer);
-        if (wake === done) wake = null;
-        resolve();
+        if (wake === resume) wake = null;
+        resolve(early);
       };
-      const timer = setTimeout(done, ms);
-      wake = done;
+      const resume = () => done(true);
+      const timer = setTimeout(() => done(false), ms);
+      wake = resume;
     });
+
+  /**
+   * How long an idle loop may wait: until the earliest queued job of its queues becomes due, and at
+   * most `base` (the fallback poll). A job due already but not claimable (a race, a BullMQ message not
+   * yet delivered) leaves the base wait.
+   */
+  const idleWait = async (base: number): Promise<number> => {
+    try {
+      const next = await queue.nextRunAt(queues);
+      if (next === null) return base;
+      const until = Date.parse(next) - queue.clock.now().getTime();
+      return until > 0 ? Math.min(base, until + 1) : base;
+    } catch (error) {
+      logger.warn({ err: error }, 'reading the next due job failed');
+      return base;
+    }
+  };
 
   const abort = (attempt: Attempt, cause: AbortCause, reason: Error) => {
     if (attempt.cause) return;
     attempt.cause = cause;
     attempt.controller.abort(reason);
+  };
+
+  const watch = () => {
+    watching ??= queue.watch((name) => {
+      if (name === null || queues.includes(name)) poke();
+    });
   };
 
   const subscribe = () => {
@@ -310,34 +352,48 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
       claimed++;
       const attempt: Attempt = { job, controller: new AbortController(), cause: null, report: {} };
       active.set(job.run_id, attempt);
-      void pool.add(() => execute(attempt));
+      const task = execute(attempt)
+        .catch((error: unknown) => logger.error({ err: error, run_id: job.run_id }, 'running a job failed'))
+        .finally(() => running.delete(task));
+      running.add(task);
     }
     return claimed;
   };
 
+  // Claims while jobs are due and slots are free; then waits for a poke (a job enqueued in this process,
+  // a wake-up from another process, a job finished), the earliest delayed job, or the fallback poll:
+  // `wakeupPollIntervalMs` while wake-ups arrive, else polling with backoff (pollIntervalMs up to
+  // maxPollIntervalMs).
   const run = async () => {
     let idle = pollIntervalMs;
     while (!stopping) {
-      const reconcile = Date.now() - lastReconcile >= reconcileIntervalMs;
-      if (reconcile) lastReconcile = Date.now();
-      await maintenance(reconcile);
-      let claimed = 0;
+      const now = Date.now();
+      if (now - lastMaintenance >= maintenanceIntervalMs) {
+        lastMaintenance = now;
+        const reconcile = now - lastReconcile >= reconcileIntervalMs;
+        if (reconcile) lastReconcile = now;
+        await maintenance(reconcile);
+      }
+      poked = false;
+      let failed = false;
       try {
-        claimed = await claimBatch();
+        await claimBatch();
       } catch (error) {
+        failed = true;
         logger.error({ err: error }, 'claiming jobs failed');
       }
       if (stopping) break;
       if (active.size >= concurrency) {
+        // Full: a finishing job pokes.
         idle = pollIntervalMs;
         await nap(maxPollIntervalMs);
-      } else if (claimed > 0) {
-        idle = pollIntervalMs;
-        await nap(pollIntervalMs);
-      } else {
-        await nap(idle);
-        idle = Math.min(idle * 2, maxPollIntervalMs);
+        continue;
       }
+      // Nothing due now.
+      const live = watching?.live === true;
+      const wait = failed ? idle : await idleWait(live ? wakeupPollIntervalMs : idle);
+      if (await nap(wait)) idle = pollIntervalMs;
+      else if (!live) idle = Math.min(idle * 2, maxPollIntervalMs);
     }
   };
 
@@ -355,7 +411,9 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
     start() {
       if (loop) return;
       stopping = false;
+      poked = false;
       subscribe();
+      watch();
       loop = run().catch((error: unknown) => logger.error({ err: error }, 'worker loop crashed'));
       logger.info({ concurrency, queues, backend: queue.backend }, 'worker started');
     },
@@ -365,7 +423,7 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
       poke();
       if (loop) await loop;
       loop = null;
-      if (graceful && active.size > 0) await Promise.race([pool.onIdle(), sleep(timeoutMs)]);
+      if (graceful && active.size > 0) await Promise.race([allSettled(), sleep(timeoutMs)]);
       const leftovers = [...active.values()].filter((attempt) => attempt.cause === null);
       await Promise.all(
         leftovers.map(async (attempt) => {
@@ -379,9 +437,12 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
           }
         }),
       );
-      if (active.size > 0) await Promise.race([pool.onIdle(), sleep(abortGraceMs + 100)]);
+      if (active.size > 0) await Promise.race([allSettled(), sleep(abortGraceMs + 100)]);
       unsubscribe?.();
       unsubscribe = null;
+      const watched = watching;
+      watching = null;
+      await watched?.stop();
       stopping = false;
       logger.info({}, 'worker stopped');
     },
@@ -392,7 +453,7 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
       subscribe();
       await maintenance(true);
       const claimed = await claimBatch();
-      await pool.onIdle();
+      await allSettled();
       return claimed;
     },
 

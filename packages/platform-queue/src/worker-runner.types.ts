@@ -52,8 +52,14 @@ export interface WorkerRunnerOptions {
   concurrency?: number;
   /** First idle wait between polls (default 250 ms); doubles while idle up to maxPollIntervalMs. */
   pollIntervalMs?: number;
-  /** Longest idle wait (default 2000 ms). */
+  /** Longest idle wait while polling (default 2000 ms). */
   maxPollIntervalMs?: number;
+  /**
+   * The fallback poll while the queue's wake-ups from other processes arrive (`queue.watch(…).live`):
+   * the idle wait when nothing is delayed sooner (default maxPollIntervalMs). Jobs enqueued in this
+   * process, wake-ups and the earliest delayed job end the wait sooner.
+   */
+  wakeupPollIntervalMs?: number;
   /** Lease of a claimed job (default: the queue's defaults.leaseSeconds). */
   leaseSeconds?: number;
   /** Heartbeat period (default a third of the lease). */

@@ -1,45 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { REDIS_URL, createTempDir, type TempDir } from '@tasksgodzilla/testing';
 import { createWorkerRunner } from '../src/index.js';
 import { crashHandlers } from './fixtures/crash-handlers.js';
 import type { CrashWorkerConfig } from './fixtures/crash-worker.js';
+import { bundleFixture } from './bundle-fixture.js';
 import { availableBackends, useHarness, waitFor } from './harness.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const backends = await availableBackends();
-// Inside the package so the bundle's bare imports (kysely, pg, better-sqlite3, bullmq…) resolve from
-// node_modules; test-artifacts/ is ignored by git and eslint (lint may run while this test does).
-const buildDir = join(here, '..', 'test-artifacts', `crash-${process.pid}`);
-const bundle = join(buildDir, 'crash-worker.mjs');
+let bundle: Awaited<ReturnType<typeof bundleFixture>>;
 
 beforeAll(async () => {
-  mkdirSync(buildDir, { recursive: true });
-  await build({
-    entryPoints: [join(here, 'fixtures', 'crash-worker.ts')],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    conditions: ['@tasksgodzilla/source'],
-    external: ['better-sqlite3', 'pg', 'kysely', 'bullmq', 'ioredis', 'p-queue', 'zod'],
-    logLevel: 'silent',
-  });
+  bundle = await bundleFixture('crash-worker');
 });
 
-afterAll(() => {
-  rmSync(buildDir, { recursive: true, force: true });
-  // Leave no empty test-artifacts folder behind (another run may still be using it).
-  try {
-    rmdirSync(dirname(buildDir));
-  } catch {
-    // not empty
-  }
-});
+afterAll(() => bundle.remove());
 
 describe.each(backends)('a worker process killed mid-job on %s', (backendName) => {
   let markers: TempDir;
@@ -68,7 +44,7 @@ describe.each(backends)('a worker process killed mid-job on %s', (backendName) =
       markerDir: markers.path,
       leaseSeconds,
     };
-    const proc = spawn(process.execPath, [bundle, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [bundle.path, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     let stderr = '';
     proc.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

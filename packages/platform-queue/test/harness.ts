@@ -19,6 +19,7 @@ import {
   type TestPostgresDatabase,
 } from '@tasksgodzilla/testing';
 import { createQueue, type BackoffFn, type JobQueue, type QueueDefaults } from '../src/index.js';
+import type { EmbeddedQueueOptions } from '../src/queue.types.js';
 import { testJobTypes } from './fixtures/test-job-types.js';
 
 export type BackendName = 'sqlite' | 'postgres' | 'bullmq';
@@ -29,6 +30,8 @@ export interface QueueFactoryOptions {
   clock?: Clock;
   backoff?: BackoffFn;
   defaults?: Partial<QueueDefaults>;
+  /** The embedded backend's wake-ups (default: its own default). */
+  wakeups?: EmbeddedQueueOptions['wakeups'];
 }
 
 /** One backend under test: a migrated database, plus Redis for bullmq, and per-test isolation. */
@@ -122,7 +125,11 @@ export async function createHarness(name: BackendName): Promise<Harness> {
       const queue =
         name === 'bullmq'
           ? createQueue({ ...common, backend: 'bullmq', redisUrl: REDIS_URL, prefix })
-          : createQueue({ ...common, backend: 'embedded' });
+          : createQueue({
+              ...common,
+              backend: 'embedded',
+              ...(options.wakeups !== undefined ? { wakeups: options.wakeups } : {}),
+            });
       queues.push(queue);
       return queue;
     },

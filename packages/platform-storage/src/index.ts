@@ -15,6 +15,7 @@ export type {
   JobRunRecord,
   JobRunRepository,
   NewQueuedJob,
+  EnqueueRowOptions,
   NewEvent,
   ProjectPatch,
   ProjectListFilter,

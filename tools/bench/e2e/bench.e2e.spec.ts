@@ -45,6 +45,8 @@ const ROW_IDS = [
   'job_latency_p50',
   'job_latency_p99',
   'job_latency_after_idle',
+  'job_latency_pg_p50',
+  'job_latency_pg_after_idle',
   'health_ms',
   'queues_ms',
   'metrics_ms',

@@ -145,7 +145,7 @@ async function rawBullmqCycle(redisUrl, { count }) {
 }
 
 /** A fresh PostgreSQL database for one measurement, dropped afterwards. */
-async function withPgDatabase(adminUrl, fn) {
+export async function withPgDatabase(adminUrl, fn) {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   const name = `tgz_bench_${process.pid}_${Math.floor(Math.random() * 1e6)}`;

@@ -224,4 +224,17 @@ describe.each(BACKENDS)('JobRunRepository on %s', (dialect) => {
     expect(await storage.jobRuns.usageTotals({ protocol_run_id: 3 })).toEqual({ tokens: 0, cost_cents: 0 });
     await expect(storage.jobRuns.usageTotals({})).rejects.toThrow(ValidationError);
   });
+
+  it('tells the earliest run_at of the queued jobs of some queues, due or not', async ({ storage }) => {
+    expect(await storage.jobRuns.nextRunAt(['default'])).toBeNull();
+    await storage.jobRuns.create({ run_id: 'late', job_type: 't', run_at: '2026-11-27T19:00:00.000Z' });
+    await storage.jobRuns.create({ run_id: 'soon', job_type: 't', run_at: '2026-11-27T18:00:00.000Z' });
+    await storage.jobRuns.create({ run_id: 'other', job_type: 't', queue: 'other', run_at: START_MINUS_HOUR });
+    await storage.jobRuns.create({ run_id: 'done', job_type: 't', status: 'succeeded', run_at: START_MINUS_HOUR });
+    expect(await storage.jobRuns.nextRunAt(['default'])).toBe('2026-11-27T18:00:00.000Z');
+    expect(await storage.jobRuns.nextRunAt(['default', 'other'])).toBe(START_MINUS_HOUR);
+    expect(await storage.jobRuns.nextRunAt(['nothing-here'])).toBeNull();
+  });
 });
+
+const START_MINUS_HOUR = '2026-11-27T16:00:00.000Z';

@@ -259,7 +259,7 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
       return { tokens: Number(row?.tokens ?? 0), cost_cents: Number(row?.cost_cents ?? 0) };
     },
 
-    async enqueue(job) {
+    async enqueue(job, options = {}) {
       const at = nowIso(ctx);
       const row: Insertable<JobRunsTable> = {
         ...job,
@@ -269,20 +269,22 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
         created_at: at,
         updated_at: at,
       };
-      if (job.idempotency_key === null) {
-        const inserted = await db.insertInto('job_runs').values(row).returningAll().executeTakeFirstOrThrow();
-        return { job: toJobRun(inserted), created: true };
-      }
+      let insert = db.insertInto('job_runs').values(row);
       // ON CONFLICT DO NOTHING instead of catching a unique violation: on PostgreSQL a violation would
       // abort the caller's transaction. A concurrent insert of the same key waits for the other
       // transaction and then sees its row.
-      const inserted = await db
-        .insertInto('job_runs')
-        .values(row)
-        .onConflict((oc) => oc.column('idempotency_key').doNothing())
-        .returningAll()
-        .executeTakeFirst();
+      if (job.idempotency_key !== null) insert = insert.onConflict((oc) => oc.column('idempotency_key').doNothing());
+      const all = insert.returningAll();
+      // PostgreSQL: the notification rides on the insert (RETURNING runs it once per inserted row only;
+      // NOTIFY is delivered when the transaction commits).
+      const notify = ctx.dialect === 'postgres' ? options.notify : undefined;
+      const inserted = notify
+        ? await all
+            .returning(sql<string>`pg_notify(${notify.channel}, ${notify.payload})::text`.as('notified'))
+            .executeTakeFirst()
+        : await all.executeTakeFirst();
       if (inserted) return { job: toJobRun(inserted), created: true };
+      if (job.idempotency_key === null) throw new Error(`Inserting job ${job.run_id} returned no row`);
       const existing = await db
         .selectFrom('job_runs')
         .selectAll()
@@ -296,50 +298,60 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
       return { job: toJobRun(existing), created: false };
     },
 
+    // Claims and attempt writes are single statements: atomic on their own, so no BEGIN/COMMIT around
+    // them. A SQLite write statement outside a transaction takes the write lock before it reads (waiting
+    // on the busy timeout like BEGIN IMMEDIATE); on PostgreSQL the claim's FOR UPDATE SKIP LOCKED and
+    // the status guard fence concurrent workers within the one statement.
     async claimNext(queues, lease) {
-      const row = await inTransaction(ctx, async (trx) => {
-        let next = nextClaimable(trx, queues, nowIso(ctx));
-        if (ctx.dialect === 'postgres') next = next.forUpdate().skipLocked();
-        return trx
-          .updateTable('job_runs')
-          .set(claimSet(lease))
-          .where('run_id', '=', next)
-          .where('status', '=', 'queued')
-          .returningAll()
-          .executeTakeFirst();
-      });
+      let next = nextClaimable(db, queues, nowIso(ctx));
+      if (ctx.dialect === 'postgres') next = next.forUpdate().skipLocked();
+      const row = await db
+        .updateTable('job_runs')
+        .set(claimSet(lease))
+        .where('run_id', '=', next)
+        .where('status', '=', 'queued')
+        .returningAll()
+        .executeTakeFirst();
       return row ? toJobRun(row) : null;
     },
 
+    async nextRunAt(queues) {
+      const row = await db
+        .selectFrom('job_runs')
+        .select((eb) => eb.fn.min('run_at').as('next'))
+        .where('status', '=', 'queued')
+        .where('queue', 'in', [...queues])
+        .executeTakeFirst();
+      return row?.next ?? null;
+    },
+
     async claimById(runId, lease) {
-      return inTransaction(ctx, async (trx) => {
-        const row = await trx
-          .updateTable('job_runs')
-          .set(claimSet(lease))
-          .where('run_id', '=', runId)
-          .where('status', '=', 'queued')
-          .where('run_at', '<=', nowIso(ctx))
-          .returningAll()
-          .executeTakeFirst();
-        if (row) return { claimed: toJobRun(row) };
-        const current = await findIn(trx, runId);
-        if (current && current.status === 'queued') return { notDueUntil: current.run_at };
-        return { gone: true as const };
-      });
+      const row = await db
+        .updateTable('job_runs')
+        .set(claimSet(lease))
+        .where('run_id', '=', runId)
+        .where('status', '=', 'queued')
+        .where('run_at', '<=', nowIso(ctx))
+        .returningAll()
+        .executeTakeFirst();
+      if (row) return { claimed: toJobRun(row) };
+      // Not claimable: tell "later" from "gone" (a row changing meanwhile only makes this answer stale,
+      // which the fenced claim of the next delivery settles).
+      const current = await findIn(db, runId);
+      if (current && current.status === 'queued') return { notDueUntil: current.run_at };
+      return { gone: true as const };
     },
 
     async updateAttempt(fence, patch) {
-      const row = await inTransaction(ctx, (trx) =>
-        trx
-          .updateTable('job_runs')
-          .set(attemptSet(patch))
-          .where('run_id', '=', fence.run_id)
-          .where('status', '=', 'running')
-          .where('lease_owner', '=', fence.lease_owner)
-          .where('attempts', '=', fence.attempts)
-          .returningAll()
-          .executeTakeFirst(),
-      );
+      const row = await db
+        .updateTable('job_runs')
+        .set(attemptSet(patch))
+        .where('run_id', '=', fence.run_id)
+        .where('status', '=', 'running')
+        .where('lease_owner', '=', fence.lease_owner)
+        .where('attempts', '=', fence.attempts)
+        .returningAll()
+        .executeTakeFirst();
       return row ? toJobRun(row) : null;
     },
 
@@ -408,17 +420,16 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
       return rows.map(toJobRun);
     },
 
+    // One statement: no BEGIN/COMMIT around it (BullMQ's relay marks every published job).
     async markPublished(job) {
-      await inTransaction(ctx, (trx) =>
-        trx
-          .updateTable('job_runs')
-          .set({ published_at: nowIso(ctx) })
-          .where('run_id', '=', job.run_id)
-          .where('status', '=', 'queued')
-          .where('attempts', '=', job.attempts)
-          .where('published_at', 'is', null)
-          .execute(),
-      );
+      await db
+        .updateTable('job_runs')
+        .set({ published_at: nowIso(ctx) })
+        .where('run_id', '=', job.run_id)
+        .where('status', '=', 'queued')
+        .where('attempts', '=', job.attempts)
+        .where('published_at', 'is', null)
+        .execute();
     },
 
     async queueCounts(filter = {}) {

@@ -230,6 +230,16 @@ export interface JobRunRecord extends JobRun {
   published_at: string | null;
 }
 
+/** Options of the ledger's enqueue insert. */
+export interface EnqueueRowOptions {
+  /**
+   * PostgreSQL: `pg_notify(channel, payload)` in the insert statement itself, so listeners hear of the
+   * job when the inserting transaction commits (never before, never on rollback), at no extra round
+   * trip. Only when a row is created. Ignored on SQLite.
+   */
+  notify?: { channel: string; payload: string };
+}
+
 /** A job entering the ledger as `queued` (the queue's enqueue). */
 export interface NewQueuedJob {
   run_id: string;
@@ -303,9 +313,14 @@ export interface JobRunRepository {
    * Inserts a queued job. With an idempotency key already in use, the existing row comes back with
    * `created: false` (ON CONFLICT DO NOTHING: the caller's PostgreSQL transaction is never aborted).
    */
-  enqueue(job: NewQueuedJob): Promise<{ job: JobRunRecord; created: boolean }>;
-  /** Takes the next due queued job of these queues (priority desc, run_at, created_at, run_id); SKIP LOCKED on PostgreSQL. */
+  enqueue(job: NewQueuedJob, options?: EnqueueRowOptions): Promise<{ job: JobRunRecord; created: boolean }>;
+  /**
+   * Takes the next due queued job of these queues (priority desc, run_at, created_at, run_id); SKIP LOCKED on
+   * PostgreSQL. One statement (`UPDATE … WHERE run_id = (SELECT …) RETURNING *`), no transaction of its own.
+   */
   claimNext(queues: readonly string[], lease: { owner: string; seconds: number }): Promise<JobRunRecord | null>;
+  /** The earliest run_at of the queued jobs of these queues (due or not), or null when none is queued. */
+  nextRunAt(queues: readonly string[]): Promise<string | null>;
   /** Takes this job if it is queued and due. */
   claimById(runId: string, lease: { owner: string; seconds: number }): Promise<ClaimByIdResult>;
   /** One fenced write of a claimed attempt; null when the attempt no longer owns the row. */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import PQueue from 'p-queue';
 import { CancelledError, QueueError, TimeoutError, type JsonObject } from '@tasksgodzilla/core';
 import { willRetry } from './ledger.js';
 import { noopLogger } from './ledger-queue.js';
@@ -60,7 +61,7 @@ function addUsage(report: AttemptReport, usage: { tokens?: number; cost_cents?: 
 }
 
 /**
- * Claims jobs from the queue and runs their handlers with in-process concurrency (up to `concurrency` claims), a lease
+ * Claims jobs from the queue and runs their handlers with in-process concurrency (p-queue), a lease
  * kept alive by heartbeats, a per-job timeout and cancellation through an AbortSignal.
  */
 export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
@@ -80,11 +81,7 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
   const logger = bindLogger(options.logger ?? noopLogger, { worker_id: workerId });
   const metrics = options.metrics ?? {};
 
-  // Attempts under way (claims stop at `concurrency`, so this is the pool).
-  const running = new Set<Promise<void>>();
-  const allSettled = async () => {
-    while (running.size > 0) await Promise.all(running);
-  };
+  const pool = new PQueue({ concurrency });
   const active = new Map<string, Attempt>();
   let loop: Promise<void> | null = null;
   let stopping = false;
@@ -352,10 +349,7 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
       claimed++;
       const attempt: Attempt = { job, controller: new AbortController(), cause: null, report: {} };
       active.set(job.run_id, attempt);
-      const task = execute(attempt)
-        .catch((error: unknown) => logger.error({ err: error, run_id: job.run_id }, 'running a job failed'))
-        .finally(() => running.delete(task));
-      running.add(task);
+      void pool.add(() => execute(attempt));
     }
     return claimed;
   };
@@ -423,7 +417,7 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
       poke();
       if (loop) await loop;
       loop = null;
-      if (graceful && active.size > 0) await Promise.race([allSettled(), sleep(timeoutMs)]);
+      if (graceful && active.size > 0) await Promise.race([pool.onIdle(), sleep(timeoutMs)]);
       const leftovers = [...active.values()].filter((attempt) => attempt.cause === null);
       await Promise.all(
         leftovers.map(async (attempt) => {
@@ -437,7 +431,7 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
           }
         }),
       );
-      if (active.size > 0) await Promise.race([allSettled(), sleep(abortGraceMs + 100)]);
+      if (active.size > 0) await Promise.race([pool.onIdle(), sleep(abortGraceMs + 100)]);
       unsubscribe?.();
       unsubscribe = null;
       const watched = watching;
@@ -453,7 +447,7 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
       subscribe();
       await maintenance(true);
       const claimed = await claimBatch();
-      await allSettled();
+      await pool.onIdle();
       return claimed;
     },
 

@@ -22,7 +22,7 @@ export async function bundleFixture(name: string): Promise<{ path: string; remov
     format: 'esm',
     target: 'node20',
     conditions: ['@tasksgodzilla/source'],
-    external: ['better-sqlite3', 'pg', 'kysely', 'bullmq', 'ioredis', 'zod'],
+    external: ['better-sqlite3', 'pg', 'kysely', 'bullmq', 'ioredis', 'p-queue', 'zod'],
     logLevel: 'silent',
   });
   return {

@@ -48,6 +48,21 @@ describe('createBatchedFdDestination', () => {
     }
   });
 
+  it('drops lines it cannot write instead of throwing into the caller', () => {
+    const file = join(dir, 'read-only.log');
+    writeFileSync(file, '');
+    const fd = openSync(file, 'r');
+    const destination = createBatchedFdDestination(fd);
+    try {
+      destination.write('lost\n');
+      expect(() => destination.flush()).not.toThrow();
+      expect(readFileSync(file, 'utf8')).toBe('');
+    } finally {
+      destination.close();
+      closeSync(fd);
+    }
+  });
+
   // A real process: the destination module (compiled as is) writes to its stderr, then the process ends
   // before the end of the turn. Every line must still be on stderr.
   const endings: [string, string, number][] = [

@@ -17,20 +17,34 @@ function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+// What to do about a failed write: wait and retry (a full non-blocking pipe), drop (nobody reads any
+// more: never crash the process over a log line) or throw.
+function onWriteError(error: unknown): 'retry' | 'drop' {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EAGAIN' || code === 'EBUSY') {
+    sleepSync(RETRY_WAIT_MS);
+    return 'retry';
+  }
+  if (code === 'EPIPE' || code === 'EBADF') return 'drop';
+  throw error;
+}
+
 function writeAll(fd: number, text: string): void {
-  let buffer = Buffer.from(text, 'utf8');
+  // The common case, the whole text in one write, needs no Buffer copy of it.
+  let buffer: Buffer;
+  try {
+    const written = writeSync(fd, text);
+    if (written === Buffer.byteLength(text)) return;
+    buffer = Buffer.from(text, 'utf8').subarray(written);
+  } catch (error) {
+    if (onWriteError(error) === 'drop') return;
+    buffer = Buffer.from(text, 'utf8');
+  }
   while (buffer.length > 0) {
     try {
-      const written = writeSync(fd, buffer);
-      buffer = buffer.subarray(written);
+      buffer = buffer.subarray(writeSync(fd, buffer));
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN' || code === 'EBUSY') {
-        sleepSync(RETRY_WAIT_MS); // a non-blocking pipe that is full: wait for the reader
-        continue;
-      }
-      if (code === 'EPIPE' || code === 'EBADF') return; // nobody reads any more: drop, never crash
-      throw error;
+      if (onWriteError(error) === 'drop') return;
     }
   }
 }

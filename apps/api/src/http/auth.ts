@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Project } from '@tasksgodzilla/core';
 import { HttpError } from './http-errors.js';
@@ -14,7 +14,7 @@ export function safeEqual(given: string, expected: string): boolean {
 }
 
 function sha256(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
+  return hash('sha256', text, 'buffer');
 }
 
 // The expected side is a server secret (the api token, a project's token, the webhook secret): its

@@ -91,8 +91,15 @@ export async function buildApi(runtime: Runtime, options: ApiOptions = {}): Prom
   });
 
   registerRequestContext(app, { logger: runtime.logger, metrics: runtime.metrics });
-  app.addHook('onRequest', async (request) => {
-    if (authMode(request) === 'bearer') assertBearer(request, config.apiToken);
+  // A callback hook, not an async one: no promise per request.
+  app.addHook('onRequest', (request, _reply, done) => {
+    try {
+      if (authMode(request) === 'bearer') assertBearer(request, config.apiToken);
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    done();
   });
   app.addHook('preValidation', validateRequest);
   app.addHook('preClose', async () => {

@@ -17,6 +17,7 @@ import { ConfigError, StorageError } from '@tasksgodzilla/core';
 import { createMigrationProvider } from './migrations/index.js';
 import type { DatabaseHandle, DatabaseOptions } from './database.types.js';
 import type { DatabaseSchema } from './schema.js';
+import { cachingStatements } from './sqlite-statements.js';
 
 function redactUrl(url: string): string {
   try {
@@ -34,7 +35,7 @@ function redactUrl(url: string): string {
 // ROLLBACK would then fail with "cannot rollback - no transaction is active" and hide the real error.
 class ImmediateSqliteDriver extends SqliteDriver {
   constructor(private readonly sqlite: SQLite.Database) {
-    super({ database: sqlite });
+    super({ database: cachingStatements(sqlite) });
   }
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
@@ -58,10 +59,11 @@ class ImmediateSqliteDialect extends SqliteDialect {
 const DEFAULT_MIN_FREE_BYTES = 1024 * 1024;
 
 /** Why the SQLite database cannot take more writes (its page limit, or its file system), or null. */
-function sqliteFull(sqlite: SQLite.Database, path: string, minFreeBytes: number): string | null {
-  const pages = Number(sqlite.pragma('page_count', { simple: true }));
-  const limit = Number(sqlite.pragma('max_page_count', { simple: true }));
-  const free = Number(sqlite.pragma('freelist_count', { simple: true }));
+function sqliteFull(pageCounts: SQLite.Statement, path: string, minFreeBytes: number): string | null {
+  const counts = pageCounts.get() as { pages: number; limit: number; free: number };
+  const pages = Number(counts.pages);
+  const limit = Number(counts.limit);
+  const free = Number(counts.free);
   if (pages >= limit && free === 0) return `page limit reached (${pages} pages)`;
   if (path === ':memory:') return null;
   const fs = statfsSync(dirname(path));
@@ -113,13 +115,19 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   sqlite.pragma('synchronous = NORMAL');
   const db = new Kysely<DatabaseSchema>({ dialect: new ImmediateSqliteDialect(sqlite) });
   const minFreeBytes = options.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES;
+  // The three page counts in one statement, prepared once (ping runs on every /health).
+  let pageCounts: SQLite.Statement | undefined;
   return {
     db,
     dialect: 'sqlite',
     location: path,
     ping: async () => {
       await sql`select 1`.execute(db);
-      const full = sqliteFull(sqlite, path, minFreeBytes);
+      pageCounts ??= sqlite.prepare(
+        'SELECT p.page_count AS pages, m.max_page_count AS "limit", f.freelist_count AS free' +
+          ' FROM pragma_page_count() p, pragma_max_page_count() m, pragma_freelist_count() f',
+      );
+      const full = sqliteFull(pageCounts, path, minFreeBytes);
       if (full) throw new StorageError(`The database is full: ${full}`, { code: 'storage_full', retryable: true });
     },
     checkIntegrity: async () => {

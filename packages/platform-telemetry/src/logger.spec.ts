@@ -194,6 +194,58 @@ describe('createLogger redaction', () => {
     const fields = { token: 'keep-me' };
     logger.info(fields, 'm');
     expect(fields.token).toBe('keep-me');
+    const nested = { outer: { inner: { password: 'keep-me-too' } }, list: [{ secret: 'and-me' }] };
+    logger.info(nested, 'm');
+    expect(nested).toEqual({ outer: { inner: { password: 'keep-me-too' } }, list: [{ secret: 'and-me' }] });
+  });
+
+  it('censors deeper than two objects, inside arrays, and on errors and child bindings', () => {
+    const { logger, text, records } = jsonLogger();
+    const failure = Object.assign(new ValidationError('bad token'), {
+      token: 'err-tok',
+      detail: { api_key: 'err-key' },
+    });
+    const inner = Object.assign(new Error('inner'), { password: 'inner-pw' });
+    const child = logger.child({ component: 'git', credentials: { cookie: 'child-cookie' } });
+    child.warn(
+      {
+        err: failure,
+        a: { b: { c: { d: { token: 'deep-tok' } } } },
+        hooks: [{ url: 'u', secret: 'arr-secret' }, [{ client_secret: 'arr-arr' }]],
+        cause: { error: inner },
+        when: new Date('2026-11-27T17:00:00.000Z'),
+      },
+      'deep',
+    );
+    const line = records()[0]!;
+    expect(line).toMatchObject({
+      component: 'git',
+      credentials: { cookie: REDACTED },
+      err: { type: 'ValidationError', message: 'bad token', token: REDACTED, detail: { api_key: REDACTED } },
+      a: { b: { c: { d: { token: REDACTED } } } },
+      hooks: [{ url: 'u', secret: REDACTED }, [{ client_secret: REDACTED }]],
+      cause: { error: { password: REDACTED } },
+      when: '2026-11-27T17:00:00.000Z',
+    });
+    expect(typeof (line['err'] as { stack: unknown }).stack).toBe('string');
+    for (const value of ['err-tok', 'err-key', 'child-cookie', 'deep-tok', 'arr-secret', 'arr-arr', 'inner-pw'])
+      expect(text()).not.toContain(value);
+  });
+
+  it('censors an error logged on its own', () => {
+    const { logger, text, records } = jsonLogger();
+    logger.error(Object.assign(new Error('boom'), { authorization: 'Bearer leaked' }));
+    expect(records()[0]).toMatchObject({ msg: 'boom', err: { type: 'Error', authorization: REDACTED } });
+    expect(text()).not.toContain('leaked');
+  });
+
+  it('survives cyclic objects', () => {
+    const { logger, text, records } = jsonLogger();
+    const cyclic: Record<string, unknown> = { name: 'loop', token: 'cyc-tok' };
+    cyclic['self'] = cyclic;
+    logger.info({ cyclic }, 'cycle');
+    expect(records()[0]).toMatchObject({ cyclic: { name: 'loop', token: REDACTED } });
+    expect(text()).not.toContain('cyc-tok');
   });
 });
 
@@ -229,6 +281,20 @@ describe('loggerOptionsFromConfig', () => {
     expect(
       loggerOptionsFromConfig(loadConfig({ TASKSGODZILLA_LOG_LEVEL: 'debug', TASKSGODZILLA_LOG_JSON: 'true' })),
     ).toEqual({ level: 'debug', format: 'json' });
-    expect(loggerOptionsFromConfig({ logLevel: 'info', logJson: false })).toEqual({ level: 'info', format: 'pretty' });
+    expect(loggerOptionsFromConfig({ logLevel: 'info', logJson: false }, { stderrIsTTY: true })).toEqual({
+      level: 'info',
+      format: 'pretty',
+    });
+  });
+
+  it('writes JSON when stderr is not a terminal, unless nothing else is configured', () => {
+    expect(loggerOptionsFromConfig({ logLevel: 'info', logJson: false }, { stderrIsTTY: false })).toEqual({
+      level: 'info',
+      format: 'json',
+    });
+    expect(loggerOptionsFromConfig({ logLevel: 'warn', logJson: true }, { stderrIsTTY: true })).toEqual({
+      level: 'warn',
+      format: 'json',
+    });
   });
 });

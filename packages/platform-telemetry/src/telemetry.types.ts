@@ -35,11 +35,15 @@ export interface LoggerOptions {
   level?: LogLevel | string;
   /** `json`: one JSON object per line; `pretty`: `time LEVEL logger msg key=value…`. Default `json`. */
   format?: LogFormat;
-  /** Where lines go. Default: stderr (fd 2), written synchronously so nothing is lost at exit. */
+  /**
+   * Where lines go. Default: stderr, batched (the lines of one event-loop turn in one synchronous
+   * write at its end; what is queued is written on process exit). A file descriptor number is written
+   * synchronously, line by line.
+   */
   destination?: LogDestination;
   /** Value of the `logger` field of every line. Default `tasksgodzilla`. */
   name?: string;
-  /** Extra redaction paths (pino/fast-redact syntax) on top of the secret-like keys redacted by default. */
+  /** Extra redaction paths (pino's path syntax) on top of the secret-like keys redacted by default at any depth. */
   redact?: readonly string[];
   /** Time source of the `timestamp` field. Default: the system clock. */
   clock?: Clock;

@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Project } from '@tasksgodzilla/core';
 import { HttpError } from './http-errors.js';
@@ -8,9 +8,28 @@ import { HttpError } from './http-errors.js';
  * length of the secret leaks through timing.
  */
 export function safeEqual(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given, 'utf8').digest();
-  const b = createHash('sha256').update(expected, 'utf8').digest();
+  const a = sha256(given);
+  const b = expectedDigest(expected);
   return timingSafeEqual(a, b) && given.length === expected.length;
+}
+
+function sha256(text: string): Buffer {
+  return hash('sha256', text, 'buffer');
+}
+
+// The expected side is a server secret (the api token, a project's token, the webhook secret): its
+// digest is kept instead of being recomputed on every request. A handful of values, bounded anyway.
+const EXPECTED_DIGESTS_MAX = 64;
+const expectedDigests = new Map<string, Buffer>();
+
+function expectedDigest(expected: string): Buffer {
+  let digest = expectedDigests.get(expected);
+  if (!digest) {
+    if (expectedDigests.size >= EXPECTED_DIGESTS_MAX) expectedDigests.clear();
+    digest = sha256(expected);
+    expectedDigests.set(expected, digest);
+  }
+  return digest;
 }
 
 /** The credentials of `Authorization: Bearer <token>` (scheme case-insensitive), or null. */

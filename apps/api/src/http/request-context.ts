@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger, Metrics } from '@tasksgodzilla/platform-telemetry';
-import { withLogContext } from '@tasksgodzilla/platform-telemetry';
+import { getLogContext, withLogContext } from '@tasksgodzilla/platform-telemetry';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 /** Ids echoed back and stored on events: printable and short, so a caller cannot inject log lines. */
@@ -33,20 +33,24 @@ export function registerRequestContext(app: FastifyInstance, deps: { logger: Log
     void reply.header('X-Request-ID', request.id);
     withLogContext({ request_id: request.id }, () => done());
   });
-  // Body parsing runs on the socket's own async context, so the log context is entered again.
+  // Body parsing runs on the socket's own async context, so the log context is entered again (only
+  // when it was lost: a request without a body is still inside the context entered above).
   app.addHook('preHandler', (request, _reply, done) => {
-    withLogContext({ request_id: request.id }, () => done());
+    if (getLogContext().request_id === request.id) done();
+    else withLogContext({ request_id: request.id }, () => done());
   });
   app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {
     const seconds = reply.elapsedTime / 1000;
     const route = request.routeOptions.url ?? null;
     deps.metrics.observeRequest({ route, method: request.method, status: reply.statusCode, durationSeconds: seconds });
+    if (!deps.logger.isLevelEnabled('info')) return done();
+    const query = request.url.indexOf('?');
     deps.logger.info(
       {
         request_id: request.id,
         protocol_run_id: optionalId(request, 'x-protocol-run-id'),
         step_run_id: optionalId(request, 'x-step-run-id'),
-        path: request.url.split('?')[0],
+        path: query < 0 ? request.url : request.url.slice(0, query),
         route,
         method: request.method,
         status_code: reply.statusCode,

@@ -1,4 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Sampling interval of the default collectors' event-loop lag monitor. */
+const EVENT_LOOP_PRECISION_MS = 100;
 import type {
   MetricInstruments,
   Metrics,
@@ -95,7 +98,10 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     events: counter('events_total', 'Events appended to the event log, by type.', ['event_type']),
   };
 
-  if (options.collectDefault) collectDefaultMetrics({ register: registry, prefix });
+  // The event-loop lag histogram samples every 100 ms, not prom-client's 10 ms: at 10 ms the timer
+  // alone cost an idle api ~3.7 ms of CPU per second (issue 12), for a precision no alert needs.
+  if (options.collectDefault)
+    collectDefaultMetrics({ register: registry, prefix, eventLoopMonitoringPrecision: EVENT_LOOP_PRECISION_MS });
 
   const routeLabel = (route: string | null | undefined): string => {
     const template = label(route, UNMATCHED_ROUTE);

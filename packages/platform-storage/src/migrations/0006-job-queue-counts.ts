@@ -8,10 +8,11 @@ import type { SqlDialect } from '../database.types.js';
 // Live jobs (queued, running) are few and are still counted from job_runs through the status indexes.
 //
 // One row per (queue, status, project_id, shard); project_id 0 stands for "no project" (ids start at
-// 1). On PostgreSQL the shard is the backend's pid modulo 8, so concurrent workers completing jobs of
-// the same queue and project mostly update different rows instead of queueing on one row lock; a shard
-// may go negative (a job finished on one connection, deleted on another), only the sum is meaningful.
-// SQLite has one writer, so its shard is always 0.
+// 1). SQLite uses row-level triggers (its upsert updates the row in place); PostgreSQL statement-level
+// ones (see below). On PostgreSQL the shard is the backend's pid modulo 8, so concurrent workers
+// finishing jobs of the same queue and project mostly update different rows instead of queueing on
+// one row lock; a shard may go negative (a job finished on one connection, deleted on another), only
+// the sum is meaningful. SQLite has one writer, so its shard is always 0.
 
 const LIVE = `('queued', 'running')`;
 const SHARDS = 8;
@@ -28,48 +29,44 @@ export async function up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void
     .execute();
 
   if (dialect === 'postgres') {
+    // Statement-level triggers over the transition tables: one upsert per (queue, status, project) a
+    // statement changed, in key order. Row-level upserts would update the same counter row once per
+    // row of a bulk INSERT or DELETE, and within one transaction each update adds a row version the
+    // next one must walk past: quadratic (a 200,000-row insert ran for over 10 minutes).
+    const delta = (table: string, sign: string) =>
+      `SELECT queue, status, coalesce(project_id, 0) AS project_id, ${sign}1 AS d FROM ${table} WHERE status NOT IN ${LIVE}`;
+    const apply = (deltas: string) => `
+    INSERT INTO job_queue_counts AS c (queue, status, project_id, shard, n)
+    SELECT queue, status, project_id, slot, sum(d) FROM (${deltas}) AS deltas
+    GROUP BY queue, status, project_id HAVING sum(d) <> 0 ORDER BY queue, status, project_id
+    ON CONFLICT (queue, status, project_id, shard) DO UPDATE SET n = c.n + excluded.n;`;
     await sql
       .raw(
         `CREATE FUNCTION job_queue_counts_apply() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   slot integer := pg_backend_pid() % ${SHARDS};
 BEGIN
-  IF TG_OP <> 'INSERT' AND OLD.status NOT IN ${LIVE} THEN
-    INSERT INTO job_queue_counts AS c (queue, status, project_id, shard, n)
-    VALUES (OLD.queue, OLD.status, coalesce(OLD.project_id, 0), slot, -1)
-    ON CONFLICT (queue, status, project_id, shard) DO UPDATE SET n = c.n - 1;
-  END IF;
-  IF TG_OP <> 'DELETE' AND NEW.status NOT IN ${LIVE} THEN
-    INSERT INTO job_queue_counts AS c (queue, status, project_id, shard, n)
-    VALUES (NEW.queue, NEW.status, coalesce(NEW.project_id, 0), slot, 1)
-    ON CONFLICT (queue, status, project_id, shard) DO UPDATE SET n = c.n + 1;
+  IF TG_OP = 'INSERT' THEN${apply(delta('new_rows', '+'))}
+  ELSIF TG_OP = 'DELETE' THEN${apply(delta('old_rows', '-'))}
+  ELSE${apply(`${delta('old_rows', '-')} UNION ALL ${delta('new_rows', '+')}`)}
   END IF;
   RETURN NULL;
 END
 $$`,
       )
       .execute(db);
-    await sql
-      .raw(
-        `CREATE TRIGGER job_queue_counts_insert AFTER INSERT ON job_runs FOR EACH ROW
-         WHEN (NEW.status NOT IN ${LIVE}) EXECUTE FUNCTION job_queue_counts_apply()`,
-      )
-      .execute(db);
-    await sql
-      .raw(
-        `CREATE TRIGGER job_queue_counts_delete AFTER DELETE ON job_runs FOR EACH ROW
-         WHEN (OLD.status NOT IN ${LIVE}) EXECUTE FUNCTION job_queue_counts_apply()`,
-      )
-      .execute(db);
-    await sql
-      .raw(
-        `CREATE TRIGGER job_queue_counts_update AFTER UPDATE OF status, queue, project_id ON job_runs FOR EACH ROW
-         WHEN ((OLD.status NOT IN ${LIVE} OR NEW.status NOT IN ${LIVE})
-           AND (OLD.status IS DISTINCT FROM NEW.status OR OLD.queue IS DISTINCT FROM NEW.queue
-             OR OLD.project_id IS DISTINCT FROM NEW.project_id))
-         EXECUTE FUNCTION job_queue_counts_apply()`,
-      )
-      .execute(db);
+    for (const [name, event, tables] of [
+      ['insert', 'INSERT', 'NEW TABLE AS new_rows'],
+      ['delete', 'DELETE', 'OLD TABLE AS old_rows'],
+      ['update', 'UPDATE', 'OLD TABLE AS old_rows NEW TABLE AS new_rows'],
+    ] as const) {
+      await sql
+        .raw(
+          `CREATE TRIGGER job_queue_counts_${name} AFTER ${event} ON job_runs REFERENCING ${tables}
+           FOR EACH STATEMENT EXECUTE FUNCTION job_queue_counts_apply()`,
+        )
+        .execute(db);
+    }
   } else {
     const add = (row: 'NEW' | 'OLD', delta: '+ 1' | '- 1') =>
       `INSERT INTO job_queue_counts (queue, status, project_id, shard, n)

@@ -3,7 +3,7 @@ import { createTempDir, createTestPostgresDatabase, postgresAvailable } from '@t
 import { migrateToLatest, openDatabase } from '../database.js';
 import type { DatabaseHandle, Executor, SqlDialect } from '../database.types.js';
 import { createMigrationProvider } from '../migrations/index.js';
-import { BACKENDS, useTestStorage, type TestStorage } from '../test/test-storage.test-helpers.js';
+import { BACKENDS, START, useTestStorage, type TestStorage } from '../test/test-storage.test-helpers.js';
 import type { JobQueueCountRow, JobRunRecord } from './repositories.types.js';
 import { queueCountsQuery } from './job-runs.repository.js';
 
@@ -186,6 +186,30 @@ describe.each(BACKENDS)('queue counts on %s', (dialect) => {
         await expectCountsTrue(t, `seed ${seed} step ${i} ${action}`);
       }
     }
+  });
+
+  it('counts statements that write many rows at once (bulk insert, status update, delete)', async (t) => {
+    const { handle } = t;
+    const at = START;
+    const values = [];
+    for (let i = 0; i < 30; i++) {
+      const status = ['succeeded', 'failed', 'cancelled', 'queued', 'running'][i % 5];
+      const project = PROJECTS[i % 3] ?? null;
+      values.push(sql`(${`bulk-${i}`}, 't', ${status}, ${QUEUES[i % 2]}, ${project}, ${at}, ${at}, ${at})`);
+    }
+    await sql`insert into job_runs (run_id, job_type, status, queue, project_id, run_at, created_at, updated_at)
+      values ${sql.join(values)}`.execute(handle.db);
+    await expectCountsTrue(t, 'bulk insert');
+    await handle.db
+      .updateTable('job_runs')
+      .set({ status: 'cancelled' })
+      .where('status', 'in', ['queued', 'failed'])
+      .execute();
+    await expectCountsTrue(t, 'bulk status update');
+    await handle.db.updateTable('job_runs').set({ queue: 'fast' }).where('project_id', '=', 1).execute();
+    await expectCountsTrue(t, 'bulk queue move');
+    await handle.db.deleteFrom('job_runs').where('queue', '=', 'fast').execute();
+    await expectCountsTrue(t, 'bulk delete');
   });
 
   it('moves a finished job between counters when its queue or project changes, and ignores other writes', async (t) => {

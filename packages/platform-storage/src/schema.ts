@@ -106,6 +106,18 @@ export interface WebhookDeliveriesTable {
   received_at: string;
 }
 
+/**
+ * Finished jobs (any status but queued and running) per queue, status and project (0 = none), kept by
+ * migration 0006's triggers on job_runs. A row is one shard of the count: only the sum is meaningful.
+ */
+export interface JobQueueCountsTable {
+  queue: string;
+  status: string;
+  project_id: number;
+  shard: number;
+  n: number | string;
+}
+
 export interface DatabaseSchema {
   projects: ProjectsTable;
   protocol_runs: ProtocolRunsTable;
@@ -113,4 +125,5 @@ export interface DatabaseSchema {
   events: EventsTable;
   job_runs: JobRunsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  job_queue_counts: JobQueueCountsTable;
 }

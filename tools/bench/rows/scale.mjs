@@ -1,6 +1,6 @@
 // Latency of the read endpoints that must stay flat as history grows: health, queue stats and
 // metrics over many finished jobs, and event lists over many events. The ceiling is the same
-// request against an empty database, measured in the same run.
+// request against an empty database, measured in the same run, requests alternating between the two.
 import Database from 'better-sqlite3';
 import { API_TOKEN, seedSqlite, spawnApi } from '../lib/apps.mjs';
 import { percentile } from '../lib/http-load.mjs';
@@ -39,17 +39,33 @@ function fill(path, { projectId, runId }, { jobs, events, runs }) {
   db.close();
 }
 
-async function medianMs(url, samples) {
-  const times = [];
+async function timedGet(url) {
+  const started = performance.now();
+  const response = await fetch(url, { headers: { authorization: `Bearer ${API_TOKEN}` } });
+  await response.arrayBuffer();
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  return performance.now() - started;
+}
+
+/**
+ * Medians of the same path on two servers, requests alternating between them, so a burst of load
+ * from elsewhere on the machine hits the ceiling and the project alike (the ratio stays meaningful
+ * on a busy machine). The first 5 of each are warm-up.
+ */
+async function pairedMedians(urls, samples) {
+  const times = urls.map(() => []);
   for (let i = 0; i < samples + 5; i++) {
-    const started = performance.now();
-    const response = await fetch(url, { headers: { authorization: `Bearer ${API_TOKEN}` } });
-    await response.arrayBuffer();
-    if (!response.ok) throw new Error(`${url} answered ${response.status}`);
-    if (i >= 5) times.push(performance.now() - started);
+    for (const [k, url] of urls.entries()) {
+      const ms = await timedGet(url);
+      if (i >= 5) times[k].push(ms);
+    }
   }
-  times.sort((a, b) => a - b);
-  return percentile(times, 0.5);
+  return times.map((list) =>
+    percentile(
+      list.sort((a, b) => a - b),
+      0.5,
+    ),
+  );
 }
 
 const PATHS = ({ projectId, runId }) => ({
@@ -61,15 +77,23 @@ const PATHS = ({ projectId, runId }) => ({
   protocols: `/projects/${projectId}/protocols?limit=50`,
 });
 
-async function measureAll(dir, seeded, samples) {
-  const api = await spawnApi(dir, seeded.path);
+/** Every path on the empty database's api (ceiling) and the filled one's (project), interleaved. */
+async function measureAll(emptyDir, empty, fullDir, full, samples) {
+  const apis = [await spawnApi(emptyDir, empty.path), await spawnApi(fullDir, full.path)];
   try {
-    await firstOk(`${api.base}/health`, performance.now());
-    const out = {};
-    for (const [key, path] of Object.entries(PATHS(seeded))) out[key] = await medianMs(`${api.base}${path}`, samples);
+    for (const api of apis) await firstOk(`${api.base}/health`, performance.now());
+    const out = { empty: {}, full: {} };
+    const emptyPaths = PATHS(empty);
+    const fullPaths = PATHS(full);
+    for (const key of Object.keys(emptyPaths)) {
+      [out.empty[key], out.full[key]] = await pairedMedians(
+        [`${apis[0].base}${emptyPaths[key]}`, `${apis[1].base}${fullPaths[key]}`],
+        samples,
+      );
+    }
     return out;
   } finally {
-    await api.stop();
+    for (const api of apis) await api.stop();
   }
 }
 
@@ -83,10 +107,10 @@ export async function scale({ dir, options }) {
   const { join } = await import('node:path');
   const emptyDir = mkdtempSync(join(dir, 'empty-'));
   const fullDir = mkdtempSync(join(dir, 'full-'));
-  const empty = await measureAll(emptyDir, await seedSqlite(emptyDir), samples);
+  const emptySeed = await seedSqlite(emptyDir);
   const seeded = await seedSqlite(fullDir);
   fill(seeded.path, seeded, size);
-  const full = await measureAll(fullDir, seeded, samples);
+  const { empty, full } = await measureAll(emptyDir, emptySeed, fullDir, seeded, samples);
   const jobs = `${size.jobs.toLocaleString('en')} finished jobs`;
   const events = `${size.events.toLocaleString('en')} events`;
   const row = (id, figure, key, max) => ({

@@ -56,6 +56,45 @@ export function nextClaimable(db: Executor, queues: readonly string[], now: stri
     .limit(1);
 }
 
+/**
+ * Statuses counted from job_runs itself by `queueCounts`; every other status is counted by migration
+ * 0006's triggers in job_queue_counts (the SQL of that migration spells the same list).
+ */
+const LIVE_STATUSES: JobStatus[] = ['queued', 'running'];
+
+/**
+ * Counts per queue and status (`n`, and of queued jobs how many are `delayed` past `at` and how many
+ * ran before: `retried`), for `scope`'s projects or all. Finished jobs come from migration 0006's
+ * counters (their shards summed), live ones (queued, running: the small set) from job_runs through
+ * the status indexes, so the cost does not grow with history. One statement, so one snapshot on
+ * PostgreSQL: a job finishing meanwhile is counted once.
+ */
+export function queueCountsQuery(db: Executor, at: string, scope: readonly number[] | null) {
+  let finished = db
+    .selectFrom('job_queue_counts')
+    .select(['queue', 'status'])
+    .select((eb) => [
+      eb.fn.sum<number | string>('n').as('n'),
+      sql<number | string>`0`.as('delayed'),
+      sql<number | string>`0`.as('retried'),
+    ])
+    .groupBy(['queue', 'status'])
+    .having((eb) => eb.fn.sum('n'), '<>', 0);
+  if (scope) finished = finished.where('project_id', 'in', [...scope]);
+  let live = db
+    .selectFrom('job_runs')
+    .select(['queue', 'status'])
+    .select((eb) => [
+      eb.fn.countAll<number | string>().as('n'),
+      eb.fn.sum<number | string>(eb.case().when('run_at', '>', at).then(1).else(0).end()).as('delayed'),
+      eb.fn.sum<number | string>(eb.case().when('attempts', '>', 0).then(1).else(0).end()).as('retried'),
+    ])
+    .where('status', 'in', LIVE_STATUSES)
+    .groupBy(['queue', 'status']);
+  if (scope) live = live.where('project_id', 'in', [...scope]);
+  return finished.unionAll(live);
+}
+
 export function jobRunNotFound(runId: string): NotFoundError {
   return new NotFoundError(`JobRun ${runId} not found`, { code: 'job_run_not_found', details: { run_id: runId } });
 }
@@ -435,17 +474,7 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
     async queueCounts(filter = {}) {
       if (filter.project_ids?.length === 0) return [];
       const at = nowIso(ctx);
-      let query = db.selectFrom('job_runs');
-      if (filter.project_ids) query = query.where('project_id', 'in', [...filter.project_ids]);
-      const rows = await query
-        .select(['queue', 'status'])
-        .select((eb) => [
-          eb.fn.countAll().as('n'),
-          eb.fn.sum(eb.case().when('run_at', '>', at).then(1).else(0).end()).as('delayed'),
-          eb.fn.sum(eb.case().when('attempts', '>', 0).then(1).else(0).end()).as('retried'),
-        ])
-        .groupBy(['queue', 'status'])
-        .execute();
+      const rows = await queueCountsQuery(db, at, filter.project_ids ?? null).execute();
       return rows.map((row) => ({
         queue: row.queue,
         status: row.status,

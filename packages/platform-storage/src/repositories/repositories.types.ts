@@ -335,7 +335,10 @@ export interface JobRunRepository {
   listQueued(published: boolean, limit: number): Promise<JobRunRecord[]>;
   /** Records delivery of this queued spell (matched by attempts, so a newer spell stays unpublished). */
   markPublished(job: Pick<JobRunRecord, 'run_id' | 'attempts'>): Promise<void>;
-  /** Counts per queue and status; `project_ids` narrows to those projects (an empty list counts nothing). */
+  /**
+   * Counts per queue and status; `project_ids` narrows to those projects (an empty list counts nothing).
+   * Finished jobs come from migration 0006's counters, live ones from job_runs: the cost does not grow with history.
+   */
   queueCounts(filter?: { project_ids?: readonly number[] }): Promise<JobQueueCountRow[]>;
   /**
    * Writes only the keys present in patch (null clears). A `status` key is a compare-and-swap from the

@@ -6,5 +6,5 @@ import { tsupPreset } from '../../tools/scripts/tsup-preset.mjs';
 // api serves it with nothing else around.
 export default tsupPreset({
   entry: ['src/index.ts', 'src/main.ts'],
-  copy: [{ from: '../console/dist', to: 'dist/console' }],
+  copy: [{ from: '../console/dist', to: 'dist/console', sourceMaps: false }],
 });

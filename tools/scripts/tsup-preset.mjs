@@ -9,15 +9,16 @@ const SOURCE_CONDITION = ['@tasksgodzilla/source'];
 /**
  * `entry` defaults to `src/index.ts` (the package's public API). An app adds `src/main.ts`; declarations
  * are built for `src/index.ts` only. `bin: 'dist/main.js'` marks that output as an executable script.
- * `copy: [{ from, to }]` copies folders into the output after the build (the api ships the built
- * console inside its own dist); a missing `from` fails the build.
+ * `copy: [{ from, to, sourceMaps }]` copies folders into the output after the build (the api ships the
+ * built console inside its own dist); a missing `from` fails the build. `sourceMaps: false` leaves the
+ * `.map` files out (the console's point into node_modules, which a tarball does not hold).
  */
 export function tsupPreset({ entry = ['src/index.ts'], bin, copy = [] } = {}) {
   const afterBuild = async () => {
     if (bin) await chmod(bin, 0o755);
-    for (const { from, to } of copy) {
+    for (const { from, to, sourceMaps = true } of copy) {
       if (!existsSync(from)) throw new Error(`tsup-preset: ${from} does not exist (build it first)`);
-      await cp(from, to, { recursive: true });
+      await cp(from, to, { recursive: true, filter: (source) => sourceMaps || !source.endsWith('.map') });
     }
   };
   return defineConfig({

@@ -26,7 +26,7 @@ Exit codes: 0 ok, 1 runtime or api error (404, 409, api unreachable, run ended b
 
 Examples:
   $ tgz projects create --name demo --git-url /srv/git/demo.git
-  $ tgz protocols create --project 1 --name 0001-demo --template ./tools/demo/template --auto-advance --start
+  $ tgz protocols create --project 1 --name 0001-demo --template ./my-template --auto-advance --start
   $ tgz protocols wait 2 --timeout 600
   $ tgz events watch --protocol 2
   $ TASKSGODZILLA_API_BASE=http://127.0.0.1:8010 tgz queues stats --json

@@ -44,7 +44,13 @@ function run(command: string, args: string[], cwd: string, extraEnv: NodeJS.Proc
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'tgz-release-'));
   const verdaccio = await ensureCli(VERDACCIO, toolsCacheDir(process.env));
-  const upstream = execFileSync('npm', ['config', 'get', 'registry'], { encoding: 'utf8' }).trim();
+  // Outside the workspace (npm refuses `config` in one) and without the npm_* variables of `npm test`.
+  const outside = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('npm_')));
+  const upstream = execFileSync('npm', ['config', 'get', 'registry'], {
+    cwd: home,
+    env: outside,
+    encoding: 'utf8',
+  }).trim();
   registry = await startLocalRegistry({
     binary: verdaccio.binary,
     dir: join(home, 'registry'),

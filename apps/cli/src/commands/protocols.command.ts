@@ -270,7 +270,7 @@ export function registerProtocolsCommands(program: Command, ctxOf: ContextFactor
       description: 'create a protocol run (pending); --start also enqueues planning',
       examples: [
         'tgz protocols create --project 1 --name 0001-demo --description "Add a greeting script"',
-        'tgz protocols create --project 1 --name 0002-demo --template ./tools/demo/template --auto-advance --start',
+        'tgz protocols create --project 1 --name 0002-demo --template ./my-template --auto-advance --start',
       ],
       options: [...createOptions(), new Option('--start', 'start planning right away')],
       run: (ctx, opts: CreateFlags) => createProtocol(ctx, toInput(opts), opts.start === true),

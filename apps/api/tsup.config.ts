@@ -1,5 +1,6 @@
-import { tsupPreset } from '../../tools/scripts/tsup-preset.mjs';
+import { tsupAppPreset } from '../../tools/scripts/tsup-preset.mjs';
 
-// dist/index.js (buildApi and friends, for embedders and tests) and dist/main.js (the server:
-// `node apps/api/dist/main.js`). Dependencies stay external (tsup's default for package deps).
-export default tsupPreset({ entry: ['src/index.ts', 'src/main.ts'] });
+// dist/index.js (buildApi and friends, for embedders and tests; dependencies external) and
+// dist/main.js (the server: `node apps/api/dist/main.js`), which bundles the workspace packages,
+// kysely and zod so that starting it reads one file instead of hundreds (issue 12).
+export default tsupAppPreset();

@@ -8,3 +8,12 @@ export interface TsupPresetOptions {
 }
 
 export function tsupPreset(options?: TsupPresetOptions): Options;
+
+export interface TsupAppPresetOptions {
+  /** The app's library entry; default `src/index.ts`. */
+  index?: string;
+  /** The process entry, built to `dist/main.js` with the workspace packages bundled; default `src/main.ts`. */
+  main?: string;
+}
+
+export function tsupAppPreset(options?: TsupAppPresetOptions): Options[];

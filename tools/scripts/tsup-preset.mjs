@@ -28,3 +28,36 @@ export function tsupPreset({ entry = ['src/index.ts'], bin } = {}) {
       : {}),
   });
 }
+
+/**
+ * What an app bundles into its `dist/main.js`: the workspace packages and the ESM libraries made of
+ * hundreds of small files (kysely, zod). Node then reads and compiles one file at start instead of
+ * several hundred (issue 12: start time and idle memory). Every other package stays external.
+ */
+const APP_BUNDLED = [/^@tasksgodzilla\//, 'kysely', 'zod'];
+
+/**
+ * An app: `dist/index.js` (its library API for embedders and tests, dependencies external as in
+ * every package) and `dist/main.js` (the process, bundled: see APP_BUNDLED). The index must not bundle
+ * the workspace packages: an embedder that also imports them would get two copies of their classes.
+ * The two builds write disjoint files (main's chunks are `main-*`), so each cleans only its own.
+ */
+export function tsupAppPreset({ index = 'src/index.ts', main = 'src/main.ts' } = {}) {
+  const library = tsupPreset({ entry: [index] });
+  return [
+    { ...library, clean: ['!main.js', '!main.js.map', '!main-*'] },
+    {
+      entry: { main },
+      format: ['esm'],
+      tsconfig: 'tsconfig.lib.json',
+      target: 'node20',
+      sourcemap: true,
+      clean: ['!index.*'],
+      skipNodeModulesBundle: true,
+      noExternal: APP_BUNDLED,
+      esbuildOptions(options) {
+        options.chunkNames = 'main-[name]-[hash]';
+      },
+    },
+  ];
+}

@@ -32,9 +32,10 @@ export function tsupPreset({ entry = ['src/index.ts'], bin } = {}) {
 /**
  * What an app bundles into its `dist/main.js`: the workspace packages and the ESM libraries made of
  * hundreds of small files (kysely, zod). Node then reads and compiles one file at start instead of
- * several hundred (issue 12: start time and idle memory). Every other package stays external.
+ * several hundred (issue 12: start time and idle memory). Every other package stays external, except
+ * the ones importing zod (fastify-type-provider-zod): external, they would load a second zod.
  */
-const APP_BUNDLED = [/^@tasksgodzilla\//, 'kysely', 'zod'];
+const APP_BUNDLED = [/^@tasksgodzilla\//, 'kysely', 'zod', 'fastify-type-provider-zod'];
 
 /**
  * An app: `dist/index.js` (its library API for embedders and tests, dependencies external as in

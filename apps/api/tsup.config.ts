@@ -1,10 +1,8 @@
-import { tsupPreset } from '../../tools/scripts/tsup-preset.mjs';
+import { tsupAppPreset } from '../../tools/scripts/tsup-preset.mjs';
 
-// dist/index.js (buildApi and friends, for embedders and tests) and dist/main.js (the server, bin
-// `tgz-api`). Dependencies stay external (tsup's default for package deps). The built web console
-// (apps/console, a devDependency so Nx builds it first) is copied to dist/console: an installed
-// api serves it with nothing else around.
-export default tsupPreset({
-  entry: ['src/index.ts', 'src/main.ts'],
-  copy: [{ from: '../console/dist', to: 'dist/console', sourceMaps: false }],
-});
+// dist/index.js (buildApi and friends, for embedders and tests; dependencies external) and
+// dist/main.js (the server, bin `tgz-api`), which bundles the workspace packages, kysely and zod so
+// that starting it reads one file instead of hundreds (issue 12). The built web console (apps/console,
+// a devDependency so Nx builds it first) is copied to dist/console without its source maps: an
+// installed api serves it with nothing else around.
+export default tsupAppPreset({ copy: [{ from: '../console/dist', to: 'dist/console', sourceMaps: false }] });

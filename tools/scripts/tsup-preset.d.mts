@@ -10,3 +10,14 @@ export interface TsupPresetOptions {
 }
 
 export function tsupPreset(options?: TsupPresetOptions): Options;
+
+export interface TsupAppPresetOptions {
+  /** The app's library entry; default `src/index.ts`. */
+  index?: string;
+  /** The process entry, built to `dist/main.js` with the workspace packages bundled; default `src/main.ts`. */
+  main?: string;
+  /** As for tsupPreset, copied after the `main` build; the library build's clean leaves them alone. */
+  copy?: TsupPresetOptions['copy'];
+}
+
+export function tsupAppPreset(options?: TsupAppPresetOptions): Options[];

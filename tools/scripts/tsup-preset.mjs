@@ -16,10 +16,7 @@ const SOURCE_CONDITION = ['@tasksgodzilla/source'];
 export function tsupPreset({ entry = ['src/index.ts'], bin, copy = [] } = {}) {
   const afterBuild = async () => {
     if (bin) await chmod(bin, 0o755);
-    for (const { from, to, sourceMaps = true } of copy) {
-      if (!existsSync(from)) throw new Error(`tsup-preset: ${from} does not exist (build it first)`);
-      await cp(from, to, { recursive: true, filter: (source) => sourceMaps || !source.endsWith('.map') });
-    }
+    await copyFolders(copy);
   };
   return defineConfig({
     entry,
@@ -32,4 +29,54 @@ export function tsupPreset({ entry = ['src/index.ts'], bin, copy = [] } = {}) {
     ...(bin ? { banner: { js: '#!/usr/bin/env node' } } : {}),
     ...(bin || copy.length > 0 ? { onSuccess: afterBuild } : {}),
   });
+}
+
+async function copyFolders(copy) {
+  for (const { from, to, sourceMaps = true } of copy) {
+    if (!existsSync(from)) throw new Error(`tsup-preset: ${from} does not exist (build it first)`);
+    await cp(from, to, { recursive: true, filter: (source) => sourceMaps || !source.endsWith('.map') });
+  }
+}
+
+/** tsup `clean` patterns that keep the copied folders (`dist/console` → `!console`, `!console/**`). */
+function keepCopied(copy) {
+  return copy.flatMap(({ to }) => {
+    const name = to.replace(/^dist\//, '');
+    return [`!${name}`, `!${name}/**`];
+  });
+}
+
+/**
+ * What an app bundles into its `dist/main.js`: the workspace packages and the ESM libraries made of
+ * hundreds of small files (kysely, zod). Node then reads and compiles one file at start instead of
+ * several hundred (issue 12: start time and idle memory). Every other package stays external, except
+ * the ones importing zod (fastify-type-provider-zod): external, they would load a second zod.
+ */
+const APP_BUNDLED = [/^@tasksgodzilla\//, 'kysely', 'zod', 'fastify-type-provider-zod'];
+
+/**
+ * An app: `dist/index.js` (its library API for embedders and tests, dependencies external as in
+ * every package) and `dist/main.js` (the process, bundled: see APP_BUNDLED). The index must not bundle
+ * the workspace packages: an embedder that also imports them would get two copies of their classes.
+ * The two builds write disjoint files (main's chunks are `main-*`), so each cleans only its own.
+ */
+export function tsupAppPreset({ index = 'src/index.ts', main = 'src/main.ts', copy = [] } = {}) {
+  const library = tsupPreset({ entry: [index] });
+  return [
+    { ...library, clean: ['!main.js', '!main.js.map', '!main-*', ...keepCopied(copy)] },
+    {
+      entry: { main },
+      format: ['esm'],
+      tsconfig: 'tsconfig.lib.json',
+      target: 'node20',
+      sourcemap: true,
+      clean: ['!index.*'],
+      ...(copy.length > 0 ? { onSuccess: () => copyFolders(copy) } : {}),
+      skipNodeModulesBundle: true,
+      noExternal: APP_BUNDLED,
+      esbuildOptions(options) {
+        options.chunkNames = 'main-[name]-[hash]';
+      },
+    },
+  ];
 }

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Runtime } from '@tasksgodzilla/runtime';
@@ -9,6 +8,7 @@ import type { Api, ApiDeps, ApiOptions, ResolvedApiOptions } from './api.types.j
 import { assertBearer } from './http/auth.js';
 import { createEventStreams } from './http/event-stream.js';
 import { HttpError, NOT_FOUND_BODY, toErrorBody } from './http/http-errors.js';
+import { registerLazyDocs } from './http/lazy-docs.js';
 import { registerRequestContext, requestIdFor } from './http/request-context.js';
 import { passThroughCompiler, validateRequest } from './http/request-validation.js';
 import { checkAnswers, useContractSchemas } from './http/route-schema.js';
@@ -139,7 +139,6 @@ export async function buildApi(runtime: Runtime, options: ApiOptions = {}): Prom
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   // The routes' dependencies: each route module takes the part it declares, never the runtime.
   const deps: ApiDeps = {
@@ -157,6 +156,8 @@ export async function buildApi(runtime: Runtime, options: ApiOptions = {}): Prom
   useContractSchemas(app);
   if (options.onContractViolation) checkAnswers(app, options.onContractViolation);
   app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger());
+  // The Swagger UI: its libraries load on the first /docs request, not at start (issue 12).
+  registerLazyDocs(app, '/docs');
   registerHealthRoutes(app, deps);
   registerConsoleRoutes(app, deps);
   registerProjectRoutes(app, deps);

@@ -40,6 +40,21 @@ describe('system endpoints and HTTP conventions', () => {
     expect([200, 302]).toContain(docs.status);
   });
 
+  it('serves the Swagger UI (loaded on first use) on the OpenAPI document of this api', async () => {
+    const json = await h.call('GET', '/docs/json');
+    expect(json.status).toBe(200);
+    expect(json.body.info.title).toBe('TasksGodzilla Orchestrator API');
+    expect(Object.keys(json.body.paths)).toContain('/projects/{project_id}');
+    const page = await h.call('GET', '/docs/');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.text).toContain('swagger-ui');
+    const css = await h.call('GET', '/docs/static/swagger-ui.css');
+    expect(css.status).toBe(200);
+    expect(css.headers['content-type']).toContain('text/css');
+    expect((await h.call('GET', '/docs/static/no-such-file.js')).status).toBe(404);
+  });
+
   it('serves the console placeholder at / and /console, and its static files, never outside the folder', async () => {
     for (const path of ['/', '/console']) {
       const res = await h.call('GET', path);

@@ -1,7 +1,7 @@
 import { ConfigError, systemClock, type Config } from '@tasksgodzilla/core';
 import type { Executor, SqlDialect } from '@tasksgodzilla/platform-storage';
-import { createBullmqTransport } from './bullmq-transport.js';
 import { createEmbeddedTransport } from './embedded-transport.js';
+import { createLazyTransport } from './lazy-transport.js';
 import { createLedgerQueue, noopLogger } from './ledger-queue.js';
 import type { CreateQueueOptions, EmbeddedQueueOptions, JobQueue, QueueLogger } from './queue.types.js';
 import { NO_WAKEUPS, postgresWakeups, sqliteDatabaseFile, sqliteWakeups, type WakeupChannel } from './wakeups.js';
@@ -16,7 +16,8 @@ function embeddedWakeups(options: EmbeddedQueueOptions, logger: QueueLogger): Wa
 /**
  * Opens the job queue. `embedded`: jobs live in the ledger table of `db` (SQLite or PostgreSQL).
  * `bullmq`: the ledger stays in `db` (the source of truth) and BullMQ on Redis delivers run ids.
- * Nothing connects until this is called; close() releases Redis connections (not the database).
+ * Nothing connects until the transport is first used (BullMQ is loaded then); close() releases Redis
+ * connections (not the database).
  */
 export function createQueue(options: CreateQueueOptions): JobQueue {
   const clock = options.clock ?? systemClock;
@@ -26,12 +27,14 @@ export function createQueue(options: CreateQueueOptions): JobQueue {
   if (options.backend === 'bullmq') {
     if (!options.redisUrl)
       throw new ConfigError('The bullmq queue backend needs a Redis URL (TASKSGODZILLA_REDIS_URL)');
-    const transport = createBullmqTransport({
-      redisUrl: options.redisUrl,
-      prefix: options.prefix ?? 'tgz',
-      clock,
+    const transportOptions = { redisUrl: options.redisUrl, prefix: options.prefix ?? 'tgz', clock, logger };
+    // BullMQ and ioredis are loaded (and Redis connected) on the transport's first use only, so
+    // embedded-backend processes never load them.
+    const transport = createLazyTransport(
+      'bullmq',
+      async () => (await import('./bullmq-transport.js')).createBullmqTransport(transportOptions),
       logger,
-    });
+    );
     return createLedgerQueue({ ...options, clock, logger }, transport);
   }
   throw new ConfigError(

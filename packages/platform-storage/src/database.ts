@@ -1,4 +1,5 @@
 import { mkdirSync, statfsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
@@ -12,12 +13,15 @@ import {
   type DatabaseConnection,
   type Driver,
 } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { ConfigError, StorageError } from '@tasksgodzilla/core';
 import { createMigrationProvider } from './migrations/index.js';
 import type { DatabaseHandle, DatabaseOptions } from './database.types.js';
 import type { DatabaseSchema } from './schema.js';
 import { cachingStatements } from './sqlite-statements.js';
+
+// pg is loaded with the first PostgreSQL database only: SQLite processes never pay for loading it.
+const requirePg = (): typeof pg => createRequire(import.meta.url)('pg') as typeof pg;
 
 function redactUrl(url: string): string {
   try {
@@ -80,7 +84,7 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   if (options.url) {
     if (!/^postgres(ql)?:\/\//.test(options.url))
       throw new ConfigError(`Unsupported database URL ${redactUrl(options.url)}: use postgres:// or postgresql://`);
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 5 });
+    const pool = new (requirePg().Pool)({ connectionString: options.url, max: options.poolSize ?? 5 });
     // A dropped idle connection must not crash the process; the next query reconnects.
     pool.on('error', () => undefined);
     const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });

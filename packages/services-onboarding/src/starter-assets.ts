@@ -1,13 +1,17 @@
 import { readdir } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, sep } from 'node:path';
 import { errorMessage } from '@tasksgodzilla/core';
 import { resolveInside } from '@tasksgodzilla/platform-git';
 import { copyIfAbsent } from './file-copy.js';
 
-/** The starter assets shipped with this package (`assets/`; `src/` and `dist/` sit one level below the root). */
+/**
+ * The starter assets shipped with this package (`<package>/assets/`), found through the package's own
+ * name, so the path holds from `src/`, `dist/` or an app's bundle (where this code is in the app's file).
+ */
 export function starterAssetsDir(): string {
-  return fileURLToPath(new URL('../assets/', import.meta.url));
+  const root = dirname(createRequire(import.meta.url).resolve('@tasksgodzilla/services-onboarding/package.json'));
+  return join(root, 'assets', sep);
 }
 
 export interface StarterAssetsResult {

@@ -1,6 +1,6 @@
 import { readFile, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join, sep } from 'node:path';
 import { NotFoundError, ValidationError } from '@tasksgodzilla/core';
 import { fingerprintText } from '@tasksgodzilla/platform-git';
 import { PROJECT_PROMPTS_DIR, firstProjectFile } from './project-files.js';
@@ -8,11 +8,12 @@ import type { PromptInfo, PromptTemplate } from './prompt.types.js';
 import { templateVariables } from './template-render.js';
 
 /**
- * The templates shipped with this package (`<package>/prompts/`). Both `src/` and `dist/` sit one
- * level below the package root, so the same relative URL works from either.
+ * The templates shipped with this package (`<package>/prompts/`), found through the package's own
+ * name, so the path holds from `src/`, `dist/` or an app's bundle (where this code is in the app's file).
  */
 export function defaultTemplatesDir(): string {
-  return fileURLToPath(new URL('../prompts/', import.meta.url));
+  const root = dirname(createRequire(import.meta.url).resolve('@tasksgodzilla/services-prompts/package.json'));
+  return join(root, 'prompts', sep);
 }
 
 const ROLE_NAME = /^[a-z][a-z0-9-]*$/;

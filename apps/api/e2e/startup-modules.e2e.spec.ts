@@ -1,0 +1,80 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { useTempDir } from '@tasksgodzilla/testing';
+import { API_MAIN, freePort, startApp, WORKER_MAIN } from './processes.test-helpers.js';
+import { stackEnv } from './stack.test-helpers.js';
+
+// Startup cost (issue 12): with SQLite and the embedded queue, the built api and worker must not load
+// the libraries of the backends they do not use; the worker (a node:http health port) not the api's
+// web framework either. The list is what the process had loaded when it stopped, after serving /health.
+
+const REPORTER = fileURLToPath(new URL('./fixtures/report-loaded-modules.mjs', import.meta.url));
+
+/** The npm packages among the loaded files (scoped names kept whole). */
+function loadedPackages(file: string): Set<string> {
+  const names = new Set<string>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(line);
+    if (match?.[1]) names.add(match[1]);
+  }
+  return names;
+}
+
+describe('what the built apps load at start (SQLite, embedded queue)', () => {
+  const temp = useTempDir('tgz-startup-');
+
+  async function packagesLoadedBy(
+    name: string,
+    main: string,
+    args: (port: number) => string[],
+    env: (port: number) => Record<string, string>,
+  ) {
+    const port = await freePort();
+    const file = join(temp.path, `${name}-modules.txt`);
+    const app = await startApp(
+      name,
+      main,
+      port,
+      args(port),
+      {
+        ...stackEnv(join(temp.path, 'data')),
+        NODE_OPTIONS: `--import ${REPORTER}`,
+        LOADED_MODULES_FILE: file,
+        ...env(port),
+      },
+      temp.path,
+    );
+    const health = await fetch(`${app.url}/health`);
+    expect(health.status).toBe(200);
+    expect(await app.stop()).toBe(0);
+    expect(existsSync(file)).toBe(true);
+    return loadedPackages(file);
+  }
+
+  it('the worker loads neither BullMQ/ioredis nor pg nor fastify', async () => {
+    const loaded = await packagesLoadedBy(
+      'worker',
+      WORKER_MAIN,
+      () => [],
+      (port) => ({
+        TASKSGODZILLA_WORKER_PORT: String(port),
+      }),
+    );
+    expect(loaded).toContain('better-sqlite3');
+    for (const name of ['bullmq', 'ioredis', 'pg', 'pg-pool', 'fastify', '@fastify/swagger', '@fastify/swagger-ui'])
+      expect({ name, loaded: loaded.has(name) }).toEqual({ name, loaded: false });
+  });
+
+  it('the api loads neither BullMQ/ioredis nor pg, nor the docs UI before /docs is asked for', async () => {
+    const loaded = await packagesLoadedBy(
+      'api',
+      API_MAIN,
+      (port) => ['--host', '127.0.0.1', '--port', String(port), '--inline-worker'],
+      () => ({}),
+    );
+    expect(loaded).toContain('fastify');
+    for (const name of ['bullmq', 'ioredis', 'pg', 'pg-pool', '@fastify/swagger-ui', '@fastify/static'])
+      expect({ name, loaded: loaded.has(name) }).toEqual({ name, loaded: false });
+  });
+});

@@ -2,6 +2,7 @@ import type { Ledger } from './ledger.js';
 import { createLazyTransport } from './lazy-transport.js';
 import type { QueueJob, QueueLogger } from './queue.types.js';
 import type { Transport } from './transport.types.js';
+import { NO_WAKEUPS } from './wakeups.js';
 
 const ledger = {} as Ledger;
 const job = { run_id: 'r1', attempts: 0 } as QueueJob;
@@ -15,6 +16,7 @@ function recordingLogger(): QueueLogger & { warnings: string[] } {
 function fakeTransport(calls: string[]): Transport {
   return {
     name: 'bullmq',
+    wakeups: NO_WAKEUPS,
     jobQueued: async (_ledger, queued) => void calls.push(`queued ${queued.run_id}`),
     jobCancelled: async (_ledger, cancelled) => void calls.push(`cancelled ${cancelled.run_id}`),
     claim: async (_ledger, workerId) => {

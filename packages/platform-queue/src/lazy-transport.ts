@@ -1,6 +1,7 @@
 import { errorMessage } from '@tasksgodzilla/core';
 import type { QueueBackendName, QueueLogger } from './queue.types.js';
 import type { Transport } from './transport.types.js';
+import { NO_WAKEUPS } from './wakeups.js';
 
 /**
  * A transport whose implementation (and its libraries) is loaded on first use, so a process that
@@ -33,6 +34,8 @@ export function createLazyTransport(
   };
   return {
     name,
+    // Only push-based backends (BullMQ) are loaded lazily: their workers need no wake-up channel.
+    wakeups: NO_WAKEUPS,
     jobQueued: (ledger, job) => notify('job queued', (transport) => transport.jobQueued(ledger, job)),
     jobCancelled: (ledger, job) => notify('job cancelled', (transport) => transport.jobCancelled(ledger, job)),
     claim: async (ledger, workerId, leaseSeconds, queues) =>

@@ -25,6 +25,9 @@ export function tsupPreset({ entry = ['src/index.ts'], bin, copy = [] } = {}) {
     tsconfig: 'tsconfig.lib.json',
     target: 'node20',
     sourcemap: true,
+    // esbuild renames a class that refers to itself (`class _ValidationError`); AppError's name comes
+    // from `new.target.name`, so without this the published errors were called `_ValidationError`.
+    keepNames: true,
     clean: true,
     ...(bin ? { banner: { js: '#!/usr/bin/env node' } } : {}),
     ...(bin || copy.length > 0 ? { onSuccess: afterBuild } : {}),
@@ -70,6 +73,7 @@ export function tsupAppPreset({ index = 'src/index.ts', main = 'src/main.ts', co
       tsconfig: 'tsconfig.lib.json',
       target: 'node20',
       sourcemap: true,
+      keepNames: true,
       clean: ['!index.*'],
       ...(copy.length > 0 ? { onSuccess: () => copyFolders(copy) } : {}),
       skipNodeModulesBundle: true,

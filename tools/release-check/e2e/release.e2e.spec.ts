@@ -114,6 +114,7 @@ beforeAll(async () => {
       '--no-audit',
       '--no-fund',
       ...PUBLISHED.map((f) => `${nameOf(f)}@${VERSION}`),
+      'zod@^4',
       'typescript@5.9.3',
       '@types/node@20',
     ],

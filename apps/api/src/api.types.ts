@@ -38,7 +38,16 @@ export interface ResolvedApiOptions {
   ssePollMs: number;
 }
 
-export type Api = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+/**
+ * What buildApi returns and `ApiServer.app` is: a fastify instance. Its routes are registered on the
+ * same instance typed with the zod type provider (`RouteApi`), which stays out of the published
+ * declarations: fastify-type-provider-zod's own `.d.ts` imports a fastify path fastify does not export,
+ * so a consumer type-checking libraries (`skipLibCheck: false`) could not import this package.
+ */
+export type Api = FastifyInstance;
+
+/** The instance the routes are registered on (internal: see Api). */
+export type RouteApi = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
 /**
  * What the routes may use, built once from the runtime by buildApi. Each route module declares the

@@ -242,6 +242,11 @@ describe('README examples, as written, against the installed packages', () => {
     const dir = join(scratch, 'examples');
     mkdirSync(dir, { recursive: true });
     for (const e of examples) writeFileSync(join(dir, `${e.file}.ts`), e.code);
+    // Every package's public types, for a consumer that type-checks libraries too (skipLibCheck false).
+    writeFileSync(
+      join(dir, 'all-packages.ts'),
+      PUBLISHED.map((f, i) => `import * as p${i} from '${nameOf(f)}';\nexport { p${i} };\n`).join(''),
+    );
     writeFileSync(
       join(scratch, 'tsconfig.json'),
       JSON.stringify({

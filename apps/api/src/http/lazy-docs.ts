@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Api } from '../api.types.js';
+import type { RouteApi } from '../api.types.js';
 
 /** Headers of the docs instance's answer that this server sets itself. */
 const OWN_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'date']);
 
 /** The api's OpenAPI document as the `@fastify/swagger` plugin the docs UI declares it depends on. */
-function openApiOf(app: Api) {
+function openApiOf(app: RouteApi) {
   const plugin = async (instance: FastifyInstance) => {
     instance.decorate('swagger', ((options?: { yaml?: boolean }) =>
       options?.yaml ? app.swagger({ yaml: true }) : app.swagger()) as FastifyInstance['swagger']);
@@ -24,7 +24,7 @@ function openApiOf(app: Api) {
  * runs in a small fastify instance of its own that reads this api's OpenAPI document; requests under
  * `prefix` are passed to it with `inject` and its answers sent back as they are.
  */
-export function registerLazyDocs(app: Api, prefix: string): void {
+export function registerLazyDocs(app: RouteApi, prefix: string): void {
   let docs: Promise<FastifyInstance> | null = null;
   const load = async (): Promise<FastifyInstance> => {
     const [{ default: Fastify }, { default: swaggerUi }] = await Promise.all([

@@ -7,7 +7,7 @@ import {
   type Exchange,
   type RouteDef,
 } from '@tasksgodzilla/api-contract';
-import type { Api } from '../api.types.js';
+import type { RouteApi } from '../api.types.js';
 
 type Part<R extends RouteDef, K extends 'params' | 'query' | 'body'> = R extends { [key in K]: infer S }
   ? S
@@ -44,7 +44,7 @@ const DOCS_PREFIX = '/docs';
  * read them), whatever its module wrote; a route the contract does not know stops the api from starting.
  * Call before registering routes.
  */
-export function useContractSchemas(app: Api, contract: Contract = apiContract): void {
+export function useContractSchemas(app: RouteApi, contract: Contract = apiContract): void {
   app.addHook('onRoute', (route) => {
     if (route.url === DOCS_PREFIX || route.url.startsWith(`${DOCS_PREFIX}/`)) return;
     const methods = (Array.isArray(route.method) ? route.method : [route.method]).filter((method) => method !== 'HEAD');
@@ -78,7 +78,7 @@ export function contractViolation(
  * reports mismatches; the answer goes out unchanged.
  */
 export function checkAnswers(
-  app: Api,
+  app: RouteApi,
   onViolation: (error: ContractViolationError) => void,
   contract: Contract = apiContract,
 ): void {

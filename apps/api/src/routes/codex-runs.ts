@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { JobRun } from '@tasksgodzilla/core';
 import type { FastifyRequest } from 'fastify';
 import { apiContract } from '@tasksgodzilla/api-contract';
-import type { Api, ApiDeps } from '../api.types.js';
+import type { RouteApi, ApiDeps } from '../api.types.js';
 import { routeSchema } from '../http/route-schema.js';
 import { HttpError } from '../http/http-errors.js';
 import { sendPage } from '../http/pagination.js';
@@ -39,7 +39,7 @@ ${rows}
 
 export type CodexRunRouteDeps = Pick<ApiDeps, 'orchestrator' | 'reads' | 'config'>;
 
-export function registerCodexRunRoutes(app: Api, { orchestrator, reads, config }: CodexRunRouteDeps): void {
+export function registerCodexRunRoutes(app: RouteApi, { orchestrator, reads, config }: CodexRunRouteDeps): void {
   const runsDir = config.runsDir;
 
   const runNotFound = () => new HttpError(404, 'Run not found', 'not_found');

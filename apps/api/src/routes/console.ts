@@ -2,7 +2,7 @@ import { readFile, realpath } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { FastifyReply } from 'fastify';
 import { apiContract } from '@tasksgodzilla/api-contract';
-import type { Api, ApiDeps } from '../api.types.js';
+import type { RouteApi, ApiDeps } from '../api.types.js';
 import { confinedPath } from '../http/confined-path.js';
 import { routeSchema } from '../http/route-schema.js';
 import { HttpError } from '../http/http-errors.js';
@@ -41,7 +41,7 @@ async function sendConsoleFile(reply: FastifyReply, root: string, file: string):
  */
 export type ConsoleRouteDeps = Pick<ApiDeps, 'options'>;
 
-export function registerConsoleRoutes(app: Api, { options }: ConsoleRouteDeps): void {
+export function registerConsoleRoutes(app: RouteApi, { options }: ConsoleRouteDeps): void {
   const page = (route: typeof apiContract.consoleRoot | typeof apiContract.consolePage) => ({
     config: { auth: 'none' as const },
     schema: routeSchema(route),

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { apiContract } from '@tasksgodzilla/api-contract';
 import { eventTypesOf } from '@tasksgodzilla/core';
-import type { AccessReads, Api, ApiDeps, EventFilter } from '../api.types.js';
+import type { AccessReads, RouteApi, ApiDeps, EventFilter } from '../api.types.js';
 import { routeSchema } from '../http/route-schema.js';
 import { projectAccess, runAccess } from '../http/access.js';
 import { sendPage } from '../http/pagination.js';
@@ -31,7 +31,7 @@ function lastEventId(request: FastifyRequest, query: { last_event_id?: number })
 
 export type EventRouteDeps = Pick<ApiDeps, 'reads' | 'streamEvents' | 'options'>;
 
-export function registerEventRoutes(app: Api, { reads, streamEvents, options }: EventRouteDeps): void {
+export function registerEventRoutes(app: RouteApi, { reads, streamEvents, options }: EventRouteDeps): void {
   app.get(
     '/events',
     {

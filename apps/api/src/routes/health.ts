@@ -1,7 +1,7 @@
 import type { HealthReport } from '@tasksgodzilla/runtime';
 import { apiContract, type Out } from '@tasksgodzilla/api-contract';
 import type { HealthOut } from '@tasksgodzilla/api-contract';
-import type { Api, ApiDeps } from '../api.types.js';
+import type { RouteApi, ApiDeps } from '../api.types.js';
 import { routeSchema } from '../http/route-schema.js';
 
 /**
@@ -22,7 +22,7 @@ export function publicHealth(report: HealthReport): Out<typeof HealthOut> {
 
 export type HealthRouteDeps = Pick<ApiDeps, 'health' | 'logger' | 'metrics' | 'queue'>;
 
-export function registerHealthRoutes(app: Api, { health, logger, metrics, queue }: HealthRouteDeps): void {
+export function registerHealthRoutes(app: RouteApi, { health, logger, metrics, queue }: HealthRouteDeps): void {
   app.get(
     '/health',
     {

@@ -1,6 +1,6 @@
 import type { ProtocolRun } from '@tasksgodzilla/core';
 import { apiContract } from '@tasksgodzilla/api-contract';
-import type { Api, ApiDeps } from '../api.types.js';
+import type { RouteApi, ApiDeps } from '../api.types.js';
 import { routeSchema } from '../http/route-schema.js';
 import { projectAccess } from '../http/access.js';
 import { HttpError } from '../http/http-errors.js';
@@ -12,7 +12,7 @@ const DELETE_SUFFIX = '/delete';
 
 export type ProjectRouteDeps = Pick<ApiDeps, 'orchestrator' | 'reads'>;
 
-export function registerProjectRoutes(app: Api, { orchestrator, reads }: ProjectRouteDeps): void {
+export function registerProjectRoutes(app: RouteApi, { orchestrator, reads }: ProjectRouteDeps): void {
   const runOut = (run: ProtocolRun) => presentRun(reads, run);
 
   app.post(

@@ -1,6 +1,6 @@
 import type { ProtocolRun } from '@tasksgodzilla/core';
 import { apiContract } from '@tasksgodzilla/api-contract';
-import type { Api, ApiDeps } from '../api.types.js';
+import type { RouteApi, ApiDeps } from '../api.types.js';
 import { routeSchema } from '../http/route-schema.js';
 import { runAccess } from '../http/access.js';
 import { sendPage } from '../http/pagination.js';
@@ -8,7 +8,7 @@ import { actionResponse, eventOut, presentRun } from '../presenters.js';
 
 export type ProtocolRouteDeps = Pick<ApiDeps, 'orchestrator' | 'reads'>;
 
-export function registerProtocolRoutes(app: Api, { orchestrator, reads }: ProtocolRouteDeps): void {
+export function registerProtocolRoutes(app: RouteApi, { orchestrator, reads }: ProtocolRouteDeps): void {
   const runOut = (run: ProtocolRun) => presentRun(reads, run);
 
   app.get('/protocols/:id', { schema: routeSchema(apiContract.getProtocol) }, async (request) => {

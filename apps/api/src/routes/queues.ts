@@ -1,7 +1,7 @@
 import { flattenQueueStats } from '@tasksgodzilla/platform-queue';
 import { NotFoundError, type JobStatus } from '@tasksgodzilla/core';
 import { apiContract } from '@tasksgodzilla/api-contract';
-import type { Api, ApiDeps } from '../api.types.js';
+import type { RouteApi, ApiDeps } from '../api.types.js';
 import { routeSchema } from '../http/route-schema.js';
 import { HttpError } from '../http/http-errors.js';
 import { sendPage } from '../http/pagination.js';
@@ -13,7 +13,7 @@ const STATUS_ALIASES: Record<string, JobStatus> = { started: 'running', finished
 
 export type QueueRouteDeps = Pick<ApiDeps, 'orchestrator' | 'reads' | 'queue'>;
 
-export function registerQueueRoutes(app: Api, { orchestrator, reads, queue }: QueueRouteDeps): void {
+export function registerQueueRoutes(app: RouteApi, { orchestrator, reads, queue }: QueueRouteDeps): void {
   /** The job, if the caller's scope covers it; else the queue's own 404. */
   async function scopedJob(request: Parameters<typeof requestScope>[1], jobId: string) {
     const notFound = () =>

@@ -1,5 +1,5 @@
 import { apiContract } from '@tasksgodzilla/api-contract';
-import type { Api, ApiDeps } from '../api.types.js';
+import type { RouteApi, ApiDeps } from '../api.types.js';
 import { routeSchema } from '../http/route-schema.js';
 import { projectAccess, runAccess } from '../http/access.js';
 import { requestScope } from '../http/scope.js';
@@ -7,7 +7,7 @@ import { actionResponse } from '../presenters.js';
 
 export type SpecRouteDeps = Pick<ApiDeps, 'orchestrator' | 'reads'>;
 
-export function registerSpecRoutes(app: Api, { orchestrator, reads }: SpecRouteDeps): void {
+export function registerSpecRoutes(app: RouteApi, { orchestrator, reads }: SpecRouteDeps): void {
   app.post(
     '/specs/audit',
     {

@@ -1,5 +1,5 @@
 import { apiContract } from '@tasksgodzilla/api-contract';
-import type { Api, ApiDeps } from '../api.types.js';
+import type { RouteApi, ApiDeps } from '../api.types.js';
 import { routeSchema } from '../http/route-schema.js';
 import { stepAccess } from '../http/access.js';
 import { HttpError } from '../http/http-errors.js';
@@ -10,7 +10,7 @@ const TEXT = 'text/plain; charset=utf-8';
 
 export type StepRouteDeps = Pick<ApiDeps, 'orchestrator' | 'reads' | 'git' | 'config'>;
 
-export function registerStepRoutes(app: Api, { orchestrator, reads, git, config }: StepRouteDeps): void {
+export function registerStepRoutes(app: RouteApi, { orchestrator, reads, git, config }: StepRouteDeps): void {
   app.get('/steps/:step_id', { schema: routeSchema(apiContract.getStep) }, async (request) => {
     return (await stepAccess(reads, request, request.params.step_id)).step;
   });

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Api, ApiDeps } from '../api.types.js';
+import type { RouteApi, ApiDeps } from '../api.types.js';
 import { checkWebhookAuth } from '../http/auth.js';
 import { HttpError } from '../http/http-errors.js';
 import { interpretGithubWebhook, interpretGitlabWebhook, type WebhookInterpretation } from '@tasksgodzilla/runtime';
@@ -60,7 +60,7 @@ function parsePayload(raw: Buffer, contentType: string | undefined): unknown {
  */
 export type WebhookRouteDeps = Pick<ApiDeps, 'orchestrator' | 'config' | 'metrics'>;
 
-export function registerWebhookRoutes(app: Api, { orchestrator, config, metrics }: WebhookRouteDeps): void {
+export function registerWebhookRoutes(app: RouteApi, { orchestrator, config, metrics }: WebhookRouteDeps): void {
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));

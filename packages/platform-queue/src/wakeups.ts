@@ -4,9 +4,11 @@ import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Executor } from '@tasksgodzilla/platform-storage';
 import type { QueueLogger } from './queue.types.js';
+
+const loadPg = async (): Promise<typeof pg> => (await import('pg')).default;
 
 // Cross-process wake-ups of idle workers on the embedded backend. The ledger stays the truth: a
 // wake-up only says "look now"; a lost one costs a fallback poll, never a job.
@@ -293,7 +295,13 @@ export function postgresWakeups(options: {
 
       const open = () => {
         if (stopped) return;
-        const next = new pg.Client({
+        // pg is loaded on the first listener only: a process on SQLite never loads it.
+        loadPg().then(connect).catch(lost);
+      };
+
+      const connect = ({ Client }: typeof pg) => {
+        if (stopped) return;
+        const next = new Client({
           connectionString: url,
           application_name: LISTENER_APPLICATION_NAME,
           // A peer that vanished without closing the connection shows up as an error, not silence.

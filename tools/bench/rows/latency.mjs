@@ -23,7 +23,9 @@ async function sequentialLatencies(queue, storage, count, gapMs) {
       await settle(1);
       done = await queue.get(job.run_id);
     }
-    latencies.push(Date.parse(done.finished_at) - Date.parse(done.created_at));
+    // The ledger's timestamps have millisecond resolution: a job finished within the millisecond it was
+    // created in counts as 1 ms (its resolution), not 0.
+    latencies.push(Math.max(1, Date.parse(done.finished_at) - Date.parse(done.created_at)));
     if (gapMs > 0) await settle(gapMs);
   }
   return latencies.sort((a, b) => a - b);

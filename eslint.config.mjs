@@ -39,9 +39,22 @@ export const depConstraints = [
     onlyDependOnLibsWithTags: ['layer:core', 'layer:contract'],
     bannedExternalImports: DRIVERS,
   },
+  // The MCP server: tools over the api client, imported by the cli (stdio) and the api (HTTP).
+  {
+    sourceTag: 'layer:mcp',
+    onlyDependOnLibsWithTags: ['layer:core', 'layer:contract', 'layer:client'],
+    bannedExternalImports: DRIVERS,
+  },
   {
     sourceTag: 'layer:app',
-    onlyDependOnLibsWithTags: ['layer:core', 'layer:platform', 'layer:runtime', 'layer:contract', 'layer:client'],
+    onlyDependOnLibsWithTags: [
+      'layer:core',
+      'layer:platform',
+      'layer:runtime',
+      'layer:contract',
+      'layer:client',
+      'layer:mcp',
+    ],
     bannedExternalImports: DRIVERS,
   },
   { sourceTag: 'layer:tools', onlyDependOnLibsWithTags: ['*'] },
@@ -83,7 +96,12 @@ export default [
   },
   {
     // Services, runtime and apps never spawn processes themselves: engines and git own that.
-    files: ['packages/services-*/src/**/*.ts', 'packages/runtime/src/**/*.ts', 'packages/client/src/**/*.ts'],
+    files: [
+      'packages/services-*/src/**/*.ts',
+      'packages/runtime/src/**/*.ts',
+      'packages/client/src/**/*.ts',
+      'packages/mcp/src/**/*.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -1,0 +1,3 @@
+import { tsupPreset } from '../../tools/scripts/tsup-preset.mjs';
+
+export default tsupPreset();

@@ -16,6 +16,7 @@ import { registerCodexRunRoutes } from './routes/codex-runs.js';
 import { registerConsoleRoutes } from './routes/console.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerMcpRoutes } from './routes/mcp.js';
 import { registerProjectRoutes } from './routes/projects.js';
 import { registerProtocolRoutes } from './routes/protocols.js';
 import { registerQueueRoutes } from './routes/queues.js';
@@ -168,6 +169,7 @@ export async function buildApi(runtime: Runtime, options: ApiOptions = {}): Prom
   registerCodexRunRoutes(app, deps);
   registerSpecRoutes(app, deps);
   registerWebhookRoutes(app, deps);
+  registerMcpRoutes(app);
 
   await app.ready();
   return app;

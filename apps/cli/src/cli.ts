@@ -5,6 +5,7 @@ import { registerCodeMachineCommands } from './commands/codemachine.command.js';
 import { registerCodexRunsCommands } from './commands/codex-runs.command.js';
 import { registerEventsCommands } from './commands/events.command.js';
 import { registerHealthCommand } from './commands/health.command.js';
+import { registerMcpCommand } from './commands/mcp.command.js';
 import { registerProjectsCommands } from './commands/projects.command.js';
 import { registerProtocolsCommands } from './commands/protocols.command.js';
 import { registerQueuesCommands } from './commands/queues.command.js';
@@ -60,6 +61,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerCodexRunsCommands(program, ctxOf);
   registerHealthCommand(program, ctxOf);
   registerTuiCommand(program, ctxOf, deps.io);
+  registerMcpCommand(program, ctxOf, deps.io);
   return program;
 }
 

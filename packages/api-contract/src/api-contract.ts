@@ -374,6 +374,37 @@ export const apiContract = defineContract({
     produces: TEXT,
   }),
 
+  // ---- MCP (Model Context Protocol over Streamable HTTP, stateless: POST only) ----
+  mcp: defineRoute({
+    method: 'POST',
+    path: '/mcp',
+    tags: ['mcp'],
+    summary: 'MCP JSON-RPC messages in, JSON answers out (202 for notifications only); the tools call this api',
+    responses: {
+      200: s.JsonRpcAnswer,
+      400: z.union([s.JsonRpcErrorAnswer, E]),
+      406: s.JsonRpcErrorAnswer,
+      415: z.union([s.JsonRpcErrorAnswer, E]),
+    },
+    hide: true,
+  }),
+  mcpStream: defineRoute({
+    method: 'GET',
+    path: '/mcp',
+    tags: ['mcp'],
+    summary: 'No server-sent stream (stateless server): 405',
+    responses: { 405: s.JsonRpcErrorAnswer },
+    hide: true,
+  }),
+  mcpEndSession: defineRoute({
+    method: 'DELETE',
+    path: '/mcp',
+    tags: ['mcp'],
+    summary: 'No sessions (stateless server): 405',
+    responses: { 405: s.JsonRpcErrorAnswer },
+    hide: true,
+  }),
+
   // ---- specs and webhooks ----
   auditSpecs: defineRoute({
     method: 'POST',

@@ -399,3 +399,15 @@ export const BranchDeleteResponse = z.strictObject({ deleted: z.boolean(), branc
 
 /** The OpenAPI document itself (served at `/openapi.json`). */
 export const OpenApiDocument = z.looseObject({ openapi: z.string() });
+
+// ---- the MCP endpoint (Streamable HTTP, JSON-RPC 2.0; the MCP SDK checks the messages themselves) ----
+
+const jsonRpcMessage = z.looseObject({ jsonrpc: z.literal('2.0') });
+/** A JSON-RPC message or batch, as `/mcp` answers it. */
+export const JsonRpcAnswer = z.union([jsonRpcMessage, z.array(jsonRpcMessage)]);
+/** A JSON-RPC error answer of the MCP transport (bad Accept, content type or message; method not allowed). */
+export const JsonRpcErrorAnswer = z.looseObject({
+  jsonrpc: z.literal('2.0'),
+  error: z.looseObject({ code: z.number(), message: z.string() }),
+  id: z.union([z.string(), z.number(), z.null()]),
+});

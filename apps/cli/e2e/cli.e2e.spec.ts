@@ -65,6 +65,7 @@ describe('help', () => {
       'codex-runs',
       'health',
       'tui',
+      'mcp',
     ]);
     let leaves = 0;
     for (const group of groups) {

@@ -1,4 +1,5 @@
 import { createClient, type TasksGodzillaClient } from '@tasksgodzilla/client';
+import { FIXTURE_TIME } from '@tasksgodzilla/testing/client-fixtures';
 
 /** One request the fake api saw. */
 export interface SeenRequest {
@@ -48,59 +49,7 @@ export function fakeApi(routes: Record<string, Route>): { client: TasksGodzillaC
   return { client: createClient({ baseUrl: 'http://api.test', fetch }), seen };
 }
 
-const TS = '2026-12-06T12:00:00.000Z';
-
-export const project = (id: number, name = `p${id}`) => ({
-  id,
-  name,
-  git_url: `/srv/${name}.git`,
-  base_branch: 'main',
-  local_path: null,
-  ci_provider: null,
-  default_models: null,
-  secrets: null,
-  created_at: TS,
-  updated_at: TS,
-});
-
-export const run = (id: number, status = 'pending', extra: Record<string, unknown> = {}) => ({
-  id,
-  project_id: 1,
-  protocol_name: `000${id}-demo`,
-  status,
-  base_branch: 'main',
-  branch_name: null,
-  worktree_path: null,
-  protocol_root: null,
-  description: null,
-  template_config: null,
-  template_source: null,
-  auto_advance: false,
-  created_at: TS,
-  updated_at: TS,
-  spec_hash: null,
-  spec_validation_status: null,
-  spec_validated_at: null,
-  ...extra,
-});
-
-export const step = (id: number, index: number, status = 'pending') => ({
-  id,
-  protocol_run_id: 7,
-  step_index: index,
-  step_name: `0${index}-step`,
-  step_type: 'work',
-  status,
-  retries: 0,
-  model: null,
-  engine_id: null,
-  policy: null,
-  runtime_state: null,
-  summary: null,
-  created_at: TS,
-  updated_at: TS,
-});
-
+/** An ActionResponse with a queued job of `jobType`. */
 export const job = (jobType: string) => ({
   message: 'queued',
   job: {
@@ -109,7 +58,7 @@ export const job = (jobType: string) => ({
     payload: { job_id: 'j1' },
     status: 'queued',
     queue: 'default',
-    created_at: TS,
+    created_at: FIXTURE_TIME,
     attempts: 0,
     max_attempts: 3,
     next_run_at: null,

@@ -2,7 +2,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { createClient, type TasksGodzillaClient } from '@tasksgodzilla/client';
-import { fakeApi, job, project, run, step } from './fake-api.test-helpers.js';
+import { event, project, run, step } from '@tasksgodzilla/testing/client-fixtures';
+import { fakeApi, job } from './fake-api.test-helpers.js';
 import { createMcpServer } from './server.js';
 import { TOOLS } from './tools.js';
 
@@ -67,7 +68,7 @@ describe('MCP server tools', () => {
   it('create_protocol posts the run fields only, then starts it when asked', async () => {
     const api = fakeApi({
       'POST /projects/(\\d+)/protocols': (request) => ({
-        body: run(7, 'pending', request.body as Record<string, unknown>),
+        body: run({ id: 7, ...(request.body as object) }),
       }),
       'POST /protocols/(\\d+)/actions/start': () => ({ body: job('plan_protocol_job') }),
     });
@@ -89,7 +90,7 @@ describe('MCP server tools', () => {
   });
 
   it('create_protocol without start only creates', async () => {
-    const api = fakeApi({ 'POST /projects/(\\d+)/protocols': () => ({ body: run(8) }) });
+    const api = fakeApi({ 'POST /projects/(\\d+)/protocols': () => ({ body: run({ id: 8 }) }) });
     const client = await open(api.client);
     const result = await client.callTool({
       name: 'create_protocol',
@@ -101,11 +102,11 @@ describe('MCP server tools', () => {
 
   it('protocol_status reads the run and every page of its steps, with terminal and the offered actions', async () => {
     const api = fakeApi({
-      'GET /protocols/(\\d+)': (_r, [id]) => ({ body: run(Number(id), 'completed') }),
+      'GET /protocols/(\\d+)': (_r, [id]) => ({ body: run({ id: Number(id), status: 'completed' }) }),
       'GET /protocols/(\\d+)/steps': (request) =>
         request.query['cursor']
-          ? { body: [step(2, 1, 'completed')] }
-          : { body: [step(1, 0, 'completed')], headers: { 'X-Next-Cursor': 'c1' } },
+          ? { body: [step({ id: 2, step_index: 1, status: 'completed' })] }
+          : { body: [step({ id: 1, step_index: 0, status: 'completed' })], headers: { 'X-Next-Cursor': 'c1' } },
     });
     const client = await open(api.client);
     const result = await client.callTool({ name: 'protocol_status', arguments: { protocol_id: 7 } });
@@ -123,10 +124,13 @@ describe('MCP server tools', () => {
   it('run actions call their endpoint by protocol id', async () => {
     const api = fakeApi({
       'POST /protocols/(\\d+)/actions/(pause|resume|cancel)': (_r, [id, action]) => ({
-        body: run(Number(id), action === 'pause' ? 'paused' : action === 'resume' ? 'running' : 'cancelled'),
+        body: run({
+          id: Number(id),
+          status: action === 'pause' ? 'paused' : action === 'resume' ? 'running' : 'cancelled',
+        }),
       }),
       'POST /protocols/(\\d+)/actions/(retry_latest|run_next_step|start)': () => ({ body: job('execute_step_job') }),
-      'POST /steps/(\\d+)/actions/approve': (_r, [id]) => ({ body: step(Number(id), 0, 'completed') }),
+      'POST /steps/(\\d+)/actions/approve': (_r, [id]) => ({ body: step({ id: Number(id), status: 'completed' }) }),
     });
     const client = await open(api.client);
     for (const name of [
@@ -164,21 +168,9 @@ describe('MCP server tools', () => {
   });
 
   it('recent_events reads a run, a project or everything, newest first, 20 by default', async () => {
-    const event = (id: number) => ({
-      id,
-      project_id: 1,
-      protocol_run_id: 7,
-      step_run_id: null,
-      event_type: 'step_completed',
-      message: 'done',
-      metadata: null,
-      created_at: '2026-12-06T12:00:00.000Z',
-      protocol_name: '0007-demo',
-      project_name: 'p1',
-    });
     const api = fakeApi({
-      'GET /protocols/(\\d+)/events': () => ({ body: [event(3)] }),
-      'GET /events': () => ({ body: [event(2), event(1)] }),
+      'GET /protocols/(\\d+)/events': () => ({ body: [event({ id: 3 })] }),
+      'GET /events': () => ({ body: [event({ id: 2 }), event({ id: 1 })] }),
     });
     const client = await open(api.client);
     const forRun = await client.callTool({ name: 'recent_events', arguments: { protocol_id: 7, limit: 5 } });
@@ -254,8 +246,10 @@ describe('MCP server resources', () => {
   it('lists the run-summary and step-log templates, and recent runs as resources', async () => {
     client = await connect(
       fakeApi({
-        'GET /projects': () => ({ body: [project(1, 'demo')] }),
-        'GET /projects/(\\d+)/protocols': () => ({ body: [run(7, 'running')] }),
+        'GET /projects': () => ({ body: [project({ id: 1, name: 'demo' })] }),
+        'GET /projects/(\\d+)/protocols': () => ({
+          body: [run({ id: 7, status: 'running', protocol_name: '0007-demo' })],
+        }),
       }).client,
     );
     const { resourceTemplates } = await client.listResourceTemplates();
@@ -272,8 +266,8 @@ describe('MCP server resources', () => {
   it('reads a run summary as JSON and a step log as text', async () => {
     client = await connect(
       fakeApi({
-        'GET /protocols/(\\d+)': (_r, [id]) => ({ body: run(Number(id), 'running') }),
-        'GET /protocols/(\\d+)/steps': () => ({ body: [step(1, 0, 'running')] }),
+        'GET /protocols/(\\d+)': (_r, [id]) => ({ body: run({ id: Number(id), status: 'running' }) }),
+        'GET /protocols/(\\d+)/steps': () => ({ body: [step({ id: 1, status: 'running' })] }),
         'GET /steps/(\\d+)/log': () => ({ body: 'hello from the engine\n' }),
       }).client,
     );

@@ -59,6 +59,23 @@ const runAction = (
     run: async (client, args, call) => jsonResult(await act(client, args.protocol_id, call)),
   });
 
+/** A read of a step's text by step id: its log or its diff. */
+const stepText = (
+  name: string,
+  title: string,
+  description: string,
+  whenEmpty: string,
+  read: (client: TasksGodzillaClient, stepId: number, call: CallOptions) => Promise<string>,
+) =>
+  tool({
+    name,
+    title,
+    description,
+    input: z.object({ step_id: stepId }),
+    annotations: READ,
+    run: async (client, args, call) => textResult(await read(client, args.step_id, call), whenEmpty),
+  });
+
 /** The tools of the TasksGodzilla MCP server, in the order `tools/list` shows them. */
 export const TOOLS: readonly ToolDefinition[] = [
   tool({
@@ -157,22 +174,20 @@ export const TOOLS: readonly ToolDefinition[] = [
     annotations: WRITE,
     run: async (client, args, call) => jsonResult(await client.approveStep(args.step_id, call)),
   }),
-  tool({
-    name: 'step_log',
-    title: "A step's log",
-    description: 'The log of the engine run of a step (text).',
-    input: z.object({ step_id: stepId }),
-    annotations: READ,
-    run: async (client, args, call) => textResult(await client.getStepLog(args.step_id, call), '(the log is empty)'),
-  }),
-  tool({
-    name: 'step_diff',
-    title: "A step's diff",
-    description: 'The git diff of what a step changed in the run worktree.',
-    input: z.object({ step_id: stepId }),
-    annotations: READ,
-    run: async (client, args, call) => textResult(await client.getStepDiff(args.step_id, call), '(no changes)'),
-  }),
+  stepText(
+    'step_log',
+    "A step's log",
+    'The log of the engine run of a step (text).',
+    '(the log is empty)',
+    (c, id, o) => c.getStepLog(id, o),
+  ),
+  stepText(
+    'step_diff',
+    "A step's diff",
+    'The git diff of what a step changed in the run worktree.',
+    '(no changes)',
+    (c, id, o) => c.getStepDiff(id, o),
+  ),
   tool({
     name: 'recent_events',
     title: 'Recent events',

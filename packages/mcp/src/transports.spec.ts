@@ -1,7 +1,8 @@
 import { createInterface } from 'node:readline';
 import { PassThrough } from 'node:stream';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
-import { fakeApi, project } from './fake-api.test-helpers.js';
+import { project } from '@tasksgodzilla/testing/client-fixtures';
+import { fakeApi } from './fake-api.test-helpers.js';
 import { handleMcpHttpRequest, mcpMethodNotAllowed } from './http.js';
 import { serveMcpStdio } from './stdio.js';
 
@@ -25,7 +26,7 @@ describe('serveMcpStdio', () => {
   it('answers newline-delimited JSON-RPC on its streams and returns when stdin ends', async () => {
     const stdin = new PassThrough();
     const stdout = new PassThrough();
-    const api = fakeApi({ 'GET /projects': () => ({ body: [project(1, 'demo')] }) });
+    const api = fakeApi({ 'GET /projects': () => ({ body: [project({ id: 1, name: 'demo' })] }) });
     const serving = serveMcpStdio({ client: api.client, stdin, stdout });
     const lines = createInterface({ input: stdout })[Symbol.asyncIterator]();
     const next = async () => JSON.parse((await lines.next()).value as string) as Json;
@@ -63,7 +64,7 @@ describe('handleMcpHttpRequest', () => {
     });
 
   it('answers an initialize and a tool call statelessly, as JSON', async () => {
-    const api = fakeApi({ 'GET /projects': () => ({ body: [project(1, 'demo')] }) });
+    const api = fakeApi({ 'GET /projects': () => ({ body: [project({ id: 1, name: 'demo' })] }) });
     const init = await handleMcpHttpRequest(post(), { client: api.client, parsedBody: initialize });
     expect(init.status).toBe(200);
     expect(init.headers.get('content-type')).toMatch(/application\/json/);

@@ -66,7 +66,7 @@ describe('what the built apps load at start (SQLite, embedded queue)', () => {
       expect({ name, loaded: loaded.has(name) }).toEqual({ name, loaded: false });
   });
 
-  it('the api loads neither BullMQ/ioredis nor pg, nor the docs UI before /docs is asked for', async () => {
+  it('the api loads neither BullMQ/ioredis nor pg, nor the docs UI before /docs nor the MCP SDK before /mcp is asked for', async () => {
     const loaded = await packagesLoadedBy(
       'api',
       API_MAIN,
@@ -74,7 +74,15 @@ describe('what the built apps load at start (SQLite, embedded queue)', () => {
       () => ({}),
     );
     expect(loaded).toContain('fastify');
-    for (const name of ['bullmq', 'ioredis', 'pg', 'pg-pool', '@fastify/swagger-ui', '@fastify/static'])
+    for (const name of [
+      'bullmq',
+      'ioredis',
+      'pg',
+      'pg-pool',
+      '@fastify/swagger-ui',
+      '@fastify/static',
+      '@modelcontextprotocol/sdk',
+    ])
       expect({ name, loaded: loaded.has(name) }).toEqual({ name, loaded: false });
   });
 });

@@ -39,9 +39,22 @@ export const depConstraints = [
     onlyDependOnLibsWithTags: ['layer:core', 'layer:contract'],
     bannedExternalImports: DRIVERS,
   },
+  // The api app: a server that other apps may embed (the cli's local mode runs it in-process).
+  {
+    sourceTag: 'layer:server',
+    onlyDependOnLibsWithTags: ['layer:core', 'layer:platform', 'layer:runtime', 'layer:contract', 'layer:client'],
+    bannedExternalImports: DRIVERS,
+  },
   {
     sourceTag: 'layer:app',
-    onlyDependOnLibsWithTags: ['layer:core', 'layer:platform', 'layer:runtime', 'layer:contract', 'layer:client'],
+    onlyDependOnLibsWithTags: [
+      'layer:core',
+      'layer:platform',
+      'layer:runtime',
+      'layer:contract',
+      'layer:client',
+      'layer:server',
+    ],
     bannedExternalImports: DRIVERS,
   },
   { sourceTag: 'layer:tools', onlyDependOnLibsWithTags: ['*'] },

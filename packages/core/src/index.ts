@@ -83,6 +83,7 @@ export type {
   ConfigKind,
   ConfigSetting,
   ConfigVariable,
+  EnvSource,
   LocalConfigOptions,
 } from './config.js';
 export { CHECKS_FENCE, extractStepChecks, parseStepFile } from './check-grammar.js';

@@ -132,7 +132,7 @@ describe('local-first: tgz init, plan, run and qa with no api running', () => {
     expect(plan.stderr).toContain('Protocol 0001-add-a-greeting-script');
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain(
-      'Planned 0001-add-a-greeting-script (protocol 1) on branch 0001-add-a-greeting-script',
+      'Planned 0001-add-a-greeting-script (protocol 2) on branch 0001-add-a-greeting-script',
     );
     for (const step of STEPS) expect(plan.stdout).toContain(step);
     expect(pulls).toEqual([
@@ -144,13 +144,13 @@ describe('local-first: tgz init, plan, run and qa with no api running', () => {
 
     const run = await local(['run', '--all']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/Protocol 1 \(0001-add-a-greeting-script\) is completed; cost /);
+    expect(run.stdout).toMatch(/Protocol 2 \(0001-add-a-greeting-script\) is completed; cost /);
     expect(run.stdout).toContain('qa_passed');
     const branch = '0001-add-a-greeting-script';
     const subjects = git(origin, ['log', '--format=%s', `main..${branch}`], env).split('\n');
     for (const step of STEPS) expect(subjects.filter((s) => s.includes(step))).toHaveLength(1);
     // Running it again: nothing left to do.
-    const again = await local(['run', '1', '--all']);
+    const again = await local(['run', '2', '--all']);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('is completed');
   });

@@ -1,6 +1,13 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import type { EventOut, OnboardingSummary, ProjectOut, ProtocolRunOut, StepRunOut } from '@tasksgodzilla/client';
+import {
+  ApiError,
+  type EventOut,
+  type OnboardingSummary,
+  type ProjectOut,
+  type ProtocolRunOut,
+  type StepRunOut,
+} from '@tasksgodzilla/client';
 import { Option, type Command } from 'commander';
 import { CommandFailedError, UsageError } from '../cli.errors.js';
 import type { CommandContext } from '../cli.types.js';
@@ -270,6 +277,27 @@ async function streamProgress(ctx: CommandContext, run: ProtocolRunOut, signal: 
   }
 }
 
+/**
+ * Asks for the QA of each step that waits for it (`needs_qa`) and was not asked for yet in this
+ * attempt (a run without auto-advance leaves QA to the user). True when one was asked for now.
+ */
+async function requestQa(ctx: CommandContext, steps: readonly StepRunOut[], asked: Set<string>): Promise<boolean> {
+  let any = false;
+  for (const step of steps.filter((s) => s.status === 'needs_qa')) {
+    const key = `${step.id}:${step.retries}`;
+    if (asked.has(key)) continue;
+    asked.add(key);
+    try {
+      await ctx.client.runStepQa(step.id);
+      any = true;
+    } catch (error) {
+      // Already queued by the orchestrator (auto QA) or by an earlier `tgz run`: nothing to add.
+      if (!(error instanceof ApiError && error.status === 409)) throw error;
+    }
+  }
+  return any;
+}
+
 /** Why a run or step stopped, with the failed and blocked steps. */
 function stuck(run: ProtocolRunOut, steps: readonly StepRunOut[]): string {
   const bad = steps.filter((s) => s.status === 'failed' || s.status === 'blocked');
@@ -290,6 +318,7 @@ export async function runProtocol(ctx: CommandContext, ref: string | undefined, 
   const stream = new AbortController();
   const progress = streamProgress(ctx, run, stream.signal);
   let target: StepRunOut | undefined;
+  const qaRequested = new Set<string>();
   try {
     for (;;) {
       if (signal.aborted) {
@@ -308,6 +337,8 @@ export async function runProtocol(ctx: CommandContext, ref: string | undefined, 
       } else if (run.status === 'paused') {
         run = await ctx.client.resumeProtocol(run.id);
         ctx.note(`Resumed protocol ${run.id} (${run.protocol_name}).`, !ctx.json);
+      } else if (await requestQa(ctx, steps, qaRequested)) {
+        // A step waits for its QA: asked for now (once per attempt), then awaited like a running step.
       } else if (run.status !== 'planning' && !steps.some((s) => BUSY.includes(s.status))) {
         if (target) {
           const done = steps.find((s) => s.id === target?.id);

@@ -105,7 +105,7 @@ describe('local-first: tgz init, plan, run and qa with no api running', () => {
     expect(first.stdout).toMatch(/Starter assets added \(not committed\): .*scripts\/ci\/test\.sh/);
     expect(existsSync(join(repo, '.github', 'workflows', 'tasksgodzilla-qa.yml'))).toBe(true);
     expect(git(repo, ['log', '--oneline'], env).split('\n')).toHaveLength(1);
-    expect(git(repo, ['remote', 'get-url', 'origin'], env)).toBe(REMOTE);
+    expect(git(repo, ['config', '--get', 'remote.origin.url'], env)).toBe(REMOTE);
     const status = git(repo, ['status', '--porcelain'], env);
     // The database, logs and worktrees live in the data folder, never in the repository.
     expect(existsSync(join(work, 'xdg', 'tasksgodzilla', 'tasksgodzilla.sqlite'))).toBe(true);

@@ -1,11 +1,19 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanEnv } from '@tasksgodzilla/testing/api-process';
-import { DEMO_TEMPLATE, assertBuilt, createOrigin, startApi, tgz, type ApiProcess } from './e2e.test-helpers.js';
+import {
+  CLI_MAIN,
+  DEMO_TEMPLATE,
+  assertBuilt,
+  createOrigin,
+  startApi,
+  tgz,
+  type ApiProcess,
+} from './e2e.test-helpers.js';
 
 // The local-first workflow with NO api running: the built `tgz` starts the runtime, the api and a
 // worker in its own process (local mode), in a fresh repository whose origin is a local bare repo
@@ -183,6 +191,46 @@ describe('local-first: tgz init, plan, run and qa with no api running', () => {
     const missing = await local(['qa', '--protocol', protocol, '--step', '07-none.md'], ci, ciEnv);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('step: 07-none.md does not exist');
+  });
+  it('Ctrl-C during run pauses the run and exits 1; running it again resumes to completed', async () => {
+    // A one-step template whose step waits for a marker file, so the interrupt lands mid-step.
+    const template = join(work, 'wait-template');
+    const marker = join(work, 'marker');
+    mkdirSync(template);
+    writeFileSync(join(template, 'plan.md'), '# Plan\n\nWait, then write a file.\n');
+    writeFileSync(join(template, 'context.md'), '# Context\n');
+    writeFileSync(
+      join(template, '01-wait.md'),
+      `# 01 - Wait\n\n\`\`\`sh\nwhile [ ! -f '${marker}' ]; do sleep 0.1; done\necho waited > waited.txt\n\`\`\`\n\n\`\`\`sh check\ntest -f waited.txt\n\`\`\`\n`,
+    );
+    const plan = await local(['plan', 'Wait for a marker', '--template', template, '--engine', 'shell']);
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain('Planned 0002-wait-for-a-marker (protocol 3)');
+
+    const child = spawn(process.execPath, [CLI_MAIN, 'run', '3', '--all'], { cwd: repo, env, stdio: 'pipe' });
+    let out = '';
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+    const started = new Promise<void>((resolve) =>
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        out += chunk;
+        if (out.includes('step_started')) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+    await started;
+    child.kill('SIGINT');
+    // The running step may finish while tgz drains its worker.
+    writeFileSync(marker, '');
+    expect(await exited).toBe(1);
+    expect(err).toContain(
+      'interrupted: protocol 3 (0002-wait-for-a-marker) is paused; run `tgz run 3 --all` to resume',
+    );
+
+    const resumed = await local(['run', '3', '--all']);
+    expect(resumed.stderr).toContain('Resumed protocol 3');
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toContain('Protocol 3 (0002-wait-for-a-marker) is completed');
   });
 });
 

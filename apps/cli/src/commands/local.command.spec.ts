@@ -146,11 +146,25 @@ describe('init', () => {
     expect(result.stdout).toContain('Starter assets added (not committed): docs/ci.md');
   });
 
-  it('a registered repository: onboarding runs again, nothing is created, and it says nothing changed', async () => {
+  it('a registered repository whose onboarding completed: nothing is created or started, and it says so', async () => {
     const api = fakeApi({
       'GET /projects': () => json([{ ...PROJECT, local_path: repo }]),
-      'POST /projects/1/onboarding/actions/start': () => json({ message: 'ok', job: null }),
-      'GET /projects/1/onboarding': () => json(onboarding([], ['docs/ci.md'])),
+      'GET /projects/1/onboarding': () => json(onboarding(['docs/ci.md'], [])),
+    });
+    const result = await run(['init'], { fetch: api.fetch, cwd: () => repo });
+    expect(result.code).toBe(0);
+    expect(api.requests.filter((r) => r.method === 'POST')).toEqual([]);
+    expect(result.stdout).toContain('already registered');
+    expect(result.stdout).toContain('Nothing changed: onboarding already completed.');
+  });
+
+  it('a registered repository whose onboarding was blocked: onboarding runs again and adds only what is missing', async () => {
+    let started = false;
+    const api = fakeApi({
+      'GET /projects': () => json([{ ...PROJECT, local_path: repo }]),
+      'POST /projects/1/onboarding/actions/start': () => ((started = true), json({ message: 'ok', job: null })),
+      'GET /projects/1/onboarding': () =>
+        json(started ? onboarding([], ['docs/ci.md']) : { ...onboarding([], []), status: 'blocked' }),
     });
     const result = await run(['init'], { fetch: api.fetch, cwd: () => repo });
     expect(result.code).toBe(0);

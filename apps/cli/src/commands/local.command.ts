@@ -128,12 +128,19 @@ export async function initProject(ctx: CommandContext, opts: InitFlags): Promise
       created = true;
     }
   }
-  // Creating a project enqueues its onboarding; an existing one runs it again (it only adds what is missing).
-  if (!created) await ctx.client.startOnboarding(project.id);
+  // Creating a project enqueues its onboarding; an existing one whose onboarding did not complete
+  // (blocked, failed, never run) runs it again, which only adds what is missing.
+  let rerun = false;
+  if (!created && (await ctx.client.getOnboarding(project.id)).status !== 'completed') {
+    await ctx.client.startOnboarding(project.id);
+    rerun = true;
+  }
   const summary = await waitForOnboarding(ctx, project.id, opts.timeout);
   const assets = newest(summary, 'setup_assets')?.metadata ?? {};
-  const copied = names(assets['copied']);
-  const skipped = names(assets['skipped']);
+  // A completed onboarding that did not run now copied nothing now.
+  const copied = created || rerun ? names(assets['copied']) : [];
+  const skipped =
+    created || rerun ? names(assets['skipped']) : [...names(assets['copied']), ...names(assets['skipped'])];
   const discovery = newest(summary, 'setup_discovery_skipped') ?? newest(summary, 'setup_discovery_completed');
   if (ctx.json) {
     ctx.printJson({ project, created, onboarding: summary.status, copied, skipped, path: summary.workspace_path });
@@ -144,7 +151,8 @@ export async function initProject(ctx: CommandContext, opts: InitFlags): Promise
         : `Project ${project.id} (${project.name}) is already registered for ${summary.workspace_path ?? project.git_url}.`,
     );
     if (copied.length > 0) ctx.print(`Starter assets added (not committed): ${copied.join(', ')}`);
-    else ctx.print(`Nothing changed: all ${skipped.length} starter assets are already present.`);
+    else if (created || rerun) ctx.print(`Nothing changed: all ${skipped.length} starter assets are already present.`);
+    else ctx.print('Nothing changed: onboarding already completed.');
     if (discovery) ctx.print(`Discovery: ${discovery.message}`);
     ctx.print(`Onboarding ${summary.status}. Next: tgz plan "<what to do>"`);
   }

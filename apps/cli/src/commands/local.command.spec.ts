@@ -61,13 +61,19 @@ describe('nextProtocolName', () => {
   });
 });
 
-describe('local mode', () => {
-  let repo: string;
+/** A fresh folder with a `.git` for each test of the calling describe (the repository root the cli sees). */
+function useRepoRoot(): { path: string } {
+  const current = { path: '' };
   beforeEach(() => {
-    repo = mkdtempSync(join(tmpdir(), 'tgz-cli-local-'));
-    mkdirSync(join(repo, '.git'));
+    current.path = mkdtempSync(join(tmpdir(), 'tgz-cli-repo-'));
+    mkdirSync(join(current.path, '.git'));
   });
-  afterEach(() => rmSync(repo, { recursive: true, force: true }));
+  afterEach(() => rmSync(current.path, { recursive: true, force: true }));
+  return current;
+}
+
+describe('local mode', () => {
+  const root = useRepoRoot();
 
   it('no api configured: starts the local mode once, calls it with its token, and closes it at the end', async () => {
     const local = fakeLocal();
@@ -76,10 +82,10 @@ describe('local mode', () => {
       defaults: { ...DEFAULTS, apiBase: undefined },
       fetch: api.fetch,
       startLocal: local.startLocal,
-      cwd: () => repo,
+      cwd: () => root.path,
     });
     expect(result.code).toBe(0);
-    expect(local.started).toEqual([{ verbose: false, dataDir: join(repo, 'data') }]);
+    expect(local.started).toEqual([{ verbose: false, dataDir: join(root.path, 'data') }]);
     expect(api.requests[0]?.url.origin).toBe(LOCAL_URL);
     expect(api.requests[0]?.headers['authorization']).toBe('Bearer per-process-token');
     expect(local.closed()).toBe(1);
@@ -100,7 +106,7 @@ describe('local mode', () => {
 
   it('help never starts it; a failing command still closes it', async () => {
     const local = fakeLocal();
-    const deps = { defaults: { ...DEFAULTS, apiBase: undefined }, startLocal: local.startLocal, cwd: () => repo };
+    const deps = { defaults: { ...DEFAULTS, apiBase: undefined }, startLocal: local.startLocal, cwd: () => root.path };
     expect((await run(['--help'], deps)).code).toBe(0);
     expect((await run(['plan', '--help'], deps)).code).toBe(0);
     expect(local.started).toEqual([]);
@@ -111,18 +117,13 @@ describe('local mode', () => {
 });
 
 describe('init', () => {
-  let repo: string;
-  beforeEach(() => {
-    repo = mkdtempSync(join(tmpdir(), 'tgz-cli-init-'));
-    mkdirSync(join(repo, '.git'));
-  });
-  afterEach(() => rmSync(repo, { recursive: true, force: true }));
+  const root = useRepoRoot();
 
   const onboarding = (copied: string[], skipped: string[]) => ({
     project_id: 1,
     protocol_run_id: 5,
     status: 'completed',
-    workspace_path: repo,
+    workspace_path: root.path,
     hint: null,
     last_event: null,
     stages: [],
@@ -132,15 +133,15 @@ describe('init', () => {
   it('registers the working directory as a project and lists the assets it added', async () => {
     const api = fakeApi({
       'GET /projects': () => json([]),
-      'POST /projects': () => json({ ...PROJECT, local_path: repo, name: 'repo' }),
+      'POST /projects': () => json({ ...PROJECT, local_path: root.path, name: 'repo' }),
       'GET /projects/1/onboarding': () => json(onboarding(['docs/ci.md'], [])),
     });
-    const result = await run(['init'], { fetch: api.fetch, cwd: () => repo });
+    const result = await run(['init'], { fetch: api.fetch, cwd: () => root.path });
     expect(result.code).toBe(0);
     expect(api.requests.find((r) => r.method === 'POST')?.body).toEqual({
-      name: basename(repo),
-      git_url: repo,
-      local_path: repo,
+      name: basename(root.path),
+      git_url: root.path,
+      local_path: root.path,
     });
     expect(result.stdout).toContain('Registered project 1 (repo)');
     expect(result.stdout).toContain('Starter assets added (not committed): docs/ci.md');
@@ -148,10 +149,10 @@ describe('init', () => {
 
   it('a registered repository whose onboarding completed: nothing is created or started, and it says so', async () => {
     const api = fakeApi({
-      'GET /projects': () => json([{ ...PROJECT, local_path: repo }]),
+      'GET /projects': () => json([{ ...PROJECT, local_path: root.path }]),
       'GET /projects/1/onboarding': () => json(onboarding(['docs/ci.md'], [])),
     });
-    const result = await run(['init'], { fetch: api.fetch, cwd: () => repo });
+    const result = await run(['init'], { fetch: api.fetch, cwd: () => root.path });
     expect(result.code).toBe(0);
     expect(api.requests.filter((r) => r.method === 'POST')).toEqual([]);
     expect(result.stdout).toContain('already registered');
@@ -161,12 +162,12 @@ describe('init', () => {
   it('a registered repository whose onboarding was blocked: onboarding runs again and adds only what is missing', async () => {
     let started = false;
     const api = fakeApi({
-      'GET /projects': () => json([{ ...PROJECT, local_path: repo }]),
+      'GET /projects': () => json([{ ...PROJECT, local_path: root.path }]),
       'POST /projects/1/onboarding/actions/start': () => ((started = true), json({ message: 'ok', job: null })),
       'GET /projects/1/onboarding': () =>
         json(started ? onboarding([], ['docs/ci.md']) : { ...onboarding([], []), status: 'blocked' }),
     });
-    const result = await run(['init'], { fetch: api.fetch, cwd: () => repo });
+    const result = await run(['init'], { fetch: api.fetch, cwd: () => root.path });
     expect(result.code).toBe(0);
     expect(api.requests.filter((r) => r.method === 'POST').map((r) => r.url.pathname)).toEqual([
       '/projects/1/onboarding/actions/start',
@@ -177,7 +178,7 @@ describe('init', () => {
 
   it('outside a repository root: a usage error, nothing sent', async () => {
     const api = fakeApi({});
-    const result = await run(['init'], { fetch: api.fetch, cwd: () => join(repo, '..') });
+    const result = await run(['init'], { fetch: api.fetch, cwd: () => join(root.path, '..') });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('is not the root of a git repository');
     expect(api.requests).toEqual([]);

@@ -45,6 +45,12 @@ export const depConstraints = [
     onlyDependOnLibsWithTags: ['layer:core', 'layer:contract', 'layer:client'],
     bannedExternalImports: DRIVERS,
   },
+  // The api app: a server that other apps may embed (the cli's local mode runs it in-process).
+  {
+    sourceTag: 'layer:server',
+    onlyDependOnLibsWithTags: ['layer:core', 'layer:platform', 'layer:runtime', 'layer:contract', 'layer:client', 'layer:mcp'],
+    bannedExternalImports: DRIVERS,
+  },
   {
     sourceTag: 'layer:app',
     onlyDependOnLibsWithTags: [
@@ -54,6 +60,7 @@ export const depConstraints = [
       'layer:contract',
       'layer:client',
       'layer:mcp',
+      'layer:server',
     ],
     bannedExternalImports: DRIVERS,
   },

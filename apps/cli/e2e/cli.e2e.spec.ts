@@ -55,6 +55,10 @@ describe('help', () => {
     expect(root.code).toBe(0);
     const groups = helpCommands(root.stdout);
     expect(groups.map((g) => g.name)).toEqual([
+      'init',
+      'plan',
+      'run',
+      'qa',
       'projects',
       'protocols',
       'steps',

@@ -5,13 +5,14 @@ import { registerCodeMachineCommands } from './commands/codemachine.command.js';
 import { registerCodexRunsCommands } from './commands/codex-runs.command.js';
 import { registerEventsCommands } from './commands/events.command.js';
 import { registerHealthCommand } from './commands/health.command.js';
+import { registerLocalCommands } from './commands/local.command.js';
 import { registerMcpCommand } from './commands/mcp.command.js';
 import { registerProjectsCommands } from './commands/projects.command.js';
 import { registerProtocolsCommands } from './commands/protocols.command.js';
 import { registerQueuesCommands } from './commands/queues.command.js';
 import { registerSpecCommands } from './commands/spec.command.js';
 import { registerStepsCommands } from './commands/steps.command.js';
-import { createContextFactory } from './context.js';
+import { createContextFactory, openContext } from './context.js';
 import { addGlobalOptions, resolveGlobals, withoutGlobalOptions } from './global-options.js';
 import { runInteractiveMenu } from './interactive-menu.js';
 import { registerTuiCommand } from './tui/tui.command.js';
@@ -51,6 +52,7 @@ export function buildProgram(deps: CliDeps): Command {
   program.addHelpText('after', ROOT_HELP);
 
   const ctxOf = createContextFactory(deps);
+  registerLocalCommands(program, ctxOf);
   registerProjectsCommands(program, ctxOf);
   registerProtocolsCommands(program, ctxOf);
   registerStepsCommands(program, ctxOf);
@@ -83,14 +85,19 @@ export function listCommands(program: Command): { name: string; command: Command
 async function runWithoutCommand(argv: readonly string[], deps: CliDeps): Promise<number> {
   const program = buildProgram(deps);
   program.parseOptions([...argv]);
-  const globals = resolveGlobals(program.opts(), deps.defaults);
+  const globals = resolveGlobals(program.opts(), deps.defaults, deps.cwd);
   const interactive = Boolean(deps.io.stdin?.isTTY && deps.io.stdout.isTTY) && !globals.json;
   if (!interactive) {
     deps.io.stderr.write(program.helpInformation());
     deps.io.stderr.write('\nerror: no command given (the interactive menu needs a terminal)\n');
     return EXIT_USAGE;
   }
-  return runInteractiveMenu(createContextFactory(deps)(program), deps.io);
+  const ctx = await openContext(deps, program.opts());
+  try {
+    return await runInteractiveMenu(ctx, deps.io);
+  } finally {
+    await ctx.close();
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { FetchLike, TasksGodzillaClient } from '@tasksgodzilla/client';
+import type { QaGateInput, QaGateResult } from '@tasksgodzilla/runtime';
 
 /** Where the cli reads and writes; process streams in main.ts, strings in tests. */
 export interface CliIo {
@@ -10,7 +11,8 @@ export interface CliIo {
 
 /** Defaults of the global options, from TASKSGODZILLA_API_BASE / _API_TOKEN / _PROJECT_TOKEN. */
 export interface CliDefaults {
-  apiBase: string;
+  /** Undefined when no api is configured: commands then run on the in-process local runtime. */
+  apiBase: string | undefined;
   token: string | undefined;
   projectToken: string | undefined;
 }
@@ -27,11 +29,43 @@ export interface CliDeps {
   onInterrupt?: (handler: () => void) => () => void;
   /** Milliseconds clock (tests may fake it). */
   now?: () => number;
+  /**
+   * Starts the local mode (main.ts: the runtime, the api on 127.0.0.1 and an inline worker, in this
+   * process). Used when no api is configured, and by `tgz qa`. Without it, no api means an error.
+   */
+  startLocal?: (options: LocalStartOptions) => Promise<LocalServer>;
+  /** The working directory (`tgz init`, `plan`, `qa` act on the repository there); default process.cwd(). */
+  cwd?: () => string;
+}
+
+export interface LocalStartOptions {
+  /** `--data-dir`, absolute. */
+  dataDir?: string;
+  verbose: boolean;
+}
+
+/** The in-process runtime and api of the local mode. */
+export interface LocalServer {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  /** The random bearer token of this process's api. */
+  token: string;
+  /** Where the database, run logs and worktrees live. */
+  dataDir: string;
+  /** The QA gate on a checkout (runtime `runQaGate`). */
+  qaGate(input: QaGateInput): Promise<QaGateResult>;
+  /** Stops the api, drains the inline worker and closes the database. Idempotent. */
+  close(): Promise<void>;
 }
 
 /** The options every command accepts, before or after the subcommand. */
 export interface GlobalOptions {
+  /** The api in use: the configured one, or the local mode's (empty until it is started). */
   apiBase: string;
+  /** No api configured: the command runs on the in-process local runtime. */
+  local: boolean;
+  /** `--data-dir` (local mode), absolute. */
+  dataDir: string | undefined;
   token: string | undefined;
   projectToken: string | undefined;
   json: boolean;
@@ -54,4 +88,8 @@ export interface CommandContext {
   /** An AbortSignal that fires on Ctrl-C / SIGTERM; call the returned dispose when done. */
   interruptSignal(): { signal: AbortSignal; dispose(): void };
   now(): number;
+  /** The working directory. */
+  cwd(): string;
+  /** The local mode (started on first use when the command has an api of its own: `tgz qa`). */
+  local(): Promise<LocalServer>;
 }

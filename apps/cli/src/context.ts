@@ -1,48 +1,79 @@
 import { createClient } from '@tasksgodzilla/client';
 import type { Command } from 'commander';
-import type { CliDeps, CommandContext } from './cli.types.js';
+import { UsageError } from './cli.errors.js';
+import type { CliDeps, CommandContext, GlobalOptions, LocalServer } from './cli.types.js';
 import { resolveGlobals } from './global-options.js';
 import { terminalSafe } from './terminal-text.js';
 
+/** A command's context and what ends it (the local mode, when this command started it). */
+export interface OpenedContext extends CommandContext {
+  close(): Promise<void>;
+}
+
 /** Builds the context of one command from its parsed options (globals included). */
-export type ContextFactory = (command: Command) => CommandContext;
+export type ContextFactory = (command: Command) => Promise<OpenedContext>;
+
+/** Opens the context of `opts` (parsed global options): starts the local mode when no api is configured. */
+export async function openContext(deps: CliDeps, opts: Record<string, unknown>): Promise<OpenedContext> {
+  const cwd = deps.cwd ?? (() => process.cwd());
+  const resolved = resolveGlobals(opts, deps.defaults, cwd);
+  let local: Promise<LocalServer> | null = null;
+  const startLocal = (): Promise<LocalServer> => {
+    if (!deps.startLocal)
+      return Promise.reject(new UsageError('no api configured: pass --api-base <url> or set TASKSGODZILLA_API_BASE'));
+    local ??= deps.startLocal({
+      verbose: resolved.verbose,
+      ...(resolved.dataDir ? { dataDir: resolved.dataDir } : {}),
+    });
+    return local;
+  };
+  let globals: GlobalOptions = resolved;
+  if (resolved.local) {
+    const server = await startLocal();
+    globals = { ...resolved, apiBase: server.url, token: server.token };
+  }
+  const client = createClient({
+    baseUrl: globals.apiBase || 'http://127.0.0.1:8010',
+    token: globals.token,
+    projectToken: globals.projectToken,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
+  const { stdout, stderr } = deps.io;
+  return {
+    client,
+    globals,
+    json: globals.json,
+    // Human output never passes control characters through (names and messages come from the api).
+    print: (text) => void stdout.write(`${terminalSafe(text)}\n`),
+    printJson: (value) => void stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    printJsonLine: (value) => void stdout.write(`${JSON.stringify(value)}\n`),
+    note: (text, always = false) => {
+      if (always || globals.verbose) stderr.write(`${terminalSafe(text)}\n`);
+    },
+    interruptSignal: () => {
+      const controller = new AbortController();
+      const dispose = deps.onInterrupt ? deps.onInterrupt(() => controller.abort()) : () => undefined;
+      return { signal: controller.signal, dispose };
+    },
+    now: deps.now ?? Date.now,
+    cwd,
+    local: startLocal,
+    close: async () => {
+      if (local) await (await local).close();
+    },
+  };
+}
 
 export function createContextFactory(deps: CliDeps): ContextFactory {
-  return (command) => {
-    const globals = resolveGlobals(command.optsWithGlobals(), deps.defaults);
-    const client = createClient({
-      baseUrl: globals.apiBase,
-      token: globals.token,
-      projectToken: globals.projectToken,
-      ...(deps.fetch ? { fetch: deps.fetch } : {}),
-    });
-    const { stdout, stderr } = deps.io;
-    return {
-      client,
-      globals,
-      json: globals.json,
-      // Human output never passes control characters through (names and messages come from the api).
-      print: (text) => void stdout.write(`${terminalSafe(text)}\n`),
-      printJson: (value) => void stdout.write(`${JSON.stringify(value, null, 2)}\n`),
-      printJsonLine: (value) => void stdout.write(`${JSON.stringify(value)}\n`),
-      note: (text, always = false) => {
-        if (always || globals.verbose) stderr.write(`${terminalSafe(text)}\n`);
-      },
-      interruptSignal: () => {
-        const controller = new AbortController();
-        const dispose = deps.onInterrupt ? deps.onInterrupt(() => controller.abort()) : () => undefined;
-        return { signal: controller.signal, dispose };
-      },
-      now: deps.now ?? Date.now,
-    };
-  };
+  return (command) => openContext(deps, command.optsWithGlobals());
 }
 
 type ActionArgs = unknown[];
 
 /**
  * Wraps a command action: commander passes `(...operands, options, command)`; the handler gets the
- * context first, then the operands and options.
+ * context first, then the operands and options. The context (and a local mode it started) is closed
+ * when the handler ends, however it ends.
  */
 export function withContext<A extends ActionArgs>(
   factory: ContextFactory,
@@ -50,6 +81,11 @@ export function withContext<A extends ActionArgs>(
 ) {
   return async (...args: unknown[]): Promise<void> => {
     const command = args[args.length - 1] as Command;
-    await handler(factory(command), ...(args.slice(0, -1) as A));
+    const ctx = await factory(command);
+    try {
+      await handler(ctx, ...(args.slice(0, -1) as A));
+    } finally {
+      await ctx.close();
+    }
   };
 }

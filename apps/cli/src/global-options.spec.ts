@@ -29,6 +29,8 @@ describe('resolveGlobals', () => {
     expect(resolveGlobals({ apiBase: 'https://api.example.invalid/prefix', token: 't', json: true }, defaults)).toEqual(
       {
         apiBase: 'https://api.example.invalid/prefix',
+        local: false,
+        dataDir: undefined,
         token: 't',
         projectToken: undefined,
         json: true,
@@ -40,11 +42,19 @@ describe('resolveGlobals', () => {
   it('falls back to the environment', () => {
     expect(resolveGlobals({}, defaults)).toEqual({
       apiBase: 'http://127.0.0.1:8010',
+      local: false,
+      dataDir: undefined,
       token: 'env-token',
       projectToken: undefined,
       json: false,
       verbose: false,
     });
+  });
+
+  it('--api is --api-base; no api at all is local mode (token ignored), --data-dir made absolute', () => {
+    expect(resolveGlobals({ api: 'http://x:1' }, defaults).apiBase).toBe('http://x:1');
+    const local = resolveGlobals({ dataDir: 'data' }, { ...defaults, apiBase: undefined }, () => '/work');
+    expect(local).toMatchObject({ local: true, apiBase: '', dataDir: '/work/data', token: undefined });
   });
 
   it.each(['127.0.0.1:8010', 'ftp://x', 'not a url'])('rejects api base %j as a usage error', (apiBase) => {

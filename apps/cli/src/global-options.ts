@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { UsageError } from './cli.errors.js';
 import type { CliDefaults, GlobalOptions } from './cli.types.js';
@@ -11,7 +12,14 @@ export function addGlobalOptions(program: Command): Command {
     .addOption(
       new Option(
         '--api-base <url>',
-        'api base URL (env TASKSGODZILLA_API_BASE, default http://127.0.0.1:8010)',
+        'api base URL (env TASKSGODZILLA_API_BASE); without one, tgz runs the runtime and api in its own process (local mode)',
+      ).helpGroup('Global Options:'),
+    )
+    .addOption(new Option('--api <url>', 'the same as --api-base').helpGroup('Global Options:'))
+    .addOption(
+      new Option(
+        '--data-dir <dir>',
+        'local mode: database, logs and worktrees (env TASKSGODZILLA_DATA_DIR, default $XDG_DATA_HOME/tasksgodzilla or ~/.local/share/tasksgodzilla)',
       ).helpGroup('Global Options:'),
     )
     .addOption(
@@ -34,7 +42,7 @@ export function addGlobalOptions(program: Command): Command {
 }
 
 /** The global option names with a value, for scanning a raw argv. */
-const VALUE_OPTIONS = ['--api-base', '--token', '--project-token'];
+const VALUE_OPTIONS = ['--api-base', '--api', '--data-dir', '--token', '--project-token'];
 const FLAG_OPTIONS = ['--json', '--verbose'];
 
 /** The argv without global options (and their values), to tell whether a subcommand was given. */
@@ -57,9 +65,26 @@ export function withoutGlobalOptions(argv: readonly string[]): string[] {
   return out;
 }
 
-/** Merges parsed options with the environment defaults and checks the api base. */
-export function resolveGlobals(opts: Record<string, unknown>, defaults: CliDefaults): GlobalOptions {
-  const apiBase = typeof opts['apiBase'] === 'string' ? opts['apiBase'] : defaults.apiBase;
+/**
+ * Merges parsed options with the environment defaults and checks the api base. No api base at all
+ * (no flag, no TASKSGODZILLA_API_BASE) means local mode: `local` true, `apiBase` empty until started.
+ */
+export function resolveGlobals(
+  opts: Record<string, unknown>,
+  defaults: CliDefaults,
+  cwd: () => string = () => process.cwd(),
+): GlobalOptions {
+  const flagged = [opts['api'], opts['apiBase']].find((v): v is string => typeof v === 'string');
+  const apiBase = flagged ?? defaults.apiBase;
+  const dataDir =
+    typeof opts['dataDir'] === 'string' && opts['dataDir'] !== '' ? resolve(cwd(), opts['dataDir']) : undefined;
+  const text = (value: unknown, fallback: string | undefined) =>
+    typeof value === 'string' && value !== '' ? value : fallback;
+  const json = opts['json'] === true;
+  const verbose = opts['verbose'] === true;
+  if (apiBase === undefined) {
+    return { apiBase: '', local: true, dataDir, token: undefined, projectToken: undefined, json, verbose };
+  }
   let url: URL;
   try {
     url = new URL(apiBase);
@@ -68,13 +93,13 @@ export function resolveGlobals(opts: Record<string, unknown>, defaults: CliDefau
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new UsageError(`--api-base must be an http(s) URL, got "${apiBase}"`);
-  const text = (value: unknown, fallback: string | undefined) =>
-    typeof value === 'string' && value !== '' ? value : fallback;
   return {
     apiBase,
+    local: false,
+    dataDir,
     token: text(opts['token'], defaults.token),
     projectToken: text(opts['projectToken'], defaults.projectToken),
-    json: opts['json'] === true,
-    verbose: opts['verbose'] === true,
+    json,
+    verbose,
   };
 }

@@ -21,7 +21,15 @@ async function play(answers: string[], routes: Parameters<typeof fakeApi>[0]) {
   };
   const ctx: CommandContext = {
     client: createClient({ baseUrl: 'http://api.test', fetch }),
-    globals: { apiBase: 'http://api.test', token: undefined, projectToken: undefined, json: false, verbose: false },
+    globals: {
+      apiBase: 'http://api.test',
+      local: false,
+      dataDir: undefined,
+      token: undefined,
+      projectToken: undefined,
+      json: false,
+      verbose: false,
+    },
     json: false,
     print: (text) => void stdout.write(`${text}\n`),
     printJson: (value) => void stdout.write(`${JSON.stringify(value)}\n`),
@@ -29,6 +37,8 @@ async function play(answers: string[], routes: Parameters<typeof fakeApi>[0]) {
     note: () => undefined,
     interruptSignal: () => ({ signal: new AbortController().signal, dispose: () => undefined }),
     now: Date.now,
+    cwd: () => '/',
+    local: () => Promise.reject(new Error('no local mode in this test')),
   };
   const code = await runInteractiveMenu(ctx, { stdout, stderr: { write: () => true }, stdin });
   return { code, output, requests };

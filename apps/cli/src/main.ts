@@ -1,18 +1,31 @@
 import { loadConfig } from '@tasksgodzilla/core';
 import { runCli } from './cli.js';
 import { EXIT_USAGE, formatError } from './cli.errors.js';
-import type { CliDefaults } from './cli.types.js';
+import type { CliDefaults, LocalServer, LocalStartOptions } from './cli.types.js';
 
 // The tgz binary: the only place that reads the environment and touches the process.
 
 function readDefaults(): CliDefaults {
   // Only the client's three variables: an unrelated bad server variable must not break the cli.
-  const config = loadConfig({
+  const env = {
     TASKSGODZILLA_API_BASE: process.env['TASKSGODZILLA_API_BASE'],
     TASKSGODZILLA_API_TOKEN: process.env['TASKSGODZILLA_API_TOKEN'],
     TASKSGODZILLA_PROJECT_TOKEN: process.env['TASKSGODZILLA_PROJECT_TOKEN'],
-  });
-  return { apiBase: config.apiBase, token: config.apiToken, projectToken: config.projectToken };
+  };
+  const config = loadConfig(env);
+  // No TASKSGODZILLA_API_BASE (and no --api-base): local mode, not the schema's default URL.
+  const configured = (env.TASKSGODZILLA_API_BASE ?? '').trim() !== '';
+  return {
+    apiBase: configured ? config.apiBase : undefined,
+    token: config.apiToken,
+    projectToken: config.projectToken,
+  };
+}
+
+/** The local mode, loaded on demand; it reads the whole environment (server settings) only then. */
+async function startLocal(options: LocalStartOptions): Promise<LocalServer> {
+  const { startLocalMode } = await import('./local-mode.js');
+  return startLocalMode(process.env, options);
 }
 
 function onInterrupt(handler: () => void): () => void {
@@ -42,6 +55,7 @@ async function main(): Promise<void> {
     io: { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin },
     defaults,
     onInterrupt,
+    startLocal,
   });
 }
 

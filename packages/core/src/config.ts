@@ -612,3 +612,58 @@ export function loadConfig(env: EnvSource = process.env, overrides: Partial<Conf
   }
   return Object.freeze(config);
 }
+
+/** Joins path segments with `/` (core stays free of node modules: the client and the console import it). */
+const joinPath = (...parts: string[]): string => parts.map((p, i) => (i === 0 ? p.replace(/\/+$/, '') : p)).join('/');
+
+/**
+ * Where the cli's local mode keeps its data (database, run logs, worktrees, clones):
+ * `$XDG_DATA_HOME/tasksgodzilla` (an absolute XDG_DATA_HOME only, as the XDG spec says), else
+ * `$HOME/.local/share/tasksgodzilla`. A ConfigError when neither is set.
+ */
+export function defaultLocalDataDir(env: EnvSource = process.env): string {
+  const xdg = env['XDG_DATA_HOME']?.trim();
+  if (xdg && xdg.startsWith('/')) return joinPath(xdg, 'tasksgodzilla');
+  const home = env['HOME']?.trim();
+  if (home) return joinPath(home, '.local', 'share', 'tasksgodzilla');
+  throw new ConfigError('No data folder for local mode: set XDG_DATA_HOME or HOME, or pass --data-dir', {
+    details: { issues: [{ path: ['HOME'], message: 'HOME is not set' }] },
+  });
+}
+
+export interface LocalConfigOptions {
+  /** `--data-dir` (absolute); else TASKSGODZILLA_DATA_DIR; else defaultLocalDataDir. */
+  dataDir?: string;
+  /** Bearer token of the in-process api (random per process). */
+  apiToken: string;
+  logLevel?: LogLevel;
+}
+
+/**
+ * The configuration of the cli's in-process runtime (local mode): the environment as loadConfig reads
+ * it, with the data folder of `options`, worktrees under `<data dir>/worktrees` unless
+ * TASKSGODZILLA_WORKTREES_ROOT says otherwise (never next to the user's repository), always SQLite and
+ * the embedded queue, an inline worker, and an api on 127.0.0.1 with a free port and `options.apiToken`.
+ */
+export function loadLocalConfig(env: EnvSource, options: LocalConfigOptions): Readonly<Config> {
+  const dataDir = options.dataDir ?? readText(env, configVariable('dataDir')) ?? defaultLocalDataDir(env);
+  const worktrees = readText(env, configVariable('worktreesRoot')) ?? joinPath(dataDir, 'worktrees');
+  return loadConfig(
+    {
+      ...env,
+      TASKSGODZILLA_DATA_DIR: dataDir,
+      TASKSGODZILLA_WORKTREES_ROOT: worktrees,
+      // Local mode is SQLite with the embedded queue, whatever a server's variables say.
+      TASKSGODZILLA_DB_URL: undefined,
+      TASKSGODZILLA_REDIS_URL: undefined,
+      TASKSGODZILLA_QUEUE_BACKEND: 'embedded',
+    },
+    {
+      apiHost: '127.0.0.1',
+      apiPort: 0,
+      apiToken: options.apiToken,
+      inlineWorker: true,
+      ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+    },
+  );
+}

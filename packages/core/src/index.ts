@@ -71,7 +71,9 @@ export {
   QUEUE_BACKENDS,
   configReadmeTable,
   configVariable,
+  defaultLocalDataDir,
   loadConfig,
+  loadLocalConfig,
 } from './config.js';
 export type {
   AutoPrMode,
@@ -81,6 +83,8 @@ export type {
   ConfigKind,
   ConfigSetting,
   ConfigVariable,
+  EnvSource,
+  LocalConfigOptions,
 } from './config.js';
 export { CHECKS_FENCE, extractStepChecks, parseStepFile } from './check-grammar.js';
 export type { CheckSource, ParsedStepFile, ShellBlock, StepCheck } from './check-grammar.js';

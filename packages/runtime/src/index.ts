@@ -12,3 +12,5 @@ export type {
 export { closeOnSignals, runMain } from './process-main.js';
 export { defineProcessFlags } from './process-flags.js';
 export type { ProcessFlagParser, ProcessFlags, ProcessFlagsSpec, ProcessOption } from './process-flags.js';
+export { runQaGate } from './qa-gate.js';
+export type { QaGateInput, QaGateResult } from './qa-gate.js';

@@ -364,6 +364,17 @@ describe('OnboardingService.runProjectSetup', () => {
       expect(harness.event('setup_git_remote')?.metadata).toMatchObject({ origin: null, changed: false });
     });
 
+    it("keeps the checkout's own origin when the project's URL is the checkout itself (tgz init)", async () => {
+      const dir = createTempDir('tgz-onboarding-');
+      const repo = createTestRepo(dir.path, { withOrigin: true });
+      const before = git(repo.path, ['remote', 'get-url', 'origin']);
+      const harness = createHarness(dir, { project: { git_url: repo.path, local_path: repo.path } });
+      harnesses.push(harness);
+      expect((await harness.setup()).status).toBe('completed');
+      expect(git(repo.path, ['remote', 'get-url', 'origin'])).toBe(before);
+      expect(harness.event('setup_git_remote')?.metadata).toMatchObject({ origin: before, changed: false });
+    });
+
     it('an origin failure is a setup_warning on the git stage', async () => {
       const { harness } = setupHarness({ withOrigin: false, project: { git_url: '--upload-pack=evil' } });
       const result = await harness.setup();

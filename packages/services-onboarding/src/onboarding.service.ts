@@ -190,14 +190,19 @@ export function createOnboardingService(deps: OnboardingServiceDeps): Onboarding
       stage = 'git';
       try {
         const originUrl = originUrlFor(project.git_url);
-        if (!(await git.hasOrigin(repoPath)) && existsSync(originUrl) && samePath(originUrl, repoPath)) {
-          // The project's URL is this very checkout: an origin pointing at itself is meaningless.
-          await record('setup_git_remote', 'No git origin: the repository is its own source.', {
-            path: repoPath,
-            origin: null,
-            changed: false,
-          });
-          details['origin'] = null;
+        if (existsSync(originUrl) && samePath(originUrl, repoPath)) {
+          // The project's URL is this very checkout (`tgz init`): an origin pointing at itself is
+          // meaningless, and the checkout's own origin (if any) is the user's, left as it is.
+          const own = await git.getOriginUrl(repoPath);
+          const shown = own === null ? null : redactCredentials(own);
+          await record(
+            'setup_git_remote',
+            own === null
+              ? 'No git origin: the repository is its own source.'
+              : `The repository is its own source; its origin ${shown} is kept.`,
+            { path: repoPath, origin: shown, changed: false },
+          );
+          details['origin'] = shown;
         } else {
           const origin = await git.ensureOrigin({ repoPath, gitUrl: originUrl, preferSsh: config.ghSsh });
           details['origin'] = redactCredentials(origin.url);

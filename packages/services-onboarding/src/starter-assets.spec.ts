@@ -5,7 +5,9 @@ import { ensureStarterAssets, listStarterAssets, starterAssetsDir } from './star
 
 const EXPECTED = [
   '.github/workflows/ci.yml',
+  '.github/workflows/tasksgodzilla-qa.yml',
   '.gitlab-ci.yml',
+  '.gitlab/tasksgodzilla-qa.gitlab-ci.yml',
   'docs/ci.md',
   'docs/tasksgodzilla.md',
   'prompts/project-init.prompt.md',

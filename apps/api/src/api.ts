@@ -10,7 +10,7 @@ import { createEventStreams } from './http/event-stream.js';
 import { HttpError, NOT_FOUND_BODY, toErrorBody } from './http/http-errors.js';
 import { registerLazyDocs } from './http/lazy-docs.js';
 import { registerRequestContext, requestIdFor } from './http/request-context.js';
-import { passThroughCompiler, validateRequest } from './http/request-validation.js';
+import { passThroughCompiler, takesInput, validateRequest } from './http/request-validation.js';
 import { checkAnswers, useContractSchemas } from './http/route-schema.js';
 import { registerCodexRunRoutes } from './routes/codex-runs.js';
 import { registerConsoleRoutes } from './routes/console.js';
@@ -102,7 +102,6 @@ export async function buildApi(runtime: Runtime, options: ApiOptions = {}): Prom
     }
     done();
   });
-  app.addHook('preValidation', validateRequest);
   app.addHook('preClose', async () => {
     streams.close();
   });
@@ -155,6 +154,12 @@ export async function buildApi(runtime: Runtime, options: ApiOptions = {}): Prom
     options: resolved,
   };
   useContractSchemas(app);
+  // After the contract's schemas are set. Only routes that take path params, a query, headers or a body run the validation hook (not /health).
+  app.addHook('onRoute', (route) => {
+    if (!takesInput(route.schema)) return;
+    const hooks = route.preValidation === undefined ? [] : [route.preValidation].flat();
+    if (!hooks.includes(validateRequest)) route.preValidation = [...hooks, validateRequest];
+  });
   if (options.onContractViolation) checkAnswers(app, options.onContractViolation);
   app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger());
   // The Swagger UI: its libraries load on the first /docs request, not at start (issue 12).

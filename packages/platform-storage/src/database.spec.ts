@@ -21,6 +21,13 @@ describe('openDatabase + migrateToLatest', () => {
     }
   });
 
+  it('ping fails once the SQLite database is closed (the page-count read is the probe)', async () => {
+    const handle = openDatabase({ path: ':memory:' });
+    await handle.ping();
+    await handle.close();
+    await expect(handle.ping()).rejects.toThrow(/not open/);
+  });
+
   it('rejects a non-postgres URL', () => {
     expect(() => openDatabase({ url: 'mysql://x' })).toThrow('Unsupported database URL');
   });

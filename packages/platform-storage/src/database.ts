@@ -119,14 +119,14 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   sqlite.pragma('synchronous = NORMAL');
   const db = new Kysely<DatabaseSchema>({ dialect: new ImmediateSqliteDialect(sqlite) });
   const minFreeBytes = options.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES;
-  // The three page counts in one statement, prepared once (ping runs on every /health).
+  // The three page counts in one statement, prepared once (ping runs on every /health). Reading them
+  // is the liveness probe too: a closed or broken connection fails it, so no `select 1` goes first.
   let pageCounts: SQLite.Statement | undefined;
   return {
     db,
     dialect: 'sqlite',
     location: path,
     ping: async () => {
-      await sql`select 1`.execute(db);
       pageCounts ??= sqlite.prepare(
         'SELECT p.page_count AS pages, m.max_page_count AS "limit", f.freelist_count AS free' +
           ' FROM pragma_page_count() p, pragma_max_page_count() m, pragma_freelist_count() f',
@@ -143,7 +143,11 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
         ...keys.map((row) => `${row.table} row ${row.rowid} references a missing ${row.parent} row`),
       ];
     },
-    close: () => db.destroy(),
+    // Kysely opens its driver on its first query only, so a handle only pinged would stay open.
+    close: async () => {
+      await db.destroy();
+      if (sqlite.open) sqlite.close();
+    },
   };
 }
 

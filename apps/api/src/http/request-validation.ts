@@ -82,5 +82,12 @@ export async function validateRequest(request: FastifyRequest): Promise<void> {
   }
 }
 
+/** Whether a route's schema declares any request part that validateRequest parses. */
+export function takesInput(schema: unknown): boolean {
+  if (!schema || typeof schema !== 'object') return false;
+  const parts = schema as Record<string, unknown>;
+  return PARTS.some(([, schemaKey]) => parts[schemaKey] instanceof z.ZodType);
+}
+
 /** Fastify's validation step does nothing: validateRequest already parsed everything. */
 export const passThroughCompiler: FastifySchemaCompiler<unknown> = () => (data) => ({ value: data });

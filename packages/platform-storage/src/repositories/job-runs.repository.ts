@@ -8,9 +8,10 @@ import {
   type JobStatus,
   type JsonValue,
 } from '@tasksgodzilla/core';
-import { sql, type Insertable, type Updateable } from 'kysely';
+import { sql, type Compilable, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../database.types.js';
 import { newestFirstPage } from '../pagination.js';
+import { reusableQuery } from '../reusable-query.js';
 import type { JobRunsTable } from '../schema.js';
 import { constraintViolation } from './db-errors.js';
 import { toJsonText } from './json.js';
@@ -95,6 +96,114 @@ export function queueCountsQuery(db: Executor, at: string, scope: readonly numbe
   return finished.unionAll(live);
 }
 
+/** `queueCountsQuery`, compiled once per database and scope length. */
+const queueCountsReusable = reusableQuery((db, [at, scope]: [string, readonly number[]], shape) =>
+  queueCountsQuery(db, at, shape === 'scoped' ? scope : null),
+);
+
+const byRunId = reusableQuery((db, [runId]: [string]) =>
+  db.selectFrom('job_runs').selectAll().where('run_id', '=', runId),
+);
+
+type LeaseValues = [owner: string, expiresAt: string, at: string];
+
+const claimValues = (owner: string, expiresAt: string, at: string) => ({
+  status: 'running',
+  lease_owner: owner,
+  lease_expires_at: expiresAt,
+  attempts: sql<number>`attempts + 1`,
+  started_at: at,
+  finished_at: null,
+  updated_at: at,
+});
+
+/** The claim of the next due job (`lock`: FOR UPDATE SKIP LOCKED, PostgreSQL), one statement. */
+const claimNextReusable = reusableQuery(
+  (db, [queues, owner, expiresAt, at]: [readonly string[], ...LeaseValues], shape) => {
+    let next = nextClaimable(db, queues, at);
+    if (shape === 'lock') next = next.forUpdate().skipLocked();
+    return db
+      .updateTable('job_runs')
+      .set(claimValues(owner, expiresAt, at))
+      .where('run_id', '=', next)
+      .where('status', '=', 'queued')
+      .returningAll();
+  },
+);
+
+const claimByIdReusable = reusableQuery((db, [runId, owner, expiresAt, at]: [string, ...LeaseValues]) =>
+  db
+    .updateTable('job_runs')
+    .set(claimValues(owner, expiresAt, at))
+    .where('run_id', '=', runId)
+    .where('status', '=', 'queued')
+    .where('run_at', '<=', at)
+    .returningAll(),
+);
+
+/** Columns an attempt write adds to instead of setting (the value is the amount). */
+const ADDED_COLUMNS: Readonly<Record<string, (amount: unknown) => unknown>> = {
+  cost_tokens: (amount) => sql<number>`coalesce(cost_tokens, 0) + ${amount}`,
+  cost_cents: (amount) => sql<number>`coalesce(cost_cents, 0) + ${amount}`,
+  attempts: (amount) => sql<number>`attempts + ${amount}`,
+};
+
+/** One fenced attempt write; its shape is the list of columns it sets. */
+const attemptReusable = reusableQuery(
+  (db, [values, runId, owner, attempts]: [readonly unknown[], string, string, number], shape) => {
+    const set: Record<string, unknown> = {};
+    shape.split(',').forEach((column, index) => {
+      const added = ADDED_COLUMNS[column];
+      set[column] = added ? added(values[index]) : values[index];
+    });
+    return db
+      .updateTable('job_runs')
+      .set(set)
+      .where('run_id', '=', runId)
+      .where('status', '=', 'running')
+      .where('lease_owner', '=', owner)
+      .where('attempts', '=', attempts)
+      .returningAll();
+  },
+);
+
+/** The columns of an enqueued row, in the order enqueueReusable takes their values. */
+const ENQUEUE_COLUMNS = [
+  'run_id',
+  'job_type',
+  'queue',
+  'params',
+  'idempotency_key',
+  'priority',
+  'run_at',
+  'max_attempts',
+  'timeout_seconds',
+  'project_id',
+  'protocol_run_id',
+  'step_run_id',
+  'status',
+  'attempts',
+  'created_at',
+  'updated_at',
+] as const;
+
+type EnqueueRow = { [K in (typeof ENQUEUE_COLUMNS)[number]]: string | number | null };
+
+/**
+ * The enqueue insert: ON CONFLICT DO NOTHING for an idempotent job (catching a unique violation would
+ * abort the caller's transaction on PostgreSQL; a concurrent insert of the same key waits for the other
+ * transaction and then sees its row), and PostgreSQL's notification in the statement (`notify`).
+ */
+const enqueueReusable = reusableQuery((db, [values, channel, payload]: [readonly unknown[], string, string], shape) => {
+  const row = Object.fromEntries(ENQUEUE_COLUMNS.map((column, index) => [column, values[index]]));
+  let insert = db.insertInto('job_runs').values(row as Insertable<JobRunsTable>);
+  if (shape.startsWith('idempotent')) insert = insert.onConflict((oc) => oc.column('idempotency_key').doNothing());
+  const all = insert.returningAll();
+  return (
+    shape.endsWith('notify') ? all.returning(sql<string>`pg_notify(${channel}, ${payload})::text`.as('notified')) : all
+  ) as Compilable<Selectable<JobRunsTable>>;
+});
+
 export function jobRunNotFound(runId: string): NotFoundError {
   return new NotFoundError(`JobRun ${runId} not found`, { code: 'job_run_not_found', details: { run_id: runId } });
 }
@@ -151,44 +260,41 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
 
   const plusSeconds = (seconds: number) => new Date(ctx.clock.now().getTime() + seconds * 1000).toISOString();
 
-  const claimSet = (lease: { owner: string; seconds: number }) => {
-    const at = nowIso(ctx);
-    return {
-      status: 'running',
-      lease_owner: lease.owner,
-      lease_expires_at: plusSeconds(lease.seconds),
-      attempts: sql<number>`attempts + 1`,
-      started_at: at,
-      finished_at: null,
-      updated_at: at,
-    };
-  };
+  const leaseValues = (lease: { owner: string; seconds: number }): LeaseValues => [
+    lease.owner,
+    plusSeconds(lease.seconds),
+    nowIso(ctx),
+  ];
 
-  const attemptSet = (patch: AttemptPatch): Record<string, unknown> => {
-    const set: Record<string, unknown> = { updated_at: nowIso(ctx) };
-    if (patch.status !== undefined) set.status = patch.status;
-    if (patch.result !== undefined) set.result = toJsonText(patch.result);
-    if (patch.error !== undefined) set.error = patch.error;
-    if (patch.log_path !== undefined) set.log_path = patch.log_path;
+  /** The columns an attempt write sets, in order, and their values (an added column's value is the amount). */
+  const attemptSet = (patch: AttemptPatch): { columns: string[]; values: unknown[] } => {
+    const columns: string[] = ['updated_at'];
+    const values: unknown[] = [nowIso(ctx)];
+    const put = (column: string, value: unknown) => {
+      columns.push(column);
+      values.push(value);
+    };
+    if (patch.status !== undefined) put('status', patch.status);
+    if (patch.result !== undefined) put('result', toJsonText(patch.result));
+    if (patch.error !== undefined) put('error', patch.error);
+    if (patch.log_path !== undefined) put('log_path', patch.log_path);
     const tokens = patch.usage?.tokens;
-    if (tokens !== undefined && Number.isFinite(tokens))
-      set.cost_tokens = sql<number>`coalesce(cost_tokens, 0) + ${Math.round(tokens)}`;
+    if (tokens !== undefined && Number.isFinite(tokens)) put('cost_tokens', Math.round(tokens));
     const cents = patch.usage?.cost_cents;
-    if (cents !== undefined && Number.isFinite(cents)) set.cost_cents = sql<number>`coalesce(cost_cents, 0) + ${cents}`;
-    if (patch.run_at !== undefined) set.run_at = patch.run_at;
-    if (patch.finished_at !== undefined) set.finished_at = patch.finished_at;
-    if (patch.lease_seconds !== undefined) set.lease_expires_at = plusSeconds(patch.lease_seconds);
+    if (cents !== undefined && Number.isFinite(cents)) put('cost_cents', cents);
+    if (patch.run_at !== undefined) put('run_at', patch.run_at);
+    if (patch.finished_at !== undefined) put('finished_at', patch.finished_at);
     if (patch.end_lease) {
-      set.lease_owner = null;
-      set.lease_expires_at = null;
-    }
-    if (patch.unpublish) set.published_at = null;
-    if (patch.uncount_attempt) set.attempts = sql<number>`attempts - 1`;
-    return set;
+      put('lease_owner', null);
+      put('lease_expires_at', null);
+    } else if (patch.lease_seconds !== undefined) put('lease_expires_at', plusSeconds(patch.lease_seconds));
+    if (patch.unpublish) put('published_at', null);
+    if (patch.uncount_attempt) put('attempts', -1);
+    return { columns, values };
   };
 
   const findIn = async (executor: Executor, runId: string): Promise<JobRunRecord | null> => {
-    const row = await executor.selectFrom('job_runs').selectAll().where('run_id', '=', runId).executeTakeFirst();
+    const row = await byRunId.first(executor, [runId]);
     return row ? toJobRun(row) : null;
   };
 
@@ -300,28 +406,31 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
 
     async enqueue(job, options = {}) {
       const at = nowIso(ctx);
-      const row: Insertable<JobRunsTable> = {
-        ...job,
+      // Every column named (absent links are NULL), so the statement is the same for every job.
+      const row: EnqueueRow = {
+        run_id: job.run_id,
+        job_type: job.job_type,
+        queue: job.queue,
+        params: JSON.stringify(job.params),
+        idempotency_key: job.idempotency_key ?? null,
+        priority: job.priority,
+        run_at: job.run_at,
+        max_attempts: job.max_attempts,
+        timeout_seconds: job.timeout_seconds ?? null,
+        project_id: job.project_id ?? null,
+        protocol_run_id: job.protocol_run_id ?? null,
+        step_run_id: job.step_run_id ?? null,
         status: 'queued',
         attempts: 0,
-        params: JSON.stringify(job.params),
         created_at: at,
         updated_at: at,
       };
-      let insert = db.insertInto('job_runs').values(row);
-      // ON CONFLICT DO NOTHING instead of catching a unique violation: on PostgreSQL a violation would
-      // abort the caller's transaction. A concurrent insert of the same key waits for the other
-      // transaction and then sees its row.
-      if (job.idempotency_key !== null) insert = insert.onConflict((oc) => oc.column('idempotency_key').doNothing());
-      const all = insert.returningAll();
       // PostgreSQL: the notification rides on the insert (RETURNING runs it once per inserted row only;
       // NOTIFY is delivered when the transaction commits).
       const notify = ctx.dialect === 'postgres' ? options.notify : undefined;
-      const inserted = notify
-        ? await all
-            .returning(sql<string>`pg_notify(${notify.channel}, ${notify.payload})::text`.as('notified'))
-            .executeTakeFirst()
-        : await all.executeTakeFirst();
+      const shape = `${row.idempotency_key !== null ? 'idempotent' : ''},${notify ? 'notify' : ''}`;
+      const values = ENQUEUE_COLUMNS.map((column) => row[column]);
+      const inserted = await enqueueReusable.first(db, [values, notify?.channel ?? '', notify?.payload ?? ''], shape);
       if (inserted) return { job: toJobRun(inserted), created: true };
       if (job.idempotency_key === null) throw new Error(`Inserting job ${job.run_id} returned no row`);
       const existing = await db
@@ -342,15 +451,8 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
     // on the busy timeout like BEGIN IMMEDIATE); on PostgreSQL the claim's FOR UPDATE SKIP LOCKED and
     // the status guard fence concurrent workers within the one statement.
     async claimNext(queues, lease) {
-      let next = nextClaimable(db, queues, nowIso(ctx));
-      if (ctx.dialect === 'postgres') next = next.forUpdate().skipLocked();
-      const row = await db
-        .updateTable('job_runs')
-        .set(claimSet(lease))
-        .where('run_id', '=', next)
-        .where('status', '=', 'queued')
-        .returningAll()
-        .executeTakeFirst();
+      const shape = ctx.dialect === 'postgres' ? 'lock' : '';
+      const row = await claimNextReusable.first(db, [queues, ...leaseValues(lease)], shape);
       return row ? toJobRun(row) : null;
     },
 
@@ -365,14 +467,7 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
     },
 
     async claimById(runId, lease) {
-      const row = await db
-        .updateTable('job_runs')
-        .set(claimSet(lease))
-        .where('run_id', '=', runId)
-        .where('status', '=', 'queued')
-        .where('run_at', '<=', nowIso(ctx))
-        .returningAll()
-        .executeTakeFirst();
+      const row = await claimByIdReusable.first(db, [runId, ...leaseValues(lease)]);
       if (row) return { claimed: toJobRun(row) };
       // Not claimable: tell "later" from "gone" (a row changing meanwhile only makes this answer stale,
       // which the fenced claim of the next delivery settles).
@@ -382,15 +477,12 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
     },
 
     async updateAttempt(fence, patch) {
-      const row = await db
-        .updateTable('job_runs')
-        .set(attemptSet(patch))
-        .where('run_id', '=', fence.run_id)
-        .where('status', '=', 'running')
-        .where('lease_owner', '=', fence.lease_owner)
-        .where('attempts', '=', fence.attempts)
-        .returningAll()
-        .executeTakeFirst();
+      const { columns, values } = attemptSet(patch);
+      const row = await attemptReusable.first(
+        db,
+        [values, fence.run_id, fence.lease_owner, fence.attempts],
+        columns.join(','),
+      );
       return row ? toJobRun(row) : null;
     },
 
@@ -474,7 +566,8 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
     async queueCounts(filter = {}) {
       if (filter.project_ids?.length === 0) return [];
       const at = nowIso(ctx);
-      const rows = await queueCountsQuery(db, at, filter.project_ids ?? null).execute();
+      const scope = filter.project_ids ?? null;
+      const rows = await queueCountsReusable.rows(db, [at, scope ?? []], scope ? 'scoped' : '');
       return rows.map((row) => ({
         queue: row.queue,
         status: row.status,

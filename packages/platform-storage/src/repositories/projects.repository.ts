@@ -1,6 +1,7 @@
 import { CI_PROVIDERS, NotFoundError, type Project } from '@tasksgodzilla/core';
 import type { Selectable, Updateable } from 'kysely';
 import { newestFirstPage } from '../pagination.js';
+import { reusableQuery } from '../reusable-query.js';
 import type { ProjectsTable } from '../schema.js';
 import { toProject } from './mappers.js';
 import { nowIso, requireFound, type RepositoryContext } from './repository-context.js';
@@ -33,6 +34,10 @@ const PATCH_COLUMNS: PatchColumns<ProjectPatch, Updateable<ProjectsTable>> = {
   default_models: optionalObjectText,
 };
 
+const byId = reusableQuery((executor, [id]: [number]) =>
+  executor.selectFrom('projects').selectAll().where('id', '=', id),
+);
+
 export function createProjectRepository(ctx: RepositoryContext): ProjectRepository {
   const { db } = ctx;
 
@@ -46,7 +51,7 @@ export function createProjectRepository(ctx: RepositoryContext): ProjectReposito
           .where('id', '=', id)
           .returningAll()
           .executeTakeFirst(),
-      select: (executor, id) => executor.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst(),
+      select: (executor, id) => byId.first(executor, [id]),
       map: toProject,
       notFound: projectNotFound,
       patchValues: (patch) => patchColumns(patch, PATCH_COLUMNS),

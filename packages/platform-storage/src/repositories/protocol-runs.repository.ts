@@ -9,6 +9,7 @@ import {
 } from '@tasksgodzilla/core';
 import type { Selectable, Updateable } from 'kysely';
 import { newestFirstPage } from '../pagination.js';
+import { reusableQuery } from '../reusable-query.js';
 import type { ProtocolRunsTable } from '../schema.js';
 import { constraintViolation } from './db-errors.js';
 import { toProtocolRun } from './mappers.js';
@@ -60,6 +61,14 @@ const TEMPLATE_CONFIG: JsonColumn<Selectable<ProtocolRunsTable>, Updateable<Prot
   values: (text) => ({ template_config: text }),
 };
 
+const byId = reusableQuery((executor, [id]: [number], shape) =>
+  executor
+    .selectFrom('protocol_runs')
+    .selectAll()
+    .where('id', '=', id)
+    .$if(shape === 'lock', (query) => query.forUpdate()),
+);
+
 export function createProtocolRunRepository(ctx: RepositoryContext): ProtocolRunRepository {
   const { db, dialect } = ctx;
 
@@ -78,13 +87,7 @@ export function createProtocolRunRepository(ctx: RepositoryContext): ProtocolRun
         .$if(move !== undefined, (query) => query.where('status', 'in', move?.from ?? []))
         .returningAll()
         .executeTakeFirst(),
-    select: (executor, id, lock) =>
-      executor
-        .selectFrom('protocol_runs')
-        .selectAll()
-        .where('id', '=', id)
-        .$if(lock && dialect === 'postgres', (query) => query.forUpdate())
-        .executeTakeFirst(),
+    select: (executor, id, lock) => byId.first(executor, [id], lock && dialect === 'postgres' ? 'lock' : ''),
     map: toProtocolRun,
     notFound: protocolRunNotFound,
     patchValues: (patch) => patchColumns(patch, PATCH_COLUMNS),

@@ -1,0 +1,45 @@
+import { BACKENDS, seed, useTestStorage } from './test/test-storage.test-helpers.js';
+import { reusableQuery } from './reusable-query.js';
+
+describe.each(BACKENDS)('reusableQuery on %s', (dialect) => {
+  const { it } = useTestStorage(dialect);
+
+  it('compiles once per shape and runs each call with its own values, lists included', async ({ storage, handle }) => {
+    const alpha = await seed.project(storage, 'alpha');
+    const beta = await seed.project(storage, 'beta');
+    const gamma = await seed.project(storage, 'gamma');
+    let builds = 0;
+    const named = reusableQuery((db, [ids, name]: [readonly number[], string], shape) => {
+      builds += 1;
+      let query = db.selectFrom('projects').select(['id', 'name']).where('id', 'in', ids).orderBy('id');
+      if (shape === 'not') query = query.where('name', '<>', name);
+      else query = query.where('name', '=', name);
+      return query;
+    });
+
+    expect(await named.rows(handle.db, [[alpha.id, beta.id], 'beta'])).toEqual([{ id: beta.id, name: 'beta' }]);
+    expect(await named.rows(handle.db, [[alpha.id, gamma.id], 'alpha'])).toEqual([{ id: alpha.id, name: 'alpha' }]);
+    expect(builds).toBe(1);
+    // Another list length and another shape are other statements.
+    expect(await named.rows(handle.db, [[alpha.id, beta.id, gamma.id], 'beta'])).toEqual([
+      { id: beta.id, name: 'beta' },
+    ]);
+    expect(await named.rows(handle.db, [[alpha.id, beta.id, gamma.id], 'beta'], 'not')).toEqual([
+      { id: alpha.id, name: 'alpha' },
+      { id: gamma.id, name: 'gamma' },
+    ]);
+    expect(builds).toBe(3);
+    expect(named.compiled(handle.db, [[alpha.id], 'x']).parameters).toEqual([alpha.id, 'x']);
+    expect(await named.first(handle.db, [[gamma.id], 'nobody'])).toBeUndefined();
+  });
+
+  it("runs inside the caller's transaction and sees its uncommitted writes", async ({ storage, handle }) => {
+    const project = await seed.project(storage, 'before');
+    const byId = reusableQuery((db, [id]: [number]) => db.selectFrom('projects').select('name').where('id', '=', id));
+    await handle.db.transaction().execute(async (trx) => {
+      await trx.updateTable('projects').set({ name: 'inside' }).where('id', '=', project.id).execute();
+      expect(await byId.first(trx, [project.id])).toEqual({ name: 'inside' });
+    });
+    expect(await byId.first(handle.db, [project.id])).toEqual({ name: 'inside' });
+  });
+});

@@ -88,6 +88,7 @@ describe('formatExecFeedback', () => {
       protocolName: '0001-demo',
       stepFilename: '01-api.md',
       stepContent: 'Do the API.',
+      plan: 'The plan.',
       workspaceRoot: '/wt',
       protocolRoot: '/wt/.protocols/0001-demo',
     });

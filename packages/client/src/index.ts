@@ -42,6 +42,7 @@ export type {
   QueueStats,
   SpecAuditRequest,
   SpecValidationStatus,
+  StepAnswer,
   StepRunCreate,
   StepRunOut,
   StepUsage,

@@ -68,5 +68,6 @@ export {
   qaVerdict,
   runActions,
   stepActions,
+  stepQuestion,
 } from './run-view.js';
 export type { RunAction, StepAction } from './run-view.js';

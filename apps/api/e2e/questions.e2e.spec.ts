@@ -1,0 +1,187 @@
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createClient, stepQuestion, type TasksGodzillaClient } from '@tasksgodzilla/client';
+import { createTempDir, createTestRepo, git, type TempDir, type TestRepo } from '@tasksgodzilla/testing';
+import { API_MAIN, freePort, startApp, type AppProcess } from './processes.test-helpers.js';
+import { waitFor } from './stack.test-helpers.js';
+import { createContractWatch } from '../src/contract-watch.test-helpers.js';
+
+// Issue 14 §4 through the built api (inline worker): an agent (a fake codex) that asks a question on its
+// first attempt, the step waiting in needs_input with the question, a person answering over the api, and
+// the next attempt getting the answer in its prompt and completing the step and the run.
+
+const FAKE_CODEX = fileURLToPath(new URL('../../../tools/fake-engines/fake-codex.mjs', import.meta.url));
+const SUCCESS = join(FAKE_CODEX, '..', 'fixtures', 'codex', 'success.jsonl');
+const API_TOKEN = 'questions-e2e-token';
+/** The thread id of the success fixture: the session the answered attempt resumes. */
+const SESSION = '0199a213-81c0-7800-8aa1-bbab2a035a53';
+const QUESTION = 'Which greeting should greeting.txt hold: hello or hi?';
+const ANSWER = 'Write hello, in lower case.';
+
+/** The success stream with its final agent message replaced by `text` (JSON-escaped). */
+function fixtureSaying(dir: string, name: string, text: string): string {
+  const path = join(dir, `${name}.jsonl`);
+  const escaped = JSON.stringify(text).slice(1, -1);
+  writeFileSync(
+    path,
+    readFileSync(SUCCESS, 'utf8').replace(/"type":"agent_message","text":"[^"]*"/, () => {
+      return `"type":"agent_message","text":"${escaped}"`;
+    }),
+  );
+  return path;
+}
+
+/**
+ * A `codex` whose first execution asks a question (its final message ends with a NEEDS_INPUT: block)
+ * and whose later executions write greeting.txt; every execution's argv and stdin are kept
+ * (`exec-N.json`). QA reviews (read-only runs) answer PASS and are not counted.
+ */
+function writeAskingCodex(dir: string, calls: string): string {
+  const asks = fixtureSaying(
+    dir,
+    'asks',
+    `I can write the file, but the step does not say which greeting.\n\nNEEDS_INPUT: ${QUESTION}`,
+  );
+  const passes = fixtureSaying(dir, 'qa-pass', 'Looks right.\n\nVerdict: PASS');
+  const node = process.execPath;
+  const script = [
+    '#!/bin/sh',
+    `case " $* " in *" --version "*) exec "${node}" "${FAKE_CODEX}" --version ;; esac`,
+    `case " $* " in *" read-only "*) FAKE_ENGINE_FIXTURE="${passes}" exec "${node}" "${FAKE_CODEX}" "$@" ;; esac`,
+    `n=$(( $(ls "${calls}" | grep -c '^exec-') + 1 ))`,
+    'cwd="$PWD"; last=""',
+    'for arg in "$@"; do [ "$last" = "--cd" ] && cwd="$arg"; last="$arg"; done',
+    `fixture="${asks}"`,
+    'if [ "$n" -gt 1 ]; then fixture=success; echo hello > "$cwd/greeting.txt"; fi',
+    `FAKE_ENGINE_FIXTURE="$fixture" FAKE_ENGINE_ARGV_FILE="${calls}/exec-$n.json" "${node}" "${FAKE_CODEX}" "$@"`,
+    '',
+  ];
+  const path = join(dir, 'codex');
+  writeFileSync(path, script.join('\n'));
+  chmodSync(path, 0o755);
+  return path;
+}
+
+describe('a question to a person mid-run, end to end (built api, fake codex)', () => {
+  let dir: TempDir;
+  let repo: TestRepo;
+  let api: AppProcess;
+  let client: TasksGodzillaClient;
+  let callsDir: string;
+  const contract = createContractWatch();
+
+  const executions = (): { argv: string[]; stdin: string }[] =>
+    readdirSync(callsDir)
+      .filter((name) => /^exec-\d+\.json$/.test(name))
+      .sort((a, b) => Number(a.slice(5, -5)) - Number(b.slice(5, -5)))
+      .map((name) => JSON.parse(readFileSync(join(callsDir, name), 'utf8')) as { argv: string[]; stdin: string });
+  const events = async (id: number) => (await client.listProtocolEvents(id, { limit: 500 })).items;
+  /** waitFor, with the run's events and the api's output in the failure message. */
+  const until = async <T>(runId: number, read: () => Promise<T>, check: (v: T) => boolean, what: string) => {
+    try {
+      return await waitFor(read, check, what);
+    } catch (error) {
+      const trail = (await events(runId)).map((e) => `${e.event_type}: ${e.message}`).reverse();
+      throw new Error(`${(error as Error).message}\nevents:\n${trail.join('\n')}\napi:\n${api.output().slice(-3000)}`);
+    }
+  };
+
+  beforeAll(async () => {
+    dir = createTempDir('tgz-e2e-questions-');
+    repo = createTestRepo(join(dir.path, 'git'));
+    callsDir = join(dir.path, 'calls');
+    mkdirSync(callsDir);
+    const port = await freePort();
+    api = await startApp(
+      'api',
+      API_MAIN,
+      port,
+      ['--host', '127.0.0.1', '--port', String(port), '--inline-worker'],
+      {
+        TASKSGODZILLA_DATA_DIR: join(dir.path, 'data'),
+        TASKSGODZILLA_DEFAULT_ENGINE: 'shell',
+        TASKSGODZILLA_CODEX_BIN: writeAskingCodex(dir.path, callsDir),
+        TASKSGODZILLA_API_TOKEN: API_TOKEN,
+        TASKSGODZILLA_LOG_LEVEL: 'warn',
+        TASKSGODZILLA_GIT_USER: 'TasksGodzilla E2E',
+        TASKSGODZILLA_GIT_EMAIL: 'e2e@tasksgodzilla.invalid',
+        TASKSGODZILLA_ENGINE_TIMEOUT_SECONDS: '120',
+      },
+      dir.path,
+    );
+    client = createClient({ baseUrl: api.url, token: API_TOKEN, timeoutMs: 60_000, fetch: contract.fetch });
+  }, 180_000);
+
+  afterAll(async () => {
+    await api?.stop();
+    dir?.remove();
+    contract.assertAllReported();
+  }, 120_000);
+
+  it('the step asks, waits in needs_input with the question, is answered over the api, and completes with the answer in its prompt', async () => {
+    const project = await client.createProject({ name: 'questions', git_url: repo.originPath, local_path: repo.path });
+    await waitFor(
+      () => client.getOnboarding(project.id),
+      (s) => ['completed', 'blocked', 'failed'].includes(s.status),
+      'onboarding',
+    );
+    const template = join(dir.path, 'template');
+    mkdirSync(template);
+    writeFileSync(join(template, 'plan.md'), '# Plan\n\nGreet.\n');
+    writeFileSync(join(template, 'context.md'), '# Context\n');
+    writeFileSync(join(template, 'log.md'), '# Log\n');
+    writeFileSync(
+      join(template, '01-greet.md'),
+      '# 01 - Greet\n\nWrite `greeting.txt` with a greeting.\n\n```checks\ngrep -q hello greeting.txt\n```\n',
+    );
+    const body = { protocol_name: '0001-greet', template, engine_id: 'codex', auto_advance: true };
+    const created = await client.createProtocol(project.id, body);
+    await client.startProtocol(created.id);
+
+    // Attempt 1 asks: the step waits with the question, the run stays running, nothing is committed.
+    const [greet] = await until(
+      created.id,
+      async () => (await client.listSteps(created.id, { limit: 10 })).items,
+      (steps) => steps.some((s) => s.status === 'needs_input'),
+      'the step waiting for an answer',
+    );
+    expect(greet).toMatchObject({ step_name: '01-greet.md', status: 'needs_input' });
+    const waiting = await client.getStep(greet!.id);
+    expect(stepQuestion(waiting)).toBe(QUESTION);
+    expect((await client.getProtocol(created.id)).status).toBe('running');
+    const asked = (await events(created.id)).find((e) => e.event_type === 'step_needs_input');
+    expect(asked?.metadata).toMatchObject({ question: QUESTION });
+    expect(executions()).toHaveLength(1);
+    expect(executions()[0]!.stdin).toContain('end your final message with a line starting `NEEDS_INPUT:`');
+    const worktree = (await client.getProtocol(created.id)).worktree_path!;
+    expect(git(worktree, ['log', '--format=%s'])).not.toContain('01-greet.md');
+
+    // Answered over the api: a bad answer and a second answer are refused, changing nothing.
+    await expect(client.answerStep(greet!.id, '   ')).rejects.toMatchObject({ status: 422 });
+    const answered = await client.answerStep(greet!.id, ANSWER);
+    expect(answered.job?.job_type).toBe('execute_step_job');
+    await expect(client.answerStep(greet!.id, ANSWER)).rejects.toMatchObject({ status: 409 });
+
+    // Attempt 2 resumes the agent's session with the question and the answer, and the run completes.
+    await until(
+      created.id,
+      () => client.getProtocol(created.id),
+      (r) => r.status === 'completed',
+      'the run completed',
+    );
+    const second = executions()[1]!;
+    expect(second.argv).toEqual(expect.arrayContaining(['resume', SESSION]));
+    expect(second.stdin).toContain('stopped to ask a question, and a person answered it');
+    expect(second.stdin).toContain(`> ${QUESTION}`);
+    expect(second.stdin).toContain(ANSWER);
+    const done = await client.getStep(greet!.id);
+    expect(done.status).toBe('completed');
+    expect(done.runtime_state).toMatchObject({ answered: { question: QUESTION, answer: ANSWER } });
+    // One commit for the step, made by the answered attempt (pushed to the origin).
+    const subjects = git(repo.originPath, ['log', '--format=%s', '0001-greet']).split('\n');
+    expect(subjects.filter((s) => s.includes('01-greet.md'))).toHaveLength(1);
+    const types = (await events(created.id)).map((e) => e.event_type);
+    expect(types).toEqual(expect.arrayContaining(['step_needs_input', 'step_input_answered', 'protocol_completed']));
+  }, 300_000);
+});

@@ -1,36 +1,26 @@
-import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createClient, stepQuestion, type TasksGodzillaClient } from '@tasksgodzilla/client';
 import { createTempDir, createTestRepo, git, type TempDir, type TestRepo } from '@tasksgodzilla/testing';
+import {
+  FAKE_CODEX,
+  FAKE_CODEX_SESSION,
+  codexFixtureSaying,
+  onboardedProject,
+  recordedCalls,
+  runWaiter,
+  writeTemplate,
+} from './agent-run.test-helpers.js';
 import { API_MAIN, freePort, startApp, type AppProcess } from './processes.test-helpers.js';
-import { waitFor } from './stack.test-helpers.js';
 import { createContractWatch } from '../src/contract-watch.test-helpers.js';
 
 // Issue 14 §4 through the built api (inline worker): an agent (a fake codex) that asks a question on its
 // first attempt, the step waiting in needs_input with the question, a person answering over the api, and
 // the next attempt getting the answer in its prompt and completing the step and the run.
 
-const FAKE_CODEX = fileURLToPath(new URL('../../../tools/fake-engines/fake-codex.mjs', import.meta.url));
-const SUCCESS = join(FAKE_CODEX, '..', 'fixtures', 'codex', 'success.jsonl');
 const API_TOKEN = 'questions-e2e-token';
-/** The thread id of the success fixture: the session the answered attempt resumes. */
-const SESSION = '0199a213-81c0-7800-8aa1-bbab2a035a53';
 const QUESTION = 'Which greeting should greeting.txt hold: hello or hi?';
 const ANSWER = 'Write hello, in lower case.';
-
-/** The success stream with its final agent message replaced by `text` (JSON-escaped). */
-function fixtureSaying(dir: string, name: string, text: string): string {
-  const path = join(dir, `${name}.jsonl`);
-  const escaped = JSON.stringify(text).slice(1, -1);
-  writeFileSync(
-    path,
-    readFileSync(SUCCESS, 'utf8').replace(/"type":"agent_message","text":"[^"]*"/, () => {
-      return `"type":"agent_message","text":"${escaped}"`;
-    }),
-  );
-  return path;
-}
 
 /**
  * A `codex` whose first execution asks a question (its final message ends with a NEEDS_INPUT: block)
@@ -38,12 +28,12 @@ function fixtureSaying(dir: string, name: string, text: string): string {
  * (`exec-N.json`). QA reviews (read-only runs) answer PASS and are not counted.
  */
 function writeAskingCodex(dir: string, calls: string): string {
-  const asks = fixtureSaying(
+  const asks = codexFixtureSaying(
     dir,
     'asks',
     `I can write the file, but the step does not say which greeting.\n\nNEEDS_INPUT: ${QUESTION}`,
   );
-  const passes = fixtureSaying(dir, 'qa-pass', 'Looks right.\n\nVerdict: PASS');
+  const passes = codexFixtureSaying(dir, 'qa-pass', 'Looks right.\n\nVerdict: PASS');
   const node = process.execPath;
   const script = [
     '#!/bin/sh',
@@ -71,21 +61,12 @@ describe('a question to a person mid-run, end to end (built api, fake codex)', (
   let callsDir: string;
   const contract = createContractWatch();
 
-  const executions = (): { argv: string[]; stdin: string }[] =>
-    readdirSync(callsDir)
-      .filter((name) => /^exec-\d+\.json$/.test(name))
-      .sort((a, b) => Number(a.slice(5, -5)) - Number(b.slice(5, -5)))
-      .map((name) => JSON.parse(readFileSync(join(callsDir, name), 'utf8')) as { argv: string[]; stdin: string });
+  const executions = () => recordedCalls(callsDir, 'exec');
   const events = async (id: number) => (await client.listProtocolEvents(id, { limit: 500 })).items;
-  /** waitFor, with the run's events and the api's output in the failure message. */
-  const until = async <T>(runId: number, read: () => Promise<T>, check: (v: T) => boolean, what: string) => {
-    try {
-      return await waitFor(read, check, what);
-    } catch (error) {
-      const trail = (await events(runId)).map((e) => `${e.event_type}: ${e.message}`).reverse();
-      throw new Error(`${(error as Error).message}\nevents:\n${trail.join('\n')}\napi:\n${api.output().slice(-3000)}`);
-    }
-  };
+  const until = runWaiter(
+    () => client,
+    () => api,
+  );
 
   beforeAll(async () => {
     dir = createTempDir('tgz-e2e-questions-');
@@ -120,21 +101,15 @@ describe('a question to a person mid-run, end to end (built api, fake codex)', (
   }, 120_000);
 
   it('the step asks, waits in needs_input with the question, is answered over the api, and completes with the answer in its prompt', async () => {
-    const project = await client.createProject({ name: 'questions', git_url: repo.originPath, local_path: repo.path });
-    await waitFor(
-      () => client.getOnboarding(project.id),
-      (s) => ['completed', 'blocked', 'failed'].includes(s.status),
-      'onboarding',
-    );
-    const template = join(dir.path, 'template');
-    mkdirSync(template);
-    writeFileSync(join(template, 'plan.md'), '# Plan\n\nGreet.\n');
-    writeFileSync(join(template, 'context.md'), '# Context\n');
-    writeFileSync(join(template, 'log.md'), '# Log\n');
-    writeFileSync(
-      join(template, '01-greet.md'),
-      '# 01 - Greet\n\nWrite `greeting.txt` with a greeting.\n\n```checks\ngrep -q hello greeting.txt\n```\n',
-    );
+    const project = await onboardedProject(client, {
+      name: 'questions',
+      git_url: repo.originPath,
+      local_path: repo.path,
+    });
+    const template = writeTemplate(dir.path, '# Plan\n\nGreet.\n', {
+      '01-greet.md':
+        '# 01 - Greet\n\nWrite `greeting.txt` with a greeting.\n\n```checks\ngrep -q hello greeting.txt\n```\n',
+    });
     const body = { protocol_name: '0001-greet', template, engine_id: 'codex', auto_advance: true };
     const created = await client.createProtocol(project.id, body);
     await client.startProtocol(created.id);
@@ -171,7 +146,7 @@ describe('a question to a person mid-run, end to end (built api, fake codex)', (
       'the run completed',
     );
     const second = executions()[1]!;
-    expect(second.argv).toEqual(expect.arrayContaining(['resume', SESSION]));
+    expect(second.argv).toEqual(expect.arrayContaining(['resume', FAKE_CODEX_SESSION]));
     expect(second.stdin).toContain('stopped to ask a question, and a person answered it');
     expect(second.stdin).toContain(`> ${QUESTION}`);
     expect(second.stdin).toContain(ANSWER);

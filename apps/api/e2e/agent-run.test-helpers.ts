@@ -1,8 +1,14 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ProjectCreate, ProjectOut, TasksGodzillaClient } from '@tasksgodzilla/client';
-import type { AppProcess } from './processes.test-helpers.js';
+import {
+  createClient,
+  type FetchLike,
+  type ProjectCreate,
+  type ProjectOut,
+  type TasksGodzillaClient,
+} from '@tasksgodzilla/client';
+import { API_MAIN, freePort, startApp, type AppProcess } from './processes.test-helpers.js';
 import { waitFor } from './stack.test-helpers.js';
 
 // What the e2e suites that drive a (fake) agent CLI through the built api share: the fake codex,
@@ -75,4 +81,38 @@ export function runWaiter(client: () => TasksGodzillaClient, api: () => AppProce
       );
     }
   };
+}
+
+/**
+ * The built api with its inline worker on a fresh data folder, the offline shell engine as default
+ * and `codexBin` as the codex CLI, and a client for it (token `token`, calls through `fetch`).
+ */
+export async function startAgentApi(options: {
+  dir: string;
+  codexBin: string;
+  token: string;
+  fetch: FetchLike;
+  env?: Record<string, string>;
+}): Promise<{ api: AppProcess; client: TasksGodzillaClient }> {
+  const port = await freePort();
+  const api = await startApp(
+    'api',
+    API_MAIN,
+    port,
+    ['--host', '127.0.0.1', '--port', String(port), '--inline-worker'],
+    {
+      TASKSGODZILLA_DATA_DIR: join(options.dir, 'data'),
+      TASKSGODZILLA_DEFAULT_ENGINE: 'shell',
+      TASKSGODZILLA_CODEX_BIN: options.codexBin,
+      TASKSGODZILLA_API_TOKEN: options.token,
+      TASKSGODZILLA_LOG_LEVEL: 'warn',
+      TASKSGODZILLA_GIT_USER: 'TasksGodzilla E2E',
+      TASKSGODZILLA_GIT_EMAIL: 'e2e@tasksgodzilla.invalid',
+      TASKSGODZILLA_ENGINE_TIMEOUT_SECONDS: '120',
+      ...options.env,
+    },
+    options.dir,
+  );
+  const client = createClient({ baseUrl: api.url, token: options.token, timeoutMs: 60_000, fetch: options.fetch });
+  return { api, client };
 }

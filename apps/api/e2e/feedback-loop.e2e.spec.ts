@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createClient, type TasksGodzillaClient } from '@tasksgodzilla/client';
+import type { TasksGodzillaClient } from '@tasksgodzilla/client';
 import { createTempDir, createTestRepo, git, type TempDir, type TestRepo } from '@tasksgodzilla/testing';
 import {
   FAKE_CODEX,
@@ -14,9 +14,10 @@ import {
   onboardedProject,
   recordedCalls,
   runWaiter,
+  startAgentApi,
   writeTemplate,
 } from './agent-run.test-helpers.js';
-import { API_MAIN, freePort, startApp, type AppProcess } from './processes.test-helpers.js';
+import type { AppProcess } from './processes.test-helpers.js';
 import { waitFor } from './stack.test-helpers.js';
 import { createContractWatch } from '../src/contract-watch.test-helpers.js';
 
@@ -130,32 +131,21 @@ describe('the feedback loop end to end (built api, fake codex, stand-in GitHub)'
     callsDir = join(dir.path, 'calls');
     mkdirSync(callsDir);
     forge = await startForge(forgeRequests);
-    const port = await freePort();
-    api = await startApp(
-      'api',
-      API_MAIN,
-      port,
-      ['--host', '127.0.0.1', '--port', String(port), '--inline-worker'],
-      {
-        TASKSGODZILLA_DATA_DIR: join(dir.path, 'data'),
-        TASKSGODZILLA_DEFAULT_ENGINE: 'shell',
-        TASKSGODZILLA_CODEX_BIN: writeCodexWrapper(dir.path, callsDir),
-        TASKSGODZILLA_API_TOKEN: API_TOKEN,
+    ({ api, client } = await startAgentApi({
+      dir: dir.path,
+      codexBin: writeCodexWrapper(dir.path, callsDir),
+      token: API_TOKEN,
+      fetch: contract.fetch,
+      env: {
         TASKSGODZILLA_WEBHOOK_TOKEN: WEBHOOK_SECRET,
         TASKSGODZILLA_GITHUB_API_URL: forge.url,
         GITHUB_TOKEN: 'forge-token',
         TASKSGODZILLA_GH_SSH: 'false',
-        TASKSGODZILLA_LOG_LEVEL: 'warn',
-        TASKSGODZILLA_GIT_USER: 'TasksGodzilla E2E',
-        TASKSGODZILLA_GIT_EMAIL: 'e2e@tasksgodzilla.invalid',
-        TASKSGODZILLA_ENGINE_TIMEOUT_SECONDS: '120',
         TASKSGODZILLA_AUTO_QA_AFTER_EXEC: 'true',
         // No gh/glab on the PATH: the PR goes through the REST API (the stand-in forge).
         PATH: ['/usr/local/bin', '/usr/bin', '/bin'].join(':'),
       },
-      dir.path,
-    );
-    client = createClient({ baseUrl: api.url, token: API_TOKEN, timeoutMs: 60_000, fetch: contract.fetch });
+    }));
   }, 180_000);
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createClient, stepQuestion, type TasksGodzillaClient } from '@tasksgodzilla/client';
+import { stepQuestion, type TasksGodzillaClient } from '@tasksgodzilla/client';
 import { createTempDir, createTestRepo, git, type TempDir, type TestRepo } from '@tasksgodzilla/testing';
 import {
   FAKE_CODEX,
@@ -9,9 +9,10 @@ import {
   onboardedProject,
   recordedCalls,
   runWaiter,
+  startAgentApi,
   writeTemplate,
 } from './agent-run.test-helpers.js';
-import { API_MAIN, freePort, startApp, type AppProcess } from './processes.test-helpers.js';
+import type { AppProcess } from './processes.test-helpers.js';
 import { createContractWatch } from '../src/contract-watch.test-helpers.js';
 
 // Issue 14 §4 through the built api (inline worker): an agent (a fake codex) that asks a question on its
@@ -73,25 +74,12 @@ describe('a question to a person mid-run, end to end (built api, fake codex)', (
     repo = createTestRepo(join(dir.path, 'git'));
     callsDir = join(dir.path, 'calls');
     mkdirSync(callsDir);
-    const port = await freePort();
-    api = await startApp(
-      'api',
-      API_MAIN,
-      port,
-      ['--host', '127.0.0.1', '--port', String(port), '--inline-worker'],
-      {
-        TASKSGODZILLA_DATA_DIR: join(dir.path, 'data'),
-        TASKSGODZILLA_DEFAULT_ENGINE: 'shell',
-        TASKSGODZILLA_CODEX_BIN: writeAskingCodex(dir.path, callsDir),
-        TASKSGODZILLA_API_TOKEN: API_TOKEN,
-        TASKSGODZILLA_LOG_LEVEL: 'warn',
-        TASKSGODZILLA_GIT_USER: 'TasksGodzilla E2E',
-        TASKSGODZILLA_GIT_EMAIL: 'e2e@tasksgodzilla.invalid',
-        TASKSGODZILLA_ENGINE_TIMEOUT_SECONDS: '120',
-      },
-      dir.path,
-    );
-    client = createClient({ baseUrl: api.url, token: API_TOKEN, timeoutMs: 60_000, fetch: contract.fetch });
+    ({ api, client } = await startAgentApi({
+      dir: dir.path,
+      codexBin: writeAskingCodex(dir.path, callsDir),
+      token: API_TOKEN,
+      fetch: contract.fetch,
+    }));
   }, 180_000);
 
   afterAll(async () => {

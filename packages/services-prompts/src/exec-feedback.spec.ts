@@ -83,19 +83,7 @@ describe('formatExecFeedback', () => {
     expect(both).toContain('Fix these first');
   });
 
-  it('the exec prompt teaches the NEEDS_INPUT block', async () => {
-    const prompt = await createPromptService().buildExecPrompt({
-      protocolName: '0001-demo',
-      stepFilename: '01-api.md',
-      stepContent: 'Do the API.',
-      plan: 'The plan.',
-      workspaceRoot: '/wt',
-      protocolRoot: '/wt/.protocols/0001-demo',
-    });
-    expect(prompt.text).toContain('end your final message with a line starting `NEEDS_INPUT:`');
-  });
-
-  it('the exec prompt carries the section only when there is evidence', async () => {
+  it('the exec prompt carries the section only when there is evidence, and teaches the NEEDS_INPUT block', async () => {
     const service = createPromptService();
     const base = {
       protocolName: '0001-demo',
@@ -107,6 +95,7 @@ describe('formatExecFeedback', () => {
     };
     const first = await service.buildExecPrompt(base);
     expect(first.text).not.toContain('What went wrong last time');
+    expect(first.text).toContain('end your final message with a line starting `NEEDS_INPUT:`');
     const retry = await service.buildExecPrompt({ ...base, feedback: evidence, feedbackMaxChars: 3000 });
     expect(retry.text).toContain('verified it.\n\n## What went wrong last time');
     expect(retry.text).toContain('expected 2, got 3');

@@ -82,6 +82,17 @@ describe.each(['sqlite', 'postgres'] as const)('questions to a person, mid-run, 
     expect(await eventTypes(h, run.id)).not.toContain('step_input_answered');
   });
 
+  it('a CI report while the step waits for an answer is only recorded', async () => {
+    const { run } = await askOnce();
+    for (const status of ['success', 'failure'] as const) {
+      const result = await h.orchestrator.handleCiStatus({ protocol_run_id: run.id, provider: 'github', status });
+      expect(result.action).toBe('recorded');
+    }
+    const snap = await h.snapshot(run.id);
+    expect(snap.run.status).toBe('running');
+    expect(snap.steps.find((s) => s.step_name === '01-build.md')?.status).toBe('needs_input');
+  });
+
   it('a paused run keeps the answered step pending; resume runs it', async () => {
     const { run } = await askOnce();
     await h.orchestrator.pauseProtocol(run.id);

@@ -1,13 +1,23 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createClient, type TasksGodzillaClient } from '@tasksgodzilla/client';
+import type { TasksGodzillaClient } from '@tasksgodzilla/client';
 import { createTempDir, createTestRepo, git, type TempDir, type TestRepo } from '@tasksgodzilla/testing';
-import { API_MAIN, freePort, startApp, type AppProcess } from './processes.test-helpers.js';
+import {
+  FAKE_CODEX,
+  FAKE_CODEX_SESSION as SESSION,
+  codexFixtureSaying,
+  onboardedProject,
+  recordedCalls,
+  runWaiter,
+  startAgentApi,
+  writeTemplate,
+} from './agent-run.test-helpers.js';
+import type { AppProcess } from './processes.test-helpers.js';
 import { waitFor } from './stack.test-helpers.js';
 import { createContractWatch } from '../src/contract-watch.test-helpers.js';
 
@@ -15,15 +25,12 @@ import { createContractWatch } from '../src/contract-watch.test-helpers.js';
 // failing it, the retry resuming the agent's session with the check's output, a draft PR on a stand-in
 // GitHub, a CI failure (posted by the shipped scripts/ci/report.sh) re-opening the step with its evidence.
 
-const FAKE_CODEX = fileURLToPath(new URL('../../../tools/fake-engines/fake-codex.mjs', import.meta.url));
 const REPORT_SH = fileURLToPath(
   new URL('../../../packages/services-onboarding/assets/scripts/ci/report.sh', import.meta.url),
 );
 const API_TOKEN = 'feedback-e2e-token';
 const WEBHOOK_SECRET = 'feedback-e2e-secret';
 const REMOTE = 'https://github.com/acme/demo.git';
-/** The thread id of tools/fake-engines/fixtures/codex/success.jsonl: the session a retry resumes. */
-const SESSION = '0199a213-81c0-7800-8aa1-bbab2a035a53';
 
 const STEP_1 = [
   '# 01 - Greet',
@@ -41,11 +48,6 @@ interface ForgeRequest {
   method: string;
   url: string;
   body: Record<string, unknown>;
-}
-
-interface EngineCall {
-  argv: string[];
-  stdin: string;
 }
 
 /** A stand-in for the GitHub REST API: answers `POST /repos/acme/demo/pulls` and records it. */
@@ -79,14 +81,7 @@ async function startForge(requests: ForgeRequest[]): Promise<{ server: Server; u
 function writeCodexWrapper(dir: string, calls: string): string {
   const path = join(dir, 'codex');
   // QA reviews (read-only runs) get the same stream ending in a PASS verdict, and are not counted as calls.
-  const qaFixture = join(dir, 'qa-pass.jsonl');
-  writeFileSync(
-    qaFixture,
-    readFileSync(join(FAKE_CODEX, '..', 'fixtures', 'codex', 'success.jsonl'), 'utf8').replace(
-      /"type":"agent_message","text":"[^"]*"/,
-      '"type":"agent_message","text":"Looks right.\\n\\nVerdict: PASS"',
-    ),
-  );
+  const qaFixture = codexFixtureSaying(dir, 'qa-pass', 'Looks right.\n\nVerdict: PASS');
   writeFileSync(
     path,
     [
@@ -119,32 +114,13 @@ describe('the feedback loop end to end (built api, fake codex, stand-in GitHub)'
   // Every answer of the api is checked against the shared contract (a wrong field fails the call).
   const contract = createContractWatch();
 
-  const calls = (): EngineCall[] =>
-    readdirSync(callsDir)
-      .filter((name) => /^call-\d+\.json$/.test(name))
-      .sort((a, b) => Number(a.slice(5, -5)) - Number(b.slice(5, -5)))
-      .map((name) => JSON.parse(readFileSync(join(callsDir, name), 'utf8')) as EngineCall);
+  const calls = () => recordedCalls(callsDir, 'call');
   const run = (id: number) => client.getProtocol(id);
   const events = async (id: number) => (await client.listProtocolEvents(id, { limit: 500 })).items;
-  /** waitFor, with the run's events and the api's output in the failure message. */
-  const until = async <T>(
-    id: number,
-    read: () => Promise<T>,
-    check: (value: T) => boolean,
-    what: string,
-  ): Promise<T> => {
-    try {
-      return await waitFor(read, check, what);
-    } catch (error) {
-      const trail = (await events(id))
-        .map((e) => `${e.event_type}: ${e.message}`)
-        .reverse()
-        .join('\n');
-      throw new Error(
-        `${(error as Error).message}\nevents:\n${trail}\napi output (tail):\n${api.output().slice(-3000)}`,
-      );
-    }
-  };
+  const until = runWaiter(
+    () => client,
+    () => api,
+  );
 
   beforeAll(async () => {
     dir = createTempDir('tgz-e2e-feedback-');
@@ -155,32 +131,21 @@ describe('the feedback loop end to end (built api, fake codex, stand-in GitHub)'
     callsDir = join(dir.path, 'calls');
     mkdirSync(callsDir);
     forge = await startForge(forgeRequests);
-    const port = await freePort();
-    api = await startApp(
-      'api',
-      API_MAIN,
-      port,
-      ['--host', '127.0.0.1', '--port', String(port), '--inline-worker'],
-      {
-        TASKSGODZILLA_DATA_DIR: join(dir.path, 'data'),
-        TASKSGODZILLA_DEFAULT_ENGINE: 'shell',
-        TASKSGODZILLA_CODEX_BIN: writeCodexWrapper(dir.path, callsDir),
-        TASKSGODZILLA_API_TOKEN: API_TOKEN,
+    ({ api, client } = await startAgentApi({
+      dir: dir.path,
+      codexBin: writeCodexWrapper(dir.path, callsDir),
+      token: API_TOKEN,
+      fetch: contract.fetch,
+      env: {
         TASKSGODZILLA_WEBHOOK_TOKEN: WEBHOOK_SECRET,
         TASKSGODZILLA_GITHUB_API_URL: forge.url,
         GITHUB_TOKEN: 'forge-token',
         TASKSGODZILLA_GH_SSH: 'false',
-        TASKSGODZILLA_LOG_LEVEL: 'warn',
-        TASKSGODZILLA_GIT_USER: 'TasksGodzilla E2E',
-        TASKSGODZILLA_GIT_EMAIL: 'e2e@tasksgodzilla.invalid',
-        TASKSGODZILLA_ENGINE_TIMEOUT_SECONDS: '120',
         TASKSGODZILLA_AUTO_QA_AFTER_EXEC: 'true',
         // No gh/glab on the PATH: the PR goes through the REST API (the stand-in forge).
         PATH: ['/usr/local/bin', '/usr/bin', '/bin'].join(':'),
       },
-      dir.path,
-    );
-    client = createClient({ baseUrl: api.url, token: API_TOKEN, timeoutMs: 60_000, fetch: contract.fetch });
+    }));
   }, 180_000);
 
   afterAll(async () => {
@@ -191,25 +156,16 @@ describe('the feedback loop end to end (built api, fake codex, stand-in GitHub)'
   }, 120_000);
 
   it('fails the check, retries with its output in a resumed session, opens a draft PR, and re-opens the step on a CI failure with the CI evidence', async () => {
-    const project = await client.createProject({
+    const project = await onboardedProject(client, {
       name: 'feedback',
       git_url: REMOTE,
       local_path: repo.path,
       ci_provider: 'github',
     });
-    await waitFor(
-      () => client.getOnboarding(project.id),
-      (s) => ['completed', 'blocked', 'failed'].includes(s.status),
-      'onboarding',
-    );
-
-    const template = join(dir.path, 'template');
-    mkdirSync(template);
-    writeFileSync(join(template, 'plan.md'), '# Plan\n\nGreet, then take notes.\n');
-    writeFileSync(join(template, 'context.md'), '# Context\n');
-    writeFileSync(join(template, 'log.md'), '# Log\n');
-    writeFileSync(join(template, '01-greet.md'), STEP_1);
-    writeFileSync(join(template, '02-notes.md'), STEP_2);
+    const template = writeTemplate(dir.path, '# Plan\n\nGreet, then take notes.\n', {
+      '01-greet.md': STEP_1,
+      '02-notes.md': STEP_2,
+    });
     // engine_id is an api field the client's ProtocolRunCreate type does not list yet.
     const body = {
       protocol_name: '0001-greet',

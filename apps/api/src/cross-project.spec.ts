@@ -66,6 +66,7 @@ function cases(ids: Ids, originPath: string): Record<string, Case[]> {
     'POST /steps/{step_id}/actions/run': [denied()],
     'POST /steps/{step_id}/actions/run_qa': [denied()],
     'POST /steps/{step_id}/actions/approve': [denied()],
+    'POST /steps/{step_id}/answer': [denied({ body: { answer: 'by b' } })],
     'GET /events': [
       { expect: 'list' },
       { expect: 'list', query: { kind: 'onboarding' } },

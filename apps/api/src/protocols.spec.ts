@@ -6,6 +6,7 @@ interface Step {
   step_name: string;
   status: string;
   retries: number;
+  runtime_state?: Record<string, Record<string, unknown>> | null;
 }
 
 describe('protocol runs over the api', () => {
@@ -205,6 +206,58 @@ describe('protocol runs over the api', () => {
     const openPr = await h.call('POST', `/protocols/${id}/actions/open_pr`);
     expect(openPr.status).toBe(200);
     expect(openPr.body).toMatchObject({ message: 'Open PR/MR enqueued', job: { job_type: 'open_pr_job' } });
+  });
+
+  it('a step that asks a question waits in needs_input; POST /steps/{id}/answer re-queues it (422 naming answer, 409 when not waiting)', async () => {
+    const asking = h.template({
+      '01-build.md': [
+        '# 01 - Build',
+        '',
+        '```sh',
+        'if [ ! -f .asked ]; then touch .asked; echo "NEEDS_INPUT: Which greeting should greeting.txt hold?"; exit 0; fi',
+        'echo hello > greeting.txt',
+        '```',
+        '',
+      ].join('\n'),
+    });
+    const { id, steps } = await h.planned(h.projectId, '0003-asks', { template: asking });
+    const build = steps.find((s) => s.step_name === '01-build.md')!;
+    const setup = steps.find((s) => s.step_name === '00-setup.md')!;
+    expect((await h.call('POST', `/steps/${build.id}/actions/run`)).status).toBe(200);
+    await h.drain();
+
+    const waiting = await h.call<Step>('GET', `/steps/${build.id}`);
+    expect(waiting.body.status).toBe('needs_input');
+    expect(waiting.body.runtime_state?.needs_input).toMatchObject({
+      question: 'Which greeting should greeting.txt hold?',
+    });
+    const events = await h.call('GET', `/protocols/${id}/events`);
+    expect((events.body as { event_type: string }[]).map((e) => e.event_type)).toContain('step_needs_input');
+
+    const missing = await h.call('POST', `/steps/${build.id}/answer`, { body: {} });
+    expect(missing.status).toBe(422);
+    expect(JSON.stringify(missing.body.detail)).toContain('answer');
+    const blank = await h.call('POST', `/steps/${build.id}/answer`, { body: { answer: '   ' } });
+    expect(blank.status).toBe(422);
+    expect(JSON.stringify(blank.body.detail)).toContain('answer');
+    const notWaiting = await h.call('POST', `/steps/${setup.id}/answer`, { body: { answer: 'hi' } });
+    expect([notWaiting.status, notWaiting.body.detail]).toEqual([409, 'Step is not waiting for an answer']);
+    expect((await h.call<Step>('GET', `/steps/${build.id}`)).body.status).toBe('needs_input');
+    const nowhere = await h.call('POST', '/steps/999999/answer', { body: { answer: 'hi' } });
+    expect([nowhere.status, nowhere.body.detail]).toEqual([404, 'Step not found']);
+
+    const answered = await h.call('POST', `/steps/${build.id}/answer`, { body: { answer: 'hello' } });
+    expect(answered.status).toBe(200);
+    expect(answered.body).toMatchObject({
+      message: 'Answer recorded; step re-queued',
+      job: { job_type: 'execute_step_job' },
+    });
+    const again = await h.call('POST', `/steps/${build.id}/answer`, { body: { answer: 'hello' } });
+    expect(again.status).toBe(409);
+    await h.drain();
+    const after = await h.call<Step>('GET', `/steps/${build.id}`);
+    expect(['needs_qa', 'completed']).toContain(after.body.status);
+    expect(after.body.runtime_state?.answered).toMatchObject({ answer: 'hello' });
   });
 
   it('adds and lists steps with pagination, 409 on a duplicate name', async () => {

@@ -177,6 +177,7 @@ describe('help', () => {
       'steps run',
       'steps qa',
       'steps approve',
+      'steps answer',
       'steps log',
       'steps diff',
       'events list',
@@ -284,6 +285,54 @@ describe('commands', () => {
     expect(
       JSON.parse((await run(['protocols', 'run-next', '2', '--json'], { fetch: fakeApi(routes).fetch })).stdout),
     ).toEqual({ message: 'Step 01-build enqueued', job: { job_id: 'j9' } });
+  });
+
+  it('steps answer posts the answer and prints the action; a blank answer is a usage error that calls nothing', async () => {
+    const { fetch, requests } = fakeApi({
+      'POST /steps/5/answer': () =>
+        json({ message: 'Answer recorded; step re-queued', job: { job_id: 'j7', job_type: 'execute_step_job' } }),
+    });
+    const result = await run(['steps', 'answer', '5', 'Use port 8080'], { fetch });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('Answer recorded; step re-queued (job j7).\n');
+    expect(requests[0]!.body).toEqual({ answer: 'Use port 8080' });
+    const blank = await run(['steps', 'answer', '5', '   '], { fetch });
+    expect(blank.code).toBe(2);
+    expect(requests).toHaveLength(1);
+    const conflict = await run(['steps', 'answer', '6', 'x'], {
+      fetch: fakeApi({ 'POST /steps/6/answer': () => json({ detail: 'Step is not waiting for an answer' }, 409) })
+        .fetch,
+    });
+    expect(conflict.code).toBe(1);
+    expect(conflict.stderr).toContain('Step is not waiting for an answer');
+  });
+
+  it('steps show prints the question of a step waiting for input, and how to answer it', async () => {
+    const waiting = {
+      id: 5,
+      protocol_run_id: 2,
+      step_index: 1,
+      step_name: '01-build.md',
+      step_type: 'work',
+      status: 'needs_input',
+      retries: 0,
+      engine_id: 'codex',
+      model: null,
+      summary: 'Waiting for an answer: Which port?',
+      policy: null,
+      runtime_state: { needs_input: { question: 'Which port?\n80 or 8080' } },
+      created_at: '2026-11-27T17:00:00.000Z',
+      updated_at: '2026-11-27T17:00:01.000Z',
+    };
+    const result = await run(['steps', 'show', '5'], { fetch: fakeApi({ 'GET /steps/5': () => json(waiting) }).fetch });
+    expect(result.stdout).toContain('status:          needs_input');
+    expect(result.stdout).toContain(
+      'Question from the agent (answer with: tgz steps answer 5 "<answer>"):\nWhich port?\n80 or 8080\n',
+    );
+    const done = await run(['steps', 'show', '5'], {
+      fetch: fakeApi({ 'GET /steps/5': () => json({ ...waiting, status: 'completed' }) }).fetch,
+    });
+    expect(done.stdout).not.toContain('Question from the agent');
   });
 
   it('steps log prints the text body; --json wraps it', async () => {

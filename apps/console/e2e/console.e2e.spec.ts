@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import {
   ARTIFACTS,
+  ASKING_TEMPLATE,
   LONG,
   SLOW_TEMPLATE,
   TEMPLATE,
@@ -180,6 +181,46 @@ describe('web console (headless Chromium, built api)', () => {
           expect(await actions(page).getByRole('button', { name }).isDisabled()).toBe(true);
         }
         await screenshot(page, 'console-cancelled');
+      }),
+    LONG,
+  );
+
+  it(
+    "shows a step's question and answers it: the step runs again and the run completes",
+    () =>
+      scenario('question', async (page) => {
+        await page.goto(`${stack.api.base}/console`);
+        await page.getByTestId('live-state').filter({ hasText: 'live' }).waitFor();
+        await createProject(page, 'asking-service', stack.origin);
+        await page
+          .getByTestId('onboarding-status')
+          .filter({ hasText: /^completed$/ })
+          .waitFor({ timeout: LONG / 3 });
+        await startProtocol(page, '0001-asking', ASKING_TEMPLATE);
+
+        // The step asks: its status and the question appear by themselves (live), the run keeps running.
+        await page
+          .getByTestId(/^step-status-/)
+          .filter({ hasText: /^needs_input$/ })
+          .waitFor({ timeout: LONG / 3 });
+        const form = page.getByRole('form', { name: 'Question from 01-ask.md' });
+        await form
+          .getByTestId(/^step-question-/)
+          .filter({ hasText: 'Which greeting should greeting.txt hold?' })
+          .waitFor();
+        await runStatus(page, 'running').waitFor();
+        const send = form.getByRole('button', { name: 'Send answer' });
+        expect(await send.isDisabled()).toBe(true);
+        await form.getByLabel('Answer').fill('hello');
+        await send.click();
+        await page.getByTestId('status').filter({ hasText: 'Answer sent; 01-ask.md runs again.' }).waitFor();
+
+        await runStatus(page, 'completed').waitFor({ timeout: LONG / 3 });
+        expect(await page.getByTestId(/^step-status-/).allTextContents()).toEqual(['completed']);
+        expect(await page.getByRole('region', { name: 'Questions for you' }).count()).toBe(0);
+        const events = page.getByRole('list', { name: 'Run events' }).locator('li.event');
+        await events.filter({ hasText: 'step_input_answered' }).first().waitFor();
+        expect(browser.pageErrors).toEqual([]);
       }),
     LONG,
   );

@@ -21,6 +21,8 @@ export const CONSOLE_INDEX = join(ROOT, 'apps', 'console', 'dist', 'index.html')
 export const ARTIFACTS = join(ROOT, 'apps', 'console', 'test-artifacts');
 export const TEMPLATE = join(import.meta.dirname, 'fixtures', 'template');
 export const SLOW_TEMPLATE = join(import.meta.dirname, 'fixtures', 'slow-template');
+/** One step that asks a person on its first run (a NEEDS_INPUT: line), then writes greeting.txt. */
+export const ASKING_TEMPLATE = join(import.meta.dirname, 'fixtures', 'asking-template');
 export const CHROMIUM = chromiumPath();
 
 const IDENTITY = { name: 'TasksGodzilla Console E2E', email: 'console-e2e@tasksgodzilla.invalid' };

@@ -285,6 +285,15 @@ export const apiContract = defineContract({
     params: s.StepParams,
     responses: { 200: s.StepRunOut, 404: E, 409: E },
   }),
+  answerStep: defineRoute({
+    method: 'POST',
+    path: '/steps/:step_id/answer',
+    tags: ['steps'],
+    summary: 'Answer the question of a needs_input step; the step runs again with the answer in its prompt',
+    params: s.StepParams,
+    body: s.StepAnswer,
+    responses: { 200: s.ActionResponse, 404: E, 409: E, 422: E },
+  }),
 
   // ---- events ----
   listEvents: defineRoute({

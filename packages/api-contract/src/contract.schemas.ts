@@ -1,4 +1,11 @@
-import { CI_PROVIDERS, ERROR_CATEGORIES, JOB_STATUSES, PROTOCOL_STATUSES, STEP_STATUSES } from '@tasksgodzilla/core';
+import {
+  ANSWER_MAX_CHARS,
+  CI_PROVIDERS,
+  ERROR_CATEGORIES,
+  JOB_STATUSES,
+  PROTOCOL_STATUSES,
+  STEP_STATUSES,
+} from '@tasksgodzilla/core';
 import { z } from 'zod';
 
 // Every request and response shape of the api, in its snake_case JSON (the original's field names,
@@ -111,6 +118,9 @@ export const ProtocolRunCreate = z.object({
   engine_id: z.string().nullable().optional(),
   auto_advance: z.boolean().optional().describe('Enqueue the next step by itself after each completed step.'),
 });
+
+/** `POST /steps/{id}/answer`: a person's answer to the question of a `needs_input` step. */
+export const StepAnswer = z.object({ answer: z.string().trim().min(1).max(ANSWER_MAX_CHARS) });
 
 export const StepRunCreate = z.object({
   step_index: z.number().int().min(0),

@@ -33,6 +33,7 @@ export {
   QueueStats,
   SpecAuditRequest,
   SpecValidationStatus,
+  StepAnswer,
   StepRunCreate,
   StepRunOut,
   StepUsage,

@@ -261,6 +261,7 @@ describe('createClient requests', () => {
     ['runStep', 'POST', '/steps/9/actions/run', (c) => c.runStep(9), null],
     ['runStepQa', 'POST', '/steps/9/actions/run_qa', (c) => c.runStepQa(9), null],
     ['approveStep', 'POST', '/steps/9/actions/approve', (c) => c.approveStep(9), null],
+    ['answerStep', 'POST', '/steps/9/answer', (c) => c.answerStep(9, 'Use 8080.'), { answer: 'Use 8080.' }],
     ['listEvents', 'GET', '/events', (c) => c.listEvents(), null],
     ['queueStats', 'GET', '/queues', (c) => c.queueStats(), null],
     ['listQueues', 'GET', '/queues', (c) => c.listQueues(), null],

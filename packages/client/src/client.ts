@@ -30,6 +30,7 @@ import type {
   ProtocolUsageOut,
   QueueStats,
   SpecAuditRequest,
+  StepAnswer,
   StepRunCreate,
   StepRunOut,
   StreamEventsParams,
@@ -117,6 +118,8 @@ export interface TasksGodzillaClient {
   runStep(stepId: Id, options?: CallOptions): Promise<ActionResponse>;
   runStepQa(stepId: Id, options?: CallOptions): Promise<ActionResponse>;
   approveStep(stepId: Id, options?: CallOptions): Promise<StepRunOut>;
+  /** `POST /steps/{id}/answer`: answers a `needs_input` step's question; the step is re-queued (409 when it is not waiting). */
+  answerStep(stepId: Id, answer: string, options?: CallOptions): Promise<ActionResponse>;
 
   // events
   listEvents(params?: ListEventsParams, options?: CallOptions): Promise<Page<EventOut>>;
@@ -235,6 +238,8 @@ export function createClient(options: ClientOptions): TasksGodzillaClient {
     runStep: (id, call) => post<ActionResponse>(`${stepPath(id)}/actions/run`, undefined, call),
     runStepQa: (id, call) => post<ActionResponse>(`${stepPath(id)}/actions/run_qa`, undefined, call),
     approveStep: (id, call) => post<StepRunOut>(`${stepPath(id)}/actions/approve`, undefined, call),
+    answerStep: (id, answer, call) =>
+      post<ActionResponse>(`${stepPath(id)}/answer`, { answer } satisfies StepAnswer, call),
 
     listEvents: (params, call) =>
       page<EventOut>(

@@ -68,6 +68,8 @@ export type ProtocolUsageOut = Out<typeof c.ProtocolUsageOut>;
 /** Only `pending` (the default): the server alone moves step statuses (another value is a 422). */
 export type StepRunCreate = In<typeof c.StepRunCreate>;
 export type StepRunOut = Out<typeof c.StepRunOut>;
+/** `POST /steps/{id}/answer`: `{ answer }` (1 to 20,000 characters after trimming). */
+export type StepAnswer = In<typeof c.StepAnswer>;
 
 export type EventOut = Out<typeof c.EventOut>;
 

@@ -42,6 +42,7 @@ export type {
   QueueStats,
   SpecAuditRequest,
   SpecValidationStatus,
+  StepAnswer,
   StepRunCreate,
   StepRunOut,
   StepUsage,
@@ -67,5 +68,6 @@ export {
   qaVerdict,
   runActions,
   stepActions,
+  stepQuestion,
 } from './run-view.js';
 export type { RunAction, StepAction } from './run-view.js';

@@ -15,12 +15,14 @@ import {
   qaVerdict,
   runActions,
   stepActions,
+  stepQuestion,
   type RunStatus,
 } from './run-view.js';
 
 const T0 = '2026-11-27T17:00:00.000Z';
 const LATER = '2026-11-27T17:00:09.000Z';
-type StepLike = Pick<StepRunOut, 'id' | 'status' | 'updated_at' | 'step_index'>;
+type StepLike = Pick<StepRunOut, 'id' | 'status' | 'updated_at' | 'step_index'> &
+  Partial<Pick<StepRunOut, 'runtime_state'>>;
 const step = (overrides: Partial<StepLike> = {}): StepLike => ({
   id: 1,
   status: 'pending',
@@ -89,6 +91,14 @@ describe('stepActions', () => {
   it('QA and approve any open step that is not running, on a live run', () => {
     expect(stepActions('running', step({ status: 'needs_qa' }))).toMatchObject({ runQa: true, approve: true });
     expect(stepActions('running', step({ status: 'running' }))).toMatchObject({ runQa: false, approve: false });
+    expect(stepActions('running', step({ status: 'needs_input' }))).toMatchObject({
+      run: false,
+      runQa: false,
+      approve: true,
+      answer: true,
+    });
+    expect(stepActions('running', step({ status: 'pending' })).answer).toBe(false);
+    expect(stepActions('cancelled', step({ status: 'needs_input' })).answer).toBe(false);
     expect(stepActions('cancelled', step({ status: 'failed' }))).toMatchObject({ runQa: false, approve: false });
   });
 });
@@ -173,5 +183,15 @@ describe('coalesce', () => {
       next();
     });
     expect(again).toBe(1);
+  });
+});
+
+describe('stepQuestion', () => {
+  it("reads a needs_input step's question from its runtime state, null otherwise", () => {
+    const asking = { status: 'needs_input' as const, runtime_state: { needs_input: { question: 'Which port?' } } };
+    expect(stepQuestion(asking)).toBe('Which port?');
+    expect(stepQuestion({ ...asking, status: 'pending' })).toBeNull();
+    expect(stepQuestion({ status: 'needs_input', runtime_state: null })).toBeNull();
+    expect(stepQuestion({ status: 'needs_input', runtime_state: { needs_input: 'odd' } })).toBeNull();
   });
 });

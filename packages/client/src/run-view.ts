@@ -49,22 +49,38 @@ export function runActions(
     cancel: !terminal,
     runNext: acceptsSteps,
     retry: acceptsSteps,
-    qaLatest: !terminal && status !== 'paused' && latestOpen,
+    qaLatest: !terminal && status !== 'paused' && latestOpen && latest?.status !== 'needs_input',
     approveLatest: !terminal && latestOpen,
     openPr: Boolean(run.branch_name) && status !== 'cancelled',
   };
 }
 
-export type StepAction = 'run' | 'runQa' | 'approve';
+export type StepAction = 'run' | 'runQa' | 'approve' | 'answer';
 
-/** Which actions one step row offers. */
+/** Which actions one step row offers (`answer`: its agent asked a question, see `stepQuestion`). */
 export function stepActions(runStatus: RunStatus, step: Pick<StepRunOut, 'status'>): Record<StepAction, boolean> {
   const open = isOpenStep(step.status);
+  const waiting = step.status === 'needs_input';
   return {
     run: ACCEPTS_STEPS.includes(runStatus) && ['pending', 'blocked', 'failed'].includes(step.status),
-    runQa: !isTerminalRun(runStatus) && open,
+    runQa: !isTerminalRun(runStatus) && open && !waiting,
     approve: !isTerminalRun(runStatus) && open,
+    answer: !isTerminalRun(runStatus) && waiting,
   };
+}
+
+/**
+ * The question a `needs_input` step's agent asked a person (`runtime_state.needs_input.question`),
+ * null for any other step. Answer it with `client.answerStep(id, answer)`.
+ */
+export function stepQuestion(step: Pick<StepRunOut, 'status' | 'runtime_state'>): string | null {
+  if (step.status !== 'needs_input') return null;
+  const open = step.runtime_state?.needs_input;
+  const question =
+    typeof open === 'object' && open !== null && !Array.isArray(open)
+      ? (open as { question?: unknown }).question
+      : null;
+  return typeof question === 'string' ? question : null;
 }
 
 /**

@@ -66,6 +66,8 @@ export const EVENT_TYPE_LABELS = {
   step_job_ended: { label: 'Step job ended', group: 'step' },
   step_pushed: { label: 'Step pushed', group: 'step' },
   manual_approval: { label: 'Step approved manually', group: 'step' },
+  step_needs_input: { label: 'Step needs input', group: 'step' },
+  step_input_answered: { label: 'Step question answered', group: 'step' },
   // ---- QA ----
   qa_enqueued: { label: 'QA enqueued', group: 'qa' },
   qa_passed: { label: 'QA passed', group: 'qa' },

@@ -74,6 +74,10 @@ export const EVENT_METADATA_SCHEMAS = {
   step_job_ended: meta({ ...jobRef, job_status: optText }),
   step_pushed: meta({ branch: optText }),
   manual_approval: meta(),
+  /** The agent asked a person (`NEEDS_INPUT:`); the step waits in `needs_input`. */
+  step_needs_input: meta({ ...jobRef, question: text, attempt: count.optional() }),
+  /** A person answered; the answer goes into the next attempt's feedback section. */
+  step_input_answered: meta({ question: text, answer: text }),
   // ---- QA ----
   qa_enqueued: meta({ ...jobRef, source: optText }),
   qa_passed: meta(),

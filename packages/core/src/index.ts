@@ -36,6 +36,13 @@ export {
 export type { JobStatus, ProtocolStatus, StepStatus, TransitionTable } from './statuses.js';
 export { CI_PROVIDERS, JOB_TYPES, redactSecrets } from './domain.js';
 export {
+  ANSWER_MAX_CHARS,
+  NEEDS_INPUT_END,
+  NEEDS_INPUT_MARKER,
+  NEEDS_INPUT_MAX_CHARS,
+  parseNeedsInput,
+} from './needs-input.js';
+export {
   REDACTED_VALUE,
   createRedactor,
   jsonSecretValues,

@@ -13,7 +13,17 @@ export const PROTOCOL_STATUSES = [
 ] as const;
 export type ProtocolStatus = (typeof PROTOCOL_STATUSES)[number];
 
-export const STEP_STATUSES = ['pending', 'running', 'needs_qa', 'completed', 'failed', 'cancelled', 'blocked'] as const;
+/** `needs_input`: the agent asked a person a question (`NEEDS_INPUT:`); an answer puts the step back to pending. */
+export const STEP_STATUSES = [
+  'pending',
+  'running',
+  'needs_qa',
+  'needs_input',
+  'completed',
+  'failed',
+  'cancelled',
+  'blocked',
+] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
 /** Status of a job in the ledger (the original's codex_runs), from `queued` on. */
@@ -38,10 +48,15 @@ export const PROTOCOL_TRANSITIONS: TransitionTable<ProtocolStatus> = {
   completed: [],
 };
 
-/** Legal step transitions. `cancelled` is terminal; loop policies may send completed steps back to pending. */
+/**
+ * Legal step transitions. `cancelled` is terminal; loop policies may send completed steps back to pending.
+ * Only an execution moves a step to `needs_input`; it leaves by an answer (→ pending, re-queued), a
+ * manual approval (→ completed) or a cancel.
+ */
 export const STEP_TRANSITIONS: TransitionTable<StepStatus> = {
   pending: ['running', 'needs_qa', 'completed', 'failed', 'blocked', 'cancelled'],
-  running: ['needs_qa', 'completed', 'failed', 'blocked', 'cancelled', 'pending'],
+  running: ['needs_qa', 'needs_input', 'completed', 'failed', 'blocked', 'cancelled', 'pending'],
+  needs_input: ['pending', 'completed', 'cancelled'],
   needs_qa: ['running', 'completed', 'failed', 'blocked', 'cancelled', 'pending'],
   failed: ['running', 'pending', 'needs_qa', 'completed', 'blocked', 'cancelled'],
   blocked: ['running', 'pending', 'needs_qa', 'completed', 'failed', 'cancelled'],

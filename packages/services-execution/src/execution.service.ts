@@ -6,6 +6,7 @@ import {
   ValidationError,
   errorMessage,
   isAppError,
+  parseNeedsInput,
   type EventType,
   type JsonObject,
   type Project,
@@ -246,6 +247,7 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
       log_path: input.logPath,
       error: null,
       budget_warning: null,
+      question: null,
       metadata: {
         engine_id: plan.engine_id,
         outcome: 'succeeded',
@@ -321,8 +323,11 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     }
 
     const outcome = result?.outcome ?? 'failed';
-    const succeeded = outcome === 'succeeded';
     const finalMessage = result?.final_message != null ? isolated.redact(result.final_message) : null;
+    // An agent that asked a person did not finish: nothing is written to the outputs, committed or
+    // pushed; its changes stay uncommitted in the worktree for the attempt that gets the answer.
+    const question = outcome === 'succeeded' ? parseNeedsInput(finalMessage) : null;
+    const succeeded = outcome === 'succeeded' && question === null;
     let outputsWritten: string[] = [];
     let commit: ExecuteStepResult['commit'] = null;
     let pushResult: ExecuteStepResult['push'] = {
@@ -344,9 +349,10 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     }
     if (succeeded) pushResult = await push(input, commit?.sha ?? null);
 
-    const failure = succeeded
-      ? null
-      : (engineError ?? `Execution ${outcome}${result?.reason ? `: ${result.reason}` : ''}`);
+    const failure =
+      outcome === 'succeeded'
+        ? null
+        : (engineError ?? `Execution ${outcome}${result?.reason ? `: ${result.reason}` : ''}`);
     const error = failure === null ? null : isolated.redact(failure);
     const metadata: JsonObject = {
       engine_id: plan.engine_id,
@@ -367,6 +373,7 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
       commit_sha: commit?.sha ?? null,
       pushed: pushResult.pushed,
       budget_warning: budgetWarning,
+      needs_input: question,
       usage: usage ? { ...usage } : null,
       cost_usd: cost,
       ...(isolated.fenced ? { fenced_attempt: fenceMetadata(isolated.fenced) } : {}),
@@ -387,6 +394,7 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
       log_path: result?.log_path ?? input.logPath,
       error,
       budget_warning: budgetWarning,
+      question,
       metadata,
     };
   }

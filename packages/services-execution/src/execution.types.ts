@@ -118,6 +118,11 @@ export interface ExecuteStepResult {
   error: string | null;
   /** Set when the budget mode is `warn` and a limit was passed. */
   budget_warning: string | null;
+  /**
+   * The question the agent asked a person (core's `parseNeedsInput` of its final message), with
+   * outcome `succeeded`: then nothing was written to the outputs, committed or pushed. Null otherwise.
+   */
+  question: string | null;
   /** Extra metadata for the `step_completed` / `step_execution_failed` events. */
   metadata: JsonObject;
 }
@@ -127,7 +132,8 @@ export interface ExecutionService {
   buildExecutionPlan(input: ExecuteStepInput): Promise<ExecutionPlan>;
   /**
    * Runs the step: budget pre-check (strict: throws BudgetExceededError; warn: goes on), engine
-   * execute in the worktree, outputs written, commit, best-effort push (with its events). Returns the
+   * execute in the worktree, outputs written, commit, best-effort push (with its events); an agent
+   * that asked a question (`question`) gets none of these. Returns the
    * result; never changes step or protocol status and never enqueues anything.
    */
   executeStep(input: ExecuteStepInput): Promise<ExecuteStepResult>;

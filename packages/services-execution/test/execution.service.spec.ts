@@ -32,6 +32,15 @@ const BUILD_STEP = [
   '```',
   '',
 ].join('\n');
+const ASKING_STEP = [
+  '# 04 Ask',
+  '',
+  '```sh',
+  'echo draft > draft.txt',
+  'echo "NEEDS_INPUT: Which port should the server listen on?"',
+  '```',
+  '',
+].join('\n');
 const FAILING_STEP = ['# 02 Broken', '', '```sh', 'echo partial > partial.txt', 'exit 3', '```', ''].join('\n');
 
 function specFor(name: string, extra: Partial<StepSpec> = {}): StepSpec {
@@ -63,6 +72,7 @@ describe('ExecutionService', () => {
       '01-build.md': BUILD_STEP,
       '02-broken.md': FAILING_STEP,
       '03-notes': '# Notes without extension\n',
+      '04-ask.md': ASKING_STEP,
     });
     tel = createTestTelemetry();
   };
@@ -136,6 +146,24 @@ describe('ExecutionService', () => {
       expect(existsSync(join(ws.protocolRoot, 'outputs'))).toBe(false);
       expect(tel.events).toEqual([]);
       expect(result.final_message).toContain('exited with 3');
+    });
+
+    it('an agent that asks a person (NEEDS_INPUT:) gets no output, commit or push; its work stays uncommitted', async () => {
+      const before = head();
+      const result = await service([shell()]).executeStep(
+        input({ step: stepRun({ id: 25, step_index: 4, step_name: '04-ask.md' }) }),
+      );
+
+      expect(result.outcome).toBe('succeeded');
+      expect(result.question).toBe('Which port should the server listen on?');
+      expect(result.error).toBeNull();
+      expect(result.commit).toBeNull();
+      expect(result.outputs_written).toEqual([]);
+      expect(result.push).toMatchObject({ pushed: false, reason: 'not_attempted' });
+      expect(result.metadata.needs_input).toBe('Which port should the server listen on?');
+      expect(head()).toBe(before);
+      expect(tel.events).toEqual([]);
+      expect(git(ws.worktreePath, ['status', '--porcelain'])).toBe('?? draft.txt');
     });
 
     it('a step without a spec entry finds `<name>.md` and still writes outputs/<stem>.md', async () => {

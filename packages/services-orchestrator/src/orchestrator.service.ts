@@ -15,7 +15,7 @@ import {
 import { auditSpecs, openPr, planExecution } from './lifecycle/run-actions.js';
 import { auditDueSpecs } from './lifecycle/spec-audit-schedule.js';
 import { createStep } from './lifecycle/step-create.js';
-import { approveStep, retryLatest, runNextStep, runStep, runStepQa } from './lifecycle/steps.js';
+import { answerStep, approveStep, retryLatest, runNextStep, runStep, runStepQa } from './lifecycle/steps.js';
 import { protocolUsage } from './lifecycle/usage.js';
 import { handleCiDelivery, recordIgnoredDelivery } from './lifecycle/webhook-delivery.js';
 import { createOrchestratorContext, type OrchestratorContext } from './orchestrator.context.js';
@@ -35,6 +35,7 @@ const METHODS = {
   runStep,
   runStepQa,
   approveStep,
+  answerStep,
   createStep,
   listBranches,
   deleteRemoteBranch,

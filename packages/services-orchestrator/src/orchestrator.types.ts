@@ -295,6 +295,12 @@ export interface OrchestratorService {
   runStep(stepRunId: number, options?: CallOptions): Promise<StepActionResult & { job: QueueJob }>;
   runStepQa(stepRunId: number, options?: CallOptions): Promise<StepActionResult & { job: QueueJob }>;
   approveStep(stepRunId: number, options?: CallOptions): Promise<StepActionResult>;
+  /**
+   * A person's answer to a `needs_input` step's question: `step_input_answered`, step → pending and
+   * re-queued (running + `execute_step_job`) when the run accepts steps; the next attempt's prompt
+   * carries the answer. Blank or over-long answer: 422 naming `answer`; a step not waiting: 409.
+   */
+  answerStep(stepRunId: number, answer: string, options?: CallOptions): Promise<StepActionResult>;
   /** Adds a `pending` step (`step_created`); a status other than pending is a 422, an ended run a 409. */
   createStep(protocolRunId: number, input: CreateStepInput, options?: CallOptions): Promise<StepRun>;
   /** The branches of the project's origin (`branches_listed`); 409 `repository_missing` without a checkout. */

@@ -348,10 +348,10 @@ export function nextRunnableStep(steps: readonly StepRun[]): StepRun | null {
   return byIndex(steps).find((s) => s.status === 'pending' || s.status === 'blocked' || s.status === 'failed') ?? null;
 }
 
-/** The step auto-advance picks: the first pending step by index, unless one is still in flight. */
+/** The step auto-advance picks: the first pending step by index, unless one is still in flight (or waits for an answer). */
 export function nextPendingStep(steps: readonly StepRun[]): StepRun | null {
   const ordered = byIndex(steps);
-  if (ordered.some((s) => s.status === 'running' || s.status === 'needs_qa')) return null;
+  if (ordered.some((s) => s.status === 'running' || s.status === 'needs_qa' || s.status === 'needs_input')) return null;
   return ordered.find((s) => s.status === 'pending') ?? null;
 }
 

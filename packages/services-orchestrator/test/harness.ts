@@ -74,7 +74,9 @@ function createFakes(git: GitService, options: { commits?: boolean } = {}): Fake
       mkdirSync(join(input.worktreePath, 'work'), { recursive: true });
       writeFileSync(marker, `${execution.calls.length}\n`);
       // Like the real execution service, only a successful run is committed.
-      const failed = override.outcome !== undefined && override.outcome !== 'succeeded';
+      const failed =
+        (override.outcome !== undefined && override.outcome !== 'succeeded') ||
+        (override.question !== undefined && override.question !== null);
       const commit =
         options.commits === false || failed
           ? { committed: false as const }
@@ -98,6 +100,7 @@ function createFakes(git: GitService, options: { commits?: boolean } = {}): Fake
         log_path: input.logPath,
         error: null,
         budget_warning: null,
+        question: null,
         metadata: {},
         ...override,
       };

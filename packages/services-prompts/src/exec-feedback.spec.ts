@@ -64,7 +64,26 @@ describe('formatExecFeedback', () => {
     expect(message).not.toContain('plan.md');
   });
 
-  it('the exec prompt carries the section only when there is evidence', async () => {
+  it("renders a person's answer to the previous attempt's question first, and resumes with it", () => {
+    const answered: ExecFeedback = {
+      attempt: 2,
+      answer: { question: 'Which port?\nThe spec says 80 or 8080.', answer: 'Use 8080.' },
+    };
+    expect(hasFeedback(answered)).toBe(true);
+    const text = formatExecFeedback(answered);
+    expect(text).toContain(
+      '### You asked a person, and they answered\nYour question:\n> Which port?\n> The spec says 80 or 8080.\nTheir answer (follow it):\n```\nUse 8080.\n```',
+    );
+    expect(text).toContain('Go on with the step using this answer');
+    const resume = formatResumeMessage('01-api.md', answered);
+    expect(resume.startsWith('Your previous attempt at 01-api.md stopped to ask a question')).toBe(true);
+    expect(resume).toContain('Use 8080.');
+    const both = formatExecFeedback({ ...evidence, answer: answered.answer });
+    expect(both.indexOf('### You asked')).toBeLessThan(both.indexOf('### QA: FAIL'));
+    expect(both).toContain('Fix these first');
+  });
+
+  it('the exec prompt carries the section only when there is evidence, and teaches the NEEDS_INPUT block', async () => {
     const service = createPromptService();
     const base = {
       protocolName: '0001-demo',
@@ -76,6 +95,7 @@ describe('formatExecFeedback', () => {
     };
     const first = await service.buildExecPrompt(base);
     expect(first.text).not.toContain('What went wrong last time');
+    expect(first.text).toContain('end your final message with a line starting `NEEDS_INPUT:`');
     const retry = await service.buildExecPrompt({ ...base, feedback: evidence, feedbackMaxChars: 3000 });
     expect(retry.text).toContain('verified it.\n\n## What went wrong last time');
     expect(retry.text).toContain('expected 2, got 3');

@@ -38,6 +38,8 @@ export interface ExecFeedback {
     log_excerpt?: string | null;
   } | null;
   reviews?: FeedbackReview[] | null;
+  /** The previous attempt asked a person (`NEEDS_INPUT:`) and this is their answer. */
+  answer?: { question: string; answer: string } | null;
 }
 
 /** Default cap of the rendered section, in characters (Config.feedbackMaxChars overrides it). */
@@ -48,6 +50,13 @@ function tailOf(text: string, max: number): string {
   return trimmed.length <= max
     ? trimmed
     : `… (${trimmed.length - max} earlier characters omitted)\n${trimmed.slice(-max)}`;
+}
+
+function headOf(text: string, max: number): string {
+  const trimmed = text.trim();
+  return trimmed.length <= max
+    ? trimmed
+    : `${trimmed.slice(0, max)}\n… (${trimmed.length - max} more characters omitted)`;
 }
 
 function fenced(text: string, max: number): string {
@@ -69,11 +78,18 @@ function budgetLine(feedback: ExecFeedback): string {
 /** Whether there is anything to tell: some evidence, or a re-attempt at all. */
 export function hasFeedback(feedback: ExecFeedback | null | undefined): feedback is ExecFeedback {
   if (!feedback) return false;
-  return Boolean(feedback.execution || feedback.qa || feedback.ci || (feedback.reviews && feedback.reviews.length > 0));
+  return Boolean(
+    feedback.execution ||
+    feedback.qa ||
+    feedback.ci ||
+    feedback.answer ||
+    (feedback.reviews && feedback.reviews.length > 0),
+  );
 }
 
 /**
- * The "What went wrong last time" section: attempt and budget, the failed execution, the QA verdict
+ * The "What went wrong last time" section: attempt and budget, the answer to the question the
+ * previous attempt asked (first: it is what the agent waited for), the failed execution, the QA verdict
  * with each failing check (command, exit code, output tail), the CI failure (job, conclusion, URL,
  * log excerpt) and the review comments. Outputs are tails; the whole section is cut at `maxChars`.
  * Empty string when there is no evidence.
@@ -89,6 +105,16 @@ export function formatExecFeedback(
     '',
     `This is attempt ${feedback.attempt} of this step. ${budgetLine(feedback)}`,
   ];
+  if (feedback.answer) {
+    lines.push(
+      '',
+      '### You asked a person, and they answered',
+      'Your question:',
+      `> ${headOf(feedback.answer.question, piece).replace(/\n/g, '\n> ')}`,
+      'Their answer (follow it):',
+      fenced(headOf(feedback.answer.answer, Math.max(piece, Math.floor(maxChars / 2))), maxChars),
+    );
+  }
   if (feedback.execution) {
     lines.push(
       '',
@@ -126,7 +152,14 @@ export function formatExecFeedback(
       );
     }
   }
-  lines.push('', 'Fix these first, then re-run the checks yourself; keep what already works.');
+  const onlyAnswer =
+    feedback.answer && !feedback.execution && !feedback.qa && !feedback.ci && !feedback.reviews?.length;
+  lines.push(
+    '',
+    onlyAnswer
+      ? 'Go on with the step using this answer; keep what you already did.'
+      : 'Fix these first, then re-run the checks yourself; keep what already works.',
+  );
   const text = lines.join('\n');
   if (text.length <= maxChars) return text;
   const note = '\n… (feedback truncated)';
@@ -139,5 +172,10 @@ export function formatResumeMessage(
   feedback: ExecFeedback,
   maxChars = DEFAULT_FEEDBACK_MAX_CHARS,
 ): string {
-  return `Your previous attempt at ${stepFilename} did not pass. Continue the same task in the same workspace.\n\n${formatExecFeedback(feedback, maxChars)}\n`;
+  const onlyAnswer =
+    feedback.answer && !feedback.execution && !feedback.qa && !feedback.ci && !feedback.reviews?.length;
+  const opening = onlyAnswer
+    ? `Your previous attempt at ${stepFilename} stopped to ask a question, and a person answered it.`
+    : `Your previous attempt at ${stepFilename} did not pass.`;
+  return `${opening} Continue the same task in the same workspace.\n\n${formatExecFeedback(feedback, maxChars)}\n`;
 }

@@ -70,4 +70,10 @@ export function registerStepRoutes(app: RouteApi, { orchestrator, reads, git, co
       return (await orchestrator.approveStep(step.id, { requestId: request.id })).step;
     },
   );
+
+  app.post('/steps/:step_id/answer', { schema: routeSchema(apiContract.answerStep) }, async (request) => {
+    const { step } = await stepAccess(reads, request, request.params.step_id);
+    const result = await orchestrator.answerStep(step.id, request.body.answer, { requestId: request.id });
+    return actionResponse(result.job ? 'Answer recorded; step re-queued' : 'Answer recorded; step pending', result.job);
+  });
 }

@@ -1,11 +1,11 @@
-import type { StepRunOut } from '@tasksgodzilla/client';
+import { stepQuestion, type StepRunOut } from '@tasksgodzilla/client';
 import type { Command } from 'commander';
 import type { CommandContext } from '../cli.types.js';
 import type { ContextFactory } from '../context.js';
-import { renderSteps } from '../format.js';
+import { renderRecord, renderSteps } from '../format.js';
 import { collectAll, idCommands, registerGroup } from './command-helpers.js';
-import { printAction, printList, printRecord, printResult, printTextBody } from './command-output.js';
-import { idArgument, protocolOption, required } from './command-options.js';
+import { printAction, printList, printResult, printTextBody } from './command-output.js';
+import { idArgument, protocolOption, required, textArgument } from './command-options.js';
 
 /** The fields `steps show` prints, in order. */
 const STEP_FIELDS = [
@@ -29,8 +29,20 @@ export async function listSteps(ctx: CommandContext, protocolId: number): Promis
   return printList(ctx, await collectAll(ctx, (p) => ctx.client.listSteps(protocolId, p)), 'No steps.', renderSteps);
 }
 
+/** The step's fields; a step waiting for an answer also gets its question and how to answer it. */
 export async function showStep(ctx: CommandContext, id: number): Promise<StepRunOut> {
-  return printRecord(ctx, await ctx.client.getStep(id), STEP_FIELDS);
+  return printResult(ctx, await ctx.client.getStep(id), (step) => {
+    const record = renderRecord(step, STEP_FIELDS);
+    const question = stepQuestion(step);
+    return question === null
+      ? record
+      : `${record}\n\nQuestion from the agent (answer with: tgz steps answer ${step.id} "<answer>"):\n${question}`;
+  });
+}
+
+/** A person's answer to a `needs_input` step's question; the step runs again with it. */
+export async function answerStep(ctx: CommandContext, id: number, answer: string): Promise<void> {
+  printAction(ctx, await ctx.client.answerStep(id, answer));
 }
 
 export async function runStep(ctx: CommandContext, id: number): Promise<void> {
@@ -54,7 +66,7 @@ export function registerStepsCommands(program: Command, ctxOf: ContextFactory): 
   registerGroup(
     program,
     ctxOf,
-    { name: 'steps', description: 'steps of a protocol run: list, show, run, QA, approve, log, diff' },
+    { name: 'steps', description: 'steps of a protocol run: list, show, run, QA, approve, answer, log, diff' },
     [
       {
         name: 'list',
@@ -62,6 +74,13 @@ export function registerStepsCommands(program: Command, ctxOf: ContextFactory): 
         examples: ['tgz steps list --protocol 2'],
         options: [required(protocolOption())],
         run: (ctx, opts: { protocol: number }) => listSteps(ctx, opts.protocol),
+      },
+      {
+        name: 'answer',
+        description: 'answer the question of a step waiting for input (needs_input); the step runs again with it',
+        examples: ['tgz steps answer 5 "Use port 8080"', 'tgz steps answer 5 "$(cat answer.md)"'],
+        args: [idArgument('<step-id>', 'step run id'), textArgument('<answer>', 'the answer (not blank)')],
+        run: (ctx, id: number, answer: string) => answerStep(ctx, id, answer),
       },
       ...idCommands(idArgument('<step-id>', 'step run id'), [
         {

@@ -128,6 +128,11 @@ export function createFakeClient(
     runStepQa: async (id: number) => (call(`runStepQa ${id}`), action('ok')),
     approveStep: async (id: number) => (call(`approveStep ${id}`), state.steps.find((s) => s.id === Number(id))),
     runStep: async (id: number) => (call(`runStep ${id}`), action('ok')),
+    answerStep: async (id: number, answer: string) => {
+      call(`answerStep ${id} ${answer}`);
+      state.steps = state.steps.map((s) => (s.id === Number(id) ? { ...s, status: 'running', runtime_state: {} } : s));
+      return action('ok');
+    },
     openPr: async (id: number) => (call(`openPr ${id}`), action('ok')),
     startProtocol: async (id: number) => (call(`startProtocol ${id}`), action('ok')),
     pauseProtocol: async (id: number) => {

@@ -1,7 +1,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import { render } from 'ink-testing-library';
 import { expectToContainAll } from '../cli.test-helpers.js';
-import { createFakeClient, run, until } from './fake-client.test-helpers.js';
+import { createFakeClient, run, step, until } from './fake-client.test-helpers.js';
 import { TuiApp } from './tui-app.js';
 import { createTuiStore, type TuiStore } from './tui-store.js';
 
@@ -85,6 +85,36 @@ describe('TUI screens and keys (ink-testing-library)', () => {
     type(['\u001b']);
     await until(() => !frame().includes('New project (clones'), 'the form closed');
     expect(fake.calls.some((c) => c.startsWith('createProject'))).toBe(false);
+  });
+
+  it("answers a waiting step's question with w: the dialog shows the question, the step runs again", async () => {
+    app.unmount();
+    store.stop();
+    fake = createFakeClient({
+      steps: [
+        step(),
+        step({
+          id: 101,
+          step_index: 1,
+          step_name: '01-build.md',
+          status: 'needs_input',
+          runtime_state: { needs_input: { question: 'Which port should the server use?' } },
+          updated_at: '2026-11-27T17:00:05.000Z',
+        }),
+      ],
+    });
+    store = createTuiStore({ settings, createClient: () => fake.client });
+    app = render(<TuiApp store={store} />);
+    await until(() => frame().includes('01-build.md [needs_input]'), `the waiting step:\n${frame()}`);
+    await press('4', 'Page: steps');
+    type(['j', '\r']);
+    await until(() => frame().includes('Question (w to answer): Which port should the server use?'), frame());
+    await press('w', 'Answer 01-build.md: Which port should the server use?');
+    type(['\r']);
+    await until(() => frame().includes('Answer is required.'), `the validation message:\n${frame()}`);
+    type(['8080', '\r']);
+    await until(() => frame().includes('Answered 01-build.md; it runs again.'), `the status:\n${frame()}`);
+    expect(fake.calls).toContain('answerStep 101 8080');
   });
 
   it('pauses with p and cancels with x after confirming', async () => {

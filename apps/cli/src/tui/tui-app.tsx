@@ -269,6 +269,17 @@ export function TuiApp({ store }: { store: TuiStore }) {
       ),
     );
   };
+  const answerQuestion = () => {
+    const target = store.questionStep();
+    if (!target) return store.setStatus('No step is waiting for an answer.', 'error');
+    setModal(
+      formDialog(
+        `Answer ${target.step.step_name}: ${target.question}`,
+        [{ name: 'answer', label: 'Answer', value: '', required: true }],
+        async (v) => failed(await store.answerStep(v.answer ?? '')),
+      ),
+    );
+  };
   const confirmCancel = () => {
     const { protocol } = current();
     if (!protocol) return store.setStatus('Select a protocol.', 'error');
@@ -296,6 +307,7 @@ export function TuiApp({ store }: { store: TuiStore }) {
     y: { key: 'y', label: 'Run QA', run: () => void store.runQa() },
     a: { key: 'a', label: 'Approve', run: () => void store.approve() },
     u: { key: 'u', label: 'Run selected step', run: () => void store.runStep() },
+    w: { key: 'w', label: 'Answer the question…', run: answerQuestion },
     o: { key: 'o', label: 'Open PR', run: () => void store.openPr() },
     s: { key: 's', label: 'Start planning', run: () => void store.startProtocol() },
     p: { key: 'p', label: 'Pause', run: () => void store.pause() },
@@ -314,10 +326,10 @@ export function TuiApp({ store }: { store: TuiStore }) {
     r: { key: 'r', label: 'Refresh', run: () => void store.refreshAll() },
   };
   const menuKeys: Record<PageId, string[]> = {
-    dashboard: ['n', 't', 'y', 'a', 'o', 's', 'p', 'e', 'x', 'R', 'f', 'r'],
+    dashboard: ['n', 't', 'y', 'a', 'w', 'o', 's', 'p', 'e', 'x', 'R', 'f', 'r'],
     projects: ['g', 'R', 'b', 'd', 'i', 'A', 'r'],
     protocols: ['s', 'p', 'e', 'x', 'n', 't', 'o', 'R', 'A', 'i', 'r'],
-    steps: ['u', 'y', 'a', 'n', 't', 'f', 'r'],
+    steps: ['u', 'y', 'a', 'w', 'n', 't', 'f', 'r'],
     events: ['r'],
     queues: ['J', 'r'],
     settings: ['c', 'L', 'r'],

@@ -1,6 +1,7 @@
 import {
   eventGroup,
   eventLabel,
+  stepQuestion,
   type EventOut,
   type Job,
   type OnboardingSummary,
@@ -112,6 +113,8 @@ export function stepMeta(step: StepRunOut | undefined): string {
     `Retries: ${step.retries}`,
   ];
   if (step.summary) lines.push(`Summary: ${step.summary}`);
+  const question = stepQuestion(step);
+  if (question !== null) lines.push(`Question (w to answer): ${question}`);
   return lines.join('\n');
 }
 

@@ -1,4 +1,4 @@
-import type { ProtocolRunOut } from '@tasksgodzilla/client';
+import { stepQuestion, type ProtocolRunOut, type StepRunOut } from '@tasksgodzilla/client';
 import type { TuiLoaders } from './tui-loaders.js';
 import type { TuiSelection } from './tui-selection.js';
 import { errorText, type StoreCore } from './tui-store-core.js';
@@ -11,6 +11,10 @@ export interface TuiForms {
   specAudit(input: SpecAuditInput): Promise<boolean>;
   importCodeMachine(input: ImportInput): Promise<boolean>;
   deleteBranch(): Promise<boolean>;
+  /** The step whose question the answer dialog answers: the selected step, else the run's first waiting one. */
+  questionStep(): { step: StepRunOut; question: string } | null;
+  /** Answers `questionStep()`'s question; the step is re-queued. */
+  answerStep(answer: string): Promise<boolean>;
 }
 
 export function createTuiForms(core: StoreCore, loaders: TuiLoaders, selection: TuiSelection): TuiForms {
@@ -22,7 +26,33 @@ export function createTuiForms(core: StoreCore, loaders: TuiLoaders, selection: 
     return projectId;
   };
 
+  const questionStep = (): { step: StepRunOut; question: string } | null => {
+    const { steps, stepId } = state();
+    const selected = steps.find((s) => s.id === stepId);
+    const step = selected && stepQuestion(selected) !== null ? selected : steps.find((s) => stepQuestion(s) !== null);
+    const question = step ? stepQuestion(step) : null;
+    return step && question !== null ? { step, question } : null;
+  };
+
   return {
+    questionStep,
+    answerStep: async (answer) => {
+      const target = questionStep();
+      if (!target) {
+        setStatus('No step is waiting for an answer.', 'error');
+        return false;
+      }
+      if (answer.trim() === '') {
+        setStatus('Answer is required.', 'error');
+        return false;
+      }
+      return act(
+        () => client().answerStep(target.step.id, answer.trim()),
+        () => `Answered ${target.step.step_name}; it runs again.`,
+        () => Promise.all([loaders.steps(), loaders.protocolEvents(), loaders.protocols()]),
+      );
+    },
+
     createProject: async (input) => {
       try {
         const project = await client().createProject({

@@ -11,6 +11,7 @@ export const KEYS: readonly { keys: string; action: string }[] = [
   { keys: 'y', action: 'run QA on the selected step (else the latest)' },
   { keys: 'a', action: 'approve the selected step (else the latest)' },
   { keys: 'u', action: 'run the selected step' },
+  { keys: 'w', action: "answer the question of the step waiting for input (the selected one, else the run's first)" },
   { keys: 'o', action: 'open the PR/MR of the selected protocol' },
   { keys: 's / p / e', action: 'start planning / pause / resume the selected protocol' },
   { keys: 'x', action: 'cancel the selected protocol (asks first)' },
@@ -28,4 +29,4 @@ export const KEYS: readonly { keys: string; action: string }[] = [
 ];
 
 export const HELP_LINE =
-  '1-7 pages • tab focus • ↑↓ move • enter select • m actions • n next • t retry • y QA • a approve • o PR • s/p/e/x start/pause/resume/cancel • R new protocol • g new project • ? help • q quit';
+  '1-7 pages • tab focus • ↑↓ move • enter select • m actions • n next • t retry • y QA • a approve • w answer • o PR • s/p/e/x start/pause/resume/cancel • R new protocol • g new project • ? help • q quit';

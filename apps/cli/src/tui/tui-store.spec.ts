@@ -1,6 +1,6 @@
 import { createFakeClient, event, run, step, until } from './fake-client.test-helpers.js';
 import { createTuiStore, type TuiStore } from './tui-store.js';
-import type { TuiState } from './tui-store.types.js';
+import { STEP_FILTERS, type TuiState } from './tui-store.types.js';
 
 const settings = { apiBase: 'http://fake', token: undefined, projectToken: undefined };
 
@@ -118,11 +118,13 @@ describe('TUI store', () => {
   it('cycles the step filter through every status, and filters the steps', async () => {
     const { store } = await open();
     const seen: string[] = [];
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < STEP_FILTERS.length; i++) {
       store.cycleStepFilter();
       seen.push(store.getState().stepFilter);
     }
-    expect(seen).toEqual(['pending', 'running', 'needs_qa', 'failed', 'completed', 'blocked', 'cancelled', 'all']);
+    // Every step status once (needs_input among them), then back to all.
+    expect(seen).toEqual([...STEP_FILTERS.slice(1), 'all']);
+    expect(seen).toContain('needs_input');
     store.cycleStepFilter();
     store.cycleStepFilter();
     store.cycleStepFilter();
@@ -152,5 +154,30 @@ describe('TUI store', () => {
     await slow;
     expect(store.getState().protocolId).toBe(11);
     expect(store.getState().steps.map((s) => s.step_name)).toEqual(['other.md']);
+  });
+
+  it('answers the question of the step waiting for input, and says so when none waits', async () => {
+    const { store: plain } = await open();
+    expect(await statusAfter(plain, () => plain.answerStep('yes'))).toEqual({
+      text: 'No step is waiting for an answer.',
+      tone: 'error',
+    });
+    plain.stop();
+    const waiting = step({
+      id: 101,
+      step_index: 1,
+      step_name: '01-build.md',
+      status: 'needs_input',
+      runtime_state: { needs_input: { question: 'Tabs or spaces?' } },
+    });
+    const { fake, store: asking } = await open(createFakeClient({ steps: [step(), waiting] }));
+    expect(asking.questionStep()).toMatchObject({ step: { id: 101 }, question: 'Tabs or spaces?' });
+    expect(await asking.answerStep('  ')).toBe(false);
+    expect(await statusAfter(asking, () => asking.answerStep(' spaces '))).toEqual({
+      text: 'Answered 01-build.md; it runs again.',
+      tone: 'ok',
+    });
+    expect(fake.calls).toContain('answerStep 101 spaces');
+    expect(asking.questionStep()).toBeNull();
   });
 });

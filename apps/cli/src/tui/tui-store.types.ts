@@ -25,6 +25,7 @@ export const STEP_FILTERS = [
   'pending',
   'running',
   'needs_qa',
+  'needs_input',
   'failed',
   'completed',
   'blocked',

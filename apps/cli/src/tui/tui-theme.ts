@@ -10,6 +10,8 @@ export function statusColor(status: string): string | undefined {
     case 'needs_qa':
     case 'queued':
       return 'cyan';
+    case 'needs_input':
+      return 'magenta';
     case 'paused':
     case 'blocked':
     case 'skipped':

@@ -12,6 +12,7 @@ import { RunActions } from './run-actions.js';
 import { RunEvents } from './run-events.js';
 import { RunUsage } from './run-usage.js';
 import { StepViewer } from './step-viewer.js';
+import { StepQuestions } from './step-question.js';
 import { StepsTable } from './steps-table.js';
 
 const EVENTS_LOADED = 200;
@@ -129,6 +130,7 @@ export function RunDetail({
         onChanged={refresh}
       />
       <LoadError error={steps.error} />
+      <StepQuestions steps={stepList} onAnswered={refresh} />
       <h4>Steps</h4>
       <StepsTable run={current} steps={stepList} selectedId={stepId} onSelect={setStepId} onChanged={refresh} />
       {selectedStep ? (

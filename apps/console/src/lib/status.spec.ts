@@ -8,6 +8,7 @@ describe('statusTone', () => {
       statusTone('paused'),
       statusTone('cancelled'),
       statusTone('pending'),
-    ]).toEqual(['ok', 'busy', 'warn', 'bad', 'idle']);
+      statusTone('needs_input'),
+    ]).toEqual(['ok', 'busy', 'warn', 'bad', 'idle', 'warn']);
   });
 });

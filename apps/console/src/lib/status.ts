@@ -11,6 +11,7 @@ export function statusTone(status: string): 'ok' | 'busy' | 'warn' | 'bad' | 'id
     case 'needs_qa':
     case 'queued':
       return 'busy';
+    case 'needs_input':
     case 'paused':
     case 'blocked':
     case 'warning':

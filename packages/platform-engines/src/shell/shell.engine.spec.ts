@@ -144,6 +144,23 @@ describe('shell engine', () => {
       expect(existsSync(join(work, 'third'))).toBe(false);
     });
 
+    it('a block that prints a NEEDS_INPUT: block asks a person: the question is the final message, later blocks do not run', async () => {
+      const file = writeStep(
+        '03-ask.md',
+        step(
+          block('sh', 'touch first', 'echo "NEEDS_INPUT: Which port should the server use?"', 'echo "80 or 8080"'),
+          block('sh', 'touch not-reached'),
+        ),
+      );
+      const result = await engine.execute(request({ stepFile: file }));
+      expect(result.outcome).toBe('succeeded');
+      expect(result.final_message).toBe(
+        '03-ask.md: block 1 (line 1) asked a person; 1 block(s) not run.\n\nNEEDS_INPUT: Which port should the server use?\n80 or 8080',
+      );
+      expect(existsSync(join(work, 'first'))).toBe(true);
+      expect(existsSync(join(work, 'not-reached'))).toBe(false);
+    });
+
     it('succeeds and says so when a step has no blocks', async () => {
       const result = await engine.execute(
         request({ stepFile: writeStep('00-setup.md', '# Setup\nNothing to run.\n') }),

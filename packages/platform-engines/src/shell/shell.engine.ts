@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { EngineError, ValidationError, type JsonValue } from '@tasksgodzilla/core';
+import { EngineError, NEEDS_INPUT_MARKER, ValidationError, parseNeedsInput, type JsonValue } from '@tasksgodzilla/core';
 import { prepareRequest, type RunSettings } from '../engine.request.js';
 import { probeExecutable } from '../engine.probe.js';
 import type {
@@ -232,6 +232,22 @@ export function createShellEngine(options: ShellEngineOptions = {}): Engine {
           finalMessage: message,
           structuredOutput: null,
           exitCode: run.exitCode,
+          signal: null,
+          unparsedLines: 0,
+        });
+      }
+      // A block that prints a NEEDS_INPUT: block asks a person: the step stops there, the question is
+      // the final message (the execution service then commits nothing and the step waits for an answer).
+      const question = parseNeedsInput(run.output);
+      if (question !== null) {
+        const asked = `${step.name}: block ${block.index} (line ${block.line}) asked a person; ${runBlocks.length - ran} block(s) not run.\n\n${NEEDS_INPUT_MARKER} ${question}`;
+        ctx.emit({ type: 'message', text: asked });
+        return ctx.finish({
+          outcome: 'succeeded',
+          reason: null,
+          finalMessage: asked,
+          structuredOutput: null,
+          exitCode: 0,
           signal: null,
           unparsedLines: 0,
         });

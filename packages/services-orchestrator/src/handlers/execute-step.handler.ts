@@ -22,6 +22,7 @@ import { failStepIfStill, moveStepRecorded } from '../lifecycle/step-events.js';
 import { isTerminalRun, moveStep } from '../lifecycle/run-state.js';
 import { blockRun, EXEC_JOB_KEY, enqueueQa, followCompletedStep, followFailedStep } from '../lifecycle/step-flow.js';
 import { gatherFeedback, type AttemptFeedback } from '../lifecycle/feedback.js';
+import { recordQuestion } from '../lifecycle/questions.js';
 import { ledgerUsage, usageMetadata } from '../lifecycle/usage.js';
 import { ensureRunWorkspace, type RunWorkspace } from '../lifecycle/workspace.js';
 import { stepCommitMetadata } from '../read-models/step-commit.js';
@@ -110,6 +111,20 @@ async function recordOutcome(
     const step = await tx.stepRuns.mergeRuntimeState(current.id, sentState(result, attempt));
     const run = await tx.protocolRuns.get(step.protocol_run_id);
     const metadata = resultMetadata(result);
+    if (result.question !== null) {
+      // The agent asked a person: nothing was committed; the step waits for an answer.
+      const patch = { engine_id: result.engine_id, model: result.model };
+      await recordQuestion(
+        ctx,
+        tx,
+        run,
+        step,
+        { question: result.question, attempt: attempt.attempt, patch },
+        metadata,
+        trace,
+      );
+      return { status: 'needs_input' };
+    }
     if (result.outcome !== 'succeeded') {
       // The execution service's error is a whole sentence naming the outcome ("Execution timeout: …",
       // "Engine codex could not run: …"): used as it is, never prefixed a second time.
@@ -338,7 +353,7 @@ async function execute(
 
   const mode = qaModeOf(ctx, loaded.stepSpec);
   let qa: QaResult | null = null;
-  if (result.outcome === 'succeeded' && mode === 'inline' && !jobCtx.signal.aborted) {
+  if (result.outcome === 'succeeded' && result.question === null && mode === 'inline' && !jobCtx.signal.aborted) {
     try {
       qa = await ctx.deps.quality.runQa({
         ...input,
@@ -358,7 +373,8 @@ async function execute(
  * `execute_step_job`: acts only on a `running` step. A paused or blocked run puts the step back to
  * pending (`step_deferred`); an ended run is left alone. The outcome is applied in one transaction:
  * success → `step_completed`, then QA per policy (skip → completed, light → inline QA, full →
- * needs_qa and a QA job when the run advances by itself); failure → failed, loop, trigger, else
+ * needs_qa and a QA job when the run advances by itself); a question to a person (`NEEDS_INPUT:`) →
+ * needs_input (`step_needs_input`, nothing committed); failure → failed, loop, trigger, else
  * blocked; budget exceeded → failed + blocked (`budget_exceeded`).
  */
 export function createExecuteStepHandler(ctx: OrchestratorContext): OrchestratorJobHandler<'execute_step_job'> {

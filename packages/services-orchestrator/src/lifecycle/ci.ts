@@ -51,7 +51,8 @@ function ciState(input: CiStatusInput, base: JsonObject): JsonObject {
 /**
  * A CI report (the api parses the GitHub/GitLab payload into `status`), routed by repository and
  * branch (`routeCiReport`). On the run's most recently updated step: running → recorded as CI state
- * (`runtime_state.ci`; the step status is not touched: no job runs it); success → step needs_qa + QA job (Config.autoQaOnCi) or
+ * (`runtime_state.ci`; the step status is not touched: no job runs it); a step waiting for an answer
+ * (`needs_input`) is not touched either; success → step needs_qa + QA job (Config.autoQaOnCi) or
  * completed + completion/auto-advance; failure → step failed (a completed step is re-opened), then a new attempt when the run
  * auto-advances and the step has re-openings left (FEEDBACK_REOPEN_LIMIT), else run blocked. merged → run completed
  * from any active status. Terminal runs only get the webhook event.
@@ -128,6 +129,9 @@ export async function handleCiStatus(
     step = await tx.stepRuns.mergeRuntimeState(step.id, { ci: ciState(input, base) });
     if (input.status === 'running') {
       action = 'ci_running';
+    } else if (step.status === 'needs_input') {
+      // The step waits on a person's answer: a CI result of earlier commits neither completes nor fails it.
+      action = 'recorded';
     } else if (input.status === 'success') {
       if (ctx.config.autoQaOnCi && step.status !== 'completed' && step.status !== 'cancelled') {
         const queued = await enqueueQa(ctx, tx, run, step, {

@@ -11,6 +11,7 @@ const MAX_REVIEWS = 10;
 
 const QA_FAILURES: readonly string[] = ['qa_failed', 'qa_failed_inline', 'qa_error'] satisfies EventType[];
 export const REVIEW_COMMENT_EVENT = 'review_comment' satisfies EventType;
+const ANSWER_EVENT = 'step_input_answered' satisfies EventType;
 
 /** What the execute handler passes to execution for one attempt, and what it records as sent. */
 export interface AttemptFeedback {
@@ -94,7 +95,7 @@ function left(limit: number | undefined, spent: number): number | null {
 
 /**
  * The feedback of one attempt, from the latest recorded evidence since the previous attempt of the
- * step started (`step_started`): the failed execution, the QA failure (this step's, else the one
+ * step started (`step_started`): a person's answer to the question the previous attempt asked, the failed execution, the QA failure (this step's, else the one
  * of the run that sent work back here), the latest CI failure of the run, the review comments.
  * The first attempt gets none. Attempt number = earlier `step_started` of the step + 1.
  */
@@ -127,7 +128,8 @@ export async function gatherFeedback(
     (e) => e.metadata?.status === 'failure' && (e.metadata?.provider === 'github' || e.metadata?.provider === 'gitlab'),
   );
   const reviews = since.filter((e) => e.event_type === REVIEW_COMMENT_EVENT).slice(-MAX_REVIEWS);
-  const used = [execution, qa, ci, ...reviews].filter((event): event is Event => event !== null);
+  const answer = latest((e) => e.step_run_id === step.id && e.event_type === ANSWER_EVENT);
+  const used = [answer, execution, qa, ci, ...reviews].filter((event): event is Event => event !== null);
 
   const feedback: ExecFeedback = {
     attempt,
@@ -145,6 +147,9 @@ export async function gatherFeedback(
     qa: qa ? qaEvidence(qa) : null,
     ci: ci ? ciEvidence(ci) : null,
     reviews: reviews.map(reviewEvidence),
+    answer: answer
+      ? { question: str(answer.metadata?.question) ?? '', answer: str(answer.metadata?.answer) ?? answer.message }
+      : null,
   };
   return {
     attempt,

@@ -196,7 +196,7 @@ export async function resumeProtocol(
 }
 
 /**
- * → cancelled (a cancelled run is returned unchanged). Pending, running and needs_qa steps are
+ * → cancelled (a cancelled run is returned unchanged). Pending, running, needs_qa and needs_input steps are
  * cancelled with it; after commit its queued and running jobs are cancelled (a running engine's
  * process group is killed) and the worktree removed when configured.
  */
@@ -212,7 +212,7 @@ export async function cancelProtocol(
     assertRunNotTerminal(run);
     const updated = await tx.protocolRuns.transition(run.id, { from: run.status, to: 'cancelled' });
     for (const step of await tx.stepRuns.listByRun(run.id)) {
-      if (step.status === 'pending' || step.status === 'running' || step.status === 'needs_qa') {
+      if (['pending', 'running', 'needs_qa', 'needs_input'].includes(step.status)) {
         await tx.stepRuns.transition(
           step.id,
           { from: step.status, to: 'cancelled' },

@@ -82,11 +82,11 @@ export async function applyStepChanges(
   }
 }
 
-/** A step other than `exceptId` that is `running` or `needs_qa`, if any. */
+/** A step other than `exceptId` that is `running`, `needs_qa` or `needs_input`, if any. */
 export function stepInFlight(
   steps: readonly StepRun[],
   exceptId?: number,
-  statuses: readonly StepStatus[] = ['running', 'needs_qa'],
+  statuses: readonly StepStatus[] = ['running', 'needs_qa', 'needs_input'],
 ): StepRun | null {
   return steps.find((s) => s.id !== exceptId && statuses.includes(s.status)) ?? null;
 }

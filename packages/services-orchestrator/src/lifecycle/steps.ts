@@ -1,4 +1,11 @@
-import { ConflictError, NotFoundError, type ProtocolRun, type StepRun } from '@tasksgodzilla/core';
+import {
+  ANSWER_MAX_CHARS,
+  ConflictError,
+  NotFoundError,
+  ValidationError,
+  type ProtocolRun,
+  type StepRun,
+} from '@tasksgodzilla/core';
 import type { QueueJob } from '@tasksgodzilla/platform-queue';
 import type { StorageTx } from '@tasksgodzilla/platform-storage';
 import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
@@ -6,6 +13,8 @@ import type { CallOptions, StepActionResult } from '../orchestrator.types.js';
 import { latestRetryableStep, nextRunnableStep } from '../policies.js';
 import { assertRunNotTerminal, getRun, getStep, moveStep, stepInFlight } from './run-state.js';
 import { reconcileRun } from './reconcile.js';
+import { ANSWERED_KEY, QUESTION_KEY, openQuestion } from './questions.js';
+import { moveStepRecorded } from './step-events.js';
 import { enqueueExecution, enqueueQa, followCompletedStep, type EnqueueExecutionOptions } from './step-flow.js';
 
 type Enqueued = StepActionResult & { job: QueueJob };
@@ -42,15 +51,21 @@ function assertStepReviewable(step: StepRun, run: ProtocolRun): void {
   assertRunNotTerminal(run);
 }
 
-/** One step at a time per worktree: refuse while another step runs or waits for QA. */
+const IN_FLIGHT_WHAT: Record<string, string> = {
+  running: 'is running',
+  needs_qa: 'is waiting for QA',
+  needs_input: 'is waiting for an answer to its question',
+};
+
+/** One step at a time per worktree: refuse while another step runs, waits for QA or for an answer. */
 function assertNoStepInFlight(
   steps: readonly StepRun[],
   exceptId?: number,
-  statuses: ('running' | 'needs_qa')[] = ['running', 'needs_qa'],
+  statuses: ('running' | 'needs_qa' | 'needs_input')[] = ['running', 'needs_qa', 'needs_input'],
 ): void {
   const busy = stepInFlight(steps, exceptId, statuses);
   if (busy) {
-    const what = busy.status === 'running' ? 'is running' : 'is waiting for QA';
+    const what = IN_FLIGHT_WHAT[busy.status] ?? `is ${busy.status}`;
     throw new ConflictError(`Step ${busy.step_name} ${what}`, {
       code: 'step_in_flight',
       details: { step_run_id: busy.id, status: busy.status },
@@ -155,6 +170,11 @@ export async function runStepQa(
   return ctx.deps.storage.transaction(async (tx) => {
     const { step, run } = await loadStepAndRun(ctx, tx, stepId, trace);
     assertStepReviewable(step, run);
+    if (step.status === 'needs_input')
+      throw new ConflictError('Step is waiting for an answer to its question; answer it first', {
+        code: 'step_needs_input',
+        details: { status: step.status },
+      });
     const queued = await enqueueQa(ctx, tx, run, step, { source: 'api', trace });
     return { run, step: queued.step, job: queued.job };
   });
@@ -183,5 +203,63 @@ export async function approveStep(
     );
     const follow = await followCompletedStep(ctx, tx, run.id, completed, null, trace);
     return { run: follow.run, step: completed, job: follow.job };
+  });
+}
+
+/**
+ * A person's answer to the question of a `needs_input` step: `step_input_answered` (question and
+ * answer, which the next attempt's feedback section carries), the step → pending, and, when the run
+ * accepts steps (planned, running, blocked) and no other step is running, straight on to running
+ * with its `execute_step_job`. A paused run keeps the step pending until it is resumed.
+ */
+export async function answerStep(
+  ctx: OrchestratorContext,
+  stepId: number,
+  answer: string,
+  options: CallOptions = {},
+): Promise<StepActionResult> {
+  const text = typeof answer === 'string' ? answer.trim() : '';
+  if (text === '' || text.length > ANSWER_MAX_CHARS) {
+    const message = text === '' ? 'must not be empty' : `must be at most ${ANSWER_MAX_CHARS} characters`;
+    throw new ValidationError(`answer ${message}`, [{ path: ['answer'], message }]);
+  }
+  const trace: Trace = { requestId: options.requestId };
+  return ctx.deps.storage.transaction(async (tx) => {
+    const { step, run } = await loadStepAndRun(ctx, tx, stepId, trace);
+    if (step.status !== 'needs_input') {
+      throw new ConflictError('Step is not waiting for an answer', {
+        code: 'step_not_waiting_for_input',
+        details: { status: step.status },
+      });
+    }
+    assertRunNotTerminal(run);
+    const question = openQuestion(step) ?? '(question not recorded)';
+    const answered = await tx.stepRuns.mergeRuntimeState(step.id, {
+      [QUESTION_KEY]: null,
+      [ANSWERED_KEY]: { question, answer: text, answered_at: ctx.clock.now().toISOString() },
+    });
+    const pending = await moveStepRecorded(
+      ctx,
+      tx,
+      run,
+      answered,
+      { to: 'pending', patch: { summary: 'Answered; runs again with the answer' } },
+      {
+        type: 'step_input_answered',
+        message: `Step ${step.step_name}: question answered.`,
+        metadata: { question, answer: text },
+      },
+      trace,
+    );
+    const accepts = run.status === 'planned' || run.status === 'running' || run.status === 'blocked';
+    if (!accepts || stepInFlight(await tx.stepRuns.listByRun(run.id), pending.id, ['running'])) {
+      return { run, step: pending, job: null };
+    }
+    return enqueueExecution(ctx, tx, run, pending, {
+      event: 'step_enqueued',
+      message: `Step ${step.step_name} enqueued with the answer.`,
+      metadata: { source: 'answer' },
+      trace,
+    });
   });
 }

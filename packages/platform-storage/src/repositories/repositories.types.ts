@@ -1,6 +1,9 @@
 import type { EventFeed } from './event-feed.js';
 import type {
+  CiProvider,
   Event,
+  IssueLink,
+  ProjectIssueSettings,
   JobRun,
   JobStatus,
   JsonObject,
@@ -361,6 +364,41 @@ export interface WebhookDeliveryRepository {
   release(provider: string, deliveryId: string): Promise<void>;
 }
 
+/** What identifies a forge issue within a project. */
+export interface IssueKey {
+  project_id: number;
+  provider: CiProvider;
+  repository: string;
+  issue_number: number;
+}
+
+export interface NewIssueLink extends IssueKey {
+  protocol_run_id: number;
+  issue_url?: string | null;
+}
+
+/** Forge issues and the protocol runs opened from them: one run per issue and project. */
+export interface IssueLinkRepository {
+  /**
+   * Links the issue to the run; when the issue (or the run) is linked already, nothing is written and
+   * the existing link comes back with `created: false`. An unknown project or run is a ValidationError.
+   */
+  link(input: NewIssueLink): Promise<{ link: IssueLink; created: boolean }>;
+  findByIssue(key: IssueKey): Promise<IssueLink | null>;
+  findByRun(protocolRunId: number): Promise<IssueLink | null>;
+  /** Records the id of the run's status comment on the issue. */
+  setCommentId(id: number, commentId: string): Promise<IssueLink>;
+}
+
+export type ProjectIssueSettingsWrite = Pick<ProjectIssueSettings, 'label' | 'auto_start' | 'auto_advance'>;
+
+/** A project's issue intake settings (a row only once they were set). */
+export interface ProjectIssueSettingsRepository {
+  find(projectId: number): Promise<ProjectIssueSettings | null>;
+  /** Writes every setting (upsert); an unknown project is a NotFoundError. */
+  put(projectId: number, settings: ProjectIssueSettingsWrite): Promise<ProjectIssueSettings>;
+}
+
 export interface Repositories {
   projects: ProjectRepository;
   protocolRuns: ProtocolRunRepository;
@@ -368,4 +406,6 @@ export interface Repositories {
   events: EventRepository;
   jobRuns: JobRunRepository;
   webhookDeliveries: WebhookDeliveryRepository;
+  issueLinks: IssueLinkRepository;
+  projectIssueSettings: ProjectIssueSettingsRepository;
 }

@@ -107,7 +107,6 @@ export const EVENT_TYPE_LABELS = {
   build: { label: 'GitLab job', group: 'ci' },
   webhook_ignored: { label: 'Webhook ignored', group: 'ci' },
   issue_run_created: { label: 'Run opened from an issue', group: 'run' },
-  issue_comment_enqueued: { label: 'Issue comment enqueued', group: 'pr' },
   issue_comment_posted: { label: 'Issue comment posted', group: 'pr' },
   // ---- spec ----
   spec_validation_error: { label: 'Spec invalid', group: 'spec' },

@@ -131,7 +131,6 @@ export const EVENT_METADATA_SCHEMAS = {
     delivery_id: optText,
     started: z.boolean(),
   }),
-  issue_comment_enqueued: meta({ ...jobRef, trigger: text }),
   issue_comment_posted: meta({ comment_id: text, created: z.boolean(), stage: text }),
   // ---- spec ----
   spec_validation_error: meta({ spec_hash: optText, error: optText, errors: z.array(json).optional() }),

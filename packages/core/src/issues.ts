@@ -21,12 +21,14 @@ export interface IssueLink {
 
 /**
  * How a project takes issues in. `label`: the label that turns an issue into a run; `auto_start`:
- * plan the run at once; `auto_advance`: the run's steps follow one another by themselves.
+ * plan the run at once; `auto_advance`: the run's steps follow one another by themselves;
+ * `template`: the protocol template folder the run plans from (as a protocol's `template`), or null.
  */
 export interface ProjectIssueSettings {
   project_id: number;
   label: string;
   auto_start: boolean;
   auto_advance: boolean;
+  template: string | null;
   updated_at: IsoTimestamp | null;
 }

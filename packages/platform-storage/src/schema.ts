@@ -136,6 +136,7 @@ export interface ProjectIssueSettingsTable {
   label: string;
   auto_start: number;
   auto_advance: number;
+  template: string | null;
   updated_at: Timestamp;
 }
 

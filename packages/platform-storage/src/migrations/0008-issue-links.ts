@@ -31,6 +31,7 @@ export async function up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void
     .addColumn('label', 'text', (c) => c.notNull())
     .addColumn('auto_start', 'integer', (c) => c.notNull())
     .addColumn('auto_advance', 'integer', (c) => c.notNull())
+    .addColumn('template', 'text')
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
 }

@@ -48,16 +48,21 @@ describe.each(BACKENDS)('IssueLinkRepository on %s', (dialect) => {
     const run = await seed.run(storage);
     const { link } = await storage.issueLinks.link({ ...issue, project_id: run.project_id, protocol_run_id: run.id });
     clock.advance(1000);
-    const updated = await storage.issueLinks.setCommentId(link.id, '9001');
-    expect(updated).toMatchObject({ comment_id: '9001', updated_at: '2026-11-27T17:00:01.000Z' });
-    expect((await storage.issueLinks.findByRun(run.id))?.comment_id).toBe('9001');
+    expect(await storage.issueLinks.swapCommentId(link.id, null, 'job-1')).toBe(true);
+    // A second writer that also saw no comment loses.
+    expect(await storage.issueLinks.swapCommentId(link.id, null, 'job-2')).toBe(false);
+    expect(await storage.issueLinks.swapCommentId(link.id, 'job-1', '9001')).toBe(true);
+    expect(await storage.issueLinks.findByRun(run.id)).toMatchObject({
+      comment_id: '9001',
+      updated_at: '2026-11-27T17:00:01.000Z',
+    });
     const result = await storage.transaction(async (tx) => {
       const dup = await tx.issueLinks.link({ ...issue, project_id: run.project_id, protocol_run_id: run.id });
       const project = await tx.projects.create({ name: 'after', git_url: '/tmp/after' });
       return { created: dup.created, project: project.name };
     });
     expect(result).toEqual({ created: false, project: 'after' });
-    expect(await rejection(storage.issueLinks.setCommentId(999, 'x'))).toBeInstanceOf(NotFoundError);
+    expect(await storage.issueLinks.swapCommentId(999, null, 'x')).toBe(false);
   });
 
   it('refuses bad input naming the field, and a run that does not exist', async ({ storage }) => {
@@ -91,6 +96,7 @@ describe.each(BACKENDS)('ProjectIssueSettingsRepository on %s', (dialect) => {
       label: 'tasksgodzilla',
       auto_start: true,
       auto_advance: false,
+      template: null,
       updated_at: START,
     });
     clock.advance(5);
@@ -98,12 +104,14 @@ describe.each(BACKENDS)('ProjectIssueSettingsRepository on %s', (dialect) => {
       label: 'agent',
       auto_start: false,
       auto_advance: true,
+      template: '/srv/templates/fix',
     });
     expect(second).toEqual({
       project_id: project.id,
       label: 'agent',
       auto_start: false,
       auto_advance: true,
+      template: '/srv/templates/fix',
       updated_at: '2026-11-27T17:00:00.005Z',
     });
     expect(await storage.projectIssueSettings.find(project.id)).toEqual(second);

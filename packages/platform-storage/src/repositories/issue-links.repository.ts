@@ -101,15 +101,15 @@ export function createIssueLinkRepository(ctx: RepositoryContext): IssueLinkRepo
       return row ? toIssueLink(row) : null;
     },
 
-    async setCommentId(id: number, commentId: string): Promise<IssueLink> {
-      const row = await db
+    async swapCommentId(id: number, expected: string | null, next: string): Promise<boolean> {
+      const query = db
         .updateTable('issue_links')
-        .set({ comment_id: requireText('comment_id', commentId), updated_at: nowIso(ctx) })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirst();
-      if (!row) throw new NotFoundError(`Issue link ${id} not found`, { code: 'issue_link_not_found' });
-      return toIssueLink(row);
+        .set({ comment_id: requireText('comment_id', next), updated_at: nowIso(ctx) })
+        .where('id', '=', id);
+      const result = await (
+        expected === null ? query.where('comment_id', 'is', null) : query.where('comment_id', '=', expected)
+      ).executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
   };
 }
@@ -120,6 +120,7 @@ function toSettings(row: ProjectIssueSettingsTable): ProjectIssueSettings {
     label: row.label,
     auto_start: Number(row.auto_start) === 1,
     auto_advance: Number(row.auto_advance) === 1,
+    template: row.template,
     updated_at: row.updated_at,
   };
 }
@@ -142,6 +143,7 @@ export function createProjectIssueSettingsRepository(ctx: RepositoryContext): Pr
         label: requireText('label', settings.label),
         auto_start: requireBoolean('auto_start', settings.auto_start) ? 1 : 0,
         auto_advance: requireBoolean('auto_advance', settings.auto_advance) ? 1 : 0,
+        template: optionalText('template', settings.template ?? null),
         updated_at: nowIso(ctx),
       };
       try {
@@ -153,6 +155,7 @@ export function createProjectIssueSettingsRepository(ctx: RepositoryContext): Pr
               label: values.label,
               auto_start: values.auto_start,
               auto_advance: values.auto_advance,
+              template: values.template,
               updated_at: values.updated_at,
             }),
           )

@@ -386,11 +386,16 @@ export interface IssueLinkRepository {
   link(input: NewIssueLink): Promise<{ link: IssueLink; created: boolean }>;
   findByIssue(key: IssueKey): Promise<IssueLink | null>;
   findByRun(protocolRunId: number): Promise<IssueLink | null>;
-  /** Records the id of the run's status comment on the issue. */
-  setCommentId(id: number, commentId: string): Promise<IssueLink>;
+  /**
+   * Compare-and-swap of the status comment's id (`expected` null: none yet): true when it was
+   * `expected` and is now `next`, false when another writer changed it first (nothing written).
+   */
+  swapCommentId(id: number, expected: string | null, next: string): Promise<boolean>;
 }
 
-export type ProjectIssueSettingsWrite = Pick<ProjectIssueSettings, 'label' | 'auto_start' | 'auto_advance'>;
+export type ProjectIssueSettingsWrite = Pick<ProjectIssueSettings, 'label' | 'auto_start' | 'auto_advance'> & {
+  template?: string | null;
+};
 
 /** A project's issue intake settings (a row only once they were set). */
 export interface ProjectIssueSettingsRepository {

@@ -38,3 +38,9 @@ export {
   StepUsage,
   UsageTotals,
 } from './contract.schemas.js';
+export {
+  ProjectIssueSettingsOut,
+  ProjectIssueSettingsUpdate,
+  ProtocolFromIssueRequest,
+  ProtocolFromIssueResponse,
+} from './issue.schemas.js';

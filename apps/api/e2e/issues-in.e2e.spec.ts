@@ -50,6 +50,8 @@ describe('issues in end to end (built api, shell engine, stand-in GitHub)', () =
         TASKSGODZILLA_WEBHOOK_TOKEN: WEBHOOK_SECRET,
         TASKSGODZILLA_GITHUB_API_URL: forge.url,
         TASKSGODZILLA_AUTO_PR: 'ready',
+        // The PR is opened with the server's token; the issue comments with the project's forge_token.
+        GITHUB_TOKEN: 'issues-e2e-server-token',
         TASKSGODZILLA_GH_SSH: 'false',
         TASKSGODZILLA_LOG_LEVEL: 'warn',
         TASKSGODZILLA_GIT_USER: 'TasksGodzilla E2E',
@@ -123,12 +125,22 @@ describe('issues in end to end (built api, shell engine, stand-in GitHub)', () =
       240_000,
     );
     expect(done.status).toBe('completed');
+    // auto_pr (server default `ready`): the PR is opened on the stand-in GitHub.
+    const events = await waitFor(
+      async () => (await client.listProtocolEvents(run!.id, { limit: 500 })).items,
+      (items) => items.some((e) => ['open_pr', 'open_pr_failed', 'open_pr_skipped'].includes(e.event_type)),
+      'the PR to be opened',
+    );
+    expect(
+      events.filter((e) => e.event_type.startsWith('open_pr')).map((e) => `${e.event_type}: ${e.message}`),
+    ).toContainEqual(expect.stringMatching(/^open_pr: /));
 
     // The comment converges on the final state: one comment, edited in place, with the PR and completed.
     await waitFor(
       async () => forge.comments.map((c) => ({ ...c })),
-      (comments) => comments.length === 1 && comments[0]!.body.includes('**completed**'),
-      'the issue comment to say completed',
+      (comments) =>
+        comments.length === 1 && comments[0]!.body.includes('**completed**') && comments[0]!.body.includes('/pull/7'),
+      'the issue comment to say completed, with the PR',
     );
     expect(forge.comments).toHaveLength(1);
     const [comment] = forge.comments;
@@ -143,6 +155,7 @@ describe('issues in end to end (built api, shell engine, stand-in GitHub)', () =
     expect(api.output()).not.toContain(FORGE_TOKEN);
 
     // By hand: the same issue through the forge API finds the same run; another issue opens its own.
+    forge.addIssue({ number: 42, title: 'Fix login bug', body: 'Users cannot log in.', labels: ['tasksgodzilla'] });
     forge.addIssue({ number: 43, title: 'Add a health check', body: 'GET /health', labels: [] });
     const same = await client.createProtocolFromIssue(project.id, { issue: 'https://github.com/acme/demo/issues/42' });
     expect(same).toMatchObject({ created: false, protocol_run: { id: run!.id } });

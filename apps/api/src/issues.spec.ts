@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { git } from '@tasksgodzilla/testing';
 import { useApi } from './api.test-helpers.js';
 
 const SECRET = 'issues-webhook-secret';
@@ -24,6 +25,9 @@ describe('issues in over the api', () => {
   let projectId: number;
 
   beforeAll(async () => {
+    // The projects name forge URLs; git itself talks to the local bare origin (no network).
+    for (const url of ['https://github.com/acme/demo.git', 'https://gitlab.example/group/demo.git'])
+      git(h.repo.path, ['config', '--add', `url.${h.repo.originPath}.insteadOf`, url]);
     projectId = await h.project({ git_url: 'https://github.com/acme/demo.git' });
   });
 

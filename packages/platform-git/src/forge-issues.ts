@@ -133,3 +133,30 @@ export function labelNames(value: unknown): string[] {
     .map((label) => (typeof label === 'string' ? label : textOf((label as { name?: unknown } | null)?.name)))
     .filter((name): name is string => name !== null);
 }
+
+/** Where a forge's issue JSON keeps the number, the body and the web URL. */
+export interface IssueFields {
+  number: string;
+  body: string;
+  url: string;
+}
+
+/** An issue read from a forge's JSON by its field names (title, labels and state are common). */
+export function issueFromJson(
+  provider: ForgeProvider,
+  json: Record<string, unknown>,
+  repository: string,
+  fields: IssueFields,
+): ForgeIssue {
+  const number = json[fields.number];
+  return {
+    provider,
+    repository,
+    number: typeof number === 'number' ? number : 0,
+    title: textOf(json['title']) ?? '',
+    body: textOf(json[fields.body]) ?? '',
+    url: textOf(json[fields.url]),
+    labels: labelNames(json['labels']),
+    state: textOf(json['state']),
+  };
+}

@@ -1,5 +1,5 @@
 import { forgeMessage, trimSlash } from './forge-http.js';
-import { labelNames, textOf, type ForgeIssueApi } from './forge-issues.js';
+import { issueFromJson, type ForgeIssueApi } from './forge-issues.js';
 import { createOrFindChangeRequest } from './forge-rest.js';
 import type { PullRequestResult } from './git-service.types.js';
 
@@ -77,15 +77,6 @@ export const GITHUB_ISSUE_API: ForgeIssueApi = {
   }),
   readIssue(json, repository) {
     if (json['pull_request'] !== undefined) return null;
-    return {
-      provider: 'github',
-      repository,
-      number: typeof json['number'] === 'number' ? json['number'] : 0,
-      title: textOf(json['title']) ?? '',
-      body: textOf(json['body']) ?? '',
-      url: textOf(json['html_url']),
-      labels: labelNames(json['labels']),
-      state: textOf(json['state']),
-    };
+    return issueFromJson('github', json, repository, { number: 'number', body: 'body', url: 'html_url' });
   },
 };

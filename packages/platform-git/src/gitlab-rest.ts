@@ -1,5 +1,5 @@
 import { trimSlash } from './forge-http.js';
-import { labelNames, textOf, type ForgeIssueApi } from './forge-issues.js';
+import { issueFromJson, type ForgeIssueApi } from './forge-issues.js';
 import { createOrFindChangeRequest } from './forge-rest.js';
 import type { PullRequestResult } from './git-service.types.js';
 
@@ -61,16 +61,6 @@ export const GITLAB_ISSUE_API: ForgeIssueApi = {
     url: `${issueUrl(apiUrl, repository, iid)}/notes/${encodeURIComponent(noteId)}`,
     body: { body },
   }),
-  readIssue(json, repository) {
-    return {
-      provider: 'gitlab',
-      repository,
-      number: typeof json['iid'] === 'number' ? json['iid'] : 0,
-      title: textOf(json['title']) ?? '',
-      body: textOf(json['description']) ?? '',
-      url: textOf(json['web_url']),
-      labels: labelNames(json['labels']),
-      state: textOf(json['state']),
-    };
-  },
+  readIssue: (json, repository) =>
+    issueFromJson('gitlab', json, repository, { number: 'iid', body: 'description', url: 'web_url' }),
 };

@@ -14,27 +14,6 @@ import { runJobPayload, type OrchestratorContext, type Trace } from '../orchestr
 import { inRunJobScope, jobTrace, skipped } from '../handlers/job-scope.js';
 import { projectForgeToken } from './issue-runs.js';
 
-/**
- * Events after which a run's issue comment is brought up to date: planning done (or failed), a PR
- * opened, the run completed, cancelled, or stopped by a failure (the run may then be blocked).
- */
-export const ISSUE_COMMENT_TRIGGERS: ReadonlySet<string> = new Set([
-  'planned',
-  'planning_failed',
-  'spec_validation_error',
-  'open_pr',
-  'protocol_completed',
-  'cancelled',
-  'budget_exceeded',
-  'job_failed',
-  'step_execution_failed',
-  'qa_failed',
-  'qa_error',
-  'loop_limit_reached',
-  'pr_merged',
-  'mr_merged',
-]);
-
 /** Events whose message says why a run stopped (the latest one is the comment's reason). */
 const REASON_EVENTS = [
   'planning_failed',
@@ -46,6 +25,20 @@ const REASON_EVENTS = [
   'qa_error',
   'loop_limit_reached',
 ];
+
+/**
+ * Events after which a run's issue comment is brought up to date: planning done, a PR opened, the run
+ * completed, cancelled or merged, or stopped by a failure (the run may then be blocked).
+ */
+export const ISSUE_COMMENT_TRIGGERS: ReadonlySet<string> = new Set([
+  'planned',
+  'open_pr',
+  'protocol_completed',
+  'cancelled',
+  'pr_merged',
+  'mr_merged',
+  ...REASON_EVENTS,
+]);
 
 /** `pending:<job id>`: a comment being posted by that job (claimed so two jobs never post two comments). */
 const PENDING = 'pending:';

@@ -1,20 +1,10 @@
 import type { CiProvider, ProjectIssueSettings, ProtocolRun } from '@tasksgodzilla/core';
+import type { ForgeIssue } from '@tasksgodzilla/platform-git';
 import type { QueueJob } from '@tasksgodzilla/platform-queue';
 import type { CiRepositoryRef } from '../orchestrator.types.js';
 
-/** The issue a delivery (or a forge API read) is about. */
-export interface IssueFacts {
-  provider: CiProvider;
-  /** `owner/name` (GitHub) or the project path (GitLab): what the forge API takes. */
-  repository: string;
-  number: number;
-  title: string;
-  body: string;
-  url: string | null;
-  labels: string[];
-  /** Lowercased `open`/`opened`/`closed`/…, null when the payload has none. */
-  state: string | null;
-}
+/** The issue a delivery (or a forge API read) is about: platform-git's `ForgeIssue`. */
+export type IssueFacts = ForgeIssue;
 
 /**
  * What an issue delivery means. `trigger`: `opened` (the issue was opened, or reopened; it counts when

@@ -165,4 +165,55 @@ describe('issues in end to end (built api, shell engine, stand-in GitHub)', () =
       protocol_run: { protocol_name: 'issue-43-add-a-health-check', description: 'GET /health' },
     });
   }, 400_000);
+
+  it('refuses bad input with 4xx naming the field and changes nothing; an unlabelled issue is ignored', async () => {
+    const project = await client.createProject({ name: 'bad-input', git_url: REMOTE, local_path: repo.path });
+    const failure = async (call: Promise<unknown>) => {
+      try {
+        await call;
+      } catch (error) {
+        return error as { status: number; message: string };
+      }
+      throw new Error('expected the call to fail');
+    };
+    const bad = await failure(
+      client.updateIssueSettings(project.id, { auto_start: 'yes', label: '' } as unknown as { auto_start: boolean }),
+    );
+    expect(bad.status).toBe(422);
+    expect(bad.message).toContain('auto_start');
+    expect(bad.message).toContain('label');
+    expect(await client.getIssueSettings(project.id)).toMatchObject({
+      label: 'tasksgodzilla',
+      auto_start: false,
+      updated_at: null,
+    });
+    const elsewhere = await failure(
+      client.createProtocolFromIssue(project.id, { issue: 'https://github.com/other/repo/issues/1' }),
+    );
+    expect(elsewhere.status).toBe(422);
+    expect(elsewhere.message).toContain("not on the project's repository");
+    expect((await failure(client.createProtocolFromIssue(999_999, { issue: 1 }))).status).toBe(404);
+    expect((await failure(client.getIssueSettings(999_999))).status).toBe(404);
+
+    const ignored = await client.sendGithubWebhook({
+      event: 'issues',
+      secret: WEBHOOK_SECRET,
+      delivery_id: 'unlabelled-1',
+      payload: {
+        action: 'opened',
+        issue: { number: 77, title: 'Nope', body: '', state: 'open', labels: [{ name: 'bug' }] },
+        repository: { full_name: 'acme/demo' },
+      },
+    });
+    expect(ignored).toEqual({
+      message: 'Webhook ignored: the issue does not carry the label "tasksgodzilla"',
+      job: null,
+    });
+    const unsigned = await failure(
+      client.sendGithubWebhook({ event: 'issues', signature: 'sha256=00', payload: { action: 'opened' } }),
+    );
+    expect(unsigned.status).toBe(401);
+    const runs = await client.listProtocols(project.id);
+    expect(runs.items.some((r) => r.protocol_name.startsWith('issue-77'))).toBe(false);
+  }, 120_000);
 });

@@ -16,6 +16,7 @@ import { registerCodexRunRoutes } from './routes/codex-runs.js';
 import { registerConsoleRoutes } from './routes/console.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerIssueRoutes } from './routes/issues.js';
 import { registerMcpRoutes } from './routes/mcp.js';
 import { registerProjectRoutes } from './routes/projects.js';
 import { registerProtocolRoutes } from './routes/protocols.js';
@@ -173,6 +174,7 @@ export async function buildApi(runtime: Runtime, options: ApiOptions = {}): Prom
   registerQueueRoutes(app, deps);
   registerCodexRunRoutes(app, deps);
   registerSpecRoutes(app, deps);
+  registerIssueRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerMcpRoutes(app);
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineContract, defineRoute } from './contract.js';
 import * as s from './contract.schemas.js';
+import * as issues from './issue.schemas.js';
 
 const TEXT = ['text/plain'] as const;
 const HTML = ['text/html'] as const;
@@ -422,6 +423,33 @@ export const apiContract = defineContract({
     summary: 'Enqueue a spec audit of one run, one project, or everything (with a project token: its project)',
     body: s.SpecAuditRequest,
     responses: { 200: s.ActionResponse, 404: E, 422: E },
+  }),
+  // ---- issues in ----
+  createProtocolFromIssue: defineRoute({
+    method: 'POST',
+    path: '/projects/:project_id/protocols/from-issue',
+    tags: ['protocols'],
+    summary: 'Open (or find) the protocol run of a forge issue, read through the forge API',
+    params: s.ProjectParams,
+    body: issues.ProtocolFromIssueRequest,
+    responses: { 200: issues.ProtocolFromIssueResponse, 404: E, 409: E, 422: E, 502: E },
+  }),
+  getIssueSettings: defineRoute({
+    method: 'GET',
+    path: '/projects/:project_id/issue-settings',
+    tags: ['projects'],
+    summary: "The project's issue settings (label, auto_start, auto_advance, template)",
+    params: s.ProjectParams,
+    responses: { 200: issues.ProjectIssueSettingsOut, 404: E },
+  }),
+  updateIssueSettings: defineRoute({
+    method: 'PUT',
+    path: '/projects/:project_id/issue-settings',
+    tags: ['projects'],
+    summary: "Change the project's issue settings (absent keys are kept)",
+    params: s.ProjectParams,
+    body: issues.ProjectIssueSettingsUpdate,
+    responses: { 200: issues.ProjectIssueSettingsOut, 404: E, 422: E },
   }),
   githubWebhook: webhook(
     'github',

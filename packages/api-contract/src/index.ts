@@ -39,3 +39,9 @@ export {
   StepUsage,
   UsageTotals,
 } from './contract.schemas.js';
+export {
+  ProjectIssueSettingsOut,
+  ProjectIssueSettingsUpdate,
+  ProtocolFromIssueRequest,
+  ProtocolFromIssueResponse,
+} from './issue.schemas.js';

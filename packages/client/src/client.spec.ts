@@ -228,6 +228,21 @@ describe('createClient requests', () => {
     ],
     ['listProtocols', 'GET', '/projects/3/protocols', (c) => c.listProtocols(3), null],
     [
+      'createProtocolFromIssue',
+      'POST',
+      '/projects/3/protocols/from-issue',
+      (c) => c.createProtocolFromIssue(3, { issue: 'https://github.com/a/b/issues/4' }),
+      { issue: 'https://github.com/a/b/issues/4' },
+    ],
+    ['getIssueSettings', 'GET', '/projects/3/issue-settings', (c) => c.getIssueSettings(3), null],
+    [
+      'updateIssueSettings',
+      'PUT',
+      '/projects/3/issue-settings',
+      (c) => c.updateIssueSettings(3, { auto_start: true }),
+      { auto_start: true },
+    ],
+    [
       'importCodeMachine',
       'POST',
       '/projects/3/codemachine/import',

@@ -23,6 +23,10 @@ import type {
   OnboardingSummary,
   PageParams,
   ProjectCreate,
+  ProjectIssueSettingsOut,
+  ProjectIssueSettingsUpdate,
+  ProtocolFromIssueRequest,
+  ProtocolFromIssueResponse,
   ProjectOut,
   ProtocolRunCreate,
   ProtocolRunOut,
@@ -86,6 +90,18 @@ export interface TasksGodzillaClient {
   ): Promise<BranchDeleteResponse>;
   createProtocol(projectId: Id, body: ProtocolRunCreate, options?: CallOptions): Promise<ProtocolRunOut>;
   listProtocols(projectId: Id, params?: PageParams, options?: CallOptions): Promise<Page<ProtocolRunOut>>;
+  /** Opens (or finds) the run of a forge issue: `POST /projects/{id}/protocols/from-issue`. */
+  createProtocolFromIssue(
+    projectId: Id,
+    body: ProtocolFromIssueRequest,
+    options?: CallOptions,
+  ): Promise<ProtocolFromIssueResponse>;
+  getIssueSettings(projectId: Id, options?: CallOptions): Promise<ProjectIssueSettingsOut>;
+  updateIssueSettings(
+    projectId: Id,
+    body: ProjectIssueSettingsUpdate,
+    options?: CallOptions,
+  ): Promise<ProjectIssueSettingsOut>;
   importCodeMachine(
     projectId: Id,
     body: CodeMachineImportRequest,
@@ -213,6 +229,11 @@ export function createClient(options: ClientOptions): TasksGodzillaClient {
       post<BranchDeleteResponse>(`${projectPath(id)}/branches/${pathSegments(branch)}/delete`, body, call),
     createProtocol: (id, body, call) => post<ProtocolRunOut>(`${projectPath(id)}/protocols`, body, call),
     listProtocols: (id, params, call) => page<ProtocolRunOut>(`${projectPath(id)}/protocols`, pageQuery(params), call),
+    createProtocolFromIssue: (id, body, call) =>
+      post<ProtocolFromIssueResponse>(`${projectPath(id)}/protocols/from-issue`, body, call),
+    getIssueSettings: (id, call) => get<ProjectIssueSettingsOut>(`${projectPath(id)}/issue-settings`, call),
+    updateIssueSettings: (id, body, call) =>
+      json<ProjectIssueSettingsOut>({ method: 'PUT', path: `${projectPath(id)}/issue-settings`, json: body }, call),
     importCodeMachine: (id, body, call) =>
       post<CodeMachineImportResponse>(`${projectPath(id)}/codemachine/import`, body, call),
     getOnboarding: (id, call) => get<OnboardingSummary>(`${projectPath(id)}/onboarding`, call),

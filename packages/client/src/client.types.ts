@@ -58,6 +58,13 @@ export type SpecValidationStatus = Out<typeof c.SpecValidationStatus>;
 /** A protocol run with the derived spec fields of reference §1.3. */
 export type ProtocolRunOut = Out<typeof c.ProtocolRunOut>;
 export type ProtocolSpecOut = Out<typeof c.ProtocolSpecOut>;
+/** An issue URL, or a number (`7`, `#7`) on the project's repository. */
+export type ProtocolFromIssueRequest = In<typeof c.ProtocolFromIssueRequest>;
+/** The issue's run (`created` false when it existed already) and its planning job when auto-started. */
+export type ProtocolFromIssueResponse = Out<typeof c.ProtocolFromIssueResponse>;
+export type ProjectIssueSettingsOut = Out<typeof c.ProjectIssueSettingsOut>;
+/** The keys to change; absent keys keep their value. */
+export type ProjectIssueSettingsUpdate = In<typeof c.ProjectIssueSettingsUpdate>;
 export type UsageTotals = Out<typeof c.UsageTotals>;
 export type PhaseUsage = Out<typeof c.PhaseUsage>;
 export type ModelUsage = Out<typeof c.ModelUsage>;

@@ -108,6 +108,8 @@ export const EVENT_TYPE_LABELS = {
   merge_request: { label: 'GitLab merge request', group: 'ci' },
   build: { label: 'GitLab job', group: 'ci' },
   webhook_ignored: { label: 'Webhook ignored', group: 'ci' },
+  issue_run_created: { label: 'Run opened from an issue', group: 'run' },
+  issue_comment_posted: { label: 'Issue comment posted', group: 'pr' },
   // ---- spec ----
   spec_validation_error: { label: 'Spec invalid', group: 'spec' },
   spec_audit: { label: 'Spec audit', group: 'spec' },

@@ -126,6 +126,16 @@ export const EVENT_METADATA_SCHEMAS = {
     reason: text,
     delivery_id: optText,
   }),
+  // ---- forge issues (a run opened from an issue, its comment on the issue) ----
+  issue_run_created: meta({
+    provider: z.enum(['github', 'gitlab']),
+    repository: text,
+    issue_number: count,
+    issue_url: optText,
+    delivery_id: optText,
+    started: z.boolean(),
+  }),
+  issue_comment_posted: meta({ comment_id: text, created: z.boolean(), stage: text }),
   // ---- spec ----
   spec_validation_error: meta({ spec_hash: optText, error: optText, errors: z.array(json).optional() }),
   spec_audit: meta(),

@@ -35,6 +35,8 @@ export {
 } from './statuses.js';
 export type { JobStatus, ProtocolStatus, StepStatus, TransitionTable } from './statuses.js';
 export { CI_PROVIDERS, JOB_TYPES, redactSecrets } from './domain.js';
+export { DEFAULT_ISSUE_LABEL } from './issues.js';
+export type { IssueLink, ProjectIssueSettings } from './issues.js';
 export {
   ANSWER_MAX_CHARS,
   NEEDS_INPUT_END,

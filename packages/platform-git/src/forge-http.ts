@@ -10,7 +10,7 @@ export interface ForgeResponse {
 
 export interface ForgeRequest {
   provider: ForgeProvider;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT';
   url: string;
   headers: Record<string, string>;
   body?: unknown;

@@ -9,8 +9,9 @@ import { GIT_ALLOW_PROTOCOL, assertGitUrl } from './git-url.js';
 import { findExecutable } from './find-executable.js';
 import { createPullRequestWithCli } from './forge-cli.js';
 import { createKeyedLock } from './keyed-lock.js';
-import { createGithubPullRequest } from './github-rest.js';
-import { createGitlabMergeRequest } from './gitlab-rest.js';
+import { createGithubPullRequest, GITHUB_ISSUE_API } from './github-rest.js';
+import { createGitlabMergeRequest, GITLAB_ISSUE_API } from './gitlab-rest.js';
+import { fetchForgeIssue, upsertForgeIssueComment, type ForgeEndpoint, type ForgeIssueRef } from './forge-issues.js';
 import type {
   CommitInput,
   CommitResult,
@@ -637,7 +638,33 @@ export function createGitService(deps: GitServiceDeps): GitService {
     return result;
   }
 
+  /** The REST endpoint of a forge for one issue call: the call's token, else the configured one. */
+  function issueEndpoint(ref: ForgeIssueRef): ForgeEndpoint {
+    const token = ref.token || (ref.provider === 'github' ? deps.githubToken : deps.gitlabToken);
+    if (!token) {
+      throw new GitError(
+        `Cannot reach ${ref.provider === 'github' ? 'GitHub' : 'GitLab'} issues: no token (project secret or ${ref.provider === 'github' ? 'GITHUB_TOKEN' : 'GITLAB_TOKEN'})`,
+        { code: 'forge_credentials_missing', retryable: false, details: { provider: ref.provider } },
+      );
+    }
+    const apiUrl = ref.provider === 'github' ? deps.githubApiUrl : deps.gitlabApiUrl;
+    return { apiUrl, token, timeoutMs: httpTimeoutMs };
+  }
+
+  const issueApi = (ref: ForgeIssueRef) => (ref.provider === 'github' ? GITHUB_ISSUE_API : GITLAB_ISSUE_API);
+
   return {
+    getIssue: async (ref) => fetchForgeIssue(issueApi(ref), ref, issueEndpoint(ref)),
+    upsertIssueComment: async (input) => {
+      const result = await upsertForgeIssueComment(issueApi(input), input, issueEndpoint(input));
+      logger.info(result.created ? 'issue comment posted' : 'issue comment edited', {
+        provider: input.provider,
+        repository: input.repository,
+        issue: input.number,
+        comment_id: result.commentId,
+      });
+      return result;
+    },
     ...createWorktreeSnapshots(git),
     repoPathFor: (locator) => layoutRepoPath(deps.projectsRoot, locator),
     resolveRepoPath,

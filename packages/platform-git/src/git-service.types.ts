@@ -1,4 +1,5 @@
 import type { GitCredentialsResolver } from './git-credentials.js';
+import type { ForgeIssue, ForgeIssueRef, IssueCommentInput, IssueCommentResult } from './forge-issues.js';
 
 /** A worktree's content (tracked and untracked, not ignored) as a tree object, with the HEAD it sat on. */
 export interface WorktreeSnapshot {
@@ -212,4 +213,9 @@ export interface GitService {
 
   /** Opens a PR/MR via gh/glab when installed, else the forge's REST API with a token. */
   openPullRequest(input: OpenPullRequestInput): Promise<PullRequestResult>;
+
+  /** Reads an issue over the forge's REST API (token: the call's, else the configured one). */
+  getIssue(ref: ForgeIssueRef): Promise<ForgeIssue>;
+  /** Edits the issue comment `commentId` in place, or posts a new one when there is none (or it is gone). */
+  upsertIssueComment(input: IssueCommentInput): Promise<IssueCommentResult>;
 }

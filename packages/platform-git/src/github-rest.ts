@@ -1,4 +1,5 @@
 import { forgeMessage, trimSlash } from './forge-http.js';
+import { issueFromJson, type ForgeIssueApi } from './forge-issues.js';
 import { createOrFindChangeRequest } from './forge-rest.js';
 import type { PullRequestResult } from './git-service.types.js';
 
@@ -47,3 +48,35 @@ export function createGithubPullRequest(input: GithubPullRequestInput): Promise<
     fields: { url: 'html_url', number: 'number' },
   });
 }
+
+function repoUrl(apiUrl: string, repository: string): string {
+  const [owner = '', repo = ''] = repository.split('/');
+  return `${trimSlash(apiUrl)}/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
+}
+
+/**
+ * GitHub's issues API: `GET /repos/{owner}/{repo}/issues/{n}`, comments through
+ * `POST .../issues/{n}/comments` and `PATCH .../issues/comments/{id}`.
+ */
+export const GITHUB_ISSUE_API: ForgeIssueApi = {
+  headers: (token) => ({
+    Authorization: `Bearer ${token}`,
+    Accept: 'application/vnd.github+json',
+    'X-GitHub-Api-Version': '2022-11-28',
+  }),
+  getIssue: (apiUrl, repository, number) => ({ method: 'GET', url: `${repoUrl(apiUrl, repository)}/issues/${number}` }),
+  createComment: (apiUrl, repository, number, body) => ({
+    method: 'POST',
+    url: `${repoUrl(apiUrl, repository)}/issues/${number}/comments`,
+    body: { body },
+  }),
+  updateComment: (apiUrl, repository, _number, commentId, body) => ({
+    method: 'PATCH',
+    url: `${repoUrl(apiUrl, repository)}/issues/comments/${encodeURIComponent(commentId)}`,
+    body: { body },
+  }),
+  readIssue(json, repository) {
+    if (json['pull_request'] !== undefined) return null;
+    return issueFromJson('github', json, repository, { number: 'number', body: 'body', url: 'html_url' });
+  },
+};

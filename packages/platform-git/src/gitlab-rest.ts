@@ -1,4 +1,5 @@
 import { trimSlash } from './forge-http.js';
+import { issueFromJson, type ForgeIssueApi } from './forge-issues.js';
 import { createOrFindChangeRequest } from './forge-rest.js';
 import type { PullRequestResult } from './git-service.types.js';
 
@@ -38,3 +39,28 @@ export function createGitlabMergeRequest(input: GitlabMergeRequestInput): Promis
     fields: { url: 'web_url', number: 'iid' },
   });
 }
+
+function issueUrl(apiUrl: string, repository: string, iid: number): string {
+  return `${trimSlash(apiUrl)}/projects/${encodeURIComponent(repository)}/issues/${iid}`;
+}
+
+/**
+ * GitLab's issues API: `GET /projects/:id/issues/:iid`, comments (notes) through
+ * `POST .../issues/:iid/notes` and `PUT .../issues/:iid/notes/:note_id`.
+ */
+export const GITLAB_ISSUE_API: ForgeIssueApi = {
+  headers: (token) => ({ 'PRIVATE-TOKEN': token, Accept: 'application/json' }),
+  getIssue: (apiUrl, repository, iid) => ({ method: 'GET', url: issueUrl(apiUrl, repository, iid) }),
+  createComment: (apiUrl, repository, iid, body) => ({
+    method: 'POST',
+    url: `${issueUrl(apiUrl, repository, iid)}/notes`,
+    body: { body },
+  }),
+  updateComment: (apiUrl, repository, iid, noteId, body) => ({
+    method: 'PUT',
+    url: `${issueUrl(apiUrl, repository, iid)}/notes/${encodeURIComponent(noteId)}`,
+    body: { body },
+  }),
+  readIssue: (json, repository) =>
+    issueFromJson('gitlab', json, repository, { number: 'iid', body: 'description', url: 'web_url' }),
+};

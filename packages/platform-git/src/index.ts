@@ -9,6 +9,7 @@ export type {
   RepoLocator,
   WorktreeSnapshot,
 } from './git-service.types.js';
+export type { ForgeIssue, ForgeIssueRef, IssueCommentInput, IssueCommentResult } from './forge-issues.js';
 export { resolveInside, sanitizeStepFilename } from './path-safety.js';
 export { fingerprintFile, fingerprintText } from './fingerprint.js';
 export { inferForgeProvider, parseRemoteUrl } from './remote-url.js';

@@ -9,6 +9,11 @@ export type { EventHub, EventHubOptions, EventSink, EventSubscription } from './
 export { decodeCursor, encodeCursor } from './pagination.js';
 export type {
   EventFilter,
+  IssueKey,
+  IssueLinkRepository,
+  NewIssueLink,
+  ProjectIssueSettingsRepository,
+  ProjectIssueSettingsWrite,
   EventRepository,
   AttemptPatch,
   JobRunFilter,

@@ -118,6 +118,28 @@ export interface JobQueueCountsTable {
   n: number | string;
 }
 
+export interface IssueLinksTable {
+  id: Generated<number>;
+  project_id: number;
+  protocol_run_id: number;
+  provider: string;
+  repository: string;
+  issue_number: number;
+  issue_url: string | null;
+  comment_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ProjectIssueSettingsTable {
+  project_id: number;
+  label: string;
+  auto_start: number;
+  auto_advance: number;
+  template: string | null;
+  updated_at: Timestamp;
+}
+
 export interface DatabaseSchema {
   projects: ProjectsTable;
   protocol_runs: ProtocolRunsTable;
@@ -126,4 +148,6 @@ export interface DatabaseSchema {
   job_runs: JobRunsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   job_queue_counts: JobQueueCountsTable;
+  issue_links: IssueLinksTable;
+  project_issue_settings: ProjectIssueSettingsTable;
 }

@@ -2,12 +2,18 @@ export { createRuntime } from './create-runtime.js';
 export type { HealthReport, Runtime, RuntimeOverrides, WorkerOptions } from './runtime.types.js';
 // Pure helpers and types of the orchestrator the apps need at their edge (webhook payloads → CI
 // input, the read models they present), re-exported so apps depend on the runtime only.
-export { interpretGithubWebhook, interpretGitlabWebhook } from '@tasksgodzilla/services-orchestrator';
+export {
+  interpretGithubWebhook,
+  interpretGitlabWebhook,
+  interpretIssueWebhook,
+} from '@tasksgodzilla/services-orchestrator';
 export type {
   OrchestratorReadModels,
   OrchestratorService,
   ProtocolRunView,
   WebhookInterpretation,
+  IssueDeliveryResult,
+  IssueRunResult,
 } from '@tasksgodzilla/services-orchestrator';
 export { closeOnSignals, runMain } from './process-main.js';
 export { defineProcessFlags } from './process-flags.js';

@@ -10,3 +10,14 @@ export type {
 export type { OrchestratorConfig, OrchestratorService, OrchestratorServiceDeps } from './orchestrator.types.js';
 export { setupRunName } from './lifecycle/projects.js';
 export { interpretGithubWebhook, interpretGitlabWebhook, type WebhookInterpretation } from './webhooks/index.js';
+export { interpretIssueWebhook } from './webhooks/index.js';
+export { issueRunName, FORGE_TOKEN_SECRET } from './issues/issue-runs.js';
+export type {
+  IssueDeliveryInput,
+  IssueDeliveryResult,
+  IssueFacts,
+  IssueRunResult,
+  IssueSettingsInput,
+  IssueWebhookInterpretation,
+  RunFromIssueInput,
+} from './issues/issue.types.js';

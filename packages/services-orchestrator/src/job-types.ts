@@ -10,7 +10,7 @@ import {
   type JobTypeRegistry,
 } from '@tasksgodzilla/platform-queue';
 
-// The orchestrator's seven job types as the queue knows them: payload schemas (the original's, §5.2
+// The orchestrator's job types as the queue knows them: payload schemas (the original's, §5.2
 // of the reference) and idempotency keys. The queue package itself knows no job type.
 
 const id = z.number().int().positive();
@@ -89,6 +89,11 @@ export const ORCHESTRATOR_JOB_TYPES = {
           ? `project-${payload.project_id}`
           : null,
     ),
+  }),
+  // Issues in (issue 14): brings the run's one status comment on its forge issue up to date.
+  issue_comment_job: defineJobType({
+    payload: z.strictObject({ protocol_run_id: id, project_id: id.optional(), ...requestId }),
+    idempotencyKey: subjectKey('issue_comment_job', ofRun),
   }),
 } satisfies Record<JobType, JobTypeMap[string]>;
 

@@ -14,6 +14,7 @@ import type { Logger } from '@tasksgodzilla/platform-telemetry';
 import { rawSpecOf } from '@tasksgodzilla/services-spec';
 import type { JobPayloadInput } from './job-types.js';
 import type { OrchestratorConfig, OrchestratorServiceDeps } from './orchestrator.types.js';
+import { enqueueIssueComment, ISSUE_COMMENT_TRIGGERS } from './issues/issue-comment.js';
 
 /** Correlation of one call chain: the api request that started it and the job running it. */
 export interface Trace {
@@ -89,7 +90,7 @@ function specHashOf(deps: OrchestratorServiceDeps, run: EventDraft['run']): stri
 export function createOrchestratorContext(deps: OrchestratorServiceDeps): OrchestratorContext {
   const clock = deps.clock ?? systemClock;
   const logger = deps.telemetry.logger;
-  return {
+  const ctx: OrchestratorContext = {
     deps,
     config: deps.config,
     clock,
@@ -104,7 +105,7 @@ export function createOrchestratorContext(deps: OrchestratorServiceDeps): Orches
       }
       const projectId = draft.run?.project_id ?? draft.projectId;
       if (projectId === undefined) throw new TypeError(`event ${draft.type} needs a run or a project id`);
-      return deps.telemetry.recordEvent(
+      const event = await deps.telemetry.recordEvent(
         {
           project_id: projectId,
           protocol_run_id: draft.run?.id ?? null,
@@ -117,6 +118,13 @@ export function createOrchestratorContext(deps: OrchestratorServiceDeps): Orches
         },
         tx ? { tx } : {},
       );
+      // A run opened from an issue reports these events on it (through the queue, in the same transaction).
+      if (draft.run && ISSUE_COMMENT_TRIGGERS.has(draft.type)) {
+        const run = draft.run;
+        if (tx) await enqueueIssueComment(ctx, tx, run, trace);
+        else await deps.storage.transaction((own) => enqueueIssueComment(ctx, own, run, trace));
+      }
+      return event;
     },
 
     async enqueue(tx, jobType, payload, trace = {}) {
@@ -125,4 +133,5 @@ export function createOrchestratorContext(deps: OrchestratorServiceDeps): Orches
       return deps.queue.enqueue({ job_type: jobType, payload: body }, { tx });
     },
   };
+  return ctx;
 }

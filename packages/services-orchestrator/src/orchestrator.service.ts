@@ -18,6 +18,7 @@ import { createStep } from './lifecycle/step-create.js';
 import { answerStep, approveStep, retryLatest, runNextStep, runStep, runStepQa } from './lifecycle/steps.js';
 import { protocolUsage } from './lifecycle/usage.js';
 import { handleCiDelivery, recordIgnoredDelivery } from './lifecycle/webhook-delivery.js';
+import { createRunFromIssue, getIssueSettings, handleIssueDelivery, putIssueSettings } from './issues/issue-runs.js';
 import { createOrchestratorContext, type OrchestratorContext } from './orchestrator.context.js';
 import type { OrchestratorService, OrchestratorServiceDeps } from './orchestrator.types.js';
 
@@ -41,6 +42,10 @@ const METHODS = {
   deleteRemoteBranch,
   handleCiDelivery,
   recordIgnoredDelivery,
+  handleIssueDelivery,
+  createRunFromIssue,
+  getIssueSettings,
+  putIssueSettings,
   startExternalRun,
   openPr,
   importCodeMachine,

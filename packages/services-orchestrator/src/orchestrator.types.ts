@@ -21,6 +21,14 @@ import type { OnboardingService } from '@tasksgodzilla/services-onboarding';
 import type { PromptService } from '@tasksgodzilla/services-prompts';
 import type { QualityService } from '@tasksgodzilla/services-quality';
 import type { SpecService } from '@tasksgodzilla/services-spec';
+import type {
+  IssueDeliveryInput,
+  IssueDeliveryResult,
+  IssueRunResult,
+  IssueSettingsInput,
+  ProjectIssueSettings,
+  RunFromIssueInput,
+} from './issues/issue.types.js';
 
 /** The configuration values the orchestrator reads. */
 export type OrchestratorConfig = Pick<
@@ -321,6 +329,18 @@ export interface OrchestratorService {
     input: IgnoredDeliveryInput,
     options?: CallOptions,
   ): Promise<{ protocol_run_id: number | null }>;
+  /**
+   * An issue delivery (GitHub `issues`, GitLab issue hook; see `interpretIssueWebhook`): de-duplicated
+   * by delivery id; each project of the repository whose label the issue carries gets the issue's run
+   * (one per issue, started when the project's `auto_start` says so), the others `webhook_ignored`.
+   */
+  handleIssueDelivery(input: IssueDeliveryInput, options?: CallOptions): Promise<IssueDeliveryResult>;
+  /** Reads the issue (URL or number on the project's repository) through the forge API and opens its run. */
+  createRunFromIssue(projectId: number, input: RunFromIssueInput, options?: CallOptions): Promise<IssueRunResult>;
+  /** The project's issue settings (the defaults until set). */
+  getIssueSettings(projectId: number): Promise<ProjectIssueSettings>;
+  /** Sets the keys given of the project's issue settings; 422 naming a bad field. */
+  putIssueSettings(projectId: number, input: IssueSettingsInput): Promise<ProjectIssueSettings>;
   /** Registers (or restarts, while `running`) a run of the `external` ledger queue; 409 for any other run. */
   startExternalRun(input: ExternalRunInput): Promise<JobRun>;
   openPr(protocolRunId: number, options?: CallOptions): Promise<RunActionResult & { job: QueueJob }>;
@@ -335,7 +355,7 @@ export interface OrchestratorService {
   handleCiStatus(input: CiStatusInput, options?: CallOptions): Promise<CiStatusResult>;
   planExecution(stepRunId: number): Promise<ExecutionPlanResult>;
   usage(protocolRunId: number): Promise<ProtocolUsage>;
-  /** The handlers of the seven job types, for the worker runner. */
+  /** The handlers of the job types, for the worker runner. */
   jobHandlers(): JobHandlers;
   /**
    * For the worker: a job failed for good (non-retryable, or out of attempts). Writes `job_failed`,

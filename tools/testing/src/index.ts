@@ -13,3 +13,5 @@ export type { ProjectSeed, ProtocolRunSeed, StepRunSeed } from './row-fixtures.j
 export { testRuntimeConfig } from './runtime-config.js';
 export type { TestRuntimeConfig } from './runtime-config.js';
 export { waitFor } from './wait.js';
+export { startFakeForge } from './fake-forge.js';
+export type { FakeForge, FakeForgeComment, FakeForgeIssue, FakeForgeRequest } from './fake-forge.js';

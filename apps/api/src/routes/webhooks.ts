@@ -2,7 +2,13 @@ import type { FastifyRequest } from 'fastify';
 import type { RouteApi, ApiDeps } from '../api.types.js';
 import { checkWebhookAuth } from '../http/auth.js';
 import { HttpError } from '../http/http-errors.js';
-import { interpretGithubWebhook, interpretGitlabWebhook, type WebhookInterpretation } from '@tasksgodzilla/runtime';
+import {
+  interpretGithubWebhook,
+  interpretGitlabWebhook,
+  interpretIssueWebhook,
+  type IssueDeliveryResult,
+  type WebhookInterpretation,
+} from '@tasksgodzilla/runtime';
 import { actionResponse } from '../presenters.js';
 import { apiContract } from '@tasksgodzilla/api-contract';
 import { routeSchema } from '../http/route-schema.js';
@@ -52,8 +58,20 @@ function parsePayload(raw: Buffer, contentType: string | undefined): unknown {
   }
 }
 
+/** The answer to an issue delivery: the runs opened (their planning job, when one was started), or why none. */
+function issueResponse(outcome: IssueDeliveryResult, delivery: string | null) {
+  if (outcome.duplicate) return { message: `Webhook already processed (delivery ${delivery})`, job: null };
+  if (outcome.runs.length === 0)
+    return { message: `Webhook ignored: ${outcome.ignored_reason ?? 'nothing to do'}`, job: null };
+  const names = outcome.runs.map(
+    ({ run, created }) => `${run.protocol_name} (${run.id}${created ? '' : ', existing'})`,
+  );
+  const job = outcome.runs.find((result) => result.job)?.job ?? null;
+  return actionResponse(`Issue protocol: ${names.join(', ')}`, job);
+}
+
 /**
- * GitHub and GitLab CI webhooks. The body is kept raw: the signature is checked over the exact bytes
+ * GitHub and GitLab CI webhooks, and issue deliveries (GitHub `issues`, GitLab issue hooks). The body is kept raw: the signature is checked over the exact bytes
  * before anything is parsed (the original parsed first, so junk bodies gave 500s). Then the payload is
  * interpreted (services-orchestrator) and handed to the orchestrator, which records the event and
  * moves the step and run with guarded transitions.
@@ -83,12 +101,18 @@ export function registerWebhookRoutes(app: RouteApi, { orchestrator, config, met
             throw new HttpError(401, auth.detail, 'webhook_unauthorized');
           }
           metrics.observeWebhook(provider, 'received');
-          const interpretation = INTERPRETERS[provider](
-            header(request, EVENT_HEADERS[provider]),
-            parsePayload(raw, header(request, 'content-type')),
-          );
+          const payload = parsePayload(raw, header(request, 'content-type'));
           // A redelivered (or replayed) delivery is answered, not processed again.
           const delivery = deliveryId(provider, request);
+          const issue = interpretIssueWebhook(provider, header(request, EVENT_HEADERS[provider]), payload);
+          if (issue) {
+            const outcome = await orchestrator.handleIssueDelivery(
+              { delivery_id: delivery, interpretation: issue },
+              { requestId: request.id },
+            );
+            return issueResponse(outcome, delivery);
+          }
+          const interpretation = INTERPRETERS[provider](header(request, EVENT_HEADERS[provider]), payload);
           const runId = (request.query as { protocol_run_id?: number }).protocol_run_id ?? null;
           if (!interpretation.input) {
             const reason = interpretation.ignored_reason ?? 'nothing to do';

@@ -8,6 +8,7 @@ import { hostPath, nonBlank, oneOf, parseJsonObject } from '../parse.js';
 import { collectAll, idCommands, registerGroup } from './command-helpers.js';
 import { printAction, printList, printRecord, printResult } from './command-output.js';
 import { baseBranchOption, idArgument, required, textArgument } from './command-options.js';
+import { issueSettingsCommand } from './issues.command.js';
 
 /** The fields `projects show` prints, in order. */
 const PROJECT_FIELDS = [
@@ -171,6 +172,7 @@ export function registerProjectsCommands(program: Command, ctxOf: ContextFactory
         run: (ctx, id: number, branch: string, opts: { yes: boolean }) =>
           deleteBranch(ctx, id, branch, opts.yes === true),
       },
+      issueSettingsCommand(),
     ],
   );
 }

@@ -7,6 +7,8 @@ import type { ContextFactory } from '../context.js';
 import { formatDuration, formatTs, renderProtocolSpec, renderTable, renderUsage, shortHash } from '../format.js';
 import { hostPath, nonBlank, oneOf, parseSeconds } from '../parse.js';
 import { collectAll, idCommands, registerGroup } from './command-helpers.js';
+import { createProtocolFromIssue, fromIssueOption } from './issues.command.js';
+import { UsageError } from '../cli.errors.js';
 import { printAction, printList, printRecord, printResult } from './command-output.js';
 import { baseBranchOption, descriptionOption, idArgument, projectOption, required } from './command-options.js';
 
@@ -216,18 +218,19 @@ export async function waitForProtocol(ctx: CommandContext, id: number, options: 
 
 interface CreateFlags {
   project: number;
-  name: string;
+  name?: string;
   baseBranch?: string;
   description?: string;
   template?: string;
   engine?: string;
   autoAdvance?: boolean;
   start?: boolean;
+  fromIssue?: string;
 }
 
 const toInput = (opts: CreateFlags): CreateProtocolInput => ({
   projectId: opts.project,
-  name: opts.name,
+  name: opts.name ?? '',
   baseBranch: opts.baseBranch,
   description: opts.description,
   template: opts.template,
@@ -235,10 +238,13 @@ const toInput = (opts: CreateFlags): CreateProtocolInput => ({
   autoAdvance: opts.autoAdvance === true,
 });
 
-/** The flags of `protocols create` and `create-and-start`. */
-const createOptions = (): Option[] => [
+const nameOption = () =>
+  new Option('--name <name>', 'protocol name, NNNN-task (also the branch name)').argParser(nonBlank);
+
+/** The flags of `protocols create` (`--name` or `--from-issue`) and `create-and-start`. */
+const createOptions = (nameRequired = true): Option[] => [
   required(projectOption()),
-  required(new Option('--name <name>', 'protocol name, NNNN-task (also the branch name)').argParser(nonBlank)),
+  nameRequired ? required(nameOption()) : nameOption(),
   baseBranchOption("base branch (default: the project's)"),
   descriptionOption('what the task is about (the planning prompt uses it)'),
   new Option(
@@ -271,9 +277,18 @@ export function registerProtocolsCommands(program: Command, ctxOf: ContextFactor
       examples: [
         'tgz protocols create --project 1 --name 0001-demo --description "Add a greeting script"',
         'tgz protocols create --project 1 --name 0002-demo --template ./my-template --auto-advance --start',
+        'tgz protocols create --project 1 --from-issue https://github.com/acme/api/issues/42 --start',
       ],
-      options: [...createOptions(), new Option('--start', 'start planning right away')],
-      run: (ctx, opts: CreateFlags) => createProtocol(ctx, toInput(opts), opts.start === true),
+      options: [...createOptions(false), fromIssueOption(), new Option('--start', 'start planning right away')],
+      run: async (ctx, opts: CreateFlags) => {
+        if (opts.fromIssue !== undefined) {
+          if (opts.name !== undefined) throw new UsageError('--name and --from-issue exclude each other');
+          return createProtocolFromIssue(ctx, opts.project, opts.fromIssue, opts.start === true);
+        }
+        if (opts.name === undefined)
+          throw new UsageError("required option '--name <name>' (or --from-issue) not specified");
+        return createProtocol(ctx, toInput(opts), opts.start === true);
+      },
     },
     {
       name: 'create-and-start',

@@ -1,6 +1,7 @@
 import type { Clock } from '@tasksgodzilla/core';
 import type { Executor, SqlDialect } from '../database.types.js';
 import { createEventRepository } from './events.repository.js';
+import { createIssueLinkRepository, createProjectIssueSettingsRepository } from './issue-links.repository.js';
 import { createJobRunRepository } from './job-runs.repository.js';
 import { createProjectRepository } from './projects.repository.js';
 import { createProtocolRunRepository } from './protocol-runs.repository.js';
@@ -18,5 +19,7 @@ export function createRepositories(executor: Executor, dialect: SqlDialect, cloc
     events: createEventRepository(ctx),
     jobRuns: createJobRunRepository(ctx),
     webhookDeliveries: createWebhookDeliveryRepository(ctx),
+    issueLinks: createIssueLinkRepository(ctx),
+    projectIssueSettings: createProjectIssueSettingsRepository(ctx),
   };
 }

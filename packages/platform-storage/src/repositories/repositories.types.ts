@@ -1,6 +1,9 @@
 import type { EventFeed } from './event-feed.js';
 import type {
+  CiProvider,
   Event,
+  IssueLink,
+  ProjectIssueSettings,
   JobRun,
   JobStatus,
   JsonObject,
@@ -361,6 +364,46 @@ export interface WebhookDeliveryRepository {
   release(provider: string, deliveryId: string): Promise<void>;
 }
 
+/** What identifies a forge issue within a project. */
+export interface IssueKey {
+  project_id: number;
+  provider: CiProvider;
+  repository: string;
+  issue_number: number;
+}
+
+export interface NewIssueLink extends IssueKey {
+  protocol_run_id: number;
+  issue_url?: string | null;
+}
+
+/** Forge issues and the protocol runs opened from them: one run per issue and project. */
+export interface IssueLinkRepository {
+  /**
+   * Links the issue to the run; when the issue (or the run) is linked already, nothing is written and
+   * the existing link comes back with `created: false`. An unknown project or run is a ValidationError.
+   */
+  link(input: NewIssueLink): Promise<{ link: IssueLink; created: boolean }>;
+  findByIssue(key: IssueKey): Promise<IssueLink | null>;
+  findByRun(protocolRunId: number): Promise<IssueLink | null>;
+  /**
+   * Compare-and-swap of the status comment's id (`expected` null: none yet): true when it was
+   * `expected` and is now `next`, false when another writer changed it first (nothing written).
+   */
+  swapCommentId(id: number, expected: string | null, next: string): Promise<boolean>;
+}
+
+export type ProjectIssueSettingsWrite = Pick<ProjectIssueSettings, 'label' | 'auto_start' | 'auto_advance'> & {
+  template?: string | null;
+};
+
+/** A project's issue intake settings (a row only once they were set). */
+export interface ProjectIssueSettingsRepository {
+  find(projectId: number): Promise<ProjectIssueSettings | null>;
+  /** Writes every setting (upsert); an unknown project is a NotFoundError. */
+  put(projectId: number, settings: ProjectIssueSettingsWrite): Promise<ProjectIssueSettings>;
+}
+
 export interface Repositories {
   projects: ProjectRepository;
   protocolRuns: ProtocolRunRepository;
@@ -368,4 +411,6 @@ export interface Repositories {
   events: EventRepository;
   jobRuns: JobRunRepository;
   webhookDeliveries: WebhookDeliveryRepository;
+  issueLinks: IssueLinkRepository;
+  projectIssueSettings: ProjectIssueSettingsRepository;
 }

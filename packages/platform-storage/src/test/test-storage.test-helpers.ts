@@ -29,7 +29,15 @@ export interface TestStorage {
   hookErrors: unknown[];
 }
 
-const TABLES = ['events', 'job_runs', 'step_runs', 'protocol_runs', 'projects'];
+const TABLES = [
+  'issue_links',
+  'project_issue_settings',
+  'events',
+  'job_runs',
+  'step_runs',
+  'protocol_runs',
+  'projects',
+];
 
 async function emptyTables(handle: DatabaseHandle): Promise<void> {
   // DELETE rather than TRUNCATE: on a few rows it is much cheaper than TRUNCATE's lock and file swap.
@@ -38,7 +46,7 @@ async function emptyTables(handle: DatabaseHandle): Promise<void> {
     await sql.raw(`delete from sqlite_sequence`).execute(handle.db);
     return;
   }
-  for (const table of TABLES.filter((t) => t !== 'job_runs')) {
+  for (const table of TABLES.filter((t) => t !== 'job_runs' && t !== 'project_issue_settings')) {
     await sql`select setval(pg_get_serial_sequence(${table}, 'id'), 1, false)`.execute(handle.db);
   }
 }

@@ -38,8 +38,8 @@ async function findSubject(
 
 /**
  * A job failed for good (the runner dead-lettered it): `job_failed` on its run, its step failed
- * (when it was still in that job's hands) and its run blocked. Setup runs fail instead. open_pr and
- * spec_audit failures only leave the event. Never called for an attempt that will be retried.
+ * (when it was still in that job's hands) and its run blocked. Setup runs fail instead. open_pr,
+ * spec_audit and issue_comment failures only leave the event. Never called for an attempt that will be retried.
  */
 export async function handleJobFailed(ctx: OrchestratorContext, job: FailedJob, error: unknown): Promise<void> {
   const { trace, stepId, runId } = subjectOf(job);
@@ -71,7 +71,7 @@ export async function handleJobFailed(ctx: OrchestratorContext, job: FailedJob, 
       if (owned) step = await moveStep(tx, step, 'failed', { summary: message });
     }
     await ctx.record(tx, { type: 'job_failed', message, run, step, metadata }, trace);
-    if (job.job_type === 'open_pr_job' || job.job_type === 'spec_audit_job') return;
+    if (['open_pr_job', 'spec_audit_job', 'issue_comment_job'].includes(job.job_type)) return;
     if (job.job_type === 'project_setup_job') {
       if (run.status === 'running') await tx.protocolRuns.transition(run.id, { from: 'running', to: 'failed' });
       return;

@@ -54,7 +54,8 @@ export async function createProtocolRun(
   });
 }
 
-async function enqueuePlanning(
+/** The planning job of a run just moved to `planning`, with its `planning_enqueued` event, in `tx`. */
+export async function enqueuePlanning(
   ctx: OrchestratorContext,
   tx: StorageTx,
   run: ProtocolRun,

@@ -99,4 +99,20 @@ export {
   providerEventType,
 } from './event-catalogue.labels.js';
 export type { EventGroup, EventType, ProviderEventType, RecordedEventType } from './event-catalogue.labels.js';
+export {
+  NOTIFICATION_GROUPS,
+  NOTIFICATION_STATUSES,
+  WEBHOOK_FORMATS,
+  eventFilterMatches,
+  expandEventFilter,
+  isEventFilterEntry,
+  webhookSecretOut,
+} from './notifications.js';
+export type {
+  NotificationGroup,
+  NotificationStatus,
+  ProjectWebhook,
+  WebhookFormat,
+  WebhookNotification,
+} from './notifications.js';
 export { PROTOCOL_DOC_FILES, compareStepFilenames, isStepFilename } from './step-files.js';

@@ -118,6 +118,44 @@ export interface JobQueueCountsTable {
   n: number | string;
 }
 
+/** A project's outgoing webhook (migration 0007). `event_filter` is a JSON array of names. */
+export interface ProjectWebhooksTable {
+  id: Generated<number>;
+  project_id: number;
+  url: string;
+  secret: string | null;
+  event_filter: string;
+  format: string;
+  enabled: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One event to deliver to one webhook, with its attempts (the delivery log). */
+export interface WebhookNotificationsTable {
+  id: Generated<number>;
+  webhook_id: number;
+  project_id: number;
+  event_id: number;
+  event_type: string;
+  status: string;
+  attempts: ColumnType<number, number | undefined, number>;
+  status_code: number | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  last_attempt_at: Timestamp | null;
+  next_attempt_at: Timestamp | null;
+  delivered_at: Timestamp | null;
+}
+
+/** Where a follower of the event log (the notification relay) stands. */
+export interface NotificationCursorsTable {
+  name: string;
+  position: number;
+  updated_at: Timestamp;
+}
+
 export interface DatabaseSchema {
   projects: ProjectsTable;
   protocol_runs: ProtocolRunsTable;
@@ -126,4 +164,7 @@ export interface DatabaseSchema {
   job_runs: JobRunsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   job_queue_counts: JobQueueCountsTable;
+  project_webhooks: ProjectWebhooksTable;
+  webhook_notifications: WebhookNotificationsTable;
+  notification_cursors: NotificationCursorsTable;
 }

@@ -5,6 +5,7 @@ import * as m0002 from './0002-webhook-deliveries.js';
 import * as m0004 from './0004-git-url-credentials.js';
 import * as m0005 from './0005-job-claim-order.js';
 import * as m0006 from './0006-job-queue-counts.js';
+import * as m0007 from './0007-project-webhooks.js';
 
 interface DialectMigration {
   up(db: Parameters<Migration['up']>[0], dialect: SqlDialect): Promise<void>;
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0004-git-url-credentials': m0004,
   '0005-job-claim-order': m0005,
   '0006-job-queue-counts': m0006,
+  '0007-project-webhooks': m0007,
 };
 
 export function createMigrationProvider(dialect: SqlDialect): MigrationProvider {

@@ -29,7 +29,15 @@ export interface TestStorage {
   hookErrors: unknown[];
 }
 
-const TABLES = ['events', 'job_runs', 'step_runs', 'protocol_runs', 'projects'];
+const TABLES = [
+  'webhook_notifications',
+  'project_webhooks',
+  'events',
+  'job_runs',
+  'step_runs',
+  'protocol_runs',
+  'projects',
+];
 
 async function emptyTables(handle: DatabaseHandle): Promise<void> {
   // DELETE rather than TRUNCATE: on a few rows it is much cheaper than TRUNCATE's lock and file swap.

@@ -1,0 +1,48 @@
+import { EVENT_TYPES, isEventType } from './event-catalogue.labels.js';
+import {
+  NOTIFICATION_GROUPS,
+  eventFilterMatches,
+  expandEventFilter,
+  isEventFilterEntry,
+  webhookSecretOut,
+} from './notifications.js';
+
+describe('notification event filters', () => {
+  it('every group names catalogue event types only', () => {
+    for (const types of Object.values(NOTIFICATION_GROUPS)) {
+      for (const type of types) expect(isEventType(type)).toBe(true);
+    }
+    expect(NOTIFICATION_GROUPS.needs_input).toEqual(EVENT_TYPES.filter((type) => type.includes('needs_input')));
+  });
+
+  it('accepts group names and catalogue types, refuses anything else', () => {
+    expect(isEventFilterEntry('completed')).toBe(true);
+    expect(isEventFilterEntry('needs_input')).toBe(true);
+    expect(isEventFilterEntry('step_started')).toBe(true);
+    expect(isEventFilterEntry('no_such_event')).toBe(false);
+    expect(isEventFilterEntry('')).toBe(false);
+    expect(isEventFilterEntry('toString')).toBe(false);
+  });
+
+  it('matches an event by group or by exact type', () => {
+    expect(eventFilterMatches(['completed'], 'protocol_completed')).toBe(true);
+    expect(eventFilterMatches(['completed'], 'step_completed')).toBe(false);
+    expect(eventFilterMatches(['pr_opened', 'step_started'], 'step_started')).toBe(true);
+    expect(eventFilterMatches(['pr_opened'], 'open_pr')).toBe(true);
+    expect(eventFilterMatches(['failed'], 'job_failed')).toBe(true);
+    expect(eventFilterMatches(['budget_exceeded'], 'budget_exceeded')).toBe(true);
+    expect(eventFilterMatches([], 'protocol_completed')).toBe(false);
+  });
+
+  it('expands groups into sorted, unique event types', () => {
+    expect(expandEventFilter(['completed', 'protocol_completed', 'pr_opened', 'bogus'])).toEqual([
+      'open_pr',
+      'protocol_completed',
+    ]);
+  });
+
+  it('shows a webhook secret as the project-secret marker, never its value', () => {
+    expect(webhookSecretOut('s3cret-value')).toBe('***');
+    expect(webhookSecretOut(null)).toBeNull();
+  });
+});

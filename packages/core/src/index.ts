@@ -103,10 +103,12 @@ export {
   NOTIFICATION_GROUPS,
   NOTIFICATION_STATUSES,
   WEBHOOK_FORMATS,
+  eventFilterIssue,
   eventFilterMatches,
   expandEventFilter,
   isEventFilterEntry,
   webhookSecretOut,
+  webhookUrlIssue,
 } from './notifications.js';
 export type {
   NotificationGroup,

@@ -4,7 +4,9 @@ import {
   eventFilterMatches,
   expandEventFilter,
   isEventFilterEntry,
+  eventFilterIssue,
   webhookSecretOut,
+  webhookUrlIssue,
 } from './notifications.js';
 
 describe('notification event filters', () => {
@@ -44,5 +46,23 @@ describe('notification event filters', () => {
   it('shows a webhook secret as the project-secret marker, never its value', () => {
     expect(webhookSecretOut('s3cret-value')).toBe('***');
     expect(webhookSecretOut(null)).toBeNull();
+  });
+});
+
+describe('webhook input checks', () => {
+  it('accepts absolute http(s) URLs without credentials', () => {
+    expect(webhookUrlIssue('http://127.0.0.1:8080/hook')).toBeNull();
+    expect(webhookUrlIssue('https://hooks.example.com/services/T/B/X')).toBeNull();
+    expect(webhookUrlIssue('ftp://example.com/x')).toBe('must be an absolute http or https URL');
+    expect(webhookUrlIssue('/relative')).toBe('must be an absolute http or https URL');
+    expect(webhookUrlIssue('https://user:pw@example.com/')).toBe('must not carry credentials (use the webhook secret)');
+  });
+
+  it('names unknown filter entries and the groups', () => {
+    expect(eventFilterIssue(['completed', 'open_pr'])).toBeNull();
+    expect(eventFilterIssue([])).toBe('must name at least one event type or group');
+    expect(eventFilterIssue(['completed', 'nope'])).toMatch(
+      /^unknown event type or group: nope \(groups: completed, failed/,
+    );
   });
 });

@@ -63,6 +63,28 @@ export function eventFilterMatches(filter: readonly string[], eventType: string)
   );
 }
 
+/** Why `url` cannot be a webhook receiver (an absolute http or https URL without credentials), or null when it can. */
+export function webhookUrlIssue(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'must be an absolute http or https URL';
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return 'must be an absolute http or https URL';
+  if (parsed.username || parsed.password) return 'must not carry credentials (use the webhook secret)';
+  return null;
+}
+
+/** Why `filter` cannot be a webhook's event filter, or null when it can (see isEventFilterEntry). */
+export function eventFilterIssue(filter: readonly string[]): string | null {
+  if (filter.length === 0) return 'must name at least one event type or group';
+  const unknown = filter.filter((entry) => !isEventFilterEntry(entry));
+  if (unknown.length > 0)
+    return `unknown event type or group: ${unknown.join(', ')} (groups: ${Object.keys(NOTIFICATION_GROUPS).join(', ')})`;
+  return null;
+}
+
 /** A project's outgoing webhook. `secret` is stored server-side only; clients see `webhookSecretOut`. */
 export interface ProjectWebhook {
   id: number;

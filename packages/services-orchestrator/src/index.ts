@@ -10,3 +10,12 @@ export type {
 export type { OrchestratorConfig, OrchestratorService, OrchestratorServiceDeps } from './orchestrator.types.js';
 export { setupRunName } from './lifecycle/projects.js';
 export { interpretGithubWebhook, interpretGitlabWebhook, type WebhookInterpretation } from './webhooks/index.js';
+export { createNotificationRelay, NOTIFICATION_CURSOR } from './notifications/notification-relay.js';
+export type { NotificationRelay, NotificationRelayDeps } from './notifications/notification-relay.js';
+export { notificationBody } from './notifications/notification-body.js';
+export type {
+  NotificationDeps,
+  NotificationReads,
+  ProjectWebhookInput,
+  ProjectWebhookUpdate,
+} from './notifications/notifications.types.js';

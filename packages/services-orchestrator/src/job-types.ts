@@ -10,7 +10,7 @@ import {
   type JobTypeRegistry,
 } from '@tasksgodzilla/platform-queue';
 
-// The orchestrator's seven job types as the queue knows them: payload schemas (the original's, §5.2
+// The orchestrator's job types as the queue knows them: payload schemas (the original's, §5.2
 // of the reference) and idempotency keys. The queue package itself knows no job type.
 
 const id = z.number().int().positive();
@@ -89,6 +89,13 @@ export const ORCHESTRATOR_JOB_TYPES = {
           ? `project-${payload.project_id}`
           : null,
     ),
+  }),
+  // One HTTP attempt of an outgoing webhook delivery (notifications/). The handler schedules the next
+  // attempt itself (its own backoff), so the job's own retries only cover errors before the POST.
+  deliver_webhook_job: defineJobType({
+    payload: z.strictObject({ delivery_id: id, attempt: id, project_id: id.optional(), ...requestId }),
+    idempotencyKey: (payload) => `deliver_webhook_job:delivery-${payload.delivery_id}:${payload.attempt}`,
+    defaults: { timeout_seconds: 300 },
   }),
 } satisfies Record<JobType, JobTypeMap[string]>;
 

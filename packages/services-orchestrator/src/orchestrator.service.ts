@@ -18,6 +18,7 @@ import { createStep } from './lifecycle/step-create.js';
 import { approveStep, retryLatest, runNextStep, runStep, runStepQa } from './lifecycle/steps.js';
 import { protocolUsage } from './lifecycle/usage.js';
 import { handleCiDelivery, recordIgnoredDelivery } from './lifecycle/webhook-delivery.js';
+import { createProjectWebhook, deleteProjectWebhook, updateProjectWebhook } from './notifications/project-webhooks.js';
 import { createOrchestratorContext, type OrchestratorContext } from './orchestrator.context.js';
 import type { OrchestratorService, OrchestratorServiceDeps } from './orchestrator.types.js';
 
@@ -48,6 +49,9 @@ const METHODS = {
   handleCiStatus,
   planExecution,
   usage: protocolUsage,
+  createProjectWebhook,
+  updateProjectWebhook,
+  deleteProjectWebhook,
   jobHandlers: createJobHandlers,
   onJobFailed: handleJobFailed,
   onJobEnded: handleJobEnded,

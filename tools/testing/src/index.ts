@@ -13,3 +13,5 @@ export type { ProjectSeed, ProtocolRunSeed, StepRunSeed } from './row-fixtures.j
 export { testRuntimeConfig } from './runtime-config.js';
 export type { TestRuntimeConfig } from './runtime-config.js';
 export { waitFor } from './wait.js';
+export { startWebhookReceiver } from './webhook-receiver.js';
+export type { ReceivedWebhook, WebhookReceiver } from './webhook-receiver.js';

@@ -7,8 +7,9 @@ import { createPlanProtocolHandler } from './plan-protocol.handler.js';
 import { createProjectSetupHandler } from './project-setup.handler.js';
 import { createRunQualityHandler } from './run-quality.handler.js';
 import { createSpecAuditHandler } from './spec-audit.handler.js';
+import { createDeliverWebhookHandler } from '../notifications/deliver-webhook.handler.js';
 
-/** The seven job handlers, each idempotent (fenced by the status its subject must have). */
+/** The job handlers, each idempotent (fenced by the status its subject must have). */
 export function createJobHandlers(ctx: OrchestratorContext): OrchestratorJobHandlers {
   return {
     plan_protocol_job: createPlanProtocolHandler(ctx),
@@ -18,5 +19,6 @@ export function createJobHandlers(ctx: OrchestratorContext): OrchestratorJobHand
     open_pr_job: createOpenPrHandler(ctx),
     codemachine_import_job: createCodeMachineImportHandler(ctx),
     spec_audit_job: createSpecAuditHandler(ctx),
+    deliver_webhook_job: createDeliverWebhookHandler(ctx),
   };
 }

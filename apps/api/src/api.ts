@@ -17,6 +17,7 @@ import { registerConsoleRoutes } from './routes/console.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerProjectRoutes } from './routes/projects.js';
+import { registerProjectWebhookRoutes } from './routes/project-webhooks.js';
 import { registerProtocolRoutes } from './routes/protocols.js';
 import { registerQueueRoutes } from './routes/queues.js';
 import { registerSpecRoutes } from './routes/specs.js';
@@ -161,6 +162,7 @@ export async function buildApi(runtime: Runtime, options: ApiOptions = {}): Prom
   registerHealthRoutes(app, deps);
   registerConsoleRoutes(app, deps);
   registerProjectRoutes(app, deps);
+  registerProjectWebhookRoutes(app, deps);
   registerProtocolRoutes(app, deps);
   registerStepRoutes(app, deps);
   registerEventRoutes(app, deps);

@@ -1,6 +1,10 @@
 import {
+  expandEventFilter,
   redactSecrets,
   redactUrlCredentials,
+  webhookSecretOut,
+  type ProjectWebhook,
+  type WebhookNotification,
   type Event,
   type JobRun,
   type Project,
@@ -122,4 +126,28 @@ export function codexRunOut(run: JobRun): CodexRunOut {
     protocol_run_id: run.protocol_run_id,
     step_run_id: run.step_run_id,
   };
+}
+
+export type WebhookOut = Out<typeof contract.WebhookOut>;
+
+/** A webhook as clients see it: the secret write-only (`***` when set, as project secrets), the filter's types expanded. */
+export function webhookOut(webhook: ProjectWebhook): WebhookOut {
+  return {
+    id: webhook.id,
+    project_id: webhook.project_id,
+    url: webhook.url,
+    secret: webhookSecretOut(webhook.secret) === null ? null : '***',
+    event_filter: webhook.event_filter,
+    event_types: expandEventFilter(webhook.event_filter),
+    format: webhook.format,
+    enabled: webhook.enabled,
+    created_at: webhook.created_at,
+    updated_at: webhook.updated_at,
+  };
+}
+
+export type WebhookDeliveryOut = Out<typeof contract.WebhookDeliveryOut>;
+
+export function webhookDeliveryOut(delivery: WebhookNotification): WebhookDeliveryOut {
+  return { ...delivery };
 }

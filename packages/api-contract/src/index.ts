@@ -38,3 +38,11 @@ export {
   StepUsage,
   UsageTotals,
 } from './contract.schemas.js';
+export {
+  WebhookCreate,
+  WebhookDeleteResponse,
+  WebhookDeliveryOut,
+  WebhookOut,
+  WebhookParams,
+  WebhookUpdate,
+} from './notification.schemas.js';

@@ -10,6 +10,7 @@ import { registerProtocolsCommands } from './commands/protocols.command.js';
 import { registerQueuesCommands } from './commands/queues.command.js';
 import { registerSpecCommands } from './commands/spec.command.js';
 import { registerStepsCommands } from './commands/steps.command.js';
+import { registerWebhooksCommands } from './commands/webhooks.command.js';
 import { createContextFactory } from './context.js';
 import { addGlobalOptions, resolveGlobals, withoutGlobalOptions } from './global-options.js';
 import { runInteractiveMenu } from './interactive-menu.js';
@@ -51,6 +52,7 @@ export function buildProgram(deps: CliDeps): Command {
 
   const ctxOf = createContextFactory(deps);
   registerProjectsCommands(program, ctxOf);
+  registerWebhooksCommands(program, ctxOf);
   registerProtocolsCommands(program, ctxOf);
   registerStepsCommands(program, ctxOf);
   registerEventsCommands(program, ctxOf);

@@ -1,15 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { TasksGodzillaClient } from '@tasksgodzilla/client';
 import { startWebhookReceiver, type WebhookReceiver } from '@tasksgodzilla/testing';
-import type { AppProcess } from './processes.test-helpers.js';
-import {
-  createStackResources,
-  startStackApi,
-  startStackWorker,
-  waitFor,
-  type StackResources,
-} from './stack.test-helpers.js';
-import { freePort } from './processes.test-helpers.js';
+import { freePort, type AppProcess } from './processes.test-helpers.js';
+import * as stacks from './stack.test-helpers.js';
 
 // Issue 14 §2 end to end: the built api and a separate worker (both run the notification relay, over
 // one SQLite file), a local receiver on 127.0.0.1. A run on the shell engine completes; the receiver
@@ -25,19 +18,19 @@ function signatureValid(secret: string, body: string, header: string | string[] 
 }
 
 describe('outgoing webhooks end to end (api + worker processes, SQLite)', () => {
-  let resources: StackResources;
+  let resources: stacks.StackResources;
   let client: TasksGodzillaClient;
   const apps: AppProcess[] = [];
   const receivers: WebhookReceiver[] = [];
 
   beforeAll(async () => {
-    resources = await createStackResources('e2e-notify', {
+    resources = await stacks.createStackResources('e2e-notify', {
       overrides: { TASKSGODZILLA_NOTIFY_BACKOFF_MS: '20', TASKSGODZILLA_NOTIFY_POLL_MS: '100' },
     });
-    const api = await startStackApi(resources, { port: await freePort(), inlineWorker: false });
+    const api = await stacks.startStackApi(resources, { port: await freePort(), inlineWorker: false });
     apps.push(api);
     apps.push(
-      await startStackWorker(resources, { name: 'worker', workerId: 'e2e-notify', shutdownTimeoutSeconds: 10 }),
+      await stacks.startStackWorker(resources, { name: 'worker', workerId: 'e2e-notify', shutdownTimeoutSeconds: 10 }),
     );
     client = resources.client(api.url);
   }, 180_000);
@@ -58,7 +51,7 @@ describe('outgoing webhooks end to end (api + worker processes, SQLite)', () => 
       git_url: resources.repo.originPath,
       local_path: resources.repo.path,
     });
-    await waitFor(
+    await stacks.waitFor(
       () => client.getOnboarding(project.id),
       (summary) => summary.status === 'completed',
       'onboarding completed',
@@ -81,7 +74,7 @@ describe('outgoing webhooks end to end (api + worker processes, SQLite)', () => 
       auto_advance: true,
     });
     await client.startProtocol(run.id);
-    await waitFor(
+    await stacks.waitFor(
       () => client.getProtocol(run.id),
       (current) => ['completed', 'blocked', 'failed', 'cancelled'].includes(current.status),
       'the run to end',
@@ -90,7 +83,7 @@ describe('outgoing webhooks end to end (api + worker processes, SQLite)', () => 
 
     // The steady receiver: one signed `protocol_completed` delivery.
     const [delivered] = (
-      await waitFor(
+      await stacks.waitFor(
         () => client.listWebhookDeliveries(project.id, signed.id),
         (page) => page.items.some((item) => item.status !== 'pending'),
         'the steady delivery to finish',
@@ -121,7 +114,7 @@ describe('outgoing webhooks end to end (api + worker processes, SQLite)', () => 
 
     // The flaky receiver: 500 first, then the same delivery again (attempt 2), which succeeds.
     const [retriedDelivery] = (
-      await waitFor(
+      await stacks.waitFor(
         () => client.listWebhookDeliveries(project.id, retried.id),
         (page) => page.items.some((item) => item.event_type === 'protocol_completed' && item.status !== 'pending'),
         'the retried delivery to finish',

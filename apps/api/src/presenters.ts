@@ -132,18 +132,8 @@ export type WebhookOut = Out<typeof contract.WebhookOut>;
 
 /** A webhook as clients see it: the secret write-only (`***` when set, as project secrets), the filter's types expanded. */
 export function webhookOut(webhook: ProjectWebhook): WebhookOut {
-  return {
-    id: webhook.id,
-    project_id: webhook.project_id,
-    url: webhook.url,
-    secret: webhookSecretOut(webhook.secret) === null ? null : '***',
-    event_filter: webhook.event_filter,
-    event_types: expandEventFilter(webhook.event_filter),
-    format: webhook.format,
-    enabled: webhook.enabled,
-    created_at: webhook.created_at,
-    updated_at: webhook.updated_at,
-  };
+  const secret = webhookSecretOut(webhook.secret) === null ? null : '***';
+  return { ...webhook, secret, event_types: expandEventFilter(webhook.event_filter) };
 }
 
 export type WebhookDeliveryOut = Out<typeof contract.WebhookDeliveryOut>;

@@ -52,19 +52,14 @@ const renderWebhooks = (webhooks: readonly WebhookOut[]): string =>
     ]),
   );
 
+/** One delivery as a table row: what happened to it, and the receiver's last answer. */
+const deliveryRow = (d: WebhookDeliveryOut): unknown[] => {
+  const answer = d.status_code ?? '-';
+  return [d.id, d.event_type, d.status, d.attempts, answer, formatTs(d.last_attempt_at), d.last_error ?? ''];
+};
+
 const renderDeliveries = (deliveries: readonly WebhookDeliveryOut[]): string =>
-  renderTable(
-    ['ID', 'Event', 'Status', 'Attempts', 'HTTP', 'Last attempt', 'Last error'],
-    deliveries.map((d) => [
-      d.id,
-      d.event_type,
-      d.status,
-      d.attempts,
-      d.status_code ?? '-',
-      formatTs(d.last_attempt_at),
-      d.last_error ?? '',
-    ]),
-  );
+  renderTable(['ID', 'Event', 'Status', 'Attempts', 'HTTP', 'Last attempt', 'Last error'], deliveries.map(deliveryRow));
 
 interface AddOptions {
   url: string;

@@ -19,6 +19,16 @@ function relayOf(h: Harness) {
   });
 }
 
+/** A project with a webhook on its setup_enqueued event, relayed and delivered (every due job run). */
+async function setupNotified(h: Harness, url: string) {
+  const projectId = await h.project();
+  const webhook = await h.orchestrator.createProjectWebhook(projectId, { url, event_filter: ['setup_enqueued'] });
+  await h.runner.drain();
+  await relayOf(h).runOnce();
+  await h.runner.drain();
+  return { projectId, webhook };
+}
+
 async function deliveries(h: Harness, webhookId: number) {
   return (await h.storage.webhookNotifications.list(webhookId)).items;
 }
@@ -92,14 +102,7 @@ describe.each(['sqlite', 'postgres'] as const)('outgoing webhooks (%s)', (dialec
   it('gives up after the last attempt, keeping the last status and error', async () => {
     await reopen({ dialect, notifications: notifications({ maxAttempts: 2 }) });
     receiver = await startWebhookReceiver({ statuses: [503, 502, 500] });
-    const projectId = await h.project();
-    const webhook = await h.orchestrator.createProjectWebhook(projectId, {
-      url: receiver.url,
-      event_filter: ['setup_enqueued'],
-    });
-    await h.runner.drain();
-    await relayOf(h).runOnce();
-    await h.runner.drain();
+    const { projectId, webhook } = await setupNotified(h, receiver.url);
     expect(receiver.received).toHaveLength(2);
     expect(receiver.received[0]!.headers['x-tasksgodzilla-signature-256']).toBeUndefined();
     const [delivery] = await deliveries(h, webhook.id);
@@ -110,14 +113,7 @@ describe.each(['sqlite', 'postgres'] as const)('outgoing webhooks (%s)', (dialec
   it('schedules the next attempt after the backoff, as a delayed job', async () => {
     await reopen({ dialect, notifications: notifications({ backoff: (attempt) => attempt * 3_600_000 }) });
     receiver = await startWebhookReceiver({ statuses: [500] });
-    const projectId = await h.project();
-    const webhook = await h.orchestrator.createProjectWebhook(projectId, {
-      url: receiver.url,
-      event_filter: ['setup_enqueued'],
-    });
-    await h.runner.drain();
-    await relayOf(h).runOnce();
-    await h.runner.drain();
+    const { projectId, webhook } = await setupNotified(h, receiver.url);
     expect(receiver.received).toHaveLength(1);
     const [delivery] = await deliveries(h, webhook.id);
     expect(delivery).toMatchObject({ status: 'pending', attempts: 1, status_code: 500 });

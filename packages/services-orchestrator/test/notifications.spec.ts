@@ -102,7 +102,7 @@ describe.each(['sqlite', 'postgres'] as const)('outgoing webhooks (%s)', (dialec
   it('gives up after the last attempt, keeping the last status and error', async () => {
     await reopen({ dialect, notifications: notifications({ maxAttempts: 2 }) });
     receiver = await startWebhookReceiver({ statuses: [503, 502, 500] });
-    const { projectId, webhook } = await setupNotified(h, receiver.url);
+    const { webhook } = await setupNotified(h, receiver.url);
     expect(receiver.received).toHaveLength(2);
     expect(receiver.received[0]!.headers['x-tasksgodzilla-signature-256']).toBeUndefined();
     const [delivery] = await deliveries(h, webhook.id);

@@ -19,6 +19,7 @@ import { registerHealthRoutes } from './routes/health.js';
 import { registerIssueRoutes } from './routes/issues.js';
 import { registerMcpRoutes } from './routes/mcp.js';
 import { registerProjectRoutes } from './routes/projects.js';
+import { registerProjectWebhookRoutes } from './routes/project-webhooks.js';
 import { registerProtocolRoutes } from './routes/protocols.js';
 import { registerQueueRoutes } from './routes/queues.js';
 import { registerSpecRoutes } from './routes/specs.js';
@@ -168,6 +169,7 @@ export async function buildApi(runtime: Runtime, options: ApiOptions = {}): Prom
   registerHealthRoutes(app, deps);
   registerConsoleRoutes(app, deps);
   registerProjectRoutes(app, deps);
+  registerProjectWebhookRoutes(app, deps);
   registerProtocolRoutes(app, deps);
   registerStepRoutes(app, deps);
   registerEventRoutes(app, deps);

@@ -22,6 +22,7 @@ interface Ids {
   run: number;
   step: number;
   job: string;
+  webhook: number;
 }
 
 /** How each operation is called with B's token against A's ids, and what it must answer. */
@@ -46,6 +47,14 @@ function cases(ids: Ids, originPath: string): Record<string, Case[]> {
       denied({ body: { protocol_name: 'cm-by-b', workspace_path: originPath } }),
     ],
     'GET /projects/{project_id}/onboarding': [denied()],
+    'GET /projects/{project_id}/webhooks': [denied()],
+    'POST /projects/{project_id}/webhooks': [
+      denied({ body: { url: 'http://127.0.0.1:9/by-b', event_filter: ['completed'] } }),
+    ],
+    'GET /projects/{project_id}/webhooks/{webhook_id}': [denied()],
+    'PUT /projects/{project_id}/webhooks/{webhook_id}': [denied({ body: { enabled: false } })],
+    'DELETE /projects/{project_id}/webhooks/{webhook_id}': [denied()],
+    'GET /projects/{project_id}/webhooks/{webhook_id}/deliveries': [denied()],
     'POST /projects/{project_id}/onboarding/actions/start': [denied()],
     'GET /protocols/{id}': [denied()],
     'GET /protocols/{id}/spec': [denied()],
@@ -103,6 +112,7 @@ function fill(template: string, ids: Ids): string {
     .replace('{project_id}', String(ids.a))
     .replace('{id}', String(ids.run))
     .replace('{step_id}', String(ids.step))
+    .replace('{webhook_id}', String(ids.webhook))
     .replace('{job_id}', encodeURIComponent(ids.job))
     .replace('{run_id}', encodeURIComponent(ids.job));
 }
@@ -125,6 +135,7 @@ describe('cross-project access: project B token against project A (every OpenAPI
     return {
       project: await read(`/projects/${ids.a}`),
       runs: await read(`/projects/${ids.a}/protocols`),
+      webhooks: await read(`/projects/${ids.a}/webhooks`),
       steps: await read(`/protocols/${ids.run}/steps`),
       events: ((await read(`/events?project_id=${ids.a}&limit=500`)) as Loose[]).length,
       jobs: ((await read('/queues/jobs?limit=500')) as Loose[]).map((job) => [job.job_id, job.status, job.attempts]),
@@ -139,7 +150,11 @@ describe('cross-project access: project B token against project A (every OpenAPI
     const jobs = (await h.call('GET', '/queues/jobs', { headers: asA })).body as Loose[];
     const job = jobs.find((j) => j.meta.project_id === a);
     if (!job) throw new Error('project A has no job');
-    ids = { a, b, run: planned.id, step: planned.steps[0]!.id, job: job.job_id };
+    const webhook = await h.call('POST', `/projects/${a}/webhooks`, {
+      headers: asA,
+      body: { url: 'http://127.0.0.1:9/alpha', secret: 'alpha-hook-secret', event_filter: ['completed'] },
+    });
+    ids = { a, b, run: planned.id, step: planned.steps[0]!.id, job: job.job_id, webhook: webhook.body.id as number };
   });
 
   it('denies every id route of A, keeps A out of every list, and leaves A unchanged', async () => {

@@ -1,6 +1,10 @@
 import {
+  expandEventFilter,
   redactSecrets,
   redactUrlCredentials,
+  webhookSecretOut,
+  type ProjectWebhook,
+  type WebhookNotification,
   type Event,
   type JobRun,
   type Project,
@@ -122,4 +126,18 @@ export function codexRunOut(run: JobRun): CodexRunOut {
     protocol_run_id: run.protocol_run_id,
     step_run_id: run.step_run_id,
   };
+}
+
+export type WebhookOut = Out<typeof contract.WebhookOut>;
+
+/** A webhook as clients see it: the secret write-only (`***` when set, as project secrets), the filter's types expanded. */
+export function webhookOut(webhook: ProjectWebhook): WebhookOut {
+  const secret = webhookSecretOut(webhook.secret) === null ? null : '***';
+  return { ...webhook, secret, event_types: expandEventFilter(webhook.event_filter) };
+}
+
+export type WebhookDeliveryOut = Out<typeof contract.WebhookDeliveryOut>;
+
+export function webhookDeliveryOut(delivery: WebhookNotification): WebhookDeliveryOut {
+  return { ...delivery };
 }

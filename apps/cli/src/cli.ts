@@ -12,6 +12,7 @@ import { registerProtocolsCommands } from './commands/protocols.command.js';
 import { registerQueuesCommands } from './commands/queues.command.js';
 import { registerSpecCommands } from './commands/spec.command.js';
 import { registerStepsCommands } from './commands/steps.command.js';
+import { registerWebhooksCommands } from './commands/webhooks.command.js';
 import { createContextFactory, openContext } from './context.js';
 import { addGlobalOptions, resolveGlobals, withoutGlobalOptions } from './global-options.js';
 import { runInteractiveMenu } from './interactive-menu.js';
@@ -54,6 +55,7 @@ export function buildProgram(deps: CliDeps): Command {
   const ctxOf = createContextFactory(deps);
   registerLocalCommands(program, ctxOf);
   registerProjectsCommands(program, ctxOf);
+  registerWebhooksCommands(program, ctxOf);
   registerProtocolsCommands(program, ctxOf);
   registerStepsCommands(program, ctxOf);
   registerEventsCommands(program, ctxOf);

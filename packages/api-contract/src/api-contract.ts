@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineContract, defineRoute } from './contract.js';
 import * as s from './contract.schemas.js';
 import * as issues from './issue.schemas.js';
+import * as n from './notification.schemas.js';
 
 const TEXT = ['text/plain'] as const;
 const HTML = ['text/html'] as const;
@@ -141,6 +142,58 @@ export const apiContract = defineContract({
     params: s.BranchParams,
     body: s.BranchDeleteRequest,
     responses: { 200: s.BranchDeleteResponse, 400: E, 404: E, 409: E },
+  }),
+  listProjectWebhooks: defineRoute({
+    method: 'GET',
+    path: '/projects/:project_id/webhooks',
+    tags: ['notifications'],
+    summary: "List the project's outgoing webhooks, newest first (secrets redacted)",
+    params: s.ProjectParams,
+    query: s.PageQuery,
+    responses: { 200: z.array(n.WebhookOut), 404: E },
+  }),
+  createProjectWebhook: defineRoute({
+    method: 'POST',
+    path: '/projects/:project_id/webhooks',
+    tags: ['notifications'],
+    summary: 'Add an outgoing webhook: events matching its filter are POSTed to its URL, signed with its secret',
+    params: s.ProjectParams,
+    body: n.WebhookCreate,
+    responses: { 200: n.WebhookOut, 404: E, 422: E },
+  }),
+  getProjectWebhook: defineRoute({
+    method: 'GET',
+    path: '/projects/:project_id/webhooks/:webhook_id',
+    tags: ['notifications'],
+    summary: "Get one of the project's webhooks (secret redacted)",
+    params: n.WebhookParams,
+    responses: { 200: n.WebhookOut, 404: E },
+  }),
+  updateProjectWebhook: defineRoute({
+    method: 'PUT',
+    path: '/projects/:project_id/webhooks/:webhook_id',
+    tags: ['notifications'],
+    summary: 'Change a webhook: the fields given are set, the others kept',
+    params: n.WebhookParams,
+    body: n.WebhookUpdate,
+    responses: { 200: n.WebhookOut, 404: E, 422: E },
+  }),
+  deleteProjectWebhook: defineRoute({
+    method: 'DELETE',
+    path: '/projects/:project_id/webhooks/:webhook_id',
+    tags: ['notifications'],
+    summary: 'Remove a webhook and its delivery log',
+    params: n.WebhookParams,
+    responses: { 200: n.WebhookDeleteResponse, 404: E },
+  }),
+  listWebhookDeliveries: defineRoute({
+    method: 'GET',
+    path: '/projects/:project_id/webhooks/:webhook_id/deliveries',
+    tags: ['notifications'],
+    summary: "A webhook's delivery log, newest first: status, attempts, last status code and error",
+    params: n.WebhookParams,
+    query: s.PageQuery,
+    responses: { 200: z.array(n.WebhookDeliveryOut), 404: E },
   }),
   createProtocolRun: defineRoute({
     method: 'POST',

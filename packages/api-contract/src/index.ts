@@ -45,3 +45,10 @@ export {
   ProtocolFromIssueRequest,
   ProtocolFromIssueResponse,
 } from './issue.schemas.js';
+  WebhookCreate,
+  WebhookDeleteResponse,
+  WebhookDeliveryOut,
+  WebhookOut,
+  WebhookParams,
+  WebhookUpdate,
+} from './notification.schemas.js';

@@ -122,6 +122,33 @@ describe('createClient requests', () => {
     expect(last().query).toEqual({ limit: '2', cursor: 'c2' });
   });
 
+  it('calls the webhook routes of a project with their methods, bodies and pages', async () => {
+    server.setHandler((req) =>
+      req.method === 'GET' && req.path.endsWith('/deliveries')
+        ? { body: [], headers: { 'X-Next-Cursor': 'd2' } }
+        : { body: { ok: true } },
+    );
+    await client.createWebhook(3, { url: 'http://127.0.0.1:9/h', secret: 's', event_filter: ['completed'] });
+    expect([last().method, last().path, JSON.parse(last().body)]).toEqual([
+      'POST',
+      '/projects/3/webhooks',
+      { url: 'http://127.0.0.1:9/h', secret: 's', event_filter: ['completed'] },
+    ]);
+    await client.updateWebhook(3, 5, { enabled: false });
+    expect([last().method, last().path, JSON.parse(last().body)]).toEqual([
+      'PUT',
+      '/projects/3/webhooks/5',
+      { enabled: false },
+    ]);
+    await client.getWebhook(3, 5);
+    expect([last().method, last().path]).toEqual(['GET', '/projects/3/webhooks/5']);
+    await client.deleteWebhook(3, 5);
+    expect([last().method, last().path]).toEqual(['DELETE', '/projects/3/webhooks/5']);
+    const deliveries = await client.listWebhookDeliveries(3, 5, { limit: 10 });
+    expect(deliveries).toEqual({ items: [], next_cursor: 'd2' });
+    expect([last().path, last().query]).toEqual(['/projects/3/webhooks/5/deliveries', { limit: '10' }]);
+  });
+
   it('passes list filters and drops unset ones', async () => {
     server.setHandler(() => ({ body: [] }));
     await client.listEvents({ project_id: 3, kind: 'onboarding', limit: 50 });

@@ -38,6 +38,11 @@ import type {
   StepRunCreate,
   StepRunOut,
   StreamEventsParams,
+  WebhookCreate,
+  WebhookDeleteResponse,
+  WebhookDeliveryOut,
+  WebhookOut,
+  WebhookUpdate,
 } from './client.types.js';
 import { streamEventsFrom } from './event-stream.js';
 import {
@@ -108,6 +113,19 @@ export interface TasksGodzillaClient {
     options?: CallOptions,
   ): Promise<CodeMachineImportResponse>;
   getOnboarding(projectId: Id, options?: CallOptions): Promise<OnboardingSummary>;
+  /** The project's outgoing webhooks, newest first. */
+  listWebhooks(projectId: Id, params?: PageParams, options?: CallOptions): Promise<Page<WebhookOut>>;
+  createWebhook(projectId: Id, body: WebhookCreate, options?: CallOptions): Promise<WebhookOut>;
+  getWebhook(projectId: Id, webhookId: Id, options?: CallOptions): Promise<WebhookOut>;
+  updateWebhook(projectId: Id, webhookId: Id, body: WebhookUpdate, options?: CallOptions): Promise<WebhookOut>;
+  deleteWebhook(projectId: Id, webhookId: Id, options?: CallOptions): Promise<WebhookDeleteResponse>;
+  /** A webhook's delivery log (status code, attempts, last error), newest first. */
+  listWebhookDeliveries(
+    projectId: Id,
+    webhookId: Id,
+    params?: PageParams,
+    options?: CallOptions,
+  ): Promise<Page<WebhookDeliveryOut>>;
   startOnboarding(projectId: Id, options?: CallOptions): Promise<ActionResponse>;
 
   // protocols
@@ -211,6 +229,7 @@ export function createClient(options: ClientOptions): TasksGodzillaClient {
   const projectPath = (id: Id) => `/projects/${seg(id)}`;
   const protocolPath = (id: Id) => `/protocols/${seg(id)}`;
   const stepPath = (id: Id) => `/steps/${seg(id)}`;
+  const webhookPath = (id: Id, webhookId: Id) => `${projectPath(id)}/webhooks/${seg(webhookId)}`;
 
   return {
     baseUrl: config.baseUrl,
@@ -237,6 +256,15 @@ export function createClient(options: ClientOptions): TasksGodzillaClient {
     importCodeMachine: (id, body, call) =>
       post<CodeMachineImportResponse>(`${projectPath(id)}/codemachine/import`, body, call),
     getOnboarding: (id, call) => get<OnboardingSummary>(`${projectPath(id)}/onboarding`, call),
+    listWebhooks: (id, params, call) => page<WebhookOut>(`${projectPath(id)}/webhooks`, pageQuery(params), call),
+    createWebhook: (id, body, call) => post<WebhookOut>(`${projectPath(id)}/webhooks`, body, call),
+    getWebhook: (id, webhookId, call) => get<WebhookOut>(webhookPath(id, webhookId), call),
+    updateWebhook: (id, webhookId, body, call) =>
+      json<WebhookOut>({ method: 'PUT', path: webhookPath(id, webhookId), json: body }, call),
+    deleteWebhook: (id, webhookId, call) =>
+      json<WebhookDeleteResponse>({ method: 'DELETE', path: webhookPath(id, webhookId) }, call),
+    listWebhookDeliveries: (id, webhookId, params, call) =>
+      page<WebhookDeliveryOut>(`${webhookPath(id, webhookId)}/deliveries`, pageQuery(params), call),
     startOnboarding: (id, call) => post<ActionResponse>(`${projectPath(id)}/onboarding/actions/start`, undefined, call),
 
     getProtocol: (id, call) => get<ProtocolRunOut>(protocolPath(id), call),

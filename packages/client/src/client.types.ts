@@ -47,6 +47,15 @@ export type HealthOut = Out<typeof c.HealthOut>;
 export type ProjectCreate = In<typeof c.ProjectCreate>;
 /** A project with `secrets` redacted (key → `"***"`) and credentials in `git_url` hidden. */
 export type ProjectOut = Out<typeof c.ProjectOut>;
+/** `POST /projects/{id}/webhooks`: an outgoing webhook to add (the secret is write-only). */
+export type WebhookCreate = In<typeof c.WebhookCreate>;
+/** `PUT /projects/{id}/webhooks/{webhook_id}`: the fields to change. */
+export type WebhookUpdate = In<typeof c.WebhookUpdate>;
+/** A webhook as the api shows it: `secret` is `***` or null. */
+export type WebhookOut = Out<typeof c.WebhookOut>;
+export type WebhookDeleteResponse = Out<typeof c.WebhookDeleteResponse>;
+/** One row of a webhook's delivery log. */
+export type WebhookDeliveryOut = Out<typeof c.WebhookDeliveryOut>;
 export type BranchListResponse = Out<typeof c.BranchListResponse>;
 /** `confirm` must be true, or the api answers 400. */
 export type BranchDeleteRequest = In<typeof c.BranchDeleteRequest>;

@@ -52,6 +52,11 @@ export type {
   StepUsage,
   StreamEventsParams,
   UsageTotals,
+  WebhookCreate,
+  WebhookDeleteResponse,
+  WebhookDeliveryOut,
+  WebhookOut,
+  WebhookUpdate,
 } from './client.types.js';
 export { collect, iterate, iteratePages } from './pagination.js';
 export type { ListFn } from './pagination.js';

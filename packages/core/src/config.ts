@@ -520,6 +520,35 @@ export const CONFIG_SCHEMA = {
     original: false,
     description: 'GitLab REST base URL.',
   }),
+  notifyMaxAttempts: int({
+    env: 'TASKSGODZILLA_NOTIFY_MAX_ATTEMPTS',
+    default: 5,
+    min: 1,
+    original: false,
+    description: 'HTTP attempts of one outgoing webhook delivery before it is marked failed.',
+  }),
+  notifyBackoffMs: int({
+    env: 'TASKSGODZILLA_NOTIFY_BACKOFF_MS',
+    default: 5000,
+    min: 0,
+    original: false,
+    description:
+      'Base of the exponential backoff (with full jitter, capped at 1 hour) between webhook delivery attempts.',
+  }),
+  notifyTimeoutMs: int({
+    env: 'TASKSGODZILLA_NOTIFY_TIMEOUT_MS',
+    default: 10_000,
+    min: 1,
+    original: false,
+    description: 'Time limit of one outgoing webhook HTTP call (connect, send and read the answer).',
+  }),
+  notifyPollMs: int({
+    env: 'TASKSGODZILLA_NOTIFY_POLL_MS',
+    default: 1000,
+    min: 10,
+    original: false,
+    description: 'How often the notification relay reads new events from the event log.',
+  }),
 } as const satisfies Record<string, ConfigSetting<unknown>>;
 
 type Settings = typeof CONFIG_SCHEMA;

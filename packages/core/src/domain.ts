@@ -97,6 +97,7 @@ export const JOB_TYPES = [
   'codemachine_import_job',
   'spec_audit_job',
   'issue_comment_job',
+  'deliver_webhook_job',
 ] as const;
 export type JobType = (typeof JOB_TYPES)[number];
 

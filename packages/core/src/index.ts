@@ -112,4 +112,22 @@ export {
   providerEventType,
 } from './event-catalogue.labels.js';
 export type { EventGroup, EventType, ProviderEventType, RecordedEventType } from './event-catalogue.labels.js';
+export {
+  NOTIFICATION_GROUPS,
+  NOTIFICATION_STATUSES,
+  WEBHOOK_FORMATS,
+  eventFilterIssue,
+  eventFilterMatches,
+  expandEventFilter,
+  isEventFilterEntry,
+  webhookSecretOut,
+  webhookUrlIssue,
+} from './notifications.js';
+export type {
+  NotificationGroup,
+  NotificationStatus,
+  ProjectWebhook,
+  WebhookFormat,
+  WebhookNotification,
+} from './notifications.js';
 export { PROTOCOL_DOC_FILES, compareStepFilenames, isStepFilename } from './step-files.js';

@@ -3,6 +3,7 @@ export { createStorage } from './storage.js';
 export type { Storage, StorageOptions, StorageTx } from './storage.js';
 export type { DatabaseHandle, DatabaseOptions, Executor, SqlDialect } from './database.types.js';
 export { createJobRunRepository } from './repositories/job-runs.repository.js';
+export { projectWebhookNotFound } from './repositories/project-webhooks.repository.js';
 export type { EventFeed } from './repositories/event-feed.js';
 export { createEventHub, eventMatches } from './event-hub.js';
 export type { EventHub, EventHubOptions, EventSink, EventSubscription } from './event-hub.js';
@@ -22,6 +23,13 @@ export type {
   NewQueuedJob,
   EnqueueRowOptions,
   NewEvent,
+  NewProjectWebhook,
+  NewWebhookNotification,
+  NotificationAttempt,
+  NotificationCursorRepository,
+  ProjectWebhookPatch,
+  ProjectWebhookRepository,
+  WebhookNotificationRepository,
   ProjectPatch,
   ProjectListFilter,
   ProjectRepository,

@@ -131,12 +131,50 @@ export interface IssueLinksTable {
   updated_at: Timestamp;
 }
 
+/** A project's outgoing webhook (migration 0007). `event_filter` is a JSON array of names. */
+export interface ProjectWebhooksTable {
+  id: Generated<number>;
+  project_id: number;
+  url: string;
+  secret: string | null;
+  event_filter: string;
+  format: string;
+  enabled: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface ProjectIssueSettingsTable {
   project_id: number;
   label: string;
   auto_start: number;
   auto_advance: number;
   template: string | null;
+  updated_at: Timestamp;
+}
+
+/** One event to deliver to one webhook, with its attempts (the delivery log). */
+export interface WebhookNotificationsTable {
+  id: Generated<number>;
+  webhook_id: number;
+  project_id: number;
+  event_id: number;
+  event_type: string;
+  status: string;
+  attempts: ColumnType<number, number | undefined, number>;
+  status_code: number | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  last_attempt_at: Timestamp | null;
+  next_attempt_at: Timestamp | null;
+  delivered_at: Timestamp | null;
+}
+
+/** Where a follower of the event log (the notification relay) stands. */
+export interface NotificationCursorsTable {
+  name: string;
+  position: number;
   updated_at: Timestamp;
 }
 
@@ -150,4 +188,7 @@ export interface DatabaseSchema {
   job_queue_counts: JobQueueCountsTable;
   issue_links: IssueLinksTable;
   project_issue_settings: ProjectIssueSettingsTable;
+  project_webhooks: ProjectWebhooksTable;
+  webhook_notifications: WebhookNotificationsTable;
+  notification_cursors: NotificationCursorsTable;
 }

@@ -15,3 +15,11 @@ export type {
 } from './telemetry.types.js';
 export { configSecretValues } from './redaction.js';
 export type { Redactor } from './redaction.js';
+export {
+  WEBHOOK_DELIVERY_HEADER,
+  WEBHOOK_EVENT_HEADER,
+  WEBHOOK_SIGNATURE_HEADER,
+  createWebhookSender,
+  signWebhookBody,
+} from './webhook-sender.js';
+export type { WebhookRequest, WebhookResult, WebhookSender, WebhookSenderOptions } from './webhook-sender.js';

@@ -10,6 +10,7 @@ import {
   createJobTypeRegistry,
   createQueue,
   createWorkerRunner,
+  exponentialBackoff,
   queueOptionsFromConfig,
   type WorkerRunner,
 } from '@tasksgodzilla/platform-queue';
@@ -19,6 +20,7 @@ import {
   createLogger,
   createMetrics,
   createTelemetryService,
+  createWebhookSender,
   loggerOptionsFromConfig,
   type Logger,
 } from '@tasksgodzilla/platform-telemetry';
@@ -26,6 +28,7 @@ import { createDecompositionService } from '@tasksgodzilla/services-decompositio
 import { createExecutionService } from '@tasksgodzilla/services-execution';
 import { createOnboardingService } from '@tasksgodzilla/services-onboarding';
 import {
+  createNotificationRelay,
   createOrchestratorService,
   createReadModels,
   registerOrchestratorJobTypes,
@@ -39,6 +42,9 @@ import { projectGitCredentials } from './git-credentials.js';
 import { checkHealth } from './health.js';
 import type { Runtime, RuntimeOverrides, RuntimeServices, WorkerOptions } from './runtime.types.js';
 import { finalFailureHook, jobMetricsHooks, queueLogger } from './worker.js';
+
+/** Cap of the backoff between two attempts of an outgoing webhook delivery. */
+const NOTIFY_BACKOFF_CAP_MS = 3_600_000;
 
 /** How often the BullMQ outbox relay publishes jobs committed but not yet handed to Redis. */
 const RELAY_INTERVAL_MS = 5000;
@@ -113,6 +119,18 @@ export function createRuntime(config: Readonly<Config>, overrides: RuntimeOverri
     config,
     redactValues,
     clock,
+    notifications: {
+      sender: createWebhookSender({ timeoutMs: config.notifyTimeoutMs }),
+      maxAttempts: config.notifyMaxAttempts,
+      backoff: exponentialBackoff({ baseMs: config.notifyBackoffMs, capMs: NOTIFY_BACKOFF_CAP_MS }),
+    },
+  });
+  // Follows the event log and turns subscribed events into webhook deliveries (started by start()).
+  const notificationRelay = createNotificationRelay({
+    storage,
+    queue,
+    logger: logger.child({ component: 'notifications' }),
+    pollMs: config.notifyPollMs,
   });
   const reapDeadAttempt = createDeadAttemptReaper({
     storage,
@@ -187,6 +205,7 @@ export function createRuntime(config: Readonly<Config>, overrides: RuntimeOverri
     start() {
       started ??= (async () => {
         await migrateToLatest(db);
+        notificationRelay.start();
         if (queue.backend === 'bullmq') {
           await relayOnce();
           relay = setInterval(() => void relayOnce(), RELAY_INTERVAL_MS);
@@ -200,6 +219,7 @@ export function createRuntime(config: Readonly<Config>, overrides: RuntimeOverri
       closed ??= (async () => {
         if (relay) clearInterval(relay);
         relay = null;
+        await notificationRelay.stop();
         for (const runner of workers) {
           if (runner.started) await runner.stop({ graceful: true, timeoutMs: 10_000 });
         }

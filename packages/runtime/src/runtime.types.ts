@@ -68,8 +68,11 @@ export interface Runtime {
   createWorker(options?: WorkerOptions): WorkerRunner;
   /** Database and queue reachability; `degraded` when either fails. Never throws. */
   health(): Promise<HealthReport>;
-  /** Migrates the database to the latest schema; with BullMQ also starts the outbox relay. Idempotent. */
+  /**
+   * Migrates the database to the latest schema and starts the notification relay (events to webhook
+   * deliveries); with BullMQ also starts the outbox relay. Idempotent.
+   */
   start(): Promise<void>;
-  /** Stops the workers it created, the relay, the queue and the database. Idempotent. */
+  /** Stops the workers it created, the relays, the queue and the database. Idempotent. */
   close(): Promise<void>;
 }

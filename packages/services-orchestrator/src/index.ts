@@ -21,3 +21,12 @@ export type {
   IssueWebhookInterpretation,
   RunFromIssueInput,
 } from './issues/issue.types.js';
+export { createNotificationRelay, NOTIFICATION_CURSOR } from './notifications/notification-relay.js';
+export type { NotificationRelay, NotificationRelayDeps } from './notifications/notification-relay.js';
+export { notificationBody } from './notifications/notification-body.js';
+export type {
+  NotificationDeps,
+  NotificationReads,
+  ProjectWebhookInput,
+  ProjectWebhookUpdate,
+} from './notifications/notifications.types.js';

@@ -95,6 +95,13 @@ export const ORCHESTRATOR_JOB_TYPES = {
     payload: z.strictObject({ protocol_run_id: id, project_id: id.optional(), ...requestId }),
     idempotencyKey: subjectKey('issue_comment_job', ofRun),
   }),
+  // One HTTP attempt of an outgoing webhook delivery (notifications/). The handler schedules the next
+  // attempt itself (its own backoff), so the job's own retries only cover errors before the POST.
+  deliver_webhook_job: defineJobType({
+    payload: z.strictObject({ delivery_id: id, attempt: id, project_id: id.optional(), ...requestId }),
+    idempotencyKey: (payload) => `deliver_webhook_job:delivery-${payload.delivery_id}:${payload.attempt}`,
+    defaults: { timeout_seconds: 300 },
+  }),
 } satisfies Record<JobType, JobTypeMap[string]>;
 
 export type OrchestratorJobTypes = typeof ORCHESTRATOR_JOB_TYPES;

@@ -19,6 +19,7 @@ import { answerStep, approveStep, retryLatest, runNextStep, runStep, runStepQa }
 import { protocolUsage } from './lifecycle/usage.js';
 import { handleCiDelivery, recordIgnoredDelivery } from './lifecycle/webhook-delivery.js';
 import { createRunFromIssue, getIssueSettings, handleIssueDelivery, putIssueSettings } from './issues/issue-runs.js';
+import { createProjectWebhook, deleteProjectWebhook, updateProjectWebhook } from './notifications/project-webhooks.js';
 import { createOrchestratorContext, type OrchestratorContext } from './orchestrator.context.js';
 import type { OrchestratorService, OrchestratorServiceDeps } from './orchestrator.types.js';
 
@@ -54,6 +55,9 @@ const METHODS = {
   handleCiStatus,
   planExecution,
   usage: protocolUsage,
+  createProjectWebhook,
+  updateProjectWebhook,
+  deleteProjectWebhook,
   jobHandlers: createJobHandlers,
   onJobFailed: handleJobFailed,
   onJobEnded: handleJobEnded,

@@ -7,6 +7,7 @@ import type {
   JsonObject,
   JsonValue,
   Project,
+  ProjectWebhook,
   ProtocolRun,
   StepRun,
 } from '@tasksgodzilla/core';
@@ -29,6 +30,10 @@ import type {
   ProjectIssueSettings,
   RunFromIssueInput,
 } from './issues/issue.types.js';
+  NotificationDeps,
+  ProjectWebhookInput,
+  ProjectWebhookUpdate,
+} from './notifications/notifications.types.js';
 
 /** The configuration values the orchestrator reads. */
 export type OrchestratorConfig = Pick<
@@ -77,6 +82,8 @@ export interface OrchestratorServiceDeps {
    */
   redactValues?: readonly string[];
   clock?: Clock;
+  /** Outgoing webhooks (`deliver_webhook_job`); without it a delivery job fails as not configured. */
+  notifications?: NotificationDeps;
 }
 
 /** Per-call options of the api-facing methods. */
@@ -355,6 +362,12 @@ export interface OrchestratorService {
   handleCiStatus(input: CiStatusInput, options?: CallOptions): Promise<CiStatusResult>;
   planExecution(stepRunId: number): Promise<ExecutionPlanResult>;
   usage(protocolRunId: number): Promise<ProtocolUsage>;
+  /** Adds an outgoing webhook to the project (ValidationError naming the field; NotFoundError for the project). */
+  createProjectWebhook(projectId: number, input: ProjectWebhookInput): Promise<ProjectWebhook>;
+  /** Changes one of the project's webhooks (NotFoundError when it is not the project's). */
+  updateProjectWebhook(projectId: number, webhookId: number, patch: ProjectWebhookUpdate): Promise<ProjectWebhook>;
+  /** Removes one of the project's webhooks with its delivery log. */
+  deleteProjectWebhook(projectId: number, webhookId: number): Promise<void>;
   /** The handlers of the job types, for the worker runner. */
   jobHandlers(): JobHandlers;
   /**

@@ -199,6 +199,8 @@ export interface HarnessOptions {
   fakeCommits?: boolean;
   /** Engines registered next to the shell engine (in-test planning engines). */
   engines?: Engine[];
+  /** Outgoing webhook delivery (sender and retry policy). */
+  notifications?: OrchestratorServiceDeps['notifications'];
 }
 
 /** Asserts that `call` rejects with an error named `name` and, when given, exactly `message`. */
@@ -306,6 +308,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     decomposition: fakes.decomposition,
     onboarding: fakes.onboarding,
     config,
+    ...(options.notifications ? { notifications: options.notifications } : {}),
   });
   const handlers = orchestrator.jobHandlers();
   const runner = createWorkerRunner({

@@ -15,3 +15,5 @@ export type { TestRuntimeConfig } from './runtime-config.js';
 export { waitFor } from './wait.js';
 export { startFakeForge } from './fake-forge.js';
 export type { FakeForge, FakeForgeComment, FakeForgeIssue, FakeForgeRequest } from './fake-forge.js';
+export { startWebhookReceiver } from './webhook-receiver.js';
+export type { ReceivedWebhook, WebhookReceiver } from './webhook-receiver.js';

@@ -7,6 +7,11 @@ import { createProjectRepository } from './projects.repository.js';
 import { createProtocolRunRepository } from './protocol-runs.repository.js';
 import type { Repositories } from './repositories.types.js';
 import { createStepRunRepository } from './step-runs.repository.js';
+import {
+  createNotificationCursorRepository,
+  createProjectWebhookRepository,
+  createWebhookNotificationRepository,
+} from './project-webhooks.repository.js';
 import { createWebhookDeliveryRepository } from './webhook-deliveries.repository.js';
 
 /** Every repository bound to one executor: the database, or an open transaction (see createStorage). */
@@ -21,5 +26,8 @@ export function createRepositories(executor: Executor, dialect: SqlDialect, cloc
     webhookDeliveries: createWebhookDeliveryRepository(ctx),
     issueLinks: createIssueLinkRepository(ctx),
     projectIssueSettings: createProjectIssueSettingsRepository(ctx),
+    projectWebhooks: createProjectWebhookRepository(ctx),
+    webhookNotifications: createWebhookNotificationRepository(ctx),
+    notificationCursors: createNotificationCursorRepository(ctx),
   };
 }

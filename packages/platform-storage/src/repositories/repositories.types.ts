@@ -8,13 +8,16 @@ import type {
   JobStatus,
   JsonObject,
   JsonValue,
+  NotificationStatus,
   Page,
   PageRequest,
   Project,
+  ProjectWebhook,
   ProtocolRun,
   ProtocolStatus,
   StepRun,
   StepStatus,
+  WebhookNotification,
 } from '@tasksgodzilla/core';
 
 // Patch semantics everywhere: a key that is absent is kept; a key set to null clears the column.
@@ -404,6 +407,71 @@ export interface ProjectIssueSettingsRepository {
   put(projectId: number, settings: ProjectIssueSettingsWrite): Promise<ProjectIssueSettings>;
 }
 
+/** A webhook to create: the project, the receiver and the filter; format defaults to json, enabled to true. */
+export type NewProjectWebhook = Pick<ProjectWebhook, 'project_id' | 'url' | 'event_filter'> &
+  Partial<Pick<ProjectWebhook, 'secret' | 'format' | 'enabled'>>;
+
+/** Absent keys are kept; `secret: null` clears the secret. */
+export type ProjectWebhookPatch = Partial<
+  Pick<ProjectWebhook, 'url' | 'secret' | 'event_filter' | 'format' | 'enabled'>
+>;
+
+export interface ProjectWebhookRepository {
+  /** A missing project is its NotFoundError. */
+  create(input: NewProjectWebhook): Promise<ProjectWebhook>;
+  find(id: number): Promise<ProjectWebhook | null>;
+  /** Throws NotFoundError("Webhook N not found"). */
+  get(id: number): Promise<ProjectWebhook>;
+  /** A project's webhooks, newest first. */
+  list(projectId: number, page?: PageRequest): Promise<Page<ProjectWebhook>>;
+  /** The enabled webhooks of these projects, by id (what the notification relay matches events against). */
+  listEnabled(projectIds: readonly number[]): Promise<ProjectWebhook[]>;
+  update(id: number, patch: ProjectWebhookPatch): Promise<ProjectWebhook>;
+  /** Deletes the webhook and its delivery log; false when it did not exist. */
+  remove(id: number): Promise<boolean>;
+}
+
+export interface NewWebhookNotification {
+  webhook_id: number;
+  project_id: number;
+  event_id: number;
+  event_type: string;
+}
+
+/** The outcome of delivery attempt number `attempt` (1-based). */
+export interface NotificationAttempt {
+  attempt: number;
+  status: NotificationStatus;
+  status_code: number | null;
+  last_error: string | null;
+  /** When the next attempt is due (null when there is none). */
+  next_attempt_at: string | null;
+}
+
+export interface WebhookNotificationRepository {
+  /** A pending delivery of an event to a webhook; null when that pair already has one. */
+  create(input: NewWebhookNotification): Promise<WebhookNotification | null>;
+  find(id: number): Promise<WebhookNotification | null>;
+  get(id: number): Promise<WebhookNotification>;
+  /** A webhook's delivery log, newest first. */
+  list(webhookId: number, page?: PageRequest): Promise<Page<WebhookNotification>>;
+  /**
+   * Records attempt `attempt` of a pending delivery (compare-and-set on status and attempts: a repeat
+   * of an attempt already recorded, or of a finished delivery, changes nothing and returns null).
+   */
+  recordAttempt(id: number, attempt: NotificationAttempt): Promise<WebhookNotification | null>;
+  /** Ends a pending delivery without sending it (its webhook was disabled); null when not pending. */
+  cancel(id: number, reason: string): Promise<WebhookNotification | null>;
+}
+
+/** Positions of followers of the event log, by name. */
+export interface NotificationCursorRepository {
+  /** The position, or null when the name has none; `lock` holds it until the transaction ends (PostgreSQL). */
+  read(name: string, options?: { lock?: boolean }): Promise<number | null>;
+  /** Moves the position forward (never back); creates it when absent. */
+  advance(name: string, position: number): Promise<void>;
+}
+
 export interface Repositories {
   projects: ProjectRepository;
   protocolRuns: ProtocolRunRepository;
@@ -413,4 +481,7 @@ export interface Repositories {
   webhookDeliveries: WebhookDeliveryRepository;
   issueLinks: IssueLinkRepository;
   projectIssueSettings: ProjectIssueSettingsRepository;
+  projectWebhooks: ProjectWebhookRepository;
+  webhookNotifications: WebhookNotificationRepository;
+  notificationCursors: NotificationCursorRepository;
 }

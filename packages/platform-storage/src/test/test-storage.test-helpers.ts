@@ -32,6 +32,8 @@ export interface TestStorage {
 const TABLES = [
   'issue_links',
   'project_issue_settings',
+  'webhook_notifications',
+  'project_webhooks',
   'events',
   'job_runs',
   'step_runs',

@@ -8,6 +8,7 @@ import { createPlanProtocolHandler } from './plan-protocol.handler.js';
 import { createProjectSetupHandler } from './project-setup.handler.js';
 import { createRunQualityHandler } from './run-quality.handler.js';
 import { createSpecAuditHandler } from './spec-audit.handler.js';
+import { createDeliverWebhookHandler } from '../notifications/deliver-webhook.handler.js';
 
 /** The job handlers, each idempotent (fenced by the status its subject must have). */
 export function createJobHandlers(ctx: OrchestratorContext): OrchestratorJobHandlers {
@@ -20,5 +21,6 @@ export function createJobHandlers(ctx: OrchestratorContext): OrchestratorJobHand
     codemachine_import_job: createCodeMachineImportHandler(ctx),
     spec_audit_job: createSpecAuditHandler(ctx),
     issue_comment_job: createIssueCommentHandler(ctx),
+    deliver_webhook_job: createDeliverWebhookHandler(ctx),
   };
 }

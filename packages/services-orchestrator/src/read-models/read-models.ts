@@ -34,6 +34,12 @@ export function createReadModels(deps: ReadModelDeps): OrchestratorReadModels {
       return jobs.items.find((job) => job.log_path)?.log_path ?? null;
     },
     stepCommitSha: (stepRunId) => stepCommitShaOf(storage.events, stepRunId),
+    projectWebhooks: (projectId, page) => storage.projectWebhooks.list(projectId, page),
+    async projectWebhook(projectId, webhookId) {
+      const webhook = await storage.projectWebhooks.find(webhookId);
+      return webhook && webhook.project_id === projectId ? webhook : null;
+    },
+    webhookDeliveries: (webhookId, page) => storage.webhookNotifications.list(webhookId, page),
     async onboarding(project) {
       const run = await storage.protocolRuns.findByName(project.id, setupRunName(project.id));
       const events = run

@@ -8,10 +8,14 @@ import type {
 } from '@tasksgodzilla/platform-storage';
 import type { OnboardingService, OnboardingSummary } from '@tasksgodzilla/services-onboarding';
 import type { SpecService } from '@tasksgodzilla/services-spec';
+import type { NotificationReads } from '../notifications/notifications.types.js';
 
 /** What the read models need: reads of storage, the spec hash and the onboarding summary. */
 export interface ReadModelDeps {
-  storage: Pick<Storage, 'projects' | 'protocolRuns' | 'stepRuns' | 'events' | 'jobRuns'>;
+  storage: Pick<
+    Storage,
+    'projects' | 'protocolRuns' | 'stepRuns' | 'events' | 'jobRuns' | 'projectWebhooks' | 'webhookNotifications'
+  >;
   spec: Pick<SpecService, 'hash'>;
   onboarding: Pick<OnboardingService, 'summarize'>;
 }
@@ -41,7 +45,7 @@ export interface OnboardingView {
  * the writes of storage. Facts that live in events or in template_config (spec validation, a step's
  * commit) are interpreted here, next to the code that writes them, not by each reader.
  */
-export interface OrchestratorReadModels {
+export interface OrchestratorReadModels extends NotificationReads {
   project(id: number): Promise<Project | null>;
   /** Newest first; `filter.ids` keeps only those projects. */
   projects(page?: PageRequest, filter?: ProjectListFilter): Promise<Page<Project>>;

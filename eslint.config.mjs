@@ -48,7 +48,14 @@ export const depConstraints = [
   // The api app: a server that other apps may embed (the cli's local mode runs it in-process).
   {
     sourceTag: 'layer:server',
-    onlyDependOnLibsWithTags: ['layer:core', 'layer:platform', 'layer:runtime', 'layer:contract', 'layer:client', 'layer:mcp'],
+    onlyDependOnLibsWithTags: [
+      'layer:core',
+      'layer:platform',
+      'layer:runtime',
+      'layer:contract',
+      'layer:client',
+      'layer:mcp',
+    ],
     bannedExternalImports: DRIVERS,
   },
   {

@@ -45,6 +45,7 @@ export {
   ProtocolFromIssueRequest,
   ProtocolFromIssueResponse,
 } from './issue.schemas.js';
+export {
   WebhookCreate,
   WebhookDeleteResponse,
   WebhookDeliveryOut,

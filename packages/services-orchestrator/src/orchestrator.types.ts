@@ -30,6 +30,7 @@ import type {
   ProjectIssueSettings,
   RunFromIssueInput,
 } from './issues/issue.types.js';
+import type {
   NotificationDeps,
   ProjectWebhookInput,
   ProjectWebhookUpdate,

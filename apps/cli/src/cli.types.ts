@@ -1,5 +1,5 @@
 import type { FetchLike, TasksGodzillaClient } from '@tasksgodzilla/client';
-import type { QaGateInput, QaGateResult } from '@tasksgodzilla/runtime';
+import type { QaGateInput, QaGateResult, TriggerCiInput, TriggerCiResult } from '@tasksgodzilla/runtime';
 
 /** Where the cli reads and writes; process streams in main.ts, strings in tests. */
 export interface CliIo {
@@ -36,7 +36,15 @@ export interface CliDeps {
   startLocal?: (options: LocalStartOptions) => Promise<LocalServer>;
   /** The working directory (`tgz init`, `plan`, `qa` act on the repository there); default process.cwd(). */
   cwd?: () => string;
+  /**
+   * `tgz ci trigger`: runs the forge CLI (runtime `triggerCi`, main.ts gives it the process
+   * environment). Without it, the command is an error.
+   */
+  triggerCi?: (input: CiTriggerRequest) => Promise<TriggerCiResult>;
 }
+
+/** What `tgz ci trigger` asks for: the runtime's input without the environment (main.ts adds it). */
+export type CiTriggerRequest = Omit<TriggerCiInput, 'env'>;
 
 export interface LocalStartOptions {
   /** `--data-dir`, absolute. */
@@ -92,4 +100,6 @@ export interface CommandContext {
   cwd(): string;
   /** The local mode (started on first use when the command has an api of its own: `tgz qa`). */
   local(): Promise<LocalServer>;
+  /** Triggers CI for a branch with gh/glab (`tgz ci trigger`). */
+  triggerCi(input: CiTriggerRequest): Promise<TriggerCiResult>;
 }

@@ -58,6 +58,8 @@ export async function openContext(deps: CliDeps, opts: Record<string, unknown>):
     now: deps.now ?? Date.now,
     cwd,
     local: startLocal,
+    triggerCi: (input) =>
+      deps.triggerCi ? deps.triggerCi(input) : Promise.reject(new UsageError('tgz ci trigger is not available here')),
     close: async () => {
       if (local) await (await local).close();
     },

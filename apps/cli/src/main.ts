@@ -1,7 +1,7 @@
 import { loadConfig } from '@tasksgodzilla/core';
 import { runCli } from './cli.js';
 import { EXIT_USAGE, formatError } from './cli.errors.js';
-import type { CliDefaults, LocalServer, LocalStartOptions } from './cli.types.js';
+import type { CiTriggerRequest, CliDefaults, LocalServer, LocalStartOptions } from './cli.types.js';
 
 // The tgz binary: the only place that reads the environment and touches the process.
 
@@ -26,6 +26,12 @@ function readDefaults(): CliDefaults {
 async function startLocal(options: LocalStartOptions): Promise<LocalServer> {
   const { startLocalMode } = await import('./local-mode.js');
   return startLocalMode(process.env, options);
+}
+
+/** `tgz ci trigger`: gh/glab run with this process's environment (their login, PATH). */
+async function triggerCi(input: CiTriggerRequest) {
+  const { triggerCi: trigger } = await import('@tasksgodzilla/runtime');
+  return trigger({ ...input, env: process.env });
 }
 
 function onInterrupt(handler: () => void): () => void {
@@ -56,6 +62,7 @@ async function main(): Promise<void> {
     defaults,
     onInterrupt,
     startLocal,
+    triggerCi,
   });
 }
 

@@ -18,3 +18,5 @@ export { assertGitUrl } from './git-url.js';
 export { GIT_CREDENTIALS_SECRET, gitCredentialsOf, splitGitUrlCredentials } from './git-credentials.js';
 export type { GitCredentialsResolver } from './git-credentials.js';
 export { redactCredentials } from './git-errors.js';
+export { DEFAULT_CI_WORKFLOW, triggerCi } from './ci-trigger.js';
+export type { TriggerCiInput, TriggerCiResult } from './ci-trigger.js';

@@ -14,7 +14,7 @@ import type { CommandContext } from '../cli.types.js';
 import type { ContextFactory } from '../context.js';
 import { formatEventLine, formatUsd, renderSteps } from '../format.js';
 import { hostPath, nonBlank, oneOf, parseSeconds } from '../parse.js';
-import { collectAll, registerCommands } from './command-helpers.js';
+import { collectAll, registerCommands, registerGroup } from './command-helpers.js';
 import { baseBranchOption, textArgument } from './command-options.js';
 import { waitForProtocol } from './protocols.command.js';
 
@@ -427,6 +427,31 @@ export async function qaGate(ctx: CommandContext, opts: QaFlags): Promise<void> 
     throw new CommandFailedError(`QA ${result.outcome} for ${result.step_file}`);
 }
 
+interface CiTriggerFlags {
+  platform?: 'github' | 'gitlab';
+  workflow?: string;
+}
+
+/**
+ * `tgz ci trigger <branch>` (the original's ci_trigger.py): `gh workflow run <workflow> --ref <branch>`
+ * or `glab ci run --branch <branch>` in the current repository. Exit 1 when the CLI is missing or fails.
+ */
+export async function triggerCi(ctx: CommandContext, branch: string, opts: CiTriggerFlags): Promise<void> {
+  const repo = repoRoot(ctx);
+  // A missing or failing gh/glab is a GitError (exit 1), an undetectable platform a ValidationError (exit 2).
+  const result = await ctx.triggerCi({
+    repoPath: repo,
+    branch,
+    ...(opts.platform ? { platform: opts.platform } : {}),
+    ...(opts.workflow ? { workflow: opts.workflow } : {}),
+  });
+  if (ctx.json) ctx.printJson(result);
+  else {
+    ctx.print(`Triggered ${result.platform} CI for ${branch}: ${result.command.join(' ')}`);
+    if (result.output) ctx.print(result.output);
+  }
+}
+
 const engineOption = (what: string): Option =>
   new Option('--engine <id>', `${what}: codex, claude-code, opencode or shell`).argParser(nonBlank);
 
@@ -513,6 +538,29 @@ export function registerLocalCommands(program: Command, ctxOf: ContextFactory): 
         engineOption('QA engine (default: the configured one)'),
       ],
       run: (ctx, opts: QaFlags) => qaGate(ctx, opts),
+    },
+  ]);
+  registerGroup(program, ctxOf, { name: 'ci', description: 'CI of the current repository' }, [
+    {
+      name: 'trigger',
+      description:
+        'trigger CI for a branch: gh workflow run <workflow> --ref <branch> (GitHub) or glab ci run --branch <branch> (GitLab)',
+      examples: [
+        'tgz ci trigger main',
+        'tgz ci trigger feature/x --platform github --workflow tasksgodzilla-qa.yml',
+        'tgz ci trigger main --platform gitlab',
+      ],
+      args: [textArgument('<branch>', 'the branch to run CI on')],
+      options: [
+        new Option('--platform <name>', "github or gitlab (default: from origin's URL)").argParser(
+          oneOf(['github', 'gitlab'] as const),
+        ),
+        new Option(
+          '--workflow <name>',
+          'GitHub workflow file or name (default ci.yml, the starter workflow)',
+        ).argParser(nonBlank),
+      ],
+      run: (ctx, branch: string, opts: CiTriggerFlags) => triggerCi(ctx, branch, opts),
     },
   ]);
 }

@@ -41,6 +41,8 @@ export interface CliDeps {
    * environment). Without it, the command is an error.
    */
   triggerCi?: (input: CiTriggerRequest) => Promise<TriggerCiResult>;
+  /** `tgz init --init-if-needed`: `git init -b <baseBranch>` in `path` (runtime `initRepository`). */
+  initRepository?: (input: { path: string; baseBranch: string }) => Promise<void>;
 }
 
 /** What `tgz ci trigger` asks for: the runtime's input without the environment (main.ts adds it). */
@@ -102,4 +104,6 @@ export interface CommandContext {
   local(): Promise<LocalServer>;
   /** Triggers CI for a branch with gh/glab (`tgz ci trigger`). */
   triggerCi(input: CiTriggerRequest): Promise<TriggerCiResult>;
+  /** Makes a folder a git repository on a base branch (`tgz init --init-if-needed`). */
+  initRepository(input: { path: string; baseBranch: string }): Promise<void>;
 }

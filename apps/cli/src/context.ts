@@ -60,6 +60,10 @@ export async function openContext(deps: CliDeps, opts: Record<string, unknown>):
     local: startLocal,
     triggerCi: (input) =>
       deps.triggerCi ? deps.triggerCi(input) : Promise.reject(new UsageError('tgz ci trigger is not available here')),
+    initRepository: (input) =>
+      deps.initRepository
+        ? deps.initRepository(input)
+        : Promise.reject(new UsageError('--init-if-needed is not available here')),
     close: async () => {
       if (local) await (await local).close();
     },

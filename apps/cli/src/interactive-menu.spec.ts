@@ -40,6 +40,7 @@ async function play(answers: string[], routes: Parameters<typeof fakeApi>[0]) {
     cwd: () => '/',
     local: () => Promise.reject(new Error('no local mode in this test')),
     triggerCi: () => Promise.reject(new Error('not used by the menu')),
+    initRepository: () => Promise.reject(new Error('not used by the menu')),
   };
   const code = await runInteractiveMenu(ctx, { stdout, stderr: { write: () => true }, stdin });
   return { code, output, requests };

@@ -34,6 +34,12 @@ async function triggerCi(input: CiTriggerRequest) {
   return trigger({ ...input, env: process.env });
 }
 
+/** `tgz init --init-if-needed`: git init with this process's environment. */
+async function initRepository(input: { path: string; baseBranch: string }): Promise<void> {
+  const { initRepository: init } = await import('@tasksgodzilla/runtime');
+  return init({ ...input, env: process.env });
+}
+
 function onInterrupt(handler: () => void): () => void {
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
@@ -63,6 +69,7 @@ async function main(): Promise<void> {
     onInterrupt,
     startLocal,
     triggerCi,
+    initRepository,
   });
 }
 

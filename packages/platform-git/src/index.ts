@@ -19,4 +19,6 @@ export { GIT_CREDENTIALS_SECRET, gitCredentialsOf, splitGitUrlCredentials } from
 export type { GitCredentialsResolver } from './git-credentials.js';
 export { redactCredentials } from './git-errors.js';
 export { DEFAULT_CI_WORKFLOW, triggerCi } from './ci-trigger.js';
+export { initRepository } from './init-repo.js';
+export type { InitRepositoryInput } from './init-repo.js';
 export type { TriggerCiInput, TriggerCiResult } from './ci-trigger.js';

@@ -20,6 +20,6 @@ export { defineProcessFlags } from './process-flags.js';
 export type { ProcessFlagParser, ProcessFlags, ProcessFlagsSpec, ProcessOption } from './process-flags.js';
 export { runQaGate } from './qa-gate.js';
 export type { QaGateInput, QaGateResult } from './qa-gate.js';
-// `tgz ci trigger`: the forge CLI call lives in platform-git; re-exported so the cli depends on the runtime only.
-export { triggerCi } from '@tasksgodzilla/platform-git';
-export type { TriggerCiInput, TriggerCiResult } from '@tasksgodzilla/platform-git';
+// `tgz ci trigger` and `tgz init --init-if-needed`: the gh/glab/git calls live in platform-git; re-exported so the cli depends on the runtime only.
+export { initRepository, triggerCi } from '@tasksgodzilla/platform-git';
+export type { InitRepositoryInput, TriggerCiInput, TriggerCiResult } from '@tasksgodzilla/platform-git';

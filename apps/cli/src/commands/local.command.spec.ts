@@ -176,11 +176,12 @@ describe('init', () => {
     expect(result.stdout).toContain('Nothing changed: all 1 starter assets are already present.');
   });
 
-  it('outside a repository root: a usage error, nothing sent', async () => {
+  it('outside a repository root: exit 1 naming --init-if-needed, nothing sent', async () => {
     const api = fakeApi({});
     const result = await run(['init'], { fetch: api.fetch, cwd: () => join(root.path, '..') });
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(1);
     expect(result.stderr).toContain('is not the root of a git repository');
+    expect(result.stderr).toContain('--init-if-needed');
     expect(api.requests).toEqual([]);
   });
 });

@@ -97,7 +97,28 @@ interface InitFlags {
   name?: string;
   baseBranch?: string;
   cloneUrl?: string;
+  initIfNeeded?: boolean;
   timeout: number;
+}
+
+/** The base branch a new repository starts on (`--init-if-needed` without `--base-branch`). */
+const DEFAULT_BASE_BRANCH = 'main';
+
+/**
+ * The working directory as a repository root for `tgz init`: a folder that is not one is made one
+ * (`git init -b <base>`) with `--init-if-needed`, else it is an error (exit 1) that changes nothing.
+ */
+async function initRoot(ctx: CommandContext, opts: InitFlags): Promise<string> {
+  const cwd = real(ctx.cwd());
+  if (existsSync(join(cwd, '.git'))) return cwd;
+  const base = opts.baseBranch ?? DEFAULT_BASE_BRANCH;
+  if (!opts.initIfNeeded)
+    throw new CommandFailedError(
+      `${cwd} is not the root of a git repository: run tgz init in the repository's top folder, or pass --init-if-needed to create one here (git init -b ${base})`,
+    );
+  await ctx.initRepository({ path: cwd, baseBranch: base });
+  ctx.note(`Initialised an empty git repository in ${cwd} on branch ${base}.`, !ctx.json);
+  return cwd;
 }
 
 /** `tgz init`: registers the repository (or a clone URL) as a project; onboarding adds the starter assets. */
@@ -116,7 +137,7 @@ export async function initProject(ctx: CommandContext, opts: InitFlags): Promise
       created = true;
     }
   } else {
-    const repo = repoRoot(ctx);
+    const repo = await initRoot(ctx, opts);
     project = await findProject(ctx, repo);
     if (!project) {
       project = await ctx.client.createProject({
@@ -466,6 +487,7 @@ export function registerLocalCommands(program: Command, ctxOf: ContextFactory): 
         'tgz init',
         'tgz init --name my-app --base-branch main',
         'tgz init --clone-url https://github.com/acme/app.git',
+        'tgz init --init-if-needed --base-branch trunk',
       ],
       options: [
         new Option('--name <name>', 'project name (default: the folder name)').argParser(nonBlank),
@@ -474,6 +496,10 @@ export function registerLocalCommands(program: Command, ctxOf: ContextFactory): 
           '--clone-url <url>',
           'register this repository instead; onboarding clones it into the data folder',
         ).argParser(nonBlank),
+        new Option(
+          '--init-if-needed',
+          'make the current folder a git repository (git init -b <base branch>) when it is not one',
+        ).conflicts('cloneUrl'),
         new Option('--timeout <seconds>', 'give up waiting for onboarding after this long (0: no limit)')
           .argParser(parseSeconds)
           .default(600),

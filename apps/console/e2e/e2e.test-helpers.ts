@@ -52,9 +52,12 @@ export interface ApiWithOrigin {
   stop(): Promise<void>;
 }
 
-/** `startApi()` plus a fresh test repository in a temp folder named `repoPrefix…`. */
-export async function startApiWithOrigin(repoPrefix: string): Promise<ApiWithOrigin> {
-  const api = await startApi();
+/** `startApi(extraEnv)` plus a fresh test repository in a temp folder named `repoPrefix…`. */
+export async function startApiWithOrigin(
+  repoPrefix: string,
+  extraEnv: Record<string, string> = {},
+): Promise<ApiWithOrigin> {
+  const api = await startApi(extraEnv);
   let repos: TempDir | undefined;
   try {
     repos = createTempDir(repoPrefix);

@@ -4,9 +4,9 @@ import type { Page } from 'playwright-core';
 import {
   LONG,
   TEMPLATE,
-  apiLogTail,
   eventually,
   openBrowser,
+  scenario as runScenario,
   screenshot,
   startApiWithOrigin,
   type ApiWithOrigin,
@@ -26,7 +26,6 @@ describe('notifications panel (headless Chromium, built api)', () => {
   let client: TasksGodzillaClient;
   let steady: WebhookReceiver;
   let refusing: WebhookReceiver;
-  const consoleErrors: string[] = [];
 
   beforeAll(async () => {
     // Small backoff and poll, two attempts: the refusing receiver's delivery ends `failed` quickly.
@@ -39,9 +38,6 @@ describe('notifications panel (headless Chromium, built api)', () => {
     steady = await startWebhookReceiver();
     refusing = await startWebhookReceiver({ statuses: [500, 500] });
     browser = await openBrowser();
-    browser.page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
   }, LONG);
 
   afterAll(async () => {
@@ -51,29 +47,22 @@ describe('notifications panel (headless Chromium, built api)', () => {
     await stack?.stop();
   });
 
-  /** On failure: a screenshot, the page's console errors and the api log, added to the error. */
-  async function scenario(name: string, body: (page: Page) => Promise<void>): Promise<void> {
-    try {
-      await body(browser.page);
-    } catch (error) {
-      const shot = await screenshot(browser.page, `${name}-failure`, true).catch(() => 'none');
-      throw new Error(
-        [
-          error instanceof Error ? error.message : String(error),
-          `--- screenshot: ${shot}`,
-          `--- page errors ---\n${browser.pageErrors.join('\n')}`,
-          `--- page console errors ---\n${consoleErrors.join('\n')}`,
-          `--- api log ---\n${apiLogTail(stack.api)}`,
-        ].join('\n'),
-      );
-    }
-  }
+  const scenario = (name: string, body: (page: Page) => Promise<void>) => runScenario(browser, stack.api, name, body);
 
   const panel = (page: Page) => page.getByRole('region', { name: 'Notifications' });
   const webhookRow = (page: Page, url: string) =>
     panel(page).getByRole('table', { name: 'Webhooks' }).getByRole('row').filter({ hasText: url });
   const deliveryRow = (page: Page, eventType: string) =>
     panel(page).getByRole('table', { name: 'Webhook deliveries' }).getByRole('row').filter({ hasText: eventType });
+
+  /** Waits for the delivery log to show a delivery of `eventType` in `status`; its row, attempts and HTTP status. */
+  async function settledDelivery(page: Page, eventType: string, status: string) {
+    const row = deliveryRow(page, eventType).filter({ hasText: status }).first();
+    await row.waitFor({ timeout: LONG / 3 });
+    const id = (await row.getAttribute('data-testid'))!.replace('delivery-row-', '');
+    const cell = (name: string) => page.getByTestId(`delivery-${name}-${id}`).textContent();
+    return { row, attempts: await cell('attempts'), http: await cell('http') };
+  }
 
   async function addWebhook(page: Page, values: { url: string; events: string; secret?: string }): Promise<void> {
     const form = panel(page).getByRole('form', { name: 'Add webhook' });
@@ -136,27 +125,17 @@ describe('notifications panel (headless Chromium, built api)', () => {
           auto_advance: false,
         });
         await client.startProtocol(run.id);
-        await deliveryRow(page, 'planned')
-          .filter({ hasText: 'succeeded' })
-          .waitFor({ timeout: LONG / 3 });
-        const steadyRow = deliveryRow(page, 'planned').first();
-        const steadyId = (await steadyRow.getAttribute('data-testid'))!.replace('delivery-row-', '');
-        expect(await page.getByTestId(`delivery-attempts-${steadyId}`).textContent()).toBe('1');
-        expect(await page.getByTestId(`delivery-http-${steadyId}`).textContent()).toBe('200');
+        const delivered = await settledDelivery(page, 'planned', 'succeeded');
+        expect([delivered.attempts, delivered.http]).toEqual(['1', '200']);
         expect(steady.received.map((request) => request.headers['x-tasksgodzilla-event'])).toContain('planned');
 
         // The refusing receiver: two attempts, both 500, the delivery failed with its last error.
         await webhookRow(page, refusing.url).click();
-        await deliveryRow(page, 'planned')
-          .filter({ hasText: 'failed' })
-          .waitFor({ timeout: LONG / 3 });
-        const failedRow = deliveryRow(page, 'planned').first();
-        const failedId = (await failedRow.getAttribute('data-testid'))!.replace('delivery-row-', '');
-        expect(await page.getByTestId(`delivery-attempts-${failedId}`).textContent()).toBe('2');
-        expect(await page.getByTestId(`delivery-http-${failedId}`).textContent()).toBe('500');
+        const failed = await settledDelivery(page, 'planned', 'failed');
+        expect([failed.attempts, failed.http]).toEqual(['2', '500']);
         const [delivery] = (await client.listWebhookDeliveries(project.id, refusingHook!.id)).items;
         expect(delivery?.last_error).toBeTruthy();
-        await failedRow.getByText(delivery!.last_error!).waitFor();
+        await failed.row.getByText(delivery!.last_error!).waitFor();
         await screenshot(page, 'console-notifications');
 
         // 6. Disable the steady webhook, remove the refusing one.

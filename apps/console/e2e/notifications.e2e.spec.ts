@@ -64,11 +64,15 @@ describe('notifications panel (headless Chromium, built api)', () => {
     return { row, attempts: await cell('attempts'), http: await cell('http') };
   }
 
-  async function addWebhook(page: Page, values: { url: string; events: string; secret?: string }): Promise<void> {
+  async function addWebhook(
+    page: Page,
+    values: { url: string; events: string; secret?: string; format?: 'json' | 'slack' },
+  ): Promise<void> {
     const form = panel(page).getByRole('form', { name: 'Add webhook' });
     await form.getByLabel('URL').fill(values.url);
     await form.getByLabel(/^Events/).fill(values.events);
     await form.getByLabel(/^Secret/).fill(values.secret ?? '');
+    await form.getByLabel('Format').selectOption(values.format ?? 'json');
     await form.getByRole('button', { name: 'Add webhook' }).click();
   }
 
@@ -108,8 +112,8 @@ describe('notifications panel (headless Chromium, built api)', () => {
             .getByTestId(/^webhook-error-/)
             .count(),
         ).toBe(0);
-        await addWebhook(page, { url: refusing.url, events: 'planned' });
-        await webhookRow(page, refusing.url).waitFor();
+        await addWebhook(page, { url: refusing.url, events: 'planned', format: 'slack' });
+        await webhookRow(page, refusing.url).filter({ hasText: 'slack' }).waitFor();
         const [refusingHook, steadyHook] = (await client.listWebhooks(project.id)).items;
         expect(steadyHook?.url).toBe(steady.url);
         expect(await page.getByTestId(`webhook-secret-${steadyHook!.id}`).textContent()).toBe('set');
@@ -145,6 +149,12 @@ describe('notifications panel (headless Chromium, built api)', () => {
           .filter({ hasText: /^disabled$/ })
           .waitFor();
         expect((await client.getWebhook(project.id, steadyHook!.id)).enabled).toBe(false);
+        await webhookRow(page, steady.url).getByRole('button', { name: 'Enable' }).click();
+        await page
+          .getByTestId(`webhook-enabled-${steadyHook!.id}`)
+          .filter({ hasText: /^enabled$/ })
+          .waitFor();
+        expect((await client.getWebhook(project.id, steadyHook!.id)).enabled).toBe(true);
         await webhookRow(page, refusing.url).getByRole('button', { name: 'Remove' }).click();
         await webhookRow(page, refusing.url).waitFor({ state: 'detached' });
         expect((await client.listWebhooks(project.id)).items.map((webhook) => webhook.id)).toEqual([steadyHook!.id]);

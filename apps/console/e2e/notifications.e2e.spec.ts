@@ -142,19 +142,18 @@ describe('notifications panel (headless Chromium, built api)', () => {
         await failed.row.getByText(delivery!.last_error!).waitFor();
         await screenshot(page, 'console-notifications');
 
-        // 6. Disable the steady webhook, remove the refusing one.
-        await webhookRow(page, steady.url).getByRole('button', { name: 'Disable' }).click();
-        await page
-          .getByTestId(`webhook-enabled-${steadyHook!.id}`)
-          .filter({ hasText: /^disabled$/ })
-          .waitFor();
-        expect((await client.getWebhook(project.id, steadyHook!.id)).enabled).toBe(false);
-        await webhookRow(page, steady.url).getByRole('button', { name: 'Enable' }).click();
-        await page
-          .getByTestId(`webhook-enabled-${steadyHook!.id}`)
-          .filter({ hasText: /^enabled$/ })
-          .waitFor();
-        expect((await client.getWebhook(project.id, steadyHook!.id)).enabled).toBe(true);
+        // 6. Disable and enable the steady webhook (the page and the api agree), remove the refusing one.
+        for (const [button, state] of [
+          ['Disable', 'disabled'],
+          ['Enable', 'enabled'],
+        ] as const) {
+          await webhookRow(page, steady.url).getByRole('button', { name: button }).click();
+          await page
+            .getByTestId(`webhook-enabled-${steadyHook!.id}`)
+            .filter({ hasText: new RegExp(`^${state}$`) })
+            .waitFor();
+          expect((await client.getWebhook(project.id, steadyHook!.id)).enabled).toBe(state === 'enabled');
+        }
         await webhookRow(page, refusing.url).getByRole('button', { name: 'Remove' }).click();
         await webhookRow(page, refusing.url).waitFor({ state: 'detached' });
         expect((await client.listWebhooks(project.id)).items.map((webhook) => webhook.id)).toEqual([steadyHook!.id]);

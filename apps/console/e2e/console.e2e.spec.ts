@@ -5,8 +5,8 @@ import {
   LONG,
   SLOW_TEMPLATE,
   TEMPLATE,
-  apiLogTail,
   openBrowser,
+  scenario as runScenario,
   screenshot,
   startApiWithOrigin,
   type ApiWithOrigin,
@@ -57,17 +57,7 @@ describe('web console (headless Chromium, built api)', () => {
     await stack?.stop();
   });
 
-  /** Runs a scenario; on failure keeps a screenshot and adds the api log to the error. */
-  async function scenario(name: string, body: (page: Page) => Promise<void>): Promise<void> {
-    try {
-      await body(browser.page);
-    } catch (error) {
-      await screenshot(browser.page, `${name}-failure`, true).catch(() => undefined);
-      throw new Error(
-        `${error instanceof Error ? error.message : String(error)}\n--- api log ---\n${apiLogTail(stack.api)}`,
-      );
-    }
-  }
+  const scenario = (name: string, body: (page: Page) => Promise<void>) => runScenario(browser, stack.api, name, body);
 
   it(
     'onboards a project and runs a template protocol with auto-advance to completed, live',

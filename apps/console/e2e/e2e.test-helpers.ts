@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   API_MAIN,
   ROOT,
+  apiLogTail,
   assertBuilt as assertFilesBuilt,
   startApi as startApiAs,
   type ApiProcess,
@@ -52,9 +53,12 @@ export interface ApiWithOrigin {
   stop(): Promise<void>;
 }
 
-/** `startApi()` plus a fresh test repository in a temp folder named `repoPrefix…`. */
-export async function startApiWithOrigin(repoPrefix: string): Promise<ApiWithOrigin> {
-  const api = await startApi();
+/** `startApi(extraEnv)` plus a fresh test repository in a temp folder named `repoPrefix…`. */
+export async function startApiWithOrigin(
+  repoPrefix: string,
+  extraEnv: Record<string, string> = {},
+): Promise<ApiWithOrigin> {
+  const api = await startApi(extraEnv);
   let repos: TempDir | undefined;
   try {
     repos = createTempDir(repoPrefix);
@@ -79,6 +83,8 @@ export interface BrowserSession {
   dialogs: string[];
   /** Uncaught page errors. */
   pageErrors: string[];
+  /** `console.error` messages of the page (failed requests among them). */
+  consoleErrors: string[];
   close(): Promise<void>;
 }
 
@@ -106,6 +112,10 @@ export async function openBrowser(): Promise<BrowserSession> {
   const page = context.pages()[0] ?? (await context.newPage());
   const dialogs: string[] = [];
   const pageErrors: string[] = [];
+  const consoleErrors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
   page.on('dialog', (dialog) => {
     dialogs.push(`${dialog.type()}: ${dialog.message()}`);
     void dialog.dismiss().catch(() => undefined);
@@ -116,11 +126,38 @@ export async function openBrowser(): Promise<BrowserSession> {
     page,
     dialogs,
     pageErrors,
+    consoleErrors,
     close: async () => {
       await context.close().catch(() => undefined);
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Runs a browser scenario; on failure keeps a full-page screenshot and adds the page's errors, its
+ * console errors and the api log to the error, so a timeout says what the page and the api saw.
+ */
+export async function scenario(
+  browser: BrowserSession,
+  api: ApiProcess,
+  name: string,
+  body: (page: Page) => Promise<void>,
+): Promise<void> {
+  try {
+    await body(browser.page);
+  } catch (error) {
+    const shot = await screenshot(browser.page, `${name}-failure`, true).catch(() => 'none');
+    throw new Error(
+      [
+        error instanceof Error ? error.message : String(error),
+        `--- screenshot: ${shot}`,
+        `--- page errors ---\n${browser.pageErrors.join('\n')}`,
+        `--- page console errors ---\n${browser.consoleErrors.join('\n')}`,
+        `--- api log ---\n${apiLogTail(api)}`,
+      ].join('\n'),
+    );
+  }
 }
 
 /** Saves a screenshot under apps/console/test-artifacts/ (gitignored). */

@@ -11,6 +11,7 @@ import {
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ActivityPanel } from './components/activity-panel.js';
 import { Header, type LiveState, type StatusMessage } from './components/header.js';
+import { NotificationsPanel } from './components/notifications-panel.js';
 import { ObservabilityPanel } from './components/observability-panel.js';
 import { OnboardingPanel } from './components/onboarding-panel.js';
 import { Empty, Panel } from './components/panel.js';
@@ -271,6 +272,7 @@ export function App({ initialAuth }: { initialAuth: AuthSettings }) {
               </Empty>
             </Panel>
           )}
+          <NotificationsPanel projectId={projectId} />
           <div className="two-up">
             <ActivityPanel events={activity.data} error={activity.error} onRefresh={() => void activity.reload()} />
             <ObservabilityPanel />

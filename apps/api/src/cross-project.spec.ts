@@ -47,6 +47,9 @@ function cases(ids: Ids, originPath: string): Record<string, Case[]> {
       denied({ body: { protocol_name: 'cm-by-b', workspace_path: originPath } }),
     ],
     'GET /projects/{project_id}/onboarding': [denied()],
+    'POST /projects/{project_id}/protocols/from-issue': [denied({ body: { issue: 7 } })],
+    'GET /projects/{project_id}/issue-settings': [denied()],
+    'PUT /projects/{project_id}/issue-settings': [denied({ body: { auto_start: true } })],
     'GET /projects/{project_id}/webhooks': [denied()],
     'POST /projects/{project_id}/webhooks': [
       denied({ body: { url: 'http://127.0.0.1:9/by-b', event_filter: ['completed'] } }),

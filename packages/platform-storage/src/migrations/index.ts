@@ -5,8 +5,8 @@ import * as m0002 from './0002-webhook-deliveries.js';
 import * as m0004 from './0004-git-url-credentials.js';
 import * as m0005 from './0005-job-claim-order.js';
 import * as m0006 from './0006-job-queue-counts.js';
-import * as m0008 from './0008-issue-links.js';
 import * as m0007 from './0007-project-webhooks.js';
+import * as m0008 from './0008-issue-links.js';
 
 interface DialectMigration {
   up(db: Parameters<Migration['up']>[0], dialect: SqlDialect): Promise<void>;
@@ -20,8 +20,8 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0004-git-url-credentials': m0004,
   '0005-job-claim-order': m0005,
   '0006-job-queue-counts': m0006,
-  '0008-issue-links': m0008,
   '0007-project-webhooks': m0007,
+  '0008-issue-links': m0008,
 };
 
 export function createMigrationProvider(dialect: SqlDialect): MigrationProvider {

@@ -1,35 +1,97 @@
-import { sql } from 'kysely';
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect, type CompiledQuery } from 'kysely';
+import { createManualClock } from '@tasksgodzilla/core';
 import { createTempDir } from '@tasksgodzilla/testing';
 import { migrateToLatest, openDatabase } from '../database.js';
-import type { DatabaseHandle } from '../database.types.js';
-import { nextClaimable } from './job-runs.repository.js';
+import type { DatabaseSchema } from '../schema.js';
+import { createJobRunRepository } from './job-runs.repository.js';
+import type { JobRunRepository } from './repositories.types.js';
 
-// Issue 12: taking the next job must not sort the backlog. The plan is SQLite's own answer, so this
-// checks the shape of the query, never its speed.
-describe('the job claim query plan (SQLite)', () => {
-  let handle: DatabaseHandle;
+// Issue 12: the queue's reads of job_runs go through migration 0009's partial indexes (SQLite uses one
+// only when the query spells its condition) and never sort the backlog. The plan is SQLite's own
+// answer, so these check the shape of each statement the repository runs, never its speed.
+describe('the job_runs query plans (SQLite)', () => {
   let dir: ReturnType<typeof createTempDir>;
+  let sqlite: SQLite.Database;
+  let db: Kysely<DatabaseSchema>;
+  let jobRuns: JobRunRepository;
+  const ran: CompiledQuery[] = [];
+
   beforeAll(async () => {
     dir = createTempDir('tgz-claim-plan-');
-    handle = openDatabase({ path: `${dir.path}/db.sqlite` });
+    const path = `${dir.path}/db.sqlite`;
+    const handle = openDatabase({ path });
     await migrateToLatest(handle);
+    await handle.close();
+    // The repository over a Kysely that records every statement it runs.
+    sqlite = new SQLite(path);
+    db = new Kysely<DatabaseSchema>({
+      dialect: new SqliteDialect({ database: sqlite }),
+      log: (event) => void (event.level === 'query' && ran.push(event.query)),
+    });
+    jobRuns = createJobRunRepository({ db, dialect: 'sqlite', clock: createManualClock('2026-01-01T00:00:00.000Z') });
   });
   afterAll(async () => {
-    await handle.close();
+    await db.destroy();
     dir.remove();
   });
 
-  it('walks idx_job_runs_claim_order in the claim order, with no temporary sort', async () => {
-    const query = nextClaimable(handle.db, ['default'], '2026-01-01T00:00:00.000Z').compile();
-    // EXPLAIN QUERY PLAN of the very statement the claim runs, its parameters inlined as literals.
-    const params = [...query.parameters];
-    const statement = query.sql.replace(/\?/g, () => {
-      const value = params.shift();
-      return typeof value === 'number' ? String(value) : `'${String(value).replace(/'/g, "''")}'`;
-    });
-    const { rows } = await sql<{ detail: string }>`EXPLAIN QUERY PLAN ${sql.raw(statement)}`.execute(handle.db);
-    const details = rows.map((row) => row.detail).join('\n');
-    expect(details).toContain('idx_job_runs_claim_order');
-    expect(details).not.toMatch(/TEMP B-TREE/);
+  /** EXPLAIN QUERY PLAN of each statement `call` ran, with its own parameters bound. */
+  async function plansOf(call: () => Promise<unknown>): Promise<string[]> {
+    ran.length = 0;
+    await call();
+    expect(ran.length).toBeGreaterThan(0);
+    return ran.map((query) =>
+      sqlite
+        .prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
+        .all(...(query.parameters as unknown[]))
+        .map((row) => (row as { detail: string }).detail)
+        .join('\n'),
+    );
+  }
+
+  /** Every read of job_runs in `plan` goes through an index (no full scan of the table). */
+  function expectNoFullScan(plan: string | undefined): void {
+    expect(plan).not.toMatch(/SCAN job_runs$/m);
+  }
+
+  it('claims through idx_job_runs_queued_claim in the claim order, with no temporary sort', async () => {
+    const [plan] = await plansOf(() => jobRuns.claimNext(['default'], { owner: 'w/1', seconds: 30 }));
+    expect(plan).toContain('idx_job_runs_queued_claim');
+    expect(plan).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it('reads the next due time through idx_job_runs_queued_due', async () => {
+    const [plan] = await plansOf(() => jobRuns.nextRunAt(['default']));
+    expect(plan).toContain('idx_job_runs_queued_due');
+  });
+
+  it('finds expired leases through idx_job_runs_running_lease, in lease order', async () => {
+    const [plan] = await plansOf(() => jobRuns.listExpiredLeases(10));
+    expect(plan).toContain('idx_job_runs_running_lease');
+    expect(plan).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it('lists unpublished queued jobs through idx_job_runs_queued_publish, in run_at order', async () => {
+    const [unpublished] = await plansOf(() => jobRuns.listQueued(false, 10));
+    expect(unpublished).toContain('idx_job_runs_queued_publish');
+    expect(unpublished).not.toMatch(/TEMP B-TREE/);
+    // The relay's reconcile (published ones) sorts only the queued rows the index selects.
+    const [published] = await plansOf(() => jobRuns.listQueued(true, 10));
+    expect(published).toContain('idx_job_runs_queued_publish');
+  });
+
+  it('lists finished jobs by status, and by type and status, newest first through the finished indexes', async () => {
+    const [byStatus] = await plansOf(() => jobRuns.list({ status: 'failed' }, { limit: 10 }));
+    expect(byStatus).toContain('idx_job_runs_finished');
+    expect(byStatus).not.toMatch(/TEMP B-TREE/);
+    const [byType] = await plansOf(() => jobRuns.list({ status: 'succeeded', job_type: 'noop' }, { limit: 10 }));
+    expect(byType).toContain('idx_job_runs_type_finished');
+    expect(byType).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it.each(['queued', 'running'] as const)('lists %s jobs through an index, with no full scan', async (status) => {
+    const [plan] = await plansOf(() => jobRuns.list({ status }, { limit: 10 }));
+    expectNoFullScan(plan);
   });
 });

@@ -38,16 +38,23 @@ import {
   type PatchColumns,
 } from './validation.js';
 
+// Migration 0009's indexes are partial: over the queued rows, the running rows, or the finished ones.
+// SQLite only uses one when the query spells its condition as written there, so these do (a status
+// as a literal, never a parameter; the finished condition as a term of its own).
+const QUEUED = sql.lit('queued');
+const RUNNING = sql.lit('running');
+const FINISHED = sql<boolean>`status NOT IN ('queued', 'running')`;
+
 /**
  * The next job to claim: queued, due, in one of `queues`, by priority (highest first), then run_at,
- * created_at and run_id. Migration 0005's index has this order, so the query stops at the first due
- * row instead of sorting the backlog.
+ * created_at and run_id. Migration 0009's idx_job_runs_queued_claim has this order, so the query stops
+ * at the first due row instead of sorting the backlog.
  */
 export function nextClaimable(db: Executor, queues: readonly string[], now: string) {
   return db
     .selectFrom('job_runs')
     .select('run_id')
-    .where('status', '=', 'queued')
+    .where('status', '=', QUEUED)
     .where('run_at', '<=', now)
     .where('queue', 'in', [...queues])
     .orderBy('priority', 'desc')
@@ -61,7 +68,7 @@ export function nextClaimable(db: Executor, queues: readonly string[], now: stri
  * Statuses counted from job_runs itself by `queueCounts`; every other status is counted by migration
  * 0006's triggers in job_queue_counts (the SQL of that migration spells the same list).
  */
-const LIVE_STATUSES: JobStatus[] = ['queued', 'running'];
+const LIVE_STATUSES = ['queued', 'running'] as const satisfies readonly JobStatus[];
 
 /**
  * Counts per queue and status (`n`, and of queued jobs how many are `delayed` past `at` and how many
@@ -82,18 +89,23 @@ export function queueCountsQuery(db: Executor, at: string, scope: readonly numbe
     .groupBy(['queue', 'status'])
     .having((eb) => eb.fn.sum('n'), '<>', 0);
   if (scope) finished = finished.where('project_id', 'in', [...scope]);
-  let live = db
-    .selectFrom('job_runs')
-    .select(['queue', 'status'])
-    .select((eb) => [
-      eb.fn.countAll<number | string>().as('n'),
-      eb.fn.sum<number | string>(eb.case().when('run_at', '>', at).then(1).else(0).end()).as('delayed'),
-      eb.fn.sum<number | string>(eb.case().when('attempts', '>', 0).then(1).else(0).end()).as('retried'),
-    ])
-    .where('status', 'in', LIVE_STATUSES)
-    .groupBy(['queue', 'status']);
-  if (scope) live = live.where('project_id', 'in', [...scope]);
-  return finished.unionAll(live);
+  // One select per live status, each through its partial index (an `in` list would use none of them).
+  const live = LIVE_STATUSES.map((status) => {
+    let rows = db
+      .selectFrom('job_runs')
+      .select('queue')
+      .select((eb) => [
+        sql.lit(status).as('status'),
+        eb.fn.countAll<number | string>().as('n'),
+        eb.fn.sum<number | string>(eb.case().when('run_at', '>', at).then(1).else(0).end()).as('delayed'),
+        eb.fn.sum<number | string>(eb.case().when('attempts', '>', 0).then(1).else(0).end()).as('retried'),
+      ])
+      .where('status', '=', sql.lit(status))
+      .groupBy('queue');
+    if (scope) rows = rows.where('project_id', 'in', [...scope]);
+    return rows;
+  });
+  return live.reduce((all, rows) => all.unionAll(rows), finished);
 }
 
 /** `queueCountsQuery`, compiled once per database and scope length. */
@@ -249,8 +261,12 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
     let query = db.selectFrom('job_runs');
     if (filter.project_ids) query = query.where('project_id', 'in', [...filter.project_ids]);
     if (filter.job_type !== undefined) query = query.where('job_type', '=', filter.job_type);
-    if (filter.status !== undefined)
-      query = query.where('status', '=', requireOneOf('status', filter.status, JOB_STATUSES));
+    if (filter.status !== undefined) {
+      const status = requireOneOf('status', filter.status, JOB_STATUSES);
+      // A validated status, spelled as a literal for the partial indexes (see QUEUED).
+      query = query.where('status', '=', sql.lit(status));
+      if (!(LIVE_STATUSES as readonly string[]).includes(status)) query = query.where(FINISHED);
+    }
     if (filter.queue !== undefined) query = query.where('queue', '=', filter.queue);
     if (filter.project_id !== undefined) query = query.where('project_id', '=', filter.project_id);
     if (filter.protocol_run_id !== undefined) query = query.where('protocol_run_id', '=', filter.protocol_run_id);
@@ -460,7 +476,7 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
       const row = await db
         .selectFrom('job_runs')
         .select((eb) => eb.fn.min('run_at').as('next'))
-        .where('status', '=', 'queued')
+        .where('status', '=', QUEUED)
         .where('queue', 'in', [...queues])
         .executeTakeFirst();
       return row?.next ?? null;
@@ -490,7 +506,7 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
       const rows = await db
         .selectFrom('job_runs')
         .selectAll()
-        .where('status', '=', 'running')
+        .where('status', '=', RUNNING)
         .where('lease_expires_at', '<', nowIso(ctx))
         .orderBy('lease_expires_at', 'asc')
         .limit(limit)
@@ -544,7 +560,7 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
         .selectFrom('job_runs')
         .selectAll()
         .where('published_at', published ? 'is not' : 'is', null)
-        .where('status', '=', 'queued')
+        .where('status', '=', QUEUED)
         .orderBy('run_at', 'asc')
         .limit(limit)
         .execute();

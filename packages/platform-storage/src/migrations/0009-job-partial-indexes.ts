@@ -5,7 +5,8 @@ import type { SqlDialect } from '../database.types.js';
 // that contained `status` (claim, claim_order, status, type_status, lease, unpublished), about half of a
 // no-op job's CPU on SQLite. They become partial indexes over the rows of the one status (or group of
 // statuses) their queries read, so a claim (queued -> running) leaves the three queued indexes and
-// enters the running one, and a finish leaves that one and enters the two finished ones.
+// enters the running one, and a finish leaves that one and enters the two finished ones. The link
+// indexes (project, protocol run, step run) skip the jobs without that link.
 //
 // SQLite only uses a partial index when the query's WHERE clause spells the index's own condition
 // (`status = 'queued'` as a literal, not a parameter; `status NOT IN ('queued', 'running')` as written
@@ -26,6 +27,11 @@ const NEW_INDEXES: [name: string, columns: string, where: string][] = [
   // Listing finished jobs by status (newest first), and by job type and status.
   ['idx_job_runs_finished', 'status, created_at, run_id', FINISHED],
   ['idx_job_runs_type_finished', 'job_type, status, created_at, run_id', FINISHED],
+  // A job's links, only where it has one (a job of a project has no step or run): a lookup by value
+  // (`= ?`, `in (…)`) implies IS NOT NULL, so SQLite uses these with parameters too.
+  ['idx_job_runs_project', 'project_id, created_at', 'project_id IS NOT NULL'],
+  ['idx_job_runs_protocol', 'protocol_run_id, created_at', 'protocol_run_id IS NOT NULL'],
+  ['idx_job_runs_step', 'step_run_id, created_at', 'step_run_id IS NOT NULL'],
 ];
 
 const OLD_INDEXES: [name: string, columns: string][] = [
@@ -35,6 +41,9 @@ const OLD_INDEXES: [name: string, columns: string][] = [
   ['idx_job_runs_lease', 'status, lease_expires_at'],
   ['idx_job_runs_unpublished', 'published_at, status'],
   ['idx_job_runs_claim_order', 'status, queue, priority DESC, run_at, created_at, run_id'],
+  ['idx_job_runs_project', 'project_id, created_at'],
+  ['idx_job_runs_protocol', 'protocol_run_id, created_at'],
+  ['idx_job_runs_step', 'step_run_id, created_at'],
 ];
 
 export async function up(db: Kysely<unknown>, _dialect: SqlDialect): Promise<void> {

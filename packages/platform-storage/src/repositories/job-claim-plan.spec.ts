@@ -90,6 +90,17 @@ describe('the job_runs query plans (SQLite)', () => {
     expect(byType).not.toMatch(/TEMP B-TREE/);
   });
 
+  it('looks jobs up by their links through the partial link indexes (a parameter implies IS NOT NULL)', async () => {
+    const [byProject] = await plansOf(() => jobRuns.list({ project_id: 1 }, { limit: 10 }));
+    expect(byProject).toContain('idx_job_runs_project');
+    const [byProjects] = await plansOf(() => jobRuns.list({ project_ids: [1, 2] }, { limit: 10 }));
+    expectNoFullScan(byProjects);
+    const [byStep] = await plansOf(() => jobRuns.count({ job_type: 'noop', step_run_id: 1 }));
+    expect(byStep).toContain('idx_job_runs_step');
+    const [byRun] = await plansOf(() => jobRuns.count({ job_type: 'noop', protocol_run_id: 1 }));
+    expect(byRun).toContain('idx_job_runs_protocol');
+  });
+
   it.each(['queued', 'running'] as const)('lists %s jobs through an index, with no full scan', async (status) => {
     const [plan] = await plansOf(() => jobRuns.list({ status }, { limit: 10 }));
     expectNoFullScan(plan);

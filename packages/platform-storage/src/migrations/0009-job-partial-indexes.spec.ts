@@ -11,7 +11,6 @@ const NOW = '2026-01-01T00:00:00.000Z';
 
 const PARTIAL = {
   idx_job_runs_queued_claim: /where.*status.*=.*'queued'/i,
-  idx_job_runs_queued_due: /where.*status.*=.*'queued'/i,
   idx_job_runs_queued_publish: /where.*status.*=.*'queued'/i,
   idx_job_runs_running_lease: /where.*status.*=.*'running'/i,
   idx_job_runs_finished: /where.*status.*(not in|<> all).*'queued'.*'running'/i,

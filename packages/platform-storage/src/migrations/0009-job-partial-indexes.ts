@@ -4,7 +4,7 @@ import type { SqlDialect } from '../database.types.js';
 // Frozen in time (see 0001). Issue 12: every status change of a job rewrote the six job_runs indexes
 // that contained `status` (claim, claim_order, status, type_status, lease, unpublished), about half of a
 // no-op job's CPU on SQLite. They become partial indexes over the rows of the one status (or group of
-// statuses) their queries read, so a claim (queued -> running) leaves the three queued indexes and
+// statuses) their queries read, so a claim (queued -> running) leaves the two queued indexes and
 // enters the running one, and a finish leaves that one and enters the two finished ones. The link
 // indexes (project, protocol run, step run) skip the jobs without that link.
 //
@@ -16,10 +16,9 @@ import type { SqlDialect } from '../database.types.js';
 const FINISHED = `status NOT IN ('queued', 'running')`;
 
 const NEW_INDEXES: [name: string, columns: string, where: string][] = [
-  // The claim: queued rows of a queue in the claim's order (priority desc, run_at, created_at, run_id).
+  // The claim: queued rows of a queue in the claim's order (priority desc, run_at, created_at, run_id);
+  // also the earliest due time of a queue (one seek per priority level) and the queued counts.
   ['idx_job_runs_queued_claim', 'queue, priority DESC, run_at, created_at, run_id', `status = 'queued'`],
-  // The earliest due time of a queue's queued rows (an idle worker's timer), and queued counts.
-  ['idx_job_runs_queued_due', 'queue, run_at', `status = 'queued'`],
   // The relay of a delivering backend (BullMQ): queued rows not yet published, or published, by run_at.
   ['idx_job_runs_queued_publish', 'published_at, run_at', `status = 'queued'`],
   // Expired leases of running jobs, and running counts.

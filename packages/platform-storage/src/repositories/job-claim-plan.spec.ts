@@ -61,9 +61,14 @@ describe('the job_runs query plans (SQLite)', () => {
     expect(plan).not.toMatch(/TEMP B-TREE/);
   });
 
-  it('reads the next due time through idx_job_runs_queued_due', async () => {
+  it('reads the next due time by seeks in idx_job_runs_queued_claim, never scanning the backlog', async () => {
     const [plan] = await plansOf(() => jobRuns.nextRunAt(['default']));
-    expect(plan).toContain('idx_job_runs_queued_due');
+    const onJobRuns = plan!.split('\n').filter((line) => /\bjob_runs\b|\bj\b/.test(line));
+    expect(onJobRuns.length).toBeGreaterThan(0);
+    // Every read is a SEARCH on the claim index with the queue (and priority) bound.
+    for (const line of onJobRuns)
+      expect(line).toMatch(/^SEARCH \w+ USING COVERING INDEX idx_job_runs_queued_claim \(queue=\?/);
+    expect(plan).not.toMatch(/TEMP B-TREE/);
   });
 
   it('finds expired leases through idx_job_runs_running_lease, in lease order', async () => {

@@ -235,6 +235,19 @@ describe.each(BACKENDS)('JobRunRepository on %s', (dialect) => {
     expect(await storage.jobRuns.nextRunAt(['default', 'other'])).toBe(START_MINUS_HOUR);
     expect(await storage.jobRuns.nextRunAt(['nothing-here'])).toBeNull();
   });
+
+  it('finds the earliest run_at across every priority of a queue (negative ones too)', async ({ storage }) => {
+    const at = (hour: number) => `2026-11-27T${hour}:00:00.000Z`;
+    await storage.jobRuns.create({ run_id: 'high', job_type: 't', priority: 9, run_at: at(20) });
+    await storage.jobRuns.create({ run_id: 'high-2', job_type: 't', priority: 9, run_at: at(21) });
+    await storage.jobRuns.create({ run_id: 'mid', job_type: 't', priority: 3, run_at: at(22) });
+    await storage.jobRuns.create({ run_id: 'low', job_type: 't', priority: -2, run_at: at(19) });
+    await storage.jobRuns.create({ run_id: 'low-done', job_type: 't', priority: -5, status: 'failed', run_at: at(10) });
+    expect(await storage.jobRuns.nextRunAt(['default'])).toBe(at(19));
+    await storage.jobRuns.update('low', { status: 'cancelled' });
+    expect(await storage.jobRuns.nextRunAt(['default'])).toBe(at(20));
+    expect(await storage.jobRuns.nextRunAt(['default', 'default'])).toBe(at(20));
+  });
 });
 
 const START_MINUS_HOUR = '2026-11-27T16:00:00.000Z';

@@ -153,6 +153,25 @@ const claimByIdReusable = reusableQuery((db, [runId, owner, expiresAt, at]: [str
     .returningAll(),
 );
 
+/**
+ * The earliest run_at of a queue's queued jobs through the claim's own index (queue, priority desc,
+ * run_at, …), without an index of its own (one fewer index entry per enqueue and claim): one seek per
+ * distinct priority of the queue's queued jobs (each level's next lower priority, then its first
+ * run_at), so the cost follows the number of priorities in use, not the backlog.
+ */
+const nextRunAtReusable = reusableQuery((db, [queue]: [string]) => {
+  const query = sql<{ next: string | null }>`WITH RECURSIVE levels (priority) AS (
+      SELECT max(priority) FROM job_runs WHERE status = 'queued' AND queue = ${queue}
+      UNION ALL
+      SELECT (SELECT max(j.priority) FROM job_runs j WHERE j.status = 'queued' AND j.queue = ${queue}
+              AND j.priority < levels.priority)
+      FROM levels WHERE levels.priority IS NOT NULL)
+    SELECT min((SELECT min(j.run_at) FROM job_runs j WHERE j.status = 'queued' AND j.queue = ${queue}
+                AND j.priority = levels.priority)) AS next
+    FROM levels WHERE levels.priority IS NOT NULL`;
+  return { compile: () => query.compile(db) };
+});
+
 /** Columns an attempt write adds to instead of setting (the value is the amount). */
 const ADDED_COLUMNS: Readonly<Record<string, (amount: unknown) => unknown>> = {
   cost_tokens: (amount) => sql<number>`coalesce(cost_tokens, 0) + ${amount}`,
@@ -473,13 +492,12 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
     },
 
     async nextRunAt(queues) {
-      const row = await db
-        .selectFrom('job_runs')
-        .select((eb) => eb.fn.min('run_at').as('next'))
-        .where('status', '=', QUEUED)
-        .where('queue', 'in', [...queues])
-        .executeTakeFirst();
-      return row?.next ?? null;
+      let next: string | null = null;
+      for (const queue of new Set(queues)) {
+        const row = await nextRunAtReusable.first(db, [queue]);
+        if (row?.next != null && (next === null || row.next < next)) next = row.next;
+      }
+      return next;
     },
 
     async claimById(runId, lease) {

@@ -59,6 +59,7 @@ function cases(ids: Ids, originPath: string): Record<string, Case[]> {
     'DELETE /projects/{project_id}/webhooks/{webhook_id}': [denied()],
     'GET /projects/{project_id}/webhooks/{webhook_id}/deliveries': [denied()],
     'POST /projects/{project_id}/onboarding/actions/start': [denied()],
+    'POST /projects/{project_id}/actions/discover': [denied(), denied({ body: { engine_id: 'shell' } })],
     'GET /protocols/{id}': [denied()],
     'GET /protocols/{id}/spec': [denied()],
     'GET /protocols/{id}/usage': [denied()],

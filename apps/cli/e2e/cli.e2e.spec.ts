@@ -56,6 +56,7 @@ describe('help', () => {
     const groups = helpCommands(root.stdout);
     expect(groups.map((g) => g.name)).toEqual([
       'init',
+      'discover',
       'plan',
       'run',
       'qa',

@@ -10,11 +10,25 @@ export interface OpenedContext extends CommandContext {
   close(): Promise<void>;
 }
 
-/** Builds the context of one command from its parsed options (globals included). */
-export type ContextFactory = (command: Command) => Promise<OpenedContext>;
+/** What a command says about itself when its context is opened. */
+export interface ContextNeeds {
+  /** False: the command talks to no api (no local mode is started, the context has no client). Default true. */
+  needsApi?: boolean;
+}
 
-/** Opens the context of `opts` (parsed global options): starts the local mode when no api is configured. */
-export async function openContext(deps: CliDeps, opts: Record<string, unknown>): Promise<OpenedContext> {
+/** Builds the context of one command from its parsed options (globals included). */
+export type ContextFactory = (command: Command, needs?: ContextNeeds) => Promise<OpenedContext>;
+
+/**
+ * Opens the context of `opts` (parsed global options): starts the local mode when no api is
+ * configured, unless the command needs no api.
+ */
+export async function openContext(
+  deps: CliDeps,
+  opts: Record<string, unknown>,
+  needs: ContextNeeds = {},
+): Promise<OpenedContext> {
+  const needsApi = needs.needsApi ?? true;
   const cwd = deps.cwd ?? (() => process.cwd());
   const resolved = resolveGlobals(opts, deps.defaults, cwd);
   let local: Promise<LocalServer> | null = null;
@@ -28,7 +42,7 @@ export async function openContext(deps: CliDeps, opts: Record<string, unknown>):
     return local;
   };
   let globals: GlobalOptions = resolved;
-  if (resolved.local) {
+  if (resolved.local && needsApi) {
     const server = await startLocal();
     globals = { ...resolved, apiBase: server.url, token: server.token };
   }
@@ -39,7 +53,7 @@ export async function openContext(deps: CliDeps, opts: Record<string, unknown>):
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
   const { stdout, stderr } = deps.io;
-  return {
+  const context: OpenedContext = {
     client,
     globals,
     json: globals.json,
@@ -68,10 +82,19 @@ export async function openContext(deps: CliDeps, opts: Record<string, unknown>):
       if (local) await (await local).close();
     },
   };
+  if (!needsApi) {
+    // A command that declared it needs no api must not reach one by accident.
+    Object.defineProperty(context, 'client', {
+      get: () => {
+        throw new Error('this command declared it needs no api (needsApi: false) but used the client');
+      },
+    });
+  }
+  return context;
 }
 
 export function createContextFactory(deps: CliDeps): ContextFactory {
-  return (command) => openContext(deps, command.optsWithGlobals());
+  return (command, needs) => openContext(deps, command.optsWithGlobals(), needs);
 }
 
 type ActionArgs = unknown[];
@@ -84,10 +107,11 @@ type ActionArgs = unknown[];
 export function withContext<A extends ActionArgs>(
   factory: ContextFactory,
   handler: (ctx: CommandContext, ...args: A) => Promise<unknown>,
+  needs: ContextNeeds = {},
 ) {
   return async (...args: unknown[]): Promise<void> => {
     const command = args[args.length - 1] as Command;
-    const ctx = await factory(command);
+    const ctx = await factory(command, needs);
     try {
       await handler(ctx, ...(args.slice(0, -1) as A));
     } finally {

@@ -239,6 +239,17 @@ export const apiContract = defineContract({
     responses: { 200: s.ActionResponse, 404: E, 409: E },
   }),
 
+  discoverProject: defineRoute({
+    method: 'POST',
+    path: '/projects/:project_id/actions/discover',
+    tags: ['projects'],
+    summary:
+      "Enqueue repository discovery on its own (notes under tasksgodzilla/ in the project's checkout); a discovery still queued is returned",
+    params: s.ProjectParams,
+    body: s.ProjectDiscoverRequest,
+    responses: { 202: s.ActionResponse, 404: E, 409: E, 422: E },
+  }),
+
   // ---- protocol runs ----
   getProtocol: defineRoute({
     method: 'GET',

@@ -150,6 +150,20 @@ export const CodeMachineImportRequest = z.object({
   auto_advance: z.boolean().optional(),
 });
 
+export const ProjectDiscoverRequest = z
+  .object({
+    engine_id: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .nullable()
+      .optional()
+      .describe("Run this engine instead of the project's / configured default one (must be registered)."),
+  })
+  .default({ engine_id: null })
+  .describe('Optional: an empty body runs the default engine.');
+
 export const SpecAuditRequest = z.object({
   project_id: idSchema.nullable().optional(),
   protocol_id: idSchema.nullable().optional(),

@@ -24,6 +24,7 @@ export {
   OnboardingSummary,
   PhaseUsage,
   ProjectCreate,
+  ProjectDiscoverRequest,
   ProjectOut,
   ProtocolRunCreate,
   ProtocolRunOut,

@@ -278,6 +278,13 @@ describe('createClient requests', () => {
     ],
     ['getOnboarding', 'GET', '/projects/3/onboarding', (c) => c.getOnboarding(3), null],
     ['startOnboarding', 'POST', '/projects/3/onboarding/actions/start', (c) => c.startOnboarding(3), null],
+    [
+      'discoverProject',
+      'POST',
+      '/projects/3/actions/discover',
+      (c) => c.discoverProject(3, { engine_id: 'codex' }),
+      { engine_id: 'codex' },
+    ],
     ['getProtocol', 'GET', '/protocols/7', (c) => c.getProtocol(7), null],
     ['getProtocolSpec', 'GET', '/protocols/7/spec', (c) => c.getProtocolSpec(7), null],
     ['getProtocolUsage', 'GET', '/protocols/7/usage', (c) => c.getProtocolUsage(7), null],

@@ -23,6 +23,7 @@ import type {
   OnboardingSummary,
   PageParams,
   ProjectCreate,
+  ProjectDiscoverRequest,
   ProjectIssueSettingsOut,
   ProjectIssueSettingsUpdate,
   ProtocolFromIssueRequest,
@@ -55,6 +56,7 @@ import {
   type Query,
   type RequestSpec,
 } from './http.js';
+import { waitForJob, type WaitForJobOptions } from './job-wait.js';
 import { iterate, toPage, type ListFn } from './pagination.js';
 import { signWebhookBody, webhookBody } from './webhooks.js';
 
@@ -127,6 +129,12 @@ export interface TasksGodzillaClient {
     options?: CallOptions,
   ): Promise<Page<WebhookDeliveryOut>>;
   startOnboarding(projectId: Id, options?: CallOptions): Promise<ActionResponse>;
+  /**
+   * `POST /projects/{id}/actions/discover` (202): enqueues repository discovery on its own; a discovery
+   * still queued is returned (`Discovery already queued`). 409 while one runs, while onboarding runs, or
+   * without a local checkout. Wait for `job.job_id` with `waitForJob`.
+   */
+  discoverProject(projectId: Id, body?: ProjectDiscoverRequest, options?: CallOptions): Promise<ActionResponse>;
 
   // protocols
   getProtocol(protocolId: Id, options?: CallOptions): Promise<ProtocolRunOut>;
@@ -175,6 +183,8 @@ export interface TasksGodzillaClient {
   listCodexRuns(params?: ListCodexRunsParams, options?: CallOptions): Promise<Page<CodexRunOut>>;
   startCodexRun(body: CodexRunCreate, options?: CallOptions): Promise<CodexRunOut>;
   getCodexRun(runId: string, options?: CallOptions): Promise<CodexRunOut>;
+  /** Polls `getCodexRun` until the job is succeeded, failed or cancelled; returns that last read. */
+  waitForJob(runId: string, options?: WaitForJobOptions, call?: CallOptions): Promise<CodexRunOut>;
   getCodexRunLogs(runId: string, options?: CallOptions): Promise<string>;
   auditSpecs(body: SpecAuditRequest, options?: CallOptions): Promise<ActionResponse>;
 
@@ -266,6 +276,7 @@ export function createClient(options: ClientOptions): TasksGodzillaClient {
     listWebhookDeliveries: (id, webhookId, params, call) =>
       page<WebhookDeliveryOut>(`${webhookPath(id, webhookId)}/deliveries`, pageQuery(params), call),
     startOnboarding: (id, call) => post<ActionResponse>(`${projectPath(id)}/onboarding/actions/start`, undefined, call),
+    discoverProject: (id, body, call) => post<ActionResponse>(`${projectPath(id)}/actions/discover`, body ?? {}, call),
 
     getProtocol: (id, call) => get<ProtocolRunOut>(protocolPath(id), call),
     getProtocolSpec: (id, call) => get<ProtocolSpecOut>(`${protocolPath(id)}/spec`, call),
@@ -317,6 +328,12 @@ export function createClient(options: ClientOptions): TasksGodzillaClient {
       ),
     startCodexRun: (body, call) => post<CodexRunOut>('/codex/runs/start', body, call),
     getCodexRun: (runId, call) => get<CodexRunOut>(`/codex/runs/${seg(runId)}`, call),
+    waitForJob: (runId, options = {}, call = {}) =>
+      waitForJob(
+        (id) => get<CodexRunOut>(`/codex/runs/${seg(id)}`, options.signal ? { signal: options.signal, ...call } : call),
+        runId,
+        options,
+      ),
     getCodexRunLogs: (runId, call) => text({ method: 'GET', path: `/codex/runs/${seg(runId)}/logs` }, call),
     auditSpecs: (body, call) => post<ActionResponse>('/specs/audit', body, call),
 

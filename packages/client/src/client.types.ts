@@ -104,6 +104,8 @@ export type OnboardingStageStatus = (typeof c.ONBOARDING_STAGE_STATUSES)[number]
 export type OnboardingStage = Out<typeof c.OnboardingStage>;
 export type OnboardingSummary = Out<typeof c.OnboardingSummary>;
 export type CodeMachineImportRequest = In<typeof c.CodeMachineImportRequest>;
+/** The body of `POST /projects/{id}/actions/discover` (optional). */
+export type ProjectDiscoverRequest = In<typeof c.ProjectDiscoverRequest>;
 export type CodeMachineImportResponse = Out<typeof c.CodeMachineImportResponse>;
 export type SpecAuditRequest = In<typeof c.SpecAuditRequest>;
 

@@ -33,6 +33,7 @@ export type {
   PageParams,
   PhaseUsage,
   ProjectCreate,
+  ProjectDiscoverRequest,
   ProjectOut,
   ProtocolRunCreate,
   ProtocolRunOut,
@@ -58,6 +59,8 @@ export type {
   WebhookOut,
   WebhookUpdate,
 } from './client.types.js';
+export { FINISHED_JOB_STATUSES, JobWaitTimeoutError, waitForJob } from './job-wait.js';
+export type { WaitForJobOptions } from './job-wait.js';
 export { collect, iterate, iteratePages } from './pagination.js';
 export type { ListFn } from './pagination.js';
 export type { Page } from '@tasksgodzilla/core';

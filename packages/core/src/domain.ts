@@ -98,6 +98,7 @@ export const JOB_TYPES = [
   'spec_audit_job',
   'issue_comment_job',
   'deliver_webhook_job',
+  'project_discovery_job',
 ] as const;
 export type JobType = (typeof JOB_TYPES)[number];
 

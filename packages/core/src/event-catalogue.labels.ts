@@ -130,6 +130,7 @@ export const EVENT_TYPE_LABELS = {
   setup_discovery_skipped: { label: 'Discovery skipped', group: 'onboarding' },
   setup_discovery_warning: { label: 'Discovery warning', group: 'onboarding' },
   setup_discovery_completed: { label: 'Discovery completed', group: 'onboarding' },
+  discovery_enqueued: { label: 'Discovery enqueued', group: 'onboarding' },
   setup_completed: { label: 'Setup completed', group: 'onboarding' },
   setup_failed: { label: 'Setup failed', group: 'onboarding' },
   // ---- branches (api) ----

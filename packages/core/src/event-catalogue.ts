@@ -156,6 +156,7 @@ export const EVENT_METADATA_SCHEMAS = {
   setup_discovery_skipped: meta(),
   setup_discovery_warning: meta(),
   setup_discovery_completed: meta(),
+  discovery_enqueued: meta({ ...jobRef, engine_id: optText }),
   setup_completed: meta(),
   setup_failed: meta(),
   // ---- branches (api) ----

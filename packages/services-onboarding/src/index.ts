@@ -1,6 +1,8 @@
 export { createOnboardingService } from './onboarding.service.js';
 export type {
   Clarification,
+  DiscoveryJobInput,
+  DiscoveryJobResult,
   OnboardingConfig,
   OnboardingService,
   OnboardingServiceDeps,

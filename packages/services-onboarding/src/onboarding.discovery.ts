@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorMessage, type EventType, type JsonObject, type Project } from '@tasksgodzilla/core';
 import { resolveEngineAndModel, type Engine, type EngineResult } from '@tasksgodzilla/platform-engines';
-import type { OnboardingServiceDeps } from './onboarding.types.js';
+import type { DiscoveryJobInput, DiscoveryJobResult, OnboardingServiceDeps } from './onboarding.types.js';
 
 /**
  * Discovery never gets less than this many seconds. The original's 15 s default
@@ -31,21 +31,44 @@ export interface DiscoveryInput {
   logPath: string;
   signal?: AbortSignal;
   record: DiscoveryRecorder;
+  /** The engine to run instead of the project's / configured default (`tgz discover --engine`). */
+  engineId?: string | null;
 }
 
 export interface DiscoveryReport {
-  status: 'skipped' | 'completed' | 'warning';
+  /** `exists`: the notes were already there (skipped, nothing to do). */
+  status: 'skipped' | 'exists' | 'completed' | 'warning';
   engine_id: string | null;
   model: string | null;
   reason: string | null;
+  /** The notes (paths relative to the repository) present after the pass. */
+  notes: string[];
 }
 
-type DiscoveryPlan = { engine: Engine; model: string | null } | { skip: string; engine_id: string | null };
+type DiscoveryPlan =
+  | { engine: Engine; model: string | null }
+  | { skip: string; engine_id: string | null; exists?: boolean };
 
-async function planDiscovery(deps: OnboardingServiceDeps, project: Project, repoPath: string): Promise<DiscoveryPlan> {
+/** The discovery notes present in the repository, as `tasksgodzilla/<name>`. */
+export function discoveryNotesIn(repoPath: string): string[] {
+  return DISCOVERY_NOTES.map((name) => `${DISCOVERY_OUTPUT_DIR}/${name}`).filter((path) =>
+    existsSync(join(repoPath, path)),
+  );
+}
+
+async function planDiscovery(
+  deps: OnboardingServiceDeps,
+  project: Project,
+  repoPath: string,
+  engineId: string | null,
+): Promise<DiscoveryPlan> {
   const existing = join(DISCOVERY_OUTPUT_DIR, DISCOVERY_NOTES[0]);
   if (existsSync(join(repoPath, existing))) {
-    return { skip: `discovery notes already exist (${existing}); delete them to run discovery again`, engine_id: null };
+    return {
+      skip: `discovery notes already exist (${existing}); delete them to run discovery again`,
+      engine_id: null,
+      exists: true,
+    };
   }
   let engine: Engine;
   let model: string | null;
@@ -54,6 +77,8 @@ async function planDiscovery(deps: OnboardingServiceDeps, project: Project, repo
     const resolution = resolveEngineAndModel({
       phase: 'discovery',
       project: { default_models: project.default_models },
+      // An engine asked for explicitly takes the slot of a per-call choice.
+      stepRun: engineId ? { engine_id: engineId } : null,
       // Only the discovery model is consulted for this phase.
       config: {
         defaultEngine: config.defaultEngine,
@@ -68,7 +93,7 @@ async function planDiscovery(deps: OnboardingServiceDeps, project: Project, repo
     engine = deps.engines.get(resolution.engine_id);
     model = resolution.model;
   } catch (error) {
-    return { skip: errorMessage(error), engine_id: deps.config.defaultEngine || null };
+    return { skip: errorMessage(error), engine_id: engineId || deps.config.defaultEngine || null };
   }
   if (engine.kind !== 'cli') {
     return {
@@ -106,14 +131,20 @@ function resultMetadata(result: EngineResult): JsonObject {
  */
 export async function runDiscovery(deps: OnboardingServiceDeps, input: DiscoveryInput): Promise<DiscoveryReport> {
   const { project, repoPath, record } = input;
-  const plan = await planDiscovery(deps, project, repoPath);
+  const plan = await planDiscovery(deps, project, repoPath, input.engineId ?? null);
+  const report = (
+    status: DiscoveryReport['status'],
+    engineId: string | null,
+    model: string | null,
+    reason: string | null,
+  ): DiscoveryReport => ({ status, engine_id: engineId, model, reason, notes: discoveryNotesIn(repoPath) });
   if ('skip' in plan) {
     await record('setup_discovery_skipped', `Discovery skipped: ${plan.skip}.`, {
       path: repoPath,
       engine_id: plan.engine_id,
       reason: plan.skip,
     });
-    return { status: 'skipped', engine_id: plan.engine_id, model: null, reason: plan.skip };
+    return report(plan.exists ? 'exists' : 'skipped', plan.engine_id, null, plan.skip);
   }
   const { engine, model } = plan;
   const base: JsonObject = { path: repoPath, engine_id: engine.id, model };
@@ -129,7 +160,7 @@ export async function runDiscovery(deps: OnboardingServiceDeps, input: Discovery
   } catch (error) {
     const reason = `cannot build the discovery prompt: ${errorMessage(error)}`;
     await record('setup_discovery_warning', `Discovery failed: ${reason}`, { ...base, reason });
-    return { status: 'warning', engine_id: engine.id, model, reason };
+    return report('warning', engine.id, model, reason);
   }
   await record(
     'setup_discovery_started',
@@ -159,7 +190,7 @@ export async function runDiscovery(deps: OnboardingServiceDeps, input: Discovery
     if (input.signal?.aborted) throw input.signal.reason;
     const reason = errorMessage(error);
     await record('setup_discovery_warning', `Discovery failed: ${reason}`, { ...base, reason });
-    return { status: 'warning', engine_id: engine.id, model, reason };
+    return report('warning', engine.id, model, reason);
   }
   if (input.signal?.aborted) throw input.signal.reason;
   if (result.usage) {
@@ -174,16 +205,55 @@ export async function runDiscovery(deps: OnboardingServiceDeps, input: Discovery
     });
   }
   if (result.outcome === 'succeeded') {
-    const notes = DISCOVERY_NOTES.map((name) => `${DISCOVERY_OUTPUT_DIR}/${name}`).filter((path) =>
-      existsSync(join(repoPath, path)),
-    );
+    const notes = discoveryNotesIn(repoPath);
     await record('setup_discovery_completed', 'Discovery completed.', { ...base, ...resultMetadata(result), notes });
-    return { status: 'completed', engine_id: engine.id, model, reason: null };
+    return report('completed', engine.id, model, null);
   }
   const reason = result.reason ?? result.outcome;
   await record('setup_discovery_warning', `Discovery did not complete (${result.outcome}): ${reason}`, {
     ...base,
     ...resultMetadata(result),
   });
-  return { status: 'warning', engine_id: engine.id, model, reason };
+  return report('warning', engine.id, model, reason);
+}
+
+/**
+ * Discovery on its own (`project_discovery_job`, the original's codex_ci_bootstrap): the same pass
+ * as onboarding's, in the project's recorded checkout, its events at project level (no run). It
+ * succeeds when the notes are there afterwards: written now, or already present.
+ */
+export async function runStandaloneDiscovery(
+  deps: OnboardingServiceDeps,
+  input: DiscoveryJobInput,
+): Promise<DiscoveryJobResult> {
+  // The job may have been queued a while ago: work on the current row.
+  const project = await deps.projects.get(input.project.id);
+  const record: DiscoveryRecorder = async (eventType, message, metadata) => {
+    await deps.telemetry.recordEvent({
+      project_id: project.id,
+      protocol_run_id: null,
+      event_type: eventType,
+      message,
+      metadata,
+      ...(input.jobId ? { job_id: input.jobId } : {}),
+    });
+  };
+  const path = project.local_path;
+  if (!path || !existsSync(path)) {
+    const reason = path
+      ? `the project's checkout ${path} does not exist`
+      : `project ${project.id} has no local checkout yet: onboard it first`;
+    const engineId = input.engineId ?? null;
+    await record('setup_discovery_skipped', `Discovery skipped: ${reason}.`, { path, engine_id: engineId, reason });
+    return { status: 'skipped', engine_id: engineId, model: null, reason, notes: [], path, succeeded: false };
+  }
+  const report = await runDiscovery(deps, {
+    project,
+    repoPath: path,
+    logPath: input.logPath,
+    record,
+    ...(input.signal ? { signal: input.signal } : {}),
+    ...(input.engineId ? { engineId: input.engineId } : {}),
+  });
+  return { ...report, path, succeeded: report.status === 'completed' || report.status === 'exists' };
 }

@@ -12,7 +12,7 @@ import {
 } from '@tasksgodzilla/core';
 import { redactCredentials, type RepoLocator } from '@tasksgodzilla/platform-git';
 import { buildClarifications } from './onboarding.clarifications.js';
-import { runDiscovery, type DiscoveryReport } from './onboarding.discovery.js';
+import { runDiscovery, runStandaloneDiscovery, type DiscoveryReport } from './onboarding.discovery.js';
 import { summarizeOnboarding } from './onboarding.summary.js';
 import type {
   Clarification,
@@ -282,6 +282,7 @@ export function createOnboardingService(deps: OnboardingServiceDeps): Onboarding
 
   return {
     runProjectSetup,
+    runDiscovery: (input) => runStandaloneDiscovery(deps, input),
     clarifications,
     summarize,
     seedWorktree: (input) =>

@@ -93,6 +93,30 @@ export interface ProjectSetupResult {
   details: JsonObject;
 }
 
+export interface DiscoveryJobInput {
+  project: Project;
+  jobId?: string | null;
+  logPath: string;
+  signal?: AbortSignal;
+  /** Run this engine instead of the project's / configured default one. */
+  engineId?: string | null;
+}
+
+export interface DiscoveryJobResult {
+  /** `exists`: the notes were already there, nothing was run. */
+  status: 'skipped' | 'exists' | 'completed' | 'warning';
+  engine_id: string | null;
+  model: string | null;
+  /** Why discovery was skipped or did not complete; null when it completed. */
+  reason: string | null;
+  /** The discovery notes present afterwards, relative to the checkout (`tasksgodzilla/DISCOVERY.md`, …). */
+  notes: string[];
+  /** The checkout discovery ran in (the project's local_path). */
+  path: string | null;
+  /** The notes are there: discovery completed now (`completed`) or they already existed (`exists`). */
+  succeeded: boolean;
+}
+
 export interface OnboardingService {
   /**
    * The onboarding job body: resolve or clone, discovery through the engine registry (an explicit
@@ -101,6 +125,12 @@ export interface OnboardingService {
    * the project's local_path. Returns the status the setup run should take.
    */
   runProjectSetup(input: ProjectSetupInput): Promise<ProjectSetupResult>;
+  /**
+   * Discovery on its own (the `project_discovery_job` body): the discovery pass of onboarding in the
+   * project's recorded checkout, its `setup_discovery_*` events at project level (no run). Skipped
+   * (not succeeded) when the project has no checkout yet or no engine can run it.
+   */
+  runDiscovery(input: DiscoveryJobInput): Promise<DiscoveryJobResult>;
   clarifications(project: Project): Clarification[];
   /** The stage summary the api shows, derived from the setup run and its events (newest first input). */
   summarize(project: Project, run: ProtocolRun | null, events: Event[]): OnboardingSummary;

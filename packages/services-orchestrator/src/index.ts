@@ -7,7 +7,13 @@ export type {
   ReadModelDeps,
   SpecValidation,
 } from './read-models/read-models.types.js';
-export type { OrchestratorConfig, OrchestratorService, OrchestratorServiceDeps } from './orchestrator.types.js';
+export type {
+  DiscoveryStarted,
+  OrchestratorConfig,
+  OrchestratorService,
+  OrchestratorServiceDeps,
+  StartDiscoveryInput,
+} from './orchestrator.types.js';
 export { setupRunName } from './lifecycle/projects.js';
 export { interpretGithubWebhook, interpretGitlabWebhook, type WebhookInterpretation } from './webhooks/index.js';
 export { interpretIssueWebhook } from './webhooks/index.js';

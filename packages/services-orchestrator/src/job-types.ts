@@ -59,6 +59,15 @@ export const ORCHESTRATOR_JOB_TYPES = {
       typeof payload.protocol_run_id === 'number' ? ofRun(payload) : `project-${String(payload.project_id)}`,
     ),
   }),
+  // Repository discovery on its own (the original's codex_ci_bootstrap): one per project at a time.
+  project_discovery_job: defineJobType({
+    payload: z.strictObject({
+      project_id: id,
+      engine_id: z.string().trim().min(1).max(100).nullable().optional(),
+      ...requestId,
+    }),
+    idempotencyKey: subjectKey('project_discovery_job', (payload) => `project-${String(payload.project_id)}`),
+  }),
   open_pr_job: defineJobType({
     payload: z.strictObject({ protocol_run_id: id, project_id: id.optional(), ...requestId }),
     idempotencyKey: subjectKey('open_pr_job', ofRun),

@@ -41,6 +41,11 @@ export function createProtocolInputSchema(engines: KnownEngines) {
   });
 }
 
+/** `startDiscovery`'s input: the engine to run instead of the project's / configured default one. */
+export function createDiscoveryInputSchema(engines: KnownEngines) {
+  return z.looseObject({ engine_id: knownEngineId(engines) });
+}
+
 const NON_EMPTY = 'must be a non-empty string';
 const nonEmptyText = z.string({ error: NON_EMPTY }).refine((value) => value.trim() !== '', { error: NON_EMPTY });
 const STEP_INDEX = 'must be an integer ≥ 0';

@@ -4,7 +4,7 @@ import { deleteRemoteBranch, listBranches } from './lifecycle/branches.js';
 import { handleCiStatus } from './lifecycle/ci.js';
 import { importCodeMachine } from './lifecycle/codemachine.js';
 import { startExternalRun } from './lifecycle/external-runs.js';
-import { createProject, startOnboarding } from './lifecycle/projects.js';
+import { createProject, startDiscovery, startOnboarding } from './lifecycle/projects.js';
 import {
   cancelProtocol,
   createProtocolRun,
@@ -27,6 +27,7 @@ import type { OrchestratorService, OrchestratorServiceDeps } from './orchestrato
 const METHODS = {
   createProject,
   startOnboarding,
+  startDiscovery,
   createProtocolRun,
   startProtocol,
   pauseProtocol,

@@ -190,6 +190,18 @@ export interface ProjectCreated {
   job: QueueJob;
 }
 
+export interface StartDiscoveryInput {
+  /** Run this engine instead of the project's / configured default one (must be registered). */
+  engine_id?: string | null;
+}
+
+export interface DiscoveryStarted {
+  project: Project;
+  job: QueueJob;
+  /** False: a discovery job of the project was already queued, and `job` is that one. */
+  created: boolean;
+}
+
 export interface RunActionResult {
   run: ProtocolRun;
   /** The job enqueued by the action, if any. */
@@ -301,6 +313,8 @@ export interface OrchestratorService {
   createProject(input: CreateProjectInput, options?: CallOptions): Promise<ProjectCreated>;
   /** (Re)starts onboarding on the project's `setup-<id>` run. */
   startOnboarding(projectId: number, options?: CallOptions): Promise<RunActionResult & { job: QueueJob }>;
+  /** Enqueues discovery on its own (`project_discovery_job`); a queued one is returned instead. */
+  startDiscovery(projectId: number, input?: StartDiscoveryInput, options?: CallOptions): Promise<DiscoveryStarted>;
   createProtocolRun(projectId: number, input: CreateProtocolInput, options?: CallOptions): Promise<ProtocolRun>;
   startProtocol(protocolRunId: number, options?: StartProtocolOptions): Promise<RunActionResult & { job: QueueJob }>;
   pauseProtocol(protocolRunId: number, options?: CallOptions): Promise<ProtocolRun>;

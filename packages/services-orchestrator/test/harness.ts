@@ -31,7 +31,13 @@ import {
 } from '@tasksgodzilla/service-testing';
 import type { DecompositionService } from '@tasksgodzilla/services-decomposition';
 import type { ExecuteStepInput, ExecuteStepResult, ExecutionService } from '@tasksgodzilla/services-execution';
-import type { OnboardingService, ProjectSetupInput, ProjectSetupResult } from '@tasksgodzilla/services-onboarding';
+import type {
+  DiscoveryJobInput,
+  DiscoveryJobResult,
+  OnboardingService,
+  ProjectSetupInput,
+  ProjectSetupResult,
+} from '@tasksgodzilla/services-onboarding';
 import { createPromptService } from '@tasksgodzilla/services-prompts';
 import type { QaInput, QaResult, QualityService } from '@tasksgodzilla/services-quality';
 import { createSpecService, effectiveQaPolicy } from '@tasksgodzilla/services-spec';
@@ -46,7 +52,12 @@ type QaBehaviour = (input: QaInput) => Promise<Partial<QaResult>> | Partial<QaRe
 export interface Fakes {
   execution: ExecutionService & { calls: ExecuteStepInput[]; behaviour: ExecBehaviour };
   quality: QualityService & { calls: QaInput[]; behaviour: QaBehaviour };
-  onboarding: OnboardingService & { calls: ProjectSetupInput[]; result: Partial<ProjectSetupResult> };
+  onboarding: OnboardingService & {
+    calls: ProjectSetupInput[];
+    result: Partial<ProjectSetupResult>;
+    discoveries: DiscoveryJobInput[];
+    discovery: Partial<DiscoveryJobResult>;
+  };
   decomposition: DecompositionService & { calls: number };
 }
 
@@ -144,6 +155,21 @@ function createFakes(git: GitService, options: { commits?: boolean } = {}): Fake
         error: null,
         details: {},
         ...onboarding.result,
+      };
+    },
+    discoveries: [] as DiscoveryJobInput[],
+    discovery: {} as Partial<DiscoveryJobResult>,
+    async runDiscovery(input: DiscoveryJobInput): Promise<DiscoveryJobResult> {
+      onboarding.discoveries.push(input);
+      return {
+        status: 'completed',
+        engine_id: input.engineId ?? 'codex',
+        model: null,
+        reason: null,
+        notes: ['tasksgodzilla/DISCOVERY.md'],
+        path: input.project.local_path,
+        succeeded: true,
+        ...onboarding.discovery,
       };
     },
     clarifications: () => [],

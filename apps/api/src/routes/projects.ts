@@ -157,4 +157,17 @@ export function registerProjectRoutes(app: RouteApi, { orchestrator, reads }: Pr
       return actionResponse('Project setup enqueued', result.job);
     },
   );
+
+  app.post(
+    '/projects/:project_id/actions/discover',
+    {
+      schema: routeSchema(apiContract.discoverProject),
+    },
+    async (request, reply) => {
+      const project = await projectAccess(reads, request, request.params.project_id);
+      const started = await orchestrator.startDiscovery(project.id, request.body ?? {}, { requestId: request.id });
+      const message = started.created ? 'Discovery enqueued' : 'Discovery already queued';
+      return reply.code(202).send(actionResponse(message, started.job));
+    },
+  );
 }

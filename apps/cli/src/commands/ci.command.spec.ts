@@ -64,6 +64,22 @@ describe('tgz ci trigger', () => {
     );
   });
 
+  it('needs no api: with none configured it never starts the local mode', async () => {
+    fakeCli('gh');
+    const started: unknown[] = [];
+    const result = await run(['ci', 'trigger', 'main', '--platform', 'github'], {
+      ...deps(),
+      defaults: { apiBase: undefined, token: undefined, projectToken: undefined },
+      startLocal: (options) => {
+        started.push(options);
+        return Promise.reject(new Error('the local mode must not start for ci trigger'));
+      },
+    });
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toContain('Triggered github CI for main');
+    expect(started).toEqual([]);
+  });
+
   it('runs glab ci run --branch on gitlab', async () => {
     const calls = fakeCli('glab');
     const result = await run(['ci', 'trigger', 'main', '--platform', 'gitlab'], deps());

@@ -28,6 +28,11 @@ export interface CommandSpec {
   /** Operands, in order (`<project-id>`). */
   args?: readonly Argument[];
   options?: readonly Option[];
+  /**
+   * False: the command never talks to an api (`tgz ci trigger`), so no local mode is started for it
+   * when none is configured, and its context has no client. Default true.
+   */
+  needsApi?: boolean;
   /** Gets the context, then the operands and options as commander parsed them. */
   run: (ctx: CommandContext, ...args: never[]) => Promise<unknown>;
 }
@@ -49,7 +54,7 @@ export function registerCommands(parent: Command, ctxOf: ContextFactory, specs: 
     if (spec.alias) command.alias(spec.alias);
     for (const argument of spec.args ?? []) command.addArgument(argument);
     for (const option of spec.options ?? []) command.addOption(option);
-    examples(command, spec.examples).action(withContext(ctxOf, spec.run));
+    examples(command, spec.examples).action(withContext(ctxOf, spec.run, { needsApi: spec.needsApi ?? true }));
   }
 }
 

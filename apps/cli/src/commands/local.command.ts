@@ -2,6 +2,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import {
   ApiError,
+  type CodexRunOut,
   type EventOut,
   type OnboardingSummary,
   type ProjectOut,
@@ -15,7 +16,7 @@ import type { ContextFactory } from '../context.js';
 import { formatEventLine, formatUsd, renderSteps } from '../format.js';
 import { hostPath, nonBlank, oneOf, parseSeconds } from '../parse.js';
 import { collectAll, registerCommands, registerGroup } from './command-helpers.js';
-import { baseBranchOption, textArgument } from './command-options.js';
+import { baseBranchOption, projectOption, textArgument } from './command-options.js';
 import { waitForProtocol } from './protocols.command.js';
 
 // The local-first workflow of the original's scripts (project_setup.py, protocol_pipeline.py,
@@ -98,6 +99,8 @@ interface InitFlags {
   baseBranch?: string;
   cloneUrl?: string;
   initIfNeeded?: boolean;
+  discover?: boolean;
+  engine?: string;
   timeout: number;
 }
 
@@ -181,6 +184,85 @@ export async function initProject(ctx: CommandContext, opts: InitFlags): Promise
     throw new CommandFailedError(
       `onboarding of project ${project.id} ended ${summary.status}${summary.hint ? `: ${summary.hint}` : ''}`,
     );
+  if (opts.discover)
+    await discoverRepository(ctx, { project: project.id, engine: opts.engine, wait: true, timeout: opts.timeout });
+}
+
+interface DiscoverFlags {
+  project?: number;
+  engine?: string;
+  wait: boolean;
+  timeout: number;
+}
+
+/** The report a discovery job leaves as its result (onboarding's DiscoveryJobResult), read defensively. */
+interface DiscoveryReport {
+  status: string | null;
+  engine_id: string | null;
+  model: string | null;
+  path: string | null;
+  notes: string[];
+}
+
+function discoveryReportOf(run: CodexRunOut): DiscoveryReport {
+  const result = run.result !== null && typeof run.result === 'object' && !Array.isArray(run.result) ? run.result : {};
+  const text = (key: string): string | null => (typeof result[key] === 'string' ? (result[key] as string) : null);
+  return {
+    status: text('status'),
+    engine_id: text('engine_id'),
+    model: text('model'),
+    path: text('path'),
+    notes: names(result['notes']),
+  };
+}
+
+/**
+ * `tgz discover` (the original's codex_ci_bootstrap) and `tgz init --discover`: enqueues repository
+ * discovery for the project (default: the current repository's), waits for its job, and prints the
+ * notes it wrote. Exit 0 when the notes are there, 1 with the reason otherwise.
+ */
+export async function discoverRepository(ctx: CommandContext, opts: DiscoverFlags): Promise<void> {
+  const projectId = opts.project ?? (await projectForCwd(ctx)).id;
+  const action = await ctx.client.discoverProject(projectId, opts.engine ? { engine_id: opts.engine } : undefined);
+  const job = action.job;
+  if (!job) throw new CommandFailedError(`the api enqueued no discovery job for project ${projectId}`);
+  ctx.note(`${action.message}: job ${job.job_id} (project ${projectId}).`, !ctx.json && opts.wait);
+  if (!opts.wait) {
+    if (ctx.json) ctx.printJson(action);
+    else ctx.print(`${action.message}: job ${job.job_id}. Follow it with: tgz codex-runs show ${job.job_id}`);
+    return;
+  }
+  const { signal, dispose } = ctx.interruptSignal();
+  let run: CodexRunOut;
+  try {
+    run = await ctx.client.waitForJob(job.job_id, {
+      intervalMs: POLL_MS,
+      timeoutMs: opts.timeout * 1000,
+      signal,
+      now: ctx.now,
+    });
+  } catch (error) {
+    if (signal.aborted) throw new CommandFailedError(`interrupted while waiting for discovery job ${job.job_id}`);
+    throw error;
+  } finally {
+    dispose();
+  }
+  const report = discoveryReportOf(run);
+  if (ctx.json) ctx.printJson({ project_id: projectId, job: run, discovery: report });
+  if (run.status !== 'succeeded')
+    throw new CommandFailedError(
+      `discovery of project ${projectId} ${run.status} (job ${run.run_id}): ${run.error ?? 'no reason given'}`,
+    );
+  if (ctx.json) return;
+  const where = report.path ?? `project ${projectId}`;
+  if (report.status === 'exists')
+    ctx.print(`Discovery notes already present in ${where} (delete them to run discovery again).`);
+  else
+    ctx.print(
+      `Discovery completed with ${report.engine_id ?? 'the default engine'}${report.model ? ` (${report.model})` : ''} in ${where}.`,
+    );
+  ctx.print(report.notes.length > 0 ? `Notes: ${report.notes.join(', ')}` : 'Notes: none written.');
+  if (run.log_path) ctx.print(`Log: ${run.log_path}`);
 }
 
 /** `0001-add-a-greeting` from the numbers already used and the description. */
@@ -476,7 +558,7 @@ export async function triggerCi(ctx: CommandContext, branch: string, opts: CiTri
 const engineOption = (what: string): Option =>
   new Option('--engine <id>', `${what}: codex, claude-code, opencode or shell`).argParser(nonBlank);
 
-/** init, plan, run, qa: top-level commands of the local-first workflow. */
+/** init, discover, plan, run, qa: top-level commands of the local-first workflow; ci trigger. */
 export function registerLocalCommands(program: Command, ctxOf: ContextFactory): void {
   registerCommands(program, ctxOf, [
     {
@@ -500,11 +582,34 @@ export function registerLocalCommands(program: Command, ctxOf: ContextFactory): 
           '--init-if-needed',
           'make the current folder a git repository (git init -b <base branch>) when it is not one',
         ).conflicts('cloneUrl'),
-        new Option('--timeout <seconds>', 'give up waiting for onboarding after this long (0: no limit)')
+        new Option('--discover', 'then run repository discovery (as tgz discover) and wait for it'),
+        engineOption('engine of --discover (default: the configured one)'),
+        new Option(
+          '--timeout <seconds>',
+          'give up waiting for onboarding (and discovery) after this long (0: no limit)',
+        )
           .argParser(parseSeconds)
           .default(600),
       ],
-      run: (ctx, opts: InitFlags) => initProject(ctx, opts),
+      run: (ctx, opts: InitFlags) => {
+        if (opts.engine && !opts.discover) throw new UsageError('--engine: only with --discover');
+        return initProject(ctx, opts);
+      },
+    },
+    {
+      name: 'discover',
+      description:
+        "run repository discovery for a project (default: the current repository's): an agent writes notes under tasksgodzilla/; waits for its job",
+      examples: ['tgz discover', 'tgz discover --engine codex', 'tgz discover --project 3 --no-wait --json'],
+      options: [
+        projectOption('project id (default: the project registered for the current repository)'),
+        engineOption('discovery engine (default: the configured one)'),
+        new Option('--no-wait', 'return once discovery is enqueued'),
+        new Option('--timeout <seconds>', 'give up waiting after this long (0: no limit)')
+          .argParser(parseSeconds)
+          .default(0),
+      ],
+      run: (ctx, opts: DiscoverFlags) => discoverRepository(ctx, opts),
     },
     {
       name: 'plan',
@@ -577,6 +682,8 @@ export function registerLocalCommands(program: Command, ctxOf: ContextFactory): 
         'tgz ci trigger main --platform gitlab',
       ],
       args: [textArgument('<branch>', 'the branch to run CI on')],
+      // gh/glab only: never starts the local mode.
+      needsApi: false,
       options: [
         new Option('--platform <name>', "github or gitlab (default: from origin's URL)").argParser(
           oneOf(['github', 'gitlab'] as const),

@@ -5,6 +5,7 @@ import { createExecuteStepHandler } from './execute-step.handler.js';
 import { createIssueCommentHandler } from '../issues/issue-comment.js';
 import { createOpenPrHandler } from './open-pr.handler.js';
 import { createPlanProtocolHandler } from './plan-protocol.handler.js';
+import { createProjectDiscoveryHandler } from './project-discovery.handler.js';
 import { createProjectSetupHandler } from './project-setup.handler.js';
 import { createRunQualityHandler } from './run-quality.handler.js';
 import { createSpecAuditHandler } from './spec-audit.handler.js';
@@ -17,6 +18,7 @@ export function createJobHandlers(ctx: OrchestratorContext): OrchestratorJobHand
     execute_step_job: createExecuteStepHandler(ctx),
     run_quality_job: createRunQualityHandler(ctx),
     project_setup_job: createProjectSetupHandler(ctx),
+    project_discovery_job: createProjectDiscoveryHandler(ctx),
     open_pr_job: createOpenPrHandler(ctx),
     codemachine_import_job: createCodeMachineImportHandler(ctx),
     spec_audit_job: createSpecAuditHandler(ctx),

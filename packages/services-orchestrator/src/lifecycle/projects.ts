@@ -1,9 +1,17 @@
-import { ConflictError, type JsonObject, type Project, type ProtocolRun } from '@tasksgodzilla/core';
+import { ConflictError, ValidationError, type JsonObject, type Project, type ProtocolRun } from '@tasksgodzilla/core';
 import { GIT_CREDENTIALS_SECRET, assertGitUrl, splitGitUrlCredentials } from '@tasksgodzilla/platform-git';
 import type { QueueJob } from '@tasksgodzilla/platform-queue';
 import type { Repositories, StorageTx } from '@tasksgodzilla/platform-storage';
 import { enqueueWithEvent, type OrchestratorContext, type Trace } from '../orchestrator.context.js';
-import type { CallOptions, CreateProjectInput, ProjectCreated, RunActionResult } from '../orchestrator.types.js';
+import { createDiscoveryInputSchema } from '../orchestrator.schemas.js';
+import type {
+  CallOptions,
+  CreateProjectInput,
+  DiscoveryStarted,
+  ProjectCreated,
+  RunActionResult,
+  StartDiscoveryInput,
+} from '../orchestrator.types.js';
 import { assertBaseBranch, requireText } from './input-validation.js';
 import { getProject } from './run-state.js';
 
@@ -108,4 +116,68 @@ export async function startOnboarding(
   // Read outside the transaction: on SQLite the queue shares the one connection the transaction holds.
   const job = outcome.job ?? (await ctx.deps.queue.get(outcome.waitingId as string));
   return { run: outcome.run, job };
+}
+
+/**
+ * Enqueues `project_discovery_job` (discovery on its own) with its `discovery_enqueued` event. A
+ * discovery job of the project still queued is the answer to a second call (`created: false`); one
+ * running, or the project's onboarding running (it runs discovery itself), is a 409; a project
+ * without a checkout yet is a 409 too (onboard it first).
+ */
+export async function startDiscovery(
+  ctx: OrchestratorContext,
+  projectId: number,
+  input: StartDiscoveryInput = {},
+  options: CallOptions = {},
+): Promise<DiscoveryStarted> {
+  const parsed = createDiscoveryInputSchema(ctx.deps.engines).safeParse(input ?? {});
+  if (!parsed.success) throw ValidationError.fromZod(parsed.error, [], { title: 'Invalid discovery request' });
+  const engineId = parsed.data.engine_id?.trim() || null;
+  const trace: Trace = { requestId: options.requestId };
+  const outcome = await ctx.deps.storage.transaction(async (tx) => {
+    const project = await getProject(tx, projectId);
+    const jobs = (status: 'queued' | 'running') =>
+      tx.jobRuns.list({ project_id: project.id, job_type: 'project_discovery_job', status }, { limit: 1 });
+    const running = (await jobs('running')).items[0];
+    if (running) {
+      throw new ConflictError('Discovery already running', {
+        code: 'discovery_running',
+        details: { project_id: project.id, job_id: running.run_id },
+      });
+    }
+    const setup = await tx.protocolRuns.findByName(project.id, setupRunName(project.id));
+    if (setup && (setup.status === 'running' || setup.status === 'planning')) {
+      throw new ConflictError('Onboarding is running (it runs discovery itself)', {
+        code: 'onboarding_running',
+        details: { project_id: project.id, protocol_run_id: setup.id, status: setup.status },
+      });
+    }
+    if (!project.local_path) {
+      throw new ConflictError(`Project ${project.id} has no local checkout yet: onboard it first`, {
+        code: 'no_local_checkout',
+        details: { project_id: project.id },
+      });
+    }
+    const waiting = (await jobs('queued')).items[0];
+    if (waiting) return { project, job: null, waitingId: waiting.run_id };
+    const job = await enqueueWithEvent(
+      ctx,
+      tx,
+      {
+        type: 'project_discovery_job',
+        payload: { project_id: project.id, ...(engineId ? { engine_id: engineId } : {}) },
+      },
+      {
+        type: 'discovery_enqueued',
+        message: `Discovery enqueued${engineId ? ` (engine ${engineId})` : ''}.`,
+        projectId: project.id,
+        metadata: { engine_id: engineId },
+      },
+      trace,
+    );
+    return { project, job, waitingId: null };
+  });
+  // Read outside the transaction: on SQLite the queue shares the one connection the transaction holds.
+  const job = outcome.job ?? (await ctx.deps.queue.get(outcome.waitingId as string));
+  return { project: outcome.project, job, created: outcome.job !== null };
 }

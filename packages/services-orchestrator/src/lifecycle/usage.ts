@@ -24,6 +24,7 @@ const PHASE_OF_JOB: Record<string, string> = {
   execute_step_job: 'exec',
   run_quality_job: 'qa',
   project_setup_job: 'setup',
+  project_discovery_job: 'discovery',
   open_pr_job: 'open_pr',
   codemachine_import_job: 'import',
   spec_audit_job: 'audit',

@@ -2,6 +2,7 @@
 // sources (the `@tasksgodzilla/source` export condition), source maps, a clean dist/.
 import { existsSync } from 'node:fs';
 import { chmod, cp } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { defineConfig } from 'tsup';
 
 const SOURCE_CONDITION = ['@tasksgodzilla/source'];
@@ -58,6 +59,38 @@ function keepCopied(copy) {
 const APP_BUNDLED = [/^@tasksgodzilla\//, 'kysely', 'zod', 'fastify-type-provider-zod'];
 
 /**
+ * CommonJS libraries every start loads that are made of many files: prom-client and what it requires
+ * (@opentelemetry/api alone is 51 files). Bundled, their `require` of Node's modules and of the packages
+ * left external goes through the `require` that APP_REQUIRE_BANNER defines (an ESM file has none).
+ * fastify, pino and better-sqlite3 stay external: the startup-modules e2e of apps/api tells from the
+ * files Node loaded which of them a process started, and pino's transports and better-sqlite3's native
+ * addon are found by path.
+ */
+const APP_BUNDLED_CJS = [/^(prom-client|@opentelemetry\/api|tdigest|bintrees)(\/|$)/];
+const APP_REQUIRE_BANNER =
+  "import { createRequire as __tgzCreateRequire } from 'node:module'; const require = __tgzCreateRequire(import.meta.url);";
+
+/**
+ * zod's error messages in English only: `z.locales` keeps `en` (zod's default) and drops the 40-odd
+ * other languages nothing here uses, a fifth of the worker's main.js that every start had to parse
+ * (issue 12).
+ */
+const ZOD_ENGLISH_ONLY = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)
+        ? { path: join(args.resolveDir, args.path), namespace: 'zod-english-only' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
+      contents: 'export { default as en } from "./en.js";',
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
+/**
  * An app: `dist/index.js` (its library API for embedders and tests, dependencies external as in
  * every package) and `dist/main.js` (the process, bundled: see APP_BUNDLED). The index must not bundle
  * the workspace packages: an embedder that also imports them would get two copies of their classes.
@@ -77,7 +110,9 @@ export function tsupAppPreset({ index = 'src/index.ts', main = 'src/main.ts', co
       clean: ['!index.*'],
       ...(copy.length > 0 ? { onSuccess: () => copyFolders(copy) } : {}),
       skipNodeModulesBundle: true,
-      noExternal: APP_BUNDLED,
+      noExternal: [...APP_BUNDLED, ...APP_BUNDLED_CJS],
+      banner: { js: APP_REQUIRE_BANNER },
+      esbuildPlugins: [ZOD_ENGLISH_ONLY],
       esbuildOptions(options) {
         options.chunkNames = 'main-[name]-[hash]';
       },

@@ -7,7 +7,9 @@ import { stackEnv } from './stack.test-helpers.js';
 
 // Startup cost (issue 12): with SQLite and the embedded queue, the built api and worker must not load
 // the libraries of the backends they do not use; the worker (a node:http health port) not the api's
-// web framework either. The list is what the process had loaded when it stopped, after serving /health.
+// web framework either; the api builds its OpenAPI document on the first /openapi.json and never uses
+// fastify's default validator and serializer compilers (ajv, fast-json-stringify). The list is what the
+// process had loaded when it stopped, after serving /health.
 
 const REPORTER = fileURLToPath(new URL('./fixtures/report-loaded-modules.mjs', import.meta.url));
 
@@ -66,7 +68,7 @@ describe('what the built apps load at start (SQLite, embedded queue)', () => {
       expect({ name, loaded: loaded.has(name) }).toEqual({ name, loaded: false });
   });
 
-  it('the api loads neither BullMQ/ioredis nor pg, nor the docs UI before /docs nor the MCP SDK before /mcp is asked for', async () => {
+  it("the api loads neither BullMQ/ioredis nor pg, nor the docs UI before /docs, the OpenAPI builder before /openapi.json, fastify's default compilers nor the MCP SDK before /mcp is asked for", async () => {
     const loaded = await packagesLoadedBy(
       'api',
       API_MAIN,
@@ -81,6 +83,12 @@ describe('what the built apps load at start (SQLite, embedded queue)', () => {
       'pg-pool',
       '@fastify/swagger-ui',
       '@fastify/static',
+      '@fastify/swagger',
+      'yaml',
+      '@fastify/ajv-compiler',
+      '@fastify/fast-json-stringify-compiler',
+      'ajv',
+      'ajv-formats',
       '@modelcontextprotocol/sdk',
     ])
       expect({ name, loaded: loaded.has(name) }).toEqual({ name, loaded: false });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import fastifySwagger from '@fastify/swagger';
-import Fastify, { type FastifyRequest } from 'fastify';
+import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
+import Fastify, { type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Runtime } from '@tasksgodzilla/runtime';
 import type { Api, ApiDeps, ApiOptions, ResolvedApiOptions } from './api.types.js';
@@ -9,8 +9,9 @@ import { assertBearer } from './http/auth.js';
 import { createEventStreams } from './http/event-stream.js';
 import { HttpError, NOT_FOUND_BODY, toErrorBody } from './http/http-errors.js';
 import { registerLazyDocs } from './http/lazy-docs.js';
+import { recordOpenApi } from './http/lazy-openapi.js';
 import { registerRequestContext, requestIdFor } from './http/request-context.js';
-import { passThroughCompiler, takesInput, validateRequest } from './http/request-validation.js';
+import { passThrough, takesInput, validateRequest } from './http/request-validation.js';
 import { checkAnswers, useContractSchemas } from './http/route-schema.js';
 import { registerCodexRunRoutes } from './routes/codex-runs.js';
 import { registerConsoleRoutes } from './routes/console.js';
@@ -48,6 +49,51 @@ export function resolveApiOptions(options: ApiOptions = {}): ResolvedApiOptions 
   };
 }
 
+type ValidatorFactory = NonNullable<
+  NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildValidator']
+>;
+
+/**
+ * Fastify's compilers: requests are validated by validateRequest (zod), answers by JSON.stringify. Given
+ * as factories, not set after construction: fastify then never loads its default ones (ajv, ajv-formats,
+ * fast-json-stringify), which were a sixth of the api's start (issue 12).
+ */
+const COMPILERS: Pick<FastifyServerOptions, 'schemaController'> = {
+  schemaController: {
+    compilersFactory: {
+      // fastify calls what the compiler returns with the data and reads `{ value }` (typed for ajv's functions).
+      buildValidator: (() => () => passThrough) as unknown as ValidatorFactory,
+      // Answers are serialized as they are (the routes' zod response schemas document them, they do not shape them).
+      buildSerializer: () => () => (data: unknown) => JSON.stringify(data),
+    },
+  },
+};
+
+function openApiOptions(): FastifyDynamicSwaggerOptions {
+  return {
+    openapi: {
+      info: {
+        title: API_TITLE,
+        version: apiVersion(),
+        description: 'Orchestrates AI coding agents over git repositories.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'TASKSGODZILLA_API_TOKEN, when set' },
+          projectToken: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-Project-Token',
+            description: "The project's secrets.api_token, when set",
+          },
+        },
+      },
+      security: [{ bearer: [], projectToken: [] }],
+    },
+    transform: jsonSchemaTransform,
+  };
+}
+
 /** Routes of the docs UI are public like `/openapi.json`, `/health`, `/metrics` and the console. */
 function authMode(request: FastifyRequest): 'bearer' | 'none' | 'webhook' {
   const declared = request.routeOptions.config?.auth;
@@ -70,10 +116,8 @@ export async function buildApi(runtime: Runtime, options: ApiOptions = {}): Prom
     bodyLimit: config.maxBodyBytes,
     genReqId: requestIdFor,
     return503OnClosing: true,
+    ...COMPILERS,
   }).withTypeProvider<ZodTypeProvider>();
-
-  app.setValidatorCompiler(passThroughCompiler);
-  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
   // An empty JSON body is no body (action routes take none); invalid JSON is a 400 that says why.
   const defaultJson = app.getDefaultJsonParser('error', 'error');
@@ -119,28 +163,9 @@ export async function buildApi(runtime: Runtime, options: ApiOptions = {}): Prom
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(NOT_FOUND_BODY));
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      info: {
-        title: API_TITLE,
-        version: apiVersion(),
-        description: 'Orchestrates AI coding agents over git repositories.',
-      },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'TASKSGODZILLA_API_TOKEN, when set' },
-          projectToken: {
-            type: 'apiKey',
-            in: 'header',
-            name: 'X-Project-Token',
-            description: "The project's secrets.api_token, when set",
-          },
-        },
-      },
-      security: [{ bearer: [], projectToken: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
+  // The OpenAPI document is built on its first request (issue 12), from the routes recorded here.
+  const openApi = recordOpenApi(app, openApiOptions(), COMPILERS);
+  app.addHook('onClose', async () => openApi.close());
 
   // The routes' dependencies: each route module takes the part it declares, never the runtime.
   const deps: ApiDeps = {
@@ -163,9 +188,9 @@ export async function buildApi(runtime: Runtime, options: ApiOptions = {}): Prom
     if (!hooks.includes(validateRequest)) route.preValidation = [...hooks, validateRequest];
   });
   if (options.onContractViolation) checkAnswers(app, options.onContractViolation);
-  app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => (await openApi.load())());
   // The Swagger UI: its libraries load on the first /docs request, not at start (issue 12).
-  registerLazyDocs(app, '/docs');
+  registerLazyDocs(app, '/docs', openApi);
   registerHealthRoutes(app, deps);
   registerConsoleRoutes(app, deps);
   registerProjectRoutes(app, deps);

@@ -1,14 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteApi } from '../api.types.js';
+import type { LazyOpenApi, SwaggerDocument } from './lazy-openapi.js';
 
 /** Headers of the docs instance's answer that this server sets itself. */
 const OWN_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'date']);
 
 /** The api's OpenAPI document as the `@fastify/swagger` plugin the docs UI declares it depends on. */
-function openApiOf(app: RouteApi) {
+function openApiOf(swagger: SwaggerDocument) {
   const plugin = async (instance: FastifyInstance) => {
-    instance.decorate('swagger', ((options?: { yaml?: boolean }) =>
-      options?.yaml ? app.swagger({ yaml: true }) : app.swagger()) as FastifyInstance['swagger']);
+    instance.decorate('swagger', swagger);
   };
   // What fastify-plugin sets: no encapsulation, and the name the docs UI checks for.
   Object.assign(plugin, {
@@ -24,15 +24,16 @@ function openApiOf(app: RouteApi) {
  * runs in a small fastify instance of its own that reads this api's OpenAPI document; requests under
  * `prefix` are passed to it with `inject` and its answers sent back as they are.
  */
-export function registerLazyDocs(app: RouteApi, prefix: string): void {
+export function registerLazyDocs(app: RouteApi, prefix: string, openApi: LazyOpenApi): void {
   let docs: Promise<FastifyInstance> | null = null;
   const load = async (): Promise<FastifyInstance> => {
-    const [{ default: Fastify }, { default: swaggerUi }] = await Promise.all([
+    const [{ default: Fastify }, { default: swaggerUi }, swagger] = await Promise.all([
       import('fastify'),
       import('@fastify/swagger-ui'),
+      openApi.load(),
     ]);
     const instance = Fastify({ logger: false });
-    await instance.register(openApiOf(app));
+    await instance.register(openApiOf(swagger));
     await instance.register(swaggerUi, { routePrefix: prefix });
     await instance.ready();
     return instance;

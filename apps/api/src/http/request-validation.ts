@@ -1,4 +1,4 @@
-import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { RequestValidationError, type DetailIssue, type RequestPart } from './http-errors.js';
 
@@ -57,7 +57,7 @@ const PARTS: readonly (readonly [
 
 /**
  * Fastify validates params, query and body one after the other and stops at the first failure;
- * FastAPI reported all of them together. So fastify's own step is a no-op (`passThroughCompiler`)
+ * FastAPI reported all of them together. So fastify's own step is a no-op (`passThrough`)
  * and this preValidation hook parses every part with the route's zod schemas, reports every issue
  * at once (422, `loc` = part + field path) and replaces each part with its parsed value.
  */
@@ -90,4 +90,4 @@ export function takesInput(schema: unknown): boolean {
 }
 
 /** Fastify's validation step does nothing: validateRequest already parsed everything. */
-export const passThroughCompiler: FastifySchemaCompiler<unknown> = () => (data) => ({ value: data });
+export const passThrough = (data: unknown): { value: unknown } => ({ value: data });

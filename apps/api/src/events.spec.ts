@@ -185,6 +185,30 @@ describe('GET /events/stream (server-sent events over a real socket)', () => {
     }
   });
 
+  it('sends heartbeats to every open stream (one shared timer), and to the others after one leaves', async () => {
+    const open = async () => {
+      const controller = new AbortController();
+      const response = await fetch(`${baseUrl}/events/stream?project_id=${h.projectId}`, { signal: controller.signal });
+      const reader = response.body!.getReader();
+      let text = '';
+      /** Reads until `count` heartbeats have come in all. */
+      const heartbeats = async (count: number) => {
+        while (text.split(': heartbeat').length - 1 < count) {
+          const chunk = await reader.read();
+          if (chunk.done) throw new Error('stream ended');
+          text += new TextDecoder().decode(chunk.value);
+        }
+      };
+      return { heartbeats, stop: () => controller.abort() };
+    };
+    const first = await open();
+    const second = await open();
+    await Promise.all([first.heartbeats(1), second.heartbeats(1)]);
+    first.stop();
+    await second.heartbeats(3);
+    second.stop();
+  });
+
   it('ends open streams when the api closes', async () => {
     const other = await openApi({ api: { ssePollMs: 50 } });
     const url = await other.app.listen({ host: '127.0.0.1', port: 0 });

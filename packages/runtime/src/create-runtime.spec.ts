@@ -8,6 +8,7 @@ import {
   REDIS_URL,
 } from '@tasksgodzilla/testing';
 import { createRuntime } from './create-runtime.js';
+import { HEALTH_QUEUE_STATS_MAX_AGE_MS } from './health.js';
 
 function testConfig(dir: string, overrides: Partial<Config> = {}): Readonly<Config> {
   return loadConfig(
@@ -70,6 +71,33 @@ describe('createRuntime', () => {
     expect(health.db.ok).toBe(false);
     expect(health.db.error).toBeTruthy();
     dir.remove();
+  });
+
+  it('reuses the queue counts of a health check for HEALTH_QUEUE_STATS_MAX_AGE_MS, and pings the database every time', async () => {
+    const dir = createTempDir('tgz-rt-');
+    let now = Date.parse('2026-01-01T00:00:00.000Z');
+    const rt = createRuntime(testConfig(dir.path, { defaultEngine: 'shell' }), { clock: { now: () => new Date(now) } });
+    try {
+      await rt.start();
+      const before = await rt.health();
+      expect(before.queue.stats?.queues.default.queued).toBe(0);
+      // createProject enqueues the project's setup job
+      await rt.services.orchestrator.createProject({ name: 'demo', git_url: join(dir.path, 'origin.git') });
+      now += HEALTH_QUEUE_STATS_MAX_AGE_MS - 1;
+      expect((await rt.health()).queue.stats?.queues.default.queued).toBe(0);
+      now += 1;
+      const after = await rt.health();
+      expect(after.status).toBe('ok');
+      expect(after.queue.stats?.queues.default.queued).toBe(1);
+      // Within the window again: the closed database is seen at once.
+      await rt.db.close();
+      const gone = await rt.health();
+      expect(gone.status).toBe('degraded');
+      expect(gone.db.ok).toBe(false);
+    } finally {
+      await rt.close();
+      dir.remove();
+    }
   });
 
   it('refuses a default engine that is not registered', () => {

@@ -39,12 +39,19 @@ import { createSpecService } from '@tasksgodzilla/services-spec';
 import { redactedShowCommit } from './commit-redaction.js';
 import { createDeadAttemptReaper } from './dead-attempts.js';
 import { projectGitCredentials } from './git-credentials.js';
-import { checkHealth } from './health.js';
+import { createHealthCheck } from './health.js';
 import type { Runtime, RuntimeOverrides, RuntimeServices, WorkerOptions } from './runtime.types.js';
 import { finalFailureHook, jobMetricsHooks, queueLogger } from './worker.js';
 
 /** Cap of the backoff between two attempts of an outgoing webhook delivery. */
 const NOTIFY_BACKOFF_CAP_MS = 3_600_000;
+
+/**
+ * A started worker's fallback poll while the queue's wake-ups arrive (jobs enqueued in this process and
+ * wake-ups from other processes end its idle wait at once, and it wakes for the earliest delayed job):
+ * 10 s instead of platform-queue's 2 s default, since each poll wakes an idle process (issue 12).
+ */
+export const WORKER_WAKEUP_POLL_MS = 10_000;
 
 /** How often the BullMQ outbox relay publishes jobs committed but not yet handed to Redis. */
 const RELAY_INTERVAL_MS = 5000;
@@ -132,6 +139,9 @@ export function createRuntime(config: Readonly<Config>, overrides: RuntimeOverri
     logger: logger.child({ component: 'notifications' }),
     pollMs: config.notifyPollMs,
   });
+  // Events recorded in this process wake the relay at once; it polls only for other processes' events,
+  // backing off while the log is idle (issue 12: its 1 s poll was most of an idle api's CPU).
+  telemetry.subscribe(() => notificationRelay.notify());
   const reapDeadAttempt = createDeadAttemptReaper({
     storage,
     git,
@@ -194,13 +204,14 @@ export function createRuntime(config: Readonly<Config>, overrides: RuntimeOverri
         ...(options.queues !== undefined ? { queues: options.queues } : {}),
         ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
         ...(options.maxPollIntervalMs !== undefined ? { maxPollIntervalMs: options.maxPollIntervalMs } : {}),
+        wakeupPollIntervalMs: Math.max(WORKER_WAKEUP_POLL_MS, options.maxPollIntervalMs ?? 0),
         ...(options.abortGraceMs !== undefined ? { abortGraceMs: options.abortGraceMs } : {}),
       });
       workers.add(runner);
       return runner;
     },
 
-    health: () => checkHealth(db, queue),
+    health: createHealthCheck(db, queue, clock),
 
     start() {
       started ??= (async () => {

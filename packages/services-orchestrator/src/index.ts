@@ -27,8 +27,8 @@ export type {
   IssueWebhookInterpretation,
   RunFromIssueInput,
 } from './issues/issue.types.js';
-export { createNotificationRelay, NOTIFICATION_CURSOR } from './notifications/notification-relay.js';
-export type { NotificationRelay, NotificationRelayDeps } from './notifications/notification-relay.js';
+export { createNotificationRelay, NOTIFICATION_CURSOR, RELAY_NOTIFY_MS } from './notifications/notification-relay.js';
+export type { NotificationRelay, NotificationRelayDeps, RelayTimers } from './notifications/notification-relay.js';
 export { notificationBody } from './notifications/notification-body.js';
 export type {
   NotificationDeps,

@@ -1,6 +1,6 @@
 import { signWebhookBody, createWebhookSender } from '@tasksgodzilla/platform-telemetry';
 import { startWebhookReceiver, type WebhookReceiver } from '@tasksgodzilla/testing';
-import { createNotificationRelay, type NotificationDeps } from '../src/index.js';
+import { createNotificationRelay, RELAY_NOTIFY_MS, type NotificationDeps, type RelayTimers } from '../src/index.js';
 import { expectRejected, harnessPerTest, type Harness } from './harness.js';
 
 // Issue 14 §2: events a project's webhook subscribes to are delivered through the queue, signed, and
@@ -180,5 +180,60 @@ describe.each(['sqlite', 'postgres'] as const)('outgoing webhooks (%s)', (dialec
     );
     await h.orchestrator.deleteProjectWebhook(projectId, created.id);
     expect(await h.storage.projectWebhooks.find(created.id)).toBeNull();
+  });
+
+  it('polls every pollMs while events come, backs off on an idle log, and reads at once when notified', async () => {
+    await h.project(); // some events in the log
+    let next: (() => void) | null = null;
+    const waits: number[] = [];
+    const timers: RelayTimers = {
+      set(callback, ms) {
+        waits.push(ms);
+        next = callback;
+        return callback;
+      },
+      clear(handle) {
+        if (next === handle) next = null;
+      },
+    };
+    const relay = createNotificationRelay({
+      storage: h.storage,
+      queue: h.queue,
+      logger: { warn: () => undefined },
+      pollMs: 100,
+      maxIdlePollMs: 400,
+      timers,
+    });
+    /** Fires the scheduled read and resolves once the relay has scheduled the next one. */
+    const fire = async () => {
+      const callback = next;
+      if (callback === null) throw new Error('no read scheduled');
+      next = null;
+      callback();
+      while (next === null) await new Promise((resolve) => setImmediate(resolve));
+    };
+    relay.notify(); // not started: nothing scheduled
+    expect(waits).toEqual([]);
+    relay.start();
+    await fire(); // hands out the project's events: the log is busy
+    await fire(); // nothing new from here on
+    await fire();
+    await fire();
+    await fire();
+    expect(waits).toEqual([100, 100, 100, 200, 400, 400]);
+
+    waits.length = 0;
+    const webhook = await h.orchestrator.createProjectWebhook(await h.project(), {
+      url: 'http://127.0.0.1:1/x',
+      event_filter: ['setup_enqueued'],
+    });
+    relay.notify();
+    relay.notify(); // a burst is one read
+    await fire();
+    await fire();
+    expect(waits).toEqual([RELAY_NOTIFY_MS, 100, 100]);
+    expect(await deliveries(h, webhook.id)).toHaveLength(1);
+    await relay.stop();
+    expect(next).toBeNull();
   });
 });

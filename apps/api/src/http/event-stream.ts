@@ -52,6 +52,29 @@ function sseText(events: readonly Event[]): string {
  */
 export function createEventStreams(runtime: Runtime): EventStreams {
   const open = new Set<() => void>();
+  // One heartbeat timer per period for all streams (200 streams had 200 intervals, each waking the
+  // process on its own; issue 12). A stream's first heartbeat may come early, never late.
+  const heartbeats = new Map<number, { streams: Set<() => void>; timer: NodeJS.Timeout }>();
+  const beatEvery = (ms: number, beat: () => void): (() => void) => {
+    let group = heartbeats.get(ms);
+    if (group === undefined) {
+      const streams = new Set<() => void>();
+      const timer = setInterval(() => {
+        for (const send of streams) send();
+      }, ms);
+      group = { streams, timer };
+      heartbeats.set(ms, group);
+    }
+    const joined = group;
+    joined.streams.add(beat);
+    return () => {
+      joined.streams.delete(beat);
+      if (joined.streams.size === 0) {
+        clearInterval(joined.timer);
+        heartbeats.delete(ms);
+      }
+    };
+  };
   let hub: EventHub | null = null;
   let unwatch: (() => void) | null = null;
 
@@ -94,12 +117,12 @@ export function createEventStreams(runtime: Runtime): EventStreams {
       write(sseText(early));
       early = null;
 
-      const heartbeat = setInterval(() => write(': heartbeat\n\n'), options.heartbeatMs);
+      const stopHeartbeat = beatEvery(options.heartbeatMs, () => write(': heartbeat\n\n'));
       const close = (): void => {
         if (closed) return;
         closed = true;
         subscription.close();
-        clearInterval(heartbeat);
+        stopHeartbeat();
         open.delete(close);
         if (!raw.writableEnded) raw.end();
       };

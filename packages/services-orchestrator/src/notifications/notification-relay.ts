@@ -10,17 +10,50 @@ export interface NotificationRelayDeps {
   storage: Pick<Storage, 'events' | 'notificationCursors' | 'transaction'>;
   queue: Pick<JobQueue, 'enqueue'>;
   logger: Pick<Logger, 'warn'>;
-  /** How often it reads the event log for new events (core's `notifyPollMs`). */
+  /**
+   * How often it reads the event log for new events (core's `notifyPollMs`) while events keep coming.
+   * Reads that find nothing double the wait up to `maxIdlePollMs`; `notify()` reads again at once.
+   */
   pollMs: number;
+  /** The longest wait between two reads of an idle log (default 10 × `pollMs`). */
+  maxIdlePollMs?: number;
   /** Event ids scanned per read (default 200). */
   batch?: number;
+  /** Timer seam (default `setTimeout`/`clearTimeout`, unref'd): tests drive the polling through it. */
+  timers?: RelayTimers;
 }
+
+/** Schedules the relay's next read. */
+export interface RelayTimers {
+  set(callback: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+const systemTimers: RelayTimers = {
+  set(callback, ms) {
+    const timer = setTimeout(callback, ms);
+    timer.unref();
+    return timer;
+  },
+  clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** How long `notify()` waits before reading, so a burst of events is read as one batch. */
+export const RELAY_NOTIFY_MS = 20;
 
 export interface NotificationRelay {
   /** Reads and hands out every event after the stored cursor now; resolves when caught up. */
   runOnce(): Promise<void>;
-  /** Polls every `pollMs` until `stop()`. */
+  /**
+   * Polls until `stop()`: every `pollMs` while reads find events, backing off (doubling) to
+   * `maxIdlePollMs` while they find none.
+   */
   start(): void;
+  /**
+   * An event was recorded in this process (the runtime wires TelemetryService.subscribe here): read
+   * within `RELAY_NOTIFY_MS` and poll at `pollMs` again. No-op when not started.
+   */
+  notify(): void;
   stop(): Promise<void>;
 }
 
@@ -38,7 +71,16 @@ export function createNotificationRelay(deps: NotificationRelayDeps): Notificati
   let feed: EventFeed | null = null;
   /** The position last written to the cursor by this relay (no write while nothing moved). */
   let written = 0;
-  let timer: NodeJS.Timeout | null = null;
+  const timers = deps.timers ?? systemTimers;
+  const maxIdlePollMs = Math.max(deps.pollMs, deps.maxIdlePollMs ?? deps.pollMs * 10);
+  let started = false;
+  let timer: unknown = null;
+  /** When the scheduled read fires (ms since epoch), to tell whether a notify should bring it forward. */
+  let dueAt = 0;
+  /** The wait after the next read that finds nothing. */
+  let idleWait = deps.pollMs;
+  /** Events handed out (or the cursor moved) since the last tick: the log is busy. */
+  let moved = false;
   let running: Promise<void> | null = null;
 
   const handOut = async (events: readonly Event[], upTo: number) => {
@@ -83,6 +125,7 @@ export function createNotificationRelay(deps: NotificationRelayDeps): Notificati
         if (batch.events.length > 0 || feed.position > written) {
           await handOut(batch.events, feed.position);
           written = feed.position;
+          moved = true;
         }
         if (!batch.more) return;
       }
@@ -100,28 +143,44 @@ export function createNotificationRelay(deps: NotificationRelayDeps): Notificati
     return running;
   };
 
+  const schedule = (ms: number) => {
+    if (timer !== null) timers.clear(timer);
+    dueAt = Date.now() + ms;
+    timer = timers.set(() => {
+      timer = null;
+      void tick();
+    }, ms);
+  };
+
   const tick = async () => {
+    moved = false;
     try {
       await runOnce();
     } catch (error) {
       logger.warn({ err: error }, `notification relay failed: ${errorMessage(error)}`);
     }
-    if (timer !== null) schedule();
-  };
-
-  const schedule = () => {
-    timer = setTimeout(() => void tick(), deps.pollMs);
-    timer.unref();
+    if (!started || timer !== null) return;
+    if (moved) idleWait = deps.pollMs;
+    schedule(moved ? deps.pollMs : idleWait);
+    if (!moved) idleWait = Math.min(idleWait * 2, maxIdlePollMs);
   };
 
   return {
     runOnce,
     start() {
-      if (timer !== null) return;
-      schedule();
+      if (started) return;
+      started = true;
+      idleWait = deps.pollMs;
+      schedule(deps.pollMs);
+    },
+    notify() {
+      if (!started) return;
+      idleWait = deps.pollMs;
+      if (timer === null || dueAt - Date.now() > RELAY_NOTIFY_MS) schedule(RELAY_NOTIFY_MS);
     },
     async stop() {
-      if (timer !== null) clearTimeout(timer);
+      started = false;
+      if (timer !== null) timers.clear(timer);
       timer = null;
       await running?.catch(() => undefined);
     },

@@ -36,7 +36,13 @@ import { redactCredentials as redactUrl } from './git-errors.js';
 import { inferForgeProvider, parseRemoteUrl, toGithubSshUrl } from './remote-url.js';
 import { layoutRepoPath, layoutWorktreePath } from './repo-layout.js';
 import { createWorktreeSnapshots } from './worktree-snapshot.js';
-import { gitDirFromFiles, isWorktreeOfBranch } from './git-files.js';
+import {
+  gitDirFromFiles,
+  headMessageFromFiles,
+  headShaFromFiles,
+  isWorktreeOfBranch,
+  originUrlFromFiles,
+} from './git-files.js';
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 10 * 60 * 1000;
 const DEFAULT_HTTP_TIMEOUT_MS = 30 * 1000;
@@ -206,6 +212,9 @@ export function createGitService(deps: GitServiceDeps): GitService {
   }
 
   async function getOriginUrl(repoPath: string): Promise<string | null> {
+    // The repository's own config file names it in the plain form: no git spawned.
+    const fromFiles = originUrlFromFiles(repoPath);
+    if (fromFiles !== null) return fromFiles;
     const result = await git(repoPath, ['config', '--get', 'remote.origin.url'], { okExitCodes: [0, 1] });
     const url = result.stdout.trim();
     return result.exitCode === 0 && url ? url : null;
@@ -425,7 +434,7 @@ export function createGitService(deps: GitServiceDeps): GitService {
   }
 
   async function headSha(repoPath: string): Promise<string> {
-    return gitOut(repoPath, ['rev-parse', 'HEAD']);
+    return headShaFromFiles(repoPath) ?? gitOut(repoPath, ['rev-parse', 'HEAD']);
   }
 
   /**
@@ -455,6 +464,13 @@ export function createGitService(deps: GitServiceDeps): GitService {
   }
 
   const headCommit = (repoPath: string) => describeCommit(repoPath, 'HEAD');
+
+  async function headMessage(repoPath: string): Promise<{ sha: string; message: string } | null> {
+    const fromFiles = headMessageFromFiles(repoPath);
+    if (fromFiles !== null) return fromFiles;
+    const head = await describeCommit(repoPath, 'HEAD');
+    return head === null ? null : { sha: head.sha, message: head.message };
+  }
 
   async function currentBranch(repoPath: string): Promise<string | null> {
     const result = await git(repoPath, ['symbolic-ref', '--quiet', '--short', 'HEAD'], { okExitCodes: [0, 1] });
@@ -679,6 +695,7 @@ export function createGitService(deps: GitServiceDeps): GitService {
     showCommit,
     headSha,
     headCommit,
+    headMessage,
     currentBranch,
     push,
     hasOrigin,

@@ -1,7 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createGitRecorder, createTestRepo, git } from '@tasksgodzilla/testing';
-import { headMessageFromFiles, headShaFromFiles, originUrlFromFiles } from './git-files.js';
+import { headCommitFromFiles, headMessageFromFiles, headShaFromFiles, originUrlFromFiles } from './git-files.js';
 import { createTestGitService, useTempDir } from './git.test-helpers.js';
 
 describe('git facts read from the checkout files (issue 12)', () => {
@@ -50,6 +50,75 @@ describe('git facts read from the checkout files (issue 12)', () => {
     expect(headMessageFromFiles(wt)).toBeNull();
     expect(await service.headMessage(wt)).toEqual(expected);
     expect(recorder.commands().map((args) => args[0])).toEqual(['diff-tree']);
+  });
+
+  it('changed files of a step commit from its loose objects, as diff-tree lists them', async () => {
+    const { recorder, service, wt } = await setUp();
+    const write = (path: string, text: string) => {
+      mkdirSync(join(wt, path, '..'), { recursive: true });
+      writeFileSync(join(wt, path), text);
+    };
+    const diffTree = () =>
+      git(wt, ['-c', 'core.quotepath=false', 'diff-tree', '-r', '--name-only', '--format=', 'HEAD'])
+        .split('\n')
+        .filter((line) => line !== '');
+    const shapes: Array<() => void> = [
+      () => write('out/step-0.txt', 'a\n'),
+      () => {
+        write('out/step-0.txt', 'b\n');
+        write('out/deeper/x y.txt', 'x\n');
+        write('é-unicode.md', 'u\n');
+        write('a-b', 'dash sorts before the a/ tree\n');
+        write('a/z', 'z\n');
+      },
+      () => {
+        rmSync(join(wt, 'out', 'deeper'), { recursive: true });
+        chmodSync(join(wt, 'a-b'), 0o755);
+      },
+      () => {
+        rmSync(join(wt, 'a'), { recursive: true });
+        write('a', 'a tree became a file\n');
+        rmSync(join(wt, 'é-unicode.md'));
+        mkdirSync(join(wt, 'é-unicode.md'));
+        write('é-unicode.md/inner', 'a file became a tree\n');
+        symlinkSync('out/step-0.txt', join(wt, 'link'));
+      },
+    ];
+    for (const [index, shape] of shapes.entries()) {
+      shape();
+      recorder.reset();
+      const commit = await service.commitAll({ repoPath: wt, message: `shape ${index}` });
+      expect(commit).toEqual({ committed: true, sha: git(wt, ['rev-parse', 'HEAD']), files: diffTree() });
+      expect(headCommitFromFiles(wt)).toEqual({
+        sha: git(wt, ['rev-parse', 'HEAD']),
+        message: `shape ${index}`,
+        files: diffTree(),
+      });
+      expect(recorder.commands().map((args) => args[0])).toEqual(['add', 'commit']);
+    }
+  });
+
+  it('a commit whose objects are packed, or a merge, is described by git', async () => {
+    const { recorder, service, repo, wt } = await setUp();
+    writeFileSync(join(wt, 'packed.txt'), 'p\n');
+    git(wt, ['add', '-A']);
+    git(wt, ['commit', '-m', 'packed']);
+    git(repo, ['gc', '--quiet']);
+    expect(headCommitFromFiles(wt)).toBeNull();
+    recorder.reset();
+    expect(await service.headCommit(wt)).toEqual({
+      sha: git(wt, ['rev-parse', 'HEAD']),
+      message: 'packed',
+      files: ['packed.txt'],
+    });
+    expect(recorder.commands().map((args) => args[0])).toEqual(['diff-tree']);
+
+    git(wt, ['switch', '-c', 'side', 'HEAD~1']);
+    git(wt, ['commit', '--allow-empty', '-m', 'side']);
+    git(wt, ['switch', '0001-files']);
+    git(wt, ['merge', '--no-ff', '-m', 'merged', 'side']);
+    expect(headCommitFromFiles(wt)).toBeNull();
+    expect(await service.headCommit(wt)).toMatchObject({ message: 'merged', files: [] });
   });
 
   it("origin's URL from the config file in its plain form, else what git config says", async () => {

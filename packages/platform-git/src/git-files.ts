@@ -113,22 +113,138 @@ export function headShaFromFiles(folder: string): string | null {
  * directory, a commit with an `encoding` header): the caller asks git.
  */
 export function headMessageFromFiles(folder: string): { sha: string; message: string } | null {
-  const sha = headShaFromFiles(folder);
-  const common = sha === null ? null : commonDirFromFiles(folder);
-  if (sha === null || common === null) return null;
+  const commit = headCommitObject(folder);
+  return commit === null ? null : { sha: commit.sha, message: commit.message };
+}
+
+/** A loose object of the repository, inflated: its type and body; null when it is not a loose object there. */
+function looseObject(commonDir: string, id: string): { type: string; body: Buffer } | null {
   let raw: Buffer;
   try {
-    raw = inflateSync(readFileSync(join(common, 'objects', sha.slice(0, 2), sha.slice(2))));
+    raw = inflateSync(readFileSync(join(commonDir, 'objects', id.slice(0, 2), id.slice(2))));
   } catch {
     return null;
   }
   const headerEnd = raw.indexOf(0);
-  if (headerEnd < 0 || raw.toString('latin1', 0, headerEnd) !== `commit ${raw.length - headerEnd - 1}`) return null;
-  const body = raw.toString('utf8', headerEnd + 1);
+  const header = headerEnd < 0 ? '' : raw.toString('latin1', 0, headerEnd);
+  const space = header.indexOf(' ');
+  if (space < 0 || header.slice(space + 1) !== String(raw.length - headerEnd - 1)) return null;
+  return { type: header.slice(0, space), body: raw.subarray(headerEnd + 1) };
+}
+
+interface CommitObject {
+  sha: string;
+  tree: string;
+  parents: string[];
+  message: string;
+  commonDir: string;
+}
+
+function headCommitObject(folder: string): CommitObject | null {
+  const sha = headShaFromFiles(folder);
+  const commonDir = sha === null ? null : commonDirFromFiles(folder);
+  const object = sha === null || commonDir === null ? null : looseObject(commonDir, sha);
+  if (sha === null || commonDir === null || object?.type !== 'commit') return null;
+  const body = object.body.toString('utf8');
   const blank = body.indexOf('\n\n');
-  const headers = blank < 0 ? body : body.slice(0, blank);
-  if (!headers.startsWith('tree ') || /^encoding /m.test(headers)) return null;
-  return { sha, message: blank < 0 ? '' : body.slice(blank + 2).trimEnd() };
+  const headers = (blank < 0 ? body : body.slice(0, blank)).split('\n');
+  const tree = /^tree ([0-9a-f]+)$/.exec(headers[0] ?? '')?.[1];
+  if (!tree || headers.some((line) => line.startsWith('encoding '))) return null;
+  const parents = headers.flatMap((line) => /^parent ([0-9a-f]+)$/.exec(line)?.[1] ?? []);
+  return { sha, tree, parents, message: blank < 0 ? '' : body.slice(blank + 2).trimEnd(), commonDir };
+}
+
+interface TreeEntry {
+  mode: string;
+  name: Buffer;
+  id: string;
+}
+
+function treeEntries(commonDir: string, id: string): TreeEntry[] | null {
+  const object = looseObject(commonDir, id);
+  if (object?.type !== 'tree') return null;
+  const { body } = object;
+  const idLength = id.length / 2;
+  const entries: TreeEntry[] = [];
+  for (let at = 0; at < body.length; ) {
+    const space = body.indexOf(0x20, at);
+    const nul = space < 0 ? -1 : body.indexOf(0, space);
+    if (nul < 0 || nul + 1 + idLength > body.length) return null;
+    entries.push({
+      mode: body.toString('latin1', at, space),
+      name: body.subarray(space + 1, nul),
+      id: body.toString('hex', nul + 1, nul + 1 + idLength),
+    });
+    at = nul + 1 + idLength;
+  }
+  return entries;
+}
+
+const isTree = (entry: TreeEntry) => entry.mode === '40000';
+
+/** git's order of tree entries: by name, a tree's name compared as if it ended with `/`. */
+function compareEntries(a: TreeEntry, b: TreeEntry): number {
+  const common = Math.min(a.name.length, b.name.length);
+  const head = Buffer.compare(a.name.subarray(0, common), b.name.subarray(0, common));
+  if (head !== 0) return head;
+  const next = (entry: TreeEntry) =>
+    entry.name.length > common ? (entry.name[common] as number) : isTree(entry) ? 0x2f : 0;
+  return next(a) - next(b);
+}
+
+/**
+ * Paths that differ between two trees, recursively, in git's order (what `git diff-tree -r
+ * --name-only` lists); null when a tree on the way is not a loose object.
+ */
+function changedPaths(
+  commonDir: string,
+  from: string | null,
+  to: string | null,
+  prefix: string,
+  out: string[],
+): boolean {
+  const left = from === null ? [] : treeEntries(commonDir, from);
+  const right = to === null ? [] : treeEntries(commonDir, to);
+  if (left === null || right === null) return false;
+  let i = 0;
+  let j = 0;
+  while (i < left.length || j < right.length) {
+    const a = left[i];
+    const b = right[j];
+    const order = a === undefined ? 1 : b === undefined ? -1 : compareEntries(a, b);
+    const gone = order <= 0 ? a : undefined;
+    const added = order >= 0 ? b : undefined;
+    if (gone) i += 1;
+    if (added) j += 1;
+    if (gone && added && gone.id === added.id && gone.mode === added.mode) continue;
+    const entry = (added ?? gone) as TreeEntry;
+    const path = prefix + entry.name.toString('utf8');
+    if ((gone === undefined || isTree(gone)) && (added === undefined || isTree(added))) {
+      if (!changedPaths(commonDir, gone?.id ?? null, added?.id ?? null, `${path}/`, out)) return false;
+    } else out.push(path);
+  }
+  return true;
+}
+
+/**
+ * Sha, message and changed files of HEAD (what `git diff-tree -r --name-only` says about a commit
+ * with one parent) from loose objects; null when HEAD is not such a commit or an object on the way is
+ * packed: the caller asks git.
+ */
+export function headCommitFromFiles(folder: string): { sha: string; message: string; files: string[] } | null {
+  const commit = headCommitObject(folder);
+  const parent = commit?.parents.length === 1 ? commit.parents[0] : undefined;
+  if (!commit || parent === undefined) return null;
+  const parentTree = headersTree(commit.commonDir, parent);
+  const files: string[] = [];
+  if (parentTree === null || !changedPaths(commit.commonDir, parentTree, commit.tree, '', files)) return null;
+  return { sha: commit.sha, message: commit.message, files };
+}
+
+function headersTree(commonDir: string, commitId: string): string | null {
+  const object = looseObject(commonDir, commitId);
+  if (object?.type !== 'commit') return null;
+  return /^tree ([0-9a-f]+)\n/.exec(object.body.toString('latin1', 0, 100))?.[1] ?? null;
 }
 
 /**

@@ -38,6 +38,7 @@ import { layoutRepoPath, layoutWorktreePath } from './repo-layout.js';
 import { createWorktreeSnapshots } from './worktree-snapshot.js';
 import {
   gitDirFromFiles,
+  headCommitFromFiles,
   headMessageFromFiles,
   headShaFromFiles,
   isWorktreeOfBranch,
@@ -411,7 +412,7 @@ export function createGitService(deps: GitServiceDeps): GitService {
         return { committed: false };
       throw error;
     }
-    const head = await describeCommit(input.repoPath, 'HEAD');
+    const head = await headCommit(input.repoPath);
     if (!head) throw new GitError(`No commit at HEAD of ${input.repoPath} after committing`, { code: 'git_bad_ref' });
     return { committed: true, sha: head.sha, files: head.files };
   }
@@ -463,7 +464,8 @@ export function createGitService(deps: GitServiceDeps): GitService {
     return { sha: out.slice(0, shaEnd), message: out.slice(shaEnd + 1, messageEnd).trimEnd(), files };
   }
 
-  const headCommit = (repoPath: string) => describeCommit(repoPath, 'HEAD');
+  /** From the loose objects of a commit with one parent (a step's commit), else one `diff-tree`. */
+  const headCommit = async (repoPath: string) => headCommitFromFiles(repoPath) ?? describeCommit(repoPath, 'HEAD');
 
   async function headMessage(repoPath: string): Promise<{ sha: string; message: string } | null> {
     const fromFiles = headMessageFromFiles(repoPath);

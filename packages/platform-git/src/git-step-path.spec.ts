@@ -42,7 +42,7 @@ describe('GitService: the git processes of a step', () => {
     expect(housekeeping()).toHaveLength(2);
   });
 
-  it('one step on an existing worktree: 6 git commands from workspace lookup to push', async () => {
+  it('one step on an existing worktree: 5 git commands from workspace lookup to push', async () => {
     const { recorder, service, repo, wt } = await setUp();
     recorder.reset();
     // The job finds its workspace again: answered from the checkout's files.
@@ -75,8 +75,7 @@ describe('GitService: the git processes of a step', () => {
       'add', // snapshot: into a copy of the index
       'write-tree',
       'add', // commitAll
-      'commit',
-      'diff-tree', // the new commit's sha and files
+      'commit', // the new commit's sha and files: from its loose objects
       // push: origin's URL from the repository's config file
       'push',
     ]);

@@ -36,7 +36,14 @@ import { redactCredentials as redactUrl } from './git-errors.js';
 import { inferForgeProvider, parseRemoteUrl, toGithubSshUrl } from './remote-url.js';
 import { layoutRepoPath, layoutWorktreePath } from './repo-layout.js';
 import { createWorktreeSnapshots } from './worktree-snapshot.js';
-import { gitDirFromFiles, isWorktreeOfBranch } from './git-files.js';
+import {
+  gitDirFromFiles,
+  headCommitFromFiles,
+  headMessageFromFiles,
+  headShaFromFiles,
+  isWorktreeOfBranch,
+  originUrlFromFiles,
+} from './git-files.js';
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 10 * 60 * 1000;
 const DEFAULT_HTTP_TIMEOUT_MS = 30 * 1000;
@@ -206,6 +213,9 @@ export function createGitService(deps: GitServiceDeps): GitService {
   }
 
   async function getOriginUrl(repoPath: string): Promise<string | null> {
+    // The repository's own config file names it in the plain form: no git spawned.
+    const fromFiles = originUrlFromFiles(repoPath);
+    if (fromFiles !== null) return fromFiles;
     const result = await git(repoPath, ['config', '--get', 'remote.origin.url'], { okExitCodes: [0, 1] });
     const url = result.stdout.trim();
     return result.exitCode === 0 && url ? url : null;
@@ -402,7 +412,7 @@ export function createGitService(deps: GitServiceDeps): GitService {
         return { committed: false };
       throw error;
     }
-    const head = await describeCommit(input.repoPath, 'HEAD');
+    const head = await headCommit(input.repoPath);
     if (!head) throw new GitError(`No commit at HEAD of ${input.repoPath} after committing`, { code: 'git_bad_ref' });
     return { committed: true, sha: head.sha, files: head.files };
   }
@@ -425,7 +435,7 @@ export function createGitService(deps: GitServiceDeps): GitService {
   }
 
   async function headSha(repoPath: string): Promise<string> {
-    return gitOut(repoPath, ['rev-parse', 'HEAD']);
+    return headShaFromFiles(repoPath) ?? gitOut(repoPath, ['rev-parse', 'HEAD']);
   }
 
   /**
@@ -454,7 +464,15 @@ export function createGitService(deps: GitServiceDeps): GitService {
     return { sha: out.slice(0, shaEnd), message: out.slice(shaEnd + 1, messageEnd).trimEnd(), files };
   }
 
-  const headCommit = (repoPath: string) => describeCommit(repoPath, 'HEAD');
+  /** From the loose objects of a commit with one parent (a step's commit), else one `diff-tree`. */
+  const headCommit = async (repoPath: string) => headCommitFromFiles(repoPath) ?? describeCommit(repoPath, 'HEAD');
+
+  async function headMessage(repoPath: string): Promise<{ sha: string; message: string } | null> {
+    const fromFiles = headMessageFromFiles(repoPath);
+    if (fromFiles !== null) return fromFiles;
+    const head = await describeCommit(repoPath, 'HEAD');
+    return head === null ? null : { sha: head.sha, message: head.message };
+  }
 
   async function currentBranch(repoPath: string): Promise<string | null> {
     const result = await git(repoPath, ['symbolic-ref', '--quiet', '--short', 'HEAD'], { okExitCodes: [0, 1] });
@@ -679,6 +697,7 @@ export function createGitService(deps: GitServiceDeps): GitService {
     showCommit,
     headSha,
     headCommit,
+    headMessage,
     currentBranch,
     push,
     hasOrigin,

@@ -196,6 +196,8 @@ export interface GitService {
   headSha(repoPath: string): Promise<string>;
   /** HEAD's sha, full message (trailing whitespace trimmed) and changed files; null when the branch has no commit yet. */
   headCommit(repoPath: string): Promise<{ sha: string; message: string; files: string[] } | null>;
+  /** HEAD's sha and full message (trailing whitespace trimmed), read from the repository's files when it can; null when the branch has no commit yet. */
+  headMessage(repoPath: string): Promise<{ sha: string; message: string } | null>;
   currentBranch(repoPath: string): Promise<string | null>;
 
   push(input: PushInput): Promise<PushResult>;

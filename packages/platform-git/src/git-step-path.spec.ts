@@ -42,7 +42,7 @@ describe('GitService: the git processes of a step', () => {
     expect(housekeeping()).toHaveLength(2);
   });
 
-  it('one step on an existing worktree: 9 git commands from workspace lookup to push', async () => {
+  it('one step on an existing worktree: 5 git commands from workspace lookup to push', async () => {
     const { recorder, service, repo, wt } = await setUp();
     recorder.reset();
     // The job finds its workspace again: answered from the checkout's files.
@@ -58,7 +58,11 @@ describe('GitService: the git processes of a step', () => {
     expect(recorder.commands()).toEqual([]);
 
     // Already committed by this job? The attempt's snapshot, the engine's work, the commit, the push.
-    const head = await service.headCommit(wt.path);
+    const head = await service.headMessage(wt.path);
+    expect(head).toEqual({
+      sha: git(wt.path, ['rev-parse', 'HEAD']),
+      message: git(wt.path, ['log', '-1', '--format=%B']),
+    });
     const snapshot = await service.snapshotWorktree(wt.path);
     expect(snapshot.head).toBe(head?.sha);
     writeFileSync(join(wt.path, 'out.txt'), 'step output\n');
@@ -67,14 +71,12 @@ describe('GitService: the git processes of a step', () => {
     expect(await service.push({ repoPath: wt.path, branch: wt.branch })).toMatchObject({ pushed: true });
 
     expect(recorder.commands().map((args) => args[0])).toEqual([
-      'diff-tree', // headCommit: sha, message and files at once
-      'rev-parse', // snapshot: HEAD
+      // headMessage: HEAD's ref and loose commit object read from the files; snapshot: HEAD from the ref
       'add', // snapshot: into a copy of the index
       'write-tree',
       'add', // commitAll
-      'commit',
-      'diff-tree', // the new commit's sha and files
-      'config', // push: origin's URL
+      'commit', // the new commit's sha and files: from its loose objects
+      // push: origin's URL from the repository's config file
       'push',
     ]);
   });

@@ -3,7 +3,7 @@ import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandOptions, CommandResult } from './command-runner.js';
 import type { WorktreeSnapshot } from './git-service.types.js';
-import { gitDirFromFiles } from './git-files.js';
+import { gitDirFromFiles, headShaFromFiles } from './git-files.js';
 
 type Git = (cwd: string, args: string[], options?: Omit<CommandOptions, 'cwd'>) => Promise<CommandResult>;
 
@@ -41,8 +41,12 @@ export function createWorktreeSnapshots(git: Git): WorktreeSnapshots {
     }
   }
 
+  // HEAD's commit from the checkout's ref files when they say it plainly, else from git.
+  const headOf = async (worktreePath: string) =>
+    headShaFromFiles(worktreePath) ?? out(worktreePath, ['rev-parse', 'HEAD']);
+
   async function snapshotWorktree(worktreePath: string): Promise<WorktreeSnapshot> {
-    const head = await out(worktreePath, ['rev-parse', 'HEAD']);
+    const head = await headOf(worktreePath);
     const tree = await withTempIndex(worktreePath, async (env, index) => {
       // A copy of the real index: `add -A` then only hashes what changed since it was written (its
       // stat data says what did not), and whatever it holds, `add -A` makes it the worktree's files.
@@ -59,7 +63,7 @@ export function createWorktreeSnapshots(git: Git): WorktreeSnapshots {
   }
 
   async function restoreWorktree(worktreePath: string, snapshot: WorktreeSnapshot): Promise<boolean> {
-    if ((await out(worktreePath, ['rev-parse', 'HEAD'])) !== snapshot.head) return false;
+    if ((await headOf(worktreePath)) !== snapshot.head) return false;
     await withTempIndex(worktreePath, async (env) => {
       await git(worktreePath, ['read-tree', snapshot.tree], { env });
       // The snapshot's files first (a restored .gitignore then protects ignored files), then whatever is

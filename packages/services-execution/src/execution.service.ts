@@ -226,9 +226,13 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
    */
   async function alreadyCommitted(input: ExecuteStepInput, plan: ExecutionPlan): Promise<ExecuteStepResult | null> {
     if (!input.jobId) return null;
+    // The message alone says whether it is this job's commit (read from the repository's files when
+    // it can); the changed files are asked of git only then.
+    const trailer = stepCommitTrailer(input.jobId);
+    const message = await git.headMessage(input.worktreePath);
+    if (!message || !message.message.split('\n').some((line) => line.trim() === trailer)) return null;
     const head = await git.headCommit(input.worktreePath);
-    if (!head || !head.message.split('\n').some((line) => line.trim() === stepCommitTrailer(input.jobId as string)))
-      return null;
+    if (!head) return null;
     const commit = { sha: head.sha, files: head.files };
     const pushResult = await push(input, commit.sha);
     return {

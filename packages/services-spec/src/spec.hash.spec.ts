@@ -139,4 +139,17 @@ describe('canonicalJson / specHash (Python json.dumps compatible)', () => {
   it('prints non-finite numbers as Python does', () => {
     expect(canonicalJson([NaN, Infinity, -Infinity])).toBe('[NaN,Infinity,-Infinity]');
   });
+
+  it('remembers a spec read again (a fresh object with the same JSON) and never mixes up values JSON cannot tell apart', () => {
+    const spec = { steps: [{ name: '00-step.md', qa: { policy: 'full' } }], version: 1 };
+    const first = specHash(spec);
+    expect(specHash(JSON.parse(JSON.stringify(spec)))).toBe(first);
+    expect(specHash({ ...spec, version: 2 })).not.toBe(first);
+    // JSON writes NaN and null alike; the canonical form (and so the hash) does not.
+    expect(specHash({ x: null })).toBe(sha12('{"x":null}'));
+    expect(specHash({ x: NaN })).toBe(sha12('{"x":NaN}'));
+    expect(specHash({ x: null })).toBe(sha12('{"x":null}'));
+    expect(specHash({ x: new Map() })).toBe(sha12('{"x":{}}'));
+    expect(specHash({ x: 10n })).toBe(sha12('{"x":10}'));
+  });
 });

@@ -20,7 +20,38 @@ export function canonicalJson(value: unknown): string {
 /** First 12 hex chars of the SHA-256 of the canonical JSON; a null or missing spec hashes `{}`. */
 export function specHash(spec: unknown): string {
   const subject = spec === null || spec === undefined || isEmptyObject(spec) ? {} : spec;
-  return createHash('sha256').update(canonicalJson(subject), 'utf8').digest('hex').slice(0, 12);
+  // Every event of a run carries its spec's hash, and every read of the run shows it: the spec is
+  // parsed afresh from its row each time, so the canonical form is remembered by its plain JSON text
+  // (the same value gives the same text; a value JSON cannot tell apart from another is not cached).
+  const key = cacheKey(subject);
+  const known = key === null ? undefined : recentHashes.get(key);
+  if (known !== undefined) return known;
+  const hash = createHash('sha256').update(canonicalJson(subject), 'utf8').digest('hex').slice(0, 12);
+  if (key !== null) {
+    if (recentHashes.size >= RECENT_HASHES) recentHashes.delete(recentHashes.keys().next().value as string);
+    recentHashes.set(key, hash);
+  }
+  return hash;
+}
+
+const RECENT_HASHES = 64;
+const recentHashes = new Map<string, string>();
+
+/** `JSON.stringify` of a value made only of what JSON holds as it is (no NaN, ±Infinity, bigint, class instance), else null. */
+function cacheKey(value: unknown): string | null {
+  let plain = true;
+  const text = JSON.stringify(value, (_key, item: unknown) => {
+    if (typeof item === 'number' && !Number.isFinite(item)) plain = false;
+    else if (typeof item === 'bigint') {
+      plain = false;
+      return null;
+    } else if (typeof item === 'object' && item !== null && !Array.isArray(item)) {
+      const proto: unknown = Object.getPrototypeOf(item);
+      if (proto !== Object.prototype && proto !== null) plain = false;
+    }
+    return item;
+  });
+  return plain && typeof text === 'string' ? text : null;
 }
 
 function isEmptyObject(value: unknown): boolean {

@@ -117,15 +117,26 @@ describe.each(BACKENDS)('ProjectWebhookRepository on %s', (dialect) => {
         next_attempt_at: null,
       }),
     ).toBeNull();
-    const ok = await storage.webhookNotifications.recordAttempt(delivery!.id, {
+    const secondAttempt = {
       attempt: 2,
-      status: 'succeeded',
+      status: 'succeeded' as const,
       status_code: 204,
       last_error: null,
       next_attempt_at: null,
+    };
+    // A caller's attempt time must be a timestamp; a bad one is refused and records nothing.
+    await expect(
+      storage.webhookNotifications.recordAttempt(delivery!.id, { ...secondAttempt, attempted_at: 'soon' }),
+    ).rejects.toThrow(/attempted_at/);
+    expect(await storage.webhookNotifications.find(delivery!.id)).toMatchObject({ attempts: 1, status: 'pending' });
+    // The caller's attempt time (the one its next_attempt_at was computed from) is stored as given.
+    const ok = await storage.webhookNotifications.recordAttempt(delivery!.id, {
+      ...secondAttempt,
+      attempted_at: '2026-11-27T17:00:10.250Z',
     });
     expect(ok).toMatchObject({ attempts: 2, status: 'succeeded', status_code: 204, last_error: null });
-    expect(ok!.delivered_at).toBe('2026-11-27T17:00:00.500Z');
+    expect(ok!.last_attempt_at).toBe('2026-11-27T17:00:10.250Z');
+    expect(ok!.delivered_at).toBe('2026-11-27T17:00:10.250Z');
     expect(await storage.webhookNotifications.cancel(delivery!.id, 'disabled')).toBeNull();
 
     const second = await storage.events.append({

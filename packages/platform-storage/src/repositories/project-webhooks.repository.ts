@@ -24,7 +24,14 @@ import type {
   ProjectWebhookRepository,
   WebhookNotificationRepository,
 } from './repositories.types.js';
-import { optionalText, requireBoolean, requireInteger, requireOneOf, requireText } from './validation.js';
+import {
+  optionalText,
+  optionalTimestamp,
+  requireBoolean,
+  requireInteger,
+  requireOneOf,
+  requireText,
+} from './validation.js';
 
 export function projectWebhookNotFound(id: number): NotFoundError {
   return new NotFoundError(`Webhook ${id} not found`, { code: 'webhook_not_found', details: { webhook_id: id } });
@@ -206,7 +213,7 @@ export function createWebhookNotificationRepository(ctx: RepositoryContext): Web
     async recordAttempt(id: number, attempt: NotificationAttempt) {
       if (!isRowId(id)) return null;
       const number = requireInteger('attempt', attempt.attempt, 1);
-      const now = nowIso(ctx);
+      const now = optionalTimestamp('attempted_at', attempt.attempted_at) ?? nowIso(ctx);
       // Compare-and-set: only the next attempt of a pending delivery is recorded, once.
       const row = await db
         .updateTable('webhook_notifications')

@@ -446,6 +446,11 @@ export interface NotificationAttempt {
   last_error: string | null;
   /** When the next attempt is due (null when there is none). */
   next_attempt_at: string | null;
+  /**
+   * When this attempt was made (ISO 8601; default: the repository's clock now). Pass the time the
+   * caller computed `next_attempt_at` from, so the two stored times are exactly one backoff apart.
+   */
+  attempted_at?: string;
 }
 
 export interface WebhookNotificationRepository {

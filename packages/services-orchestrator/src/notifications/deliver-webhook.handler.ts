@@ -53,13 +53,15 @@ export function createDeliverWebhookHandler(ctx: OrchestratorContext): Orchestra
       });
       const retry = !sent.ok && attempt < notifications.maxAttempts;
       const delayMs = retry ? Math.max(0, Math.round(notifications.backoff(attempt))) : 0;
+      const attemptedAt = ctx.clock.now().getTime();
       return storage.transaction(async (tx) => {
         const recorded = await tx.webhookNotifications.recordAttempt(delivery.id, {
           attempt,
           status: sent.ok ? 'succeeded' : retry ? 'pending' : 'failed',
           status_code: sent.statusCode,
           last_error: sent.error,
-          next_attempt_at: retry ? new Date(ctx.clock.now().getTime() + delayMs).toISOString() : null,
+          attempted_at: new Date(attemptedAt).toISOString(),
+          next_attempt_at: retry ? new Date(attemptedAt + delayMs).toISOString() : null,
         });
         if (!recorded) return skipped(`attempt ${attempt} already recorded`);
         if (retry) {

@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { sql } from 'kysely';
+import { createManualClock } from '@tasksgodzilla/core';
 import { createTempDir } from '@tasksgodzilla/testing';
-import { migrateToLatest, openDatabase } from './database.js';
+import { migrateToLatest, openDatabase, SPACE_CHECK_MAX_AGE_MS } from './database.js';
 
 describe('DatabaseHandle.checkIntegrity (SQLite)', () => {
   it('reports nothing for an intact file and names rows whose parent is missing', async () => {
@@ -31,7 +32,8 @@ describe('DatabaseHandle.checkIntegrity (SQLite)', () => {
 describe('DatabaseHandle.ping on a full SQLite database', () => {
   it('fails with storage_full at the page limit, and when the file system has less free space than asked', async () => {
     const dir = createTempDir();
-    const handle = openDatabase({ path: `${dir.path}/db.sqlite` });
+    const clock = createManualClock();
+    const handle = openDatabase({ path: `${dir.path}/db.sqlite`, clock });
     const roomy = openDatabase({ path: `${dir.path}/other.sqlite`, minFreeBytes: Number.MAX_SAFE_INTEGER });
     try {
       await migrateToLatest(handle);
@@ -40,6 +42,10 @@ describe('DatabaseHandle.ping on a full SQLite database', () => {
       await handle.ping();
       const pages = (await sql<{ page_count: number }>`pragma page_count`.execute(handle.db)).rows[0]!.page_count;
       await sql.raw(`pragma max_page_count = ${pages}`).execute(handle.db);
+      // The space check that found room is reused for SPACE_CHECK_MAX_AGE_MS, then read again.
+      clock.advance(SPACE_CHECK_MAX_AGE_MS - 1);
+      await handle.ping();
+      clock.advance(1);
       await expect(handle.ping()).rejects.toMatchObject({
         code: 'storage_full',
         message: expect.stringContaining('page limit reached'),
@@ -59,6 +65,7 @@ describe('DatabaseHandle.ping on a full SQLite database', () => {
       });
       await expect(write).rejects.toMatchObject({ code: 'SQLITE_FULL' });
       await sql.raw('pragma max_page_count = 1073741823').execute(handle.db);
+      // A check that found the database full is not reused: the room is seen at once.
       await handle.ping();
       await expect(roomy.ping()).rejects.toMatchObject({
         code: 'storage_full',

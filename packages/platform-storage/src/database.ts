@@ -14,7 +14,7 @@ import {
   type Driver,
 } from 'kysely';
 import type pg from 'pg';
-import { ConfigError, StorageError } from '@tasksgodzilla/core';
+import { ConfigError, StorageError, systemClock } from '@tasksgodzilla/core';
 import { createMigrationProvider } from './migrations/index.js';
 import type { DatabaseHandle, DatabaseOptions } from './database.types.js';
 import type { DatabaseSchema } from './schema.js';
@@ -61,6 +61,12 @@ class ImmediateSqliteDialect extends SqliteDialect {
 
 /** Below this much free space on the SQLite file's file system, the database counts as full. */
 const DEFAULT_MIN_FREE_BYTES = 1024 * 1024;
+
+/**
+ * How long a SQLite `ping()` reuses a space check (page counts and `statfs`) that found room: the two
+ * were a sixth of every `GET /health` (issue 12). A check that found the database full is never reused.
+ */
+export const SPACE_CHECK_MAX_AGE_MS = 1000;
 
 /** Why the SQLite database cannot take more writes (its page limit, or its file system), or null. */
 function sqliteFull(pageCounts: SQLite.Statement, path: string, minFreeBytes: number): string | null {
@@ -119,20 +125,30 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   sqlite.pragma('synchronous = NORMAL');
   const db = new Kysely<DatabaseSchema>({ dialect: new ImmediateSqliteDialect(sqlite) });
   const minFreeBytes = options.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES;
-  // The three page counts in one statement, prepared once (ping runs on every /health). Reading them
-  // is the liveness probe too: a closed or broken connection fails it, so no `select 1` goes first.
+  const clock = options.clock ?? systemClock;
+  const spaceCheckMaxAgeMs = options.spaceCheckMaxAgeMs ?? SPACE_CHECK_MAX_AGE_MS;
+  // Both statements prepared once: ping runs on every /health.
+  let alive: SQLite.Statement | undefined;
   let pageCounts: SQLite.Statement | undefined;
+  // When the last space check found room (null: none yet, or it found the database full).
+  let roomAt: number | null = null;
   return {
     db,
     dialect: 'sqlite',
     location: path,
     ping: async () => {
+      // A closed or broken connection fails here, on every call.
+      (alive ??= sqlite.prepare('SELECT 1')).get();
+      const now = clock.now().getTime();
+      if (roomAt !== null && now >= roomAt && now - roomAt < spaceCheckMaxAgeMs) return;
+      roomAt = null;
       pageCounts ??= sqlite.prepare(
         'SELECT p.page_count AS pages, m.max_page_count AS "limit", f.freelist_count AS free' +
           ' FROM pragma_page_count() p, pragma_max_page_count() m, pragma_freelist_count() f',
       );
       const full = sqliteFull(pageCounts, path, minFreeBytes);
       if (full) throw new StorageError(`The database is full: ${full}`, { code: 'storage_full', retryable: true });
+      roomAt = now;
     },
     checkIntegrity: async () => {
       const pages = sqlite.pragma('integrity_check') as { integrity_check: string }[];

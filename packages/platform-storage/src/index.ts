@@ -1,4 +1,4 @@
-export { openDatabase, migrateToLatest } from './database.js';
+export { openDatabase, migrateToLatest, SPACE_CHECK_MAX_AGE_MS } from './database.js';
 export { createStorage } from './storage.js';
 export type { Storage, StorageOptions, StorageTx } from './storage.js';
 export type { DatabaseHandle, DatabaseOptions, Executor, SqlDialect } from './database.types.js';

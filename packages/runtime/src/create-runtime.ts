@@ -74,7 +74,7 @@ export function createRuntime(config: Readonly<Config>, overrides: RuntimeOverri
   const metrics = overrides.metrics ?? createMetrics();
   const db = config.dbUrl
     ? openDatabase({ url: config.dbUrl, poolSize: config.dbPoolSize })
-    : openDatabase({ path: config.dbPath });
+    : openDatabase({ path: config.dbPath, clock });
   const storage = createStorage(db, {
     clock,
     onAfterCommitError: (error) => logger.warn({ err: error }, `after-commit hook failed: ${errorMessage(error)}`),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
-import Fastify, { type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyServerOptions, type onRequestHookHandler, type RouteOptions } from 'fastify';
 import { jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Runtime } from '@tasksgodzilla/runtime';
 import type { Api, ApiDeps, ApiOptions, ResolvedApiOptions } from './api.types.js';
@@ -95,10 +95,10 @@ function openApiOptions(): FastifyDynamicSwaggerOptions {
 }
 
 /** Routes of the docs UI are public like `/openapi.json`, `/health`, `/metrics` and the console. */
-function authMode(request: FastifyRequest): 'bearer' | 'none' | 'webhook' {
-  const declared = request.routeOptions.config?.auth;
+function authMode(route: RouteOptions): 'bearer' | 'none' | 'webhook' {
+  const declared = (route.config as { auth?: 'bearer' | 'none' | 'webhook' } | undefined)?.auth;
   if (declared) return declared;
-  if (request.is404 || request.routeOptions.url?.startsWith('/docs')) return 'none';
+  if (route.url.startsWith('/docs')) return 'none';
   return 'bearer';
 }
 
@@ -138,15 +138,22 @@ export async function buildApi(runtime: Runtime, options: ApiOptions = {}): Prom
   });
 
   registerRequestContext(app, { logger: runtime.logger, metrics: runtime.metrics });
-  // A callback hook, not an async one: no promise per request.
-  app.addHook('onRequest', (request, _reply, done) => {
+  // The bearer check is a hook of the routes that need it, decided once per route (public routes and
+  // 404s run none), and a callback hook, not an async one: no promise per request.
+  const apiToken = config.apiToken;
+  const checkBearer: onRequestHookHandler = (request, _reply, done) => {
     try {
-      if (authMode(request) === 'bearer') assertBearer(request, config.apiToken);
+      assertBearer(request, apiToken);
     } catch (error) {
       done(error as Error);
       return;
     }
     done();
+  };
+  app.addHook('onRoute', (route) => {
+    if (!apiToken || authMode(route) !== 'bearer') return;
+    const hooks = route.onRequest === undefined ? [] : [route.onRequest].flat();
+    if (!hooks.includes(checkBearer)) route.onRequest = [...hooks, checkBearer];
   });
   app.addHook('preClose', async () => {
     streams.close();

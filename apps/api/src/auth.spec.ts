@@ -70,6 +70,15 @@ describe('bearer token', () => {
     expect((await h.call('POST', '/projects', { body: { name: 5 }, headers: auth })).status).toBe(422);
   });
 
+  it('asks HEAD requests for the token too, echoes the request id on a 401, and answers unknown paths 404', async () => {
+    expect((await h.app.inject({ method: 'HEAD', url: '/projects' })).statusCode).toBe(401);
+    expect((await h.app.inject({ method: 'HEAD', url: '/projects', headers: auth })).statusCode).toBe(200);
+    expect((await h.app.inject({ method: 'HEAD', url: '/health' })).statusCode).toBe(200);
+    const denied = await h.call('GET', '/projects', { headers: { 'x-request-id': 'auth-denied-1' } });
+    expect([denied.status, denied.headers['x-request-id']]).toEqual([401, 'auth-denied-1']);
+    expect((await h.call('GET', '/no-such-route')).status).toBe(404);
+  });
+
   it('leaves health, metrics, docs, OpenAPI and the console open', async () => {
     for (const url of ['/health', '/metrics', '/openapi.json', '/', '/console', '/console/static/console.css']) {
       expect([url, (await h.call('GET', url)).status]).toEqual([url, 200]);

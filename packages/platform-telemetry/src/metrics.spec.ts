@@ -1,5 +1,13 @@
+import { closeSync, openSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { register as globalRegistry, Registry } from 'prom-client';
-import { createMetrics, JOB_DURATION_BUCKETS, REQUEST_DURATION_BUCKETS } from './metrics.js';
+import { createManualClock } from '@tasksgodzilla/core';
+import {
+  createMetrics,
+  DEFAULT_METRICS_MAX_AGE_MS,
+  JOB_DURATION_BUCKETS,
+  REQUEST_DURATION_BUCKETS,
+} from './metrics.js';
 import { expectSeries } from './metrics.test-helpers.js';
 import type { Metrics, MetricsOptions } from './telemetry.types.js';
 
@@ -253,6 +261,26 @@ describe('createMetrics', () => {
     expect(text).toContain('tgz_events_total{event_type="planned"} 1');
     expect(text).toContain('tgz_process_cpu_user_seconds_total');
     expect(await createMetrics().text()).not.toContain('process_cpu_user_seconds_total');
+  });
+
+  it('reads the default collectors at most once per DEFAULT_METRICS_MAX_AGE_MS; its own metrics are always current', async () => {
+    const clock = createManualClock();
+    const metrics = createMetrics({ collectDefault: true, clock });
+    const openFds = async () => Number(seriesLines(await metrics.text(), 'process_open_fds')[0]?.split(' ')[1]);
+    const before = await openFds();
+    expect(before).toBeGreaterThan(0);
+    const fds = Array.from({ length: 20 }, () => openSync(fileURLToPath(import.meta.url), 'r'));
+    try {
+      clock.advance(DEFAULT_METRICS_MAX_AGE_MS - 1);
+      metrics.observeEvent('planned');
+      const text = await metrics.text();
+      expect(seriesLines(text, 'process_open_fds')).toEqual([`process_open_fds ${before}`]);
+      expect(seriesLines(text, 'events_total')).toEqual(['events_total{event_type="planned"} 1']);
+      clock.advance(1);
+      expect(await openFds()).toBeGreaterThan(before);
+    } finally {
+      for (const fd of fds) closeSync(fd);
+    }
   });
 
   it('resets every metric', async () => {

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { systemClock, type Clock } from '@tasksgodzilla/core';
 import { EVENT_LOOP_LAG_METRIC_NAMES, registerEventLoopLag } from './event-loop-lag.js';
 
 /**
@@ -14,6 +15,27 @@ import type {
   RequestObservation,
   TokenUsage,
 } from './telemetry.types.js';
+
+/**
+ * How long the default process and runtime metrics reuse their last reading (issue 12: reading them,
+ * `memoryUsage`, `/proc` files, open fds, heap spaces, active handles, was about half of a scrape).
+ */
+export const DEFAULT_METRICS_MAX_AGE_MS = 1000;
+
+type Collected = { collect?: (this: unknown) => unknown };
+
+/** Runs a metric's reading at most once per `maxAgeMs`; in between, a scrape shows the values last read. */
+function throttleCollect(metric: Collected, clock: Clock, maxAgeMs: number): void {
+  const collect = metric.collect;
+  if (!collect) return;
+  let readAt: number | null = null;
+  metric.collect = function throttled(this: unknown) {
+    const now = clock.now().getTime();
+    if (readAt !== null && now >= readAt && now - readAt < maxAgeMs) return undefined;
+    readAt = now;
+    return collect.call(this);
+  };
+}
 
 /** The original's buckets (seconds). */
 export const REQUEST_DURATION_BUCKETS: readonly number[] = [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10];
@@ -106,8 +128,13 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   // registerEventLoopLag instead of prom-client's HDR histogram (issue 12: its 10 ms timer cost an idle
   // api ~3.7 ms of CPU a second, and reading its stddev and mean ~2 ms per scrape).
   if (options.collectDefault) {
+    const before = new Set(registry.getMetricsAsArray());
     collectDefaultMetrics({ register: registry, prefix, eventLoopMonitoringPrecision: UNUSED_MONITOR_RESOLUTION_MS });
     for (const metric of EVENT_LOOP_LAG_METRIC_NAMES) registry.removeSingleMetric(`${prefix}${metric}`);
+    const clock = options.clock ?? systemClock;
+    const maxAgeMs = options.defaultMetricsMaxAgeMs ?? DEFAULT_METRICS_MAX_AGE_MS;
+    for (const metric of registry.getMetricsAsArray())
+      if (!before.has(metric)) throttleCollect(metric as unknown as Collected, clock, maxAgeMs);
     // Its timer is unref'd and lives as long as the process, like prom-client's monitor.
     registerEventLoopLag(registry, prefix);
   }

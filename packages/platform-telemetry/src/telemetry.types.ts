@@ -68,6 +68,10 @@ export interface MetricsOptions {
   prefix?: string;
   /** Also collect prom-client's default process/GC/event-loop metrics on this registry. Default false. */
   collectDefault?: boolean;
+  /** How long those default metrics reuse their last reading (default DEFAULT_METRICS_MAX_AGE_MS); the event-loop lag is read on every scrape. */
+  defaultMetricsMaxAgeMs?: number;
+  /** Reads the time for that reuse (default the system clock). */
+  clock?: Clock;
   /** When given, a request whose route is not in this list is labelled `unmatched`. */
   routes?: Iterable<string>;
 }

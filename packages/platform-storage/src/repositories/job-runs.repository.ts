@@ -228,7 +228,11 @@ type EnqueueRow = { [K in (typeof ENQUEUE_COLUMNS)[number]]: string | number | n
 const enqueueReusable = reusableQuery((db, [values, channel, payload]: [readonly unknown[], string, string], shape) => {
   const row = Object.fromEntries(ENQUEUE_COLUMNS.map((column, index) => [column, values[index]]));
   let insert = db.insertInto('job_runs').values(row as Insertable<JobRunsTable>);
-  if (shape.startsWith('idempotent')) insert = insert.onConflict((oc) => oc.column('idempotency_key').doNothing());
+  // Migration 0010's unique index is partial: the conflict target names its condition.
+  if (shape.startsWith('idempotent'))
+    insert = insert.onConflict((oc) =>
+      oc.column('idempotency_key').where('idempotency_key', 'is not', null).doNothing(),
+    );
   const all = insert.returningAll();
   return (
     shape.endsWith('notify') ? all.returning(sql<string>`pg_notify(${channel}, ${payload})::text`.as('notified')) : all

@@ -787,6 +787,36 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     expect(attempts.map((row) => Number(row.attempts))).toEqual([1]);
   });
 
+  it('takes the next job with the finish of one while started, and gives it back when stopping meanwhile', async () => {
+    const first = await queue.enqueue(plan(1));
+    clock.advance(1);
+    const second = await queue.enqueue(plan(2));
+    const finished: string[] = [];
+    const handled: number[] = [];
+    let stopped: Promise<void> | undefined;
+    // The runner is told to stop while its finish of the first job (and claim of the next) is under way.
+    const stopsMidway: JobQueue = {
+      ...queue,
+      completeAndClaim: (job, outcome, next) => {
+        finished.push(job.run_id);
+        stopped ??= worker.stop();
+        return queue.completeAndClaim(job, outcome, next);
+      },
+    };
+    const worker = runner(
+      { alpha_job: async (job) => void handled.push(job.payload.protocol_run_id) },
+      { queue: stopsMidway },
+    );
+    worker.start();
+    await waitFor(() => stopped !== undefined, 'the runner to stop while finishing a job');
+    await stopped;
+    expect(finished).toEqual([first.run_id]);
+    expect(handled).toEqual([1]);
+    expect(await queue.get(first.run_id)).toMatchObject({ status: 'succeeded' });
+    // Claimed with that finish (embedded) and released, or never claimed (BullMQ): queued, no attempt counted.
+    expect(await queue.get(second.run_id)).toMatchObject({ status: 'queued', attempts: 0, lease_owner: null });
+  });
+
   it('picks up new jobs while started, and on graceful stop waits for quick jobs and releases the rest', async () => {
     const worker = runner(
       {

@@ -173,6 +173,9 @@ export function createBullmqTransport(options: BullmqTransportOptions): Transpor
       return null;
     },
 
+    // A BullMQ worker claims off Redis (`claim`); the runner's loop takes the next job.
+    completeAndClaim: async (ledger, job, outcome) => ({ job: await ledger.complete(job, outcome), next: null }),
+
     async publishPending(ledger, { reconcile, limit }) {
       let published = 0;
       for (const job of await ledger.listUnpublished(limit)) {

@@ -12,6 +12,9 @@ export function createEmbeddedTransport(wakeups: WakeupChannel = NO_WAKEUPS): Tr
     jobQueued: async () => undefined,
     jobCancelled: async () => undefined,
     claim: (ledger, workerId, leaseSeconds, queues) => ledger.claimNext(workerId, leaseSeconds, queues),
+    // The table is the queue: the finish and the next claim share one commit.
+    completeAndClaim: (ledger, job, outcome, { workerId, leaseSeconds, queues }) =>
+      ledger.completeAndClaimNext(job, outcome, workerId, leaseSeconds, queues),
     publishPending: async () => 0,
     close: () => wakeups.close(),
   };

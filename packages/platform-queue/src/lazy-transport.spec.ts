@@ -1,6 +1,6 @@
 import type { Ledger } from './ledger.js';
 import { createLazyTransport } from './lazy-transport.js';
-import type { QueueJob, QueueLogger } from './queue.types.js';
+import type { ClaimedJob, QueueJob, QueueLogger } from './queue.types.js';
 import type { Transport } from './transport.types.js';
 import { NO_WAKEUPS } from './wakeups.js';
 
@@ -22,6 +22,10 @@ function fakeTransport(calls: string[]): Transport {
     claim: async (_ledger, workerId) => {
       calls.push(`claim ${workerId}`);
       return null;
+    },
+    completeAndClaim: async (_ledger, done, _outcome, { workerId }) => {
+      calls.push(`complete ${done.run_id} and claim ${workerId}`);
+      return { job: done, next: null };
     },
     publishPending: async (_ledger, { limit }) => {
       calls.push(`publish ${limit}`);
@@ -50,9 +54,15 @@ describe('createLazyTransport', () => {
       transport.jobQueued(ledger, job),
       transport.publishPending(ledger, { reconcile: false, limit: 5 }),
       transport.jobCancelled(ledger, job),
+      transport.completeAndClaim(
+        ledger,
+        job as ClaimedJob,
+        {},
+        { workerId: 'w2', leaseSeconds: 30, queues: ['default'] },
+      ),
     ]);
     expect(loads).toBe(1);
-    expect(calls.sort()).toEqual(['cancelled r1', 'claim w1', 'publish 5', 'queued r1']);
+    expect(calls.sort()).toEqual(['cancelled r1', 'claim w1', 'complete r1 and claim w2', 'publish 5', 'queued r1']);
     await transport.close();
     expect(calls).toContain('close');
   });

@@ -40,6 +40,8 @@ export function createLazyTransport(
     jobCancelled: (ledger, job) => notify('job cancelled', (transport) => transport.jobCancelled(ledger, job)),
     claim: async (ledger, workerId, leaseSeconds, queues) =>
       (await get()).claim(ledger, workerId, leaseSeconds, queues),
+    completeAndClaim: async (ledger, job, outcome, claim) =>
+      (await get()).completeAndClaim(ledger, job, outcome, claim),
     publishPending: async (ledger, options) => (await get()).publishPending(ledger, options),
     async close() {
       if (!loading) return;

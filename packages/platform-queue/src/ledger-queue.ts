@@ -154,6 +154,12 @@ export function createLedgerQueue(options: CommonQueueOptions, transport: Transp
     nextRunAt: (queues) => ledger.nextRunAt(queues ?? [DEFAULT_QUEUE]),
     heartbeat: (job, leaseSeconds) => ledger.heartbeat(job, leaseSeconds ?? defaults.leaseSeconds),
     complete: (job, outcome = {}) => ledger.complete(job, outcome),
+    completeAndClaim: (job, outcome = {}, next) =>
+      transport.completeAndClaim(ledger, job, outcome, {
+        workerId: next.workerId,
+        leaseSeconds: next.leaseSeconds ?? defaults.leaseSeconds,
+        queues: next.queues ?? [DEFAULT_QUEUE],
+      }),
 
     async fail(job, error, report = {}) {
       const result = await ledger.fail(job, error, report);

@@ -91,6 +91,14 @@ export interface Ledger {
   ): Promise<{ claimed: ClaimedJob } | { notDueUntil: string } | { gone: true }>;
   heartbeat(job: ClaimedJob, leaseSeconds: number): Promise<HeartbeatResult>;
   complete(job: ClaimedJob, outcome: HandlerResult): Promise<QueueJob>;
+  /** `complete`, then `claimNext` in the same commit (nothing claimed when the completion is refused). */
+  completeAndClaimNext(
+    job: ClaimedJob,
+    outcome: HandlerResult,
+    workerId: string,
+    leaseSeconds: number,
+    queues: string[],
+  ): Promise<{ job: QueueJob; next: ClaimedJob | null }>;
   fail(job: ClaimedJob, error: unknown, report: AttemptReport): Promise<{ job: QueueJob; outcome: FailOutcome }>;
   markCancelled(job: ClaimedJob, reason: string, report: AttemptReport): Promise<QueueJob>;
   release(job: ClaimedJob, report: AttemptReport): Promise<QueueJob>;
@@ -165,6 +173,15 @@ export function createLedger(options: LedgerOptions): Ledger {
 
   const find = (runId: string) => jobRuns.find(runId);
 
+  const completion = (outcome: HandlerResult): AttemptPatch => ({
+    ...reported(outcome),
+    status: 'succeeded',
+    result: outcome.result === undefined ? null : outcome.result,
+    error: null,
+    finished_at: now(),
+    end_lease: true,
+  });
+
   return {
     db,
     dialect,
@@ -227,15 +244,17 @@ export function createLedger(options: LedgerOptions): Ledger {
       };
     },
 
-    complete(job, outcome) {
-      return fenced(job, {
-        ...reported(outcome),
-        status: 'succeeded',
-        result: outcome.result === undefined ? null : outcome.result,
-        error: null,
-        finished_at: now(),
-        end_lease: true,
-      });
+    complete: (job, outcome) => fenced(job, completion(outcome)),
+
+    async completeAndClaimNext(job, outcome, workerId, leaseSeconds, queues) {
+      const { updated, next } = await jobRuns.updateAttemptAndClaimNext(
+        job,
+        completion(outcome),
+        queues,
+        lease(workerId, leaseSeconds),
+      );
+      if (!updated) throw new LeaseLostError(job.run_id);
+      return { job: updated, next: next as ClaimedJob | null };
     },
 
     fail,

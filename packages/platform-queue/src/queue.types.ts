@@ -161,6 +161,16 @@ export interface JobQueue {
   /** Renews the lease; LeaseLostError when this attempt no longer owns the job. */
   heartbeat(job: ClaimedJob, leaseSeconds?: number): Promise<HeartbeatResult>;
   complete(job: ClaimedJob, outcome?: HandlerResult): Promise<QueueJob>;
+  /**
+   * `complete`, then the next claim as `claim(next)` would (embedded: in the same commit, saving one
+   * per job; BullMQ claims only through `claim`, so `next` is null there). LeaseLostError like
+   * `complete`, and then nothing was claimed.
+   */
+  completeAndClaim(
+    job: ClaimedJob,
+    outcome: HandlerResult | undefined,
+    next: ClaimOptions,
+  ): Promise<{ job: QueueJob; next: ClaimedJob | null }>;
   /** Retryable error with attempts left → queued with backoff; otherwise → failed (dead letter). See `willRetry`. */
   fail(job: ClaimedJob, error: unknown, report?: AttemptReport): Promise<QueueJob>;
   markCancelled(job: ClaimedJob, reason?: string, report?: AttemptReport): Promise<QueueJob>;

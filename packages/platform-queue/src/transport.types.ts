@@ -1,5 +1,5 @@
 import type { Ledger } from './ledger.js';
-import type { ClaimedJob, QueueBackendName, QueueJob } from './queue.types.js';
+import type { ClaimedJob, HandlerResult, QueueBackendName, QueueJob } from './queue.types.js';
 import type { WakeupChannel } from './wakeups.js';
 
 /**
@@ -15,6 +15,13 @@ export interface Transport {
   /** A queued job was cancelled (lets the transport drop its message). Never throws. */
   jobCancelled(ledger: Ledger, job: QueueJob): Promise<void>;
   claim(ledger: Ledger, workerId: string, leaseSeconds: number, queues: string[]): Promise<ClaimedJob | null>;
+  /** Completes `job`, then claims the next job (null: none, or the transport claims only through `claim`). */
+  completeAndClaim(
+    ledger: Ledger,
+    job: ClaimedJob,
+    outcome: HandlerResult,
+    claim: { workerId: string; leaseSeconds: number; queues: string[] },
+  ): Promise<{ job: QueueJob; next: ClaimedJob | null }>;
   publishPending(ledger: Ledger, options: { reconcile: boolean; limit: number }): Promise<number>;
   close(): Promise<void>;
 }

@@ -290,9 +290,27 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
     // The handler finished its work (even if a cancel or timeout arrived meanwhile): the ledger says so.
     if (result?.log_path !== undefined) report.log_path = result.log_path;
     addUsage(report, result?.usage);
-    await queue.complete(job, { result: result?.result, log_path: report.log_path, usage: report.usage });
+    const outcome: HandlerResult = { result: result?.result, log_path: report.log_path, usage: report.usage };
+    if (loop === null || stopping) await queue.complete(job, outcome);
+    else {
+      // Started: the finish and the next claim share one commit (embedded), and the next job takes
+      // this one's slot (it leaves `active` first, so the slots never overfill).
+      const { next } = await queue.completeAndClaim(job, outcome, { workerId, leaseSeconds, queues });
+      active.delete(job.run_id);
+      if (next) await takeOrRelease(next);
+    }
     log.info({}, 'job completed');
     return 'completed';
+  };
+
+  /** Runs a claimed job, or gives it back when the runner began stopping meanwhile. */
+  const takeOrRelease = async (job: ClaimedJob) => {
+    if (!stopping) return launch(job);
+    try {
+      await queue.release(job, {});
+    } catch (error) {
+      logger.warn({ err: error, run_id: job.run_id }, 'releasing a job failed; its lease will expire');
+    }
   };
 
   const execute = async (attempt: Attempt): Promise<void> => {
@@ -341,15 +359,19 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
     observe(() => metrics.onJobFinished?.(job.job_type, outcome, seconds));
   };
 
+  const launch = (job: ClaimedJob) => {
+    const attempt: Attempt = { job, controller: new AbortController(), cause: null, report: {} };
+    active.set(job.run_id, attempt);
+    void pool.add(() => execute(attempt));
+  };
+
   const claimBatch = async (): Promise<number> => {
     let claimed = 0;
     while (!stopping && active.size < concurrency) {
       const job = await queue.claim({ workerId, leaseSeconds, queues });
       if (!job) break;
       claimed++;
-      const attempt: Attempt = { job, controller: new AbortController(), cause: null, report: {} };
-      active.set(job.run_id, attempt);
-      void pool.add(() => execute(attempt));
+      launch(job);
     }
     return claimed;
   };

@@ -74,6 +74,33 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     return { seen, hooks };
   };
 
+  it('completes a job and claims the next due one in the same call (embedded; BullMQ claims through claim())', async () => {
+    const a = await queue.enqueue(plan(1));
+    clock.advance(1);
+    const b = await queue.enqueue(plan(2));
+    const claimed = await queue.claim({ workerId: 'worker-a' });
+    expect(claimed?.run_id).toBe(a.run_id);
+
+    const { job, next } = await queue.completeAndClaim(claimed!, { result: 'a' }, { workerId: 'worker-b' });
+    expect(job).toMatchObject({ run_id: a.run_id, status: 'succeeded', result: 'a', lease_owner: null });
+    const taken = queue.backend === 'embedded' ? next : await queue.claim({ workerId: 'worker-b' });
+    if (queue.backend !== 'embedded') expect(next).toBeNull();
+    expect(taken).toMatchObject({ run_id: b.run_id, status: 'running', attempts: 1 });
+    expect(taken!.lease_owner.startsWith('worker-b/')).toBe(true);
+
+    // A completion the attempt no longer owns is refused, and nothing is claimed with it.
+    const c = await queue.enqueue(plan(3));
+    await expect(
+      queue.completeAndClaim(claimed!, { result: 'again' }, { workerId: 'worker-c' }),
+    ).rejects.toBeInstanceOf(LeaseLostError);
+    expect(await queue.get(c.run_id)).toMatchObject({ status: 'queued', attempts: 0 });
+    expect((await queue.get(a.run_id)).result).toBe('a');
+    // Nothing else due: completed, no claim.
+    const { next: none } = await queue.completeAndClaim(taken!, {}, { workerId: 'worker-b', queues: ['other'] });
+    expect(none).toBeNull();
+    expect(await queue.get(b.run_id)).toMatchObject({ status: 'succeeded' });
+  });
+
   it('enqueues a queued ledger row with the payload, links and defaults', async () => {
     const job = await queue.enqueue({
       job_type: 'step_job',
@@ -758,6 +785,36 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     expect(runs.sort()).toEqual(jobs.map((job) => job.run_id).sort());
     const attempts = await h.handle.db.selectFrom('job_runs').select('attempts').distinct().execute();
     expect(attempts.map((row) => Number(row.attempts))).toEqual([1]);
+  });
+
+  it('takes the next job with the finish of one while started, and gives it back when stopping meanwhile', async () => {
+    const first = await queue.enqueue(plan(1));
+    clock.advance(1);
+    const second = await queue.enqueue(plan(2));
+    const finished: string[] = [];
+    const handled: number[] = [];
+    let stopped: Promise<void> | undefined;
+    // The runner is told to stop while its finish of the first job (and claim of the next) is under way.
+    const stopsMidway: JobQueue = {
+      ...queue,
+      completeAndClaim: (job, outcome, next) => {
+        finished.push(job.run_id);
+        stopped ??= worker.stop();
+        return queue.completeAndClaim(job, outcome, next);
+      },
+    };
+    const worker = runner(
+      { alpha_job: async (job) => void handled.push(job.payload.protocol_run_id) },
+      { queue: stopsMidway },
+    );
+    worker.start();
+    await waitFor(() => stopped !== undefined, 'the runner to stop while finishing a job');
+    await stopped;
+    expect(finished).toEqual([first.run_id]);
+    expect(handled).toEqual([1]);
+    expect(await queue.get(first.run_id)).toMatchObject({ status: 'succeeded' });
+    // Claimed with that finish (embedded) and released, or never claimed (BullMQ): queued, no attempt counted.
+    expect(await queue.get(second.run_id)).toMatchObject({ status: 'queued', attempts: 0, lease_owner: null });
   });
 
   it('picks up new jobs while started, and on graceful stop waits for quick jobs and releases the rest', async () => {

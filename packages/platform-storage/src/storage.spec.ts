@@ -4,6 +4,23 @@ import { BACKENDS, useTestStorage } from './test/test-storage.test-helpers.js';
 describe.each(BACKENDS)('createStorage transactions on %s', (dialect) => {
   const { it } = useTestStorage(dialect);
 
+  it("builds each repository once, on first use, bound to the storage's or the transaction's executor", async ({
+    storage,
+  }) => {
+    expect(storage.jobRuns).toBe(storage.jobRuns);
+    await expect(
+      storage.transaction(async (tx) => {
+        expect(tx.jobRuns).toBe(tx.jobRuns);
+        expect(tx.jobRuns).not.toBe(storage.jobRuns);
+        expect(await tx.transaction(async (inner) => inner.jobRuns)).toBe(tx.jobRuns);
+        await tx.jobRuns.create({ run_id: 'in-tx', job_type: 't' });
+        expect(await tx.jobRuns.find('in-tx')).not.toBeNull();
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await storage.jobRuns.find('in-tx')).toBeNull();
+  });
+
   it('rolls back every repository write when the callback throws, and skips afterCommit hooks', async ({ storage }) => {
     let hookRuns = 0;
     await expect(

@@ -38,16 +38,16 @@ export function createStorage(handle: DatabaseHandle, options: StorageOptions = 
   const transaction = async <T>(fn: (tx: StorageTx) => Promise<T>): Promise<T> => {
     const hooks: (() => void | Promise<void>)[] = [];
     const result = await handle.db.transaction().execute(async (trx) => {
-      const tx: StorageTx = {
-        ...createRepositories(trx, dialect, clock),
+      // Object.assign keeps the repositories' lazy getters (a spread would build every one).
+      const tx: StorageTx = Object.assign(createRepositories(trx, dialect, clock), {
         executor: trx,
         dialect,
         clock,
-        afterCommit: (hook) => {
+        afterCommit: (hook: () => void | Promise<void>) => {
           hooks.push(hook);
         },
-        transaction: (inner) => inner(tx),
-      };
+        transaction: <U>(inner: (tx: StorageTx) => Promise<U>) => inner(tx),
+      });
       return fn(tx);
     });
     for (const hook of hooks) {
@@ -60,12 +60,11 @@ export function createStorage(handle: DatabaseHandle, options: StorageOptions = 
     return result;
   };
 
-  return {
-    ...createRepositories(handle.db, dialect, clock),
+  return Object.assign(createRepositories(handle.db, dialect, clock), {
     handle,
     executor: handle.db,
     dialect,
     clock,
     transaction,
-  };
+  });
 }

@@ -102,7 +102,7 @@ describe.each(BACKENDS)('migration 0009-job-partial-indexes on %s', (dialect) =>
         if (LINKS.includes(name)) expect(reverted.get(name)).not.toMatch(/where/i);
         else expect(reverted.has(name)).toBe(false);
       }
-      expect(await migrateToLatest(handle)).toEqual(['0009-job-partial-indexes']);
+      expect(await migrateToLatest(handle)).toContain('0009-job-partial-indexes');
     } finally {
       await cleanup();
     }

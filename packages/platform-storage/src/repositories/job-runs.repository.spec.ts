@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError, ValidationError, type JobStatus } from '@tasksgodzilla/core';
-import { BACKENDS, collectPages, rejection, useTestStorage } from '../test/test-storage.test-helpers.js';
+import { BACKENDS, START, collectPages, rejection, useTestStorage } from '../test/test-storage.test-helpers.js';
 
 describe.each(BACKENDS)('JobRunRepository on %s', (dialect) => {
   const { it } = useTestStorage(dialect);
@@ -247,6 +247,50 @@ describe.each(BACKENDS)('JobRunRepository on %s', (dialect) => {
     await storage.jobRuns.update('low', { status: 'cancelled' });
     expect(await storage.jobRuns.nextRunAt(['default'])).toBe(at(20));
     expect(await storage.jobRuns.nextRunAt(['default', 'default'])).toBe(at(20));
+  });
+
+  it('finishes an attempt and claims the next due job in one commit, or neither when the fence fails', async ({
+    storage,
+  }) => {
+    const jobs = storage.jobRuns;
+    await jobs.create({ run_id: 'first', job_type: 't', run_at: START_MINUS_HOUR });
+    await jobs.create({ run_id: 'second', job_type: 't', run_at: '2026-11-27T16:30:00.000Z' });
+    await jobs.create({ run_id: 'later', job_type: 't', run_at: '2026-11-27T18:00:00.000Z' });
+    await jobs.create({ run_id: 'elsewhere', job_type: 't', queue: 'other', run_at: START_MINUS_HOUR });
+    const first = await jobs.claimNext(['default'], { owner: 'w/1', seconds: 30 });
+    expect(first?.run_id).toBe('first');
+    const fence = { run_id: 'first', lease_owner: 'w/1', attempts: 1 };
+    const finish = { status: 'succeeded', finished_at: START, end_lease: true } as const;
+
+    const { updated, next } = await jobs.updateAttemptAndClaimNext(fence, finish, ['default'], {
+      owner: 'w/2',
+      seconds: 30,
+    });
+    expect(updated).toMatchObject({ run_id: 'first', status: 'succeeded', lease_owner: null, finished_at: START });
+    expect(next).toMatchObject({ run_id: 'second', status: 'running', lease_owner: 'w/2', attempts: 1 });
+    const counts = async () =>
+      Object.fromEntries((await jobs.queueCounts()).map((row) => [`${row.queue} ${row.status}`, row.count]));
+    expect(await counts()).toEqual({
+      'default succeeded': 1,
+      'default running': 1,
+      'default queued': 1,
+      'other queued': 1,
+    });
+
+    // The first attempt no longer owns its row: nothing written, nothing claimed.
+    expect(
+      await jobs.updateAttemptAndClaimNext(fence, finish, ['default', 'other'], { owner: 'w/3', seconds: 30 }),
+    ).toEqual({
+      updated: null,
+      next: null,
+    });
+    expect((await jobs.get('elsewhere')).status).toBe('queued');
+    // Nothing else due in the queue: the attempt is written, no claim.
+    const second = { run_id: 'second', lease_owner: 'w/2', attempts: 1 };
+    const last = await jobs.updateAttemptAndClaimNext(second, finish, ['default'], { owner: 'w/4', seconds: 30 });
+    expect(last.updated?.status).toBe('succeeded');
+    expect(last.next).toBeNull();
+    expect(await counts()).toEqual({ 'default succeeded': 2, 'default queued': 1, 'other queued': 1 });
   });
 });
 

@@ -179,22 +179,51 @@ const ADDED_COLUMNS: Readonly<Record<string, (amount: unknown) => unknown>> = {
   attempts: (amount) => sql<number>`attempts + ${amount}`,
 };
 
+type FenceValues = [values: readonly unknown[], runId: string, owner: string, attempts: number];
+
+/** One fenced attempt write setting the columns `columns` (comma-separated) to `values`. */
+function attemptUpdate(db: Executor, [values, runId, owner, attempts]: FenceValues, columns: string) {
+  const set: Record<string, unknown> = {};
+  columns.split(',').forEach((column, index) => {
+    const added = ADDED_COLUMNS[column];
+    set[column] = added ? added(values[index]) : values[index];
+  });
+  return db
+    .updateTable('job_runs')
+    .set(set)
+    .where('run_id', '=', runId)
+    .where('status', '=', 'running')
+    .where('lease_owner', '=', owner)
+    .where('attempts', '=', attempts)
+    .returningAll();
+}
+
 /** One fenced attempt write; its shape is the list of columns it sets. */
-const attemptReusable = reusableQuery(
-  (db, [values, runId, owner, attempts]: [readonly unknown[], string, string, number], shape) => {
-    const set: Record<string, unknown> = {};
-    shape.split(',').forEach((column, index) => {
-      const added = ADDED_COLUMNS[column];
-      set[column] = added ? added(values[index]) : values[index];
-    });
-    return db
+const attemptReusable = reusableQuery((db, fence: FenceValues, shape) => attemptUpdate(db, fence, shape));
+
+/**
+ * PostgreSQL: a fenced attempt write and, only when it wrote a row, the claim of the next due job, as
+ * one statement (data-modifying CTEs; both see the same snapshot, where the written job is still
+ * running, so the claim never takes it). Rows come back with `role` 'done' or 'next'. Migration 0006's
+ * statement triggers fire once for the statement, with both updates' rows in their transition tables.
+ */
+const attemptAndClaimReusable = reusableQuery(
+  (
+    db,
+    [values, runId, owner, attempts, queues, ...lease]: [...FenceValues, readonly string[], ...LeaseValues],
+    shape,
+  ) => {
+    const done = attemptUpdate(db, [values, runId, owner, attempts], shape);
+    const next = db
       .updateTable('job_runs')
-      .set(set)
-      .where('run_id', '=', runId)
-      .where('status', '=', 'running')
-      .where('lease_owner', '=', owner)
-      .where('attempts', '=', attempts)
+      .set(claimValues(...lease))
+      .where('run_id', '=', nextClaimable(db, queues, lease[2]).forUpdate().skipLocked())
+      .where('status', '=', 'queued')
+      .where(sql<boolean>`exists (select 1 from done)`)
       .returningAll();
+    const query = sql<Selectable<JobRunsTable> & { role: 'done' | 'next' }>`with done as (${done}), next as (${next})
+      select 'done' as role, * from done union all select 'next' as role, * from next`;
+    return { compile: () => query.compile(db) };
   },
 );
 
@@ -228,7 +257,11 @@ type EnqueueRow = { [K in (typeof ENQUEUE_COLUMNS)[number]]: string | number | n
 const enqueueReusable = reusableQuery((db, [values, channel, payload]: [readonly unknown[], string, string], shape) => {
   const row = Object.fromEntries(ENQUEUE_COLUMNS.map((column, index) => [column, values[index]]));
   let insert = db.insertInto('job_runs').values(row as Insertable<JobRunsTable>);
-  if (shape.startsWith('idempotent')) insert = insert.onConflict((oc) => oc.column('idempotency_key').doNothing());
+  // Migration 0010's unique index is partial: the conflict target names its condition.
+  if (shape.startsWith('idempotent'))
+    insert = insert.onConflict((oc) =>
+      oc.column('idempotency_key').where('idempotency_key', 'is not', null).doNothing(),
+    );
   const all = insert.returningAll();
   return (
     shape.endsWith('notify') ? all.returning(sql<string>`pg_notify(${channel}, ${payload})::text`.as('notified')) : all
@@ -518,6 +551,29 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
         columns.join(','),
       );
       return row ? toJobRun(row) : null;
+    },
+
+    async updateAttemptAndClaimNext(fence, patch, queues, lease) {
+      const { columns, values } = attemptSet(patch);
+      const written: FenceValues = [values, fence.run_id, fence.lease_owner, fence.attempts];
+      if (ctx.dialect === 'postgres') {
+        const rows = await attemptAndClaimReusable.rows(
+          db,
+          [...written, queues, ...leaseValues(lease)],
+          columns.join(','),
+        );
+        const role = (name: string) => {
+          const row = rows.find((candidate) => candidate.role === name);
+          return row ? toJobRun(row) : null;
+        };
+        return { updated: role('done'), next: role('next') };
+      }
+      return inTransaction(ctx, async (trx) => {
+        const updated = await attemptReusable.first(trx, written, columns.join(','));
+        if (!updated) return { updated: null, next: null };
+        const next = await claimNextReusable.first(trx, [queues, ...leaseValues(lease)], '');
+        return { updated: toJobRun(updated), next: next ? toJobRun(next) : null };
+      });
     },
 
     async listExpiredLeases(limit) {

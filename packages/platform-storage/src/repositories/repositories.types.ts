@@ -331,6 +331,18 @@ export interface JobRunRepository {
   claimById(runId: string, lease: { owner: string; seconds: number }): Promise<ClaimByIdResult>;
   /** One fenced write of a claimed attempt; null when the attempt no longer owns the row. */
   updateAttempt(fence: AttemptFence, patch: AttemptPatch): Promise<JobRunRecord | null>;
+  /**
+   * `updateAttempt`, then (only when it wrote) `claimNext` in the same commit: one transaction on
+   * SQLite, one statement on PostgreSQL (two data-modifying CTEs), so a worker finishing a job and
+   * taking the next commits once instead of twice. `updated` null: the attempt no longer owns the row,
+   * and nothing was claimed.
+   */
+  updateAttemptAndClaimNext(
+    fence: AttemptFence,
+    patch: AttemptPatch,
+    queues: readonly string[],
+    lease: { owner: string; seconds: number },
+  ): Promise<{ updated: JobRunRecord | null; next: JobRunRecord | null }>;
   /** Running jobs whose lease expired, oldest expiry first. */
   listExpiredLeases(limit: number): Promise<JobRunRecord[]>;
   /** queued → cancelled (with `reason` as error), or running → cancel requested; null when the status was not `from`. */

@@ -1,10 +1,15 @@
 import type { GitCredentialsResolver } from './git-credentials.js';
 import type { ForgeIssue, ForgeIssueRef, IssueCommentInput, IssueCommentResult } from './forge-issues.js';
 
-/** A worktree's content (tracked and untracked, not ignored) as a tree object, with the HEAD it sat on. */
+/**
+ * A worktree's content (tracked and untracked, not ignored) with the HEAD it sat on: `index` names the
+ * index file kept for it in the worktree's git dir (what `snapshotWorktree` takes); `tree`, a tree
+ * object, is what snapshots of earlier versions hold (still restored, e.g. from an old attempt lock).
+ */
 export interface WorktreeSnapshot {
   head: string;
-  tree: string;
+  index?: string;
+  tree?: string;
 }
 
 /** Author and committer identity used for commits and written into a repo's local config. */
@@ -189,10 +194,12 @@ export interface GitService {
   showCommit(repoPath: string, sha: string): Promise<string>;
   /** Absolute git dir of a worktree (where per-worktree state such as the attempt lock lives). */
   gitDir(worktreePath: string): Promise<string>;
-  /** The worktree's files (tracked and untracked, not ignored) as a tree object, and its HEAD. */
+  /** The worktree's files (tracked and untracked, not ignored) kept as an index file in its git dir, and its HEAD. */
   snapshotWorktree(worktreePath: string): Promise<WorktreeSnapshot>;
   /** Puts the files back as in the snapshot (new ones removed); false, untouched, when HEAD has moved. */
   restoreWorktree(worktreePath: string, snapshot: WorktreeSnapshot): Promise<boolean>;
+  /** Removes the index file the snapshot keeps (once it is no longer needed). */
+  discardSnapshot(worktreePath: string, snapshot: WorktreeSnapshot): Promise<void>;
   headSha(repoPath: string): Promise<string>;
   /** HEAD's sha, full message (trailing whitespace trimmed) and changed files; null when the branch has no commit yet. */
   headCommit(repoPath: string): Promise<{ sha: string; message: string; files: string[] } | null>;

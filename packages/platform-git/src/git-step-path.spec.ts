@@ -42,7 +42,7 @@ describe('GitService: the git processes of a step', () => {
     expect(housekeeping()).toHaveLength(2);
   });
 
-  it('one step on an existing worktree: 5 git commands from workspace lookup to push', async () => {
+  it('one step on an existing worktree: 4 git commands from workspace lookup to push', async () => {
     const { recorder, service, repo, wt } = await setUp();
     recorder.reset();
     // The job finds its workspace again: answered from the checkout's files.
@@ -65,6 +65,7 @@ describe('GitService: the git processes of a step', () => {
     });
     const snapshot = await service.snapshotWorktree(wt.path);
     expect(snapshot.head).toBe(head?.sha);
+    await service.discardSnapshot(wt.path, snapshot);
     writeFileSync(join(wt.path, 'out.txt'), 'step output\n');
     const commit = await service.commitAll({ repoPath: wt.path, message: '0001-steps: 01-step [step 1]' });
     expect(commit).toMatchObject({ committed: true, files: ['out.txt'] });
@@ -72,8 +73,7 @@ describe('GitService: the git processes of a step', () => {
 
     expect(recorder.commands().map((args) => args[0])).toEqual([
       // headMessage: HEAD's ref and loose commit object read from the files; snapshot: HEAD from the ref
-      'add', // snapshot: into a copy of the index
-      'write-tree',
+      'add', // snapshot: into a copy of the index, kept as the snapshot (no write-tree)
       'add', // commitAll
       'commit', // the new commit's sha and files: from its loose objects
       // push: origin's URL from the repository's config file

@@ -32,8 +32,8 @@ export interface FenceReport {
 export interface AttemptLock {
   /** Adds a process group to the lock file (synchronously, before the process gets far). */
   recordProcess(pgid: number): void;
-  /** Removes the lock file: the attempt's processes are gone. */
-  release(): void;
+  /** Removes the lock file (the attempt's processes are gone), then the snapshot it kept. */
+  release(): Promise<void>;
 }
 
 export interface AttemptFence {
@@ -50,7 +50,7 @@ export interface AttemptFence {
 }
 
 export interface AttemptFenceDeps {
-  git: Pick<GitService, 'gitDir' | 'snapshotWorktree' | 'restoreWorktree'>;
+  git: Pick<GitService, 'gitDir' | 'snapshotWorktree' | 'restoreWorktree' | 'discardSnapshot'>;
   host: string;
   pid: number;
   clock: Clock;
@@ -95,6 +95,15 @@ async function waitForGroupsGone(pgids: number[], limitMs: number): Promise<void
  */
 export function createAttemptFence(deps: AttemptFenceDeps): AttemptFence {
   const killWaitMs = deps.killWaitMs ?? DEFAULT_KILL_WAIT_MS;
+
+  // A snapshot left behind costs a small file in the git dir; a failed removal must not fail the step.
+  async function discard(worktreePath: string, snapshot: WorktreeSnapshot): Promise<void> {
+    try {
+      await deps.git.discardSnapshot(worktreePath, snapshot);
+    } catch {
+      // best effort (see above)
+    }
+  }
 
   async function killGroups(previous: AttemptLockRecord): Promise<number[]> {
     const killed = previous.pgids.filter(
@@ -147,6 +156,8 @@ export function createAttemptFence(deps: AttemptFenceDeps): AttemptFence {
         snapshot: await deps.git.snapshotWorktree(worktreePath),
       };
       writeLock(path, record);
+      // Only now that no lock names it: the earlier attempt's snapshot is not needed any more.
+      if (previous) await discard(worktreePath, previous.snapshot);
       return {
         fenced,
         lock: {
@@ -154,8 +165,10 @@ export function createAttemptFence(deps: AttemptFenceDeps): AttemptFence {
             record.pgids.push(pgid);
             writeLock(path, record);
           },
-          release() {
+          async release() {
+            // The lock first: a lock must never name a snapshot that is gone.
             rmSync(path, { force: true });
+            await discard(worktreePath, record.snapshot);
           },
         },
       };

@@ -349,7 +349,7 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
         if (committed.committed) commit = { sha: committed.sha, files: committed.files };
       }
     } finally {
-      isolated.release();
+      await isolated.release();
     }
     if (succeeded) pushResult = await push(input, commit?.sha ?? null);
 

@@ -10,7 +10,7 @@ import type { ExecuteStepInput } from './execution.types.js';
 const STALE_LOCK_MARGIN_MS = 60_000;
 
 export interface StepIsolationDeps {
-  git: Pick<GitService, 'gitDir' | 'snapshotWorktree' | 'restoreWorktree'>;
+  git: Pick<GitService, 'gitDir' | 'snapshotWorktree' | 'restoreWorktree' | 'discardSnapshot'>;
   /** The config's secret values (platform-telemetry `configSecretValues`), redacted with the project's. */
   redactValues?: readonly string[];
   /** This machine's name in the attempt lock. Default `os.hostname()`. */
@@ -27,7 +27,7 @@ export interface StepIsolation {
   /** Set when an earlier attempt's lock was found (it died mid-run) and fenced. */
   fenced: FenceReport | null;
   /** Ends the attempt's hold on the worktree (its engine processes are gone). */
-  release(): void;
+  release(): Promise<void>;
 }
 
 /** `fenced_attempt` metadata of the step events. */

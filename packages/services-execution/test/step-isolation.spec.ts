@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ConflictError } from '@tasksgodzilla/core';
@@ -55,7 +55,10 @@ describe('ExecutionService: step isolation', () => {
   const input = (overrides: Partial<ExecuteStepInput> = {}) =>
     executeInput(suite.ws, { step: stepRun({ step_name: '01-env.md' }), jobId: 'job-1', ...overrides });
 
-  const lockPath = () => join(git(suite.ws.worktreePath, ['rev-parse', '--absolute-git-dir']), ATTEMPT_LOCK_FILE);
+  const gitDir = () => git(suite.ws.worktreePath, ['rev-parse', '--absolute-git-dir']);
+  const lockPath = () => join(gitDir(), ATTEMPT_LOCK_FILE);
+  /** The snapshot index files kept in the worktree's git dir. */
+  const keptSnapshots = () => readdirSync(gitDir()).filter((name) => name.startsWith('tgz-snapshot-'));
 
   it('the step process sees the allow-list plus the project opt-in, never the worker’s tokens; the run log redacts project secrets', async () => {
     const result = await service().executeStep(
@@ -82,23 +85,29 @@ describe('ExecutionService: step isolation', () => {
     }
     expect(log).toContain('PROJECT_SETTING=[REDACTED]');
     expect(log).not.toContain('project-secret-value');
-    // The lock is held only while the engine runs.
+    // The lock is held only while the engine runs; the attempt's snapshot goes with it.
     expect(existsSync(lockPath())).toBe(false);
+    expect(keptSnapshots()).toEqual([]);
   });
 
   it('the lock is held until the attempt is committed (a worker dying between engine end and commit leaves it for the next attempt to undo)', async () => {
     const lockAtCommit: boolean[] = [];
+    const snapshotsAtCommit: string[][] = [];
     const git: Workspace['git'] = {
       ...suite.ws.git,
       commitAll: async (args) => {
         lockAtCommit.push(existsSync(lockPath()));
+        snapshotsAtCommit.push(keptSnapshots());
         return suite.ws.git.commitAll(args);
       },
     };
     const result = await service({ git }).executeStep(input({ step: stepRun({ step_name: '02-write.md' }) }));
     expect(result.outcome).toBe('succeeded');
     expect(lockAtCommit).toEqual([true]);
+    // The lock names the snapshot kept for it until the commit is made.
+    expect(snapshotsAtCommit).toEqual([[expect.stringMatching(/^tgz-snapshot-[0-9a-f]{12}$/)]]);
     expect(existsSync(lockPath())).toBe(false);
+    expect(keptSnapshots()).toEqual([]);
   });
 
   it('a job that already committed its step (worker died before the outcome was recorded) is not executed or committed again', async () => {
@@ -149,6 +158,8 @@ describe('ExecutionService: step isolation', () => {
       expect(existsSync(join(suite.ws.worktreePath, 'dead.txt'))).toBe(false);
       expect(git(suite.ws.worktreePath, ['status', '--porcelain'])).toBe('');
       expect(existsSync(lockPath())).toBe(false);
+      // The dead attempt's snapshot is discarded once restored, this attempt's once committed.
+      expect(keptSnapshots()).toEqual([]);
     } finally {
       signalProcessGroup(pgid, 'SIGKILL');
     }

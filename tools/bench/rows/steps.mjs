@@ -4,8 +4,8 @@
 // push. The product pushes every successful step's commit (services-execution, as the original did:
 // the remote always holds the progress a CI or a person looks at), so the ceiling pushes per step too.
 // What the product does on top per step (issue 12, measured on the built api): two jobs (execute_step,
-// run_quality) handed over in ~3 ms; 5 git processes (the attempt's worktree snapshot: add -A and
-// write-tree; commitAll: add -A, commit; push) where the loop has 3 (HEAD, its message, the new
+// run_quality) handed over in ~3 ms; 4 git processes (the attempt's worktree snapshot: add -A into a
+// kept copy of the index; commitAll: add -A, commit; push) where the loop has 3 (HEAD, its message, the new
 // commit's files and origin's URL are read from the repository's files); the run's end pushes once more.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';

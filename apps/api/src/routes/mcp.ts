@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { apiContract } from '@tasksgodzilla/api-contract';
-import type { FetchLike } from '@tasksgodzilla/client';
+import { createClient, type FetchLike } from '@tasksgodzilla/client';
 import type { RouteApi } from '../api.types.js';
 import { routeSchema } from '../http/route-schema.js';
 
@@ -59,11 +59,8 @@ async function send(reply: FastifyReply, response: Response): Promise<FastifyRep
 
 export function registerMcpRoutes(app: RouteApi): void {
   app.post('/mcp', { schema: routeSchema(apiContract.mcp) }, async (request, reply) => {
-    // Loaded on the first MCP request: the SDK and the client stay out of the api's start-up.
-    const [{ handleMcpHttpRequest }, { createClient }] = await Promise.all([
-      import('@tasksgodzilla/mcp'),
-      import('@tasksgodzilla/client'),
-    ]);
+    // Loaded on the first MCP request: the SDK stays out of the api's start-up.
+    const { handleMcpHttpRequest } = await import('@tasksgodzilla/mcp');
     const client = createClient({ baseUrl: 'http://tasksgodzilla.local', fetch: injectFetch(app, request) });
     return send(reply, await handleMcpHttpRequest(webRequest(request), { client, parsedBody: request.body }));
   });

@@ -60,13 +60,25 @@ const APP_BUNDLED = [/^@tasksgodzilla\//, 'kysely', 'zod', 'fastify-type-provide
 
 /**
  * CommonJS libraries every start loads that are made of many files: prom-client and what it requires
- * (@opentelemetry/api alone is 51 files). Bundled, their `require` of Node's modules and of the packages
- * left external goes through the `require` that APP_REQUIRE_BANNER defines (an ESM file has none).
- * fastify, pino and better-sqlite3 stay external: the startup-modules e2e of apps/api tells from the
- * files Node loaded which of them a process started, and pino's transports and better-sqlite3's native
- * addon are found by path.
+ * (@opentelemetry/api alone is 51 files), and fastify with the dependencies its start requires (about 140
+ * files, semver alone 47: resolving, reading and wrapping each cost the api ~120 ms of CPU at start,
+ * issue 12). Bundled, their `require` of Node's modules and of the packages left external goes through the
+ * `require` that APP_REQUIRE_BANNER defines (an ESM file has none); what fastify requires only when asked
+ * (ajv and fast-json-stringify's compilers, light-my-request for `inject`) stays external, so it is still
+ * loaded only then. pino and its ~30 files too: the loggers here write to a stream or a file descriptor,
+ * never through pino's transports (worker threads started from a file found by path, which a bundle would
+ * break). better-sqlite3 stays external (its native addon is found by path); the startup-modules e2e of
+ * apps/api tells from the files Node loaded which external libraries a process started.
  */
-const APP_BUNDLED_CJS = [/^(prom-client|@opentelemetry\/api|tdigest|bintrees)(\/|$)/];
+const APP_BUNDLED_CJS = [
+  /^(prom-client|@opentelemetry\/api|tdigest|bintrees)(\/|$)/,
+  /^(fastify|find-my-way|avvio|semver|ret|safe-regex2|fast-querystring|fast-decode-uri-component|toad-cache)(\/|$)/,
+  /^(ipaddr\.js|@fastify\/(proxy-addr|forwarded|error)|process-warning|rfdc|secure-json-parse|fastq|reusify)(\/|$)/,
+  /^(abstract-logging|fast-deep-equal)(\/|$)/,
+  /^(pino|pino-std-serializers|@pinojs\/redact|sonic-boom|thread-stream|safe-stable-stringify)(\/|$)/,
+  /^(quick-format-unescaped|on-exit-leak-free|atomic-sleep)(\/|$)/,
+  /^fast-json-stringify\/lib\/(serializer|v8)(\.js)?$/,
+];
 const APP_REQUIRE_BANNER =
   "import { createRequire as __tgzCreateRequire } from 'node:module'; const require = __tgzCreateRequire(import.meta.url);";
 

@@ -1,28 +1,14 @@
 import { Migrator, sql } from 'kysely';
-import { createTempDir, createTestPostgresDatabase, postgresAvailable } from '@tasksgodzilla/testing';
-import { migrateToLatest, openDatabase } from '../database.js';
-import type { DatabaseHandle, SqlDialect } from '../database.types.js';
+import { migrateToLatest } from '../database.js';
 import { createStorage } from '../storage.js';
-import { BACKENDS } from '../test/test-storage.test-helpers.js';
+import { BACKENDS, openEmptyDatabase } from '../test/test-storage.test-helpers.js';
 import { createMigrationProvider } from './index.js';
 
 const NOW = '2026-01-01T00:00:00.000Z';
 
-async function openAt0002(dialect: SqlDialect): Promise<{ handle: DatabaseHandle; cleanup(): Promise<void> } | null> {
-  if (dialect === 'postgres') {
-    if (!(await postgresAvailable())) return null;
-    const database = await createTestPostgresDatabase();
-    const handle = openDatabase({ url: database.url });
-    return { handle, cleanup: async () => (await handle.close(), await database.drop()) };
-  }
-  const dir = createTempDir('tgz-migration-');
-  const handle = openDatabase({ path: `${dir.path}/db.sqlite` });
-  return { handle, cleanup: async () => (await handle.close(), dir.remove()) };
-}
-
 describe.each(BACKENDS)('migration 0004-git-url-credentials on %s', (dialect) => {
   it('moves the credentials of stored https git_urls into the git_credentials secret and keeps the bare URL', async () => {
-    const opened = await openAt0002(dialect);
+    const opened = await openEmptyDatabase(dialect);
     if (!opened) return;
     const { handle, cleanup } = opened;
     try {

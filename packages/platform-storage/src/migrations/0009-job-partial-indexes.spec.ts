@@ -1,10 +1,9 @@
 import { Migrator, sql } from 'kysely';
 import { createManualClock, type JobStatus } from '@tasksgodzilla/core';
-import { createTempDir, createTestPostgresDatabase, postgresAvailable } from '@tasksgodzilla/testing';
-import { migrateToLatest, openDatabase } from '../database.js';
-import type { DatabaseHandle, SqlDialect } from '../database.types.js';
+import { migrateToLatest } from '../database.js';
+import type { DatabaseHandle } from '../database.types.js';
 import { createJobRunRepository } from '../repositories/job-runs.repository.js';
-import { BACKENDS } from '../test/test-storage.test-helpers.js';
+import { BACKENDS, openEmptyDatabase } from '../test/test-storage.test-helpers.js';
 import { createMigrationProvider } from './index.js';
 
 const NOW = '2026-01-01T00:00:00.000Z';
@@ -30,18 +29,6 @@ const REPLACED = [
   'idx_job_runs_claim_order',
 ];
 
-async function open(dialect: SqlDialect): Promise<{ handle: DatabaseHandle; cleanup(): Promise<void> } | null> {
-  if (dialect === 'postgres') {
-    if (!(await postgresAvailable())) return null;
-    const database = await createTestPostgresDatabase();
-    const handle = openDatabase({ url: database.url });
-    return { handle, cleanup: async () => (await handle.close(), await database.drop()) };
-  }
-  const dir = createTempDir('tgz-migration-');
-  const handle = openDatabase({ path: `${dir.path}/db.sqlite` });
-  return { handle, cleanup: async () => (await handle.close(), dir.remove()) };
-}
-
 /** The job_runs indexes by name, with their definitions. */
 async function indexes(handle: DatabaseHandle): Promise<Map<string, string>> {
   const { rows } =
@@ -59,7 +46,7 @@ async function indexes(handle: DatabaseHandle): Promise<Map<string, string>> {
 
 describe.each(BACKENDS)('migration 0009-job-partial-indexes on %s', (dialect) => {
   it('replaces the status indexes of job_runs by partial ones, keeps the rows readable, and reverts', async () => {
-    const opened = await open(dialect);
+    const opened = await openEmptyDatabase(dialect);
     if (!opened) return;
     const { handle, cleanup } = opened;
     try {

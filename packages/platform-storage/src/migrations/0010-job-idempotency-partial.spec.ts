@@ -1,26 +1,13 @@
 import { ConflictError, createManualClock } from '@tasksgodzilla/core';
-import { createTempDir, createTestPostgresDatabase, postgresAvailable } from '@tasksgodzilla/testing';
 import { Migrator, sql } from 'kysely';
-import { migrateToLatest, openDatabase } from '../database.js';
-import type { DatabaseHandle, SqlDialect } from '../database.types.js';
+import { migrateToLatest } from '../database.js';
+import type { DatabaseHandle } from '../database.types.js';
 import { createJobRunRepository } from '../repositories/job-runs.repository.js';
 import type { NewQueuedJob } from '../repositories/repositories.types.js';
-import { BACKENDS } from '../test/test-storage.test-helpers.js';
+import { BACKENDS, openEmptyDatabase } from '../test/test-storage.test-helpers.js';
 import { createMigrationProvider } from './index.js';
 
 const NOW = '2026-01-01T00:00:00.000Z';
-
-async function open(dialect: SqlDialect): Promise<{ handle: DatabaseHandle; cleanup(): Promise<void> } | null> {
-  if (dialect === 'postgres') {
-    if (!(await postgresAvailable())) return null;
-    const database = await createTestPostgresDatabase();
-    const handle = openDatabase({ url: database.url });
-    return { handle, cleanup: async () => (await handle.close(), await database.drop()) };
-  }
-  const dir = createTempDir('tgz-migration-');
-  const handle = openDatabase({ path: `${dir.path}/db.sqlite` });
-  return { handle, cleanup: async () => (await handle.close(), dir.remove()) };
-}
 
 /** The job_runs indexes (without SQLite's constraint indexes) and triggers, by name, with their SQL. */
 async function schemaObjects(handle: DatabaseHandle): Promise<Map<string, string>> {
@@ -70,7 +57,7 @@ const job = (runId: string, key: string | null): NewQueuedJob => ({
 
 describe.each(BACKENDS)('migration 0010-job-idempotency-partial on %s', (dialect) => {
   it('makes the idempotency key unique over keyed jobs only, keeps rows, indexes, triggers and counts, and reverts', async () => {
-    const opened = await open(dialect);
+    const opened = await openEmptyDatabase(dialect);
     if (!opened) return;
     const { handle, cleanup } = opened;
     try {

@@ -1,9 +1,15 @@
 import { Migrator, sql } from 'kysely';
-import { createTempDir, createTestPostgresDatabase, postgresAvailable } from '@tasksgodzilla/testing';
+import { createTempDir } from '@tasksgodzilla/testing';
 import { migrateToLatest, openDatabase } from '../database.js';
-import type { DatabaseHandle, Executor, SqlDialect } from '../database.types.js';
+import type { DatabaseHandle, Executor } from '../database.types.js';
 import { createMigrationProvider } from '../migrations/index.js';
-import { BACKENDS, START, useTestStorage, type TestStorage } from '../test/test-storage.test-helpers.js';
+import {
+  BACKENDS,
+  START,
+  openEmptyDatabase,
+  useTestStorage,
+  type TestStorage,
+} from '../test/test-storage.test-helpers.js';
 import type { JobQueueCountRow, JobRunRecord } from './repositories.types.js';
 import { queueCountsQuery } from './job-runs.repository.js';
 
@@ -256,21 +262,9 @@ describe('the queue counts query plan (SQLite)', () => {
   });
 });
 
-async function openAt0005(dialect: SqlDialect): Promise<{ handle: DatabaseHandle; cleanup(): Promise<void> } | null> {
-  if (dialect === 'postgres') {
-    if (!(await postgresAvailable())) return null;
-    const database = await createTestPostgresDatabase();
-    const handle = openDatabase({ url: database.url });
-    return { handle, cleanup: async () => (await handle.close(), await database.drop()) };
-  }
-  const dir = createTempDir('tgz-migration-');
-  const handle = openDatabase({ path: `${dir.path}/db.sqlite` });
-  return { handle, cleanup: async () => (await handle.close(), dir.remove()) };
-}
-
 describe.each(BACKENDS)('migration 0006-job-queue-counts on %s', (dialect) => {
   it('backfills the counters from the jobs already in job_runs', async () => {
-    const opened = await openAt0005(dialect);
+    const opened = await openEmptyDatabase(dialect);
     if (!opened) return;
     const { handle, cleanup } = opened;
     try {

@@ -181,3 +181,22 @@ export async function expectPatched<P extends object, T extends { updated_at: st
   expect(updated).toEqual({ ...before, ...patch, updated_at: updatedAt });
   return updated;
 }
+
+/**
+ * An empty, unmigrated database for a migration spec (a SQLite temp file, or a fresh PostgreSQL
+ * database), with its cleanup; null when PostgreSQL is unreachable outside CI (postgresAvailable
+ * throws under CI=true).
+ */
+export async function openEmptyDatabase(
+  dialect: SqlDialect,
+): Promise<{ handle: DatabaseHandle; cleanup(): Promise<void> } | null> {
+  if (dialect === 'postgres') {
+    if (!(await postgresAvailable())) return null;
+    const database = await createTestPostgresDatabase();
+    const handle = openDatabase({ url: database.url });
+    return { handle, cleanup: async () => (await handle.close(), await database.drop()) };
+  }
+  const dir = createTempDir('tgz-migration-');
+  const handle = openDatabase({ path: `${dir.path}/db.sqlite` });
+  return { handle, cleanup: async () => (await handle.close(), dir.remove()) };
+}

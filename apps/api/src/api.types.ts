@@ -73,4 +73,7 @@ export interface ApiDeps {
 export type EventFilter = NonNullable<Parameters<OrchestratorReadModels['events']>[0]>;
 
 /** The reads of the request guards (existence, project token, scope). */
-export type AccessReads = Pick<OrchestratorReadModels, 'project' | 'protocolRun' | 'step' | 'projects'>;
+export type AccessReads = Pick<
+  OrchestratorReadModels,
+  'project' | 'protocolRun' | 'protocolRunWithProject' | 'step' | 'projects'
+>;

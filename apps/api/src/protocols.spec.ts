@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { git } from '@tasksgodzilla/testing';
 import { TEMPLATE_DIR, useApi } from './api.test-helpers.js';
 
@@ -339,6 +340,41 @@ describe('protocol runs over the api', () => {
     });
     expect(all.body.map((r) => r.protocol_name)[0]).toBe('0004-manual');
     expect(all.body.map((r) => r.protocol_name)).toContain(`setup-${h.projectId}`);
+  });
+
+  it('reads a run and its project once (one joined read) for GET /protocols/{id}, the project token still checked', async () => {
+    const guarded = await h.project(
+      { secrets: { api_token: 'guarded-token' } },
+      { 'x-project-token': 'guarded-token' },
+    );
+    const created = await h.call('POST', `/projects/${guarded}/protocols`, {
+      body: { protocol_name: '0009-reads', base_branch: 'main' },
+      headers: { 'x-project-token': 'guarded-token' },
+    });
+    expect(created.status).toBe(200);
+    const reads = h.runtime.services.reads;
+    const joined = jest.spyOn(reads, 'protocolRunWithProject');
+    const runs = jest.spyOn(reads, 'protocolRun');
+    const projects = jest.spyOn(reads, 'project');
+    try {
+      const read = await h.call('GET', `/protocols/${created.body.id}`, {
+        headers: { 'x-project-token': 'guarded-token' },
+      });
+      expect(read.status).toBe(200);
+      expect(read.body).toEqual(created.body);
+      expect(joined).toHaveBeenCalledTimes(1);
+      expect(runs).not.toHaveBeenCalled();
+      expect(projects).not.toHaveBeenCalled();
+      const denied = await h.call('GET', `/protocols/${created.body.id}`);
+      expect(denied.status).toBe(401);
+      expect(denied.body).toMatchObject({ code: 'project_access_denied' });
+      const wrong = await h.call('GET', `/protocols/${created.body.id}`, { headers: { 'x-project-token': 'other' } });
+      expect(wrong.status).toBe(401);
+    } finally {
+      joined.mockRestore();
+      runs.mockRestore();
+      projects.mockRestore();
+    }
   });
 
   it('answers 404 for missing ids and 422 for bad ones, on every protocol and step route', async () => {

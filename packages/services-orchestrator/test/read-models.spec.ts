@@ -93,6 +93,29 @@ describe('read models', () => {
       const view = await reads.protocolRunView(run);
       expect(view).toMatchObject({ spec_hash: h.spec.hash(spec), validation: valid });
     });
+
+    it("looks only at the run's newest 50 events, not at other runs' events", async () => {
+      const run = await runWith({ protocol_spec: spec });
+      await record(run, 'spec_validation_error', { errors: ['old'] });
+      for (let i = 0; i < 50; i++) await record(run, 'unrelated', {});
+      expect((await reads.specValidation(run)).status).toBeNull();
+      const other = await h.storage.protocolRuns.create({
+        project_id: run.project_id,
+        protocol_name: '0002-other',
+        base_branch: 'main',
+      });
+      await record(other, 'planning_completed', { spec_validated: true });
+      expect((await reads.specValidation(run)).status).toBeNull();
+    });
+  });
+
+  it('reads a run with its project, null for a missing run', async () => {
+    const run = await runWith(null);
+    await expect(reads.protocolRunWithProject(run.id)).resolves.toEqual({
+      run,
+      project: await reads.project(run.project_id),
+    });
+    await expect(reads.protocolRunWithProject(run.id + 1000)).resolves.toBeNull();
   });
 
   describe('steps', () => {

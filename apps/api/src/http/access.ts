@@ -18,19 +18,20 @@ export async function projectAccess(
   return project;
 }
 
+// The run and its project come in one read (a join): the project token check needs the project anyway.
 export async function runAccess(
-  reads: Pick<AccessReads, 'project' | 'protocolRun'>,
+  reads: Pick<AccessReads, 'protocolRunWithProject'>,
   request: FastifyRequest,
   runId: number,
 ): Promise<{ run: ProtocolRun; project: Project }> {
-  const run = await reads.protocolRun(runId);
-  if (!run) throw new HttpError(404, 'Protocol run not found', 'not_found');
-  const project = await projectAccess(reads, request, run.project_id);
-  return { run, project };
+  const found = await reads.protocolRunWithProject(runId);
+  if (!found) throw new HttpError(404, 'Protocol run not found', 'not_found');
+  assertProjectToken(request, found.project);
+  return found;
 }
 
 export async function stepAccess(
-  reads: Pick<AccessReads, 'project' | 'protocolRun' | 'step'>,
+  reads: Pick<AccessReads, 'protocolRunWithProject' | 'step'>,
   request: FastifyRequest,
   stepId: number,
 ): Promise<{ step: StepRun; run: ProtocolRun; project: Project }> {

@@ -222,6 +222,24 @@ describe.each(BACKENDS)('EventRepository on %s', (dialect) => {
     expect(streamed[0]).toMatchObject({ protocol_name: '0001-demo', project_name: 'demo' });
   });
 
+  it("reads a run's newest events without the names, only that run's, at most the limit", async ({ storage }) => {
+    const { project, run } = await seedWithStep(storage);
+    const other = await seed.protocolRun(storage, project.id, '0002-other');
+    const append = (runId: number, type: string) =>
+      storage.events.append({ project_id: project.id, protocol_run_id: runId, event_type: type, message: type });
+    const first = await append(run.id, 'a');
+    await append(other.id, 'elsewhere');
+    await append(run.id, 'b');
+    await append(run.id, 'c');
+    expect((await storage.events.newestOfRun(run.id, 2)).map((e) => e.event_type)).toEqual(['c', 'b']);
+    const all = await storage.events.newestOfRun(run.id, 50);
+    expect(all.map((e) => e.event_type)).toEqual(['c', 'b', 'a']);
+    const { protocol_name: _run, project_name: _project, ...unnamed } = first;
+    expect(all[2]).toEqual(unnamed);
+    expect(await storage.events.newestOfRun(999, 50)).toEqual([]);
+    expect(await storage.events.newestOfRun(-1, 50)).toEqual([]);
+  });
+
   it('reports a missing event id', async ({ storage }) => {
     const error = await rejection(storage.events.get(12));
     expect(error).toBeInstanceOf(NotFoundError);

@@ -2,6 +2,7 @@ import { NotFoundError, ValidationError, type Event, type JsonObject } from '@ta
 import { sql } from 'kysely';
 import { clampLimit, decodeCursor, toPage } from '../pagination.js';
 import type { Executor } from '../database.types.js';
+import { reusableQuery } from '../reusable-query.js';
 import { constraintViolation } from './db-errors.js';
 import { createEventFeed } from './event-feed.js';
 import { toJsonText } from './json.js';
@@ -43,6 +44,10 @@ function enrichMetadata(
   }
   return Object.keys(merged).length > 0 ? merged : null;
 }
+
+const newestOfRun = reusableQuery((executor, [runId, limit]: [number, number]) =>
+  executor.selectFrom('events').selectAll().where('protocol_run_id', '=', runId).orderBy('id', 'desc').limit(limit),
+);
 
 function stringOrNull(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
@@ -184,6 +189,11 @@ export function createEventRepository(ctx: RepositoryContext): EventRepository {
         .limit(clampLimit(limit))
         .execute();
       return rows.map(toEvent);
+    },
+
+    async newestOfRun(protocolRunId: number, limit: number) {
+      if (!isRowId(protocolRunId)) return [];
+      return (await newestOfRun.rows(db, [protocolRunId, clampLimit(limit)])).map(toEvent);
     },
 
     async feed(filter: EventFilter = {}, after?: number) {

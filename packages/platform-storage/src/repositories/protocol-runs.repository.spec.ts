@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { ConflictError, NotFoundError, ValidationError, type ProtocolStatus } from '@tasksgodzilla/core';
 import {
   BACKENDS,
@@ -37,6 +38,30 @@ describe.each(BACKENDS)('ProtocolRunRepository on %s', (dialect) => {
     const missing = await rejection(storage.protocolRuns.get(42));
     expect(missing).toBeInstanceOf(NotFoundError);
     expect(missing.message).toBe('ProtocolRun 42 not found');
+  });
+
+  it('finds a run with its project in one statement, or null for a missing or invalid id', async ({
+    storage,
+    handle,
+  }) => {
+    await seed.project(storage, 'first');
+    const project = await seed.project(storage, 'guarded', {
+      secrets: { api_token: 'p-token' },
+      default_models: { exec: 'm1' },
+      local_path: '/tmp/guarded',
+    });
+    const run = await seed.protocolRun(storage, project.id, '0001-demo');
+    await storage.protocolRuns.mergeTemplateConfig(run.id, { protocol_spec: { steps: [] } });
+    const expected = { run: await storage.protocolRuns.get(run.id), project: await storage.projects.get(project.id) };
+    const statements = jest.spyOn(handle.db.getExecutor(), 'executeQuery');
+    try {
+      expect(await storage.protocolRuns.findWithProject(run.id)).toEqual(expected);
+      expect(statements).toHaveBeenCalledTimes(1);
+    } finally {
+      statements.mockRestore();
+    }
+    expect(await storage.protocolRuns.findWithProject(42)).toBeNull();
+    expect(await storage.protocolRuns.findWithProject(0)).toBeNull();
   });
 
   it('maps a missing project to NotFoundError and a bad status to ValidationError', async ({ storage }) => {

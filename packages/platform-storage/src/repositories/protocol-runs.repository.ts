@@ -4,6 +4,7 @@ import {
   PROTOCOL_STATUSES,
   PROTOCOL_TRANSITIONS,
   type JsonObject,
+  type Project,
   type ProtocolRun,
   type ProtocolStatus,
 } from '@tasksgodzilla/core';
@@ -12,7 +13,7 @@ import { newestFirstPage } from '../pagination.js';
 import { reusableQuery } from '../reusable-query.js';
 import type { ProtocolRunsTable } from '../schema.js';
 import { constraintViolation } from './db-errors.js';
-import { toProtocolRun } from './mappers.js';
+import { toProject, toProtocolRun } from './mappers.js';
 import { projectNotFound } from './projects.repository.js';
 import { idFiltersValid, isRowId, nowIso, requireFound, type RepositoryContext } from './repository-context.js';
 import type {
@@ -67,6 +68,26 @@ const byId = reusableQuery((executor, [id]: [number], shape) =>
     .selectAll()
     .where('id', '=', id)
     .$if(shape === 'lock', (query) => query.forUpdate()),
+);
+
+// The project's columns under `project_`-prefixed names beside the run's own (both have `id`, `created_at`, …).
+const withProject = reusableQuery((executor, [id]: [number]) =>
+  executor
+    .selectFrom('protocol_runs as r')
+    .innerJoin('projects as p', 'p.id', 'r.project_id')
+    .selectAll('r')
+    .select([
+      'p.name as project_name',
+      'p.git_url as project_git_url',
+      'p.base_branch as project_base_branch',
+      'p.local_path as project_local_path',
+      'p.ci_provider as project_ci_provider',
+      'p.secrets as project_secrets',
+      'p.default_models as project_default_models',
+      'p.created_at as project_created_at',
+      'p.updated_at as project_updated_at',
+    ])
+    .where('r.id', '=', id),
 );
 
 export function createProtocolRunRepository(ctx: RepositoryContext): ProtocolRunRepository {
@@ -140,6 +161,25 @@ export function createProtocolRunRepository(ctx: RepositoryContext): ProtocolRun
     },
 
     find,
+
+    async findWithProject(id: number): Promise<{ run: ProtocolRun; project: Project } | null> {
+      if (!isRowId(id)) return null;
+      const row = await withProject.first(db, [id]);
+      if (!row) return null;
+      const project = toProject({
+        id: row.project_id,
+        name: row.project_name,
+        git_url: row.project_git_url,
+        base_branch: row.project_base_branch,
+        local_path: row.project_local_path,
+        ci_provider: row.project_ci_provider,
+        secrets: row.project_secrets,
+        default_models: row.project_default_models,
+        created_at: row.project_created_at,
+        updated_at: row.project_updated_at,
+      });
+      return { run: toProtocolRun(row), project };
+    },
 
     get: requireFound(find, protocolRunNotFound),
 

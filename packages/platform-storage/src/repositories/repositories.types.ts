@@ -86,6 +86,8 @@ export interface ProtocolRunRepository {
   create(input: NewProtocolRun): Promise<ProtocolRun>;
   get(id: number): Promise<ProtocolRun>;
   find(id: number): Promise<ProtocolRun | null>;
+  /** The run and its project in one statement (a join), or null without the run. */
+  findWithProject(id: number): Promise<{ run: ProtocolRun; project: Project } | null>;
   findByName(projectId: number, protocolName: string): Promise<ProtocolRun | null>;
   /** Matches `branch_name` first, then protocol_name, after stripping refs/heads/ and refs/tags/. */
   findByBranch(branch: string, projectId?: number): Promise<ProtocolRun | null>;
@@ -171,6 +173,8 @@ export interface EventRepository {
    * transaction commits after a higher id's would be passed over; use `feed`.
    */
   listAfter(afterId: number, filter?: EventFilter, limit?: number): Promise<Event[]>;
+  /** The run's newest `limit` events (id desc, limit clamped to 1..500) without the joined names: one indexed read. */
+  newestOfRun(protocolRunId: number, limit: number): Promise<Event[]>;
   /**
    * A gap-safe reader of new events (one per consumer): strictly after `after` (a Last-Event-ID the
    * feed delivered), or, when omitted, after the newest event at the time of the call. See EventFeed.

@@ -16,6 +16,7 @@ export function createReadModels(deps: ReadModelDeps): OrchestratorReadModels {
     project: (id) => storage.projects.find(id),
     projects: (page, filter) => storage.projects.list(page, filter),
     protocolRun: (id) => storage.protocolRuns.find(id),
+    protocolRunWithProject: (id) => storage.protocolRuns.findWithProject(id),
     protocolRuns: (filter, page) => storage.protocolRuns.list(filter, page),
     step: (id) => storage.stepRuns.find(id),
     steps: (protocolRunId) => storage.stepRuns.listByRun(protocolRunId),

@@ -50,6 +50,8 @@ export interface OrchestratorReadModels extends NotificationReads {
   /** Newest first; `filter.ids` keeps only those projects. */
   projects(page?: PageRequest, filter?: ProjectListFilter): Promise<Page<Project>>;
   protocolRun(id: number): Promise<ProtocolRun | null>;
+  /** The run and its project in one read (the access check of a run's routes), or null without the run. */
+  protocolRunWithProject(id: number): Promise<{ run: ProtocolRun; project: Project } | null>;
   protocolRuns(filter?: ProtocolRunListFilter, page?: PageRequest): Promise<Page<ProtocolRun>>;
   step(id: number): Promise<StepRun | null>;
   /** The run's steps by index. */

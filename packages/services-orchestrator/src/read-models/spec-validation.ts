@@ -40,7 +40,7 @@ export function specHashOf(spec: Pick<SpecService, 'hash'>, run: Pick<ProtocolRu
  * Without a spec there is nothing to report and nothing is read.
  */
 export async function specValidationOf(
-  events: Pick<EventRepository, 'list'>,
+  events: Pick<EventRepository, 'newestOfRun'>,
   run: Pick<ProtocolRun, 'id' | 'template_config'>,
 ): Promise<SpecValidation> {
   const meta = run.template_config?.[SPEC_META_KEY];
@@ -52,8 +52,7 @@ export async function specValidationOf(
     };
   }
   if (!specOf(run)) return UNKNOWN;
-  const page = await events.list({ protocol_run_id: run.id }, { limit: VALIDATION_SCAN_LIMIT });
-  for (const event of page.items) {
+  for (const event of await events.newestOfRun(run.id, VALIDATION_SCAN_LIMIT)) {
     if (event.event_type === SPEC_VALIDATION_ERROR_EVENT)
       return { status: 'invalid', errors: stringList(event.metadata?.['errors']), validated_at: event.created_at };
     if (event.metadata?.[SPEC_VALIDATED_KEY]) return { status: 'valid', errors: null, validated_at: event.created_at };

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { register as globalRegistry, Registry } from 'prom-client';
@@ -280,6 +281,30 @@ describe('createMetrics', () => {
       expect(await openFds()).toBeGreaterThan(before);
     } finally {
       for (const fd of fds) closeSync(fd);
+    }
+  });
+
+  it('reuses the text of a default collector whose reading is not due; a reset or a new reading formats it again', async () => {
+    const clock = createManualClock();
+    const metrics = createMetrics({ collectDefault: true, clock });
+    const fdsMetric = metrics.registry.getSingleMetric('process_open_fds')!;
+    const first = await metrics.text();
+    const formatted = jest.spyOn(fdsMetric, 'get');
+    try {
+      clock.advance(DEFAULT_METRICS_MAX_AGE_MS - 1);
+      metrics.observeEvent('planned');
+      const second = await metrics.text();
+      expect(formatted).not.toHaveBeenCalled();
+      expect(seriesLines(second, 'process_open_fds')).toEqual(seriesLines(first, 'process_open_fds'));
+      expect(seriesLines(second, 'events_total')).toEqual(['events_total{event_type="planned"} 1']);
+      metrics.reset();
+      expect(seriesLines(await metrics.text(), 'process_open_fds')).toEqual(['process_open_fds 0']);
+      expect(formatted).toHaveBeenCalledTimes(1);
+      clock.advance(1);
+      expect(Number(seriesLines(await metrics.text(), 'process_open_fds')[0]?.split(' ')[1])).toBeGreaterThan(0);
+      expect(formatted).toHaveBeenCalledTimes(2);
+    } finally {
+      formatted.mockRestore();
     }
   });
 

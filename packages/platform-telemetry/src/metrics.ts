@@ -24,16 +24,56 @@ export const DEFAULT_METRICS_MAX_AGE_MS = 1000;
 
 type Collected = { collect?: (this: unknown) => unknown };
 
+/** A throttled collector: whether its next read is due, and how many reads it has made. */
+interface Reading {
+  due(): boolean;
+  readonly reads: number;
+}
+
 /** Runs a metric's reading at most once per `maxAgeMs`; in between, a scrape shows the values last read. */
-function throttleCollect(metric: Collected, clock: Clock, maxAgeMs: number): void {
+function throttleCollect(metric: Collected, clock: Clock, maxAgeMs: number): Reading | null {
   const collect = metric.collect;
-  if (!collect) return;
+  if (!collect) return null;
   let readAt: number | null = null;
+  const reading = {
+    reads: 0,
+    due() {
+      const now = clock.now().getTime();
+      return readAt === null || now < readAt || now - readAt >= maxAgeMs;
+    },
+  };
   metric.collect = function throttled(this: unknown) {
-    const now = clock.now().getTime();
-    if (readAt !== null && now >= readAt && now - readAt < maxAgeMs) return undefined;
-    readAt = now;
+    if (!reading.due()) return undefined;
+    readAt = clock.now().getTime();
+    reading.reads += 1;
     return collect.call(this);
+  };
+  return reading;
+}
+
+type Formatter = { getMetricsAsString(metric: unknown): Promise<string> };
+
+/**
+ * A throttled metric whose reading is not due shows the values it showed at the last scrape, so its
+ * text is reused instead of formatted again; a reset of the registry drops every kept text.
+ */
+function reuseUnchangedText(registry: Registry, readings: Map<unknown, Reading>): void {
+  const formatter = registry as unknown as Formatter;
+  const format = formatter.getMetricsAsString.bind(registry);
+  const texts = new Map<unknown, { reads: number; text: string }>();
+  formatter.getMetricsAsString = async (metric) => {
+    const reading = readings.get(metric);
+    if (!reading) return format(metric);
+    const kept = texts.get(metric);
+    if (kept && kept.reads === reading.reads && !reading.due()) return kept.text;
+    const text = await format(metric);
+    texts.set(metric, { reads: reading.reads, text });
+    return text;
+  };
+  const resetMetrics = registry.resetMetrics.bind(registry);
+  registry.resetMetrics = () => {
+    texts.clear();
+    resetMetrics();
   };
 }
 
@@ -133,8 +173,13 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     for (const metric of EVENT_LOOP_LAG_METRIC_NAMES) registry.removeSingleMetric(`${prefix}${metric}`);
     const clock = options.clock ?? systemClock;
     const maxAgeMs = options.defaultMetricsMaxAgeMs ?? DEFAULT_METRICS_MAX_AGE_MS;
-    for (const metric of registry.getMetricsAsArray())
-      if (!before.has(metric)) throttleCollect(metric as unknown as Collected, clock, maxAgeMs);
+    const readings = new Map<unknown, Reading>();
+    for (const metric of registry.getMetricsAsArray()) {
+      if (before.has(metric)) continue;
+      const reading = throttleCollect(metric as unknown as Collected, clock, maxAgeMs);
+      if (reading) readings.set(metric, reading);
+    }
+    reuseUnchangedText(registry, readings);
     // Its timer is unref'd and lives as long as the process, like prom-client's monitor.
     registerEventLoopLag(registry, prefix);
   }

@@ -29,10 +29,13 @@ export interface PgSnapshot {
   xip: bigint[];
 }
 
-/** A gap seen while transactions were open: every missing id at or below `below` is final once xmin >= `horizon`. */
+/**
+ * A gap seen by a read: every missing id at or below `below` is final once a snapshot's xmin reaches
+ * `horizon`, an xid drawn after that read (`null` from `settle`: the feed draws it before it settles again).
+ */
 export interface PendingGap {
   below: number;
-  horizon: bigint;
+  horizon: bigint | null;
 }
 
 /** Parses `pg_snapshot` text, `xmin:xmax:xip1,xip2,…`. */
@@ -46,10 +49,13 @@ export function parseSnapshot(text: string): PgSnapshot {
 /**
  * How far a feed at `position` may deliver, given the ids after it (ascending) read in one snapshot
  * (`null`: no writer can still be open, SQLite). A missing id below a visible one was drawn by a
- * transaction that already held its xid (every writer takes it first), so it can only appear if that
- * transaction was in progress in the snapshot: with no transaction in progress every gap is final;
- * otherwise the first gap stops delivery until a later snapshot's xmin reaches the xmax of the one
- * that saw it (every transaction in progress then has ended, so the gap is filled or final).
+ * transaction that already held its xid (every writer takes it first), before the visible one
+ * committed, so before the read. The snapshot cannot say whether that transaction has ended: one whose
+ * xid is at or above the snapshot's xmax (the newest ended xid + 1) is neither in its xip list nor
+ * counted in its xmin, though it may still be open. So the first gap always stops delivery, as a
+ * pending gap whose horizon is an xid drawn after the read (`horizon: null` here; the feed draws it):
+ * once a later snapshot's xmin reaches it, every transaction that may fill the gap has ended, and the
+ * ids at or below `below` that are still missing are final.
  */
 export function settle(
   position: number,
@@ -57,13 +63,13 @@ export function settle(
   snapshot: PgSnapshot | null,
   pending: PendingGap | null,
 ): { upTo: number; pending: PendingGap | null } {
-  const resolved = pending !== null && snapshot !== null && snapshot.xmin >= pending.horizon;
+  const resolved =
+    pending !== null && pending.horizon !== null && snapshot !== null && snapshot.xmin >= pending.horizon;
   const finalBelow = resolved ? pending.below : position;
-  const open = snapshot !== null && snapshot.xip.length > 0;
   let upTo = position;
   for (const id of ids) {
-    if (id > upTo + 1 && id - 1 > finalBelow && open) {
-      const gap = resolved || pending === null ? { below: ids[ids.length - 1] ?? id, horizon: snapshot.xmax } : pending;
+    if (id > upTo + 1 && id - 1 > finalBelow && snapshot !== null) {
+      const gap = resolved || pending === null ? { below: ids[ids.length - 1] ?? id, horizon: null } : pending;
       return { upTo, pending: gap };
     }
     upTo = id;
@@ -107,6 +113,18 @@ async function scan(
   return { ids: rows.map((row) => row.id), snapshot: null };
 }
 
+/**
+ * A new xid, in a statement (and transaction) of its own: larger than every xid drawn before the call.
+ * It consumes an xid, once per gap seen, which is rare (a concurrent or rolled-back writer).
+ */
+async function freshXid(db: Executor): Promise<bigint> {
+  if (db.isTransaction) throw new Error('An event feed must read through the database, not a transaction');
+  const { rows } = await sql<{ xid: string }>`select pg_current_xact_id()::text as xid`.execute(db);
+  const row = rows[0];
+  if (!row) throw new Error('pg_current_xact_id() returned no row');
+  return BigInt(row.xid);
+}
+
 /** A feed over `source` starting strictly after `position` (every id at or below it is taken as delivered). */
 export function createEventFeed(source: EventFeedSource, position: number): EventFeed {
   let at = position;
@@ -119,6 +137,8 @@ export function createEventFeed(source: EventFeedSource, position: number): Even
     const events = settled.upTo > at ? await source.between(at, settled.upTo) : [];
     at = settled.upTo;
     pending = settled.pending;
+    // A new gap's horizon: an xid drawn now, after the read, so above every xid that may fill the gap.
+    if (pending !== null && pending.horizon === null) pending = { ...pending, horizon: await freshXid(source.db) };
     return { events, more: ids.length === limit && at === ids.at(-1) };
   };
 

@@ -128,6 +128,29 @@ describe('EventRepository.feed on postgres with transactions in flight', () => {
     expect(feed.position).toBe(2);
   });
 
+  it('holds back an id whose transaction drew its xid after the newest ended one (not in the snapshot)', async (t) => {
+    const { a } = await twoProjects(t.storage);
+    const feed = await t.storage.events.feed({}, 0);
+    // B takes its xid first (as a transaction that wrote something else before its event); A takes a
+    // later xid and draws id 1; B draws id 2 and commits. A's xid is then at or above the snapshot's
+    // xmax (the newest ended xid + 1): neither in its xip list nor in its xmin.
+    const tB = await begin(t);
+    await sql`select pg_current_xact_id()`.execute(tB.trx);
+    const tA = await begin(t);
+    const held = await note(tA, a, 'A');
+    const committed = await note(tB, a, 'B');
+    await tB.trx.commit().execute();
+    expect([held.id, committed.id]).toEqual([1, 2]);
+
+    expect(await drain(feed)).toEqual([]);
+    expect(await drain(feed)).toEqual([]);
+    expect(feed.position).toBe(0);
+
+    await tA.trx.commit().execute();
+    expect(await readUntil(feed, 2)).toEqual(['A', 'B']);
+    expect(feed.position).toBe(2);
+  });
+
   it('skips the id of a rolled-back transaction once it has ended, and goes on', async (t) => {
     const { a } = await twoProjects(t.storage);
     const feed = await t.storage.events.feed({}, 0);

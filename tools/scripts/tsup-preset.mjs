@@ -1,7 +1,7 @@
 // The one tsup build setting of every package and app: ESM for Node 20, declarations built from the
 // sources (the `@tasksgodzilla/source` export condition), source maps, a clean dist/.
 import { existsSync } from 'node:fs';
-import { chmod, cp } from 'node:fs/promises';
+import { chmod, cp, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { defineConfig } from 'tsup';
 
@@ -103,6 +103,24 @@ const ZOD_ENGLISH_ONLY = {
 };
 
 /**
+ * A bundled library's code is mapped to the JavaScript it ships, not followed through the library's own
+ * source map: some (ret, which fastify's start needs) point at TypeScript sources they do not ship and
+ * carry no `sourcesContent`, so the app's map would name files that exist nowhere (the release check
+ * requires every source of a published map to resolve). The shipped JavaScript goes into the map's
+ * `sourcesContent` like any other input.
+ */
+const LIBRARIES_AS_SHIPPED = {
+  name: 'libraries-as-shipped',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/].*\.c?js$/, namespace: 'file' }, async (args) => {
+      const contents = await readFile(args.path, 'utf8');
+      if (!contents.includes('//# sourceMappingURL=')) return undefined;
+      return { contents: contents.replace(/\/\/# sourceMappingURL=\S*\s*$/, ''), loader: 'js' };
+    });
+  },
+};
+
+/**
  * An app: `dist/index.js` (its library API for embedders and tests, dependencies external as in
  * every package) and `dist/main.js` (the process, bundled: see APP_BUNDLED). The index must not bundle
  * the workspace packages: an embedder that also imports them would get two copies of their classes.
@@ -124,7 +142,7 @@ export function tsupAppPreset({ index = 'src/index.ts', main = 'src/main.ts', co
       skipNodeModulesBundle: true,
       noExternal: [...APP_BUNDLED, ...APP_BUNDLED_CJS],
       banner: { js: APP_REQUIRE_BANNER },
-      esbuildPlugins: [ZOD_ENGLISH_ONLY],
+      esbuildPlugins: [ZOD_ENGLISH_ONLY, LIBRARIES_AS_SHIPPED],
       esbuildOptions(options) {
         options.chunkNames = 'main-[name]-[hash]';
       },

@@ -118,7 +118,6 @@ async function scan(
  * It consumes an xid, once per gap seen, which is rare (a concurrent or rolled-back writer).
  */
 async function freshXid(db: Executor): Promise<bigint> {
-  if (db.isTransaction) throw new Error('An event feed must read through the database, not a transaction');
   const { rows } = await sql<{ xid: string }>`select pg_current_xact_id()::text as xid`.execute(db);
   const row = rows[0];
   if (!row) throw new Error('pg_current_xact_id() returned no row');
@@ -127,6 +126,8 @@ async function freshXid(db: Executor): Promise<bigint> {
 
 /** A feed over `source` starting strictly after `position` (every id at or below it is taken as delivered). */
 export function createEventFeed(source: EventFeedSource, position: number): EventFeed {
+  // Inside a transaction, its snapshot would freeze what the feed can see and its own xid would hold every gap.
+  if (source.db.isTransaction) throw new Error('An event feed must read through the database, not a transaction');
   let at = position;
   let pending: PendingGap | null = null;
   let queue: Promise<unknown> = Promise.resolve();

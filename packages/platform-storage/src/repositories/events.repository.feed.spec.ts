@@ -40,6 +40,21 @@ async function readUntil(feed: EventFeed, count: number): Promise<string[]> {
 describe.each(BACKENDS)('EventRepository.feed on %s', (dialect) => {
   const { it } = useTestStorage(dialect);
 
+  it('refuses to open inside a transaction, and the transaction still commits what it wrote', async ({ storage }) => {
+    const { a } = await twoProjects(storage);
+    let refusal: unknown;
+    await storage.transaction(async (tx) => {
+      await note(tx, a, 'written in the transaction');
+      refusal = await tx.events.feed({}, 0).then(
+        () => null,
+        (error: unknown) => error,
+      );
+    });
+    expect(refusal).toBeInstanceOf(Error);
+    expect((refusal as Error).message).toBe('An event feed must read through the database, not a transaction');
+    expect(await drain(await storage.events.feed({}, 0))).toEqual(['written in the transaction']);
+  });
+
   it('delivers the filter’s events once, oldest first, and moves past other events', async ({ storage }) => {
     const { a, b } = await twoProjects(storage);
     const feed = await storage.events.feed({ project_id: a }, 0);

@@ -129,8 +129,9 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     expect(await queue.get(job.run_id)).toEqual(await queue.find(job.run_id));
     await expect(queue.get('missing')).rejects.toBeInstanceOf(NotFoundError);
     if (h.name === 'bullmq') {
-      expect((await queue.get(job.run_id)).published_at).not.toBeNull();
       expect(await h.bullQueue().getJobState(job.run_id)).toBe('prioritized');
+      // Published spells are recorded in batches, shortly after.
+      await waitFor(async () => (await queue.get(job.run_id)).published_at !== null, 'published_at');
     }
   });
 

@@ -81,9 +81,11 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const maxPollIntervalMs = Math.max(pollIntervalMs, options.maxPollIntervalMs ?? 2000);
   const wakeupPollIntervalMs = options.wakeupPollIntervalMs ?? maxPollIntervalMs;
-  // Reclaiming expired leases and the relay run at most this often while jobs keep the loop busy.
-  const maintenanceIntervalMs = Math.min(1000, maxPollIntervalMs);
   const leaseSeconds = options.leaseSeconds ?? queue.defaults.leaseSeconds;
+  // Reclaiming expired leases and the relay run at most this often: a lease cannot expire sooner than
+  // its length after a claim or heartbeat, and the relay only picks up what a crash left unpublished,
+  // so a quarter of the lease (at least the longest poll, at most 1 s) is soon enough.
+  const maintenanceIntervalMs = Math.min(1000, Math.max(maxPollIntervalMs, (leaseSeconds * 1000) / 4));
   const heartbeatIntervalMs = Math.max(20, options.heartbeatIntervalMs ?? Math.floor((leaseSeconds * 1000) / 3));
   const reconcileIntervalMs = options.reconcileIntervalMs ?? 30_000;
   const abortGraceMs = options.abortGraceMs ?? 5000;

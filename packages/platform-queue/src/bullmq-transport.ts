@@ -1,4 +1,4 @@
-import { Queue, Worker, type Job } from 'bullmq';
+import { Job, Queue, Worker, type JobJsonRaw } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Clock } from '@tasksgodzilla/core';
 import type { Ledger } from './ledger.js';
@@ -23,6 +23,10 @@ interface Message {
 // prioritized ones, so every message gets one: ledger priority p (higher first) maps around the middle.
 const PRIORITY_MIDPOINT = 1_048_576;
 const PRIORITY_MAX = 2_097_152;
+
+// Published spells are recorded in the ledger in batches: after this long, or at this many.
+const MARK_DELAY_MS = 25;
+const MARK_BATCH = 100;
 
 export function bullmqPriority(priority: number): number {
   return Math.min(PRIORITY_MAX, Math.max(1, PRIORITY_MIDPOINT - Math.trunc(priority)));
@@ -108,12 +112,53 @@ export function createBullmqTransport(options: BullmqTransportOptions): Transpor
   // (an enqueue's publish runs after commit, so the relay may see the row unpublished meanwhile).
   const publishing = new Set<string>();
 
+  // Spells published whose `published_at` is not written yet: written together shortly after (one
+  // statement for a burst of publishes instead of one commit per job). Meanwhile this process's relay
+  // leaves them alone; another process's relay publishing one again is a no-op (same job id), and a
+  // crash before the write costs only that.
+  const unmarked = new Map<string, QueueJob>();
+  const writing = new Set<string>();
+  let marks: { ledger: Ledger; timer: NodeJS.Timeout } | null = null;
+  let marking: Promise<void> = Promise.resolve();
+
+  const writeMarks = (ledger: Ledger): Promise<void> => {
+    if (marks) clearTimeout(marks.timer);
+    marks = null;
+    const jobs = [...unmarked.values()];
+    unmarked.clear();
+    const ids = jobs.map(messageId);
+    for (const id of ids) writing.add(id);
+    marking = marking.then(async () => {
+      try {
+        if (jobs.length > 0) await ledger.markPublished(jobs);
+      } catch (error) {
+        logger.warn(
+          { err: error, jobs: jobs.length },
+          'recording published jobs failed; the relay publishes them again',
+        );
+      } finally {
+        for (const id of ids) writing.delete(id);
+      }
+    });
+    return marking;
+  };
+
+  const markLater = (ledger: Ledger, job: QueueJob) => {
+    unmarked.set(messageId(job), job);
+    if (unmarked.size >= MARK_BATCH) void writeMarks(ledger);
+    else if (!marks) {
+      const timer = setTimeout(() => void writeMarks(ledger), MARK_DELAY_MS);
+      timer.unref();
+      marks = { ledger, timer };
+    }
+  };
+
   const publish = async (ledger: Ledger, job: QueueJob): Promise<boolean> => {
     const id = messageId(job);
     publishing.add(id);
     try {
       await add(job);
-      await ledger.markPublished(job);
+      markLater(ledger, job);
       return true;
     } catch (error) {
       logger.warn({ err: error, run_id: job.run_id }, 'publishing a job to bullmq failed; the relay will retry');
@@ -123,14 +168,47 @@ export function createBullmqTransport(options: BullmqTransportOptions): Transpor
     }
   };
 
-  const settle = async (message: Job, token: string, action: 'ack' | { delayUntil: string }) => {
+  // A message BullMQ handed over with the acknowledgement of the previous one (its `fetchNext`), per
+  // queue: the next claim takes it without a round trip of its own. It is locked by the token of the
+  // acknowledged one; should it wait past BullMQ's lock, the stalled checker hands it out again, and
+  // the claim by id is fenced either way.
+  const prefetched = new Map<string, { message: Job<Message>; token: string }>();
+
+  /** Acknowledges (and fetches the next message of the queue) or delays a message; never throws. */
+  const settle = async (
+    worker: Worker,
+    message: Job,
+    token: string,
+    action: 'ack' | { delayUntil: string },
+  ): Promise<void> => {
     try {
-      if (action === 'ack') await message.moveToCompleted(null, token, false);
-      else await message.moveToDelayed(realTime(action.delayUntil), token);
+      if (action !== 'ack') {
+        await message.moveToDelayed(realTime(action.delayUntil), token);
+        return;
+      }
+      const next = (await message.moveToCompleted(null, token, true)) as unknown[] | undefined;
+      const [data, id] = next ?? [];
+      if (data && typeof id === 'string')
+        prefetched.set(worker.name, {
+          message: Job.fromJSON(worker, data as JobJsonRaw, id) as Job<Message>,
+          token,
+        });
     } catch (error) {
       // The stalled checker hands an unacknowledged message out again; the claim is fenced anyway.
       logger.warn({ err: error, message_id: message.id }, 'acknowledging a bullmq message failed');
     }
+  };
+
+  /** The queue's next message: the prefetched one, else one taken off Redis. */
+  const nextMessage = async (worker: Worker, workerId: string) => {
+    const held = prefetched.get(worker.name);
+    if (held) {
+      prefetched.delete(worker.name);
+      return held;
+    }
+    const token = `${workerId}-${++tokens}`;
+    const message = (await worker.getNextJob(token, { block: false })) as Job<Message> | undefined;
+    return message ? { message, token } : null;
   };
 
   return {
@@ -154,19 +232,19 @@ export function createBullmqTransport(options: BullmqTransportOptions): Transpor
         const worker = workerFor(name);
         // Bounded: stale messages (rows already taken or finished) are dropped along the way.
         for (let i = 0; i < 50; i++) {
-          const token = `${workerId}-${++tokens}`;
-          const message = (await worker.getNextJob(token, { block: false })) as Job<Message> | undefined;
-          if (!message) break;
+          const next = await nextMessage(worker, workerId);
+          if (!next) break;
+          const { message, token } = next;
           const runId = message.data?.run_id;
           const result =
             typeof runId === 'string'
               ? await ledger.claimById(runId, workerId, leaseSeconds)
               : ({ gone: true } as const);
           if ('notDueUntil' in result) {
-            await settle(message, token, { delayUntil: result.notDueUntil });
+            await settle(worker, message, token, { delayUntil: result.notDueUntil });
             continue;
           }
-          await settle(message, token, 'ack');
+          await settle(worker, message, token, 'ack');
           if ('claimed' in result) return result.claimed;
         }
       }
@@ -177,9 +255,13 @@ export function createBullmqTransport(options: BullmqTransportOptions): Transpor
     completeAndClaim: async (ledger, job, outcome) => ({ job: await ledger.complete(job, outcome), next: null }),
 
     async publishPending(ledger, { reconcile, limit }) {
+      // The relay reads the ledger: this process's pending marks go in first.
+      if (marks) await writeMarks(marks.ledger);
+      await marking;
       let published = 0;
       for (const job of await ledger.listUnpublished(limit)) {
-        if (publishing.has(messageId(job))) continue;
+        const id = messageId(job);
+        if (publishing.has(id) || unmarked.has(id) || writing.has(id)) continue;
         if (await publish(ledger, job)) published++;
       }
       if (!reconcile) return published;
@@ -206,6 +288,12 @@ export function createBullmqTransport(options: BullmqTransportOptions): Transpor
     },
 
     async close() {
+      if (marks) await writeMarks(marks.ledger);
+      await marking;
+      // Prefetched messages go back to waiting for the next worker (else BullMQ's lock has to expire first).
+      const held = [...prefetched.values()];
+      prefetched.clear();
+      await Promise.allSettled(held.map(({ message, token }) => message.moveToWait(token)));
       await Promise.allSettled([...workers.values()].map((worker) => worker.close()));
       await Promise.allSettled([...queues.values()].map((queue) => queue.close()));
       workers.clear();

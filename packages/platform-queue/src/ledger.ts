@@ -107,7 +107,8 @@ export interface Ledger {
   retry(runId: string): Promise<QueueJob>;
   listUnpublished(limit: number): Promise<QueueJob[]>;
   listPublishedQueued(limit: number): Promise<QueueJob[]>;
-  markPublished(job: QueueJob): Promise<void>;
+  /** Records that these jobs' current spells are in the transport (one statement per batch). */
+  markPublished(jobs: readonly QueueJob[]): Promise<void>;
 }
 
 export interface LedgerOptions {
@@ -323,6 +324,6 @@ export function createLedger(options: LedgerOptions): Ledger {
 
     listUnpublished: (limit) => jobRuns.listQueued(false, limit),
     listPublishedQueued: (limit) => jobRuns.listQueued(true, limit),
-    markPublished: (job) => jobRuns.markPublished(job),
+    markPublished: (jobs) => jobRuns.markPublished(jobs),
   };
 }

@@ -25,13 +25,24 @@ interface Attempt {
   report: AttemptReport;
 }
 
+// A bound logger's base logger and bindings: binding it again merges the bindings once, so each line
+// is one spread, not one per level of binding.
+const boundLoggers = new WeakMap<QueueLogger, { base: QueueLogger; bindings: Record<string, unknown> }>();
+
 function bindLogger(logger: QueueLogger, bindings: Record<string, unknown>): QueueLogger {
-  return {
-    debug: (obj, msg) => logger.debug({ ...bindings, ...obj }, msg),
-    info: (obj, msg) => logger.info({ ...bindings, ...obj }, msg),
-    warn: (obj, msg) => logger.warn({ ...bindings, ...obj }, msg),
-    error: (obj, msg) => logger.error({ ...bindings, ...obj }, msg),
+  // Nothing to bind for a logger that writes nothing (a job's logger is bound per job).
+  if (logger === noopLogger) return noopLogger;
+  const parent = boundLoggers.get(logger);
+  const base = parent?.base ?? logger;
+  const all = parent ? { ...parent.bindings, ...bindings } : bindings;
+  const bound: QueueLogger = {
+    debug: (obj, msg) => base.debug({ ...all, ...obj }, msg),
+    info: (obj, msg) => base.info({ ...all, ...obj }, msg),
+    warn: (obj, msg) => base.warn({ ...all, ...obj }, msg),
+    error: (obj, msg) => base.error({ ...all, ...obj }, msg),
   };
+  boundLoggers.set(bound, { base, bindings: all });
+  return bound;
 }
 
 /** Settles with the handler, or rejects with the abort reason when the handler ignores its signal past the grace period. */
@@ -70,9 +81,11 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const maxPollIntervalMs = Math.max(pollIntervalMs, options.maxPollIntervalMs ?? 2000);
   const wakeupPollIntervalMs = options.wakeupPollIntervalMs ?? maxPollIntervalMs;
-  // Reclaiming expired leases and the relay run at most this often while jobs keep the loop busy.
-  const maintenanceIntervalMs = Math.min(1000, maxPollIntervalMs);
   const leaseSeconds = options.leaseSeconds ?? queue.defaults.leaseSeconds;
+  // Reclaiming expired leases and the relay run at most this often: a lease cannot expire sooner than
+  // its length after a claim or heartbeat, and the relay only picks up what a crash left unpublished,
+  // so a quarter of the lease (at least the longest poll, at most 1 s) is soon enough.
+  const maintenanceIntervalMs = Math.min(1000, Math.max(maxPollIntervalMs, (leaseSeconds * 1000) / 4));
   const heartbeatIntervalMs = Math.max(20, options.heartbeatIntervalMs ?? Math.floor((leaseSeconds * 1000) / 3));
   const reconcileIntervalMs = options.reconcileIntervalMs ?? 30_000;
   const abortGraceMs = options.abortGraceMs ?? 5000;

@@ -5,28 +5,32 @@ import { createBullmqTransport } from '../src/bullmq-transport.js';
 import type { Ledger } from '../src/ledger.js';
 import { noopLogger } from '../src/ledger-queue.js';
 import type { QueueJob } from '../src/queue.types.js';
-import { deferred } from './harness.js';
+import { deferred, waitFor } from './harness.js';
 
 const redis = await redisAvailable();
 
+const job = (name: string) =>
+  ({
+    run_id: `relay-${name}-${randomBytes(4).toString('hex')}`,
+    job_type: 'alpha_job',
+    queue: 'default',
+    attempts: 0,
+    priority: 0,
+    run_at: new Date().toISOString(),
+  }) as QueueJob;
+
 describe.each(redis ? ['bullmq'] : [])('the %s relay', () => {
-  it('leaves a job whose publish is under way in this process to that publish', async () => {
-    const job = {
-      run_id: `relay-${randomBytes(4).toString('hex')}`,
-      job_type: 'alpha_job',
-      queue: 'default',
-      attempts: 0,
-      priority: 0,
-      run_at: new Date().toISOString(),
-    } as QueueJob;
-    const gate = deferred();
-    const marked: string[] = [];
+  it('writes the marks of jobs this process published in one call before it relays, and leaves those jobs alone', async () => {
+    const jobs = [job('a'), job('b'), job('c')];
+    const gate = { ...deferred(), waiting: false };
+    const marked: string[][] = [];
     const ledger = {
-      markPublished: async (published: QueueJob) => {
+      markPublished: async (published: readonly QueueJob[]) => {
+        gate.waiting = true;
         await gate.promise;
-        marked.push(published.run_id);
+        marked.push(published.map((one) => one.run_id));
       },
-      listUnpublished: async () => [job],
+      listUnpublished: async () => jobs.filter((one) => !marked.flat().includes(one.run_id)),
       listPublishedQueued: async () => [],
     } as unknown as Ledger;
     const transport = createBullmqTransport({
@@ -36,14 +40,32 @@ describe.each(redis ? ['bullmq'] : [])('the %s relay', () => {
       logger: noopLogger,
     });
     try {
-      const enqueued = transport.jobQueued(ledger, job);
-      // The enqueue's publish now waits on markPublished; the row still reads as unpublished.
-      expect(await transport.publishPending(ledger, { reconcile: false, limit: 10 })).toBe(0);
+      await Promise.all(jobs.map((one) => transport.jobQueued(ledger, one)));
+      // Published, their mark under way: the rows still read as unpublished, the relay leaves them.
+      const relayed = transport.publishPending(ledger, { reconcile: false, limit: 10 });
+      await waitFor(() => gate.waiting, 'the batched mark to start');
       gate.resolve();
-      await enqueued;
-      expect(marked).toEqual([job.run_id]);
+      expect(await relayed).toBe(0);
+      expect(marked).toEqual([jobs.map((one) => one.run_id)]);
     } finally {
       await transport.close();
     }
+  });
+
+  it('writes the pending marks when it closes', async () => {
+    const one = job('close');
+    const marked: string[] = [];
+    const ledger = {
+      markPublished: async (published: readonly QueueJob[]) => void marked.push(...published.map((j) => j.run_id)),
+    } as unknown as Ledger;
+    const transport = createBullmqTransport({
+      redisUrl: REDIS_URL,
+      prefix: `tgz-test-${randomBytes(5).toString('hex')}`,
+      clock: systemClock,
+      logger: noopLogger,
+    });
+    await transport.jobQueued(ledger, one);
+    await transport.close();
+    expect(marked).toEqual([one.run_id]);
   });
 });

@@ -101,6 +101,18 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     expect(await queue.get(b.run_id)).toMatchObject({ status: 'succeeded' });
   });
 
+  it("logs each job's lines with the worker's and the job's bindings, and the handler's own fields", async () => {
+    const lines: { level: string; obj: Record<string, unknown>; msg?: string }[] = [];
+    const record = (level: string) => (obj: object, msg?: string) =>
+      void lines.push({ level, obj: obj as Record<string, unknown>, msg });
+    const logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
+    const job = await queue.enqueue(plan(1));
+    await runner({ alpha_job: async (_job, ctx) => ctx.log.info({ step: 'x' }, 'inside') }, { logger }).drain();
+    const bindings = { worker_id: 'test-worker', run_id: job.run_id, job_type: 'alpha_job', attempt: 1 };
+    expect(lines.find((line) => line.msg === 'inside')?.obj).toEqual({ ...bindings, step: 'x' });
+    expect(lines.find((line) => line.msg === 'job completed')?.obj).toEqual(bindings);
+  });
+
   it('enqueues a queued ledger row with the payload, links and defaults', async () => {
     const job = await queue.enqueue({
       job_type: 'step_job',
@@ -129,8 +141,9 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     expect(await queue.get(job.run_id)).toEqual(await queue.find(job.run_id));
     await expect(queue.get('missing')).rejects.toBeInstanceOf(NotFoundError);
     if (h.name === 'bullmq') {
-      expect((await queue.get(job.run_id)).published_at).not.toBeNull();
       expect(await h.bullQueue().getJobState(job.run_id)).toBe('prioritized');
+      // Published spells are recorded in batches, shortly after.
+      await waitFor(async () => (await queue.get(job.run_id)).published_at !== null, 'published_at');
     }
   });
 

@@ -236,6 +236,25 @@ describe.each(BACKENDS)('JobRunRepository on %s', (dialect) => {
     expect(await storage.jobRuns.nextRunAt(['nothing-here'])).toBeNull();
   });
 
+  it('marks a batch of queued spells published, each only while it is queued with the same attempts', async ({
+    storage,
+  }) => {
+    const ids = Array.from({ length: 230 }, (_, i) => `m${i}`);
+    for (const run_id of ids) await storage.jobRuns.create({ run_id, job_type: 't' });
+    await storage.jobRuns.create({ run_id: 'again', job_type: 't' });
+    await storage.jobRuns.update('again', { attempts: 1 });
+    await storage.jobRuns.create({ run_id: 'done', job_type: 't', status: 'succeeded' });
+    await storage.jobRuns.markPublished([
+      ...ids.map((run_id) => ({ run_id, attempts: 0 })),
+      { run_id: 'again', attempts: 0 },
+      { run_id: 'done', attempts: 0 },
+    ]);
+    expect((await storage.jobRuns.listQueued(false, 500)).map((job) => job.run_id)).toEqual(['again']);
+    expect(await storage.jobRuns.listQueued(true, 500)).toHaveLength(230);
+    expect((await storage.jobRuns.get('done')).published_at).toBeNull();
+    await storage.jobRuns.markPublished([]);
+  });
+
   it('finds the earliest run_at across every priority of a queue (negative ones too)', async ({ storage }) => {
     const at = (hour: number) => `2026-11-27T${hour}:00:00.000Z`;
     await storage.jobRuns.create({ run_id: 'high', job_type: 't', priority: 9, run_at: at(20) });

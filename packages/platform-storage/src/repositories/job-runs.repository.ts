@@ -117,6 +117,9 @@ const byRunId = reusableQuery((db, [runId]: [string]) =>
   db.selectFrom('job_runs').selectAll().where('run_id', '=', runId),
 );
 
+/** Jobs marked published per statement (SQLite parses an `or` chain as nested terms: keep it short). */
+const MARK_CHUNK = 100;
+
 type LeaseValues = [owner: string, expiresAt: string, at: string];
 
 const claimValues = (owner: string, expiresAt: string, at: string) => ({
@@ -641,16 +644,22 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
       return rows.map(toJobRun);
     },
 
-    // One statement: no BEGIN/COMMIT around it (BullMQ's relay marks every published job).
-    async markPublished(job) {
-      await db
-        .updateTable('job_runs')
-        .set({ published_at: nowIso(ctx) })
-        .where('run_id', '=', job.run_id)
-        .where('status', '=', 'queued')
-        .where('attempts', '=', job.attempts)
-        .where('published_at', 'is', null)
-        .execute();
+    // One statement per MARK_CHUNK jobs, no BEGIN/COMMIT around it (BullMQ's publisher marks its
+    // published jobs in batches); only a job still in the same queued spell is marked.
+    async markPublished(jobs) {
+      const at = nowIso(ctx);
+      for (let start = 0; start < jobs.length; start += MARK_CHUNK) {
+        const chunk = jobs.slice(start, start + MARK_CHUNK);
+        await db
+          .updateTable('job_runs')
+          .set({ published_at: at })
+          .where('status', '=', 'queued')
+          .where('published_at', 'is', null)
+          .where((eb) =>
+            eb.or(chunk.map((job) => eb.and([eb('run_id', '=', job.run_id), eb('attempts', '=', job.attempts)]))),
+          )
+          .execute();
+      }
     },
 
     async queueCounts(filter = {}) {

@@ -355,8 +355,11 @@ export interface JobRunRepository {
   requeue(runId: string): Promise<JobRunRecord | null>;
   /** Queued jobs not yet delivered (published_at null), or already delivered, by run_at. */
   listQueued(published: boolean, limit: number): Promise<JobRunRecord[]>;
-  /** Records delivery of this queued spell (matched by attempts, so a newer spell stays unpublished). */
-  markPublished(job: Pick<JobRunRecord, 'run_id' | 'attempts'>): Promise<void>;
+  /**
+   * Records delivery of these queued spells (each matched by attempts, so a newer spell stays
+   * unpublished), in one statement per 100 jobs.
+   */
+  markPublished(jobs: readonly Pick<JobRunRecord, 'run_id' | 'attempts'>[]): Promise<void>;
   /**
    * Counts per queue and status; `project_ids` narrows to those projects (an empty list counts nothing).
    * Finished jobs come from migration 0006's counters, live ones from job_runs: the cost does not grow with history.

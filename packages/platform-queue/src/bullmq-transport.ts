@@ -27,6 +27,8 @@ const PRIORITY_MAX = 2_097_152;
 // Published spells are recorded in the ledger in batches: after this long, or at this many.
 const MARK_DELAY_MS = 25;
 const MARK_BATCH = 100;
+// A message fetched with an acknowledgement waits this long for the next claim before it goes back.
+const PREFETCH_HOLD_MS = 50;
 
 export function bullmqPriority(priority: number): number {
   return Math.min(PRIORITY_MAX, Math.max(1, PRIORITY_MIDPOINT - Math.trunc(priority)));
@@ -170,9 +172,22 @@ export function createBullmqTransport(options: BullmqTransportOptions): Transpor
 
   // A message BullMQ handed over with the acknowledgement of the previous one (its `fetchNext`), per
   // queue: the next claim takes it without a round trip of its own. It is locked by the token of the
-  // acknowledged one; should it wait past BullMQ's lock, the stalled checker hands it out again, and
-  // the claim by id is fenced either way.
-  const prefetched = new Map<string, { message: Job<Message>; token: string }>();
+  // acknowledged one. A claim that does not come within PREFETCH_HOLD_MS (the runner is busy with a
+  // long job) hands it back to waiting, so another worker takes it at once instead of after BullMQ's
+  // lock and stalled check (30 s or more); the claim by id is fenced either way.
+  const prefetched = new Map<string, { message: Job<Message>; token: string; release: NodeJS.Timeout }>();
+
+  const handBack = (queue: string) => {
+    const held = prefetched.get(queue);
+    if (!held) return Promise.resolve();
+    prefetched.delete(queue);
+    clearTimeout(held.release);
+    return held.message.moveToWait(held.token).then(
+      () => undefined,
+      (error: unknown) =>
+        logger.warn({ err: error, message_id: held.message.id }, 'handing back a bullmq message failed'),
+    );
+  };
 
   /** Acknowledges (and fetches the next message of the queue) or delays a message; never throws. */
   const settle = async (
@@ -188,11 +203,17 @@ export function createBullmqTransport(options: BullmqTransportOptions): Transpor
       }
       const next = (await message.moveToCompleted(null, token, true)) as unknown[] | undefined;
       const [data, id] = next ?? [];
-      if (data && typeof id === 'string')
-        prefetched.set(worker.name, {
-          message: Job.fromJSON(worker, data as JobJsonRaw, id) as Job<Message>,
-          token,
-        });
+      if (data && typeof id === 'string') {
+        const fetched = Job.fromJSON(worker, data as JobJsonRaw, id) as Job<Message>;
+        // One held per queue: another slot's acknowledgement fetched one already, this one goes back.
+        if (prefetched.has(worker.name)) {
+          await fetched.moveToWait(token);
+          return;
+        }
+        const release = setTimeout(() => void handBack(worker.name), PREFETCH_HOLD_MS);
+        release.unref();
+        prefetched.set(worker.name, { message: fetched, token, release });
+      }
     } catch (error) {
       // The stalled checker hands an unacknowledged message out again; the claim is fenced anyway.
       logger.warn({ err: error, message_id: message.id }, 'acknowledging a bullmq message failed');
@@ -204,7 +225,8 @@ export function createBullmqTransport(options: BullmqTransportOptions): Transpor
     const held = prefetched.get(worker.name);
     if (held) {
       prefetched.delete(worker.name);
-      return held;
+      clearTimeout(held.release);
+      return { message: held.message, token: held.token };
     }
     const token = `${workerId}-${++tokens}`;
     const message = (await worker.getNextJob(token, { block: false })) as Job<Message> | undefined;
@@ -291,9 +313,7 @@ export function createBullmqTransport(options: BullmqTransportOptions): Transpor
       if (marks) await writeMarks(marks.ledger);
       await marking;
       // Prefetched messages go back to waiting for the next worker (else BullMQ's lock has to expire first).
-      const held = [...prefetched.values()];
-      prefetched.clear();
-      await Promise.allSettled(held.map(({ message, token }) => message.moveToWait(token)));
+      await Promise.all([...prefetched.keys()].map(handBack));
       await Promise.allSettled([...workers.values()].map((worker) => worker.close()));
       await Promise.allSettled([...queues.values()].map((queue) => queue.close()));
       workers.clear();

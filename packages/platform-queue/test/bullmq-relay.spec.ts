@@ -69,3 +69,35 @@ describe.each(redis ? ['bullmq'] : [])('the %s relay', () => {
     expect(marked).toEqual([one.run_id]);
   });
 });
+
+describe.each(redis ? ['bullmq'] : [])('the %s claim', () => {
+  it('hands a message fetched with an acknowledgement back when no claim comes for it, so a second worker takes it', async () => {
+    const first = job('held-first');
+    const second = job('held-second');
+    const claimed: string[] = [];
+    const ledger = {
+      markPublished: async () => undefined,
+      claimById: async (runId: string) => {
+        claimed.push(runId);
+        return { claimed: { ...[first, second].find((one) => one.run_id === runId)!, lease_token: runId } };
+      },
+    } as unknown as Ledger;
+    const prefix = `tgz-test-${randomBytes(5).toString('hex')}`;
+    const open = () => createBullmqTransport({ redisUrl: REDIS_URL, prefix, clock: systemClock, logger: noopLogger });
+    const busy = open();
+    const idle = open();
+    try {
+      await busy.jobQueued(ledger, first);
+      await busy.jobQueued(ledger, second);
+      // The busy worker takes the first job; its acknowledgement fetches the second, and then it stays busy.
+      expect((await busy.claim(ledger, 'busy', 30, ['default']))?.run_id).toBe(first.run_id);
+      // The idle worker gets the second long before BullMQ's 30 s lock would release it.
+      const taken = await waitFor(() => idle.claim(ledger, 'idle', 30, ['default']), 'the idle worker to claim');
+      expect(taken.run_id).toBe(second.run_id);
+      expect(claimed).toEqual([first.run_id, second.run_id]);
+    } finally {
+      await busy.close();
+      await idle.close();
+    }
+  });
+});

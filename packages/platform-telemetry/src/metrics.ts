@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { systemClock, type Clock } from '@tasksgodzilla/core';
 import { EVENT_LOOP_LAG_METRIC_NAMES, registerEventLoopLag } from './event-loop-lag.js';
+import { createExposition } from './exposition.js';
 
 /**
  * prom-client's own event-loop monitor is replaced (registerEventLoopLag); this resolution keeps the
@@ -55,17 +56,25 @@ type Formatter = { getMetricsAsString(metric: unknown): Promise<string> };
 
 /**
  * A throttled metric whose reading is not due shows the values it showed at the last scrape, so its
- * text is reused instead of formatted again; a reset of the registry drops every kept text.
+ * text is reused instead of formatted again; a reset of the registry drops every kept text. Returns the
+ * kept text of a metric when it can be reused as it is.
  */
-function reuseUnchangedText(registry: Registry, readings: Map<unknown, Reading>): void {
+function reuseUnchangedText(
+  registry: Registry,
+  readings: Map<unknown, Reading>,
+): (metric: unknown) => string | undefined {
   const formatter = registry as unknown as Formatter;
   const format = formatter.getMetricsAsString.bind(registry);
   const texts = new Map<unknown, { reads: number; text: string }>();
+  const reusable = (metric: unknown, reading: Reading): string | undefined => {
+    const kept = texts.get(metric);
+    return kept && kept.reads === reading.reads && !reading.due() ? kept.text : undefined;
+  };
   formatter.getMetricsAsString = async (metric) => {
     const reading = readings.get(metric);
     if (!reading) return format(metric);
-    const kept = texts.get(metric);
-    if (kept && kept.reads === reading.reads && !reading.due()) return kept.text;
+    const kept = reusable(metric, reading);
+    if (kept !== undefined) return kept;
     const text = await format(metric);
     texts.set(metric, { reads: reading.reads, text });
     return text;
@@ -74,6 +83,10 @@ function reuseUnchangedText(registry: Registry, readings: Map<unknown, Reading>)
   registry.resetMetrics = () => {
     texts.clear();
     resetMetrics();
+  };
+  return (metric) => {
+    const reading = readings.get(metric);
+    return reading ? reusable(metric, reading) : undefined;
   };
 }
 
@@ -167,6 +180,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   // The default process, heap and GC collectors, with the event-loop lag measured by
   // registerEventLoopLag instead of prom-client's HDR histogram (issue 12: its 10 ms timer cost an idle
   // api ~3.7 ms of CPU a second, and reading its stddev and mean ~2 ms per scrape).
+  let reused: (metric: unknown) => string | undefined = () => undefined;
   if (options.collectDefault) {
     const before = new Set(registry.getMetricsAsArray());
     collectDefaultMetrics({ register: registry, prefix, eventLoopMonitoringPrecision: UNUSED_MONITOR_RESOLUTION_MS });
@@ -179,7 +193,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       const reading = throttleCollect(metric as unknown as Collected, clock, maxAgeMs);
       if (reading) readings.set(metric, reading);
     }
-    reuseUnchangedText(registry, readings);
+    reused = reuseUnchangedText(registry, readings);
     // Its timer is unref'd and lives as long as the process, like prom-client's monitor.
     registerEventLoopLag(registry, prefix);
   }
@@ -189,11 +203,13 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     return knownRoutes && !knownRoutes.has(template) ? UNMATCHED_ROUTE : template;
   };
 
+  const exposition = createExposition(registry, (metric) => reused(metric));
+
   return {
     registry,
     contentType: registry.contentType,
     instruments,
-    text: () => registry.metrics(),
+    text: () => exposition.text(),
     observeRequest(request: RequestObservation) {
       instruments.requestsTotal.inc();
       const seconds =

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { Logger, Metrics } from '@tasksgodzilla/platform-telemetry';
 import { getLogContext, withLogContext } from '@tasksgodzilla/platform-telemetry';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 /** Ids echoed back and stored on events: printable and short, so a caller cannot inject log lines. */
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
+/** The methods fastify never parses a body for. */
+const BODYLESS_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'TRACE']);
 
 /** The caller's `X-Request-ID` when it is a sane id, else a fresh UUID (fastify's genReqId). */
 export function requestIdFor(request: IncomingMessage): string {
@@ -35,10 +37,16 @@ export function registerRequestContext(app: FastifyInstance, deps: { logger: Log
     withLogContext({ request_id: request.id }, () => done());
   });
   // Body parsing runs on the socket's own async context, so the log context is entered again (only
-  // when it was lost: a request without a body is still inside the context entered above).
-  app.addHook('preHandler', (request, _reply, done) => {
+  // when it was lost: a request without a body is still inside the context entered above). Fastify
+  // parses no body for GET, HEAD and TRACE, so only routes taking another method run this hook (issue 12).
+  const reenterContext: preHandlerHookHandler = (request, _reply, done) => {
     if (getLogContext().request_id === request.id) done();
     else withLogContext({ request_id: request.id }, () => done());
+  };
+  app.addHook('onRoute', (route) => {
+    if ([route.method].flat().every((method) => BODYLESS_METHODS.has(method))) return;
+    const hooks = route.preHandler === undefined ? [] : [route.preHandler].flat();
+    if (!hooks.includes(reenterContext)) route.preHandler = [reenterContext, ...hooks];
   });
   app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {
     const seconds = reply.elapsedTime / 1000;

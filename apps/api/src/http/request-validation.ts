@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { z } from 'zod';
 import { RequestValidationError, type DetailIssue, type RequestPart } from './http-errors.js';
 
@@ -59,9 +59,20 @@ const PARTS: readonly (readonly [
  * Fastify validates params, query and body one after the other and stops at the first failure;
  * FastAPI reported all of them together. So fastify's own step is a no-op (`passThrough`)
  * and this preValidation hook parses every part with the route's zod schemas, reports every issue
- * at once (422, `loc` = part + field path) and replaces each part with its parsed value.
+ * at once (422, `loc` = part + field path) and replaces each part with its parsed value. A callback
+ * hook, not an async one: no promise per request (issue 12).
  */
-export async function validateRequest(request: FastifyRequest): Promise<void> {
+export function validateRequest(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  try {
+    parseRequest(request);
+  } catch (error) {
+    done(error as Error);
+    return;
+  }
+  done();
+}
+
+function parseRequest(request: FastifyRequest): void {
   const schema = request.routeOptions.schema as
     | Partial<Record<'params' | 'querystring' | 'body' | 'headers', z.ZodType>>
     | undefined;

@@ -1,7 +1,9 @@
+import { connect } from 'node:net';
 import { jest } from '@jest/globals';
 import { createClient, type EventOut, type StreamEventsParams, type TasksGodzillaClient } from '@tasksgodzilla/client';
 import { waitFor } from '@tasksgodzilla/testing';
 import { openApi, TEMPLATE_DIR, useApi } from './api.test-helpers.js';
+import { SSE_MAX_BUFFERED_BYTES } from './http/event-stream.js';
 
 /** Reads events from an async iterator until `count` arrived. */
 async function take(iterator: AsyncIterator<EventOut>, count: number): Promise<EventOut[]> {
@@ -207,6 +209,68 @@ describe('GET /events/stream (server-sent events over a real socket)', () => {
     first.stop();
     await second.heartbeats(3);
     second.stop();
+  });
+
+  it('cuts off a client that stops reading, and what it got is a gap-free prefix to resume from', async () => {
+    const other = await openApi({ api: { ssePollMs: 20 } });
+    try {
+      const url = new URL(await other.app.listen({ host: '127.0.0.1', port: 0 }));
+      const socket = connect(Number(url.port), url.hostname);
+      socket.write(`GET /events/stream?last_event_id=0 HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`);
+      let text = '';
+      let ended = false;
+      let paused = false;
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => {
+        text += chunk;
+        if (!paused && text.includes(': connected')) {
+          paused = true;
+          socket.pause();
+        }
+      });
+      socket.on('end', () => (ended = true));
+      socket.on('error', () => (ended = true));
+      await waitFor(
+        async () => text,
+        (read) => read.includes(': connected'),
+        'the stream to open',
+        30_000,
+      );
+      const connections = () =>
+        new Promise<number>((resolve, reject) =>
+          other.app.server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+        );
+      // Events of 16 KiB until the server lets the stalled client go (kernel buffers first, then its limit).
+      const message = 'x'.repeat(16 * 1024);
+      const project = await other.runtime.storage.projects.create({ name: 'slow-reader', git_url: other.repo.path });
+      let written = 0;
+      await waitFor(
+        async () => {
+          for (let i = 0; i < 20; i++)
+            await other.runtime.storage.events.append({ project_id: project.id, event_type: 'bulk_note', message });
+          written += 20;
+          return connections();
+        },
+        (count) => count === 0,
+        'the stalled stream to be cut off',
+        60_000,
+      );
+      expect(written * message.length).toBeGreaterThan(SSE_MAX_BUFFERED_BYTES);
+      socket.resume();
+      await waitFor(
+        async () => ended,
+        (done) => done,
+        'the rest of what was sent, then the end',
+        30_000,
+      );
+      const ids = [...text.matchAll(/^id: (\d+)$/gm)].map((match) => Number(match[1]));
+      expect(ids.length).toBeGreaterThan(0);
+      expect(ids.length).toBeLessThan(written);
+      // In order from the first event, none skipped: Last-Event-ID resumes exactly from the last one.
+      expect(ids).toEqual(ids.map((_, i) => ids[0]! + i));
+    } finally {
+      await other.close();
+    }
   });
 
   it('ends open streams when the api closes', async () => {

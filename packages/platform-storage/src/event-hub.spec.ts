@@ -119,6 +119,35 @@ describe.each(BACKENDS)('createEventHub on %s', (dialect) => {
     expect(all[0]!.messages()).toHaveLength(4);
   });
 
+  it('hands the same batch array to every subscriber that takes the whole batch, and its own to the others', async ({
+    storage,
+  }) => {
+    const a = (await storage.projects.create({ name: 'a', git_url: '/tmp/a' })).id;
+    const b = (await storage.projects.create({ name: 'b', git_url: '/tmp/b' })).id;
+    const hub = hubOf(storage.events);
+    const batches = (): { batches: (readonly Event[])[]; sink: (events: readonly Event[]) => void } => {
+      const got: (readonly Event[])[] = [];
+      return { batches: got, sink: (events) => got.push(events) };
+    };
+    const first = batches();
+    const second = batches();
+    const ofA = batches();
+    const ofBoth = batches();
+    await hub.subscribe({}, null, first.sink);
+    await hub.subscribe({}, null, second.sink);
+    await hub.subscribe({ project_id: a }, null, ofA.sink);
+    await hub.subscribe({ project_ids: [a, b] }, null, ofBoth.sink);
+    await note(storage, a, 'a1');
+    await note(storage, b, 'b1');
+    await hub.wake();
+    expect(first.batches).toHaveLength(1);
+    expect(second.batches[0]).toBe(first.batches[0]);
+    expect(ofBoth.batches[0]).toBe(first.batches[0]);
+    expect(ofA.batches[0]).not.toBe(first.batches[0]);
+    expect(ofA.batches[0]!.map((e) => e.message)).toEqual(['a1']);
+    expect(first.batches[0]!.map((e) => e.message)).toEqual(['a1', 'b1']);
+  });
+
   it('catches a resumed subscriber up from storage, then joins it to the shared tail without a repeat', async ({
     storage,
   }) => {

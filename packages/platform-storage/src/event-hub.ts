@@ -77,8 +77,21 @@ export function eventMatches(event: Event, filter: EventFilter): boolean {
   });
 }
 
+/** Whether `filter` sets no condition at all. */
+function selectsAll(filter: EventFilter): boolean {
+  return (
+    filter.project_id === undefined &&
+    filter.project_ids === undefined &&
+    filter.protocol_run_id === undefined &&
+    filter.step_run_id === undefined &&
+    (filter.event_types ?? []).every((type) => type.length === 0)
+  );
+}
+
 interface Subscriber {
   filter: EventFilter;
+  /** The filter selects every event (no test per event needed). */
+  all: boolean;
   sink: EventSink;
   /** Live: only ids above this are delivered (what the subscriber's start or catch-up already covered). */
   after: number;
@@ -119,11 +132,21 @@ export function createEventHub(options: EventHubOptions): EventHub {
     }
   };
 
-  /** Hands one shared batch to every subscriber (synchronously, with the position it moved to). */
+  /**
+   * Hands one shared batch to every subscriber (synchronously, with the position it moved to). A
+   * subscriber that takes the whole batch gets the batch array itself, the same one for all of them,
+   * so a sink can serialize it once per batch rather than once per subscriber.
+   */
   const fanOut = (events: readonly Event[]): void => {
     if (events.length === 0) return;
     for (const subscriber of subscribers) {
-      const mine = events.filter((event) => event.id > subscriber.after && eventMatches(event, subscriber.filter));
+      let mine = events;
+      if (!subscriber.all || events[0]!.id <= subscriber.after) {
+        const filtered = events.filter(
+          (event) => event.id > subscriber.after && eventMatches(event, subscriber.filter),
+        );
+        if (filtered.length !== events.length) mine = filtered;
+      }
       if (subscriber.own !== null) subscriber.held.push(...mine);
       else deliver(subscriber, mine);
     }
@@ -236,6 +259,7 @@ export function createEventHub(options: EventHubOptions): EventHub {
       // From here to the registration nothing awaits: the subscriber sees every shared batch after `target`.
       const subscriber: Subscriber = {
         filter,
+        all: selectsAll(filter),
         sink,
         after: own.position,
         own: own.position < feed.position ? own : null,

@@ -43,6 +43,40 @@ function sseText(events: readonly Event[]): string {
   return text;
 }
 
+const CRLF = Buffer.from('\r\n');
+
+/** `text` as one HTTP/1.1 chunk (`Transfer-Encoding: chunked` framing), ready for the socket. */
+function httpChunk(text: string): Buffer {
+  const body = Buffer.from(text, 'utf8');
+  return Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`, 'latin1'), body, CRLF]);
+}
+
+/**
+ * The hub hands the same batch array to every stream that takes all of it (platform-storage "Event
+ * hub"): that batch is encoded and framed once and the same bytes go to every such socket.
+ */
+const framed = new WeakMap<readonly Event[], Buffer>();
+function batchChunk(events: readonly Event[]): Buffer {
+  let chunk = framed.get(events);
+  if (chunk === undefined) {
+    chunk = httpChunk(sseText(events));
+    framed.set(events, chunk);
+  }
+  return chunk;
+}
+
+const HEARTBEAT_TEXT = ': heartbeat\n\n';
+const HEARTBEAT = httpChunk(HEARTBEAT_TEXT);
+const PREAMBLE_TEXT = `retry: ${RETRY_MS}\n: connected\n\n`;
+const PREAMBLE = httpChunk(PREAMBLE_TEXT);
+
+/**
+ * Bytes a stream's socket may still hold unsent when the next chunk is due. A client that reads slower
+ * than events come is cut off past this (it reconnects with Last-Event-ID and resumes exactly) rather
+ * than growing the api's memory without bound.
+ */
+export const SSE_MAX_BUFFERED_BYTES = 1024 * 1024;
+
 /**
  * `GET /events/stream`: server-sent events from the process's EventHub (platform-storage), which reads
  * the event log once per new batch for every stream: shortly after this process records an event
@@ -95,10 +129,12 @@ export function createEventStreams(runtime: Runtime): EventStreams {
     async open(request, reply, options) {
       // Events the hub hands over before the response head is written wait here.
       let early: Event[] | null = [];
-      let write = (_chunk: string): void => undefined;
+      let send = (_chunk: Buffer): void => undefined;
+      // An HTTP/1.0 client gets the body unframed (ServerResponse did the same).
+      let chunked = true;
       const subscription = await hubFor(options.pollMs).subscribe(options.filter, options.lastEventId, (events) => {
         if (early !== null) early.push(...events);
-        else write(sseText(events));
+        else send(chunked ? batchChunk(events) : Buffer.from(sseText(events)));
       });
       const raw = reply.raw;
       reply.hijack();
@@ -109,26 +145,38 @@ export function createEventStreams(runtime: Runtime): EventStreams {
         'X-Accel-Buffering': 'no',
         'X-Request-ID': request.id,
       });
+      // The head goes out now; the body's chunks are framed here and written to the socket itself:
+      // one write of one shared buffer per batch, where ServerResponse.write would encode and frame
+      // the text again for every stream and cork and uncork each socket on its own tick.
+      raw.flushHeaders();
+      chunked = raw.chunkedEncoding;
+      const socket = raw.socket;
       let closed = false;
-      write = (chunk) => {
-        if (!closed && !raw.destroyed && chunk !== '') raw.write(chunk);
-      };
-      write(`retry: ${RETRY_MS}\n: connected\n\n`);
-      write(sseText(early));
-      early = null;
-
-      const stopHeartbeat = beatEvery(options.heartbeatMs, () => write(': heartbeat\n\n'));
+      const heartbeat = chunked ? HEARTBEAT : Buffer.from(HEARTBEAT_TEXT);
+      const stopHeartbeat = beatEvery(options.heartbeatMs, () => send(heartbeat));
       const close = (): void => {
         if (closed) return;
         closed = true;
         subscription.close();
         stopHeartbeat();
         open.delete(close);
-        if (!raw.writableEnded) raw.end();
+        // A client past the buffer limit is not waited for: what it has not read is dropped.
+        if (socket !== null && socket.writableLength > SSE_MAX_BUFFERED_BYTES) socket.destroy();
+        else if (!raw.writableEnded) raw.end();
       };
+      send = (chunk) => {
+        if (closed || socket === null || socket.destroyed) return;
+        // Checked before the write, so one large batch passes; a stream holds at most the limit plus one batch.
+        if (socket.writableLength > SSE_MAX_BUFFERED_BYTES) close();
+        else socket.write(chunk);
+      };
+      const frame = (text: string): Buffer => (chunked ? httpChunk(text) : Buffer.from(text));
+      send(chunked ? PREAMBLE : Buffer.from(PREAMBLE_TEXT));
+      if (early.length > 0) send(frame(sseText(early)));
+      early = null;
       open.add(close);
       raw.on('close', close);
-      if (raw.destroyed) close();
+      if (raw.destroyed || socket === null) close();
     },
     close() {
       for (const close of [...open]) close();

@@ -115,6 +115,15 @@ describe.each(BACKENDS)('EventRepository on %s', (dialect) => {
       `Invalid event: ProtocolRun ${run.id} belongs to project ${project.id}, not ${other.id}`,
     );
 
+    // A step's run is checked against the project too (read with the step in one statement).
+    const stepOfOther = await rejection(
+      storage.events.append({ project_id: other.id, step_run_id: step.id, event_type: 'x', message: 'm' }),
+    );
+    expect(stepOfOther).toBeInstanceOf(ValidationError);
+    expect(stepOfOther.message).toBe(
+      `Invalid event: ProtocolRun ${run.id} belongs to project ${project.id}, not ${other.id}`,
+    );
+
     const otherRun = await seed.protocolRun(storage, project.id, '0002');
     await expect(
       storage.events.append({

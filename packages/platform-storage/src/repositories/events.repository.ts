@@ -95,12 +95,15 @@ export function createEventRepository(ctx: RepositoryContext): EventRepository {
   const resolveRun = async (input: NewEvent): Promise<number | null> => {
     let runId = input.protocol_run_id ?? null;
     const stepId = input.step_run_id ?? null;
+    // The run's project, read with the step when there is one (one statement, not two, per step event).
+    let runProject: number | null = null;
     if (stepId !== null) {
       if (!isRowId(stepId)) throw stepRunNotFound(stepId);
       const step = await db
         .selectFrom('step_runs')
-        .select('protocol_run_id')
-        .where('id', '=', stepId)
+        .innerJoin('protocol_runs', 'protocol_runs.id', 'step_runs.protocol_run_id')
+        .select(['step_runs.protocol_run_id', 'protocol_runs.project_id'])
+        .where('step_runs.id', '=', stepId)
         .executeTakeFirst();
       if (!step) throw stepRunNotFound(stepId);
       if (runId === null) runId = step.protocol_run_id;
@@ -108,13 +111,21 @@ export function createEventRepository(ctx: RepositoryContext): EventRepository {
         const message = `StepRun ${stepId} belongs to protocol run ${step.protocol_run_id}, not ${runId}`;
         throw new ValidationError(`Invalid event: ${message}`, [{ path: ['step_run_id'], message }]);
       }
+      runProject = step.project_id;
     }
     if (runId !== null) {
-      if (!isRowId(runId)) throw protocolRunNotFound(runId);
-      const run = await db.selectFrom('protocol_runs').select('project_id').where('id', '=', runId).executeTakeFirst();
-      if (!run) throw protocolRunNotFound(runId);
-      if (run.project_id !== input.project_id) {
-        const message = `ProtocolRun ${runId} belongs to project ${run.project_id}, not ${input.project_id}`;
+      if (runProject === null) {
+        if (!isRowId(runId)) throw protocolRunNotFound(runId);
+        const run = await db
+          .selectFrom('protocol_runs')
+          .select('project_id')
+          .where('id', '=', runId)
+          .executeTakeFirst();
+        if (!run) throw protocolRunNotFound(runId);
+        runProject = run.project_id;
+      }
+      if (runProject !== input.project_id) {
+        const message = `ProtocolRun ${runId} belongs to project ${runProject}, not ${input.project_id}`;
         throw new ValidationError(`Invalid event: ${message}`, [{ path: ['protocol_run_id'], message }]);
       }
     }

@@ -101,6 +101,24 @@ const ZOD_ENGLISH_ONLY = {
 };
 
 /**
+ * prom-client's index requires its Pushgateway (which loads https, tls and zlib) and its cluster
+ * AggregatorRegistry (which loads cluster) for exports the apps never use; in the apps' bundle they are
+ * classes that say so when constructed, and a start loads none of those Node modules (issue 12).
+ */
+const PROM_CLIENT_UNUSED = {
+  name: 'prom-client-unused',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]prom-client[\\/]lib[\\/](pushgateway|cluster)\.js$/ }, (args) => {
+      const name = args.path.endsWith('pushgateway.js') ? 'Pushgateway' : 'AggregatorRegistry';
+      return {
+        contents: `module.exports = class ${name} { constructor() { throw new Error('prom-client ${name} is not in this bundle'); } };`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
+/**
  * A bundled library's code is mapped to the JavaScript it ships, not followed through the library's own
  * source map: some (ret, which fastify's start needs) point at TypeScript sources they do not ship and
  * carry no `sourcesContent`, so the app's map would name files that exist nowhere (the release check
@@ -172,7 +190,7 @@ export function tsupAppPreset({ index = 'src/index.ts', main = 'src/main.ts', bi
       banner: { js: APP_CJS_BANNER },
       footer: { js: APP_CJS_FOOTER },
       define: { 'import.meta.url': '__tgzImportMetaUrl' },
-      esbuildPlugins: [ZOD_ENGLISH_ONLY, LIBRARIES_AS_SHIPPED],
+      esbuildPlugins: [ZOD_ENGLISH_ONLY, PROM_CLIENT_UNUSED, LIBRARIES_AS_SHIPPED],
     },
     {
       ...common,

@@ -126,6 +126,23 @@ describe('runWithCodeCache', () => {
   });
 });
 
+describe('runWithCodeCache with --enable-source-maps', () => {
+  const temp = useTempDir('tgz-code-cache-maps-');
+  afterEach(() => process.setSourceMapsEnabled(false));
+
+  it("runs the bundle through Node's loader (whose stack traces are mapped) and uses no cache", () => {
+    const bundle = join(temp.path, 'app.cjs');
+    writeFileSync(bundle, bundleText('mapped'));
+    process.setSourceMapsEnabled(true);
+    const run = runWithCodeCache(bundle, { cacheDir: join(temp.path, 'cache'), name: 'app' });
+    expect(run).toEqual({ state: 'none', file: undefined, writeNow: expect.any(Function) });
+    expect(run.writeNow()).toBe(false);
+    expect(existsSync(join(temp.path, 'cache'))).toBe(false);
+    const [ran] = readFileSync(`${bundle}.runs`, 'utf8').trim().split('\n');
+    expect(JSON.parse(ran ?? '')).toEqual({ file: bundle, dir: temp.path, answer: 46, marker: 'mapped' });
+  });
+});
+
 describe('codeCacheDirFrom (TASKSGODZILLA_CODE_CACHE_DIR)', () => {
   it('is the default folder when unset, none for off or empty, else the folder given', () => {
     expect(codeCacheDirFrom(undefined)).toBe(defaultCodeCacheDir());

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, Module } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { constants as vmConstants, Script } from 'node:vm';
@@ -36,7 +36,8 @@ export interface CodeCacheOptions {
 /**
  * What this start did with the cache: `used` (V8 took it), `missing` (no file for this bundle and Node),
  * `corrupt` (the file's digest does not match its bytes), `rejected` (V8 refused it), `none` (no usable
- * folder). After `missing`, `corrupt` and `rejected` the cache is written later (`writeNow` or its timer).
+ * folder, or source-mapped stack traces asked for: see runThroughLoader). After `missing`, `corrupt`
+ * and `rejected` the cache is written later (`writeNow` or its timer).
  */
 export interface CodeCacheRun {
   readonly state: 'used' | 'missing' | 'corrupt' | 'rejected' | 'none';
@@ -59,6 +60,7 @@ const DIGEST_BYTES = 20;
  * user's own or is writable by others is not used (a cache is code this process would run).
  */
 export function runWithCodeCache(file: string, options: CodeCacheOptions): CodeCacheRun {
+  if (process.sourceMapsEnabled) return runThroughLoader(file);
   const bytes = readFileSync(file);
   const dir = options.cacheDir !== undefined && ownedFolder(options.cacheDir) ? options.cacheDir : undefined;
   const key = createHash('sha1').update(`${process.version}\0${process.arch}\0`).update(bytes).digest('hex');
@@ -89,6 +91,28 @@ export function runWithCodeCache(file: string, options: CodeCacheOptions): CodeC
   const module = { exports: {}, filename: file, id: '.', loaded: false };
   run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
   return { state, file: cacheFile, writeNow };
+}
+
+/**
+ * With --enable-source-maps Node 20 maps the stack traces of code its own CommonJS loader compiled only
+ * (not a vm.Script's), so the bundle goes through the loader, without a cache: `module.exports = ` turns
+ * its function expression into the module's export (line 1 is the banner, whose columns alone move).
+ */
+function runThroughLoader(file: string): CodeCacheRun {
+  const loader = new Module(file) as Module & { _compile(text: string, filename: string): void };
+  loader.filename = file;
+  loader.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(dirname(file));
+  loader._compile(`module.exports = ${readFileSync(file, 'utf8')}`, file);
+  const module = { exports: {}, filename: file, id: '.', loaded: false };
+  (loader.exports as (...args: unknown[]) => void).call(
+    module.exports,
+    module.exports,
+    createRequire(file),
+    module,
+    file,
+    dirname(file),
+  );
+  return { state: 'none', file: undefined, writeNow: () => false };
 }
 
 /** The folder exists or was made, is a real folder of this user, and no one else can write into it. */

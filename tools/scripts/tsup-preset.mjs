@@ -62,8 +62,8 @@ const APP_BUNDLED = [/^@tasksgodzilla\//, 'kysely', 'zod', 'fastify-type-provide
  * CommonJS libraries every start loads that are made of many files: prom-client and what it requires
  * (@opentelemetry/api alone is 51 files), and fastify with the dependencies its start requires (about 140
  * files, semver alone 47: resolving, reading and wrapping each cost the api ~120 ms of CPU at start,
- * issue 12). Bundled, their `require` of Node's modules and of the packages left external goes through the
- * `require` that APP_REQUIRE_BANNER defines (an ESM file has none); what fastify requires only when asked
+ * issue 12). Bundled, their `require` of Node's modules and of the packages left external is the bundle's
+ * own (a CommonJS module's, given by the launcher); what fastify requires only when asked
  * (ajv and fast-json-stringify's compilers, light-my-request for `inject`) stays external, so it is still
  * loaded only then. pino and its ~30 files too: the loggers here write to a stream or a file descriptor,
  * never through pino's transports (worker threads started from a file found by path, which a bundle would

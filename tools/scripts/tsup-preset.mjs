@@ -1,7 +1,7 @@
 // The one tsup build setting of every package and app: ESM for Node 20, declarations built from the
 // sources (the `@tasksgodzilla/source` export condition), source maps, a clean dist/.
 import { existsSync } from 'node:fs';
-import { chmod, cp, readFile } from 'node:fs/promises';
+import { chmod, cp, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { defineConfig } from 'tsup';
 
@@ -62,8 +62,8 @@ const APP_BUNDLED = [/^@tasksgodzilla\//, 'kysely', 'zod', 'fastify-type-provide
  * CommonJS libraries every start loads that are made of many files: prom-client and what it requires
  * (@opentelemetry/api alone is 51 files), and fastify with the dependencies its start requires (about 140
  * files, semver alone 47: resolving, reading and wrapping each cost the api ~120 ms of CPU at start,
- * issue 12). Bundled, their `require` of Node's modules and of the packages left external goes through the
- * `require` that APP_REQUIRE_BANNER defines (an ESM file has none); what fastify requires only when asked
+ * issue 12). Bundled, their `require` of Node's modules and of the packages left external is the bundle's
+ * own (a CommonJS module's, given by the launcher); what fastify requires only when asked
  * (ajv and fast-json-stringify's compilers, light-my-request for `inject`) stays external, so it is still
  * loaded only then. pino and its ~30 files too: the loggers here write to a stream or a file descriptor,
  * never through pino's transports (worker threads started from a file found by path, which a bundle would
@@ -79,8 +79,6 @@ const APP_BUNDLED_CJS = [
   /^(quick-format-unescaped|on-exit-leak-free|atomic-sleep)(\/|$)/,
   /^fast-json-stringify\/lib\/(serializer|v8)(\.js)?$/,
 ];
-const APP_REQUIRE_BANNER =
-  "import { createRequire as __tgzCreateRequire } from 'node:module'; const require = __tgzCreateRequire(import.meta.url);";
 
 /**
  * zod's error messages in English only: `z.locales` keeps `en` (zod's default) and drops the 40-odd
@@ -99,6 +97,24 @@ const ZOD_ENGLISH_ONLY = {
       contents: 'export { default as en } from "./en.js";',
       resolveDir: dirname(args.path),
     }));
+  },
+};
+
+/**
+ * prom-client's index requires its Pushgateway (which loads https, tls and zlib) and its cluster
+ * AggregatorRegistry (which loads cluster) for exports the apps never use; in the apps' bundle they are
+ * classes that say so when constructed, and a start loads none of those Node modules (issue 12).
+ */
+const PROM_CLIENT_UNUSED = {
+  name: 'prom-client-unused',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]prom-client[\\/]lib[\\/](pushgateway|cluster)\.js$/ }, (args) => {
+      const name = args.path.endsWith('pushgateway.js') ? 'Pushgateway' : 'AggregatorRegistry';
+      return {
+        contents: `module.exports = class ${name} { constructor() { throw new Error('prom-client ${name} is not in this bundle'); } };`,
+        loader: 'js',
+      };
+    });
   },
 };
 
@@ -143,31 +159,76 @@ const NAME_ONLY_WHEN_DIFFERENT = {
 };
 
 /**
- * An app: `dist/index.js` (its library API for embedders and tests, dependencies external as in
- * every package) and `dist/main.js` (the process, bundled: see APP_BUNDLED). The index must not bundle
- * the workspace packages: an embedder that also imports them would get two copies of their classes.
- * The two builds write disjoint files (main's chunks are `main-*`), so each cleans only its own.
+ * The app's bundle (dist/main.cjs) is a CommonJS module's text as Node's loader wraps it: one function
+ * expression of (exports, require, module, __filename, __dirname), which the launcher compiles as a
+ * vm.Script with V8's code cache and calls (packages/runtime `runWithCodeCache`; its text is compiled as
+ * read, no wrapped copy). `import.meta.url` is the bundle's own file URL, as it was in the ESM bundle; the
+ * lazy `import()`s of bundled code are folded into it (CommonJS has no chunks; V8 compiles a function
+ * only when it first runs, and the code cache keeps what start ran).
  */
-export function tsupAppPreset({ index = 'src/index.ts', main = 'src/main.ts', copy = [] } = {}) {
+const APP_CJS_BANNER =
+  "(function (exports, require, module, __filename, __dirname) { const __tgzImportMetaUrl = require('node:url').pathToFileURL(__filename).href;";
+const APP_CJS_FOOTER = '});';
+
+/**
+ * esbuild escapes every non-ASCII character of the code but copies comments as they are; one such
+ * character (a few bundled libraries' comments have some) makes V8 hold the whole 2 MB text in two bytes
+ * a character. Each UTF-16 unit of a comment's non-ASCII text becomes `?`, so every column the source
+ * map names stays where it was.
+ */
+async function asciiOnly(file) {
+  const text = await readFile(file, 'utf8');
+  const ascii = text.replace(/[^\x00-\x7f]/g, '?');
+  if (ascii !== text) await writeFile(file, ascii);
+}
+
+/** ESM-only libraries the app's CommonJS bundle takes in (require() of ESM is still flagged as experimental on Node 20). */
+const APP_BUNDLED_ESM_ONLY = [/^(p-queue|p-timeout|eventemitter3)(\/|$)/];
+
+/**
+ * An app: `dist/index.js` (its library API for embedders and tests, dependencies external as in
+ * every package), `dist/main.cjs` (the process, `src/main.ts` bundled: see APP_BUNDLED) and
+ * `dist/main.js` (the bin: `src/bin.ts`, a small ESM launcher that runs main.cjs with the code cache).
+ * The index must not bundle the workspace packages: an embedder that also imports them would get two
+ * copies of their classes. The builds write disjoint files, so each cleans only its own.
+ */
+export function tsupAppPreset({ index = 'src/index.ts', main = 'src/main.ts', bin = 'src/bin.ts', copy = [] } = {}) {
   const library = tsupPreset({ entry: [index] });
+  const common = { tsconfig: 'tsconfig.lib.json', target: 'node20', sourcemap: true, keepNames: true };
   return [
-    { ...library, clean: ['!main.js', '!main.js.map', '!main-*', ...keepCopied(copy)] },
+    { ...library, clean: ['!main.*', ...keepCopied(copy)] },
     {
+      ...common,
       entry: { main },
-      format: ['esm'],
-      tsconfig: 'tsconfig.lib.json',
-      target: 'node20',
-      sourcemap: true,
-      keepNames: true,
-      clean: ['!index.*'],
-      ...(copy.length > 0 ? { onSuccess: () => copyFolders(copy) } : {}),
+      format: ['cjs'],
+      outExtension: () => ({ js: '.cjs' }),
+      clean: ['!index.*', '!main.js', '!main.js.map'],
+      onSuccess: async () => {
+        await asciiOnly('dist/main.cjs');
+        await copyFolders(copy);
+      },
       skipNodeModulesBundle: true,
-      noExternal: [...APP_BUNDLED, ...APP_BUNDLED_CJS],
-      banner: { js: APP_REQUIRE_BANNER },
-      esbuildPlugins: [ZOD_ENGLISH_ONLY, LIBRARIES_AS_SHIPPED],
+      noExternal: [...APP_BUNDLED, ...APP_BUNDLED_CJS, ...APP_BUNDLED_ESM_ONLY],
+      banner: { js: APP_CJS_BANNER },
+      footer: { js: APP_CJS_FOOTER },
+      define: { 'import.meta.url': '__tgzImportMetaUrl' },
+      esbuildPlugins: [ZOD_ENGLISH_ONLY, PROM_CLIENT_UNUSED, LIBRARIES_AS_SHIPPED],
       plugins: [NAME_ONLY_WHEN_DIFFERENT],
+    },
+    {
+      ...common,
+      entry: { main: bin },
+      format: ['esm'],
+      clean: false,
+      splitting: false,
+      skipNodeModulesBundle: true,
+      noExternal: [/^@tasksgodzilla\//],
+      banner: { js: '#!/usr/bin/env node' },
+      onSuccess: () => chmod('dist/main.js', 0o755),
+      // The workspace packages' sources (one module per file, `sideEffects: false`), so that only the
+      // launcher's own code is taken from the runtime, not its whole bundled index.
       esbuildOptions(options) {
-        options.chunkNames = 'main-[name]-[hash]';
+        options.conditions = SOURCE_CONDITION;
       },
     },
   ];

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { loadConfig } from '@tasksgodzilla/core';
 import { createMetrics } from '@tasksgodzilla/platform-telemetry';
 import { closeOnSignals, createRuntime, runMain } from '@tasksgodzilla/runtime';

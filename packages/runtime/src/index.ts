@@ -17,6 +17,8 @@ export type {
   IssueRunResult,
 } from '@tasksgodzilla/services-orchestrator';
 export { closeOnSignals, runMain } from './process-main.js';
+export { CODE_CACHE_DIR_VARIABLE, codeCacheDirFrom, defaultCodeCacheDir, runWithCodeCache } from './code-cache.js';
+export type { CodeCacheOptions, CodeCacheRun } from './code-cache.js';
 export { defineProcessFlags } from './process-flags.js';
 export type { ProcessFlagParser, ProcessFlags, ProcessFlagsSpec, ProcessOption } from './process-flags.js';
 export { runQaGate } from './qa-gate.js';

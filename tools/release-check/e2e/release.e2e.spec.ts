@@ -162,13 +162,13 @@ describe('the installed packages', () => {
       typeof t === 'string' ? [t] : Object.values(t),
     );
     for (const target of targets) expect([target, existsSync(join(dir, target))]).toEqual([target, true]);
-    for (const map of files.filter((f) => f.startsWith('./dist/') && f.endsWith('.js.map'))) {
+    for (const map of files.filter((f) => f.startsWith('./dist/') && /\.c?js\.map$/.test(f))) {
       const { sources, sourcesContent = [] } = JSON.parse(readFileSync(join(dir, map), 'utf8')) as {
         sources: string[];
         sourcesContent?: (string | null)[];
       };
       // A source resolves when the file ships, or when the map embeds its text (the apps' bundled
-      // main.js embeds the library code it bundles, e.g. zod's, whose files no tarball of ours holds).
+      // main.cjs embeds the library code it bundles, e.g. zod's, whose files no tarball of ours holds).
       sources.forEach((source, i) => {
         const path = resolve(dirname(join(dir, map)), source);
         const resolves = existsSync(path) || typeof sourcesContent[i] === 'string';

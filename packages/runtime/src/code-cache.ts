@@ -1,0 +1,173 @@
+import { createHash } from 'node:crypto';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire, Module } from 'node:module';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { constants as vmConstants, Script } from 'node:vm';
+
+// Node 20 keeps no compiled code between starts (module.enableCompileCache came with Node 22), and
+// compiling the apps' bundles was most of their start (issue 12). The launcher compiles the CommonJS
+// bundle as a vm.Script with V8's code cache of the previous start, and writes that cache once per
+// bundle version.
+
+/** The environment variable that moves the code cache (a folder) or turns it off (`off` or empty). */
+export const CODE_CACHE_DIR_VARIABLE = 'TASKSGODZILLA_CODE_CACHE_DIR';
+
+/** Where the code cache goes when TASKSGODZILLA_CODE_CACHE_DIR is not set: one folder per user. */
+export function defaultCodeCacheDir(): string {
+  return join(tmpdir(), `tasksgodzilla-code-cache-${process.getuid?.() ?? 'user'}`);
+}
+
+/** The cache folder TASKSGODZILLA_CODE_CACHE_DIR asks for: its value, the default when unset, none for `off` or empty. */
+export function codeCacheDirFrom(value: string | undefined): string | undefined {
+  if (value === undefined) return defaultCodeCacheDir();
+  return value === '' || value === 'off' ? undefined : value;
+}
+
+export interface CodeCacheOptions {
+  /** The folder holding the cache; undefined runs the bundle without one. */
+  cacheDir: string | undefined;
+  /** Names the cache files (`<name>-<key>.v8cache`); one name per app. */
+  name: string;
+  /** How long after start the cache is written (it holds what was compiled by then), at exit if sooner; 3000 by default. */
+  writeAfterMs?: number;
+}
+
+/**
+ * What this start did with the cache: `used` (V8 took it), `missing` (no file for this bundle and Node),
+ * `corrupt` (the file's digest does not match its bytes), `rejected` (V8 refused it), `none` (no usable
+ * folder, or source-mapped stack traces asked for: see runThroughLoader). After `missing`, `corrupt`
+ * and `rejected` the cache is written later (`writeNow` or its timer).
+ */
+export interface CodeCacheRun {
+  readonly state: 'used' | 'missing' | 'corrupt' | 'rejected' | 'none';
+  /** The cache file of this bundle (undefined without a usable folder). */
+  readonly file: string | undefined;
+  /** Writes the cache now if it is still to be written; true when a file was written. */
+  writeNow(): boolean;
+}
+
+const MAGIC = Buffer.from('TGZV8CC1');
+const DIGEST_BYTES = 20;
+
+/**
+ * Runs the CommonJS bundle `file`, whose text is one function expression of (exports, require, module,
+ * __filename, __dirname) (a CommonJS module as Node's loader wraps it; tools/scripts/tsup-preset.mjs
+ * builds the apps' so), called with those of a CommonJS module at `file`. Compiled with the code cache
+ * in `cacheDir` when there is a valid one; a missing, stale (another bundle text or Node version gives
+ * another file name), corrupt or rejected cache means an ordinary compile, and the cache is then written
+ * after `writeAfterMs` or at exit, whichever comes first. A folder that cannot be made, is not the
+ * user's own or is writable by others is not used (a cache is code this process would run).
+ */
+export function runWithCodeCache(file: string, options: CodeCacheOptions): CodeCacheRun {
+  if (process.sourceMapsEnabled) return runThroughLoader(file);
+  const bytes = readFileSync(file);
+  const dir = options.cacheDir !== undefined && ownedFolder(options.cacheDir) ? options.cacheDir : undefined;
+  const key = createHash('sha1').update(`${process.version}\0${process.arch}\0`).update(bytes).digest('hex');
+  const cacheFile = dir === undefined ? undefined : join(dir, `${options.name}-${key.slice(0, 20)}.v8cache`);
+  const cached = cacheFile === undefined ? undefined : readCache(cacheFile);
+  const script = new Script(bytes.toString('utf8'), {
+    filename: file,
+    ...(cached instanceof Buffer ? { cachedData: cached } : {}),
+    importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  let state: CodeCacheRun['state'] = 'none';
+  if (cached instanceof Buffer) state = script.cachedDataRejected ? 'rejected' : 'used';
+  else if (typeof cached === 'string') state = cached;
+  let pending = state !== 'used' && state !== 'none';
+  let timer: NodeJS.Timeout | undefined;
+  const writeNow = (): boolean => {
+    if (!pending || cacheFile === undefined) return false;
+    pending = false;
+    clearTimeout(timer);
+    process.removeListener('exit', writeNow);
+    return writeCache(cacheFile, options.name, script.createCachedData());
+  };
+  if (pending) {
+    process.once('exit', writeNow);
+    timer = setTimeout(writeNow, options.writeAfterMs ?? 3000).unref();
+  }
+  const run = script.runInThisContext() as (...args: unknown[]) => void;
+  const module = { exports: {}, filename: file, id: '.', loaded: false };
+  run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+  return { state, file: cacheFile, writeNow };
+}
+
+/**
+ * With --enable-source-maps Node 20 maps the stack traces of code its own CommonJS loader compiled only
+ * (not a vm.Script's), so the bundle goes through the loader, without a cache: `module.exports = ` turns
+ * its function expression into the module's export (line 1 is the banner, whose columns alone move).
+ */
+function runThroughLoader(file: string): CodeCacheRun {
+  const loader = new Module(file) as Module & { _compile(text: string, filename: string): void };
+  loader.filename = file;
+  loader.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(dirname(file));
+  loader._compile(`module.exports = ${readFileSync(file, 'utf8')}`, file);
+  const module = { exports: {}, filename: file, id: '.', loaded: false };
+  (loader.exports as (...args: unknown[]) => void).call(
+    module.exports,
+    module.exports,
+    createRequire(file),
+    module,
+    file,
+    dirname(file),
+  );
+  return { state: 'none', file: undefined, writeNow: () => false };
+}
+
+/** The folder exists or was made, is a real folder of this user, and no one else can write into it. */
+function ownedFolder(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stat = lstatSync(dir);
+    const uid = process.getuid?.();
+    return stat.isDirectory() && (uid === undefined || stat.uid === uid) && (stat.mode & 0o022) === 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The cache's bytes when the file is there and its digest matches them: V8 checks no checksum of the
+ * code it deserializes (a flipped byte crashed the process or went unnoticed in a trial on Node 20).
+ */
+function readCache(file: string): Buffer | 'missing' | 'corrupt' {
+  let content: Buffer;
+  try {
+    content = readFileSync(file);
+  } catch {
+    return 'missing';
+  }
+  const start = MAGIC.length + DIGEST_BYTES;
+  if (content.length <= start || !content.subarray(0, MAGIC.length).equals(MAGIC)) return 'corrupt';
+  const data = content.subarray(start);
+  const digest = createHash('sha1').update(data).digest();
+  return digest.equals(content.subarray(MAGIC.length, start)) ? data : 'corrupt';
+}
+
+/** Writes the cache through a temporary file and a rename (starts running at once never read half a file), then removes the app's older caches. */
+function writeCache(file: string, name: string, data: Buffer): boolean {
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, Buffer.concat([MAGIC, createHash('sha1').update(data).digest(), data]), { mode: 0o600 });
+    renameSync(temporary, file);
+  } catch {
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // Nothing more to do in a folder we cannot write.
+    }
+    return false;
+  }
+  const current = basename(file);
+  try {
+    for (const entry of readdirSync(dirname(file))) {
+      if (entry !== current && entry.startsWith(`${name}-`) && entry.endsWith('.v8cache')) {
+        rmSync(join(dirname(file), entry), { force: true });
+      }
+    }
+  } catch {
+    // Older caches only take room; the next write tries again.
+  }
+  return true;
+}

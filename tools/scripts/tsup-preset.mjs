@@ -167,7 +167,22 @@ const NAME_ONLY_WHEN_DIFFERENT = {
  * only when it first runs, and the code cache keeps what start ran).
  */
 const APP_CJS_BANNER =
-  "(function (exports, require, module, __filename, __dirname) { const __tgzImportMetaUrl = require('node:url').pathToFileURL(__filename).href;";
+  "(function (exports, require, module, __filename, __dirname) { const __tgzImportMetaUrl = require('node:url').pathToFileURL(__filename).href; const __tgzImport = (id) => Promise.resolve().then(() => { const loaded = require(id); return { ...loaded, default: loaded }; });";
+
+/**
+ * Node 20 runs no `import()` in code V8 took from a code cache (`ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING`:
+ * the vm.Script's import callback is not kept with the cached functions), so the bundle's `import("x")`
+ * of an external library (pg, @fastify/swagger, @fastify/swagger-ui: all CommonJS) becomes
+ * `__tgzImport("x")` (banner): the library's `require`, shaped as `import()` of CommonJS gives it (its
+ * exports, and `default` the whole module.exports). Same line and length class, so the map holds.
+ */
+const EXTERNAL_IMPORT = /(?<![\w$.])import\((")([^"]+)"\)/g;
+const EXTERNAL_IMPORTS_REQUIRED = {
+  name: 'external-imports-required',
+  renderChunk(code) {
+    return { code: code.replace(EXTERNAL_IMPORT, (_all, quote, id) => `__tgzImport(${quote}${id}${quote})`) };
+  },
+};
 const APP_CJS_FOOTER = '});';
 
 /**
@@ -213,7 +228,7 @@ export function tsupAppPreset({ index = 'src/index.ts', main = 'src/main.ts', bi
       footer: { js: APP_CJS_FOOTER },
       define: { 'import.meta.url': '__tgzImportMetaUrl' },
       esbuildPlugins: [ZOD_ENGLISH_ONLY, PROM_CLIENT_UNUSED, LIBRARIES_AS_SHIPPED],
-      plugins: [NAME_ONLY_WHEN_DIFFERENT],
+      plugins: [NAME_ONLY_WHEN_DIFFERENT, EXTERNAL_IMPORTS_REQUIRED],
     },
     {
       ...common,

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { useTempDir } from '@tasksgodzilla/testing';
@@ -97,5 +97,33 @@ describe('what the built apps load at start (SQLite, embedded queue)', () => {
       'light-my-request',
     ])
       expect({ name, loaded: loaded.has(name) }).toEqual({ name, loaded: false });
+  });
+});
+
+describe('the api started from its code cache (runtime runWithCodeCache)', () => {
+  const temp = useTempDir('tgz-code-cache-');
+
+  it('still loads the libraries it imports on demand: the OpenAPI builder and the docs UI', async () => {
+    const cacheDir = join(temp.path, 'cache');
+    const serveDocs = async () => {
+      const port = await freePort();
+      const app = await startApp(
+        'api',
+        API_MAIN,
+        port,
+        ['--host', '127.0.0.1', '--port', String(port)],
+        { ...stackEnv(join(temp.path, 'data')), TASKSGODZILLA_CODE_CACHE_DIR: cacheDir },
+        temp.path,
+      );
+      const openapi = await fetch(`${app.url}/openapi.json`);
+      const docs = await fetch(`${app.url}/docs`);
+      const statuses = { openapi: openapi.status, docs: docs.status };
+      expect(await app.stop()).toBe(0);
+      return statuses;
+    };
+    // The first start compiles and writes the cache when it exits; the second runs from it.
+    expect(await serveDocs()).toEqual({ openapi: 200, docs: 200 });
+    expect(readdirSync(cacheDir).filter((file) => file.endsWith('.v8cache'))).toHaveLength(1);
+    expect(await serveDocs()).toEqual({ openapi: 200, docs: 200 });
   });
 });

@@ -77,14 +77,15 @@ export function eventMatches(event: Event, filter: EventFilter): boolean {
   });
 }
 
-/** Whether `filter` sets no condition at all. */
+/**
+ * Whether `filter` sets no condition at all. Any field it does not know counts as a condition, so a
+ * field added to EventFilter later is tested per event (eventMatches) until it is handled here.
+ */
 function selectsAll(filter: EventFilter): boolean {
-  return (
-    filter.project_id === undefined &&
-    filter.project_ids === undefined &&
-    filter.protocol_run_id === undefined &&
-    filter.step_run_id === undefined &&
-    (filter.event_types ?? []).every((type) => type.length === 0)
+  return Object.entries(filter).every(
+    ([field, value]) =>
+      value === undefined ||
+      (field === 'event_types' && (value as readonly string[]).every((type) => type.length === 0)),
   );
 }
 

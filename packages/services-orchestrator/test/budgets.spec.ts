@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import type { Config } from '@tasksgodzilla/core';
 import type { Engine } from '@tasksgodzilla/platform-engines';
 import { fakePlanner, type FakePlanner } from './fake-planner.js';
@@ -81,6 +82,28 @@ describe('budgets count every engine call (SQLite)', () => {
     expect(event?.message).toMatch(
       /15 already spent on this step exceed the configured per-step limit \(14\) for qa:00-setup\.md/,
     );
+  });
+
+  it('with no limit set the job ledger is not read: execution and QA see nothing spent and the run completes', async () => {
+    const harness = await open({});
+    const totals = jest.spyOn(harness.storage.jobRuns, 'usageTotals');
+    const { run } = await harness.planned({ auto_advance: true });
+    expect((await harness.snapshot(run.id)).run.status).toBe('completed');
+    expect(harness.fakes.quality.calls).toHaveLength(3);
+    expect(harness.fakes.execution.calls.map((input) => input.spent)).toEqual(
+      Array(3).fill({ protocol: { tokens: 0, cost_usd: 0 }, step: { tokens: 0, cost_usd: 0 } }),
+    );
+    expect(totals).not.toHaveBeenCalled();
+  });
+
+  it('with a limit set the ledger is read for the execution and the QA of every step', async () => {
+    const harness = await open({ maxCostUsdPerProtocol: 100 });
+    const totals = jest.spyOn(harness.storage.jobRuns, 'usageTotals');
+    const { run } = await harness.planned({ auto_advance: true });
+    expect((await harness.snapshot(run.id)).run.status).toBe('completed');
+    // Two reads (protocol and step) before each of 3 executions and each of 3 QA runs.
+    expect(totals).toHaveBeenCalledTimes(12);
+    expect(harness.fakes.execution.calls[1]?.spent.protocol.tokens).toBe(15);
   });
 
   it('within budget nothing changes: QA runs and the run completes', async () => {

@@ -21,6 +21,7 @@ import { applyQaResult, qaErrorResult } from '../lifecycle/qa-outcome.js';
 import { failStepIfStill, moveStepRecorded } from '../lifecycle/step-events.js';
 import { isTerminalRun, moveStep } from '../lifecycle/run-state.js';
 import { blockRun, EXEC_JOB_KEY, enqueueQa, followCompletedStep, followFailedStep } from '../lifecycle/step-flow.js';
+import { anyLimit } from '../lifecycle/budget.js';
 import { gatherFeedback, type AttemptFeedback } from '../lifecycle/feedback.js';
 import { recordQuestion } from '../lifecycle/questions.js';
 import { ledgerUsage, usageMetadata } from '../lifecycle/usage.js';
@@ -267,6 +268,9 @@ async function recordExecutionError(
 }
 
 async function spentTotals(ctx: OrchestratorContext, step: StepRun): Promise<ExecuteStepInput['spent']> {
+  // Read for the limits only (the execution's budget check, the feedback's tokens and USD left): with
+  // none set, both are the same without the ledger, so it is not read (two statements per step).
+  if (!anyLimit(ctx.config)) return { protocol: { tokens: 0, cost_usd: 0 }, step: { tokens: 0, cost_usd: 0 } };
   const { jobRuns } = ctx.deps.storage;
   const [protocol, own] = await Promise.all([
     jobRuns.usageTotals({ protocol_run_id: step.protocol_run_id }),

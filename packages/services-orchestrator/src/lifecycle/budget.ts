@@ -46,18 +46,39 @@ export async function checkPhaseBudget(
 ): Promise<BudgetCheck> {
   const { config } = ctx;
   const step = input.step ?? null;
-  const spent = await spentSoFar(ctx, input.runId, step?.id ?? null, input.extra);
+  const limits = {
+    mode: config.tokenBudgetMode,
+    maxTokensPerProtocol: config.maxTokensPerProtocol,
+    maxCostUsdPerProtocol: config.maxCostUsdPerProtocol,
+    ...(step ? { maxTokensPerStep: config.maxTokensPerStep, maxCostUsdPerStep: config.maxCostUsdPerStep } : {}),
+  };
+  // checkBudget compares the spent amounts only with a limit, and never in mode `off`: without one, the
+  // ledger is not read (two statements per QA run).
+  const spent =
+    limits.mode !== 'off' && anyLimit(limits)
+      ? await spentSoFar(ctx, input.runId, step?.id ?? null, input.extra)
+      : { protocol: ZERO, step: ZERO };
   return checkBudget({
     estimatedTokens: input.prompt ? estimateTokens(input.prompt) : 0,
     spent,
     context: `${input.phase}:${input.context}`,
-    limits: {
-      mode: config.tokenBudgetMode,
-      maxTokensPerProtocol: config.maxTokensPerProtocol,
-      maxCostUsdPerProtocol: config.maxCostUsdPerProtocol,
-      ...(step ? { maxTokensPerStep: config.maxTokensPerStep, maxCostUsdPerStep: config.maxCostUsdPerStep } : {}),
-    },
+    limits,
   });
+}
+
+/** Whether any token or USD limit is set (a step's or the protocol's). */
+export function anyLimit(limits: {
+  maxTokensPerStep?: number | undefined;
+  maxCostUsdPerStep?: number | undefined;
+  maxTokensPerProtocol?: number | undefined;
+  maxCostUsdPerProtocol?: number | undefined;
+}): boolean {
+  return (
+    limits.maxTokensPerStep !== undefined ||
+    limits.maxCostUsdPerStep !== undefined ||
+    limits.maxTokensPerProtocol !== undefined ||
+    limits.maxCostUsdPerProtocol !== undefined
+  );
 }
 
 /** A strict budget that is passed: the error the caller records (`budget_exceeded`). Warn mode logs and goes on. */

@@ -153,13 +153,17 @@ async function applyTrigger(
   source: StepRun,
   reason: PolicyReason,
   trace?: Trace,
-): Promise<FollowResult & { applied: boolean }> {
+): Promise<FollowResult & { applied: boolean; unchanged?: readonly StepRun[] }> {
   const steps = await tx.stepRuns.listByRun(run.id);
   const outcome = decideTrigger(source, steps, reason);
   await applyStepChanges(tx, outcome.changes);
   await recordPolicyEvents(ctx, tx, run, outcome.events, trace);
   const decision = outcome.decision;
-  if (!decision) return { run, job: null, applied: false };
+  if (!decision) {
+    // Nothing written: the run and the steps read above are still what the transaction holds.
+    const untouched = outcome.changes.length === 0 && outcome.events.length === 0;
+    return { run, job: null, applied: false, ...(untouched ? { unchanged: steps } : {}) };
+  }
   const target = await tx.stepRuns.get(decision.target_step_run_id);
   const meta = { target_step_id: target.id, source: reason, inline_depth: decision.depth };
   if (run.status !== 'running') {
@@ -225,11 +229,13 @@ export async function completeOrAdvance(
   tx: StorageTx,
   runId: number,
   trace?: Trace,
+  known?: { run: ProtocolRun; steps: readonly StepRun[] },
 ): Promise<FollowResult> {
-  const run = await unblockIfClear(ctx, tx, await tx.protocolRuns.get(runId), trace);
+  const run = await unblockIfClear(ctx, tx, known?.run ?? (await tx.protocolRuns.get(runId)), trace);
   // Only an active run closes or advances: paused waits for resume, blocked for a person.
   if (run.status !== 'running' && run.status !== 'planned') return { run, job: null };
-  const steps = await tx.stepRuns.listByRun(run.id);
+  // Unblocking moves the run only: steps read earlier in this transaction still hold.
+  const steps = known?.steps ?? (await tx.stepRuns.listByRun(run.id));
   if (isProtocolComplete(run, steps)) return { run: await completeRun(ctx, tx, run, trace), job: null };
   if (!run.auto_advance || run.status !== 'running') return { run, job: null };
   const next = nextPendingStep(steps);
@@ -259,6 +265,8 @@ export async function followCompletedStep(
     const run = await tx.protocolRuns.get(runId);
     const triggered = await applyTrigger(ctx, tx, run, source, reason, trace);
     if (triggered.job) return { run: triggered.run, job: triggered.job };
+    // No trigger wrote anything: the run and its steps are not read a second time.
+    if (triggered.unchanged) return completeOrAdvance(ctx, tx, runId, trace, { run, steps: triggered.unchanged });
   }
   return completeOrAdvance(ctx, tx, runId, trace);
 }

@@ -370,6 +370,42 @@ describe('eventMatches', () => {
 describe('EventHub.notify', () => {
   const { it } = useTestStorage('sqlite');
 
+  it('leaves a poll that falls while a notified read is pending to that read: one batch, not two', async ({
+    storage,
+  }) => {
+    const a = (await storage.projects.create({ name: 'a', git_url: '/tmp/a' })).id;
+    const counting = countingEvents(storage);
+    const deferred: (() => Promise<void>)[] = [];
+    const setSpy = jest.spyOn(global, 'setInterval');
+    let hub: EventHub | null = null;
+    try {
+      hub = createEventHub({ events: counting.events, pollMs: NO_POLL, defer: (read) => deferred.push(read) });
+      const batches: string[][] = [];
+      await hub.subscribe({}, null, (events) => batches.push(events.map((event) => event.message)));
+      const poll = setSpy.mock.calls[0]![0] as () => void;
+      await note(storage, a, '1');
+      hub.notify();
+      await note(storage, a, '2');
+      const reads = counting.counts.sharedReads;
+      poll();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(counting.counts.sharedReads - reads).toBe(0);
+      expect(batches).toEqual([]);
+      await deferred[0]!();
+      expect(counting.counts.sharedReads - reads).toBe(1);
+      expect(batches).toEqual([['1', '2']]);
+      // With no read pending, the poll reads.
+      await note(storage, a, '3');
+      poll();
+      await hub.wake();
+      expect(counting.counts.sharedReads - reads).toBeGreaterThan(1);
+      expect(batches).toEqual([['1', '2'], ['3']]);
+    } finally {
+      setSpy.mockRestore();
+      hub?.close();
+    }
+  });
+
   it('reads a burst of notifications as one batch, once, and not at all with nobody subscribed', async ({
     storage,
   }) => {

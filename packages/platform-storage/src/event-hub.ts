@@ -9,7 +9,10 @@ const DEFAULT_BATCH = 200;
 export interface EventHubOptions {
   /** Where events are read (`storage.events`; only `feed` is used). */
   events: Pick<EventRepository, 'feed'>;
-  /** How often the shared feed reads while anyone is subscribed, for events written by other processes. */
+  /**
+   * How often the shared feed reads while anyone is subscribed, for events written by other processes.
+   * A poll that falls while a `notify()` read is pending is left to that read.
+   */
   pollMs: number;
   /** Ids scanned per read (default 200). */
   batch?: number;
@@ -271,7 +274,11 @@ export function createEventHub(options: EventHubOptions): EventHub {
       };
       subscribers.add(subscriber);
       if (timer === null) {
-        timer = setInterval(() => void wake(), options.pollMs);
+        // A read asked for by notify() is due within its window and reads everything there is: a poll
+        // now would split that burst into two batches (two writes to every stream) for nothing.
+        timer = setInterval(() => {
+          if (!notified) void wake();
+        }, options.pollMs);
         timer.unref?.();
       }
       const ready = subscriber.own !== null ? catchUp(subscriber) : Promise.resolve();

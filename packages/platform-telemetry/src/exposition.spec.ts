@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { createExposition } from './exposition.js';
 import { createMetrics } from './metrics.js';
@@ -55,7 +56,7 @@ describe('createExposition', () => {
     await expectSameText(registry, () => exposition.text());
   });
 
-  it('formats a metric with a collect function, and every metric under default labels, through prom-client', async () => {
+  it("gives prom-client's text for a metric with a collect function, and for every metric under default labels", async () => {
     const registry = new Registry();
     const exposition = createExposition(registry, () => undefined);
     let reads = 0;
@@ -76,6 +77,81 @@ describe('createExposition', () => {
     const labelled = await exposition.text();
     expect(labelled).toContain('collected{host="a"} 3');
     expect(labelled.replace('} 3', '} 4')).toBe(await registry.metrics());
+  });
+
+  it('runs the collect of a counter, gauge or histogram itself, once per scrape, and formats it here', async () => {
+    const registry = new Registry();
+    const exposition = createExposition(registry, () => undefined);
+    let reads = 0;
+    new Gauge({
+      name: 'collected',
+      help: 'Read on each scrape.',
+      registers: [registry],
+      collect() {
+        reads += 1;
+        this.set(reads);
+      },
+    });
+    new Counter({
+      name: 'later_total',
+      help: 'Read after a wait.',
+      registers: [registry],
+      async collect() {
+        await Promise.resolve();
+        this.inc();
+      },
+    });
+    const viaPromClient = jest.spyOn(
+      registry as unknown as { getMetricsAsString(m: unknown): unknown },
+      'getMetricsAsString',
+    );
+    const text = await exposition.text();
+    expect(viaPromClient).not.toHaveBeenCalled();
+    expect(reads).toBe(1);
+    expect(text).toBe(
+      '# HELP collected Read on each scrape.\n# TYPE collected gauge\ncollected 1\n\n' +
+        '# HELP later_total Read after a wait.\n# TYPE later_total counter\nlater_total 1\n',
+    );
+    viaPromClient.mockRestore();
+    // prom-client reads both once more (collected 2, later_total 2); the next scrape reads them a third time.
+    const own = (await registry.metrics())
+      .replace('collected 2', 'collected 3')
+      .replace('later_total 2', 'later_total 3');
+    expect(await exposition.text()).toBe(own);
+  });
+
+  it("keeps a metric's text only while its series, values and labels stay as they were", async () => {
+    const registry = new Registry();
+    const exposition = createExposition(registry, () => undefined);
+    const gauge = new Gauge({ name: 'g', help: 'A gauge.', labelNames: ['a', 'b'], registers: [registry] });
+    const plain = new Gauge({ name: 'p', help: 'Unlabelled.', registers: [registry] });
+    const counter = new Counter({ name: 'c_total', help: 'A counter.', labelNames: ['k'], registers: [registry] });
+    const histogram = new Histogram({ name: 'h', help: 'H.', buckets: [1], labelNames: ['k'], registers: [registry] });
+    gauge.set({ a: '1', b: '2' }, 5);
+    plain.set(1);
+    counter.inc({ k: 'x' });
+    counter.inc({ k: 'y' });
+    histogram.observe({ k: 'x' }, 0.5);
+    await expectSameText(registry, () => exposition.text());
+    await expectSameText(registry, () => exposition.text());
+    // The same value under labels given in another order: prom-client prints the new order.
+    gauge.set({ b: '2', a: '1' }, 5);
+    plain.set(1);
+    await expectSameText(registry, () => exposition.text());
+    plain.set(2);
+    gauge.set({ b: '2', a: '1' }, 6);
+    await expectSameText(registry, () => exposition.text());
+    // A series removed and added back with the same value moves to the end.
+    counter.remove({ k: 'x' });
+    counter.inc({ k: 'x' });
+    await expectSameText(registry, () => exposition.text());
+    histogram.zero({ k: 'x' });
+    await expectSameText(registry, () => exposition.text());
+    histogram.observe({ k: 'x' }, 2);
+    await expectSameText(registry, () => exposition.text());
+    gauge.reset();
+    counter.reset();
+    await expectSameText(registry, () => exposition.text());
   });
 
   it('uses the text the caller keeps for a metric as it is', async () => {
@@ -103,5 +179,29 @@ describe("createMetrics' text", () => {
     }
     metrics.reset();
     await expectSameText(metrics.registry, text);
+  });
+
+  it('leaves the queue gauge with exactly the last stats, whoever set it in between', async () => {
+    const metrics = createMetrics();
+    const text = () => metrics.text();
+    const stats = { queues: { default: { queued: 1, failed: 2 } } };
+    metrics.setQueueStats(stats);
+    metrics.setQueueStats(stats);
+    const once = await expectSameText(metrics.registry, text);
+    expect(once).toContain(
+      'queue_jobs{queue="default",status="queued"} 1\nqueue_jobs{queue="default",status="failed"} 2\n',
+    );
+    metrics.instruments.queueJobs.set({ queue: 'other', status: 'queued' }, 9);
+    metrics.setQueueStats(stats);
+    expect(await expectSameText(metrics.registry, text)).not.toContain('other');
+    metrics.instruments.queueJobs.set({ queue: 'default', status: 'queued' }, 7);
+    metrics.setQueueStats(stats);
+    expect(await expectSameText(metrics.registry, text)).toBe(once);
+    metrics.setQueueStats({ queues: { default: { failed: 2, queued: 1 } } });
+    expect(await expectSameText(metrics.registry, text)).toContain(
+      'status="failed"} 2\nqueue_jobs{queue="default",status="queued"} 1',
+    );
+    metrics.setQueueStats({ queues: { default: { failed: 2 } } });
+    expect(await expectSameText(metrics.registry, text)).not.toContain('status="queued"');
   });
 });

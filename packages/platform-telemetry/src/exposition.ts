@@ -79,12 +79,86 @@ export interface Exposition {
   text(): Promise<string>;
 }
 
+/** The last text of a counter, gauge or histogram and what it was formatted from. */
+interface MetricText {
+  hashMap: Record<string, Series>;
+  name: string;
+  help: string;
+  keys: string[];
+  series: Series[];
+  labels: Record<string, unknown>[];
+  values: number[];
+  sums: number[];
+  text: string;
+}
+
+function noLabels(labels: Record<string, unknown>): boolean {
+  for (const _ in labels) return false;
+  return true;
+}
+
+/**
+ * Whether `metric` would be formatted as `kept` was: the same name, help and series in the same order,
+ * each with its value (histograms: the same series object with its count and sum, as a histogram's
+ * buckets only move with its count) and the same labels (a gauge's `set` replaces its series with new
+ * objects: an unlabelled one still reads the same).
+ */
+function unchanged(kept: MetricText, metric: Kept, hashMap: Record<string, Series>, histogram: boolean): boolean {
+  if (kept.name !== metric.name || kept.help !== metric.help) return false;
+  let i = 0;
+  for (const key in hashMap) {
+    const series = hashMap[key] as Series;
+    if (i >= kept.keys.length || kept.keys[i] !== key) return false;
+    if (histogram) {
+      if (kept.series[i] !== series || kept.values[i] !== series.count || !Object.is(kept.sums[i], series.sum))
+        return false;
+    } else {
+      if (!Object.is(kept.values[i], series.value)) return false;
+      const labels = kept.labels[i] as Record<string, unknown>;
+      if (labels !== series.labels && !(noLabels(labels) && noLabels(series.labels))) return false;
+    }
+    i += 1;
+  }
+  return i === kept.keys.length;
+}
+
+function snapshot(metric: Kept, hashMap: Record<string, Series>, text: string): MetricText {
+  const kept: MetricText = {
+    hashMap,
+    name: metric.name,
+    help: metric.help,
+    keys: [],
+    series: [],
+    labels: [],
+    values: [],
+    sums: [],
+    text,
+  };
+  for (const key in hashMap) {
+    const series = hashMap[key] as Series;
+    kept.keys.push(key);
+    kept.series.push(series);
+    kept.labels.push(series.labels);
+    kept.values.push((series.count ?? series.value) as number);
+    kept.sums.push(series.sum as number);
+  }
+  return kept;
+}
+
 /**
  * The exposition of `registry`. `reused(metric)` may return a text kept for a metric (a throttled
- * default collector whose reading is not due); it is used as it is.
+ * default collector whose reading is not due); it is used as it is. A metric for which `formatsItself`
+ * is true and `reused` gives nothing goes through prom-client's formatting; any other metric with a
+ * `collect` has it run first, as prom-client's `get()` does, then is formatted here.
  */
-export function createExposition(registry: Registry, reused: (metric: unknown) => string | undefined): Exposition {
+export function createExposition(
+  registry: Registry,
+  reused: (metric: unknown) => string | undefined,
+  formatsItself: (metric: unknown) => boolean = () => false,
+): Exposition {
   const histogramTexts = new WeakMap<Series, SeriesText>();
+  // A metric's whole text, reused while nothing it was formatted from has moved (issue 12).
+  const metricTexts = new WeakMap<object, MetricText>();
 
   const formatHistogram = (metric: Kept, hashMap: Record<string, Series>, upperBounds: number[]): string => {
     const name = escapeString(metric.name);
@@ -112,19 +186,45 @@ export function createExposition(registry: Registry, reused: (metric: unknown) =
     return text;
   };
 
-  /** The text of a metric formatted here, or undefined when prom-client must format it. */
-  const ownText = (metric: unknown): string | undefined => {
+  /** The text of a counter, gauge or histogram, kept while it does not move. */
+  const formatKept = (metric: Kept, hashMap: Record<string, Series>, format: () => string, histogram: boolean) => {
+    const kept = metricTexts.get(metric);
+    if (kept && kept.hashMap === hashMap && unchanged(kept, metric, hashMap, histogram)) return kept.text;
+    const text = format();
+    metricTexts.set(metric, snapshot(metric, hashMap, text));
+    return text;
+  };
+
+  /** The text of a metric formatted here (its collect already run), or undefined when prom-client must format it. */
+  const formatted = (metric: unknown): string | undefined => {
     const kept = metric as Kept;
-    if (kept.collect || !kept.hashMap || typeof kept.hashMap !== 'object') return undefined;
-    if (metric instanceof Histogram)
-      return Array.isArray(kept.upperBounds) ? formatHistogram(kept, kept.hashMap, kept.upperBounds) : undefined;
-    if (metric instanceof Counter) return formatValues(kept, 'counter', kept.hashMap);
-    if (metric instanceof Gauge) return formatValues(kept, 'gauge', kept.hashMap);
+    const hashMap = kept.hashMap;
+    if (!hashMap || typeof hashMap !== 'object') return undefined;
+    if (metric instanceof Histogram) {
+      const upperBounds = kept.upperBounds;
+      return Array.isArray(upperBounds)
+        ? formatKept(kept, hashMap, () => formatHistogram(kept, hashMap, upperBounds), true)
+        : undefined;
+    }
+    if (metric instanceof Counter)
+      return formatKept(kept, hashMap, () => formatValues(kept, 'counter', hashMap), false);
+    if (metric instanceof Gauge) return formatKept(kept, hashMap, () => formatValues(kept, 'gauge', hashMap), false);
     return undefined;
+  };
+
+  /** Whether `formatted` can format the metric (its collect, if any, run first). */
+  const ownFormat = (metric: unknown): boolean => {
+    const kept = metric as Kept;
+    if (!kept.hashMap || typeof kept.hashMap !== 'object') return false;
+    if (metric instanceof Histogram) return Array.isArray(kept.upperBounds);
+    return metric instanceof Counter || metric instanceof Gauge;
   };
 
   const defaultLabels = (): boolean =>
     Object.keys((registry as unknown as { _defaultLabels?: object })._defaultLabels ?? {}).length > 0;
+
+  const viaPromClient = (metric: unknown): Promise<string> =>
+    (registry as unknown as Formatter).getMetricsAsString(metric);
 
   return {
     async text() {
@@ -134,12 +234,29 @@ export function createExposition(registry: Registry, reused: (metric: unknown) =
       const texts: (string | Promise<string>)[] = [];
       let pending = false;
       for (const metric of metrics) {
-        const text = reused(metric) ?? ownText(metric);
-        if (text !== undefined) texts.push(text);
-        else {
-          texts.push((registry as unknown as Formatter).getMetricsAsString(metric));
-          pending = true;
+        let text = reused(metric);
+        if (text === undefined) {
+          const collect = (metric as Kept).collect;
+          if (collect && (formatsItself(metric) || !ownFormat(metric))) {
+            texts.push(viaPromClient(metric));
+            pending = true;
+            continue;
+          }
+          // As prom-client's get(): the collect runs when the metric's turn comes, then its series are read.
+          const collected: unknown = collect ? (collect as (this: unknown) => unknown).call(metric) : undefined;
+          if (collected instanceof Promise) {
+            texts.push(collected.then(() => formatted(metric) as string));
+            pending = true;
+            continue;
+          }
+          text = formatted(metric);
+          if (text === undefined) {
+            texts.push(viaPromClient(metric));
+            pending = true;
+            continue;
+          }
         }
+        texts.push(text);
       }
       const all = pending ? await Promise.all(texts) : (texts as string[]);
       return `${all.join('\n\n')}\n`;

@@ -90,6 +90,33 @@ function reuseUnchangedText(
   };
 }
 
+interface QueueSeries {
+  queue: string;
+  status: string;
+  count: number;
+}
+
+/**
+ * Whether `gauge` holds `series` and nothing else, in that order, with the labels `set({ queue, status })`
+ * gives: resetting and setting it again would leave the same series (issue 12: a scrape rewrote them all).
+ */
+function holdsQueueSeries(gauge: Gauge, series: readonly QueueSeries[]): boolean {
+  const hashMap = (gauge as unknown as { hashMap?: Record<string, { value: number; labels: Record<string, unknown> }> })
+    .hashMap;
+  if (!hashMap || typeof hashMap !== 'object') return false;
+  let i = 0;
+  for (const key in hashMap) {
+    const held = hashMap[key];
+    const wanted = series[i];
+    if (!held || !wanted || !Object.is(held.value, wanted.count)) return false;
+    const labels = Object.keys(held.labels);
+    if (labels.length !== 2 || labels[0] !== 'queue' || labels[1] !== 'status') return false;
+    if (held.labels['queue'] !== wanted.queue || held.labels['status'] !== wanted.status) return false;
+    i += 1;
+  }
+  return i === series.length;
+}
+
 /** The original's buckets (seconds). */
 export const REQUEST_DURATION_BUCKETS: readonly number[] = [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10];
 export const JOB_DURATION_BUCKETS: readonly number[] = [0.1, 0.5, 1, 2, 5, 10, 30, 60];
@@ -181,6 +208,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   // registerEventLoopLag instead of prom-client's HDR histogram (issue 12: its 10 ms timer cost an idle
   // api ~3.7 ms of CPU a second, and reading its stddev and mean ~2 ms per scrape).
   let reused: (metric: unknown) => string | undefined = () => undefined;
+  let throttled: (metric: unknown) => boolean = () => false;
   if (options.collectDefault) {
     const before = new Set(registry.getMetricsAsArray());
     collectDefaultMetrics({ register: registry, prefix, eventLoopMonitoringPrecision: UNUSED_MONITOR_RESOLUTION_MS });
@@ -194,6 +222,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       if (reading) readings.set(metric, reading);
     }
     reused = reuseUnchangedText(registry, readings);
+    throttled = (metric) => readings.has(metric);
     // Its timer is unref'd and lives as long as the process, like prom-client's monitor.
     registerEventLoopLag(registry, prefix);
   }
@@ -203,7 +232,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     return knownRoutes && !knownRoutes.has(template) ? UNMATCHED_ROUTE : template;
   };
 
-  const exposition = createExposition(registry, (metric) => reused(metric));
+  const exposition = createExposition(
+    registry,
+    (metric) => reused(metric),
+    (metric) => throttled(metric),
+  );
 
   return {
     registry,
@@ -249,12 +282,16 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       instruments.events.inc({ event_type: eventType });
     },
     setQueueStats(stats: QueueStatsSnapshot) {
-      instruments.queueJobs.reset();
+      const series: QueueSeries[] = [];
       for (const [queue, counts] of Object.entries(stats.queues)) {
         for (const [status, count] of Object.entries(counts as Record<string, unknown>)) {
-          if (typeof count === 'number' && Number.isFinite(count)) instruments.queueJobs.set({ queue, status }, count);
+          if (typeof count === 'number' && Number.isFinite(count)) series.push({ queue, status, count });
         }
       }
+      // The gauge already holds exactly these series (a scrape's usual case): nothing to write.
+      if (holdsQueueSeries(instruments.queueJobs, series)) return;
+      instruments.queueJobs.reset();
+      for (const { queue, status, count } of series) instruments.queueJobs.set({ queue, status }, count);
     },
     reset() {
       registry.resetMetrics();

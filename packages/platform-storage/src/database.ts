@@ -26,21 +26,28 @@ import { cachingStatements } from './sqlite-statements.js';
 // pg is loaded with the first PostgreSQL database only: SQLite processes never pay for loading it.
 const requirePg = (): typeof pg => createRequire(import.meta.url)('pg') as typeof pg;
 
-let addonPath: string | null | undefined;
+let addon: string | undefined;
 
 /**
- * better-sqlite3's native addon, found where its `bindings` helper looks first (build/, build/Debug/,
- * build/Release/), or null to leave the search to `bindings`: it tried each place with a failing
- * `require` and resolved file-uri-to-path first, a tenth of every start (issue 12).
+ * The file of better-sqlite3's native addon: where its `bindings` helper looks first (build/, build/Debug/,
+ * build/Release/), else what `bindings` finds from better-sqlite3's own folder. By path, no `bindings`
+ * search (a failing `require` per place tried, and file-uri-to-path resolved first: a tenth of a start,
+ * issue 12); and the apps may bundle better-sqlite3's JavaScript, where `bindings` would look beside
+ * the bundle instead.
  */
-function sqliteAddon(): string | null {
-  if (addonPath !== undefined) return addonPath;
-  const build = join(dirname(createRequire(import.meta.url).resolve('better-sqlite3')), '..', 'build');
-  const found = ['', 'Debug', 'Release']
-    .map((folder) => join(build, folder, 'better_sqlite3.node'))
+function sqliteAddon(): string {
+  if (addon !== undefined) return addon;
+  const entry = createRequire(import.meta.url).resolve('better-sqlite3');
+  const root = join(dirname(entry), '..');
+  addon = ['', 'Debug', 'Release']
+    .map((folder) => join(root, 'build', folder, 'better_sqlite3.node'))
     .find((file) => statSync(file, { throwIfNoEntry: false })?.isFile());
-  addonPath = found ?? null;
-  return addonPath;
+  addon ??= (createRequire(entry)('bindings') as (options: object) => string)({
+    bindings: 'better_sqlite3.node',
+    module_root: root,
+    path: true,
+  });
+  return addon;
 }
 
 function redactUrl(url: string): string {
@@ -133,8 +140,7 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let sqlite: SQLite.Database;
   try {
-    const nativeBinding = sqliteAddon();
-    sqlite = new SQLite(path, { timeout: options.busyTimeoutMs ?? 5000, ...(nativeBinding ? { nativeBinding } : {}) });
+    sqlite = new SQLite(path, { timeout: options.busyTimeoutMs ?? 5000, nativeBinding: sqliteAddon() });
   } catch (error) {
     throw new StorageError(`Cannot open SQLite database at ${path}: ${(error as Error).message}`, {
       cause: error,

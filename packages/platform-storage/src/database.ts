@@ -32,8 +32,7 @@ let addon: string | undefined;
  * The file of better-sqlite3's native addon: where its `bindings` helper looks first (build/, build/Debug/,
  * build/Release/), else what `bindings` finds from better-sqlite3's own folder. By path, no `bindings`
  * search (a failing `require` per place tried, and file-uri-to-path resolved first: a tenth of a start,
- * issue 12); and the apps may bundle better-sqlite3's JavaScript, where `bindings` would look beside
- * the bundle instead.
+ * issue 12).
  */
 function sqliteAddon(): string {
   if (addon !== undefined) return addon;

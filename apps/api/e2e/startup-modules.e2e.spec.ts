@@ -9,9 +9,10 @@ import { stackEnv } from './stack.test-helpers.js';
 // the libraries of the backends they do not use; the worker (a node:http health port) not the api's
 // web framework either; the api builds its OpenAPI document on the first /openapi.json and never uses
 // fastify's default validator and serializer compilers (ajv, fast-json-stringify) nor its `inject`
-// (light-my-request, for MCP). The list is what the process had loaded when it stopped, after serving
-// /health; fastify itself is bundled into the api's main.js (tools/scripts/tsup-preset.mjs), so its
-// files are not in it.
+// (light-my-request, for MCP); better-sqlite3's addon is opened by its path, without the search of its
+// `bindings` helper (platform-storage openDatabase). The list is what the process had loaded when it
+// stopped, after serving /health; fastify itself is bundled into the api's main.js
+// (tools/scripts/tsup-preset.mjs), so its files are not in it.
 
 const REPORTER = fileURLToPath(new URL('./fixtures/report-loaded-modules.mjs', import.meta.url));
 
@@ -66,7 +67,17 @@ describe('what the built apps load at start (SQLite, embedded queue)', () => {
       }),
     );
     expect(loaded).toContain('better-sqlite3');
-    for (const name of ['bullmq', 'ioredis', 'pg', 'pg-pool', 'fastify', '@fastify/swagger', '@fastify/swagger-ui'])
+    for (const name of [
+      'bullmq',
+      'ioredis',
+      'pg',
+      'pg-pool',
+      'fastify',
+      '@fastify/swagger',
+      '@fastify/swagger-ui',
+      'bindings',
+      'file-uri-to-path',
+    ])
       expect({ name, loaded: loaded.has(name) }).toEqual({ name, loaded: false });
   });
 
@@ -95,6 +106,8 @@ describe('what the built apps load at start (SQLite, embedded queue)', () => {
       'ajv-formats',
       '@modelcontextprotocol/sdk',
       'light-my-request',
+      'bindings',
+      'file-uri-to-path',
     ])
       expect({ name, loaded: loaded.has(name) }).toEqual({ name, loaded: false });
   });

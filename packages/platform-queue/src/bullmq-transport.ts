@@ -4,7 +4,7 @@ import type { Clock } from '@tasksgodzilla/core';
 import type { Ledger } from './ledger.js';
 import type { ClaimedJob, QueueJob, QueueLogger } from './queue.types.js';
 import type { Transport } from './transport.types.js';
-import { NO_WAKEUPS } from './wakeups.js';
+import { NO_WAKEUPS } from './no-wakeups.js';
 
 export interface BullmqTransportOptions {
   redisUrl: string;

@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import type pg from 'pg';
 import type { Executor } from '@tasksgodzilla/platform-storage';
 import type { QueueLogger } from './queue.types.js';
+import { NO_WAKEUPS } from './no-wakeups.js';
 
 const loadPg = async (): Promise<typeof pg> => (await import('pg')).default;
 
@@ -35,12 +36,7 @@ export interface WakeupChannel {
   close(): Promise<void>;
 }
 
-export const NO_WAKEUPS: WakeupChannel = {
-  insertNotify: null,
-  announce: () => undefined,
-  watch: () => ({ live: false, stop: async () => undefined }),
-  close: async () => undefined,
-};
+export { NO_WAKEUPS };
 
 /** The PostgreSQL channel the embedded queue notifies on. */
 export const WAKEUP_CHANNEL = 'tgz_jobs';

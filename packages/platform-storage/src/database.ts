@@ -1,10 +1,13 @@
-import { mkdirSync, statfsSync } from 'node:fs';
+import { mkdirSync, statfsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
   CompiledQuery,
+  DEFAULT_MIGRATION_LOCK_TABLE,
+  DEFAULT_MIGRATION_TABLE,
   Kysely,
+  MIGRATION_LOCK_ID,
   Migrator,
   PostgresDialect,
   SqliteDialect,
@@ -15,13 +18,36 @@ import {
 } from 'kysely';
 import type pg from 'pg';
 import { ConfigError, StorageError, systemClock } from '@tasksgodzilla/core';
-import { createMigrationProvider } from './migrations/index.js';
+import { createMigrationProvider, MIGRATION_NAMES } from './migrations/index.js';
 import type { DatabaseHandle, DatabaseOptions } from './database.types.js';
 import type { DatabaseSchema } from './schema.js';
 import { cachingStatements } from './sqlite-statements.js';
 
 // pg is loaded with the first PostgreSQL database only: SQLite processes never pay for loading it.
 const requirePg = (): typeof pg => createRequire(import.meta.url)('pg') as typeof pg;
+
+let addon: string | undefined;
+
+/**
+ * The file of better-sqlite3's native addon: where its `bindings` helper looks first (build/, build/Debug/,
+ * build/Release/), else what `bindings` finds from better-sqlite3's own folder. By path, no `bindings`
+ * search (a failing `require` per place tried, and file-uri-to-path resolved first: a tenth of a start,
+ * issue 12).
+ */
+function sqliteAddon(): string {
+  if (addon !== undefined) return addon;
+  const entry = createRequire(import.meta.url).resolve('better-sqlite3');
+  const root = join(dirname(entry), '..');
+  addon = ['', 'Debug', 'Release']
+    .map((folder) => join(root, 'build', folder, 'better_sqlite3.node'))
+    .find((file) => statSync(file, { throwIfNoEntry: false })?.isFile());
+  addon ??= (createRequire(entry)('bindings') as (options: object) => string)({
+    bindings: 'better_sqlite3.node',
+    module_root: root,
+    path: true,
+  });
+  return addon;
+}
 
 function redactUrl(url: string): string {
   try {
@@ -113,7 +139,7 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let sqlite: SQLite.Database;
   try {
-    sqlite = new SQLite(path, { timeout: options.busyTimeoutMs ?? 5000 });
+    sqlite = new SQLite(path, { timeout: options.busyTimeoutMs ?? 5000, nativeBinding: sqliteAddon() });
   } catch (error) {
     throw new StorageError(`Cannot open SQLite database at ${path}: ${(error as Error).message}`, {
       cause: error,
@@ -167,9 +193,40 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   };
 }
 
+/**
+ * True when the database has run exactly this history and has Kysely's lock row: migrateToLatest then
+ * has nothing to do. Two queries instead of the Migrator's table introspection (every column of every
+ * table, twice), a fifth of a start (issue 12). Any error (no such table yet) means "not known": the
+ * Migrator decides.
+ */
+async function historyComplete(handle: DatabaseHandle): Promise<boolean> {
+  try {
+    const executed = await sql<{ name: string }>`select name from ${sql.table(DEFAULT_MIGRATION_TABLE)}`.execute(
+      handle.db,
+    );
+    const names = new Set(executed.rows.map((row) => row.name));
+    if (names.size !== MIGRATION_NAMES.length || !MIGRATION_NAMES.every((name) => names.has(name))) return false;
+    const lock =
+      await sql`select id from ${sql.table(DEFAULT_MIGRATION_LOCK_TABLE)} where id = ${MIGRATION_LOCK_ID}`.execute(
+        handle.db,
+      );
+    return lock.rows.length === 1;
+  } catch {
+    return false;
+  }
+}
+
+/** Migration names in code point order: the order Kysely gives the history, without ICU's collator (localeCompare's first call cost ~30 ms and ~3 MiB at each start). */
+const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Applies every pending migration (same history on SQLite and PostgreSQL). Safe to call concurrently from several processes on SQLite; on PostgreSQL Kysely takes an advisory lock. */
 export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
-  const migrator = new Migrator({ db: handle.db, provider: createMigrationProvider(handle.dialect) });
+  if (await historyComplete(handle)) return [];
+  const migrator = new Migrator({
+    db: handle.db,
+    provider: createMigrationProvider(handle.dialect),
+    nameComparator: byCodePoint,
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     throw new StorageError(`Database migration failed: ${(error as Error).message ?? String(error)}`, {

@@ -62,14 +62,16 @@ function uniqueRoots(roots: readonly (string | null | undefined)[] | undefined):
  * prompt files in its checkouts come first (lookup order in the README).
  */
 export function createPromptService(deps: PromptServiceDeps = {}): PromptService {
-  const templatesDir = deps.templatesDir ?? defaultTemplatesDir();
+  // The shipped folder is looked up when first needed: resolving this package's path cost a start ~15 ms (issue 12).
+  let shippedDir: string | undefined;
+  const templatesDir = (): string => deps.templatesDir ?? (shippedDir ??= defaultTemplatesDir());
   const projectFiles = deps.projectFiles ?? true;
   const summaryMax = deps.discoverySummaryMaxChars ?? 6000;
 
   const resolvePrompt = async (role: string, vars: PromptVars, options: ResolveOptions = {}): Promise<PromptResult> => {
     const roots = projectFiles ? uniqueRoots(options.projectRoots) : [];
     const own = roots.length > 0 ? await loadProjectTemplate(roots, role) : null;
-    const template = own ?? (await loadTemplate(templatesDir, role));
+    const template = own ?? (await loadTemplate(templatesDir(), role));
     const label = own ? `role ${role} (project template ${own.path})` : `role ${role}`;
     return {
       role,
@@ -86,10 +88,12 @@ export function createPromptService(deps: PromptServiceDeps = {}): PromptService
   };
 
   return {
-    templatesDir,
+    get templatesDir() {
+      return templatesDir();
+    },
     resolvePrompt,
-    listPrompts: () => listTemplates(templatesDir),
-    getTemplate: (role) => loadTemplate(templatesDir, role),
+    listPrompts: () => listTemplates(templatesDir()),
+    getTemplate: (role) => loadTemplate(templatesDir(), role),
     buildPlanningPrompt: async (input) => {
       const roots = uniqueRoots([input.worktreeRoot, input.projectRoot]);
       const referenceTemplates =

@@ -67,6 +67,8 @@ const GIT_PREFIX = [
 // and now and then a repack in the middle of a step. The system's repositories get their
 // housekeeping once per protocol run instead, when its worktree is created (`housekeep`).
 const NO_AUTO_HOUSEKEEPING = ['-c', 'gc.auto=0', '-c', 'maintenance.auto=false'];
+// `sh -c` script of commitAll: $0 is git, $1 the message, the rest git's options (before the command).
+const ADD_AND_COMMIT = 'm=$1; shift; "$0" "$@" add -A && exec "$0" "$@" commit --quiet -m "$m"';
 
 /**
  * What git, gh and glab inherit from the parent on top of core's `BASE_CHILD_ENV` (never a protected
@@ -172,6 +174,15 @@ export function createGitService(deps: GitServiceDeps): GitService {
       ...options,
       cwd,
       env: { LC_ALL: 'C', LANGUAGE: undefined, ...options.env },
+    });
+
+  // `git add -A` then `git commit`, both with git()'s options, started by one small shell: a spawn
+  // from this (large) process costs a fork of its whole address space, a fork from `sh` next to nothing.
+  // The shell gets a fixed script; the binary, message and options are its arguments, never its text.
+  const gitAddAndCommit = (cwd: string, options: string[], message: string): Promise<CommandResult> =>
+    run('/bin/sh', ['-c', ADD_AND_COMMIT, gitBinary, message, ...GIT_PREFIX, ...NO_AUTO_HOUSEKEEPING, ...options], {
+      cwd,
+      env: { LC_ALL: 'C', LANGUAGE: undefined },
     });
 
   const gitOut = async (cwd: string, args: string[], options: Omit<CommandOptions, 'cwd'> = {}): Promise<string> =>
@@ -400,10 +411,9 @@ export function createGitService(deps: GitServiceDeps): GitService {
     const identityArgs = identity
       ? ['-c', `user.name=${assertIdentity(identity).name}`, '-c', `user.email=${identity.email}`]
       : [];
-    await git(input.repoPath, ['add', '-A']);
     // No `diff --cached --quiet` first: git itself says when nothing is staged (answered below).
     try {
-      await git(input.repoPath, [...identityArgs, 'commit', '--quiet', '-m', input.message]);
+      await gitAddAndCommit(input.repoPath, identityArgs, input.message);
     } catch (error) {
       const output = isAppError(error)
         ? `${String(error.details?.stdout ?? '')}\n${String(error.details?.stderr ?? '')}`

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createGitRecorder, createTestRepo, git } from '@tasksgodzilla/testing';
 import { createTestGitService, useTempDir } from './git.test-helpers.js';
@@ -79,6 +79,32 @@ describe('GitService: the git processes of a step', () => {
       // push: origin's URL from the repository's config file
       'push',
     ]);
+  });
+
+  it('commitAll starts one process: add and commit are run by one shell, not each spawned by the service', async () => {
+    const { service, wt } = await setUp();
+    // A git wrapper that records, per call, its own process, the one that started it and the arguments.
+    const log = join(dir.path, 'parents.log');
+    const wrapper = join(dir.path, 'git-parent');
+    writeFileSync(wrapper, `#!/bin/sh\nprintf '%s %s %s\\036' "$$" "$PPID" "$*" >> '${log}'\nexec git "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    const recorded = createTestGitService(dir.path, { gitBinary: wrapper });
+    writeFileSync(join(wt.path, 'new.txt'), 'new\n');
+    const message = '-m "$(touch pwned)" `x` $1\n\nbody';
+    expect(await recorded.commitAll({ repoPath: wt.path, message })).toMatchObject({
+      committed: true,
+      files: ['new.txt'],
+    });
+    expect(git(wt.path, ['log', '-1', '--format=%B'])).toBe(message);
+    const calls = readFileSync(log, 'utf8')
+      .split('\u001e')
+      .filter((call) => call !== '');
+    expect(calls.map((call) => / (add -A|commit --quiet)/.exec(call)?.[1])).toEqual(['add -A', 'commit --quiet']);
+    // The shell the service started runs `add`, then becomes `commit` (before: two spawns from here).
+    const [add, commit] = calls.map((call) => call.split(' ', 2));
+    expect(add?.[1]).toBe(commit?.[0]);
+    expect(commit?.[1]).toBe(String(process.pid));
+    expect(await service.commitAll({ repoPath: wt.path, message: 'nothing' })).toEqual({ committed: false });
   });
 
   it('does not take a worktree whose folder now has another branch checked out for the protocol one', async () => {

@@ -22,9 +22,10 @@ function isDirectory(path: string): boolean {
   }
 }
 
+// realpath(3): one system call; `realpathSync` walks the path in JavaScript, one lstat per component.
 function real(path: string): string | null {
   try {
-    return realpathSync(path);
+    return realpathSync.native(path);
   } catch {
     return null;
   }

@@ -100,7 +100,7 @@ const SILENT_LOGGER: GitLogger = { info: () => undefined, warn: () => undefined 
 
 function realOrResolved(path: string): string {
   try {
-    return realpathSync(path);
+    return realpathSync.native(path);
   } catch {
     return resolve(path);
   }

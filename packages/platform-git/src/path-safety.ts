@@ -58,9 +58,10 @@ function realpathLoose(path: string, depth = 0): string {
     const parent = dirname(path);
     return parent === path ? path : join(realpathLoose(parent, depth), basename(path));
   }
-  if (!stats.isSymbolicLink()) return realpathSync(path);
+  // realpath(3) (`.native`): one system call where `realpathSync` lstats every component in JavaScript.
+  if (!stats.isSymbolicLink()) return realpathSync.native(path);
   try {
-    return realpathSync(path);
+    return realpathSync.native(path);
   } catch {
     return realpathLoose(resolve(dirname(path), readlinkSync(path)), depth + 1);
   }
@@ -83,7 +84,7 @@ export function resolveInside(root: string, relPath: string): string {
   const target = resolve(absoluteRoot, relPath);
   if (!isInside(absoluteRoot, target)) fail('path leaves the folder');
   if (existsSync(absoluteRoot)) {
-    const realRoot = realpathSync(absoluteRoot);
+    const realRoot = realpathSync.native(absoluteRoot);
     if (!isInside(realRoot, realpathLoose(target))) fail('path leaves the folder through a symlink');
   }
   return target;

@@ -179,11 +179,29 @@ export function createGitService(deps: GitServiceDeps): GitService {
   // `git add -A` then `git commit`, both with git()'s options, started by one small shell: a spawn
   // from this (large) process costs a fork of its whole address space, a fork from `sh` next to nothing.
   // The shell gets a fixed script; the binary, message and options are its arguments, never its text.
-  const gitAddAndCommit = (cwd: string, options: string[], message: string): Promise<CommandResult> =>
-    run('/bin/sh', ['-c', ADD_AND_COMMIT, gitBinary, message, ...GIT_PREFIX, ...NO_AUTO_HOUSEKEEPING, ...options], {
-      cwd,
-      env: { LC_ALL: 'C', LANGUAGE: undefined },
-    });
+  const gitAddAndCommit = async (cwd: string, options: string[], message: string): Promise<CommandResult> => {
+    try {
+      return await run(
+        '/bin/sh',
+        ['-c', ADD_AND_COMMIT, gitBinary, message, ...GIT_PREFIX, ...NO_AUTO_HOUSEKEEPING, ...options],
+        {
+          cwd,
+          env: { LC_ALL: 'C', LANGUAGE: undefined },
+        },
+      );
+    } catch (error) {
+      // 127: the shell found no git to run (git itself never exits so), as a spawn of git would say.
+      if (isAppError(error) && error.details?.exitCode === 127) {
+        throw new GitError(`${gitBinary} not found: is it installed and on PATH?`, {
+          code: 'git_binary_not_found',
+          retryable: false,
+          details: error.details,
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  };
 
   const gitOut = async (cwd: string, args: string[], options: Omit<CommandOptions, 'cwd'> = {}): Promise<string> =>
     (await git(cwd, args, options)).stdout.trim();

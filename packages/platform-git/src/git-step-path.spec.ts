@@ -105,6 +105,13 @@ describe('GitService: the git processes of a step', () => {
     expect(add?.[1]).toBe(commit?.[0]);
     expect(commit?.[1]).toBe(String(process.pid));
     expect(await service.commitAll({ repoPath: wt.path, message: 'nothing' })).toEqual({ committed: false });
+    // No git where the service looks: the same error as a spawn of git that is not there.
+    const missing = createTestGitService(dir.path, { gitBinary: join(dir.path, 'no-such-git') });
+    writeFileSync(join(wt.path, 'other.txt'), 'other\n');
+    await expect(missing.commitAll({ repoPath: wt.path, message: 'x' })).rejects.toMatchObject({
+      code: 'git_binary_not_found',
+      retryable: false,
+    });
   });
 
   it('does not take a worktree whose folder now has another branch checked out for the protocol one', async () => {

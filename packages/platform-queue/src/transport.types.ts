@@ -23,7 +23,7 @@ export interface Transport {
     job: ClaimedJob,
     outcome: HandlerResult,
     claim: { workerId: string; leaseSeconds: number; queues: string[] },
-  ): Promise<{ job: QueueJob; next: ClaimedJob | null }>;
+  ): Promise<{ job: QueueJob; next: ClaimedJob | null; searched?: boolean }>;
   publishPending(ledger: Ledger, options: { reconcile: boolean; limit: number }): Promise<number>;
   close(): Promise<void>;
 }

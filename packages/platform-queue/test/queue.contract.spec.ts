@@ -834,6 +834,48 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     expect(await queue.get(second.run_id)).toMatchObject({ status: 'queued', attempts: 0, lease_owner: null });
   });
 
+  it('does not wake an idle loop to claim again when a finish already looked for the next job (embedded)', async () => {
+    // BullMQ's finish claims nothing (its claims come off Redis), so a finish still wakes its loop.
+    if (h.name === 'bullmq') return;
+    let claims = 0;
+    let reads = 0;
+    const loopIdle = deferred();
+    const finished = deferred();
+    const counted: JobQueue = {
+      ...queue,
+      // No wake-ups from other processes (SQLite's channel pokes once when it connects): only this test pokes.
+      watch: () => ({ live: false, stop: async () => undefined }),
+      claim: (options) => {
+        claims++;
+        return queue.claim(options);
+      },
+      nextRunAt: async (queues) => {
+        const next = await queue.nextRunAt(queues);
+        // The second read is the loop going idle after claiming the job: let the job finish then.
+        if (++reads === 2) setImmediate(loopIdle.resolve);
+        return next;
+      },
+    };
+    const worker = runner(
+      { alpha_job: () => loopIdle.promise },
+      {
+        queue: counted,
+        concurrency: 2,
+        pollIntervalMs: 60_000,
+        maxPollIntervalMs: 60_000,
+        metrics: { onJobFinished: () => finished.resolve() },
+      },
+    );
+    worker.start();
+    await waitFor(() => reads === 1, 'the loop to go idle');
+    const job = await queue.enqueue(plan(1));
+    await finished.promise;
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(await queue.get(job.run_id)).toMatchObject({ status: 'succeeded' });
+    // Idle (1), the job and the look for another (2, 3); the finish found none due: no fourth claim.
+    expect({ claims, reads }).toEqual({ claims: 3, reads: 2 });
+  });
+
   it('picks up new jobs while started, and on graceful stop waits for quick jobs and releases the rest', async () => {
     const worker = runner(
       {

@@ -876,6 +876,76 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     expect({ claims, reads }).toEqual({ claims: 3, reads: 2 });
   });
 
+  it('leaves a job enqueued during a finish to that finish instead of waking the loop for it (embedded)', async () => {
+    if (h.name === 'bullmq') return;
+    let claims = 0;
+    let reads = 0;
+    let second: QueueJob | undefined;
+    const loopIdle = deferred();
+    const bothFinished = deferred();
+    let finishedJobs = 0;
+    const counted: JobQueue = {
+      ...queue,
+      watch: () => ({ live: false, stop: async () => undefined }),
+      claim: (options) => {
+        claims++;
+        return queue.claim(options);
+      },
+      nextRunAt: async (queues) => {
+        const next = await queue.nextRunAt(queues);
+        if (++reads === 2) setImmediate(loopIdle.resolve);
+        return next;
+      },
+      completeAndClaim: async (job, outcome, next) => {
+        // A producer enqueues while the first job's finish is under way.
+        second ??= await queue.enqueue(plan(2));
+        return queue.completeAndClaim(job, outcome, next);
+      },
+    };
+    const worker = runner(
+      { alpha_job: (job) => (job.payload.protocol_run_id === 1 ? loopIdle.promise : Promise.resolve()) },
+      {
+        queue: counted,
+        concurrency: 2,
+        pollIntervalMs: 60_000,
+        maxPollIntervalMs: 60_000,
+        metrics: { onJobFinished: () => void (++finishedJobs === 2 && bothFinished.resolve()) },
+      },
+    );
+    worker.start();
+    await waitFor(() => reads === 1, 'the loop to go idle');
+    const first = await queue.enqueue(plan(1));
+    await bothFinished.promise;
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(await queue.get(first.run_id)).toMatchObject({ status: 'succeeded' });
+    expect(await queue.get(second!.run_id)).toMatchObject({ status: 'succeeded', attempts: 1 });
+    // Idle (1), the first job and the look for another (2, 3); the second came with the first's finish.
+    expect({ claims, reads }).toEqual({ claims: 3, reads: 2 });
+  });
+
+  it('wakes the loop for a job enqueued during a finish that claimed before it was committed', async () => {
+    let second: QueueJob | undefined;
+    const late: JobQueue = {
+      ...queue,
+      watch: () => ({ live: false, stop: async () => undefined }),
+      completeAndClaim: async (job, outcome, next) => {
+        const done = await queue.completeAndClaim(job, outcome, next);
+        // Committed after the finish's claim looked, while the finish is still under way.
+        second ??= await queue.enqueue(plan(2));
+        return done;
+      },
+    };
+    const worker = runner(
+      { alpha_job: async () => undefined },
+      { queue: late, concurrency: 2, pollIntervalMs: 60_000, maxPollIntervalMs: 60_000 },
+    );
+    worker.start();
+    const first = await queue.enqueue(plan(1));
+    // No poll comes within the test: only a wake-up runs the second job.
+    await waitFor(async () => second && (await queue.get(second.run_id)).status === 'succeeded', 'the second job');
+    expect(await queue.get(first.run_id)).toMatchObject({ status: 'succeeded' });
+  });
+
   it('picks up new jobs while started, and on graceful stop waits for quick jobs and releases the rest', async () => {
     const worker = runner(
       {

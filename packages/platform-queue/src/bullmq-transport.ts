@@ -236,6 +236,7 @@ export function createBullmqTransport(options: BullmqTransportOptions): Transpor
   return {
     name: 'bullmq',
     wakeups: NO_WAKEUPS,
+    publishedOnInsert: false,
 
     async jobQueued(ledger, job) {
       await publish(ledger, job);

@@ -9,6 +9,7 @@ export function createEmbeddedTransport(wakeups: WakeupChannel = NO_WAKEUPS): Tr
   return {
     name: 'embedded',
     wakeups,
+    publishedOnInsert: true,
     jobQueued: async () => undefined,
     jobCancelled: async () => undefined,
     claim: (ledger, workerId, leaseSeconds, queues) => ledger.claimNext(workerId, leaseSeconds, queues),

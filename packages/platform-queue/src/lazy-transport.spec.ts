@@ -17,6 +17,7 @@ function fakeTransport(calls: string[]): Transport {
   return {
     name: 'bullmq',
     wakeups: NO_WAKEUPS,
+    publishedOnInsert: false,
     jobQueued: async (_ledger, queued) => void calls.push(`queued ${queued.run_id}`),
     jobCancelled: async (_ledger, cancelled) => void calls.push(`cancelled ${cancelled.run_id}`),
     claim: async (_ledger, workerId) => {

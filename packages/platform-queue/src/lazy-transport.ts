@@ -36,6 +36,7 @@ export function createLazyTransport(
     name,
     // Only push-based backends (BullMQ) are loaded lazily: their workers need no wake-up channel.
     wakeups: NO_WAKEUPS,
+    publishedOnInsert: false,
     jobQueued: (ledger, job) => notify('job queued', (transport) => transport.jobQueued(ledger, job)),
     jobCancelled: (ledger, job) => notify('job cancelled', (transport) => transport.jobCancelled(ledger, job)),
     claim: async (ledger, workerId, leaseSeconds, queues) =>

@@ -104,6 +104,7 @@ export function createLedgerQueue(options: CommonQueueOptions, transport: Transp
         project_id: opts.project_id !== undefined ? opts.project_id : links.project_id,
         protocol_run_id: opts.protocol_run_id !== undefined ? opts.protocol_run_id : links.protocol_run_id,
         step_run_id: opts.step_run_id !== undefined ? opts.step_run_id : links.step_run_id,
+        published: transport.publishedOnInsert,
       };
       // PostgreSQL: the insert itself notifies other processes' workers (delivered on commit).
       const notify = insertNotify?.(values.queue);

@@ -98,7 +98,7 @@ export interface Ledger {
     workerId: string,
     leaseSeconds: number,
     queues: string[],
-  ): Promise<{ job: QueueJob; next: ClaimedJob | null }>;
+  ): Promise<{ job: QueueJob; next: ClaimedJob | null; searched: true }>;
   fail(job: ClaimedJob, error: unknown, report: AttemptReport): Promise<{ job: QueueJob; outcome: FailOutcome }>;
   markCancelled(job: ClaimedJob, reason: string, report: AttemptReport): Promise<QueueJob>;
   release(job: ClaimedJob, report: AttemptReport): Promise<QueueJob>;
@@ -255,7 +255,7 @@ export function createLedger(options: LedgerOptions): Ledger {
         lease(workerId, leaseSeconds),
       );
       if (!updated) throw new LeaseLostError(job.run_id);
-      return { job: updated, next: next as ClaimedJob | null };
+      return { job: updated, next: next as ClaimedJob | null, searched: true };
     },
 
     fail,

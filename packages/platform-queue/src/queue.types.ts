@@ -163,14 +163,15 @@ export interface JobQueue {
   complete(job: ClaimedJob, outcome?: HandlerResult): Promise<QueueJob>;
   /**
    * `complete`, then the next claim as `claim(next)` would (embedded: in the same commit, saving one
-   * per job; BullMQ claims only through `claim`, so `next` is null there). LeaseLostError like
-   * `complete`, and then nothing was claimed.
+   * per job; BullMQ claims only through `claim`, so `next` is null there). `searched` is true when the
+   * claim looked at the queued jobs (embedded): a null `next` then means none was due. LeaseLostError
+   * like `complete`, and then nothing was claimed.
    */
   completeAndClaim(
     job: ClaimedJob,
     outcome: HandlerResult | undefined,
     next: ClaimOptions,
-  ): Promise<{ job: QueueJob; next: ClaimedJob | null }>;
+  ): Promise<{ job: QueueJob; next: ClaimedJob | null; searched?: boolean }>;
   /** Retryable error with attempts left → queued with backoff; otherwise → failed (dead letter). See `willRetry`. */
   fail(job: ClaimedJob, error: unknown, report?: AttemptReport): Promise<QueueJob>;
   markCancelled(job: ClaimedJob, reason?: string, report?: AttemptReport): Promise<QueueJob>;

@@ -10,6 +10,8 @@ export interface Transport {
   readonly name: QueueBackendName;
   /** How idle workers of other processes hear of new jobs (none: they poll). */
   readonly wakeups: WakeupChannel;
+  /** Jobs are inserted already delivered (the table is the transport): no relay publishes them. */
+  readonly publishedOnInsert: boolean;
   /** A job became queued (enqueue committed, retry scheduled, lease reclaimed, release, retry()). Never throws. */
   jobQueued(ledger: Ledger, job: QueueJob): Promise<void>;
   /** A queued job was cancelled (lets the transport drop its message). Never throws. */
@@ -21,7 +23,7 @@ export interface Transport {
     job: ClaimedJob,
     outcome: HandlerResult,
     claim: { workerId: string; leaseSeconds: number; queues: string[] },
-  ): Promise<{ job: QueueJob; next: ClaimedJob | null }>;
+  ): Promise<{ job: QueueJob; next: ClaimedJob | null; searched?: boolean }>;
   publishPending(ledger: Ledger, options: { reconcile: boolean; limit: number }): Promise<number>;
   close(): Promise<void>;
 }

@@ -23,6 +23,8 @@ interface Attempt {
   controller: AbortController;
   cause: AbortCause | null;
   report: AttemptReport;
+  /** Its finish took the next job, or looked and found none due: the loop has nothing new to claim. */
+  handedOff?: boolean;
 }
 
 // A bound logger's base logger and bindings: binding it again merges the bindings once, so each line
@@ -101,6 +103,14 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
   let wake: (() => void) | null = null;
   // A poke that came while the loop was not napping (claiming, at work): the next nap returns at once.
   let poked = false;
+  // The loop naps because every slot is taken (its wait is not set by the next delayed job).
+  let fullNap = false;
+  // Jobs enqueued in this process while handoffs were pending (no more than those handoffs): one of
+  // them may claim each, so the loop is woken only for those no handoff took. Only where a handoff
+  // claims (embedded, or once one has said it searched; BullMQ's never does).
+  const owed = new Set<string>();
+  let handoffs = 0;
+  let handoffsClaim = queue.backend === 'embedded';
   let lastReconcile = 0;
   let lastMaintenance = 0;
   let unsubscribe: (() => void) | null = null;
@@ -116,6 +126,8 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
   };
 
   const poke = () => {
+    // The loop looks at every due job now.
+    owed.clear();
     const resume = wake;
     wake = null;
     if (resume) resume();
@@ -172,7 +184,9 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
   const subscribe = () => {
     unsubscribe ??= queue.subscribe((event) => {
       if (event.type === 'enqueued') {
-        if (queues.includes(event.queue)) poke();
+        if (!queues.includes(event.queue)) return;
+        if (handoffsClaim && handoffs > owed.size) owed.add(event.run_id);
+        else poke();
         return;
       }
       const attempt = active.get(event.run_id);
@@ -308,8 +322,20 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
     else {
       // Started: the finish and the next claim share one commit (embedded), and the next job takes
       // this one's slot (it leaves `active` first, so the slots never overfill).
-      const { next } = await queue.completeAndClaim(job, outcome, { workerId, leaseSeconds, queues });
+      handoffs++;
+      let handoff: Awaited<ReturnType<typeof queue.completeAndClaim>>;
+      try {
+        handoff = await queue.completeAndClaim(job, outcome, { workerId, leaseSeconds, queues });
+      } finally {
+        handoffs--;
+      }
+      const { next, searched } = handoff;
       active.delete(job.run_id);
+      attempt.handedOff = next !== null || searched === true;
+      if (searched) handoffsClaim = true;
+      if (next) owed.delete(next.run_id);
+      // More jobs owed than pending handoffs can take: the loop claims them.
+      if (owed.size > handoffs) poke();
       if (next) await takeOrRelease(next);
     }
     log.info({}, 'job completed');
@@ -366,7 +392,9 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
       clearInterval(heartbeat);
       clearTimeout(timeout);
       active.delete(job.run_id);
-      poke();
+      // After a handoff the loop has nothing new to claim (it would only find what the handoff found),
+      // unless it naps full: then a freed slot must set its wait by the next delayed job again.
+      if (!attempt.handedOff || fullNap) poke();
     }
     const seconds = (performance.now() - started) / 1000;
     observe(() => metrics.onJobFinished?.(job.job_type, outcome, seconds));
@@ -415,7 +443,9 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
       if (active.size >= concurrency) {
         // Full: a finishing job pokes.
         idle = pollIntervalMs;
+        fullNap = true;
         await nap(maxPollIntervalMs);
+        fullNap = false;
         continue;
       }
       // Nothing due now.

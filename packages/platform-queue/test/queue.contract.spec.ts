@@ -140,7 +140,10 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     });
     expect(await queue.get(job.run_id)).toEqual(await queue.find(job.run_id));
     await expect(queue.get('missing')).rejects.toBeInstanceOf(NotFoundError);
+    // The embedded backend's table is its transport: its jobs are inserted delivered, never relayed.
+    if (h.name !== 'bullmq') expect(job.published_at).toBe(job.created_at);
     if (h.name === 'bullmq') {
+      expect(job.published_at).toBeNull();
       expect(await h.bullQueue().getJobState(job.run_id)).toBe('prioritized');
       // Published spells are recorded in batches, shortly after.
       await waitFor(async () => (await queue.get(job.run_id)).published_at !== null, 'published_at');
@@ -762,7 +765,8 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     const lost = await h.storage.transaction((tx) =>
       queue.enqueue(plan(1), { tx: { executor: tx.executor, afterCommit: () => undefined } }),
     );
-    expect((await queue.get(lost.run_id)).published_at).toBeNull();
+    // Embedded: delivered by the insert itself, so no crash can leave it unpublished.
+    expect((await queue.get(lost.run_id)).published_at).toBe(h.name === 'bullmq' ? null : lost.created_at);
     const vanished = await queue.enqueue(plan(2));
     if (h.name === 'bullmq') {
       expect(await h.bullQueue().getJobState(lost.run_id)).toBe('unknown');
@@ -828,6 +832,118 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     expect(await queue.get(first.run_id)).toMatchObject({ status: 'succeeded' });
     // Claimed with that finish (embedded) and released, or never claimed (BullMQ): queued, no attempt counted.
     expect(await queue.get(second.run_id)).toMatchObject({ status: 'queued', attempts: 0, lease_owner: null });
+  });
+
+  it('does not wake an idle loop to claim again when a finish already looked for the next job (embedded)', async () => {
+    // BullMQ's finish claims nothing (its claims come off Redis), so a finish still wakes its loop.
+    if (h.name === 'bullmq') return;
+    let claims = 0;
+    let reads = 0;
+    const loopIdle = deferred();
+    const finished = deferred();
+    const counted: JobQueue = {
+      ...queue,
+      // No wake-ups from other processes (SQLite's channel pokes once when it connects): only this test pokes.
+      watch: () => ({ live: false, stop: async () => undefined }),
+      claim: (options) => {
+        claims++;
+        return queue.claim(options);
+      },
+      nextRunAt: async (queues) => {
+        const next = await queue.nextRunAt(queues);
+        // The second read is the loop going idle after claiming the job: let the job finish then.
+        if (++reads === 2) setImmediate(loopIdle.resolve);
+        return next;
+      },
+    };
+    const worker = runner(
+      { alpha_job: () => loopIdle.promise },
+      {
+        queue: counted,
+        concurrency: 2,
+        pollIntervalMs: 60_000,
+        maxPollIntervalMs: 60_000,
+        metrics: { onJobFinished: () => finished.resolve() },
+      },
+    );
+    worker.start();
+    await waitFor(() => reads === 1, 'the loop to go idle');
+    const job = await queue.enqueue(plan(1));
+    await finished.promise;
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(await queue.get(job.run_id)).toMatchObject({ status: 'succeeded' });
+    // Idle (1), the job and the look for another (2, 3); the finish found none due: no fourth claim.
+    expect({ claims, reads }).toEqual({ claims: 3, reads: 2 });
+  });
+
+  it('leaves a job enqueued during a finish to that finish instead of waking the loop for it (embedded)', async () => {
+    if (h.name === 'bullmq') return;
+    let claims = 0;
+    let reads = 0;
+    let second: QueueJob | undefined;
+    const loopIdle = deferred();
+    const bothFinished = deferred();
+    let finishedJobs = 0;
+    const counted: JobQueue = {
+      ...queue,
+      watch: () => ({ live: false, stop: async () => undefined }),
+      claim: (options) => {
+        claims++;
+        return queue.claim(options);
+      },
+      nextRunAt: async (queues) => {
+        const next = await queue.nextRunAt(queues);
+        if (++reads === 2) setImmediate(loopIdle.resolve);
+        return next;
+      },
+      completeAndClaim: async (job, outcome, next) => {
+        // A producer enqueues while the first job's finish is under way.
+        second ??= await queue.enqueue(plan(2));
+        return queue.completeAndClaim(job, outcome, next);
+      },
+    };
+    const worker = runner(
+      { alpha_job: (job) => (job.payload.protocol_run_id === 1 ? loopIdle.promise : Promise.resolve()) },
+      {
+        queue: counted,
+        concurrency: 2,
+        pollIntervalMs: 60_000,
+        maxPollIntervalMs: 60_000,
+        metrics: { onJobFinished: () => void (++finishedJobs === 2 && bothFinished.resolve()) },
+      },
+    );
+    worker.start();
+    await waitFor(() => reads === 1, 'the loop to go idle');
+    const first = await queue.enqueue(plan(1));
+    await bothFinished.promise;
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(await queue.get(first.run_id)).toMatchObject({ status: 'succeeded' });
+    expect(await queue.get(second!.run_id)).toMatchObject({ status: 'succeeded', attempts: 1 });
+    // Idle (1), the first job and the look for another (2, 3); the second came with the first's finish.
+    expect({ claims, reads }).toEqual({ claims: 3, reads: 2 });
+  });
+
+  it('wakes the loop for a job enqueued during a finish that claimed before it was committed', async () => {
+    let second: QueueJob | undefined;
+    const late: JobQueue = {
+      ...queue,
+      watch: () => ({ live: false, stop: async () => undefined }),
+      completeAndClaim: async (job, outcome, next) => {
+        const done = await queue.completeAndClaim(job, outcome, next);
+        // Committed after the finish's claim looked, while the finish is still under way.
+        second ??= await queue.enqueue(plan(2));
+        return done;
+      },
+    };
+    const worker = runner(
+      { alpha_job: async () => undefined },
+      { queue: late, concurrency: 2, pollIntervalMs: 60_000, maxPollIntervalMs: 60_000 },
+    );
+    worker.start();
+    const first = await queue.enqueue(plan(1));
+    // No poll comes within the test: only a wake-up runs the second job.
+    await waitFor(async () => second && (await queue.get(second.run_id)).status === 'succeeded', 'the second job');
+    expect(await queue.get(first.run_id)).toMatchObject({ status: 'succeeded' });
   });
 
   it('picks up new jobs while started, and on graceful stop waits for quick jobs and releases the rest', async () => {

@@ -63,7 +63,7 @@ describe.each(BACKENDS)('migration 0009-job-partial-indexes on %s', (dialect) =>
       await sql`update job_runs set project_id = 3, step_run_id = 7 where run_id = 'f1'`.execute(handle.db);
       await insert('s2', 'succeeded', '2026-01-01T00:00:04.000Z');
 
-      expect(await migrateToLatest(handle)).toContain('0009-job-partial-indexes');
+      expect((await migrator.migrateTo('0009-job-partial-indexes')).error).toBeUndefined();
       const after = await indexes(handle);
       for (const name of REPLACED) expect(after.has(name)).toBe(false);
       for (const [name, where] of Object.entries(PARTIAL)) expect(after.get(name)).toMatch(where);

@@ -1,6 +1,5 @@
 import { ConflictError, createManualClock } from '@tasksgodzilla/core';
 import { Migrator, sql } from 'kysely';
-import { migrateToLatest } from '../database.js';
 import type { DatabaseHandle } from '../database.types.js';
 import { createJobRunRepository } from '../repositories/job-runs.repository.js';
 import type { NewQueuedJob } from '../repositories/repositories.types.js';
@@ -72,7 +71,7 @@ describe.each(BACKENDS)('migration 0010-job-idempotency-partial on %s', (dialect
       const stats = await jobRuns().queueCounts();
       expect(await keyUniqueness(handle)).toEqual({ full: 1, partial: 0 });
 
-      expect(await migrateToLatest(handle)).toContain('0010-job-idempotency-partial');
+      expect((await migrator.migrateTo('0010-job-idempotency-partial')).error).toBeUndefined();
       expect(await keyUniqueness(handle)).toEqual({ full: 0, partial: 1 });
       // Every other index and trigger of job_runs is there as before.
       const after = await schemaObjects(handle);
@@ -105,7 +104,7 @@ describe.each(BACKENDS)('migration 0010-job-idempotency-partial on %s', (dialect
       expect((await migrator.migrateTo('0009-job-partial-indexes')).error).toBeUndefined();
       expect(await keyUniqueness(handle)).toEqual({ full: 1, partial: 0 });
       expect((await jobRuns().enqueue(job('k4', 'key-1'))).created).toBe(false);
-      expect(await migrateToLatest(handle)).toEqual(['0010-job-idempotency-partial']);
+      expect((await migrator.migrateTo('0010-job-idempotency-partial')).error).toBeUndefined();
       expect(await keyUniqueness(handle)).toEqual({ full: 0, partial: 1 });
     } finally {
       await cleanup();

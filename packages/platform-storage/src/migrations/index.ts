@@ -9,6 +9,7 @@ import * as m0007 from './0007-project-webhooks.js';
 import * as m0008 from './0008-issue-links.js';
 import * as m0009 from './0009-job-partial-indexes.js';
 import * as m0010 from './0010-job-idempotency-partial.js';
+import * as m0011 from './0011-job-unpublished-index.js';
 
 interface DialectMigration {
   up(db: Parameters<Migration['up']>[0], dialect: SqlDialect): Promise<void>;
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0008-issue-links': m0008,
   '0009-job-partial-indexes': m0009,
   '0010-job-idempotency-partial': m0010,
+  '0011-job-unpublished-index': m0011,
 };
 
 export function createMigrationProvider(dialect: SqlDialect): MigrationProvider {

@@ -77,13 +77,14 @@ describe('the job_runs query plans (SQLite)', () => {
     expect(plan).not.toMatch(/TEMP B-TREE/);
   });
 
-  it('lists unpublished queued jobs through idx_job_runs_queued_publish, in run_at order', async () => {
+  it('lists unpublished queued jobs through idx_job_runs_queued_unpublished, in run_at order', async () => {
     const [unpublished] = await plansOf(() => jobRuns.listQueued(false, 10));
-    expect(unpublished).toContain('idx_job_runs_queued_publish');
+    expect(unpublished).toContain('idx_job_runs_queued_unpublished');
     expect(unpublished).not.toMatch(/TEMP B-TREE/);
-    // The relay's reconcile (published ones) sorts only the queued rows the index selects.
+    // The relay's reconcile (published ones, every 30 s) reads the queued rows of the claim index.
     const [published] = await plansOf(() => jobRuns.listQueued(true, 10));
-    expect(published).toContain('idx_job_runs_queued_publish');
+    expect(published).toContain('idx_job_runs_queued_claim');
+    expectNoFullScan(published);
   });
 
   it('lists finished jobs by status, and by type and status, newest first through the finished indexes', async () => {

@@ -248,6 +248,7 @@ const ENQUEUE_COLUMNS = [
   'attempts',
   'created_at',
   'updated_at',
+  'published_at',
 ] as const;
 
 type EnqueueRow = { [K in (typeof ENQUEUE_COLUMNS)[number]]: string | number | null };
@@ -495,6 +496,7 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
         attempts: 0,
         created_at: at,
         updated_at: at,
+        published_at: job.published ? at : null,
       };
       // PostgreSQL: the notification rides on the insert (RETURNING runs it once per inserted row only;
       // NOTIFY is delivered when the transaction commits).

@@ -264,6 +264,11 @@ export interface NewQueuedJob {
   project_id: number | null;
   protocol_run_id: number | null;
   step_run_id: number | null;
+  /**
+   * Inserted as delivered (published_at = created_at): the backend's table is its transport (embedded),
+   * so no relay has to publish it and it stays out of the unpublished index.
+   */
+  published?: boolean;
 }
 
 /** One claimed attempt: every write of the attempt matches all three, or nothing (fencing). */

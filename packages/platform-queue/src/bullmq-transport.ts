@@ -273,8 +273,32 @@ export function createBullmqTransport(options: BullmqTransportOptions): Transpor
       return null;
     },
 
-    // A BullMQ worker claims off Redis (`claim`); the runner's loop takes the next job.
-    completeAndClaim: async (ledger, job, outcome) => ({ job: await ledger.complete(job, outcome), next: null }),
+    // With a message of the first queue already held (fetched with the last acknowledgement), the finish
+    // and the claim of that message's row share one commit, as `claim` would take it next; otherwise the
+    // runner's loop claims off Redis (`claim`).
+    async completeAndClaim(ledger, job, outcome, { workerId, leaseSeconds, queues }) {
+      const name = queues[0];
+      const held = name === undefined ? undefined : prefetched.get(name);
+      const worker = name === undefined ? undefined : workers.get(name);
+      const runId = held?.message.data?.run_id;
+      if (!held || !worker || typeof runId !== 'string')
+        return { job: await ledger.complete(job, outcome), next: null };
+      prefetched.delete(worker.name);
+      clearTimeout(held.release);
+      let done: Awaited<ReturnType<Ledger['completeAndClaimById']>>;
+      try {
+        done = await ledger.completeAndClaimById(job, outcome, runId, workerId, leaseSeconds);
+      } catch (error) {
+        // Nothing claimed: the message goes back to waiting for the next claim.
+        await held.message.moveToWait(held.token).catch((moveError: unknown) => {
+          logger.warn({ err: moveError, message_id: held.message.id }, 'handing back a bullmq message failed');
+        });
+        throw error;
+      }
+      const { next } = done;
+      await settle(worker, held.message, held.token, 'notDueUntil' in next ? { delayUntil: next.notDueUntil } : 'ack');
+      return { job: done.job, next: 'claimed' in next ? next.claimed : null };
+    },
 
     async publishPending(ledger, { reconcile, limit }) {
       // The relay reads the ledger: this process's pending marks go in first.

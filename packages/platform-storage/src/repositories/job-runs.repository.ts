@@ -19,6 +19,7 @@ import { toJobRun } from './mappers.js';
 import { idFiltersValid, inTransaction, nowIso, requireFound, type RepositoryContext } from './repository-context.js';
 import type {
   AttemptPatch,
+  ClaimByIdResult,
   JobRunFilter,
   JobRunPatch,
   JobRunRecord,
@@ -369,6 +370,20 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
     return row ? toJobRun(row) : null;
   };
 
+  const claimByIdIn = async (
+    executor: Executor,
+    runId: string,
+    lease: { owner: string; seconds: number },
+  ): Promise<ClaimByIdResult> => {
+    const row = await claimByIdReusable.first(executor, [runId, ...leaseValues(lease)]);
+    if (row) return { claimed: toJobRun(row) };
+    // Not claimable: tell "later" from "gone" (a row changing meanwhile only makes this answer stale,
+    // which the fenced claim of the next delivery settles).
+    const current = await findIn(executor, runId);
+    if (current && current.status === 'queued') return { notDueUntil: current.run_at };
+    return { gone: true as const };
+  };
+
   return {
     async create(input: NewJobRun): Promise<JobRunRecord> {
       const now = nowIso(ctx);
@@ -536,15 +551,7 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
       return next;
     },
 
-    async claimById(runId, lease) {
-      const row = await claimByIdReusable.first(db, [runId, ...leaseValues(lease)]);
-      if (row) return { claimed: toJobRun(row) };
-      // Not claimable: tell "later" from "gone" (a row changing meanwhile only makes this answer stale,
-      // which the fenced claim of the next delivery settles).
-      const current = await findIn(db, runId);
-      if (current && current.status === 'queued') return { notDueUntil: current.run_at };
-      return { gone: true as const };
-    },
+    claimById: (runId, lease) => claimByIdIn(db, runId, lease),
 
     async updateAttempt(fence, patch) {
       const { columns, values } = attemptSet(patch);
@@ -576,6 +583,16 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
         if (!updated) return { updated: null, next: null };
         const next = await claimNextReusable.first(trx, [queues, ...leaseValues(lease)], '');
         return { updated: toJobRun(updated), next: next ? toJobRun(next) : null };
+      });
+    },
+
+    async updateAttemptAndClaimById(fence, patch, runId, lease) {
+      const { columns, values } = attemptSet(patch);
+      const written: FenceValues = [values, fence.run_id, fence.lease_owner, fence.attempts];
+      return inTransaction(ctx, async (trx) => {
+        const updated = await attemptReusable.first(trx, written, columns.join(','));
+        if (!updated) return { updated: null, next: null };
+        return { updated: toJobRun(updated), next: await claimByIdIn(trx, runId, lease) };
       });
     },
 

@@ -24,8 +24,9 @@ interface Message {
 const PRIORITY_MIDPOINT = 1_048_576;
 const PRIORITY_MAX = 2_097_152;
 
-// Published spells are recorded in the ledger in batches: after this long, or at this many.
-const MARK_DELAY_MS = 25;
+// Published spells are recorded in the ledger in batches: after this long, or at this many (most are
+// claimed before, and a claimed spell needs no mark).
+const MARK_DELAY_MS = 250;
 const MARK_BATCH = 100;
 // A message fetched with an acknowledgement waits this long for the next claim before it goes back.
 const PREFETCH_HOLD_MS = 50;
@@ -155,6 +156,12 @@ export function createBullmqTransport(options: BullmqTransportOptions): Transpor
     }
   };
 
+  // A spell this process took off Redis and claimed (or found gone) is no longer queued: its mark would
+  // write nothing (`markPublished` only marks queued spells), so it is not written at all.
+  const taken = (message: Job<Message>) => {
+    if (message.id !== undefined) unmarked.delete(message.id);
+  };
+
   const publish = async (ledger: Ledger, job: QueueJob): Promise<boolean> => {
     const id = messageId(job);
     publishing.add(id);
@@ -266,6 +273,7 @@ export function createBullmqTransport(options: BullmqTransportOptions): Transpor
             await settle(worker, message, token, { delayUntil: result.notDueUntil });
             continue;
           }
+          taken(message);
           await settle(worker, message, token, 'ack');
           if ('claimed' in result) return result.claimed;
         }
@@ -296,6 +304,7 @@ export function createBullmqTransport(options: BullmqTransportOptions): Transpor
         throw error;
       }
       const { next } = done;
+      if (!('notDueUntil' in next)) taken(held.message);
       await settle(worker, held.message, held.token, 'notDueUntil' in next ? { delayUntil: next.notDueUntil } : 'ack');
       return { job: done.job, next: 'claimed' in next ? next.claimed : null };
     },

@@ -312,7 +312,7 @@ describe.each(BACKENDS)('JobRunRepository on %s', (dialect) => {
     expect(await counts()).toEqual({ 'default succeeded': 2, 'default queued': 1, 'other queued': 1 });
   });
 
-  it('finishes an attempt and claims a given job in one transaction, or neither when the fence fails', async ({
+  it('finishes an attempt and claims a given job in one commit, or neither when the fence fails', async ({
     storage,
   }) => {
     const jobs = storage.jobRuns;

@@ -348,7 +348,8 @@ export interface JobRunRepository {
     lease: { owner: string; seconds: number },
   ): Promise<{ updated: JobRunRecord | null; next: JobRunRecord | null }>;
   /**
-   * `updateAttempt`, then (only when it wrote) `claimById(runId)` in the same transaction, so a worker
+   * `updateAttempt`, then (only when it wrote) `claimById(runId)` in the same commit (one SQLite
+   * transaction; one PostgreSQL statement of two data-modifying CTEs), so a worker
    * finishing a job and taking the one its transport handed over (BullMQ) commits once instead of
    * twice. `updated` null: the attempt no longer owns the row, and nothing was claimed (`next` null).
    */

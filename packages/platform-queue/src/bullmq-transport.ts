@@ -24,8 +24,9 @@ interface Message {
 const PRIORITY_MIDPOINT = 1_048_576;
 const PRIORITY_MAX = 2_097_152;
 
-// Published spells are recorded in the ledger in batches: after this long, or at this many.
-const MARK_DELAY_MS = 25;
+// Published spells are recorded in the ledger in batches: after this long, or at this many (most are
+// claimed before, and a claimed spell needs no mark).
+const MARK_DELAY_MS = 250;
 const MARK_BATCH = 100;
 // A message fetched with an acknowledgement waits this long for the next claim before it goes back.
 const PREFETCH_HOLD_MS = 50;
@@ -155,6 +156,12 @@ export function createBullmqTransport(options: BullmqTransportOptions): Transpor
     }
   };
 
+  // A spell this process took off Redis and claimed (or found gone) is no longer queued: its mark would
+  // write nothing (`markPublished` only marks queued spells), so it is not written at all.
+  const taken = (message: Job<Message>) => {
+    if (message.id !== undefined) unmarked.delete(message.id);
+  };
+
   const publish = async (ledger: Ledger, job: QueueJob): Promise<boolean> => {
     const id = messageId(job);
     publishing.add(id);
@@ -267,6 +274,7 @@ export function createBullmqTransport(options: BullmqTransportOptions): Transpor
             await settle(worker, message, token, { delayUntil: result.notDueUntil });
             continue;
           }
+          taken(message);
           await settle(worker, message, token, 'ack');
           if ('claimed' in result) return result.claimed;
         }
@@ -274,8 +282,33 @@ export function createBullmqTransport(options: BullmqTransportOptions): Transpor
       return null;
     },
 
-    // A BullMQ worker claims off Redis (`claim`); the runner's loop takes the next job.
-    completeAndClaim: async (ledger, job, outcome) => ({ job: await ledger.complete(job, outcome), next: null }),
+    // With a message of the first queue already held (fetched with the last acknowledgement), the finish
+    // and the claim of that message's row share one commit, as `claim` would take it next; otherwise the
+    // runner's loop claims off Redis (`claim`).
+    async completeAndClaim(ledger, job, outcome, { workerId, leaseSeconds, queues }) {
+      const name = queues[0];
+      const held = name === undefined ? undefined : prefetched.get(name);
+      const worker = name === undefined ? undefined : workers.get(name);
+      const runId = held?.message.data?.run_id;
+      if (!held || !worker || typeof runId !== 'string')
+        return { job: await ledger.complete(job, outcome), next: null };
+      prefetched.delete(worker.name);
+      clearTimeout(held.release);
+      let done: Awaited<ReturnType<Ledger['completeAndClaimById']>>;
+      try {
+        done = await ledger.completeAndClaimById(job, outcome, runId, workerId, leaseSeconds);
+      } catch (error) {
+        // Nothing claimed: the message goes back to waiting for the next claim.
+        await held.message.moveToWait(held.token).catch((moveError: unknown) => {
+          logger.warn({ err: moveError, message_id: held.message.id }, 'handing back a bullmq message failed');
+        });
+        throw error;
+      }
+      const { next } = done;
+      if (!('notDueUntil' in next)) taken(held.message);
+      await settle(worker, held.message, held.token, 'notDueUntil' in next ? { delayUntil: next.notDueUntil } : 'ack');
+      return { job: done.job, next: 'claimed' in next ? next.claimed : null };
+    },
 
     async publishPending(ledger, { reconcile, limit }) {
       // The relay reads the ledger: this process's pending marks go in first.

@@ -62,6 +62,9 @@ export interface ReclaimResult {
   error?: LeaseExpiredError;
 }
 
+/** What claiming a job by id found: the claimed job, a job queued for later, or nothing to claim. */
+export type ClaimByIdOutcome = { claimed: ClaimedJob } | { notDueUntil: string } | { gone: true };
+
 export interface Ledger {
   readonly db: Executor;
   readonly dialect: SqlDialect;
@@ -84,11 +87,7 @@ export interface Ledger {
   claimNext(workerId: string, leaseSeconds: number, queues: string[]): Promise<ClaimedJob | null>;
   /** The earliest run_at of the queued jobs of these queues, or null. */
   nextRunAt(queues: string[]): Promise<string | null>;
-  claimById(
-    runId: string,
-    workerId: string,
-    leaseSeconds: number,
-  ): Promise<{ claimed: ClaimedJob } | { notDueUntil: string } | { gone: true }>;
+  claimById(runId: string, workerId: string, leaseSeconds: number): Promise<ClaimByIdOutcome>;
   heartbeat(job: ClaimedJob, leaseSeconds: number): Promise<HeartbeatResult>;
   complete(job: ClaimedJob, outcome: HandlerResult): Promise<QueueJob>;
   /** `complete`, then `claimNext` in the same commit (nothing claimed when the completion is refused). */
@@ -99,6 +98,17 @@ export interface Ledger {
     leaseSeconds: number,
     queues: string[],
   ): Promise<{ job: QueueJob; next: ClaimedJob | null; searched: true }>;
+  /**
+   * `complete`, then `claimById(runId)` in the same commit. LeaseLostError like `complete`, and then
+   * nothing is claimed.
+   */
+  completeAndClaimById(
+    job: ClaimedJob,
+    outcome: HandlerResult,
+    runId: string,
+    workerId: string,
+    leaseSeconds: number,
+  ): Promise<{ job: QueueJob; next: ClaimByIdOutcome }>;
   fail(job: ClaimedJob, error: unknown, report: AttemptReport): Promise<{ job: QueueJob; outcome: FailOutcome }>;
   markCancelled(job: ClaimedJob, reason: string, report: AttemptReport): Promise<QueueJob>;
   release(job: ClaimedJob, report: AttemptReport): Promise<QueueJob>;
@@ -256,6 +266,17 @@ export function createLedger(options: LedgerOptions): Ledger {
       );
       if (!updated) throw new LeaseLostError(job.run_id);
       return { job: updated, next: next as ClaimedJob | null, searched: true };
+    },
+
+    async completeAndClaimById(job, outcome, runId, workerId, leaseSeconds) {
+      const { updated, next } = await jobRuns.updateAttemptAndClaimById(
+        job,
+        completion(outcome),
+        runId,
+        lease(workerId, leaseSeconds),
+      );
+      if (!updated || !next) throw new LeaseLostError(job.run_id);
+      return { job: updated, next: 'claimed' in next ? { claimed: next.claimed as ClaimedJob } : next };
     },
 
     fail,

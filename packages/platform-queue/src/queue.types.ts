@@ -163,7 +163,8 @@ export interface JobQueue {
   complete(job: ClaimedJob, outcome?: HandlerResult): Promise<QueueJob>;
   /**
    * `complete`, then the next claim as `claim(next)` would (embedded: in the same commit, saving one
-   * per job; BullMQ claims only through `claim`, so `next` is null there). `searched` is true when the
+   * per job; BullMQ: the job of the message its acknowledgement fetched, claimed in the same
+   * transaction, else null and claims come off Redis through `claim`). `searched` is true when the
    * claim looked at the queued jobs (embedded): a null `next` then means none was due. LeaseLostError
    * like `complete`, and then nothing was claimed.
    */

@@ -68,6 +68,27 @@ describe.each(redis ? ['bullmq'] : [])('the %s relay', () => {
     await transport.close();
     expect(marked).toEqual([one.run_id]);
   });
+
+  it('writes no mark for a spell it claimed before the mark was due', async () => {
+    const claimedOne = job('claimed');
+    const waiting = job('waiting');
+    const marked: string[] = [];
+    const ledger = {
+      markPublished: async (published: readonly QueueJob[]) => void marked.push(...published.map((j) => j.run_id)),
+      claimById: async (runId: string) => ({ claimed: { ...claimedOne, run_id: runId, lease_token: runId } }),
+    } as unknown as Ledger;
+    const transport = createBullmqTransport({
+      redisUrl: REDIS_URL,
+      prefix: `tgz-test-${randomBytes(5).toString('hex')}`,
+      clock: systemClock,
+      logger: noopLogger,
+    });
+    await transport.jobQueued(ledger, claimedOne);
+    expect((await transport.claim(ledger, 'worker', 30, ['default']))?.run_id).toBe(claimedOne.run_id);
+    await transport.jobQueued(ledger, waiting);
+    await transport.close();
+    expect(marked).toEqual([waiting.run_id]);
+  });
 });
 
 describe.each(redis ? ['bullmq'] : [])('the %s claim', () => {

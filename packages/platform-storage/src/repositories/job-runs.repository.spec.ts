@@ -311,6 +311,51 @@ describe.each(BACKENDS)('JobRunRepository on %s', (dialect) => {
     expect(last.next).toBeNull();
     expect(await counts()).toEqual({ 'default succeeded': 2, 'default queued': 1, 'other queued': 1 });
   });
+
+  it('finishes an attempt and claims a given job in one commit, or neither when the fence fails', async ({
+    storage,
+  }) => {
+    const jobs = storage.jobRuns;
+    await jobs.create({ run_id: 'first', job_type: 't', run_at: START_MINUS_HOUR });
+    await jobs.create({ run_id: 'second', job_type: 't', run_at: START_MINUS_HOUR });
+    await jobs.create({ run_id: 'later', job_type: 't', run_at: '2026-11-27T18:00:00.000Z' });
+    await jobs.claimById('first', { owner: 'w/1', seconds: 30 });
+    const fence = { run_id: 'first', lease_owner: 'w/1', attempts: 1 };
+    const finish = { status: 'succeeded', finished_at: START, end_lease: true } as const;
+
+    // The fence fails: nothing written, the given job stays queued.
+    expect(
+      await jobs.updateAttemptAndClaimById({ ...fence, lease_owner: 'w/0' }, finish, 'second', {
+        owner: 'w/2',
+        seconds: 30,
+      }),
+    ).toEqual({ updated: null, next: null });
+    expect(await jobs.get('second')).toMatchObject({ status: 'queued', attempts: 0 });
+
+    const { updated, next } = await jobs.updateAttemptAndClaimById(fence, finish, 'second', {
+      owner: 'w/2',
+      seconds: 30,
+    });
+    expect(updated).toMatchObject({ run_id: 'first', status: 'succeeded', lease_owner: null, finished_at: START });
+    expect(next).toMatchObject({ claimed: { run_id: 'second', status: 'running', lease_owner: 'w/2', attempts: 1 } });
+
+    // A given job not due yet, or gone: the attempt is written, nothing claimed, and the answer says which.
+    const second = { run_id: 'second', lease_owner: 'w/2', attempts: 1 };
+    expect((await jobs.updateAttemptAndClaimById(second, finish, 'later', { owner: 'w/3', seconds: 30 })).next).toEqual(
+      { notDueUntil: '2026-11-27T18:00:00.000Z' },
+    );
+    expect(await jobs.get('second')).toMatchObject({ status: 'succeeded' });
+    const other = await jobs.create({ run_id: 'other', job_type: 't', run_at: START_MINUS_HOUR });
+    await jobs.claimById(other.run_id, { owner: 'w/5', seconds: 30 });
+    expect(
+      (
+        await jobs.updateAttemptAndClaimById({ run_id: 'other', lease_owner: 'w/5', attempts: 1 }, finish, 'first', {
+          owner: 'w/6',
+          seconds: 30,
+        })
+      ).next,
+    ).toEqual({ gone: true });
+  });
 });
 
 const START_MINUS_HOUR = '2026-11-27T16:00:00.000Z';

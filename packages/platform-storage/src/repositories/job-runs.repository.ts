@@ -19,6 +19,7 @@ import { toJobRun } from './mappers.js';
 import { idFiltersValid, inTransaction, nowIso, requireFound, type RepositoryContext } from './repository-context.js';
 import type {
   AttemptPatch,
+  ClaimByIdResult,
   JobRunFilter,
   JobRunPatch,
   JobRunRecord,
@@ -230,6 +231,27 @@ const attemptAndClaimReusable = reusableQuery(
   },
 );
 
+/**
+ * PostgreSQL: a fenced attempt write and, only when it wrote a row, the claim of job `nextId` (queued
+ * and due), as one statement, like attemptAndClaimReusable. Rows come back with `role` 'done' or 'next'.
+ */
+const attemptAndClaimByIdReusable = reusableQuery(
+  (db, [values, runId, owner, attempts, nextId, ...lease]: [...FenceValues, string, ...LeaseValues], shape) => {
+    const done = attemptUpdate(db, [values, runId, owner, attempts], shape);
+    const next = db
+      .updateTable('job_runs')
+      .set(claimValues(...lease))
+      .where('run_id', '=', nextId)
+      .where('status', '=', 'queued')
+      .where('run_at', '<=', lease[2])
+      .where(sql<boolean>`exists (select 1 from done)`)
+      .returningAll();
+    const query = sql<Selectable<JobRunsTable> & { role: 'done' | 'next' }>`with done as (${done}), next as (${next})
+      select 'done' as role, * from done union all select 'next' as role, * from next`;
+    return { compile: () => query.compile(db) };
+  },
+);
+
 /** The columns of an enqueued row, in the order enqueueReusable takes their values. */
 const ENQUEUE_COLUMNS = [
   'run_id',
@@ -368,6 +390,20 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
   const findIn = async (executor: Executor, runId: string): Promise<JobRunRecord | null> => {
     const row = await byRunId.first(executor, [runId]);
     return row ? toJobRun(row) : null;
+  };
+
+  const claimByIdIn = async (
+    executor: Executor,
+    runId: string,
+    lease: { owner: string; seconds: number },
+  ): Promise<ClaimByIdResult> => {
+    const row = await claimByIdReusable.first(executor, [runId, ...leaseValues(lease)]);
+    if (row) return { claimed: toJobRun(row) };
+    // Not claimable: tell "later" from "gone" (a row changing meanwhile only makes this answer stale,
+    // which the fenced claim of the next delivery settles).
+    const current = await findIn(executor, runId);
+    if (current && current.status === 'queued') return { notDueUntil: current.run_at };
+    return { gone: true as const };
   };
 
   return {
@@ -538,15 +574,7 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
       return next;
     },
 
-    async claimById(runId, lease) {
-      const row = await claimByIdReusable.first(db, [runId, ...leaseValues(lease)]);
-      if (row) return { claimed: toJobRun(row) };
-      // Not claimable: tell "later" from "gone" (a row changing meanwhile only makes this answer stale,
-      // which the fenced claim of the next delivery settles).
-      const current = await findIn(db, runId);
-      if (current && current.status === 'queued') return { notDueUntil: current.run_at };
-      return { gone: true as const };
-    },
+    claimById: (runId, lease) => claimByIdIn(db, runId, lease),
 
     async updateAttempt(fence, patch) {
       const { columns, values } = attemptSet(patch);
@@ -578,6 +606,32 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
         if (!updated) return { updated: null, next: null };
         const next = await claimNextReusable.first(trx, [queues, ...leaseValues(lease)], '');
         return { updated: toJobRun(updated), next: next ? toJobRun(next) : null };
+      });
+    },
+
+    async updateAttemptAndClaimById(fence, patch, runId, lease) {
+      const { columns, values } = attemptSet(patch);
+      const written: FenceValues = [values, fence.run_id, fence.lease_owner, fence.attempts];
+      if (ctx.dialect === 'postgres') {
+        const rows = await attemptAndClaimByIdReusable.rows(
+          db,
+          [...written, runId, ...leaseValues(lease)],
+          columns.join(','),
+        );
+        const done = rows.find((row) => row.role === 'done');
+        if (!done) return { updated: null, next: null };
+        const claimed = rows.find((row) => row.role === 'next');
+        if (claimed) return { updated: toJobRun(done), next: { claimed: toJobRun(claimed) } };
+        // Not claimable: "later" or "gone", as claimById tells them apart.
+        const current = await findIn(db, runId);
+        const next: ClaimByIdResult =
+          current && current.status === 'queued' ? { notDueUntil: current.run_at } : { gone: true };
+        return { updated: toJobRun(done), next };
+      }
+      return inTransaction(ctx, async (trx) => {
+        const updated = await attemptReusable.first(trx, written, columns.join(','));
+        if (!updated) return { updated: null, next: null };
+        return { updated: toJobRun(updated), next: await claimByIdIn(trx, runId, lease) };
       });
     },
 

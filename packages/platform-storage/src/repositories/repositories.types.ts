@@ -352,6 +352,18 @@ export interface JobRunRepository {
     queues: readonly string[],
     lease: { owner: string; seconds: number },
   ): Promise<{ updated: JobRunRecord | null; next: JobRunRecord | null }>;
+  /**
+   * `updateAttempt`, then (only when it wrote) `claimById(runId)` in the same commit (one SQLite
+   * transaction; one PostgreSQL statement of two data-modifying CTEs), so a worker
+   * finishing a job and taking the one its transport handed over (BullMQ) commits once instead of
+   * twice. `updated` null: the attempt no longer owns the row, and nothing was claimed (`next` null).
+   */
+  updateAttemptAndClaimById(
+    fence: AttemptFence,
+    patch: AttemptPatch,
+    runId: string,
+    lease: { owner: string; seconds: number },
+  ): Promise<{ updated: JobRunRecord | null; next: ClaimByIdResult | null }>;
   /** Running jobs whose lease expired, oldest expiry first. */
   listExpiredLeases(limit: number): Promise<JobRunRecord[]>;
   /** queued → cancelled (with `reason` as error), or running → cancel requested; null when the status was not `from`. */

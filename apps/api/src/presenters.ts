@@ -20,22 +20,30 @@ import type { OrchestratorReadModels, ProtocolRunView } from '@tasksgodzilla/run
 
 export type ProjectOut = Out<typeof contract.ProjectOut>;
 
+// The answers below are copies made with Object.assign into an empty object, then their own fields set:
+// same keys in the same order as `{ ...record, field }`, but V8 had the spread literal's site allocate
+// straight into the old generation (allocation-site pretenuring), so each `GET /protocols/{id}` answer
+// grew the old generation until a full collection and scavenges took 1.3-8 ms instead of 0.3 ms
+// (issue 12). An empty literal has no allocation site to pretenure.
+
 /** Secrets never leave the server: the keys that are set, each with `***`. */
 /** A project as clients see it: secret values and credentials embedded in `git_url` (`https://user:token@…`) hidden. */
 export function projectOut(project: Project): ProjectOut {
-  return { ...project, git_url: redactUrlCredentials(project.git_url), secrets: redactSecrets(project.secrets) };
+  const out = Object.assign({}, project) as unknown as ProjectOut;
+  out.git_url = redactUrlCredentials(project.git_url);
+  out.secrets = redactSecrets(project.secrets);
+  return out;
 }
 
 export type ProtocolRunOut = Out<typeof contract.ProtocolRunOut>;
 
 /** ProtocolRunOut: the run plus the fields derived from its spec (reference §1.3). */
 export function protocolRunOut(view: ProtocolRunView): ProtocolRunOut {
-  return {
-    ...view.run,
-    spec_hash: view.spec_hash,
-    spec_validation_status: view.validation.status,
-    spec_validated_at: view.validation.validated_at,
-  };
+  const out = Object.assign({}, view.run) as ProtocolRunOut;
+  out.spec_hash = view.spec_hash;
+  out.spec_validation_status = view.validation.status;
+  out.spec_validated_at = view.validation.validated_at;
+  return out;
 }
 
 /** A run presented with its spec hash and validation, read through the read models. */

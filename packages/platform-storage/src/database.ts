@@ -15,12 +15,14 @@ import {
   sql,
   type DatabaseConnection,
   type Driver,
+  type SqliteDatabase,
 } from 'kysely';
 import type pg from 'pg';
 import { ConfigError, StorageError, systemClock } from '@tasksgodzilla/core';
 import { createMigrationProvider, MIGRATION_NAMES } from './migrations/index.js';
 import type { DatabaseHandle, DatabaseOptions } from './database.types.js';
 import type { DatabaseSchema } from './schema.js';
+import { enableDirectReads, type ConnectionUse } from './direct-reads.js';
 import { cachingStatements } from './sqlite-statements.js';
 
 // pg is loaded with the first PostgreSQL database only: SQLite processes never pay for loading it.
@@ -63,9 +65,23 @@ function redactUrl(url: string): string {
 // SQLite file wait on the busy timeout instead of failing a lock upgrade half way through.
 // Some failures (SQLITE_FULL, SQLITE_IOERR, …) make SQLite roll the transaction back itself; a second
 // ROLLBACK would then fail with "cannot rollback - no transaction is active" and hide the real error.
+// It also counts the connection's holders for the direct reads (direct-reads.ts): acquire is called
+// synchronously when a query or transaction starts, release once when it ends.
 class ImmediateSqliteDriver extends SqliteDriver {
-  constructor(private readonly sqlite: SQLite.Database) {
-    super({ database: cachingStatements(sqlite) });
+  constructor(
+    private readonly sqlite: SQLite.Database,
+    statements: SqliteDatabase,
+    private readonly use: ConnectionUse,
+  ) {
+    super({ database: statements });
+  }
+  override acquireConnection(): Promise<DatabaseConnection> {
+    this.use.held += 1;
+    return super.acquireConnection();
+  }
+  override releaseConnection(): Promise<void> {
+    this.use.held -= 1;
+    return super.releaseConnection();
   }
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
@@ -77,11 +93,15 @@ class ImmediateSqliteDriver extends SqliteDriver {
 }
 
 class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly database: SQLite.Database) {
+  constructor(
+    private readonly database: SQLite.Database,
+    private readonly statements: SqliteDatabase,
+    private readonly use: ConnectionUse,
+  ) {
     super({ database });
   }
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.database);
+    return new ImmediateSqliteDriver(this.database, this.statements, this.use);
   }
 }
 
@@ -149,7 +169,10 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<DatabaseSchema>({ dialect: new ImmediateSqliteDialect(sqlite) });
+  const statements = cachingStatements(sqlite);
+  const use: ConnectionUse = { held: 0 };
+  const db = new Kysely<DatabaseSchema>({ dialect: new ImmediateSqliteDialect(sqlite, statements, use) });
+  enableDirectReads(db, sqlite, statements, use);
   const minFreeBytes = options.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES;
   const clock = options.clock ?? systemClock;
   const spaceCheckMaxAgeMs = options.spaceCheckMaxAgeMs ?? SPACE_CHECK_MAX_AGE_MS;

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { BACKENDS, seed, useTestStorage } from './test/test-storage.test-helpers.js';
 import { reusableQuery } from './reusable-query.js';
 
@@ -41,5 +42,69 @@ describe.each(BACKENDS)('reusableQuery on %s', (dialect) => {
       expect(await byId.first(trx, [project.id])).toEqual({ name: 'inside' });
     });
     expect(await byId.first(handle.db, [project.id])).toEqual({ name: 'inside' });
+  });
+});
+
+describe('reusableQuery on SQLite, connection free', () => {
+  const { it } = useTestStorage('sqlite');
+
+  it("reads at once on the statement, without Kysely's executor; writes and transactions still go through it", async ({
+    storage,
+    handle,
+  }) => {
+    const project = await seed.project(storage, 'alpha');
+    const byId = reusableQuery((db, [id]: [number]) => db.selectFrom('projects').select('name').where('id', '=', id));
+    const rename = reusableQuery((db, [id, name]: [number, string]) =>
+      db.updateTable('projects').set({ name }).where('id', '=', id).returning('name'),
+    );
+    const executed = jest.spyOn(handle.db, 'executeQuery');
+    try {
+      expect(await byId.first(handle.db, [project.id])).toEqual({ name: 'alpha' });
+      expect(executed).not.toHaveBeenCalled();
+      expect(await rename.first(handle.db, [project.id, 'beta'])).toEqual({ name: 'beta' });
+      expect(executed).toHaveBeenCalledTimes(1);
+      await handle.db.transaction().execute(async (trx) => {
+        expect(await byId.first(trx, [project.id])).toEqual({ name: 'beta' });
+      });
+      expect(await byId.first(handle.db, [project.id])).toEqual({ name: 'beta' });
+      expect(executed).toHaveBeenCalledTimes(1);
+    } finally {
+      executed.mockRestore();
+    }
+  });
+
+  it('waits for a transaction under way: a read from outside it never sees what it rolls back', async ({
+    storage,
+    handle,
+  }) => {
+    const project = await seed.project(storage, 'before');
+    const byId = reusableQuery((db, [id]: [number]) => db.selectFrom('projects').select('name').where('id', '=', id));
+    let letEnd = (): void => undefined;
+    const held = new Promise<void>((resolve) => {
+      letEnd = resolve;
+    });
+    let updated = (): void => undefined;
+    const written = new Promise<void>((resolve) => {
+      updated = resolve;
+    });
+    const transaction = handle.db.transaction().execute(async (trx) => {
+      await trx.updateTable('projects').set({ name: 'inside' }).where('id', '=', project.id).execute();
+      updated();
+      await held;
+      throw new Error('rolled back');
+    });
+    await written;
+    const read = byId.first(handle.db, [project.id]);
+    letEnd();
+    await expect(transaction).rejects.toThrow('rolled back');
+    expect(await read).toEqual({ name: 'before' });
+  });
+
+  it('reads after a write started before it, awaited or not', async ({ storage, handle }) => {
+    const project = await seed.project(storage, 'before');
+    const byId = reusableQuery((db, [id]: [number]) => db.selectFrom('projects').select('name').where('id', '=', id));
+    const write = handle.db.updateTable('projects').set({ name: 'after' }).where('id', '=', project.id).execute();
+    expect(await byId.first(handle.db, [project.id])).toEqual({ name: 'after' });
+    await write;
   });
 });

@@ -1,5 +1,6 @@
 import type { Compilable, CompiledQuery } from 'kysely';
 import type { Executor } from './database.types.js';
+import { readNow } from './direct-reads.js';
 
 /** Where a run's value goes: parameter `index` (and item `item` of it when it is a list). */
 class Slot {
@@ -54,8 +55,10 @@ export function reusableQuery<P extends readonly ReusableParam[], R>(
     });
     return { ...template, parameters };
   };
-  const rows = async (db: Executor, params: P, shape?: string): Promise<R[]> =>
-    (await db.executeQuery(compiled(db, params, shape))).rows;
+  const rows = async (db: Executor, params: P, shape?: string): Promise<R[]> => {
+    const query = compiled(db, params, shape);
+    return readNow(db, query) ?? (await db.executeQuery(query)).rows;
+  };
   return {
     compiled,
     rows,

@@ -25,6 +25,11 @@ async function productCycle(handle, queueOptions, { count, concurrency, backlog 
       handlers: { [NOOP]: async () => void (handled += 1) },
     });
     runner.start();
+    // One job through first, as the raw loops do theirs: connections (Redis, the wake-up channel) are
+    // open before the clock starts, like the bare BullMQ loop's waitUntilReady.
+    await storage.transaction((tx) => queue.enqueue({ job_type: NOOP, payload: { i: -1 } }, { tx }));
+    await waitFor(() => handled >= 1);
+    handled = 0;
     const started = performance.now();
     for (let i = 0; i < count; i++)
       await storage.transaction((tx) => queue.enqueue({ job_type: NOOP, payload: { i } }, { tx }));
@@ -133,6 +138,9 @@ async function rawBullmqCycle(redisUrl, { count }) {
   const worker = new Worker(name, async () => void (handled += 1), { connection, concurrency: 1 });
   try {
     await worker.waitUntilReady();
+    await queue.add('noop', { i: -1 }, { removeOnComplete: true, removeOnFail: true });
+    await waitFor(() => handled >= 1);
+    handled = 0;
     const started = performance.now();
     for (let i = 0; i < count; i++) await queue.add('noop', { i }, { removeOnComplete: true, removeOnFail: true });
     await waitFor(() => handled >= count);

@@ -10,6 +10,16 @@ import {
   useTestStorage,
 } from '../test/test-storage.test-helpers.js';
 
+/** better-sqlite3's Statement prototype (from a throw-away in-memory database, closed at once). */
+function statementPrototype(): SQLite.Statement {
+  const probe = new SQLite(':memory:');
+  try {
+    return Object.getPrototypeOf(probe.prepare('select 1')) as SQLite.Statement;
+  } finally {
+    probe.close();
+  }
+}
+
 describe.each(BACKENDS)('ProtocolRunRepository on %s', (dialect) => {
   const { it } = useTestStorage(dialect);
 
@@ -57,7 +67,7 @@ describe.each(BACKENDS)('ProtocolRunRepository on %s', (dialect) => {
     // On SQLite a read may run on its statement directly (direct-reads.ts): count what SQLite ran.
     const statements =
       dialect === 'sqlite'
-        ? jest.spyOn(Object.getPrototypeOf(new SQLite(':memory:').prepare('select 1')) as SQLite.Statement, 'all')
+        ? jest.spyOn(statementPrototype(), 'all')
         : jest.spyOn(handle.db.getExecutor(), 'executeQuery');
     try {
       expect(await storage.protocolRuns.findWithProject(run.id)).toEqual(expected);

@@ -1,3 +1,4 @@
 import { tsupPreset } from '../../tools/scripts/tsup-preset.mjs';
 
-export default tsupPreset();
+// `src/queue.ts` is the `./queue` entry (job types and notification relay without the services).
+export default tsupPreset({ entry: ['src/index.ts', 'src/queue.ts'] });

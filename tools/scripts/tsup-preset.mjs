@@ -9,7 +9,7 @@ const SOURCE_CONDITION = ['@tasksgodzilla/source'];
 
 /**
  * `entry` defaults to `src/index.ts` (the package's public API). An app adds `src/main.ts`; declarations
- * are built for `src/index.ts` and a package's other entries (its subpath exports), not an app's main. `bin: 'dist/main.js'` marks that output as an executable script.
+ * are built for `src/index.ts` only. `bin: 'dist/main.js'` marks that output as an executable script.
  * `copy: [{ from, to, sourceMaps }]` copies folders into the output after the build (the api ships the
  * built console inside its own dist); a missing `from` fails the build. `sourceMaps: false` leaves the
  * `.map` files out (the console's point into node_modules, which a tarball does not hold).
@@ -22,10 +22,7 @@ export function tsupPreset({ entry = ['src/index.ts'], bin, copy = [] } = {}) {
   return defineConfig({
     entry,
     format: ['esm'],
-    dts: {
-      entry: entry.filter((file) => !file.endsWith('/main.ts')),
-      compilerOptions: { customConditions: SOURCE_CONDITION },
-    },
+    dts: { entry: 'src/index.ts', compilerOptions: { customConditions: SOURCE_CONDITION } },
     tsconfig: 'tsconfig.lib.json',
     target: 'node20',
     sourcemap: true,
@@ -210,13 +207,7 @@ const APP_BUNDLED_ESM_ONLY = [/^(p-queue|p-timeout|eventemitter3)(\/|$)/];
  * The index must not bundle the workspace packages: an embedder that also imports them would get two
  * copies of their classes. The builds write disjoint files, so each cleans only its own.
  */
-export function tsupAppPreset({
-  index = 'src/index.ts',
-  main = 'src/main.ts',
-  bin = 'src/bin.ts',
-  copy = [],
-  mainFromSources = false,
-} = {}) {
+export function tsupAppPreset({ index = 'src/index.ts', main = 'src/main.ts', bin = 'src/bin.ts', copy = [] } = {}) {
   const library = tsupPreset({ entry: [index] });
   const common = { tsconfig: 'tsconfig.lib.json', target: 'node20', sourcemap: true, keepNames: true };
   return [
@@ -238,13 +229,6 @@ export function tsupAppPreset({
       define: { 'import.meta.url': '__tgzImportMetaUrl' },
       esbuildPlugins: [ZOD_ENGLISH_ONLY, PROM_CLIENT_UNUSED, LIBRARIES_AS_SHIPPED],
       plugins: [NAME_ONLY_WHEN_DIFFERENT, EXTERNAL_IMPORTS_REQUIRED],
-      ...(mainFromSources
-        ? {
-            esbuildOptions(options) {
-              options.conditions = SOURCE_CONDITION;
-            },
-          }
-        : {}),
     },
     {
       ...common,

@@ -1,6 +1,6 @@
 import { loadConfig } from '@tasksgodzilla/core';
 import { createMetrics } from '@tasksgodzilla/platform-telemetry';
-import { closeOnSignals, createWorkerRuntime, runMain } from '@tasksgodzilla/runtime';
+import { closeOnSignals, createRuntime, runMain } from '@tasksgodzilla/runtime';
 import { parseWorkerFlags, WORKER_USAGE } from './cli-flags.js';
 import { startWorkerProcess } from './worker-process.js';
 
@@ -14,7 +14,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const config = loadConfig(process.env, flags.overrides);
-  const runtime = createWorkerRuntime(config, { metrics: createMetrics({ collectDefault: true }) });
+  const runtime = createRuntime(config, { metrics: createMetrics({ collectDefault: true }) });
   const logger = runtime.logger.child({ component: 'worker-main' });
   let worker;
   try {

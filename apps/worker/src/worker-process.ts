@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WorkerRunner } from '@tasksgodzilla/platform-queue';
-import type { WorkerRuntime } from '@tasksgodzilla/runtime';
+import type { Runtime } from '@tasksgodzilla/runtime';
 
 export interface WorkerProcessOptions {
   host: string;
@@ -35,7 +35,7 @@ function send(response: ServerResponse, status: number, contentType: string, bod
  * runner is claiming, else 503. GET /metrics: the Prometheus exposition (jobs, tokens, QA verdicts).
  */
 export function createWorkerHttpHandler(
-  runtime: WorkerRuntime,
+  runtime: Runtime,
   runner: WorkerRunner,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
@@ -72,10 +72,7 @@ export function createWorkerHttpHandler(
 }
 
 /** Starts the runtime (migrations, relay), a worker runner over the orchestrator's handlers, and the health/metrics server. */
-export async function startWorkerProcess(
-  runtime: WorkerRuntime,
-  options: WorkerProcessOptions,
-): Promise<WorkerProcess> {
+export async function startWorkerProcess(runtime: Runtime, options: WorkerProcessOptions): Promise<WorkerProcess> {
   await runtime.start();
   const runner = runtime.createWorker({
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),

@@ -1,7 +1,6 @@
 export { createRuntime } from './create-runtime.js';
-export { createWorkerRuntime } from './worker-runtime.js';
 export { HEALTH_QUEUE_STATS_MAX_AGE_MS } from './health.js';
-export type { HealthReport, Runtime, RuntimeOverrides, WorkerOptions, WorkerRuntime } from './runtime.types.js';
+export type { HealthReport, Runtime, RuntimeOverrides, WorkerOptions } from './runtime.types.js';
 // Pure helpers and types of the orchestrator the apps need at their edge (webhook payloads → CI
 // input, the read models they present), re-exported so apps depend on the runtime only.
 export {

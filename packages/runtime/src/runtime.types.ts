@@ -52,11 +52,7 @@ export interface HealthReport {
   queue: { ok: boolean; backend: 'embedded' | 'bullmq'; stats?: QueueStats; error?: string };
 }
 
-/**
- * What a worker process uses of a runtime: createWorkerRuntime's (the services loaded on the first
- * job), and every Runtime's.
- */
-export interface WorkerRuntime {
+export interface Runtime {
   readonly config: Readonly<Config>;
   readonly db: DatabaseHandle;
   readonly storage: Storage;
@@ -64,6 +60,10 @@ export interface WorkerRuntime {
   readonly telemetry: TelemetryService;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  readonly engines: EngineRegistry;
+  /** The services' GitService, except that `showCommit` (the step diff) redacts the config's and its project's secret values. */
+  readonly git: GitService;
+  readonly services: RuntimeServices;
   /** A worker runner over the orchestrator's job handlers (not started; call start(), runOnce() or drain()). */
   createWorker(options?: WorkerOptions): WorkerRunner;
   /** Database and queue reachability; `degraded` when either fails. Never throws. */
@@ -75,11 +75,4 @@ export interface WorkerRuntime {
   start(): Promise<void>;
   /** Stops the workers it created, the relays, the queue and the database. Idempotent. */
   close(): Promise<void>;
-}
-
-export interface Runtime extends WorkerRuntime {
-  readonly engines: EngineRegistry;
-  /** The services' GitService, except that `showCommit` (the step diff) redacts the config's and its project's secret values. */
-  readonly git: GitService;
-  readonly services: RuntimeServices;
 }

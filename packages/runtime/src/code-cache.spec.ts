@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { Script } from 'node:vm';
 import { useTempDir, waitFor } from '@tasksgodzilla/testing';
 import { codeCacheDirFrom, defaultCodeCacheDir, runWithCodeCache } from './code-cache.js';
@@ -59,7 +59,7 @@ describe('runWithCodeCache', () => {
     );
   });
 
-  it('a changed bundle does not use the old cache (another file), and its cache replaces the old one', () => {
+  it('a changed bundle does not use the old cache (another file), and its cache is written beside the old one', () => {
     writeFileSync(bundle(), bundleText('one'));
     start().writeNow();
     const old = cacheFiles();
@@ -68,8 +68,40 @@ describe('runWithCodeCache', () => {
     expect(changed.state).toBe('missing');
     expect(runs().map((run) => run.marker)).toEqual(['one', 'two']);
     expect(changed.writeNow()).toBe(true);
-    expect(cacheFiles()).toHaveLength(1);
-    expect(cacheFiles()).not.toEqual(old);
+    expect(cacheFiles()).toHaveLength(2);
+    expect(cacheFiles()).toEqual(expect.arrayContaining(old));
+  });
+
+  it('two bundles started in turn each use their own cache', () => {
+    for (const marker of ['one', 'two']) {
+      writeFileSync(bundle(), bundleText(marker));
+      start().writeNow();
+    }
+    writeFileSync(bundle(), bundleText('one'));
+    expect(start().state).toBe('used');
+    writeFileSync(bundle(), bundleText('two'));
+    expect(start().state).toBe('used');
+  });
+
+  it("keeps the four most recently written caches of an app and removes older ones, not other apps'", () => {
+    writeFileSync(join(temp.path, 'other.cjs'), bundleText('other'));
+    runWithCodeCache(join(temp.path, 'other.cjs'), { cacheDir: cacheDir(), name: 'other' }).writeNow();
+    const written: string[] = [];
+    for (const [index, marker] of ['one', 'two', 'three', 'four', 'five'].entries()) {
+      writeFileSync(bundle(), bundleText(marker));
+      const file = start().file!;
+      start().writeNow();
+      // Each file written a minute after the one before, whatever the file system's clock resolution.
+      const at = new Date(Date.UTC(2026, 0, 1, 0, index));
+      utimesSync(file, at, at);
+      written.push(basename(file));
+    }
+    expect(
+      cacheFiles()
+        .filter((name) => name.startsWith('app-'))
+        .sort(),
+    ).toEqual(written.slice(1).sort());
+    expect(cacheFiles().filter((name) => name.startsWith('other-'))).toHaveLength(1);
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { gitCommandError } from './git-errors.js';
+import { HELPER_NOT_STARTED, spawnHelper, type HelperRun } from './spawn-helper.js';
 
 export interface CommandOptions {
   cwd?: string;
@@ -45,11 +46,15 @@ function killGroup(child: ChildProcess): void {
 export function killRunningCommands(): number {
   const children = [...running];
   for (const child of children) killGroup(child);
-  return children.length;
+  return children.length + spawnHelper().killAll();
 }
 
 function track(child: ChildProcess): void {
   running.add(child);
+  installExitHook();
+}
+
+function installExitHook(): void {
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     // However the process ends (signal handlers call exit too), no command outlives it.
@@ -57,83 +62,147 @@ function track(child: ChildProcess): void {
   }
 }
 
-/** Runs a binary with an argument array (never through a shell) and turns failures into GitErrors. */
-export function createCommandRunner(runnerOptions: CommandRunnerOptions): RunCommand {
-  return (binary, args, options = {}) =>
-    new Promise((resolve, reject) => {
-      const env: Record<string, string> = {};
-      for (const [key, value] of Object.entries({ ...runnerOptions.env, ...options.env })) {
-        if (value !== undefined) env[key] = value;
-      }
-      const child = spawn(binary, args, {
-        cwd: options.cwd,
-        env,
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        windowsHide: true,
-      });
-      track(child);
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      let size = 0;
-      let timedOut = false;
-      let overflow = false;
-      const collect = (into: Buffer[]) => (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_BUFFER) {
-          overflow = true;
-          killGroup(child);
-          return;
-        }
-        into.push(chunk);
-      };
-      child.stdout?.on('data', collect(out));
-      child.stderr?.on('data', collect(err));
-      const timer = setTimeout(() => {
-        timedOut = true;
-        killGroup(child);
-      }, runnerOptions.timeoutMs);
+interface Outcome {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  overflow: boolean;
+  spawnError?: NodeJS.ErrnoException;
+}
 
-      let settled = false;
-      const finish = (exitCode: number | null, signal: NodeJS.Signals | null, spawnError?: NodeJS.ErrnoException) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        running.delete(child);
-        // Whatever the command left behind in its group goes with it.
-        if (spawnError === undefined) killGroup(child);
-        const stdout = Buffer.concat(out).toString('utf8');
-        const stderr =
-          Buffer.concat(err).toString('utf8') + (overflow ? '\n(output larger than the buffer limit)' : '');
-        if (
-          spawnError === undefined &&
-          !timedOut &&
-          !overflow &&
-          exitCode !== null &&
-          (options.okExitCodes ?? [0]).includes(exitCode)
-        ) {
-          resolve({ stdout, stderr, exitCode });
-          return;
-        }
-        const enoent = spawnError?.code === 'ENOENT';
-        reject(
-          gitCommandError({
-            binary,
-            args,
-            cwd: options.cwd,
-            exitCode,
-            signal,
-            stdout,
-            stderr,
-            timedOut,
-            notFound: enoent && (options.cwd === undefined || existsSync(options.cwd)),
-            cwdMissing: enoent && options.cwd !== undefined && !existsSync(options.cwd),
-            network: options.network ?? false,
-            cause: spawnError ?? new Error(`${binary} exited with ${exitCode ?? signal}`),
-          }),
-        );
-      };
-      child.on('error', (error: NodeJS.ErrnoException) => finish(null, null, error));
-      child.on('close', (code, signal) => finish(code, signal));
+/** A command that runs: kill() ends its process group, `done` settles when it has ended. */
+interface Started {
+  kill(): void;
+  done: Promise<Outcome>;
+}
+
+function startDirect(binary: string, args: string[], cwd: string | undefined, env: Record<string, string>): Started {
+  const child = spawn(binary, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  track(child);
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  let size = 0;
+  let overflow = false;
+  const collect = (into: Buffer[]) => (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > MAX_BUFFER) {
+      overflow = true;
+      killGroup(child);
+      return;
+    }
+    into.push(chunk);
+  };
+  child.stdout?.on('data', collect(out));
+  child.stderr?.on('data', collect(err));
+  const done = new Promise<Outcome>((resolve) => {
+    let settled = false;
+    const finish = (exitCode: number | null, signal: NodeJS.Signals | null, spawnError?: NodeJS.ErrnoException) => {
+      if (settled) return;
+      settled = true;
+      running.delete(child);
+      // Whatever the command left behind in its group goes with it.
+      if (spawnError === undefined) killGroup(child);
+      resolve({
+        exitCode,
+        signal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        overflow,
+        ...(spawnError ? { spawnError } : {}),
+      });
+    };
+    child.on('error', (error: NodeJS.ErrnoException) => finish(null, null, error));
+    child.on('close', (code, signal) => finish(code, signal));
+  });
+  return { kill: () => killGroup(child), done };
+}
+
+function startThroughHelper(
+  run: HelperRun,
+  binary: string,
+  args: string[],
+  cwd: string | undefined,
+  env: Record<string, string>,
+): Started {
+  let direct: Started | null = null;
+  let killed = false;
+  const done = run.done.then((result): Outcome | Promise<Outcome> => {
+    // The helper died before starting it: it never ran, so it is started here.
+    if (result.error?.code === HELPER_NOT_STARTED) {
+      direct = startDirect(binary, args, cwd, env);
+      if (killed) direct.kill();
+      return direct.done;
+    }
+    return {
+      exitCode: result.exitCode,
+      signal: result.signal as NodeJS.Signals | null,
+      stdout: result.stdout.toString('utf8'),
+      stderr: result.stderr.toString('utf8'),
+      overflow: result.overflow,
+      ...(result.error
+        ? { spawnError: Object.assign(new Error(result.error.message), { code: result.error.code }) }
+        : {}),
+    };
+  });
+  return {
+    kill: () => {
+      killed = true;
+      if (direct) direct.kill();
+      else run.kill();
+    },
+    done,
+  };
+}
+
+/**
+ * Runs a binary with an argument array (never through a shell) and turns failures into GitErrors.
+ * The process is started by the spawn helper (spawn-helper.ts) once it is up, directly before that
+ * and whenever it is not available: either way in its own process group, with the same environment.
+ */
+export function createCommandRunner(runnerOptions: CommandRunnerOptions): RunCommand {
+  return async (binary, args, options = {}) => {
+    const env: Record<string, string> = {};
+    for (const [key, value] of Object.entries({ ...runnerOptions.env, ...options.env })) {
+      if (value !== undefined) env[key] = value;
+    }
+    installExitHook();
+    const viaHelper = spawnHelper().run(binary, args, options.cwd, env, MAX_BUFFER);
+    const started = viaHelper
+      ? startThroughHelper(viaHelper, binary, args, options.cwd, env)
+      : startDirect(binary, args, options.cwd, env);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      started.kill();
+    }, runnerOptions.timeoutMs);
+    const outcome = await started.done.finally(() => clearTimeout(timer));
+    const { exitCode, signal, spawnError, overflow } = outcome;
+    const stdout = outcome.stdout;
+    const stderr = outcome.stderr + (overflow ? '\n(output larger than the buffer limit)' : '');
+    if (
+      spawnError === undefined &&
+      !timedOut &&
+      !overflow &&
+      exitCode !== null &&
+      (options.okExitCodes ?? [0]).includes(exitCode)
+    ) {
+      return { stdout, stderr, exitCode };
+    }
+    const enoent = spawnError?.code === 'ENOENT';
+    throw gitCommandError({
+      binary,
+      args,
+      cwd: options.cwd,
+      exitCode,
+      signal,
+      stdout,
+      stderr,
+      timedOut,
+      notFound: enoent && (options.cwd === undefined || existsSync(options.cwd)),
+      cwdMissing: enoent && options.cwd !== undefined && !existsSync(options.cwd),
+      network: options.network ?? false,
+      cause: spawnError ?? new Error(`${binary} exited with ${exitCode ?? signal}`),
     });
+  };
 }

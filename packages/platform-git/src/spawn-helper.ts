@@ -1,0 +1,270 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+
+/**
+ * The spawn helper: a small Node process, started once, that forks and execs commands on the
+ * runner's behalf. A fork of the api or worker (~90 MB resident, its heap busy) copies its page
+ * tables and write-protects every page; each page the process writes afterwards then takes a fault.
+ * On a virtual machine whose page faults are costly that was 6–8 ms of the api's own CPU per git
+ * command, on its event loop; the helper, small and idle between commands, pays a fraction of it
+ * (issue 12, README "Spawn helper"). Each command still runs in its own process group (the helper
+ * starts it detached), with exactly the environment the runner gives it; the helper's own
+ * environment is empty. When the helper is not up yet, has died, or is turned off
+ * (`TASKSGODZILLA_SPAWN_HELPER=off`), `run` answers null and the runner spawns the command itself.
+ */
+
+/** What the helper answers for one command. */
+export interface HelperResult {
+  exitCode: number | null;
+  signal: string | null;
+  stdout: Buffer;
+  stderr: Buffer;
+  overflow: boolean;
+  /** The spawn failed (`ENOENT`: no such binary or directory), or the helper died while it ran. */
+  error: { code?: string; message: string } | null;
+}
+
+/** One command started through the helper. */
+export interface HelperRun {
+  /** SIGKILLs the command's process group (as soon as its pid is known). */
+  kill(): void;
+  done: Promise<HelperResult>;
+}
+
+export interface SpawnHelper {
+  /** Starts a command through the helper; null when the helper cannot take it (spawn it directly). */
+  run(
+    binary: string,
+    args: string[],
+    cwd: string | undefined,
+    env: Record<string, string>,
+    maxBuffer: number,
+  ): HelperRun | null;
+  /** SIGKILLs the groups of every command the helper is running (shutdown); how many there were. */
+  killAll(): number;
+  /** Resolves true once the helper takes commands, false when it cannot be started. */
+  ready(): Promise<boolean>;
+  /** The helper's pid while it runs. */
+  pid(): number | null;
+}
+
+// The helper's program (`node -e`): spawn what it is asked to, detached; answer its pid, then its output.
+const HELPER_SOURCE = `
+const { spawn } = require('node:child_process');
+const running = new Map();
+const killGroup = (child) => { try { process.kill(-child.pid, 'SIGKILL'); } catch {} };
+process.on('message', (m) => {
+  if (m.t === 'kill') { const child = running.get(m.id); if (child) killGroup(child); return; }
+  const out = []; const err = []; let size = 0; let overflow = false; let settled = false; let child;
+  const finish = (exitCode, signal, error) => {
+    if (settled) return;
+    settled = true;
+    running.delete(m.id);
+    if (!error) killGroup(child);
+    process.send({ t: 'done', id: m.id, exitCode, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err), overflow,
+      error: error ? { code: error.code, message: String(error.message) } : null });
+  };
+  try {
+    child = spawn(m.binary, m.args, { cwd: m.cwd, env: m.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  } catch (error) { finish(null, null, error); return; }
+  running.set(m.id, child);
+  if (child.pid !== undefined) process.send({ t: 'pid', id: m.id, pid: child.pid });
+  const collect = (into) => (chunk) => {
+    size += chunk.length;
+    if (size > m.max) { overflow = true; killGroup(child); return; }
+    into.push(chunk);
+  };
+  child.stdout.on('data', collect(out));
+  child.stderr.on('data', collect(err));
+  child.on('error', (error) => finish(null, null, error));
+  child.on('close', (code, signal) => finish(code, signal));
+});
+process.on('disconnect', () => { for (const child of running.values()) killGroup(child); process.exit(0); });
+process.send({ t: 'ready' });
+`;
+
+/** `HelperResult.error.code` of a command the helper never started (it died first): start it directly. */
+export const HELPER_NOT_STARTED = 'ESPAWNHELPER_NOT_STARTED';
+
+// A helper that dies is restarted on a later command; after this many deaths the runner spawns itself.
+const MAX_STARTS = 3;
+
+interface Pending {
+  resolve(result: HelperResult): void;
+  pid: number | null;
+  killRequested: boolean;
+}
+
+type Message =
+  | { t: 'ready' }
+  | { t: 'pid'; id: number; pid: number }
+  | ({ t: 'done'; id: number } & Omit<HelperResult, 'stdout' | 'stderr'> & { stdout: Uint8Array; stderr: Uint8Array });
+
+const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // the group is gone already
+  }
+}
+
+function createSpawnHelper(): SpawnHelper {
+  const disabled = process.env.TASKSGODZILLA_SPAWN_HELPER === 'off';
+  let child: ChildProcess | null = null;
+  let up = false;
+  let starts = 0;
+  let nextId = 0;
+  const pending = new Map<number, Pending>();
+  let waiters: Array<(ok: boolean) => void> = [];
+
+  const settleWaiters = (ok: boolean) => {
+    const list = waiters;
+    waiters = [];
+    for (const waiter of list) waiter(ok);
+  };
+
+  // The channel keeps the event loop alive only while a command is out.
+  const holdLoop = () => {
+    const channel = child?.channel;
+    if (!channel) return;
+    if (pending.size > 0) channel.ref();
+    else channel.unref();
+  };
+
+  function gone(which: ChildProcess): void {
+    if (child !== which) return;
+    child = null;
+    up = false;
+    // Commands it had started (their pid came back) may still run in their groups: they are killed
+    // and reported as failed. The others never started: the runner starts them itself.
+    for (const [id, entry] of pending) {
+      if (entry.pid !== null) killGroup(entry.pid);
+      pending.delete(id);
+      entry.resolve({
+        exitCode: null,
+        signal: null,
+        stdout: Buffer.alloc(0),
+        stderr: Buffer.alloc(0),
+        overflow: false,
+        error:
+          entry.pid === null
+            ? { code: HELPER_NOT_STARTED, message: 'the spawn helper exited before starting the command' }
+            : { code: 'ESPAWNHELPER', message: 'the spawn helper exited while the command ran' },
+      });
+    }
+    settleWaiters(false);
+  }
+
+  function start(): void {
+    if (disabled || child !== null || starts >= MAX_STARTS) return;
+    starts += 1;
+    let started: ChildProcess;
+    try {
+      started = spawn(process.execPath, ['-e', HELPER_SOURCE], {
+        env: {},
+        stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+        serialization: 'advanced',
+        windowsHide: true,
+      });
+    } catch {
+      settleWaiters(false);
+      return;
+    }
+    child = started;
+    started.unref();
+    started.channel?.unref();
+    started.on('message', (message: Message) => {
+      if (message.t === 'ready') {
+        up = true;
+        settleWaiters(true);
+        return;
+      }
+      const entry = pending.get(message.id);
+      if (!entry) return;
+      if (message.t === 'pid') {
+        entry.pid = message.pid;
+        if (entry.killRequested) killGroup(message.pid);
+        return;
+      }
+      pending.delete(message.id);
+      holdLoop();
+      entry.resolve({
+        exitCode: message.exitCode,
+        signal: message.signal,
+        stdout: asBuffer(message.stdout),
+        stderr: asBuffer(message.stderr),
+        overflow: message.overflow,
+        error: message.error,
+      });
+    });
+    started.on('error', () => gone(started));
+    started.on('exit', () => gone(started));
+    started.on('disconnect', () => gone(started));
+  }
+
+  return {
+    run(binary, args, cwd, env, maxBuffer) {
+      if (!up || child === null || !child.connected) {
+        start();
+        return null;
+      }
+      const id = ++nextId;
+      const helper = child;
+      let entry!: Pending;
+      const done = new Promise<HelperResult>((resolve) => {
+        entry = { resolve, pid: null, killRequested: false };
+      });
+      pending.set(id, entry);
+      holdLoop();
+      try {
+        helper.send({ t: 'run', id, binary, args, cwd, env, max: maxBuffer });
+      } catch {
+        pending.delete(id);
+        holdLoop();
+        return null;
+      }
+      return {
+        kill() {
+          if (entry.pid !== null) {
+            killGroup(entry.pid);
+            return;
+          }
+          entry.killRequested = true;
+          try {
+            helper.send({ t: 'kill', id });
+          } catch {
+            // the helper is gone: gone() reports the command
+          }
+        },
+        done,
+      };
+    },
+    killAll() {
+      let count = 0;
+      for (const entry of pending.values()) {
+        count += 1;
+        if (entry.pid !== null) killGroup(entry.pid);
+        else entry.killRequested = true;
+      }
+      return count;
+    },
+    ready() {
+      if (up) return Promise.resolve(true);
+      start();
+      if (child === null) return Promise.resolve(false);
+      return new Promise((resolve) => waiters.push(resolve));
+    },
+    pid() {
+      return child?.pid ?? null;
+    },
+  };
+}
+
+let shared: SpawnHelper | null = null;
+
+/** The process's spawn helper (one per process, started by its first command). */
+export function spawnHelper(): SpawnHelper {
+  shared ??= createSpawnHelper();
+  return shared;
+}

@@ -128,7 +128,7 @@ function startThroughHelper(
   let direct: Started | null = null;
   let killed = false;
   const done = run.done.then((result): Outcome | Promise<Outcome> => {
-    // The helper died before starting it: it never ran, so it is started here.
+    // The helper died before it got the command: it never ran, so it is started here.
     if (result.error?.code === HELPER_NOT_STARTED) {
       direct = startDirect(binary, args, cwd, env);
       if (killed) direct.kill();

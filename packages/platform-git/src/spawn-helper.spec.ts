@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCommandRunner } from './command-runner.js';
 import { spawnHelper } from './spawn-helper.js';
@@ -61,5 +61,20 @@ describe('command runner: the spawn helper', () => {
     expect(await spawnHelper().ready()).toBe(true);
     expect(spawnHelper().pid()).not.toBe(first);
     expect(Number((await run('sh', ['-c', 'echo $PPID'])).stdout.trim())).toBe(spawnHelper().pid());
+  });
+
+  it('fails a command whose helper dies while it runs, kills its group and never starts it again', async () => {
+    expect(await spawnHelper().ready()).toBe(true);
+    const helper = spawnHelper().pid() as number;
+    const marker = join(dir.path, 'ran');
+    const running = run('sh', ['-c', 'echo once >> "$1"; sleep 30', 'sh', marker]);
+    const outcome = running.then(
+      () => 'resolved',
+      (error: { cause?: { code?: string } }) => error.cause?.code,
+    );
+    while (!existsSync(marker)) await new Promise((resolve) => setImmediate(resolve));
+    process.kill(helper, 'SIGKILL');
+    expect(await outcome).toBe('ESPAWNHELPER');
+    expect(readFileSync(marker, 'utf8')).toBe('once\n');
   });
 });

@@ -47,7 +47,8 @@ export interface SpawnHelper {
   pid(): number | null;
 }
 
-// The helper's program (`node -e`): spawn what it is asked to, detached; answer its pid, then its output.
+// The helper's program (`node -e`): spawn what it is asked to, detached; say it got the command before
+// starting it, then answer its pid, then its output.
 const HELPER_SOURCE = `
 const { spawn } = require('node:child_process');
 const running = new Map();
@@ -55,6 +56,7 @@ const killGroup = (child) => { try { process.kill(-child.pid, 'SIGKILL'); } catc
 process.on('message', (m) => {
   if (m.t === 'kill') { const child = running.get(m.id); if (child) killGroup(child); return; }
   const out = []; const err = []; let size = 0; let overflow = false; let settled = false; let child;
+  process.send({ t: 'got', id: m.id });
   const finish = (exitCode, signal, error) => {
     if (settled) return;
     settled = true;
@@ -82,7 +84,7 @@ process.on('disconnect', () => { for (const child of running.values()) killGroup
 process.send({ t: 'ready' });
 `;
 
-/** `HelperResult.error.code` of a command the helper never started (it died first): start it directly. */
+/** `HelperResult.error.code` of a command the helper never got (it died first): start it directly. */
 export const HELPER_NOT_STARTED = 'ESPAWNHELPER_NOT_STARTED';
 
 // A helper that dies is restarted on a later command; after this many deaths the runner spawns itself.
@@ -90,12 +92,15 @@ const MAX_STARTS = 3;
 
 interface Pending {
   resolve(result: HelperResult): void;
+  /** The helper said it got the command: from then on it may have started it. */
+  received: boolean;
   pid: number | null;
   killRequested: boolean;
 }
 
 type Message =
   | { t: 'ready' }
+  | { t: 'got'; id: number }
   | { t: 'pid'; id: number; pid: number }
   | ({ t: 'done'; id: number } & Omit<HelperResult, 'stdout' | 'stderr'> & { stdout: Uint8Array; stderr: Uint8Array });
 
@@ -136,8 +141,10 @@ function createSpawnHelper(): SpawnHelper {
     if (child !== which) return;
     child = null;
     up = false;
-    // Commands it had started (their pid came back) may still run in their groups: they are killed
-    // and reported as failed. The others never started: the runner starts them itself.
+    // Runs once the channel is closed, so every message the helper wrote has been read. A command it
+    // never said it got never ran: the runner starts it itself. One it got may have been started,
+    // even with no pid back (it can die between its fork and its answer): it is failed, never
+    // started a second time, and its group killed when its pid is known.
     for (const [id, entry] of pending) {
       if (entry.pid !== null) killGroup(entry.pid);
       pending.delete(id);
@@ -147,10 +154,9 @@ function createSpawnHelper(): SpawnHelper {
         stdout: Buffer.alloc(0),
         stderr: Buffer.alloc(0),
         overflow: false,
-        error:
-          entry.pid === null
-            ? { code: HELPER_NOT_STARTED, message: 'the spawn helper exited before starting the command' }
-            : { code: 'ESPAWNHELPER', message: 'the spawn helper exited while the command ran' },
+        error: !entry.received
+          ? { code: HELPER_NOT_STARTED, message: 'the spawn helper exited before getting the command' }
+          : { code: 'ESPAWNHELPER', message: 'the spawn helper exited while the command ran' },
       });
     }
     settleWaiters(false);
@@ -182,6 +188,10 @@ function createSpawnHelper(): SpawnHelper {
       }
       const entry = pending.get(message.id);
       if (!entry) return;
+      if (message.t === 'got') {
+        entry.received = true;
+        return;
+      }
       if (message.t === 'pid') {
         entry.pid = message.pid;
         if (entry.killRequested) killGroup(message.pid);
@@ -198,8 +208,12 @@ function createSpawnHelper(): SpawnHelper {
         error: message.error,
       });
     });
-    started.on('error', () => gone(started));
-    started.on('exit', () => gone(started));
+    // 'exit' can come before the last messages are read: while the channel is open, wait for it to close.
+    const ended = () => {
+      if (!started.connected) gone(started);
+    };
+    started.on('error', ended);
+    started.on('exit', ended);
     started.on('disconnect', () => gone(started));
   }
 
@@ -213,7 +227,7 @@ function createSpawnHelper(): SpawnHelper {
       const helper = child;
       let entry!: Pending;
       const done = new Promise<HelperResult>((resolve) => {
-        entry = { resolve, pid: null, killRequested: false };
+        entry = { resolve, received: false, pid: null, killRequested: false };
       });
       pending.set(id, entry);
       holdLoop();

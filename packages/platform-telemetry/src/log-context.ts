@@ -26,7 +26,7 @@ function contextStorage(): AsyncLocalStorage<Readonly<LogContext>> {
 /**
  * The last scope to settle turns the storage off. On Node 20 an enabled AsyncLocalStorage installs
  * an async hook, which turns on V8's promise hooks for every promise of the process (a request that
- * runs in no scope paid ~15-20% of its CPU for them, issue 12); disabled, promises cost nothing
+ * runs in no scope paid 10-25% of its instructions for them, issue 12); disabled, promises cost nothing
  * extra. `run` enables it again on the next scope.
  */
 function scopeSettled(): void {

@@ -24,7 +24,7 @@ function optionalId(request: FastifyRequest, header: string): number | null {
  * Request identity, correlation, the per-request log line and request metrics:
  * - `X-Request-ID` is echoed on every response (errors and 404s included);
  * - no log scope is entered per request (an AsyncLocalStorage scope turns on promise hooks for every
- *   promise while it lasts: 15-20% of a small request's CPU, issue 12). The request id reaches what
+ *   promise while it lasts: 10-25% of a small request's instructions, issue 12). The request id reaches what
  *   needs it explicitly: the orchestrator's commands take it (`{ requestId: request.id }`), store it
  *   on their events and jobs, and run in a log scope of their own carrying it; the lines written here
  *   name it;

@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import { getLogContext, isLogContextTracking } from '@tasksgodzilla/platform-telemetry';
 import { git } from '@tasksgodzilla/testing';
 import { TEMPLATE_DIR, useApi } from './api.test-helpers.js';
 
@@ -125,6 +126,44 @@ describe('protocol runs over the api', () => {
     const again = await h.call('POST', `/protocols/${id}/actions/start`);
     expect(again.status).toBe(409);
     expect(again.body.detail).toBe('Protocol already running or terminal');
+  });
+
+  it('runs a command in a log scope carrying its request id, and a GET in none (no promise hooks)', async () => {
+    const created = await h.call('POST', `/projects/${h.projectId}/protocols`, {
+      body: { protocol_name: '0001-scope', status: 'pending', template: TEMPLATE_DIR, description: 'Scope' },
+    });
+    const id = created.body.id as number;
+    const { queue, services } = h.runtime;
+    const enqueue = queue.enqueue;
+    const deep: unknown[] = [];
+    const enqueueSpy = jest.spyOn(queue, 'enqueue').mockImplementation(function (this: unknown, ...args) {
+      deep.push(getLogContext().request_id, isLogContextTracking());
+      return enqueue.apply(this, args);
+    });
+    const read = services.reads.protocolRunWithProject;
+    const reads: unknown[] = [];
+    const readSpy = jest.spyOn(services.reads, 'protocolRunWithProject').mockImplementation(function (
+      this: unknown,
+      ...args
+    ) {
+      reads.push(getLogContext().request_id, isLogContextTracking());
+      return read.apply(this, args);
+    });
+    try {
+      const started = await h.call('POST', `/protocols/${id}/actions/start`, {
+        headers: { 'x-request-id': 'req-scope-1' },
+      });
+      expect(started.status).toBe(200);
+      expect(deep).toEqual(['req-scope-1', true]);
+      expect(isLogContextTracking()).toBe(false);
+      reads.length = 0;
+      const got = await h.call('GET', `/protocols/${id}`, { headers: { 'x-request-id': 'req-read-1' } });
+      expect(got.status).toBe(200);
+      expect(reads).toEqual([undefined, false]);
+    } finally {
+      enqueueSpy.mockRestore();
+      readSpy.mockRestore();
+    }
   });
 
   it('pauses, resumes and cancels, with 409 for illegal moves', async () => {

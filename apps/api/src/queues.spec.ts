@@ -1,5 +1,7 @@
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { jest } from '@jest/globals';
+import { getLogContext } from '@tasksgodzilla/platform-telemetry';
 import { useApi } from './api.test-helpers.js';
 
 interface Job {
@@ -36,8 +38,19 @@ describe('queues, jobs and spec audits', () => {
     const { id, steps } = await h.planned(h.projectId, '0009-cancel-job');
     const next = await h.call('POST', `/protocols/${id}/actions/run_next_step`);
     expect(next.status).toBe(200);
-    const cancelled = await h.call('POST', `/queues/jobs/${next.body.job.job_id}/cancel`);
+    // The step is moved on inside a log scope carrying the cancelling request's id.
+    const { storage } = h.runtime;
+    const transaction = storage.transaction;
+    const seen: unknown[] = [];
+    const spy = jest.spyOn(storage, 'transaction').mockImplementation(function (this: unknown, ...args) {
+      seen.push(getLogContext().request_id);
+      return (transaction as (...a: unknown[]) => unknown).apply(this, args) as never;
+    });
+    const cancelled = await h
+      .call('POST', `/queues/jobs/${next.body.job.job_id}/cancel`, { headers: { 'x-request-id': 'req-cancel' } })
+      .finally(() => spy.mockRestore());
     expect(cancelled.body).toMatchObject({ message: 'Job cancelled' });
+    expect(seen).toContain('req-cancel');
     expect((await h.call('GET', `/steps/${steps[0]!.id}`)).body.status).toBe('failed');
     expect((await h.call('GET', `/protocols/${id}`)).body.status).toBe('blocked');
     const again = await h.call('POST', `/protocols/${id}/actions/run_next_step`);

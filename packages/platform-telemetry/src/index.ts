@@ -1,5 +1,5 @@
 export { createLogger, loggerOptionsFromConfig } from './logger.js';
-export { getLogContext, withLogContext } from './log-context.js';
+export { getLogContext, isLogContextTracking, withLogContext } from './log-context.js';
 export { createMetrics, DEFAULT_METRICS_MAX_AGE_MS } from './metrics.js';
 export { createTelemetryService } from './telemetry.service.js';
 export { estimateTokens } from './token-estimate.js';

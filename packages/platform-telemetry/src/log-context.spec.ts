@@ -1,5 +1,7 @@
+import { jest } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { getLogContext, withLogContext } from './log-context.js';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { getLogContext, isLogContextTracking, withLogContext } from './log-context.js';
 
 describe('log context', () => {
   it('is empty outside any withLogContext', () => {
@@ -72,6 +74,67 @@ describe('log context', () => {
   it('returns a frozen snapshot', () => {
     withLogContext({ job_id: 'j' }, () => {
       expect(Object.isFrozen(getLogContext())).toBe(true);
+    });
+  });
+  describe('tracking (AsyncLocalStorage enabled) only while a scope lasts', () => {
+    // A disabled AsyncLocalStorage removes its async hook (Node turns promise hooks off with the last one).
+    const disable = jest.spyOn(AsyncLocalStorage.prototype, 'disable');
+    afterAll(() => disable.mockRestore());
+
+    it('disables the storage when its scope settles, so promises outside any scope run without hooks', async () => {
+      expect(isLogContextTracking()).toBe(false);
+      disable.mockClear();
+      await withLogContext({ request_id: 'r' }, async () => {
+        await null;
+        expect(isLogContextTracking()).toBe(true);
+        expect(disable).not.toHaveBeenCalled();
+      });
+      expect(isLogContextTracking()).toBe(false);
+      expect(disable).toHaveBeenCalledTimes(1);
+      expect(getLogContext()).toEqual({});
+    });
+
+    it("stays on until the last of overlapping scopes settles, and carries each one's ids after it is turned on again", async () => {
+      let releaseA!: () => void;
+      const a = withLogContext({ job_id: 'a' }, async () => {
+        await new Promise<void>((resolve) => (releaseA = resolve));
+        return getLogContext().job_id;
+      });
+      const b = withLogContext({ job_id: 'b' }, async () => {
+        await null;
+        return getLogContext().job_id;
+      });
+      await expect(b).resolves.toBe('b');
+      expect(isLogContextTracking()).toBe(true);
+      disable.mockClear();
+      releaseA();
+      await expect(a).resolves.toBe('a');
+      expect(disable).toHaveBeenCalledTimes(1);
+      expect(isLogContextTracking()).toBe(false);
+      await expect(
+        withLogContext({ job_id: 'c' }, async () => {
+          await sleep(1);
+          return getLogContext().job_id;
+        }),
+      ).resolves.toBe('c');
+      expect(isLogContextTracking()).toBe(false);
+    });
+
+    it('is turned off after a synchronous scope, a throw and a rejection', async () => {
+      withLogContext({ job_id: 'sync' }, () => expect(isLogContextTracking()).toBe(true));
+      expect(isLogContextTracking()).toBe(false);
+      expect(() =>
+        withLogContext({ job_id: 'throws' }, () => {
+          throw new Error('boom');
+        }),
+      ).toThrow('boom');
+      expect(isLogContextTracking()).toBe(false);
+      await expect(
+        withLogContext({ job_id: 'rejects' }, async () => {
+          throw new Error('no');
+        }),
+      ).rejects.toThrow('no');
+      expect(isLogContextTracking()).toBe(false);
     });
   });
 });

@@ -60,9 +60,10 @@ export function registerHealthRoutes(app: RouteApi, { health, logger, metrics, q
       config: { auth: 'none' },
       schema: routeSchema(apiContract.health),
     },
-    async (_request, reply) => {
+    async (request, reply) => {
       const report = await health();
-      if (report.status !== 'ok') logger.warn({ db: report.db, queue: report.queue }, 'health degraded');
+      if (report.status !== 'ok')
+        logger.warn({ request_id: request.id, db: report.db, queue: report.queue }, 'health degraded');
       // The HealthOut body as its JSON text: fastify sends a string with a type as it is.
       const text = body(report) as unknown as Out<typeof HealthOut>;
       return reply
@@ -78,11 +79,11 @@ export function registerHealthRoutes(app: RouteApi, { health, logger, metrics, q
       config: { auth: 'none' },
       schema: routeSchema(apiContract.metrics),
     },
-    async (_request, reply) => {
+    async (request, reply) => {
       try {
         metrics.setQueueStats(await queue.stats());
       } catch (error) {
-        logger.warn({ err: error }, 'queue stats for /metrics failed');
+        logger.warn({ err: error, request_id: request.id }, 'queue stats for /metrics failed');
       }
       return reply.type(metrics.contentType).send(await metrics.text());
     },

@@ -11,6 +11,7 @@ import {
 import { sql, type Compilable, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../database.types.js';
 import { newestFirstPage } from '../pagination.js';
+import { transactNow } from '../direct-reads.js';
 import { reusableQuery } from '../reusable-query.js';
 import type { JobRunsTable } from '../schema.js';
 import { constraintViolation } from './db-errors.js';
@@ -601,10 +602,19 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
         };
         return { updated: role('done'), next: role('next') };
       }
+      const claim: [readonly string[], ...LeaseValues] = [queues, ...leaseValues(lease)];
+      // A free connection: both statements and the commit at once, without Kysely's transaction.
+      const direct = transactNow(db, (run) => {
+        const [updated] = run(attemptReusable.compiled(db, written, columns.join(',')));
+        if (!updated) return { updated: null, next: null };
+        const [next] = run(claimNextReusable.compiled(db, claim, ''));
+        return { updated: toJobRun(updated), next: next ? toJobRun(next) : null };
+      });
+      if (direct) return direct.value;
       return inTransaction(ctx, async (trx) => {
         const updated = await attemptReusable.first(trx, written, columns.join(','));
         if (!updated) return { updated: null, next: null };
-        const next = await claimNextReusable.first(trx, [queues, ...leaseValues(lease)], '');
+        const next = await claimNextReusable.first(trx, claim, '');
         return { updated: toJobRun(updated), next: next ? toJobRun(next) : null };
       });
     },

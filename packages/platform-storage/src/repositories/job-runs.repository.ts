@@ -540,10 +540,15 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
       const notify = ctx.dialect === 'postgres' ? options.notify : undefined;
       const shape = `${row.idempotency_key !== null ? 'idempotent' : ''},${notify ? 'notify' : ''}`;
       const values = ENQUEUE_COLUMNS.map((column) => row[column]);
-      const inserted = await enqueueReusable.first(db, [values, notify?.channel ?? '', notify?.payload ?? ''], shape);
+      const executor = options.executor ?? db;
+      const inserted = await enqueueReusable.first(
+        executor,
+        [values, notify?.channel ?? '', notify?.payload ?? ''],
+        shape,
+      );
       if (inserted) return { job: toJobRun(inserted), created: true };
       if (job.idempotency_key === null) throw new Error(`Inserting job ${job.run_id} returned no row`);
-      const existing = await db
+      const existing = await executor
         .selectFrom('job_runs')
         .selectAll()
         .where('idempotency_key', '=', job.idempotency_key)

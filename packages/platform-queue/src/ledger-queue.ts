@@ -1,5 +1,6 @@
 import { QueueError, newId, systemClock, ValidationError, type JsonObject } from '@tasksgodzilla/core';
 import type { Executor } from '@tasksgodzilla/platform-storage';
+import type { z } from 'zod';
 import { exponentialBackoff } from './backoff.js';
 import type { JobLinks } from './job-types.js';
 import { createLedger, type Ledger, type NewJobValues } from './ledger.js';
@@ -84,10 +85,15 @@ export function createLedgerQueue(options: CommonQueueOptions, transport: Transp
       if (closed) throw new QueueError('The queue is closed', { code: 'queue_closed', retryable: false });
       const { job_type, payload, ...rest } = input;
       const params = jobTypes.parse(job_type, payload);
-      const parsedOptions = enqueueOptionsSchema.safeParse({ ...jobTypes.defaults(job_type), ...rest });
-      if (!parsedOptions.success)
-        throw ValidationError.fromZod(parsedOptions.error, [], { title: 'Invalid enqueue options' });
-      const opts = parsedOptions.data;
+      const given = { ...jobTypes.defaults(job_type), ...rest };
+      let opts: z.output<typeof enqueueOptionsSchema> = {};
+      // No option given, none to check (every option is optional): most enqueues skip the parse.
+      if (Object.keys(given).length > 0) {
+        const parsedOptions = enqueueOptionsSchema.safeParse(given);
+        if (!parsedOptions.success)
+          throw ValidationError.fromZod(parsedOptions.error, [], { title: 'Invalid enqueue options' });
+        opts = parsedOptions.data;
+      }
       const now = clock.now().getTime();
       const runAt = opts.run_at !== undefined ? new Date(opts.run_at) : new Date(now + (opts.delay_ms ?? 0));
       const links = jobTypes.links(job_type, params);

@@ -199,7 +199,8 @@ export function createLedger(options: LedgerOptions): Ledger {
     clock,
 
     async insert(executor, values, insertOptions) {
-      const result = await repositoryIn(executor).enqueue(values, insertOptions);
+      // The executor (the caller's transaction, or the database) rides in the options: no repository per transaction.
+      const result = await jobRuns.enqueue(values, executor === db ? insertOptions : { ...insertOptions, executor });
       if (!result.created && result.job.job_type !== values.job_type) {
         throw new ConflictError(
           `Idempotency key ${values.idempotency_key} already belongs to a ${result.job.job_type} job`,

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import PQueue from 'p-queue';
 import { CancelledError, QueueError, TimeoutError, type JsonObject } from '@tasksgodzilla/core';
 import { willRetry } from './ledger.js';
 import { noopLogger } from './ledger-queue.js';
@@ -20,8 +19,18 @@ type AbortCause = 'timeout' | 'cancel' | 'lease_lost' | 'shutdown';
 
 interface Attempt {
   job: ClaimedJob;
-  controller: AbortController;
+  /** Made when the handler first reads `ctx.signal` (most handlers of short jobs never do). */
+  controller: AbortController | null;
   cause: AbortCause | null;
+  /** The error the attempt was aborted with (the signal's reason). */
+  reason: Error | null;
+  /** Called once when the attempt is aborted (the runner's grace period starts). */
+  onAbort: (() => void) | null;
+  /** When the next heartbeat is due and when the job times out (performance.now() ms; Infinity once fired). */
+  beatAt: number;
+  deadline: number;
+  timeoutSeconds: number;
+  log: QueueLogger | null;
   report: AttemptReport;
   /** Its finish took the next job, or looked and found none due: the loop has nothing new to claim. */
   handedOff?: boolean;
@@ -47,24 +56,47 @@ function bindLogger(logger: QueueLogger, bindings: Record<string, unknown>): Que
   return bound;
 }
 
-/** Settles with the handler, or rejects with the abort reason when the handler ignores its signal past the grace period. */
-function settleOrAbandon<T>(run: () => Promise<T>, signal: AbortSignal, graceMs: number): Promise<T> {
+/**
+ * Settles with the handler, or rejects with the abort reason when the attempt is aborted and the
+ * handler ignores it past the grace period.
+ */
+function settleOrAbandon<T>(run: () => Promise<T>, attempt: Attempt, graceMs: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let grace: NodeJS.Timeout | undefined;
-    const onAbort = () => {
-      grace = setTimeout(() => reject(signal.reason), graceMs);
+    attempt.onAbort = () => {
+      grace = setTimeout(() => reject(attempt.reason), graceMs);
     };
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
+    if (attempt.cause) attempt.onAbort();
+    const settled = () => {
+      clearTimeout(grace);
+      attempt.onAbort = null;
+    };
     Promise.resolve()
       .then(run)
-      .then(resolve, reject)
-      .finally(() => {
-        clearTimeout(grace);
-        signal.removeEventListener('abort', onAbort);
-      });
+      .then(
+        (value) => {
+          settled();
+          resolve(value);
+        },
+        (error: unknown) => {
+          settled();
+          reject(error);
+        },
+      );
   });
 }
+
+/** The attempt's AbortSignal, made on first use (already aborted when the attempt was). */
+function signalOf(attempt: Attempt): AbortSignal {
+  if (!attempt.controller) {
+    attempt.controller = new AbortController();
+    if (attempt.cause) attempt.controller.abort(attempt.reason);
+  }
+  return attempt.controller.signal;
+}
+
+/** The longest delay setTimeout takes (a longer one fires at once). */
+const MAX_TIMER_MS = 2_147_483_647;
 
 function addUsage(report: AttemptReport, usage: { tokens?: number; cost_cents?: number } | undefined): void {
   if (!usage) return;
@@ -74,7 +106,7 @@ function addUsage(report: AttemptReport, usage: { tokens?: number; cost_cents?: 
 }
 
 /**
- * Claims jobs from the queue and runs their handlers with in-process concurrency (p-queue), a lease
+ * Claims jobs from the queue and runs their handlers with in-process concurrency, a lease
  * kept alive by heartbeats, a per-job timeout and cancellation through an AbortSignal.
  */
 export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
@@ -96,8 +128,24 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
   const logger = bindLogger(options.logger ?? noopLogger, { worker_id: workerId });
   const metrics = options.metrics ?? {};
 
-  const pool = new PQueue({ concurrency });
+  // Jobs under way (claimed until their execute settles; a claim only takes a free slot of `active`)
+  // and who waits for there to be none.
+  let running = 0;
+  let idleWaiters: (() => void)[] = [];
+  const onIdle = () =>
+    running === 0 ? Promise.resolve() : new Promise<void>((resolve) => void idleWaiters.push(resolve));
+  const settledOne = () => {
+    running -= 1;
+    if (running > 0) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  };
   const active = new Map<string, Attempt>();
+  // Attempts whose heartbeats and timeout are due on the runner's one timer (from start to finish).
+  const timed = new Set<Attempt>();
+  let timer: NodeJS.Timeout | null = null;
+  let timerAt = Infinity;
   let loop: Promise<void> | null = null;
   let stopping = false;
   let wake: (() => void) | null = null;
@@ -172,8 +220,63 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
   const abort = (attempt: Attempt, cause: AbortCause, reason: Error) => {
     if (attempt.cause) return;
     attempt.cause = cause;
-    attempt.controller.abort(reason);
+    attempt.reason = reason;
+    attempt.controller?.abort(reason);
+    attempt.onAbort?.();
   };
+
+  const beat = (attempt: Attempt) => {
+    queue
+      .heartbeat(attempt.job, leaseSeconds)
+      .then((result) => {
+        if (result.cancel_requested)
+          abort(attempt, 'cancel', new CancelledError('Job cancelled by request', { code: 'job_cancelled' }));
+      })
+      .catch((error: unknown) => {
+        if (error instanceof LeaseLostError) abort(attempt, 'lease_lost', error);
+        else attempt.log?.warn({ err: error }, 'heartbeat failed');
+      });
+  };
+
+  /** Sets the one timer to fire at `at` unless it fires sooner already. */
+  const arm = (at: number) => {
+    if (at >= timerAt) return;
+    if (timer) clearTimeout(timer);
+    timerAt = at;
+    timer = setTimeout(tick, Math.min(MAX_TIMER_MS, Math.max(0, at - performance.now())));
+  };
+
+  const disarm = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    timerAt = Infinity;
+  };
+
+  // One timer for every running job's heartbeats and timeout (a job's own setInterval and setTimeout
+  // cost more than a no-op job's handler): each tick sends the heartbeats due, times out the jobs past
+  // their deadline, and sets the timer to the next of either.
+  function tick() {
+    timer = null;
+    timerAt = Infinity;
+    const now = performance.now();
+    let next = Infinity;
+    for (const attempt of timed) {
+      if (now >= attempt.deadline) {
+        attempt.deadline = Infinity;
+        abort(
+          attempt,
+          'timeout',
+          new TimeoutError(`Job exceeded its timeout of ${attempt.timeoutSeconds}s`, { code: 'job_timeout' }),
+        );
+      }
+      if (now >= attempt.beatAt) {
+        attempt.beatAt = now + heartbeatIntervalMs;
+        beat(attempt);
+      }
+      next = Math.min(next, attempt.beatAt, attempt.deadline);
+    }
+    if (next !== Infinity) arm(next);
+  }
 
   const watch = () => {
     watching ??= queue.watch((name) => {
@@ -253,7 +356,7 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
       }
       default: {
         // A timeout is the TimeoutError the runner aborted with, whatever the handler threw.
-        const cause = attempt.cause === 'timeout' ? attempt.controller.signal.reason : error;
+        const cause = attempt.cause === 'timeout' ? attempt.reason : error;
         const updated = await recordFailure(job, cause, report);
         const outcome = updated.status === 'queued' ? 'retried' : 'failed';
         log.warn(
@@ -266,7 +369,7 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
   };
 
   const runAttempt = async (attempt: Attempt, log: QueueLogger): Promise<JobOutcome> => {
-    const { job, controller, report } = attempt;
+    const { job, report } = attempt;
     const handler = Object.hasOwn(handlers, job.job_type)
       ? (handlers[job.job_type] as JobHandler<JsonObject> | undefined)
       : undefined;
@@ -285,7 +388,9 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
       return 'failed';
     }
     const ctx: JobContext = {
-      signal: controller.signal,
+      get signal() {
+        return signalOf(attempt);
+      },
       workerId,
       attempt: job.attempts,
       log,
@@ -308,7 +413,7 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
     const activeJob: ActiveJob = { ...job, payload };
     let result: HandlerResult | void;
     try {
-      result = await settleOrAbandon(() => handler(activeJob, ctx), controller.signal, abortGraceMs);
+      result = await settleOrAbandon(() => handler(activeJob, ctx), attempt, abortGraceMs);
     } catch (error) {
       return finish(attempt, error, log);
     }
@@ -358,28 +463,12 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
     const log = bindLogger(logger, { run_id: job.run_id, job_type: job.job_type, attempt: job.attempts });
     observe(() => metrics.onJobStarted?.(job.job_type));
     log.info({}, 'job started');
-    const heartbeat = setInterval(() => {
-      queue
-        .heartbeat(job, leaseSeconds)
-        .then((beat) => {
-          if (beat.cancel_requested)
-            abort(attempt, 'cancel', new CancelledError('Job cancelled by request', { code: 'job_cancelled' }));
-        })
-        .catch((error: unknown) => {
-          if (error instanceof LeaseLostError) abort(attempt, 'lease_lost', error);
-          else log.warn({ err: error }, 'heartbeat failed');
-        });
-    }, heartbeatIntervalMs);
-    const timeoutSeconds = job.timeout_seconds ?? queue.defaults.timeoutSeconds;
-    const timeout = setTimeout(
-      () =>
-        abort(
-          attempt,
-          'timeout',
-          new TimeoutError(`Job exceeded its timeout of ${timeoutSeconds}s`, { code: 'job_timeout' }),
-        ),
-      timeoutSeconds * 1000,
-    );
+    attempt.log = log;
+    attempt.timeoutSeconds = job.timeout_seconds ?? queue.defaults.timeoutSeconds;
+    attempt.beatAt = started + heartbeatIntervalMs;
+    attempt.deadline = started + attempt.timeoutSeconds * 1000;
+    timed.add(attempt);
+    arm(Math.min(attempt.beatAt, attempt.deadline));
     let outcome: JobOutcome;
     try {
       outcome = await runAttempt(attempt, log);
@@ -389,8 +478,9 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
       else
         log.error({ err: error }, 'recording the job outcome failed; the lease will expire and the job be reclaimed');
     } finally {
-      clearInterval(heartbeat);
-      clearTimeout(timeout);
+      timed.delete(attempt);
+      // No job left to watch: nothing keeps the timer (or the process) going.
+      if (timed.size === 0) disarm();
       active.delete(job.run_id);
       // After a handoff the loop has nothing new to claim (it would only find what the handoff found),
       // unless it naps full: then a freed slot must set its wait by the next delayed job again.
@@ -401,9 +491,25 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
   };
 
   const launch = (job: ClaimedJob) => {
-    const attempt: Attempt = { job, controller: new AbortController(), cause: null, report: {} };
+    const attempt: Attempt = {
+      job,
+      controller: null,
+      cause: null,
+      reason: null,
+      onAbort: null,
+      beatAt: Infinity,
+      deadline: Infinity,
+      timeoutSeconds: 0,
+      log: null,
+      report: {},
+    };
     active.set(job.run_id, attempt);
-    void pool.add(() => execute(attempt));
+    running += 1;
+    // execute catches what its attempt throws and reports it; settledOne runs whatever happens.
+    void execute(attempt).then(settledOne, (error: unknown) => {
+      settledOne();
+      logger.error({ err: error, run_id: job.run_id }, 'running a job failed');
+    });
   };
 
   const claimBatch = async (): Promise<number> => {
@@ -482,7 +588,7 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
       poke();
       if (loop) await loop;
       loop = null;
-      if (graceful && active.size > 0) await Promise.race([pool.onIdle(), sleep(timeoutMs)]);
+      if (graceful && active.size > 0) await Promise.race([onIdle(), sleep(timeoutMs)]);
       const leftovers = [...active.values()].filter((attempt) => attempt.cause === null);
       await Promise.all(
         leftovers.map(async (attempt) => {
@@ -496,7 +602,7 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
           }
         }),
       );
-      if (active.size > 0) await Promise.race([pool.onIdle(), sleep(abortGraceMs + 100)]);
+      if (active.size > 0) await Promise.race([onIdle(), sleep(abortGraceMs + 100)]);
       unsubscribe?.();
       unsubscribe = null;
       const watched = watching;
@@ -512,7 +618,7 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
       subscribe();
       await maintenance(true);
       const claimed = await claimBatch();
-      await pool.onIdle();
+      await onIdle();
       return claimed;
     },
 

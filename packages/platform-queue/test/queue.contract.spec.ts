@@ -497,6 +497,27 @@ describe.each(backends)('queue contract on %s', (backendName) => {
     await expect(queue.cancel(job.run_id)).rejects.toBeInstanceOf(ConflictError);
   });
 
+  it('gives a handler that first reads its signal after the abort a signal already aborted with the reason', async () => {
+    const job = await queue.enqueue(plan(1));
+    const started = deferred();
+    const proceed = deferred();
+    const seen: unknown[] = [];
+    const run = runner({
+      alpha_job: async (_job, ctx) => {
+        started.resolve();
+        await proceed.promise;
+        // The runner makes the signal when the handler first asks for it.
+        seen.push(ctx.signal.aborted, ctx.signal.reason);
+      },
+    }).runOnce();
+    await started.promise;
+    expect(await queue.cancel(job.run_id)).toMatchObject({ status: 'running', cancel_requested: true });
+    proceed.resolve();
+    expect(await run).toBe(1);
+    expect(seen[0]).toBe(true);
+    expect(seen[1]).toBeInstanceOf(CancelledError);
+  });
+
   it.each(['the same queue object', 'another process'])(
     'cancels a running job requested through %s: the handler sees the abort',
     async (via) => {

@@ -67,6 +67,10 @@ function redactUrl(url: string): string {
 // ROLLBACK would then fail with "cannot rollback - no transaction is active" and hide the real error.
 // It also counts the connection's holders for the direct reads (direct-reads.ts): acquire is called
 // synchronously when a query or transaction starts, release once when it ends.
+const BEGIN_IMMEDIATE = CompiledQuery.raw('begin immediate');
+const COMMIT = CompiledQuery.raw('commit');
+const ROLLBACK = CompiledQuery.raw('rollback');
+
 class ImmediateSqliteDriver extends SqliteDriver {
   constructor(
     private readonly sqlite: SQLite.Database,
@@ -83,12 +87,16 @@ class ImmediateSqliteDriver extends SqliteDriver {
     this.use.held -= 1;
     return super.releaseConnection();
   }
+  // The three statements as constants: CompiledQuery.raw builds and freezes a new one per transaction.
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    await connection.executeQuery(BEGIN_IMMEDIATE);
+  }
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(COMMIT);
   }
   override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     if (!this.sqlite.inTransaction) return;
-    await super.rollbackTransaction(connection);
+    await connection.executeQuery(ROLLBACK);
   }
 }
 

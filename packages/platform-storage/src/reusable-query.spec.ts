@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import { BACKENDS, seed, useTestStorage } from './test/test-storage.test-helpers.js';
+import { transactNow } from './direct-reads.js';
 import { reusableQuery } from './reusable-query.js';
 
 describe.each(BACKENDS)('reusableQuery on %s', (dialect) => {
@@ -48,7 +49,7 @@ describe.each(BACKENDS)('reusableQuery on %s', (dialect) => {
 describe('reusableQuery on SQLite, connection free', () => {
   const { it } = useTestStorage('sqlite');
 
-  it("reads at once on the statement, without Kysely's executor; writes and transactions still go through it", async ({
+  it("reads and writes at once on the statement, without Kysely's executor; in a transaction through it", async ({
     storage,
     handle,
   }) => {
@@ -61,13 +62,15 @@ describe('reusableQuery on SQLite, connection free', () => {
     try {
       expect(await byId.first(handle.db, [project.id])).toEqual({ name: 'alpha' });
       expect(executed).not.toHaveBeenCalled();
+      // A write on a free connection commits on its own, as through Kysely.
       expect(await rename.first(handle.db, [project.id, 'beta'])).toEqual({ name: 'beta' });
-      expect(executed).toHaveBeenCalledTimes(1);
+      expect(executed).not.toHaveBeenCalled();
       await handle.db.transaction().execute(async (trx) => {
         expect(await byId.first(trx, [project.id])).toEqual({ name: 'beta' });
+        expect(await rename.first(trx, [project.id, 'gamma'])).toEqual({ name: 'gamma' });
       });
-      expect(await byId.first(handle.db, [project.id])).toEqual({ name: 'beta' });
-      expect(executed).toHaveBeenCalledTimes(1);
+      expect(executed).not.toHaveBeenCalled();
+      expect(await byId.first(handle.db, [project.id])).toEqual({ name: 'gamma' });
     } finally {
       executed.mockRestore();
     }
@@ -98,6 +101,35 @@ describe('reusableQuery on SQLite, connection free', () => {
     letEnd();
     await expect(transaction).rejects.toThrow('rolled back');
     expect(await read).toEqual({ name: 'before' });
+  });
+
+  it('runs a transaction at once on a free connection: it commits, or rolls back when it throws', async ({
+    storage,
+    handle,
+  }) => {
+    const project = await seed.project(storage, 'before');
+    const byId = reusableQuery((db, [id]: [number]) => db.selectFrom('projects').select('name').where('id', '=', id));
+    const rename = reusableQuery((db, [id, name]: [number, string]) =>
+      db.updateTable('projects').set({ name }).where('id', '=', id).returning('name'),
+    );
+    const done = transactNow(handle.db, (run) => {
+      run(rename.compiled(handle.db, [project.id, 'first']));
+      return run(rename.compiled(handle.db, [project.id, 'second']));
+    });
+    expect(done).toEqual({ value: [{ name: 'second' }] });
+    expect(() =>
+      transactNow(handle.db, (run) => {
+        run(rename.compiled(handle.db, [project.id, 'lost']));
+        throw new Error('rolled back');
+      }),
+    ).toThrow('rolled back');
+    expect(await byId.first(handle.db, [project.id])).toEqual({ name: 'second' });
+    // A transaction under way holds the connection: the caller goes through Kysely instead.
+    await handle.db.transaction().execute(async (trx) => {
+      await trx.updateTable('projects').set({ name: 'inside' }).where('id', '=', project.id).execute();
+      expect(transactNow(handle.db, () => 'never')).toBeUndefined();
+    });
+    expect(await byId.first(handle.db, [project.id])).toEqual({ name: 'inside' });
   });
 
   it('reads after a write started before it, awaited or not', async ({ storage, handle }) => {

@@ -1,6 +1,6 @@
 import type { Compilable, CompiledQuery } from 'kysely';
 import type { Executor } from './database.types.js';
-import { readNow } from './direct-reads.js';
+import { runNow } from './direct-reads.js';
 
 /** Where a run's value goes: parameter `index` (and item `item` of it when it is a list). */
 class Slot {
@@ -57,7 +57,7 @@ export function reusableQuery<P extends readonly ReusableParam[], R>(
   };
   const rows = async (db: Executor, params: P, shape?: string): Promise<R[]> => {
     const query = compiled(db, params, shape);
-    return readNow(db, query) ?? (await db.executeQuery(query)).rows;
+    return runNow(db, query) ?? (await db.executeQuery(query)).rows;
   };
   return {
     compiled,

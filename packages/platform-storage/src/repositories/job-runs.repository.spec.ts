@@ -225,6 +225,39 @@ describe.each(BACKENDS)('JobRunRepository on %s', (dialect) => {
     await expect(storage.jobRuns.usageTotals({})).rejects.toThrow(ValidationError);
   });
 
+  it("enqueues in the caller's transaction given as executor: rolled back with it, committed with it", async ({
+    storage,
+  }) => {
+    const job = (run_id: string, idempotency_key: string | null = null) => ({
+      run_id,
+      job_type: 't',
+      queue: 'default',
+      params: {},
+      idempotency_key,
+      priority: 0,
+      run_at: START_MINUS_HOUR,
+      max_attempts: 3,
+      timeout_seconds: 60,
+      project_id: null,
+      protocol_run_id: null,
+      step_run_id: null,
+    });
+    await expect(
+      storage.transaction(async (tx) => {
+        await storage.jobRuns.enqueue(job('undone'), { executor: tx.executor });
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await storage.jobRuns.find('undone')).toBeNull();
+    await storage.transaction(async (tx) => {
+      expect((await storage.jobRuns.enqueue(job('kept', 'key'), { executor: tx.executor })).created).toBe(true);
+      // The same key again in the same transaction finds the row it has not committed yet.
+      const again = await storage.jobRuns.enqueue(job('twin', 'key'), { executor: tx.executor });
+      expect(again).toMatchObject({ created: false, job: { run_id: 'kept' } });
+    });
+    expect(await storage.jobRuns.find('kept')).toMatchObject({ status: 'queued' });
+  });
+
   it('tells the earliest run_at of the queued jobs of some queues, due or not', async ({ storage }) => {
     expect(await storage.jobRuns.nextRunAt(['default'])).toBeNull();
     await storage.jobRuns.create({ run_id: 'late', job_type: 't', run_at: '2026-11-27T19:00:00.000Z' });

@@ -11,6 +11,7 @@ import {
 import { sql, type Compilable, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../database.types.js';
 import { newestFirstPage } from '../pagination.js';
+import { transactNow } from '../direct-reads.js';
 import { reusableQuery } from '../reusable-query.js';
 import type { JobRunsTable } from '../schema.js';
 import { constraintViolation } from './db-errors.js';
@@ -539,10 +540,15 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
       const notify = ctx.dialect === 'postgres' ? options.notify : undefined;
       const shape = `${row.idempotency_key !== null ? 'idempotent' : ''},${notify ? 'notify' : ''}`;
       const values = ENQUEUE_COLUMNS.map((column) => row[column]);
-      const inserted = await enqueueReusable.first(db, [values, notify?.channel ?? '', notify?.payload ?? ''], shape);
+      const executor = options.executor ?? db;
+      const inserted = await enqueueReusable.first(
+        executor,
+        [values, notify?.channel ?? '', notify?.payload ?? ''],
+        shape,
+      );
       if (inserted) return { job: toJobRun(inserted), created: true };
       if (job.idempotency_key === null) throw new Error(`Inserting job ${job.run_id} returned no row`);
-      const existing = await db
+      const existing = await executor
         .selectFrom('job_runs')
         .selectAll()
         .where('idempotency_key', '=', job.idempotency_key)
@@ -601,10 +607,19 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
         };
         return { updated: role('done'), next: role('next') };
       }
+      const claim: [readonly string[], ...LeaseValues] = [queues, ...leaseValues(lease)];
+      // A free connection: both statements and the commit at once, without Kysely's transaction.
+      const direct = transactNow(db, (run) => {
+        const [updated] = run(attemptReusable.compiled(db, written, columns.join(',')));
+        if (!updated) return { updated: null, next: null };
+        const [next] = run(claimNextReusable.compiled(db, claim, ''));
+        return { updated: toJobRun(updated), next: next ? toJobRun(next) : null };
+      });
+      if (direct) return direct.value;
       return inTransaction(ctx, async (trx) => {
         const updated = await attemptReusable.first(trx, written, columns.join(','));
         if (!updated) return { updated: null, next: null };
-        const next = await claimNextReusable.first(trx, [queues, ...leaseValues(lease)], '');
+        const next = await claimNextReusable.first(trx, claim, '');
         return { updated: toJobRun(updated), next: next ? toJobRun(next) : null };
       });
     },

@@ -19,6 +19,7 @@ import type {
   StepStatus,
   WebhookNotification,
 } from '@tasksgodzilla/core';
+import type { Executor } from '../database.types.js';
 
 // Patch semantics everywhere: a key that is absent is kept; a key set to null clears the column.
 
@@ -248,6 +249,11 @@ export interface EnqueueRowOptions {
    * trip. Only when a row is created. Ignored on SQLite.
    */
   notify?: { channel: string; payload: string };
+  /**
+   * Where to insert (a transaction of the repository's database), instead of the repository's own
+   * executor: a producer's transaction then needs no repository of its own per enqueue.
+   */
+  executor?: Executor;
 }
 
 /** A job entering the ledger as `queued` (the queue's enqueue). */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import PQueue from 'p-queue';
 import { CancelledError, QueueError, TimeoutError, type JsonObject } from '@tasksgodzilla/core';
 import { willRetry } from './ledger.js';
 import { noopLogger } from './ledger-queue.js';
@@ -128,19 +129,8 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
   const logger = bindLogger(options.logger ?? noopLogger, { worker_id: workerId });
   const metrics = options.metrics ?? {};
 
-  // Jobs under way (claimed until their execute settles; a claim only takes a free slot of `active`)
-  // and who waits for there to be none.
-  let running = 0;
-  let idleWaiters: (() => void)[] = [];
-  const onIdle = () =>
-    running === 0 ? Promise.resolve() : new Promise<void>((resolve) => void idleWaiters.push(resolve));
-  const settledOne = () => {
-    running -= 1;
-    if (running > 0) return;
-    const waiters = idleWaiters;
-    idleWaiters = [];
-    for (const resolve of waiters) resolve();
-  };
+  // Runs the jobs under way (a claim only takes a free slot of `active`) and says when none is left.
+  const pool = new PQueue({ concurrency });
   const active = new Map<string, Attempt>();
   // Attempts whose heartbeats and timeout are due on the runner's one timer (from start to finish).
   const timed = new Set<Attempt>();
@@ -504,12 +494,12 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
       report: {},
     };
     active.set(job.run_id, attempt);
-    running += 1;
-    // execute catches what its attempt throws and reports it; settledOne runs whatever happens.
-    void execute(attempt).then(settledOne, (error: unknown) => {
-      settledOne();
-      logger.error({ err: error, run_id: job.run_id }, 'running a job failed');
-    });
+    // execute catches what its attempt throws and reports it; anything else is logged.
+    pool
+      .add(() => execute(attempt))
+      .catch((error: unknown) => {
+        logger.error({ err: error, run_id: job.run_id }, 'running a job failed');
+      });
   };
 
   const claimBatch = async (): Promise<number> => {
@@ -588,7 +578,7 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
       poke();
       if (loop) await loop;
       loop = null;
-      if (graceful && active.size > 0) await Promise.race([onIdle(), sleep(timeoutMs)]);
+      if (graceful && active.size > 0) await Promise.race([pool.onIdle(), sleep(timeoutMs)]);
       const leftovers = [...active.values()].filter((attempt) => attempt.cause === null);
       await Promise.all(
         leftovers.map(async (attempt) => {
@@ -602,7 +592,7 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
           }
         }),
       );
-      if (active.size > 0) await Promise.race([onIdle(), sleep(abortGraceMs + 100)]);
+      if (active.size > 0) await Promise.race([pool.onIdle(), sleep(abortGraceMs + 100)]);
       unsubscribe?.();
       unsubscribe = null;
       const watched = watching;
@@ -618,7 +608,7 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
       subscribe();
       await maintenance(true);
       const claimed = await claimBatch();
-      await onIdle();
+      await pool.onIdle();
       return claimed;
     },
 

@@ -113,6 +113,7 @@ const TRACED: {
   importCodeMachine: 2,
   auditSpecs: 1,
   handleCiStatus: 1,
+  onJobEnded: 1,
 };
 
 /** Each function of `methods` without its context argument. */

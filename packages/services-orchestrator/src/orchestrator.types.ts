@@ -394,9 +394,10 @@ export interface OrchestratorService {
    * For the worker and the queue's cancel: a job ended (cancelled, or any end its handler never saw).
    * The step it was executing → failed (`step_job_ended`) + run blocked; a run it was planning →
    * blocked. A job still queued or running changes nothing. Every run and step action does the same
-   * check first, so a missed call only delays it.
+   * check first, so a missed call only delays it. Given a request id (the queue's cancel route), the
+   * lines it logs carry it; its events carry the job's own request id.
    */
-  onJobEnded(job: FailedJob): Promise<void>;
+  onJobEnded(job: FailedJob, options?: CallOptions): Promise<void>;
 }
 
 /** What onJobFailed and onJobEnded need of the job. */

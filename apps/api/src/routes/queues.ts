@@ -1,7 +1,6 @@
 import { flattenQueueStats } from '@tasksgodzilla/platform-queue';
 import { NotFoundError, type JobStatus } from '@tasksgodzilla/core';
 import { apiContract } from '@tasksgodzilla/api-contract';
-import { withLogContext } from '@tasksgodzilla/platform-telemetry';
 import type { RouteApi, ApiDeps } from '../api.types.js';
 import { routeSchema } from '../http/route-schema.js';
 import { HttpError } from '../http/http-errors.js';
@@ -81,8 +80,7 @@ export function registerQueueRoutes(app: RouteApi, { orchestrator, reads, queue 
       const job = await queue.cancel(request.params.job_id, `cancelled through the api (request ${request.id})`);
       // A queued job never reaches a worker: its step (or planning run) is moved on here. A running one is reported by its worker.
       // Its events carry the job's own request id; the lines logged meanwhile carry this request's.
-      if (job.status === 'cancelled')
-        await withLogContext({ request_id: request.id }, () => orchestrator.onJobEnded(job));
+      if (job.status === 'cancelled') await orchestrator.onJobEnded(job, { requestId: request.id });
       return actionResponse(job.status === 'cancelled' ? 'Job cancelled' : 'Cancellation requested', job);
     },
   );

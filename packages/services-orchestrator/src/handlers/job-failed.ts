@@ -1,7 +1,7 @@
 import { errorMessage, isAppError, type JsonObject, type ProtocolRun, type StepRun } from '@tasksgodzilla/core';
 import type { StorageTx } from '@tasksgodzilla/platform-storage';
 import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
-import type { FailedJob } from '../orchestrator.types.js';
+import type { CallOptions, FailedJob } from '../orchestrator.types.js';
 import { setupRunName } from '../lifecycle/projects.js';
 import { reconcileRun } from '../lifecycle/reconcile.js';
 import { moveStep } from '../lifecycle/run-state.js';
@@ -86,7 +86,12 @@ export async function handleJobFailed(ctx: OrchestratorContext, job: FailedJob, 
  * blocked; a run it was planning → blocked (`planning_failed`). Idempotent; a job that is still
  * queued or running changes nothing. The queue's cancel and the worker runner call it.
  */
-export async function handleJobEnded(ctx: OrchestratorContext, job: FailedJob): Promise<void> {
+export async function handleJobEnded(
+  ctx: OrchestratorContext,
+  job: FailedJob,
+  // Read by the service's log scope (orchestrator.service.ts TRACED), not here: events keep the job's trace.
+  _options?: CallOptions,
+): Promise<void> {
   const { trace, stepId, runId } = subjectOf(job);
   await ctx.deps.storage.transaction(async (tx) => {
     const { run } = await findSubject(tx, stepId, runId);

@@ -175,4 +175,60 @@ describe('process runner', () => {
     expect(result.spawned).toBe(false);
     expect(result.spawnError?.code).toBe('ENOENT');
   });
+
+  describe('through the spawn helper', () => {
+    /** The parent pid of a process, from /proc. */
+    const parentOf = (pid: number) => {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    };
+    /** Runs processes until one is started by the helper (it starts with the first); its parent's pid. */
+    const helperUp = async (): Promise<number> => {
+      for (let i = 0; i < 100; i++) {
+        const out: string[] = [];
+        await runProcess({
+          command: 'sh',
+          args: ['-c', 'echo $PPID'],
+          cwd: tmp.path,
+          onStdoutLine: (l) => out.push(l),
+        });
+        const parent = Number(out[0]);
+        if (parent !== process.pid) return parent;
+      }
+      throw new Error('the spawn helper never took a process');
+    };
+
+    it('starts the process from the helper, a child of this process, not from this process itself', async () => {
+      const helper = await helperUp();
+      expect(parentOf(helper)).toBe(process.pid);
+      const out: string[] = [];
+      const result = await runNode('console.log(process.ppid)', { onStdoutLine: (line) => out.push(line) });
+      expect(result).toMatchObject({ spawned: true, exitCode: 0, termination: 'exited' });
+      expect(Number(out[0])).toBe(helper);
+    });
+
+    it('a stop that comes before the helper has answered the pid kills the process once it starts', async () => {
+      await helperUp();
+      const started: number[] = [];
+      const handle = startProcess({
+        command: 'sh',
+        args: ['-c', 'sleep 30'],
+        cwd: tmp.path,
+        onStart: (pid) => started.push(pid),
+      });
+      // The helper answers the pid a moment after the start: the stop is recorded and sent on it.
+      expect(handle.pid).toBeNull();
+      handle.stop('budget exceeded');
+      const result = await handle.done;
+      expect(result).toMatchObject({
+        spawned: true,
+        signal: 'SIGTERM',
+        termination: 'stopped',
+        terminationReason: 'budget exceeded',
+      });
+      expect(started).toEqual([result.pid]);
+      expect(handle.pid).toBe(result.pid);
+      expect(await waitForExit(result.pid as number)).toBe(true);
+    });
+  });
 });

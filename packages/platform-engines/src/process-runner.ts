@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawnDetached } from '@tasksgodzilla/platform-git';
 import { StringDecoder } from 'node:string_decoder';
 import { buildChildEnv } from './child-env.js';
 import type { RunLog } from './run-log.js';
@@ -55,6 +55,7 @@ export interface ProcessRunResult {
 }
 
 export interface ProcessHandle {
+  /** The process group id once the process has started (the spawn helper answers it a moment later); null before and when it could not start. */
   readonly pid: number | null;
   /** Kills the process group now (termination `stopped`), e.g. when a budget is exceeded. */
   stop(reason: string): void;
@@ -148,15 +149,7 @@ export function startProcess(options: ProcessRunOptions): ProcessHandle {
     passthrough: options.passEnv ?? [],
     set: options.env ?? {},
   });
-  const child = spawn(options.command, [...options.args], {
-    cwd: options.cwd,
-    env,
-    detached: true,
-    stdio: [options.stdin == null ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-  });
-  const pid = child.pid ?? null;
-  result.pid = pid;
-  result.spawned = pid !== null;
+  let pid: number | null = null;
 
   let settled = false;
   let resolveDone: (value: ProcessRunResult) => void = () => undefined;
@@ -177,15 +170,18 @@ export function startProcess(options: ProcessRunOptions): ProcessHandle {
     stallTimer = wallTimer = killTimer = null;
   };
 
+  // Before the pid is known (the spawn helper answers it a moment after the start) a kill is only
+  // recorded; onSpawn sends it.
   const killGroup = () => {
-    if (pid === null) return;
     termSent = true;
-    signalProcessGroup(pid, 'SIGTERM');
+    if (pid === null) return;
+    const group = pid;
+    signalProcessGroup(group, 'SIGTERM');
     if (!killTimer) {
       killTimer = setTimeout(() => {
-        if (signalProcessGroup(pid, 0)) {
-          log?.note(`process group ${pid} still alive after ${killGraceMs}ms: SIGKILL`);
-          signalProcessGroup(pid, 'SIGKILL');
+        if (signalProcessGroup(group, 0)) {
+          log?.note(`process group ${group} still alive after ${killGraceMs}ms: SIGKILL`);
+          signalProcessGroup(group, 'SIGKILL');
         }
       }, killGraceMs);
     }
@@ -227,49 +223,54 @@ export function startProcess(options: ProcessRunOptions): ProcessHandle {
     stallTimer?.refresh();
   };
 
-  child.on('error', (error: NodeJS.ErrnoException) => {
-    if (pid === null) {
-      result.spawnError = error;
-      log?.note(`cannot start ${options.command}: ${error.message}`);
-      finish();
-    } else {
-      log?.note(`process error: ${error.message}`);
-    }
-  });
-
-  if (pid === null) return { pid, stop: () => undefined, done };
-  try {
-    options.onStart?.(pid);
-  } catch (error) {
-    log?.note(`onStart listener threw: ${error instanceof Error ? error.message : String(error)}`);
-  }
-
-  child.stdout?.on('data', (chunk: Buffer) => {
-    activity();
-    stdout.push(chunk);
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    activity();
-    stderr.push(chunk);
-  });
-  if (options.stdin != null && child.stdin) {
-    // The child may exit without reading its stdin (EPIPE): that is not a runner failure.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(options.stdin);
-  }
-
-  child.on('exit', (code, signal) => {
-    leaderExited = true;
-    result.exitCode = code;
-    result.signal = signal;
-    // Grandchildren may still hold stdout open; the group goes with its leader.
-    if (signalProcessGroup(pid, 0)) killGroup();
-  });
-  child.on('close', () => {
-    stdout.end();
-    stderr.end();
-    finish();
-  });
+  spawnDetached(
+    { binary: options.command, args: options.args, cwd: options.cwd, env, stdin: options.stdin ?? null },
+    {
+      onSpawn(started) {
+        pid = started;
+        result.pid = started;
+        result.spawned = true;
+        try {
+          options.onStart?.(started);
+        } catch (error) {
+          log?.note(`onStart listener threw: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        // A stop, timeout or abort that came before the pid.
+        if (termSent) killGroup();
+      },
+      onStdout(chunk) {
+        activity();
+        stdout.push(chunk);
+      },
+      onStderr(chunk) {
+        activity();
+        stderr.push(chunk);
+      },
+      onExit(code, signal) {
+        leaderExited = true;
+        result.exitCode = code;
+        result.signal = signal;
+        // Grandchildren may still hold stdout open; the group goes with its leader.
+        if (pid !== null && signalProcessGroup(pid, 0)) killGroup();
+      },
+      onClose(error) {
+        stdout.end();
+        stderr.end();
+        if (error && pid === null) {
+          result.spawnError = error;
+          log?.note(`cannot start ${options.command}: ${error.message}`);
+        } else if (error) {
+          // The spawn helper died while the command ran: its group is killed, its output lost.
+          log?.note(`${error.message}: process group ${pid} killed`);
+          if (!leaderExited && result.termination === 'exited') {
+            result.termination = 'stopped';
+            result.terminationReason = error.message;
+          }
+        }
+        finish();
+      },
+    },
+  );
 
   if (options.stallTimeoutMs && options.stallTimeoutMs > 0) {
     const ms = options.stallTimeoutMs;
@@ -282,7 +283,9 @@ export function startProcess(options: ProcessRunOptions): ProcessHandle {
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   return {
-    pid,
+    get pid() {
+      return pid;
+    },
     stop: (reason: string) => terminate('stopped', reason),
     done,
   };

@@ -22,3 +22,5 @@ export { DEFAULT_CI_WORKFLOW, triggerCi } from './ci-trigger.js';
 export { initRepository } from './init-repo.js';
 export type { InitRepositoryInput } from './init-repo.js';
 export type { TriggerCiInput, TriggerCiResult } from './ci-trigger.js';
+export { spawnDetached } from './detached-spawn.js';
+export type { DetachedHandlers, DetachedSpec } from './detached-spawn.js';

@@ -30,7 +30,40 @@ export interface HelperRun {
   done: Promise<HelperResult>;
 }
 
+/** What a streamed command (`SpawnHelper.stream`, `spawnDetached`) reports, in this order. */
+export interface DetachedHandlers {
+  /** The process is started: its pid, which is also its process group id. Not called when it could not start. */
+  onSpawn(pid: number): void;
+  onStdout(chunk: Buffer): void;
+  onStderr(chunk: Buffer): void;
+  /** The process exited (its output may still be coming). */
+  onExit(code: number | null, signal: NodeJS.Signals | null): void;
+  /**
+   * Last call: every output chunk was delivered. `error` when the process could not be started
+   * (`onSpawn` never came, e.g. ENOENT) or the spawn helper died while it ran (`ESPAWNHELPER`: its
+   * output is lost and its group was killed).
+   */
+  onClose(error: NodeJS.ErrnoException | null): void;
+}
+
+/** A command to start detached, in its own process group. */
+export interface DetachedSpec {
+  binary: string;
+  args: readonly string[];
+  cwd?: string;
+  /** The child's whole environment. */
+  env: Record<string, string>;
+  /** Written to stdin, which is then closed; null gives the child no stdin. */
+  stdin: string | null;
+}
+
 export interface SpawnHelper {
+  /**
+   * Starts a command through the helper with its output streamed back (engines, QA checks); false when
+   * the helper cannot take it (spawn it directly). A command the helper never got ends with
+   * `onClose(HELPER_NOT_STARTED)` and nothing else: start it directly then.
+   */
+  stream(spec: DetachedSpec, handlers: DetachedHandlers): boolean;
   /** Starts a command through the helper; null when the helper cannot take it (spawn it directly). */
   run(
     binary: string,
@@ -53,8 +86,30 @@ const HELPER_SOURCE = `
 const { spawn } = require('node:child_process');
 const running = new Map();
 const killGroup = (child) => { try { process.kill(-child.pid, 'SIGKILL'); } catch {} };
+const errorOf = (error) => ({ code: error.code, message: String(error.message) });
+// A streamed command: its output goes back chunk by chunk; the runner signals its group itself.
+const stream = (m) => {
+  process.send({ t: 'got', id: m.id });
+  let child;
+  try {
+    child = spawn(m.binary, m.args, { cwd: m.cwd, env: m.env, detached: true,
+      stdio: [m.stdin === null ? 'ignore' : 'pipe', 'pipe', 'pipe'], windowsHide: true });
+  } catch (error) { process.send({ t: 'closed', id: m.id, error: errorOf(error) }); return; }
+  let spawnError = null;
+  child.on('error', (error) => { if (child.pid === undefined) spawnError = error; });
+  if (child.pid !== undefined) { running.set(m.id, child); process.send({ t: 'pid', id: m.id, pid: child.pid }); }
+  child.stdout.on('data', (chunk) => process.send({ t: 'out', id: m.id, fd: 1, chunk }));
+  child.stderr.on('data', (chunk) => process.send({ t: 'out', id: m.id, fd: 2, chunk }));
+  if (child.stdin) { child.stdin.on('error', () => {}); child.stdin.end(m.stdin); }
+  child.on('exit', (code, signal) => process.send({ t: 'exit', id: m.id, code, signal }));
+  child.on('close', () => {
+    running.delete(m.id);
+    process.send({ t: 'closed', id: m.id, error: spawnError ? errorOf(spawnError) : null });
+  });
+};
 process.on('message', (m) => {
   if (m.t === 'kill') { const child = running.get(m.id); if (child) killGroup(child); return; }
+  if (m.t === 'start') { stream(m); return; }
   const out = []; const err = []; let size = 0; let overflow = false; let settled = false; let child;
   process.send({ t: 'got', id: m.id });
   const finish = (exitCode, signal, error) => {
@@ -63,7 +118,7 @@ process.on('message', (m) => {
     running.delete(m.id);
     if (!error) killGroup(child);
     process.send({ t: 'done', id: m.id, exitCode, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err), overflow,
-      error: error ? { code: error.code, message: String(error.message) } : null });
+      error: error ? errorOf(error) : null });
   };
   try {
     child = spawn(m.binary, m.args, { cwd: m.cwd, env: m.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
@@ -91,7 +146,10 @@ export const HELPER_NOT_STARTED = 'ESPAWNHELPER_NOT_STARTED';
 const MAX_STARTS = 3;
 
 interface Pending {
-  resolve(result: HelperResult): void;
+  /** A buffered command's answer (`run`). */
+  resolve: ((result: HelperResult) => void) | null;
+  /** A streamed command's handlers (`stream`). */
+  stream: DetachedHandlers | null;
   /** The helper said it got the command: from then on it may have started it. */
   received: boolean;
   pid: number | null;
@@ -102,9 +160,16 @@ type Message =
   | { t: 'ready' }
   | { t: 'got'; id: number }
   | { t: 'pid'; id: number; pid: number }
+  | { t: 'out'; id: number; fd: 1 | 2; chunk: Uint8Array }
+  | { t: 'exit'; id: number; code: number | null; signal: NodeJS.Signals | null }
+  | { t: 'closed'; id: number; error: { code?: string; message: string } | null }
   | ({ t: 'done'; id: number } & Omit<HelperResult, 'stdout' | 'stderr'> & { stdout: Uint8Array; stderr: Uint8Array });
 
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+function errnoError(error: { code?: string; message: string }): NodeJS.ErrnoException {
+  return Object.assign(new Error(error.message), error.code === undefined ? {} : { code: error.code });
+}
 
 function killGroup(pid: number): void {
   try {
@@ -148,7 +213,17 @@ function createSpawnHelper(): SpawnHelper {
     for (const [id, entry] of pending) {
       if (entry.pid !== null) killGroup(entry.pid);
       pending.delete(id);
-      entry.resolve({
+      if (entry.stream) {
+        entry.stream.onClose(
+          errnoError(
+            !entry.received
+              ? { code: HELPER_NOT_STARTED, message: 'the spawn helper exited before getting the command' }
+              : { code: 'ESPAWNHELPER', message: 'the spawn helper exited while the command ran' },
+          ),
+        );
+        continue;
+      }
+      entry.resolve?.({
         exitCode: null,
         signal: null,
         stdout: Buffer.alloc(0),
@@ -192,14 +267,30 @@ function createSpawnHelper(): SpawnHelper {
         entry.received = true;
         return;
       }
-      if (message.t === 'pid') {
-        entry.pid = message.pid;
-        if (entry.killRequested) killGroup(message.pid);
-        return;
+      switch (message.t) {
+        case 'pid':
+          entry.pid = message.pid;
+          if (entry.killRequested) killGroup(message.pid);
+          entry.stream?.onSpawn(message.pid);
+          return;
+        case 'out':
+          if (message.fd === 1) entry.stream?.onStdout(asBuffer(message.chunk));
+          else entry.stream?.onStderr(asBuffer(message.chunk));
+          return;
+        case 'exit':
+          entry.stream?.onExit(message.code, message.signal);
+          return;
+        case 'closed':
+          pending.delete(message.id);
+          holdLoop();
+          entry.stream?.onClose(message.error ? errnoError(message.error) : null);
+          return;
+        default:
+          break;
       }
       pending.delete(message.id);
       holdLoop();
-      entry.resolve({
+      entry.resolve?.({
         exitCode: message.exitCode,
         signal: message.signal,
         stdout: asBuffer(message.stdout),
@@ -218,6 +309,31 @@ function createSpawnHelper(): SpawnHelper {
   }
 
   return {
+    stream(spec, handlers) {
+      if (!up || child === null || !child.connected) {
+        start();
+        return false;
+      }
+      const id = ++nextId;
+      pending.set(id, { resolve: null, stream: handlers, received: false, pid: null, killRequested: false });
+      holdLoop();
+      try {
+        child.send({
+          t: 'start',
+          id,
+          binary: spec.binary,
+          args: spec.args,
+          cwd: spec.cwd,
+          env: spec.env,
+          stdin: spec.stdin,
+        });
+      } catch {
+        pending.delete(id);
+        holdLoop();
+        return false;
+      }
+      return true;
+    },
     run(binary, args, cwd, env, maxBuffer) {
       if (!up || child === null || !child.connected) {
         start();
@@ -227,7 +343,7 @@ function createSpawnHelper(): SpawnHelper {
       const helper = child;
       let entry!: Pending;
       const done = new Promise<HelperResult>((resolve) => {
-        entry = { resolve, received: false, pid: null, killRequested: false };
+        entry = { resolve, stream: null, received: false, pid: null, killRequested: false };
       });
       pending.set(id, entry);
       holdLoop();

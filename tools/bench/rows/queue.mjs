@@ -230,17 +230,26 @@ export async function sqliteQueue({ dir, options }) {
 export async function serverQueues({ dir, options, pgUrl, redisUrl }) {
   const count = options.quick ? 200 : 1000;
   const rows = [];
+  // Each side runs `warmup` jobs untimed before its measured run, product and raw loop alike:
+  // they share the client libraries (pg, ioredis, bullmq), so without it the side measured second ran
+  // on code the first had already compiled.
+  const warmup = options.quick ? 200 : 500;
   if (pgUrl) {
-    const project = await withPgDatabase(pgUrl, async (url) => {
-      const handle = openDatabase({ url });
-      await migrateToLatest(handle);
-      try {
-        return await productCycle(handle, { backend: 'embedded' }, { count, concurrency: 1, backlog: 0 });
-      } finally {
-        await handle.close();
-      }
-    });
-    const ceiling = await withPgDatabase(pgUrl, (url) => rawPgCycle(url, { count, backlog: 0 }));
+    const productRun = (jobs) =>
+      withPgDatabase(pgUrl, async (url) => {
+        const handle = openDatabase({ url });
+        await migrateToLatest(handle);
+        try {
+          return await productCycle(handle, { backend: 'embedded' }, { count: jobs, concurrency: 1, backlog: 0 });
+        } finally {
+          await handle.close();
+        }
+      });
+    const rawRun = (jobs) => withPgDatabase(pgUrl, (url) => rawPgCycle(url, { count: jobs, backlog: 0 }));
+    await productRun(warmup);
+    await rawRun(warmup);
+    const project = await productRun(count);
+    const ceiling = await rawRun(count);
     rows.push({
       id: 'queue_pg_c1',
       figure: 'embedded queue, PostgreSQL, no-op jobs, concurrency 1',
@@ -253,17 +262,32 @@ export async function serverQueues({ dir, options, pgUrl, redisUrl }) {
     });
   }
   if (redisUrl) {
-    const handle = await sqliteHandle(dir, 'bullmq-ledger');
-    let project;
-    try {
-      project = await productCycle(
-        handle,
-        { backend: 'bullmq', redisUrl, prefix: `tgzbench${process.pid}` },
-        { count, concurrency: 1, backlog: 0 },
-      );
-    } finally {
-      await handle.close();
-    }
+    let runs = 0;
+    const productRun = async (jobs) => {
+      runs += 1;
+      const handle = await sqliteHandle(dir, `bullmq-ledger-${runs}`);
+      const prefix = `tgzbench${process.pid}r${runs}`;
+      try {
+        return await productCycle(
+          handle,
+          { backend: 'bullmq', redisUrl, prefix },
+          { count: jobs, concurrency: 1, backlog: 0 },
+        );
+      } finally {
+        await handle.close();
+        // The queue's keys go with the run (its jobs are removed on completion already).
+        const url = new URL(redisUrl);
+        const queue = new Queue('default', {
+          connection: { host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null },
+          prefix,
+        });
+        await queue.obliterate({ force: true });
+        await queue.close();
+      }
+    };
+    await productRun(warmup);
+    await rawBullmqCycle(redisUrl, { count: warmup });
+    const project = await productRun(count);
     const ceiling = await rawBullmqCycle(redisUrl, { count });
     rows.push({
       id: 'queue_bullmq_c1',

@@ -148,6 +148,11 @@ const claimNextReusable = reusableQuery(
   },
 );
 
+/** Why a claim by id took nothing: the row is queued for later, or no longer queued (gone). */
+function laterOrGone(current: { status: string; run_at: string } | null | undefined): ClaimByIdResult {
+  return current && current.status === 'queued' ? { notDueUntil: current.run_at } : { gone: true };
+}
+
 const claimByIdReusable = reusableQuery((db, [runId, owner, expiresAt, at]: [string, ...LeaseValues]) =>
   db
     .updateTable('job_runs')
@@ -402,9 +407,7 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
     if (row) return { claimed: toJobRun(row) };
     // Not claimable: tell "later" from "gone" (a row changing meanwhile only makes this answer stale,
     // which the fenced claim of the next delivery settles).
-    const current = await findIn(executor, runId);
-    if (current && current.status === 'queued') return { notDueUntil: current.run_at };
-    return { gone: true as const };
+    return laterOrGone(await findIn(executor, runId));
   };
 
   return {
@@ -638,11 +641,20 @@ export function createJobRunRepository(ctx: RepositoryContext): JobRunRepository
         const claimed = rows.find((row) => row.role === 'next');
         if (claimed) return { updated: toJobRun(done), next: { claimed: toJobRun(claimed) } };
         // Not claimable: "later" or "gone", as claimById tells them apart.
-        const current = await findIn(db, runId);
-        const next: ClaimByIdResult =
-          current && current.status === 'queued' ? { notDueUntil: current.run_at } : { gone: true };
-        return { updated: toJobRun(done), next };
+        return { updated: toJobRun(done), next: laterOrGone(await findIn(db, runId)) };
       }
+      // A free connection: the finish, the claim (and, when not claimable, the look at the row) and the
+      // commit at once, without Kysely's transaction, as updateAttemptAndClaimNext does.
+      const claim: [string, ...LeaseValues] = [runId, ...leaseValues(lease)];
+      const direct = transactNow(db, (run) => {
+        const [updated] = run(attemptReusable.compiled(db, written, columns.join(',')));
+        if (!updated) return { updated: null, next: null };
+        const [claimed] = run(claimByIdReusable.compiled(db, claim, ''));
+        if (claimed) return { updated: toJobRun(updated), next: { claimed: toJobRun(claimed) } };
+        const [current] = run(byRunId.compiled(db, [runId], ''));
+        return { updated: toJobRun(updated), next: laterOrGone(current) };
+      });
+      if (direct) return direct.value;
       return inTransaction(ctx, async (trx) => {
         const updated = await attemptReusable.first(trx, written, columns.join(','));
         if (!updated) return { updated: null, next: null };

@@ -100,6 +100,16 @@ describe('spawnDetached', () => {
     expect(seen.error).toBeNull();
   });
 
+  it('delivers a flood of output whole and in order', async () => {
+    expect(await spawnHelper().ready()).toBe(true);
+    const script = 'i=0; while [ $i -lt 4000 ]; do printf "%05d %01000d\\n" $i 0; i=$((i+1)); done';
+    const seen = await start({ binary: 'sh', args: ['-c', script] }).closed;
+    const lines = seen.stdout.split('\n').slice(0, -1);
+    expect(lines).toHaveLength(4000);
+    expect(lines.every((line, i) => line === `${String(i).padStart(5, '0')} ${'0'.repeat(1000)}`)).toBe(true);
+    expect(seen.exit).toEqual([0, null]);
+  });
+
   it('reports a command that cannot start (no such binary, no such folder) without a pid', async () => {
     expect(await spawnHelper().ready()).toBe(true);
     const missing = await start({ binary: 'definitely-not-a-binary-tgz', args: [] }).closed;

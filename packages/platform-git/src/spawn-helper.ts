@@ -98,8 +98,14 @@ const stream = (m) => {
   let spawnError = null;
   child.on('error', (error) => { if (child.pid === undefined) spawnError = error; });
   if (child.pid !== undefined) { running.set(m.id, child); process.send({ t: 'pid', id: m.id, pid: child.pid }); }
-  child.stdout.on('data', (chunk) => process.send({ t: 'out', id: m.id, fd: 1, chunk }));
-  child.stderr.on('data', (chunk) => process.send({ t: 'out', id: m.id, fd: 2, chunk }));
+  // Backpressure: while the channel holds unsent output, the child's pipes wait (as they would for a
+  // runner reading them itself), so a flood of output does not pile up in the helper's memory.
+  const resume = () => { child.stdout.resume(); child.stderr.resume(); };
+  const forward = (fd) => (chunk) => {
+    if (!process.send({ t: 'out', id: m.id, fd, chunk }, resume)) { child.stdout.pause(); child.stderr.pause(); }
+  };
+  child.stdout.on('data', forward(1));
+  child.stderr.on('data', forward(2));
   if (child.stdin) { child.stdin.on('error', () => {}); child.stdin.end(m.stdin); }
   child.on('exit', (code, signal) => process.send({ t: 'exit', id: m.id, code, signal }));
   child.on('close', () => {

@@ -79,7 +79,8 @@ describe('crash run: worker processes SIGKILLed at random points of a protocol (
         (value) => value !== null,
         120_000,
       );
-      await worker.kill();
+      // Worker and spawn helper at once: what the step left running is the next attempt's to clean up.
+      await worker.killWithHelper();
       kills.push(`${target!.step}@${cut}`);
       if ((await h.run(run.id)).status === 'completed') break;
     }

@@ -79,8 +79,9 @@ describe.each(dialects)('a worker SIGKILLed during a step (%s, embedded queue)',
     const worktree = (await h.run(run.id)).worktree_path!;
     await h.waitFor(async () => existsSync(join(worktree, 'work', 'dead-attempt.txt')), Boolean);
 
-    await worker.kill();
-    // Its step process survives the worker and keeps writing into the worktree.
+    // The worker and its spawn helper die together: the step's process group (its own) survives them
+    // and keeps writing into the worktree.
+    await worker.killWithHelper();
     expect(signalProcessGroup(orphanPgid, 0)).toBe(true);
 
     // Another worker reclaims the job once the lease expires and re-executes the step.
@@ -110,6 +111,56 @@ describe.each(dialects)('a worker SIGKILLed during a step (%s, embedded queue)',
     );
     const jobs = await h.rt.storage.jobRuns.list({ step_run_id: build.id, job_type: 'execute_step_job' });
     expect(jobs.items.map((j) => j.attempts)).toEqual([2]);
+  }, 240_000);
+});
+
+describe('a worker SIGKILLed alone during a step (SQLite, embedded queue)', () => {
+  const suite = useCrashSuite(firstPgid);
+
+  it('its spawn helper kills the step’s process group at once; the re-execution commits only its own output', async () => {
+    const h = await suite.open('tgz-helper-', { config: { leaseSeconds: 2, jobMaxAttempts: 3 } });
+    const markers = suite.markers;
+    const run = await fenceRun(h, '0003-helper', fenceStep(markers));
+    const worker = suite.startWorker();
+    await h.waitFor(
+      async () => {
+        if (worker.proc.exitCode !== null) throw new Error(`the worker process exited early: ${worker.stderr()}`);
+        return existsSync(join(markers, 'first-started'));
+      },
+      Boolean,
+      90_000,
+    );
+    const [orphanPgid] = firstPgid(markers) as [number];
+    const worktree = (await h.run(run.id)).worktree_path!;
+    await h.waitFor(async () => existsSync(join(worktree, 'work', 'dead-attempt.txt')), Boolean);
+
+    // Only the worker dies: its spawn helper sees it go and kills what it started, before any fence.
+    await worker.kill();
+    await h.waitFor(
+      async () => signalProcessGroup(orphanPgid, 0),
+      (alive) => !alive,
+      60_000,
+    );
+
+    h.worker.start();
+    const done = await h.settled(run.id, 90_000);
+    await h.worker.stop();
+    expect(done.status).toBe('completed');
+    const build = (await h.steps(run.id)).find((s) => s.step_name === '01-build.md')!;
+    const completed = (await h.events(run.id)).filter(
+      (e) => e.event_type === 'step_completed' && e.step_run_id === build.id,
+    );
+    expect(completed).toHaveLength(1);
+    // The fence found the group gone already, and still put the worktree back.
+    expect(completed[0]!.metadata!['fenced_attempt']).toMatchObject({
+      worker_pid: worker.proc.pid,
+      killed_process_groups: [],
+      worktree_restored: true,
+    });
+    const sha = completed[0]!.metadata!['commit_sha'] as string;
+    const files = git(h.repo.path, ['show', '--name-only', '--format=', sha]).split('\n').filter(Boolean);
+    expect(files).toContain('work/result.txt');
+    expect(files).not.toContain('work/dead-attempt.txt');
   }, 240_000);
 });
 
@@ -150,7 +201,7 @@ describe('a worker SIGKILLed on the step job’s last attempt (SQLite, embedded 
         (count) => count === attempt,
         90_000,
       );
-      await worker.kill();
+      await worker.killWithHelper();
     }
     const [first, second] = pgids() as [number, number];
     // The second attempt's fence killed the first one's group; the second one's outlives its worker.

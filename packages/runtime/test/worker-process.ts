@@ -63,13 +63,26 @@ export async function bundleRuntimeWorker(): Promise<{ bundle: string; remove():
 export interface WorkerProcess {
   proc: ChildProcess;
   stderr(): string;
-  /** SIGKILLs the worker and resolves once it is gone. */
+  /**
+   * SIGKILLs the worker and resolves once it is gone. Its spawn helper (platform-git) then kills the
+   * process groups of what it started, as it does whenever its parent dies.
+   */
   kill(): Promise<void>;
+  /**
+   * SIGKILLs the worker's whole process group, its spawn helper with it, in one signal: a crash that
+   * takes both, after which only the fence of the next attempt cleans up what the step left running
+   * (its processes are in process groups of their own).
+   */
+  killWithHelper(): Promise<void>;
 }
 
 /** Starts a worker process on the same database as `config`. */
 export function startWorkerProcess(bundle: string, config: Readonly<Config>): WorkerProcess {
-  const proc = spawn(process.execPath, [bundle, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // A process group of its own, so killWithHelper can take the worker and its spawn helper at once.
+  const proc = spawn(process.execPath, [bundle, JSON.stringify(config)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let stderr = '';
   proc.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   proc.stdout?.resume();
@@ -79,6 +92,11 @@ export function startWorkerProcess(bundle: string, config: Readonly<Config>): Wo
     stderr: () => stderr,
     async kill() {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+      await exited;
+    },
+    async killWithHelper() {
+      if (proc.pid !== undefined && proc.exitCode === null && proc.signalCode === null)
+        process.kill(-proc.pid, 'SIGKILL');
       await exited;
     },
   };

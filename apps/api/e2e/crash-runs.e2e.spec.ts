@@ -45,7 +45,8 @@ const BETWEEN_ENGINE_AND_COMMIT: 'left out' | 'included' =
 const GATE = 12;
 
 /**
- * Each attempt notes `<step> <pgid> <worker pid>` outside the worktree, then appends LINES lines
+ * Each attempt notes `<step> <pgid> <worker pid>` outside the worktree (the worker, or the api, is its
+ * shell's parent, or its parent's parent when its spawn helper, a `node -e`, started it), then appends LINES lines
  * tagged with its pgid to work/<step>.txt, one at a time: a line of another pgid in a step's commit
  * came from a dead attempt. With `gate`, the attempt waits after GATE lines until that file exists,
  * so no protocol completes before every planned kill is made.
@@ -56,7 +57,8 @@ function stepFile(step: string, attemptsFile: string, gate?: string): string {
 
 \`\`\`sh
 mkdir -p work
-echo "${step} $$ $PPID" >> '${attemptsFile}'
+w=$PPID; case "$(tr '\\0' ' ' < /proc/$PPID/cmdline)" in *' -e '*) read -r _ _ _ w _ < /proc/$PPID/stat;; esac
+echo "${step} $$ $w" >> '${attemptsFile}'
 i=0
 while [ $i -lt ${LINES} ]; do ${wait}echo "$$ line $i" >> work/${step}.txt; i=$((i+1)); sleep 0.1; done
 \`\`\`

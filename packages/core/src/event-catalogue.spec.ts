@@ -22,6 +22,11 @@ describe('event catalogue', () => {
     expect(Object.keys(EVENT_METADATA_SCHEMAS).sort()).toEqual([...EVENT_TYPES].sort());
   });
 
+  it('builds each schema once: the catalogue and every read give the same schema', () => {
+    expect(EVENT_CATALOGUE.paused.metadata).toBe(EVENT_METADATA_SCHEMAS.paused);
+    expect(EVENT_METADATA_SCHEMAS.github).toBe(EVENT_METADATA_SCHEMAS.github);
+  });
+
   it('keeps names, labels and groups free of zod (the console bundles them)', () => {
     const labels = readFileSync(join(import.meta.dirname, 'event-catalogue.labels.ts'), 'utf8');
     expect(labels).not.toMatch(/from 'zod'/);

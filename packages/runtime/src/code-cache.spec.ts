@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Script } from 'node:vm';
+import { jest } from '@jest/globals';
 import { useTempDir, waitFor } from '@tasksgodzilla/testing';
 import { codeCacheDirFrom, defaultCodeCacheDir, runWithCodeCache } from './code-cache.js';
 
@@ -142,6 +143,30 @@ describe('runWithCodeCache', () => {
     expect(runs()).toHaveLength(1);
     expect(run.writeNow()).toBe(true);
     expect(start().state).toBe('used');
+  });
+
+  it('keys a settled bundle by its file identity: another file with the same text gets its own cache, and a just-written one is keyed by its text', () => {
+    writeFileSync(bundle(), bundleText('one'));
+    const now = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 5_000);
+    try {
+      const settled = start();
+      expect(settled.state).toBe('missing');
+      settled.writeNow();
+      expect(start().state).toBe('used');
+      // Replaced by another file (another inode) holding the same text: another identity, another cache.
+      writeFileSync(`${bundle()}.next`, bundleText('one'));
+      renameSync(`${bundle()}.next`, bundle());
+      expect(start().state).toBe('missing');
+    } finally {
+      clock.mockRestore();
+    }
+    // Changed less than 2 s ago: keyed by its text, whose cache is none of the above.
+    const fresh = start();
+    expect(fresh.state).toBe('missing');
+    fresh.writeNow();
+    expect(start().state).toBe('used');
+    expect(runs()).toHaveLength(5);
   });
 
   it('runs without a cache when the folder cannot be made or others can write into it', () => {

@@ -146,9 +146,7 @@ function readBundle(file: string): { bytes: Buffer; identity: FileIdentity } {
     }
     const nowNs = BigInt(Date.now()) * 1_000_000n;
     const settled = read === bytes.length && nowNs - stat.ctimeNs >= SETTLED_AFTER_NS;
-    const identity = settled
-      ? `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`
-      : undefined;
+    const identity = settled ? `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}` : undefined;
     return { bytes: read === bytes.length ? bytes : bytes.subarray(0, read), identity };
   } finally {
     closeSync(fd);

@@ -230,5 +230,30 @@ describe('process runner', () => {
       expect(handle.pid).toBe(result.pid);
       expect(await waitForExit(result.pid as number)).toBe(true);
     });
+
+    it('a process whose helper dies while it runs ends stopped, its group killed, and the next one starts', async () => {
+      const helper = await helperUp();
+      const lines: string[] = [];
+      const handle = startProcess({
+        command: 'sh',
+        // The group: the shell and a grandchild that would outlive it.
+        args: ['-c', 'sleep 60 & echo "$PPID $!"; wait'],
+        cwd: tmp.path,
+        onStdoutLine: (line) => lines.push(line),
+      });
+      while (lines.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      const [parent, grandchild] = lines[0]!.split(' ').map(Number);
+      expect(parent).toBe(helper);
+      process.kill(helper, 'SIGKILL');
+      const result = await handle.done;
+      expect(result).toMatchObject({ spawned: true, termination: 'stopped' });
+      expect(result.terminationReason).toMatch(/spawn helper exited/);
+      expect(await waitForExit(result.pid as number)).toBe(true);
+      expect(await waitForExit(grandchild as number)).toBe(true);
+      // A new helper takes the next process.
+      const next = await helperUp();
+      expect(next).not.toBe(helper);
+      expect(await runNode('process.exit(3)')).toMatchObject({ spawned: true, exitCode: 3, termination: 'exited' });
+    });
   });
 });

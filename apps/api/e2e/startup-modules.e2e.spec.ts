@@ -11,15 +11,20 @@ import { stackEnv } from './stack.test-helpers.js';
 // fastify's default validator and serializer compilers (ajv, fast-json-stringify) nor its `inject`
 // (light-my-request, for MCP); better-sqlite3's addon is opened by its path, without the search of its
 // `bindings` helper (platform-storage openDatabase). The list is what the process had loaded when it
-// stopped, after serving /health; fastify itself is bundled into the api's main.js
-// (tools/scripts/tsup-preset.mjs), so its files are not in it.
+// stopped, after serving /health; fastify and better-sqlite3's JavaScript are bundled into the apps'
+// main.cjs (tools/scripts/tsup-preset.mjs), so their files are not in it.
 
 const REPORTER = fileURLToPath(new URL('./fixtures/report-loaded-modules.mjs', import.meta.url));
 
 /** The npm packages among the loaded files (scoped names kept whole). */
 function loadedPackages(file: string): Set<string> {
   const names = new Set<string>();
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
+  const files = readFileSync(file, 'utf8').split('\n');
+  // better-sqlite3's JavaScript is bundled into main.cjs: only its native addon is loaded, by its path.
+  expect(files.filter((line) => line.includes('node_modules/better-sqlite3/'))).toEqual([
+    expect.stringMatching(/node_modules\/better-sqlite3\/build\/Release\/better_sqlite3\.node$/),
+  ]);
+  for (const line of files) {
     const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(line);
     if (match?.[1]) names.add(match[1]);
   }

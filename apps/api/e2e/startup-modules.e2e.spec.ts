@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { useTempDir } from '@tasksgodzilla/testing';
 import { API_MAIN, freePort, startApp, WORKER_MAIN } from './processes.test-helpers.js';
@@ -143,5 +143,19 @@ describe('the api started from its code cache (runtime runWithCodeCache)', () =>
     expect(await serveDocs()).toEqual({ openapi: 200, docs: 200 });
     expect(readdirSync(cacheDir).filter((file) => file.endsWith('.v8cache'))).toHaveLength(1);
     expect(await serveDocs()).toEqual({ openapi: 200, docs: 200 });
+  });
+});
+
+describe("the apps' bundles (tools/scripts/tsup-preset.mjs)", () => {
+  const bundles = [API_MAIN, WORKER_MAIN].map((main) => join(dirname(main), 'main.cjs'));
+
+  it('call the name helper only where esbuild renamed a function or class, not after every declaration', () => {
+    for (const bundle of bundles) {
+      const text = readFileSync(bundle, 'utf8');
+      const sameName = text.split('\n').filter((line) => /^\s*__name\d*\(([\w$]+), "\1"\);$/.test(line));
+      expect({ bundle, sameName }).toEqual({ bundle, sameName: [] });
+      // `class _ValidationError` (esbuild's name for a class that refers to itself) is still named back.
+      expect(text).toMatch(/__name\d*\(this, "ValidationError"\)/);
+    }
   });
 });

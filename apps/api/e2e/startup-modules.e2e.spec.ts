@@ -10,13 +10,14 @@ import { stackEnv } from './stack.test-helpers.js';
 // web framework either; the api builds its OpenAPI document on the first /openapi.json and never uses
 // fastify's default validator and serializer compilers (ajv, fast-json-stringify) nor its `inject`
 // (light-my-request, for MCP); better-sqlite3's addon is opened by its path, without the search of its
-// `bindings` helper (platform-storage openDatabase). The list is what the process had loaded when it
+// `bindings` helper (platform-storage openDatabase); node:zlib waits for the first git object read
+// from its file (platform-git). The list is what the process had loaded when it
 // stopped, after serving /health; fastify and better-sqlite3's JavaScript are bundled into the apps'
 // main.cjs (tools/scripts/tsup-preset.mjs), so their files are not in it.
 
 const REPORTER = fileURLToPath(new URL('./fixtures/report-loaded-modules.mjs', import.meta.url));
 
-/** The npm packages among the loaded files (scoped names kept whole). */
+/** The npm packages among the loaded files (scoped names kept whole), and Node's modules as `node:<name>`. */
 function loadedPackages(file: string): Set<string> {
   const names = new Set<string>();
   const files = readFileSync(file, 'utf8').split('\n');
@@ -27,6 +28,8 @@ function loadedPackages(file: string): Set<string> {
   for (const line of files) {
     const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(line);
     if (match?.[1]) names.add(match[1]);
+    // Node's own modules, as the reporter writes them.
+    if (line.startsWith('node:')) names.add(line);
   }
   return names;
 }
@@ -82,8 +85,11 @@ describe('what the built apps load at start (SQLite, embedded queue)', () => {
       '@fastify/swagger-ui',
       'bindings',
       'file-uri-to-path',
+      // platform-git loads it on the first loose git object it reads.
+      'node:zlib',
     ])
       expect({ name, loaded: loaded.has(name) }).toEqual({ name, loaded: false });
+    expect(loaded).toContain('node:http');
   });
 
   it("the api loads neither BullMQ/ioredis nor pg, nor the docs UI before /docs, the OpenAPI builder before /openapi.json, fastify's default compilers nor the MCP SDK and fastify's inject before /mcp is asked for, and reads no fastify file (bundled)", async () => {
@@ -113,6 +119,7 @@ describe('what the built apps load at start (SQLite, embedded queue)', () => {
       'light-my-request',
       'bindings',
       'file-uri-to-path',
+      'node:zlib',
     ])
       expect({ name, loaded: loaded.has(name) }).toEqual({ name, loaded: false });
   });

@@ -11,9 +11,9 @@ import { stackEnv } from './stack.test-helpers.js';
 // fastify's default validator and serializer compilers (ajv, fast-json-stringify) nor its `inject`
 // (light-my-request, for MCP); better-sqlite3's addon is opened by its path, without the search of its
 // `bindings` helper (platform-storage openDatabase); node:zlib waits for the first git object read
-// from its file (platform-git). The list is what the process had loaded when it
-// stopped, after serving /health; fastify and better-sqlite3's JavaScript are bundled into the apps'
-// main.cjs (tools/scripts/tsup-preset.mjs), so their files are not in it.
+// from its file (platform-git). The list is what the process had loaded when it stopped, after serving
+// /health; fastify and better-sqlite3's JavaScript are bundled into the apps' main.cjs
+// (tools/scripts/tsup-preset.mjs), so their files are not in it.
 
 const REPORTER = fileURLToPath(new URL('./fixtures/report-loaded-modules.mjs', import.meta.url));
 

@@ -11,7 +11,7 @@ import { stackEnv } from './stack.test-helpers.js';
 // fastify's default validator and serializer compilers (ajv, fast-json-stringify) nor its `inject`
 // (light-my-request, for MCP); better-sqlite3's addon is opened by its path, without the search of its
 // `bindings` helper (platform-storage openDatabase); node:zlib waits for the first git object read
-// from its file (platform-git). The list is what the process had loaded when it stopped, after serving
+// from its file (platform-git), and node:crypto (OpenSSL) for the worker until a job hashes. The list is what the process had loaded when it stopped, after serving
 // /health; fastify and better-sqlite3's JavaScript are bundled into the apps' main.cjs
 // (tools/scripts/tsup-preset.mjs), so their files are not in it.
 
@@ -87,6 +87,10 @@ describe('what the built apps load at start (SQLite, embedded queue)', () => {
       'file-uri-to-path',
       // platform-git loads it on the first loose git object it reads.
       'node:zlib',
+      // Hashes and HMACs load it on their first call (core sha256Hex), ids come from /dev/urandom
+      // (core randomHex), and the code cache is checked by V8's own checksum: loading it initialises
+      // OpenSSL, about 0.7 MiB of the idle worker's RSS.
+      'node:crypto',
     ])
       expect({ name, loaded: loaded.has(name) }).toEqual({ name, loaded: false });
     expect(loaded).toContain('node:http');

@@ -70,7 +70,8 @@ export type {
 } from './domain.js';
 export { createManualClock, nowIso, systemClock, toIso } from './clock.js';
 export type { Clock } from './clock.js';
-export { newId } from './ids.js';
+export { newId, randomHex } from './ids.js';
+export { sha256Hex } from './hash.js';
 export {
   AUTO_PR_MODES,
   BUDGET_MODES,

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { sha256Hex } from '@tasksgodzilla/core';
 
 /** SHA-256 of the text (UTF-8) or bytes, first 12 hex chars: the original's `fingerprint_text`. */
 export function fingerprintText(text: string | Uint8Array): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 12);
+  return sha256Hex(text).slice(0, 12);
 }
 
 /** Fingerprint of a file's bytes; `missing` when it does not exist (the original's `fingerprint_file`). */

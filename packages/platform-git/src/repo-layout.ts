@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ValidationError } from '@tasksgodzilla/core';
+import { sha256Hex, ValidationError } from '@tasksgodzilla/core';
 import type { RepoLocator } from './git-service.types.js';
 import { repoNameFromUrl } from './remote-url.js';
 
@@ -35,6 +34,6 @@ export function layoutRepoPath(projectsRoot: string, locator: RepoLocator): stri
 export function layoutWorktreePath(repoPath: string, branch: string, worktreesRoot: string | undefined): string {
   const absoluteRepo = resolve(repoPath);
   if (!worktreesRoot) return join(dirname(absoluteRepo), 'worktrees', branch);
-  const key = createHash('sha256').update(absoluteRepo).digest('hex').slice(0, 10);
+  const key = sha256Hex(absoluteRepo).slice(0, 10);
   return join(resolve(worktreesRoot), `${safeSegment(basename(absoluteRepo)) ?? 'repo'}-${key}`, branch);
 }

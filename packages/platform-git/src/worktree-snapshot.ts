@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { GitError, ValidationError } from '@tasksgodzilla/core';
+import { GitError, randomHex, ValidationError } from '@tasksgodzilla/core';
 import type { CommandOptions, CommandResult } from './command-runner.js';
 import type { WorktreeSnapshot } from './git-service.types.js';
 import { gitDirFromFiles, headShaFromFiles } from './git-files.js';
@@ -39,7 +38,7 @@ export function createWorktreeSnapshots(git: Git): WorktreeSnapshots {
     fn: (env: Record<string, string>, index: { path: string; dir: string }) => Promise<T>,
   ): Promise<T> {
     const dir = await gitDir(worktreePath);
-    const index = join(dir, `tgz-index-${randomBytes(6).toString('hex')}`);
+    const index = join(dir, `tgz-index-${randomHex(6)}`);
     try {
       return await fn({ GIT_INDEX_FILE: index }, { path: index, dir });
     } finally {
@@ -66,7 +65,7 @@ export function createWorktreeSnapshots(git: Git): WorktreeSnapshots {
     const dir = await gitDir(worktreePath);
     // The index `add -A` leaves is the snapshot itself (it names a blob for every file, and the blobs
     // are written): kept as a file, it needs no `write-tree`, one git process less per attempt.
-    const name = `tgz-snapshot-${randomBytes(6).toString('hex')}`;
+    const name = `tgz-snapshot-${randomHex(6)}`;
     const path = join(dir, name);
     const env = { GIT_INDEX_FILE: path };
     try {

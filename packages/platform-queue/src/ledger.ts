@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   ConflictError,
   JOB_TRANSITIONS,
@@ -8,6 +7,7 @@ import {
   isRetryable,
   type Clock,
   type Page,
+  randomHex,
 } from '@tasksgodzilla/core';
 import {
   createJobRunRepository,
@@ -157,7 +157,7 @@ export function createLedger(options: LedgerOptions): Ledger {
   };
 
   // Each claim's own owner token (the fence of its writes): unique per ledger without a random draw per claim.
-  const leasePrefix = randomBytes(4).toString('hex');
+  const leasePrefix = randomHex(4);
   let leases = 0;
   const lease = (workerId: string, seconds: number) => ({
     owner: `${workerId}/${leasePrefix}${(++leases).toString(36)}`,

@@ -1,10 +1,10 @@
-import { randomBytes, createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, unlinkSync, watch as watchFolder, type FSWatcher } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { sql } from 'kysely';
 import type pg from 'pg';
+import { randomHex, sha256Hex } from '@tasksgodzilla/core';
 import type { Executor } from '@tasksgodzilla/platform-storage';
 import type { QueueLogger } from './queue.types.js';
 import { NO_WAKEUPS } from './no-wakeups.js';
@@ -54,7 +54,7 @@ const MAX_SOCKET_DIR = 80;
 export function wakeupDirectory(databasePath: string): string {
   const beside = `${databasePath}-wake`;
   if (Buffer.byteLength(beside) <= MAX_SOCKET_DIR) return beside;
-  const digest = createHash('sha256').update(databasePath).digest('hex').slice(0, 16);
+  const digest = sha256Hex(databasePath).slice(0, 16);
   return join(tmpdir(), `tgz-wake-${basename(databasePath).slice(0, 20)}-${digest}`);
 }
 
@@ -69,7 +69,7 @@ export function sqliteWakeups(options: {
   logger: QueueLogger;
 }): WakeupChannel {
   const { logger } = options;
-  const instance = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const instance = `${process.pid}-${randomHex(4)}`;
   const own = new Set<string>();
   let directory: Promise<string | null> | null = null;
   let closed = false;
@@ -167,7 +167,7 @@ export function sqliteWakeups(options: {
       let server: Server | null = null;
       let live = false;
       let stopped = false;
-      const name = `${instance}-${randomBytes(3).toString('hex')}${SOCKET_SUFFIX}`;
+      const name = `${instance}-${randomHex(3)}${SOCKET_SUFFIX}`;
       own.add(name);
       void (async () => {
         const dir = await folder();
@@ -247,7 +247,7 @@ export function postgresWakeups(options: {
   reconnectMs?: number;
 }): WakeupChannel {
   const { db, url, logger } = options;
-  const instance = randomBytes(6).toString('hex');
+  const instance = randomHex(6);
   const firstDelay = options.reconnectMs ?? 100;
   let closed = false;
   const watches = new Set<WakeupWatch>();

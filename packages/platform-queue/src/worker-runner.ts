@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import PQueue from 'p-queue';
-import { CancelledError, QueueError, TimeoutError, type JsonObject } from '@tasksgodzilla/core';
+import { CancelledError, QueueError, randomHex, TimeoutError, type JsonObject } from '@tasksgodzilla/core';
 import { willRetry } from './ledger.js';
 import { noopLogger } from './ledger-queue.js';
 import { LeaseExpiredError, LeaseLostError, UnknownJobTypeError } from './queue.errors.js';
@@ -124,7 +123,7 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
   const heartbeatIntervalMs = Math.max(20, options.heartbeatIntervalMs ?? Math.floor((leaseSeconds * 1000) / 3));
   const reconcileIntervalMs = options.reconcileIntervalMs ?? 30_000;
   const abortGraceMs = options.abortGraceMs ?? 5000;
-  const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomHex(3)}`;
   const queues = options.queues ?? ['default'];
   const logger = bindLogger(options.logger ?? noopLogger, { worker_id: workerId });
   const metrics = options.metrics ?? {};

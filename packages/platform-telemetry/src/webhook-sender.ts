@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { errorMessage } from '@tasksgodzilla/core';
 
 /** The signature header of an outgoing webhook: `sha256=<hex HMAC-SHA256 of the raw body>` (as GitHub's `X-Hub-Signature-256`). */
@@ -11,9 +10,12 @@ export const WEBHOOK_DELIVERY_HEADER = 'X-TasksGodzilla-Delivery';
 /** How much of a failing receiver's answer is kept in the delivery log. */
 const ANSWER_EXCERPT = 300;
 
-/** `sha256=` and the hex HMAC-SHA256 of `body` (UTF-8) keyed with `secret`. */
+/**
+ * `sha256=` and the hex HMAC-SHA256 of `body` (UTF-8) keyed with `secret`. node:crypto is loaded here,
+ * not imported: a bundle runs its imports at start, and an idle worker need not initialise OpenSSL.
+ */
 export function signWebhookBody(secret: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
+  return `sha256=${process.getBuiltinModule('node:crypto').createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
 }
 
 export interface WebhookRequest {

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Script } from 'node:vm';
+import { Worker } from 'node:worker_threads';
 import { jest } from '@jest/globals';
 import { useTempDir, waitFor } from '@tasksgodzilla/testing';
 import { codeCacheDirFrom, defaultCodeCacheDir, runWithCodeCache } from './code-cache.js';
@@ -37,7 +37,10 @@ describe('runWithCodeCache', () => {
     expect(runs()).toEqual([{ file: bundle(), dir: temp.path, answer: 43, marker: 'one' }]);
     expect(first.writeNow()).toBe(true);
     expect(first.writeNow()).toBe(false);
-    expect(cacheFiles()).toEqual([expect.stringMatching(/^app-[0-9a-f]{20}\.v8cache$/)]);
+    // Node's version, the architecture and the bundle file's identity (device, inode, size, times).
+    expect(cacheFiles()).toEqual([
+      expect.stringMatching(/^app-v\d+\.\d+\.\d+-[a-z0-9]+-(f\d+(-\d+){4}|c[0-9a-f]{24})\.v8cache$/),
+    ]);
     expect(first.file).toBe(join(cacheDir(), cacheFiles()[0] ?? ''));
   });
 
@@ -106,15 +109,15 @@ describe('runWithCodeCache', () => {
   });
 
   it.each([
-    [
-      'a flipped byte',
-      (content: Buffer) => Buffer.concat([content.subarray(0, -1), Buffer.from([content.at(-1)! ^ 0xff])]),
-    ],
-    ['a truncated file', (content: Buffer) => content.subarray(0, content.length >> 1)],
+    ['a truncated header', (content: Buffer) => content.subarray(0, 5)],
     ['an empty file', () => Buffer.alloc(0)],
     ['another format', (content: Buffer) => Buffer.concat([Buffer.from('XXXXXXXX'), content.subarray(8)])],
+    [
+      'the format before V8 checked its checksum',
+      (content: Buffer) => Buffer.concat([Buffer.from('TGZV8CC1'), content.subarray(8)]),
+    ],
   ])(
-    'a corrupt cache (%s) is not given to V8: the bundle compiles, runs and the cache is written again',
+    'a file that is not a cache of this format (%s) is not given to V8: the bundle compiles, runs and the cache is written again',
     (_, corrupt) => {
       writeFileSync(bundle(), bundleText('one'));
       const file = start().file!;
@@ -128,7 +131,64 @@ describe('runWithCodeCache', () => {
     },
   );
 
-  it('a cache V8 refuses (made for another text, digest intact) is rejected, the bundle still runs, and the cache is written again', () => {
+  // V8 keeps what an isolate compiled (per text and file name) and would not look at a cache for a text
+  // it compiled before, so each case's cache is made by a worker thread (an isolate of its own), as the
+  // launcher makes it (V8's checksum on), for a text of its own, into the file this process would read
+  // (learnt from the same text at another path).
+  const cacheMadeElsewhere = async (text: string): Promise<string> => {
+    writeFileSync(join(temp.path, 'probe.cjs'), text);
+    const file = runWithCodeCache(join(temp.path, 'probe.cjs'), { cacheDir: cacheDir(), name: 'app' }).file!;
+    writeFileSync(bundle(), text);
+    const maker = new Worker(
+      `const { bundle, file } = require('node:worker_threads').workerData;
+       const v8 = require('node:v8');
+       v8.setFlagsFromString('--verify-snapshot-checksum');
+       try {
+         const script = new (require('node:vm').Script)(require('node:fs').readFileSync(bundle, 'latin1'), { filename: bundle });
+         require('node:fs').writeFileSync(file, Buffer.concat([Buffer.from('TGZV8CC2'), script.createCachedData()]));
+       } finally {
+         v8.setFlagsFromString('--no-verify-snapshot-checksum');
+       }`,
+      { eval: true, workerData: { bundle: bundle(), file } },
+    );
+    const exitCode = await new Promise<number>((resolve, reject) => {
+      maker.once('error', reject);
+      maker.once('exit', resolve);
+    });
+    expect(exitCode).toBe(0);
+    return file;
+  };
+
+  it('a cache made by another isolate with the checksum is taken', async () => {
+    await cacheMadeElsewhere(bundleText('intact'));
+    expect(start().state).toBe('used');
+  });
+
+  it.each([
+    ['its first byte after the header', (_length: number) => 8],
+    ['a byte in the middle', (length: number) => 8 + ((length - 8) >> 1)],
+    ['its last byte', (length: number) => length - 1],
+    ['a truncated tail', (length: number) => -(length >> 2)],
+  ])(
+    'a damaged cache (%s) is refused by V8 by its checksum: the bundle compiles, runs and the cache is written again',
+    async (name, where) => {
+      const file = await cacheMadeElsewhere(bundleText(`damaged: ${name}`));
+      const content = readFileSync(file);
+      const at = where(content.length);
+      if (at < 0) writeFileSync(file, content.subarray(0, content.length + at));
+      else {
+        content[at] = content[at]! ^ 0x5a;
+        writeFileSync(file, content);
+      }
+      const run = start();
+      expect(run.state).toBe('rejected');
+      expect(runs().map((entry) => entry.marker)).toEqual([`damaged: ${name}`]);
+      expect(run.writeNow()).toBe(true);
+      expect(start().state).toBe('used');
+    },
+  );
+
+  it('a cache V8 refuses (made for another text) is rejected, the bundle still runs, and the cache is written again', () => {
     // Its file name is learnt from the same text at another path: V8 keeps what this process compiled
     // (per text and file name) and would not look at the cache for a text it compiled before.
     writeFileSync(join(temp.path, 'probe.cjs'), bundleText('one'));
@@ -136,13 +196,24 @@ describe('runWithCodeCache', () => {
     writeFileSync(bundle(), bundleText('one'));
     const foreign = new Script('function other(a) { return a + 1; } other(1);', { filename: 'other.js' });
     foreign.runInThisContext();
-    const data = foreign.createCachedData();
-    writeFileSync(file, Buffer.concat([Buffer.from('TGZV8CC1'), createHash('sha1').update(data).digest(), data]));
+    writeFileSync(file, Buffer.concat([Buffer.from('TGZV8CC2'), foreign.createCachedData()]));
     const run = start();
     expect(run.state).toBe('rejected');
     expect(runs()).toHaveLength(1);
     expect(run.writeNow()).toBe(true);
     expect(start().state).toBe('used');
+  });
+
+  it('leaves the checksum flag off after a start: a code cache made without it is still taken', () => {
+    writeFileSync(bundle(), bundleText('one'));
+    start().writeNow();
+    expect(start().state).toBe('used');
+    // V8 hashes its flags into every code cache: were the flag left on, this plain round trip would be refused.
+    const source = 'function plain(a) { return a * 3; } plain(2);';
+    const made = new Script(source, { filename: 'plain.js' });
+    made.runInThisContext();
+    const taken = new Script(source, { filename: 'plain-again.js', cachedData: made.createCachedData() });
+    expect(taken.cachedDataRejected).toBe(false);
   });
 
   it('keys a settled bundle by its file identity: another file with the same text gets its own cache, and a just-written one is keyed by its text', () => {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { isAscii } from 'node:buffer';
 import {
   closeSync,
@@ -16,8 +15,10 @@ import {
 } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { tmpdir } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { basename, dirname, join } from 'node:path';
 import { constants as vmConstants, Script } from 'node:vm';
+import { sha256Hex } from '@tasksgodzilla/core';
 
 // Node 20 keeps no compiled code between starts (module.enableCompileCache came with Node 22), and
 // compiling the apps' bundles was most of their start (issue 12). The launcher compiles the CommonJS
@@ -49,7 +50,8 @@ export interface CodeCacheOptions {
 
 /**
  * What this start did with the cache: `used` (V8 took it), `missing` (no file for this bundle and Node),
- * `corrupt` (the file's digest does not match its bytes), `rejected` (V8 refused it), `none` (no usable
+ * `corrupt` (not a cache file of this format), `rejected` (V8 refused it: made by another V8 or for
+ * another text, or its checksum does not match its bytes), `none` (no usable
  * folder, or source-mapped stack traces asked for: see runThroughLoader). After `missing`, `corrupt`
  * and `rejected` the cache is written later (`writeNow` or its timer).
  */
@@ -61,8 +63,24 @@ export interface CodeCacheRun {
   writeNow(): boolean;
 }
 
-const MAGIC = Buffer.from('TGZV8CC1');
-const DIGEST_BYTES = 20;
+const MAGIC = Buffer.from('TGZV8CC2');
+
+/**
+ * Runs `work` with V8's code-cache checksum on: a cache made so carries a checksum of its bytes, and V8
+ * refuses one whose bytes no longer match it (without it V8 checks none: a flipped byte crashed the
+ * process or went unnoticed in a trial on Node 20). It is V8's own, so no digest of ours needs
+ * node:crypto, whose loading initialises OpenSSL (2.2 MiB of an idle worker's RSS, issue 12). The flag
+ * is off again afterwards: V8 hashes its flags into every code cache, and with it on the code caches
+ * built into Node for its own modules are refused (20 ms more to load a few of them, in a trial).
+ */
+function withCacheChecksum<T>(work: () => T): T {
+  setFlagsFromString('--verify-snapshot-checksum');
+  try {
+    return work();
+  } finally {
+    setFlagsFromString('--no-verify-snapshot-checksum');
+  }
+}
 
 /**
  * Runs the CommonJS bundle `file`, whose text is one function expression of (exports, require, module,
@@ -83,7 +101,11 @@ export function runWithCodeCache(file: string, options: CodeCacheOptions): CodeC
     pending = false;
     clearTimeout(timer);
     process.removeListener('exit', writeNow);
-    return writeCache(cacheFile, options.name, script.createCachedData());
+    return writeCache(
+      cacheFile,
+      options.name,
+      withCacheChecksum(() => script.createCachedData()),
+    );
   };
   if (pending) {
     process.once('exit', writeNow);
@@ -108,11 +130,14 @@ function compile(
   const dir = options.cacheDir !== undefined && ownedFolder(options.cacheDir) ? options.cacheDir : undefined;
   const cacheFile = dir === undefined ? undefined : join(dir, `${options.name}-${cacheKey(bytes, identity)}.v8cache`);
   const cached = cacheFile === undefined ? undefined : readCache(cacheFile);
-  const script = new Script(sourceText(bytes), {
-    filename: file,
-    ...(cached instanceof Buffer ? { cachedData: cached } : {}),
-    importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
+  const text = sourceText(bytes);
+  const compileIt = () =>
+    new Script(text, {
+      filename: file,
+      ...(cached instanceof Buffer ? { cachedData: cached } : {}),
+      importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    });
+  const script = cached instanceof Buffer ? withCacheChecksum(compileIt) : compileIt();
   let state: CodeCacheRun['state'] = 'none';
   if (cached instanceof Buffer) state = script.cachedDataRejected ? 'rejected' : 'used';
   else if (typeof cached === 'string') state = cached;
@@ -146,7 +171,7 @@ function readBundle(file: string): { bytes: Buffer; identity: FileIdentity } {
     }
     const nowNs = BigInt(Date.now()) * 1_000_000n;
     const settled = read === bytes.length && nowNs - stat.ctimeNs >= SETTLED_AFTER_NS;
-    const identity = settled ? `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}` : undefined;
+    const identity = settled ? `${stat.dev}-${stat.ino}-${stat.size}-${stat.mtimeNs}-${stat.ctimeNs}` : undefined;
     return { bytes: read === bytes.length ? bytes : bytes.subarray(0, read), identity };
   } finally {
     closeSync(fd);
@@ -154,16 +179,15 @@ function readBundle(file: string): { bytes: Buffer; identity: FileIdentity } {
 }
 
 /**
- * The cache file's key: Node's version, the architecture and the bundle's identity, or its bytes while
- * it has none (just written). V8 checks that a cache belongs to the source by its length only, so the
- * key alone keeps another text of the same length from running the old bytecode. Hashing the identity
- * instead of the 2 MB text spares each start its sha1 (issue 12; README "Start-up code cache").
+ * The cache file's key: Node's version, the architecture and the bundle's identity (`f…`), or the
+ * SHA-256 of its bytes while it has none (`c…`, just written). V8 checks that a cache belongs to the
+ * source by its length only, so the key alone keeps another text of the same length from running the
+ * old bytecode. The identity itself is the key, not a hash of it: a start of a settled bundle hashes
+ * nothing (issue 12; README "Start-up code cache").
  */
 function cacheKey(bytes: Buffer, identity: FileIdentity): string {
-  const hash = createHash('sha1').update(`${process.version}\0${process.arch}\0`);
-  if (identity === undefined) hash.update('content\0').update(bytes);
-  else hash.update(`file\0${identity}`);
-  return hash.digest('hex').slice(0, 20);
+  const node = `${process.version}-${process.arch}`;
+  return identity === undefined ? `${node}-c${sha256Hex(bytes).slice(0, 24)}` : `${node}-f${identity}`;
 }
 
 /**
@@ -209,8 +233,8 @@ function ownedFolder(dir: string): boolean {
 }
 
 /**
- * The cache's bytes when the file is there and its digest matches them: V8 checks no checksum of the
- * code it deserializes (a flipped byte crashed the process or went unnoticed in a trial on Node 20).
+ * The cache's bytes when the file is there and is a cache file of this format; whether the bytes are
+ * intact is V8's checksum's to tell (withCacheChecksum).
  */
 function readCache(file: string): Buffer | 'missing' | 'corrupt' {
   let content: Buffer;
@@ -219,11 +243,8 @@ function readCache(file: string): Buffer | 'missing' | 'corrupt' {
   } catch {
     return 'missing';
   }
-  const start = MAGIC.length + DIGEST_BYTES;
-  if (content.length <= start || !content.subarray(0, MAGIC.length).equals(MAGIC)) return 'corrupt';
-  const data = content.subarray(start);
-  const digest = createHash('sha1').update(data).digest();
-  return digest.equals(content.subarray(MAGIC.length, start)) ? data : 'corrupt';
+  if (content.length <= MAGIC.length || !content.subarray(0, MAGIC.length).equals(MAGIC)) return 'corrupt';
+  return content.subarray(MAGIC.length);
 }
 
 /** Writes the cache through a temporary file and a rename (starts running at once never read half a file), then removes the app's older caches. */
@@ -256,7 +277,7 @@ function writtenAt(path: string): number {
 function writeCache(file: string, name: string, data: Buffer): boolean {
   const temporary = `${file}.${process.pid}.tmp`;
   try {
-    writeFileSync(temporary, Buffer.concat([MAGIC, createHash('sha1').update(data).digest(), data]), { mode: 0o600 });
+    writeFileSync(temporary, Buffer.concat([MAGIC, data]), { mode: 0o600 });
     renameSync(temporary, file);
   } catch {
     try {

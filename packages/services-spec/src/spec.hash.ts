@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '@tasksgodzilla/core';
 
 /**
  * Canonical JSON exactly as Python's
@@ -26,7 +26,7 @@ export function specHash(spec: unknown): string {
   const key = cacheKey(subject);
   const known = key === null ? undefined : recentHashes.get(key);
   if (known !== undefined) return known;
-  const hash = createHash('sha256').update(canonicalJson(subject), 'utf8').digest('hex').slice(0, 12);
+  const hash = sha256Hex(canonicalJson(subject)).slice(0, 12);
   if (key !== null) {
     if (recentHashes.size >= RECENT_HASHES) recentHashes.delete(recentHashes.keys().next().value as string);
     recentHashes.set(key, hash);

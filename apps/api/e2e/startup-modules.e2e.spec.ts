@@ -163,10 +163,30 @@ describe("the apps' bundles (tools/scripts/tsup-preset.mjs)", () => {
   it('call the name helper only where esbuild renamed a function or class, not after every declaration', () => {
     for (const bundle of bundles) {
       const text = readFileSync(bundle, 'utf8');
-      const sameName = text.split('\n').filter((line) => /^\s*__name\d*\(([\w$]+), "\1"\);$/.test(line));
+      // A statement of its own (after `;`, `{`, `}` or a line break) naming a binding by its own name.
+      const sameName = text.match(/(?<=^|[;{}\n])\s*__name\d*\(([\w$]+), ?"\1"\);/g) ?? [];
       expect({ bundle, sameName }).toEqual({ bundle, sameName: [] });
       // `class _ValidationError` (esbuild's name for a class that refers to itself) is still named back.
-      expect(text).toMatch(/__name\d*\(this, "ValidationError"\)/);
+      expect(text).toMatch(/__name\d*\(this, ?"ValidationError"\)/);
+      // The same statement is found where it is written, laid out or minified.
+      for (const written of ['}\n  __name(answer, "answer");\n', '};__name(answer,"answer");'])
+        expect(written.match(/(?<=^|[;{}\n])\s*__name\d*\(([\w$]+), ?"\1"\);/g)).toHaveLength(1);
+    }
+  });
+
+  it('are laid out without whitespace, run as sloppy-mode scripts (no "use strict" before the banner), and leave their function for the launcher', () => {
+    for (const bundle of bundles) {
+      const text = readFileSync(bundle, 'utf8');
+      expect(
+        text.startsWith(
+          'globalThis[Symbol.for("tasksgodzilla.bundle")]=function(exports,require,module,__filename,__dirname){',
+        ),
+      ).toBe(true);
+      // Minified: long lines (line breaks are left inside multi-line strings only), not one per statement.
+      expect(text.length / text.split('\n').length).toBeGreaterThan(2000);
+      // The composed source map still leads to the TypeScript sources.
+      const map = JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) as { sources: string[] };
+      expect(map.sources).toContain('../src/main.ts');
     }
   });
 });

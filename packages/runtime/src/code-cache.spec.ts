@@ -1,14 +1,15 @@
 import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { Script } from 'node:vm';
+import { runInThisContext, Script } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import { jest } from '@jest/globals';
 import { useTempDir, waitFor } from '@tasksgodzilla/testing';
 import { codeCacheDirFrom, defaultCodeCacheDir, runWithCodeCache } from './code-cache.js';
 
-// The bundle records each run in a file beside it: its __filename, __dirname, and that require works.
+// The bundle records each run in a file beside it: its __filename, __dirname, and that require works. Its
+// text leaves its function where the launcher takes it, as the apps' banner does (tsup-preset.mjs).
 function bundleText(marker: string): string {
-  return `(function (exports, require, module, __filename, __dirname) {
+  return `(globalThis[Symbol.for('tasksgodzilla.bundle')] = function (exports, require, module, __filename, __dirname) {
   const { appendFileSync } = require('node:fs');
   function answer(n) { return n * 2 + ${JSON.stringify(marker)}.length; }
   appendFileSync(__filename + '.runs', JSON.stringify({ file: __filename, dir: __dirname, answer: answer(20), marker: ${JSON.stringify(marker)} }) + '\\n');
@@ -35,6 +36,8 @@ describe('runWithCodeCache', () => {
     const first = start();
     expect(first.state).toBe('missing');
     expect(runs()).toEqual([{ file: bundle(), dir: temp.path, answer: 43, marker: 'one' }]);
+    // The function the text left for the loader path is taken out again.
+    expect(runInThisContext("globalThis[Symbol.for('tasksgodzilla.bundle')]")).toBeUndefined();
     expect(first.writeNow()).toBe(true);
     expect(first.writeNow()).toBe(false);
     // Node's version, the architecture and the bundle file's identity (device, inode, size, times).
@@ -268,6 +271,28 @@ describe('runWithCodeCache with --enable-source-maps', () => {
     expect(existsSync(join(temp.path, 'cache'))).toBe(false);
     const [ran] = readFileSync(`${bundle}.runs`, 'utf8').trim().split('\n');
     expect(JSON.parse(ran ?? '')).toEqual({ file: bundle, dir: temp.path, answer: 46, marker: 'mapped' });
+    expect(runInThisContext("globalThis[Symbol.for('tasksgodzilla.bundle')]")).toBeUndefined();
+  });
+
+  it('compiles the text unchanged: a stack trace names the column of the line as written', () => {
+    const bundle = join(temp.path, 'thrower.cjs');
+    writeFileSync(
+      bundle,
+      `(globalThis[Symbol.for('tasksgodzilla.bundle')] = function (exports, require) { require('node:fs').writeFileSync(__filename + '.trace', new Error('here').stack); });`,
+    );
+    process.setSourceMapsEnabled(true);
+    runWithCodeCache(bundle, { cacheDir: join(temp.path, 'cache'), name: 'app' });
+    const column = readFileSync(bundle, 'utf8').indexOf("new Error('here')") + 1;
+    expect(readFileSync(`${bundle}.trace`, 'utf8')).toContain(`${bundle}:1:${column}`);
+  });
+
+  it('refuses a file whose text leaves no function', () => {
+    const bundle = join(temp.path, 'plain.cjs');
+    writeFileSync(bundle, 'const nothing = 1;\n');
+    process.setSourceMapsEnabled(true);
+    expect(() => runWithCodeCache(bundle, { cacheDir: undefined, name: 'app' })).toThrow(
+      `${bundle} is not an app bundle: its text gives no function`,
+    );
   });
 });
 

@@ -17,7 +17,7 @@ import { createRequire, Module } from 'node:module';
 import { tmpdir } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { basename, dirname, join } from 'node:path';
-import { constants as vmConstants, Script } from 'node:vm';
+import { constants as vmConstants, runInThisContext, Script } from 'node:vm';
 import { sha256Hex } from '@tasksgodzilla/core';
 
 // Node 20 keeps no compiled code between starts (module.enableCompileCache came with Node 22), and
@@ -111,7 +111,7 @@ export function runWithCodeCache(file: string, options: CodeCacheOptions): CodeC
     process.once('exit', writeNow);
     timer = setTimeout(writeNow, options.writeAfterMs ?? 3000).unref();
   }
-  const run = script.runInThisContext() as (...args: unknown[]) => void;
+  const run = bundleFunction(file, script.runInThisContext());
   const module = { exports: {}, filename: file, id: '.', loaded: false };
   run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
   return { state, file: cacheFile, writeNow };
@@ -199,17 +199,38 @@ function sourceText(bytes: Buffer): string {
 }
 
 /**
+ * Where a bundle's text also leaves its function (tools/scripts/tsup-preset.mjs writes the same key in
+ * the apps' banner), so that Node's loader can compile the text unchanged (runThroughLoader).
+ */
+const BUNDLE_GLOBAL = Symbol.for('tasksgodzilla.bundle');
+
+/**
+ * The bundle's function: the one its text left in BUNDLE_GLOBAL (taken out again), else the text's
+ * value (a bare function expression).
+ */
+function bundleFunction(file: string, value: unknown): (...args: unknown[]) => void {
+  // The global object of the context the text ran in (Node's main one; a test runner may run this module in another).
+  const globals = runInThisContext('globalThis') as Record<symbol, unknown>;
+  const left = globals[BUNDLE_GLOBAL];
+  delete globals[BUNDLE_GLOBAL];
+  const run = left ?? value;
+  if (typeof run !== 'function') throw new Error(`${file} is not an app bundle: its text gives no function`);
+  return run as (...args: unknown[]) => void;
+}
+
+/**
  * With --enable-source-maps Node 20 maps the stack traces of code its own CommonJS loader compiled only
- * (not a vm.Script's), so the bundle goes through the loader, without a cache: `module.exports = ` turns
- * its function expression into the module's export (line 1 is the banner, whose columns alone move).
+ * (not a vm.Script's), so the bundle goes through the loader, without a cache. The text is compiled
+ * unchanged, so every column of its one long line (the apps' bundles are minified) stays where its
+ * source map says; the function is the one the text left in BUNDLE_GLOBAL.
  */
 function runThroughLoader(file: string): CodeCacheRun {
   const loader = new Module(file) as Module & { _compile(text: string, filename: string): void };
   loader.filename = file;
   loader.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(dirname(file));
-  loader._compile(`module.exports = ${readFileSync(file, 'utf8')}`, file);
+  loader._compile(readFileSync(file, 'utf8'), file);
   const module = { exports: {}, filename: file, id: '.', loaded: false };
-  (loader.exports as (...args: unknown[]) => void).call(
+  bundleFunction(file, undefined).call(
     module.exports,
     module.exports,
     createRequire(file),

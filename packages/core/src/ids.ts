@@ -9,8 +9,9 @@ const KERNEL_RANDOM = '/dev/urandom';
 /**
  * `bytes` random bytes as lowercase hex, for names that must not collide between processes (worker
  * ids, lease owners, wake-up socket names). Read from the kernel's random source, so that a process
- * which needs no hash and no cipher never loads node:crypto: loading it initialises OpenSSL, 2.2 MiB of
- * an idle worker's RSS (issue 12). Where that source cannot be read (a browser, Windows), WebCrypto.
+ * which needs no hash and no cipher never loads node:crypto: loading it initialises OpenSSL, about
+ * 0.7 MiB of an idle worker's RSS (2.2 MiB in a bare node; issue 12). Where that source cannot be read
+ * (a browser, Windows), WebCrypto.
  */
 export function randomHex(bytes: number): string {
   if (!Number.isInteger(bytes) || bytes < 1)
@@ -22,9 +23,22 @@ export function randomHex(bytes: number): string {
   return hex;
 }
 
+/** What readKernelRandom uses of node:fs (typed here: core is also compiled for the browser, without Node's types). */
+interface KernelFs {
+  openSync(path: string, flags: string): number;
+  readSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: null): number;
+  closeSync(fd: number): void;
+}
+
+/** A Node.js built-in module by its `node:` name, undefined outside Node.js (a browser has no `process`). */
+export function nodeBuiltin<T>(id: string): T | undefined {
+  const host = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process;
+  return host?.getBuiltinModule?.(id) as T | undefined;
+}
+
 /** Fills `buffer` from KERNEL_RANDOM; false when there is no such source here (nothing read). */
 function readKernelRandom(buffer: Uint8Array): boolean {
-  const fs = globalThis.process?.getBuiltinModule?.('node:fs');
+  const fs = nodeBuiltin<KernelFs>('node:fs');
   if (!fs) return false;
   let fd: number;
   try {

@@ -176,9 +176,10 @@ const NAME_ONLY_WHEN_DIFFERENT = {
  * vm.Script with V8's code cache and calls (packages/runtime `runWithCodeCache`; its text is compiled as
  * read, no wrapped copy). The expression also leaves the function in
  * `globalThis[Symbol.for('tasksgodzilla.bundle')]` (the launcher takes it out): with --enable-source-maps
- * the launcher has Node's loader compile the text, unchanged, so that no column of its one line moves. `import.meta.url` is the bundle's own file URL, as it was in the ESM bundle; the
- * lazy `import()`s of bundled code are folded into it (CommonJS has no chunks; V8 compiles a function
- * only when it first runs, and the code cache keeps what start ran).
+ * the launcher has Node's loader compile the text, unchanged, so that no column of its one line moves.
+ * `import.meta.url` is the bundle's own file URL, as it was in the ESM bundle; the lazy `import()`s of
+ * bundled code are folded into it (CommonJS has no chunks; V8 compiles a function only when it first
+ * runs, and the code cache keeps what start ran).
  */
 const APP_CJS_BANNER =
   "(globalThis[Symbol.for('tasksgodzilla.bundle')] = function (exports, require, module, __filename, __dirname) { const __tgzImportMetaUrl = require('node:url').pathToFileURL(__filename).href; const __tgzImport = (id) => Promise.resolve().then(() => { const loaded = require(id); return { ...loaded, default: loaded }; });";

@@ -1,4 +1,4 @@
-import { nodeBuiltin } from './ids.js';
+import { nodeBuiltin } from './node-builtin.js';
 
 /** What sha256Hex uses of node:crypto (typed here: core is also compiled for the browser, without Node's types). */
 interface NodeHashing {

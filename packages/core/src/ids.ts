@@ -1,3 +1,5 @@
+import { nodeBuiltin } from './node-builtin.js';
+
 /** A new random id (UUID v4) for jobs, runs and requests. WebCrypto: works in Node 20 and browsers. */
 export function newId(): string {
   return globalThis.crypto.randomUUID();
@@ -28,12 +30,6 @@ interface KernelFs {
   openSync(path: string, flags: string): number;
   readSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: null): number;
   closeSync(fd: number): void;
-}
-
-/** A Node.js built-in module by its `node:` name, undefined outside Node.js (a browser has no `process`). */
-export function nodeBuiltin<T>(id: string): T | undefined {
-  const host = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process;
-  return host?.getBuiltinModule?.(id) as T | undefined;
 }
 
 /** Fills `buffer` from KERNEL_RANDOM; false when there is no such source here (nothing read). */

@@ -69,7 +69,7 @@ const MAGIC = Buffer.from('TGZV8CC2');
  * Runs `work` with V8's code-cache checksum on: a cache made so carries a checksum of its bytes, and V8
  * refuses one whose bytes no longer match it (without it V8 checks none: a flipped byte crashed the
  * process or went unnoticed in a trial on Node 20). It is V8's own, so no digest of ours needs
- * node:crypto, whose loading initialises OpenSSL (2.2 MiB of an idle worker's RSS, issue 12). The flag
+ * node:crypto, whose loading initialises OpenSSL (about 0.7 MiB of an idle worker's RSS, issue 12). The flag
  * is off again afterwards: V8 hashes its flags into every code cache, and with it on the code caches
  * built into Node for its own modules are refused (20 ms more to load a few of them, in a trial).
  */

@@ -235,6 +235,8 @@ export function createRuntime(config: Readonly<Config>, overrides: RuntimeOverri
           if (runner.started) await runner.stop({ graceful: true, timeoutMs: 10_000 });
         }
         workers.clear();
+        // Step pushes queued behind their jobs record their events before the database closes.
+        await execution.settlePushes();
         await queue.close();
         await db.close();
       })();

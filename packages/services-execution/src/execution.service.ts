@@ -22,6 +22,7 @@ import type {
   ExecutionService,
   ExecutionServiceDeps,
 } from './execution.types.js';
+import { createPushQueue } from './push-queue.js';
 import { createStepIsolation, fenceMetadata } from './step-isolation.js';
 import { readOptional, resolveStepTarget, type StepTarget } from '@tasksgodzilla/services-spec';
 
@@ -60,7 +61,8 @@ function positiveOrNull(value: number | null | undefined): number | null {
 /**
  * ExecutionService: one step run, start to commit. It resolves engine, model, prompt and outputs,
  * checks the budget, runs the engine in the worktree, writes the final message to the outputs,
- * commits, pushes (best effort) and reports usage. It never changes statuses or enqueues.
+ * commits, queues the branch's push (best effort, behind the step: `settlePushes`) and reports usage.
+ * It never changes statuses or enqueues.
  */
 export function createExecutionService(deps: ExecutionServiceDeps): ExecutionService {
   const { engines, git, prompts, telemetry, config } = deps;
@@ -185,29 +187,50 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     }
   }
 
-  async function push(input: ExecuteStepInput, commitSha: string | null): Promise<ExecuteStepResult['push']> {
-    const { branch, step } = input;
+  /** One step's push, waiting in its worktree's lane of the push queue. */
+  interface PushRequest {
+    input: ExecuteStepInput;
+    commitSha: string | null;
+  }
+
+  /** Pushes a lane's batch once (the branch head holds every commit of the batch) and records each step's event. */
+  async function pushBatch(worktreePath: string, batch: readonly PushRequest[]): Promise<void> {
+    const first = batch[0];
+    if (!first) return;
+    const { branch } = first.input;
+    let outcome: { pushed: boolean; error: unknown };
     try {
-      const pushed = await git.push({ repoPath: input.worktreePath, branch });
-      if (!pushed.pushed) return { pushed: false, branch, error: null, reason: pushed.reason };
-      await recordPushEvent(input, 'step_pushed', `Pushed ${branch} after ${step.step_name}.`, {
-        branch,
-        commit_sha: commitSha,
-        step_name: step.step_name,
-      });
-      return { pushed: true, branch, error: null, reason: null };
+      outcome = { pushed: (await git.push({ repoPath: worktreePath, branch })).pushed, error: null };
     } catch (error) {
-      const message = errorMessage(error);
-      const code = isAppError(error) ? error.code : 'push_failed';
-      await recordPushEvent(input, 'open_pr_failed', `Failed to push branch ${branch}: ${message}`, {
-        branch,
-        commit_sha: commitSha,
-        step_name: step.step_name,
-        error: message,
-        error_code: code,
-      });
-      return { pushed: false, branch, error: message, reason: code };
+      outcome = { pushed: false, error };
     }
+    for (const { input, commitSha } of batch) {
+      const meta = { branch: input.branch, commit_sha: commitSha, step_name: input.step.step_name };
+      if (outcome.pushed) {
+        await recordPushEvent(input, 'step_pushed', `Pushed ${input.branch} after ${input.step.step_name}.`, meta);
+      } else if (outcome.error !== null) {
+        const message = errorMessage(outcome.error);
+        const code = isAppError(outcome.error) ? outcome.error.code : 'push_failed';
+        await recordPushEvent(input, 'open_pr_failed', `Failed to push branch ${input.branch}: ${message}`, {
+          ...meta,
+          error: message,
+          error_code: code,
+        });
+      }
+    }
+  }
+
+  const pushes = createPushQueue<PushRequest>(pushBatch, (error, worktreePath) =>
+    telemetry.logger.warn({ err: error, worktree: worktreePath }, `a queued push failed: ${errorMessage(error)}`),
+  );
+
+  /**
+   * Queues the branch's push behind the step (push-queue.ts): the step's job does not wait for it.
+   * Its outcome is the `step_pushed` (or `open_pr_failed`) event; without an origin there is none.
+   */
+  function push(input: ExecuteStepInput, commitSha: string | null): ExecuteStepResult['push'] {
+    pushes.enqueue(input.worktreePath, { input, commitSha });
+    return { pushed: false, branch: input.branch, error: null, reason: 'queued' };
   }
 
   async function writeOutputs(paths: string[], text: string): Promise<string[]> {
@@ -234,7 +257,7 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     const head = await git.headCommit(input.worktreePath);
     if (!head) return null;
     const commit = { sha: head.sha, files: head.files };
-    const pushResult = await push(input, commit.sha);
+    const pushResult = push(input, commit.sha);
     return {
       outcome: 'succeeded',
       engine_id: plan.engine_id,
@@ -257,7 +280,7 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
         outcome: 'succeeded',
         already_committed: true,
         commit_sha: commit.sha,
-        pushed: pushResult.pushed,
+        push_queued: pushResult.reason === 'queued',
         log_path: input.logPath,
       },
     };
@@ -351,7 +374,7 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     } finally {
       await isolated.release();
     }
-    if (succeeded) pushResult = await push(input, commit?.sha ?? null);
+    if (succeeded) pushResult = push(input, commit?.sha ?? null);
 
     const failure =
       outcome === 'succeeded'
@@ -375,7 +398,7 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
       duration_ms: result?.duration_ms ?? null,
       log_path: input.logPath,
       commit_sha: commit?.sha ?? null,
-      pushed: pushResult.pushed,
+      push_queued: pushResult.reason === 'queued',
       budget_warning: budgetWarning,
       needs_input: question,
       usage: usage ? { ...usage } : null,
@@ -406,5 +429,7 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
   return {
     buildExecutionPlan: async (input) => (await prepare(input)).plan,
     executeStep,
+    settlePushes: (worktreePath) => pushes.settle(worktreePath),
+    pendingPushes: (worktreePath) => pushes.pending(worktreePath),
   };
 }

@@ -108,6 +108,12 @@ export interface ExecuteStepResult {
   outputs_written: string[];
   /** The commit made in the worktree after the run (null: nothing to commit, or the run failed before). */
   commit: { sha: string; files: string[] } | null;
+  /**
+   * The push of the step's branch: after a successful step it is queued (`reason: 'queued'`,
+   * `pushed: false`) and runs behind the step's job, in order per worktree; its `step_pushed` or
+   * `open_pr_failed` event says how it went (`ExecutionService.settlePushes` waits for it).
+   * `reason: 'not_attempted'` when the step did not succeed.
+   */
   push: { pushed: boolean; branch: string; error: string | null; reason?: string | null };
   usage: EngineUsage | null;
   cost_usd: number | null;
@@ -132,9 +138,18 @@ export interface ExecutionService {
   buildExecutionPlan(input: ExecuteStepInput): Promise<ExecutionPlan>;
   /**
    * Runs the step: budget pre-check (strict: throws BudgetExceededError; warn: goes on), engine
-   * execute in the worktree, outputs written, commit, best-effort push (with its events); an agent
+   * execute in the worktree, outputs written, commit, the branch's push queued (best effort, with its
+   * events, after the call returns); an agent
    * that asked a question (`question`) gets none of these. Returns the
    * result; never changes step or protocol status and never enqueues anything.
    */
   executeStep(input: ExecuteStepInput): Promise<ExecuteStepResult>;
+  /**
+   * Resolves once the pushes queued by this service for `worktreePath` (for every worktree when
+   * omitted) have ended, their events recorded. Call it before pushing the same branch otherwise,
+   * before removing the worktree, and before closing the storage the events go to.
+   */
+  settlePushes(worktreePath?: string): Promise<void>;
+  /** How many step pushes this service has queued or running for `worktreePath` (for every worktree when omitted). */
+  pendingPushes(worktreePath?: string): number;
 }

@@ -2,7 +2,7 @@ import { createCodexEngine, createShellEngine, type Engine, type EngineRequest }
 import { fakeCliOptions, readFakeArgv, useStepWorkspace } from '@tasksgodzilla/service-testing';
 import { fingerprintText, type ExecFeedback } from '@tasksgodzilla/services-prompts';
 import type { ExecuteStepInput } from '../src/index.js';
-import { executeInput, executionService } from './harness.js';
+import { executeInput, executionService, settleQueuedPushes } from './harness.js';
 
 const STEP = ['# 01 Build', '', 'Write the greeting.', '', '```sh', 'echo hello > hello.txt', '```', ''].join('\n');
 const feedback: ExecFeedback = {
@@ -33,7 +33,7 @@ function recording(engine: Engine): Engine & { requests: EngineRequest[] } {
 }
 
 describe('ExecutionService: feedback and session resume', () => {
-  const suite = useStepWorkspace({ '01-build.md': STEP });
+  const suite = useStepWorkspace({ '01-build.md': STEP }, {}, { beforeRemove: settleQueuedPushes });
   const codex = () => recording(createCodexEngine(fakeCliOptions(suite.ws.dir.path, 'codex', 'success')));
   const service = (engine: Engine) => executionService(suite, [engine]);
   const input = (overrides: Partial<ExecuteStepInput> = {}) => executeInput(suite.ws, overrides);

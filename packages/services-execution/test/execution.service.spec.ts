@@ -16,7 +16,7 @@ import {
 import type { StepSpec } from '@tasksgodzilla/services-spec';
 import { git } from '@tasksgodzilla/testing';
 import type { ExecuteStepInput, ExecutionConfig } from '../src/index.js';
-import { executeInput, executionService } from './harness.js';
+import { executeInput, executionService, settleQueuedPushes } from './harness.js';
 
 const BUILD_STEP = [
   '# 01 Build',
@@ -79,7 +79,10 @@ describe('ExecutionService', () => {
   /** Tests that run something get a fresh workspace; read-only plan tests share one. */
   const freshWorkspaceEach = () => {
     beforeEach(setUp);
-    afterEach(() => ws.remove());
+    afterEach(async () => {
+      await settleQueuedPushes();
+      ws.remove();
+    });
   };
 
   describe('shell engine on a real worktree with a bare origin', () => {
@@ -87,7 +90,8 @@ describe('ExecutionService', () => {
 
     it('runs the step, writes the output (not over the step file), commits on the branch and pushes to origin', async () => {
       const spec = { steps: [specFor('01-build.md')] };
-      const result = await service([shell()]).executeStep(input({ spec, stepSpec: spec.steps[0] }));
+      const svc = service([shell()]);
+      const result = await svc.executeStep(input({ spec, stepSpec: spec.steps[0] }));
 
       expect(result.outcome).toBe('succeeded');
       expect(result.error).toBeNull();
@@ -105,7 +109,10 @@ describe('ExecutionService', () => {
       expect(git(ws.worktreePath, ['rev-parse', '--abbrev-ref', 'HEAD'])).toBe('0001-demo');
       expect(git(ws.worktreePath, ['status', '--porcelain'])).toBe('');
 
-      expect(result.push).toMatchObject({ pushed: true, branch: '0001-demo', error: null });
+      // The push runs behind the step: queued when the call returns, done once settled.
+      expect(result.push).toEqual({ pushed: false, branch: '0001-demo', error: null, reason: 'queued' });
+      await svc.settlePushes(ws.worktreePath);
+      expect(svc.pendingPushes()).toBe(0);
       expect(git(ws.originPath, ['rev-parse', 'refs/heads/0001-demo'])).toBe(result.commit?.sha);
 
       expect(tel.events).toHaveLength(1);
@@ -124,7 +131,7 @@ describe('ExecutionService', () => {
         prompt_versions: { exec: result.prompt_version },
         outputs: { protocol: output, aux: {} },
         commit_sha: result.commit?.sha,
-        pushed: true,
+        push_queued: true,
         spec_validated: true,
       });
       expect(readFileSync(ws.logPath, 'utf8')).toContain('echo hello > hello.txt');
@@ -179,20 +186,23 @@ describe('ExecutionService', () => {
     it('skips the push without an origin and records no event', async () => {
       ws.remove();
       ws = await createWorkspace({ '01-build.md': BUILD_STEP }, { withOrigin: false });
-      const result = await service([shell()]).executeStep(input());
+      const svc = service([shell()]);
+      const result = await svc.executeStep(input());
       expect(result.outcome).toBe('succeeded');
       expect(result.commit).not.toBeNull();
-      expect(result.push).toEqual({ pushed: false, branch: '0001-demo', error: null, reason: 'no_origin' });
+      expect(result.push).toEqual({ pushed: false, branch: '0001-demo', error: null, reason: 'queued' });
+      await svc.settlePushes();
       expect(tel.events).toEqual([]);
     });
 
     it('a push failure keeps the commit and records open_pr_failed', async () => {
       rmSync(ws.originPath, { recursive: true, force: true });
-      const result = await service([shell()]).executeStep(input());
+      const svc = service([shell()]);
+      const result = await svc.executeStep(input());
       expect(result.outcome).toBe('succeeded');
       expect(result.commit?.sha).toBe(head());
-      expect(result.push.pushed).toBe(false);
-      expect(result.push.error).toBeTruthy();
+      expect(result.push).toMatchObject({ pushed: false, reason: 'queued' });
+      await svc.settlePushes(ws.worktreePath);
       expect(tel.events.map((e) => e.event_type)).toEqual(['open_pr_failed']);
       expect(tel.events[0]).toMatchObject({ protocol_run_id: 11, step_run_id: 23 });
       expect(tel.events[0]?.message).toMatch(/^Failed to push branch 0001-demo: /);
@@ -340,7 +350,10 @@ describe('ExecutionService', () => {
 
   describe('buildExecutionPlan', () => {
     beforeAll(setUp);
-    afterAll(() => ws.remove());
+    afterAll(async () => {
+      await settleQueuedPushes();
+      ws.remove();
+    });
 
     const engines = () => [shell(), createCodexEngine({ binary: 'codex-not-run' })];
 

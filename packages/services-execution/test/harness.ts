@@ -58,7 +58,7 @@ export function executionService(
   config: Partial<ExecutionConfig> = {},
   deps: Partial<Omit<ExecutionServiceDeps, 'config'>> = {},
 ): ExecutionService {
-  return createExecutionService({
+  const service = createExecutionService({
     engines: createEngineRegistry(engines, { defaultEngineId: engines[0]?.id }),
     git: ws.git,
     prompts: createPromptService(),
@@ -66,4 +66,17 @@ export function executionService(
     config: testConfig({ defaultEngine: engines[0]?.id ?? 'shell', ...config }),
     ...deps,
   });
+  created.add(service);
+  return service;
+}
+
+const created = new Set<ExecutionService>();
+
+/**
+ * Waits for the pushes every service made here has queued (a step's push runs behind it): call it
+ * before a test's workspace is removed, so no push runs into a deleted folder.
+ */
+export async function settleQueuedPushes(): Promise<void> {
+  await Promise.all([...created].map((service) => service.settlePushes()));
+  created.clear();
 }

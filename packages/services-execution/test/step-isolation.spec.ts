@@ -16,7 +16,7 @@ import { git } from '@tasksgodzilla/testing';
 import { ATTEMPT_LOCK_FILE, createAttemptFence, type AttemptLockRecord } from '../src/attempt-fence.js';
 import { stepCommitTrailer } from '../src/execution.service.js';
 import type { ExecuteStepInput } from '../src/index.js';
-import { executeInput, executionService } from './harness.js';
+import { executeInput, executionService, settleQueuedPushes } from './harness.js';
 
 const ENV_STEP = ['# 01 Env', '', '```sh', 'env > env.txt', 'cat env.txt', '```', ''].join('\n');
 const WRITE_STEP = ['# 02 Write', '', '```sh', 'echo good > good.txt', '```', ''].join('\n');
@@ -36,7 +36,11 @@ function lockRecord(
 }
 
 describe('ExecutionService: step isolation', () => {
-  const suite = useStepWorkspace({ '01-env.md': ENV_STEP, '02-write.md': WRITE_STEP, '03-append.md': APPEND_STEP });
+  const suite = useStepWorkspace(
+    { '01-env.md': ENV_STEP, '02-write.md': WRITE_STEP, '03-append.md': APPEND_STEP },
+    {},
+    { beforeRemove: settleQueuedPushes },
+  );
   useProcessEnv({ ...CANARIES, NPM_TOKEN: 'npm-token-opted-in' });
 
   function service(extra: { host?: string; engineTimeoutSeconds?: number; git?: Workspace['git'] } = {}) {

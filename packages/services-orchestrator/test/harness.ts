@@ -50,7 +50,14 @@ type QaBehaviour = (input: QaInput) => Promise<Partial<QaResult>> | Partial<QaRe
 
 /** Small in-test fakes of the four services whose real implementations have their own suites. */
 export interface Fakes {
-  execution: ExecutionService & { calls: ExecuteStepInput[]; behaviour: ExecBehaviour };
+  execution: ExecutionService & {
+    calls: ExecuteStepInput[];
+    behaviour: ExecBehaviour;
+    /** What `pendingPushes` answers (the fake queues no push of its own). */
+    queuedPushes: number;
+    /** The worktree of each `settlePushes` call, in order. */
+    settled: (string | undefined)[];
+  };
   quality: QualityService & { calls: QaInput[]; behaviour: QaBehaviour };
   onboarding: OnboardingService & {
     calls: ProjectSetupInput[];
@@ -116,6 +123,13 @@ function createFakes(git: GitService, options: { commits?: boolean } = {}): Fake
         ...override,
       };
     },
+    // The fake pushes nothing: a test sets how many pushes it reports queued and sees who waited.
+    queuedPushes: 0,
+    settled: [] as (string | undefined)[],
+    async settlePushes(worktreePath?: string) {
+      execution.settled.push(worktreePath);
+    },
+    pendingPushes: (_worktreePath?: string) => execution.queuedPushes,
   };
   const quality = {
     calls: [] as QaInput[],

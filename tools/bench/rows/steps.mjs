@@ -2,7 +2,10 @@
 // the shell engine (execute, QA checks, one commit and one push per step), beside a bare shell loop
 // doing the same git work in a clone: run the step's block, run its check, git add, git commit, git
 // push. The product pushes every successful step's commit (services-execution, as the original did:
-// the remote always holds the progress a CI or a person looks at), so the ceiling pushes per step too.
+// the remote holds the progress a CI or a person looks at), so the ceiling pushes per step too. The
+// product's push runs behind the step's job (queued per worktree; the step's QA and the next step do
+// not wait for it, the run's end does), the loop's push in line: the git work is the same, the product
+// overlaps it with its own.
 // What the product does on top per step (issue 12, measured on the built api): two jobs (execute_step,
 // run_quality) handed over in ~3 ms; 4 git processes (the attempt's worktree snapshot: add -A into a
 // kept copy of the index; commitAll: add -A, commit; push) where the loop has 3 (HEAD, its message, the new

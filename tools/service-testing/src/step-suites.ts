@@ -94,16 +94,26 @@ export interface StepSuite {
   readonly tel: TestTelemetry;
 }
 
+export interface StepWorkspaceHooks {
+  /** Runs after each test, before its workspace is removed (e.g. waits for queued pushes). */
+  beforeRemove?: () => Promise<void>;
+}
+
 /**
  * For every test of the calling `describe`: a fresh workspace with the given step files (removed after
  * the test) and a fresh test telemetry.
  */
-export function useStepWorkspace(stepFiles: Record<string, string>, options: WorkspaceOptions = {}): StepSuite {
+export function useStepWorkspace(
+  stepFiles: Record<string, string>,
+  options: WorkspaceOptions = {},
+  hooks: StepWorkspaceHooks = {},
+): StepSuite {
   let current: { ws: Workspace; tel: TestTelemetry } | null = null;
   beforeEach(async () => {
     current = { ws: await createWorkspace(stepFiles, options), tel: createTestTelemetry() };
   });
-  afterEach(() => {
+  afterEach(async () => {
+    await hooks.beforeRemove?.();
     current?.ws.remove();
     current = null;
   });

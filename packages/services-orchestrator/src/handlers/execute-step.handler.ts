@@ -17,6 +17,7 @@ import {
   type StepSpec,
 } from '@tasksgodzilla/services-spec';
 import type { OrchestratorContext, Trace } from '../orchestrator.context.js';
+import { settlePushesBeforeRunEnd } from '../lifecycle/finalize.js';
 import { applyQaResult, qaErrorResult } from '../lifecycle/qa-outcome.js';
 import { failStepIfStill, moveStepRecorded } from '../lifecycle/step-events.js';
 import { isTerminalRun, moveStep } from '../lifecycle/run-state.js';
@@ -370,6 +371,9 @@ async function execute(
       qa = qaErrorResult('light', error);
     }
   }
+  // A step that completes here (QA skipped, or inline QA passed) may end the run.
+  if (result.outcome === 'succeeded' && result.question === null && (mode === 'skip' || qa?.outcome === 'PASS'))
+    await settlePushesBeforeRunEnd(ctx, loaded.step, input.worktreePath);
   return recordOutcome(ctx, loaded, result, mode, qa, attempt, trace);
 }
 

@@ -60,6 +60,8 @@ export function createOpenPrHandler(ctx: OrchestratorContext): OrchestratorJobHa
       // The worktree holds the branch while the run is active; afterwards the main checkout shares its refs.
       const repoPath = run.worktree_path && existsSync(run.worktree_path) ? run.worktree_path : repo;
       try {
+        // A step push still queued in this process goes first (the same branch, pushed in order).
+        if (run.worktree_path) await ctx.deps.execution.settlePushes(run.worktree_path);
         const pushed = await git.push({ repoPath, branch });
         if (!pushed.pushed) {
           await ctx.record(

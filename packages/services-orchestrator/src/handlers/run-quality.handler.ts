@@ -4,6 +4,7 @@ import type { QaResult } from '@tasksgodzilla/services-quality';
 import { effectiveQaPolicy, specFromTemplateConfig } from '@tasksgodzilla/services-spec';
 import type { OrchestratorContext } from '../orchestrator.context.js';
 import { budgetError, checkPhaseBudget, recordQaOverBudget } from '../lifecycle/budget.js';
+import { settlePushesBeforeRunEnd } from '../lifecycle/finalize.js';
 import { applyQaResult, qaErrorResult } from '../lifecycle/qa-outcome.js';
 import { isTerminalRun } from '../lifecycle/run-state.js';
 import { ledgerUsage } from '../lifecycle/usage.js';
@@ -53,8 +54,10 @@ export function createRunQualityHandler(ctx: OrchestratorContext): OrchestratorJ
       const stepSpec = ctx.deps.spec.getStepSpec(spec, step.step_name);
       const project = await storage.projects.get(run.project_id);
       let qa: QaResult;
+      let worktreePath: string | null = null;
       try {
         const workspace = await ensureRunWorkspace(ctx, project, run);
+        worktreePath = workspace.worktreePath;
         qa = await ctx.deps.quality.runQa({
           project,
           run,
@@ -73,6 +76,7 @@ export function createRunQualityHandler(ctx: OrchestratorContext): OrchestratorJ
         qa = qaErrorResult(effectiveQaPolicy(stepSpec), error);
       }
       if (jobCtx.signal.aborted) throw jobCtx.signal.reason;
+      if (qa.outcome === 'PASS' && worktreePath !== null) await settlePushesBeforeRunEnd(ctx, step, worktreePath);
       const status = await storage.transaction(async (tx) => {
         const current = await tx.stepRuns.get(step.id);
         if (current.status !== 'needs_qa') return current.status;

@@ -1,4 +1,4 @@
-import { errorMessage, type Project, type ProtocolRun } from '@tasksgodzilla/core';
+import { errorMessage, type Project, type ProtocolRun, type StepRun } from '@tasksgodzilla/core';
 import type { StorageTx } from '@tasksgodzilla/platform-storage';
 import { isCodeMachineRun } from '@tasksgodzilla/services-spec';
 import type { OrchestratorContext } from '../orchestrator.context.js';
@@ -21,6 +21,8 @@ export function finalizeRunAfterCommit(
   tx.afterCommit(async () => {
     const { git } = ctx.deps;
     const log = ctx.logger.child({ protocol_run_id: run.id, project_id: run.project_id });
+    // The last steps' pushes, queued behind their jobs in this process, end before this push and the removal.
+    await ctx.deps.execution.settlePushes(worktree);
     // What the run wrote after its last step commit (the last step's QA report) would go with the worktree.
     if (options.commitLeftovers) {
       try {
@@ -54,4 +56,23 @@ export function finalizeRunAfterCommit(
       log.warn({ err: error, worktree }, `removing the worktree ${worktree} failed: ${errorMessage(error)}`);
     }
   });
+}
+
+/**
+ * Waits for the step pushes this process queued for `worktreePath` when finishing `step` would end
+ * the run (every other step completed or cancelled). A step's push runs behind its job
+ * (services-execution), but the branch on the remote must hold every step's commit by the time
+ * `protocol_completed` is recorded and announced. Called outside any transaction, before the one
+ * that records the outcome; a run that is not ending does not wait.
+ */
+export async function settlePushesBeforeRunEnd(
+  ctx: OrchestratorContext,
+  step: Pick<StepRun, 'id' | 'protocol_run_id'>,
+  worktreePath: string,
+): Promise<void> {
+  const { execution, storage } = ctx.deps;
+  if (execution.pendingPushes(worktreePath) === 0) return;
+  const steps = await storage.stepRuns.listByRun(step.protocol_run_id);
+  if (steps.every((other) => other.id === step.id || other.status === 'completed' || other.status === 'cancelled'))
+    await execution.settlePushes(worktreePath);
 }

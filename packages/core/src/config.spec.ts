@@ -128,3 +128,17 @@ describe('loadConfig', () => {
     );
   });
 });
+
+describe('setting parsers are built on first use', () => {
+  it("a variable's schema is a getter (copied, not called, into CONFIG_VARIABLES) that builds one parser and keeps it", () => {
+    const variable = configVariable('workerConcurrency');
+    const descriptor = Object.getOwnPropertyDescriptor(variable, 'schema');
+    expect(typeof descriptor?.get).toBe('function');
+    expect(descriptor?.value).toBeUndefined();
+    const first = variable.schema;
+    expect(variable.schema).toBe(first);
+    // The listed variable and its setting share the one parser.
+    expect(CONFIG_SCHEMA.workerConcurrency.schema).toBe(first);
+    expect(first.safeParse('3')).toEqual({ success: true, data: 3 });
+  });
+});

@@ -48,6 +48,19 @@ interface SettingMeta {
 }
 
 const DATA_DIR_PREFIX = '<data dir>/';
+
+/**
+ * The setting with its parser built on the first read of `schema`: a process reads only the
+ * variables that are set, and building the parsers of all ~90 settings at start was some 190 zod
+ * schemas held by every process (issue 12: the worker's idle memory).
+ */
+function lazySchema<T>(setting: Omit<ConfigSetting<T>, 'schema'>, build: () => z.ZodType<T>): ConfigSetting<T> {
+  let schema: z.ZodType<T> | undefined;
+  return Object.defineProperty(setting, 'schema', {
+    get: () => (schema ??= build()),
+    enumerable: true,
+  }) as ConfigSetting<T>;
+}
 const TRUE = new Set(['1', 'true', 'yes', 'on']);
 const FALSE = new Set(['0', 'false', 'no', 'off', '']);
 
@@ -64,50 +77,44 @@ function anyNumber(env: string, min: number | undefined): z.ZodType<number> {
 /** Text; a default under `<data dir>/` follows TASKSGODZILLA_DATA_DIR. */
 function text(meta: SettingMeta & { default: string }): ConfigSetting<string> {
   const relative = meta.default.startsWith(DATA_DIR_PREFIX) ? meta.default.slice(DATA_DIR_PREFIX.length) : undefined;
-  return {
-    ...meta,
-    kind: 'string',
-    schema: z.string(),
-    fallback: (dataDir) => (relative === undefined ? meta.default : `${dataDir}/${relative}`),
-  };
+  return lazySchema(
+    {
+      ...meta,
+      kind: 'string',
+      fallback: (dataDir) => (relative === undefined ? meta.default : `${dataDir}/${relative}`),
+    },
+    () => z.string(),
+  );
 }
 
 function optionalText(meta: SettingMeta): ConfigSetting<string | undefined> {
-  return { ...meta, kind: 'string', schema: z.string(), fallback: () => undefined };
+  return lazySchema({ ...meta, kind: 'string', fallback: () => undefined }, () => z.string());
 }
 
 function int(meta: SettingMeta & { default: number; min: number }): ConfigSetting<number> {
-  return {
-    ...meta,
-    kind: 'int',
-    default: String(meta.default),
-    schema: wholeNumber(meta.env, meta.min),
-    fallback: () => meta.default,
-  };
+  return lazySchema({ ...meta, kind: 'int', default: String(meta.default), fallback: () => meta.default }, () =>
+    wholeNumber(meta.env, meta.min),
+  );
 }
 
 function optionalInt(meta: SettingMeta & { min: number }): ConfigSetting<number | undefined> {
-  return { ...meta, kind: 'int', schema: wholeNumber(meta.env, meta.min), fallback: () => undefined };
+  return lazySchema({ ...meta, kind: 'int', fallback: () => undefined }, () => wholeNumber(meta.env, meta.min));
 }
 
 function optionalNumber(meta: SettingMeta & { min: number }): ConfigSetting<number | undefined> {
-  return { ...meta, kind: 'number', schema: anyNumber(meta.env, meta.min), fallback: () => undefined };
+  return lazySchema({ ...meta, kind: 'number', fallback: () => undefined }, () => anyNumber(meta.env, meta.min));
 }
 
 function bool(meta: SettingMeta & { default: boolean }): ConfigSetting<boolean> {
-  return {
-    ...meta,
-    kind: 'bool',
-    default: String(meta.default),
-    schema: z.string().transform((raw, ctx) => {
+  return lazySchema({ ...meta, kind: 'bool', default: String(meta.default), fallback: () => meta.default }, () =>
+    z.string().transform((raw, ctx) => {
       const value = raw.trim().toLowerCase();
       if (TRUE.has(value)) return true;
       if (FALSE.has(value)) return false;
       ctx.addIssue({ code: 'custom', message: `${meta.env} must be one of 1/true/yes/on or 0/false/no/off` });
       return z.NEVER;
     }),
-    fallback: () => meta.default,
-  };
+  );
 }
 
 /** One of `values`, read case-insensitively. */
@@ -115,16 +122,12 @@ function oneOf<const V extends readonly [string, ...string[]]>(
   values: V,
   meta: SettingMeta & { default: V[number] },
 ): ConfigSetting<V[number]> {
-  return {
-    ...meta,
-    kind: 'enum',
-    values,
-    schema: z
+  return lazySchema({ ...meta, kind: 'enum', values, fallback: () => meta.default }, () =>
+    z
       .string()
       .transform((raw) => raw.trim().toLowerCase())
       .pipe(z.enum(values, { error: `${meta.env} must be one of ${values.join(', ')}` })),
-    fallback: () => meta.default,
-  };
+  );
 }
 
 export const QUEUE_BACKENDS = ['embedded', 'bullmq'] as const;
@@ -564,7 +567,9 @@ export interface ConfigVariable extends ConfigSetting<unknown> {
 
 /** Every variable TasksGodzilla reads, in README order. The README's table is checked against this list. */
 export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.entries(CONFIG_SCHEMA).map(
-  ([key, setting]): ConfigVariable => ({ ...(setting as ConfigSetting<unknown>), key: key as keyof Config }),
+  // The setting's own property descriptors: its lazy `schema` getter is copied, not called (a spread would build it).
+  ([key, setting]): ConfigVariable =>
+    Object.defineProperties({ key: key as keyof Config }, Object.getOwnPropertyDescriptors(setting)) as ConfigVariable,
 );
 
 /** The setting listed under a Config key. */

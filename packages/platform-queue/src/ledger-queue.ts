@@ -86,10 +86,10 @@ export function createLedgerQueue(options: CommonQueueOptions, transport: Transp
       const { job_type, payload, ...rest } = input;
       const params = jobTypes.parse(job_type, payload);
       const given = { ...jobTypes.defaults(job_type), ...rest };
-      let opts: z.output<typeof enqueueOptionsSchema> = {};
+      let opts: z.output<ReturnType<typeof enqueueOptionsSchema>> = {};
       // No option given, none to check (every option is optional): most enqueues skip the parse.
       if (Object.keys(given).length > 0) {
-        const parsedOptions = enqueueOptionsSchema.safeParse(given);
+        const parsedOptions = enqueueOptionsSchema().safeParse(given);
         if (!parsedOptions.success)
           throw ValidationError.fromZod(parsedOptions.error, [], { title: 'Invalid enqueue options' });
         opts = parsedOptions.data;

@@ -5,6 +5,15 @@ import { ORCHESTRATOR_JOB_TYPES, registerOrchestratorJobTypes } from './job-type
 describe('orchestrator job types', () => {
   const registry = registerOrchestratorJobTypes(createJobTypeRegistry());
 
+  it('builds each payload schema once, on first use, and keeps it', () => {
+    const definition = ORCHESTRATOR_JOB_TYPES.open_pr_job;
+    const first = definition.payload;
+    expect(definition.payload).toBe(first);
+    expect(first.safeParse({ protocol_run_id: 1 }).success).toBe(true);
+    // The two step job types share a shape, not a schema object.
+    expect(ORCHESTRATOR_JOB_TYPES.execute_step_job.payload).not.toBe(ORCHESTRATOR_JOB_TYPES.run_quality_job.payload);
+  });
+
   it('registers one type per job type of the original', () => {
     expect(Object.keys(ORCHESTRATOR_JOB_TYPES).sort()).toEqual([...JOB_TYPES].sort());
     expect(registry.types().sort()).toEqual([...JOB_TYPES].sort());

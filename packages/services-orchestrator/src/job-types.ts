@@ -6,6 +6,7 @@ import {
   type JobHandler,
   type JobPayloadInputOf,
   type JobPayloadOf,
+  type JobTypeDefinition,
   type JobTypeMap,
   type JobTypeRegistry,
 } from '@tasksgodzilla/platform-queue';
@@ -25,92 +26,106 @@ const subjectKey =
     return name !== null && sequence !== null ? `${jobType}:${name}:${sequence}` : undefined;
   };
 
+/**
+ * A job type whose payload schema is built on its first use (enqueue or claim): building the ten
+ * schemas at import was work and memory every process paid at start, an idle worker too (issue 12).
+ */
+function jobType<S extends z.ZodType>(
+  build: () => S,
+  rest: Omit<JobTypeDefinition<S>, 'payload'>,
+): JobTypeDefinition<S> {
+  let payload: S | undefined;
+  return defineJobType(
+    Object.defineProperty({ ...rest }, 'payload', {
+      get: () => (payload ??= build()),
+      enumerable: true,
+    }) as JobTypeDefinition<S>,
+  );
+}
+
+/** The payload of a step's jobs (execute, QA): protocol_run_id / project_id are optional context so a failure can be attributed (defect 20). */
+const stepPayload = () =>
+  z.strictObject({ step_run_id: id, protocol_run_id: id.optional(), project_id: id.optional(), ...requestId });
+
 const ofStep = (payload: Record<string, unknown>) => `step-${String(payload.step_run_id)}`;
 const ofRun = (payload: Record<string, unknown>) => `run-${String(payload.protocol_run_id)}`;
 
 // Strict objects: an unknown key is a typo or a caller bug, reported with its path rather than dropped.
 export const ORCHESTRATOR_JOB_TYPES = {
-  plan_protocol_job: defineJobType({
-    payload: z.strictObject({ protocol_run_id: id, project_id: id.optional(), ...requestId }),
+  plan_protocol_job: jobType(() => z.strictObject({ protocol_run_id: id, project_id: id.optional(), ...requestId }), {
     idempotencyKey: subjectKey('plan_protocol_job', ofRun),
   }),
-  // protocol_run_id / project_id are optional context so a failure can be attributed (defect 20).
-  execute_step_job: defineJobType({
-    payload: z.strictObject({
-      step_run_id: id,
-      protocol_run_id: id.optional(),
-      project_id: id.optional(),
-      ...requestId,
-    }),
-    idempotencyKey: subjectKey('execute_step_job', ofStep),
-  }),
-  run_quality_job: defineJobType({
-    payload: z.strictObject({
-      step_run_id: id,
-      protocol_run_id: id.optional(),
-      project_id: id.optional(),
-      ...requestId,
-    }),
-    idempotencyKey: subjectKey('run_quality_job', ofStep),
-  }),
-  project_setup_job: defineJobType({
-    payload: z.strictObject({ project_id: id, protocol_run_id: id.nullable().optional(), ...requestId }),
-    idempotencyKey: subjectKey('project_setup_job', (payload) =>
-      typeof payload.protocol_run_id === 'number' ? ofRun(payload) : `project-${String(payload.project_id)}`,
-    ),
-  }),
+  execute_step_job: jobType(stepPayload, { idempotencyKey: subjectKey('execute_step_job', ofStep) }),
+  run_quality_job: jobType(stepPayload, { idempotencyKey: subjectKey('run_quality_job', ofStep) }),
+  project_setup_job: jobType(
+    () => z.strictObject({ project_id: id, protocol_run_id: id.nullable().optional(), ...requestId }),
+    {
+      idempotencyKey: subjectKey('project_setup_job', (payload) =>
+        typeof payload.protocol_run_id === 'number' ? ofRun(payload) : `project-${String(payload.project_id)}`,
+      ),
+    },
+  ),
   // Repository discovery on its own (the original's codex_ci_bootstrap): one per project at a time.
-  project_discovery_job: defineJobType({
-    payload: z.strictObject({
-      project_id: id,
-      engine_id: z.string().trim().min(1).max(100).nullable().optional(),
-      ...requestId,
-    }),
-    idempotencyKey: subjectKey('project_discovery_job', (payload) => `project-${String(payload.project_id)}`),
-  }),
-  open_pr_job: defineJobType({
-    payload: z.strictObject({ protocol_run_id: id, project_id: id.optional(), ...requestId }),
+  project_discovery_job: jobType(
+    () =>
+      z.strictObject({
+        project_id: id,
+        engine_id: z.string().trim().min(1).max(100).nullable().optional(),
+        ...requestId,
+      }),
+    {
+      idempotencyKey: subjectKey('project_discovery_job', (payload) => `project-${String(payload.project_id)}`),
+    },
+  ),
+  open_pr_job: jobType(() => z.strictObject({ protocol_run_id: id, project_id: id.optional(), ...requestId }), {
     idempotencyKey: subjectKey('open_pr_job', ofRun),
   }),
-  codemachine_import_job: defineJobType({
-    payload: z.strictObject({
-      project_id: id,
-      protocol_run_id: id,
-      workspace_path: z.string().min(1),
-      ...requestId,
-    }),
-    idempotencyKey: subjectKey('codemachine_import_job', ofRun),
-  }),
-  spec_audit_job: defineJobType({
-    payload: z.strictObject({
-      project_id: id.nullable().optional(),
-      protocol_id: id.nullable().optional(),
-      backfill_missing: z.boolean().default(false),
-      interval_override: z.number().int().positive().nullable().optional(),
-      ...requestId,
-    }),
-    // The audited run is the job's run (its payload names it protocol_id).
-    links: (payload) => ({ protocol_run_id: payload.protocol_id ?? null }),
-    idempotencyKey: subjectKey('spec_audit_job', (payload) =>
-      typeof payload.protocol_id === 'number'
-        ? `run-${payload.protocol_id}`
-        : typeof payload.project_id === 'number'
-          ? `project-${payload.project_id}`
-          : null,
-    ),
-  }),
+  codemachine_import_job: jobType(
+    () =>
+      z.strictObject({
+        project_id: id,
+        protocol_run_id: id,
+        workspace_path: z.string().min(1),
+        ...requestId,
+      }),
+    {
+      idempotencyKey: subjectKey('codemachine_import_job', ofRun),
+    },
+  ),
+  spec_audit_job: jobType(
+    () =>
+      z.strictObject({
+        project_id: id.nullable().optional(),
+        protocol_id: id.nullable().optional(),
+        backfill_missing: z.boolean().default(false),
+        interval_override: z.number().int().positive().nullable().optional(),
+        ...requestId,
+      }),
+    {
+      // The audited run is the job's run (its payload names it protocol_id).
+      links: (payload) => ({ protocol_run_id: payload.protocol_id ?? null }),
+      idempotencyKey: subjectKey('spec_audit_job', (payload) =>
+        typeof payload.protocol_id === 'number'
+          ? `run-${payload.protocol_id}`
+          : typeof payload.project_id === 'number'
+            ? `project-${payload.project_id}`
+            : null,
+      ),
+    },
+  ),
   // Issues in (issue 14): brings the run's one status comment on its forge issue up to date.
-  issue_comment_job: defineJobType({
-    payload: z.strictObject({ protocol_run_id: id, project_id: id.optional(), ...requestId }),
+  issue_comment_job: jobType(() => z.strictObject({ protocol_run_id: id, project_id: id.optional(), ...requestId }), {
     idempotencyKey: subjectKey('issue_comment_job', ofRun),
   }),
   // One HTTP attempt of an outgoing webhook delivery (notifications/). The handler schedules the next
   // attempt itself (its own backoff), so the job's own retries only cover errors before the POST.
-  deliver_webhook_job: defineJobType({
-    payload: z.strictObject({ delivery_id: id, attempt: id, project_id: id.optional(), ...requestId }),
-    idempotencyKey: (payload) => `deliver_webhook_job:delivery-${payload.delivery_id}:${payload.attempt}`,
-    defaults: { timeout_seconds: 300 },
-  }),
+  deliver_webhook_job: jobType(
+    () => z.strictObject({ delivery_id: id, attempt: id, project_id: id.optional(), ...requestId }),
+    {
+      idempotencyKey: (payload) => `deliver_webhook_job:delivery-${payload.delivery_id}:${payload.attempt}`,
+      defaults: { timeout_seconds: 300 },
+    },
+  ),
 } satisfies Record<JobType, JobTypeMap[string]>;
 
 export type OrchestratorJobTypes = typeof ORCHESTRATOR_JOB_TYPES;

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { loadCodeMachineConfig } from './codemachine.config.js';
 import type { CodeMachineAgent, CodeMachineModule } from './codemachine.config.js';
 import { buildSpecFromCodeMachineConfig, modulesForAgent, substitutePlaceholders } from './codemachine.builder.js';
-import { ProtocolSpecSchema } from './spec.schemas.js';
+import { protocolSpecSchema } from './spec.schemas.js';
 import { agentFields, moduleFields } from './spec.test-helpers.js';
 
 const fixtures = fileURLToPath(new URL('../test/fixtures/', import.meta.url));
@@ -18,7 +18,7 @@ describe('buildSpecFromCodeMachineConfig', () => {
   it('builds one step per main agent with substituted prompt paths, aux outputs, skip QA and attached modules', async () => {
     const config = await loadCodeMachineConfig(join(fixtures, 'codemachine-basic'));
     const spec = buildSpecFromCodeMachineConfig(config);
-    expect(ProtocolSpecSchema.safeParse(spec).success).toBe(true);
+    expect(protocolSpecSchema().safeParse(spec).success).toBe(true);
     expect(spec.placeholders).toEqual({ PROMPTS: 'prompts', PROJECT: 'demo' });
     expect(spec.template).toMatchObject({ template: 'demo-template' });
     expect(spec.steps.map((step) => [step.id, step.name, step.prompt_ref, step.step_type, step.order])).toEqual([

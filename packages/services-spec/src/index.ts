@@ -1,4 +1,4 @@
-export { PROTOCOL_SPEC_KEY, ProtocolSpecSchema, SPEC_META_KEY } from './spec.schemas.js';
+export { PROTOCOL_SPEC_KEY, protocolSpecSchema, SPEC_META_KEY, specSchemas } from './spec.schemas.js';
 export type { ProtocolSpec, QaPolicy, StepSpec } from './spec.schemas.js';
 export { specHash } from './spec.hash.js';
 export { PROTOCOL_DOC_FILES, agentIdFromStepName, extractChecks, listStepFiles, stepStem } from './step-files.js';

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { ValidationError } from '@tasksgodzilla/core';
 import type { FieldIssue } from '@tasksgodzilla/core';
 import { resolveInside, sanitizeStepFilename } from '@tasksgodzilla/platform-git';
-import { PlanningOutputSchema } from './spec.schemas.js';
+import { specSchemas } from './spec.schemas.js';
 import type { PlanningOutput } from './spec.schemas.js';
 import { PROTOCOL_DOC_FILES, isStepFilename } from './step-files.js';
 
@@ -29,7 +29,7 @@ export interface WriteProtocolFilesResult {
  * with field paths when it does not match.
  */
 export function parsePlanningOutput(value: unknown): PlanningOutput {
-  const parsed = PlanningOutputSchema.safeParse(value);
+  const parsed = specSchemas().PlanningOutputSchema.safeParse(value);
   if (!parsed.success) throw ValidationError.fromZod(parsed.error, [], { message: 'Invalid planning output' });
   return parsed.data;
 }

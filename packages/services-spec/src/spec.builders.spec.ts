@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useTempDir } from '@tasksgodzilla/testing';
 import { buildSpecFromPlanningOutput, buildSpecFromProtocolFiles } from './spec.builders.js';
-import { ProtocolSpecSchema } from './spec.schemas.js';
+import { protocolSpecSchema } from './spec.schemas.js';
 import { fileStepSpec, planningOutput } from './spec.test-helpers.js';
 
 describe('buildSpecFromProtocolFiles', () => {
@@ -20,7 +20,7 @@ describe('buildSpecFromProtocolFiles', () => {
       writeFileSync(join(dir.path, name as string), content as string);
     }
     const spec = await buildSpecFromProtocolFiles(dir.path, { defaultEngine: 'shell', defaultQaPolicy: 'full' });
-    expect(ProtocolSpecSchema.safeParse(spec).success).toBe(true);
+    expect(protocolSpecSchema().safeParse(spec).success).toBe(true);
     expect(spec).toEqual({
       steps: [
         fileStepSpec('00-setup.md', 0, { step_type: 'setup' }),

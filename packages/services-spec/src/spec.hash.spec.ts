@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import type { JsonObject } from '@tasksgodzilla/core';
 import { canonicalJson, pythonFloatRepr, specHash } from './spec.hash.js';
+import { specFromTemplateConfig } from './spec.meta.js';
 import { fileStepSpec } from './spec.test-helpers.js';
 
 const sha12 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 12);
@@ -151,5 +153,48 @@ describe('canonicalJson / specHash (Python json.dumps compatible)', () => {
     expect(specHash({ x: null })).toBe(sha12('{"x":null}'));
     expect(specHash({ x: new Map() })).toBe(sha12('{"x":{}}'));
     expect(specHash({ x: 10n })).toBe(sha12('{"x":10}'));
+  });
+});
+
+describe('specHash and specFromTemplateConfig of a deep-frozen template_config (shared by platform-storage)', () => {
+  const config = () => ({
+    protocol_spec: { steps: [fileStepSpec('01-build.md', 1, { engine_id: 'codex' })] } as unknown as JsonObject,
+  });
+  const deepFreeze = <T>(value: T): T => {
+    if (typeof value === 'object' && value !== null) {
+      Object.freeze(value);
+      Object.values(value).forEach(deepFreeze);
+    }
+    return value;
+  };
+
+  it('parses a frozen spec once and hands out that one frozen spec; a mutable one afresh each time', () => {
+    const frozen = deepFreeze(config());
+    const first = specFromTemplateConfig(frozen);
+    expect(first).not.toBeNull();
+    expect(specFromTemplateConfig(frozen)).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first?.steps[0])).toBe(true);
+
+    const mutable = config();
+    const a = specFromTemplateConfig(mutable);
+    expect(a).toEqual(first);
+    expect(specFromTemplateConfig(mutable)).not.toBe(a);
+  });
+
+  it('the hash of a frozen spec is the hash of an equal mutable one, and a changed copy hashes differently', () => {
+    const frozen = specFromTemplateConfig(deepFreeze(config()));
+    const mutable = specFromTemplateConfig(config());
+    expect(specHash(frozen)).toBe(specHash(mutable));
+    expect(specHash(frozen)).toBe(specHash(frozen));
+    mutable!.steps[0]!.engine_id = 'claude';
+    expect(specHash(mutable)).not.toBe(specHash(frozen));
+  });
+
+  it('a frozen object with something mutable inside is hashed by its text each time (a change inside shows)', () => {
+    const inner = { engine_id: 'codex' };
+    const outer = Object.freeze({ steps: [inner] });
+    const before = specHash(outer);
+    inner.engine_id = 'claude';
+    expect(specHash(outer)).not.toBe(before);
   });
 });

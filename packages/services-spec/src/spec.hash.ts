@@ -20,9 +20,20 @@ export function canonicalJson(value: unknown): string {
 /** First 12 hex chars of the SHA-256 of the canonical JSON; a null or missing spec hashes `{}`. */
 export function specHash(spec: unknown): string {
   const subject = spec === null || spec === undefined || isEmptyObject(spec) ? {} : spec;
+  // A deep-frozen spec (specFromTemplateConfig's, over platform-storage's shared template_config)
+  // cannot change: its hash is remembered by the object itself.
+  const frozen = typeof subject === 'object' && Object.isFrozen(subject);
+  const remembered = frozen ? frozenHashes.get(subject) : undefined;
+  if (remembered !== undefined) return remembered;
   // Every event of a run carries its spec's hash, and every read of the run shows it: the spec is
   // parsed afresh from its row each time, so the canonical form is remembered by its plain JSON text
   // (the same value gives the same text; a value JSON cannot tell apart from another is not cached).
+  const hash = hashByText(subject);
+  if (frozen && isDeepFrozen(subject)) frozenHashes.set(subject, hash);
+  return hash;
+}
+
+function hashByText(subject: unknown): string {
   const key = cacheKey(subject);
   const known = key === null ? undefined : recentHashes.get(key);
   if (known !== undefined) return known;
@@ -32,6 +43,14 @@ export function specHash(spec: unknown): string {
     recentHashes.set(key, hash);
   }
   return hash;
+}
+
+const frozenHashes = new WeakMap<object, string>();
+
+/** True when nothing inside `value` can change (checked once, before its hash is remembered). */
+function isDeepFrozen(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  return Object.isFrozen(value) && Object.values(value).every(isDeepFrozen);
 }
 
 const RECENT_HASHES = 64;

@@ -1,6 +1,6 @@
 import { systemClock, toIso } from '@tasksgodzilla/core';
 import type { Clock, JsonObject } from '@tasksgodzilla/core';
-import { PROTOCOL_SPEC_KEY, ProtocolSpecSchema } from './spec.schemas.js';
+import { PROTOCOL_SPEC_KEY, protocolSpecSchema } from './spec.schemas.js';
 import type { ProtocolSpec, QaPolicy, SpecMeta, StepSpec } from './spec.schemas.js';
 import type { SpecValidationResult } from './spec.validation.js';
 
@@ -22,8 +22,28 @@ export function rawSpecOf(templateConfig: JsonObject | null | undefined): JsonOb
 export function specFromTemplateConfig(templateConfig: JsonObject | null | undefined): ProtocolSpec | null {
   const raw = rawSpecOf(templateConfig);
   if (!raw) return null;
-  const parsed = ProtocolSpecSchema.safeParse(raw);
-  return parsed.success ? parsed.data : null;
+  // A frozen spec (platform-storage reads a run's template_config once per text, deep-frozen) cannot
+  // change: its parse is remembered, and handed out frozen too, so every job and page of the run
+  // shares one (issue 12).
+  const frozen = Object.isFrozen(raw);
+  if (frozen) {
+    const known = parsedSpecs.get(raw);
+    if (known !== undefined) return known;
+  }
+  const parsed = protocolSpecSchema().safeParse(raw);
+  const spec = parsed.success ? parsed.data : null;
+  if (frozen) parsedSpecs.set(raw, deepFreeze(spec));
+  return spec;
+}
+
+const parsedSpecs = new WeakMap<object, ProtocolSpec | null>();
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
 }
 
 /** The step entry whose `name` (or `id`) equals `stepName`, as the original's `get_step_spec`. */

@@ -1,4 +1,6 @@
-import { PlanningOutputSchema, ProtocolSpecSchema, StepSpecSchema } from './spec.schemas.js';
+import { specSchemas } from './spec.schemas.js';
+
+const { PlanningOutputSchema, ProtocolSpecSchema, StepSpecSchema } = specSchemas();
 
 const step = (overrides: Record<string, unknown> = {}) => ({
   id: '01-build',
@@ -82,5 +84,12 @@ describe('PlanningOutputSchema', () => {
       PlanningOutputSchema.safeParse({ ...ok, step_files: [{ filename: 'a.md', content: 'x', mode: 1 }] }).success,
     ).toBe(false);
     expect(PlanningOutputSchema.safeParse({ ...ok, plan_md: undefined }).success).toBe(false);
+  });
+});
+
+describe('specSchemas()', () => {
+  it('builds the schemas once and hands out the same ones after', () => {
+    expect(specSchemas()).toBe(specSchemas());
+    expect(specSchemas().ProtocolSpecSchema).toBe(ProtocolSpecSchema);
   });
 });

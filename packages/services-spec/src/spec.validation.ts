@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { ProtocolSpecSchema } from './spec.schemas.js';
+import { protocolSpecSchema } from './spec.schemas.js';
 import { isCodeMachineRoot, isInsideRoots, resolveOutputPath, resolveSpecPath } from './spec.paths.js';
 import type { SpecRoots } from './spec.paths.js';
 import { agentIdFromStepName } from './step-files.js';
@@ -73,7 +73,7 @@ export function validateSpec(spec: unknown, options: ValidateSpecOptions): SpecV
 function collectErrors(spec: unknown, options: ValidateSpecOptions): string[] {
   if (!isRecord(spec) || Object.keys(spec).length === 0) return ['protocol spec missing or malformed'];
   const errors: string[] = [];
-  const parsed = ProtocolSpecSchema.safeParse(spec);
+  const parsed = protocolSpecSchema().safeParse(spec);
   if (!parsed.success) errors.push(...formatSchemaErrors(parsed.error));
   if (!Array.isArray(spec.steps)) {
     errors.push('protocol spec steps must be a list');

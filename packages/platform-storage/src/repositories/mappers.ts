@@ -12,7 +12,7 @@ import {
 } from '@tasksgodzilla/core';
 import type { Selectable } from 'kysely';
 import type { EventsTable, JobRunsTable, ProjectsTable, ProtocolRunsTable, StepRunsTable } from '../schema.js';
-import { parseJson, parseJsonObject } from './json.js';
+import { parseJson, parseJsonObject, parseSharedJsonObject } from './json.js';
 import type { JobRunRecord } from './repositories.types.js';
 
 // Rows stay inside this package: every repository returns these core domain shapes.
@@ -50,7 +50,7 @@ export function toProtocolRun(row: Selectable<ProtocolRunsTable>): ProtocolRun {
     worktree_path: row.worktree_path,
     protocol_root: row.protocol_root,
     description: row.description,
-    template_config: parseJsonObject(row.template_config),
+    template_config: parseSharedJsonObject(row.template_config),
     template_source: parseJsonObject(row.template_source),
     auto_advance: Number(row.auto_advance) === 1,
     created_at: row.created_at,

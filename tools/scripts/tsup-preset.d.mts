@@ -14,8 +14,15 @@ export function tsupPreset(options?: TsupPresetOptions): Options;
 export interface TsupAppPresetOptions {
   /** The app's library entry; default `src/index.ts`. */
   index?: string;
-  /** The process entry, built to `dist/main.js` with the workspace packages bundled; default `src/main.ts`. */
+  /** The process entry, built to `dist/main.cjs` with the workspace packages bundled; default `src/main.ts`. */
   main?: string;
+  /** The launcher's entry (runs main.cjs with the code cache); default `src/bin.ts`. */
+  bin?: string;
+  /**
+   * The launcher's format: `esm` (default) builds `dist/main.js`, `cjs` builds `dist/bin.cjs`, which
+   * starts no ES module loader (the worker's, issue 12).
+   */
+  launcher?: 'esm' | 'cjs';
   /** As for tsupPreset, copied after the `main` build; the library build's clean leaves them alone. */
   copy?: TsupPresetOptions['copy'];
 }

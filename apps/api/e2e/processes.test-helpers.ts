@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 // driven over HTTP only.
 
 export const API_MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-export const WORKER_MAIN = fileURLToPath(new URL('../../worker/dist/main.js', import.meta.url));
+export const WORKER_MAIN = fileURLToPath(new URL('../../worker/dist/bin.cjs', import.meta.url));
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

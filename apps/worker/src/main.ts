@@ -4,7 +4,7 @@ import { closeOnSignals, createRuntime, runMain } from '@tasksgodzilla/runtime';
 import { parseWorkerFlags, WORKER_USAGE } from './cli-flags.js';
 import { startWorkerProcess } from './worker-process.js';
 
-// `node apps/worker/dist/main.js`: configuration from the environment and flags, the runtime, a
+// `node apps/worker/dist/bin.cjs`: configuration from the environment and flags, the runtime, a
 // worker runner claiming jobs, a health/metrics port, and a graceful stop on SIGINT/SIGTERM.
 
 async function main(argv: string[]): Promise<void> {

@@ -5,7 +5,7 @@ import { API_MAIN, ROOT, freePort } from '@tasksgodzilla/testing/api-process';
 import { createStorage, migrateToLatest, openDatabase } from '@tasksgodzilla/platform-storage';
 import { stopChild } from './processes.mjs';
 
-export const WORKER_MAIN = join(ROOT, 'apps', 'worker', 'dist', 'main.js');
+export const WORKER_MAIN = join(ROOT, 'apps', 'worker', 'dist', 'bin.cjs');
 export const API_TOKEN = 'bench-token';
 
 /** Migrates a fresh SQLite file under `dir` and adds one project and one protocol run; returns their ids and the file. */

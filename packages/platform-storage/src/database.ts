@@ -18,6 +18,7 @@ import {
   type SqliteDatabase,
 } from 'kysely';
 import type pg from 'pg';
+import { preparedStatementName } from './reusable-query.js';
 import { ConfigError, StorageError, systemClock } from '@tasksgodzilla/core';
 import { createMigrationProvider, MIGRATION_NAMES } from './migrations/index.js';
 import type { DatabaseHandle, DatabaseOptions } from './database.types.js';
@@ -135,6 +136,39 @@ function sqliteFull(pageCounts: SQLite.Statement, path: string, minFreeBytes: nu
   return available < minFreeBytes ? `${available} bytes free on its file system` : null;
 }
 
+const PREPARING = Symbol('tasksgodzilla.preparedStatements');
+
+/**
+ * A pooled pg client whose reusable queries (`preparedStatementName`) go as named statements: pg
+ * parses and plans each once per connection (the client remembers what it prepared), instead of once
+ * per call. Other SQL, a call with a callback, and anything that is not SQL text (a cursor) go as they
+ * came. The pool hands out the same clients again, so each is set up once.
+ *
+ * A schema change made while the connection is open (a newer process migrating the database under a
+ * running one) can make PostgreSQL refuse a prepared statement whose rows changed shape ("cached plan
+ * must not change result type", SQLSTATE 0A000): that call is sent again as plain SQL, and so is
+ * everything later on that connection.
+ */
+function withPreparedStatements(client: pg.PoolClient): pg.PoolClient {
+  const marked = client as pg.PoolClient & { [PREPARING]?: 'on' | 'off' };
+  if (marked[PREPARING]) return client;
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  marked.query = ((text: unknown, values?: unknown, callback?: unknown) => {
+    const name =
+      typeof text === 'string' && callback === undefined && marked[PREPARING] === 'on'
+        ? preparedStatementName(text)
+        : undefined;
+    if (name === undefined) return query(text, values, callback);
+    return (query({ name, text, values }) as Promise<unknown>).catch((error: unknown) => {
+      if ((error as { code?: unknown }).code !== '0A000') throw error;
+      marked[PREPARING] = 'off';
+      return query(text, values);
+    });
+  }) as pg.PoolClient['query'];
+  marked[PREPARING] = 'on';
+  return client;
+}
+
 /**
  * Opens the database: PostgreSQL when `url` is given, else the SQLite file at `path` (created with
  * its folder; WAL, foreign keys on, busy timeout; one connection per process). Does not migrate:
@@ -147,7 +181,14 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     const pool = new (requirePg().Pool)({ connectionString: options.url, max: options.poolSize ?? 5 });
     // A dropped idle connection must not crash the process; the next query reconnects.
     pool.on('error', () => undefined);
-    const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<DatabaseSchema>({
+      dialect: new PostgresDialect({
+        pool: {
+          connect: async () => withPreparedStatements(await pool.connect()),
+          end: () => pool.end(),
+        },
+      }),
+    });
     return {
       db,
       dialect: 'postgres',

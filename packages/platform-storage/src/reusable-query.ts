@@ -47,6 +47,7 @@ export function reusableQuery<P extends readonly ReusableParam[], R>(
       ) as unknown as P;
       template = build(db, slots, shape).compile();
       cache.set(key, template);
+      preparedNames.set(template.sql, preparedNames.get(template.sql) ?? `tgz_${preparedNames.size + 1}`);
     }
     const parameters = template.parameters.map((value) => {
       if (!(value instanceof Slot)) return value;
@@ -66,4 +67,17 @@ export function reusableQuery<P extends readonly ReusableParam[], R>(
       return (await rows(db, params, shape))[0];
     },
   };
+}
+
+/** The SQL of every reusable query compiled in this process, with the name it is prepared under. */
+const preparedNames = new Map<string, string>();
+
+/**
+ * The name under which PostgreSQL keeps `sql` prepared, when it is a reusable query's (a hot path);
+ * undefined otherwise. openDatabase's PostgreSQL connections send such a statement by that name: the
+ * server parses and plans it once per connection instead of once per call, as a raw loop with named
+ * statements does (issue 12: the queue on PostgreSQL).
+ */
+export function preparedStatementName(sql: string): string | undefined {
+  return preparedNames.get(sql);
 }

@@ -2,8 +2,24 @@ import { sql } from 'kysely';
 import { createTempDir, createTestPostgresDatabase, postgresAvailable } from '@tasksgodzilla/testing';
 import { MIGRATION_NAMES } from './migrations/index.js';
 import { migrateToLatest, openDatabase } from './database.js';
+import type { DatabaseHandle } from './database.types.js';
 import { preparedStatementName, reusableQuery } from './reusable-query.js';
 import { createStorage } from './storage.js';
+
+/** Runs `use` on a fresh, migrated PostgreSQL database of one connection (its session is the one asked about); skipped without PostgreSQL. */
+async function onMigratedPostgres(use: (handle: DatabaseHandle) => Promise<void>): Promise<void> {
+  if (!(await postgresAvailable())) return;
+  const database = await createTestPostgresDatabase();
+  const handle = openDatabase({ url: database.url, poolSize: 1 });
+  try {
+    await migrateToLatest(handle);
+    await createStorage(handle).projects.create({ name: 'alpha', git_url: 'https://example.invalid/alpha.git' });
+    await use(handle);
+  } finally {
+    await handle.close();
+    await database.drop();
+  }
+}
 
 describe('openDatabase + migrateToLatest', () => {
   it('creates the SQLite file with WAL and foreign keys, and migrates once', async () => {
@@ -76,13 +92,8 @@ describe('openDatabase + migrateToLatest', () => {
     expect(() => openDatabase({ url: 'mysql://x' })).toThrow('Unsupported database URL');
   });
 
-  it('sends reusable queries to PostgreSQL as named statements, parsed once per connection; other SQL as it is', async () => {
-    if (!(await postgresAvailable())) return;
-    const database = await createTestPostgresDatabase();
-    // One connection, so the session the statements are prepared in is the one asked about.
-    const handle = openDatabase({ url: database.url, poolSize: 1 });
-    try {
-      await migrateToLatest(handle);
+  it('sends reusable queries to PostgreSQL as named statements, parsed once per connection; other SQL as it is', () =>
+    onMigratedPostgres(async (handle) => {
       const byName = reusableQuery((db, [name]: [string]) =>
         db.selectFrom('projects').select(['id', 'name']).where('name', '=', name),
       );
@@ -90,7 +101,6 @@ describe('openDatabase + migrateToLatest', () => {
       const statementSql = byName.compiled(handle.db, ['x']).sql;
       const name = preparedStatementName(statementSql);
       expect(name).toMatch(/^tgz_\d+$/);
-      await createStorage(handle).projects.create({ name: 'alpha', git_url: 'https://example.invalid/alpha.git' });
       // The second call reuses the prepared statement with its own value.
       expect((await byName.rows(handle.db, ['alpha'])).map((row) => row.name)).toEqual(['alpha']);
       const prepared = await sql<{
@@ -101,19 +111,10 @@ describe('openDatabase + migrateToLatest', () => {
       // Only reusable queries are prepared (this one, not being one, is not among them).
       expect(prepared.rows.filter((row) => preparedStatementName(row.statement) !== row.name)).toEqual([]);
       expect(prepared.rows.some((row) => row.statement.includes('pg_prepared_statements'))).toBe(false);
-    } finally {
-      await handle.close();
-      await database.drop();
-    }
-  });
+    }));
 
-  it('a prepared statement whose rows changed shape (a migration under a running process) is sent again as plain SQL', async () => {
-    if (!(await postgresAvailable())) return;
-    const database = await createTestPostgresDatabase();
-    const handle = openDatabase({ url: database.url, poolSize: 1 });
-    try {
-      await migrateToLatest(handle);
-      await createStorage(handle).projects.create({ name: 'alpha', git_url: 'https://example.invalid/alpha.git' });
+  it('a prepared statement whose rows changed shape (a migration under a running process) is sent again as plain SQL', () =>
+    onMigratedPostgres(async (handle) => {
       const everything = reusableQuery((db, [name]: [string]) =>
         db.selectFrom('projects').selectAll().where('name', '=', name),
       );
@@ -123,11 +124,7 @@ describe('openDatabase + migrateToLatest', () => {
       const [after] = (await everything.rows(handle.db, ['alpha'])) as Record<string, unknown>[];
       expect(after).toMatchObject({ name: 'alpha', added_later: 'yes' });
       expect(await everything.rows(handle.db, ['alpha'])).toHaveLength(1);
-    } finally {
-      await handle.close();
-      await database.drop();
-    }
-  });
+    }));
 
   it('migrates PostgreSQL with the same history', async () => {
     if (!(await postgresAvailable())) return;

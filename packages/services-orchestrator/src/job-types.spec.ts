@@ -7,6 +7,8 @@ describe('orchestrator job types', () => {
 
   it('builds each payload schema once, on first use, and keeps it', () => {
     const definition = ORCHESTRATOR_JOB_TYPES.open_pr_job;
+    // A getter, not a schema built at import.
+    expect(typeof Object.getOwnPropertyDescriptor(definition, 'payload')?.get).toBe('function');
     const first = definition.payload;
     expect(definition.payload).toBe(first);
     expect(first.safeParse({ protocol_run_id: 1 }).success).toBe(true);
